@@ -1,0 +1,53 @@
+// Import direction (DESIGN.md, convention 1): src-shared imports nothing runtime-specific,
+// src-renderer imports only src-shared, src-main and src-preload import src-shared, never each other.
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'net', 'child_process', 'crypto', 'stream', 'url', 'events'];
+const forbid = (groups, message) => ({
+  'no-restricted-imports': ['error', { patterns: groups.map((group) => ({ group: [group], message })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench-results/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['src-shared/**'],
+    rules: forbid(
+      [...nodeBuiltins, 'electron', 'react', 'react-dom', '**/src-main/**', '**/src-renderer/**', '**/src-preload/**', '**/src-sandbox/**', '@kubernetes/*', 'ws'],
+      'src-shared is runtime-neutral: no Node, DOM, Electron or other layer imports.',
+    ),
+  },
+  {
+    files: ['src-renderer/**'],
+    rules: forbid(
+      [...nodeBuiltins, 'electron', '**/src-main/**', '**/src-preload/**', '**/src-sandbox/**', '@kubernetes/*', 'ws'],
+      'src-renderer may import only src-shared and browser libraries.',
+    ),
+  },
+  {
+    files: ['src-main/**'],
+    ignores: ['src-main/electron/**'],
+    rules: forbid(
+      ['electron', '**/src-renderer/**', '**/src-preload/**'],
+      'Only src-main/electron/ may import Electron; src-main never imports renderer or preload code.',
+    ),
+  },
+  {
+    files: ['src-main/electron/**'],
+    rules: forbid(['**/src-renderer/**', '**/src-preload/**'], 'src-main never imports renderer or preload code.'),
+  },
+  {
+    files: ['src-preload/**'],
+    rules: forbid(['**/src-main/**', '**/src-renderer/**', '**/src-sandbox/**'], 'src-preload imports only src-shared and electron.'),
+  },
+  {
+    files: ['src-sandbox/**'],
+    rules: forbid(['electron', '**/src-main/**', '**/src-renderer/**', '**/src-preload/**'], 'The sandbox is independent of the app.'),
+  },
+);

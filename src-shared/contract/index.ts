@@ -1,0 +1,13 @@
+import { clustersContract } from '../clusters/contract';
+import { workloadsContract } from '../workloads/contract';
+import type { Client, Handlers } from './define';
+
+/** Every channel of the app. Features add their contract here. */
+export const contract = {
+  ...clustersContract,
+  ...workloadsContract,
+};
+export type AppContract = typeof contract;
+export type ChannelName = keyof AppContract;
+export type AppHandlers = Handlers<AppContract>;
+export type AppClient = Client<AppContract>;

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** Error codes a user can meet. Every AppError message says what happened and what to do. */
+export const errorCodes = [
+  'invalid-payload', // renderer sent something the contract does not allow
+  'forbidden-sender', // IPC from a frame that is not ours
+  'not-found',
+  'kubeconfig-invalid',
+  'kubeconfig-missing',
+  'cluster-unreachable',
+  'cluster-unauthorized', // 401: token expired or wrong
+  'cluster-forbidden', // 403
+  'exec-plugin-missing',
+  'exec-plugin-failed',
+  'tls-error',
+  'response-invalid', // truncated, non-JSON or hostile API response
+  'response-too-large',
+  'timeout',
+  'conflict',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const appErrorSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+  status: z.number().int().optional(),
+  clusterId: z.string().optional(),
+});
+export type AppError = z.infer<typeof appErrorSchema>;
+
+export type Ok<T> = { ok: true; value: T };
+export type Err = { ok: false; error: AppError };
+export type Result<T> = Ok<T> | Err;
+
+export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });
+export const err = (code: ErrorCode, message: string, extra: Omit<AppError, 'code' | 'message'> = {}): Err => ({
+  ok: false,
+  error: { code, message, ...extra },
+});
+
+export const resultSchema = <T extends z.ZodType>(value: T) =>
+  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value }), z.object({ ok: z.literal(false), error: appErrorSchema })]);
