@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Result } from '../result';
+import type { AppError, Result } from '../result';
 
 /**
  * A feature's contract is a plain object of channel definitions. The main-process handler types
@@ -57,9 +57,21 @@ export type Handlers<C extends Contract> = {
   [K in StreamKeys<C>]: (params: ParamsOf<C[K]>, emit: (event: EventOf<C[K]>) => void, ctx: CallContext) => Promise<Result<void>> | Result<void>;
 };
 
-/** What the renderer calls: one function per channel. Streams return an unsubscribe function. */
+/**
+ * What the renderer calls: one function per channel. Streams return an unsubscribe function.
+ * `onError` is called at most once, when main ends the subscription with an error (the handler
+ * refused the params, the transport fell behind, an event failed validation); after it no more
+ * events arrive. A dropped browser-mode connection is not an error: the transport resubscribes.
+ */
 export type Client<C extends Contract> = {
   [K in RequestKeys<C>]: (req: RequestOf<C[K]>) => Promise<Result<ResponseOf<C[K]>>>;
 } & {
-  [K in StreamKeys<C>]: (params: ParamsOf<C[K]>, onEvent: (event: EventOf<C[K]>) => void, onError?: (error: Result<never>) => void) => () => void;
+  [K in StreamKeys<C>]: (params: ParamsOf<C[K]>, onEvent: (event: EventOf<C[K]>) => void, onError?: (error: AppError) => void) => () => void;
 };
+
+export const isRequestChannel = (channel: Channel): channel is RequestChannel<z.ZodType, z.ZodType> => channel.kind === 'request';
+export const isStreamChannel = (channel: Channel): channel is StreamChannel<z.ZodType, z.ZodType> => channel.kind === 'stream';
+
+/** Own-property lookup: a channel name from the wire is never trusted to be a plain key ('__proto__', 'toString'). */
+export const lookupChannel = (contract: Contract, name: unknown): Channel | undefined =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name) ? contract[name] : undefined;

@@ -1,0 +1,42 @@
+import type { BridgeRequestFn, BridgeStreamFn, PreloadBridge } from '../../src-shared/contract/bridge';
+import type { ChannelName } from '../../src-shared/contract';
+import { err, type AppError } from '../../src-shared/result';
+import type { ConnectionState, Transport } from './transport';
+
+/** The Electron transport: calls the preload's per-channel functions on `window.capstan`. */
+export class ElectronTransport implements Transport {
+  readonly kind = 'electron' as const;
+
+  constructor(private readonly bridge: PreloadBridge) {}
+
+  invoke(channel: ChannelName, payload: unknown): Promise<unknown> {
+    const fn = this.bridge[channel] as BridgeRequestFn | undefined;
+    if (typeof fn !== 'function') return Promise.resolve(missingChannel(channel));
+    return fn(payload).catch((error: unknown) => {
+      console.error(`[ipc] ${channel} failed in the preload bridge`, error);
+      return err('internal', `The call ${channel} could not reach the main process. Restart Capstan if this keeps happening.`);
+    });
+  }
+
+  subscribe(channel: ChannelName, params: unknown, onEvent: (event: unknown) => void, onEnd: (error?: AppError) => void): () => void {
+    const fn = this.bridge[channel] as BridgeStreamFn | undefined;
+    if (typeof fn !== 'function') {
+      queueMicrotask(() => onEnd(missingChannel(channel).error));
+      return () => {};
+    }
+    return fn(params, onEvent, onEnd);
+  }
+
+  getState(): ConnectionState {
+    return 'open';
+  }
+
+  onStateChange(): () => void {
+    return () => {};
+  }
+
+  close(): void {}
+}
+
+const missingChannel = (channel: string) =>
+  err('internal', `This build's preload does not know the channel ${channel}. Rebuild the app (npm run build).`);
