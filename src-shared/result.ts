@@ -19,6 +19,11 @@ export const errorCodes = [
   'conflict',
   'unavailable',
   'internal',
+  'plan-invalid', // release plan YAML/model that does not parse or validate
+  'invalid-transition', // release execution event not allowed in the current state
+  'stale-state', // an approval or action given for a state that has since changed
+  'locked', // another window/process drives this release execution
+  'corrupt-file', // a persisted file that could not be read; it was moved aside
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
