@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { isRequestChannel, lookupChannel, type CallContext, type Contract, type Handlers } from '../../src-shared/contract/define';
 import { subIdSchema } from '../../src-shared/contract/wire';
-import { appErrorSchema, err, resultSchema, type AppError, type Result } from '../../src-shared/result';
+import { appErrorSchema, err, resultSchema, type AppError, type Err, type Result } from '../../src-shared/result';
 import { consoleLogger, printable, type Logger } from './logger';
 
 /** Where a subscription's events go (a window's webContents, a WebSocket). */
@@ -86,7 +86,7 @@ export function createRouter<C extends Contract>(opts: RouterOptions<C>): Router
     return { ok: true, value: parsed.data };
   };
 
-  const internal = (channel: string, error: unknown): Result<never> => {
+  const internal = (channel: string, error: unknown): Err => {
     log.error(`[ipc] handler for ${channel} failed`, error);
     return err('internal', `Something went wrong in Capstan while running ${channel}. Details are in the application log; try again or restart Capstan.`);
   };

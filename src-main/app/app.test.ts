@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseLaunchArgs } from './args';
+import { createFileKeyCipher } from './cipher';
+import { contentSecurityPolicy } from './csp';
+import { chooseKubeconfig } from './kubeconfig-choice';
+import { SettingsStore } from './settings';
+
+const quiet = { info() {}, warn() {}, error() {} };
+const dirs: string[] = [];
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-app-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('contentSecurityPolicy', () => {
+  it('is the strict policy', () => {
+    expect(contentSecurityPolicy()).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    );
+    expect(contentSecurityPolicy({ connectSrc: ['ws://127.0.0.1:5000'] })).toContain("connect-src 'self' ws://127.0.0.1:5000;");
+    expect(contentSecurityPolicy()).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+  });
+});
+
+describe('parseLaunchArgs', () => {
+  it('parses flags and ignores Electron/Chromium extras', () => {
+    expect(parseLaunchArgs(['--sandbox', '--port', '8080', '--kubeconfig', 'a.yaml', '--no-sandbox-whatever', 'x'])).toEqual({
+      ok: true,
+      args: { sandbox: true, port: 8080, kubeconfig: ['a.yaml'] },
+    });
+    expect(parseLaunchArgs([])).toEqual({ ok: true, args: { sandbox: false, kubeconfig: [] } });
+  });
+  it('rejects a bad port', () => {
+    expect(parseLaunchArgs(['--port', 'abc']).ok).toBe(false);
+    expect(parseLaunchArgs(['--port', '70000']).ok).toBe(false);
+  });
+});
+
+describe('chooseKubeconfig', () => {
+  const none = () => false;
+  it('--sandbox wins', () => {
+    expect(chooseKubeconfig({ sandboxFlag: true, explicitPaths: ['a'], addedPaths: [], exists: () => true })).toEqual({ mode: 'sandbox', reason: 'flag' });
+  });
+  it('explicit files are used as given', () => {
+    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: ['/k/a'], addedPaths: [], exists: none })).toEqual({ mode: 'explicit', paths: ['/k/a'] });
+  });
+  it('no KUBECONFIG file and no ~/.kube/config: sandbox', () => {
+    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: {}, homeDir: '/h', exists: none })).toEqual({ mode: 'sandbox', reason: 'no-kubeconfig' });
+    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: { KUBECONFIG: `/x${path.delimiter}/y` }, homeDir: '/h', exists: none }).mode).toBe('sandbox');
+  });
+  it('an existing default or added file: real clusters', () => {
+    const has = (f: string) => (p: string) => p === f;
+    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: {}, homeDir: '/h', exists: has(path.join('/h', '.kube', 'config')) })).toEqual({ mode: 'default' });
+    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: { KUBECONFIG: `/x${path.delimiter}/y` }, homeDir: '/h', exists: has('/y') })).toEqual({ mode: 'default' });
+    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: ['/added'], env: {}, homeDir: '/h', exists: has('/added') })).toEqual({ mode: 'default' });
+  });
+});
+
+describe('SettingsStore', () => {
+  it('persists atomically and reloads', () => {
+    const dir = tmp();
+    const s = new SettingsStore(dir, quiet);
+    s.kubeconfigPaths().set(['/a', '/b', '/a']);
+    expect(new SettingsStore(dir, quiet).get().kubeconfigPaths).toEqual(['/a', '/b']);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    if (process.platform !== 'win32') expect(fs.statSync(path.join(dir, 'settings.json')).mode & 0o777).toBe(0o600);
+  });
+  it('moves a corrupt file aside and uses defaults', () => {
+    const dir = tmp();
+    fs.writeFileSync(path.join(dir, 'settings.json'), '{not json');
+    const s = new SettingsStore(dir, quiet);
+    expect(s.get()).toEqual({ version: 1, kubeconfigPaths: [], prefs: {} });
+    expect(fs.readdirSync(dir).some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
+  });
+});
+
+describe('file-key cipher', () => {
+  it('round-trips, uses a 0600 key file, detects tampering', async () => {
+    const dir = tmp();
+    const c = createFileKeyCipher(dir);
+    expect(c).toMatchObject({ backend: 'file-key', osEncrypted: false });
+    const enc = await c.encrypt('robot$ci:p@ss');
+    expect(enc.toString('utf8')).not.toContain('p@ss');
+    expect(await createFileKeyCipher(dir).decrypt(enc)).toBe('robot$ci:p@ss');
+    if (process.platform !== 'win32') expect(fs.statSync(path.join(dir, 'vault.key')).mode & 0o777).toBe(0o600);
+    enc[enc.length - 1]! ^= 1;
+    await expect(c.decrypt(enc)).rejects.toThrow();
+    const other = createFileKeyCipher(tmp());
+    await expect(other.decrypt(await c.encrypt('x'))).rejects.toThrow();
+  });
+});
