@@ -1,0 +1,46 @@
+import type { ComponentType } from 'react';
+import { ErrorBanner } from './components/ErrorBanner';
+import { OverviewView } from './features/clusters/OverviewView';
+import { ProblemsView } from './features/problems/ProblemsView';
+import { DetailDrawer } from './features/workloads/DetailDrawer';
+import { WorkloadsView } from './features/workloads/WorkloadsView';
+import { navItems } from './shell/nav';
+import { NavBar } from './shell/NavBar';
+import { ShortcutsHelp } from './shell/ShortcutsHelp';
+import { TopBar } from './shell/TopBar';
+import { useGlobalKeys } from './shell/useGlobalKeys';
+import { useTheme } from './shell/useTheme';
+import { useAppStore } from './store';
+
+/** View components by nav id; a feature adds its nav entry (shell/nav.ts) and its view here. */
+const views: Record<string, ComponentType> = {
+  overview: OverviewView,
+  workloads: WorkloadsView,
+  problems: ProblemsView,
+};
+
+export function App() {
+  const theme = useAppStore((s) => s.theme);
+  const view = useAppStore((s) => s.view);
+  const selected = useAppStore((s) => s.selected);
+  const helpOpen = useAppStore((s) => s.helpOpen);
+  const servicesError = useAppStore((s) => s.servicesError);
+  useTheme(theme);
+  useGlobalKeys(useAppStore, navItems);
+  const View = views[view] ?? OverviewView;
+  const title = navItems.find((n) => n.id === view)?.label ?? 'Overview';
+  return (
+    <div className={`app${selected ? ' has-drawer' : ''}`} data-view={view}>
+      <NavBar items={navItems} />
+      <div className="main">
+        <TopBar title={title} />
+        {servicesError ? <ErrorBanner error={servicesError} title="Live updates stopped." testId="services-error" /> : null}
+        <main className="content" data-testid={`view-${view}`}>
+          <View />
+        </main>
+      </div>
+      {selected ? <DetailDrawer key={`${selected.clusterId}/${selected.kind}/${selected.namespace}/${selected.name}`} target={selected} /> : null}
+      {helpOpen ? <ShortcutsHelp nav={navItems} /> : null}
+    </div>
+  );
+}

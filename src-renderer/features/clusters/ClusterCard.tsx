@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import type { ClusterInfo } from '../../../src-shared/clusters/contract';
+import type { AppError } from '../../../src-shared/result';
+import { useClient } from '../../components/ClientContext';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { FreshnessBadge } from '../../components/FreshnessBadge';
+import { formatClock } from '../../components/freshness';
+import { Spinner } from '../../components/Spinner';
+import { useNow } from '../../components/useNow';
+import { useAppStore } from '../../store';
+
+function Count({ label, value, tone, onClick, testId }: { label: string; value: number | string; tone?: 'bad'; onClick?: () => void; testId: string }) {
+  const body = (
+    <>
+      <span className={`count__value${tone ? ` text-${tone}` : ''}`}>{value}</span>
+      <span className="count__label">{label}</span>
+    </>
+  );
+  return onClick ? (
+    <button type="button" className="count count--link" onClick={onClick} data-testid={testId}>
+      {body}
+    </button>
+  ) : (
+    <div className="count" data-testid={testId}>
+      {body}
+    </div>
+  );
+}
+
+export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
+  const client = useClient();
+  const setView = useAppStore((s) => s.setView);
+  const setFilter = useAppStore((s) => s.setFilter);
+  const setWorkloadKind = useAppStore((s) => s.setWorkloadKind);
+  const now = useNow();
+  const [reconnecting, setReconnecting] = useState(false);
+  const [actionError, setActionError] = useState<AppError | null>(null);
+  const { counts } = cluster;
+  const waiting = cluster.state === 'connecting' || cluster.state === 'idle';
+
+  const reconnect = async () => {
+    setReconnecting(true);
+    setActionError(null);
+    try {
+      const result = await client['clusters.reconnect']({ clusterId: cluster.id });
+      if (!result.ok) setActionError(result.error);
+    } catch {
+      setActionError({ code: 'unavailable', message: 'Could not reach Capstan services. Check the connection and try again.' });
+    } finally {
+      setReconnecting(false);
+    }
+  };
+
+  const showWorkloads = (kind: 'Pod' | 'Deployment') => {
+    setFilter('cluster', cluster.id);
+    setWorkloadKind(kind);
+    setView('workloads');
+  };
+
+  return (
+    <article className={`card card--${cluster.state}`} aria-label={`Cluster ${cluster.id}`} data-testid="cluster-card" data-cluster-id={cluster.id} data-state={cluster.state}>
+      <header className="card__header">
+        <div className="card__titles">
+          <h3 className="card__title">{cluster.id}</h3>
+          <div className="card__sub">
+            <span title="Datacenter">{cluster.datacenter}</span>
+            <span className="sep">·</span>
+            <span className="mono" title={`from ${cluster.source}`}>
+              {cluster.server || 'no server'}
+            </span>
+          </div>
+        </div>
+        <FreshnessBadge state={cluster.state} since={cluster.since} testId="cluster-state" />
+      </header>
+      <div className="card__meta">
+        <span>
+          Kubernetes <b data-testid="cluster-version">{cluster.version ?? '—'}</b>
+        </span>
+        {cluster.lastSyncedAt ? <span className="muted">synced {formatClock(cluster.lastSyncedAt, now)}</span> : null}
+        {cluster.contextName !== cluster.id ? <span className="muted">context {cluster.contextName}</span> : null}
+      </div>
+      {waiting ? (
+        <div className="card__loading">
+          <Spinner label={cluster.state === 'idle' ? 'Waiting to connect…' : `Connecting to ${cluster.id}…`} />
+        </div>
+      ) : (
+        <div className="card__counts">
+          <Count label="nodes" value={counts.nodes} testId="count-nodes" />
+          <Count label="pods" value={counts.pods.toLocaleString()} onClick={() => showWorkloads('Pod')} testId="count-pods" />
+          <Count label="deployments" value={counts.deployments.toLocaleString()} onClick={() => showWorkloads('Deployment')} testId="count-deployments" />
+          <Count label="problems" value={counts.problems} tone={counts.problems > 0 ? 'bad' : undefined} onClick={() => setView('problems')} testId="count-problems" />
+        </div>
+      )}
+      {cluster.error ? (
+        <ErrorBanner error={cluster.error} tone={cluster.state === 'error' ? 'bad' : 'warn'} testId="cluster-error" />
+      ) : null}
+      {actionError ? <ErrorBanner error={actionError} title="Reconnect failed." testId="cluster-action-error" /> : null}
+      <footer className="card__footer">
+        <button type="button" className="btn" onClick={reconnect} disabled={reconnecting} data-testid="cluster-reconnect" aria-label={`Reconnect ${cluster.id}`}>
+          {reconnecting ? <Spinner size="xs" /> : '↻'} Reconnect
+        </button>
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,47 @@
+import type { PodSummary } from '../../../src-shared/workloads/contract';
+import type { ProblemKind, ProblemThresholds } from '../../../src-shared/workloads/problems';
+import { defaultProblemThresholds, podProblems, problemKinds } from '../../../src-shared/workloads/problems';
+
+export { problemKinds, type ProblemKind };
+
+export interface ProblemRow {
+  /** uid + kind: a pod can have several problems (crash-looping after an OOM kill). */
+  key: string;
+  kind: ProblemKind;
+  message: string;
+  pod: PodSummary;
+  name: string;
+  /** Epoch ms the pod entered the state that makes it a problem. */
+  since: number;
+}
+
+export const problemLabels: Record<ProblemKind, string> = {
+  CrashLoopBackOff: 'CrashLoopBackOff',
+  OOMKilled: 'OOMKilled',
+  ImagePullBackOff: 'ImagePullBackOff',
+  PendingTooLong: 'Pending too long',
+  NotReady: 'Not ready',
+};
+
+export type ProblemGroups = Record<ProblemKind, ProblemRow[]>;
+
+/**
+ * Problems across all pods, grouped by kind, each group oldest first (what has been broken the
+ * longest is what the on-call engineer looks at first). Uses the shared podProblems so main's
+ * counts and the renderer's list agree.
+ */
+export function groupProblems(pods: readonly PodSummary[], now: number, t: ProblemThresholds = defaultProblemThresholds): ProblemGroups {
+  const groups = Object.fromEntries(problemKinds.map((k) => [k, [] as ProblemRow[]])) as ProblemGroups;
+  for (let i = 0; i < pods.length; i++) {
+    const pod = pods[i]!;
+    // Cheap pre-check: most pods are healthy and need no allocation at all.
+    if (pod.deleting || (pod.ready && pod.phase === 'Running' && pod.lastTerminationReason !== 'OOMKilled')) continue;
+    for (const p of podProblems(pod, now, t)) {
+      groups[p.kind].push({ key: `${pod.uid}/${p.kind}`, kind: p.kind, message: p.message, pod, name: pod.name, since: pod.conditionSince ?? pod.createdAt });
+    }
+  }
+  for (const k of problemKinds) groups[k].sort((a, b) => a.since - b.since || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return groups;
+}
+
+export const totalProblems = (groups: ProblemGroups): number => problemKinds.reduce((n, k) => n + groups[k].length, 0);

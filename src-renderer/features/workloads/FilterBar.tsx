@@ -1,0 +1,75 @@
+import { FreshnessBadge } from '../../components/FreshnessBadge';
+import { useAppStore } from '../../store';
+import type { WorkloadFilters } from '../../store/uiSlice';
+import type { Facets } from './filter';
+import { hasActiveFilters } from './filter';
+
+function FacetSelect({ name, label, values, allLabel }: { name: keyof WorkloadFilters; label: string; values: readonly string[]; allLabel: string }) {
+  const value = useAppStore((s) => s.filters[name]);
+  const setFilter = useAppStore((s) => s.setFilter);
+  // Keep a selected value visible even when no row has it any more (a pod went away).
+  const options = value && !values.includes(value) ? [value, ...values] : values;
+  return (
+    <label className="field">
+      <span className="field__label">{label}</span>
+      <select aria-label={`Filter by ${label.toLowerCase()}`} data-testid={`filter-${name}`} value={value} onChange={(e) => setFilter(name, e.target.value)}>
+        <option value="">{allLabel}</option>
+        {options.map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function FilterBar({ facets, statusLabel }: { facets: Facets; statusLabel: string }) {
+  const text = useAppStore((s) => s.filters.text);
+  const filters = useAppStore((s) => s.filters);
+  const setFilter = useAppStore((s) => s.setFilter);
+  const resetFilters = useAppStore((s) => s.resetFilters);
+  const clusters = useAppStore((s) => s.clusters);
+  const active = hasActiveFilters(filters);
+  return (
+    <div className="filterbar" role="search" aria-label="Workload filters">
+      <label className="field field--grow">
+        <span className="field__label">Search</span>
+        <input
+          type="search"
+          id="workload-filter"
+          data-filter-input
+          aria-label="Search name or image"
+          data-testid="filter-text"
+          placeholder="name or image contains…  ( / )"
+          value={text}
+          onChange={(e) => setFilter('text', e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </label>
+      <FacetSelect name="cluster" label="Cluster" values={clusters ? clusters.map((c) => c.id) : facets.clusters} allLabel="All clusters" />
+      <FacetSelect name="namespace" label="Namespace" values={facets.namespaces} allLabel="All namespaces" />
+      <FacetSelect name="app" label="App" values={facets.apps} allLabel="All apps" />
+      <FacetSelect name="group" label="Group" values={facets.groups} allLabel="All groups" />
+      <FacetSelect name="status" label={statusLabel} values={facets.statuses} allLabel="Any status" />
+      <button type="button" className="btn btn--ghost" onClick={resetFilters} disabled={!active} data-testid="filter-reset">
+        Clear
+      </button>
+      <div className="filterbar__clusters" aria-label="Cluster freshness" data-testid="filter-freshness">
+        {clusters?.map((c) => (
+          <button
+            type="button"
+            key={c.id}
+            className={`chip${filters.cluster === c.id ? ' is-active' : ''}`}
+            onClick={() => setFilter('cluster', filters.cluster === c.id ? '' : c.id)}
+            aria-pressed={filters.cluster === c.id}
+            title={`Show only ${c.id}`}
+          >
+            <FreshnessBadge state={c.state} since={c.since} label={c.id} testId="cluster-freshness" />
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { ClientContext } from './components/ClientContext';
+import { getClient, getTransport } from './ipc';
+import { useAppStore } from './store';
+import { startBridge } from './store/bridge';
+import './styles.css';
+
+const client = getClient();
+const transport = getTransport();
+startBridge(client, useAppStore, {
+  watchTransport: (listener) => {
+    listener(transport.getState());
+    return transport.onStateChange(listener);
+  },
+});
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ClientContext.Provider value={client}>
+      <App />
+    </ClientContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,18 @@
+/**
+ * The left navigation, as data: later features (Releases, Logs, Images, Metrics) add an entry here
+ * and get their shortcuts (g + key, and the digit of their position) for free.
+ */
+export interface NavItem {
+  id: string;
+  label: string;
+  /** Second key of the "g <key>" chord. */
+  key: string;
+  /** Short description for the shortcuts overlay. */
+  hint: string;
+}
+
+export const navItems: readonly NavItem[] = [
+  { id: 'overview', label: 'Overview', key: 'o', hint: 'Clusters and their connection state' },
+  { id: 'workloads', label: 'Workloads', key: 'w', hint: 'Deployments and pods across clusters' },
+  { id: 'problems', label: 'Problems', key: 'p', hint: 'Crash loops, OOM kills, pull errors, pending, not ready' },
+];

@@ -1,0 +1,43 @@
+import { create } from 'zustand';
+import { createJSONStorage, persist } from 'zustand/middleware';
+import { createClustersSlice } from './clustersSlice';
+import type { AppState } from './types';
+import { createUiSlice } from './uiSlice';
+import { createWorkloadsSlice } from './workloadsSlice';
+
+export type { AppState } from './types';
+
+/** localStorage when there is one (browser, Electron renderer); nothing in Node unit tests. */
+const safeStorage = () => {
+  try {
+    return typeof localStorage === 'undefined' ? undefined : localStorage;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The one store. Only UI preferences are persisted; cluster data and anything secret never are. */
+export const createAppStore = () =>
+  create<AppState>()(
+    persist(
+      (...a) => ({
+        ...createClustersSlice(...a),
+        ...createWorkloadsSlice(...a),
+        ...createUiSlice(...a),
+      }),
+      {
+        name: 'capstan.ui',
+        version: 1,
+        storage: createJSONStorage(() => {
+          const storage = safeStorage();
+          if (!storage) throw new Error('no localStorage'); // persist then keeps preferences in memory only
+          return storage;
+        }),
+        partialize: (s) => ({ theme: s.theme, workloadKind: s.workloadKind }),
+      },
+    ),
+  );
+
+export type AppStore = ReturnType<typeof createAppStore>;
+
+export const useAppStore: AppStore = createAppStore();

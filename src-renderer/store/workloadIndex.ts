@@ -1,0 +1,165 @@
+import type { DeploymentSummary, PodSummary, WorkloadDiff, WorkloadKind } from '../../src-shared/workloads/contract';
+
+/** A row as the tables use it: the summary plus a lowercase key for free-text search, computed once per upsert. */
+export type PodRow = PodSummary & { readonly searchKey: string };
+export type DeploymentRow = DeploymentSummary & { readonly searchKey: string };
+
+interface Keyed {
+  uid: string;
+  resourceVersion: string;
+  clusterId: string;
+  name: string;
+  images: readonly string[];
+}
+
+/** Name and images, lowercased: what the free-text filter matches ("name or image contains"). */
+export function searchKeyOf(item: { name: string; images: readonly string[] }): string {
+  let key = item.name;
+  for (const image of item.images) key += '\n' + image;
+  return key.toLowerCase();
+}
+
+interface ClusterBucket<T> {
+  byUid: Map<string, T>;
+  /** Cached Array.from(byUid.values()); null when the map changed since. */
+  rows: T[] | null;
+  /** A reset has been received: the list is complete (synced). */
+  synced: boolean;
+}
+
+/**
+ * Rows of one kind, per cluster, keyed by uid. Applying diffs touches only the maps; arrays are
+ * rebuilt lazily and only for clusters that changed, so unchanged clusters keep their array
+ * identity and an idle app produces no new arrays at all.
+ */
+export class KindIndex<T extends Keyed> {
+  private readonly buckets = new Map<string, ClusterBucket<T & { searchKey: string }>>();
+  private all: (T & { searchKey: string })[] = [];
+  private dirty = false;
+
+  private bucket(clusterId: string): ClusterBucket<T & { searchKey: string }> {
+    let b = this.buckets.get(clusterId);
+    if (!b) {
+      b = { byUid: new Map(), rows: null, synced: false };
+      this.buckets.set(clusterId, b);
+    }
+    return b;
+  }
+
+  /** Returns true when anything visible changed. */
+  apply(clusterId: string, reset: boolean, upserts: readonly T[], deletes: readonly string[]): boolean {
+    const b = this.bucket(clusterId);
+    let changed = false;
+    if (reset) {
+      // Keep the row objects whose resourceVersion did not change: no new search keys, stable identity.
+      const previous = b.byUid;
+      b.byUid = new Map();
+      for (const item of upserts) {
+        const old = previous.get(item.uid);
+        b.byUid.set(item.uid, old && old.resourceVersion === item.resourceVersion ? old : decorate(item));
+      }
+      changed = true;
+      if (!b.synced) b.synced = true;
+    } else {
+      for (const item of upserts) {
+        const old = b.byUid.get(item.uid);
+        if (old && old.resourceVersion === item.resourceVersion) continue;
+        b.byUid.set(item.uid, decorate(item));
+        changed = true;
+      }
+    }
+    for (const uid of deletes) {
+      if (b.byUid.delete(uid)) changed = true;
+    }
+    if (changed) {
+      b.rows = null;
+      this.dirty = true;
+    }
+    return changed;
+  }
+
+  /** Drop a cluster that is no longer configured. */
+  removeCluster(clusterId: string): boolean {
+    if (!this.buckets.delete(clusterId)) return false;
+    this.dirty = true;
+    return true;
+  }
+
+  clusterIds(): string[] {
+    return [...this.buckets.keys()];
+  }
+
+  isSynced(clusterId: string): boolean {
+    return this.buckets.get(clusterId)?.synced ?? false;
+  }
+
+  count(clusterId: string): number {
+    return this.buckets.get(clusterId)?.byUid.size ?? 0;
+  }
+
+  /** All rows across clusters (clusters in id order). Same array identity until something changes. */
+  rows(): (T & { searchKey: string })[] {
+    if (!this.dirty) return this.all;
+    const ids = [...this.buckets.keys()].sort();
+    const parts: (T & { searchKey: string })[][] = [];
+    for (const id of ids) {
+      const b = this.buckets.get(id)!;
+      if (!b.rows) b.rows = Array.from(b.byUid.values());
+      parts.push(b.rows);
+    }
+    this.all = parts.length === 1 ? parts[0]!.slice() : ([] as (T & { searchKey: string })[]).concat(...parts);
+    this.dirty = false;
+    return this.all;
+  }
+}
+
+function decorate<T extends Keyed>(item: T): T & { searchKey: string } {
+  // The summaries arrive freshly parsed from the transport and are owned by us: annotate in place.
+  const row = item as T & { searchKey: string };
+  row.searchKey = searchKeyOf(item);
+  return row;
+}
+
+export interface WorkloadChanges {
+  pods: boolean;
+  deployments: boolean;
+}
+
+/** Pods and Deployments of every cluster; the bridge applies batches of diffs here. */
+export class WorkloadIndex {
+  readonly pods = new KindIndex<PodSummary>();
+  readonly deployments = new KindIndex<DeploymentSummary>();
+
+  applyDiffs(diffs: readonly WorkloadDiff[]): WorkloadChanges {
+    const changes: WorkloadChanges = { pods: false, deployments: false };
+    for (const diff of diffs) {
+      if (diff.kind === 'Pod') {
+        if (this.pods.apply(diff.clusterId, diff.reset, diff.upserts, diff.deletes)) changes.pods = true;
+      } else if (this.deployments.apply(diff.clusterId, diff.reset, diff.upserts, diff.deletes)) {
+        changes.deployments = true;
+      }
+    }
+    return changes;
+  }
+
+  /** Forget clusters that left the kubeconfig. */
+  retainClusters(clusterIds: ReadonlySet<string>): WorkloadChanges {
+    const changes: WorkloadChanges = { pods: false, deployments: false };
+    for (const id of this.pods.clusterIds()) if (!clusterIds.has(id) && this.pods.removeCluster(id)) changes.pods = true;
+    for (const id of this.deployments.clusterIds()) if (!clusterIds.has(id) && this.deployments.removeCluster(id)) changes.deployments = true;
+    return changes;
+  }
+
+  /** cluster id -> kinds that have received their initial list. */
+  syncedKinds(): Record<string, WorkloadKind[]> {
+    const out: Record<string, WorkloadKind[]> = {};
+    const ids = new Set([...this.pods.clusterIds(), ...this.deployments.clusterIds()]);
+    for (const id of ids) {
+      const kinds: WorkloadKind[] = [];
+      if (this.pods.isSynced(id)) kinds.push('Pod');
+      if (this.deployments.isSynced(id)) kinds.push('Deployment');
+      out[id] = kinds;
+    }
+    return out;
+  }
+}
