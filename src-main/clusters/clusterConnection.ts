@@ -1,0 +1,332 @@
+/**
+ * ClusterConnection: HTTP access to one cluster, built from ONE kubeconfig context (a broken
+ * sibling context never breaks it).
+ *
+ *   const conn = new ClusterConnection(entry, { loginPath, maxResponseBytes });
+ *   await conn.getJson<T>('/api/v1/pods?limit=500', { verb: 'list', resource: 'pods', signal });
+ *   await conn.openStream('/api/v1/pods?watch=true&...', { verb: 'watch', resource: 'pods', signal });
+ *   conn.dispose();
+ *
+ * TLS material, static tokens, basic auth, impersonation and auth-providers come from client-node's
+ * KubeConfig.applyToHTTPSOptions; exec credential plugins are run by ExecCredentialRunner (login-shell
+ * PATH, clear errors). Requests use node:http/https directly so we control streaming, size caps and
+ * timeouts (client-node 2.0's Watch has a 30 s whole-request timeout, kubernetes-client/javascript#3020).
+ * Every error is data (Result) with clusterId set; no secret ever goes into a message.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { AppError, Result } from '../../src-shared/result';
+import { err, ok } from '../../src-shared/result';
+import type { LoginShellPath } from '../platform/loginShellPath';
+import { ExecCredentialRunner } from './execCredential';
+import type { ErrorContext } from './httpErrors';
+import { httpError, networkError } from './httpErrors';
+import type { ClusterEntry } from './kubeconfigTypes';
+import fs from 'node:fs';
+
+export interface ClusterConnectionOptions {
+  loginPath?: LoginShellPath;
+  /** Cap for a buffered JSON response (one list page, a get). Default 32 MB: a 500-item page of
+   * typical pods is 1–5 MB; a server ignoring `limit` on a huge cluster hits this instead of
+   * exhausting memory. */
+  maxResponseBytes?: number;
+  /** Connect timeout. Default 10 s. */
+  connectTimeoutMs?: number;
+  /** Socket idle timeout for non-streaming requests. Default 30 s. */
+  idleTimeoutMs?: number;
+  execTimeoutMs?: number;
+}
+
+export interface RequestOptions {
+  method?: string;
+  signal?: AbortSignal;
+  verb?: string;
+  resource?: string;
+  body?: unknown;
+  contentType?: string;
+  maxBytes?: number;
+  /** Idle timeout; streams default to none (the caller owns the deadline). */
+  idleTimeoutMs?: number;
+}
+
+interface Prepared {
+  base: URL;
+  headers: Record<string, string>;
+  agent: http.Agent;
+  auth?: string;
+  expiresAt?: number;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+export class ClusterConnection {
+  readonly clusterId: string;
+  private prepared: Prepared | undefined;
+  private preparing: Promise<Result<Prepared>> | undefined;
+  private readonly exec: ExecCredentialRunner | undefined;
+  private agentKey = '';
+  private disposed = false;
+
+  constructor(
+    private readonly entry: ClusterEntry,
+    private readonly opts: ClusterConnectionOptions = {},
+  ) {
+    this.clusterId = entry.id;
+    const execCfg = entry.config?.user.exec;
+    if (execCfg) this.exec = new ExecCredentialRunner(execCfg, { clusterId: entry.id, loginPath: opts.loginPath, timeoutMs: opts.execTimeoutMs });
+  }
+
+  get server(): string {
+    return this.entry.server;
+  }
+
+  /** Resolve credentials now (runs the exec plugin if any). Useful to surface auth errors early. */
+  async prepare(): Promise<Result<Prepared>> {
+    if (this.disposed) return err('unavailable', 'The connection was closed.', { clusterId: this.clusterId });
+    const p = this.prepared;
+    if (p && (p.expiresAt === undefined || p.expiresAt - 10_000 > Date.now())) return ok(p);
+    this.preparing ??= this.build().finally(() => (this.preparing = undefined));
+    const r = await this.preparing;
+    if (r.ok) this.prepared = r.value;
+    return r;
+  }
+
+  /** Forget cached credentials (e.g. after a 401 with an exec plugin, to get a fresh token). */
+  invalidateCredentials(): void {
+    this.prepared = undefined;
+    this.exec?.invalidate();
+  }
+
+  private async build(): Promise<Result<Prepared>> {
+    const { entry } = this;
+    const clusterId = entry.id;
+    if (entry.error || !entry.config) return { ok: false, error: entry.error ?? { code: 'kubeconfig-invalid', message: 'Unusable kubeconfig context.', clusterId } };
+    const { cluster, user, context } = entry.config;
+    let base: URL;
+    try {
+      base = new URL(entry.server);
+    } catch {
+      return err('kubeconfig-invalid', `Invalid server URL "${entry.server}". Fix the cluster in the kubeconfig.`, { clusterId });
+    }
+    const isHttp = base.protocol === 'http:';
+    const kc = new KubeConfig();
+    const userName = entry.userName || 'anonymous';
+    kc.loadFromOptions({
+      clusters: [
+        {
+          name: entry.clusterName,
+          server: entry.server.replace(/\/$/, ''),
+          caFile: cluster['certificate-authority'],
+          caData: cluster['certificate-authority-data'],
+          // Plain http has no TLS to verify; client-node refuses http unless this is set.
+          skipTLSVerify: cluster['insecure-skip-tls-verify'] === true || isHttp,
+          tlsServerName: cluster['tls-server-name'],
+        },
+      ],
+      users: [
+        {
+          name: userName,
+          token: user.token,
+          certFile: user['client-certificate'],
+          certData: user['client-certificate-data'],
+          keyFile: user['client-key'],
+          keyData: user['client-key-data'],
+          username: user.username,
+          password: user.password,
+          impersonateUser: user.as,
+          authProvider: user['auth-provider'],
+          // exec is ours (ExecCredentialRunner), never client-node's.
+        },
+      ],
+      contexts: [{ name: entry.contextName, cluster: entry.clusterName, user: userName, namespace: context.namespace }],
+      currentContext: entry.contextName,
+    });
+    const o: https.RequestOptions & { headers?: Record<string, string> } = { headers: {} };
+    try {
+      await kc.applyToHTTPSOptions(o);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+        return err('kubeconfig-invalid', `A certificate or key file named in the kubeconfig for context "${entry.contextName}" cannot be read (${code}). Fix the path or permissions.`, { clusterId });
+      }
+      return err('kubeconfig-invalid', `Cannot use the credentials of context "${entry.contextName}" (${code ?? 'invalid configuration'}). Check the user entry in the kubeconfig.`, { clusterId });
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+    if (!headers.Authorization && user.tokenFile) {
+      try {
+        headers.Authorization = `Bearer ${fs.readFileSync(user.tokenFile, 'utf8').trim()}`;
+      } catch (e) {
+        return err('kubeconfig-invalid', `Token file ${user.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code}). Fix the path or permissions.`, { clusterId });
+      }
+    }
+    let cert = o.cert;
+    let key = o.key;
+    let expiresAt: number | undefined;
+    if (this.exec) {
+      const cred = await this.exec.get();
+      if (!cred.ok) return cred;
+      if (cred.value.token) headers.Authorization = `Bearer ${cred.value.token}`;
+      if (cred.value.clientCertificateData) cert = cred.value.clientCertificateData;
+      if (cred.value.clientKeyData) key = cred.value.clientKeyData;
+      expiresAt = cred.value.expiresAt;
+    }
+    headers.Accept = 'application/json';
+    headers['User-Agent'] = 'capstan';
+    const agentOptions: https.AgentOptions = {
+      keepAlive: true,
+      keepAliveMsecs: 30_000,
+      ca: o.ca,
+      cert,
+      key,
+      rejectUnauthorized: o.rejectUnauthorized,
+      servername: o.servername,
+    };
+    // Reuse the agent while TLS material is unchanged (exec tokens refresh without new sockets).
+    const agentKey = `${String(cert ?? '').length}:${String(key ?? '').slice(-16)}`;
+    let agent = this.prepared?.agent;
+    if (!agent || agentKey !== this.agentKey) {
+      agent?.destroy();
+      agent = isHttp ? new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000 }) : new https.Agent(agentOptions);
+      this.agentKey = agentKey;
+    }
+    return ok({ base, headers, agent, auth: typeof o.auth === 'string' ? o.auth : undefined, expiresAt });
+  }
+
+  private ctx(o: RequestOptions): ErrorContext {
+    return { clusterId: this.clusterId, server: this.entry.server, verb: o.verb, resource: o.resource };
+  }
+
+  /** GET (or another method) and parse JSON; bounded by maxBytes. Retries once on 401 for exec credentials. */
+  async getJson<T>(path: string, o: RequestOptions = {}): Promise<Result<T>> {
+    let r = await this.once<T>(path, o);
+    if (!r.ok && r.error.status === 401 && this.exec) {
+      this.invalidateCredentials();
+      r = await this.once<T>(path, o);
+    }
+    return r;
+  }
+
+  private async once<T>(path: string, o: RequestOptions): Promise<Result<T>> {
+    const res = await this.send(path, o, this.opts.idleTimeoutMs ?? 30_000);
+    if (!res.ok) return res;
+    const body = await readBounded(res.value, o.maxBytes ?? this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, this.ctx(o), o.signal);
+    if (!body.ok) return body;
+    try {
+      return ok(JSON.parse(body.value.toString('utf8')) as T);
+    } catch {
+      return err('response-invalid', `The API server sent a truncated or non-JSON answer to ${o.verb ?? 'get'} ${o.resource ?? path}. Capstan retries; if it persists, check proxies between you and the cluster.`, { clusterId: this.clusterId });
+    }
+  }
+
+  /** Open a streaming response (watch, logs). Non-2xx statuses are read (bounded) and mapped. */
+  async openStream(path: string, o: RequestOptions = {}): Promise<Result<http.IncomingMessage>> {
+    let r = await this.send(path, o, o.idleTimeoutMs ?? 0);
+    if (!r.ok && r.error.status === 401 && this.exec) {
+      this.invalidateCredentials();
+      r = await this.send(path, o, o.idleTimeoutMs ?? 0);
+    }
+    return r;
+  }
+
+  /** Send a request; resolves with the response once headers arrive and the status is 2xx. */
+  private async send(path: string, o: RequestOptions, idleTimeoutMs: number): Promise<Result<http.IncomingMessage>> {
+    const prep = await this.prepare();
+    if (!prep.ok) return prep;
+    const p = prep.value;
+    const ctx = this.ctx(o);
+    const url = new URL(p.base.pathname.replace(/\/$/, '') + path, p.base);
+    const body = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+    const headers: Record<string, string> = { ...p.headers };
+    if (body !== undefined) {
+      headers['Content-Type'] = o.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(body));
+    }
+    const lib = url.protocol === 'http:' ? http : https;
+    if (o.signal?.aborted) return err('unavailable', 'Request cancelled.', { clusterId: this.clusterId });
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = (r: Result<http.IncomingMessage>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(connectTimer);
+        resolve(r);
+      };
+      const req = lib.request(url, { method: o.method ?? 'GET', headers, agent: p.agent, auth: p.auth, signal: o.signal });
+      const connectTimer = setTimeout(() => {
+        req.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' }));
+      }, this.opts.connectTimeoutMs ?? 10_000);
+      if (idleTimeoutMs > 0) {
+        req.setTimeout(idleTimeoutMs, () => req.destroy(Object.assign(new Error('idle timeout'), { code: 'ETIMEDOUT' })));
+      }
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.name === 'AbortError') done(err('unavailable', 'Request cancelled.', { clusterId: this.clusterId }));
+        else done({ ok: false, error: networkError(e, ctx) });
+      });
+      req.on('response', (res) => {
+        clearTimeout(connectTimer);
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) return done(ok(res));
+        void readBounded(res, 64 * 1024, ctx, o.signal, true).then((b) => done({ ok: false, error: httpError(status, b.ok ? b.value.toString('utf8') : '', ctx) }));
+      });
+      req.end(body);
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.prepared?.agent.destroy();
+    this.prepared = undefined;
+  }
+}
+
+/**
+ * Read a response into memory up to `max` bytes. Over the cap: destroy the socket and return
+ * response-too-large (or, with `truncate`, what was read so far), never buffering unbounded data.
+ */
+export function readBounded(res: Readable & { headers?: http.IncomingHttpHeaders }, max: number, ctx: ErrorContext, signal?: AbortSignal, truncate = false): Promise<Result<Buffer>> {
+  const tooLarge = (): Result<Buffer> =>
+    err('response-too-large', `The answer to ${ctx.verb ?? 'get'} ${ctx.resource ?? 'a request'} is larger than ${Math.round(max / 1024 / 1024)} MB, so Capstan stopped reading it. Narrow the request (namespace, label selector) or raise the response cap.`, {
+      clusterId: ctx.clusterId,
+    });
+  const declared = Number(res.headers?.['content-length'] ?? NaN);
+  if (!truncate && Number.isFinite(declared) && declared > max) {
+    res.destroy();
+    return Promise.resolve(tooLarge());
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (r: Result<Buffer>) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      resolve(r);
+    };
+    const onAbort = () => {
+      res.destroy();
+      finish(err('unavailable', 'Request cancelled.', { clusterId: ctx.clusterId }));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    res.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        res.destroy();
+        if (truncate) {
+          chunks.push(c.subarray(0, Math.max(0, c.length - (size - max))));
+          finish(ok(Buffer.concat(chunks)));
+        } else finish(tooLarge());
+        return;
+      }
+      chunks.push(c);
+    });
+    res.on('end', () => finish(ok(Buffer.concat(chunks))));
+    res.on('error', (e) => finish({ ok: false, error: networkError(e, ctx) as AppError }));
+    res.on('close', () => {
+      if (!res.readableEnded) finish(err('response-invalid', `The API server closed the connection before finishing its answer to ${ctx.verb ?? 'get'} ${ctx.resource ?? 'a request'}. Capstan retries automatically.`, { clusterId: ctx.clusterId }));
+    });
+  });
+}

@@ -1,0 +1,342 @@
+/**
+ * Reflector: keeps an exact local copy of one Kubernetes collection, following client-go:
+ *   paged list (limit 500, continue) → watch ?watch=true&resourceVersion=RV&allowWatchBookmarks=true
+ *   &timeoutSeconds=<random 300–600>; resume from the last RV (BOOKMARKs advance it); relist on 410
+ *   (HTTP status or in-stream ERROR); backoff 800 ms doubling with jitter to 30 s, reset after 2 min
+ *   healthy. A truncated, oversized or non-JSON line restarts the watch from the last good RV.
+ * On relist it diffs against what it had and emits exactly the upserts and deletes needed.
+ *
+ *   const r = new Reflector<Pod>({ transport: conn, path: '/api/v1/pods', resource: 'pods' });
+ *   r.onDidChange((events) => ...); r.onDidChangeStatus((s) => ...); r.start(); ... r.stop();
+ */
+import type { Readable } from 'node:stream';
+import type { KubeList, KubeObject, Status, WatchEvent } from '../../src-shared/k8s/types';
+import { isStatus } from '../../src-shared/k8s/types';
+import type { AppError, Result } from '../../src-shared/result';
+import type { RequestOptions } from '../clusters/clusterConnection';
+import { Backoff } from './backoff';
+import type { Clock } from './clock';
+import { sleep, systemClock } from './clock';
+import { LineSplitter } from './lineSplitter';
+
+/** What a reflector needs from a connection (ClusterConnection implements it). */
+export interface ReflectorTransport {
+  getJson<T>(path: string, o?: RequestOptions): Promise<Result<T>>;
+  openStream(path: string, o?: RequestOptions): Promise<Result<Readable>>;
+}
+
+export type ReflectorEvent<T> = { type: 'upsert'; object: T } | { type: 'delete'; object: T };
+
+export type ReflectorPhase = 'idle' | 'listing' | 'watching' | 'backoff' | 'stopped';
+export interface ReflectorStatus {
+  phase: ReflectorPhase;
+  /** True once the first list completed (stays true through reconnects: data is kept). */
+  synced: boolean;
+  /** Last error, cleared when a watch is healthy again. */
+  error?: AppError;
+  /** Epoch ms when `phase` was entered. */
+  since: number;
+  resourceVersion?: string;
+}
+
+export interface ReflectorOptions {
+  transport: ReflectorTransport;
+  /** Collection path, e.g. /api/v1/pods or /apis/apps/v1/deployments (may carry a query). */
+  path: string;
+  /** Plural resource name for messages, e.g. 'pods'. */
+  resource: string;
+  pageSize?: number; // 500
+  clock?: Clock;
+  random?: () => number;
+  /** Max bytes of one watch line. Default 8 MB (etcd caps objects at 1.5 MB). */
+  maxLineBytes?: number;
+  log?: (message: string) => void;
+  /** Key for the local store. Default metadata.uid, else namespace/name. */
+  keyOf?: (o: KubeObject) => string;
+}
+
+const defaultKey = (o: KubeObject) => o.metadata?.uid || `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+type WatchOutcome = { kind: 'closed'; events: number } | { kind: 'relist' } | { kind: 'error'; error: AppError; relist?: boolean };
+
+export class Reflector<T extends KubeObject> {
+  private readonly store = new Map<string, T>();
+  private rv: string | undefined;
+  private state: ReflectorStatus;
+  private readonly backoff: Backoff;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly keyOf: (o: KubeObject) => string;
+  private abort: AbortController | undefined;
+  private running = false;
+  private readonly changeListeners = new Set<(events: ReflectorEvent<T>[]) => void>();
+  private readonly statusListeners = new Set<(s: ReflectorStatus) => void>();
+  private lastListAt = -Infinity;
+
+  constructor(private readonly o: ReflectorOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.random = o.random ?? Math.random;
+    this.backoff = new Backoff({ random: this.random });
+    this.keyOf = o.keyOf ?? defaultKey;
+    this.state = { phase: 'idle', synced: false, since: this.clock.now() };
+  }
+
+  onDidChange(l: (events: ReflectorEvent<T>[]) => void): () => void {
+    this.changeListeners.add(l);
+    return () => this.changeListeners.delete(l);
+  }
+  onDidChangeStatus(l: (s: ReflectorStatus) => void): () => void {
+    this.statusListeners.add(l);
+    return () => this.statusListeners.delete(l);
+  }
+
+  status(): ReflectorStatus {
+    return this.state;
+  }
+  items(): T[] {
+    return [...this.store.values()];
+  }
+  get size(): number {
+    return this.store.size;
+  }
+  get(key: string): T | undefined {
+    return this.store.get(key);
+  }
+  find(pred: (o: T) => boolean): T | undefined {
+    for (const o of this.store.values()) if (pred(o)) return o;
+    return undefined;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.abort = new AbortController();
+    void this.loop(this.abort.signal);
+  }
+
+  stop(): void {
+    this.running = false;
+    this.abort?.abort();
+    this.setStatus({ phase: 'stopped' });
+  }
+
+  /** Drop the backoff wait and retry now (user pressed reconnect). Keeps data. */
+  restart(): void {
+    this.stop();
+    this.start();
+  }
+
+  private setStatus(patch: Partial<ReflectorStatus>): void {
+    const phaseChanged = patch.phase !== undefined && patch.phase !== this.state.phase;
+    this.state = { ...this.state, ...patch, since: phaseChanged ? this.clock.now() : this.state.since, resourceVersion: this.rv };
+    for (const l of [...this.statusListeners]) l(this.state);
+  }
+
+  private emit(events: ReflectorEvent<T>[]): void {
+    if (events.length === 0) return;
+    for (const l of [...this.changeListeners]) l(events);
+  }
+
+  private log(m: string): void {
+    this.o.log?.(`[reflector ${this.o.resource}] ${m}`);
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    let needList = this.rv === undefined;
+    while (!signal.aborted) {
+      if (needList) {
+        this.setStatus({ phase: 'listing' });
+        const listed = await this.list(signal);
+        if (signal.aborted) return;
+        if (!listed.ok) {
+          await this.waitBackoff(listed.error, signal);
+          continue;
+        }
+        needList = false;
+        this.setStatus({ synced: true });
+      }
+      const startedAt = this.clock.now();
+      const outcome = await this.watch(signal);
+      if (signal.aborted) return;
+      if (outcome.kind === 'closed') {
+        // Normal end (server timeout). An immediately-closing watch must not become a tight loop.
+        if (outcome.events === 0 && this.clock.now() - startedAt < 1000) {
+          await this.waitBackoff(undefined, signal);
+        }
+        continue;
+      }
+      if (outcome.kind === 'relist' || (outcome.kind === 'error' && outcome.relist)) {
+        needList = true;
+        this.log('resource version expired: relisting');
+        // A relist right after a relist means the server keeps expiring us: back off.
+        if (this.clock.now() - this.lastListAt < 10_000) await this.waitBackoff(outcome.kind === 'error' ? outcome.error : undefined, signal);
+        continue;
+      }
+      await this.waitBackoff(outcome.error, signal);
+    }
+  }
+
+  private async waitBackoff(error: AppError | undefined, signal: AbortSignal): Promise<void> {
+    const delay = this.backoff.next(this.clock.now());
+    this.setStatus({ phase: 'backoff', error: error ?? this.state.error });
+    if (error) this.log(`${error.code}: retrying in ${delay} ms`);
+    await sleep(this.clock, delay, signal);
+  }
+
+  private sep(): string {
+    return this.o.path.includes('?') ? '&' : '?';
+  }
+
+  /** Paged list; on success replaces the store (emitting the exact diff) and sets the RV. */
+  private async list(signal: AbortSignal): Promise<Result<void>> {
+    const limit = this.o.pageSize ?? 500;
+    const items: T[] = [];
+    let cont: string | undefined;
+    let rv: string | undefined;
+    let restartedOnExpiry = false;
+    do {
+      const q = `${this.sep()}limit=${limit}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`;
+      const r = await this.o.transport.getJson<KubeList<T>>(this.o.path + q, { verb: 'list', resource: this.o.resource, signal });
+      if (!r.ok) {
+        if (r.error.status === 410 && cont && !restartedOnExpiry) {
+          // The continue token expired mid-list: start the list over, once.
+          restartedOnExpiry = true;
+          items.length = 0;
+          cont = undefined;
+          continue;
+        }
+        return r;
+      }
+      const page = r.value;
+      if (!page || !Array.isArray(page.items)) {
+        return { ok: false, error: { code: 'response-invalid', message: `The API server's list of ${this.o.resource} is not a valid list. Capstan retries automatically.` } };
+      }
+      for (const it of page.items) if (it && typeof it === 'object' && it.metadata) items.push(it);
+      cont = page.metadata?.continue || undefined;
+      rv = page.metadata?.resourceVersion ?? rv;
+    } while (cont && !signal.aborted);
+    if (signal.aborted) return { ok: true, value: undefined };
+    this.lastListAt = this.clock.now();
+    this.replace(items, rv);
+    return { ok: true, value: undefined };
+  }
+
+  /** Exact set difference against the current store. */
+  private replace(items: T[], rv: string | undefined): void {
+    const next = new Map<string, T>();
+    for (const it of items) next.set(this.keyOf(it), it);
+    const events: ReflectorEvent<T>[] = [];
+    for (const [k, old] of this.store) if (!next.has(k)) events.push({ type: 'delete', object: old });
+    for (const [k, it] of next) {
+      const old = this.store.get(k);
+      if (!old || old.metadata.resourceVersion !== it.metadata.resourceVersion) events.push({ type: 'upsert', object: it });
+    }
+    this.store.clear();
+    for (const [k, it] of next) this.store.set(k, it);
+    this.rv = rv;
+    this.emit(events);
+  }
+
+  private async watch(signal: AbortSignal): Promise<WatchOutcome> {
+    const timeoutSeconds = 300 + Math.floor(this.random() * 301);
+    const q = `${this.sep()}watch=true&allowWatchBookmarks=true&timeoutSeconds=${timeoutSeconds}${this.rv ? `&resourceVersion=${encodeURIComponent(this.rv)}` : ''}`;
+    const ac = new AbortController();
+    const onAbort = () => ac.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    // Client-side deadline: the server should close at timeoutSeconds; a dead socket must not hang us.
+    const deadline = this.clock.setTimeout(() => ac.abort(), (timeoutSeconds + 30) * 1000);
+    try {
+      const r = await this.o.transport.openStream(this.o.path + q, { verb: 'watch', resource: this.o.resource, signal: ac.signal });
+      if (!r.ok) {
+        if (r.error.status === 410 || isTooLargeRv(r.error)) return { kind: 'relist' };
+        return { kind: 'error', error: r.error };
+      }
+      this.setStatus({ phase: 'watching', error: undefined });
+      this.backoff.healthy(this.clock.now());
+      return await this.consume(r.value, ac.signal);
+    } finally {
+      this.clock.clearTimeout(deadline);
+      signal.removeEventListener('abort', onAbort);
+      ac.abort();
+    }
+  }
+
+  private consume(stream: Readable, signal: AbortSignal): Promise<WatchOutcome> {
+    const splitter = new LineSplitter(this.o.maxLineBytes ?? 8 * 1024 * 1024);
+    let events = 0;
+    return new Promise<WatchOutcome>((resolve) => {
+      let done = false;
+      const finish = (o: WatchOutcome) => {
+        if (done) return;
+        done = true;
+        stream.destroy();
+        resolve(o);
+      };
+      const invalid = (why: string): WatchOutcome => {
+        this.log(`${why}; restarting the watch from resourceVersion ${this.rv ?? '(none)'}`);
+        return { kind: 'error', error: { code: 'response-invalid', message: `The watch of ${this.o.resource} received ${why}. Capstan resumed it from the last good point.` } };
+      };
+      signal.addEventListener('abort', () => finish({ kind: 'closed', events }), { once: true });
+      stream.on('data', (chunk: Buffer) => {
+        if (done) return;
+        const lines = splitter.push(chunk);
+        if (lines === 'too-long') return finish(invalid('a line longer than the allowed maximum'));
+        const batch: ReflectorEvent<T>[] = [];
+        for (const line of lines) {
+          let ev: WatchEvent<T>;
+          try {
+            ev = JSON.parse(line);
+          } catch {
+            this.emit(batch);
+            return finish(invalid('a line that is not JSON'));
+          }
+          const out = this.apply(ev, batch);
+          if (out) {
+            this.emit(batch);
+            return finish(out);
+          }
+          events++;
+        }
+        this.emit(batch);
+      });
+      stream.on('end', () => {
+        if (splitter.pending > 0) finish(invalid('a truncated line'));
+        else finish({ kind: 'closed', events });
+      });
+      stream.on('error', () => finish(splitter.pending > 0 ? invalid('a truncated line') : { kind: 'closed', events }));
+      stream.on('close', () => finish(splitter.pending > 0 ? invalid('a truncated line') : { kind: 'closed', events }));
+    });
+  }
+
+  /** Apply one watch event to the store; returns an outcome when the watch must end. */
+  private apply(ev: WatchEvent<T>, batch: ReflectorEvent<T>[]): WatchOutcome | undefined {
+    if (!ev || typeof ev !== 'object' || typeof ev.type !== 'string' || !ev.object || typeof ev.object !== 'object') {
+      return { kind: 'error', error: { code: 'response-invalid', message: `The watch of ${this.o.resource} received an event without type or object. Capstan resumed it.` } };
+    }
+    if (ev.type === 'ERROR') {
+      const s = ev.object as Status;
+      if (s.code === 410 || s.reason === 'Expired' || s.reason === 'Gone') return { kind: 'relist' };
+      const error: AppError = { code: 'unavailable', status: s.code, message: `The watch of ${this.o.resource} failed (${s.code ?? '?'} ${s.reason ?? ''}). Capstan retries automatically.` };
+      return { kind: 'error', error, relist: isTooLargeRv(error) || /too large resource version/i.test(s.message ?? '') };
+    }
+    if (isStatus(ev.object)) return undefined;
+    const obj = ev.object as T;
+    const rv = obj.metadata?.resourceVersion;
+    if (ev.type === 'BOOKMARK') {
+      if (rv) this.rv = rv;
+      return undefined;
+    }
+    if (!obj.metadata) return undefined;
+    const key = this.keyOf(obj);
+    if (ev.type === 'ADDED' || ev.type === 'MODIFIED') {
+      this.store.set(key, obj);
+      batch.push({ type: 'upsert', object: obj });
+    } else if (ev.type === 'DELETED') {
+      if (this.store.delete(key)) batch.push({ type: 'delete', object: obj });
+    }
+    if (rv) this.rv = rv;
+    return undefined;
+  }
+}
+
+const isTooLargeRv = (e: AppError) => e.status === 504 && /too large resource version/i.test(e.message);
