@@ -13,6 +13,9 @@ export const errorCodes = [
   'exec-plugin-missing',
   'exec-plugin-failed',
   'tls-error',
+  'registry-unauthorized', // 401 from a registry: wrong username or secret
+  'registry-forbidden', // 403 from a registry: the account lacks a permission
+  'manifest-unsupported', // a registry answered with a manifest type we did not ask for (ignores Accept)
   'response-invalid', // truncated, non-JSON or hostile API response
   'response-too-large',
   'timeout',
