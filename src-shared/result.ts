@@ -27,6 +27,7 @@ export const errorCodes = [
   'stale-state', // an approval or action given for a state that has since changed
   'locked', // another window/process drives this release execution
   'corrupt-file', // a persisted file that could not be read; it was moved aside
+  'consent-required', // the vault backend is not OS-encrypted (Linux basic_text) and the user has not agreed yet
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
