@@ -1,0 +1,100 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { AppClient } from '../../src-shared/contract';
+import type { ClusterInfo } from '../../src-shared/clusters/contract';
+import type { WorkloadDiff } from '../../src-shared/workloads/contract';
+import { cluster, pod } from '../testing/fixtures';
+import { startBridge } from './bridge';
+import { createAppStore } from './index';
+
+function fakeClient() {
+  let onClusters: ((e: { clusters: ClusterInfo[] }) => void) | undefined;
+  let onDiffs: ((e: { diffs: WorkloadDiff[] }) => void) | undefined;
+  let onDiffError: ((e: unknown) => void) | undefined;
+  const unsubscribed: string[] = [];
+  const client = {
+    'app.info': vi.fn(async () => ({
+      ok: true as const,
+      value: { version: '0.1.0', transport: 'browser' as const, sandbox: true, kubeconfigSources: [], vault: { backend: 'test', osEncrypted: true, needsConsent: false } },
+    })),
+    'clusters.watch': (_p: object, cb: typeof onClusters) => {
+      onClusters = cb;
+      return () => unsubscribed.push('clusters');
+    },
+    'workloads.subscribe': (_p: object, cb: typeof onDiffs, onError?: (e: unknown) => void) => {
+      onDiffs = cb;
+      onDiffError = onError;
+      return () => unsubscribed.push('workloads');
+    },
+  } as unknown as AppClient;
+  return {
+    client,
+    unsubscribed,
+    clusters: (clusters: ClusterInfo[]) => onClusters!({ clusters }),
+    diffs: (diffs: WorkloadDiff[]) => onDiffs!({ diffs }),
+    fail: (e: unknown) => onDiffError!(e),
+  };
+}
+
+/** A manual frame scheduler: frames run only when the test says so. */
+function manualFrames() {
+  const pending: (() => void)[] = [];
+  return {
+    requestFrame: (cb: () => void) => void pending.push(cb),
+    setTimer: (cb: () => void) => void pending.push(cb),
+    run: () => {
+      while (pending.length) pending.shift()!();
+    },
+    get pending() {
+      return pending.length;
+    },
+  };
+}
+
+describe('bridge', () => {
+  it('batches diffs into one store update per frame', () => {
+    const store = createAppStore();
+    const fake = fakeClient();
+    const frames = manualFrames();
+    const stop = startBridge(fake.client, store, { requestFrame: frames.requestFrame, setTimer: frames.setTimer, minIntervalMs: 0 });
+    const updates = vi.fn();
+    store.subscribe((s, prev) => s.pods !== prev.pods && updates());
+
+    fake.diffs([{ clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a' })], deletes: [] }]);
+    for (let i = 0; i < 50; i++) fake.diffs([{ clusterId: 'fat', kind: 'Pod', reset: false, upserts: [pod({ uid: `n${i}` })], deletes: [] }]);
+    expect(store.getState().pods).toHaveLength(0);
+    expect(frames.pending).toBe(1);
+    frames.run();
+    expect(store.getState().pods).toHaveLength(51);
+    expect(updates).toHaveBeenCalledTimes(1);
+    expect(store.getState().syncedKinds).toEqual({ fat: ['Pod'] });
+
+    stop();
+    expect(fake.unsubscribed.sort()).toEqual(['clusters', 'workloads']);
+  });
+
+  it('sets clusters as they come and drops the workloads of removed clusters', () => {
+    const store = createAppStore();
+    const fake = fakeClient();
+    const frames = manualFrames();
+    startBridge(fake.client, store, { requestFrame: frames.requestFrame, setTimer: frames.setTimer, minIntervalMs: 0 });
+    fake.clusters([cluster({ id: 'uat' }), cluster({ id: 'fat' })]);
+    expect(store.getState().clusters!.map((c) => c.id)).toEqual(['fat', 'uat']);
+    fake.diffs([
+      { clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a' })], deletes: [] },
+      { clusterId: 'uat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'b', clusterId: 'uat' })], deletes: [] },
+    ]);
+    frames.run();
+    expect(store.getState().pods).toHaveLength(2);
+    fake.clusters([cluster({ id: 'uat' })]);
+    frames.run();
+    expect(store.getState().pods.map((p) => p.uid)).toEqual(['b']);
+  });
+
+  it('shows a stream error as a services error', () => {
+    const store = createAppStore();
+    const fake = fakeClient();
+    startBridge(fake.client, store, { requestFrame: () => {}, minIntervalMs: 0 });
+    fake.fail({ code: 'response-invalid', message: 'Live updates stopped. Reload to retry.' });
+    expect(store.getState().servicesError?.code).toBe('response-invalid');
+  });
+});

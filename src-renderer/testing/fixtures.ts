@@ -1,0 +1,59 @@
+import type { ClusterInfo } from '../../src-shared/clusters/contract';
+import type { DeploymentSummary, PodSummary } from '../../src-shared/workloads/contract';
+
+/** Test data builders (used by unit tests only). */
+export function pod(over: Partial<PodSummary> & { uid: string }): PodSummary {
+  return {
+    clusterId: 'fat',
+    namespace: 'shop',
+    name: `pod-${over.uid}`,
+    app: 'cart',
+    group: 'fat',
+    phase: 'Running',
+    status: 'Running',
+    readyContainers: 1,
+    totalContainers: 1,
+    ready: true,
+    restarts: 0,
+    images: ['harbor.example/shop/cart:1.0.0'],
+    createdAt: 1_000,
+    deleting: false,
+    resourceVersion: '1',
+    ...over,
+  };
+}
+
+export function deployment(over: Partial<DeploymentSummary> & { uid: string }): DeploymentSummary {
+  return {
+    clusterId: 'fat',
+    namespace: 'shop',
+    name: `deploy-${over.uid}`,
+    app: 'cart',
+    group: 'fat',
+    replicas: 2,
+    readyReplicas: 2,
+    updatedReplicas: 2,
+    availableReplicas: 2,
+    images: ['harbor.example/shop/cart:1.0.0'],
+    paused: false,
+    rollout: 'done',
+    rolloutMessage: 'successfully rolled out',
+    createdAt: 1_000,
+    resourceVersion: '1',
+    ...over,
+  };
+}
+
+export function cluster(over: Partial<ClusterInfo> & { id: string }): ClusterInfo {
+  return {
+    contextName: over.id,
+    clusterName: over.id,
+    server: 'https://127.0.0.1:6443',
+    source: '/tmp/kubeconfig',
+    datacenter: 'dc1',
+    state: 'live',
+    since: 0,
+    counts: { nodes: 3, pods: 10, deployments: 2, problems: 0 },
+    ...over,
+  };
+}
