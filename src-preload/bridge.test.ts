@@ -53,7 +53,9 @@ describe('preload bridge', () => {
     const ends: unknown[] = [];
     const unA = api['clusters.watch']!({}, (e: unknown) => a.push(e), (err: unknown) => ends.push(err));
     api['workloads.subscribe']!({}, (e: unknown) => b.push(e), (err: unknown) => ends.push(err));
-    const [[, idA, chA], [, idB, chB]] = ipc.send.mock.calls.map((c) => c as unknown[]);
+    const calls = ipc.send.mock.calls as unknown[][];
+    const [, idA, chA] = calls[0]!;
+    const [, idB, chB] = calls[1]!;
     expect([chA, chB]).toEqual(['clusters.watch', 'workloads.subscribe']);
     expect(idA).not.toBe(idB);
     push({ t: 'event', subId: idA, event: { clusters: [] } });

@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseLaunchArgs } from './args';
-import { createFileKeyCipher } from './cipher';
 import { contentSecurityPolicy } from './csp';
 import { chooseKubeconfig } from './kubeconfig-choice';
 import { SettingsStore } from './settings';
@@ -78,21 +77,5 @@ describe('SettingsStore', () => {
     const s = new SettingsStore(dir, quiet);
     expect(s.get()).toEqual({ version: 1, kubeconfigPaths: [], prefs: {} });
     expect(fs.readdirSync(dir).some((f) => f.startsWith('settings.json.corrupt-'))).toBe(true);
-  });
-});
-
-describe('file-key cipher', () => {
-  it('round-trips, uses a 0600 key file, detects tampering', async () => {
-    const dir = tmp();
-    const c = createFileKeyCipher(dir);
-    expect(c).toMatchObject({ backend: 'file-key', osEncrypted: false });
-    const enc = await c.encrypt('robot$ci:p@ss');
-    expect(enc.toString('utf8')).not.toContain('p@ss');
-    expect(await createFileKeyCipher(dir).decrypt(enc)).toBe('robot$ci:p@ss');
-    if (process.platform !== 'win32') expect(fs.statSync(path.join(dir, 'vault.key')).mode & 0o777).toBe(0o600);
-    enc[enc.length - 1]! ^= 1;
-    await expect(c.decrypt(enc)).rejects.toThrow();
-    const other = createFileKeyCipher(tmp());
-    await expect(other.decrypt(await c.encrypt('x'))).rejects.toThrow();
   });
 });

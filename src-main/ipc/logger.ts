@@ -20,7 +20,6 @@ export const printable = (value: unknown, max = 80): string => {
       return Object.prototype.toString.call(value);
     }
   })();
-  // eslint-disable-next-line no-control-regex
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
   return JSON.stringify(clean.length > max ? `${clean.slice(0, max)}…` : clean);
 };

@@ -1,0 +1,145 @@
+import path from 'node:path';
+import type { AppInfo } from '../../src-shared/clusters/contract';
+import type { AppHandlers } from '../../src-shared/contract';
+import type { CallContext } from '../../src-shared/contract/define';
+import { ok } from '../../src-shared/result';
+import { ClusterService, type ClusterServiceOptions } from '../clusters/clusterService';
+import { KubeconfigService, type PathSettings } from '../clusters/kubeconfigService';
+import type { Logger } from '../ipc/logger';
+import { consoleLogger } from '../ipc/logger';
+import { LoginShellPath } from '../platform/loginShellPath';
+import type { Cipher } from '../vault/cipher';
+import { VaultService } from '../vault/vaultService';
+import { WorkloadService, type WorkloadServiceOptions } from '../workloads/workloadService';
+import { SettingsStore } from './settings';
+
+export interface CreateServicesOptions {
+  /** An inline kubeconfig (the sandbox datacenter's). Default sources (KUBECONFIG, ~/.kube/config) are then skipped. */
+  kubeconfigYaml?: string;
+  /** Explicit kubeconfig files (`--kubeconfig`), used instead of KUBECONFIG / ~/.kube/config. */
+  kubeconfigPaths?: string[];
+  userDataDir: string;
+  cipher: Cipher;
+  sandbox?: boolean;
+  transport: AppInfo['transport'];
+  version?: string;
+  logger?: Logger;
+  /** Tests: environment and home for default kubeconfig discovery. */
+  env?: NodeJS.ProcessEnv;
+  homeDir?: string;
+  clusters?: ClusterServiceOptions;
+  workloads?: WorkloadServiceOptions;
+}
+
+export interface Services {
+  handlers: AppHandlers;
+  settings: SettingsStore;
+  kubeconfig: KubeconfigService;
+  clusters: ClusterService;
+  workloads: WorkloadService;
+  vault: VaultService;
+  dispose(): void;
+}
+
+/** Run `cleanup` when the subscription ends (or now, if it already has). */
+const onAbort = (ctx: CallContext, cleanup: () => void) => {
+  if (ctx.signal.aborted) cleanup();
+  else ctx.signal.addEventListener('abort', cleanup, { once: true });
+};
+
+/**
+ * The composition root of the main process, shared by Electron and browser mode: builds every
+ * service by hand (plain classes, constructor dependencies) and implements every channel of the
+ * contract on top of them. Handlers stay thin: validation already happened in the router.
+ */
+export function createServices(opts: CreateServicesOptions): Services {
+  const log = opts.logger ?? consoleLogger;
+  const settings = new SettingsStore(opts.userDataDir, log);
+  const added = settings.kubeconfigPaths();
+  const logLine = (m: string) => log.info(m);
+
+  let kubeconfig: KubeconfigService;
+  if (opts.kubeconfigYaml !== undefined) {
+    kubeconfig = KubeconfigService.fromString(opts.kubeconfigYaml, 'sandbox', { settings: added, log: logLine });
+  } else if (opts.kubeconfigPaths?.length) {
+    const explicit = opts.kubeconfigPaths.map((p) => path.resolve(p));
+    const paths: PathSettings = {
+      get: () => [...explicit, ...added.get().filter((p) => !explicit.includes(p))],
+      set: (next) => added.set(next.filter((p) => !explicit.includes(p))),
+    };
+    kubeconfig = new KubeconfigService({ settings: paths, noDefaultSources: true, log: logLine });
+  } else {
+    kubeconfig = new KubeconfigService({ settings: added, env: opts.env, homeDir: opts.homeDir, log: logLine });
+  }
+  kubeconfig.start();
+
+  const clusters = new ClusterService(kubeconfig, { loginPath: new LoginShellPath(), log: logLine, ...opts.clusters });
+  const workloads = new WorkloadService(clusters, opts.workloads);
+  const vault = new VaultService({ file: path.join(opts.userDataDir, 'vault.json'), cipher: opts.cipher });
+  if (vault.corruptMovedTo) log.warn(`[vault] the vault file was unreadable and was moved to ${vault.corruptMovedTo}`);
+
+  const handlers: AppHandlers = {
+    'app.info': async () =>
+      ok({
+        version: opts.version ?? '0.0.0',
+        transport: opts.transport,
+        sandbox: opts.sandbox ?? false,
+        kubeconfigSources: kubeconfig.sources().map((s) => ({ path: s.path, exists: s.exists, ...(s.error ? { error: s.error } : {}) })),
+        vault: vault.status(),
+      }),
+    'clusters.list': async () => ok(clusters.list()),
+    'clusters.watch': (_params, emit, ctx) => {
+      // Watching the overview uses every cluster: acquire them (lazy connect), release on teardown.
+      const releases = new Map<string, () => void>();
+      const syncAcquired = () => {
+        const ids = new Set(clusters.ids());
+        for (const id of ids) if (!releases.has(id)) releases.set(id, clusters.acquire(id));
+        for (const [id, release] of releases) {
+          if (!ids.has(id)) {
+            release();
+            releases.delete(id);
+          }
+        }
+      };
+      const off = clusters.onDidChangeClusters((list) => {
+        syncAcquired();
+        emit({ clusters: list });
+      });
+      syncAcquired();
+      emit({ clusters: clusters.list() });
+      onAbort(ctx, () => {
+        off();
+        for (const release of releases.values()) release();
+        releases.clear();
+      });
+      return ok(undefined);
+    },
+    'clusters.reconnect': async ({ clusterId }) => clusters.reconnect(clusterId),
+    'kubeconfig.addPath': async ({ path: p }) => kubeconfig.addPath(p),
+    'kubeconfig.removePath': async ({ path: p }) => kubeconfig.removePath(p),
+    'vault.consent': async ({ allow }) => ok(vault.consent(allow)),
+    'workloads.subscribe': ({ clusterIds }, emit, ctx) => {
+      const stop = workloads.subscribe(clusterIds, (diffs) => emit({ diffs }));
+      onAbort(ctx, stop);
+      return ok(undefined);
+    },
+    'workloads.getYaml': async (ref) => workloads.getYaml(ref),
+  };
+
+  let disposed = false;
+  return {
+    handlers,
+    settings,
+    kubeconfig,
+    clusters,
+    workloads,
+    vault,
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      workloads.dispose();
+      clusters.dispose();
+      kubeconfig.dispose();
+    },
+  };
+}
