@@ -51,7 +51,8 @@ export function parseKubeconfig(file: KubeconfigFile): ParsedFile {
   const doc = parseDocument(file.text, { prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
+    const offset = e.pos?.[0] ?? 0;
+    const line = file.text.slice(0, offset).split('\n').length;
     return { ...empty, error: `${file.source}${line ? `, line ${line}` : ''}: ${e.message.split('\n')[0]}` };
   }
   const root = doc.contents;
