@@ -1,0 +1,248 @@
+import { createHash } from 'node:crypto';
+import { digestPattern, manifestAccept, parseLinkHeader, supportedManifestTypes } from '../../src-shared/images/registry-api';
+import { err, ok } from '../../src-shared/result';
+import { basicAuth, header, RegistryHttp, type HttpResponse, type RegistryError, type RegistryHttpOptions, type RegistryResult, type SecretSource } from './http';
+
+/**
+ * OCI distribution client for any registry (Harbor, distribution, cloud registries).
+ *
+ *   new OciClient({ registryName: 'harbor-east', url: 'https://harbor-east.example', username: 'robot$capstan',
+ *                   secret: () => vault.get('images/harbor-east'), pinnedFingerprint? })
+ *
+ * Auth as registries expect: try anonymously (or with a cached token); on a 401 with
+ * `WWW-Authenticate: Bearer realm=...,service=...,scope=...` get a token from the realm (with Basic
+ * credentials when we have them) and retry; on `Basic` challenges send Basic. Tokens are cached
+ * per scope until they expire. Manifest digests come from `HEAD` with the full Accept list,
+ * falling back to `GET` (and sha256 of the body) when the registry sends no
+ * `Docker-Content-Digest`. Conditional requests (`If-None-Match`) make a repeated refresh cheap.
+ */
+
+export interface OciClientOptions extends RegistryHttpOptions {
+  url: string;
+  username?: string;
+  secret?: SecretSource;
+  /** Tags list bounds: pages followed, tags kept. */
+  maxTagPages?: number;
+  maxTags?: number;
+}
+
+export interface ManifestInfo {
+  digest: string;
+  mediaType: string;
+  /** Where the digest came from. */
+  source: 'header' | 'computed' | 'cache';
+}
+
+interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+export function parseChallenge(h: string | undefined): Challenge | undefined {
+  if (!h) return undefined;
+  const m = /^(\w+)\s*(.*)$/s.exec(h.trim());
+  if (!m) return undefined;
+  const params: Record<string, string> = {};
+  for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"|(\w+)=([^,\s]+)/g)) params[(p[1] ?? p[3])!.toLowerCase()] = p[2] ?? p[4] ?? '';
+  return { scheme: m[1]!.toLowerCase(), params };
+}
+
+export class OciClient {
+  readonly http: RegistryHttp;
+  private readonly base: string;
+  private readonly tokens = new Map<string, { token: string; expires: number }>();
+  /** Which auth the registry wants, learnt from the first challenge. */
+  private scheme: 'none' | 'basic' | 'bearer' | undefined;
+  private readonly manifestCache = new Map<string, { etag?: string; info: ManifestInfo }>();
+
+  constructor(private readonly opts: OciClientOptions) {
+    this.http = new RegistryHttp(opts);
+    this.base = opts.url.replace(/\/+$/, '');
+  }
+
+  get requests() {
+    return this.http.requests;
+  }
+
+  close() {
+    this.http.close();
+  }
+
+  private async credentials(): Promise<string | undefined> {
+    if (!this.opts.username) return undefined;
+    const secret = await this.opts.secret?.();
+    return secret === undefined ? undefined : basicAuth(this.opts.username, secret);
+  }
+
+  private async fetchToken(challenge: Challenge, scope: string | undefined): Promise<RegistryResult<string>> {
+    const realm = challenge.params.realm;
+    if (!realm) return err('response-invalid', `${this.http.name} asked for a Bearer token without a realm.`);
+    let realmUrl: URL;
+    try {
+      realmUrl = new URL(realm, this.base);
+    } catch {
+      return err('response-invalid', `${this.http.name} sent an invalid token realm.`);
+    }
+    if (challenge.params.service) realmUrl.searchParams.set('service', challenge.params.service);
+    const wanted = scope ?? challenge.params.scope;
+    if (wanted) realmUrl.searchParams.set('scope', wanted);
+    // Send credentials to the realm only over HTTPS or to the registry's own origin.
+    const sameOrigin = realmUrl.origin === new URL(this.base).origin;
+    const creds = realmUrl.protocol === 'https:' || sameOrigin ? await this.credentials() : undefined;
+    const res = await this.http.request({ url: realmUrl.toString(), headers: creds ? { Authorization: creds } : {} });
+    if (!res.ok) return res;
+    if (res.value.status === 401) return err('registry-unauthorized', `Wrong username or secret for ${this.http.name}: update the credentials.`, { status: 401 });
+    if (res.value.status !== 200) return err('unavailable', `The token service of ${this.http.name} answered ${res.value.status}.`, { status: res.value.status });
+    try {
+      const body = JSON.parse(res.value.body.toString('utf8')) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
+      const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
+      if (!token) return err('response-invalid', `The token service of ${this.http.name} sent no token.`);
+      const ttl = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
+      this.tokens.set(wanted ?? '', { token, expires: Date.now() + Math.max(10, ttl - 10) * 1000 });
+      return ok(token);
+    } catch {
+      return err('response-invalid', `The token service of ${this.http.name} sent a response that is not JSON.`);
+    }
+  }
+
+  /** A request under `scope`, answering auth challenges once. */
+  private async authed(path: string, scope: string | undefined, init: { method?: 'GET' | 'HEAD'; headers?: Record<string, string> } = {}): Promise<RegistryResult<HttpResponse>> {
+    const url = /^https?:/.test(path) ? path : `${this.base}${path}`;
+    const headers: Record<string, string> = { ...init.headers };
+    const cached = this.tokens.get(scope ?? '');
+    if (this.scheme === 'bearer' && cached && cached.expires > Date.now()) headers.Authorization = `Bearer ${cached.token}`;
+    else if (this.scheme === 'basic') {
+      const c = await this.credentials();
+      if (c) headers.Authorization = c;
+    }
+    let res = await this.http.request({ url, method: init.method, headers });
+    if (!res.ok || res.value.status !== 401) return res;
+    const challenge = parseChallenge(header(res.value.headers, 'www-authenticate'));
+    if (challenge?.scheme === 'bearer') {
+      this.scheme = 'bearer';
+      const token = await this.fetchToken(challenge, scope);
+      if (!token.ok) return token;
+      res = await this.http.request({ url, method: init.method, headers: { ...init.headers, Authorization: `Bearer ${token.value}` } });
+    } else if (challenge?.scheme === 'basic') {
+      this.scheme = 'basic';
+      const c = await this.credentials();
+      if (!c) return err('registry-unauthorized', `${this.http.name} requires a username and secret: add credentials for it.`, { status: 401 });
+      res = await this.http.request({ url, method: init.method, headers: { ...init.headers, Authorization: c } });
+    }
+    if (res.ok && res.value.status === 401) {
+      const hasCreds = !!this.opts.username;
+      const insufficient = /insufficient_scope/.test(header(res.value.headers, 'www-authenticate') ?? '');
+      if (insufficient || !hasCreds)
+        return err(hasCreds ? 'registry-forbidden' : 'registry-unauthorized', hasCreds ? `The account of ${this.http.name} may not pull ${scope ?? 'this repository'}: ask for pull permission.` : `${this.http.name} requires credentials for ${scope ?? 'this request'}: add a username and secret.`, { status: 401 });
+      return err('registry-unauthorized', `Wrong username or secret for ${this.http.name}: update the credentials.`, { status: 401 });
+    }
+    return res;
+  }
+
+  /** `GET /v2/`: reachable, and whether our credentials (or anonymous access) work. */
+  async ping(): Promise<RegistryResult<{ authScheme: 'none' | 'basic' | 'bearer' }>> {
+    const res = await this.authed('/v2/', undefined);
+    if (!res.ok) return res;
+    if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to /v2/: is it an OCI registry?`, { status: res.value.status });
+    return ok({ authScheme: this.scheme ?? 'none' });
+  }
+
+  /** All tags of a repository, following `Link` (bounded by maxTagPages and maxTags). */
+  async listTags(repository: string, pageSize = 1000): Promise<RegistryResult<{ tags: string[]; truncated: boolean; pages: number }>> {
+    const scope = `repository:${repository}:pull`;
+    const maxPages = this.opts.maxTagPages ?? 100;
+    const maxTags = this.opts.maxTags ?? 20_000;
+    let next: string | undefined = `/v2/${repository}/tags/list?n=${pageSize}`;
+    const tags: string[] = [];
+    let pages = 0;
+    const seen = new Set<string>();
+    while (next) {
+      if (pages >= maxPages || tags.length >= maxTags) return ok({ tags: tags.slice(0, maxTags), truncated: true, pages });
+      if (seen.has(next)) return err('response-invalid', `${this.http.name} sent a tags list Link that loops (${repository}).`);
+      seen.add(next);
+      const res = await this.authed(next, scope);
+      if (!res.ok) return res;
+      pages++;
+      if (res.value.status === 404) return pages === 1 ? ok({ tags: [], truncated: false, pages }) : err('response-invalid', `${this.http.name} lost ${repository} while paging its tags.`);
+      if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to the tags list of ${repository}.`, { status: res.value.status });
+      let body: { tags?: unknown };
+      try {
+        body = JSON.parse(res.value.body.toString('utf8')) as { tags?: unknown };
+      } catch {
+        return err('response-invalid', `${this.http.name} sent a tags list for ${repository} that is not JSON.`);
+      }
+      if (body.tags !== null && body.tags !== undefined && !Array.isArray(body.tags)) return err('response-invalid', `${this.http.name} sent a malformed tags list for ${repository}.`);
+      for (const t of (body.tags as unknown[] | null) ?? []) if (typeof t === 'string') tags.push(t);
+      const link = parseLinkHeader(header(res.value.headers, 'link')).next;
+      next = link ? new URL(link, res.value.url).toString() : undefined;
+    }
+    return ok({ tags, truncated: false, pages });
+  }
+
+  /**
+   * Digest of `repository:ref` (tag or digest); undefined when the registry does not have it.
+   * A manifest of a type we did not ask for (a registry ignoring Accept) is reported as
+   * `manifest-unsupported`, naming the type.
+   */
+  async getDigest(repository: string, ref: string): Promise<RegistryResult<ManifestInfo | undefined>> {
+    const scope = `repository:${repository}:pull`;
+    const path = `/v2/${repository}/manifests/${encodeURIComponent(ref)}`;
+    const key = `${repository}@${ref}`;
+    const cached = this.manifestCache.get(key);
+    const headers: Record<string, string> = { Accept: manifestAccept };
+    if (cached?.etag) headers['If-None-Match'] = cached.etag;
+    const head = await this.authed(path, scope, { method: 'HEAD', headers });
+    if (!head.ok) return head;
+    const h = head.value;
+    if (h.status === 304 && cached) return ok({ ...cached.info, source: 'cache' });
+    if (h.status === 404) {
+      this.manifestCache.delete(key);
+      return ok(undefined);
+    }
+    const checkType = (status: number, type: string | undefined): RegistryResult<string> => {
+      const mediaType = (type ?? '').split(';')[0]!.trim();
+      if (status !== 200) return err('response-invalid', `${this.http.name} answered ${status} for the manifest of ${repository}:${ref}.`, { status });
+      if (!supportedManifestTypes.includes(mediaType))
+        return err(
+          'manifest-unsupported',
+          `${this.http.name} returned a manifest of type "${mediaType || 'none'}" for ${repository}:${ref} although Capstan asked for OCI or Docker v2 manifests: the registry ignores the Accept header, so its digest cannot be compared. Upgrade or reconfigure the registry.`,
+        );
+      return ok(mediaType);
+    };
+    const headDigest = header(h.headers, 'docker-content-digest');
+    if (h.status === 200 && headDigest && digestPattern.test(headDigest)) {
+      const type = checkType(h.status, header(h.headers, 'content-type'));
+      if (!type.ok) return type;
+      const info: ManifestInfo = { digest: headDigest, mediaType: type.value, source: 'header' };
+      this.manifestCache.set(key, { etag: header(h.headers, 'etag'), info });
+      return ok(info);
+    }
+    // No digest header (or HEAD not supported): GET the manifest and hash it.
+    const get = await this.authed(path, scope, { method: 'GET', headers: { Accept: manifestAccept } });
+    if (!get.ok) return get;
+    if (get.value.status === 404) return ok(undefined);
+    const type = checkType(get.value.status, header(get.value.headers, 'content-type'));
+    if (!type.ok) return type;
+    const computed = `sha256:${createHash('sha256').update(get.value.body).digest('hex')}`;
+    const sent = header(get.value.headers, 'docker-content-digest');
+    if (sent && digestPattern.test(sent) && sent !== computed)
+      return err('response-invalid', `${this.http.name} sent a manifest for ${repository}:${ref} whose sha256 (${computed}) differs from its Docker-Content-Digest (${sent}).`);
+    const info: ManifestInfo = { digest: computed, mediaType: type.value, source: sent ? 'header' : 'computed' };
+    this.manifestCache.set(key, { etag: header(get.value.headers, 'etag'), info });
+    return ok(info);
+  }
+}
+
+/** Compare one image across registries: same digest everywhere, or which differ / miss it. */
+export async function compareAcross(
+  clients: { region: string; client: OciClient }[],
+  repository: string,
+  ref: string,
+): Promise<{ region: string; digest?: string; error?: RegistryError }[]> {
+  return Promise.all(
+    clients.map(async ({ region, client }) => {
+      const r = await client.getDigest(repository, ref);
+      return r.ok ? { region, digest: r.value?.digest } : { region, error: r.error };
+    }),
+  );
+}
