@@ -29,6 +29,8 @@ export interface CreateServicesOptions {
   homeDir?: string;
   clusters?: ClusterServiceOptions;
   workloads?: WorkloadServiceOptions;
+  /** Reuse a settings store already opened by the caller. */
+  settings?: SettingsStore;
 }
 
 export interface Services {
@@ -54,7 +56,7 @@ const onAbort = (ctx: CallContext, cleanup: () => void) => {
  */
 export function createServices(opts: CreateServicesOptions): Services {
   const log = opts.logger ?? consoleLogger;
-  const settings = new SettingsStore(opts.userDataDir, log);
+  const settings = opts.settings ?? new SettingsStore(opts.userDataDir, log);
   const added = settings.kubeconfigPaths();
   const logLine = (m: string) => log.info(m);
 
