@@ -14,6 +14,7 @@ import type { KubeList, KubeObject, Status, WatchEvent } from '../../src-shared/
 import { isStatus } from '../../src-shared/k8s/types';
 import type { AppError, Result } from '../../src-shared/result';
 import type { RequestOptions } from '../clusters/clusterConnection';
+import type { BackoffOptions } from './backoff';
 import { Backoff } from './backoff';
 import type { Clock } from './clock';
 import { sleep, systemClock } from './clock';
@@ -51,6 +52,8 @@ export interface ReflectorOptions {
   /** Max bytes of one watch line. Default 8 MB (etcd caps objects at 1.5 MB). */
   maxLineBytes?: number;
   log?: (message: string) => void;
+  /** Backoff tuning (tests). Default: 800 ms doubling to 30 s, reset after 2 min healthy. */
+  backoff?: BackoffOptions;
   /** Key for the local store. Default metadata.uid, else namespace/name. */
   keyOf?: (o: KubeObject) => string;
 }
@@ -76,7 +79,7 @@ export class Reflector<T extends KubeObject> {
   constructor(private readonly o: ReflectorOptions) {
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? Math.random;
-    this.backoff = new Backoff({ random: this.random });
+    this.backoff = new Backoff({ random: this.random, ...o.backoff });
     this.keyOf = o.keyOf ?? defaultKey;
     this.state = { phase: 'idle', synced: false, since: this.clock.now() };
   }
@@ -91,7 +94,7 @@ export class Reflector<T extends KubeObject> {
   }
 
   status(): ReflectorStatus {
-    return this.state;
+    return { ...this.state, resourceVersion: this.rv };
   }
   items(): T[] {
     return [...this.store.values()];

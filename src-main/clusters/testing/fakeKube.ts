@@ -190,6 +190,7 @@ export class FakeKube {
       return;
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
     for (const h of this.history) if (h.path === path && h.rv > from) res.write(JSON.stringify({ type: h.type, object: h.object }) + '\n');
     const w: Watcher = { res, path };
     this.watchers.add(w);
