@@ -1,0 +1,105 @@
+/**
+ * Electron entry: the thin shell. Lifecycle, window, menus, protocol and ipcMain wiring only;
+ * every decision (CSP, paths, sender checks, sandbox or kubeconfig, services) lives in plain,
+ * tested modules under src-main/app and src-main/ipc.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, safeStorage, session } from 'electron';
+import { parseLaunchArgs } from '../app/args';
+import { startBackend, type Backend } from '../app/launch';
+import { createSafeStorageCipher } from '../app/safe-storage-cipher';
+import { consoleLogger as log } from '../ipc/logger';
+import { originOf } from '../ipc/sender';
+import { disposeOnRendererExit, wireIpc } from './ipc';
+import { installMenu } from './menu';
+import { APP_ENTRY, APP_ORIGIN, handleAppProtocol, registerAppScheme } from './protocol';
+import { createMainWindow, hardenWebContents } from './window';
+
+const here = import.meta.dirname;
+const rendererDir = path.join(here, '../renderer');
+const preload = path.join(here, '../preload/index.cjs');
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+
+const parsed = parseLaunchArgs(process.argv.slice(1));
+if (!parsed.ok) {
+  console.error(`capstan: ${parsed.message}`);
+  app.exit(2);
+}
+const args = parsed.ok ? parsed.args : { sandbox: false, kubeconfig: [] };
+if (args.userDataDir) app.setPath('userData', path.resolve(args.userDataDir));
+
+registerAppScheme();
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let backend: Backend | undefined;
+  let win: BrowserWindow | undefined;
+  const windowIds = new Set<number>();
+  const allowedOrigins = [APP_ORIGIN, ...(devUrl && originOf(devUrl) ? [originOf(devUrl)!] : [])];
+
+  app.on('second-instance', () => {
+    if (win && !win.isDestroyed()) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+
+  const openWindow = (b: Backend) => {
+    win = createMainWindow({ preload, url: devUrl ?? APP_ENTRY });
+    const wc = win.webContents;
+    const id = wc.id;
+    windowIds.add(id);
+    disposeOnRendererExit(wc, b.router, log);
+    wc.on('destroyed', () => windowIds.delete(id));
+    win.on('closed', () => (win = undefined));
+  };
+
+  void app.whenReady().then(async () => {
+    const ses = session.defaultSession;
+    ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    ses.setPermissionCheckHandler(() => false);
+    ses.setDevicePermissionHandler(() => false);
+    handleAppProtocol(rendererDir);
+    installMenu(!app.isPackaged);
+
+    const userDataDir = app.getPath('userData');
+    try {
+      backend = await startBackend({
+        args,
+        userDataDir,
+        cipher: createSafeStorageCipher(safeStorage, process.platform, userDataDir),
+        transport: 'electron',
+        version: app.getVersion(),
+        logger: log,
+        validateResponses: !app.isPackaged,
+      });
+    } catch (error) {
+      log.error('[capstan] could not start', error);
+      app.exit(1);
+      return;
+    }
+    wireIpc(backend.router, { windowIds, allowedOrigins }, log);
+    openWindow(backend);
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0 && backend) openWindow(backend);
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  let quitting = false;
+  app.on('will-quit', (event) => {
+    if (quitting || !backend) return;
+    event.preventDefault();
+    quitting = true;
+    const b = backend;
+    const done = () => app.exit(0);
+    setTimeout(done, 3000).unref();
+    void b.dispose().then(done, done);
+  });
+}
