@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { PodSummary } from './contract';
+import { podProblems } from './problems';
+
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const pod = (p: Partial<PodSummary>): PodSummary => ({
+  uid: 'u',
+  clusterId: 'c',
+  namespace: 'ns',
+  name: 'p',
+  phase: 'Running',
+  status: 'Running',
+  readyContainers: 1,
+  totalContainers: 1,
+  ready: true,
+  restarts: 0,
+  images: ['img:1'],
+  createdAt: T0,
+  conditionSince: T0,
+  deleting: false,
+  resourceVersion: '1',
+  ...p,
+});
+const kinds = (p: PodSummary, now = T0 + 1000) => podProblems(p, now).map((x) => x.kind);
+
+describe('podProblems', () => {
+  it('healthy pod has none', () => expect(kinds(pod({}), T0 + 3600_000)).toEqual([]));
+  it('CrashLoopBackOff', () => expect(kinds(pod({ status: 'CrashLoopBackOff', ready: false, restarts: 4 }))).toContain('CrashLoopBackOff'));
+  it('OOMKilled only by reason, never by exit code alone', () => {
+    expect(kinds(pod({ lastTerminationReason: 'OOMKilled', restarts: 1 }))).toEqual(['OOMKilled']);
+    expect(kinds(pod({ lastTerminationReason: 'Error', restarts: 1 }))).toEqual([]);
+  });
+  it('image pull failures', () => {
+    expect(kinds(pod({ phase: 'Pending', status: 'ImagePullBackOff', ready: false }))).toEqual(['ImagePullBackOff']);
+    expect(kinds(pod({ phase: 'Pending', status: 'ErrImagePull', ready: false }))).toEqual(['ImagePullBackOff']);
+  });
+  it('Pending too long after 5 min (configurable)', () => {
+    const p = pod({ phase: 'Pending', status: 'Pending', ready: false });
+    expect(kinds(p, T0 + 4 * 60_000)).toEqual([]);
+    expect(kinds(p, T0 + 6 * 60_000)).toEqual(['PendingTooLong']);
+    expect(podProblems(p, T0 + 2 * 60_000, { pendingMs: 60_000, notReadyMs: 1 }).map((x) => x.kind)).toEqual(['PendingTooLong']);
+  });
+  it('Running but not ready for more than 2 min', () => {
+    const p = pod({ ready: false, readyContainers: 0 });
+    expect(kinds(p, T0 + 60_000)).toEqual([]);
+    expect(kinds(p, T0 + 3 * 60_000)).toEqual(['NotReady']);
+  });
+  it('terminating pods are not problems', () => expect(kinds(pod({ status: 'CrashLoopBackOff', deleting: true }))).toEqual([]));
+});
