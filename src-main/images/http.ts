@@ -93,6 +93,8 @@ export class RegistryHttp {
   private readonly maxBodyBytes: number;
   private readonly limit: ReturnType<typeof createLimiter>;
   private readonly agent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
+  /** HTTPS through node:http with connections we open and check ourselves (see connectTls). */
+  private readonly tlsAgent: HttpAgent;
   /** Round trips made (including retries and token requests), for tests and benchmarks. */
   requests = 0;
 
@@ -104,14 +106,25 @@ export class RegistryHttp {
     this.retryBaseMs = opts.retryBaseMs ?? 250;
     this.maxBodyBytes = opts.maxBodyBytes ?? 32 << 20;
     this.limit = createLimiter(opts.concurrency ?? 8);
+    this.tlsAgent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
+    // Agent.createConnection may answer through its callback: the request waits for our verdict.
+    (this.tlsAgent as unknown as { createConnection: unknown }).createConnection = (o: { host?: string; port?: number }, cb: (e: Error | null, s?: Duplex) => void) => {
+      this.connectTls(o.host ?? 'localhost', Number(o.port)).then(
+        (sock) => cb(null, sock),
+        (e: Error) => cb(e),
+      );
+      return undefined;
+    };
   }
 
   setPinnedFingerprint(fp: string | undefined) {
     this.pinned = fp;
+    this.tlsAgent.destroy(); // drop connections verified under the old decision
   }
 
   close() {
     this.agent.destroy();
+    this.tlsAgent.destroy();
   }
 
   /** One request with retries (GET/HEAD only) for 5xx, connection resets and timeouts. */
@@ -161,18 +174,7 @@ export class RegistryHttp {
         port,
         path: u.pathname + u.search,
         headers,
-        ...(https
-          ? {
-              agent: false,
-              createConnection: (_o: unknown, cb: (e: Error | null, s: Duplex) => void) => {
-                this.connectTls(u.hostname, port).then(
-                  (s) => cb(null, s),
-                  (e: Error) => cb(e, undefined as unknown as Duplex),
-                );
-                return undefined;
-              },
-            }
-          : { agent: this.agent }),
+        agent: https ? this.tlsAgent : this.agent,
       });
       const timer = setTimeout(() => r.destroy(new TimeoutError()), this.timeoutMs);
       const onAbort = () => r.destroy(new TimeoutError());

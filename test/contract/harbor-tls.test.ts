@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HarborClient } from '../../src-main/images/harbor-client';
+import { OciClient } from '../../src-main/images/oci-client';
+import { startHarbor, type SandboxHarbor } from '../../src-sandbox/harbor';
+import { run, tempDir } from '../fixtures/oci/registry';
+
+/** A Harbor with a self-signed certificate: tls-error with the fingerprint, trusted only once pinned. */
+
+let tmp: ReturnType<typeof tempDir>;
+let harbor: SandboxHarbor;
+let fingerprint: string;
+let otherFingerprint: string;
+
+async function selfSigned(name: string) {
+  const key = join(tmp.dir, `${name}.key`);
+  const cert = join(tmp.dir, `${name}.crt`);
+  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1']);
+  const { stdout } = await run('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256']);
+  return { key: readFileSync(key), cert: readFileSync(cert), fingerprint: stdout.trim().split('=')[1]! };
+}
+
+beforeAll(async () => {
+  tmp = tempDir('capstan-tls-');
+  const a = await selfSigned('harbor-tls');
+  const b = await selfSigned('impostor');
+  fingerprint = a.fingerprint;
+  otherFingerprint = b.fingerprint;
+  harbor = await startHarbor({ name: 'harbor-tls', region: 'north', tls: { key: a.key, cert: a.cert }, projects: [{ name: 'library', repositories: { app: ['1.0'] } }] });
+});
+afterAll(async () => {
+  await harbor?.close();
+  tmp?.cleanup();
+});
+
+describe('self-signed TLS', () => {
+  it('refuses with a tls-error naming the SHA-256 fingerprint, before sending credentials', async () => {
+    const c = new HarborClient({ registryName: 'harbor-tls', url: harbor.url, username: 'admin', secret: () => 'Harbor12345', retries: 0 });
+    const before = harbor.stats.requests;
+    const r = await c.health();
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.error.code).toBe('tls-error');
+    expect(r.error.fingerprint).toBe(fingerprint);
+    expect(r.error.message).toContain('self-signed');
+    expect(r.error.message).toContain(fingerprint);
+    expect(harbor.stats.requests).toBe(before); // no HTTP request reached the server
+    c.close();
+  });
+
+  it('trusts it after consent (pinned fingerprint), for Harbor API and OCI', async () => {
+    const c = new HarborClient({ registryName: 'harbor-tls', url: harbor.url, username: 'admin', secret: () => 'Harbor12345', pinnedFingerprint: fingerprint });
+    const h = await c.health();
+    expect(h.ok && h.value.status).toBe('healthy');
+    const oci = new OciClient({ registryName: 'harbor-tls', url: harbor.url, username: 'admin', secret: () => 'Harbor12345', pinnedFingerprint: fingerprint });
+    const d = await oci.getDigest('library/app', '1.0');
+    expect(d.ok && d.value?.digest).toMatch(/^sha256:/);
+    c.close();
+    oci.close();
+  });
+
+  it('a pin for another certificate does not trust this one', async () => {
+    const c = new HarborClient({ registryName: 'harbor-tls', url: harbor.url, pinnedFingerprint: otherFingerprint, retries: 0 });
+    const r = await c.health();
+    expect(!r.ok && r.error.code).toBe('tls-error');
+    expect(!r.ok && r.error.message).toContain('not the certificate you trusted before');
+    c.close();
+  });
+});
