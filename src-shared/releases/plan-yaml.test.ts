@@ -1,9 +1,54 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { effectiveGates, formatDuration, imageString, parseDuration, repositoryOf, stageNeedsApproval, type ReleasePlan } from './plan';
 import { formatPlanProblems, parsePlanYaml, planProblemsToError, stringifyPlanYaml, type PlanProblem } from './plan-yaml';
 
-const sample = readFileSync(new URL('../../resources/plans/orders-2.4.1.yaml', import.meta.url), 'utf8');
+// Same text as resources/plans/orders-2.4.1.yaml (src-main/releases/sample-plans.test.ts checks the file itself).
+const sample = `# Capstan release plan: orders 2.4.1 through FAT, UAT, then both PRO datacenters.
+# Comments are kept for people; Capstan ignores them when it reads the plan.
+name: orders-2.4.1
+app: orders
+description: Checkout latency fix (ORD-1412)
+image:
+  repository: harbor.example.com/shop/orders
+  tag: 2.4.1
+snapshotDate: 2026-11-26T20:00:00Z
+createdAt: 2026-11-26T21:15:00Z
+maxParallelGroups: 2
+rollback: manual
+onClusterLost: pause-group
+defaults:
+  batchPattern: 25%
+  minOnline: 70%
+gates:
+  approval:
+    beforeStage: true
+    afterFort: true
+  soak:
+    afterFort: 10m
+    afterBatch: 2m
+  health:
+    noNewRestarts: true
+    noOOMKilled: true
+    noCrashLoop: true
+    readyWithin: 5m
+stages:
+  - name: fat
+    approval: false
+    groups:
+      - group: fat
+        minOnline: 1 # two instances: one may be down
+  - name: uat
+    groups:
+      - group: uat
+        minOnline: 1
+  - name: pro
+    groups:
+      - group: pro
+        datacenter: pro-east
+        batchPattern: 10%+20%+30%+40%
+      - group: pro
+        datacenter: pro-west
+`;
 
 const parseOk = (text: string): ReleasePlan => {
   const r = parsePlanYaml(text);

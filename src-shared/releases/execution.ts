@@ -1,0 +1,233 @@
+/**
+ * The release execution state machine as a pure reducer: applyEvent(state, event) returns the next
+ * state or an error (never throws for a bad event; the state is untouched). Every accepted event
+ * increments `version` and appends one history entry listing what changed, including what the
+ * scheduler started as a consequence. Nothing here talks to a cluster: the executor service feeds
+ * it events from the batch driver, the gate checks, the clock and the person at the keyboard.
+ *
+ * Safety rules encoded here: an approval carries the version of the state the person saw and is
+ * rejected when the thing approved has changed since; an external edit pauses the group (never
+ * overwritten silently); a group of an unreachable cluster cannot be resumed; nothing new starts
+ * while the line is stopped or after something in the stage failed.
+ */
+import { err, ok, type Err, type Result } from '../result';
+import { ACTIVE_PHASES, type ExecutionEvent, type ExecutionState, type GroupExecution, type PauseReason } from './execution-model';
+import { completeCheck, deriveStatus, describeGroup, enterBatch, enterChecking, isActive, schedule, setPhase } from './execution-schedule';
+
+export function applyEvent(state: ExecutionState, event: ExecutionEvent): Result<ExecutionState> {
+  const s = structuredClone(state);
+  s.version = state.version + 1;
+  const changes: string[] = [];
+  const handled = handle(s, state.version, event, changes);
+  if (!handled.ok) return handled;
+  schedule(s, changes);
+  s.status = deriveStatus(s);
+  s.history.push({ version: s.version, at: event.at, actor: event.actor, action: describeEvent(event), result: 'ok', changes });
+  return ok(s);
+}
+
+/** Record a refused action in the history (who tried what, and why not) without changing state. */
+export function recordRejection(state: ExecutionState, event: ExecutionEvent, error: Err): ExecutionState {
+  return { ...state, history: [...state.history, { version: state.version, at: event.at, actor: event.actor, action: describeEvent(event), result: 'rejected', changes: [error.error.message] }] };
+}
+
+export function describeEvent(e: ExecutionEvent): string {
+  const parts: string[] = [e.type];
+  if ('group' in e && e.group) parts.push(e.group);
+  if (e.type === 'batchDone') parts.push(`batch ${e.batch}`);
+  if (e.type === 'gatePassed' || e.type === 'gateFailed') parts.push(e.gate);
+  if (e.type === 'clusterLost' || e.type === 'clusterBack') parts.push(e.clusterId);
+  if (e.type === 'approvalGiven') parts.push(`for version ${e.version}`);
+  if ('detail' in e) parts.push(`(${e.detail})`);
+  if ('note' in e && e.note) parts.push(`(${e.note})`);
+  return parts.join(' ');
+}
+
+const invalid = (message: string): Err => err('invalid-transition', message);
+
+function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: string[]): Result<void> {
+  if (e.type === 'start') {
+    if (s.started || s.aborted) return invalid(`The release was already ${s.aborted ? 'aborted' : 'started'}.`);
+    s.started = true;
+    changes.push('release started');
+    return ok(undefined);
+  }
+  if (!s.started) return invalid(`The release has not started; "${e.type}" is not possible yet.`);
+  switch (e.type) {
+    case 'fortDone':
+    case 'batchDone':
+      return withGroup(s, e.group, (g) => {
+        const batch = e.type === 'fortDone' ? 0 : e.batch;
+        if (e.type === 'fortDone' && !g.fort) return invalid(`${g.key} has no fort batch.`);
+        if (!isActive(g) || g.step !== 'updating' || g.batch !== batch) return invalid(`${g.key} is ${describeGroup(g)}; it is not updating batch ${batch}.`);
+        enterChecking(s, g, changes);
+        return ok(undefined);
+      });
+    case 'bakeElapsed':
+    case 'gatePassed': {
+      const check = e.type === 'bakeElapsed' ? 'soak' : e.gate;
+      return withGroup(s, e.group, (g) => {
+        if (!isActive(g) || g.step !== 'checking' || !g.awaiting.includes(check)) return invalid(`${g.key} is ${describeGroup(g)}; it is not waiting for ${check}.`);
+        completeCheck(s, g, check, changes);
+        return ok(undefined);
+      });
+    }
+    case 'gateFailed':
+      return withGroup(s, e.group, (g) => {
+        if (!isActive(g)) return invalid(`${g.key} is ${describeGroup(g)}; no gate runs.`);
+        if (s.config.rollback === 'auto') {
+          changes.push(`${g.key}: gate ${e.gate} failed (${e.detail}); rolling back (policy auto)`);
+          setPhase(s, g, 'rolling-back', changes);
+        } else pauseGroup(s, g, { kind: 'gate-failed', gate: e.gate, detail: e.detail }, changes);
+        return ok(undefined);
+      });
+    case 'approvalGiven':
+      return approve(s, seen, e, changes);
+    case 'pause':
+      if (e.group) {
+        return withGroup(s, e.group, (g) => {
+          if (!isActive(g) && g.phase !== 'pending') return invalid(`${g.key} is ${describeGroup(g)}; it cannot be paused.`);
+          pauseGroup(s, g, { kind: 'manual', note: e.note }, changes);
+          return ok(undefined);
+        });
+      }
+      if (s.stopped) return invalid('The release is already paused.');
+      return stopAll(s, { kind: 'manual', note: e.note }, changes);
+    case 'stopTheLine':
+      return stopAll(s, { kind: 'stop-the-line', note: e.note }, changes);
+    case 'resume':
+      return e.group ? withGroup(s, e.group, (g) => resumeGroup(s, g, changes)) : resumeAll(s, changes);
+    case 'retry':
+      return withGroup(s, e.group, (g) => {
+        if (g.phase === 'paused' && g.pauseReason?.kind === 'gate-failed' && g.pausedFrom?.phase !== 'pending') {
+          if (s.unreachable.includes(g.clusterId)) return invalid(`Cluster ${g.clusterId} is unreachable; retry when it is back.`);
+          g.pauseReason = undefined;
+          const from = g.pausedFrom;
+          g.pausedFrom = undefined;
+          if (from?.step === 'checking') enterChecking(s, g, changes);
+          else enterBatch(s, g, g.batch, changes);
+          return ok(undefined);
+        }
+        if (g.phase === 'failed') {
+          g.failure = undefined;
+          enterBatch(s, g, g.batch, changes);
+          return ok(undefined);
+        }
+        return invalid(`${g.key} is ${describeGroup(g)}; only a failed gate or a failed group can be retried.`);
+      });
+    case 'abort':
+      if (s.aborted) return invalid('The release was already aborted.');
+      s.aborted = true;
+      s.stopped = undefined;
+      changes.push('release aborted; Deployments are left as they are');
+      for (const g of s.groups) if (!['succeeded', 'aborted', 'rolled-back', 'failed', 'rolling-back'].includes(g.phase)) setPhase(s, g, 'aborted', changes);
+      return ok(undefined);
+    case 'rollback':
+      if (e.group) {
+        return withGroup(s, e.group, (g) => {
+          if (['pending', 'rolling-back', 'rolled-back'].includes(g.phase)) return invalid(`${g.key} is ${describeGroup(g)}; there is nothing to roll back.`);
+          setPhase(s, g, 'rolling-back', changes);
+          return ok(undefined);
+        });
+      }
+      s.aborted = true; // the release is over; nothing new starts
+      s.stopped = undefined;
+      for (const g of s.groups) {
+        if (g.phase === 'pending') setPhase(s, g, 'aborted', changes);
+        else if (!['rolling-back', 'rolled-back'].includes(g.phase)) setPhase(s, g, 'rolling-back', changes);
+      }
+      return ok(undefined);
+    case 'rollbackDone':
+      return withGroup(s, e.group, (g) => {
+        if (g.phase !== 'rolling-back') return invalid(`${g.key} is ${describeGroup(g)}; it is not rolling back.`);
+        setPhase(s, g, 'rolled-back', changes);
+        return ok(undefined);
+      });
+    case 'fail':
+      return withGroup(s, e.group, (g) => {
+        if (!isActive(g) && g.phase !== 'rolling-back') return invalid(`${g.key} is ${describeGroup(g)}; it cannot fail now.`);
+        g.failure = e.detail;
+        setPhase(s, g, 'failed', changes);
+        return ok(undefined);
+      });
+    case 'clusterLost':
+      if (s.unreachable.includes(e.clusterId)) return invalid(`Cluster ${e.clusterId} is already known to be unreachable.`);
+      s.unreachable.push(e.clusterId);
+      for (const g of s.groups) if (g.clusterId === e.clusterId && isActive(g)) pauseGroup(s, g, { kind: 'cluster-unreachable', clusterId: e.clusterId }, changes);
+      if (s.config.onClusterLost === 'stop-the-line' && !s.stopped) stopAll(s, { kind: 'stop-the-line', note: `cluster ${e.clusterId} unreachable` }, changes);
+      return ok(undefined);
+    case 'clusterBack':
+      if (!s.unreachable.includes(e.clusterId)) return invalid(`Cluster ${e.clusterId} was not unreachable.`);
+      s.unreachable = s.unreachable.filter((c) => c !== e.clusterId);
+      changes.push(`cluster ${e.clusterId} is back; its groups stay paused until someone resumes them`);
+      return ok(undefined);
+    case 'externalEdit':
+      return withGroup(s, e.group, (g) => {
+        if (isActive(g) || g.phase === 'paused') pauseGroup(s, g, { kind: 'drift', detail: e.detail }, changes);
+        else changes.push(`${g.key}: edited by someone else (${e.detail}); noted`);
+        return ok(undefined);
+      });
+  }
+}
+
+function withGroup(s: ExecutionState, key: string, fn: (g: GroupExecution) => Result<void>): Result<void> {
+  const g = s.groups.find((x) => x.key === key);
+  return g ? fn(g) : invalid(`No group ${key} in release ${s.planName}.`);
+}
+
+function pauseGroup(s: ExecutionState, g: GroupExecution, reason: PauseReason, changes: string[]): void {
+  if (g.phase !== 'paused') g.pausedFrom = { phase: g.phase as 'pending' | 'fort' | 'baking' | 'rolling', step: g.step };
+  g.pauseReason = reason;
+  setPhase(s, g, 'paused', changes);
+}
+
+function stopAll(s: ExecutionState, reason: PauseReason, changes: string[]): Result<void> {
+  if (s.aborted || ['succeeded', 'rolled-back', 'failed'].includes(s.status)) return invalid(`The release is ${s.status}; there is nothing to stop.`);
+  s.stopped = reason;
+  changes.push(reason.kind === 'stop-the-line' ? 'line stopped: every group in flight pauses' : 'release paused');
+  for (const g of s.groups) if (ACTIVE_PHASES.includes(g.phase)) pauseGroup(s, g, reason, changes);
+  return ok(undefined);
+}
+
+function resumeGroup(s: ExecutionState, g: GroupExecution, changes: string[]): Result<void> {
+  if (g.phase !== 'paused' || !g.pausedFrom) return invalid(`${g.key} is ${describeGroup(g)}; it is not paused.`);
+  if (s.unreachable.includes(g.clusterId)) return invalid(`Cluster ${g.clusterId} is unreachable; ${g.key} can resume when it is back.`);
+  const from = g.pausedFrom;
+  g.pausedFrom = undefined;
+  g.pauseReason = undefined;
+  g.step = from.step;
+  setPhase(s, g, from.phase, changes);
+  return ok(undefined);
+}
+
+function resumeAll(s: ExecutionState, changes: string[]): Result<void> {
+  if (!s.stopped) return invalid('The release is not paused; resume a group instead.');
+  s.stopped = undefined;
+  changes.push('release resumed');
+  for (const g of s.groups) {
+    if (g.phase !== 'paused') continue;
+    const kind = g.pauseReason?.kind;
+    if ((kind === 'manual' || kind === 'stop-the-line') && !s.unreachable.includes(g.clusterId)) resumeGroup(s, g, changes);
+    else changes.push(`${g.key} stays paused (${kind}); resume it on its own`);
+  }
+  return ok(undefined);
+}
+
+function approve(s: ExecutionState, seen: number, e: Extract<ExecutionEvent, { type: 'approvalGiven' }>, changes: string[]): Result<void> {
+  const stale = (since: number, what: string): Result<void> | undefined =>
+    e.version < since || e.version > seen
+      ? err('stale-state', `This approval was given for version ${e.version}, but ${what} has changed since (now version ${seen}); look again and approve the current state.`)
+      : undefined;
+  if (e.group) {
+    return withGroup(s, e.group, (g) => {
+      if (g.phase !== 'baking' || !g.awaiting.includes('approval')) return invalid(`${g.key} is ${describeGroup(g)}; it is not waiting for an approval.`);
+      return stale(g.changedAt, g.key) ?? (completeCheck(s, g, 'approval', changes), ok(undefined));
+    });
+  }
+  if (s.stageApproved) return invalid(`Stage ${s.stageIndex + 1} is not waiting for an approval.`);
+  const refused = stale(s.stageWaitSince, `stage ${s.stageIndex + 1}`);
+  if (refused) return refused;
+  s.stageApproved = true;
+  changes.push(`stage ${s.stageIndex + 1} (${s.stages[s.stageIndex]!.name}) approved`);
+  return ok(undefined);
+}
