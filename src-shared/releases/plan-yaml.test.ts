@@ -45,7 +45,7 @@ stages:
     groups:
       - group: pro
         datacenter: pro-east
-        batchPattern: 10%+20%+30%+40%
+        batchPattern: 10%+20%+30%+20%+20% # small first steps; no batch above 3 of 10
       - group: pro
         datacenter: pro-west
 `;
@@ -78,7 +78,7 @@ describe('parsePlanYaml', () => {
     const plan = parseOk(sample);
     expect(plan.image).toEqual({ repository: 'harbor.example.com/shop/orders', tag: '2.4.1' });
     expect(plan.stages.map((s) => s.name)).toEqual(['fat', 'uat', 'pro']);
-    expect(plan.stages[2]!.groups[0]).toEqual({ group: 'pro', datacenter: 'pro-east', batchPattern: '10%+20%+30%+40%' });
+    expect(plan.stages[2]!.groups[0]).toEqual({ group: 'pro', datacenter: 'pro-east', batchPattern: '10%+20%+30%+20%+20%' });
     expect(stageNeedsApproval(plan, 0)).toBe(false);
     expect(stageNeedsApproval(plan, 1)).toBe(true);
     expect(effectiveGates(plan.gates).soakAfterFortSec).toBe(600);
