@@ -164,7 +164,7 @@ export class HarborState {
       icon: 'sha256:0048162a053eef4d4ce3fe7518615bef084403614f8bca43b40ae2e762e11e06',
       push_time: iso(a.pushTime),
       pull_time: '0001-01-01T00:00:00.000Z',
-      extra_attrs: { architecture: 'amd64', os: 'linux', config: {} },
+      extra_attrs: { config: {} },
       annotations: {},
       references: [],
       addition_links: { build_history: { href: `/api/v2.0/projects/x/repositories/y/artifacts/${a.manifest.digest}/additions/build_history`, absolute: false } },
