@@ -1,0 +1,45 @@
+/**
+ * Simulated durations on a real wall clock. Timestamps written into objects stay real (so kubectl's
+ * AGE column is sane), but every simulated duration (start-up, back-off, deadlines) is divided by
+ * `speed`, so a clock speed of 10 makes a 10 s back-off last 1 s.
+ */
+export class SimClock {
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(readonly speed: number = 1) {
+    if (!(speed > 0)) throw new Error(`clock speed must be > 0, got ${speed}`);
+  }
+
+  nowIso(): string {
+    // Kubernetes serialises metav1.Time with second precision.
+    return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  }
+
+  /** Simulated milliseconds elapsed since a real timestamp (ISO string or epoch ms). */
+  simElapsedMs(since: string | number): number {
+    const t = typeof since === 'number' ? since : Date.parse(since);
+    return (Date.now() - t) * this.speed;
+  }
+
+  /** Runs `fn` after `simMs` simulated milliseconds. */
+  after(simMs: number, fn: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, Math.max(0, simMs / this.speed));
+    timer.unref?.();
+    this.timers.add(timer);
+    return timer;
+  }
+
+  cancel(timer: NodeJS.Timeout | undefined): void {
+    if (!timer) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  stopAll(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * One simulated cluster: its object store, controllers (with the kubelet simulation) and its API
+ * server. The API server can go down and come back while the state (and the resourceVersion
+ * sequence) carries on, as with a restarted apiserver in front of the same etcd.
+ */
+import { randomBytes } from 'node:crypto';
+import type { SimClock } from './clock';
+import { ControllerManager } from './controllers/controller-manager';
+import { ObjectStore } from './kube/store';
+import type { Behaviour, Scenario, ScenarioCluster } from './scenario';
+import { behaviourIndex, imageKey } from './scenario';
+import { nodeCount, seedCluster } from './seed';
+import type { Fault } from './server/api-server';
+import { ClusterApiServer } from './server/api-server';
+
+export interface ClusterOptions {
+  index: number;
+  port: number;
+  scale: number;
+  clock: SimClock;
+  bookmarkIntervalMs: number;
+  watchWindow: number;
+  maxEvents: number;
+  tls: { certPem: string; keyPem: string };
+}
+
+export class SimCluster {
+  readonly name: string;
+  readonly token = randomBytes(24).toString('base64url');
+  readonly store: ObjectStore;
+  readonly controllers: ControllerManager;
+  readonly server: ClusterApiServer;
+  readonly nodeNames: string[];
+  private podIpCounter = 10;
+
+  constructor(readonly scenario: Scenario, readonly config: ScenarioCluster, opts: ClusterOptions) {
+    this.name = config.name;
+    this.store = new ObjectStore(opts.watchWindow);
+    const count = nodeCount(scenario, config, opts.scale);
+    this.nodeNames = Array.from({ length: count }, (_, i) => `${config.name}-worker-${String(i + 1).padStart(2, '0')}`);
+    const nodeIps = new Map(this.nodeNames.map((n, i) => [n, `192.168.${opts.index}.${(i % 250) + 2}`]));
+    const behaviours = behaviourIndex(scenario);
+    const readySeconds = new Map(scenario.apps.map((a) => [a.name, a.readySeconds]));
+    const nextPodIp = () => {
+      const n = this.podIpCounter++;
+      return `10.${opts.index + 1}.${(n >> 8) & 255}.${n & 255}`;
+    };
+    this.controllers = new ControllerManager(this.store, opts.clock, {
+      behaviourOf: (image): Behaviour => behaviours.get(imageKey(image)) ?? 'good',
+      readySecondsOf: (image) => readySeconds.get(imageKey(image).split(':')[0]!) ?? 5,
+      nodeNames: () => this.nodeNames,
+      nodeIp: (n) => nodeIps.get(n) ?? '192.168.0.1',
+      nextPodIp,
+    }, { name: config.name, maxEvents: opts.maxEvents });
+    seedCluster({
+      store: this.store, scenario, cluster: config, scale: opts.scale, nodeNames: this.nodeNames,
+      nodeIp: (n) => nodeIps.get(n)!, nextPodIp,
+    });
+    this.server = new ClusterApiServer(this.store, {
+      name: config.name, token: this.token, port: opts.port, bookmarkIntervalMs: opts.bookmarkIntervalMs, nowIso: () => opts.clock.nowIso(), tls: opts.tls,
+    });
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  setFault(fault: Fault | null): void {
+    this.server.fault = fault;
+  }
+
+  async close(): Promise<void> {
+    this.controllers.stop();
+    await this.server.stop();
+  }
+}

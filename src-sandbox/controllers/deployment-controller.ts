@@ -1,0 +1,194 @@
+/**
+ * Deployment controller: finds or creates the ReplicaSet whose template equals the Deployment's
+ * (pod-template-hash), rolls pods over with RollingUpdate (maxSurge / maxUnavailable) or Recreate,
+ * keeps revision annotations and history, and reports status and conditions the way kubectl's
+ * rollout status reads them.
+ */
+import type { SimClock } from '../clock';
+import { labelSelectorMatcher } from '../kube/selectors';
+import type { ObjectStore } from '../kube/store';
+import { podTemplateHash, templatesEqual } from '../kube/template-hash';
+import type { KubeObject } from '../kube/types';
+import { DeploymentStatusWriter } from './deployment-status';
+import type { EventRecorder } from './event-recorder';
+import type { OwnerIndex } from './owner-index';
+import { controllerOf } from './owner-index';
+import type { RsView } from './rolling-math';
+import { newReplicaSetReplicas, scaleDownOld, surgeAndUnavailable } from './rolling-math';
+import { splitKey } from './work-queue';
+
+export const REVISION = 'deployment.kubernetes.io/revision';
+const DESIRED = 'deployment.kubernetes.io/desired-replicas';
+const MAX = 'deployment.kubernetes.io/max-replicas';
+const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+const SOURCE = { component: 'deployment-controller' };
+
+export const revisionOf = (obj: KubeObject): number => Number(obj.metadata.annotations?.[REVISION] ?? 0);
+
+export class DeploymentController {
+  private readonly statusWriter: DeploymentStatusWriter;
+
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly rsByOwner: OwnerIndex,
+    private readonly events: EventRecorder,
+    private readonly clock: SimClock,
+    requeue: (key: string) => void,
+  ) {
+    this.statusWriter = new DeploymentStatusWriter(store, clock, requeue);
+  }
+
+  stop(): void {
+    this.statusWriter.stop();
+  }
+
+  reconcile(key: string): void {
+    const [ns, name] = splitKey(key);
+    const d = this.store.get('deployments', ns, name)?.obj;
+    if (!d || d.metadata.deletionTimestamp) return;
+    const all = this.replicaSetsOf(d);
+    let newRs = all.find((rs) => templatesEqual(rs.spec.template, d.spec.template));
+    const old = all.filter((rs) => rs !== newRs);
+    const replicas: number = d.spec.replicas ?? 1;
+    const { maxSurge, maxUnavailable } = surgeAndUnavailable(replicas, d.spec.strategy?.rollingUpdate);
+    let progressed = false;
+
+    if (d.spec.paused) {
+      // Paused: no new ReplicaSet, but plain scaling still applies when nothing else is running.
+      if (newRs && old.every((r) => (r.spec.replicas ?? 0) === 0) && newRs.spec.replicas !== replicas) {
+        newRs = this.scale(d, newRs, replicas, maxSurge);
+      }
+    } else {
+      const maxOldRevision = Math.max(0, ...old.map(revisionOf));
+      if (!newRs) {
+        const initial = d.spec.strategy?.type === 'Recreate' ? 0 : newReplicaSetReplicas(replicas, maxSurge, all.map(view), { ...view(undefined), replicas: 0 });
+        newRs = this.createReplicaSet(d, maxOldRevision + 1, initial, maxSurge);
+        progressed = true;
+      } else if (revisionOf(newRs) !== maxOldRevision + 1 && revisionOf(newRs) <= maxOldRevision) {
+        newRs = this.setRevision(newRs, maxOldRevision + 1, d);
+        progressed = true;
+      }
+      progressed = this.roll(d, newRs, old, replicas, maxSurge, maxUnavailable) || progressed;
+      this.cleanupHistory(d, newRs, old);
+    }
+    const fresh = this.store.get('deployments', ns, name)?.obj;
+    if (fresh && newRs) this.statusWriter.write(key, fresh, this.replicaSetsOf(fresh), newRs, maxUnavailable, progressed);
+  }
+
+  private roll(d: KubeObject, newRs: KubeObject, old: KubeObject[], replicas: number, maxSurge: number, maxUnavailable: number): boolean {
+    let changed = false;
+    if (d.spec.strategy?.type === 'Recreate') {
+      for (const rs of old) if ((rs.spec.replicas ?? 0) > 0) { this.scale(d, rs, 0, maxSurge); changed = true; }
+      const oldPods = old.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
+      if (!changed && oldPods === 0 && newRs.spec.replicas !== replicas) { this.scale(d, newRs, replicas, maxSurge); changed = true; }
+      return changed;
+    }
+    const allViews = [...old, newRs].map(view);
+    const newView = view(newRs);
+    let target = newView.replicas > replicas ? replicas : newReplicaSetReplicas(replicas, maxSurge, allViews, newView);
+    if (old.every((r) => (r.spec.replicas ?? 0) === 0)) target = replicas;
+    if (target !== newView.replicas) {
+      this.scale(d, newRs, target, maxSurge);
+      newView.replicas = target;
+      changed = true;
+    }
+    for (const [rsName, n] of scaleDownOld(replicas, maxUnavailable, old.map(view), newView)) {
+      const rs = old.find((r) => r.metadata.name === rsName)!;
+      this.scale(d, rs, n, maxSurge);
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** Owned ReplicaSets, adopting orphans whose labels match the selector (as the controller does). */
+  private replicaSetsOf(d: KubeObject): KubeObject[] {
+    const owned = this.rsByOwner.children(d.metadata.uid!).map((s) => s.obj);
+    const selector = labelSelectorMatcher(d.spec.selector);
+    for (const [, s] of this.store.list('replicasets', d.metadata.namespace)) {
+      if (controllerOf(s.obj) || !selector(s.obj.metadata.labels)) continue;
+      const rs = JSON.parse(s.json) as KubeObject;
+      rs.metadata.ownerReferences = [...(rs.metadata.ownerReferences ?? []), ownerRef(d)];
+      owned.push(this.store.update('replicasets', rs).obj);
+    }
+    return owned.filter((rs) => !rs.metadata.deletionTimestamp);
+  }
+
+  private createReplicaSet(d: KubeObject, revision: number, replicas: number, maxSurge: number): KubeObject {
+    let collisions = d.status?.collisionCount ?? 0;
+    let hash = podTemplateHash(d.spec.template, collisions);
+    while (this.store.get('replicasets', d.metadata.namespace, `${d.metadata.name}-${hash}`)) {
+      hash = podTemplateHash(d.spec.template, ++collisions);
+    }
+    const template = structuredClone(d.spec.template);
+    template.metadata ??= {};
+    template.metadata.labels = { ...(template.metadata.labels ?? {}), 'pod-template-hash': hash };
+    const annotations: Record<string, string> = {
+      [DESIRED]: String(d.spec.replicas ?? 1), [MAX]: String((d.spec.replicas ?? 1) + maxSurge), [REVISION]: String(revision),
+    };
+    const cause = d.metadata.annotations?.[CHANGE_CAUSE];
+    if (cause) annotations[CHANGE_CAUSE] = cause;
+    const rs: KubeObject = {
+      apiVersion: 'apps/v1', kind: 'ReplicaSet',
+      metadata: {
+        name: `${d.metadata.name}-${hash}`, namespace: d.metadata.namespace,
+        labels: template.metadata.labels, annotations, ownerReferences: [ownerRef(d)],
+      },
+      spec: {
+        replicas,
+        minReadySeconds: d.spec.minReadySeconds ?? 0,
+        selector: { ...d.spec.selector, matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
+        template,
+      },
+      status: { replicas: 0 },
+    };
+    if (!rs.spec.minReadySeconds) delete rs.spec.minReadySeconds;
+    const created = this.store.create('replicasets', rs, this.clock.nowIso()).obj;
+    if (replicas > 0) this.events.normal(d, 'ScalingReplicaSet', `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`, SOURCE);
+    return created;
+  }
+
+  private setRevision(rs: KubeObject, revision: number, d: KubeObject): KubeObject {
+    const copy = this.store.clone('replicasets', rs.metadata.namespace, rs.metadata.name)!;
+    copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [REVISION]: String(revision) };
+    const cause = d.metadata.annotations?.[CHANGE_CAUSE];
+    if (cause) copy.metadata.annotations[CHANGE_CAUSE] = cause;
+    return this.store.update('replicasets', copy).obj;
+  }
+
+  private scale(d: KubeObject, rs: KubeObject, replicas: number, maxSurge: number): KubeObject {
+    const copy = this.store.clone('replicasets', rs.metadata.namespace, rs.metadata.name)!;
+    const from = copy.spec.replicas ?? 0;
+    copy.spec.replicas = replicas;
+    copy.metadata.generation = (copy.metadata.generation ?? 1) + 1;
+    copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [DESIRED]: String(d.spec.replicas ?? 1), [MAX]: String((d.spec.replicas ?? 1) + maxSurge) };
+    const updated = this.store.update('replicasets', copy).obj;
+    const dir = replicas > from ? 'up' : 'down';
+    this.events.normal(d, 'ScalingReplicaSet', `Scaled ${dir} replica set ${rs.metadata.name} from ${from} to ${replicas}`, SOURCE);
+    return updated;
+  }
+
+  /** Keeps at most revisionHistoryLimit old ReplicaSets that are scaled to zero and empty. */
+  private cleanupHistory(d: KubeObject, newRs: KubeObject, old: KubeObject[]): void {
+    const limit = d.spec.revisionHistoryLimit ?? 10;
+    const idle = old
+      .map((rs) => this.store.get('replicasets', rs.metadata.namespace, rs.metadata.name)?.obj)
+      .filter((rs): rs is KubeObject => !!rs && (rs.spec.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0 && rs !== newRs)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
+    for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
+      this.store.delete('replicasets', rs.metadata.namespace, rs.metadata.name);
+    }
+  }
+}
+
+function view(rs: KubeObject | undefined): RsView {
+  return {
+    name: rs?.metadata.name ?? '',
+    replicas: rs?.spec.replicas ?? 0,
+    available: rs?.status?.availableReplicas ?? 0,
+    creationTimestamp: rs?.metadata.creationTimestamp ?? '',
+  };
+}
+
+function ownerRef(d: KubeObject) {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true };
+}

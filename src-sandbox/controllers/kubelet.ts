@@ -1,0 +1,201 @@
+/**
+ * Scheduler + kubelet simulation. A new pod is bound to a node, its image pulled, its containers
+ * started; then the image's scenario behaviour plays out: `good` becomes Ready after readySeconds,
+ * `crashloop` exits 1 and backs off (CrashLoopBackOff, 10 s doubling to 5 min), `oom` becomes
+ * ready then is OOMKilled (exit 137), `pull-error` never pulls (ErrImagePull / ImagePullBackOff).
+ * A pod with a deletionTimestamp has its containers stopped and is then removed.
+ */
+import type { SimClock } from '../clock';
+import { isPodReady } from '../kube/pods';
+import type { ObjectStore } from '../kube/store';
+import type { KubeObject } from '../kube/types';
+import type { Behaviour } from '../scenario';
+import { crashBackoffMs, goDuration, imageId, newContainerId, setPodCondition, sortConditions, syncReadyConditions } from './container-states';
+import type { EventRecorder } from './event-recorder';
+
+export interface KubeletOptions {
+  behaviourOf: (image: string) => Behaviour;
+  readySecondsOf: (image: string) => number;
+  nodeNames: () => string[];
+  nodeIp: (node: string) => string;
+  nextPodIp: () => string;
+}
+
+type ContainerStatus = Record<string, unknown> & { name: string; ready: boolean; restartCount: number; started?: boolean; state: Record<string, unknown>; lastState: Record<string, unknown> };
+
+const SCHEDULE_MS = 300;
+const PULL_MS = 1500;
+const CRASH_AFTER_MS = 4000;
+const OOM_AFTER_MS = 60_000;
+const STOP_MS = 1500;
+
+export class Kubelet {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private nextNode = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly store: ObjectStore, private readonly events: EventRecorder, private readonly clock: SimClock, private readonly opts: KubeletOptions) {
+    this.unsubscribe = store.subscribe((e) => {
+      if (e.resource !== 'pods') return;
+      const pod = e.object.obj;
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      if (e.type === 'DELETED') this.cancel(key);
+      else if (pod.metadata.deletionTimestamp && !e.previous?.obj.metadata.deletionTimestamp) this.terminate(key, pod);
+      else if (e.type === 'ADDED') this.adopt(key, pod);
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe();
+    for (const t of this.timers.values()) this.clock.cancel(t);
+    this.timers.clear();
+  }
+
+  /** A pod we have not seen: start its lifecycle, or, if seeded running, only its future faults. */
+  private adopt(key: string, pod: KubeObject): void {
+    if (!pod.spec.nodeName) return this.at(key, SCHEDULE_MS, () => this.schedule(key));
+    if (isPodReady(pod) && this.behaviour(pod) === 'oom') return this.at(key, OOM_AFTER_MS * Math.random(), () => this.crash(key, 'OOMKilled', 137));
+    if (!isPodReady(pod)) this.at(key, 10, () => this.createContainers(key));
+  }
+
+  private behaviour(pod: KubeObject): Behaviour {
+    return this.opts.behaviourOf(pod.spec.containers[0]?.image ?? '');
+  }
+
+  private schedule(key: string): void {
+    this.mutate(key, (pod, now) => {
+      const nodes = this.opts.nodeNames();
+      const node = nodes[this.nextNode++ % nodes.length]!;
+      pod.spec.nodeName = node;
+      setPodCondition(pod, 'PodScheduled', 'True', now);
+      this.events.normal(pod, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, { component: 'default-scheduler' });
+    });
+    this.at(key, 100, () => this.createContainers(key));
+  }
+
+  private createContainers(key: string): void {
+    const pod = this.mutate(key, (p, now) => {
+      const hostIP = this.opts.nodeIp(p.spec.nodeName);
+      Object.assign(p.status, { phase: 'Pending', hostIP, hostIPs: [{ ip: hostIP }], startTime: p.status.startTime ?? now });
+      setPodCondition(p, 'PodReadyToStartContainers', 'False', now);
+      setPodCondition(p, 'Initialized', 'True', now);
+      p.status.containerStatuses = p.spec.containers.map((c: { name: string; image: string }) => ({
+        name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false,
+        state: { waiting: { reason: 'ContainerCreating' } }, lastState: {},
+      }));
+      syncReadyConditions(p, now);
+      for (const c of p.spec.containers) this.kubeletEvent(p, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
+    });
+    if (pod) this.at(key, PULL_MS, () => this.pulled(key));
+  }
+
+  private pulled(key: string): void {
+    const pod = this.store.get('pods', ...split(key))?.obj;
+    if (!pod) return;
+    if (this.behaviour(pod) === 'pull-error') return this.pullFailed(key, 1);
+    this.mutate(key, (p, now) => {
+      p.status.phase = 'Running';
+      if (!p.status.podIP) {
+        const ip = this.opts.nextPodIp();
+        p.status.podIP = ip;
+        p.status.podIPs = [{ ip }];
+      }
+      setPodCondition(p, 'PodReadyToStartContainers', 'True', now);
+      for (const c of p.status.containerStatuses as ContainerStatus[]) {
+        const first = c.restartCount === 0 && !c.containerID;
+        this.kubeletEvent(p, 'normal', 'Pulled', first
+          ? `Successfully pulled image "${c.image}" in 1.2s (1.2s including waiting). Image size: 104857600 bytes.`
+          : `Container image "${c.image}" already present on machine`, c.name);
+        this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
+        this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
+        Object.assign(c, { imageID: imageId(c.image as string), containerID: newContainerId(), started: true, ready: false, state: { running: { startedAt: now } } });
+      }
+      syncReadyConditions(p, now);
+    });
+    const behaviour = this.behaviour(pod);
+    if (behaviour === 'crashloop') this.at(key, CRASH_AFTER_MS, () => this.crash(key, 'Error', 1));
+    else this.at(key, this.opts.readySecondsOf(pod.spec.containers[0]?.image ?? '') * 1000, () => this.ready(key, behaviour));
+  }
+
+  private ready(key: string, behaviour: Behaviour): void {
+    this.mutate(key, (p, now) => {
+      for (const c of p.status.containerStatuses as ContainerStatus[]) c.ready = true;
+      syncReadyConditions(p, now);
+    });
+    if (behaviour === 'oom') this.at(key, OOM_AFTER_MS, () => this.crash(key, 'OOMKilled', 137));
+  }
+
+  private crash(key: string, reason: 'Error' | 'OOMKilled', exitCode: number): void {
+    let backoff = 0;
+    this.mutate(key, (p, now) => {
+      for (const c of p.status.containerStatuses as ContainerStatus[]) {
+        const startedAt = (c.state.running as { startedAt?: string } | undefined)?.startedAt ?? now;
+        c.lastState = { terminated: { exitCode, reason, startedAt, finishedAt: now, containerID: c.containerID } };
+        c.restartCount++;
+        c.ready = false;
+        c.started = false;
+        backoff = crashBackoffMs(c.restartCount);
+        c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})` } };
+        this.kubeletEvent(p, 'warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`, c.name);
+      }
+      syncReadyConditions(p, now);
+    });
+    if (backoff) this.at(key, backoff, () => this.pulled(key));
+  }
+
+  private pullFailed(key: string, attempt: number): void {
+    const backoff = crashBackoffMs(attempt);
+    this.mutate(key, (p) => {
+      for (const c of p.status.containerStatuses as ContainerStatus[]) {
+        const msg = `failed to pull and unpack image "${c.image}": failed to resolve reference "${c.image}": ${c.image}: not found`;
+        c.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}": ErrImagePull: ${msg}` } };
+        this.kubeletEvent(p, 'warning', 'Failed', `Failed to pull image "${c.image}": rpc error: code = NotFound desc = ${msg}`, c.name);
+        this.kubeletEvent(p, 'normal', 'BackOff', `Back-off pulling image "${c.image}"`, c.name);
+      }
+    });
+    this.at(key, backoff, () => this.pullFailed(key, attempt + 1));
+  }
+
+  private terminate(key: string, pod: KubeObject): void {
+    for (const c of pod.spec.containers) this.kubeletEvent(pod, 'normal', 'Killing', `Stopping container ${c.name}`, c.name);
+    const grace = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
+    this.at(key, Math.min(grace, STOP_MS), () => {
+      const [ns, name] = split(key);
+      if (this.store.get('pods', ns, name)) this.store.delete('pods', ns, name);
+    });
+  }
+
+  private kubeletEvent(pod: KubeObject, kind: 'normal' | 'warning', reason: string, message: string, container: string): void {
+    this.events[kind](pod, reason, message, { component: 'kubelet', host: pod.spec.nodeName }, `spec.containers{${container}}`);
+  }
+
+  /** Applies a change to the current version of the pod, unless it is gone or being deleted. */
+  private mutate(key: string, fn: (pod: KubeObject, now: string) => void): KubeObject | undefined {
+    const [ns, name] = split(key);
+    const pod = this.store.clone('pods', ns, name);
+    if (!pod || pod.metadata.deletionTimestamp) return undefined;
+    pod.status ??= {};
+    fn(pod, this.clock.nowIso());
+    sortConditions(pod);
+    return this.store.update('pods', pod).obj;
+  }
+
+  private at(key: string, simMs: number, fn: () => void): void {
+    this.cancel(key);
+    this.timers.set(key, this.clock.after(simMs, () => {
+      this.timers.delete(key);
+      fn();
+    }));
+  }
+
+  private cancel(key: string): void {
+    this.clock.cancel(this.timers.get(key));
+    this.timers.delete(key);
+  }
+}
+
+function split(key: string): [string, string] {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+}
+

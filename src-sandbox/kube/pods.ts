@@ -1,0 +1,60 @@
+/**
+ * Pure helpers over Pod objects: readiness and availability as the controllers judge them, and
+ * building a new Pod from a ReplicaSet's template.
+ */
+import type { SimClock } from '../clock';
+import { defaultPod } from './defaults';
+import type { Condition, KubeObject } from './types';
+
+export function condition(obj: KubeObject, type: string): Condition | undefined {
+  return (obj.status?.conditions as Condition[] | undefined)?.find((c) => c.type === type);
+}
+
+export function isPodActive(pod: KubeObject): boolean {
+  return !pod.metadata.deletionTimestamp && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+}
+
+export function isPodReady(pod: KubeObject): boolean {
+  return condition(pod, 'Ready')?.status === 'True';
+}
+
+/** Ready for at least minReadySeconds (simulated), as podutil.IsPodAvailable. */
+export function isPodAvailable(pod: KubeObject, minReadySeconds: number, clock: SimClock): boolean {
+  const ready = condition(pod, 'Ready');
+  if (ready?.status !== 'True') return false;
+  if (minReadySeconds <= 0 || !ready.lastTransitionTime) return true;
+  return clock.simElapsedMs(ready.lastTransitionTime) >= minReadySeconds * 1000;
+}
+
+export function podFromTemplate(rs: KubeObject, nameSuffix: string): KubeObject {
+  const template = structuredClone(rs.spec.template) as { metadata?: Record<string, unknown>; spec: Record<string, unknown> };
+  const meta = template.metadata ?? {};
+  const pod: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${rs.metadata.name}-${nameSuffix}`,
+      generateName: `${rs.metadata.name}-`,
+      namespace: rs.metadata.namespace,
+      labels: { ...((meta.labels as Record<string, string> | undefined) ?? {}) },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: template.spec,
+  };
+  if (meta.annotations) pod.metadata.annotations = { ...(meta.annotations as Record<string, string>) };
+  defaultPod(pod);
+  return pod;
+}
+
+/** Resolves an IntOrString (`2` or `"25%"`) against a total, rounding up or down as kube does. */
+export function resolveIntOrPercent(value: number | string | undefined, total: number, roundUp: boolean, fallback: number | string): number {
+  const v = value ?? fallback;
+  if (typeof v === 'number') return v;
+  const m = /^(\d+)%$/.exec(v);
+  if (!m) {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : 0;
+  }
+  const exact = (Number(m[1]) * total) / 100;
+  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+}

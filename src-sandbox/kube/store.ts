@@ -1,0 +1,247 @@
+/**
+ * One cluster's object store: every object kept once, with its JSON pre-serialised when it changes
+ * (lists and watches write those strings and never re-serialise), a cluster-wide resourceVersion
+ * counter like etcd's revision, and a bounded window of change events for watches to resume from.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ResourceName } from './resources';
+import { RESOURCES, apiVersionOf } from './resources';
+import type { KubeObject } from './types';
+
+export interface StoredObject {
+  readonly obj: KubeObject;
+  /** JSON of `obj`, exactly as sent on the wire. */
+  readonly json: string;
+}
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface ChangeEvent {
+  rv: number;
+  resource: ResourceName;
+  type: ChangeType;
+  object: StoredObject;
+  /** The previous version, for MODIFIED (lets watchers with selectors emit DELETED when an object leaves). */
+  previous?: StoredObject;
+}
+
+export type ChangeListener = (e: ChangeEvent) => void;
+
+export class StoreError extends Error {
+  constructor(readonly code: 404 | 409 | 410 | 422, readonly reason: string, message: string) {
+    super(message);
+  }
+}
+
+export const keyOf = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
+
+export class ObjectStore {
+  private rv: number;
+  private readonly tables = new Map<ResourceName, Map<string, StoredObject>>();
+  private readonly sortedKeys = new Map<ResourceName, string[] | null>();
+  private window: ChangeEvent[] = [];
+  /** Highest resourceVersion no longer in the window; watches from before it get 410 Expired. */
+  private compactedRv: number;
+  private readonly listeners = new Set<ChangeListener>();
+  private pendingDispatch: ChangeEvent[] = [];
+  private dispatching = false;
+
+  constructor(private readonly windowSize = 10_000, startRv = 1000) {
+    this.rv = startRv;
+    this.compactedRv = startRv;
+    for (const r of Object.keys(RESOURCES) as ResourceName[]) this.tables.set(r, new Map());
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  get oldestResumableRv(): number {
+    return this.compactedRv;
+  }
+
+  subscribe(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get(resource: ResourceName, namespace: string | undefined, name: string): StoredObject | undefined {
+    return this.table(resource).get(keyOf(namespace, name));
+  }
+
+  /** A deep copy to modify and pass back to `update`. */
+  clone<T extends KubeObject = KubeObject>(resource: ResourceName, namespace: string | undefined, name: string): T | undefined {
+    const s = this.get(resource, namespace, name);
+    return s ? (JSON.parse(s.json) as T) : undefined;
+  }
+
+  count(resource: ResourceName): number {
+    return this.table(resource).size;
+  }
+
+  /** Objects in key order (namespace/name), optionally one namespace only, starting after `afterKey`. */
+  *list(resource: ResourceName, namespace?: string, afterKey?: string): Generator<[string, StoredObject]> {
+    const table = this.table(resource);
+    let keys = this.sortedKeys.get(resource);
+    if (!keys) {
+      keys = [...table.keys()].sort();
+      this.sortedKeys.set(resource, keys);
+    }
+    const prefix = namespace ? `${namespace}/` : '';
+    let start = prefix ? lowerBound(keys, prefix) : 0;
+    if (afterKey !== undefined) start = Math.max(start, upperBound(keys, afterKey));
+    for (let i = start; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (prefix && !key.startsWith(prefix)) break;
+      const s = table.get(key);
+      if (s) yield [key, s];
+    }
+  }
+
+  /** Plain iteration without ordering, for controllers. */
+  values(resource: ResourceName): IterableIterator<StoredObject> {
+    return this.table(resource).values();
+  }
+
+  create(resource: ResourceName, input: KubeObject, nowIso: string): StoredObject {
+    const info = RESOURCES[resource];
+    const obj = input;
+    const meta = obj.metadata;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    if (!meta.name) throw new StoreError(422, 'Invalid', `${info.kind} is invalid: metadata.name: Required value: name or generateName is required`);
+    if (info.namespaced && !meta.namespace) meta.namespace = 'default';
+    if (!info.namespaced) delete meta.namespace;
+    const key = keyOf(meta.namespace, meta.name);
+    if (this.table(resource).has(key)) {
+      throw new StoreError(409, 'AlreadyExists', `${resource}${info.group ? '.' + info.group : ''} "${meta.name}" already exists`);
+    }
+    obj.apiVersion = apiVersionOf(info);
+    obj.kind = info.kind;
+    meta.uid = randomUUID();
+    meta.creationTimestamp ??= nowIso;
+    if (resource === 'deployments' || resource === 'replicasets') meta.generation = 1;
+    return this.commit(resource, key, obj, 'ADDED');
+  }
+
+  /**
+   * Stores a new version. If `obj.metadata.resourceVersion` is set and stale, 409 Conflict, as a PUT
+   * with a stale version gets from the API server.
+   */
+  update(resource: ResourceName, obj: KubeObject, opts: { checkVersion?: boolean } = {}): StoredObject {
+    const info = RESOURCES[resource];
+    const key = keyOf(info.namespaced ? obj.metadata.namespace : undefined, obj.metadata.name);
+    const current = this.table(resource).get(key);
+    if (!current) throw notFound(resource, obj.metadata.name);
+    if (opts.checkVersion && obj.metadata.resourceVersion && obj.metadata.resourceVersion !== current.obj.metadata.resourceVersion) {
+      throw new StoreError(409, 'Conflict',
+        `Operation cannot be fulfilled on ${resource}${info.group ? '.' + info.group : ''} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
+    }
+    // Identity fields are owned by the store, whatever the caller sent.
+    obj.apiVersion = current.obj.apiVersion;
+    obj.kind = current.obj.kind;
+    obj.metadata.uid = current.obj.metadata.uid;
+    obj.metadata.creationTimestamp = current.obj.metadata.creationTimestamp;
+    return this.commit(resource, key, obj, 'MODIFIED', current);
+  }
+
+  delete(resource: ResourceName, namespace: string | undefined, name: string): StoredObject {
+    const key = keyOf(RESOURCES[resource].namespaced ? namespace : undefined, name);
+    const current = this.table(resource).get(key);
+    if (!current) throw notFound(resource, name);
+    const obj = JSON.parse(current.json) as KubeObject;
+    return this.commit(resource, key, obj, 'DELETED', current);
+  }
+
+  /** Change events after `rv`, or undefined when they are no longer retained (410 Expired). */
+  eventsSince(rv: number): ChangeEvent[] | undefined {
+    if (rv < this.compactedRv) return undefined;
+    let lo = 0;
+    let hi = this.window.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.window[mid]!.rv <= rv) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.window.slice(lo);
+  }
+
+  private commit(resource: ResourceName, key: string, obj: KubeObject, type: ChangeType, previous?: StoredObject): StoredObject {
+    this.rv++;
+    obj.metadata.resourceVersion = String(this.rv);
+    const stored: StoredObject = { obj, json: JSON.stringify(obj) };
+    const table = this.table(resource);
+    if (type === 'DELETED') {
+      table.delete(key);
+      this.sortedKeys.set(resource, null);
+    } else {
+      if (type === 'ADDED') this.sortedKeys.set(resource, null);
+      table.set(key, stored);
+    }
+    const event: ChangeEvent = { rv: this.rv, resource, type, object: stored, previous };
+    this.window.push(event);
+    if (this.window.length > this.windowSize * 1.25) {
+      const drop = this.window.length - this.windowSize;
+      this.compactedRv = this.window[drop - 1]!.rv;
+      this.window = this.window.slice(drop);
+    }
+    this.dispatch(event);
+    return stored;
+  }
+
+  /**
+   * Listeners may write to the store (a kubelet recording an Event); those writes are delivered
+   * after the current event has reached every listener, so all watchers see resourceVersion order.
+   */
+  private dispatch(event: ChangeEvent): void {
+    this.pendingDispatch.push(event);
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      for (let i = 0; i < this.pendingDispatch.length; i++) {
+        const e = this.pendingDispatch[i]!;
+        for (const l of this.listeners) l(e);
+      }
+    } finally {
+      this.pendingDispatch = [];
+      this.dispatching = false;
+    }
+  }
+
+  private table(resource: ResourceName): Map<string, StoredObject> {
+    return this.tables.get(resource)!;
+  }
+}
+
+export function notFound(resource: ResourceName, name: string): StoreError {
+  const info = RESOURCES[resource];
+  return new StoreError(404, 'NotFound', `${resource}${info.group ? '.' + info.group : ''} "${name}" not found`);
+}
+
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+export function randomSuffix(n = 5): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
+  return s;
+}
+
+function lowerBound(keys: string[], x: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function upperBound(keys: string[], x: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,262 @@
+/**
+ * One cluster's Kubernetes API server on 127.0.0.1 over HTTPS (self-signed certificate; kubectl
+ * sends bearer tokens only over TLS) with a bearer token. It can be
+ * stopped (connections destroyed, state kept) and started again on the same port.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { Server } from 'node:https';
+import type { Socket } from 'node:net';
+import { StoreError } from '../kube/store';
+import type { ObjectStore } from '../kube/store';
+import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery';
+import { handleGet, handleList } from './reads';
+import type { ResourceRoute } from './routes';
+import { parseResourcePath } from './routes';
+import { ApiError, reasonFor, sendError, sendJson, sendJsonText, sendStatus } from './status';
+import { wantsTable, tableFor } from './table';
+import type { WatchFault } from './watch';
+import { handleWatch } from './watch';
+import { WriteHandlers } from './writes';
+
+/** Faults a test can switch on to exercise a client's error handling. */
+export type Fault =
+  | { kind: 'http-status'; status: 401 | 403 | 429 | 500 | 503; paths?: RegExp }
+  | { kind: 'truncate-watch' }
+  | { kind: 'garbage-watch-line' }
+  | { kind: 'expire-watch' };
+
+export interface ApiServerOptions {
+  name: string;
+  token: string;
+  port: number;
+  bookmarkIntervalMs: number;
+  nowIso: () => string;
+  tls: { certPem: string; keyPem: string };
+}
+
+const MAX_BODY = 16 * 1024 * 1024;
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
+
+export class ClusterApiServer {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly watchClosers = new Set<() => void>();
+  private readonly writes: WriteHandlers;
+  fault: Fault | null = null;
+  port: number;
+
+  constructor(private readonly store: ObjectStore, private readonly opts: ApiServerOptions) {
+    this.port = opts.port;
+    this.writes = new WriteHandlers(store, opts.nowIso);
+  }
+
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  get listening(): boolean {
+    return this.server?.listening ?? false;
+  }
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createServer({ keepAlive: true, cert: this.opts.tls.certPem, key: this.opts.tls.keyPem }, (req, res) => this.handle(req, res));
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address();
+    if (addr && typeof addr === 'object') this.port = addr.port;
+    this.server = server;
+  }
+
+  /** Closes the listener and destroys every connection, watches included, like a killed apiserver. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const close of [...this.watchClosers]) close();
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    try {
+      if (!PUBLIC_PATHS.has(url.pathname) && req.headers.authorization !== `Bearer ${this.opts.token}`) {
+        sendStatus(res, 401, 'Unauthorized', 'Unauthorized');
+        return;
+      }
+      const fault = this.fault;
+      if (fault?.kind === 'http-status' && (!fault.paths || fault.paths.test(url.pathname))) {
+        const reason = reasonFor(fault.status);
+        const message = fault.status === 403
+          ? `${url.pathname} is forbidden: User "system:serviceaccount:sandbox:capstan" cannot access this resource`
+          : fault.status === 401 ? 'Unauthorized' : `injected fault: ${reason}`;
+        sendStatus(res, fault.status, reason, message);
+        return;
+      }
+      this.route(req, res, url);
+    } catch (e) {
+      this.fail(res, e);
+    }
+  }
+
+  private fail(res: ServerResponse, e: unknown): void {
+    if (e instanceof ApiError) sendError(res, e);
+    else if (e instanceof StoreError) sendStatus(res, e.code, e.reason, e.message);
+    else {
+      console.error(`[sandbox ${this.opts.name}]`, e);
+      sendStatus(res, 500, 'InternalError', `Internal error occurred: ${(e as Error).message}`);
+    }
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    switch (path) {
+      case '/healthz': case '/livez': case '/readyz':
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok');
+        return;
+      case '/version': sendJson(res, 200, versionInfo()); return;
+      case '/api': sendJson(res, 200, coreVersions(`127.0.0.1:${this.port}`)); return;
+      case '/apis': sendJson(res, 200, groupList()); return;
+      case '/api/v1': sendJson(res, 200, resourceList('')); return;
+      case '/apis/apps/v1': sendJson(res, 200, resourceList('apps')); return;
+    }
+    const g = /^\/apis\/([^/]+)$/.exec(path);
+    if (g) {
+      const doc = group(g[1]!);
+      if (doc) sendJson(res, 200, doc);
+      else sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+      return;
+    }
+    const parsed = parseResourcePath(path);
+    if (parsed.kind !== 'resource') {
+      sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+      return;
+    }
+    this.resource(req, res, url, parsed.route);
+  }
+
+  private resource(req: IncomingMessage, res: ServerResponse, url: URL, r: ResourceRoute): void {
+    const { info, namespace, name, subresource } = r;
+    const params = url.searchParams;
+    const method = req.method ?? 'GET';
+    const ns = info.namespaced ? namespace : undefined;
+    const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
+    if (subresource && !(subresource === 'scale' && (info.name === 'deployments' || info.name === 'replicasets'))) {
+      if (!(subresource === 'status' && method === 'GET')) {
+        sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+        return;
+      }
+    }
+    const methodNotAllowed = () => sendStatus(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+
+    if (method === 'GET' && (!name || isWatch)) {
+      if (isWatch) {
+        const watchParams = new URLSearchParams(params);
+        if (name) watchParams.set('fieldSelector', [params.get('fieldSelector'), `metadata.name=${name}`].filter(Boolean).join(','));
+        handleWatch(req, res, this.store, info, ns, watchParams, {
+          bookmarkIntervalMs: this.opts.bookmarkIntervalMs,
+          maxBufferedBytes: 64 * 1024 * 1024,
+          fault: () => watchFault(this.fault),
+        }, (close) => {
+          this.watchClosers.add(close);
+          return () => this.watchClosers.delete(close);
+        });
+        return;
+      }
+      if (wantsTable(req.headers.accept)) {
+        tableFor(res, this.store, info, ns, params);
+        return;
+      }
+      handleList(res, this.store, info, ns, params);
+      return;
+    }
+    if (!name) {
+      if (method !== 'POST') return methodNotAllowed();
+      this.withBody(req, res, (body) => sendJsonText(res, 201, this.writes.create(info, ns, body).json));
+      return;
+    }
+    if (subresource === 'scale') {
+      if (method === 'GET') sendJson(res, 200, this.writes.getScale(info, ns, name));
+      else if (method === 'PUT') this.withBody(req, res, (b) => sendJson(res, 200, this.writes.updateScale(info, ns, name, b)));
+      else if (method === 'PATCH') this.withBody(req, res, (b) => sendJson(res, 200, this.writes.updateScale(info, ns, name, b, req.headers['content-type'] ?? '')));
+      else methodNotAllowed();
+      return;
+    }
+    switch (method) {
+      case 'GET':
+        if (wantsTable(req.headers.accept)) {
+          const p = new URLSearchParams(params);
+          p.set('fieldSelector', `metadata.name=${name}`);
+          if (!this.store.get(info.name, ns, name)) return handleGet(res, this.store, info, ns, name);
+          tableFor(res, this.store, info, ns, p);
+          return;
+        }
+        handleGet(res, this.store, info, ns, name);
+        return;
+      case 'PUT':
+        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.replace(info, ns, name, b).json));
+        return;
+      case 'PATCH':
+        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b).json));
+        return;
+      case 'DELETE':
+        this.withBody(req, res, (b) => {
+          const q = params.get('gracePeriodSeconds');
+          const bodyGrace = (b as { gracePeriodSeconds?: number } | undefined)?.gracePeriodSeconds;
+          const grace = q !== null ? Number(q) : bodyGrace;
+          sendJsonText(res, 200, this.writes.delete(info, ns, name, grace).json);
+        }, true);
+        return;
+      default:
+        methodNotAllowed();
+    }
+  }
+
+  private withBody(req: IncomingMessage, res: ServerResponse, fn: (body: unknown) => void, optional = false): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        sendStatus(res, 413, 'RequestEntityTooLarge', 'the request body is too large');
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => {
+      try {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (!text.trim()) {
+          if (!optional) throw new ApiError(400, 'BadRequest', 'the request body is empty');
+          fn(undefined);
+          return;
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new ApiError(400, 'BadRequest', 'the request body is not valid JSON (the sandbox accepts application/json only)');
+        }
+        fn(body);
+      } catch (e) {
+        this.fail(res, e);
+      }
+    });
+  }
+}
+
+function watchFault(f: Fault | null): WatchFault {
+  if (f?.kind === 'truncate-watch' || f?.kind === 'garbage-watch-line' || f?.kind === 'expire-watch') return f.kind;
+  return null;
+}

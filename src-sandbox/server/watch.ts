@@ -1,0 +1,129 @@
+/**
+ * Watch streams: newline-delimited `{"type":..,"object":..}` like the apiserver's JSON watch.
+ *
+ * - resourceVersion unset or "0": synthetic ADDED for every current object, then changes.
+ * - resourceVersion N: every retained change after N; older than the retained window → HTTP 410.
+ * - A watcher that falls too far behind (socket buffer full) gets an in-stream ERROR 410 and is
+ *   closed, as the apiserver's cacher does with slow consumers.
+ * - allowWatchBookmarks: periodic BOOKMARK carrying only metadata.resourceVersion.
+ * - timeoutSeconds: the stream ends cleanly when it elapses.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceInfo } from '../kube/resources';
+import { apiVersionOf } from '../kube/resources';
+import type { ChangeEvent, ObjectStore } from '../kube/store';
+import { buildFilter } from './query';
+import { ApiError, statusObject } from './status';
+
+export type WatchFault = 'truncate-watch' | 'garbage-watch-line' | 'expire-watch' | null;
+
+export interface WatchOptions {
+  bookmarkIntervalMs: number;
+  /** Bytes buffered for one watcher beyond which it counts as too slow and is expired. */
+  maxBufferedBytes: number;
+  /** The cluster's current watch fault, read on each event. */
+  fault: () => WatchFault;
+}
+
+const DEFAULT_TIMEOUT_S = 1800;
+
+export function handleWatch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: ObjectStore,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  params: URLSearchParams,
+  opts: WatchOptions,
+  onClose: (close: () => void) => () => void,
+): void {
+  const filter = buildFilter(info.name, params);
+  const inNamespace = (ns: string | undefined) => namespace === undefined || ns === namespace;
+  const rvParam = params.get('resourceVersion');
+  const fromRv = rvParam && rvParam !== '0' ? Number.parseInt(rvParam, 10) : undefined;
+  if (rvParam && rvParam !== '0' && !(fromRv! >= 0)) throw new ApiError(400, 'BadRequest', `invalid resourceVersion: ${rvParam}`);
+  let backlog: ChangeEvent[] | undefined;
+  if (fromRv !== undefined) {
+    backlog = store.eventsSince(fromRv);
+    if (!backlog) throw new ApiError(410, 'Expired', `too old resource version: ${fromRv} (${store.oldestResumableRv})`);
+  }
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  let closed = false;
+  let bookmarkTimer: NodeJS.Timeout | undefined;
+  let timeoutTimer: NodeJS.Timeout | undefined;
+  let unsubscribe = () => {};
+  let unregister = () => {};
+  const line = (type: string, json: string) => `{"type":"${type}","object":${json}}\n`;
+
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    clearInterval(bookmarkTimer);
+    clearTimeout(timeoutTimer);
+    unregister();
+    if (!res.writableEnded && !res.destroyed) res.end();
+  };
+
+  const writeLine = (text: string) => {
+    if (closed) return;
+    const fault = opts.fault();
+    if (fault === 'truncate-watch') {
+      res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+      close();
+      res.socket?.destroy();
+      return;
+    }
+    if (fault === 'garbage-watch-line') res.write('this is not json {\n');
+    if (fault === 'expire-watch' || res.writableLength > opts.maxBufferedBytes) {
+      const status = statusObject(410, 'Expired', 'The resourceVersion for the provided watch is too old.');
+      res.write(line('ERROR', JSON.stringify(status)));
+      close();
+      return;
+    }
+    res.write(text);
+  };
+
+  const emit = (e: ChangeEvent) => {
+    if (e.resource !== info.name) return;
+    const obj = e.object.obj;
+    if (!inNamespace(obj.metadata.namespace)) return;
+    const matches = filter(obj);
+    if (e.type === 'MODIFIED' && e.previous) {
+      // Objects entering or leaving the selection appear as ADDED / DELETED, as the cacher does.
+      const before = filter(e.previous.obj);
+      if (matches && !before) writeLine(line('ADDED', e.object.json));
+      else if (!matches && before) writeLine(line('DELETED', e.object.json));
+      else if (matches) writeLine(line('MODIFIED', e.object.json));
+      return;
+    }
+    if (matches) writeLine(line(e.type, e.object.json));
+  };
+
+  // Subscribe before replaying so nothing committed in between is lost.
+  unsubscribe = store.subscribe(emit);
+  unregister = onClose(close);
+  if (backlog) for (const e of backlog) emit(e);
+  else {
+    const chunk: string[] = [];
+    for (const [, s] of store.list(info.name, namespace)) {
+      if (!filter(s.obj)) continue;
+      chunk.push(line('ADDED', s.json));
+      if (chunk.length >= 256) writeLine(chunk.splice(0).join(''));
+    }
+    if (chunk.length) writeLine(chunk.join(''));
+  }
+
+  const bookmark = () => {
+    const obj = { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(store.resourceVersion) } };
+    writeLine(line('BOOKMARK', JSON.stringify(obj)));
+  };
+  if (closed) return;
+  bookmarkTimer = params.get('allowWatchBookmarks') === 'true' ? setInterval(bookmark, opts.bookmarkIntervalMs) : undefined;
+  const timeoutS = params.has('timeoutSeconds') ? Number(params.get('timeoutSeconds')) : DEFAULT_TIMEOUT_S;
+  timeoutTimer = setTimeout(close, Math.max(0, timeoutS) * 1000);
+  req.on('close', close);
+  res.on('close', close);
+}
