@@ -306,8 +306,13 @@ export class Reflector<T extends KubeObject> {
         if (splitter.pending > 0) finish(invalid('a truncated line'));
         else finish({ kind: 'closed', events });
       });
-      stream.on('error', () => finish(splitter.pending > 0 ? invalid('a truncated line') : { kind: 'closed', events }));
-      stream.on('close', () => finish(splitter.pending > 0 ? invalid('a truncated line') : { kind: 'closed', events }));
+      // Closed without a proper end: the connection was lost (server died, network dropped).
+      const lost = (): WatchOutcome =>
+        splitter.pending > 0
+          ? invalid('a truncated line')
+          : { kind: 'error', error: { code: 'cluster-unreachable', message: `The connection to the API server was lost while watching ${this.o.resource}. Capstan reconnects automatically.` } };
+      stream.on('error', () => finish(lost()));
+      stream.on('close', () => finish(lost()));
     });
   }
 

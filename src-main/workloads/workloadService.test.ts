@@ -1,0 +1,157 @@
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../src-shared/k8s/types';
+import type { WorkloadDiff } from '../../src-shared/workloads/contract';
+import { ClusterService } from '../clusters/clusterService';
+import { KubeconfigService } from '../clusters/kubeconfigService';
+import { FakeKube, pod, until } from '../clusters/testing/fakeKube';
+import { WorkloadService } from './workloadService';
+
+const PODS = '/api/v1/pods';
+const DEPS = '/apis/apps/v1/deployments';
+const RSS = '/apis/apps/v1/replicasets';
+const NODES = '/api/v1/nodes';
+
+let kube: FakeKube;
+let deadPort: number;
+
+const deployment = (name: string, replicas = 2): KubeObject =>
+  ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { namespace: 'shop', name, uid: `dep-${name}`, generation: 1, labels: { 'app.kubernetes.io/name': name, 'capstan.io/group': 'pro' }, managedFields: [{ manager: 'kubectl' }] },
+    spec: { replicas, template: { spec: { containers: [{ name: 'main', image: `${name}:1` }] } } },
+    status: { observedGeneration: 1, replicas, updatedReplicas: replicas, availableReplicas: replicas, readyReplicas: replicas },
+  }) as KubeObject;
+
+const ownedPod = (name: string, rs: string, extra: Record<string, unknown> = {}) => {
+  const p = pod('shop', name, extra);
+  p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: `rs-${rs}`, controller: true }];
+  return p;
+};
+
+beforeAll(async () => {
+  kube = await new FakeKube().start();
+  kube.upsert(NODES, { metadata: { name: 'node-1' } });
+  kube.upsert(DEPS, deployment('cart'));
+  kube.upsert(RSS, { metadata: { namespace: 'shop', name: 'cart-abc', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', uid: 'dep-cart', controller: true }] } });
+  kube.upsert(PODS, ownedPod('cart-abc-1', 'cart-abc'));
+  kube.upsert(PODS, ownedPod('cart-abc-2', 'cart-abc', { status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: false, restartCount: 3, image: 'x', state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }] } }));
+  deadPort = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+});
+afterAll(async () => {
+  await kube.kill();
+});
+
+function setup() {
+  const live = kube.kubeconfig('live');
+  const dead = kube.kubeconfig('dead').replace(`127.0.0.1:${kube.port}`, `127.0.0.1:${deadPort}`);
+  const kc = KubeconfigService.fromString(live, 'live');
+  kc.setInline('dead', dead);
+  const clusters = new ClusterService(kc, { staleAfterMs: 400, notifyIntervalMs: 10, idleCloseMs: 0, connection: { connectTimeoutMs: 2000 } });
+  const workloads = new WorkloadService(clusters, { flushIntervalMs: 50, maxBatch: 1000 });
+  const mirror = new Map<string, Map<string, { name: string; deployment?: string; status?: string; rollout?: string }>>();
+  const batches: WorkloadDiff[][] = [];
+  const apply = (diffs: WorkloadDiff[]) => {
+    batches.push(diffs);
+    for (const d of diffs) {
+      const k = `${d.clusterId}/${d.kind}`;
+      if (d.reset) mirror.set(k, new Map());
+      const m = mirror.get(k);
+      if (!m) throw new Error(`diff before reset for ${k}`);
+      for (const u of d.upserts) m.set(u.uid, u as never);
+      for (const uid of d.deletes) m.delete(uid);
+    }
+  };
+  return { kc, clusters, workloads, mirror, batches, apply };
+}
+
+describe('ClusterService + WorkloadService', () => {
+  it('connects lazily and independently, sends resets then coalesced diffs, and resolves pods to deployments', async () => {
+    const { clusters, workloads, mirror, batches, apply } = setup();
+    expect(clusters.list().map((c) => [c.id, c.state])).toEqual([
+      ['live', 'idle'],
+      ['dead', 'idle'],
+    ]);
+    const stop = workloads.subscribe(undefined, apply);
+    await until(() => clusters.get('live')?.state === 'live', 5000, 'live cluster live');
+    await until(() => mirror.get('live/Pod')?.size === 2, 5000, 'pods');
+    // The dead cluster never blocks the live one; it reports an error for itself only.
+    await until(() => clusters.get('dead')?.state === 'error', 5000, 'dead cluster error');
+    const dead = clusters.get('dead')!;
+    expect(dead.error).toMatchObject({ code: 'cluster-unreachable', clusterId: 'dead' });
+    expect(mirror.get('dead/Pod')?.size).toBe(0);
+
+    const pods = [...mirror.get('live/Pod')!.values()];
+    expect(pods.map((p) => p.deployment)).toEqual(['cart', 'cart']);
+    expect(pods.find((p) => p.name === 'cart-abc-2')!.status).toBe('CrashLoopBackOff');
+    expect([...mirror.get('live/Deployment')!.values()][0]).toMatchObject({ name: 'cart', rollout: 'done' });
+    const info = clusters.get('live')!;
+    expect(info.counts).toEqual({ nodes: 1, pods: 2, deployments: 1, problems: 1 });
+    expect(info.version).toBe('v1.35.0-fake');
+    // Resets come first, for every cluster and kind.
+    expect(batches[0]!.every((d) => d.reset)).toBe(true);
+
+    // 50 rapid changes to one pod are coalesced per uid.
+    const before = batches.length;
+    for (let i = 0; i < 50; i++) kube.upsert(PODS, ownedPod('cart-abc-1', 'cart-abc', { metadata: { namespace: 'shop', name: 'cart-abc-1', labels: { n: String(i) } } }));
+    kube.remove(PODS, 'shop', 'cart-abc-2');
+    await until(() => mirror.get('live/Pod')!.size === 1, 5000, 'delete applied');
+    await new Promise((r) => setTimeout(r, 150));
+    const upsertsOfPod = batches.slice(before).flat().flatMap((d) => d.upserts).filter((u) => u.uid === 'uid-shop-cart-abc-1').length;
+    expect(upsertsOfPod).toBeGreaterThan(0);
+    expect(upsertsOfPod).toBeLessThan(10);
+    // Nothing is sent when nothing changes.
+    const quiet = batches.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(batches.length).toBe(quiet);
+
+    // YAML of the whole object, managedFields removed.
+    const y = workloads.getYaml({ clusterId: 'live', kind: 'Deployment', namespace: 'shop', name: 'cart' });
+    expect(y.ok && y.value.yaml).toContain('name: cart');
+    expect(y.ok && y.value.yaml).not.toContain('managedFields');
+    expect(workloads.getYaml({ clusterId: 'live', kind: 'Pod', namespace: 'shop', name: 'nope' }).ok).toBe(false);
+
+    stop();
+    const after = batches.length;
+    kube.upsert(PODS, ownedPod('cart-abc-9', 'cart-abc'));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(batches.length).toBe(after);
+    workloads.dispose();
+    clusters.dispose();
+    kube.remove(PODS, 'shop', 'cart-abc-9');
+    kube.upsert(PODS, ownedPod('cart-abc-2', 'cart-abc'));
+  });
+
+  it('goes live → reconnecting → stale when the API server dies, and back to live with the view resynced', async () => {
+    const { clusters, workloads, mirror, apply } = setup();
+    const states: string[] = [];
+    clusters.onDidChangeClusters((l) => {
+      const s = l.find((c) => c.id === 'live')!.state;
+      if (states.at(-1) !== s) states.push(s);
+    });
+    const stop = workloads.subscribe(['live'], apply);
+    await until(() => clusters.get('live')?.state === 'live', 5000, 'live');
+    await until(() => mirror.get('live/Pod')?.size === kube.coll(PODS).size, 5000, 'initial sync');
+    const sizeBefore = mirror.get('live/Pod')!.size;
+    await kube.kill();
+    await until(() => clusters.get('live')?.state === 'stale', 5000, 'stale');
+    expect(clusters.get('live')!.error?.code).toBe('cluster-unreachable');
+    kube.silentUpsert(PODS, ownedPod('cart-abc-3', 'cart-abc'));
+    await kube.restart();
+    clusters.reconnect('live');
+    await until(() => clusters.get('live')?.state === 'live', 5000, 'live again');
+    await until(() => mirror.get('live/Pod')!.size === sizeBefore + 1, 5000, 'resynced');
+    expect(states).toEqual(expect.arrayContaining(['live', 'reconnecting', 'stale']));
+    expect(states.indexOf('reconnecting')).toBeLessThan(states.indexOf('stale'));
+    expect(mirror.has('dead/Pod')).toBe(false); // filtered subscription
+    stop();
+    workloads.dispose();
+    clusters.dispose();
+  });
+});
