@@ -203,7 +203,7 @@ describe('Reflector backoff (fake clock)', () => {
   it('backs off 800 ms doubling with jitter to 30 s, never a tight loop, and resets after 2 min healthy', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const attempts: number[] = [];
-    let healthy = false;
+    const healthy = false;
     const transport: ReflectorTransport = {
       getJson: async <T>() => {
         attempts.push(Date.now());

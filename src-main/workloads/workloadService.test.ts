@@ -103,7 +103,7 @@ describe('ClusterService + WorkloadService', () => {
     kube.remove(PODS, 'shop', 'cart-abc-2');
     await until(() => mirror.get('live/Pod')!.size === 1, 5000, 'delete applied');
     await new Promise((r) => setTimeout(r, 150));
-    const upsertsOfPod = batches.slice(before).flat().flatMap((d) => d.upserts).filter((u) => u.uid === 'uid-shop-cart-abc-1').length;
+    const upsertsOfPod = batches.slice(before).flat().flatMap((d) => d.upserts as { uid: string }[]).filter((u) => u.uid === 'uid-shop-cart-abc-1').length;
     expect(upsertsOfPod).toBeGreaterThan(0);
     expect(upsertsOfPod).toBeLessThan(10);
     // Nothing is sent when nothing changes.
