@@ -1,0 +1,68 @@
+/**
+ * Integration: our real services against the sandbox datacenter (separate TLS API servers with
+ * their own tokens): every cluster connects and syncs, a change arrives as a diff, a stopped
+ * cluster goes stale without disturbing the others and resyncs when it comes back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkloadDiff } from '../../src-shared/workloads/contract';
+import type { Datacenter } from '../../src-sandbox/datacenter';
+import { startDatacenter } from '../../src-sandbox/datacenter';
+import { ClusterService } from '../clusters/clusterService';
+import { KubeconfigService } from '../clusters/kubeconfigService';
+import { until } from '../clusters/testing/fakeKube';
+import { WorkloadService } from './workloadService';
+
+let dc: Datacenter;
+beforeAll(async () => {
+  dc = await startDatacenter({ clockSpeed: 10 });
+});
+afterAll(async () => {
+  await dc?.close();
+});
+
+describe('sandbox datacenter', () => {
+  it('connects to every cluster, syncs pods and deployments, and survives a cluster restart', async () => {
+    const kc = KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox');
+    const clusters = new ClusterService(kc, { staleAfterMs: 1000, notifyIntervalMs: 50, idleCloseMs: 0 });
+    const workloads = new WorkloadService(clusters, { flushIntervalMs: 100 });
+    const mirror = new Map<string, Map<string, unknown>>();
+    const stop = workloads.subscribe(undefined, (diffs: WorkloadDiff[]) => {
+      for (const d of diffs) {
+        const k = `${d.clusterId}/${d.kind}`;
+        if (d.reset) mirror.set(k, new Map());
+        for (const u of d.upserts) mirror.get(k)!.set(u.uid, u);
+        for (const uid of d.deletes) mirror.get(k)!.delete(uid);
+      }
+    });
+    const names = dc.clusters.map((c) => c.name);
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    await until(() => names.every((n) => clusters.get(n)?.state === 'live'), 20_000, 'all clusters live');
+    const synced = () =>
+      names.every(
+        (n) =>
+          mirror.get(`${n}/Pod`)?.size === dc.cluster(n).store.count('pods') &&
+          mirror.get(`${n}/Deployment`)?.size === dc.cluster(n).store.count('deployments'),
+      );
+    await until(synced, 20_000, 'every cluster synced');
+    for (const n of names) {
+      const info = clusters.get(n)!;
+      expect(info.error).toBeUndefined();
+      expect(info.counts.nodes).toBe(dc.cluster(n).store.count('nodes'));
+      expect(info.version).toBeTruthy();
+    }
+
+    // One cluster goes down: it goes stale, the others stay live; it comes back and resyncs.
+    const [down, ...others] = names as [string, ...string[]];
+    await dc.stopCluster(down);
+    await until(() => clusters.get(down)?.state === 'stale', 15_000, 'stopped cluster stale');
+    expect(others.every((n) => clusters.get(n)?.state === 'live')).toBe(true);
+    await dc.startCluster(down);
+    clusters.reconnect(down);
+    await until(() => clusters.get(down)?.state === 'live', 20_000, 'back to live');
+    await until(synced, 20_000, 'resynced after restart');
+
+    stop();
+    workloads.dispose();
+    clusters.dispose();
+  }, 90_000);
+});
