@@ -1,3 +1,4 @@
+import type { Datacenter, DatacenterOptions } from '../../src-sandbox/datacenter';
 import type { AppInfo } from '../../src-shared/clusters/contract';
 import { contract } from '../../src-shared/contract';
 import type { Logger } from '../ipc/logger';
@@ -13,6 +14,8 @@ import { SettingsStore } from './settings';
 export interface SandboxHandle {
   kubeconfigYaml: string;
   stop(): Promise<void>;
+  /** The simulated datacenter (tests and benchmarks drive it: stop a cluster, inject faults). */
+  datacenter?: Datacenter;
 }
 export type StartSandbox = (log: Logger) => Promise<SandboxHandle>;
 
@@ -25,6 +28,8 @@ export interface BackendOptions {
   logger?: Logger;
   /** How to start the sandbox datacenter in-process (default: src-sandbox's startDatacenter). */
   startSandbox?: StartSandbox;
+  /** Options for the default sandbox (scenario file, scale, clock speed...). */
+  sandboxOptions?: DatacenterOptions;
   /** Check responses and events against the contract (default: on unless NODE_ENV=production). */
   validateResponses?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -58,8 +63,12 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
   let sandbox: SandboxHandle | undefined;
   if (choice.mode === 'sandbox') {
     log.info(choice.reason === 'flag' ? '[capstan] --sandbox: starting the sandbox datacenter' : '[capstan] no kubeconfig found (KUBECONFIG, ~/.kube/config): starting the built-in sandbox datacenter');
-    const start = opts.startSandbox ?? (await import('./sandbox')).startSandboxDatacenter;
-    sandbox = await start(log);
+    if (opts.startSandbox) {
+      sandbox = await opts.startSandbox(log);
+    } else {
+      const { startSandboxDatacenter } = await import('./sandbox');
+      sandbox = await startSandboxDatacenter(log, opts.sandboxOptions);
+    }
   }
 
   let services: Services;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { DatacenterOptions } from '../../src-sandbox/datacenter';
 import { startBridgeServer } from '../bridge/http-server';
 import type { Logger } from '../ipc/logger';
 import { consoleLogger } from '../ipc/logger';
@@ -18,6 +19,8 @@ export interface StartServerOptions {
   rendererDir?: string;
   logger?: Logger;
   startSandbox?: StartSandbox;
+  /** Options for the in-process sandbox datacenter (scenario, scale, clockSpeed, ports...). */
+  sandboxOptions?: DatacenterOptions;
   token?: string;
   version?: string;
   env?: NodeJS.ProcessEnv;
@@ -55,6 +58,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     version: opts.version,
     logger: log,
     startSandbox: opts.startSandbox,
+    sandboxOptions: opts.sandboxOptions,
     env: opts.env,
     homeDir: opts.homeDir,
     services: opts.services,

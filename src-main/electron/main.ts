@@ -18,6 +18,8 @@ import { createMainWindow, hardenWebContents } from './window';
 const here = import.meta.dirname;
 const rendererDir = path.join(here, '../renderer');
 const preload = path.join(here, '../preload/index.cjs');
+const scenarioPath = () =>
+  app.isPackaged ? path.join(process.resourcesPath, 'scenarios', 'default.yaml') : path.join(app.getAppPath(), 'resources', 'scenarios', 'default.yaml');
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 
 const parsed = parseLaunchArgs(process.argv.slice(1));
@@ -75,6 +77,7 @@ if (!app.requestSingleInstanceLock()) {
         version: app.getVersion(),
         logger: log,
         validateResponses: !app.isPackaged,
+        sandboxOptions: { scenario: scenarioPath() },
       });
     } catch (error) {
       log.error('[capstan] could not start', error);
