@@ -67,6 +67,7 @@ export class ClusterConnection {
   private preparing: Promise<Result<Prepared>> | undefined;
   private readonly exec: ExecCredentialRunner | undefined;
   private agentKey = '';
+  private agent: http.Agent | undefined;
   private disposed = false;
 
   constructor(
@@ -186,10 +187,11 @@ export class ClusterConnection {
     };
     // Reuse the agent while TLS material is unchanged (exec tokens refresh without new sockets).
     const agentKey = `${String(cert ?? '').length}:${String(key ?? '').slice(-16)}`;
-    let agent = this.prepared?.agent;
+    let agent = this.agent;
     if (!agent || agentKey !== this.agentKey) {
       agent?.destroy();
       agent = isHttp ? new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000 }) : new https.Agent(agentOptions);
+      this.agent = agent;
       this.agentKey = agentKey;
     }
     return ok({ base, headers, agent, auth: typeof o.auth === 'string' ? o.auth : undefined, expiresAt });
@@ -277,7 +279,8 @@ export class ClusterConnection {
 
   dispose(): void {
     this.disposed = true;
-    this.prepared?.agent.destroy();
+    this.agent?.destroy();
+    this.agent = undefined;
     this.prepared = undefined;
   }
 }

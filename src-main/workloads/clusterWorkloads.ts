@@ -117,11 +117,22 @@ export class ClusterWorkloads {
     return [...this.deploymentSummaries.values()];
   }
 
+  /**
+   * Counts for the cluster overview. The problem count scans every pod, so it is recomputed at most
+   * every 250 ms after pod changes (and every second for time-based problems).
+   */
   counts(now = this.clock.now()): { nodes: number; pods: number; deployments: number; problems: number } {
-    let problems = 0;
-    for (const p of this.podSummaries.values()) if (hasProblem(p, now, this.thresholds)) problems++;
-    return { nodes: this.nodes.size, pods: this.podSummaries.size, deployments: this.deploymentSummaries.size, problems };
+    const age = this.problemCache ? now - this.problemCache.at : Infinity;
+    if (age >= 1000 || age < 0 || (this.problemsDirty && age >= 250)) {
+      this.problemsDirty = false;
+      let problems = 0;
+      for (const p of this.podSummaries.values()) if (hasProblem(p, now, this.thresholds)) problems++;
+      this.problemCache = { at: now, problems };
+    }
+    return { nodes: this.nodes.size, pods: this.podSummaries.size, deployments: this.deploymentSummaries.size, problems: this.problemCache?.problems ?? 0 };
   }
+  private problemCache: { at: number; problems: number } | undefined;
+  private problemsDirty = true;
 
   /** Whole object by kind/namespace/name (for the YAML view). */
   findObject(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined {
@@ -175,6 +186,7 @@ export class ClusterWorkloads {
         deletes.push(uid);
       }
     }
+    this.problemsDirty = true;
     this.fire({ kind: 'Pod', upserts, deletes });
     this.fireStatus();
   }

@@ -91,8 +91,8 @@ describe('ClusterService + WorkloadService', () => {
     expect(pods.map((p) => p.deployment)).toEqual(['cart', 'cart']);
     expect(pods.find((p) => p.name === 'cart-abc-2')!.status).toBe('CrashLoopBackOff');
     expect([...mirror.get('live/Deployment')!.values()][0]).toMatchObject({ name: 'cart', rollout: 'done' });
+    await until(() => JSON.stringify(clusters.get('live')!.counts) === JSON.stringify({ nodes: 1, pods: 2, deployments: 1, problems: 1 }), 3000, 'counts');
     const info = clusters.get('live')!;
-    expect(info.counts).toEqual({ nodes: 1, pods: 2, deployments: 1, problems: 1 });
     expect(info.version).toBe('v1.35.0-fake');
     // Resets come first, for every cluster and kind.
     expect(batches[0]!.every((d) => d.reset)).toBe(true);
