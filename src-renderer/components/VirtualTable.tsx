@@ -47,7 +47,8 @@ function VirtualTableImpl<T>(props: VirtualTableProps<T>) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => rowHeight,
     overscan: 12,
-    getItemKey: (i) => rowKey(rows[i]!),
+    // No getItemKey: rows have a fixed height, and index keys keep the virtualizer from re-measuring
+    // all 50,000 rows on every data update. React keys below are the row keys.
   });
 
   const selectedIndex = useMemo(() => {
@@ -130,22 +131,23 @@ function VirtualTableImpl<T>(props: VirtualTableProps<T>) {
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = rows[item.index]!;
+            const key = rowKey(row);
             const selected = item.index === selectedIndex;
             const extra = rowClassName?.(row);
             return (
               <div
-                key={item.key}
+                key={key}
                 role="row"
                 aria-rowindex={item.index + 2}
                 aria-selected={selected}
                 data-testid="table-row"
-                data-key={item.key as string}
+                data-key={key}
                 {...rowTestAttrs?.(row)}
                 className={`vt__row${selected ? ' is-selected' : ''}${item.index % 2 ? ' is-odd' : ''}${extra ? ' ' + extra : ''}`}
                 style={{ ...gridStyle, height: rowHeight, transform: `translateY(${item.start}px)` }}
                 onClick={() => {
                   activateTable(handle);
-                  setSelectedKey(item.key as string);
+                  setSelectedKey(key);
                   onOpen?.(row);
                 }}
               >

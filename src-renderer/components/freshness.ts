@@ -62,6 +62,8 @@ export interface FreshnessSummary {
   worst: ConnectionState | null;
   /** "3 live · 1 reconnecting" */
   text: string;
+  /** The same, as data, in a fixed state order. */
+  parts: { state: ConnectionState; count: number }[];
 }
 
 const severity: ConnectionState[] = ['error', 'stale', 'reconnecting', 'connecting', 'idle', 'live'];
@@ -71,9 +73,7 @@ export function summarizeFreshness(clusters: readonly Pick<ClusterInfo, 'state'>
   for (const c of clusters) byState[c.state] = (byState[c.state] ?? 0) + 1;
   const worst = severity.find((s) => byState[s]) ?? null;
   const order: ConnectionState[] = ['live', 'connecting', 'reconnecting', 'stale', 'error', 'idle'];
-  const text = order
-    .filter((s) => byState[s])
-    .map((s) => `${byState[s]} ${s === 'idle' ? 'not connected' : s}`)
-    .join(' · ');
-  return { total: clusters.length, byState, worst, text: clusters.length === 0 ? 'no clusters' : text };
+  const parts = order.filter((s) => byState[s]).map((state) => ({ state, count: byState[state]! }));
+  const text = parts.map((p) => `${p.count} ${p.state === 'idle' ? 'not connected' : p.state}`).join(' · ');
+  return { total: clusters.length, byState, worst, parts, text: clusters.length === 0 ? 'no clusters' : text };
 }

@@ -16,9 +16,16 @@ export function ShortcutsHelp({ nav }: { nav: readonly NavItem[] }) {
         <table className="shortcuts">
           <tbody>
             {shortcutList(nav).map((s) => (
-              <tr key={s.keys}>
-                <td>
-                  <kbd>{s.keys}</kbd>
+              <tr key={s.description}>
+                <td className="shortcuts__keys">
+                  {s.keys.map((seq, i) => (
+                    <span key={seq}>
+                      {i > 0 ? <span className="muted"> or </span> : null}
+                      {seq.split(' ').map((k, j) => (
+                        <kbd key={j}>{k}</kbd>
+                      ))}
+                    </span>
+                  ))}
                 </td>
                 <td>{s.description}</td>
               </tr>

@@ -17,11 +17,17 @@ function FreshnessSummary() {
       data-testid="freshness-summary"
       data-worst={summary.worst ?? 'none'}
       title="Cluster connection states (open the overview)"
+      aria-label={`Clusters: ${summary.text}`}
     >
-      <StatusBadge tone={summary.worst ? stateTone[summary.worst] : 'muted'}>
-        {summary.worst === 'connecting' || summary.worst === 'reconnecting' ? <Spinner size="xs" /> : null}
-        {summary.total} cluster{summary.total === 1 ? '' : 's'}: {summary.text}
-      </StatusBadge>
+      <span className="summary__total">
+        {summary.total} cluster{summary.total === 1 ? '' : 's'}
+      </span>
+      {summary.parts.map((p) => (
+        <StatusBadge key={p.state} tone={stateTone[p.state]} testId={`freshness-summary-${p.state}`}>
+          {p.state === 'connecting' || p.state === 'reconnecting' ? <Spinner size="xs" /> : <span className={`dot dot--${stateTone[p.state]}`} aria-hidden />}
+          {p.count} {p.state === 'idle' ? 'not connected' : p.state}
+        </StatusBadge>
+      ))}
     </button>
   );
 }

@@ -21,7 +21,8 @@ export interface KeyInput {
 }
 
 export interface Shortcut {
-  keys: string;
+  /** Alternatives; each is a key sequence written with spaces ("g o"). */
+  keys: string[];
   description: string;
 }
 
@@ -88,12 +89,12 @@ export function createKeymap(nav: readonly NavItem[]) {
 /** What the "?" overlay lists. */
 export function shortcutList(nav: readonly NavItem[]): Shortcut[] {
   return [
-    ...nav.map((n, i) => ({ keys: `g ${n.key}  or  ${i + 1}`, description: `Go to ${n.label}` })),
-    { keys: '/', description: 'Focus the filter' },
-    { keys: 'j / k  or  ↓ / ↑', description: 'Move in the table' },
-    { keys: 'g g / G', description: 'First / last row' },
-    { keys: 'Enter', description: 'Open the detail drawer' },
-    { keys: 'Esc', description: 'Close the drawer or this help; leave the filter' },
-    { keys: '?', description: 'Show these shortcuts' },
+    ...nav.map((n, i) => ({ keys: [`g ${n.key}`, `${i + 1}`], description: `Go to ${n.label}` })),
+    { keys: ['/'], description: 'Focus the filter' },
+    { keys: ['j', 'k', '↓', '↑'], description: 'Move down / up in the table' },
+    { keys: ['g g', 'G'], description: 'First / last row' },
+    { keys: ['Enter'], description: 'Open the detail drawer' },
+    { keys: ['Esc'], description: 'Close the drawer or this help; leave the filter' },
+    { keys: ['?'], description: 'Show these shortcuts' },
   ];
 }

@@ -38,7 +38,7 @@ export function startBridge(client: AppClient, store: AppStore, options: BridgeO
   const requestFrame = options.requestFrame ?? defaultRequestFrame;
   const setTimer = options.setTimer ?? ((cb: () => void, ms: number) => setTimeout(cb, ms));
   const now = options.now ?? (() => performance.now());
-  const minIntervalMs = options.minIntervalMs ?? 100;
+  const minIntervalMs = options.minIntervalMs ?? 200;
 
   const index = new WorkloadIndex();
   let queue: WorkloadDiff[] = [];

@@ -19,6 +19,29 @@ export function searchKeyOf(item: { name: string; images: readonly string[] }): 
   return key.toLowerCase();
 }
 
+/**
+ * How an array of rows differs from an earlier one: which row objects went away and which came
+ * in (a changed row is both: its old object removed, its new object added). Lets the sorted view
+ * splice in 200 changes instead of re-sorting 50,000 rows.
+ */
+export interface RowsDelta<T> {
+  from: readonly T[];
+  added: readonly T[];
+  removed: readonly T[];
+}
+
+// Keyed by the resulting array, so a consumer always gets the delta that matches the array it
+// holds (React may skip intermediate versions; then there is no matching `from` and it re-sorts).
+const deltas = new WeakMap<readonly object[], RowsDelta<object>>();
+
+export function rowsDelta<T extends object>(rows: readonly T[]): RowsDelta<T> | undefined {
+  return deltas.get(rows) as RowsDelta<T> | undefined;
+}
+
+export function recordDelta<T extends object>(rows: readonly T[], delta: RowsDelta<T>): void {
+  deltas.set(rows, delta as RowsDelta<object>);
+}
+
 interface ClusterBucket<T> {
   byUid: Map<string, T>;
   /** Cached Array.from(byUid.values()); null when the map changed since. */
@@ -36,6 +59,16 @@ export class KindIndex<T extends Keyed> {
   private readonly buckets = new Map<string, ClusterBucket<T & { searchKey: string }>>();
   private all: (T & { searchKey: string })[] = [];
   private dirty = false;
+  // Changes since the last rows() call; `bulk` when too much changed to describe (reset, removal).
+  private added = new Set<T & { searchKey: string }>();
+  private removed: (T & { searchKey: string })[] = [];
+  private bulk = false;
+
+  private noteRemoved(row: T & { searchKey: string }): void {
+    if (this.bulk) return;
+    // A row added and replaced (or deleted) within one batch never reached the last rows().
+    if (!this.added.delete(row)) this.removed.push(row);
+  }
 
   private bucket(clusterId: string): ClusterBucket<T & { searchKey: string }> {
     let b = this.buckets.get(clusterId);
@@ -59,17 +92,26 @@ export class KindIndex<T extends Keyed> {
         b.byUid.set(item.uid, old && old.resourceVersion === item.resourceVersion ? old : decorate(item));
       }
       changed = true;
+      this.bulk = true;
       if (!b.synced) b.synced = true;
     } else {
       for (const item of upserts) {
         const old = b.byUid.get(item.uid);
         if (old && old.resourceVersion === item.resourceVersion) continue;
-        b.byUid.set(item.uid, decorate(item));
+        const row = decorate(item);
+        b.byUid.set(item.uid, row);
+        if (old) this.noteRemoved(old);
+        if (!this.bulk) this.added.add(row);
         changed = true;
       }
     }
     for (const uid of deletes) {
-      if (b.byUid.delete(uid)) changed = true;
+      const old = b.byUid.get(uid);
+      if (old) {
+        b.byUid.delete(uid);
+        this.noteRemoved(old);
+        changed = true;
+      }
     }
     if (changed) {
       b.rows = null;
@@ -82,6 +124,7 @@ export class KindIndex<T extends Keyed> {
   removeCluster(clusterId: string): boolean {
     if (!this.buckets.delete(clusterId)) return false;
     this.dirty = true;
+    this.bulk = true;
     return true;
   }
 
@@ -107,8 +150,13 @@ export class KindIndex<T extends Keyed> {
       if (!b.rows) b.rows = Array.from(b.byUid.values());
       parts.push(b.rows);
     }
+    const from = this.all;
     this.all = parts.length === 1 ? parts[0]!.slice() : ([] as (T & { searchKey: string })[]).concat(...parts);
     this.dirty = false;
+    if (!this.bulk) recordDelta(this.all, { from, added: [...this.added], removed: this.removed });
+    this.added = new Set();
+    this.removed = [];
+    this.bulk = false;
     return this.all;
   }
 }

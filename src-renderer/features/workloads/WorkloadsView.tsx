@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useMemo } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { WorkloadKind } from '../../../src-shared/workloads/contract';
 import { EmptyState } from '../../components/EmptyState';
@@ -6,14 +6,15 @@ import { isOutdated } from '../../components/freshness';
 import { Progress } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { VirtualTable } from '../../components/VirtualTable';
+import { useThrottled } from '../../components/useThrottled';
 import { useAppStore } from '../../store';
 import type { DeploymentRow, PodRow } from '../../store/workloadIndex';
 import type { SortableColumn } from './columns';
 import { deploymentColumns, deploymentStatusOf, podColumns, podStatusOf } from './columns';
 import { FilterBar } from './FilterBar';
 import type { FilterableRow } from './filter';
-import { facetsOf, filterRows, hasActiveFilters } from './filter';
-import { sortRows } from './sort';
+import { createFilter, facetsOf, hasActiveFilters } from './filter';
+import { createSorter } from './sort';
 
 const kindTabs: { kind: WorkloadKind; label: string }[] = [
   { kind: 'Deployment', label: 'Deployments' },
@@ -100,11 +101,20 @@ function WorkloadTable<T extends PodRow | DeploymentRow>({ kind, rows, columns, 
   const progress = useSyncProgress(kind);
   const clustersKnown = useAppStore((s) => s.clusters !== null);
 
-  const facets = useMemo(() => facetsOf(deferredRows, statusOf), [deferredRows, statusOf]);
-  const filtered = useMemo(() => filterRows(deferredRows, filters, statusOf), [deferredRows, filters, statusOf]);
+  // The dropdowns' values change rarely: recompute them at most every 2 s, not on every batch.
+  const facetRows = useThrottled(deferredRows, 2000);
+  const facets = useMemo(() => facetsOf(facetRows, statusOf), [facetRows, statusOf]);
+  const [filter] = useState(() => createFilter<T>());
+  const filtered = useMemo(() => filter(deferredRows, filters, statusOf), [filter, deferredRows, filters, statusOf]);
   const sortColumn = columns.find((c) => c.id === sort.column) ?? columns[0]!;
   const sortValue = sortColumn.sortValue;
-  const sorted = useMemo(() => (sortValue ? sortRows(filtered, sortValue, sort.dir) : filtered), [filtered, sortValue, sort.dir]);
+  // Incremental: a batch of changes re-sorts only the changed rows (see createSorter).
+  const [sorter] = useState(() => createSorter<T>());
+  const sorted = useMemo(
+    () => (sortValue ? sorter(filtered, sortColumn.id, sortValue, sort.dir) : filtered),
+    // sortValue is recreated with the columns every few seconds; the column id identifies the order.
+    [sorter, filtered, sortColumn.id, sort.dir],
+  );
 
   const onSort = useCallback((column: string) => setSort(kind, column), [setSort, kind]);
   const onOpen = useCallback(

@@ -30,7 +30,7 @@ export function podColumns(now: number): SortableColumn<PodRow>[] {
     {
       id: 'restarts',
       header: 'Restarts',
-      width: '66px',
+      width: '74px',
       align: 'right',
       render: (p) => (p.restarts > 0 ? <span className={p.lastTerminationReason === 'OOMKilled' ? 'text-bad' : 'text-warn'}>{p.restarts}</span> : '0'),
       title: (p) => (p.lastTerminationReason ? `last termination: ${p.lastTerminationReason}` : undefined),
@@ -52,14 +52,14 @@ export function deploymentColumns(now: number): SortableColumn<DeploymentRow>[] 
     {
       id: 'ready',
       header: 'Ready',
-      width: '64px',
+      width: '84px',
       align: 'right',
       render: (d) => <span className={d.readyReplicas < d.replicas ? 'text-warn' : undefined}>{`${d.readyReplicas}/${d.replicas}`}</span>,
       sortable: true,
       sortValue: (d) => (d.replicas === 0 ? 1 : d.readyReplicas / d.replicas),
     },
-    { id: 'updated', header: 'Up-to-date', width: '78px', align: 'right', render: (d) => d.updatedReplicas, sortable: true, sortValue: (d) => d.updatedReplicas },
-    { id: 'available', header: 'Available', width: '70px', align: 'right', render: (d) => d.availableReplicas, sortable: true, sortValue: (d) => d.availableReplicas },
+    { id: 'updated', header: 'Updated', width: '72px', align: 'right', render: (d) => d.updatedReplicas, sortable: true, sortValue: (d) => d.updatedReplicas },
+    { id: 'available', header: 'Available', width: '78px', align: 'right', render: (d) => d.availableReplicas, sortable: true, sortValue: (d) => d.availableReplicas },
     {
       id: 'rollout',
       header: 'Rollout',

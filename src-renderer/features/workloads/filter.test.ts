@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { emptyFilters } from '../../store/uiSlice';
 import { searchKeyOf } from '../../store/workloadIndex';
 import { pod } from '../../testing/fixtures';
-import { facetsOf, filterRows, hasActiveFilters } from './filter';
-import { sortRows } from './sort';
+import { createFilter, facetsOf, filterRows, hasActiveFilters } from './filter';
+import { createSorter, sortRows } from './sort';
+import type { PodRow } from '../../store/workloadIndex';
+import { rowsDelta, WorkloadIndex } from '../../store/workloadIndex';
 
 const rows = [
   pod({ uid: '1', name: 'cart-1', clusterId: 'fat', namespace: 'shop', app: 'cart', group: 'fat', status: 'Running' }),
@@ -68,5 +70,54 @@ describe('sortRows', () => {
     const copy = [...rows];
     sortRows(rows, (r) => r.name, 'desc');
     expect(rows).toEqual(copy);
+  });
+});
+
+describe('createFilter + createSorter on WorkloadIndex deltas', () => {
+  const make = (i: number, rv = '1', over: Partial<ReturnType<typeof pod>> = {}) =>
+    pod({ uid: `u${i}`, name: `app-${(i * 7919) % 1000}`, clusterId: ['fat', 'uat'][i % 2]!, namespace: ['a', 'b', 'c'][i % 3]!, restarts: i % 7, resourceVersion: rv, ...over });
+  const key = (r: { namespace: string }) => r.namespace;
+
+  for (const filters of [emptyFilters, { ...emptyFilters, cluster: 'uat' }, { ...emptyFilters, text: 'app-1' }]) {
+    it(`matches a full sort after batches of changes (filters ${JSON.stringify(filters)})`, () => {
+      const index = new WorkloadIndex();
+      const filter = createFilter<PodRow>();
+      const sorter = createSorter<PodRow>();
+      const view = () => sorter(filter(index.pods.rows() as PodRow[], filters, (r) => r.status), 'namespace', key, 'asc');
+      const full = () => sortRows(filterRows(index.pods.rows() as PodRow[], filters, (r) => r.status), key, 'asc');
+      const byCluster = (c: string) => Array.from({ length: 6_000 }, (_, i) => make(i)).filter((p) => p.clusterId === c);
+      index.applyDiffs([
+        { clusterId: 'fat', kind: 'Pod', reset: true, upserts: byCluster('fat'), deletes: [] },
+        { clusterId: 'uat', kind: 'Pod', reset: true, upserts: byCluster('uat'), deletes: [] },
+      ]);
+      expect(view().map((r) => r.uid)).toEqual(full().map((r) => r.uid));
+      for (let round = 1; round <= 6; round++) {
+        const ups = Array.from({ length: 40 }, (_, k) => (round * 997 + k * 101) % 6_000).map((i) => make(i, String(round + 1), { namespace: ['c', 'a', 'b'][(i + round) % 3]! }));
+        const fresh = make(50_000 + round);
+        const diffs = ['fat', 'uat'].map((c) => ({
+          clusterId: c,
+          kind: 'Pod' as const,
+          reset: false,
+          upserts: [...ups, fresh].filter((p) => p.clusterId === c),
+          deletes: [`u${round * 13}`, `u${round * 13 + 1}`, ups[0]!.uid],
+        }));
+        index.applyDiffs(diffs);
+        const rows = index.pods.rows();
+        expect(rowsDelta(rows)).toBeDefined();
+        expect(view().map((r) => r.uid)).toEqual(full().map((r) => r.uid));
+      }
+      // A relist has no delta: full sort, same order.
+      index.applyDiffs([{ clusterId: 'fat', kind: 'Pod', reset: true, upserts: byCluster('fat').slice(0, 100), deletes: [] }]);
+      expect(rowsDelta(index.pods.rows())).toBeUndefined();
+      expect(view().map((r) => r.uid)).toEqual(full().map((r) => r.uid));
+    });
+  }
+
+  it('returns the same array for the same input and re-sorts on a new direction', () => {
+    const sorter = createSorter<PodRow>();
+    const rows = Array.from({ length: 50 }, (_, i) => ({ ...make(i), searchKey: '' }));
+    const a = sorter(rows, 'namespace', key, 'asc');
+    expect(sorter(rows, 'namespace', key, 'asc')).toBe(a);
+    expect(sorter(rows, 'namespace', key, 'desc').map((r) => r.uid)).toEqual(sortRows(rows, key, 'desc').map((r) => r.uid));
   });
 });

@@ -1,4 +1,5 @@
 import type { WorkloadFilters } from '../../store/uiSlice';
+import { recordDelta, rowsDelta } from '../../store/workloadIndex';
 
 export interface FilterableRow {
   clusterId: string;
@@ -58,4 +59,28 @@ export function facetsOf<T extends FilterableRow>(rows: readonly T[], statusOf: 
   }
   const sorted = (s: Set<string>) => [...s].sort();
   return { clusters: sorted(clusters), namespaces: sorted(namespaces), apps: sorted(apps), groups: sorted(groups), statuses: sorted(statuses) };
+}
+
+/**
+ * filterRows with memory: when the input is the previous input plus a delta (see RowsDelta) and
+ * the filters did not change, the output gets the matching delta too, so the sorter can splice.
+ */
+export function createFilter<T extends FilterableRow>() {
+  let prevInput: readonly T[] | null = null;
+  let prevFilters: WorkloadFilters | null = null;
+  let prevOut: readonly T[] = [];
+  return (rows: readonly T[], f: WorkloadFilters, statusOf: (row: T) => string): readonly T[] => {
+    if (rows === prevInput && f === prevFilters) return prevOut;
+    const out = filterRows(rows, f, statusOf);
+    const delta = rowsDelta(rows);
+    if (out !== rows && delta && delta.from === prevInput && f === prevFilters) {
+      const added = filterRows(delta.added, f, statusOf);
+      const removed = filterRows(delta.removed, f, statusOf);
+      recordDelta(out, { from: prevOut, added, removed });
+    }
+    prevInput = rows;
+    prevFilters = f;
+    prevOut = out;
+    return out;
+  };
 }
