@@ -40,7 +40,7 @@ export interface ReflectorStatus {
   resourceVersion?: string;
 }
 
-export interface ReflectorOptions {
+export interface ReflectorOptions<T extends KubeObject = KubeObject> {
   transport: ReflectorTransport;
   /** Collection path, e.g. /api/v1/pods or /apis/apps/v1/deployments (may carry a query). */
   path: string;
@@ -54,6 +54,9 @@ export interface ReflectorOptions {
   log?: (message: string) => void;
   /** Backoff tuning (tests). Default: 800 ms doubling to 30 s, reset after 2 min healthy. */
   backoff?: BackoffOptions;
+  /** Applied to every object on arrival, before it is stored (client-go's SetTransform), e.g. to
+   * drop managedFields and save memory. Must return an object with the same key. */
+  transform?: (o: T) => T;
   /** Key for the local store. Default metadata.uid, else namespace/name. */
   keyOf?: (o: KubeObject) => string;
 }
@@ -76,7 +79,7 @@ export class Reflector<T extends KubeObject> {
   private readonly statusListeners = new Set<(s: ReflectorStatus) => void>();
   private lastListAt = -Infinity;
 
-  constructor(private readonly o: ReflectorOptions) {
+  constructor(private readonly o: ReflectorOptions<T>) {
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? Math.random;
     this.backoff = new Backoff({ random: this.random, ...o.backoff });
@@ -214,7 +217,8 @@ export class Reflector<T extends KubeObject> {
       if (!page || !Array.isArray(page.items)) {
         return { ok: false, error: { code: 'response-invalid', message: `The API server's list of ${this.o.resource} is not a valid list. Capstan retries automatically.` } };
       }
-      for (const it of page.items) if (it && typeof it === 'object' && it.metadata) items.push(it);
+      const tf = this.o.transform;
+      for (const it of page.items) if (it && typeof it === 'object' && it.metadata) items.push(tf ? tf(it) : it);
       cont = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? rv;
     } while (cont && !signal.aborted);
@@ -335,10 +339,12 @@ export class Reflector<T extends KubeObject> {
       return undefined;
     }
     if (!obj.metadata) return undefined;
+    if (this.o.transform && ev.type !== 'DELETED') ev = { ...ev, object: this.o.transform(obj) };
     const key = this.keyOf(obj);
     if (ev.type === 'ADDED' || ev.type === 'MODIFIED') {
-      this.store.set(key, obj);
-      batch.push({ type: 'upsert', object: obj });
+      const stored = ev.object as T;
+      this.store.set(key, stored);
+      batch.push({ type: 'upsert', object: stored });
     } else if (ev.type === 'DELETED') {
       if (this.store.delete(key)) batch.push({ type: 'delete', object: obj });
     }

@@ -33,6 +33,17 @@ export interface ClusterWorkloadsOptions {
 export const requiredResources = ['pods', 'deployments', 'replicasets'] as const;
 export type ResourceName = 'pods' | 'deployments' | 'replicasets' | 'nodes';
 
+function dropManagedFields<T extends KubeObject>(o: T): T {
+  if (o.metadata?.managedFields) delete o.metadata.managedFields;
+  return o;
+}
+/** We only need a ReplicaSet's identity and owner (pod → deployment); old RSs are numerous. */
+const slimReplicaSet = (o: ReplicaSet): ReplicaSet => ({
+  metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, ownerReferences: o.metadata.ownerReferences },
+});
+/** Nodes are only counted. */
+const slimNode = (o: Node): Node => ({ metadata: { name: o.metadata.name, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion } });
+
 const nsName = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
 export class ClusterWorkloads {
@@ -62,10 +73,11 @@ export class ClusterWorkloads {
     this.keys = opts.labelKeys ?? defaultLabelKeys;
     this.thresholds = opts.thresholds ?? defaultProblemThresholds;
     const common = { transport, clock: opts.clock, random: opts.random, pageSize: opts.pageSize, log: opts.log && ((m: string) => opts.log!(`[${clusterId}] ${m}`)) };
-    this.pods = new Reflector<Pod>({ ...common, path: '/api/v1/pods', resource: 'pods' });
-    this.deployments = new Reflector<Deployment>({ ...common, path: '/apis/apps/v1/deployments', resource: 'deployments' });
-    this.replicasets = new Reflector<ReplicaSet>({ ...common, path: '/apis/apps/v1/replicasets', resource: 'replicasets' });
-    this.nodes = new Reflector<Node>({ ...common, path: '/api/v1/nodes', resource: 'nodes' });
+    // managedFields are often the largest part of an object and we never show them: drop on arrival.
+    this.pods = new Reflector<Pod>({ ...common, path: '/api/v1/pods', resource: 'pods', transform: dropManagedFields });
+    this.deployments = new Reflector<Deployment>({ ...common, path: '/apis/apps/v1/deployments', resource: 'deployments', transform: dropManagedFields });
+    this.replicasets = new Reflector<ReplicaSet>({ ...common, path: '/apis/apps/v1/replicasets', resource: 'replicasets', transform: slimReplicaSet });
+    this.nodes = new Reflector<Node>({ ...common, path: '/api/v1/nodes', resource: 'nodes', transform: slimNode });
     this.disposers.push(
       this.pods.onDidChange((e) => this.onPods(e)),
       this.deployments.onDidChange((e) => this.onDeployments(e)),
