@@ -1,4 +1,4 @@
-import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
 import { ipcChannels } from '../../src-shared/contract/bridge';
 import type { StreamMessage } from '../../src-shared/contract/wire';
 import { err, type AppError } from '../../src-shared/result';
@@ -13,7 +13,10 @@ const forbidden: AppError = { code: 'forbidden-sender', message: 'This call did 
  * sender frame (our window's top frame on our origin; a null frame is refused) before the router
  * validates the payload. Stream messages go back to that window only.
  */
-export function wireIpc(router: Router, policy: SenderPolicy, log: Logger): () => void {
+type IpcMainLike = Pick<IpcMain, 'handle' | 'on' | 'removeHandler' | 'removeAllListeners'>;
+
+/** Takes ipcMain as a parameter (type-only Electron import) so it is unit-tested with fakes. */
+export function wireIpc(ipcMain: IpcMainLike, router: Router, policy: SenderPolicy, log: Logger): () => void {
   const allowed = (event: IpcMainEvent | IpcMainInvokeEvent, what: string): boolean => {
     const verdict = checkSender(event.senderFrame, event.sender.id, policy);
     if (!verdict.ok) log.warn(`[ipc] refused ${what} from webContents ${event.sender.id}: ${verdict.reason}`);

@@ -4,7 +4,7 @@
  * tested modules under src-main/app and src-main/ipc.
  */
 import path from 'node:path';
-import { app, BrowserWindow, safeStorage, session } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
 import { parseLaunchArgs } from '../app/args';
 import { startBackend, type Backend } from '../app/launch';
 import { createSafeStorageCipher } from '../app/safe-storage-cipher';
@@ -84,7 +84,7 @@ if (!app.requestSingleInstanceLock()) {
       app.exit(1);
       return;
     }
-    wireIpc(backend.router, { windowIds, allowedOrigins }, log);
+    wireIpc(ipcMain, backend.router, { windowIds, allowedOrigins }, log);
     openWindow(backend);
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0 && backend) openWindow(backend);

@@ -38,6 +38,7 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
 /** Applied to every webContents the app ever creates: no navigation, no new windows, no webviews. */
 export function hardenWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-frame-navigate', (event) => event.preventDefault());
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
