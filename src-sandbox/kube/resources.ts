@@ -63,7 +63,7 @@ export function fieldValue(resource: ResourceName, obj: Record<string, unknown>,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const o = obj as any;
   switch (field) {
-    case 'metadata.name': return o.metadata?.name;
+    case 'metadata.name': return o.metadata?.name ?? '';
     case 'metadata.namespace': return o.metadata?.namespace ?? '';
   }
   if (resource === 'pods') {

@@ -14,7 +14,7 @@ import { handleGet, handleList } from './reads';
 import type { ResourceRoute } from './routes';
 import { parseResourcePath } from './routes';
 import { ApiError, reasonFor, sendError, sendJson, sendJsonText, sendStatus } from './status';
-import { wantsTable, tableFor } from './table';
+import { tableFor, tableWatchRenderer, wantsTable } from './table';
 import type { WatchFault } from './watch';
 import { handleWatch } from './watch';
 import { WriteHandlers } from './writes';
@@ -169,6 +169,7 @@ export class ClusterApiServer {
           bookmarkIntervalMs: this.opts.bookmarkIntervalMs,
           maxBufferedBytes: 64 * 1024 * 1024,
           fault: () => watchFault(this.fault),
+          render: wantsTable(req.headers.accept) ? tableWatchRenderer(info, params.get('includeObject')) : undefined,
         }, (close) => {
           this.watchClosers.add(close);
           return () => this.watchClosers.delete(close);

@@ -11,7 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../kube/resources';
 import { apiVersionOf } from '../kube/resources';
-import type { ChangeEvent, ObjectStore } from '../kube/store';
+import type { ChangeEvent, ObjectStore, StoredObject } from '../kube/store';
 import { buildFilter } from './query';
 import { ApiError, statusObject } from './status';
 
@@ -23,6 +23,8 @@ export interface WatchOptions {
   maxBufferedBytes: number;
   /** The cluster's current watch fault, read on each event. */
   fault: () => WatchFault;
+  /** Wire form of an object in an event; default its JSON (a Table row for kubectl get -w). */
+  render?: (s: StoredObject) => string;
 }
 
 const DEFAULT_TIMEOUT_S = 1800;
@@ -51,18 +53,18 @@ export function handleWatch(
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   let closed = false;
-  let bookmarkTimer: NodeJS.Timeout | undefined;
-  let timeoutTimer: NodeJS.Timeout | undefined;
+  const timers: { bookmark?: NodeJS.Timeout; timeout?: NodeJS.Timeout } = {};
   let unsubscribe = () => {};
   let unregister = () => {};
   const line = (type: string, json: string) => `{"type":"${type}","object":${json}}\n`;
+  const render = opts.render ?? ((s: StoredObject) => s.json);
 
   const close = () => {
     if (closed) return;
     closed = true;
     unsubscribe();
-    clearInterval(bookmarkTimer);
-    clearTimeout(timeoutTimer);
+    clearInterval(timers.bookmark);
+    clearTimeout(timers.timeout);
     unregister();
     if (!res.writableEnded && !res.destroyed) res.end();
   };
@@ -94,12 +96,12 @@ export function handleWatch(
     if (e.type === 'MODIFIED' && e.previous) {
       // Objects entering or leaving the selection appear as ADDED / DELETED, as the cacher does.
       const before = filter(e.previous.obj);
-      if (matches && !before) writeLine(line('ADDED', e.object.json));
-      else if (!matches && before) writeLine(line('DELETED', e.object.json));
-      else if (matches) writeLine(line('MODIFIED', e.object.json));
+      if (matches && !before) writeLine(line('ADDED', render(e.object)));
+      else if (!matches && before) writeLine(line('DELETED', render(e.object)));
+      else if (matches) writeLine(line('MODIFIED', render(e.object)));
       return;
     }
-    if (matches) writeLine(line(e.type, e.object.json));
+    if (matches) writeLine(line(e.type, render(e.object)));
   };
 
   // Subscribe before replaying so nothing committed in between is lost.
@@ -110,7 +112,7 @@ export function handleWatch(
     const chunk: string[] = [];
     for (const [, s] of store.list(info.name, namespace)) {
       if (!filter(s.obj)) continue;
-      chunk.push(line('ADDED', s.json));
+      chunk.push(line('ADDED', render(s)));
       if (chunk.length >= 256) writeLine(chunk.splice(0).join(''));
     }
     if (chunk.length) writeLine(chunk.join(''));
@@ -121,9 +123,9 @@ export function handleWatch(
     writeLine(line('BOOKMARK', JSON.stringify(obj)));
   };
   if (closed) return;
-  bookmarkTimer = params.get('allowWatchBookmarks') === 'true' ? setInterval(bookmark, opts.bookmarkIntervalMs) : undefined;
+  timers.bookmark = params.get('allowWatchBookmarks') === 'true' ? setInterval(bookmark, opts.bookmarkIntervalMs) : undefined;
   const timeoutS = params.has('timeoutSeconds') ? Number(params.get('timeoutSeconds')) : DEFAULT_TIMEOUT_S;
-  timeoutTimer = setTimeout(close, Math.max(0, timeoutS) * 1000);
+  timers.timeout = setTimeout(close, Math.max(0, timeoutS) * 1000);
   req.on('close', close);
   res.on('close', close);
 }

@@ -1,0 +1,114 @@
+/**
+ * Server-side printing (meta.k8s.io/v1 Table) for the columns kubectl shows, following the
+ * apiserver's printers: `kubectl get` and `-o wide` ask the server for these and print them as-is.
+ */
+import type { ResourceName } from '../kube/resources';
+import { labelSelectorString } from '../kube/selectors';
+import type { KubeObject } from '../kube/types';
+
+export interface Column { name: string; type: 'string' | 'integer' | 'date'; format: string; description: string; priority: number }
+
+const col = (name: string, type: Column['type'] = 'string', priority = 0, format = ''): Column => ({ name, type, format, description: name, priority });
+const none = (v: unknown) => (v === undefined || v === null || v === '' ? '<none>' : String(v));
+
+/** kube's duration.HumanDuration. */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
+  const years = Math.floor(hours / 24 / 365);
+  const days = Math.floor(hours / 24) % 365;
+  if (hours < 24 * 365 * 8) return days === 0 ? `${years}y` : `${years}y${days}d`;
+  return `${years}y`;
+}
+
+const age = (ts: string | undefined) => (ts ? humanDuration(Date.now() - Date.parse(ts)) : '<unknown>');
+
+interface Printer { columns: Column[]; cells(o: KubeObject): unknown[] }
+
+type ContainerStatus = { ready?: boolean; restartCount?: number; state?: Record<string, { reason?: string; exitCode?: number; signal?: number }>; lastState?: { terminated?: { finishedAt?: string } } };
+
+function podCells(p: KubeObject): unknown[] {
+  const statuses = (p.status?.containerStatuses ?? []) as ContainerStatus[];
+  let reason: string = p.status?.reason ?? p.status?.phase ?? 'Unknown';
+  let restarts = 0;
+  let ready = 0;
+  let hasRunning = false;
+  let lastRestart: number | undefined;
+  for (const c of [...statuses].reverse()) {
+    restarts += c.restartCount ?? 0;
+    const finished = c.lastState?.terminated?.finishedAt;
+    if (finished && (lastRestart === undefined || Date.parse(finished) > lastRestart)) lastRestart = Date.parse(finished);
+    const { waiting, terminated, running } = c.state ?? {};
+    if (waiting?.reason) reason = waiting.reason;
+    else if (terminated?.reason) reason = terminated.reason;
+    else if (terminated) reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`;
+    else if (c.ready && running) {
+      hasRunning = true;
+      ready++;
+    }
+  }
+  if (reason === 'Completed' && hasRunning) reason = 'Running';
+  if (p.metadata.deletionTimestamp) reason = 'Terminating';
+  const restartText = lastRestart !== undefined ? `${restarts} (${humanDuration(Date.now() - lastRestart)} ago)` : String(restarts);
+  return [
+    p.metadata.name, `${ready}/${p.spec?.containers?.length ?? 0}`, reason, restartText, age(p.metadata.creationTimestamp),
+    none(p.status?.podIP), none(p.spec?.nodeName), '<none>', '<none>',
+  ];
+}
+
+const names = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as { name: string }[]).map((c) => c.name).join(',');
+const images = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as { image: string }[]).map((c) => c.image).join(',');
+
+const PRINTERS: Record<ResourceName, Printer> = {
+  pods: {
+    columns: [col('Name', 'string', 0, 'name'), col('Ready'), col('Status'), col('Restarts'), col('Age'), col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
+    cells: podCells,
+  },
+  deployments: {
+    columns: [col('Name', 'string', 0, 'name'), col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    cells: (d) => [d.metadata.name, `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, d.status?.updatedReplicas ?? 0, d.status?.availableReplicas ?? 0,
+      age(d.metadata.creationTimestamp), names(d), images(d), labelSelectorString(d.spec?.selector)],
+  },
+  replicasets: {
+    columns: [col('Name', 'string', 0, 'name'), col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
+    cells: (r) => [r.metadata.name, r.spec?.replicas ?? 0, r.status?.replicas ?? 0, r.status?.readyReplicas ?? 0, age(r.metadata.creationTimestamp), names(r), images(r), labelSelectorString(r.spec?.selector)],
+  },
+  nodes: {
+    columns: [col('Name', 'string', 0, 'name'), col('Status'), col('Roles'), col('Age'), col('Version'), col('Internal-IP', 'string', 1), col('External-IP', 'string', 1), col('OS-Image', 'string', 1), col('Kernel-Version', 'string', 1), col('Container-Runtime', 'string', 1)],
+    cells: (n) => {
+      const ready = (n.status?.conditions as { type: string; status: string }[] | undefined)?.find((c) => c.type === 'Ready')?.status === 'True';
+      const roles = Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.split('/')[1]).join(',');
+      const addr = (t: string) => none((n.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === t)?.address);
+      const info = n.status?.nodeInfo ?? {};
+      return [n.metadata.name, (ready ? 'Ready' : 'NotReady') + (n.spec?.unschedulable ? ',SchedulingDisabled' : ''), roles || '<none>', age(n.metadata.creationTimestamp),
+        info.kubeletVersion, addr('InternalIP'), addr('ExternalIP'), info.osImage, info.kernelVersion, info.containerRuntimeVersion];
+    },
+  },
+  namespaces: {
+    columns: [col('Name', 'string', 0, 'name'), col('Status'), col('Age')],
+    cells: (n) => [n.metadata.name, n.status?.phase ?? 'Active', age(n.metadata.creationTimestamp)],
+  },
+  events: {
+    columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 'string', 1), col('Source', 'string', 1), col('Message'), col('First Seen', 'string', 1), col('Count', 'integer', 1), col('Name', 'string', 1, 'name')],
+    cells: (e) => {
+      const inv = (e.involvedObject ?? {}) as { kind?: string; name?: string; fieldPath?: string };
+      const src = (e.source ?? {}) as { component?: string; host?: string };
+      return [age(e.lastTimestamp as string), e.type, e.reason, `${(inv.kind ?? '').toLowerCase()}/${inv.name}`, inv.fieldPath ?? '',
+        [src.component, src.host].filter(Boolean).join(', '), e.message, age(e.firstTimestamp as string), e.count ?? 1, e.metadata.name];
+    },
+  },
+};
+
+export function printerFor(resource: ResourceName): Printer {
+  return PRINTERS[resource];
+}
