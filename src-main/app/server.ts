@@ -23,6 +23,8 @@ export interface StartServerOptions {
   sandboxOptions?: DatacenterOptions;
   token?: string;
   version?: string;
+  /** Check every response and event against the contract (default: on unless NODE_ENV=production). Benchmarks turn it off. */
+  validateResponses?: boolean;
   env?: NodeJS.ProcessEnv;
   homeDir?: string;
   services?: Pick<CreateServicesOptions, 'clusters' | 'workloads'>;
@@ -59,6 +61,7 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
     logger: log,
     startSandbox: opts.startSandbox,
     sandboxOptions: opts.sandboxOptions,
+    validateResponses: opts.validateResponses,
     env: opts.env,
     homeDir: opts.homeDir,
     services: opts.services,
