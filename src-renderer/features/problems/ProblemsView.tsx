@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useMemo } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { formatClock, formatDuration, isOutdated } from '../../components/freshness';
 import { Spinner } from '../../components/Spinner';
@@ -7,7 +7,7 @@ import type { Column } from '../../components/VirtualTable';
 import { VirtualTable } from '../../components/VirtualTable';
 import { useAppStore } from '../../store';
 import type { ProblemKind, ProblemRow } from './problems';
-import { groupProblems, problemKinds, problemLabels, totalProblems } from './problems';
+import { filterProblems, groupProblems, problemKinds, problemLabels, totalProblems } from './problems';
 
 const problemRowKey = (r: ProblemRow) => r.key;
 
@@ -62,7 +62,10 @@ export function ProblemsView() {
   const pods = useDeferredValue(useAppStore((s) => s.pods));
   const clusters = useAppStore((s) => s.clusters);
   const now = useNow();
-  const groups = useMemo(() => groupProblems(pods, now), [pods, now]);
+  const [text, setText] = useState('');
+  const [clusterId, setClusterId] = useState('');
+  const all = useMemo(() => groupProblems(pods, now), [pods, now]);
+  const groups = useMemo(() => filterProblems(all, text, clusterId), [all, text, clusterId]);
   const columns = useMemo(() => problemColumns(now), [now]);
   const outdated = useMemo(() => new Set((clusters ?? []).filter((c) => isOutdated(c.state)).map((c) => c.id)), [clusters]);
   const total = totalProblems(groups);
@@ -71,6 +74,33 @@ export function ProblemsView() {
 
   return (
     <section className="view view--problems" aria-label="Problems">
+      <div className="filterbar" role="search" aria-label="Problem filters">
+        <label className="field field--grow">
+          <span className="field__label">Search</span>
+          <input
+            type="search"
+            data-filter-input
+            aria-label="Search problems"
+            data-testid="problems-filter-text"
+            placeholder="pod, app, namespace or message contains…  ( / )"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </label>
+        <label className="field">
+          <span className="field__label">Cluster</span>
+          <select aria-label="Filter problems by cluster" data-testid="problems-filter-cluster" value={clusterId} onChange={(e) => setClusterId(e.target.value)}>
+            <option value="">All clusters</option>
+            {(clusters ?? []).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.id}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       <div className="view__meta">
         <span data-testid="problem-count">
           {total} problem{total === 1 ? '' : 's'} across {clusters?.length ?? 0} clusters
@@ -90,6 +120,10 @@ export function ProblemsView() {
             <div className="center">
               <Spinner size="md" label="Loading pods from clusters…" />
             </div>
+          ) : totalProblems(all) > 0 ? (
+            <EmptyState title="No problems match the filters" testId="problems-empty">
+              {totalProblems(all)} problems are hidden by the search text or cluster filter.
+            </EmptyState>
           ) : (
             <EmptyState title="No problems" testId="problems-empty">
               No pod is crash-looping, OOM-killed, failing to pull its image, pending too long or not ready in any connected cluster.

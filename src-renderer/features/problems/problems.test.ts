@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pod } from '../../testing/fixtures';
-import { groupProblems, totalProblems } from './problems';
+import { filterProblems, groupProblems, totalProblems } from './problems';
 
 const now = 10 * 60_000 + 1_000_000;
 
@@ -31,5 +31,21 @@ describe('groupProblems', () => {
       pod({ uid: 'old', status: 'CrashLoopBackOff', ready: false, conditionSince: 100 }),
     ];
     expect(groupProblems(pods, now).CrashLoopBackOff.map((r) => r.pod.uid)).toEqual(['old', 'new']);
+  });
+});
+
+describe('filterProblems', () => {
+  it('narrows by cluster and by text in pod, app, namespace or message', () => {
+    const groups = groupProblems(
+      [
+        pod({ uid: 'a', name: 'cart-1', status: 'CrashLoopBackOff', ready: false, clusterId: 'fat' }),
+        pod({ uid: 'b', name: 'search-1', app: 'search', status: 'CrashLoopBackOff', ready: false, clusterId: 'uat' }),
+      ],
+      now,
+    );
+    expect(filterProblems(groups, '', '')).toBe(groups);
+    expect(filterProblems(groups, '', 'uat').CrashLoopBackOff.map((r) => r.pod.uid)).toEqual(['b']);
+    expect(filterProblems(groups, 'CART', '').CrashLoopBackOff.map((r) => r.pod.uid)).toEqual(['a']);
+    expect(filterProblems(groups, 'crash-looping', 'fat').CrashLoopBackOff.map((r) => r.pod.uid)).toEqual(['a']);
   });
 });

@@ -45,3 +45,13 @@ export function groupProblems(pods: readonly PodSummary[], now: number, t: Probl
 }
 
 export const totalProblems = (groups: ProblemGroups): number => problemKinds.reduce((n, k) => n + groups[k].length, 0);
+
+/** Narrow the groups to one cluster and/or a case-insensitive text (pod, app, namespace, message). */
+export function filterProblems(groups: ProblemGroups, text: string, clusterId: string): ProblemGroups {
+  const needle = text.trim().toLowerCase();
+  if (!needle && !clusterId) return groups;
+  const keep = (r: ProblemRow) =>
+    (!clusterId || r.pod.clusterId === clusterId) &&
+    (!needle || `${r.pod.name}\n${r.pod.app ?? ''}\n${r.pod.namespace}\n${r.message}`.toLowerCase().includes(needle));
+  return Object.fromEntries(problemKinds.map((k) => [k, groups[k].filter(keep)])) as ProblemGroups;
+}

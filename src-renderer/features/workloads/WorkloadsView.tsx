@@ -31,7 +31,11 @@ function useOutdatedClusters(): ReadonlySet<string> {
 function useSyncProgress(kind: WorkloadKind): { synced: number; total: number } {
   return useAppStore(
     useShallow((s) => {
-      const clusters = (s.clusters ?? []).filter((c) => c.state !== 'error');
+      // A cluster that is stale, reconnecting or failing without ever syncing is not "loading": its
+      // card and badge say what is wrong. Count the ones still on their way and the ones done.
+      const clusters = (s.clusters ?? []).filter(
+        (c) => c.state === 'live' || c.state === 'connecting' || c.state === 'idle' || s.syncedKinds[c.id]?.includes(kind),
+      );
       const synced = clusters.filter((c) => s.syncedKinds[c.id]?.includes(kind)).length;
       return { synced, total: clusters.length };
     }),
