@@ -245,11 +245,31 @@ export const header = (h: IncomingHttpHeaders, name: string): string | undefined
 
 export const basicAuth = (user: string, secret: string) => `Basic ${Buffer.from(`${user}:${secret}`, 'utf8').toString('base64')}`;
 
-/** A secret source: the vault (`SecretStore`) behind a key, or a constant in tests. */
+type MaybeResult<T> = T | { ok: true; value: T } | { ok: false; error: AppError };
+
+/**
+ * Where secrets live: the VaultService (whose methods answer `Result`s) or anything returning
+ * plain values. Keys are `images.registry.<id>.secret`.
+ */
 export interface SecretStore {
-  get(key: string): Promise<string | undefined> | string | undefined;
+  get(key: string): Promise<MaybeResult<string | undefined>> | MaybeResult<string | undefined>;
   put(key: string, secret: string): Promise<unknown> | unknown;
   delete?(key: string): Promise<unknown> | unknown;
+}
+
+const isResult = (v: unknown): v is { ok: boolean; value?: unknown; error?: AppError } => typeof v === 'object' && v !== null && 'ok' in v;
+
+/** The secret under `key`, or undefined (a vault error reads as "no secret"). */
+export async function readSecret(store: SecretStore, key: string): Promise<string | undefined> {
+  const v = await store.get(key);
+  if (isResult(v)) return v.ok && typeof v.value === 'string' ? v.value : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Store a secret; a vault that refuses (e.g. needs consent on basic_text) gives its error. */
+export async function writeSecret(store: SecretStore, key: string, secret: string): Promise<AppError | undefined> {
+  const v = await store.put(key, secret);
+  return isResult(v) && !v.ok ? v.error : undefined;
 }
 
 export type SecretSource = () => Promise<string | undefined> | string | undefined;

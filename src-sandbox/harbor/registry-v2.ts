@@ -21,12 +21,12 @@ export class RegistryV2 {
   requests = 0;
 
   constructor(
-    private readonly url: string,
+    private readonly baseUrl: () => string,
     private readonly state: HarborState,
   ) {}
 
   private challenge(ctx: Ctx, scope?: string, error?: string) {
-    const parts = [`realm="${this.url}/service/token"`, 'service="harbor-registry"'];
+    const parts = [`realm="${this.baseUrl()}/service/token"`, 'service="harbor-registry"'];
     if (scope) parts.push(`scope="${scope}"`);
     if (error) parts.push(`error="${error}"`);
     ctx.res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': `Bearer ${parts.join(',')}`, 'Docker-Distribution-Api-Version': 'registry/2.0' });

@@ -108,9 +108,9 @@ export class ReplicationEngine {
     this.random = mulberry32(opts.seed);
   }
 
-  /** Force the outcomes of the next tasks, in order (tests and demos). */
+  /** Force the outcomes of the next tasks, in order (tests and demos); replaces what is left of an earlier script. */
   script(...outcomes: TaskOutcome[]): void {
-    this.scripted.push(...outcomes);
+    this.scripted.splice(0, this.scripted.length, ...outcomes);
   }
 
   addPeer(peer: ReplicationPeer, opts: { trigger?: PolicyRec['trigger']; nameFilter?: string; policyName?: string } = {}): PolicyRec {
@@ -234,7 +234,7 @@ export class ReplicationEngine {
     const exec = this.executions.find((e) => e.id === executionId);
     if (!exec) return undefined;
     exec.stopRequests++;
-    const hasStuck = exec.tasks.some((t) => t.outcome === 'stuck' && t.status === 'InProgress');
+    const hasStuck = exec.tasks.some((t) => t.outcome === 'stuck' && (t.status === 'InProgress' || t.status === 'Pending'));
     if (hasStuck && exec.stopRequests === 1) return exec;
     for (const t of exec.tasks) {
       if (t.status === 'Pending' || t.status === 'InProgress') {

@@ -95,7 +95,7 @@ export async function startHarbor(opts: HarborOptions): Promise<SandboxHarbor> {
       return url;
     },
   };
-  let registry: RegistryV2 | undefined;
+  const registry = new RegistryV2(() => url, state);
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     stats.requests++;
@@ -118,9 +118,9 @@ export async function startHarbor(opts: HarborOptions): Promise<SandboxHarbor> {
       }
       if (rawPath === '/v2' || rawPath.startsWith('/v2/')) {
         stats.v2Requests++;
-        return registry!.handle(ctx, rawPath === '/v2' ? '/v2/' : rawPath);
+        return registry.handle(ctx, rawPath === '/v2' ? '/v2/' : rawPath);
       }
-      if (rawPath === '/service/token') return registry!.token(ctx);
+      if (rawPath === '/service/token') return registry.token(ctx);
       return sendErrors(ctx, 404, 'NOT_FOUND', 'not found');
     };
     const delayed = faults.delayMs && (faults.delayPath ? faults.delayPath.test(rawPath) : isApi) ? faults.delayMs : 0;
@@ -143,7 +143,6 @@ export async function startHarbor(opts: HarborOptions): Promise<SandboxHarbor> {
   });
   const port = (server.address() as AddressInfo).port;
   url = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-  registry = new RegistryV2(url, state);
   const replication = new ReplicationEngine(state, {
     clockSpeed: opts.clockSpeed ?? 1,
     seed: opts.seed ?? 42,

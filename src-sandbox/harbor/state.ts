@@ -43,7 +43,7 @@ export interface ProjectRec {
   repos: Map<string, RepoRec>;
 }
 
-export const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const iso = (ms: number) => new Date(ms).toISOString();
 
 export class HarborState {
   readonly projects = new Map<string, ProjectRec>();

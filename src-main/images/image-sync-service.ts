@@ -1,0 +1,524 @@
+import type { CellDetail, ExecutionSummary, ImagePresence, MatrixFilter, RegistryHealth, RegistryInfo, RegistryInput, SyncMatrix, TaskSummary } from '../../src-shared/images/contract';
+import { computeMatrix, isStuck, parseTaskResource, sortTasksFailedFirst, type ReplicationObservation } from '../../src-shared/images/matrix';
+import { parseImageRef, splitRepository } from '../../src-shared/images/registry-api';
+import { err, ok, type AppError, type Result } from '../../src-shared/result';
+import { HarborClient } from './harbor-client';
+import { harborTime, type HarborExecution, type HarborPolicy } from './harbor-types';
+import { readSecret, writeSecret, type RegistryError, type SecretStore } from './http';
+import { OciClient } from './oci-client';
+import { MemoryRegistryConfigStore, type RegistryConfig, type RegistryConfigStore } from './registry-config';
+import { fetchHarborSnapshot, fetchOciSnapshot, type RegistrySnapshot } from './registry-snapshot';
+
+/**
+ * ImageSyncService: registries (Harbor per region, plain OCI), their health, and the sync matrix.
+ *
+ * Wiring (composition root):
+ *
+ *   const images = new ImageSyncService({
+ *     secrets: vaultService,                                   // SecretStore: get(key), put(key, secret), delete?(key)
+ *     config: new JsonFileRegistryConfigStore(join(userData, 'registries.json')),
+ *     stuckThresholdMs: 30 * 60_000,                            // optional
+ *   });
+ *   await images.init();
+ *   const handlers = createImagesHandlers(images);             // ./handlers.ts, for `imagesContract`
+ *
+ * Secrets are read from the vault per request and never leave main: not in RegistryInfo, not in
+ * errors, not in logs. Every registry is read with bounded concurrency (default 8 requests in
+ * flight); one slow or failing registry marks its own cells unknown and never blocks the others.
+ */
+
+export interface ImageSyncOptions {
+  secrets: SecretStore;
+  config?: RegistryConfigStore;
+  /** An execution InProgress longer than this is flagged stuck (default 30 min). */
+  stuckThresholdMs?: number;
+  /** Requests in flight per registry (default 8). */
+  concurrency?: number;
+  /** Recent executions examined per Harbor (default 50). */
+  executionsWindow?: number;
+  /** A refresh younger than this is reused by getMatrix without `refresh` (default 5 s). */
+  minRefreshIntervalMs?: number;
+  /** Client settings (tests shorten them). */
+  timeoutMs?: number;
+  retries?: number;
+  retryBaseMs?: number;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+interface Clients {
+  harbor?: HarborClient;
+  oci: OciClient;
+}
+
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 64) || 'registry';
+const normUrl = (u: string) => u.replace(/\/+$/, '').toLowerCase();
+const strip = (e: RegistryError): AppError => ({ code: e.code, message: e.message, ...(e.status !== undefined ? { status: e.status } : {}) });
+
+export class ImageSyncService {
+  private registries: RegistryConfig[] = [];
+  private readonly clients = new Map<string, Clients>();
+  private snapshots = new Map<string, RegistrySnapshot>();
+  private priority = new Set<string>();
+  private refreshing: Promise<void> | undefined;
+  private lastRefresh = 0;
+  private readonly listeners = new Set<() => void>();
+  private readonly config: RegistryConfigStore;
+  private readonly now: () => number;
+  /** Requests made by the last refresh (benchmarks, tests). */
+  lastRefreshRequests = 0;
+
+  constructor(private readonly opts: ImageSyncOptions) {
+    this.config = opts.config ?? new MemoryRegistryConfigStore();
+    this.now = opts.now ?? Date.now;
+  }
+
+  async init(): Promise<void> {
+    this.registries = await this.config.load();
+  }
+
+  dispose(): void {
+    for (const c of this.clients.values()) {
+      c.harbor?.close();
+      c.oci.close();
+    }
+    this.clients.clear();
+    this.listeners.clear();
+  }
+
+  /** Called after every refresh. Returns an unsubscribe function. */
+  onDidChangeMatrix(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- registries ----
+
+  private info(r: RegistryConfig): RegistryInfo {
+    return {
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      url: r.url,
+      region: r.region,
+      ...(r.username ? { username: r.username } : {}),
+      hasSecret: !!r.secretKey,
+      ...(r.repositories ? { repositories: r.repositories } : {}),
+      ...(r.projects ? { projects: r.projects } : {}),
+      ...(r.pinnedFingerprint ? { pinnedFingerprint: r.pinnedFingerprint } : {}),
+    };
+  }
+
+  listRegistries(): RegistryInfo[] {
+    return this.registries.map((r) => this.info(r));
+  }
+
+  regions(): string[] {
+    return [...new Set(this.registries.map((r) => r.region))];
+  }
+
+  async addRegistry(input: RegistryInput): Promise<Result<RegistryInfo>> {
+    const id = input.id ?? slug(input.name);
+    if (this.registries.some((r) => r.id === id)) return err('conflict', `A registry with id "${id}" exists already: remove it first or choose another name.`);
+    const url = input.url.replace(/\/+$/, '');
+    const secretKey = input.secret ? `images.registry.${id}.secret` : undefined;
+    if (secretKey) {
+      const refused = await writeSecret(this.opts.secrets, secretKey, input.secret!);
+      if (refused) return { ok: false, error: refused };
+    }
+    const cfg: RegistryConfig = {
+      id,
+      name: input.name,
+      kind: input.kind,
+      url,
+      region: input.region,
+      ...(input.username ? { username: input.username } : {}),
+      ...(secretKey ? { secretKey } : {}),
+      ...(input.repositories ? { repositories: input.repositories } : {}),
+      ...(input.projects ? { projects: input.projects } : {}),
+    };
+    this.registries.push(cfg);
+    await this.config.save(this.registries);
+    this.opts.log?.(`images: registry ${id} (${input.kind}, ${url}, region ${input.region}) added`);
+    return ok(this.info(cfg));
+  }
+
+  async removeRegistry(id: string): Promise<Result<null>> {
+    const r = this.registries.find((x) => x.id === id);
+    if (!r) return err('not-found', `No registry "${id}".`);
+    this.registries = this.registries.filter((x) => x.id !== id);
+    if (r.secretKey) await this.opts.secrets.delete?.(r.secretKey);
+    this.dropClients(id);
+    this.snapshots.delete(id);
+    await this.config.save(this.registries);
+    return ok(null);
+  }
+
+  /** Explicit consent: trust a self-signed certificate for this registry only. */
+  async trustCertificate(id: string, fingerprint: string | undefined): Promise<Result<RegistryInfo>> {
+    const r = this.registries.find((x) => x.id === id);
+    if (!r) return err('not-found', `No registry "${id}".`);
+    if (fingerprint) r.pinnedFingerprint = fingerprint;
+    else delete r.pinnedFingerprint;
+    this.dropClients(id);
+    await this.config.save(this.registries);
+    this.opts.log?.(`images: registry ${id} ${fingerprint ? `trusts certificate ${fingerprint}` : 'no longer trusts a pinned certificate'}`);
+    return ok(this.info(r));
+  }
+
+  private dropClients(id: string) {
+    const c = this.clients.get(id);
+    c?.harbor?.close();
+    c?.oci.close();
+    this.clients.delete(id);
+  }
+
+  private clientsFor(r: RegistryConfig): Clients {
+    let c = this.clients.get(r.id);
+    if (!c) {
+      const common = {
+        registryName: r.name,
+        url: r.url,
+        username: r.username,
+        secret: r.secretKey ? () => readSecret(this.opts.secrets, r.secretKey!) : undefined,
+        pinnedFingerprint: r.pinnedFingerprint,
+        concurrency: this.opts.concurrency ?? 8,
+        timeoutMs: this.opts.timeoutMs,
+        retries: this.opts.retries,
+        retryBaseMs: this.opts.retryBaseMs,
+      };
+      c = { oci: new OciClient(common), ...(r.kind === 'harbor' ? { harbor: new HarborClient(common) } : {}) };
+      this.clients.set(r.id, c);
+    }
+    return c;
+  }
+
+  private registry(id: string): Result<RegistryConfig> {
+    const r = this.registries.find((x) => x.id === id);
+    return r ? ok(r) : err('not-found', `No registry "${id}".`);
+  }
+
+  async testRegistry(id: string): Promise<Result<RegistryHealth>> {
+    const r = this.registry(id);
+    if (!r.ok) return r;
+    const cfg = r.value;
+    const c = this.clientsFor(cfg);
+    const base: RegistryHealth = { registryId: id, checkedAt: this.now(), reachable: false, components: [] };
+    const fail = (e: RegistryError): Result<RegistryHealth> =>
+      ok({ ...base, reachable: e.code !== 'unavailable' && e.code !== 'timeout' && e.code !== 'tls-error', error: strip(e), ...(e.fingerprint ? { certificateFingerprint: e.fingerprint } : {}), ...(e.code === 'registry-unauthorized' ? { credentialsOk: false } : {}) });
+    if (c.harbor) {
+      const [health, info] = await Promise.all([c.harbor.health(), c.harbor.systemInfo()]);
+      if (!health.ok) return fail(health.error);
+      const creds = cfg.username ? await c.harbor.checkCredentials() : undefined;
+      return ok({
+        ...base,
+        reachable: true,
+        status: health.value.status,
+        components: (health.value.components ?? []).map((x) => ({ name: x.name, status: x.status, ...(x.error ? { error: x.error } : {}) })),
+        ...(info.ok && info.value.harbor_version ? { version: info.value.harbor_version } : {}),
+        ...(creds?.ok ? { credentialsOk: creds.value } : {}),
+        ...(creds && !creds.ok ? { error: strip(creds.error) } : {}),
+      });
+    }
+    const ping = await c.oci.ping();
+    if (!ping.ok) return fail(ping.error);
+    return ok({ ...base, reachable: true, status: 'healthy', components: [], ...(cfg.username ? { credentialsOk: true } : {}) });
+  }
+
+  // ---- matrix ----
+
+  setPriorityImages(images: string[]): void {
+    this.priority = new Set();
+    for (const image of images) {
+      const ref = parseImageRef(image);
+      if (!ref) continue;
+      this.priority.add(ref.tag ? `${ref.repository}:${ref.tag}` : ref.repository);
+    }
+  }
+
+  /** Refresh every registry (coalesced: concurrent callers share one refresh). */
+  refresh(): Promise<void> {
+    if (!this.refreshing)
+      this.refreshing = this.doRefresh().finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const now = this.now();
+    const results = await Promise.all(
+      this.registries.map(async (r) => {
+        const c = this.clientsFor(r);
+        const o = {
+          registryId: r.id,
+          region: r.region,
+          projects: r.projects,
+          concurrency: this.opts.concurrency ?? 8,
+          executionsWindow: this.opts.executionsWindow ?? 50,
+          previous: this.snapshots.get(r.id),
+          now,
+        };
+        const snap = c.harbor ? await fetchHarborSnapshot(c.harbor, o) : await fetchOciSnapshot(c.oci, r.repositories ?? [], o);
+        if (snap.error) this.opts.log?.(`images: ${r.id}: ${snap.error.code}: ${snap.error.message}`);
+        return snap;
+      }),
+    );
+    const next = new Map<string, RegistrySnapshot>();
+    for (const s of results) next.set(s.registryId, s);
+    this.snapshots = next;
+    this.lastRefresh = now;
+    this.lastRefreshRequests = results.reduce((n, s) => n + s.requests, 0);
+    for (const l of this.listeners) l();
+  }
+
+  /** Region served by the registry whose URL is `url` (replication endpoint → matrix column). */
+  private regionOfUrl(url: string | undefined): string | undefined {
+    if (!url) return undefined;
+    return this.registries.find((r) => normUrl(r.url) === normUrl(url))?.region;
+  }
+
+  /** Destination region of a policy defined on registry `owner`. */
+  private destRegion(owner: RegistryConfig, p: HarborPolicy): string | undefined {
+    const pull = p.src_registry && p.src_registry.id !== 0 && (!p.dest_registry || p.dest_registry.id === 0);
+    return pull ? owner.region : this.regionOfUrl(p.dest_registry?.url);
+  }
+
+  private replicationObservations(now: number): ReplicationObservation[] {
+    const out: ReplicationObservation[] = [];
+    const threshold = this.opts.stuckThresholdMs ?? 30 * 60_000;
+    for (const r of this.registries) {
+      const snap = this.snapshots.get(r.id);
+      if (!snap) continue;
+      const dest = new Map(snap.policies.map((p) => [p.id, this.destRegion(r, p)]));
+      for (const e of snap.executions) {
+        const destRegion = dest.get(e.policy_id);
+        if (!destRegion) continue;
+        const stuck = isStuck(e.status, harborTime(e.start_time), now, threshold);
+        for (const t of snap.tasks.get(e.id) ?? []) {
+          const res = parseTaskResource(t.src_resource) ?? parseTaskResource(t.dst_resource);
+          if (!res) continue;
+          for (const tag of res.tags) out.push({ destRegion, repository: res.repository, tag, taskStatus: t.status, taskStartedAt: harborTime(t.start_time), stuck });
+        }
+      }
+    }
+    return out;
+  }
+
+  async getMatrix(filter?: MatrixFilter, opts: { refresh?: boolean } = {}): Promise<Result<SyncMatrix>> {
+    if (opts.refresh || this.now() - this.lastRefresh > (this.opts.minRefreshIntervalMs ?? 5_000) || this.snapshots.size !== this.registries.length) await this.refresh();
+    return ok(this.computeNow(filter));
+  }
+
+  private computeNow(filter?: MatrixFilter): SyncMatrix {
+    const now = this.now();
+    const regions = this.regions();
+    const readable = new Set<string>();
+    const regionErrors = new Map<string, AppError>();
+    const registryErrors: { registryId: string; error: AppError }[] = [];
+    for (const r of this.registries) {
+      const s = this.snapshots.get(r.id);
+      if (!s) continue;
+      if (s.error) {
+        regionErrors.set(r.region, s.error);
+        registryErrors.push({ registryId: r.id, error: s.error });
+      } else readable.add(r.region);
+      if (s.replicationError) registryErrors.push({ registryId: r.id, error: s.replicationError });
+    }
+    return computeMatrix({
+      regions,
+      observations: [...this.snapshots.values()].filter((s) => !s.error).flatMap((s) => s.tags),
+      readableRegions: readable,
+      regionErrors,
+      registryErrors,
+      replication: this.replicationObservations(now),
+      priority: this.priority,
+      now,
+      filter,
+    });
+  }
+
+  /** Subscribe: a matrix after every refresh, refreshing every `intervalMs` until aborted. */
+  watchMatrix(filter: MatrixFilter | undefined, intervalMs: number, emit: (m: SyncMatrix) => void, signal: AbortSignal): void {
+    const off = this.onDidChangeMatrix(() => emit(this.computeNow(filter)));
+    let timer: NodeJS.Timeout | undefined;
+    const tick = () => {
+      if (signal.aborted) return;
+      void this.refresh().finally(() => {
+        if (!signal.aborted) timer = setTimeout(tick, Math.max(5_000, intervalMs));
+      });
+    };
+    signal.addEventListener(
+      'abort',
+      () => {
+        off();
+        clearTimeout(timer);
+      },
+      { once: true },
+    );
+    if (this.snapshots.size) emit(this.computeNow(filter));
+    tick();
+  }
+
+  // ---- cell detail and actions ----
+
+  private executionSummary(registryId: string, e: HarborExecution, policy: HarborPolicy | undefined, now: number): ExecutionSummary {
+    const start = harborTime(e.start_time);
+    return {
+      registryId,
+      id: e.id,
+      policyId: e.policy_id,
+      ...(policy ? { policyName: policy.name } : {}),
+      status: e.status,
+      ...(e.status_text ? { statusText: e.status_text } : {}),
+      trigger: e.trigger ?? 'manual',
+      ...(start !== undefined ? { startTime: start } : {}),
+      ...(harborTime(e.end_time) !== undefined ? { endTime: harborTime(e.end_time) } : {}),
+      total: e.total ?? 0,
+      failed: e.failed ?? 0,
+      succeed: e.succeed ?? 0,
+      inProgress: e.in_progress ?? 0,
+      stopped: e.stopped ?? 0,
+      stuck: isStuck(e.status, start, now, this.opts.stuckThresholdMs ?? 30 * 60_000),
+    };
+  }
+
+  /** Executions replicating into the cell's region (newest first) and the image's tasks (failed first). */
+  async getCellDetail(repository: string, tag: string, region: string): Promise<Result<CellDetail>> {
+    if (!this.snapshots.size) await this.refresh();
+    const now = this.now();
+    const matrix = this.computeNow();
+    const row = matrix.rows.find((r) => r.repository === repository && r.tag === tag);
+    const executions: ExecutionSummary[] = [];
+    const tasks: TaskSummary[] = [];
+    const errors: { registryId: string; error: AppError }[] = [];
+    for (const r of this.registries) {
+      const snap = this.snapshots.get(r.id);
+      if (!snap) continue;
+      if (snap.replicationError) errors.push({ registryId: r.id, error: snap.replicationError });
+      const policies = snap.policies.filter((p) => this.destRegion(r, p) === region);
+      for (const e of snap.executions) {
+        const policy = policies.find((p) => p.id === e.policy_id);
+        if (!policy) continue;
+        const mine = (snap.tasks.get(e.id) ?? []).filter((t) => {
+          const res = parseTaskResource(t.src_resource) ?? parseTaskResource(t.dst_resource);
+          return res?.repository === repository && res.tags.includes(tag);
+        });
+        if (mine.length === 0 && e.status !== 'InProgress') continue;
+        executions.push(this.executionSummary(r.id, e, policy, now));
+        for (const t of mine)
+          tasks.push({
+            registryId: r.id,
+            id: t.id,
+            executionId: t.execution_id,
+            status: t.status,
+            ...(t.operation ? { operation: t.operation } : {}),
+            ...(t.resource_type ? { resourceType: t.resource_type } : {}),
+            ...(t.src_resource ? { srcResource: t.src_resource } : {}),
+            ...(t.dst_resource ? { dstResource: t.dst_resource } : {}),
+            ...(harborTime(t.start_time) !== undefined ? { startTime: harborTime(t.start_time) } : {}),
+            ...(harborTime(t.end_time) !== undefined ? { endTime: harborTime(t.end_time) } : {}),
+          });
+      }
+    }
+    executions.sort((a, b) => (b.startTime ?? 0) - (a.startTime ?? 0) || b.id - a.id);
+    return ok({
+      ...(row ? { row, cell: row.cells.find((c) => c.region === region) } : {}),
+      executions,
+      tasks: sortTasksFailedFirst(tasks),
+      errors,
+    });
+  }
+
+  private harborClient(registryId: string): Result<HarborClient> {
+    const r = this.registry(registryId);
+    if (!r.ok) return r;
+    const c = this.clientsFor(r.value).harbor;
+    return c ? ok(c) : err('invalid-payload', `${r.value.name} is a plain OCI registry: it has no replication.`);
+  }
+
+  async getTaskLog(registryId: string, executionId: number, taskId: number): Promise<Result<{ text: string; truncated: boolean }>> {
+    const c = this.harborClient(registryId);
+    if (!c.ok) return c;
+    const r = await c.value.getTaskLog(executionId, taskId);
+    return r.ok ? r : { ok: false, error: strip(r.error) };
+  }
+
+  async startExecution(registryId: string, policyId: number): Promise<Result<{ executionId?: number }>> {
+    const c = this.harborClient(registryId);
+    if (!c.ok) return c;
+    const r = await c.value.startExecution(policyId);
+    this.opts.log?.(`images: ${registryId}: start execution of policy ${policyId}: ${r.ok ? `execution ${r.value.executionId ?? '?'}` : r.error.code}`);
+    this.lastRefresh = 0;
+    return r.ok ? r : { ok: false, error: strip(r.error) };
+  }
+
+  /** Stop; Harbor may ignore the request (stuck executions): the answer says the status now. */
+  async stopExecution(registryId: string, executionId: number): Promise<Result<{ status: string; stopped: boolean }>> {
+    const c = this.harborClient(registryId);
+    if (!c.ok) return c;
+    const r = await c.value.stopExecution(executionId);
+    if (!r.ok) return { ok: false, error: strip(r.error) };
+    const e = await c.value.getExecution(executionId);
+    this.lastRefresh = 0;
+    if (!e.ok) return { ok: false, error: strip(e.error) };
+    this.opts.log?.(`images: ${registryId}: stop execution ${executionId}: now ${e.value.status}`);
+    return ok({ status: e.value.status, stopped: e.value.status !== 'InProgress' });
+  }
+
+  /** Retry failed tasks: a new execution of the same policy. */
+  async retryExecution(registryId: string, executionId: number): Promise<Result<{ executionId?: number }>> {
+    const c = this.harborClient(registryId);
+    if (!c.ok) return c;
+    const e = await c.value.getExecution(executionId);
+    if (!e.ok) return { ok: false, error: strip(e.error) };
+    return this.startExecution(registryId, e.value.policy_id);
+  }
+
+  /**
+   * For the release planner: is `image` (with `digest`, when given) present in every region listed?
+   * Asks the registries directly (not the last snapshot).
+   */
+  async checkImagePresent(image: string, digest: string | undefined, regions: string[]): Promise<Result<ImagePresence>> {
+    const ref = parseImageRef(image);
+    if (!ref) return err('invalid-payload', `"${image}" is not an image reference (repository[:tag][@digest]).`);
+    const wanted = digest ?? ref.digest;
+    const reference = ref.tag ?? ref.digest ?? wanted ?? 'latest';
+    const out = await Promise.all(
+      regions.map(async (region) => {
+        const regs = this.registries.filter((r) => r.region === region);
+        if (regs.length === 0) return { region, present: false, mismatch: false, error: { code: 'not-found' as const, message: `No registry is configured for region ${region}: add one.` } };
+        let lastError: AppError | undefined;
+        for (const r of regs) {
+          const c = this.clientsFor(r);
+          let found: string | undefined;
+          if (c.harbor) {
+            const { project, repository } = splitRepository(ref.repository);
+            const a = await c.harbor.getArtifact(project, repository, reference);
+            if (!a.ok) {
+              lastError = strip(a.error);
+              continue;
+            }
+            found = a.value?.digest;
+          } else {
+            const d = await c.oci.getDigest(ref.repository, reference);
+            if (!d.ok) {
+              lastError = strip(d.error);
+              continue;
+            }
+            found = d.value?.digest;
+          }
+          if (found) return { region, present: true, digest: found, mismatch: wanted !== undefined && found !== wanted };
+          lastError = undefined;
+        }
+        return { region, present: false, mismatch: false, ...(lastError ? { error: lastError } : {}) };
+      }),
+    );
+    return ok({ image, ...(wanted ? { digest: wanted } : {}), allPresent: out.every((x) => x.present && !x.mismatch), regions: out });
+  }
+}
