@@ -18,8 +18,8 @@ const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 try {
   const server = await startServer({ sandbox: args.sandbox, port: args.port, kubeconfigPaths: args.kubeconfig, userDataDir: args.userDataDir, version });
   const mode = server.backend.sandbox ? 'sandbox datacenter' : server.backend.choice.mode === 'explicit' ? 'the given kubeconfig files' : 'your kubeconfig';
-  console.log(`Capstan is serving ${mode} at ${server.url}`);
-  console.log('Open that URL in a browser on this machine (it holds this launch\'s access token). Ctrl+C stops.');
+  console.log(`Capstan is serving at ${server.url}`);
+  console.log(`Clusters: ${mode}. Open that URL in a browser on this machine (it holds this launch's access token). Ctrl+C stops.`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(130);
