@@ -77,6 +77,7 @@ export class Kubelet {
     const pod = this.mutate(key, (p, now) => {
       const hostIP = this.opts.nodeIp(p.spec.nodeName);
       Object.assign(p.status, { phase: 'Pending', hostIP, hostIPs: [{ ip: hostIP }], startTime: p.status.startTime ?? now });
+      if (!p.status.conditions?.some((c: { type: string }) => c.type === 'PodScheduled')) setPodCondition(p, 'PodScheduled', 'True', now);
       setPodCondition(p, 'PodReadyToStartContainers', 'False', now);
       setPodCondition(p, 'Initialized', 'True', now);
       p.status.containerStatuses = p.spec.containers.map((c: { name: string; image: string }) => ({

@@ -58,7 +58,17 @@ export function defaultPod(pod: KubeObject): void {
     { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
     { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
   ];
-  pod.status ??= { phase: 'Pending', qosClass: 'BestEffort' };
+  pod.status ??= { phase: 'Pending' };
+  pod.status.qosClass ??= qosClass(pod.spec.containers ?? []);
+}
+
+/** Guaranteed when every container's requests equal its cpu+memory limits, BestEffort with none. */
+export function qosClass(containers: Obj[]): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  type Res = { requests?: Record<string, string>; limits?: Record<string, string> };
+  const res = containers.map((c) => (c.resources ?? {}) as Res);
+  if (res.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length)) return 'BestEffort';
+  const guaranteed = res.every((r) => ['cpu', 'memory'].every((k) => r.limits?.[k] && (r.requests?.[k] ?? r.limits[k]) === r.limits[k]));
+  return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 /** 422 messages for what the apiserver would reject in a Deployment. */

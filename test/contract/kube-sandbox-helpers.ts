@@ -1,0 +1,72 @@
+/**
+ * Shared set-up for contract tests against the sandbox kube API servers: an in-process
+ * datacenter on a fast clock, a temp kubeconfig for the real kubectl, and raw HTTPS requests.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Datacenter, DatacenterOptions } from '../../src-sandbox/datacenter';
+import { startDatacenter } from '../../src-sandbox/datacenter';
+
+export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+
+export interface TestSandbox {
+  dc: Datacenter;
+  kubeconfig: string;
+  kubectl(args: string[], opts?: { timeoutMs?: number }): Promise<{ stdout: string; stderr: string; code: number }>;
+  get<T = unknown>(cluster: string, path: string, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startTestSandbox(opts: DatacenterOptions = {}): Promise<TestSandbox> {
+  const dc = await startDatacenter({ clockSpeed: 20, bookmarkIntervalMs: 500, ...opts });
+  const dir = mkdtempSync(join(tmpdir(), 'capstan-contract-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  dc.writeKubeconfig(kubeconfig);
+  return {
+    dc,
+    kubeconfig,
+    kubectl: (args, o = {}) => new Promise((resolve) => {
+      execFile(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { timeout: o.timeoutMs ?? 30_000, env: { ...process.env, KUBECONFIG: kubeconfig } }, (err, stdout, stderr) => {
+        resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
+      });
+    }),
+    get: (cluster, path, headers = {}) => httpsGet(dc, cluster, path, headers),
+    async close() {
+      await dc.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function httpsGet<T>(dc: Datacenter, cluster: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  const c = dc.cluster(cluster);
+  return new Promise((resolve, reject) => {
+    const req = request(`${c.url}${path}`, { ca: c.caPem, headers: { Authorization: `Bearer ${c.token}`, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as T });
+        } catch {
+          resolve({ status: res.statusCode ?? 0, body: text as T });
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
