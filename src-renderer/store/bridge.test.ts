@@ -97,4 +97,24 @@ describe('bridge', () => {
     fake.fail({ code: 'response-invalid', message: 'Live updates stopped. Reload to retry.' });
     expect(store.getState().servicesError?.code).toBe('response-invalid');
   });
+
+  it('mirrors the transport state and stops listening when stopped', () => {
+    const store = createAppStore();
+    const fake = fakeClient();
+    let listener: ((s: 'connecting' | 'open' | 'reconnecting' | 'closed') => void) | undefined;
+    let unlistened = false;
+    const stop = startBridge(fake.client, store, {
+      requestFrame: () => {},
+      watchTransport: (l) => {
+        listener = l;
+        return () => (unlistened = true);
+      },
+    });
+    listener!('reconnecting');
+    expect(store.getState().servicesState).toBe('reconnecting');
+    listener!('open');
+    expect(store.getState().servicesState).toBe('open');
+    stop();
+    expect(unlistened).toBe(true);
+  });
 });

@@ -65,7 +65,7 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
           <div className="card__sub">
             <span title="Datacenter">{cluster.datacenter}</span>
             <span className="sep">·</span>
-            <span className="mono" title={`from ${cluster.source}`}>
+            <span className="mono" title={`${cluster.server} (from ${cluster.source})`}>
               {cluster.server || 'no server'}
             </span>
           </div>

@@ -6,6 +6,7 @@ import { useNow } from '../../components/useNow';
 import type { Column } from '../../components/VirtualTable';
 import { VirtualTable } from '../../components/VirtualTable';
 import { useAppStore } from '../../store';
+import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import type { ProblemKind, ProblemRow } from './problems';
 import { filterProblems, groupProblems, problemKinds, problemLabels, totalProblems } from './problems';
 
@@ -100,6 +101,7 @@ export function ProblemsView() {
             ))}
           </select>
         </label>
+        <ClusterFreshnessStrip selected={clusterId} onSelect={setClusterId} />
       </div>
       <div className="view__meta">
         <span data-testid="problem-count">

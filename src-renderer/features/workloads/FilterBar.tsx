@@ -1,5 +1,5 @@
-import { FreshnessBadge } from '../../components/FreshnessBadge';
 import { useAppStore } from '../../store';
+import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import type { WorkloadFilters } from '../../store/uiSlice';
 import type { Facets } from './filter';
 import { hasActiveFilters } from './filter';
@@ -56,20 +56,7 @@ export function FilterBar({ facets, statusLabel }: { facets: Facets; statusLabel
       <button type="button" className="btn btn--ghost" onClick={resetFilters} disabled={!active} data-testid="filter-reset">
         Clear
       </button>
-      <div className="filterbar__clusters" aria-label="Cluster freshness" data-testid="filter-freshness">
-        {clusters?.map((c) => (
-          <button
-            type="button"
-            key={c.id}
-            className={`chip${filters.cluster === c.id ? ' is-active' : ''}`}
-            onClick={() => setFilter('cluster', filters.cluster === c.id ? '' : c.id)}
-            aria-pressed={filters.cluster === c.id}
-            title={`Show only ${c.id}`}
-          >
-            <FreshnessBadge state={c.state} since={c.since} label={c.id} testId="cluster-freshness" />
-          </button>
-        ))}
-      </div>
+      <ClusterFreshnessStrip selected={filters.cluster} onSelect={(id) => setFilter('cluster', id)} />
     </div>
   );
 }
