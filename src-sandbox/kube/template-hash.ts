@@ -42,11 +42,15 @@ export function withoutHashLabel(t: PodTemplateSpec): PodTemplateSpec {
   return copy;
 }
 
-/** JSON with object keys sorted, so equal objects built in different orders compare equal. */
+/**
+ * JSON with object keys sorted and null members dropped, so equal objects built in different
+ * orders compare equal, and Go's `"creationTimestamp": null` (kubectl sends it in the template of
+ * `rollout undo`) equals an absent field, as semantic equality in Go does.
+ */
 export function stableJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
   if (v && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableJson(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);
