@@ -4,6 +4,13 @@ import { startHarborRegions, type SandboxHarbor } from '../../src-sandbox/harbor
 import { createImagesHandlers } from './handlers';
 import { ImageSyncService } from './image-sync-service';
 import { MemoryRegistryConfigStore } from './registry-config';
+import type { SecretStore } from './http';
+import type { VaultService } from '../vault/vaultService';
+
+// The composition root passes the VaultService as the SecretStore: keep them compatible.
+type VaultIsASecretStore = VaultService extends SecretStore ? true : never;
+const _vaultFits: VaultIsASecretStore = true;
+void _vaultFits;
 
 /** ImageSyncService against two sandbox Harbors (east replicates to west): every matrix state. */
 

@@ -1,4 +1,5 @@
 import { clustersContract } from '../clusters/contract';
+import { imagesContract } from '../images/contract';
 import { workloadsContract } from '../workloads/contract';
 import type { Client, Handlers } from './define';
 
@@ -6,6 +7,7 @@ import type { Client, Handlers } from './define';
 export const contract = {
   ...clustersContract,
   ...workloadsContract,
+  ...imagesContract,
 };
 export type AppContract = typeof contract;
 export type ChannelName = keyof AppContract;
