@@ -32,6 +32,8 @@ export interface ImageSyncOptions {
   config?: RegistryConfigStore;
   /** An execution InProgress longer than this is flagged stuck (default 30 min). */
   stuckThresholdMs?: number;
+  /** Region where images are pushed first (CI); decides the reference digest when registries carry no push times (plain OCI). */
+  sourceRegion?: string;
   /** Requests in flight per registry (default 8). */
   concurrency?: number;
   /** Recent executions examined per Harbor (default 50). */
@@ -340,6 +342,7 @@ export class ImageSyncService {
       priority: this.priority,
       now,
       filter,
+      sourceRegion: this.opts.sourceRegion,
     });
   }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ImageSyncService } from '../../src-main/images/image-sync-service';
 import { OciClient } from '../../src-main/images/oci-client';
 import { buildOciLayout, skopeo, skopeoDigest, startRegistry, tempDir, type RealRegistry } from '../fixtures/oci/registry';
 
@@ -87,5 +88,36 @@ describe('OCI client against real registries', () => {
     // distribution sends an ETag on manifests: the second HEAD is conditional (304) or a cheap HEAD.
     expect(second.ok && ['cache', 'header']).toContain(second.ok && second.value?.source);
     client.close();
+  });
+
+  it('ImageSyncService over two plain OCI registries: missing, then synced after skopeo copies', async () => {
+    const layout = buildOciLayout(tmp.dir, '7.0', 'svc-7.0');
+    await push(layout.dir, '7.0', `${east.host}/sync/svc:7.0`);
+    const svc = new ImageSyncService({ secrets: { get: () => undefined, put: () => undefined }, sourceRegion: 'east', minRefreshIntervalMs: 0 });
+    await svc.init();
+    await svc.addRegistry({ name: 'registry-east', kind: 'oci', url: east.url, region: 'east', repositories: ['sync/svc'] });
+    await svc.addRegistry({ name: 'registry-west', kind: 'oci', url: west.url, region: 'west', repositories: ['sync/svc'] });
+    const health = await svc.testRegistry('registry-west');
+    expect(health.ok && health.value).toMatchObject({ reachable: true, status: 'healthy' });
+
+    const states = async () => {
+      const m = await svc.getMatrix(undefined, { refresh: true });
+      if (!m.ok) throw new Error(m.error.message);
+      return m.value.rows.map((r) => `${r.repository}:${r.tag} ${r.cells.map((c) => `${c.region}=${c.state}`).join(' ')}`);
+    };
+    expect(await states()).toEqual(['sync/svc:7.0 east=synced west=missing']);
+    const missing = await svc.checkImagePresent('sync/svc:7.0', undefined, ['east', 'west']);
+    expect(missing.ok && missing.value.allPresent).toBe(false);
+
+    await skopeo('--insecure-policy', 'copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${east.host}/sync/svc:7.0`, `docker://${west.host}/sync/svc:7.0`);
+    expect(await states()).toEqual(['sync/svc:7.0 east=synced west=synced']);
+    const digest = await skopeoDigest(`${west.host}/sync/svc:7.0`);
+    const present = await svc.checkImagePresent('sync/svc:7.0', digest, ['east', 'west']);
+    expect(present.ok && present.value).toMatchObject({ allPresent: true, regions: [{ digest }, { digest }] });
+
+    // Another build pushed under the same tag in west only: a digest mismatch.
+    await push(buildOciLayout(tmp.dir, '7.0', 'svc-7.0-hotfix').dir, '7.0', `${west.host}/sync/svc:7.0`);
+    expect(await states()).toEqual(['sync/svc:7.0 east=synced west=mismatch']);
+    svc.dispose();
   });
 });
