@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useLayoutEffect, useSyncExternalStore } from 'react';
 import type { ThemePreference } from '../store/uiSlice';
 
 const query = '(prefers-color-scheme: dark)';
@@ -13,7 +13,7 @@ const systemDark = () => window.matchMedia?.(query).matches ?? false;
 export function useTheme(preference: ThemePreference): 'light' | 'dark' {
   const dark = useSyncExternalStore(subscribe, systemDark);
   const resolved = preference === 'system' ? (dark ? 'dark' : 'light') : preference;
-  useEffect(() => {
+  useLayoutEffect(() => {
     document.documentElement.dataset.theme = resolved;
     document.documentElement.style.colorScheme = resolved;
   }, [resolved]);

@@ -46,6 +46,7 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
       if (Array.isArray(out[field])) out[field] = (out[field] as unknown[]).filter((x) => !drop.has(x));
       continue;
     }
+    if (k.startsWith('$')) continue; // other directives: tolerated, no effect
     if (v === null) {
       delete out[k];
       continue;

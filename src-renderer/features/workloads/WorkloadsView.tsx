@@ -23,7 +23,10 @@ const kindTabs: { kind: WorkloadKind; label: string }[] = [
 
 /** Clusters whose data is not current: their rows are dimmed. */
 function useOutdatedClusters(): ReadonlySet<string> {
-  const ids = useAppStore(useShallow((s) => (s.clusters ?? []).filter((c) => isOutdated(c.state)).map((c) => c.id)));
+  // While the link to the services is down, nothing on screen is current.
+  const ids = useAppStore(
+    useShallow((s) => (s.clusters ?? []).filter((c) => s.servicesState !== 'open' || isOutdated(c.state)).map((c) => c.id)),
+  );
   return useMemo(() => new Set(ids), [ids]);
 }
 
