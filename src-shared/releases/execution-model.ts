@@ -124,6 +124,8 @@ export const executionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('clusterBack'), clusterId: z.string() }),
   z.object({ ...base, type: z.literal('externalEdit'), group: g, detail: z.string() }),
   z.object({ ...base, type: z.literal('stopTheLine'), note: z.string().optional() }),
+  /** The app loaded this execution after a restart or crash: hold everything until a person resumes. */
+  z.object({ ...base, type: z.literal('recovered') }),
 ]);
 export type ExecutionEvent = z.infer<typeof executionEventSchema>;
 

@@ -171,6 +171,18 @@ describe('execution: failures and people', () => {
     expect(group(s, EAST).phase).toBe('paused'); // still unreachable
     expect(s.history.at(-1)!.changes).toContain(`${EAST} stays paused (cluster-unreachable); resume it on its own`);
   });
+  it('after an app restart nothing moves until a person resumes', () => {
+    let s = toPro();
+    s = JSON.parse(JSON.stringify(s)) as ExecutionState; // as loaded from disk
+    s = step(s, { type: 'recovered' }, 'capstan');
+    expect(s.status).toBe('paused');
+    expect(group(s, EAST).pauseReason).toEqual({ kind: 'manual', note: 'Capstan restarted during the release; check the board, then resume' });
+    expect(reject(s, { type: 'fortDone', group: EAST }).code).toBe('invalid-transition');
+    s = step(s, { type: 'resume' });
+    expect([phaseOf(s, EAST), phaseOf(s, WEST)]).toEqual(['fort', 'fort']);
+    const done = run(make(), { type: 'start' }, { type: 'abort' });
+    expect(reject(done, { type: 'recovered' }).message).toMatch(/nothing to stop/);
+  });
   it('an external edit pauses the group and surfaces it', () => {
     let s = toPro();
     s = step(s, { type: 'externalEdit', group: EAST, detail: 'image set to orders:2.4.0-hotfix by kubectl' });

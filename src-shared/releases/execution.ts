@@ -95,6 +95,9 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
       return stopAll(s, { kind: 'manual', note: e.note }, changes);
     case 'stopTheLine':
       return stopAll(s, { kind: 'stop-the-line', note: e.note }, changes);
+    case 'recovered':
+      // Never continue on our own after a restart: the world may have moved while we were gone.
+      return stopAll(s, { kind: 'manual', note: 'Capstan restarted during the release; check the board, then resume' }, changes);
     case 'resume':
       return e.group ? withGroup(s, e.group, (g) => resumeGroup(s, g, changes)) : resumeAll(s, changes);
     case 'retry':
