@@ -111,6 +111,9 @@ describe('DeploymentBatchDriver against the simulated controller', () => {
     cluster.externalEdit({ replicas: 6 });
     const r = await driver.step(target, goalFor([1, 3], 0, 4));
     expect(r.ok && r.value).toEqual({ kind: 'external-edit', detail: 'replicas is 6, the plan expected 4' });
+    cluster.d.spec!.paused = true;
+    const r1 = await driver.step(target, goalFor([1, 3], 0, 6));
+    expect(r1.ok && r1.value.kind === 'external-edit' && r1.value.detail).toMatch(/paused by someone else/);
     cluster.d.metadata.annotations = { [ANN.release]: 'rel-other' };
     const r2 = await driver.step(target, goalFor([1, 3], 0, 6));
     expect(r2.ok && r2.value.kind === 'external-edit' && r2.value.detail).toMatch(/released by rel-other/);
