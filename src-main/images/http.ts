@@ -132,7 +132,9 @@ export class RegistryHttp {
     const idempotent = (req.method ?? 'GET') === 'GET' || req.method === 'HEAD';
     const attempts = idempotent ? this.retries + 1 : 1;
     let last: RegistryResult<HttpResponse> | undefined;
-    for (let i = 0; i < attempts; i++) {
+    let timeouts = 0;
+    let i = 0;
+    for (; i < attempts; i++) {
       if (i > 0) await sleep(this.retryBaseMs * 2 ** (i - 1) * (0.75 + Math.random() * 0.5), req.signal);
       if (req.signal?.aborted) return err('timeout', `Request to ${this.name} was cancelled.`);
       last = await this.limit(() => this.once(req));
@@ -141,6 +143,8 @@ export class RegistryHttp {
         continue;
       }
       if (last.error.code !== 'timeout' && last.error.code !== 'unavailable') return last;
+      // A registry that swallows requests costs timeoutMs per attempt: retry a timeout once only.
+      if (last.error.code === 'timeout' && ++timeouts >= 2) break;
     }
     if (last && last.ok) {
       const path = new URL(req.url).pathname;
@@ -149,7 +153,8 @@ export class RegistryHttp {
       });
     }
     const e = last!.error;
-    return { ok: false, error: { ...e, message: attempts > 1 ? `${e.message} (gave up after ${attempts} attempts)` : e.message } };
+    const tries = Math.min(i + 1, attempts);
+    return { ok: false, error: { ...e, message: tries > 1 ? `${e.message} (gave up after ${tries} attempts)` : e.message } };
   }
 
   private once(req: HttpRequest): Promise<RegistryResult<HttpResponse>> {
