@@ -83,7 +83,7 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
         <div className="card__loading">
           <Spinner label={cluster.state === 'idle' ? 'Waiting to connect…' : `Connecting to ${cluster.id}…`} />
         </div>
-      ) : (
+      ) : cluster.state === 'error' && !cluster.lastSyncedAt ? null : (
         <div className="card__counts">
           <Count label="nodes" value={counts.nodes} testId="count-nodes" />
           <Count label="pods" value={counts.pods.toLocaleString()} onClick={() => showWorkloads('Pod')} testId="count-pods" />
