@@ -41,8 +41,11 @@ export function decideBatchStep(o: Observation, goal: BatchGoal, container: stri
 
   if (owner === undefined) {
     // Not (or no longer) ours: either the release has not touched it, or the last batch finished.
-    if (o.image === goal.toImage && goal.last && rolloutComplete(o)) return outcome({ kind: 'batch-done', updated: o.replicas });
-    if (o.image !== goal.fromImage && o.image !== goal.toImage) return outcome({ kind: 'external-edit', detail: `image is ${o.image ?? 'missing'}, expected ${goal.fromImage}` });
+    if (o.image === goal.toImage) {
+      if (!goal.last) return outcome({ kind: 'external-edit', detail: `someone else set the image to ${goal.toImage}` });
+      return rolloutComplete(o) ? outcome({ kind: 'batch-done', updated: o.replicas }) : wait('finishing: the controller applies the restored strategy');
+    }
+    if (o.image !== goal.fromImage) return outcome({ kind: 'external-edit', detail: `image is ${o.image ?? 'missing'}, expected ${goal.fromImage}` });
     if (o.replicas !== goal.replicas) return outcome({ kind: 'external-edit', detail: `replicas is ${o.replicas}, the plan expected ${goal.replicas}` });
     if (o.paused) return outcome({ kind: 'external-edit', detail: 'the Deployment was paused by someone else; resume it there or check why' });
     if ((o.newRS?.replicas ?? 0) > 0) return outcome({ kind: 'external-edit', detail: `someone else is already rolling out ${goal.toImage}` });

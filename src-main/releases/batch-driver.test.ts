@@ -62,6 +62,23 @@ describe('DeploymentBatchDriver against the simulated controller', () => {
     // the whole release made exactly one new ReplicaSet (one new rollout revision)
     expect(cluster.rss.map((r) => r.image)).toEqual([FROM, TO]);
   });
+  it('waits after restoring the strategy until the controller has observed it', async () => {
+    const { cluster, driver } = setup(2);
+    const goal = goalFor([2], 0, 2);
+    let r;
+    for (let i = 0; i < 20; i++) {
+      r = await driver.step(target, goal);
+      if (!r.ok || r.value.kind !== 'progressing') break;
+      if (cluster.d.metadata.annotations![ANN.release] === undefined && cluster.image === TO) {
+        // restore patch just landed; the controller has not synced yet
+        const again = await driver.step(target, goal);
+        expect(again.ok && again.value).toEqual({ kind: 'progressing', detail: 'finishing: the controller applies the restored strategy' });
+      }
+      cluster.sync();
+      cluster.tick();
+    }
+    expect(r!.ok && r!.value).toEqual({ kind: 'batch-done', updated: 2 });
+  });
   it('is exact for shrinking batch sizes too', async () => {
     const { cluster, driver } = setup(8);
     const sizes = [1, 4, 2, 1];
