@@ -27,7 +27,7 @@ beforeAll(async () => {
     clockSpeed: 10,
     failRate: 0,
     stuckRate: 0,
-    replicationDelayMs: [2_000, 3_000],
+    replicationDelayMs: [6_000, 8_000], // ≈ 0.6–1 s per copy: long enough to see "replicating" on a busy machine
     seedEverywhere: true,
     projects: [{ name: 'library', repositories: { app: ['1.0', '1.1'], 'team/svc': ['2.0'] } }],
   });

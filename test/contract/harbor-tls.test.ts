@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarborClient } from '../../src-main/images/harbor-client';
+import { ImageSyncService } from '../../src-main/images/image-sync-service';
+import { MemoryRegistryConfigStore } from '../../src-main/images/registry-config';
 import { OciClient } from '../../src-main/images/oci-client';
 import { startHarbor, type SandboxHarbor } from '../../src-sandbox/harbor';
 import { run, tempDir } from '../fixtures/oci/registry';
@@ -66,5 +68,26 @@ describe('self-signed TLS', () => {
     expect(!r.ok && r.error.code).toBe('tls-error');
     expect(!r.ok && r.error.message).toContain('not the certificate you trusted before');
     c.close();
+  });
+
+  it('ImageSyncService: the health check offers the fingerprint; consent is stored per registry', async () => {
+    const config = new MemoryRegistryConfigStore();
+    const secrets = new Map<string, string>();
+    const svc = new ImageSyncService({ secrets: { get: (k) => secrets.get(k), put: (k, v) => void secrets.set(k, v) }, config, retries: 0 });
+    await svc.init();
+    await svc.addRegistry({ name: 'harbor-tls', kind: 'harbor', url: harbor.url, region: 'north', username: 'admin', secret: 'Harbor12345' });
+    await svc.addRegistry({ name: 'other', kind: 'harbor', url: harbor.url, region: 'south', username: 'admin', secret: 'Harbor12345' });
+    const before = await svc.testRegistry('harbor-tls');
+    expect(before.ok && before.value).toMatchObject({ reachable: false, certificateFingerprint: fingerprint, error: { code: 'tls-error' } });
+    expect(JSON.stringify(before)).not.toContain('Harbor12345');
+    const trusted = await svc.trustCertificate('harbor-tls', fingerprint);
+    expect(trusted.ok && trusted.value.pinnedFingerprint).toBe(fingerprint);
+    expect(config.load().find((r) => r.id === 'harbor-tls')?.pinnedFingerprint).toBe(fingerprint);
+    const after = await svc.testRegistry('harbor-tls');
+    expect(after.ok && after.value).toMatchObject({ reachable: true, status: 'healthy', credentialsOk: true });
+    // Consent is per registry: the other entry (same server) is still refused.
+    const other = await svc.testRegistry('other');
+    expect(other.ok && other.value.error?.code).toBe('tls-error');
+    svc.dispose();
   });
 });
