@@ -130,7 +130,7 @@ function runningPod(rs: KubeObject, node: string, ctx: SeedContext, startedAt: s
   const pod: KubeObject = {
     apiVersion: 'v1', kind: 'Pod',
     metadata: {
-      name: `${rs.metadata.name}-${randomSuffix()}`, generateName: `${rs.metadata.name}-`, namespace: rs.metadata.namespace, labels: tpl.metadata.labels,
+      name: ctx.store.freeName('pods', rs.metadata.namespace, `${rs.metadata.name}-`), generateName: `${rs.metadata.name}-`, namespace: rs.metadata.namespace, labels: tpl.metadata.labels,
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }],
     },
     spec: { ...tpl.spec, nodeName: node },

@@ -7,7 +7,6 @@ import type { SimClock } from '../clock';
 import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from '../kube/pods';
 import { labelSelectorMatcher } from '../kube/selectors';
 import type { ObjectStore } from '../kube/store';
-import { randomSuffix } from '../kube/store';
 import type { KubeObject } from '../kube/types';
 import type { EventRecorder } from './event-recorder';
 import type { OwnerIndex } from './owner-index';
@@ -36,7 +35,7 @@ export class ReplicaSetController {
     const want = rs.spec.replicas ?? 1;
     if (active.length < want) {
       for (let i = active.length; i < want; i++) {
-        const created = this.store.create('pods', podFromTemplate(rs, randomSuffix()), this.clock.nowIso());
+        const created = this.store.create('pods', podFromTemplate(rs, this.store.freeName('pods', rs.metadata.namespace, `${rs.metadata.name}-`)), this.clock.nowIso());
         this.events.normal(rs, 'SuccessfulCreate', `Created pod: ${created.obj.metadata.name}`, SOURCE);
       }
     } else if (active.length > want) {

@@ -26,14 +26,14 @@ export function isPodAvailable(pod: KubeObject, minReadySeconds: number, clock: 
   return clock.simElapsedMs(ready.lastTransitionTime) >= minReadySeconds * 1000;
 }
 
-export function podFromTemplate(rs: KubeObject, nameSuffix: string): KubeObject {
+export function podFromTemplate(rs: KubeObject, name: string): KubeObject {
   const template = structuredClone(rs.spec.template) as { metadata?: Record<string, unknown>; spec: Record<string, unknown> };
   const meta = template.metadata ?? {};
   const pod: KubeObject = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name: `${rs.metadata.name}-${nameSuffix}`,
+      name,
       generateName: `${rs.metadata.name}-`,
       namespace: rs.metadata.namespace,
       labels: { ...((meta.labels as Record<string, string> | undefined) ?? {}) },

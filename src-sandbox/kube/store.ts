@@ -75,6 +75,14 @@ export class ObjectStore {
     return s ? (JSON.parse(s.json) as T) : undefined;
   }
 
+  /** `prefix` + a random 5-character suffix not yet taken (generateName semantics). */
+  freeName(resource: ResourceName, namespace: string | undefined, prefix: string): string {
+    for (;;) {
+      const name = prefix + randomSuffix();
+      if (!this.get(resource, namespace, name)) return name;
+    }
+  }
+
   count(resource: ResourceName): number {
     return this.table(resource).size;
   }
@@ -107,7 +115,7 @@ export class ObjectStore {
     const info = RESOURCES[resource];
     const obj = input;
     const meta = obj.metadata;
-    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    if (!meta.name && meta.generateName) meta.name = this.freeName(resource, meta.namespace ?? 'default', meta.generateName);
     if (!meta.name) throw new StoreError(422, 'Invalid', `${info.kind} is invalid: metadata.name: Required value: name or generateName is required`);
     if (info.namespaced && !meta.namespace) meta.namespace = 'default';
     if (!info.namespaced) delete meta.namespace;
