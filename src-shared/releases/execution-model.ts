@@ -141,7 +141,7 @@ export function createExecution(id: string, plan: ReleasePlan, stages: ResolvedT
       namespace: t.namespace,
       deployment: t.deployment,
       stageIndex: t.stageIndex,
-      fort: t.fort && batches[0] === 1 && (split?.batches[0]?.fort ?? false),
+      fort: split?.batches[0]?.fort ?? false,
       batches,
       fromImage: t.fromImage,
       phase: 'pending',
