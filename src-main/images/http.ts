@@ -97,6 +97,9 @@ export class RegistryHttp {
   private readonly tlsAgent: HttpAgent;
   /** Round trips made (including retries and token requests), for tests and benchmarks. */
   requests = 0;
+  /** Requests in flight now, and the most seen at once (bounded by `concurrency`). */
+  inFlight = 0;
+  maxInFlight = 0;
 
   constructor(opts: RegistryHttpOptions) {
     this.name = opts.registryName;
@@ -137,7 +140,14 @@ export class RegistryHttp {
     for (; i < attempts; i++) {
       if (i > 0) await sleep(this.retryBaseMs * 2 ** (i - 1) * (0.75 + Math.random() * 0.5), req.signal);
       if (req.signal?.aborted) return err('timeout', `Request to ${this.name} was cancelled.`);
-      last = await this.limit(() => this.once(req));
+      last = await this.limit(async () => {
+        this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+        try {
+          return await this.once(req);
+        } finally {
+          this.inFlight--;
+        }
+      });
       if (last.ok) {
         if (last.value.status < 500 || last.value.status === 501) return last;
         continue;

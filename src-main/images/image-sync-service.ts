@@ -75,6 +75,13 @@ export class ImageSyncService {
   /** Requests made by the last refresh (benchmarks, tests). */
   lastRefreshRequests = 0;
 
+  /** Most requests seen in flight at once per registry (bounded by `concurrency`). */
+  maxInFlight(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [id, c] of this.clients) out[id] = Math.max(c.harbor?.http.maxInFlight ?? 0, c.oci.http.maxInFlight);
+    return out;
+  }
+
   constructor(private readonly opts: ImageSyncOptions) {
     this.config = opts.config ?? new MemoryRegistryConfigStore();
     this.now = opts.now ?? Date.now;

@@ -66,7 +66,7 @@ export interface SandboxHarbor extends ReplicationPeer {
   scriptReplication(...outcomes: TaskOutcome[]): void;
   setFaults(faults: HarborFaults): void;
   /** Requests served (all paths). */
-  readonly stats: { requests: number; apiRequests: number; v2Requests: number };
+  readonly stats: { requests: number; apiRequests: number; v2Requests: number; inFlight: number; maxInFlight: number };
   close(): Promise<void>;
 }
 
@@ -84,7 +84,7 @@ export async function startHarbor(opts: HarborOptions): Promise<SandboxHarbor> {
   const users = opts.users ?? defaultUsers;
   const state = new HarborState(users);
   let faults: HarborFaults = {};
-  const stats = { requests: 0, apiRequests: 0, v2Requests: 0 };
+  const stats = { requests: 0, apiRequests: 0, v2Requests: 0, inFlight: 0, maxInFlight: 0 };
   let url = '';
   const env = {
     name: opts.name,
@@ -99,6 +99,9 @@ export async function startHarbor(opts: HarborOptions): Promise<SandboxHarbor> {
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     stats.requests++;
+    stats.inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    res.once('close', () => stats.inFlight--);
     const raw = req.url ?? '/';
     const rawPath = raw.split('?')[0] ?? '/';
     const segments = splitPath(rawPath);

@@ -101,6 +101,21 @@ describe('Harbor client: paging, queries, names', () => {
   });
 });
 
+describe('sandbox /v2 fidelity with skopeo', () => {
+  it('skopeo inspect (token auth, manifest, config blob) sees the digest the Harbor API and Capstan report', async () => {
+    const host = new URL(harbor.url).host;
+    const out = JSON.parse(await skopeo('inspect', '--tls-verify=false', '--creds', `dev:dev-password`, `docker://${host}/library/team/svc:2.0`)) as { Digest: string; Architecture: string };
+    const api = await client().getArtifact('library', 'team/svc', '2.0');
+    expect(out.Digest).toBe(api.ok && api.value?.digest);
+    expect(out.Architecture).toBe('amd64');
+    const oci = new OciClient({ registryName: 'harbor-east', url: harbor.url, username: 'dev', secret: () => 'dev-password' });
+    const d = await oci.getDigest('library/team/svc', '2.0');
+    expect(d.ok && d.value?.digest).toBe(out.Digest);
+    oci.close();
+    await expect(skopeo('inspect', '--tls-verify=false', '--creds', 'dev:wrong', `docker://${host}/library/app:1.0`)).rejects.toThrow();
+  });
+});
+
 describe('Harbor client: auth', () => {
   it('401 with a wrong secret says to update the credentials, without the secret', async () => {
     const c = client({ secret: () => 'wrong-password-xyz' });
