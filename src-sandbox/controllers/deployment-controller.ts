@@ -72,7 +72,7 @@ export class DeploymentController {
       this.cleanupHistory(d, newRs, old);
     }
     const fresh = this.store.get('deployments', ns, name)?.obj;
-    if (fresh && newRs) this.statusWriter.write(key, fresh, this.replicaSetsOf(fresh), newRs, maxUnavailable, progressed);
+    if (fresh) this.statusWriter.write(key, fresh, this.replicaSetsOf(fresh), newRs, maxUnavailable, progressed);
   }
 
   private roll(d: KubeObject, newRs: KubeObject, old: KubeObject[], replicas: number, maxSurge: number, maxUnavailable: number): boolean {

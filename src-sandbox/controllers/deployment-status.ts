@@ -20,12 +20,13 @@ export class DeploymentStatusWriter {
     this.deadlineTimers.clear();
   }
 
-  write(key: string, d: KubeObject, all: KubeObject[], newRs: KubeObject, maxUnavailable: number, rsChanged: boolean): void {
+  /** `newRs` is undefined only while paused with a changed template (no new ReplicaSet yet). */
+  write(key: string, d: KubeObject, all: KubeObject[], newRs: KubeObject | undefined, maxUnavailable: number, rsChanged: boolean): void {
     const replicas: number = d.spec.replicas ?? 1;
     const sum = (f: (rs: KubeObject) => number) => all.reduce((n, rs) => n + f(rs), 0);
     const counts = {
       replicas: sum((rs) => rs.status?.replicas ?? 0),
-      updatedReplicas: newRs.status?.replicas ?? 0,
+      updatedReplicas: newRs?.status?.replicas ?? 0,
       readyReplicas: sum((rs) => rs.status?.readyReplicas ?? 0),
       availableReplicas: sum((rs) => rs.status?.availableReplicas ?? 0),
       unavailableReplicas: Math.max(0, sum((rs) => rs.spec.replicas ?? 0) - sum((rs) => rs.status?.availableReplicas ?? 0)),
@@ -54,10 +55,10 @@ export class DeploymentStatusWriter {
       ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
       : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' }, true);
 
-    const rsName = newRs.metadata.name;
+    const rsName = newRs?.metadata.name ?? '';
     const progressing = condition(d, 'Progressing');
     const complete = counts.updatedReplicas === replicas && counts.replicas === replicas && counts.availableReplicas === replicas
-      && (newRs.spec.replicas ?? 0) === replicas;
+      && (newRs?.spec.replicas ?? 0) === replicas;
     const deadline: number | undefined = d.spec.progressDeadlineSeconds;
     if (d.spec.paused) {
       set({ type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, true);
@@ -76,7 +77,7 @@ export class DeploymentStatusWriter {
     const status: Record<string, unknown> = { observedGeneration: d.metadata.generation ?? 1, ...counts, conditions };
     if (prev.collisionCount !== undefined) status.collisionCount = prev.collisionCount;
     for (const k of Object.keys(counts)) if (status[k] === 0) delete status[k];
-    const revision = newRs.metadata.annotations?.[REVISION];
+    const revision = newRs?.metadata.annotations?.[REVISION];
     const revisionChanged = revision !== undefined && d.metadata.annotations?.[REVISION] !== revision;
     if (!revisionChanged && JSON.stringify(status) === JSON.stringify(prev)) return;
     const copy = this.store.clone('deployments', d.metadata.namespace, d.metadata.name)!;
