@@ -19,6 +19,7 @@ import { Backoff } from './backoff';
 import type { Clock } from './clock';
 import { sleep, systemClock } from './clock';
 import { LineSplitter } from './lineSplitter';
+import { ObjectStore } from './objectStore';
 
 /** What a reflector needs from a connection (ClusterConnection implements it). */
 export interface ReflectorTransport {
@@ -57,6 +58,8 @@ export interface ReflectorOptions<T extends KubeObject = KubeObject> {
   /** Applied to every object on arrival, before it is stored (client-go's SetTransform), e.g. to
    * drop managedFields and save memory. Must return an object with the same key. */
   transform?: (o: T) => T;
+  /** Keep stored objects as JSON strings to save memory (see ObjectStore). Default false. */
+  pack?: boolean;
   /** Key for the local store. Default metadata.uid, else namespace/name. */
   keyOf?: (o: KubeObject) => string;
 }
@@ -66,7 +69,7 @@ const defaultKey = (o: KubeObject) => o.metadata?.uid || `${o.metadata?.namespac
 type WatchOutcome = { kind: 'closed'; events: number } | { kind: 'relist' } | { kind: 'error'; error: AppError; relist?: boolean };
 
 export class Reflector<T extends KubeObject> {
-  private readonly store = new Map<string, T>();
+  private readonly store: ObjectStore<T>;
   private rv: string | undefined;
   private state: ReflectorStatus;
   private readonly backoff: Backoff;
@@ -84,6 +87,7 @@ export class Reflector<T extends KubeObject> {
     this.random = o.random ?? Math.random;
     this.backoff = new Backoff({ random: this.random, ...o.backoff });
     this.keyOf = o.keyOf ?? defaultKey;
+    this.store = new ObjectStore<T>(o.pack ?? false);
     this.state = { phase: 'idle', synced: false, since: this.clock.now() };
   }
 
@@ -99,8 +103,9 @@ export class Reflector<T extends KubeObject> {
   status(): ReflectorStatus {
     return { ...this.state, resourceVersion: this.rv };
   }
+  /** Every stored object (decoded: costly for large packed stores). */
   items(): T[] {
-    return [...this.store.values()];
+    return this.store.values();
   }
   get size(): number {
     return this.store.size;
@@ -108,9 +113,8 @@ export class Reflector<T extends KubeObject> {
   get(key: string): T | undefined {
     return this.store.get(key);
   }
-  find(pred: (o: T) => boolean): T | undefined {
-    for (const o of this.store.values()) if (pred(o)) return o;
-    return undefined;
+  findByName(namespace: string, name: string): T | undefined {
+    return this.store.findByName(namespace, name);
   }
 
   start(): void {
@@ -193,21 +197,26 @@ export class Reflector<T extends KubeObject> {
     return this.o.path.includes('?') ? '&' : '?';
   }
 
-  /** Paged list; on success replaces the store (emitting the exact diff) and sets the RV. */
+  /**
+   * Paged list. Each page is applied as it arrives (only changed objects are emitted as upserts)
+   * so that at most one page of parsed objects is in memory; at the end, objects not seen in the
+   * list are deleted. The result is the exact set difference against what we had.
+   */
   private async list(signal: AbortSignal): Promise<Result<void>> {
     const limit = this.o.pageSize ?? 500;
-    const items: T[] = [];
+    let seen = new Set<string>();
     let cont: string | undefined;
     let rv: string | undefined;
     let restartedOnExpiry = false;
     do {
       const q = `${this.sep()}limit=${limit}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`;
       const r = await this.o.transport.getJson<KubeList<T>>(this.o.path + q, { verb: 'list', resource: this.o.resource, signal });
+      if (signal.aborted) return { ok: true, value: undefined };
       if (!r.ok) {
         if (r.error.status === 410 && cont && !restartedOnExpiry) {
           // The continue token expired mid-list: start the list over, once.
           restartedOnExpiry = true;
-          items.length = 0;
+          seen = new Set();
           cont = undefined;
           continue;
         }
@@ -218,30 +227,33 @@ export class Reflector<T extends KubeObject> {
         return { ok: false, error: { code: 'response-invalid', message: `The API server's list of ${this.o.resource} is not a valid list. Capstan retries automatically.` } };
       }
       const tf = this.o.transform;
-      for (const it of page.items) if (it && typeof it === 'object' && it.metadata) items.push(tf ? tf(it) : it);
+      const events: ReflectorEvent<T>[] = [];
+      for (const raw of page.items) {
+        if (!raw || typeof raw !== 'object' || !raw.metadata) continue;
+        const it = tf ? tf(raw) : raw;
+        const k = this.keyOf(it);
+        seen.add(k);
+        const oldRv = this.store.rvOf(k);
+        if (oldRv === undefined || oldRv !== (it.metadata.resourceVersion ?? '')) {
+          this.store.set(k, it);
+          events.push({ type: 'upsert', object: it });
+        }
+      }
+      this.emit(events);
       cont = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? rv;
     } while (cont && !signal.aborted);
     if (signal.aborted) return { ok: true, value: undefined };
-    this.lastListAt = this.clock.now();
-    this.replace(items, rv);
-    return { ok: true, value: undefined };
-  }
-
-  /** Exact set difference against the current store. */
-  private replace(items: T[], rv: string | undefined): void {
-    const next = new Map<string, T>();
-    for (const it of items) next.set(this.keyOf(it), it);
-    const events: ReflectorEvent<T>[] = [];
-    for (const [k, old] of this.store) if (!next.has(k)) events.push({ type: 'delete', object: old });
-    for (const [k, it] of next) {
-      const old = this.store.get(k);
-      if (!old || old.metadata.resourceVersion !== it.metadata.resourceVersion) events.push({ type: 'upsert', object: it });
+    const deletes: ReflectorEvent<T>[] = [];
+    for (const k of [...this.store.keys()]) {
+      if (seen.has(k)) continue;
+      deletes.push({ type: 'delete', object: this.store.get(k)! });
+      this.store.delete(k);
     }
-    this.store.clear();
-    for (const [k, it] of next) this.store.set(k, it);
     this.rv = rv;
-    this.emit(events);
+    this.lastListAt = this.clock.now();
+    this.emit(deletes);
+    return { ok: true, value: undefined };
   }
 
   private async watch(signal: AbortSignal): Promise<WatchOutcome> {

@@ -74,8 +74,8 @@ export class ClusterWorkloads {
     this.thresholds = opts.thresholds ?? defaultProblemThresholds;
     const common = { transport, clock: opts.clock, random: opts.random, pageSize: opts.pageSize, log: opts.log && ((m: string) => opts.log!(`[${clusterId}] ${m}`)) };
     // managedFields are often the largest part of an object and we never show them: drop on arrival.
-    this.pods = new Reflector<Pod>({ ...common, path: '/api/v1/pods', resource: 'pods', transform: dropManagedFields });
-    this.deployments = new Reflector<Deployment>({ ...common, path: '/apis/apps/v1/deployments', resource: 'deployments', transform: dropManagedFields });
+    this.pods = new Reflector<Pod>({ ...common, path: '/api/v1/pods', resource: 'pods', transform: dropManagedFields, pack: true });
+    this.deployments = new Reflector<Deployment>({ ...common, path: '/apis/apps/v1/deployments', resource: 'deployments', transform: dropManagedFields, pack: true });
     this.replicasets = new Reflector<ReplicaSet>({ ...common, path: '/apis/apps/v1/replicasets', resource: 'replicasets', transform: slimReplicaSet });
     this.nodes = new Reflector<Node>({ ...common, path: '/api/v1/nodes', resource: 'nodes', transform: slimNode });
     this.disposers.push(
@@ -149,7 +149,7 @@ export class ClusterWorkloads {
   /** Whole object by kind/namespace/name (for the YAML view). */
   findObject(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined {
     const r = kind === 'Pod' ? this.pods : this.deployments;
-    return (r as Reflector<KubeObject>).find((o) => o.metadata.namespace === namespace && o.metadata.name === name);
+    return (r as Reflector<KubeObject>).findByName(namespace, name);
   }
 
   private fire(c: WorkloadChange): void {
