@@ -174,6 +174,21 @@ describe('ImageSyncService', () => {
     expect(logs.join('\n')).not.toContain('capstan-robot-secret');
   });
 
+  it('images.matrix.watch emits after each refresh and stops when aborted', async () => {
+    const h = createImagesHandlers(svc);
+    const ac = new AbortController();
+    const events: number[] = [];
+    const r = await h['images.matrix.watch']({ intervalMs: 5_000 }, (e) => events.push(e.matrix.rows.length), { senderId: 't', signal: ac.signal });
+    expect(r.ok).toBe(true);
+    const t0 = Date.now();
+    while (events.length < 2 && Date.now() - t0 < 3_000) await new Promise((res) => setTimeout(res, 20));
+    expect(events.length).toBeGreaterThanOrEqual(2); // the current matrix, then the refreshed one
+    ac.abort();
+    const seen = events.length;
+    await svc.refresh();
+    expect(events.length).toBe(seen);
+  });
+
   it('one failing registry marks its region unknown without blocking the other', async () => {
     west.setFaults({ failNext: { count: 1_000, status: 503 } });
     const m = await svc.getMatrix(undefined, { refresh: true });

@@ -236,7 +236,8 @@ export class ImageSyncService {
     }
     const ping = await c.oci.ping();
     if (!ping.ok) return fail(ping.error);
-    return ok({ ...base, reachable: true, status: 'healthy', components: [], ...(cfg.username ? { credentialsOk: true } : {}) });
+    // Credentials were used only if the registry asked for them.
+    return ok({ ...base, reachable: true, status: 'healthy', components: [], ...(cfg.username && ping.value.authScheme !== 'none' ? { credentialsOk: true } : {}) });
   }
 
   // ---- matrix ----

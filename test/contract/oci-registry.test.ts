@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageSyncService } from '../../src-main/images/image-sync-service';
-import { OciClient } from '../../src-main/images/oci-client';
+import { compareAcross, OciClient } from '../../src-main/images/oci-client';
 import { buildOciLayout, skopeo, skopeoDigest, startRegistry, tempDir, type RealRegistry } from '../fixtures/oci/registry';
 
 /**
@@ -43,6 +43,15 @@ describe('OCI client against real registries', () => {
     const inWest = await westClient.getDigest('team/app', '1.0');
     expect(inWest.ok && inWest.value?.digest).toBe(await skopeoDigest(`${west.host}/team/app:1.0`));
     expect(inWest.ok && inWest.value?.digest).toBe(inEast.ok && inEast.value?.digest);
+    const compared = await compareAcross(
+      [
+        { region: 'east', client: eastClient },
+        { region: 'west', client: westClient },
+      ],
+      'team/app',
+      '1.0',
+    );
+    expect(compared.map((c) => c.digest)).toEqual([inEast.ok && inEast.value?.digest, inEast.ok && inEast.value?.digest]);
 
     // A different image under the same tag in west: a mismatch Capstan sees and skopeo confirms.
     const other = buildOciLayout(tmp.dir, '1.0', 'app-1.0-rebuilt');
