@@ -20,6 +20,7 @@ import { ExecutionStore } from './execution-store';
 import type { Result } from '../../src-shared/result';
 import { FakeDeploymentCluster } from './fake-cluster';
 
+type EventInput = ExecutionEvent extends unknown ? (ExecutionEvent extends infer E ? (E extends unknown ? Omit<E, 'at'> : never) : never) : never;
 const must = async <T>(p: Promise<Result<T>>): Promise<T> => {
   const r = await p;
   if (!r.ok) throw new Error(r.error.message);
@@ -43,7 +44,7 @@ it('runs a whole release through simulated clusters, surviving a restart mid-bat
   let driver = driverFor();
   let s: ExecutionState = createExecution('rel-1', plan, resolved, 0);
   let now = 0;
-  const apply = async (e: Omit<ExecutionEvent, 'at'>) => {
+  const apply = async (e: EventInput) => {
     const r = applyEvent(s, { ...e, at: ++now } as ExecutionEvent);
     if (!r.ok) throw new Error(r.error.message);
     s = r.value;
