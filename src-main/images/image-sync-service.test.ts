@@ -76,6 +76,10 @@ describe('ImageSyncService', () => {
     const hb = await svc.testRegistry('east-wrong');
     expect(hb.ok && hb.value.credentialsOk).toBe(false);
     expect(JSON.stringify(hb)).not.toContain('not-the-password');
+    const fixed = await svc.setCredentials('east-wrong', undefined, 'Harbor12345');
+    expect(fixed.ok && fixed.value.hasSecret).toBe(true);
+    const hf = await svc.testRegistry('east-wrong');
+    expect(hf.ok && hf.value.credentialsOk).toBe(true);
     expect((await svc.removeRegistry('east-wrong')).ok).toBe(true);
     expect([...secrets.keys()]).toEqual(['images.registry.harbor-east.secret', 'images.registry.harbor-west.secret']);
   });

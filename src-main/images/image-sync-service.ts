@@ -168,6 +168,31 @@ export class ImageSyncService {
     return ok(null);
   }
 
+  /** New credentials after a 401. An empty username means anonymous access (the secret is dropped). */
+  async setCredentials(id: string, username: string | undefined, secret: string | undefined): Promise<Result<RegistryInfo>> {
+    const r = this.registries.find((x) => x.id === id);
+    if (!r) return err('not-found', `No registry "${id}".`);
+    if (username !== undefined) {
+      if (username) r.username = username;
+      else delete r.username;
+    }
+    if (secret !== undefined && r.username) {
+      const key = `images.registry.${id}.secret`;
+      const refused = await writeSecret(this.opts.secrets, key, secret);
+      if (refused) return { ok: false, error: refused };
+      r.secretKey = key;
+    }
+    if (!r.username && r.secretKey) {
+      await this.opts.secrets.delete?.(r.secretKey);
+      delete r.secretKey;
+    }
+    this.dropClients(id);
+    this.snapshots.delete(id);
+    await this.config.save(this.registries);
+    this.opts.log?.(`images: registry ${id}: credentials updated`);
+    return ok(this.info(r));
+  }
+
   /** Explicit consent: trust a self-signed certificate for this registry only. */
   async trustCertificate(id: string, fingerprint: string | undefined): Promise<Result<RegistryInfo>> {
     const r = this.registries.find((x) => x.id === id);

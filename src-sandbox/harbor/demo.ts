@@ -1,3 +1,4 @@
+import type { RegistryInput } from '../../src-shared/images/contract';
 import type { SandboxHarbor, SeedProject } from './server';
 
 /**
@@ -41,4 +42,12 @@ export function simulatePushes(source: SandboxHarbor, opts: { intervalMs: number
 export function describeHarbor(h: SandboxHarbor): string {
   const creds = h.users.map((u) => `${u.name} / ${u.password}${u.admin ? ' (admin)' : ''}`).join(', ');
   return `${h.name} (region ${h.region}): ${h.url}   users: ${creds}`;
+}
+
+/** What to pass to `ImageSyncService.addRegistry` for each sandbox Harbor (robot account `robot$capstan`). */
+export function harborRegistryInputs(harbors: SandboxHarbor[]): RegistryInput[] {
+  return harbors.map((h) => {
+    const robot = h.users.find((u) => u.name.startsWith('robot$') && u.admin) ?? h.users.find((u) => u.admin);
+    return { id: h.name, name: h.name, kind: 'harbor', url: h.url, region: h.region, ...(robot ? { username: robot.name, secret: robot.password } : {}) };
+  });
 }

@@ -202,6 +202,11 @@ export const imagesContract = {
   'images.registries.list': request(empty, z.array(registryInfoSchema)),
   'images.registries.add': request(registryInputSchema, registryInfoSchema),
   'images.registries.remove': request(registryRef, z.null()),
+  /** After a 401: a new username and/or secret (the secret goes to the vault). */
+  'images.registries.setCredentials': request(
+    z.object({ registryId: idSchema, username: z.string().max(256).optional(), secret: z.string().max(4096).optional() }).strict(),
+    registryInfoSchema,
+  ),
   /** Health, version and whether the credentials work; a tls-error carries the fingerprint to trust. */
   'images.registries.test': request(registryRef, registryHealthSchema),
   /** Explicit user consent: trust this self-signed certificate for this registry only. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageSyncService } from '../../src-main/images/image-sync-service';
-import { startHarborRegions, type SandboxHarbor } from '../../src-sandbox/harbor';
+import { harborRegistryInputs, startHarborRegions, type SandboxHarbor } from '../../src-sandbox/harbor';
 
 /**
  * Matrix at scale against three sandbox Harbors: time to a full matrix with bounded concurrency,
@@ -25,8 +25,9 @@ afterAll(async () => close?.());
 
 describe(`matrix at scale (${repoCount} repositories × ${tagCount} tags × 3 regions)`, () => {
   it('bounded concurrency; a repeated refresh costs a small fraction of the first', async () => {
-    const svc = new ImageSyncService({ secrets: { get: () => 'Harbor12345', put: () => undefined }, concurrency: 8 });
-    for (const h of harbors) await svc.addRegistry({ name: h.name, kind: 'harbor', url: h.url, region: h.region, username: 'admin', secret: 'Harbor12345' });
+    const vault = new Map<string, string>();
+    const svc = new ImageSyncService({ secrets: { get: (k) => vault.get(k), put: (k, v) => void vault.set(k, v) }, concurrency: 8 });
+    for (const input of harborRegistryInputs(harbors)) expect((await svc.addRegistry(input)).ok).toBe(true);
     let t0 = performance.now();
     await svc.refresh();
     const first = { ms: Math.round(performance.now() - t0), requests: svc.lastRefreshRequests };
