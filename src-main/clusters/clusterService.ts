@@ -42,6 +42,8 @@ export interface ClusterServiceOptions {
   staleAfterMs?: number;
   /** Close a connection nobody has acquired for this long. Default 5 min; 0 = never. */
   idleCloseMs?: number;
+  /** Re-send the list this often while connected, for time-based problem counts. Default 5 s. */
+  countsRefreshMs?: number;
   /** Minimum interval between onDidChangeClusters events. Default 250 ms. */
   notifyIntervalMs?: number;
   log?: (m: string) => void;
@@ -77,6 +79,7 @@ export class ClusterService {
   private readonly listeners = new Set<(clusters: ClusterInfo[]) => void>();
   private readonly workloadListeners = new Set<(clusterId: string, change: ClusterWorkloadEvent) => void>();
   private notifyTimer: unknown;
+  private tickTimer: unknown;
   private lastNotify = -Infinity;
   private readonly disposeKubeconfig: () => void;
   private disposed = false;
@@ -101,7 +104,19 @@ export class ClusterService {
 
   onDidChangeClusters(l: (clusters: ClusterInfo[]) => void): () => void {
     this.listeners.add(l);
+    this.scheduleTick();
     return () => this.listeners.delete(l);
+  }
+
+  /** Time-based problems (Pending too long, not ready) change without any event: re-send counts now and then. */
+  private scheduleTick(): void {
+    if (this.tickTimer !== undefined || this.disposed) return;
+    this.tickTimer = this.clock.setTimeout(() => {
+      this.tickTimer = undefined;
+      if (this.listeners.size === 0 || this.disposed) return;
+      if ([...this.records.values()].some((r) => r.runtime)) this.notify();
+      this.scheduleTick();
+    }, this.opts.countsRefreshMs ?? 5000);
   }
 
   onDidChangeWorkloads(l: (clusterId: string, change: ClusterWorkloadEvent) => void): () => void {
@@ -169,6 +184,7 @@ export class ClusterService {
     this.disposeKubeconfig();
     for (const r of this.records.values()) this.stop(r, 'idle');
     this.clock.clearTimeout(this.notifyTimer);
+    this.clock.clearTimeout(this.tickTimer);
     this.listeners.clear();
     this.workloadListeners.clear();
   }

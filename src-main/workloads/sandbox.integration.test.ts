@@ -65,4 +65,31 @@ describe('sandbox datacenter', () => {
     workloads.dispose();
     clusters.dispose();
   }, 90_000);
+
+  it('an expired token (401) or an unknown CA (TLS) affects only that cluster, with a clear error', async () => {
+    const names = dc.clusters.map((c) => c.name);
+    const [bad, tls, ...others] = names as [string, string, ...string[]];
+    // The TLS cluster's kubeconfig loses its CA: the sandbox's self-signed certificate is not trusted.
+    const yaml = dc.kubeconfigYaml();
+    const { parse, stringify } = await import('yaml');
+    const doc = parse(yaml) as { clusters: { name: string; cluster: Record<string, unknown> }[] };
+    delete doc.clusters.find((c) => c.name === tls)!.cluster['certificate-authority-data'];
+    const kc = KubeconfigService.fromString(stringify(doc), 'sandbox');
+    dc.setFault(bad, { kind: 'http-status', status: 401 });
+    try {
+      const clusters = new ClusterService(kc, { notifyIntervalMs: 50, idleCloseMs: 0 });
+      const workloads = new WorkloadService(clusters);
+      const stop = workloads.subscribe(undefined, () => {});
+      await until(() => clusters.get(bad)?.state === 'error' && clusters.get(tls)?.state === 'error', 20_000, 'errors');
+      expect(clusters.get(bad)!.error).toMatchObject({ code: 'cluster-unauthorized', clusterId: bad });
+      expect(clusters.get(bad)!.error!.message).toMatch(/token expired or invalid/);
+      expect(clusters.get(tls)!.error).toMatchObject({ code: 'tls-error', clusterId: tls });
+      await until(() => others.every((n) => clusters.get(n)?.state === 'live'), 20_000, 'others live');
+      stop();
+      workloads.dispose();
+      clusters.dispose();
+    } finally {
+      dc.setFault(bad, null);
+    }
+  }, 60_000);
 });

@@ -155,3 +155,59 @@ describe('ClusterService + WorkloadService', () => {
     clusters.dispose();
   });
 });
+
+describe('ClusterService details', () => {
+  it('a forbidden nodes list does not change the cluster state (nodes are optional)', async () => {
+    kube.hook = (_req, res, url) => {
+      if (url.pathname !== NODES) return false;
+      kube.status(res, 403, 'Forbidden', 'nodes is forbidden: User "jane" cannot list resource "nodes"');
+      return true;
+    };
+    const { clusters, workloads } = setup();
+    const stop = workloads.subscribe(['live'], () => {});
+    await until(() => clusters.get('live')?.state === 'live', 5000, 'live without nodes');
+    expect(clusters.get('live')!.counts.nodes).toBe(0);
+    expect(clusters.workloads('live')!.statuses().nodes.error?.code).toBe('cluster-forbidden');
+    stop();
+    workloads.dispose();
+    clusters.dispose();
+    kube.hook = undefined;
+  });
+
+  it('closes a connection nobody uses after idleCloseMs, and reconnects on the next subscribe', async () => {
+    const kc = KubeconfigService.fromString(kube.kubeconfig('live'), 'live');
+    const clusters = new ClusterService(kc, { idleCloseMs: 100, notifyIntervalMs: 10 });
+    const workloads = new WorkloadService(clusters, { flushIntervalMs: 20 });
+    let stop = workloads.subscribe(undefined, () => {});
+    await until(() => clusters.get('live')?.state === 'live', 5000, 'live');
+    stop();
+    await until(() => clusters.get('live')?.state === 'idle', 5000, 'idle after close');
+    expect(clusters.workloads('live')).toBeUndefined();
+    const got: WorkloadDiff[][] = [];
+    stop = workloads.subscribe(undefined, (d) => got.push(d));
+    await until(() => clusters.get('live')?.state === 'live', 5000, 'live again');
+    await until(() => got.flat().some((d) => d.kind === 'Pod' && d.upserts.length > 0), 5000, 'pods again');
+    stop();
+    workloads.dispose();
+    clusters.dispose();
+  });
+
+  it('a kubeconfig change for a connected cluster restarts it and resets its data in subscriptions', async () => {
+    const kc = KubeconfigService.fromString(kube.kubeconfig('live'), 'live');
+    const clusters = new ClusterService(kc, { idleCloseMs: 0, notifyIntervalMs: 10 });
+    const workloads = new WorkloadService(clusters, { flushIntervalMs: 20 });
+    const got: WorkloadDiff[] = [];
+    const stop = workloads.subscribe(undefined, (d) => got.push(...d));
+    await until(() => clusters.get('live')?.state === 'live', 5000, 'live');
+    await until(() => got.some((d) => d.kind === 'Pod' && d.upserts.length > 0), 5000, 'pods');
+    got.length = 0;
+    // Same cluster, now with a wrong token: the cluster restarts, subscribers get a reset, state shows the 401.
+    kc.setInline('live', kube.kubeconfig('live', 'wrong-token'));
+    await until(() => got.some((d) => d.clusterId === 'live' && d.reset), 5000, 'reset');
+    await until(() => clusters.get('live')?.state === 'error', 5000, 'error state');
+    expect(clusters.get('live')!.error).toMatchObject({ code: 'cluster-unauthorized', clusterId: 'live' });
+    stop();
+    workloads.dispose();
+    clusters.dispose();
+  });
+});
