@@ -57,7 +57,7 @@ export class SimCluster {
       nodeIp: (n) => nodeIps.get(n)!, nextPodIp,
     });
     this.server = new ClusterApiServer(this.store, {
-      name: config.name, token: this.token, port: opts.port, bookmarkIntervalMs: opts.bookmarkIntervalMs, nowIso: () => opts.clock.nowIso(), tls: opts.tls,
+      name: config.name, token: this.token, port: opts.port, bookmarkIntervalMs: opts.bookmarkIntervalMs, nowIso: () => opts.clock.nowIso(), tls: opts.tls, clockSpeed: opts.clock.speed,
     });
   }
 

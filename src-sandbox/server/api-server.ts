@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { StoreError } from '../kube/store';
 import type { ObjectStore } from '../kube/store';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery';
+import { handlePodLog } from './pod-logs';
 import { handleGet, handleList } from './reads';
 import type { ResourceRoute } from './routes';
 import { parseResourcePath } from './routes';
@@ -33,6 +34,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs: number;
   nowIso: () => string;
   tls: { certPem: string; keyPem: string };
+  /** Simulated seconds per real second (pod log pacing). */
+  clockSpeed?: number;
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -153,6 +156,10 @@ export class ClusterApiServer {
     const method = req.method ?? 'GET';
     const ns = info.namespaced ? namespace : undefined;
     const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
+    if (subresource === 'log' && info.name === 'pods' && name && ns && method === 'GET') {
+      handlePodLog(req, res, this.store, ns, name, params, this.opts.clockSpeed ?? 1);
+      return;
+    }
     if (subresource && !(subresource === 'scale' && (info.name === 'deployments' || info.name === 'replicasets'))) {
       if (!(subresource === 'status' && method === 'GET')) {
         sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');

@@ -58,6 +58,16 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', () => {
     expect(out).toMatch(/Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+1/);
     expect(out).toMatch(/Warning\s+BackOff\s+.*kubelet\s+Back-off restarting failed container search/);
     expect(out).toMatch(/PodScheduled\s+True/);
+    const previous = await ok(['--context', 'fat', '-n', 'shop', 'logs', name, '--previous']);
+    expect(previous).toContain('Application run failed');
+  });
+
+  it('logs prints the tail of a running container, with timestamps', async () => {
+    const pods = JSON.parse(await ok(['--context', 'uat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'json']));
+    const out = await ok(['--context', 'uat', '-n', 'shop', 'logs', pods.items[0].metadata.name, '--tail=3', '--timestamps']);
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/^\d{4}-\d\d-\d\dT\S+Z (INFO|ERROR) /);
   });
 
   it('get pods --watch receives the pods a scale-up creates', async () => {
