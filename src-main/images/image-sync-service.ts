@@ -312,16 +312,33 @@ export class ImageSyncService {
     for (const l of this.listeners) l();
   }
 
-  /** Region served by the registry whose URL is `url` (replication endpoint → matrix column). */
-  private regionOfUrl(url: string | undefined): string | undefined {
-    if (!url) return undefined;
-    return this.registries.find((r) => normUrl(r.url) === normUrl(url))?.region;
+  /**
+   * Region served by a replication endpoint: the configured registry with the same URL, else the
+   * same host name, else the same name (Harbor endpoints often use internal URLs).
+   */
+  private regionOfEndpoint(url: string | undefined, name?: string): string | undefined {
+    const host = (u: string) => {
+      try {
+        return new URL(u).hostname.toLowerCase();
+      } catch {
+        return undefined;
+      }
+    };
+    if (url) {
+      const exact = this.registries.find((r) => normUrl(r.url) === normUrl(url));
+      if (exact) return exact.region;
+      const h = host(url);
+      const sameHost = h && h !== '127.0.0.1' && h !== 'localhost' ? this.registries.filter((r) => host(r.url) === h) : [];
+      if (sameHost.length === 1) return sameHost[0]!.region;
+    }
+    if (name) return this.registries.find((r) => r.name === name || r.id === name)?.region;
+    return undefined;
   }
 
   /** Destination region of a policy defined on registry `owner`. */
   private destRegion(owner: RegistryConfig, p: HarborPolicy): string | undefined {
     const pull = p.src_registry && p.src_registry.id !== 0 && (!p.dest_registry || p.dest_registry.id === 0);
-    return pull ? owner.region : this.regionOfUrl(p.dest_registry?.url);
+    return pull ? owner.region : this.regionOfEndpoint(p.dest_registry?.url, p.dest_registry?.name);
   }
 
   private replicationObservations(now: number): ReplicationObservation[] {
