@@ -6,7 +6,7 @@
  */
 import type { ExecutionEvent, ExecutionState, GroupExecution } from '../../src-shared/releases/execution-model';
 import type { HealthVerdict } from '../../src-shared/releases/health-gates';
-import { repositoryOf } from '../../src-shared/releases/plan';
+import { repositoryOf, splitRegistry } from '../../src-shared/releases/plan';
 import type { BatchGoal, DeploymentWithStrategy, DriverOutcome } from './batch-driver';
 
 /** The batch the driver must move for this group now, or undefined when the group is not updating. */
@@ -16,7 +16,7 @@ export function goalForGroup(state: ExecutionState, g: GroupExecution, windowSec
   return {
     releaseId: state.id,
     fromImage: g.fromImage,
-    toImage: state.toImage,
+    toImage: g.toImage,
     replicas,
     target: g.batches.slice(0, g.batch + 1).reduce((a, b) => a + b, 0),
     batchSize: Math.max(1, g.batches[g.batch] ?? 1),
@@ -25,10 +25,10 @@ export function goalForGroup(state: ExecutionState, g: GroupExecution, windowSec
   };
 }
 
-/** The container of the Deployment that runs the release's repository. */
+/** The container of the Deployment that runs the release's repository (any regional registry). */
 export function containerFor(d: DeploymentWithStrategy, toImage: string): string | undefined {
-  const repo = repositoryOf(toImage);
-  return d.spec?.template?.spec?.containers.find((c) => c.image !== undefined && repositoryOf(c.image) === repo)?.name;
+  const path = splitRegistry(repositoryOf(toImage)).path;
+  return d.spec?.template?.spec?.containers.find((c) => c.image !== undefined && splitRegistry(repositoryOf(c.image)).path === path)?.name;
 }
 
 const by = { at: 0, actor: 'capstan' };

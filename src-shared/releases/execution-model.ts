@@ -44,6 +44,8 @@ export const groupExecutionSchema = z.object({
   /** Instances per batch (fort first). [0] for a group with 0 replicas: a template-only step. */
   batches: z.array(z.number().int().min(0)).min(1),
   fromImage: z.string().optional(),
+  /** Target image of this group (the plan's, in the group's regional registry). */
+  toImage: z.string(),
   phase: z.enum(groupPhases),
   /** Current (or last) batch index into `batches`. */
   batch: z.number().int().min(0),
@@ -76,6 +78,7 @@ export const executionStateSchema = z.object({
   id: z.string().min(1),
   planName: z.string(),
   app: z.string(),
+  /** The plan's image as written (per-group targets are in groups[].toImage). */
   toImage: z.string(),
   createdAt: z.number(),
   version: z.number().int().min(0),
@@ -144,6 +147,7 @@ export function createExecution(id: string, plan: ReleasePlan, stages: ResolvedT
       fort: split?.batches[0]?.fort ?? false,
       batches,
       fromImage: t.fromImage,
+      toImage: t.toImage,
       phase: 'pending',
       batch: 0,
       step: 'updating',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveGates, formatDuration, imageString, parseDuration, repositoryOf, stageNeedsApproval, type ReleasePlan } from './plan';
+import { effectiveGates, formatDuration, imageMatches, imageString, parseDuration, repositoryOf, splitRegistry, stageNeedsApproval, targetImageFor, type ReleasePlan } from './plan';
 import { formatPlanProblems, parsePlanYaml, planProblemsToError, stringifyPlanYaml, type PlanProblem } from './plan-yaml';
 
 // Same text as resources/plans/orders-2.4.1.yaml (src-main/releases/sample-plans.test.ts checks the file itself).
@@ -142,5 +142,17 @@ describe('helpers', () => {
     expect(imageString({ repository: 'r.example:5000/a/b', tag: '1', digest: 'sha256:' + 'a'.repeat(64) })).toBe(`r.example:5000/a/b:1@sha256:${'a'.repeat(64)}`);
     expect(repositoryOf('r.example:5000/a/b:1.2@sha256:abc')).toBe('r.example:5000/a/b');
     expect(repositoryOf('r.example:5000/a/b')).toBe('r.example:5000/a/b');
+  });
+  it('regional registries: a plan repository without a host matches every region', () => {
+    expect(splitRegistry('harbor-east.sandbox.local/shop/orders')).toEqual({ registry: 'harbor-east.sandbox.local', path: 'shop/orders' });
+    expect(splitRegistry('shop/orders')).toEqual({ path: 'shop/orders' });
+    expect(splitRegistry('localhost/orders')).toEqual({ registry: 'localhost', path: 'orders' });
+    const regional = { repository: 'shop/orders', tag: '1.5.0' };
+    expect(imageMatches('harbor-west.sandbox.local/shop/orders:1.4.2', regional)).toBe(true);
+    expect(imageMatches('harbor-west.sandbox.local/shop/orders-db:1.4.2', regional)).toBe(false);
+    expect(targetImageFor('harbor-west.sandbox.local/shop/orders:1.4.2', regional)).toBe('harbor-west.sandbox.local/shop/orders:1.5.0');
+    const pinned = { repository: 'harbor-east.sandbox.local/shop/orders', tag: '1.5.0' };
+    expect(imageMatches('harbor-west.sandbox.local/shop/orders:1.4.2', pinned)).toBe(false);
+    expect(targetImageFor('harbor-east.sandbox.local/shop/orders:1.4.2', pinned)).toBe('harbor-east.sandbox.local/shop/orders:1.5.0');
   });
 });

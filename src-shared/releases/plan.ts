@@ -166,5 +166,34 @@ export function repositoryOf(image: string): string {
   return colon > lastSlash ? noDigest.slice(0, colon) : noDigest;
 }
 
+/**
+ * `harbor.example.com/shop/orders` → {registry: 'harbor.example.com', path: 'shop/orders'}. As in
+ * the docker reference grammar, the first component is a registry host when it has a dot, a port
+ * or is `localhost`.
+ */
+export function splitRegistry(repository: string): { registry?: string; path: string } {
+  const slash = repository.indexOf('/');
+  const first = slash < 0 ? '' : repository.slice(0, slash);
+  if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) return { registry: first, path: repository.slice(slash + 1) };
+  return { path: repository };
+}
+
+/**
+ * Does a container image belong to the plan's repository? A plan repository without a registry
+ * host (`shop/orders`) matches that path in any registry: with a Harbor per region, each
+ * datacenter pulls the same image from its own registry.
+ */
+export function imageMatches(containerImage: string, plan: ImageRef): boolean {
+  const repo = repositoryOf(containerImage);
+  return splitRegistry(plan.repository).registry !== undefined ? repo === plan.repository : splitRegistry(repo).path === plan.repository;
+}
+
+/** The image a container moves to: the plan's image, in the container's own regional registry when the plan names none. */
+export function targetImageFor(containerImage: string, plan: ImageRef): string {
+  if (splitRegistry(plan.repository).registry !== undefined) return imageString(plan);
+  const { registry } = splitRegistry(repositoryOf(containerImage));
+  return imageString({ ...plan, repository: registry ? `${registry}/${plan.repository}` : plan.repository });
+}
+
 export const groupRefLabel = (g: GroupRef): string =>
   g.group !== undefined ? `group ${g.group}${g.datacenter ? ` in ${g.datacenter}` : ''}` : `${g.cluster}/${g.namespace}/${g.deployment}`;

@@ -35,6 +35,19 @@ describe('previewPlan', () => {
     const serial = previewPlan(fixturePlan({ maxParallelGroups: 1 }), fixtureSnapshot(), { perBatchSeconds: 60 });
     expect(serial.stages[2]!.durationSec).toBe(2520);
   });
+  it('moves each datacenter to the image in its own regional registry', () => {
+    const snap = fixtureSnapshot();
+    snap.clusters[3]!.deployments[0]!.images = ['harbor-west.example.com/shop/orders:2.4.0'];
+    const plan = fixturePlan({ image: { repository: 'shop/orders', tag: '2.4.1' } });
+    const p = previewPlan(plan, snap);
+    expect(p.stages[2]!.groups.map((g) => [g.fromImage, g.toImage])).toEqual([
+      ['harbor.example.com/shop/orders:2.4.0', 'harbor.example.com/shop/orders:2.4.1'],
+      ['harbor-west.example.com/shop/orders:2.4.0', 'harbor-west.example.com/shop/orders:2.4.1'],
+    ]);
+    // a plan pinned to one registry does not match the other region
+    const pinned = previewPlan(fixturePlan(), snap);
+    expect(pinned.stages[2]!.groups[1]!.fromImage).toBeUndefined();
+  });
   it('leaves unknown groups out and reports them', () => {
     const p = previewPlan(fixturePlan({ stages: [{ name: 'x', groups: [{ group: 'nope' }] }] }), fixtureSnapshot());
     expect(p.steps).toEqual([]);

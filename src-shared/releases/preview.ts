@@ -6,7 +6,7 @@
  * approvals".
  */
 import { batchLabel, splitBatches, type Batch } from './batch-pattern';
-import { effectiveGates, formatDuration, imageString, stageNeedsApproval, type ReleasePlan } from './plan';
+import { effectiveGates, formatDuration, stageNeedsApproval, type ReleasePlan } from './plan';
 import { resolvePlan, type PlanIssue, type ResolvedTarget } from './resolve';
 import type { Snapshot } from './snapshot';
 
@@ -72,7 +72,6 @@ export interface PlanPreview {
 export function previewPlan(plan: ReleasePlan, snapshot: Snapshot, opts: PreviewOptions = {}): PlanPreview {
   const perBatch = opts.perBatchSeconds ?? 60;
   const gates = effectiveGates(plan.gates);
-  const toImage = imageString(plan.image);
   const resolved = resolvePlan(plan, snapshot);
   const steps: PreviewStep[] = [];
   let approvals = 0;
@@ -80,7 +79,7 @@ export function previewPlan(plan: ReleasePlan, snapshot: Snapshot, opts: Preview
     const approvalBefore = stageNeedsApproval(plan, si);
     if (approvalBefore) approvals++;
     const groups = (resolved.stages[si] ?? []).map((t) => {
-      const g = previewGroup(t, toImage, perBatch, gates, steps);
+      const g = previewGroup(t, t.toImage, perBatch, gates, steps);
       approvals += g.approvals;
       return g;
     });

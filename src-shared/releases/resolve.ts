@@ -4,7 +4,7 @@
  * the executor so that all three agree on what a plan means.
  */
 import { parseBatchPattern, parseMinOnline, type BatchPattern, type MinOnline } from './batch-pattern';
-import { DEFAULT_BATCH_PATTERN, FORT_GROUPS, groupRefLabel, repositoryOf, type GroupRef, type ReleasePlan } from './plan';
+import { DEFAULT_BATCH_PATTERN, FORT_GROUPS, groupRefLabel, imageMatches, imageString, targetImageFor, type GroupRef, type ReleasePlan } from './plan';
 import { deploymentKey, type Snapshot, type SnapshotDeployment } from './snapshot';
 
 export type IssueSeverity = 'error' | 'warning';
@@ -33,6 +33,8 @@ export interface ResolvedTarget {
   snapshot: SnapshotDeployment;
   /** The image this release replaces (container from the plan's repository), if found. */
   fromImage?: string;
+  /** The image it moves to (in the Deployment's own regional registry when the plan names none). */
+  toImage: string;
 }
 
 export interface ResolvedPlan {
@@ -87,7 +89,9 @@ function resolveRef(plan: ReleasePlan, snapshot: Snapshot, ref: GroupRef, stageI
   const minOnlineInput = ref.minOnline ?? plan.defaults?.minOnline;
   const minOnline = minOnlineInput === undefined ? undefined : parseMinOnline(minOnlineInput);
   if (minOnline && !minOnline.ok) issues.push({ severity: 'error', path: `${refPath}.minOnline`, message: minOnline.error.message });
-  return matches.map(({ clusterId, datacenter, d }) => ({
+  return matches.map(({ clusterId, datacenter, d }) => {
+    const fromImage = d.images.find((img) => imageMatches(img, plan.image));
+    return {
     key: deploymentKey(clusterId, d.namespace, d.name),
     clusterId,
     datacenter,
@@ -101,6 +105,8 @@ function resolveRef(plan: ReleasePlan, snapshot: Snapshot, ref: GroupRef, stageI
     batchPattern: pattern.ok ? pattern.value : undefined,
     minOnline: minOnline?.ok ? minOnline.value : undefined,
     snapshot: d,
-    fromImage: d.images.find((img) => repositoryOf(img) === plan.image.repository),
-  }));
+    fromImage,
+    toImage: fromImage ? targetImageFor(fromImage, plan.image) : imageString(plan.image),
+  };
+  });
 }

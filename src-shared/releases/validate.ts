@@ -4,7 +4,7 @@
  * from the form rather than from YAML, so it is re-checked against the schema first.
  */
 import { minOnlineCount, splitBatches } from './batch-pattern';
-import { effectiveGates, imageString, planSchema, TAG_RE, type ReleasePlan } from './plan';
+import { effectiveGates, planSchema, TAG_RE, type ReleasePlan } from './plan';
 import { resolvePlan, type PlanIssue, type ResolvedTarget } from './resolve';
 import type { Snapshot } from './snapshot';
 
@@ -62,7 +62,6 @@ function checkDuplicates(stages: ResolvedTarget[][], issues: PlanIssue[]): void 
 }
 
 function checkTarget(plan: ReleasePlan, t: ResolvedTarget, issues: PlanIssue[]): void {
-  const target = imageString(plan.image);
   const name = t.key;
   if (!t.fromImage) {
     issues.push({
@@ -70,8 +69,8 @@ function checkTarget(plan: ReleasePlan, t: ResolvedTarget, issues: PlanIssue[]):
       path: t.refPath,
       message: `Deployment ${name} runs no container from ${plan.image.repository} (it runs ${t.snapshot.images.join(', ') || 'nothing'}).`,
     });
-  } else if (t.fromImage === target) {
-    issues.push({ severity: 'warning', path: t.refPath, message: `Deployment ${name} already runs ${target}; it will have nothing to change.` });
+  } else if (t.fromImage === t.toImage) {
+    issues.push({ severity: 'warning', path: t.refPath, message: `Deployment ${name} already runs ${t.toImage}; it will have nothing to change.` });
   }
   if (t.snapshot.paused) issues.push({ severity: 'warning', path: t.refPath, message: `Deployment ${name} is paused in the snapshot; someone may be working on it.` });
   if (t.snapshot.replicas === 0) issues.push({ severity: 'warning', path: t.refPath, message: `Deployment ${name} has 0 replicas; only its template will change.` });
