@@ -66,6 +66,7 @@ export class KubeconfigService {
   private started = false;
   private disposed = false;
   private lastSignature = '';
+  private lastLoggedErrors = '';
 
   constructor(private readonly opts: KubeconfigServiceOptions = {}) {
     this.settings = opts.settings ?? memorySettings();
@@ -188,6 +189,9 @@ export class KubeconfigService {
     }
     const parsed = files.map(parseKubeconfig);
     const merged = mergeKubeconfigs(parsed, this.opts.merge);
+    const errorsNow = merged.fileErrors.map((f) => f.error).join('\n');
+    if (errorsNow && errorsNow !== this.lastLoggedErrors) this.opts.log?.(`[kubeconfig] ${merged.fileErrors.length} file(s) could not be loaded: ${errorsNow}`);
+    this.lastLoggedErrors = errorsNow;
     for (const fe of merged.fileErrors) {
       const s = status.find((x) => x.path === fe.source);
       if (s) s.error = fe.error;

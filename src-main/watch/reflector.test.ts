@@ -19,8 +19,9 @@ afterAll(async () => {
   conn.dispose();
   await kube.kill();
 });
-afterEach(() => {
+afterEach(async () => {
   for (const r of reflectors.splice(0)) r.stop();
+  await new Promise((r) => setTimeout(r, 50)); // requests already on the wire reach the server now, not in the next test
   kube.hook = undefined;
   kube.collections.clear();
   kube.compact();
@@ -148,6 +149,19 @@ describe('Reflector', () => {
     await until(() => inSync(mirror), 5000, 'in sync');
     expect(logs.some((l) => l.includes('not JSON'))).toBe(true);
     expect(logs.some((l) => l.includes('truncated'))).toBe(true);
+    expect(kube.requests.filter((q) => q.includes('limit=')).length).toBe(1);
+  });
+
+  it('resumes a silent watch (dead connection) from the last resourceVersion without backoff or relist', async () => {
+    kube.upsert(PODS, pod('ns', 'quiet'));
+    const r = new Reflector<KubeObject>({ transport: conn, path: PODS, resource: 'pods', watchIdleMs: 150, backoff: { initialMs: 5000 } });
+    reflectors.push(r);
+    const phases: string[] = [];
+    r.onDidChangeStatus((st) => phases.push(st.phase));
+    r.start();
+    await until(() => watchRequests().length >= 3, 5000, 'two idle resumes');
+    expect(watchRequests()[2]).toContain(`resourceVersion=${kube.rv}`);
+    expect(phases).not.toContain('backoff');
     expect(kube.requests.filter((q) => q.includes('limit=')).length).toBe(1);
   });
 

@@ -50,6 +50,12 @@ export interface ReflectorOptions<T extends KubeObject = KubeObject> {
   pageSize?: number; // 500
   clock?: Clock;
   random?: () => number;
+  /**
+   * A watch that receives nothing (no event, no bookmark) for this long is closed and resumed from
+   * the last resourceVersion. Catches dead connections (VPN drop) that TCP would only notice after
+   * minutes. Default 90 s (API servers send bookmarks about every minute; the sandbox every 15 s).
+   */
+  watchIdleMs?: number;
   /** Max bytes of one watch line. Default 8 MB (etcd caps objects at 1.5 MB). */
   maxLineBytes?: number;
   log?: (message: string) => void;
@@ -288,6 +294,7 @@ export class Reflector<T extends KubeObject> {
       const finish = (o: WatchOutcome) => {
         if (done) return;
         done = true;
+        this.clock.clearTimeout(idleTimer);
         stream.destroy();
         resolve(o);
       };
@@ -296,8 +303,21 @@ export class Reflector<T extends KubeObject> {
         return { kind: 'error', error: { code: 'response-invalid', message: `The watch of ${this.o.resource} received ${why}. Capstan resumed it from the last good point.` } };
       };
       signal.addEventListener('abort', () => finish({ kind: 'closed', events }), { once: true });
+      // Idle watchdog: resume quietly (a normal close, no backoff) if nothing arrives for a while.
+      const idleMs = this.o.watchIdleMs ?? 90_000;
+      let idleTimer: unknown;
+      const arm = () => {
+        this.clock.clearTimeout(idleTimer);
+        idleTimer = this.clock.setTimeout(() => {
+          this.log(`no data for ${Math.round(idleMs / 1000)} s: resuming the watch`);
+          finish({ kind: 'closed', events: Math.max(events, 1) });
+        }, idleMs);
+      };
+      arm();
+      stream.on('close', () => this.clock.clearTimeout(idleTimer));
       stream.on('data', (chunk: Buffer) => {
         if (done) return;
+        arm();
         const lines = splitter.push(chunk);
         if (lines === 'too-long') return finish(invalid('a line longer than the allowed maximum'));
         const batch: ReflectorEvent<T>[] = [];
