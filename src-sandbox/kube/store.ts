@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ResourceName } from './resources';
 import { RESOURCES, apiVersionOf } from './resources';
+import { Interner } from './interner';
 import type { KubeObject } from './types';
 
 export interface StoredObject {
@@ -43,6 +44,7 @@ export class ObjectStore {
   /** Highest resourceVersion no longer in the window; watches from before it get 410 Expired. */
   private compactedRv: number;
   private readonly listeners = new Set<ChangeListener>();
+  private readonly interner = new Interner();
   private pendingDispatch: ChangeEvent[] = [];
   private dispatching = false;
 
@@ -176,6 +178,7 @@ export class ObjectStore {
   private commit(resource: ResourceName, key: string, obj: KubeObject, type: ChangeType, previous?: StoredObject): StoredObject {
     this.rv++;
     obj.metadata.resourceVersion = String(this.rv);
+    if (resource === 'pods') this.share(obj);
     const stored: StoredObject = { obj, json: JSON.stringify(obj) };
     const table = this.table(resource);
     if (type === 'DELETED') {
@@ -194,6 +197,19 @@ export class ObjectStore {
     }
     this.dispatch(event);
     return stored;
+  }
+
+  /** Pods of one ReplicaSet share these sub-objects (see Interner). */
+  private share(pod: KubeObject): void {
+    const i = this.interner;
+    const m = pod.metadata;
+    if (m.labels) m.labels = i.intern(m.labels);
+    if (m.ownerReferences) m.ownerReferences = i.intern(m.ownerReferences);
+    if (pod.spec) {
+      for (const k of ['containers', 'tolerations', 'securityContext']) if (pod.spec[k]) pod.spec[k] = i.intern(pod.spec[k]);
+    }
+    if (pod.status?.conditions) pod.status.conditions = i.intern(pod.status.conditions);
+    if (pod.status?.hostIPs) pod.status.hostIPs = i.intern(pod.status.hostIPs);
   }
 
   /**
