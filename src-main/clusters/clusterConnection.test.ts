@@ -186,6 +186,20 @@ describe('ClusterConnection', () => {
       c.dispose();
     });
 
+    it('after a 401 the plugin is run again (rotated token) and the request retried once', async () => {
+      const tokenFile = path.join(dir, 'current-token');
+      fs.writeFileSync(tokenFile, 'old-token');
+      const script = path.join(dir, 'rotating-auth');
+      fs.writeFileSync(script, `#!/bin/sh\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$(cat ${tokenFile})"\n`, { mode: 0o755 });
+      const c = connFor(execYaml(script), 'ex');
+      const first = await c.getJson('/version');
+      expect(!first.ok && first.error.code).toBe('cluster-unauthorized'); // old token rejected even after a retry
+      fs.writeFileSync(tokenFile, SECRET); // the user logs in again: the plugin now returns a valid token
+      const second = await c.getJson<{ gitVersion: string }>('/version');
+      expect(second.ok && second.value.gitVersion).toBe('v1.35.0-fake');
+      c.dispose();
+    });
+
     it('a failing plugin gives exec-plugin-failed with its (redacted) stderr', async () => {
       const script = path.join(dir, 'failing-auth');
       fs.writeFileSync(script, `#!/bin/sh\necho "error: SSO session expired, run aws sso login" >&2\nexit 1\n`, { mode: 0o755 });
