@@ -80,6 +80,7 @@ export class ClusterService {
   private readonly workloadListeners = new Set<(clusterId: string, change: ClusterWorkloadEvent) => void>();
   private notifyTimer: unknown;
   private tickTimer: unknown;
+  private lastSent = '';
   private lastNotify = -Infinity;
   private readonly disposeKubeconfig: () => void;
   private disposed = false;
@@ -104,6 +105,7 @@ export class ClusterService {
 
   onDidChangeClusters(l: (clusters: ClusterInfo[]) => void): () => void {
     this.listeners.add(l);
+    this.lastSent = ''; // a new listener gets the next list even if unchanged
     this.scheduleTick();
     return () => this.listeners.delete(l);
   }
@@ -293,7 +295,8 @@ export class ClusterService {
     const required = requiredResources.map((k) => st[k]);
     const now = this.clock.now();
     const d = deriveState(required, { state: r.state, since: r.since }, now, this.opts.staleAfterMs ?? 30_000);
-    if (d.state === 'live') rt.lastSyncedAt = now;
+    // Last moment the data was known to be in sync: entering live, and leaving it.
+    if ((d.state === 'live') !== (r.state === 'live')) rt.lastSyncedAt = now;
     // Nodes are optional (often forbidden to ordinary users): their error never changes the state.
     this.setState(r, d.state, d.error);
     if (d.state === 'reconnecting' && !r.staleTimer) {
@@ -328,6 +331,10 @@ export class ClusterService {
       this.notifyTimer = undefined;
       this.lastNotify = this.clock.now();
       const list = this.list();
+      // Nothing sent when nothing changed (the periodic tick often finds no change).
+      const sig = JSON.stringify(list);
+      if (sig === this.lastSent) return;
+      this.lastSent = sig;
       for (const l of [...this.listeners]) l(list);
     }, wait);
   }
