@@ -27,7 +27,7 @@ beforeAll(async () => {
     clockSpeed: 10,
     failRate: 0,
     stuckRate: 0,
-    replicationDelayMs: [6_000, 8_000], // ≈ 0.6–1 s per copy: long enough to see "replicating" on a busy machine
+    replicationDelayMs: [2_000, 4_000],
     seedEverywhere: true,
     projects: [{ name: 'library', repositories: { app: ['1.0', '1.1'], 'team/svc': ['2.0'] } }],
   });
@@ -48,7 +48,7 @@ afterAll(async () => {
 const cell = (m: SyncMatrix, repo: string, tag: string, region: string): MatrixCell | undefined =>
   m.rows.find((r) => r.repository === repo && r.tag === tag)?.cells.find((c) => c.region === region);
 
-async function until(repo: string, tag: string, region: string, pred: (c: MatrixCell | undefined) => boolean, ms = 4_000): Promise<MatrixCell | undefined> {
+async function until(repo: string, tag: string, region: string, pred: (c: MatrixCell | undefined) => boolean, ms = 12_000): Promise<MatrixCell | undefined> {
   const t0 = Date.now();
   for (;;) {
     const m = await svc.getMatrix(undefined, { refresh: true });
@@ -92,9 +92,11 @@ describe('ImageSyncService', () => {
     expect(m.value.rows.map((r) => `${r.repository}:${r.tag}`).sort()).toEqual(['library/app:1.0', 'library/app:1.1', 'library/team/svc:2.0']);
 
     east.scriptReplication('success');
+    east.pauseReplication(true); // hold the copy so that 'replicating' is seen even on a busy machine
     east.push('library/app', '2.0');
-    const during = await until('library/app', '2.0', 'west', (c) => c?.state === 'replicating', 1_000);
+    const during = await until('library/app', '2.0', 'west', (c) => c?.state === 'replicating');
     expect(during?.state).toBe('replicating');
+    east.pauseReplication(false);
     const after = await until('library/app', '2.0', 'west', (c) => c?.state === 'synced');
     expect(after?.state).toBe('synced');
     expect(after?.lagMs).toBeGreaterThan(0);

@@ -100,6 +100,8 @@ export class ReplicationEngine {
   private readonly random: () => number;
   private readonly scripted: TaskOutcome[] = [];
   private closed = false;
+  /** While paused, copies do not complete (tasks stay InProgress): lets tests and demos hold a state. */
+  paused = false;
 
   constructor(
     private readonly state: HarborState,
@@ -196,21 +198,21 @@ export class ReplicationEngine {
           this.log(task, `client for destination registry [type: harbor, URL: ${policy.dest.url}] created`);
           this.log(task, `copying ${item.repository}:[${item.tag}](source) to ${item.repository}:[${item.tag}](destination)...`);
           if (task.outcome === 'stuck') return; // never finishes: jobservice lost the job
-          task.timers.push(
-            setTimeout(() => {
-              if (this.closed || task.status !== 'InProgress') return;
-              if (task.outcome === 'fail') {
-                this.log(task, `failed to push manifest of artifact ${item.repository}:${item.tag}: http status code: 503, body: {"errors":[{"code":"UNKNOWN","message":"service unavailable"}]}`);
-                task.status = 'Failed';
-              } else {
-                policy.dest.peer.receive(item.repository, item.tag, item.digest);
-                this.log(task, `copy ${item.repository}:[${item.tag}](source) to ${item.repository}:[${item.tag}](destination) completed`);
-                task.status = 'Succeed';
-              }
-              task.endTime = Date.now();
-              this.finishIfDone(exec);
-            }, copyFor),
-          );
+          const complete = () => {
+            if (this.closed || task.status !== 'InProgress') return;
+            if (this.paused) return void task.timers.splice(0, task.timers.length, setTimeout(complete, 20));
+            if (task.outcome === 'fail') {
+              this.log(task, `failed to push manifest of artifact ${item.repository}:${item.tag}: http status code: 503, body: {"errors":[{"code":"UNKNOWN","message":"service unavailable"}]}`);
+              task.status = 'Failed';
+            } else {
+              policy.dest.peer.receive(item.repository, item.tag, item.digest);
+              this.log(task, `copy ${item.repository}:[${item.tag}](source) to ${item.repository}:[${item.tag}](destination) completed`);
+              task.status = 'Succeed';
+            }
+            task.endTime = Date.now();
+            this.finishIfDone(exec);
+          };
+          task.timers.push(setTimeout(complete, copyFor));
         }, startAfter),
       );
     }

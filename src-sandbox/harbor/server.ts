@@ -64,6 +64,8 @@ export interface SandboxHarbor extends ReplicationPeer {
   addPeer(peer: SandboxHarbor, opts?: { trigger?: PolicyRec['trigger']; nameFilter?: string; policyName?: string }): PolicyRec;
   /** Force the outcomes of the next replication tasks. */
   scriptReplication(...outcomes: TaskOutcome[]): void;
+  /** Hold every copy in progress (true) until released (false). */
+  pauseReplication(paused: boolean): void;
   setFaults(faults: HarborFaults): void;
   /** Requests served (all paths). */
   readonly stats: { requests: number; apiRequests: number; v2Requests: number; inFlight: number; maxInFlight: number };
@@ -175,6 +177,9 @@ export async function startHarbor(opts: HarborOptions): Promise<SandboxHarbor> {
     },
     addPeer: (peer, o) => replication.addPeer(peer, o),
     scriptReplication: (...outcomes) => replication.script(...outcomes),
+    pauseReplication: (paused) => {
+      replication.paused = paused;
+    },
     setFaults(f) {
       faults = f;
     },
