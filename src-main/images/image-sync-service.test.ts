@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MatrixCell, SyncMatrix } from '../../src-shared/images/contract';
+import { imagesContract, type MatrixCell, type SyncMatrix } from '../../src-shared/images/contract';
 import { startHarborRegions, type SandboxHarbor } from '../../src-sandbox/harbor';
 import { createImagesHandlers } from './handlers';
 import { ImageSyncService } from './image-sync-service';
@@ -193,6 +193,30 @@ describe('ImageSyncService', () => {
     const seen = events.length;
     await svc.refresh();
     expect(events.length).toBe(seen);
+  });
+
+  it('every handler answers what the contract schemas accept', async () => {
+    const h = createImagesHandlers(svc);
+    const ctx = { senderId: 't', signal: new AbortController().signal };
+    const d = await svc.getCellDetail('library/app', '3.0', 'west');
+    const task = d.ok ? d.value.tasks[0] : undefined;
+    const calls: [keyof typeof imagesContract, unknown][] = [
+      ['images.registries.list', {}],
+      ['images.registries.test', { registryId: 'harbor-west' }],
+      ['images.matrix.get', { filter: { project: 'library' } }],
+      ['images.cell.detail', { repository: 'library/app', tag: '3.0', region: 'west' }],
+      ['images.task.log', { registryId: 'harbor-east', executionId: task!.executionId, taskId: task!.id }],
+      ['images.checkPresent', { image: 'library/app:1.0', regions: ['east', 'west', 'south'] }],
+      ['images.priority.set', { images: ['library/app'] }],
+    ];
+    for (const [channel, req] of calls) {
+      const def = imagesContract[channel];
+      if (def.kind !== 'request') continue;
+      const parsedReq = def.request.parse(req);
+      const res = await (h[channel] as (r: unknown, c: typeof ctx) => Promise<{ ok: boolean; value?: unknown }>)(parsedReq, ctx);
+      expect(res.ok, channel).toBe(true);
+      expect(() => def.response.parse(res.value), channel).not.toThrow();
+    }
   });
 
   it('one failing registry marks its region unknown without blocking the other', async () => {
