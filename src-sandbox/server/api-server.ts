@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { StoreError } from '../kube/store';
 import type { ObjectStore } from '../kube/store';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery';
+import { handleOpenApi } from './openapi';
 import { handlePodLog } from './pod-logs';
 import { handleGet, handleList } from './reads';
 import type { ResourceRoute } from './routes';
@@ -135,6 +136,7 @@ export class ClusterApiServer {
       case '/api/v1': sendJson(res, 200, resourceList('')); return;
       case '/apis/apps/v1': sendJson(res, 200, resourceList('apps')); return;
     }
+    if (handleOpenApi(res, path)) return;
     const g = /^\/apis\/([^/]+)$/.exec(path);
     if (g) {
       const doc = group(g[1]!);
@@ -233,6 +235,12 @@ export class ClusterApiServer {
   }
 
   private withBody(req: IncomingMessage, res: ServerResponse, fn: (body: unknown) => void, optional = false): void {
+    if (/protobuf|cbor|yaml/.test(req.headers['content-type'] ?? '')) {
+      // kubectl's typed clients (e.g. `kubectl create deployment`) send protobuf; we decode JSON only.
+      req.resume();
+      sendStatus(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (the sandbox does not decode ${req.headers['content-type']})`);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {

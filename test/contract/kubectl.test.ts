@@ -2,7 +2,9 @@
  * Fidelity: the machine's real kubectl, unmodified, against the sandbox API servers.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSandbox } from './kube-sandbox-helpers';
 import { KUBECTL, startTestSandbox, waitFor } from './kube-sandbox-helpers';
@@ -130,5 +132,35 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', () => {
     const r = await sb.kubectl([...ctx, 'rollout', 'status', 'deploy/search-uat', '--timeout=3s']);
     expect(r.code).not.toBe(0);
     expect(r.stdout).toContain('Waiting for deployment "search-uat" rollout to finish');
+  });
+
+  it('apply -f creates and then patches a Deployment (client-side validation against served OpenAPI)', async () => {
+    const manifest = (image: string) => JSON.stringify({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } } },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'capstan-apply-'));
+    const file = join(dir, 'web.json');
+    try {
+      writeFileSync(file, manifest('nginx:1.27'));
+      expect(await ok(['--context', 'fat', 'apply', '-f', file])).toContain('deployment.apps/web created');
+      writeFileSync(file, manifest('nginx:1.28'));
+      expect(await ok(['--context', 'fat', 'apply', '-f', file])).toContain('deployment.apps/web configured');
+      await ok(['--context', 'fat', 'rollout', 'status', 'deploy/web', '--timeout=30s'], 40_000);
+      expect(await image('fat', 'default', 'web')).toBe('nginx:1.28');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('delete pod terminates gracefully and the ReplicaSet replaces it', async () => {
+    const ctx = ['--context', 'pro-west', '-n', 'platform'];
+    const before = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-pro', '-o', 'json'])).items.map((p: { metadata: { name: string } }) => p.metadata.name);
+    expect(await ok([...ctx, 'delete', 'pod', before[0]])).toContain(`pod "${before[0]}" deleted`);
+    const after = await waitFor('a replacement pod', async () => {
+      const names = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-pro', '-o', 'json'])).items.map((p: { metadata: { name: string } }) => p.metadata.name);
+      return names.length === before.length && !names.includes(before[0]) ? names : undefined;
+    });
+    expect(after).toHaveLength(6);
   });
 });
