@@ -14,7 +14,7 @@ import { WorkloadService } from './workloadService';
 
 let dc: Datacenter;
 beforeAll(async () => {
-  dc = await startDatacenter({ clockSpeed: 10 });
+  dc = await startDatacenter({ clockSpeed: 10, bookmarkIntervalMs: 200 });
 });
 afterAll(async () => {
   await dc?.close();
@@ -92,4 +92,39 @@ describe('sandbox datacenter', () => {
       dc.setFault(bad, null);
     }
   }, 60_000);
+
+  it('recovers from truncated, non-JSON and expired watch streams with the view in sync', async () => {
+    const names = dc.clusters.map((c) => c.name);
+    const [target, ...others] = names as [string, ...string[]];
+    const logs: string[] = [];
+    const kc = KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox');
+    const clusters = new ClusterService(kc, { notifyIntervalMs: 50, idleCloseMs: 0, log: (m) => logs.push(m) });
+    const workloads = new WorkloadService(clusters, { flushIntervalMs: 50 });
+    const mirror = new Map<string, Map<string, unknown>>();
+    const stop = workloads.subscribe([target, ...others], (diffs) => {
+      for (const d of diffs) {
+        const k = `${d.clusterId}/${d.kind}`;
+        if (d.reset) mirror.set(k, new Map());
+        for (const u of d.upserts) mirror.get(k)!.set(u.uid, u);
+        for (const uid of d.deletes) mirror.get(k)!.delete(uid);
+      }
+    });
+    const inSync = () => mirror.get(`${target}/Pod`)?.size === dc.cluster(target).store.count('pods');
+    await until(() => clusters.get(target)?.state === 'live' && inSync(), 20_000, 'live');
+    for (const [kind, expectLog] of [
+      ['garbage-watch-line', /not JSON/],
+      ['truncate-watch', /truncated|connection to the API server was lost/],
+      ['expire-watch', /relisting/],
+    ] as const) {
+      const before = logs.length;
+      dc.setFault(target, { kind });
+      await until(() => logs.slice(before).some((l) => expectLog.test(l)), 10_000, `${kind} noticed`);
+      dc.setFault(target, null);
+      await until(() => clusters.get(target)?.state === 'live' && inSync(), 20_000, `${kind}: live and in sync again`);
+    }
+    expect(others.every((n) => clusters.get(n)?.state === 'live')).toBe(true);
+    stop();
+    workloads.dispose();
+    clusters.dispose();
+  }, 90_000);
 });
