@@ -7,7 +7,8 @@ import { iso, type HarborState } from './state';
  * execution is then stuck, and the first stop request is ignored, as Harbor users report).
  */
 
-export type TaskOutcome = 'success' | 'fail' | 'stuck';
+/** `stuck`: InProgress forever (jobservice lost the job); `pending`: never leaves Pending (no worker picks it up). */
+export type TaskOutcome = 'success' | 'fail' | 'stuck' | 'pending';
 
 export interface ReplicationPeer {
   name: string;
@@ -162,7 +163,8 @@ export class ReplicationEngine {
     const r = this.random();
     const fail = this.opts.failRate ?? 0.1;
     const stuck = this.opts.stuckRate ?? 0.05;
-    return r < stuck ? 'stuck' : r < stuck + fail ? 'fail' : 'success';
+    if (r < stuck) return r < stuck / 2 ? 'pending' : 'stuck';
+    return r < stuck + fail ? 'fail' : 'success';
   }
 
   private scaled(ms: number): number {
@@ -192,7 +194,7 @@ export class ReplicationEngine {
       const copyFor = this.scaled(minDelay + this.random() * (maxDelay - minDelay));
       task.timers.push(
         setTimeout(() => {
-          if (this.closed || task.status !== 'Pending') return;
+          if (this.closed || task.status !== 'Pending' || task.outcome === 'pending') return;
           task.status = 'InProgress';
           task.startTime = Date.now();
           this.log(task, `client for destination registry [type: harbor, URL: ${policy.dest.url}] created`);
@@ -236,7 +238,7 @@ export class ReplicationEngine {
     const exec = this.executions.find((e) => e.id === executionId);
     if (!exec) return undefined;
     exec.stopRequests++;
-    const hasStuck = exec.tasks.some((t) => t.outcome === 'stuck' && (t.status === 'InProgress' || t.status === 'Pending'));
+    const hasStuck = exec.tasks.some((t) => (t.outcome === 'stuck' || t.outcome === 'pending') && (t.status === 'InProgress' || t.status === 'Pending'));
     if (hasStuck && exec.stopRequests === 1) return exec;
     for (const t of exec.tasks) {
       if (t.status === 'Pending' || t.status === 'InProgress') {
