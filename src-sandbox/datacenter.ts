@@ -50,6 +50,8 @@ export interface ClusterHandle {
 
 export interface Datacenter {
   readonly clusters: ClusterInfo[];
+  /** The parsed scenario the datacenter was built from (apps, groups, versions, behaviours). */
+  readonly scenario: Scenario;
   kubeconfigYaml(): string;
   writeKubeconfig(path: string): void;
   cluster(name: string): ClusterHandle;
@@ -93,6 +95,7 @@ export async function startDatacenter(opts: DatacenterOptions = {}): Promise<Dat
     get clusters() {
       return infos();
     },
+    scenario,
     kubeconfigYaml: () => kubeconfigYaml(infos()),
     writeKubeconfig(path) {
       writeFileSync(path, kubeconfigYaml(infos()), { mode: 0o600 });

@@ -223,7 +223,14 @@ export class ObjectStore {
     try {
       for (let i = 0; i < this.pendingDispatch.length; i++) {
         const e = this.pendingDispatch[i]!;
-        for (const l of this.listeners) l(e);
+        for (const l of this.listeners) {
+          try {
+            l(e);
+          } catch (err) {
+            // One broken watcher or controller must not stop delivery to the others.
+            console.error('[sandbox store] change listener failed:', err);
+          }
+        }
       }
     } finally {
       this.pendingDispatch = [];
