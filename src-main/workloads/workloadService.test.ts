@@ -211,3 +211,29 @@ describe('ClusterService details', () => {
     clusters.dispose();
   });
 });
+
+describe('WorkloadService batching', () => {
+  it('splits a large reset over several flushes of at most maxBatch items, at a bounded rate', async () => {
+    for (let i = 0; i < 30; i++) kube.upsert(PODS, ownedPod(`bulk-${i}`, 'cart-abc'));
+    const kc = KubeconfigService.fromString(kube.kubeconfig('live'), 'live');
+    const clusters = new ClusterService(kc, { idleCloseMs: 0 });
+    // Connect and sync first, so that the subscription's reset carries the whole list.
+    const release = clusters.acquire('live');
+    await until(() => clusters.get('live')?.state === 'live', 5000, 'live');
+    const workloads = new WorkloadService(clusters, { flushIntervalMs: 40, maxBatch: 10 });
+    const got: { at: number; diffs: WorkloadDiff[] }[] = [];
+    const stop = workloads.subscribe(['live'], (diffs) => got.push({ at: Date.now(), diffs }));
+    const total = kube.coll(PODS).size + kube.coll(DEPS).size;
+    await until(() => got.flatMap((g) => g.diffs).reduce((n, d) => n + d.upserts.length, 0) >= total, 5000, 'all items');
+    for (const g of got) expect(g.diffs.reduce((n, d) => n + d.upserts.length + d.deletes.length, 0)).toBeLessThanOrEqual(10);
+    const podDiffs = got.flatMap((g) => g.diffs).filter((d) => d.kind === 'Pod');
+    expect(podDiffs[0]!.reset).toBe(true);
+    expect(podDiffs.slice(1).every((d) => !d.reset)).toBe(true);
+    for (let i = 1; i < got.length; i++) expect(got[i]!.at - got[i - 1]!.at).toBeGreaterThanOrEqual(35);
+    stop();
+    release();
+    workloads.dispose();
+    clusters.dispose();
+    for (let i = 0; i < 30; i++) kube.remove(PODS, 'shop', `bulk-${i}`);
+  });
+});
