@@ -113,6 +113,7 @@ describe('ImageSyncService', () => {
     if (!d.ok) throw new Error(d.error.message);
     expect(d.value.tasks[0]).toMatchObject({ registryId: 'harbor-east', status: 'Failed', srcResource: 'library/app:[3.0]' });
     expect(d.value.executions[0]).toMatchObject({ status: 'Failed', trigger: 'event_based', policyName: 'replicate-to-harbor-west' });
+    expect(d.value.policies).toEqual([{ registryId: 'harbor-east', id: d.value.executions[0]!.policyId, name: 'replicate-to-harbor-west', destRegion: 'west', trigger: 'event_based', enabled: true }]);
     const log = await svc.getTaskLog('harbor-east', d.value.tasks[0]!.executionId, d.value.tasks[0]!.id);
     expect(log.ok && log.value.text).toContain('failed to push manifest');
 

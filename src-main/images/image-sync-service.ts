@@ -1,4 +1,4 @@
-import type { CellDetail, ExecutionSummary, ImagePresence, MatrixFilter, RegistryHealth, RegistryInfo, RegistryInput, SyncMatrix, TaskSummary } from '../../src-shared/images/contract';
+import type { CellDetail, ExecutionSummary, ImagePresence, PolicySummary, MatrixFilter, RegistryHealth, RegistryInfo, RegistryInput, SyncMatrix, TaskSummary } from '../../src-shared/images/contract';
 import { computeMatrix, isStuck, parseTaskResource, sortTasksFailedFirst, type ReplicationObservation } from '../../src-shared/images/matrix';
 import { parseImageRef, splitRepository } from '../../src-shared/images/registry-api';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
@@ -449,12 +449,14 @@ export class ImageSyncService {
     const row = matrix.rows.find((r) => r.repository === repository && r.tag === tag);
     const executions: ExecutionSummary[] = [];
     const tasks: TaskSummary[] = [];
+    const policySummaries: PolicySummary[] = [];
     const errors: { registryId: string; error: AppError }[] = [];
     for (const r of this.registries) {
       const snap = this.snapshots.get(r.id);
       if (!snap) continue;
       if (snap.replicationError) errors.push({ registryId: r.id, error: snap.replicationError });
       const policies = snap.policies.filter((p) => this.destRegion(r, p) === region);
+      for (const p of policies) policySummaries.push({ registryId: r.id, id: p.id, name: p.name, destRegion: region, ...(p.trigger?.type ? { trigger: p.trigger.type } : {}), enabled: p.enabled ?? true });
       for (const e of snap.executions) {
         const policy = policies.find((p) => p.id === e.policy_id);
         if (!policy) continue;
@@ -482,6 +484,7 @@ export class ImageSyncService {
     executions.sort((a, b) => (b.startTime ?? 0) - (a.startTime ?? 0) || b.id - a.id);
     return ok({
       ...(row ? { row, cell: row.cells.find((c) => c.region === region) } : {}),
+      policies: policySummaries,
       executions,
       tasks: sortTasksFailedFirst(tasks),
       errors,

@@ -166,9 +166,22 @@ export type TaskSummary = z.infer<typeof taskSummarySchema>;
 
 const cellRef = z.object({ repository: z.string().min(1).max(512), tag: z.string().min(1).max(128), region: z.string().min(1).max(64) }).strict();
 
+export const policySummarySchema = z.object({
+  registryId: z.string(),
+  id: z.number(),
+  name: z.string(),
+  /** Region the policy copies into. */
+  destRegion: z.string(),
+  trigger: z.string().optional(),
+  enabled: z.boolean(),
+});
+export type PolicySummary = z.infer<typeof policySummarySchema>;
+
 export const cellDetailSchema = z.object({
   row: matrixRowSchema.optional(),
   cell: matrixCellSchema.optional(),
+  /** Replication policies into this cell's region: what "start an execution" can run. */
+  policies: z.array(policySummarySchema),
   /** Executions of policies replicating into this cell's region, newest first. */
   executions: z.array(executionSummarySchema),
   /** Tasks for this image, failed first. */
