@@ -1,4 +1,5 @@
 import type { RegistryInput } from '../../src-shared/images/contract';
+import { parseImageRef } from '../../src-shared/images/registry-api';
 import type { SandboxHarbor, SeedProject } from './server';
 
 /**
@@ -50,4 +51,25 @@ export function harborRegistryInputs(harbors: SandboxHarbor[]): RegistryInput[] 
     const robot = h.users.find((u) => u.name.startsWith('robot$') && u.admin) ?? h.users.find((u) => u.admin);
     return { id: h.name, name: h.name, kind: 'harbor', url: h.url, region: h.region, ...(robot ? { username: robot.name, secret: robot.password } : {}) };
   });
+}
+
+/**
+ * Seed projects holding the given images (`harbor-east.sandbox.local/shop/orders:1.4.2`...), e.g.
+ * every version of every app of a datacenter scenario. The registry host is ignored; a repository
+ * without a project goes to `library`.
+ */
+export function projectsFromImages(images: string[]): SeedProject[] {
+  const projects = new Map<string, Record<string, string[]>>();
+  for (const image of images) {
+    const ref = parseImageRef(image);
+    if (!ref) continue;
+    const [project, ...rest] = ref.repository.includes('/') ? ref.repository.split('/') : ['library', ref.repository];
+    const repos = projects.get(project!) ?? {};
+    const name = rest.join('/');
+    const tags = (repos[name] ??= []);
+    const tag = ref.tag ?? 'latest';
+    if (!tags.includes(tag)) tags.push(tag);
+    projects.set(project!, repos);
+  }
+  return [...projects].map(([name, repositories]) => ({ name, repositories }));
 }

@@ -2,4 +2,4 @@ export { startHarbor, startHarborRegions, defaultUsers, type HarborOptions, type
 export type { HarborFaults } from './http-util';
 export type { SandboxUser } from './state';
 export type { TaskOutcome } from './replication';
-export { defaultHarborProjects, describeHarbor, harborRegistryInputs, simulatePushes } from './demo';
+export { defaultHarborProjects, describeHarbor, harborRegistryInputs, projectsFromImages, simulatePushes } from './demo';
