@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarbor, type SandboxHarbor } from '../../src-sandbox/harbor';
-import { responseSchema, validate, type Spec } from './swagger-validator';
+import { responseSchema, validate, type Spec } from './harbor-swagger-validator';
 
 /** Sandbox Harbor responses validated against the official Harbor v2.0 swagger (shared/specs). */
 
