@@ -72,6 +72,24 @@ describe('sandbox Harbor responses match the swagger', () => {
     await check('/projects', '/projects', { status: 401, headers: { Authorization: `Basic ${Buffer.from('admin:wrong').toString('base64')}` } });
     await check('/replication/policies', '/replication/policies', { status: 403, headers: { Authorization: `Basic ${Buffer.from('dev:dev-password').toString('base64')}` } });
     await check('/projects/library/repositories/nope', '/projects/{project_name}/repositories/{repository_name}', { status: 404 });
+    await check('/projects?page_size=500', '/projects', { status: 422 });
+  });
+
+  it('variants: unhealthy components, artifacts without tags, queried lists', async () => {
+    east.setFaults({ unhealthy: ['jobservice'] });
+    const health = (await check('/health', '/health')) as { status: string; components: { name: string; error?: string }[] };
+    east.setFaults({});
+    expect(health.status).toBe('unhealthy');
+    expect(health.components.find((c) => c.name === 'jobservice')?.error).toBeDefined();
+    const arts = (await check('/projects/library/repositories/app/artifacts?with_tag=false&q=tags%3D*', '/projects/{project_name}/repositories/{repository_name}/artifacts')) as object[];
+    expect(arts.every((a) => !('tags' in a))).toBe(true);
+    await check('/projects?q=name%3D~lib&page=1&page_size=1', '/projects');
+    const failed = ((await check('/replication/executions?status=Failed', '/replication/executions')) as { id: number }[])[0]!;
+    const tasks = (await check(`/replication/executions/${failed.id}/tasks`, '/replication/executions/{id}/tasks')) as { id: number }[];
+    const log = await fetch(`${east.url}/api/v2.0/replication/executions/${failed.id}/tasks/${tasks[0]!.id}/log`, { headers: auth });
+    expect(log.status).toBe(200);
+    expect(log.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await log.text()).toContain('failed to push manifest');
   });
 
   it('the validator itself rejects unknown properties, wrong types and bad dates', () => {
