@@ -67,13 +67,15 @@ export function createLimiter(n: number) {
   let active = 0;
   const queue: (() => void)[] = [];
   return async <T>(fn: () => Promise<T>): Promise<T> => {
+    // A finishing task hands its slot straight to the next waiter, so nobody can slip in between.
     if (active >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    active++;
+    else active++;
     try {
       return await fn();
     } finally {
-      active--;
-      queue.shift()?.();
+      const next = queue.shift();
+      if (next) next();
+      else active--;
     }
   };
 }
