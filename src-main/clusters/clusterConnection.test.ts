@@ -190,13 +190,29 @@ describe('ClusterConnection', () => {
       const tokenFile = path.join(dir, 'current-token');
       fs.writeFileSync(tokenFile, 'old-token');
       const script = path.join(dir, 'rotating-auth');
-      fs.writeFileSync(script, `#!/bin/sh\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$(cat ${tokenFile})"\n`, { mode: 0o755 });
+      // Prints the current token, then "rotates" it: the next run gets the valid one.
+      fs.writeFileSync(script, `#!/bin/sh\nt=$(cat ${tokenFile})\nprintf '%s' '${SECRET}' > ${tokenFile}\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$t"\n`, { mode: 0o755 });
       const c = connFor(execYaml(script), 'ex');
-      const first = await c.getJson('/version');
-      expect(!first.ok && first.error.code).toBe('cluster-unauthorized'); // old token rejected even after a retry
-      fs.writeFileSync(tokenFile, SECRET); // the user logs in again: the plugin now returns a valid token
-      const second = await c.getJson<{ gitVersion: string }>('/version');
-      expect(second.ok && second.value.gitVersion).toBe('v1.35.0-fake');
+      const r = await c.getJson<{ gitVersion: string }>('/version');
+      expect(r.ok && r.value.gitVersion).toBe('v1.35.0-fake');
+      c.dispose();
+    });
+
+    it('a failed plugin is not run again on every retry, only after reconnect (invalidateCredentials)', async () => {
+      const counter = path.join(dir, 'runs');
+      fs.writeFileSync(counter, '');
+      const script = path.join(dir, 'counting-failing-auth');
+      fs.writeFileSync(script, `#!/bin/sh\necho run >> ${counter}\nexit 1\n`, { mode: 0o755 });
+      const c = connFor(execYaml(script), 'ex');
+      const runs = () => fs.readFileSync(counter, 'utf8').trim().split('\n').filter(Boolean).length;
+      await c.getJson('/version');
+      await c.getJson('/version');
+      await c.openStream('/version');
+      expect(runs()).toBe(1);
+      c.invalidateCredentials();
+      const r = await c.getJson('/version');
+      expect(!r.ok && r.error.code).toBe('exec-plugin-failed');
+      expect(runs()).toBe(2);
       c.dispose();
     });
 

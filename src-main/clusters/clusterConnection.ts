@@ -67,6 +67,9 @@ export class ClusterConnection {
   private preparing: Promise<Result<Prepared>> | undefined;
   private readonly exec: ExecCredentialRunner | undefined;
   private agentKey = '';
+  /** A failed exec plugin is not run again until invalidateCredentials() (reconnect). */
+  private execFailure: Result<never> | undefined;
+  private lastExecRefresh = -Infinity;
   private agent: http.Agent | undefined;
   private disposed = false;
 
@@ -94,10 +97,28 @@ export class ClusterConnection {
     return r;
   }
 
-  /** Forget cached credentials (e.g. after a 401 with an exec plugin, to get a fresh token). */
+  /**
+   * Forget cached credentials and any remembered plugin failure (the user pressed reconnect,
+   * perhaps after logging in again or installing the plugin).
+   */
   invalidateCredentials(): void {
     this.prepared = undefined;
+    this.execFailure = undefined;
     this.exec?.invalidate();
+  }
+
+  /**
+   * After a 401 with an exec plugin: get a fresh token, at most once a minute. A plugin may open a
+   * browser to log in; it must not be run on every retry.
+   */
+  private refreshAfter401(): boolean {
+    if (!this.exec) return false;
+    const now = Date.now();
+    if (now - this.lastExecRefresh < 60_000) return false;
+    this.lastExecRefresh = now;
+    this.prepared = undefined;
+    this.exec.invalidate();
+    return true;
   }
 
   private async build(): Promise<Result<Prepared>> {
@@ -167,8 +188,12 @@ export class ClusterConnection {
     let key = o.key;
     let expiresAt: number | undefined;
     if (this.exec) {
+      if (this.execFailure) return this.execFailure;
       const cred = await this.exec.get();
-      if (!cred.ok) return cred;
+      if (!cred.ok) {
+        this.execFailure = cred;
+        return cred;
+      }
       if (cred.value.token) headers.Authorization = `Bearer ${cred.value.token}`;
       if (cred.value.clientCertificateData) cert = cred.value.clientCertificateData;
       if (cred.value.clientKeyData) key = cred.value.clientKeyData;
@@ -204,8 +229,7 @@ export class ClusterConnection {
   /** GET (or another method) and parse JSON; bounded by maxBytes. Retries once on 401 for exec credentials. */
   async getJson<T>(path: string, o: RequestOptions = {}): Promise<Result<T>> {
     let r = await this.once<T>(path, o);
-    if (!r.ok && r.error.status === 401 && this.exec) {
-      this.invalidateCredentials();
+    if (!r.ok && r.error.status === 401 && this.refreshAfter401()) {
       r = await this.once<T>(path, o);
     }
     return r;
@@ -226,8 +250,7 @@ export class ClusterConnection {
   /** Open a streaming response (watch, logs). Non-2xx statuses are read (bounded) and mapped. */
   async openStream(path: string, o: RequestOptions = {}): Promise<Result<http.IncomingMessage>> {
     let r = await this.send(path, o, o.idleTimeoutMs ?? 0);
-    if (!r.ok && r.error.status === 401 && this.exec) {
-      this.invalidateCredentials();
+    if (!r.ok && r.error.status === 401 && this.refreshAfter401()) {
       r = await this.send(path, o, o.idleTimeoutMs ?? 0);
     }
     return r;
