@@ -87,9 +87,10 @@ export class ClusterApiServer {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    for (const close of [...this.watchClosers]) close();
+    // Sockets first: clients see a reset connection, as with a killed apiserver, not a clean end.
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
+    for (const close of [...this.watchClosers]) close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
