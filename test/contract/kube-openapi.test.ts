@@ -18,7 +18,7 @@ describe('sandbox objects against the Kubernetes OpenAPI documents', () => {
     // Let the crash-looping FAT search pod produce container history and events.
     await waitFor('a restarted pod', async () => {
       const { body } = await sb.get<List>('fat', '/api/v1/namespaces/shop/pods?labelSelector=app.kubernetes.io/name%3Dsearch');
-      return body.items.some((p) => JSON.stringify(p).includes('"restartCount":1')) || undefined;
+      return body.items.some((p) => ((p.status as { containerStatuses?: { restartCount: number }[] }).containerStatuses?.[0]?.restartCount ?? 0) >= 1) || undefined;
     });
   });
   afterAll(() => sb?.close());
