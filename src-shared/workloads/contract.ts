@@ -19,6 +19,8 @@ export const podSummarySchema = z.object({
   ready: z.boolean(),
   restarts: z.number(),
   lastTerminationReason: z.string().optional(),
+  /** Epoch ms when that termination happened (finishedAt), when known. Optional: added later, backward compatible. */
+  lastTerminationAt: z.number().optional(),
   /** Epoch ms of the last state change that matters for "pending too long" / "not ready since". */
   conditionSince: z.number().optional(),
   node: z.string().optional(),

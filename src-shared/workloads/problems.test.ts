@@ -30,6 +30,12 @@ describe('podProblems', () => {
     expect(kinds(pod({ lastTerminationReason: 'OOMKilled', restarts: 1 }))).toEqual(['OOMKilled']);
     expect(kinds(pod({ lastTerminationReason: 'Error', restarts: 1 }))).toEqual([]);
   });
+  it('an old OOM kill (outside the window, default 1 h) is history, not a problem', () => {
+    const p = pod({ lastTerminationReason: 'OOMKilled', lastTerminationAt: T0, restarts: 1 });
+    expect(kinds(p, T0 + 30 * 60_000)).toEqual(['OOMKilled']);
+    expect(kinds(p, T0 + 2 * 3600_000)).toEqual([]);
+    expect(podProblems(p, T0 + 2 * 3600_000, { pendingMs: 1, notReadyMs: 1, oomWindowMs: 0 }).map((x) => x.kind)).toEqual(['OOMKilled']);
+  });
   it('image pull failures', () => {
     expect(kinds(pod({ phase: 'Pending', status: 'ImagePullBackOff', ready: false }))).toEqual(['ImagePullBackOff']);
     expect(kinds(pod({ phase: 'Pending', status: 'ErrImagePull', ready: false }))).toEqual(['ImagePullBackOff']);

@@ -17,8 +17,10 @@ export interface ProblemThresholds {
   pendingMs: number;
   /** A Running pod not ready for longer than this is a problem. Default 2 min. */
   notReadyMs: number;
+  /** An OOM kill older than this (by lastTerminationAt) is history, not a problem. Default 1 h; 0 = forever. */
+  oomWindowMs?: number;
 }
-export const defaultProblemThresholds: ProblemThresholds = { pendingMs: 5 * 60_000, notReadyMs: 2 * 60_000 };
+export const defaultProblemThresholds: ProblemThresholds = { pendingMs: 5 * 60_000, notReadyMs: 2 * 60_000, oomWindowMs: 60 * 60_000 };
 
 const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min`;
 
@@ -29,7 +31,9 @@ export function podProblems(pod: PodSummary, now: number, t: ProblemThresholds =
   if (pod.status === 'CrashLoopBackOff') {
     out.push({ kind: 'CrashLoopBackOff', message: `Crash-looping (${pod.restarts} restarts, last: ${pod.lastTerminationReason ?? 'unknown'})` });
   }
-  if (pod.status === 'OOMKilled' || pod.lastTerminationReason === 'OOMKilled') {
+  const oomWindow = t.oomWindowMs ?? defaultProblemThresholds.oomWindowMs!;
+  const recentOom = pod.lastTerminationAt === undefined || oomWindow === 0 || now - pod.lastTerminationAt <= oomWindow;
+  if (pod.status === 'OOMKilled' || (pod.lastTerminationReason === 'OOMKilled' && recentOom)) {
     out.push({ kind: 'OOMKilled', message: `A container was OOM-killed (${pod.restarts} restarts)` });
   }
   if (/ImagePullBackOff|ErrImagePull|InvalidImageName/.test(pod.status)) {

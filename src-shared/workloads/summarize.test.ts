@@ -27,6 +27,8 @@ describe('podStatusColumns (kubectl STATUS)', () => {
     const q = basePod({ phase: 'Running', containerStatuses: [{ name: 'a', ready: false, restartCount: 1, image: '', state: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }] });
     expect(podStatusColumns(q).status).toBe('OOMKilled');
     expect(summarizePod('c', p, 'shop').lastTerminationReason).toBe('OOMKilled');
+    const withTime = basePod({ phase: 'Running', containerStatuses: [{ name: 'a', ready: true, restartCount: 1, image: '', state: running, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', finishedAt: '2026-01-01T00:05:00Z' } } }] });
+    expect(summarizePod('c', withTime, undefined)).toMatchObject({ lastTerminationReason: 'OOMKilled', lastTerminationAt: Date.parse('2026-01-01T00:05:00Z') });
   });
   it('ExitCode / Signal when terminated without reason', () => {
     expect(podStatusColumns(basePod({ phase: 'Running', containerStatuses: [{ name: 'a', ready: false, restartCount: 0, image: '', state: { terminated: { exitCode: 2 } } }] })).status).toBe('ExitCode:2');

@@ -100,8 +100,8 @@ export function podStatusColumns(pod: Pod): PodStatusColumns {
   return { status: reason, readyContainers, totalContainers, restarts };
 }
 
-/** The most recent termination reason of any container (lastState, or current state if terminated). */
-function lastTerminationReason(pod: Pod): string | undefined {
+/** The most recent termination of any container (lastState, or current state if terminated). */
+function lastTermination(pod: Pod): { reason: string; at: number } | undefined {
   let best: { at: number; reason: string } | undefined;
   for (const c of [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]) {
     for (const t of [c.lastState?.terminated, c.state?.terminated]) {
@@ -110,7 +110,7 @@ function lastTerminationReason(pod: Pod): string | undefined {
       if (!best || at >= best.at) best = { at, reason: t.reason };
     }
   }
-  return best?.reason;
+  return best;
 }
 
 /** When the state that matters for "pending too long" / "not ready since" began. */
@@ -126,6 +126,7 @@ export function summarizePod(clusterId: string, pod: Pod, deployment: string | u
   const createdAt = timeOf(pod.metadata.creationTimestamp) ?? 0;
   const readyCond = pod.status?.conditions?.find((c) => c.type === 'Ready');
   const images = (pod.spec?.containers ?? []).map((c) => c.image ?? '').filter(Boolean);
+  const term = lastTermination(pod);
   return {
     uid: pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`,
     clusterId,
@@ -140,7 +141,8 @@ export function summarizePod(clusterId: string, pod: Pod, deployment: string | u
     totalContainers: cols.totalContainers,
     ready: readyCond?.status === 'True',
     restarts: cols.restarts,
-    lastTerminationReason: lastTerminationReason(pod),
+    lastTerminationReason: term?.reason,
+    lastTerminationAt: term?.at || undefined,
     conditionSince: conditionSince(pod, createdAt),
     node: pod.spec?.nodeName,
     podIP: pod.status?.podIP,
