@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-export const BEHAVIOURS = ['good', 'crashloop', 'oom', 'pull-error'] as const;
+export const BEHAVIOURS = ['good', 'crashloop', 'oom', 'pull-error', 'unschedulable'] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label (lowercase letters, digits, "-")');

@@ -138,6 +138,10 @@ function runningPod(rs: KubeObject, node: string, ctx: SeedContext, startedAt: s
   defaultPod(pod);
   const behaviour = ctx.scenario.apps.find((a) => a.name === rs.metadata.labels?.['app.kubernetes.io/name'])
     ?.versions[String(tpl.spec.containers[0].image).split(':').pop()!]?.behaviour ?? 'good';
+  if (behaviour === 'unschedulable') {
+    delete pod.spec.nodeName;
+    return pod;
+  }
   if (behaviour === 'crashloop' || behaviour === 'pull-error') return pod;
   const hostIP = ctx.nodeIp(node);
   const podIP = ctx.nextPodIp();

@@ -138,3 +138,17 @@ describe('deployment + replicaset controllers and kubelet', () => {
     await until('pods gone', () => c.pods('payments-').length === 0 && c.rss('payments-').length === 0);
   });
 });
+
+describe('kubelet behaviours', () => {
+  it('OOM-kills an oom version after it became ready, and keeps an unschedulable one Pending', async () => {
+    const c = cluster(2000, { 'leaky:1': 'oom', 'huge:1': 'unschedulable' });
+    c.deploy('leaky', { replicas: 1 });
+    c.deploy('huge', { replicas: 1 });
+    const oom = await until('OOMKilled', () => c.pods('leaky-').find((p) => p.status.containerStatuses?.[0]?.lastState?.terminated?.reason === 'OOMKilled'));
+    expect(oom.status.containerStatuses[0].lastState.terminated.exitCode).toBe(137);
+    const pending = await until('Unschedulable', () => c.pods('huge-').find((p) => p.status.conditions?.some((x: { reason?: string }) => x.reason === 'Unschedulable')));
+    expect(pending.status.phase).toBe('Pending');
+    expect(pending.spec.nodeName).toBeUndefined();
+    expect([...c.store.values('events')].some((e) => e.obj.reason === 'FailedScheduling')).toBe(true);
+  });
+});

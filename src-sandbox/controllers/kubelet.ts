@@ -2,7 +2,8 @@
  * Scheduler + kubelet simulation. A new pod is bound to a node, its image pulled, its containers
  * started; then the image's scenario behaviour plays out: `good` becomes Ready after readySeconds,
  * `crashloop` exits 1 and backs off (CrashLoopBackOff, 10 s doubling to 5 min), `oom` becomes
- * ready then is OOMKilled (exit 137), `pull-error` never pulls (ErrImagePull / ImagePullBackOff).
+ * ready then is OOMKilled (exit 137), `pull-error` never pulls (ErrImagePull / ImagePullBackOff),
+ * `unschedulable` stays Pending (PodScheduled False, FailedScheduling).
  * A pod with a deletionTimestamp has its containers stopped and is then removed.
  */
 import type { SimClock } from '../clock';
@@ -63,6 +64,8 @@ export class Kubelet {
   }
 
   private schedule(key: string): void {
+    const pending = this.store.get('pods', ...split(key))?.obj;
+    if (pending && this.behaviour(pending) === 'unschedulable') return this.unschedulable(key);
     this.mutate(key, (pod, now) => {
       const nodes = this.opts.nodeNames();
       const node = nodes[this.nextNode++ % nodes.length]!;
@@ -71,6 +74,17 @@ export class Kubelet {
       this.events.normal(pod, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, { component: 'default-scheduler' });
     });
     this.at(key, 100, () => this.createContainers(key));
+  }
+
+  /** The version asks for more than any node has: Pending with PodScheduled False, retried. */
+  private unschedulable(key: string): void {
+    this.mutate(key, (pod, now) => {
+      const n = this.opts.nodeNames().length;
+      const message = `0/${n} nodes are available: ${n} Insufficient memory. preemption: 0/${n} nodes are available: ${n} No preemption victims found for incoming pod.`;
+      setPodCondition(pod, 'PodScheduled', 'False', now, 'Unschedulable', message);
+      this.events.warning(pod, 'FailedScheduling', message, { component: 'default-scheduler' });
+    });
+    this.at(key, 60_000, () => this.unschedulable(key));
   }
 
   private createContainers(key: string): void {
