@@ -9,19 +9,19 @@ import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
 
-function Count({ label, value, tone, onClick, testId }: { label: string; value: number | string; tone?: 'bad'; onClick?: () => void; testId: string }) {
+function Count({ label, value, tone, onClick, testId }: { label: string; value: number; tone?: 'bad'; onClick?: () => void; testId: string }) {
   const body = (
     <>
-      <span className={`count__value${tone ? ` text-${tone}` : ''}`}>{value}</span>
+      <span className={`count__value${tone ? ` text-${tone}` : ''}`}>{value.toLocaleString()}</span>
       <span className="count__label">{label}</span>
     </>
   );
   return onClick ? (
-    <button type="button" className="count count--link" onClick={onClick} data-testid={testId}>
+    <button type="button" className="count count--link" onClick={onClick} data-testid={testId} data-value={value}>
       {body}
     </button>
   ) : (
-    <div className="count" data-testid={testId}>
+    <div className="count" data-testid={testId} data-value={value}>
       {body}
     </div>
   );
@@ -86,8 +86,8 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
       ) : cluster.state === 'error' && !cluster.lastSyncedAt ? null : (
         <div className="card__counts">
           <Count label="nodes" value={counts.nodes} testId="count-nodes" />
-          <Count label="pods" value={counts.pods.toLocaleString()} onClick={() => showWorkloads('Pod')} testId="count-pods" />
-          <Count label="deployments" value={counts.deployments.toLocaleString()} onClick={() => showWorkloads('Deployment')} testId="count-deployments" />
+          <Count label="pods" value={counts.pods} onClick={() => showWorkloads('Pod')} testId="count-pods" />
+          <Count label="deployments" value={counts.deployments} onClick={() => showWorkloads('Deployment')} testId="count-deployments" />
           <Count label="problems" value={counts.problems} tone={counts.problems > 0 ? 'bad' : undefined} onClick={() => setView('problems')} testId="count-problems" />
         </div>
       )}
