@@ -230,6 +230,31 @@ describe('ImageSyncService', () => {
     expect(m.value.errors.find((e) => e.registryId === 'harbor-west')?.error.code).toBe('unavailable');
   });
 
+  it('a registry slower than the refresh budget keeps its last data and catches up later', async () => {
+    const quick = new ImageSyncService({ secrets: store, config: new MemoryRegistryConfigStore(svc.listRegistries().map((r) => ({ ...r, secretKey: `images.registry.${r.id}.secret` }))), minRefreshIntervalMs: 0, refreshBudgetMs: 300, retries: 0 });
+    await quick.init();
+    await quick.refresh();
+    west.setFaults({ delayMs: 700 });
+    const changes: number[] = [];
+    quick.onDidChangeMatrix(() => changes.push(Date.now()));
+    const t0 = Date.now();
+    const m = await quick.getMatrix(undefined, { refresh: true });
+    const took = Date.now() - t0;
+    west.setFaults({});
+    if (!m.ok) throw new Error(m.error.message);
+    expect(took).toBeLessThan(650);
+    expect(m.value.errors.find((e) => e.registryId === 'harbor-west')?.error).toMatchObject({ code: 'timeout' });
+    expect(m.value.errors.find((e) => e.registryId === 'harbor-west')?.error.message).toContain('showing its data from');
+    // West's cells still show its previous data rather than unknown.
+    expect(cell(m.value, 'library/app', '1.0', 'west')?.state).toBe('synced');
+    const t1 = Date.now();
+    while (changes.length < 2 && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 50));
+    expect(changes.length).toBeGreaterThanOrEqual(2); // the refresh, then west landing
+    const after = await quick.getMatrix();
+    expect(after.ok && after.value.errors.filter((e) => e.registryId === 'harbor-west')).toEqual([]);
+    quick.dispose();
+  });
+
   it('a repeated refresh costs a fraction of the first (unchanged repositories are not listed again)', async () => {
     for (let i = 0; i < 60; i++) {
       east.state.push(`library/bulk${i}`, 'v1');

@@ -38,6 +38,8 @@ export interface ImageSyncOptions {
   concurrency?: number;
   /** Recent executions examined per Harbor (default 50). */
   executionsWindow?: number;
+  /** A registry slower than this keeps its previous data for this refresh (default 20 s). */
+  refreshBudgetMs?: number;
   /** A refresh younger than this is reused by getMatrix without `refresh` (default 5 s). */
   minRefreshIntervalMs?: number;
   /** Client settings (tests shorten them). */
@@ -68,6 +70,10 @@ export class ImageSyncService {
   private snapshots = new Map<string, RegistrySnapshot>();
   private priority = new Set<string>();
   private refreshing: Promise<void> | undefined;
+  /** Fetches in progress per registry (a slow one outlives a refresh). */
+  private readonly inflight = new Map<string, Promise<RegistrySnapshot>>();
+  /** Registries whose last fetch overran the refresh budget, since when. */
+  private readonly slow = new Map<string, number>();
   private lastRefresh = 0;
   private readonly listeners = new Set<() => void>();
   private readonly config: RegistryConfigStore;
@@ -287,29 +293,59 @@ export class ImageSyncService {
 
   private async doRefresh(): Promise<void> {
     const now = this.now();
-    const results = await Promise.all(
-      this.registries.map(async (r) => {
-        const c = this.clientsFor(r);
-        const o = {
-          registryId: r.id,
-          region: r.region,
-          projects: r.projects,
-          concurrency: this.opts.concurrency ?? 8,
-          executionsWindow: this.opts.executionsWindow ?? 50,
-          previous: this.snapshots.get(r.id),
-          now,
-        };
-        const snap = c.harbor ? await fetchHarborSnapshot(c.harbor, o) : await fetchOciSnapshot(c.oci, r.repositories ?? [], o);
-        if (snap.error) this.opts.log?.(`images: ${r.id}: ${snap.error.code}: ${snap.error.message}`);
-        return snap;
+    const budget = this.opts.refreshBudgetMs ?? 20_000;
+    const registries = [...this.registries];
+    let requests = 0;
+    const late: RegistryConfig[] = [];
+    await Promise.all(
+      registries.map(async (r) => {
+        let pending = this.inflight.get(r.id);
+        if (!pending) {
+          pending = this.fetchSnapshot(r, now);
+          this.inflight.set(r.id, pending);
+          void pending.then((snap) => {
+            this.inflight.delete(r.id);
+            // Removed or reconfigured meanwhile: drop the result.
+            if (this.registries.some((x) => x.id === r.id) && this.clients.has(r.id)) this.snapshots.set(r.id, snap);
+            this.slow.delete(r.id);
+          });
+        }
+        let timer: NodeJS.Timeout | undefined;
+        const snap = await Promise.race([pending, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), budget)))]);
+        clearTimeout(timer);
+        if (snap) requests += snap.requests;
+        else late.push(r);
       }),
     );
-    const next = new Map<string, RegistrySnapshot>();
-    for (const s of results) next.set(s.registryId, s);
-    this.snapshots = next;
+    // A registry slower than the budget keeps its last snapshot (or none) and reports itself;
+    // its fetch goes on, and the matrix is recomputed when it lands.
+    for (const r of late) {
+      this.slow.set(r.id, now);
+      void this.inflight.get(r.id)?.then(() => this.notify());
+    }
     this.lastRefresh = now;
-    this.lastRefreshRequests = results.reduce((n, s) => n + s.requests, 0);
+    this.lastRefreshRequests = requests;
+    this.notify();
+  }
+
+  private notify() {
     for (const l of this.listeners) l();
+  }
+
+  private async fetchSnapshot(r: RegistryConfig, now: number): Promise<RegistrySnapshot> {
+    const c = this.clientsFor(r);
+    const o = {
+      registryId: r.id,
+      region: r.region,
+      projects: r.projects,
+      concurrency: this.opts.concurrency ?? 8,
+      executionsWindow: this.opts.executionsWindow ?? 50,
+      previous: this.snapshots.get(r.id),
+      now,
+    };
+    const snap = c.harbor ? await fetchHarborSnapshot(c.harbor, o) : await fetchOciSnapshot(c.oci, r.repositories ?? [], o);
+    if (snap.error) this.opts.log?.(`images: ${r.id}: ${snap.error.code}: ${snap.error.message}`);
+    return snap;
   }
 
   /**
@@ -363,7 +399,8 @@ export class ImageSyncService {
   }
 
   async getMatrix(filter?: MatrixFilter, opts: { refresh?: boolean } = {}): Promise<Result<SyncMatrix>> {
-    if (opts.refresh || this.now() - this.lastRefresh > (this.opts.minRefreshIntervalMs ?? 5_000) || this.snapshots.size !== this.registries.length) await this.refresh();
+    const unread = this.registries.some((r) => !this.snapshots.has(r.id) && !this.inflight.has(r.id));
+    if (opts.refresh || unread || this.now() - this.lastRefresh > (this.opts.minRefreshIntervalMs ?? 5_000)) await this.refresh();
     return ok(this.computeNow(filter));
   }
 
@@ -375,6 +412,15 @@ export class ImageSyncService {
     const registryErrors: { registryId: string; error: AppError }[] = [];
     for (const r of this.registries) {
       const s = this.snapshots.get(r.id);
+      const slowSince = this.slow.get(r.id);
+      if (slowSince !== undefined) {
+        const error: AppError = {
+          code: 'timeout',
+          message: s ? `${r.name} is slow to answer: showing its data from ${new Date(s.fetchedAt).toISOString()}.` : `${r.name} is slow to answer: no data yet.`,
+        };
+        registryErrors.push({ registryId: r.id, error });
+        if (!s) regionErrors.set(r.region, error);
+      }
       if (!s) continue;
       if (s.error) {
         regionErrors.set(r.region, s.error);
