@@ -227,8 +227,9 @@ export class HarborClient {
     return this.get(`/replication/policies/${id}`, policySchema);
   }
 
+  /** Newest first (Harbor's default order for executions; no sort key is sent, as not every version accepts one). */
   listExecutions(opts: ListOptions & { policyId?: number; status?: string; trigger?: string } = {}): Promise<RegistryResult<ListResult<HarborExecution>>> {
-    return this.list('/replication/executions', executionSchema, { sort: '-start_time', ...opts, params: { policy_id: opts.policyId, status: opts.status, trigger: opts.trigger } });
+    return this.list('/replication/executions', executionSchema, { ...opts, params: { policy_id: opts.policyId, status: opts.status, trigger: opts.trigger } });
   }
 
   getExecution(id: number): Promise<RegistryResult<HarborExecution>> {
