@@ -48,7 +48,11 @@ export class ObjectStore {
   private pendingDispatch: ChangeEvent[] = [];
   private dispatching = false;
 
-  constructor(private readonly windowSize = 10_000, startRv = 1000) {
+  /**
+   * resourceVersions start from the wall clock in ms, so a restarted sandbox process always counts
+   * above any version a client kept from the previous one (which then gets 410 and relists).
+   */
+  constructor(private readonly windowSize = 10_000, startRv = Date.now()) {
     this.rv = startRv;
     this.compactedRv = startRv;
     for (const r of Object.keys(RESOURCES) as ResourceName[]) this.tables.set(r, new Map());

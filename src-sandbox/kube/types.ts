@@ -71,4 +71,5 @@ export interface StatusDetails {
   group?: string;
   kind?: string;
   retryAfterSeconds?: number;
+  causes?: { reason?: string; message?: string; field?: string }[];
 }

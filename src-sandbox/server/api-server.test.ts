@@ -136,6 +136,12 @@ describe('ClusterApiServer', () => {
     expect(r.body.message).toMatch(/^too old resource version: 1001 \(\d+\)$/);
   });
 
+  it('answers a resourceVersion from the future with 504 ResourceVersionTooLarge', async () => {
+    const r = await call(`/api/v1/pods?watch=true&resourceVersion=${store.resourceVersion + 100}`);
+    expect(r.status).toBe(504);
+    expect(r.body).toMatchObject({ reason: 'Timeout', details: { causes: [{ reason: 'ResourceVersionTooLarge' }] } });
+  });
+
   it('sends BOOKMARKs and ends the stream after timeoutSeconds', async () => {
     const started = Date.now();
     const w = watch(`/api/v1/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=1&resourceVersion=${store.resourceVersion}`);

@@ -52,7 +52,8 @@ export function createSandboxCert(commonName = 'capstan-sandbox'): SandboxCert {
   const name = seq(tlv(0x31, seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(commonName, 'utf8')))));
   const now = Date.now();
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  // First byte 0x40..0x7f: positive, and no leading zero byte (DER forbids that padding).
+  serial[0] = (serial[0]! & 0x3f) | 0x40;
   const extensions = seq(
     extension('2.5.29.19', true, seq(Buffer.from([0x01, 0x01, 0xff]))),
     // keyUsage: digitalSignature (bit 0) + keyCertSign (bit 5).

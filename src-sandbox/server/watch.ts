@@ -45,6 +45,12 @@ export function handleWatch(
   const fromRv = rvParam && rvParam !== '0' ? Number.parseInt(rvParam, 10) : undefined;
   if (rvParam && rvParam !== '0' && !(fromRv! >= 0)) throw new ApiError(400, 'BadRequest', `invalid resourceVersion: ${rvParam}`);
   let backlog: ChangeEvent[] | undefined;
+  if (fromRv !== undefined && fromRv > store.resourceVersion) {
+    // A version from the future: the watch cache's answer after waiting for it.
+    throw new ApiError(504, 'Timeout', `Too large resource version: ${fromRv}, current: ${store.resourceVersion}`, {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1,
+    });
+  }
   if (fromRv !== undefined) {
     backlog = store.eventsSince(fromRv);
     if (!backlog) throw new ApiError(410, 'Expired', `too old resource version: ${fromRv} (${store.oldestResumableRv})`);
