@@ -19,6 +19,7 @@ import { Backoff } from './backoff';
 import type { Clock } from './clock';
 import { sleep, systemClock } from './clock';
 import { LineSplitter } from './lineSplitter';
+import type { PackMode } from './objectStore';
 import { ObjectStore } from './objectStore';
 
 /** What a reflector needs from a connection (ClusterConnection implements it). */
@@ -64,8 +65,8 @@ export interface ReflectorOptions<T extends KubeObject = KubeObject> {
   /** Applied to every object on arrival, before it is stored (client-go's SetTransform), e.g. to
    * drop managedFields and save memory. Must return an object with the same key. */
   transform?: (o: T) => T;
-  /** Keep stored objects as JSON strings to save memory (see ObjectStore). Default false. */
-  pack?: boolean;
+  /** Keep stored objects as JSON strings, or compressed, to save memory (see ObjectStore). Default false. */
+  pack?: PackMode;
   /** Key for the local store. Default metadata.uid, else namespace/name. */
   keyOf?: (o: KubeObject) => string;
 }
@@ -93,7 +94,7 @@ export class Reflector<T extends KubeObject> {
     this.random = o.random ?? Math.random;
     this.backoff = new Backoff({ random: this.random, ...o.backoff });
     this.keyOf = o.keyOf ?? defaultKey;
-    this.store = new ObjectStore<T>(o.pack ?? false);
+    this.store = new ObjectStore<T>(o.pack ?? false, this.clock);
     this.state = { phase: 'idle', synced: false, since: this.clock.now() };
   }
 
@@ -134,6 +135,19 @@ export class Reflector<T extends KubeObject> {
     this.running = false;
     this.abort?.abort();
     this.setStatus({ phase: 'stopped' });
+  }
+
+  /** Stop for good and release the store's background work. */
+  dispose(): void {
+    this.stop();
+    this.store.dispose();
+    this.changeListeners.clear();
+    this.statusListeners.clear();
+  }
+
+  /** Objects still waiting for background compression (diagnostics, tests). */
+  get pendingCompression(): number {
+    return this.store.pendingCompression;
   }
 
   /** Drop the backoff wait and retry now (user pressed reconnect). Keeps data. */

@@ -74,8 +74,8 @@ export class ClusterWorkloads {
     this.thresholds = opts.thresholds ?? defaultProblemThresholds;
     const common = { transport, clock: opts.clock, random: opts.random, pageSize: opts.pageSize, log: opts.log && ((m: string) => opts.log!(`[${clusterId}] ${m}`)) };
     // managedFields are often the largest part of an object and we never show them: drop on arrival.
-    this.pods = new Reflector<Pod>({ ...common, path: '/api/v1/pods', resource: 'pods', transform: dropManagedFields, pack: true });
-    this.deployments = new Reflector<Deployment>({ ...common, path: '/apis/apps/v1/deployments', resource: 'deployments', transform: dropManagedFields, pack: true });
+    this.pods = new Reflector<Pod>({ ...common, path: '/api/v1/pods', resource: 'pods', transform: dropManagedFields, pack: 'compress' });
+    this.deployments = new Reflector<Deployment>({ ...common, path: '/apis/apps/v1/deployments', resource: 'deployments', transform: dropManagedFields, pack: 'json' });
     this.replicasets = new Reflector<ReplicaSet>({ ...common, path: '/apis/apps/v1/replicasets', resource: 'replicasets', transform: slimReplicaSet });
     this.nodes = new Reflector<Node>({ ...common, path: '/api/v1/nodes', resource: 'nodes', transform: slimNode });
     this.disposers.push(
@@ -106,7 +106,7 @@ export class ClusterWorkloads {
     for (const r of this.reflectors()) r.restart();
   }
   dispose(): void {
-    this.stop();
+    for (const r of this.reflectors()) r.dispose();
     for (const d of this.disposers) d();
     this.changeListeners.clear();
     this.statusListeners.clear();

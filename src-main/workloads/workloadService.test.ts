@@ -87,8 +87,9 @@ describe('ClusterService + WorkloadService', () => {
     expect(dead.error).toMatchObject({ code: 'cluster-unreachable', clusterId: 'dead' });
     expect(mirror.get('dead/Pod')?.size).toBe(0);
 
+    // Pods may arrive before their ReplicaSet: they are re-sent once the owner is known.
+    await until(() => [...mirror.get('live/Pod')!.values()].every((p) => p.deployment === 'cart'), 5000, 'pods resolved to their deployment');
     const pods = [...mirror.get('live/Pod')!.values()];
-    expect(pods.map((p) => p.deployment)).toEqual(['cart', 'cart']);
     expect(pods.find((p) => p.name === 'cart-abc-2')!.status).toBe('CrashLoopBackOff');
     expect([...mirror.get('live/Deployment')!.values()][0]).toMatchObject({ name: 'cart', rollout: 'done' });
     await until(() => JSON.stringify(clusters.get('live')!.counts) === JSON.stringify({ nodes: 1, pods: 2, deployments: 1, problems: 1 }), 3000, 'counts');
