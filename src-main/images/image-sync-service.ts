@@ -1,13 +1,13 @@
-import type { CellDetail, ExecutionSummary, ImagePresence, PolicySummary, MatrixFilter, RegistryHealth, RegistryInfo, RegistryInput, SyncMatrix, TaskSummary } from '../../src-shared/images/contract';
-import { computeMatrix, isStuck, parseTaskResource, sortTasksFailedFirst, type ReplicationObservation } from '../../src-shared/images/matrix';
+import type { CellDetail, ImagePresence, MatrixFilter, RegistryHealth, RegistryInfo, RegistryInput, SyncMatrix } from '../../src-shared/images/contract';
+import { computeMatrix } from '../../src-shared/images/matrix';
 import { parseImageRef, splitRepository } from '../../src-shared/images/registry-api';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
 import { HarborClient } from './harbor-client';
-import { harborTime, type HarborExecution, type HarborPolicy } from './harbor-types';
 import { readSecret, writeSecret, type RegistryError, type SecretStore } from './http';
 import { OciClient } from './oci-client';
 import { MemoryRegistryConfigStore, type RegistryConfig, type RegistryConfigStore } from './registry-config';
 import { fetchHarborSnapshot, fetchOciSnapshot, type RegistrySnapshot } from './registry-snapshot';
+import { cellDetail, replicationObservations, type ReplicationView } from './replication-view';
 
 /**
  * ImageSyncService: registries (Harbor per region, plain OCI), their health, and the sync matrix.
@@ -61,7 +61,6 @@ const slug = (s: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '')
     .slice(0, 64) || 'registry';
-const normUrl = (u: string) => u.replace(/\/+$/, '').toLowerCase();
 const strip = (e: RegistryError): AppError => ({ code: e.code, message: e.message, ...(e.status !== undefined ? { status: e.status } : {}) });
 
 export class ImageSyncService {
@@ -348,56 +347,6 @@ export class ImageSyncService {
     return snap;
   }
 
-  /**
-   * Region served by a replication endpoint: the configured registry with the same URL, else the
-   * same host name, else the same name (Harbor endpoints often use internal URLs).
-   */
-  private regionOfEndpoint(url: string | undefined, name?: string): string | undefined {
-    const host = (u: string) => {
-      try {
-        return new URL(u).hostname.toLowerCase();
-      } catch {
-        return undefined;
-      }
-    };
-    if (url) {
-      const exact = this.registries.find((r) => normUrl(r.url) === normUrl(url));
-      if (exact) return exact.region;
-      const h = host(url);
-      const sameHost = h && h !== '127.0.0.1' && h !== 'localhost' ? this.registries.filter((r) => host(r.url) === h) : [];
-      if (sameHost.length === 1) return sameHost[0]!.region;
-    }
-    if (name) return this.registries.find((r) => r.name === name || r.id === name)?.region;
-    return undefined;
-  }
-
-  /** Destination region of a policy defined on registry `owner`. */
-  private destRegion(owner: RegistryConfig, p: HarborPolicy): string | undefined {
-    const pull = p.src_registry && p.src_registry.id !== 0 && (!p.dest_registry || p.dest_registry.id === 0);
-    return pull ? owner.region : this.regionOfEndpoint(p.dest_registry?.url, p.dest_registry?.name);
-  }
-
-  private replicationObservations(now: number): ReplicationObservation[] {
-    const out: ReplicationObservation[] = [];
-    const threshold = this.opts.stuckThresholdMs ?? 30 * 60_000;
-    for (const r of this.registries) {
-      const snap = this.snapshots.get(r.id);
-      if (!snap) continue;
-      const dest = new Map(snap.policies.map((p) => [p.id, this.destRegion(r, p)]));
-      for (const e of snap.executions) {
-        const destRegion = dest.get(e.policy_id);
-        if (!destRegion) continue;
-        const stuck = isStuck(e.status, harborTime(e.start_time), now, threshold);
-        for (const t of snap.tasks.get(e.id) ?? []) {
-          const res = parseTaskResource(t.src_resource) ?? parseTaskResource(t.dst_resource);
-          if (!res) continue;
-          for (const tag of res.tags) out.push({ destRegion, repository: res.repository, tag, taskStatus: t.status, taskStartedAt: harborTime(t.start_time), stuck });
-        }
-      }
-    }
-    return out;
-  }
-
   async getMatrix(filter?: MatrixFilter, opts: { refresh?: boolean } = {}): Promise<Result<SyncMatrix>> {
     const unread = this.registries.some((r) => !this.snapshots.has(r.id) && !this.inflight.has(r.id));
     if (opts.refresh || unread || this.now() - this.lastRefresh > (this.opts.minRefreshIntervalMs ?? 5_000)) await this.refresh();
@@ -434,7 +383,7 @@ export class ImageSyncService {
       readableRegions: readable,
       regionErrors,
       registryErrors,
-      replication: this.replicationObservations(now),
+      replication: replicationObservations(this.view(now)),
       priority: this.priority,
       now,
       filter,
@@ -466,75 +415,14 @@ export class ImageSyncService {
 
   // ---- cell detail and actions ----
 
-  private executionSummary(registryId: string, e: HarborExecution, policy: HarborPolicy | undefined, now: number): ExecutionSummary {
-    const start = harborTime(e.start_time);
-    return {
-      registryId,
-      id: e.id,
-      policyId: e.policy_id,
-      ...(policy ? { policyName: policy.name } : {}),
-      status: e.status,
-      ...(e.status_text ? { statusText: e.status_text } : {}),
-      trigger: e.trigger ?? 'manual',
-      ...(start !== undefined ? { startTime: start } : {}),
-      ...(harborTime(e.end_time) !== undefined ? { endTime: harborTime(e.end_time) } : {}),
-      total: e.total ?? 0,
-      failed: e.failed ?? 0,
-      succeed: e.succeed ?? 0,
-      inProgress: e.in_progress ?? 0,
-      stopped: e.stopped ?? 0,
-      stuck: isStuck(e.status, start, now, this.opts.stuckThresholdMs ?? 30 * 60_000),
-    };
+  private view(now: number): ReplicationView {
+    return { registries: this.registries, snapshots: this.snapshots, now, stuckThresholdMs: this.opts.stuckThresholdMs ?? 30 * 60_000 };
   }
 
   /** Executions replicating into the cell's region (newest first) and the image's tasks (failed first). */
   async getCellDetail(repository: string, tag: string, region: string): Promise<Result<CellDetail>> {
     if (!this.snapshots.size) await this.refresh();
-    const now = this.now();
-    const matrix = this.computeNow();
-    const row = matrix.rows.find((r) => r.repository === repository && r.tag === tag);
-    const executions: ExecutionSummary[] = [];
-    const tasks: TaskSummary[] = [];
-    const policySummaries: PolicySummary[] = [];
-    const errors: { registryId: string; error: AppError }[] = [];
-    for (const r of this.registries) {
-      const snap = this.snapshots.get(r.id);
-      if (!snap) continue;
-      if (snap.replicationError) errors.push({ registryId: r.id, error: snap.replicationError });
-      const policies = snap.policies.filter((p) => this.destRegion(r, p) === region);
-      for (const p of policies) policySummaries.push({ registryId: r.id, id: p.id, name: p.name, destRegion: region, ...(p.trigger?.type ? { trigger: p.trigger.type } : {}), enabled: p.enabled ?? true });
-      for (const e of snap.executions) {
-        const policy = policies.find((p) => p.id === e.policy_id);
-        if (!policy) continue;
-        const mine = (snap.tasks.get(e.id) ?? []).filter((t) => {
-          const res = parseTaskResource(t.src_resource) ?? parseTaskResource(t.dst_resource);
-          return res?.repository === repository && res.tags.includes(tag);
-        });
-        if (mine.length === 0 && e.status !== 'InProgress') continue;
-        executions.push(this.executionSummary(r.id, e, policy, now));
-        for (const t of mine)
-          tasks.push({
-            registryId: r.id,
-            id: t.id,
-            executionId: t.execution_id,
-            status: t.status,
-            ...(t.operation ? { operation: t.operation } : {}),
-            ...(t.resource_type ? { resourceType: t.resource_type } : {}),
-            ...(t.src_resource ? { srcResource: t.src_resource } : {}),
-            ...(t.dst_resource ? { dstResource: t.dst_resource } : {}),
-            ...(harborTime(t.start_time) !== undefined ? { startTime: harborTime(t.start_time) } : {}),
-            ...(harborTime(t.end_time) !== undefined ? { endTime: harborTime(t.end_time) } : {}),
-          });
-      }
-    }
-    executions.sort((a, b) => (b.startTime ?? 0) - (a.startTime ?? 0) || b.id - a.id);
-    return ok({
-      ...(row ? { row, cell: row.cells.find((c) => c.region === region) } : {}),
-      policies: policySummaries,
-      executions,
-      tasks: sortTasksFailedFirst(tasks),
-      errors,
-    });
+    return ok(cellDetail(this.view(this.now()), this.computeNow(), repository, tag, region));
   }
 
   private harborClient(registryId: string): Result<HarborClient> {

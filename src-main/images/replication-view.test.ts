@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import type { RegistryConfig } from './registry-config';
+import { destRegion, regionOfEndpoint } from './replication-view';
+
+const regs: RegistryConfig[] = [
+  { id: 'harbor-east', name: 'harbor-east', kind: 'harbor', url: 'https://harbor-east.example.com', region: 'east' },
+  { id: 'harbor-west', name: 'Harbor West', kind: 'harbor', url: 'https://harbor-west.example.com/', region: 'west' },
+];
+
+describe('replication endpoints → regions', () => {
+  it('matches by URL, then host, then name', () => {
+    expect(regionOfEndpoint(regs, 'https://HARBOR-WEST.example.com')).toBe('west');
+    expect(regionOfEndpoint(regs, 'http://harbor-west.example.com:8080')).toBe('west');
+    expect(regionOfEndpoint(regs, 'https://10.0.0.7', 'Harbor West')).toBe('west');
+    expect(regionOfEndpoint(regs, 'https://10.0.0.7', 'harbor-east')).toBe('east');
+    expect(regionOfEndpoint(regs, 'https://unknown.example.com')).toBeUndefined();
+  });
+  it('push policies copy to the destination, pull policies into the owner', () => {
+    const east = regs[0]!;
+    expect(destRegion(regs, east, { id: 1, name: 'p', dest_registry: { id: 3, name: 'x', url: 'https://harbor-west.example.com' } })).toBe('west');
+    expect(destRegion(regs, east, { id: 2, name: 'q', src_registry: { id: 4, name: 'hub', url: 'https://hub.example.com' }, dest_registry: { id: 0, name: 'Local', url: '' } })).toBe('east');
+  });
+});
