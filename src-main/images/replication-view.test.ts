@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { policySchema } from './harbor-types';
 import type { RegistryConfig } from './registry-config';
 import { destRegion, regionOfEndpoint } from './replication-view';
 
@@ -17,7 +18,7 @@ describe('replication endpoints → regions', () => {
   });
   it('push policies copy to the destination, pull policies into the owner', () => {
     const east = regs[0]!;
-    expect(destRegion(regs, east, { id: 1, name: 'p', dest_registry: { id: 3, name: 'x', url: 'https://harbor-west.example.com' } })).toBe('west');
-    expect(destRegion(regs, east, { id: 2, name: 'q', src_registry: { id: 4, name: 'hub', url: 'https://hub.example.com' }, dest_registry: { id: 0, name: 'Local', url: '' } })).toBe('east');
+    expect(destRegion(regs, east, policySchema.parse({ id: 1, name: 'p', dest_registry: { id: 3, name: 'x', url: 'https://harbor-west.example.com' } }))).toBe('west');
+    expect(destRegion(regs, east, policySchema.parse({ id: 2, name: 'q', src_registry: { id: 4, name: 'hub', url: 'https://hub.example.com' }, dest_registry: { id: 0, name: 'Local', url: '' } }))).toBe('east');
   });
 });
