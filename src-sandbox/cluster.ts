@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import type { SimClock } from './clock';
 import { ControllerManager } from './controllers/controller-manager';
+import { OOM_AFTER_MS } from './controllers/kubelet';
 import { ObjectStore } from './kube/store';
+import { MetricsServer } from './metrics/metrics-server';
 import type { Behaviour, Scenario, ScenarioCluster } from './scenario';
 import { behaviourIndex, imageKey } from './scenario';
 import { nodeCount, seedCluster } from './seed';
@@ -30,6 +32,7 @@ export class SimCluster {
   readonly store: ObjectStore;
   readonly controllers: ControllerManager;
   readonly server: ClusterApiServer;
+  readonly metrics: MetricsServer;
   readonly nodeNames: string[];
   private podIpCounter = 10;
 
@@ -56,7 +59,13 @@ export class SimCluster {
       store: this.store, scenario, cluster: config, scale: opts.scale, nodeNames: this.nodeNames,
       nodeIp: (n) => nodeIps.get(n)!, nextPodIp,
     });
+    // Leaking (`oom`) images grow to their limit by the time the kubelet simulation kills them.
+    this.metrics = new MetricsServer(this.store, {
+      speed: opts.clock.speed,
+      leakMsOf: (image) => behaviours.get(imageKey(image)) === 'oom' ? (readySeconds.get(imageKey(image).split(':')[0]!) ?? 5) * 1000 + OOM_AFTER_MS : undefined,
+    });
     this.server = new ClusterApiServer(this.store, {
+      extraRoutes: (req, res, path, params) => this.metrics.handle(req, res, path, params),
       name: config.name, token: this.token, port: opts.port, bookmarkIntervalMs: opts.bookmarkIntervalMs, nowIso: () => opts.clock.nowIso(), tls: opts.tls, clockSpeed: opts.clock.speed,
     });
   }
@@ -71,6 +80,7 @@ export class SimCluster {
 
   async close(): Promise<void> {
     this.controllers.stop();
+    this.metrics.stop();
     await this.server.stop();
   }
 }

@@ -27,7 +27,8 @@ type ContainerStatus = Record<string, unknown> & { name: string; ready: boolean;
 const SCHEDULE_MS = 300;
 const PULL_MS = 1500;
 const CRASH_AFTER_MS = 4000;
-const OOM_AFTER_MS = 60_000;
+/** Simulated ms a leaking (`oom`) container runs after ready before it is killed (metrics/ draws the leak to match). */
+export const OOM_AFTER_MS = 60_000;
 const STOP_MS = 1500;
 
 export class Kubelet {

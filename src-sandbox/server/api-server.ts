@@ -37,6 +37,8 @@ export interface ApiServerOptions {
   tls: { certPem: string; keyPem: string };
   /** Simulated seconds per real second (pod log pacing). */
   clockSpeed?: number;
+  /** Paths served outside the resource model (metrics.k8s.io, node proxy); true = answered. */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams) => boolean;
 }
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -127,6 +129,7 @@ export class ClusterApiServer {
 
   private route(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (this.opts.extraRoutes?.(req, res, path, url.searchParams)) return;
     switch (path) {
       case '/healthz': case '/livez': case '/readyz':
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok');
