@@ -25,7 +25,7 @@ export function createImagesHandlers(images: ImageSyncService): Handlers<typeof 
     },
     'images.matrix.get': (req) => images.getMatrix(req.filter, { refresh: req.refresh }),
     'images.matrix.watch': (params, emit, ctx) => {
-      images.watchMatrix(params.filter, params.intervalMs ?? 30_000, (matrix) => emit({ matrix }), ctx.signal);
+      images.watchMatrix(params.filter, params.intervalMs ?? 30_000, emit, ctx.signal);
       return ok(undefined);
     },
     'images.cell.detail': (req) => images.getCellDetail(req.repository, req.tag, req.region),

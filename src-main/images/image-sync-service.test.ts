@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imagesContract, type MatrixCell, type SyncMatrix } from '../../src-shared/images/contract';
+import { imagesContract, type MatrixCell, type MatrixEvent, type SyncMatrix } from '../../src-shared/images/contract';
+import { applyMatrixDiff } from '../../src-shared/images/matrix-diff';
 import { startHarborRegions, type SandboxHarbor } from '../../src-sandbox/harbor';
 import { createImagesHandlers } from './handlers';
 import { ImageSyncService } from './image-sync-service';
@@ -181,17 +182,30 @@ describe('ImageSyncService', () => {
     expect(logs.join('\n')).not.toContain('capstan-robot-secret');
   });
 
-  it('images.matrix.watch emits after each refresh and stops when aborted', async () => {
+  it('images.matrix.watch sends the matrix, then diffs, and stops when aborted', async () => {
     const h = createImagesHandlers(svc);
     const ac = new AbortController();
-    const events: number[] = [];
-    const r = await h['images.matrix.watch']({ intervalMs: 5_000 }, (e) => events.push(e.matrix.rows.length), { senderId: 't', signal: ac.signal });
+    const events: MatrixEvent[] = [];
+    const r = await h['images.matrix.watch']({ intervalMs: 5_000 }, (e) => events.push(e), { senderId: 't', signal: ac.signal });
     expect(r.ok).toBe(true);
-    const t0 = Date.now();
-    while (events.length < 2 && Date.now() - t0 < 3_000) await new Promise((res) => setTimeout(res, 20));
-    expect(events.length).toBeGreaterThanOrEqual(2); // the current matrix, then the refreshed one
+    const wait = async (n: number) => {
+      const t0 = Date.now();
+      while (events.length < n && Date.now() - t0 < 5_000) await new Promise((res) => setTimeout(res, 20));
+    };
+    await wait(1);
+    expect(events[0]?.kind).toBe('full');
+    let view = events[0]!.kind === 'full' ? events[0]!.matrix : undefined;
+    east.state.push('library/app', '9.9');
+    await svc.refresh();
+    await wait(2);
+    const diff = events.find((e) => e.kind === 'diff');
+    expect(diff?.kind === 'diff' && diff.diff.upserts.map((u) => `${u.repository}:${u.tag}`)).toContain('library/app:9.9');
+    for (const e of events.slice(1)) if (e.kind === 'diff' && view) view = applyMatrixDiff(view, e.diff);
+    const direct = await svc.getMatrix();
+    expect(view?.rows.map((x) => `${x.repository}:${x.tag}`)).toEqual(direct.ok && direct.value.rows.map((x) => `${x.repository}:${x.tag}`));
     ac.abort();
     const seen = events.length;
+    east.state.push('library/app', '9.10');
     await svc.refresh();
     expect(events.length).toBe(seen);
   });

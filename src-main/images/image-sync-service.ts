@@ -1,4 +1,5 @@
-import type { CellDetail, ImagePresence, MatrixFilter, RegistryHealth, RegistryInfo, RegistryInput, SyncMatrix } from '../../src-shared/images/contract';
+import type { CellDetail, ImagePresence, MatrixEvent, MatrixFilter, RegistryHealth, RegistryInfo, RegistryInput, SyncMatrix } from '../../src-shared/images/contract';
+import { diffMatrix, isEmptyDiff } from '../../src-shared/images/matrix-diff';
 import { computeMatrix } from '../../src-shared/images/matrix';
 import { parseImageRef, splitRepository } from '../../src-shared/images/registry-api';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
@@ -391,9 +392,24 @@ export class ImageSyncService {
     });
   }
 
-  /** Subscribe: a matrix after every refresh, refreshing every `intervalMs` until aborted. */
-  watchMatrix(filter: MatrixFilter | undefined, intervalMs: number, emit: (m: SyncMatrix) => void, signal: AbortSignal): void {
-    const off = this.onDidChangeMatrix(() => emit(this.computeNow(filter)));
+  /**
+   * Subscribe: the whole matrix first, then a diff after every refresh that changed something,
+   * refreshing every `intervalMs` (≥ 5 s) until aborted.
+   */
+  watchMatrix(filter: MatrixFilter | undefined, intervalMs: number, emit: (e: MatrixEvent) => void, signal: AbortSignal): void {
+    let last: SyncMatrix | undefined;
+    const send = () => {
+      if (signal.aborted) return;
+      const next = this.computeNow(filter);
+      if (!last) emit({ kind: 'full', matrix: next });
+      else {
+        const diff = diffMatrix(last, next);
+        if (isEmptyDiff(diff, last)) return;
+        emit({ kind: 'diff', diff });
+      }
+      last = next;
+    };
+    const off = this.onDidChangeMatrix(send);
     let timer: NodeJS.Timeout | undefined;
     const tick = () => {
       if (signal.aborted) return;
@@ -409,7 +425,7 @@ export class ImageSyncService {
       },
       { once: true },
     );
-    if (this.snapshots.size) emit(this.computeNow(filter));
+    if (this.snapshots.size) send();
     tick();
   }
 

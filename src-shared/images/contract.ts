@@ -116,6 +116,20 @@ export const matrixSchema = z.object({
 });
 export type SyncMatrix = z.infer<typeof matrixSchema>;
 
+/** What changed between two matrices: rows added or changed (by `repository:tag`), rows gone, and the small parts whole. */
+export const matrixDiffSchema = matrixSchema.omit({ rows: true }).extend({
+  upserts: z.array(matrixRowSchema),
+  removed: z.array(z.string()),
+});
+export type MatrixDiff = z.infer<typeof matrixDiffSchema>;
+
+/** A watch sends the whole matrix first, then diffs (apply with `applyMatrixDiff`). */
+export const matrixEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('full'), matrix: matrixSchema }),
+  z.object({ kind: z.literal('diff'), diff: matrixDiffSchema }),
+]);
+export type MatrixEvent = z.infer<typeof matrixEventSchema>;
+
 export const matrixFilterSchema = z
   .object({
     project: z.string().max(256).optional(),
@@ -228,10 +242,10 @@ export const imagesContract = {
   /** Images the rest of Capstan cares about (running workloads, release plans): listed first. */
   'images.priority.set': request(z.object({ images: z.array(z.string().max(1024)).max(10_000) }).strict(), z.null()),
   'images.matrix.get': request(z.object({ filter: matrixFilterSchema.optional(), refresh: z.boolean().optional() }).strict(), matrixSchema),
-  /** A new matrix after every refresh (interval bounded by main to ≥ 5 s). */
+  /** The matrix, then a diff after every refresh that changed it (interval bounded by main to ≥ 5 s). */
   'images.matrix.watch': stream(
     z.object({ filter: matrixFilterSchema.optional(), intervalMs: z.number().int().min(5_000).max(3_600_000).optional() }).strict(),
-    z.object({ matrix: matrixSchema }),
+    matrixEventSchema,
   ),
   'images.cell.detail': request(cellRef, cellDetailSchema),
   'images.task.log': request(z.object({ registryId: idSchema, executionId: z.number().int().nonnegative(), taskId: z.number().int().nonnegative() }).strict(), z.object({ text: z.string(), truncated: z.boolean() })),

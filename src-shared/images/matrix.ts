@@ -105,6 +105,10 @@ export function cellState(present: TagObservation | undefined, reference: string
   return 'missing';
 }
 
+/** Row order: images used by workloads and plans first, then newest push first, then name. */
+export const compareRows = (a: MatrixRow, b: MatrixRow): number =>
+  Number(b.priority) - Number(a.priority) || (b.sourcePushedAt ?? 0) - (a.sourcePushedAt ?? 0) || a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag);
+
 export function computeMatrix(input: MatrixInput): SyncMatrix {
   const { regions, now } = input;
   const byImage = new Map<string, { repository: string; tag: string; obs: TagObservation[] }>();
@@ -155,13 +159,7 @@ export function computeMatrix(input: MatrixInput): SyncMatrix {
     rows.push(row);
   }
   // Priority first, then newest push first, then name.
-  rows.sort(
-    (a, b) =>
-      Number(b.priority) - Number(a.priority) ||
-      (b.sourcePushedAt ?? 0) - (a.sourcePushedAt ?? 0) ||
-      a.repository.localeCompare(b.repository) ||
-      a.tag.localeCompare(b.tag),
-  );
+  rows.sort(compareRows);
   const limit = input.filter?.limit ?? 5_000;
   const truncated = rows.length > limit;
   if (truncated) rows = rows.slice(0, limit);
