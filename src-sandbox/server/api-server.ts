@@ -12,6 +12,9 @@ import type { ObjectStore } from '../kube/store';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery';
 import { handleOpenApi } from './openapi';
 import { handlePodLog } from './pod-logs';
+import { logConfigFor } from '../logs/config';
+import { handleRichPodLog, podOr404 } from '../logs/pod-log-stream';
+import { handleExecUpgrade } from '../exec/ws-exec';
 import { handleGet, handleList } from './reads';
 import type { ResourceRoute } from './routes';
 import { parseResourcePath } from './routes';
@@ -68,6 +71,10 @@ export class ClusterApiServer {
   async start(): Promise<void> {
     if (this.server) return;
     const server = createServer({ keepAlive: true, cert: this.opts.tls.certPem, key: this.opts.tls.keyPem }, (req, res) => this.handle(req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      const answered = handleExecUpgrade(req, socket, head, { store: this.store, token: this.opts.token, fault: (path) => this.statusFault(path) });
+      if (!answered) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -118,6 +125,15 @@ export class ClusterApiServer {
     }
   }
 
+  /** The injected HTTP-status fault for a path, worded as handle() words it (exec upgrades). */
+  private statusFault(path: string): { status: number; reason: string; message: string } | undefined {
+    const f = this.fault;
+    if (f?.kind !== 'http-status' || (f.paths && !f.paths.test(path))) return undefined;
+    const reason = reasonFor(f.status);
+    const message = f.status === 403 ? `${path} is forbidden: User "system:serviceaccount:sandbox:capstan" cannot create resource "pods/exec"` : `injected fault: ${reason}`;
+    return { status: f.status, reason, message };
+  }
+
   private fail(res: ServerResponse, e: unknown): void {
     if (e instanceof ApiError) sendError(res, e);
     else if (e instanceof StoreError) sendStatus(res, e.code, e.reason, e.message);
@@ -163,7 +179,9 @@ export class ClusterApiServer {
     const ns = info.namespaced ? namespace : undefined;
     const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
     if (subresource === 'log' && info.name === 'pods' && name && ns && method === 'GET') {
-      handlePodLog(req, res, this.store, ns, name, params, this.opts.clockSpeed ?? 1);
+      const cfg = logConfigFor(this.store, podOr404(this.store, ns, name));
+      if (cfg) handleRichPodLog(req, res, this.store, podOr404(this.store, ns, name), params, cfg);
+      else handlePodLog(req, res, this.store, ns, name, params, this.opts.clockSpeed ?? 1);
       return;
     }
     if (subresource && !(subresource === 'scale' && (info.name === 'deployments' || info.name === 'replicasets'))) {

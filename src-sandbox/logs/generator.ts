@@ -1,0 +1,89 @@
+/**
+ * Deterministic container output: line i of a container instance is a pure function of
+ * (app, pod, i, profile), so a history read, a follow and a resumed follow (sinceTime) agree
+ * byte for byte. That is what lets clients be tested for "no gap, no duplicate".
+ *
+ * Profiles: 'java' (Spring Boot/Tomcat: start-up banner, access lines, GC, WARN, ERROR with a
+ * multi-line stack trace, JSON lines) and 'hostile' (the same, plus ANSI colours, OSC 0/52
+ * control sequences, invalid UTF-8 bytes and, at index 500, a single 1 MB line).
+ */
+export type LogProfile = 'java' | 'hostile';
+export type LogFile = 'catalina.out' | 'gc.log' | 'localhost_access_log.txt';
+export const LOG_FILES: readonly LogFile[] = ['catalina.out', 'gc.log', 'localhost_access_log.txt'];
+
+export interface LineContext { app: string; pod: string; profile: LogProfile }
+
+const STARTUP = (app: string): string[] => [
+  '  .   ____          _            __ _ _',
+  ' :: Spring Boot ::                (v3.3.4)',
+  `INFO  [main] c.s.${app}.Application : Starting Application using Java 21.0.4 with PID 1 (/app started by app in /app)`,
+  'INFO  [main] o.s.b.w.embedded.tomcat.TomcatWebServer : Tomcat initialized with port 8080 (http)',
+  `INFO  [main] c.s.${app}.Application : Started Application in 7.412 seconds (process running for 8.1)`,
+];
+
+const ONE_MB_LINE_INDEX = 500;
+
+/** The kind of line i is, which decides the files it also appears in. */
+export function lineKind(i: number): 'startup' | 'access' | 'gc' | 'warn' | 'error' | 'stack' | 'json' {
+  if (i < 5) return 'startup';
+  const p = i % 100;
+  if (p === 37) return 'error';
+  if (p >= 38 && p <= 41) return 'stack';
+  if (p === 60) return 'warn';
+  if (p === 88) return 'json';
+  if (p % 25 === 7) return 'gc';
+  return 'access';
+}
+
+/** Line i as a string (without newline); 'hostile' lines may be a Buffer with invalid UTF-8. */
+export function lineText(c: LineContext, i: number, tMs: number): string | Buffer {
+  const { app } = c;
+  if (c.profile === 'hostile') {
+    const h = hostile(c, i);
+    if (h !== undefined) return h;
+  }
+  switch (lineKind(i)) {
+    case 'startup': return STARTUP(app)[i]!;
+    case 'error': return `ERROR [http-nio-8080-exec-${(i % 10) + 1}] c.s.${app}.api.OrderController : Request failed: upstream timeout after 3000 ms (order ${100000 + i})`;
+    case 'stack': return ['java.net.SocketTimeoutException: Read timed out', `\tat c.s.${app}.client.PricingClient.fetch(PricingClient.java:88)`, `\tat c.s.${app}.api.OrderController.create(OrderController.java:51)`, '\tat java.base/java.lang.Thread.run(Thread.java:1583)'][(i % 100) - 38]!;
+    case 'warn': return `WARN  [hikari-housekeeper] com.zaxxer.hikari.pool.HikariPool : HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=1m2s).`;
+    case 'json': return JSON.stringify({ '@timestamp': new Date(tMs).toISOString(), level: 'INFO', logger: `c.s.${app}.audit.AuditLog`, message: 'order accepted', orderId: 100000 + i, traceId: ((i * 2654435761) >>> 0).toString(16).padStart(8, '0'), pod: c.pod });
+    case 'gc': return gcLine(i);
+    case 'access': return accessLine(app, i, tMs);
+  }
+}
+
+function gcLine(i: number): string {
+  const before = 600 + (i % 300);
+  return `[gc] GC(${Math.floor(i / 25)}) Pause Young (Normal) (G1 Evacuation Pause) ${before}M->${before - 420}M(1024M) ${((i % 70) / 10 + 1.2).toFixed(3)}ms`;
+}
+
+function accessLine(app: string, i: number, tMs: number): string {
+  const paths = [`/api/${app}`, `/api/${app}/${1000 + (i % 97)}`, '/actuator/health/readiness', `/api/${app}/search?q=${i % 13}`];
+  const status = i % 53 === 0 ? 500 : i % 17 === 0 ? 404 : 200;
+  return `${status === 500 ? 'ERROR' : 'INFO '} [http-nio-8080-exec-${(i % 10) + 1}] c.s.${app}.api.AccessLog : GET ${paths[i % paths.length]} ${status} ${(Math.floor(tMs) % 97) + 3}ms`;
+}
+
+function hostile(c: LineContext, i: number): string | Buffer | undefined {
+  if (i === ONE_MB_LINE_INDEX) return `INFO  [main] c.s.${c.app}.Dump : ` + 'x'.repeat(1024 * 1024);
+  switch (i % 50) {
+    case 11: return `\x1b[31mERROR\x1b[0m [main] coloured output from a library`;
+    case 23: return `WARN  clipboard grab \x1b]52;c;${Buffer.from('rm -rf /').toString('base64')}\x07 and title \x1b]0;pwned\x07 done`;
+    case 31: return Buffer.concat([Buffer.from('INFO  latin-1 bytes: caf'), Buffer.from([0xe9, 0x20, 0xff, 0xfe]), Buffer.from(' end')]);
+    case 42: return 'INFO  cursor games \x1b[2J\x1b[H\x1b[?1049h cleared?';
+    default: return undefined;
+  }
+}
+
+/** The text of line i as it appears in a file inside the container, or undefined if not in it. */
+export function fileLine(c: LineContext, file: LogFile, i: number, tMs: number): string | undefined {
+  if (file === 'catalina.out') {
+    const t = lineText({ ...c, profile: 'java' }, i, tMs);
+    return typeof t === 'string' ? t : t.toString('utf8');
+  }
+  const kind = lineKind(i);
+  if (file === 'gc.log') return kind === 'gc' ? `[${new Date(tMs).toISOString()}]${gcLine(i)}` : undefined;
+  if (kind !== 'access') return undefined;
+  const status = i % 53 === 0 ? 500 : i % 17 === 0 ? 404 : 200;
+  return `10.1.${i % 250}.${(i * 7) % 250} - - [${new Date(tMs).toUTCString()}] "GET /api/${c.app}/${1000 + (i % 97)} HTTP/1.1" ${status} ${200 + (i % 900)}`;
+}
