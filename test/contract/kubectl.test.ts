@@ -163,4 +163,29 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', () => {
     });
     expect(after).toHaveLength(6);
   });
+
+  it('rollout pause holds a template change; resume rolls it out; restart rolls new pods', async () => {
+    const ctx = ['--context', 'uat', '-n', 'platform'];
+    await ok([...ctx, 'rollout', 'pause', 'deploy/gateway-uat']);
+    await ok([...ctx, 'set', 'image', 'deploy/gateway-uat', 'gateway=harbor-east.sandbox.local/shop/gateway:5.0.1']);
+    const paused = await waitFor('DeploymentPaused', async () => {
+      const d = JSON.parse(await ok([...ctx, 'get', 'deploy', 'gateway-uat', '-o', 'json']));
+      return d.status.conditions.some((c: { reason: string }) => c.reason === 'DeploymentPaused') ? d : undefined;
+    });
+    expect(paused.status.updatedReplicas ?? 0).toBe(0);
+    const undo = await sb.kubectl([...ctx, 'rollout', 'undo', 'deploy/gateway-uat']);
+    expect(undo.stderr).toContain('you cannot rollback a paused deployment');
+    await ok([...ctx, 'rollout', 'resume', 'deploy/gateway-uat']);
+    await ok([...ctx, 'rollout', 'status', 'deploy/gateway-uat', '--timeout=60s'], 70_000);
+    const before = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-uat', '-o', 'json'])).items.map((p: { metadata: { name: string } }) => p.metadata.name);
+    await ok([...ctx, 'rollout', 'restart', 'deploy/gateway-uat']);
+    await ok([...ctx, 'rollout', 'status', 'deploy/gateway-uat', '--timeout=60s'], 70_000);
+    const d = JSON.parse(await ok([...ctx, 'get', 'deploy', 'gateway-uat', '-o', 'json']));
+    expect(d.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBeTruthy();
+    const after = await waitFor('old pods gone', async () => {
+      const names = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-uat', '-o', 'json'])).items.map((p: { metadata: { name: string } }) => p.metadata.name);
+      return names.length === 2 && names.every((n: string) => !before.includes(n)) ? names : undefined;
+    });
+    expect(after).toHaveLength(2);
+  }, 120_000);
 });
