@@ -139,6 +139,22 @@ describe('deployment + replicaset controllers and kubelet', () => {
   });
 });
 
+describe('proportional scaling mid-rollout', () => {
+  it('grows old and new ReplicaSets in proportion when a stuck rollout is resized', async () => {
+    const c = cluster(400, { 'orders:2': 'crashloop' });
+    c.deploy('orders', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
+    await until('rollout', () => complete(c.get('orders')));
+    c.update('orders', (d) => { d.spec.template.spec.containers[0].image = 'orders:2'; });
+    await until('stuck with 4 old + 1 new', () => c.rss('orders-').map((r) => r.spec.replicas).sort().join() === '1,4');
+    c.update('orders', (d) => { d.spec.replicas = 8; });
+    const sizes = await until('proportional sizes', () => {
+      const bySize = Object.fromEntries(c.rss('orders-').map((r) => [r.spec.template.spec.containers[0].image, r.spec.replicas]));
+      return bySize['orders:1'] === 7 && bySize['orders:2'] === 2 ? bySize : undefined;
+    });
+    expect(sizes).toEqual({ 'orders:1': 7, 'orders:2': 2 });
+  });
+});
+
 describe('kubelet behaviours', () => {
   it('OOM-kills an oom version after it became ready, and keeps an unschedulable one Pending', async () => {
     const c = cluster(2000, { 'leaky:1': 'oom', 'huge:1': 'unschedulable' });

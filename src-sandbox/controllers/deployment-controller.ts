@@ -14,7 +14,7 @@ import type { EventRecorder } from './event-recorder';
 import type { OwnerIndex } from './owner-index';
 import { controllerOf } from './owner-index';
 import type { RsView } from './rolling-math';
-import { newReplicaSetReplicas, scaleDownOld, surgeAndUnavailable } from './rolling-math';
+import { newReplicaSetReplicas, proportionalSizes, scaleDownOld, surgeAndUnavailable } from './rolling-math';
 import { splitKey } from './work-queue';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
@@ -53,7 +53,9 @@ export class DeploymentController {
     const { maxSurge, maxUnavailable } = surgeAndUnavailable(replicas, d.spec.strategy?.rollingUpdate);
     let progressed = false;
 
-    if (d.spec.paused) {
+    if (this.scaleProportionally(d, all, newRs, replicas, maxSurge)) {
+      progressed = true;
+    } else if (d.spec.paused) {
       // Paused: no new ReplicaSet, but plain scaling still applies when nothing else is running.
       if (newRs && old.every((r) => (r.spec.replicas ?? 0) === 0) && newRs.spec.replicas !== replicas) {
         newRs = this.scale(d, newRs, replicas, maxSurge);
@@ -96,6 +98,27 @@ export class DeploymentController {
       const rs = old.find((r) => r.metadata.name === rsName)!;
       this.scale(d, rs, n, maxSurge);
       changed = true;
+    }
+    return changed;
+  }
+
+  /**
+   * A resize while several ReplicaSets are active (mid-rollout, or paused mid-rollout): share the
+   * change among them instead of letting the rollout arithmetic absorb it. Detected, as kube does,
+   * by ReplicaSets whose desired-replicas annotation differs from the Deployment's replicas.
+   */
+  private scaleProportionally(d: KubeObject, all: KubeObject[], newRs: KubeObject | undefined, replicas: number, maxSurge: number): boolean {
+    const active = all.filter((rs) => (rs.spec.replicas ?? 0) > 0);
+    if (active.length < 2 || active.every((rs) => rs.metadata.annotations?.[DESIRED] === String(replicas))) return false;
+    if (newRs && (newRs.spec.replicas ?? 0) === replicas) return false;
+    const allowed = d.spec.strategy?.type === 'Recreate' ? replicas : replicas + maxSurge;
+    let changed = false;
+    for (const [name, size] of proportionalSizes(active.map(view), allowed)) {
+      const rs = active.find((r) => r.metadata.name === name)!;
+      if (size !== rs.spec.replicas || rs.metadata.annotations?.[DESIRED] !== String(replicas)) {
+        this.scale(d, rs, size, maxSurge);
+        changed = true;
+      }
     }
     return changed;
   }
@@ -162,6 +185,7 @@ export class DeploymentController {
     copy.metadata.generation = (copy.metadata.generation ?? 1) + 1;
     copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [DESIRED]: String(d.spec.replicas ?? 1), [MAX]: String((d.spec.replicas ?? 1) + maxSurge) };
     const updated = this.store.update('replicasets', copy).obj;
+    if (replicas === from) return updated;
     const dir = replicas > from ? 'up' : 'down';
     this.events.normal(d, 'ScalingReplicaSet', `Scaled ${dir} replica set ${rs.metadata.name} from ${from} to ${replicas}`, SOURCE);
     return updated;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newReplicaSetReplicas, scaleDownOld, surgeAndUnavailable } from './rolling-math';
+import { newReplicaSetReplicas, proportionalSizes, scaleDownOld, surgeAndUnavailable } from './rolling-math';
 
 const rs = (name: string, replicas: number, available: number, t: string) => ({ name, replicas, available, creationTimestamp: t });
 
@@ -33,5 +33,18 @@ describe('rolling update arithmetic', () => {
   it('never scales down with maxUnavailable 0 until new pods are available', () => {
     expect(scaleDownOld(2, 0, [rs('old', 2, 2, '1')], rs('new', 1, 0, '2')).size).toBe(0);
     expect(scaleDownOld(2, 0, [rs('old', 2, 2, '1')], rs('new', 1, 1, '2')).get('old')).toBe(1);
+  });
+});
+
+describe('proportional scaling', () => {
+  it('shares a resize among active ReplicaSets by size, leftover to the largest', () => {
+    // 10 replicas mid-rollout (old 6, new 5, surge 1) resized to 20 (+ surge 5 = 25 allowed).
+    const sizes = proportionalSizes([rs('old', 6, 6, '1'), rs('new', 5, 0, '2')], 25);
+    expect(sizes.get('old')! + sizes.get('new')!).toBe(25);
+    expect(sizes.get('old')).toBe(14);
+    expect(sizes.get('new')).toBe(11);
+    const down = proportionalSizes([rs('old', 6, 6, '1'), rs('new', 5, 0, '2')], 6);
+    expect(down.get('old')! + down.get('new')!).toBe(6);
+    expect([...down.values()].every((n) => n >= 0)).toBe(true);
   });
 });

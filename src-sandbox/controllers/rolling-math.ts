@@ -71,3 +71,27 @@ export function scaleDownOld(replicas: number, maxUnavailable: number, oldRs: Rs
   for (const r of sorted) if (target.get(r.name) !== r.replicas) result.set(r.name, target.get(r.name)!);
   return result;
 }
+
+/**
+ * Proportional scaling (deployment controller `scale()`): when a Deployment is resized while
+ * several ReplicaSets are active, the difference is shared in proportion to their sizes, the
+ * rounding leftover going to the largest (newest on ties when growing, oldest when shrinking).
+ */
+export function proportionalSizes(active: RsView[], allowedTotal: number): Map<string, number> {
+  const current = active.reduce((n, r) => n + r.replicas, 0);
+  const toAdd = allowedTotal - current;
+  const result = new Map(active.map((r) => [r.name, r.replicas]));
+  if (toAdd === 0 || current === 0) return result;
+  const sorted = [...active].sort((a, b) => b.replicas - a.replicas
+    || (toAdd > 0 ? b.creationTimestamp.localeCompare(a.creationTimestamp) : a.creationTimestamp.localeCompare(b.creationTimestamp)));
+  let added = 0;
+  for (const r of sorted) {
+    const share = Math.round((r.replicas * allowedTotal) / current) - r.replicas;
+    const step = toAdd > 0 ? Math.min(share, toAdd - added) : Math.max(share, toAdd - added, -r.replicas);
+    result.set(r.name, r.replicas + step);
+    added += step;
+  }
+  const first = sorted[0]!;
+  result.set(first.name, Math.max(0, result.get(first.name)! + (toAdd - added)));
+  return result;
+}
