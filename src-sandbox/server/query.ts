@@ -30,7 +30,7 @@ export function buildFilter(resource: ResourceName, params: URLSearchParams): Ob
       return true;
     };
   } catch (e) {
-    if (e instanceof SelectorError) throw new ApiError(400, 'BadRequest', `unable to parse requirement: ${e.message}`);
+    if (e instanceof SelectorError) throw new ApiError(400, 'BadRequest', e.message);
     throw e;
   }
 }
