@@ -110,7 +110,14 @@ describe('ImageSyncService', () => {
     east.push('library/app', '3.0');
     const failed = await until('library/app', '3.0', 'west', (c) => c?.state === 'failed');
     expect(failed?.state).toBe('failed');
-    const d = await svc.getCellDetail('library/app', '3.0', 'west');
+    // Executions and tasks are separate reads: the execution may still say InProgress in the
+    // snapshot that already has the failed task (as with a real Harbor); the next refresh agrees.
+    let d = await svc.getCellDetail('library/app', '3.0', 'west');
+    for (let i = 0; i < 100 && d.ok && d.value.executions[0]?.status !== 'Failed'; i++) {
+      await new Promise((r) => setTimeout(r, 40));
+      await svc.refresh();
+      d = await svc.getCellDetail('library/app', '3.0', 'west');
+    }
     if (!d.ok) throw new Error(d.error.message);
     expect(d.value.tasks[0]).toMatchObject({ registryId: 'harbor-east', status: 'Failed', srcResource: 'library/app:[3.0]' });
     expect(d.value.executions[0]).toMatchObject({ status: 'Failed', trigger: 'event_based', policyName: 'replicate-to-harbor-west' });
