@@ -18,6 +18,8 @@ export interface MetricsControl {
   nodeProxy: 'ok' | 'forbidden';
   /** Real ms the kubelet takes to answer /stats/summary (a slow or hung node). */
   kubeletDelayMs: number;
+  /** Nodes the delay applies to; empty = every node. */
+  slowNodes: string[];
   /** Per node: ms its clock is ahead (+) or behind (−). */
   nodeSkewMs: Record<string, number>;
 }
@@ -28,7 +30,7 @@ const controls = new WeakMap<ObjectStore, MetricsControl>();
 export function metricsControl(store: ObjectStore): MetricsControl {
   let c = controls.get(store);
   if (!c) {
-    c = { metricsServer: 'ok', nodeProxy: 'ok', kubeletDelayMs: 0, nodeSkewMs: {} };
+    c = { metricsServer: 'ok', nodeProxy: 'ok', kubeletDelayMs: 0, slowNodes: [], nodeSkewMs: {} };
     controls.set(store, c);
   }
   return c;
@@ -92,7 +94,8 @@ export class MetricsServer {
     const answer = () => {
       if (!res.destroyed) sendJson(res, 200, kubeletSummary(this.store, node, this.now(), this.ctx, this.control.nodeSkewMs[node] ?? 0));
     };
-    const delay = this.control.kubeletDelayMs;
+    const { slowNodes } = this.control;
+    const delay = slowNodes.length === 0 || slowNodes.includes(node) ? this.control.kubeletDelayMs : 0;
     if (delay <= 0) return answer();
     const t = setTimeout(() => {
       this.timers.delete(t);

@@ -1,0 +1,131 @@
+/**
+ * Per-container history: a sample ring plus the restart/OOM timeline. Handles what real clusters
+ * do between two samples: containers appear (new series) and vanish (no sample; a gap row when they
+ * come back, so a chart does not draw a line across the hole), cumulative CPU counters reset when a
+ * container restarts (never a negative rate), and node clocks disagree with ours (samples are
+ * placed on OUR clock; node timestamps are only ever subtracted from the same node's timestamps).
+ */
+import type { ContainerRef, SourceStatus, TimelineEvent } from '../../src-shared/metrics/contract';
+import { SampleRing } from './ring';
+import type { ContainerReading } from './sources';
+
+export interface ContainerHistory {
+  key: string;
+  ref: ContainerRef;
+  ring: SampleRing;
+  events: TimelineEvent[];
+  source?: SourceStatus['kind'];
+  /** Epoch ms of the first sample of the current container instance (after the last restart). */
+  instanceStart: number;
+  lastCoreNs?: number;
+  lastNodeTime?: number;
+}
+
+const MAX_EVENTS = 100;
+
+export const keyOf = (r: ContainerRef) => `${r.clusterId}\u0000${r.namespace}\u0000${r.pod}\u0000${r.container}`;
+
+export class MetricsHistory {
+  private readonly series = new Map<string, ContainerHistory>();
+
+  constructor(private capacity: number, private readonly intervalMs: () => number) {}
+
+  get size(): number {
+    return this.series.size;
+  }
+
+  get(ref: ContainerRef): ContainerHistory | undefined {
+    return this.series.get(keyOf(ref));
+  }
+
+  values(): IterableIterator<ContainerHistory> {
+    return this.series.values();
+  }
+
+  private ensure(ref: ContainerRef, t: number): ContainerHistory {
+    const key = keyOf(ref);
+    let h = this.series.get(key);
+    if (!h) {
+      h = { key, ref: { ...ref }, ring: new SampleRing(this.capacity), events: [], instanceStart: t };
+      this.series.set(key, h);
+    }
+    return h;
+  }
+
+  record(clusterId: string, t: number, r: ContainerReading, source: SourceStatus['kind']): void {
+    const h = this.ensure({ clusterId, namespace: r.namespace, pod: r.pod, container: r.container }, t);
+    h.source = source;
+    const last = h.ring.last();
+    if (last && t <= last.t) return; // a duplicate round (clock stepped back): keep what we have
+    if (last && t - last.t > 2.5 * this.intervalMs()) h.ring.push(last.t + this.intervalMs(), Number.NaN, Number.NaN, Number.NaN);
+    let cpu = r.cpu;
+    if (r.coreNs !== undefined) {
+      if (h.lastCoreNs !== undefined && r.coreNs < h.lastCoreNs) h.instanceStart = t; // counter reset: a new container instance
+      else if (Number.isNaN(cpu) && h.lastCoreNs !== undefined && r.nodeTime !== undefined && h.lastNodeTime !== undefined && r.nodeTime > h.lastNodeTime) {
+        cpu = (r.coreNs - h.lastCoreNs) / ((r.nodeTime - h.lastNodeTime) * 1e6);
+      }
+      h.lastCoreNs = r.coreNs;
+      h.lastNodeTime = r.nodeTime;
+    }
+    h.ring.push(t, cpu, r.ws, r.rss);
+  }
+
+  /** Adds a restart/OOM event once (the same restart seen again after a relist is not a new one). */
+  addEvent(ref: ContainerRef, e: TimelineEvent, now: number): boolean {
+    const h = this.ensure(ref, now);
+    if (h.events.some((x) => x.restartCount === e.restartCount)) return false;
+    h.events.push(e);
+    h.events.sort((a, b) => a.at - b.at);
+    if (h.events.length > MAX_EVENTS) h.events.shift();
+    if (e.at >= h.instanceStart) h.instanceStart = Math.max(h.instanceStart, e.at);
+    return true;
+  }
+
+  /** Drops series with no sample (and no event) in the horizon; trims the rest. */
+  prune(now: number, horizonMs: number): void {
+    const before = now - horizonMs;
+    for (const [k, h] of this.series) {
+      h.ring.trimBefore(before);
+      h.events = h.events.filter((e) => e.at >= before);
+      if (h.ring.size === 0 && h.events.length === 0) this.series.delete(k);
+    }
+  }
+
+  /** Restore a series (persistence). */
+  restore(h: ContainerHistory): void {
+    this.series.set(h.key, h);
+  }
+
+  resize(capacity: number): void {
+    if (capacity === this.capacity) return;
+    this.capacity = capacity;
+    for (const h of this.series.values()) {
+      const a = h.ring.toArrays();
+      const ring = new SampleRing(capacity);
+      for (let i = Math.max(0, a.t.length - capacity); i < a.t.length; i++) ring.push(a.t[i]!, a.cpu[i]!, a.ws[i]!, a.rss[i]!);
+      h.ring = ring;
+    }
+  }
+
+  get bytes(): number {
+    let b = 0;
+    for (const h of this.series.values()) b += h.ring.bytes + 200 + h.events.length * 80;
+    return b;
+  }
+}
+
+/** Working-set slope (bytes/min) over the current instance's last `windowMs`, least squares. */
+export function growthPerMin(h: ContainerHistory, now: number, windowMs = 10 * 60_000): number | undefined {
+  const since = Math.max(h.instanceStart, now - windowMs);
+  const { t, ws } = h.ring.toArrays(since);
+  let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (let i = 0; i < t.length; i++) {
+    const y = ws[i]!;
+    if (Number.isNaN(y)) continue;
+    const x = (t[i]! - since) / 60_000;
+    n++; sx += x; sy += y; sxx += x * x; sxy += x * y;
+  }
+  if (n < 3) return undefined;
+  const d = n * sxx - sx * sx;
+  return d > 0 ? (n * sxy - sx * sy) / d : undefined;
+}

@@ -1,0 +1,94 @@
+/**
+ * What metrics need from pod objects: per container its requests/limits, restart count, current
+ * state and last terminated state, and the restarts as timeline events. A restart is an OOM kill
+ * only when lastState.terminated.reason is "OOMKilled": exit code 137 alone is any SIGKILL
+ * (liveness probe, preemption, `kill -9`), so it stays a plain restart with its exit code.
+ */
+import type { Pod } from '../../src-shared/k8s/types';
+import type { TimelineEvent } from '../../src-shared/metrics/contract';
+import { parseBytes, parseCpuCores } from '../../src-shared/metrics/quantity';
+
+export interface Terminated { reason?: string; exitCode?: number; signal?: number; message?: string; startedAt?: string; finishedAt?: string }
+
+export interface ContainerInfo {
+  app?: string;
+  memoryRequest?: number;
+  memoryLimit?: number;
+  cpuRequest?: number;
+  cpuLimit?: number;
+  restarts: number;
+  state?: string;
+  lastTerminated?: Terminated;
+}
+
+interface ContainerSpec { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }
+interface ContainerStatus { name: string; restartCount?: number; state?: Record<string, { reason?: string } | undefined>; lastState?: { terminated?: Terminated } }
+
+/** A node clock ahead of ours must not put an event in the future: then we use the time we saw it. */
+const MAX_FUTURE_MS = 60_000;
+
+export function eventTime(finishedAt: string | undefined, now: number): number {
+  const t = finishedAt ? Date.parse(finishedAt) : Number.NaN;
+  return Number.isFinite(t) && t <= now + MAX_FUTURE_MS ? Math.min(t, now) : now;
+}
+
+export class PodIndex {
+  private readonly pods = new Map<string, Map<string, ContainerInfo>>();
+
+  /** Records the pod; returns one event per container whose restart count went up (or, on first sight, its last restart). */
+  update(pod: Pod, now: number, appLabel = 'app.kubernetes.io/name'): { container: string; event: TimelineEvent }[] {
+    const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
+    const before = this.pods.get(key);
+    const next = new Map<string, ContainerInfo>();
+    const events: { container: string; event: TimelineEvent }[] = [];
+    const statuses = ((pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []);
+    const app = pod.metadata.labels?.[appLabel];
+    for (const spec of ((pod.spec as { containers?: ContainerSpec[] } | undefined)?.containers ?? [])) {
+      const st = statuses.find((s) => s.name === spec.name);
+      const r = spec.resources ?? {};
+      const restarts = st?.restartCount ?? 0;
+      const stateName = st?.state && Object.keys(st.state)[0];
+      const info: ContainerInfo = {
+        app,
+        memoryRequest: parseBytes(r.requests?.memory), memoryLimit: parseBytes(r.limits?.memory),
+        cpuRequest: parseCpuCores(r.requests?.cpu), cpuLimit: parseCpuCores(r.limits?.cpu),
+        restarts,
+        state: stateName ? (st.state![stateName]?.reason ?? stateName) : undefined,
+        lastTerminated: st?.lastState?.terminated,
+      };
+      next.set(spec.name, info);
+      const prev = before?.get(spec.name)?.restarts ?? 0;
+      const term = info.lastTerminated;
+      if (restarts > prev && term) {
+        events.push({
+          container: spec.name,
+          event: {
+            at: eventTime(term.finishedAt, now),
+            kind: term.reason === 'OOMKilled' ? 'oom' : 'restart',
+            reason: term.reason, exitCode: term.exitCode,
+            startedAt: term.startedAt ? Date.parse(term.startedAt) : undefined,
+            restartCount: restarts,
+          },
+        });
+      }
+    }
+    this.pods.set(key, next);
+    return events;
+  }
+
+  delete(namespace: string, name: string): void {
+    this.pods.delete(`${namespace}/${name}`);
+  }
+
+  clear(): void {
+    this.pods.clear();
+  }
+
+  get(namespace: string, pod: string, container: string): ContainerInfo | undefined {
+    return this.pods.get(`${namespace}/${pod}`)?.get(container);
+  }
+
+  podKeys(): IterableIterator<string> {
+    return this.pods.keys();
+  }
+}

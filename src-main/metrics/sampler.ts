@@ -1,0 +1,76 @@
+/**
+ * One sample round of one cluster: kubelet summaries of every node (bounded concurrency, per-node
+ * timeout) and, where those are forbidden, absent or incomplete, metrics.k8s.io. A source that
+ * failed is tried again every few minutes, not every round. Each source's status says plainly
+ * what is missing.
+ */
+import type { SourceStatus } from '../../src-shared/metrics/contract';
+import type { ContainerReading, MetricsTransport } from './sources';
+import { readKubeletSummary, readMetricsApi } from './sources';
+
+export interface SamplerState {
+  sources: Record<'kubelet-summary' | 'metrics-api', SourceStatus>;
+  /** Epoch ms each source was last tried. */
+  triedAt: Record<'kubelet-summary' | 'metrics-api', number>;
+}
+
+export interface RoundResult { readings: { reading: ContainerReading; source: SourceStatus['kind'] }[] }
+
+export const newSamplerState = (): SamplerState => ({
+  sources: { 'kubelet-summary': { kind: 'kubelet-summary', state: 'unknown' }, 'metrics-api': { kind: 'metrics-api', state: 'unknown' } },
+  triedAt: { 'kubelet-summary': -Infinity, 'metrics-api': -Infinity },
+});
+
+const REPROBE_MS = 5 * 60_000;
+const usable = (s: SourceStatus, triedAt: number, now: number) => s.state === 'ok' || s.state === 'unknown' || s.state === 'timeout' || now - triedAt >= REPROBE_MS;
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export async function sampleCluster(t: MetricsTransport, nodes: string[], st: SamplerState, now: number, o: { timeoutMs: number; concurrency: number }): Promise<RoundResult> {
+  const readings: RoundResult['readings'] = [];
+  const covered = new Set<string>();
+  let summaryComplete = false;
+  if (nodes.length && usable(st.sources['kubelet-summary'], st.triedAt['kubelet-summary'], now)) {
+    st.triedAt['kubelet-summary'] = now;
+    const results = await mapLimit(nodes, o.concurrency, (n) => readKubeletSummary(t, n, o.timeoutMs));
+    const failed: { node: string; status: SourceStatus }[] = [];
+    results.forEach((r, i) => {
+      if ('status' in r) failed.push({ node: nodes[i]!, status: r.status });
+      else for (const reading of r.readings) {
+        readings.push({ reading, source: 'kubelet-summary' });
+        covered.add(`${reading.namespace}/${reading.pod}`);
+      }
+    });
+    summaryComplete = failed.length === 0;
+    if (failed.length === 0) st.sources['kubelet-summary'] = { kind: 'kubelet-summary', state: 'ok' };
+    else if (failed.length < nodes.length) {
+      const f = failed[0]!;
+      st.sources['kubelet-summary'] = { kind: 'kubelet-summary', state: f.status.state, message: `${failed.length} of ${nodes.length} nodes failed (${failed.slice(0, 3).map((x) => x.node).join(', ')}${failed.length > 3 ? ', …' : ''}): ${f.status.message ?? f.status.state}` };
+    } else st.sources['kubelet-summary'] = failed[0]!.status;
+  }
+  const api = st.sources['metrics-api'];
+  // metrics.k8s.io fills what the summary could not give; when the summary is complete we still
+  // probe it now and then, so the UI can say whether metrics-server exists.
+  const wantApi = !summaryComplete ? usable(api, st.triedAt['metrics-api'], now) : now - st.triedAt['metrics-api'] >= REPROBE_MS;
+  if (wantApi) {
+    st.triedAt['metrics-api'] = now;
+    const r = await readMetricsApi(t, o.timeoutMs);
+    if ('status' in r) st.sources['metrics-api'] = r.status;
+    else {
+      st.sources['metrics-api'] = { kind: 'metrics-api', state: 'ok' };
+      if (!summaryComplete) for (const reading of r.readings) if (!covered.has(`${reading.namespace}/${reading.pod}`)) readings.push({ reading, source: 'metrics-api' });
+    }
+  }
+  return { readings };
+}
