@@ -8,6 +8,8 @@ import { KubeconfigService, type PathSettings } from '../clusters/kubeconfigServ
 import type { Logger } from '../ipc/logger';
 import { consoleLogger } from '../ipc/logger';
 import { LoginShellPath } from '../platform/loginShellPath';
+import { releaseHandlers } from '../releases/handlers';
+import { ReleaseService, type ReleaseServiceOptions } from '../releases/release-service';
 import type { Cipher } from '../vault/cipher';
 import { VaultService } from '../vault/vaultService';
 import { WorkloadService, type WorkloadServiceOptions } from '../workloads/workloadService';
@@ -29,6 +31,8 @@ export interface CreateServicesOptions {
   homeDir?: string;
   clusters?: ClusterServiceOptions;
   workloads?: WorkloadServiceOptions;
+  /** Releases: loop interval, time scale of soak timers (tests, sandbox). */
+  releases?: Pick<ReleaseServiceOptions, 'tickMs' | 'timeScale' | 'windowSec'>;
   /** Reuse a settings store already opened by the caller. */
   settings?: SettingsStore;
 }
@@ -40,6 +44,7 @@ export interface Services {
   clusters: ClusterService;
   workloads: WorkloadService;
   vault: VaultService;
+  releases: ReleaseService;
   dispose(): void;
 }
 
@@ -78,6 +83,8 @@ export function createServices(opts: CreateServicesOptions): Services {
   const clusters = new ClusterService(kubeconfig, { loginPath: new LoginShellPath(), log: logLine, ...opts.clusters });
   const workloads = new WorkloadService(clusters, opts.workloads);
   const vault = new VaultService({ file: path.join(opts.userDataDir, 'vault.json'), cipher: opts.cipher });
+  const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, ...opts.releases });
+  void releases.start();
   if (vault.corruptMovedTo) log.warn(`[vault] the vault file was unreadable and was moved to ${vault.corruptMovedTo}`);
 
   const handlers: AppHandlers = {
@@ -126,6 +133,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       return ok(undefined);
     },
     'workloads.getYaml': async (ref) => workloads.getYaml(ref),
+    ...releaseHandlers(releases),
   };
 
   let disposed = false;
@@ -136,9 +144,11 @@ export function createServices(opts: CreateServicesOptions): Services {
     clusters,
     workloads,
     vault,
+    releases,
     dispose() {
       if (disposed) return;
       disposed = true;
+      void releases.dispose();
       workloads.dispose();
       clusters.dispose();
       kubeconfig.dispose();

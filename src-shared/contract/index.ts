@@ -1,5 +1,6 @@
 import { clustersContract } from '../clusters/contract';
 import { imagesContract } from '../images/contract';
+import { releasesContract } from '../releases/contract';
 import { workloadsContract } from '../workloads/contract';
 import type { Client, Handlers } from './define';
 
@@ -8,6 +9,7 @@ export const contract = {
   ...clustersContract,
   ...workloadsContract,
   ...imagesContract,
+  ...releasesContract,
 };
 export type AppContract = typeof contract;
 export type ChannelName = keyof AppContract;

@@ -1,0 +1,70 @@
+/**
+ * ClusterOps on top of the foundation's ClusterConnection (HTTP to one API server). The batch
+ * driver uses the ClusterOps part; board row actions (restart, scale, undo...) use the JSON and
+ * merge patches as kubectl sends them. The resourceVersion precondition travels in the patch body
+ * (metadata.resourceVersion), which the API server turns into a 409 when the object moved on.
+ */
+import type { Deployment, KubeList, Pod, ReplicaSet } from '../../src-shared/k8s/types';
+import { err, type Result } from '../../src-shared/result';
+import type { ClusterConnection } from '../clusters/clusterConnection';
+import type { ClusterOps, DeploymentPatch, DeploymentWithStrategy } from './batch-driver';
+
+const enc = encodeURIComponent;
+const deploymentPath = (ns: string, name: string) => `/apis/apps/v1/namespaces/${enc(ns)}/deployments/${enc(name)}`;
+const selectorQuery = (selector: Record<string, string>) =>
+  enc(
+    Object.entries(selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+  );
+
+export type JsonPatchOp = { op: 'replace' | 'add' | 'remove'; path: string; value?: unknown };
+
+export class KubeClusterOps implements ClusterOps {
+  constructor(private readonly conn: () => ClusterConnection | undefined, private readonly clusterId: string) {}
+
+  private c(): Result<ClusterConnection> {
+    const conn = this.conn();
+    return conn ? { ok: true, value: conn } : err('cluster-unreachable', `Cluster "${this.clusterId}" is not connected; it will be retried when it is.`, { clusterId: this.clusterId });
+  }
+
+  async getDeployment(namespace: string, name: string, signal?: AbortSignal): Promise<Result<DeploymentWithStrategy>> {
+    const c = this.c();
+    if (!c.ok) return c;
+    return c.value.getJson<DeploymentWithStrategy>(deploymentPath(namespace, name), { verb: 'get', resource: 'deployments', signal });
+  }
+
+  async patchDeployment(namespace: string, name: string, patch: DeploymentPatch, opts: { resourceVersion?: string; signal?: AbortSignal }): Promise<Result<DeploymentWithStrategy>> {
+    const body = opts.resourceVersion ? { ...patch, metadata: { ...patch.metadata, resourceVersion: opts.resourceVersion } } : patch;
+    return this.patch(namespace, name, body, 'application/strategic-merge-patch+json', opts.signal);
+  }
+
+  /** JSON patch (kubectl rollout undo replaces /spec/template this way). */
+  jsonPatchDeployment(namespace: string, name: string, ops: JsonPatchOp[], signal?: AbortSignal): Promise<Result<DeploymentWithStrategy>> {
+    return this.patch(namespace, name, ops, 'application/json-patch+json', signal);
+  }
+
+  mergePatchDeployment(namespace: string, name: string, patch: unknown, signal?: AbortSignal): Promise<Result<DeploymentWithStrategy>> {
+    return this.patch(namespace, name, patch, 'application/merge-patch+json', signal);
+  }
+
+  private async patch(namespace: string, name: string, body: unknown, contentType: string, signal?: AbortSignal): Promise<Result<DeploymentWithStrategy>> {
+    const c = this.c();
+    if (!c.ok) return c;
+    return c.value.getJson<Deployment>(deploymentPath(namespace, name), { method: 'PATCH', body, contentType, verb: 'patch', resource: 'deployments', signal });
+  }
+
+  async listReplicaSets(namespace: string, selector: Record<string, string>, signal?: AbortSignal): Promise<Result<ReplicaSet[]>> {
+    const c = this.c();
+    if (!c.ok) return c;
+    const r = await c.value.getJson<KubeList<ReplicaSet>>(`/apis/apps/v1/namespaces/${enc(namespace)}/replicasets?labelSelector=${selectorQuery(selector)}`, { verb: 'list', resource: 'replicasets', signal });
+    return r.ok ? { ok: true, value: r.value.items } : r;
+  }
+
+  async listPods(namespace: string, selector: Record<string, string>, signal?: AbortSignal): Promise<Result<Pod[]>> {
+    const c = this.c();
+    if (!c.ok) return c;
+    const r = await c.value.getJson<KubeList<Pod>>(`/api/v1/namespaces/${enc(namespace)}/pods?labelSelector=${selectorQuery(selector)}`, { verb: 'list', resource: 'pods', signal });
+    return r.ok ? { ok: true, value: r.value.items } : r;
+  }
+}

@@ -1,0 +1,251 @@
+/**
+ * ReleaseService: the releases feature of the main process. Plans (PlanStore), the cluster
+ * snapshot (SnapshotStore), offline checks and the drift check, executions (Executor + the
+ * persisted ExecutionStore) and board row actions. It keeps every cluster acquired while it runs,
+ * because a release and its board look at all of them.
+ *
+ *   const releases = new ReleaseService({ dir, clusters });
+ *   await releases.start();     // loads executions (held until a person resumes), starts the loop
+ *   releases.subscribe((e) => ...); releases.check(yaml); releases.create(yaml, fingerprint) ...
+ */
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { DriftReport, PlanCheck, PlanFile, ReleasesEvent, RevisionInfo, RowAction, RowActionPlan, UserEvent } from '../../src-shared/releases/contract';
+import { diffSnapshots, driftFingerprint } from '../../src-shared/releases/drift';
+import { createExecution, type ExecutionState } from '../../src-shared/releases/execution-model';
+import { effectiveGates } from '../../src-shared/releases/plan';
+import { parsePlanYaml, planProblemsToError } from '../../src-shared/releases/plan-yaml';
+import { resolvePlan } from '../../src-shared/releases/resolve';
+import { hasErrors, validatePlan } from '../../src-shared/releases/validate';
+import { err, ok, type Result } from '../../src-shared/result';
+import type { ClusterService } from '../clusters/clusterService';
+import { DeploymentBatchDriver } from './deployment-batch-driver';
+import { ExecutionStore } from './execution-store';
+import { Executor } from './executor';
+import { KubeClusterOps } from './kube-cluster-ops';
+import { PlanStore } from './plan-store';
+import { checkPlan, draftPlan } from './plan-check';
+import { applyRowAction, planRowAction, revisionsOf } from './row-actions';
+import { SnapshotStore } from './snapshot-store';
+
+export interface ReleaseServiceOptions {
+  /** The app's data folder: plans in plans/, executions and the snapshot in releases/. */
+  dir: string;
+  clusters: ClusterService;
+  now?: () => number;
+  tickMs?: number;
+  /** Plan seconds per real second for soak and ready deadlines (sandbox clock speed); 1 in production. */
+  timeScale?: number;
+  /** The batch driver's pause window (minReadySeconds during a release). */
+  windowSec?: number;
+  /** Who acts (history "who"); default the OS user. */
+  actor?: string;
+  log?: (m: string) => void;
+}
+
+export class ReleaseService {
+  readonly snapshots: SnapshotStore;
+  readonly plans: PlanStore;
+  readonly executor: Executor;
+  private readonly listeners = new Set<(e: ReleasesEvent) => void>();
+  private readonly releases: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private notifyTimer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+  private readonly actor: string;
+
+  constructor(private readonly opts: ReleaseServiceOptions) {
+    this.now = opts.now ?? Date.now;
+    this.actor = opts.actor ?? safeUser();
+    mkdirSync(join(opts.dir, 'releases', 'executions'), { recursive: true });
+    this.snapshots = new SnapshotStore(join(opts.dir, 'releases', 'snapshot.json'), opts.clusters, this.now);
+    this.plans = new PlanStore(join(opts.dir, 'plans'));
+    const store = new ExecutionStore(join(opts.dir, 'releases', 'executions'));
+    const ops = new Map<string, KubeClusterOps>();
+    const opsFor = (id: string) => ops.get(id) ?? (ops.set(id, new KubeClusterOps(() => opts.clusters.connection(id), id)), ops.get(id)!);
+    this.opsFor = opsFor;
+    this.executor = new Executor({
+      store,
+      driver: new DeploymentBatchDriver(opsFor),
+      ops: opsFor,
+      pods: (clusterId, namespace, deployment) => {
+        if (opts.clusters.get(clusterId)?.state !== 'live') return undefined;
+        return opts.clusters.workloads(clusterId)?.podList().filter((p) => p.namespace === namespace && p.deployment === deployment);
+      },
+      clusterState: (id) => {
+        const st = opts.clusters.get(id)?.state;
+        return st === 'live' ? 'live' : st === 'stale' || st === 'error' ? 'lost' : 'unknown';
+      },
+      gatesOf: async (id) => {
+        const plan = parsePlanYaml((await this.plans.executionPlan(id)) ?? '');
+        return effectiveGates(plan.ok ? plan.plan.gates : undefined);
+      },
+      owner: `${this.actor} (pid ${process.pid})`,
+      now: this.now,
+      timeScale: opts.timeScale,
+      windowSec: opts.windowSec,
+      onChange: () => this.notify(),
+      log: opts.log,
+    });
+  }
+
+  private readonly opsFor: (id: string) => KubeClusterOps;
+
+  async start(): Promise<void> {
+    await this.executor.load();
+    if ([...this.executor.entries.values()].some((e) => e.state.started && !['succeeded', 'rolled-back', 'aborted'].includes(e.state.status))) this.acquireAll();
+    const tick = () => {
+      this.timer = setTimeout(() => void this.executor.tick().finally(() => this.timer !== undefined && tick()), this.opts.tickMs ?? 1000);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /**
+   * Connections stay lazy until releases are looked at or run: then every cluster is needed (the
+   * board spans them all), including ones added to the kubeconfig later.
+   */
+  private acquireAll(): void {
+    const acquired = new Set<string>();
+    const sync = () => {
+      for (const id of this.opts.clusters.ids()) {
+        if (acquired.has(id)) continue;
+        acquired.add(id);
+        this.releases.push(this.opts.clusters.acquire(id));
+      }
+    };
+    if (this.releases.length > 0) return;
+    this.releases.push(this.opts.clusters.onDidChangeClusters(sync));
+    sync();
+  }
+
+  subscribe(listener: (e: ReleasesEvent) => void): () => void {
+    this.acquireAll();
+    this.listeners.add(listener);
+    listener(this.event());
+    return () => this.listeners.delete(listener);
+  }
+
+  event(): ReleasesEvent {
+    const snap = this.snapshots.get();
+    const lockedElsewhere: Record<string, string> = {};
+    for (const [id, e] of this.executor.entries) if (!e.lock) lockedElsewhere[id] = e.lockedBy ?? 'another process';
+    return {
+      executions: [...this.executor.entries.values()].map((e) => e.state).sort((a, b) => b.createdAt - a.createdAt),
+      lockedElsewhere,
+      snapshot: snap.clusters.map((c) => ({ clusterId: c.clusterId, datacenter: c.datacenter, takenAt: c.takenAt, deployments: c.deployments.length, live: this.snapshots.isLive(c.clusterId) })),
+      problems: [...this.executor.problems, ...(this.snapshots.problem ? [this.snapshots.problem] : [])],
+    };
+  }
+
+  private notify(): void {
+    if (this.notifyTimer) return;
+    this.notifyTimer = setTimeout(() => {
+      this.notifyTimer = undefined;
+      const e = this.event();
+      for (const l of this.listeners) l(e);
+    }, 100);
+  }
+
+  listPlans(): Promise<PlanFile[]> {
+    return this.plans.list();
+  }
+
+  async savePlan(yaml: string): Promise<Result<PlanFile>> {
+    await this.snapshots.refresh();
+    return this.plans.save(yaml, this.snapshots.get());
+  }
+
+  check(yaml: string): PlanCheck {
+    return checkPlan(yaml, this.snapshots.get(), this.now());
+  }
+
+  draft(app: string, tag: string): Result<{ yaml: string }> {
+    return draftPlan(app, tag, this.snapshots.get(), this.now());
+  }
+
+  /** Differences between the snapshot the plan was saved with (or the shared one) and live state. */
+  async drift(yaml: string): Promise<Result<DriftReport>> {
+    const parsed = parsePlanYaml(yaml);
+    if (!parsed.ok) return { ok: false, error: planProblemsToError(parsed.problems) };
+    const base = (await this.plans.snapshotOf(parsed.plan.name)) ?? this.snapshots.get();
+    const { snapshot: live, unreachable } = this.snapshots.live();
+    const only = new Set(resolvePlan(parsed.plan, base).stages.flat().map((t) => t.key));
+    const items = diffSnapshots(base, live, { only });
+    return ok({ items, fingerprint: driftFingerprint(items), unreachable });
+  }
+
+  async create(yaml: string, signedDrift: string): Promise<Result<{ id: string }>> {
+    const parsed = parsePlanYaml(yaml);
+    if (!parsed.ok) return { ok: false, error: planProblemsToError(parsed.problems) };
+    const drift = await this.drift(yaml);
+    if (!drift.ok) return drift;
+    if (drift.value.unreachable.length) return err('cluster-unreachable', `Clusters ${drift.value.unreachable.join(', ')} are not live; a release starts only against live state.`);
+    if (drift.value.fingerprint !== signedDrift) return err('stale-state', `The drift between the plan's snapshot and live state changed (${drift.value.items.length} difference(s) now); run the drift check again and sign it off.`);
+    await this.snapshots.refresh();
+    const live = this.snapshots.get();
+    const issues = validatePlan(parsed.plan, live);
+    if (hasErrors(issues)) return err('plan-invalid', `The plan does not validate against live state: ${issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ')}`);
+    const at = this.now();
+    const id = `${parsed.plan.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date(at).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
+    const state: ExecutionState = createExecution(id, parsed.plan, resolvePlan(parsed.plan, live).stages, at);
+    await this.plans.saveExecutionPlan(id, yaml);
+    this.acquireAll();
+    const entry = await this.executor.adopt(state);
+    if (!entry.lock) return err('locked', entry.lockedBy ?? `Release ${id} is locked.`);
+    this.notify();
+    return ok({ id });
+  }
+
+  act(id: string, event: UserEvent): Promise<Result<ExecutionState>> {
+    return this.executor.apply(id, { ...event, actor: this.actor, at: this.now() });
+  }
+
+  async stopTheLine(note?: string): Promise<Result<{ stopped: string[] }>> {
+    const stopped: string[] = [];
+    for (const [id, e] of this.executor.entries) {
+      if (!e.lock || !e.state.started || e.state.aborted || e.state.stopped?.kind === 'stop-the-line') continue;
+      if (['succeeded', 'rolled-back', 'failed', 'aborted'].includes(e.state.status)) continue;
+      const r = await this.executor.apply(id, { type: 'stopTheLine', note, actor: this.actor, at: this.now() });
+      if (r.ok) stopped.push(id);
+    }
+    return ok({ stopped });
+  }
+
+  exportHistory(id: string, format: 'json' | 'csv'): Result<string> {
+    return this.executor.exportHistory(id, format);
+  }
+
+  async revisions(clusterId: string, namespace: string, name: string): Promise<Result<RevisionInfo[]>> {
+    const r = await revisionsOf(this.opsFor(clusterId), namespace, name);
+    return r.ok ? ok(r.value.revisions) : r;
+  }
+
+  async previewRow(action: RowAction): Promise<Result<RowActionPlan>> {
+    const r = await planRowAction(this.opsFor(action.clusterId), action, this.now());
+    return r.ok ? ok(r.value.plan) : r;
+  }
+
+  applyRow(action: RowAction, resourceVersion: string): Promise<Result<RowActionPlan>> {
+    return applyRowAction(this.opsFor(action.clusterId), action, resourceVersion, this.now());
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    clearTimeout(this.notifyTimer);
+    this.listeners.clear();
+    this.snapshots.dispose();
+    for (const r of this.releases.splice(0)) r();
+    await this.executor.dispose();
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username || 'you';
+  } catch {
+    return 'you';
+  }
+}

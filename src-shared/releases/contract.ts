@@ -1,0 +1,116 @@
+/**
+ * Channels of the releases feature: saved plans, offline checks against the snapshot, the drift
+ * check, executions (one stream carries every execution and the snapshot's freshness) and board
+ * row actions with their dry-run preview. Plans travel as YAML text: the file a person reads and
+ * diffs is the one thing both sides agree on.
+ */
+import { z } from 'zod';
+import { request, stream } from '../contract/define';
+import { executionStateSchema } from './execution-model';
+
+const id = z.string().min(1).max(128);
+const yaml = z.string().max(200_000);
+const name = z.string().min(1).max(253);
+
+export const planFileSchema = z.object({
+  name: z.string(),
+  yaml: z.string(),
+  updatedAt: z.number(),
+});
+export type PlanFile = z.infer<typeof planFileSchema>;
+
+const issueSchema = z.object({ severity: z.enum(['error', 'warning']), path: z.string(), message: z.string(), line: z.number().optional() });
+export type CheckIssue = z.infer<typeof issueSchema>;
+
+const batchSchema = z.object({ size: z.number(), fort: z.boolean().optional(), label: z.string() });
+export const planCheckSchema = z.object({
+  ok: z.boolean(),
+  issues: z.array(issueSchema),
+  /** Epoch ms of the oldest cluster capture the check used. */
+  snapshotTakenAt: z.number().optional(),
+  summary: z.string().optional(),
+  totalDurationSec: z.number().optional(),
+  stages: z.array(
+    z.object({
+      name: z.string(),
+      approvalBefore: z.boolean(),
+      durationSec: z.number(),
+      groups: z.array(z.object({ key: z.string(), datacenter: z.string(), replicas: z.number(), fromImage: z.string().optional(), toImage: z.string(), batches: z.array(batchSchema) })),
+    }),
+  ),
+});
+export type PlanCheck = z.infer<typeof planCheckSchema>;
+
+export const driftReportSchema = z.object({
+  items: z.array(z.object({ kind: z.string(), clusterId: z.string(), key: z.string().optional(), before: z.string().optional(), after: z.string().optional(), message: z.string() })),
+  fingerprint: z.string(),
+  /** Clusters whose live state could not be read (they show as missing). */
+  unreachable: z.array(z.string()),
+});
+export type DriftReport = z.infer<typeof driftReportSchema>;
+
+export const snapshotInfoSchema = z.array(z.object({ clusterId: z.string(), datacenter: z.string(), takenAt: z.number(), deployments: z.number(), live: z.boolean() }));
+
+export const releasesEventSchema = z.object({
+  executions: z.array(executionStateSchema),
+  /** Executions this process does not drive (another window holds the lock), by id → holder. */
+  lockedElsewhere: z.record(z.string(), z.string()),
+  snapshot: snapshotInfoSchema,
+  problems: z.array(z.string()),
+});
+export type ReleasesEvent = z.infer<typeof releasesEventSchema>;
+
+/** What a person can do to an execution (the service adds who and when). */
+export const userEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start') }),
+  z.object({ type: z.literal('pause'), group: z.string().optional(), note: z.string().max(500).optional() }),
+  z.object({ type: z.literal('resume'), group: z.string().optional() }),
+  z.object({ type: z.literal('retry'), group: z.string() }),
+  z.object({ type: z.literal('abort') }),
+  z.object({ type: z.literal('rollback'), group: z.string().optional() }),
+  z.object({ type: z.literal('approvalGiven'), group: z.string().optional(), version: z.number().int() }),
+  z.object({ type: z.literal('stopTheLine'), note: z.string().max(500).optional() }),
+]);
+export type UserEvent = z.infer<typeof userEventSchema>;
+
+const deploymentRef = { clusterId: z.string().min(1).max(256), namespace: name, name };
+export const rowActionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('restart'), ...deploymentRef }),
+  z.object({ kind: z.literal('pause'), ...deploymentRef }),
+  z.object({ kind: z.literal('resume'), ...deploymentRef }),
+  z.object({ kind: z.literal('scale'), ...deploymentRef, replicas: z.number().int().min(0).max(10_000) }),
+  z.object({ kind: z.literal('undo'), ...deploymentRef, toRevision: z.string().regex(/^\d+$/) }),
+]);
+export type RowAction = z.infer<typeof rowActionSchema>;
+
+export const rowActionPlanSchema = z.object({
+  /** The Deployment's resourceVersion the preview was made from; apply refuses if it moved. */
+  resourceVersion: z.string(),
+  changes: z.array(z.string()),
+  refused: z.string().optional(),
+});
+export type RowActionPlan = z.infer<typeof rowActionPlanSchema>;
+
+export const revisionInfoSchema = z.object({ revision: z.string(), images: z.array(z.string()), replicas: z.number(), current: z.boolean() });
+export type RevisionInfo = z.infer<typeof revisionInfoSchema>;
+
+export const releasesContract = {
+  'releases.subscribe': stream(z.object({}).strict(), releasesEventSchema),
+  'releases.plans.list': request(z.object({}).strict(), z.array(planFileSchema)),
+  /** Save (or import) a plan; the file name comes from the plan's name. Parse errors refuse. */
+  'releases.plans.save': request(z.object({ yaml }).strict(), planFileSchema),
+  'releases.plans.delete': request(z.object({ name }).strict(), z.null()),
+  /** Parse + validate + preview against the snapshot on disk; works with every cluster down. */
+  'releases.plans.check': request(z.object({ yaml }).strict(), planCheckSchema),
+  /** A draft plan for an app from the board (every group the snapshot knows, FAT → UAT → PRO). */
+  'releases.plans.draft': request(z.object({ app: name, tag: z.string().min(1).max(128) }).strict(), z.object({ yaml: z.string() })),
+  'releases.drift': request(z.object({ yaml }).strict(), driftReportSchema),
+  /** Start a new execution of a plan. `driftFingerprint` signs off the drift the person saw. */
+  'releases.execution.create': request(z.object({ yaml, driftFingerprint: z.string().max(200) }).strict(), z.object({ id: z.string() })),
+  'releases.execution.act': request(z.object({ id, event: userEventSchema }).strict(), executionStateSchema),
+  'releases.stopTheLine': request(z.object({ note: z.string().max(500).optional() }).strict(), z.object({ stopped: z.array(z.string()) })),
+  'releases.history.export': request(z.object({ id, format: z.enum(['json', 'csv']) }).strict(), z.object({ text: z.string() })),
+  'releases.row.revisions': request(z.object(deploymentRef).strict(), z.array(revisionInfoSchema)),
+  'releases.row.preview': request(z.object({ action: rowActionSchema }).strict(), rowActionPlanSchema),
+  'releases.row.apply': request(z.object({ action: rowActionSchema, resourceVersion: z.string().max(64) }).strict(), rowActionPlanSchema),
+};
