@@ -11,7 +11,7 @@ import { KUBECTL, startTestSandbox, waitFor } from './kube-sandbox-helpers';
 
 const hasKubectl = existsSync(KUBECTL);
 
-describe.skipIf(!hasKubectl)('kubectl against the sandbox', () => {
+describe.skipIf(!hasKubectl)('kubectl against the sandbox', { timeout: 60_000 }, () => {
   let sb: TestSandbox;
   const ok = async (args: string[], timeoutMs?: number) => {
     const r = await sb.kubectl(args, { timeoutMs });
