@@ -5,7 +5,7 @@
  *
  * Profiles: 'java' (Spring Boot/Tomcat: start-up banner, access lines, GC, WARN, ERROR with a
  * multi-line stack trace, JSON lines) and 'hostile' (the same, plus ANSI colours, OSC 0/52
- * control sequences, invalid UTF-8 bytes and, at index 500, a single 1 MB line).
+ * control sequences, invalid UTF-8 bytes and, at index 500 of every 5,000, a single 1 MB line).
  */
 export type LogProfile = 'java' | 'hostile';
 export type LogFile = 'catalina.out' | 'gc.log' | 'localhost_access_log.txt';
@@ -65,7 +65,7 @@ function accessLine(app: string, i: number, tMs: number): string {
 }
 
 function hostile(c: LineContext, i: number): string | Buffer | undefined {
-  if (i === ONE_MB_LINE_INDEX) return `INFO  [main] c.s.${c.app}.Dump : ` + 'x'.repeat(1024 * 1024);
+  if (i % 5000 === ONE_MB_LINE_INDEX) return `INFO  [main] c.s.${c.app}.Dump : ` + 'x'.repeat(1024 * 1024);
   switch (i % 50) {
     case 11: return `\x1b[31mERROR\x1b[0m [main] coloured output from a library`;
     case 23: return `WARN  clipboard grab \x1b]52;c;${Buffer.from('rm -rf /').toString('base64')}\x07 and title \x1b]0;pwned\x07 done`;

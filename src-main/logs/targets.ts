@@ -1,0 +1,70 @@
+/**
+ * Which containers a view follows in one cluster: a pod reflector (list + watch, client-go style)
+ * on the selection's label selector, so pods that appear later join and pods that go away are
+ * seen. A Deployment's selector is read from the Deployment first; a release group is
+ * `app.kubernetes.io/name=<app>,capstan.io/group=<group>`.
+ */
+import type { KubeObject } from '../../src-shared/k8s/types';
+import type { LogSelection } from '../../src-shared/logs/contract';
+import type { Result } from '../../src-shared/result';
+import { err, ok } from '../../src-shared/result';
+import type { ReflectorTransport } from '../watch/reflector';
+import { Reflector } from '../watch/reflector';
+
+export interface PodObject extends KubeObject {
+  spec?: { containers?: { name: string }[] };
+  status?: { phase?: string };
+}
+
+interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }
+
+export function selectorString(s: LabelSelector): string {
+  const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of s.matchExpressions ?? []) {
+    if (e.operator === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
+    else if (e.operator === 'Exists') parts.push(e.key);
+    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
+  }
+  return parts.join(',');
+}
+
+/** The pod collection path (with query) a selection watches in one cluster. */
+export async function podQuery(conn: ReflectorTransport, sel: LogSelection, signal: AbortSignal): Promise<Result<string>> {
+  const ns = sel.namespace;
+  const base = ns ? `/api/v1/namespaces/${encodeURIComponent(ns)}/pods` : '/api/v1/pods';
+  const q = new URLSearchParams();
+  const t = sel.target;
+  switch (t.kind) {
+    case 'pod':
+      if (!ns) return err('invalid-payload', 'A pod selection needs a namespace.');
+      q.set('fieldSelector', `metadata.name=${t.name}`);
+      break;
+    case 'selector':
+      q.set('labelSelector', t.labelSelector);
+      break;
+    case 'group':
+      q.set('labelSelector', `app.kubernetes.io/name=${t.app},capstan.io/group=${t.group}`);
+      break;
+    case 'deployment': {
+      if (!ns) return err('invalid-payload', 'A Deployment selection needs a namespace.');
+      const d = await conn.getJson<{ spec?: { selector?: LabelSelector } }>(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments/${encodeURIComponent(t.name)}`, { signal, verb: 'get', resource: 'deployments' });
+      if (!d.ok) return d;
+      const s = selectorString(d.value.spec?.selector ?? {});
+      if (!s) return err('response-invalid', `Deployment ${t.name} has an empty selector.`);
+      q.set('labelSelector', s);
+      break;
+    }
+  }
+  return ok(`${base}?${q}`);
+}
+
+export interface PodWatch { stop(): void }
+
+/** Watch the selection's pods; `onPods(upserts, deletes)` per change. */
+export function watchPods(conn: ReflectorTransport, path: string, onPods: (upserts: PodObject[], deletes: PodObject[]) => void): PodWatch {
+  const r = new Reflector<PodObject>({ transport: conn, path, resource: 'pods' });
+  r.onDidChange((events) => onPods(events.filter((e) => e.type === 'upsert').map((e) => e.object), events.filter((e) => e.type === 'delete').map((e) => e.object)));
+  r.start();
+  return { stop: () => r.dispose() };
+}
