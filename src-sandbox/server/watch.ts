@@ -75,7 +75,10 @@ export function handleWatch(
     if (!res.writableEnded && !res.destroyed) res.end();
   };
 
-  const writeLine = (text: string) => {
+  /** Bytes of initial state still buffered may come on top of the slow-consumer limit. */
+  let initialBytes = 0;
+  /** `live`: a change as it happens; only live events count toward the slow-consumer limit. */
+  const writeLine = (text: string, live = true) => {
     if (closed) return;
     const fault = opts.fault();
     if (fault === 'truncate-watch') {
@@ -85,7 +88,7 @@ export function handleWatch(
       return;
     }
     if (fault === 'garbage-watch-line') res.write('this is not json {\n');
-    if (fault === 'expire-watch' || res.writableLength > opts.maxBufferedBytes) {
+    if (fault === 'expire-watch' || (live && res.writableLength > opts.maxBufferedBytes + initialBytes)) {
       const status = statusObject(410, 'Expired', 'The resourceVersion for the provided watch is too old.');
       res.write(line('ERROR', JSON.stringify(status)));
       close();
@@ -119,9 +122,11 @@ export function handleWatch(
     for (const [, s] of store.list(info.name, namespace)) {
       if (!filter(s.obj)) continue;
       chunk.push(line('ADDED', render(s)));
-      if (chunk.length >= 256) writeLine(chunk.splice(0).join(''));
+      // The initial state of a big cluster exceeds the slow-consumer limit by itself; it is not live.
+      if (chunk.length >= 256) writeLine(chunk.splice(0).join(''), false);
     }
-    if (chunk.length) writeLine(chunk.join(''));
+    if (chunk.length) writeLine(chunk.join(''), false);
+    initialBytes = res.writableLength;
   }
 
   const bookmark = () => {
