@@ -1,12 +1,16 @@
 import path from 'node:path';
 import type { AppInfo } from '../../src-shared/clusters/contract';
 import type { AppHandlers } from '../../src-shared/contract';
+import type { MetricsSettings } from '../../src-shared/metrics/contract';
 import type { CallContext } from '../../src-shared/contract/define';
 import { ok } from '../../src-shared/result';
 import { ClusterService, type ClusterServiceOptions } from '../clusters/clusterService';
 import { KubeconfigService, type PathSettings } from '../clusters/kubeconfigService';
 import type { Logger } from '../ipc/logger';
 import { consoleLogger } from '../ipc/logger';
+import { metricsHandlers } from '../metrics/handlers';
+import { clusterServiceSource } from '../metrics/cluster-source';
+import { MetricsService, type MetricsServiceOptions } from '../metrics/metricsService';
 import { LoginShellPath } from '../platform/loginShellPath';
 import { releaseHandlers } from '../releases/handlers';
 import { ReleaseService, type ReleaseServiceOptions } from '../releases/release-service';
@@ -31,6 +35,8 @@ export interface CreateServicesOptions {
   homeDir?: string;
   clusters?: ClusterServiceOptions;
   workloads?: WorkloadServiceOptions;
+  /** Metrics: kubelet timeout, persistence cadence (tests). */
+  metrics?: Pick<MetricsServiceOptions, 'kubeletTimeoutMs' | 'persistEveryMs'>;
   /** Releases: loop interval, time scale of soak timers (tests, sandbox). */
   releases?: Pick<ReleaseServiceOptions, 'tickMs' | 'timeScale' | 'windowSec'>;
   /** Reuse a settings store already opened by the caller. */
@@ -44,6 +50,7 @@ export interface Services {
   clusters: ClusterService;
   workloads: WorkloadService;
   vault: VaultService;
+  metrics: MetricsService;
   releases: ReleaseService;
   dispose(): void;
 }
@@ -82,6 +89,16 @@ export function createServices(opts: CreateServicesOptions): Services {
 
   const clusters = new ClusterService(kubeconfig, { loginPath: new LoginShellPath(), log: logLine, ...opts.clusters });
   const workloads = new WorkloadService(clusters, opts.workloads);
+  const metrics = new MetricsService(clusterServiceSource(clusters), {
+    file: path.join(opts.userDataDir, 'metrics-history.bin'),
+    settings: {
+      get: () => settings.get().prefs.metrics as Partial<MetricsSettings> | undefined,
+      set: (m) => void settings.update((s) => void (s.prefs.metrics = m)),
+    },
+    log: logLine,
+    ...opts.metrics,
+  });
+  metrics.start();
   const vault = new VaultService({ file: path.join(opts.userDataDir, 'vault.json'), cipher: opts.cipher });
   const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, ...opts.releases });
   void releases.start();
@@ -133,6 +150,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       return ok(undefined);
     },
     'workloads.getYaml': async (ref) => workloads.getYaml(ref),
+    ...metricsHandlers(metrics),
     ...releaseHandlers(releases),
   };
 
@@ -145,10 +163,12 @@ export function createServices(opts: CreateServicesOptions): Services {
     workloads,
     vault,
     releases,
+    metrics,
     dispose() {
       if (disposed) return;
       disposed = true;
       void releases.dispose();
+      metrics.dispose();
       workloads.dispose();
       clusters.dispose();
       kubeconfig.dispose();

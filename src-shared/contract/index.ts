@@ -1,5 +1,6 @@
 import { clustersContract } from '../clusters/contract';
 import { imagesContract } from '../images/contract';
+import { metricsContract } from '../metrics/contract';
 import { releasesContract } from '../releases/contract';
 import { workloadsContract } from '../workloads/contract';
 import type { Client, Handlers } from './define';
@@ -9,6 +10,7 @@ export const contract = {
   ...clustersContract,
   ...workloadsContract,
   ...imagesContract,
+  ...metricsContract,
   ...releasesContract,
 };
 export type AppContract = typeof contract;
