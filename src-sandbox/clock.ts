@@ -15,10 +15,14 @@ export class SimClock {
     return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   }
 
-  /** Simulated milliseconds elapsed since a real timestamp (ISO string or epoch ms). */
+  /**
+   * Simulated milliseconds elapsed since a real timestamp (ISO string or epoch ms), at least.
+   * A second-precision timestamp is taken as the end of its second: its truncation, multiplied by
+   * the clock speed, would otherwise make minReadySeconds or a progress deadline pass too early.
+   */
   simElapsedMs(since: string | number): number {
-    const t = typeof since === 'number' ? since : Date.parse(since);
-    return (Date.now() - t) * this.speed;
+    const t = typeof since === 'number' ? since : Date.parse(since) + (/\.\d+Z$/.test(since) ? 0 : 999);
+    return Math.max(0, Date.now() - t) * this.speed;
   }
 
   /** Runs `fn` after `simMs` simulated milliseconds. */

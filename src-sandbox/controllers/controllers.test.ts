@@ -134,8 +134,24 @@ describe('deployment + replicaset controllers and kubelet', () => {
     await until('rollout', () => complete(c.get('payments')));
     c.update('payments', (d) => { d.spec.replicas = 3; });
     await until('scaled', () => complete(c.get('payments')) && c.pods('payments-').length === 3);
+    c.update('payments', (d) => { d.spec.replicas = 2; });
+    await until('scaled down', () => complete(c.get('payments')) && c.pods('payments-').length === 2);
+    const reasons = [...c.store.values('events')].map((e) => e.obj.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['SuccessfulDelete', 'Killing']));
     c.store.delete('deployments', NS, 'payments');
     await until('pods gone', () => c.pods('payments-').length === 0 && c.rss('payments-').length === 0);
+  });
+});
+
+describe('minReadySeconds', () => {
+  it('counts a ready pod as available only after minReadySeconds', async () => {
+    const c = cluster(100);
+    c.deploy('slow', { replicas: 1, minReadySeconds: 30 });
+    const readyAt = await until('ready', () => (c.get('slow').status?.readyReplicas === 1 ? Date.now() : undefined));
+    expect(c.get('slow').status.availableReplicas ?? 0).toBe(0);
+    await until('available', () => c.get('slow').status?.availableReplicas === 1);
+    // 30 simulated seconds at speed 100 = 300 ms real.
+    expect(Date.now() - readyAt).toBeGreaterThanOrEqual(200);
   });
 });
 
