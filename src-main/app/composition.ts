@@ -9,6 +9,10 @@ import { KubeconfigService, type PathSettings } from '../clusters/kubeconfigServ
 import type { Logger } from '../ipc/logger';
 import { consoleLogger } from '../ipc/logger';
 import { metricsHandlers } from '../metrics/handlers';
+import { ExecService } from '../exec/execService';
+import { followFile } from '../exec/fileLogSource';
+import { execHandlers, logsHandlers } from '../exec/handlers';
+import { LogService } from '../logs/logService';
 import { clusterServiceSource } from '../metrics/cluster-source';
 import { MetricsService, type MetricsServiceOptions } from '../metrics/metricsService';
 import { LoginShellPath } from '../platform/loginShellPath';
@@ -99,6 +103,8 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...opts.metrics,
   });
   metrics.start();
+  const exec = new ExecService((id) => clusters.connection(id));
+  const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink) => followFile(exec, id, t, sink) });
   const vault = new VaultService({ file: path.join(opts.userDataDir, 'vault.json'), cipher: opts.cipher });
   const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, ...opts.releases });
   void releases.start();
@@ -152,6 +158,8 @@ export function createServices(opts: CreateServicesOptions): Services {
     'workloads.getYaml': async (ref) => workloads.getYaml(ref),
     ...metricsHandlers(metrics),
     ...releaseHandlers(releases),
+    ...logsHandlers(logs),
+    ...execHandlers(exec),
   };
 
   let disposed = false;
@@ -169,6 +177,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       disposed = true;
       void releases.dispose();
       metrics.dispose();
+      logs.dispose();
       workloads.dispose();
       clusters.dispose();
       kubeconfig.dispose();

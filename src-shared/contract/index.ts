@@ -1,5 +1,7 @@
 import { clustersContract } from '../clusters/contract';
+import { execContract } from '../exec/contract';
 import { imagesContract } from '../images/contract';
+import { logsContract } from '../logs/contract';
 import { metricsContract } from '../metrics/contract';
 import { releasesContract } from '../releases/contract';
 import { workloadsContract } from '../workloads/contract';
@@ -12,6 +14,8 @@ export const contract = {
   ...imagesContract,
   ...metricsContract,
   ...releasesContract,
+  ...logsContract,
+  ...execContract,
 };
 export type AppContract = typeof contract;
 export type ChannelName = keyof AppContract;

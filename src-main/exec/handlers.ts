@@ -1,0 +1,72 @@
+/**
+ * The exec and logs channels on top of ExecService and LogService. A shell session belongs to the
+ * sender that opened it: input and resize from another sender are refused as not found.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { CallContext } from '../../src-shared/contract/define';
+import type { ExecEvent, ExecParams } from '../../src-shared/exec/contract';
+import type { LogEvent, LogSelection } from '../../src-shared/logs/contract';
+import type { Result } from '../../src-shared/result';
+import { err, ok } from '../../src-shared/result';
+import type { LogService } from '../logs/logService';
+import type { ExecService, ExecSession } from './execService';
+
+const onAbort = (ctx: CallContext, cleanup: () => void) => {
+  if (ctx.signal.aborted) cleanup();
+  else ctx.signal.addEventListener('abort', cleanup, { once: true });
+};
+
+export function execHandlers(exec: ExecService) {
+  const sessions = new Map<string, ExecSession>();
+  const key = (ctx: CallContext, id: string) => `${ctx.senderId}\u0000${id}`;
+  return {
+    'exec.session': async (p: ExecParams, emit: (e: ExecEvent) => void, ctx: CallContext): Promise<Result<void>> => {
+      const k = key(ctx, p.sessionId);
+      if (sessions.has(k)) return err('conflict', 'That shell session is already open.');
+      const decoders = { 1: new StringDecoder('utf8'), 2: new StringDecoder('utf8') };
+      const r = await exec.open(p.clusterId, { namespace: p.namespace, pod: p.pod, container: p.container, command: p.command ?? ['sh'], stdin: true, tty: p.tty }, {
+        data: (ch, d) => emit({ t: 'data', stream: ch === 1 ? 'stdout' : 'stderr', data: decoders[ch].write(d) }),
+        end: (e) => {
+          sessions.delete(k);
+          if ('error' in e) emit({ t: 'exit', code: -1, message: e.error.message });
+          else emit({ t: 'exit', code: e.code, ...(e.message ? { message: e.message } : {}) });
+        },
+      });
+      if (!r.ok) return r;
+      sessions.set(k, r.value);
+      emit({ t: 'open', protocol: r.value.protocol });
+      if (p.cols && p.rows) r.value.resize(p.cols, p.rows);
+      // Closing the tab (unsubscribe) closes the socket: the remote process ends with it.
+      onAbort(ctx, () => {
+        sessions.delete(k);
+        r.value.close();
+      });
+      return ok(undefined);
+    },
+    'exec.input': async ({ sessionId, data }: { sessionId: string; data: string }, ctx: CallContext): Promise<Result<null>> => {
+      const s = sessions.get(key(ctx, sessionId));
+      if (!s) return err('not-found', 'That shell session has ended.');
+      s.write(data);
+      return ok(null);
+    },
+    'exec.resize': async ({ sessionId, cols, rows }: { sessionId: string; cols: number; rows: number }, ctx: CallContext): Promise<Result<null>> => {
+      const s = sessions.get(key(ctx, sessionId));
+      if (!s) return err('not-found', 'That shell session has ended.');
+      s.resize(cols, rows);
+      return ok(null);
+    },
+  };
+}
+
+export function logsHandlers(logs: LogService) {
+  return {
+    'logs.view': (p: { viewId: string; selection: LogSelection; ringLines?: number }, emit: (e: LogEvent) => void, ctx: CallContext): Result<void> => {
+      const r = logs.open(ctx.senderId, p, emit);
+      if (!r.ok) return r;
+      onAbort(ctx, r.value);
+      return ok(undefined);
+    },
+    'logs.ack': async ({ viewId, seq }: { viewId: string; seq: number }, ctx: CallContext) => logs.ack(ctx.senderId, viewId, seq),
+    'logs.readSpool': async ({ viewId, offset, maxBytes }: { viewId: string; offset: number; maxBytes: number }, ctx: CallContext) => logs.readSpool(ctx.senderId, viewId, offset, maxBytes),
+  };
+}
