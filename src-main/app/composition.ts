@@ -3,9 +3,13 @@ import type { AppInfo } from '../../src-shared/clusters/contract';
 import type { AppHandlers } from '../../src-shared/contract';
 import type { MetricsSettings } from '../../src-shared/metrics/contract';
 import type { CallContext } from '../../src-shared/contract/define';
+import { imageString } from '../../src-shared/releases/plan';
+import { parsePlanYaml } from '../../src-shared/releases/plan-yaml';
 import { ok } from '../../src-shared/result';
 import { ClusterService, type ClusterServiceOptions } from '../clusters/clusterService';
 import { KubeconfigService, type PathSettings } from '../clusters/kubeconfigService';
+import { createAppImages, type AppImagesOptions } from '../images/app-images';
+import type { ImageSyncService } from '../images/image-sync-service';
 import type { Logger } from '../ipc/logger';
 import { consoleLogger } from '../ipc/logger';
 import { metricsHandlers } from '../metrics/handlers';
@@ -45,6 +49,8 @@ export interface CreateServicesOptions {
   releases?: Pick<ReleaseServiceOptions, 'tickMs' | 'timeScale' | 'windowSec'>;
   /** Reuse a settings store already opened by the caller. */
   settings?: SettingsStore;
+  /** Sandbox mode: the sandbox Harbors to register (one per region). */
+  sandboxImages?: AppImagesOptions['sandbox'];
 }
 
 export interface Services {
@@ -56,6 +62,9 @@ export interface Services {
   vault: VaultService;
   metrics: MetricsService;
   releases: ReleaseService;
+  images: ImageSyncService;
+  /** Resolves when the registry list is loaded (and the sandbox Harbors registered). */
+  imagesReady: Promise<void>;
   dispose(): void;
 }
 
@@ -108,6 +117,14 @@ export function createServices(opts: CreateServicesOptions): Services {
   const vault = new VaultService({ file: path.join(opts.userDataDir, 'vault.json'), cipher: opts.cipher });
   const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, ...opts.releases });
   void releases.start();
+  const appImages = createAppImages({
+    secrets: vault,
+    userDataDir: opts.userDataDir,
+    workloads,
+    planImages: async () => (await releases.listPlans()).flatMap((p) => planImage(p.yaml)),
+    sandbox: opts.sandboxImages,
+    log: logLine,
+  });
   if (vault.corruptMovedTo) log.warn(`[vault] the vault file was unreadable and was moved to ${vault.corruptMovedTo}`);
 
   const handlers: AppHandlers = {
@@ -158,6 +175,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     'workloads.getYaml': async (ref) => workloads.getYaml(ref),
     ...metricsHandlers(metrics),
     ...releaseHandlers(releases),
+    ...appImages.handlers,
     ...logsHandlers(logs),
     ...execHandlers(exec),
   };
@@ -172,15 +190,24 @@ export function createServices(opts: CreateServicesOptions): Services {
     vault,
     releases,
     metrics,
+    images: appImages.images,
+    imagesReady: appImages.ready,
     dispose() {
       if (disposed) return;
       disposed = true;
       void releases.dispose();
       metrics.dispose();
+      appImages.dispose();
       logs.dispose();
       workloads.dispose();
       clusters.dispose();
       kubeconfig.dispose();
     },
   };
+}
+
+/** The target image of a saved release plan (for the image matrix's priority rows). */
+function planImage(yaml: string): string[] {
+  const parsed = parsePlanYaml(yaml);
+  return parsed.ok ? [imageString(parsed.plan.image)] : [];
 }

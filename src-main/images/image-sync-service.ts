@@ -280,6 +280,8 @@ export class ImageSyncService {
       if (!ref) continue;
       this.priority.add(ref.tag ? `${ref.repository}:${ref.tag}` : ref.repository);
     }
+    // Watchers re-sort now rather than at the next refresh.
+    if (this.snapshots.size) this.notify();
   }
 
   /** Refresh every registry (coalesced: concurrent callers share one refresh). */
