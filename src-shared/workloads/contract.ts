@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { request, stream } from '../contract/define';
 
-/** Compact, renderer-facing view of a Pod. Main computes it; whole objects stay in main. */
-export const podSummarySchema = z.object({
+/** What every workload row carries: where it is and which app and release group it belongs to. */
+const workloadIdentity = z.object({
   uid: z.string(),
   clusterId: z.string(),
   namespace: z.string(),
   name: z.string(),
   app: z.string().optional(),
   group: z.string().optional(),
+});
+
+/** Compact, renderer-facing view of a Pod. Main computes it; whole objects stay in main. */
+export const podSummarySchema = workloadIdentity.extend({
   /** Owning Deployment's name, when the pod belongs to one through a ReplicaSet. */
   deployment: z.string().optional(),
   phase: z.string(),
@@ -33,13 +37,7 @@ export const podSummarySchema = z.object({
 export type PodSummary = z.infer<typeof podSummarySchema>;
 
 export const rolloutStates = ['done', 'progressing', 'failed', 'paused'] as const;
-export const deploymentSummarySchema = z.object({
-  uid: z.string(),
-  clusterId: z.string(),
-  namespace: z.string(),
-  name: z.string(),
-  app: z.string().optional(),
-  group: z.string().optional(),
+export const deploymentSummarySchema = workloadIdentity.extend({
   replicas: z.number(),
   readyReplicas: z.number(),
   updatedReplicas: z.number(),
