@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { ErrorBanner } from './components/ErrorBanner';
 import { OverviewView } from './features/clusters/OverviewView';
+import { MetricsView } from './features/metrics/MetricsView';
 import { ProblemsView } from './features/problems/ProblemsView';
 import { DetailDrawer } from './features/workloads/DetailDrawer';
 import { WorkloadsView } from './features/workloads/WorkloadsView';
@@ -17,6 +18,7 @@ const views: Record<string, ComponentType> = {
   overview: OverviewView,
   workloads: WorkloadsView,
   problems: ProblemsView,
+  metrics: MetricsView,
 };
 
 export function App() {

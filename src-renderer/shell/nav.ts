@@ -15,4 +15,5 @@ export const navItems: readonly NavItem[] = [
   { id: 'overview', label: 'Overview', key: 'o', hint: 'Clusters and their connection state' },
   { id: 'workloads', label: 'Workloads', key: 'w', hint: 'Deployments and pods across clusters' },
   { id: 'problems', label: 'Problems', key: 'p', hint: 'Crash loops, OOM kills, pull errors, pending, not ready' },
+  { id: 'metrics', label: 'Metrics', key: 'm', hint: 'Container memory and CPU history, top lists, OOM forensics' },
 ];

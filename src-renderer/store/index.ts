@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { createClustersSlice } from './clustersSlice';
+import { createMetricsSlice } from './metricsSlice';
 import type { AppState } from './types';
 import { createUiSlice } from './uiSlice';
 import { createWorkloadsSlice } from './workloadsSlice';
@@ -24,6 +25,7 @@ export const createAppStore = () =>
         ...createClustersSlice(...a),
         ...createWorkloadsSlice(...a),
         ...createUiSlice(...a),
+        ...createMetricsSlice(...a),
       }),
       {
         name: 'capstan.ui',

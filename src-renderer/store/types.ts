@@ -1,9 +1,10 @@
 import type { StateCreator } from 'zustand';
 import type { ClustersSlice } from './clustersSlice';
+import type { MetricsSlice } from './metricsSlice';
 import type { UiSlice } from './uiSlice';
 import type { WorkloadsSlice } from './workloadsSlice';
 
-export type AppState = ClustersSlice & WorkloadsSlice & UiSlice;
+export type AppState = ClustersSlice & WorkloadsSlice & UiSlice & MetricsSlice;
 
 /** Slices are plain creators; middleware (persist) is applied once, at the root (DESIGN.md, convention 6). */
 export type SliceCreator<S> = StateCreator<AppState, [['zustand/persist', unknown]], [], S>;

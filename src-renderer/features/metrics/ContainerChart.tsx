@@ -1,0 +1,91 @@
+/**
+ * One container's CPU and memory over the kept history, against its requests and limits, with
+ * restart and OOM markers; refreshed after each sample round while shown.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { ContainerRef, Series } from '../../../src-shared/metrics/contract';
+import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
+import type { AppError } from '../../../src-shared/result';
+import { useClient } from '../../components/ClientContext';
+import { useAppStore } from '../../store';
+import { chartData, memorySummary, terminatedLabel } from './chart-data';
+import { downloadCsv } from './download';
+import { cssVar, UPlotChart } from './UPlotChart';
+
+export function ContainerChart({ target }: { target: ContainerRef }) {
+  const client = useClient();
+  const round = useAppStore((s) => s.metricsTop?.at);
+  const theme = useAppStore((s) => s.theme);
+  const focus = useAppStore((s) => s.focusContainer);
+  const [series, setSeries] = useState<Series | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void client['metrics.series'](target).then((r) => {
+      if (!live) return;
+      if (r.ok) {
+        setSeries(r.value);
+        setError(null);
+      } else setError(r.error);
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, target, round]);
+
+  const data = useMemo(() => (series ? chartData(series) : null), [series]);
+  const colors = useMemo(() => ({ ws: cssVar('--accent', '#2f6fd6'), rss: cssVar('--ok', '#1f7a44'), req: cssVar('--text-faint', '#8a939e'), lim: cssVar('--bad', '#b42318') }), [theme]);
+
+  return (
+    <section className="metrics-detail card" aria-label="Container chart" data-testid="metrics-chart">
+      <header className="metrics-detail__head">
+        <div>
+          <h3>{target.container} <span className="metrics-detail__where">{target.clusterId} · {target.namespace}/{target.pod}</span></h3>
+          {series ? (
+            <p className="metrics-detail__facts">
+              Memory {memorySummary(series)} · request {formatBytes(series.memoryRequest)} · CPU request {formatCpu(series.cpuRequest)}{series.cpuLimit ? ` · limit ${formatCpu(series.cpuLimit)}` : ' · no CPU limit'}
+              {' · '}restarts {series.restarts}{series.state ? ` · now ${series.state}` : ''}
+              {series.lastTerminated ? <> · last terminated <b className={series.lastTerminated.reason === 'OOMKilled' ? 'text-bad' : ''} data-testid="metrics-last-terminated">{terminatedLabel(series.lastTerminated)}</b></> : null}
+              {series.source ? ` · source ${series.source}` : ''}
+            </p>
+          ) : null}
+        </div>
+        <div className="metrics-detail__actions">
+          <button type="button" className="btn" onClick={() => focus(target, 'forensics')} data-testid="metrics-open-forensics">OOM forensics</button>
+          <button type="button" className="btn" onClick={() => void downloadCsv(client, target)}>Export CSV</button>
+          <button type="button" className="btn btn--ghost" onClick={() => focus(null)} aria-label="Close chart">✕</button>
+        </div>
+      </header>
+      {error ? <p className="metrics-detail__error" role="alert">{error.message}</p> : null}
+      {data ? (
+        <>
+          <h4 className="metrics-detail__chart-title">Memory</h4>
+          <UPlotChart
+            testId="metrics-memory-chart" theme={theme} data={data.memory} markers={data.markers} yFormat={(v) => formatBytes(v)}
+            series={[
+              { label: 'working set', color: colors.ws, width: 2 },
+              { label: 'RSS', color: colors.rss },
+              { label: 'request', color: colors.req, dash: [6, 4] },
+              { label: 'limit', color: colors.lim, dash: [6, 4] },
+            ]}
+          />
+          <h4 className="metrics-detail__chart-title">CPU</h4>
+          <UPlotChart
+            testId="metrics-cpu-chart" theme={theme} data={data.cpu} markers={data.markers} yFormat={(v) => formatCpu(v)} height={160}
+            series={[
+              { label: 'CPU', color: colors.ws, width: 2 },
+              { label: 'request', color: colors.req, dash: [6, 4] },
+              { label: 'limit', color: colors.lim, dash: [6, 4] },
+            ]}
+          />
+          {data.markers.length ? (
+            <ul className="metrics-detail__events" data-testid="metrics-events">
+              {data.markers.map((m) => <li key={`${m.x}-${m.label}`} className={m.kind === 'oom' ? 'text-bad' : 'text-warn'}>{new Date(m.x * 1000).toLocaleTimeString()} · {m.label}</li>)}
+            </ul>
+          ) : null}
+        </>
+      ) : !error ? <p>Loading…</p> : null}
+    </section>
+  );
+}

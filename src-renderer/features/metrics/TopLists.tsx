@@ -1,0 +1,64 @@
+/**
+ * The four top lists across clusters. Each row names its container and opens its chart; the
+ * restarts list opens OOM forensics directly when the container was OOM-killed.
+ */
+import type { TopListKind, TopRow } from '../../../src-shared/metrics/contract';
+import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
+import { useAppStore } from '../../store';
+
+const titles: Record<TopListKind, { title: string; hint: string }> = {
+  memory: { title: 'Memory vs limit', hint: 'Working set as % of the memory limit' },
+  growth: { title: 'Fastest growing memory', hint: 'Working-set growth since the last restart (last 10 min)' },
+  restarts: { title: 'Most restarts', hint: 'Restart count; OOM kills from lastState.terminated.reason' },
+  cpu: { title: 'CPU vs limit / request', hint: 'CPU as % of the limit (or request). Throttling itself needs Prometheus.' },
+};
+
+function value(kind: TopListKind, r: TopRow): string {
+  switch (kind) {
+    case 'memory': return r.memoryPct !== undefined ? `${Math.round(r.memoryPct)}% · ${formatBytes(r.workingSet)}` : formatBytes(r.workingSet);
+    case 'growth': return `+${formatBytes(r.growthPerMin)}/min`;
+    case 'restarts': return `${r.restarts}${r.oomKills ? ` · ${r.oomKills} OOM` : ''}`;
+    case 'cpu': return r.cpuPct !== undefined ? `${Math.round(r.cpuPct)}% · ${formatCpu(r.cpuCores)}` : formatCpu(r.cpuCores);
+  }
+}
+
+function TopList({ kind, rows }: { kind: TopListKind; rows: TopRow[] }) {
+  const focus = useAppStore((s) => s.focusContainer);
+  const current = useAppStore((s) => s.metricsFocus);
+  const t = titles[kind];
+  return (
+    <section className="metrics-top card" aria-label={t.title} data-testid={`metrics-top-${kind}`}>
+      <h3 className="metrics-top__title" title={t.hint}>{t.title}</h3>
+      {rows.length === 0 ? <p className="metrics-top__empty">Nothing yet.</p> : null}
+      <ol className="metrics-top__list">
+        {rows.map((r) => {
+          const selected = current && current.clusterId === r.clusterId && current.namespace === r.namespace && current.pod === r.pod && current.container === r.container;
+          const warn = kind === 'memory' ? (r.memoryPct ?? 0) >= 90 : kind === 'restarts' ? r.oomKills > 0 : false;
+          return (
+            <li key={`${r.clusterId}/${r.namespace}/${r.pod}/${r.container}`}>
+              <button
+                type="button"
+                className={`metrics-top__row${selected ? ' is-selected' : ''}${warn ? ' is-bad' : ''}`}
+                data-testid="metrics-top-row"
+                data-cluster={r.clusterId} data-pod={r.pod} data-container={r.container} data-app={r.app ?? ''} data-oom={r.oomKills}
+                title={`${r.clusterId} · ${r.namespace}/${r.pod} · ${r.container}${r.lastReason ? ` · last: ${r.lastReason}` : ''}`}
+                onClick={() => focus({ clusterId: r.clusterId, namespace: r.namespace, pod: r.pod, container: r.container }, kind === 'restarts' && r.oomKills > 0 ? 'forensics' : 'chart')}
+              >
+                <span className="metrics-top__who"><b>{r.app ?? r.container}</b> <span className="metrics-top__where">{r.clusterId} · {r.pod}</span></span>
+                <span className="metrics-top__value">{value(kind, r)}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+export function TopLists({ lists }: { lists: Record<TopListKind, TopRow[]> }) {
+  return (
+    <div className="metrics-tops">
+      {(['memory', 'growth', 'restarts', 'cpu'] as const).map((k) => <TopList key={k} kind={k} rows={lists[k]} />)}
+    </div>
+  );
+}
