@@ -1,11 +1,13 @@
 /**
  * `npm run sandbox -- --kubeconfig <file> [--scale N] [--scenario file] [--clock F] [--port-base N]`
  * Runs the sandbox datacenter in the foreground, writes the kubeconfig and prints a line with
- * `ready` and every cluster's URL once all API servers listen. Ctrl-C (or SIGTERM) stops it.
+ * `ready` and every cluster's URL once all API servers listen, then one line per sandbox Harbor
+ * (one per region of the scenario) with its URL and test credentials. Ctrl-C (or SIGTERM) stops it.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startDatacenter } from './datacenter';
+import { startScenarioHarbors } from './harbor';
 import { ScenarioError } from './scenario';
 
 const usage = 'usage: npm run sandbox -- --kubeconfig <file> [--scale N] [--scenario file.yaml] [--clock F] [--port-base N]';
@@ -38,16 +40,21 @@ async function main(): Promise<void> {
     clockSpeed: num('clock', values.clock, 0.001),
     portBase: num('port-base', values['port-base'], 0),
   });
+  const harbors = await startScenarioHarbors(dc.scenario, { clockSpeed: num('clock', values.clock, 0.001) }).catch(async (e: unknown) => {
+    await dc.close();
+    throw e;
+  });
   const path = resolve(values.kubeconfig);
   dc.writeKubeconfig(path);
   const pods = dc.clusters.reduce((n, c) => n + dc.cluster(c.name).store.count('pods'), 0);
   console.log(`sandbox ready in ${Date.now() - started} ms: ${pods} pods, kubeconfig ${path}, ${dc.clusters.map((c) => `${c.name}=${c.url}`).join(' ')}`);
+  for (const line of harbors.describe()) console.log(`harbor ${line}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`sandbox stopping (${signal})`);
-    void dc.close().then(() => process.exit(0));
+    void Promise.all([harbors.close(), dc.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

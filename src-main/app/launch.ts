@@ -1,4 +1,4 @@
-import type { Datacenter, DatacenterOptions } from '../../src-sandbox/datacenter';
+import type { Datacenter } from '../../src-sandbox/datacenter';
 import type { AppInfo } from '../../src-shared/clusters/contract';
 import { contract } from '../../src-shared/contract';
 import type { Logger } from '../ipc/logger';
@@ -7,6 +7,7 @@ import { createRouter, type Router } from '../ipc/router';
 import type { Cipher } from '../vault/cipher';
 import type { LaunchArgs } from './args';
 import { createServices, type CreateServicesOptions, type Services } from './composition';
+import type { SandboxOptions } from './sandbox';
 import { chooseKubeconfig, type KubeconfigChoice } from './kubeconfig-choice';
 import { SettingsStore } from './settings';
 
@@ -16,6 +17,8 @@ export interface SandboxHandle {
   stop(): Promise<void>;
   /** The simulated datacenter (tests and benchmarks drive it: stop a cluster, inject faults). */
   datacenter?: Datacenter;
+  /** The sandbox Harbors to register in ImageSyncService. */
+  images?: CreateServicesOptions['sandboxImages'];
 }
 export type StartSandbox = (log: Logger) => Promise<SandboxHandle>;
 
@@ -29,7 +32,7 @@ export interface BackendOptions {
   /** How to start the sandbox datacenter in-process (default: src-sandbox's startDatacenter). */
   startSandbox?: StartSandbox;
   /** Options for the default sandbox (scenario file, scale, clock speed...). */
-  sandboxOptions?: DatacenterOptions;
+  sandboxOptions?: SandboxOptions;
   /** Check responses and events against the contract (default: on unless NODE_ENV=production). */
   validateResponses?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -84,7 +87,7 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
       sandbox: choice.mode === 'sandbox',
       env: opts.env,
       homeDir: opts.homeDir,
-      ...(sandbox ? { kubeconfigYaml: sandbox.kubeconfigYaml } : {}),
+      ...(sandbox ? { kubeconfigYaml: sandbox.kubeconfigYaml, sandboxImages: sandbox.images } : {}),
       ...(choice.mode === 'explicit' ? { kubeconfigPaths: choice.paths } : {}),
     });
   } catch (error) {

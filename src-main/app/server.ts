@@ -1,11 +1,11 @@
 import path from 'node:path';
-import type { DatacenterOptions } from '../../src-sandbox/datacenter';
 import { startBridgeServer } from '../bridge/http-server';
 import type { Logger } from '../ipc/logger';
 import { consoleLogger } from '../ipc/logger';
 import { FileKeyCipher } from '../vault/cipher';
 import { startBackend, type Backend, type StartSandbox } from './launch';
 import { defaultServeDataDir } from './paths';
+import type { SandboxOptions } from './sandbox';
 import type { CreateServicesOptions } from './composition';
 
 export interface StartServerOptions {
@@ -19,8 +19,8 @@ export interface StartServerOptions {
   rendererDir?: string;
   logger?: Logger;
   startSandbox?: StartSandbox;
-  /** Options for the in-process sandbox datacenter (scenario, scale, clockSpeed, ports...). */
-  sandboxOptions?: DatacenterOptions;
+  /** Options for the in-process sandbox datacenter (scenario, scale, clockSpeed, ports, harbors...). */
+  sandboxOptions?: SandboxOptions;
   token?: string;
   version?: string;
   /** Check every response and event against the contract (default: on unless NODE_ENV=production). Benchmarks turn it off. */

@@ -3,3 +3,4 @@ export type { HarborFaults } from './http-util';
 export type { SandboxUser } from './state';
 export type { TaskOutcome } from './replication';
 export { defaultHarborProjects, describeHarbor, harborRegistryInputs, projectsFromImages, simulatePushes } from './demo';
+export { scenarioImages, startScenarioHarbors, type ScenarioHarborOptions, type ScenarioHarbors } from './scenario-harbors';
