@@ -118,14 +118,19 @@ export class MetricsHistory {
 export function growthPerMin(h: ContainerHistory, now: number, windowMs = 10 * 60_000): number | undefined {
   const since = Math.max(h.instanceStart, now - windowMs);
   const { t, ws } = h.ring.toArrays(since);
-  let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
   for (let i = 0; i < t.length; i++) {
     const y = ws[i]!;
     if (Number.isNaN(y)) continue;
     const x = (t[i]! - since) / 60_000;
-    n++; sx += x; sy += y; sxx += x * x; sxy += x * y;
+    n++; sx += x; sy += y; sxx += x * x; sxy += x * y; syy += y * y;
   }
   if (n < 3) return undefined;
-  const d = n * sxx - sx * sx;
-  return d > 0 ? (n * sxy - sx * sy) / d : undefined;
+  const dx = n * sxx - sx * sx;
+  const dy = n * syy - sy * sy;
+  const cov = n * sxy - sx * sy;
+  if (!(dx > 0)) return undefined;
+  // Only a steady trend counts (r² ≥ 0.6): a GC sawtooth or a wave is not "growing".
+  if (dy > 0 && (cov * cov) / (dx * dy) < 0.6) return undefined;
+  return cov / dx;
 }

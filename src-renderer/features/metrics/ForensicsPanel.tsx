@@ -7,11 +7,14 @@ import type { ContainerRef, Forensics } from '../../../src-shared/metrics/contra
 import { formatBytes } from '../../../src-shared/metrics/quantity';
 import { useClient } from '../../components/ClientContext';
 import { useAppStore } from '../../store';
-import { eventLabel, terminatedLabel } from './chart-data';
+import { eventLabel, terminatedLabel, withMarkerTimes } from './chart-data';
 import { cssVar, UPlotChart } from './UPlotChart';
 
 function KillChart({ kill, limit, theme }: { kill: Forensics['kills'][number]; limit?: number; theme: string }) {
-  const data = useMemo(() => [kill.t.map((t) => t / 1000), kill.workingSet, kill.t.map(() => limit ?? null)] as [number[], (number | null)[], (number | null)[]], [kill, limit]);
+  const data = useMemo(() => {
+    const { t, cols } = withMarkerTimes(kill.t.map((x) => x / 1000), [kill.workingSet], [kill.event.at / 1000]);
+    return [t, cols[0]!, t.map(() => limit ?? null)] as [number[], (number | null)[], (number | null)[]];
+  }, [kill, limit]);
   const markers = useMemo(() => [{ x: kill.event.at / 1000, kind: kill.event.kind, label: eventLabel(kill.event) }], [kill]);
   return (
     <figure className="metrics-kill" data-testid="metrics-kill">

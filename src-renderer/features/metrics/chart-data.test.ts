@@ -13,11 +13,17 @@ const series: Series = {
 describe('chartData', () => {
   it('maps series to uPlot columns with constant request/limit lines, gaps and markers', () => {
     const d = chartData(series);
-    expect(d.memory[0]).toEqual([1, 2, 3]);
-    expect(d.memory[1]).toEqual([100, null, 2 ** 29]);
-    expect(d.memory[4]).toEqual([2 ** 30, 2 ** 30, 2 ** 30]);
-    expect(d.cpu[3]).toEqual([null, null, null]); // no CPU limit
+    // The kill at 2.5 s breaks the line there.
+    expect(d.memory[0]).toEqual([1, 2, 2.5, 3]);
+    expect(d.memory[1]).toEqual([100, null, null, 2 ** 29]);
+    expect(d.memory[4]).toEqual([2 ** 30, 2 ** 30, 2 ** 30, 2 ** 30]);
+    expect(d.cpu[3]).toEqual([null, null, null, null]); // no CPU limit
     expect(d.markers).toEqual([{ x: 2.5, kind: 'oom', label: 'OOMKilled (exit 137) · restart #1' }]);
+    // A kill after the last sample stretches the x range with an empty row.
+    const late = chartData({ ...series, events: [{ ...series.events[0]!, at: 9000 }] });
+    expect(late.memory[0]).toEqual([1, 2, 3, 9]);
+    expect(late.memory[1]).toEqual([100, null, 2 ** 29, null]);
+    expect(late.memory[4]).toEqual([2 ** 30, 2 ** 30, 2 ** 30, 2 ** 30]);
   });
   it('says plainly that exit 137 without OOMKilled is not an OOM', () => {
     expect(eventLabel({ at: 0, kind: 'restart', reason: 'Error', exitCode: 137, restartCount: 2 })).toMatch(/not reported as OOM/);

@@ -16,13 +16,40 @@ export interface ChartData {
 
 const constant = (n: number, v: number | undefined): Column => new Array<number | null>(n).fill(v ?? null);
 
+/**
+ * Adds an empty row at every marker time: the line breaks where the container died (a restarted
+ * container's memory must not be joined to the dead one's), and a kill after the last sample of
+ * its instance (the usual case: it is dead by the next round) stays inside the plotted x range.
+ */
+export function withMarkerTimes(t: number[], cols: Column[], markerTimes: number[]): { t: number[]; cols: Column[] } {
+  const extra = markerTimes.filter((x) => !t.includes(x)).sort((a, b) => a - b);
+  if (!extra.length) return { t, cols };
+  const outT: number[] = [];
+  const out: Column[] = cols.map(() => []);
+  let j = 0;
+  for (let i = 0; i <= t.length; i++) {
+    while (j < extra.length && (i === t.length || extra[j]! < t[i]!)) {
+      outT.push(extra[j++]!);
+      for (const c of out) c.push(null);
+    }
+    if (i < t.length) {
+      outT.push(t[i]!);
+      cols.forEach((c, k) => out[k]!.push(c[i] ?? null));
+    }
+  }
+  return { t: outT, cols: out };
+}
+
 export function chartData(s: Series): ChartData {
-  const xs = s.t.map((t) => t / 1000);
-  const n = xs.length;
+  const markers = s.events.map((e) => ({ x: e.at / 1000, kind: e.kind, label: eventLabel(e) }));
+  const n = s.t.length;
+  const { t, cols } = withMarkerTimes(s.t.map((x) => x / 1000), [s.workingSet, s.rss, constant(n, s.memoryRequest), constant(n, s.memoryLimit), s.cpu, constant(n, s.cpuRequest), constant(n, s.cpuLimit)], markers.map((m) => m.x));
+  // Request and limit lines run across the padded rows too.
+  const line = (v: number | undefined) => constant(t.length, v);
   return {
-    memory: [xs, s.workingSet, s.rss, constant(n, s.memoryRequest), constant(n, s.memoryLimit)],
-    cpu: [xs, s.cpu, constant(n, s.cpuRequest), constant(n, s.cpuLimit)],
-    markers: s.events.map((e) => ({ x: e.at / 1000, kind: e.kind, label: eventLabel(e) })),
+    memory: [t, cols[0]!, cols[1]!, line(s.memoryRequest), line(s.memoryLimit)],
+    cpu: [t, cols[4]!, line(s.cpuRequest), line(s.cpuLimit)],
+    markers,
   };
 }
 

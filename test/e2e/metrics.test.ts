@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src-main/app/server';
+import { launchChromium, screenshot } from './browser';
+import { kubectl } from './kubectl';
+
+/**
+ * Issue 6 through the real code paths: a leaking release (orders 1.6.0) rolled out to FAT with
+ * kubectl; the Metrics view in Chromium shows it at the top, its chart carries the OOM marker,
+ * and the forensics panel has the curve before the kill, the events and the previous log.
+ */
+describe('metrics: top list, chart with OOM marker and forensics in browser mode against the sandbox', () => {
+  let server: RunningServer;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let dir: string;
+  let kubeconfig: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-metrics-'));
+    server = await startServer({ sandbox: true, port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, sandboxOptions: { clockSpeed: 8 } });
+    const dc = server.backend.sandbox?.datacenter;
+    if (!dc) throw new Error('the in-process sandbox did not start');
+    kubeconfig = join(dir, 'sandbox.kubeconfig');
+    dc.writeKubeconfig(kubeconfig);
+    // One sample a second: the sandbox clock runs 8× faster, so a leak (72 s) lasts about 9 real seconds.
+    server.services.metrics.setSettings({ intervalMs: 1000 });
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error));
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the leaking container at the top and opens its OOM forensics', async () => {
+    await page.getByTestId('nav-metrics').click();
+    await expect.poll(() => page.getByTestId('metrics-sources').locator('[data-source=kubelet-summary][data-state=ok]').count(), { timeout: 60_000 }).toBe(4);
+    await kubectl(kubeconfig, 'fat', '-n', 'shop', 'set', 'image', 'deploy/orders-fat', 'orders=harbor-east.sandbox.local/shop/orders:1.6.0');
+    const leaking = page.getByTestId('metrics-top-restarts').locator('[data-testid=metrics-top-row][data-cluster=fat][data-app=orders]');
+    await expect.poll(async () => Number(await leaking.first().getAttribute('data-oom').catch(() => '0')), { timeout: 90_000 }).toBeGreaterThan(0);
+    // While it leaks it also tops "fastest growing" or "memory vs limit".
+    await expect.poll(() => page.locator('[data-testid=metrics-top-memory] [data-app=orders][data-cluster=fat], [data-testid=metrics-top-growth] [data-app=orders][data-cluster=fat]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await leaking.first().click();
+    const forensics = page.getByTestId('metrics-forensics');
+    await expect.poll(() => forensics.getByTestId('metrics-kill').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => forensics.getByTestId('metrics-previous-log').innerText(), { timeout: 30_000 }).toMatch(/\S/);
+    expect(await forensics.innerText()).toMatch(/OOMKilled/);
+    await screenshot(page, 'metrics-forensics-light');
+  });
+
+  it("the container's chart carries the OOM marker and its last terminated state", async () => {
+    await page.getByTestId('metrics-forensics').getByRole('button', { name: 'Chart' }).click();
+    const chart = page.getByTestId('metrics-chart');
+    await expect.poll(() => chart.getByTestId('metrics-memory-chart').getAttribute('data-markers'), { timeout: 30_000 }).toMatch(/oom/);
+    await expect.poll(async () => Number(await chart.getByTestId('metrics-memory-chart').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(8);
+    expect(await chart.getByTestId('metrics-last-terminated').innerText()).toMatch(/OOMKilled · exit 137/);
+    await screenshot(page, 'metrics-chart-light');
+    await page.getByTestId('theme-dark').click();
+    await page.waitForTimeout(1500);
+    await screenshot(page, 'metrics-chart-dark');
+    await page.getByTestId('theme-light').click();
+  });
+});
