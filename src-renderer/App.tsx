@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { ErrorBanner } from './components/ErrorBanner';
 import { OverviewView } from './features/clusters/OverviewView';
+import { LogsView } from './features/logs/LogsView';
 import { MetricsView } from './features/metrics/MetricsView';
 import { ProblemsView } from './features/problems/ProblemsView';
 import { DetailDrawer } from './features/workloads/DetailDrawer';
@@ -18,6 +19,7 @@ const views: Record<string, ComponentType> = {
   overview: OverviewView,
   workloads: WorkloadsView,
   problems: ProblemsView,
+  logs: LogsView,
   metrics: MetricsView,
 };
 

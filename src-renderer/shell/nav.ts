@@ -14,6 +14,7 @@ export interface NavItem {
 export const navItems: readonly NavItem[] = [
   { id: 'overview', label: 'Overview', key: 'o', hint: 'Clusters and their connection state' },
   { id: 'workloads', label: 'Workloads', key: 'w', hint: 'Deployments and pods across clusters' },
+  { id: 'logs', label: 'Logs', key: 'l', hint: 'Live logs of pods across clusters; shells in containers' },
   { id: 'problems', label: 'Problems', key: 'p', hint: 'Crash loops, OOM kills, pull errors, pending, not ready' },
   { id: 'metrics', label: 'Metrics', key: 'm', hint: 'Container memory and CPU history, top lists, OOM forensics' },
 ];

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { createClustersSlice } from './clustersSlice';
+import { createLogsSlice } from './logsSlice';
 import { createMetricsSlice } from './metricsSlice';
 import type { AppState } from './types';
 import { createUiSlice } from './uiSlice';
@@ -25,6 +26,7 @@ export const createAppStore = () =>
         ...createClustersSlice(...a),
         ...createWorkloadsSlice(...a),
         ...createUiSlice(...a),
+        ...createLogsSlice(...a),
         ...createMetricsSlice(...a),
       }),
       {

@@ -23,6 +23,15 @@ const STARTUP = (app: string): string[] => [
 
 const ONE_MB_LINE_INDEX = 500;
 
+/** Pods of one Deployment start in the same second: each gets its own offset into the pattern,
+ * so they do not print the same line at the same moment. The start-up lines stay first. */
+function shift(c: LineContext, i: number): number {
+  if (i < 5) return i;
+  let h = 0;
+  for (let k = 0; k < c.pod.length; k++) h = (h * 31 + c.pod.charCodeAt(k)) >>> 0;
+  return i + (h % 1000);
+}
+
 /** The kind of line i is, which decides the files it also appears in. */
 export function lineKind(i: number): 'startup' | 'access' | 'gc' | 'warn' | 'error' | 'stack' | 'json' {
   if (i < 5) return 'startup';
@@ -36,14 +45,15 @@ export function lineKind(i: number): 'startup' | 'access' | 'gc' | 'warn' | 'err
 }
 
 /** Line i as a string (without newline); 'hostile' lines may be a Buffer with invalid UTF-8. */
-export function lineText(c: LineContext, i: number, tMs: number): string | Buffer {
+export function lineText(c: LineContext, idx: number, tMs: number): string | Buffer {
   const { app } = c;
+  const i = shift(c, idx);
   if (c.profile === 'hostile') {
     const h = hostile(c, i);
     if (h !== undefined) return h;
   }
   switch (lineKind(i)) {
-    case 'startup': return STARTUP(app)[i]!;
+    case 'startup': return STARTUP(app)[idx]!;
     case 'error': return `ERROR [http-nio-8080-exec-${(i % 10) + 1}] c.s.${app}.api.OrderController : Request failed: upstream timeout after 3000 ms (order ${100000 + i})`;
     case 'stack': return ['java.net.SocketTimeoutException: Read timed out', `\tat c.s.${app}.client.PricingClient.fetch(PricingClient.java:88)`, `\tat c.s.${app}.api.OrderController.create(OrderController.java:51)`, '\tat java.base/java.lang.Thread.run(Thread.java:1583)'][(i % 100) - 38]!;
     case 'warn': return `WARN  [hikari-housekeeper] com.zaxxer.hikari.pool.HikariPool : HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=1m2s).`;
@@ -76,11 +86,12 @@ function hostile(c: LineContext, i: number): string | Buffer | undefined {
 }
 
 /** The text of line i as it appears in a file inside the container, or undefined if not in it. */
-export function fileLine(c: LineContext, file: LogFile, i: number, tMs: number): string | undefined {
+export function fileLine(c: LineContext, file: LogFile, idx: number, tMs: number): string | undefined {
   if (file === 'catalina.out') {
-    const t = lineText({ ...c, profile: 'java' }, i, tMs);
+    const t = lineText({ ...c, profile: 'java' }, idx, tMs);
     return typeof t === 'string' ? t : t.toString('utf8');
   }
+  const i = shift(c, idx);
   const kind = lineKind(i);
   if (file === 'gc.log') return kind === 'gc' ? `[${new Date(tMs).toISOString()}]${gcLine(i)}` : undefined;
   if (kind !== 'access') return undefined;

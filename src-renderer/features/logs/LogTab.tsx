@@ -1,0 +1,135 @@
+/**
+ * One log viewer tab: toolbar (filter, search with match count, toggles, pause, jump, previous,
+ * download, copy), per-source status strip, and the terminal. Keyboard first: `/` search, `f`
+ * filter, Enter / Shift+Enter next / previous match, Space pause, End or G jump to latest,
+ * t timestamps, w wrap, j JSON, p previous container, d download, c copy selection.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { LogSelection } from '../../../src-shared/logs/contract';
+import { useClient } from '../../components/ClientContext';
+import { downloadHistory } from './download';
+import type { TermHandle } from './terminal';
+import { createTerminal } from './terminal';
+import { useLogStream } from './useLogStream';
+
+const SEARCH_DECORATIONS = { matchBackground: '#5a4a00', matchOverviewRuler: '#e5b453', activeMatchBackground: '#a07800', activeMatchColorOverviewRuler: '#ffd166' };
+
+export function LogTab({ viewId, selection, title, active }: { viewId: string; selection: LogSelection; title: string; active: boolean }) {
+  const client = useClient();
+  const el = useRef<HTMLDivElement>(null);
+  const root = useRef<HTMLDivElement>(null);
+  const searchInput = useRef<HTMLInputElement>(null);
+  const filterInput = useRef<HTMLInputElement>(null);
+  const [handle, setHandle] = useState<TermHandle>();
+  const [filter, setFilter] = useState('');
+  const [search, setSearch] = useState('');
+  const [matches, setMatches] = useState({ index: -1, count: 0 });
+  const [timestamps, setTimestamps] = useState(false);
+  const [wrap, setWrap] = useState(true);
+  const [json, setJson] = useState(false);
+  const [paused, setPaused] = useState(false);
+  const [previous, setPrevious] = useState(selection.previous ?? false);
+  const [note, setNote] = useState('');
+  const sel = { ...selection, previous };
+  const st = useLogStream(client, `${viewId}${previous ? '-p' : ''}`, sel, handle, { filter, timestamps, wrap, json, paused });
+
+  useEffect(() => {
+    if (!el.current) return;
+    const h = createTerminal(el.current, { disableStdin: true, scrollback: 10_000, cursorStyle: 'bar', cursorInactiveStyle: 'none' });
+    const sub = h.search.onDidChangeResults((r) => setMatches({ index: r.resultIndex, count: r.resultCount }));
+    setHandle(h);
+    return () => {
+      sub.dispose();
+      h.dispose();
+    };
+  }, []);
+  useEffect(() => {
+    if (active) handle?.fit.fit();
+  }, [active, handle]);
+
+  const find = (dir: 'next' | 'prev', term = search) => {
+    if (!handle || !term) return void handle?.search.clearDecorations();
+    const o = { regex: isRegex(term), caseSensitive: false, decorations: SEARCH_DECORATIONS };
+    if (dir === 'next') handle.search.findNext(term, { ...o, incremental: true });
+    else handle.search.findPrevious(term, o);
+  };
+  const jump = () => {
+    setPaused(false);
+    handle?.term.scrollToBottom();
+  };
+  const copy = async () => {
+    const text = handle?.term.getSelection() ?? '';
+    if (!text) return setNote('Select text in the terminal first.');
+    await navigator.clipboard?.writeText(text).catch(() => undefined);
+    setNote(`Copied ${text.length} characters.`);
+  };
+  const download = async () => {
+    setNote('Preparing download…');
+    const error = await downloadHistory(client, `${viewId}${previous ? '-p' : ''}`, `${title.replace(/[^\w.-]+/g, '_')}.log`);
+    setNote(error ?? 'Downloaded the whole session.');
+  };
+  const onKey = (e: React.KeyboardEvent) => {
+    if ((e.target as HTMLElement).tagName === 'INPUT' || e.ctrlKey || e.metaKey || e.altKey) return;
+    const actions: Record<string, () => void> = {
+      '/': () => searchInput.current?.focus(), f: () => filterInput.current?.focus(), ' ': () => setPaused((p) => !p),
+      End: jump, G: jump, t: () => setTimestamps((v) => !v), w: () => setWrap((v) => !v), j: () => setJson((v) => !v),
+      p: () => setPrevious((v) => !v), d: () => void download(), c: () => void copy(), n: () => find('next'), N: () => find('prev'),
+    };
+    const act = actions[e.key];
+    if (act) {
+      e.preventDefault();
+      act();
+    }
+  };
+
+  const live = st.sources.filter((s) => s.state === 'live').length;
+  return (
+    <div className="log-tab" ref={root} tabIndex={-1} onKeyDown={onKey} data-testid={`log-tab-${viewId}`} style={{ display: active ? 'flex' : 'none' }}>
+      <div className="log-toolbar" role="toolbar" aria-label="Log viewer">
+        <input ref={filterInput} className="log-filter" placeholder="Filter (regex)  f" value={filter} aria-label="Filter lines" data-testid="log-filter"
+          onChange={(e) => setFilter(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && (setFilter(''), root.current?.focus())} />
+        <input ref={searchInput} className="log-search" placeholder="Search  /" value={search} aria-label="Search" data-testid="log-search"
+          onChange={(e) => { setSearch(e.target.value); find('next', e.target.value); }}
+          onKeyDown={(e) => { if (e.key === 'Enter') find(e.shiftKey ? 'prev' : 'next'); if (e.key === 'Escape') { setSearch(''); handle?.search.clearDecorations(); root.current?.focus(); } }} />
+        <span className="log-matches" data-testid="log-matches">{search ? (matches.count ? `${matches.index + 1}/${matches.count}` : '0 matches') : ''}</span>
+        <button type="button" onClick={() => find('prev')} title="Previous match (Shift+Enter)" aria-label="Previous match">↑</button>
+        <button type="button" onClick={() => find('next')} title="Next match (Enter)" aria-label="Next match">↓</button>
+        <span className="log-sep" />
+        <Toggle on={timestamps} set={setTimestamps} label="Time" hint="t" />
+        <Toggle on={wrap} set={setWrap} label="Wrap" hint="w" />
+        <Toggle on={json} set={setJson} label="JSON" hint="j" />
+        <Toggle on={previous} set={setPrevious} label="Previous" hint="p" />
+        <span className="log-sep" />
+        <button type="button" onClick={() => setPaused((p) => !p)} data-testid="log-pause" aria-pressed={paused} title="Pause / resume (Space)">{paused ? 'Resume' : 'Pause'}</button>
+        {paused && st.newWhilePaused > 0 ? <span className="log-newlines" data-testid="log-new-lines">{st.newWhilePaused} new lines</span> : null}
+        <button type="button" onClick={jump} title="Jump to latest (End)">Latest</button>
+        <button type="button" onClick={() => void download()} title="Download the whole session (d)" data-testid="log-download">Download</button>
+        <button type="button" onClick={() => void copy()} title="Copy the selection (c)">Copy</button>
+      </div>
+      <div className="log-status" data-testid="log-status">
+        <span data-testid="log-sources" data-value={st.sources.length}>{live}/{st.sources.length} sources live</span>
+        <span data-testid="log-received" data-value={st.received}>{st.received.toLocaleString()} lines</span>
+        {st.skipped > 0 ? <span className="log-skipped" data-testid="log-skipped" data-value={st.skipped}>{st.skipped.toLocaleString()} skipped (in Download)</span> : null}
+        {st.sources.filter((s) => s.state !== 'live').slice(0, 4).map((s) => <span key={s.id} className={`log-src-state state-${s.state}`} title={s.message}>{s.pod}/{s.container}: {s.state}</span>)}
+        {st.error ? <span className="log-error" role="alert">{st.error.message}</span> : null}
+        {note ? <span className="log-note">{note}</span> : null}
+        <span className="log-renderer">{handle?.renderer()}</span>
+      </div>
+      <div className="log-term" ref={el} data-testid="log-term" />
+    </div>
+  );
+}
+
+function Toggle({ on, set, label, hint }: { on: boolean; set: (f: (v: boolean) => boolean) => void; label: string; hint: string }) {
+  return <button type="button" className={on ? 'toggle on' : 'toggle'} aria-pressed={on} onClick={() => set((v) => !v)} title={`${label} (${hint})`}>{label}</button>;
+}
+
+const isRegex = (s: string) => {
+  if (!/[\\^$.*+?()[\]{}|]/.test(s)) return false;
+  try {
+    new RegExp(s);
+    return true;
+  } catch {
+    return false;
+  }
+};

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { LogLine } from '../../../src-shared/logs/contract';
+import { compileFilter, formatLine, LineBuffer, levelOf, prettyJson } from './logModel';
+
+const o = { timestamps: false, wrap: true, json: false, cols: 80, multiSource: true };
+const line = (text: string, kind = 0): LogLine => [0, '2026-11-26T10:00:00.123456789Z', text, kind];
+
+describe('logModel', () => {
+  it('prefixes the source in its colour and highlights levels', () => {
+    const out = formatLine(line('ERROR boom'), undefined, 'uat/pod-a/app', o);
+    expect(out).toContain('uat/pod-a/app');
+    expect(out).toContain('\x1b[31mERROR boom');
+    expect(out.endsWith('\r\n')).toBe(true);
+    expect(levelOf('WARN  slow')).toBe('\x1b[33m');
+    expect(levelOf('INFO  fine')).toBeUndefined();
+  });
+  it('shows timestamps on demand and cuts lines without wrap', () => {
+    expect(formatLine(line('x'), undefined, 'l', { ...o, timestamps: true })).toContain('2026-11-26 10:00:00.123');
+    const cut = formatLine(line('y'.repeat(200)), undefined, 'l', { ...o, wrap: false, multiSource: false });
+    expect(cut.length).toBeLessThan(90);
+    expect(cut).toContain('…');
+  });
+  it('pretty-prints JSON lines on demand only', () => {
+    expect(prettyJson('{"a":1}')).toBe('{\n  "a": 1\n}');
+    expect(prettyJson('not json')).toBeUndefined();
+    expect(formatLine(line('{"a":1}'), undefined, 'l', { ...o, json: true })).toContain('\r\n');
+  });
+  it('filters by regex, falling back to substring for an invalid regex', () => {
+    expect(compileFilter('err(or)?')!(line('ERROR x'), 'l')).toBe(true);
+    expect(compileFilter('[bad')!(line('a [bad line'), 'l')).toBe(true);
+    expect(compileFilter('')).toBeUndefined();
+  });
+  it('LineBuffer keeps the last `capacity` lines', () => {
+    const b = new LineBuffer(3);
+    for (let i = 0; i < 10; i++) b.push([line(String(i))]);
+    expect(b.all().map((l) => l[2])).toEqual(['7', '8', '9']);
+    expect(b.last(2).map((l) => l[2])).toEqual(['8', '9']);
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * One xterm.js 6 terminal with the WebGL renderer when the GPU allows it (falling back to the DOM
+ * renderer on failure or context loss), fit and search addons. Shared by log tabs and shells.
+ */
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { Terminal } from '@xterm/xterm';
+import type { ITerminalOptions } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+
+export interface TermHandle {
+  term: Terminal;
+  fit: FitAddon;
+  search: SearchAddon;
+  /** 'webgl' or 'dom', for the status line and tests. */
+  renderer: () => 'webgl' | 'dom';
+  dispose(): void;
+}
+
+const DARK = { background: '#0d1013', foreground: '#d7dce2', cursor: '#d7dce2', selectionBackground: '#2c4a74' };
+
+export function createTerminal(el: HTMLElement, o: ITerminalOptions = {}): TermHandle {
+  const term = new Terminal({
+    allowProposedApi: true, // search result decorations (match count)
+    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "DejaVu Sans Mono", monospace',
+    fontSize: 12,
+    lineHeight: 1.15,
+    theme: DARK,
+    ...o,
+  });
+  const fit = new FitAddon();
+  const search = new SearchAddon({ highlightLimit: 2000 });
+  term.loadAddon(fit);
+  term.loadAddon(search);
+  term.open(el);
+  let renderer: 'webgl' | 'dom' = 'dom';
+  try {
+    const webgl = new WebglAddon();
+    webgl.onContextLoss(() => {
+      webgl.dispose();
+      renderer = 'dom';
+    });
+    term.loadAddon(webgl);
+    renderer = 'webgl';
+  } catch {
+    renderer = 'dom'; // no WebGL2 (software rendering, some VMs): the DOM renderer still works
+  }
+  el.dataset.renderer = renderer;
+  // End-to-end tests read the buffer through the element (the WebGL renderer draws no DOM text).
+  Object.defineProperty(el, 'xterm', { value: term, configurable: true });
+  const ro = new ResizeObserver(() => {
+    if (el.clientWidth > 0 && el.clientHeight > 0) fit.fit();
+  });
+  ro.observe(el);
+  fit.fit();
+  return {
+    term, fit, search,
+    renderer: () => renderer,
+    dispose() {
+      ro.disconnect();
+      term.dispose();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Subscribes a log view and feeds it into a terminal with flow control: each batch is written
+ * with xterm's write callback, and only then acked to main (main stops sending past its high
+ * watermark, so a slow tab slows its own view, never the app). While paused, lines are kept
+ * and counted; resume writes them. Filter and option changes re-render from the local buffer.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { AppClient } from '../../../src-shared/contract';
+import type { LogLine, LogSelection, LogSource } from '../../../src-shared/logs/contract';
+import type { AppError } from '../../../src-shared/result';
+import type { FormatOptions } from './logModel';
+import { compileFilter, formatLine, LineBuffer, sourceLabel } from './logModel';
+import type { TermHandle } from './terminal';
+
+export interface StreamState { sources: LogSource[]; total: number; received: number; skipped: number; newWhilePaused: number; error?: AppError }
+export interface ViewOptions extends Omit<FormatOptions, 'cols' | 'multiSource'> { filter: string; paused: boolean }
+
+const LOCAL_LINES = 100_000;
+const RERENDER_LINES = 10_000;
+
+export function useLogStream(client: AppClient, viewId: string, selection: LogSelection, handle: TermHandle | undefined, opts: ViewOptions): StreamState {
+  const [state, setState] = useState<StreamState>({ sources: [], total: 0, received: 0, skipped: 0, newWhilePaused: 0 });
+  const live = useRef({ sources: [] as LogSource[], buffer: new LineBuffer(LOCAL_LINES), opts, pendingPaused: 0, received: 0, skipped: 0 });
+  live.current.opts = opts;
+
+  const render = (lines: LogLine[]): string => {
+    const { sources, opts: o } = live.current;
+    const multiCluster = new Set(sources.map((s) => s.clusterId)).size > 1;
+    const f = compileFilter(o.filter);
+    const fo: FormatOptions = { ...o, cols: handle?.term.cols ?? 120, multiSource: sources.length > 1 };
+    let out = '';
+    for (const l of lines) {
+      const label = sourceLabel(sources[l[0]], multiCluster);
+      if (f && l[3] === 0 && !f(l, label)) continue;
+      out += formatLine(l, sources[l[0]], label, fo);
+    }
+    return out;
+  };
+
+  // Subscription: one per (view, selection); the terminal is written as batches arrive.
+  useEffect(() => {
+    if (!handle) return;
+    const cur = live.current;
+    cur.buffer = new LineBuffer(LOCAL_LINES);
+    cur.received = 0;
+    cur.skipped = 0;
+    handle.term.reset();
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const unsubscribe = client['logs.view']({ viewId, selection }, (e) => {
+      if (e.t === 'sources') {
+        cur.sources = e.sources;
+        setState((s) => ({ ...s, sources: e.sources }));
+        return;
+      }
+      if (e.t === 'stats') {
+        setState((s) => ({ ...s, total: e.total, skipped: e.skipped, received: cur.received, newWhilePaused: cur.pendingPaused }));
+        return;
+      }
+      cur.buffer.push(e.lines);
+      cur.received += e.lines.length;
+      let text = '';
+      if (e.skippedBefore > 0) {
+        cur.skipped += e.skippedBefore;
+        text += `\x1b[1;35m── ${e.skippedBefore} lines skipped to keep up (all are in Download) ──\x1b[0m\r\n`;
+      }
+      if (cur.opts.paused) {
+        cur.pendingPaused += e.lines.length;
+        void client['logs.ack']({ viewId, seq: e.seq });
+        return;
+      }
+      text += render(e.lines);
+      handle.term.write(text, () => void client['logs.ack']({ viewId, seq: e.seq }));
+    }, (error) => setState((s) => ({ ...s, error })));
+    // Counters refresh at most 4 times a second, not per batch.
+    timer = setInterval(() => setState((s) => (s.received === cur.received && s.newWhilePaused === cur.pendingPaused ? s : { ...s, received: cur.received, newWhilePaused: cur.pendingPaused })), 250);
+    return () => {
+      clearInterval(timer);
+      timer = undefined;
+      unsubscribe();
+    };
+  }, [client, viewId, JSON.stringify(selection), handle]);
+
+  // Re-render from the local buffer when what is shown changes (filter, timestamps, wrap, JSON, resume).
+  useEffect(() => {
+    if (!handle || opts.paused) return;
+    const cur = live.current;
+    cur.pendingPaused = 0;
+    handle.term.reset();
+    const lines = cur.buffer.last(RERENDER_LINES);
+    const hidden = cur.buffer.size - lines.length;
+    handle.term.write((hidden > 0 ? `\x1b[90m── ${hidden} earlier lines not re-rendered (Download has everything) ──\x1b[0m\r\n` : '') + render(lines));
+    setState((s) => ({ ...s, newWhilePaused: 0 }));
+  }, [opts.filter, opts.timestamps, opts.wrap, opts.json, opts.paused, handle]);
+
+  return state;
+}

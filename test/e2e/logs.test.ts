@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src-main/app/server';
+import { configureLogs } from '../../src-sandbox/logs/config';
+import { launchChromium, screenshot } from './browser';
+
+/**
+ * Issue 3 in Chromium (browser mode) against the sandbox: a Deployment's logs across two clusters,
+ * filter, pause/resume, and a shell in a container.
+ */
+describe('logs and shell in browser mode against the sandbox', () => {
+  let server: RunningServer;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-logs-'));
+    server = await startServer({ sandbox: true, port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, sandboxOptions: { clockSpeed: 20 } });
+    const dc = server.backend.sandbox!.datacenter;
+    for (const c of dc.clusters) configureLogs(dc.cluster(c.name).store, { rate: 20 });
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error));
+    await page.setViewportSize({ width: 1400, height: 860 });
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The visible text of the active tab's terminal buffer (WebGL draws no DOM text). */
+  const termText = (testId: string) => page.locator(`[data-testid=${testId}]:visible`).evaluate((el) => {
+    const t = (el as unknown as { xterm: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } }).xterm;
+    const b = t.buffer.active;
+    const out: string[] = [];
+    for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
+    return out.join('\n');
+  });
+
+  it('follows a Deployment across clusters: lines from every pod of both clusters', async () => {
+    await page.getByTestId('nav-logs').click();
+    await page.getByTestId('log-new-kind').selectOption('deployment');
+    await page.getByTestId('log-new-namespace').fill('shop');
+    await page.getByTestId('log-new-name').fill('orders-pro');
+    await page.getByTestId('log-new-open').click();
+    const sources = page.locator('[data-testid=log-sources]:visible');
+    await expect.poll(async () => Number(await sources.getAttribute('data-value')), { timeout: 60_000 }).toBe(12);
+    await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(300);
+    const text = await termText('log-term');
+    expect(text).toContain('pro-east/');
+    expect(text).toContain('pro-west/');
+    expect(text).toMatch(/c\.s\.orders\.api\.AccessLog/);
+    await screenshot(page, 'logs-deployment-two-clusters');
+  });
+
+  it('filters with a regex and pauses/resumes with a new-lines counter', async () => {
+    await page.locator('[data-testid=log-filter]:visible').fill('ERROR|WARN');
+    await page.waitForTimeout(1500);
+    const lines = (await termText('log-term')).split('\n').filter((l) => l.trim() && !l.includes('──'));
+    expect(lines.length).toBeGreaterThan(0);
+    // Wrapped continuation lines and stack frames aside, every shown entry is an ERROR or WARN.
+    expect(lines.filter((l) => /(INFO |\[gc\])/.test(l)).length).toBe(0);
+    await screenshot(page, 'logs-filtered');
+    await page.locator('[data-testid=log-filter]:visible').fill('');
+    await page.locator('[data-testid=log-pause]:visible').click();
+    await expect.poll(async () => Number((await page.locator('[data-testid=log-new-lines]:visible').innerText().catch(() => '0')).split(' ')[0]), { timeout: 15_000 }).toBeGreaterThan(20);
+    await screenshot(page, 'logs-paused');
+    const before = await page.locator('[data-testid=log-received]:visible').getAttribute('data-value');
+    await page.locator('[data-testid=log-pause]:visible').click();
+    await expect.poll(() => page.locator('[data-testid=log-new-lines]').count()).toBe(0);
+    expect(Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value'))).toBeGreaterThanOrEqual(Number(before));
+  });
+
+  it('opens a shell in a container and runs ls /opt/logs', async () => {
+    const dc = server.backend.sandbox!.datacenter;
+    const pod = [...dc.cluster('uat').store.list('pods', 'shop')].map(([, p]) => p.obj).find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
+    await page.getByTestId('tab-new').click();
+    await page.getByTestId('log-new-kind').selectOption('pod');
+    await page.getByTestId('log-new-name').fill(pod);
+    await page.getByTestId('log-new-shell').click();
+    await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 20_000 }).toContain('connected');
+    await page.locator('[data-testid=shell-term]:visible').click();
+    await page.keyboard.type('ls /opt/logs\r');
+    await expect.poll(() => termText('shell-term'), { timeout: 10_000 }).toContain('localhost_access_log.txt');
+    expect(await termText('shell-term')).toContain('catalina.out');
+    await screenshot(page, 'logs-shell');
+    await page.keyboard.type('exit 0\r');
+    await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 10_000 }).toContain('exited with code 0');
+  });
+});
