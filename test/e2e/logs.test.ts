@@ -20,7 +20,7 @@ describe('logs and shell in browser mode against the sandbox', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-logs-'));
     server = await startServer({ sandbox: true, port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, sandboxOptions: { clockSpeed: 20 } });
-    const dc = server.backend.sandbox!.datacenter;
+    const dc = server.backend.sandbox!.datacenter!;
     for (const c of dc.clusters) configureLogs(dc.cluster(c.name).store, { rate: 20 });
     browser = await launchChromium();
     page = await browser.newPage();
@@ -79,7 +79,7 @@ describe('logs and shell in browser mode against the sandbox', () => {
   });
 
   it('opens a shell in a container and runs ls /opt/logs', async () => {
-    const dc = server.backend.sandbox!.datacenter;
+    const dc = server.backend.sandbox!.datacenter!;
     const pod = [...dc.cluster('uat').store.list('pods', 'shop')].map(([, p]) => p.obj).find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
     await page.getByTestId('tab-new').click();
     await page.getByTestId('log-new-kind').selectOption('pod');
