@@ -4,6 +4,7 @@ import { OverviewView } from './features/clusters/OverviewView';
 import { LogsView } from './features/logs/LogsView';
 import { MetricsView } from './features/metrics/MetricsView';
 import { ProblemsView } from './features/problems/ProblemsView';
+import { ReleasesView } from './features/releases/ReleasesView';
 import { DetailDrawer } from './features/workloads/DetailDrawer';
 import { WorkloadsView } from './features/workloads/WorkloadsView';
 import { navItems } from './shell/nav';
@@ -21,6 +22,7 @@ const views: Record<string, ComponentType> = {
   problems: ProblemsView,
   logs: LogsView,
   metrics: MetricsView,
+  releases: ReleasesView,
 };
 
 export function App() {

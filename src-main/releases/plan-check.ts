@@ -61,7 +61,7 @@ export function draftPlan(app: string, tag: string, snapshot: Snapshot, now: num
       continue;
     }
     const dcs = [...new Set(deps.filter(({ d }) => d.group === 'pro').map(({ c }) => c.datacenter))].sort();
-    for (const dc of dcs) stages.push({ name: `pro-${dc}`, groups: [{ group, datacenter: dc }] });
+    for (const dc of dcs) stages.push({ name: dc.startsWith(`${group}-`) ? dc : `${group}-${dc}`, groups: [{ group, datacenter: dc }] });
   }
   const iso = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const plan: ReleasePlan = {

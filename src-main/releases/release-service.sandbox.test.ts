@@ -66,7 +66,7 @@ ${stages}`;
 
 async function startRelease(s: ReleaseService, yaml: string): Promise<string> {
   expect((await s.savePlan(yaml)).ok).toBe(true);
-  const check = s.check(yaml);
+  const check = await s.check(yaml);
   expect(check.issues.filter((i) => i.severity === 'error')).toEqual([]);
   const drift = await s.drift(yaml);
   if (!drift.ok) throw new Error(drift.error.message);

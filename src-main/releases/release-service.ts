@@ -60,6 +60,7 @@ export class ReleaseService {
     this.actor = opts.actor ?? safeUser();
     mkdirSync(join(opts.dir, 'releases', 'executions'), { recursive: true });
     this.snapshots = new SnapshotStore(join(opts.dir, 'releases', 'snapshot.json'), opts.clusters, this.now);
+    this.snapshots.onDidChange = () => this.notify();
     this.plans = new PlanStore(join(opts.dir, 'plans'));
     const store = new ExecutionStore(join(opts.dir, 'releases', 'executions'));
     const ops = new Map<string, KubeClusterOps>();
@@ -157,11 +158,19 @@ export class ReleaseService {
     return this.plans.save(yaml, this.snapshots.get());
   }
 
-  check(yaml: string): PlanCheck {
+  /** A live cluster not captured yet (just connected) is taken in before checking against the snapshot. */
+  private async captureNewClusters(): Promise<void> {
+    const have = new Set(this.snapshots.get().clusters.map((c) => c.clusterId));
+    if (this.opts.clusters.ids().some((id) => !have.has(id) && this.snapshots.isLive(id))) await this.snapshots.refresh();
+  }
+
+  async check(yaml: string): Promise<PlanCheck> {
+    await this.captureNewClusters();
     return checkPlan(yaml, this.snapshots.get(), this.now());
   }
 
-  draft(app: string, tag: string): Result<{ yaml: string }> {
+  async draft(app: string, tag: string): Promise<Result<{ yaml: string }>> {
+    await this.captureNewClusters();
     return draftPlan(app, tag, this.snapshots.get(), this.now());
   }
 

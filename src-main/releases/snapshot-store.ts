@@ -15,6 +15,8 @@ export class SnapshotStore {
   private writing: Promise<void> = Promise.resolve();
   private readonly disposers: (() => void)[] = [];
   problem: string | undefined;
+  /** Called after the snapshot changed (the board shows each cluster's capture date). */
+  onDidChange: () => void = () => undefined;
 
   constructor(
     private readonly file: string,
@@ -65,6 +67,7 @@ export class SnapshotStore {
     const fresh = new Map(snapshot.clusters.map((c) => [c.clusterId, c]));
     const kept = this.snapshot.clusters.filter((c) => !fresh.has(c.clusterId) && this.clusters.ids().includes(c.clusterId));
     this.snapshot = { clusters: [...kept, ...fresh.values()].sort((a, b) => a.clusterId.localeCompare(b.clusterId)) };
+    this.onDidChange();
     const text = `${JSON.stringify(this.snapshot)}\n`;
     this.writing = this.writing.then(() => writeFileAtomic(this.file, text)).catch((e: Error) => void (this.problem = `Could not save the cluster snapshot: ${e.message}`));
     return this.writing;

@@ -17,4 +17,5 @@ export const navItems: readonly NavItem[] = [
   { id: 'logs', label: 'Logs', key: 'l', hint: 'Live logs of pods across clusters; shells in containers' },
   { id: 'problems', label: 'Problems', key: 'p', hint: 'Crash loops, OOM kills, pull errors, pending, not ready' },
   { id: 'metrics', label: 'Metrics', key: 'm', hint: 'Container memory and CPU history, top lists, OOM forensics' },
+  { id: 'releases', label: 'Releases', key: 'r', hint: 'Release group boards, planner and executions' },
 ];

@@ -3,6 +3,7 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 import { createClustersSlice } from './clustersSlice';
 import { createLogsSlice } from './logsSlice';
 import { createMetricsSlice } from './metricsSlice';
+import { createReleasesSlice } from './releasesSlice';
 import type { AppState } from './types';
 import { createUiSlice } from './uiSlice';
 import { createWorkloadsSlice } from './workloadsSlice';
@@ -28,6 +29,7 @@ export const createAppStore = () =>
         ...createUiSlice(...a),
         ...createLogsSlice(...a),
         ...createMetricsSlice(...a),
+        ...createReleasesSlice(...a),
       }),
       {
         name: 'capstan.ui',

@@ -1,0 +1,118 @@
+import { useEffect, useRef, useState } from 'react';
+import type { DriftReport, PlanCheck, PlanFile } from '../../../src-shared/releases/contract';
+import { useClient } from '../../components/ClientContext';
+import { DriftView, PlanCheckView } from './PlanChecks';
+import { PlanForm } from './PlanForm';
+
+export function download(name: string, text: string, type: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * The planner: saved plans, the plan as a form and as YAML, checked against the snapshot on disk
+ * as you type (works with every cluster down), then a drift check against live state that a
+ * person signs off before the release can start.
+ */
+export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; onStarted: (id: string) => void }) {
+  const client = useClient();
+  const [plans, setPlans] = useState<PlanFile[]>([]);
+  const [yaml, setYaml] = useState('');
+  const [check, setCheck] = useState<PlanCheck | null>(null);
+  const [drift, setDrift] = useState<DriftReport | null>(null);
+  const [signed, setSigned] = useState(false);
+  const [tag, setTag] = useState('');
+  const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const refresh = () => void client['releases.plans.list']({}).then((r) => r.ok && setPlans(r.value));
+  useEffect(refresh, [client]);
+  useEffect(() => {
+    setDrift(null);
+    setSigned(false);
+    if (!yaml.trim()) return setCheck(null);
+    const t = setTimeout(() => void client['releases.plans.check']({ yaml }).then((r) => r.ok && setCheck(r.value)), 250);
+    return () => clearTimeout(t);
+  }, [client, yaml]);
+
+  const draft = async () => {
+    if (!draftFor || !tag) return;
+    const r = await client['releases.plans.draft']({ app: draftFor, tag });
+    if (r.ok) setYaml(r.value.yaml);
+    else setMessage({ text: r.error.message, bad: true });
+  };
+  const save = async () => {
+    const r = await client['releases.plans.save']({ yaml });
+    setMessage(r.ok ? { text: `Saved plan ${r.value.name}.`, bad: false } : { text: r.error.message, bad: true });
+    refresh();
+  };
+  const runDrift = async () => {
+    const r = await client['releases.drift']({ yaml });
+    if (r.ok) setDrift(r.value);
+    else setMessage({ text: r.error.message, bad: true });
+  };
+  const start = async () => {
+    if (!drift) return;
+    const created = await client['releases.execution.create']({ yaml, driftFingerprint: drift.fingerprint });
+    if (!created.ok) return setMessage({ text: created.error.message, bad: true });
+    const started = await client['releases.execution.act']({ id: created.value.id, event: { type: 'start' } });
+    if (!started.ok) return setMessage({ text: started.error.message, bad: true });
+    onStarted(created.value.id);
+  };
+  const importFile = async (f: File | undefined) => f && setYaml(await f.text());
+
+  return (
+    <div className="rel-planner" data-testid="planner">
+      <aside className="rel-planner__list" aria-label="Saved plans">
+        <div className="field__label">Saved plans</div>
+        {plans.map((p) => (
+          <button key={p.name} type="button" className="btn btn--ghost rel-planner__item" onClick={() => setYaml(p.yaml)} data-testid="plan-item">
+            {p.name}
+          </button>
+        ))}
+        <button type="button" className="btn" onClick={() => fileInput.current?.click()} data-testid="plan-import">
+          Import YAML…
+        </button>
+        <input ref={fileInput} type="file" accept=".yaml,.yml" hidden onChange={(e) => void importFile(e.target.files?.[0])} data-testid="plan-import-file" />
+        {draftFor ? (
+          <div className="rel-planner__draft">
+            <div className="field__label">New plan for {draftFor}</div>
+            <input placeholder="tag, e.g. 1.5.0" value={tag} onChange={(e) => setTag(e.target.value)} data-testid="plan-draft-tag" onKeyDown={(e) => e.key === 'Enter' && void draft()} />
+            <button type="button" className="btn" onClick={() => void draft()} disabled={!tag} data-testid="plan-draft">
+              Draft
+            </button>
+          </div>
+        ) : null}
+      </aside>
+      <div className="rel-planner__main">
+        <PlanForm yaml={yaml} onChange={setYaml} />
+        <textarea className="rel-yaml mono" value={yaml} onChange={(e) => setYaml(e.target.value)} spellCheck={false} aria-label="Plan YAML" data-testid="plan-yaml" placeholder="Paste or import a release plan, or draft one from the board." />
+        <div className="rel-planner__actions">
+          <button type="button" className="btn" onClick={() => void save()} disabled={!yaml} data-testid="plan-save">
+            Save
+          </button>
+          <button type="button" className="btn" onClick={() => download(`${check?.stages.length ? (yaml.match(/^name:\s*(.+)$/m)?.[1] ?? 'plan') : 'plan'}.yaml`, yaml, 'application/yaml')} disabled={!yaml}>
+            Export
+          </button>
+          <button type="button" className="btn" onClick={() => void runDrift()} disabled={!check?.ok} data-testid="plan-drift">
+            Drift check
+          </button>
+          <button type="button" className="btn btn--primary" onClick={() => void start()} disabled={!check?.ok || !drift || !signed} data-testid="plan-start">
+            Start release
+          </button>
+          {message ? (
+            <span className={message.bad ? 'text-bad' : 'muted'} data-testid="planner-message">
+              {message.text}
+            </span>
+          ) : null}
+        </div>
+        {drift ? <DriftView drift={drift} signed={signed} onSign={setSigned} /> : null}
+        <PlanCheckView check={check} />
+      </div>
+    </div>
+  );
+}

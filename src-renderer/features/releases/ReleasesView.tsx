@@ -1,0 +1,72 @@
+import { useEffect, useState } from 'react';
+import { formatDuration } from '../../components/freshness';
+import { useClient } from '../../components/ClientContext';
+import { useNow } from '../../components/useNow';
+import { useAppStore } from '../../store';
+import { subscribeReleases } from '../../store/releasesSlice';
+import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
+import { needsMeAll } from './board-model';
+import { BoardView } from './BoardView';
+import { ExecutionsView } from './ExecutionsView';
+import { PlannerView } from './PlannerView';
+import './releases.css';
+
+type Tab = 'board' | 'planner' | 'executions';
+
+/** Releases: the board, the planner and the executions, with "needs me" and stop-the-line always in reach. */
+export function ReleasesView() {
+  const client = useClient();
+  const setReleases = useAppStore((s) => s.setReleases);
+  const releases = useAppStore((s) => s.releases);
+  const now = useNow();
+  const [tab, setTab] = useState<Tab>('board');
+  const [draftFor, setDraftFor] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [cluster, setCluster] = useState('');
+  useEffect(() => subscribeReleases(client, setReleases), [client, setReleases]);
+  const needs = needsMeAll(releases?.executions ?? []);
+  const inFlight = (releases?.executions ?? []).some((e) => ['running', 'awaiting-approval', 'rolling-back'].includes(e.status));
+
+  return (
+    <section className="view rel" aria-label="Releases">
+      <div className="rel__top">
+        <div className="segmented" role="tablist" aria-label="Releases views">
+          {(['board', 'planner', 'executions'] as Tab[]).map((t) => (
+            <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'is-active' : ''} onClick={() => setTab(t)} data-testid={`rel-tab-${t}`}>
+              {t[0]!.toUpperCase() + t.slice(1)}
+            </button>
+          ))}
+        </div>
+        <ClusterFreshnessStrip selected={cluster} onSelect={setCluster} />
+        <span className="muted" data-testid="snapshot-freshness" title="Last capture of each cluster kept on disk for offline planning">
+          snapshot: {(releases?.snapshot ?? []).map((s) => `${s.clusterId} ${formatDuration(now - s.takenAt)} ago`).join(' · ') || 'none yet'}
+        </span>
+        <span className="topbar__spacer" />
+        <button type="button" className="btn rel-stop" disabled={!inFlight} onClick={() => void client['releases.stopTheLine']({})} data-testid="stop-the-line" title="Pause every group of every release in flight">
+          ■ Stop the line
+        </button>
+      </div>
+      {(releases?.problems ?? []).map((p) => (
+        <div key={p} className="banner banner--warn">
+          {p}
+        </div>
+      ))}
+      {needs.length ? (
+        <ul className="rel-needs" aria-label="Needs me" data-testid="needs-me">
+          {needs.map((n) => (
+            <li key={`${n.executionId}/${n.kind}/${n.group ?? ''}`}>
+              <button type="button" className="btn btn--ghost" onClick={() => (setSelected(n.executionId), setTab('executions'))} data-testid="needs-me-item" data-kind={n.kind}>
+                <b className="text-warn">{formatDuration(Math.max(0, now - n.since))}</b> {n.message}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="rel__body" data-cluster={cluster}>
+        {tab === 'board' ? <BoardView onPlan={(app) => (setDraftFor(app), setTab('planner'))} /> : null}
+        {tab === 'planner' ? <PlannerView draftFor={draftFor} onStarted={(id) => (setSelected(id), setTab('executions'))} /> : null}
+        {tab === 'executions' ? <ExecutionsView selected={selected} onSelect={setSelected} /> : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * The board as data: apps × release groups across every cluster. A cell holds one line per
+ * Deployment of that app and group (in any cluster): the target version (of a release in flight)
+ * against a histogram of the versions its pods run, batch progress, health, state and how long it
+ * has waited on a person. Pure, so the board renders from the store without asking main.
+ */
+import type { ExecutionState, GroupExecution } from '../../../src-shared/releases/execution-model';
+import { groupProgress, needsMe, type NeedsMe } from '../../../src-shared/releases/execution-views';
+import type { DeploymentSummary, PodSummary } from '../../../src-shared/workloads/contract';
+
+export type CellState = 'idle' | 'rolling' | 'paused' | 'waiting' | 'failed' | 'rolled-back' | 'done';
+
+export interface CellLine {
+  key: string;
+  clusterId: string;
+  namespace: string;
+  name: string;
+  /** Tag → pod count, most pods first. */
+  versions: { tag: string; pods: number }[];
+  target?: string;
+  progress?: string;
+  ready: number;
+  total: number;
+  restarts: number;
+  oomKilled: number;
+  crashLooping: number;
+  state: CellState;
+  /** Epoch ms since the group waits on a person. */
+  waitingSince?: number;
+  why?: string;
+  paused: boolean;
+  revision?: string;
+  executionId?: string;
+}
+
+export interface BoardRow {
+  app: string;
+  cells: Record<string, CellLine[]>;
+}
+
+export const tagOf = (image: string): string => {
+  const noDigest = image.split('@')[0] ?? image;
+  const i = noDigest.lastIndexOf(':');
+  return i > noDigest.lastIndexOf('/') ? noDigest.slice(i + 1) : 'latest';
+};
+
+const GROUP_ORDER = ['fat', 'uat', 'pro'];
+export const sortGroups = (groups: Iterable<string>): string[] =>
+  [...new Set(groups)].sort((a, b) => (GROUP_ORDER.indexOf(a) + 1 || 99) - (GROUP_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b));
+
+function stateOf(g: GroupExecution | undefined, d: DeploymentSummary, waiting: boolean): CellState {
+  if (g) {
+    if (g.phase === 'failed') return 'failed';
+    if (g.phase === 'rolled-back') return 'rolled-back';
+    if (waiting) return g.phase === 'paused' ? 'paused' : 'waiting';
+    if (['fort', 'baking', 'rolling', 'rolling-back'].includes(g.phase)) return 'rolling';
+    if (g.phase === 'succeeded') return 'done';
+  }
+  if (d.paused) return 'paused';
+  if (d.rollout === 'failed') return 'failed';
+  return d.rollout === 'progressing' ? 'rolling' : 'idle';
+}
+
+/** The newest execution touching each Deployment key, with its group. */
+function groupsByKey(executions: readonly ExecutionState[]): Map<string, { e: ExecutionState; g: GroupExecution; needs?: NeedsMe }> {
+  const out = new Map<string, { e: ExecutionState; g: GroupExecution; needs?: NeedsMe }>();
+  for (const e of [...executions].sort((a, b) => a.createdAt - b.createdAt)) {
+    const needs = needsMe(e);
+    const over = e.aborted || ['succeeded', 'rolled-back', 'failed'].includes(e.status);
+    for (const g of e.groups) {
+      // A group that never started in a release that is over says nothing about its Deployment.
+      if (g.phase === 'pending' && (over || out.has(g.key))) continue;
+      out.set(g.key, { e, g, needs: needs.find((n) => n.group === g.key) });
+    }
+  }
+  return out;
+}
+
+export function buildBoard(deployments: readonly DeploymentSummary[], pods: readonly PodSummary[], executions: readonly ExecutionState[]): { rows: BoardRow[]; groups: string[] } {
+  const podsByDeployment = new Map<string, PodSummary[]>();
+  for (const p of pods) {
+    if (!p.deployment) continue;
+    const k = `${p.clusterId}/${p.namespace}/${p.deployment}`;
+    const list = podsByDeployment.get(k);
+    if (list) list.push(p);
+    else podsByDeployment.set(k, [p]);
+  }
+  const execByKey = groupsByKey(executions);
+  const rows = new Map<string, BoardRow>();
+  const groups = new Set<string>();
+  for (const d of deployments) {
+    if (!d.app || !d.group) continue;
+    groups.add(d.group);
+    const key = `${d.clusterId}/${d.namespace}/${d.name}`;
+    const ps = (podsByDeployment.get(key) ?? []).filter((p) => !p.deleting);
+    const hist = new Map<string, number>();
+    for (const p of ps) for (const img of p.images.slice(0, 1)) hist.set(tagOf(img), (hist.get(tagOf(img)) ?? 0) + 1);
+    const x = execByKey.get(key);
+    const live = x && !['succeeded', 'rolled-back', 'aborted'].includes(x.g.phase) ? x : undefined;
+    const waiting = live?.needs !== undefined || (live !== undefined && !live.e.stageApproved && live.g.stageIndex === live.e.stageIndex && live.g.phase === 'pending' && live.e.started);
+    const line: CellLine = {
+      key,
+      clusterId: d.clusterId,
+      namespace: d.namespace,
+      name: d.name,
+      versions: [...hist.entries()].map(([tag, n]) => ({ tag, pods: n })).sort((a, b) => b.pods - a.pods || a.tag.localeCompare(b.tag)),
+      target: x && x.g.phase !== 'rolled-back' ? tagOf(x.g.toImage) : undefined,
+      progress: x ? `${groupProgress(x.g).label} · ${x.g.phase}` : undefined,
+      ready: ps.filter((p) => p.ready).length,
+      total: d.replicas,
+      restarts: ps.reduce((a, p) => a + p.restarts, 0),
+      oomKilled: ps.filter((p) => p.lastTerminationReason === 'OOMKilled' || p.status === 'OOMKilled').length,
+      crashLooping: ps.filter((p) => p.status === 'CrashLoopBackOff').length,
+      state: stateOf((live ?? (x && ['rolled-back', 'failed', 'succeeded'].includes(x.g.phase) ? x : undefined))?.g, d, waiting),
+      waitingSince: live?.needs?.since,
+      why: live?.needs?.message,
+      paused: d.paused,
+      revision: d.revision,
+      executionId: x?.e.id,
+    };
+    let row = rows.get(d.app);
+    if (!row) rows.set(d.app, (row = { app: d.app, cells: {} }));
+    (row.cells[d.group] ??= []).push(line);
+  }
+  for (const r of rows.values()) for (const lines of Object.values(r.cells)) lines.sort((a, b) => a.key.localeCompare(b.key));
+  return { rows: [...rows.values()].sort((a, b) => a.app.localeCompare(b.app)), groups: sortGroups(groups) };
+}
+
+/** "needs me" across every execution, oldest wait first. */
+export const needsMeAll = (executions: readonly ExecutionState[]): (NeedsMe & { executionId: string; planName: string })[] =>
+  executions
+    .flatMap((e) => needsMe(e).map((n) => ({ ...n, executionId: e.id, planName: e.planName })))
+    .sort((a, b) => a.since - b.since);

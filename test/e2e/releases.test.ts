@@ -1,0 +1,126 @@
+/**
+ * Releases in Chromium against the sandbox (browser mode): a release of orders 1.5.0 drafted from
+ * the board, edited, checked, drift-checked and signed off, run through FAT → UAT → PRO in both
+ * PRO clusters (forts and batches, approvals clicked on the execution panel); then a crash-looping
+ * catalog 2.2.0 fails its health gate in FAT, pauses, and is rolled back from the panel. After
+ * each, the real kubectl agrees with what the board shows. Screenshots of board and planner.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src-main/app/server';
+import { launchChromium, screenshot } from './browser';
+import { kubectl } from './kubectl';
+
+describe('releases board, planner and executor', () => {
+  let server: RunningServer;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let dir: string;
+  let kubeconfig: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-rel-'));
+    server = await startServer({ port: 0, sandbox: true, sandboxOptions: { clockSpeed: 20 }, userDataDir: join(dir, 'data'), homeDir: dir, env: { PATH: process.env.PATH } });
+    kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, server.backend.sandbox!.kubeconfigYaml, { mode: 0o600 });
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: /Releases/ }).or(page.getByRole('link', { name: /Releases/ })).first().click();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const line = (key: string) => page.locator(`[data-testid=board-line][data-key="${key}"]`);
+  const status = () => page.getByTestId('exec-status').innerText();
+
+  /** Click approvals as they appear until the execution reaches `want`. */
+  async function driveTo(want: string, timeoutMs: number) {
+    const end = Date.now() + timeoutMs;
+    while ((await status()) !== want) {
+      if (Date.now() > end) throw new Error(`execution is ${await status()}, expected ${want}: ${await page.getByTestId('exec-history').innerText()}`);
+      for (const id of ['exec-approve-stage', 'exec-approve-fort']) {
+        const b = page.getByTestId(id).first();
+        if (await b.isVisible()) await b.click().catch(() => undefined);
+      }
+      await page.waitForTimeout(300);
+    }
+  }
+
+  async function startFromPlanner(yaml: string) {
+    await page.getByTestId('plan-yaml').fill(yaml);
+    await expect.poll(() => page.getByTestId('plan-check-status').innerText(), { timeout: 10_000 }).toBe('valid');
+    await page.getByTestId('plan-save').click();
+    await page.getByTestId('plan-drift').click();
+    await page.getByTestId('drift-signoff').check();
+    await page.getByTestId('plan-start').click();
+    await page.getByTestId('execution-panel').waitFor({ timeout: 10_000 });
+  }
+
+  it('shows the board with every app and group across clusters', async () => {
+    await expect.poll(() => page.getByTestId('board-row').count(), { timeout: 60_000 }).toBe(6);
+    await expect.poll(() => line('pro-west/shop/orders-pro').getByTestId('board-line-versions').innerText(), { timeout: 30_000 }).toContain('1.4.2');
+    await screenshot(page, 'releases-board');
+  });
+
+  it('drafts orders 1.5.0 from the board and releases it through FAT → UAT → PRO', async () => {
+    await page.locator('[data-testid=board-row][data-app=orders]').getByTestId('board-plan-release').click();
+    await page.getByTestId('plan-draft-tag').fill('1.5.0');
+    await page.getByTestId('plan-draft').click();
+    await expect.poll(() => page.getByTestId('plan-yaml').inputValue(), { timeout: 10_000 }).toContain('tag: 1.5.0');
+    const draft = await page.getByTestId('plan-yaml').inputValue();
+    const yaml = draft.replace(/afterFort: 2m/, 'afterFort: 2s').replace(/afterBatch: 30s/, 'afterBatch: 1s');
+    await page.getByTestId('plan-yaml').fill(yaml);
+    await expect.poll(() => page.getByTestId('plan-check-status').innerText(), { timeout: 10_000 }).toBe('valid');
+    expect(await page.getByTestId('plan-snapshot-date').innerText()).toMatch(/snapshot of \d/);
+    expect(await page.getByTestId('plan-preview').innerText()).toContain('fort');
+    await screenshot(page, 'releases-planner');
+    await startFromPlanner(yaml);
+    await driveTo('succeeded', 240_000);
+    for (const [ctx, name] of [['pro-east', 'orders-pro'], ['pro-east', 'orders-pro-b'], ['pro-west', 'orders-pro'], ['uat', 'orders-uat']] as const) {
+      expect(await kubectl(kubeconfig, ctx, '-n', 'shop', 'rollout', 'status', `deployment/${name}`, '--timeout=10s')).toContain('successfully rolled out');
+      expect(await kubectl(kubeconfig, ctx, '-n', 'shop', 'get', `deployment/${name}`, '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toMatch(/orders:1\.5\.0$/);
+    }
+    const history = await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'rollout', 'history', 'deployment/orders-pro');
+    expect(history.trim().split('\n').filter((l) => /^\d+\s/.test(l))).toHaveLength(4);
+    await page.getByTestId('rel-tab-board').click();
+    await expect.poll(() => line('pro-west/shop/orders-pro').getByTestId('board-line-versions').innerText(), { timeout: 30_000 }).toMatch(/^→ 1\.5\.0\s*1\.5\.0×6$/);
+    expect(await line('pro-west/shop/orders-pro').getAttribute('data-state')).toBe('done');
+    await screenshot(page, 'releases-board-after');
+  }, 300_000);
+
+  it('a crash-looping catalog 2.2.0 fails its health gate in FAT, pauses, and is rolled back', async () => {
+    await page.getByTestId('rel-tab-planner').click();
+    await startFromPlanner(`name: catalog-2.2.0
+app: catalog
+image: { repository: shop/catalog, tag: 2.2.0 }
+snapshotDate: 2026-11-26T20:00:00Z
+createdAt: 2026-11-26T21:00:00Z
+maxParallelGroups: 1
+rollback: manual
+defaults: { batchPattern: 50%, minOnline: 0 }
+gates: { health: { readyWithin: 2m } }
+stages:
+  - { name: fat, groups: [{ group: fat }] }
+  - { name: uat, groups: [{ group: uat }] }
+`);
+    await expect.poll(status, { timeout: 60_000 }).toBe('paused');
+    await expect.poll(() => page.getByTestId('needs-me-item').first().innerText(), { timeout: 10_000 }).toMatch(/gate .* failed/);
+    await page.getByTestId('rel-tab-board').click();
+    expect(await line('fat/shop/catalog-fat').getAttribute('data-state')).toBe('paused');
+    await screenshot(page, 'releases-board-gate-failed');
+    await page.getByTestId('rel-tab-executions').click();
+    await page.locator('[data-testid=exec-group][data-key="fat/shop/catalog-fat"]').getByTestId('exec-group-rollback').click();
+    await driveTo('rolled-back', 90_000);
+    expect(await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'status', 'deployment/catalog-fat', '--timeout=30s')).toContain('successfully rolled out');
+    expect(await kubectl(kubeconfig, 'fat', '-n', 'shop', 'get', 'deployment/catalog-fat', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toMatch(/catalog:2\.1\.0$/);
+    await screenshot(page, 'releases-execution-rolled-back');
+  }, 200_000);
+});
