@@ -61,6 +61,8 @@ export interface Services {
   workloads: WorkloadService;
   vault: VaultService;
   metrics: MetricsService;
+  /** Log views by sender (benchmarks read a view's spool to check that no line is missing). */
+  logs: LogService;
   releases: ReleaseService;
   images: ImageSyncService;
   /** Resolves when the registry list is loaded (and the sandbox Harbors registered). */
@@ -190,6 +192,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     vault,
     releases,
     metrics,
+    logs,
     images: appImages.images,
     imagesReady: appImages.ready,
     dispose() {
