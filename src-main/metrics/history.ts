@@ -117,14 +117,14 @@ export class MetricsHistory {
 /** Working-set slope (bytes/min) over the current instance's last `windowMs`, least squares. */
 export function growthPerMin(h: ContainerHistory, now: number, windowMs = 10 * 60_000): number | undefined {
   const since = Math.max(h.instanceStart, now - windowMs);
-  const { t, ws } = h.ring.toArrays(since);
   let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
-  for (let i = 0; i < t.length; i++) {
-    const y = ws[i]!;
-    if (Number.isNaN(y)) continue;
-    const x = (t[i]! - since) / 60_000;
-    n++; sx += x; sy += y; sxx += x * x; sxy += x * y; syy += y * y;
-  }
+  // Runs for every container every round: no arrays allocated.
+  h.ring.forEachWs(since, (t, y) => {
+    if (Number.isNaN(y)) return;
+    const x = (t - since) / 60_000;
+    const yy = y / 2 ** 20; // MiB: keeps the sums far from float cancellation
+    n++; sx += x; sy += yy; sxx += x * x; sxy += x * yy; syy += yy * yy;
+  });
   if (n < 3) return undefined;
   const dx = n * sxx - sx * sx;
   const dy = n * syy - sy * sy;
@@ -132,5 +132,5 @@ export function growthPerMin(h: ContainerHistory, now: number, windowMs = 10 * 6
   if (!(dx > 0)) return undefined;
   // Only a steady trend counts (r² ≥ 0.6): a GC sawtooth or a wave is not "growing".
   if (dy > 0 && (cov * cov) / (dx * dy) < 0.6) return undefined;
-  return cov / dx;
+  return (cov / dx) * 2 ** 20;
 }

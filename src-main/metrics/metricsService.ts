@@ -18,7 +18,7 @@ import { loadHistory, saveHistory } from './persist';
 import { PodIndex } from './pod-index';
 import type { SamplerState } from './sampler';
 import { newSamplerState, sampleCluster } from './sampler';
-import { topLists, topRow } from './top';
+import { topLists } from './top';
 
 export const defaultMetricsSettings: MetricsSettings = { intervalMs: 10_000, historyMinutes: 60, prometheus: {} };
 
@@ -52,6 +52,7 @@ export class MetricsService {
   /** Real CPU time (µs) spent in rounds, for the bench and the status line. */
   cpuMicros = 0;
   rounds = 0;
+  lastRoundWallMs = 0;
 
   constructor(private readonly source: MetricsClusterSource, private readonly opts: MetricsServiceOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -119,6 +120,7 @@ export class MetricsService {
 
   private async sampleAll(): Promise<void> {
     const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
     const o = { timeoutMs: this.opts.kubeletTimeoutMs ?? 5000, concurrency: this.opts.concurrency ?? 8 };
     await Promise.all(this.source.ids().map(async (id) => {
       const t = this.source.transport(id);
@@ -138,11 +140,11 @@ export class MetricsService {
     const d = process.cpuUsage(cpu0);
     this.cpuMicros += d.user + d.system;
     this.rounds++;
+    this.lastRoundWallMs = performance.now() - wall0;
   }
 
   private computeTop(now: number, limit: number): MetricsTop {
-    const rows = [];
-    for (const h of this.history.values()) rows.push(topRow(h, this.clusters.get(h.ref.clusterId)?.pods.get(h.ref.namespace, h.ref.pod, h.ref.container), now, 2.5 * this.settings.intervalMs));
+    const lists = topLists(this.history.values(), (h) => this.clusters.get(h.ref.clusterId)?.pods.get(h.ref.namespace, h.ref.pod, h.ref.container), now, 2.5 * this.settings.intervalMs, limit);
     const clusters = this.source.ids().map((clusterId) => {
       const st = this.clusters.get(clusterId);
       const sources = st ? Object.values(st.sampler.sources) : [];
@@ -152,7 +154,7 @@ export class MetricsService {
         : { kind: 'prometheus', state: 'unconfigured', message: 'No Prometheus URL for this cluster (optional: adds CPU throttling).' });
       return { clusterId, sources, containers: st?.containers ?? 0, ...(st?.lastRoundAt ? { lastRoundAt: st.lastRoundAt } : {}) };
     });
-    return { at: now, intervalMs: this.settings.intervalMs, clusters, lists: topLists(rows, limit) };
+    return { at: now, intervalMs: this.settings.intervalMs, clusters, lists };
   }
 
   private slice(t: MetricsTop, limit: number): MetricsTop {

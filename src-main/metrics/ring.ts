@@ -65,6 +65,15 @@ export class SampleRing {
     return out;
   }
 
+  /** Calls fn(t, ws) for samples at or after `since`, oldest first, without allocating. */
+  forEachWs(since: number, fn: (t: number, ws: number) => void): void {
+    for (let i = 0; i < this.count; i++) {
+      const j = this.at(i);
+      const t = this.t[j]!;
+      if (t >= since) fn(t, this.ws[j]!);
+    }
+  }
+
   /** Drops samples older than `before` (they would be overwritten anyway; this frees idle series). */
   trimBefore(before: number): void {
     while (this.count > 0 && this.t[this.at(0)]! < before) this.count--;

@@ -38,21 +38,42 @@ export function topRow(h: ContainerHistory, info: ContainerInfo | undefined, now
   return row;
 }
 
-function best(rows: TopRow[], score: (r: TopRow) => number | undefined, limit: number): TopRow[] {
-  const scored: { r: TopRow; s: number }[] = [];
-  for (const r of rows) {
-    const s = score(r);
-    if (s !== undefined && Number.isFinite(s) && s > 0) scored.push({ r, s });
+interface Scored { h: ContainerHistory; info: ContainerInfo | undefined; s: number }
+
+/** Keeps the `limit` highest scores; scores ≤ 0 or undefined never rank. */
+class Best {
+  readonly items: Scored[] = [];
+  constructor(private readonly limit: number) {}
+  offer(h: ContainerHistory, info: ContainerInfo | undefined, s: number | undefined): void {
+    if (s === undefined || !(s > 0) || !Number.isFinite(s)) return;
+    if (this.items.length >= this.limit && s <= this.items[this.items.length - 1]!.s) return;
+    this.items.push({ h, info, s });
+    this.items.sort((a, b) => b.s - a.s);
+    if (this.items.length > this.limit) this.items.pop();
   }
-  scored.sort((a, b) => b.s - a.s);
-  return scored.slice(0, limit).map((x) => x.r);
 }
 
-export function topLists(rows: TopRow[], limit: number): MetricsTop['lists'] {
-  return {
-    memory: best(rows, (r) => r.memoryPct ?? (r.workingSet !== undefined ? r.workingSet / 2 ** 40 : undefined), limit),
-    growth: best(rows, (r) => r.growthPerMin, limit),
-    restarts: best(rows, (r) => r.restarts + r.oomKills * 0.5, limit),
-    cpu: best(rows, (r) => r.cpuPct ?? r.cpuCores, limit),
-  };
+/**
+ * Runs over every container each round, so it scores with plain numbers and builds row objects
+ * only for the few that make a list.
+ */
+export function topLists(series: Iterable<ContainerHistory>, infoOf: (h: ContainerHistory) => ContainerInfo | undefined, now: number, freshMs: number, limit: number): MetricsTop['lists'] {
+  const memory = new Best(limit);
+  const growth = new Best(limit);
+  const restarts = new Best(limit);
+  const cpu = new Best(limit);
+  for (const h of series) {
+    const info = infoOf(h);
+    let ooms = 0;
+    for (const e of h.events) if (e.kind === 'oom') ooms++;
+    restarts.offer(h, info, (info?.restarts ?? h.events.at(-1)?.restartCount ?? 0) + ooms * 0.5);
+    const last = h.ring.last();
+    if (!last || now - last.t > freshMs || Number.isNaN(last.ws)) continue;
+    memory.offer(h, info, info?.memoryLimit ? last.ws / info.memoryLimit : last.ws / 2 ** 50);
+    const cpuRef = info?.cpuLimit ?? info?.cpuRequest;
+    if (!Number.isNaN(last.cpu)) cpu.offer(h, info, cpuRef ? last.cpu / cpuRef : last.cpu / 1000);
+    growth.offer(h, info, growthPerMin(h, now));
+  }
+  const rows = (b: Best) => b.items.map((x) => topRow(x.h, x.info, now, freshMs));
+  return { memory: rows(memory), growth: rows(growth), restarts: rows(restarts), cpu: rows(cpu) };
 }
