@@ -10,7 +10,6 @@ import { resolve } from 'node:path';
 const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   foundation: () => import('./foundation'),
   metrics: () => import('./metrics'),
-  logs: () => import('./logs'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
