@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { ErrorBanner } from './components/ErrorBanner';
 import { OverviewView } from './features/clusters/OverviewView';
+import { ImagesView } from './features/images/ImagesView';
 import { LogsView } from './features/logs/LogsView';
 import { MetricsView } from './features/metrics/MetricsView';
 import { ProblemsView } from './features/problems/ProblemsView';
@@ -18,6 +19,7 @@ import { useAppStore } from './store';
 /** View components by nav id; a feature adds its nav entry (shell/nav.ts) and its view here. */
 const views: Record<string, ComponentType> = {
   overview: OverviewView,
+  images: ImagesView,
   workloads: WorkloadsView,
   problems: ProblemsView,
   logs: LogsView,

@@ -1,4 +1,5 @@
 import type { Datacenter } from '../../src-sandbox/datacenter';
+import type { ScenarioHarbors } from '../../src-sandbox/harbor';
 import type { AppInfo } from '../../src-shared/clusters/contract';
 import { contract } from '../../src-shared/contract';
 import type { Logger } from '../ipc/logger';
@@ -19,6 +20,8 @@ export interface SandboxHandle {
   datacenter?: Datacenter;
   /** The sandbox Harbors to register in ImageSyncService. */
   images?: CreateServicesOptions['sandboxImages'];
+  /** The sandbox Harbors themselves (tests drive them: push, script replication outcomes). */
+  harbors?: ScenarioHarbors;
 }
 export type StartSandbox = (log: Logger) => Promise<SandboxHandle>;
 

@@ -18,4 +18,5 @@ export const navItems: readonly NavItem[] = [
   { id: 'problems', label: 'Problems', key: 'p', hint: 'Crash loops, OOM kills, pull errors, pending, not ready' },
   { id: 'metrics', label: 'Metrics', key: 'm', hint: 'Container memory and CPU history, top lists, OOM forensics' },
   { id: 'releases', label: 'Releases', key: 'r', hint: 'Release group boards, planner and executions' },
+  { id: 'images', label: 'Images', key: 'i', hint: 'Image sync across regional registries, replication executions' },
 ];

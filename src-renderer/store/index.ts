@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import { createClustersSlice } from './clustersSlice';
+import { createImagesSlice } from './imagesSlice';
 import { createLogsSlice } from './logsSlice';
 import { createMetricsSlice } from './metricsSlice';
 import { createReleasesSlice } from './releasesSlice';
@@ -25,6 +26,7 @@ export const createAppStore = () =>
     persist(
       (...a) => ({
         ...createClustersSlice(...a),
+        ...createImagesSlice(...a),
         ...createWorkloadsSlice(...a),
         ...createUiSlice(...a),
         ...createLogsSlice(...a),

@@ -12,6 +12,8 @@ import { podStatusTone, rolloutTone, StatusBadge } from '../../components/Status
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
 import type { DeploymentRow, PodRow } from '../../store/workloadIndex';
+import { isPullError } from '../images/images-model';
+import { ImageSyncLink } from '../images/ImageSyncLink';
 
 type YamlState = { status: 'loading' } | { status: 'ok'; yaml: string } | { status: 'error'; error: AppError };
 
@@ -122,7 +124,7 @@ export function DetailDrawer({ target }: { target: ObjectRef }) {
             <Fact label="Images">
               {row.images.map((i) => (
                 <div key={i} className="mono">
-                  {i}
+                  {i} <ImageSyncLink image={i} pullError={target.kind === 'Pod' && isPullError((row as PodRow).status)} />
                 </div>
               ))}
             </Fact>

@@ -1,0 +1,234 @@
+/**
+ * Image sync status across regional registries: a matrix of images (rows) by region (columns),
+ * counts per region at the top, the replication executions and tasks of a selected cell, and
+ * the registries panel. The matrix comes from main's watch (whole, then diffs).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { useClient } from '../../components/ClientContext';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { formatDuration } from '../../components/freshness';
+import { Spinner } from '../../components/Spinner';
+import { useNow } from '../../components/useNow';
+import { useAppStore } from '../../store';
+import { watchImages } from '../../store/imagesBridge';
+import type { ImagesFilter } from '../../store/imagesSlice';
+import { CellDetailPanel } from './CellDetailPanel';
+import { projectsOf, rowKey, worstCell } from './images-model';
+import './images.css';
+import { MatrixTable } from './MatrixTable';
+import { RegistriesPanel } from './RegistriesPanel';
+import { useRefreshBurst } from './useImagesActions';
+
+/** Typing in a filter re-subscribes in main: wait for a pause. */
+function useDebounced<T>(value: T, ms: number): T {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+function useMatrixFeed(filter: ImagesFilter) {
+  const client = useClient();
+  const debounced = useDebounced(filter, 250);
+  useEffect(() => watchImages(client, useAppStore, debounced), [client, debounced]);
+}
+
+function Summary() {
+  const matrix = useAppStore((s) => s.imagesMatrix);
+  const setFilter = useAppStore((s) => s.setImagesFilter);
+  if (!matrix) return null;
+  const total = matrix.rows.length;
+  return (
+    <div className="img-summary" data-testid="images-summary" aria-label="Out of sync per region">
+      <span className="img-summary__total">
+        {total}
+        {matrix.truncated ? '+' : ''} image{total === 1 ? '' : 's'}
+      </span>
+      {matrix.summary.map((s) => (
+        <button
+          key={s.region}
+          type="button"
+          className={`chip${s.outOfSync ? ' chip--bad' : ''}`}
+          data-testid="images-summary-region"
+          data-region={s.region}
+          data-out-of-sync={s.outOfSync}
+          title={`Show only images out of sync (${s.region}: ${s.outOfSync})`}
+          onClick={() => setFilter({ onlyOutOfSync: true })}
+        >
+          <b>{s.region}</b> {s.outOfSync ? `${s.outOfSync} out of sync` : 'in sync'}
+          {s.oldestLagMs !== undefined ? <span className="muted"> · oldest {formatDuration(s.oldestLagMs)}</span> : null}
+          {s.stuck ? <span className="text-warn"> · {s.stuck} stuck</span> : null}
+        </button>
+      ))}
+      <span className="muted img-small" data-testid="images-computed-at">
+        checked {new Date(matrix.computedAt).toLocaleTimeString()}
+      </span>
+    </div>
+  );
+}
+
+function FilterBar({ projects }: { projects: string[] }) {
+  const filter = useAppStore((s) => s.imagesFilter);
+  const setFilter = useAppStore((s) => s.setImagesFilter);
+  return (
+    <div className="filterbar" role="search" aria-label="Image filters">
+      <label className="field">
+        <span className="field__label">Project</span>
+        <select aria-label="Filter by project" data-testid="images-filter-project" value={filter.project} onChange={(e) => setFilter({ project: e.target.value })}>
+          <option value="">All projects</option>
+          {[...new Set([...projects, ...(filter.project ? [filter.project] : [])])].map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field field--grow">
+        <span className="field__label">App / repository</span>
+        <input
+          type="search"
+          data-filter-input
+          aria-label="Filter by app or repository"
+          data-testid="images-filter-app"
+          placeholder="repository contains…  ( / )"
+          value={filter.app}
+          onChange={(e) => setFilter({ app: e.target.value })}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </label>
+      <label className="field">
+        <span className="field__label">Tag pattern</span>
+        <input
+          type="search"
+          aria-label="Filter by tag pattern"
+          data-testid="images-filter-tag"
+          placeholder="1.5.*"
+          value={filter.tagPattern}
+          onChange={(e) => setFilter({ tagPattern: e.target.value })}
+          autoComplete="off"
+          spellCheck={false}
+        />
+      </label>
+      <label className="img-check">
+        <input type="checkbox" checked={filter.onlyOutOfSync} onChange={(e) => setFilter({ onlyOutOfSync: e.target.checked })} data-testid="images-filter-out-of-sync" />
+        only out of sync
+      </label>
+    </div>
+  );
+}
+
+function MatrixTab() {
+  const now = useNow();
+  const matrix = useAppStore((s) => s.imagesMatrix);
+  const error = useAppStore((s) => s.imagesError);
+  const filter = useAppStore((s) => s.imagesFilter);
+  const selected = useAppStore((s) => s.imagesSelected);
+  const select = useAppStore((s) => s.selectImageCell);
+  const focus = useAppStore((s) => s.imagesFocus);
+  const clearFocus = useAppStore((s) => s.clearImagesFocus);
+  const setTab = useAppStore((s) => s.setImagesTab);
+  const projects = useMemo(() => projectsOf(matrix), [matrix]);
+
+  // Another view asked for one image (a pod that cannot pull it): select its worst cell once it is here.
+  useEffect(() => {
+    if (!focus || !matrix) return;
+    const row = matrix.rows.find((r) => r.repository === focus.repository && (!focus.tag || r.tag === focus.tag));
+    if (row) {
+      const cell = worstCell(row);
+      if (cell) select({ repository: row.repository, tag: row.tag, region: cell.region });
+      clearFocus();
+    }
+  }, [focus, matrix, select, clearFocus]);
+
+  // h/l or ←/→ move the selected cell across regions (j/k move rows, as in every table).
+  useEffect(() => {
+    if (!selected || !matrix) return;
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+      const delta = e.key === 'ArrowLeft' || e.key === 'h' ? -1 : e.key === 'ArrowRight' || e.key === 'l' ? 1 : 0;
+      if (!delta || e.ctrlKey || e.metaKey || e.altKey) return;
+      const i = matrix.regions.indexOf(selected.region);
+      const next = matrix.regions[Math.max(0, Math.min(matrix.regions.length - 1, i + delta))];
+      if (next && next !== selected.region) {
+        e.preventDefault();
+        select({ ...selected, region: next });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [selected, matrix, select]);
+
+  const filtered = filter.app || filter.project || filter.tagPattern || filter.onlyOutOfSync;
+  return (
+    <>
+      <FilterBar projects={projects} />
+      {error ? <ErrorBanner error={error} title="The image matrix stopped updating." testId="images-error" /> : null}
+      {matrix?.errors.map((e) => (
+        <ErrorBanner key={`${e.registryId}-${e.error.code}`} error={e.error} title={`${e.registryId}:`} tone="warn" testId="images-registry-error">
+          <button type="button" className="btn" onClick={() => setTab('registries')}>
+            Registries
+          </button>
+        </ErrorBanner>
+      ))}
+      {matrix === null ? (
+        error ? null : (
+          <div className="center">
+            <Spinner size="md" label="Reading tags and replication from every registry…" />
+          </div>
+        )
+      ) : matrix.regions.length === 0 ? (
+        <EmptyState title="No registry configured" testId="images-empty">
+          Add each region's Harbor (or any OCI registry) in{' '}
+          <button type="button" className="btn btn--link" onClick={() => setTab('registries')}>
+            Registries
+          </button>{' '}
+          to see whether every region has the images your workloads run.
+        </EmptyState>
+      ) : matrix.rows.length === 0 ? (
+        <EmptyState title={filtered ? 'No image matches the filters' : 'No images'} testId="images-empty">
+          {filtered ? 'Change the project, repository or tag pattern, or show images in sync too.' : 'The registries hold no tagged image in the followed projects.'}
+        </EmptyState>
+      ) : (
+        <div className={`img-layout${selected ? ' has-detail' : ''}`}>
+          <div className="img-layout__matrix">
+            <MatrixTable rows={matrix.rows} regions={matrix.regions} selected={selected} onSelect={select} now={now} />
+            {matrix.truncated ? <p className="muted img-small">Only the first {matrix.rows.length} images are listed: narrow the filter.</p> : null}
+          </div>
+          {selected ? <CellDetailPanel key={`${rowKey(selected)}@${selected.region}`} cell={selected} /> : null}
+        </div>
+      )}
+    </>
+  );
+}
+
+export function ImagesView() {
+  const tab = useAppStore((s) => s.imagesTab);
+  const setTab = useAppStore((s) => s.setImagesTab);
+  const filter = useAppStore((s) => s.imagesFilter);
+  const refreshBurst = useRefreshBurst();
+  useMatrixFeed(filter);
+  return (
+    <section className="view view--images" aria-label="Image sync">
+      <div className="img-toolbar">
+        <div className="segmented" role="tablist" aria-label="Images view">
+          <button type="button" role="tab" aria-selected={tab === 'matrix'} className={tab === 'matrix' ? 'is-active' : ''} onClick={() => setTab('matrix')} data-testid="images-tab-matrix">
+            Sync matrix
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'registries'} className={tab === 'registries' ? 'is-active' : ''} onClick={() => setTab('registries')} data-testid="images-tab-registries">
+            Registries
+          </button>
+        </div>
+        {tab === 'matrix' ? <Summary /> : <span className="img-summary" />}
+        <button type="button" className="btn" onClick={() => refreshBurst([0])} data-testid="images-refresh" title="Read every registry again now">
+          Refresh
+        </button>
+      </div>
+      {tab === 'matrix' ? <MatrixTab /> : <RegistriesPanel />}
+    </section>
+  );
+}

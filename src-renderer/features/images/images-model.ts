@@ -1,0 +1,62 @@
+import type { CellState, MatrixCell, MatrixRow, SyncMatrix } from '../../../src-shared/images/contract';
+import type { Tone } from '../../components/freshness';
+
+/** Pure helpers of the Images view (tested without a DOM). */
+
+export const stateLabel: Record<CellState, string> = {
+  synced: 'synced',
+  missing: 'missing',
+  mismatch: 'digest differs',
+  replicating: 'replicating',
+  failed: 'failed',
+  unknown: 'unknown',
+};
+
+export const stateTone: Record<CellState, Tone> = {
+  synced: 'ok',
+  missing: 'bad',
+  mismatch: 'warn',
+  replicating: 'busy',
+  failed: 'bad',
+  unknown: 'muted',
+};
+
+export const rowKey = (r: Pick<MatrixRow, 'repository' | 'tag'>) => `${r.repository}:${r.tag}`;
+
+/** `sha256:0123456789ab…` → `0123456789ab` (12 hex digits, as docker prints). */
+export const shortDigest = (d: string | undefined) => (d ? d.replace(/^sha256:/, '').slice(0, 12) : '');
+
+const badness: Record<CellState, number> = { failed: 0, missing: 1, mismatch: 2, replicating: 3, unknown: 4, synced: 5 };
+
+/** The cell most worth looking at in a row: failed, missing, mismatch, replicating, then the first. */
+export function worstCell(row: MatrixRow): MatrixCell | undefined {
+  let best: MatrixCell | undefined;
+  for (const c of row.cells) {
+    if (!best || badness[c.state] < badness[best.state] || (c.stuck && !best.stuck && badness[c.state] === badness[best.state])) best = c;
+  }
+  return best;
+}
+
+export const outOfSync = (row: MatrixRow) => row.cells.some((c) => c.state !== 'synced' && c.state !== 'unknown');
+
+/** Projects seen in the matrix, for the project filter. */
+export const projectsOf = (m: SyncMatrix | null): string[] => [...new Set((m?.rows ?? []).map((r) => r.project))].sort();
+
+/** `harbor-east.sandbox.local/shop/orders:1.4.2@sha256:…` → repository and tag (the registry host dropped). */
+export function splitImage(image: string): { repository: string; tag?: string } | undefined {
+  let rest = image.trim().split('@')[0] ?? '';
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split('/');
+  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) parts.shift();
+  const repository = parts.join('/');
+  if (!repository) return undefined;
+  return { repository: parts.length === 1 ? `library/${repository}` : repository, ...(tag ? { tag } : {}) };
+}
+
+/** Pod statuses that mean the image could not be pulled. */
+export const isPullError = (status: string) => status === 'ImagePullBackOff' || status === 'ErrImagePull' || status === 'InvalidImageName';
