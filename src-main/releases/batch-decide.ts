@@ -37,8 +37,6 @@ function restorePatch(o: Observation): DeploymentPatch {
 export function decideBatchStep(o: Observation, goal: BatchGoal, container: string): Decision {
   const owner = o.annotations[ANN.release];
   if (owner !== undefined && owner !== goal.releaseId) return outcome({ kind: 'external-edit', detail: `the Deployment is being released by ${owner}` });
-  if (o.progressDeadlineExceeded && !o.paused) return outcome({ kind: 'failed', detail: 'ProgressDeadlineExceeded: new pods did not become available in time' });
-
   if (owner === undefined) {
     // Not (or no longer) ours: either the release has not touched it, or the last batch finished.
     if (o.image === goal.toImage) {
@@ -60,6 +58,9 @@ export function decideBatchStep(o: Observation, goal: BatchGoal, container: stri
     };
   }
 
+  // Only once the rollout is ours: a deadline exceeded by the previous (e.g. crash-looping) rollout
+  // is exactly what a fix release replaces.
+  if (o.progressDeadlineExceeded && !o.paused) return outcome({ kind: 'failed', detail: 'ProgressDeadlineExceeded: new pods did not become available in time' });
   if (o.image !== goal.toImage) return outcome({ kind: 'external-edit', detail: `image was changed to ${o.image ?? 'nothing'} by someone else` });
   if (String(o.replicas) !== o.annotations[ANN.replicas]) return outcome({ kind: 'external-edit', detail: `replicas was changed to ${o.replicas} (was ${o.annotations[ANN.replicas]})` });
   if (o.observedGeneration < o.generation) return wait('the controller has not observed the last change yet');

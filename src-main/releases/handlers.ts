@@ -27,6 +27,6 @@ export function releaseHandlers(releases: ReleaseService): Handlers<typeof relea
     },
     'releases.row.revisions': ({ clusterId, namespace, name }) => releases.revisions(clusterId, namespace, name),
     'releases.row.preview': ({ action }) => releases.previewRow(action),
-    'releases.row.apply': ({ action, resourceVersion }) => releases.applyRow(action, resourceVersion),
+    'releases.row.apply': ({ action, generation }) => releases.applyRow(action, generation),
   };
 }

@@ -142,3 +142,99 @@ it('a crash-looping version fails its health gate in FAT and is rolled back (pol
   expect(await kubectl('--context', 'fat', '-n', 'shop', 'rollout', 'status', 'deployment/catalog-fat', '--timeout=5s')).toContain('successfully rolled out');
   await s.dispose();
 }, 200_000);
+
+it('row actions: dry-run previews, kubectl semantics for restart and undo, refusal on a paused Deployment, stale previews refused', async () => {
+  const s = await service();
+  const ref = { clusterId: 'uat', namespace: 'platform', name: 'gateway-uat' };
+  const image = () => kubectl('--context', 'uat', '-n', 'platform', 'get', 'deployment/gateway-uat', '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
+  const must = async <T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>) => {
+    const r = await p;
+    if (!r.ok) throw new Error(r.error.message);
+    return r.value;
+  };
+
+  const restart = await must(s.previewRow({ kind: 'restart', ...ref }));
+  expect(restart.changes[0]).toContain('kubectl.kubernetes.io/restartedAt');
+  await must(s.applyRow({ kind: 'restart', ...ref }, restart.generation));
+  expect(await kubectl('--context', 'uat', '-n', 'platform', 'get', 'deployment/gateway-uat', '-o', 'jsonpath={.spec.template.metadata.annotations}')).toContain('kubectl.kubernetes.io/restartedAt');
+  // The preview was made before the restart: applying it again is refused, not done blind.
+  expect((await s.applyRow({ kind: 'restart', ...ref }, restart.generation)).ok).toBe(false);
+
+  const revisions = await must(s.revisions('uat', 'platform', 'gateway-uat'));
+  const old = revisions.find((r) => r.images.some((i) => i.endsWith(':5.0.1')))!;
+  expect(old).toBeDefined();
+
+  const pause = await must(s.previewRow({ kind: 'pause', ...ref }));
+  await must(s.applyRow({ kind: 'pause', ...ref }, pause.generation));
+  expect((await must(s.previewRow({ kind: 'undo', ...ref, toRevision: old.revision }))).refused).toMatch(/paused/);
+  expect((await must(s.previewRow({ kind: 'restart', ...ref }))).refused).toMatch(/paused/);
+  // kubectl refuses the same.
+  await expect(kubectl('--context', 'uat', '-n', 'platform', 'rollout', 'undo', 'deployment/gateway-uat')).rejects.toThrow(/paused/);
+  const resume = await must(s.previewRow({ kind: 'resume', ...ref }));
+  await must(s.applyRow({ kind: 'resume', ...ref }, resume.generation));
+
+  const undo = await must(s.previewRow({ kind: 'undo', ...ref, toRevision: old.revision }));
+  expect(undo.changes.join('\n')).toMatch(/5\.1\.0 → .*5\.0\.1/);
+  await must(s.applyRow({ kind: 'undo', ...ref, toRevision: old.revision }, undo.generation));
+  expect(await image()).toMatch(/gateway:5\.0\.1$/);
+  await expect.poll(() => kubectl('--context', 'uat', '-n', 'platform', 'rollout', 'status', 'deployment/gateway-uat', '--timeout=5s'), { timeout: 30_000 }).toContain('successfully rolled out');
+
+  const scale = await must(s.previewRow({ kind: 'scale', ...ref, replicas: 3 }));
+  expect(scale.changes[0]).toBe('spec.replicas: 2 → 3');
+  await must(s.applyRow({ kind: 'scale', ...ref, replicas: 3 }, scale.generation));
+  expect(await kubectl('--context', 'uat', '-n', 'platform', 'get', 'deployment/gateway-uat', '-o', 'jsonpath={.spec.replicas}')).toBe('3');
+  await s.dispose();
+}, 120_000);
+
+it('a cluster lost mid-release pauses only its group; someone else scaling a Deployment pauses it as drift, never overwritten', async () => {
+  const s = await service();
+  const stages = '  - { name: pro, approval: false, groups: [{ group: pro }] }';
+  const gates = 'rollback: manual\nonClusterLost: pause-group';
+  const id = await startRelease(s, plan('cart', '1.1.0', stages, gates));
+  const state = () => s.executor.entries.get(id)!.state;
+  const group = (c: string) => state().groups.find((g) => g.clusterId === c)!;
+  const waitsForFort = (c: string) => needsMe(state()).some((n) => n.kind === 'approve-fort' && n.group === group(c).key);
+  await until(() => waitsForFort('pro-east') && waitsForFort('pro-west'), 60_000, 'both forts baked');
+
+  await dc.stopCluster('pro-west');
+  await until(() => group('pro-west').pauseReason?.kind === 'cluster-unreachable', 30_000, 'pro-west paused as unreachable');
+  expect(group('pro-east').phase).toBe('baking');
+  // Someone scales pro-east by hand while its fort waits for approval.
+  await kubectl('--context', 'pro-east', '-n', 'shop', 'scale', 'deployment/cart-pro', '--replicas=7');
+  const fort = needsMe(state()).find((n) => n.group === group('pro-east').key)!;
+  expect((await s.act(id, { type: 'approvalGiven', group: fort.group, version: fort.version })).ok).toBe(true);
+  await until(() => group('pro-east').pauseReason?.kind === 'drift', 30_000, 'pro-east paused on drift');
+  expect(JSON.stringify(group('pro-east').pauseReason)).toContain('replicas');
+  expect(await kubectl('--context', 'pro-east', '-n', 'shop', 'get', 'deployment/cart-pro', '-o', 'jsonpath={.spec.replicas}')).toBe('7');
+
+  await dc.startCluster('pro-west');
+  clusters.reconnect('pro-west');
+  await until(() => needsMe(state()).some((n) => n.kind === 'cluster-back'), 30_000, 'cluster back offered');
+  expect((await s.act(id, { type: 'resume', group: group('pro-west').key })).ok).toBe(true);
+  await drive(s, id, () => group('pro-west').phase === 'succeeded', 60_000, 'pro-west finished');
+  expect(await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/cart-pro', '--timeout=5s')).toContain('successfully rolled out');
+  expect(group('pro-east').phase).toBe('paused');
+  await s.dispose();
+}, 200_000);
+
+it('a second process cannot drive a release another holds; an approval given for a stale state is refused and recorded', async () => {
+  const s = await service();
+  const stages = '  - { name: fat, approval: false, groups: [{ group: fat }] }\n  - { name: uat, groups: [{ group: uat }] }';
+  const id = await startRelease(s, plan('search', '7.4.1', stages, 'rollback: manual'));
+  const state = () => s.executor.entries.get(id)!.state;
+  await until(() => needsMe(state()).some((n) => n.kind === 'approve-stage'), 60_000, 'uat waits for approval').catch((e: Error) => {
+    throw new Error(`${e.message}: ${JSON.stringify(state().groups)} ${state().history.map((h) => h.action).join(' | ')}`);
+  });
+  const other = new ReleaseService({ dir, clusters, tickMs: 100, actor: 'second window' });
+  await other.start();
+  expect(other.event().lockedElsewhere[id]).toBeDefined();
+  const refused = await other.act(id, { type: 'pause' });
+  expect(!refused.ok && refused.error.code).toBe('locked');
+  await other.dispose();
+
+  const stale = await s.act(id, { type: 'approvalGiven', version: 1 });
+  expect(!stale.ok && stale.error.code).toBe('stale-state');
+  expect(state().history.at(-1)!.result).toBe('rejected');
+  expect((await s.act(id, { type: 'abort' })).ok).toBe(true);
+  await s.dispose();
+}, 120_000);

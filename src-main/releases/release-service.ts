@@ -236,8 +236,8 @@ export class ReleaseService {
     return r.ok ? ok(r.value.plan) : r;
   }
 
-  applyRow(action: RowAction, resourceVersion: string): Promise<Result<RowActionPlan>> {
-    return applyRowAction(this.opsFor(action.clusterId), action, resourceVersion, this.now());
+  applyRow(action: RowAction, generation: string): Promise<Result<RowActionPlan>> {
+    return applyRowAction(this.opsFor(action.clusterId), action, generation, this.now());
   }
 
   async dispose(): Promise<void> {

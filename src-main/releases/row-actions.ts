@@ -46,29 +46,30 @@ export async function planRowAction(ops: KubeClusterOps, a: RowAction, now: numb
   const d = info.value.deployment;
   const paused = d.spec?.paused ?? false;
   const replicas = d.spec?.replicas ?? 1;
-  const rv = d.metadata.resourceVersion ?? '';
+  // Generation, not resourceVersion: status updates during a rollout must not make a preview stale.
+  const gen = String(d.metadata.generation ?? 0);
   const what = `deployment ${a.namespace}/${a.name} in ${a.clusterId}`;
-  const refuse = (why: string): Result<Planned> => ok({ plan: { resourceVersion: rv, changes: [], refused: why } });
-  const planned = (changes: string[], apply: Planned['apply']): Result<Planned> => ok({ plan: { resourceVersion: rv, changes }, apply });
+  const refuse = (why: string): Result<Planned> => ok({ plan: { generation: gen, changes: [], refused: why } });
+  const planned = (changes: string[], apply: Planned['apply']): Result<Planned> => ok({ plan: { generation: gen, changes }, apply });
   switch (a.kind) {
     case 'restart': {
       if (paused) return refuse(`${what} is paused; kubectl refuses to restart a paused deployment. Resume it first.`);
       const at = new Date(now).toISOString();
       return planned([`pod template annotation ${RESTARTED_AT}: ${d.spec?.template?.metadata?.annotations?.[RESTARTED_AT] ?? '(none)'} → ${at}`, `all ${replicas} pod(s) are replaced by a rolling update`], (o) =>
-        o.mergePatchDeployment(a.namespace, a.name, { metadata: { resourceVersion: rv }, spec: { template: { metadata: { annotations: { [RESTARTED_AT]: at } } } } }),
+        o.mergePatchDeployment(a.namespace, a.name, { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: at } } } } }),
       );
     }
     case 'scale':
       if (a.replicas === replicas) return refuse(`${what} already has ${replicas} replica(s).`);
       return planned([`spec.replicas: ${replicas} → ${a.replicas}`, a.replicas > replicas ? `${a.replicas - replicas} pod(s) are added` : `${replicas - a.replicas} pod(s) are removed`], (o) =>
-        o.mergePatchDeployment(a.namespace, a.name, { metadata: { resourceVersion: rv }, spec: { replicas: a.replicas } }),
+        o.mergePatchDeployment(a.namespace, a.name, { spec: { replicas: a.replicas } }),
       );
     case 'pause':
     case 'resume': {
       const want = a.kind === 'pause';
       if (paused === want) return refuse(`${what} is already ${want ? 'paused' : 'not paused'}.`);
       const effect = want ? 'the controller stops rolling out template changes; running pods stay' : 'the controller continues any pending rollout';
-      return planned([`spec.paused: ${paused} → ${want}`, effect], (o) => o.mergePatchDeployment(a.namespace, a.name, { metadata: { resourceVersion: rv }, spec: { paused: want } }));
+      return planned([`spec.paused: ${paused} → ${want}`, effect], (o) => o.mergePatchDeployment(a.namespace, a.name, { spec: { paused: want } }));
     }
     case 'undo': {
       if (paused) return refuse(`${what} is paused; kubectl refuses to roll back a paused deployment. Resume it first.`);
@@ -81,21 +82,18 @@ export async function planRowAction(ops: KubeClusterOps, a: RowAction, now: numb
       const after = images(template);
       const changes = after.map((img, i) => (img === before[i] ? `container ${img} unchanged` : `container ${before[i] ?? '(new)'} → ${img}`));
       changes.push(`pod template of revision ${a.toRevision} restored; it becomes the new current revision; ${replicas} pod(s) roll`);
-      const patch: JsonPatchOp[] = [
-        { op: 'replace', path: '/metadata/resourceVersion', value: rv },
-        { op: 'replace', path: '/spec/template', value: template },
-      ];
+      const patch: JsonPatchOp[] = [{ op: 'replace', path: '/spec/template', value: template }];
       return planned(changes, (o) => o.jsonPatchDeployment(a.namespace, a.name, patch));
     }
   }
 }
 
-/** Apply an action previously planned at `seenResourceVersion`. */
-export async function applyRowAction(ops: KubeClusterOps, a: RowAction, seenResourceVersion: string, now: number): Promise<Result<RowActionPlan>> {
+/** Apply an action previously planned at `seenGeneration` (re-planned now: what is applied is what was shown). */
+export async function applyRowAction(ops: KubeClusterOps, a: RowAction, seenGeneration: string, now: number): Promise<Result<RowActionPlan>> {
   const p = await planRowAction(ops, a, now);
   if (!p.ok) return p;
   if (p.value.plan.refused) return err('invalid-transition', p.value.plan.refused);
-  if (p.value.plan.resourceVersion !== seenResourceVersion) {
+  if (p.value.plan.generation !== seenGeneration) {
     return err('stale-state', `deployment ${a.namespace}/${a.name} changed since you looked at it; look at the new preview and confirm again.`);
   }
   const r = await p.value.apply!(ops);

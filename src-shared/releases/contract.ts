@@ -84,8 +84,8 @@ export const rowActionSchema = z.discriminatedUnion('kind', [
 export type RowAction = z.infer<typeof rowActionSchema>;
 
 export const rowActionPlanSchema = z.object({
-  /** The Deployment's resourceVersion the preview was made from; apply refuses if it moved. */
-  resourceVersion: z.string(),
+  /** metadata.generation of the Deployment the preview was made from; apply refuses if its spec moved since. */
+  generation: z.string(),
   changes: z.array(z.string()),
   refused: z.string().optional(),
 });
@@ -112,5 +112,5 @@ export const releasesContract = {
   'releases.history.export': request(z.object({ id, format: z.enum(['json', 'csv']) }).strict(), z.object({ text: z.string() })),
   'releases.row.revisions': request(z.object(deploymentRef).strict(), z.array(revisionInfoSchema)),
   'releases.row.preview': request(z.object({ action: rowActionSchema }).strict(), rowActionPlanSchema),
-  'releases.row.apply': request(z.object({ action: rowActionSchema, resourceVersion: z.string().max(64) }).strict(), rowActionPlanSchema),
+  'releases.row.apply': request(z.object({ action: rowActionSchema, generation: z.string().max(32) }).strict(), rowActionPlanSchema),
 };

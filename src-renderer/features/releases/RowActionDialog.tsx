@@ -8,8 +8,8 @@ const labels: Record<Kind, string> = { restart: 'Restart', scale: 'Scale', pause
 
 /**
  * One row action on one Deployment: choose it, see exactly what it will change (a dry run in
- * main), confirm. Confirming sends the resourceVersion the preview was made from, so a Deployment
- * that changed meanwhile is refused rather than changed blind.
+ * main), confirm. Confirming sends the generation the preview was made from, so a Deployment
+ * whose spec changed meanwhile is refused rather than changed blind.
  */
 export function RowActionDialog({ line, onClose }: { line: CellLine; onClose: () => void }) {
   const client = useClient();
@@ -47,7 +47,7 @@ export function RowActionDialog({ line, onClose }: { line: CellLine; onClose: ()
 
   const confirm = async () => {
     if (!plan) return;
-    const r = await client['releases.row.apply']({ action: action(), resourceVersion: plan.resourceVersion });
+    const r = await client['releases.row.apply']({ action: action(), generation: plan.generation });
     if (r.ok) onClose();
     else setMessage(r.error.message);
   };
