@@ -68,4 +68,11 @@ describe('metrics: top list, chart with OOM marker and forensics in browser mode
     await screenshot(page, 'metrics-chart-dark');
     await page.getByTestId('theme-light').click();
   });
+
+  it("links from the chart to the container's logs", async () => {
+    await page.getByTestId('metrics-open-logs').click();
+    await expect.poll(() => page.getByTestId('view-logs').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByTestId('nav-metrics').click();
+    await expect.poll(() => page.getByTestId('metrics-chart').count(), { timeout: 10_000 }).toBe(1);
+  });
 });

@@ -10,6 +10,7 @@ import { useClient } from '../../components/ClientContext';
 import { useAppStore } from '../../store';
 import { chartData, memorySummary, terminatedLabel } from './chart-data';
 import { downloadCsv } from './download';
+import { useOpenLogs } from './useOpenLogs';
 import { cssVar, UPlotChart } from './UPlotChart';
 
 export function ContainerChart({ target }: { target: ContainerRef }) {
@@ -17,6 +18,7 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
   const round = useAppStore((s) => s.metricsTop?.at);
   const theme = useAppStore((s) => s.theme);
   const focus = useAppStore((s) => s.focusContainer);
+  const openLogs = useOpenLogs();
   const [series, setSeries] = useState<Series | null>(null);
   const [error, setError] = useState<AppError | null>(null);
 
@@ -52,6 +54,7 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
           ) : null}
         </div>
         <div className="metrics-detail__actions">
+          <button type="button" className="btn" onClick={() => openLogs(target, false)} data-testid="metrics-open-logs">Logs</button>
           <button type="button" className="btn" onClick={() => focus(target, 'forensics')} data-testid="metrics-open-forensics">OOM forensics</button>
           <button type="button" className="btn" onClick={() => void downloadCsv(client, target)}>Export CSV</button>
           <button type="button" className="btn btn--ghost" onClick={() => focus(null)} aria-label="Close chart">✕</button>

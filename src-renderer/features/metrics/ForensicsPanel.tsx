@@ -9,6 +9,7 @@ import { useClient } from '../../components/ClientContext';
 import { useAppStore } from '../../store';
 import { eventLabel, terminatedLabel, withMarkerTimes } from './chart-data';
 import { cssVar, UPlotChart } from './UPlotChart';
+import { useOpenLogs } from './useOpenLogs';
 
 function KillChart({ kill, limit, theme }: { kill: Forensics['kills'][number]; limit?: number; theme: string }) {
   const data = useMemo(() => {
@@ -31,6 +32,7 @@ export function ForensicsPanel({ target }: { target: ContainerRef }) {
   const client = useClient();
   const theme = useAppStore((s) => s.theme);
   const focus = useAppStore((s) => s.focusContainer);
+  const openLogs = useOpenLogs();
   const round = useAppStore((s) => s.metricsTop?.at);
   const [f, setF] = useState<Forensics | null>(null);
   const killCount = f?.kills.length ?? 0;
@@ -56,6 +58,7 @@ export function ForensicsPanel({ target }: { target: ContainerRef }) {
           {f ? <p className="metrics-detail__facts">Limit {formatBytes(f.memoryLimit)} · {f.kills.length} kill{f.kills.length === 1 ? '' : 's'} in history{f.lastTerminated ? <> · last terminated <b className={f.lastTerminated.reason === 'OOMKilled' ? 'text-bad' : ''}>{terminatedLabel(f.lastTerminated)}</b></> : null}</p> : null}
         </div>
         <div className="metrics-detail__actions">
+          <button type="button" className="btn" onClick={() => openLogs(target, true)} title="The killed container's log in the log viewer">Previous logs</button>
           <button type="button" className="btn" onClick={() => focus(target, 'chart')}>Chart</button>
           <button type="button" className="btn btn--ghost" onClick={() => focus(null)} aria-label="Close forensics">✕</button>
         </div>
