@@ -34,7 +34,11 @@ function markerPlugin(markers: () => ChartData['markers']): uPlot.Plugin {
           ctx.stroke();
           ctx.fillStyle = ctx.strokeStyle;
           ctx.font = `${11 * uPlot.pxRatio}px system-ui, sans-serif`;
-          ctx.fillText(m.kind === 'oom' ? 'OOM' : '↻', x + 3 * uPlot.pxRatio, top + 12 * uPlot.pxRatio);
+          const label = m.kind === 'oom' ? 'OOM' : '↻';
+          // Near the right edge the label goes on the left of the line, inside the plot.
+          const w = ctx.measureText(label).width;
+          const lx = x + 3 * uPlot.pxRatio + w > u.bbox.left + u.bbox.width ? x - 3 * uPlot.pxRatio - w : x + 3 * uPlot.pxRatio;
+          ctx.fillText(label, lx, top + 12 * uPlot.pxRatio);
         }
         ctx.restore();
       },
