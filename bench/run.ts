@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   foundation: () => import('./foundation'),
   metrics: () => import('./metrics'),
+  images: () => import('./images'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
