@@ -102,7 +102,9 @@ export async function startScenarioHarbors(scenario: Scenario, opts: ScenarioHar
   for (const p of peers) source.addPeer(p);
 
   const each = <T>(x: T) => peers.map(() => x);
-  // A version re-built at the source after it had been replicated: the other regions keep the old digest.
+  // A version re-built at the source after it had been replicated: the other regions keep the old
+  // digest. Its push time must be later than every seed's (the newest push decides the reference).
+  await new Promise((resolve) => setTimeout(resolve, 5));
   if (rebuilt) source.state.push(rebuilt.repository, rebuilt.tag, `${rebuilt.repository}:${rebuilt.tag}:rebuild`);
   if (failing) {
     source.scriptReplication(...each('fail' as const));

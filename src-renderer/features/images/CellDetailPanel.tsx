@@ -173,10 +173,12 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
             <ul className="img-list">
               {detail.policies.map((p) => (
                 <li key={`${p.registryId}/${p.id}`} className="img-list__row" data-testid="images-policy" data-policy={p.name}>
-                  <span className="mono">{p.name}</span>
-                  <span className="muted img-small">
-                    {p.registryId} · {p.trigger ?? 'manual'}
-                    {p.enabled ? '' : ' · disabled'}
+                  <span className="img-policy">
+                    <span className="mono">{p.name}</span>
+                    <span className="muted img-small">
+                      on {p.registryId} · {p.trigger ?? 'manual'}
+                      {p.enabled ? '' : ' · disabled'}
+                    </span>
                   </span>
                   <button type="button" className="btn" onClick={() => setPending({ kind: 'start', policy: p })} data-testid="images-start-execution">
                     Start execution…
@@ -196,8 +198,11 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
                     #{e.id} <span className="muted">{e.trigger}</span>
                     {e.statusText ? <span className="muted"> · {e.statusText}</span> : null}
                   </span>
-                  <span className="muted img-small img-exec__counts" title="succeeded / failed / in progress / stopped of total">
-                    {e.succeed}✓ {e.failed ? <b className="text-bad">{e.failed}✗</b> : '0✗'} {e.inProgress}… / {e.total}
+                  <span className="muted img-small img-exec__counts" title={`${e.succeed} succeeded, ${e.failed} failed, ${e.inProgress} in progress, ${e.stopped} stopped, of ${e.total} tasks`}>
+                    {e.succeed}/{e.total} copied
+                    {e.failed ? <b className="text-bad"> · {e.failed} failed</b> : null}
+                    {e.inProgress ? ` · ${e.inProgress} running` : null}
+                    {e.stopped ? ` · ${e.stopped} stopped` : null}
                   </span>
                   <span className="muted img-small">{e.startTime ? `${formatDuration(now - e.startTime)} ago` : ''}</span>
                   <span className="img-list__actions">

@@ -14,7 +14,7 @@ function CellButton({ row, cell, selected, onPick }: { row: MatrixRow; cell: Mat
   const title =
     cell.state === 'unknown'
       ? `${cell.region}: unknown${cell.error ? ` (${cell.error.message})` : ''}`
-      : `${row.repository}:${row.tag} in ${cell.region}: ${stateLabel[cell.state]}${cell.stuck ? ', execution stuck' : ''}${cell.digest ? ` · ${shortDigest(cell.digest)}` : ''}${lag ? (cell.state === 'synced' ? ` · copied in ${lag}` : ` · behind for ${lag}`) : ''}`;
+      : `${row.repository}:${row.tag} in ${cell.region}: ${cell.state === 'mismatch' ? 'another digest than the source' : stateLabel[cell.state]}${cell.stuck ? ', its execution is stuck' : ''}${cell.digest ? ` · ${shortDigest(cell.digest)}` : ''}${lag ? (cell.state === 'synced' ? ` · copied in ${lag}` : ` · behind for ${lag}`) : ''}`;
   return (
     <button
       type="button"
@@ -29,7 +29,7 @@ function CellButton({ row, cell, selected, onPick }: { row: MatrixRow; cell: Mat
       tabIndex={-1}
       onClick={() => onPick(cell.region)}
     >
-      <span className="img-cell__state">{cell.state === 'synced' ? '✓' : cell.stuck ? `${stateLabel[cell.state]} · stuck` : stateLabel[cell.state]}</span>
+      <span className="img-cell__state">{cell.state === 'synced' ? '✓' : cell.stuck ? 'stuck' : stateLabel[cell.state]}</span>
       {showLag ? <span className="img-cell__lag">{lag}</span> : null}
     </button>
   );

@@ -6,7 +6,7 @@ import type { Tone } from '../../components/freshness';
 export const stateLabel: Record<CellState, string> = {
   synced: 'synced',
   missing: 'missing',
-  mismatch: 'digest differs',
+  mismatch: 'mismatch',
   replicating: 'replicating',
   failed: 'failed',
   unknown: 'unknown',
