@@ -7,7 +7,7 @@
  *   const m = new MetricsService(clusterServiceSource(clusters), { file, settings });
  *   m.start(); const stop = m.subscribe(50, (top) => ...); m.series(ref); m.dispose();
  */
-import type { ContainerRef, Forensics, MetricsSettings, MetricsTop, Series } from '../../src-shared/metrics/contract';
+import type { ContainerRef, Forensics, MetricsSettings, MetricsTop, Series, SourceStatus } from '../../src-shared/metrics/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { MetricsClusterSource, PodChange } from './cluster-source';
@@ -16,6 +16,8 @@ import { forensics } from './forensics';
 import { MetricsHistory } from './history';
 import { loadHistory, saveHistory } from './persist';
 import { PodIndex } from './pod-index';
+import type { PromFetch } from './prometheus';
+import { readPrometheus } from './prometheus';
 import type { SamplerState } from './sampler';
 import { newSamplerState, sampleCluster } from './sampler';
 import { topLists } from './top';
@@ -31,9 +33,11 @@ export interface MetricsServiceOptions {
   kubeletTimeoutMs?: number;
   concurrency?: number;
   persistEveryMs?: number;
+  /** Prometheus HTTP client (tests); default global fetch. */
+  fetch?: PromFetch;
 }
 
-interface ClusterState { sampler: SamplerState; pods: PodIndex; lastRoundAt?: number; containers: number }
+interface ClusterState { sampler: SamplerState; pods: PodIndex; lastRoundAt?: number; containers: number; prom?: SourceStatus; throttled?: Map<string, number> }
 
 const nullable = (xs: number[]) => xs.map((v) => (Number.isNaN(v) ? null : v));
 
@@ -126,9 +130,20 @@ export class MetricsService {
       const t = this.source.transport(id);
       if (!t) return;
       const st = this.state(id);
-      const r = await sampleCluster(t, this.source.nodeNames(id), st.sampler, this.now(), o);
+      const promUrl = this.settings.prometheus[id];
+      const [r, prom] = await Promise.all([
+        sampleCluster(t, this.source.nodeNames(id), st.sampler, this.now(), o),
+        promUrl ? readPrometheus(promUrl, o.timeoutMs, this.opts.fetch) : undefined,
+      ]);
       const at = this.now(); // our clock, not the nodes': skewed nodes still line up
       for (const { reading, source } of r.readings) this.history.record(id, at, reading, source);
+      st.prom = prom && 'status' in prom ? prom.status : promUrl ? { kind: 'prometheus', state: 'ok' } : undefined;
+      st.throttled = prom && !('status' in prom) ? prom.throttled : undefined;
+      if (prom && !('status' in prom)) {
+        // Prometheus fills only containers the kubelet and metrics-server did not give us.
+        const covered = new Set(r.readings.map((x) => `${x.reading.namespace}/${x.reading.pod}/${x.reading.container}`));
+        for (const reading of prom.readings) if (!covered.has(`${reading.namespace}/${reading.pod}/${reading.container}`)) this.history.record(id, at, reading, 'prometheus');
+      }
       st.lastRoundAt = at;
       st.containers = r.readings.length;
     }));
@@ -144,13 +159,14 @@ export class MetricsService {
   }
 
   private computeTop(now: number, limit: number): MetricsTop {
-    const lists = topLists(this.history.values(), (h) => this.clusters.get(h.ref.clusterId)?.pods.get(h.ref.namespace, h.ref.pod, h.ref.container), now, 2.5 * this.settings.intervalMs, limit);
+    const lists = topLists(this.history.values(), (h) => this.clusters.get(h.ref.clusterId)?.pods.get(h.ref.namespace, h.ref.pod, h.ref.container), now, 2.5 * this.settings.intervalMs, limit,
+      (h) => this.clusters.get(h.ref.clusterId)?.throttled?.get(`${h.ref.namespace}/${h.ref.pod}/${h.ref.container}`));
     const clusters = this.source.ids().map((clusterId) => {
       const st = this.clusters.get(clusterId);
       const sources = st ? Object.values(st.sampler.sources) : [];
       const prom = this.settings.prometheus[clusterId];
       sources.push(prom
-        ? { kind: 'prometheus', state: 'error', message: `Prometheus at ${prom} is configured, but querying it is not implemented yet; charts use the kubelet and metrics-server.` }
+        ? st?.prom ?? { kind: 'prometheus', state: 'unknown' }
         : { kind: 'prometheus', state: 'unconfigured', message: 'No Prometheus URL for this cluster (optional: adds CPU throttling).' });
       return { clusterId, sources, containers: st?.containers ?? 0, ...(st?.lastRoundAt ? { lastRoundAt: st.lastRoundAt } : {}) };
     });
@@ -159,7 +175,7 @@ export class MetricsService {
 
   private slice(t: MetricsTop, limit: number): MetricsTop {
     const l = t.lists;
-    return { ...t, lists: { memory: l.memory.slice(0, limit), growth: l.growth.slice(0, limit), restarts: l.restarts.slice(0, limit), cpu: l.cpu.slice(0, limit) } };
+    return { ...t, lists: { memory: l.memory.slice(0, limit), growth: l.growth.slice(0, limit), restarts: l.restarts.slice(0, limit), cpu: l.cpu.slice(0, limit), throttled: l.throttled.slice(0, limit) } };
   }
 
   /** Top lists after every round; subscribing connects every cluster (released on unsubscribe). */

@@ -9,7 +9,7 @@ import type { ContainerHistory } from './history';
 import { growthPerMin } from './history';
 import type { ContainerInfo } from './pod-index';
 
-export function topRow(h: ContainerHistory, info: ContainerInfo | undefined, now: number, freshMs: number): TopRow {
+export function topRow(h: ContainerHistory, info: ContainerInfo | undefined, now: number, freshMs: number, throttled?: number): TopRow {
   const last = h.ring.last();
   const fresh = last && now - last.t <= freshMs && !Number.isNaN(last.ws);
   const ws = fresh ? last.ws : undefined;
@@ -33,6 +33,7 @@ export function topRow(h: ContainerHistory, info: ContainerInfo | undefined, now
   if (info?.cpuRequest) row.cpuRequest = info.cpuRequest;
   if (info?.cpuLimit) row.cpuLimit = info.cpuLimit;
   if (cpu !== undefined && cpuRef) row.cpuPct = (100 * cpu) / cpuRef;
+  if (throttled !== undefined) row.throttledPct = 100 * throttled;
   const reason = info?.lastTerminated?.reason ?? h.events.at(-1)?.reason;
   if (reason) row.lastReason = reason;
   return row;
@@ -57,13 +58,15 @@ class Best {
  * Runs over every container each round, so it scores with plain numbers and builds row objects
  * only for the few that make a list.
  */
-export function topLists(series: Iterable<ContainerHistory>, infoOf: (h: ContainerHistory) => ContainerInfo | undefined, now: number, freshMs: number, limit: number): MetricsTop['lists'] {
+export function topLists(series: Iterable<ContainerHistory>, infoOf: (h: ContainerHistory) => ContainerInfo | undefined, now: number, freshMs: number, limit: number, throttledOf: (h: ContainerHistory) => number | undefined = () => undefined): MetricsTop['lists'] {
   const memory = new Best(limit);
   const growth = new Best(limit);
   const restarts = new Best(limit);
   const cpu = new Best(limit);
+  const throttled = new Best(limit);
   for (const h of series) {
     const info = infoOf(h);
+    throttled.offer(h, info, throttledOf(h));
     let ooms = 0;
     for (const e of h.events) if (e.kind === 'oom') ooms++;
     restarts.offer(h, info, (info?.restarts ?? h.events.at(-1)?.restartCount ?? 0) + ooms * 0.5);
@@ -74,6 +77,6 @@ export function topLists(series: Iterable<ContainerHistory>, infoOf: (h: Contain
     if (!Number.isNaN(last.cpu)) cpu.offer(h, info, cpuRef ? last.cpu / cpuRef : last.cpu / 1000);
     growth.offer(h, info, growthPerMin(h, now));
   }
-  const rows = (b: Best) => b.items.map((x) => topRow(x.h, x.info, now, freshMs));
-  return { memory: rows(memory), growth: rows(growth), restarts: rows(restarts), cpu: rows(cpu) };
+  const rows = (b: Best) => b.items.map((x) => topRow(x.h, x.info, now, freshMs, throttledOf(x.h)));
+  return { memory: rows(memory), growth: rows(growth), restarts: rows(restarts), cpu: rows(cpu), throttled: rows(throttled) };
 }

@@ -48,20 +48,22 @@ export const topRowSchema = containerRefSchema.extend({
   cpuLimit: z.number().optional(),
   /** CPU as % of the limit (else of the request): the nearest thing to throttling without Prometheus. */
   cpuPct: z.number().optional(),
+  /** % of CFS periods throttled over 5 min (Prometheus only). */
+  throttledPct: z.number().optional(),
   restarts: z.number(),
   oomKills: z.number(),
   lastReason: z.string().optional(),
 });
 export type TopRow = z.infer<typeof topRowSchema>;
 
-export const topListKinds = ['memory', 'growth', 'restarts', 'cpu'] as const;
+export const topListKinds = ['memory', 'growth', 'restarts', 'cpu', 'throttled'] as const;
 export type TopListKind = (typeof topListKinds)[number];
 
 export const metricsTopSchema = z.object({
   at: z.number(),
   intervalMs: z.number(),
   clusters: z.array(clusterMetricsSchema),
-  lists: z.object({ memory: z.array(topRowSchema), growth: z.array(topRowSchema), restarts: z.array(topRowSchema), cpu: z.array(topRowSchema) }),
+  lists: z.object({ memory: z.array(topRowSchema), growth: z.array(topRowSchema), restarts: z.array(topRowSchema), cpu: z.array(topRowSchema), throttled: z.array(topRowSchema) }),
 });
 export type MetricsTop = z.infer<typeof metricsTopSchema>;
 

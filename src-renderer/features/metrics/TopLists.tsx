@@ -11,6 +11,7 @@ const titles: Record<TopListKind, { title: string; hint: string }> = {
   growth: { title: 'Fastest growing memory', hint: 'Working-set growth since the last restart (last 10 min)' },
   restarts: { title: 'Most restarts', hint: 'Restart count; OOM kills from lastState.terminated.reason' },
   cpu: { title: 'CPU vs limit / request', hint: 'CPU as % of the limit (or request). Throttling itself needs Prometheus.' },
+  throttled: { title: 'Most throttled', hint: 'Share of CFS periods throttled over 5 min (from Prometheus)' },
 };
 
 function value(kind: TopListKind, r: TopRow): string {
@@ -19,6 +20,7 @@ function value(kind: TopListKind, r: TopRow): string {
     case 'growth': return `+${formatBytes(r.growthPerMin)}/min`;
     case 'restarts': return `${r.restarts}${r.oomKills ? ` · ${r.oomKills} OOM` : ''}`;
     case 'cpu': return r.cpuPct !== undefined ? `${Math.round(r.cpuPct)}% · ${formatCpu(r.cpuCores)}` : formatCpu(r.cpuCores);
+    case 'throttled': return `${Math.round(r.throttledPct ?? 0)}% throttled`;
   }
 }
 
@@ -59,6 +61,7 @@ export function TopLists({ lists }: { lists: Record<TopListKind, TopRow[]> }) {
   return (
     <div className="metrics-tops">
       {(['memory', 'growth', 'restarts', 'cpu'] as const).map((k) => <TopList key={k} kind={k} rows={lists[k]} />)}
+      {lists.throttled.length ? <TopList kind="throttled" rows={lists.throttled} /> : null}
     </div>
   );
 }
