@@ -50,6 +50,7 @@ export function RegistriesPanel() {
   const [form, setForm] = useState<Form>(emptyForm);
   const [formError, setFormError] = useState<AppError | null>(null);
   const [adding, setAdding] = useState(false);
+  const [creds, setCreds] = useState<{ id: string; username: string; secret: string; error?: AppError } | null>(null);
   const [confirm, setConfirm] = useState<{ kind: 'trust'; registry: RegistryInfo; fingerprint: string } | { kind: 'remove'; registry: RegistryInfo } | null>(null);
 
   const test = useCallback(
@@ -126,6 +127,16 @@ export function RegistriesPanel() {
     void test(reg.id);
   };
 
+  const saveCredentials = async () => {
+    if (!creds) return;
+    const r = await client['images.registries.setCredentials']({ registryId: creds.id, username: creds.username.trim(), ...(creds.secret ? { secret: creds.secret } : {}) });
+    if (!r.ok) return setCreds({ ...creds, secret: '', error: r.error });
+    setCreds(null);
+    setRegistries((list) => list?.map((x) => (x.id === r.value.id ? r.value : x)) ?? null);
+    void test(r.value.id);
+    refreshBurst();
+  };
+
   const field = (key: keyof Form) => ({
     value: form[key] as string,
     onChange: (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value })),
@@ -190,6 +201,9 @@ export function RegistriesPanel() {
                         Forget certificate
                       </button>
                     ) : null}
+                    <button type="button" className="btn btn--ghost" onClick={() => setCreds({ id: r.id, username: r.username ?? '', secret: '' })} data-testid="images-registry-credentials">
+                      Credentials…
+                    </button>
                     <button type="button" className="btn btn--ghost" onClick={() => setConfirm({ kind: 'remove', registry: r })}>
                       Remove…
                     </button>
@@ -213,6 +227,37 @@ export function RegistriesPanel() {
           </ErrorBanner>
         );
       })}
+      {creds ? (
+        <form
+          className="img-reg-form img-panel"
+          aria-label={`New credentials for ${creds.id}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void saveCredentials();
+          }}
+        >
+          <h3 className="img-detail__h">New credentials for {creds.id}</h3>
+          <div className="img-reg-form__grid">
+            <label className="field">
+              <span className="field__label">User or robot (empty: anonymous)</span>
+              <input aria-label="New username or robot account" autoComplete="off" spellCheck={false} value={creds.username} onChange={(e) => setCreds({ ...creds, username: e.target.value })} />
+            </label>
+            <label className="field">
+              <span className="field__label">New secret (empty: keep the stored one)</span>
+              <input type="password" aria-label="New password or robot secret" autoComplete="new-password" value={creds.secret} onChange={(e) => setCreds({ ...creds, secret: e.target.value })} />
+            </label>
+          </div>
+          {creds.error ? <ErrorBanner error={creds.error} title="Not saved." /> : null}
+          <div className="img-reg-form__actions">
+            <button type="submit" className="btn btn--primary">
+              Save credentials
+            </button>
+            <button type="button" className="btn" onClick={() => setCreds(null)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : null}
       <form
         className="img-reg-form img-panel"
         aria-label="Add a registry"
