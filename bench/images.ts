@@ -22,7 +22,7 @@ export async function run(opts: { repositories?: number; tags?: number } = {}) {
   const { harbors, source, close } = await startHarborRegions({ regions, seedEverywhere: true, projects: [{ name: 'library', repositories }], failRate: 0, stuckRate: 0, clockSpeed: 1_000 });
   const seedMs = Math.round(performance.now() - seedStart);
   const vault = new Map<string, string>();
-  const svc = new ImageSyncService({ secrets: { get: (k) => vault.get(k), put: (k, v) => void vault.set(k, v) }, concurrency: 8, minRefreshIntervalMs: 0, refreshBudgetMs: 120_000 });
+  const svc = new ImageSyncService({ secrets: { get: (k) => vault.get(k), put: (k, v) => void vault.set(k, v) }, concurrency: 8, minRefreshIntervalMs: 600_000, refreshBudgetMs: 120_000 });
   try {
     for (const input of harborRegistryInputs(harbors)) {
       const r = await svc.addRegistry(input);
