@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   foundation: () => import('./foundation'),
   metrics: () => import('./metrics'),
   images: () => import('./images'),
+  releases: () => import('./releases'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
