@@ -197,7 +197,10 @@ function MatrixTab() {
         <div className={`img-layout${selected ? ' has-detail' : ''}`}>
           <div className="img-layout__matrix">
             <MatrixTable rows={matrix.rows} regions={matrix.regions} selected={selected} onSelect={select} now={now} />
-            {matrix.truncated ? <p className="muted img-small">Only the first {matrix.rows.length} images are listed: narrow the filter.</p> : null}
+            <p className="muted img-small img-keys">
+              {matrix.truncated ? `Only the first ${matrix.rows.length} images are listed: narrow the filter. ` : ''}
+              <kbd>j</kbd> <kbd>k</kbd> rows · <kbd>h</kbd> <kbd>l</kbd> regions · <kbd>Enter</kbd> replication details · <kbd>/</kbd> filter · ● used by running workloads or release plans
+            </p>
           </div>
           {selected ? <CellDetailPanel key={`${rowKey(selected)}@${selected.region}`} cell={selected} /> : null}
         </div>
