@@ -70,7 +70,7 @@ describe('PodIndex', () => {
     const idx = new PodIndex();
     expect(idx.update(pod(0), 1000)).toEqual([]);
     const ev = idx.update(pod(1, { reason: 'OOMKilled', exitCode: 137, finishedAt: '1970-01-01T00:00:01Z' }), 5000);
-    expect(ev).toEqual([{ container: 'app', event: { at: 1000, kind: 'oom', reason: 'OOMKilled', exitCode: 137, restartCount: 1, startedAt: undefined } }]);
+    expect(ev).toEqual([{ container: 'app', event: { at: 1999, kind: 'oom', reason: 'OOMKilled', exitCode: 137, restartCount: 1, startedAt: undefined } }]);
     expect(idx.get('ns', 'p', 'app')).toMatchObject({ app: 'orders', memoryLimit: 2 ** 30, memoryRequest: 2 ** 29, cpuRequest: 0.25, restarts: 1, state: 'CrashLoopBackOff' });
   });
 

@@ -28,7 +28,10 @@ interface ContainerStatus { name: string; restartCount?: number; state?: Record<
 const MAX_FUTURE_MS = 60_000;
 
 export function eventTime(finishedAt: string | undefined, now: number): number {
-  const t = finishedAt ? Date.parse(finishedAt) : Number.NaN;
+  let t = finishedAt ? Date.parse(finishedAt) : Number.NaN;
+  // metav1.Time has whole seconds: the kill happened somewhere in that second, so a sample taken
+  // in it belongs before the marker. Never later than when we saw it, though.
+  if (finishedAt && !finishedAt.includes('.')) t += 999;
   return Number.isFinite(t) && t <= now + MAX_FUTURE_MS ? Math.min(t, now) : now;
 }
 

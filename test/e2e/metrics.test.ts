@@ -75,4 +75,14 @@ describe('metrics: top list, chart with OOM marker and forensics in browser mode
     await page.getByTestId('nav-metrics').click();
     await expect.poll(() => page.getByTestId('metrics-chart').count(), { timeout: 10_000 }).toBe(1);
   });
+
+  it('changes the sampling interval from the settings panel', async () => {
+    await page.getByTestId('metrics-settings-toggle').click();
+    const settings = page.getByTestId('metrics-settings');
+    await settings.getByLabel('Sample every (seconds)').fill('2');
+    await screenshot(page, 'metrics-settings-light');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('.metrics-note').innerText(), { timeout: 15_000 }).toMatch(/Sampled every 2 s/);
+    expect(server.services.metrics.getSettings().intervalMs).toBe(2000);
+  });
 });

@@ -2,11 +2,15 @@
  * Container metrics across clusters: each cluster's sources (and what is missing, in words), the
  * top lists, and the focused container's chart or OOM forensics.
  */
+import { useState } from 'react';
 import type { ClusterMetrics } from '../../../src-shared/metrics/contract';
+import { useClient } from '../../components/ClientContext';
+import { downloadCsv } from './download';
 import { useAppStore } from '../../store';
 import { ContainerChart } from './ContainerChart';
 import { ForensicsPanel } from './ForensicsPanel';
 import './metrics.css';
+import { SettingsPanel } from './SettingsPanel';
 import { TopLists } from './TopLists';
 import { useMetricsFeed } from './useMetricsFeed';
 
@@ -38,12 +42,19 @@ export function MetricsView() {
   const top = useAppStore((s) => s.metricsTop);
   const focus = useAppStore((s) => s.metricsFocus);
   const panel = useAppStore((s) => s.metricsPanel);
+  const client = useClient();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   return (
     <section className="view view--metrics" aria-label="Container metrics">
       {top ? (
         <>
           <Sources clusters={top.clusters} />
-          <p className="metrics-note">Sampled every {Math.round(top.intervalMs / 1000)} s · last round {new Date(top.at).toLocaleTimeString()} · memory is the working set (what the OOM killer and <code>kubectl top</code> use).</p>
+          <div className="metrics-toolbar">
+            <p className="metrics-note">Sampled every {Math.round(top.intervalMs / 1000)} s · last round {new Date(top.at).toLocaleTimeString()} · memory is the working set (what the OOM killer and <code>kubectl top</code> use).</p>
+            <button type="button" className="btn btn--ghost" onClick={() => void downloadCsv(client, {})}>Export all (CSV)</button>
+            <button type="button" className="btn btn--ghost" onClick={() => setSettingsOpen((o) => !o)} aria-expanded={settingsOpen} data-testid="metrics-settings-toggle">Settings</button>
+          </div>
+          {settingsOpen ? <SettingsPanel clusterIds={top.clusters.map((c) => c.clusterId)} onClose={() => setSettingsOpen(false)} /> : null}
           <div className={`metrics-layout${focus ? ' has-detail' : ''}`}>
             <TopLists lists={top.lists} />
             {focus ? (panel === 'forensics'

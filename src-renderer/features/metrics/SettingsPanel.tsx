@@ -1,0 +1,47 @@
+/**
+ * Sampling interval, history length and the optional Prometheus URL per cluster. Saved in main's
+ * settings (never secrets: a Prometheus URL only), applied from the next round.
+ */
+import { useEffect, useState } from 'react';
+import type { MetricsSettings } from '../../../src-shared/metrics/contract';
+import { useClient } from '../../components/ClientContext';
+
+export function SettingsPanel({ clusterIds, onClose }: { clusterIds: string[]; onClose: () => void }) {
+  const client = useClient();
+  const [s, setS] = useState<MetricsSettings | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void client['metrics.getSettings']({}).then((r) => (r.ok ? setS(r.value) : setError(r.error.message)));
+  }, [client]);
+  if (!s) return <section className="metrics-settings card">{error ?? 'Loading…'}</section>;
+
+  const save = async () => {
+    const prometheus = Object.fromEntries(Object.entries(s.prometheus).filter(([, v]) => v.trim() !== ''));
+    const r = await client['metrics.setSettings']({ intervalMs: s.intervalMs, historyMinutes: s.historyMinutes, prometheus });
+    if (r.ok) onClose();
+    else setError(r.error.message);
+  };
+  return (
+    <section className="metrics-settings card" aria-label="Metrics settings" data-testid="metrics-settings">
+      <label className="metrics-settings__field">
+        <span className="metrics-settings__label">Sample every (seconds)</span>
+        <input type="number" min={1} max={600} value={s.intervalMs / 1000} onChange={(e) => setS({ ...s, intervalMs: Math.round(Number(e.target.value) * 1000) })} />
+      </label>
+      <label className="metrics-settings__field">
+        <span className="metrics-settings__label">Keep (minutes)</span>
+        <input type="number" min={5} max={1440} value={s.historyMinutes} onChange={(e) => setS({ ...s, historyMinutes: Math.round(Number(e.target.value)) })} />
+      </label>
+      {clusterIds.map((id) => (
+        <label key={id} className="metrics-settings__field metrics-settings__field--wide">
+          <span className="metrics-settings__label">Prometheus URL for {id} (optional, adds throttling)</span>
+          <input type="url" placeholder="https://prometheus.example:9090" value={s.prometheus[id] ?? ''} onChange={(e) => setS({ ...s, prometheus: { ...s.prometheus, [id]: e.target.value } })} />
+        </label>
+      ))}
+      {error ? <p className="metrics-detail__error" role="alert">{error}</p> : null}
+      <div className="metrics-detail__actions">
+        <button type="button" className="btn btn--primary" onClick={() => void save()}>Save</button>
+        <button type="button" className="btn" onClick={onClose}>Cancel</button>
+      </div>
+    </section>
+  );
+}
