@@ -20,6 +20,14 @@ export class LineFramer {
     for (;;) {
       const nl = chunk.indexOf(10, start);
       const end = nl === -1 ? chunk.length : nl;
+      if (nl !== -1 && this.size === 0 && this.dropping === 0 && end - start <= this.maxLineBytes) {
+        // A whole line inside this chunk: decode it in place, no copy (the common case).
+        let text = decoder.decode(chunk.subarray(start, end));
+        if (text.endsWith('\r')) text = text.slice(0, -1);
+        out.push({ text, truncatedBytes: 0 });
+        start = nl + 1;
+        continue;
+      }
       this.take(chunk.subarray(start, end));
       if (nl === -1) break;
       out.push(this.finish());

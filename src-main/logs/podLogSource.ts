@@ -35,7 +35,7 @@ const TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z) /;
 export class PodLogSource {
   private readonly abort = new AbortController();
   private lastTs = '';
-  private atLastTs = new Set<string>();
+  private readonly atLastTs = new Set<string>();
   private restarts = -1;
   private backoffMs = 0;
 
@@ -126,7 +126,8 @@ export class PodLogSource {
           this.atLastTs.add(text);
         } else {
           this.lastTs = ts;
-          this.atLastTs = new Set([text]);
+          this.atLastTs.clear();
+          this.atLastTs.add(text);
         }
       }
       out.push([ts, text, f.truncatedBytes]);

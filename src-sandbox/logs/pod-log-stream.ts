@@ -14,7 +14,7 @@ import type { LogConfig } from './config';
 import { takeCutFault } from './config';
 import type { LineContext } from './generator';
 import { lineText } from './generator';
-import { formatNs, Timeline } from './timeline';
+import { Timeline } from './timeline';
 
 const TICK_MS = 20;
 const MAX_LINES_PER_WRITE = 5000;
@@ -61,11 +61,11 @@ export function instanceOf(pod: KubeObject, container: string, cfg: LogConfig, p
 export function renderLines(inst: Instance, from: number, to: number, timestamps: boolean): Buffer {
   const parts: (string | Buffer)[] = [];
   let allText = true;
+  const tl = inst.timeline;
   for (let i = from; i < to; i++) {
-    const ns = inst.timeline.tNs(i);
-    const text = lineText(inst.ctx, i, Number(ns / 1_000_000n));
+    const text = lineText(inst.ctx, i, tl.ms(i));
     if (typeof text !== 'string') allText = false;
-    if (timestamps) parts.push(formatNs(ns) + ' ');
+    if (timestamps) parts.push(tl.timestamp(i) + ' ');
     parts.push(text, '\n');
   }
   if (allText) return Buffer.from(parts.join(''), 'utf8');

@@ -16,6 +16,7 @@ export function sanitizeLine(text: string): string {
 
 /** RFC3339 timestamps compare as strings once the fraction has nine digits (Go trims zeros). */
 export function normalizeTimestamp(ts: string): string {
+  if (ts.length === 30 && ts[19] === '.') return ts; // already nine digits (the kubelet's usual form)
   const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(ts);
   if (!m) return ts;
   return `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}Z`;
