@@ -122,6 +122,23 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
     await screenshot(page, 'images-synced-after-replication');
   });
 
+  it('a stuck execution that ignores the first stop (as Harbor users report) stops on the second, each confirmed', async () => {
+    const detail = page.getByTestId('images-detail');
+    const stuck = detail.locator('[data-testid=images-execution][data-stuck=true]').first();
+    await stuck.waitFor({ timeout: 20_000 });
+    const stop = async () => {
+      await stuck.getByTestId('images-stop-execution').click();
+      await page.getByTestId('images-confirm').waitFor();
+      await page.getByTestId('images-confirm-ok').click();
+    };
+    await stop();
+    await expect.poll(() => detail.getByTestId('images-action-message').innerText(), { timeout: 20_000 }).toContain('still InProgress');
+    await screenshot(page, 'images-stop-ignored');
+    await stop();
+    await expect.poll(() => detail.getByTestId('images-action-message').innerText(), { timeout: 20_000 }).toContain('Stopped');
+    await expect.poll(() => detail.locator('[data-testid=images-execution][data-stuck=true]').count(), { timeout: 20_000 }).toBe(0);
+  });
+
   it('registries panel: health and credentials of both Harbors; the secret never comes back', async () => {
     await page.getByTestId('images-tab-registries').click();
     const rows = page.getByTestId('images-registry');
