@@ -83,6 +83,21 @@ describe('releases board, planner and executor', () => {
     expect(await page.getByTestId('plan-preview').innerText()).toContain('fort');
     await screenshot(page, 'releases-planner');
     await startFromPlanner(yaml);
+    // Stop the line once PRO is moving: everything in flight pauses; resume continues.
+    const proEast = page.locator('[data-testid=exec-group][data-key="pro-east/shop/orders-pro"]');
+    const end = Date.now() + 180_000;
+    while (!/fort|baking|rolling/.test((await proEast.getAttribute('data-phase')) ?? '')) {
+      if (Date.now() > end) throw new Error('PRO never started');
+      for (const id of ['exec-approve-stage', 'exec-approve-fort']) {
+        const b = page.getByTestId(id).first();
+        if (await b.isVisible()) await b.click().catch(() => undefined);
+      }
+      await page.waitForTimeout(300);
+    }
+    await page.getByTestId('stop-the-line').click();
+    await expect.poll(status, { timeout: 10_000 }).toBe('paused');
+    expect(await proEast.getAttribute('data-phase')).toBe('paused');
+    await page.getByTestId('exec-resume').click();
     await driveTo('succeeded', 240_000);
     for (const [ctx, name] of [['pro-east', 'orders-pro'], ['pro-east', 'orders-pro-b'], ['pro-west', 'orders-pro'], ['uat', 'orders-uat']] as const) {
       expect(await kubectl(kubeconfig, ctx, '-n', 'shop', 'rollout', 'status', `deployment/${name}`, '--timeout=10s')).toContain('successfully rolled out');
@@ -123,4 +138,27 @@ stages:
     expect(await kubectl(kubeconfig, 'fat', '-n', 'shop', 'get', 'deployment/catalog-fat', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toMatch(/catalog:2\.1\.0$/);
     await screenshot(page, 'releases-execution-rolled-back');
   }, 200_000);
+
+  it('row actions show what will change and follow kubectl: scale, pause, restart refused while paused', async () => {
+    await page.getByTestId('rel-tab-board').click();
+    const cart = line('uat/shop/cart-uat');
+    await cart.getByTestId('board-line-actions').click();
+    await page.getByTestId('row-action-scale').click();
+    await page.getByTestId('row-action-replicas').fill('3');
+    await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toContain('spec.replicas: 2 → 3');
+    await screenshot(page, 'releases-row-action');
+    await page.getByTestId('row-action-confirm').click();
+    await expect.poll(() => kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'deployment/cart-uat', '-o', 'jsonpath={.spec.replicas}')).toBe('3');
+    await cart.getByTestId('board-line-actions').click();
+    await page.getByTestId('row-action-pause').click();
+    await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toContain('spec.paused: false → true');
+    await page.getByTestId('row-action-confirm').click();
+    await expect.poll(() => cart.getAttribute('data-state'), { timeout: 15_000 }).toBe('paused');
+    await cart.getByTestId('board-line-actions').click();
+    await page.getByTestId('row-action-restart').click();
+    await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toMatch(/paused; kubectl refuses to restart/);
+    expect(await page.getByTestId('row-action-confirm').isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('row-action-dialog').count()).toBe(0);
+  }, 60_000);
 });
