@@ -20,6 +20,7 @@ export function metricsHandlers(m: MetricsService): Handlers<typeof metricsContr
     },
     'metrics.series': async (ref) => m.series(ref),
     'metrics.forensics': async (ref) => ok(await m.forensics(ref)),
+    'metrics.aggregate': async (ref) => m.aggregate(ref),
     'metrics.exportCsv': async (filter) => ok(m.exportCsv(filter)),
     'metrics.getSettings': async () => ok(m.getSettings()),
     'metrics.setSettings': async (patch) => ok(m.setSettings(patch)),

@@ -7,10 +7,11 @@
  *   const m = new MetricsService(clusterServiceSource(clusters), { file, settings });
  *   m.start(); const stop = m.subscribe(50, (top) => ...); m.series(ref); m.dispose();
  */
-import type { ContainerRef, Forensics, MetricsSettings, MetricsTop, Series, SourceStatus } from '../../src-shared/metrics/contract';
+import type { Aggregate, AggregateRef, ContainerRef, Forensics, MetricsSettings, MetricsTop, Series, SourceStatus } from '../../src-shared/metrics/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { MetricsClusterSource, PodChange } from './cluster-source';
+import { aggregate } from './aggregate';
 import { historyCsv } from './csv';
 import { forensics } from './forensics';
 import { MetricsHistory } from './history';
@@ -203,7 +204,15 @@ export class MetricsService {
     if (info?.cpuLimit) s.cpuLimit = info.cpuLimit;
     if (info?.lastTerminated) s.lastTerminated = info.lastTerminated;
     if (info?.state) s.state = info.state;
+    if (info?.deployment) s.deployment = info.deployment;
     return ok(s);
+  }
+
+  aggregate(ref: AggregateRef): Result<Aggregate> {
+    const pods = this.clusters.get(ref.clusterId)?.pods;
+    const a = aggregate(this.history.values(), ref, (h) => pods?.get(h.ref.namespace, h.ref.pod, h.ref.container));
+    if (a.containers === 0) return err('not-found', `No metrics for ${ref.scope} ${ref.namespace}/${ref.name} in "${ref.clusterId}" in the last ${this.settings.historyMinutes} minutes.`, { clusterId: ref.clusterId });
+    return ok(a);
   }
 
   forensics(ref: ContainerRef): Promise<Forensics> {

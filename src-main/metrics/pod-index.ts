@@ -12,6 +12,8 @@ export interface Terminated { reason?: string; exitCode?: number; signal?: numbe
 
 export interface ContainerInfo {
   app?: string;
+  /** Owning Deployment (from the ReplicaSet owner and its pod-template-hash), for aggregates. */
+  deployment?: string;
   memoryRequest?: number;
   memoryLimit?: number;
   cpuRequest?: number;
@@ -35,6 +37,13 @@ export function eventTime(finishedAt: string | undefined, now: number): number {
   return Number.isFinite(t) && t <= now + MAX_FUTURE_MS ? Math.min(t, now) : now;
 }
 
+/** kube names a Deployment's ReplicaSet `<deployment>-<pod-template-hash>`. */
+export function deploymentOf(pod: Pod): string | undefined {
+  const rs = pod.metadata.ownerReferences?.find((o) => o.kind === 'ReplicaSet' && o.controller)?.name;
+  const hash = pod.metadata.labels?.['pod-template-hash'];
+  return rs && hash && rs.endsWith(`-${hash}`) ? rs.slice(0, -(hash.length + 1)) : undefined;
+}
+
 export class PodIndex {
   private readonly pods = new Map<string, Map<string, ContainerInfo>>();
 
@@ -46,13 +55,14 @@ export class PodIndex {
     const events: { container: string; event: TimelineEvent }[] = [];
     const statuses = ((pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []);
     const app = pod.metadata.labels?.[appLabel];
+    const deployment = deploymentOf(pod);
     for (const spec of ((pod.spec as { containers?: ContainerSpec[] } | undefined)?.containers ?? [])) {
       const st = statuses.find((s) => s.name === spec.name);
       const r = spec.resources ?? {};
       const restarts = st?.restartCount ?? 0;
       const stateName = st?.state && Object.keys(st.state)[0];
       const info: ContainerInfo = {
-        app,
+        app, deployment,
         memoryRequest: parseBytes(r.requests?.memory), memoryLimit: parseBytes(r.limits?.memory),
         cpuRequest: parseCpuCores(r.requests?.cpu), cpuLimit: parseCpuCores(r.limits?.cpu),
         restarts,

@@ -102,8 +102,25 @@ export const seriesSchema = z.object({
   events: z.array(timelineEventSchema),
   lastTerminated: terminatedSchema.optional(),
   state: z.string().optional(),
+  /** Owning Deployment, when there is one (for its aggregate). */
+  deployment: z.string().optional(),
 });
 export type Series = z.infer<typeof seriesSchema>;
+
+export const aggregateRefSchema = z.object({
+  clusterId: z.string().min(1).max(256),
+  namespace: z.string().min(1).max(253),
+  scope: z.enum(['pod', 'deployment']),
+  name: z.string().min(1).max(253),
+}).strict();
+export type AggregateRef = z.infer<typeof aggregateRefSchema>;
+
+/** Sum over the containers of a pod or of a Deployment's pods, per sample round. */
+export const aggregateSchema = seriesSchema.omit({ ref: true, source: true, lastTerminated: true, state: true, deployment: true }).extend({
+  ref: aggregateRefSchema,
+  containers: z.number(),
+});
+export type Aggregate = z.infer<typeof aggregateSchema>;
 
 export const forensicsSchema = z.object({
   ref: containerRefSchema,
@@ -135,6 +152,7 @@ export const metricsContract = {
   'metrics.subscribe': stream(z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(), metricsTopSchema),
   'metrics.series': request(containerRefSchema, seriesSchema),
   'metrics.forensics': request(containerRefSchema, forensicsSchema),
+  'metrics.aggregate': request(aggregateRefSchema, aggregateSchema),
   'metrics.exportCsv': request(containerRefSchema.partial().strict(), z.object({ filename: z.string(), csv: z.string() })),
   'metrics.getSettings': request(z.object({}).strict(), metricsSettingsSchema),
   'metrics.setSettings': request(metricsSettingsSchema.partial().strict(), metricsSettingsSchema),

@@ -63,6 +63,10 @@ describe('metrics: top list, chart with OOM marker and forensics in browser mode
     await expect.poll(async () => Number(await chart.getByTestId('metrics-memory-chart').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(8);
     expect(await chart.getByTestId('metrics-last-terminated').innerText()).toMatch(/OOMKilled · exit 137/);
     await screenshot(page, 'metrics-chart-light');
+    // The Deployment aggregate sums its pods (one container each in the sandbox).
+    await page.getByTestId('metrics-scope-deployment').click();
+    await expect.poll(() => chart.getByTestId('metrics-memory-chart').getAttribute('data-points'), { timeout: 15_000 }).toMatch(/[1-9]/);
+    await page.getByTestId('metrics-scope-container').click();
     await page.getByTestId('theme-dark').click();
     await page.waitForTimeout(1500);
     await screenshot(page, 'metrics-chart-dark');

@@ -11,6 +11,8 @@ import { useAppStore } from '../../store';
 import { chartData, memorySummary, terminatedLabel } from './chart-data';
 import { downloadCsv } from './download';
 import { useOpenLogs } from './useOpenLogs';
+
+type Scope = 'container' | 'pod' | 'deployment';
 import { cssVar, UPlotChart } from './UPlotChart';
 
 export function ContainerChart({ target }: { target: ContainerRef }) {
@@ -21,6 +23,8 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
   const openLogs = useOpenLogs();
   const [series, setSeries] = useState<Series | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  const [scope, setScope] = useState<Scope>('container');
+  const [agg, setAgg] = useState<Series | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -36,7 +40,21 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
     };
   }, [client, target, round]);
 
-  const data = useMemo(() => (series ? chartData(series) : null), [series]);
+  const deployment = series?.deployment;
+  useEffect(() => {
+    let live = true;
+    const name = scope === 'pod' ? target.pod : deployment;
+    if (scope === 'container' || !name) return setAgg(null);
+    void client['metrics.aggregate']({ clusterId: target.clusterId, namespace: target.namespace, scope, name }).then((r) => {
+      if (live) setAgg(r.ok ? { ...r.value, ref: target } : null);
+    });
+    return () => {
+      live = false;
+    };
+  }, [client, target, round, scope, deployment]);
+
+  const shown = scope === 'container' ? series : agg;
+  const data = useMemo(() => (shown ? chartData(shown) : null), [shown]);
   const colors = useMemo(() => ({ ws: cssVar('--accent', '#2f6fd6'), rss: cssVar('--ok', '#1f7a44'), req: cssVar('--text-faint', '#8a939e'), lim: cssVar('--bad', '#b42318') }), [theme]);
 
   return (
@@ -60,6 +78,13 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
           <button type="button" className="btn btn--ghost" onClick={() => focus(null)} aria-label="Close chart">✕</button>
         </div>
       </header>
+      <div className="segmented metrics-scope" role="radiogroup" aria-label="Aggregate">
+        {(['container', 'pod', 'deployment'] as const).map((s) => (
+          <button key={s} type="button" role="radio" aria-checked={scope === s} className={scope === s ? 'is-active' : ''} disabled={s === 'deployment' && !deployment} onClick={() => setScope(s)} data-testid={`metrics-scope-${s}`}>
+            {s === 'container' ? 'Container' : s === 'pod' ? 'Pod (sum)' : `Deployment${deployment ? ` ${deployment}` : ''} (sum)`}
+          </button>
+        ))}
+      </div>
       {error ? <p className="metrics-detail__error" role="alert">{error.message}</p> : null}
       {data ? (
         <>
