@@ -28,6 +28,7 @@ export function checkPlan(yaml: string, snapshot: Snapshot, now: number): PlanCh
     snapshotTakenAt: taken,
     summary: preview.summary,
     totalDurationSec: preview.totalDurationSec,
+    steps: preview.steps.map((st) => ({ stageIndex: st.stageIndex, key: st.targetKey, label: st.label, description: st.description })),
     stages: preview.stages.map((s) => ({
       name: s.name,
       approvalBefore: s.approvalBefore,

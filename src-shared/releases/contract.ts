@@ -30,6 +30,8 @@ export const planCheckSchema = z.object({
   snapshotTakenAt: z.number().optional(),
   summary: z.string().optional(),
   totalDurationSec: z.number().optional(),
+  /** Every step in order, saying what it changes ("… 1.4.2 → 1.5.0 on 2 instance(s), 3/6 updated, then soak 30s"). */
+  steps: z.array(z.object({ stageIndex: z.number(), key: z.string(), label: z.string(), description: z.string() })).optional(),
   stages: z.array(
     z.object({
       name: z.string(),

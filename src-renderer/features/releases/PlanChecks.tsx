@@ -25,6 +25,18 @@ export function PlanCheckView({ check }: { check: PlanCheck | null }) {
           ))}
         </ul>
       ) : null}
+      {check.steps?.length ? (
+        <details className="rel-steps" data-testid="plan-steps">
+          <summary>What each step changes ({check.steps.length} steps)</summary>
+          <ol>
+            {check.steps.map((st, i) => (
+              <li key={i} className="mono">
+                {st.description}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
       <table className="rel-preview" data-testid="plan-preview">
         <thead>
           <tr>
