@@ -118,7 +118,7 @@ export function createServices(opts: CreateServicesOptions): Services {
   const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink) => followFile(exec, id, t, sink) });
   const vault = new VaultService({ file: path.join(opts.userDataDir, 'vault.json'), cipher: opts.cipher });
   const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, ...opts.releases });
-  void releases.start();
+  releases.start().catch((e: Error) => log.warn(`[releases] could not load saved releases: ${e.message}`));
   const appImages = createAppImages({
     secrets: vault,
     userDataDir: opts.userDataDir,
