@@ -9,7 +9,7 @@ const dir = new URL('../../resources/plans/', import.meta.url);
 describe('sample plans in resources/plans', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
   it('exist', () => expect(files.length).toBeGreaterThan(0));
-  it('the sandbox plan validates against a snapshot shaped like the default scenario', () => {
+  it('the sandbox plan validates against a snapshot shaped like the default scenario (datacenter = cluster name, as the app derives it)', () => {
     const r = parsePlanYaml(readFileSync(new URL('sandbox-orders-1.5.0.yaml', dir), 'utf8'));
     if (!r.ok) throw new Error(formatPlanProblems(r.problems));
     const dep = (name: string, group: string, replicas: number, registry: string) => ({
@@ -19,10 +19,10 @@ describe('sample plans in resources/plans', () => {
     const west = 'harbor-west.sandbox.local';
     const snapshot = {
       clusters: [
-        { clusterId: 'fat', datacenter: 'dc-east', takenAt: T0, deployments: [dep('orders-fat', 'fat', 1, east)] },
-        { clusterId: 'uat', datacenter: 'dc-east', takenAt: T0, deployments: [dep('orders-uat', 'uat', 2, east)] },
-        { clusterId: 'pro-east', datacenter: 'dc-east', takenAt: T0, deployments: [dep('orders-pro', 'pro', 6, east), dep('orders-pro-b', 'pro', 3, east)] },
-        { clusterId: 'pro-west', datacenter: 'dc-west', takenAt: T0, deployments: [dep('orders-pro', 'pro', 6, west)] },
+        { clusterId: 'fat', datacenter: 'fat', takenAt: T0, deployments: [dep('orders-fat', 'fat', 1, east)] },
+        { clusterId: 'uat', datacenter: 'uat', takenAt: T0, deployments: [dep('orders-uat', 'uat', 2, east)] },
+        { clusterId: 'pro-east', datacenter: 'pro-east', takenAt: T0, deployments: [dep('orders-pro', 'pro', 6, east), dep('orders-pro-b', 'pro', 3, east)] },
+        { clusterId: 'pro-west', datacenter: 'pro-west', takenAt: T0, deployments: [dep('orders-pro', 'pro', 6, west)] },
       ],
     };
     expect(validatePlan(r.plan, snapshot, { now: T0 })).toEqual([]);
