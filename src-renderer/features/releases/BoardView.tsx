@@ -16,7 +16,7 @@ function Line({ line, now, showName, onAct }: { line: CellLine; now: number; sho
       <div className="rel-line__head">
         <span className="rel-line__where" title={line.key}>
           {line.clusterId}
-          {showName ? <span className="muted"> {line.name}</span> : null}
+          {showName ? <span className="muted"> {shortName(line)}</span> : null}
         </span>
         <span className="rel-line__versions" data-testid="board-line-versions">
           {line.target ? <b className="rel-target" title="target of the release in flight">→ {line.target}</b> : null}
@@ -54,6 +54,9 @@ function Line({ line, now, showName, onAct }: { line: CellLine; now: number; sho
     </div>
   );
 }
+
+/** orders-pro-b in app orders → pro-b: the app is already the row. */
+const shortName = (l: CellLine) => (l.name.startsWith(`${l.app}-`) ? l.name.slice(l.app.length + 1) : l.name);
 
 /** Several Deployments of one group in one cluster (orders-pro, orders-pro-b): name them. */
 const crowded = (lines: CellLine[]) => lines.length !== new Set(lines.map((l) => l.clusterId)).size;

@@ -12,6 +12,7 @@ export type CellState = 'idle' | 'rolling' | 'paused' | 'waiting' | 'failed' | '
 
 export interface CellLine {
   key: string;
+  app: string;
   clusterId: string;
   namespace: string;
   name: string;
@@ -100,11 +101,13 @@ export function buildBoard(deployments: readonly DeploymentSummary[], pods: read
     const waiting = live?.needs !== undefined || (live !== undefined && !live.e.stageApproved && live.g.stageIndex === live.e.stageIndex && live.g.phase === 'pending' && live.e.started);
     const line: CellLine = {
       key,
+      app: d.app,
       clusterId: d.clusterId,
       namespace: d.namespace,
       name: d.name,
       versions: [...hist.entries()].map(([tag, n]) => ({ tag, pods: n })).sort((a, b) => b.pods - a.pods || a.tag.localeCompare(b.tag)),
-      target: x && x.g.phase !== 'rolled-back' ? tagOf(x.g.toImage) : undefined,
+      // The target matters while the release moves this Deployment; once done the histogram says it.
+      target: live ? tagOf(live.g.toImage) : undefined,
       progress: x ? `${groupProgress(x.g).label} · ${x.g.phase}` : undefined,
       ready: ps.filter((p) => p.ready).length,
       total: d.replicas,
