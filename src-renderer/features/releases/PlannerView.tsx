@@ -90,7 +90,18 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
       </aside>
       <div className="rel-planner__main">
         <PlanForm yaml={yaml} onChange={setYaml} />
-        <textarea className="rel-yaml mono" value={yaml} onChange={(e) => setYaml(e.target.value)} spellCheck={false} aria-label="Plan YAML" data-testid="plan-yaml" placeholder="Paste or import a release plan, or draft one from the board." />
+        <textarea
+          className="rel-yaml mono"
+          value={yaml}
+          onChange={(e) => setYaml(e.target.value)}
+          onKeyDown={(e) => {
+            if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+              e.preventDefault();
+              void save();
+            }
+          }}
+          title="Ctrl+S saves"
+          spellCheck={false} aria-label="Plan YAML" data-testid="plan-yaml" placeholder="Paste or import a release plan, or draft one from the board." />
         <div className="rel-planner__actions">
           <button type="button" className="btn" onClick={() => void save()} disabled={!yaml} data-testid="plan-save">
             Save
