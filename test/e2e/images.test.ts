@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScenarioHarbors } from '../../src-sandbox/harbor';
+import { startHarbor, type SandboxHarbor, type ScenarioHarbors } from '../../src-sandbox/harbor';
+import { createSandboxCert } from '../../src-sandbox/server/tls-cert';
 import { startServer, type RunningServer } from '../../src-main/app/server';
 import { launchChromium, screenshot } from './browser';
 import { kubectl } from './kubectl';
@@ -20,6 +21,7 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
   let page: Page;
   let dir: string;
   let kubeconfig: string;
+  let north: SandboxHarbor | undefined;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-images-'));
@@ -46,6 +48,7 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
 
   afterAll(async () => {
     await browser?.close();
+    await north?.close();
     await server?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
@@ -83,6 +86,9 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
     await expect.poll(() => detail.getByTestId('images-task-log').innerText(), { timeout: 20_000 }).toContain('failed to push manifest');
     expect(await detail.locator('[data-testid=images-execution][data-status=Failed]').count()).toBeGreaterThan(0);
     await screenshot(page, 'images-failed-task-log');
+    await page.getByTestId('theme-dark').click();
+    await screenshot(page, 'images-failed-task-log-dark');
+    await page.getByTestId('theme-light').click();
   });
 
   it('a pod in ImagePullBackOff links to its image row', async () => {
@@ -151,5 +157,39 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
     expect(text).not.toContain('capstan-robot-secret');
     expect(await page.content()).not.toContain('capstan-robot-secret');
     await screenshot(page, 'images-registries');
+  });
+
+  it('adds a Harbor with a self-signed certificate: the secret is sent once, the certificate is trusted only after confirming its fingerprint', async () => {
+    const cert = createSandboxCert('harbor-north');
+    north = await startHarbor({ name: 'harbor-north', region: 'dc-north', tls: { key: cert.keyPem, cert: cert.certPem }, projects: [{ name: 'shop', repositories: { orders: ['1.4.2'] } }] });
+    await page.getByTestId('nav-images').click();
+    await page.getByTestId('images-tab-registries').click();
+    await page.getByLabel('Registry name').fill('harbor-north');
+    await page.getByLabel('Registry URL').fill(north.url);
+    await page.getByLabel('Region it serves').fill('dc-north');
+    await page.getByLabel('Username or robot account').fill('robot$capstan');
+    await page.getByLabel('Password or robot secret').fill('capstan-robot-secret');
+    // Browser mode keeps the vault key in a file: storing a secret needs the user's consent first.
+    await page.getByRole('button', { name: 'Add registry' }).click();
+    await page.locator('[data-testid=error-banner][data-code=consent-required]').waitFor({ timeout: 20_000 });
+    await screenshot(page, 'images-add-registry-consent');
+    await page.getByTestId('vault-consent').click();
+    await page.getByRole('button', { name: 'Add registry' }).click();
+    const row = page.locator('[data-testid=images-registry][data-registry="harbor-north"]');
+    await expect.poll(() => row.getAttribute('data-health'), { timeout: 20_000 }).toBe('bad');
+    expect(await page.getByLabel('Password or robot secret').inputValue()).toBe('');
+    const banner = page.locator('[data-testid=images-registry-error][data-code=tls-error]');
+    await banner.getByRole('button', { name: 'Trust this certificate…' }).click();
+    const dialog = page.getByTestId('images-confirm');
+    expect(await dialog.innerText()).toMatch(/[A-F0-9]{2}(:[A-F0-9]{2}){31}/);
+    await screenshot(page, 'images-trust-certificate');
+    await dialog.getByTestId('images-confirm-ok').click();
+    await expect.poll(() => row.getAttribute('data-health'), { timeout: 20_000 }).toBe('ok');
+    expect(await row.innerText()).toContain('credentials OK');
+    expect(await page.content()).not.toContain('capstan-robot-secret');
+    await page.getByTestId('images-tab-matrix').click();
+    await expect.poll(() => cell('shop/orders:1.4.2', 'dc-north').getAttribute('data-state'), { timeout: 30_000 }).toBe('synced');
+    expect(await cell('shop/gateway:5.1.1', 'dc-north').getAttribute('data-state')).toBe('missing');
+    await screenshot(page, 'images-three-regions');
   });
 });

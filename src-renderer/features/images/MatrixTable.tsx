@@ -36,6 +36,8 @@ function CellButton({ row, cell, selected, onPick }: { row: MatrixRow; cell: Mat
 }
 
 export function MatrixTable({ rows, regions, selected, onSelect, now }: { rows: readonly MatrixRow[]; regions: readonly string[]; selected: CellRef | null; onSelect: (ref: CellRef) => void; now: number }) {
+  // Beside the detail panel (which shows the digests) the digest column gives its room to the regions.
+  const compact = selected !== null;
   // A click on a cell also reaches the row (which selects it in the table): remember which cell.
   const picked = useRef<string | null>(null);
   const pick = useCallback((region: string) => {
@@ -48,7 +50,7 @@ export function MatrixTable({ rows, regions, selected, onSelect, now }: { rows: 
       {
         id: 'image',
         header: 'Image',
-        width: 'minmax(200px, 3fr)',
+        width: compact ? 'minmax(170px, 3fr)' : 'minmax(200px, 3fr)',
         title: (r) => `${r.repository}:${r.tag}${r.priority ? ' (used by running workloads or release plans)' : ''}`,
         render: (r) => (
           <span className="img-name">
@@ -66,19 +68,19 @@ export function MatrixTable({ rows, regions, selected, onSelect, now }: { rows: 
           </span>
         ),
       },
-      { id: 'digest', header: 'Digest', width: '110px', render: (r) => <span className="mono muted">{shortDigest(r.digest)}</span>, title: (r) => r.digest },
+      ...(compact ? [] : [{ id: 'digest', header: 'Digest', width: '110px', render: (r: MatrixRow) => <span className="mono muted">{shortDigest(r.digest)}</span>, title: (r: MatrixRow) => r.digest }]),
       { id: 'pushed', header: 'Pushed', width: '80px', align: 'right', render: (r) => (r.sourcePushedAt ? <span className="muted">{formatDuration(now - r.sourcePushedAt)}</span> : '') },
       ...regions.map<Column<MatrixRow>>((region) => ({
         id: `region:${region}`,
         header: region,
-        width: 'minmax(136px, 1fr)',
+        width: compact ? 'minmax(100px, 1fr)' : 'minmax(136px, 1fr)',
         render: (r) => {
           const cell = r.cells.find((c) => c.region === region);
           return cell ? <CellButton row={r} cell={cell} selected={selectedKey === rowKey(r) && selected?.region === region} onPick={pick} /> : null;
         },
       })),
     ],
-    [regions, now, selectedKey, selected?.region, pick],
+    [regions, now, selectedKey, selected?.region, pick, compact],
   );
 
   const onOpen = useCallback(

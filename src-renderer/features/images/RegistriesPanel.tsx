@@ -5,6 +5,7 @@ import { useClient } from '../../components/ClientContext';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
+import { VaultBanner } from '../clusters/VaultBanner';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useRefreshBurst } from './useImagesActions';
 
@@ -90,7 +91,9 @@ export function RegistriesPanel() {
     setAdding(true);
     const r = await client['images.registries.add'](input);
     setAdding(false);
-    // The secret leaves the form whatever happened: it is in the vault now, or must be typed again.
+    // The secret leaves the form once main has it (in the vault, or refused for good); only a vault
+    // waiting for consent keeps it, so that "Add" works again right after allowing storage.
+    if (!r.ok && r.error.code === 'consent-required') return setFormError(r.error);
     setForm((f) => ({ ...f, secret: '' }));
     if (!r.ok) return setFormError(r.error);
     setForm(emptyForm);
@@ -144,6 +147,7 @@ export function RegistriesPanel() {
 
   return (
     <div className="img-registries" data-testid="images-registries">
+      <VaultBanner />
       {error ? (
         <ErrorBanner error={error} title="Registry request failed.">
           <button type="button" className="btn" onClick={() => setError(null)}>
