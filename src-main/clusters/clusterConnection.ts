@@ -7,24 +7,23 @@
  *   await conn.openStream('/api/v1/pods?watch=true&...', { verb: 'watch', resource: 'pods', signal });
  *   conn.dispose();
  *
- * TLS material, static tokens, basic auth, impersonation and auth-providers come from client-node's
- * KubeConfig.applyToHTTPSOptions; exec credential plugins are run by ExecCredentialRunner (login-shell
- * PATH, clear errors). Requests use node:http/https directly so we control streaming, size caps and
+ * TLS material, static tokens, basic auth and impersonation are applied natively (credentials.ts);
+ * only an `auth-provider` user loads client-node, lazily; exec credential plugins are run by
+ * ExecCredentialRunner (login-shell PATH, clear errors). Requests use node:http/https directly so we control streaming, size caps and
  * timeouts (client-node 2.0's Watch has a 30 s whole-request timeout, kubernetes-client/javascript#3020).
  * Every error is data (Result) with clusterId set; no secret ever goes into a message.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { AppError, Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { LoginShellPath } from '../platform/loginShellPath';
+import { resolveCredentials } from './credentials';
 import { ExecCredentialRunner } from './execCredential';
 import type { ErrorContext } from './httpErrors';
 import { httpError, networkError } from './httpErrors';
 import type { ClusterEntry } from './kubeconfigTypes';
-import fs from 'node:fs';
 
 export interface ClusterConnectionOptions {
   loginPath?: LoginShellPath;
@@ -54,6 +53,8 @@ export interface RequestOptions {
 interface Prepared {
   base: URL;
   headers: Record<string, string>;
+  /** Headers sent once per value (Impersonate-Group, Impersonate-Extra-*). */
+  multiHeaders: Record<string, string[]>;
   agent: http.Agent;
   auth?: string;
   expiresAt?: number;
@@ -125,7 +126,7 @@ export class ClusterConnection {
     const { entry } = this;
     const clusterId = entry.id;
     if (entry.error || !entry.config) return { ok: false, error: entry.error ?? { code: 'kubeconfig-invalid', message: 'Unusable kubeconfig context.', clusterId } };
-    const { cluster, user, context } = entry.config;
+    const { cluster, user } = entry.config;
     let base: URL;
     try {
       base = new URL(entry.server);
@@ -133,59 +134,12 @@ export class ClusterConnection {
       return err('kubeconfig-invalid', `Invalid server URL "${entry.server}". Fix the cluster in the kubeconfig.`, { clusterId });
     }
     const isHttp = base.protocol === 'http:';
-    const kc = new KubeConfig();
-    const userName = entry.userName || 'anonymous';
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name: entry.clusterName,
-          server: entry.server.replace(/\/$/, ''),
-          caFile: cluster['certificate-authority'],
-          caData: cluster['certificate-authority-data'],
-          // Plain http has no TLS to verify; client-node refuses http unless this is set.
-          skipTLSVerify: cluster['insecure-skip-tls-verify'] === true || isHttp,
-          tlsServerName: cluster['tls-server-name'],
-        },
-      ],
-      users: [
-        {
-          name: userName,
-          token: user.token,
-          certFile: user['client-certificate'],
-          certData: user['client-certificate-data'],
-          keyFile: user['client-key'],
-          keyData: user['client-key-data'],
-          username: user.username,
-          password: user.password,
-          impersonateUser: user.as,
-          authProvider: user['auth-provider'],
-          // exec is ours (ExecCredentialRunner), never client-node's.
-        },
-      ],
-      contexts: [{ name: entry.contextName, cluster: entry.clusterName, user: userName, namespace: context.namespace }],
-      currentContext: entry.contextName,
-    });
-    const o: https.RequestOptions & { headers?: Record<string, string> } = { headers: {} };
-    try {
-      await kc.applyToHTTPSOptions(o);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-        return err('kubeconfig-invalid', `A certificate or key file named in the kubeconfig for context "${entry.contextName}" cannot be read (${code}). Fix the path or permissions.`, { clusterId });
-      }
-      return err('kubeconfig-invalid', `Cannot use the credentials of context "${entry.contextName}" (${code ?? 'invalid configuration'}). Check the user entry in the kubeconfig.`, { clusterId });
-    }
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(o.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-    if (!headers.Authorization && user.tokenFile) {
-      try {
-        headers.Authorization = `Bearer ${fs.readFileSync(user.tokenFile, 'utf8').trim()}`;
-      } catch (e) {
-        return err('kubeconfig-invalid', `Token file ${user.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code}). Fix the path or permissions.`, { clusterId });
-      }
-    }
-    let cert = o.cert;
-    let key = o.key;
+    const creds = await resolveCredentials(entry, cluster, user);
+    if (!creds.ok) return creds;
+    const headers = { ...creds.value.headers };
+    const multiHeaders = creds.value.multiHeaders;
+    let cert: Buffer | string | undefined = creds.value.cert;
+    let key: Buffer | string | undefined = creds.value.key;
     let expiresAt: number | undefined;
     if (this.exec) {
       if (this.execFailure) return this.execFailure;
@@ -204,11 +158,11 @@ export class ClusterConnection {
     const agentOptions: https.AgentOptions = {
       keepAlive: true,
       keepAliveMsecs: 30_000,
-      ca: o.ca,
+      ca: creds.value.ca,
       cert,
       key,
-      rejectUnauthorized: o.rejectUnauthorized,
-      servername: o.servername,
+      ...(creds.value.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
+      servername: creds.value.servername,
     };
     // Reuse the agent while TLS material is unchanged (exec tokens refresh without new sockets).
     const agentKey = `${String(cert ?? '').length}:${String(key ?? '').slice(-16)}`;
@@ -219,7 +173,7 @@ export class ClusterConnection {
       this.agent = agent;
       this.agentKey = agentKey;
     }
-    return ok({ base, headers, agent, auth: typeof o.auth === 'string' ? o.auth : undefined, expiresAt });
+    return ok({ base, headers, multiHeaders, agent, auth: creds.value.auth, expiresAt });
   }
 
   private ctx(o: RequestOptions): ErrorContext {
@@ -264,7 +218,7 @@ export class ClusterConnection {
     const ctx = this.ctx(o);
     const url = new URL(p.base.pathname.replace(/\/$/, '') + path, p.base);
     const body = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
-    const headers: Record<string, string> = { ...p.headers };
+    const headers: Record<string, string | string[]> = { ...p.multiHeaders, ...p.headers };
     if (body !== undefined) {
       headers['Content-Type'] = o.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
