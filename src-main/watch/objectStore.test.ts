@@ -30,19 +30,50 @@ describe('ObjectStore', () => {
 
   it('compresses in the background, in small slices, to a fraction of the JSON size', async () => {
     const s = new ObjectStore<KubeObject>('compress');
-    const list = pods(2000);
+    const list = pods(800);
     for (const p of list) s.set(p.metadata.uid!, p);
-    expect(s.pendingCompression).toBe(2000);
+    expect(s.pendingCompression).toBe(800);
     await until(() => s.pendingCompression === 0, 10_000, 'background compression');
-    const json = JSON.stringify(list[1999]).length;
-    const stored = (s as unknown as { slots: Map<string, { value: string; z: boolean }> }).slots.get('uid-1999')!;
+    const json = JSON.stringify(list[799]).length;
+    const stored = (s as unknown as { slots: Map<string, { value: string; z: boolean }> }).slots.get('uid-799')!;
     expect(stored.z).toBe(true);
     expect(stored.value.length).toBeLessThan(json / 3);
-    expect(s.get('uid-1999')).toEqual(list[1999]);
+    expect(s.get('uid-799')).toEqual(list[799]);
     // Replaced objects are compressed again; deleted ones are dropped from the queue.
     s.set('uid-5', { ...list[5]!, metadata: { ...list[5]!.metadata, resourceVersion: '999' } });
     s.delete('uid-5');
     expect(s.pendingCompression).toBe(0);
+    s.dispose();
+  });
+
+  it('a bulk load never leaves more than 1000 objects uncompressed (the rest is compressed inline)', () => {
+    const s = new ObjectStore<KubeObject>('compress');
+    const list = pods(3000);
+    for (const p of list) s.set(p.metadata.uid!, p);
+    expect(s.pendingCompression).toBeLessThanOrEqual(1000);
+    const slots = (s as unknown as { slots: Map<string, { z: boolean }> }).slots;
+    expect([...slots.values()].filter((x) => x.z).length).toBeGreaterThanOrEqual(2000);
+    expect(s.get('uid-2999')).toEqual(list[2999]);
+    expect(s.findByName('ns', 'web-1500')).toEqual(list[1500]);
+    s.dispose();
+  });
+
+  it('finds by namespace/name through an index that follows deletes and renames', () => {
+    const s = new ObjectStore<KubeObject>(false);
+    const [a, b] = pods(2);
+    s.set('uid-0', a!);
+    s.set('uid-1', b!);
+    expect(s.findByName('ns', 'web-1')).toBe(b);
+    expect(s.findByName('other', 'web-1')).toBeUndefined();
+    s.delete('uid-1');
+    expect(s.findByName('ns', 'web-1')).toBeUndefined();
+    // Same key, new name (not in Kubernetes, but a keyOf may do it): the old name no longer resolves.
+    const renamed = { ...a!, metadata: { ...a!.metadata, name: 'web-renamed' } };
+    s.set('uid-0', renamed);
+    expect(s.findByName('ns', 'web-0')).toBeUndefined();
+    expect(s.findByName('ns', 'web-renamed')).toBe(renamed);
+    s.clear();
+    expect(s.findByName('ns', 'web-renamed')).toBeUndefined();
     s.dispose();
   });
 });

@@ -44,6 +44,26 @@ const slimReplicaSet = (o: ReplicaSet): ReplicaSet => ({
 /** Nodes are only counted. */
 const slimNode = (o: Node): Node => ({ metadata: { name: o.metadata.name, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion } });
 
+/**
+ * The next moment (epoch ms, > now) at which hasProblem(s, ·) can change with no change to the pod
+ * itself, or undefined when it cannot (see podProblems: Pending too long, Running not ready, an OOM
+ * kill leaving its window).
+ */
+export function nextProblemChange(s: PodSummary, now: number, t: ProblemThresholds): number | undefined {
+  if (s.deleting) return undefined;
+  const since = s.conditionSince ?? s.createdAt;
+  let next = Infinity;
+  const consider = (at: number) => {
+    if (at > now && at < next) next = at;
+  };
+  // podProblems compares with `>`: the threshold is crossed 1 ms after since + threshold.
+  if (s.phase === 'Pending') consider(since + t.pendingMs + 1);
+  if (s.phase === 'Running' && !s.ready && s.status !== 'CrashLoopBackOff') consider(since + t.notReadyMs + 1);
+  const oomWindow = t.oomWindowMs ?? defaultProblemThresholds.oomWindowMs!;
+  if (s.lastTerminationReason === 'OOMKilled' && s.lastTerminationAt !== undefined && oomWindow > 0) consider(s.lastTerminationAt + oomWindow + 1);
+  return next === Infinity ? undefined : next;
+}
+
 const nsName = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
 
 export class ClusterWorkloads {
@@ -130,21 +150,52 @@ export class ClusterWorkloads {
   }
 
   /**
-   * Counts for the cluster overview. The problem count scans every pod, so it is recomputed at most
-   * every 250 ms after pod changes (and every second for time-based problems).
+   * Counts for the cluster overview. The problem count is kept up to date per pod change; pods whose
+   * problem state can change with time alone (Pending or not ready towards a threshold, an OOM kill
+   * leaving its window) are re-checked when their moment comes. A call costs O(1) unless such a
+   * moment has passed: idle work follows changes, not the number of pods.
    */
   counts(now = this.clock.now()): { nodes: number; pods: number; deployments: number; problems: number } {
-    const age = this.problemCache ? now - this.problemCache.at : Infinity;
-    if (age >= 1000 || age < 0 || (this.problemsDirty && age >= 250)) {
-      this.problemsDirty = false;
-      let problems = 0;
-      for (const p of this.podSummaries.values()) if (hasProblem(p, now, this.thresholds)) problems++;
-      this.problemCache = { at: now, problems };
+    if (now < this.lastProblemEval) {
+      // The wall clock went back: re-evaluate everything once.
+      for (const [uid, s] of this.podSummaries) this.evalProblem(uid, s, now);
+    } else if (now >= this.nextRecheck) {
+      let next = Infinity;
+      for (const [uid, at] of this.recheckAt) {
+        if (at <= now) {
+          const s = this.podSummaries.get(uid);
+          if (s) this.evalProblem(uid, s, now);
+          else this.recheckAt.delete(uid);
+        }
+        const again = this.recheckAt.get(uid);
+        if (again !== undefined && again < next) next = again;
+      }
+      this.nextRecheck = next;
     }
-    return { nodes: this.nodes.size, pods: this.podSummaries.size, deployments: this.deploymentSummaries.size, problems: this.problemCache?.problems ?? 0 };
+    this.lastProblemEval = now;
+    return { nodes: this.nodes.size, pods: this.podSummaries.size, deployments: this.deploymentSummaries.size, problems: this.problemPods.size };
   }
-  private problemCache: { at: number; problems: number } | undefined;
-  private problemsDirty = true;
+  /** Uids of pods with a problem at their last evaluation. */
+  private readonly problemPods = new Set<string>();
+  /** uid → epoch ms when that pod's problem state may change by time alone. */
+  private readonly recheckAt = new Map<string, number>();
+  private nextRecheck = Infinity;
+  private lastProblemEval = -Infinity;
+
+  private evalProblem(uid: string, s: PodSummary, now: number): void {
+    if (hasProblem(s, now, this.thresholds)) this.problemPods.add(uid);
+    else this.problemPods.delete(uid);
+    const at = nextProblemChange(s, now, this.thresholds);
+    if (at === undefined) this.recheckAt.delete(uid);
+    else {
+      this.recheckAt.set(uid, at);
+      if (at < this.nextRecheck) this.nextRecheck = at;
+    }
+  }
+  private forgetProblem(uid: string): void {
+    this.problemPods.delete(uid);
+    this.recheckAt.delete(uid);
+  }
 
   /** Whole object by kind/namespace/name (for the YAML view). */
   findObject(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined {
@@ -179,26 +230,48 @@ export class ClusterWorkloads {
       if (!set) this.podsByRs.set(rsKey, (set = new Set()));
       set.add(uid);
     }
-    return summarizePod(this.clusterId, pod, deployment, this.keys);
+    const s = summarizePod(this.clusterId, pod, deployment, this.keys);
+    // Every pod had its own copy of these few distinct values (parsed from JSON): share one.
+    s.namespace = this.intern(s.namespace);
+    s.phase = this.intern(s.phase);
+    s.status = this.intern(s.status);
+    if (s.app !== undefined) s.app = this.intern(s.app);
+    if (s.group !== undefined) s.group = this.intern(s.group);
+    if (s.deployment !== undefined) s.deployment = this.intern(s.deployment);
+    if (s.node !== undefined) s.node = this.intern(s.node);
+    if (s.lastTerminationReason !== undefined) s.lastTerminationReason = this.intern(s.lastTerminationReason);
+    for (let i = 0; i < s.images.length; i++) s.images[i] = this.intern(s.images[i]!);
+    return s;
   }
+
+  /** Canonical copy of a low-cardinality string (namespaces, apps, nodes, images, statuses). */
+  private intern(v: string): string {
+    const known = this.strings.get(v);
+    if (known !== undefined) return known;
+    this.strings.set(v, v);
+    return v;
+  }
+  private readonly strings = new Map<string, string>();
 
   private onPods(events: ReflectorEvent<Pod>[]): void {
     const upserts: PodSummary[] = [];
     const deletes: string[] = [];
+    const now = this.clock.now();
     for (const e of events) {
       const uid = e.object.metadata.uid ?? nsName(e.object);
       if (e.type === 'upsert') {
         const s = this.summarize(e.object);
         this.podSummaries.set(uid, s);
+        this.evalProblem(uid, s, now);
         upserts.push(s);
       } else {
         this.podSummaries.delete(uid);
+        this.forgetProblem(uid);
         const { rsKey } = this.deploymentOfPod(e.object);
         if (rsKey) this.podsByRs.get(rsKey)?.delete(uid);
         deletes.push(uid);
       }
     }
-    this.problemsDirty = true;
     this.fire({ kind: 'Pod', upserts, deletes });
     this.fireStatus();
   }
@@ -241,6 +314,7 @@ export class ClusterWorkloads {
         if (!prev || prev.deployment === dep) continue;
         const next = { ...prev, deployment: dep };
         this.podSummaries.set(uid, next);
+        this.evalProblem(uid, next, this.clock.now());
         upserts.push(next);
       }
     }
