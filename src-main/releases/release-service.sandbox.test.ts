@@ -238,3 +238,18 @@ it('a second process cannot drive a release another holds; an approval given for
   expect((await s.act(id, { type: 'abort' })).ok).toBe(true);
   await s.dispose();
 }, 120_000);
+
+it('onClusterLost: stop-the-line pauses every group in flight when one cluster goes away', async () => {
+  const s = await service();
+  const id = await startRelease(s, plan('gateway', '5.1.0', '  - { name: pro, approval: false, groups: [{ group: pro, datacenter: pro-west }, { group: pro, datacenter: pro-east }] }', 'rollback: manual\nonClusterLost: stop-the-line'));
+  const state = () => s.executor.entries.get(id)!.state;
+  await until(() => needsMe(state()).filter((n) => n.kind === 'approve-fort').length === 2, 60_000, 'two forts baked');
+  await dc.stopCluster('pro-west');
+  await until(() => state().stopped?.kind === 'stop-the-line', 30_000, 'line stopped');
+  expect(state().status).toBe('paused');
+  expect(state().groups.filter((g) => g.phase === 'paused').length).toBe(2);
+  await dc.startCluster('pro-west');
+  clusters.reconnect('pro-west');
+  expect((await s.act(id, { type: 'abort' })).ok).toBe(true);
+  await s.dispose();
+}, 120_000);
