@@ -133,7 +133,7 @@ export class ReleaseService {
     const lockedElsewhere: Record<string, string> = {};
     for (const [id, e] of this.executor.entries) if (!e.lock) lockedElsewhere[id] = e.lockedBy ?? 'another process';
     return {
-      executions: [...this.executor.entries.values()].map((e) => e.state).sort((a, b) => b.createdAt - a.createdAt),
+      executions: [...this.executor.entries.values()].map((e) => recentHistory(e.state)).sort((a, b) => b.createdAt - a.createdAt),
       lockedElsewhere,
       snapshot: snap.clusters.map((c) => ({ clusterId: c.clusterId, datacenter: c.datacenter, takenAt: c.takenAt, deployments: c.deployments.length, live: this.snapshots.isLive(c.clusterId) })),
       problems: [...this.executor.problems, ...(this.snapshots.problem ? [this.snapshots.problem] : [])],
@@ -249,6 +249,18 @@ export class ReleaseService {
     for (const r of this.releases.splice(0)) r();
     await this.executor.dispose();
   }
+}
+
+/**
+ * The board gets the last entries of each history (plus those that date what waits on a person);
+ * the whole history stays on disk and in the export. Keeps every push small however long a
+ * release ran.
+ */
+function recentHistory(state: ExecutionState, keep = 200): ExecutionState {
+  if (state.history.length <= keep) return state;
+  const needed = new Set([state.stageWaitSince, ...state.groups.map((g) => g.changedAt)]);
+  const from = state.history.length - keep;
+  return { ...state, history: state.history.filter((h, i) => i >= from || needed.has(h.version)) };
 }
 
 function safeUser(): string {
