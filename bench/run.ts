@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   foundation: () => import('./foundation'),
   metrics: () => import('./metrics'),
+  'metrics-chart': () => import('./metrics-chart'),
   images: () => import('./images'),
   releases: () => import('./releases'),
 };
