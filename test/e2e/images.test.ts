@@ -44,6 +44,8 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
     page.on('pageerror', (error) => console.error('page error:', error));
     await page.setViewportSize({ width: 1400, height: 860 });
     await page.goto(server.url);
+    // A busy shared machine can take a while to start Chromium and render the first frame.
+    await page.getByTestId('nav-images').waitFor({ timeout: 90_000 });
   });
 
   afterAll(async () => {
