@@ -39,7 +39,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R
 
 export async function sampleCluster(t: MetricsTransport, nodes: string[], st: SamplerState, now: number, o: { timeoutMs: number; concurrency: number }): Promise<RoundResult> {
   const readings: RoundResult['readings'] = [];
-  const covered = new Set<string>();
   let summaryComplete = false;
   if (nodes.length && usable(st.sources['kubelet-summary'], st.triedAt['kubelet-summary'], now)) {
     st.triedAt['kubelet-summary'] = now;
@@ -47,10 +46,7 @@ export async function sampleCluster(t: MetricsTransport, nodes: string[], st: Sa
     const failed: { node: string; status: SourceStatus }[] = [];
     results.forEach((r, i) => {
       if ('status' in r) failed.push({ node: nodes[i]!, status: r.status });
-      else for (const reading of r.readings) {
-        readings.push({ reading, source: 'kubelet-summary' });
-        covered.add(`${reading.namespace}/${reading.pod}`);
-      }
+      else for (const reading of r.readings) readings.push({ reading, source: 'kubelet-summary' });
     });
     summaryComplete = failed.length === 0;
     if (failed.length === 0) st.sources['kubelet-summary'] = { kind: 'kubelet-summary', state: 'ok' };
@@ -69,7 +65,11 @@ export async function sampleCluster(t: MetricsTransport, nodes: string[], st: Sa
     if ('status' in r) st.sources['metrics-api'] = r.status;
     else {
       st.sources['metrics-api'] = { kind: 'metrics-api', state: 'ok' };
-      if (!summaryComplete) for (const reading of r.readings) if (!covered.has(`${reading.namespace}/${reading.pod}`)) readings.push({ reading, source: 'metrics-api' });
+      if (!summaryComplete) {
+        // Only now (the rare case) pay for the set of pods the summaries covered.
+        const covered = new Set(readings.map((x) => `${x.reading.namespace}/${x.reading.pod}`));
+        for (const reading of r.readings) if (!covered.has(`${reading.namespace}/${reading.pod}`)) readings.push({ reading, source: 'metrics-api' });
+      }
     }
   }
   return { readings };
