@@ -71,6 +71,9 @@ export class ClusterApiServer {
   async start(): Promise<void> {
     if (this.server) return;
     const server = createServer({ keepAlive: true, cert: this.opts.tls.certPem, key: this.opts.tls.keyPem }, (req, res) => this.handle(req, res));
+    // kube-apiserver keeps idle connections far longer than Node's 5 s default; clients that poll
+    // every 10 s (metrics) would otherwise pay a TLS handshake per request.
+    server.keepAliveTimeout = 120_000;
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       const answered = handleExecUpgrade(req, socket, head, { store: this.store, token: this.opts.token, fault: (path) => this.statusFault(path) });
       if (!answered) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
