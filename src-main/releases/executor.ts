@@ -125,6 +125,14 @@ export class Executor {
 
   private async tickExecution(entry: Entry): Promise<void> {
     const id = entry.state.id;
+    // Another process may have taken a stale lock over (we were suspended, or judged dead): stop
+    // driving before touching a cluster, not only when the next save fails.
+    if (!(await entry.lock!.verify())) {
+      entry.lock = undefined;
+      entry.lockedBy = 'another window or process took this release over';
+      this.deps.onChange();
+      return;
+    }
     entry.gates ??= await this.deps.gatesOf(id);
     const clusters = new Set(entry.state.groups.filter((g) => !['pending', 'succeeded', 'rolled-back'].includes(g.phase)).map((g) => g.clusterId));
     for (const c of clusters) {

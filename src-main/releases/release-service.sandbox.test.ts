@@ -253,3 +253,25 @@ it('onClusterLost: stop-the-line pauses every group in flight when one cluster g
   expect((await s.act(id, { type: 'abort' })).ok).toBe(true);
   await s.dispose();
 }, 120_000);
+
+it('killed mid-batch (its lock left by a process that is gone): a new process takes over, holds the release, and completes it on resume; the old one stops driving', async () => {
+  const crashed = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: SPEED, actor: 'tester', lock: { pid: 4_194_311, heartbeatMs: 0 } });
+  await crashed.start();
+  crashed.subscribe(() => undefined);
+  const id = await startRelease(crashed, plan('payments', '3.3.0', '  - { name: pro, approval: false, groups: [{ group: pro }] }', 'rollback: manual'));
+  const before = () => crashed.executor.entries.get(id)!.state;
+  await drive(crashed, id, () => before().groups.some((g) => g.phase === 'rolling' && g.step === 'updating'), 60_000, 'mid-batch');
+  const s = await service();
+  await until(() => !crashed.executor.entries.get(id)!.lock, 5_000, 'old process lets go');
+  const state = () => s.executor.entries.get(id)!.state;
+  expect(state().status).toBe('paused');
+  expect((await s.act(id, { type: 'resume' })).ok).toBe(true);
+  await drive(s, id, () => state().status === 'succeeded', 120_000, 'completed after takeover');
+  for (const ctx of ['pro-east', 'pro-west']) {
+    expect(await kubectl('--context', ctx, '-n', 'shop', 'rollout', 'status', 'deployment/payments-pro', '--timeout=5s')).toContain('successfully rolled out');
+    expect(await kubectl('--context', ctx, '-n', 'shop', 'get', 'deployment/payments-pro', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toMatch(/payments:3\.3\.0$/);
+  }
+  expect(before().version).toBeLessThan(state().version);
+  await crashed.dispose();
+  await s.dispose();
+}, 200_000);

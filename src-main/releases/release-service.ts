@@ -21,6 +21,7 @@ import { hasErrors, validatePlan } from '../../src-shared/releases/validate';
 import { err, ok, type Result } from '../../src-shared/result';
 import type { ClusterService } from '../clusters/clusterService';
 import { DeploymentBatchDriver } from './deployment-batch-driver';
+import type { LockOptions } from './execution-lock';
 import { ExecutionStore } from './execution-store';
 import { Executor } from './executor';
 import { KubeClusterOps } from './kube-cluster-ops';
@@ -39,6 +40,8 @@ export interface ReleaseServiceOptions {
   timeScale?: number;
   /** The batch driver's pause window (minReadySeconds during a release). */
   windowSec?: number;
+  /** Lock timing (tests: a crashed process is simulated with a pid that is not alive). */
+  lock?: Pick<LockOptions, 'staleMs' | 'heartbeatMs' | 'pid'>;
   /** Who acts (history "who"); default the OS user. */
   actor?: string;
   log?: (m: string) => void;
@@ -62,7 +65,7 @@ export class ReleaseService {
     this.snapshots = new SnapshotStore(join(opts.dir, 'releases', 'snapshot.json'), opts.clusters, this.now);
     this.snapshots.onDidChange = () => this.notify();
     this.plans = new PlanStore(join(opts.dir, 'plans'));
-    const store = new ExecutionStore(join(opts.dir, 'releases', 'executions'));
+    const store = new ExecutionStore(join(opts.dir, 'releases', 'executions'), opts.lock);
     const ops = new Map<string, KubeClusterOps>();
     const opsFor = (id: string) => ops.get(id) ?? (ops.set(id, new KubeClusterOps(() => opts.clusters.connection(id), id)), ops.get(id)!);
     this.opsFor = opsFor;
