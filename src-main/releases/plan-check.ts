@@ -26,6 +26,7 @@ export function checkPlan(yaml: string, snapshot: Snapshot, now: number): PlanCh
     ok: !hasErrors(issues),
     issues,
     snapshotTakenAt: taken,
+    planSnapshotDate: parsed.plan.snapshotDate,
     summary: preview.summary,
     totalDurationSec: preview.totalDurationSec,
     steps: preview.steps.map((st) => ({ stageIndex: st.stageIndex, key: st.targetKey, label: st.label, description: st.description })),

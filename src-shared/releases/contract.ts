@@ -28,6 +28,8 @@ export const planCheckSchema = z.object({
   issues: z.array(issueSchema),
   /** Epoch ms of the oldest cluster capture the check used. */
   snapshotTakenAt: z.number().optional(),
+  /** The snapshot date the plan itself carries (when it was made). */
+  planSnapshotDate: z.string().optional(),
   summary: z.string().optional(),
   totalDurationSec: z.number().optional(),
   /** Every step in order, saying what it changes ("… 1.4.2 → 1.5.0 on 2 instance(s), 3/6 updated, then soak 30s"). */

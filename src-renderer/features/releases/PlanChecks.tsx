@@ -11,8 +11,13 @@ export function PlanCheckView({ check }: { check: PlanCheck | null }) {
           {check.ok ? 'valid' : 'invalid'}
         </span>
         <span className="muted" data-testid="plan-snapshot-date">
-          snapshot of {check.snapshotTakenAt ? new Date(check.snapshotTakenAt).toLocaleString() : 'no cluster yet'}
+          checked against the snapshot of {check.snapshotTakenAt ? new Date(check.snapshotTakenAt).toLocaleString() : 'no cluster yet'}
         </span>
+        {check.planSnapshotDate ? (
+          <span className="muted" data-testid="plan-own-snapshot-date">
+            · plan made against {new Date(check.planSnapshotDate).toLocaleString()}
+          </span>
+        ) : null}
         {check.summary ? <span>{check.summary}</span> : null}
       </div>
       {check.issues.length ? (
