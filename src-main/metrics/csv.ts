@@ -1,4 +1,5 @@
 /** CSV export of histories: one row per sample, RFC 4180 quoting, times in ISO 8601 UTC. */
+import type { ContainerRef } from '../../src-shared/metrics/contract';
 import type { ContainerHistory } from './history';
 
 const q = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -22,4 +23,12 @@ export function historyCsv(series: Iterable<ContainerHistory>): string {
     for (const r of rows) lines.push(r.line);
   }
   return lines.join('\n') + '\n';
+}
+
+/** The histories matching `filter` (any field left out matches all), with a file name saying what. */
+export function exportCsv(series: Iterable<ContainerHistory>, filter: Partial<ContainerRef>, now: number): { filename: string; csv: string } {
+  const match = [...series].filter((h) => (Object.keys(filter) as (keyof ContainerRef)[]).every((k) => filter[k] === undefined || h.ref[k] === filter[k]));
+  const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+  const what = filter.container ? `${filter.pod}-${filter.container}` : filter.clusterId ?? 'all';
+  return { filename: `capstan-metrics-${what}-${stamp}.csv`, csv: historyCsv(match) };
 }

@@ -12,7 +12,7 @@ import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { MetricsClusterSource, PodChange } from './cluster-source';
 import { aggregate } from './aggregate';
-import { historyCsv } from './csv';
+import { exportCsv } from './csv';
 import { forensics } from './forensics';
 import { MetricsHistory } from './history';
 import { loadHistory, saveHistory } from './persist';
@@ -21,7 +21,7 @@ import type { PromFetch } from './prometheus';
 import { readPrometheus } from './prometheus';
 import type { SamplerState } from './sampler';
 import { newSamplerState, sampleCluster } from './sampler';
-import { topLists } from './top';
+import { clusterStatus, sliceTop, topLists } from './top';
 
 export const defaultMetricsSettings: MetricsSettings = { intervalMs: 10_000, historyMinutes: 60, prometheus: {} };
 
@@ -47,6 +47,7 @@ export class MetricsService {
   private readonly history: MetricsHistory;
   private readonly clusters = new Map<string, ClusterState>();
   private readonly subs = new Set<{ limit: number; emit: (t: MetricsTop) => void }>();
+  private readonly acquired = new Map<string, () => void>();
   private timer: NodeJS.Timeout | undefined;
   private lastTop: MetricsTop | undefined;
   private lastPersist = 0;
@@ -124,6 +125,7 @@ export class MetricsService {
   }
 
   private async sampleAll(): Promise<void> {
+    this.acquireAll();
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
     const o = { timeoutMs: this.opts.kubeletTimeoutMs ?? 5000, concurrency: this.opts.concurrency ?? 8 };
@@ -151,7 +153,7 @@ export class MetricsService {
     const now = this.now();
     this.history.prune(now, this.horizonMs());
     this.lastTop = this.computeTop(now, Math.max(0, ...[...this.subs].map((s) => s.limit), 20));
-    for (const s of this.subs) s.emit(this.slice(this.lastTop, s.limit));
+    for (const s of this.subs) s.emit(sliceTop(this.lastTop, s.limit));
     if (this.opts.file && now - this.lastPersist >= (this.opts.persistEveryMs ?? 5 * 60_000)) this.persist();
     const d = process.cpuUsage(cpu0);
     this.cpuMicros += d.user + d.system;
@@ -162,33 +164,29 @@ export class MetricsService {
   private computeTop(now: number, limit: number): MetricsTop {
     const lists = topLists(this.history.values(), (h) => this.clusters.get(h.ref.clusterId)?.pods.get(h.ref.namespace, h.ref.pod, h.ref.container), now, 2.5 * this.settings.intervalMs, limit,
       (h) => this.clusters.get(h.ref.clusterId)?.throttled?.get(`${h.ref.namespace}/${h.ref.pod}/${h.ref.container}`));
-    const clusters = this.source.ids().map((clusterId) => {
-      const st = this.clusters.get(clusterId);
-      const sources = st ? Object.values(st.sampler.sources) : [];
-      const prom = this.settings.prometheus[clusterId];
-      sources.push(prom
-        ? st?.prom ?? { kind: 'prometheus', state: 'unknown' }
-        : { kind: 'prometheus', state: 'unconfigured', message: 'No Prometheus URL for this cluster (optional: adds CPU throttling).' });
-      return { clusterId, sources, containers: st?.containers ?? 0, ...(st?.lastRoundAt ? { lastRoundAt: st.lastRoundAt } : {}) };
-    });
+    const clusters = this.source.ids().map((clusterId) => clusterStatus(clusterId, this.clusters.get(clusterId), this.settings.prometheus[clusterId]));
     return { at: now, intervalMs: this.settings.intervalMs, clusters, lists };
   }
 
-  private slice(t: MetricsTop, limit: number): MetricsTop {
-    const l = t.lists;
-    return { ...t, lists: { memory: l.memory.slice(0, limit), growth: l.growth.slice(0, limit), restarts: l.restarts.slice(0, limit), cpu: l.cpu.slice(0, limit), throttled: l.throttled.slice(0, limit) } };
-  }
 
   /** Top lists after every round; subscribing connects every cluster (released on unsubscribe). */
   subscribe(limit: number, emit: (t: MetricsTop) => void): () => void {
     const sub = { limit, emit };
     this.subs.add(sub);
-    const releases = this.source.ids().map((id) => this.source.acquire(id));
-    emit(this.slice(this.lastTop ?? this.computeTop(this.now(), limit), limit));
+    this.acquireAll();
+    emit(sliceTop(this.lastTop ?? this.computeTop(this.now(), limit), limit));
     return () => {
       this.subs.delete(sub);
-      for (const r of releases) r();
+      if (this.subs.size > 0) return;
+      for (const r of this.acquired.values()) r();
+      this.acquired.clear();
     };
+  }
+
+  /** While anyone watches: keep every cluster connected, including ones added since. */
+  private acquireAll(): void {
+    if (this.subs.size === 0) return;
+    for (const id of this.source.ids()) if (!this.acquired.has(id)) this.acquired.set(id, this.source.acquire(id));
   }
 
   series(ref: ContainerRef): Result<Series> {
@@ -221,10 +219,7 @@ export class MetricsService {
   }
 
   exportCsv(filter: Partial<ContainerRef>): { filename: string; csv: string } {
-    const match = [...this.history.values()].filter((h) => (Object.keys(filter) as (keyof ContainerRef)[]).every((k) => filter[k] === undefined || h.ref[k] === filter[k]));
-    const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '-');
-    const what = filter.container ? `${filter.pod}-${filter.container}` : filter.clusterId ?? 'all';
-    return { filename: `capstan-metrics-${what}-${stamp}.csv`, csv: historyCsv(match) };
+    return exportCsv(this.history.values(), filter, this.now());
   }
 
   getSettings(): MetricsSettings {
@@ -264,6 +259,8 @@ export class MetricsService {
     clearTimeout(this.timer);
     this.offPods();
     this.subs.clear();
+    for (const r of this.acquired.values()) r();
+    this.acquired.clear();
     this.persist();
   }
 }

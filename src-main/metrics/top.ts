@@ -4,7 +4,7 @@
  * request). Only containers sampled recently rank by usage; restarts rank even when not running
  * (a crash-looping container has no current usage, and it is exactly the one to look at).
  */
-import type { MetricsTop, TopRow } from '../../src-shared/metrics/contract';
+import type { ClusterMetrics, MetricsTop, SourceStatus, TopRow } from '../../src-shared/metrics/contract';
 import type { ContainerHistory } from './history';
 import { growthPerMin } from './history';
 import type { ContainerInfo } from './pod-index';
@@ -79,4 +79,18 @@ export function topLists(series: Iterable<ContainerHistory>, infoOf: (h: Contain
   }
   const rows = (b: Best) => b.items.map((x) => topRow(x.h, x.info, now, freshMs, throttledOf(x.h)));
   return { memory: rows(memory), growth: rows(growth), restarts: rows(restarts), cpu: rows(cpu), throttled: rows(throttled) };
+}
+
+export function sliceTop(t: MetricsTop, limit: number): MetricsTop {
+  const l = t.lists;
+  return { ...t, lists: { memory: l.memory.slice(0, limit), growth: l.growth.slice(0, limit), restarts: l.restarts.slice(0, limit), cpu: l.cpu.slice(0, limit), throttled: l.throttled.slice(0, limit) } };
+}
+
+/** A cluster's sources as the view shows them, Prometheus included (said when not configured). */
+export function clusterStatus(clusterId: string, st: { sampler: { sources: Record<string, SourceStatus> }; prom?: SourceStatus; containers: number; lastRoundAt?: number } | undefined, promUrl: string | undefined): ClusterMetrics {
+  const sources = st ? Object.values(st.sampler.sources) : [];
+  sources.push(promUrl
+    ? st?.prom ?? { kind: 'prometheus', state: 'unknown' }
+    : { kind: 'prometheus', state: 'unconfigured', message: 'No Prometheus URL for this cluster (optional: adds CPU throttling).' });
+  return { clusterId, sources, containers: st?.containers ?? 0, ...(st?.lastRoundAt ? { lastRoundAt: st.lastRoundAt } : {}) };
 }
