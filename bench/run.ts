@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 
 const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   foundation: () => import('./foundation'),
+  logs: () => import('./logs'),
   metrics: () => import('./metrics'),
   'metrics-chart': () => import('./metrics-chart'),
   images: () => import('./images'),

@@ -1,0 +1,160 @@
+/**
+ * Issue 3's figures, in one run against one sandbox stream (sandbox in its own process):
+ *  - `kubectl logs -f` of a pod logging at 150,000 lines/s (stdout counted by this process);
+ *  - the same pod through the log service, the WebSocket bridge and xterm in Chromium (browser
+ *    mode): lines/s written into the viewer (batches are acked after xterm's write callback);
+ *  - main-process memory at 1,000,000 and 1,500,000 lines with the default ring (100,000);
+ *  - the longest frame in the renderer during a 20,000 lines/s stream;
+ *  - lines missing from the spool (timestamps of the deterministic source are contiguous).
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startServer } from '../src-main/app/server';
+import { launchChromium } from '../test/e2e/browser';
+import { Child } from './child';
+
+const RATE = 150_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mb = (n: number) => Math.round(n / 2 ** 20);
+/** A phase that does not finish in time is reported as such, never hangs the whole bench. */
+const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms))]);
+const progress = (m: string) => process.stderr.write(`logs bench: ${m}\n`);
+
+function kubectlRate(kubeconfig: string, pod: string, seconds: number): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', 'pro-east', '-n', 'shop', 'logs', '-f', '--tail=0', pod], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let lines = 0;
+    let start = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      if (!start) start = performance.now();
+      for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++;
+    });
+    setTimeout(() => {
+      child.kill();
+      resolve(Math.round((lines * 1000) / (performance.now() - start)));
+    }, seconds * 1000);
+  });
+}
+
+/** Count source lines in the spool whose timestamps are not exactly one period after the previous. */
+async function spoolGaps(file: string, bytes: number, periodNs: bigint): Promise<{ lines: number; missing: number; duplicates: number }> {
+  let prev = 0n;
+  let lines = 0;
+  let missing = 0;
+  let duplicates = 0;
+  // Only what was flushed so far: the view keeps appending while this reads.
+  for await (const line of createInterface({ input: createReadStream(file, { end: bytes - 1 }) })) {
+    const ts = line.split(' ', 2)[1] ?? '';
+    if (!/^\d{4}-.*\.\d{9}Z$/.test(ts) || line.includes(' ── ')) continue;
+    const ns = BigInt(Date.parse(ts.slice(0, 19) + 'Z')) * 1_000_000n + BigInt(ts.slice(20, 29));
+    if (prev) {
+      const d = ns - prev;
+      if (d <= 0n) duplicates++;
+      else if (d !== periodNs) missing += Number(d / periodNs) - 1;
+    }
+    prev = ns;
+    lines++;
+  }
+  return { lines, missing, duplicates };
+}
+
+export async function run(opts: { seconds?: number } = {}) {
+  const sandbox = new Child('logs-sandbox-process.ts', [String(RATE)]);
+  const dir = mkdtempSync(join(tmpdir(), 'capstan-bench-logs-'));
+  try {
+    const [, kubeconfig, fastPod, slowPod] = (await sandbox.waitFor(/^ready /)).split(' ') as [string, string, string, string];
+    const kubectl = await kubectlRate(kubeconfig, fastPod, opts.seconds ?? 6);
+    process.stderr.write(`logs bench: kubectl ${kubectl} lines/s\n`);
+
+    const server = await startServer({ kubeconfigPaths: [kubeconfig], port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, validateResponses: false, logger: { info() {}, warn() {}, error() {} } });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width: 1400, height: 860 });
+      await page.goto(server.url);
+      const open = async (pod: string) => {
+        await page.getByTestId('nav-logs').click();
+        await page.getByTestId('tab-new').click();
+        await page.getByTestId('log-new-kind').selectOption('pod');
+        await page.getByTestId('log-new-namespace').fill('shop');
+        await page.getByTestId('log-new-name').fill(pod);
+        await page.getByTestId('log-new-open').click();
+        const tab = page.locator('[data-testid^=log-tab-]:visible');
+        await tab.waitFor();
+        return (await tab.getAttribute('data-testid'))!.slice('log-tab-'.length);
+      };
+      const viewId = await open(fastPod);
+      const view = () => server.services.logs.view('ws-1', viewId);
+      const received = async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value', { timeout: 5000 }).catch(() => '-1'));
+      for (let i = 0; i < 300 && !(view()?.ring.total); i++) await sleep(100);
+      const samples: { t: number; total: number; received: number; skipped: number; rss: number; heap: number }[] = [];
+      const deadline = Date.now() + 60_000;
+      let at1M: (typeof samples)[number] | undefined;
+      while (Date.now() < deadline) {
+        await sleep(1000);
+        const v = view()!;
+        (globalThis as { gc?: () => void }).gc?.();
+        const m = process.memoryUsage();
+        // Read the service's counters together, before awaiting the page.
+        const s = { t: performance.now(), total: v.ring.total, skipped: v.skipped, rss: m.rss, heap: m.heapUsed, received: 0 };
+        s.received = await received();
+        samples.push(s);
+        process.stderr.write(`logs bench: ${JSON.stringify({ ...s, rss: mb(s.rss), heap: mb(s.heap) })}\n`);
+        if (!at1M && s.total >= 1_000_000) at1M = s;
+        if (s.total >= 1_500_000) break;
+      }
+      const valid = samples.filter((x) => x.received >= 0);
+      const first = valid[1] ?? valid[0] ?? samples[0]!;
+      const last = valid.at(-1) ?? samples.at(-1)!;
+      const end = samples.at(-1)!;
+      const secs = (last.t - first.t) / 1000;
+      const viewerRate = Math.round((last.received - first.received) / secs);
+      const serviceRate = Math.round((end.total - first.total) / ((end.t - first.t) / 1000));
+      const v = view()!;
+      v.spool.flush();
+      progress('checking the spool');
+      const spool = await within(spoolGaps(v.spool.file, v.spool.bytes, BigInt(Math.round(1e9 / RATE))), 180_000, 'the spool check');
+      process.stderr.write(`logs bench: spool ${JSON.stringify(spool)}\n`);
+
+      // Frame times while a second tab streams 20,000 lines/s (the fast one closed first).
+      progress('frame phase');
+      await page.locator('[data-testid=tab-logs] button').first().click({ timeout: 60_000 });
+      await within(open(slowPod), 60_000, 'opening the 20k lines/s view');
+      await sleep(2000);
+      // A string, so that this Node-typed file needs no DOM types.
+      const longestFrameMs = Number(await within(page.evaluate(`new Promise((resolve) => {
+        let max = 0, last = performance.now();
+        const end = last + 10000;
+        const frame = (t) => { max = Math.max(max, t - last); last = t; if (t < end) requestAnimationFrame(frame); else resolve(Math.round(max)); };
+        requestAnimationFrame(frame);
+      })`), 60_000, 'the frame measurement'));
+      const renderer = await page.locator('[data-testid=log-term]:visible').getAttribute('data-renderer');
+      return {
+        sourceLinesPerSecond: RATE,
+        kubectlLogsFollowLinesPerSecond: kubectl,
+        viewerLinesPerSecond: viewerRate,
+        serviceLinesPerSecond: serviceRate,
+        viewerVsKubectl: Math.round((viewerRate / kubectl) * 100) / 100,
+        targets: { viewerLinesPerSecond: 100_000, viewerVsKubectl: 0.5, memoryGrowthMB: 20, longestFrameMs: 50, spoolMissing: 0 },
+        skippedForSlowViewer: end.skipped,
+        linesThroughService: end.total,
+        pageUnresponsiveSamples: samples.length - valid.length,
+        mainMemoryMB: { at1M: at1M ? { rss: mb(at1M.rss), heap: mb(at1M.heap) } : null, atEnd: { rss: mb(end.rss), heap: mb(end.heap) }, note: 'bench process = main services + the playwright driver' },
+        memoryGrowthMB: at1M ? { rss: mb(end.rss - at1M.rss), heap: mb(end.heap - at1M.heap) } : null,
+        spool,
+        longestFrameMsAt20kLinesPerSecond: longestFrameMs,
+        renderer,
+      };
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  } finally {
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
