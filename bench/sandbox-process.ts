@@ -3,6 +3,8 @@
  * counted as ours. Prints `ready <kubeconfig> <pods>` and takes commands on stdin:
  *   churn N   — N pod changes per second spread over the clusters (status annotation bumps: MODIFIED events)
  *   calm      — stop churning
+ *   freeze    — stop the simulation clock (controllers, kubelet: no crash-loop restarts, OOM kills
+ *               or rollouts), so that "idle" really means nothing changes; `thaw` resumes it
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +44,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   const [cmd, arg] = line.trim().split(/\s+/);
   if (cmd === 'churn') startChurn(Number(arg));
   else if (cmd === 'calm') clearInterval(churn);
+  else if (cmd === 'freeze') dc.freeze();
+  else if (cmd === 'thaw') dc.thaw();
   else if (cmd === 'quit') void dc.close().then(() => process.exit(0));
 });
 process.stdin.on('end', () => void dc.close().then(() => process.exit(0)));

@@ -3,28 +3,70 @@
  * process so that RSS and CPU are ours only. Connects to every cluster of the kubeconfig given as
  * argv[2], subscribes like the renderer does, prints `synced <ms>` once every cluster's pods and
  * deployments are in, then answers `measure <seconds>` with a JSON line of CPU and delivery rates.
+ * foundation.ts runs it as an esbuild bundle with plain node (what ships), not through tsx.
+ * With argv[4] = `foundation`, only the services of issue 2's foundation are built (kubeconfig,
+ * clusters, workloads: no metrics, logs, releases, images), to tell their share of the figures.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createServices } from '../src-main/app/composition';
-import { TestCipher } from '../src-main/vault/cipher';
 import type { Logger } from '../src-main/ipc/logger';
+import type { ClusterInfo } from '../src-shared/clusters/contract';
 import type { WorkloadDiff } from '../src-shared/workloads/contract';
+
+interface BenchServices {
+  handlers: {
+    'clusters.watch'(params: object, emit: (e: { clusters: ClusterInfo[] }) => void, ctx: { senderId: string; signal: AbortSignal }): unknown;
+    'workloads.subscribe'(params: object, emit: (e: { diffs: WorkloadDiff[] }) => void, ctx: { senderId: string; signal: AbortSignal }): unknown;
+  };
+  dispose(): void;
+}
 
 const kubeconfig = process.argv[2]!;
 const expectedPods = Number(process.argv[3]);
 const quiet: Logger = { info() {}, warn() {}, error() {} };
 const started = performance.now();
-const services = await createServices({
-  kubeconfigPaths: [kubeconfig],
-  userDataDir: mkdtempSync(join(tmpdir(), 'capstan-bench-data-')),
-  cipher: new TestCipher(),
-  transport: 'browser',
-  logger: quiet,
-  env: {},
-});
+
+/** The foundation alone, wired as composition.ts wires it (acquire every cluster, subscribe to all). */
+async function foundationServices(): Promise<BenchServices> {
+  const { KubeconfigService } = await import('../src-main/clusters/kubeconfigService');
+  const { ClusterService } = await import('../src-main/clusters/clusterService');
+  const { WorkloadService } = await import('../src-main/workloads/workloadService');
+  const kc = new KubeconfigService({ settings: { get: () => [kubeconfig], set() {} }, noDefaultSources: true, log() {} });
+  kc.start();
+  const clusters = new ClusterService(kc, {});
+  const workloads = new WorkloadService(clusters, {});
+  return {
+    handlers: {
+      'clusters.watch': (_params, emit) => {
+        for (const id of clusters.ids()) clusters.acquire(id);
+        clusters.onDidChangeClusters((list) => emit({ clusters: list }));
+      },
+      'workloads.subscribe': (_params, emit) => workloads.subscribe(undefined, (diffs) => emit({ diffs })),
+    },
+    dispose() {
+      workloads.dispose();
+      clusters.dispose();
+      kc.dispose();
+    },
+  };
+}
+
+async function allServices(): Promise<BenchServices> {
+  const { createServices } = await import('../src-main/app/composition');
+  const { TestCipher } = await import('../src-main/vault/cipher');
+  return createServices({
+    kubeconfigPaths: [kubeconfig],
+    userDataDir: mkdtempSync(join(tmpdir(), 'capstan-bench-data-')),
+    cipher: new TestCipher(),
+    transport: 'browser',
+    logger: quiet,
+    env: {},
+  }) as unknown as BenchServices;
+}
+
+const services = process.argv[4] === 'foundation' ? await foundationServices() : await allServices();
 
 const ctx = (id: string) => ({ senderId: id, signal: new AbortController().signal });
 const podCounts = new Map<string, Set<string>>();
@@ -71,6 +113,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
         deliveriesPerSecond: Math.round((deliveries - d0) / (wallMs / 1000) * 10) / 10,
         itemsPerSecond: Math.round((items - i0) / (wallMs / 1000)),
         rssMB: Math.round(process.memoryUsage().rss / 1e6),
+        heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e6),
+        arrayBuffersMB: Math.round(process.memoryUsage().arrayBuffers / 1e6),
         peakRssMB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6),
       }));
     }, seconds * 1000);

@@ -5,6 +5,9 @@
  */
 export class SimClock {
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Timers that came due while frozen, run on thaw (in the order they came due). */
+  private readonly held = new Map<NodeJS.Timeout, () => void>();
+  private frozen = false;
 
   constructor(readonly speed: number = 1) {
     if (!(speed > 0)) throw new Error(`clock speed must be > 0, got ${speed}`);
@@ -29,7 +32,8 @@ export class SimClock {
   after(simMs: number, fn: () => void): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      fn();
+      if (this.frozen) this.held.set(timer, fn);
+      else fn();
     }, Math.max(0, simMs / this.speed));
     timer.unref?.();
     this.timers.add(timer);
@@ -40,10 +44,28 @@ export class SimClock {
     if (!timer) return;
     clearTimeout(timer);
     this.timers.delete(timer);
+    this.held.delete(timer);
+  }
+
+  /**
+   * Stop every simulated activity (controllers, kubelet: nothing changes by itself) until thaw().
+   * Benchmarks use it to measure a client with truly nothing changing. Timestamps stay real.
+   */
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  /** Resume: what came due while frozen runs now. */
+  thaw(): void {
+    this.frozen = false;
+    const due = [...this.held.values()];
+    this.held.clear();
+    for (const fn of due) fn();
   }
 
   stopAll(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    this.held.clear();
   }
 }

@@ -58,6 +58,9 @@ export interface Datacenter {
   stopCluster(name: string): Promise<void>;
   startCluster(name: string): Promise<void>;
   setFault(name: string, fault: Fault | null): void;
+  /** Stop the simulation clock: no controller or kubelet activity (crash loops, OOM kills, rollouts) until thaw(). The API servers keep serving. */
+  freeze(): void;
+  thaw(): void;
   close(): Promise<void>;
 }
 
@@ -107,6 +110,8 @@ export async function startDatacenter(opts: DatacenterOptions = {}): Promise<Dat
     stopCluster: (name) => byName(name).server.stop(),
     startCluster: (name) => byName(name).server.start(),
     setFault: (name, fault) => byName(name).setFault(fault),
+    freeze: () => clock.freeze(),
+    thaw: () => clock.thaw(),
     async close() {
       await Promise.all(sims.map((c) => c.close()));
       clock.stopAll();
