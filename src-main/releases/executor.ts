@@ -62,20 +62,28 @@ export class Executor {
     const { executions, problems } = await this.deps.store.loadAll();
     this.problems = problems.map((p) => p.message);
     for (const state of executions) {
-      const entry = await this.adopt(state);
+      // A finished release is only shown; its lock is taken if someone acts on it (e.g. rolls back).
+      const finished = !state.groups.some((g) => !['succeeded', 'rolled-back', 'aborted', 'failed', 'pending'].includes(g.phase)) && state.status !== 'running' && state.status !== 'awaiting-approval';
+      const entry = await this.adopt(state, !finished);
       const running = state.started && !state.aborted && !state.stopped && !['succeeded', 'rolled-back', 'failed'].includes(state.status);
       if (entry.lock && running) await this.apply(state.id, { type: 'recovered', actor: 'capstan', at: this.now() });
     }
     this.deps.onChange();
   }
 
-  async adopt(state: ExecutionState): Promise<Entry> {
+  async adopt(state: ExecutionState, lock = true): Promise<Entry> {
     const entry: Entry = { state, containers: new Map(), batches: new Map(), held: new Set() };
-    const lock = await this.deps.store.acquire(state.id, this.deps.owner);
-    if (lock.ok) entry.lock = lock.value;
-    else entry.lockedBy = lock.error.message;
     this.entries.set(state.id, entry);
+    if (lock) await this.lock(entry);
     return entry;
+  }
+
+  private async lock(entry: Entry): Promise<void> {
+    const lock = await this.deps.store.acquire(entry.state.id, this.deps.owner);
+    if (lock.ok) {
+      entry.lock = lock.value;
+      entry.lockedBy = undefined;
+    } else entry.lockedBy = lock.error.message;
   }
 
   /** Apply one event and save it, serialized with every other change; rejections are recorded. */
@@ -83,6 +91,7 @@ export class Executor {
     const run = async (): Promise<Result<ExecutionState>> => {
       const entry = this.entries.get(id);
       if (!entry) return err('not-found', `No release execution ${id}.`);
+      if (!entry.lock && event.actor !== 'capstan') await this.lock(entry);
       if (!entry.lock) return err('locked', `Release ${id} is driven by another window or process (${entry.lockedBy ?? 'unknown'}); act there.`);
       const next = applyEvent(entry.state, event);
       if (!next.ok) {

@@ -134,7 +134,7 @@ export class ReleaseService {
   event(): ReleasesEvent {
     const snap = this.snapshots.get();
     const lockedElsewhere: Record<string, string> = {};
-    for (const [id, e] of this.executor.entries) if (!e.lock) lockedElsewhere[id] = e.lockedBy ?? 'another process';
+    for (const [id, e] of this.executor.entries) if (!e.lock && e.lockedBy) lockedElsewhere[id] = e.lockedBy;
     return {
       executions: [...this.executor.entries.values()].map((e) => recentHistory(e.state)).sort((a, b) => b.createdAt - a.createdAt),
       lockedElsewhere,
