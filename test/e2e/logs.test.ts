@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src-main/app/server';
+import { openExecSessions } from '../../src-sandbox/exec/ws-exec';
 import { configureLogs } from '../../src-sandbox/logs/config';
 import { launchChromium, screenshot } from './browser';
 
@@ -93,5 +94,20 @@ describe('logs and shell in browser mode against the sandbox', () => {
     await screenshot(page, 'logs-shell');
     await page.keyboard.type('exit 0\r');
     await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 10_000 }).toContain('exited with code 0');
+  });
+
+  it('closing a shell tab ends the remote process', async () => {
+    const store = server.backend.sandbox!.datacenter!.cluster('uat').store;
+    const pod = [...store.list('pods', 'shop')].map(([, p]) => p.obj).find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
+    await page.getByTestId('tab-new').click();
+    await page.getByTestId('log-new-kind').selectOption('pod');
+    await page.getByTestId('log-new-name').fill(pod);
+    await page.getByTestId('log-new-shell').click();
+    await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 20_000 }).toContain('connected');
+    await page.locator('[data-testid=shell-term]:visible').click();
+    await page.keyboard.type('tail -n 1 -F /opt/logs/gc.log\r');
+    expect(openExecSessions(store)).toBe(1);
+    await page.locator('[data-testid=tab-shell][aria-selected=true] button').click();
+    await expect.poll(() => openExecSessions(store), { timeout: 10_000 }).toBe(0);
   });
 });
