@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../src-shared/logs/contract';
-import { compileFilter, formatLine, LineBuffer, levelOf, prettyJson } from './logModel';
+import { compileFilter, formatLine, isContinuation, LineBuffer, levelOf, prettyJson } from './logModel';
 
 const o = { timestamps: false, wrap: true, json: false, cols: 80, multiSource: true };
 const line = (text: string, kind = 0): LogLine => [0, '2026-11-26T10:00:00.123456789Z', text, kind];
@@ -35,5 +35,11 @@ describe('logModel', () => {
     for (let i = 0; i < 10; i++) b.push([line(String(i))]);
     expect(b.all().map((l) => l[2])).toEqual(['7', '8', '9']);
     expect(b.last(2).map((l) => l[2])).toEqual(['8', '9']);
+  });
+  it('knows the continuation lines of a Java entry (they follow their entry through a filter)', () => {
+    expect(isContinuation('\tat c.s.orders.Api.run(Api.java:1)')).toBe(true);
+    expect(isContinuation('java.net.SocketTimeoutException: Read timed out')).toBe(true);
+    expect(isContinuation('Caused by: x')).toBe(true);
+    expect(isContinuation('INFO  [main] started')).toBe(false);
   });
 });

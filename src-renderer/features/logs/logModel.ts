@@ -63,6 +63,9 @@ export function formatLine(line: LogLine, source: LogSource | undefined, label: 
 
 const visibleLength = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
+/** A continuation of the previous entry of its source: stack frames, "Caused by", the exception line. */
+export const isContinuation = (text: string): boolean => /^(\s|Caused by:|\.\.\. \d+ more|[a-z][\w$]*(\.[\w$]+)+(Exception|Error)\b)/.test(text);
+
 /** A filter from the user's text: a regex when it compiles (case-insensitive), else a substring. */
 export function compileFilter(text: string): ((line: LogLine, label: string) => boolean) | undefined {
   if (!text) return undefined;

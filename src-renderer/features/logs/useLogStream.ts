@@ -9,7 +9,7 @@ import type { AppClient } from '../../../src-shared/contract';
 import type { LogLine, LogSelection, LogSource } from '../../../src-shared/logs/contract';
 import type { AppError } from '../../../src-shared/result';
 import type { FormatOptions } from './logModel';
-import { compileFilter, formatLine, LineBuffer, sourceLabel } from './logModel';
+import { compileFilter, formatLine, isContinuation, LineBuffer, sourceLabel } from './logModel';
 import type { TermHandle } from './terminal';
 
 export interface StreamState { sources: LogSource[]; total: number; received: number; skipped: number; newWhilePaused: number; error?: AppError }
@@ -20,7 +20,8 @@ const RERENDER_LINES = 10_000;
 
 export function useLogStream(client: AppClient, viewId: string, selection: LogSelection, handle: TermHandle | undefined, opts: ViewOptions): StreamState {
   const [state, setState] = useState<StreamState>({ sources: [], total: 0, received: 0, skipped: 0, newWhilePaused: 0 });
-  const live = useRef({ sources: [] as LogSource[], buffer: new LineBuffer(LOCAL_LINES), opts, pendingPaused: 0, received: 0, skipped: 0 });
+  // shownBySource: whether the last entry of each source passed the filter, so that its stack trace lines follow it.
+  const live = useRef({ sources: [] as LogSource[], buffer: new LineBuffer(LOCAL_LINES), opts, pendingPaused: 0, received: 0, skipped: 0, shownBySource: new Map<number, boolean>() });
   live.current.opts = opts;
 
   const render = (lines: LogLine[]): string => {
@@ -31,7 +32,11 @@ export function useLogStream(client: AppClient, viewId: string, selection: LogSe
     let out = '';
     for (const l of lines) {
       const label = sourceLabel(sources[l[0]], multiCluster);
-      if (f && l[3] === 0 && !f(l, label)) continue;
+      if (f && l[3] === 0) {
+        const shown = isContinuation(l[2]) ? (live.current.shownBySource.get(l[0]) ?? false) : f(l, label);
+        live.current.shownBySource.set(l[0], shown);
+        if (!shown) continue;
+      }
       out += formatLine(l, sources[l[0]], label, fo);
     }
     return out;
@@ -85,6 +90,7 @@ export function useLogStream(client: AppClient, viewId: string, selection: LogSe
     if (!handle || opts.paused) return;
     const cur = live.current;
     cur.pendingPaused = 0;
+    cur.shownBySource.clear();
     handle.term.reset();
     const lines = cur.buffer.last(RERENDER_LINES);
     const hidden = cur.buffer.size - lines.length;
