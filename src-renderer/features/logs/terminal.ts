@@ -35,7 +35,15 @@ export function createTerminal(el: HTMLElement, o: ITerminalOptions = {}): TermH
   term.loadAddon(search);
   term.open(el);
   let renderer: 'webgl' | 'dom' = 'dom';
-  try {
+  // A user (or a benchmark) can keep the DOM renderer: software-only GL can cost more than it saves.
+  const wantDom = (() => {
+    try {
+      return localStorage.getItem('capstan.terminal.renderer') === 'dom';
+    } catch {
+      return false;
+    }
+  })();
+  if (!wantDom) try {
     const webgl = new WebglAddon();
     webgl.onContextLoss(() => {
       webgl.dispose();
