@@ -17,6 +17,13 @@ import { launchChromium } from '../test/e2e/browser';
 import { Child } from './child';
 
 const RATE = 150_000;
+/** The longest gap between two animation frames over 10 s, in the page (a string: no DOM types here). */
+const FRAME_PROBE = `new Promise((resolve) => {
+  let max = 0, last = performance.now();
+  const end = last + 10000;
+  const frame = (t) => { max = Math.max(max, t - last); last = t; if (t < end) requestAnimationFrame(frame); else resolve(Math.round(max)); };
+  requestAnimationFrame(frame);
+})`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (n: number) => Math.round(n / 2 ** 20);
 /** A phase that does not finish in time is reported as such, never hangs the whole bench. */
@@ -121,24 +128,39 @@ export async function run(opts: { seconds?: number } = {}) {
       process.stderr.write(`logs bench: spool ${JSON.stringify(spool)}\n`);
 
       // Frame times while a second tab streams 20,000 lines/s (the fast one closed first).
+      // Viewer throughput again with the DOM renderer (8 s, same source).
+      progress('throughput, DOM renderer');
+      await page.locator('[data-testid=tab-logs] button').first().click({ timeout: 60_000 });
+      await page.evaluate(`localStorage.setItem('capstan.terminal.renderer', 'dom')`);
+      await within(open(fastPod), 60_000, 'opening the view (DOM)');
+      await sleep(3000);
+      const d0 = { t: performance.now(), n: await received() };
+      await sleep(8000);
+      const d1 = { t: performance.now(), n: await received() };
+      const viewerRateDom = d0.n >= 0 && d1.n >= 0 ? Math.round(((d1.n - d0.n) * 1000) / (d1.t - d0.t)) : null;
+      await page.evaluate(`localStorage.removeItem('capstan.terminal.renderer')`);
+
       progress('frame phase');
       await page.locator('[data-testid=tab-logs] button').first().click({ timeout: 60_000 });
       await within(open(slowPod), 60_000, 'opening the 20k lines/s view');
       await sleep(2000);
-      // A string, so that this Node-typed file needs no DOM types.
-      const longestFrameMs = Number(await within(page.evaluate(`new Promise((resolve) => {
-        let max = 0, last = performance.now();
-        const end = last + 10000;
-        const frame = (t) => { max = Math.max(max, t - last); last = t; if (t < end) requestAnimationFrame(frame); else resolve(Math.round(max)); };
-        requestAnimationFrame(frame);
-      })`), 60_000, 'the frame measurement'));
+      const longestFrameMs = Number(await within(page.evaluate(FRAME_PROBE), 60_000, 'the frame measurement'));
       const renderer = await page.locator('[data-testid=log-term]:visible').getAttribute('data-renderer');
+      // The same with the DOM renderer (headless Chromium's WebGL is software-only here).
+      progress('frame phase, DOM renderer');
+      await page.locator('[data-testid=tab-logs] button').first().click({ timeout: 60_000 });
+      await page.evaluate(`localStorage.setItem('capstan.terminal.renderer', 'dom')`);
+      await within(open(slowPod), 60_000, 'opening the 20k lines/s view (DOM)');
+      await sleep(2000);
+      const longestFrameMsDom = Number(await within(page.evaluate(FRAME_PROBE), 60_000, 'the frame measurement (DOM)'));
       return {
         sourceLinesPerSecond: RATE,
         kubectlLogsFollowLinesPerSecond: kubectl,
         viewerLinesPerSecond: viewerRate,
         serviceLinesPerSecond: serviceRate,
         viewerVsKubectl: Math.round((viewerRate / kubectl) * 100) / 100,
+        viewerLinesPerSecondDomRenderer: viewerRateDom,
+        viewerVsKubectlDomRenderer: viewerRateDom === null ? null : Math.round((viewerRateDom / kubectl) * 100) / 100,
         targets: { viewerLinesPerSecond: 100_000, viewerVsKubectl: 0.5, memoryGrowthMB: 20, longestFrameMs: 50, spoolMissing: 0 },
         skippedForSlowViewer: end.skipped,
         linesThroughService: end.total,
@@ -148,6 +170,7 @@ export async function run(opts: { seconds?: number } = {}) {
         spool,
         longestFrameMsAt20kLinesPerSecond: longestFrameMs,
         renderer,
+        longestFrameMsAt20kLinesPerSecondDomRenderer: longestFrameMsDom,
       };
     } finally {
       await browser.close();
