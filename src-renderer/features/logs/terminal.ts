@@ -20,6 +20,37 @@ export interface TermHandle {
 
 const DARK = { background: '#0d1013', foreground: '#d7dce2', cursor: '#d7dce2', selectionBackground: '#2c4a74' };
 
+/**
+ * WebGL only where it helps: on a software-only GL (SwiftShader, llvmpipe; VMs, headless, remote
+ * desktops) the DOM renderer is several times faster (bench/logs.ts: 116k vs 32k lines/s, longest
+ * frame 17 vs 150 ms). localStorage capstan.terminal.renderer = 'dom' | 'webgl' overrides.
+ */
+function useWebgl(): boolean {
+  let pref: string | null = null;
+  try {
+    pref = localStorage.getItem('capstan.terminal.renderer');
+  } catch {
+    /* no storage: automatic */
+  }
+  if (pref === 'dom' || pref === 'webgl') return pref === 'webgl';
+  softwareGl ??= detectSoftwareGl();
+  return !softwareGl;
+}
+
+let softwareGl: boolean | undefined;
+function detectSoftwareGl(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return true;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+  } catch {
+    return true;
+  }
+}
+
 export function createTerminal(el: HTMLElement, o: ITerminalOptions = {}): TermHandle {
   const term = new Terminal({
     allowProposedApi: true, // search result decorations (match count)
@@ -35,15 +66,7 @@ export function createTerminal(el: HTMLElement, o: ITerminalOptions = {}): TermH
   term.loadAddon(search);
   term.open(el);
   let renderer: 'webgl' | 'dom' = 'dom';
-  // A user (or a benchmark) can keep the DOM renderer: software-only GL can cost more than it saves.
-  const wantDom = (() => {
-    try {
-      return localStorage.getItem('capstan.terminal.renderer') === 'dom';
-    } catch {
-      return false;
-    }
-  })();
-  if (!wantDom) try {
+  if (useWebgl()) try {
     const webgl = new WebglAddon();
     webgl.onContextLoss(() => {
       webgl.dispose();
