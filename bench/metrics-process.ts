@@ -5,10 +5,10 @@
  * with a JSON line: CPU spent in sample rounds and in the whole process, round wall time.
  */
 import { createInterface } from 'node:readline';
-import { ClusterService } from '../src-main/clusters/clusterService';
-import { KubeconfigService } from '../src-main/clusters/kubeconfigService';
+import { ClusterService } from '../src-main/clusters/cluster-service';
+import { KubeconfigService } from '../src-main/clusters/kubeconfig-service';
 import { clusterServiceSource } from '../src-main/metrics/cluster-source';
-import { MetricsService } from '../src-main/metrics/metricsService';
+import { MetricsService } from '../src-main/metrics/metrics-service';
 
 const kubeconfig = process.argv[2]!;
 const expected = Number(process.argv[3]);

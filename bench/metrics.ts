@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pod } from '../src-shared/k8s/types';
 import type { MetricsClusterSource } from '../src-main/metrics/cluster-source';
-import { MetricsService } from '../src-main/metrics/metricsService';
+import { MetricsService } from '../src-main/metrics/metrics-service';
 import { ok } from '../src-shared/result';
 import { Child } from './child';
 

@@ -30,9 +30,9 @@ const started = performance.now();
 
 /** The foundation alone, wired as composition.ts wires it (acquire every cluster, subscribe to all). */
 async function foundationServices(): Promise<BenchServices> {
-  const { KubeconfigService } = await import('../src-main/clusters/kubeconfigService');
-  const { ClusterService } = await import('../src-main/clusters/clusterService');
-  const { WorkloadService } = await import('../src-main/workloads/workloadService');
+  const { KubeconfigService } = await import('../src-main/clusters/kubeconfig-service');
+  const { ClusterService } = await import('../src-main/clusters/cluster-service');
+  const { WorkloadService } = await import('../src-main/workloads/workload-service');
   const kc = new KubeconfigService({ settings: { get: () => [kubeconfig], set() {} }, noDefaultSources: true, log() {} });
   kc.start();
   const clusters = new ClusterService(kc, {});

@@ -6,10 +6,10 @@ import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxCert } from '../../src-sandbox/server/tls-cert';
-import { ClusterConnection } from './clusterConnection';
+import { ClusterConnection } from './cluster-connection';
 import { nativeCredentials } from './credentials';
-import { KubeconfigService } from './kubeconfigService';
-import type { ClusterEntry } from './kubeconfigTypes';
+import { KubeconfigService } from './kubeconfig-service';
+import type { ClusterEntry } from './kubeconfig-types';
 
 const cert = createSandboxCert('capstan-test');
 const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
-import type { ClusterEntry, RawCluster, RawUser } from './kubeconfigTypes';
+import type { ClusterEntry, RawCluster, RawUser } from './kubeconfig-types';
 
 export interface Credentials {
   ca?: Buffer;

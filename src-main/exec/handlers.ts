@@ -8,8 +8,8 @@ import type { ExecEvent, ExecParams } from '../../src-shared/exec/contract';
 import type { LogEvent, LogSelection } from '../../src-shared/logs/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
-import type { LogService } from '../logs/logService';
-import type { ExecService, ExecSession } from './execService';
+import type { LogService } from '../logs/log-service';
+import type { ExecService, ExecSession } from './exec-service';
 
 const onAbort = (ctx: CallContext, cleanup: () => void) => {
   if (ctx.signal.aborted) cleanup();

@@ -6,7 +6,7 @@ import { createImagesHandlers } from './handlers';
 import { ImageSyncService } from './image-sync-service';
 import { MemoryRegistryConfigStore } from './registry-config';
 import type { SecretStore } from './http';
-import type { VaultService } from '../vault/vaultService';
+import type { VaultService } from '../vault/vault-service';
 
 // The composition root passes the VaultService as the SecretStore: keep them compatible.
 type VaultIsASecretStore = VaultService extends SecretStore ? true : never;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineFramer } from './lineFramer';
+import { LineFramer } from './line-framer';
 import { Ring } from './ring';
 import { Spool } from './spool';
 

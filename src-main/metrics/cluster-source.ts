@@ -5,7 +5,7 @@
  * the pods that changed (summaries lack requests, limits and lastState).
  */
 import type { Pod } from '../../src-shared/k8s/types';
-import type { ClusterService } from '../clusters/clusterService';
+import type { ClusterService } from '../clusters/cluster-service';
 import type { ForensicsTransport } from './forensics';
 import type { MetricsTransport } from './sources';
 

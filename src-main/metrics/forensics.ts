@@ -6,8 +6,8 @@
 import type { Readable } from 'node:stream';
 import type { ContainerRef, Forensics } from '../../src-shared/metrics/contract';
 import type { Result } from '../../src-shared/result';
-import type { RequestOptions } from '../clusters/clusterConnection';
-import { readBounded } from '../clusters/clusterConnection';
+import type { RequestOptions } from '../clusters/cluster-connection';
+import { readBounded } from '../clusters/cluster-connection';
 import type { ContainerHistory } from './history';
 import type { ContainerInfo } from './pod-index';
 

@@ -5,7 +5,7 @@
 import type { CallContext, Handlers } from '../../src-shared/contract/define';
 import type { metricsContract } from '../../src-shared/metrics/contract';
 import { ok } from '../../src-shared/result';
-import type { MetricsService } from './metricsService';
+import type { MetricsService } from './metrics-service';
 
 const onAbort = (ctx: CallContext, cleanup: () => void) => {
   if (ctx.signal.aborted) cleanup();

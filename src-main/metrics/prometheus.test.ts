@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src-shared/k8s/types';
 import type { MetricsClusterSource } from './cluster-source';
-import { MetricsService } from './metricsService';
+import { MetricsService } from './metrics-service';
 import type { PromFetch } from './prometheus';
 import { PROM_QUERIES, readPrometheus } from './prometheus';
 

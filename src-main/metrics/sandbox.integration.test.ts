@@ -11,11 +11,11 @@ import type { MetricsTop } from '../../src-shared/metrics/contract';
 import type { Datacenter } from '../../src-sandbox/datacenter';
 import { startDatacenter } from '../../src-sandbox/datacenter';
 import { metricsControl } from '../../src-sandbox/metrics/metrics-server';
-import { ClusterService } from '../clusters/clusterService';
-import { KubeconfigService } from '../clusters/kubeconfigService';
-import { until } from '../clusters/testing/fakeKube';
+import { ClusterService } from '../clusters/cluster-service';
+import { KubeconfigService } from '../clusters/kubeconfig-service';
+import { until } from '../clusters/testing/fake-kube';
 import { clusterServiceSource } from './cluster-source';
-import { MetricsService } from './metricsService';
+import { MetricsService } from './metrics-service';
 
 let dc: Datacenter;
 let clusters: ClusterService;

@@ -7,7 +7,7 @@
 import type { AppError, Result } from '../../src-shared/result';
 import type { SourceStatus } from '../../src-shared/metrics/contract';
 import { parseBytes, parseCpuCores } from '../../src-shared/metrics/quantity';
-import type { RequestOptions } from '../clusters/clusterConnection';
+import type { RequestOptions } from '../clusters/cluster-connection';
 
 export interface MetricsTransport {
   getJson<T>(path: string, o?: RequestOptions): Promise<Result<T>>;

@@ -6,7 +6,7 @@
  */
 import type { Deployment, KubeList, Pod, ReplicaSet } from '../../src-shared/k8s/types';
 import { err, type Result } from '../../src-shared/result';
-import type { ClusterConnection } from '../clusters/clusterConnection';
+import type { ClusterConnection } from '../clusters/cluster-connection';
 import type { ClusterOps, DeploymentPatch, DeploymentWithStrategy } from './batch-driver';
 
 const enc = encodeURIComponent;

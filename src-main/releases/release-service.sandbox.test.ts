@@ -13,9 +13,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Datacenter } from '../../src-sandbox/datacenter';
 import { startDatacenter } from '../../src-sandbox/datacenter';
 import { needsMe } from '../../src-shared/releases/execution-views';
-import { ClusterService } from '../clusters/clusterService';
-import { KubeconfigService } from '../clusters/kubeconfigService';
-import { until } from '../clusters/testing/fakeKube';
+import { ClusterService } from '../clusters/cluster-service';
+import { KubeconfigService } from '../clusters/kubeconfig-service';
+import { until } from '../clusters/testing/fake-kube';
 import { ReleaseService } from './release-service';
 
 const SPEED = 20;

@@ -19,7 +19,7 @@ import { parsePlanYaml, planProblemsToError } from '../../src-shared/releases/pl
 import { resolvePlan } from '../../src-shared/releases/resolve';
 import { hasErrors, validatePlan } from '../../src-shared/releases/validate';
 import { err, ok, type Result } from '../../src-shared/result';
-import type { ClusterService } from '../clusters/clusterService';
+import type { ClusterService } from '../clusters/cluster-service';
 import { DeploymentBatchDriver } from './deployment-batch-driver';
 import type { LockOptions } from './execution-lock';
 import { ExecutionStore } from './execution-store';

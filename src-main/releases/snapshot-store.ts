@@ -5,7 +5,7 @@
  * exactly what an offline planner needs to see.
  */
 import { readFileSync } from 'node:fs';
-import type { ClusterService } from '../clusters/clusterService';
+import type { ClusterService } from '../clusters/cluster-service';
 import { clusterSnapshotFromSummaries, snapshotSchema, type Snapshot } from '../../src-shared/releases/snapshot';
 import { writeFileAtomic } from './atomic-write';
 

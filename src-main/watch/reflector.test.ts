@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../../src-shared/k8s/types';
-import { ClusterConnection } from '../clusters/clusterConnection';
-import { KubeconfigService } from '../clusters/kubeconfigService';
-import { FakeKube, pod, until } from '../clusters/testing/fakeKube';
+import { ClusterConnection } from '../clusters/cluster-connection';
+import { KubeconfigService } from '../clusters/kubeconfig-service';
+import { FakeKube, pod, until } from '../clusters/testing/fake-kube';
 import type { ReflectorTransport } from './reflector';
 import { Reflector } from './reflector';
 

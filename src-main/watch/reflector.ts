@@ -13,14 +13,14 @@ import type { Readable } from 'node:stream';
 import type { KubeList, KubeObject, Status, WatchEvent } from '../../src-shared/k8s/types';
 import { isStatus } from '../../src-shared/k8s/types';
 import type { AppError, Result } from '../../src-shared/result';
-import type { RequestOptions } from '../clusters/clusterConnection';
+import type { RequestOptions } from '../clusters/cluster-connection';
 import type { BackoffOptions } from './backoff';
 import { Backoff } from './backoff';
 import type { Clock } from './clock';
 import { sleep, systemClock } from './clock';
-import { LineSplitter } from './lineSplitter';
-import type { PackMode } from './objectStore';
-import { ObjectStore } from './objectStore';
+import { LineSplitter } from './line-splitter';
+import type { PackMode } from './object-store';
+import { ObjectStore } from './object-store';
 
 /** What a reflector needs from a connection (ClusterConnection implements it). */
 export interface ReflectorTransport {

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkloadDiff } from '../../src-shared/workloads/contract';
 import type { Datacenter } from '../../src-sandbox/datacenter';
 import { startDatacenter } from '../../src-sandbox/datacenter';
-import { ClusterService } from '../clusters/clusterService';
-import { KubeconfigService } from '../clusters/kubeconfigService';
-import { until } from '../clusters/testing/fakeKube';
-import { WorkloadService } from './workloadService';
+import { ClusterService } from '../clusters/cluster-service';
+import { KubeconfigService } from '../clusters/kubeconfig-service';
+import { until } from '../clusters/testing/fake-kube';
+import { WorkloadService } from './workload-service';
 
 let dc: Datacenter;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { useAppStore } from '../store';
-import type { ThemePreference } from '../store/uiSlice';
+import type { ThemePreference } from '../store/ui-slice';
 
 const options: { value: ThemePreference; label: string; icon: string }[] = [
   { value: 'light', label: 'Light', icon: '☀' },

@@ -1,8 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { CSSProperties, ReactNode } from 'react';
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { TableHandle } from './tableRegistry';
-import { activateTable, registerTable } from './tableRegistry';
+import type { TableHandle } from './table-registry';
+import { activateTable, registerTable } from './table-registry';
 
 export interface Column<T> {
   id: string;

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { activeTable } from '../components/tableRegistry';
+import { activeTable } from '../components/table-registry';
 import type { AppStore } from '../store';
 import type { Command } from './keymap';
 import { createKeymap } from './keymap';

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useSyncExternalStore } from 'react';
-import type { ThemePreference } from '../store/uiSlice';
+import type { ThemePreference } from '../store/ui-slice';
 
 const query = '(prefers-color-scheme: dark)';
 const subscribe = (cb: () => void) => {

@@ -1,13 +1,13 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import { createClustersSlice } from './clustersSlice';
-import { createImagesSlice } from './imagesSlice';
-import { createLogsSlice } from './logsSlice';
-import { createMetricsSlice } from './metricsSlice';
-import { createReleasesSlice } from './releasesSlice';
+import { createClustersSlice } from './clusters-slice';
+import { createImagesSlice } from './images-slice';
+import { createLogsSlice } from './logs-slice';
+import { createMetricsSlice } from './metrics-slice';
+import { createReleasesSlice } from './releases-slice';
 import type { AppState } from './types';
-import { createUiSlice } from './uiSlice';
-import { createWorkloadsSlice } from './workloadsSlice';
+import { createUiSlice } from './ui-slice';
+import { createWorkloadsSlice } from './workloads-slice';
 
 export type { AppState } from './types';
 

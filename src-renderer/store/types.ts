@@ -1,11 +1,11 @@
 import type { StateCreator } from 'zustand';
-import type { ClustersSlice } from './clustersSlice';
-import type { ImagesSlice } from './imagesSlice';
-import type { LogsSlice } from './logsSlice';
-import type { MetricsSlice } from './metricsSlice';
-import type { ReleasesSlice } from './releasesSlice';
-import type { UiSlice } from './uiSlice';
-import type { WorkloadsSlice } from './workloadsSlice';
+import type { ClustersSlice } from './clusters-slice';
+import type { ImagesSlice } from './images-slice';
+import type { LogsSlice } from './logs-slice';
+import type { MetricsSlice } from './metrics-slice';
+import type { ReleasesSlice } from './releases-slice';
+import type { UiSlice } from './ui-slice';
+import type { WorkloadsSlice } from './workloads-slice';
 
 export type AppState = ClustersSlice & ImagesSlice & WorkloadsSlice & UiSlice & LogsSlice & MetricsSlice & ReleasesSlice;
 

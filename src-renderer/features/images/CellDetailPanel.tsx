@@ -7,7 +7,7 @@ import { formatClock, formatDuration } from '../../components/freshness';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
-import type { CellRef } from '../../store/imagesSlice';
+import type { CellRef } from '../../store/images-slice';
 import { ConfirmDialog } from './ConfirmDialog';
 import { shortDigest, stateLabel, stateTone } from './images-model';
 import { useRefreshBurst } from './useImagesActions';

@@ -8,8 +8,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { AppClient } from '../../../src-shared/contract';
 import type { LogLine, LogSelection, LogSource } from '../../../src-shared/logs/contract';
 import type { AppError } from '../../../src-shared/result';
-import type { FormatOptions } from './logModel';
-import { compileFilter, formatLine, isContinuation, LineBuffer, sourceLabel } from './logModel';
+import type { FormatOptions } from './log-model';
+import { compileFilter, formatLine, isContinuation, LineBuffer, sourceLabel } from './log-model';
 import type { TermHandle } from './terminal';
 
 export interface StreamState { sources: LogSource[]; total: number; received: number; skipped: number; newWhilePaused: number; error?: AppError }

@@ -3,7 +3,7 @@ import { formatDuration } from '../../components/freshness';
 import { useClient } from '../../components/ClientContext';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
-import { subscribeReleases } from '../../store/releasesSlice';
+import { subscribeReleases } from '../../store/releases-slice';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import { needsMeAll } from './board-model';
 import { BoardView } from './BoardView';

@@ -1,6 +1,6 @@
 import { useAppStore } from '../../store';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
-import type { WorkloadFilters } from '../../store/uiSlice';
+import type { WorkloadFilters } from '../../store/ui-slice';
 import type { Facets } from './filter';
 import { hasActiveFilters } from './filter';
 

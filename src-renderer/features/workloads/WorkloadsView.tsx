@@ -8,7 +8,7 @@ import { useNow } from '../../components/useNow';
 import { VirtualTable } from '../../components/VirtualTable';
 import { useThrottled } from '../../components/useThrottled';
 import { useAppStore } from '../../store';
-import type { DeploymentRow, PodRow } from '../../store/workloadIndex';
+import type { DeploymentRow, PodRow } from '../../store/workload-index';
 import type { SortableColumn } from './columns';
 import { deploymentColumns, deploymentStatusOf, podColumns, podStatusOf } from './columns';
 import { FilterBar } from './FilterBar';

@@ -1,7 +1,7 @@
 import { formatDuration } from '../../components/freshness';
 import { podStatusTone, rolloutTone, StatusBadge } from '../../components/StatusBadge';
 import type { Column } from '../../components/VirtualTable';
-import type { DeploymentRow, PodRow } from '../../store/workloadIndex';
+import type { DeploymentRow, PodRow } from '../../store/workload-index';
 import type { SortValue } from './sort';
 
 export type SortableColumn<T> = Column<T> & { sortValue?: (row: T) => SortValue };

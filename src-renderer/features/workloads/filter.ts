@@ -1,5 +1,5 @@
-import type { WorkloadFilters } from '../../store/uiSlice';
-import { recordDelta, rowsDelta } from '../../store/workloadIndex';
+import type { WorkloadFilters } from '../../store/ui-slice';
+import { recordDelta, rowsDelta } from '../../store/workload-index';
 
 export interface FilterableRow {
   clusterId: string;

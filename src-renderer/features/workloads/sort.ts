@@ -1,4 +1,4 @@
-import { rowsDelta } from '../../store/workloadIndex';
+import { rowsDelta } from '../../store/workload-index';
 
 export type SortValue = string | number;
 

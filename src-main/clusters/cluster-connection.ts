@@ -18,12 +18,12 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { AppError, Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
-import type { LoginShellPath } from '../platform/loginShellPath';
+import type { LoginShellPath } from '../platform/login-shell-path';
 import { resolveCredentials } from './credentials';
-import { ExecCredentialRunner } from './execCredential';
-import type { ErrorContext } from './httpErrors';
-import { httpError, networkError } from './httpErrors';
-import type { ClusterEntry } from './kubeconfigTypes';
+import { ExecCredentialRunner } from './exec-credential';
+import type { ErrorContext } from './http-errors';
+import { httpError, networkError } from './http-errors';
+import type { ClusterEntry } from './kubeconfig-types';
 
 export interface ClusterConnectionOptions {
   loginPath?: LoginShellPath;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { AppError } from '../../src-shared/result';
-import type { ClusterEntry, RawCluster, RawContext, RawNamed, RawUser } from './kubeconfigTypes';
+import type { ClusterEntry, RawCluster, RawContext, RawNamed, RawUser } from './kubeconfig-types';
 
 export interface KubeconfigFile {
   /** Path, or an inline source name such as `sandbox`. */

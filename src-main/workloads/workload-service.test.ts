@@ -2,10 +2,10 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src-shared/k8s/types';
 import type { WorkloadDiff } from '../../src-shared/workloads/contract';
-import { ClusterService } from '../clusters/clusterService';
-import { KubeconfigService } from '../clusters/kubeconfigService';
-import { FakeKube, pod, until } from '../clusters/testing/fakeKube';
-import { WorkloadService } from './workloadService';
+import { ClusterService } from '../clusters/cluster-service';
+import { KubeconfigService } from '../clusters/kubeconfig-service';
+import { FakeKube, pod, until } from '../clusters/testing/fake-kube';
+import { WorkloadService } from './workload-service';
 
 const PODS = '/api/v1/pods';
 const DEPS = '/apis/apps/v1/deployments';

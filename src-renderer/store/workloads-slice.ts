@@ -1,6 +1,6 @@
 import type { WorkloadKind } from '../../src-shared/workloads/contract';
 import type { SliceCreator } from './types';
-import type { DeploymentRow, PodRow } from './workloadIndex';
+import type { DeploymentRow, PodRow } from './workload-index';
 
 export interface WorkloadsSlice {
   /** All pods across clusters. A new array only when something changed (see WorkloadIndex). */

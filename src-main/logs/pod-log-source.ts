@@ -8,11 +8,11 @@
  * restarted (marked; the new instance is followed) or it is just a drop (reconnect, backoff).
  */
 import type { Readable } from 'node:stream';
-import type { RequestOptions } from '../clusters/clusterConnection';
+import type { RequestOptions } from '../clusters/cluster-connection';
 import type { Result } from '../../src-shared/result';
 import type { LogSource } from '../../src-shared/logs/contract';
 import { normalizeTimestamp, secondOf } from '../../src-shared/logs/sanitize';
-import { LineFramer } from './lineFramer';
+import { LineFramer } from './line-framer';
 
 export interface LogTransport {
   getJson<T>(path: string, o?: RequestOptions): Promise<Result<T>>;

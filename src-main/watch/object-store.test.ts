@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src-shared/k8s/types';
-import { pod, until } from '../clusters/testing/fakeKube';
-import { ObjectStore } from './objectStore';
+import { pod, until } from '../clusters/testing/fake-kube';
+import { ObjectStore } from './object-store';
 
 const pods = (n: number) =>
   Array.from({ length: n }, (_, i) => {

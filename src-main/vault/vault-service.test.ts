@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileKeyCipher, TestCipher } from './cipher';
-import { VaultService } from './vaultService';
+import { VaultService } from './vault-service';
 
 let dir: string;
 beforeEach(() => {

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KubeconfigService } from './kubeconfigService';
-import { until } from './testing/fakeKube';
+import { KubeconfigService } from './kubeconfig-service';
+import { until } from './testing/fake-kube';
 
 let dir: string;
 beforeEach(() => {

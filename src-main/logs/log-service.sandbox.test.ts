@@ -8,10 +8,10 @@ import type { LogEvent, LogLine, LogSelection, LogSource } from '../../src-share
 import type { Datacenter } from '../../src-sandbox/datacenter';
 import { startDatacenter } from '../../src-sandbox/datacenter';
 import { configureLogs } from '../../src-sandbox/logs/config';
-import { ClusterService } from '../clusters/clusterService';
-import { KubeconfigService } from '../clusters/kubeconfigService';
-import { until } from '../clusters/testing/fakeKube';
-import { LogService } from './logService';
+import { ClusterService } from '../clusters/cluster-service';
+import { KubeconfigService } from '../clusters/kubeconfig-service';
+import { until } from '../clusters/testing/fake-kube';
+import { LogService } from './log-service';
 
 let dc: Datacenter;
 let clusters: ClusterService;

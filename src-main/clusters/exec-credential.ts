@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
-import type { LoginShellPath } from '../platform/loginShellPath';
-import type { ExecConfig } from './kubeconfigTypes';
+import type { LoginShellPath } from '../platform/login-shell-path';
+import type { ExecConfig } from './kubeconfig-types';
 import { redact } from './redact';
 
 export interface ExecCredentialStatus {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LoginShellPath, mergePaths } from './loginShellPath';
+import { LoginShellPath, mergePaths } from './login-shell-path';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-shell-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deployment, pod } from '../testing/fixtures';
-import { searchKeyOf, WorkloadIndex } from './workloadIndex';
+import { searchKeyOf, WorkloadIndex } from './workload-index';
 
 describe('WorkloadIndex', () => {
   it('takes a reset as the whole list and marks the cluster+kind synced', () => {

@@ -1,14 +1,14 @@
 /**
  * One log view: the selection's containers in every selected cluster (targets.ts), one source per
- * container (podLogSource.ts, or a file followed over exec), every line sanitized, numbered,
+ * container (pod-log-source.ts, or a file followed over exec), every line sanitized, numbered,
  * kept in a bounded ring, appended to the spool and handed to Delivery for the renderer.
  */
 import type { LogEvent, LogLine, LogSelection, LogSource } from '../../src-shared/logs/contract';
 import { sanitizeLine } from '../../src-shared/logs/sanitize';
 import type { AppError } from '../../src-shared/result';
 import { Delivery, type DeliveryOptions } from './delivery';
-import type { LogTransport, SourceSink } from './podLogSource';
-import { PodLogSource } from './podLogSource';
+import type { LogTransport, SourceSink } from './pod-log-source';
+import { PodLogSource } from './pod-log-source';
 import { Ring } from './ring';
 import { Spool } from './spool';
 import type { PodObject, PodWatch } from './targets';

@@ -9,8 +9,8 @@
 import type { LogEvent, LogSelection } from '../../src-shared/logs/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
-import type { LogViewDeps, LogViewOptions } from './logView';
-import { LogView } from './logView';
+import type { LogViewDeps, LogViewOptions } from './log-view';
+import { LogView } from './log-view';
 
 export class LogService {
   private readonly views = new Map<string, LogView>();

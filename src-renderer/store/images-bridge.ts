@@ -1,7 +1,7 @@
 import type { AppClient } from '../../src-shared/contract';
 import type { MatrixFilter } from '../../src-shared/images/contract';
 import type { AppStore } from './index';
-import type { ImagesFilter } from './imagesSlice';
+import type { ImagesFilter } from './images-slice';
 
 /**
  * Where the image matrix pushes enter the store (the images part of the bridge, DESIGN.md

@@ -7,12 +7,12 @@ import type { Datacenter } from '../../src-sandbox/datacenter';
 import { startDatacenter } from '../../src-sandbox/datacenter';
 import { openExecSessions } from '../../src-sandbox/exec/ws-exec';
 import { configureLogs } from '../../src-sandbox/logs/config';
-import { ClusterService } from '../clusters/clusterService';
-import { KubeconfigService } from '../clusters/kubeconfigService';
-import { until } from '../clusters/testing/fakeKube';
-import { LogService } from '../logs/logService';
-import { ExecService } from './execService';
-import { followFile } from './fileLogSource';
+import { ClusterService } from '../clusters/cluster-service';
+import { KubeconfigService } from '../clusters/kubeconfig-service';
+import { until } from '../clusters/testing/fake-kube';
+import { LogService } from '../logs/log-service';
+import { ExecService } from './exec-service';
+import { followFile } from './file-log-source';
 
 let dc: Datacenter;
 let clusters: ClusterService;

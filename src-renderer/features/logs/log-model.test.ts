@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogLine } from '../../../src-shared/logs/contract';
-import { compileFilter, formatLine, isContinuation, LineBuffer, levelOf, prettyJson } from './logModel';
+import { compileFilter, formatLine, isContinuation, LineBuffer, levelOf, prettyJson } from './log-model';
 
 const o = { timestamps: false, wrap: true, json: false, cols: 80, multiSource: true };
 const line = (text: string, kind = 0): LogLine => [0, '2026-11-26T10:00:00.123456789Z', text, kind];

@@ -20,16 +20,16 @@ import type { AppError, Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { ProblemThresholds } from '../../src-shared/workloads/problems';
 import type { LabelKeys } from '../../src-shared/workloads/summarize';
-import type { LoginShellPath } from '../platform/loginShellPath';
+import type { LoginShellPath } from '../platform/login-shell-path';
 import type { Clock } from '../watch/clock';
 import { systemClock } from '../watch/clock';
-import type { WorkloadChange } from '../workloads/clusterWorkloads';
-import { ClusterWorkloads, requiredResources } from '../workloads/clusterWorkloads';
-import type { ClusterConnectionOptions } from './clusterConnection';
-import { ClusterConnection } from './clusterConnection';
-import { deriveState } from './clusterState';
-import type { KubeconfigService } from './kubeconfigService';
-import type { ClusterEntry } from './kubeconfigTypes';
+import type { WorkloadChange } from '../workloads/cluster-workloads';
+import { ClusterWorkloads, requiredResources } from '../workloads/cluster-workloads';
+import type { ClusterConnectionOptions } from './cluster-connection';
+import { ClusterConnection } from './cluster-connection';
+import { deriveState } from './cluster-state';
+import type { KubeconfigService } from './kubeconfig-service';
+import type { ClusterEntry } from './kubeconfig-types';
 
 export interface ClusterServiceOptions {
   loginPath?: LoginShellPath;

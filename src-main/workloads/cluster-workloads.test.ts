@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PodSummary } from '../../src-shared/workloads/contract';
 import { defaultProblemThresholds, hasProblem } from '../../src-shared/workloads/problems';
-import { nextProblemChange } from './clusterWorkloads';
+import { nextProblemChange } from './cluster-workloads';
 
 const base: PodSummary = {
   uid: 'u', clusterId: 'c', namespace: 'ns', name: 'p', phase: 'Running', status: 'Running', readyContainers: 1, totalContainers: 1,

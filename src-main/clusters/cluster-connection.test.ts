@@ -4,10 +4,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LoginShellPath } from '../platform/loginShellPath';
-import { ClusterConnection } from './clusterConnection';
-import { KubeconfigService } from './kubeconfigService';
-import { FakeKube, until } from './testing/fakeKube';
+import { LoginShellPath } from '../platform/login-shell-path';
+import { ClusterConnection } from './cluster-connection';
+import { KubeconfigService } from './kubeconfig-service';
+import { FakeKube, until } from './testing/fake-kube';
 
 const SECRET = 'very-secret-token-value-0123456789';
 let kube: FakeKube;

@@ -16,7 +16,7 @@ import type { KubeObject } from '../../src-shared/k8s/types';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { DeploymentSummary, ObjectRef, PodSummary, WorkloadDiff, WorkloadKind } from '../../src-shared/workloads/contract';
-import type { ClusterService, ClusterWorkloadEvent } from '../clusters/clusterService';
+import type { ClusterService, ClusterWorkloadEvent } from '../clusters/cluster-service';
 import type { Clock } from '../watch/clock';
 import { systemClock } from '../watch/clock';
 

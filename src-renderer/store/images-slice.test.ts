@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppClient } from '../../src-shared/contract';
 import type { MatrixEvent, MatrixRow, SyncMatrix } from '../../src-shared/images/contract';
 import { diffMatrix } from '../../src-shared/images/matrix-diff';
-import { watchImages } from './imagesBridge';
+import { watchImages } from './images-bridge';
 import { createAppStore } from './index';
 
 const row = (tag: string, west: MatrixRow['cells'][number]['state'], pushedAt: number): MatrixRow => ({

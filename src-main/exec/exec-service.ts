@@ -7,8 +7,8 @@
 import WebSocket from 'ws';
 import type { AppError, Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
-import type { ClusterConnection } from '../clusters/clusterConnection';
-import { httpError } from '../clusters/httpErrors';
+import type { ClusterConnection } from '../clusters/cluster-connection';
+import { httpError } from '../clusters/http-errors';
 
 export interface ExecTarget { namespace: string; pod: string; container?: string; command: string[]; stdin: boolean; tty: boolean }
 export interface ExecHandlers {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReflectorStatus } from '../watch/reflector';
-import { deriveState } from './clusterState';
+import { deriveState } from './cluster-state';
 
 const st = (p: Partial<ReflectorStatus>): ReflectorStatus => ({ phase: 'watching', synced: true, since: 0, ...p });
 const unreachable = { code: 'cluster-unreachable' as const, message: 'down' };

@@ -19,9 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
-import type { KubeconfigFile, MergeOptions } from './kubeconfigMerge';
-import { mergeKubeconfigs, parseKubeconfig } from './kubeconfigMerge';
-import type { ClusterEntry, SourceStatus } from './kubeconfigTypes';
+import type { KubeconfigFile, MergeOptions } from './kubeconfig-merge';
+import { mergeKubeconfigs, parseKubeconfig } from './kubeconfig-merge';
+import type { ClusterEntry, SourceStatus } from './kubeconfig-types';
 
 export interface PathSettings {
   get(): string[];

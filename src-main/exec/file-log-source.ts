@@ -4,9 +4,9 @@
  * re-reads the last REPLAY lines and drops everything up to the last line already seen (no
  * duplicate, and no gap while fewer than REPLAY lines were written during the outage).
  */
-import type { SourceSink } from '../logs/podLogSource';
-import { LineFramer } from '../logs/lineFramer';
-import type { ExecService, ExecSession } from './execService';
+import type { SourceSink } from '../logs/pod-log-source';
+import { LineFramer } from '../logs/line-framer';
+import type { ExecService, ExecSession } from './exec-service';
 
 const REPLAY = 1000;
 
