@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { registryKinds } from '../../src-shared/images/contract';
+import { registryInfoSchema } from '../../src-shared/images/contract';
 
 /**
  * Persisted registry configuration (no secrets: those live in the vault under `secretKey`).
@@ -9,19 +9,10 @@ import { registryKinds } from '../../src-shared/images/contract';
  *   new JsonFileRegistryConfigStore(join(userData, 'registries.json'))  // or MemoryRegistryConfigStore
  */
 
-export const registryConfigSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(registryKinds),
-  url: z.string(),
-  region: z.string(),
-  username: z.string().optional(),
+/** What the renderer sees of a registry, with the vault key of its secret instead of `hasSecret`. */
+export const registryConfigSchema = registryInfoSchema.omit({ hasSecret: true }).extend({
   /** Vault key of the secret, when one was stored. */
   secretKey: z.string().optional(),
-  repositories: z.array(z.string()).optional(),
-  projects: z.array(z.string()).optional(),
-  /** Fingerprint of a self-signed certificate the user trusted for this registry only. */
-  pinnedFingerprint: z.string().optional(),
 });
 export type RegistryConfig = z.infer<typeof registryConfigSchema>;
 

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AppClient } from '../../src-shared/contract';
 import type { ClusterInfo } from '../../src-shared/clusters/contract';
 import type { WorkloadDiff } from '../../src-shared/workloads/contract';
-import { cluster, pod } from '../testing/fixtures';
+import { cluster, pod } from '../../src-shared/testing/fixtures';
 import { startBridge } from './bridge';
 import { createAppStore } from './index';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deployment, pod } from '../testing/fixtures';
+import { deployment, pod } from '../../src-shared/testing/fixtures';
 import { searchKeyOf, WorkloadIndex } from './workload-index';
 
 describe('WorkloadIndex', () => {

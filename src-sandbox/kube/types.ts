@@ -1,29 +1,19 @@
+import type { ObjectMeta as SharedObjectMeta, OwnerReference as SharedOwnerReference } from '../../src-shared/k8s/types';
+
 /**
  * The subset of Kubernetes object shapes the sandbox touches. Objects stay plain JSON data; these
  * types only document the fields our controllers read and write.
  */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
+export interface OwnerReference extends SharedOwnerReference {
   blockOwnerDeletion?: boolean;
 }
 
-export interface ObjectMeta {
+/** The app's ObjectMeta with what the sandbox's API server sets on every object (a name). */
+export interface ObjectMeta extends Omit<SharedObjectMeta, 'name' | 'ownerReferences'> {
   name: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
   deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
   generateName?: string;
 }

@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { PodSummary } from '../workloads/contract';
+import { pod as fixturePod } from '../testing/fixtures';
 import { evaluateHealth, restartBaseline, type HealthInput } from './health-gates';
 
 const NEW = 'harbor.example.com/shop/orders:2.4.1';
 const OLD = 'harbor.example.com/shop/orders:2.4.0';
-const pod = (name: string, extra: Partial<PodSummary> = {}): PodSummary => ({
-  uid: `uid-${name}`,
-  clusterId: 'c',
-  namespace: 'shop',
-  name,
-  phase: 'Running',
-  status: 'Running',
-  readyContainers: 1,
-  totalContainers: 1,
-  ready: true,
-  restarts: 0,
-  images: [NEW],
-  createdAt: 0,
-  deleting: false,
-  resourceVersion: '1',
-  ...extra,
-});
+const pod = (name: string, extra: Partial<PodSummary> = {}): PodSummary =>
+  fixturePod({ uid: `uid-${name}`, clusterId: 'c', name, images: [NEW], createdAt: 0, ...extra });
 const gates = { noNewRestarts: true, noOOMKilled: true, noCrashLoop: true, readyWithinSec: 300 };
 const input = (pods: PodSummary[], extra: Partial<HealthInput> = {}): HealthInput => ({ gates, baselineRestarts: {}, pods, toImage: NEW, expectedNew: 2, startedAt: 0, now: 60_000, ...extra });
 

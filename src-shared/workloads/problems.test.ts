@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { PodSummary } from './contract';
+import { pod as fixturePod } from '../testing/fixtures';
 import { podProblems } from './problems';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
-const pod = (p: Partial<PodSummary>): PodSummary => ({
-  uid: 'u',
-  clusterId: 'c',
-  namespace: 'ns',
-  name: 'p',
-  phase: 'Running',
-  status: 'Running',
-  readyContainers: 1,
-  totalContainers: 1,
-  ready: true,
-  restarts: 0,
-  images: ['img:1'],
-  createdAt: T0,
-  conditionSince: T0,
-  deleting: false,
-  resourceVersion: '1',
-  ...p,
-});
+const pod = (p: Partial<PodSummary>): PodSummary =>
+  fixturePod({ uid: 'u', clusterId: 'c', namespace: 'ns', name: 'p', images: ['img:1'], createdAt: T0, conditionSince: T0, ...p });
 const kinds = (p: PodSummary, now = T0 + 1000) => podProblems(p, now).map((x) => x.kind);
 
 describe('podProblems', () => {

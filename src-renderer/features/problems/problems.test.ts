@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pod } from '../../testing/fixtures';
+import { pod } from '../../../src-shared/testing/fixtures';
 import { filterProblems, groupProblems, totalProblems } from './problems';
 
 const now = 10 * 60_000 + 1_000_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyFilters } from '../../store/ui-slice';
 import { searchKeyOf } from '../../store/workload-index';
-import { pod } from '../../testing/fixtures';
+import { pod } from '../../../src-shared/testing/fixtures';
 import { createFilter, facetsOf, filterRows, hasActiveFilters } from './filter';
 import { createSorter, sortRows } from './sort';
 import type { PodRow } from '../../store/workload-index';

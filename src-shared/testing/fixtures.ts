@@ -1,5 +1,5 @@
-import type { ClusterInfo } from '../../src-shared/clusters/contract';
-import type { DeploymentSummary, PodSummary } from '../../src-shared/workloads/contract';
+import type { ClusterInfo } from '../clusters/contract';
+import type { DeploymentSummary, PodSummary } from '../workloads/contract';
 
 /** Test data builders (used by unit tests only). */
 export function pod(over: Partial<PodSummary> & { uid: string }): PodSummary {
