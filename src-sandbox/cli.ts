@@ -1,16 +1,19 @@
 /**
- * `npm run sandbox -- --kubeconfig <file> [--scale N] [--scenario file] [--clock F] [--port-base N]`
+ * `npm run sandbox -- --kubeconfig <file> [--scale N] [--scenario file | --apps N] [--clock F] [--port-base N]`
  * Runs the sandbox datacenter in the foreground, writes the kubeconfig and prints a line with
  * `ready` and every cluster's URL once all API servers listen, then one line per sandbox Harbor
  * (one per region of the scenario) with its URL and test credentials. Ctrl-C (or SIGTERM) stops it.
+ * `--apps N` serves a generated scenario instead of a file (scenario-generator.ts): N apps × FAT/UAT/PRO
+ * groups, 25 pods per app at scale 1 (`--apps 500 --scale 4`: issue 4's 50,000-pod board).
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startDatacenter } from './datacenter';
 import { startScenarioHarbors } from './harbor';
 import { ScenarioError } from './scenario';
+import { MAX_GENERATED_APPS, generateScenario } from './scenario-generator';
 
-const usage = 'usage: npm run sandbox -- --kubeconfig <file> [--scale N] [--scenario file.yaml] [--clock F] [--port-base N]';
+const usage = 'usage: npm run sandbox -- --kubeconfig <file> [--scale N] [--scenario file.yaml | --apps N] [--clock F] [--port-base N]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -18,6 +21,7 @@ async function main(): Promise<void> {
       kubeconfig: { type: 'string' },
       scale: { type: 'string', default: '1' },
       scenario: { type: 'string' },
+      apps: { type: 'string' },
       clock: { type: 'string', default: '1' },
       'port-base': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h' },
@@ -33,9 +37,12 @@ async function main(): Promise<void> {
     if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min}, got "${v}"`);
     return n;
   };
+  if (values.apps !== undefined && values.scenario !== undefined) throw new UsageError('--apps generates a scenario: give either --apps or --scenario, not both');
+  const apps = values.apps === undefined ? undefined : num('apps', values.apps, 1);
+  if (apps !== undefined && (!Number.isInteger(apps) || apps > MAX_GENERATED_APPS)) throw new UsageError(`--apps must be a whole number from 1 to ${MAX_GENERATED_APPS}, got "${values.apps}"`);
   const started = Date.now();
   const dc = await startDatacenter({
-    scenario: values.scenario ? resolve(values.scenario) : undefined,
+    scenario: apps !== undefined ? generateScenario({ apps }) : values.scenario ? resolve(values.scenario) : undefined,
     scale: num('scale', values.scale, 0.001),
     clockSpeed: num('clock', values.clock, 0.001),
     portBase: num('port-base', values['port-base'], 0),
