@@ -117,8 +117,6 @@ export function createServices(opts: CreateServicesOptions): Services {
   const exec = new ExecService((id) => clusters.connection(id));
   const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink) => followFile(exec, id, t, sink) });
   const vault = new VaultService({ file: path.join(opts.userDataDir, 'vault.json'), cipher: opts.cipher });
-  const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, ...opts.releases });
-  releases.start().catch((e: Error) => log.warn(`[releases] could not load saved releases: ${e.message}`));
   const appImages = createAppImages({
     secrets: vault,
     userDataDir: opts.userDataDir,
@@ -127,6 +125,13 @@ export function createServices(opts: CreateServicesOptions): Services {
     sandbox: opts.sandboxImages,
     log: logLine,
   });
+  // The planner asks the registries whether a plan's image is in every region (after the registry list is loaded).
+  const presence = {
+    listRegistries: async () => (await appImages.ready, appImages.images.listRegistries()),
+    checkImagePresent: async (image: string, digest: string | undefined, regions: string[]) => (await appImages.ready, appImages.images.checkImagePresent(image, digest, regions)),
+  };
+  const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, images: presence, ...opts.releases });
+  releases.start().catch((e: Error) => log.warn(`[releases] could not load saved releases: ${e.message}`));
   if (vault.corruptMovedTo) log.warn(`[vault] the vault file was unreadable and was moved to ${vault.corruptMovedTo}`);
 
   const handlers: AppHandlers = {

@@ -27,6 +27,7 @@ import { Executor } from './executor';
 import { KubeClusterOps } from './kube-cluster-ops';
 import { PlanStore } from './plan-store';
 import { checkPlan, draftPlan } from './plan-check';
+import { PlanImageCheck, type ImagePresenceSource, type PlanImageCheckOptions } from './plan-image-check';
 import { applyRowAction, planRowAction, revisionsOf } from './row-actions';
 import { SnapshotStore } from './snapshot-store';
 
@@ -45,6 +46,9 @@ export interface ReleaseServiceOptions {
   /** Who acts (history "who"); default the OS user. */
   actor?: string;
   log?: (m: string) => void;
+  /** The images feature: when registries are configured, a plan check asks them whether the target image is in every region its groups pull from. */
+  images?: ImagePresenceSource;
+  imageCheck?: PlanImageCheckOptions;
 }
 
 export class ReleaseService {
@@ -57,10 +61,12 @@ export class ReleaseService {
   private notifyTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly actor: string;
+  private readonly imageCheck: PlanImageCheck | undefined;
 
   constructor(private readonly opts: ReleaseServiceOptions) {
     this.now = opts.now ?? Date.now;
     this.actor = opts.actor ?? safeUser();
+    this.imageCheck = opts.images ? new PlanImageCheck(opts.images, { now: this.now, ...opts.imageCheck }) : undefined;
     mkdirSync(join(opts.dir, 'releases', 'executions'), { recursive: true });
     this.snapshots = new SnapshotStore(join(opts.dir, 'releases', 'snapshot.json'), opts.clusters, this.now);
     this.snapshots.onDidChange = () => this.notify();
@@ -169,7 +175,8 @@ export class ReleaseService {
 
   async check(yaml: string): Promise<PlanCheck> {
     await this.captureNewClusters();
-    return checkPlan(yaml, this.snapshots.get(), this.now());
+    const check = checkPlan(yaml, this.snapshots.get(), this.now());
+    return this.imageCheck ? this.imageCheck.apply(check) : check;
   }
 
   async draft(app: string, tag: string): Promise<Result<{ yaml: string }>> {

@@ -23,6 +23,32 @@ const issueSchema = z.object({ severity: z.enum(['error', 'warning']), path: z.s
 export type CheckIssue = z.infer<typeof issueSchema>;
 
 const batchSchema = z.object({ size: z.number(), fort: z.boolean().optional(), label: z.string() });
+
+/** Image presence per region (issue 5 §4): present, missing, another digest, or cannot tell. */
+export const imageCheckStates = ['present', 'missing', 'digest-differs', 'unknown', 'no-registry'] as const;
+export type ImageCheckState = (typeof imageCheckStates)[number];
+const imageCheckRowSchema = z.object({
+  /** The target image without its registry host, as each region's registry names it. */
+  image: z.string(),
+  /** Region pulled from; absent when Capstan cannot tell which registry the groups use (no-registry). */
+  region: z.string().optional(),
+  registryId: z.string().optional(),
+  /** Deployment keys (cluster/namespace/name) that pull it from there, and their datacenters. */
+  groups: z.array(z.string()),
+  datacenters: z.array(z.string()),
+  state: z.enum(imageCheckStates),
+  digest: z.string().optional(),
+  message: z.string(),
+});
+export type ImageCheckRow = z.infer<typeof imageCheckRowSchema>;
+export const imageCheckSchema = z.object({
+  /** Epoch ms the registries answered (the oldest answer used). */
+  checkedAt: z.number().optional(),
+  /** Some registries had not answered yet: check again shortly (the answer is kept when it comes). */
+  pending: z.boolean(),
+  rows: z.array(imageCheckRowSchema),
+});
+export type ImageCheck = z.infer<typeof imageCheckSchema>;
 export const planCheckSchema = z.object({
   ok: z.boolean(),
   issues: z.array(issueSchema),
@@ -42,6 +68,8 @@ export const planCheckSchema = z.object({
       groups: z.array(z.object({ key: z.string(), datacenter: z.string(), replicas: z.number(), fromImage: z.string().optional(), toImage: z.string(), batches: z.array(batchSchema) })),
     }),
   ),
+  /** Whether the target image is in the registry of every region the groups pull from; absent when no registry is configured. */
+  images: imageCheckSchema.optional(),
 });
 export type PlanCheck = z.infer<typeof planCheckSchema>;
 
