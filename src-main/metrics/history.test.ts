@@ -96,17 +96,22 @@ describe('persistence and CSV', () => {
       h.addEvent(ref, { at: 1_020_000, kind: 'oom', exitCode: 137, reason: 'OOMKilled', restartCount: 1 }, 1_040_000);
       const file = join(dir, 'm.bin');
       saveHistory(file, h.values(), 1_015_000, 1_040_000);
-      const { series } = loadHistory(file, 360, 0);
-      expect(series).toHaveLength(1);
-      expect(series[0]!.ring.toArrays().ws).toEqual([1002, 1003, 1004]);
-      expect(Number.isNaN(series[0]!.ring.toArrays().rss[0]!)).toBe(true);
-      expect(series[0]!.events[0]!.kind).toBe('oom');
+      const loaded = loadHistory(file).series;
+      expect(loaded).toHaveLength(1);
+      const again = newHistory();
+      for (const s of loaded) again.restore(s.series, s.samples, 0, 1_040_000);
+      const restored = again.get(ref)!;
+      expect(restored.ring.toArrays().ws).toEqual([1002, 1003, 1004]);
+      expect(restored.ring.toArrays().t).toEqual([1_020_000, 1_030_000, 1_040_000]);
+      expect(Number.isNaN(restored.ring.toArrays().rss[0]!)).toBe(true);
+      expect(restored.events[0]!.kind).toBe('oom');
+      expect(restored.ref).toEqual(ref);
       writeFileSync(file, 'garbage');
-      const bad = loadHistory(file, 360, 0);
+      const bad = loadHistory(file);
       expect(bad.series).toEqual([]);
       expect(bad.problem).toMatch(/moved to .*m\.bin\.corrupt/);
       expect(readdirSync(dir)).toContain('m.bin.corrupt');
-      expect(historyCsv(series)).toMatch(/^time,cluster,namespace,pod,container,cpu_cores,working_set_bytes,rss_bytes,event\n1970-01-01T00:17:00\.000Z,c,ns,p,app,0\.1000,1002,,\n1970-01-01T00:17:00\.000Z,c,ns,p,app,,,,OOMKilled exit=137 restarts=1\n/);
+      expect(historyCsv(again.values())).toMatch(/^time,cluster,namespace,pod,container,cpu_cores,working_set_bytes,rss_bytes,event\n1970-01-01T00:17:00\.000Z,c,ns,p,app,0\.1000,1002,,\n1970-01-01T00:17:00\.000Z,c,ns,p,app,,,,OOMKilled exit=137 restarts=1\n/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,13 +6,18 @@
  * placed on OUR clock; node timestamps are only ever subtracted from the same node's timestamps).
  */
 import type { ContainerRef, SourceStatus, TimelineEvent } from '../../src-shared/metrics/contract';
-import { SampleRing } from './ring';
+import { SamplePool } from './sample-pool';
 import type { ContainerReading } from './sources';
+import { TieredRing } from './tiered-ring';
 
 export interface ContainerHistory {
   key: string;
   ref: ContainerRef;
-  ring: SampleRing;
+  ring: TieredRing;
+  /** How much this container deserves full resolution (budget.ts); 0 = not at all. */
+  interest: number;
+  /** Epoch ms until which `interest` holds even if nothing new makes it interesting. */
+  interestUntil: number;
   events: TimelineEvent[];
   source?: SourceStatus['kind'];
   /** Epoch ms of the first sample of the current container instance (after the last restart). */
@@ -25,9 +30,17 @@ const MAX_EVENTS = 100;
 
 export const keyOf = (r: ContainerRef) => `${r.clusterId}\u0000${r.namespace}\u0000${r.pod}\u0000${r.container}`;
 
+/**
+ * Estimated bytes of one container's history besides its sample pages: the object, its key and
+ * ref strings, the rings' page lists (bench/metrics.ts measures the real figure).
+ */
+export const SERIES_OVERHEAD_BYTES = 500;
+
 export class MetricsHistory {
   private readonly series = new Map<string, ContainerHistory>();
+  readonly pool = new SamplePool();
 
+  /** `capacity`: samples of a full-resolution container (history length / fastest interval). */
   constructor(private capacity: number, private readonly intervalMs: () => number) {}
 
   get size(): number {
@@ -46,7 +59,8 @@ export class MetricsHistory {
     const key = keyOf(ref);
     let h = this.series.get(key);
     if (!h) {
-      h = { key, ref: { ...ref }, ring: new SampleRing(this.capacity), events: [], instanceStart: t };
+      // New containers start at full resolution for a while: the budget decides once it knows them.
+      h = { key, ref: { ...ref }, ring: new TieredRing(this.pool, this.capacity), events: [], instanceStart: t, interest: 1, interestUntil: t + 10 * 60_000 };
       this.series.set(key, h);
     }
     return h;
@@ -87,30 +101,38 @@ export class MetricsHistory {
     for (const [k, h] of this.series) {
       h.ring.trimBefore(before);
       h.events = h.events.filter((e) => e.at >= before);
-      if (h.ring.size === 0 && h.events.length === 0) this.series.delete(k);
+      if (h.ring.size === 0 && h.events.length === 0) {
+        h.ring.free();
+        this.series.delete(k);
+      }
     }
   }
 
-  /** Restore a series (persistence). */
-  restore(h: ContainerHistory): void {
-    this.series.set(h.key, h);
+  /** Restore a series (persistence): its samples, oldest first, into a ring of this history's pool. */
+  restore(h: Omit<ContainerHistory, 'ring' | 'interest' | 'interestUntil'>, samples: { t: ArrayLike<number>; cpu: ArrayLike<number>; ws: ArrayLike<number>; rss: ArrayLike<number> }, since: number, now: number): void {
+    const ring = new TieredRing(this.pool, this.capacity);
+    for (let i = Math.max(0, samples.t.length - this.capacity); i < samples.t.length; i++) {
+      if (samples.t[i]! >= since) ring.push(samples.t[i]!, samples.cpu[i]!, samples.ws[i]!, samples.rss[i]!);
+    }
+    if (ring.size === 0 && h.events.length === 0) return;
+    this.series.get(h.key)?.ring.free();
+    this.series.set(h.key, { ...h, ring, interest: 1, interestUntil: now + 10 * 60_000 });
   }
 
+  /** A new history length or fastest interval: every container's full-resolution capacity. */
   resize(capacity: number): void {
     if (capacity === this.capacity) return;
     this.capacity = capacity;
-    for (const h of this.series.values()) {
-      const a = h.ring.toArrays();
-      const ring = new SampleRing(capacity);
-      for (let i = Math.max(0, a.t.length - capacity); i < a.t.length; i++) ring.push(a.t[i]!, a.cpu[i]!, a.ws[i]!, a.rss[i]!);
-      h.ring = ring;
-    }
+    for (const h of this.series.values()) h.ring.setResolution(h.ring.coarseMs, h.ring.fine.maxSlots, capacity);
   }
 
+  get fullCapacity(): number {
+    return this.capacity;
+  }
+
+  /** Sample pages held plus the estimated bookkeeping of each container. */
   get bytes(): number {
-    let b = 0;
-    for (const h of this.series.values()) b += h.ring.bytes + 200 + h.events.length * 80;
-    return b;
+    return this.pool.usedBytes + this.series.size * SERIES_OVERHEAD_BYTES;
   }
 }
 

@@ -1,29 +1,37 @@
 /**
  * MetricsService: per-container usage history for every connected cluster, sampled every
- * `intervalMs` (default 10 s) into ring buffers (default 1 hour), restart/OOM events from pod
- * status on the same timeline, top lists pushed to subscribers after each round, the last hour
- * persisted in userDataDir (every 5 min and on dispose) and reloaded on start.
+ * `intervalMs` (default 10 s; stretched when rounds would cost more than `maxCpuPercent` of a
+ * core, pacing.ts), kept within `historyBudgetMB` (budget.ts), restart/OOM events from pod status
+ * on the same timeline, top lists pushed to subscribers after each round, the history persisted in
+ * userDataDir (every 5 min and on dispose, bounded: persist.ts) and reloaded on start.
  *
  *   const m = new MetricsService(clusterServiceSource(clusters), { file, settings });
  *   m.start(); const stop = m.subscribe(50, (top) => ...); m.series(ref); m.dispose();
  */
-import type { Aggregate, AggregateRef, ContainerRef, Forensics, MetricsSettings, MetricsTop, Series, SourceStatus } from '../../src-shared/metrics/contract';
+import type { Aggregate, AggregateRef, ContainerRef, Forensics, MetricsHistoryStatus, MetricsSettings, MetricsTop, Series } from '../../src-shared/metrics/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { MetricsClusterSource, PodChange } from './cluster-source';
 import { aggregate } from './aggregate';
+import type { BudgetPlan } from './budget';
+import { applyPlan, interestScore, planBudget } from './budget';
 import { exportCsv } from './csv';
 import { forensics } from './forensics';
-import { MetricsHistory } from './history';
+import type { ContainerHistory } from './history';
+import { keyOf, MetricsHistory } from './history';
+import { Pacer } from './pacing';
 import { loadHistory, saveHistory } from './persist';
-import { PodIndex } from './pod-index';
 import type { PromFetch } from './prometheus';
-import { readPrometheus } from './prometheus';
-import type { SamplerState } from './sampler';
-import { newSamplerState, sampleCluster } from './sampler';
+import type { ClusterState } from './sample-round';
+import { newClusterState, sampleClusters } from './sample-round';
+import { buildSeries } from './series';
+import type { Scan } from './top';
 import { clusterStatus, sliceTop, topLists } from './top';
 
-export const defaultMetricsSettings: MetricsSettings = { intervalMs: 10_000, historyMinutes: 60, prometheus: {} };
+export const defaultMetricsSettings: MetricsSettings = { intervalMs: 10_000, historyMinutes: 60, historyBudgetMB: 150, maxCpuPercent: 2, prometheus: {} };
+
+/** A container someone charted stays at full resolution this long after. */
+const VIEWED_MS = 10 * 60_000;
 
 export interface MetricsServiceOptions {
   /** History file; none = no persistence. */
@@ -38,16 +46,17 @@ export interface MetricsServiceOptions {
   fetch?: PromFetch;
 }
 
-interface ClusterState { sampler: SamplerState; pods: PodIndex; lastRoundAt?: number; containers: number; prom?: SourceStatus; throttled?: Map<string, number> }
-
-const nullable = (xs: number[]) => xs.map((v) => (Number.isNaN(v) ? null : v));
-
 export class MetricsService {
   private settings: MetricsSettings;
   private readonly history: MetricsHistory;
   private readonly clusters = new Map<string, ClusterState>();
   private readonly subs = new Set<{ limit: number; emit: (t: MetricsTop) => void }>();
   private readonly acquired = new Map<string, () => void>();
+  private readonly pacer = new Pacer();
+  /** Keys of containers charted lately (→ until when) and of those in the last top lists. */
+  private readonly viewed = new Map<string, number>();
+  private listed = new Set<string>();
+  private plan: BudgetPlan | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastTop: MetricsTop | undefined;
   private lastPersist = 0;
@@ -63,10 +72,11 @@ export class MetricsService {
   constructor(private readonly source: MetricsClusterSource, private readonly opts: MetricsServiceOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.settings = { ...defaultMetricsSettings, ...(opts.settings?.get() ?? {}) };
-    this.history = new MetricsHistory(this.capacity(), () => this.settings.intervalMs);
+    this.history = new MetricsHistory(this.capacity(), () => this.intervalMs);
     this.offPods = source.onPods((id, change) => this.onPods(id, change));
   }
 
+  /** Samples of a full-resolution container: the history at the interval asked for. */
   private capacity(): number {
     return Math.ceil((this.settings.historyMinutes * 60_000) / this.settings.intervalMs) + 1;
   }
@@ -74,12 +84,18 @@ export class MetricsService {
     return this.settings.historyMinutes * 60_000;
   }
 
+  /** The interval rounds run at now (the wanted one, stretched to stay within the CPU share). */
+  get intervalMs(): number {
+    return this.pacer.describe(this.settings.intervalMs, this.settings.maxCpuPercent).intervalMs;
+  }
+
   start(): void {
     if (this.opts.file) {
-      const { series, problem } = loadHistory(this.opts.file, this.capacity(), this.now() - this.horizonMs());
+      const now = this.now();
+      const { series, problem } = loadHistory(this.opts.file);
       if (problem) this.opts.log?.(`[metrics] ${problem}`);
-      for (const h of series) this.history.restore(h);
-      this.lastPersist = this.now();
+      for (const s of series) this.history.restore(s.series, s.samples, now - this.horizonMs(), now);
+      this.lastPersist = now;
     }
     this.schedule(0);
   }
@@ -90,14 +106,14 @@ export class MetricsService {
     this.timer = setTimeout(() => {
       this.round()
         .catch((e: unknown) => this.opts.log?.(`[metrics] sample round failed: ${(e as Error).stack ?? String(e)}`))
-        .finally(() => this.schedule(this.settings.intervalMs));
+        .finally(() => this.schedule(this.pacer.intervalMs(this.settings.intervalMs, this.settings.maxCpuPercent)));
     }, delay);
     this.timer.unref?.();
   }
 
   private state(id: string): ClusterState {
     let s = this.clusters.get(id);
-    if (!s) this.clusters.set(id, (s = { sampler: newSamplerState(), pods: new PodIndex(), containers: 0 }));
+    if (!s) this.clusters.set(id, (s = newClusterState()));
     return s;
   }
 
@@ -128,46 +144,63 @@ export class MetricsService {
     this.acquireAll();
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
-    const o = { timeoutMs: this.opts.kubeletTimeoutMs ?? 5000, concurrency: this.opts.concurrency ?? 8 };
-    await Promise.all(this.source.ids().map(async (id) => {
-      const t = this.source.transport(id);
-      if (!t) return;
-      const st = this.state(id);
-      const promUrl = this.settings.prometheus[id];
-      const [r, prom] = await Promise.all([
-        sampleCluster(t, this.source.nodeNames(id), st.sampler, this.now(), o),
-        promUrl ? readPrometheus(promUrl, o.timeoutMs, this.opts.fetch) : undefined,
-      ]);
-      const at = this.now(); // our clock, not the nodes': skewed nodes still line up
-      for (const { reading, source } of r.readings) this.history.record(id, at, reading, source);
-      st.prom = prom && 'status' in prom ? prom.status : promUrl ? { kind: 'prometheus', state: 'ok' } : undefined;
-      st.throttled = prom && !('status' in prom) ? prom.throttled : undefined;
-      if (prom && !('status' in prom)) {
-        // Prometheus fills only containers the kubelet and metrics-server did not give us.
-        const covered = new Set(r.readings.map((x) => `${x.reading.namespace}/${x.reading.pod}/${x.reading.container}`));
-        for (const reading of prom.readings) if (!covered.has(`${reading.namespace}/${reading.pod}/${reading.container}`)) this.history.record(id, at, reading, 'prometheus');
-      }
-      st.lastRoundAt = at;
-      st.containers = r.readings.length;
-    }));
+    await sampleClusters(this.source, (id) => this.state(id), this.history, this.settings, {
+      timeoutMs: this.opts.kubeletTimeoutMs ?? 5000, concurrency: this.opts.concurrency ?? 8, fetch: this.opts.fetch, now: this.now,
+    });
     const now = this.now();
     this.history.prune(now, this.horizonMs());
-    this.lastTop = this.computeTop(now, Math.max(0, ...[...this.subs].map((s) => s.limit), 20));
+    this.lastTop = this.computeTop(now, Math.max(0, ...[...this.subs].map((s) => s.limit), 20), (h, scan) => this.score(h, scan, now));
+    this.listed = new Set(Object.values(this.lastTop.lists).flatMap((rows) => rows.map(keyOf)));
+    this.plan = planBudget({ budgetBytes: this.settings.historyBudgetMB * 2 ** 20, horizonMs: this.horizonMs(), intervalMs: this.intervalMs, containers: this.history.size, interesting: this.countInteresting() });
+    applyPlan(() => this.history.values(), this.plan, this.capacity());
+    this.lastTop.history = this.historyStatus();
     for (const s of this.subs) s.emit(sliceTop(this.lastTop, s.limit));
     if (this.opts.file && now - this.lastPersist >= (this.opts.persistEveryMs ?? 5 * 60_000)) this.persist();
     const d = process.cpuUsage(cpu0);
     this.cpuMicros += d.user + d.system;
     this.rounds++;
+    this.pacer.observe((d.user + d.system) / 1000);
     this.lastRoundWallMs = performance.now() - wall0;
   }
 
-  private computeTop(now: number, limit: number): MetricsTop {
-    const lists = topLists(this.history.values(), (h) => this.clusters.get(h.ref.clusterId)?.pods.get(h.ref.namespace, h.ref.pod, h.ref.container), now, 2.5 * this.settings.intervalMs, limit,
-      (h) => this.clusters.get(h.ref.clusterId)?.throttled?.get(`${h.ref.namespace}/${h.ref.pod}/${h.ref.container}`));
-    const clusters = this.source.ids().map((clusterId) => clusterStatus(clusterId, this.clusters.get(clusterId), this.settings.prometheus[clusterId]));
-    return { at: now, intervalMs: this.settings.intervalMs, clusters, lists };
+  /** Keeps each container's interest fresh (with 10 minutes of hold, so a container does not flap). */
+  private score(h: ContainerHistory, scan: Scan, now: number): void {
+    let restartEvents = 0;
+    for (const e of h.events) if (e.kind === 'restart') restartEvents++;
+    const until = this.viewed.get(h.key);
+    const s = interestScore({ inView: (until !== undefined && until > now) || this.listed.has(h.key), ooms: scan.ooms, restartEvents, memoryPct: scan.memoryPct, growthPerMin: scan.growthPerMin, memoryLimit: scan.info?.memoryLimit });
+    if (s > 0) {
+      h.interest = s;
+      h.interestUntil = now + VIEWED_MS;
+    } else if (now >= h.interestUntil) h.interest = 0;
   }
 
+  private countInteresting(): number {
+    let n = 0;
+    for (const h of this.history.values()) if (h.interest > 0) n++;
+    return n;
+  }
+
+  private historyStatus(): MetricsHistoryStatus {
+    const p = this.plan;
+    return {
+      bytes: this.history.bytes,
+      budgetBytes: this.settings.historyBudgetMB * 2 ** 20,
+      containers: this.history.size,
+      fullResolution: p ? Math.min(p.fullCount, this.history.size) : this.history.size,
+      coarseMs: p?.coarseMs ?? 0,
+      fineMinutes: p ? Math.round(((p.fineSlots - 1) * this.intervalMs) / 60_000) : this.settings.historyMinutes,
+      overBudget: p?.overBudget ?? false,
+    };
+  }
+
+  private computeTop(now: number, limit: number, visit?: (h: ContainerHistory, scan: Scan) => void): MetricsTop {
+    const lists = topLists(this.history.values(), (h) => this.clusters.get(h.ref.clusterId)?.pods.get(h.ref.namespace, h.ref.pod, h.ref.container), now, 2.5 * this.intervalMs, limit,
+      (h) => this.clusters.get(h.ref.clusterId)?.throttled?.get(`${h.ref.namespace}/${h.ref.pod}/${h.ref.container}`), visit);
+    const clusters = this.source.ids().map((clusterId) => clusterStatus(clusterId, this.clusters.get(clusterId), this.settings.prometheus[clusterId]));
+    const pacing = { ...this.pacer.describe(this.settings.intervalMs, this.settings.maxCpuPercent), containers: clusters.reduce((n, c) => n + c.containers, 0) };
+    return { at: now, intervalMs: pacing.intervalMs, pacing, history: this.historyStatus(), clusters, lists };
+  }
 
   /** Top lists after every round; subscribing connects every cluster (released on unsubscribe). */
   subscribe(limit: number, emit: (t: MetricsTop) => void): () => void {
@@ -189,33 +222,32 @@ export class MetricsService {
     for (const id of this.source.ids()) if (!this.acquired.has(id)) this.acquired.set(id, this.source.acquire(id));
   }
 
+  private info(ref: ContainerRef) {
+    return this.clusters.get(ref.clusterId)?.pods.get(ref.namespace, ref.pod, ref.container);
+  }
+
+  /** Someone is looking at this container: full resolution from the next round on. */
+  private markViewed(ref: ContainerRef): void {
+    const now = this.now();
+    for (const [k, until] of this.viewed) if (until <= now) this.viewed.delete(k);
+    this.viewed.set(keyOf(ref), now + VIEWED_MS);
+  }
+
   series(ref: ContainerRef): Result<Series> {
-    const h = this.history.get(ref);
-    const info = this.clusters.get(ref.clusterId)?.pods.get(ref.namespace, ref.pod, ref.container);
-    if (!h && !info) return err('not-found', `No metrics for container ${ref.container} of ${ref.namespace}/${ref.pod} in "${ref.clusterId}" in the last ${this.settings.historyMinutes} minutes.`, { clusterId: ref.clusterId });
-    const a = h?.ring.toArrays() ?? { t: [], cpu: [], ws: [], rss: [] };
-    const s: Series = { ref, t: a.t, cpu: nullable(a.cpu), workingSet: nullable(a.ws), rss: nullable(a.rss), restarts: info?.restarts ?? 0, events: h?.events ?? [] };
-    if (h?.source) s.source = h.source;
-    if (info?.memoryRequest) s.memoryRequest = info.memoryRequest;
-    if (info?.memoryLimit) s.memoryLimit = info.memoryLimit;
-    if (info?.cpuRequest) s.cpuRequest = info.cpuRequest;
-    if (info?.cpuLimit) s.cpuLimit = info.cpuLimit;
-    if (info?.lastTerminated) s.lastTerminated = info.lastTerminated;
-    if (info?.state) s.state = info.state;
-    if (info?.deployment) s.deployment = info.deployment;
-    return ok(s);
+    this.markViewed(ref);
+    return buildSeries(ref, this.history.get(ref), this.info(ref), this.settings.historyMinutes);
   }
 
   aggregate(ref: AggregateRef): Result<Aggregate> {
     const pods = this.clusters.get(ref.clusterId)?.pods;
-    const a = aggregate(this.history.values(), ref, (h) => pods?.get(h.ref.namespace, h.ref.pod, h.ref.container));
+    const a = aggregate(this.history.values(), ref, (h) => pods?.get(h.ref.namespace, h.ref.pod, h.ref.container), this.plan?.coarseMs ?? 0);
     if (a.containers === 0) return err('not-found', `No metrics for ${ref.scope} ${ref.namespace}/${ref.name} in "${ref.clusterId}" in the last ${this.settings.historyMinutes} minutes.`, { clusterId: ref.clusterId });
     return ok(a);
   }
 
   forensics(ref: ContainerRef): Promise<Forensics> {
-    const info = this.clusters.get(ref.clusterId)?.pods.get(ref.namespace, ref.pod, ref.container);
-    return forensics(ref, this.history.get(ref), info, this.source.transport(ref.clusterId));
+    this.markViewed(ref);
+    return forensics(ref, this.history.get(ref), this.info(ref), this.source.transport(ref.clusterId));
   }
 
   exportCsv(filter: Partial<ContainerRef>): { filename: string; csv: string } {
@@ -227,19 +259,27 @@ export class MetricsService {
   }
 
   setSettings(patch: Partial<MetricsSettings>): MetricsSettings {
-    const intervalChanged = patch.intervalMs !== undefined && patch.intervalMs !== this.settings.intervalMs;
+    const reschedule = (patch.intervalMs !== undefined && patch.intervalMs !== this.settings.intervalMs) || (patch.maxCpuPercent !== undefined && patch.maxCpuPercent !== this.settings.maxCpuPercent);
     this.settings = { ...this.settings, ...patch };
     this.history.resize(this.capacity());
     this.opts.settings?.set(this.settings);
-    if (intervalChanged) this.schedule(this.settings.intervalMs);
+    if (reschedule) this.schedule(this.pacer.intervalMs(this.settings.intervalMs, this.settings.maxCpuPercent));
     return this.getSettings();
   }
 
+  /** Bytes the history holds (sample pages plus estimated bookkeeping). */
   get historyBytes(): number {
     return this.history.bytes;
   }
+  /** Bytes the sample pool has allocated (its high-water mark). */
+  get historyAllocatedBytes(): number {
+    return this.history.pool.allocatedBytes;
+  }
   get seriesCount(): number {
     return this.history.size;
+  }
+  get historyStatusNow(): MetricsHistoryStatus {
+    return this.historyStatus();
   }
 
   persist(): void {

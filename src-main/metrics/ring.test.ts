@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SampleRing } from './ring';
+import { PAGE_BYTES, SamplePool } from './sample-pool';
 
 describe('SampleRing', () => {
   it('keeps the newest `capacity` samples in order', () => {
@@ -24,5 +25,36 @@ describe('SampleRing', () => {
     const r = new SampleRing(1);
     r.push(0, 0.25, 2 ** 30 + 17, 0);
     expect(Math.abs(r.last()!.ws - (2 ** 30 + 17))).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('SampleRing over a SamplePool', () => {
+  it('holds pages for what it holds, not for its capacity, and gives them back', () => {
+    const pool = new SamplePool();
+    const rings = Array.from({ length: 50 }, () => new SampleRing(360, pool));
+    for (const r of rings) for (let i = 0; i < 5; i++) r.push(i * 10_000, 0.1, 100, 90);
+    expect(pool.usedBytes).toBe(50 * PAGE_BYTES); // 5 samples: one page each, not 360 slots
+    for (const r of rings) for (let i = 5; i < 400; i++) r.push(i * 10_000, 0.1, 100, 90);
+    expect(rings[0]!.size).toBe(360);
+    expect(pool.usedBytes).toBeLessThanOrEqual(50 * 24 * PAGE_BYTES);
+    const high = pool.allocatedBytes;
+    for (const r of rings) r.trimBefore(390 * 10_000);
+    expect(rings[0]!.toArrays().t).toEqual([3_900_000, 3_910_000, 3_920_000, 3_930_000, 3_940_000, 3_950_000, 3_960_000, 3_970_000, 3_980_000, 3_990_000]);
+    expect(pool.usedBytes).toBeLessThanOrEqual(50 * 2 * PAGE_BYTES);
+    for (const r of rings) r.free();
+    expect(pool.usedBytes).toBe(0);
+    // Freed pages are reused: the same amount again allocates nothing new.
+    for (const r of rings) for (let i = 0; i < 360; i++) r.push(i, 0, 0, 0);
+    expect(pool.allocatedBytes).toBe(high);
+  });
+
+  it('keeps exact times across a re-base of the pool (weeks of uptime)', () => {
+    const r = new SampleRing(4);
+    const t0 = Date.UTC(2026, 0, 1);
+    const hour = 3_600_000 + 7; // not a round number: every ms must survive
+    for (let i = 0; i <= 40 * 24; i++) r.push(t0 + i * hour, i, i, i);
+    const last = 40 * 24;
+    expect(r.toArrays().t).toEqual([last - 3, last - 2, last - 1, last].map((i) => t0 + i * hour));
+    expect(r.toArrays().ws).toEqual([last - 3, last - 2, last - 1, last]);
   });
 });

@@ -1,85 +1,127 @@
 /**
- * A fixed-capacity ring of samples in typed arrays: one Float64 timestamp and three Float32 values
- * (CPU cores, working set, RSS) per slot, 20 bytes a sample. 5,000 containers × 1 h at 10 s is
- * 36 MB with no per-sample objects for the garbage collector to walk. Float32 keeps 7 significant
- * digits: 1 GiB is stored to within 64 bytes, plenty for a chart and a CSV. NaN marks "no value"
- * (RSS from a source without it) and, as a whole row, a gap.
+ * A ring of samples over pages of a SamplePool: at most `maxSlots` samples, oldest dropped first.
+ * Memory follows what is held (a page at a time), not the capacity: no per-sample objects for the
+ * garbage collector to walk and no typed array per container.
  */
+import { PAGE_BYTES, PAGE_SLOTS, SamplePool } from './sample-pool';
+
 export interface Sample { t: number; cpu: number; ws: number; rss: number }
 
+export interface SampleArrays { t: number[]; cpu: number[]; ws: number[]; rss: number[] }
+
+export const emptyArrays = (): SampleArrays => ({ t: [], cpu: [], ws: [], rss: [] });
+
 export class SampleRing {
-  readonly t: Float64Array;
-  readonly cpu: Float32Array;
-  readonly ws: Float32Array;
-  readonly rss: Float32Array;
-  /** Index of the next write. */
-  private head = 0;
+  private pages: number[] = [];
+  /** Slot of the oldest sample in pages[0]. */
+  private first = 0;
   private count = 0;
 
-  constructor(readonly capacity: number) {
-    this.t = new Float64Array(capacity);
-    this.cpu = new Float32Array(capacity);
-    this.ws = new Float32Array(capacity);
-    this.rss = new Float32Array(capacity);
-  }
+  constructor(public maxSlots: number, readonly pool: SamplePool = new SamplePool()) {}
 
   get size(): number {
     return this.count;
   }
 
   push(t: number, cpu: number, ws: number, rss: number): void {
-    const i = this.head;
-    this.t[i] = t;
-    this.cpu[i] = cpu;
-    this.ws[i] = ws;
-    this.rss[i] = rss;
-    this.head = (i + 1) % this.capacity;
-    if (this.count < this.capacity) this.count++;
+    if (this.count >= this.maxSlots) this.dropOldest();
+    const abs = this.first + this.count;
+    const pi = (abs / PAGE_SLOTS) | 0;
+    if (pi >= this.pages.length) this.pages.push(this.pool.alloc());
+    this.pool.write(this.pages[pi]!, abs % PAGE_SLOTS, t, cpu, ws, rss);
+    this.count++;
   }
 
-  /** The i-th oldest slot's index in the arrays. */
-  private at(i: number): number {
-    return (this.head - this.count + i + this.capacity) % this.capacity;
+  /** Removes and returns the oldest sample. */
+  shift(): Sample | undefined {
+    if (this.count === 0) return undefined;
+    const s = this.get(0);
+    this.dropOldest();
+    return s;
+  }
+
+  private dropOldest(): void {
+    this.count--;
+    this.first++;
+    if (this.count === 0) this.free();
+    else if (this.first === PAGE_SLOTS) {
+      this.pool.release(this.pages.shift()!);
+      this.first = 0;
+    }
+  }
+
+  /** Gives every page back (the ring is empty afterwards). */
+  free(): void {
+    for (const p of this.pages) this.pool.release(p);
+    this.pages = [];
+    this.first = 0;
+    this.count = 0;
+  }
+
+  /** Lowers or raises the cap; lowering drops the oldest samples beyond it. */
+  setMaxSlots(n: number): void {
+    this.maxSlots = Math.max(1, n);
+    while (this.count > this.maxSlots) this.dropOldest();
   }
 
   last(): Sample | undefined {
     return this.count ? this.get(this.count - 1) : undefined;
   }
 
+  /** The i-th oldest sample. */
   get(i: number): Sample {
-    const j = this.at(i);
-    return { t: this.t[j]!, cpu: this.cpu[j]!, ws: this.ws[j]!, rss: this.rss[j]! };
+    const abs = this.first + i;
+    const page = this.pages[(abs / PAGE_SLOTS) | 0]!;
+    const k = abs % PAGE_SLOTS;
+    const off = SamplePool.offset(page, k);
+    const f = this.pool.f32[SamplePool.chunk(page)]!;
+    return { t: this.pool.t(page, k), cpu: f[off + 1]!, ws: f[off + 2]!, rss: f[off + 3]! };
   }
 
-  /** Oldest first, only samples at or after `since`. */
-  toArrays(since = -Infinity): { t: number[]; cpu: number[]; ws: number[]; rss: number[] } {
-    const out = { t: [] as number[], cpu: [] as number[], ws: [] as number[], rss: [] as number[] };
-    for (let i = 0; i < this.count; i++) {
-      const j = this.at(i);
-      if (this.t[j]! < since) continue;
-      out.t.push(this.t[j]!);
-      out.cpu.push(this.cpu[j]!);
-      out.ws.push(this.ws[j]!);
-      out.rss.push(this.rss[j]!);
-    }
+  /** Time of the i-th oldest sample, without building an object. */
+  tAt(i: number): number {
+    const abs = this.first + i;
+    return this.pool.t(this.pages[(abs / PAGE_SLOTS) | 0]!, abs % PAGE_SLOTS);
+  }
+
+  /** Appends samples at or after `since`, oldest first, to `out`. */
+  appendTo(out: SampleArrays, since = -Infinity): SampleArrays {
+    this.each(since, (t, cpu, ws, rss) => {
+      out.t.push(t);
+      out.cpu.push(cpu);
+      out.ws.push(ws);
+      out.rss.push(rss);
+    });
     return out;
   }
 
-  /** Calls fn(t, ws) for samples at or after `since`, oldest first, without allocating. */
-  forEachWs(since: number, fn: (t: number, ws: number) => void): void {
+  toArrays(since = -Infinity): SampleArrays {
+    return this.appendTo(emptyArrays(), since);
+  }
+
+  /** Calls fn for samples at or after `since`, oldest first, without allocating. */
+  each(since: number, fn: (t: number, cpu: number, ws: number, rss: number) => void): void {
+    const { pool } = this;
+    const base = pool.base;
     for (let i = 0; i < this.count; i++) {
-      const j = this.at(i);
-      const t = this.t[j]!;
-      if (t >= since) fn(t, this.ws[j]!);
+      const abs = this.first + i;
+      const page = this.pages[(abs / PAGE_SLOTS) | 0]!;
+      const off = SamplePool.offset(page, abs % PAGE_SLOTS);
+      const c = SamplePool.chunk(page);
+      const t = pool.i32[c]![off]! + base;
+      if (t < since) continue;
+      const f = pool.f32[c]!;
+      fn(t, f[off + 1]!, f[off + 2]!, f[off + 3]!);
     }
   }
 
-  /** Drops samples older than `before` (they would be overwritten anyway; this frees idle series). */
+  /** Drops samples older than `before`. */
   trimBefore(before: number): void {
-    while (this.count > 0 && this.t[this.at(0)]! < before) this.count--;
+    while (this.count > 0 && this.tAt(0) < before) this.dropOldest();
   }
 
+  /** Bytes of the pages this ring holds. */
   get bytes(): number {
-    return this.capacity * 20;
+    return this.pages.length * PAGE_BYTES;
   }
 }

@@ -58,7 +58,10 @@ class Best {
  * Runs over every container each round, so it scores with plain numbers and builds row objects
  * only for the few that make a list.
  */
-export function topLists(series: Iterable<ContainerHistory>, infoOf: (h: ContainerHistory) => ContainerInfo | undefined, now: number, freshMs: number, limit: number, throttledOf: (h: ContainerHistory) => number | undefined = () => undefined): MetricsTop['lists'] {
+/** What the scan saw of one container (for the history budget's interest scores). */
+export interface Scan { info: ContainerInfo | undefined; ooms: number; memoryPct?: number; growthPerMin?: number }
+
+export function topLists(series: Iterable<ContainerHistory>, infoOf: (h: ContainerHistory) => ContainerInfo | undefined, now: number, freshMs: number, limit: number, throttledOf: (h: ContainerHistory) => number | undefined = () => undefined, visit?: (h: ContainerHistory, scan: Scan) => void): MetricsTop['lists'] {
   const memory = new Best(limit);
   const growth = new Best(limit);
   const restarts = new Best(limit);
@@ -71,11 +74,16 @@ export function topLists(series: Iterable<ContainerHistory>, infoOf: (h: Contain
     for (const e of h.events) if (e.kind === 'oom') ooms++;
     restarts.offer(h, info, (info?.restarts ?? h.events.at(-1)?.restartCount ?? 0) + ooms * 0.5);
     const last = h.ring.last();
-    if (!last || now - last.t > freshMs || Number.isNaN(last.ws)) continue;
+    if (!last || now - last.t > freshMs || Number.isNaN(last.ws)) {
+      visit?.(h, { info, ooms });
+      continue;
+    }
     memory.offer(h, info, info?.memoryLimit ? last.ws / info.memoryLimit : last.ws / 2 ** 50);
     const cpuRef = info?.cpuLimit ?? info?.cpuRequest;
     if (!Number.isNaN(last.cpu)) cpu.offer(h, info, cpuRef ? last.cpu / cpuRef : last.cpu / 1000);
-    growth.offer(h, info, growthPerMin(h, now));
+    const g = growthPerMin(h, now);
+    growth.offer(h, info, g);
+    visit?.(h, { info, ooms, growthPerMin: g, memoryPct: info?.memoryLimit ? (100 * last.ws) / info.memoryLimit : undefined });
   }
   const rows = (b: Best) => b.items.map((x) => topRow(x.h, x.info, now, freshMs, throttledOf(x.h)));
   return { memory: rows(memory), growth: rows(growth), restarts: rows(restarts), cpu: rows(cpu), throttled: rows(throttled) };

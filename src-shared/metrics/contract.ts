@@ -59,9 +59,40 @@ export type TopRow = z.infer<typeof topRowSchema>;
 export const topListKinds = ['memory', 'growth', 'restarts', 'cpu', 'throttled'] as const;
 export type TopListKind = (typeof topListKinds)[number];
 
+/** How often samples are taken now, and why (it stretches to keep rounds within a CPU share). */
+export const metricsPacingSchema = z.object({
+  /** The interval asked for in the settings. */
+  wantedMs: z.number(),
+  /** The interval rounds run at now (≥ wantedMs). */
+  intervalMs: z.number(),
+  /** CPU a round costs (median of the last rounds), ms. */
+  roundCpuMs: z.number(),
+  maxCpuPercent: z.number(),
+  /** Containers sampled in the last round, all clusters. */
+  containers: z.number(),
+});
+export type MetricsPacing = z.infer<typeof metricsPacingSchema>;
+
+/** What the history holds against its memory budget, and at which resolution. */
+export const metricsHistoryStatusSchema = z.object({
+  bytes: z.number(),
+  budgetBytes: z.number(),
+  containers: z.number(),
+  /** Containers kept at full resolution. */
+  fullResolution: z.number(),
+  /** Bucket size of the others' older samples; 0 = everyone at full resolution. */
+  coarseMs: z.number(),
+  /** Minutes the others keep as taken before they are merged into buckets. */
+  fineMinutes: z.number(),
+  overBudget: z.boolean(),
+});
+export type MetricsHistoryStatus = z.infer<typeof metricsHistoryStatusSchema>;
+
 export const metricsTopSchema = z.object({
   at: z.number(),
   intervalMs: z.number(),
+  pacing: metricsPacingSchema,
+  history: metricsHistoryStatusSchema,
   clusters: z.array(clusterMetricsSchema),
   lists: z.object({ memory: z.array(topRowSchema), growth: z.array(topRowSchema), restarts: z.array(topRowSchema), cpu: z.array(topRowSchema), throttled: z.array(topRowSchema) }),
 });
@@ -140,8 +171,13 @@ export const forensicsSchema = z.object({
 export type Forensics = z.infer<typeof forensicsSchema>;
 
 export const metricsSettingsSchema = z.object({
+  /** The interval wanted; rounds stretch it when they would cost more than maxCpuPercent of a core. */
   intervalMs: z.number().int().min(1000).max(600_000),
   historyMinutes: z.number().int().min(5).max(24 * 60),
+  /** Memory the history may take; beyond it, containers nobody needs to look at closely are kept coarser. */
+  historyBudgetMB: z.number().int().min(16).max(4096),
+  /** Share of one core sample rounds may use (the interval stretches to stay within it). */
+  maxCpuPercent: z.number().min(0.5).max(50),
   /** Prometheus base URL per cluster id (optional source). */
   prometheus: z.record(z.string(), z.string().url()),
 });
