@@ -119,7 +119,7 @@ export class LogView {
       if (!this.deps.followFile) return;
       stop = this.deps.followFile(clusterId, { namespace, pod, container, file: this.sel.file }, sink).stop;
     } else {
-      const src = new PodLogSource(conn, { namespace, pod, container, previous: this.sel.previous, tailLines: this.sel.tailLines ?? 200 }, sink);
+      const src = new PodLogSource(conn, { namespace, pod, container, previous: this.sel.previous, tailLines: this.sel.tailLines ?? 200, ...(this.sel.sinceTime ? { sinceTime: this.sel.sinceTime } : {}) }, sink);
       src.start();
       stop = () => src.stop();
     }

@@ -19,7 +19,7 @@ export interface LogTransport {
   openStream(path: string, o?: RequestOptions): Promise<Result<Readable>>;
 }
 
-export interface SourceTarget { namespace: string; pod: string; container: string; previous?: boolean; tailLines: number }
+export interface SourceTarget { namespace: string; pod: string; container: string; previous?: boolean; tailLines: number; sinceTime?: string }
 
 export interface SourceSink {
   /** Lines in order: [normalized timestamp, raw text, bytes cut off]. */
@@ -58,6 +58,7 @@ export class PodLogSource {
     if (this.t.previous) q.set('previous', 'true');
     else q.set('follow', 'true');
     if (this.lastTs) q.set('sinceTime', secondOf(this.lastTs));
+    else if (this.t.sinceTime) q.set('sinceTime', this.t.sinceTime);
     else q.set('tailLines', String(this.t.tailLines));
     return `/api/v1/namespaces/${encodeURIComponent(this.t.namespace)}/pods/${encodeURIComponent(this.t.pod)}/log?${q}`;
   }

@@ -27,6 +27,8 @@ export const logSelectionSchema = z.object({
   file: z.enum(containerLogFiles).optional(),
   /** Lines of history per container on start. Default 200. */
   tailLines: z.number().int().min(0).max(100_000).optional(),
+  /** Start from this time instead of the last `tailLines` (RFC 3339, second precision as the API server has it): logs around an event. */
+  sinceTime: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'an RFC 3339 UTC time such as 2026-11-26T20:00:00Z').optional(),
 }).strict();
 export type LogSelection = z.infer<typeof logSelectionSchema>;
 

@@ -1,0 +1,62 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ok } from '../../src-shared/result';
+import { PodLogSource, type LogTransport, type SourceSink } from './pod-log-source';
+
+/** A transport that serves one pod: each stream request gets the next body, the paths are recorded. */
+function transport(bodies: string[]) {
+  const paths: string[] = [];
+  const conn: LogTransport = {
+    getJson: async <T,>() => ok({ metadata: {}, status: { phase: 'Running', containerStatuses: [{ name: 'app', restartCount: 1, state: { running: {} } }] } } as T),
+    openStream: async (path) => {
+      paths.push(path);
+      // A real server answers later: yield to timers (a clean end is followed by an immediate re-open).
+      await new Promise((r) => setTimeout(r, 2));
+      return ok(Readable.from([Buffer.from(bodies.shift() ?? '')]));
+    },
+  };
+  return { conn, paths };
+}
+
+function collect() {
+  const lines: string[] = [];
+  const states: string[] = [];
+  const sink: SourceSink = { lines: (l) => lines.push(...l.map(([ts, text]) => `${ts} ${text}`)), marker: () => undefined, state: (s) => states.push(s) };
+  return { sink, lines, states };
+}
+
+const until = async (cond: () => boolean) => {
+  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+};
+
+describe('PodLogSource start point', () => {
+  it('starts at sinceTime (logs around an event) instead of the last tailLines', async () => {
+    const { conn, paths } = transport(['2026-11-26T19:58:00.000000001Z before the kill\n2026-11-26T20:00:00.5Z OutOfMemoryError\n']);
+    const { sink, lines, states } = collect();
+    new PodLogSource(conn, { namespace: 'shop', pod: 'orders-1', container: 'app', previous: true, tailLines: 500, sinceTime: '2026-11-26T19:58:00Z' }, sink).start();
+    await until(() => states.includes('ended'));
+    const q = new URL(`http://x${paths[0]}`).searchParams;
+    expect(q.get('sinceTime')).toBe('2026-11-26T19:58:00Z');
+    expect(q.get('previous')).toBe('true');
+    expect(q.has('tailLines')).toBe(false);
+    expect(lines).toEqual(['2026-11-26T19:58:00.000000001Z before the kill', '2026-11-26T20:00:00.500000000Z OutOfMemoryError']);
+  });
+
+  it('without sinceTime it asks for the last tailLines; a resumed stream uses the last line it had', async () => {
+    const { conn, paths } = transport(['2026-11-26T20:00:01Z one\n', '2026-11-26T20:00:01Z one\n2026-11-26T20:00:02Z two\n']);
+    const { sink, lines } = collect();
+    const src = new PodLogSource(conn, { namespace: 'shop', pod: 'orders-1', container: 'app', tailLines: 200, sinceTime: '2026-11-26T19:00:00Z' }, sink, async () => undefined);
+    src.start();
+    await until(() => paths.length >= 3);
+    src.stop();
+    expect(new URL(`http://x${paths[0]}`).searchParams.get('sinceTime')).toBe('2026-11-26T19:00:00Z');
+    // The resume starts at the boundary second of the last line, not at the original sinceTime.
+    expect(new URL(`http://x${paths[1]}`).searchParams.get('sinceTime')).toBe('2026-11-26T20:00:01Z');
+    expect(lines.slice(0, 2)).toEqual(['2026-11-26T20:00:01.000000000Z one', '2026-11-26T20:00:02.000000000Z two']);
+    const plain = transport([]);
+    const p = new PodLogSource(plain.conn, { namespace: 'shop', pod: 'orders-1', container: 'app', previous: true, tailLines: 200 }, collect().sink);
+    p.start();
+    await until(() => plain.paths.length > 0);
+    expect(new URL(`http://x${plain.paths[0]}`).searchParams.get('tailLines')).toBe('200');
+  });
+});
