@@ -31,13 +31,32 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
 
   const refresh = () => void client['releases.plans.list']({}).then((r) => r.ok && setPlans(r.value));
   useEffect(refresh, [client]);
+  const [recheck, setRecheck] = useState(0);
   useEffect(() => {
     setDrift(null);
     setSigned(false);
+  }, [yaml]);
+  useEffect(() => {
     if (!yaml.trim()) return setCheck(null);
-    const t = setTimeout(() => void client['releases.plans.check']({ yaml }).then((r) => r.ok && setCheck(r.value)), 250);
-    return () => clearTimeout(t);
-  }, [client, yaml]);
+    // An answer for text that has changed since is dropped (registry answers can take seconds).
+    let current = true;
+    let again: ReturnType<typeof setTimeout> | undefined;
+    const t = setTimeout(
+      () =>
+        void client['releases.plans.check']({ yaml }).then((r) => {
+          if (!current || !r.ok) return;
+          setCheck(r.value);
+          // Registries that had not answered yet: ask again (their answer is kept in main).
+          if (r.value.images?.pending) again = setTimeout(() => setRecheck((n) => n + 1), 2000);
+        }),
+      250,
+    );
+    return () => {
+      current = false;
+      clearTimeout(t);
+      clearTimeout(again);
+    };
+  }, [client, yaml, recheck]);
 
   const draft = async () => {
     if (!draftFor || !tag) return;
