@@ -8,11 +8,12 @@ import { VirtualTable } from '../../components/VirtualTable';
 import { useAppStore } from '../../store';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import type { ProblemKind, ProblemRow } from './problems';
-import { filterProblems, groupProblems, problemKinds, problemLabels, totalProblems } from './problems';
+import type { NewLogsTab } from '../logs/open-tabs';
+import { filterProblems, groupProblems, problemKinds, problemLabels, problemLogsTab, totalProblems } from './problems';
 
 const problemRowKey = (r: ProblemRow) => r.key;
 
-function problemColumns(now: number): Column<ProblemRow>[] {
+function problemColumns(now: number, openLogs: (tab: NewLogsTab) => void): Column<ProblemRow>[] {
   return [
     { id: 'cluster', header: 'Cluster', width: 'minmax(70px, 0.8fr)', render: (r) => r.pod.clusterId },
     { id: 'namespace', header: 'Namespace', width: 'minmax(80px, 1fr)', render: (r) => r.pod.namespace },
@@ -25,6 +26,30 @@ function problemColumns(now: number): Column<ProblemRow>[] {
       width: '120px',
       align: 'right',
       render: (r) => `${formatDuration(now - r.since)} · ${formatClock(r.since, now)}`,
+    },
+    {
+      id: 'logs',
+      header: 'Logs',
+      width: '96px',
+      render: (r) => {
+        const tab = problemLogsTab(r);
+        if (!tab) return null;
+        return (
+          <button
+            type="button"
+            className="btn btn--link"
+            data-testid="problem-open-logs"
+            title={tab.selection.previous ? 'The terminated instance, from a little before it ended' : "The pod's current logs"}
+            onClick={(e) => {
+              // The row itself opens the drawer.
+              e.stopPropagation();
+              openLogs(tab);
+            }}
+          >
+            {tab.selection.previous ? 'previous →' : 'logs →'}
+          </button>
+        );
+      },
     },
   ];
 }
@@ -67,7 +92,8 @@ export function ProblemsView() {
   const [clusterId, setClusterId] = useState('');
   const all = useMemo(() => groupProblems(pods, now), [pods, now]);
   const groups = useMemo(() => filterProblems(all, text, clusterId), [all, text, clusterId]);
-  const columns = useMemo(() => problemColumns(now), [now]);
+  const openLogTab = useAppStore((s) => s.openLogTab);
+  const columns = useMemo(() => problemColumns(now, (tab) => void openLogTab(tab)), [now, openLogTab]);
   const outdated = useMemo(() => new Set((clusters ?? []).filter((c) => isOutdated(c.state)).map((c) => c.id)), [clusters]);
   const total = totalProblems(groups);
   const syncing = clusters === null || clusters.some((c) => c.state === 'connecting' || c.state === 'idle');

@@ -1,6 +1,7 @@
 import type { PodSummary } from '../../../src-shared/workloads/contract';
 import type { ProblemKind, ProblemThresholds } from '../../../src-shared/workloads/problems';
 import { defaultProblemThresholds, podProblems, problemKinds } from '../../../src-shared/workloads/problems';
+import { podLogsTab, type NewLogsTab } from '../logs/open-tabs';
 
 export { problemKinds, type ProblemKind };
 
@@ -54,4 +55,22 @@ export function filterProblems(groups: ProblemGroups, text: string, clusterId: s
     (!clusterId || r.pod.clusterId === clusterId) &&
     (!needle || `${r.pod.name}\n${r.pod.app ?? ''}\n${r.pod.namespace}\n${r.message}`.toLowerCase().includes(needle));
   return Object.fromEntries(problemKinds.map((k) => [k, groups[k].filter(keep)])) as ProblemGroups;
+}
+
+/**
+ * The logs that explain a problem: a crash loop or an OOM kill is in the previous (terminated)
+ * instance, from a little before it ended; a pod that is not ready, in its current logs. A pod
+ * that cannot pull its image or is not scheduled has no logs (undefined).
+ */
+export function problemLogsTab(r: ProblemRow): NewLogsTab | undefined {
+  const where = { clusterId: r.pod.clusterId, namespace: r.pod.namespace, pod: r.pod.name };
+  switch (r.kind) {
+    case 'CrashLoopBackOff':
+    case 'OOMKilled':
+      return podLogsTab(where, { previous: true, ...(r.pod.lastTerminationAt !== undefined ? { eventAt: r.pod.lastTerminationAt } : {}) });
+    case 'NotReady':
+      return podLogsTab(where);
+    default:
+      return undefined;
+  }
 }

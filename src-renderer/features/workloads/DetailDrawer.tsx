@@ -14,6 +14,8 @@ import { useAppStore } from '../../store';
 import type { DeploymentRow, PodRow } from '../../store/workload-index';
 import { isPullError } from '../images/images-model';
 import { ImageSyncLink } from '../images/ImageSyncLink';
+import { containersOf } from './containers';
+import { DrawerActions } from './DrawerActions';
 
 type YamlState = { status: 'loading' } | { status: 'ok'; yaml: string } | { status: 'error'; error: AppError };
 
@@ -100,6 +102,8 @@ export function DetailDrawer({ target }: { target: ObjectRef }) {
   const row = useSelectedRow(target);
   const cluster = useAppStore((s) => s.clusters?.find((c) => c.id === target.clusterId));
   const [yaml, retry] = useYaml(target);
+  const yamlText = yaml.status === 'ok' ? yaml.yaml : '';
+  const containers = useMemo(() => containersOf(yamlText), [yamlText]);
   const now = useNow();
   return (
     <Drawer
@@ -112,6 +116,7 @@ export function DetailDrawer({ target }: { target: ObjectRef }) {
         </>
       }
     >
+      <DrawerActions target={target} row={row} containers={containers} />
       <dl className="facts" data-testid="drawer-facts">
         <Fact label="Cluster">{target.clusterId}</Fact>
         <Fact label="Namespace">{target.namespace}</Fact>

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { logSelectionSchema } from '../../../src-shared/logs/contract';
+import { createAppStore } from '../../store';
+import { BEFORE_EVENT_MS, deploymentLogsTab, podLogsTab, shellTab, sinceBefore } from './open-tabs';
+
+const where = { clusterId: 'pro-east', namespace: 'shop', pod: 'orders-pro-7d9f-abcde' };
+// The main process validates every selection with this schema on arrival.
+const valid = (tab: { selection: unknown }) => logSelectionSchema.parse(tab.selection);
+
+describe('tabs other screens open in the log viewer', () => {
+  it("a pod's logs: every container, current instance, the last lines", () => {
+    const tab = podLogsTab(where);
+    expect(valid(tab)).toEqual({ clusterIds: ['pro-east'], namespace: 'shop', target: { kind: 'pod', name: where.pod } });
+    expect(tab.title).toBe(where.pod);
+  });
+
+  it('around an OOM kill: the previous instance, from two minutes before it ended, at the second', () => {
+    const killedAt = Date.parse('2026-11-26T20:15:42.730Z');
+    const tab = podLogsTab({ ...where, container: 'orders' }, { previous: true, eventAt: killedAt });
+    const sel = valid(tab);
+    expect(sel).toMatchObject({ container: 'orders', previous: true, tailLines: 500, sinceTime: '2026-11-26T20:13:42Z' });
+    expect(Date.parse(sel.sinceTime!)).toBeLessThanOrEqual(killedAt - BEFORE_EVENT_MS);
+    expect(killedAt - BEFORE_EVENT_MS - Date.parse(sel.sinceTime!)).toBeLessThan(1000);
+    expect(tab.title).toMatch(/^orders-pro-7d9f-abcde\/orders \(previous\) from /);
+    expect(sinceBefore(Date.parse('2026-11-26T00:01:00Z'))).toBe('2026-11-25T23:59:00Z');
+  });
+
+  it("a Deployment's logs and a shell in a chosen container", () => {
+    expect(valid(deploymentLogsTab({ clusterId: 'uat', namespace: 'shop', name: 'orders-uat' })).target).toEqual({ kind: 'deployment', name: 'orders-uat' });
+    expect(shellTab({ ...where, container: 'sidecar' }).target).toEqual({ ...where, container: 'sidecar' });
+    expect(shellTab(where).target).not.toHaveProperty('container');
+  });
+
+  it('opening one switches to the Logs screen with the new tab active', () => {
+    const store = createAppStore();
+    store.getState().setView('workloads');
+    const id = store.getState().openLogTab(podLogsTab(where, { previous: true }));
+    const s = store.getState();
+    expect(s.view).toBe('logs');
+    expect(s.activeLogTab).toBe(id);
+    expect(s.logTabs.find((t) => t.id === id)).toMatchObject({ kind: 'logs', selection: { previous: true } });
+  });
+});
