@@ -28,6 +28,12 @@ function KillChart({ kill, limit, theme }: { kill: Forensics['kills'][number]; l
   );
 }
 
+/** When the last terminated instance ended (epoch ms), if known: the previous logs start a little before. */
+const finishedAt = (f: Forensics | null): number | undefined => {
+  const t = f?.lastTerminated?.finishedAt ? Date.parse(f.lastTerminated.finishedAt) : NaN;
+  return Number.isFinite(t) ? t : f?.kills.at(-1)?.event.at;
+};
+
 export function ForensicsPanel({ target }: { target: ContainerRef }) {
   const client = useClient();
   const theme = useAppStore((s) => s.theme);
@@ -58,7 +64,7 @@ export function ForensicsPanel({ target }: { target: ContainerRef }) {
           {f ? <p className="metrics-detail__facts">Limit {formatBytes(f.memoryLimit)} · {f.kills.length} kill{f.kills.length === 1 ? '' : 's'} in history{f.lastTerminated ? <> · last terminated <b className={f.lastTerminated.reason === 'OOMKilled' ? 'text-bad' : ''}>{terminatedLabel(f.lastTerminated)}</b></> : null}</p> : null}
         </div>
         <div className="metrics-detail__actions">
-          <button type="button" className="btn" onClick={() => openLogs(target, true)} title="The killed container's log in the log viewer">Previous logs</button>
+          <button type="button" className="btn" onClick={() => openLogs(target, true, finishedAt(f))} title="The killed container's log in the log viewer, from a little before it ended" data-testid="forensics-open-logs">Previous logs</button>
           <button type="button" className="btn" onClick={() => focus(target, 'chart')}>Chart</button>
           <button type="button" className="btn btn--ghost" onClick={() => focus(null)} aria-label="Close forensics">✕</button>
         </div>

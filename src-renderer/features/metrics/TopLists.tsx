@@ -1,10 +1,14 @@
 /**
  * The four top lists across clusters. Each row names its container and opens its chart; the
- * restarts list opens OOM forensics directly when the container was OOM-killed.
+ * restarts list opens OOM forensics directly when the container was OOM-killed. The link beside a
+ * row opens its logs: around the last restart or OOM kill (the killed instance, from a little
+ * before) in the restarts list, the current ones elsewhere.
  */
 import type { TopListKind, TopRow } from '../../../src-shared/metrics/contract';
 import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
 import { useAppStore } from '../../store';
+import './top-links.css';
+import { useOpenLogs } from './useOpenLogs';
 
 const titles: Record<TopListKind, { title: string; hint: string }> = {
   memory: { title: 'Memory vs limit', hint: 'Working set as % of the memory limit' },
@@ -27,6 +31,10 @@ function value(kind: TopListKind, r: TopRow): string {
 function TopList({ kind, rows }: { kind: TopListKind; rows: TopRow[] }) {
   const focus = useAppStore((s) => s.focusContainer);
   const current = useAppStore((s) => s.metricsFocus);
+  const openLogs = useOpenLogs();
+  // When the pod's last container ended (the pod summaries carry it): where "around the event" is.
+  // Read on click, so the lists do not re-render with every pod change.
+  const lastEnd = (r: TopRow) => useAppStore.getState().pods.find((p) => p.clusterId === r.clusterId && p.namespace === r.namespace && p.name === r.pod)?.lastTerminationAt;
   const t = titles[kind];
   return (
     <section className="metrics-top card" aria-label={t.title} data-testid={`metrics-top-${kind}`}>
@@ -37,7 +45,7 @@ function TopList({ kind, rows }: { kind: TopListKind; rows: TopRow[] }) {
           const selected = current && current.clusterId === r.clusterId && current.namespace === r.namespace && current.pod === r.pod && current.container === r.container;
           const warn = kind === 'memory' ? (r.memoryPct ?? 0) >= 90 : kind === 'restarts' ? r.oomKills > 0 : false;
           return (
-            <li key={`${r.clusterId}/${r.namespace}/${r.pod}/${r.container}`}>
+            <li key={`${r.clusterId}/${r.namespace}/${r.pod}/${r.container}`} className="metrics-top__item">
               <button
                 type="button"
                 className={`metrics-top__row${selected ? ' is-selected' : ''}${warn ? ' is-bad' : ''}`}
@@ -49,6 +57,13 @@ function TopList({ kind, rows }: { kind: TopListKind; rows: TopRow[] }) {
                 <span className="metrics-top__who"><b>{r.app ?? r.container}</b> <span className="metrics-top__where">{r.clusterId} · {r.pod}</span></span>
                 <span className="metrics-top__value">{value(kind, r)}</span>
               </button>
+              {kind === 'restarts' && r.restarts > 0 ? (
+                <button type="button" className="btn btn--link metrics-top__logs" data-testid="metrics-top-logs" data-previous="true"
+                  title="The killed instance's logs, from a little before its last restart"
+                  onClick={() => { const at = lastEnd(r); openLogs(r, true, at); }}>logs</button>
+              ) : (
+                <button type="button" className="btn btn--link metrics-top__logs" data-testid="metrics-top-logs" title="The container's current logs" onClick={() => openLogs(r, false)}>logs</button>
+              )}
             </li>
           );
         })}

@@ -1,15 +1,15 @@
-/** Opens the container in the log viewer (a new Logs tab); `previous` shows the killed instance. */
+/**
+ * Opens the container in the log viewer (a new Logs tab); `previous` shows the killed instance.
+ * `eventAt` (epoch ms of the restart or OOM kill) starts the logs a little before it.
+ */
 import { useCallback } from 'react';
 import type { ContainerRef } from '../../../src-shared/metrics/contract';
 import { useAppStore } from '../../store';
+import { podLogsTab } from '../logs/open-tabs';
 
-export function useOpenLogs(): (ref: ContainerRef, previous: boolean) => void {
+export function useOpenLogs(): (ref: ContainerRef, previous: boolean, eventAt?: number) => void {
   const openLogTab = useAppStore((s) => s.openLogTab);
-  return useCallback((ref, previous) => {
-    openLogTab({
-      kind: 'logs',
-      title: `${ref.pod}${previous ? ' (previous)' : ''}`,
-      selection: { clusterIds: [ref.clusterId], namespace: ref.namespace, target: { kind: 'pod', name: ref.pod }, container: ref.container, ...(previous ? { previous: true, tailLines: 500 } : {}) },
-    });
+  return useCallback((ref, previous, eventAt) => {
+    openLogTab(podLogsTab(ref, { previous, ...(eventAt !== undefined ? { eventAt } : {}) }));
   }, [openLogTab]);
 }
