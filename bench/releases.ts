@@ -1,67 +1,253 @@
 /**
- * Issue 4's board figures, for the board model the renderer runs on every store change
- * (src-renderer/features/releases/board-model.ts): 500 apps × 4 groups over 4 clusters (2,000
- * Deployments, 50,000 pods as at sandbox scale 500), with one release in flight.
- *  - first full board from the synced lists;
- *  - one pod changes (a new array, as the store's bridge delivers it) → board rebuilt: p50/p95;
- *  - heap held by one board.
- * This measures the model, not IPC or React: the workloads bench covers delivery, and React only
- * re-renders rows whose cells changed identity.
+ * Issue 4's board figures, end to end: the sandbox (own process) serves a generated scenario of
+ * 500 apps × FAT/UAT/PRO across fat, uat, pro-east and pro-west at scale 4 (2,000 Deployments,
+ * 50,000 pods); Capstan's services run in browser mode in this process (startServer, as shipped
+ * minus Electron) and the board is opened in Chromium.
+ *  - first full board: from opening the app to every row on the board with every pod counted
+ *    (the page's MutationObserver on the board's data-rows / data-pods), with the moment main had
+ *    every pod; then the board re-opened with the data already in the renderer;
+ *  - pod change → cell: a pod's container restarts in the sandbox (restartCount + 1 through the
+ *    object store, so a real watch event), and the page times the line's data-restarts reaching
+ *    the new value (MutationObserver; plus the next animation frame), p50/p95 over ~50 changes, the
+ *    row scrolled into view first as a person looking at it would;
+ *  - renderer memory: JS heap (DevTools Performance.getMetrics, after a GC) and the renderer
+ *    process (/proc: RSS, PSS, private), DOM elements;
+ *  - reference, same run: `kubectl get deployments|pods -A -o json` of the four clusters in
+ *    parallel (what fetching the board's data takes kubectl), and `kubectl get pods -A -w` seeing
+ *    the same pod changes.
+ * Board screenshots (light and dark) go to test-results/screenshots/releases-board-500-*.png.
+ * The board model alone, in Node, is in `model` (bench/releases-model.ts).
  */
-import { buildBoard } from '../src-renderer/features/releases/board-model';
-import type { ExecutionState } from '../src-shared/releases/execution-model';
-import type { DeploymentSummary, PodSummary } from '../src-shared/workloads/contract';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startServer } from '../src-main/app/server';
+import { generateScenario } from '../src-sandbox/scenario-generator';
+import { launchChromium, screenshotDir } from '../test/e2e/browser';
+import { Child } from './child';
+import { chromiumRenderers } from './proc-memory';
+import { run as runModel } from './releases-model';
+import { armCell, boardProbe, cellResult, domSize, revealRow, startFrameWatch, stopFrameWatch } from './releases-page';
 
-const placements: [group: string, cluster: string][] = [
-  ['fat', 'fat'],
-  ['uat', 'uat'],
-  ['pro', 'pro-east'],
-  ['pro', 'pro-west'],
-];
+const epoch = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const progress = (m: string) => process.stderr.write(`releases bench: ${m}\n`);
+const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms))]);
+const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
+const r1 = (n: number) => Math.round(n * 10) / 10;
+const stats = (xs: number[]) => ({ n: xs.length, p50: r1(pct(xs, 50)), p95: r1(pct(xs, 95)), max: r1(Math.max(...xs)) });
 
-function synthetic(apps: number, podsPerDeployment: number) {
-  const deployments: DeploymentSummary[] = [];
-  const pods: PodSummary[] = [];
-  for (let a = 0; a < apps; a++) {
-    for (const [group, clusterId] of placements) {
-      const name = `app${a}-${group}`;
-      deployments.push({ uid: `${clusterId}/${name}`, clusterId, namespace: 'shop', name, app: `app${a}`, group, replicas: podsPerDeployment, readyReplicas: podsPerDeployment, updatedReplicas: podsPerDeployment, availableReplicas: podsPerDeployment, images: [`h/shop/app${a}:1.0.0`], revision: '1', paused: false, rollout: 'done', rolloutMessage: '', createdAt: 0, resourceVersion: '1' });
-      for (let p = 0; p < podsPerDeployment; p++) {
-        pods.push({ uid: `${clusterId}/${name}-${p}`, clusterId, namespace: 'shop', name: `${name}-${p}`, app: `app${a}`, group, deployment: name, phase: 'Running', status: 'Running', readyContainers: 1, totalContainers: 1, ready: true, restarts: 0, images: [`h/shop/app${a}:1.0.0`], createdAt: 0, deleting: false, resourceVersion: '1' });
-      }
-    }
-  }
-  return { deployments, pods };
+/** Poll a page expression (waitForFunction evaluates strings, which the app's CSP forbids). */
+async function until(page: Page, expression: string, everyMs: number): Promise<void> {
+  while (!(await page.evaluate(expression))) await sleep(everyMs);
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const CLUSTERS = ['fat', 'uat', 'pro-east', 'pro-west'];
+const PLACEMENTS: [group: string, cluster: string][] = [['fat', 'fat'], ['uat', 'uat'], ['pro', 'pro-east'], ['pro', 'pro-west']];
 
-export async function run(opts: { apps?: number; podsPerDeployment?: number; changes?: number } = {}) {
-  const { deployments, pods } = synthetic(opts.apps ?? 500, opts.podsPerDeployment ?? 25);
-  const executions: ExecutionState[] = [];
-  globalThis.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  let t = performance.now();
-  let board = buildBoard(deployments, pods, executions);
-  const firstBoardMs = performance.now() - t;
-  const heapMB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
-  const times: number[] = [];
-  let current = pods;
-  for (let i = 0; i < (opts.changes ?? 200); i++) {
-    const k = (i * 7919) % current.length;
-    const next = current.slice();
-    next[k] = { ...current[k]!, restarts: current[k]!.restarts + 1, resourceVersion: String(i + 2) };
-    current = next;
-    t = performance.now();
-    board = buildBoard(deployments, current, executions);
-    times.push(performance.now() - t);
-  }
+/** kubectl fetching one kind from the four clusters at once, as the app connects them. */
+async function kubectlLists(kubeconfig: string, resource: string): Promise<{ wallMs: number; perClusterMs: Record<string, number>; bytes: number }> {
+  const t0 = performance.now();
+  const per: Record<string, number> = {};
+  let bytes = 0;
+  await Promise.all(CLUSTERS.map((ctx) => new Promise<void>((resolve, reject) => {
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', ctx, 'get', resource, '-A', '-o', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.on('data', (d: Buffer) => (bytes += d.length));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      per[ctx] = Math.round(performance.now() - t0);
+      if (code === 0) resolve();
+      else reject(new Error(`kubectl get ${resource} --context ${ctx} exited ${code}`));
+    });
+  })));
+  return { wallMs: Math.round(performance.now() - t0), perClusterMs: per, bytes };
+}
+
+/** `kubectl get pods -A -w --watch-only -o name` per cluster: when each pod name is printed. */
+function kubectlWatches(kubeconfig: string) {
+  const seen = new Map<string, number[]>();
+  const children = CLUSTERS.map((ctx) => {
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', ctx, 'get', 'pods', '-A', '-w', '--watch-only', '-o', 'name'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let rest = '';
+    child.stdout.on('data', (d: Buffer) => {
+      const at = epoch();
+      const lines = (rest + d.toString()).split('\n');
+      rest = lines.pop()!;
+      for (const l of lines) {
+        const k = `${ctx}/${l.trim().replace(/^pod\//, '')}`;
+        const list = seen.get(k);
+        if (list) list.push(at);
+        else seen.set(k, [at]);
+      }
+    });
+    return child;
+  });
   return {
-    deployments: deployments.length,
-    pods: pods.length,
-    rows: board.rows.length,
-    firstBoardMs: Math.round(firstBoardMs),
-    podChangeToBoardMs: { p50: Math.round(pct(times, 50)), p95: Math.round(pct(times, 95)), target: 200 },
-    boardHeapMB: Math.round(heapMB),
+    /** When kubectl printed the pod after `after`, waiting up to `ms`. */
+    async seenAfter(key: string, after: number, ms = 5000): Promise<number | undefined> {
+      const end = Date.now() + ms;
+      for (;;) {
+        const t = seen.get(key)?.find((x) => x >= after);
+        if (t !== undefined || Date.now() > end) return t;
+        await sleep(20);
+      }
+    },
+    stop: () => children.forEach((c) => c.kill()),
   };
+}
+
+export async function run(opts: { apps?: number; scale?: number; changes?: number } = {}) {
+  const apps = opts.apps ?? 500;
+  const scale = opts.scale ?? 4;
+  const changeCount = opts.changes ?? 50;
+  progress('board model in Node');
+  const model = await runModel({ apps });
+
+  progress(`starting the sandbox (${apps} apps, scale ${scale})`);
+  const sandbox = new Child('releases-sandbox-process.ts', [String(apps), String(scale)]);
+  const dir = mkdtempSync(join(tmpdir(), 'capstan-bench-releases-'));
+  try {
+    const [, kubeconfig, podsText, deploymentsText] = (await sandbox.waitFor(/^ready /)).split(' ') as [string, string, string, string];
+    const pods = Number(podsText);
+    const deployments = Number(deploymentsText);
+    // Nothing changes in the datacenter from here on unless the bench says so.
+    sandbox.send('freeze');
+    await sandbox.waitFor(/^frozen/);
+
+    progress('reference: kubectl get deployments / pods -A -o json, four clusters in parallel');
+    const kubectlDeployments = await kubectlLists(kubeconfig, 'deployments');
+    const kubectlPods = await kubectlLists(kubeconfig, 'pods');
+
+    const server = await startServer({ kubeconfigPaths: [kubeconfig], port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, validateResponses: false, logger: { info() {}, warn() {}, error() {} } });
+    const browser = await launchChromium();
+    const watches = kubectlWatches(kubeconfig);
+    try {
+      const page = await browser.newPage();
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.addInitScript(boardProbe({ rows: apps, pods }));
+
+      progress('first full board');
+      const mainPods = () => server.services.clusters.ids().reduce((n, id) => n + (server.services.clusters.workloads(id)?.counts().pods ?? 0), 0);
+      let mainSyncedAt = 0;
+      const syncPoll = setInterval(() => {
+        if (!mainSyncedAt && mainPods() >= pods) mainSyncedAt = epoch();
+      }, 20);
+      const t0 = epoch();
+      await page.goto(server.url);
+      await page.getByTestId('nav-releases').click();
+      await within(until(page, 'window.__boardProbe && window.__boardProbe.fullFrameAt > 0', 250), 600_000, 'the first full board');
+      clearInterval(syncPoll);
+      const first = (await page.evaluate('window.__boardProbe')) as { firstRowsAt: number; fullAt: number; fullFrameAt: number };
+
+      // The board again with everything already in the renderer: what opening the tab costs.
+      await sleep(2000);
+      await page.getByTestId('rel-tab-planner').click();
+      await sleep(1000);
+      await page.evaluate('window.__armBoard()');
+      const reopenT0 = epoch();
+      await page.getByTestId('rel-tab-board').click();
+      await within(until(page, 'window.__boardProbe.fullFrameAt > 0', 100), 120_000, 'the re-opened board');
+      const reopen = (await page.evaluate('window.__boardProbe')) as { fullAt: number; fullFrameAt: number };
+      await sleep(2000);
+
+      progress(`${changeCount} pod changes`);
+      const order = generateScenario({ apps }).apps.map((a) => ({ app: a.name, namespace: a.namespace })).sort((a, b) => a.app.localeCompare(b.app));
+      const domMs: number[] = [];
+      const frameMs: number[] = [];
+      const kubectlMs: number[] = [];
+      let missed = 0;
+      await page.evaluate(startFrameWatch);
+      for (let i = 0; i < changeCount; i++) {
+        const at = (i * 7919 + 13) % order.length;
+        const { app, namespace } = order[at]!;
+        const [group, cluster] = PLACEMENTS[i % PLACEMENTS.length]!;
+        const key = `${cluster}/${namespace}/${app}-${group}`;
+        if (!(await page.evaluate(revealRow(app, at / order.length)))) throw new Error(`the board never rendered the row of ${app}`);
+        await sleep(300);
+        sandbox.send(`peek ${cluster} ${namespace} ${app}-${group}`);
+        const before = Number((await sandbox.waitFor(/^restarts /)).split(' ')[1]);
+        await page.evaluate(armCell(key, before + 1, 30_000));
+        sandbox.send(`restart ${cluster} ${namespace} ${app}-${group}`);
+        const [, changedAtText, total, pod] = (await sandbox.waitFor(/^(changed|error) /)).split(' ') as [string, string, string, string];
+        if (Number(total) !== before + 1) throw new Error(`sandbox restarted ${key} to ${total}, expected ${before + 1}`);
+        const changedAt = Number(changedAtText);
+        const seen = (await page.evaluate(cellResult)) as { dom: number; frame: number } | null;
+        if (seen) {
+          domMs.push(seen.dom - changedAt);
+          frameMs.push(seen.frame - changedAt);
+        } else missed++;
+        const k = await watches.seenAfter(`${cluster}/${pod}`, changedAt);
+        if (k !== undefined) kubectlMs.push(k - changedAt);
+        // Changes arrive at uneven times: 200-700 ms apart.
+        await sleep(200 + ((i * 379) % 500));
+      }
+      const frames = (await page.evaluate(stopFrameWatch)) as { longestFrameMs: number; frames: number };
+
+      progress('memory');
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const metric = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')).metrics).map((m) => [m.name, m.value]));
+      const before = await metric();
+      await cdp.send('HeapProfiler.collectGarbage');
+      const after = await metric();
+      const renderers = chromiumRenderers();
+      const elements = Number(await page.evaluate(domSize));
+
+      progress('screenshots');
+      mkdirSync(screenshotDir, { recursive: true });
+      await page.evaluate(`(document.querySelector('[data-testid=board-scroll]') || document.querySelector('.rel')).scrollTop = 0`);
+      await sleep(500);
+      await page.screenshot({ path: join(screenshotDir, 'releases-board-500-light.png') });
+      await page.getByTestId('theme-dark').click().catch(() => undefined);
+      await sleep(500);
+      await page.screenshot({ path: join(screenshotDir, 'releases-board-500-dark.png') });
+      await page.getByTestId('theme-system').click().catch(() => undefined);
+
+      const mb = (b: number) => Math.round(b / 2 ** 20);
+      const firstBoardMs = Math.round(first.fullFrameAt - t0);
+      const renderer = renderers[0];
+      return {
+        shape: { apps, groups: ['fat', 'uat', 'pro'], clusters: CLUSTERS, deployments, pods, scale },
+        firstBoard: {
+          ms: firstBoardMs,
+          mainHadEveryPodMs: mainSyncedAt ? Math.round(mainSyncedAt - t0) : null,
+          firstRowsMs: Math.round(first.firstRowsAt - t0),
+          fullInDomMs: Math.round(first.fullAt - t0),
+          reopenedMs: Math.round(reopen.fullFrameAt - reopenT0),
+          note: 'from page.goto of the app (services not yet connected) to the frame after every row and pod is on the board; reopened = board tab clicked again with the data in the renderer',
+        },
+        podChangeToCellMs: { dom: stats(domMs), nextFrame: stats(frameMs), missed, target: { p95: 200 } },
+        longestFrameDuringChangesMs: frames.longestFrameMs,
+        rendererMemoryMB: {
+          jsHeapUsed: mb(after.JSHeapUsedSize ?? 0),
+          jsHeapTotal: mb(after.JSHeapTotalSize ?? 0),
+          jsHeapUsedBeforeGc: mb(before.JSHeapUsedSize ?? 0),
+          process: renderer ? { rss: renderer.rssMB, pss: renderer.pssMB, private: renderer.privateMB } : null,
+          rendererProcesses: renderers.length,
+          domNodes: after.Nodes ?? null,
+          elements,
+          target: 250,
+        },
+        reference: {
+          kubectlGetDeploymentsJson: kubectlDeployments,
+          kubectlGetPodsJson: kubectlPods,
+          kubectlWatchPodChangeMs: stats(kubectlMs),
+          firstBoardVsKubectlGetPods: r1(firstBoardMs / kubectlPods.wallMs),
+          cellP95VsKubectlWatchP95: r1(pct(domMs, 95) / pct(kubectlMs, 95)),
+        },
+        model,
+        screenshots: ['releases-board-500-light.png', 'releases-board-500-dark.png'].map((f) => join(screenshotDir, f)),
+      };
+    } finally {
+      watches.stop();
+      await browser.close();
+      await server.close();
+    }
+  } finally {
+    await sandbox.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,6 +1,7 @@
 import type { AppClient } from '../../src-shared/contract';
 import type { ReleasesEvent } from '../../src-shared/releases/contract';
-import type { SliceCreator } from './types';
+import type { ExecutionState } from '../../src-shared/releases/execution-model';
+import type { AppState, SliceCreator } from './types';
 
 export interface ReleasesSlice {
   /** Null until the first releases.subscribe event (executions, snapshot freshness). */
@@ -12,6 +13,11 @@ export const createReleasesSlice: SliceCreator<ReleasesSlice> = (set) => ({
   releases: null,
   setReleases: (releases) => set({ releases }),
 });
+
+const noExecutions: readonly ExecutionState[] = [];
+
+/** The executions of the last push; one empty array until the first, so selecting it never makes a new value. */
+export const selectExecutions = (s: AppState): readonly ExecutionState[] => s.releases?.executions ?? noExecutions;
 
 /**
  * The releases push, subscribed while the releases view is open (subscribing makes main connect

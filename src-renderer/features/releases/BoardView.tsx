@@ -1,70 +1,42 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
-import { formatDuration } from '../../components/freshness';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
-import { buildBoard, type CellLine, type CellState } from './board-model';
+import type { BoardRow as Row, CellLine, CellState } from './board-model';
+import { BoardRow, rowWaits } from './BoardRow';
 import { RowActionDialog } from './RowActionDialog';
+import { useBoard } from './useBoard';
 
-const tone: Record<CellState, string> = { idle: 'muted', rolling: 'busy', paused: 'warn', waiting: 'warn', failed: 'bad', 'rolled-back': 'warn', done: 'ok' };
 const states: CellState[] = ['idle', 'rolling', 'paused', 'waiting', 'failed', 'rolled-back', 'done'];
 
-function Line({ line, now, showName, onAct }: { line: CellLine; now: number; showName: boolean; onAct: (l: CellLine) => void }) {
-  const facts = line.restarts || line.oomKilled || line.crashLooping || line.progress || line.waitingSince || line.paused;
-  return (
-    <div className={`rel-line rel-line--${line.state}`} data-testid="board-line" data-key={line.key} data-state={line.state}>
-      <div className="rel-line__head">
-        <span className="rel-line__where" title={line.key}>
-          {line.clusterId}
-          {showName ? <span className="muted"> {shortName(line)}</span> : null}
-        </span>
-        <span className="rel-line__versions" data-testid="board-line-versions">
-          {line.target ? <b className="rel-target" title="target of the release in flight">→ {line.target}</b> : null}
-          {line.versions.map((v) => (
-            <span key={v.tag} className={`rel-ver${line.target && v.tag === line.target ? ' rel-ver--target' : ''}`} title={`${v.pods} pod(s) run ${v.tag}`}>
-              {v.tag}
-              <i>×{v.pods}</i>
-            </span>
-          ))}
-        </span>
-        <span className={`rel-line__ready${line.ready < line.total ? ' text-warn' : ''}`} title="ready / desired">
-          {line.ready}/{line.total}
-        </span>
-        <span className={`badge badge--${tone[line.state]}`} data-testid="board-line-state">
-          {line.state}
-        </span>
-        <button type="button" className="btn btn--ghost rel-line__act" onClick={() => onAct(line)} aria-label={`Actions for ${line.key}`} data-testid="board-line-actions">
-          ⋯
-        </button>
-      </div>
-      {facts ? (
-        <div className="rel-line__facts">
-          {line.restarts ? <span title="container restarts">↻{line.restarts}</span> : null}
-          {line.oomKilled ? <span className="text-bad">OOMKilled {line.oomKilled}</span> : null}
-          {line.crashLooping ? <span className="text-bad">CrashLoop {line.crashLooping}</span> : null}
-          {line.paused ? <span className="text-warn">Deployment paused</span> : null}
-          {line.progress ? <span data-testid="board-line-progress">{line.progress}</span> : null}
-          {line.waitingSince ? (
-            <span className="text-warn" title={line.why} data-testid="board-line-waiting">
-              waits on you {formatDuration(now - line.waitingSince)}
-            </span>
-          ) : null}
-        </div>
-      ) : null}
-    </div>
-  );
-}
+/** A line is ~26 px, its facts line ~16 px more; a row is as tall as its fullest cell. */
+const estimateRow = (row: Row | undefined, groups: readonly string[]): number => {
+  if (!row) return 60;
+  let most = 0;
+  for (const g of groups) {
+    const ls = row.cells[g] ?? [];
+    const h = ls.reduce((n, l) => n + 26 + (l.restarts || l.oomKilled || l.crashLooping || l.progress || l.waitingSince || l.paused ? 16 : 0), 0);
+    most = Math.max(most, h);
+  }
+  return Math.max(48, most + 9);
+};
 
-/** orders-pro-b in app orders → pro-b: the app is already the row. */
-const shortName = (l: CellLine) => (l.name.startsWith(`${l.app}-`) ? l.name.slice(l.app.length + 1) : l.name);
+/** Pods counted on the board's lines (data-pods: tests and the bench wait for the full board by it). */
+const podsOn = (rows: readonly Row[], groups: readonly string[], keep: ((l: CellLine) => boolean) | undefined): number => {
+  let n = 0;
+  for (const r of rows) for (const g of groups) for (const l of r.cells[g] ?? []) if (!keep || keep(l)) for (const v of l.versions) n += v.pods;
+  return n;
+};
 
-/** Several Deployments of one group in one cluster (orders-pro, orders-pro-b): name them. */
-const crowded = (lines: CellLine[]) => lines.length !== new Set(lines.map((l) => l.clusterId)).size;
-
+/**
+ * Apps × release groups. Virtualised by row (500 apps are 2,000 lines and ~20,000 elements; only
+ * the rows in view and a few more are rendered), rows measured as they render (their height is
+ * their fullest cell's). Rows and lines are memoised on the board index's objects, so a pod
+ * change re-renders the one row it touches.
+ */
 export function BoardView({ onPlan }: { onPlan: (app: string) => void }) {
-  const deployments = useDeferredValue(useAppStore((s) => s.deployments));
-  const pods = useDeferredValue(useAppStore((s) => s.pods));
-  const executions = useAppStore((s) => s.releases?.executions);
+  const board = useBoard();
   const clusters = useAppStore((s) => s.clusters);
   const now = useNow();
   const [app, setApp] = useState('');
@@ -72,11 +44,34 @@ export function BoardView({ onPlan }: { onPlan: (app: string) => void }) {
   const [dc, setDc] = useState('');
   const [state, setState] = useState('');
   const [acting, setActing] = useState<CellLine | null>(null);
-  const board = useMemo(() => buildBoard(deployments, pods, executions ?? []), [deployments, pods, executions]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  // Rows are memoised: hand them callbacks that never change identity.
+  const onPlanRef = useRef(onPlan);
+  useLayoutEffect(() => {
+    onPlanRef.current = onPlan;
+  });
+  const plan = useCallback((a: string) => onPlanRef.current(a), []);
+
   const dcOf = useMemo(() => new Map((clusters ?? []).map((c) => [c.id, c.datacenter])), [clusters]);
-  const groups = env ? board.groups.filter((g) => g === env) : board.groups;
-  const keep = (l: CellLine) => (!dc || dcOf.get(l.clusterId) === dc) && (!state || l.state === state);
-  const rows = board.rows.filter((r) => (!app || r.app.includes(app)) && groups.some((g) => (r.cells[g] ?? []).some(keep)));
+  const groups = useMemo(() => (env ? board.groups.filter((g) => g === env) : board.groups), [board.groups, env]);
+  const keep = useMemo(() => (dc || state ? (l: CellLine) => (!dc || dcOf.get(l.clusterId) === dc) && (!state || l.state === state) : undefined), [dc, state, dcOf]);
+  const rows = useMemo(
+    () => (app || keep || env ? board.rows.filter((r) => (!app || r.app.includes(app)) && groups.some((g) => (r.cells[g] ?? []).some((l) => !keep || keep(l)))) : board.rows),
+    [board.rows, app, keep, env, groups],
+  );
+  const pods = useMemo(() => podsOn(rows, groups, keep), [rows, groups, keep]);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => estimateRow(rows[i], groups),
+    getItemKey: (i) => rows[i]?.app ?? i,
+    overscan: 6,
+  });
+  const items = virtualizer.getVirtualItems();
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
 
   return (
     <div className="rel-board-wrap">
@@ -112,41 +107,43 @@ export function BoardView({ onPlan }: { onPlan: (app: string) => void }) {
             ))}
           </select>
         </label>
+        <span className="rel-board__count muted" data-testid="board-count">
+          {rows.length === board.rows.length ? `${rows.length} apps` : `${rows.length} of ${board.rows.length} apps`}
+        </span>
       </div>
       {rows.length === 0 ? (
         <EmptyState title="No release groups" testId="board-empty">
           No Deployment labelled with an app and a release group matches (labels app.kubernetes.io/name and capstan.io/group).
         </EmptyState>
       ) : (
-        <table className="rel-board" data-testid="release-board">
-          <thead>
-            <tr>
-              <th>App</th>
-              {groups.map((g) => (
-                <th key={g}>{g.toUpperCase()}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.app} data-testid="board-row" data-app={r.app}>
-                <th scope="row">
-                  <div className="rel-app">{r.app}</div>
-                  <button type="button" className="btn btn--ghost" onClick={() => onPlan(r.app)} data-testid="board-plan-release">
-                    Plan release…
-                  </button>
-                </th>
+        <div className="rel-board-scroll" ref={scrollRef} data-testid="board-scroll">
+          <table className="rel-board" data-testid="release-board" data-rows={rows.length} data-pods={pods} aria-rowcount={rows.length + 1}>
+            <thead>
+              <tr>
+                <th>App</th>
                 {groups.map((g) => (
-                  <td key={g} data-group={g}>
-                    {(r.cells[g] ?? []).filter(keep).map((l, _i, all) => (
-                      <Line key={l.key} line={l} now={now} showName={crowded(all)} onAct={setActing} />
-                    ))}
-                  </td>
+                  <th key={g}>{g.toUpperCase()}</th>
                 ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {padTop > 0 ? (
+                <tr aria-hidden="true" className="rel-board__pad">
+                  <td colSpan={groups.length + 1} style={{ height: padTop }} />
+                </tr>
+              ) : null}
+              {items.map((item) => {
+                const r = rows[item.index]!;
+                return <BoardRow key={r.app} row={r} index={item.index} measure={virtualizer.measureElement} groups={groups} keep={keep} now={rowWaits(r) ? now : 0} onAct={setActing} onPlan={plan} />;
+              })}
+              {padBottom > 0 ? (
+                <tr aria-hidden="true" className="rel-board__pad">
+                  <td colSpan={groups.length + 1} style={{ height: padBottom }} />
+                </tr>
+              ) : null}
+            </tbody>
+          </table>
+        </div>
       )}
       {acting ? <RowActionDialog line={acting} onClose={() => setActing(null)} /> : null}
     </div>

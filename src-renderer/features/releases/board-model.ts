@@ -62,9 +62,16 @@ function stateOf(g: GroupExecution | undefined, d: DeploymentSummary, waiting: b
   return d.rollout === 'progressing' ? 'rolling' : 'idle';
 }
 
+/** What the board knows of the release touching one Deployment: the newest execution and its group. */
+export interface ExecutionEntry {
+  e: ExecutionState;
+  g: GroupExecution;
+  needs?: NeedsMe;
+}
+
 /** The newest execution touching each Deployment key, with its group. */
-function groupsByKey(executions: readonly ExecutionState[]): Map<string, { e: ExecutionState; g: GroupExecution; needs?: NeedsMe }> {
-  const out = new Map<string, { e: ExecutionState; g: GroupExecution; needs?: NeedsMe }>();
+export function groupsByKey(executions: readonly ExecutionState[]): Map<string, ExecutionEntry> {
+  const out = new Map<string, ExecutionEntry>();
   for (const e of [...executions].sort((a, b) => a.createdAt - b.createdAt)) {
     const needs = needsMe(e);
     const over = e.aborted || ['succeeded', 'rolled-back', 'failed'].includes(e.status);
@@ -77,11 +84,69 @@ function groupsByKey(executions: readonly ExecutionState[]): Map<string, { e: Ex
   return out;
 }
 
-export function buildBoard(deployments: readonly DeploymentSummary[], pods: readonly PodSummary[], executions: readonly ExecutionState[]): { rows: BoardRow[]; groups: string[] } {
+export const deploymentKey = (d: { clusterId: string; namespace: string; name: string }): string => `${d.clusterId}/${d.namespace}/${d.name}`;
+/** The key of the Deployment a pod belongs to, or undefined for a pod of no Deployment. */
+export const podDeploymentKey = (p: PodSummary): string | undefined => (p.deployment ? `${p.clusterId}/${p.namespace}/${p.deployment}` : undefined);
+
+/** One Deployment's line on the board, from its pods (any order, deleting ones included) and its release. */
+export function lineOf(d: DeploymentSummary, pods: Iterable<PodSummary>, x: ExecutionEntry | undefined): CellLine {
+  const hist = new Map<string, number>();
+  let ready = 0;
+  let restarts = 0;
+  let oomKilled = 0;
+  let crashLooping = 0;
+  for (const p of pods) {
+    if (p.deleting) continue;
+    const img = p.images[0];
+    if (img !== undefined) {
+      const tag = tagOf(img);
+      hist.set(tag, (hist.get(tag) ?? 0) + 1);
+    }
+    if (p.ready) ready++;
+    restarts += p.restarts;
+    if (p.lastTerminationReason === 'OOMKilled' || p.status === 'OOMKilled') oomKilled++;
+    if (p.status === 'CrashLoopBackOff') crashLooping++;
+  }
+  const live = x && !['succeeded', 'rolled-back', 'aborted'].includes(x.g.phase) ? x : undefined;
+  const waiting = live?.needs !== undefined || (live !== undefined && !live.e.stageApproved && live.g.stageIndex === live.e.stageIndex && live.g.phase === 'pending' && live.e.started);
+  return {
+    key: deploymentKey(d),
+    app: d.app!,
+    clusterId: d.clusterId,
+    namespace: d.namespace,
+    name: d.name,
+    versions: [...hist.entries()].map(([tag, n]) => ({ tag, pods: n })).sort((a, b) => b.pods - a.pods || a.tag.localeCompare(b.tag)),
+    // The target matters while the release moves this Deployment; once done the histogram says it.
+    target: live ? tagOf(live.g.toImage) : undefined,
+    progress: x ? `${groupProgress(x.g).label} · ${x.g.phase}` : undefined,
+    ready,
+    total: d.replicas,
+    restarts,
+    oomKilled,
+    crashLooping,
+    state: stateOf((live ?? (x && ['rolled-back', 'failed', 'succeeded'].includes(x.g.phase) ? x : undefined))?.g, d, waiting),
+    waitingSince: live?.needs?.since,
+    why: live?.needs?.message,
+    paused: d.paused,
+    revision: d.revision,
+    executionId: x?.e.id,
+  };
+}
+
+export const compareLines = (a: CellLine, b: CellLine): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+export const compareRows = (a: BoardRow, b: BoardRow): number => a.app.localeCompare(b.app);
+
+export interface Board {
+  rows: BoardRow[];
+  groups: string[];
+}
+
+/** The whole board from scratch (createBoardIndex in board-index.ts keeps one up to date by deltas). */
+export function buildBoard(deployments: readonly DeploymentSummary[], pods: readonly PodSummary[], executions: readonly ExecutionState[]): Board {
   const podsByDeployment = new Map<string, PodSummary[]>();
   for (const p of pods) {
-    if (!p.deployment) continue;
-    const k = `${p.clusterId}/${p.namespace}/${p.deployment}`;
+    const k = podDeploymentKey(p);
+    if (!k) continue;
     const list = podsByDeployment.get(k);
     if (list) list.push(p);
     else podsByDeployment.set(k, [p]);
@@ -92,41 +157,14 @@ export function buildBoard(deployments: readonly DeploymentSummary[], pods: read
   for (const d of deployments) {
     if (!d.app || !d.group) continue;
     groups.add(d.group);
-    const key = `${d.clusterId}/${d.namespace}/${d.name}`;
-    const ps = (podsByDeployment.get(key) ?? []).filter((p) => !p.deleting);
-    const hist = new Map<string, number>();
-    for (const p of ps) for (const img of p.images.slice(0, 1)) hist.set(tagOf(img), (hist.get(tagOf(img)) ?? 0) + 1);
-    const x = execByKey.get(key);
-    const live = x && !['succeeded', 'rolled-back', 'aborted'].includes(x.g.phase) ? x : undefined;
-    const waiting = live?.needs !== undefined || (live !== undefined && !live.e.stageApproved && live.g.stageIndex === live.e.stageIndex && live.g.phase === 'pending' && live.e.started);
-    const line: CellLine = {
-      key,
-      app: d.app,
-      clusterId: d.clusterId,
-      namespace: d.namespace,
-      name: d.name,
-      versions: [...hist.entries()].map(([tag, n]) => ({ tag, pods: n })).sort((a, b) => b.pods - a.pods || a.tag.localeCompare(b.tag)),
-      // The target matters while the release moves this Deployment; once done the histogram says it.
-      target: live ? tagOf(live.g.toImage) : undefined,
-      progress: x ? `${groupProgress(x.g).label} · ${x.g.phase}` : undefined,
-      ready: ps.filter((p) => p.ready).length,
-      total: d.replicas,
-      restarts: ps.reduce((a, p) => a + p.restarts, 0),
-      oomKilled: ps.filter((p) => p.lastTerminationReason === 'OOMKilled' || p.status === 'OOMKilled').length,
-      crashLooping: ps.filter((p) => p.status === 'CrashLoopBackOff').length,
-      state: stateOf((live ?? (x && ['rolled-back', 'failed', 'succeeded'].includes(x.g.phase) ? x : undefined))?.g, d, waiting),
-      waitingSince: live?.needs?.since,
-      why: live?.needs?.message,
-      paused: d.paused,
-      revision: d.revision,
-      executionId: x?.e.id,
-    };
+    const key = deploymentKey(d);
+    const line = lineOf(d, podsByDeployment.get(key) ?? [], execByKey.get(key));
     let row = rows.get(d.app);
     if (!row) rows.set(d.app, (row = { app: d.app, cells: {} }));
     (row.cells[d.group] ??= []).push(line);
   }
-  for (const r of rows.values()) for (const lines of Object.values(r.cells)) lines.sort((a, b) => a.key.localeCompare(b.key));
-  return { rows: [...rows.values()].sort((a, b) => a.app.localeCompare(b.app)), groups: sortGroups(groups) };
+  for (const r of rows.values()) for (const lines of Object.values(r.cells)) lines.sort(compareLines);
+  return { rows: [...rows.values()].sort(compareRows), groups: sortGroups(groups) };
 }
 
 /** "needs me" across every execution, oldest wait first. */

@@ -1,0 +1,59 @@
+import { memo } from 'react';
+import { formatDuration } from '../../components/freshness';
+import type { CellLine, CellState } from './board-model';
+
+const tone: Record<CellState, string> = { idle: 'muted', rolling: 'busy', paused: 'warn', waiting: 'warn', failed: 'bad', 'rolled-back': 'warn', done: 'ok' };
+
+/** orders-pro-b in app orders → pro-b: the app is already the row. */
+const shortName = (l: CellLine) => (l.name.startsWith(`${l.app}-`) ? l.name.slice(l.app.length + 1) : l.name);
+
+/**
+ * One Deployment of a cell. Memoised: the board index keeps a line's object while nothing on it
+ * changes, so a pod change re-renders the one line it touches. `now` is 0 unless the line waits on
+ * a person (only then does the clock matter to it).
+ */
+export const BoardLine = memo(function BoardLine({ line, now, showName, onAct }: { line: CellLine; now: number; showName: boolean; onAct: (l: CellLine) => void }) {
+  const facts = line.restarts || line.oomKilled || line.crashLooping || line.progress || line.waitingSince || line.paused;
+  return (
+    <div className={`rel-line rel-line--${line.state}`} data-testid="board-line" data-key={line.key} data-state={line.state} data-restarts={line.restarts} data-ready={line.ready}>
+      <div className="rel-line__head">
+        <span className="rel-line__where" title={line.key}>
+          {line.clusterId}
+          {showName ? <span className="muted"> {shortName(line)}</span> : null}
+        </span>
+        <span className="rel-line__versions" data-testid="board-line-versions">
+          {line.target ? <b className="rel-target" title="target of the release in flight">→ {line.target}</b> : null}
+          {line.versions.map((v) => (
+            <span key={v.tag} className={`rel-ver${line.target && v.tag === line.target ? ' rel-ver--target' : ''}`} title={`${v.pods} pod(s) run ${v.tag}`}>
+              {v.tag}
+              <i>×{v.pods}</i>
+            </span>
+          ))}
+        </span>
+        <span className={`rel-line__ready${line.ready < line.total ? ' text-warn' : ''}`} title="ready / desired">
+          {line.ready}/{line.total}
+        </span>
+        <span className={`badge badge--${tone[line.state]}`} data-testid="board-line-state">
+          {line.state}
+        </span>
+        <button type="button" className="btn btn--ghost rel-line__act" onClick={() => onAct(line)} aria-label={`Actions for ${line.key}`} data-testid="board-line-actions">
+          ⋯
+        </button>
+      </div>
+      {facts ? (
+        <div className="rel-line__facts">
+          {line.restarts ? <span title="container restarts">↻{line.restarts}</span> : null}
+          {line.oomKilled ? <span className="text-bad">OOMKilled {line.oomKilled}</span> : null}
+          {line.crashLooping ? <span className="text-bad">CrashLoop {line.crashLooping}</span> : null}
+          {line.paused ? <span className="text-warn">Deployment paused</span> : null}
+          {line.progress ? <span data-testid="board-line-progress">{line.progress}</span> : null}
+          {line.waitingSince ? (
+            <span className="text-warn" title={line.why} data-testid="board-line-waiting">
+              waits on you {formatDuration(now - line.waitingSince)}
+            </span>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
+  );
+});
