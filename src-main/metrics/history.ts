@@ -140,8 +140,8 @@ export class MetricsHistory {
 export function growthPerMin(h: ContainerHistory, now: number, windowMs = 10 * 60_000): number | undefined {
   const since = Math.max(h.instanceStart, now - windowMs);
   let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
-  // Runs for every container every round: no arrays allocated.
-  h.ring.forEachWs(since, (t, y) => {
+  // Runs for every container every round: no arrays allocated, only the window's samples visited.
+  h.ring.forEachWsBackward(since, (t, y) => {
     if (Number.isNaN(y)) return;
     const x = (t - since) / 60_000;
     const yy = y / 2 ** 20; // MiB: keeps the sums far from float cancellation

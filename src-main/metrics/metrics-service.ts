@@ -86,7 +86,7 @@ export class MetricsService {
 
   /** The interval rounds run at now (the wanted one, stretched to stay within the CPU share). */
   get intervalMs(): number {
-    return this.pacer.describe(this.settings.intervalMs, this.settings.maxCpuPercent).intervalMs;
+    return this.pacer.currentMs(this.settings.intervalMs);
   }
 
   start(): void {

@@ -43,7 +43,12 @@ export class Pacer {
     return (this.current = Math.ceil((need * 1.1) / step) * step);
   }
 
+  /** The interval in use (cheap: called for every sample recorded). */
+  currentMs(wantedMs: number): number {
+    return Math.max(this.current ?? wantedMs, wantedMs);
+  }
+
   describe(wantedMs: number, maxCpuPercent: number): Pacing {
-    return { wantedMs, intervalMs: this.current ?? wantedMs, roundCpuMs: Math.round(this.roundCpuMs), maxCpuPercent };
+    return { wantedMs, intervalMs: this.currentMs(wantedMs), roundCpuMs: Math.round(this.roundCpuMs), maxCpuPercent };
   }
 }

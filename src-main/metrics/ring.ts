@@ -115,6 +115,25 @@ export class SampleRing {
     }
   }
 
+  /**
+   * Calls fn(t, ws) for samples at or after `since`, newest first, stopping at the first older one:
+   * the growth trend runs for every container every round and wants only the last minutes.
+   */
+  forEachWsBackward(since: number, fn: (t: number, ws: number) => void): boolean {
+    const { pool } = this;
+    const base = pool.base;
+    for (let i = this.count - 1; i >= 0; i--) {
+      const abs = this.first + i;
+      const page = this.pages[(abs / PAGE_SLOTS) | 0]!;
+      const off = SamplePool.offset(page, abs % PAGE_SLOTS);
+      const c = SamplePool.chunk(page);
+      const t = pool.i32[c]![off]! + base;
+      if (t < since) return false;
+      fn(t, pool.f32[c]![off + 2]!);
+    }
+    return true;
+  }
+
   /** Drops samples older than `before`. */
   trimBefore(before: number): void {
     while (this.count > 0 && this.tAt(0) < before) this.dropOldest();

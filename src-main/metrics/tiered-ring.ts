@@ -119,12 +119,14 @@ export class TieredRing {
     return this.fine.appendTo(out, since);
   }
 
-  /** Calls fn(t, ws) oldest first for samples at or after `since`, without allocating. */
-  forEachWs(since: number, fn: (t: number, ws: number) => void): void {
-    const each = (t: number, _cpu: number, ws: number) => fn(t, ws);
-    this.coarse?.each(since, each);
-    if (this.bucket && this.bucket.t >= since) fn(this.bucket.t, this.bucket.ws);
-    this.fine.each(since, each);
+  /** Calls fn(t, ws) for samples at or after `since`, newest first, without allocating. */
+  forEachWsBackward(since: number, fn: (t: number, ws: number) => void): void {
+    if (!this.fine.forEachWsBackward(since, fn)) return;
+    if (this.bucket) {
+      if (this.bucket.t < since) return;
+      fn(this.bucket.t, this.bucket.ws);
+    }
+    this.coarse?.forEachWsBackward(since, fn);
   }
 
   trimBefore(before: number): void {

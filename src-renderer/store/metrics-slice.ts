@@ -8,6 +8,9 @@ export interface MetricsSlice {
   metricsTop: MetricsTop | null;
   metricsFocus: ContainerRef | null;
   metricsPanel: MetricsPanel;
+  /** Why the live top lists stopped, in words; null while they flow. */
+  metricsError: string | null;
+  setMetricsError: (message: string | null) => void;
   setMetricsTop: (top: MetricsTop | null) => void;
   focusContainer: (ref: ContainerRef | null, panel?: MetricsPanel) => void;
 }
@@ -16,6 +19,8 @@ export const createMetricsSlice: SliceCreator<MetricsSlice> = (set) => ({
   metricsTop: null,
   metricsFocus: null,
   metricsPanel: 'chart',
+  metricsError: null,
+  setMetricsError: (metricsError) => set({ metricsError }),
   setMetricsTop: (metricsTop) => set({ metricsTop }),
   focusContainer: (metricsFocus, panel) => set((s) => ({ metricsFocus, metricsPanel: panel ?? s.metricsPanel })),
 });

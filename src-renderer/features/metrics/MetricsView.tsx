@@ -2,17 +2,18 @@
  * Container metrics across clusters: each cluster's sources (and what is missing, in words), the
  * top lists, and the focused container's chart or OOM forensics.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ClusterMetrics } from '../../../src-shared/metrics/contract';
 import { useClient } from '../../components/ClientContext';
 import { downloadCsv } from './download';
 import { useAppStore } from '../../store';
+import { watchMetrics } from '../../store/metrics-bridge';
 import { ContainerChart } from './ContainerChart';
 import { ForensicsPanel } from './ForensicsPanel';
 import './metrics.css';
 import { SettingsPanel } from './SettingsPanel';
+import { historyText, pacingText } from './status-text';
 import { TopLists } from './TopLists';
-import { useMetricsFeed } from './useMetricsFeed';
 
 const badge = (state: string) => (state === 'ok' ? 'badge--ok' : state === 'unknown' || state === 'unconfigured' ? 'badge--muted' : state === 'timeout' ? 'badge--warn' : 'badge--bad');
 const sourceName = { 'kubelet-summary': 'kubelet', 'metrics-api': 'metrics-server', prometheus: 'Prometheus' } as const;
@@ -38,23 +39,27 @@ function Sources({ clusters }: { clusters: ClusterMetrics[] }) {
 }
 
 export function MetricsView() {
-  useMetricsFeed();
+  const client = useClient();
+  // While the view is open: the top lists enter the store through the metrics bridge.
+  useEffect(() => watchMetrics(client, useAppStore), [client]);
   const top = useAppStore((s) => s.metricsTop);
+  const error = useAppStore((s) => s.metricsError);
   const focus = useAppStore((s) => s.metricsFocus);
   const panel = useAppStore((s) => s.metricsPanel);
-  const client = useClient();
   const [settingsOpen, setSettingsOpen] = useState(false);
   return (
     <section className="view view--metrics" aria-label="Container metrics">
+      {error ? <p className="metrics-detail__error" role="alert" data-testid="metrics-error">{error}</p> : null}
       {top ? (
         <>
           <Sources clusters={top.clusters} />
+          <p className="metrics-note" data-testid="metrics-history">{historyText(top.history)}.</p>
           <div className="metrics-toolbar">
-            <p className="metrics-note">Sampled every {Math.round(top.intervalMs / 1000)} s · last round {new Date(top.at).toLocaleTimeString()} · memory is the working set (what the OOM killer and <code>kubectl top</code> use).</p>
+            <p className="metrics-note" data-testid="metrics-pacing">{pacingText(top.pacing)} · last round {new Date(top.at).toLocaleTimeString()} · memory is the working set (what the OOM killer and <code>kubectl top</code> use).</p>
             <button type="button" className="btn btn--ghost" onClick={() => void downloadCsv(client, {})}>Export all (CSV)</button>
             <button type="button" className="btn btn--ghost" onClick={() => setSettingsOpen((o) => !o)} aria-expanded={settingsOpen} data-testid="metrics-settings-toggle">Settings</button>
           </div>
-          {settingsOpen ? <SettingsPanel clusterIds={top.clusters.map((c) => c.clusterId)} onClose={() => setSettingsOpen(false)} /> : null}
+          {settingsOpen ? <SettingsPanel clusterIds={top.clusters.map((c) => c.clusterId)} pacing={top.pacing} history={top.history} onClose={() => setSettingsOpen(false)} /> : null}
           <div className={`metrics-layout${focus ? ' has-detail' : ''}`}>
             <TopLists lists={top.lists} />
             {focus ? (panel === 'forensics'

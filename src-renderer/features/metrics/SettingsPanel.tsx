@@ -1,12 +1,15 @@
 /**
- * Sampling interval, history length and the optional Prometheus URL per cluster. Saved in main's
- * settings (never secrets: a Prometheus URL only), applied from the next round.
+ * Sampling interval, history length, the history's memory budget, the CPU share rounds may use and
+ * the optional Prometheus URL per cluster, with what they give now (the interval actually used and
+ * who is kept at which resolution). Saved in main's settings (never secrets: a Prometheus URL
+ * only), applied from the next round.
  */
 import { useEffect, useState } from 'react';
-import type { MetricsSettings } from '../../../src-shared/metrics/contract';
+import type { MetricsHistoryStatus, MetricsPacing, MetricsSettings } from '../../../src-shared/metrics/contract';
 import { useClient } from '../../components/ClientContext';
+import { historyText, pacingText } from './status-text';
 
-export function SettingsPanel({ clusterIds, onClose }: { clusterIds: string[]; onClose: () => void }) {
+export function SettingsPanel({ clusterIds, pacing, history, onClose }: { clusterIds: string[]; pacing: MetricsPacing; history: MetricsHistoryStatus; onClose: () => void }) {
   const client = useClient();
   const [s, setS] = useState<MetricsSettings | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -17,7 +20,7 @@ export function SettingsPanel({ clusterIds, onClose }: { clusterIds: string[]; o
 
   const save = async () => {
     const prometheus = Object.fromEntries(Object.entries(s.prometheus).filter(([, v]) => v.trim() !== ''));
-    const r = await client['metrics.setSettings']({ intervalMs: s.intervalMs, historyMinutes: s.historyMinutes, prometheus });
+    const r = await client['metrics.setSettings']({ intervalMs: s.intervalMs, historyMinutes: s.historyMinutes, historyBudgetMB: s.historyBudgetMB, maxCpuPercent: s.maxCpuPercent, prometheus });
     if (r.ok) onClose();
     else setError(r.error.message);
   };
@@ -31,6 +34,17 @@ export function SettingsPanel({ clusterIds, onClose }: { clusterIds: string[]; o
         <span className="metrics-settings__label">Keep (minutes)</span>
         <input type="number" min={5} max={1440} value={s.historyMinutes} onChange={(e) => setS({ ...s, historyMinutes: Math.round(Number(e.target.value)) })} />
       </label>
+      <label className="metrics-settings__field">
+        <span className="metrics-settings__label">History memory budget (MB)</span>
+        <input type="number" min={16} max={4096} value={s.historyBudgetMB} onChange={(e) => setS({ ...s, historyBudgetMB: Math.round(Number(e.target.value)) })} />
+      </label>
+      <label className="metrics-settings__field">
+        <span className="metrics-settings__label">Sampling may use (% of a core)</span>
+        <input type="number" min={0.5} max={50} step={0.5} value={s.maxCpuPercent} onChange={(e) => setS({ ...s, maxCpuPercent: Number(e.target.value) })} />
+      </label>
+      <p className="metrics-settings__now metrics-note" data-testid="metrics-settings-now">
+        Now: {pacingText(pacing)}. {historyText(history)}.
+      </p>
       {clusterIds.map((id) => (
         <label key={id} className="metrics-settings__field metrics-settings__field--wide">
           <span className="metrics-settings__label">Prometheus URL for {id} (optional, adds throttling)</span>
