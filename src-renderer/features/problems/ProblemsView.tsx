@@ -30,7 +30,7 @@ function problemColumns(now: number, openLogs: (tab: NewLogsTab) => void): Colum
     {
       id: 'logs',
       header: 'Logs',
-      width: '96px',
+      width: '112px',
       render: (r) => {
         const tab = problemLogsTab(r);
         if (!tab) return null;
