@@ -12,6 +12,8 @@ import { WorkloadIndex } from './workload-index';
  * Workload diffs are queued and applied in batches: on the next animation frame, but no more often
  * than every `minIntervalMs`, so that 200 pod changes per second cost a few store updates per second,
  * not 200 re-renders. Clusters (a small list, rate-bounded by main) are applied as they come.
+ * Streams that live only while their view is open enter through their own part of the bridge,
+ * beside this file: images-bridge.ts (the image matrix) and metrics-bridge.ts (the top lists).
  */
 export interface BridgeOptions {
   /** Defaults to requestAnimationFrame, raced with a timer so a hidden window still drains its queue. */
