@@ -6,11 +6,14 @@
  * foundation.ts runs it as an esbuild bundle with plain node (what ships), not through tsx.
  * With argv[4] = `foundation`, only the services of issue 2's foundation are built (kubeconfig,
  * clusters, workloads: no metrics, logs, releases, images), to tell their share of the figures.
+ * Diagnostics: `memory [gc]` prints where the RSS goes (V8 spaces, off-heap buffers); `snapshot
+ * FILE` writes a heap snapshot.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import v8 from 'node:v8';
 import type { Logger } from '../src-main/ipc/logger';
 import type { ClusterInfo } from '../src-shared/clusters/contract';
 import type { WorkloadDiff } from '../src-shared/workloads/contract';
@@ -118,6 +121,16 @@ createInterface({ input: process.stdin }).on('line', (line) => {
         peakRssMB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6),
       }));
     }, seconds * 1000);
+  } else if (cmd === 'memory') {
+    // Where the RSS goes: V8 heap spaces (size committed vs used), off-heap buffers, and the rest
+    // (code, native allocations). `memory gc` collects first (needs --expose-gc).
+    if (arg === 'gc') (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    const MB = (n: number) => Math.round(n / 1e5) / 10;
+    const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, { sizeMB: MB(s.space_size), usedMB: MB(s.space_used_size) }]));
+    console.log(JSON.stringify({ memory: { rssMB: MB(m.rss), heapTotalMB: MB(m.heapTotal), heapUsedMB: MB(m.heapUsed), externalMB: MB(m.external), arrayBuffersMB: MB(m.arrayBuffers), peakRssMB: MB(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)), spaces } }));
+  } else if (cmd === 'snapshot') {
+    console.log(`snapshot ${v8.writeHeapSnapshot(arg)}`);
   } else if (cmd === 'quit') {
     services.dispose();
     process.exit(0);

@@ -217,14 +217,13 @@ describe('Reflector backoff (fake clock)', () => {
   it('backs off 800 ms doubling with jitter to 30 s, never a tight loop, and resets after 2 min healthy', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const attempts: number[] = [];
-    const healthy = false;
     const transport: ReflectorTransport = {
-      getJson: async <T>() => {
+      getJson: async () => ({ ok: false, error: { code: 'cluster-unreachable', message: 'down' } }),
+      // Lists and watches both stream; the cluster is down for all of them.
+      openStream: async () => {
         attempts.push(Date.now());
-        if (healthy) return { ok: true, value: { metadata: { resourceVersion: '1' }, items: [] } as T };
-        return { ok: false, error: { code: 'cluster-unreachable', message: 'down' } } as const;
+        return { ok: false, error: { code: 'cluster-unreachable', message: 'down' } };
       },
-      openStream: async () => ({ ok: false, error: { code: 'cluster-unreachable', message: 'down' } }),
     };
     const r = new Reflector<KubeObject>({ transport, path: PODS, resource: 'pods', random: () => 0.5 });
     r.start();

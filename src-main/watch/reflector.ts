@@ -10,7 +10,7 @@
  *   r.onDidChange((events) => ...); r.onDidChangeStatus((s) => ...); r.start(); ... r.stop();
  */
 import type { Readable } from 'node:stream';
-import type { KubeList, KubeObject, Status, WatchEvent } from '../../src-shared/k8s/types';
+import type { KubeObject, ListMeta, Status, WatchEvent } from '../../src-shared/k8s/types';
 import { isStatus } from '../../src-shared/k8s/types';
 import type { AppError, Result } from '../../src-shared/result';
 import type { RequestOptions } from '../clusters/cluster-connection';
@@ -19,6 +19,7 @@ import { Backoff } from './backoff';
 import type { Clock } from './clock';
 import { sleep, systemClock } from './clock';
 import { LineSplitter } from './line-splitter';
+import { ListParser } from './list-parser';
 import type { PackMode } from './object-store';
 import { ObjectStore } from './object-store';
 
@@ -57,7 +58,7 @@ export interface ReflectorOptions<T extends KubeObject = KubeObject> {
    * minutes. Default 90 s (API servers send bookmarks about every minute; the sandbox every 15 s).
    */
   watchIdleMs?: number;
-  /** Max bytes of one watch line. Default 8 MB (etcd caps objects at 1.5 MB). */
+  /** Max bytes of one watch line or list item. Default 8 MB (etcd caps objects at 1.5 MB). */
   maxLineBytes?: number;
   log?: (message: string) => void;
   /** Backoff tuning (tests). Default: 800 ms doubling to 30 s, reset after 2 min healthy. */
@@ -70,6 +71,12 @@ export interface ReflectorOptions<T extends KubeObject = KubeObject> {
   /** Key for the local store. Default metadata.uid, else namespace/name. */
   keyOf?: (o: KubeObject) => string;
 }
+
+const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
+/** A list page whose bytes stop arriving for this long is abandoned (and retried with backoff). */
+const LIST_IDLE_MS = 30_000;
+/** Upserts per emit while a page streams in. */
+const EMIT_BATCH = 100;
 
 const defaultKey = (o: KubeObject) => o.metadata?.uid || `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
@@ -218,9 +225,10 @@ export class Reflector<T extends KubeObject> {
   }
 
   /**
-   * Paged list. Each page is applied as it arrives (only changed objects are emitted as upserts)
-   * so that at most one page of parsed objects is in memory; at the end, objects not seen in the
-   * list are deleted. The result is the exact set difference against what we had.
+   * Paged list. Each page is streamed and applied item by item as it arrives (only changed objects
+   * are emitted as upserts, in small batches), so that a page is never buffered whole and only a
+   * few parsed objects are alive at once; at the end, objects not seen in the list are deleted.
+   * The result is the exact set difference against what we had.
    */
   private async list(signal: AbortSignal): Promise<Result<void>> {
     const limit = this.o.pageSize ?? 500;
@@ -230,7 +238,7 @@ export class Reflector<T extends KubeObject> {
     let restartedOnExpiry = false;
     do {
       const q = `${this.sep()}limit=${limit}${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`;
-      const r = await this.o.transport.getJson<KubeList<T>>(this.o.path + q, { verb: 'list', resource: this.o.resource, signal });
+      const r = await this.listPage(this.o.path + q, signal, seen);
       if (signal.aborted) return { ok: true, value: undefined };
       if (!r.ok) {
         if (r.error.status === 410 && cont && !restartedOnExpiry) {
@@ -242,26 +250,8 @@ export class Reflector<T extends KubeObject> {
         }
         return r;
       }
-      const page = r.value;
-      if (!page || !Array.isArray(page.items)) {
-        return { ok: false, error: { code: 'response-invalid', message: `The API server's list of ${this.o.resource} is not a valid list. Capstan retries automatically.` } };
-      }
-      const tf = this.o.transform;
-      const events: ReflectorEvent<T>[] = [];
-      for (const raw of page.items) {
-        if (!raw || typeof raw !== 'object' || !raw.metadata) continue;
-        const it = tf ? tf(raw) : raw;
-        const k = this.keyOf(it);
-        seen.add(k);
-        const oldRv = this.store.rvOf(k);
-        if (oldRv === undefined || oldRv !== (it.metadata.resourceVersion ?? '')) {
-          this.store.set(k, it);
-          events.push({ type: 'upsert', object: it });
-        }
-      }
-      this.emit(events);
-      cont = page.metadata?.continue || undefined;
-      rv = page.metadata?.resourceVersion ?? rv;
+      cont = r.value.continue || undefined;
+      rv = r.value.resourceVersion ?? rv;
     } while (cont && !signal.aborted);
     if (signal.aborted) return { ok: true, value: undefined };
     const deletes: ReflectorEvent<T>[] = [];
@@ -274,6 +264,73 @@ export class Reflector<T extends KubeObject> {
     this.lastListAt = this.clock.now();
     this.emit(deletes);
     return { ok: true, value: undefined };
+  }
+
+  /** One list page, streamed: items are stored and emitted as they arrive; returns the page's ListMeta. */
+  private async listPage(url: string, signal: AbortSignal, seen: Set<string>): Promise<Result<ListMeta>> {
+    const r = await this.o.transport.openStream(url, { verb: 'list', resource: this.o.resource, signal, idleTimeoutMs: LIST_IDLE_MS });
+    if (!r.ok) return r;
+    const stream = r.value;
+    const parser = new ListParser({ maxItemBytes: this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES });
+    const invalid = (why: string): Result<ListMeta> => ({
+      ok: false,
+      error: { code: 'response-invalid', message: `The API server's list of ${this.o.resource} ${why}. Capstan retries automatically; if it persists, check proxies between you and the cluster.` },
+    });
+    const tf = this.o.transform;
+    let events: ReflectorEvent<T>[] = [];
+    const apply = (texts: string[]): Result<ListMeta> | undefined => {
+      for (const text of texts) {
+        let raw: T;
+        try {
+          raw = JSON.parse(text) as T;
+        } catch {
+          return invalid('contains an item that is not JSON');
+        }
+        if (!raw || typeof raw !== 'object' || !raw.metadata) continue;
+        const it = tf ? tf(raw) : raw;
+        const k = this.keyOf(it);
+        seen.add(k);
+        const oldRv = this.store.rvOf(k);
+        if (oldRv === undefined || oldRv !== (it.metadata.resourceVersion ?? '')) {
+          this.store.set(k, it);
+          events.push({ type: 'upsert', object: it });
+        }
+      }
+      // Small batches: listeners see the page progressively and parsed objects die young.
+      if (events.length >= EMIT_BATCH) this.emit(events.splice(0));
+      return undefined;
+    };
+    return new Promise<Result<ListMeta>>((resolve) => {
+      let settled = false;
+      const finish = (res: Result<ListMeta>, destroy: boolean) => {
+        if (settled) return;
+        settled = true;
+        if (destroy) stream.destroy();
+        this.emit(events);
+        events = [];
+        resolve(res);
+      };
+      stream.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        const texts = parser.push(chunk);
+        if (texts === 'too-long') return finish(invalid('contains an item larger than the allowed maximum'), true);
+        if (texts === 'invalid' || texts === 'truncated') return finish(invalid('is not a valid list'), true);
+        const bad = apply(texts);
+        if (bad) finish(bad, true);
+      });
+      stream.on('end', () => {
+        const meta = parser.end();
+        if (meta === 'truncated') finish(invalid('ended before it was complete'), false);
+        else if (typeof meta === 'string') finish(invalid('is not a valid list'), false);
+        else finish({ ok: true, value: meta }, false);
+      });
+      const lost = (): Result<ListMeta> =>
+        signal.aborted
+          ? { ok: false, error: { code: 'unavailable', message: 'Request cancelled.' } }
+          : { ok: false, error: { code: 'cluster-unreachable', message: `The connection to the API server was lost while listing ${this.o.resource}. Capstan reconnects automatically.` } };
+      stream.on('error', () => finish(lost(), true));
+      stream.on('close', () => finish(lost(), false));
+    });
   }
 
   private async watch(signal: AbortSignal): Promise<WatchOutcome> {
@@ -301,7 +358,7 @@ export class Reflector<T extends KubeObject> {
   }
 
   private consume(stream: Readable, signal: AbortSignal): Promise<WatchOutcome> {
-    const splitter = new LineSplitter(this.o.maxLineBytes ?? 8 * 1024 * 1024);
+    const splitter = new LineSplitter(this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     let events = 0;
     return new Promise<WatchOutcome>((resolve) => {
       let done = false;
