@@ -54,12 +54,12 @@ const everywhere = (fake: FakeImages, digest = D1) => ['pro-east', 'pro-west', '
 const row = (c: Awaited<ReturnType<PlanImageCheck['apply']>>, region: string) => c.images?.rows.find((r) => r.region === region);
 
 describe('plan image check (issue 5 §4)', () => {
-  it('finds the image in every region the groups pull from, one call per image', async () => {
+  it('finds the image in every region the groups pull from, one call per image and region', async () => {
     const fake = new FakeImages(registries);
     everywhere(fake);
     const c = await new PlanImageCheck(fake).apply(plan());
     expect(c.ok).toBe(true);
-    expect(fake.calls).toEqual([{ image: IMAGE, regions: ['fat', 'pro-east', 'pro-west'] }]);
+    expect(fake.calls).toEqual(['fat', 'pro-east', 'pro-west'].map((r) => ({ image: IMAGE, regions: [r] })));
     expect(c.images?.rows.map((r) => [r.region ?? r.datacenters.join(), r.state])).toEqual([
       ['fat', 'present'],
       ['uat', 'no-registry'],
@@ -136,7 +136,41 @@ describe('plan image check (issue 5 §4)', () => {
     const second = await check.apply(plan());
     expect(second.images?.pending).toBe(false);
     expect(row(second, 'pro-east')?.state).toBe('present');
-    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls).toHaveLength(3);
+  });
+
+  it('while the registries are still thinking past the budget, later checks answer at once', async () => {
+    const fake = new FakeImages(registries);
+    everywhere(fake);
+    let release!: () => void;
+    fake.hold = new Promise((r) => (release = r));
+    let t = T0;
+    const check = new PlanImageCheck(fake, { budgetMs: 60_000, now: () => t });
+    const first = check.apply(plan());
+    await new Promise((r) => setTimeout(r, 0)); // the first check has asked
+    t += 61_000;
+    // Would wait a minute if the budget restarted with each check.
+    const typing = await check.apply(plan());
+    expect(typing.images?.pending).toBe(true);
+    expect(typing.images?.rows.filter((r) => r.region).every((r) => r.state === 'unknown')).toBe(true);
+    release();
+    expect(row(await first, 'pro-west')?.state).toBe('present');
+    expect(fake.calls).toHaveLength(3);
+  });
+
+  it('one slow region does not hold the others back', async () => {
+    const fake = new FakeImages(registries);
+    everywhere(fake);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const inner = fake.checkImagePresent.bind(fake);
+    fake.checkImagePresent = async (image, digest, regions) => (regions.includes('pro-west') ? held.then(() => inner(image, digest, regions)) : inner(image, digest, regions));
+    const c = await new PlanImageCheck(fake, { budgetMs: 50 }).apply(plan());
+    release();
+    expect(c.images?.pending).toBe(true);
+    expect(row(c, 'pro-east')?.state).toBe('present');
+    expect(row(c, 'pro-west')?.state).toBe('unknown');
+    expect(row(c, 'pro-west')?.message).toMatch(/has not answered within 50 ms/);
   });
 
   it('registry hosts are dropped from the asked image', () => {

@@ -1,7 +1,8 @@
 /**
  * The planner's image check (issue 5 §4): is the plan's target image, with its digest, in the
- * registry of every region the plan's groups pull from? One call per image to the images
- * feature's `checkImagePresent`, which asks the registries directly.
+ * registry of every region the plan's groups pull from? The images feature's `checkImagePresent`
+ * asks the registries directly; it is called per region, so that a slow or dead registry leaves
+ * the other regions' answers alone.
  *
  * Which region a group pulls from: see src-shared/releases/image-regions.ts (the image's registry
  * host, else the registry whose region is the group's datacenter).
@@ -36,6 +37,23 @@ interface Answer {
   result: Result<ImagePresence>;
 }
 
+interface Entry {
+  startedAt: number;
+  promise: Promise<Answer>;
+  answer?: Answer;
+}
+
+/** The promise's value, or undefined if it takes longer than `ms` (0 or less: only if already settled). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, ms))));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 interface Want {
   image: string;
   region?: string;
@@ -55,7 +73,7 @@ const short = (digest: string | undefined) => (digest ? digest.replace(/^(sha256
 const addUnique = (list: string[], v: string) => void (list.includes(v) || list.push(v));
 
 export class PlanImageCheck {
-  private readonly cache = new Map<string, { promise: Promise<Answer>; answer?: Answer }>();
+  private readonly cache = new Map<string, Entry>();
   private readonly now: () => number;
 
   constructor(
@@ -86,19 +104,22 @@ export class PlanImageCheck {
       addUnique(w.groups, g.key);
       addUnique(w.datacenters, g.datacenter);
     }
-    const regionsByImage = new Map<string, string[]>();
-    for (const w of wants.values()) if (w.region) addUnique(regionsByImage.get(w.image) ?? (regionsByImage.set(w.image, []), regionsByImage.get(w.image)!), w.region);
-
+    // The budget counts from when a question was first asked: while the registries are still
+    // thinking, later checks (the person typing on) answer at once with what is known.
     const budgetMs = this.opts.budgetMs ?? 3000;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), budgetMs)));
-    const answers = new Map<string, Answer | undefined>();
-    await Promise.all([...regionsByImage].map(async ([image, regions]) => answers.set(image, await Promise.race([this.lookup(image, regions), late]))));
-    clearTimeout(timer);
+    const answers = new Map<Want, Answer | undefined>();
+    await Promise.all(
+      [...wants.values()]
+        .filter((w) => w.region)
+        .map(async (w) => {
+          const e = this.lookup(w.image, w.region!);
+          answers.set(w, e.answer ?? (await within(e.promise, budgetMs - (this.now() - e.startedAt))));
+        }),
+    );
 
     const rows: ImageCheckRow[] = [];
     const issues: CheckIssue[] = [];
-    for (const w of wants.values()) rows.push(this.row(w, w.region ? answers.get(w.image) : undefined, budgetMs));
+    for (const w of wants.values()) rows.push(this.row(w, answers.get(w), budgetMs));
     for (const row of rows) if (row.state !== 'present') issues.push({ severity: row.state === 'missing' || row.state === 'digest-differs' ? 'error' : 'warning', path: 'image', message: row.message });
     // After the per-row findings: it turns rows that were present into digest-differs.
     issues.push(...disagreements(rows));
@@ -125,7 +146,7 @@ export class PlanImageCheck {
       };
     }
     const where = `region ${w.region} (${w.registryId})`;
-    if (!answer) return { ...base, state: 'unknown', message: `${where} has not answered within ${Math.round(budgetMs / 1000)} s: cannot tell yet whether ${w.image} is there. The planner asks again; offline, check before starting the release.` };
+    if (!answer) return { ...base, state: 'unknown', message: `${where} has not answered within ${budgetMs >= 1000 ? `${Math.round(budgetMs / 1000)} s` : `${budgetMs} ms`}: cannot tell yet whether ${w.image} is there. The planner asks again; offline, check before starting the release.` };
     if (!answer.result.ok) return { ...base, state: 'unknown', message: `Cannot tell whether ${w.image} is in ${where}: ${answer.result.error.message}` };
     const r = answer.result.value.regions.find((x) => x.region === w.region);
     if (!r || (!r.present && r.error))
@@ -137,22 +158,23 @@ export class PlanImageCheck {
     return { ...base, state: 'present', ...(r.digest ? { digest: r.digest } : {}), message: `${w.image} is in ${where}${r.digest ? ` with digest ${short(r.digest)}` : ''}.` };
   }
 
-  /** One shared answer per image and set of regions, reused for `cacheMs` after it lands. */
-  private lookup(image: string, regions: string[]): Promise<Answer> {
+  /** One shared answer per image and region, reused for `cacheMs` after it lands. */
+  private lookup(image: string, region: string): Entry {
     const now = this.now();
     const ttl = this.opts.cacheMs ?? 15_000;
     for (const [k, e] of this.cache) if (e.answer && now - e.answer.at > ttl) this.cache.delete(k);
-    const key = `${image}\u0000${[...regions].sort().join(',')}`;
+    const key = `${image}\u0000${region}`;
     const hit = this.cache.get(key);
-    if (hit) return hit.promise;
-    const entry: { promise: Promise<Answer>; answer?: Answer } = {
-      promise: this.source.checkImagePresent(image, undefined, regions).then(
+    if (hit) return hit;
+    const entry: Entry = {
+      startedAt: now,
+      promise: this.source.checkImagePresent(image, undefined, [region]).then(
         (result) => (entry.answer = { at: this.now(), result }),
         (e: unknown) => (entry.answer = { at: this.now(), result: { ok: false, error: { code: 'internal', message: `The image check failed: ${e instanceof Error ? e.message : String(e)}.` } } }),
       ),
     };
     this.cache.set(key, entry);
-    return entry.promise;
+    return entry;
   }
 }
 

@@ -148,10 +148,18 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     const pod = (await item.first().getByTestId('metrics-top-row').getAttribute('data-pod'))!;
     await screenshot(page, 'links-metrics-top-logs');
     expect(await item.first().getByTestId('metrics-top-logs').getAttribute('data-previous')).toBe('true');
+    // Asked before the click: the instance the view reads is this one or a newer one.
+    const finished = Date.parse((await kubectl(kubeconfig, 'fat', '-n', 'shop', 'get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}')).trim());
     await item.first().getByTestId('metrics-top-logs').click();
     await expect.poll(() => page.getByTestId('view-logs').count(), { timeout: 10_000 }).toBe(1);
     expect(await activeLogTab().innerText()).toMatch(new RegExp(`${pod}/orders \\(previous\\) from`));
     await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await page.locator('[data-testid=log-sources]:visible').innerText()), { timeout: 15_000 }).toMatch(/0\/1 sources live/);
+    await page.locator('.log-tab:visible').getByRole('button', { name: 'Time' }).click();
+    const stamps = (await termText('log-term')).split('\n').map((l) => /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})/.exec(l)?.[1]).filter((x): x is string => !!x).map((x) => Date.parse(`${x.replace(' ', 'T')}Z`));
+    expect(stamps.length).toBeGreaterThan(0);
+    // The killed instance's lines, none older than two minutes before the kill.
+    expect(Math.min(...stamps)).toBeGreaterThanOrEqual(finished - 120_000 - 1000);
     await screenshot(page, 'links-oom-previous-logs');
     await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'undo', 'deploy/orders-fat');
   });
