@@ -33,8 +33,8 @@ export const BoardLine = memo(function BoardLine({ line, now, showName, onAct }:
         <span className={`rel-line__ready${line.ready < line.total ? ' text-warn' : ''}`} title="ready / desired">
           {line.ready}/{line.total}
         </span>
-        <span className={`badge badge--${tone[line.state]}`} data-testid="board-line-state">
-          {line.state}
+        <span className="rel-line__state" data-testid="board-line-state" title={line.state === 'idle' ? 'idle: nothing in flight' : undefined}>
+          {line.state === 'idle' ? null : <span className={`badge badge--${tone[line.state]}`}>{line.state}</span>}
         </span>
         <button type="button" className="btn btn--ghost rel-line__act" onClick={() => onAct(line)} aria-label={`Actions for ${line.key}`} data-testid="board-line-actions">
           ⋯

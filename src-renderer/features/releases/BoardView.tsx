@@ -10,16 +10,16 @@ import { useBoard } from './useBoard';
 
 const states: CellState[] = ['idle', 'rolling', 'paused', 'waiting', 'failed', 'rolled-back', 'done'];
 
-/** A line is ~26 px, its facts line ~16 px more; a row is as tall as its fullest cell. */
+/** A line is ~22 px, its facts line ~16 px more; a row is as tall as its fullest cell. */
 const estimateRow = (row: Row | undefined, groups: readonly string[]): number => {
   if (!row) return 60;
   let most = 0;
   for (const g of groups) {
     const ls = row.cells[g] ?? [];
-    const h = ls.reduce((n, l) => n + 26 + (l.restarts || l.oomKilled || l.crashLooping || l.progress || l.waitingSince || l.paused ? 16 : 0), 0);
+    const h = ls.reduce((n, l) => n + 22 + (l.restarts || l.oomKilled || l.crashLooping || l.progress || l.waitingSince || l.paused ? 16 : 0), 0);
     most = Math.max(most, h);
   }
-  return Math.max(48, most + 9);
+  return Math.max(44, most + 7);
 };
 
 /** Pods counted on the board's lines (data-pods: tests and the bench wait for the full board by it). */
