@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src-shared/k8s/types';
 import { pod, until } from '../clusters/testing/fake-kube';
-import { ObjectStore } from './object-store';
+import { MAX_BACKLOG, ObjectStore } from './object-store';
 
 const pods = (n: number) =>
   Array.from({ length: n }, (_, i) => {
@@ -30,15 +30,17 @@ describe('ObjectStore', () => {
 
   it('compresses in the background, in small slices, to a fraction of the JSON size', async () => {
     const s = new ObjectStore<KubeObject>('compress');
-    const list = pods(800);
+    const n = MAX_BACKLOG - 1;
+    const list = pods(n);
     for (const p of list) s.set(p.metadata.uid!, p);
-    expect(s.pendingCompression).toBe(800);
+    expect(s.pendingCompression).toBe(n);
     await until(() => s.pendingCompression === 0, 10_000, 'background compression');
-    const json = JSON.stringify(list[799]).length;
-    const stored = (s as unknown as { slots: Map<string, { value: string; z: boolean }> }).slots.get('uid-799')!;
+    const last = `uid-${n - 1}`;
+    const json = JSON.stringify(list[n - 1]).length;
+    const stored = (s as unknown as { slots: Map<string, { value: string; z: boolean }> }).slots.get(last)!;
     expect(stored.z).toBe(true);
     expect(stored.value.length).toBeLessThan(json / 3);
-    expect(s.get('uid-799')).toEqual(list[799]);
+    expect(s.get(last)).toEqual(list[n - 1]);
     // Replaced objects are compressed again; deleted ones are dropped from the queue.
     s.set('uid-5', { ...list[5]!, metadata: { ...list[5]!.metadata, resourceVersion: '999' } });
     s.delete('uid-5');
@@ -46,13 +48,13 @@ describe('ObjectStore', () => {
     s.dispose();
   });
 
-  it('a bulk load never leaves more than 1000 objects uncompressed (the rest is compressed inline)', () => {
+  it(`a bulk load never leaves more than ${MAX_BACKLOG} objects uncompressed (the rest is compressed inline)`, () => {
     const s = new ObjectStore<KubeObject>('compress');
     const list = pods(3000);
     for (const p of list) s.set(p.metadata.uid!, p);
-    expect(s.pendingCompression).toBeLessThanOrEqual(1000);
+    expect(s.pendingCompression).toBeLessThanOrEqual(MAX_BACKLOG);
     const slots = (s as unknown as { slots: Map<string, { z: boolean }> }).slots;
-    expect([...slots.values()].filter((x) => x.z).length).toBeGreaterThanOrEqual(2000);
+    expect([...slots.values()].filter((x) => x.z).length).toBeGreaterThanOrEqual(3000 - MAX_BACKLOG);
     expect(s.get('uid-2999')).toEqual(list[2999]);
     expect(s.findByName('ns', 'web-1500')).toEqual(list[1500]);
     s.dispose();
