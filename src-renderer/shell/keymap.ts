@@ -94,6 +94,7 @@ export function shortcutList(nav: readonly NavItem[]): Shortcut[] {
     { keys: ['j', 'k', '↓', '↑'], description: 'Move down / up in the table' },
     { keys: ['g g', 'G'], description: 'First / last row' },
     { keys: ['Enter'], description: 'Open the detail drawer' },
+    { keys: ['l', 'p', 's', 'm'], description: 'In the detail drawer: logs / previous logs / shell / metrics of the pod or Deployment' },
     { keys: ['Esc'], description: 'Close the drawer or this help; leave the filter' },
     { keys: ['?'], description: 'Show these shortcuts' },
   ];
