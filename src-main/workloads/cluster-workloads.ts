@@ -240,7 +240,8 @@ export class ClusterWorkloads {
     if (s.deployment !== undefined) s.deployment = this.intern(s.deployment);
     if (s.node !== undefined) s.node = this.intern(s.node);
     if (s.lastTerminationReason !== undefined) s.lastTerminationReason = this.intern(s.lastTerminationReason);
-    for (let i = 0; i < s.images.length; i++) s.images[i] = this.intern(s.images[i]!);
+    // A new array of exactly the right length: the summary's was built by push (room for 16).
+    s.images = s.images.map((image) => this.intern(image));
     return s;
   }
 
