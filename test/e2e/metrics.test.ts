@@ -85,6 +85,8 @@ describe('metrics: top list, chart with OOM marker and forensics in browser mode
   it('changes the sampling interval from the settings panel', async () => {
     await page.getByTestId('metrics-settings-toggle').click();
     const settings = page.getByTestId('metrics-settings');
+    // The panel says what the settings give now: the interval used and the history against its budget.
+    expect(await settings.getByTestId('metrics-settings-now').innerText()).toMatch(/Sampled every 1 s\. History \d+ MB of 150 MB/);
     await settings.getByLabel('Sample every (seconds)').fill('2');
     await screenshot(page, 'metrics-settings-light');
     await settings.getByRole('button', { name: 'Save' }).click();

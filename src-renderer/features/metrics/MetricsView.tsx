@@ -53,7 +53,7 @@ export function MetricsView() {
       {top ? (
         <>
           <Sources clusters={top.clusters} />
-          <p className="metrics-note" data-testid="metrics-history">{historyText(top.history)}.</p>
+          <p className="metrics-status" data-testid="metrics-history">{historyText(top.history)}.</p>
           <div className="metrics-toolbar">
             <p className="metrics-note" data-testid="metrics-pacing">{pacingText(top.pacing)} · last round {new Date(top.at).toLocaleTimeString()} · memory is the working set (what the OOM killer and <code>kubectl top</code> use).</p>
             <button type="button" className="btn btn--ghost" onClick={() => void downloadCsv(client, {})}>Export all (CSV)</button>

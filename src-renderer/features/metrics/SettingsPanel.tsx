@@ -42,7 +42,7 @@ export function SettingsPanel({ clusterIds, pacing, history, onClose }: { cluste
         <span className="metrics-settings__label">Sampling may use (% of a core)</span>
         <input type="number" min={0.5} max={50} step={0.5} value={s.maxCpuPercent} onChange={(e) => setS({ ...s, maxCpuPercent: Number(e.target.value) })} />
       </label>
-      <p className="metrics-settings__now metrics-note" data-testid="metrics-settings-now">
+      <p className="metrics-settings__now metrics-status" data-testid="metrics-settings-now">
         Now: {pacingText(pacing)}. {historyText(history)}.
       </p>
       {clusterIds.map((id) => (
