@@ -12,6 +12,17 @@
 import { execFile } from 'node:child_process';
 import { Child, bundleScript } from './child';
 
+/**
+ * The V8 young generation the shipped main process has. Electron builds V8 with pointer
+ * compression, where the semi-space cap defaults to 32 MB (`node --v8-options`:
+ * scavenger-max-new-space-capacity-mb=32, doubled without pointer compression); plain Node doubles
+ * it to 64 MB, which let young garbage (and the native buffers it holds) reach 134 MB of new space
+ * at 50,000 pods. `npm run serve` passes the same flag (package.json), so serve, Electron and this
+ * bench run our services with the same young generation. Electron's main process cannot be given
+ * V8 flags at run time (app.commandLine.appendSwitch('js-flags') only reaches renderers).
+ */
+export const MAIN_PROCESS_NODE_FLAGS = ['--max-semi-space-size=32'];
+
 const timeKubectl = (kubeconfig: string, context: string) =>
   new Promise<number>((resolve, reject) => {
     const t = performance.now();
@@ -36,7 +47,7 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
 
     // One services process, from connect to churn; `only` = 'foundation' builds just the foundation.
     const measureServices = async (only?: 'foundation') => {
-      const services = new Child(servicesBundle, [kubeconfig!, String(pods), ...(only ? [only] : [])], { bundled: true });
+      const services = new Child(servicesBundle, [kubeconfig!, String(pods), ...(only ? [only] : [])], { bundled: true, nodeArgs: MAIN_PROCESS_NODE_FLAGS });
       try {
         const syncMs = Number((await services.waitFor(/^synced /)).split(' ')[1]);
         await new Promise((r) => setTimeout(r, 3000)); // let the initial flushes settle
@@ -65,7 +76,7 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
     return {
       pods,
       clusters: contexts.length,
-      servicesRunAs: `esbuild bundle of bench/services-process.ts (our code bundled, node_modules external, as electron-vite builds main), run with node ${process.version}, no tsx`,
+      servicesRunAs: `esbuild bundle of bench/services-process.ts (our code bundled, node_modules external, as electron-vite builds main), run with node ${process.version} ${MAIN_PROCESS_NODE_FLAGS.join(' ')} (Electron's main-process young generation; npm run serve uses it too), no tsx`,
       services: 'every service of the composition root (clusters, workloads, metrics, logs, exec, releases, images, vault)',
       syncMs,
       kubectlGetPodsAllMs: kubectlMs,

@@ -32,6 +32,10 @@ if (args.userDataDir) app.setPath('userData', path.resolve(args.userDataDir));
 
 registerAppScheme();
 app.enableSandbox();
+// No V8 flags for this process on purpose: its heap is set up before this file runs, so
+// app.commandLine.appendSwitch('js-flags') would only reach renderers. Electron's pointer
+// compression already caps the young generation at a 32 MB semi-space, the value `npm run serve`
+// and bench/foundation.ts pass to Node explicitly (see MAIN_PROCESS_NODE_FLAGS there).
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
