@@ -36,7 +36,10 @@ export function PlanImagesView({ images }: { images: ImageCheck }) {
         <tbody>
           {images.rows.map((r) => (
             <tr key={`${r.image}/${r.region ?? r.datacenters.join()}`} data-testid="plan-image-row" data-region={r.region ?? ''} data-state={r.state} title={r.message}>
-              <td>{r.region ?? <span className="muted">datacenter {r.datacenters.join(', ')}</span>}{r.registryId ? <div className="muted">{r.registryId}</div> : null}</td>
+              <td style={{ whiteSpace: 'nowrap' }}>
+                {r.region ?? <span className="muted">datacenter {r.datacenters.join(', ')}</span>}
+                {r.registryId ? <div className="muted">{r.registryId}</div> : null}
+              </td>
               <td className="mono">{r.image}</td>
               <td>
                 <span className={`badge badge--${stateLabel[r.state].badge}`}>{stateLabel[r.state].text}</span>
