@@ -59,4 +59,15 @@ describe('PodLogSource start point', () => {
     await until(() => plain.paths.length > 0);
     expect(new URL(`http://x${plain.paths[0]}`).searchParams.get('tailLines')).toBe('200');
   });
+
+  it('keeps a line stamped earlier than the one before it (a crash message), and still drops repeats after a resume', async () => {
+    const body = '2026-11-26T20:00:16.100Z Starting\n2026-11-26T20:00:16.400Z Started\n2026-11-26T20:00:16Z ERROR Application run failed\n';
+    const { conn, paths } = transport([body, `${body}2026-11-26T20:00:17Z after the cut\n`]);
+    const { sink, lines } = collect();
+    const src = new PodLogSource(conn, { namespace: 'shop', pod: 'catalog-1', container: 'app', tailLines: 200 }, sink, async () => undefined);
+    src.start();
+    await until(() => paths.length >= 3);
+    src.stop();
+    expect(lines.map((l) => l.slice(31))).toEqual(['Starting', 'Started', 'ERROR Application run failed', 'after the cut']);
+  });
 });

@@ -36,6 +36,8 @@ export class PodLogSource {
   private readonly abort = new AbortController();
   private lastTs = '';
   private readonly atLastTs = new Set<string>();
+  /** The stream was opened from lastTs's second: what it sends up to the last line we had is a repeat. */
+  private resuming = false;
   private restarts = -1;
   private backoffMs = 0;
 
@@ -57,6 +59,7 @@ export class PodLogSource {
     const q = new URLSearchParams({ container: this.t.container, timestamps: 'true' });
     if (this.t.previous) q.set('previous', 'true');
     else q.set('follow', 'true');
+    this.resuming = this.lastTs !== '';
     if (this.lastTs) q.set('sinceTime', secondOf(this.lastTs));
     else if (this.t.sinceTime) q.set('sinceTime', this.t.sinceTime);
     else q.set('tailLines', String(this.t.tailLines));
@@ -121,15 +124,18 @@ export class PodLogSource {
       const ts = m ? normalizeTimestamp(m[1]!) : '';
       const text = m ? f.text.slice(m[0].length) : f.text;
       if (ts) {
-        if (ts < this.lastTs) continue;
-        if (ts === this.lastTs) {
-          if (this.atLastTs.has(text)) continue;
-          this.atLastTs.add(text);
-        } else {
+        // Only a resumed stream repeats lines. Within a stream an earlier timestamp is a real line
+        // (stdout and stderr are copied to the log file separately; a crash message can be stamped
+        // before the lines around it): dropping it would lose it silently.
+        if (this.resuming) {
+          if (ts < this.lastTs || (ts === this.lastTs && this.atLastTs.has(text))) continue;
+          this.resuming = false;
+        }
+        if (ts > this.lastTs) {
           this.lastTs = ts;
           this.atLastTs.clear();
-          this.atLastTs.add(text);
         }
+        if (ts === this.lastTs) this.atLastTs.add(text);
       }
       out.push([ts, text, f.truncatedBytes]);
     }

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src-main/app/server';
-import { configureLogs } from '../../src-sandbox/logs/config';
 import { launchChromium, screenshot } from './browser';
 import { kubectl } from './kubectl';
 
@@ -25,8 +24,8 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-links-'));
     server = await startServer({ sandbox: true, port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, sandboxOptions: { clockSpeed: 8 } });
+    // The sandbox's default logs (as the app shows them): a crashed instance ends with its exception.
     const dc = server.backend.sandbox!.datacenter!;
-    for (const c of dc.clusters) configureLogs(dc.cluster(c.name).store, { rate: 5 });
     kubeconfig = join(dir, 'sandbox.kubeconfig');
     dc.writeKubeconfig(kubeconfig);
     server.services.metrics.setSettings({ intervalMs: 1000 });
@@ -136,6 +135,8 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     const end = Date.parse(finished);
     // A restart may have happened since kubectl was asked: the instance read can be a newer one.
     expect(Math.min(...stamps)).toBeGreaterThanOrEqual(end - 120_000 - 1000);
+    // The crash itself (stamped at the second it ended, before the startup lines around it) is there.
+    expect(await termText('log-term')).toMatch(/Application run failed[\s\S]*IllegalStateException: Missing required configuration key 'catalog\.datasource\.url'/);
     await screenshot(page, 'links-previous-logs-from-problems');
     await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'undo', 'deploy/catalog-fat');
   });
@@ -160,6 +161,7 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     expect(stamps.length).toBeGreaterThan(0);
     // The killed instance's lines, none older than two minutes before the kill.
     expect(Math.min(...stamps)).toBeGreaterThanOrEqual(finished - 120_000 - 1000);
+    expect(await termText('log-term')).toContain('java.lang.OutOfMemoryError: Java heap space');
     await screenshot(page, 'links-oom-previous-logs');
     await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'undo', 'deploy/orders-fat');
   });
