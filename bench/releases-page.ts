@@ -11,6 +11,19 @@
  */
 export const boardProbe = (want: { rows: number; pods: number }) => `(() => {
   const now = () => performance.timeOrigin + performance.now();
+  // When the bridge message carrying a watched pod arrives (window.__podWatch = { pod, at }): splits
+  // a change's delay into main + transport and the renderer's part. The app opens its WebSocket
+  // after this script runs.
+  const Ws = window.WebSocket;
+  window.WebSocket = function (url, protocols) {
+    const ws = new Ws(url, protocols);
+    ws.addEventListener('message', (e) => {
+      const w = window.__podWatch;
+      if (w && !w.at && typeof e.data === 'string' && e.data.includes(w.pod)) w.at = now();
+    });
+    return ws;
+  };
+  Object.assign(window.WebSocket, { prototype: Ws.prototype, CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   // Callable again later (the board re-opened with warm data): window.__armBoard().
   window.__armBoard = () => {
     const probe = window.__boardProbe = { armedAt: now(), firstRowsAt: 0, fullAt: 0, fullFrameAt: 0 };
@@ -61,21 +74,23 @@ export const revealRow = (app: string, fraction: number) => `(async () => {
 
 /**
  * Arm a watch on one board line: resolves when its data-restarts reaches \`restarts\`, with the
- * time the DOM showed it (MutationObserver callback) and the start of the next frame.
+ * time the DOM showed it (MutationObserver callback), the start of the next frame, and when the
+ * bridge message with \`pod\` arrived in the page.
  */
-export const armCell = (key: string, restarts: number, timeoutMs: number) => `(() => {
+export const armCell = (key: string, restarts: number, pod: string, timeoutMs: number) => `(() => {
   const now = () => performance.timeOrigin + performance.now();
+  window.__podWatch = { pod: '"name":"${pod}"', at: 0 };
   const sel = '[data-testid=board-line][data-key="${key}"]';
   const shown = () => document.querySelector(sel)?.getAttribute('data-restarts') === '${restarts}';
   window.__cell = new Promise((resolve) => {
-    if (shown()) return resolve({ dom: now(), frame: now(), already: true });
+    if (shown()) return resolve({ dom: now(), frame: now(), arrived: window.__podWatch.at, already: true });
     const timer = setTimeout(() => (mo.disconnect(), resolve(null)), ${timeoutMs});
     const mo = new MutationObserver(() => {
       if (!shown()) return;
       const dom = now();
       mo.disconnect();
       clearTimeout(timer);
-      requestAnimationFrame(() => resolve({ dom, frame: now() }));
+      requestAnimationFrame(() => resolve({ dom, frame: now(), arrived: window.__podWatch.at }));
     });
     mo.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-restarts'] });
   });

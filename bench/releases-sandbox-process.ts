@@ -4,10 +4,13 @@
  * `scale` (defaults 500 and 4: 2,000 Deployments, 50,000 pods). Prints
  * `ready <kubeconfig> <pods> <deployments>` and takes commands on stdin:
  *   freeze                           — stop the simulation clock (nothing changes unless told to)
- *   peek <cluster> <ns> <deploy>     — `restarts <n>`: container restarts of that Deployment's pods now
+ *   peek <cluster> <ns> <deploy>     — `restarts <n> <pod>`: container restarts of that Deployment's pods
+ *                                      now, and the pod the next `restart` of it will restart
  *   restart <cluster> <ns> <deploy>  — one pod of that Deployment restarts its container (restartCount + 1),
  *                                      as the kubelet reports it; answers
  *                                      `changed <epoch ms> <restarts of the Deployment's pods> <pod>`
+ *   churn N                          — N pod changes per second spread over the clusters (an annotation
+ *                                      bump: MODIFIED events that change nothing the board shows); `calm` stops
  *   quit
  * The epoch time is taken right after the object store applied the change (the watch event is
  * written from there), with sub-millisecond precision, so that another process on this machine
@@ -55,10 +58,13 @@ function podsOf(cluster: string, namespace: string, deployment: string): KubeObj
   return names.map((n) => store.get('pods', namespace, n)?.obj).filter((p): p is KubeObject => !!p && !p.metadata.deletionTimestamp);
 }
 
+const nextPod = (current: KubeObject[]) => current[turn % Math.max(1, current.length)];
+
 function restartOne(cluster: string, namespace: string, deployment: string): string {
   const store = dc.cluster(cluster).store;
   const current = podsOf(cluster, namespace, deployment);
-  const pod = current[turn++ % Math.max(1, current.length)];
+  const pod = nextPod(current);
+  turn++;
   if (!pod) return `error no pod of ${cluster}/${namespace}/${deployment}`;
   const next = structuredClone(pod);
   const status = (next.status.containerStatuses as { restartCount: number; lastState: unknown; state: { running?: { startedAt: string } } }[])[0]!;
@@ -72,13 +78,38 @@ function restartOne(cluster: string, namespace: string, deployment: string): str
   return `changed ${changedAt} ${total} ${pod.metadata.name}`;
 }
 
+let churn: NodeJS.Timeout | undefined;
+let churned = 0;
+function startChurn(perSecond: number) {
+  clearInterval(churn);
+  const stores = dc.clusters.map((c) => dc.cluster(c.name).store);
+  const names = stores.map((st) => [...st.values('pods')].map((p) => p.obj.metadata));
+  const perTick = Math.max(1, Math.round(perSecond / 20));
+  churn = setInterval(() => {
+    for (let i = 0; i < perTick; i++) {
+      const c = churned++ % stores.length;
+      const meta = names[c]![(churned * 7919) % names[c]!.length]!;
+      const current = stores[c]!.get('pods', meta.namespace, meta.name);
+      if (!current) continue;
+      const next = structuredClone(current.obj);
+      next.metadata.annotations = { ...next.metadata.annotations, 'bench.capstan.io/tick': String(churned) };
+      stores[c]!.update('pods', next);
+    }
+  }, 50);
+}
+
 createInterface({ input: process.stdin }).on('line', (line) => {
   const [cmd, ...args] = line.trim().split(/\s+/);
   if (cmd === 'freeze') {
     dc.freeze();
     console.log('frozen');
-  } else if (cmd === 'peek') console.log(`restarts ${podsOf(args[0]!, args[1]!, args[2]!).reduce((n, p) => n + restarts(p), 0)}`);
+  } else if (cmd === 'peek') {
+    const current = podsOf(args[0]!, args[1]!, args[2]!);
+    console.log(`restarts ${current.reduce((n, p) => n + restarts(p), 0)} ${nextPod(current)?.metadata.name ?? '-'}`);
+  }
   else if (cmd === 'restart') console.log(restartOne(args[0]!, args[1]!, args[2]!));
+  else if (cmd === 'churn') startChurn(Number(args[0]));
+  else if (cmd === 'calm') clearInterval(churn);
   else if (cmd === 'quit') void dc.close().then(() => process.exit(0));
 });
 process.stdin.on('end', () => void dc.close().then(() => process.exit(0)));

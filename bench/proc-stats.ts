@@ -1,8 +1,8 @@
 /**
- * Memory of Chromium's renderer processes started by this process (Linux /proc): the bench knows
- * the page, not its process id, and Chromium's DevTools protocol gives a page's JS heap but not
- * its process's memory. Children of other people's browsers are never counted: only descendants
- * of this process.
+ * Memory and CPU time of processes started by this process (Linux /proc): Chromium's renderer
+ * (the bench knows the page, not its process id, and the DevTools protocol gives a page's JS heap
+ * but not its process's memory), the GPU process, the sandbox. Other people's processes are never
+ * counted: only descendants of this process.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -24,7 +24,7 @@ const read = (path: string): string | undefined => {
   }
 };
 
-function descendants(root: number): number[] {
+export function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -64,4 +64,34 @@ export function chromiumRenderers(root = process.pid): ProcMemory[] {
     .map(procMemory)
     .filter((m): m is ProcMemory => m !== undefined)
     .sort((a, b) => b.pssMB - a.pssMB);
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** User + system CPU seconds a process has used so far (0 once it is gone). */
+export function cpuSeconds(pid: number): number {
+  const stat = read(`/proc/${pid}/stat`);
+  if (!stat) return 0;
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds so far of this process, of a child's process tree, and of Chromium's processes by type. */
+export function cpuByRole(children: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = { services: cpuSeconds(process.pid) };
+  const claimed = new Set<number>();
+  for (const [role, pid] of Object.entries(children)) {
+    const tree = [pid, ...descendants(pid)];
+    tree.forEach((p) => claimed.add(p));
+    out[role] = tree.reduce((n, p) => n + cpuSeconds(p), 0);
+  }
+  for (const pid of descendants(process.pid)) {
+    if (claimed.has(pid)) continue;
+    const cmd = read(`/proc/${pid}/cmdline`) ?? '';
+    if (!cmd.includes('chrom')) continue;
+    const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
+    const role = `chromium-${type}`;
+    out[role] = (out[role] ?? 0) + cpuSeconds(pid);
+  }
+  return out;
 }
