@@ -186,4 +186,18 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     await page.getByTestId('plan-images').scrollIntoViewIfNeeded();
     await screenshot(page, 'links-planner-images-missing');
   });
+
+  it('the pod that cannot pull that image links from its Problems row to the image sync cell', async () => {
+    await kubectl(kubeconfig, 'pro-west', '-n', 'platform', 'set', 'image', 'deployment/gateway-pro', 'gateway=harbor-west.sandbox.local/shop/gateway:5.1.1');
+    await page.getByTestId('nav-problems').click();
+    const row = page.locator('[data-testid=problems-table-ImagePullBackOff] [data-testid=table-row][data-cluster="pro-west"]').first();
+    await row.waitFor({ timeout: 60_000 });
+    await screenshot(page, 'links-problems-pull-error');
+    await row.locator('[data-testid=image-sync-link][data-pull-error=true]').click();
+    await expect.poll(() => page.getByTestId('images-detail').getAttribute('data-state'), { timeout: 30_000 }).toBe('missing');
+    expect(await page.getByTestId('images-detail').innerText()).toContain('shop/gateway:5.1.1');
+    // The link opened the image, not the row's drawer.
+    expect(await page.getByTestId('detail-drawer').count()).toBe(0);
+    await kubectl(kubeconfig, 'pro-west', '-n', 'platform', 'rollout', 'undo', 'deployment/gateway-pro');
+  });
 });

@@ -8,12 +8,18 @@ import { VirtualTable } from '../../components/VirtualTable';
 import { useAppStore } from '../../store';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import type { ProblemKind, ProblemRow } from './problems';
+import { splitImage } from '../images/images-model';
 import type { NewLogsTab } from '../logs/open-tabs';
 import { filterProblems, groupProblems, problemKinds, problemLabels, problemLogsTab, totalProblems } from './problems';
 
 const problemRowKey = (r: ProblemRow) => r.key;
 
-function problemColumns(now: number, openLogs: (tab: NewLogsTab) => void): Column<ProblemRow>[] {
+interface Openers {
+  logs: (tab: NewLogsTab) => void;
+  image: (repository: string, tag?: string) => void;
+}
+
+function problemColumns(now: number, open: Openers): Column<ProblemRow>[] {
   return [
     { id: 'cluster', header: 'Cluster', width: 'minmax(70px, 0.8fr)', render: (r) => r.pod.clusterId },
     { id: 'namespace', header: 'Namespace', width: 'minmax(80px, 1fr)', render: (r) => r.pod.namespace },
@@ -29,11 +35,29 @@ function problemColumns(now: number, openLogs: (tab: NewLogsTab) => void): Colum
     },
     {
       id: 'logs',
-      header: 'Logs',
-      width: '112px',
+      header: 'Open',
+      width: '136px',
       render: (r) => {
         const tab = problemLogsTab(r);
-        if (!tab) return null;
+        if (!tab) {
+          // No logs before the image is pulled: whether each region's registry has it is the question.
+          const ref = r.kind === 'ImagePullBackOff' && r.pod.images[0] ? splitImage(r.pod.images[0]) : undefined;
+          return ref ? (
+            <button
+              type="button"
+              className="btn btn--link text-bad"
+              data-testid="image-sync-link"
+              data-pull-error="true"
+              title={`Is ${ref.repository}${ref.tag ? `:${ref.tag}` : ''} in every region's registry?`}
+              onClick={(e) => {
+                e.stopPropagation();
+                open.image(ref.repository, ref.tag);
+              }}
+            >
+              image sync →
+            </button>
+          ) : null;
+        }
         return (
           <button
             type="button"
@@ -43,7 +67,7 @@ function problemColumns(now: number, openLogs: (tab: NewLogsTab) => void): Colum
             onClick={(e) => {
               // The row itself opens the drawer.
               e.stopPropagation();
-              openLogs(tab);
+              open.logs(tab);
             }}
           >
             {tab.selection.previous ? 'previous →' : 'logs →'}
@@ -93,7 +117,8 @@ export function ProblemsView() {
   const all = useMemo(() => groupProblems(pods, now), [pods, now]);
   const groups = useMemo(() => filterProblems(all, text, clusterId), [all, text, clusterId]);
   const openLogTab = useAppStore((s) => s.openLogTab);
-  const columns = useMemo(() => problemColumns(now, (tab) => void openLogTab(tab)), [now, openLogTab]);
+  const showImage = useAppStore((s) => s.showImage);
+  const columns = useMemo(() => problemColumns(now, { logs: (tab) => void openLogTab(tab), image: showImage }), [now, openLogTab, showImage]);
   const outdated = useMemo(() => new Set((clusters ?? []).filter((c) => isOutdated(c.state)).map((c) => c.id)), [clusters]);
   const total = totalProblems(groups);
   const syncing = clusters === null || clusters.some((c) => c.state === 'connecting' || c.state === 'idle');
