@@ -17,7 +17,7 @@ import { PAGE_BYTES, SAMPLE_BYTES } from './sample-pool';
 
 export const FINE_MS = 10 * 60_000;
 const BUCKETS_MS = [1, 2, 5, 10, 15, 30, 60].map((m) => m * 60_000);
-/** A ring wastes half a page on average, two rings a page. */
+/** A ring's first and last pages are partly empty: a page per ring (measured at 50,000 containers). */
 const PAGE_SLACK = PAGE_BYTES;
 
 export interface BudgetInput {
@@ -44,13 +44,13 @@ export interface BudgetPlan {
 
 export function planBudget(o: BudgetInput): BudgetPlan {
   const slots = (ms: number, every: number) => Math.ceil(ms / every) + 1;
-  const perFull = slots(o.horizonMs, o.intervalMs) * SAMPLE_BYTES + PAGE_SLACK / 2 + SERIES_OVERHEAD_BYTES;
+  const perFull = slots(o.horizonMs, o.intervalMs) * SAMPLE_BYTES + PAGE_SLACK + SERIES_OVERHEAD_BYTES;
   const fineSlots = Math.min(slots(FINE_MS, o.intervalMs), slots(o.horizonMs, o.intervalMs));
   if (o.containers * perFull <= o.budgetBytes) return { fullCount: o.containers, coarseMs: 0, fineSlots, projectedBytes: o.containers * perFull, overBudget: false };
   const fullCount = Math.min(o.interesting, Math.floor(o.budgetBytes / 2 / perFull));
   const rest = o.containers - fullCount;
   const avail = o.budgetBytes - fullCount * perFull;
-  const perCoarse = (fine: number, bucketMs: number) => (fine + slots(Math.max(0, o.horizonMs - FINE_MS), bucketMs)) * SAMPLE_BYTES + PAGE_SLACK + SERIES_OVERHEAD_BYTES;
+  const perCoarse = (fine: number, bucketMs: number) => (fine + slots(Math.max(0, o.horizonMs - FINE_MS), bucketMs)) * SAMPLE_BYTES + 2 * PAGE_SLACK + SERIES_OVERHEAD_BYTES;
   for (const b of BUCKETS_MS) {
     if (b < 2 * o.intervalMs) continue; // a bucket of one sample saves nothing
     if (rest * perCoarse(fineSlots, b) <= avail) return { fullCount, coarseMs: b, fineSlots, projectedBytes: fullCount * perFull + rest * perCoarse(fineSlots, b), overBudget: false };

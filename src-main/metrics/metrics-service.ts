@@ -106,7 +106,7 @@ export class MetricsService {
     this.timer = setTimeout(() => {
       this.round()
         .catch((e: unknown) => this.opts.log?.(`[metrics] sample round failed: ${(e as Error).stack ?? String(e)}`))
-        .finally(() => this.schedule(this.pacer.intervalMs(this.settings.intervalMs, this.settings.maxCpuPercent)));
+        .finally(() => this.schedule(this.intervalMs));
     }, delay);
     this.timer.unref?.();
   }
@@ -160,6 +160,7 @@ export class MetricsService {
     this.cpuMicros += d.user + d.system;
     this.rounds++;
     this.pacer.observe((d.user + d.system) / 1000);
+    this.pacer.intervalMs(this.settings.intervalMs, this.settings.maxCpuPercent); // the next round's
     this.lastRoundWallMs = performance.now() - wall0;
   }
 
