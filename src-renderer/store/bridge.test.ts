@@ -117,4 +117,53 @@ describe('bridge', () => {
     stop();
     expect(unlistened).toBe(true);
   });
+
+  it('does not fall behind main: deliveries every ~200 ms reach the store within about a frame', () => {
+    // Simulated time: main delivers every 202 ms (its own 200 ms bound plus timer lateness), frames
+    // every 16.7 ms. Measuring the interval from the previous flush (which waits for a frame) made
+    // each delivery wait a little longer than the one before, until deliveries waited ~100 ms on average.
+    let t = 0;
+    const timers: { at: number; cb: () => void }[] = [];
+    const at = (when: number, cb: () => void) => timers.push({ at: when, cb });
+    // A busy page: timers and frame callbacks run a few ms late (deterministic jitter).
+    let j = 0;
+    const late = () => ((j = (j * 7 + 3) % 11), j / 2);
+    const store = createAppStore();
+    const fake = fakeClient();
+    startBridge(fake.client, store, {
+      now: () => t,
+      setTimer: (cb, ms) => at(t + ms + late(), cb),
+      requestFrame: (cb) => at(Math.floor(t / 16.7 + 1) * 16.7 + late(), cb),
+      minIntervalMs: 200,
+    });
+    const deliveredAt = new Map<string, number>();
+    const lags: number[] = [];
+    const updates: number[] = [];
+    store.subscribe((s, prev) => {
+      if (s.pods === prev.pods) return;
+      updates.push(t);
+      for (const p of s.pods) {
+        const sent = deliveredAt.get(p.uid);
+        if (sent === undefined) continue;
+        lags.push(t - sent);
+        deliveredAt.delete(p.uid);
+      }
+    });
+    for (let k = 0; k < 40; k++) {
+      at(k * 202 + late(), () => {
+        deliveredAt.set(`p${k}`, t);
+        fake.diffs([{ clusterId: 'fat', kind: 'Pod', reset: k === 0, upserts: [pod({ uid: `p${k}` })], deletes: [] }]);
+      });
+    }
+    while (timers.length) {
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers.shift()!;
+      t = next.at;
+      next.cb();
+    }
+    expect(lags).toHaveLength(40);
+    expect(Math.max(...lags)).toBeLessThanOrEqual(25);
+    // Still no more than one store update per interval (give or take the frame it waits for).
+    expect(Math.min(...updates.slice(1).map((u, i) => u - updates[i]!))).toBeGreaterThan(200 - 17);
+  });
 });
