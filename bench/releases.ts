@@ -17,6 +17,8 @@
  *  - reference, same run: `kubectl get deployments|pods -A -o json` of the four clusters in
  *    parallel (what fetching the board's data takes kubectl), and `kubectl get pods -A -w` seeing
  *    the same pod changes.
+ * `RELEASES_BENCH_MAIN_FLUSH_MS=100 npm run bench -- releases` tries another delivery interval for
+ * main's WorkloadService (default: what ships, 200 ms); the result names it.
  * Board screenshots (light and dark) go to test-results/screenshots/releases-board-500-*.png.
  * The board model alone, in Node, is in `model` (bench/releases-model.ts).
  */
@@ -108,6 +110,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
   const changeCount = opts.changes ?? 50;
   const churnChanges = opts.churnChanges ?? 30;
   const churnPerSecond = opts.churnPerSecond ?? 100;
+  const mainFlushMs = Number(process.env.RELEASES_BENCH_MAIN_FLUSH_MS) || undefined;
   progress('board model in Node');
   const model = await runModel({ apps });
 
@@ -126,7 +129,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
     const kubectlDeployments = await kubectlLists(kubeconfig, 'deployments');
     const kubectlPods = await kubectlLists(kubeconfig, 'pods');
 
-    const server = await startServer({ kubeconfigPaths: [kubeconfig], port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, validateResponses: false, logger: { info() {}, warn() {}, error() {} } });
+    const server = await startServer({ ...(mainFlushMs ? { services: { workloads: { flushIntervalMs: mainFlushMs } } } : {}), kubeconfigPaths: [kubeconfig], port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, validateResponses: false, logger: { info() {}, warn() {}, error() {} } });
     const browser = await launchChromium();
     const watches = kubectlWatches(kubeconfig);
     try {
@@ -143,7 +146,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       const cpu0 = cpuByRole({ sandbox: sandbox.pid });
       const t0 = epoch();
       await page.goto(server.url);
-      await page.getByTestId('nav-releases').click();
+      await page.getByTestId('nav-releases').click({ timeout: 180_000 });
       await within(until(page, 'window.__boardProbe && window.__boardProbe.fullFrameAt > 0', 250), 600_000, 'the first full board');
       clearInterval(syncPoll);
       const cpu1 = cpuByRole({ sandbox: sandbox.pid });
@@ -244,7 +247,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       const firstBoardMs = Math.round(first.fullFrameAt - t0);
       const renderer = renderers[0];
       return {
-        shape: { apps, groups: ['fat', 'uat', 'pro'], clusters: CLUSTERS, deployments, pods, scale },
+        shape: { apps, groups: ['fat', 'uat', 'pro'], clusters: CLUSTERS, deployments, pods, scale, mainDeliveryIntervalMs: mainFlushMs ?? 'default (200)' },
         firstBoard: {
           ms: firstBoardMs,
           mainHadEveryPodMs: mainSyncedAt ? Math.round(mainSyncedAt - t0) : null,
