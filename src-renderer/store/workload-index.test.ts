@@ -1,6 +1,11 @@
+// This test runs in Node: it needs the garbage collector to show an old array is collectable.
+// eslint-disable-next-line no-restricted-imports
+import { setFlagsFromString } from 'node:v8';
+// eslint-disable-next-line no-restricted-imports
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { deployment, pod } from '../../src-shared/testing/fixtures';
-import { searchKeyOf, WorkloadIndex } from './workload-index';
+import { rowsDelta, searchKeyOf, WorkloadIndex } from './workload-index';
 
 describe('WorkloadIndex', () => {
   it('takes a reset as the whole list and marks the cluster+kind synced', () => {
@@ -81,5 +86,24 @@ describe('WorkloadIndex', () => {
     index.applyDiffs([{ clusterId: 'fat', kind: 'Pod', reset: false, upserts: changes, deletes: ['fat-300'] }]);
     expect(index.pods.rows()).toHaveLength(49_999);
     expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
+  it('a delta does not keep the array it came from alive (no chain of every array back to the last reset)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const index = new WorkloadIndex();
+    index.applyDiffs([{ clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a' }), pod({ uid: 'b' })], deletes: [] }]);
+    const first = new WeakRef(index.pods.rows());
+    for (let i = 2; i < 5; i++) {
+      index.applyDiffs([{ clusterId: 'fat', kind: 'Pod', reset: false, upserts: [pod({ uid: 'a', resourceVersion: String(i) })], deletes: [] }]);
+      const rows = index.pods.rows();
+      // Consumers still get the delta while they hold the array it came from.
+      expect(rowsDelta(rows)?.added.map((p) => p.resourceVersion)).toEqual([String(i)]);
+    }
+    // WeakRef targets stay alive until the current job ends.
+    await new Promise((r) => setTimeout(r, 0));
+    gc();
+    expect(first.deref()).toBeUndefined();
+    expect(index.pods.rows()).toHaveLength(2);
   });
 });
