@@ -151,6 +151,15 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       clearInterval(syncPoll);
       const cpu1 = cpuByRole({ sandbox: sandbox.pid });
       const first = (await page.evaluate('window.__boardProbe')) as { firstRowsAt: number; fullAt: number; fullFrameAt: number };
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+      /** JS heap in use after a full GC, MB: taken after each phase, it shows whether the renderer keeps what it no longer needs. */
+      const heapAfterGc = async () => {
+        await cdp.send('HeapProfiler.collectGarbage');
+        return Math.round(((await metric()).JSHeapUsedSize ?? 0) / 2 ** 20);
+      };
+      const heapAfterFirstBoard = await heapAfterGc();
 
       // The board again with everything already in the renderer: what opening the tab costs.
       await sleep(2000);
@@ -216,6 +225,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       };
       progress(`${changeCount} pod changes, nothing else changing`);
       const quiet = await podChanges(changeCount, 0);
+      const heapAfterQuiet = await heapAfterGc();
       progress(`${churnChanges} pod changes while ${churnPerSecond} other pods change per second`);
       sandbox.send(`churn ${churnPerSecond}`);
       await sleep(3000);
@@ -224,9 +234,6 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       await sleep(2000);
 
       progress('memory');
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Performance.enable');
-      const metric = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')).metrics).map((m) => [m.name, m.value]));
       const before = await metric();
       await cdp.send('HeapProfiler.collectGarbage');
       const after = await metric();
@@ -267,6 +274,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
           jsHeapUsed: mb(after.JSHeapUsedSize ?? 0),
           jsHeapTotal: mb(after.JSHeapTotalSize ?? 0),
           jsHeapUsedBeforeGc: mb(before.JSHeapUsedSize ?? 0),
+          jsHeapAfterGcByPhase: { firstBoard: heapAfterFirstBoard, quietChanges: heapAfterQuiet, churn: mb(after.JSHeapUsedSize ?? 0) },
           process: renderer ? { rss: renderer.rssMB, pss: renderer.pssMB, private: renderer.privateMB } : null,
           rendererProcesses: renderers.length,
           domNodes: after.Nodes ?? null,
