@@ -1,4 +1,10 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { startDatacenter } from './datacenter';
 import { groupsIn } from './seed';
 import { GENERATED_REPLICAS, generateScenario } from './scenario-generator';
@@ -39,5 +45,44 @@ describe('generateScenario', () => {
     } finally {
       await dc.close();
     }
+  });
+
+  it('npm run sandbox -- --apps N serves it; --apps with --scenario is a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capstan-cli-apps-'));
+    const kubeconfig = join(dir, 'kc.yaml');
+    const cli = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'src-sandbox/cli.ts', ...args], { cwd: join(import.meta.dirname, '..') });
+    const child = cli(['--kubeconfig', kubeconfig, '--apps', '7', '--scale', '2']);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no ready line: ${out}`)), 20_000);
+        child.stdout.on('data', () => out.includes('ready') && (clearTimeout(t), resolve()));
+      });
+      expect(out).toContain(`${7 * 25 * 2} pods`);
+      // What a client of the kubeconfig sees: the generated Deployments of pro-east.
+      const kc = parse(readFileSync(kubeconfig, 'utf8'));
+      const ctx = kc.contexts.find((c: { name: string }) => c.name === 'pro-east').context;
+      const server = kc.clusters.find((c: { name: string }) => c.name === ctx.cluster).cluster;
+      const token = kc.users.find((u: { name: string }) => u.name === ctx.user).user.token;
+      const body = await new Promise<string>((resolve, reject) => {
+        request(`${server.server}/apis/apps/v1/deployments`, { ca: Buffer.from(server['certificate-authority-data'], 'base64'), headers: { Authorization: `Bearer ${token}` } }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve(text));
+        }).on('error', reject).end();
+      });
+      const names = (JSON.parse(body) as { items: { metadata: { name: string } }[] }).items.map((d) => d.metadata.name).sort();
+      expect(names).toEqual(generateScenario({ apps: 7 }).apps.map((a) => `${a.name}-pro`).sort());
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const bad = cli(['--kubeconfig', join(dir, 'x'), '--apps', '5', '--scenario', 'resources/scenarios/default.yaml']);
+    let err = '';
+    bad.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    expect(await new Promise<number | null>((resolve) => bad.on('exit', resolve))).toBe(2);
+    expect(err).toContain('give either --apps or --scenario');
   });
 });
