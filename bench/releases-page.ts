@@ -53,7 +53,7 @@ export const boardProbe = (want: { rows: number; pods: number }) => `(() => {
 export const revealRow = (app: string, fraction: number) => `(async () => {
   const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
   const row = () => document.querySelector('[data-testid=board-row][data-app="${app}"]');
-  const scroller = document.querySelector('[data-testid=board-scroll]') || document.querySelector('.rel');
+  const scroller = document.querySelector('[data-testid=board-scroll]');
   for (let i = 0; i < 60 && !row(); i++) {
     if (i === 0) scroller.scrollTop = ${fraction} * scroller.scrollHeight - scroller.clientHeight / 2;
     else {

@@ -242,7 +242,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
 
       progress('screenshots');
       mkdirSync(screenshotDir, { recursive: true });
-      await page.evaluate(`(document.querySelector('[data-testid=board-scroll]') || document.querySelector('.rel')).scrollTop = 0`);
+      await page.evaluate(`document.querySelector('[data-testid=board-scroll]').scrollTop = 0`);
       await sleep(500);
       await page.screenshot({ path: join(screenshotDir, 'releases-board-500-light.png') });
       await page.getByTestId('theme-dark').click().catch(() => undefined);
@@ -280,6 +280,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
           domNodes: after.Nodes ?? null,
           elements,
           target: 250,
+          note: 'process = the largest of Chromium\'s renderer processes (the app\'s page): private = pages only it uses (what Chrome calls its memory footprint; the figure for the target), PSS adds its share of shared pages, RSS counts shared libraries in full',
         },
         reference: {
           kubectlGetDeploymentsJson: kubectlDeployments,
