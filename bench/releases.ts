@@ -18,7 +18,7 @@
  *    parallel (what fetching the board's data takes kubectl), and `kubectl get pods -A -w` seeing
  *    the same pod changes.
  * `RELEASES_BENCH_MAIN_FLUSH_MS=100 npm run bench -- releases` tries another delivery interval for
- * main's WorkloadService (default: what ships, 200 ms); the result names it.
+ * main's WorkloadService (default: what ships, 100 ms); the result names it.
  * Board screenshots (light and dark) go to test-results/screenshots/releases-board-500-*.png.
  * The board model alone, in Node, is in `model` (bench/releases-model.ts).
  */

@@ -11,7 +11,7 @@ import { WorkloadIndex } from './workload-index';
  *
  * Workload diffs are queued and applied in batches: on the next animation frame, but no more often
  * than every `minIntervalMs`, so that 200 pod changes per second cost a few store updates per second,
- * not 200 re-renders. Clusters (a small list, rate-bounded by main) are applied as they come.
+ * not 200 re-renders (at most 10 a second). Clusters (a small list, rate-bounded by main) are applied as they come.
  * Streams that live only while their view is open enter through their own part of the bridge,
  * beside this file: images-bridge.ts (the image matrix) and metrics-bridge.ts (the top lists).
  */
@@ -40,14 +40,14 @@ export function startBridge(client: AppClient, store: AppStore, options: BridgeO
   const requestFrame = options.requestFrame ?? defaultRequestFrame;
   const setTimer = options.setTimer ?? ((cb: () => void, ms: number) => setTimeout(cb, ms));
   const now = options.now ?? (() => performance.now());
-  const minIntervalMs = options.minIntervalMs ?? 200;
+  const minIntervalMs = options.minIntervalMs ?? 100;
 
   const index = new WorkloadIndex();
   let queue: WorkloadDiff[] = [];
   let knownClusters: Set<string> | null = null;
   let scheduled = false;
   // When the last batch was let through (not when its frame came): measured from the flush, each
-  // frame's wait was added to the next interval, and against main's own 200 ms cadence a diff
+  // frame's wait was added to the next interval, and against main's own cadence (then 200 ms) a diff
   // waited here ~100 ms on average (bench releases, under churn).
   let lastSlot = -Infinity;
   let stopped = false;
