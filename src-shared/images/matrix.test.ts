@@ -85,6 +85,8 @@ describe('computeMatrix', () => {
     const limited = computeMatrix(input({ ...two, observations, filter: { limit: 1 } }));
     expect(limited.rows).toHaveLength(1);
     expect(limited.truncated).toBe(true);
+    // The counts at the top still cover both images missing in west, not only the row listed.
+    expect(limited.summary.find((x) => x.region === 'west')).toMatchObject({ outOfSync: 2 });
   });
 });
 

@@ -160,10 +160,7 @@ export function computeMatrix(input: MatrixInput): SyncMatrix {
   }
   // Priority first, then newest push first, then name.
   rows.sort(compareRows);
-  const limit = input.filter?.limit ?? 5_000;
-  const truncated = rows.length > limit;
-  if (truncated) rows = rows.slice(0, limit);
-
+  // Counts cover every image that matched, not only the rows sent (the list is capped for the view).
   const summary = regions.map((region) => {
     let outOfSync = 0;
     let stuck = 0;
@@ -177,6 +174,10 @@ export function computeMatrix(input: MatrixInput): SyncMatrix {
     }
     return { region, outOfSync, stuck, ...(oldestLagMs !== undefined ? { oldestLagMs } : {}) };
   });
+
+  const limit = input.filter?.limit ?? 5_000;
+  const truncated = rows.length > limit;
+  if (truncated) rows = rows.slice(0, limit);
 
   return { computedAt: now, regions, rows, summary, errors: input.registryErrors ?? [], truncated };
 }
