@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datacenter } from '../../src-sandbox/datacenter';
-import { startServer, type RunningServer } from '../../src-main/app/server';
-import { launchChromium, screenshot } from './browser';
+import { screenshot } from './browser';
 import { kubectl } from './kubectl';
+import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 /**
  * Issue 2's vertical slice, through the real code paths: the renderer build in Chromium, the
@@ -14,31 +11,18 @@ import { kubectl } from './kubectl';
  * independent client changing the world underneath.
  */
 describe('foundation: multi-cluster explorer in browser mode against the sandbox', () => {
-  let server: RunningServer;
+  let app: SandboxApp;
   let datacenter: Datacenter;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
-  let dir: string;
   let kubeconfig: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-'));
-    server = await startServer({ sandbox: true, port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, sandboxOptions: { clockSpeed: 20 } });
-    const sandbox = server.backend.sandbox?.datacenter;
-    if (!sandbox) throw new Error('the in-process sandbox did not start');
-    datacenter = sandbox;
-    kubeconfig = join(dir, 'sandbox.kubeconfig');
-    datacenter.writeKubeconfig(kubeconfig);
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('pageerror', (error) => console.error('page error:', error));
-    await page.goto(server.url);
+    app = await openSandboxApp('foundation', { clockSpeed: 20 });
+    ({ datacenter, page, kubeconfig } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
   const card = (id: string) => page.locator(`[data-testid=cluster-card][data-cluster-id="${id}"]`);

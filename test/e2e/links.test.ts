@@ -5,52 +5,29 @@
  * list opens an OOM-killed container's logs from a little before the kill; the planner shows the
  * plan's image in each region's Harbor. kubectl supplies the facts the screens are checked against.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src-main/app/server';
-import { launchChromium, screenshot } from './browser';
+import { screenshot } from './browser';
 import { kubectl } from './kubectl';
+import { openSandboxApp, terminalText, type SandboxApp } from './sandbox-app';
 
 describe('links between workloads, problems, logs, metrics and the planner', () => {
-  let server: RunningServer;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let app: SandboxApp;
   let page: Page;
-  let dir: string;
   let kubeconfig: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-links-'));
-    server = await startServer({ sandbox: true, port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, sandboxOptions: { clockSpeed: 8 } });
-    // The sandbox's default logs (as the app shows them): a crashed instance ends with its exception.
-    const dc = server.backend.sandbox!.datacenter!;
-    kubeconfig = join(dir, 'sandbox.kubeconfig');
-    dc.writeKubeconfig(kubeconfig);
-    server.services.metrics.setSettings({ intervalMs: 1000 });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('pageerror', (error) => console.error('page error:', error));
-    await page.setViewportSize({ width: 1400, height: 860 });
-    await page.goto(server.url);
+    app = await openSandboxApp('links', { clockSpeed: 8 }, (server) => server.services.metrics.setSettings({ intervalMs: 1000 }));
+    ({ page, kubeconfig } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
-  /** The text of the visible terminal's buffer (the WebGL renderer draws no DOM text). */
-  const termText = (testId: string) =>
-    page.locator(`[data-testid=${testId}]:visible`).evaluate((el) => {
-      const t = (el as unknown as { xterm: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } }).xterm;
-      const b = t.buffer.active;
-      const out: string[] = [];
-      for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
-      return out.join('\n');
-    });
+  const termText = (testId: string) => terminalText(page, testId);
   const activeLogTab = () => page.locator('[data-testid=tab-logs][aria-selected=true], [data-testid=tab-shell][aria-selected=true]');
   const podOf = async (ctx: string, ns: string, instance: string) => (await kubectl(kubeconfig, ctx, '-n', ns, 'get', 'pods', '-l', `app.kubernetes.io/instance=${instance}`, '-o', 'jsonpath={.items[0].metadata.name}')).trim();
 

@@ -1,49 +1,32 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src-main/app/server';
+import type { RunningServer } from '../../src-main/app/server';
 import { openExecSessions } from '../../src-sandbox/exec/ws-exec';
 import { configureLogs } from '../../src-sandbox/logs/config';
-import { launchChromium, screenshot } from './browser';
+import { screenshot } from './browser';
+import { openSandboxApp, terminalText, type SandboxApp } from './sandbox-app';
 
 /**
  * Issue 3 in Chromium (browser mode) against the sandbox: a Deployment's logs across two clusters,
  * filter, pause/resume, and a shell in a container.
  */
 describe('logs and shell in browser mode against the sandbox', () => {
+  let app: SandboxApp;
   let server: RunningServer;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-logs-'));
-    server = await startServer({ sandbox: true, port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, sandboxOptions: { clockSpeed: 20 } });
-    const dc = server.backend.sandbox!.datacenter!;
-    for (const c of dc.clusters) configureLogs(dc.cluster(c.name).store, { rate: 20 });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('pageerror', (error) => console.error('page error:', error));
-    await page.setViewportSize({ width: 1400, height: 860 });
-    await page.goto(server.url);
+    app = await openSandboxApp('logs', { clockSpeed: 20 }, (_server, dc) => {
+      for (const c of dc.clusters) configureLogs(dc.cluster(c.name).store, { rate: 20 });
+    });
+    ({ server, page } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
-  /** The visible text of the active tab's terminal buffer (WebGL draws no DOM text). */
-  const termText = (testId: string) => page.locator(`[data-testid=${testId}]:visible`).evaluate((el) => {
-    const t = (el as unknown as { xterm: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } }).xterm;
-    const b = t.buffer.active;
-    const out: string[] = [];
-    for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
-    return out.join('\n');
-  });
+  const termText = (testId: string) => terminalText(page, testId);
 
   it('follows a Deployment across clusters: lines from every pod of both clusters', async () => {
     await page.getByTestId('nav-logs').click();

@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src-main/app/server';
-import { launchChromium, screenshot } from './browser';
+import type { RunningServer } from '../../src-main/app/server';
+import { screenshot } from './browser';
 import { kubectl } from './kubectl';
+import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 /**
  * Issue 6 through the real code paths: a leaking release (orders 1.6.0) rolled out to FAT with
@@ -13,33 +11,23 @@ import { kubectl } from './kubectl';
  * and the forensics panel has the curve before the kill, the events and the previous log.
  */
 describe('metrics: top list, chart with OOM marker and forensics in browser mode against the sandbox', () => {
+  let app: SandboxApp;
   let server: RunningServer;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
-  let dir: string;
   let kubeconfig: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-metrics-'));
-    server = await startServer({ sandbox: true, port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, sandboxOptions: { clockSpeed: 8 } });
-    const dc = server.backend.sandbox?.datacenter;
-    if (!dc) throw new Error('the in-process sandbox did not start');
-    kubeconfig = join(dir, 'sandbox.kubeconfig');
-    dc.writeKubeconfig(kubeconfig);
-    // One sample a second: the sandbox clock runs 8× faster, so a leak (72 s) lasts about 9 real seconds.
-    // The sandbox serves from this process (its CPU counts in our rounds): a high CPU share keeps
-    // the pacing from stretching that interval.
-    server.services.metrics.setSettings({ intervalMs: 1000, maxCpuPercent: 50 });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('pageerror', (error) => console.error('page error:', error));
-    await page.goto(server.url);
+    app = await openSandboxApp('metrics', { clockSpeed: 8 }, (server) => {
+      // One sample a second: the sandbox clock runs 8× faster, so a leak (72 s) lasts about 9 real seconds.
+      // The sandbox serves from this process (its CPU counts in our rounds): a high CPU share keeps
+      // the pacing from stretching that interval.
+      server.services.metrics.setSettings({ intervalMs: 1000, maxCpuPercent: 50 });
+    });
+    ({ server, page, kubeconfig } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
   it('lists the leaking container at the top and opens its OOM forensics', async () => {
