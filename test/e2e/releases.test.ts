@@ -5,37 +5,25 @@
  * catalog 2.2.0 fails its health gate in FAT, pauses, and is rolled back from the panel. After
  * each, the real kubectl agrees with what the board shows. Screenshots of board and planner.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src-main/app/server';
-import { launchChromium, screenshot } from './browser';
+import { screenshot } from './browser';
 import { kubectl } from './kubectl';
+import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 describe('releases board, planner and executor', () => {
-  let server: RunningServer;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let app: SandboxApp;
   let page: Page;
-  let dir: string;
   let kubeconfig: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-rel-'));
-    server = await startServer({ port: 0, sandbox: true, sandboxOptions: { clockSpeed: 20 }, userDataDir: join(dir, 'data'), homeDir: dir, env: { PATH: process.env.PATH } });
-    kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, server.backend.sandbox!.kubeconfigYaml, { mode: 0o600 });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(server.url);
+    app = await openSandboxApp('rel', { clockSpeed: 20 });
+    ({ page, kubeconfig } = app);
     await page.getByRole('button', { name: /Releases/ }).or(page.getByRole('link', { name: /Releases/ })).first().click();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
   const line = (key: string) => page.locator(`[data-testid=board-line][data-key="${key}"]`);
