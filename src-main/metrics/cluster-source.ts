@@ -3,13 +3,22 @@
  * its implementation over ClusterService: connected clusters only (asking for a transport must not
  * connect a cluster nobody opened), node names from the nodes reflector, whole pod objects for
  * the pods that changed (summaries lack requests, limits and lastState).
+ *
+ * At 50,000 pods the whole objects are the cost: the watch keeps them compressed and every
+ * `findObject` decodes one (several KB of garbage and CPU). So a reset hands them over one at a
+ * time (an iterable, never an array of every decoded pod at once), and a change whose summary
+ * says nothing metrics reads can have changed (same restarts, status, readiness, last
+ * termination, owner: an annotation or resourceVersion bump) is not decoded at all. Pod resources
+ * are immutable apart from in-place resize, which also changes none of those: a resized limit is
+ * seen at the pod's next status change.
  */
 import type { Pod } from '../../src-shared/k8s/types';
+import type { PodSummary } from '../../src-shared/workloads/contract';
 import type { ClusterService } from '../clusters/cluster-service';
 import type { ForensicsTransport } from './forensics';
 import type { MetricsTransport } from './sources';
 
-export type PodChange = { kind: 'reset'; pods: Pod[] } | { kind: 'change'; upserts: Pod[]; deletes: { namespace: string; name: string }[] };
+export type PodChange = { kind: 'reset'; pods: Iterable<Pod> } | { kind: 'change'; upserts: Iterable<Pod>; deletes: { namespace: string; name: string }[] };
 
 export interface MetricsClusterSource {
   ids(): string[];
@@ -20,10 +29,28 @@ export interface MetricsClusterSource {
   acquire(id: string): () => void;
 }
 
+/** True when nothing the pod index reads can differ between two summaries of the same pod. */
+export function sameForMetrics(a: PodSummary, b: PodSummary): boolean {
+  return a.restarts === b.restarts && a.status === b.status && a.phase === b.phase && a.readyContainers === b.readyContainers
+    && a.totalContainers === b.totalContainers && a.lastTerminationReason === b.lastTerminationReason && a.lastTerminationAt === b.lastTerminationAt
+    && a.app === b.app && a.deployment === b.deployment && a.name === b.name && a.namespace === b.namespace;
+}
+
 export function clusterServiceSource(clusters: ClusterService): MetricsClusterSource {
-  /** clusterId → pod uid → ns/name, to turn the summaries' delete uids back into names. */
-  const names = new Map<string, Map<string, { namespace: string; name: string }>>();
+  /**
+   * clusterId → pod uid → the last summary we indexed: turns the summaries' delete uids back into
+   * names and tells which changes need the whole object. The summaries are the workloads layer's
+   * own objects (no copy per pod).
+   */
+  const seen = new Map<string, Map<string, PodSummary>>();
   const full = (id: string, namespace: string, name: string) => clusters.workloads(id)?.findObject('Pod', namespace, name) as Pod | undefined;
+  /** Decodes lazily: each whole pod is garbage as soon as the index has read it. */
+  function* decode(id: string, summaries: Iterable<PodSummary>): Generator<Pod> {
+    for (const s of summaries) {
+      const p = full(id, s.namespace, s.name);
+      if (p) yield p;
+    }
+  }
   return {
     ids: () => clusters.ids(),
     transport: (id) => (clusters.workloads(id) ? clusters.connection(id) : undefined),
@@ -31,29 +58,31 @@ export function clusterServiceSource(clusters: ClusterService): MetricsClusterSo
     acquire: (id) => clusters.acquire(id),
     onPods(l) {
       return clusters.onDidChangeWorkloads((id, change) => {
-        let byUid = names.get(id);
-        if (!byUid) names.set(id, (byUid = new Map()));
+        let byUid = seen.get(id);
+        if (!byUid) seen.set(id, (byUid = new Map()));
         if (change.kind === 'reset') {
           byUid.clear();
-          const pods: Pod[] = [];
-          for (const s of clusters.workloads(id)?.podList() ?? []) {
-            byUid.set(s.uid, { namespace: s.namespace, name: s.name });
-            const p = full(id, s.namespace, s.name);
-            if (p) pods.push(p);
-          }
-          l(id, { kind: 'reset', pods });
+          const list = clusters.workloads(id)?.podList() ?? [];
+          for (const s of list) byUid.set(s.uid, s);
+          l(id, { kind: 'reset', pods: decode(id, list) });
           return;
         }
         if (change.kind !== 'Pod') return;
-        const upserts: Pod[] = [];
+        const changed: PodSummary[] = [];
         for (const s of change.upserts) {
-          byUid.set(s.uid, { namespace: s.namespace, name: s.name });
-          const p = full(id, s.namespace, s.name);
-          if (p) upserts.push(p);
+          const before = byUid.get(s.uid);
+          byUid.set(s.uid, s);
+          if (!before || !sameForMetrics(before, s)) changed.push(s);
         }
-        const deletes = change.deletes.map((uid) => byUid.get(uid)).filter((x): x is { namespace: string; name: string } => !!x);
-        for (const uid of change.deletes) byUid.delete(uid);
-        l(id, { kind: 'change', upserts, deletes });
+        const deletes: { namespace: string; name: string }[] = [];
+        for (const uid of change.deletes) {
+          const s = byUid.get(uid);
+          if (!s) continue;
+          deletes.push({ namespace: s.namespace, name: s.name });
+          byUid.delete(uid);
+        }
+        if (changed.length === 0 && deletes.length === 0) return;
+        l(id, { kind: 'change', upserts: decode(id, changed), deletes });
       });
     },
   };

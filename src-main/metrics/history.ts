@@ -27,6 +27,8 @@ export interface ContainerHistory {
 }
 
 const MAX_EVENTS = 100;
+/** Most containers never restart: they share this (never written to) instead of an array each. */
+const NO_EVENTS: TimelineEvent[] = [];
 
 export const keyOf = (r: ContainerRef) => `${r.clusterId}\u0000${r.namespace}\u0000${r.pod}\u0000${r.container}`;
 
@@ -39,6 +41,14 @@ export const SERIES_OVERHEAD_BYTES = 500;
 export class MetricsHistory {
   private readonly series = new Map<string, ContainerHistory>();
   readonly pool = new SamplePool();
+  /** One copy of each cluster id, namespace and container name (a copy per container otherwise). */
+  private readonly strings = new Map<string, string>();
+  private intern(v: string): string {
+    const known = this.strings.get(v);
+    if (known !== undefined) return known;
+    this.strings.set(v, v);
+    return v;
+  }
 
   /** `capacity`: samples of a full-resolution container (history length / fastest interval). */
   constructor(private capacity: number, private readonly intervalMs: () => number) {}
@@ -60,7 +70,8 @@ export class MetricsHistory {
     let h = this.series.get(key);
     if (!h) {
       // New containers start at full resolution for a while: the budget decides once it knows them.
-      h = { key, ref: { ...ref }, ring: new TieredRing(this.pool, this.capacity), events: [], instanceStart: t, interest: 1, interestUntil: t + 10 * 60_000 };
+      const r = { clusterId: this.intern(ref.clusterId), namespace: this.intern(ref.namespace), pod: ref.pod, container: this.intern(ref.container) };
+      h = { key, ref: r, ring: new TieredRing(this.pool, this.capacity), events: NO_EVENTS, instanceStart: t, interest: 1, interestUntil: t + 10 * 60_000 };
       this.series.set(key, h);
     }
     return h;
@@ -88,6 +99,7 @@ export class MetricsHistory {
   addEvent(ref: ContainerRef, e: TimelineEvent, now: number): boolean {
     const h = this.ensure(ref, now);
     if (h.events.some((x) => x.restartCount === e.restartCount)) return false;
+    if (h.events === NO_EVENTS) h.events = [];
     h.events.push(e);
     h.events.sort((a, b) => a.at - b.at);
     if (h.events.length > MAX_EVENTS) h.events.shift();
@@ -100,7 +112,11 @@ export class MetricsHistory {
     const before = now - horizonMs;
     for (const [k, h] of this.series) {
       h.ring.trimBefore(before);
-      h.events = h.events.filter((e) => e.at >= before);
+      // Every container every round: a new array only when an event actually leaves.
+      if (h.events.length && h.events[0]!.at < before) {
+        const kept = h.events.filter((e) => e.at >= before);
+        h.events = kept.length ? kept : NO_EVENTS;
+      }
       if (h.ring.size === 0 && h.events.length === 0) {
         h.ring.free();
         this.series.delete(k);

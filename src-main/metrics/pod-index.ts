@@ -11,6 +11,8 @@ import { parseBytes, parseCpuCores } from '../../src-shared/metrics/quantity';
 export interface Terminated { reason?: string; exitCode?: number; signal?: number; message?: string; startedAt?: string; finishedAt?: string }
 
 export interface ContainerInfo {
+  /** Container name (a pod's few containers are found by scanning, no Map per pod). */
+  name: string;
   app?: string;
   /** Owning Deployment (from the ReplicaSet owner and its pod-template-hash), for aggregates. */
   deployment?: string;
@@ -44,33 +46,63 @@ export function deploymentOf(pod: Pod): string | undefined {
   return rs && hash && rs.endsWith(`-${hash}`) ? rs.slice(0, -(hash.length + 1)) : undefined;
 }
 
+/** Only the fields of lastState.terminated we show (not the decoded object with everything else). */
+function slimTerminated(t: Terminated | undefined, intern: (v: string) => string): Terminated | undefined {
+  if (!t) return undefined;
+  const out: Terminated = {};
+  if (t.reason !== undefined) out.reason = intern(t.reason);
+  if (t.exitCode !== undefined) out.exitCode = t.exitCode;
+  if (t.signal !== undefined) out.signal = t.signal;
+  if (t.message !== undefined) out.message = t.message;
+  if (t.startedAt !== undefined) out.startedAt = t.startedAt;
+  if (t.finishedAt !== undefined) out.finishedAt = t.finishedAt;
+  return out;
+}
+
+/**
+ * Per pod (`namespace/name`), its containers' info: at 50,000 containers a Map per pod and the
+ * strings of every decoded pod (app label, Deployment name, state) were ~450 bytes a container;
+ * an array per pod and shared copies of those few distinct strings are about half.
+ */
 export class PodIndex {
-  private readonly pods = new Map<string, Map<string, ContainerInfo>>();
+  private readonly pods = new Map<string, ContainerInfo[]>();
+  private readonly strings = new Map<string, string>();
+  private readonly intern = (v: string): string => {
+    const known = this.strings.get(v);
+    if (known !== undefined) return known;
+    this.strings.set(v, v);
+    return v;
+  };
+  private readonly internOpt = (v: string | undefined): string | undefined => (v === undefined ? undefined : this.intern(v));
 
   /** Records the pod; returns one event per container whose restart count went up (or, on first sight, its last restart). */
   update(pod: Pod, now: number, appLabel = 'app.kubernetes.io/name'): { container: string; event: TimelineEvent }[] {
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
     const before = this.pods.get(key);
-    const next = new Map<string, ContainerInfo>();
+    const specs = (pod.spec as { containers?: ContainerSpec[] } | undefined)?.containers ?? [];
+    const next: ContainerInfo[] = new Array(specs.length);
     const events: { container: string; event: TimelineEvent }[] = [];
     const statuses = ((pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []);
-    const app = pod.metadata.labels?.[appLabel];
-    const deployment = deploymentOf(pod);
-    for (const spec of ((pod.spec as { containers?: ContainerSpec[] } | undefined)?.containers ?? [])) {
+    const app = this.internOpt(pod.metadata.labels?.[appLabel]);
+    const deployment = this.internOpt(deploymentOf(pod));
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
       const st = statuses.find((s) => s.name === spec.name);
       const r = spec.resources ?? {};
       const restarts = st?.restartCount ?? 0;
       const stateName = st?.state && Object.keys(st.state)[0];
+      const old = before?.find((c) => c.name === spec.name);
+      const name = old?.name ?? this.intern(spec.name);
       const info: ContainerInfo = {
-        app, deployment,
+        name, app, deployment,
         memoryRequest: parseBytes(r.requests?.memory), memoryLimit: parseBytes(r.limits?.memory),
         cpuRequest: parseCpuCores(r.requests?.cpu), cpuLimit: parseCpuCores(r.limits?.cpu),
         restarts,
-        state: stateName ? (st.state![stateName]?.reason ?? stateName) : undefined,
-        lastTerminated: st?.lastState?.terminated,
+        state: stateName ? this.intern(st.state![stateName]?.reason ?? stateName) : undefined,
+        lastTerminated: slimTerminated(st?.lastState?.terminated, this.intern),
       };
-      next.set(spec.name, info);
-      const prev = before?.get(spec.name)?.restarts ?? 0;
+      next[i] = info;
+      const prev = old?.restarts ?? 0;
       const term = info.lastTerminated;
       if (restarts > prev && term) {
         events.push({
@@ -95,10 +127,14 @@ export class PodIndex {
 
   clear(): void {
     this.pods.clear();
+    this.strings.clear();
   }
 
   get(namespace: string, pod: string, container: string): ContainerInfo | undefined {
-    return this.pods.get(`${namespace}/${pod}`)?.get(container);
+    const list = this.pods.get(`${namespace}/${pod}`);
+    if (!list) return undefined;
+    for (const c of list) if (c.name === container) return c;
+    return undefined;
   }
 
   podKeys(): IterableIterator<string> {

@@ -27,7 +27,8 @@ export class SampleRing {
     if (this.count >= this.maxSlots) this.dropOldest();
     const abs = this.first + this.count;
     const pi = (abs / PAGE_SLOTS) | 0;
-    if (pi >= this.pages.length) this.pages.push(this.pool.alloc());
+    // concat: an array of exactly the pages held (push would leave room for 17 on the first page).
+    if (pi >= this.pages.length) this.pages = this.pages.concat(this.pool.alloc());
     this.pool.write(this.pages[pi]!, abs % PAGE_SLOTS, t, cpu, ws, rss);
     this.count++;
   }
