@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { parse } from 'yaml';
 import type { Datacenter } from './datacenter';
 import { startDatacenter } from './datacenter';
 import { ScenarioError, loadScenarioFile } from './scenario';
+import { sandboxReady, spawnSandboxCli } from './testing/cli';
 
 function get(dc: Datacenter, cluster: string, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const c = dc.cluster(cluster);
@@ -108,16 +108,11 @@ describe('CLI', () => {
   it('prints ready with every cluster URL, writes the kubeconfig and exits on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'capstan-cli-'));
     const kubeconfig = join(dir, 'kc.yaml');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src-sandbox/cli.ts', '--kubeconfig', kubeconfig, '--clock', '10'], { cwd: join(import.meta.dirname, '..') });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const cli = spawnSandboxCli(['--kubeconfig', kubeconfig, '--clock', '10']);
+    const { child } = cli;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no ready line: ${out}`)), 20_000);
-        child.stdout.on('data', () => { if (out.includes('ready')) { clearTimeout(t); resolve(); } });
-      });
-      expect(out).toMatch(/ready.*fat=https:\/\/127\.0\.0\.1:\d+ uat=\S+ pro-east=\S+ pro-west=\S+/);
+      await sandboxReady(cli);
+      expect(cli.output()).toMatch(/ready.*fat=https:\/\/127\.0\.0\.1:\d+ uat=\S+ pro-east=\S+ pro-west=\S+/);
       expect(parse(readFileSync(kubeconfig, 'utf8')).contexts).toHaveLength(4);
       const code = await new Promise<number | null>((resolve) => { child.on('exit', resolve); child.kill('SIGTERM'); });
       expect(code).toBe(0);
@@ -128,11 +123,9 @@ describe('CLI', () => {
   });
 
   it('fails with a usage message without --kubeconfig', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src-sandbox/cli.ts'], { cwd: join(import.meta.dirname, '..') });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const { child, output } = spawnSandboxCli([]);
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(2);
-    expect(err).toContain('--kubeconfig <file> is required');
+    expect(output()).toContain('--kubeconfig <file> is required');
   });
 });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import { parse } from 'yaml';
 import { startDatacenter } from './datacenter';
 import { groupsIn } from './seed';
 import { GENERATED_REPLICAS, generateScenario } from './scenario-generator';
+import { sandboxReady, spawnSandboxCli } from './testing/cli';
 
 describe('generateScenario', () => {
   it('500 apps × FAT/UAT/PRO over fat, uat, pro-east, pro-west: 50,000 pods at scale 4', () => {
@@ -50,17 +50,11 @@ describe('generateScenario', () => {
   it('npm run sandbox -- --apps N serves it; --apps with --scenario is a usage error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'capstan-cli-apps-'));
     const kubeconfig = join(dir, 'kc.yaml');
-    const cli = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'src-sandbox/cli.ts', ...args], { cwd: join(import.meta.dirname, '..') });
-    const child = cli(['--kubeconfig', kubeconfig, '--apps', '7', '--scale', '2']);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const cli = spawnSandboxCli(['--kubeconfig', kubeconfig, '--apps', '7', '--scale', '2']);
+    const { child } = cli;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`no ready line: ${out}`)), 20_000);
-        child.stdout.on('data', () => out.includes('ready') && (clearTimeout(t), resolve()));
-      });
-      expect(out).toContain(`${7 * 25 * 2} pods`);
+      await sandboxReady(cli);
+      expect(cli.output()).toContain(`${7 * 25 * 2} pods`);
       // What a client of the kubeconfig sees: the generated Deployments of pro-east.
       const kc = parse(readFileSync(kubeconfig, 'utf8'));
       const ctx = kc.contexts.find((c: { name: string }) => c.name === 'pro-east').context;
@@ -79,10 +73,8 @@ describe('generateScenario', () => {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     }
-    const bad = cli(['--kubeconfig', join(dir, 'x'), '--apps', '5', '--scenario', 'resources/scenarios/default.yaml']);
-    let err = '';
-    bad.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    expect(await new Promise<number | null>((resolve) => bad.on('exit', resolve))).toBe(2);
-    expect(err).toContain('give either --apps or --scenario');
+    const bad = spawnSandboxCli(['--kubeconfig', join(dir, 'x'), '--apps', '5', '--scenario', 'resources/scenarios/default.yaml']);
+    expect(await new Promise<number | null>((resolve) => bad.child.on('exit', resolve))).toBe(2);
+    expect(bad.output()).toContain('give either --apps or --scenario');
   });
 });
