@@ -11,7 +11,7 @@ const summary = (name: string, patch: Partial<PodSummary> = {}): PodSummary => (
 });
 
 function fakeClusters(summaries: PodSummary[]) {
-  let listener: ((id: string, change: ClusterWorkloadEvent) => void) | undefined;
+  const listeners: ((id: string, change: ClusterWorkloadEvent) => void)[] = [];
   const decoded: string[] = [];
   const workloads = {
     podList: () => summaries,
@@ -23,9 +23,9 @@ function fakeClusters(summaries: PodSummary[]) {
   };
   const clusters = {
     ids: () => ['c'], workloads: () => workloads, connection: () => undefined, acquire: () => () => {},
-    onDidChangeWorkloads: (l: typeof listener) => ((listener = l), () => {}),
+    onDidChangeWorkloads: (l: (typeof listeners)[number]) => (listeners.push(l), () => {}),
   } as unknown as ClusterService;
-  return { clusters, decoded, fire: (change: ClusterWorkloadEvent) => listener!('c', change) };
+  return { clusters, decoded, fire: (change: ClusterWorkloadEvent) => listeners.forEach((l) => l('c', change)) };
 }
 
 describe('clusterServiceSource', () => {
@@ -55,5 +55,19 @@ describe('clusterServiceSource', () => {
     // A delete of a pod never seen is ignored.
     f.fire({ kind: 'Pod', upserts: [], deletes: ['uid-zzz'] });
     expect(seen).toHaveLength(2);
+  });
+
+  it('gives every listener every change (no state shared between listeners)', () => {
+    const f = fakeClusters([summary('a')]);
+    const source = clusterServiceSource(f.clusters);
+    const got: string[][] = [[], []];
+    for (const i of [0, 1]) source.onPods((_id, change) => {
+      for (const p of change.kind === 'reset' ? change.pods : change.upserts) got[i]!.push(p.metadata.name!);
+      if (change.kind === 'change') for (const d of change.deletes) got[i]!.push(`-${d.name}`);
+    });
+    f.fire({ kind: 'reset' });
+    f.fire({ kind: 'Pod', upserts: [summary('a', { restarts: 1 })], deletes: [] });
+    f.fire({ kind: 'Pod', upserts: [], deletes: ['uid-a'] });
+    expect(got).toEqual([['a', 'a', '-a'], ['a', 'a', '-a']]);
   });
 });

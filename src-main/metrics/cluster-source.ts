@@ -37,12 +37,6 @@ export function sameForMetrics(a: PodSummary, b: PodSummary): boolean {
 }
 
 export function clusterServiceSource(clusters: ClusterService): MetricsClusterSource {
-  /**
-   * clusterId → pod uid → the last summary we indexed: turns the summaries' delete uids back into
-   * names and tells which changes need the whole object. The summaries are the workloads layer's
-   * own objects (no copy per pod).
-   */
-  const seen = new Map<string, Map<string, PodSummary>>();
   const full = (id: string, namespace: string, name: string) => clusters.workloads(id)?.findObject('Pod', namespace, name) as Pod | undefined;
   /** Decodes lazily: each whole pod is garbage as soon as the index has read it. */
   function* decode(id: string, summaries: Iterable<PodSummary>): Generator<Pod> {
@@ -57,6 +51,13 @@ export function clusterServiceSource(clusters: ClusterService): MetricsClusterSo
     nodeNames: (id) => (clusters.workloads(id)?.nodes.items() ?? []).map((n) => n.metadata.name ?? '').filter(Boolean),
     acquire: (id) => clusters.acquire(id),
     onPods(l) {
+      /**
+       * clusterId → pod uid → the last summary this listener indexed: turns the summaries' delete
+       * uids back into names and tells which changes need the whole object. The summaries are the
+       * workloads layer's own objects (no copy per pod). One map per listener: each must see every
+       * change as new to it.
+       */
+      const seen = new Map<string, Map<string, PodSummary>>();
       return clusters.onDidChangeWorkloads((id, change) => {
         let byUid = seen.get(id);
         if (!byUid) seen.set(id, (byUid = new Map()));
