@@ -3,9 +3,10 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LoginShellPath } from '../platform/login-shell-path';
-import { ClusterConnection } from './cluster-connection';
+import { ClusterConnection, readBounded } from './cluster-connection';
 import { KubeconfigService } from './kubeconfig-service';
 import { FakeKube, until } from './testing/fake-kube';
 
@@ -125,6 +126,16 @@ describe('ClusterConnection', () => {
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(40 * 1024 * 1024);
     await until(() => closedEarly, 5000, 'server sees the connection closed before it sent everything');
     c.dispose();
+  });
+
+  it('a read response lets go of its listeners (a keep-alive socket would keep its chunks alive), and a late error is ignored', async () => {
+    const res = new PassThrough();
+    const read = readBounded(res, 1024, { clusterId: 'k', server: 'https://127.0.0.1' });
+    res.end('{"items":[]}');
+    const r = await read;
+    expect(r.ok && r.value.toString()).toBe('{"items":[]}');
+    expect(['data', 'end', 'close'].map((e) => res.listenerCount(e))).toEqual([0, 0, 0]);
+    expect(() => res.emit('error', new Error('socket reset later'))).not.toThrow();
   });
 
   it('refuses a declared Content-Length above the cap before reading', async () => {

@@ -280,10 +280,15 @@ export function readBounded(res: Readable & { headers?: http.IncomingHttpHeaders
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
+    // Settled, the response lets go of our listeners: a keep-alive socket keeps the first response
+    // made on it reachable, and through these closures its chunks (13.5 MB over ~30 sockets at
+    // 10,000 pods). An error after that is the socket's, and is not ours to report.
     const finish = (r: Result<Buffer>) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
+      res.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose).on('error', ignore);
+      chunks.length = 0;
       resolve(r);
     };
     const onAbort = () => {
@@ -291,7 +296,7 @@ export function readBounded(res: Readable & { headers?: http.IncomingHttpHeaders
       finish(err('unavailable', 'Request cancelled.', { clusterId: ctx.clusterId }));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    res.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > max) {
         res.destroy();
@@ -302,11 +307,14 @@ export function readBounded(res: Readable & { headers?: http.IncomingHttpHeaders
         return;
       }
       chunks.push(c);
-    });
-    res.on('end', () => finish(ok(Buffer.concat(chunks))));
-    res.on('error', (e) => finish({ ok: false, error: networkError(e, ctx) as AppError }));
-    res.on('close', () => {
+    };
+    const onEnd = () => finish(ok(Buffer.concat(chunks)));
+    const onError = (e: Error) => finish({ ok: false, error: networkError(e, ctx) as AppError });
+    const onClose = () => {
       if (!res.readableEnded) finish(err('response-invalid', `The API server closed the connection before finishing its answer to ${ctx.verb ?? 'get'} ${ctx.resource ?? 'a request'}. Capstan retries automatically.`, { clusterId: ctx.clusterId }));
-    });
+    };
+    res.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });
 }
+
+const ignore = () => {};
