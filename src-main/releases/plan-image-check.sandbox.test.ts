@@ -77,6 +77,15 @@ describe('plan check asks the regional Harbors', () => {
     expect(c.issues.find((i) => i.severity === 'error')?.message).toMatch(/shop\/gateway:5\.1\.1 is missing in region dc-west \(harbor-west\), which pro-west\/platform\/gateway-pro pulls from/);
   });
 
+  it('starting gateway 5.1.1 is refused too (the service checks the registries at start, not only the planner)', async () => {
+    const yaml = proPlan('gateway', '5.1.1');
+    const drift = await releases.drift(yaml);
+    expect(drift.ok).toBe(true);
+    const r = await releases.create(yaml, drift.ok ? drift.value.fingerprint : '');
+    expect(!r.ok && r.error).toMatchObject({ code: 'plan-invalid' });
+    expect(!r.ok && r.error.message).toMatch(/not started: shop\/gateway:5\.1\.1 is missing in region dc-west/);
+  });
+
   it('orders 1.5.1, re-built at the source: the regions disagree on the digest', async () => {
     const c = await releases.check(proPlan('orders', '1.5.1'));
     expect(c.ok).toBe(false);

@@ -206,6 +206,13 @@ export class ReleaseService {
     const live = this.snapshots.get();
     const issues = validatePlan(parsed.plan, live);
     if (hasErrors(issues)) return err('plan-invalid', `The plan does not validate against live state: ${issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ')}`);
+    // The planner disables Start while an image is missing, but a start is checked on its own: a
+    // push or replication may have changed since the check the person saw.
+    if (this.imageCheck) {
+      const images = await this.imageCheck.apply(checkPlan(yaml, live, this.now()));
+      const missing = images.issues.filter((i) => i.path === 'image' && i.severity === 'error');
+      if (missing.length) return err('plan-invalid', `The release was not started: ${missing.map((i) => i.message).join(' ')}`);
+    }
     const at = this.now();
     const id = `${parsed.plan.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date(at).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
     const state: ExecutionState = createExecution(id, parsed.plan, resolvePlan(parsed.plan, live).stages, at);
