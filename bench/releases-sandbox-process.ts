@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startDatacenter } from '../src-sandbox/datacenter';
 import { generateScenario } from '../src-sandbox/scenario-generator';
+import { podChurn } from './sandbox-churn';
 import type { KubeObject } from '../src-sandbox/kube/types';
 
 const apps = Number(process.argv[2] ?? 500);
@@ -78,25 +79,7 @@ function restartOne(cluster: string, namespace: string, deployment: string): str
   return `changed ${changedAt} ${total} ${pod.metadata.name}`;
 }
 
-let churn: NodeJS.Timeout | undefined;
-let churned = 0;
-function startChurn(perSecond: number) {
-  clearInterval(churn);
-  const stores = dc.clusters.map((c) => dc.cluster(c.name).store);
-  const names = stores.map((st) => [...st.values('pods')].map((p) => p.obj.metadata));
-  const perTick = Math.max(1, Math.round(perSecond / 20));
-  churn = setInterval(() => {
-    for (let i = 0; i < perTick; i++) {
-      const c = churned++ % stores.length;
-      const meta = names[c]![(churned * 7919) % names[c]!.length]!;
-      const current = stores[c]!.get('pods', meta.namespace, meta.name);
-      if (!current) continue;
-      const next = structuredClone(current.obj);
-      next.metadata.annotations = { ...next.metadata.annotations, 'bench.capstan.io/tick': String(churned) };
-      stores[c]!.update('pods', next);
-    }
-  }, 50);
-}
+const churn = podChurn(dc);
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   const [cmd, ...args] = line.trim().split(/\s+/);
@@ -108,8 +91,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     console.log(`restarts ${current.reduce((n, p) => n + restarts(p), 0)} ${nextPod(current)?.metadata.name ?? '-'}`);
   }
   else if (cmd === 'restart') console.log(restartOne(args[0]!, args[1]!, args[2]!));
-  else if (cmd === 'churn') startChurn(Number(args[0]));
-  else if (cmd === 'calm') clearInterval(churn);
+  else if (cmd === 'churn') churn.start(Number(args[0]));
+  else if (cmd === 'calm') churn.stop();
   else if (cmd === 'quit') void dc.close().then(() => process.exit(0));
 });
 process.stdin.on('end', () => void dc.close().then(() => process.exit(0)));
