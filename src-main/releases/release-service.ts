@@ -17,7 +17,7 @@ import { createExecution, type ExecutionState } from '../../src-shared/releases/
 import { effectiveGates } from '../../src-shared/releases/plan';
 import { parsePlanYaml, planProblemsToError } from '../../src-shared/releases/plan-yaml';
 import { resolvePlan } from '../../src-shared/releases/resolve';
-import { hasErrors, validatePlan } from '../../src-shared/releases/validate';
+import { hasErrors } from '../../src-shared/releases/validate';
 import { err, ok, type Result } from '../../src-shared/result';
 import type { ClusterService } from '../clusters/cluster-service';
 import { DeploymentBatchDriver } from './deployment-batch-driver';
@@ -204,12 +204,12 @@ export class ReleaseService {
     if (drift.value.fingerprint !== signedDrift) return err('stale-state', `The drift between the plan's snapshot and live state changed (${drift.value.items.length} difference(s) now); run the drift check again and sign it off.`);
     await this.snapshots.refresh();
     const live = this.snapshots.get();
-    const issues = validatePlan(parsed.plan, live);
-    if (hasErrors(issues)) return err('plan-invalid', `The plan does not validate against live state: ${issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ')}`);
+    const check = checkPlan(yaml, live, this.now());
+    if (hasErrors(check.issues)) return err('plan-invalid', `The plan does not validate against live state: ${check.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ')}`);
     // The planner disables Start while an image is missing, but a start is checked on its own: a
     // push or replication may have changed since the check the person saw.
     if (this.imageCheck) {
-      const images = await this.imageCheck.apply(checkPlan(yaml, live, this.now()));
+      const images = await this.imageCheck.apply(check);
       const missing = images.issues.filter((i) => i.path === 'image' && i.severity === 'error');
       if (missing.length) return err('plan-invalid', `The release was not started: ${missing.map((i) => i.message).join(' ')}`);
     }
