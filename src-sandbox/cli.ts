@@ -51,11 +51,8 @@ async function main(): Promise<void> {
     await dc.close();
     throw e;
   });
-  const path = resolve(values.kubeconfig);
-  dc.writeKubeconfig(path);
-  const pods = dc.clusters.reduce((n, c) => n + dc.cluster(c.name).store.count('pods'), 0);
-  console.log(`sandbox ready in ${Date.now() - started} ms: ${pods} pods, kubeconfig ${path}, ${dc.clusters.map((c) => `${c.name}=${c.url}`).join(' ')}`);
-  for (const line of harbors.describe()) console.log(`harbor ${line}`);
+  // Before `ready` is printed: whoever reads it may signal at once (the lines reach a pipe
+  // asynchronously, so a signal could otherwise beat the handlers and kill without cleanup).
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -65,6 +62,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  const path = resolve(values.kubeconfig);
+  dc.writeKubeconfig(path);
+  const pods = dc.clusters.reduce((n, c) => n + dc.cluster(c.name).store.count('pods'), 0);
+  console.log(`sandbox ready in ${Date.now() - started} ms: ${pods} pods, kubeconfig ${path}, ${dc.clusters.map((c) => `${c.name}=${c.url}`).join(' ')}`);
+  for (const line of harbors.describe()) console.log(`harbor ${line}`);
 }
 
 class UsageError extends Error {}
