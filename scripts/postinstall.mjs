@@ -37,7 +37,8 @@ function installed() {
 function reasonOf(output) {
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
   const line = lines.find((l) => /error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|status|checksum/i.test(l) && !l.startsWith('at ')) ?? lines[0] ?? 'no output';
-  return line.replace(/^(\w*Error|Error):\s*/, '').slice(0, 160);
+  const reason = line.replace(/^(\w*Error|Error):\s*/, '').slice(0, 160);
+  return reason === 'fetch failed' ? 'fetch failed: the download site (or ELECTRON_MIRROR) could not be reached' : reason;
 }
 
 if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {

@@ -66,11 +66,16 @@ function ServicesState() {
   }
   const since = downSince ?? now;
   return (
-    <span className="services-down" role="alert" data-testid="services-state" data-state={state}>
+    <span
+      className="services-down"
+      role="alert"
+      data-testid="services-state"
+      data-state={state}
+      title="Capstan's services (npm start / npm run serve) cannot be reached. What you see is as of the moment the connection dropped, and every action is off until it is back."
+    >
       <StatusBadge tone="bad">
         {state === 'closed' ? null : <Spinner size="xs" />}
-        Disconnected from Capstan&apos;s services since {formatClock(since, now)} ({formatDuration(now - since)})
-        {state === 'closed' ? ' — reload the page' : ' — retrying; actions are off until it is back'}
+        Disconnected since {formatClock(since, now)} ({formatDuration(now - since)}){state === 'closed' ? ' — reload the page' : ' — retrying; actions off'}
       </StatusBadge>
       {state === 'reconnecting' ? (
         <button type="button" className="btn btn--ghost" onClick={() => getTransport().reconnectNow?.()} data-testid="services-retry">

@@ -7,7 +7,7 @@ import { screenshot } from './browser';
 import { openSandboxApp, terminalText, type SandboxApp } from './sandbox-app';
 
 /**
- * Issue 3 in Chromium (browser mode) against the sandbox: a Deployment's logs across two clusters,
+ * Logs and shell in Chromium (browser mode) against the sandbox: a Deployment's logs across two clusters,
  * filter, pause/resume, and a shell in a container.
  */
 describe('logs and shell in browser mode against the sandbox', () => {
