@@ -7,6 +7,7 @@ import { imageString } from '../../src-shared/releases/plan';
 import { parsePlanYaml } from '../../src-shared/releases/plan-yaml';
 import { ok } from '../../src-shared/result';
 import { ClusterService, type ClusterServiceOptions } from '../clusters/cluster-service';
+import { DiagnosticsLog } from '../base/diagnostics-log';
 import { refusingKubeconfigPicker, type KubeconfigPicker } from '../clusters/kubeconfig-picker';
 import { KubeconfigService, type PathSettings } from '../clusters/kubeconfig-service';
 import { createAppImages, type AppImagesOptions } from '../images/app-images';
@@ -106,7 +107,14 @@ export function createServices(opts: CreateServicesOptions): Services {
   kubeconfig.start();
   const picker = opts.kubeconfigPicker ?? refusingKubeconfigPicker(settings.file);
 
-  const clusters = new ClusterService(kubeconfig, { loginPath: new LoginShellPath(), log: logLine, ...opts.clusters });
+  // Details that must not reach the renderer (credential plugin stderr) go here; messages name the file.
+  const diagnostics = new DiagnosticsLog(opts.userDataDir);
+  const clusters = new ClusterService(kubeconfig, {
+    loginPath: new LoginShellPath(),
+    log: logLine,
+    ...opts.clusters,
+    connection: { diagnostics, ...opts.clusters?.connection },
+  });
   const workloads = new WorkloadService(clusters, opts.workloads);
   const metrics = new MetricsService(clusterServiceSource(clusters), {
     file: path.join(opts.userDataDir, 'metrics-history.bin'),

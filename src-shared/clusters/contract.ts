@@ -16,8 +16,14 @@ export const clusterInfoSchema = z.object({
   id: z.string(),
   contextName: z.string(),
   clusterName: z.string(),
-  /** API server URL (not a secret). Empty when the context names a missing cluster. */
+  /** API server URL, userinfo replaced by `***`. Empty when the context names a missing cluster. */
   server: z.string(),
+  /**
+   * Set when the connection is not protected: `http` (credentials and data in clear) or
+   * `skip-tls-verify` (insecure-skip-tls-verify: anyone on the path can pose as the server).
+   * Views show it as a badge on the cluster.
+   */
+  insecure: z.enum(['http', 'skip-tls-verify']).optional(),
   namespace: z.string().optional(),
   /** File the context came from. */
   source: z.string(),
