@@ -41,8 +41,8 @@ describe('preload bridge', () => {
     const api = exposeWith(ipc).capstan as Record<string, (p: unknown) => Promise<unknown>>;
     await api['clusters.list']!({});
     expect(ipc.invoke).toHaveBeenCalledWith(ipcChannels.invoke, 'clusters.list', {});
-    await api['kubeconfig.addPath']!({ path: '/k' });
-    expect(ipc.invoke).toHaveBeenLastCalledWith(ipcChannels.invoke, 'kubeconfig.addPath', { path: '/k' });
+    await api['kubeconfig.removePath']!({ path: '/k' });
+    expect(ipc.invoke).toHaveBeenLastCalledWith(ipcChannels.invoke, 'kubeconfig.removePath', { path: '/k' });
   });
 
   it('streams: subscribe, route events by id, end, unsubscribe', () => {

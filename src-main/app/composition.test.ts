@@ -52,7 +52,7 @@ describe('createServices', () => {
     expect(list).toMatchObject({ ok: true, value: [{ id: 'fat', server: 'https://127.0.0.1:9' }] });
     expect(JSON.stringify([info, list])).not.toContain('sekret');
     expect(await router.invoke('t', 'vault.consent', { allow: true })).toMatchObject({ ok: true, value: { needsConsent: false } });
-    expect(await router.invoke('t', 'kubeconfig.addPath', { path: '/does/not/exist' })).toMatchObject({ ok: false, error: { code: 'kubeconfig-missing' } });
+    expect(await router.invoke('t', 'kubeconfig.choose', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(await router.invoke('t', 'workloads.getYaml', { clusterId: 'nope', kind: 'Pod', namespace: 'a', name: 'b' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 

@@ -7,6 +7,8 @@ import { imageString } from '../../src-shared/releases/plan';
 import { parsePlanYaml } from '../../src-shared/releases/plan-yaml';
 import { ok } from '../../src-shared/result';
 import { ClusterService, type ClusterServiceOptions } from '../clusters/cluster-service';
+import { DiagnosticsLog } from '../base/diagnostics-log';
+import { refusingKubeconfigPicker, type KubeconfigPicker } from '../clusters/kubeconfig-picker';
 import { KubeconfigService, type PathSettings } from '../clusters/kubeconfig-service';
 import { createAppImages, type AppImagesOptions } from '../images/app-images';
 import type { ImageSyncService } from '../images/image-sync-service';
@@ -47,6 +49,8 @@ export interface CreateServicesOptions {
   metrics?: Pick<MetricsServiceOptions, 'kubeletTimeoutMs' | 'persistEveryMs'>;
   /** Releases: loop interval, time scale of soak timers (tests, sandbox). */
   releases?: Pick<ReleaseServiceOptions, 'tickMs' | 'timeScale' | 'windowSec'>;
+  /** How the user chooses a kubeconfig to add (Electron: main's open dialog). Default: refuse (browser mode). */
+  kubeconfigPicker?: KubeconfigPicker;
   /** Reuse a settings store already opened by the caller. */
   settings?: SettingsStore;
   /** Sandbox mode: the sandbox Harbors to register (one per region). */
@@ -101,8 +105,16 @@ export function createServices(opts: CreateServicesOptions): Services {
     kubeconfig = new KubeconfigService({ settings: added, env: opts.env, homeDir: opts.homeDir, log: logLine });
   }
   kubeconfig.start();
+  const picker = opts.kubeconfigPicker ?? refusingKubeconfigPicker(settings.file);
 
-  const clusters = new ClusterService(kubeconfig, { loginPath: new LoginShellPath(), log: logLine, ...opts.clusters });
+  // Details that must not reach the renderer (credential plugin stderr) go here; messages name the file.
+  const diagnostics = new DiagnosticsLog(opts.userDataDir);
+  const clusters = new ClusterService(kubeconfig, {
+    loginPath: new LoginShellPath(),
+    log: logLine,
+    ...opts.clusters,
+    connection: { diagnostics, ...opts.clusters?.connection },
+  });
   const workloads = new WorkloadService(clusters, opts.workloads);
   const metrics = new MetricsService(clusterServiceSource(clusters), {
     file: path.join(opts.userDataDir, 'metrics-history.bin'),
@@ -171,7 +183,13 @@ export function createServices(opts: CreateServicesOptions): Services {
       return ok(undefined);
     },
     'clusters.reconnect': async ({ clusterId }) => clusters.reconnect(clusterId),
-    'kubeconfig.addPath': async ({ path: p }) => kubeconfig.addPath(p),
+    'kubeconfig.choose': async () => {
+      const chosen = await picker.choose();
+      if (!chosen.ok) return chosen;
+      if (chosen.value === undefined) return ok({ contexts: 0 });
+      const added = kubeconfig.addPath(chosen.value);
+      return added.ok ? ok({ path: chosen.value, contexts: added.value.contexts }) : added;
+    },
     'kubeconfig.removePath': async ({ path: p }) => kubeconfig.removePath(p),
     'vault.consent': async ({ allow }) => ok(vault.consent(allow)),
     'workloads.subscribe': ({ clusterIds }, emit, ctx) => {

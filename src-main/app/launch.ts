@@ -41,6 +41,8 @@ export interface BackendOptions {
   env?: NodeJS.ProcessEnv;
   homeDir?: string;
   services?: Pick<CreateServicesOptions, 'clusters' | 'workloads'>;
+  /** Electron: main's open dialog. Default: refuse (browser mode has no trusted file chooser). */
+  kubeconfigPicker?: CreateServicesOptions['kubeconfigPicker'];
 }
 
 export interface Backend {
@@ -90,6 +92,7 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
       sandbox: choice.mode === 'sandbox',
       env: opts.env,
       homeDir: opts.homeDir,
+      kubeconfigPicker: opts.kubeconfigPicker,
       ...(sandbox ? { kubeconfigYaml: sandbox.kubeconfigYaml, sandboxImages: sandbox.images } : {}),
       ...(choice.mode === 'explicit' ? { kubeconfigPaths: choice.paths } : {}),
     });

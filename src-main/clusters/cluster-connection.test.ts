@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { memoryDiagnostics } from '../base/diagnostics-log';
 import { LoginShellPath } from '../platform/login-shell-path';
 import { ClusterConnection, readBounded } from './cluster-connection';
 import { KubeconfigService } from './kubeconfig-service';
@@ -227,13 +228,17 @@ describe('ClusterConnection', () => {
       c.dispose();
     });
 
-    it('a failing plugin gives exec-plugin-failed with its (redacted) stderr', async () => {
+    it('a failing plugin gives exec-plugin-failed with a fixed message; its stderr goes to the diagnostics log only', async () => {
       const script = path.join(dir, 'failing-auth');
-      fs.writeFileSync(script, `#!/bin/sh\necho "error: SSO session expired, run aws sso login" >&2\nexit 1\n`, { mode: 0o755 });
-      const c = connFor(execYaml(script), 'ex');
+      fs.writeFileSync(script, `#!/bin/sh\necho "error: SSO session expired client_secret=Zx9.Kq~31ab!c password=hunter2" >&2\nexit 1\n`, { mode: 0o755 });
+      const diagnostics = memoryDiagnostics();
+      const c = connFor(execYaml(script), 'ex', { diagnostics });
       const r = await c.getJson('/version');
       expect(!r.ok && r.error.code).toBe('exec-plugin-failed');
-      expect(!r.ok && r.error.message).toContain('SSO session expired');
+      const message = !r.ok ? r.error.message : '';
+      for (const secret of ['Zx9.Kq~31ab!c', 'hunter2', 'SSO session']) expect(message).not.toContain(secret);
+      expect(message).toContain(diagnostics.file);
+      expect(diagnostics.entries.join('\n')).toContain('client_secret=Zx9.Kq~31ab!c password=hunter2');
       c.dispose();
     });
   });

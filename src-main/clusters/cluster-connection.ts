@@ -18,12 +18,14 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { AppError, Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
+import type { Diagnostics } from '../base/diagnostics-log';
 import type { LoginShellPath } from '../platform/login-shell-path';
 import { resolveCredentials } from './credentials';
 import { ExecCredentialRunner } from './exec-credential';
 import type { ErrorContext } from './http-errors';
 import { httpError, networkError } from './http-errors';
 import type { ClusterEntry } from './kubeconfig-types';
+import { redactUserinfo, scrub } from './redact';
 
 export interface ClusterConnectionOptions {
   loginPath?: LoginShellPath;
@@ -36,6 +38,8 @@ export interface ClusterConnectionOptions {
   /** Socket idle timeout for non-streaming requests. Default 30 s. */
   idleTimeoutMs?: number;
   execTimeoutMs?: number;
+  /** Where details that must not reach the renderer go (credential plugin stderr). */
+  diagnostics?: Diagnostics;
 }
 
 export interface RequestOptions {
@@ -52,13 +56,21 @@ export interface RequestOptions {
 
 interface Prepared {
   base: URL;
-  headers: Record<string, string>;
-  /** Headers sent once per value (Impersonate-Group, Impersonate-Extra-*). */
-  multiHeaders: Record<string, string[]>;
+  /**
+   * Every header of the cluster's identity: Authorization (Bearer token, exec plugin token or
+   * basic auth), Impersonate-User/-Uid, and the repeated Impersonate-Group/-Extra-* values. Every
+   * request path (lists, watches, logs, writes, metrics, exec) sends exactly these.
+   */
+  headers: Record<string, string | string[]>;
   agent: http.Agent;
-  auth?: string;
   expiresAt?: number;
+  /** Secret values of this identity, scrubbed from any message built from a server's answer. */
+  secrets: string[];
 }
+
+/** Characters Node refuses in a header value (a line break in a token would otherwise throw outside the Result path). */
+const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+const BAD_HEADER_NAME = /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/;
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
@@ -80,11 +92,17 @@ export class ClusterConnection {
   ) {
     this.clusterId = entry.id;
     const execCfg = entry.config?.user.exec;
-    if (execCfg) this.exec = new ExecCredentialRunner(execCfg, { clusterId: entry.id, loginPath: opts.loginPath, timeoutMs: opts.execTimeoutMs });
+    if (execCfg) this.exec = new ExecCredentialRunner(execCfg, { clusterId: entry.id, loginPath: opts.loginPath, timeoutMs: opts.execTimeoutMs, diagnostics: opts.diagnostics });
   }
 
+  /** The API server URL as it may be shown (userinfo replaced). */
   get server(): string {
-    return this.entry.server;
+    return redactUserinfo(this.entry.server);
+  }
+
+  /** Secrets of this identity once resolved (to scrub messages built from server answers elsewhere, e.g. exec). */
+  scrub(text: string): string {
+    return this.prepared ? scrub(text, this.prepared.secrets) : text;
   }
 
   /** Resolve credentials now (runs the exec plugin if any). Useful to surface auth errors early. */
@@ -131,7 +149,7 @@ export class ClusterConnection {
     try {
       base = new URL(entry.server);
     } catch {
-      return err('kubeconfig-invalid', `Invalid server URL "${entry.server}". Fix the cluster in the kubeconfig.`, { clusterId });
+      return err('kubeconfig-invalid', `Invalid server URL "${redactUserinfo(entry.server)}". Fix the cluster in the kubeconfig.`, { clusterId });
     }
     const isHttp = base.protocol === 'http:';
     const creds = await resolveCredentials(entry, cluster, user);
@@ -153,8 +171,20 @@ export class ClusterConnection {
       if (cred.value.clientKeyData) key = cred.value.clientKeyData;
       expiresAt = cred.value.expiresAt;
     }
-    headers.Accept = 'application/json';
-    headers['User-Agent'] = 'capstan';
+    if (!headers.Authorization && creds.value.auth) headers.Authorization = `Basic ${Buffer.from(creds.value.auth).toString('base64')}`;
+    const secrets = [creds.value.auth, creds.value.auth?.slice(creds.value.auth.indexOf(':') + 1), headers.Authorization, headers.Authorization?.replace(/^\S+\s+/, ''), typeof key === 'string' ? key : undefined].filter(
+      (x): x is string => typeof x === 'string' && x.length > 0,
+    );
+    const all: Record<string, string | string[]> = { ...multiHeaders, ...headers };
+    for (const [name, value] of Object.entries(all)) {
+      if (BAD_HEADER_NAME.test(name) || (Array.isArray(value) ? value : [value]).some((v) => BAD_HEADER_VALUE.test(v))) {
+        return err(
+          'kubeconfig-invalid',
+          `The credentials of context "${entry.contextName}" cannot be sent: the ${name} header would contain a line break or another character HTTP does not allow. Fix the token, username or impersonation fields of the user in the kubeconfig (or the credential plugin's output).`,
+          { clusterId },
+        );
+      }
+    }
     const agentOptions: https.AgentOptions = {
       keepAlive: true,
       keepAliveMsecs: 30_000,
@@ -173,11 +203,11 @@ export class ClusterConnection {
       this.agent = agent;
       this.agentKey = agentKey;
     }
-    return ok({ base, headers, multiHeaders, agent, auth: creds.value.auth, expiresAt });
+    return ok({ base, headers: all, agent, expiresAt, secrets });
   }
 
   private ctx(o: RequestOptions): ErrorContext {
-    return { clusterId: this.clusterId, server: this.entry.server, verb: o.verb, resource: o.resource };
+    return { clusterId: this.clusterId, server: this.server, verb: o.verb, resource: o.resource };
   }
 
   /** GET (or another method) and parse JSON; bounded by maxBytes. Retries once on 401 for exec credentials. */
@@ -218,7 +248,7 @@ export class ClusterConnection {
     const ctx = this.ctx(o);
     const url = new URL(p.base.pathname.replace(/\/$/, '') + path, p.base);
     const body = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
-    const headers: Record<string, string | string[]> = { ...p.multiHeaders, ...p.headers };
+    const headers: Record<string, string | string[]> = { ...p.headers, Accept: 'application/json', 'User-Agent': 'capstan' };
     if (body !== undefined) {
       headers['Content-Type'] = o.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));
@@ -233,7 +263,14 @@ export class ClusterConnection {
         clearTimeout(connectTimer);
         resolve(r);
       };
-      const req = lib.request(url, { method: o.method ?? 'GET', headers, agent: p.agent, auth: p.auth, signal: o.signal });
+      let req: http.ClientRequest;
+      try {
+        req = lib.request(url, { method: o.method ?? 'GET', headers, agent: p.agent, signal: o.signal });
+      } catch (e) {
+        // Node validates headers and URLs synchronously; that is a bad kubeconfig, not a crash.
+        resolve(err('kubeconfig-invalid', `A request to ${ctx.server} could not be built (${(e as NodeJS.ErrnoException).code ?? 'invalid request'}). Check the cluster and user entries of context "${this.entry.contextName}" in the kubeconfig.`, { clusterId: this.clusterId }));
+        return;
+      }
       const connectTimer = setTimeout(() => {
         req.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' }));
       }, this.opts.connectTimeoutMs ?? 10_000);
@@ -248,7 +285,10 @@ export class ClusterConnection {
         clearTimeout(connectTimer);
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) return done(ok(res));
-        void readBounded(res, 64 * 1024, ctx, o.signal, true).then((b) => done({ ok: false, error: httpError(status, b.ok ? b.value.toString('utf8') : '', ctx) }));
+        void readBounded(res, 64 * 1024, ctx, o.signal, true).then((b) => {
+          const error = httpError(status, b.ok ? b.value.toString('utf8') : '', ctx);
+          done({ ok: false, error: { ...error, message: scrub(error.message, p.secrets) } });
+        });
       });
       req.end(body);
     });

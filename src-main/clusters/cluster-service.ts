@@ -28,6 +28,7 @@ import { ClusterWorkloads, requiredResources } from '../workloads/cluster-worklo
 import type { ClusterConnectionOptions } from './cluster-connection';
 import { ClusterConnection } from './cluster-connection';
 import { deriveState } from './cluster-state';
+import { redactUserinfo } from './redact';
 import type { KubeconfigService } from './kubeconfig-service';
 import type { ClusterEntry } from './kubeconfig-types';
 
@@ -198,7 +199,8 @@ export class ClusterService {
       id: e.id,
       contextName: e.contextName,
       clusterName: e.clusterName,
-      server: e.server,
+      server: redactUserinfo(e.server),
+      ...insecurity(e),
       namespace: e.namespace,
       source: e.source,
       datacenter: e.datacenter,
@@ -338,4 +340,11 @@ export class ClusterService {
       for (const l of [...this.listeners]) l(list);
     }, wait);
   }
+}
+
+/** How a cluster's transport is weakened, for the badge every view shows (credentials in clear over http; no server verification). */
+function insecurity(e: ClusterEntry): Pick<ClusterInfo, 'insecure'> {
+  if (/^http:/i.test(e.server)) return { insecure: 'http' };
+  if (e.config?.cluster['insecure-skip-tls-verify'] === true) return { insecure: 'skip-tls-verify' };
+  return {};
 }

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
+import type { Diagnostics } from '../base/diagnostics-log';
 import type { LoginShellPath } from '../platform/login-shell-path';
 import type { ExecConfig } from './kubeconfig-types';
 import { redact } from './redact';
@@ -22,6 +23,8 @@ export interface ExecRunnerOptions {
   loginPath?: LoginShellPath;
   timeoutMs?: number; // default 30 s
   clusterId: string;
+  /** Where the plugin's stderr goes (never into a message: it may hold secrets of any shape). */
+  diagnostics?: Diagnostics;
   /** Clock for expiry checks (tests). */
   now?: () => number;
 }
@@ -100,8 +103,10 @@ export class ExecCredentialRunner {
       child.on('close', (code) => {
         if (done) return;
         if (code !== 0) {
-          const last = redact(stderr.trim().split('\n').slice(-3).join(' '));
-          finish(err('exec-plugin-failed', `Credential plugin "${cmd}" exited with code ${code}${last ? `: ${last}` : ''}. Run it in a terminal (you may need to log in again), then reconnect.`, { clusterId }));
+          const d = this.opts.diagnostics;
+          if (d && stderr.trim()) d.write(`credential plugin "${cmd}" for context ${clusterId} exited with code ${code}; its stderr:`, stderr);
+          const where = d && stderr.trim() ? ` Its error output is in ${d.file}.` : '';
+          finish(err('exec-plugin-failed', `Credential plugin "${cmd}" exited with code ${code}.${where} Run it in a terminal (you may need to log in again), then reconnect.`, { clusterId }));
           return;
         }
         let parsed: { status?: { token?: string; clientCertificateData?: string; clientKeyData?: string; expirationTimestamp?: string } };

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { AppError } from '../../src-shared/result';
 import type { ClusterEntry, RawCluster, RawContext, RawNamed, RawUser } from './kubeconfig-types';
+import { redactUserinfo } from './redact';
 
 export interface KubeconfigFile {
   /** Path, or an inline source name such as `sandbox`. */
@@ -42,10 +43,21 @@ function named<T>(source: string, list: unknown, key: string): RawNamed<T>[] {
   return out;
 }
 
-const absolutize = (dir: string | undefined, p: string | undefined) => (p && dir && !path.isAbsolute(p) ? path.join(dir, p) : p);
+const absolutize = (dir: string | undefined, p: unknown): string | undefined => (typeof p !== 'string' ? undefined : p && dir && !path.isAbsolute(p) ? path.join(dir, p) : p);
 
-/** Parse one file. A YAML error is reported with the file and line. */
+/**
+ * Parse one file. A YAML error is reported with the file and line. Whatever the file holds, this
+ * returns (a broken file is an error on that file's entries, never an exception for the service).
+ */
 export function parseKubeconfig(file: KubeconfigFile): ParsedFile {
+  try {
+    return parseUnchecked(file);
+  } catch {
+    return { source: file.source, clusters: [], users: [], contexts: [], error: `${file.source}: not a usable kubeconfig (unexpected value types)` };
+  }
+}
+
+function parseUnchecked(file: KubeconfigFile): ParsedFile {
   const empty: ParsedFile = { source: file.source, clusters: [], users: [], contexts: [] };
   if (!file.text.trim()) return empty; // kubectl accepts empty files
   const doc = parseDocument(file.text, { prettyErrors: false, uniqueKeys: false });
@@ -65,7 +77,15 @@ export function parseKubeconfig(file: KubeconfigFile): ParsedFile {
       return { ...empty, error: `${file.source}: '${key}' must be a list` };
     }
   }
-  const js = (doc.toJS() ?? {}) as Record<string, unknown>;
+  let js: Record<string, unknown>;
+  try {
+    // toJS throws on an unresolved alias (`foo: *typo`) or an alias bomb: this file's error only.
+    js = (doc.toJS({ maxAliasCount: 1000 }) ?? {}) as Record<string, unknown>;
+  } catch (e) {
+    const why = e instanceof ReferenceError ? 'an alias (*name) refers to an anchor (&name) that does not exist' : 'its YAML aliases cannot be expanded';
+    return { ...empty, error: `${file.source}: ${why}` };
+  }
+  if (typeof js !== 'object' || js === null) return { ...empty, error: `${file.source}: not a kubeconfig (expected a mapping with clusters, users and contexts)` };
   const clusters = named<RawCluster>(file.source, js.clusters, 'cluster').map((c) => ({
     ...c,
     value: { ...c.value, 'certificate-authority': absolutize(file.dir, c.value['certificate-authority']) },
@@ -77,7 +97,7 @@ export function parseKubeconfig(file: KubeconfigFile): ParsedFile {
       'client-certificate': absolutize(file.dir, u.value['client-certificate']),
       'client-key': absolutize(file.dir, u.value['client-key']),
       tokenFile: absolutize(file.dir, u.value.tokenFile),
-      exec: u.value.exec && file.dir && u.value.exec.command?.includes('/') && !path.isAbsolute(u.value.exec.command)
+      exec: u.value.exec && file.dir && typeof u.value.exec.command === 'string' && u.value.exec.command.includes('/') && !path.isAbsolute(u.value.exec.command)
         ? { ...u.value.exec, command: path.join(file.dir, u.value.exec.command) }
         : u.value.exec,
     },
@@ -143,7 +163,7 @@ export function mergeKubeconfigs(files: ParsedFile[], opts: MergeOptions = {}): 
       contextName: ctx.name,
       clusterName,
       userName,
-      server: cluster?.value.server ?? '',
+      server: typeof cluster?.value.server === 'string' ? cluster.value.server : '',
       namespace: ctx.value.namespace || undefined,
       source: ctx.source,
       datacenter: dc(clusterName, ctx.name),
@@ -158,7 +178,11 @@ export function mergeKubeconfigs(files: ParsedFile[], opts: MergeOptions = {}): 
         const u = new URL(cluster.value.server);
         if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
       } catch {
-        error = kerr(`Cluster "${clusterName}" in ${cluster.source} has an invalid server URL "${cluster.value.server}". Use https://host:port.`);
+        error = kerr(`Cluster "${clusterName}" in ${cluster.source} has an invalid server URL "${redactUserinfo(String(cluster.value.server))}". Use https://host:port.`);
+      }
+      // kubectl refuses this pair: a CA that is then not used to verify anything is a mistake, not a choice.
+      if (!error && cluster.value['insecure-skip-tls-verify'] === true && (cluster.value['certificate-authority'] || cluster.value['certificate-authority-data'])) {
+        error = kerr(`Cluster "${clusterName}" in ${cluster.source} sets both insecure-skip-tls-verify and a certificate authority, which kubectl refuses. Remove insecure-skip-tls-verify (recommended) or the certificate-authority.`);
       }
     }
     if (!error && check && cluster && user) {

@@ -10,6 +10,7 @@ import { startBackend, type Backend } from '../app/launch';
 import { createSafeStorageCipher } from '../app/safe-storage-cipher';
 import { consoleLogger as log } from '../ipc/logger';
 import { originOf } from '../ipc/sender';
+import { dialogKubeconfigPicker, handleDownloads } from './dialogs';
 import { disposeOnRendererExit, wireIpc } from './ipc';
 import { installMenu } from './menu';
 import { APP_ENTRY, APP_ORIGIN, handleAppProtocol, registerAppScheme } from './protocol';
@@ -68,6 +69,7 @@ if (!app.requestSingleInstanceLock()) {
     ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     ses.setPermissionCheckHandler(() => false);
     ses.setDevicePermissionHandler(() => false);
+    handleDownloads(ses, allowedOrigins, () => app.getPath('downloads'), log);
     handleAppProtocol(rendererDir);
     installMenu(!app.isPackaged);
 
@@ -82,6 +84,7 @@ if (!app.requestSingleInstanceLock()) {
         logger: log,
         validateResponses: !app.isPackaged,
         sandboxOptions: { scenario: scenarioPath() },
+        kubeconfigPicker: dialogKubeconfigPicker(),
       });
     } catch (error) {
       log.error('[capstan] could not start', error);

@@ -47,7 +47,14 @@ export class ExecService {
     url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
     const ctx = { clusterId, server: conn.server, verb: 'create', resource: 'pods/exec' };
     return new Promise((resolve) => {
-      const ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], { headers: { Authorization: headers.Authorization ?? '', 'User-Agent': 'capstan' }, agent, perMessageDeflate: false, handshakeTimeout: 15_000 });
+      let ws: WebSocket;
+      try {
+        // The same identity as every other request: Authorization (token, plugin or basic) and impersonation.
+        ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], { headers: { ...headers, 'User-Agent': 'capstan' }, agent, perMessageDeflate: false, handshakeTimeout: 15_000 });
+      } catch (e) {
+        resolve(err('kubeconfig-invalid', `Cannot open a shell on ${t.pod}: the request could not be built (${(e as NodeJS.ErrnoException).code ?? 'invalid request'}). Check the context's cluster and user in the kubeconfig.`, { clusterId }));
+        return;
+      }
       let opened = false;
       let ended = false;
       const end = (e: Parameters<ExecHandlers['end']>[0]) => {
@@ -58,7 +65,10 @@ export class ExecService {
       ws.on('unexpected-response', (_req, res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.length < 64 && chunks.push(c));
-        res.on('end', () => resolve({ ok: false, error: httpError(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), ctx) }));
+        res.on('end', () => {
+          const error = httpError(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), ctx);
+          resolve({ ok: false, error: { ...error, message: conn.scrub(error.message) } });
+        });
       });
       ws.on('error', (e: NodeJS.ErrnoException) => {
         if (!opened) resolve(err('cluster-unreachable', `Cannot open a shell on ${t.pod}: ${e.code ?? e.message}. Check that the cluster is reachable.`, { clusterId }));

@@ -82,12 +82,12 @@ describe('router.invoke', () => {
   });
 
   it('rejects oversized strings on the real app contract', async () => {
-    const addPath = vi.fn(async () => ok({ contexts: 1 }));
-    const router = createRouter({ contract: appContract, handlers: { 'kubeconfig.addPath': addPath } as unknown as AppHandlers, logger: spyLogger() });
-    expect(await router.invoke('w1', 'kubeconfig.addPath', { path: '/x'.repeat(3000) })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
-    expect(await router.invoke('w1', 'kubeconfig.addPath', { path: '' })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
-    expect(addPath).not.toHaveBeenCalled();
-    expect(await router.invoke('w1', 'kubeconfig.addPath', { path: '/home/me/.kube/config' })).toEqual({ ok: true, value: { contexts: 1 } });
+    const removePath = vi.fn(async () => ok(null));
+    const router = createRouter({ contract: appContract, handlers: { 'kubeconfig.removePath': removePath } as unknown as AppHandlers, logger: spyLogger() });
+    expect(await router.invoke('w1', 'kubeconfig.removePath', { path: '/x'.repeat(3000) })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await router.invoke('w1', 'kubeconfig.removePath', { path: '' })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(removePath).not.toHaveBeenCalled();
+    expect(await router.invoke('w1', 'kubeconfig.removePath', { path: '/home/me/.kube/config' })).toEqual({ ok: true, value: null });
   });
 
   it('rejects a stream channel invoked as a request', async () => {

@@ -16,8 +16,14 @@ export const clusterInfoSchema = z.object({
   id: z.string(),
   contextName: z.string(),
   clusterName: z.string(),
-  /** API server URL (not a secret). Empty when the context names a missing cluster. */
+  /** API server URL, userinfo replaced by `***`. Empty when the context names a missing cluster. */
   server: z.string(),
+  /**
+   * Set when the connection is not protected: `http` (credentials and data in clear) or
+   * `skip-tls-verify` (insecure-skip-tls-verify: anyone on the path can pose as the server).
+   * Views show it as a badge on the cluster.
+   */
+  insecure: z.enum(['http', 'skip-tls-verify']).optional(),
   namespace: z.string().optional(),
   /** File the context came from. */
   source: z.string(),
@@ -61,8 +67,13 @@ export const clustersContract = {
   /** Full list on every change (it is small); rate-bounded by main. Subscribing connects lazily. */
   'clusters.watch': stream(empty, z.object({ clusters: z.array(clusterInfoSchema) })),
   'clusters.reconnect': request(clusterRef, z.null()),
-  /** Add a kubeconfig file or a folder of them; watched for changes from then on. */
-  'kubeconfig.addPath': request(z.object({ path: z.string().min(1).max(4096) }).strict(), z.object({ contexts: z.number() })),
+  /**
+   * Let the user choose a kubeconfig file to add (watched from then on). Main asks through its own
+   * open dialog: the renderer never names a path main would read (a kubeconfig can run commands).
+   * `path` is absent when the user cancelled.
+   */
+  'kubeconfig.choose': request(empty, z.object({ path: z.string().optional(), contexts: z.number() })),
+  /** Forget one of the added paths (only paths already in the list; nothing is read). */
   'kubeconfig.removePath': request(z.object({ path: z.string().min(1).max(4096) }).strict(), z.null()),
   'vault.consent': request(z.object({ allow: z.boolean() }).strict(), vaultStatusSchema),
 };

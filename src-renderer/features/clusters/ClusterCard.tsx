@@ -70,6 +70,7 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
             </span>
           </div>
         </div>
+        {cluster.insecure ? <InsecureBadge insecure={cluster.insecure} /> : null}
         <FreshnessBadge state={cluster.state} since={cluster.since} testId="cluster-state" />
       </header>
       <div className="card__meta">
@@ -101,5 +102,20 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
         </button>
       </footer>
     </article>
+  );
+}
+
+const insecureText = {
+  http: ['Not encrypted', 'Plain http: credentials and data cross the network in clear. Use an https server URL.'],
+  'skip-tls-verify': ['TLS not verified', 'insecure-skip-tls-verify is set: anyone on the network path can pose as this API server. Set a certificate-authority instead.'],
+} as const;
+
+/** Every view of a cluster shows when its connection is not protected. */
+export function InsecureBadge({ insecure }: { insecure: NonNullable<ClusterInfo['insecure']> }) {
+  const [label, why] = insecureText[insecure];
+  return (
+    <span className="badge badge--bad" title={why} aria-label={`${label}: ${why}`} data-testid="cluster-insecure" data-insecure={insecure}>
+      ⚠ {label}
+    </span>
   );
 }

@@ -1,5 +1,6 @@
 import { FreshnessBadge } from '../../components/FreshnessBadge';
 import { useAppStore } from '../../store';
+import { InsecureBadge } from './ClusterCard';
 
 /**
  * Per-cluster freshness ("fat live", "pro-east reconnecting since 2m"), shown above every list of
@@ -21,6 +22,7 @@ export function ClusterFreshnessStrip({ selected, onSelect }: { selected: string
           data-cluster-id={c.id}
         >
           <FreshnessBadge state={c.state} since={c.since} label={c.id} testId="cluster-freshness" />
+          {c.insecure ? <InsecureBadge insecure={c.insecure} /> : null}
         </button>
       ))}
     </div>

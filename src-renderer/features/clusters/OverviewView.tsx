@@ -1,4 +1,8 @@
+import { useState } from 'react';
+import type { AppError } from '../../../src-shared/result';
+import { useClient } from '../../components/ClientContext';
 import { EmptyState } from '../../components/EmptyState';
+import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
 import { useAppStore } from '../../store';
 import { ClusterCard } from './ClusterCard';
@@ -11,6 +15,7 @@ export function OverviewView() {
   return (
     <section className="view view--overview" aria-label="Cluster overview">
       <VaultBanner />
+      <AddKubeconfig />
       {badSources.map((s) => (
         <div key={s.path} className="banner banner--warn" role="alert" data-testid="kubeconfig-error">
           <div className="banner__text">
@@ -35,5 +40,28 @@ export function OverviewView() {
         </div>
       )}
     </section>
+  );
+}
+
+/** Main asks the user for the file (its own dialog); the page never names a path. Browser mode explains how instead. */
+function AddKubeconfig() {
+  const client = useClient();
+  const [error, setError] = useState<AppError | null>(null);
+  const [note, setNote] = useState('');
+  const choose = async () => {
+    setError(null);
+    setNote('');
+    const r = await client['kubeconfig.choose']({});
+    if (!r.ok) setError(r.error);
+    else if (r.value.path) setNote(`Added ${r.value.path} (${r.value.contexts} contexts).`);
+  };
+  return (
+    <div className="overview__actions">
+      <button type="button" className="btn" onClick={() => void choose()} data-testid="kubeconfig-choose">
+        Add kubeconfig…
+      </button>
+      {note ? <span className="muted">{note}</span> : null}
+      {error ? <ErrorBanner error={error} tone="warn" title="Kubeconfig not added." testId="kubeconfig-choose-error" /> : null}
+    </div>
   );
 }
