@@ -1,12 +1,13 @@
 /**
  * What metrics need from pod objects: per container its requests/limits, restart count, current
  * state and last terminated state, and the restarts as timeline events. A restart is an OOM kill
- * only when lastState.terminated.reason is "OOMKilled": exit code 137 alone is any SIGKILL
- * (liveness probe, preemption, `kill -9`), so it stays a plain restart with its exit code.
+ * only by the shared rule (src-shared/workloads/oom.ts, reason "OOMKilled"): exit code 137 alone
+ * is any SIGKILL (liveness probe, preemption, `kill -9`), so it stays a plain restart with its exit code.
  */
 import type { Pod } from '../../src-shared/k8s/types';
 import type { TimelineEvent } from '../../src-shared/metrics/contract';
 import { parseBytes, parseCpuCores } from '../../src-shared/metrics/quantity';
+import { isOomKill } from '../../src-shared/workloads/oom';
 
 export interface Terminated { reason?: string; exitCode?: number; signal?: number; message?: string; startedAt?: string; finishedAt?: string }
 
@@ -109,7 +110,7 @@ export class PodIndex {
           container: spec.name,
           event: {
             at: eventTime(term.finishedAt, now),
-            kind: term.reason === 'OOMKilled' ? 'oom' : 'restart',
+            kind: isOomKill(term) ? 'oom' : 'restart',
             reason: term.reason, exitCode: term.exitCode,
             startedAt: term.startedAt ? Date.parse(term.startedAt) : undefined,
             restartCount: restarts,
