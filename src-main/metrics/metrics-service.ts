@@ -20,7 +20,7 @@ import { forensics } from './forensics';
 import type { ContainerHistory } from './history';
 import { keyOf, MetricsHistory } from './history';
 import { Pacer } from './pacing';
-import { loadHistory, saveHistory } from './persist';
+import { BORING_BUCKET_MS, loadHistory, saveHistory } from './persist';
 import type { PromFetch } from './prometheus';
 import type { ClusterState } from './sample-round';
 import { newClusterState, sampleClusters } from './sample-round';
@@ -288,7 +288,10 @@ export class MetricsService {
     const now = this.now();
     this.lastPersist = now;
     try {
-      saveHistory(this.opts.file, this.history.values(), now - this.horizonMs(), now);
+      // Within budget at full resolution: saved as held, so a restart shows the same samples.
+      // Only when the budget coarsens the history are quiet containers saved as 2-min buckets.
+      const coarse = (this.plan?.coarseMs ?? 0) > 0;
+      saveHistory(this.opts.file, this.history.values(), now - this.horizonMs(), now, coarse ? BORING_BUCKET_MS : 0);
     } catch (e) {
       this.opts.log?.(`[metrics] could not save history to ${this.opts.file}: ${(e as Error).message}`);
     }
