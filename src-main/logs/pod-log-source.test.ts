@@ -80,3 +80,25 @@ describe('PodLogSource start point', () => {
     expect(lines.map((l) => l.slice(31))).toEqual(['Starting', 'Started', 'ERROR Application run failed', 'after the cut']);
   });
 });
+
+describe('PodLogSource on a crash-looping container', () => {
+  it('reads the last instance once, waits for the pod watch through the back-off, then follows the new instance', async () => {
+    const feed = new ContainerStateFeed('app');
+    const pod = (restartCount: number, state: object) => ({ metadata: { name: 'p' }, status: { phase: 'Running', containerStatuses: [{ name: 'app', restartCount, state, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }] } });
+    feed.update(pod(3, { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=app pod=p_shop(u)' } }));
+    // Like a kubelet in back-off: every follow returns the last instance's log and closes.
+    const { conn, paths } = transport(Array.from({ length: 1000 }, () => '2026-11-26T20:00:01Z Application run failed\n'));
+    const states: string[] = [];
+    const markers: string[] = [];
+    const sink: SourceSink = { lines: () => undefined, marker: (m) => markers.push(m), state: (s, _r, msg) => states.push(`${s}${msg ? `: ${msg}` : ''}`) };
+    const src = new PodLogSource(conn, { namespace: 'shop', pod: 'p', container: 'app', tailLines: 10 }, sink, feed, fast);
+    src.start();
+    await until(() => states.includes('waiting: waiting for the container to restart (back-off 40 s)'));
+    expect(paths).toHaveLength(1);
+    feed.update(pod(4, { running: { startedAt: '2026-11-26T20:00:41Z' } }));
+    await until(() => paths.length >= 2);
+    src.stop();
+    expect(paths).toHaveLength(2); // one stream per instance, nothing in between
+    expect(markers).toEqual(['── container app restarted (restart 4); following the new instance ──']);
+  });
+});
