@@ -85,10 +85,13 @@ describe('log views on crashing containers', () => {
     const seen: RequestSeen[] = [];
     const off = dc.cluster('fat').onRequest((r) => seen.push(r));
     const t0 = Date.now();
-    // A pod deleted while followed; its replacement joins the view.
+    // Pods deleted while followed (a file view and a stdout view); their replacements join.
     const victim = views.fileOnDeleted.sources[0]!.pod;
-    const del = await clusters.connection('fat')!.getJson(`/api/v1/namespaces/shop/pods/${victim}?gracePeriodSeconds=0`, { method: 'DELETE' });
-    expect(del.ok).toBe(true);
+    const oldPayments = fatPods().find((p) => p.metadata.name.startsWith('payments-fat-') && !p.spec.containers[0].image.endsWith(':3.3.1'))!.metadata.name as string;
+    for (const pod of [victim, oldPayments]) {
+      const del = await clusters.connection('fat')!.getJson(`/api/v1/namespaces/shop/pods/${pod}?gracePeriodSeconds=0`, { method: 'DELETE' });
+      expect(del.ok).toBe(true);
+    }
     await until(() => Date.now() - t0 >= WINDOW_MS, WINDOW_MS + 5000, 'the measuring window');
     off();
     const seconds = (Date.now() - t0) / 1000;
@@ -113,6 +116,9 @@ describe('log views on crashing containers', () => {
     expect(views.fileOnLoop.states.some((s) => s.state === 'waiting')).toBe(true);
     await until(() => views.pod.lines.some((l) => l[3] === 1 && /restarted \(restart \d+\); following the new instance/.test(l[2])), 30_000, 'a restart followed');
     await until(() => views.fileOnDeleted.sources.some((s) => s.pod === victim && s.state === 'gone'), 10_000, 'the deleted pod marked gone');
+    await until(() => views.selector.sources.some((s) => s.pod === oldPayments && s.state === 'gone'), 10_000, 'the deleted payments pod marked gone');
+    // The OOM-killed container was followed across its kill into the next instance.
+    await until(() => views.selector.lines.some((l) => l[3] === 1 && /restarted \(restart \d+\)/.test(l[2])), 60_000, 'the OOM-killed container followed into its next instance');
     for (const v of Object.values(views)) v.close();
   }, 120_000);
 });
