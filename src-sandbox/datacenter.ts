@@ -10,10 +10,10 @@ import { kubeconfigYaml } from './kubeconfig';
 import type { ObjectStore } from './kube/store';
 import type { Scenario } from './scenario';
 import { DEFAULT_SCENARIO_PATH, loadScenarioFile, parseScenario } from './scenario';
-import type { Fault } from './server/api-server';
+import type { Fault, RequestListener } from './server/api-server';
 import { createSandboxCert } from './server/tls-cert';
 
-export type { Fault } from './server/api-server';
+export type { Fault, RequestListener, RequestSeen } from './server/api-server';
 export type { Scenario } from './scenario';
 
 export interface DatacenterOptions {
@@ -46,6 +46,8 @@ export interface ClusterHandle {
   store: ObjectStore;
   /** Whether its API server is up. */
   readonly running: boolean;
+  /** Calls `l` for every request the API server receives (exec upgrades too); returns the unsubscribe. */
+  onRequest(l: RequestListener): () => void;
 }
 
 export interface Datacenter {
@@ -105,7 +107,7 @@ export async function startDatacenter(opts: DatacenterOptions = {}): Promise<Dat
     },
     cluster(name) {
       const c = byName(name);
-      return { name: c.name, url: c.url, token: c.token, caPem: tls.certPem, store: c.store, get running() { return c.server.listening; } };
+      return { name: c.name, url: c.url, token: c.token, caPem: tls.certPem, store: c.store, get running() { return c.server.listening; }, onRequest: (l) => c.server.onRequest(l) };
     },
     stopCluster: (name) => byName(name).server.stop(),
     startCluster: (name) => byName(name).server.start(),

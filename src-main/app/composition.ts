@@ -127,7 +127,7 @@ export function createServices(opts: CreateServicesOptions): Services {
   });
   metrics.start();
   const exec = new ExecService((id) => clusters.connection(id));
-  const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink) => followFile(exec, id, t, sink) });
+  const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink, feed) => followFile(exec, id, t, sink, feed) });
   const vault = new VaultService({ file: path.join(opts.userDataDir, 'vault.json'), cipher: opts.cipher });
   const appImages = createAppImages({
     secrets: vault,

@@ -84,7 +84,7 @@ describe('ExecService against the sandbox', () => {
   });
 
   it('follows a file inside the container as a log source (tail -F over exec)', async () => {
-    const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink) => followFile(exec, id, t, sink) });
+    const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink, feed) => followFile(exec, id, t, sink, feed) });
     const lines: LogLine[] = [];
     let sources: LogSource[] = [];
     const r = logs.open('t', { viewId: 'file-view', selection: { clusterIds: ['uat'], namespace: 'shop', target: { kind: 'pod', name: pod }, file: '/opt/logs/localhost_access_log.txt', tailLines: 5 } }, (e) => {

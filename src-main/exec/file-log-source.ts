@@ -3,7 +3,12 @@
  * handed to the view like a pod log. Files carry no kubelet timestamps, so a resumed tail
  * re-reads the last REPLAY lines and drops everything up to the last line already seen (no
  * duplicate, and no gap while fewer than REPLAY lines were written during the outage).
+ * Like a pod log source it runs `tail` only while the pod watch says the container runs (a
+ * crash-looping container is waited for, not exec'd into every back-off step), and every exec
+ * passes the source's RequestCap.
  */
+import type { ContainerStateFeed } from '../logs/container-state';
+import { RequestCap, waitingText } from '../logs/container-state';
 import type { SourceSink } from '../logs/pod-log-source';
 import { LineFramer } from '../logs/line-framer';
 import type { ExecService, ExecSession } from './exec-service';
@@ -12,13 +17,30 @@ const REPLAY = 1000;
 
 export interface FileTarget { namespace: string; pod: string; container: string; file: string; tailLines?: number }
 
-export function followFile(exec: ExecService, clusterId: string, t: FileTarget, sink: SourceSink): { stop(): void } {
+export function followFile(exec: ExecService, clusterId: string, t: FileTarget, sink: SourceSink, feed?: ContainerStateFeed): { stop(): void } {
   let stopped = false;
+  const abort = new AbortController();
+  const cap = new RequestCap();
+  /** Sleeps `ms`; a report from the pod watch ends the wait early. */
+  const pause = async (ms: number) => {
+    if (feed) await feed.next(abort.signal, ms);
+    else await new Promise((r) => setTimeout(r, ms));
+  };
   let session: ExecSession | undefined;
   let lastLine: string | undefined;
   let backoff = 800;
   const run = async () => {
     while (!stopped) {
+      const s = feed?.current;
+      if (s && s.instance === undefined) {
+        if (s.finished) return sink.state('ended', s.restarts, 'The container has exited and will not restart.');
+        sink.state('waiting', s.restarts, waitingText(s));
+        await feed!.next(abort.signal);
+        continue;
+      }
+      const wait = cap.take();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (stopped) return;
       const resume = lastLine !== undefined;
       const framer = new LineFramer();
       let replay: string[] | undefined = resume ? [] : undefined;
@@ -47,7 +69,7 @@ export function followFile(exec: ExecService, clusterId: string, t: FileTarget, 
           if (!r.ok) resolve({ error: r.error });
           else {
             session = r.value;
-            sink.state('live', 0);
+            sink.state('live', feed?.current?.restarts ?? 0);
             backoff = 800;
             if (stopped) r.value.close();
           }
@@ -57,8 +79,8 @@ export function followFile(exec: ExecService, clusterId: string, t: FileTarget, 
       session = undefined;
       if (stopped) return;
       const message = 'error' in e ? e.error.message : e.message ?? `tail exited with code ${e.code}`;
-      sink.state('reconnecting', 0, message);
-      await new Promise((r) => setTimeout(r, backoff * (0.5 + Math.random() / 2)));
+      sink.state('reconnecting', feed?.current?.restarts ?? 0, message);
+      await pause(backoff * (0.5 + Math.random() / 2));
       backoff = Math.min(30_000, backoff * 2);
     }
   };
@@ -66,6 +88,7 @@ export function followFile(exec: ExecService, clusterId: string, t: FileTarget, 
   return {
     stop() {
       stopped = true;
+      abort.abort();
       session?.close();
     },
   };

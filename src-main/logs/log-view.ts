@@ -7,6 +7,7 @@ import type { LogEvent, LogLine, LogSelection, LogSource } from '../../src-share
 import { sanitizeLine } from '../../src-shared/logs/sanitize';
 import type { AppError } from '../../src-shared/result';
 import { Delivery, type DeliveryOptions } from './delivery';
+import { ContainerStateFeed } from './container-state';
 import type { LogTransport, SourceSink } from './pod-log-source';
 import { PodLogSource } from './pod-log-source';
 import { Ring } from './ring';
@@ -21,12 +22,12 @@ export interface LogViewDeps {
   connection(clusterId: string): LogTransport | undefined;
   acquire(clusterId: string): () => void;
   /** Starts a file source (tail -F over exec); absent = file selections are refused per source. */
-  followFile?(clusterId: string, t: { namespace: string; pod: string; container: string; file: string }, sink: SourceSink): { stop(): void };
+  followFile?(clusterId: string, t: { namespace: string; pod: string; container: string; file: string }, sink: SourceSink, feed: ContainerStateFeed): { stop(): void };
 }
 
 export interface LogViewOptions { ringLines?: number; delivery?: DeliveryOptions; flushMs?: number }
 
-interface Running { meta: LogSource; sink: SourceSink; stop(): void }
+interface Running { meta: LogSource; sink: SourceSink; feed: ContainerStateFeed; stop(): void }
 
 export class LogView {
   readonly ring: Ring<LogLine>;
@@ -89,8 +90,9 @@ export class LogView {
       for (const container of names) {
         const key = `${clusterId}/${ns}/${pod.metadata.name ?? ''}/${container}`;
         const existing = this.sources.get(key);
-        if (existing && existing.meta.state !== 'gone') continue;
-        this.addSource(key, clusterId, conn, ns, pod.metadata.name ?? '', container);
+        // The watch is what tells a source when its container runs again (container-state.ts).
+        if (existing && existing.meta.state !== 'gone') existing.feed.update(pod);
+        else this.addSource(key, clusterId, conn, pod, container);
       }
     }
     for (const pod of deletes) {
@@ -106,7 +108,11 @@ export class LogView {
     }
   }
 
-  private addSource(key: string, clusterId: string, conn: LogTransport, namespace: string, pod: string, container: string): void {
+  private addSource(key: string, clusterId: string, conn: LogTransport, podObject: PodObject, container: string): void {
+    const namespace = podObject.metadata.namespace ?? '';
+    const pod = podObject.metadata.name ?? '';
+    const feed = new ContainerStateFeed(container);
+    feed.update(podObject);
     const meta: LogSource = { id: this.byId.length, clusterId, namespace, pod, container, ...(this.sel.file ? { file: this.sel.file } : {}), state: 'starting', restarts: 0 };
     const label = `${clusterId}/${pod}/${container}${this.sel.file ? `:${this.sel.file.split('/').pop()}` : ''}`;
     const sink: SourceSink = {
@@ -117,13 +123,13 @@ export class LogView {
     let stop: () => void;
     if (this.sel.file) {
       if (!this.deps.followFile) return;
-      stop = this.deps.followFile(clusterId, { namespace, pod, container, file: this.sel.file }, sink).stop;
+      stop = this.deps.followFile(clusterId, { namespace, pod, container, file: this.sel.file }, sink, feed).stop;
     } else {
-      const src = new PodLogSource(conn, { namespace, pod, container, previous: this.sel.previous, tailLines: this.sel.tailLines ?? 200, ...(this.sel.sinceTime ? { sinceTime: this.sel.sinceTime } : {}) }, sink);
+      const src = new PodLogSource(conn, { namespace, pod, container, previous: this.sel.previous, tailLines: this.sel.tailLines ?? 200, ...(this.sel.sinceTime ? { sinceTime: this.sel.sinceTime } : {}) }, sink, feed);
       src.start();
       stop = () => src.stop();
     }
-    const running = { meta, sink, stop };
+    const running = { meta, sink, feed, stop };
     this.sources.set(key, running);
     this.byId.push(running);
     this.sourcesDirty = true;

@@ -4,14 +4,21 @@
  * `sinceTime` = the boundary second of the last line and drops what it already had (same
  * timestamp and text at the boundary; anything earlier), so there is no gap and no duplicate.
  * A partial line of a broken stream is discarded: the resumed read sends it again, whole.
- * When the stream ends it asks the API server why: the pod is gone (marked), the container
- * restarted (marked; the new instance is followed) or it is just a drop (reconnect, backoff).
+ *
+ * When to open a stream comes from the container's state as the view's pod watch reports it
+ * (container-state.ts), never from asking the API server: a new running instance is followed
+ * (marked), a container waiting in CrashLoopBackOff is waited for ("waiting for the container to
+ * restart (back-off 40 s)"), a finished one ends the source. A stream that ends while the watch
+ * still says the same instance runs is a drop or a watch that lags: the source waits for the
+ * watch or a back-off, whichever is first. Every request passes the source's RequestCap.
  */
 import type { Readable } from 'node:stream';
 import type { RequestOptions } from '../clusters/cluster-connection';
 import type { Result } from '../../src-shared/result';
 import type { LogSource } from '../../src-shared/logs/contract';
 import { normalizeTimestamp, secondOf } from '../../src-shared/logs/sanitize';
+import type { ContainerStateFeed } from './container-state';
+import { RequestCap, waitingText } from './container-state';
 import { LineFramer } from './line-framer';
 
 export interface LogTransport {
@@ -28,9 +35,14 @@ export interface SourceSink {
   state(state: LogSource['state'], restarts: number, message?: string): void;
 }
 
-interface PodStatus { metadata: { deletionTimestamp?: string }; status?: { phase?: string; containerStatuses?: { name: string; restartCount: number; state?: { running?: unknown; terminated?: unknown; waiting?: { reason?: string } } }[] } }
-
 const TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z) /;
+
+export interface PodLogSourceOptions {
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  cap?: RequestCap;
+  /** First back-off after a drop (doubling to 30 s). Default 800 ms. */
+  firstBackoffMs?: number;
+}
 
 export class PodLogSource {
   private readonly abort = new AbortController();
@@ -38,13 +50,23 @@ export class PodLogSource {
   private readonly atLastTs = new Set<string>();
   /** The stream was opened from lastTs's second: what it sends up to the last line we had is a repeat. */
   private resuming = false;
-  private restarts = -1;
+  private restarts = 0;
   private backoffMs = 0;
+  /** The instance the last stream was opened for ('' = none yet; 'last' = a stopped container's last instance). */
+  private followed = '';
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly cap: RequestCap;
+  private readonly firstBackoffMs: number;
 
-  constructor(private readonly conn: LogTransport, private readonly t: SourceTarget, private readonly sink: SourceSink, private readonly sleep = defaultSleep) {}
+  /** `feed`: the container's state from the view's pod watch (updated by the view). */
+  constructor(private readonly conn: LogTransport, private readonly t: SourceTarget, private readonly sink: SourceSink, private readonly feed: ContainerStateFeed, o: PodLogSourceOptions = {}) {
+    this.sleep = o.sleep ?? defaultSleep;
+    this.cap = o.cap ?? new RequestCap();
+    this.firstBackoffMs = o.firstBackoffMs ?? 800;
+  }
 
   start(): void {
-    void this.run().catch((e: unknown) => this.sink.state('error', Math.max(0, this.restarts), String(e)));
+    void this.run().catch((e: unknown) => this.sink.state('error', this.restarts, String(e)));
   }
 
   stop(): void {
@@ -67,30 +89,53 @@ export class PodLogSource {
   }
 
   private async run(): Promise<void> {
-    await this.checkPod();
+    while (!this.feed.current && !this.stopped) await this.feed.next(this.abort.signal);
+    this.restarts = this.feed.current?.restarts ?? 0;
     while (!this.stopped) {
+      const s = this.feed.current!;
+      if (s.restarts > this.restarts) this.restarts = s.restarts;
+      const target = this.t.previous ? 'previous' : (s.instance ?? (s.hasRun ? 'last' : undefined));
+      if (target === undefined || (target === 'last' && this.followed !== '')) {
+        // Nothing to read until the container runs (again): wait for the watch to say so.
+        if (s.finished && this.followed !== '') return this.sink.state('ended', this.restarts, 'The container has exited and will not restart.');
+        this.sink.state(s.finished ? 'ended' : 'waiting', this.restarts, s.finished ? 'The container has exited and will not restart.' : waitingText(s));
+        if (s.finished) return;
+        await this.feed.next(this.abort.signal);
+        continue;
+      }
+      await this.sleep(this.cap.take(), this.abort.signal);
+      if (this.stopped) return;
       const r = await this.conn.openStream(this.path(), { signal: this.abort.signal, verb: 'get', resource: 'pods/log' });
       if (this.stopped) return;
       if (!r.ok) {
         if (r.error.status === 404) return this.gone();
         const waiting = r.error.status === 400 && /waiting to start|ContainerCreating|PodInitializing/.test(r.error.message);
         if (r.error.status === 400 && !waiting) return this.sink.state('error', this.restarts, r.error.message);
-        this.sink.state(waiting ? 'starting' : 'reconnecting', Math.max(0, this.restarts), r.error.message);
+        this.sink.state(waiting ? 'starting' : 'reconnecting', this.restarts, r.error.message);
+        // The watch telling of a new state ends the wait early.
         await this.backoff(waiting ? 1000 : undefined);
         continue;
       }
-      this.sink.state('live', Math.max(0, this.restarts));
-      this.backoffMs = 0;
+      if (this.followed !== '' && target !== this.followed && target !== 'last') {
+        this.sink.marker(`── container ${this.t.container} restarted (restart ${s.restarts}); following the new instance ──`);
+      }
+      this.followed = target;
+      this.sink.state('live', this.restarts);
+      const openedAt = Date.now();
       const clean = await this.read(r.value);
       if (this.stopped) return;
-      if (this.t.previous) return this.sink.state('ended', Math.max(0, this.restarts));
-      const why = await this.checkPod();
-      if (why === 'gone') return this.gone();
-      if (why === 'finished') return this.sink.state('ended', this.restarts, 'The container has exited and will not restart.');
-      if (why === 'same' && !clean) {
-        this.sink.state('reconnecting', Math.max(0, this.restarts), 'The log stream was cut; resuming.');
-        await this.backoff();
-      } else if (why === 'unknown') await this.backoff();
+      if (this.t.previous) return this.sink.state('ended', this.restarts);
+      if (!clean) this.sink.state('reconnecting', this.restarts, 'The log stream was cut; resuming.');
+      const now = this.feed.current!;
+      if (clean && now.instance !== undefined && now.instance !== target) {
+        this.backoffMs = 0; // a new instance already runs: follow it
+        continue;
+      }
+      if (clean && now.instance === undefined) continue; // it stopped: wait for it (or end) above
+      if (Date.now() - openedAt > 60_000) this.backoffMs = 0; // it was a healthy stream: retry soon
+      // The same instance still runs as far as the watch knows: a drop, or a watch that has not
+      // caught up with the exit yet. Whichever comes first: the watch's news or the back-off.
+      await this.backoff();
     }
   }
 
@@ -142,31 +187,15 @@ export class PodLogSource {
     if (out.length) this.sink.lines(out);
   }
 
-  /** Why did the stream end? Marks a restart when the count went up. */
-  private async checkPod(): Promise<'gone' | 'finished' | 'restarted' | 'same' | 'unknown'> {
-    const r = await this.conn.getJson<PodStatus>(`/api/v1/namespaces/${encodeURIComponent(this.t.namespace)}/pods/${encodeURIComponent(this.t.pod)}`, { signal: this.abort.signal, verb: 'get', resource: 'pods' });
-    if (!r.ok) return r.error.status === 404 ? 'gone' : 'unknown';
-    const cs = r.value.status?.containerStatuses?.find((c) => c.name === this.t.container);
-    const count = cs?.restartCount ?? 0;
-    const before = this.restarts;
-    this.restarts = count;
-    if (before >= 0 && count > before) {
-      this.sink.marker(`── container ${this.t.container} restarted (restart ${count}); following the new instance ──`);
-      return 'restarted';
-    }
-    const phase = r.value.status?.phase;
-    if (phase === 'Succeeded' || phase === 'Failed' || (r.value.metadata.deletionTimestamp && !cs?.state?.running)) return 'finished';
-    return cs?.state?.running ? 'same' : 'restarted';
-  }
-
   private gone(): void {
     this.sink.marker(`── pod ${this.t.pod} is gone ──`);
-    this.sink.state('gone', Math.max(0, this.restarts));
+    this.sink.state('gone', this.restarts);
   }
 
+  /** Waits firstBackoffMs doubling to 30 s (jittered), or a fixed time; a report from the watch ends it early. */
   private async backoff(fixed?: number): Promise<void> {
-    this.backoffMs = fixed ?? Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : 800);
-    await this.sleep(this.backoffMs * (fixed ? 1 : 0.5 + Math.random() / 2), this.abort.signal);
+    this.backoffMs = fixed ?? Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : this.firstBackoffMs);
+    await this.feed.next(this.abort.signal, this.backoffMs * (fixed ? 1 : 0.5 + Math.random() / 2));
   }
 }
 

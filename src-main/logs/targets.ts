@@ -11,9 +11,13 @@ import { err, ok } from '../../src-shared/result';
 import type { ReflectorTransport } from '../watch/reflector';
 import { Reflector } from '../watch/reflector';
 
+interface Terminated { reason?: string; exitCode?: number; startedAt?: string; finishedAt?: string }
 export interface PodObject extends KubeObject {
   spec?: { containers?: { name: string }[] };
-  status?: { phase?: string };
+  status?: {
+    phase?: string;
+    containerStatuses?: { name: string; restartCount?: number; state?: { running?: { startedAt?: string }; waiting?: { reason?: string; message?: string }; terminated?: Terminated }; lastState?: { terminated?: Terminated } }[];
+  };
 }
 
 interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }

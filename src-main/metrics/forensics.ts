@@ -24,7 +24,9 @@ interface EventList { items?: { type?: string; reason?: string; message?: string
 const nullable = (xs: number[]) => xs.map((v) => (Number.isNaN(v) ? null : v));
 
 export async function forensics(ref: ContainerRef, h: ContainerHistory | undefined, info: ContainerInfo | undefined, t: ForensicsTransport | undefined): Promise<Forensics> {
-  const kills = (h?.events ?? []).filter((e) => e.kind === 'oom' || e.exitCode === 137).map((event) => {
+  // Kills as the pod index classified them (the shared OOM rule): an exit 137 with reason Error is
+  // a SIGKILL, not an OOM kill, and is not one here either.
+  const kills = (h?.events ?? []).filter((e) => e.kind === 'oom').map((event) => {
     const a = h!.ring.toArrays(event.at - BEFORE_KILL_MS);
     const keep = a.t.findIndex((x) => x > event.at + 1000);
     const end = keep < 0 ? a.t.length : keep;

@@ -8,7 +8,7 @@
  *   const m = new MetricsService(clusterServiceSource(clusters), { file, settings });
  *   m.start(); const stop = m.subscribe(50, (top) => ...); m.series(ref); m.dispose();
  */
-import type { Aggregate, AggregateRef, ContainerRef, Forensics, MetricsHistoryStatus, MetricsSettings, MetricsTop, Series } from '../../src-shared/metrics/contract';
+import type { Aggregate, AggregateRef, ContainerRef, Forensics, MetricsHistoryStatus, MetricsSettings, MetricsTop, Series, TopRow } from '../../src-shared/metrics/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { MetricsClusterSource, PodChange } from './cluster-source';
@@ -20,13 +20,13 @@ import { forensics } from './forensics';
 import type { ContainerHistory } from './history';
 import { keyOf, MetricsHistory } from './history';
 import { Pacer } from './pacing';
-import { loadHistory, saveHistory } from './persist';
+import { BORING_BUCKET_MS, loadHistory, saveHistory } from './persist';
 import type { PromFetch } from './prometheus';
 import type { ClusterState } from './sample-round';
 import { newClusterState, sampleClusters } from './sample-round';
 import { buildSeries } from './series';
 import type { Scan } from './top';
-import { clusterStatus, sliceTop, topLists } from './top';
+import { clusterStatus, sliceTop, topLists, topRow } from './top';
 
 export const defaultMetricsSettings: MetricsSettings = { intervalMs: 10_000, historyMinutes: 60, historyBudgetMB: 150, maxCpuPercent: 2, prometheus: {} };
 
@@ -56,6 +56,9 @@ export class MetricsService {
   /** Keys of containers charted lately (→ until when) and of those in the last top lists. */
   private readonly viewed = new Map<string, number>();
   private listed = new Set<string>();
+  /** `cluster\0namespace\0pod` of the rows in the last top lists. */
+  private listedPods = new Set<string>();
+  private refreshTimer: NodeJS.Timeout | undefined;
   private plan: BudgetPlan | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastTop: MetricsTop | undefined;
@@ -120,13 +123,49 @@ export class MetricsService {
   private onPods(id: string, change: PodChange): void {
     const st = this.state(id);
     const now = this.now();
-    if (change.kind === 'reset') st.pods.clear();
-    for (const d of change.kind === 'change' ? change.deletes : []) st.pods.delete(d.namespace, d.name);
+    const listed = (ns: string, pod: string) => this.listedPods.has(`${id}\u0000${ns}\u0000${pod}`);
+    let touched = false;
+    for (const d of change.kind === 'change' ? change.deletes : []) {
+      st.pods.delete(d.namespace, d.name, now);
+      touched ||= listed(d.namespace, d.name);
+    }
+    const seen = change.kind === 'reset' ? new Set<string>() : undefined;
     for (const pod of change.kind === 'reset' ? change.pods : change.upserts) {
+      const ns = pod.metadata.namespace ?? '';
+      const name = pod.metadata.name ?? '';
+      seen?.add(`${ns}/${name}`);
+      touched ||= listed(ns, name);
       for (const { container, event } of st.pods.update(pod, now)) {
-        this.history.addEvent({ clusterId: id, namespace: pod.metadata.namespace ?? '', pod: pod.metadata.name ?? '', container }, event, now);
+        this.history.addEvent({ clusterId: id, namespace: ns, pod: name, container }, event, now);
       }
     }
+    // A relist: pods missing from it were deleted meanwhile (their info is kept, marked).
+    if (seen) st.pods.retainOnly(seen, now);
+    if (touched || (seen && this.listed.size > 0)) this.refreshListedSoon();
+  }
+
+  /**
+   * A pod in the top lists changed (an instance killed, exited, restarted, the pod deleted): its
+   * rows are rebuilt and sent at once, not at the next round (up to 2.5 intervals later), so a
+   * killed container is not shown with its last values as if it still ran. Coalesced per tick.
+   */
+  private refreshListedSoon(): void {
+    if (this.refreshTimer || !this.lastTop || this.subs.size === 0) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      const top = this.lastTop;
+      if (!top || this.disposed) return;
+      const now = this.now();
+      const fresh = 2.5 * this.intervalMs;
+      const rebuild = (r: TopRow): TopRow => {
+        if (!this.listedPods.has(`${r.clusterId}\u0000${r.namespace}\u0000${r.pod}`)) return r;
+        const h = this.history.get(r);
+        return h ? topRow(h, this.info(r), now, fresh, r.throttledPct === undefined ? undefined : r.throttledPct / 100) : r;
+      };
+      const lists = Object.fromEntries(Object.entries(top.lists).map(([k, rows]) => [k, rows.map(rebuild)])) as MetricsTop['lists'];
+      this.lastTop = { ...top, lists };
+      for (const s of this.subs) s.emit(sliceTop(this.lastTop, s.limit));
+    }, 0);
   }
 
   /** One round over every connected cluster (public for tests and the bench). */
@@ -150,7 +189,10 @@ export class MetricsService {
     const now = this.now();
     this.history.prune(now, this.horizonMs());
     this.lastTop = this.computeTop(now, Math.max(0, ...[...this.subs].map((s) => s.limit), 20), (h, scan) => this.score(h, scan, now));
-    this.listed = new Set(Object.values(this.lastTop.lists).flatMap((rows) => rows.map(keyOf)));
+    const rows = Object.values(this.lastTop.lists).flat();
+    this.listed = new Set(rows.map(keyOf));
+    this.listedPods = new Set(rows.map((r) => `${r.clusterId}\u0000${r.namespace}\u0000${r.pod}`));
+    for (const st of this.clusters.values()) st.pods.pruneDeleted(now - this.horizonMs());
     this.plan = planBudget({ budgetBytes: this.settings.historyBudgetMB * 2 ** 20, horizonMs: this.horizonMs(), intervalMs: this.intervalMs, containers: this.history.size, interesting: this.countInteresting() });
     applyPlan(() => this.history.values(), this.plan, this.capacity());
     this.lastTop.history = this.historyStatus();
@@ -288,7 +330,10 @@ export class MetricsService {
     const now = this.now();
     this.lastPersist = now;
     try {
-      saveHistory(this.opts.file, this.history.values(), now - this.horizonMs(), now);
+      // Within budget at full resolution: saved as held, so a restart shows the same samples.
+      // Only when the budget coarsens the history are quiet containers saved as 2-min buckets.
+      const coarse = (this.plan?.coarseMs ?? 0) > 0;
+      saveHistory(this.opts.file, this.history.values(), now - this.horizonMs(), now, coarse ? BORING_BUCKET_MS : 0);
     } catch (e) {
       this.opts.log?.(`[metrics] could not save history to ${this.opts.file}: ${(e as Error).message}`);
     }
@@ -298,6 +343,7 @@ export class MetricsService {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.refreshTimer);
     this.offPods();
     this.subs.clear();
     for (const r of this.acquired.values()) r();

@@ -3,10 +3,12 @@
  * file (magic, JSON header with keys and timelines, then raw little-endian arrays), written
  * atomically (temp file + rename). A file we cannot read is moved aside, never fatal.
  *
- * What is saved is bounded, because it is written every few minutes: interesting containers
- * (restarted, OOM-killed, near their limit, growing, looked at) keep every sample, the others are
- * saved as buckets of `boringBucketMs` (default 2 min: 30 samples an hour, 24 MB at 50,000
- * containers instead of 350 MB). Times are Int32 ms offsets from the header's `base`.
+ * What is saved is what the history holds, sample for sample, while the history is within its
+ * budget at full resolution (a restart must not change what the charts show). When the budget
+ * coarsens the history, the file is bounded too, because it is written every few minutes:
+ * interesting containers (restarted, OOM-killed, near their limit, growing, looked at) keep every
+ * sample, the others are saved as buckets of `boringBucketMs` (2 min: 30 samples an hour, 24 MB
+ * at 50,000 containers instead of 350 MB). Times are Int32 ms offsets from the header's `base`.
  */
 import fs from 'node:fs';
 import { writeFileAtomicSync } from '../app/atomic-write';
@@ -60,6 +62,7 @@ export function downsample(a: SampleArrays, ms: number): SampleArrays {
   return out;
 }
 
+/** `boringBucketMs` 0: every container as held. */
 export function encodeHistory(series: Iterable<ContainerHistory>, since: number, now: number, boringBucketMs = BORING_BUCKET_MS): Buffer {
   const head: HeaderSeries[] = [];
   const arrays: SampleArrays[] = [];
@@ -67,7 +70,7 @@ export function encodeHistory(series: Iterable<ContainerHistory>, since: number,
   for (const h of series) {
     let a = h.ring.toArrays(since);
     if (a.t.length === 0 && h.events.length === 0) continue;
-    if (h.interest === 0) a = downsample(a, boringBucketMs);
+    if (h.interest === 0 && boringBucketMs > 0) a = downsample(a, boringBucketMs);
     const s: HeaderSeries = { k: h.key, i: h.instanceStart, n: a.t.length };
     if (h.events.length) s.e = h.events;
     if (h.source) s.s = h.source;

@@ -1,12 +1,13 @@
 /**
  * What metrics need from pod objects: per container its requests/limits, restart count, current
  * state and last terminated state, and the restarts as timeline events. A restart is an OOM kill
- * only when lastState.terminated.reason is "OOMKilled": exit code 137 alone is any SIGKILL
- * (liveness probe, preemption, `kill -9`), so it stays a plain restart with its exit code.
+ * only by the shared rule (src-shared/workloads/oom.ts, reason "OOMKilled"): exit code 137 alone
+ * is any SIGKILL (liveness probe, preemption, `kill -9`), so it stays a plain restart with its exit code.
  */
 import type { Pod } from '../../src-shared/k8s/types';
 import type { TimelineEvent } from '../../src-shared/metrics/contract';
 import { parseBytes, parseCpuCores } from '../../src-shared/metrics/quantity';
+import { isOomKill } from '../../src-shared/workloads/oom';
 
 export interface Terminated { reason?: string; exitCode?: number; signal?: number; message?: string; startedAt?: string; finishedAt?: string }
 
@@ -21,9 +22,15 @@ export interface ContainerInfo {
   cpuRequest?: number;
   cpuLimit?: number;
   restarts: number;
+  /** "running", a waiting reason (CrashLoopBackOff) or a terminated reason. */
   state?: string;
   lastTerminated?: Terminated;
+  /** Epoch ms the pod was deleted: its containers' info is kept (restarts, limits) for their history. */
+  deletedAt?: number;
 }
+
+/** Deleted pods whose info is kept at most (oldest dropped first), beside the age limit. */
+const MAX_DELETED_PODS = 20_000;
 
 interface ContainerSpec { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }
 interface ContainerStatus { name: string; restartCount?: number; state?: Record<string, { reason?: string } | undefined>; lastState?: { terminated?: Terminated } }
@@ -66,6 +73,11 @@ function slimTerminated(t: Terminated | undefined, intern: (v: string) => string
  */
 export class PodIndex {
   private readonly pods = new Map<string, ContainerInfo[]>();
+  /**
+   * Deleted pods (by deletion, oldest first): their history stays for the horizon, and a series
+   * or forensics of one must still say its restarts and limits (it said 0 and none).
+   */
+  private readonly deleted = new Map<string, ContainerInfo[]>();
   private readonly strings = new Map<string, string>();
   private readonly intern = (v: string): string => {
     const known = this.strings.get(v);
@@ -78,6 +90,7 @@ export class PodIndex {
   /** Records the pod; returns one event per container whose restart count went up (or, on first sight, its last restart). */
   update(pod: Pod, now: number, appLabel = 'app.kubernetes.io/name'): { container: string; event: TimelineEvent }[] {
     const key = `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
+    this.deleted.delete(key); // a new pod of the same name (StatefulSet): its own info from now on
     const before = this.pods.get(key);
     const specs = (pod.spec as { containers?: ContainerSpec[] } | undefined)?.containers ?? [];
     const next: ContainerInfo[] = new Array(specs.length);
@@ -109,7 +122,7 @@ export class PodIndex {
           container: spec.name,
           event: {
             at: eventTime(term.finishedAt, now),
-            kind: term.reason === 'OOMKilled' ? 'oom' : 'restart',
+            kind: isOomKill(term) ? 'oom' : 'restart',
             reason: term.reason, exitCode: term.exitCode,
             startedAt: term.startedAt ? Date.parse(term.startedAt) : undefined,
             restartCount: restarts,
@@ -121,17 +134,36 @@ export class PodIndex {
     return events;
   }
 
-  delete(namespace: string, name: string): void {
-    this.pods.delete(`${namespace}/${name}`);
+  /** The pod is gone: its containers' info is kept, marked deleted, until pruneDeleted drops it. */
+  delete(namespace: string, name: string, now: number): void {
+    const key = `${namespace}/${name}`;
+    const list = this.pods.get(key);
+    if (!list) return;
+    this.pods.delete(key);
+    for (const c of list) c.deletedAt = now;
+    this.deleted.set(key, list);
+    if (this.deleted.size > MAX_DELETED_PODS) this.deleted.delete(this.deleted.keys().next().value!);
   }
 
-  clear(): void {
-    this.pods.clear();
-    this.strings.clear();
+  /** Forgets pods deleted before `before` (their history has left the horizon). */
+  pruneDeleted(before: number): void {
+    for (const [key, list] of this.deleted) {
+      if ((list[0]?.deletedAt ?? 0) >= before) break;
+      this.deleted.delete(key);
+    }
+  }
+
+  /** A relist: `keys` are the pods that exist; the others were deleted meanwhile. */
+  retainOnly(keys: Set<string>, now: number): void {
+    for (const key of [...this.pods.keys()]) {
+      if (keys.has(key)) continue;
+      const [ns = '', ...name] = key.split('/');
+      this.delete(ns, name.join('/'), now);
+    }
   }
 
   get(namespace: string, pod: string, container: string): ContainerInfo | undefined {
-    const list = this.pods.get(`${namespace}/${pod}`);
+    const list = this.pods.get(`${namespace}/${pod}`) ?? this.deleted.get(`${namespace}/${pod}`);
     if (!list) return undefined;
     for (const c of list) if (c.name === container) return c;
     return undefined;

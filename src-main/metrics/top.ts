@@ -36,7 +36,23 @@ export function topRow(h: ContainerHistory, info: ContainerInfo | undefined, now
   if (throttled !== undefined) row.throttledPct = 100 * throttled;
   const reason = info?.lastTerminated?.reason ?? h.events.at(-1)?.reason;
   if (reason) row.lastReason = reason;
+  const ended = endedOf(h, info, last?.t);
+  if (ended) row.ended = ended;
   return row;
+}
+
+/**
+ * Whether the instance the last sample came from has ended, as the pod watch tells (at once, not
+ * at the next round): the pod was deleted, the container is not running, or it restarted after
+ * the sample was taken.
+ */
+export function endedOf(h: ContainerHistory, info: ContainerInfo | undefined, lastSampleAt: number | undefined): TopRow['ended'] {
+  if (lastSampleAt === undefined) return undefined;
+  if (info?.deletedAt !== undefined) return { reason: 'pod deleted', at: info.deletedAt };
+  const kill = h.events.at(-1);
+  if (info?.state !== undefined && info.state !== 'running') return { reason: info.lastTerminated?.reason ?? info.state, ...(kill ? { at: kill.at } : {}) };
+  if (kill && kill.at >= lastSampleAt) return { reason: kill.reason ?? 'restarted', at: kill.at };
+  return undefined;
 }
 
 interface Scored { h: ContainerHistory; info: ContainerInfo | undefined; s: number }

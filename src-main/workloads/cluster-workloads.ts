@@ -9,6 +9,7 @@
 import type { Deployment, KubeObject, Node, Pod, ReplicaSet } from '../../src-shared/k8s/types';
 import type { ProblemThresholds } from '../../src-shared/workloads/problems';
 import { defaultProblemThresholds, hasProblem } from '../../src-shared/workloads/problems';
+import { lastOomKill } from '../../src-shared/workloads/oom';
 import type { DeploymentSummary, PodSummary, WorkloadKind } from '../../src-shared/workloads/contract';
 import type { LabelKeys } from '../../src-shared/workloads/summarize';
 import { controllerOf, defaultLabelKeys, summarizeDeployment, summarizePod } from '../../src-shared/workloads/summarize';
@@ -60,7 +61,8 @@ export function nextProblemChange(s: PodSummary, now: number, t: ProblemThreshol
   if (s.phase === 'Pending') consider(since + t.pendingMs + 1);
   if (s.phase === 'Running' && !s.ready && s.status !== 'CrashLoopBackOff') consider(since + t.notReadyMs + 1);
   const oomWindow = t.oomWindowMs ?? defaultProblemThresholds.oomWindowMs!;
-  if (s.lastTerminationReason === 'OOMKilled' && s.lastTerminationAt !== undefined && oomWindow > 0) consider(s.lastTerminationAt + oomWindow + 1);
+  const oomAt = lastOomKill(s)?.at;
+  if (oomAt !== undefined && oomWindow > 0) consider(oomAt + oomWindow + 1);
   return next === Infinity ? undefined : next;
 }
 

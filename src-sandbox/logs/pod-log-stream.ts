@@ -125,32 +125,44 @@ export function handleRichPodLog(req: IncomingMessage, res: ServerResponse, stor
   for (; next < count && !waiting; next = Math.min(count, next + MAX_LINES_PER_WRITE)) {
     if (!write(next, Math.min(count, next + MAX_LINES_PER_WRITE))) return;
   }
+  /** Write lines up to `upTo` as the socket drains, then end the response. */
+  const finish = (upTo: number) => {
+    while (next < upTo) {
+      const b = Math.min(upTo, next + MAX_LINES_PER_WRITE);
+      waiting = false;
+      if (!write(next, b)) return;
+      next = b;
+      if (waiting) return void res.once('drain', () => finish(upTo));
+    }
+    res.end();
+  };
   if (!follow) {
     // History only: write the rest as the socket drains.
-    const rest = () => {
-      while (next < count) {
-        const b = Math.min(count, next + MAX_LINES_PER_WRITE);
-        waiting = false;
-        if (!write(next, b)) return;
-        next = b;
-        if (waiting) return void res.once('drain', rest);
-      }
-      res.end();
-    };
-    rest();
+    finish(count);
     return;
   }
   res.on('drain', () => (waiting = false));
+  /** When the followed instance ended (ms), once the pod says so. */
+  let endMs: number | undefined;
   const timer = setInterval(() => {
-    const current = store.get('pods', ns, name)?.obj;
-    if (!current || containerStatus(current, container)?.state?.running?.startedAt !== inst.startedAt) {
-      // The container exited or the pod is gone: write what it wrote until now, then end.
+    if (endMs === undefined) {
+      const current = store.get('pods', ns, name)?.obj;
+      const cs = current ? containerStatus(current, container) : undefined;
+      if (cs?.state?.running?.startedAt !== inst.startedAt) {
+        // The container exited or the pod is gone. Like the kubelet, the stream carries what this
+        // instance wrote up to its end (its terminated state's finishedAt, at second precision as
+        // a read of the terminated instance has it; else now), then ends.
+        const ended = [cs?.state?.terminated, cs?.lastState?.terminated].find((t) => t?.startedAt === inst.startedAt);
+        endMs = ended?.finishedAt ? Math.min(Date.parse(ended.finishedAt) + 999, Date.now() + 1000) : Date.now();
+      }
+    }
+    if (endMs !== undefined && Date.now() >= endMs) {
       clearInterval(timer);
-      res.end();
+      finish(tl.countAt(endMs));
       return;
     }
     if (waiting) return;
-    const upTo = Math.min(tl.countAt(Date.now()), next + MAX_LINES_PER_WRITE * 4);
+    const upTo = Math.min(tl.countAt(Date.now(), endMs), next + MAX_LINES_PER_WRITE * 4);
     while (next < upTo && !waiting) {
       const b = Math.min(upTo, next + MAX_LINES_PER_WRITE);
       if (!write(next, b)) return clearInterval(timer);

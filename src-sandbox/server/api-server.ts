@@ -44,6 +44,10 @@ export interface ApiServerOptions {
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, path: string, params: URLSearchParams) => boolean;
 }
 
+/** One request as the API server received it (a test counts them: request budgets). */
+export interface RequestSeen { method: string; path: string; query: URLSearchParams; at: number }
+export type RequestListener = (r: RequestSeen) => void;
+
 const MAX_BODY = 16 * 1024 * 1024;
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/version']);
 
@@ -51,6 +55,7 @@ export class ClusterApiServer {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly watchClosers = new Set<() => void>();
+  private readonly requestListeners = new Set<RequestListener>();
   private readonly writes: WriteHandlers;
   fault: Fault | null = null;
   port: number;
@@ -75,6 +80,7 @@ export class ClusterApiServer {
     // every 10 s (metrics) would otherwise pay a TLS handshake per request.
     server.keepAliveTimeout = 120_000;
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      this.seen(req);
       const answered = handleExecUpgrade(req, socket, head, { store: this.store, token: this.opts.token, fault: (path) => this.statusFault(path) });
       if (!answered) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });
@@ -106,8 +112,21 @@ export class ClusterApiServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Every request from now on is reported to `l` until the returned function is called. */
+  onRequest(l: RequestListener): () => void {
+    this.requestListeners.add(l);
+    return () => this.requestListeners.delete(l);
+  }
+
+  private seen(req: IncomingMessage, url = new URL(req.url ?? '/', 'http://sandbox')): void {
+    if (this.requestListeners.size === 0) return;
+    const r: RequestSeen = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, at: Date.now() };
+    for (const l of this.requestListeners) l(r);
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://sandbox');
+    this.seen(req, url);
     try {
       if (!PUBLIC_PATHS.has(url.pathname) && req.headers.authorization !== `Bearer ${this.opts.token}`) {
         sendStatus(res, 401, 'Unauthorized', 'Unauthorized');

@@ -12,7 +12,7 @@ import { ApiError } from './status';
 
 const LINE_EVERY_SIM_MS = 5000;
 const MAX_LINES = 2000;
-type ContainerStatus = { name: string; restartCount: number; state: Record<string, { startedAt?: string; finishedAt?: string; reason?: string }>; lastState: { terminated?: { startedAt?: string; finishedAt?: string; reason?: string; exitCode?: number } } };
+type ContainerStatus = { name: string; restartCount: number; state: { running?: { startedAt?: string }; terminated?: { startedAt?: string; finishedAt?: string; reason?: string }; waiting?: { reason?: string } }; lastState: { terminated?: { startedAt?: string; finishedAt?: string; reason?: string; exitCode?: number } } };
 
 export function handlePodLog(req: IncomingMessage, res: ServerResponse, store: ObjectStore, ns: string, name: string, params: URLSearchParams, speed: number): void {
   const pod = store.get('pods', ns, name)?.obj;
@@ -64,8 +64,12 @@ export function handlePodLog(req: IncomingMessage, res: ServerResponse, store: O
     const current = store.get('pods', ns, name)?.obj;
     const cs = ((current?.status?.containerStatuses ?? []) as ContainerStatus[]).find((c) => c.name === container);
     if (!current || cs?.state?.running?.startedAt !== from) {
+      // The instance ended: like the kubelet, the stream carries its last lines (what a read of
+      // the terminated instance ends with) before it closes.
       clearInterval(timer);
-      res.end();
+      const t = [cs?.state?.terminated, cs?.lastState?.terminated].find((x) => x?.startedAt === from);
+      const at = t?.finishedAt ? Date.parse(t.finishedAt) : Date.now();
+      res.end(t ? crashLines(t.reason ?? 'Error', pod).map((text) => fmt({ t: at, text })).join('') : undefined);
       return;
     }
     res.write(fmt({ t: Date.now(), text: accessLine(pod, n++, Date.now()) }));

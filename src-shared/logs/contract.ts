@@ -39,7 +39,8 @@ export const logSourceSchema = z.object({
   pod: z.string(),
   container: z.string(),
   file: z.string().optional(),
-  state: z.enum(['starting', 'live', 'reconnecting', 'ended', 'gone', 'error']),
+  /** waiting: the container is not running (CrashLoopBackOff); `message` says for how long. */
+  state: z.enum(['starting', 'live', 'waiting', 'reconnecting', 'ended', 'gone', 'error']),
   restarts: z.number(),
   message: z.string().optional(),
 });

@@ -53,6 +53,11 @@ export const topRowSchema = containerRefSchema.extend({
   restarts: z.number(),
   oomKills: z.number(),
   lastReason: z.string().optional(),
+  /**
+   * The instance these usage values were taken from no longer runs (the pod watch said so: killed,
+   * exited, restarted or the pod deleted): they are its last values, not current ones.
+   */
+  ended: z.object({ reason: z.string(), at: z.number().optional() }).optional(),
 });
 export type TopRow = z.infer<typeof topRowSchema>;
 

@@ -25,6 +25,12 @@ export const podSummarySchema = workloadIdentity.extend({
   lastTerminationReason: z.string().optional(),
   /** Epoch ms when that termination happened (finishedAt), when known. Optional: added later, backward compatible. */
   lastTerminationAt: z.number().optional(),
+  /**
+   * The last termination of each container that has one (its terminated state, else lastState):
+   * kills are counted per container (oom.ts). Absent when no container terminated (and in
+   * summaries saved before it existed).
+   */
+  terminations: z.array(z.object({ container: z.string(), reason: z.string().optional(), exitCode: z.number().optional(), at: z.number().optional() })).optional(),
   /** Epoch ms of the last state change that matters for "pending too long" / "not ready since". */
   conditionSince: z.number().optional(),
   node: z.string().optional(),

@@ -1,8 +1,9 @@
 /**
  * Problems an on-call engineer wants to see, computed from PodSummary (so main and renderer agree).
- * OOMKilled is recognised only by the termination reason: exit code 137 alone is not proof.
+ * OOMKilled is recognised by the shared rule (oom.ts): the reason, per container; exit code 137 alone is not proof.
  */
 import type { PodSummary } from './contract';
+import { lastOomKill } from './oom';
 
 export const problemKinds = ['CrashLoopBackOff', 'OOMKilled', 'ImagePullBackOff', 'PendingTooLong', 'NotReady'] as const;
 export type ProblemKind = (typeof problemKinds)[number];
@@ -32,8 +33,9 @@ export function podProblems(pod: PodSummary, now: number, t: ProblemThresholds =
     out.push({ kind: 'CrashLoopBackOff', message: `Crash-looping (${pod.restarts} restarts, last: ${pod.lastTerminationReason ?? 'unknown'})` });
   }
   const oomWindow = t.oomWindowMs ?? defaultProblemThresholds.oomWindowMs!;
-  const recentOom = pod.lastTerminationAt === undefined || oomWindow === 0 || now - pod.lastTerminationAt <= oomWindow;
-  if (pod.status === 'OOMKilled' || (pod.lastTerminationReason === 'OOMKilled' && recentOom)) {
+  const oom = lastOomKill(pod);
+  const recentOom = oom !== undefined && (oom.at === undefined || oomWindow === 0 || now - oom.at <= oomWindow);
+  if (pod.status === 'OOMKilled' || recentOom) {
     out.push({ kind: 'OOMKilled', message: `A container was OOM-killed (${pod.restarts} restarts)` });
   }
   if (/ImagePullBackOff|ErrImagePull|InvalidImageName/.test(pod.status)) {

@@ -100,15 +100,34 @@ export function podStatusColumns(pod: Pod): PodStatusColumns {
   return { status: reason, readyContainers, totalContainers, restarts };
 }
 
-/** The most recent termination of any container (lastState, or current state if terminated). */
-function lastTermination(pod: Pod): { reason: string; at: number } | undefined {
-  let best: { at: number; reason: string } | undefined;
+type Termination = NonNullable<PodSummary['terminations']>[number];
+
+/** Each container's last termination (the newer of its terminated state and lastState). */
+function terminations(pod: Pod): Termination[] | undefined {
+  let out: Termination[] | undefined;
   for (const c of [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]) {
+    let best: Termination | undefined;
     for (const t of [c.lastState?.terminated, c.state?.terminated]) {
-      if (!t?.reason) continue;
-      const at = timeOf(t.finishedAt) ?? 0;
-      if (!best || at >= best.at) best = { at, reason: t.reason };
+      if (!t || (!t.reason && t.exitCode === undefined)) continue;
+      const at = timeOf(t.finishedAt);
+      if (best && (at ?? 0) < (best.at ?? 0)) continue;
+      best = { container: c.name };
+      if (t.reason) best.reason = t.reason;
+      if (t.exitCode !== undefined) best.exitCode = t.exitCode;
+      if (at) best.at = at;
     }
+    if (best) (out ??= []).push(best);
+  }
+  return out;
+}
+
+/** The most recent termination with a reason, of any container. */
+function lastTermination(all: Termination[] | undefined): { reason: string; at: number } | undefined {
+  let best: { at: number; reason: string } | undefined;
+  for (const t of all ?? []) {
+    if (!t.reason) continue;
+    const at = t.at ?? 0;
+    if (!best || at >= best.at) best = { at, reason: t.reason };
   }
   return best;
 }
@@ -126,7 +145,8 @@ export function summarizePod(clusterId: string, pod: Pod, deployment: string | u
   const createdAt = timeOf(pod.metadata.creationTimestamp) ?? 0;
   const readyCond = pod.status?.conditions?.find((c) => c.type === 'Ready');
   const images = (pod.spec?.containers ?? []).map((c) => c.image ?? '').filter(Boolean);
-  const term = lastTermination(pod);
+  const perContainer = terminations(pod);
+  const term = lastTermination(perContainer);
   return {
     uid: pod.metadata.uid ?? `${pod.metadata.namespace}/${pod.metadata.name}`,
     clusterId,
@@ -143,6 +163,7 @@ export function summarizePod(clusterId: string, pod: Pod, deployment: string | u
     restarts: cols.restarts,
     lastTerminationReason: term?.reason,
     lastTerminationAt: term?.at || undefined,
+    ...(perContainer ? { terminations: perContainer } : {}),
     conditionSince: conditionSince(pod, createdAt),
     node: pod.spec?.nodeName,
     podIP: pod.status?.podIP,

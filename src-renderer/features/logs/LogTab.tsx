@@ -110,7 +110,7 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
         <span data-testid="log-sources" data-value={st.sources.length}>{live}/{st.sources.length} sources live</span>
         <span data-testid="log-received" data-value={st.received}>{st.received.toLocaleString()} lines</span>
         {st.skipped > 0 ? <span className="log-skipped" data-testid="log-skipped" data-value={st.skipped}>{st.skipped.toLocaleString()} skipped (in Download)</span> : null}
-        {st.sources.filter((s) => s.state !== 'live').slice(0, 4).map((s) => <span key={s.id} className={`log-src-state state-${s.state}`} title={s.message}>{s.pod}/{s.container}: {s.state}</span>)}
+        {st.sources.filter((s) => s.state !== 'live').slice(0, 4).map((s) => <span key={s.id} className={`log-src-state state-${s.state}`} title={s.message}>{s.pod}/{s.container}: {s.state === 'waiting' && s.message ? s.message : s.state}</span>)}
         {st.error ? <span className="log-error" role="alert">{st.error.message}</span> : null}
         {note ? <span className="log-note">{note}</span> : null}
         <span className="log-renderer">{handle?.renderer()}</span>

@@ -48,7 +48,7 @@ function TopList({ kind, rows }: { kind: TopListKind; rows: TopRow[] }) {
             <li key={`${r.clusterId}/${r.namespace}/${r.pod}/${r.container}`} className="metrics-top__item">
               <button
                 type="button"
-                className={`metrics-top__row${selected ? ' is-selected' : ''}${warn ? ' is-bad' : ''}`}
+                className={`metrics-top__row${selected ? ' is-selected' : ''}${warn ? ' is-bad' : ''}${r.ended ? ' is-ended' : ''}`}
                 data-testid="metrics-top-row"
                 data-cluster={r.clusterId} data-pod={r.pod} data-container={r.container} data-app={r.app ?? ''} data-oom={r.oomKills}
                 title={`${r.clusterId} · ${r.namespace}/${r.pod} · ${r.container}${r.lastReason ? ` · last: ${r.lastReason}` : ''}`}
@@ -56,6 +56,8 @@ function TopList({ kind, rows }: { kind: TopListKind; rows: TopRow[] }) {
               >
                 <span className="metrics-top__who"><b>{r.app ?? r.container}</b> <span className="metrics-top__where">{r.clusterId} · {r.pod}</span></span>
                 <span className="metrics-top__value">{value(kind, r)}</span>
+                {/* The values are the ended instance's last ones (killed, exited, pod deleted), not current. */}
+                {r.ended ? <span className="metrics-top__ended" data-testid="metrics-top-ended" title="These are the last values of an instance that no longer runs">{r.ended.reason === 'pod deleted' ? 'pod deleted' : `ended: ${r.ended.reason}`}</span> : null}
               </button>
               {kind === 'restarts' && r.restarts > 0 ? (
                 <button type="button" className="btn btn--link metrics-top__logs" data-testid="metrics-top-logs" data-previous="true"

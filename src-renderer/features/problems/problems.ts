@@ -1,5 +1,6 @@
 import type { PodSummary } from '../../../src-shared/workloads/contract';
 import type { ProblemKind, ProblemThresholds } from '../../../src-shared/workloads/problems';
+import { lastOomKill } from '../../../src-shared/workloads/oom';
 import { defaultProblemThresholds, podProblems, problemKinds } from '../../../src-shared/workloads/problems';
 import { podLogsTab, type NewLogsTab } from '../logs/open-tabs';
 
@@ -36,7 +37,7 @@ export function groupProblems(pods: readonly PodSummary[], now: number, t: Probl
   for (let i = 0; i < pods.length; i++) {
     const pod = pods[i]!;
     // Cheap pre-check: most pods are healthy and need no allocation at all.
-    if (pod.deleting || (pod.ready && pod.phase === 'Running' && pod.lastTerminationReason !== 'OOMKilled')) continue;
+    if (pod.deleting || (pod.ready && pod.phase === 'Running' && lastOomKill(pod) === undefined)) continue;
     for (const p of podProblems(pod, now, t)) {
       groups[p.kind].push({ key: `${pod.uid}/${p.kind}`, kind: p.kind, message: p.message, pod, name: pod.name, since: pod.conditionSince ?? pod.createdAt });
     }

@@ -1,3 +1,4 @@
+import { lastOomKill } from '../../../src-shared/workloads/oom';
 import { formatDuration } from '../../components/freshness';
 import { podStatusTone, rolloutTone, StatusBadge } from '../../components/StatusBadge';
 import type { Column } from '../../components/VirtualTable';
@@ -32,7 +33,7 @@ export function podColumns(now: number): SortableColumn<PodRow>[] {
       header: 'Restarts',
       width: '74px',
       align: 'right',
-      render: (p) => (p.restarts > 0 ? <span className={p.lastTerminationReason === 'OOMKilled' ? 'text-bad' : 'text-warn'}>{p.restarts}</span> : '0'),
+      render: (p) => (p.restarts > 0 ? <span className={lastOomKill(p) ? 'text-bad' : 'text-warn'}>{p.restarts}</span> : '0'),
       title: (p) => (p.lastTerminationReason ? `last termination: ${p.lastTerminationReason}` : undefined),
       sortable: true,
       sortValue: (p) => p.restarts,
