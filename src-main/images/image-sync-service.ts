@@ -76,6 +76,8 @@ export class ImageSyncService {
   private readonly slow = new Map<string, number>();
   private lastRefresh = 0;
   private readonly listeners = new Set<() => void>();
+  /** Per registry: fingerprint of the untrusted certificate main last saw (what consent may pin). */
+  private readonly seenCertificates = new Map<string, string>();
   private readonly config: RegistryConfigStore;
   private readonly now: () => number;
   /** Requests made by the last refresh (benchmarks, tests). */
@@ -170,6 +172,7 @@ export class ImageSyncService {
     if (r.secretKey) await this.opts.secrets.delete?.(r.secretKey);
     this.dropClients(id);
     this.snapshots.delete(id);
+    this.seenCertificates.delete(id);
     await this.config.save(this.registries);
     return ok(null);
   }
@@ -199,16 +202,30 @@ export class ImageSyncService {
     return ok(this.info(r));
   }
 
-  /** Explicit consent: trust a self-signed certificate for this registry only. */
+  /**
+   * Explicit consent: trust a self-signed certificate for this registry only. Only the certificate
+   * main itself was shown by this registry (its last tls-error) can be trusted: a fingerprint
+   * typed or forged by the page is refused, so consent is bound to what the user saw.
+   */
   async trustCertificate(id: string, fingerprint: string | undefined): Promise<Result<RegistryInfo>> {
     const r = this.registries.find((x) => x.id === id);
     if (!r) return err('not-found', `No registry "${id}".`);
+    if (fingerprint) {
+      const seen = this.seenCertificates.get(id);
+      if (!seen) return err('invalid-payload', `${r.name} has not presented an untrusted certificate: test the registry first, then trust the fingerprint it shows.`);
+      if (seen !== fingerprint) return err('invalid-payload', `That is not the certificate ${r.name} presented (${seen}): test the registry again and compare the fingerprint with your administrators.`);
+    }
     if (fingerprint) r.pinnedFingerprint = fingerprint;
     else delete r.pinnedFingerprint;
     this.dropClients(id);
     await this.config.save(this.registries);
     this.opts.log?.(`images: registry ${id} ${fingerprint ? `trusts certificate ${fingerprint}` : 'no longer trusts a pinned certificate'}`);
     return ok(this.info(r));
+  }
+
+  private noteCertificate(id: string, e: RegistryError | AppError | undefined) {
+    const fp = (e as RegistryError | undefined)?.fingerprint;
+    if (e?.code === 'tls-error' && fp) this.seenCertificates.set(id, fp);
   }
 
   private dropClients(id: string) {
@@ -249,8 +266,10 @@ export class ImageSyncService {
     const cfg = r.value;
     const c = this.clientsFor(cfg);
     const base: RegistryHealth = { registryId: id, checkedAt: this.now(), reachable: false, components: [] };
-    const fail = (e: RegistryError): Result<RegistryHealth> =>
-      ok({ ...base, reachable: e.code !== 'unavailable' && e.code !== 'timeout' && e.code !== 'tls-error', error: strip(e), ...(e.fingerprint ? { certificateFingerprint: e.fingerprint } : {}), ...(e.code === 'registry-unauthorized' ? { credentialsOk: false } : {}) });
+    const fail = (e: RegistryError): Result<RegistryHealth> => {
+      this.noteCertificate(id, e);
+      return ok({ ...base, reachable: e.code !== 'unavailable' && e.code !== 'timeout' && e.code !== 'tls-error', error: strip(e), ...(e.fingerprint ? { certificateFingerprint: e.fingerprint } : {}), ...(e.code === 'registry-unauthorized' ? { credentialsOk: false } : {}) });
+    };
     if (c.harbor) {
       const [health, info] = await Promise.all([c.harbor.health(), c.harbor.systemInfo()]);
       if (!health.ok) return fail(health.error);
@@ -346,6 +365,7 @@ export class ImageSyncService {
       now,
     };
     const snap = c.harbor ? await fetchHarborSnapshot(c.harbor, o) : await fetchOciSnapshot(c.oci, r.repositories ?? [], o);
+    this.noteCertificate(r.id, snap.error);
     if (snap.error) this.opts.log?.(`images: ${r.id}: ${snap.error.code}: ${snap.error.message}`);
     return snap;
   }
