@@ -266,9 +266,9 @@ export class ImageSyncService {
     const cfg = r.value;
     const c = this.clientsFor(cfg);
     const base: RegistryHealth = { registryId: id, checkedAt: this.now(), reachable: false, components: [] };
-    const fail = (e: RegistryError): Result<RegistryHealth> => {
+    const fail = (e: RegistryError, authState?: string): Result<RegistryHealth> => {
       this.noteCertificate(id, e);
-      return ok({ ...base, reachable: e.code !== 'unavailable' && e.code !== 'timeout' && e.code !== 'tls-error', error: strip(e), ...(e.fingerprint ? { certificateFingerprint: e.fingerprint } : {}), ...(e.code === 'registry-unauthorized' ? { credentialsOk: false } : {}) });
+      return ok({ ...base, reachable: e.code !== 'unavailable' && e.code !== 'timeout' && e.code !== 'tls-error', error: strip(e), ...(e.fingerprint ? { certificateFingerprint: e.fingerprint } : {}), ...(authState ? { authState } : e.code === 'registry-unauthorized' ? { credentialsOk: false } : {}) });
     };
     if (c.harbor) {
       const [health, info] = await Promise.all([c.harbor.health(), c.harbor.systemInfo()]);
@@ -285,8 +285,10 @@ export class ImageSyncService {
       });
     }
     const ping = await c.oci.ping();
-    if (!ping.ok) return fail(ping.error);
-    // Credentials were used only if the registry asked for them.
+    if (!ping.ok) return fail(ping.error, c.oci.credentialsWithheld);
+    // Credentials were used only if the registry asked for them, and only on its own origin.
+    const withheld = ping.value.credentialsWithheld;
+    if (cfg.username && withheld) return ok({ ...base, reachable: true, status: 'healthy', components: [], authState: withheld });
     return ok({ ...base, reachable: true, status: 'healthy', components: [], ...(cfg.username && ping.value.authScheme !== 'none' ? { credentialsOk: true } : {}) });
   }
 

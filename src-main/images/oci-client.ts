@@ -12,7 +12,9 @@ import { basicAuth, header, RegistryHttp, type HttpResponse, type RegistryError,
  * Auth as registries expect: try anonymously (or with a cached token); on a 401 with
  * `WWW-Authenticate: Bearer realm=...,service=...,scope=...` get a token from the realm (with Basic
  * credentials when we have them) and retry; on `Basic` challenges send Basic. Tokens are cached
- * per scope until they expire. Manifest digests come from `HEAD` with the full Accept list,
+ * per scope until they expire. Credentials (Basic, or Basic to the token realm) go to the
+ * registry's own origin only: a `Link` to another host is refused, and a realm on another host
+ * gets an anonymous token request; `credentialsWithheld` then says so in words. Manifest digests come from `HEAD` with the full Accept list,
  * falling back to `GET` (and sha256 of the body) when the registry sends no
  * `Docker-Content-Digest`. Conditional requests (`If-None-Match`) make a repeated refresh cheap.
  */
@@ -54,6 +56,8 @@ export class OciClient {
   /** Which auth the registry wants, learnt from the first challenge. */
   private scheme: 'none' | 'basic' | 'bearer' | undefined;
   private readonly manifestCache = new Map<string, { etag?: string; info: ManifestInfo }>();
+  /** Why credentials were not sent to the token service (another origin), when that happened. */
+  private withheld: string | undefined;
 
   constructor(private readonly opts: OciClientOptions) {
     this.http = new RegistryHttp(opts);
@@ -66,6 +70,15 @@ export class OciClient {
 
   close() {
     this.http.close();
+  }
+
+  private sameOrigin(u: URL | string): boolean {
+    return new URL(u, this.base).origin === new URL(this.base).origin;
+  }
+
+  /** Auth state in words when credentials were configured but withheld (else undefined). */
+  get credentialsWithheld(): string | undefined {
+    return this.withheld;
   }
 
   private async credentials(): Promise<string | undefined> {
@@ -83,12 +96,14 @@ export class OciClient {
     } catch {
       return err('response-invalid', `${this.http.name} sent an invalid token realm.`);
     }
+    if (realmUrl.protocol !== 'https:' && realmUrl.protocol !== 'http:') return err('response-invalid', `${this.http.name} sent a token realm that is not http(s): refused.`);
     if (challenge.params.service) realmUrl.searchParams.set('service', challenge.params.service);
     const wanted = scope ?? challenge.params.scope;
     if (wanted) realmUrl.searchParams.set('scope', wanted);
-    // Send credentials to the realm only over HTTPS or to the registry's own origin.
-    const sameOrigin = realmUrl.origin === new URL(this.base).origin;
-    const creds = realmUrl.protocol === 'https:' || sameOrigin ? await this.credentials() : undefined;
+    // Credentials go to the registry's own origin only (as for Link headers): a realm elsewhere gets
+    // an anonymous token request, and the auth state says why the credentials were not used.
+    const creds = this.sameOrigin(realmUrl) ? await this.credentials() : undefined;
+    this.withheld = this.opts.username && !creds && !this.sameOrigin(realmUrl) ? withheldReason(realmUrl) : undefined;
     const res = await this.http.request({ url: realmUrl.toString(), headers: creds ? { Authorization: creds } : {} });
     if (!res.ok) return res;
     if (res.value.status === 401) return err('registry-unauthorized', `Wrong username or secret for ${this.http.name}: update the credentials.`, { status: 401 });
@@ -108,6 +123,8 @@ export class OciClient {
   /** A request under `scope`, answering auth challenges once. */
   private async authed(path: string, scope: string | undefined, init: { method?: 'GET' | 'HEAD'; headers?: Record<string, string> } = {}): Promise<RegistryResult<HttpResponse>> {
     const url = /^https?:/.test(path) ? path : `${this.base}${path}`;
+    // Never a request (and so never a credential) to another origin than the registry's.
+    if (!this.sameOrigin(url)) return err('response-invalid', `${this.http.name} pointed to another host (${new URL(url).host}): refused, credentials are sent to the registry's own origin only.`);
     const headers: Record<string, string> = { ...init.headers };
     const cached = this.tokens.get(scope ?? '');
     if (this.scheme === 'bearer' && cached && cached.expires > Date.now()) headers.Authorization = `Bearer ${cached.token}`;
@@ -132,6 +149,8 @@ export class OciClient {
     if (res.ok && res.value.status === 401) {
       const hasCreds = !!this.opts.username;
       const insufficient = /insufficient_scope/.test(header(res.value.headers, 'www-authenticate') ?? '');
+      if (hasCreds && this.withheld)
+        return err('registry-unauthorized', `${this.http.name}: ${this.withheld}; the anonymous token may not read ${scope ?? 'this'}. Ask the registry team to serve the token service from the registry's own https origin.`, { status: 401 });
       if (insufficient || !hasCreds)
         return err(hasCreds ? 'registry-forbidden' : 'registry-unauthorized', hasCreds ? `The account of ${this.http.name} may not pull ${scope ?? 'this repository'}: ask for pull permission.` : `${this.http.name} requires credentials for ${scope ?? 'this request'}: add a username and secret.`, { status: 401 });
       return err('registry-unauthorized', `Wrong username or secret for ${this.http.name}: update the credentials.`, { status: 401 });
@@ -140,11 +159,11 @@ export class OciClient {
   }
 
   /** `GET /v2/`: reachable, and whether our credentials (or anonymous access) work. */
-  async ping(): Promise<RegistryResult<{ authScheme: 'none' | 'basic' | 'bearer' }>> {
+  async ping(): Promise<RegistryResult<{ authScheme: 'none' | 'basic' | 'bearer'; credentialsWithheld?: string }>> {
     const res = await this.authed('/v2/', undefined);
     if (!res.ok) return res;
     if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to /v2/: is it an OCI registry?`, { status: res.value.status });
-    return ok({ authScheme: this.scheme ?? 'none' });
+    return ok({ authScheme: this.scheme ?? 'none', ...(this.withheld ? { credentialsWithheld: this.withheld } : {}) });
   }
 
   /** All tags of a repository, following `Link` (bounded by maxTagPages and maxTags). */
@@ -175,6 +194,7 @@ export class OciClient {
       for (const t of (body.tags as unknown[] | null) ?? []) if (typeof t === 'string') tags.push(t);
       const link = parseLinkHeader(header(res.value.headers, 'link')).next;
       next = link ? new URL(link, res.value.url).toString() : undefined;
+      if (next && !this.sameOrigin(next)) return err('response-invalid', `${this.http.name} sent a paging link to another host (${new URL(next).host}): refused.`);
     }
     return ok({ tags, truncated: false, pages });
   }
@@ -231,6 +251,10 @@ export class OciClient {
     this.manifestCache.set(key, { etag: header(get.value.headers, 'etag'), info });
     return ok(info);
   }
+}
+
+function withheldReason(realm: URL): string {
+  return realm.protocol === 'http:' ? `credentials not sent: token service is plain http on another host (${realm.host})` : `credentials not sent: token service is on another host (${realm.host})`;
 }
 
 /** Compare one image across registries: same digest everywhere, or which differ / miss it. */

@@ -65,6 +65,8 @@ export const registryHealthSchema = z.object({
   version: z.string().optional(),
   /** True when the credentials were accepted; false on 401; undefined when not checked (anonymous). */
   credentialsOk: z.boolean().optional(),
+  /** What happened to the credentials in words, when not simply accepted or refused (e.g. withheld from a token service on another host). */
+  authState: z.string().optional(),
   error: appErrorSchema.optional(),
   /** Set with a `tls-error` for an untrusted certificate, so the UI can ask for consent. */
   certificateFingerprint: z.string().optional(),

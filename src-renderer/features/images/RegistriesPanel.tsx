@@ -36,6 +36,7 @@ function healthBadge(h: RegistryHealth | undefined) {
 
 function credentialsBadge(h: RegistryHealth | undefined, r: RegistryInfo) {
   if (!r.username) return <span className="muted">anonymous</span>;
+  if (h?.authState) return <span className="badge badge--warn">{h.authState}</span>;
   if (h?.credentialsOk === true) return <span className="badge badge--ok">credentials OK</span>;
   if (h?.credentialsOk === false) return <span className="badge badge--bad">credentials refused</span>;
   return <span className="muted">{r.hasSecret ? 'secret stored' : 'no secret'}</span>;
