@@ -168,35 +168,53 @@ export class OciClient {
 
   /** All tags of a repository, following `Link` (bounded by maxTagPages and maxTags). */
   async listTags(repository: string, pageSize = 1000): Promise<RegistryResult<{ tags: string[]; truncated: boolean; pages: number }>> {
-    const scope = `repository:${repository}:pull`;
+    const r = await this.paged(`/v2/${repository}/tags/list?n=${pageSize}`, `repository:${repository}:pull`, 'tags', `the tags list of ${repository}`);
+    if (!r.ok) return r;
+    return ok({ tags: r.value.items, truncated: r.value.truncated, pages: r.value.pages });
+  }
+
+  /**
+   * Every repository in the registry (`/v2/_catalog?n=`, following `Link` on the registry's origin).
+   * Registries may refuse it (401/403, or 404 where the catalog is switched off): the error says so.
+   */
+  async listCatalog(pageSize = 1000): Promise<RegistryResult<{ repositories: string[]; truncated: boolean; pages: number }>> {
+    const r = await this.paged(`/v2/_catalog?n=${pageSize}`, 'registry:catalog:*', 'repositories', 'the catalog');
+    if (!r.ok) return r;
+    if (r.value.missing) return err('not-found', `${this.http.name} does not serve a catalog (/v2/_catalog answered 404).`, { status: 404 });
+    return ok({ repositories: r.value.items, truncated: r.value.truncated, pages: r.value.pages });
+  }
+
+  /** A paged JSON list (`{<field>: string[]}`) following `Link` rel="next" on the same origin. */
+  private async paged(first: string, scope: string, field: 'tags' | 'repositories', what: string): Promise<RegistryResult<{ items: string[]; truncated: boolean; pages: number; missing: boolean }>> {
     const maxPages = this.opts.maxTagPages ?? 100;
-    const maxTags = this.opts.maxTags ?? 20_000;
-    let next: string | undefined = `/v2/${repository}/tags/list?n=${pageSize}`;
-    const tags: string[] = [];
+    const maxItems = this.opts.maxTags ?? 20_000;
+    let next: string | undefined = first;
+    const items: string[] = [];
     let pages = 0;
     const seen = new Set<string>();
     while (next) {
-      if (pages >= maxPages || tags.length >= maxTags) return ok({ tags: tags.slice(0, maxTags), truncated: true, pages });
-      if (seen.has(next)) return err('response-invalid', `${this.http.name} sent a tags list Link that loops (${repository}).`);
+      if (pages >= maxPages || items.length >= maxItems) return ok({ items: items.slice(0, maxItems), truncated: true, pages, missing: false });
+      if (seen.has(next)) return err('response-invalid', `${this.http.name} sent a Link for ${what} that loops.`);
       seen.add(next);
       const res = await this.authed(next, scope);
       if (!res.ok) return res;
       pages++;
-      if (res.value.status === 404) return pages === 1 ? ok({ tags: [], truncated: false, pages }) : err('response-invalid', `${this.http.name} lost ${repository} while paging its tags.`);
-      if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to the tags list of ${repository}.`, { status: res.value.status });
-      let body: { tags?: unknown };
+      if (res.value.status === 404) return pages === 1 ? ok({ items: [], truncated: false, pages, missing: true }) : err('response-invalid', `${this.http.name} lost ${what} while paging it.`);
+      if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to ${what}.`, { status: res.value.status });
+      let body: Record<string, unknown>;
       try {
-        body = JSON.parse(res.value.body.toString('utf8')) as { tags?: unknown };
+        body = JSON.parse(res.value.body.toString('utf8')) as Record<string, unknown>;
       } catch {
-        return err('response-invalid', `${this.http.name} sent a tags list for ${repository} that is not JSON.`);
+        return err('response-invalid', `${this.http.name} sent ${what} that is not JSON.`);
       }
-      if (body.tags !== null && body.tags !== undefined && !Array.isArray(body.tags)) return err('response-invalid', `${this.http.name} sent a malformed tags list for ${repository}.`);
-      for (const t of (body.tags as unknown[] | null) ?? []) if (typeof t === 'string') tags.push(t);
+      const list = body[field];
+      if (list !== null && list !== undefined && !Array.isArray(list)) return err('response-invalid', `${this.http.name} sent a malformed ${what}.`);
+      for (const t of (list as unknown[] | null) ?? []) if (typeof t === 'string') items.push(t);
       const link = parseLinkHeader(header(res.value.headers, 'link')).next;
       next = link ? new URL(link, res.value.url).toString() : undefined;
       if (next && !this.sameOrigin(next)) return err('response-invalid', `${this.http.name} sent a paging link to another host (${new URL(next).host}): refused.`);
     }
-    return ok({ tags, truncated: false, pages });
+    return ok({ items, truncated: false, pages, missing: false });
   }
 
   /**
