@@ -12,6 +12,8 @@ import type { OciClient } from './oci-client';
  */
 
 export interface DiscoveryInput {
+  /** With credentials, a 401 means they are wrong (an error), not that the catalog is refused. */
+  hasCredentials: boolean;
   include?: string[];
   exclude?: string[];
   /** Repositories the user named for this registry. */
@@ -32,7 +34,6 @@ export interface Discovered {
   error?: AppError;
 }
 
-const refusals = new Set(['registry-unauthorized', 'registry-forbidden', 'not-found']);
 
 export async function discoverOciRepositories(client: OciClient, d: DiscoveryInput, pageSize = 1000): Promise<Discovered> {
   const patterns = { ...(d.include?.length ? { include: d.include } : {}), ...(d.exclude?.length ? { exclude: d.exclude } : {}) };
@@ -49,7 +50,9 @@ export async function discoverOciRepositories(client: OciClient, d: DiscoveryInp
     for (const r of d.named) add(r, 'named');
     return { repositories, follow: patterns, mode: 'catalog' };
   }
-  if (!refusals.has(catalog.error.code)) return { repositories, follow: patterns, mode: 'catalog', error: catalog.error };
+  const code = catalog.error.code;
+  const refused = code === 'registry-forbidden' || code === 'not-found' || (code === 'registry-unauthorized' && !d.hasCredentials);
+  if (!refused) return { repositories, follow: patterns, mode: 'catalog', error: catalog.error };
   for (const r of d.named) add(r, 'named');
   for (const r of d.cluster) add(r, 'cluster');
   for (const r of d.plan) add(r, 'plan');

@@ -358,7 +358,9 @@ export class ImageSyncService {
     if (c.harbor) snap = await fetchHarborSnapshot(c.harbor, o);
     else {
       const hosts = new Set(this.registries.map((x) => new URL(x.url).host.toLowerCase()));
+      const before = c.oci.requests;
       const found = await discoverOciRepositories(c.oci, {
+        hasCredentials: !!r.username,
         include: r.include,
         exclude: r.exclude,
         named: r.repositories ?? [],
@@ -371,6 +373,7 @@ export class ImageSyncService {
         ...(this.opts.revalidateFraction !== undefined ? { revalidateFraction: this.opts.revalidateFraction } : {}),
         ...(this.opts.revalidateAfterMs !== undefined ? { revalidateAfterMs: this.opts.revalidateAfterMs } : {}),
       });
+      snap.requests = c.oci.requests - before; // the catalog too
     }
     this.settings.noteCertificate(r.id, snap.error);
     if (snap.error) this.opts.log?.(`images: ${r.id}: ${snap.error.code}: ${snap.error.message}`);
