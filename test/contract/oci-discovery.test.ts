@@ -47,7 +47,6 @@ afterAll(async () => {
   tmp?.cleanup();
 });
 
-const noSecrets = { get: () => undefined, put: () => undefined };
 function service(extra: Partial<ImageSyncOptions> = {}) {
   const vault = new Map<string, string>();
   return new ImageSyncService({ secrets: { get: (k) => vault.get(k), put: (k, v) => void vault.set(k, v), delete: (k) => void vault.delete(k) }, minRefreshIntervalMs: 0, retries: 0, timeoutMs: 5_000, ...extra });
