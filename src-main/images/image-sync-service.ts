@@ -90,6 +90,13 @@ export class ImageSyncService {
   /** Requests made by the last refresh (benchmarks, tests). */
   lastRefreshRequests = 0;
 
+  /** Round trips made so far per registry by its current clients (benchmarks). */
+  requestsMade(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [id, c] of this.clients) out[id] = (c.harbor?.requests ?? 0) + c.oci.requests;
+    return out;
+  }
+
   /** Most requests seen in flight at once per registry (bounded by `concurrency`). */
   maxInFlight(): Record<string, number> {
     const out: Record<string, number> = {};
@@ -316,7 +323,9 @@ export class ImageSyncService {
             this.slow.delete(r.id);
             if (snap.error) this.failingSince.set(r.id, this.failingSince.get(r.id) ?? snap.fetchedAt);
             else this.failingSince.delete(r.id);
-            this.nextDue.set(r.id, snap.fetchedAt + (snap.requests / (this.opts.maxRequestsPerSecond ?? 5)) * 1000);
+            // Paced by what a refresh costs when nothing changed: the first full read is a one-off.
+            const cost = Math.min(snap.requests, snap.steadyRequests ?? snap.requests);
+            this.nextDue.set(r.id, snap.fetchedAt + (cost / (this.opts.maxRequestsPerSecond ?? 5)) * 1000);
           });
         }
         let timer: NodeJS.Timeout | undefined;

@@ -26,6 +26,9 @@ export async function fetchOciSnapshot(client: OciClient, found: Discovered, o: 
   const start = client.requests;
   const snap = emptySnapshot(o.registryId, o.region, o.now, { mode: found.mode, ...(found.note ? { note: found.note } : {}) }, found.follow);
   snap.sources = found.repositories;
+  const budget = Math.ceil(found.repositories.size * (o.revalidateFraction ?? 0.15));
+  // Catalog page(s), one tags list per repository, at most `budget` revalidations.
+  snap.steadyRequests = 1 + found.repositories.size + budget;
   const finish = (error?: AppError) => {
     if (error) snap.error = error;
     snap.requests = client.requests - start;
@@ -74,7 +77,6 @@ export async function fetchOciSnapshot(client: OciClient, found: Discovered, o: 
 
   // Rotating revalidation: the known tags read longest ago (priority images first), a few per refresh.
   const after = o.revalidateAfterMs ?? 600_000;
-  const budget = Math.ceil(found.repositories.size * (o.revalidateFraction ?? 0.15));
   const due = known
     .filter((k) => o.now - k.checkedAt >= after)
     .sort((a, b) => Number(o.priority?.has(b.key) ?? 0) - Number(o.priority?.has(a.key) ?? 0) || a.checkedAt - b.checkedAt)

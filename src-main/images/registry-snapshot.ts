@@ -37,6 +37,8 @@ export interface RegistrySnapshot {
   discovery: { mode: 'catalog' | 'harbor' | 'listed'; note?: string };
   /** OCI: when each `repository:tag` digest was last read from the registry (rotating revalidation). */
   checkedAt: Map<string, number>;
+  /** What the next refresh costs if nothing changes (paces a view's refreshes); else `requests`. */
+  steadyRequests?: number;
 }
 
 export function emptySnapshot(registryId: string, region: string, now: number, discovery: RegistrySnapshot['discovery'], follow: FollowRule): RegistrySnapshot {
