@@ -78,3 +78,7 @@ export function splitImage(image: string): { repository: string; tag?: string } 
 
 /** Pod statuses that mean the image could not be pulled. */
 export const isPullError = (status: string) => status === 'ImagePullBackOff' || status === 'ErrImagePull' || status === 'InvalidImageName';
+
+/** "a, b  c" → ['a', 'b', 'c'] (comma- or space-separated lists in forms). */
+export const splitList = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
+export const joinList = (list: string[] | undefined): string => (list ?? []).join(', ');
