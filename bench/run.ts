@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   metrics: () => import('./metrics'),
   'metrics-chart': () => import('./metrics-chart'),
   images: () => import('./images'),
+  'images-registries': () => import('./images-registries'),
   'plan-images': () => import('./plan-images'),
   releases: () => import('./releases'),
 };

@@ -153,12 +153,13 @@ class PriorityImages {
   }
 
   private publish() {
-    const set = new Set(this.plans);
-    for (const list of this.byWorkload.values()) for (const i of list) set.add(i);
-    const key = [...set].sort().join('\n');
+    const running = new Set<string>();
+    for (const list of this.byWorkload.values()) for (const i of list) running.add(i);
+    const plans = [...new Set(this.plans)].sort();
+    const key = `${[...running].sort().join('\n')}\u0000${plans.join('\n')}`;
     if (key === this.last) return;
     this.last = key;
-    this.images.setPriorityImages([...set]);
+    this.images.setContextImages([...running], plans);
   }
 
   private halt() {

@@ -15,6 +15,8 @@ export function createImagesHandlers(images: ImageSyncService): Handlers<typeof 
     'images.registries.list': async () => ok(images.listRegistries()),
     'images.registries.add': (req) => images.addRegistry(req),
     'images.registries.remove': (req) => images.removeRegistry(req.registryId),
+    'images.registries.update': (req) => images.updateRegistry(req),
+    'images.registries.coverage': async () => ok(images.coverage()),
     'images.registries.setCredentials': (req) => images.setCredentials(req.registryId, req.username, req.secret),
     'images.registries.test': (req) => images.testRegistry(req.registryId),
     'images.registries.trust': (req) => images.trustCertificate(req.registryId, req.fingerprint),

@@ -1,14 +1,17 @@
-import type { CellDetail, ImagePresence, MatrixEvent, MatrixFilter, RegistryHealth, RegistryInfo, RegistryInput, SyncMatrix } from '../../src-shared/images/contract';
+import type { CellDetail, ImagePresence, MatrixEvent, MatrixFilter, RegistryCoverage, RegistryHealth, RegistryInfo, RegistryInput, RegistryUpdate, SyncMatrix } from '../../src-shared/images/contract';
 import { diffMatrix, isEmptyDiff } from '../../src-shared/images/matrix-diff';
-import { computeMatrix } from '../../src-shared/images/matrix';
 import { parseImageRef, splitRepository } from '../../src-shared/images/registry-api';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
+import { discoverOciRepositories, repositoriesOf } from './discovery';
 import { HarborClient } from './harbor-client';
-import { readSecret, writeSecret, type RegistryError, type SecretStore } from './http';
+import { readSecret, type RegistryError, type SecretStore } from './http';
+import { matrixFrom, sourceRegionOf, type MatrixState } from './matrix-input';
 import { OciClient } from './oci-client';
+import { fetchOciSnapshot } from './oci-snapshot';
 import { MemoryRegistryConfigStore, type RegistryConfig, type RegistryConfigStore } from './registry-config';
-import { fetchHarborSnapshot, fetchOciSnapshot, type RegistrySnapshot } from './registry-snapshot';
-import { cellDetail, replicationObservations, type ReplicationView } from './replication-view';
+import { registryInfo, RegistrySettings } from './registry-settings';
+import { fetchHarborSnapshot, type RegistrySnapshot } from './registry-snapshot';
+import { cellDetail, type ReplicationView } from './replication-view';
 
 /**
  * ImageSyncService: registries (Harbor per region, plain OCI), their health, and the sync matrix.
@@ -33,8 +36,13 @@ export interface ImageSyncOptions {
   config?: RegistryConfigStore;
   /** An execution InProgress longer than this is flagged stuck (default 30 min). */
   stuckThresholdMs?: number;
-  /** Region where images are pushed first (CI); decides the reference digest when registries carry no push times (plain OCI). */
+  /** Region where images are pushed first (CI), when no registry is marked as the source. */
   sourceRegion?: string;
+  /** Requests per second per registry while a view refreshes (default 5): the next refresh of a registry waits for its share. */
+  maxRequestsPerSecond?: number;
+  /** OCI revalidation: see OciSnapshotOptions (tests and benchmarks shorten them). */
+  revalidateFraction?: number;
+  revalidateAfterMs?: number;
   /** Requests in flight per registry (default 8). */
   concurrency?: number;
   /** Recent executions examined per Harbor (default 50). */
@@ -56,30 +64,38 @@ interface Clients {
   oci: OciClient;
 }
 
-const slug = (s: string) =>
-  s
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 64) || 'registry';
 const strip = (e: RegistryError): AppError => ({ code: e.code, message: e.message, ...(e.status !== undefined ? { status: e.status } : {}) });
 
 export class ImageSyncService {
-  private registries: RegistryConfig[] = [];
+  private readonly settings: RegistrySettings;
   private readonly clients = new Map<string, Clients>();
   private snapshots = new Map<string, RegistrySnapshot>();
   private priority = new Set<string>();
+  /** Images the connected clusters run and saved plans target (discovery where a catalog is refused). */
+  private context: { cluster: string[]; plan: string[] } = { cluster: [], plan: [] };
   private refreshing: Promise<void> | undefined;
+  private refreshingForced = false;
+  private queuedForced: Promise<void> | undefined;
   /** Fetches in progress per registry (a slow one outlives a refresh). */
   private readonly inflight = new Map<string, Promise<RegistrySnapshot>>();
   /** Registries whose last fetch overran the refresh budget, since when. */
   private readonly slow = new Map<string, number>();
+  /** Registries whose last fetch failed, since when (first failure after a success). */
+  private readonly failingSince = new Map<string, number>();
+  /** Per registry: no unforced refresh before this time (its last refresh's requests at the allowed rate). */
+  private readonly nextDue = new Map<string, number>();
   private lastRefresh = 0;
   private readonly listeners = new Set<() => void>();
-  private readonly config: RegistryConfigStore;
   private readonly now: () => number;
   /** Requests made by the last refresh (benchmarks, tests). */
   lastRefreshRequests = 0;
+
+  /** Round trips made so far per registry by its current clients (benchmarks). */
+  requestsMade(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [id, c] of this.clients) out[id] = (c.harbor?.requests ?? 0) + c.oci.requests;
+    return out;
+  }
 
   /** Most requests seen in flight at once per registry (bounded by `concurrency`). */
   maxInFlight(): Record<string, number> {
@@ -89,12 +105,26 @@ export class ImageSyncService {
   }
 
   constructor(private readonly opts: ImageSyncOptions) {
-    this.config = opts.config ?? new MemoryRegistryConfigStore();
+    const config: RegistryConfigStore = opts.config ?? new MemoryRegistryConfigStore();
     this.now = opts.now ?? Date.now;
+    this.settings = new RegistrySettings(config, opts.secrets, (id) => this.forget(id), opts.log);
+  }
+
+  private get registries(): RegistryConfig[] {
+    return this.settings.registries;
   }
 
   async init(): Promise<void> {
-    this.registries = await this.config.load();
+    await this.settings.load();
+  }
+
+  /** A registry changed (edited, removed, new credentials or trust): its clients and data go. */
+  private forget(id: string) {
+    this.dropClients(id);
+    this.snapshots.delete(id);
+    this.failingSince.delete(id);
+    this.nextDue.delete(id);
+    this.slow.delete(id);
   }
 
   dispose(): void {
@@ -114,101 +144,55 @@ export class ImageSyncService {
 
   // ---- registries ----
 
-  private info(r: RegistryConfig): RegistryInfo {
-    return {
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      url: r.url,
-      region: r.region,
-      ...(r.username ? { username: r.username } : {}),
-      hasSecret: !!r.secretKey,
-      ...(r.repositories ? { repositories: r.repositories } : {}),
-      ...(r.projects ? { projects: r.projects } : {}),
-      ...(r.pinnedFingerprint ? { pinnedFingerprint: r.pinnedFingerprint } : {}),
-    };
-  }
-
   listRegistries(): RegistryInfo[] {
-    return this.registries.map((r) => this.info(r));
+    return this.registries.map(registryInfo);
   }
 
   regions(): string[] {
     return [...new Set(this.registries.map((r) => r.region))];
   }
 
-  async addRegistry(input: RegistryInput): Promise<Result<RegistryInfo>> {
-    const id = input.id ?? slug(input.name);
-    if (this.registries.some((r) => r.id === id)) return err('conflict', `A registry with id "${id}" exists already: remove it first or choose another name.`);
-    const url = input.url.replace(/\/+$/, '');
-    const secretKey = input.secret ? `images.registry.${id}.secret` : undefined;
-    if (secretKey) {
-      const refused = await writeSecret(this.opts.secrets, secretKey, input.secret!);
-      if (refused) return { ok: false, error: refused };
-    }
-    const cfg: RegistryConfig = {
-      id,
-      name: input.name,
-      kind: input.kind,
-      url,
-      region: input.region,
-      ...(input.username ? { username: input.username } : {}),
-      ...(secretKey ? { secretKey } : {}),
-      ...(input.repositories ? { repositories: input.repositories } : {}),
-      ...(input.projects ? { projects: input.projects } : {}),
-    };
-    this.registries.push(cfg);
-    await this.config.save(this.registries);
-    this.opts.log?.(`images: registry ${id} (${input.kind}, ${url}, region ${input.region}) added`);
-    return ok(this.info(cfg));
+  addRegistry(input: RegistryInput): Promise<Result<RegistryInfo>> {
+    return this.settings.add(input);
   }
 
-  async removeRegistry(id: string): Promise<Result<null>> {
-    const r = this.registries.find((x) => x.id === id);
-    if (!r) return err('not-found', `No registry "${id}".`);
-    this.registries = this.registries.filter((x) => x.id !== id);
-    if (r.secretKey) await this.opts.secrets.delete?.(r.secretKey);
-    this.dropClients(id);
-    this.snapshots.delete(id);
-    await this.config.save(this.registries);
-    return ok(null);
+  updateRegistry(u: RegistryUpdate): Promise<Result<RegistryInfo>> {
+    return this.settings.update(u);
+  }
+
+  removeRegistry(id: string): Promise<Result<null>> {
+    return this.settings.remove(id);
   }
 
   /** New credentials after a 401. An empty username means anonymous access (the secret is dropped). */
-  async setCredentials(id: string, username: string | undefined, secret: string | undefined): Promise<Result<RegistryInfo>> {
-    const r = this.registries.find((x) => x.id === id);
-    if (!r) return err('not-found', `No registry "${id}".`);
-    if (username !== undefined) {
-      if (username) r.username = username;
-      else delete r.username;
-    }
-    if (secret !== undefined && r.username) {
-      const key = `images.registry.${id}.secret`;
-      const refused = await writeSecret(this.opts.secrets, key, secret);
-      if (refused) return { ok: false, error: refused };
-      r.secretKey = key;
-    }
-    if (!r.username && r.secretKey) {
-      await this.opts.secrets.delete?.(r.secretKey);
-      delete r.secretKey;
-    }
-    this.dropClients(id);
-    this.snapshots.delete(id);
-    await this.config.save(this.registries);
-    this.opts.log?.(`images: registry ${id}: credentials updated`);
-    return ok(this.info(r));
+  setCredentials(id: string, username: string | undefined, secret: string | undefined): Promise<Result<RegistryInfo>> {
+    return this.settings.setCredentials(id, username, secret);
   }
 
-  /** Explicit consent: trust a self-signed certificate for this registry only. */
-  async trustCertificate(id: string, fingerprint: string | undefined): Promise<Result<RegistryInfo>> {
-    const r = this.registries.find((x) => x.id === id);
-    if (!r) return err('not-found', `No registry "${id}".`);
-    if (fingerprint) r.pinnedFingerprint = fingerprint;
-    else delete r.pinnedFingerprint;
-    this.dropClients(id);
-    await this.config.save(this.registries);
-    this.opts.log?.(`images: registry ${id} ${fingerprint ? `trusts certificate ${fingerprint}` : 'no longer trusts a pinned certificate'}`);
-    return ok(this.info(r));
+  /** Explicit consent, bound to the certificate main saw for this registry (see RegistrySettings.trust). */
+  trustCertificate(id: string, fingerprint: string | undefined): Promise<Result<RegistryInfo>> {
+    return this.settings.trust(id, fingerprint);
+  }
+
+  /** What each registry follows and found at its last refresh. */
+  coverage(): RegistryCoverage[] {
+    return this.registries.map((r) => {
+      const snap = this.snapshots.get(r.id);
+      if (!snap) return { registryId: r.id, repositories: [], repositoryCount: 0, tagCount: 0 };
+      const tags = new Map<string, number>();
+      for (const t of snap.tags) tags.set(t.repository, (tags.get(t.repository) ?? 0) + 1);
+      const names = [...snap.sources.keys()].sort();
+      return {
+        registryId: r.id,
+        mode: snap.discovery.mode,
+        ...(snap.discovery.note ? { note: snap.discovery.note } : {}),
+        fetchedAt: snap.fetchedAt,
+        repositories: names.slice(0, 2_000).map((name) => ({ name, sources: snap.sources.get(name) ?? [], tags: tags.get(name) ?? 0 })),
+        repositoryCount: names.length,
+        tagCount: snap.tags.length,
+        ...(snap.error ? { error: strip(snap.error) } : {}),
+      };
+    });
   }
 
   private dropClients(id: string) {
@@ -239,8 +223,7 @@ export class ImageSyncService {
   }
 
   private registry(id: string): Result<RegistryConfig> {
-    const r = this.registries.find((x) => x.id === id);
-    return r ? ok(r) : err('not-found', `No registry "${id}".`);
+    return this.settings.get(id);
   }
 
   async testRegistry(id: string): Promise<Result<RegistryHealth>> {
@@ -249,8 +232,10 @@ export class ImageSyncService {
     const cfg = r.value;
     const c = this.clientsFor(cfg);
     const base: RegistryHealth = { registryId: id, checkedAt: this.now(), reachable: false, components: [] };
-    const fail = (e: RegistryError): Result<RegistryHealth> =>
-      ok({ ...base, reachable: e.code !== 'unavailable' && e.code !== 'timeout' && e.code !== 'tls-error', error: strip(e), ...(e.fingerprint ? { certificateFingerprint: e.fingerprint } : {}), ...(e.code === 'registry-unauthorized' ? { credentialsOk: false } : {}) });
+    const fail = (e: RegistryError, authState?: string): Result<RegistryHealth> => {
+      this.settings.noteCertificate(id, e);
+      return ok({ ...base, reachable: e.code !== 'unavailable' && e.code !== 'timeout' && e.code !== 'tls-error', error: strip(e), ...(e.fingerprint ? { certificateFingerprint: e.fingerprint } : {}), ...(authState ? { authState } : e.code === 'registry-unauthorized' ? { credentialsOk: false } : {}) });
+    };
     if (c.harbor) {
       const [health, info] = await Promise.all([c.harbor.health(), c.harbor.systemInfo()]);
       if (!health.ok) return fail(health.error);
@@ -266,12 +251,20 @@ export class ImageSyncService {
       });
     }
     const ping = await c.oci.ping();
-    if (!ping.ok) return fail(ping.error);
-    // Credentials were used only if the registry asked for them.
+    if (!ping.ok) return fail(ping.error, c.oci.credentialsWithheld);
+    // Credentials were used only if the registry asked for them, and only on its own origin.
+    const withheld = ping.value.credentialsWithheld;
+    if (cfg.username && withheld) return ok({ ...base, reachable: true, status: 'healthy', components: [], authState: withheld });
     return ok({ ...base, reachable: true, status: 'healthy', components: [], ...(cfg.username && ping.value.authScheme !== 'none' ? { credentialsOk: true } : {}) });
   }
 
   // ---- matrix ----
+
+  /** Images the clusters run and plans target: listed first, and followed where a catalog is refused. */
+  setContextImages(cluster: string[], plan: string[]): void {
+    this.context = { cluster, plan };
+    this.setPriorityImages([...cluster, ...plan]);
+  }
 
   setPriorityImages(images: string[]): void {
     this.priority = new Set();
@@ -284,19 +277,36 @@ export class ImageSyncService {
     if (this.snapshots.size) this.notify();
   }
 
-  /** Refresh every registry (coalesced: concurrent callers share one refresh). */
-  refresh(): Promise<void> {
-    if (!this.refreshing)
-      this.refreshing = this.doRefresh().finally(() => {
+  /**
+   * Refresh every registry (coalesced: concurrent callers share one refresh). Unforced refreshes
+   * (a view's timer) skip a registry until its request budget allows: its last refresh's requests
+   * at `maxRequestsPerSecond`; a forced one (the user's refresh) reads every registry.
+   */
+  refresh(opts: { force?: boolean } = {}): Promise<void> {
+    const force = opts.force ?? true;
+    // A forced refresh never settles for an unforced one already running (it may skip registries):
+    // it runs right after it, and later forced callers share that one.
+    if (this.refreshing && force && !this.refreshingForced) {
+      if (!this.queuedForced)
+        this.queuedForced = this.refreshing.then(() => {
+          this.queuedForced = undefined;
+          return this.refresh({ force: true });
+        });
+      return this.queuedForced;
+    }
+    if (!this.refreshing) {
+      this.refreshingForced = force;
+      this.refreshing = this.doRefresh(force).finally(() => {
         this.refreshing = undefined;
       });
+    }
     return this.refreshing;
   }
 
-  private async doRefresh(): Promise<void> {
+  private async doRefresh(force: boolean): Promise<void> {
     const now = this.now();
     const budget = this.opts.refreshBudgetMs ?? 20_000;
-    const registries = [...this.registries];
+    const registries = this.registries.filter((r) => force || !this.snapshots.has(r.id) || now >= (this.nextDue.get(r.id) ?? 0));
     let requests = 0;
     const late: RegistryConfig[] = [];
     await Promise.all(
@@ -308,8 +318,14 @@ export class ImageSyncService {
           void pending.then((snap) => {
             this.inflight.delete(r.id);
             // Removed or reconfigured meanwhile: drop the result.
-            if (this.registries.some((x) => x.id === r.id) && this.clients.has(r.id)) this.snapshots.set(r.id, snap);
+            if (!this.registries.some((x) => x.id === r.id) || !this.clients.has(r.id)) return;
+            this.snapshots.set(r.id, snap);
             this.slow.delete(r.id);
+            if (snap.error) this.failingSince.set(r.id, this.failingSince.get(r.id) ?? snap.fetchedAt);
+            else this.failingSince.delete(r.id);
+            // Paced by what a refresh costs when nothing changed: the first full read is a one-off.
+            const cost = Math.min(snap.requests, snap.steadyRequests ?? snap.requests);
+            this.nextDue.set(r.id, snap.fetchedAt + (cost / (this.opts.maxRequestsPerSecond ?? 5)) * 1000);
           });
         }
         let timer: NodeJS.Timeout | undefined;
@@ -340,58 +356,52 @@ export class ImageSyncService {
       registryId: r.id,
       region: r.region,
       projects: r.projects,
+      include: r.include,
+      exclude: r.exclude,
       concurrency: this.opts.concurrency ?? 8,
       executionsWindow: this.opts.executionsWindow ?? 50,
       previous: this.snapshots.get(r.id),
       now,
     };
-    const snap = c.harbor ? await fetchHarborSnapshot(c.harbor, o) : await fetchOciSnapshot(c.oci, r.repositories ?? [], o);
+    let snap: RegistrySnapshot;
+    if (c.harbor) snap = await fetchHarborSnapshot(c.harbor, o);
+    else {
+      const hosts = new Set(this.registries.map((x) => new URL(x.url).host.toLowerCase()));
+      const before = c.oci.requests;
+      const found = await discoverOciRepositories(c.oci, {
+        hasCredentials: !!r.username,
+        include: r.include,
+        exclude: r.exclude,
+        named: r.repositories ?? [],
+        cluster: repositoriesOf(this.context.cluster, hosts),
+        plan: repositoriesOf(this.context.plan, hosts),
+      });
+      snap = await fetchOciSnapshot(c.oci, found, {
+        ...o,
+        priority: this.priority,
+        ...(this.opts.revalidateFraction !== undefined ? { revalidateFraction: this.opts.revalidateFraction } : {}),
+        ...(this.opts.revalidateAfterMs !== undefined ? { revalidateAfterMs: this.opts.revalidateAfterMs } : {}),
+      });
+      snap.requests = c.oci.requests - before; // the catalog too
+    }
+    this.settings.noteCertificate(r.id, snap.error);
     if (snap.error) this.opts.log?.(`images: ${r.id}: ${snap.error.code}: ${snap.error.message}`);
     return snap;
   }
 
   async getMatrix(filter?: MatrixFilter, opts: { refresh?: boolean } = {}): Promise<Result<SyncMatrix>> {
     const unread = this.registries.some((r) => !this.snapshots.has(r.id) && !this.inflight.has(r.id));
-    if (opts.refresh || unread || this.now() - this.lastRefresh > (this.opts.minRefreshIntervalMs ?? 5_000)) await this.refresh();
+    if (opts.refresh || unread) await this.refresh({ force: true });
+    else if (this.now() - this.lastRefresh > (this.opts.minRefreshIntervalMs ?? 5_000)) await this.refresh({ force: false });
     return ok(this.computeNow(filter));
   }
 
+  private state(): MatrixState {
+    return { view: this.view(this.now()), slow: this.slow, failingSince: this.failingSince, priority: this.priority, defaultSourceRegion: this.opts.sourceRegion };
+  }
+
   private computeNow(filter?: MatrixFilter): SyncMatrix {
-    const now = this.now();
-    const regions = this.regions();
-    const readable = new Set<string>();
-    const regionErrors = new Map<string, AppError>();
-    const registryErrors: { registryId: string; error: AppError }[] = [];
-    for (const r of this.registries) {
-      const s = this.snapshots.get(r.id);
-      const slowSince = this.slow.get(r.id);
-      if (slowSince !== undefined) {
-        const error: AppError = {
-          code: 'timeout',
-          message: s ? `${r.name} is slow to answer: showing its data from ${new Date(s.fetchedAt).toISOString()}.` : `${r.name} is slow to answer: no data yet.`,
-        };
-        registryErrors.push({ registryId: r.id, error });
-        if (!s) regionErrors.set(r.region, error);
-      }
-      if (!s) continue;
-      if (s.error) {
-        regionErrors.set(r.region, s.error);
-        registryErrors.push({ registryId: r.id, error: s.error });
-      } else readable.add(r.region);
-      if (s.replicationError) registryErrors.push({ registryId: r.id, error: s.replicationError });
-    }
-    return computeMatrix({
-      regions,
-      observations: [...this.snapshots.values()].filter((s) => !s.error).flatMap((s) => s.tags),
-      readableRegions: readable,
-      regionErrors,
-      registryErrors,
-      replication: replicationObservations(this.view(now)),
-      priority: this.priority,
-      now,
-      filter,
-      sourceRegion: this.opts.sourceRegion,
-    });
+    return matrixFrom(this.state(), filter);
   }
 
   /**
@@ -415,7 +425,7 @@ export class ImageSyncService {
     let timer: NodeJS.Timeout | undefined;
     const tick = () => {
       if (signal.aborted) return;
-      void this.refresh().finally(() => {
+      void this.refresh({ force: false }).finally(() => {
         if (!signal.aborted) timer = setTimeout(tick, Math.max(5_000, intervalMs));
       });
     };
@@ -488,6 +498,27 @@ export class ImageSyncService {
     return this.startExecution(registryId, e.value.policy_id);
   }
 
+  /** The digest of `repository:reference` in one registry (undefined when it does not have it). */
+  private async lookup(r: RegistryConfig, repository: string, reference: string): Promise<Result<string | undefined>> {
+    const c = this.clientsFor(r);
+    if (c.harbor) {
+      const { project, repository: repo } = splitRepository(repository);
+      const a = await c.harbor.getArtifact(project, repo, reference);
+      return a.ok ? ok(a.value?.digest) : { ok: false, error: strip(a.error) };
+    }
+    const d = await c.oci.getDigest(repository, reference);
+    return d.ok ? ok(d.value?.digest) : { ok: false, error: strip(d.error) };
+  }
+
+  /** The digest of `repository:reference` in the first registry of `region` that has it. */
+  private async digestIn(region: string, repository: string, reference: string): Promise<string | undefined> {
+    for (const r of this.registries.filter((x) => x.region === region)) {
+      const d = await this.lookup(r, repository, reference);
+      if (d.ok && d.value) return d.value;
+    }
+    return undefined;
+  }
+
   /**
    * For the release planner: is `image` (with `digest`, when given) present in every region listed?
    * Asks the registries directly (not the last snapshot).
@@ -495,33 +526,31 @@ export class ImageSyncService {
   async checkImagePresent(image: string, digest: string | undefined, regions: string[]): Promise<Result<ImagePresence>> {
     const ref = parseImageRef(image);
     if (!ref) return err('invalid-payload', `"${image}" is not an image reference (repository[:tag][@digest]).`);
-    const wanted = digest ?? ref.digest;
-    const reference = ref.tag ?? ref.digest ?? wanted ?? 'latest';
+    const reference = ref.tag ?? ref.digest ?? digest ?? 'latest';
+    // Without a digest asked for, the source region's digest is the one every region must have.
+    const source = sourceRegionOf(this.state());
+    let wanted = digest ?? ref.digest;
+    let fromSource = false;
+    if (!wanted && source && regions.includes(source)) {
+      wanted = await this.digestIn(source, ref.repository, reference);
+      fromSource = wanted !== undefined;
+    }
     const out = await Promise.all(
       regions.map(async (region) => {
         const regs = this.registries.filter((r) => r.region === region);
         if (regs.length === 0) return { region, present: false, mismatch: false, error: { code: 'not-found' as const, message: `No registry is configured for region ${region}: add one.` } };
         let lastError: AppError | undefined;
         for (const r of regs) {
-          const c = this.clientsFor(r);
-          let found: string | undefined;
-          if (c.harbor) {
-            const { project, repository } = splitRepository(ref.repository);
-            const a = await c.harbor.getArtifact(project, repository, reference);
-            if (!a.ok) {
-              lastError = strip(a.error);
-              continue;
-            }
-            found = a.value?.digest;
-          } else {
-            const d = await c.oci.getDigest(ref.repository, reference);
-            if (!d.ok) {
-              lastError = strip(d.error);
-              continue;
-            }
-            found = d.value?.digest;
+          const d = await this.lookup(r, ref.repository, reference);
+          if (!d.ok) {
+            lastError = d.error;
+            continue;
           }
-          if (found) return { region, present: true, digest: found, mismatch: wanted !== undefined && found !== wanted };
+          const found = d.value;
+          if (found) {
+            const mismatch = wanted !== undefined && found !== wanted;
+            return { region, present: true, digest: found, mismatch, ...(mismatch && fromSource ? { error: { code: 'conflict' as const, message: `${region} holds another digest than the source region ${source}: copy the image from ${source} again.` } } : {}) };
+          }
           lastError = undefined;
         }
         return { region, present: false, mismatch: false, ...(lastError ? { error: lastError } : {}) };

@@ -12,7 +12,9 @@ import { basicAuth, header, RegistryHttp, type HttpResponse, type RegistryError,
  * Auth as registries expect: try anonymously (or with a cached token); on a 401 with
  * `WWW-Authenticate: Bearer realm=...,service=...,scope=...` get a token from the realm (with Basic
  * credentials when we have them) and retry; on `Basic` challenges send Basic. Tokens are cached
- * per scope until they expire. Manifest digests come from `HEAD` with the full Accept list,
+ * per scope until they expire. Credentials (Basic, or Basic to the token realm) go to the
+ * registry's own origin only: a `Link` to another host is refused, and a realm on another host
+ * gets an anonymous token request; `credentialsWithheld` then says so in words. Manifest digests come from `HEAD` with the full Accept list,
  * falling back to `GET` (and sha256 of the body) when the registry sends no
  * `Docker-Content-Digest`. Conditional requests (`If-None-Match`) make a repeated refresh cheap.
  */
@@ -54,6 +56,8 @@ export class OciClient {
   /** Which auth the registry wants, learnt from the first challenge. */
   private scheme: 'none' | 'basic' | 'bearer' | undefined;
   private readonly manifestCache = new Map<string, { etag?: string; info: ManifestInfo }>();
+  /** Why credentials were not sent to the token service (another origin), when that happened. */
+  private withheld: string | undefined;
 
   constructor(private readonly opts: OciClientOptions) {
     this.http = new RegistryHttp(opts);
@@ -66,6 +70,15 @@ export class OciClient {
 
   close() {
     this.http.close();
+  }
+
+  private sameOrigin(u: URL | string): boolean {
+    return new URL(u, this.base).origin === new URL(this.base).origin;
+  }
+
+  /** Auth state in words when credentials were configured but withheld (else undefined). */
+  get credentialsWithheld(): string | undefined {
+    return this.withheld;
   }
 
   private async credentials(): Promise<string | undefined> {
@@ -83,12 +96,14 @@ export class OciClient {
     } catch {
       return err('response-invalid', `${this.http.name} sent an invalid token realm.`);
     }
+    if (realmUrl.protocol !== 'https:' && realmUrl.protocol !== 'http:') return err('response-invalid', `${this.http.name} sent a token realm that is not http(s): refused.`);
     if (challenge.params.service) realmUrl.searchParams.set('service', challenge.params.service);
     const wanted = scope ?? challenge.params.scope;
     if (wanted) realmUrl.searchParams.set('scope', wanted);
-    // Send credentials to the realm only over HTTPS or to the registry's own origin.
-    const sameOrigin = realmUrl.origin === new URL(this.base).origin;
-    const creds = realmUrl.protocol === 'https:' || sameOrigin ? await this.credentials() : undefined;
+    // Credentials go to the registry's own origin only (as for Link headers): a realm elsewhere gets
+    // an anonymous token request, and the auth state says why the credentials were not used.
+    const creds = this.sameOrigin(realmUrl) ? await this.credentials() : undefined;
+    this.withheld = this.opts.username && !creds && !this.sameOrigin(realmUrl) ? withheldReason(realmUrl) : undefined;
     const res = await this.http.request({ url: realmUrl.toString(), headers: creds ? { Authorization: creds } : {} });
     if (!res.ok) return res;
     if (res.value.status === 401) return err('registry-unauthorized', `Wrong username or secret for ${this.http.name}: update the credentials.`, { status: 401 });
@@ -108,6 +123,8 @@ export class OciClient {
   /** A request under `scope`, answering auth challenges once. */
   private async authed(path: string, scope: string | undefined, init: { method?: 'GET' | 'HEAD'; headers?: Record<string, string> } = {}): Promise<RegistryResult<HttpResponse>> {
     const url = /^https?:/.test(path) ? path : `${this.base}${path}`;
+    // Never a request (and so never a credential) to another origin than the registry's.
+    if (!this.sameOrigin(url)) return err('response-invalid', `${this.http.name} pointed to another host (${new URL(url).host}): refused, credentials are sent to the registry's own origin only.`);
     const headers: Record<string, string> = { ...init.headers };
     const cached = this.tokens.get(scope ?? '');
     if (this.scheme === 'bearer' && cached && cached.expires > Date.now()) headers.Authorization = `Bearer ${cached.token}`;
@@ -132,6 +149,8 @@ export class OciClient {
     if (res.ok && res.value.status === 401) {
       const hasCreds = !!this.opts.username;
       const insufficient = /insufficient_scope/.test(header(res.value.headers, 'www-authenticate') ?? '');
+      if (hasCreds && this.withheld)
+        return err('registry-unauthorized', `${this.http.name}: ${this.withheld}; the anonymous token may not read ${scope ?? 'this'}. Ask the registry team to serve the token service from the registry's own https origin.`, { status: 401 });
       if (insufficient || !hasCreds)
         return err(hasCreds ? 'registry-forbidden' : 'registry-unauthorized', hasCreds ? `The account of ${this.http.name} may not pull ${scope ?? 'this repository'}: ask for pull permission.` : `${this.http.name} requires credentials for ${scope ?? 'this request'}: add a username and secret.`, { status: 401 });
       return err('registry-unauthorized', `Wrong username or secret for ${this.http.name}: update the credentials.`, { status: 401 });
@@ -140,43 +159,62 @@ export class OciClient {
   }
 
   /** `GET /v2/`: reachable, and whether our credentials (or anonymous access) work. */
-  async ping(): Promise<RegistryResult<{ authScheme: 'none' | 'basic' | 'bearer' }>> {
+  async ping(): Promise<RegistryResult<{ authScheme: 'none' | 'basic' | 'bearer'; credentialsWithheld?: string }>> {
     const res = await this.authed('/v2/', undefined);
     if (!res.ok) return res;
     if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to /v2/: is it an OCI registry?`, { status: res.value.status });
-    return ok({ authScheme: this.scheme ?? 'none' });
+    return ok({ authScheme: this.scheme ?? 'none', ...(this.withheld ? { credentialsWithheld: this.withheld } : {}) });
   }
 
   /** All tags of a repository, following `Link` (bounded by maxTagPages and maxTags). */
   async listTags(repository: string, pageSize = 1000): Promise<RegistryResult<{ tags: string[]; truncated: boolean; pages: number }>> {
-    const scope = `repository:${repository}:pull`;
+    const r = await this.paged(`/v2/${repository}/tags/list?n=${pageSize}`, `repository:${repository}:pull`, 'tags', `the tags list of ${repository}`);
+    if (!r.ok) return r;
+    return ok({ tags: r.value.items, truncated: r.value.truncated, pages: r.value.pages });
+  }
+
+  /**
+   * Every repository in the registry (`/v2/_catalog?n=`, following `Link` on the registry's origin).
+   * Registries may refuse it (401/403, or 404 where the catalog is switched off): the error says so.
+   */
+  async listCatalog(pageSize = 1000): Promise<RegistryResult<{ repositories: string[]; truncated: boolean; pages: number }>> {
+    const r = await this.paged(`/v2/_catalog?n=${pageSize}`, 'registry:catalog:*', 'repositories', 'the catalog');
+    if (!r.ok) return r;
+    if (r.value.missing) return err('not-found', `${this.http.name} does not serve a catalog (/v2/_catalog answered 404).`, { status: 404 });
+    return ok({ repositories: r.value.items, truncated: r.value.truncated, pages: r.value.pages });
+  }
+
+  /** A paged JSON list (`{<field>: string[]}`) following `Link` rel="next" on the same origin. */
+  private async paged(first: string, scope: string, field: 'tags' | 'repositories', what: string): Promise<RegistryResult<{ items: string[]; truncated: boolean; pages: number; missing: boolean }>> {
     const maxPages = this.opts.maxTagPages ?? 100;
-    const maxTags = this.opts.maxTags ?? 20_000;
-    let next: string | undefined = `/v2/${repository}/tags/list?n=${pageSize}`;
-    const tags: string[] = [];
+    const maxItems = this.opts.maxTags ?? 20_000;
+    let next: string | undefined = first;
+    const items: string[] = [];
     let pages = 0;
     const seen = new Set<string>();
     while (next) {
-      if (pages >= maxPages || tags.length >= maxTags) return ok({ tags: tags.slice(0, maxTags), truncated: true, pages });
-      if (seen.has(next)) return err('response-invalid', `${this.http.name} sent a tags list Link that loops (${repository}).`);
+      if (pages >= maxPages || items.length >= maxItems) return ok({ items: items.slice(0, maxItems), truncated: true, pages, missing: false });
+      if (seen.has(next)) return err('response-invalid', `${this.http.name} sent a Link for ${what} that loops.`);
       seen.add(next);
       const res = await this.authed(next, scope);
       if (!res.ok) return res;
       pages++;
-      if (res.value.status === 404) return pages === 1 ? ok({ tags: [], truncated: false, pages }) : err('response-invalid', `${this.http.name} lost ${repository} while paging its tags.`);
-      if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to the tags list of ${repository}.`, { status: res.value.status });
-      let body: { tags?: unknown };
+      if (res.value.status === 404) return pages === 1 ? ok({ items: [], truncated: false, pages, missing: true }) : err('response-invalid', `${this.http.name} lost ${what} while paging it.`);
+      if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to ${what}.`, { status: res.value.status });
+      let body: Record<string, unknown>;
       try {
-        body = JSON.parse(res.value.body.toString('utf8')) as { tags?: unknown };
+        body = JSON.parse(res.value.body.toString('utf8')) as Record<string, unknown>;
       } catch {
-        return err('response-invalid', `${this.http.name} sent a tags list for ${repository} that is not JSON.`);
+        return err('response-invalid', `${this.http.name} sent ${what} that is not JSON.`);
       }
-      if (body.tags !== null && body.tags !== undefined && !Array.isArray(body.tags)) return err('response-invalid', `${this.http.name} sent a malformed tags list for ${repository}.`);
-      for (const t of (body.tags as unknown[] | null) ?? []) if (typeof t === 'string') tags.push(t);
+      const list = body[field];
+      if (list !== null && list !== undefined && !Array.isArray(list)) return err('response-invalid', `${this.http.name} sent a malformed ${what}.`);
+      for (const t of (list as unknown[] | null) ?? []) if (typeof t === 'string') items.push(t);
       const link = parseLinkHeader(header(res.value.headers, 'link')).next;
       next = link ? new URL(link, res.value.url).toString() : undefined;
+      if (next && !this.sameOrigin(next)) return err('response-invalid', `${this.http.name} sent a paging link to another host (${new URL(next).host}): refused.`);
     }
-    return ok({ tags, truncated: false, pages });
+    return ok({ items, truncated: false, pages, missing: false });
   }
 
   /**
@@ -231,6 +269,10 @@ export class OciClient {
     this.manifestCache.set(key, { etag: header(get.value.headers, 'etag'), info });
     return ok(info);
   }
+}
+
+function withheldReason(realm: URL): string {
+  return realm.protocol === 'http:' ? `credentials not sent: token service is plain http on another host (${realm.host})` : `credentials not sent: token service is on another host (${realm.host})`;
 }
 
 /** Compare one image across registries: same digest everywhere, or which differ / miss it. */

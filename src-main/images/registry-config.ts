@@ -10,7 +10,7 @@ import { registryInfoSchema } from '../../src-shared/images/contract';
  */
 
 /** What the renderer sees of a registry, with the vault key of its secret instead of `hasSecret`. */
-export const registryConfigSchema = registryInfoSchema.omit({ hasSecret: true }).extend({
+export const registryConfigSchema = registryInfoSchema.omit({ hasSecret: true, warnings: true }).extend({
   /** Vault key of the secret, when one was stored. */
   secretKey: z.string().optional(),
 });

@@ -1,10 +1,10 @@
+import { matchesPatterns, type FollowRule, type RepositorySource } from '../../src-shared/images/follow';
 import type { TagObservation } from '../../src-shared/images/matrix';
 import { splitRepository } from '../../src-shared/images/registry-api';
-import { ok, type AppError } from '../../src-shared/result';
+import type { AppError } from '../../src-shared/result';
 import type { HarborClient } from './harbor-client';
 import { harborTime, type HarborExecution, type HarborPolicy, type HarborTask } from './harbor-types';
-import { createLimiter, type RegistryResult } from './http';
-import type { OciClient } from './oci-client';
+import { createLimiter } from './http';
 
 /**
  * One registry's view at a point in time: which repository:tag → digest it holds, and (Harbor)
@@ -29,12 +29,28 @@ export interface RegistrySnapshot {
   /** Per repository: the listing key and its observations (reused when unchanged). */
   repoCache: Map<string, { key: string; tags: TagObservation[]; at: number }>;
   requests: number;
+  /** Which repositories this registry follows (the rest are "not followed" in its region). */
+  follow: FollowRule;
+  /** How each repository read was found. */
+  sources: Map<string, RepositorySource[]>;
+  /** catalog / harbor: the registry lists its repositories; listed: it refused, a list is followed. */
+  discovery: { mode: 'catalog' | 'harbor' | 'listed'; note?: string };
+  /** OCI: when each `repository:tag` digest was last read from the registry (rotating revalidation). */
+  checkedAt: Map<string, number>;
+  /** What the next refresh costs if nothing changes (paces a view's refreshes); else `requests`. */
+  steadyRequests?: number;
+}
+
+export function emptySnapshot(registryId: string, region: string, now: number, discovery: RegistrySnapshot['discovery'], follow: FollowRule): RegistrySnapshot {
+  return { registryId, region, fetchedAt: now, tags: [], policies: [], executions: [], tasks: new Map(), repoCache: new Map(), requests: 0, follow, sources: new Map(), discovery, checkedAt: new Map() };
 }
 
 export interface SnapshotOptions {
   registryId: string;
   region: string;
   projects?: string[];
+  include?: string[];
+  exclude?: string[];
   concurrency: number;
   /** Recent executions examined (newest first). */
   executionsWindow: number;
@@ -46,7 +62,8 @@ export interface SnapshotOptions {
 
 export async function fetchHarborSnapshot(client: HarborClient, o: SnapshotOptions): Promise<RegistrySnapshot> {
   const start = client.requests;
-  const snap: RegistrySnapshot = { registryId: o.registryId, region: o.region, fetchedAt: o.now, tags: [], policies: [], executions: [], tasks: new Map(), repoCache: new Map(), requests: 0 };
+  const patterns = { ...(o.include?.length ? { include: o.include } : {}), ...(o.exclude?.length ? { exclude: o.exclude } : {}) };
+  const snap = emptySnapshot(o.registryId, o.region, o.now, { mode: 'harbor' }, { ...patterns, ...(o.projects?.length ? { projects: o.projects } : {}) });
   const limit = createLimiter(o.concurrency);
 
   const tagsPart = async (): Promise<AppError | undefined> => {
@@ -59,9 +76,11 @@ export async function fetchHarborSnapshot(client: HarborClient, o: SnapshotOptio
     for (const project of projects) {
       const repos = await client.listRepositories(project);
       if (!repos.ok) return repos.error;
+      const followed = repos.value.items.filter((repo) => matchesPatterns(patterns, repo.name));
       const results = await Promise.all(
-        repos.value.items.map((repo) =>
+        followed.map((repo) =>
           limit(async (): Promise<AppError | undefined> => {
+            snap.sources.set(repo.name, ['harbor']);
             const key = `${repo.update_time ?? ''}|${repo.artifact_count ?? ''}`;
             const cached = o.previous?.repoCache.get(repo.name);
             if (cached && cached.key === key && repo.update_time && o.now - cached.at < (o.repoCacheMaxAgeMs ?? 300_000)) {
@@ -115,37 +134,6 @@ export async function fetchHarborSnapshot(client: HarborClient, o: SnapshotOptio
   const [tagsError, replicationError] = await Promise.all([tagsPart(), replicationPart()]);
   if (tagsError) snap.error = tagsError;
   if (replicationError) snap.replicationError = replicationError;
-  snap.requests = client.requests - start;
-  return snap;
-}
-
-/** Plain OCI registry: the configured repositories, every tag's digest (HEAD, conditional). */
-export async function fetchOciSnapshot(client: OciClient, repositories: string[], o: SnapshotOptions): Promise<RegistrySnapshot> {
-  const start = client.requests;
-  const snap: RegistrySnapshot = { registryId: o.registryId, region: o.region, fetchedAt: o.now, tags: [], policies: [], executions: [], tasks: new Map(), repoCache: new Map(), requests: 0 };
-  const limit = createLimiter(o.concurrency);
-  for (const repository of repositories) {
-    const list = await client.listTags(repository);
-    if (!list.ok) {
-      snap.error = list.error;
-      break;
-    }
-    const results = await Promise.all(
-      list.value.tags.map((tag) =>
-        limit(async (): Promise<RegistryResult<void>> => {
-          const d = await client.getDigest(repository, tag);
-          if (!d.ok) return d;
-          if (d.value) snap.tags.push({ region: o.region, repository, tag, digest: d.value.digest });
-          return ok(undefined);
-        }),
-      ),
-    );
-    const failed = results.find((r) => !r.ok);
-    if (failed && !failed.ok) {
-      snap.error = failed.error;
-      break;
-    }
-  }
   snap.requests = client.requests - start;
   return snap;
 }

@@ -48,6 +48,25 @@ export function destRegion(registries: RegistryConfig[], owner: RegistryConfig, 
   return pull ? owner.region : regionOfEndpoint(registries, p.dest_registry?.url, p.dest_registry?.name);
 }
 
+/**
+ * The region images are pushed to first, from Harbor's enabled replication policies: a push policy
+ * copies out of its owner's region, a pull policy out of its source endpoint's region. Undefined
+ * unless exactly one region is a source.
+ */
+export function sourceRegionFromPolicies(v: Pick<ReplicationView, 'registries' | 'snapshots'>): string | undefined {
+  const found = new Set<string>();
+  for (const r of v.registries) {
+    for (const p of v.snapshots.get(r.id)?.policies ?? []) {
+      if (p.enabled === false) continue;
+      const pull = p.src_registry && p.src_registry.id !== 0 && (!p.dest_registry || p.dest_registry.id === 0);
+      const from = pull ? regionOfEndpoint(v.registries, p.src_registry?.url, p.src_registry?.name) : r.region;
+      const to = destRegion(v.registries, r, p);
+      if (from && to && from !== to) found.add(from);
+    }
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
 export function replicationObservations(v: ReplicationView): ReplicationObservation[] {
   const out: ReplicationObservation[] = [];
   for (const r of v.registries) {

@@ -37,6 +37,10 @@ describe('VaultService', () => {
     const r = v.put('harbor:east', 'pw');
     expect(!r.ok && r.error.code).toBe('consent-required');
     expect(!r.ok && r.error.message).toContain('basic_text');
+    // The message names the control that exists (the vault banner's button), not a Settings view.
+    expect(!r.ok && r.error.message).toContain('"Allow unencrypted storage"');
+    expect(fs.readFileSync(path.join(__dirname, '../../src-renderer/features/clusters/VaultBanner.tsx'), 'utf8')).toContain('Allow unencrypted storage');
+    expect(!r.ok && r.error.message).not.toContain('Settings');
     expect(fs.existsSync(file)).toBe(false);
     expect(v.consent(true).needsConsent).toBe(false);
     expect(v.put('harbor:east', 'pw').ok).toBe(true);

@@ -95,7 +95,7 @@ export class VaultService {
     if (this.status().needsConsent) {
       return err(
         'consent-required',
-        `Secrets would be stored with the ${this.opts.cipher.backend} backend, which is not protected by the operating system's keyring. Agree to this in Settings (or set up a keyring such as GNOME Keyring or KWallet and restart) before saving credentials.`,
+        `Secrets would be stored with the ${this.opts.cipher.backend} backend, which is not protected by the operating system's keyring. Choose "Allow unencrypted storage" in the warning banner above (on the Registries tab and the Overview), or set up a keyring such as GNOME Keyring or KWallet and restart, then save the credentials again.`,
       );
     }
     return undefined;

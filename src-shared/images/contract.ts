@@ -31,13 +31,27 @@ export const registryInputSchema = z
     username: z.string().max(256).optional(),
     /** Password or robot secret: goes to the vault, never returned. */
     secret: z.string().max(4096).optional(),
-    /** OCI registries have no catalog we can rely on: the repositories to follow. */
+    /** Repositories to follow in any case (OCI: read besides the catalog, or instead of it where the catalog is refused). */
     repositories: z.array(z.string().min(1).max(512)).max(5000).optional(),
     /** Harbor projects to follow; all visible projects when absent. */
     projects: z.array(z.string().min(1).max(256)).max(1000).optional(),
+    /** Globs on repository names (`*`, `?`): only these are followed (all when absent). */
+    include: z.array(z.string().min(1).max(256)).max(200).optional(),
+    /** Globs on repository names never followed (wins over include). */
+    exclude: z.array(z.string().min(1).max(256)).max(200).optional(),
+    /** This registry's region is where CI pushes: the reference for every other region. */
+    source: z.boolean().optional(),
   })
   .strict();
 export type RegistryInput = z.infer<typeof registryInputSchema>;
+
+/** Edit a registry in place: every field optional; `secret` with `username` replaces the stored secret; `username: ''` means anonymous. */
+export const registryUpdateSchema = registryInputSchema
+  .omit({ id: true, kind: true })
+  .partial()
+  .extend({ registryId: idSchema })
+  .strict();
+export type RegistryUpdate = z.infer<typeof registryUpdateSchema>;
 
 /** A configured registry as the renderer sees it (no secret, only whether one is stored). */
 export const registryInfoSchema = z.object({
@@ -52,6 +66,11 @@ export const registryInfoSchema = z.object({
   projects: z.array(z.string()).optional(),
   /** SHA-256 fingerprint of a self-signed certificate the user chose to trust. */
   pinnedFingerprint: z.string().optional(),
+  include: z.array(z.string()).optional(),
+  exclude: z.array(z.string()).optional(),
+  source: z.boolean().optional(),
+  /** Said on the registry's row: e.g. credentials over plain http. */
+  warnings: z.array(z.string()).optional(),
 });
 export type RegistryInfo = z.infer<typeof registryInfoSchema>;
 
@@ -65,13 +84,31 @@ export const registryHealthSchema = z.object({
   version: z.string().optional(),
   /** True when the credentials were accepted; false on 401; undefined when not checked (anonymous). */
   credentialsOk: z.boolean().optional(),
+  /** What happened to the credentials in words, when not simply accepted or refused (e.g. withheld from a token service on another host). */
+  authState: z.string().optional(),
   error: appErrorSchema.optional(),
   /** Set with a `tls-error` for an untrusted certificate, so the UI can ask for consent. */
   certificateFingerprint: z.string().optional(),
 });
 export type RegistryHealth = z.infer<typeof registryHealthSchema>;
 
-export const cellStates = ['synced', 'missing', 'mismatch', 'replicating', 'failed', 'unknown'] as const;
+/** `not-followed`: the region's registry does not follow this repository (patterns, projects, list); never counted as missing. */
+/** What a registry follows and what it found at its last refresh. */
+export const registryCoverageSchema = z.object({
+  registryId: z.string(),
+  /** catalog: /v2/_catalog; harbor: projects and repositories API; listed: the catalog was refused, a list is followed. */
+  mode: z.enum(['catalog', 'harbor', 'listed']).optional(),
+  note: z.string().optional(),
+  fetchedAt: z.number().optional(),
+  /** Repositories read, with how each was found (capped at 2,000; `repositoryCount` is the whole number). */
+  repositories: z.array(z.object({ name: z.string(), sources: z.array(z.string()), tags: z.number() })),
+  repositoryCount: z.number(),
+  tagCount: z.number(),
+  error: appErrorSchema.optional(),
+});
+export type RegistryCoverage = z.infer<typeof registryCoverageSchema>;
+
+export const cellStates = ['synced', 'missing', 'mismatch', 'replicating', 'failed', 'unknown', 'not-followed'] as const;
 export type CellState = (typeof cellStates)[number];
 
 export const matrixCellSchema = z.object({
@@ -100,6 +137,10 @@ export const matrixRowSchema = z.object({
   /** Listed first: used by running workloads or release plans. */
   priority: z.boolean(),
   cells: z.array(matrixCellSchema),
+  /** Regions hold different digests and no source region decides which is right. */
+  conflict: z.boolean().optional(),
+  /** How the repository was found: catalog, harbor, named (by the user), cluster (a running image), plan (a saved plan's target). */
+  sources: z.array(z.string()).optional(),
 });
 export type MatrixRow = z.infer<typeof matrixRowSchema>;
 
@@ -107,8 +148,25 @@ export const matrixSchema = z.object({
   computedAt: z.number(),
   regions: z.array(z.string()),
   rows: z.array(matrixRowSchema),
-  /** Per region: images out of sync and the oldest lag among them. */
-  summary: z.array(z.object({ region: z.string(), outOfSync: z.number(), oldestLagMs: z.number().optional(), stuck: z.number() })),
+  /**
+   * Per region: `in-sync` only when the region was read and every followed cell is synced;
+   * `unknown` when it could not be read (since `unreadableSince`) or some cells are unknown.
+   */
+  summary: z.array(
+    z.object({
+      region: z.string(),
+      state: z.enum(['in-sync', 'out-of-sync', 'unknown']),
+      outOfSync: z.number(),
+      unknown: z.number(),
+      notFollowed: z.number(),
+      oldestLagMs: z.number().optional(),
+      stuck: z.number(),
+      unreadableSince: z.number().optional(),
+      error: appErrorSchema.optional(),
+    }),
+  ),
+  /** Region where CI pushes (user-chosen, else from Harbor replication policies); mismatches are relative to it. */
+  sourceRegion: z.string().optional(),
   /** Registries that could not be read; their cells are 'unknown'. */
   errors: z.array(z.object({ registryId: z.string(), error: appErrorSchema })),
   /** True when the row limit cut the list. */
@@ -229,6 +287,10 @@ export const imagesContract = {
   'images.registries.list': request(empty, z.array(registryInfoSchema)),
   'images.registries.add': request(registryInputSchema, registryInfoSchema),
   'images.registries.remove': request(registryRef, z.null()),
+  /** Edit URL, region, patterns, repositories, projects, source flag and credentials in place. */
+  'images.registries.update': request(registryUpdateSchema, registryInfoSchema),
+  /** What each registry follows and found (discovery mode, repositories with their sources). */
+  'images.registries.coverage': request(empty, z.array(registryCoverageSchema)),
   /** After a 401: a new username and/or secret (the secret goes to the vault). */
   'images.registries.setCredentials': request(
     z.object({ registryId: idSchema, username: z.string().max(256).optional(), secret: z.string().max(4096).optional() }).strict(),

@@ -23,10 +23,20 @@ describe('referenceDigest', () => {
     // east re-pushed B after west got the replica of A: B is the reference.
     expect(referenceDigest([obs('east', B, 900), obs('west', A, 500), obs('north', A, 120)])).toEqual({ digest: B, region: 'east', pushedAt: 900 });
   });
-  it('without push times: the source region, else the majority', () => {
-    expect(referenceDigest([obs('east', A), obs('west', B)], 'west')?.digest).toBe(B);
-    expect(referenceDigest([obs('east', A), obs('west', B), obs('north', B)])?.digest).toBe(B);
+  it('with a source region: its digest, whatever the majority, sort order or push times say', () => {
+    expect(referenceDigest([obs('east', A), obs('west', B)], 'west')).toMatchObject({ digest: B, region: 'west' });
+    // A 1–1 tie: the source decides, not the digest that sorts first.
+    expect(referenceDigest([obs('east', B), obs('west', A)], 'east')).toMatchObject({ digest: B, region: 'east' });
+    expect(referenceDigest([obs('east', A, 100), obs('west', B, 900)], 'east')).toMatchObject({ digest: A });
+    expect(referenceDigest([obs('east', A), obs('west', B), obs('north', B)], 'east')).toMatchObject({ digest: A });
     expect(referenceDigest([])).toBeUndefined();
+  });
+  it('a source region that could not be read decides nothing; without a source, differing digests are a conflict', () => {
+    expect(referenceDigest([obs('west', A)], 'east', new Set(['west']))).toEqual({ sourceUnreadable: true });
+    // The source was read and lacks the tag: the other regions agree, so that digest.
+    expect(referenceDigest([obs('west', A), obs('north', A)], 'east', new Set(['east', 'west', 'north']))).toMatchObject({ digest: A });
+    expect(referenceDigest([obs('east', A), obs('west', B), obs('north', B)])).toEqual({ conflict: true });
+    expect(referenceDigest([obs('east', B), obs('west', A)])).toEqual({ conflict: true });
   });
 });
 
@@ -67,9 +77,9 @@ describe('computeMatrix', () => {
     expect(app2!.cells[1]).toMatchObject({ state: 'replicating', stuck: true, lagMs: now - 5000 });
     expect(svc!.cells[1]).toMatchObject({ state: 'failed', stuck: false });
     expect(m.summary).toEqual([
-      { region: 'east', outOfSync: 0, stuck: 0 },
-      { region: 'west', outOfSync: 2, stuck: 1, oldestLagMs: now - 2000 },
-      { region: 'north', outOfSync: 0, stuck: 0 },
+      { region: 'east', state: 'in-sync', outOfSync: 0, unknown: 0, notFollowed: 0, stuck: 0 },
+      { region: 'west', state: 'out-of-sync', outOfSync: 2, unknown: 0, notFollowed: 0, stuck: 1, oldestLagMs: now - 2000 },
+      { region: 'north', state: 'unknown', outOfSync: 0, unknown: 3, notFollowed: 0, stuck: 0, error: { code: 'unavailable', message: 'down' } },
     ]);
   });
 
@@ -87,6 +97,53 @@ describe('computeMatrix', () => {
     expect(limited.truncated).toBe(true);
     // The counts at the top still cover both images missing in west, not only the row listed.
     expect(limited.summary.find((x) => x.region === 'west')).toMatchObject({ outOfSync: 2 });
+  });
+});
+
+describe('truthful cells and summaries', () => {
+  it('a repository a region does not follow is not-followed (not missing, not counted); rows name their sources', () => {
+    const m = computeMatrix(
+      input({
+        regions: ['east', 'west'],
+        observations: [obs('east', A, undefined, 'team/a'), obs('east', A, undefined, 'team/b'), obs('west', A, undefined, 'team/a')],
+        follows: (region, repo) => region === 'east' || repo === 'team/a',
+        sources: new Map([['team/a', ['catalog', 'named']], ['team/b', ['catalog']]]),
+      }),
+    );
+    const b = m.rows.find((r) => r.repository === 'team/b')!;
+    expect(b.cells.map((c) => c.state)).toEqual(['synced', 'not-followed']);
+    expect(b.sources).toEqual(['catalog']);
+    expect(m.summary.find((x) => x.region === 'west')).toMatchObject({ state: 'in-sync', outOfSync: 0, notFollowed: 1 });
+  });
+
+  it('an unreadable region is unknown since when it failed, never in sync', () => {
+    const m = computeMatrix(
+      input({
+        regions: ['east', 'west'],
+        observations: [obs('east', A)],
+        readableRegions: new Set(['east']),
+        regionErrors: new Map([['west', { code: 'unavailable', message: 'west is not reachable' }]]),
+        unreadableSince: new Map([['west', 42]]),
+      }),
+    );
+    expect(m.summary).toEqual([
+      { region: 'east', state: 'in-sync', outOfSync: 0, unknown: 0, notFollowed: 0, stuck: 0 },
+      { region: 'west', state: 'unknown', outOfSync: 0, unknown: 1, notFollowed: 0, stuck: 0, unreadableSince: 42, error: { code: 'unavailable', message: 'west is not reachable' } },
+    ]);
+  });
+
+  it('with the source region down, the other region is neither blamed nor declared synced', () => {
+    const m = computeMatrix(input({ regions: ['east', 'west'], observations: [obs('west', B)], readableRegions: new Set(['west']), sourceRegion: 'east' }));
+    expect(m.rows[0]!.cells.map((c) => c.state)).toEqual(['unknown', 'unknown']);
+    expect(m.sourceRegion).toBe('east');
+    // Source up: a 1–1 tie goes to the source, whatever sorts first.
+    const up = computeMatrix(input({ regions: ['east', 'west'], observations: [obs('east', B), obs('west', A)], sourceRegion: 'east' }));
+    expect(up.rows[0]!.cells.map((c) => c.state)).toEqual(['synced', 'mismatch']);
+    const swapped = computeMatrix(input({ regions: ['east', 'west'], observations: [obs('east', A), obs('west', B)], sourceRegion: 'east' }));
+    expect(swapped.rows[0]!.cells.map((c) => c.state)).toEqual(['synced', 'mismatch']);
+    // No source region: both differing cells are mismatches, flagged as a conflict.
+    const none = computeMatrix(input({ regions: ['east', 'west'], observations: [obs('east', A), obs('west', B)] }));
+    expect(none.rows[0]).toMatchObject({ conflict: true, cells: [{ state: 'mismatch' }, { state: 'mismatch' }] });
   });
 });
 

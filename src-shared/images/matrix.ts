@@ -41,8 +41,14 @@ export interface MatrixInput {
   priority: Set<string>;
   now: number;
   filter?: MatrixFilter;
-  /** Region whose registry is where images are pushed; else the region that had the digest first. */
+  /** Region where CI pushes: its digest is the reference, whatever the other regions hold. */
   sourceRegion?: string;
+  /** Whether `region` follows `repository` (include/exclude, projects, explicit list). Absent: every region follows everything. */
+  follows?: (region: string, repository: string) => boolean;
+  /** Where each repository was discovered (catalog, Harbor, named, cluster, plan). */
+  sources?: Map<string, string[]>;
+  /** Per region that cannot be read: since when (epoch ms). */
+  unreadableSince?: Map<string, number>;
 }
 
 export const imageKey = (repository: string, tag: string) => `${repository}:${tag}`;
@@ -64,30 +70,39 @@ function matchesFilter(repository: string, tag: string, filter: MatrixFilter | u
 }
 
 /**
- * The digest every region should have: among the digests seen for the tag, the one first pushed
- * most recently (a re-push at the source supersedes older copies; a replica's later push_time does
- * not make it the source). Without push times, the source region's digest, else the majority.
+ * The digest every region should have, decided without regard to sort order or to which regions
+ * happen to be readable:
+ * - with a source region (where CI pushes) that holds the tag: its digest;
+ * - with a source region that could not be read: unknown (`sourceUnreadable`), nobody is blamed;
+ * - otherwise, with push times everywhere (Harbor): the digest first pushed most recently (a re-push
+ *   supersedes older copies; a replica's later push_time does not make it the source);
+ * - otherwise, when every region holds the same digest: that one; when they differ: a conflict
+ *   (no reference: each differing cell is a mismatch, no region is right by default).
  */
-export function referenceDigest(obs: TagObservation[], sourceRegion?: string): { digest: string; region: string; pushedAt?: number } | undefined {
+export function referenceDigest(
+  obs: TagObservation[],
+  sourceRegion?: string,
+  readable?: Set<string>,
+): { digest: string; region: string; pushedAt?: number } | { conflict: true } | { sourceUnreadable: true } | undefined {
   if (obs.length === 0) return undefined;
-  const fromSource = sourceRegion ? obs.find((o) => o.region === sourceRegion) : undefined;
+  if (sourceRegion) {
+    const fromSource = obs.find((o) => o.region === sourceRegion);
+    if (fromSource) return { digest: fromSource.digest, region: fromSource.region, pushedAt: fromSource.pushedAt };
+    if (readable && !readable.has(sourceRegion)) return { sourceUnreadable: true };
+  }
   const firstPush = new Map<string, TagObservation>();
   for (const o of obs) {
     const prev = firstPush.get(o.digest);
     if (!prev || (o.pushedAt ?? Infinity) < (prev.pushedAt ?? Infinity)) firstPush.set(o.digest, o);
   }
   const candidates = [...firstPush.values()];
+  if (candidates.length === 1) return { digest: candidates[0]!.digest, region: candidates[0]!.region, pushedAt: candidates[0]!.pushedAt };
   if (candidates.every((c) => c.pushedAt !== undefined)) {
-    candidates.sort((a, b) => (b.pushedAt ?? 0) - (a.pushedAt ?? 0));
-    const best = candidates[0]!;
-    return { digest: best.digest, region: best.region, pushedAt: best.pushedAt };
+    const newest = Math.max(...candidates.map((c) => c.pushedAt!));
+    const best = candidates.filter((c) => c.pushedAt === newest);
+    if (best.length === 1) return { digest: best[0]!.digest, region: best[0]!.region, pushedAt: best[0]!.pushedAt };
   }
-  if (fromSource) return { digest: fromSource.digest, region: fromSource.region, pushedAt: fromSource.pushedAt };
-  const counts = new Map<string, number>();
-  for (const o of obs) counts.set(o.digest, (counts.get(o.digest) ?? 0) + 1);
-  const [digest] = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]!;
-  const first = firstPush.get(digest)!;
-  return { digest, region: first.region, pushedAt: first.pushedAt };
+  return { conflict: true };
 }
 
 /** The newest replication task concerning one cell. */
@@ -129,15 +144,21 @@ export function computeMatrix(input: MatrixInput): SyncMatrix {
 
   let rows: MatrixRow[] = [];
   for (const [key, { repository, tag, obs }] of byImage) {
-    const ref = referenceDigest(obs, input.sourceRegion);
+    const decided = referenceDigest(obs, input.sourceRegion, input.readableRegions);
+    const ref = decided && 'digest' in decided ? decided : undefined;
+    const conflict = !!decided && 'conflict' in decided;
+    const sourceUnreadable = !!decided && 'sourceUnreadable' in decided;
     const cells: MatrixCell[] = regions.map((region) => {
       const error = input.regionErrors.get(region);
+      if (input.follows && !input.follows(region, repository)) return { region, state: 'not-followed', stuck: false };
       if (!input.readableRegions.has(region)) {
         return { region, state: 'unknown', stuck: false, ...(error ? { error } : {}) };
       }
       const present = obs.find((o) => o.region === region);
+      if (present && sourceUnreadable)
+        return { region, state: 'unknown', digest: present.digest, stuck: false, error: { code: 'unavailable', message: `The source region ${input.sourceRegion} could not be read: this digest cannot be compared with it.` } };
       const task = latestTask(tasksByCell.get(`${key}@${region}`));
-      const state = cellState(present, ref?.digest, task);
+      const state = conflict && present ? 'mismatch' : cellState(present, ref?.digest, task);
       let lagMs: number | undefined;
       if (ref?.pushedAt !== undefined) {
         if (state === 'synced') lagMs = present?.pushedAt !== undefined ? Math.max(0, present.pushedAt - ref.pushedAt) : undefined;
@@ -154,32 +175,68 @@ export function computeMatrix(input: MatrixInput): SyncMatrix {
     });
     const [project = ''] = repository.split('/');
     const priority = input.priority.has(key) || input.priority.has(repository);
-    const row: MatrixRow = { repository, tag, project, digest: ref?.digest, sourceRegion: ref?.region, sourcePushedAt: ref?.pushedAt, priority, cells };
-    if (input.filter?.onlyOutOfSync && cells.every((c) => c.state === 'synced')) continue;
+    const sources = input.sources?.get(repository);
+    const row: MatrixRow = {
+      repository,
+      tag,
+      project,
+      digest: ref?.digest,
+      sourceRegion: ref?.region,
+      sourcePushedAt: ref?.pushedAt,
+      priority,
+      cells,
+      ...(conflict ? { conflict: true } : {}),
+      ...(sources?.length ? { sources } : {}),
+    };
+    if (input.filter?.onlyOutOfSync && cells.every((c) => c.state === 'synced' || c.state === 'not-followed')) continue;
     rows.push(row);
   }
   // Priority first, then newest push first, then name.
   rows.sort(compareRows);
   // Counts cover every image that matched, not only the rows sent (the list is capped for the view).
+  // Unknown and not-followed cells are counted as such, never as in sync.
   const summary = regions.map((region) => {
     let outOfSync = 0;
     let stuck = 0;
+    let unknown = 0;
+    let notFollowed = 0;
     let oldestLagMs: number | undefined;
     for (const row of rows) {
       const cell = row.cells.find((c) => c.region === region);
-      if (!cell || cell.state === 'synced' || cell.state === 'unknown') continue;
+      if (!cell || cell.state === 'synced') continue;
+      if (cell.state === 'unknown') {
+        unknown++;
+        continue;
+      }
+      if (cell.state === 'not-followed') {
+        notFollowed++;
+        continue;
+      }
       outOfSync++;
       if (cell.stuck) stuck++;
       if (cell.lagMs !== undefined && (oldestLagMs === undefined || cell.lagMs > oldestLagMs)) oldestLagMs = cell.lagMs;
     }
-    return { region, outOfSync, stuck, ...(oldestLagMs !== undefined ? { oldestLagMs } : {}) };
+    const readable = input.readableRegions.has(region);
+    const since = input.unreadableSince?.get(region);
+    const state = !readable ? 'unknown' : outOfSync > 0 ? 'out-of-sync' : unknown > 0 ? 'unknown' : 'in-sync';
+    return {
+      region,
+      state,
+      outOfSync,
+      unknown,
+      notFollowed,
+      stuck,
+      ...(oldestLagMs !== undefined ? { oldestLagMs } : {}),
+      ...(!readable && since !== undefined ? { unreadableSince: since } : {}),
+      ...(!readable && input.regionErrors.get(region) ? { error: input.regionErrors.get(region) } : {}),
+    } as const;
   });
 
   const limit = input.filter?.limit ?? 5_000;
   const truncated = rows.length > limit;
   if (truncated) rows = rows.slice(0, limit);
 
-  return { computedAt: now, regions, rows, summary, errors: input.registryErrors ?? [], truncated };
+  return { computedAt: now, regions, rows, summary, errors: input.registryErrors ?? [], truncated, ...(input.sourceRegion ? { sourceRegion: input.sourceRegion } : {}) };
 }
 
 /** Sort tasks for display: failed first, then active, then newest. */

@@ -77,9 +77,18 @@ describe('self-signed TLS', () => {
     await svc.init();
     await svc.addRegistry({ name: 'harbor-tls', kind: 'harbor', url: harbor.url, region: 'north', username: 'admin', secret: 'Harbor12345' });
     await svc.addRegistry({ name: 'other', kind: 'harbor', url: harbor.url, region: 'south', username: 'admin', secret: 'Harbor12345' });
+    // Consent is bound to the certificate main saw: nothing seen yet, nothing can be trusted.
+    const early = await svc.trustCertificate('harbor-tls', fingerprint);
+    expect(!early.ok && early.error.code).toBe('invalid-payload');
     const before = await svc.testRegistry('harbor-tls');
     expect(before.ok && before.value).toMatchObject({ reachable: false, certificateFingerprint: fingerprint, error: { code: 'tls-error' } });
     expect(JSON.stringify(before)).not.toContain('Harbor12345');
+    // A well-formed fingerprint of another certificate (a forged consent from the page) is refused.
+    const forged = await svc.trustCertificate('harbor-tls', otherFingerprint);
+    expect(!forged.ok && forged.error.message).toContain('not the certificate');
+    expect(config.load().find((r) => r.id === 'harbor-tls')?.pinnedFingerprint).toBeUndefined();
+    // What one registry showed is no consent for another.
+    expect((await svc.trustCertificate('other', fingerprint)).ok).toBe(false);
     const trusted = await svc.trustCertificate('harbor-tls', fingerprint);
     expect(trusted.ok && trusted.value.pinnedFingerprint).toBe(fingerprint);
     expect(config.load().find((r) => r.id === 'harbor-tls')?.pinnedFingerprint).toBe(fingerprint);

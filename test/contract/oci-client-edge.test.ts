@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ImageSyncService } from '../../src-main/images/image-sync-service';
 import { OciClient } from '../../src-main/images/oci-client';
+import { run, tempDir } from '../fixtures/oci/registry';
 
 /** OCI client behaviours that real registries differ on, against small scripted servers. */
 
@@ -95,5 +100,97 @@ describe('OCI client edge cases', () => {
     expect(tokenRequests.map((t) => t.scope)).toEqual(['repository:a:pull', 'repository:b:pull']);
     expect(tokenRequests.every((t) => t.auth === undefined)).toBe(true);
     c.close();
+  });
+
+  it('a tags-list Link to another host is not followed: that host receives nothing, least of all credentials', async () => {
+    const elsewhere: (string | undefined)[] = [];
+    const other = await serve((req, res) => {
+      elsewhere.push(req.headers.authorization);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ name: 'app', tags: ['stolen'] }));
+    });
+    const auth = `Basic ${Buffer.from('u:p').toString('base64')}`;
+    const url = await serve((req, res) => {
+      if (req.headers.authorization !== auth) {
+        res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="registry"' });
+        return res.end();
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json', Link: `<${other}/v2/app/tags/list?n=1&last=a>; rel="next"` });
+      res.end(JSON.stringify({ name: 'app', tags: ['a'] }));
+    });
+    const c = new OciClient({ registryName: 'linker', url, username: 'u', secret: () => 'p' });
+    const r = await c.listTags('app', 1);
+    expect(!r.ok && r.error).toMatchObject({ code: 'response-invalid' });
+    expect(!r.ok && r.error.message).toContain('another host');
+    expect(elsewhere).toEqual([]);
+    c.close();
+  });
+
+  it('Bearer realm on plain http at another host: the auth state says the credentials were not sent, not that the account may not pull', async () => {
+    const realm = await serve((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ token: req.headers.authorization ? 'full' : 'anonymous' }));
+    });
+    const url = await serve((req, res) => {
+      // /v2/ answers any token; repositories need the token an authenticated account gets.
+      const ok = req.url === '/v2/' ? !!req.headers.authorization : req.headers.authorization === 'Bearer full';
+      if (!ok) {
+        res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="${realm}/token",service="reg"${req.headers.authorization ? ',error="insufficient_scope"' : ''}` });
+        return res.end();
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ name: 'app', tags: ['1'] }));
+    });
+    const c = new OciClient({ registryName: 'split', url, username: 'u', secret: () => 'p' });
+    const r = await c.listTags('app');
+    const host = new URL(realm).host;
+    expect(!r.ok && r.error.message).toBe(
+      `split: credentials not sent: token service is plain http on another host (${host}); the anonymous token may not read repository:app:pull. Ask the registry team to serve the token service from the registry's own https origin.`,
+    );
+    c.close();
+
+    // The Registries tab says the same, never "credentials OK".
+    const svc = new ImageSyncService({ secrets: { get: () => 'p', put: () => undefined } });
+    await svc.init();
+    await svc.addRegistry({ name: 'split', kind: 'oci', url, region: 'east', username: 'u', secret: 'p' });
+    const h = await svc.testRegistry('split');
+    expect(h.ok && h.value).toMatchObject({ reachable: true, authState: `credentials not sent: token service is plain http on another host (${host})` });
+    expect(h.ok && h.value.credentialsOk).toBeUndefined();
+    svc.dispose();
+  });
+
+  it('Bearer realm on https at another host: no credentials either (same origin only)', async () => {
+    const tmp = tempDir('capstan-realm-');
+    try {
+      const key = join(tmp.dir, 'realm.key');
+      const cert = join(tmp.dir, 'realm.crt');
+      await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=realm', '-addext', 'subjectAltName=IP:127.0.0.1']);
+      const fp = (await run('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'])).stdout.trim().split('=')[1]!;
+      const seen: (string | undefined)[] = [];
+      const realm = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+        seen.push(req.headers.authorization);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ token: 'anon' }));
+      });
+      servers.push(realm);
+      await new Promise<void>((r) => realm.listen(0, '127.0.0.1', () => r()));
+      const realmUrl = `https://127.0.0.1:${(realm.address() as { port: number }).port}/token`;
+      const url = await serve((req, res) => {
+        if (!req.headers.authorization) {
+          res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="${realmUrl}",service="reg"` });
+          return res.end();
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{}');
+      });
+      // The pin lets this client talk to the self-signed realm at all; the origin rule still applies.
+      const c = new OciClient({ registryName: 'split-tls', url, username: 'u', secret: () => 'p', pinnedFingerprint: fp });
+      const p = await c.ping();
+      expect(p.ok && p.value).toEqual({ authScheme: 'bearer', credentialsWithheld: `credentials not sent: token service is on another host (${new URL(realmUrl).host})` });
+      expect(seen).toEqual([undefined]);
+      c.close();
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

@@ -102,10 +102,13 @@ describe('OCI client against real registries', () => {
   it('ImageSyncService over two plain OCI registries: missing, then synced after skopeo copies', async () => {
     const layout = buildOciLayout(tmp.dir, '7.0', 'svc-7.0');
     await push(layout.dir, '7.0', `${east.host}/sync/svc:7.0`);
-    const svc = new ImageSyncService({ secrets: { get: () => undefined, put: () => undefined }, sourceRegion: 'east', minRefreshIntervalMs: 0 });
+    // Revalidate every known tag on every refresh: this test wants a re-push seen at once (the
+    // default re-reads a few known tags per refresh; see oci-discovery.test.ts for the cost).
+    const svc = new ImageSyncService({ secrets: { get: () => undefined, put: () => undefined }, sourceRegion: 'east', minRefreshIntervalMs: 0, revalidateAfterMs: 0, revalidateFraction: 100 });
     await svc.init();
-    await svc.addRegistry({ name: 'registry-east', kind: 'oci', url: east.url, region: 'east', repositories: ['sync/svc'] });
-    await svc.addRegistry({ name: 'registry-west', kind: 'oci', url: west.url, region: 'west', repositories: ['sync/svc'] });
+    // Both registries serve their catalog; the include pattern narrows it to this test's repository.
+    await svc.addRegistry({ name: 'registry-east', kind: 'oci', url: east.url, region: 'east', include: ['sync/*'] });
+    await svc.addRegistry({ name: 'registry-west', kind: 'oci', url: west.url, region: 'west', include: ['sync/*'] });
     const health = await svc.testRegistry('registry-west');
     expect(health.ok && health.value).toMatchObject({ reachable: true, status: 'healthy' });
 

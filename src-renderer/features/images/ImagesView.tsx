@@ -14,7 +14,7 @@ import { useAppStore } from '../../store';
 import { watchImages } from '../../store/images-bridge';
 import type { ImagesFilter } from '../../store/images-slice';
 import { CellDetailPanel } from './CellDetailPanel';
-import { projectsOf, rowKey, worstCell } from './images-model';
+import { projectsOf, regionSummaryText, rowKey, worstCell } from './images-model';
 import './images.css';
 import { MatrixTable } from './MatrixTable';
 import { RegistriesPanel } from './RegistriesPanel';
@@ -51,14 +51,16 @@ function Summary() {
         <button
           key={s.region}
           type="button"
-          className={`chip${s.outOfSync ? ' chip--bad' : ''}`}
+          className={`chip${s.outOfSync ? ' chip--bad' : s.state === 'unknown' ? ' chip--warn' : ''}`}
           data-testid="images-summary-region"
           data-region={s.region}
           data-out-of-sync={s.outOfSync}
-          title={`Show only images out of sync (${s.region}: ${s.outOfSync})`}
+          data-state={s.state}
+          title={s.error ? `${s.region}: ${s.error.message}` : `Show only images out of sync (${s.region}: ${s.outOfSync})`}
           onClick={() => setFilter({ onlyOutOfSync: true })}
         >
-          <b>{s.region}</b> {s.outOfSync ? `${s.outOfSync} out of sync` : 'in sync'}
+          <b>{s.region}</b>
+          {matrix.sourceRegion === s.region ? <span className="muted"> (source)</span> : null} {regionSummaryText(s)}
           {s.oldestLagMs !== undefined ? <span className="muted"> · oldest {formatDuration(s.oldestLagMs)}</span> : null}
           {s.stuck ? <span className="text-warn"> · {s.stuck} stuck</span> : null}
         </button>

@@ -7,6 +7,8 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
 import { VaultBanner } from '../clusters/VaultBanner';
 import { ConfirmDialog } from './ConfirmDialog';
+import { splitList } from './images-model';
+import { RegistryEditForm } from './RegistryEditForm';
 import { useRefreshBurst } from './useImagesActions';
 
 /**
@@ -22,10 +24,13 @@ interface Form {
   region: string;
   username: string;
   secret: string;
-  /** OCI: repositories to follow; Harbor: projects (both comma- or space-separated). */
+  /** OCI: repositories always followed; Harbor: projects (both comma- or space-separated). */
   scope: string;
+  /** Globs on repository names. */
+  include: string;
+  source: boolean;
 }
-const emptyForm: Form = { name: '', kind: 'harbor', url: '', region: '', username: '', secret: '', scope: '' };
+const emptyForm: Form = { name: '', kind: 'harbor', url: '', region: '', username: '', secret: '', scope: '', include: '', source: false };
 
 function healthBadge(h: RegistryHealth | undefined) {
   if (!h) return <span className="badge badge--muted">not checked</span>;
@@ -36,6 +41,7 @@ function healthBadge(h: RegistryHealth | undefined) {
 
 function credentialsBadge(h: RegistryHealth | undefined, r: RegistryInfo) {
   if (!r.username) return <span className="muted">anonymous</span>;
+  if (h?.authState) return <span className="badge badge--warn">{h.authState}</span>;
   if (h?.credentialsOk === true) return <span className="badge badge--ok">credentials OK</span>;
   if (h?.credentialsOk === false) return <span className="badge badge--bad">credentials refused</span>;
   return <span className="muted">{r.hasSecret ? 'secret stored' : 'no secret'}</span>;
@@ -51,6 +57,7 @@ export function RegistriesPanel() {
   const [form, setForm] = useState<Form>(emptyForm);
   const [formError, setFormError] = useState<AppError | null>(null);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<RegistryInfo | null>(null);
   const [creds, setCreds] = useState<{ id: string; username: string; secret: string; error?: AppError } | null>(null);
   const [confirm, setConfirm] = useState<{ kind: 'trust'; registry: RegistryInfo; fingerprint: string } | { kind: 'remove'; registry: RegistryInfo } | null>(null);
 
@@ -78,7 +85,8 @@ export function RegistriesPanel() {
 
   const submit = async () => {
     setFormError(null);
-    const scope = form.scope.split(/[\s,]+/).filter(Boolean);
+    const scope = splitList(form.scope);
+    const include = splitList(form.include);
     const input: RegistryInput = {
       name: form.name.trim(),
       kind: form.kind,
@@ -87,6 +95,8 @@ export function RegistriesPanel() {
       ...(form.username.trim() ? { username: form.username.trim() } : {}),
       ...(form.secret ? { secret: form.secret } : {}),
       ...(scope.length ? (form.kind === 'oci' ? { repositories: scope } : { projects: scope }) : {}),
+      ...(include.length ? { include } : {}),
+      ...(form.source ? { source: true } : {}),
     };
     setAdding(true);
     const r = await client['images.registries.add'](input);
@@ -182,8 +192,16 @@ export function RegistriesPanel() {
                 <tr key={r.id} data-testid="images-registry" data-registry={r.id} data-health={h ? (h.reachable && !h.error ? 'ok' : 'bad') : 'unknown'}>
                   <td>
                     <b>{r.name}</b> <span className="muted">{r.kind === 'harbor' ? 'Harbor' : 'OCI'}</span>
+                    {r.warnings?.map((w) => (
+                      <span key={w} className="badge badge--warn" data-testid="images-registry-warning" title={w}>
+                        plain http
+                      </span>
+                    ))}
                   </td>
-                  <td>{r.region}</td>
+                  <td>
+                    {r.region}
+                    {r.source ? <span className="muted"> (source)</span> : null}
+                  </td>
                   <td className="mono img-small">{r.url}</td>
                   <td className="mono img-small">{r.username ?? '—'}</td>
                   <td>
@@ -205,6 +223,9 @@ export function RegistriesPanel() {
                         Forget certificate
                       </button>
                     ) : null}
+                    <button type="button" className="btn btn--ghost" onClick={() => setEditing(r)} data-testid="images-registry-edit-open">
+                      Edit…
+                    </button>
                     <button type="button" className="btn btn--ghost" onClick={() => setCreds({ id: r.id, username: r.username ?? '', secret: '' })} data-testid="images-registry-credentials">
                       Credentials…
                     </button>
@@ -231,6 +252,20 @@ export function RegistriesPanel() {
           </ErrorBanner>
         );
       })}
+      {editing ? (
+        <RegistryEditForm
+          key={editing.id}
+          registry={editing}
+          onCancel={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            // The source flag is one at a time: reread the list so that other rows drop theirs.
+            void load();
+            void test(saved.id);
+            refreshBurst();
+          }}
+        />
+      ) : null}
       {creds ? (
         <form
           className="img-reg-form img-panel"
@@ -300,8 +335,18 @@ export function RegistriesPanel() {
             <input type="password" aria-label="Password or robot secret" autoComplete="new-password" {...field('secret')} />
           </label>
           <label className="field field--grow">
-            <span className="field__label">{form.kind === 'oci' ? 'Repositories (required: OCI has no reliable catalog)' : 'Projects (empty: all visible)'}</span>
+            <span className="field__label">{form.kind === 'oci' ? 'Repositories always followed (the catalog is read too, where allowed)' : 'Projects (empty: all visible)'}</span>
             <input aria-label={form.kind === 'oci' ? 'Repositories to follow' : 'Projects to follow'} placeholder={form.kind === 'oci' ? 'shop/orders, shop/payments' : 'shop, platform'} autoComplete="off" spellCheck={false} {...field('scope')} />
+          </label>
+          <label className="field field--grow">
+            <span className="field__label">Include (globs; empty: all)</span>
+            <input aria-label="Repositories to include" placeholder="shop/*" autoComplete="off" spellCheck={false} {...field('include')} />
+          </label>
+          <label className="field">
+            <span className="field__label">Source region</span>
+            <span>
+              <input type="checkbox" aria-label="CI pushes to this registry's region" checked={form.source} onChange={(e) => setForm((f) => ({ ...f, source: e.target.checked }))} /> CI pushes here
+            </span>
           </label>
         </div>
         <p className="muted img-small">The secret goes to Capstan's vault in the main process and is never shown again; only whether one is stored.</p>

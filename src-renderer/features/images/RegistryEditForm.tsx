@@ -1,0 +1,114 @@
+import { useEffect, useState } from 'react';
+import type { RegistryCoverage, RegistryInfo } from '../../../src-shared/images/contract';
+import type { AppError } from '../../../src-shared/result';
+import { useClient } from '../../components/ClientContext';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { joinList, splitList } from './images-model';
+
+/**
+ * Edit a registry in place (URL, region, what it follows, whether its region is where CI pushes),
+ * and see what it follows and found at its last refresh. Credentials and trust have their own
+ * controls on the registry's row.
+ */
+export function RegistryEditForm({ registry, onSaved, onCancel }: { registry: RegistryInfo; onSaved: (r: RegistryInfo) => void; onCancel: () => void }) {
+  const client = useClient();
+  const oci = registry.kind === 'oci';
+  const [url, setUrl] = useState(registry.url);
+  const [region, setRegion] = useState(registry.region);
+  const [include, setInclude] = useState(joinList(registry.include));
+  const [exclude, setExclude] = useState(joinList(registry.exclude));
+  const [scope, setScope] = useState(joinList(oci ? registry.repositories : registry.projects));
+  const [source, setSource] = useState(!!registry.source);
+  const [error, setError] = useState<AppError | null>(null);
+  const [coverage, setCoverage] = useState<RegistryCoverage | null>(null);
+
+  useEffect(() => {
+    void client['images.registries.coverage']({}).then((r) => setCoverage(r.ok ? (r.value.find((c) => c.registryId === registry.id) ?? null) : null));
+  }, [client, registry.id]);
+
+  const save = async () => {
+    const r = await client['images.registries.update']({
+      registryId: registry.id,
+      url: url.trim(),
+      region: region.trim(),
+      include: splitList(include),
+      exclude: splitList(exclude),
+      ...(oci ? { repositories: splitList(scope) } : { projects: splitList(scope) }),
+      source,
+    });
+    if (!r.ok) return setError(r.error);
+    onSaved(r.value);
+  };
+
+  return (
+    <form
+      className="img-reg-form img-panel"
+      aria-label={`Edit ${registry.name}`}
+      data-testid="images-registry-edit"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <h3 className="img-detail__h">Edit {registry.name}</h3>
+      <div className="img-reg-form__grid">
+        <label className="field field--grow">
+          <span className="field__label">URL</span>
+          <input required aria-label="Registry URL" autoComplete="off" spellCheck={false} value={url} onChange={(e) => setUrl(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field__label">Region</span>
+          <input required aria-label="Region it serves" autoComplete="off" spellCheck={false} value={region} onChange={(e) => setRegion(e.target.value)} />
+        </label>
+        <label className="field field--grow">
+          <span className="field__label">Include (globs; empty: all)</span>
+          <input aria-label="Repositories to include" placeholder="shop/*" autoComplete="off" spellCheck={false} value={include} onChange={(e) => setInclude(e.target.value)} />
+        </label>
+        <label className="field field--grow">
+          <span className="field__label">Exclude (globs)</span>
+          <input aria-label="Repositories to exclude" placeholder="*/tmp-*" autoComplete="off" spellCheck={false} value={exclude} onChange={(e) => setExclude(e.target.value)} />
+        </label>
+        <label className="field field--grow">
+          <span className="field__label">{oci ? 'Repositories always followed' : 'Projects (empty: all visible)'}</span>
+          <input aria-label={oci ? 'Repositories to follow' : 'Projects to follow'} autoComplete="off" spellCheck={false} value={scope} onChange={(e) => setScope(e.target.value)} />
+        </label>
+        <label className="field">
+          <span className="field__label">Source region</span>
+          <span>
+            <input type="checkbox" aria-label="CI pushes to this registry's region" checked={source} onChange={(e) => setSource(e.target.checked)} /> CI pushes here
+          </span>
+        </label>
+      </div>
+      {coverage ? (
+        <div className="img-small" data-testid="images-registry-coverage" data-mode={coverage.mode ?? 'unread'}>
+          {coverage.mode ? (
+            <p>
+              Follows {coverage.repositoryCount} repositories ({coverage.tagCount} tags), found through{' '}
+              {coverage.mode === 'catalog' ? 'its catalog' : coverage.mode === 'harbor' ? "Harbor's projects" : 'a list (catalog refused)'}.
+            </p>
+          ) : (
+            <p className="muted">Not read yet.</p>
+          )}
+          {coverage.note ? <p className="muted">{coverage.note}</p> : null}
+          {coverage.error ? <p className="text-bad">{coverage.error.message}</p> : null}
+          <ul className="img-coverage">
+            {coverage.repositories.slice(0, 200).map((r) => (
+              <li key={r.name}>
+                <span className="mono">{r.name}</span> <span className="muted">{r.tags} tags · {r.sources.join(', ')}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {error ? <ErrorBanner error={error} title="Not saved." /> : null}
+      <div className="img-reg-form__actions">
+        <button type="submit" className="btn btn--primary">
+          Save
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
