@@ -46,7 +46,7 @@ export interface CreateServicesOptions {
   /** Metrics: kubelet timeout, persistence cadence (tests). */
   metrics?: Pick<MetricsServiceOptions, 'kubeletTimeoutMs' | 'persistEveryMs'>;
   /** Releases: loop interval, time scale of soak timers (tests, sandbox). */
-  releases?: Pick<ReleaseServiceOptions, 'tickMs' | 'timeScale' | 'windowSec'>;
+  releases?: Pick<ReleaseServiceOptions, 'tickMs' | 'timeScale'>;
   /** Reuse a settings store already opened by the caller. */
   settings?: SettingsStore;
   /** Sandbox mode: the sandbox Harbors to register (one per region). */

@@ -39,8 +39,6 @@ export interface ReleaseServiceOptions {
   tickMs?: number;
   /** Plan seconds per real second for soak and ready deadlines (sandbox clock speed); 1 in production. */
   timeScale?: number;
-  /** The batch driver's pause window (minReadySeconds during a release). */
-  windowSec?: number;
   /** Lock timing (tests: a crashed process is simulated with a pid that is not alive). */
   lock?: Pick<LockOptions, 'staleMs' | 'heartbeatMs' | 'pid'>;
   /** Who acts (history "who"); default the OS user. */
@@ -94,7 +92,6 @@ export class ReleaseService {
       owner: `${this.actor} (pid ${process.pid})`,
       now: this.now,
       timeScale: opts.timeScale,
-      windowSec: opts.windowSec,
       onChange: () => this.notify(),
       log: opts.log,
     });
