@@ -95,6 +95,23 @@ export class Executor {
     } else entry.lockedBy = lock.error.message;
   }
 
+  /**
+   * Why execution `id` may not start: another started, unfinished execution moves one of its
+   * Deployments (two releases on one Deployment would fight over it). Undefined when it may.
+   */
+  busyWith(id: string): string | undefined {
+    const mine = this.entries.get(id);
+    if (!mine) return undefined;
+    const keys = new Set(mine.state.groups.map((g) => g.key));
+    for (const [other, e] of this.entries) {
+      if (other === id || !e.state.started || ['succeeded', 'rolled-back', 'aborted', 'failed'].includes(e.state.status)) continue;
+      const shared = e.state.groups.find((g) => keys.has(g.key) && !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(g.phase))
+        ?? e.state.groups.find((g) => keys.has(g.key) && g.phase === 'pending');
+      if (shared) return `Release ${other} (${e.state.status}) also releases ${shared.key}; finish, abort or roll it back before starting ${id}.`;
+    }
+    return undefined;
+  }
+
   /** Apply one event and save it, serialized with every other change; rejections are recorded. */
   apply(id: string, event: ExecutionEvent): Promise<Result<ExecutionState>> {
     const run = async (): Promise<Result<ExecutionState>> => {
