@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   'images-registries': () => import('./images-registries'),
   'plan-images': () => import('./plan-images'),
   releases: () => import('./releases'),
+  'release-chaos': () => import('./release-chaos'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -3,6 +3,8 @@
  * AGE column is sane), but every simulated duration (start-up, back-off, deadlines) is divided by
  * `speed`, so a clock speed of 10 makes a 10 s back-off last 1 s.
  */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 export class SimClock {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Timers that came due while frozen, run on thaw (in the order they came due). */
@@ -28,13 +30,16 @@ export class SimClock {
     return Math.max(0, Date.now() - t) * this.speed;
   }
 
-  /** Runs `fn` after `simMs` simulated milliseconds. */
+  /**
+   * Runs `fn` after `simMs` simulated milliseconds. Node fires a delay above 2^31-1 ms at once;
+   * such a timer fires after ~24 days instead, early, which callers treat as "look again".
+   */
   after(simMs: number, fn: () => void): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.frozen) this.held.set(timer, fn);
       else fn();
-    }, Math.max(0, simMs / this.speed));
+    }, Math.min(MAX_TIMEOUT_MS, Math.max(0, simMs / this.speed)));
     timer.unref?.();
     this.timers.add(timer);
     return timer;

@@ -48,7 +48,7 @@ export interface CreateServicesOptions {
   /** Metrics: kubelet timeout, persistence cadence (tests). */
   metrics?: Pick<MetricsServiceOptions, 'kubeletTimeoutMs' | 'persistEveryMs'>;
   /** Releases: loop interval, time scale of soak timers (tests, sandbox). */
-  releases?: Pick<ReleaseServiceOptions, 'tickMs' | 'timeScale' | 'windowSec'>;
+  releases?: Pick<ReleaseServiceOptions, 'tickMs' | 'timeScale'>;
   /** How the user chooses a kubeconfig to add (Electron: main's open dialog). Default: refuse (browser mode). */
   kubeconfigPicker?: KubeconfigPicker;
   /** Reuse a settings store already opened by the caller. */

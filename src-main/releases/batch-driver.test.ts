@@ -1,179 +1,154 @@
-import { describe, expect, it } from 'vitest';
-import { ANN, type BatchGoal, type DriverOutcome } from './batch-driver';
+/**
+ * The batch driver against the sandbox's controllers (in process, fast clock): exact boundaries,
+ * ready pods never below N, every state between two writes held by the controller on its own (a
+ * "crash" after every single write), external edits reported, rollback without going below
+ * min-online and with the original settings back.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ANN, HOLD, type BatchGoal, type DriverOutcome } from './batch-driver';
+import type { RollbackGoal } from './batch-decide';
 import { DeploymentBatchDriver } from './deployment-batch-driver';
-import { FakeBatchDriver, FakeDeploymentCluster } from './fake-cluster';
+import { FakeBatchDriver, SandboxDeploymentCluster } from './fake-cluster';
 
 const FROM = 'harbor.example.com/shop/orders:2.4.0';
 const TO = 'harbor.example.com/shop/orders:2.4.1';
 const target = { clusterId: 'c1', namespace: 'shop', deployment: 'orders', container: 'app' };
+const ORIGINAL_STRATEGY = { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } };
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function setup(replicas: number, strategy?: { maxSurge: string; maxUnavailable: string }) {
-  const cluster = new FakeDeploymentCluster(replicas, FROM);
-  if (strategy) cluster.d.spec!.strategy = { type: 'RollingUpdate', rollingUpdate: strategy };
+let clusters: SandboxDeploymentCluster[] = [];
+afterEach(() => {
+  for (const c of clusters) c.close();
+  clusters = [];
+});
+
+async function setup(replicas: number) {
+  const cluster = new SandboxDeploymentCluster(replicas, FROM, 'app', { strategy: ORIGINAL_STRATEGY });
+  clusters.push(cluster);
+  cluster.targetImage = TO;
   const driver = new DeploymentBatchDriver(() => cluster);
+  for (let i = 0; i < 400 && cluster.sample(FROM).ready < replicas; i++) await sleep(10);
+  expect(cluster.sample(FROM).ready).toBe(replicas);
   return { cluster, driver };
 }
 const goalFor = (sizes: number[], k: number, replicas: number): BatchGoal => {
   const cum = sizes.slice(0, k + 1).reduce((a, b) => a + b, 0);
-  return { releaseId: 'rel-1', fromImage: FROM, toImage: TO, replicas, target: cum, batchSize: sizes[k]!, last: k === sizes.length - 1, windowSec: 30 };
+  return { releaseId: 'rel-1', fromImage: FROM, toImage: TO, replicas, target: cum, batchSize: sizes[k]!, last: k === sizes.length - 1 };
 };
 
-/** Driver step, then one controller pass, then time passes: the driver always gets its turn within the window. */
-async function runBatch(cluster: FakeDeploymentCluster, driver: DeploymentBatchDriver, goal: BatchGoal, onTick?: () => void): Promise<DriverOutcome> {
-  for (let i = 0; i < 100; i++) {
-    const r = await driver.step(target, goal);
+/** Step until an outcome; `between` runs after every step (e.g. a pause that stands for a crash). */
+async function runBatch(driver: DeploymentBatchDriver, goal: BatchGoal | RollbackGoal, between: () => Promise<void> = () => sleep(5), rollback = false): Promise<DriverOutcome> {
+  for (let i = 0; i < 3000; i++) {
+    const r = rollback ? await driver.rollbackStep(target, goal as RollbackGoal) : await driver.step(target, goal as BatchGoal);
     if (!r.ok) throw new Error(r.error.message);
     if (r.value.kind !== 'progressing') return r.value;
-    cluster.sync();
-    cluster.tick();
-    onTick?.();
+    await between();
   }
   throw new Error('batch did not finish');
 }
 
-describe('DeploymentBatchDriver against the simulated controller', () => {
-  it('stops exactly at every batch boundary, never takes an instance down, and completes', async () => {
-    const { cluster, driver } = setup(10, { maxSurge: '25%', maxUnavailable: '25%' });
-    const sizes = [1, 2, 2, 2, 3]; // fort + 25% of the rest
-    const seenAtDone: [number, number][] = [];
-    for (let k = 0; k < sizes.length; k++) {
-      const goal = goalFor(sizes, k, 10);
-      const outcome = await runBatch(cluster, driver, goal, () => {
-        if (!goal.last) expect(cluster.newRS()?.replicas ?? 0).toBeLessThanOrEqual(goal.target);
-      });
-      expect(outcome).toEqual({ kind: 'batch-done', updated: goal.last ? 10 : goal.target });
-      seenAtDone.push([cluster.newRS()!.replicas, cluster.rss.filter((r) => r.image === FROM)[0]!.replicas]);
-    }
-    // new version count exact at each boundary; old pods of batch k leave when batch k+1 starts
-    expect(seenAtDone).toEqual([
-      [1, 10],
-      [3, 9],
-      [5, 7],
-      [7, 5],
-      [10, 0],
-    ]);
-    expect(cluster.minAvailableSeen).toBeGreaterThanOrEqual(10);
-    expect(cluster.proportionalScalings).toBe(0);
-    // original strategy and minReadySeconds restored, annotations gone, not paused
-    expect(cluster.d.spec!.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } });
-    expect(cluster.d.spec!.minReadySeconds).toBe(0);
-    expect(cluster.d.spec!.paused).toBe(false);
-    expect(Object.keys(cluster.d.metadata.annotations!)).toEqual([]);
-    // the whole release made exactly one new ReplicaSet (one new rollout revision)
-    expect(cluster.rss.map((r) => r.image)).toEqual([FROM, TO]);
-  });
-  it('waits after restoring the strategy until the controller has observed it', async () => {
-    const { cluster, driver } = setup(2);
-    const goal = goalFor([2], 0, 2);
-    let r;
-    for (let i = 0; i < 20; i++) {
-      r = await driver.step(target, goal);
-      if (!r.ok || r.value.kind !== 'progressing') break;
-      if (cluster.d.metadata.annotations![ANN.release] === undefined && cluster.image === TO) {
-        // restore patch just landed; the controller has not synced yet
-        const again = await driver.step(target, goal);
-        expect(again.ok && again.value).toEqual({ kind: 'progressing', detail: 'finishing: the controller applies the restored strategy' });
+/** fort + 10%+20%+30%+20%+20% of 10: boundaries 1, 2, 3, 6, 8, 10. */
+const SIZES = [1, 1, 1, 3, 2, 2];
+
+describe('DeploymentBatchDriver against the sandbox controllers', () => {
+  it('stops exactly at every boundary, never has fewer than N ready pods, holds each boundary by itself, and restores the original settings', async () => {
+    const { cluster, driver } = await setup(10);
+    let boundary = 0;
+    for (let k = 0; k < SIZES.length; k++) {
+      const goal = goalFor(SIZES, k, 10);
+      const from = cluster.samples.length;
+      expect(await runBatch(driver, goal)).toEqual({ kind: 'batch-done', updated: goal.last ? 10 : goal.target });
+      const during = cluster.samples.slice(from);
+      expect(Math.max(...during.map((s) => s.updated))).toBeLessThanOrEqual(goal.target);
+      expect(Math.min(...during.map((s) => s.ready))).toBeGreaterThanOrEqual(10);
+      boundary = goal.target;
+      expect(cluster.sample().updated).toBe(boundary);
+      if (!goal.last) {
+        // Capstan away for 40 simulated seconds at the boundary: nothing moves.
+        await sleep(200);
+        expect(cluster.sample()).toEqual({ updated: boundary, ready: 10 });
       }
-      cluster.sync();
-      cluster.tick();
     }
-    expect(r!.ok && r!.value).toEqual({ kind: 'batch-done', updated: 2 });
+    const d = cluster.d;
+    expect(d.spec?.strategy).toEqual(ORIGINAL_STRATEGY);
+    expect(d.spec?.minReadySeconds ?? 0).toBe(0);
+    expect((d.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds).toBe(600);
+    expect(Object.keys(d.metadata.annotations ?? {}).filter((k) => k.startsWith('capstan.io/'))).toEqual([]);
+    expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
   });
-  it('is exact for shrinking batch sizes too', async () => {
-    const { cluster, driver } = setup(8);
-    const sizes = [1, 4, 2, 1];
+
+  it('leaves a held state after every single write: a crash at any step never lets the controller pass the boundary', async () => {
+    const { cluster, driver } = await setup(6);
+    const sizes = [1, 2, 3];
     for (let k = 0; k < sizes.length; k++) {
-      const goal = goalFor(sizes, k, 8);
-      expect((await runBatch(cluster, driver, goal)).kind).toBe('batch-done');
-      expect(cluster.newRS()!.replicas).toBe(goal.target);
+      const goal = goalFor(sizes, k, 6);
+      // After each step Capstan "dies" for 30 simulated seconds; the controller goes on alone.
+      await runBatch(driver, goal, async () => {
+        await sleep(150);
+        const s = cluster.sample();
+        expect(s.updated).toBeLessThanOrEqual(goal.target);
+        expect(s.ready).toBeGreaterThanOrEqual(6);
+      });
     }
-    expect(cluster.minAvailableSeen).toBeGreaterThanOrEqual(8);
+    expect(cluster.sample()).toEqual({ updated: 6, ready: 6 });
   });
-  it('reports an overshoot when the pause lands too late, with exact counts', async () => {
-    const { cluster, driver } = setup(10);
-    expect((await runBatch(cluster, driver, goalFor([1, 9], 0, 10))).kind).toBe('batch-done');
-    // batch 2 of [2,2,2,...]: driver unpauses, then is suspended while the controller keeps going
-    const goal = goalFor([1, 2, 7], 1, 10);
-    await driver.step(target, goal); // unpause with maxSurge 2
-    for (let i = 0; i < 6; i++) {
-      cluster.sync();
-      cluster.tick();
-    }
-    const r = await driver.step(target, goal);
-    expect(r.ok && r.value).toEqual({ kind: 'overshoot', expected: 3, actual: expect.any(Number) });
-    expect(r.ok && r.value.kind === 'overshoot' && r.value.actual).toBeGreaterThan(3);
+
+  it('reports an edit by someone else instead of overwriting it; a resume after it puts the hold settings back', async () => {
+    const { cluster, driver } = await setup(4);
+    expect((await runBatch(driver, goalFor([1, 1, 2], 0, 4))).kind).toBe('batch-done');
+    cluster.externalPatch({ spec: { minReadySeconds: 0 } });
+    const edited = await runBatch(driver, goalFor([1, 1, 2], 1, 4));
+    expect(edited).toMatchObject({ kind: 'external-edit', detail: expect.stringMatching(/minReadySeconds\/progressDeadlineSeconds were changed to 0/) });
+    expect((await runBatch(driver, { ...goalFor([1, 1, 2], 1, 4), reassert: true })).kind).toBe('batch-done');
+    expect(cluster.d.spec?.minReadySeconds).toBe(HOLD.minReadySeconds);
+    cluster.externalPatch({ spec: { template: { spec: { containers: [{ name: 'app', image: `${TO}-hotfix` }] } } } }, 'kubectl-set');
+    expect(await runBatch(driver, goalFor([1, 1, 2], 2, 4))).toMatchObject({ kind: 'external-edit', detail: expect.stringMatching(/image was changed/) });
   });
-  it('resumes a half-done batch after a restart (a new driver instance, same cluster)', async () => {
-    const { cluster, driver } = setup(6);
-    const goal = goalFor([1, 5], 0, 6);
-    await driver.step(target, goal); // prepare
-    cluster.sync();
-    await driver.step(target, goal); // unpause
-    cluster.sync();
-    cluster.tick();
-    const fresh = new DeploymentBatchDriver(() => cluster); // the app was restarted
-    expect(await runBatch(cluster, fresh, goal)).toEqual({ kind: 'batch-done', updated: 1 });
+
+  it('reports an overshoot with exact counts when someone widens maxSurge', async () => {
+    const { cluster, driver } = await setup(6);
+    expect((await runBatch(driver, goalFor([1, 2, 3], 0, 6))).kind).toBe('batch-done');
+    cluster.externalPatch({ spec: { strategy: { rollingUpdate: { maxSurge: 4, maxUnavailable: 0 } } } });
+    for (let i = 0; i < 200 && cluster.sample().updated < 5; i++) await sleep(10);
+    expect(await runBatch(driver, goalFor([1, 2, 3], 1, 6))).toEqual({ kind: 'overshoot', expected: 3, actual: 5 });
   });
-  it('surfaces an external edit instead of overwriting it', async () => {
-    const { cluster, driver } = setup(4);
-    expect((await runBatch(cluster, driver, goalFor([1, 3], 0, 4))).kind).toBe('batch-done');
-    cluster.externalEdit({ image: 'harbor.example.com/shop/orders:2.4.0-hotfix' });
-    const patchesBefore = cluster.patches.length;
-    const r = await driver.step(target, goalFor([1, 3], 1, 4));
-    expect(r.ok && r.value).toEqual({ kind: 'external-edit', detail: 'image was changed to harbor.example.com/shop/orders:2.4.0-hotfix by someone else' });
-    expect(cluster.patches.length).toBe(patchesBefore);
+
+  it('rolls back mid-release step by step, never below N ready pods, and restores the original settings', async () => {
+    const { cluster, driver } = await setup(10);
+    for (let k = 0; k < 4; k++) await runBatch(driver, goalFor(SIZES, k, 10));
+    expect(cluster.sample().updated).toBe(6);
+    const from = cluster.samples.length;
+    const rollback: RollbackGoal = { releaseId: 'rel-1', fromImage: FROM, toImage: TO, stepSize: 3 };
+    expect(await runBatch(driver, rollback, () => sleep(5), true)).toEqual({ kind: 'rolled-back' });
+    expect(Math.min(...cluster.samples.slice(from).map((s) => s.ready))).toBeGreaterThanOrEqual(10);
+    expect(cluster.sample()).toEqual({ updated: 0, ready: 10 });
+    const d = cluster.d;
+    expect(d.spec?.strategy).toEqual(ORIGINAL_STRATEGY);
+    expect(d.spec?.minReadySeconds ?? 0).toBe(0);
+    expect(d.metadata.annotations?.[ANN.release]).toBeUndefined();
   });
-  it('surfaces a replica change (HPA or kubectl scale) and a foreign release', async () => {
-    const { cluster, driver } = setup(4);
-    cluster.externalEdit({ replicas: 6 });
-    const r = await driver.step(target, goalFor([1, 3], 0, 4));
-    expect(r.ok && r.value).toEqual({ kind: 'external-edit', detail: 'replicas is 6, the plan expected 4' });
-    cluster.d.spec!.paused = true;
-    const r1 = await driver.step(target, goalFor([1, 3], 0, 6));
-    expect(r1.ok && r1.value.kind === 'external-edit' && r1.value.detail).toMatch(/paused by someone else/);
-    cluster.d.metadata.annotations = { [ANN.release]: 'rel-other' };
-    const r2 = await driver.step(target, goalFor([1, 3], 0, 6));
-    expect(r2.ok && r2.value.kind === 'external-edit' && r2.value.detail).toMatch(/released by rel-other/);
-  });
-  it('rolls back mid-release to the old image and the original strategy', async () => {
-    const { cluster, driver } = setup(6, { maxSurge: '1', maxUnavailable: '0' });
-    expect((await runBatch(cluster, driver, goalFor([1, 2, 3], 0, 6))).kind).toBe('batch-done');
-    expect((await runBatch(cluster, driver, goalFor([1, 2, 3], 1, 6))).kind).toBe('batch-done');
-    let outcome: DriverOutcome | undefined;
-    for (let i = 0; i < 50 && outcome?.kind !== 'rolled-back'; i++) {
-      const r = await driver.rollbackStep(target, { releaseId: 'rel-1', fromImage: FROM, toImage: TO });
-      if (!r.ok) throw new Error(r.error.message);
-      outcome = r.value;
-      cluster.sync();
-      cluster.tick();
-    }
-    expect(outcome).toEqual({ kind: 'rolled-back' });
-    expect(cluster.image).toBe(FROM);
-    expect(cluster.d.spec!.paused).toBe(false);
-    expect(cluster.d.spec!.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '1', maxUnavailable: '0' } });
-    expect(cluster.rss.find((r) => r.image === TO)!.replicas).toBe(0);
-  });
+
   it('treats a 409 conflict as "read again", not as an error', async () => {
-    const { cluster, driver } = setup(4);
-    const realGet = cluster.getDeployment.bind(cluster);
-    cluster.getDeployment = async () => {
-      const d = await realGet();
-      cluster.d.metadata.resourceVersion = '999'; // the controller wrote status in between
-      return d;
+    const { cluster, driver } = await setup(2);
+    const original = cluster.patchDeployment.bind(cluster);
+    let once = true;
+    cluster.patchDeployment = async (ns, name, patch, opts) => {
+      if (once) {
+        once = false;
+        cluster.externalPatch({ metadata: { labels: { touched: 'yes' } } });
+      }
+      return original(ns, name, patch, opts);
     };
-    const r = await driver.step(target, goalFor([1, 3], 0, 4));
-    expect(r.ok && r.value).toEqual({ kind: 'progressing', detail: 'the Deployment changed while we patched it; reading it again' });
+    const r = await driver.step(target, goalFor([1, 1], 0, 2));
+    expect(r).toEqual({ ok: true, value: { kind: 'progressing', detail: 'the Deployment changed while we patched it; reading it again' } });
   });
 });
 
 describe('FakeBatchDriver', () => {
   it('plays its script and records calls', async () => {
     const fake = new FakeBatchDriver([{ kind: 'batch-done', updated: 1 }]);
-    expect(await fake.step(target, goalFor([1], 0, 1))).toEqual({ ok: true, value: { kind: 'batch-done', updated: 1 } });
-    expect((await fake.rollbackStep(target)).ok).toBe(true);
-    expect(fake.calls).toEqual([
-      { kind: 'step', deployment: 'orders', target: 1 },
-      { kind: 'rollback', deployment: 'orders' },
-    ]);
+    expect(await fake.step(target, { target: 1 })).toEqual({ ok: true, value: { kind: 'batch-done', updated: 1 } });
+    expect(await fake.rollbackStep(target)).toEqual({ ok: true, value: { kind: 'progressing', detail: 'scripted' } });
+    expect(fake.calls).toEqual([{ kind: 'step', deployment: 'orders', target: 1 }, { kind: 'rollback', deployment: 'orders' }]);
   });
 });

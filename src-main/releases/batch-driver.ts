@@ -1,56 +1,72 @@
 /**
- * How a Deployment is moved batch by batch: design, interfaces, and the pure decision function.
+ * How a Deployment is moved batch by batch: design, interfaces, and the observation the pure
+ * decisions (batch-decide.ts) work on.
  *
- * THE PROBLEM. A plan says "update exactly T_k of N instances, then stop, check, go on". A
- * Deployment's rolling update does not stop by itself, and `spec.paused=true` only stops the
- * controller from taking its NEXT step: pausing "when updatedReplicas reaches T_k" races the
- * controller, which may already have scaled the new ReplicaSet further.
+ * THE PROBLEM. A plan says "update exactly T_k of N instances, then stop, check, go on", and that
+ * must hold at every instant, including when Capstan dies (crash, laptop asleep, VPN gone) in the
+ * middle of a step: whatever state Capstan leaves must be one the controller holds by itself.
+ * `spec.paused` does not give that: a release must unpause to let the controller move, and a
+ * crash in that window lets the rollout run to the end ungated. Pausing is also not inert: a
+ * paused Deployment still runs `scale()` (sync.go), which resizes every active ReplicaSet in
+ * proportion whenever their total differs from replicas + maxSurge.
  *
- * OPTIONS. (a) Pause on sight: simple, but overshoots by whatever the controller did before the
- * pause landed. (b) Two Deployments (stable + canary) scaled against each other: exact, but a
- * second object with an overlapping selector, a fold-back that churns every pod a second time, and
- * `kubectl rollout history` of the real Deployment no longer tells the story. (c) Drive the
- * controller's own arithmetic so that it stops by itself, with a pause to hold it there. We do (c).
+ * OPTIONS. (a) Pause/unpause per batch (what Capstan did): exact only if the pause lands in time.
+ * (b) Pause for good and scale the ReplicaSets ourselves (OpenKruise's older partition style for
+ * Deployments): the paused `scale()` fights any total that is not N + maxSurge, and the new
+ * ReplicaSet can only be created by an unpaused sync. (c) Argo Rollouts: a controller of its own
+ * and a Rollout object instead of the Deployment: not ours to install. (d) Make the native
+ * controller unable to pass the boundary (OpenKruise Rollouts' newer style): inflate
+ * `minReadySeconds` so new pods never count as Available, and `progressDeadlineSeconds` to
+ * MaxInt32 (kube's "no deadline"), so that the controller's own arithmetic stops by itself. We do
+ * (d), with our own choice of maxSurge/maxUnavailable and old pods retired by us.
  *
- * MECHANISM (one Deployment, one new ReplicaSet for the whole release, so `kubectl rollout
- * status/history` agree with the board). Notation: N replicas, T_k updated after batch k, b_k the
- * batch size. The controller (pkg/controller/deployment/rolling.go) grows the new RS only while
- * total pods < N + maxSurge, and shrinks old RSs only by (available pods − (N − maxUnavailable)).
- *  1. prepare: one patch sets our annotations (release id, original strategy and minReadySeconds,
- *     N), `paused=true`, `minReadySeconds=max(original, W)` and the new image. A paused Deployment
- *     gets no new ReplicaSet, so nothing moves yet.
- *  2. batch k: one patch sets `paused=false` and `maxSurge=b_k, maxUnavailable=0`. The controller
- *     scales old pods of batch k−1 down (their new replacements are available) and grows the new RS
- *     to exactly T_k; it can go no further until the T_k − T_{k−1} new pods are Available, which
- *     takes at least W seconds (minReadySeconds) after they are Ready.
- *  3. as soon as the new RS has T_k replicas: `paused=true`. While paused the controller only
- *     keeps sizes (total N + b_k = allowed size, so no proportional scaling). Batch k is done
- *     when the T_k new pods are Available.
- *  4. last batch: unpause with maxSurge=b_last and let the rollout complete (kubectl's rules),
- *     then restore the original strategy and minReadySeconds and remove our annotations.
+ * MECHANISM. The controller grows the new ReplicaSet only while all pods < N + maxSurge, and
+ * scales old ReplicaSets down only by (available − (N − maxUnavailable) − unavailable new pods);
+ * with new pods never Available that is ≤ 0 whenever maxUnavailable = 0, or whenever
+ * maxUnavailable = 1 and old < N. One Deployment, one new ReplicaSet for the whole release.
+ *  1. claim: one patch sets our annotations (release id, original settings, N), paused=false,
+ *     minReadySeconds=2147483646, progressDeadlineSeconds=2147483647, maxSurge=T_1,
+ *     maxUnavailable=0 and the new image. The controller creates the new ReplicaSet with T_1 pods.
+ *  2. batch k, grow: maxSurge = T_k + old − N (= b_k), maxUnavailable 0. The new ReplicaSet goes
+ *     to exactly T_k; nothing old goes.
+ *  3. once the T_k new pods are Ready (we read readiness, not availability): maxSurge 0,
+ *     maxUnavailable 1 (growth frozen), then we scale the oldest old ReplicaSets down to N − T_k
+ *     ourselves. The controller leaves them there (it never scales old ReplicaSets up outside a
+ *     scaling event, and our scale does not touch their desired-replicas annotation).
+ *  4. last batch: same to N; then one patch restores the original strategy, minReadySeconds,
+ *     progress deadline and paused flag and removes our annotations.
+ * Rollback is the same mechanism with the old image as the one grown (step = largest batch),
+ * then the original settings come back: no pod goes before its replacement is Ready.
  *
- * EXACTNESS. The new version runs on exactly T_k pods at every batch boundary, provided the pause
- * of step 3 lands within W seconds of the new RS reaching T_k (W defaults to 30 s; a pod's own
- * startup adds to it). If it lands late (the app was suspended, the API slow), the controller may
- * have started the next batch: the driver sees newRS > T_k, reports `overshoot` with the exact
- * counts, and the executor pauses the group for a person. No instance is ever taken down by the
- * mechanism (maxUnavailable=0): min-online holds, at the price of b_k surge pods of capacity. The
- * old pods matching batch k are removed when batch k+1 starts (N + b_k pods while holding).
+ * RESTING STATES (Capstan gone at any instant): after 1 or 2, T_k new + N − T_{k−1} old (surge
+ * held); after 3, T_k new + between N − T_{k−1} and N − T_k old; after 4, the rollout is complete.
+ * In none can the controller add a new pod beyond T_k or remove an old one whose replacement is
+ * not Ready (the one exception, k = 1 with maxUnavailable 1 and old = N, removes one old pod after
+ * the fort pod is Ready — exactly what step 3 does next). EXACTNESS: T_k new pods at every
+ * boundary, independent of timing; ready pods never below N minus pods failing on their own; cost:
+ * b_k extra pods during batch k. While held, `kubectl rollout status` waits ("T_k out of N new
+ * replicas have been updated") and `kubectl get deploy` shows AVAILABLE = old pods only
+ * (Available condition False, MinimumReplicasUnavailable), because new pods are never Available
+ * until step 4; `kubectl rollout history` shows one revision per release.
  *
- * EXTERNAL EDITS. Every step re-reads the Deployment and compares what we set (image, replicas,
- * our annotations) with what is there; a difference is reported as `external-edit`, never
- * overwritten. Patches carry the read resourceVersion, so a change between read and write is a
- * 409 and the step simply runs again. Undo/rollback (kubectl's semantics: restore the old
- * template; refused while paused) unpauses in the same patch.
+ * EXTERNAL EDITS. Every step re-reads the Deployment; a difference from what we set (image,
+ * replicas, pause, the inflated fields, our annotations) is reported, never overwritten, and the
+ * executor also watches the Deployment between steps (soak, approval). Writes carry the read
+ * resourceVersion, so a change between read and write is a 409 and the step simply runs again.
  */
 import type { Deployment, Pod, ReplicaSet } from '../../src-shared/k8s/types';
+import type { OriginalSpec } from '../../src-shared/releases/execution-model';
 import type { Result } from '../../src-shared/result';
+import type { RollbackGoal } from './batch-decide';
 
 export const ANN = {
   release: 'capstan.io/release',
-  original: 'capstan.io/original', // JSON {strategy, minReadySeconds}
+  original: 'capstan.io/original', // JSON OriginalSpec (also kept in the execution record)
   replicas: 'capstan.io/replicas',
 } as const;
+
+/** The inflated values that keep the controller from passing a boundary (MaxInt32 deadline = none). */
+export const HOLD = { minReadySeconds: 2147483646, progressDeadlineSeconds: 2147483647 } as const;
 
 export interface RollingStrategy {
   type?: string;
@@ -64,6 +80,7 @@ export interface DeploymentPatch {
   spec?: {
     paused?: boolean;
     minReadySeconds?: number;
+    progressDeadlineSeconds?: number | null;
     strategy?: RollingStrategy | null;
     template?: { spec: { containers: { name: string; image: string }[] } };
   };
@@ -77,6 +94,8 @@ export interface ClusterOps {
    * still at that version (409 Conflict otherwise → AppError code 'conflict').
    */
   patchDeployment(namespace: string, name: string, patch: DeploymentPatch, opts: { resourceVersion?: string; signal?: AbortSignal }): Promise<Result<DeploymentWithStrategy>>;
+  /** Merge patch of a ReplicaSet's spec.replicas, at `resourceVersion` (409 → 'conflict'). */
+  scaleReplicaSet(namespace: string, name: string, replicas: number, opts: { resourceVersion?: string; signal?: AbortSignal }): Promise<Result<ReplicaSet>>;
   listReplicaSets(namespace: string, selector: Record<string, string>, signal?: AbortSignal): Promise<Result<ReplicaSet[]>>;
   listPods(namespace: string, selector: Record<string, string>, signal?: AbortSignal): Promise<Result<Pod[]>>;
 }
@@ -99,12 +118,15 @@ export interface BatchGoal {
   /** b_k. */
   batchSize: number;
   last: boolean;
-  /** W: minReadySeconds during the release (the pause window). */
-  windowSec: number;
+  /** What the Deployment was before the release (from the execution record). */
+  original?: OriginalSpec;
+  /** A person resumed after a drift: put the hold settings (pause, minReadySeconds, deadline) back instead of reporting them. */
+  reassert?: boolean;
 }
 
 export type DriverOutcome =
-  | { kind: 'progressing'; detail: string }
+  /** `wrote`: the Deployment as this step's patch left it (the watch takes it as ours). */
+  | { kind: 'progressing'; detail: string; wrote?: DeploymentWithStrategy }
   | { kind: 'batch-done'; updated: number }
   | { kind: 'rolled-back' }
   | { kind: 'external-edit'; detail: string }
@@ -114,11 +136,15 @@ export type DriverOutcome =
 /** The interface the executor uses: call step() on a timer or on watch events until it is not `progressing`. */
 export interface BatchDriver {
   step(target: DriverTarget, goal: BatchGoal, signal?: AbortSignal): Promise<Result<DriverOutcome>>;
-  rollbackStep(target: DriverTarget, goal: Pick<BatchGoal, 'releaseId' | 'fromImage' | 'toImage'>, signal?: AbortSignal): Promise<Result<DriverOutcome>>;
+  rollbackStep(target: DriverTarget, goal: RollbackGoal, signal?: AbortSignal): Promise<Result<DriverOutcome>>;
+  /** Read the Deployment as a decision sees it (for the record, and for the watch). */
+  observe(target: DriverTarget, image: string, signal?: AbortSignal): Promise<Result<Observation>>;
 }
 
 /** The facts a decision needs, read from the Deployment and its ReplicaSets. */
 export interface Observation {
+  /** The container whose image the release sets. */
+  container: string;
   replicas: number;
   paused: boolean;
   generation: number;
@@ -127,13 +153,17 @@ export interface Observation {
   annotations: Record<string, string>;
   strategy?: RollingStrategy;
   minReadySeconds: number;
+  progressDeadlineSeconds?: number;
   resourceVersion?: string;
   progressDeadlineExceeded: boolean;
   /** The ReplicaSet whose template runs the target image. */
-  newRS?: { replicas: number; available: number };
-  /** Sum of spec.replicas / available replicas of every other ReplicaSet. */
+  newRS?: { replicas: number; available: number; ready: number };
+  /** Sum of spec.replicas / available / ready replicas of every other ReplicaSet. */
   oldReplicas: number;
   oldAvailable: number;
+  oldReady: number;
+  /** The other ReplicaSets, oldest first (the order old pods are retired in). */
+  oldSets: { name: string; replicas: number }[];
 }
 
 export function observe(d: DeploymentWithStrategy, rss: readonly ReplicaSet[], container: string, toImage: string): Observation {
@@ -141,6 +171,7 @@ export function observe(d: DeploymentWithStrategy, rss: readonly ReplicaSet[], c
   const mine = rss.filter((rs) => imageOf(rs.spec?.template) === toImage);
   const others = rss.filter((rs) => !mine.includes(rs));
   return {
+    container,
     replicas: d.spec?.replicas ?? 1,
     paused: d.spec?.paused ?? false,
     generation: d.metadata.generation ?? 0,
@@ -149,11 +180,19 @@ export function observe(d: DeploymentWithStrategy, rss: readonly ReplicaSet[], c
     annotations: d.metadata.annotations ?? {},
     strategy: d.spec?.strategy,
     minReadySeconds: d.spec?.minReadySeconds ?? 0,
+    progressDeadlineSeconds: (d.spec as { progressDeadlineSeconds?: number } | undefined)?.progressDeadlineSeconds,
     resourceVersion: d.metadata.resourceVersion,
     progressDeadlineExceeded: (d.status?.conditions ?? []).some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'),
-    newRS: mine.length ? { replicas: sum(mine.map((r) => r.spec?.replicas ?? 0)), available: sum(mine.map((r) => r.status?.availableReplicas ?? 0)) } : undefined,
+    newRS: mine.length
+      ? { replicas: sum(mine.map((r) => r.spec?.replicas ?? 0)), available: sum(mine.map((r) => r.status?.availableReplicas ?? 0)), ready: sum(mine.map((r) => r.status?.readyReplicas ?? 0)) }
+      : undefined,
     oldReplicas: sum(others.map((r) => r.spec?.replicas ?? 0)),
     oldAvailable: sum(others.map((r) => r.status?.availableReplicas ?? 0)),
+    oldReady: sum(others.map((r) => r.status?.readyReplicas ?? 0)),
+    oldSets: others
+      .map((r) => ({ name: r.metadata.name ?? '', replicas: r.spec?.replicas ?? 0, created: r.metadata.creationTimestamp ?? '' }))
+      .sort((a, b) => a.created.localeCompare(b.created) || a.name.localeCompare(b.name))
+      .map(({ name, replicas }) => ({ name, replicas })),
   };
 }
 

@@ -1,10 +1,11 @@
 /**
- * The real BatchDriver: one read, one decision (batch-decide.ts), at most one patch per step.
- * A 409 Conflict (the controller or a person wrote in between) is not an error: the next step
- * re-reads and decides again; a real external edit shows up in that decision.
+ * The real BatchDriver: one read, one decision (batch-decide.ts), at most one write per step (a
+ * Deployment patch or a ReplicaSet scale). A 409 Conflict (the controller or a person wrote in
+ * between) is not an error: the next step re-reads and decides again; a real external edit shows
+ * up in that decision.
  */
 import { ok, type Result } from '../../src-shared/result';
-import { decideBatchStep, decideRollbackStep, type Decision } from './batch-decide';
+import { decideBatchStep, decideRollbackStep, type Decision, type RollbackGoal } from './batch-decide';
 import { observe, type BatchDriver, type BatchGoal, type ClusterOps, type DriverOutcome, type DriverTarget, type Observation } from './batch-driver';
 
 export class DeploymentBatchDriver implements BatchDriver {
@@ -15,11 +16,17 @@ export class DeploymentBatchDriver implements BatchDriver {
     return this.run(target, goal.toImage, (o) => decideBatchStep(o, goal, target.container), signal);
   }
 
-  rollbackStep(target: DriverTarget, goal: Pick<BatchGoal, 'releaseId' | 'fromImage' | 'toImage'>, signal?: AbortSignal): Promise<Result<DriverOutcome>> {
-    return this.run(target, goal.toImage, (o) => decideRollbackStep(o, goal, target.container), signal);
+  /** Observed for the old image: during a rollback it is the one that grows. */
+  rollbackStep(target: DriverTarget, goal: RollbackGoal, signal?: AbortSignal): Promise<Result<DriverOutcome>> {
+    return this.run(target, goal.fromImage, (o) => decideRollbackStep(o, goal, target.container), signal);
   }
 
-  private async run(target: DriverTarget, toImage: string, decide: (o: Observation) => Decision, signal?: AbortSignal): Promise<Result<DriverOutcome>> {
+  async observe(target: DriverTarget, image: string, signal?: AbortSignal): Promise<Result<Observation>> {
+    const read = await this.read(target, image, signal);
+    return read.ok ? ok(read.value.o) : read;
+  }
+
+  private async read(target: DriverTarget, image: string, signal?: AbortSignal): Promise<Result<{ o: Observation; rvs: Map<string, string | undefined> }>> {
     const ops = this.opsFor(target.clusterId);
     const d = await ops.getDeployment(target.namespace, target.deployment, signal);
     if (!d.ok) return d;
@@ -27,12 +34,24 @@ export class DeploymentBatchDriver implements BatchDriver {
     const rss = await ops.listReplicaSets(target.namespace, selector, signal);
     if (!rss.ok) return rss;
     const owned = rss.value.filter((rs) => rs.metadata.ownerReferences?.some((r) => r.kind === 'Deployment' && r.uid === d.value.metadata.uid) ?? true);
-    const decision = decide(observe(d.value, owned, target.container, toImage));
+    return ok({ o: observe(d.value, owned, target.container, image), rvs: new Map(owned.map((rs) => [rs.metadata.name ?? '', rs.metadata.resourceVersion])) });
+  }
+
+  private async run(target: DriverTarget, image: string, decide: (o: Observation) => Decision, signal?: AbortSignal): Promise<Result<DriverOutcome>> {
+    const ops = this.opsFor(target.clusterId);
+    const read = await this.read(target, image, signal);
+    if (!read.ok) return read;
+    const { o, rvs } = read.value;
+    const decision = decide(o);
     if (decision.kind === 'outcome') return ok(decision.outcome);
     if (decision.kind === 'wait') return ok({ kind: 'progressing', detail: decision.why });
-    const patched = await ops.patchDeployment(target.namespace, target.deployment, decision.patch, { resourceVersion: d.value.metadata.resourceVersion, signal });
-    if (!patched.ok && patched.error.code === 'conflict') return ok({ kind: 'progressing', detail: 'the Deployment changed while we patched it; reading it again' });
-    if (!patched.ok) return patched;
-    return ok({ kind: 'progressing', detail: decision.why });
+    if (decision.kind === 'scale') {
+      const scaled = await ops.scaleReplicaSet(target.namespace, decision.replicaSet, decision.replicas, { resourceVersion: rvs.get(decision.replicaSet), signal });
+      if (!scaled.ok) return scaled.error.code === 'conflict' ? ok({ kind: 'progressing', detail: 'the ReplicaSet changed while we scaled it; reading again' }) : scaled;
+      return ok({ kind: 'progressing', detail: decision.why });
+    }
+    const patched = await ops.patchDeployment(target.namespace, target.deployment, decision.patch, { resourceVersion: o.resourceVersion, signal });
+    if (!patched.ok) return patched.error.code === 'conflict' ? ok({ kind: 'progressing', detail: 'the Deployment changed while we patched it; reading it again' }) : patched;
+    return ok({ kind: 'progressing', detail: decision.why, wrote: patched.value });
   }
 }

@@ -97,6 +97,10 @@ export async function acquireLock(id: string, lockPath: string, owner: string, o
     }
     const age = held ? now() - held.heartbeatAt : Infinity;
     const dead = held !== undefined && held.hostname === me.hostname && !alive(held.pid);
+    if (held && !dead && held.hostname === me.hostname && held.pid === me.pid) {
+      // Our own process holds it (another window or service instance here): waiting would not help.
+      return err('locked', `Release ${id} is already driven by ${held.owner} in this process; act on it there.`);
+    }
     if (held && age <= staleMs && !dead) {
       return err(
         'locked',

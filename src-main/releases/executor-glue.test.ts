@@ -4,7 +4,6 @@ import { createExecution, type ExecutionState } from '../../src-shared/releases/
 import { fixturePlan, fixtureSnapshot } from '../../src-shared/releases/fixtures';
 import { resolvePlan } from '../../src-shared/releases/resolve';
 import { containerFor, eventForHealth, eventForOutcome, goalForGroup } from './executor-glue';
-import { FakeDeploymentCluster } from './fake-cluster';
 
 function proStarted(): ExecutionState {
   const plan = fixturePlan({ stages: [{ name: 'pro', groups: [{ group: 'pro', datacenter: 'pro-east' }] }] });
@@ -25,7 +24,7 @@ describe('executor glue', () => {
       target: 1,
       batchSize: 1,
       last: false,
-      windowSec: 30,
+      original: undefined,
     });
     const ev = eventForOutcome(g, { kind: 'batch-done', updated: 1 }, 5)!;
     expect(ev).toEqual({ at: 5, actor: 'capstan', group: g.key, type: 'fortDone' });
@@ -36,15 +35,15 @@ describe('executor glue', () => {
   it('maps outcomes and verdicts to events', () => {
     const g = proStarted().groups[0]!;
     expect(eventForOutcome(g, { kind: 'progressing', detail: '' }, 1)).toBeUndefined();
-    expect(eventForOutcome(g, { kind: 'overshoot', expected: 3, actual: 5 }, 1)).toMatchObject({ type: 'externalEdit', detail: expect.stringMatching(/5 pods updated, the batch stops at 3/) });
+    expect(eventForOutcome(g, { kind: 'overshoot', expected: 1, actual: 3 }, 1)).toMatchObject({ type: 'externalEdit', detail: expect.stringMatching(/3 pods updated, the batch stops at 1/), acceptBatch: 1 });
     expect(eventForOutcome(g, { kind: 'failed', detail: 'x' }, 1)).toMatchObject({ type: 'fail', detail: 'x' });
     expect(eventForHealth(g, { verdict: 'fail', gate: 'no-crashloop', detail: 'd' }, 1)).toMatchObject({ type: 'gateFailed', gate: 'no-crashloop' });
     expect(eventForHealth(g, { verdict: 'pass', detail: '' }, 1)).toMatchObject({ type: 'gatePassed', gate: 'health' });
     expect(eventForHealth(g, { verdict: 'pending', detail: '' }, 1)).toBeUndefined();
   });
   it('finds the container that runs the release repository', () => {
-    const c = new FakeDeploymentCluster(2, 'harbor.example.com/shop/orders:2.4.0', 'orders');
-    expect(containerFor(c.d, 'harbor.example.com/shop/orders:2.4.1')).toBe('orders');
-    expect(containerFor(c.d, 'harbor.example.com/shop/billing:1')).toBeUndefined();
+    const d = { metadata: { name: 'orders' }, spec: { template: { spec: { containers: [{ name: 'log-agent', image: 'agent:1' }, { name: 'orders', image: 'harbor.example.com/shop/orders:2.4.0' }] } } } };
+    expect(containerFor(d, 'harbor-west.example.com/shop/orders:2.4.1')).toBe('orders');
+    expect(containerFor(d, 'harbor.example.com/shop/billing:1')).toBeUndefined();
   });
 });

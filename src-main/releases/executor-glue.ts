@@ -7,10 +7,11 @@
 import type { ExecutionEvent, ExecutionState, GroupExecution } from '../../src-shared/releases/execution-model';
 import type { HealthVerdict } from '../../src-shared/releases/health-gates';
 import { repositoryOf, splitRegistry } from '../../src-shared/releases/plan';
-import type { BatchGoal, DeploymentWithStrategy, DriverOutcome } from './batch-driver';
+import { originalOf, restorePatch } from './batch-decide';
+import { ANN, HOLD, type BatchGoal, type DeploymentPatch, type DeploymentWithStrategy, type DriverOutcome, type Observation } from './batch-driver';
 
 /** The batch the driver must move for this group now, or undefined when the group is not updating. */
-export function goalForGroup(state: ExecutionState, g: GroupExecution, windowSec = 30): BatchGoal | undefined {
+export function goalForGroup(state: ExecutionState, g: GroupExecution): BatchGoal | undefined {
   if (!['fort', 'rolling'].includes(g.phase) || g.step !== 'updating' || !g.fromImage) return undefined;
   const replicas = g.batches.reduce((a, b) => a + b, 0);
   return {
@@ -21,7 +22,38 @@ export function goalForGroup(state: ExecutionState, g: GroupExecution, windowSec
     target: g.batches.slice(0, g.batch + 1).reduce((a, b) => a + b, 0),
     batchSize: Math.max(1, g.batches[g.batch] ?? 1),
     last: g.batch === g.batches.length - 1,
-    windowSec,
+    original: g.original,
+  };
+}
+
+/**
+ * Someone moved the rollout to `updated` new pods: past this group's current boundary, the batch
+ * whose end first covers it (undefined when the boundary was not passed).
+ */
+export function acceptableBatch(g: GroupExecution, updated: number): number | undefined {
+  let cum = 0;
+  const ends = g.batches.map((b) => (cum += b));
+  if (updated <= (ends[g.batch] ?? 0)) return undefined;
+  const j = ends.findIndex((end) => end >= updated);
+  return j < 0 ? g.batches.length - 1 : j;
+}
+
+/** What an abort does to a Deployment this release holds (executor.ts handBack). */
+export function handBackPlan(o: Observation, releaseId: string, g: GroupExecution): { patch?: DeploymentPatch; note?: string } {
+  const owner = o.annotations[ANN.release];
+  if (owner !== releaseId) return { note: owner ? `the Deployment is claimed by ${owner}; left as it is` : undefined };
+  const updated = o.newRS?.replicas ?? 0;
+  const restore = restorePatch(originalOf(o, g.original));
+  if (updated === 0 && g.fromImage) {
+    restore.spec = { ...restore.spec, template: { spec: { containers: [{ name: o.container, image: g.fromImage }] } } };
+    return { patch: restore, note: `no pod was updated yet: image ${g.fromImage}, the original strategy, minReadySeconds and progress deadline restored, Capstan's annotations removed` };
+  }
+  if (updated === o.replicas && o.oldReplicas === 0) {
+    return { patch: restore, note: 'every pod was already updated: the original strategy, minReadySeconds and progress deadline restored, Capstan\'s annotations removed' };
+  }
+  return {
+    patch: { metadata: { annotations: { [ANN.release]: null, [ANN.replicas]: null } } },
+    note: `left held at ${updated} of ${o.replicas} pods on ${g.toImage} (${o.oldReplicas} old): minReadySeconds ${HOLD.minReadySeconds} and no progress deadline keep the controller from going on by itself, and restoring the original strategy would let it finish ungated. Capstan's claim is removed; the original settings stay in this record and in ${ANN.original}. Roll this group back, or release again, to move it.`,
   };
 }
 
@@ -46,7 +78,7 @@ export function eventForOutcome(g: GroupExecution, outcome: DriverOutcome, at: n
     case 'external-edit':
       return { ...base, type: 'externalEdit', detail: outcome.detail };
     case 'overshoot':
-      return { ...base, type: 'externalEdit', detail: `the rollout went past the batch: ${outcome.actual} pods updated, the batch stops at ${outcome.expected}` };
+      return { ...base, type: 'externalEdit', detail: `the rollout went past the batch: ${outcome.actual} pods updated, the batch stops at ${outcome.expected}`, acceptBatch: acceptableBatch(g, outcome.actual) };
     case 'failed':
       return { ...base, type: 'fail', detail: outcome.detail };
   }

@@ -13,11 +13,13 @@ import { historyToCsv, historyToJson } from '../../src-shared/releases/history-e
 import type { EffectiveGates } from '../../src-shared/releases/plan';
 import { err, ok, type Result } from '../../src-shared/result';
 import type { PodSummary } from '../../src-shared/workloads/contract';
-import { ANN, type BatchDriver, type DriverTarget } from './batch-driver';
+import { liveOriginal } from './batch-decide';
+import type { BatchDriver, DriverTarget } from './batch-driver';
+import { DeploymentWatch } from './deployment-watch';
 import type { ExecutionLock } from './execution-lock';
 import type { ExecutionStore } from './execution-store';
 import { batchKey, checkEvents, rememberBatch, type BatchMemory } from './executor-checks';
-import { containerFor, eventForOutcome, goalForGroup } from './executor-glue';
+import { acceptableBatch, containerFor, eventForOutcome, goalForGroup, handBackPlan } from './executor-glue';
 import type { KubeClusterOps } from './kube-cluster-ops';
 
 export interface ExecutorDeps {
@@ -32,7 +34,6 @@ export interface ExecutorDeps {
   owner: string;
   now?: () => number;
   timeScale?: number;
-  windowSec?: number;
   onChange: () => void;
   log?: (m: string) => void;
 }
@@ -44,11 +45,19 @@ interface Entry {
   gates?: EffectiveGates;
   containers: Map<string, string>;
   batches: Map<string, BatchMemory>;
-  held: Set<string>;
+  /** Aborted groups already given back (key@changedAt). */
+  handedBack: Set<string>;
+  /** Groups a person resumed after a drift: the next step may re-assert the hold settings. */
+  reassert: Set<string>;
 }
+
+const REASSERT_ON: readonly ExecutionEvent['type'][] = ['resume', 'acceptProgress', 'retry', 'rollback'];
+/** Groups whose Deployment the executor watches: moving, checking, or paused mid-release. */
+const watched = (g: GroupExecution) => ['fort', 'baking', 'rolling'].includes(g.phase) || (g.phase === 'paused' && g.pausedFrom?.phase !== 'pending');
 
 export class Executor {
   readonly entries = new Map<string, Entry>();
+  private readonly watch = new DeploymentWatch();
   problems: string[] = [];
   private chain: Promise<unknown> = Promise.resolve();
   private ticking = false;
@@ -72,7 +81,7 @@ export class Executor {
   }
 
   async adopt(state: ExecutionState, lock = true): Promise<Entry> {
-    const entry: Entry = { state, containers: new Map(), batches: new Map(), held: new Set() };
+    const entry: Entry = { state, containers: new Map(), batches: new Map(), handedBack: new Set(), reassert: new Set() };
     this.entries.set(state.id, entry);
     if (lock) await this.lock(entry);
     return entry;
@@ -84,6 +93,23 @@ export class Executor {
       entry.lock = lock.value;
       entry.lockedBy = undefined;
     } else entry.lockedBy = lock.error.message;
+  }
+
+  /**
+   * Why execution `id` may not start: another started, unfinished execution moves one of its
+   * Deployments (two releases on one Deployment would fight over it). Undefined when it may.
+   */
+  busyWith(id: string): string | undefined {
+    const mine = this.entries.get(id);
+    if (!mine) return undefined;
+    const keys = new Set(mine.state.groups.map((g) => g.key));
+    for (const [other, e] of this.entries) {
+      if (other === id || !e.state.started || ['succeeded', 'rolled-back', 'aborted', 'failed'].includes(e.state.status)) continue;
+      const shared = e.state.groups.find((g) => keys.has(g.key) && !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(g.phase))
+        ?? e.state.groups.find((g) => keys.has(g.key) && g.phase === 'pending');
+      if (shared) return `Release ${other} (${e.state.status}) also releases ${shared.key}; finish, abort or roll it back before starting ${id}.`;
+    }
+    return undefined;
   }
 
   /** Apply one event and save it, serialized with every other change; rejections are recorded. */
@@ -112,6 +138,10 @@ export class Executor {
         return saved;
       }
       entry.state = next.value;
+      if (event.actor !== 'capstan' && REASSERT_ON.includes(event.type)) {
+        const key = 'group' in event ? event.group : undefined;
+        for (const g of next.value.groups) if (!key || g.key === key) entry.reassert.add(g.key);
+      }
       this.deps.onChange();
       return ok(next.value);
     };
@@ -152,6 +182,11 @@ export class Executor {
     }
     for (const g of entry.state.groups) {
       if (entry.state.unreachable.includes(g.clusterId)) continue;
+      const drift = await this.watchGroup(entry, g);
+      if (drift) {
+        await this.apply(id, drift);
+        continue;
+      }
       const ev = await this.groupEvents(entry, g);
       for (const e of ev) {
         const r = await this.apply(id, e);
@@ -172,6 +207,33 @@ export class Executor {
     return { clusterId: g.clusterId, namespace: g.namespace, deployment: g.deployment, container };
   }
 
+  /**
+   * The watch: between and during steps (soak, approval waits, paused), any change of the
+   * Deployment that the executor did not write pauses the group, saying what changed and who.
+   */
+  private async watchGroup(entry: Entry, g: GroupExecution): Promise<ExecutionEvent | undefined> {
+    const key = `${entry.state.id}/${g.key}`;
+    if (!watched(g)) {
+      this.watch.forget(key);
+      return undefined;
+    }
+    const d = await this.deps.ops(g.clusterId).getDeployment(g.namespace, g.deployment);
+    if (!d.ok) return undefined;
+    const change = this.watch.check(key, d.value);
+    if (!change) return undefined;
+    const acceptBatch = await this.passedBoundary(entry, g);
+    return { type: 'externalEdit', group: g.key, detail: `changed outside this release: ${change.detail}`, by: change.by, acceptBatch, actor: 'capstan', at: this.now() };
+  }
+
+  /** When the rollout runs past this group's boundary, the batch whose end covers it (to accept it as). */
+  private async passedBoundary(entry: Entry, g: GroupExecution): Promise<number | undefined> {
+    const t = await this.target(entry, g);
+    if (!t) return undefined;
+    const o = await this.deps.driver.observe(t, g.toImage);
+    if (!o.ok) return undefined;
+    return acceptableBatch(g, o.value.newRS?.replicas ?? 0);
+  }
+
   private async groupEvents(entry: Entry, g: GroupExecution): Promise<ExecutionEvent[]> {
     const s = entry.state;
     const now = this.now();
@@ -179,25 +241,33 @@ export class Executor {
     if (updating || g.phase === 'rolling-back') {
       const t = await this.target(entry, g);
       if (!t) return [];
+      if (!g.original && g.phase !== 'rolling-back') {
+        // Recorded before the first write: kubectl rollout undo may wipe our annotations later.
+        const o = await this.deps.driver.observe(t, g.toImage);
+        if (!o.ok) return [];
+        return [{ type: 'originalRecorded', group: g.key, original: liveOriginal(o.value), actor: 'capstan', at: now }];
+      }
       const pods = this.deps.pods(g.clusterId, g.namespace, g.deployment);
       if (updating && pods && entry.gates) {
         // New pods that crash or get OOMKilled fail the batch while it is still rolling out: waiting
-        // for them to become available would only end in ProgressDeadlineExceeded.
+        // for them to become ready would only hold the batch forever.
         const memory = rememberBatch(entry.batches, s, g, pods, now);
         const failed = checkEvents({ state: s, g, gates: entry.gates, pods, memory, now, timeScale: this.deps.timeScale ?? 1 }).events.find((e) => e.type === 'gateFailed');
         if (failed) return [failed];
       }
+      const reassert = entry.reassert.delete(g.key);
       let r;
       if (g.phase === 'rolling-back') {
-        r = await this.deps.driver.rollbackStep(t, { releaseId: s.id, fromImage: g.fromImage ?? g.toImage, toImage: g.toImage });
+        r = await this.deps.driver.rollbackStep(t, { releaseId: s.id, fromImage: g.fromImage ?? g.toImage, toImage: g.toImage, stepSize: Math.max(1, ...g.batches), original: g.original });
       } else {
-        const goal = goalForGroup(s, g, this.deps.windowSec);
+        const goal = goalForGroup(s, g);
         if (!goal) return [{ type: 'fail', group: g.key, detail: 'no container of this Deployment runs the release repository', actor: 'capstan', at: now }];
         // Already on the target (e.g. FAT got it earlier): let the driver only confirm the rollout is complete.
         if (goal.fromImage === goal.toImage) goal.last = true;
-        r = await this.deps.driver.step(t, goal);
+        r = await this.deps.driver.step(t, { ...goal, reassert });
       }
       if (!r.ok) return [];
+      if (r.value.kind === 'progressing' && r.value.wrote) this.watch.wrote(`${s.id}/${g.key}`, r.value.wrote);
       const e = eventForOutcome(g, r.value, now);
       return e ? [e] : [];
     }
@@ -207,23 +277,33 @@ export class Executor {
       const memory = rememberBatch(entry.batches, s, g, pods, now);
       return checkEvents({ state: s, g, gates: entry.gates, pods, memory, now, timeScale: this.deps.timeScale ?? 1 }).events;
     }
-    if ((g.phase === 'paused' && g.pausedFrom?.step === 'updating') || g.phase === 'aborted') await this.hold(entry, g);
-    else entry.batches.delete(batchKey(g));
+    entry.batches.delete(batchKey(g));
+    // A paused group needs nothing: the Deployment rests at a boundary by construction (batch-driver.ts).
+    if (g.phase === 'aborted') return this.handBack(entry, g);
     return [];
   }
 
-  /** Stop the controller mid-batch: pause a Deployment this release is moving. */
-  private async hold(entry: Entry, g: GroupExecution): Promise<void> {
+  /**
+   * Abort gives the Deployment back: restored completely when it is not mid-way (nothing of the
+   * release on it, or every pod updated); mid-way it is left held where it is (restoring the
+   * original strategy would let the controller finish the rollout ungated), without our claim,
+   * and the history says exactly what was left and how to go on.
+   */
+  private async handBack(entry: Entry, g: GroupExecution): Promise<ExecutionEvent[]> {
     const k = `${g.key}@${g.changedAt}`;
-    if (entry.held.has(k)) return;
+    if (entry.handedBack.has(k)) return [];
+    const t = await this.target(entry, g);
+    if (!t) return [];
     const ops = this.deps.ops(g.clusterId);
-    const d = await ops.getDeployment(g.namespace, g.deployment);
-    if (!d.ok) return;
-    if (d.value.metadata.annotations?.[ANN.release] === entry.state.id && !d.value.spec?.paused) {
-      const p = await ops.patchDeployment(g.namespace, g.deployment, { spec: { paused: true } }, { resourceVersion: d.value.metadata.resourceVersion });
-      if (!p.ok) return;
+    const o = await this.deps.driver.observe(t, g.toImage);
+    if (!o.ok) return [];
+    const plan = handBackPlan(o.value, entry.state.id, g);
+    if (plan.patch) {
+      const p = await ops.patchDeployment(g.namespace, g.deployment, plan.patch, { resourceVersion: o.value.resourceVersion });
+      if (!p.ok) return [];
     }
-    entry.held.add(k);
+    entry.handedBack.add(k);
+    return plan.note ? [{ type: 'note', group: g.key, detail: plan.note, actor: 'capstan', at: this.now() }] : [];
   }
 
   exportHistory(id: string, format: 'json' | 'csv'): Result<string> {

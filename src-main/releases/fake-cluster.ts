@@ -1,151 +1,117 @@
 /**
- * Test doubles for the batch driver. FakeDeploymentCluster is one Deployment plus a simulation of
- * the deployment controller's rolling-update arithmetic (pkg/controller/deployment: NewRSNewReplicas,
- * reconcileNewReplicaSet, reconcileOldReplicaSets, and the paused sync that only keeps sizes), so
- * that the mechanism's exactness is tested against the rules it relies on. Pods become Available
- * one tick after they are created (the minReadySeconds window). FakeBatchDriver is a scripted
- * BatchDriver for executor tests.
+ * Test doubles for the batch driver. SandboxDeploymentCluster is ClusterOps over the sandbox's
+ * in-process store, write handlers and controllers (the Deployment controller checked against
+ * upstream's test vectors, ReplicaSets, kubelet readiness) on a fast clock: the mechanism is
+ * tested against the same rules the sandbox's API servers run, without HTTP. FakeBatchDriver is a
+ * scripted BatchDriver for executor tests.
  */
-import type { ReplicaSet } from '../../src-shared/k8s/types';
+import { SimClock } from '../../src-sandbox/clock';
+import { ControllerManager } from '../../src-sandbox/controllers/controller-manager';
+import { defaultDeployment } from '../../src-sandbox/kube/defaults';
+import { isPodReady } from '../../src-sandbox/kube/pods';
+import { RESOURCES } from '../../src-sandbox/kube/resources';
+import { ObjectStore, StoreError } from '../../src-sandbox/kube/store';
+import type { KubeObject } from '../../src-sandbox/kube/types';
+import { WriteHandlers } from '../../src-sandbox/server/writes';
+import { ApiError } from '../../src-sandbox/server/status';
+import type { Pod, ReplicaSet } from '../../src-shared/k8s/types';
 import { err, ok, type Result } from '../../src-shared/result';
-import type { BatchDriver, ClusterOps, DeploymentPatch, DeploymentWithStrategy, DriverOutcome } from './batch-driver';
+import type { BatchDriver, ClusterOps, DeploymentPatch, DeploymentWithStrategy, DriverOutcome, Observation } from './batch-driver';
 
-interface SimRS {
-  name: string;
-  image: string;
-  replicas: number;
-  available: number;
-  /** replicas at the previous tick: only pods that existed then can be Available now. */
-  aged: number;
-}
+const NS = 'shop';
 
-const resolve = (v: number | string | undefined, n: number, fallback: string, round: (x: number) => number): number => {
-  const value = v ?? fallback;
-  return typeof value === 'number' ? value : round((n * Number(value.replace('%', ''))) / 100);
-};
+export class SandboxDeploymentCluster implements ClusterOps {
+  readonly store = new ObjectStore(1_000_000);
+  readonly clock: SimClock;
+  private readonly cm: ControllerManager;
+  private readonly writes: WriteHandlers;
+  /** Every referee sample: [new pods not terminating, ready pods] after each store change. */
+  readonly samples: { updated: number; ready: number }[] = [];
+  private readonly unsubscribe: () => void;
 
-export class FakeDeploymentCluster implements ClusterOps {
-  d: DeploymentWithStrategy;
-  rss: SimRS[];
-  patches: DeploymentPatch[] = [];
-  proportionalScalings = 0;
-  /** Lowest number of Available pods seen after any controller step. */
-  minAvailableSeen = Infinity;
-
-  constructor(replicas: number, image: string, readonly container = 'app') {
-    this.d = {
-      metadata: { name: 'orders', namespace: 'shop', uid: 'uid-1', resourceVersion: '1', generation: 1, annotations: {} },
-      spec: { replicas, selector: { matchLabels: { app: 'orders' } }, template: { spec: { containers: [{ name: container, image }, { name: 'log-agent', image: 'agent:1' }] } } },
-      status: { observedGeneration: 1 },
+  constructor(replicas: number, image: string, readonly container = 'app', opts: { speed?: number; strategy?: Record<string, unknown>; readySeconds?: number } = {}) {
+    this.clock = new SimClock(opts.speed ?? 200);
+    let ip = 0;
+    this.cm = new ControllerManager(this.store, this.clock, {
+      behaviourOf: () => 'good',
+      readySecondsOf: () => opts.readySeconds ?? 5,
+      nodeNames: () => ['n1', 'n2', 'n3'],
+      nodeIp: () => '192.168.0.2',
+      nextPodIp: () => `10.0.${Math.floor(++ip / 250)}.${ip % 250}`,
+    }, { name: 'fake' });
+    this.writes = new WriteHandlers(this.store, () => this.clock.nowIso());
+    this.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, this.clock.nowIso());
+    const d: KubeObject = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'orders', namespace: NS, annotations: {} },
+      spec: {
+        replicas,
+        selector: { matchLabels: { app: 'orders' } },
+        template: { metadata: { labels: { app: 'orders' } }, spec: { containers: [{ name: container, image }, { name: 'log-agent', image: 'agent:1' }] } },
+        ...(opts.strategy ? { strategy: opts.strategy } : {}),
+      },
     };
-    this.rss = [{ name: 'rs-0', image, replicas, available: replicas, aged: replicas }];
+    defaultDeployment(d);
+    this.store.create('deployments', d, this.clock.nowIso());
+    this.unsubscribe = this.store.subscribe(() => this.samples.push(this.sample()));
   }
 
-  get image(): string {
-    return this.d.spec!.template!.spec!.containers.find((c) => c.name === this.container)!.image!;
+  close(): void {
+    this.unsubscribe();
+    this.cm.stop();
+    this.clock.stopAll();
   }
-  newRS(): SimRS | undefined {
-    return this.rss.find((r) => r.image === this.image);
+
+  get d(): DeploymentWithStrategy {
+    return this.store.get('deployments', NS, 'orders')!.obj as unknown as DeploymentWithStrategy;
   }
-  private bump(spec: boolean): void {
-    this.d.metadata.resourceVersion = String(Number(this.d.metadata.resourceVersion) + 1);
-    if (spec) this.d.metadata.generation = (this.d.metadata.generation ?? 0) + 1;
+
+  /** Pods of the image, not terminating, and the ready pods of every version. */
+  sample(image = this.targetImage): { updated: number; ready: number } {
+    const pods = [...this.store.values('pods')].map((s) => s.obj).filter((p) => !p.metadata.deletionTimestamp);
+    return {
+      updated: pods.filter((p) => p.spec.containers.some((c: { name: string; image: string }) => c.name === this.container && c.image === image)).length,
+      ready: pods.filter(isPodReady).length,
+    };
   }
+
+  /** The image the referee counts as "new" (set by the test). */
+  targetImage = '';
 
   async getDeployment(): Promise<Result<DeploymentWithStrategy>> {
     return ok(structuredClone(this.d));
   }
+
   async listReplicaSets(): Promise<Result<ReplicaSet[]>> {
-    return ok(
-      this.rss.map((r) => ({
-        metadata: { name: r.name, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'orders', uid: 'uid-1', controller: true }] },
-        spec: { replicas: r.replicas, template: { spec: { containers: [{ name: this.container, image: r.image }] } } },
-        status: { replicas: r.replicas, availableReplicas: r.available },
-      })),
-    );
-  }
-  async listPods() {
-    return ok([]);
-  }
-  async patchDeployment(_ns: string, _name: string, patch: DeploymentPatch, opts: { resourceVersion?: string }): Promise<Result<DeploymentWithStrategy>> {
-    if (opts.resourceVersion !== undefined && opts.resourceVersion !== this.d.metadata.resourceVersion) return err('conflict', 'the object has been modified');
-    this.patches.push(structuredClone(patch));
-    const ann = { ...this.d.metadata.annotations };
-    for (const [k, v] of Object.entries(patch.metadata?.annotations ?? {})) {
-      if (v === null) delete ann[k];
-      else ann[k] = v;
-    }
-    this.d.metadata.annotations = ann;
-    const spec = this.d.spec!;
-    const p = patch.spec ?? {};
-    if (p.paused !== undefined) spec.paused = p.paused;
-    if (p.minReadySeconds !== undefined) spec.minReadySeconds = p.minReadySeconds;
-    if (p.strategy !== undefined) spec.strategy = p.strategy ?? undefined;
-    for (const c of p.template?.spec.containers ?? []) {
-      const target = spec.template!.spec!.containers.find((x) => x.name === c.name);
-      if (target) target.image = c.image;
-    }
-    this.bump(patch.spec !== undefined);
-    return ok(structuredClone(this.d));
+    return ok([...this.store.values('replicasets')].map((s) => structuredClone(s.obj) as unknown as ReplicaSet));
   }
 
-  /** Someone else runs `kubectl set image` / `kubectl scale`. */
-  externalEdit(edit: { image?: string; replicas?: number }): void {
-    if (edit.image) this.d.spec!.template!.spec!.containers.find((c) => c.name === this.container)!.image = edit.image;
-    if (edit.replicas !== undefined) this.d.spec!.replicas = edit.replicas;
-    this.bump(true);
+  async listPods(): Promise<Result<Pod[]>> {
+    return ok([...this.store.values('pods')].map((s) => structuredClone(s.obj) as unknown as Pod));
   }
 
-  /** One pass of the deployment controller. */
-  sync(): string {
-    const spec = this.d.spec!;
-    const n = spec.replicas ?? 1;
-    this.d.status = { ...this.d.status, observedGeneration: this.d.metadata.generation };
-    const ru = spec.strategy?.rollingUpdate;
-    const maxSurge = resolve(ru?.maxSurge, n, '25%', Math.ceil);
-    const maxUnavailable = resolve(ru?.maxUnavailable, n, '25%', Math.floor);
-    const total = () => this.rss.reduce((a, r) => a + r.replicas, 0);
-    let rs = this.newRS();
-    if (spec.paused) {
-      const active = this.rss.filter((r) => r.replicas > 0);
-      if (active.length === 1 && active[0]!.replicas !== n) active[0]!.replicas = n;
-      else if (active.length > 1 && total() !== n + maxSurge) this.proportionalScalings++;
-      return 'paused';
-    }
-    if (!rs) {
-      const old = total();
-      rs = { name: `rs-${this.rss.length}`, image: this.image, replicas: old === 0 ? n : Math.max(0, Math.min(n + maxSurge - old, n)), available: 0, aged: 0 };
-      this.rss.push(rs);
-      return 'created new RS';
-    }
-    if (rs.replicas > n) return ((rs.replicas = n), 'scaled new down');
-    if (rs.replicas < n && total() < n + maxSurge) {
-      rs.replicas += Math.min(n + maxSurge - total(), n - rs.replicas);
-      return 'scaled new up';
-    }
-    const olds = this.rss.filter((r) => r !== rs && r.replicas > 0);
-    if (olds.length === 0) return 'complete';
-    const minAvailable = n - maxUnavailable;
-    if (total() - minAvailable - (rs.replicas - rs.available) <= 0) return 'waiting';
-    let down = this.rss.reduce((a, r) => a + r.available, 0) - minAvailable;
-    if (down <= 0) return 'waiting';
-    for (const old of olds) {
-      const d = Math.min(old.replicas, down);
-      old.replicas -= d;
-      old.available = Math.min(old.available, old.replicas);
-      old.aged = Math.min(old.aged, old.replicas);
-      down -= d;
-    }
-    return 'scaled old down';
+  async patchDeployment(_ns: string, name: string, patch: DeploymentPatch, opts: { resourceVersion?: string }): Promise<Result<DeploymentWithStrategy>> {
+    const body = opts.resourceVersion ? { ...patch, metadata: { ...patch.metadata, resourceVersion: opts.resourceVersion } } : patch;
+    return this.write(() => this.writes.patch(RESOURCES.deployments, NS, name, 'application/strategic-merge-patch+json', body, 'capstan').obj as unknown as DeploymentWithStrategy);
   }
 
-  /** Time passes: pods that existed at the previous tick become Available. */
-  tick(): void {
-    for (const r of this.rss) {
-      r.available = Math.min(r.replicas, Math.max(r.available, r.aged));
-      r.aged = r.replicas;
+  async scaleReplicaSet(_ns: string, name: string, replicas: number, opts: { resourceVersion?: string }): Promise<Result<ReplicaSet>> {
+    const body = { metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : undefined, spec: { replicas } };
+    return this.write(() => this.writes.patch(RESOURCES.replicasets, NS, name, 'application/merge-patch+json', body, 'capstan').obj as unknown as ReplicaSet);
+  }
+
+  /** Someone else writes (kubectl set image / scale / patch), as a strategic merge patch. */
+  externalPatch(patch: Record<string, unknown>, manager = 'kubectl-patch'): void {
+    this.writes.patch(RESOURCES.deployments, NS, 'orders', 'application/strategic-merge-patch+json', patch, manager);
+  }
+
+  private async write<T>(fn: () => T): Promise<Result<T>> {
+    try {
+      return ok(structuredClone(fn()));
+    } catch (e) {
+      if ((e instanceof ApiError || e instanceof StoreError) && e.code === 409) return err('conflict', e.message);
+      if (e instanceof ApiError || e instanceof StoreError) return err('invalid-payload', e.message);
+      throw e;
     }
-    this.minAvailableSeen = Math.min(this.minAvailableSeen, this.rss.reduce((a, r) => a + r.available, 0));
   }
 }
 
@@ -160,5 +126,8 @@ export class FakeBatchDriver implements BatchDriver {
   async rollbackStep(target: { deployment: string }): Promise<Result<DriverOutcome>> {
     this.calls.push({ kind: 'rollback', deployment: target.deployment });
     return ok(this.script.shift() ?? { kind: 'progressing', detail: 'scripted' });
+  }
+  async observe(): Promise<Result<Observation>> {
+    return err('not-found', 'the scripted driver observes nothing');
   }
 }

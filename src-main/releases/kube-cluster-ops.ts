@@ -8,6 +8,7 @@ import type { Deployment, KubeList, Pod, ReplicaSet } from '../../src-shared/k8s
 import { err, type Result } from '../../src-shared/result';
 import type { ClusterConnection } from '../clusters/cluster-connection';
 import type { ClusterOps, DeploymentPatch, DeploymentWithStrategy } from './batch-driver';
+import { FIELD_MANAGER } from './deployment-watch';
 
 const enc = encodeURIComponent;
 const deploymentPath = (ns: string, name: string) => `/apis/apps/v1/namespaces/${enc(ns)}/deployments/${enc(name)}`;
@@ -51,7 +52,15 @@ export class KubeClusterOps implements ClusterOps {
   private async patch(namespace: string, name: string, body: unknown, contentType: string, signal?: AbortSignal): Promise<Result<DeploymentWithStrategy>> {
     const c = this.c();
     if (!c.ok) return c;
-    return c.value.getJson<Deployment>(deploymentPath(namespace, name), { method: 'PATCH', body, contentType, verb: 'patch', resource: 'deployments', signal });
+    return c.value.getJson<Deployment>(`${deploymentPath(namespace, name)}?fieldManager=${FIELD_MANAGER}`, { method: 'PATCH', body, contentType, verb: 'patch', resource: 'deployments', signal });
+  }
+
+  async scaleReplicaSet(namespace: string, name: string, replicas: number, opts: { resourceVersion?: string; signal?: AbortSignal }): Promise<Result<ReplicaSet>> {
+    const c = this.c();
+    if (!c.ok) return c;
+    const body = { metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : undefined, spec: { replicas } };
+    const path = `/apis/apps/v1/namespaces/${enc(namespace)}/replicasets/${enc(name)}?fieldManager=${FIELD_MANAGER}`;
+    return c.value.getJson<ReplicaSet>(path, { method: 'PATCH', body, contentType: 'application/merge-patch+json', verb: 'patch', resource: 'replicasets', signal: opts.signal });
   }
 
   async listReplicaSets(namespace: string, selector: Record<string, string>, signal?: AbortSignal): Promise<Result<ReplicaSet[]>> {

@@ -8,6 +8,7 @@
  *   await releases.start();     // loads executions (held until a person resumes), starts the loop
  *   releases.subscribe((e) => ...); releases.check(yaml); releases.create(yaml, fingerprint) ...
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -39,8 +40,6 @@ export interface ReleaseServiceOptions {
   tickMs?: number;
   /** Plan seconds per real second for soak and ready deadlines (sandbox clock speed); 1 in production. */
   timeScale?: number;
-  /** The batch driver's pause window (minReadySeconds during a release). */
-  windowSec?: number;
   /** Lock timing (tests: a crashed process is simulated with a pid that is not alive). */
   lock?: Pick<LockOptions, 'staleMs' | 'heartbeatMs' | 'pid'>;
   /** Who acts (history "who"); default the OS user. */
@@ -94,7 +93,6 @@ export class ReleaseService {
       owner: `${this.actor} (pid ${process.pid})`,
       now: this.now,
       timeScale: opts.timeScale,
-      windowSec: opts.windowSec,
       onChange: () => this.notify(),
       log: opts.log,
     });
@@ -214,7 +212,10 @@ export class ReleaseService {
       if (missing.length) return err('plan-invalid', `The release was not started: ${missing.map((i) => i.message).join(' ')}`);
     }
     const at = this.now();
-    const id = `${parsed.plan.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date(at).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}`;
+    // Two creates in the same second must not collide: a random suffix, checked against what is known.
+    let id: string;
+    do id = `${parsed.plan.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date(at).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+    while (this.executor.entries.has(id));
     const state: ExecutionState = createExecution(id, parsed.plan, resolvePlan(parsed.plan, live).stages, at);
     await this.plans.saveExecutionPlan(id, yaml);
     this.acquireAll();
@@ -225,6 +226,10 @@ export class ReleaseService {
   }
 
   act(id: string, event: UserEvent): Promise<Result<ExecutionState>> {
+    if (event.type === 'start') {
+      const busy = this.executor.busyWith(id);
+      if (busy) return Promise.resolve(err('conflict', busy));
+    }
     return this.executor.apply(id, { ...event, actor: this.actor, at: this.now() });
   }
 

@@ -171,6 +171,47 @@ describe('proportional scaling mid-rollout', () => {
   });
 });
 
+describe('what a paused or held Deployment still does', () => {
+  it('scales a paused Deployment mid-rollout in proportion (sync.go scale), without a new ReplicaSet', async () => {
+    const c = cluster(400);
+    c.deploy('orders', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
+    await until('rollout', () => complete(c.get('orders')));
+    c.update('orders', (d) => { d.spec.template.spec.containers[0].image = 'orders:2'; d.spec.minReadySeconds = 3600; });
+    await until('4 old + 1 new', () => c.rss('orders-').map((r) => r.spec.replicas).sort().join() === '1,4');
+    c.update('orders', (d) => { d.spec.paused = true; });
+    await until('paused', () => c.get('orders').status.conditions.find((x: { reason: string }) => x.reason === 'DeploymentPaused'));
+    c.update('orders', (d) => { d.spec.replicas = 8; d.spec.template.spec.containers[0].image = 'orders:3'; });
+    await until('proportional sizes while paused', () => {
+      const bySize = Object.fromEntries(c.rss('orders-').map((r) => [r.spec.template.spec.containers[0].image, r.spec.replicas]));
+      return bySize['orders:1'] === 7 && bySize['orders:2'] === 2;
+    });
+    expect(c.rss('orders-')).toHaveLength(2);
+  });
+
+  it('holds a rollout at maxSurge + maxUnavailable new pods for good when minReadySeconds is inflated', async () => {
+    const c = cluster(400);
+    c.deploy('hold', { replicas: 6, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } });
+    await until('rollout', () => complete(c.get('hold')));
+    c.update('hold', (d) => {
+      d.spec.template.spec.containers[0].image = 'hold:2';
+      d.spec.minReadySeconds = 2147483646;
+      d.spec.progressDeadlineSeconds = 2147483647;
+      d.spec.strategy.rollingUpdate = { maxSurge: 2, maxUnavailable: 0 };
+    });
+    const newRs = () => c.rss('hold-').find((r) => r.spec.template.spec.containers[0].image === 'hold:2');
+    await until('2 new pods ready', () => newRs()?.status?.readyReplicas === 2);
+    // Hundreds of simulated seconds later: still 2 new, 6 old, no deadline exceeded.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(newRs()!.spec.replicas).toBe(2);
+    expect(newRs()!.spec.minReadySeconds).toBe(2147483646);
+    expect(c.rss('hold-').find((r) => r !== newRs())!.spec.replicas).toBe(6);
+    expect(c.get('hold').status.conditions.find((x: { type: string }) => x.type === 'Progressing').reason).toBe('ReplicaSetUpdated');
+    // Restoring minReadySeconds reaches the new ReplicaSet, and the rollout goes on.
+    c.update('hold', (d) => { d.spec.minReadySeconds = 0; d.spec.progressDeadlineSeconds = 600; });
+    await until('rollout completes', () => complete(c.get('hold')) && newRs()?.spec.replicas === 6);
+  });
+});
+
 describe('kubelet behaviours', () => {
   it('OOM-kills an oom version after it became ready, and keeps an unschedulable one Pending', async () => {
     const c = cluster(2000, { 'leaky:1': 'oom', 'huge:1': 'unschedulable' });

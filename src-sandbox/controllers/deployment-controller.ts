@@ -14,7 +14,7 @@ import type { EventRecorder } from './event-recorder';
 import type { OwnerIndex } from './owner-index';
 import { controllerOf } from './owner-index';
 import type { RsView } from './rolling-math';
-import { newReplicaSetReplicas, proportionalSizes, scaleDownOld, surgeAndUnavailable } from './rolling-math';
+import { isScalingEvent, newReplicaSetReplicas, reconcileNewTarget, reconcileOld, scaleSizes, surgeAndUnavailable } from './rolling-math';
 import { splitKey } from './work-queue';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
@@ -42,6 +42,11 @@ export class DeploymentController {
     this.statusWriter.stop();
   }
 
+  /**
+   * syncDeployment: a paused Deployment or a scaling event only gets `scale()` (sync.go), never a
+   * new ReplicaSet; otherwise one rolling step: scale the new ReplicaSet up and stop there, or
+   * else scale old ones down (the next sync, triggered by the ReplicaSet change, does the other).
+   */
   reconcile(key: string): void {
     const [ns, name] = splitKey(key);
     const d = this.store.get('deployments', ns, name)?.obj;
@@ -50,77 +55,80 @@ export class DeploymentController {
     let newRs = all.find((rs) => templatesEqual(rs.spec.template, d.spec.template));
     const old = all.filter((rs) => rs !== newRs);
     const replicas: number = d.spec.replicas ?? 1;
-    const { maxSurge, maxUnavailable } = surgeAndUnavailable(replicas, d.spec.strategy?.rollingUpdate);
+    const rolling = d.spec.strategy?.type !== 'Recreate';
+    const { maxSurge, maxUnavailable } = rolling ? surgeAndUnavailable(replicas, d.spec.strategy?.rollingUpdate) : { maxSurge: 0, maxUnavailable: 0 };
     let progressed = false;
+    const maxOldRevision = Math.max(0, ...old.map(revisionOf));
+    if (newRs) newRs = this.syncNewReplicaSet(d, newRs, maxOldRevision);
 
-    if (this.scaleProportionally(d, all, newRs, replicas, maxSurge)) {
-      progressed = true;
-    } else if (d.spec.paused) {
-      // Paused: no new ReplicaSet, but plain scaling still applies when nothing else is running.
-      if (newRs && old.every((r) => (r.spec.replicas ?? 0) === 0) && newRs.spec.replicas !== replicas) {
-        newRs = this.scale(d, newRs, replicas, maxSurge);
+    if (d.spec.paused || isScalingEvent(replicas, all.map(view))) {
+      const sizes = scaleSizes(replicas, maxSurge, rolling, newRs && view(newRs), old.map(view), d.status?.replicas ?? 0);
+      for (const [rsName, n] of sizes) {
+        const rs = all.find((r) => r.metadata.name === rsName)!;
+        this.scale(d, rs, n, maxSurge);
+        progressed ||= n !== rs.spec.replicas;
       }
+      if (d.spec.paused) this.cleanupHistory(d, newRs, old);
     } else {
-      const maxOldRevision = Math.max(0, ...old.map(revisionOf));
       if (!newRs) {
-        const initial = d.spec.strategy?.type === 'Recreate' ? 0 : newReplicaSetReplicas(replicas, maxSurge, all.map(view), { ...view(undefined), replicas: 0 });
+        const initial = rolling ? newReplicaSetReplicas(replicas, maxSurge, all.map(view), { ...view(undefined), replicas: 0 }) : 0;
         newRs = this.createReplicaSet(d, maxOldRevision + 1, initial, maxSurge);
         progressed = true;
-      } else if (revisionOf(newRs) !== maxOldRevision + 1 && revisionOf(newRs) <= maxOldRevision) {
-        newRs = this.setRevision(newRs, maxOldRevision + 1, d);
-        progressed = true;
       }
-      progressed = this.roll(d, newRs, old, replicas, maxSurge, maxUnavailable) || progressed;
-      this.cleanupHistory(d, newRs, old);
+      progressed = (rolling ? this.rollStep(d, newRs, old, replicas, maxSurge, maxUnavailable) : this.recreateStep(d, newRs, old, replicas)) || progressed;
+      const fresh = this.store.get('deployments', ns, name)?.obj;
+      if (fresh && !progressed && this.complete(fresh, newRs)) this.cleanupHistory(d, newRs, old);
     }
     const fresh = this.store.get('deployments', ns, name)?.obj;
     if (fresh) this.statusWriter.write(key, fresh, this.replicaSetsOf(fresh), newRs, maxUnavailable, progressed);
   }
 
-  private roll(d: KubeObject, newRs: KubeObject, old: KubeObject[], replicas: number, maxSurge: number, maxUnavailable: number): boolean {
-    let changed = false;
-    if (d.spec.strategy?.type === 'Recreate') {
-      for (const rs of old) if ((rs.spec.replicas ?? 0) > 0) { this.scale(d, rs, 0, maxSurge); changed = true; }
-      const oldPods = old.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
-      if (!changed && oldPods === 0 && newRs.spec.replicas !== replicas) { this.scale(d, newRs, replicas, maxSurge); changed = true; }
-      return changed;
-    }
-    const allViews = [...old, newRs].map(view);
+  /** One rolling sync: scale the new ReplicaSet if it can move, else scale old ones down. */
+  private rollStep(d: KubeObject, newRs: KubeObject, old: KubeObject[], replicas: number, maxSurge: number, maxUnavailable: number): boolean {
     const newView = view(newRs);
-    let target = newView.replicas > replicas ? replicas : newReplicaSetReplicas(replicas, maxSurge, allViews, newView);
-    if (old.every((r) => (r.spec.replicas ?? 0) === 0)) target = replicas;
-    if (target !== newView.replicas) {
+    const target = reconcileNewTarget(replicas, maxSurge, [...old, newRs].map(view), newView);
+    if (target !== undefined) {
       this.scale(d, newRs, target, maxSurge);
-      newView.replicas = target;
-      changed = true;
+      return true;
     }
-    for (const [rsName, n] of scaleDownOld(replicas, maxUnavailable, old.map(view), newView)) {
-      const rs = old.find((r) => r.metadata.name === rsName)!;
-      this.scale(d, rs, n, maxSurge);
-      changed = true;
-    }
+    const sizes = reconcileOld(replicas, maxUnavailable, old.filter((r) => (r.spec.replicas ?? 0) > 0).map(view), newView);
+    for (const [rsName, n] of sizes) this.scale(d, old.find((r) => r.metadata.name === rsName)!, n, maxSurge);
+    return sizes.size > 0;
+  }
+
+  /** Recreate: old ReplicaSets to zero, wait until their pods are gone, then the new one to full size. */
+  private recreateStep(d: KubeObject, newRs: KubeObject, old: KubeObject[], replicas: number): boolean {
+    let changed = false;
+    for (const rs of old) if ((rs.spec.replicas ?? 0) > 0) { this.scale(d, rs, 0, 0); changed = true; }
+    const oldPods = old.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
+    if (!changed && oldPods === 0 && newRs.spec.replicas !== replicas) { this.scale(d, newRs, replicas, 0); changed = true; }
     return changed;
   }
 
+  /** DeploymentComplete: every replica updated and available, no old pods, the latest generation observed. */
+  private complete(d: KubeObject, newRs: KubeObject): boolean {
+    const replicas = d.spec.replicas ?? 1;
+    const s = d.status ?? {};
+    return (s.updatedReplicas ?? 0) === replicas && (s.replicas ?? 0) === replicas && (s.availableReplicas ?? 0) === replicas
+      && (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 1) && (newRs.spec.replicas ?? 0) === replicas;
+  }
+
   /**
-   * A resize while several ReplicaSets are active (mid-rollout, or paused mid-rollout): share the
-   * change among them instead of letting the rollout arithmetic absorb it. Detected, as kube does,
-   * by ReplicaSets whose desired-replicas annotation differs from the Deployment's replicas.
+   * getNewReplicaSet for an existing one: the revision moves past the old ones, and the
+   * Deployment's minReadySeconds is copied over (so changing it mid-rollout changes when the new
+   * pods count as available, as in kube).
    */
-  private scaleProportionally(d: KubeObject, all: KubeObject[], newRs: KubeObject | undefined, replicas: number, maxSurge: number): boolean {
-    const active = all.filter((rs) => (rs.spec.replicas ?? 0) > 0);
-    if (active.length < 2 || active.every((rs) => rs.metadata.annotations?.[DESIRED] === String(replicas))) return false;
-    if (newRs && (newRs.spec.replicas ?? 0) === replicas) return false;
-    const allowed = d.spec.strategy?.type === 'Recreate' ? replicas : replicas + maxSurge;
-    let changed = false;
-    for (const [name, size] of proportionalSizes(active.map(view), allowed)) {
-      const rs = active.find((r) => r.metadata.name === name)!;
-      if (size !== rs.spec.replicas || rs.metadata.annotations?.[DESIRED] !== String(replicas)) {
-        this.scale(d, rs, size, maxSurge);
-        changed = true;
-      }
+  private syncNewReplicaSet(d: KubeObject, rs: KubeObject, maxOldRevision: number): KubeObject {
+    let out = rs;
+    if (revisionOf(out) <= maxOldRevision) out = this.setRevision(out, maxOldRevision + 1, d);
+    const want = d.spec.minReadySeconds ?? 0;
+    if ((out.spec.minReadySeconds ?? 0) !== want) {
+      const copy = this.store.clone('replicasets', out.metadata.namespace, out.metadata.name)!;
+      if (want) copy.spec.minReadySeconds = want;
+      else delete copy.spec.minReadySeconds;
+      out = this.store.update('replicasets', copy).obj;
     }
-    return changed;
+    return out;
   }
 
   /** Owned ReplicaSets, adopting orphans whose labels match the selector (as the controller does). */
@@ -192,7 +200,7 @@ export class DeploymentController {
   }
 
   /** Keeps at most revisionHistoryLimit old ReplicaSets that are scaled to zero and empty. */
-  private cleanupHistory(d: KubeObject, newRs: KubeObject, old: KubeObject[]): void {
+  private cleanupHistory(d: KubeObject, newRs: KubeObject | undefined, old: KubeObject[]): void {
     const limit = d.spec.revisionHistoryLimit ?? 10;
     const idle = old
       .map((rs) => this.store.get('replicasets', rs.metadata.namespace, rs.metadata.name)?.obj)
@@ -210,7 +218,14 @@ function view(rs: KubeObject | undefined): RsView {
     replicas: rs?.spec.replicas ?? 0,
     available: rs?.status?.availableReplicas ?? 0,
     creationTimestamp: rs?.metadata.creationTimestamp ?? '',
+    desired: annotationNumber(rs, DESIRED),
+    maxReplicas: annotationNumber(rs, MAX),
   };
+}
+
+function annotationNumber(rs: KubeObject | undefined, key: string): number | undefined {
+  const v = rs?.metadata.annotations?.[key];
+  return v === undefined || !/^\d+$/.test(v) ? undefined : Number(v);
 }
 
 function ownerRef(d: KubeObject) {

@@ -9,6 +9,7 @@ import type { ObjectStore } from '../kube/store';
 import type { Condition, KubeObject } from '../kube/types';
 
 const REVISION = 'deployment.kubernetes.io/revision';
+const MAX_INT32 = 2147483647;
 
 export class DeploymentStatusWriter {
   private readonly deadlineTimers = new Map<string, NodeJS.Timeout>();
@@ -59,7 +60,8 @@ export class DeploymentStatusWriter {
     const progressing = condition(d, 'Progressing');
     const complete = counts.updatedReplicas === replicas && counts.replicas === replicas && counts.availableReplicas === replicas
       && (newRs?.spec.replicas ?? 0) === replicas;
-    const deadline: number | undefined = d.spec.progressDeadlineSeconds;
+    // HasProgressDeadline: MaxInt32 means no deadline (tools that hold a rollout on purpose set it).
+    const deadline: number | undefined = d.spec.progressDeadlineSeconds === MAX_INT32 ? undefined : d.spec.progressDeadlineSeconds;
     if (d.spec.paused) {
       set({ type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, true);
     } else if (complete) {

@@ -3,6 +3,7 @@
  * sends bearer tokens only over TLS) with a bearer token. It can be
  * stopped (connections destroyed, state kept) and started again on the same port.
  */
+import { fieldManagerOf } from '../kube/managed-fields';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
@@ -243,8 +244,8 @@ export class ClusterApiServer {
     }
     if (subresource === 'scale') {
       if (method === 'GET') sendJson(res, 200, this.writes.getScale(info, ns, name));
-      else if (method === 'PUT') this.withBody(req, res, (b) => sendJson(res, 200, this.writes.updateScale(info, ns, name, b)));
-      else if (method === 'PATCH') this.withBody(req, res, (b) => sendJson(res, 200, this.writes.updateScale(info, ns, name, b, req.headers['content-type'] ?? '')));
+      else if (method === 'PUT') this.withBody(req, res, (b) => sendJson(res, 200, this.writes.updateScale(info, ns, name, b, undefined, fieldManagerOf(params, req.headers['user-agent']))));
+      else if (method === 'PATCH') this.withBody(req, res, (b) => sendJson(res, 200, this.writes.updateScale(info, ns, name, b, req.headers['content-type'] ?? '', fieldManagerOf(params, req.headers['user-agent']))));
       else methodNotAllowed();
       return;
     }
@@ -260,10 +261,10 @@ export class ClusterApiServer {
         handleGet(res, this.store, info, ns, name);
         return;
       case 'PUT':
-        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.replace(info, ns, name, b).json));
+        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.replace(info, ns, name, b, fieldManagerOf(params, req.headers['user-agent'])).json));
         return;
       case 'PATCH':
-        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b).json));
+        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b, fieldManagerOf(params, req.headers['user-agent'])).json));
         return;
       case 'DELETE':
         this.withBody(req, res, (b) => {

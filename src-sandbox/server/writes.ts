@@ -5,6 +5,7 @@
 import type { ResourceInfo } from '../kube/resources';
 import { defaultDeployment, defaultPod, defaultReplicaSet, validateDeployment } from '../kube/defaults';
 import { PatchError, jsonMergePatch, jsonPatch, strategicMergePatch } from '../kube/patch';
+import { recordManager } from '../kube/managed-fields';
 import { labelSelectorString } from '../kube/selectors';
 import type { ObjectStore, StoredObject } from '../kube/store';
 import { notFound } from '../kube/store';
@@ -29,18 +30,18 @@ export class WriteHandlers {
     return this.store.create(info.name, obj, this.nowIso());
   }
 
-  replace(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown): StoredObject {
+  replace(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, manager?: string): StoredObject {
     const obj = asObject(body, info);
     if (obj.metadata?.name !== undefined && obj.metadata.name !== name) {
       throw new ApiError(400, 'BadRequest', `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     }
-    return this.commitUserVersion(info, namespace, name, obj, true);
+    return this.commitUserVersion(info, namespace, name, obj, true, manager);
   }
 
-  patch(info: ResourceInfo, namespace: string | undefined, name: string, contentType: string, body: unknown): StoredObject {
+  patch(info: ResourceInfo, namespace: string | undefined, name: string, contentType: string, body: unknown, manager?: string): StoredObject {
     const current = this.current(info, namespace, name);
     const patched = applyPatch(JSON.parse(current.json), contentType, body) as KubeObject;
-    return this.commitUserVersion(info, namespace, name, patched, true);
+    return this.commitUserVersion(info, namespace, name, patched, true, manager);
   }
 
   delete(info: ResourceInfo, namespace: string | undefined, name: string, gracePeriodSeconds: number | undefined): StoredObject {
@@ -59,7 +60,7 @@ export class WriteHandlers {
     return scaleOf(this.current(info, namespace, name).obj);
   }
 
-  updateScale(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, contentType?: string): Record<string, unknown> {
+  updateScale(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, contentType?: string, manager?: string): Record<string, unknown> {
     const current = this.current(info, namespace, name);
     const scale = contentType ? (applyPatch(scaleOf(current.obj), contentType, body) as Record<string, unknown>) : (body as Record<string, unknown>);
     const spec = scale?.spec as { replicas?: unknown } | undefined;
@@ -74,6 +75,7 @@ export class WriteHandlers {
       obj.spec.replicas = replicas;
       obj.metadata.generation = (obj.metadata.generation ?? 1) + 1;
     }
+    recordManager(obj, manager, 'autoscaling/v1', this.nowIso(), 'scale');
     return scaleOf(this.store.update(info.name, obj, { checkVersion: !contentType }).obj);
   }
 
@@ -84,7 +86,7 @@ export class WriteHandlers {
   }
 
   /** A user write: status is not writable through the main resource; spec changes bump generation. */
-  private commitUserVersion(info: ResourceInfo, namespace: string | undefined, name: string, obj: KubeObject, checkVersion: boolean): StoredObject {
+  private commitUserVersion(info: ResourceInfo, namespace: string | undefined, name: string, obj: KubeObject, checkVersion: boolean, manager?: string): StoredObject {
     const current = this.current(info, namespace, name);
     obj.metadata ??= { name };
     obj.metadata.name = name;
@@ -101,6 +103,8 @@ export class WriteHandlers {
       const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(current.obj.spec);
       obj.metadata.generation = (current.obj.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
+    if (manager) (obj.metadata as unknown as { managedFields?: unknown }).managedFields = (current.obj.metadata as unknown as { managedFields?: unknown }).managedFields;
+    recordManager(obj, manager, obj.apiVersion ?? 'v1', this.nowIso());
     return this.store.update(info.name, obj, { checkVersion });
   }
 

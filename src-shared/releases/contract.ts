@@ -98,6 +98,8 @@ export const userEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pause'), group: z.string().optional(), note: z.string().max(500).optional() }),
   z.object({ type: z.literal('resume'), group: z.string().optional() }),
   z.object({ type: z.literal('retry'), group: z.string() }),
+  /** Someone else moved the rollout past a boundary: accept it as batch `batch` (0-based) and go on gating. */
+  z.object({ type: z.literal('acceptProgress'), group: z.string(), batch: z.number().int().min(0) }),
   z.object({ type: z.literal('abort') }),
   z.object({ type: z.literal('rollback'), group: z.string().optional() }),
   z.object({ type: z.literal('approvalGiven'), group: z.string().optional(), version: z.number().int() }),

@@ -28,9 +28,25 @@ export const pauseReasonSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('stop-the-line'), note: z.string().optional() }),
   z.object({ kind: z.literal('gate-failed'), gate: z.enum(healthGates), detail: z.string() }),
   z.object({ kind: z.literal('cluster-unreachable'), clusterId: z.string() }),
-  z.object({ kind: z.literal('drift'), detail: z.string() }),
+  /**
+   * Someone else changed the Deployment. `by`: the managedFields manager that wrote last, when
+   * known. `acceptBatch`: the rollout was moved past the batch boundary, to where batch
+   * `acceptBatch` ends or within it; a person may accept that progress and go on gating from there.
+   */
+  z.object({ kind: z.literal('drift'), detail: z.string(), by: z.string().optional(), acceptBatch: z.number().int().min(0).optional() }),
 ]);
 export type PauseReason = z.infer<typeof pauseReasonSchema>;
+
+export const originalSpecSchema = z.object({
+  strategy: z.object({
+    type: z.string().optional(),
+    rollingUpdate: z.object({ maxSurge: z.union([z.number(), z.string()]).optional(), maxUnavailable: z.union([z.number(), z.string()]).optional() }).optional(),
+  }).nullable(),
+  minReadySeconds: z.number().int(),
+  progressDeadlineSeconds: z.number().int().nullable(),
+  paused: z.boolean(),
+});
+export type OriginalSpec = z.infer<typeof originalSpecSchema>;
 
 const resumePointSchema = z.object({ phase: z.enum(['pending', 'fort', 'baking', 'rolling']), step: z.enum(['updating', 'checking']) });
 
@@ -57,6 +73,11 @@ export const groupExecutionSchema = z.object({
   failure: z.string().optional(),
   /** Release version at which this group's phase/step/batch last changed (approvals are checked against it). */
   changedAt: z.number().int(),
+  /**
+   * The Deployment's strategy, minReadySeconds, progressDeadlineSeconds and paused flag before this
+   * release changed them (recorded here, not only in annotations that `kubectl rollout undo` wipes).
+   */
+  original: originalSpecSchema.optional(),
 });
 export type GroupExecution = z.infer<typeof groupExecutionSchema>;
 
@@ -125,7 +146,13 @@ export const executionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('fail'), group: g, detail: z.string() }),
   z.object({ ...base, type: z.literal('clusterLost'), clusterId: z.string() }),
   z.object({ ...base, type: z.literal('clusterBack'), clusterId: z.string() }),
-  z.object({ ...base, type: z.literal('externalEdit'), group: g, detail: z.string() }),
+  z.object({ ...base, type: z.literal('externalEdit'), group: g, detail: z.string(), by: z.string().optional(), acceptBatch: z.number().int().min(0).optional() }),
+  /** The executor took the Deployment over and recorded what it was before. */
+  z.object({ ...base, type: z.literal('originalRecorded'), group: g, original: originalSpecSchema }),
+  /** A boundary was passed by someone else: take the current progress as batch `batch` and gate from there. */
+  z.object({ ...base, type: z.literal('acceptProgress'), group: g, batch: z.number().int().min(0) }),
+  /** A fact worth keeping in the history (e.g. what an abort restored or left). */
+  z.object({ ...base, type: z.literal('note'), group: g, detail: z.string() }),
   z.object({ ...base, type: z.literal('stopTheLine'), note: z.string().optional() }),
   /** The app loaded this execution after a restart or crash: hold everything until a person resumes. */
   z.object({ ...base, type: z.literal('recovered') }),

@@ -243,3 +243,36 @@ describe('execution: invalid transitions', () => {
     expect(s2.history.at(-1)).toMatchObject({ actor: 'carol', result: 'rejected', action: `retry ${FAT}` });
   });
 });
+
+describe('drift, accepted progress and resumed history', () => {
+  it('records who drifted the Deployment, offers the passed boundary, and gates on from the accepted batch', () => {
+    let s = run(make(), { type: 'start' });
+    s = step(s, { type: 'externalEdit', group: FAT, detail: 'the rollout went past batch 1: 2 pods updated', by: 'kubectl-rollout', acceptBatch: 1 }, 'capstan');
+    expect(group(s, FAT).pauseReason).toEqual({ kind: 'drift', detail: 'the rollout went past batch 1: 2 pods updated', by: 'kubectl-rollout', acceptBatch: 1 });
+    expect(s.history.at(-1)!.action).toContain('by kubectl-rollout');
+    expect(reject(s, { type: 'acceptProgress', group: FAT, batch: 0 }).message).toMatch(/no progress past a batch boundary to accept as batch 1/);
+    s = step(s, { type: 'acceptProgress', group: FAT, batch: 1 });
+    expect(phaseOf(s, FAT)).toBe('batch 2/2 updating');
+    expect(s.history.at(-1)!.changes[0]).toMatch(/progress accepted as batch 2 of 2/);
+  });
+
+  it('says "resumed" with the reason that was resumed from, after drift and after stop-the-line', () => {
+    let s = run(make(), { type: 'start' });
+    s = step(s, { type: 'externalEdit', group: FAT, detail: 'image changed' }, 'capstan');
+    s = step(s, { type: 'resume', group: FAT });
+    expect(s.history.at(-1)!.changes).toEqual([`${FAT}: resumed, paused (drift) at batch 1/2 updating → batch 1/2 updating`]);
+    s = step(s, { type: 'stopTheLine', note: 'incident' });
+    s = step(s, { type: 'resume' });
+    expect(s.history.at(-1)!.changes).toContain(`${FAT}: resumed, paused (stop-the-line) at batch 1/2 updating → batch 1/2 updating`);
+    expect(s.history.flatMap((h) => h.changes).some((c) => c.includes('paused (manual)'))).toBe(false);
+  });
+
+  it('keeps the original Deployment settings in the execution record, once', () => {
+    let s = run(make(), { type: 'start' });
+    const original = { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }, minReadySeconds: 0, progressDeadlineSeconds: 600, paused: false };
+    s = step(s, { type: 'originalRecorded', group: FAT, original }, 'capstan');
+    expect(group(s, FAT).original).toEqual(original);
+    expect(executionStateSchema.parse(JSON.parse(JSON.stringify(s))).groups[0]!.original).toEqual(original);
+    expect(reject(s, { type: 'originalRecorded', group: FAT, original }).message).toMatch(/already recorded/);
+  });
+});

@@ -35,6 +35,8 @@ export function describeEvent(e: ExecutionEvent): string {
   const parts: string[] = [e.type];
   if ('group' in e && e.group) parts.push(e.group);
   if (e.type === 'batchDone') parts.push(`batch ${e.batch}`);
+  if (e.type === 'acceptProgress') parts.push(`as batch ${e.batch + 1}`);
+  if (e.type === 'externalEdit' && e.by) parts.push(`by ${e.by}`);
   if (e.type === 'gatePassed' || e.type === 'gateFailed') parts.push(e.gate);
   if (e.type === 'clusterLost' || e.type === 'clusterBack') parts.push(e.clusterId);
   if (e.type === 'approvalGiven') parts.push(`for version ${e.version}`);
@@ -104,9 +106,8 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
       return withGroup(s, e.group, (g) => {
         if (g.phase === 'paused' && g.pauseReason?.kind === 'gate-failed' && g.pausedFrom?.phase !== 'pending') {
           if (s.unreachable.includes(g.clusterId)) return invalid(`Cluster ${g.clusterId} is unreachable; retry when it is back.`);
-          g.pauseReason = undefined;
+          // setPhase clears the pause after describing it, so the history says what was resumed.
           const from = g.pausedFrom;
-          g.pausedFrom = undefined;
           if (from?.step === 'checking') enterChecking(s, g, changes);
           else enterBatch(s, g, g.batch, changes);
           return ok(undefined);
@@ -122,7 +123,7 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
       if (s.aborted) return invalid('The release was already aborted.');
       s.aborted = true;
       s.stopped = undefined;
-      changes.push('release aborted; Deployments are left as they are');
+      changes.push('release aborted; Capstan gives back every Deployment it claimed (what it restored or left is noted per group)');
       for (const g of s.groups) if (!['succeeded', 'aborted', 'rolled-back', 'failed', 'rolling-back'].includes(g.phase)) setPhase(s, g, 'aborted', changes);
       return ok(undefined);
     case 'rollback':
@@ -166,8 +167,33 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
       return ok(undefined);
     case 'externalEdit':
       return withGroup(s, e.group, (g) => {
-        if (isActive(g) || g.phase === 'paused') pauseGroup(s, g, { kind: 'drift', detail: e.detail }, changes);
-        else changes.push(`${g.key}: edited by someone else (${e.detail}); noted`);
+        const who = e.by ? ` by ${e.by}` : '';
+        if (isActive(g) || g.phase === 'paused') pauseGroup(s, g, { kind: 'drift', detail: e.detail, by: e.by, acceptBatch: e.acceptBatch }, changes);
+        else changes.push(`${g.key}: edited${who} (${e.detail}); noted`);
+        return ok(undefined);
+      });
+    case 'originalRecorded':
+      return withGroup(s, e.group, (g) => {
+        if (g.original) return invalid(`${g.key}: the original Deployment settings were already recorded.`);
+        g.original = e.original;
+        const ru = e.original.strategy?.rollingUpdate;
+        changes.push(`${g.key}: original settings recorded (${e.original.strategy?.type ?? 'RollingUpdate'} maxSurge ${ru?.maxSurge ?? 'default'}, maxUnavailable ${ru?.maxUnavailable ?? 'default'}, minReadySeconds ${e.original.minReadySeconds}, progressDeadlineSeconds ${e.original.progressDeadlineSeconds ?? 'default'}${e.original.paused ? ', paused' : ''})`);
+        return ok(undefined);
+      });
+    case 'acceptProgress':
+      return withGroup(s, e.group, (g) => {
+        if (g.phase !== 'paused' || g.pauseReason?.kind !== 'drift' || g.pauseReason.acceptBatch !== e.batch) {
+          return invalid(`${g.key} is ${describeGroup(g)}; there is no progress past a batch boundary to accept as batch ${e.batch + 1}.`);
+        }
+        if (s.unreachable.includes(g.clusterId)) return invalid(`Cluster ${g.clusterId} is unreachable; decide when it is back.`);
+        if (e.batch >= g.batches.length) return invalid(`${g.key} has no batch ${e.batch + 1}.`);
+        changes.push(`${g.key}: progress accepted as batch ${e.batch + 1} of ${g.batches.length}; gating goes on from there`);
+        enterBatch(s, g, e.batch, changes);
+        return ok(undefined);
+      });
+    case 'note':
+      return withGroup(s, e.group, () => {
+        changes.push(`${e.group}: ${e.detail}`);
         return ok(undefined);
       });
   }
@@ -196,10 +222,10 @@ function resumeGroup(s: ExecutionState, g: GroupExecution, changes: string[]): R
   if (g.phase !== 'paused' || !g.pausedFrom) return invalid(`${g.key} is ${describeGroup(g)}; it is not paused.`);
   if (s.unreachable.includes(g.clusterId)) return invalid(`Cluster ${g.clusterId} is unreachable; ${g.key} can resume when it is back.`);
   const from = g.pausedFrom;
-  g.pausedFrom = undefined;
-  g.pauseReason = undefined;
+  const before = describeGroup(g);
   g.step = from.step;
   setPhase(s, g, from.phase, changes);
+  changes[changes.length - 1] = `${g.key}: resumed, ${before} → ${describeGroup(g)}`;
   return ok(undefined);
 }
 

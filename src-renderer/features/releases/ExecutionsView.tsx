@@ -20,6 +20,13 @@ function GroupRow({ e, g, act }: { e: ExecutionState; g: GroupExecution; act: (e
       <td>
         <span className={`badge badge--${phaseTone[g.phase] ?? 'muted'}`}>{describeGroup(g)}</span>
         {g.pauseReason?.kind === 'gate-failed' ? <div className="text-bad">{g.pauseReason.detail}</div> : null}
+        {g.pauseReason?.kind === 'drift' ? (
+          <div className="text-bad" data-testid="exec-drift">
+            {g.pauseReason.detail}
+            {g.pauseReason.by ? ` (by ${g.pauseReason.by})` : ''}
+            {g.pauseReason.acceptBatch !== undefined ? ' Accept that progress and gate on from there, hold (stay paused: the Deployment stays where it is), or roll back.' : ''}
+          </div>
+        ) : null}
         {g.failure ? <div className="text-bad">{g.failure}</div> : null}
       </td>
       <td>
@@ -34,6 +41,11 @@ function GroupRow({ e, g, act }: { e: ExecutionState; g: GroupExecution; act: (e
         ) : null}
         {['fort', 'baking', 'rolling'].includes(g.phase) || (g.phase === 'pending' && !e.aborted && e.started) ? <button type="button" className="btn" onClick={() => act({ type: 'pause', group: g.key })}>Pause</button> : null}
         {g.phase === 'paused' ? <button type="button" className="btn" onClick={() => act({ type: 'resume', group: g.key })} data-testid="exec-group-resume">Resume</button> : null}
+        {g.pauseReason?.kind === 'drift' && g.pauseReason.acceptBatch !== undefined ? (
+          <button type="button" className="btn" onClick={() => act({ type: 'acceptProgress', group: g.key, batch: (g.pauseReason as { acceptBatch: number }).acceptBatch })} data-testid="exec-group-accept">
+            Accept as batch {g.pauseReason.acceptBatch + 1}/{g.batches.length}
+          </button>
+        ) : null}
         {g.phase === 'failed' || g.pauseReason?.kind === 'gate-failed' ? <button type="button" className="btn" onClick={() => act({ type: 'retry', group: g.key })}>Retry</button> : null}
         {!['pending', 'rolling-back', 'rolled-back'].includes(g.phase) ? <button type="button" className="btn" onClick={() => act({ type: 'rollback', group: g.key })} data-testid="exec-group-rollback">Roll back</button> : null}
         </div>
