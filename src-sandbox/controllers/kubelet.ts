@@ -13,6 +13,8 @@ import type { KubeObject } from '../kube/types';
 import type { Behaviour } from '../scenario';
 import { crashBackoffMs, goDuration, imageId, newContainerId, setPodCondition, sortConditions, syncReadyConditions } from './container-states';
 import type { EventRecorder } from './event-recorder';
+import { commandOutcome } from './container-command';
+import { nodeAdmits, unschedulableMessage } from './scheduling';
 
 export interface KubeletOptions {
   behaviourOf: (image: string) => Behaviour;
@@ -34,14 +36,20 @@ const STOP_MS = 1500;
 export class Kubelet {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private nextNode = 0;
+  /** Pods no node admits, with the FailedScheduling message last recorded. */
+  private readonly waitingForNodes = new Map<string, string>();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly store: ObjectStore, private readonly events: EventRecorder, private readonly clock: SimClock, private readonly opts: KubeletOptions) {
     this.unsubscribe = store.subscribe((e) => {
+      if (e.resource === 'nodes' && e.type !== 'DELETED') this.nodesChanged();
       if (e.resource !== 'pods') return;
       const pod = e.object.obj;
       const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-      if (e.type === 'DELETED') this.cancel(key);
+      if (e.type === 'DELETED') {
+        this.cancel(key);
+        this.waitingForNodes.delete(key);
+      }
       else if (pod.metadata.deletionTimestamp && !e.previous?.obj.metadata.deletionTimestamp) this.terminate(key, pod);
       else if (e.type === 'ADDED') this.adopt(key, pod);
     });
@@ -67,14 +75,41 @@ export class Kubelet {
   private schedule(key: string): void {
     const pending = this.store.get('pods', ...split(key))?.obj;
     if (pending && this.behaviour(pending) === 'unschedulable') return this.unschedulable(key);
+    const nodes = pending ? this.feasibleNodes(key, pending) : this.opts.nodeNames();
+    if (!nodes.length) return;
+    this.waitingForNodes.delete(key);
     this.mutate(key, (pod, now) => {
-      const nodes = this.opts.nodeNames();
       const node = nodes[this.nextNode++ % nodes.length]!;
       pod.spec.nodeName = node;
       setPodCondition(pod, 'PodScheduled', 'True', now);
       this.events.normal(pod, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, { component: 'default-scheduler' });
     });
     this.at(key, 100, () => this.createContainers(key));
+  }
+
+  /**
+   * Nodes the pod may go to (cordon, taints, selectors: see scheduling.ts). When none, the pod
+   * stays Pending with the scheduler's reasons and is tried again when a node changes.
+   */
+  private feasibleNodes(key: string, pod: KubeObject): string[] {
+    const nodes = [...this.store.values('nodes')].map((s) => s.obj);
+    if (!nodes.length) return this.opts.nodeNames();
+    const feasible = nodes.filter((n) => nodeAdmits(n, pod).ok).map((n) => n.metadata.name);
+    if (feasible.length) return feasible;
+    const message = unschedulableMessage(nodes, pod);
+    if (!this.waitingForNodes.has(key) || this.waitingForNodes.get(key) !== message) {
+      this.mutate(key, (p, now) => {
+        setPodCondition(p, 'PodScheduled', 'False', now, 'Unschedulable', message);
+        this.events.warning(p, 'FailedScheduling', message, { component: 'default-scheduler' });
+      });
+    }
+    this.waitingForNodes.set(key, message);
+    return [];
+  }
+
+  /** A node changed: pods that found no node are tried again (the scheduler's requeue on node events). */
+  private nodesChanged(): void {
+    for (const key of this.waitingForNodes.keys()) this.at(key, 0, () => this.schedule(key));
   }
 
   /** The version asks for more than any node has: Pending with PodScheduled False, retried. */
@@ -129,6 +164,13 @@ export class Kubelet {
       syncReadyConditions(p, now);
     });
     const behaviour = this.behaviour(pod);
+    const outcome = commandOutcome(pod);
+    if (outcome) {
+      // A container without a readiness probe is ready as soon as it runs.
+      if (!pod.spec.containers[0]?.readinessProbe) this.ready(key, 'good');
+      this.at(key, outcome.afterMs, () => this.exited(key, outcome.exitCode));
+      return;
+    }
     if (behaviour === 'crashloop') this.at(key, CRASH_AFTER_MS, () => this.crash(key, 'Error', 1));
     else this.at(key, this.opts.readySecondsOf(pod.spec.containers[0]?.image ?? '') * 1000, () => this.ready(key, behaviour));
   }
@@ -141,7 +183,7 @@ export class Kubelet {
     if (behaviour === 'oom') this.at(key, OOM_AFTER_MS, () => this.crash(key, 'OOMKilled', 137));
   }
 
-  private crash(key: string, reason: 'Error' | 'OOMKilled', exitCode: number): void {
+  private crash(key: string, reason: 'Error' | 'OOMKilled' | 'Completed', exitCode: number): void {
     let backoff = 0;
     this.mutate(key, (p, now) => {
       for (const c of p.status.containerStatuses as ContainerStatus[]) {
@@ -157,6 +199,29 @@ export class Kubelet {
       syncReadyConditions(p, now);
     });
     if (backoff) this.at(key, backoff, () => this.pulled(key));
+  }
+
+  /**
+   * The container process ended by itself. Under restartPolicy Always (or OnFailure with a
+   * non-zero code) it restarts with back-off; otherwise the pod ends Succeeded or Failed.
+   */
+  private exited(key: string, exitCode: number): void {
+    const pod = this.store.get('pods', ...split(key))?.obj;
+    if (!pod) return;
+    const policy = pod.spec.restartPolicy ?? 'Always';
+    if (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)) return this.crash(key, exitCode === 0 ? 'Completed' : 'Error', exitCode);
+    this.mutate(key, (p, now) => {
+      for (const c of p.status.containerStatuses as ContainerStatus[]) {
+        const startedAt = (c.state.running as { startedAt?: string } | undefined)?.startedAt ?? now;
+        c.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now, containerID: c.containerID } };
+        c.ready = false;
+        c.started = false;
+      }
+      p.status.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
+      syncReadyConditions(p, now);
+      for (const t of ['Ready', 'ContainersReady']) setPodCondition(p, t, 'False', now, 'PodCompleted');
+      setPodCondition(p, 'PodReadyToStartContainers', 'False', now);
+    });
   }
 
   private pullFailed(key: string, attempt: number): void {
