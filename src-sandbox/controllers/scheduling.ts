@@ -47,7 +47,8 @@ export function unschedulableMessage(nodes: KubeObject[], pod: KubeObject): stri
     const a = nodeAdmits(n, pod);
     if (!a.ok) counts.set(a.reason, (counts.get(a.reason) ?? 0) + 1);
   }
-  const parts = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([reason, n]) => `${n} ${reason}`);
+  // FitError sorts the "<count> <reason>" strings themselves.
+  const parts = [...counts.entries()].map(([reason, n]) => `${n} ${reason}`).sort();
   const total = nodes.length;
   return `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
 }

@@ -166,7 +166,7 @@ function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deploymen
     },
     cronjobs: {
       columns: [nameCol, col('Schedule'), col('Timezone'), col('Suspend'), col('Active', 'integer'), col('Last Schedule'), col('Age'), ...workloadWide],
-      cells: (c) => [c.metadata.name, c.spec?.schedule, c.spec?.timeZone ?? '<none>', String(c.spec?.suspend ?? false), ((c.status?.active as unknown[] | undefined) ?? []).length,
+      cells: (c) => [c.metadata.name, c.spec?.schedule, c.spec?.timeZone ?? '<none>', c.spec?.suspend ? 'True' : 'False', ((c.status?.active as unknown[] | undefined) ?? []).length,
         c.status?.lastScheduleTime ? age(c.status.lastScheduleTime) : '<none>', age(c.metadata.creationTimestamp), ...wide(jobTemplate(c))],
     },
     poddisruptionbudgets: {
