@@ -129,15 +129,66 @@ export class Kubelet {
       Object.assign(p.status, { phase: 'Pending', hostIP, hostIPs: [{ ip: hostIP }], startTime: p.status.startTime ?? now });
       if (!p.status.conditions?.some((c: { type: string }) => c.type === 'PodScheduled')) setPodCondition(p, 'PodScheduled', 'True', now);
       setPodCondition(p, 'PodReadyToStartContainers', 'False', now);
-      setPodCondition(p, 'Initialized', 'True', now);
+      const inits = (p.spec.initContainers ?? []) as { name: string; image: string }[];
+      if (inits.length) {
+        setPodCondition(p, 'Initialized', 'False', now, 'ContainersNotInitialized', `containers with incomplete status: [${inits.map((c) => c.name).join(' ')}]`);
+        p.status.initContainerStatuses = inits.map((c) => ({
+          name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'PodInitializing' } }, lastState: {},
+        }));
+      } else setPodCondition(p, 'Initialized', 'True', now);
       p.status.containerStatuses = p.spec.containers.map((c: { name: string; image: string }) => ({
         name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false,
-        state: { waiting: { reason: 'ContainerCreating' } }, lastState: {},
+        state: { waiting: { reason: inits.length ? 'PodInitializing' : 'ContainerCreating' } }, lastState: {},
       }));
       syncReadyConditions(p, now);
-      for (const c of p.spec.containers) this.kubeletEvent(p, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
+      for (const c of [...inits, ...p.spec.containers]) this.kubeletEvent(p, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
     });
-    if (pod) this.at(key, PULL_MS, () => this.pulled(key));
+    if (pod) this.at(key, PULL_MS, () => (pod.spec.initContainers?.length ? this.runInit(key, 0) : this.pulled(key)));
+  }
+
+  /** Init containers run one after another to completion before the app containers start. */
+  private runInit(key: string, i: number): void {
+    const pod = this.mutate(key, (p, now) => {
+      const c = (p.status.initContainerStatuses as ContainerStatus[])[i]!;
+      this.kubeletEvent(p, 'normal', 'Pulled', `Container image "${c.image}" already present on machine`, c.name);
+      this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
+      this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
+      Object.assign(c, { imageID: imageId(c.image as string), containerID: newContainerId(), started: true, state: { running: { startedAt: now } } });
+    });
+    if (!pod) return;
+    const outcome = commandOutcome({ ...pod, spec: { ...pod.spec, restartPolicy: 'Never' } }, pod.spec.initContainers[i]) ?? { exitCode: 0, afterMs: 2000 };
+    this.at(key, outcome.afterMs, () => this.initExited(key, i, outcome.exitCode));
+  }
+
+  private initExited(key: string, i: number, exitCode: number): void {
+    let next = 'main' as 'init' | 'main' | 'retry' | 'failed';
+    let backoff = 0;
+    this.mutate(key, (p, now) => {
+      const all = p.status.initContainerStatuses as ContainerStatus[];
+      const c = all[i]!;
+      const startedAt = (c.state.running as { startedAt?: string } | undefined)?.startedAt ?? now;
+      const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now, containerID: c.containerID };
+      Object.assign(c, { started: false, ready: exitCode === 0 });
+      if (exitCode === 0) {
+        c.state = { terminated };
+        next = i + 1 < all.length ? 'init' : 'main';
+        if (next === 'main') setPodCondition(p, 'Initialized', 'True', now);
+      } else if ((p.spec.restartPolicy ?? 'Always') === 'Never') {
+        c.state = { terminated };
+        p.status.phase = 'Failed';
+        next = 'failed';
+      } else {
+        c.lastState = { terminated };
+        c.restartCount++;
+        backoff = crashBackoffMs(c.restartCount);
+        c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})` } };
+        this.kubeletEvent(p, 'warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`, c.name);
+        next = 'retry';
+      }
+    });
+    if (next === 'init') this.at(key, 10, () => this.runInit(key, i + 1));
+    else if (next === 'retry') this.at(key, backoff, () => this.runInit(key, i));
+    else if (next === 'main') this.at(key, 10, () => this.pulled(key));
   }
 
   private pulled(key: string): void {

@@ -11,8 +11,7 @@ import { StoreError } from '../kube/store';
 import type { ObjectStore } from '../kube/store';
 import { coreVersions, group, groupList, isServedGroup, resourceList, versionInfo } from './discovery';
 import { handleOpenApi } from './openapi';
-import { handlePodLog } from './pod-logs';
-import { logConfigFor } from '../logs/config';
+import { defaultLogConfig, logConfigFor } from '../logs/config';
 import { handleRichPodLog, podOr404 } from '../logs/pod-log-stream';
 import { handleExecUpgrade } from '../exec/ws-exec';
 import { handleGet, handleList } from './reads';
@@ -194,9 +193,8 @@ export class ClusterApiServer {
     const ns = info.namespaced ? namespace : undefined;
     const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
     if (subresource === 'log' && info.name === 'pods' && name && ns && method === 'GET') {
-      const cfg = logConfigFor(this.store, podOr404(this.store, ns, name));
-      if (cfg) handleRichPodLog(req, res, this.store, podOr404(this.store, ns, name), params, cfg);
-      else handlePodLog(req, res, this.store, ns, name, params, this.opts.clockSpeed ?? 1);
+      const pod = podOr404(this.store, ns, name);
+      handleRichPodLog(req, res, this.store, pod, params, logConfigFor(this.store, pod) ?? defaultLogConfig(this.opts.clockSpeed ?? 1));
       return;
     }
     if (this.clusterKindRoute(req, res, r, method)) return;

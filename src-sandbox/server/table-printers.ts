@@ -58,12 +58,27 @@ function podCells(p: KubeObject): unknown[] {
     }
   }
   if (reason === 'Completed' && hasRunning) reason = 'Running';
+  const initReason = initStatus(p);
+  if (initReason) reason = initReason;
   if (p.metadata.deletionTimestamp) reason = 'Terminating';
   const restartText = lastRestart !== undefined ? `${restarts} (${humanDuration(Date.now() - lastRestart)} ago)` : String(restarts);
   return [
     p.metadata.name, `${ready}/${p.spec?.containers?.length ?? 0}`, reason, restartText, age(p.metadata.creationTimestamp),
     none(p.status?.podIP), none(p.spec?.nodeName), '<none>', '<none>',
   ];
+}
+
+/** `Init:1/2`, `Init:Error`, `Init:CrashLoopBackOff` while init containers have not all completed (kubectl's printer). */
+function initStatus(p: KubeObject): string | undefined {
+  const inits = (p.status?.initContainerStatuses ?? []) as ContainerStatus[];
+  for (let i = 0; i < inits.length; i++) {
+    const { terminated, waiting } = inits[i]!.state ?? {};
+    if (terminated?.exitCode === 0) continue;
+    if (terminated) return terminated.reason ? `Init:${terminated.reason}` : `Init:ExitCode:${terminated.exitCode}`;
+    if (waiting?.reason && waiting.reason !== 'PodInitializing') return `Init:${waiting.reason}`;
+    return `Init:${i}/${inits.length}`;
+  }
+  return undefined;
 }
 
 const names = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as { name: string }[]).map((c) => c.name).join(',');
