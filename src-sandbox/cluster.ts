@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { SimClock } from './clock';
+import { ClusterKindControllers } from './controllers/cluster-kind-controllers';
 import { ControllerManager } from './controllers/controller-manager';
 import { OOM_AFTER_MS } from './controllers/kubelet';
 import { ObjectStore } from './kube/store';
@@ -31,6 +32,8 @@ export class SimCluster {
   readonly token = randomBytes(24).toString('base64url');
   readonly store: ObjectStore;
   readonly controllers: ControllerManager;
+  /** Controllers of Services, StatefulSets, DaemonSets, Jobs, CronJobs, budgets, node heartbeats. */
+  readonly kinds: ClusterKindControllers;
   readonly server: ClusterApiServer;
   readonly metrics: MetricsServer;
   readonly nodeNames: string[];
@@ -55,6 +58,7 @@ export class SimCluster {
       nodeIp: (n) => nodeIps.get(n) ?? '192.168.0.1',
       nextPodIp,
     }, { name: config.name, maxEvents: opts.maxEvents });
+    this.kinds = new ClusterKindControllers(this.store, opts.clock, this.controllers.events, { name: config.name, caPem: opts.tls.certPem });
     seedCluster({
       store: this.store, scenario, cluster: config, scale: opts.scale, nodeNames: this.nodeNames,
       nodeIp: (n) => nodeIps.get(n)!, nextPodIp,
@@ -80,6 +84,7 @@ export class SimCluster {
 
   async close(): Promise<void> {
     this.controllers.stop();
+    this.kinds.stop();
     this.metrics.stop();
     await this.server.stop();
   }

@@ -2,7 +2,8 @@
  * Container and pod status fragments in the kubelet's wording, plus kube's crash back-off
  * (10 s doubling to 5 min) and Go-style duration strings ("1m20s") used in its messages.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { makeImage } from '../harbor/content';
 import type { Condition, KubeObject } from '../kube/types';
 
 export const BACKOFF_START_MS = 10_000;
@@ -24,10 +25,35 @@ export function newContainerId(): string {
   return `containerd://${randomBytes(32).toString('hex')}`;
 }
 
-/** A stable digest per image reference, as the registry would report it. */
+const imageIds = new Map<string, string>();
+
+/**
+ * The digest-pinned reference the runtime reports for an image: the manifest digest the sandbox
+ * Harbors serve for the same repository and tag (both build it from the seed `<repository>:<tag>`),
+ * under the registry host (docker.io/library for short names), as containerd does.
+ */
 export function imageId(image: string): string {
-  const repo = image.split('@')[0]!.replace(/:[^/:]+$/, '');
-  return `${repo}@sha256:${createHash('sha256').update(image).digest('hex')}`;
+  let id = imageIds.get(image);
+  if (id) return id;
+  const at = image.indexOf('@');
+  if (at >= 0) id = `${qualified(image.slice(0, at).replace(/:[^/:]+$/, ''))}${image.slice(at)}`;
+  else {
+    const m = /^(.*?)(?::([^/:]+))?$/.exec(image)!;
+    const full = qualified(m[1]!);
+    const slash = full.indexOf('/');
+    const repository = full.slice(slash + 1);
+    id = `${full}@${makeImage(`${repository}:${m[2] ?? 'latest'}`).digest}`;
+  }
+  imageIds.set(image, id);
+  return id;
+}
+
+/** `nginx` → `docker.io/library/nginx`, `team/app` → `docker.io/team/app`; a registry host stays. */
+function qualified(repo: string): string {
+  const first = repo.split('/')[0]!;
+  const hasHost = repo.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (hasHost) return repo;
+  return repo.includes('/') ? `docker.io/${repo}` : `docker.io/library/${repo}`;
 }
 
 export function setPodCondition(pod: KubeObject, type: string, status: 'True' | 'False', now: string, reason?: string, message?: string): void {

@@ -76,7 +76,7 @@ describe('deployment + replicaset controllers and kubelet', () => {
     const pod = c.pods('orders-')[0]!;
     expect(pod.status.phase).toBe('Running');
     expect(pod.status.conditions.map((x: { type: string }) => x.type)).toEqual(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
-    expect(pod.status.containerStatuses[0]).toMatchObject({ ready: true, started: true, restartCount: 0, imageID: expect.stringMatching(/^orders@sha256:/), containerID: expect.stringMatching(/^containerd:\/\//) });
+    expect(pod.status.containerStatuses[0]).toMatchObject({ ready: true, started: true, restartCount: 0, imageID: expect.stringMatching(/^docker\.io\/library\/orders@sha256:/), containerID: expect.stringMatching(/^containerd:\/\//) });
     const reasons = [...c.store.values('events')].map((e) => e.obj.reason as string);
     expect(reasons).toEqual(expect.arrayContaining(['ScalingReplicaSet', 'SuccessfulCreate', 'Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']));
   });

@@ -13,6 +13,8 @@ import type { KubeObject } from '../kube/types';
 import type { Behaviour } from '../scenario';
 import { crashBackoffMs, goDuration, imageId, newContainerId, setPodCondition, sortConditions, syncReadyConditions } from './container-states';
 import type { EventRecorder } from './event-recorder';
+import { commandOutcome } from './container-command';
+import { nodeAdmits, unschedulableMessage } from './scheduling';
 
 export interface KubeletOptions {
   behaviourOf: (image: string) => Behaviour;
@@ -34,14 +36,20 @@ const STOP_MS = 1500;
 export class Kubelet {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private nextNode = 0;
+  /** Pods no node admits, with the FailedScheduling message last recorded. */
+  private readonly waitingForNodes = new Map<string, string>();
   private readonly unsubscribe: () => void;
 
   constructor(private readonly store: ObjectStore, private readonly events: EventRecorder, private readonly clock: SimClock, private readonly opts: KubeletOptions) {
     this.unsubscribe = store.subscribe((e) => {
+      if (e.resource === 'nodes' && e.type !== 'DELETED') this.nodesChanged();
       if (e.resource !== 'pods') return;
       const pod = e.object.obj;
       const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-      if (e.type === 'DELETED') this.cancel(key);
+      if (e.type === 'DELETED') {
+        this.cancel(key);
+        this.waitingForNodes.delete(key);
+      }
       else if (pod.metadata.deletionTimestamp && !e.previous?.obj.metadata.deletionTimestamp) this.terminate(key, pod);
       else if (e.type === 'ADDED') this.adopt(key, pod);
     });
@@ -67,14 +75,41 @@ export class Kubelet {
   private schedule(key: string): void {
     const pending = this.store.get('pods', ...split(key))?.obj;
     if (pending && this.behaviour(pending) === 'unschedulable') return this.unschedulable(key);
+    const nodes = pending ? this.feasibleNodes(key, pending) : this.opts.nodeNames();
+    if (!nodes.length) return;
+    this.waitingForNodes.delete(key);
     this.mutate(key, (pod, now) => {
-      const nodes = this.opts.nodeNames();
       const node = nodes[this.nextNode++ % nodes.length]!;
       pod.spec.nodeName = node;
       setPodCondition(pod, 'PodScheduled', 'True', now);
       this.events.normal(pod, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, { component: 'default-scheduler' });
     });
     this.at(key, 100, () => this.createContainers(key));
+  }
+
+  /**
+   * Nodes the pod may go to (cordon, taints, selectors: see scheduling.ts). When none, the pod
+   * stays Pending with the scheduler's reasons and is tried again when a node changes.
+   */
+  private feasibleNodes(key: string, pod: KubeObject): string[] {
+    const nodes = [...this.store.values('nodes')].map((s) => s.obj);
+    if (!nodes.length) return this.opts.nodeNames();
+    const feasible = nodes.filter((n) => nodeAdmits(n, pod).ok).map((n) => n.metadata.name);
+    if (feasible.length) return feasible;
+    const message = unschedulableMessage(nodes, pod);
+    if (!this.waitingForNodes.has(key) || this.waitingForNodes.get(key) !== message) {
+      this.mutate(key, (p, now) => {
+        setPodCondition(p, 'PodScheduled', 'False', now, 'Unschedulable', message);
+        this.events.warning(p, 'FailedScheduling', message, { component: 'default-scheduler' });
+      });
+    }
+    this.waitingForNodes.set(key, message);
+    return [];
+  }
+
+  /** A node changed: pods that found no node are tried again (the scheduler's requeue on node events). */
+  private nodesChanged(): void {
+    for (const key of this.waitingForNodes.keys()) this.at(key, 0, () => this.schedule(key));
   }
 
   /** The version asks for more than any node has: Pending with PodScheduled False, retried. */
@@ -94,15 +129,66 @@ export class Kubelet {
       Object.assign(p.status, { phase: 'Pending', hostIP, hostIPs: [{ ip: hostIP }], startTime: p.status.startTime ?? now });
       if (!p.status.conditions?.some((c: { type: string }) => c.type === 'PodScheduled')) setPodCondition(p, 'PodScheduled', 'True', now);
       setPodCondition(p, 'PodReadyToStartContainers', 'False', now);
-      setPodCondition(p, 'Initialized', 'True', now);
+      const inits = (p.spec.initContainers ?? []) as { name: string; image: string }[];
+      if (inits.length) {
+        setPodCondition(p, 'Initialized', 'False', now, 'ContainersNotInitialized', `containers with incomplete status: [${inits.map((c) => c.name).join(' ')}]`);
+        p.status.initContainerStatuses = inits.map((c) => ({
+          name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'PodInitializing' } }, lastState: {},
+        }));
+      } else setPodCondition(p, 'Initialized', 'True', now);
       p.status.containerStatuses = p.spec.containers.map((c: { name: string; image: string }) => ({
         name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false,
-        state: { waiting: { reason: 'ContainerCreating' } }, lastState: {},
+        state: { waiting: { reason: inits.length ? 'PodInitializing' : 'ContainerCreating' } }, lastState: {},
       }));
       syncReadyConditions(p, now);
-      for (const c of p.spec.containers) this.kubeletEvent(p, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
+      for (const c of [...inits, ...p.spec.containers]) this.kubeletEvent(p, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
     });
-    if (pod) this.at(key, PULL_MS, () => this.pulled(key));
+    if (pod) this.at(key, PULL_MS, () => (pod.spec.initContainers?.length ? this.runInit(key, 0) : this.pulled(key)));
+  }
+
+  /** Init containers run one after another to completion before the app containers start. */
+  private runInit(key: string, i: number): void {
+    const pod = this.mutate(key, (p, now) => {
+      const c = (p.status.initContainerStatuses as ContainerStatus[])[i]!;
+      this.kubeletEvent(p, 'normal', 'Pulled', `Container image "${c.image}" already present on machine`, c.name);
+      this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
+      this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
+      Object.assign(c, { imageID: imageId(c.image as string), containerID: newContainerId(), started: true, state: { running: { startedAt: now } } });
+    });
+    if (!pod) return;
+    const outcome = commandOutcome({ ...pod, spec: { ...pod.spec, restartPolicy: 'Never' } }, pod.spec.initContainers[i]) ?? { exitCode: 0, afterMs: 2000 };
+    this.at(key, outcome.afterMs, () => this.initExited(key, i, outcome.exitCode));
+  }
+
+  private initExited(key: string, i: number, exitCode: number): void {
+    let next = 'main' as 'init' | 'main' | 'retry' | 'failed';
+    let backoff = 0;
+    this.mutate(key, (p, now) => {
+      const all = p.status.initContainerStatuses as ContainerStatus[];
+      const c = all[i]!;
+      const startedAt = (c.state.running as { startedAt?: string } | undefined)?.startedAt ?? now;
+      const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now, containerID: c.containerID };
+      Object.assign(c, { started: false, ready: exitCode === 0 });
+      if (exitCode === 0) {
+        c.state = { terminated };
+        next = i + 1 < all.length ? 'init' : 'main';
+        if (next === 'main') setPodCondition(p, 'Initialized', 'True', now);
+      } else if ((p.spec.restartPolicy ?? 'Always') === 'Never') {
+        c.state = { terminated };
+        p.status.phase = 'Failed';
+        next = 'failed';
+      } else {
+        c.lastState = { terminated };
+        c.restartCount++;
+        backoff = crashBackoffMs(c.restartCount);
+        c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})` } };
+        this.kubeletEvent(p, 'warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`, c.name);
+        next = 'retry';
+      }
+    });
+    if (next === 'init') this.at(key, 10, () => this.runInit(key, i + 1));
+    else if (next === 'retry') this.at(key, backoff, () => this.runInit(key, i));
+    else if (next === 'main') this.at(key, 10, () => this.pulled(key));
   }
 
   private pulled(key: string): void {
@@ -129,6 +215,13 @@ export class Kubelet {
       syncReadyConditions(p, now);
     });
     const behaviour = this.behaviour(pod);
+    const outcome = commandOutcome(pod);
+    if (outcome) {
+      // A container without a readiness probe is ready as soon as it runs.
+      if (!pod.spec.containers[0]?.readinessProbe) this.ready(key, 'good');
+      this.at(key, outcome.afterMs, () => this.exited(key, outcome.exitCode));
+      return;
+    }
     if (behaviour === 'crashloop') this.at(key, CRASH_AFTER_MS, () => this.crash(key, 'Error', 1));
     else this.at(key, this.opts.readySecondsOf(pod.spec.containers[0]?.image ?? '') * 1000, () => this.ready(key, behaviour));
   }
@@ -141,7 +234,7 @@ export class Kubelet {
     if (behaviour === 'oom') this.at(key, OOM_AFTER_MS, () => this.crash(key, 'OOMKilled', 137));
   }
 
-  private crash(key: string, reason: 'Error' | 'OOMKilled', exitCode: number): void {
+  private crash(key: string, reason: 'Error' | 'OOMKilled' | 'Completed', exitCode: number): void {
     let backoff = 0;
     this.mutate(key, (p, now) => {
       for (const c of p.status.containerStatuses as ContainerStatus[]) {
@@ -157,6 +250,29 @@ export class Kubelet {
       syncReadyConditions(p, now);
     });
     if (backoff) this.at(key, backoff, () => this.pulled(key));
+  }
+
+  /**
+   * The container process ended by itself. Under restartPolicy Always (or OnFailure with a
+   * non-zero code) it restarts with back-off; otherwise the pod ends Succeeded or Failed.
+   */
+  private exited(key: string, exitCode: number): void {
+    const pod = this.store.get('pods', ...split(key))?.obj;
+    if (!pod) return;
+    const policy = pod.spec.restartPolicy ?? 'Always';
+    if (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)) return this.crash(key, exitCode === 0 ? 'Completed' : 'Error', exitCode);
+    this.mutate(key, (p, now) => {
+      for (const c of p.status.containerStatuses as ContainerStatus[]) {
+        const startedAt = (c.state.running as { startedAt?: string } | undefined)?.startedAt ?? now;
+        c.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now, containerID: c.containerID } };
+        c.ready = false;
+        c.started = false;
+      }
+      p.status.phase = exitCode === 0 ? 'Succeeded' : 'Failed';
+      syncReadyConditions(p, now);
+      for (const t of ['Ready', 'ContainersReady']) setPodCondition(p, t, 'False', now, 'PodCompleted');
+      setPodCondition(p, 'PodReadyToStartContainers', 'False', now);
+    });
   }
 
   private pullFailed(key: string, attempt: number): void {

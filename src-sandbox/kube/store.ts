@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ResourceName } from './resources';
-import { RESOURCES, apiVersionOf } from './resources';
+import { GENERATION_RESOURCES, RESOURCES, apiVersionOf } from './resources';
 import { Interner } from './interner';
 import type { KubeObject } from './types';
 
@@ -133,7 +133,7 @@ export class ObjectStore {
     obj.kind = info.kind;
     meta.uid = randomUUID();
     meta.creationTimestamp ??= nowIso;
-    if (resource === 'deployments' || resource === 'replicasets') meta.generation = 1;
+    if (GENERATION_RESOURCES.has(resource)) meta.generation = 1;
     return this.commit(resource, key, obj, 'ADDED');
   }
 

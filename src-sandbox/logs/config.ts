@@ -3,8 +3,7 @@
  * datacenter API stays as it is). A pod can override the rate and profile with annotations:
  *   sandbox.capstan.io/log-rate: "100000"     lines per real second
  *   sandbox.capstan.io/log-profile: hostile   see generator.ts
- * Pods of a cluster that was never configured and carry no annotation keep the older
- * server/pod-logs.ts behaviour (one line per 5 simulated seconds).
+ * Pods of a cluster that was never configured and carry no annotation get defaultLogConfig.
  */
 import type { ObjectStore } from '../kube/store';
 import type { KubeObject } from '../kube/types';
@@ -51,4 +50,12 @@ export function takeCutFault(store: ObjectStore): number | undefined {
   const n = c?.cutNextFollowAfterBytes;
   if (c && n !== undefined) c.cutNextFollowAfterBytes = undefined;
   return n;
+}
+
+/**
+ * Settings for a cluster nobody configured: one line per 5 simulated seconds (as a quiet service
+ * logs), so logs are still one deterministic timeline per container instance.
+ */
+export function defaultLogConfig(clockSpeed: number): LogConfig {
+  return { rate: Math.max(0.001, clockSpeed / 5), profile: 'java', history: 10_000 };
 }

@@ -11,7 +11,15 @@ export type LogProfile = 'java' | 'hostile';
 export type LogFile = 'catalina.out' | 'gc.log' | 'localhost_access_log.txt';
 export const LOG_FILES: readonly LogFile[] = ['catalina.out', 'gc.log', 'localhost_access_log.txt'];
 
-export interface LineContext { app: string; pod: string; profile: LogProfile; /** Cached offset (see shift). */ seed?: number }
+export interface LineContext {
+  app: string;
+  pod: string;
+  profile: LogProfile;
+  /** Cached offset (see shift). */
+  seed?: number;
+  /** An init container: short set-up output instead of the application's. */
+  init?: string;
+}
 
 const STARTUP = (app: string): string[] => [
   '  .   ____          _            __ _ _',
@@ -50,6 +58,7 @@ export function lineKind(i: number): 'startup' | 'access' | 'gc' | 'warn' | 'err
 /** Line i as a string (without newline); 'hostile' lines may be a Buffer with invalid UTF-8. */
 export function lineText(c: LineContext, idx: number, tMs: number): string | Buffer {
   const { app } = c;
+  if (c.init) return initLine(c.init, app, idx);
   const i = shift(c, idx);
   if (c.profile === 'hostile') {
     const h = hostile(c, i);
@@ -112,4 +121,28 @@ export function fileLine(c: LineContext, file: LogFile, idx: number, tMs: number
   if (kind !== 'access') return undefined;
   const status = i % 53 === 0 ? 500 : i % 17 === 0 ? 404 : 200;
   return `10.1.${i % 250}.${(i * 7) % 250} - - [${new Date(tMs).toUTCString()}] "GET /api/${c.app}/${1000 + (i % 97)} HTTP/1.1" ${status} ${200 + (i % 900)}`;
+}
+
+const INIT_STEPS = ['waiting for configuration', 'fetching settings from config server', 'rendering application.yaml', 'checking database migrations', 'warming the certificate cache'];
+
+function initLine(container: string, app: string, i: number): string {
+  return `[${container}] ${INIT_STEPS[i % INIT_STEPS.length]} for ${app} (step ${i + 1})`;
+}
+
+/**
+ * What a container prints as it dies, after everything else: the start-up lines it had not yet
+ * printed (a crash-looping app dies early), then the failure.
+ */
+export function endingLines(app: string, reason: string, linesBefore: number): string[] {
+  const startup = STARTUP(app).slice(Math.min(5, linesBefore));
+  if (reason === 'OOMKilled') {
+    return [...startup, `WARN  [cache-refresh] c.s.${app}.cache.CatalogCache : cache size 1843200 entries, heap 97% used`, 'java.lang.OutOfMemoryError: Java heap space'];
+  }
+  return [
+    ...startup,
+    'ERROR [main] o.s.boot.SpringApplication : Application run failed',
+    `java.lang.IllegalStateException: Missing required configuration key '${app}.datasource.url'`,
+    `\tat c.s.${app}.config.SettingsValidator.validate(SettingsValidator.java:42)`,
+    `\tat c.s.${app}.Application.main(Application.java:18)`,
+  ];
 }

@@ -13,27 +13,39 @@ import { ApiError } from '../server/status';
 import type { LogConfig } from './config';
 import { takeCutFault } from './config';
 import type { LineContext } from './generator';
-import { lineText } from './generator';
-import { Timeline } from './timeline';
+import { endingLines, lineText } from './generator';
+import { Timeline, formatNs } from './timeline';
 
 const TICK_MS = 20;
 const MAX_LINES_PER_WRITE = 5000;
 
-interface Terminated { startedAt?: string; finishedAt?: string }
+interface Terminated { startedAt?: string; finishedAt?: string; reason?: string }
 interface ContainerStatus { name: string; restartCount: number; state: { running?: { startedAt?: string }; terminated?: Terminated; waiting?: { reason?: string } }; lastState: { terminated?: Terminated } }
 
-export interface Instance { timeline: Timeline; endMs?: number; startedAt: string; ctx: LineContext }
+/**
+ * One container instance's output: the timeline's lines [0, base), then for an instance that died
+ * of an error the `ending` lines (its last words), stamped just after the last timeline line.
+ */
+export interface Instance { timeline: Timeline; endMs?: number; startedAt: string; ctx: LineContext; base?: number; ending?: string[] }
 
+const namesOf = (list: unknown) => ((list ?? []) as { name: string }[]).map((c) => c.name);
+
+/** The status of a container, init container or ephemeral container. */
 export function containerStatus(pod: KubeObject, container: string): ContainerStatus | undefined {
-  return ((pod.status?.containerStatuses ?? []) as ContainerStatus[]).find((c) => c.name === container);
+  const st = pod.status ?? {};
+  return ([...(st.containerStatuses ?? []), ...(st.initContainerStatuses ?? []), ...(st.ephemeralContainerStatuses ?? [])] as ContainerStatus[]).find((c) => c.name === container);
 }
 
 export function pickContainer(pod: KubeObject, wanted: string | null): string {
-  const containers = (pod.spec.containers as { name: string }[]).map((c) => c.name);
+  const containers = namesOf(pod.spec.containers);
+  const init = namesOf(pod.spec.initContainers);
+  const ephemeral = namesOf(pod.spec.ephemeralContainers);
   const name = pod.metadata.name;
   const container = wanted ?? (containers.length === 1 ? containers[0]! : '');
-  if (!container) throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]`);
-  if (!containers.includes(container)) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+  if (!container) {
+    throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${init.length ? ` or one of the init containers: [${init.join(' ')}]` : ''}${ephemeral.length ? ` or one of the ephemeral containers: [${ephemeral.join(' ')}]` : ''}`);
+  }
+  if (![...containers, ...init, ...ephemeral].includes(container)) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
   return container;
 }
 
@@ -49,12 +61,23 @@ export function instanceOf(pod: KubeObject, container: string, cfg: LogConfig, p
   else t = s?.state?.terminated ?? s?.lastState?.terminated;
   if (!t?.startedAt) throw new ApiError(400, 'BadRequest', `container "${container}" in pod "${name}" is waiting to start: ${s?.state?.waiting?.reason ?? 'ContainerCreating'}`);
   const app = pod.metadata.labels?.['app.kubernetes.io/name'] ?? container;
-  return {
+  const isInit = namesOf(pod.spec.initContainers).includes(container);
+  const inst: Instance = {
     timeline: new Timeline(Date.parse(t.startedAt), cfg.rate, cfg.history),
     endMs: t.finishedAt ? Date.parse(t.finishedAt) + 999 : undefined,
     startedAt: t.startedAt,
-    ctx: { app, pod: name, profile: cfg.profile },
+    ctx: { app, pod: name, profile: cfg.profile, init: isInit ? container : undefined },
   };
+  if (inst.endMs !== undefined && !isInit && (t.reason === 'Error' || t.reason === 'OOMKilled')) {
+    inst.base = inst.timeline.countAt(inst.endMs, inst.endMs);
+    inst.ending = endingLines(app, t.reason, inst.base);
+  }
+  return inst;
+}
+
+/** Lines the instance has written by `nowMs`, its last words included once it has ended. */
+export function instanceCount(inst: Instance, nowMs: number): number {
+  return inst.ending ? inst.base! + inst.ending.length : inst.timeline.countAt(nowMs, inst.endMs);
 }
 
 /** Lines [from, to) as bytes, each `[timestamp ]text\n`. */
@@ -63,6 +86,13 @@ export function renderLines(inst: Instance, from: number, to: number, timestamps
   let allText = true;
   const tl = inst.timeline;
   for (let i = from; i < to; i++) {
+    if (inst.ending && i >= inst.base!) {
+      // Stamped a nanosecond apart after the last regular line, so the order survives sorting.
+      const last = inst.base! > 0 ? tl.tNs(inst.base! - 1) : tl.anchorNs;
+      if (timestamps) parts.push(formatNs(last + BigInt(i - inst.base! + 1)) + ' ');
+      parts.push(inst.ending[i - inst.base!]!, '\n');
+      continue;
+    }
     const text = lineText(inst.ctx, i, tl.ms(i));
     if (typeof text !== 'string') allText = false;
     if (timestamps) parts.push(tl.timestamp(i) + ' ');
@@ -79,7 +109,7 @@ export function handleRichPodLog(req: IncomingMessage, res: ServerResponse, stor
   const inst = instanceOf(pod, container, cfg, previous);
   const tl = inst.timeline;
   const now = Date.now();
-  const count = tl.countAt(now, inst.endMs);
+  const count = instanceCount(inst, now);
   let from = tl.firstKept(count);
   const sinceSeconds = params.get('sinceSeconds');
   const sinceTime = params.get('sinceTime');

@@ -10,10 +10,9 @@ import type { Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { StoreError } from '../kube/store';
 import type { ObjectStore } from '../kube/store';
-import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery';
+import { coreVersions, group, groupList, isServedGroup, resourceList, versionInfo } from './discovery';
 import { handleOpenApi } from './openapi';
-import { handlePodLog } from './pod-logs';
-import { logConfigFor } from '../logs/config';
+import { defaultLogConfig, logConfigFor } from '../logs/config';
 import { handleRichPodLog, podOr404 } from '../logs/pod-log-stream';
 import { handleExecUpgrade } from '../exec/ws-exec';
 import { handleGet, handleList } from './reads';
@@ -24,6 +23,11 @@ import { tableFor, tableWatchRenderer, wantsTable } from './table';
 import type { WatchFault } from './watch';
 import { handleWatch } from './watch';
 import { WriteHandlers } from './writes';
+import { REVIEW_RESOURCES } from '../kube/resources';
+import { evictPod } from './eviction';
+import type { BodyDecoder } from './raw-body';
+import { readOptionalBody } from './raw-body';
+import { answerReview } from './reviews';
 
 /** Faults a test can switch on to exercise a client's error handling. */
 export type Fault =
@@ -59,6 +63,8 @@ export class ClusterApiServer {
   private readonly requestListeners = new Set<RequestListener>();
   private readonly writes: WriteHandlers;
   fault: Fault | null = null;
+  /** Decodes non-JSON request bodies (protobuf) for the endpoints that read them through readOptionalBody. */
+  decodeBody: BodyDecoder | undefined;
   port: number;
 
   constructor(private readonly store: ObjectStore, private readonly opts: ApiServerOptions) {
@@ -180,6 +186,11 @@ export class ClusterApiServer {
       case '/apis/apps/v1': sendJson(res, 200, resourceList('apps')); return;
     }
     if (handleOpenApi(res, path)) return;
+    const gv = /^\/apis\/([^/]+)\/v1$/.exec(path);
+    if (gv && isServedGroup(gv[1]!)) {
+      sendJson(res, 200, resourceList(gv[1]!));
+      return;
+    }
     const g = /^\/apis\/([^/]+)$/.exec(path);
     if (g) {
       const doc = group(g[1]!);
@@ -202,12 +213,12 @@ export class ClusterApiServer {
     const ns = info.namespaced ? namespace : undefined;
     const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
     if (subresource === 'log' && info.name === 'pods' && name && ns && method === 'GET') {
-      const cfg = logConfigFor(this.store, podOr404(this.store, ns, name));
-      if (cfg) handleRichPodLog(req, res, this.store, podOr404(this.store, ns, name), params, cfg);
-      else handlePodLog(req, res, this.store, ns, name, params, this.opts.clockSpeed ?? 1);
+      const pod = podOr404(this.store, ns, name);
+      handleRichPodLog(req, res, this.store, pod, params, logConfigFor(this.store, pod) ?? defaultLogConfig(this.opts.clockSpeed ?? 1));
       return;
     }
-    if (subresource && !(subresource === 'scale' && (info.name === 'deployments' || info.name === 'replicasets'))) {
+    if (this.clusterKindRoute(req, res, r, method)) return;
+    if (subresource && !(subresource === 'scale' && (info.name === 'deployments' || info.name === 'replicasets' || info.name === 'statefulsets'))) {
       if (!(subresource === 'status' && method === 'GET')) {
         sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
         return;
@@ -277,6 +288,30 @@ export class ClusterApiServer {
       default:
         methodNotAllowed();
     }
+  }
+
+  /** Review kinds (answered, not stored) and the eviction subresource; true when answered. */
+  private clusterKindRoute(req: IncomingMessage, res: ServerResponse, r: ResourceRoute, method: string): boolean {
+    const { info, namespace, name, subresource } = r;
+    const answer = (fn: (body: unknown) => Record<string, unknown>) => {
+      readOptionalBody(req, this.decodeBody).then((b) => sendJson(res, 201, fn(b)), (e: unknown) => this.fail(res, e)).catch((e: unknown) => this.fail(res, e));
+      return true;
+    };
+    if (REVIEW_RESOURCES.has(info.name)) {
+      if (method !== 'POST' || name) {
+        sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        return true;
+      }
+      return answer((b) => answerReview(info.name, b, this.opts.nowIso()));
+    }
+    if (subresource === 'eviction' && info.name === 'pods' && namespace && name) {
+      if (method !== 'POST') {
+        sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        return true;
+      }
+      return answer((b) => evictPod(this.store, this.writes, namespace, name, b));
+    }
+    return false;
   }
 
   private withBody(req: IncomingMessage, res: ServerResponse, fn: (body: unknown) => void, optional = false): void {

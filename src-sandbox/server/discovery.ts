@@ -3,7 +3,8 @@
  * discovery first but accepts APIVersions / APIGroupList / APIResourceList, as it must for older
  * servers.
  */
-import { resourcesOfGroup } from '../kube/resources';
+import type { GroupName } from '../kube/resources';
+import { RESOURCES, resourcesOfGroup } from '../kube/resources';
 
 export const KUBE_VERSION = { major: '1', minor: '35', gitVersion: 'v1.35.0' };
 
@@ -27,21 +28,31 @@ export function coreVersions(serverAddress: string): Record<string, unknown> {
   };
 }
 
-const appsGroup = {
-  name: 'apps',
-  versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
-  preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
-};
+/** The served API groups, apps first as kube-apiserver orders them; each at v1. */
+function servedGroups(): { name: string; versions: { groupVersion: string; version: string }[]; preferredVersion: { groupVersion: string; version: string } }[] {
+  const names = [...new Set(Object.values(RESOURCES).map((r) => r.group).filter((g) => g !== ''))];
+  return names.map((name) => ({
+    name,
+    versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
+    preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' },
+  }));
+}
 
 export function groupList(): Record<string, unknown> {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [appsGroup] };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: servedGroups() };
 }
 
 export function group(name: string): Record<string, unknown> | undefined {
-  return name === 'apps' ? { kind: 'APIGroup', apiVersion: 'v1', ...appsGroup } : undefined;
+  const g = servedGroups().find((x) => x.name === name);
+  return g ? { kind: 'APIGroup', apiVersion: 'v1', ...g } : undefined;
 }
 
-export function resourceList(group: '' | 'apps'): Record<string, unknown> {
+/** `/apis/{group}/v1` of a served group. */
+export function isServedGroup(name: string): name is GroupName {
+  return servedGroups().some((g) => g.name === name);
+}
+
+export function resourceList(group: GroupName): Record<string, unknown> {
   const resources: Record<string, unknown>[] = [];
   for (const r of resourcesOfGroup(group)) {
     const entry: Record<string, unknown> = {
@@ -56,10 +67,12 @@ export function resourceList(group: '' | 'apps'): Record<string, unknown> {
       if (sub.version) s.version = sub.version;
       resources.push(s);
     }
-    if (r.name === 'deployments' || r.name === 'replicasets' || r.name === 'pods' || r.name === 'nodes' || r.name === 'namespaces') {
+    if (HAS_STATUS.has(r.name)) {
       resources.push({ name: `${r.name}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/v1` : 'v1', resources };
 }
 
+
+const HAS_STATUS = new Set(['deployments', 'replicasets', 'pods', 'nodes', 'namespaces', 'services', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'poddisruptionbudgets']);

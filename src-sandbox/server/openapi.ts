@@ -10,6 +10,12 @@ import { sendJson, sendStatus } from './status';
 const DOCS: Record<string, string> = {
   'api/v1': 'api__v1_openapi.json',
   'apis/apps/v1': 'apis__apps__v1_openapi.json',
+  'apis/batch/v1': 'apis__batch__v1_openapi.json',
+  'apis/policy/v1': 'apis__policy__v1_openapi.json',
+  'apis/coordination.k8s.io/v1': 'apis__coordination.k8s.io__v1_openapi.json',
+  'apis/discovery.k8s.io/v1': 'apis__discovery.k8s.io__v1_openapi.json',
+  'apis/authorization.k8s.io/v1': 'apis__authorization.k8s.io__v1_openapi.json',
+  'apis/authentication.k8s.io/v1': 'apis__authentication.k8s.io__v1_openapi.json',
 };
 const cache = new Map<string, { body: string; hash: string }>();
 

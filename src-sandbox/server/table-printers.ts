@@ -58,12 +58,27 @@ function podCells(p: KubeObject): unknown[] {
     }
   }
   if (reason === 'Completed' && hasRunning) reason = 'Running';
+  const initReason = initStatus(p);
+  if (initReason) reason = initReason;
   if (p.metadata.deletionTimestamp) reason = 'Terminating';
   const restartText = lastRestart !== undefined ? `${restarts} (${humanDuration(Date.now() - lastRestart)} ago)` : String(restarts);
   return [
     p.metadata.name, `${ready}/${p.spec?.containers?.length ?? 0}`, reason, restartText, age(p.metadata.creationTimestamp),
     none(p.status?.podIP), none(p.spec?.nodeName), '<none>', '<none>',
   ];
+}
+
+/** `Init:1/2`, `Init:Error`, `Init:CrashLoopBackOff` while init containers have not all completed (kubectl's printer). */
+function initStatus(p: KubeObject): string | undefined {
+  const inits = (p.status?.initContainerStatuses ?? []) as ContainerStatus[];
+  for (let i = 0; i < inits.length; i++) {
+    const { terminated, waiting } = inits[i]!.state ?? {};
+    if (terminated?.exitCode === 0) continue;
+    if (terminated) return terminated.reason ? `Init:${terminated.reason}` : `Init:ExitCode:${terminated.exitCode}`;
+    if (waiting?.reason && waiting.reason !== 'PodInitializing') return `Init:${waiting.reason}`;
+    return `Init:${i}/${inits.length}`;
+  }
+  return undefined;
 }
 
 const names = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as { name: string }[]).map((c) => c.name).join(',');
@@ -107,7 +122,113 @@ const PRINTERS: Record<ResourceName, Printer> = {
         [src.component, src.host].filter(Boolean).join(', '), e.message, age(e.firstTimestamp as string), e.count ?? 1, e.metadata.name];
     },
   },
+  ...clusterKindPrinters(),
 };
+
+function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deployments' | 'replicasets' | 'nodes' | 'namespaces' | 'events'>, Printer> {
+  const nameCol = col('Name', 'string', 0, 'name');
+  const workloadWide = [col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)];
+  const wide = (o: KubeObject) => [names(o), images(o), labelSelectorString(o.spec?.selector)];
+  const jobTemplate = (o: KubeObject) => ({ ...o, spec: o.spec?.jobTemplate?.spec ?? {} }) as KubeObject;
+  const nameAge = { columns: [nameCol, col('Age')], cells: (o: KubeObject) => [o.metadata.name, age(o.metadata.creationTimestamp)] };
+  return {
+    services: {
+      columns: [nameCol, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 'string', 1)],
+      cells: (s) => [s.metadata.name, s.spec?.type, s.spec?.clusterIP || '<none>', serviceExternalIp(s), servicePorts(s), age(s.metadata.creationTimestamp),
+        Object.entries((s.spec?.selector ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
+    },
+    endpointslices: {
+      columns: [nameCol, col('AddressType'), col('Ports'), col('Endpoints'), col('Age')],
+      cells: (e) => {
+        const ports = ((e.ports ?? []) as { port?: number }[]).map((p) => p.port).filter((p) => p !== undefined);
+        const addrs = ((e.endpoints ?? []) as { addresses: string[] }[]).flatMap((x) => x.addresses);
+        const shown = addrs.slice(0, 3).join(',') + (addrs.length > 3 ? ` + ${addrs.length - 3} more...` : '');
+        return [e.metadata.name, e.addressType, ports.length ? ports.join(',') : '<unset>', addrs.length ? shown : '<unset>', age(e.metadata.creationTimestamp)];
+      },
+    },
+    configmaps: {
+      columns: [nameCol, col('Data', 'integer'), col('Age')],
+      cells: (c) => [c.metadata.name, Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, age(c.metadata.creationTimestamp)],
+    },
+    secrets: {
+      columns: [nameCol, col('Type'), col('Data', 'integer'), col('Age')],
+      cells: (c) => [c.metadata.name, c.type, Object.keys(c.data ?? {}).length, age(c.metadata.creationTimestamp)],
+    },
+    serviceaccounts: {
+      columns: [nameCol, col('Secrets', 'integer'), col('Age')],
+      cells: (c) => [c.metadata.name, ((c.secrets as unknown[] | undefined) ?? []).length, age(c.metadata.creationTimestamp)],
+    },
+    leases: {
+      columns: [nameCol, col('Holder'), col('Age')],
+      cells: (l) => [l.metadata.name, l.spec?.holderIdentity ?? '', age(l.metadata.creationTimestamp)],
+    },
+    statefulsets: {
+      columns: [nameCol, col('Ready'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1)],
+      cells: (s) => [s.metadata.name, `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`, age(s.metadata.creationTimestamp), names(s), images(s)],
+    },
+    daemonsets: {
+      columns: [nameCol, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Node Selector'), col('Age'), ...workloadWide],
+      cells: (d) => {
+        const st = d.status ?? {};
+        const sel = Object.entries((d.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+        return [d.metadata.name, st.desiredNumberScheduled ?? 0, st.currentNumberScheduled ?? 0, st.numberReady ?? 0, st.updatedNumberScheduled ?? 0, st.numberAvailable ?? 0,
+          sel || '<none>', age(d.metadata.creationTimestamp), ...wide(d)];
+      },
+    },
+    jobs: {
+      columns: [nameCol, col('Status'), col('Completions'), col('Duration'), col('Age'), ...workloadWide],
+      cells: (j) => [j.metadata.name, jobStatus(j), `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`, jobDuration(j), age(j.metadata.creationTimestamp), ...wide(j)],
+    },
+    cronjobs: {
+      columns: [nameCol, col('Schedule'), col('Timezone'), col('Suspend'), col('Active', 'integer'), col('Last Schedule'), col('Age'), ...workloadWide],
+      cells: (c) => [c.metadata.name, c.spec?.schedule, c.spec?.timeZone ?? '<none>', c.spec?.suspend ? 'True' : 'False', ((c.status?.active as unknown[] | undefined) ?? []).length,
+        c.status?.lastScheduleTime ? age(c.status.lastScheduleTime) : '<none>', age(c.metadata.creationTimestamp), ...wide(jobTemplate(c))],
+    },
+    poddisruptionbudgets: {
+      columns: [nameCol, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 'integer'), col('Age')],
+      cells: (p) => [p.metadata.name, p.spec?.minAvailable ?? 'N/A', p.spec?.maxUnavailable ?? 'N/A', p.status?.disruptionsAllowed ?? 0, age(p.metadata.creationTimestamp)],
+    },
+    selfsubjectaccessreviews: nameAge,
+    selfsubjectreviews: nameAge,
+  };
+}
+
+function servicePorts(s: KubeObject): string {
+  const ports = (s.spec?.ports ?? []) as { port: number; protocol?: string; nodePort?: number }[];
+  if (!ports.length) return '<none>';
+  return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+}
+
+function serviceExternalIp(s: KubeObject): string {
+  const type = s.spec?.type;
+  if (type === 'ExternalName') return s.spec?.externalName ?? '<none>';
+  const external = (s.spec?.externalIPs ?? []) as string[];
+  if (type === 'LoadBalancer') {
+    const ingress = ((s.status?.loadBalancer?.ingress ?? []) as { ip?: string; hostname?: string }[]).map((i) => i.ip ?? i.hostname);
+    const all = [...ingress, ...external];
+    return all.length ? all.join(',') : '<pending>';
+  }
+  return external.length ? external.join(',') : '<none>';
+}
+
+/** kubectl 1.32's Job STATUS column: the terminal condition, else Suspended / Running. */
+function jobStatus(j: KubeObject): string {
+  const conds = (j.status?.conditions ?? []) as { type: string; status: string }[];
+  const has = (t: string) => conds.some((c) => c.type === t && c.status === 'True');
+  if (has('Complete')) return 'Complete';
+  if (has('Failed')) return 'Failed';
+  if (has('FailureTarget')) return 'FailureTarget';
+  if (has('SuccessCriteriaMet')) return 'SuccessCriteriaMet';
+  if (has('Suspended')) return 'Suspended';
+  return 'Running';
+}
+
+function jobDuration(j: KubeObject): string {
+  const start = j.status?.startTime;
+  if (!start) return '';
+  const end = j.status?.completionTime ? Date.parse(j.status.completionTime) : Date.now();
+  return humanDuration(end - Date.parse(start));
+}
 
 export function printerFor(resource: ResourceName): Printer {
   return PRINTERS[resource];

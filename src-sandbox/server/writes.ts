@@ -3,6 +3,8 @@
  * pods), and the autoscaling/v1 Scale subresource of deployments and replicasets.
  */
 import type { ResourceInfo } from '../kube/resources';
+import { GENERATION_RESOURCES } from '../kube/resources';
+import { createWithDefaults } from '../kube/kind-defaults';
 import { defaultDeployment, defaultPod, defaultReplicaSet, validateDeployment } from '../kube/defaults';
 import { PatchError, jsonMergePatch, jsonPatch, strategicMergePatch } from '../kube/patch';
 import { recordManager } from '../kube/managed-fields';
@@ -27,7 +29,7 @@ export class WriteHandlers {
     if (info.name === 'pods') defaultPod(obj);
     if (info.name === 'namespaces') obj.status = { phase: 'Active' };
     delete obj.metadata.resourceVersion;
-    return this.store.create(info.name, obj, this.nowIso());
+    return createWithDefaults(this.store, info.name, obj, this.nowIso());
   }
 
   replace(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, manager?: string): StoredObject {
@@ -99,7 +101,7 @@ export class WriteHandlers {
         throw new ApiError(422, 'Invalid', `Deployment.apps "${name}" is invalid: spec.selector: Invalid value: ${JSON.stringify(obj.spec.selector)}: field is immutable`);
       }
     }
-    if (info.name === 'deployments' || info.name === 'replicasets') {
+    if (GENERATION_RESOURCES.has(info.name)) {
       const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(current.obj.spec);
       obj.metadata.generation = (current.obj.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }

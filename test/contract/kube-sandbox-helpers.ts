@@ -70,3 +70,25 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A JSON request with a body (POST/PUT/PATCH) to one sandbox cluster. */
+export function httpsRequest<T = unknown>(dc: Datacenter, cluster: string, method: string, path: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; body: T }> {
+  const c = dc.cluster(cluster);
+  const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = request(`${c.url}${path}`, { method, ca: c.caPem, headers: { Authorization: `Bearer ${c.token}`, 'Content-Type': contentType, 'Content-Length': payload.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as T });
+        } catch {
+          resolve({ status: res.statusCode ?? 0, body: text as T });
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
