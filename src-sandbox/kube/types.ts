@@ -60,6 +60,7 @@ export interface StatusDetails {
   name?: string;
   group?: string;
   kind?: string;
+  uid?: string;
   retryAfterSeconds?: number;
   causes?: { reason?: string; message?: string; field?: string }[];
 }

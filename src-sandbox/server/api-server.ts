@@ -22,7 +22,9 @@ import { ApiError, reasonFor, sendError, sendJson, sendJsonText, sendStatus } fr
 import { tableFor, tableWatchRenderer, wantsTable } from './table';
 import type { WatchFault } from './watch';
 import { handleWatch } from './watch';
+import { writeOptions } from './write-options';
 import { WriteHandlers } from './writes';
+import type { WriteResult } from './writes';
 
 /** Faults a test can switch on to exercise a client's error handling. */
 export type Fault =
@@ -218,14 +220,18 @@ export class ClusterApiServer {
       return;
     }
     if (!name) {
+      if (method === 'DELETE') {
+        this.withBody(req, res, (b) => sendWrite(res, this.writes.deleteCollection(info, ns, params, writeOptions(params, b))), true);
+        return;
+      }
       if (method !== 'POST') return methodNotAllowed();
-      this.withBody(req, res, (body) => sendJsonText(res, 201, this.writes.create(info, ns, body).json));
+      this.withBody(req, res, (body) => sendWrite(res, this.writes.create(info, ns, body, writeOptions(params))));
       return;
     }
     if (subresource === 'scale') {
       if (method === 'GET') sendJson(res, 200, this.writes.getScale(info, ns, name));
-      else if (method === 'PUT') this.withBody(req, res, (b) => sendJson(res, 200, this.writes.updateScale(info, ns, name, b)));
-      else if (method === 'PATCH') this.withBody(req, res, (b) => sendJson(res, 200, this.writes.updateScale(info, ns, name, b, req.headers['content-type'] ?? '')));
+      else if (method === 'PUT') this.withBody(req, res, (b) => sendWrite(res, this.writes.updateScale(info, ns, name, b, writeOptions(params))));
+      else if (method === 'PATCH') this.withBody(req, res, (b) => sendWrite(res, this.writes.updateScale(info, ns, name, b, writeOptions(params), req.headers['content-type'] ?? '')));
       else methodNotAllowed();
       return;
     }
@@ -241,18 +247,13 @@ export class ClusterApiServer {
         handleGet(res, this.store, info, ns, name);
         return;
       case 'PUT':
-        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.replace(info, ns, name, b).json));
+        this.withBody(req, res, (b) => sendWrite(res, this.writes.replace(info, ns, name, b, writeOptions(params))));
         return;
       case 'PATCH':
-        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b).json));
+        this.withBody(req, res, (b) => sendWrite(res, this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b, writeOptions(params))));
         return;
       case 'DELETE':
-        this.withBody(req, res, (b) => {
-          const q = params.get('gracePeriodSeconds');
-          const bodyGrace = (b as { gracePeriodSeconds?: number } | undefined)?.gracePeriodSeconds;
-          const grace = q !== null ? Number(q) : bodyGrace;
-          sendJsonText(res, 200, this.writes.delete(info, ns, name, grace).json);
-        }, true);
+        this.withBody(req, res, (b) => sendWrite(res, this.writes.delete(info, ns, name, writeOptions(params, b))), true);
         return;
       default:
         methodNotAllowed();
@@ -295,6 +296,12 @@ export class ClusterApiServer {
       }
     });
   }
+}
+
+/** A write's answer, with each warning in a `Warning: 299 - "..."` header as the apiserver sends them. */
+function sendWrite(res: ServerResponse, r: WriteResult): void {
+  const warnings = r.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  sendJsonText(res, r.code, r.json, warnings.length ? { Warning: warnings } : {});
 }
 
 function watchFault(f: Fault | null): WatchFault {

@@ -35,7 +35,7 @@ export function sendError(res: ServerResponse, err: ApiError): void {
   sendStatus(res, err.code, err.reason, err.message, err.details);
 }
 
-export function sendJsonText(res: ServerResponse, code: number, body: string): void {
+export function sendJsonText(res: ServerResponse, code: number, body: string, headers: Record<string, string | string[]> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -45,6 +45,7 @@ export function sendJsonText(res: ServerResponse, code: number, body: string): v
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-cache, private',
     'Audit-Id': crypto.randomUUID(),
+    ...headers,
   });
   res.end(body);
 }

@@ -1,20 +1,35 @@
 /**
  * Writes: create (POST), replace (PUT), patch (PATCH, three patch types), delete (graceful for
- * pods), and the autoscaling/v1 Scale subresource of deployments and replicasets.
+ * pods), deletecollection, and the autoscaling/v1 Scale subresource of deployments and
+ * replicasets. Every write honours dryRun=All: it runs every stage (defaulting, validation,
+ * conflict checks) and answers what would be stored, without storing it.
  */
 import type { ResourceInfo } from '../kube/resources';
+import { apiVersionOf } from '../kube/resources';
 import { defaultDeployment, defaultPod, defaultReplicaSet, validateDeployment } from '../kube/defaults';
 import { PatchError, jsonMergePatch, jsonPatch, strategicMergePatch } from '../kube/patch';
 import { labelSelectorString } from '../kube/selectors';
 import type { ObjectStore, StoredObject } from '../kube/store';
-import { notFound } from '../kube/store';
+import { StoreError, notFound } from '../kube/store';
 import type { KubeObject } from '../kube/types';
-import { ApiError } from './status';
+import { buildFilter } from './query';
+import { ApiError, successStatus } from './status';
+import type { WriteOptions } from './write-options';
+
+/** What a write answers: HTTP code, JSON body, and Warning header texts. */
+export interface WriteResult {
+  code: number;
+  json: string;
+  warnings: string[];
+}
+
+/** Kinds whose registry answers DELETE with the object itself; the others answer a Status. */
+const RETURNS_DELETED_OBJECT = new Set(['pods', 'services']);
 
 export class WriteHandlers {
   constructor(private readonly store: ObjectStore, private readonly nowIso: () => string) {}
 
-  create(info: ResourceInfo, namespace: string | undefined, body: unknown): StoredObject {
+  create(info: ResourceInfo, namespace: string | undefined, body: unknown, opts: WriteOptions): WriteResult {
     const obj = asObject(body, info);
     obj.metadata ??= { name: '' };
     if (namespace) obj.metadata.namespace = namespace;
@@ -26,40 +41,67 @@ export class WriteHandlers {
     if (info.name === 'pods') defaultPod(obj);
     if (info.name === 'namespaces') obj.status = { phase: 'Active' };
     delete obj.metadata.resourceVersion;
-    return this.store.create(info.name, obj, this.nowIso());
+    return result(201, this.store.create(info.name, obj, this.nowIso(), { dryRun: opts.dryRun }));
   }
 
-  replace(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown): StoredObject {
+  replace(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions): WriteResult {
     const obj = asObject(body, info);
     if (obj.metadata?.name !== undefined && obj.metadata.name !== name) {
       throw new ApiError(400, 'BadRequest', `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     }
-    return this.commitUserVersion(info, namespace, name, obj, true);
+    return result(200, this.commitUserVersion(info, namespace, name, obj, true, opts));
   }
 
-  patch(info: ResourceInfo, namespace: string | undefined, name: string, contentType: string, body: unknown): StoredObject {
+  patch(info: ResourceInfo, namespace: string | undefined, name: string, contentType: string, body: unknown, opts: WriteOptions): WriteResult {
     const current = this.current(info, namespace, name);
     const patched = applyPatch(JSON.parse(current.json), contentType, body) as KubeObject;
-    return this.commitUserVersion(info, namespace, name, patched, true);
+    return result(200, this.commitUserVersion(info, namespace, name, patched, true, opts));
   }
 
-  delete(info: ResourceInfo, namespace: string | undefined, name: string, gracePeriodSeconds: number | undefined): StoredObject {
+  delete(info: ResourceInfo, namespace: string | undefined, name: string, opts: WriteOptions): WriteResult {
+    const { stored, gone } = this.deleteOne(info, namespace, name, opts);
+    return result(200, stored, gone && !RETURNS_DELETED_OBJECT.has(info.name) ? info : undefined);
+  }
+
+  /** `gone`: removed now (not only marked for graceful or finalized deletion). */
+  private deleteOne(info: ResourceInfo, namespace: string | undefined, name: string, opts: WriteOptions): { stored: StoredObject; gone: boolean } {
     const current = this.current(info, namespace, name);
-    if (info.name !== 'pods' || gracePeriodSeconds === 0) return this.store.delete(info.name, namespace, name);
-    if (current.obj.metadata.deletionTimestamp) return current;
-    // Graceful: mark it; the kubelet simulation stops the containers and removes the pod.
-    const pod = JSON.parse(current.json) as KubeObject;
-    const grace = gracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
-    pod.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    pod.metadata.deletionGracePeriodSeconds = grace;
-    return this.store.update('pods', pod);
+    checkPreconditions(info, current.obj, opts);
+    const dryRun = { dryRun: opts.dryRun };
+    const grace = opts.gracePeriodSeconds;
+    if (info.name === 'pods' && grace !== 0) {
+      if (current.obj.metadata.deletionTimestamp) return { stored: current, gone: false };
+      // Graceful: mark it; the kubelet simulation stops the containers and removes the pod.
+      const pod = JSON.parse(current.json) as KubeObject;
+      const seconds = grace ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+      pod.metadata.deletionTimestamp = new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      pod.metadata.deletionGracePeriodSeconds = seconds;
+      return { stored: this.store.update('pods', pod, dryRun), gone: false };
+    }
+    return { stored: this.store.delete(info.name, namespace, name, dryRun), gone: true };
+  }
+
+  /** DELETE on a collection: every object the selectors match, answered as the list of them. */
+  deleteCollection(info: ResourceInfo, namespace: string | undefined, params: URLSearchParams, opts: WriteOptions): WriteResult {
+    const filter = buildFilter(info.name, params);
+    const matched = [...this.store.list(info.name, namespace)].map(([, s]) => s).filter((s) => filter(s.obj));
+    const items: string[] = [];
+    for (const s of matched) {
+      try {
+        items.push(this.deleteOne(info, s.obj.metadata.namespace, s.obj.metadata.name, { ...opts, preconditions: undefined }).stored.json);
+      } catch (e) {
+        if (!(e instanceof StoreError && e.code === 404)) throw e; // gone meanwhile: nothing to do
+      }
+    }
+    const json = `{"kind":"${info.listKind}","apiVersion":"${apiVersionOf(info)}","metadata":{"resourceVersion":"${this.store.resourceVersion}"},"items":[${items.join(',')}]}`;
+    return { code: 200, json, warnings: [] };
   }
 
   getScale(info: ResourceInfo, namespace: string | undefined, name: string): Record<string, unknown> {
     return scaleOf(this.current(info, namespace, name).obj);
   }
 
-  updateScale(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, contentType?: string): Record<string, unknown> {
+  updateScale(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions, contentType?: string): WriteResult {
     const current = this.current(info, namespace, name);
     const scale = contentType ? (applyPatch(scaleOf(current.obj), contentType, body) as Record<string, unknown>) : (body as Record<string, unknown>);
     const spec = scale?.spec as { replicas?: unknown } | undefined;
@@ -74,7 +116,8 @@ export class WriteHandlers {
       obj.spec.replicas = replicas;
       obj.metadata.generation = (obj.metadata.generation ?? 1) + 1;
     }
-    return scaleOf(this.store.update(info.name, obj, { checkVersion: !contentType }).obj);
+    const stored = this.store.update(info.name, obj, { checkVersion: !contentType, dryRun: opts.dryRun });
+    return { code: 200, json: JSON.stringify(scaleOf(stored.obj)), warnings: [] };
   }
 
   private current(info: ResourceInfo, namespace: string | undefined, name: string): StoredObject {
@@ -84,7 +127,7 @@ export class WriteHandlers {
   }
 
   /** A user write: status is not writable through the main resource; spec changes bump generation. */
-  private commitUserVersion(info: ResourceInfo, namespace: string | undefined, name: string, obj: KubeObject, checkVersion: boolean): StoredObject {
+  private commitUserVersion(info: ResourceInfo, namespace: string | undefined, name: string, obj: KubeObject, checkVersion: boolean, opts: WriteOptions): StoredObject {
     const current = this.current(info, namespace, name);
     obj.metadata ??= { name };
     obj.metadata.name = name;
@@ -101,7 +144,7 @@ export class WriteHandlers {
       const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(current.obj.spec);
       obj.metadata.generation = (current.obj.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
-    return this.store.update(info.name, obj, { checkVersion });
+    return this.store.update(info.name, obj, { checkVersion, dryRun: opts.dryRun });
   }
 
   private validate(info: ResourceInfo, obj: KubeObject): void {
@@ -111,6 +154,22 @@ export class WriteHandlers {
         name: obj.metadata.name, group: info.group, kind: info.kind,
       });
     }
+  }
+}
+
+function result(code: number, stored: StoredObject, statusFor?: ResourceInfo): WriteResult {
+  if (!statusFor) return { code, json: stored.json, warnings: [] };
+  const m = stored.obj.metadata;
+  return { code, json: JSON.stringify(successStatus({ name: m.name, group: statusFor.group, kind: statusFor.name, uid: m.uid })), warnings: [] };
+}
+
+function checkPreconditions(info: ResourceInfo, obj: KubeObject, opts: WriteOptions): void {
+  const p = opts.preconditions;
+  if (p?.uid && p.uid !== obj.metadata.uid) {
+    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${info.name}${info.group ? '.' + info.group : ''} "${obj.metadata.name}": Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${obj.metadata.uid}`);
+  }
+  if (p?.resourceVersion && p.resourceVersion !== obj.metadata.resourceVersion) {
+    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${info.name}${info.group ? '.' + info.group : ''} "${obj.metadata.name}": Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
   }
 }
 
