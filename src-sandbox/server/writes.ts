@@ -6,7 +6,10 @@
  */
 import type { ResourceInfo } from '../kube/resources';
 import { apiVersionOf } from '../kube/resources';
-import { defaultDeployment, defaultPod, defaultReplicaSet, validateDeployment } from '../kube/defaults';
+import { defaultDeployment, defaultPod, defaultReplicaSet } from '../kube/defaults';
+import type { FieldError } from '../kube/validation';
+import { invalidStatus, validateObject } from '../kube/validation';
+import { DecodeError, schemaDecoder } from '../openapi/schema-decoder';
 import { PatchError, jsonMergePatch, jsonPatch, strategicMergePatch } from '../kube/patch';
 import { labelSelectorString } from '../kube/selectors';
 import type { ObjectStore, StoredObject } from '../kube/store';
@@ -30,32 +33,37 @@ export class WriteHandlers {
   constructor(private readonly store: ObjectStore, private readonly nowIso: () => string) {}
 
   create(info: ResourceInfo, namespace: string | undefined, body: unknown, opts: WriteOptions): WriteResult {
-    const obj = asObject(body, info);
+    const warnings: string[] = [];
+    const obj = decode(info, body, opts, warnings);
     obj.metadata ??= { name: '' };
-    if (namespace) obj.metadata.namespace = namespace;
-    if (info.name === 'deployments') {
-      defaultDeployment(obj);
-      this.validate(info, obj);
+    if (namespace && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+      throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
     }
+    if (namespace) obj.metadata.namespace = namespace;
+    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = this.store.freeName(info.name, namespace, obj.metadata.generateName);
+    if (info.name === 'deployments') defaultDeployment(obj);
     if (info.name === 'replicasets') defaultReplicaSet(obj);
     if (info.name === 'pods') defaultPod(obj);
     if (info.name === 'namespaces') obj.status = { phase: 'Active' };
+    validate(info, obj);
     delete obj.metadata.resourceVersion;
-    return result(201, this.store.create(info.name, obj, this.nowIso(), { dryRun: opts.dryRun }));
+    return result(201, this.store.create(info.name, obj, this.nowIso(), { dryRun: opts.dryRun }), undefined, warnings);
   }
 
   replace(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions): WriteResult {
-    const obj = asObject(body, info);
+    const warnings: string[] = [];
+    const obj = decode(info, body, opts, warnings);
     if (obj.metadata?.name !== undefined && obj.metadata.name !== name) {
       throw new ApiError(400, 'BadRequest', `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     }
-    return result(200, this.commitUserVersion(info, namespace, name, obj, true, opts));
+    return result(200, this.commitUserVersion(info, namespace, name, obj, true, opts), undefined, warnings);
   }
 
   patch(info: ResourceInfo, namespace: string | undefined, name: string, contentType: string, body: unknown, opts: WriteOptions): WriteResult {
     const current = this.current(info, namespace, name);
-    const patched = applyPatch(JSON.parse(current.json), contentType, body) as KubeObject;
-    return result(200, this.commitUserVersion(info, namespace, name, patched, true, opts));
+    const warnings: string[] = [];
+    const patched = decode(info, applyPatch(JSON.parse(current.json), contentType, body), opts, warnings);
+    return result(200, this.commitUserVersion(info, namespace, name, patched, true, opts), undefined, warnings);
   }
 
   delete(info: ResourceInfo, namespace: string | undefined, name: string, opts: WriteOptions): WriteResult {
@@ -133,13 +141,9 @@ export class WriteHandlers {
     obj.metadata.name = name;
     if (info.namespaced) obj.metadata.namespace = namespace;
     if ('status' in current.obj) obj.status = current.obj.status;
-    if (info.name === 'deployments') {
-      defaultDeployment(obj);
-      this.validate(info, obj);
-      if (JSON.stringify(obj.spec.selector) !== JSON.stringify(current.obj.spec.selector)) {
-        throw new ApiError(422, 'Invalid', `Deployment.apps "${name}" is invalid: spec.selector: Invalid value: ${JSON.stringify(obj.spec.selector)}: field is immutable`);
-      }
-    }
+    if (info.name === 'deployments') defaultDeployment(obj);
+    const immutable = info.name === 'deployments' && JSON.stringify(obj.spec.selector) !== JSON.stringify(current.obj.spec.selector);
+    validate(info, obj, immutable ? [{ type: 'FieldValueInvalid', field: 'spec.selector', value: obj.spec.selector, detail: 'field is immutable' }] : []);
     if (info.name === 'deployments' || info.name === 'replicasets') {
       const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(current.obj.spec);
       obj.metadata.generation = (current.obj.metadata.generation ?? 1) + (specChanged ? 1 : 0);
@@ -147,20 +151,46 @@ export class WriteHandlers {
     return this.store.update(info.name, obj, { checkVersion, dryRun: opts.dryRun });
   }
 
-  private validate(info: ResourceInfo, obj: KubeObject): void {
-    const errs = validateDeployment(obj);
-    if (errs.length) {
-      throw new ApiError(422, 'Invalid', `${info.kind}.${info.group || 'core'} "${obj.metadata.name}" is invalid: ${errs.join(', ')}`, {
-        name: obj.metadata.name, group: info.group, kind: info.kind,
-      });
-    }
-  }
 }
 
-function result(code: number, stored: StoredObject, statusFor?: ResourceInfo): WriteResult {
-  if (!statusFor) return { code, json: stored.json, warnings: [] };
+/** 422 Invalid with details.causes when the object breaks a validation rule. */
+function validate(info: ResourceInfo, obj: KubeObject, more: FieldError[] = []): void {
+  const errs = [...validateObject(info, obj), ...more];
+  if (!errs.length) return;
+  const { message, details } = invalidStatus(info, obj.metadata?.name ?? '', errs);
+  throw new ApiError(422, 'Invalid', message, details);
+}
+
+/**
+ * The typed decoder: the body must be an object of the URL's kind; wrong types are a 400; unknown
+ * fields are dropped, and rejected (Strict) or reported as warnings (Warn).
+ */
+function decode(info: ResourceInfo, body: unknown, opts: WriteOptions, warnings: string[], as = { group: info.group, version: info.version, kind: info.kind }): KubeObject {
+  const obj = asObject(body, info);
+  const apiVersion = as.group ? `${as.group}/${as.version}` : as.version;
+  if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
+    throw new ApiError(400, 'BadRequest', `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+  }
+  if (obj.kind !== undefined && obj.kind !== as.kind) {
+    throw new ApiError(400, 'BadRequest', `${String(obj.kind)} in version "${as.version}" cannot be handled as a ${as.kind}: the kind in the data does not match the expected kind`);
+  }
+  let decoded;
+  try {
+    decoded = schemaDecoder().decode(as.group, as.version, as.kind, obj);
+  } catch (e) {
+    if (e instanceof DecodeError) throw new ApiError(400, 'BadRequest', `${as.kind} in version "${as.version}" cannot be handled as a ${as.kind}: ${e.message}`);
+    throw e;
+  }
+  const unknown = decoded.unknownFields.map((f) => `unknown field "${f}"`);
+  if (unknown.length && opts.fieldValidation === 'Strict') throw new ApiError(400, 'BadRequest', `strict decoding error: ${unknown.join(', ')}`);
+  if (opts.fieldValidation === 'Warn') warnings.push(...unknown);
+  return decoded.value as KubeObject;
+}
+
+function result(code: number, stored: StoredObject, statusFor?: ResourceInfo, warnings: string[] = []): WriteResult {
+  if (!statusFor) return { code, json: stored.json, warnings };
   const m = stored.obj.metadata;
-  return { code, json: JSON.stringify(successStatus({ name: m.name, group: statusFor.group, kind: statusFor.name, uid: m.uid })), warnings: [] };
+  return { code, json: JSON.stringify(successStatus({ name: m.name, group: statusFor.group, kind: statusFor.name, uid: m.uid })), warnings };
 }
 
 function checkPreconditions(info: ResourceInfo, obj: KubeObject, opts: WriteOptions): void {
