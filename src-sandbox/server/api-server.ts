@@ -11,6 +11,7 @@ import { StoreError } from '../kube/store';
 import type { ObjectStore } from '../kube/store';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery';
 import { handleOpenApi } from './openapi';
+import { ProtobufBodyError, decodeProtobufBody } from '../proto/protobuf-body';
 import { handlePodLog } from './pod-logs';
 import { logConfigFor } from '../logs/config';
 import { handleRichPodLog, podOr404 } from '../logs/pod-log-stream';
@@ -261,10 +262,10 @@ export class ClusterApiServer {
   }
 
   private withBody(req: IncomingMessage, res: ServerResponse, fn: (body: unknown) => void, optional = false): void {
-    if (/protobuf|cbor|yaml/.test(req.headers['content-type'] ?? '')) {
-      // kubectl's typed clients (e.g. `kubectl create deployment`) send protobuf; we decode JSON only.
+    const protobufBody = (req.headers['content-type'] ?? '').startsWith('application/vnd.kubernetes.protobuf');
+    if (!protobufBody && /protobuf|cbor|yaml/.test(req.headers['content-type'] ?? '')) {
       req.resume();
-      sendStatus(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (the sandbox does not decode ${req.headers['content-type']})`);
+      sendStatus(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/vnd.kubernetes.protobuf, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (the sandbox does not decode ${req.headers['content-type']})`);
       return;
     }
     const chunks: Buffer[] = [];
@@ -278,6 +279,11 @@ export class ClusterApiServer {
     });
     req.on('end', () => {
       try {
+        if (protobufBody && size > 0) {
+          // kubectl's typed clients (create namespace/deployment, drain's evictions) write protobuf.
+          fn(decodeProtobufRequest(Buffer.concat(chunks)));
+          return;
+        }
         const text = Buffer.concat(chunks).toString('utf8');
         if (!text.trim()) {
           if (!optional) throw new ApiError(400, 'BadRequest', 'the request body is empty');
@@ -295,6 +301,15 @@ export class ClusterApiServer {
         this.fail(res, e);
       }
     });
+  }
+}
+
+function decodeProtobufRequest(body: Buffer): Record<string, unknown> {
+  try {
+    return decodeProtobufBody(body).object;
+  } catch (e) {
+    if (e instanceof ProtobufBodyError) throw new ApiError(400, 'BadRequest', e.message);
+    throw e;
   }
 }
 

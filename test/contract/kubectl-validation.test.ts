@@ -90,7 +90,7 @@ describe('kubectl meets the sandbox decoder and validation', { timeout: 60_000 }
   it('a Strict PUT names every unknown field, nested ones with their list index', async () => {
     const current = store().clone('deployments', 'shop', 'payments-fat')!;
     current.spec.template.spec.containers[0].colour = 'red';
-    current.metadata.extra = true;
+    (current.metadata as unknown as Record<string, unknown>).extra = true;
     const r = await sb.request('fat', 'PUT', '/apis/apps/v1/namespaces/shop/deployments/payments-fat?fieldValidation=Strict', current);
     expect(r.status).toBe(400);
     expect(r.body.message).toBe('strict decoding error: unknown field "metadata.extra", unknown field "spec.template.spec.containers[0].colour"');
