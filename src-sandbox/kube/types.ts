@@ -14,6 +14,7 @@ export interface OwnerReference extends SharedOwnerReference {
 export interface ObjectMeta extends Omit<SharedObjectMeta, 'name' | 'ownerReferences'> {
   name: string;
   deletionGracePeriodSeconds?: number;
+  finalizers?: string[];
   ownerReferences?: OwnerReference[];
   generateName?: string;
 }

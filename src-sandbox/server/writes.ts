@@ -15,6 +15,7 @@ import { labelSelectorString } from '../kube/selectors';
 import type { ObjectStore, StoredObject } from '../kube/store';
 import { StoreError, notFound } from '../kube/store';
 import type { KubeObject } from '../kube/types';
+import { DeletionLifecycle, FOREGROUND } from './deletion-lifecycle';
 import { buildFilter } from './query';
 import { ApiError, successStatus } from './status';
 import type { WriteOptions } from './write-options';
@@ -30,7 +31,11 @@ export interface WriteResult {
 const RETURNS_DELETED_OBJECT = new Set(['pods', 'services']);
 
 export class WriteHandlers {
-  constructor(private readonly store: ObjectStore, private readonly nowIso: () => string) {}
+  private readonly deletions: DeletionLifecycle;
+
+  constructor(private readonly store: ObjectStore, private readonly nowIso: () => string) {
+    this.deletions = new DeletionLifecycle(store);
+  }
 
   create(info: ResourceInfo, namespace: string | undefined, body: unknown, opts: WriteOptions): WriteResult {
     const warnings: string[] = [];
@@ -40,11 +45,16 @@ export class WriteHandlers {
       throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
     }
     if (namespace) obj.metadata.namespace = namespace;
+    if (info.namespaced) this.checkNamespaceOpen(info, namespace ?? obj.metadata.namespace ?? 'default', obj.metadata.name);
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = this.store.freeName(info.name, namespace, obj.metadata.generateName);
     if (info.name === 'deployments') defaultDeployment(obj);
     if (info.name === 'replicasets') defaultReplicaSet(obj);
     if (info.name === 'pods') defaultPod(obj);
-    if (info.name === 'namespaces') obj.status = { phase: 'Active' };
+    if (info.name === 'namespaces') {
+      obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name };
+      obj.spec = { finalizers: ['kubernetes'], ...obj.spec };
+      obj.status = { phase: 'Active' };
+    }
     validate(info, obj);
     delete obj.metadata.resourceVersion;
     return result(201, this.store.create(info.name, obj, this.nowIso(), { dryRun: opts.dryRun }), undefined, warnings);
@@ -71,22 +81,38 @@ export class WriteHandlers {
     return result(200, stored, gone && !RETURNS_DELETED_OBJECT.has(info.name) ? info : undefined);
   }
 
-  /** `gone`: removed now (not only marked for graceful or finalized deletion). */
+  /** `gone`: removed now (not only marked for graceful, finalized or foreground deletion). */
   private deleteOne(info: ResourceInfo, namespace: string | undefined, name: string, opts: WriteOptions): { stored: StoredObject; gone: boolean } {
     const current = this.current(info, namespace, name);
     checkPreconditions(info, current.obj, opts);
-    const dryRun = { dryRun: opts.dryRun };
+    const dryRun = opts.dryRun;
+    if (current.obj.metadata.deletionTimestamp) return { stored: current, gone: false }; // already on its way
+    if (info.name === 'namespaces') return { stored: this.deletions.terminateNamespace(current, dryRun), gone: false };
+    const policy = opts.propagationPolicy ?? 'Background';
+    if (policy === 'Foreground' && info.name !== 'pods') return { stored: this.deletions.markDeleting(info, current, [FOREGROUND], dryRun), gone: false };
+    if (policy === 'Orphan' && !dryRun) this.deletions.orphanDependents(current.obj);
+    if (current.obj.metadata.finalizers?.length) return { stored: this.deletions.markDeleting(info, current, [], dryRun), gone: false };
     const grace = opts.gracePeriodSeconds;
     if (info.name === 'pods' && grace !== 0) {
-      if (current.obj.metadata.deletionTimestamp) return { stored: current, gone: false };
       // Graceful: mark it; the kubelet simulation stops the containers and removes the pod.
       const pod = JSON.parse(current.json) as KubeObject;
       const seconds = grace ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
       pod.metadata.deletionTimestamp = new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
       pod.metadata.deletionGracePeriodSeconds = seconds;
-      return { stored: this.store.update('pods', pod, dryRun), gone: false };
+      return { stored: this.store.update('pods', pod, { dryRun }), gone: false };
     }
-    return { stored: this.store.delete(info.name, namespace, name, dryRun), gone: true };
+    return { stored: this.store.delete(info.name, namespace, name, { dryRun }), gone: true };
+  }
+
+  /** Creating in a namespace that does not exist is a 404; in one being deleted, a 403. */
+  private checkNamespaceOpen(info: ResourceInfo, namespace: string, name: string): void {
+    const ns = this.store.get('namespaces', undefined, namespace);
+    if (!ns) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    if (ns.obj.metadata.deletionTimestamp) {
+      throw new ApiError(403, 'Forbidden', `${info.name}${info.group ? '.' + info.group : ''} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+        name, group: info.group, kind: info.name, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+      });
+    }
   }
 
   /** DELETE on a collection: every object the selectors match, answered as the list of them. */
@@ -147,6 +173,13 @@ export class WriteHandlers {
     if (info.name === 'deployments' || info.name === 'replicasets') {
       const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(current.obj.spec);
       obj.metadata.generation = (current.obj.metadata.generation ?? 1) + (specChanged ? 1 : 0);
+    }
+    // deletionTimestamp is the server's; an update that removes the last finalizer completes the deletion.
+    obj.metadata.deletionTimestamp = current.obj.metadata.deletionTimestamp;
+    if (!obj.metadata.deletionTimestamp) delete obj.metadata.deletionTimestamp;
+    if (current.obj.metadata.deletionTimestamp && !obj.metadata.finalizers?.length && info.name !== 'pods' && info.name !== 'namespaces') {
+      const updated = this.store.update(info.name, obj, { checkVersion, dryRun: opts.dryRun });
+      return opts.dryRun ? updated : this.store.delete(info.name, namespace, name);
     }
     return this.store.update(info.name, obj, { checkVersion, dryRun: opts.dryRun });
   }
