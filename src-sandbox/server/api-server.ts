@@ -18,6 +18,7 @@ import { handleRichPodLog, podOr404 } from '../logs/pod-log-stream';
 import { handleExecUpgrade } from '../exec/ws-exec';
 import { handleGet, handleList } from './reads';
 import type { ResourceRoute } from './routes';
+import { queryBool } from './query';
 import { parseResourcePath } from './routes';
 import { ApiError, reasonFor, sendError, sendJson, sendJsonText, sendStatus } from './status';
 import { tableFor, tableWatchRenderer, wantsTable } from './table';
@@ -183,7 +184,7 @@ export class ClusterApiServer {
     const params = url.searchParams;
     const method = req.method ?? 'GET';
     const ns = info.namespaced ? namespace : undefined;
-    const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
+    const isWatch = r.watchPath || queryBool(params, 'watch');
     if (subresource === 'log' && info.name === 'pods' && name && ns && method === 'GET') {
       const cfg = logConfigFor(this.store, podOr404(this.store, ns, name));
       if (cfg) handleRichPodLog(req, res, this.store, podOr404(this.store, ns, name), params, cfg);

@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../kube/resources';
 import { apiVersionOf } from '../kube/resources';
 import type { ChangeEvent, ObjectStore, StoredObject } from '../kube/store';
-import { buildFilter } from './query';
+import { buildFilter, queryBool } from './query';
 import { ApiError, statusObject } from './status';
 
 export type WatchFault = 'truncate-watch' | 'garbage-watch-line' | 'expire-watch' | null;
@@ -44,8 +44,8 @@ export function handleWatch(
   const filter = buildFilter(info.name, params);
   const inNamespace = (ns: string | undefined) => namespace === undefined || ns === namespace;
   // sendInitialEvents=true (watch-list): the current state as ADDED whatever resourceVersion says, then a bookmark.
-  const initialEvents = params.get('sendInitialEvents') === 'true';
-  if (initialEvents && params.get('allowWatchBookmarks') !== 'true') {
+  const initialEvents = queryBool(params, 'sendInitialEvents');
+  if (initialEvents && !queryBool(params, 'allowWatchBookmarks')) {
     throw new ApiError(422, 'Invalid', 'ListOptions.meta.k8s.io "" is invalid: allowWatchBookmarks: Required value: allowWatchBookmarks must be true if sendInitialEvents = true', {
       kind: 'ListOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueRequired', message: 'Required value: allowWatchBookmarks must be true if sendInitialEvents = true', field: 'allowWatchBookmarks' }],
     });
@@ -147,7 +147,7 @@ export function handleWatch(
     writeLine(line('BOOKMARK', JSON.stringify(obj)));
   };
   if (closed) return;
-  timers.bookmark = params.get('allowWatchBookmarks') === 'true' ? setInterval(bookmark, opts.bookmarkIntervalMs) : undefined;
+  timers.bookmark = queryBool(params, 'allowWatchBookmarks') ? setInterval(bookmark, opts.bookmarkIntervalMs) : undefined;
   const timeoutS = params.has('timeoutSeconds') ? Number(params.get('timeoutSeconds')) : DEFAULT_TIMEOUT_S;
   timers.timeout = setTimeout(close, Math.max(0, timeoutS) * 1000);
   req.on('close', close);

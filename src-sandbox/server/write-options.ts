@@ -45,7 +45,7 @@ export function writeOptions(params: URLSearchParams, deleteBody?: unknown): Wri
     if (!PROPAGATION.includes(policy as PropagationPolicy)) throw invalidOption('propagationPolicy', policy, PROPAGATION);
     if (orphan !== undefined) throw new ApiError(422, 'Invalid', 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "' + policy + '": orphanDependents and deletionPropagation cannot be both set');
     opts.propagationPolicy = policy as PropagationPolicy;
-  } else if (orphan !== undefined) opts.propagationPolicy = orphan === 'true' ? 'Orphan' : 'Background';
+  } else if (orphan !== undefined) opts.propagationPolicy = ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(orphan) ? 'Orphan' : 'Background';
   const grace = params.get('gracePeriodSeconds') ?? (typeof body.gracePeriodSeconds === 'number' ? String(body.gracePeriodSeconds) : undefined);
   if (grace !== undefined) {
     const n = Number(grace);
