@@ -15,6 +15,7 @@
  * CHAOS_CHILD_ROOT runs the child from another source tree (e.g. an older commit extracted with
  * `git archive`), to measure the executor before a change against the same referee.
  */
+import { parseScenario } from '../src-sandbox/scenario';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,7 @@ const MIN_ONLINE = 7;
 const BOUNDARIES = [1, 2, 3, 6, 8, 10];
 const ORIGINAL_STRATEGY = '{"rollingUpdate":{"maxSurge":"25%","maxUnavailable":"25%"},"type":"RollingUpdate"}';
 
-const scenario = {
+const scenario = parseScenario({
   name: 'chaos',
   registries: { 'dc-east': 'harbor-east.sandbox.local' },
   clusters: [{ name: 'pro-east', datacenter: 'dc-east', nodes: 4 }],
@@ -41,7 +42,7 @@ const scenario = {
     versions: { '1.4.1': {}, '1.4.2': {}, '1.5.0': {} },
     groups: [{ group: 'pro', cluster: 'pro-east', replicas: N, version: '1.4.2', history: ['1.4.1'] }],
   }],
-};
+}, 'release-chaos scenario');
 
 const PLAN = `name: chaos
 app: orders

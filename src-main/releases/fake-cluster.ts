@@ -91,17 +91,17 @@ export class SandboxDeploymentCluster implements ClusterOps {
 
   async patchDeployment(_ns: string, name: string, patch: DeploymentPatch, opts: { resourceVersion?: string }): Promise<Result<DeploymentWithStrategy>> {
     const body = opts.resourceVersion ? { ...patch, metadata: { ...patch.metadata, resourceVersion: opts.resourceVersion } } : patch;
-    return this.write(() => this.writes.patch(RESOURCES.deployments, NS, name, 'application/strategic-merge-patch+json', body, 'capstan').obj as unknown as DeploymentWithStrategy);
+    return this.write(() => JSON.parse(this.writes.patch(RESOURCES.deployments, NS, name, 'application/strategic-merge-patch+json', body, writer('capstan')).json) as DeploymentWithStrategy);
   }
 
   async scaleReplicaSet(_ns: string, name: string, replicas: number, opts: { resourceVersion?: string }): Promise<Result<ReplicaSet>> {
     const body = { metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : undefined, spec: { replicas } };
-    return this.write(() => this.writes.patch(RESOURCES.replicasets, NS, name, 'application/merge-patch+json', body, 'capstan').obj as unknown as ReplicaSet);
+    return this.write(() => JSON.parse(this.writes.patch(RESOURCES.replicasets, NS, name, 'application/merge-patch+json', body, writer('capstan')).json) as ReplicaSet);
   }
 
   /** Someone else writes (kubectl set image / scale / patch), as a strategic merge patch. */
   externalPatch(patch: Record<string, unknown>, manager = 'kubectl-patch'): void {
-    this.writes.patch(RESOURCES.deployments, NS, 'orders', 'application/strategic-merge-patch+json', patch, manager);
+    this.writes.patch(RESOURCES.deployments, NS, 'orders', 'application/strategic-merge-patch+json', patch, writer(manager));
   }
 
   private async write<T>(fn: () => T): Promise<Result<T>> {
@@ -131,3 +131,6 @@ export class FakeBatchDriver implements BatchDriver {
     return err('not-found', 'the scripted driver observes nothing');
   }
 }
+
+/** A plain write by `manager`, as the API server would take it (no dry run, unknown fields dropped). */
+const writer = (manager: string) => ({ dryRun: false, fieldValidation: 'Ignore' as const, fieldManager: manager });

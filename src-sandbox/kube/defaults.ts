@@ -26,7 +26,9 @@ export function defaultDeployment(d: KubeObject): void {
   spec.replicas ??= 1;
   spec.revisionHistoryLimit ??= 10;
   spec.progressDeadlineSeconds ??= 600;
-  spec.strategy ??= { type: 'RollingUpdate' };
+  // `strategy: {}` (kubectl create deployment, protobuf bodies) defaults like an absent one.
+  spec.strategy ??= {};
+  spec.strategy.type ??= 'RollingUpdate';
   if (spec.strategy.type === 'RollingUpdate') {
     spec.strategy.rollingUpdate ??= {};
     spec.strategy.rollingUpdate.maxSurge ??= '25%';

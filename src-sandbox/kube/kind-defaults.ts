@@ -146,10 +146,10 @@ function defaultCronJob(cj: KubeObject): void {
 }
 
 /** Defaults, stores, and completes what needs the stored uid (a Job's selector): one create as the apiserver does it. */
-export function createWithDefaults(store: ObjectStore, resource: ResourceName, obj: KubeObject, nowIso: string): StoredObject {
+export function createWithDefaults(store: ObjectStore, resource: ResourceName, obj: KubeObject, nowIso: string, opts: { dryRun?: boolean } = {}): StoredObject {
   defaultKind(resource, obj, store);
-  const created = store.create(resource, obj, nowIso);
-  if (resource !== 'jobs') return created;
+  const created = store.create(resource, obj, nowIso, opts);
+  if (resource !== 'jobs' || opts.dryRun) return created;
   const job = JSON.parse(created.json) as KubeObject;
   return jobSelectorFromUid(job) ? store.update('jobs', job) : created;
 }

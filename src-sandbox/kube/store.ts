@@ -117,7 +117,8 @@ export class ObjectStore {
     return this.table(resource).values();
   }
 
-  create(resource: ResourceName, input: KubeObject, nowIso: string): StoredObject {
+  /** `dryRun`: everything a create checks and fills in, returned without being stored (no version, no event). */
+  create(resource: ResourceName, input: KubeObject, nowIso: string, opts: { dryRun?: boolean } = {}): StoredObject {
     const info = RESOURCES[resource];
     const obj = input;
     const meta = obj.metadata;
@@ -134,6 +135,7 @@ export class ObjectStore {
     meta.uid = randomUUID();
     meta.creationTimestamp ??= nowIso;
     if (GENERATION_RESOURCES.has(resource)) meta.generation = 1;
+    if (opts.dryRun) return dryRunResult(obj, undefined);
     return this.commit(resource, key, obj, 'ADDED');
   }
 
@@ -141,7 +143,7 @@ export class ObjectStore {
    * Stores a new version. If `obj.metadata.resourceVersion` is set and stale, 409 Conflict, as a PUT
    * with a stale version gets from the API server.
    */
-  update(resource: ResourceName, obj: KubeObject, opts: { checkVersion?: boolean } = {}): StoredObject {
+  update(resource: ResourceName, obj: KubeObject, opts: { checkVersion?: boolean; dryRun?: boolean } = {}): StoredObject {
     const info = RESOURCES[resource];
     const key = keyOf(info.namespaced ? obj.metadata.namespace : undefined, obj.metadata.name);
     const current = this.table(resource).get(key);
@@ -155,13 +157,15 @@ export class ObjectStore {
     obj.kind = current.obj.kind;
     obj.metadata.uid = current.obj.metadata.uid;
     obj.metadata.creationTimestamp = current.obj.metadata.creationTimestamp;
+    if (opts.dryRun) return dryRunResult(obj, current);
     return this.commit(resource, key, obj, 'MODIFIED', current);
   }
 
-  delete(resource: ResourceName, namespace: string | undefined, name: string): StoredObject {
+  delete(resource: ResourceName, namespace: string | undefined, name: string, opts: { dryRun?: boolean } = {}): StoredObject {
     const key = keyOf(RESOURCES[resource].namespaced ? namespace : undefined, name);
     const current = this.table(resource).get(key);
     if (!current) throw notFound(resource, name);
+    if (opts.dryRun) return current;
     const obj = JSON.parse(current.json) as KubeObject;
     return this.commit(resource, key, obj, 'DELETED', current);
   }
@@ -245,6 +249,13 @@ export class ObjectStore {
   private table(resource: ResourceName): Map<string, StoredObject> {
     return this.tables.get(resource)!;
   }
+}
+
+/** What a dry-run write answers: the object as it would be stored, under the version it has now. */
+function dryRunResult(obj: KubeObject, current: StoredObject | undefined): StoredObject {
+  if (current) obj.metadata.resourceVersion = current.obj.metadata.resourceVersion;
+  else delete obj.metadata.resourceVersion;
+  return { obj, json: JSON.stringify(obj) };
 }
 
 export function notFound(resource: ResourceName, name: string): StoreError {

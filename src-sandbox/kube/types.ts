@@ -14,6 +14,7 @@ export interface OwnerReference extends SharedOwnerReference {
 export interface ObjectMeta extends Omit<SharedObjectMeta, 'name' | 'ownerReferences'> {
   name: string;
   deletionGracePeriodSeconds?: number;
+  finalizers?: string[];
   ownerReferences?: OwnerReference[];
   generateName?: string;
 }
@@ -60,6 +61,7 @@ export interface StatusDetails {
   name?: string;
   group?: string;
   kind?: string;
+  uid?: string;
   retryAfterSeconds?: number;
   causes?: { reason?: string; message?: string; field?: string }[];
 }

@@ -197,6 +197,22 @@ describe('ClusterApiServer', () => {
     expect((await call('/apis/apps/v1/namespaces/shop/deployments/nope')).body).toMatchObject({ code: 404, reason: 'NotFound', message: 'deployments.apps "nope" not found' });
   });
 
+  it('deletes a collection by label selector; with dryRun=All it answers the same list and keeps them', async () => {
+    const path = '/api/v1/namespaces/shop/pods?labelSelector=app%3Dcart&gracePeriodSeconds=0';
+    const names = [...store.list('pods', 'shop')].map(([, s]) => s.obj).filter((p) => p.metadata.labels?.app === 'cart').map((p) => p.metadata.name);
+    expect(names.length).toBeGreaterThan(0);
+    const rv = store.resourceVersion;
+    const dry = await call(`${path}&dryRun=All`, { method: 'DELETE' });
+    expect(dry.status).toBe(200);
+    expect(dry.body.kind).toBe('PodList');
+    expect(dry.body.items.map((p: KubeObject) => p.metadata.name)).toEqual(names);
+    expect(store.resourceVersion).toBe(rv);
+    const real = await call(path, { method: 'DELETE' });
+    expect(real.body.items.map((p: KubeObject) => p.metadata.name)).toEqual(names);
+    for (const n of names) expect(store.get('pods', 'shop', n)).toBeUndefined();
+    expect([...store.list('pods', 'shop')].length).toBeGreaterThan(0);
+  });
+
   it('serves the autoscaling/v1 Scale subresource', async () => {
     const path = '/apis/apps/v1/namespaces/shop/deployments/orders/scale';
     const s = await call(path);

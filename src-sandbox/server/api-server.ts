@@ -13,21 +13,25 @@ import type { ObjectStore } from '../kube/store';
 import { coreVersions, group, groupList, isServedGroup, resourceList, versionInfo } from './discovery';
 import { handleOpenApi } from './openapi';
 import { defaultLogConfig, logConfigFor } from '../logs/config';
+import { ProtobufBodyError, decodeProtobufBody } from '../proto/protobuf-body';
 import { handleRichPodLog, podOr404 } from '../logs/pod-log-stream';
 import { handleExecUpgrade } from '../exec/ws-exec';
 import { handleGet, handleList } from './reads';
 import type { ResourceRoute } from './routes';
+import { queryBool } from './query';
 import { parseResourcePath } from './routes';
 import { ApiError, reasonFor, sendError, sendJson, sendJsonText, sendStatus } from './status';
 import { tableFor, tableWatchRenderer, wantsTable } from './table';
 import type { WatchFault } from './watch';
 import { handleWatch } from './watch';
+import { writeOptions, type WriteOptions } from './write-options';
 import { WriteHandlers } from './writes';
 import { REVIEW_RESOURCES } from '../kube/resources';
 import { evictPod } from './eviction';
 import type { BodyDecoder } from './raw-body';
 import { readOptionalBody } from './raw-body';
 import { answerReview } from './reviews';
+import type { WriteResult } from './writes';
 
 /** Faults a test can switch on to exercise a client's error handling. */
 export type Fault =
@@ -211,7 +215,7 @@ export class ClusterApiServer {
     const params = url.searchParams;
     const method = req.method ?? 'GET';
     const ns = info.namespaced ? namespace : undefined;
-    const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
+    const isWatch = r.watchPath || queryBool(params, 'watch');
     if (subresource === 'log' && info.name === 'pods' && name && ns && method === 'GET') {
       const pod = podOr404(this.store, ns, name);
       handleRichPodLog(req, res, this.store, pod, params, logConfigFor(this.store, pod) ?? defaultLogConfig(this.opts.clockSpeed ?? 1));
@@ -249,14 +253,18 @@ export class ClusterApiServer {
       return;
     }
     if (!name) {
+      if (method === 'DELETE') {
+        this.withBody(req, res, (b) => sendWrite(res, this.writes.deleteCollection(info, ns, params, this.writeOpts(params, req, b))), true);
+        return;
+      }
       if (method !== 'POST') return methodNotAllowed();
-      this.withBody(req, res, (body) => sendJsonText(res, 201, this.writes.create(info, ns, body).json));
+      this.withBody(req, res, (body) => sendWrite(res, this.writes.create(info, ns, body, this.writeOpts(params, req))));
       return;
     }
     if (subresource === 'scale') {
       if (method === 'GET') sendJson(res, 200, this.writes.getScale(info, ns, name));
-      else if (method === 'PUT') this.withBody(req, res, (b) => sendJson(res, 200, this.writes.updateScale(info, ns, name, b, undefined, fieldManagerOf(params, req.headers['user-agent']))));
-      else if (method === 'PATCH') this.withBody(req, res, (b) => sendJson(res, 200, this.writes.updateScale(info, ns, name, b, req.headers['content-type'] ?? '', fieldManagerOf(params, req.headers['user-agent']))));
+      else if (method === 'PUT') this.withBody(req, res, (b) => sendWrite(res, this.writes.updateScale(info, ns, name, b, this.writeOpts(params, req))));
+      else if (method === 'PATCH') this.withBody(req, res, (b) => sendWrite(res, this.writes.updateScale(info, ns, name, b, this.writeOpts(params, req), req.headers['content-type'] ?? '')));
       else methodNotAllowed();
       return;
     }
@@ -272,18 +280,13 @@ export class ClusterApiServer {
         handleGet(res, this.store, info, ns, name);
         return;
       case 'PUT':
-        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.replace(info, ns, name, b, fieldManagerOf(params, req.headers['user-agent'])).json));
+        this.withBody(req, res, (b) => sendWrite(res, this.writes.replace(info, ns, name, b, this.writeOpts(params, req))));
         return;
       case 'PATCH':
-        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b, fieldManagerOf(params, req.headers['user-agent'])).json));
+        this.withBody(req, res, (b) => sendWrite(res, this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b, this.writeOpts(params, req))));
         return;
       case 'DELETE':
-        this.withBody(req, res, (b) => {
-          const q = params.get('gracePeriodSeconds');
-          const bodyGrace = (b as { gracePeriodSeconds?: number } | undefined)?.gracePeriodSeconds;
-          const grace = q !== null ? Number(q) : bodyGrace;
-          sendJsonText(res, 200, this.writes.delete(info, ns, name, grace).json);
-        }, true);
+        this.withBody(req, res, (b) => sendWrite(res, this.writes.delete(info, ns, name, this.writeOpts(params, req, b))), true);
         return;
       default:
         methodNotAllowed();
@@ -314,11 +317,16 @@ export class ClusterApiServer {
     return false;
   }
 
+  /** The write's options from its query (or DeleteOptions body), with who writes, for managedFields. */
+  private writeOpts(params: URLSearchParams, req: IncomingMessage, deleteBody?: unknown): WriteOptions {
+    return { ...writeOptions(params, deleteBody), fieldManager: fieldManagerOf(params, req.headers['user-agent']) };
+  }
+
   private withBody(req: IncomingMessage, res: ServerResponse, fn: (body: unknown) => void, optional = false): void {
-    if (/protobuf|cbor|yaml/.test(req.headers['content-type'] ?? '')) {
-      // kubectl's typed clients (e.g. `kubectl create deployment`) send protobuf; we decode JSON only.
+    const protobufBody = (req.headers['content-type'] ?? '').startsWith('application/vnd.kubernetes.protobuf');
+    if (!protobufBody && /protobuf|cbor|yaml/.test(req.headers['content-type'] ?? '')) {
       req.resume();
-      sendStatus(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (the sandbox does not decode ${req.headers['content-type']})`);
+      sendStatus(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/vnd.kubernetes.protobuf, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (the sandbox does not decode ${req.headers['content-type']})`);
       return;
     }
     const chunks: Buffer[] = [];
@@ -332,6 +340,11 @@ export class ClusterApiServer {
     });
     req.on('end', () => {
       try {
+        if (protobufBody && size > 0) {
+          // kubectl's typed clients (create namespace/deployment, drain's evictions) write protobuf.
+          fn(decodeProtobufRequest(Buffer.concat(chunks)));
+          return;
+        }
         const text = Buffer.concat(chunks).toString('utf8');
         if (!text.trim()) {
           if (!optional) throw new ApiError(400, 'BadRequest', 'the request body is empty');
@@ -350,6 +363,21 @@ export class ClusterApiServer {
       }
     });
   }
+}
+
+function decodeProtobufRequest(body: Buffer): Record<string, unknown> {
+  try {
+    return decodeProtobufBody(body).object;
+  } catch (e) {
+    if (e instanceof ProtobufBodyError) throw new ApiError(400, 'BadRequest', e.message);
+    throw e;
+  }
+}
+
+/** A write's answer, with each warning in a `Warning: 299 - "..."` header as the apiserver sends them. */
+function sendWrite(res: ServerResponse, r: WriteResult): void {
+  const warnings = r.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  sendJsonText(res, r.code, r.json, warnings.length ? { Warning: warnings } : {});
 }
 
 function watchFault(f: Fault | null): WatchFault {

@@ -20,7 +20,7 @@ export function evictPod(store: ObjectStore, writes: WriteHandlers, namespace: s
   if (!pod) throw notFound('pods', name);
   const grace = (eviction as EvictionBody | undefined)?.deleteOptions?.gracePeriodSeconds;
   const done = () => {
-    writes.delete(RESOURCES.pods, namespace, name, grace);
+    writes.delete(RESOURCES.pods, namespace, name, { dryRun: false, fieldValidation: 'Ignore', gracePeriodSeconds: grace });
     return { ...successStatus(), code: 201 };
   };
   // Terminating or finished pods disrupt nothing; the budget is not consulted.

@@ -3,20 +3,10 @@
  * src-sandbox/openapi/. Loaded on first request (2.9 MB) and kept.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { OPENAPI_DOCUMENTS as DOCS, readOpenApiDocument } from '../openapi/documents';
 import { sendJson, sendStatus } from './status';
 
-const DOCS: Record<string, string> = {
-  'api/v1': 'api__v1_openapi.json',
-  'apis/apps/v1': 'apis__apps__v1_openapi.json',
-  'apis/batch/v1': 'apis__batch__v1_openapi.json',
-  'apis/policy/v1': 'apis__policy__v1_openapi.json',
-  'apis/coordination.k8s.io/v1': 'apis__coordination.k8s.io__v1_openapi.json',
-  'apis/discovery.k8s.io/v1': 'apis__discovery.k8s.io__v1_openapi.json',
-  'apis/authorization.k8s.io/v1': 'apis__authorization.k8s.io__v1_openapi.json',
-  'apis/authentication.k8s.io/v1': 'apis__authentication.k8s.io__v1_openapi.json',
-};
 const cache = new Map<string, { body: string; hash: string }>();
 
 function load(path: string): { body: string; hash: string } | undefined {
@@ -24,7 +14,7 @@ function load(path: string): { body: string; hash: string } | undefined {
   if (!file) return undefined;
   let doc = cache.get(path);
   if (!doc) {
-    const body = readFileSync(new URL(`../openapi/${file}`, import.meta.url), 'utf8');
+    const body = readOpenApiDocument(file);
     doc = { body, hash: createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase() };
     cache.set(path, doc);
   }

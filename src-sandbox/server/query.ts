@@ -51,3 +51,8 @@ export function decodeContinue(token: string): ContinueToken {
     throw new ApiError(400, 'BadRequest', 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   }
 }
+
+/** A boolean query parameter as the apiserver parses it (Go's strconv.ParseBool: 1, t, T, TRUE, true, True). */
+export function queryBool(params: URLSearchParams, name: string): boolean {
+  return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(params.get(name) ?? '');
+}

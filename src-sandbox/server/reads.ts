@@ -7,7 +7,8 @@ import type { ResourceInfo } from '../kube/resources';
 import { apiVersionOf } from '../kube/resources';
 import type { ObjectStore } from '../kube/store';
 import { notFound } from '../kube/store';
-import { buildFilter, decodeContinue, encodeContinue } from './query';
+import { buildFilter, encodeContinue } from './query';
+import { pageSource } from './list-snapshot';
 import { ApiError, sendJsonText } from './status';
 
 const WRITE_CHUNK = 256;
@@ -23,19 +24,12 @@ export function handleList(res: ServerResponse, store: ObjectStore, info: Resour
   const limitParam = params.get('limit');
   const limit = limitParam ? Number.parseInt(limitParam, 10) : 0;
   if (limitParam && !(limit >= 0)) throw new ApiError(400, 'BadRequest', `invalid limit: ${limitParam}`);
-  const cont = params.get('continue');
-  let listRv = store.resourceVersion;
-  let afterKey: string | undefined;
-  if (cont) {
-    const token = decodeContinue(cont);
-    listRv = token.rv;
-    afterKey = token.start;
-  }
+  const { listRv, source } = pageSource(store, info.name, namespace, params.get('continue'));
 
   const items: string[] = [];
   let lastKey = '';
   let more = false;
-  for (const [key, stored] of store.list(info.name, namespace, afterKey)) {
+  for (const [key, stored] of source) {
     if (!filter(stored.obj)) continue;
     if (limit > 0 && items.length === limit) {
       more = true;
@@ -58,3 +52,4 @@ export function handleList(res: ServerResponse, store: ObjectStore, info: Resour
   }
   res.end(']}');
 }
+

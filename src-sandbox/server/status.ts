@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { StatusDetails } from '../kube/types';
 
 export class ApiError extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string, readonly details?: StatusDetails) {
+  constructor(readonly code: number, readonly reason: string, message: string, readonly details?: StatusDetails, readonly listMeta?: { continue?: string }) {
     super(message);
   }
 }
@@ -21,21 +21,21 @@ export function reasonFor(code: number): string {
   return REASON_BY_CODE[code] ?? 'Unknown';
 }
 
-export function statusObject(code: number, reason: string, message: string, details?: StatusDetails): Record<string, unknown> {
-  const s: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+export function statusObject(code: number, reason: string, message: string, details?: StatusDetails, listMeta: { continue?: string } = {}): Record<string, unknown> {
+  const s: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: listMeta, status: 'Failure', message, reason, code };
   if (details) s.details = details;
   return s;
 }
 
-export function sendStatus(res: ServerResponse, code: number, reason: string, message: string, details?: StatusDetails): void {
-  sendJsonText(res, code, JSON.stringify(statusObject(code, reason, message, details)));
+export function sendStatus(res: ServerResponse, code: number, reason: string, message: string, details?: StatusDetails, listMeta?: { continue?: string }): void {
+  sendJsonText(res, code, JSON.stringify(statusObject(code, reason, message, details, listMeta)));
 }
 
 export function sendError(res: ServerResponse, err: ApiError): void {
-  sendStatus(res, err.code, err.reason, err.message, err.details);
+  sendStatus(res, err.code, err.reason, err.message, err.details, err.listMeta);
 }
 
-export function sendJsonText(res: ServerResponse, code: number, body: string): void {
+export function sendJsonText(res: ServerResponse, code: number, body: string, headers: Record<string, string | string[]> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -45,6 +45,7 @@ export function sendJsonText(res: ServerResponse, code: number, body: string): v
     'Content-Length': Buffer.byteLength(body),
     'Cache-Control': 'no-cache, private',
     'Audit-Id': crypto.randomUUID(),
+    ...headers,
   });
   res.end(body);
 }

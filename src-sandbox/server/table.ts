@@ -6,7 +6,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../kube/resources';
 import type { ObjectStore, StoredObject } from '../kube/store';
-import { buildFilter, decodeContinue, encodeContinue } from './query';
+import { pageSource } from './list-snapshot';
+import { buildFilter, encodeContinue } from './query';
 import { ApiError, sendJsonText } from './status';
 import { printerFor } from './table-printers';
 
@@ -37,15 +38,12 @@ export function tableFor(res: ServerResponse, store: ObjectStore, info: Resource
   const filter = buildFilter(info.name, params);
   const limit = params.has('limit') ? Number.parseInt(params.get('limit')!, 10) : 0;
   if (!(limit >= 0)) throw new ApiError(400, 'BadRequest', `invalid limit: ${params.get('limit')}`);
-  let listRv = store.resourceVersion;
-  let afterKey: string | undefined;
-  const cont = params.get('continue');
-  if (cont) ({ rv: listRv, start: afterKey } = decodeContinue(cont));
+  const { listRv, source } = pageSource(store, info.name, ns, params.get('continue'));
   const include = params.get('includeObject');
   const rows: string[] = [];
   let lastKey = '';
   let more = false;
-  for (const [key, s] of store.list(info.name, ns, afterKey)) {
+  for (const [key, s] of source) {
     if (!filter(s.obj)) continue;
     if (limit > 0 && rows.length === limit) {
       more = true;

@@ -6,13 +6,15 @@
  * - A watcher that falls too far behind (socket buffer full) gets an in-stream ERROR 410 and is
  *   closed, as the apiserver's cacher does with slow consumers.
  * - allowWatchBookmarks: periodic BOOKMARK carrying only metadata.resourceVersion.
+ * - sendInitialEvents=true: the current objects as ADDED, then a BOOKMARK annotated
+ *   `k8s.io/initial-events-end: "true"`, then changes.
  * - timeoutSeconds: the stream ends cleanly when it elapses.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceInfo } from '../kube/resources';
 import { apiVersionOf } from '../kube/resources';
 import type { ChangeEvent, ObjectStore, StoredObject } from '../kube/store';
-import { buildFilter } from './query';
+import { buildFilter, queryBool } from './query';
 import { ApiError, statusObject } from './status';
 
 export type WatchFault = 'truncate-watch' | 'garbage-watch-line' | 'expire-watch' | null;
@@ -41,7 +43,14 @@ export function handleWatch(
 ): void {
   const filter = buildFilter(info.name, params);
   const inNamespace = (ns: string | undefined) => namespace === undefined || ns === namespace;
-  const rvParam = params.get('resourceVersion');
+  // sendInitialEvents=true (watch-list): the current state as ADDED whatever resourceVersion says, then a bookmark.
+  const initialEvents = queryBool(params, 'sendInitialEvents');
+  if (initialEvents && !queryBool(params, 'allowWatchBookmarks')) {
+    throw new ApiError(422, 'Invalid', 'ListOptions.meta.k8s.io "" is invalid: allowWatchBookmarks: Required value: allowWatchBookmarks must be true if sendInitialEvents = true', {
+      kind: 'ListOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueRequired', message: 'Required value: allowWatchBookmarks must be true if sendInitialEvents = true', field: 'allowWatchBookmarks' }],
+    });
+  }
+  const rvParam = initialEvents ? null : params.get('resourceVersion');
   const fromRv = rvParam && rvParam !== '0' ? Number.parseInt(rvParam, 10) : undefined;
   if (rvParam && rvParam !== '0' && !(fromRv! >= 0)) throw new ApiError(400, 'BadRequest', `invalid resourceVersion: ${rvParam}`);
   let backlog: ChangeEvent[] | undefined;
@@ -127,6 +136,10 @@ export function handleWatch(
     }
     if (chunk.length) writeLine(chunk.join(''), false);
     initialBytes = res.writableLength;
+    if (initialEvents) {
+      const end = { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(store.resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } } };
+      writeLine(line('BOOKMARK', JSON.stringify(end)), false);
+    }
   }
 
   const bookmark = () => {
@@ -134,7 +147,7 @@ export function handleWatch(
     writeLine(line('BOOKMARK', JSON.stringify(obj)));
   };
   if (closed) return;
-  timers.bookmark = params.get('allowWatchBookmarks') === 'true' ? setInterval(bookmark, opts.bookmarkIntervalMs) : undefined;
+  timers.bookmark = queryBool(params, 'allowWatchBookmarks') ? setInterval(bookmark, opts.bookmarkIntervalMs) : undefined;
   const timeoutS = params.has('timeoutSeconds') ? Number(params.get('timeoutSeconds')) : DEFAULT_TIMEOUT_S;
   timers.timeout = setTimeout(close, Math.max(0, timeoutS) * 1000);
   req.on('close', close);

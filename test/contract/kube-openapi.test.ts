@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSandbox } from './kube-sandbox-helpers';
 import { startTestSandbox, waitFor } from './kube-sandbox-helpers';
-import { kubeValidator } from './openapi-validator';
+import { kubeValidator } from '../../src-sandbox/openapi/openapi-validator';
 
 type List = { items: Record<string, unknown>[] };
 

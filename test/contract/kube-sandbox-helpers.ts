@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ export interface TestSandbox {
   kubeconfig: string;
   kubectl(args: string[], opts?: { timeoutMs?: number }): Promise<{ stdout: string; stderr: string; code: number }>;
   get<T = unknown>(cluster: string, path: string, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
+  /** Any method with an optional body (JSON unless a Buffer); the answer with its headers. */
+  request<T = any>(cluster: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpReply<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
   close(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export async function startTestSandbox(opts: DatacenterOptions = {}): Promise<Te
       });
     }),
     get: (cluster, path, headers = {}) => httpsGet(dc, cluster, path, headers),
+    request: (cluster, method, path, body, headers = {}) => httpsRequest(dc, cluster, method, path, body, headers),
     async close() {
       await dc.close();
       rmSync(dir, { recursive: true, force: true });
@@ -61,6 +65,31 @@ export function httpsGet<T>(dc: Datacenter, cluster: string, path: string, heade
   });
 }
 
+export interface HttpReply<T> { status: number; body: T; headers: IncomingHttpHeaders }
+
+export function httpsRequest<T>(dc: Datacenter, cluster: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpReply<T>> {
+  const c = dc.cluster(cluster);
+  const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+  const h: Record<string, string> = { Authorization: `Bearer ${c.token}`, ...headers };
+  if (payload && !h['Content-Type']) h['Content-Type'] = 'application/json';
+  return new Promise((resolve, reject) => {
+    const req = request(`${c.url}${path}`, { method, ca: c.caPem, headers: h }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch { /* not JSON: keep the text */ }
+        resolve({ status: res.statusCode ?? 0, body: parsed as T, headers: res.headers });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -71,24 +100,3 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> 
   }
 }
 
-/** A JSON request with a body (POST/PUT/PATCH) to one sandbox cluster. */
-export function httpsRequest<T = unknown>(dc: Datacenter, cluster: string, method: string, path: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; body: T }> {
-  const c = dc.cluster(cluster);
-  const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = request(`${c.url}${path}`, { method, ca: c.caPem, headers: { Authorization: `Bearer ${c.token}`, 'Content-Type': contentType, 'Content-Length': payload.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as T });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, body: text as T });
-        }
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
