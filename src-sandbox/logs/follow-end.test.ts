@@ -1,7 +1,7 @@
 /**
  * The end of a follow stream, as a kubelet ends it: when the followed container instance exits,
  * the stream first carries what the instance wrote up to its end, then closes. Checked against
- * a read of the terminated instance (`previous=true`), for the rich generator and the plain one.
+ * a read of the terminated instance (`previous=true`), with and without a log profile.
  * Also: the request hook sees every request the API server receives.
  */
 import { request } from 'node:https';
@@ -82,7 +82,7 @@ describe('a follow stream of a container that ends', () => {
     ]);
   });
 
-  it('(plain generator) ends with the crash lines a read of the terminated instance ends with', async () => {
+  it('(default log settings) ends with the crash lines a read of the terminated instance ends with', async () => {
     const pod = runningPod('uat', 'orders-uat').metadata.name;
     let started = false;
     const follow = read('uat', `/api/v1/namespaces/shop/pods/${pod}/log?follow=true&timestamps=true&tailLines=1`, (t) => (started = t.length > 0));

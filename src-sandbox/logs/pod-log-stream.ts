@@ -64,15 +64,20 @@ export function instanceOf(pod: KubeObject, container: string, cfg: LogConfig, p
   const isInit = namesOf(pod.spec.initContainers).includes(container);
   const inst: Instance = {
     timeline: new Timeline(Date.parse(t.startedAt), cfg.rate, cfg.history),
-    endMs: t.finishedAt ? Date.parse(t.finishedAt) + 999 : undefined,
     startedAt: t.startedAt,
     ctx: { app, pod: name, profile: cfg.profile, init: isInit ? container : undefined },
   };
-  if (inst.endMs !== undefined && !isInit && (t.reason === 'Error' || t.reason === 'OOMKilled')) {
-    inst.base = inst.timeline.countAt(inst.endMs, inst.endMs);
-    inst.ending = endingLines(app, t.reason, inst.base);
-  }
+  if (t.finishedAt) endInstance(inst, t);
   return inst;
+}
+
+/** The instance ended (its terminated state): it wrote up to then, and a crash its last words. */
+function endInstance(inst: Instance, t: Terminated, endMs = Date.parse(t.finishedAt!) + 999): void {
+  inst.endMs = endMs;
+  if (!inst.ctx.init && (t.reason === 'Error' || t.reason === 'OOMKilled')) {
+    inst.base = inst.timeline.countAt(endMs, endMs);
+    inst.ending = endingLines(inst.ctx.app, t.reason, inst.base);
+  }
 }
 
 /** Lines the instance has written by `nowMs`, its last words included once it has ended. */
@@ -184,11 +189,12 @@ export function handleRichPodLog(req: IncomingMessage, res: ServerResponse, stor
         // a read of the terminated instance has it; else now), then ends.
         const ended = [cs?.state?.terminated, cs?.lastState?.terminated].find((t) => t?.startedAt === inst.startedAt);
         endMs = ended?.finishedAt ? Math.min(Date.parse(ended.finishedAt) + 999, Date.now() + 1000) : Date.now();
+        if (ended?.finishedAt) endInstance(inst, ended, endMs);
       }
     }
     if (endMs !== undefined && Date.now() >= endMs) {
       clearInterval(timer);
-      finish(tl.countAt(endMs));
+      finish(inst.endMs !== undefined ? instanceCount(inst, endMs) : tl.countAt(endMs));
       return;
     }
     if (waiting) return;
