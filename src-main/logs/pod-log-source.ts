@@ -97,9 +97,8 @@ export class PodLogSource {
       const target = this.t.previous ? 'previous' : (s.instance ?? (s.hasRun ? 'last' : undefined));
       if (target === undefined || (target === 'last' && this.followed !== '')) {
         // Nothing to read until the container runs (again): wait for the watch to say so.
-        if (s.finished && this.followed !== '') return this.sink.state('ended', this.restarts, 'The container has exited and will not restart.');
-        this.sink.state(s.finished ? 'ended' : 'waiting', this.restarts, s.finished ? 'The container has exited and will not restart.' : waitingText(s));
-        if (s.finished) return;
+        if (s.finished) return this.sink.state('ended', this.restarts, 'The container has exited and will not restart.');
+        this.sink.state(s.hasRun ? 'waiting' : 'starting', this.restarts, waitingText(s));
         await this.feed.next(this.abort.signal);
         continue;
       }

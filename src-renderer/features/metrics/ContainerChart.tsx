@@ -14,6 +14,7 @@ import { useOpenLogs } from './useOpenLogs';
 
 type Scope = 'container' | 'pod' | 'deployment';
 import { cssVar, UPlotChart } from './UPlotChart';
+import { isOomKill } from '../../../src-shared/workloads/oom';
 
 export function ContainerChart({ target }: { target: ContainerRef }) {
   const client = useClient();
@@ -66,7 +67,7 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
             <p className="metrics-detail__facts">
               Memory {memorySummary(series)} · request {formatBytes(series.memoryRequest)} · CPU request {formatCpu(series.cpuRequest)}{series.cpuLimit ? ` · limit ${formatCpu(series.cpuLimit)}` : ' · no CPU limit'}
               {' · '}restarts {series.restarts}{series.state ? ` · now ${series.state}` : ''}
-              {series.lastTerminated ? <> · last terminated <b className={series.lastTerminated.reason === 'OOMKilled' ? 'text-bad' : ''} data-testid="metrics-last-terminated">{terminatedLabel(series.lastTerminated)}</b></> : null}
+              {series.lastTerminated ? <> · last terminated <b className={isOomKill(series.lastTerminated) ? 'text-bad' : ''} data-testid="metrics-last-terminated">{terminatedLabel(series.lastTerminated)}</b></> : null}
               {series.source ? ` · source ${series.source}` : ''}
             </p>
           ) : null}

@@ -10,6 +10,7 @@ import { useAppStore } from '../../store';
 import { eventLabel, terminatedLabel, withMarkerTimes } from './chart-data';
 import { cssVar, UPlotChart } from './UPlotChart';
 import { useOpenLogs } from './useOpenLogs';
+import { isOomKill } from '../../../src-shared/workloads/oom';
 
 function KillChart({ kill, limit, theme }: { kill: Forensics['kills'][number]; limit?: number; theme: string }) {
   const data = useMemo(() => {
@@ -61,7 +62,7 @@ export function ForensicsPanel({ target }: { target: ContainerRef }) {
       <header className="metrics-detail__head">
         <div>
           <h3>OOM forensics · {target.container} <span className="metrics-detail__where">{target.clusterId} · {target.namespace}/{target.pod}</span></h3>
-          {f ? <p className="metrics-detail__facts">Limit {formatBytes(f.memoryLimit)} · {f.kills.length} kill{f.kills.length === 1 ? '' : 's'} in history{f.lastTerminated ? <> · last terminated <b className={f.lastTerminated.reason === 'OOMKilled' ? 'text-bad' : ''}>{terminatedLabel(f.lastTerminated)}</b></> : null}</p> : null}
+          {f ? <p className="metrics-detail__facts">Limit {formatBytes(f.memoryLimit)} · {f.kills.length} kill{f.kills.length === 1 ? '' : 's'} in history{f.lastTerminated ? <> · last terminated <b className={isOomKill(f.lastTerminated) ? 'text-bad' : ''}>{terminatedLabel(f.lastTerminated)}</b></> : null}</p> : null}
         </div>
         <div className="metrics-detail__actions">
           <button type="button" className="btn" onClick={() => openLogs(target, true, finishedAt(f))} title="The killed container's log in the log viewer, from a little before it ended" data-testid="forensics-open-logs">Previous logs</button>

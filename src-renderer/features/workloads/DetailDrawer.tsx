@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ObjectRef } from '../../../src-shared/workloads/contract';
 import type { AppError } from '../../../src-shared/result';
+import { isOomKill } from '../../../src-shared/workloads/oom';
 import { useClient } from '../../components/ClientContext';
 import { Drawer } from '../../components/Drawer';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -72,7 +73,10 @@ function PodFacts({ pod, now }: { pod: PodRow; now: number }) {
       </Fact>
       <Fact label="Restarts">
         {pod.restarts}
-        {pod.lastTerminationReason ? <span className={pod.lastTerminationReason === 'OOMKilled' ? 'text-bad' : 'muted'}> · last terminated: {pod.lastTerminationReason}</span> : null}
+        {/* Per container: a sidecar's later Error must not hide the app's OOMKilled. */}
+        {pod.terminations
+          ? pod.terminations.map((t) => <span key={t.container} className={isOomKill(t) ? 'text-bad' : 'muted'}> · {t.container} last terminated: {t.reason ?? `exit ${t.exitCode ?? '?'}`}</span>)
+          : pod.lastTerminationReason ? <span className={isOomKill({ reason: pod.lastTerminationReason }) ? 'text-bad' : 'muted'}> · last terminated: {pod.lastTerminationReason}</span> : null}
       </Fact>
       {pod.conditionSince ? <Fact label="In this state">{formatDuration(now - pod.conditionSince)} (since {formatClock(pod.conditionSince, now)})</Fact> : null}
       {pod.deployment ? <Fact label="Deployment">{pod.deployment}</Fact> : null}
