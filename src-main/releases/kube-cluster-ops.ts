@@ -22,7 +22,13 @@ const selectorQuery = (selector: Record<string, string>) =>
 export type JsonPatchOp = { op: 'replace' | 'add' | 'remove'; path: string; value?: unknown };
 
 export class KubeClusterOps implements ClusterOps {
-  constructor(private readonly conn: () => ClusterConnection | undefined, private readonly clusterId: string) {}
+  /** `serverDryRun`: every write carries dryRun=All; the API server validates it and answers what it would store, storing nothing. */
+  constructor(private readonly conn: () => ClusterConnection | undefined, private readonly clusterId: string, private readonly serverDryRun = false) {}
+
+  /** The same cluster, with every write a server-side dry run (row-action previews). */
+  dryRun(): KubeClusterOps {
+    return new KubeClusterOps(this.conn, this.clusterId, true);
+  }
 
   private c(): Result<ClusterConnection> {
     const conn = this.conn();
@@ -52,7 +58,8 @@ export class KubeClusterOps implements ClusterOps {
   private async patch(namespace: string, name: string, body: unknown, contentType: string, signal?: AbortSignal): Promise<Result<DeploymentWithStrategy>> {
     const c = this.c();
     if (!c.ok) return c;
-    return c.value.getJson<Deployment>(`${deploymentPath(namespace, name)}?fieldManager=${FIELD_MANAGER}`, { method: 'PATCH', body, contentType, verb: 'patch', resource: 'deployments', signal });
+    const path = `${deploymentPath(namespace, name)}?fieldManager=${FIELD_MANAGER}${this.serverDryRun ? '&dryRun=All' : ''}`;
+    return c.value.getJson<Deployment>(path, { method: 'PATCH', body, contentType, verb: 'patch', resource: 'deployments', signal });
   }
 
   async scaleReplicaSet(namespace: string, name: string, replicas: number, opts: { resourceVersion?: string; signal?: AbortSignal }): Promise<Result<ReplicaSet>> {

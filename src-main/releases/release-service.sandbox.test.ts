@@ -186,6 +186,33 @@ it('row actions: dry-run previews, kubectl semantics for restart and undo, refus
   await s.dispose();
 }, 120_000);
 
+it('row-action previews are server-side dry runs: the API server sees each write (dryRun=All) and nothing changes', async () => {
+  const s = await service();
+  const store = dc.cluster('uat').store;
+  const ref = { clusterId: 'uat', namespace: 'shop', name: 'cart-uat' };
+  const before = store.clone('deployments', 'shop', 'cart-uat')!;
+  // Writes a preview might leak: any change to the Deployment's spec, labels or annotations.
+  const leaked: string[] = [];
+  const stop = store.subscribe((e) => {
+    if (e.resource !== 'deployments' || e.object.obj.metadata.name !== 'cart-uat' || !e.previous) return;
+    const [a, b] = [e.previous.obj, e.object.obj];
+    if (JSON.stringify([a.spec, a.metadata.labels, a.metadata.annotations]) !== JSON.stringify([b.spec, b.metadata.labels, b.metadata.annotations])) leaked.push(`${e.type} rv ${e.rv}`);
+  });
+  try {
+    for (const action of [{ kind: 'restart' as const }, { kind: 'scale' as const, replicas: 7 }, { kind: 'pause' as const }]) {
+      const r = await s.previewRow({ ...action, ...ref });
+      expect(r.ok && !r.value.refused, `${action.kind} previewed`).toBe(true);
+    }
+    expect(leaked).toEqual([]);
+    const after = store.get('deployments', 'shop', 'cart-uat')!.obj;
+    expect(after.spec).toEqual(before.spec);
+    expect(after.metadata.generation).toBe(before.metadata.generation);
+  } finally {
+    stop();
+    await s.dispose();
+  }
+}, 60_000);
+
 it('a cluster lost mid-release pauses only its group; someone else scaling a Deployment during an approval wait pauses it as drift, never overwritten', async () => {
   const s = await service();
   const stages = '  - { name: pro, approval: false, groups: [{ group: pro }] }';

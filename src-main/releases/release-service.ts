@@ -29,7 +29,7 @@ import { KubeClusterOps } from './kube-cluster-ops';
 import { PlanStore } from './plan-store';
 import { checkPlan, draftPlan } from './plan-check';
 import { PlanImageCheck, type ImagePresenceSource, type PlanImageCheckOptions } from './plan-image-check';
-import { applyRowAction, planRowAction, revisionsOf } from './row-actions';
+import { applyRowAction, previewRowAction, revisionsOf } from './row-actions';
 import { SnapshotStore } from './snapshot-store';
 
 export interface ReleaseServiceOptions {
@@ -253,9 +253,9 @@ export class ReleaseService {
     return r.ok ? ok(r.value.revisions) : r;
   }
 
-  async previewRow(action: RowAction): Promise<Result<RowActionPlan>> {
-    const r = await planRowAction(this.opsFor(action.clusterId), action, this.now());
-    return r.ok ? ok(r.value.plan) : r;
+  previewRow(action: RowAction): Promise<Result<RowActionPlan>> {
+    const ops = this.opsFor(action.clusterId);
+    return previewRowAction(ops, ops.dryRun(), action, this.now());
   }
 
   applyRow(action: RowAction, generation: string): Promise<Result<RowActionPlan>> {

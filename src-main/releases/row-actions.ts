@@ -88,6 +88,19 @@ export async function planRowAction(ops: KubeClusterOps, a: RowAction, now: numb
   }
 }
 
+/**
+ * The preview the confirm dialog shows: the plan, and its write sent to the API server as a dry
+ * run (dryRun=All), so a change the server would refuse (validation, conflicts) is an error here,
+ * before anyone confirms it. `dryRunOps` must be a dry-run client: nothing may change.
+ */
+export async function previewRowAction(ops: KubeClusterOps, dryRunOps: KubeClusterOps, a: RowAction, now: number): Promise<Result<RowActionPlan>> {
+  const p = await planRowAction(ops, a, now);
+  if (!p.ok) return p;
+  if (p.value.plan.refused || !p.value.apply) return ok(p.value.plan);
+  const dry = await p.value.apply(dryRunOps);
+  return dry.ok ? ok(p.value.plan) : dry;
+}
+
 /** Apply an action previously planned at `seenGeneration` (re-planned now: what is applied is what was shown). */
 export async function applyRowAction(ops: KubeClusterOps, a: RowAction, seenGeneration: string, now: number): Promise<Result<RowActionPlan>> {
   const p = await planRowAction(ops, a, now);

@@ -29,6 +29,8 @@ export interface WriteResult {
   warnings: string[];
 }
 
+const SCALE = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+
 /** Kinds whose registry answers DELETE with the object itself; the others answer a Status. */
 const RETURNS_DELETED_OBJECT = new Set(['pods', 'services']);
 
@@ -139,7 +141,9 @@ export class WriteHandlers {
 
   updateScale(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions, contentType?: string): WriteResult {
     const current = this.current(info, namespace, name);
-    const scale = contentType ? (applyPatch(scaleOf(current.obj), contentType, body) as Record<string, unknown>) : (body as Record<string, unknown>);
+    const warnings: string[] = [];
+    const raw = contentType ? applyPatch(scaleOf(current.obj), contentType, body) : body;
+    const scale = decode(info, raw, opts, warnings, SCALE) as unknown as Record<string, unknown>;
     const spec = scale?.spec as { replicas?: unknown } | undefined;
     const replicas = spec?.replicas ?? 0;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
@@ -154,7 +158,7 @@ export class WriteHandlers {
     }
     recordManager(obj, opts.fieldManager, 'autoscaling/v1', this.nowIso(), 'scale');
     const stored = this.store.update(info.name, obj, { checkVersion: !contentType, dryRun: opts.dryRun });
-    return { code: 200, json: JSON.stringify(scaleOf(stored.obj)), warnings: [] };
+    return { code: 200, json: JSON.stringify(scaleOf(stored.obj)), warnings };
   }
 
   private current(info: ResourceInfo, namespace: string | undefined, name: string): StoredObject {
@@ -203,7 +207,7 @@ function validate(info: ResourceInfo, obj: KubeObject, more: FieldError[] = []):
  * The typed decoder: the body must be an object of the URL's kind; wrong types are a 400; unknown
  * fields are dropped, and rejected (Strict) or reported as warnings (Warn).
  */
-function decode(info: ResourceInfo, body: unknown, opts: WriteOptions, warnings: string[], as = { group: info.group, version: info.version, kind: info.kind }): KubeObject {
+function decode(info: ResourceInfo, body: unknown, opts: WriteOptions, warnings: string[], as: { group: string; version: string; kind: string } = info): KubeObject {
   const obj = asObject(body, info);
   const apiVersion = as.group ? `${as.group}/${as.version}` : as.version;
   if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {

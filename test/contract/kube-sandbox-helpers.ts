@@ -45,24 +45,9 @@ export async function startTestSandbox(opts: DatacenterOptions = {}): Promise<Te
   };
 }
 
-export function httpsGet<T>(dc: Datacenter, cluster: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
-  const c = dc.cluster(cluster);
-  return new Promise((resolve, reject) => {
-    const req = request(`${c.url}${path}`, { ca: c.caPem, headers: { Authorization: `Bearer ${c.token}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as T });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, body: text as T });
-        }
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+export async function httpsGet<T>(dc: Datacenter, cluster: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  const { status, body } = await httpsRequest<T>(dc, cluster, 'GET', path, undefined, headers);
+  return { status, body };
 }
 
 export interface HttpReply<T> { status: number; body: T; headers: IncomingHttpHeaders }
