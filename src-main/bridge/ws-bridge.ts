@@ -101,24 +101,27 @@ export function attachWsBridge(opts: WsBridgeOptions): WsBridge {
     };
 
     ws.on('pong', () => alive.set(ws, true));
+    /** A message main cannot read: counted against the rate too, so a flood of them is dropped without a log line each. */
+    const unreadable = (why: string, reply: string) => {
+      if (!withinRate()) return;
+      log.warn(`[bridge] ${senderId} sent ${why}; ignored`);
+      protocolError(reply);
+    };
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        log.warn(`[bridge] ${senderId} sent a binary message; ignored`);
-        protocolError('Binary messages are not part of the protocol.');
+        unreadable('a binary message', 'Binary messages are not part of the protocol.');
         return;
       }
       let parsed: unknown;
       try {
         parsed = JSON.parse(data.toString());
       } catch {
-        log.warn(`[bridge] ${senderId} sent a message that is not JSON; ignored`);
-        protocolError('The message was not valid JSON.');
+        unreadable('a message that is not JSON', 'The message was not valid JSON.');
         return;
       }
       const msg = clientMessageSchema.safeParse(parsed);
       if (!msg.success) {
-        log.warn(`[bridge] ${senderId} sent a malformed message at ${msg.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ')}; ignored`);
-        protocolError('The message does not follow the protocol.');
+        unreadable(`a malformed message at ${msg.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ')}`, 'The message does not follow the protocol.');
         return;
       }
       const m = msg.data;
