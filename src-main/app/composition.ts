@@ -69,6 +69,8 @@ export interface Services {
   logs: LogService;
   releases: ReleaseService;
   images: ImageSyncService;
+  /** Where details that must not reach the renderer go (Electron's Help menu reveals the file). */
+  diagnostics: DiagnosticsLog;
   /** Resolves when the registry list is loaded (and the sandbox Harbors registered). */
   imagesReady: Promise<void>;
   dispose(): void;
@@ -217,6 +219,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     metrics,
     logs,
     images: appImages.images,
+    diagnostics,
     imagesReady: appImages.ready,
     dispose() {
       if (disposed) return;

@@ -4,28 +4,22 @@
  * exec plugin run, and cannot learn whether a file exists.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { contract } from '../../src-shared/contract';
 import { isRequestChannel } from '../../src-shared/contract/define';
 import { startServer, type RunningServer } from './server';
+import { tempDirs } from './testing/temp-dirs';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
 let server: RunningServer | undefined;
-const dirs: string[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-reach-'));
-  dirs.push(d);
-  return d;
-};
+const tmp = tempDirs('capstan-reach-');
 
 /** One bridge connection, as a page would open it; invoke() answers in order of ids. */
 async function connect(s: RunningServer) {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from './server';
+import { tempDirs } from './testing/temp-dirs';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const yaml = `apiVersion: v1
@@ -14,17 +14,11 @@ contexts: [{ name: sb, context: { cluster: sb, user: u } }]
 `;
 
 let server: RunningServer | undefined;
-const dirs: string[] = [];
 afterEach(async () => {
   await server?.close();
   server = undefined;
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-serve-'));
-  dirs.push(d);
-  return d;
-};
+const tmp = tempDirs('capstan-serve-');
 
 function call(s: RunningServer, channel: string, payload: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {

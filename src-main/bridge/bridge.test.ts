@@ -9,10 +9,13 @@ import { request, stream, type Handlers } from '../../src-shared/contract/define
 import { ok } from '../../src-shared/result';
 import { createRouter, type Router } from '../ipc/router';
 import { startBridgeServer, type BridgeServer } from './http-server';
+import type { BridgeLimits } from './limits';
+import { RateBucket } from './limits';
 
 const testContract = {
   'echo.upper': request(z.object({ text: z.string().max(100) }).strict(), z.object({ text: z.string() })),
   'ticks.watch': stream(z.object({ start: z.number() }).strict(), z.object({ n: z.number() })),
+  'slow.wait': request(z.object({}).strict(), z.null()),
 };
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -23,7 +26,11 @@ let emitters: ((e: { n: number }) => void)[];
 let rendererDir: string;
 let warnings: string[];
 
-async function start(extra: { highWaterMark?: number } = {}) {
+let releaseSlow: () => void = () => {};
+let slowGate = Promise.resolve();
+
+async function start(extra: { highWaterMark?: number; limits?: Partial<BridgeLimits> } = {}) {
+  slowGate = new Promise<void>((r) => (releaseSlow = r));
   signals = [];
   emitters = [];
   warnings = [];
@@ -34,6 +41,10 @@ async function start(extra: { highWaterMark?: number } = {}) {
       emitters.push(emit);
       emit({ n: start });
       return ok(undefined);
+    },
+    'slow.wait': async () => {
+      await slowGate;
+      return ok(null);
     },
   };
   const logger = { ...quiet, warn: (m: string) => warnings.push(m) };
@@ -227,6 +238,69 @@ function get(pathname: string, host?: string): Promise<{ status: number; headers
     req.end();
   });
 }
+
+describe('per-connection limits', () => {
+  it('caps the number of connections; a closed one frees its place', async () => {
+    await server.close();
+    await start({ limits: { maxConnections: 2 } });
+    const a = connect();
+    const b = connect();
+    await Promise.all([opened(a), opened(b)]);
+    expect(await refused(connect())).toBe(503);
+    a.close();
+    await waitFor(() => server.ws.connectionCount() === 1);
+    const c = connect();
+    await opened(c);
+    b.close();
+    c.close();
+  });
+
+  it('answers requests beyond the in-flight bound at once with unavailable, and serves again when they finish', async () => {
+    await server.close();
+    await start({ limits: { maxInFlight: 3 } });
+    const ws = connect();
+    const inbox = new Inbox(ws);
+    await opened(ws);
+    for (let id = 1; id <= 4; id++) ws.send(JSON.stringify({ t: 'invoke', id, channel: 'slow.wait', payload: {} }));
+    expect(await inbox.next((m) => m.t === 'result')).toMatchObject({ id: 4, result: { ok: false, error: { code: 'unavailable' } } });
+    releaseSlow();
+    for (let i = 0; i < 3; i++) expect(await inbox.next((m) => m.t === 'result')).toMatchObject({ result: { ok: true } });
+    ws.send(JSON.stringify({ t: 'invoke', id: 5, channel: 'echo.upper', payload: { text: 'ok' } }));
+    expect(await inbox.next((m) => m.t === 'result')).toEqual({ t: 'result', id: 5, result: { ok: true, value: { text: 'OK' } } });
+    ws.close();
+  });
+
+  it('refuses messages over the rate (requests and subscriptions alike); other connections are not affected', async () => {
+    await server.close();
+    await start({ limits: { ratePerSec: 1, burst: 5 } });
+    const flood = connect();
+    const calm = connect();
+    const inbox = new Inbox(flood);
+    const calmInbox = new Inbox(calm);
+    await Promise.all([opened(flood), opened(calm)]);
+    for (let id = 1; id <= 8; id++) flood.send(JSON.stringify({ t: 'invoke', id, channel: 'echo.upper', payload: { text: 'x' } }));
+    flood.send(JSON.stringify({ t: 'sub', subId: 'late', channel: 'ticks.watch', params: { start: 1 } }));
+    const results = [];
+    for (let i = 0; i < 8; i++) results.push(await inbox.next((m) => m.t === 'result'));
+    expect(results.filter((r) => (r.result as { ok: boolean }).ok)).toHaveLength(5);
+    expect(results.filter((r) => !(r.result as { ok: boolean }).ok).map((r) => (r.result as { error: { code: string } }).error.code)).toEqual(['unavailable', 'unavailable', 'unavailable']);
+    expect(await inbox.next((m) => m.t === 'end')).toMatchObject({ subId: 'late', error: { code: 'unavailable' } });
+    calm.send(JSON.stringify({ t: 'invoke', id: 1, channel: 'echo.upper', payload: { text: 'calm' } }));
+    expect(await calmInbox.next((m) => m.t === 'result')).toMatchObject({ result: { ok: true, value: { text: 'CALM' } } });
+    flood.close();
+    calm.close();
+  });
+
+  it('the token bucket refills at the rate, up to the burst', () => {
+    let t = 0;
+    const b = new RateBucket(10, 3, () => t);
+    expect([b.take(), b.take(), b.take(), b.take()]).toEqual([true, true, true, false]);
+    t += 100;
+    expect([b.take(), b.take()]).toEqual([true, false]);
+    t += 10_000;
+    expect([b.take(), b.take(), b.take(), b.take()]).toEqual([true, true, true, false]);
+  });
+});
 
 describe('static files', () => {
   it('serves the renderer with the CSP and security headers', async () => {

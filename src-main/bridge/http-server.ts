@@ -7,7 +7,7 @@ import { resolveStaticPath } from '../app/static-files';
 import { consoleLogger, type Logger } from '../ipc/logger';
 import type { Router } from '../ipc/router';
 import { checkHost, newToken } from './auth';
-import { attachWsBridge, type WsBridge } from './ws-bridge';
+import { attachWsBridge, type WsBridge, type WsBridgeOptions } from './ws-bridge';
 
 export interface BridgeServerOptions {
   router: Router;
@@ -20,6 +20,7 @@ export interface BridgeServerOptions {
   logger?: Logger;
   highWaterMark?: number;
   heartbeatMs?: number;
+  limits?: WsBridgeOptions['limits'];
 }
 
 export interface BridgeServer {
@@ -92,7 +93,7 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   });
   port = (server.address() as AddressInfo).port;
   headers = securityHeaders(contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }));
-  const ws = attachWsBridge({ server, router: opts.router, port, token, logger: log, highWaterMark: opts.highWaterMark, heartbeatMs: opts.heartbeatMs });
+  const ws = attachWsBridge({ server, router: opts.router, port, token, logger: log, highWaterMark: opts.highWaterMark, heartbeatMs: opts.heartbeatMs, limits: opts.limits });
   const origin = `http://127.0.0.1:${port}`;
 
   return {

@@ -5,6 +5,7 @@ import { clientMessageSchema, WS_MAX_CLIENT_MESSAGE_BYTES, WS_PATH, WS_PROTOCOL,
 import type { Logger } from '../ipc/logger';
 import type { Router } from '../ipc/router';
 import { checkUpgrade } from './auth';
+import { defaultBridgeLimits, RateBucket, type BridgeLimits } from './limits';
 
 export interface WsBridgeOptions {
   server: Server;
@@ -22,6 +23,8 @@ export interface WsBridgeOptions {
   highWaterMark?: number;
   /** Ping interval; a socket that misses a pong is terminated (and its subscriptions disposed). */
   heartbeatMs?: number;
+  /** Connection cap and per-connection rate and concurrency (defaults: defaultBridgeLimits). */
+  limits?: Partial<BridgeLimits>;
 }
 
 export interface WsBridge {
@@ -29,7 +32,7 @@ export interface WsBridge {
   close(): Promise<void>;
 }
 
-const reject = (socket: Duplex, status: 400 | 403 | 404, text: string) => {
+const reject = (socket: Duplex, status: 400 | 403 | 404 | 503, text: string) => {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
 };
 
@@ -38,6 +41,8 @@ class Backpressure extends Error {}
 export function attachWsBridge(opts: WsBridgeOptions): WsBridge {
   const { router, logger: log, token, port } = opts;
   const highWaterMark = opts.highWaterMark ?? 16 * 1024 * 1024;
+  const limits: BridgeLimits = { ...defaultBridgeLimits, ...opts.limits };
+  const busy = (what: string) => ({ code: 'unavailable' as const, message: `Capstan is receiving too many requests from this window (${what}), so this one was not run. Wait a moment and try again; if it keeps happening, reload the page.` });
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: WS_MAX_CLIENT_MESSAGE_BYTES,
@@ -61,6 +66,11 @@ export function attachWsBridge(opts: WsBridgeOptions): WsBridge {
       reject(socket, 403, 'Forbidden');
       return;
     }
+    if (wss.clients.size >= limits.maxConnections) {
+      log.warn(`[bridge] refused WebSocket upgrade from ${remote}: ${limits.maxConnections} connections already open`);
+      reject(socket, 503, 'Service Unavailable');
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   opts.server.on('upgrade', onUpgrade);
@@ -76,32 +86,62 @@ export function attachWsBridge(opts: WsBridgeOptions): WsBridge {
       return true;
     };
     const protocolError = (message: string) => send({ t: 'error', error: { code: 'invalid-payload', message } });
+    const bucket = new RateBucket(limits.ratePerSec, limits.burst);
+    let inFlight = 0;
+    let refusedSince = 0;
+    /** Rate limit; logged once per burst of refusals, not per message. */
+    const withinRate = (): boolean => {
+      if (bucket.take()) {
+        if (refusedSince > 0) log.warn(`[bridge] ${senderId} exceeded ${limits.ratePerSec} messages/s; ${refusedSince} refused`);
+        refusedSince = 0;
+        return true;
+      }
+      refusedSince++;
+      return false;
+    };
 
     ws.on('pong', () => alive.set(ws, true));
+    /** A message main cannot read: counted against the rate too, so a flood of them is dropped without a log line each. */
+    const unreadable = (why: string, reply: string) => {
+      if (!withinRate()) return;
+      log.warn(`[bridge] ${senderId} sent ${why}; ignored`);
+      protocolError(reply);
+    };
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        log.warn(`[bridge] ${senderId} sent a binary message; ignored`);
-        protocolError('Binary messages are not part of the protocol.');
+        unreadable('a binary message', 'Binary messages are not part of the protocol.');
         return;
       }
       let parsed: unknown;
       try {
         parsed = JSON.parse(data.toString());
       } catch {
-        log.warn(`[bridge] ${senderId} sent a message that is not JSON; ignored`);
-        protocolError('The message was not valid JSON.');
+        unreadable('a message that is not JSON', 'The message was not valid JSON.');
         return;
       }
       const msg = clientMessageSchema.safeParse(parsed);
       if (!msg.success) {
-        log.warn(`[bridge] ${senderId} sent a malformed message at ${msg.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ')}; ignored`);
-        protocolError('The message does not follow the protocol.');
+        unreadable(`a malformed message at ${msg.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ')}`, 'The message does not follow the protocol.');
         return;
       }
       const m = msg.data;
+      // Unsubscribing frees work: always allowed. Everything else counts against the rate.
+      if (m.t !== 'unsub' && !withinRate()) {
+        if (m.t === 'invoke') send({ t: 'result', id: m.id, result: { ok: false, error: busy(`over ${limits.ratePerSec} messages per second`) } });
+        else send({ t: 'end', subId: m.subId, error: busy(`over ${limits.ratePerSec} messages per second`) });
+        return;
+      }
       switch (m.t) {
         case 'invoke':
-          void router.invoke(senderId, m.channel, m.payload).then((result) => send({ t: 'result', id: m.id, result }));
+          if (inFlight >= limits.maxInFlight) {
+            send({ t: 'result', id: m.id, result: { ok: false, error: busy(`${limits.maxInFlight} requests already running`) } });
+            return;
+          }
+          inFlight++;
+          void router.invoke(senderId, m.channel, m.payload).then((result) => {
+            inFlight--;
+            send({ t: 'result', id: m.id, result });
+          });
           return;
         case 'sub':
           router.subscribe(senderId, m.subId, m.channel, m.params, {

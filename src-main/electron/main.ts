@@ -71,7 +71,7 @@ if (!app.requestSingleInstanceLock()) {
     ses.setDevicePermissionHandler(() => false);
     handleDownloads(ses, allowedOrigins, () => app.getPath('downloads'), log);
     handleAppProtocol(rendererDir);
-    installMenu(!app.isPackaged);
+    installMenu(!app.isPackaged, () => backend?.services.diagnostics.file);
 
     const userDataDir = app.getPath('userData');
     try {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { BrowserWindow, type WebContents } from 'electron';
+import { secureWebPreferences } from './web-preferences';
 
 export interface WindowOptions {
   preload: string;
@@ -16,19 +17,7 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
     show: false,
     title: 'Capstan',
     backgroundColor: '#111318',
-    webPreferences: {
-      preload: path.resolve(opts.preload),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-    },
+    webPreferences: { ...secureWebPreferences, preload: path.resolve(opts.preload) },
   });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(opts.url);

@@ -90,9 +90,10 @@ export class ExecService {
         if (ch === 1 || ch === 2) h.data(ch, m.subarray(1));
         else if (ch === 3) {
           try {
-            end(exitOf(JSON.parse(m.subarray(1).toString('utf8')) as Status));
+            const exit = exitOf(JSON.parse(m.subarray(1).toString('utf8')) as Status);
+            end(exit.message ? { ...exit, message: conn.scrub(exit.message) } : exit);
           } catch {
-            end({ code: 1, message: m.subarray(1).toString('utf8').slice(0, 500) });
+            end({ code: 1, message: conn.scrub(m.subarray(1).toString('utf8').slice(0, 500)) });
           }
         }
       });

@@ -9,6 +9,7 @@
  *   m.start(); const stop = m.subscribe(50, (top) => ...); m.series(ref); m.dispose();
  */
 import type { Aggregate, AggregateRef, ContainerRef, Forensics, MetricsHistoryStatus, MetricsSettings, MetricsTop, Series, TopRow } from '../../src-shared/metrics/contract';
+import { isPrometheusUrl } from '../../src-shared/metrics/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { MetricsClusterSource, PodChange } from './cluster-source';
@@ -75,6 +76,8 @@ export class MetricsService {
   constructor(private readonly source: MetricsClusterSource, private readonly opts: MetricsServiceOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.settings = { ...defaultMetricsSettings, ...(opts.settings?.get() ?? {}) };
+    // A settings file edited by hand (or written before URLs were checked) cannot make main fetch another scheme.
+    this.settings.prometheus = Object.fromEntries(Object.entries(this.settings.prometheus ?? {}).filter(([, url]) => typeof url === 'string' && isPrometheusUrl(url)));
     this.history = new MetricsHistory(this.capacity(), () => this.intervalMs);
     this.offPods = source.onPods((id, change) => this.onPods(id, change));
   }

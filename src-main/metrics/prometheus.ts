@@ -5,7 +5,7 @@
  * those with the containers is the "memory shown doubled" users report, so both are excluded in
  * the query and again on arrival.
  */
-import type { SourceStatus } from '../../src-shared/metrics/contract';
+import { isPrometheusUrl, type SourceStatus } from '../../src-shared/metrics/contract';
 import type { ContainerReading } from './sources';
 
 const SEL = 'container!="",container!="POD",image!=""';
@@ -18,7 +18,10 @@ export const PROM_QUERIES = {
 
 interface Vector { status?: string; error?: string; data?: { resultType?: string; result?: { metric: Record<string, string>; value: [number, string] }[] } }
 
-export type PromFetch = (url: string, init: { signal: AbortSignal }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+export type PromFetch = (url: string, init: { signal: AbortSignal; redirect: 'error' }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+/** Errors whose text we wrote (a status code); anything else is reported without the server's words. */
+class PromError extends Error {}
 
 export interface PromResult {
   readings: ContainerReading[];
@@ -28,10 +31,11 @@ export interface PromResult {
 
 async function query(base: string, q: string, timeoutMs: number, f: PromFetch): Promise<Map<string, number>> {
   const url = `${base.replace(/\/+$/, '')}/api/v1/query?query=${encodeURIComponent(q)}`;
-  const res = await f(url, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  // No redirects: the configured URL is the only place main fetches from.
+  const res = await f(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
+  if (!res.ok) throw new PromError(`HTTP ${res.status}`);
   const body = (await res.json()) as Vector;
-  if (body.status !== 'success') throw new Error(body.error ?? 'query failed');
+  if (body.status !== 'success') throw new PromError('the query was refused'); // body.error is the server's text: not forwarded
   const out = new Map<string, number>();
   for (const r of body.data?.result ?? []) {
     const { namespace, pod, container } = r.metric;
@@ -43,6 +47,7 @@ async function query(base: string, q: string, timeoutMs: number, f: PromFetch): 
 }
 
 export async function readPrometheus(base: string, timeoutMs: number, f: PromFetch = fetch as unknown as PromFetch): Promise<PromResult | { status: SourceStatus }> {
+  if (!isPrometheusUrl(base)) return { status: { kind: 'prometheus', state: 'error', message: 'The Prometheus URL must be an http:// or https:// URL without user:password@. Fix it in the metrics settings.' } };
   try {
     const [ws, rss, cpu, throttled] = await Promise.all([PROM_QUERIES.ws, PROM_QUERIES.rss, PROM_QUERIES.cpu, PROM_QUERIES.throttled].map((q) => query(base, q, timeoutMs, f)));
     const readings: ContainerReading[] = [];
@@ -52,7 +57,7 @@ export async function readPrometheus(base: string, timeoutMs: number, f: PromFet
     }
     return { readings, throttled: throttled! };
   } catch (e) {
-    const m = (e as Error).name === 'TimeoutError' ? 'did not answer in time' : (e as Error).message;
+    const m = (e as Error).name === 'TimeoutError' ? 'did not answer in time' : e instanceof PromError ? e.message : `could not be queried (${(e as NodeJS.ErrnoException).cause ? 'connection failed' : 'invalid answer'})`;
     return { status: { kind: 'prometheus', state: (e as Error).name === 'TimeoutError' ? 'timeout' : 'error', message: `Prometheus at ${base}: ${m}. Throttling is unavailable; charts use the kubelet and metrics-server.` } };
   }
 }

@@ -15,7 +15,9 @@ const idSchema = z.string().min(1).max(128);
 const urlSchema = z
   .string()
   .max(2048)
-  .refine((u) => /^https?:\/\/[^\s/]+/.test(u), 'must be an http(s) URL');
+  .refine((u) => /^https?:\/\/[^\s/]+/.test(u), 'must be an http(s) URL')
+  // Credentials belong in username/secret (the vault): a URL is shown and logged.
+  .refine((u) => !/^https?:\/\/[^/?#]*@/.test(u), 'must not contain user:password@ (use the username and secret fields)');
 
 /** What the user enters to add a registry. */
 export const registryInputSchema = z

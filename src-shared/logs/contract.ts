@@ -15,10 +15,10 @@ export const logSelectionSchema = z.object({
   clusterIds: z.array(name).min(1).max(64),
   namespace: name.optional(),
   target: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('pod'), name }),
-    z.object({ kind: z.literal('deployment'), name }),
-    z.object({ kind: z.literal('group'), app: name, group: name }),
-    z.object({ kind: z.literal('selector'), labelSelector: z.string().min(1).max(1024) }),
+    z.object({ kind: z.literal('pod'), name }).strict(),
+    z.object({ kind: z.literal('deployment'), name }).strict(),
+    z.object({ kind: z.literal('group'), app: name, group: name }).strict(),
+    z.object({ kind: z.literal('selector'), labelSelector: z.string().min(1).max(1024) }).strict(),
   ]),
   container: name.optional(),
   /** The previous (terminated) instance of each container instead of the running one. */

@@ -175,6 +175,16 @@ export const forensicsSchema = z.object({
 });
 export type Forensics = z.infer<typeof forensicsSchema>;
 
+/** What main agrees to fetch as a Prometheus base URL: http or https, no userinfo (it would be shown and logged). */
+export function isPrometheusUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
+  } catch {
+    return false;
+  }
+}
+
 export const metricsSettingsSchema = z.object({
   /** The interval wanted; rounds stretch it when they would cost more than maxCpuPercent of a core. */
   intervalMs: z.number().int().min(1000).max(600_000),
@@ -183,8 +193,10 @@ export const metricsSettingsSchema = z.object({
   historyBudgetMB: z.number().int().min(16).max(4096),
   /** Share of one core sample rounds may use (the interval stretches to stay within it). */
   maxCpuPercent: z.number().min(0.5).max(50),
-  /** Prometheus base URL per cluster id (optional source). */
-  prometheus: z.record(z.string(), z.string().url()),
+  /** Prometheus base URL per cluster id (optional source). Main fetches it: http(s) only, no credentials in it. */
+  prometheus: z
+    .record(z.string().min(1).max(256), z.string().max(2048).refine(isPrometheusUrl, 'an http:// or https:// URL without user:password@'))
+    .refine((o) => Object.keys(o).length <= 256, 'at most 256 clusters'),
 });
 export type MetricsSettings = z.infer<typeof metricsSettingsSchema>;
 

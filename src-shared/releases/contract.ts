@@ -93,27 +93,28 @@ export const releasesEventSchema = z.object({
 export type ReleasesEvent = z.infer<typeof releasesEventSchema>;
 
 /** What a person can do to an execution (the service adds who and when). */
+const groupKey = z.string().max(512);
 export const userEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start') }),
-  z.object({ type: z.literal('pause'), group: z.string().optional(), note: z.string().max(500).optional() }),
-  z.object({ type: z.literal('resume'), group: z.string().optional() }),
-  z.object({ type: z.literal('retry'), group: z.string() }),
+  z.object({ type: z.literal('start') }).strict(),
+  z.object({ type: z.literal('pause'), group: groupKey.optional(), note: z.string().max(500).optional() }).strict(),
+  z.object({ type: z.literal('resume'), group: groupKey.optional() }).strict(),
+  z.object({ type: z.literal('retry'), group: groupKey }).strict(),
   /** Someone else moved the rollout past a boundary: accept it as batch `batch` (0-based) and go on gating. */
-  z.object({ type: z.literal('acceptProgress'), group: z.string(), batch: z.number().int().min(0) }),
-  z.object({ type: z.literal('abort') }),
-  z.object({ type: z.literal('rollback'), group: z.string().optional() }),
-  z.object({ type: z.literal('approvalGiven'), group: z.string().optional(), version: z.number().int() }),
-  z.object({ type: z.literal('stopTheLine'), note: z.string().max(500).optional() }),
+  z.object({ type: z.literal('acceptProgress'), group: groupKey, batch: z.number().int().min(0).max(10_000) }).strict(),
+  z.object({ type: z.literal('abort') }).strict(),
+  z.object({ type: z.literal('rollback'), group: groupKey.optional() }).strict(),
+  z.object({ type: z.literal('approvalGiven'), group: groupKey.optional(), version: z.number().int() }).strict(),
+  z.object({ type: z.literal('stopTheLine'), note: z.string().max(500).optional() }).strict(),
 ]);
 export type UserEvent = z.infer<typeof userEventSchema>;
 
 const deploymentRef = { clusterId: z.string().min(1).max(256), namespace: name, name };
 export const rowActionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('restart'), ...deploymentRef }),
-  z.object({ kind: z.literal('pause'), ...deploymentRef }),
-  z.object({ kind: z.literal('resume'), ...deploymentRef }),
-  z.object({ kind: z.literal('scale'), ...deploymentRef, replicas: z.number().int().min(0).max(10_000) }),
-  z.object({ kind: z.literal('undo'), ...deploymentRef, toRevision: z.string().regex(/^\d+$/) }),
+  z.object({ kind: z.literal('restart'), ...deploymentRef }).strict(),
+  z.object({ kind: z.literal('pause'), ...deploymentRef }).strict(),
+  z.object({ kind: z.literal('resume'), ...deploymentRef }).strict(),
+  z.object({ kind: z.literal('scale'), ...deploymentRef, replicas: z.number().int().min(0).max(10_000) }).strict(),
+  z.object({ kind: z.literal('undo'), ...deploymentRef, toRevision: z.string().max(20).regex(/^\d+$/) }).strict(),
 ]);
 export type RowAction = z.infer<typeof rowActionSchema>;
 
