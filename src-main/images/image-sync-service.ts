@@ -1,10 +1,11 @@
-import type { CellDetail, ImagePresence, MatrixEvent, MatrixFilter, RegistryCoverage, RegistryHealth, RegistryInfo, RegistryInput, RegistryUpdate, SyncMatrix } from '../../src-shared/images/contract';
+import type { CellDetail, ImageLineage, ImagePresence, LineageReport, MatrixEvent, MatrixFilter, RegistryCoverage, RegistryHealth, RegistryInfo, RegistryInput, RegistryUpdate, SyncMatrix } from '../../src-shared/images/contract';
 import { diffMatrix, isEmptyDiff } from '../../src-shared/images/matrix-diff';
 import { parseImageRef, splitRepository } from '../../src-shared/images/registry-api';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
 import { discoverOciRepositories, repositoriesOf } from './discovery';
 import { HarborClient } from './harbor-client';
-import { readSecret, type RegistryError, type SecretStore } from './http';
+import { createLimiter, readSecret, type RegistryError, type SecretStore } from './http';
+import { LineageReader } from './lineage';
 import { matrixFrom, sourceRegionOf, type MatrixState } from './matrix-input';
 import { OciClient } from './oci-client';
 import { fetchOciSnapshot } from './oci-snapshot';
@@ -87,6 +88,7 @@ export class ImageSyncService {
   private lastRefresh = 0;
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
+  private readonly lineageReader = new LineageReader();
   /** Requests made by the last refresh (benchmarks, tests). */
   lastRefreshRequests = 0;
 
@@ -517,6 +519,43 @@ export class ImageSyncService {
       if (d.ok && d.value) return d.value;
     }
     return undefined;
+  }
+
+  /**
+   * Which images run on which base image, in every region's registry: `images` (default: what the
+   * connected clusters run and saved plans target). Registries are asked with bounded concurrency.
+   */
+  async lineage(images?: string[]): Promise<Result<LineageReport>> {
+    const refs = [...new Set(images ?? [...this.context.cluster, ...this.context.plan])]
+      .map((i) => parseImageRef(i))
+      .filter((r): r is NonNullable<typeof r> => !!r)
+      .map((r) => ({ repository: r.repository, tag: r.tag ?? r.digest ?? 'latest' }));
+    const unique = [...new Map(refs.map((r) => [`${r.repository}:${r.tag}`, r])).values()];
+    const limit = createLimiter(this.opts.concurrency ?? 8);
+    const found: ImageLineage[] = [];
+    const errors: LineageReport['errors'] = [];
+    await Promise.all(
+      this.registries.flatMap((reg) =>
+        unique.map((ref) =>
+          limit(async () => {
+            const l = await this.lineageReader.read(this.clientsFor(reg).oci, ref.repository, ref.tag);
+            if (!l.ok) errors.push({ registryId: reg.id, image: `${ref.repository}:${ref.tag}`, error: strip(l.error) });
+            else if (l.value) found.push({ ...l.value, repository: ref.repository, tag: ref.tag, region: reg.region, registryId: reg.id });
+          }),
+        ),
+      ),
+    );
+    const order = (a: ImageLineage, b: ImageLineage) => a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag) || a.region.localeCompare(b.region);
+    const groups = new Map<string, LineageReport['bases'][number]>();
+    for (const l of found.filter((x) => x.baseName || x.baseDigest)) {
+      const key = `${l.baseName ?? ''}@${l.baseDigest ?? ''}`;
+      const g = groups.get(key) ?? { ...(l.baseName ? { baseName: l.baseName } : {}), ...(l.baseDigest ? { baseDigest: l.baseDigest } : {}), images: [] };
+      g.images.push(l);
+      groups.set(key, g);
+    }
+    const bases = [...groups.values()].sort((a, b) => (a.baseName ?? '').localeCompare(b.baseName ?? '') || b.images.length - a.images.length || (a.baseDigest ?? '').localeCompare(b.baseDigest ?? ''));
+    for (const g of bases) g.images.sort(order);
+    return ok({ bases, unannotated: found.filter((x) => !x.baseName && !x.baseDigest).sort(order), errors });
   }
 
   /**
