@@ -1,4 +1,4 @@
-import type { ImageLineage } from '../../src-shared/images/contract';
+import type { ImageLineage, LineageReport } from '../../src-shared/images/contract';
 import { manifestMediaTypes } from '../../src-shared/images/registry-api';
 import { ok } from '../../src-shared/result';
 import type { RegistryResult } from './http';
@@ -63,4 +63,19 @@ export class LineageReader {
     this.byDigest.set(digest, lineage);
     return ok(lineage);
   }
+}
+
+/** Group images by base (name, then digest; most images first), in a stable order. */
+export function lineageReport(found: ImageLineage[], errors: LineageReport['errors']): LineageReport {
+  const order = (a: ImageLineage, b: ImageLineage) => a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag) || a.region.localeCompare(b.region);
+  const groups = new Map<string, LineageReport['bases'][number]>();
+  for (const l of found.filter((x) => x.baseName || x.baseDigest)) {
+    const key = `${l.baseName ?? ''}@${l.baseDigest ?? ''}`;
+    const g = groups.get(key) ?? { ...(l.baseName ? { baseName: l.baseName } : {}), ...(l.baseDigest ? { baseDigest: l.baseDigest } : {}), images: [] };
+    g.images.push(l);
+    groups.set(key, g);
+  }
+  const bases = [...groups.values()].sort((a, b) => (a.baseName ?? '').localeCompare(b.baseName ?? '') || b.images.length - a.images.length || (a.baseDigest ?? '').localeCompare(b.baseDigest ?? ''));
+  for (const g of bases) g.images.sort(order);
+  return { bases, unannotated: found.filter((x) => !x.baseName && !x.baseDigest).sort(order), errors };
 }
