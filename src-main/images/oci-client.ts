@@ -56,6 +56,8 @@ export class OciClient {
   /** Which auth the registry wants, learnt from the first challenge. */
   private scheme: 'none' | 'basic' | 'bearer' | undefined;
   private readonly manifestCache = new Map<string, { etag?: string; info: ManifestInfo }>();
+  /** One-page lists (tags, catalog) with the ETag they came with, for conditional requests. */
+  private readonly listCache = new Map<string, { etag: string; items: string[] }>();
   /** Why credentials were not sent to the token service (another origin), when that happened. */
   private withheld: string | undefined;
 
@@ -196,9 +198,12 @@ export class OciClient {
       if (pages >= maxPages || items.length >= maxItems) return ok({ items: items.slice(0, maxItems), truncated: true, pages, missing: false });
       if (seen.has(next)) return err('response-invalid', `${this.http.name} sent a Link for ${what} that loops.`);
       seen.add(next);
-      const res = await this.authed(next, scope);
+      // A one-page list the registry sent with an ETag is asked for conditionally next time.
+      const cached = pages === 0 ? this.listCache.get(first) : undefined;
+      const res = await this.authed(next, scope, cached ? { headers: { 'If-None-Match': cached.etag } } : {});
       if (!res.ok) return res;
       pages++;
+      if (res.value.status === 304 && cached) return ok({ items: [...cached.items], truncated: false, pages, missing: false });
       if (res.value.status === 404) return pages === 1 ? ok({ items: [], truncated: false, pages, missing: true }) : err('response-invalid', `${this.http.name} lost ${what} while paging it.`);
       if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to ${what}.`, { status: res.value.status });
       let body: Record<string, unknown>;
@@ -213,6 +218,9 @@ export class OciClient {
       const link = parseLinkHeader(header(res.value.headers, 'link')).next;
       next = link ? new URL(link, res.value.url).toString() : undefined;
       if (next && !this.sameOrigin(next)) return err('response-invalid', `${this.http.name} sent a paging link to another host (${new URL(next).host}): refused.`);
+      const etag = header(res.value.headers, 'etag');
+      if (pages === 1 && !next && etag) this.listCache.set(first, { etag, items: [...items] });
+      else if (pages === 1) this.listCache.delete(first);
     }
     return ok({ items, truncated: false, pages, missing: false });
   }
