@@ -208,6 +208,10 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
     expect(await cell('shop/orders:1.4.2', 'dc-north').getAttribute('data-state')).toBe('synced');
     const northChip = page.locator('[data-testid=images-summary-region][data-region="dc-north"]');
     expect(await northChip.innerText()).toContain('not followed');
+    await cell('shop/gateway:5.1.1', 'dc-north').click();
+    const detail = page.getByTestId('images-detail');
+    await expect.poll(() => detail.innerText(), { timeout: 20_000 }).toContain("not followed by this region's registry");
+    expect(await detail.getByTestId('images-row-sources').innerText()).toBe('Harbor projects');
     await screenshot(page, 'images-not-followed');
 
     await north!.close();
