@@ -35,6 +35,7 @@ export function createImagesHandlers(images: ImageSyncService): Handlers<typeof 
     'images.execution.start': (req) => images.startExecution(req.registryId, req.policyId),
     'images.execution.stop': (req) => images.stopExecution(req.registryId, req.executionId),
     'images.execution.retry': (req) => images.retryExecution(req.registryId, req.executionId),
+    'images.lineage.get': (req) => images.lineage(req.images),
     'images.checkPresent': (req) => images.checkImagePresent(req.image, req.digest, req.regions),
   };
 }

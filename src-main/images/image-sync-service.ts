@@ -1,14 +1,17 @@
-import type { CellDetail, ImagePresence, MatrixEvent, MatrixFilter, RegistryCoverage, RegistryHealth, RegistryInfo, RegistryInput, RegistryUpdate, SyncMatrix } from '../../src-shared/images/contract';
+import type { CellDetail, ImageLineage, ImagePresence, LineageReport, MatrixEvent, MatrixFilter, RegistryCoverage, RegistryHealth, RegistryInfo, RegistryInput, RegistryUpdate, SyncMatrix } from '../../src-shared/images/contract';
 import { diffMatrix, isEmptyDiff } from '../../src-shared/images/matrix-diff';
 import { parseImageRef, splitRepository } from '../../src-shared/images/registry-api';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
 import { discoverOciRepositories, repositoriesOf } from './discovery';
 import { HarborClient } from './harbor-client';
-import { readSecret, type RegistryError, type SecretStore } from './http';
+import { createLimiter, readSecret, type RegistryError, type SecretStore } from './http';
+import { LineageReader, lineageReport } from './lineage';
+import { checkPresence } from './presence';
 import { matrixFrom, sourceRegionOf, type MatrixState } from './matrix-input';
 import { OciClient } from './oci-client';
 import { fetchOciSnapshot } from './oci-snapshot';
 import { MemoryRegistryConfigStore, type RegistryConfig, type RegistryConfigStore } from './registry-config';
+import { RefreshScheduler } from './refresh-scheduler';
 import { registryInfo, RegistrySettings } from './registry-settings';
 import { fetchHarborSnapshot, type RegistrySnapshot } from './registry-snapshot';
 import { cellDetail, type ReplicationView } from './replication-view';
@@ -69,26 +72,22 @@ const strip = (e: RegistryError): AppError => ({ code: e.code, message: e.messag
 export class ImageSyncService {
   private readonly settings: RegistrySettings;
   private readonly clients = new Map<string, Clients>();
-  private snapshots = new Map<string, RegistrySnapshot>();
+  private readonly scheduler: RefreshScheduler;
   private priority = new Set<string>();
   /** Images the connected clusters run and saved plans target (discovery where a catalog is refused). */
   private context: { cluster: string[]; plan: string[] } = { cluster: [], plan: [] };
-  private refreshing: Promise<void> | undefined;
-  private refreshingForced = false;
-  private queuedForced: Promise<void> | undefined;
-  /** Fetches in progress per registry (a slow one outlives a refresh). */
-  private readonly inflight = new Map<string, Promise<RegistrySnapshot>>();
-  /** Registries whose last fetch overran the refresh budget, since when. */
-  private readonly slow = new Map<string, number>();
-  /** Registries whose last fetch failed, since when (first failure after a success). */
-  private readonly failingSince = new Map<string, number>();
-  /** Per registry: no unforced refresh before this time (its last refresh's requests at the allowed rate). */
-  private readonly nextDue = new Map<string, number>();
-  private lastRefresh = 0;
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
+  private readonly lineageReader = new LineageReader();
+
   /** Requests made by the last refresh (benchmarks, tests). */
-  lastRefreshRequests = 0;
+  get lastRefreshRequests(): number {
+    return this.scheduler.lastRefreshRequests;
+  }
+
+  private get snapshots(): Map<string, RegistrySnapshot> {
+    return this.scheduler.snapshots;
+  }
 
   /** Round trips made so far per registry by its current clients (benchmarks). */
   requestsMade(): Record<string, number> {
@@ -108,6 +107,15 @@ export class ImageSyncService {
     const config: RegistryConfigStore = opts.config ?? new MemoryRegistryConfigStore();
     this.now = opts.now ?? Date.now;
     this.settings = new RegistrySettings(config, opts.secrets, (id) => this.forget(id), opts.log);
+    this.scheduler = new RefreshScheduler({
+      registries: () => this.registries,
+      fetch: (r, now, previous) => this.fetchSnapshot(r, now, previous),
+      isCurrent: (id) => this.registries.some((x) => x.id === id) && this.clients.has(id),
+      notify: () => this.notify(),
+      now: this.now,
+      budgetMs: opts.refreshBudgetMs ?? 20_000,
+      maxRequestsPerSecond: opts.maxRequestsPerSecond ?? 5,
+    });
   }
 
   private get registries(): RegistryConfig[] {
@@ -121,10 +129,7 @@ export class ImageSyncService {
   /** A registry changed (edited, removed, new credentials or trust): its clients and data go. */
   private forget(id: string) {
     this.dropClients(id);
-    this.snapshots.delete(id);
-    this.failingSince.delete(id);
-    this.nextDue.delete(id);
-    this.slow.delete(id);
+    this.scheduler.forget(id);
   }
 
   dispose(): void {
@@ -277,80 +282,16 @@ export class ImageSyncService {
     if (this.snapshots.size) this.notify();
   }
 
-  /**
-   * Refresh every registry (coalesced: concurrent callers share one refresh). Unforced refreshes
-   * (a view's timer) skip a registry until its request budget allows: its last refresh's requests
-   * at `maxRequestsPerSecond`; a forced one (the user's refresh) reads every registry.
-   */
+  /** Refresh the registries (see RefreshScheduler): forced by default, as the user's refresh is. */
   refresh(opts: { force?: boolean } = {}): Promise<void> {
-    const force = opts.force ?? true;
-    // A forced refresh never settles for an unforced one already running (it may skip registries):
-    // it runs right after it, and later forced callers share that one.
-    if (this.refreshing && force && !this.refreshingForced) {
-      if (!this.queuedForced)
-        this.queuedForced = this.refreshing.then(() => {
-          this.queuedForced = undefined;
-          return this.refresh({ force: true });
-        });
-      return this.queuedForced;
-    }
-    if (!this.refreshing) {
-      this.refreshingForced = force;
-      this.refreshing = this.doRefresh(force).finally(() => {
-        this.refreshing = undefined;
-      });
-    }
-    return this.refreshing;
-  }
-
-  private async doRefresh(force: boolean): Promise<void> {
-    const now = this.now();
-    const budget = this.opts.refreshBudgetMs ?? 20_000;
-    const registries = this.registries.filter((r) => force || !this.snapshots.has(r.id) || now >= (this.nextDue.get(r.id) ?? 0));
-    let requests = 0;
-    const late: RegistryConfig[] = [];
-    await Promise.all(
-      registries.map(async (r) => {
-        let pending = this.inflight.get(r.id);
-        if (!pending) {
-          pending = this.fetchSnapshot(r, now);
-          this.inflight.set(r.id, pending);
-          void pending.then((snap) => {
-            this.inflight.delete(r.id);
-            // Removed or reconfigured meanwhile: drop the result.
-            if (!this.registries.some((x) => x.id === r.id) || !this.clients.has(r.id)) return;
-            this.snapshots.set(r.id, snap);
-            this.slow.delete(r.id);
-            if (snap.error) this.failingSince.set(r.id, this.failingSince.get(r.id) ?? snap.fetchedAt);
-            else this.failingSince.delete(r.id);
-            // Paced by what a refresh costs when nothing changed: the first full read is a one-off.
-            const cost = Math.min(snap.requests, snap.steadyRequests ?? snap.requests);
-            this.nextDue.set(r.id, snap.fetchedAt + (cost / (this.opts.maxRequestsPerSecond ?? 5)) * 1000);
-          });
-        }
-        let timer: NodeJS.Timeout | undefined;
-        const snap = await Promise.race([pending, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), budget)))]);
-        clearTimeout(timer);
-        if (snap) requests += snap.requests;
-        else late.push(r);
-      }),
-    );
-    // A registry slower than the budget keeps its last snapshot (or none) and reports itself;
-    // its fetch goes on, and the matrix is recomputed when it lands.
-    for (const r of late) {
-      this.slow.set(r.id, now);
-      void this.inflight.get(r.id)?.then(() => this.notify());
-    }
-    this.lastRefresh = now;
-    this.lastRefreshRequests = requests;
-    this.notify();
+    return this.scheduler.refresh(opts.force ?? true);
   }
 
   private notify() {
     for (const l of this.listeners) l();
   }
 
-  private async fetchSnapshot(r: RegistryConfig, now: number): Promise<RegistrySnapshot> {
+  private async fetchSnapshot(r: RegistryConfig, now: number, previous: RegistrySnapshot | undefined): Promise<RegistrySnapshot> {
     const c = this.clientsFor(r);
     const o = {
       registryId: r.id,
@@ -360,7 +301,7 @@ export class ImageSyncService {
       exclude: r.exclude,
       concurrency: this.opts.concurrency ?? 8,
       executionsWindow: this.opts.executionsWindow ?? 50,
-      previous: this.snapshots.get(r.id),
+      previous,
       now,
     };
     let snap: RegistrySnapshot;
@@ -390,14 +331,13 @@ export class ImageSyncService {
   }
 
   async getMatrix(filter?: MatrixFilter, opts: { refresh?: boolean } = {}): Promise<Result<SyncMatrix>> {
-    const unread = this.registries.some((r) => !this.snapshots.has(r.id) && !this.inflight.has(r.id));
-    if (opts.refresh || unread) await this.refresh({ force: true });
-    else if (this.now() - this.lastRefresh > (this.opts.minRefreshIntervalMs ?? 5_000)) await this.refresh({ force: false });
+    if (opts.refresh || this.scheduler.hasUnread()) await this.refresh({ force: true });
+    else if (this.now() - this.scheduler.lastRefresh > (this.opts.minRefreshIntervalMs ?? 5_000)) await this.refresh({ force: false });
     return ok(this.computeNow(filter));
   }
 
   private state(): MatrixState {
-    return { view: this.view(this.now()), slow: this.slow, failingSince: this.failingSince, priority: this.priority, defaultSourceRegion: this.opts.sourceRegion };
+    return { view: this.view(this.now()), slow: this.scheduler.slow, failingSince: this.scheduler.failingSince, priority: this.priority, defaultSourceRegion: this.opts.sourceRegion };
   }
 
   private computeNow(filter?: MatrixFilter): SyncMatrix {
@@ -472,7 +412,7 @@ export class ImageSyncService {
     if (!c.ok) return c;
     const r = await c.value.startExecution(policyId);
     this.opts.log?.(`images: ${registryId}: start execution of policy ${policyId}: ${r.ok ? `execution ${r.value.executionId ?? '?'}` : r.error.code}`);
-    this.lastRefresh = 0;
+    this.scheduler.lastRefresh = 0;
     return r.ok ? r : { ok: false, error: strip(r.error) };
   }
 
@@ -483,7 +423,7 @@ export class ImageSyncService {
     const r = await c.value.stopExecution(executionId);
     if (!r.ok) return { ok: false, error: strip(r.error) };
     const e = await c.value.getExecution(executionId);
-    this.lastRefresh = 0;
+    this.scheduler.lastRefresh = 0;
     if (!e.ok) return { ok: false, error: strip(e.error) };
     this.opts.log?.(`images: ${registryId}: stop execution ${executionId}: now ${e.value.status}`);
     return ok({ status: e.value.status, stopped: e.value.status !== 'InProgress' });
@@ -510,52 +450,38 @@ export class ImageSyncService {
     return d.ok ? ok(d.value?.digest) : { ok: false, error: strip(d.error) };
   }
 
-  /** The digest of `repository:reference` in the first registry of `region` that has it. */
-  private async digestIn(region: string, repository: string, reference: string): Promise<string | undefined> {
-    for (const r of this.registries.filter((x) => x.region === region)) {
-      const d = await this.lookup(r, repository, reference);
-      if (d.ok && d.value) return d.value;
-    }
-    return undefined;
+  /**
+   * Which images run on which base image, in every region's registry: `images` (default: what the
+   * connected clusters run and saved plans target). Registries are asked with bounded concurrency.
+   */
+  async lineage(images?: string[]): Promise<Result<LineageReport>> {
+    const refs = [...new Set(images ?? [...this.context.cluster, ...this.context.plan])]
+      .map((i) => parseImageRef(i))
+      .filter((r): r is NonNullable<typeof r> => !!r)
+      .map((r) => ({ repository: r.repository, tag: r.tag ?? r.digest ?? 'latest' }));
+    const unique = [...new Map(refs.map((r) => [`${r.repository}:${r.tag}`, r])).values()];
+    const limit = createLimiter(this.opts.concurrency ?? 8);
+    const found: ImageLineage[] = [];
+    const errors: LineageReport['errors'] = [];
+    await Promise.all(
+      this.registries.flatMap((reg) =>
+        unique.map((ref) =>
+          limit(async () => {
+            const l = await this.lineageReader.read(this.clientsFor(reg).oci, ref.repository, ref.tag);
+            if (!l.ok) errors.push({ registryId: reg.id, image: `${ref.repository}:${ref.tag}`, error: strip(l.error) });
+            else if (l.value) found.push({ ...l.value, repository: ref.repository, tag: ref.tag, region: reg.region, registryId: reg.id });
+          }),
+        ),
+      ),
+    );
+    return ok(lineageReport(found, errors));
   }
 
   /**
-   * For the release planner: is `image` (with `digest`, when given) present in every region listed?
-   * Asks the registries directly (not the last snapshot).
+   * For the release planner: is `image` (with `digest`, when given; else the source region's
+   * digest) present in every region listed? Asks the registries directly (not the last snapshot).
    */
-  async checkImagePresent(image: string, digest: string | undefined, regions: string[]): Promise<Result<ImagePresence>> {
-    const ref = parseImageRef(image);
-    if (!ref) return err('invalid-payload', `"${image}" is not an image reference (repository[:tag][@digest]).`);
-    const reference = ref.tag ?? ref.digest ?? digest ?? 'latest';
-    // Without a digest asked for, the source region's digest is the one every region must have.
-    const source = sourceRegionOf(this.state());
-    let wanted = digest ?? ref.digest;
-    let fromSource = false;
-    if (!wanted && source && regions.includes(source)) {
-      wanted = await this.digestIn(source, ref.repository, reference);
-      fromSource = wanted !== undefined;
-    }
-    const out = await Promise.all(
-      regions.map(async (region) => {
-        const regs = this.registries.filter((r) => r.region === region);
-        if (regs.length === 0) return { region, present: false, mismatch: false, error: { code: 'not-found' as const, message: `No registry is configured for region ${region}: add one.` } };
-        let lastError: AppError | undefined;
-        for (const r of regs) {
-          const d = await this.lookup(r, ref.repository, reference);
-          if (!d.ok) {
-            lastError = d.error;
-            continue;
-          }
-          const found = d.value;
-          if (found) {
-            const mismatch = wanted !== undefined && found !== wanted;
-            return { region, present: true, digest: found, mismatch, ...(mismatch && fromSource ? { error: { code: 'conflict' as const, message: `${region} holds another digest than the source region ${source}: copy the image from ${source} again.` } } : {}) };
-          }
-          lastError = undefined;
-        }
-        return { region, present: false, mismatch: false, ...(lastError ? { error: lastError } : {}) };
-      }),
-    );
-    return ok({ image, ...(wanted ? { digest: wanted } : {}), allPresent: out.every((x) => x.present && !x.mismatch), regions: out });
+  checkImagePresent(image: string, digest: string | undefined, regions: string[]): Promise<Result<ImagePresence>> {
+    return checkPresence({ registries: this.registries, sourceRegion: sourceRegionOf(this.state()), lookup: (r, repo, ref) => this.lookup(r, repo, ref) }, image, digest, regions);
   }
 }

@@ -63,7 +63,8 @@ export function matrixFrom(s: MatrixState, filter?: MatrixFilter): SyncMatrix {
       regionErrors.set(r.region, { code: snap.error.code, message: snap.error.message, ...(snap.error.status !== undefined ? { status: snap.error.status } : {}) });
       registryErrors.push({ registryId: r.id, error: snap.error });
     } else readable.add(r.region);
-    if (snap.replicationError) registryErrors.push({ registryId: r.id, error: snap.replicationError });
+    // An unreachable Harbor fails both parts with the same error: say it once.
+    if (snap.replicationError && snap.replicationError.message !== snap.error?.message) registryErrors.push({ registryId: r.id, error: snap.replicationError });
   }
   const sources = new Map<string, string[]>();
   for (const snap of snapshots.values())

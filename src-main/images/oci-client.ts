@@ -56,6 +56,8 @@ export class OciClient {
   /** Which auth the registry wants, learnt from the first challenge. */
   private scheme: 'none' | 'basic' | 'bearer' | undefined;
   private readonly manifestCache = new Map<string, { etag?: string; info: ManifestInfo }>();
+  /** One-page lists (tags, catalog) with the ETag they came with, for conditional requests. */
+  private readonly listCache = new Map<string, { etag: string; items: string[] }>();
   /** Why credentials were not sent to the token service (another origin), when that happened. */
   private withheld: string | undefined;
 
@@ -196,9 +198,12 @@ export class OciClient {
       if (pages >= maxPages || items.length >= maxItems) return ok({ items: items.slice(0, maxItems), truncated: true, pages, missing: false });
       if (seen.has(next)) return err('response-invalid', `${this.http.name} sent a Link for ${what} that loops.`);
       seen.add(next);
-      const res = await this.authed(next, scope);
+      // A one-page list the registry sent with an ETag is asked for conditionally next time.
+      const cached = pages === 0 ? this.listCache.get(first) : undefined;
+      const res = await this.authed(next, scope, cached ? { headers: { 'If-None-Match': cached.etag } } : {});
       if (!res.ok) return res;
       pages++;
+      if (res.value.status === 304 && cached) return ok({ items: [...cached.items], truncated: false, pages, missing: false });
       if (res.value.status === 404) return pages === 1 ? ok({ items: [], truncated: false, pages, missing: true }) : err('response-invalid', `${this.http.name} lost ${what} while paging it.`);
       if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to ${what}.`, { status: res.value.status });
       let body: Record<string, unknown>;
@@ -213,8 +218,50 @@ export class OciClient {
       const link = parseLinkHeader(header(res.value.headers, 'link')).next;
       next = link ? new URL(link, res.value.url).toString() : undefined;
       if (next && !this.sameOrigin(next)) return err('response-invalid', `${this.http.name} sent a paging link to another host (${new URL(next).host}): refused.`);
+      const etag = header(res.value.headers, 'etag');
+      if (pages === 1 && !next && etag) this.listCache.set(first, { etag, items: [...items] });
+      else if (pages === 1) this.listCache.delete(first);
     }
     return ok({ items, truncated: false, pages, missing: false });
+  }
+
+  /** The manifest of `repository:ref` as JSON (GET); undefined when the registry does not have it. */
+  async getManifest(repository: string, ref: string, accept = manifestAccept): Promise<RegistryResult<JsonDocument | undefined>> {
+    const res = await this.authed(`/v2/${repository}/manifests/${encodeURIComponent(ref)}`, `repository:${repository}:pull`, { headers: { Accept: accept } });
+    if (!res.ok) return res;
+    if (res.value.status === 404) return ok(undefined);
+    if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} for the manifest of ${repository}:${ref}.`, { status: res.value.status });
+    return this.parseDocument(res.value.body, header(res.value.headers, 'content-type'), `the manifest of ${repository}:${ref}`);
+  }
+
+  /**
+   * A small JSON blob (an image config). A redirect to another host (object storage) is followed
+   * once without any credential, as docker does: presigned URLs need none.
+   */
+  async getJsonBlob(repository: string, digest: string): Promise<RegistryResult<JsonDocument>> {
+    const res = await this.authed(`/v2/${repository}/blobs/${digest}`, `repository:${repository}:pull`);
+    if (!res.ok) return res;
+    let r = res.value;
+    const location = header(r.headers, 'location');
+    if (r.status >= 300 && r.status < 400 && location) {
+      const follow = await this.http.request({ url: new URL(location, r.url).toString() });
+      if (!follow.ok) return follow;
+      r = follow.value;
+    }
+    if (r.status !== 200) return err('response-invalid', `${this.http.name} answered ${r.status} for blob ${digest} of ${repository}.`, { status: r.status });
+    const doc = this.parseDocument(r.body, 'application/json', `blob ${digest} of ${repository}`);
+    if (doc.ok && doc.value && doc.value.digest !== digest) return err('response-invalid', `${this.http.name} sent blob ${digest} of ${repository} with other content (${doc.value.digest}).`);
+    return doc as RegistryResult<JsonDocument>;
+  }
+
+  private parseDocument(body: Buffer, contentType: string | undefined, what: string): RegistryResult<JsonDocument | undefined> {
+    try {
+      const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+      const mediaType = (typeof json.mediaType === 'string' ? json.mediaType : (contentType ?? '').split(';')[0]!.trim()) || 'application/json';
+      return ok({ digest: `sha256:${createHash('sha256').update(body).digest('hex')}`, mediaType, json });
+    } catch {
+      return err('response-invalid', `${this.http.name} sent ${what} that is not JSON.`);
+    }
   }
 
   /**
@@ -273,6 +320,13 @@ export class OciClient {
 
 function withheldReason(realm: URL): string {
   return realm.protocol === 'http:' ? `credentials not sent: token service is plain http on another host (${realm.host})` : `credentials not sent: token service is on another host (${realm.host})`;
+}
+
+/** A manifest or config document read whole (for image lineage). */
+export interface JsonDocument {
+  digest: string;
+  mediaType: string;
+  json: Record<string, unknown>;
 }
 
 /** Compare one image across registries: same digest everywhere, or which differ / miss it. */

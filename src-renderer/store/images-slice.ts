@@ -19,7 +19,7 @@ export interface CellRef {
   region: string;
 }
 
-export type ImagesTab = 'matrix' | 'registries';
+export type ImagesTab = 'matrix' | 'registries' | 'lineage';
 
 /**
  * Image sync status: the matrix (whole first, then diffs from main's watch), its filter, the

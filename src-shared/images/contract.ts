@@ -281,6 +281,37 @@ export const presenceSchema = z.object({
 });
 export type ImagePresence = z.infer<typeof presenceSchema>;
 
+/** One image in one region, with its base image as the registry records it. */
+export const imageLineageSchema = z.object({
+  repository: z.string(),
+  tag: z.string(),
+  region: z.string(),
+  registryId: z.string(),
+  digest: z.string(),
+  /** `org.opencontainers.image.base.name` (e.g. `eclipse-temurin:17-jre`). */
+  baseName: z.string().optional(),
+  /** `org.opencontainers.image.base.digest`. */
+  baseDigest: z.string().optional(),
+  /** The image config's history (build steps, base first), truncated. */
+  history: z.array(z.string()),
+});
+export type ImageLineage = z.infer<typeof imageLineageSchema>;
+
+/** Which images run on which base image, across regions. */
+export const lineageReportSchema = z.object({
+  bases: z.array(
+    z.object({
+      baseName: z.string().optional(),
+      baseDigest: z.string().optional(),
+      images: z.array(imageLineageSchema),
+    }),
+  ),
+  /** Images whose registry records no base image. */
+  unannotated: z.array(imageLineageSchema),
+  errors: z.array(z.object({ registryId: z.string(), image: z.string(), error: appErrorSchema })),
+});
+export type LineageReport = z.infer<typeof lineageReportSchema>;
+
 const empty = z.object({}).strict();
 const registryRef = z.object({ registryId: idSchema }).strict();
 const executionRef = z.object({ registryId: idSchema, executionId: z.number().int().nonnegative() }).strict();
@@ -318,6 +349,8 @@ export const imagesContract = {
   'images.execution.stop': request(executionRef, z.object({ status: z.string(), stopped: z.boolean() })),
   /** Retry failed tasks: a new execution of the same policy. */
   'images.execution.retry': request(executionRef, z.object({ executionId: z.number().optional() })),
+  /** Base images of the given images (default: what the clusters run and the plans target), in every region. */
+  'images.lineage.get': request(z.object({ images: z.array(z.string().min(1).max(1024)).max(500).optional() }).strict(), lineageReportSchema),
   'images.checkPresent': request(
     z.object({ image: z.string().min(1).max(1024), digest: z.string().max(100).optional(), regions: z.array(z.string().max(64)).max(100) }).strict(),
     presenceSchema,

@@ -193,4 +193,20 @@ describe('OCI client edge cases', () => {
       tmp.cleanup();
     }
   });
+
+  it('a tags list sent with an ETag is asked for conditionally; 304 reuses it', async () => {
+    const seen: (string | undefined)[] = [];
+    const url = await serve((req, res) => {
+      seen.push(req.headers['if-none-match']);
+      if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304).end();
+      res.writeHead(200, { 'Content-Type': 'application/json', ETag: '"v1"' });
+      res.end(JSON.stringify({ name: 'app', tags: ['1', '2'] }));
+    });
+    const c = new OciClient({ registryName: 'etag', url });
+    expect((await c.listTags('app')).ok).toBe(true);
+    const again = await c.listTags('app');
+    expect(again.ok && again.value.tags).toEqual(['1', '2']);
+    expect(seen).toEqual([undefined, '"v1"']);
+    c.close();
+  });
 });

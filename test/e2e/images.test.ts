@@ -194,4 +194,35 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
     expect(await cell('shop/gateway:5.1.1', 'dc-north').getAttribute('data-state')).toBe('missing');
     await screenshot(page, 'images-three-regions');
   });
+  it('edits a registry in place: what it does not follow is "not followed"; a stopped registry makes its region unknown, never in sync', async () => {
+    await page.getByTestId('images-tab-registries').click();
+    const row = page.locator('[data-testid=images-registry][data-registry="harbor-north"]');
+    await row.getByTestId('images-registry-edit-open').click();
+    const form = page.getByTestId('images-registry-edit');
+    await expect.poll(() => form.getByTestId('images-registry-coverage').getAttribute('data-mode'), { timeout: 20_000 }).toBe('harbor');
+    await form.getByLabel('Repositories to include').fill('shop/orders');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByTestId('images-tab-matrix').click();
+    await expect.poll(() => cell('shop/gateway:5.1.1', 'dc-north').getAttribute('data-state'), { timeout: 30_000 }).toBe('not-followed');
+    expect(await cell('shop/orders:1.4.2', 'dc-north').getAttribute('data-state')).toBe('synced');
+    const northChip = page.locator('[data-testid=images-summary-region][data-region="dc-north"]');
+    expect(await northChip.innerText()).toContain('not followed');
+    await cell('shop/gateway:5.1.1', 'dc-north').click();
+    const detail = page.getByTestId('images-detail');
+    await expect.poll(() => detail.innerText(), { timeout: 20_000 }).toContain("not followed by this region's registry");
+    expect(await detail.getByTestId('images-row-sources').innerText()).toBe('Harbor projects');
+    await screenshot(page, 'images-not-followed');
+
+    await north!.close();
+    north = undefined;
+    await page.getByTestId('images-refresh').click();
+    await expect.poll(() => northChip.getAttribute('data-state'), { timeout: 60_000 }).toBe('unknown');
+    expect(await northChip.innerText()).toContain('unreachable since');
+    expect(await northChip.innerText()).not.toContain('in sync');
+    await screenshot(page, 'images-region-unknown');
+
+    await page.getByTestId('images-tab-lineage').click();
+    await page.locator('[data-testid=images-lineage], [data-testid=images-lineage-empty]').first().waitFor({ timeout: 30_000 });
+  });
 });

@@ -9,7 +9,7 @@ import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
 import type { CellRef } from '../../store/images-slice';
 import { ConfirmDialog } from './ConfirmDialog';
-import { shortDigest, stateLabel, stateTone } from './images-model';
+import { shortDigest, sourceLabel, stateLabel, stateTone } from './images-model';
 import { useRefreshBurst } from './useImagesActions';
 
 type Action =
@@ -149,15 +149,21 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
         <dl className="img-facts">
           <dt>Should be</dt>
           <dd className="mono" title={row.digest}>
-            {shortDigest(row.digest) || '—'}
+            {shortDigest(row.digest) || (row.conflict ? <span className="text-warn">regions differ and no source region decides: mark the registry CI pushes to as the source</span> : '—')}
             {row.sourceRegion ? <span className="muted"> from {row.sourceRegion}</span> : null}
             {row.sourcePushedAt ? <span className="muted"> · pushed {formatDuration(now - row.sourcePushedAt)} ago</span> : null}
           </dd>
           <dt>Here</dt>
           <dd className="mono" title={c?.digest}>
-            {c?.digest ? shortDigest(c.digest) : <span className="text-bad">not present</span>}
+            {c?.state === 'not-followed' ? <span className="muted">not followed by this region's registry (its patterns, projects or list)</span> : c?.digest ? shortDigest(c.digest) : <span className="text-bad">not present</span>}
             {c?.lagMs !== undefined ? <span className="muted"> · {c.state === 'synced' ? `copied in ${formatDuration(c.lagMs)}` : `behind for ${formatDuration(c.lagMs)}`}</span> : null}
           </dd>
+          {row.sources?.length ? (
+            <>
+              <dt>Found via</dt>
+              <dd data-testid="images-row-sources">{row.sources.map((x) => sourceLabel[x] ?? x).join(', ')}</dd>
+            </>
+          ) : null}
         </dl>
       ) : null}
       {message ? (

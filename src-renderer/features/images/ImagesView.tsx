@@ -17,6 +17,7 @@ import { CellDetailPanel } from './CellDetailPanel';
 import { projectsOf, regionSummaryText, rowKey, worstCell } from './images-model';
 import './images.css';
 import { MatrixTable } from './MatrixTable';
+import { LineagePanel } from './LineagePanel';
 import { RegistriesPanel } from './RegistriesPanel';
 import { useRefreshBurst } from './useImagesActions';
 
@@ -227,13 +228,16 @@ export function ImagesView() {
           <button type="button" role="tab" aria-selected={tab === 'registries'} className={tab === 'registries' ? 'is-active' : ''} onClick={() => setTab('registries')} data-testid="images-tab-registries">
             Registries
           </button>
+          <button type="button" role="tab" aria-selected={tab === 'lineage'} className={tab === 'lineage' ? 'is-active' : ''} onClick={() => setTab('lineage')} data-testid="images-tab-lineage">
+            Base images
+          </button>
         </div>
         {tab === 'matrix' ? <Summary /> : <span className="img-summary" />}
         <button type="button" className="btn" onClick={() => refreshBurst([0])} data-testid="images-refresh" title="Read every registry again now">
           Refresh
         </button>
       </div>
-      {tab === 'matrix' ? <MatrixTab /> : <RegistriesPanel />}
+      {tab === 'matrix' ? <MatrixTab /> : tab === 'registries' ? <RegistriesPanel /> : <LineagePanel />}
     </section>
   );
 }

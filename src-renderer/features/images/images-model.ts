@@ -82,3 +82,12 @@ export const isPullError = (status: string) => status === 'ImagePullBackOff' || 
 /** "a, b  c" → ['a', 'b', 'c'] (comma- or space-separated lists in forms). */
 export const splitList = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
 export const joinList = (list: string[] | undefined): string => (list ?? []).join(', ');
+
+/** How a row's repository was found, in words. */
+export const sourceLabel: Record<string, string> = {
+  catalog: 'registry catalog',
+  harbor: 'Harbor projects',
+  named: 'named in the registry settings',
+  cluster: 'running in a cluster',
+  plan: 'target of a saved plan',
+};
