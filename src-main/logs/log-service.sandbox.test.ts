@@ -167,10 +167,9 @@ describe('LogService against the sandbox', () => {
       await until(() => v.sources[0]?.state === 'live', 15_000, 'live');
       const start = Date.now();
       const n0 = v.lines.length;
-      await new Promise((r) => setTimeout(r, 2000));
+      await until(() => v.lines.length - n0 >= 100_000, 45_000, '100,000 lines');
       const rate = ((v.lines.length - n0) * 1000) / (Date.now() - start);
       console.log(`[logs] 100k lines/s source: received ${Math.round(rate)} lines/s, skipped ${v.skipped}`);
-      expect(v.lines.length - n0).toBeGreaterThan(1000);
       expect(v.skipped).toBe(0);
       expectContiguous(v.lines, 0, 100_000, 10_000n);
       v.close();
