@@ -23,6 +23,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { startDatacenter } from '../src-sandbox/datacenter';
 import { isPodReady } from '../src-sandbox/kube/pods';
+import { parseScenario } from '../src-sandbox/scenario';
 
 const SPEED = 20;
 const N = 10;
@@ -31,7 +32,7 @@ const MIN_ONLINE = 7;
 const BOUNDARIES = [1, 2, 3, 6, 8, 10];
 const ORIGINAL_STRATEGY = '{"rollingUpdate":{"maxSurge":"25%","maxUnavailable":"25%"},"type":"RollingUpdate"}';
 
-const scenario = {
+const scenario = parseScenario({
   name: 'chaos',
   registries: { 'dc-east': 'harbor-east.sandbox.local' },
   clusters: [{ name: 'pro-east', datacenter: 'dc-east', nodes: 4 }],
@@ -41,7 +42,7 @@ const scenario = {
     versions: { '1.4.1': {}, '1.4.2': {}, '1.5.0': {} },
     groups: [{ group: 'pro', cluster: 'pro-east', replicas: N, version: '1.4.2', history: ['1.4.1'] }],
   }],
-};
+});
 
 const PLAN = `name: chaos
 app: orders
@@ -162,7 +163,12 @@ export async function runChaos(opts: { runs: number; seed?: number; log?: (m: st
         opts.log?.(`run ${run}: killed at ${at} (batch ${killBatch} + ${delayMs} ms), ${then}`);
         // Dead for 30 simulated seconds: whatever the controller does alone is sampled.
         await new Promise((r) => setTimeout(r, 1500));
-        end = await startChild(root, [dir, kubeconfig, planFile, then, String(SPEED)]).done;
+        const second = startChild(root, [dir, kubeconfig, planFile, then, String(SPEED)]);
+        // A release that cannot go on (held for a person forever) is stopped after 90 s and counted as unfinished.
+        const stuck = setTimeout(() => second.proc.kill('SIGKILL'), 90_000);
+        end = await second.done;
+        clearTimeout(stuck);
+        if (end.startsWith('exit SIGKILL')) end = `stuck: ${second.lines.filter((l) => l.startsWith('{')).at(-1) ?? ''}`;
       }
       const outcome = end.replace(/^done /, '');
       result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
