@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { startDatacenter } from '../src-sandbox/datacenter';
+import { mulberry32 } from '../src-sandbox/harbor/replication';
 import { isPodReady } from '../src-sandbox/kube/pods';
 import { parseScenario } from '../src-sandbox/scenario';
 
@@ -81,18 +82,6 @@ export interface ChaosResult {
   seconds: number;
 }
 
-/** Deterministic random numbers (mulberry32), so a failing run can be replayed with its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Child {
   proc: ChildProcess;
   lines: string[];
@@ -118,7 +107,8 @@ function startChild(root: string, args: string[]): Child {
 
 export async function runChaos(opts: { runs: number; seed?: number; log?: (m: string) => void }): Promise<ChaosResult> {
   const started = Date.now();
-  const random = rng(opts.seed ?? 13);
+  // Deterministic, so a failing run can be replayed with its seed.
+  const random = mulberry32(opts.seed ?? 13);
   const root = process.env.CHAOS_CHILD_ROOT ?? resolve(import.meta.dirname, '..');
   const result: ChaosResult = { runs: opts.runs, kills: 0, killPoints: [], violations: [], outcomes: {}, samples: 0, maxNewPods: 0, minReady: N, seconds: 0 };
   for (let run = 1; run <= opts.runs; run++) {
