@@ -115,3 +115,31 @@ it('two creates of one plan in the same second get two ids; the second start say
   expect((await s.act(a.value.id, { type: 'abort' })).ok).toBe(true);
   await s.dispose();
 }, 120_000);
+
+it('someone widens maxSurge at a held boundary: the group pauses, offers the passed progress as a batch, and accepting it gates on from there to the end', async () => {
+  const s = await sb.service();
+  const id = await startRelease(s, plan('cart', '1.1.0', '  - { name: pro, approval: false, groups: [{ group: pro, datacenter: pro-east }] }', 'rollback: manual'));
+  const state = () => s.executor.entries.get(id)!.state;
+  const group = () => state().groups[0]!;
+  await until(() => needsMe(state()).some((n) => n.kind === 'approve-fort'), 90_000, 'fort baked');
+  await sb.kubectl('--context', 'pro-east', '-n', 'shop', 'patch', 'deployment/cart-pro', '-p', '{"spec":{"strategy":{"rollingUpdate":{"maxSurge":5}}}}');
+  // Paused at once by the watch; once the controller has run past the next boundary (at the latest
+  // when the next batch starts), the pause offers that progress as a batch.
+  const resumed = new Set<number>();
+  await drive(s, id, () => {
+    const r = group().pauseReason;
+    if (r?.kind === 'drift' && r.acceptBatch === undefined && !resumed.has(state().version)) {
+      resumed.add(state().version);
+      void s.act(id, { type: 'resume', group: group().key });
+    }
+    return r?.kind === 'drift' && r.acceptBatch !== undefined;
+  }, 60_000, 'progress offered');
+  const r = group().pauseReason as { acceptBatch: number; by?: string };
+  expect(r.acceptBatch).toBe(group().batches.length - 1);
+  expect(needsMe(state()).find((n) => n.group === group().key)!.message).toMatch(/accept it as batch \d+, hold, or roll back/);
+  expect((await s.act(id, { type: 'acceptProgress', group: group().key, batch: r.acceptBatch })).ok).toBe(true);
+  await drive(s, id, () => group().phase === 'succeeded', 90_000, 'finished after accepting');
+  expect(sorted(await jsonpath('pro-east', 'shop', 'cart-pro', '.spec.strategy'))).toBe(sorted(ORIGINAL));
+  expect(await sb.kubectl('--context', 'pro-east', '-n', 'shop', 'rollout', 'status', 'deployment/cart-pro', '--timeout=10s')).toContain('successfully rolled out');
+  await s.dispose();
+}, 240_000);
