@@ -105,7 +105,12 @@ function startChild(root: string, args: string[]): Child {
   return { proc, lines, done, onLine: (fn) => listeners.push(fn) };
 }
 
-export async function runChaos(opts: { runs: number; seed?: number; log?: (m: string) => void }): Promise<ChaosResult> {
+/**
+ * `afterSpecWrite`: instead of a random delay into a random batch, kill 17 ms after the j-th
+ * change of the Deployment's spec (j random): the instants right after one of Capstan's own
+ * writes (an unpause, a strategy change), where a window would be if there were one.
+ */
+export async function runChaos(opts: { runs: number; seed?: number; afterSpecWrite?: boolean; log?: (m: string) => void }): Promise<ChaosResult> {
   const started = Date.now();
   // Deterministic, so a failing run can be replayed with its seed.
   const random = mulberry32(opts.seed ?? 13);
@@ -120,7 +125,15 @@ export async function runChaos(opts: { runs: number; seed?: number; log?: (m: st
     writeFileSync(planFile, PLAN);
     const store = dc.cluster('pro-east').store;
     const record = recordReader(join(dir, 'releases', 'executions'));
+    let generation = 0;
+    let specWrites = 0;
+    let onSpecWrite: ((n: number) => void) | undefined;
     const unsubscribe = store.subscribe(() => {
+      const g = store.get('deployments', 'shop', 'orders-pro')?.obj.metadata.generation ?? 0;
+      if (g !== generation) {
+        generation = g;
+        onSpecWrite?.(++specWrites);
+      }
       const pods = [...store.values('pods')].map((s) => s.obj).filter((p) => !p.metadata.deletionTimestamp && p.metadata.name.startsWith('orders-pro-'));
       const updated = pods.filter((p) => String(p.spec.containers[0].image).endsWith(':1.5.0')).length;
       const ready = pods.filter(isPodReady).length;
@@ -137,8 +150,15 @@ export async function runChaos(opts: { runs: number; seed?: number; log?: (m: st
     try {
       const first = startChild(root, [dir, kubeconfig, planFile, 'create', String(SPEED)]);
       let timer: NodeJS.Timeout | undefined;
+      const killAtWrite = opts.afterSpecWrite ? 2 + Math.floor(random() * 12) : 0;
+      if (opts.afterSpecWrite) {
+        specWrites = 0;
+        onSpecWrite = (n) => {
+          if (n === killAtWrite && !timer) timer = setTimeout(() => first.proc.kill('SIGKILL'), 17);
+        };
+      }
       first.onLine((l) => {
-        if (timer || !l.startsWith('{')) return;
+        if (opts.afterSpecWrite || timer || !l.startsWith('{')) return;
         const g = (JSON.parse(l) as { groups: [string, number, string][] }).groups[0]!;
         if (g[1] === killBatch && g[0] !== 'pending') timer = setTimeout(() => first.proc.kill('SIGKILL'), delayMs);
       });
@@ -149,8 +169,8 @@ export async function runChaos(opts: { runs: number; seed?: number; log?: (m: st
       if (!firstEnd.startsWith('done')) {
         result.kills++;
         const at = record.where();
-        result.killPoints.push({ run, batch: killBatch, delayMs, at, then });
-        opts.log?.(`run ${run}: killed at ${at} (batch ${killBatch} + ${delayMs} ms), ${then}`);
+        result.killPoints.push(opts.afterSpecWrite ? { run, batch: -1, delayMs: 17, at: `${at}, spec write ${killAtWrite}`, then } : { run, batch: killBatch, delayMs, at, then });
+        opts.log?.(`run ${run}: killed at ${at} (${opts.afterSpecWrite ? `17 ms after spec write ${killAtWrite}` : `batch ${killBatch} + ${delayMs} ms`}), ${then}`);
         // Dead for 30 simulated seconds: whatever the controller does alone is sampled.
         await new Promise((r) => setTimeout(r, 1500));
         const second = startChild(root, [dir, kubeconfig, planFile, then, String(SPEED)]);
@@ -223,5 +243,5 @@ function recordReader(executions: string) {
 
 /** bench/run.ts entry. */
 export async function run(): Promise<ChaosResult> {
-  return runChaos({ runs: Number(process.env.CHAOS_RUNS ?? 50), seed: Number(process.env.CHAOS_SEED ?? 13), log: (m) => process.stderr.write(`${m}\n`) });
+  return runChaos({ runs: Number(process.env.CHAOS_RUNS ?? 50), seed: Number(process.env.CHAOS_SEED ?? 13), afterSpecWrite: process.env.CHAOS_AFTER_SPEC_WRITE === '1', log: (m) => process.stderr.write(`${m}\n`) });
 }
