@@ -15,7 +15,6 @@
  * CHAOS_CHILD_ROOT runs the child from another source tree (e.g. an older commit extracted with
  * `git archive`), to measure the executor before a change against the same referee.
  */
-import { parseScenario } from '../src-sandbox/scenario';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +22,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { startDatacenter } from '../src-sandbox/datacenter';
+import { mulberry32 } from '../src-sandbox/harbor/replication';
 import { isPodReady } from '../src-sandbox/kube/pods';
+import { parseScenario } from '../src-sandbox/scenario';
 
 const SPEED = 20;
 const N = 10;
@@ -42,7 +43,7 @@ const scenario = parseScenario({
     versions: { '1.4.1': {}, '1.4.2': {}, '1.5.0': {} },
     groups: [{ group: 'pro', cluster: 'pro-east', replicas: N, version: '1.4.2', history: ['1.4.1'] }],
   }],
-}, 'release-chaos scenario');
+});
 
 const PLAN = `name: chaos
 app: orders
@@ -81,18 +82,6 @@ export interface ChaosResult {
   seconds: number;
 }
 
-/** Deterministic random numbers (mulberry32), so a failing run can be replayed with its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Child {
   proc: ChildProcess;
   lines: string[];
@@ -116,9 +105,15 @@ function startChild(root: string, args: string[]): Child {
   return { proc, lines, done, onLine: (fn) => listeners.push(fn) };
 }
 
-export async function runChaos(opts: { runs: number; seed?: number; log?: (m: string) => void }): Promise<ChaosResult> {
+/**
+ * `afterSpecWrite`: instead of a random delay into a random batch, kill 17 ms after the j-th
+ * change of the Deployment's spec (j random): the instants right after one of Capstan's own
+ * writes (an unpause, a strategy change), where a window would be if there were one.
+ */
+export async function runChaos(opts: { runs: number; seed?: number; afterSpecWrite?: boolean; log?: (m: string) => void }): Promise<ChaosResult> {
   const started = Date.now();
-  const random = rng(opts.seed ?? 13);
+  // Deterministic, so a failing run can be replayed with its seed.
+  const random = mulberry32(opts.seed ?? 13);
   const root = process.env.CHAOS_CHILD_ROOT ?? resolve(import.meta.dirname, '..');
   const result: ChaosResult = { runs: opts.runs, kills: 0, killPoints: [], violations: [], outcomes: {}, samples: 0, maxNewPods: 0, minReady: N, seconds: 0 };
   for (let run = 1; run <= opts.runs; run++) {
@@ -130,7 +125,15 @@ export async function runChaos(opts: { runs: number; seed?: number; log?: (m: st
     writeFileSync(planFile, PLAN);
     const store = dc.cluster('pro-east').store;
     const record = recordReader(join(dir, 'releases', 'executions'));
+    let generation = 0;
+    let specWrites = 0;
+    let onSpecWrite: ((n: number) => void) | undefined;
     const unsubscribe = store.subscribe(() => {
+      const g = store.get('deployments', 'shop', 'orders-pro')?.obj.metadata.generation ?? 0;
+      if (g !== generation) {
+        generation = g;
+        onSpecWrite?.(++specWrites);
+      }
       const pods = [...store.values('pods')].map((s) => s.obj).filter((p) => !p.metadata.deletionTimestamp && p.metadata.name.startsWith('orders-pro-'));
       const updated = pods.filter((p) => String(p.spec.containers[0].image).endsWith(':1.5.0')).length;
       const ready = pods.filter(isPodReady).length;
@@ -147,8 +150,15 @@ export async function runChaos(opts: { runs: number; seed?: number; log?: (m: st
     try {
       const first = startChild(root, [dir, kubeconfig, planFile, 'create', String(SPEED)]);
       let timer: NodeJS.Timeout | undefined;
+      const killAtWrite = opts.afterSpecWrite ? 2 + Math.floor(random() * 12) : 0;
+      if (opts.afterSpecWrite) {
+        specWrites = 0;
+        onSpecWrite = (n) => {
+          if (n === killAtWrite && !timer) timer = setTimeout(() => first.proc.kill('SIGKILL'), 17);
+        };
+      }
       first.onLine((l) => {
-        if (timer || !l.startsWith('{')) return;
+        if (opts.afterSpecWrite || timer || !l.startsWith('{')) return;
         const g = (JSON.parse(l) as { groups: [string, number, string][] }).groups[0]!;
         if (g[1] === killBatch && g[0] !== 'pending') timer = setTimeout(() => first.proc.kill('SIGKILL'), delayMs);
       });
@@ -159,11 +169,16 @@ export async function runChaos(opts: { runs: number; seed?: number; log?: (m: st
       if (!firstEnd.startsWith('done')) {
         result.kills++;
         const at = record.where();
-        result.killPoints.push({ run, batch: killBatch, delayMs, at, then });
-        opts.log?.(`run ${run}: killed at ${at} (batch ${killBatch} + ${delayMs} ms), ${then}`);
+        result.killPoints.push(opts.afterSpecWrite ? { run, batch: -1, delayMs: 17, at: `${at}, spec write ${killAtWrite}`, then } : { run, batch: killBatch, delayMs, at, then });
+        opts.log?.(`run ${run}: killed at ${at} (${opts.afterSpecWrite ? `17 ms after spec write ${killAtWrite}` : `batch ${killBatch} + ${delayMs} ms`}), ${then}`);
         // Dead for 30 simulated seconds: whatever the controller does alone is sampled.
         await new Promise((r) => setTimeout(r, 1500));
-        end = await startChild(root, [dir, kubeconfig, planFile, then, String(SPEED)]).done;
+        const second = startChild(root, [dir, kubeconfig, planFile, then, String(SPEED)]);
+        // A release that cannot go on (held for a person forever) is stopped after 90 s and counted as unfinished.
+        const stuck = setTimeout(() => second.proc.kill('SIGKILL'), 90_000);
+        end = await second.done;
+        clearTimeout(stuck);
+        if (end.startsWith('exit SIGKILL')) end = `stuck: ${second.lines.filter((l) => l.startsWith('{')).at(-1) ?? ''}`;
       }
       const outcome = end.replace(/^done /, '');
       result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
@@ -228,5 +243,5 @@ function recordReader(executions: string) {
 
 /** bench/run.ts entry. */
 export async function run(): Promise<ChaosResult> {
-  return runChaos({ runs: Number(process.env.CHAOS_RUNS ?? 50), seed: Number(process.env.CHAOS_SEED ?? 13), log: (m) => process.stderr.write(`${m}\n`) });
+  return runChaos({ runs: Number(process.env.CHAOS_RUNS ?? 50), seed: Number(process.env.CHAOS_SEED ?? 13), afterSpecWrite: process.env.CHAOS_AFTER_SPEC_WRITE === '1', log: (m) => process.stderr.write(`${m}\n`) });
 }

@@ -41,18 +41,26 @@ export function liveOriginal(o: Observation): OriginalSpec {
 }
 
 const surge = (maxSurge: number): RollingStrategy => ({ type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable: 0 } });
-/** maxSurge 0 lets nothing grow; the API forces one unavailable pod then, which the arithmetic below never lets the controller use. */
-const HOLD_STRATEGY: RollingStrategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } };
+/**
+ * Between growth phases: maxSurge 1, maxUnavailable 0, with one old pod more than the boundary
+ * needs (N + 1 pods): the controller can neither grow (all pods = N + maxSurge) nor take a pod
+ * down (maxUnavailable 0), even from stale status or after someone else's template change. The
+ * API refuses maxSurge 0 with maxUnavailable 0, and maxUnavailable 1 would let the controller
+ * remove a Ready pod it does not count as Available.
+ */
+const HOLD_STRATEGY: RollingStrategy = surge(1);
 const sameStrategy = (a: RollingStrategy | undefined, b: RollingStrategy) =>
   (a?.type ?? 'RollingUpdate') === b.type && String(a?.rollingUpdate?.maxSurge) === String(b.rollingUpdate?.maxSurge) && String(a?.rollingUpdate?.maxUnavailable) === String(b.rollingUpdate?.maxUnavailable);
+
+/** Old pods kept at a boundary: N − target, plus the one that keeps the surge used up (none once all are new). */
+const restingOld = (n: number, target: number) => (target < n ? n - target + 1 : 0);
 
 /**
  * The strategy that makes the controller grow the new ReplicaSet to exactly `target` and no
  * further: it grows only while all pods < N + maxSurge, so maxSurge = target + old − N.
  */
 function growStrategy(o: Observation, target: number): RollingStrategy {
-  const s = target + o.oldReplicas - o.replicas;
-  return s >= 1 ? surge(s) : HOLD_STRATEGY;
+  return surge(Math.max(1, target + o.oldReplicas - o.replicas));
 }
 
 function claimPatch(o: Observation, goal: { releaseId: string; replicas: number }, container: string, image: string, target: number, original: OriginalSpec): DeploymentPatch {
@@ -77,8 +85,9 @@ export function restorePatch(original: OriginalSpec): DeploymentPatch {
 
 /**
  * Move the observed image's ReplicaSet to exactly `target` of N pods, new pods first: grow with
- * maxSurge (maxUnavailable 0) until `target` run and are Ready, then freeze growth (maxSurge 0)
- * and retire old pods ourselves, oldest ReplicaSet first. `done` is what to do once there.
+ * maxSurge (maxUnavailable 0) until `target` run and are Ready, then freeze growth (maxSurge 1,
+ * all pods = N + 1) and retire old pods ourselves, oldest ReplicaSet first, down to the resting
+ * count. `done` is what to do once there.
  */
 function move(o: Observation, target: number, done: () => Decision): Decision {
   const updated = o.newRS?.replicas ?? 0;
@@ -87,15 +96,16 @@ function move(o: Observation, target: number, done: () => Decision): Decision {
   if (updated > target) return outcome({ kind: 'overshoot', expected: target, actual: updated });
   if (updated < target) {
     const want = growStrategy(o, target);
-    if (!sameStrategy(o.strategy, want)) return { kind: 'patch', patch: { spec: { strategy: want } }, why: `grow to ${target}: maxSurge=${want.rollingUpdate?.maxSurge}, maxUnavailable=${want.rollingUpdate?.maxUnavailable}` };
+    if (!sameStrategy(o.strategy, want)) return { kind: 'patch', patch: { spec: { strategy: want } }, why: `grow to ${target}: maxSurge=${want.rollingUpdate?.maxSurge}, maxUnavailable=0` };
     return wait(`controller creating new pods towards ${target} (${updated} so far)`);
   }
   if (ready < target) return wait(`${ready}/${target} new pods ready`);
   if (o.oldReplicas < n - target) return edit(`old ReplicaSets were scaled down to ${o.oldReplicas} by someone else (${n - target} expected)`);
-  if (!sameStrategy(o.strategy, HOLD_STRATEGY)) return { kind: 'patch', patch: { spec: { strategy: HOLD_STRATEGY } }, why: `${target} new pods ready: freeze growth (maxSurge 0) before retiring old pods` };
-  if (o.oldReplicas > n - target) {
+  if (!sameStrategy(o.strategy, HOLD_STRATEGY)) return { kind: 'patch', patch: { spec: { strategy: HOLD_STRATEGY } }, why: `${target} new pods ready: freeze growth (maxSurge 1) before retiring old pods` };
+  const keep = restingOld(n, target);
+  if (o.oldReplicas > keep) {
     const rs = o.oldSets.find((r) => r.replicas > 0)!;
-    const next = Math.max(0, rs.replicas - (o.oldReplicas - (n - target)));
+    const next = Math.max(0, rs.replicas - (o.oldReplicas - keep));
     return { kind: 'scale', replicaSet: rs.name, replicas: next, why: `retire old pods: ${rs.name} ${rs.replicas} → ${next}` };
   }
   return done();
@@ -170,20 +180,19 @@ export function decideRollbackStep(o: Observation, goal: RollbackGoal, container
   if (owner !== undefined && owner !== goal.releaseId) return edit(`the Deployment is being released by ${owner}`);
   const n = o.replicas;
   const from = o.newRS?.replicas ?? 0;
-  // The step's target: in flight (more pods than N) it is what runs already, else one step further.
-  const target = from + o.oldReplicas > n ? from : Math.min(n, from + Math.max(1, goal.stepSize));
+  // The step's target: in flight (more pods than the resting N + 1) it is what runs already, else one step further.
+  const target = from + o.oldReplicas > n + 1 ? from : Math.min(n, from + Math.max(1, goal.stepSize));
   if (owner === undefined) {
     if (o.image === goal.fromImage && o.oldReplicas === 0) {
       if (o.observedGeneration < o.generation) return wait('the controller has not observed the rollback yet');
       return rolloutComplete(o) ? outcome({ kind: 'rolled-back' }) : wait(`rolling back (${o.newRS?.available ?? 0}/${n} available)`);
     }
-    if (o.image !== goal.fromImage && o.image !== goal.toImage) return edit(`image is ${o.image ?? 'missing'}; neither this release's nor the one it replaced`);
     return { kind: 'patch', patch: claimPatch(o, { releaseId: goal.releaseId, replicas: n }, container, goal.fromImage, target, originalOf(o, goal.original ?? liveOriginal(o))), why: `roll back: claim, set ${goal.fromImage}, grow it to ${target}` };
   }
-  if (o.image === goal.toImage) {
+  // Whatever image is set now (ours, or someone else's kubectl set image), a rollback sets the old one.
+  if (o.image !== goal.fromImage) {
     return { kind: 'patch', patch: { spec: { paused: false, strategy: growStrategy(o, target), template: { spec: { containers: [{ name: container, image: goal.fromImage }] } } } }, why: `roll back: set ${goal.fromImage}, grow it to ${target}` };
   }
-  if (o.image !== goal.fromImage) return edit(`image was changed to ${o.image ?? 'nothing'} by someone else during the rollback`);
   // A rollback is itself the answer to whatever happened: the hold settings go back on.
   const problem = heldProblem(o, true);
   if (problem) return problem;

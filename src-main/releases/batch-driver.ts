@@ -22,32 +22,33 @@
  *
  * MECHANISM. The controller grows the new ReplicaSet only while all pods < N + maxSurge, and
  * scales old ReplicaSets down only by (available − (N − maxUnavailable) − unavailable new pods);
- * with new pods never Available that is ≤ 0 whenever maxUnavailable = 0, or whenever
- * maxUnavailable = 1 and old < N. One Deployment, one new ReplicaSet for the whole release.
+ * with new pods never Available and maxUnavailable = 0 that is ≤ 0 as long as no more than N old
+ * pods are Available. One Deployment, one new ReplicaSet for the whole release. b_k = T_k − T_{k−1}.
  *  1. claim: one patch sets our annotations (release id, original settings, N), paused=false,
- *     minReadySeconds=2147483646, progressDeadlineSeconds=2147483647, maxSurge=T_1,
+ *     minReadySeconds=2147483646, progressDeadlineSeconds=2147483647, maxSurge=T_1 (the fort: 1),
  *     maxUnavailable=0 and the new image. The controller creates the new ReplicaSet with T_1 pods.
- *  2. batch k, grow: maxSurge = T_k + old − N (= b_k), maxUnavailable 0. The new ReplicaSet goes
- *     to exactly T_k; nothing old goes.
- *  3. once the T_k new pods are Ready (we read readiness, not availability): maxSurge 0,
- *     maxUnavailable 1 (growth frozen), then we scale the oldest old ReplicaSets down to N − T_k
- *     ourselves. The controller leaves them there (it never scales old ReplicaSets up outside a
- *     scaling event, and our scale does not touch their desired-replicas annotation).
+ *  2. batch k, grow: maxSurge = T_k + old − N (= b_k + 1), maxUnavailable 0. The new ReplicaSet
+ *     goes to exactly T_k; nothing old goes.
+ *  3. once the T_k new pods are Ready (we read readiness, not availability): maxSurge 1 (growth
+ *     frozen: all pods ≥ N + 1), then we scale the oldest old ReplicaSets down to N − T_k + 1
+ *     ourselves (to 0 at the last batch). The controller leaves them there (it never scales old
+ *     ReplicaSets up outside a scaling event, and our scale does not touch their
+ *     desired-replicas annotation).
  *  4. last batch: same to N; then one patch restores the original strategy, minReadySeconds,
  *     progress deadline and paused flag and removes our annotations.
  * Rollback is the same mechanism with the old image as the one grown (step = largest batch),
  * then the original settings come back: no pod goes before its replacement is Ready.
  *
- * RESTING STATES (Capstan gone at any instant): after 1 or 2, T_k new + N − T_{k−1} old (surge
- * held); after 3, T_k new + between N − T_{k−1} and N − T_k old; after 4, the rollout is complete.
- * In none can the controller add a new pod beyond T_k or remove an old one whose replacement is
- * not Ready (the one exception, k = 1 with maxUnavailable 1 and old = N, removes one old pod after
- * the fort pod is Ready — exactly what step 3 does next). EXACTNESS: T_k new pods at every
- * boundary, independent of timing; ready pods never below N minus pods failing on their own; cost:
- * b_k extra pods during batch k. While held, `kubectl rollout status` waits ("T_k out of N new
- * replicas have been updated") and `kubectl get deploy` shows AVAILABLE = old pods only
- * (Available condition False, MinimumReplicasUnavailable), because new pods are never Available
- * until step 4; `kubectl rollout history` shows one revision per release.
+ * RESTING STATES (Capstan gone at any instant): after 1, 2 or 3, T_k new pods and between
+ * N − T_k + 1 and N − T_{k−1} + 1 old ones (N at the fort), maxUnavailable 0; after 4, the
+ * rollout is complete. In none can the controller add a new pod beyond T_k (all pods ≥ N +
+ * maxSurge) or take a pod down (maxUnavailable 0). Nothing in the mechanism ever pauses the
+ * Deployment: a paused Deployment would get `scale()`. EXACTNESS: T_k new pods at every boundary,
+ * independent of timing; ready pods never below N minus pods failing on their own; cost: b_k + 1
+ * extra pods during batch k, one while held. While held, `kubectl rollout status` waits ("T_k out
+ * of N new replicas have been updated"), `kubectl get deploy` shows AVAILABLE = old pods only and
+ * the Available condition may turn False (MinimumReplicasUnavailable), because new pods are never
+ * Available until step 4; `kubectl rollout history` shows one revision per release.
  *
  * EXTERNAL EDITS. Every step re-reads the Deployment; a difference from what we set (image,
  * replicas, pause, the inflated fields, our annotations) is reported, never overwritten, and the

@@ -67,7 +67,7 @@ function stable(v: unknown): string {
 export function describeChanges(before: Record<string, unknown>, after: Record<string, unknown>): string {
   const out: string[] = [];
   const walk = (a: unknown, b: unknown, path: string) => {
-    if (stable(a) === stable(b)) return;
+    if (stable(a) === stable(b) || (a == null && b == null)) return;
     const objects = a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b);
     const containers = path.endsWith('containers') && Array.isArray(a) && Array.isArray(b);
     if (containers) {
@@ -82,6 +82,9 @@ export function describeChanges(before: Record<string, unknown>, after: Record<s
     for (const k of [...keys].sort()) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
   };
   walk(before, after, '');
+  // What a person needs first: the image, then the rest of the spec, then annotations.
+  const rank = (line: string) => (/\.image: /.test(line) ? 0 : line.startsWith('spec.') ? 1 : 2);
+  out.sort((x, y) => rank(x) - rank(y));
   const shown = out.slice(0, 4).join('; ');
   return out.length > 4 ? `${shown}; and ${out.length - 4} more` : shown || 'the Deployment changed';
 }

@@ -1,8 +1,10 @@
 /**
  * The executor loop: drives every execution this process holds the lock of. Each tick, per group:
- * updating → one batch-driver step; rolling back → one rollback step; checking → health and soak
- * (executor-checks.ts); paused or aborted mid-batch → hold the Deployment (spec.paused) so the
- * controller does not finish the batch on its own. Every outcome becomes a reducer event, applied
+ * first the watch (deployment-watch.ts: a change nobody here made pauses the group); then
+ * updating → one batch-driver step (the original settings are recorded before the first);
+ * rolling back → one rollback step; checking → health and soak (executor-checks.ts); aborted →
+ * the Deployment is handed back once. A paused group needs nothing: the Deployment rests at a
+ * batch boundary by construction (batch-driver.ts). Every outcome becomes a reducer event, applied
  * one at a time and saved before the next (ExecutionStore, atomic). Loaded executions that were
  * running get `recovered`: they wait for a person to resume. Events computed from a state that
  * moved meanwhile are refused by the reducer and dropped, which is the point of the reducer.

@@ -4,99 +4,21 @@
  * service mid-release (held until resumed); a bad version failing its health gate and rolled back
  * automatically. Afterwards the real kubectl agrees (rollout status, rollout history).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Datacenter } from '../../src-sandbox/datacenter';
-import { startDatacenter } from '../../src-sandbox/datacenter';
 import { needsMe } from '../../src-shared/releases/execution-views';
-import { ClusterService } from '../clusters/cluster-service';
-import { KubeconfigService } from '../clusters/kubeconfig-service';
 import { until } from '../clusters/testing/fake-kube';
 import { ReleaseService } from './release-service';
+import { drive, plan, startRelease, startReleaseSandbox, type ReleaseSandbox } from './testing/release-sandbox';
 
-const SPEED = 20;
-let dc: Datacenter;
-let dir: string;
-let clusters: ClusterService;
-let kubeconfig: string;
-
+let sb: ReleaseSandbox;
 beforeAll(async () => {
-  dc = await startDatacenter({ clockSpeed: SPEED, bookmarkIntervalMs: 500 });
-  dir = mkdtempSync(join(tmpdir(), 'capstan-rel-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  dc.writeKubeconfig(kubeconfig);
-  clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), { staleAfterMs: 2000, notifyIntervalMs: 50, idleCloseMs: 0 });
+  sb = await startReleaseSandbox();
 }, 30_000);
-afterAll(async () => {
-  clusters?.dispose();
-  await dc?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => sb?.close());
 
-const service = async () => {
-  const s = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: SPEED, actor: 'tester' });
-  await s.start();
-  s.subscribe(() => undefined); // what the board does: connect every cluster
-  await until(() => clusters.ids().every((id) => clusters.get(id)?.state === 'live'), 20_000, 'clusters live');
-  await s.snapshots.refresh();
-  return s;
-};
-
-/** Async: the sandbox runs in this process, a synchronous kubectl would starve it. */
-const kubectl = async (...args: string[]) => (await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 20_000 })).stdout;
-
-const plan = (app: string, tag: string, stages: string, extra = '') => `name: ${app}-${tag}
-app: ${app}
-image: { repository: shop/${app}, tag: "${tag}" }
-snapshotDate: 2026-11-26T20:00:00Z
-createdAt: 2026-11-26T21:00:00Z
-maxParallelGroups: 2
-${extra}
-defaults: { batchPattern: 50%, minOnline: 0 }
-gates:
-  approval: { beforeStage: true, afterFort: true }
-  soak: { afterFort: 10s, afterBatch: 5s }
-  health: { readyWithin: 2m }
-stages:
-${stages}`;
-
-async function startRelease(s: ReleaseService, yaml: string): Promise<string> {
-  expect((await s.savePlan(yaml)).ok).toBe(true);
-  const check = await s.check(yaml);
-  expect(check.issues.filter((i) => i.severity === 'error')).toEqual([]);
-  const drift = await s.drift(yaml);
-  if (!drift.ok) throw new Error(drift.error.message);
-  const created = await s.create(yaml, drift.value.fingerprint);
-  if (!created.ok) throw new Error(created.error.message);
-  expect((await s.act(created.value.id, { type: 'start' })).ok).toBe(true);
-  return created.value.id;
-}
-
-/** Approve what waits for approval until `done` holds. */
-async function drive(s: ReleaseService, id: string, done: () => boolean, timeoutMs: number, label: string) {
-  const given = new Set<string>();
-  try {
-    await until(() => {
-      const st = s.executor.entries.get(id)!.state;
-      for (const n of needsMe(st)) {
-        const k = `${n.kind}/${n.group}/${st.stageIndex}/${n.since}`;
-        if ((n.kind === 'approve-stage' || n.kind === 'approve-fort') && !given.has(k)) {
-          given.add(k);
-          void s.act(id, { type: 'approvalGiven', group: n.group, version: n.version });
-        }
-      }
-      return done();
-    }, timeoutMs, label);
-  } catch (e) {
-    const st = s.executor.entries.get(id)!.state;
-    console.log(st.status, JSON.stringify(st.groups.map((g) => [g.key, g.phase, g.batch, g.step, g.awaiting, g.pauseReason])), st.history.slice(-8).map((h) => `${h.action} ${h.result} ${h.changes.join('; ')}`));
-    throw e;
-  }
-}
+const service = () => sb.service();
+const kubectl = (...args: string[]) => sb.kubectl(...args);
 
 it('runs orders 1.5.0 through FAT → UAT → PRO (forts, batches), surviving a service restart', async () => {
   let s = await service();
@@ -188,7 +110,7 @@ it('row actions: dry-run previews, kubectl semantics for restart and undo, refus
 
 it('row-action previews are server-side dry runs: the API server sees each write (dryRun=All) and nothing changes', async () => {
   const s = await service();
-  const store = dc.cluster('uat').store;
+  const store = sb.dc.cluster('uat').store;
   const ref = { clusterId: 'uat', namespace: 'shop', name: 'cart-uat' };
   const before = store.clone('deployments', 'shop', 'cart-uat')!;
   // Writes a preview might leak: any change to the Deployment's spec, labels or annotations.
@@ -223,7 +145,7 @@ it('a cluster lost mid-release pauses only its group; someone else scaling a Dep
   const waitsForFort = (c: string) => needsMe(state()).some((n) => n.kind === 'approve-fort' && n.group === group(c).key);
   await until(() => waitsForFort('pro-east') && waitsForFort('pro-west'), 60_000, 'both forts baked');
 
-  await dc.stopCluster('pro-west');
+  await sb.dc.stopCluster('pro-west');
   await until(() => group('pro-west').pauseReason?.kind === 'cluster-unreachable', 30_000, 'pro-west paused as unreachable');
   expect(group('pro-east').phase).toBe('baking');
   // Someone scales pro-east by hand while its fort waits for approval: the watch pauses it, no approval needed to notice.
@@ -232,8 +154,8 @@ it('a cluster lost mid-release pauses only its group; someone else scaling a Dep
   expect(JSON.stringify(group('pro-east').pauseReason)).toContain('replicas');
   expect(await kubectl('--context', 'pro-east', '-n', 'shop', 'get', 'deployment/cart-pro', '-o', 'jsonpath={.spec.replicas}')).toBe('7');
 
-  await dc.startCluster('pro-west');
-  clusters.reconnect('pro-west');
+  await sb.dc.startCluster('pro-west');
+  sb.clusters.reconnect('pro-west');
   await until(() => needsMe(state()).some((n) => n.kind === 'cluster-back'), 30_000, 'cluster back offered');
   expect((await s.act(id, { type: 'resume', group: group('pro-west').key })).ok).toBe(true);
   await drive(s, id, () => group('pro-west').phase === 'succeeded', 60_000, 'pro-west finished');
@@ -250,7 +172,7 @@ it('a second process cannot drive a release another holds; an approval given for
   await until(() => needsMe(state()).some((n) => n.kind === 'approve-stage'), 60_000, 'uat waits for approval').catch((e: Error) => {
     throw new Error(`${e.message}: ${JSON.stringify(state().groups)} ${state().history.map((h) => h.action).join(' | ')}`);
   });
-  const other = new ReleaseService({ dir, clusters, tickMs: 100, actor: 'second window' });
+  const other = new ReleaseService({ dir: sb.dir, clusters: sb.clusters, tickMs: 100, actor: 'second window' });
   await other.start();
   expect(other.event().lockedElsewhere[id]).toBeDefined();
   const refused = await other.act(id, { type: 'pause' });
@@ -269,18 +191,18 @@ it('onClusterLost: stop-the-line pauses every group in flight when one cluster g
   const id = await startRelease(s, plan('gateway', '5.1.0', '  - { name: pro, approval: false, groups: [{ group: pro, datacenter: pro-west }, { group: pro, datacenter: pro-east }] }', 'rollback: manual\nonClusterLost: stop-the-line'));
   const state = () => s.executor.entries.get(id)!.state;
   await until(() => needsMe(state()).filter((n) => n.kind === 'approve-fort').length === 2, 60_000, 'two forts baked');
-  await dc.stopCluster('pro-west');
+  await sb.dc.stopCluster('pro-west');
   await until(() => state().stopped?.kind === 'stop-the-line', 30_000, 'line stopped');
   expect(state().status).toBe('paused');
   expect(state().groups.filter((g) => g.phase === 'paused').length).toBe(2);
-  await dc.startCluster('pro-west');
-  clusters.reconnect('pro-west');
+  await sb.dc.startCluster('pro-west');
+  sb.clusters.reconnect('pro-west');
   expect((await s.act(id, { type: 'abort' })).ok).toBe(true);
   await s.dispose();
 }, 120_000);
 
 it('killed mid-batch (its lock left by a process that is gone): a new process takes over, holds the release, and completes it on resume; the old one stops driving', async () => {
-  const crashed = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: SPEED, actor: 'tester', lock: { pid: 4_194_311, heartbeatMs: 0 } });
+  const crashed = new ReleaseService({ dir: sb.dir, clusters: sb.clusters, tickMs: 100, timeScale: sb.speed, actor: 'tester', lock: { pid: 4_194_311, heartbeatMs: 0 } });
   await crashed.start();
   crashed.subscribe(() => undefined);
   const id = await startRelease(crashed, plan('payments', '3.3.0', '  - { name: pro, approval: false, groups: [{ group: pro }] }', 'rollback: manual'));

@@ -74,7 +74,7 @@ export interface ReplicationOptions {
   delayMs?: [number, number];
 }
 
-function mulberry32(seed: number) {
+export function mulberry32(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -57,7 +57,7 @@ export function needsMe(state: ExecutionState): NeedsMe[] {
     } else if (g.phase === 'paused') {
       const r = g.pauseReason;
       const why =
-        r?.kind === 'gate-failed' ? `gate ${r.gate} failed: ${r.detail}` : r?.kind === 'cluster-unreachable' ? `cluster ${r.clusterId} unreachable` : r?.kind === 'drift' ? `changed by someone else: ${r.detail}` : `paused${r?.note ? `: ${r.note}` : ''}`;
+        r?.kind === 'gate-failed' ? `gate ${r.gate} failed: ${r.detail}` : r?.kind === 'cluster-unreachable' ? `cluster ${r.clusterId} unreachable` : r?.kind === 'drift' ? `changed by ${r.by ?? 'someone else'}: ${r.detail}${r.acceptBatch !== undefined ? `; accept it as batch ${r.acceptBatch + 1}, hold, or roll back` : ''}` : `paused${r?.note ? `: ${r.note}` : ''}`;
       const back = r?.kind === 'cluster-unreachable' && !state.unreachable.includes(r.clusterId);
       out.push({ kind: back ? 'cluster-back' : 'paused', group: g.key, since, version: state.version, message: `${g.key}: ${why}${back ? ' (cluster is back: resume when ready)' : ''}` });
     } else if (g.phase === 'failed') {

@@ -1,0 +1,115 @@
+/**
+ * Test harness for ReleaseService against the sandbox datacenter: the datacenter, a kubeconfig
+ * for kubectl, a ClusterService, services on demand, plans, and helpers that start a release and
+ * approve what waits for approval. Used by the *.sandbox.test.ts files of this folder.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'vitest';
+import { startDatacenter, type Datacenter } from '../../../src-sandbox/datacenter';
+import { isPodReady } from '../../../src-sandbox/kube/pods';
+import { needsMe } from '../../../src-shared/releases/execution-views';
+import { ClusterService } from '../../clusters/cluster-service';
+import { KubeconfigService } from '../../clusters/kubeconfig-service';
+import { until } from '../../clusters/testing/fake-kube';
+import { ReleaseService } from '../release-service';
+
+export interface ReleaseSandbox {
+  dc: Datacenter;
+  dir: string;
+  clusters: ClusterService;
+  kubeconfig: string;
+  speed: number;
+  service(): Promise<ReleaseService>;
+  /** Async: the sandbox runs in this process, a synchronous kubectl would starve it. */
+  kubectl(...args: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startReleaseSandbox(speed = 20): Promise<ReleaseSandbox> {
+  const dc = await startDatacenter({ clockSpeed: speed, bookmarkIntervalMs: 500 });
+  const dir = mkdtempSync(join(tmpdir(), 'capstan-rel-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  dc.writeKubeconfig(kubeconfig);
+  const clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), { staleAfterMs: 2000, notifyIntervalMs: 50, idleCloseMs: 0 });
+  return {
+    dc, dir, clusters, kubeconfig, speed,
+    async service() {
+      const s = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: speed, actor: 'tester' });
+      await s.start();
+      s.subscribe(() => undefined); // what the board does: connect every cluster
+      await until(() => clusters.ids().every((id) => clusters.get(id)?.state === 'live'), 20_000, 'clusters live');
+      await s.snapshots.refresh();
+      return s;
+    },
+    kubectl: async (...args: string[]) => (await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 20_000 })).stdout,
+    async close() {
+      clusters.dispose();
+      await dc.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const plan = (app: string, tag: string, stages: string, extra = '') => `name: ${app}-${tag}
+app: ${app}
+image: { repository: shop/${app}, tag: "${tag}" }
+snapshotDate: 2026-11-26T20:00:00Z
+createdAt: 2026-11-26T21:00:00Z
+maxParallelGroups: 2
+${extra}
+defaults: { batchPattern: 50%, minOnline: 0 }
+gates:
+  approval: { beforeStage: true, afterFort: true }
+  soak: { afterFort: 10s, afterBatch: 5s }
+  health: { readyWithin: 2m }
+stages:
+${stages}`;
+
+export async function startRelease(s: ReleaseService, yaml: string): Promise<string> {
+  expect((await s.savePlan(yaml)).ok).toBe(true);
+  const check = await s.check(yaml);
+  expect(check.issues.filter((i) => i.severity === 'error')).toEqual([]);
+  const drift = await s.drift(yaml);
+  if (!drift.ok) throw new Error(drift.error.message);
+  const created = await s.create(yaml, drift.value.fingerprint);
+  if (!created.ok) throw new Error(created.error.message);
+  expect((await s.act(created.value.id, { type: 'start' })).ok).toBe(true);
+  return created.value.id;
+}
+
+/** Approve what waits for approval until `done` holds. */
+export async function drive(s: ReleaseService, id: string, done: () => boolean, timeoutMs: number, label: string) {
+  const given = new Set<string>();
+  try {
+    await until(() => {
+      const st = s.executor.entries.get(id)!.state;
+      for (const n of needsMe(st)) {
+        const k = `${n.kind}/${n.group}/${st.stageIndex}/${n.since}`;
+        if ((n.kind === 'approve-stage' || n.kind === 'approve-fort') && !given.has(k)) {
+          given.add(k);
+          void s.act(id, { type: 'approvalGiven', group: n.group, version: n.version });
+        }
+      }
+      return done();
+    }, timeoutMs, label);
+  } catch (e) {
+    const st = s.executor.entries.get(id)!.state;
+    console.log(st.status, JSON.stringify(st.groups.map((g) => [g.key, g.phase, g.batch, g.step, g.awaiting, g.pauseReason])), st.history.slice(-8).map((h) => `${h.action} ${h.result} ${h.changes.join('; ')}`));
+    throw e;
+  }
+}
+
+/** The referee: the lowest number of ready pods of one Deployment seen at any store change from now on. */
+export function watchReady(sb: ReleaseSandbox, cluster: string, deployment: string): { min: () => number; stop: () => void } {
+  const store = sb.dc.cluster(cluster).store;
+  let min = Infinity;
+  const stop = store.subscribe(() => {
+    const pods = [...store.values('pods')].map((x) => x.obj).filter((p) => !p.metadata.deletionTimestamp && p.metadata.name.startsWith(`${deployment}-`) && p.metadata.name.split('-').length === deployment.split('-').length + 2);
+    min = Math.min(min, pods.filter(isPodReady).length);
+  });
+  return { min: () => min, stop };
+}
