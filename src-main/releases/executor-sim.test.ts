@@ -32,7 +32,7 @@ afterEach(() => rm(dir, { recursive: true, force: true }));
 
 it('runs a whole release through simulated clusters, surviving a restart mid-batch', async () => {
   dir = await mkdtemp(join(tmpdir(), 'capstan-sim-'));
-  const plan = fixturePlan({ gates: { soak: { afterFort: '10m', afterBatch: '1m' }, approval: { beforeStage: true, afterFort: true } } });
+  const plan = fixturePlan({ gates: { soak: { afterFort: '10m', afterBatch: '1m' }, approval: { beforeStage: true, afterFort: true }, bake: '0s' } });
   const snapshot = fixtureSnapshot();
   expect(validatePlan(plan, snapshot)).toEqual([]);
   const resolved = resolvePlan(plan, snapshot).stages;

@@ -30,7 +30,7 @@ export function groupProgress(g: GroupExecution): GroupProgress {
 }
 
 export interface NeedsMe {
-  kind: 'approve-stage' | 'approve-fort' | 'paused' | 'failed' | 'cluster-back';
+  kind: 'approve-stage' | 'approve-fort' | 'paused' | 'failed' | 'cluster-back' | 'degraded';
   group?: string;
   /** Epoch ms since when it has been waiting. */
   since: number;
@@ -52,6 +52,10 @@ export function needsMe(state: ExecutionState): NeedsMe[] {
   }
   for (const g of state.groups) {
     const since = atOfVersion(state, g.changedAt);
+    if (g.degraded && !g.degraded.overridden && !['rolling-back', 'rolled-back', 'aborted'].includes(g.phase)) {
+      out.push({ kind: 'degraded', group: g.key, since: g.degraded.at, version: state.version, message: `${g.key} degraded after its gate passed: ${g.degraded.detail}. The next stage is blocked: roll it back, or continue with an override and a reason` });
+      continue;
+    }
     if (g.phase === 'baking' && g.awaiting.includes('approval') && g.awaiting.length === 1) {
       out.push({ kind: 'approve-fort', group: g.key, since, version: state.version, message: `The fort of ${g.key} has baked: approve the remaining batches` });
     } else if (g.phase === 'paused') {
@@ -65,4 +69,11 @@ export function needsMe(state: ExecutionState): NeedsMe[] {
     }
   }
   return out.sort((a, b) => a.since - b.since);
+}
+
+/** The post-stage bake in progress: stage, plan seconds left (at `timeScale`), or undefined. */
+export function bakeLeft(state: ExecutionState, now: number, timeScale = 1): { stage: number; leftSec: number } | undefined {
+  if (!state.bake || !state.config.bakeSec) return undefined;
+  const elapsed = ((now - state.bake.since) * timeScale) / 1000;
+  return { stage: state.bake.stage, leftSec: Math.max(0, Math.ceil(state.config.bakeSec - elapsed)) };
 }

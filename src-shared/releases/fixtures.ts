@@ -39,7 +39,7 @@ export function fixturePlan(overrides: Partial<ReleasePlan> = {}): ReleasePlan {
     maxParallelGroups: 2,
     rollback: 'manual',
     defaults: { batchPattern: '25%', minOnline: '70%' },
-    gates: { approval: { beforeStage: true, afterFort: true }, soak: { afterFort: '10m', afterBatch: '2m' }, health: { readyWithin: '5m' } },
+    gates: { approval: { beforeStage: true, afterFort: true }, soak: { afterFort: '10m', afterBatch: '2m' }, health: { readyWithin: '5m' }, bake: '0s' },
     stages: [
       { name: 'fat', approval: false, groups: [{ group: 'fat', minOnline: 1 }] },
       { name: 'uat', groups: [{ group: 'uat', minOnline: 1 }] },

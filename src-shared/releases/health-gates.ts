@@ -6,6 +6,7 @@
  * first because it is usually the cause of the restarts and the crash loop that follow it.
  */
 import type { PodSummary } from '../workloads/contract';
+import { isOomKilled } from '../workloads/oom';
 import type { HealthGate } from './execution-model';
 import type { EffectiveGates } from './plan';
 
@@ -28,7 +29,7 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
   const { gates } = input;
   const fresh = input.pods.filter((p) => !p.deleting && p.images.includes(input.toImage));
   if (gates.noOOMKilled) {
-    const oom = fresh.find((p) => p.lastTerminationReason === 'OOMKilled' || p.status === 'OOMKilled');
+    const oom = fresh.find(isOomKilled);
     if (oom) return { verdict: 'fail', gate: 'no-oomkilled', detail: `pod ${oom.name} was OOMKilled (${oom.restarts} restart(s))` };
   }
   if (gates.noCrashLoop) {

@@ -7,6 +7,7 @@
 import type { ExecutionState, GroupExecution } from '../../../src-shared/releases/execution-model';
 import { groupProgress, needsMe, type NeedsMe } from '../../../src-shared/releases/execution-views';
 import type { DeploymentSummary, PodSummary } from '../../../src-shared/workloads/contract';
+import { isOomKilled } from '../../../src-shared/workloads/oom';
 
 export type CellState = 'idle' | 'rolling' | 'paused' | 'waiting' | 'failed' | 'rolled-back' | 'done';
 
@@ -104,7 +105,7 @@ export function lineOf(d: DeploymentSummary, pods: Iterable<PodSummary>, x: Exec
     }
     if (p.ready) ready++;
     restarts += p.restarts;
-    if (p.lastTerminationReason === 'OOMKilled' || p.status === 'OOMKilled') oomKilled++;
+    if (isOomKilled(p)) oomKilled++;
     if (p.status === 'CrashLoopBackOff') crashLooping++;
   }
   const live = x && !['succeeded', 'rolled-back', 'aborted'].includes(x.g.phase) ? x : undefined;
