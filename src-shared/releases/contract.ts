@@ -100,7 +100,8 @@ export const userEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('retry'), group: z.string() }),
   z.object({ type: z.literal('abort') }),
   z.object({ type: z.literal('rollback'), group: z.string().optional() }),
-  z.object({ type: z.literal('approvalGiven'), group: z.string().optional(), version: z.number().int() }),
+  z.object({ type: z.literal('approvalGiven'), group: z.string().optional(), version: z.number().int(), override: z.string().min(3).max(500).optional() }),
+  z.object({ type: z.literal('overrideDegraded'), reason: z.string().min(3).max(500) }),
   z.object({ type: z.literal('stopTheLine'), note: z.string().max(500).optional() }),
 ]);
 export type UserEvent = z.infer<typeof userEventSchema>;
