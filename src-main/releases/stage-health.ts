@@ -78,15 +78,13 @@ export class StageHealthWatch {
   }
 }
 
-const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19) + 'Z';
-
 /** The first thing wrong with a succeeded group's new pods, OOM first (it causes the rest). */
 export function judge(g: GroupExecution, fresh: readonly PodSummary[], w: Omit<Watched, 'period'>, now: number, timeScale: number): Omit<Degraded, 'overridden'> | undefined {
   const grew = (p: PodSummary) => p.restarts > (w.baseline.get(p.uid) ?? 0);
-  const since = `healthy since ${clock(w.healthySince)}`;
-  const base = (p: PodSummary, what: Degraded['what'], detail: string) => ({ what, pod: p.name, restarts: p.restarts, at: p.lastTerminationAt ?? now, detail: `${detail}; ${since}`, healthySince: w.healthySince });
+  // The detail names no clock time: `at` and `healthySince` carry them, shown in the reader's time zone.
+  const base = (p: PodSummary, what: Degraded['what'], detail: string) => ({ what, pod: p.name, restarts: p.restarts, at: p.lastTerminationAt ?? now, detail, healthySince: w.healthySince });
   const oom = fresh.find((p) => grew(p) && isOomKilled(p));
-  if (oom) return base(oom, 'oom', `pod ${oom.name} was OOMKilled at ${clock(oom.lastTerminationAt ?? now)} (${oom.restarts} restart(s))`);
+  if (oom) return base(oom, 'oom', `pod ${oom.name} was OOMKilled (${oom.restarts} restart(s))`);
   const loop = fresh.find((p) => p.status === 'CrashLoopBackOff');
   if (loop) return base(loop, 'crashloop', `pod ${loop.name} is in CrashLoopBackOff (${loop.restarts} restart(s))`);
   const restarted = fresh.find(grew);
@@ -110,7 +108,7 @@ export function judge(g: GroupExecution, fresh: readonly PodSummary[], w: Omit<W
     pod: who?.name ?? g.deployment,
     restarts: who?.restarts ?? 0,
     at: w.notReadySince,
-    detail: `${ready}/${expected} new pods ready since ${clock(w.notReadySince)}${notReady ? ` (${notReady.name}: ${notReady.status})` : ''}; ${since}`,
+    detail: `${ready}/${expected} new pods ready for ${Math.round(((now - w.notReadySince) * timeScale) / 1000)}s${notReady ? ` (${notReady.name}: ${notReady.status})` : ''}`,
     healthySince: w.healthySince,
   };
 }

@@ -25,7 +25,7 @@ export function DegradedEvidence({ e, groups, onRollback, onOverride }: { e: Exe
             <div>
               <b>{g.key}</b> <b>{what[d.what] ?? d.what}</b> at {clock(d.at)}: pod <span className="mono">{d.pod}</span>, {d.restarts} restart(s). It had been healthy since {clock(d.healthySince)}.
             </div>
-            <div className="muted">{d.detail}</div>
+            {d.what === 'not-ready' ? <div className="muted">{d.detail}</div> : null}
             <div>
               <b>The next stage is blocked.</b> Roll this group back, or continue with an override and a reason (recorded in the history).
             </div>

@@ -58,7 +58,7 @@ export function evidenceOf(e: ExecutionState, g: GroupExecution, pods: readonly 
   const mine = pods.filter((p) => p.clusterId === g.clusterId && p.namespace === g.namespace && p.deployment === g.deployment && !p.deleting && p.images.includes(g.toImage));
   const restarts = mine.reduce((a, p) => a + p.restarts, 0);
   const parts: string[] = [];
-  if (g.degraded && !g.degraded.overridden) parts.push(`DEGRADED ${clock(g.degraded.at)}: ${g.degraded.detail}`);
+  if (g.degraded && !g.degraded.overridden) parts.push(`DEGRADED since ${clock(g.degraded.at)} (${g.degraded.what === 'oom' ? 'OOMKilled' : g.degraded.what}), healthy ${clock(g.degraded.healthySince)}–${clock(g.degraded.at)}`);
   else if (g.phase === 'succeeded') parts.push(`healthy since ${clock(atOfVersion(e, g.changedAt))}`);
   else if (g.phase === 'baking') parts.push(`fort healthy since ${clock(atOfVersion(e, g.changedAt))}, soak ${g.awaiting.includes('soak') ? 'not done' : 'done'}`);
   else parts.push(g.phase);

@@ -1,0 +1,161 @@
+/**
+ * Releases you can trust at 3 a.m., in Chromium against the sandbox:
+ * - payments 3.3.1 (the sandbox's leaking version): FAT passes its gate, then is OOM-killed during
+ *   the post-stage bake. The execution says degraded with the evidence, the next stage stays
+ *   blocked (kubectl: UAT untouched), continuing needs a reason; an out-of-band `kubectl rollout
+ *   undo` shows on the board as "diverged"; "Roll back all" asks first (Esc changes nothing).
+ * - a PRO stage approval cannot happen without its confirmation; Abort asks too.
+ * - a plan with a YAML error shows the error at its line.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from './browser';
+import { kubectl } from './kubectl';
+import { openSandboxApp, type SandboxApp } from './sandbox-app';
+
+const image = (kubeconfig: string, ctx: string, name: string) =>
+  kubectl(kubeconfig, ctx, '-n', 'shop', 'get', `deployment/${name}`, '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
+
+describe('releases you can trust at 3 a.m.', () => {
+  let app: SandboxApp;
+  let page: Page;
+  let kubeconfig: string;
+
+  beforeAll(async () => {
+    app = await openSandboxApp('rel-trust', { clockSpeed: 3 });
+    ({ page, kubeconfig } = app);
+    await page.getByRole('button', { name: /Releases/ }).or(page.getByRole('link', { name: /Releases/ })).first().click();
+    await page.locator('[data-testid=board-row]').nth(5).waitFor({ timeout: 60_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const status = () => page.getByTestId('exec-status').getAttribute('data-status');
+  const line = (key: string) => page.locator(`[data-testid=board-line][data-key="${key}"]`);
+
+  async function startFromPlanner(yaml: string) {
+    await page.getByTestId('rel-tab-planner').click();
+    await page.getByTestId('plan-yaml').fill(yaml);
+    const checked = async () => `${await page.getByTestId('plan-check-status').innerText()} ${await page.getByTestId('plan-check').innerText()}`;
+    await expect.poll(checked, { timeout: 10_000 }).toMatch(/^valid /);
+    await page.getByTestId('plan-save').click();
+    await page.getByTestId('plan-drift').click();
+    await page.getByTestId('drift-signoff').check();
+    await page.getByTestId('plan-start').click();
+    await page.getByTestId('execution-panel').waitFor({ timeout: 10_000 });
+  }
+
+  it('payments 3.3.1: FAT is OOM-killed after its gate; the next stage stays blocked with the evidence shown', async () => {
+    await startFromPlanner(`name: payments-3.3.1
+app: payments
+image: { repository: shop/payments, tag: 3.3.1 }
+snapshotDate: 2026-11-26T20:00:00Z
+createdAt: 2026-11-26T21:00:00Z
+maxParallelGroups: 1
+rollback: manual
+defaults: { batchPattern: 50%, minOnline: 0 }
+gates: { health: { readyWithin: 2m }, bake: 10m }
+stages:
+  - { name: fat, groups: [{ group: fat }] }
+  - { name: uat, approval: true, groups: [{ group: uat }] }
+`);
+    const fat = page.locator('[data-testid=exec-group][data-key="fat/shop/payments-fat"]');
+    // FAT passes its gate (succeeded, the stage bakes) ...
+    const history = () => page.getByTestId('exec-history').innerText();
+    await expect.poll(async () => `${await fat.getAttribute('data-phase')}\n${await history()}`, { timeout: 60_000 }).toMatch(/^succeeded\n/);
+    // ... then the leak kills it: degraded, with what, when, which pod.
+    await expect.poll(status, { timeout: 60_000 }).toBe('degraded');
+    const evidence = page.getByTestId('exec-degraded');
+    await expect.poll(() => evidence.innerText()).toMatch(/fat\/shop\/payments-fat OOMKilled at .*pod payments-fat-\S+, \d+ restart\(s\)\. It had been healthy since/);
+    expect(await evidence.innerText()).toContain('The next stage is blocked');
+    expect(await page.getByTestId('degraded-previous-logs').isVisible()).toBe(true);
+    expect(await page.getByTestId('degraded-memory').isVisible()).toBe(true);
+    expect(await page.getByTestId('exec-approve-stage').count()).toBe(0);
+    expect(await page.locator('[data-testid=exec-group][data-key="uat/shop/payments-uat"]').getAttribute('data-phase')).toBe('pending');
+    expect(await page.getByTestId('exec-history').innerText()).toMatch(/degraded after its gate passed \(pod payments-fat-\S+ was OOMKilled \(\d+ restart/);
+    await screenshot(page, 'releases-trust-degraded');
+
+    // Continuing needs a reason: confirm stays disabled without one; Esc changes nothing.
+    await page.getByTestId('degraded-override').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    expect(await page.getByTestId('confirm-ok').isDisabled()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('confirm-reason');
+    await screenshot(page, 'releases-trust-override-dialog');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await status()).toBe('degraded');
+
+    // The board: FAT is degraded, not "done"; UAT untouched (kubectl agrees).
+    await page.getByTestId('rel-tab-board').click();
+    await expect.poll(() => line('fat/shop/payments-fat').getAttribute('data-state')).toBe('degraded');
+    expect(await image(kubeconfig, 'uat', 'payments-uat')).toMatch(/payments:3\.2\.1$/);
+    await screenshot(page, 'releases-trust-board-degraded');
+
+    // Someone undoes FAT outside Capstan: the board shows the truth, and who did it where the cluster says.
+    await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'undo', 'deployment/payments-fat');
+    await expect.poll(() => line('fat/shop/payments-fat').getAttribute('data-state'), { timeout: 20_000 }).toBe('diverged');
+    expect(await line('fat/shop/payments-fat').getByTestId('board-line-diverged').innerText()).toMatch(/^diverged: running 3\.3\.0, plan expects 3\.3\.1/);
+    await screenshot(page, 'releases-trust-board-diverged');
+  }, 180_000);
+
+  it('"Roll back all" asks first: Esc changes nothing, Enter rolls back', async () => {
+    await page.getByTestId('rel-tab-executions').click();
+    await page.getByTestId('exec-rollback').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    expect(await page.getByTestId('confirm-scope').innerText()).toMatch(/fat\/shop\/payments-fat\s+3\.3\.1 → 3\.3\.0\s+1\s+DEGRADED/);
+    await screenshot(page, 'releases-trust-rollback-dialog');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await status()).toBe('degraded');
+    await page.getByTestId('exec-rollback').click();
+    await dialog.waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(status, { timeout: 60_000 }).toBe('rolled-back');
+    expect(await image(kubeconfig, 'fat', 'payments-fat')).toMatch(/payments:3\.3\.0$/);
+    expect(await image(kubeconfig, 'uat', 'payments-uat')).toMatch(/payments:3\.2\.1$/);
+  }, 90_000);
+
+  it('a PRO stage approval and an abort cannot happen without their confirmation', async () => {
+    await startFromPlanner(`name: gateway-5.1.0
+app: gateway
+image: { repository: shop/gateway, tag: 5.1.0 }
+snapshotDate: 2026-11-26T20:00:00Z
+createdAt: 2026-11-26T21:00:00Z
+maxParallelGroups: 1
+rollback: manual
+defaults: { batchPattern: 50%, minOnline: 50% }
+gates: { bake: 0s }
+stages:
+  - { name: pro-dc-west, approval: true, groups: [{ group: pro, datacenter: dc-west }] }
+`);
+    await expect.poll(status, { timeout: 30_000 }).toBe('awaiting-approval');
+    expect(await page.getByTestId('exec-approve-stage').innerText()).toMatch(/Approve stage 1 \(pro-dc-west\)…/);
+    await page.getByTestId('exec-approve-stage').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toMatch(/production/);
+    expect(await page.getByTestId('confirm-scope').innerText()).toMatch(/pro-west\/platform\/gateway-pro\s+will move 5\.0\.1 → 5\.1\.0\s+6/);
+    await screenshot(page, 'releases-trust-pro-approval');
+    // Nothing moved while the dialog is open, and Esc leaves it so.
+    expect(await status()).toBe('awaiting-approval');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await status()).toBe('awaiting-approval');
+    expect(await kubectl(kubeconfig, 'pro-west', '-n', 'platform', 'get', 'deployment/gateway-pro', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toMatch(/gateway:5\.0\.1$/);
+    // Confirmed with the keyboard, it moves.
+    await page.getByTestId('exec-approve-stage').click();
+    await dialog.waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid=exec-group][data-key="pro-west/platform/gateway-pro"]').getAttribute('data-phase'), { timeout: 30_000 }).toMatch(/fort|baking|rolling/);
+    // Abort asks too.
+    await page.getByTestId('exec-abort').click();
+    await dialog.waitFor();
+    expect(await page.getByTestId('confirm-scope').innerText()).toContain('stays as it is now');
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(status, { timeout: 30_000 }).toBe('aborted');
+  }, 120_000);
+});
