@@ -30,7 +30,8 @@ export function planKeysAt(path: readonly string[]): string[] {
 
 /** Values worth offering for a key (enums and booleans). */
 export function planValuesFor(path: readonly string[], key: string): string[] {
-  const parent = path.length ? objectOf(path.reduce<z.ZodType | undefined>((s, k) => objectOf(s)?.shape[k] as z.ZodType | undefined, planSchema)) : planSchema;
+  let parent: z.ZodObject | undefined = planSchema;
+  for (const k of path) parent = objectOf(parent?.shape[k] as z.ZodType | undefined);
   let s: unknown = parent?.shape[key];
   for (let i = 0; i < 5 && s; i++) {
     if (s instanceof z.ZodEnum) return s.options.map(String);

@@ -82,7 +82,7 @@ stages:
     const dialog = page.getByTestId('confirm-dialog');
     await dialog.waitFor();
     expect(await page.getByTestId('confirm-ok').isDisabled()).toBe(true);
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('confirm-reason');
+    expect(await page.locator('[data-testid=confirm-reason]:focus').count()).toBe(1);
     await screenshot(page, 'releases-trust-override-dialog');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
@@ -158,4 +158,52 @@ stages:
     await page.getByTestId('confirm-ok').click();
     await expect.poll(status, { timeout: 30_000 }).toBe('aborted');
   }, 120_000);
+
+  it('a plan with a YAML error shows the error at its line; the form stays and marks what the error is about', async () => {
+    await page.getByTestId('rel-tab-planner').click();
+    const good = `name: cart-1.1.0
+app: cart
+image: { repository: shop/cart, tag: "1.1.0" }
+snapshotDate: 2026-11-26T20:00:00Z
+createdAt: 2026-11-26T21:00:00Z
+maxParallelGroups: 1
+rollback: manual
+stages:
+  - name: uat
+    groups:
+      - group: uat
+`;
+    await page.getByTestId('plan-yaml').fill(good);
+    await expect.poll(() => page.getByTestId('plan-check-status').innerText(), { timeout: 10_000 }).toBe('valid');
+    expect(await page.getByTestId('plan-yaml').evaluate((el) => (el as unknown as { planEditor: { state: { doc: { toString(): string } } } }).planEditor.state.doc.toString())).toBe(good);
+    // Start says what is missing, in order.
+    expect(await page.getByTestId('plan-start').isDisabled()).toBe(true);
+    expect(await page.getByTestId('plan-start-why').innerText()).toBe('To start: save the plan → run the drift check → tick "I have reviewed the drift check".');
+    // An illegal tag on line 3 and a bad duration on line 8.
+    const bad = good.replace('tag: "1.1.0"', 'tag: "-bad"').replace('rollback: manual', 'rollback: manual\ngates: { bake: soon }');
+    await page.getByTestId('plan-yaml').fill(bad);
+    await expect.poll(() => page.getByTestId('plan-check-status').innerText(), { timeout: 10_000 }).toBe('invalid');
+    const line3 = page.locator('[data-error-line="3"]');
+    await expect.poll(() => line3.count(), { timeout: 10_000 }).toBe(1);
+    expect(await line3.innerText()).toContain('tag: "-bad"');
+    expect(await line3.getAttribute('title')).toMatch(/illegal image tag/);
+    expect(await page.locator('[data-error-line="8"]').innerText()).toContain('bake: soon');
+    // Line numbers are there to find it.
+    expect(await page.locator('.cm-lineNumbers .cm-gutterElement', { hasText: /^3$/ }).count()).toBe(1);
+    // The form stays (last valid plan, read-only) and marks the fields the errors are about.
+    expect(await page.getByTestId('plan-form').getAttribute('data-frozen')).toBe('true');
+    expect(await page.locator('[data-testid=plan-form] [data-path="image.tag"]').getAttribute('data-error')).toBe('true');
+    expect(await page.locator('[data-testid=plan-form] [data-path="gates.bake"]').getAttribute('data-error')).toBe('true');
+    expect(await page.getByTestId('plan-form-tag').inputValue()).toBe('1.1.0');
+    await screenshot(page, 'releases-trust-yaml-error');
+    // Completion offers the plan's keys where the cursor is.
+    await page.locator('[data-error-line="3"]').click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('ga');
+    await page.keyboard.press('Control+Space');
+    await expect.poll(() => page.locator('.cm-tooltip-autocomplete').innerText(), { timeout: 5_000 }).toContain('gates');
+    await screenshot(page, 'releases-trust-yaml-complete');
+    await page.keyboard.press('Escape');
+  }, 60_000);
 });

@@ -26,6 +26,8 @@ describe('releases board, planner and executor', () => {
     await app?.close();
   });
 
+  /** The plan text the YAML editor holds. */
+  const yamlText = () => page.getByTestId('plan-yaml').evaluate((el) => (el as unknown as { planEditor: { state: { doc: { toString(): string } } } }).planEditor.state.doc.toString());
   const line = (key: string) => page.locator(`[data-testid=board-line][data-key="${key}"]`);
   const status = () => page.getByTestId('exec-status').getAttribute('data-status');
 
@@ -69,8 +71,8 @@ describe('releases board, planner and executor', () => {
     await page.locator('[data-testid=board-row][data-app=orders]').getByTestId('board-plan-release').click();
     await page.getByTestId('plan-draft-tag').fill('1.5.0');
     await page.getByTestId('plan-draft').click();
-    await expect.poll(() => page.getByTestId('plan-yaml').inputValue(), { timeout: 10_000 }).toContain('tag: 1.5.0');
-    const draft = await page.getByTestId('plan-yaml').inputValue();
+    await expect.poll(yamlText, { timeout: 10_000 }).toContain('tag: 1.5.0');
+    const draft = await yamlText();
     const yaml = draft.replace(/afterFort: 2m/, 'afterFort: 2s').replace(/afterBatch: 30s/, 'afterBatch: 1s').replace(/bake: 10m/, 'bake: 2s');
     await page.getByTestId('plan-yaml').fill(yaml);
     await expect.poll(() => page.getByTestId('plan-check-status').innerText(), { timeout: 10_000 }).toBe('valid');

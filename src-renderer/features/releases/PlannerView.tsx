@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DriftReport, PlanCheck, PlanFile } from '../../../src-shared/releases/contract';
 import { useClient } from '../../components/ClientContext';
 import { DriftView, PlanCheckView } from './PlanChecks';
+import { PlanEditor } from './PlanEditor';
 import { PlanForm } from './PlanForm';
 
 export function download(name: string, text: string, type: string) {
@@ -96,6 +97,7 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
   };
   const importFile = async (f: File | undefined) => f && setYaml(await f.text());
   const saved = yaml !== '' && plans.some((p) => p.yaml === yaml);
+  const problems = useMemo(() => (check?.issues ?? []).flatMap((i) => (i.line !== undefined ? [{ line: i.line, message: `${i.path ? `${i.path}: ` : ''}${i.message}`, severity: i.severity }] : [])), [check]);
   const why = startBlockers({ yaml, check, saved, drift, signed });
 
   return (
@@ -123,18 +125,7 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
       </aside>
       <div className="rel-planner__main">
         <PlanForm yaml={yaml} onChange={setYaml} />
-        <textarea
-          className="rel-yaml mono"
-          value={yaml}
-          onChange={(e) => setYaml(e.target.value)}
-          onKeyDown={(e) => {
-            if ((e.ctrlKey || e.metaKey) && e.key === 's') {
-              e.preventDefault();
-              void save();
-            }
-          }}
-          title="Ctrl+S saves"
-          spellCheck={false} aria-label="Plan YAML" data-testid="plan-yaml" placeholder="Paste or import a release plan, or draft one from the board." />
+        <PlanEditor value={yaml} onChange={setYaml} problems={problems} onSave={() => void save()} />
         <div className="rel-planner__actions">
           <button type="button" className="btn" onClick={() => void save()} disabled={!yaml} title={yaml ? 'Save the plan (Ctrl+S)' : 'Nothing to save: draft a plan from the board, pick a saved one or paste YAML.'} data-testid="plan-save">
             {saved ? 'Saved' : 'Save'}

@@ -23,9 +23,9 @@ describe('yamlSpot', () => {
     expect(at(6)).toMatchObject({ path: ['gates', 'health'], word: 'noOOM' });
     expect(at(12)).toMatchObject({ path: ['stages', 'groups'], word: 'da' });
     expect(at(13)).toMatchObject({ path: ['stages'], word: 'na' });
-    expect(at(0)).toMatchObject({ path: [], valueOf: 'name', word: 'x' });
+    expect(at(0)).toMatchObject({ path: [], valueKey: 'name', word: 'x' });
   });
   it('completes a value after "key:"', () => {
-    expect(at(7)).toMatchObject({ path: [], valueOf: 'rollback', word: 'a' });
+    expect(at(7)).toMatchObject({ path: [], valueKey: 'rollback', word: 'a' });
   });
 });

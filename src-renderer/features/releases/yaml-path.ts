@@ -7,7 +7,7 @@ export interface YamlSpot {
   /** Mapping keys from the root to the mapping the cursor line belongs to. */
   path: string[];
   /** The key of the cursor line when the cursor is after `key:` (completing a value), else undefined. */
-  valueOf?: string;
+  valueKey?: string;
   /** The word being typed (a key prefix or a value prefix). */
   word: string;
   /** Offset in the line where the word starts. */
@@ -39,6 +39,6 @@ export function yamlSpot(lines: readonly string[], lineIndex: number, column: nu
     if (opener) path.unshift(opener[1]!);
     indent = ind;
   }
-  if (value) return { path, valueOf: value[2]!, word: value[3]!, from: column - value[3]!.length };
+  if (value) return { path, valueKey: value[2]!, word: value[3]!, from: column - value[3]!.length };
   return { path, word: key![2]!, from: column - key![2]!.length };
 }
