@@ -48,7 +48,9 @@ export function needsMe(state: ExecutionState): NeedsMe[] {
   const out: NeedsMe[] = [];
   if (state.started && !state.aborted && !state.stageApproved) {
     const stage = state.stages[state.stageIndex]!;
-    out.push({ kind: 'approve-stage', since: atOfVersion(state, state.stageWaitSince), version: state.version, message: `Approve stage ${state.stageIndex + 1} (${stage.name}) of ${state.planName}` });
+    // The first stage waits from the start (version 1), not from version 0, which has no time.
+    const since = atOfVersion(state, state.stageWaitSince) || atOfVersion(state, 1) || state.createdAt;
+    out.push({ kind: 'approve-stage', since, version: state.version, message: `Approve stage ${state.stageIndex + 1} (${stage.name}) of ${state.planName}` });
   }
   for (const g of state.groups) {
     const since = atOfVersion(state, g.changedAt);

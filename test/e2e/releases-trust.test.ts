@@ -130,10 +130,10 @@ rollback: manual
 defaults: { batchPattern: 50%, minOnline: 50% }
 gates: { bake: 0s }
 stages:
-  - { name: pro-dc-west, approval: true, groups: [{ group: pro, datacenter: dc-west }] }
+  - { name: pro-west, approval: true, groups: [{ group: pro, datacenter: pro-west }] }
 `);
     await expect.poll(status, { timeout: 30_000 }).toBe('awaiting-approval');
-    expect(await page.getByTestId('exec-approve-stage').innerText()).toMatch(/Approve stage 1 \(pro-dc-west\)…/);
+    expect(await page.getByTestId('exec-approve-stage').innerText()).toMatch(/Approve stage 1 \(pro-west\)…/);
     await page.getByTestId('exec-approve-stage').click();
     const dialog = page.getByTestId('confirm-dialog');
     await dialog.waitFor();

@@ -57,6 +57,7 @@ export function needsConfirm(e: ExecutionState, step: RiskyStep): boolean {
 export function evidenceOf(e: ExecutionState, g: GroupExecution, pods: readonly PodSummary[]): string {
   const mine = pods.filter((p) => p.clusterId === g.clusterId && p.namespace === g.namespace && p.deployment === g.deployment && !p.deleting && p.images.includes(g.toImage));
   const restarts = mine.reduce((a, p) => a + p.restarts, 0);
+  if (g.phase === 'pending') return `not started: runs ${from(g)} now`;
   const parts: string[] = [];
   if (g.degraded && !g.degraded.overridden) parts.push(`DEGRADED since ${clock(g.degraded.at)} (${g.degraded.what === 'oom' ? 'OOMKilled' : g.degraded.what}), healthy ${clock(g.degraded.healthySince)}–${clock(g.degraded.at)}`);
   else if (g.phase === 'succeeded') parts.push(`healthy since ${clock(atOfVersion(e, g.changedAt))}`);
@@ -86,6 +87,7 @@ export function confirmModel(e: ExecutionState, step: RiskyStep, pods: readonly 
       const next = e.groups.filter((g) => g.stageIndex === e.stageIndex);
       const before = e.groups.filter((g) => g.stageIndex < e.stageIndex);
       const name = e.stages[e.stageIndex]?.name ?? '';
+      if (!before.some((g) => g.phase === 'succeeded')) warnings.push(`No earlier stage of this release has run ${tagOf(e.toImage)}: this approval is its first exposure.`);
       return {
         title: `Approve stage ${e.stageIndex + 1} (${name})${isProStage(e, e.stageIndex) ? ': production' : ''}?`,
         confirmLabel: degraded.length ? 'Approve anyway (override)' : `Approve stage ${e.stageIndex + 1}`,
