@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../src-shared/releases/execution';
-import { createExecution, type ExecutionEvent, type ExecutionState } from '../../src-shared/releases/execution-model';
-import { fixturePlan, fixtureSnapshot } from '../../src-shared/releases/fixtures';
+import { createExecution, type ExecutionState } from '../../src-shared/releases/execution-model';
+import { fatDoneEvents, fixturePlan, fixtureSnapshot, replay } from '../../src-shared/releases/fixtures';
 import { resolvePlan } from '../../src-shared/releases/resolve';
 import { pod as fixturePod } from '../../src-shared/testing/fixtures';
 import type { PodSummary } from '../../src-shared/workloads/contract';
@@ -13,22 +13,7 @@ const NEW = 'harbor.example.com/shop/orders:2.4.1';
 /** A release whose FAT group (2 pods) succeeded and whose stage is baking (bake 10m, no approvals). */
 function fatSucceeded(bake = '10m'): ExecutionState {
   const plan = fixturePlan({ gates: { soak: { afterBatch: '1m' }, bake } });
-  let s = createExecution('rel-1', plan, resolvePlan(plan, fixtureSnapshot()).stages, 0);
-  let at = 1_000;
-  const events = [
-    { type: 'start' },
-    { type: 'batchDone', group: FAT, batch: 0 },
-    { type: 'gatePassed', group: FAT, gate: 'health' },
-    { type: 'bakeElapsed', group: FAT },
-    { type: 'batchDone', group: FAT, batch: 1 },
-    { type: 'gatePassed', group: FAT, gate: 'health' },
-  ];
-  for (const e of events) {
-    const r = applyEvent(s, { ...e, at: at++, actor: 'capstan' } as ExecutionEvent);
-    if (!r.ok) throw new Error(r.error.message);
-    s = r.value;
-  }
-  return s;
+  return replay(createExecution('rel-1', plan, resolvePlan(plan, fixtureSnapshot()).stages, 0), fatDoneEvents());
 }
 const pod = (name: string, extra: Partial<PodSummary> = {}): PodSummary => fixturePod({ uid: `uid-${name}`, clusterId: 'fat', name, images: [NEW], createdAt: 0, ...extra });
 

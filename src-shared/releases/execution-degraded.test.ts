@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { applyEvent } from './execution';
 import { createExecution, type ExecutionEvent, type ExecutionState } from './execution-model';
 import { needsMe } from './execution-views';
-import { fixturePlan, fixtureSnapshot } from './fixtures';
+import { fatDoneEvents, fixturePlan, fixtureSnapshot } from './fixtures';
 import type { ReleasePlan } from './plan';
 import { resolvePlan } from './resolve';
 
@@ -28,14 +28,7 @@ function step(s: ExecutionState, e: Ev, actor = 'alice'): ExecutionState {
   return r.value;
 }
 const run = (s: ExecutionState, ...events: Ev[]) => events.reduce((acc, e) => step(acc, e), s);
-const fatDone: Ev[] = [
-  { type: 'start' },
-  { type: 'batchDone', group: FAT, batch: 0 },
-  { type: 'gatePassed', group: FAT, gate: 'health' },
-  { type: 'bakeElapsed', group: FAT },
-  { type: 'batchDone', group: FAT, batch: 1 },
-  { type: 'gatePassed', group: FAT, gate: 'health' },
-];
+const fatDone: Ev[] = fatDoneEvents(FAT);
 const oom = { what: 'oom', at: 5_000, pod: 'orders-fat-abc', restarts: 1, detail: 'pod orders-fat-abc was OOMKilled', healthySince: 4_000 } as const;
 const gates = fixturePlan().gates!;
 

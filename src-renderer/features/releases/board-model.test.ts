@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../../src-shared/releases/execution';
 import { createExecution, type ExecutionState } from '../../../src-shared/releases/execution-model';
-import { fixturePlan, fixtureSnapshot } from '../../../src-shared/releases/fixtures';
+import { fatDoneEvents, fixturePlan, fixtureSnapshot, replay } from '../../../src-shared/releases/fixtures';
 import { resolvePlan } from '../../../src-shared/releases/resolve';
 import type { DeploymentSummary, PodSummary } from '../../../src-shared/workloads/contract';
 import { buildBoard, needsMeAll, tagOf } from './board-model';
@@ -66,15 +66,7 @@ describe('release board model', () => {
     /** FAT (2 instances, 2 batches) succeeded; the stage bakes 10m (or `bake`). */
     function fatSucceeded(bake = '10m'): ExecutionState {
       const plan = fixturePlan({ gates: { approval: { beforeStage: true }, soak: { afterBatch: '1m' }, bake } });
-      let s = createExecution('r1', plan, resolvePlan(plan, fixtureSnapshot()).stages, 1000);
-      const key = 'fat/shop/orders-fat';
-      let at = 2000;
-      for (const e of [{ type: 'start' }, { type: 'batchDone', group: key, batch: 0 }, { type: 'gatePassed', group: key, gate: 'health' }, { type: 'bakeElapsed', group: key }, { type: 'batchDone', group: key, batch: 1 }, { type: 'gatePassed', group: key, gate: 'health' }]) {
-        const r = applyEvent(s, { ...e, actor: 'a', at: at++ } as Parameters<typeof applyEvent>[1]);
-        if (!r.ok) throw new Error(r.error.message);
-        s = r.value;
-      }
-      return s;
+      return replay(createExecution('r1', plan, resolvePlan(plan, fixtureSnapshot()).stages, 1000), fatDoneEvents(), 2000, 'a');
     }
     const fatLine = (d: DeploymentSummary, pods: PodSummary[], s: ExecutionState) => buildBoard([d], pods, [s]).rows[0]!.cells.fat![0]!;
     const onTarget = { ...dep('fat', 'orders-fat', 'fat', 2), images: [NEW] };

@@ -1,30 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, RECOVERED_NOTE } from '../../../src-shared/releases/execution';
-import { createExecution, type ExecutionEvent, type ExecutionState } from '../../../src-shared/releases/execution-model';
-import { fixturePlan, fixtureSnapshot } from '../../../src-shared/releases/fixtures';
+import { RECOVERED_NOTE } from '../../../src-shared/releases/execution';
+import { createExecution, type ExecutionState } from '../../../src-shared/releases/execution-model';
+import { fatDoneEvents, fixturePlan, fixtureSnapshot, replay } from '../../../src-shared/releases/fixtures';
 import { resolvePlan } from '../../../src-shared/releases/resolve';
 import { confirmModel, needsConfirm } from './confirm-model';
 
 const FAT = 'fat/shop/orders-fat';
-function run(events: Omit<ExecutionEvent, 'at' | 'actor'>[]): ExecutionState {
+const run = (events: Parameters<typeof replay>[1]): ExecutionState => {
   const plan = fixturePlan();
-  let s = createExecution('r1', plan, resolvePlan(plan, fixtureSnapshot()).stages, 0);
-  let at = 1000;
-  for (const e of events) {
-    const r = applyEvent(s, { ...e, at: at++, actor: 'a' } as ExecutionEvent);
-    if (!r.ok) throw new Error(r.error.message);
-    s = r.value;
-  }
-  return s;
-}
-const fatDone = [
-  { type: 'start' },
-  { type: 'batchDone', group: FAT, batch: 0 },
-  { type: 'gatePassed', group: FAT, gate: 'health' },
-  { type: 'bakeElapsed', group: FAT },
-  { type: 'batchDone', group: FAT, batch: 1 },
-  { type: 'gatePassed', group: FAT, gate: 'health' },
-] as Omit<ExecutionEvent, 'at' | 'actor'>[];
+  return replay(createExecution('r1', plan, resolvePlan(plan, fixtureSnapshot()).stages, 0), events);
+};
+const fatDone = fatDoneEvents();
 
 describe('confirm model', () => {
   it('asks before whole-release steps, forts, PRO stages, past a degraded group and after a restart; a UAT approval stays one click', () => {
@@ -36,7 +22,7 @@ describe('confirm model', () => {
     const pro = { ...s, stageIndex: 2 };
     expect(needsConfirm(pro, { kind: 'approve-stage' })).toBe(true);
     expect(needsConfirm({ ...s, stopped: { kind: 'manual', note: RECOVERED_NOTE } }, { kind: 'resume' })).toBe(true);
-    const degraded = run([...fatDone, { type: 'degraded', group: FAT, evidence: { what: 'oom', at: 5000, pod: 'orders-fat-1', restarts: 1, detail: 'pod orders-fat-1 was OOMKilled', healthySince: 4000 } } as Omit<ExecutionEvent, 'at' | 'actor'>]);
+    const degraded = run([...fatDone, { type: 'degraded', group: FAT, evidence: { what: 'oom', at: 5000, pod: 'orders-fat-1', restarts: 1, detail: 'pod orders-fat-1 was OOMKilled', healthySince: 4000 } }]);
     expect(needsConfirm(degraded, { kind: 'approve-stage' })).toBe(true);
     const m = confirmModel(degraded, { kind: 'approve-stage' }, []);
     expect(m).toMatchObject({ needsReason: true, danger: true, warnings: [`${FAT}: pod orders-fat-1 was OOMKilled`] });
