@@ -4,7 +4,7 @@ import { bakeLeft, needsMe } from '../../../src-shared/releases/execution-views'
 import { formatDuration } from '../../components/freshness';
 import { useNow } from '../../components/useNow';
 
-const tone: Record<string, string> = { running: 'busy', baking: 'busy', degraded: 'bad', 'awaiting-approval': 'warn', paused: 'warn', succeeded: 'ok', failed: 'bad', 'rolled-back': 'warn', 'rolling-back': 'busy', aborted: 'muted', pending: 'muted' };
+export const statusTone: Record<string, string> = { running: 'busy', baking: 'busy', degraded: 'bad', 'awaiting-approval': 'warn', paused: 'warn', succeeded: 'ok', failed: 'bad', 'rolled-back': 'warn', 'rolling-back': 'busy', aborted: 'muted', pending: 'muted' };
 const order: Record<string, number> = { degraded: 0, 'awaiting-approval': 1, paused: 2, failed: 3, running: 4, 'rolling-back': 5, baking: 6, pending: 7 };
 
 /** What an execution is doing, in words: "waiting for approval of stage 2 (uat)", "baking stage 1, 4m left"... */
@@ -41,7 +41,7 @@ export function ExecutionList({ executions, selected, onSelect }: { executions: 
           <li key={e.id}>
             <button type="button" className={`rel-exec-list__item${e.id === selected ? ' is-active' : ''}`} onClick={() => onSelect(e.id)} aria-current={e.id === selected} data-testid="exec-list-item" data-id={e.id} data-status={e.status}>
               <span className="rel-exec-list__name">{e.planName}</span>
-              <span className={`badge badge--${tone[e.status] ?? 'muted'}`}>{e.status}</span>
+              <span className={`badge badge--${statusTone[e.status] ?? 'muted'}`}>{e.status}</span>
               <progress max={e.groups.length || 1} value={done} aria-label={`${done} of ${e.groups.length} groups done`} />
               <span className="muted rel-exec-list__text">{statusText(e, now)}</span>
             </button>

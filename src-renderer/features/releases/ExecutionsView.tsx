@@ -11,11 +11,10 @@ import { useAppStore } from '../../store';
 import { ConfirmDialog } from './ConfirmDialog';
 import { confirmModel, needsConfirm, type RiskyStep } from './confirm-model';
 import { DegradedEvidence } from './DegradedEvidence';
-import { ExecutionList, statusText } from './ExecutionList';
+import { ExecutionList, statusText, statusTone } from './ExecutionList';
 import { download } from './PlannerView';
 
 const phaseTone: Record<string, string> = { pending: 'muted', fort: 'busy', baking: 'busy', rolling: 'busy', succeeded: 'ok', paused: 'warn', aborted: 'muted', 'rolling-back': 'busy', 'rolled-back': 'warn', failed: 'bad' };
-export const statusTone: Record<string, string> = { running: 'busy', baking: 'busy', degraded: 'bad', 'awaiting-approval': 'warn', paused: 'warn', succeeded: 'ok', failed: 'bad', 'rolled-back': 'warn', 'rolling-back': 'busy', aborted: 'muted', pending: 'muted' };
 
 function GroupRow({ e, g, act, ask }: { e: ExecutionState; g: GroupExecution; act: (ev: UserEvent) => void; ask: (s: RiskyStep) => void }) {
   const p = groupProgress(g);
@@ -42,7 +41,7 @@ function GroupRow({ e, g, act, ask }: { e: ExecutionState; g: GroupExecution; ac
               Approve fort…
             </button>
           ) : null}
-          {['fort', 'baking', 'rolling'].includes(g.phase) || (g.phase === 'pending' && !e.aborted && e.started) ? (
+          {['fort', 'baking', 'rolling'].includes(g.phase) || (g.phase === 'pending' && !e.aborted && e.started && !['rolled-back', 'failed', 'succeeded'].includes(e.status)) ? (
             <button type="button" className="btn" onClick={() => act({ type: 'pause', group: g.key })}>
               Pause
             </button>
