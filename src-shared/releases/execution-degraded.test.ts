@@ -92,3 +92,15 @@ describe('history', () => {
     for (const h of s.history) for (const c of h.changes) expect(c).not.toMatch(/: (.+) → \1$/);
   });
 });
+
+describe('countdowns', () => {
+  it('soak and bake say how much is left', async () => {
+    const { soakLeft, bakeLeft } = await import('./execution-views');
+    let s = run(make({ gates: { ...gates, soak: { afterBatch: '2m' }, bake: '10m' } }), { type: 'start' }, { type: 'batchDone', group: FAT, batch: 0 });
+    const g = s.groups.find((x) => x.key === FAT)!;
+    const since = s.history.at(-1)!.at;
+    expect(soakLeft(s, g, since + 30_000)).toBe(90);
+    s = run(s, { type: 'gatePassed', group: FAT, gate: 'health' }, { type: 'bakeElapsed', group: FAT }, { type: 'batchDone', group: FAT, batch: 1 }, { type: 'gatePassed', group: FAT, gate: 'health' });
+    expect(bakeLeft(s, s.bake!.since + 60_000)).toEqual({ stage: 0, leftSec: 540 });
+  });
+});

@@ -79,3 +79,12 @@ export function bakeLeft(state: ExecutionState, now: number, timeScale = 1): { s
   const elapsed = ((now - state.bake.since) * timeScale) / 1000;
   return { stage: state.bake.stage, leftSec: Math.max(0, Math.ceil(state.config.bakeSec - elapsed)) };
 }
+
+/** Plan seconds left of a group's soak while it waits for it (the executor counts from the same moment). */
+export function soakLeft(state: ExecutionState, g: GroupExecution, now: number, timeScale = 1): number | undefined {
+  if (!g.awaiting.includes('soak') || g.step !== 'checking') return undefined;
+  const soakSec = g.fort && g.batch === 0 ? state.config.soakAfterFortSec : state.config.soakAfterBatchSec;
+  const since = atOfVersion(state, g.changedAt);
+  if (!since) return undefined;
+  return Math.max(0, Math.ceil(soakSec - ((now - since) * timeScale) / 1000));
+}

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { UserEvent } from '../../../src-shared/releases/contract';
 import type { ExecutionState, GroupExecution } from '../../../src-shared/releases/execution-model';
 import { openDegraded } from '../../../src-shared/releases/execution-schedule';
-import { bakeLeft, groupProgress, needsMe } from '../../../src-shared/releases/execution-views';
+import { bakeLeft, groupProgress, needsMe, soakLeft } from '../../../src-shared/releases/execution-views';
 import { describeGroup } from '../../../src-shared/releases/execution-schedule';
 import { useClient } from '../../components/ClientContext';
 import { formatDuration } from '../../components/freshness';
@@ -16,7 +16,8 @@ import { download } from './PlannerView';
 
 const phaseTone: Record<string, string> = { pending: 'muted', fort: 'busy', baking: 'busy', rolling: 'busy', succeeded: 'ok', paused: 'warn', aborted: 'muted', 'rolling-back': 'busy', 'rolled-back': 'warn', failed: 'bad' };
 
-function GroupRow({ e, g, act, ask }: { e: ExecutionState; g: GroupExecution; act: (ev: UserEvent) => void; ask: (s: RiskyStep) => void }) {
+function GroupRow({ e, g, act, ask, now }: { e: ExecutionState; g: GroupExecution; act: (ev: UserEvent) => void; ask: (s: RiskyStep) => void; now: number }) {
+  const soak = soakLeft(e, g, now);
   const p = groupProgress(g);
   const approval = needsMe(e).find((n) => n.group === g.key && n.kind === 'approve-fort');
   const degraded = g.degraded && !g.degraded.overridden;
@@ -29,6 +30,7 @@ function GroupRow({ e, g, act, ask }: { e: ExecutionState; g: GroupExecution; ac
         {g.pauseReason?.kind === 'gate-failed' ? <div className="text-bad">{g.pauseReason.detail}</div> : null}
         {g.pauseReason?.kind === 'drift' ? <div className="text-bad">diverged: {g.pauseReason.detail}</div> : null}
         {g.failure ? <div className="text-bad">{g.failure}</div> : null}
+        {soak !== undefined ? <div className="muted" data-testid="exec-group-soak">soak: {formatDuration(soak * 1000)} left</div> : null}
         {g.degraded?.overridden ? <div className="muted">degraded, overridden by {g.degraded.overridden.actor}: {g.degraded.overridden.reason}</div> : null}
       </td>
       <td>
@@ -172,7 +174,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
           </thead>
           <tbody>
             {e.groups.map((g) => (
-              <GroupRow key={g.key} e={e} g={g} act={act} ask={ask} />
+              <GroupRow key={g.key} e={e} g={g} act={act} ask={ask} now={now} />
             ))}
           </tbody>
         </table>
