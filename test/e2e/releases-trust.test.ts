@@ -206,4 +206,29 @@ stages:
     await screenshot(page, 'releases-trust-yaml-complete');
     await page.keyboard.press('Escape');
   }, 60_000);
+
+  it('a row action preview changes nothing in the cluster; applying changes exactly what it said', async () => {
+    const read = async () => JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'deployment/cart-uat', '-o', 'json')) as { metadata: { resourceVersion: string; generation: number }; spec: { replicas: number; template: { metadata?: { annotations?: Record<string, string> } } } };
+    await page.getByTestId('rel-tab-board').click();
+    const cart = line('uat/shop/cart-uat');
+    const before = await read();
+    await cart.getByTestId('board-line-actions').click();
+    await page.getByTestId('row-action-scale').click();
+    await page.getByTestId('row-action-replicas').fill(String(before.spec.replicas + 1));
+    await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toContain(`spec.replicas: ${before.spec.replicas} → ${before.spec.replicas + 1}`);
+    await page.getByTestId('row-action-restart').click();
+    await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toContain('kubectl.kubernetes.io/restartedAt');
+    // Two previews later, the Deployment is byte for byte what it was (kubectl is the referee).
+    const afterPreview = await read();
+    expect(afterPreview.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(afterPreview.spec).toEqual(before.spec);
+    // Apply the scale: exactly spec.replicas moves, nothing else in the spec.
+    await page.getByTestId('row-action-scale').click();
+    await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toContain(`spec.replicas: ${before.spec.replicas} → ${before.spec.replicas + 1}`);
+    await page.getByTestId('row-action-confirm').click();
+    await expect.poll(async () => (await read()).spec.replicas, { timeout: 15_000 }).toBe(before.spec.replicas + 1);
+    const after = await read();
+    expect(after.spec).toEqual({ ...before.spec, replicas: before.spec.replicas + 1 });
+    expect(after.metadata.generation).toBe(before.metadata.generation + 1);
+  }, 60_000);
 });
