@@ -107,6 +107,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
     if (r.ok) download(`${e.id}-history.${format}`, r.value.text, format === 'json' ? 'application/json' : 'text/csv');
   };
   const done = ['succeeded', 'rolled-back', 'aborted'].includes(e.status);
+  const moved = e.groups.some((g) => !['pending', 'rolled-back'].includes(g.phase));
   const bake = bakeLeft(e, now);
   const model = asking ? confirmModel(e, asking, pods) : null;
   return (
@@ -146,7 +147,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
           <button type="button" className="btn" onClick={() => ask({ kind: 'abort' })} disabled={done} title={done ? 'The release is over; nothing to abort.' : undefined} data-testid="exec-abort">
             Abort…
           </button>
-          <button type="button" className="btn" onClick={() => ask({ kind: 'rollback-all' })} disabled={e.status === 'rolled-back'} title={e.status === 'rolled-back' ? 'Already rolled back.' : undefined} data-testid="exec-rollback">
+          <button type="button" className="btn" onClick={() => ask({ kind: 'rollback-all' })} disabled={e.status === 'rolled-back' || !moved} title={e.status === 'rolled-back' ? 'Already rolled back.' : !moved ? 'No group has moved yet: nothing to roll back (Abort stops the release).' : undefined} data-testid="exec-rollback">
             Roll back all…
           </button>
         </div>
