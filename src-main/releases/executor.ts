@@ -23,6 +23,7 @@ import type { ExecutionStore } from './execution-store';
 import { batchKey, checkEvents, rememberBatch, type BatchMemory } from './executor-checks';
 import { acceptableBatch, containerFor, eventForOutcome, goalForGroup, handBackPlan } from './executor-glue';
 import type { KubeClusterOps } from './kube-cluster-ops';
+import { StageHealthWatch } from './stage-health';
 
 export interface ExecutorDeps {
   store: ExecutionStore;
@@ -64,6 +65,8 @@ export class Executor {
   private chain: Promise<unknown> = Promise.resolve();
   private ticking = false;
   private readonly now: () => number;
+  /** Health for the whole release: groups that succeeded stay watched (stage-health.ts). */
+  private readonly health = new StageHealthWatch();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.now = deps.now ?? Date.now;
@@ -74,7 +77,7 @@ export class Executor {
     this.problems = problems.map((p) => p.message);
     for (const state of executions) {
       // A finished release is only shown; its lock is taken if someone acts on it (e.g. rolls back).
-      const finished = !state.groups.some((g) => !['succeeded', 'rolled-back', 'aborted', 'failed', 'pending'].includes(g.phase)) && state.status !== 'running' && state.status !== 'awaiting-approval';
+      const finished = !state.groups.some((g) => !['succeeded', 'rolled-back', 'aborted', 'failed', 'pending'].includes(g.phase)) && !['running', 'awaiting-approval', 'baking', 'degraded'].includes(state.status);
       const entry = await this.adopt(state, !finished);
       const running = state.started && !state.aborted && !state.stopped && !['succeeded', 'rolled-back', 'failed'].includes(state.status);
       if (entry.lock && running) await this.apply(state.id, { type: 'recovered', actor: 'capstan', at: this.now() });
@@ -194,6 +197,10 @@ export class Executor {
         const r = await this.apply(id, e);
         if (!r.ok) break;
       }
+    }
+    const pods = (g: GroupExecution) => (entry.state.unreachable.includes(g.clusterId) ? undefined : this.deps.pods(g.clusterId, g.namespace, g.deployment));
+    for (const e of this.health.events({ state: entry.state, pods, now: this.now(), timeScale: this.deps.timeScale ?? 1 })) {
+      if (!(await this.apply(id, e)).ok) break;
     }
   }
 

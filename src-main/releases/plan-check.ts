@@ -76,7 +76,7 @@ export function draftPlan(app: string, tag: string, snapshot: Snapshot, now: num
     rollback: 'manual',
     onClusterLost: 'pause-group',
     defaults: { batchPattern: '50%', minOnline: '50%' },
-    gates: { approval: { beforeStage: true, afterFort: true }, soak: { afterFort: '2m', afterBatch: '30s' }, health: { readyWithin: '3m' } },
+    gates: { approval: { beforeStage: true, afterFort: true }, soak: { afterFort: '2m', afterBatch: '30s' }, health: { readyWithin: '3m' }, bake: '10m' },
     stages,
   };
   return ok({ yaml: stringifyPlanYaml(plan) });

@@ -12,7 +12,7 @@ import { defaultProblemThresholds, hasProblem } from '../../src-shared/workloads
 import { lastOomKill } from '../../src-shared/workloads/oom';
 import type { DeploymentSummary, PodSummary, WorkloadKind } from '../../src-shared/workloads/contract';
 import type { LabelKeys } from '../../src-shared/workloads/summarize';
-import { controllerOf, defaultLabelKeys, summarizeDeployment, summarizePod } from '../../src-shared/workloads/summarize';
+import { controllerOf, defaultLabelKeys, lastSpecManager, summarizeDeployment, summarizePod } from '../../src-shared/workloads/summarize';
 import type { Clock } from '../watch/clock';
 import { systemClock } from '../watch/clock';
 import type { ReflectorEvent, ReflectorStatus, ReflectorTransport } from '../watch/reflector';
@@ -36,6 +36,12 @@ export type ResourceName = 'pods' | 'deployments' | 'replicasets' | 'nodes';
 
 function dropManagedFields<T extends KubeObject>(o: T): T {
   if (o.metadata?.managedFields) delete o.metadata.managedFields;
+  return o;
+}
+/** A Deployment keeps only who last wrote its spec (the board's "diverged: changed by ..."). */
+function slimDeploymentFields(o: Deployment): Deployment {
+  const last = lastSpecManager(o.metadata?.managedFields);
+  if (o.metadata?.managedFields) o.metadata.managedFields = last ? [{ manager: last.manager, operation: last.operation, time: last.time }] : undefined;
   return o;
 }
 /** We only need a ReplicaSet's identity and owner (pod → deployment); old RSs are numerous. */
@@ -95,9 +101,9 @@ export class ClusterWorkloads {
     this.keys = opts.labelKeys ?? defaultLabelKeys;
     this.thresholds = opts.thresholds ?? defaultProblemThresholds;
     const common = { transport, clock: opts.clock, random: opts.random, pageSize: opts.pageSize, log: opts.log && ((m: string) => opts.log!(`[${clusterId}] ${m}`)) };
-    // managedFields are often the largest part of an object and we never show them: drop on arrival.
+    // managedFields are often the largest part of an object: drop on arrival (a Deployment keeps its last spec writer).
     this.pods = new Reflector<Pod>({ ...common, path: '/api/v1/pods', resource: 'pods', transform: dropManagedFields, pack: 'compress' });
-    this.deployments = new Reflector<Deployment>({ ...common, path: '/apis/apps/v1/deployments', resource: 'deployments', transform: dropManagedFields, pack: 'json' });
+    this.deployments = new Reflector<Deployment>({ ...common, path: '/apis/apps/v1/deployments', resource: 'deployments', transform: slimDeploymentFields, pack: 'json' });
     this.replicasets = new Reflector<ReplicaSet>({ ...common, path: '/apis/apps/v1/replicasets', resource: 'replicasets', transform: slimReplicaSet });
     this.nodes = new Reflector<Node>({ ...common, path: '/api/v1/nodes', resource: 'nodes', transform: slimNode });
     this.disposers.push(

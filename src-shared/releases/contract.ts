@@ -103,7 +103,8 @@ export const userEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('acceptProgress'), group: groupKey, batch: z.number().int().min(0).max(10_000) }).strict(),
   z.object({ type: z.literal('abort') }).strict(),
   z.object({ type: z.literal('rollback'), group: groupKey.optional() }).strict(),
-  z.object({ type: z.literal('approvalGiven'), group: groupKey.optional(), version: z.number().int() }).strict(),
+  z.object({ type: z.literal('approvalGiven'), group: groupKey.optional(), version: z.number().int(), override: z.string().min(3).max(500).optional() }).strict(),
+  z.object({ type: z.literal('overrideDegraded'), reason: z.string().min(3).max(500) }).strict(),
   z.object({ type: z.literal('stopTheLine'), note: z.string().max(500).optional() }).strict(),
 ]);
 export type UserEvent = z.infer<typeof userEventSchema>;

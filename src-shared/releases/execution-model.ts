@@ -48,6 +48,25 @@ export const originalSpecSchema = z.object({
 });
 export type OriginalSpec = z.infer<typeof originalSpecSchema>;
 
+/**
+ * What went wrong in a group after its gate passed (the release-long health watch): the evidence a
+ * person needs to decide, kept with the group. An override (someone continued anyway, with a
+ * reason) is recorded here and in the history.
+ */
+export const degradedKinds = ['oom', 'crashloop', 'restart', 'not-ready'] as const;
+export const degradedSchema = z.object({
+  what: z.enum(degradedKinds),
+  /** Epoch ms the cluster says it happened (termination time), else when it was seen. */
+  at: z.number(),
+  pod: z.string(),
+  restarts: z.number().int().min(0),
+  detail: z.string(),
+  /** Epoch ms since the group had been healthy (its gate passed) before this. */
+  healthySince: z.number(),
+  overridden: z.object({ actor: z.string(), reason: z.string(), at: z.number() }).optional(),
+});
+export type Degraded = z.infer<typeof degradedSchema>;
+
 const resumePointSchema = z.object({ phase: z.enum(['pending', 'fort', 'baking', 'rolling']), step: z.enum(['updating', 'checking']) });
 
 export const groupExecutionSchema = z.object({
@@ -71,6 +90,7 @@ export const groupExecutionSchema = z.object({
   pausedFrom: resumePointSchema.optional(),
   pauseReason: pauseReasonSchema.optional(),
   failure: z.string().optional(),
+  degraded: degradedSchema.optional(),
   /** Release version at which this group's phase/step/batch last changed (approvals are checked against it). */
   changedAt: z.number().int(),
   /**
@@ -91,7 +111,7 @@ export const historyEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
-export const executionStatuses = ['pending', 'running', 'awaiting-approval', 'paused', 'succeeded', 'aborted', 'rolling-back', 'rolled-back', 'failed'] as const;
+export const executionStatuses = ['pending', 'running', 'baking', 'degraded', 'awaiting-approval', 'paused', 'succeeded', 'aborted', 'rolling-back', 'rolled-back', 'failed'] as const;
 export type ExecutionStatus = (typeof executionStatuses)[number];
 
 export const executionStateSchema = z.object({
@@ -111,6 +131,8 @@ export const executionStateSchema = z.object({
     soakAfterFortSec: z.number(),
     soakAfterBatchSec: z.number(),
     approvalAfterFort: z.boolean(),
+    /** Post-stage bake (absent in executions saved before it existed: no bake). */
+    bakeSec: z.number().optional(),
   }),
   stages: z.array(z.object({ name: z.string(), approvalBefore: z.boolean() })),
   started: z.boolean(),
@@ -122,6 +144,10 @@ export const executionStateSchema = z.object({
   /** Version at which the current stage began waiting for its approval. */
   stageWaitSince: z.number().int(),
   unreachable: z.array(z.string()),
+  /** The post-stage bake in progress: which stage, since when (epoch ms). */
+  bake: z.object({ stage: z.number().int().min(0), since: z.number() }).optional(),
+  /** Highest stage index whose bake is done. */
+  bakedStage: z.number().int().optional(),
   groups: z.array(groupExecutionSchema),
   history: z.array(historyEntrySchema),
 });
@@ -136,7 +162,14 @@ export const executionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('bakeElapsed'), group: g }),
   z.object({ ...base, type: z.literal('gatePassed'), group: g, gate: z.enum(['health', 'soak']) }),
   z.object({ ...base, type: z.literal('gateFailed'), group: g, gate: z.enum(healthGates), detail: z.string() }),
-  z.object({ ...base, type: z.literal('approvalGiven'), version: z.number().int(), group: g.optional() }),
+  /** `override`: the reason to approve although a group is degraded (refused without one). */
+  z.object({ ...base, type: z.literal('approvalGiven'), version: z.number().int(), group: g.optional(), override: z.string().min(3).max(500).optional() }),
+  /** The release-long health watch saw a group that had succeeded go bad. */
+  z.object({ ...base, type: z.literal('degraded'), group: g, evidence: degradedSchema.omit({ overridden: true }) }),
+  /** The post-stage bake of `stage` ran its time with every group healthy. */
+  z.object({ ...base, type: z.literal('stageBaked'), stage: z.number().int().min(0) }),
+  /** Continue although groups are degraded (automatic transitions), with a reason. */
+  z.object({ ...base, type: z.literal('overrideDegraded'), reason: z.string().min(3).max(500) }),
   z.object({ ...base, type: z.literal('pause'), group: g.optional(), note: z.string().optional() }),
   z.object({ ...base, type: z.literal('resume'), group: g.optional() }),
   z.object({ ...base, type: z.literal('retry'), group: g }),
@@ -198,6 +231,7 @@ export function createExecution(id: string, plan: ReleasePlan, stages: ResolvedT
       soakAfterFortSec: gates.soakAfterFortSec,
       soakAfterBatchSec: gates.soakAfterBatchSec,
       approvalAfterFort: gates.approvalAfterFort,
+      bakeSec: gates.bakeSec,
     },
     stages: plan.stages.map((s, i) => ({ name: s.name, approvalBefore: stageNeedsApproval(plan, i) })),
     started: false,

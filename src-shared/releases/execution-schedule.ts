@@ -4,6 +4,7 @@
  * maxParallelGroups in flight), moving to the next stage, and deriving the release status.
  * All functions mutate the (already cloned) state they are given.
  */
+import { formatDuration } from './plan';
 import { ACTIVE_PHASES, TERMINAL_PHASES, type CheckName, type ExecutionState, type ExecutionStatus, type GroupExecution } from './execution-model';
 
 /** "fort", "baking", "batch 2/4 updating", "paused (gate-failed) at batch 1/4"... */
@@ -31,8 +32,16 @@ export function setPhase(state: ExecutionState, g: GroupExecution, phase: GroupE
   }
   g.phase = phase;
   g.changedAt = state.version;
-  changes.push(`${g.key}: ${before} → ${describeGroup(g)}`);
+  const after = describeGroup(g);
+  // "checking → checking" says nothing: only a visible change is history.
+  if (after !== before) changes.push(`${g.key}: ${before} → ${after}`);
 }
+
+/** Groups degraded after their gate passed that nobody has overridden or rolled back: they block the way on. */
+export const openDegraded = (state: ExecutionState): GroupExecution[] =>
+  state.groups.filter((g) => g.degraded && !g.degraded.overridden && !['rolling-back', 'rolled-back', 'aborted'].includes(g.phase));
+
+const bakeOf = (state: ExecutionState): number => state.config.bakeSec ?? 0;
 
 /** Start updating batch `index` of the group. */
 export function enterBatch(state: ExecutionState, g: GroupExecution, index: number, changes: string[]): void {
@@ -66,12 +75,24 @@ export function completeCheck(state: ExecutionState, g: GroupExecution, check: C
 
 const inFlight = (g: GroupExecution) => ACTIVE_PHASES.includes(g.phase) || g.phase === 'rolling-back' || (g.phase === 'paused' && g.pausedFrom?.phase !== 'pending');
 
-/** Start what may start and move to the next stage when the current one is done. */
-export function schedule(state: ExecutionState, changes: string[]): void {
+/**
+ * Start what may start and move to the next stage when the current one is done: its groups
+ * succeeded, none is degraded (unless overridden), and its post-stage bake has run.
+ */
+export function schedule(state: ExecutionState, changes: string[], at: number): void {
   if (!state.started || state.aborted || state.stopped) return;
   for (;;) {
     const stageGroups = state.groups.filter((g) => g.stageIndex === state.stageIndex);
     if (stageGroups.length > 0 && !stageGroups.every((g) => g.phase === 'succeeded')) break;
+    // A degraded group stops automatic transitions as it stops approvals: a person decides.
+    if (openDegraded(state).length > 0) return;
+    if (bakeOf(state) > 0 && (state.bakedStage ?? -1) < state.stageIndex) {
+      if (state.bake?.stage !== state.stageIndex) {
+        state.bake = { stage: state.stageIndex, since: at };
+        changes.push(`stage ${state.stageIndex + 1} (${state.stages[state.stageIndex]!.name}) bakes ${formatDuration(bakeOf(state))}: its groups' health is watched before ${state.stageIndex < state.stages.length - 1 ? 'the next stage' : 'the release is done'}`);
+      }
+      return;
+    }
     if (state.stageIndex >= state.stages.length - 1) return;
     state.stageIndex++;
     state.stageApproved = !state.stages[state.stageIndex]!.approvalBefore;
@@ -82,6 +103,7 @@ export function schedule(state: ExecutionState, changes: string[]): void {
   // Nothing new starts in a stage where a group went wrong: a person decides first.
   const stageGroups = state.groups.filter((g) => g.stageIndex === state.stageIndex);
   if (stageGroups.some((g) => ['failed', 'rolled-back', 'rolling-back', 'aborted'].includes(g.phase))) return;
+  if (openDegraded(state).length > 0) return;
   let active = state.groups.filter(inFlight).length;
   for (const g of stageGroups) {
     if (active >= state.config.maxParallelGroups) break;
@@ -99,8 +121,11 @@ export function deriveStatus(state: ExecutionState): ExecutionStatus {
   if (!moving && phases.includes('failed')) return 'failed';
   if (!moving && phases.includes('rolled-back')) return 'rolled-back';
   if (state.aborted) return 'aborted';
-  if (phases.every((p) => p === 'succeeded')) return 'succeeded';
+  if (openDegraded(state).length > 0) return 'degraded';
+  const allDone = phases.every((p) => p === 'succeeded');
+  if (allDone && (bakeOf(state) === 0 || (state.bakedStage ?? -1) >= state.stages.length - 1)) return 'succeeded';
   if (state.stopped) return 'paused';
+  if (state.bake && state.stageApproved && !moving) return 'baking';
   if (!state.stageApproved) return 'awaiting-approval';
   if (!moving && phases.includes('paused')) return 'paused';
   return 'running';

@@ -30,7 +30,7 @@ export function groupProgress(g: GroupExecution): GroupProgress {
 }
 
 export interface NeedsMe {
-  kind: 'approve-stage' | 'approve-fort' | 'paused' | 'failed' | 'cluster-back';
+  kind: 'approve-stage' | 'approve-fort' | 'paused' | 'failed' | 'cluster-back' | 'degraded';
   group?: string;
   /** Epoch ms since when it has been waiting. */
   since: number;
@@ -48,10 +48,16 @@ export function needsMe(state: ExecutionState): NeedsMe[] {
   const out: NeedsMe[] = [];
   if (state.started && !state.aborted && !state.stageApproved) {
     const stage = state.stages[state.stageIndex]!;
-    out.push({ kind: 'approve-stage', since: atOfVersion(state, state.stageWaitSince), version: state.version, message: `Approve stage ${state.stageIndex + 1} (${stage.name}) of ${state.planName}` });
+    // The first stage waits from the start (version 1), not from version 0, which has no time.
+    const since = atOfVersion(state, state.stageWaitSince) || atOfVersion(state, 1) || state.createdAt;
+    out.push({ kind: 'approve-stage', since, version: state.version, message: `Approve stage ${state.stageIndex + 1} (${stage.name}) of ${state.planName}` });
   }
   for (const g of state.groups) {
     const since = atOfVersion(state, g.changedAt);
+    if (g.degraded && !g.degraded.overridden && !['rolling-back', 'rolled-back', 'aborted'].includes(g.phase)) {
+      out.push({ kind: 'degraded', group: g.key, since: g.degraded.at, version: state.version, message: `${g.key} degraded after its gate passed: ${g.degraded.detail}. The next stage is blocked: roll it back, or continue with an override and a reason` });
+      continue;
+    }
     if (g.phase === 'baking' && g.awaiting.includes('approval') && g.awaiting.length === 1) {
       out.push({ kind: 'approve-fort', group: g.key, since, version: state.version, message: `The fort of ${g.key} has baked: approve the remaining batches` });
     } else if (g.phase === 'paused') {
@@ -65,4 +71,20 @@ export function needsMe(state: ExecutionState): NeedsMe[] {
     }
   }
   return out.sort((a, b) => a.since - b.since);
+}
+
+/** The post-stage bake in progress: stage, plan seconds left (at `timeScale`), or undefined. */
+export function bakeLeft(state: ExecutionState, now: number, timeScale = 1): { stage: number; leftSec: number } | undefined {
+  if (!state.bake || !state.config.bakeSec) return undefined;
+  const elapsed = ((now - state.bake.since) * timeScale) / 1000;
+  return { stage: state.bake.stage, leftSec: Math.max(0, Math.ceil(state.config.bakeSec - elapsed)) };
+}
+
+/** Plan seconds left of a group's soak while it waits for it (the executor counts from the same moment). */
+export function soakLeft(state: ExecutionState, g: GroupExecution, now: number, timeScale = 1): number | undefined {
+  if (!g.awaiting.includes('soak') || g.step !== 'checking') return undefined;
+  const soakSec = g.fort && g.batch === 0 ? state.config.soakAfterFortSec : state.config.soakAfterBatchSec;
+  const since = atOfVersion(state, g.changedAt);
+  if (!since) return undefined;
+  return Math.max(0, Math.ceil(soakSec - ((now - since) * timeScale) / 1000));
 }

@@ -12,7 +12,7 @@
  */
 import { err, ok, type Err, type Result } from '../result';
 import { ACTIVE_PHASES, type ExecutionEvent, type ExecutionState, type GroupExecution, type PauseReason } from './execution-model';
-import { completeCheck, deriveStatus, describeGroup, enterBatch, enterChecking, isActive, schedule, setPhase } from './execution-schedule';
+import { completeCheck, deriveStatus, describeGroup, enterBatch, enterChecking, isActive, openDegraded, schedule, setPhase } from './execution-schedule';
 
 export function applyEvent(state: ExecutionState, event: ExecutionEvent): Result<ExecutionState> {
   const s = structuredClone(state);
@@ -20,22 +20,36 @@ export function applyEvent(state: ExecutionState, event: ExecutionEvent): Result
   const changes: string[] = [];
   const handled = handle(s, state.version, event, changes);
   if (!handled.ok) return handled;
-  schedule(s, changes);
+  schedule(s, changes, event.at);
   s.status = deriveStatus(s);
-  s.history.push({ version: s.version, at: event.at, actor: event.actor, action: describeEvent(event), result: 'ok', changes });
+  s.history.push({ version: s.version, at: event.at, actor: event.actor, action: describeEvent(event, state), result: 'ok', changes });
   return ok(s);
 }
 
 /** Record a refused action in the history (who tried what, and why not) without changing state. */
 export function recordRejection(state: ExecutionState, event: ExecutionEvent, error: Err): ExecutionState {
-  return { ...state, history: [...state.history, { version: state.version, at: event.at, actor: event.actor, action: describeEvent(event), result: 'rejected', changes: [error.error.message] }] };
+  return { ...state, history: [...state.history, { version: state.version, at: event.at, actor: event.actor, action: describeEvent(event, state), result: 'rejected', changes: [error.error.message] }] };
 }
 
-export function describeEvent(e: ExecutionEvent): string {
+/** Batch numbers as people and the rest of the app count them: "batch 1/3", the fort apart. */
+export function batchLabel(g: Pick<GroupExecution, 'fort' | 'batches'>, index: number): string {
+  if (g.fort && index === 0) return 'fort';
+  const n = g.batches.length - (g.fort ? 1 : 0);
+  return `batch ${index - (g.fort ? 1 : 0) + 1}/${n}`;
+}
+
+export const RECOVERED_NOTE = 'Capstan restarted during the release; check the board, then resume';
+
+export function describeEvent(e: ExecutionEvent, state?: ExecutionState): string {
   const parts: string[] = [e.type];
   if ('group' in e && e.group) parts.push(e.group);
-  if (e.type === 'batchDone') parts.push(`batch ${e.batch}`);
-  if (e.type === 'acceptProgress') parts.push(`as batch ${e.batch + 1}`);
+  if (e.type === 'batchDone' || e.type === 'acceptProgress') {
+    const g = state?.groups.find((x) => x.key === e.group);
+    parts.push(`${e.type === 'acceptProgress' ? 'as ' : ''}${g ? batchLabel(g, e.batch) : `batch ${e.batch + 1}`}`);
+  }
+  if (e.type === 'degraded') parts.push(`(${e.evidence.detail})`);
+  if (e.type === 'stageBaked') parts.push(`stage ${e.stage + 1}`);
+  if (e.type === 'overrideDegraded' || (e.type === 'approvalGiven' && e.override)) parts.push(`override: "${e.type === 'overrideDegraded' ? e.reason : e.override}"`);
   if (e.type === 'externalEdit' && e.by) parts.push(`by ${e.by}`);
   if (e.type === 'gatePassed' || e.type === 'gateFailed') parts.push(e.gate);
   if (e.type === 'clusterLost' || e.type === 'clusterBack') parts.push(e.clusterId);
@@ -99,7 +113,30 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
       return stopAll(s, { kind: 'stop-the-line', note: e.note }, changes);
     case 'recovered':
       // Never continue on our own after a restart: the world may have moved while we were gone.
-      return stopAll(s, { kind: 'manual', note: 'Capstan restarted during the release; check the board, then resume' }, changes);
+      return stopAll(s, { kind: 'manual', note: RECOVERED_NOTE }, changes);
+    case 'degraded':
+      return withGroup(s, e.group, (g) => {
+        if (g.phase !== 'succeeded') return invalid(`${g.key} is ${describeGroup(g)}; its own gates watch it.`);
+        if (g.degraded && !g.degraded.overridden) return invalid(`${g.key} is already degraded (${g.degraded.detail}).`);
+        g.degraded = { ...e.evidence };
+        g.changedAt = s.version;
+        if (s.config.rollback === 'auto') {
+          changes.push(`${g.key}: degraded after its gate passed (${e.evidence.detail}); rolling back (policy auto)`);
+          setPhase(s, g, 'rolling-back', changes);
+        } else changes.push(`${g.key}: degraded after its gate passed (${e.evidence.detail}); nothing moves on until someone rolls back or overrides with a reason`);
+        return ok(undefined);
+      });
+    case 'stageBaked': {
+      if (!s.bake || s.bake.stage !== e.stage) return invalid(`Stage ${e.stage + 1} is not baking.`);
+      const bad = openDegraded(s);
+      if (bad.length > 0) return invalid(`Stage ${e.stage + 1} cannot finish its bake: ${bad.map((g) => g.key).join(', ')} degraded.`);
+      s.bake = undefined;
+      s.bakedStage = e.stage;
+      changes.push(`stage ${e.stage + 1} (${s.stages[e.stage]?.name}) baked: healthy for the whole bake`);
+      return ok(undefined);
+    }
+    case 'overrideDegraded':
+      return overrideDegraded(s, e.actor, e.reason, e.at, changes);
     case 'resume':
       return e.group ? withGroup(s, e.group, (g) => resumeGroup(s, g, changes)) : resumeAll(s, changes);
     case 'retry':
@@ -242,7 +279,29 @@ function resumeAll(s: ExecutionState, changes: string[]): Result<void> {
   return ok(undefined);
 }
 
+/** Mark every open degradation as overridden by `actor` for `reason` (recorded in the history). */
+function overrideDegraded(s: ExecutionState, actor: string, reason: string, at: number, changes: string[]): Result<void> {
+  const bad = openDegraded(s);
+  if (bad.length === 0) return invalid('No group is degraded; there is nothing to override.');
+  if (reason.trim().length < 3) return invalid('Say why you continue although a group is degraded (a reason of a few words).');
+  for (const g of bad) {
+    g.degraded!.overridden = { actor, reason: reason.trim(), at };
+    changes.push(`${g.key}: degraded (${g.degraded!.detail}) overridden by ${actor}: ${reason.trim()}`);
+  }
+  return ok(undefined);
+}
+
 function approve(s: ExecutionState, seen: number, e: Extract<ExecutionEvent, { type: 'approvalGiven' }>, changes: string[]): Result<void> {
+  // Promoting past a group that went bad after its gate needs an explicit override with a reason.
+  const bad = openDegraded(s);
+  if (bad.length > 0) {
+    if (!e.override) {
+      const first = bad[0]!.degraded!;
+      return err('invalid-transition', `Not approved: ${bad.map((g) => g.key).join(', ')} degraded after passing its gate (${first.detail}). Roll it back, or approve with an override and a reason.`);
+    }
+    const o = overrideDegraded(s, e.actor, e.override, e.at, changes);
+    if (!o.ok) return o;
+  }
   const stale = (since: number, what: string): Result<void> | undefined =>
     e.version < since || e.version > seen
       ? err('stale-state', `This approval was given for version ${e.version}, but ${what} has changed since (now version ${seen}); look again and approve the current state.`)

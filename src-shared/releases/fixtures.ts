@@ -1,4 +1,6 @@
 /** Test fixtures shared by the releases tests: a four-datacenter snapshot and the sample plan's shape. */
+import { applyEvent } from './execution';
+import type { ExecutionEvent, ExecutionState } from './execution-model';
 import type { ReleasePlan } from './plan';
 import type { Snapshot, SnapshotDeployment } from './snapshot';
 
@@ -39,7 +41,7 @@ export function fixturePlan(overrides: Partial<ReleasePlan> = {}): ReleasePlan {
     maxParallelGroups: 2,
     rollback: 'manual',
     defaults: { batchPattern: '25%', minOnline: '70%' },
-    gates: { approval: { beforeStage: true, afterFort: true }, soak: { afterFort: '10m', afterBatch: '2m' }, health: { readyWithin: '5m' } },
+    gates: { approval: { beforeStage: true, afterFort: true }, soak: { afterFort: '10m', afterBatch: '2m' }, health: { readyWithin: '5m' }, bake: '0s' },
     stages: [
       { name: 'fat', approval: false, groups: [{ group: 'fat', minOnline: 1 }] },
       { name: 'uat', groups: [{ group: 'uat', minOnline: 1 }] },
@@ -47,4 +49,27 @@ export function fixturePlan(overrides: Partial<ReleasePlan> = {}): ReleasePlan {
     ],
     ...overrides,
   };
+}
+
+export const FAT_KEY = 'fat/shop/orders-fat';
+type EventInput = ExecutionEvent extends infer E ? (E extends ExecutionEvent ? Omit<E, 'at' | 'actor'> : never) : never;
+
+/** Start, then FAT's two batches (1 + 1 of the fixture plan) through their gates: FAT succeeded. */
+export const fatDoneEvents = (key = FAT_KEY): EventInput[] => [
+  { type: 'start' },
+  { type: 'batchDone', group: key, batch: 0 },
+  { type: 'gatePassed', group: key, gate: 'health' },
+  { type: 'bakeElapsed', group: key },
+  { type: 'batchDone', group: key, batch: 1 },
+  { type: 'gatePassed', group: key, gate: 'health' },
+];
+
+/** Apply events in order (clock from `at`, one ms apart); throws on a refused event. */
+export function replay(s: ExecutionState, events: readonly EventInput[], at = 1000, actor = 'capstan'): ExecutionState {
+  for (const e of events) {
+    const r = applyEvent(s, { ...e, at: at++, actor } as ExecutionEvent);
+    if (!r.ok) throw new Error(r.error.message);
+    s = r.value;
+  }
+  return s;
 }

@@ -124,6 +124,7 @@ export function planToOrderedObject(plan: ReleasePlan): Record<string, unknown> 
             ...(g.approval ? { approval: ordered(g.approval, ['beforeStage', 'afterFort']) } : {}),
             ...(g.soak ? { soak: ordered(g.soak, ['afterFort', 'afterBatch', 'afterStage']) } : {}),
             ...(g.health ? { health: ordered(g.health, ['noNewRestarts', 'noOOMKilled', 'noCrashLoop', 'readyWithin']) } : {}),
+            ...(g.bake !== undefined ? { bake: g.bake } : {}),
           },
         }
       : {}),

@@ -87,6 +87,12 @@ export const stageSchema = z.strictObject({
 export type Stage = z.infer<typeof stageSchema>;
 
 export const gatesSchema = z.strictObject({
+  /**
+   * After a stage's groups succeeded, their health is still watched this long before the next
+   * stage may start (and, after the last stage, before the release counts as succeeded). A group
+   * that OOMs, crash-loops, restarts or loses readiness meanwhile is degraded and blocks the way on.
+   */
+  bake: duration.optional(),
   approval: z.strictObject({ beforeStage: z.boolean().optional(), afterFort: z.boolean().optional() }).optional(),
   soak: z.strictObject({ afterFort: duration.optional(), afterBatch: duration.optional(), afterStage: duration.optional() }).optional(),
   health: z
@@ -123,6 +129,8 @@ export const planSchema = z.strictObject({
 export type ReleasePlan = z.infer<typeof planSchema>;
 
 export const DEFAULT_BATCH_PATTERN = '25%';
+/** Default post-stage bake: long enough for a leak or a slow crash to show before promotion. */
+export const DEFAULT_BAKE_SEC = 600;
 export const FORT_GROUPS = ['pro'];
 
 /** Gates with every default filled in (what the executor and the preview use). */
@@ -132,6 +140,8 @@ export interface EffectiveGates {
   soakAfterFortSec: number;
   soakAfterBatchSec: number;
   soakAfterStageSec: number;
+  /** Post-stage bake (gates.bake; soak.afterStage is read as its older name). */
+  bakeSec: number;
   noNewRestarts: boolean;
   noOOMKilled: boolean;
   noCrashLoop: boolean;
@@ -146,6 +156,7 @@ export function effectiveGates(g: Gates | undefined): EffectiveGates {
     soakAfterFortSec: d(g?.soak?.afterFort, 0),
     soakAfterBatchSec: d(g?.soak?.afterBatch, 0),
     soakAfterStageSec: d(g?.soak?.afterStage, 0),
+    bakeSec: d(g?.bake, d(g?.soak?.afterStage, DEFAULT_BAKE_SEC)),
     noNewRestarts: g?.health?.noNewRestarts ?? true,
     noOOMKilled: g?.health?.noOOMKilled ?? true,
     noCrashLoop: g?.health?.noCrashLoop ?? true,

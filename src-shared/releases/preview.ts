@@ -84,7 +84,7 @@ export function previewPlan(plan: ReleasePlan, snapshot: Snapshot, opts: Preview
       return g;
     });
     const makespan = parallelMakespan(groups.map((g) => g.durationSec), plan.maxParallelGroups);
-    return { index: si, name: stage.name, approvalBefore, groups, durationSec: makespan + gates.soakAfterStageSec };
+    return { index: si, name: stage.name, approvalBefore, groups, durationSec: makespan + gates.bakeSec };
   });
   const totalDurationSec = stages.reduce((a, s) => a + s.durationSec, 0);
   const summary = `${stages.length} stage(s), ${steps.length} step(s), ≈ ${formatDuration(totalDurationSec)}${approvals ? ` + ${approvals} approval(s) (waiting time unknown)` : ''}`;

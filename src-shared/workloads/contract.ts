@@ -54,6 +54,10 @@ export const deploymentSummarySchema = workloadIdentity.extend({
   rollout: z.enum(rolloutStates),
   /** kubectl rollout status's message. */
   rolloutMessage: z.string(),
+  /** Who last wrote the spec, as the cluster says: the newest managedFields manager (not a status writer). */
+  specManager: z.string().optional(),
+  /** `kubernetes.io/change-cause`, when someone recorded one. */
+  changeCause: z.string().optional(),
   createdAt: z.number(),
   resourceVersion: z.string(),
 });

@@ -95,3 +95,16 @@ describe('deploymentRolloutStatus (kubectl rollout status)', () => {
     expect(s).toMatchObject({ clusterId: 'uat', app: 'shop', group: 'uat', replicas: 3, readyReplicas: 3, images: ['shop:2'], revision: '7', rollout: 'done', paused: false });
   });
 });
+
+describe('lastSpecManager', () => {
+  it('names the newest writer of the object, not the controller writing status', async () => {
+    const { lastSpecManager } = await import('./summarize');
+    const fields = [
+      { manager: 'capstan', operation: 'Update', time: '2026-12-06T04:00:00Z' },
+      { manager: 'kubectl-rollout', operation: 'Update', time: '2026-12-06T04:05:00Z' },
+      { manager: 'kube-controller-manager', operation: 'Update', subresource: 'status', time: '2026-12-06T04:06:00Z' },
+    ];
+    expect(lastSpecManager(fields)?.manager).toBe('kubectl-rollout');
+    expect(lastSpecManager(undefined)).toBeUndefined();
+  });
+});

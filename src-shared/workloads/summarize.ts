@@ -208,6 +208,26 @@ export function deploymentRolloutStatus(d: Deployment): RolloutStatus {
   return { rollout: 'done', message: `deployment "${name}" successfully rolled out` };
 }
 
+export const changeCauseAnnotation = 'kubernetes.io/change-cause';
+const optional = <K extends string>(k: K, v: string | undefined): Partial<Record<K, string>> => (v ? ({ [k]: v } as Record<K, string>) : {});
+
+export interface ManagedFieldsEntry {
+  manager?: string;
+  operation?: string;
+  subresource?: string;
+  time?: string;
+}
+
+/** The newest managedFields entry that wrote the object itself (a status writer is the controller, not a person). */
+export function lastSpecManager(fields: unknown[] | undefined): ManagedFieldsEntry | undefined {
+  let best: ManagedFieldsEntry | undefined;
+  for (const f of (fields ?? []) as ManagedFieldsEntry[]) {
+    if (!f?.manager || f.subresource === 'status') continue;
+    if (!best || (f.time ?? '') >= (best.time ?? '')) best = f;
+  }
+  return best;
+}
+
 export function summarizeDeployment(clusterId: string, d: Deployment, keys: LabelKeys = defaultLabelKeys): DeploymentSummary {
   const labels = d.metadata.labels ?? {};
   const st = d.status ?? {};
@@ -228,6 +248,8 @@ export function summarizeDeployment(clusterId: string, d: Deployment, keys: Labe
     paused: Boolean(d.spec?.paused),
     rollout,
     rolloutMessage: message,
+    ...optional('specManager', lastSpecManager(d.metadata.managedFields)?.manager),
+    ...optional('changeCause', d.metadata.annotations?.[changeCauseAnnotation]),
     createdAt: timeOf(d.metadata.creationTimestamp) ?? 0,
     resourceVersion: d.metadata.resourceVersion ?? '',
   };

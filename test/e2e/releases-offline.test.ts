@@ -23,7 +23,7 @@ createdAt: 2026-11-26T21:00:00Z
 maxParallelGroups: 2
 rollback: manual
 defaults: { batchPattern: 50%, minOnline: 0 }
-gates: { soak: { afterFort: 1s, afterBatch: 1s }, health: { readyWithin: 2m } }
+gates: { soak: { afterFort: 1s, afterBatch: 1s }, health: { readyWithin: 2m }, bake: 2s }
 stages:
   - { name: uat, approval: false, groups: [{ group: uat }] }
   - { name: pro, approval: false, groups: [{ group: pro }] }
@@ -96,7 +96,11 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
     await expect.poll(() => page.getByTestId('exec-status').innerText(), { timeout: 30_000 }).toBe('paused');
     expect(await page.getByTestId('exec-history').innerText()).toContain('recovered');
     await screenshot(page, 'releases-execution-recovered');
+    // Resuming after a restart asks first, with what will continue.
     await page.getByTestId('exec-resume').click();
+    await page.getByTestId('confirm-dialog').waitFor();
+    expect(await page.getByTestId('confirm-scope').innerText()).toContain('pro-west/shop/payments-pro');
+    await page.getByTestId('confirm-ok').click();
     await expect.poll(() => page.getByTestId('exec-status').innerText(), { timeout: 180_000 }).toBe('succeeded');
     expect(await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/payments-pro', '--timeout=10s')).toContain('successfully rolled out');
     expect(await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'get', 'deployment/payments-pro', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}')).toMatch(/^5 .*payments:3\.3\.0$/);

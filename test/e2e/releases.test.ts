@@ -26,18 +26,27 @@ describe('releases board, planner and executor', () => {
     await app?.close();
   });
 
+  /** The plan text the YAML editor holds. */
+  const yamlText = () => page.getByTestId('plan-yaml').evaluate((el) => (el as unknown as { planEditor: { state: { doc: { toString(): string } } } }).planEditor.state.doc.toString());
   const line = (key: string) => page.locator(`[data-testid=board-line][data-key="${key}"]`);
-  const status = () => page.getByTestId('exec-status').innerText();
+  const status = () => page.getByTestId('exec-status').getAttribute('data-status');
+
+  /** Click the approvals that are showing; forts and PRO stages ask first: confirm them. */
+  async function clickApprovals() {
+    for (const id of ['exec-approve-stage', 'exec-approve-fort']) {
+      const b = page.getByTestId(id).first();
+      if (await b.isVisible()) await b.click().catch(() => undefined);
+      const ok = page.getByTestId('confirm-ok');
+      if (await ok.isVisible()) await ok.click().catch(() => undefined);
+    }
+  }
 
   /** Click approvals as they appear until the execution reaches `want`. */
   async function driveTo(want: string, timeoutMs: number) {
     const end = Date.now() + timeoutMs;
     while ((await status()) !== want) {
       if (Date.now() > end) throw new Error(`execution is ${await status()}, expected ${want}: ${await page.getByTestId('exec-history').innerText()}`);
-      for (const id of ['exec-approve-stage', 'exec-approve-fort']) {
-        const b = page.getByTestId(id).first();
-        if (await b.isVisible()) await b.click().catch(() => undefined);
-      }
+      await clickApprovals();
       await page.waitForTimeout(300);
     }
   }
@@ -62,9 +71,9 @@ describe('releases board, planner and executor', () => {
     await page.locator('[data-testid=board-row][data-app=orders]').getByTestId('board-plan-release').click();
     await page.getByTestId('plan-draft-tag').fill('1.5.0');
     await page.getByTestId('plan-draft').click();
-    await expect.poll(() => page.getByTestId('plan-yaml').inputValue(), { timeout: 10_000 }).toContain('tag: 1.5.0');
-    const draft = await page.getByTestId('plan-yaml').inputValue();
-    const yaml = draft.replace(/afterFort: 2m/, 'afterFort: 2s').replace(/afterBatch: 30s/, 'afterBatch: 1s');
+    await expect.poll(yamlText, { timeout: 10_000 }).toContain('tag: 1.5.0');
+    const draft = await yamlText();
+    const yaml = draft.replace(/afterFort: 2m/, 'afterFort: 2s').replace(/afterBatch: 30s/, 'afterBatch: 1s').replace(/bake: 10m/, 'bake: 2s');
     await page.getByTestId('plan-yaml').fill(yaml);
     await expect.poll(() => page.getByTestId('plan-check-status').innerText(), { timeout: 10_000 }).toBe('valid');
     expect(await page.getByTestId('plan-snapshot-date').innerText()).toMatch(/snapshot of \d/);
@@ -76,10 +85,7 @@ describe('releases board, planner and executor', () => {
     const end = Date.now() + 180_000;
     while (!/fort|baking|rolling/.test((await proEast.getAttribute('data-phase')) ?? '')) {
       if (Date.now() > end) throw new Error('PRO never started');
-      for (const id of ['exec-approve-stage', 'exec-approve-fort']) {
-        const b = page.getByTestId(id).first();
-        if (await b.isVisible()) await b.click().catch(() => undefined);
-      }
+      await clickApprovals();
       await page.waitForTimeout(300);
     }
     await page.getByTestId('stop-the-line').click();
@@ -109,7 +115,7 @@ createdAt: 2026-11-26T21:00:00Z
 maxParallelGroups: 1
 rollback: manual
 defaults: { batchPattern: 50%, minOnline: 0 }
-gates: { health: { readyWithin: 2m } }
+gates: { health: { readyWithin: 2m }, bake: 1s }
 stages:
   - { name: fat, groups: [{ group: fat }] }
   - { name: uat, groups: [{ group: uat }] }

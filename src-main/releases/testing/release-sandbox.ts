@@ -66,6 +66,7 @@ gates:
   approval: { beforeStage: true, afterFort: true }
   soak: { afterFort: 10s, afterBatch: 5s }
   health: { readyWithin: 2m }
+  bake: 0s
 stages:
 ${stages}`;
 

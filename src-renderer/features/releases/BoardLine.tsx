@@ -2,7 +2,13 @@ import { memo } from 'react';
 import { formatDuration } from '../../components/freshness';
 import type { CellLine, CellState } from './board-model';
 
-const tone: Record<CellState, string> = { idle: 'muted', rolling: 'busy', paused: 'warn', waiting: 'warn', failed: 'bad', 'rolled-back': 'warn', done: 'ok' };
+const tone: Record<CellState, string> = { idle: 'muted', rolling: 'busy', paused: 'warn', waiting: 'warn', failed: 'bad', failing: 'bad', 'rolled-back': 'warn', done: 'ok', baking: 'busy', degraded: 'bad', diverged: 'bad' };
+
+/** The badge's words: the line's label, a bake's time left. */
+function badgeText(line: CellLine, now: number): string {
+  if (line.state === 'baking' && line.bakeUntil) return `baking, ${formatDuration(Math.max(0, line.bakeUntil - now))} left`;
+  return line.label ?? line.state;
+}
 
 /** orders-pro-b in app orders → pro-b: the app is already the row. */
 const shortName = (l: CellLine) => (l.name.startsWith(`${l.app}-`) ? l.name.slice(l.app.length + 1) : l.name);
@@ -13,7 +19,7 @@ const shortName = (l: CellLine) => (l.name.startsWith(`${l.app}-`) ? l.name.slic
  * a person (only then does the clock matter to it).
  */
 export const BoardLine = memo(function BoardLine({ line, now, showName, onAct }: { line: CellLine; now: number; showName: boolean; onAct: (l: CellLine) => void }) {
-  const facts = line.restarts || line.oomKilled || line.crashLooping || line.progress || line.waitingSince || line.paused;
+  const facts = line.restarts || line.oomKilled || line.crashLooping || line.progress || line.waitingSince || line.paused || line.state === 'diverged';
   return (
     <div className={`rel-line rel-line--${line.state}`} data-testid="board-line" data-key={line.key} data-state={line.state} data-restarts={line.restarts} data-ready={line.ready}>
       <div className="rel-line__head">
@@ -34,7 +40,11 @@ export const BoardLine = memo(function BoardLine({ line, now, showName, onAct }:
           {line.ready}/{line.total}
         </span>
         <span className="rel-line__state" data-testid="board-line-state" title={line.state === 'idle' ? 'idle: nothing in flight' : undefined}>
-          {line.state === 'idle' ? null : <span className={`badge badge--${tone[line.state]}`}>{line.state}</span>}
+          {line.state === 'idle' ? null : (
+            <span className={`badge badge--${tone[line.state]}`} title={line.label ?? line.why}>
+              {line.state === 'diverged' ? 'diverged' : badgeText(line, now)}
+            </span>
+          )}
         </span>
         <button type="button" className="btn btn--ghost rel-line__act" onClick={() => onAct(line)} aria-label={`Actions for ${line.key}`} data-testid="board-line-actions">
           ⋯
@@ -47,6 +57,7 @@ export const BoardLine = memo(function BoardLine({ line, now, showName, onAct }:
           {line.crashLooping ? <span className="text-bad">CrashLoop {line.crashLooping}</span> : null}
           {line.paused ? <span className="text-warn">Deployment paused</span> : null}
           {line.progress ? <span data-testid="board-line-progress">{line.progress}</span> : null}
+          {line.state === 'diverged' && line.label ? <span className="text-bad" data-testid="board-line-diverged">{line.label}</span> : null}
           {line.waitingSince ? (
             <span className="text-warn" title={line.why} data-testid="board-line-waiting">
               waits on you {formatDuration(now - line.waitingSince)}

@@ -8,7 +8,7 @@ import { BoardRow, rowWaits } from './BoardRow';
 import { RowActionDialog } from './RowActionDialog';
 import { useBoard } from './useBoard';
 
-const states: CellState[] = ['idle', 'rolling', 'paused', 'waiting', 'failed', 'rolled-back', 'done'];
+const states: CellState[] = ['idle', 'rolling', 'baking', 'waiting', 'paused', 'degraded', 'diverged', 'failing', 'failed', 'rolled-back', 'done'];
 
 /** A line is ~22 px, its facts line ~16 px more; a row is as tall as its fullest cell. */
 const estimateRow = (row: Row | undefined, groups: readonly string[]): number => {

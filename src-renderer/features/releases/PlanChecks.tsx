@@ -98,6 +98,10 @@ export function DriftView({ drift, signed, onSign }: { drift: DriftReport; signe
           </li>
         ))}
       </ul>
+      <p className="muted" data-testid="drift-explained">
+        The plan was written against a snapshot; the clusters may have moved since (someone scaled, released or rolled back). Look at the differences above: the release will
+        start from the clusters as they are now, not as the snapshot says. Ticking the box records that you did; if the clusters change again before you press Start, Start refuses and asks for a new check.
+      </p>
       <label>
         <input type="checkbox" checked={signed} onChange={(e) => onSign(e.target.checked)} data-testid="drift-signoff" /> I have reviewed {drift.items.length ? 'these differences' : 'the drift check (none)'}; start against live state
       </label>

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DriftReport, PlanCheck, PlanFile } from '../../../src-shared/releases/contract';
 import { useClient } from '../../components/ClientContext';
 import { DriftView, PlanCheckView } from './PlanChecks';
+import { PlanEditor } from './PlanEditor';
 import { PlanForm } from './PlanForm';
 
 export function download(name: string, text: string, type: string) {
@@ -11,6 +12,18 @@ export function download(name: string, text: string, type: string) {
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** What stands between the plan and "Start release", in the order to do it. */
+export function startBlockers(s: { yaml: string; check: PlanCheck | null; saved: boolean; drift: DriftReport | null; signed: boolean }): string[] {
+  if (!s.yaml.trim()) return ['write, draft or import a plan'];
+  const out: string[] = [];
+  if (!s.check) out.push('wait for the plan check');
+  else if (!s.check.ok) out.push('fix the errors the check lists');
+  if (!s.saved) out.push('save the plan');
+  if (!s.drift) out.push('run the drift check');
+  if (!s.signed) out.push('tick "I have reviewed the drift check"');
+  return out;
 }
 
 /**
@@ -83,6 +96,9 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
     onStarted(created.value.id);
   };
   const importFile = async (f: File | undefined) => f && setYaml(await f.text());
+  const saved = yaml !== '' && plans.some((p) => p.yaml === yaml);
+  const problems = useMemo(() => (check?.issues ?? []).flatMap((i) => (i.line !== undefined ? [{ line: i.line, message: `${i.path ? `${i.path}: ` : ''}${i.message}`, severity: i.severity }] : [])), [check]);
+  const why = startBlockers({ yaml, check, saved, drift, signed });
 
   return (
     <div className="rel-planner" data-testid="planner">
@@ -109,31 +125,25 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
       </aside>
       <div className="rel-planner__main">
         <PlanForm yaml={yaml} onChange={setYaml} />
-        <textarea
-          className="rel-yaml mono"
-          value={yaml}
-          onChange={(e) => setYaml(e.target.value)}
-          onKeyDown={(e) => {
-            if ((e.ctrlKey || e.metaKey) && e.key === 's') {
-              e.preventDefault();
-              void save();
-            }
-          }}
-          title="Ctrl+S saves"
-          spellCheck={false} aria-label="Plan YAML" data-testid="plan-yaml" placeholder="Paste or import a release plan, or draft one from the board." />
+        <PlanEditor value={yaml} onChange={setYaml} problems={problems} onSave={() => void save()} />
         <div className="rel-planner__actions">
-          <button type="button" className="btn" onClick={() => void save()} disabled={!yaml} data-testid="plan-save">
-            Save
+          <button type="button" className="btn" onClick={() => void save()} disabled={!yaml} title={yaml ? 'Save the plan (Ctrl+S)' : 'Nothing to save: draft a plan from the board, pick a saved one or paste YAML.'} data-testid="plan-save">
+            {saved ? 'Saved' : 'Save'}
           </button>
-          <button type="button" className="btn" onClick={() => download(`${check?.stages.length ? (yaml.match(/^name:\s*(.+)$/m)?.[1] ?? 'plan') : 'plan'}.yaml`, yaml, 'application/yaml')} disabled={!yaml}>
+          <button type="button" className="btn" onClick={() => download(`${check?.stages.length ? (yaml.match(/^name:\s*(.+)$/m)?.[1] ?? 'plan') : 'plan'}.yaml`, yaml, 'application/yaml')} disabled={!yaml} title={yaml ? undefined : 'Nothing to export yet.'}>
             Export
           </button>
-          <button type="button" className="btn" onClick={() => void runDrift()} disabled={!check?.ok} data-testid="plan-drift">
+          <button type="button" className="btn" onClick={() => void runDrift()} disabled={!check?.ok} title={check?.ok ? 'Compare the plan\'s snapshot with the clusters as they are now' : check ? 'Fix the plan\'s errors first (marked at their line).' : 'The plan is being checked…'} data-testid="plan-drift">
             Drift check
           </button>
-          <button type="button" className="btn btn--primary" onClick={() => void start()} disabled={!check?.ok || !drift || !signed} data-testid="plan-start">
+          <button type="button" className="btn btn--primary" onClick={() => void start()} disabled={why.length > 0} title={why.length ? `To start: ${why.join(', then ')}.` : 'Start the release against live state'} data-testid="plan-start">
             Start release
           </button>
+          {why.length && yaml ? (
+            <span className="muted" data-testid="plan-start-why">
+              To start: {why.join(' → ')}.
+            </span>
+          ) : null}
           {message ? (
             <span className={message.bad ? 'text-bad' : 'muted'} data-testid="planner-message">
               {message.text}

@@ -25,7 +25,7 @@ export function ReleasesView() {
   const [cluster, setCluster] = useState('');
   useEffect(() => subscribeReleases(client, setReleases), [client, setReleases]);
   const needs = needsMeAll(releases?.executions ?? []);
-  const inFlight = (releases?.executions ?? []).some((e) => ['running', 'awaiting-approval', 'rolling-back'].includes(e.status));
+  const inFlight = (releases?.executions ?? []).some((e) => ['running', 'baking', 'degraded', 'awaiting-approval', 'rolling-back'].includes(e.status));
 
   return (
     <section className="view rel" aria-label="Releases">
@@ -42,7 +42,7 @@ export function ReleasesView() {
           snapshot: {(releases?.snapshot ?? []).map((s) => `${s.clusterId} ${formatDuration(now - s.takenAt)} ago`).join(' · ') || 'none yet'}
         </span>
         <span className="topbar__spacer" />
-        <button type="button" className="btn rel-stop" disabled={!inFlight} onClick={() => void client['releases.stopTheLine']({})} data-testid="stop-the-line" title="Pause every group of every release in flight">
+        <button type="button" className="btn rel-stop" disabled={!inFlight} onClick={() => void client['releases.stopTheLine']({})} data-testid="stop-the-line" title={inFlight ? 'Pause every group of every release in flight' : 'No release is in flight: nothing to stop.'}>
           ■ Stop the line
         </button>
       </div>
@@ -56,7 +56,7 @@ export function ReleasesView() {
           {needs.map((n) => (
             <li key={`${n.executionId}/${n.kind}/${n.group ?? ''}`}>
               <button type="button" className="btn btn--ghost" onClick={() => (setSelected(n.executionId), setTab('executions'))} data-testid="needs-me-item" data-kind={n.kind}>
-                <b className="text-warn">{formatDuration(Math.max(0, now - n.since))}</b> {n.message}
+                <b className={n.kind === 'degraded' || n.kind === 'failed' ? 'text-bad' : 'text-warn'}>{formatDuration(Math.max(0, now - n.since))}</b> {n.message}
               </button>
             </li>
           ))}

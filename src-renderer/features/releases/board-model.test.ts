@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent } from '../../../src-shared/releases/execution';
 import { createExecution, type ExecutionState } from '../../../src-shared/releases/execution-model';
-import { fixturePlan, fixtureSnapshot } from '../../../src-shared/releases/fixtures';
+import { fatDoneEvents, fixturePlan, fixtureSnapshot, replay } from '../../../src-shared/releases/fixtures';
 import { resolvePlan } from '../../../src-shared/releases/resolve';
 import type { DeploymentSummary, PodSummary } from '../../../src-shared/workloads/contract';
 import { buildBoard, needsMeAll, tagOf } from './board-model';
@@ -42,7 +42,8 @@ describe('release board model', () => {
     expect(board.groups).toEqual(['fat', 'pro']);
     const fat = board.rows[0]!.cells.fat![0]!;
     expect(fat.versions).toEqual([{ tag: '2.4.0', pods: 1 }, { tag: '2.4.1', pods: 1 }]);
-    expect(fat).toMatchObject({ target: '2.4.1', ready: 1, total: 2, restarts: 4, oomKilled: 1, crashLooping: 1, state: 'rolling' });
+    // A crash loop while rolling is "failing", not "rolling".
+    expect(fat).toMatchObject({ target: '2.4.1', ready: 1, total: 2, restarts: 4, oomKilled: 1, crashLooping: 1, state: 'failing', label: 'failing: crash loop' });
     expect(fat.progress).toContain('batch 1/');
     const pro = board.rows[0]!.cells.pro![0]!;
     expect(pro.state).toBe('idle');
@@ -58,5 +59,44 @@ describe('release board model', () => {
     expect(needs[0]).toMatchObject({ kind: 'paused', group: fat.key, since: 3000, executionId: 'r1' });
     const line = buildBoard([dep('fat', 'orders-fat', 'fat', 2)], [], [s]).rows[0]!.cells.fat![0]!;
     expect(line).toMatchObject({ state: 'paused', waitingSince: 3000 });
+  });
+
+  describe('live truth', () => {
+    const NEW = `${REPO}:2.4.1`;
+    /** FAT (2 instances, 2 batches) succeeded; the stage bakes 10m (or `bake`). */
+    function fatSucceeded(bake = '10m'): ExecutionState {
+      const plan = fixturePlan({ gates: { approval: { beforeStage: true }, soak: { afterBatch: '1m' }, bake } });
+      return replay(createExecution('r1', plan, resolvePlan(plan, fixtureSnapshot()).stages, 1000), fatDoneEvents(), 2000, 'a');
+    }
+    const fatLine = (d: DeploymentSummary, pods: PodSummary[], s: ExecutionState) => buildBoard([d], pods, [s]).rows[0]!.cells.fat![0]!;
+    const onTarget = { ...dep('fat', 'orders-fat', 'fat', 2), images: [NEW] };
+    const healthy = [pod('fat', 'orders-fat', 0, '2.4.1'), pod('fat', 'orders-fat', 1, '2.4.1')];
+
+    it('"done" only while the Deployment runs the target and is healthy; a bake counts down', () => {
+      expect(fatLine(onTarget, healthy, fatSucceeded('0s')).state).toBe('done');
+      const baking = fatLine(onTarget, healthy, fatSucceeded());
+      expect(baking.state).toBe('baking');
+      expect(baking.bakeUntil).toBe(fatSucceeded().bake!.since + 600_000);
+      const crashing = fatLine(onTarget, [healthy[0]!, pod('fat', 'orders-fat', 1, '2.4.1', { status: 'CrashLoopBackOff', ready: false, restarts: 3 })], fatSucceeded('0s'));
+      expect(crashing.state).toBe('failing');
+    });
+
+    it('a Deployment running something else than the plan expects is diverged, with who changed it', () => {
+      const undone = { ...dep('fat', 'orders-fat', 'fat', 2), specManager: 'kubectl-rollout', changeCause: 'rollback after pager' };
+      const line = fatLine(undone, [pod('fat', 'orders-fat', 0, '2.4.0'), pod('fat', 'orders-fat', 1, '2.4.0')], fatSucceeded('0s'));
+      expect(line.state).toBe('diverged');
+      expect(line.label).toBe('diverged: running 2.4.0, plan expects 2.4.1 (changed by kubectl-rollout, "rollback after pager")');
+    });
+
+    it('a degraded group shows degraded, and the next stage says it waits for approval', () => {
+      let s = fatSucceeded('0s');
+      const r = applyEvent(s, { type: 'degraded', group: 'fat/shop/orders-fat', evidence: { what: 'oom', at: 9000, pod: 'orders-fat-1', restarts: 1, detail: 'pod orders-fat-1 was OOMKilled', healthySince: 5000 }, actor: 'capstan', at: 9001 });
+      if (!r.ok) throw new Error(r.error.message);
+      s = r.value;
+      const line = fatLine(onTarget, healthy, s);
+      expect(line).toMatchObject({ state: 'degraded', label: 'degraded: OOMKilled', waitingSince: 9000 });
+      const uat = buildBoard([dep('uat', 'orders-uat', 'uat', 2)], [], [fatSucceeded('0s')]).rows[0]!.cells.uat![0]!;
+      expect(uat).toMatchObject({ state: 'waiting', label: 'waiting for approval' });
+    });
   });
 });

@@ -9,7 +9,7 @@ import { groupProgress, needsMe, type NeedsMe } from '../../../src-shared/releas
 import type { DeploymentSummary, PodSummary } from '../../../src-shared/workloads/contract';
 import { wasOomKilled } from '../../../src-shared/workloads/oom';
 
-export type CellState = 'idle' | 'rolling' | 'paused' | 'waiting' | 'failed' | 'rolled-back' | 'done';
+export type CellState = 'idle' | 'rolling' | 'paused' | 'waiting' | 'failed' | 'failing' | 'rolled-back' | 'done' | 'baking' | 'degraded' | 'diverged';
 
 export interface CellLine {
   key: string;
@@ -27,6 +27,10 @@ export interface CellLine {
   oomKilled: number;
   crashLooping: number;
   state: CellState;
+  /** What is happening, in words: "waiting for approval", "rolling batch 2/3", "diverged: running 1.4.2, plan expects 1.5.0"... */
+  label?: string;
+  /** Epoch ms the post-stage bake of this line's group ends (the badge counts down). */
+  bakeUntil?: number;
   /** Epoch ms since the group waits on a person. */
   waitingSince?: number;
   why?: string;
@@ -50,17 +54,50 @@ const GROUP_ORDER = ['fat', 'uat', 'pro'];
 export const sortGroups = (groups: Iterable<string>): string[] =>
   [...new Set(groups)].sort((a, b) => (GROUP_ORDER.indexOf(a) + 1 || 99) - (GROUP_ORDER.indexOf(b) + 1 || 99) || a.localeCompare(b));
 
-function stateOf(g: GroupExecution | undefined, d: DeploymentSummary, waiting: boolean): CellState {
+/** What the Deployment runs, as a tag list ("1.4.2", or "1.4.2, sidecar 2.0"). */
+const runningTags = (d: DeploymentSummary): string => d.images.map(tagOf).join(', ') || 'nothing';
+
+/**
+ * The cell's state from the cluster first, the execution record second: a group the record calls
+ * succeeded is "done" only while its Deployment runs the target template and is healthy; running
+ * something else is "diverged" (someone changed it outside Capstan); a crash loop is "failing",
+ * never "rolling".
+ */
+function stateOf(x: ExecutionEntry | undefined, d: DeploymentSummary, health: { ready: number; crashLooping: number }, waiting: boolean): { state: CellState; label?: string } {
+  const unhealthy = health.crashLooping > 0 || d.rollout === 'failed';
+  const g = x?.g;
   if (g) {
-    if (g.phase === 'failed') return 'failed';
-    if (g.phase === 'rolled-back') return 'rolled-back';
-    if (waiting) return g.phase === 'paused' ? 'paused' : 'waiting';
-    if (['fort', 'baking', 'rolling', 'rolling-back'].includes(g.phase)) return 'rolling';
-    if (g.phase === 'succeeded') return 'done';
+    const onTarget = d.images.includes(g.toImage);
+    // Past its update the group's Deployment must run the target; before it, anything may run.
+    const shouldRunTarget = g.phase === 'succeeded' || g.step === 'checking' || g.pausedFrom?.step === 'checking';
+    if (shouldRunTarget && !onTarget && !['rolling-back', 'rolled-back', 'aborted', 'failed'].includes(g.phase)) {
+      const who = [d.specManager ? `changed by ${d.specManager}` : '', d.changeCause ? `"${d.changeCause}"` : ''].filter(Boolean).join(', ');
+      return { state: 'diverged', label: `diverged: running ${runningTags(d)}, plan expects ${tagOf(g.toImage)}${who ? ` (${who})` : ''}` };
+    }
+    if (g.degraded && !g.degraded.overridden && !['rolling-back', 'rolled-back'].includes(g.phase)) return { state: 'degraded', label: `degraded: ${g.degraded.what === 'oom' ? 'OOMKilled' : g.degraded.what}` };
+    if (g.phase === 'failed') return { state: 'failed' };
+    if (g.phase === 'rolled-back') return { state: 'rolled-back' };
+    if (g.phase === 'paused' && g.pauseReason?.kind === 'drift') return { state: 'diverged', label: `diverged: ${g.pauseReason.detail}` };
+    if (waiting) {
+      if (g.phase === 'paused') return { state: 'paused', label: `paused${g.pauseReason?.kind && g.pauseReason.kind !== 'manual' ? ` (${g.pauseReason.kind})` : ''}` };
+      return { state: 'waiting', label: 'waiting for approval' };
+    }
+    if (['fort', 'baking', 'rolling', 'rolling-back'].includes(g.phase)) {
+      if (unhealthy) return { state: 'failing', label: health.crashLooping ? 'failing: crash loop' : 'failing: progress deadline exceeded' };
+      if (g.phase === 'rolling-back') return { state: 'rolling', label: 'rolling back' };
+      const p = groupProgress(g);
+      const where = g.fort && g.batch === 0 ? (g.step === 'updating' ? 'fort' : 'fort baking') : `batch ${p.batch}/${p.batches}`;
+      return { state: 'rolling', label: g.step === 'checking' ? `checking ${where}` : `rolling ${where}` };
+    }
+    if (g.phase === 'succeeded') {
+      if (unhealthy || health.ready < d.replicas) return { state: 'failing', label: unhealthy ? 'failing' : `${health.ready}/${d.replicas} ready` };
+      if (x.e.bake?.stage === g.stageIndex) return { state: 'baking', label: 'baking' };
+      return { state: 'done' };
+    }
   }
-  if (d.paused) return 'paused';
-  if (d.rollout === 'failed') return 'failed';
-  return d.rollout === 'progressing' ? 'rolling' : 'idle';
+  if (unhealthy) return { state: 'failing', label: health.crashLooping ? 'failing: crash loop' : 'failing' };
+  if (d.paused) return { state: 'paused' };
+  return d.rollout === 'progressing' ? { state: 'rolling' } : { state: 'idle' };
 }
 
 /** What the board knows of the release touching one Deployment: the newest execution and its group. */
@@ -110,6 +147,10 @@ export function lineOf(d: DeploymentSummary, pods: Iterable<PodSummary>, x: Exec
   }
   const live = x && !['succeeded', 'rolled-back', 'aborted'].includes(x.g.phase) ? x : undefined;
   const waiting = live?.needs !== undefined || (live !== undefined && !live.e.stageApproved && live.g.stageIndex === live.e.stageIndex && live.g.phase === 'pending' && live.e.started);
+  const judged = x && (x.g.phase !== 'pending' || waiting) ? x : undefined;
+  const { state, label } = stateOf(judged, d, { ready, crashLooping }, waiting);
+  const needs = x?.needs ?? live?.needs;
+  const bake = x?.e.bake && x.e.bake.stage === x.g.stageIndex && x.e.config.bakeSec ? x.e.bake.since + x.e.config.bakeSec * 1000 : undefined;
   return {
     key: deploymentKey(d),
     app: d.app!,
@@ -125,9 +166,11 @@ export function lineOf(d: DeploymentSummary, pods: Iterable<PodSummary>, x: Exec
     restarts,
     oomKilled,
     crashLooping,
-    state: stateOf((live ?? (x && ['rolled-back', 'failed', 'succeeded'].includes(x.g.phase) ? x : undefined))?.g, d, waiting),
-    waitingSince: live?.needs?.since,
-    why: live?.needs?.message,
+    state,
+    ...(label ? { label } : {}),
+    ...(state === 'baking' && bake ? { bakeUntil: bake } : {}),
+    waitingSince: needs?.since,
+    why: needs?.message,
     paused: d.paused,
     revision: d.revision,
     executionId: x?.e.id,
