@@ -34,8 +34,10 @@ function collect() {
   return { sink, lines, states };
 }
 
+/** Waits for a condition (up to 10 s: a busy machine is slow, never wrong); throws if it never holds. */
 const until = async (cond: () => boolean) => {
-  for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!cond()) throw new Error(`condition never held: ${cond.toString()}`);
 };
 
 describe('PodLogSource start point', () => {
@@ -96,7 +98,7 @@ describe('PodLogSource on a crash-looping container', () => {
     await until(() => states.includes('waiting: waiting for the container to restart (back-off 40 s)'));
     expect(paths).toHaveLength(1);
     feed.update(pod(4, { running: { startedAt: '2026-11-26T20:00:41Z' } }));
-    await until(() => paths.length >= 2);
+    await until(() => paths.length >= 2 && markers.length > 0);
     src.stop();
     expect(paths).toHaveLength(2); // one stream per instance, nothing in between
     expect(markers).toEqual(['── container app restarted (restart 4); following the new instance ──']);

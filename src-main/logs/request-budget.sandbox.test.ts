@@ -87,8 +87,11 @@ describe('log views on crashing containers', () => {
     const t0 = Date.now();
     // Pods deleted while followed (a file view and a stdout view); their replacements join.
     const victim = views.fileOnDeleted.sources[0]!.pod;
-    const oldPayments = fatPods().find((p) => p.metadata.name.startsWith('payments-fat-') && !p.spec.containers[0].image.endsWith(':3.3.1'))!.metadata.name as string;
-    for (const pod of [victim, oldPayments]) {
+    // A payments pod the selector view follows: the old version's if the rollout has not replaced it
+    // yet (on a busy machine it may have), else the new one's.
+    const payments = fatPods().filter((p) => p.metadata.name.startsWith('payments-fat-') && !p.metadata.deletionTimestamp);
+    const paymentsPod = (payments.find((p) => !p.spec.containers[0].image.endsWith(':3.3.1')) ?? payments[0])!.metadata.name as string;
+    for (const pod of [victim, paymentsPod]) {
       const del = await clusters.connection('fat')!.getJson(`/api/v1/namespaces/shop/pods/${pod}?gracePeriodSeconds=0`, { method: 'DELETE' });
       expect(del.ok).toBe(true);
     }

@@ -119,8 +119,18 @@ except client.ApiException as e:
 # logs of a running pod
 pods = core.list_namespaced_pod("py", label_selector="app=web")
 check(all(isinstance(p, client.V1Pod) for p in pods.items), "typed pods by label selector")
-running = [p for p in pods.items if p.status.phase == "Running"]
-log = core.read_namespaced_pod_log(running[0].metadata.name, "py", tail_lines=3)
+# Not one of the old ReplicaSet's pods on its way out (they still say Running while terminating).
+def read_log():
+    pods = core.list_namespaced_pod("py", label_selector="app=web")
+    for p in pods.items:
+        if p.status.phase == "Running" and p.metadata.deletion_timestamp is None:
+            try:
+                return core.read_namespaced_pod_log(p.metadata.name, "py", tail_lines=3)
+            except client.ApiException as e:
+                if e.status != 404:
+                    raise
+    return None
+log = wait_for("a running pod's log", read_log)
 check(isinstance(log, str) and len(log.strip().split("\n")) == 3, "three log lines")
 seen["log_lines"] = log.strip().split("\n")
 
