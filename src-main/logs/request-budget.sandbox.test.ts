@@ -119,7 +119,7 @@ describe('log views on crashing containers', () => {
     expect(views.fileOnLoop.states.some((s) => s.state === 'waiting')).toBe(true);
     await until(() => views.pod.lines.some((l) => l[3] === 1 && /restarted \(restart \d+\); following the new instance/.test(l[2])), 30_000, 'a restart followed');
     await until(() => views.fileOnDeleted.sources.some((s) => s.pod === victim && s.state === 'gone'), 10_000, 'the deleted pod marked gone');
-    await until(() => views.selector.sources.some((s) => s.pod === oldPayments && s.state === 'gone'), 10_000, 'the deleted payments pod marked gone');
+    await until(() => views.selector.sources.some((s) => s.pod === paymentsPod && s.state === 'gone'), 10_000, 'the deleted payments pod marked gone');
     // The OOM-killed container was followed across its kill into the next instance.
     await until(() => views.selector.lines.some((l) => l[3] === 1 && /restarted \(restart \d+\)/.test(l[2])), 60_000, 'the OOM-killed container followed into its next instance');
     for (const v of Object.values(views)) v.close();
