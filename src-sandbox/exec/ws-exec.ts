@@ -14,6 +14,7 @@ import type { KubeObject } from '../kube/types';
 import { logConfigFor, NO_SHELL_ANNOTATION } from '../logs/config';
 import { containerStatus, instanceOf } from '../logs/pod-log-stream';
 import { ApiError } from '../server/status';
+import type { ShellIO } from './shell';
 import { ExitRequest, Shell, SHELLS } from './shell';
 import { TtyLine } from './tty';
 
@@ -73,7 +74,17 @@ function runSession(ws: WebSocket, store: ObjectStore, pod: KubeObject, containe
     ws.send(Buffer.concat([Buffer.from([ch]), b]));
   };
   const crlf = (s: string) => (o.tty ? s.replace(/\r?\n/g, '\r\n') : s);
-  const io = { out: (s: string) => send(1, crlf(s)), err: (s: string) => send(o.tty ? 1 : 2, crlf(s)) };
+  // stdin as one buffer, for commands that read it whole (tar x); complete when the client closes it.
+  const stdinChunks: Buffer[] = [];
+  let stdinDone: () => void = () => {};
+  const stdinClosed = new Promise<void>((resolve) => (stdinDone = resolve));
+  ws.on('close', () => stdinDone());
+  const io: ShellIO = {
+    out: (s: string) => send(1, crlf(s)),
+    err: (s: string) => send(o.tty ? 1 : 2, crlf(s)),
+    bytes: (b: Buffer) => send(1, b),
+    stdin: () => stdinClosed.then(() => Buffer.concat(stdinChunks)),
+  };
   const finish = (code: number, failure?: { message: string; reason: string }) => {
     const status = failure
       ? { metadata: {}, status: 'Failure', message: failure.message, reason: failure.reason, code: 500 }
@@ -94,6 +105,7 @@ function runSession(ws: WebSocket, store: ObjectStore, pod: KubeObject, containe
   const shell = new Shell({
     pod: pod.metadata.name, app, container,
     env: Object.fromEntries((spec.env ?? []).map((e) => [e.name, e.value ?? ''])),
+    written: writtenFiles(pod, container),
     instance: () => {
       const cur = store.get('pods', pod.metadata.namespace!, pod.metadata.name)?.obj;
       try { return cur ? instanceOf(cur, container, cfg, false) : undefined; } catch (e) { if (e instanceof ApiError) return undefined; throw e; }
@@ -106,9 +118,14 @@ function runSession(ws: WebSocket, store: ObjectStore, pod: KubeObject, containe
 
   const interactive = SHELLS.has(command[0]!) && command.length === 1 && o.stdin;
   if (!interactive) {
+    const readsStdin = command[0] === 'tar' && command.some((a) => a.includes('x'));
     ws.on('message', (data: Buffer) => {
       if (data[0] === 0 && o.tty && data.includes(3)) abort.abort(); // Ctrl-C ends a tail -F
-      if (v5 && data[0] === 255 && data[1] === 0 && !o.tty) abort.abort();
+      if (data[0] === 0 && readsStdin) stdinChunks.push(Buffer.from(data.subarray(1)));
+      if (v5 && data[0] === 255 && data[1] === 0) {
+        stdinDone();
+        if (!o.tty && !readsStdin) abort.abort();
+      }
     });
     return void run(shell.run(command, io, abort.signal));
   }
@@ -149,3 +166,12 @@ function runSession(ws: WebSocket, store: ObjectStore, pod: KubeObject, containe
   });
 }
 
+
+/** Files written into a container (by `tar x`), kept per pod uid and container for the process's life. */
+const written = new Map<string, Map<string, Buffer | null>>();
+function writtenFiles(pod: KubeObject, container: string): Map<string, Buffer | null> {
+  const key = `${pod.metadata.uid}/${container}`;
+  let files = written.get(key);
+  if (!files) written.set(key, (files = new Map()));
+  return files;
+}
