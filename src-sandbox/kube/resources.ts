@@ -41,6 +41,9 @@ export const RESOURCES: Record<ResourceName, ResourceInfo> = {
     subresources: [
       { name: 'log', kind: 'Pod', verbs: ['get'] },
       { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+      { name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+      { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+      { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
     ],
   },
   events: {

@@ -27,6 +27,7 @@ import { evictPod } from './eviction';
 import type { BodyDecoder } from './raw-body';
 import { readOptionalBody } from './raw-body';
 import { answerReview } from './reviews';
+import { updateEphemeralContainers } from './ephemeral-containers';
 
 /** Faults a test can switch on to exercise a client's error handling. */
 export type Fault =
@@ -283,6 +284,13 @@ export class ClusterApiServer {
         return true;
       }
       return answer((b) => answerReview(info.name, b, this.opts.nowIso()));
+    }
+    if (subresource === 'ephemeralcontainers' && info.name === 'pods' && namespace && name) {
+      if (method === 'GET') handleGet(res, this.store, info, namespace, name);
+      else if (method === 'PATCH' || method === 'PUT') {
+        this.withBody(req, res, (b) => sendJsonText(res, 200, updateEphemeralContainers(this.store, namespace, name, b, method === 'PATCH' ? req.headers['content-type'] ?? '' : undefined).json));
+      } else sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      return true;
     }
     if (subresource === 'eviction' && info.name === 'pods' && namespace && name) {
       if (method !== 'POST') {

@@ -1,13 +1,14 @@
 /**
  * The troubleshooting commands, with the machine's real kubectl: `kubectl cp` both ways (tar in
- * the sandbox shell).
+ * the sandbox shell) and `kubectl debug` (an ephemeral container, attached).
  */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSandbox } from './kube-sandbox-helpers';
-import { KUBECTL, startTestSandbox } from './kube-sandbox-helpers';
+import { KUBECTL, startTestSandbox, waitFor } from './kube-sandbox-helpers';
 
 describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandbox', { timeout: 60_000 }, () => {
   let sb: TestSandbox;
@@ -54,5 +55,27 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
     const missing = await sb.kubectl(['--context', 'uat', '-n', 'shop', 'cp', `${pod}:/opt/nothing`, join(dir, 'x')]);
     expect(missing.stdout + missing.stderr).toContain('tar: opt/nothing: Cannot stat: No such file or directory');
     expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
+  it('kubectl debug -i adds an ephemeral container, attaches to its shell, and the container terminates when the shell exits', async () => {
+    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'debug', '-i', pod, '--image=busybox:1.36', '--profile=general', '-c', 'dbg']);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await waitFor('the attach prompt', () => (out.includes("If you don't see a command prompt") ? true : undefined));
+    child.stdin.end('echo from-debug\nhostname\nexit\n');
+    expect(await exited).toBe(0);
+    expect(out).toContain('from-debug');
+    expect(out).toContain(pod);
+    const p = JSON.parse((await ok(['get', 'pod', pod, '-o', 'json'])).stdout);
+    expect(p.spec.ephemeralContainers).toEqual([expect.objectContaining({ name: 'dbg', image: 'busybox:1.36' })]);
+    await waitFor('the debug container terminated', async () => {
+      const st = JSON.parse((await ok(['get', 'pod', pod, '-o', 'json'])).stdout).status.ephemeralContainerStatuses?.[0];
+      return st?.state.terminated?.reason === 'Completed' ? true : undefined;
+    });
+    // An ephemeral container can be added, never changed or removed.
+    const again = await sb.kubectl(['--context', 'uat', '-n', 'shop', 'debug', pod, '--image=busybox:1.36', '--profile=general', '-c', 'dbg']);
+    expect(again.code).not.toBe(0);
   });
 });
