@@ -14,6 +14,7 @@ import { handleOpenApi } from './openapi';
 import { defaultLogConfig, logConfigFor } from '../logs/config';
 import { handleRichPodLog, podOr404 } from '../logs/pod-log-stream';
 import { handleExecUpgrade } from '../exec/ws-exec';
+import { handlePortForwardUpgrade } from '../portforward/port-forward';
 import { handleGet, handleList } from './reads';
 import type { ResourceRoute } from './routes';
 import { parseResourcePath } from './routes';
@@ -82,7 +83,8 @@ export class ClusterApiServer {
     // every 10 s (metrics) would otherwise pay a TLS handshake per request.
     server.keepAliveTimeout = 120_000;
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      const answered = handleExecUpgrade(req, socket, head, { store: this.store, token: this.opts.token, fault: (path) => this.statusFault(path) });
+      const deps = { store: this.store, token: this.opts.token, fault: (path: string) => this.statusFault(path) };
+      const answered = handlePortForwardUpgrade(req, socket, head, deps) || handleExecUpgrade(req, socket, head, deps);
       if (!answered) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });
     server.on('connection', (s: Socket) => {
