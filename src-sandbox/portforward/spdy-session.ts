@@ -95,16 +95,15 @@ export class SpdySession {
   private synStream(payload: Buffer, flags: number): void {
     const id = payload.readUInt32BE(0) & 0x7fffffff;
     const headers = this.headerBlock(payload.subarray(10));
-    const session = this;
     const stream: SpdyStream & { closedLocal: boolean } = {
       id, headers, closedLocal: false,
-      write(data) {
-        for (let at = 0; at < data.length; at += MAX_DATA) session.data(id, data.subarray(at, at + MAX_DATA), false);
+      write: (data) => {
+        for (let at = 0; at < data.length; at += MAX_DATA) this.data(id, data.subarray(at, at + MAX_DATA), false);
       },
-      end() {
-        if (this.closedLocal) return;
-        this.closedLocal = true;
-        session.data(id, Buffer.alloc(0), true);
+      end: () => {
+        if (stream.closedLocal) return;
+        stream.closedLocal = true;
+        this.data(id, Buffer.alloc(0), true);
       },
     };
     this.streams.set(id, stream);
