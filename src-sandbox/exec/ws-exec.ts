@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import type { ObjectStore } from '../kube/store';
 import type { KubeObject } from '../kube/types';
-import { logConfigFor, NO_SHELL_ANNOTATION } from '../logs/config';
+import { defaultLogConfig, logConfigFor, NO_SHELL_ANNOTATION } from '../logs/config';
 import { containerStatus, instanceOf } from '../logs/pod-log-stream';
 import { ApiError } from '../server/status';
 import type { ShellIO } from './shell';
@@ -21,6 +21,8 @@ import { TtyLine } from './tty';
 export interface ExecDeps {
   store: ObjectStore;
   token: string;
+  /** Simulated seconds per real second (the log timeline of unconfigured clusters). */
+  clockSpeed?: number;
   /** An injected HTTP-status fault, if one applies to this path. */
   fault(path: string): { status: number; reason: string; message: string } | undefined;
 }
@@ -63,12 +65,12 @@ export function handleExecUpgrade(req: IncomingMessage, socket: Duplex, head: Bu
     set.add(ws);
     ws.on('close', () => set.delete(ws));
     const ephemeral = attach && (pod.spec.ephemeralContainers ?? []).some((c: { name: string }) => c.name === container);
-    runSession(ws, deps.store, pod, container, command, { stdin: p.get('stdin') === 'true', tty: p.get('tty') === 'true', onEnd: ephemeral ? (code) => ephemeralExited(deps.store, pod, container, code) : undefined });
+    runSession(ws, deps.store, pod, container, command, { clockSpeed: deps.clockSpeed ?? 1, stdin: p.get('stdin') === 'true', tty: p.get('tty') === 'true', onEnd: ephemeral ? (code) => ephemeralExited(deps.store, pod, container, code) : undefined });
   });
   return true;
 }
 
-function runSession(ws: WebSocket, store: ObjectStore, pod: KubeObject, container: string, command: string[], o: { stdin: boolean; tty: boolean; onEnd?: (code: number) => void }): void {
+function runSession(ws: WebSocket, store: ObjectStore, pod: KubeObject, container: string, command: string[], o: { clockSpeed: number; stdin: boolean; tty: boolean; onEnd?: (code: number) => void }): void {
   const v5 = ws.protocol === 'v5.channel.k8s.io';
   const abort = new AbortController();
   const send = (ch: number, data: string | Buffer) => {
@@ -105,7 +107,8 @@ function runSession(ws: WebSocket, store: ObjectStore, pod: KubeObject, containe
     return finish(1, { reason: 'InternalError', message: `Internal error occurred: error executing command in container: failed to exec in container: OCI runtime exec failed: exec failed: unable to start container process: exec: "${command[0]}": executable file not found in $PATH: unknown` });
   }
   const app = pod.metadata.labels?.['app.kubernetes.io/name'] ?? container;
-  const cfg = logConfigFor(store, pod) ?? { rate: 2, profile: 'java' as const, history: 10_000 };
+  // The same timeline as the pod's log (pod-log-stream.ts), so catalina.out and kubectl logs agree.
+  const cfg = logConfigFor(store, pod) ?? defaultLogConfig(o.clockSpeed);
   const shell = new Shell({
     pod: pod.metadata.name, app, container,
     env: Object.fromEntries((spec.env ?? []).map((e) => [e.name, e.value ?? ''])),

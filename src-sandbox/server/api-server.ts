@@ -83,7 +83,7 @@ export class ClusterApiServer {
     // every 10 s (metrics) would otherwise pay a TLS handshake per request.
     server.keepAliveTimeout = 120_000;
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-      const deps = { store: this.store, token: this.opts.token, fault: (path: string) => this.statusFault(path) };
+      const deps = { store: this.store, token: this.opts.token, clockSpeed: this.opts.clockSpeed, fault: (path: string) => this.statusFault(path) };
       const answered = handlePortForwardUpgrade(req, socket, head, deps) || handleExecUpgrade(req, socket, head, deps);
       if (!answered) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });
