@@ -337,6 +337,46 @@ spec: {minAvailable: 3, selector: {matchLabels: {app: api}}}
       await run(['taint', 'nodes', ...nodes, 'maintenance-']);
     }
   });
+
+  it('a NoExecute taint evicts the pods that do not tolerate it; their ReplicaSet replaces them on other nodes', async () => {
+    await namespace('noexec');
+    await apply('noexec', `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: noexec}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: nginx:1.27}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: tolerant, namespace: noexec}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: tolerant}}
+  template:
+    metadata: {labels: {app: tolerant}}
+    spec:
+      tolerations: [{key: maintenance, operator: Exists, effect: NoExecute}]
+      containers: [{name: web, image: nginx:1.27}]
+`);
+    await ok(['rollout', 'status', 'deploy/web', '-n', 'noexec', '--timeout=60s'], 70_000);
+    await ok(['rollout', 'status', 'deploy/tolerant', '-n', 'noexec', '--timeout=60s'], 70_000);
+    const node = podsOf('noexec').find((p) => p.metadata.labels?.app === 'web')!.spec.nodeName as string;
+    const tolerantThere = podsOf('noexec').filter((p) => p.metadata.labels?.app === 'tolerant' && p.spec.nodeName === node).map((p) => p.metadata.name);
+    await ok(['taint', 'nodes', node, 'maintenance=now:NoExecute']);
+    try {
+      await waitFor('no web pod left on the tainted node', () => (podsOf('noexec').some((p) => p.metadata.labels?.app === 'web' && p.spec.nodeName === node) ? undefined : true));
+      await ok(['rollout', 'status', 'deploy/web', '-n', 'noexec', '--timeout=60s'], 70_000);
+      expect(podsOf('noexec').filter((p) => p.metadata.labels?.app === 'tolerant' && p.spec.nodeName === node && !p.metadata.deletionTimestamp).map((p) => p.metadata.name)).toEqual(tolerantThere);
+      const events = await ok(['get', 'events', '-n', 'noexec', '--field-selector', 'reason=TaintManagerEviction', '-o', 'jsonpath={.items[*].message}']);
+      expect(events).toMatch(/Marking for deletion Pod noexec\/web-/);
+    } finally {
+      await run(['taint', 'nodes', node, 'maintenance-']);
+    }
+  });
 });
 
 describe.skipIf(!hasKubectl)('kubectl: node heartbeats', { timeout: 60_000 }, () => {
