@@ -55,7 +55,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
     await ok(['cp', join(dir, 'conf'), `${pod}:/tmp/conf`]);
     expect((await ok(['exec', pod, '--', 'ls', '/tmp'])).stdout.split('\n')).toEqual(expect.arrayContaining(['conf', 'note.txt']));
     expect((await ok(['exec', pod, '--', 'cat', '/tmp/conf/a.yaml'])).stdout).toBe('a: 1\n');
-    const missing = await sb.kubectl(['--context', 'uat', '-n', 'shop', 'cp', `${pod}:/opt/nothing`, join(dir, 'x')]);
+    await sb.kubectl(['--context', 'uat', '-n', 'shop', 'cp', `${pod}:/opt/nothing`, join(dir, 'x')]);
     // kubectl may stop relaying the remote stderr once the (empty) archive has ended, so only the result is certain.
     expect(existsSync(join(dir, 'x'))).toBe(false);
   });
