@@ -42,41 +42,19 @@ export async function startTestSandbox(opts: DatacenterOptions = {}): Promise<Te
 }
 
 export function httpsGet<T>(dc: Datacenter, cluster: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
-  const c = dc.cluster(cluster);
-  return new Promise((resolve, reject) => {
-    const req = request(`${c.url}${path}`, { ca: c.caPem, headers: { Authorization: `Bearer ${c.token}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => chunks.push(d));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as T });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, body: text as T });
-        }
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  return httpsSend<T>(dc, cluster, 'GET', path, headers);
 }
 
 /** A JSON request with a body (POST/PUT/PATCH) to one sandbox cluster. */
 export function httpsRequest<T = unknown>(dc: Datacenter, cluster: string, method: string, path: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; body: T }> {
-  const c = dc.cluster(cluster);
   const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  return httpsSend<T>(dc, cluster, method, path, { 'Content-Type': contentType, 'Content-Length': String(payload.length) }, payload);
+}
+
+function httpsSend<T>(dc: Datacenter, cluster: string, method: string, path: string, headers: Record<string, string>, payload?: Buffer): Promise<{ status: number; body: T }> {
+  const c = dc.cluster(cluster);
   return new Promise((resolve, reject) => {
-    const req = request(`${c.url}${path}`, { method, ca: c.caPem, headers: { Authorization: `Bearer ${c.token}`, 'Content-Type': contentType, 'Content-Length': payload.length } }, (res) => {
+    const req = request(`${c.url}${path}`, { method, ca: c.caPem, headers: { Authorization: `Bearer ${c.token}`, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
       res.on('end', () => {
@@ -92,3 +70,14 @@ export function httpsRequest<T = unknown>(dc: Datacenter, cluster: string, metho
     req.end(payload);
   });
 }
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+

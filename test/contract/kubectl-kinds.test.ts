@@ -15,6 +15,19 @@ import { KUBECTL, httpsRequest, startTestSandbox, waitFor } from './kube-sandbox
 const hasKubectl = existsSync(KUBECTL);
 const CTX = 'uat';
 
+/** A Deployment of nginx pods labelled app=<name>; `podSpec` is extra YAML flow-map members of the pod spec. */
+const deployment = (ns: string, name: string, replicas: number, podSpec = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {${podSpec}containers: [{name: ${name}, image: nginx:1.27, ports: [{name: http, containerPort: 8080}]}]}
+---
+`;
+
 describe.skipIf(!hasKubectl)('kubectl: the kinds a real cluster always has', { timeout: 90_000 }, () => {
   let sb: TestSandbox;
   let dir: string;
@@ -66,17 +79,7 @@ describe.skipIf(!hasKubectl)('kubectl: the kinds a real cluster always has', { t
 
   it('a Service gets an EndpointSlice of its ready pods, following a scale-up; ConfigMaps and Secrets round-trip', async () => {
     await namespace('svc');
-    await apply('svc', `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: svc}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27, ports: [{name: http, containerPort: 8080}]}]}
----
-apiVersion: v1
+    await apply('svc', `${deployment('svc', 'web', 2)}apiVersion: v1
 kind: Service
 metadata: {name: web, namespace: svc}
 spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
@@ -276,17 +279,7 @@ spec:
 
   it('eviction honours PodDisruptionBudgets (429 with the budget named); drain evicts what the budget allows and cordoned nodes get no new pods', async () => {
     await namespace('pdb');
-    await apply('pdb', `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: pdb}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec: {containers: [{name: api, image: nginx:1.27}]}
----
-apiVersion: policy/v1
+    await apply('pdb', `${deployment('pdb', 'api', 3)}apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: api, namespace: pdb}
 spec: {minAvailable: 3, selector: {matchLabels: {app: api}}}
@@ -340,28 +333,7 @@ spec: {minAvailable: 3, selector: {matchLabels: {app: api}}}
 
   it('a NoExecute taint evicts the pods that do not tolerate it; their ReplicaSet replaces them on other nodes', async () => {
     await namespace('noexec');
-    await apply('noexec', `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: noexec}
-spec:
-  replicas: 4
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27}]}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: tolerant, namespace: noexec}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: tolerant}}
-  template:
-    metadata: {labels: {app: tolerant}}
-    spec:
-      tolerations: [{key: maintenance, operator: Exists, effect: NoExecute}]
-      containers: [{name: web, image: nginx:1.27}]
-`);
+    await apply('noexec', deployment('noexec', 'web', 4) + deployment('noexec', 'tolerant', 3, 'tolerations: [{key: maintenance, operator: Exists, effect: NoExecute}], '));
     await ok(['rollout', 'status', 'deploy/web', '-n', 'noexec', '--timeout=60s'], 70_000);
     await ok(['rollout', 'status', 'deploy/tolerant', '-n', 'noexec', '--timeout=60s'], 70_000);
     const node = podsOf('noexec').find((p) => p.metadata.labels?.app === 'web')!.spec.nodeName as string;
