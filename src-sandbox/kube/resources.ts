@@ -4,7 +4,7 @@
 export type ResourceName = 'namespaces' | 'nodes' | 'pods' | 'deployments' | 'replicasets' | 'events'
   | 'services' | 'endpointslices' | 'configmaps' | 'secrets' | 'serviceaccounts' | 'leases'
   | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs' | 'poddisruptionbudgets'
-  | 'selfsubjectaccessreviews' | 'selfsubjectreviews';
+  | 'selfsubjectaccessreviews' | 'selfsubjectreviews' | 'selfsubjectrulesreviews';
 
 /** API groups the sandbox serves (all at version v1). */
 export type GroupName = '' | 'apps' | 'batch' | 'policy' | 'coordination.k8s.io' | 'discovery.k8s.io' | 'authorization.k8s.io' | 'authentication.k8s.io';
@@ -84,11 +84,12 @@ function CLUSTER_KINDS(): Record<Exclude<ResourceName, 'namespaces' | 'nodes' | 
     poddisruptionbudgets: kind('poddisruptionbudgets', 'policy', 'PodDisruptionBudget', ['pdb']),
     selfsubjectaccessreviews: kind('selfsubjectaccessreviews', 'authorization.k8s.io', 'SelfSubjectAccessReview', [], { namespaced: false, verbs: ['create'] }),
     selfsubjectreviews: kind('selfsubjectreviews', 'authentication.k8s.io', 'SelfSubjectReview', [], { namespaced: false, verbs: ['create'] }),
+    selfsubjectrulesreviews: kind('selfsubjectrulesreviews', 'authorization.k8s.io', 'SelfSubjectRulesReview', [], { namespaced: false, verbs: ['create'] }),
   };
 }
 
 /** Kinds that are only ever created and answered, never stored (access and identity reviews). */
-export const REVIEW_RESOURCES = new Set<ResourceName>(['selfsubjectaccessreviews', 'selfsubjectreviews']);
+export const REVIEW_RESOURCES = new Set<ResourceName>(['selfsubjectaccessreviews', 'selfsubjectreviews', 'selfsubjectrulesreviews']);
 
 /** Kinds whose spec changes bump metadata.generation (the controllers report observedGeneration). */
 export const GENERATION_RESOURCES = new Set<ResourceName>(['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'poddisruptionbudgets']);

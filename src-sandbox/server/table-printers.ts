@@ -190,6 +190,7 @@ function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deploymen
     },
     selfsubjectaccessreviews: nameAge,
     selfsubjectreviews: nameAge,
+    selfsubjectrulesreviews: nameAge,
   };
 }
 

@@ -72,9 +72,10 @@ describe.skipIf(!hasKubectl)('kubectl: the kinds a real cluster always has', { t
     }
   });
 
-  it('auth can-i answers yes and auth whoami names the sandbox user', async () => {
+  it('auth can-i answers yes, can-i --list shows cluster-admin rules, auth whoami names the sandbox user', async () => {
     expect((await ok(['auth', 'can-i', 'delete', 'pods', '-n', 'shop'])).trim()).toBe('yes');
     expect(await ok(['auth', 'whoami'])).toMatch(/Username\s+system:serviceaccount:sandbox:capstan/);
+    expect(await ok(['auth', 'can-i', '--list'])).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
   });
 
   it('a Service gets an EndpointSlice of its ready pods, following a scale-up; ConfigMaps and Secrets round-trip', async () => {
