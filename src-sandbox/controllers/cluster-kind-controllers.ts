@@ -2,7 +2,8 @@
  * The controllers for the kinds beyond Deployments and ReplicaSets, wired to store changes with
  * one work queue each: cluster bootstrap objects, EndpointSlices, PodDisruptionBudget status,
  * StatefulSets, DaemonSets, Jobs, CronJobs, NoExecute taint eviction, and node heartbeats. Deleting a StatefulSet,
- * DaemonSet or Job removes its pods, a CronJob its Jobs (background cascading deletion).
+ * DaemonSet or Job removes its pods (and ControllerRevisions), a CronJob its Jobs (background
+ * cascading deletion).
  */
 import type { SimClock } from '../clock';
 import type { ObjectStore } from '../kube/store';
@@ -55,7 +56,10 @@ export class ClusterKindControllers {
       const key = `${ns}/${obj.metadata.name}`;
       const own = byResource[e.resource];
       if (own) {
-        if (e.type === 'DELETED') collectDependents(store, obj, e.resource === 'cronjobs' ? 'jobs' : 'pods');
+        if (e.type === 'DELETED') {
+          collectDependents(store, obj, e.resource === 'cronjobs' ? 'jobs' : 'pods');
+          if (e.resource === 'statefulsets' || e.resource === 'daemonsets') collectDependents(store, obj, 'controllerrevisions');
+        }
         else own.add(key);
       }
       const owner = controllerOf(obj);

@@ -4,7 +4,7 @@
 export type ResourceName = 'namespaces' | 'nodes' | 'pods' | 'deployments' | 'replicasets' | 'events'
   | 'services' | 'endpointslices' | 'configmaps' | 'secrets' | 'serviceaccounts' | 'leases'
   | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs' | 'poddisruptionbudgets'
-  | 'selfsubjectaccessreviews' | 'selfsubjectreviews' | 'selfsubjectrulesreviews';
+  | 'selfsubjectaccessreviews' | 'selfsubjectreviews' | 'selfsubjectrulesreviews' | 'controllerrevisions';
 
 /** API groups the sandbox serves (all at version v1). */
 export type GroupName = '' | 'apps' | 'batch' | 'policy' | 'coordination.k8s.io' | 'discovery.k8s.io' | 'authorization.k8s.io' | 'authentication.k8s.io';
@@ -79,6 +79,7 @@ function CLUSTER_KINDS(): Record<Exclude<ResourceName, 'namespaces' | 'nodes' | 
     leases: kind('leases', 'coordination.k8s.io', 'Lease', []),
     statefulsets: kind('statefulsets', 'apps', 'StatefulSet', ['sts'], { categories: ['all'], subresources: [scale] }),
     daemonsets: kind('daemonsets', 'apps', 'DaemonSet', ['ds'], { categories: ['all'] }),
+    controllerrevisions: kind('controllerrevisions', 'apps', 'ControllerRevision', []),
     jobs: kind('jobs', 'batch', 'Job', [], { categories: ['all'] }),
     cronjobs: kind('cronjobs', 'batch', 'CronJob', ['cj'], { categories: ['all'] }),
     poddisruptionbudgets: kind('poddisruptionbudgets', 'policy', 'PodDisruptionBudget', ['pdb']),

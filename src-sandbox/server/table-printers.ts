@@ -191,6 +191,14 @@ function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deploymen
     selfsubjectaccessreviews: nameAge,
     selfsubjectreviews: nameAge,
     selfsubjectrulesreviews: nameAge,
+    controllerrevisions: {
+      columns: [nameCol, col('Controller'), col('Revision', 'integer'), col('Age')],
+      cells: (r) => {
+        const owner = r.metadata.ownerReferences?.find((o) => o.controller);
+        const group = owner?.apiVersion.includes('/') ? `.${owner.apiVersion.split('/')[0]}` : '';
+        return [r.metadata.name, owner ? `${owner.kind.toLowerCase()}${group}/${owner.name}` : '<none>', r.revision ?? 0, age(r.metadata.creationTimestamp)];
+      },
+    },
   };
 }
 

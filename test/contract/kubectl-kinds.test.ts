@@ -208,6 +208,44 @@ spec:
     }
   });
 
+  it('rollout history and undo of a StatefulSet and a DaemonSet go through their ControllerRevisions', async () => {
+    await namespace('revs');
+    await apply('revs', `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: cache, namespace: revs}
+spec:
+  replicas: 2
+  serviceName: cache
+  selector: {matchLabels: {app: cache}}
+  template:
+    metadata: {labels: {app: cache}}
+    spec: {containers: [{name: cache, image: redis:7.2}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: probe, namespace: revs}
+spec:
+  selector: {matchLabels: {app: probe}}
+  template:
+    metadata: {labels: {app: probe}}
+    spec: {containers: [{name: probe, image: blackbox:0.24}]}
+`);
+    for (const w of ['sts/cache', 'ds/probe']) await ok(['rollout', 'status', w, '-n', 'revs', '--timeout=60s'], 70_000);
+    await ok(['set', 'image', 'sts/cache', '-n', 'revs', 'cache=redis:7.4']);
+    await ok(['set', 'image', 'ds/probe', '-n', 'revs', 'probe=blackbox:0.25']);
+    for (const w of ['sts/cache', 'ds/probe']) await ok(['rollout', 'status', w, '-n', 'revs', '--timeout=60s'], 70_000);
+    for (const w of ['sts/cache', 'ds/probe']) expect(await ok(['rollout', 'history', w, '-n', 'revs'])).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    expect(await ok(['get', 'controllerrevisions', '-n', 'revs'])).toMatch(/cache-\w+\s+statefulset\.apps\/cache\s+2\s/);
+    expect(await ok(['rollout', 'history', 'sts/cache', '-n', 'revs', '--revision=1'])).toContain('redis:7.2');
+    await ok(['rollout', 'undo', 'sts/cache', '-n', 'revs']);
+    await ok(['rollout', 'undo', 'ds/probe', '-n', 'revs', '--to-revision=1']);
+    const images = (app: string) => podsOf('revs').filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp).map((p) => p.spec.containers[0].image as string);
+    await waitFor('the StatefulSet back on redis:7.2', () => (images('cache').length === 2 && images('cache').every((i) => i === 'redis:7.2') ? true : undefined));
+    await waitFor('the DaemonSet back on blackbox:0.24', () => (images('probe').length > 0 && images('probe').every((i) => i === 'blackbox:0.24') ? true : undefined));
+    // The template used again becomes the newest revision, as the controllers number them.
+    expect(await ok(['rollout', 'history', 'sts/cache', '-n', 'revs'])).toMatch(/\n2\s+<none>\n3\s+<none>/);
+  });
+
   it('a Job runs completions with at most parallelism pods at once; a failing Job stops at backoffLimit', async () => {
     await namespace('jobs');
     let maxActive = 0;
