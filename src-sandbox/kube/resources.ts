@@ -4,7 +4,7 @@
 export type ResourceName = 'namespaces' | 'nodes' | 'pods' | 'deployments' | 'replicasets' | 'events'
   | 'services' | 'endpointslices' | 'configmaps' | 'secrets' | 'serviceaccounts' | 'leases'
   | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs' | 'poddisruptionbudgets'
-  | 'selfsubjectaccessreviews' | 'selfsubjectreviews' | 'selfsubjectrulesreviews' | 'controllerrevisions';
+  | 'selfsubjectaccessreviews' | 'selfsubjectreviews' | 'selfsubjectrulesreviews' | 'controllerrevisions' | 'endpoints';
 
 /** API groups the sandbox serves (all at version v1). */
 export type GroupName = '' | 'apps' | 'batch' | 'policy' | 'coordination.k8s.io' | 'discovery.k8s.io' | 'authorization.k8s.io' | 'authentication.k8s.io';
@@ -73,6 +73,7 @@ function CLUSTER_KINDS(): Record<Exclude<ResourceName, 'namespaces' | 'nodes' | 
   return {
     services: kind('services', '', 'Service', ['svc'], { categories: ['all'] }),
     endpointslices: kind('endpointslices', 'discovery.k8s.io', 'EndpointSlice', []),
+    endpoints: kind('endpoints', '', 'Endpoints', ['ep'], { singularName: 'endpoints' }),
     configmaps: kind('configmaps', '', 'ConfigMap', ['cm']),
     secrets: kind('secrets', '', 'Secret', []),
     serviceaccounts: kind('serviceaccounts', '', 'ServiceAccount', ['sa']),

@@ -200,6 +200,8 @@ export class ClusterApiServer {
       handleRichPodLog(req, res, this.store, pod, params, logConfigFor(this.store, pod) ?? defaultLogConfig(this.opts.clockSpeed ?? 1));
       return;
     }
+    // As kube-apiserver ≥ 1.33 warns on every use of the deprecated core/v1 Endpoints.
+    if (info.name === 'endpoints') res.setHeader('Warning', '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"');
     if (this.clusterKindRoute(req, res, r, method)) return;
     if (subresource && !(subresource === 'scale' && (info.name === 'deployments' || info.name === 'replicasets' || info.name === 'statefulsets'))) {
       if (!(subresource === 'status' && method === 'GET')) {

@@ -107,6 +107,11 @@ stringData: {password: hunter2}
     expect(await ok(['get', 'svc', 'web', '-n', 'svc'])).toMatch(/web\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP/);
     await ok(['scale', 'deploy/web', '-n', 'svc', '--replicas=3']);
     await waitFor('three ready endpoints', async () => ((await sliceIps())?.ips.length === 3 ? true : undefined));
+    const ep = await run(['get', 'endpoints', 'web', '-n', 'svc']);
+    expect(ep.stderr).toContain('Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice');
+    const shown = /web\s+(\S+)\s/.exec(ep.stdout)![1]!;
+    expect(shown.split(',').map((x) => x.split(':')[0]).sort()).toEqual(readyIps());
+    expect(shown).toMatch(/^(\d+\.\d+\.\d+\.\d+:8080,){2}\d+\.\d+\.\d+\.\d+:8080$/);
     expect(await ok(['get', 'cm', 'settings', '-n', 'svc', '-o', 'jsonpath={.data.mode}'])).toBe('fast');
     expect(Buffer.from(await ok(['get', 'secret', 'creds', '-n', 'svc', '-o', 'jsonpath={.data.password}']), 'base64').toString()).toBe('hunter2');
     expect(await ok(['get', 'secret', 'creds', '-n', 'svc'])).toMatch(/creds\s+Opaque\s+1\s/);
