@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSandbox } from './kube-sandbox-helpers';
 import { httpsRequest, startTestSandbox, waitFor } from './kube-sandbox-helpers';
 import { kubeValidator } from './openapi-validator';
+import { daemonSetYaml, statefulSetYaml } from './kube-manifests';
 
 type List = { items: Record<string, unknown>[] };
 
@@ -112,29 +113,8 @@ describe('sandbox objects against the Kubernetes OpenAPI documents', () => {
   });
 });
 
-const KINDS_YAML = `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: web, namespace: default}
-spec:
-  replicas: 2
-  serviceName: web
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27, ports: [{name: http, containerPort: 80}]}]}
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent, namespace: default}
-spec:
-  selector: {matchLabels: {app: agent}}
-  template:
-    metadata: {labels: {app: agent}}
-    spec:
-      initContainers: [{name: setup, image: busybox:1.36, command: [sh, -c, "sleep 1"]}]
-      containers: [{name: agent, image: fluent-bit:3.0}]
----
-apiVersion: batch/v1
+const KINDS_YAML = `${statefulSetYaml({ ns: 'default', name: 'web', replicas: 2, image: 'nginx:1.27', ports: '[{name: http, containerPort: 80}]' })}${
+  daemonSetYaml({ ns: 'default', name: 'agent', image: 'fluent-bit:3.0', podSpec: 'initContainers: [{name: setup, image: busybox:1.36, command: [sh, -c, "sleep 1"]}], ' })}apiVersion: batch/v1
 kind: Job
 metadata: {name: once, namespace: default}
 spec:

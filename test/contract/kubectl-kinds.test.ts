@@ -11,22 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src-sandbox/kube/types';
 import type { TestSandbox } from './kube-sandbox-helpers';
 import { KUBECTL, httpsRequest, startTestSandbox, waitFor } from './kube-sandbox-helpers';
+import { daemonSetYaml, deploymentYaml, statefulSetYaml } from './kube-manifests';
 
 const hasKubectl = existsSync(KUBECTL);
 const CTX = 'uat';
 
-/** A Deployment of nginx pods labelled app=<name>; `podSpec` is extra YAML flow-map members of the pod spec. */
-const deployment = (ns: string, name: string, replicas: number, podSpec = '') => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: ${name}, namespace: ${ns}}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: ${name}}}
-  template:
-    metadata: {labels: {app: ${name}}}
-    spec: {${podSpec}containers: [{name: ${name}, image: nginx:1.27, ports: [{name: http, containerPort: 8080}]}]}
----
-`;
+const HTTP = '[{name: http, containerPort: 8080}]';
+const deployment = (ns: string, name: string, replicas: number, podSpec = '') => deploymentYaml({ ns, name, replicas, podSpec, image: 'nginx:1.27', ports: HTTP });
 
 describe.skipIf(!hasKubectl)('kubectl: the kinds a real cluster always has', { timeout: 90_000 }, () => {
   let sb: TestSandbox;
@@ -152,17 +143,7 @@ stringData: {password: hunter2}
       } else if (e.type === 'DELETED') order.push(`-${name}`);
     });
     try {
-      await apply('sts', `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db, namespace: sts}
-spec:
-  replicas: 3
-  serviceName: db
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec: {containers: [{name: db, image: postgres:16.1}]}
-`);
+      await apply('sts', statefulSetYaml({ ns: 'sts', name: 'db', replicas: 3, image: 'postgres:16.1' }));
       await ok(['rollout', 'status', 'sts/db', '-n', 'sts', '--timeout=60s'], 70_000);
       expect(order).toEqual(['+db-0', '+db-1', '+db-2']);
       expect(violations).toEqual([]);
@@ -189,15 +170,7 @@ spec:
     const nodes = (await ok(['get', 'nodes', '-o', 'name'])).trim().split('\n').map((n) => n.replace('node/', ''));
     await ok(['taint', 'nodes', nodes[0]!, 'dedicated=gpu:NoSchedule']);
     try {
-      await apply('ds', `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent, namespace: ds}
-spec:
-  selector: {matchLabels: {app: agent}}
-  template:
-    metadata: {labels: {app: agent}}
-    spec: {containers: [{name: agent, image: fluent-bit:3.0}]}
-`);
+      await apply('ds', daemonSetYaml({ ns: 'ds', name: 'agent', image: 'fluent-bit:3.0' }));
       await ok(['rollout', 'status', 'ds/agent', '-n', 'ds', '--timeout=60s'], 70_000);
       const placed = () => podsOf('ds').filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.nodeName as string).sort();
       expect(placed()).toEqual(nodes.slice(1).sort());
@@ -215,26 +188,7 @@ spec:
 
   it('rollout history and undo of a StatefulSet and a DaemonSet go through their ControllerRevisions', async () => {
     await namespace('revs');
-    await apply('revs', `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: cache, namespace: revs}
-spec:
-  replicas: 2
-  serviceName: cache
-  selector: {matchLabels: {app: cache}}
-  template:
-    metadata: {labels: {app: cache}}
-    spec: {containers: [{name: cache, image: redis:7.2}]}
----
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: probe, namespace: revs}
-spec:
-  selector: {matchLabels: {app: probe}}
-  template:
-    metadata: {labels: {app: probe}}
-    spec: {containers: [{name: probe, image: blackbox:0.24}]}
-`);
+    await apply('revs', statefulSetYaml({ ns: 'revs', name: 'cache', replicas: 2, image: 'redis:7.2' }) + daemonSetYaml({ ns: 'revs', name: 'probe', image: 'blackbox:0.24' }));
     for (const w of ['sts/cache', 'ds/probe']) await ok(['rollout', 'status', w, '-n', 'revs', '--timeout=60s'], 70_000);
     await ok(['set', 'image', 'sts/cache', '-n', 'revs', 'cache=redis:7.4']);
     await ok(['set', 'image', 'ds/probe', '-n', 'revs', 'probe=blackbox:0.25']);
