@@ -43,6 +43,11 @@ export class ClusterBootstrap {
       endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true, serving: true, terminating: false } }],
       ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
     });
+    this.ensure('endpoints', {
+      apiVersion: 'v1', kind: 'Endpoints',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+      subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }],
+    });
   }
 
   stop(): void {
@@ -58,7 +63,7 @@ export class ClusterBootstrap {
     });
   }
 
-  private ensure(resource: 'services' | 'serviceaccounts' | 'configmaps' | 'endpointslices', obj: KubeObject): void {
+  private ensure(resource: 'services' | 'serviceaccounts' | 'configmaps' | 'endpointslices' | 'endpoints', obj: KubeObject): void {
     if (this.store.get(resource, obj.metadata.namespace, obj.metadata.name)) return;
     createWithDefaults(this.store, resource, obj, this.clock.nowIso());
   }

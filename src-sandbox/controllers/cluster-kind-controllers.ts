@@ -1,8 +1,9 @@
 /**
  * The controllers for the kinds beyond Deployments and ReplicaSets, wired to store changes with
  * one work queue each: cluster bootstrap objects, EndpointSlices, PodDisruptionBudget status,
- * StatefulSets, DaemonSets, Jobs, CronJobs, and node heartbeats. Deleting a StatefulSet,
- * DaemonSet or Job removes its pods, a CronJob its Jobs (background cascading deletion).
+ * StatefulSets, DaemonSets, Jobs, CronJobs, NoExecute taint eviction, and node heartbeats. Deleting a StatefulSet,
+ * DaemonSet or Job removes its pods (and ControllerRevisions), a CronJob its Jobs (background
+ * cascading deletion).
  */
 import type { SimClock } from '../clock';
 import type { ObjectStore } from '../kube/store';
@@ -16,6 +17,7 @@ import { JobController } from './job-controller';
 import { NodeHeartbeat } from './node-heartbeat';
 import { controllerOf } from './owner-index';
 import { StatefulSetController } from './statefulset-controller';
+import { TaintEviction } from './taint-eviction';
 import { WorkQueue } from './work-queue';
 import { collectDependents } from './workload-base';
 
@@ -37,13 +39,14 @@ export class ClusterKindControllers {
     const sts = new StatefulSetController(store, events, clock);
     const ds = new DaemonSetController(store, events, clock);
     const cronJobs = new CronJobController(store, events, clock);
+    const taints = new TaintEviction(store, events, clock);
     const jobQueue = queue('job', (k) => jobs.reconcile(k));
     const jobs = new JobController(store, events, clock, (k) => jobQueue.add(k));
     const stsQueue = queue('statefulset', (k) => sts.reconcile(k));
     const dsQueue = queue('daemonset', (k) => ds.reconcile(k));
     const cjQueue = queue('cronjob', (k) => cronJobs.reconcile(k));
     const pdbQueue = queue('poddisruptionbudget', (ns) => disruption.reconcileNamespace(ns));
-    this.stops.push(() => bootstrap.stop(), () => slices.stop(), () => heartbeat.stop(), () => jobs.stop(), () => cronJobs.stop());
+    this.stops.push(() => bootstrap.stop(), () => slices.stop(), () => heartbeat.stop(), () => jobs.stop(), () => cronJobs.stop(), () => taints.stop());
 
     const byOwnerKind: Record<string, WorkQueue> = { StatefulSet: stsQueue, DaemonSet: dsQueue, Job: jobQueue, CronJob: cjQueue };
     const byResource: Partial<Record<string, WorkQueue>> = { statefulsets: stsQueue, daemonsets: dsQueue, jobs: jobQueue, cronjobs: cjQueue };
@@ -53,7 +56,10 @@ export class ClusterKindControllers {
       const key = `${ns}/${obj.metadata.name}`;
       const own = byResource[e.resource];
       if (own) {
-        if (e.type === 'DELETED') collectDependents(store, obj, e.resource === 'cronjobs' ? 'jobs' : 'pods');
+        if (e.type === 'DELETED') {
+          collectDependents(store, obj, e.resource === 'cronjobs' ? 'jobs' : 'pods');
+          if (e.resource === 'statefulsets' || e.resource === 'daemonsets') collectDependents(store, obj, 'controllerrevisions');
+        }
         else own.add(key);
       }
       const owner = controllerOf(obj);
@@ -62,6 +68,11 @@ export class ClusterKindControllers {
       if (e.resource === 'pods' && ns && disruption.watches(ns)) pdbQueue.add(ns);
       if (e.resource === 'nodes' && (e.type !== 'MODIFIED' || nodeSchedulingChanged(e.previous?.obj, obj))) {
         for (const s of store.values('daemonsets')) dsQueue.add(`${s.obj.metadata.namespace}/${s.obj.metadata.name}`);
+        if (e.type !== 'DELETED') setImmediate(() => taints.nodeChanged(obj));
+      }
+      if (e.resource === 'pods' && obj.spec?.nodeName && !e.previous?.obj.spec?.nodeName) {
+        const node = store.get('nodes', undefined, obj.spec.nodeName)?.obj;
+        if (node?.spec?.taints?.length) setImmediate(() => taints.podBound(obj, node));
       }
     });
     this.stops.push(unsubscribe);

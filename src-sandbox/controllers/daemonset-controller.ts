@@ -11,6 +11,7 @@ import type { ObjectStore } from '../kube/store';
 import { podTemplateHash } from '../kube/template-hash';
 import type { KubeObject } from '../kube/types';
 import type { EventRecorder } from './event-recorder';
+import { recordRevision } from './controller-revisions';
 import { nodeAdmits } from './scheduling';
 import { deleteGracefully, ownedBy, podFromPodTemplate, writeStatus } from './workload-base';
 import { splitKey } from './work-queue';
@@ -35,6 +36,8 @@ export class DaemonSetController {
     const ds = this.store.get('daemonsets', ns, name)?.obj;
     if (!ds || ds.metadata.deletionTimestamp) return;
     const hash = podTemplateHash(ds.spec.template);
+    const inUse = new Set(ownedBy(this.store, 'pods', ds).map((p) => `${name}-${p.metadata.labels?.['controller-revision-hash']}`));
+    recordRevision(this.store, this.clock, ds, hash, inUse);
     const probe = this.podFor(ds, '', hash);
     const nodes = [...this.store.values('nodes')].map((s) => s.obj).filter((n) => nodeAdmits(n, probe).ok);
     const wanted = new Set(nodes.map((n) => n.metadata.name));

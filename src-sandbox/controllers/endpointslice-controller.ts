@@ -3,7 +3,8 @@
  * controller keeps them: one IPv4 slice per selector Service (`<service>-<hash>`), an endpoint per
  * pod with an IP (ready = pod Ready and not terminating; terminating pods stay listed as
  * terminating), ports resolved from the Service's targetPort (numbers, or container port names).
- * Work is per namespace and only where a selector Service exists, so pod churn elsewhere costs nothing.
+ * The core/v1 Endpoints of each selector Service follow from its slice. Work is per namespace and
+ * only where a selector Service exists, so pod churn elsewhere costs nothing.
  */
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from '../kube/store';
@@ -14,6 +15,7 @@ import type { SimClock } from '../clock';
 import { WorkQueue } from './work-queue';
 
 const MANAGED_BY = 'endpointslice-controller.k8s.io';
+const ENDPOINTS_MANAGED_BY = 'endpoint-controller';
 
 export class EndpointSliceController {
   private readonly queue: WorkQueue;
@@ -65,6 +67,38 @@ export class EndpointSliceController {
       }
     }
     for (const slice of wanted.values()) this.store.create('endpointslices', slice, this.clock.nowIso());
+    this.syncEndpoints(ns, services);
+  }
+
+  /** core/v1 Endpoints beside the slices (the endpoints controller): what `kubectl get ep` shows. */
+  private syncEndpoints(ns: string, services: KubeObject[]): void {
+    const want = new Map(services.map((svc) => [svc.metadata.name, svc]));
+    for (const [, s] of this.store.list('endpoints', ns)) {
+      if (s.obj.metadata.labels?.['endpoints.kubernetes.io/managed-by'] === ENDPOINTS_MANAGED_BY && !want.has(s.obj.metadata.name)) this.store.delete('endpoints', ns, s.obj.metadata.name);
+    }
+    for (const svc of want.values()) {
+      const slice = [...this.store.list('endpointslices', ns)].map(([, x]) => x.obj).find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name && x.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === MANAGED_BY);
+      const eps = ((slice?.endpoints ?? []) as { addresses: string[]; conditions: { ready: boolean; terminating: boolean }; nodeName?: string; targetRef?: unknown }[]).filter((e) => !e.conditions.terminating);
+      const addr = (e: (typeof eps)[number]) => ({ ip: e.addresses[0], ...(e.nodeName ? { nodeName: e.nodeName } : {}), ...(e.targetRef ? { targetRef: e.targetRef } : {}) });
+      const ready = eps.filter((e) => e.conditions.ready).map(addr);
+      const notReady = eps.filter((e) => !e.conditions.ready).map(addr);
+      const ports = ((slice?.ports ?? []) as { name?: string; port: number | null; protocol: string }[]).filter((p) => p.port !== null).map((p) => (p.name ? p : { port: p.port, protocol: p.protocol }));
+      const subsets = ready.length || notReady.length ? [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }] : undefined;
+      const current = this.store.clone('endpoints', ns, svc.metadata.name);
+      if (current) {
+        if (JSON.stringify(current.subsets) === JSON.stringify(subsets)) continue;
+        current.subsets = subsets;
+        if (!subsets) delete current.subsets;
+        this.store.update('endpoints', current);
+        continue;
+      }
+      const obj: KubeObject = {
+        apiVersion: 'v1', kind: 'Endpoints',
+        metadata: { name: svc.metadata.name, namespace: ns, labels: { ...(svc.metadata.labels ?? {}), 'endpoints.kubernetes.io/managed-by': ENDPOINTS_MANAGED_BY } },
+      };
+      if (subsets) obj.subsets = subsets;
+      this.store.create('endpoints', obj, this.clock.nowIso());
+    }
   }
 
   private sliceFor(svc: KubeObject, pods: KubeObject[]): KubeObject {

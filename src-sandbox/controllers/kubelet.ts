@@ -36,6 +36,7 @@ const STOP_MS = 1500;
 export class Kubelet {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private nextNode = 0;
+  private readonly ephemeralTimers = new Map<string, NodeJS.Timeout>();
   /** Pods no node admits, with the FailedScheduling message last recorded. */
   private readonly waitingForNodes = new Map<string, string>();
   private readonly unsubscribe: () => void;
@@ -52,13 +53,15 @@ export class Kubelet {
       }
       else if (pod.metadata.deletionTimestamp && !e.previous?.obj.metadata.deletionTimestamp) this.terminate(key, pod);
       else if (e.type === 'ADDED') this.adopt(key, pod);
+      else if ((pod.spec.ephemeralContainers?.length ?? 0) > (pod.status?.ephemeralContainerStatuses?.length ?? 0)) this.startEphemeral(key);
     });
   }
 
   stop(): void {
     this.unsubscribe();
-    for (const t of this.timers.values()) this.clock.cancel(t);
+    for (const t of [...this.timers.values(), ...this.ephemeralTimers.values()]) this.clock.cancel(t);
     this.timers.clear();
+    this.ephemeralTimers.clear();
   }
 
   /** A pod we have not seen: start its lifecycle, or, if seeded running, only its future faults. */
@@ -144,6 +147,37 @@ export class Kubelet {
       for (const c of [...inits, ...p.spec.containers]) this.kubeletEvent(p, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
     });
     if (pod) this.at(key, PULL_MS, () => (pod.spec.initContainers?.length ? this.runInit(key, 0) : this.pulled(key)));
+  }
+
+  /**
+   * Ephemeral containers (kubectl debug) start beside the running ones, without touching their
+   * timers: waiting while the image is pulled, then running until the pod goes.
+   */
+  private startEphemeral(key: string): void {
+    const [ns, name] = split(key);
+    if (this.ephemeralTimers.has(key)) return;
+    const pod = this.store.clone('pods', ns, name);
+    if (!pod || pod.metadata.deletionTimestamp) return;
+    const statuses = (pod.status.ephemeralContainerStatuses ??= []) as ContainerStatus[];
+    const fresh = (pod.spec.ephemeralContainers as { name: string; image: string }[]).filter((c) => !statuses.some((s) => s.name === c.name));
+    for (const c of fresh) {
+      statuses.push({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} });
+      this.kubeletEvent(pod, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
+    }
+    this.store.update('pods', pod);
+    this.ephemeralTimers.set(key, this.clock.after(PULL_MS, () => {
+      this.ephemeralTimers.delete(key);
+      const p = this.store.clone('pods', ns, name);
+      if (!p || p.metadata.deletionTimestamp) return;
+      const started = this.clock.nowIso();
+      for (const c of p.status.ephemeralContainerStatuses as ContainerStatus[]) {
+        if (!c.state.waiting) continue;
+        Object.assign(c, { imageID: imageId(c.image as string), containerID: newContainerId(), state: { running: { startedAt: started } } });
+        this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
+        this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
+      }
+      this.store.update('pods', p);
+    }));
   }
 
   /** Init containers run one after another to completion before the app containers start. */

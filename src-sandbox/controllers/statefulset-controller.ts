@@ -3,14 +3,16 @@
  * OrderedReady creates ordinals one at a time, each only after the lower ones are Running and
  * Ready, and scales down from the highest ordinal; Parallel does both at once. RollingUpdate
  * replaces pods from the highest ordinal down to `partition`, one at a time, each after the
- * previous replacement is Ready; OnDelete replaces nothing. Revisions are `<name>-<hash>` of the
- * template; status reports currentRevision/updateRevision and the counts kubectl rollout reads.
+ * previous replacement is Ready; OnDelete replaces nothing. Revisions are ControllerRevisions
+ * `<name>-<hash>` of the template (controller-revisions.ts); status reports currentRevision /
+ * updateRevision and the counts kubectl rollout reads.
  */
 import type { SimClock } from '../clock';
 import { isPodActive, isPodReady } from '../kube/pods';
 import type { ObjectStore } from '../kube/store';
 import { podTemplateHash } from '../kube/template-hash';
-import type { KubeObject, PodTemplateSpec } from '../kube/types';
+import type { KubeObject } from '../kube/types';
+import { recordRevision } from './controller-revisions';
 import type { EventRecorder } from './event-recorder';
 import { deleteGracefully, ownedBy, podFromPodTemplate, writeStatus } from './workload-base';
 import { splitKey } from './work-queue';
@@ -19,18 +21,14 @@ const SOURCE = { component: 'statefulset-controller' };
 const REVISION_LABEL = 'controller-revision-hash';
 
 export class StatefulSetController {
-  /** Templates by revision name, so pods below the partition are recreated at their old revision. */
-  private readonly revisions = new Map<string, PodTemplateSpec>();
-
   constructor(private readonly store: ObjectStore, private readonly events: EventRecorder, private readonly clock: SimClock) {}
 
   reconcile(key: string): void {
     const [ns, name] = splitKey(key);
     const sts = this.store.get('statefulsets', ns, name)?.obj;
     if (!sts || sts.metadata.deletionTimestamp) return;
-    const updateRevision = `${name}-${podTemplateHash(sts.spec.template)}`;
-    this.revisions.set(updateRevision, sts.spec.template);
-    const currentRevision: string = sts.status?.currentRevision ?? updateRevision;
+    const currentRevision: string = sts.status?.currentRevision ?? `${name}-${podTemplateHash(sts.spec.template)}`;
+    const updateRevision = recordRevision(this.store, this.clock, sts, podTemplateHash(sts.spec.template), new Set([currentRevision]));
     const replicas: number = sts.spec.replicas ?? 1;
     const parallel = sts.spec.podManagementPolicy === 'Parallel';
     const pods = new Map<number, KubeObject>();
@@ -84,7 +82,11 @@ export class StatefulSetController {
   private createPod(sts: KubeObject, ordinal: number, revision: string): void {
     const name = `${sts.metadata.name}-${ordinal}`;
     if (this.store.get('pods', sts.metadata.namespace, name)) return; // the old one is still terminating
-    const template = (this.revisions.get(revision) ?? sts.spec.template) as { metadata?: Record<string, unknown>; spec: Record<string, unknown> };
+    // Pods below the partition are recreated at their own (older) revision's template.
+    const data = this.store.get('controllerrevisions', sts.metadata.namespace, revision)?.obj.data as { spec?: { template?: Record<string, unknown> } } | undefined;
+    const recorded = data?.spec?.template;
+    const { $patch: _replace, ...fromRevision } = recorded ?? {};
+    const template = (recorded ? fromRevision : sts.spec.template) as { metadata?: Record<string, unknown>; spec: Record<string, unknown> };
     const pod = podFromPodTemplate(sts, template, name, {
       generateName: undefined,
       labels: { [REVISION_LABEL]: revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) },

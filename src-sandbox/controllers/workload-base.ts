@@ -60,11 +60,11 @@ export function writeStatus(store: ObjectStore, resource: ResourceName, obj: Kub
 }
 
 /** Background cascading deletion: the dependents of a deleted owner go too (pods gracefully). */
-export function collectDependents(store: ObjectStore, owner: KubeObject, resource: 'pods' | 'jobs'): void {
+export function collectDependents(store: ObjectStore, owner: KubeObject, resource: 'pods' | 'jobs' | 'controllerrevisions'): void {
   setImmediate(() => {
     for (const child of ownedBy(store, resource, owner)) {
       if (resource === 'pods') deleteGracefully(store, child);
-      else if (store.get('jobs', child.metadata.namespace, child.metadata.name)) store.delete('jobs', child.metadata.namespace, child.metadata.name);
+      else if (store.get(resource, child.metadata.namespace, child.metadata.name)) store.delete(resource, child.metadata.namespace, child.metadata.name);
     }
   });
 }

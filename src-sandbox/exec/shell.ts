@@ -4,10 +4,23 @@
  * codes. `sh -c "a; b"` runs a sequence; $VAR and $? expand. Output is written through `io`.
  */
 import type { Instance } from '../logs/pod-log-stream';
-import { fileLines, isDir, list, logFileOf, normalize, staticFile } from './files';
+import { fileLines, isDir as isImageDir, list as listImage, logFileOf, normalize, staticFile } from './files';
+import type { TarEntry } from './tar';
+import { TarError, packTar, unpackTar } from './tar';
 
-export interface ShellIO { out(s: string): void; err(s: string): void }
-export interface ShellTarget { pod: string; app: string; container: string; env: Record<string, string>; instance(): Instance | undefined }
+export interface ShellIO {
+  out(s: string): void;
+  err(s: string): void;
+  /** Binary stdout (tar archives). */
+  bytes?(b: Buffer): void;
+  /** All of stdin, once the client has closed it (`tar x` reads an archive from it). */
+  stdin?(): Promise<Buffer>;
+}
+export interface ShellTarget {
+  pod: string; app: string; container: string; env: Record<string, string>; instance(): Instance | undefined;
+  /** Files written in this container (kubectl cp into it): path → content, null for a directory. */
+  written?: Map<string, Buffer | null>;
+}
 
 export const SHELLS = new Set(['sh', '/bin/sh', 'bash', '/bin/bash', 'ash', '/bin/ash']);
 
@@ -60,7 +73,7 @@ export class Shell {
         return 0;
       case 'cd': {
         const p = normalize(this.cwd, args[0] ?? '/home/app');
-        if (!isDir(p)) return fail(io, `sh: cd: can't cd to ${args[0]}: No such file or directory`, 2);
+        if (!this.isDir(p)) return fail(io, `sh: cd: can't cd to ${args[0]}: No such file or directory`, 2);
         this.cwd = p;
         return 0;
       }
@@ -68,6 +81,7 @@ export class Shell {
       case 'ls': return this.ls(args, io);
       case 'cat': return this.cat(args, io);
       case 'tail': return this.tail(args, io, signal);
+      case 'tar': case '/bin/tar': return this.tar(args, io);
       default: return fail(io, `sh: ${cmd}: not found`, 127);
     }
   }
@@ -78,14 +92,14 @@ export class Shell {
     let code = 0;
     for (const raw of paths.length ? paths : ['.']) {
       const p = normalize(this.cwd, raw);
-      const entries = list(p);
+      const entries = this.list(p);
       if (!entries) {
-        if (logFileOf(p) || staticFile(p, this.t.pod, this.t.app) !== undefined) io.out(raw + '\n');
+        if (this.fileBytes(p) !== undefined) io.out(raw + '\n');
         else code = fail(io, `ls: ${raw}: No such file or directory`, 1);
         continue;
       }
       if (paths.length > 1) io.out(`${raw}:\n`);
-      io.out(long ? entries.map((e) => `${isDir(normalize(p, e)) ? 'drwxr-xr-x' : '-rw-r--r--'}    1 app      app           0 ${e}\n`).join('') : entries.join('\n') + (entries.length ? '\n' : ''));
+      io.out(long ? entries.map((e) => `${this.isDir(normalize(p, e)) ? 'drwxr-xr-x' : '-rw-r--r--'}    1 app      app           0 ${e}\n`).join('') : entries.join('\n') + (entries.length ? '\n' : ''));
     }
     return code;
   }
@@ -94,18 +108,106 @@ export class Shell {
     let code = 0;
     for (const raw of args) {
       const p = normalize(this.cwd, raw);
+      const written = this.t.written?.get(p);
       const stat = staticFile(p, this.t.pod, this.t.app);
-      if (stat !== undefined) io.out(stat);
-      else if (logFileOf(p)) {
-        const inst = this.t.instance();
-        if (inst) {
-          const n = inst.timeline.countAt(Date.now());
-          for (let i = inst.timeline.firstKept(n); i < n; i += 5000) io.out(fileLines(inst, logFileOf(p)!, i, Math.min(n, i + 5000)).map((l) => l + '\n').join(''));
-        }
-      } else if (isDir(p)) code = fail(io, `cat: read error: Is a directory`, 1);
+      if (written) io.out(written.toString('utf8'));
+      else if (stat !== undefined) io.out(stat);
+      else if (logFileOf(p)) io.out(this.logText(p));
+      else if (this.isDir(p)) code = fail(io, `cat: read error: Is a directory`, 1);
       else code = fail(io, `cat: can't open '${raw}': No such file or directory`, 1);
     }
     return code;
+  }
+
+  private logText(p: string): string {
+    const inst = this.t.instance();
+    if (!inst) return '';
+    const n = inst.timeline.countAt(Date.now());
+    let out = '';
+    for (let i = inst.timeline.firstKept(n); i < n; i += 5000) out += fileLines(inst, logFileOf(p)!, i, Math.min(n, i + 5000)).map((l) => l + '\n').join('');
+    return out;
+  }
+
+  private isDir(p: string): boolean {
+    return isImageDir(p) || this.t.written?.get(p) === null;
+  }
+
+  private list(p: string): string[] | undefined {
+    const base = listImage(p);
+    const extra = [...(this.t.written?.keys() ?? [])].filter((k) => k.startsWith(p === '/' ? '/' : `${p}/`) && !k.slice(p.length + 1).includes('/')).map((k) => k.slice(p === '/' ? 1 : p.length + 1));
+    if (!base && !this.t.written?.has(p)) return undefined;
+    return [...new Set([...(base ?? []), ...extra])].sort();
+  }
+
+  private fileBytes(p: string): Buffer | undefined {
+    const written = this.t.written?.get(p);
+    if (written) return written;
+    const stat = staticFile(p, this.t.pod, this.t.app);
+    if (stat !== undefined) return Buffer.from(stat);
+    if (logFileOf(p)) return Buffer.from(this.logText(p));
+    return undefined;
+  }
+
+  /** `tar cf - PATH…` (archive to stdout) and `tar xf - [-C DIR]` (archive from stdin), as kubectl cp runs them. */
+  private async tar(args: string[], io: ShellIO): Promise<number> {
+    let mode = '';
+    let dir = this.cwd;
+    const paths: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === '-C') dir = normalize(this.cwd, args[++i] ?? '.');
+      else if (a === '-f') i++;
+      else if (i === 0 || a.startsWith('-')) {
+        const flags = a.replace(/^-/, '');
+        if (flags.includes('c')) mode = 'c';
+        if (flags.includes('x')) mode = 'x';
+        if (flags.includes('f') && args[i + 1] === '-') i++;
+      } else paths.push(a);
+    }
+    if (mode === 'c') {
+      const entries: TarEntry[] = [];
+      let code = 0;
+      if (paths.some((p) => p.startsWith('/'))) io.err("tar: removing leading '/' from member names\n");
+      const add = (p: string) => {
+        const rel = p.replace(/^\/+/, '');
+        if (this.isDir(p)) {
+          entries.push({ path: rel, dir: true, data: Buffer.alloc(0), mtimeMs: Date.now() });
+          for (const e of this.list(p) ?? []) add(normalize(p, e));
+          return;
+        }
+        const data = this.fileBytes(p);
+        if (data) entries.push({ path: rel, dir: false, data, mtimeMs: Date.now() });
+      };
+      for (const raw of paths) {
+        const p = normalize(this.cwd, raw);
+        if (!this.isDir(p) && this.fileBytes(p) === undefined) code = fail(io, `tar: ${raw.replace(/^\/+/, '')}: Cannot stat: No such file or directory`, 2);
+        else add(p);
+      }
+      if (io.bytes) io.bytes(packTar(entries));
+      return code;
+    }
+    if (mode === 'x') {
+      if (!io.stdin || !this.t.written) return fail(io, 'tar: read-only file system', 2);
+      if (!this.isDir(dir)) return fail(io, `tar: can't change directory to '${dir}': No such file or directory`, 2);
+      let entries: TarEntry[];
+      try {
+        entries = unpackTar(await io.stdin());
+      } catch (e) {
+        if (e instanceof TarError) return fail(io, `tar: ${e.message}`, 2);
+        throw e;
+      }
+      for (const e of entries) {
+        const p = normalize(dir, e.path);
+        const parts = p.split('/');
+        for (let k = 2; k < parts.length; k++) {
+          const parent = parts.slice(0, k).join('/');
+          if (!this.isDir(parent)) this.t.written.set(parent, null);
+        }
+        this.t.written.set(p, e.dir ? null : e.data);
+      }
+      return 0;
+    }
+    return fail(io, 'tar: need exactly one of -c or -x', 2);
   }
 
   private async tail(args: string[], io: ShellIO, signal: AbortSignal): Promise<number> {

@@ -4,7 +4,7 @@
 export type ResourceName = 'namespaces' | 'nodes' | 'pods' | 'deployments' | 'replicasets' | 'events'
   | 'services' | 'endpointslices' | 'configmaps' | 'secrets' | 'serviceaccounts' | 'leases'
   | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs' | 'poddisruptionbudgets'
-  | 'selfsubjectaccessreviews' | 'selfsubjectreviews';
+  | 'selfsubjectaccessreviews' | 'selfsubjectreviews' | 'selfsubjectrulesreviews' | 'controllerrevisions' | 'endpoints';
 
 /** API groups the sandbox serves (all at version v1). */
 export type GroupName = '' | 'apps' | 'batch' | 'policy' | 'coordination.k8s.io' | 'discovery.k8s.io' | 'authorization.k8s.io' | 'authentication.k8s.io';
@@ -41,6 +41,10 @@ export const RESOURCES: Record<ResourceName, ResourceInfo> = {
     subresources: [
       { name: 'log', kind: 'Pod', verbs: ['get'] },
       { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+      { name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+      { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
+      { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
+      { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
     ],
   },
   events: {
@@ -69,22 +73,25 @@ function CLUSTER_KINDS(): Record<Exclude<ResourceName, 'namespaces' | 'nodes' | 
   return {
     services: kind('services', '', 'Service', ['svc'], { categories: ['all'] }),
     endpointslices: kind('endpointslices', 'discovery.k8s.io', 'EndpointSlice', []),
+    endpoints: kind('endpoints', '', 'Endpoints', ['ep'], { singularName: 'endpoints' }),
     configmaps: kind('configmaps', '', 'ConfigMap', ['cm']),
     secrets: kind('secrets', '', 'Secret', []),
     serviceaccounts: kind('serviceaccounts', '', 'ServiceAccount', ['sa']),
     leases: kind('leases', 'coordination.k8s.io', 'Lease', []),
     statefulsets: kind('statefulsets', 'apps', 'StatefulSet', ['sts'], { categories: ['all'], subresources: [scale] }),
     daemonsets: kind('daemonsets', 'apps', 'DaemonSet', ['ds'], { categories: ['all'] }),
+    controllerrevisions: kind('controllerrevisions', 'apps', 'ControllerRevision', []),
     jobs: kind('jobs', 'batch', 'Job', [], { categories: ['all'] }),
     cronjobs: kind('cronjobs', 'batch', 'CronJob', ['cj'], { categories: ['all'] }),
     poddisruptionbudgets: kind('poddisruptionbudgets', 'policy', 'PodDisruptionBudget', ['pdb']),
     selfsubjectaccessreviews: kind('selfsubjectaccessreviews', 'authorization.k8s.io', 'SelfSubjectAccessReview', [], { namespaced: false, verbs: ['create'] }),
     selfsubjectreviews: kind('selfsubjectreviews', 'authentication.k8s.io', 'SelfSubjectReview', [], { namespaced: false, verbs: ['create'] }),
+    selfsubjectrulesreviews: kind('selfsubjectrulesreviews', 'authorization.k8s.io', 'SelfSubjectRulesReview', [], { namespaced: false, verbs: ['create'] }),
   };
 }
 
 /** Kinds that are only ever created and answered, never stored (access and identity reviews). */
-export const REVIEW_RESOURCES = new Set<ResourceName>(['selfsubjectaccessreviews', 'selfsubjectreviews']);
+export const REVIEW_RESOURCES = new Set<ResourceName>(['selfsubjectaccessreviews', 'selfsubjectreviews', 'selfsubjectrulesreviews']);
 
 /** Kinds whose spec changes bump metadata.generation (the controllers report observedGeneration). */
 export const GENERATION_RESOURCES = new Set<ResourceName>(['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'poddisruptionbudgets']);

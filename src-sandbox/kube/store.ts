@@ -1,7 +1,9 @@
 /**
  * One cluster's object store: every object kept once, with its JSON pre-serialised when it changes
  * (lists and watches write those strings and never re-serialise), a cluster-wide resourceVersion
- * counter like etcd's revision, and a bounded window of change events for watches to resume from.
+ * counter like etcd's revision, and a bounded window of change events per resource for watches to
+ * resume from (as kube-apiserver's watch cache is per resource: node Lease renewals do not push
+ * pod events out of reach).
  */
 import { randomUUID } from 'node:crypto';
 import type { ResourceName } from './resources';
@@ -40,9 +42,10 @@ export class ObjectStore {
   private rv: number;
   private readonly tables = new Map<ResourceName, Map<string, StoredObject>>();
   private readonly sortedKeys = new Map<ResourceName, string[] | null>();
-  private window: ChangeEvent[] = [];
-  /** Highest resourceVersion no longer in the window; watches from before it get 410 Expired. */
-  private compactedRv: number;
+  /** Per resource: its recent change events, and the highest resourceVersion no longer among
+   * them (watches from before it get 410 Expired). */
+  private readonly windows = new Map<ResourceName, { events: ChangeEvent[]; compactedRv: number }>();
+  private readonly startRv: number;
   private readonly listeners = new Set<ChangeListener>();
   private readonly interner = new Interner();
   private pendingDispatch: ChangeEvent[] = [];
@@ -54,7 +57,7 @@ export class ObjectStore {
    */
   constructor(private readonly windowSize = 10_000, startRv = Date.now()) {
     this.rv = startRv;
-    this.compactedRv = startRv;
+    this.startRv = startRv;
     for (const r of Object.keys(RESOURCES) as ResourceName[]) this.tables.set(r, new Map());
   }
 
@@ -62,8 +65,10 @@ export class ObjectStore {
     return this.rv;
   }
 
-  get oldestResumableRv(): number {
-    return this.compactedRv;
+  /** The oldest resourceVersion a watch of `resource` (or of every resource) can resume from. */
+  oldestResumableRv(resource?: ResourceName): number {
+    if (resource) return this.windows.get(resource)?.compactedRv ?? this.startRv;
+    return Math.max(this.startRv, ...[...this.windows.values()].map((w) => w.compactedRv));
   }
 
   subscribe(listener: ChangeListener): () => void {
@@ -170,17 +175,21 @@ export class ObjectStore {
     return this.commit(resource, key, obj, 'DELETED', current);
   }
 
-  /** Change events after `rv`, or undefined when they are no longer retained (410 Expired). */
-  eventsSince(rv: number): ChangeEvent[] | undefined {
-    if (rv < this.compactedRv) return undefined;
-    let lo = 0;
-    let hi = this.window.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.window[mid]!.rv <= rv) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.window.slice(lo);
+  /** Change events of `resource` (or of all) after `rv`, or undefined when no longer retained (410 Expired). */
+  eventsSince(rv: number, resource?: ResourceName): ChangeEvent[] | undefined {
+    if (rv < this.oldestResumableRv(resource)) return undefined;
+    const windows = resource ? [this.windows.get(resource)?.events ?? []] : [...this.windows.values()].map((w) => w.events);
+    const out = windows.flatMap((events) => {
+      let lo = 0;
+      let hi = events.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (events[mid]!.rv <= rv) lo = mid + 1;
+        else hi = mid;
+      }
+      return events.slice(lo);
+    });
+    return resource ? out : out.sort((a, b) => a.rv - b.rv);
   }
 
   private commit(resource: ResourceName, key: string, obj: KubeObject, type: ChangeType, previous?: StoredObject): StoredObject {
@@ -197,11 +206,13 @@ export class ObjectStore {
       table.set(key, stored);
     }
     const event: ChangeEvent = { rv: this.rv, resource, type, object: stored, previous };
-    this.window.push(event);
-    if (this.window.length > this.windowSize * 1.25) {
-      const drop = this.window.length - this.windowSize;
-      this.compactedRv = this.window[drop - 1]!.rv;
-      this.window = this.window.slice(drop);
+    let w = this.windows.get(resource);
+    if (!w) this.windows.set(resource, (w = { events: [], compactedRv: this.startRv }));
+    w.events.push(event);
+    if (w.events.length > this.windowSize * 1.25) {
+      const drop = w.events.length - this.windowSize;
+      w.compactedRv = w.events[drop - 1]!.rv;
+      w.events = w.events.slice(drop);
     }
     this.dispatch(event);
     return stored;

@@ -122,6 +122,10 @@ function typeMatches(type: string, v: unknown): boolean {
   }
 }
 
+/** The official documents the sandbox serves, from the repository's copies (src-sandbox/openapi/). */
+const SANDBOX_SPECS = fileURLToPath(new URL('../../src-sandbox/openapi', import.meta.url));
+const KUBE_DOCUMENTS = ['api__v1', 'apis__apps__v1', 'apis__batch__v1', 'apis__policy__v1', 'apis__coordination.k8s.io__v1', 'apis__discovery.k8s.io__v1', 'apis__authorization.k8s.io__v1', 'apis__authentication.k8s.io__v1'];
+
 export function kubeValidator(): OpenApiValidator {
-  return OpenApiValidator.fromFiles([`${SPEC_DIR}/api__v1_openapi.json`, `${SPEC_DIR}/apis__apps__v1_openapi.json`]);
+  return OpenApiValidator.fromFiles(KUBE_DOCUMENTS.map((d) => `${SANDBOX_SPECS}/${d}_openapi.json`));
 }

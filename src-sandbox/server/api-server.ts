@@ -16,6 +16,7 @@ import { defaultLogConfig, logConfigFor } from '../logs/config';
 import { ProtobufBodyError, decodeProtobufBody } from '../proto/protobuf-body';
 import { handleRichPodLog, podOr404 } from '../logs/pod-log-stream';
 import { handleExecUpgrade } from '../exec/ws-exec';
+import { handlePortForwardUpgrade } from '../portforward/port-forward';
 import { handleGet, handleList } from './reads';
 import type { ResourceRoute } from './routes';
 import { queryBool } from './query';
@@ -32,6 +33,7 @@ import type { BodyDecoder } from './raw-body';
 import { readOptionalBody } from './raw-body';
 import { answerReview } from './reviews';
 import type { WriteResult } from './writes';
+import { updateEphemeralContainers } from './ephemeral-containers';
 
 /** Faults a test can switch on to exercise a client's error handling. */
 export type Fault =
@@ -67,8 +69,9 @@ export class ClusterApiServer {
   private readonly requestListeners = new Set<RequestListener>();
   private readonly writes: WriteHandlers;
   fault: Fault | null = null;
-  /** Decodes non-JSON request bodies (protobuf) for the endpoints that read them through readOptionalBody. */
-  decodeBody: BodyDecoder | undefined;
+  /** Decodes protobuf request bodies (kubectl's evictions, access reviews) for the endpoints that read them through readOptionalBody. */
+  decodeBody: BodyDecoder | undefined = (contentType, raw) =>
+    contentType.startsWith('application/vnd.kubernetes.protobuf') ? decodeProtobufRequest(raw) : /json/.test(contentType) ? parseJsonBody(raw) : undefined;
   port: number;
 
   constructor(private readonly store: ObjectStore, private readonly opts: ApiServerOptions) {
@@ -92,7 +95,8 @@ export class ClusterApiServer {
     server.keepAliveTimeout = 120_000;
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.seen(req);
-      const answered = handleExecUpgrade(req, socket, head, { store: this.store, token: this.opts.token, fault: (path) => this.statusFault(path) });
+      const deps = { store: this.store, token: this.opts.token, clockSpeed: this.opts.clockSpeed, fault: (path: string) => this.statusFault(path) };
+      const answered = handlePortForwardUpgrade(req, socket, head, deps) || handleExecUpgrade(req, socket, head, deps);
       if (!answered) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });
     server.on('connection', (s: Socket) => {
@@ -221,6 +225,8 @@ export class ClusterApiServer {
       handleRichPodLog(req, res, this.store, pod, params, logConfigFor(this.store, pod) ?? defaultLogConfig(this.opts.clockSpeed ?? 1));
       return;
     }
+    // As kube-apiserver ≥ 1.33 warns on every use of the deprecated core/v1 Endpoints.
+    if (info.name === 'endpoints') res.setHeader('Warning', '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"');
     if (this.clusterKindRoute(req, res, r, method)) return;
     if (subresource && !(subresource === 'scale' && (info.name === 'deployments' || info.name === 'replicasets' || info.name === 'statefulsets'))) {
       if (!(subresource === 'status' && method === 'GET')) {
@@ -307,6 +313,13 @@ export class ClusterApiServer {
       }
       return answer((b) => answerReview(info.name, b, this.opts.nowIso()));
     }
+    if (subresource === 'ephemeralcontainers' && info.name === 'pods' && namespace && name) {
+      if (method === 'GET') handleGet(res, this.store, info, namespace, name);
+      else if (method === 'PATCH' || method === 'PUT') {
+        this.withBody(req, res, (b) => sendJsonText(res, 200, updateEphemeralContainers(this.store, namespace, name, b, method === 'PATCH' ? req.headers['content-type'] ?? '' : undefined).json));
+      } else sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      return true;
+    }
     if (subresource === 'eviction' && info.name === 'pods' && namespace && name) {
       if (method !== 'POST') {
         sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
@@ -362,6 +375,14 @@ export class ClusterApiServer {
         this.fail(res, e);
       }
     });
+  }
+}
+
+function parseJsonBody(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'BadRequest', 'the request body is not valid JSON');
   }
 }
 

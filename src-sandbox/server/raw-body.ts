@@ -1,7 +1,7 @@
 /**
  * Request bodies for the endpoints whose answer does not need the body's content (evictions,
- * access reviews): JSON is parsed; protobuf, which kubectl's typed clients send, is passed on as
- * undefined unless a decoder is given, so these endpoints work for kubectl either way.
+ * access reviews): the API server's decoder reads JSON and protobuf (which kubectl's typed clients
+ * send); without one, JSON is parsed and anything else is passed on as undefined.
  */
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from './status';
@@ -26,7 +26,13 @@ export function readOptionalBody(req: IncomingMessage, decode?: BodyDecoder): Pr
       const raw = Buffer.concat(chunks);
       const type = req.headers['content-type'] ?? '';
       if (raw.length === 0) return resolve(undefined);
-      if (decode) return resolve(decode(type, raw));
+      if (decode) {
+        try {
+          return resolve(decode(type, raw));
+        } catch (e) {
+          return reject(e);
+        }
+      }
       if (!/json/.test(type)) return resolve(undefined);
       try {
         resolve(JSON.parse(raw.toString('utf8')));

@@ -1,6 +1,7 @@
 /**
  * Create-only review kinds, answered and never stored: SelfSubjectAccessReview (`kubectl auth
- * can-i`) and SelfSubjectReview (`kubectl auth whoami`). The sandbox's one user is a cluster
+ * can-i`), SelfSubjectRulesReview (`kubectl auth can-i --list`) and SelfSubjectReview (`kubectl
+ * auth whoami`). The sandbox's one user is a cluster
  * admin, so every access review is allowed, as for a member of system:masters.
  */
 import type { ResourceName } from '../kube/resources';
@@ -21,6 +22,20 @@ export function answerReview(resource: ResourceName, body: unknown, nowIso: stri
   const metadata = { creationTimestamp: nowIso, ...(req.metadata ?? {}) };
   if (resource === 'selfsubjectreviews') {
     return { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata, status: { userInfo: SANDBOX_USER } };
+  }
+  if (resource === 'selfsubjectrulesreviews') {
+    // cluster-admin's rules, as the RBAC authorizer lists them for system:masters.
+    return {
+      kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata, spec: req.spec ?? {},
+      status: {
+        resourceRules: [
+          { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+          { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+        ],
+        nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+        incomplete: false,
+      },
+    };
   }
   return {
     kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata, spec: req.spec ?? {},

@@ -146,6 +146,15 @@ function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deploymen
         return [e.metadata.name, e.addressType, ports.length ? ports.join(',') : '<unset>', addrs.length ? shown : '<unset>', age(e.metadata.creationTimestamp)];
       },
     },
+    endpoints: {
+      columns: [nameCol, col('Endpoints'), col('Age')],
+      cells: (e) => {
+        const pairs = ((e.subsets ?? []) as { addresses?: { ip: string }[]; ports?: { port: number }[] }[])
+          .flatMap((s) => (s.addresses ?? []).flatMap((a) => (s.ports?.length ? s.ports.map((p) => `${a.ip}:${p.port}`) : [a.ip])));
+        const shown = pairs.slice(0, 3).join(',') + (pairs.length > 3 ? ` + ${pairs.length - 3} more...` : '');
+        return [e.metadata.name, pairs.length ? shown : '<none>', age(e.metadata.creationTimestamp)];
+      },
+    },
     configmaps: {
       columns: [nameCol, col('Data', 'integer'), col('Age')],
       cells: (c) => [c.metadata.name, Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, age(c.metadata.creationTimestamp)],
@@ -190,6 +199,15 @@ function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deploymen
     },
     selfsubjectaccessreviews: nameAge,
     selfsubjectreviews: nameAge,
+    selfsubjectrulesreviews: nameAge,
+    controllerrevisions: {
+      columns: [nameCol, col('Controller'), col('Revision', 'integer'), col('Age')],
+      cells: (r) => {
+        const owner = r.metadata.ownerReferences?.find((o) => o.controller);
+        const group = owner?.apiVersion.includes('/') ? `.${owner.apiVersion.split('/')[0]}` : '';
+        return [r.metadata.name, owner ? `${owner.kind.toLowerCase()}${group}/${owner.name}` : '<none>', r.revision ?? 0, age(r.metadata.creationTimestamp)];
+      },
+    },
   };
 }
 

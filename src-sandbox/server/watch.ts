@@ -61,8 +61,8 @@ export function handleWatch(
     });
   }
   if (fromRv !== undefined) {
-    backlog = store.eventsSince(fromRv);
-    if (!backlog) throw new ApiError(410, 'Expired', `too old resource version: ${fromRv} (${store.oldestResumableRv})`);
+    backlog = store.eventsSince(fromRv, info.name);
+    if (!backlog) throw new ApiError(410, 'Expired', `too old resource version: ${fromRv} (${store.oldestResumableRv(info.name)})`);
   }
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });

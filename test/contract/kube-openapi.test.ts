@@ -2,10 +2,14 @@
  * Sandbox objects, read over the wire, conform to the official Kubernetes 1.35 OpenAPI documents
  * (no invented fields, right types and formats), for every kind the sandbox serves and its lists.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSandbox } from './kube-sandbox-helpers';
-import { startTestSandbox, waitFor } from './kube-sandbox-helpers';
+import { httpsRequest, startTestSandbox, waitFor } from './kube-sandbox-helpers';
 import { kubeValidator } from '../../src-sandbox/openapi/openapi-validator';
+import { daemonSetYaml, statefulSetYaml } from './kube-manifests';
 
 type List = { items: Record<string, unknown>[] };
 
@@ -22,6 +26,61 @@ describe('sandbox objects against the Kubernetes OpenAPI documents', () => {
     });
   });
   afterAll(() => sb?.close());
+
+  describe('the cluster kinds and what their controllers write', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'capstan-openapi-'));
+      writeFileSync(join(dir, 'kinds.yaml'), KINDS_YAML);
+      const r = await sb.kubectl(['--context', 'fat', 'apply', '-f', join(dir, 'kinds.yaml')]);
+      expect(r.stderr).toBe('');
+      await sb.kubectl(['--context', 'fat', 'set', 'image', 'sts/web', 'web=nginx:1.28']);
+      await waitFor('a completed Job, a CronJob run, a budget with status, two StatefulSet revisions', async () => {
+        const job = await sb.get<{ status?: { succeeded?: number } }>('fat', '/apis/batch/v1/namespaces/default/jobs/once');
+        const cj = await sb.get<{ status?: { lastScheduleTime?: string } }>('fat', '/apis/batch/v1/namespaces/default/cronjobs/tick');
+        const pdb = await sb.get<{ status?: { currentHealthy?: number } }>('fat', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/web');
+        const revs = await sb.get<List>('fat', '/apis/apps/v1/namespaces/default/controllerrevisions');
+        return job.body.status?.succeeded === 1 && cj.body.status?.lastScheduleTime && (pdb.body.status?.currentHealthy ?? 0) > 0 && revs.body.items.length >= 3 ? true : undefined;
+      }, 60_000);
+    });
+    afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+    const kinds: [string, string][] = [
+      ['/api/v1/services', 'io.k8s.api.core.v1.Service'],
+      ['/api/v1/endpoints', 'io.k8s.api.core.v1.Endpoints'],
+      ['/apis/discovery.k8s.io/v1/endpointslices', 'io.k8s.api.discovery.v1.EndpointSlice'],
+      ['/api/v1/configmaps', 'io.k8s.api.core.v1.ConfigMap'],
+      ['/api/v1/secrets', 'io.k8s.api.core.v1.Secret'],
+      ['/api/v1/serviceaccounts', 'io.k8s.api.core.v1.ServiceAccount'],
+      ['/apis/coordination.k8s.io/v1/leases', 'io.k8s.api.coordination.v1.Lease'],
+      ['/apis/apps/v1/statefulsets', 'io.k8s.api.apps.v1.StatefulSet'],
+      ['/apis/apps/v1/daemonsets', 'io.k8s.api.apps.v1.DaemonSet'],
+      ['/apis/apps/v1/controllerrevisions', 'io.k8s.api.apps.v1.ControllerRevision'],
+      ['/apis/batch/v1/jobs', 'io.k8s.api.batch.v1.Job'],
+      ['/apis/batch/v1/cronjobs', 'io.k8s.api.batch.v1.CronJob'],
+      ['/apis/policy/v1/poddisruptionbudgets', 'io.k8s.api.policy.v1.PodDisruptionBudget'],
+      ['/api/v1/namespaces/default/pods', 'io.k8s.api.core.v1.Pod'],
+    ];
+    it.each(kinds)('%s: a valid list of valid %s objects', async (path, itemSchema) => {
+      const { status, body } = await sb.get<List>('fat', path);
+      expect(status).toBe(200);
+      expect(body.items.length).toBeGreaterThan(0);
+      expect(validator.validate(`${itemSchema}List`, body)).toEqual([]);
+      expect([...new Set(body.items.flatMap((item) => validator.validate(itemSchema, item)))]).toEqual([]);
+    });
+
+    it('reviews, an eviction refused by a budget and its Status are valid', async () => {
+      const ssar = await httpsRequest(sb.dc, 'fat', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'get', resource: 'pods' } } });
+      expect(validator.validate('io.k8s.api.authorization.v1.SelfSubjectAccessReview', ssar.body)).toEqual([]);
+      const rules = await httpsRequest(sb.dc, 'fat', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: 'default' } });
+      expect(validator.validate('io.k8s.api.authorization.v1.SelfSubjectRulesReview', rules.body)).toEqual([]);
+      const ssr = await httpsRequest(sb.dc, 'fat', 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+      expect(validator.validate('io.k8s.api.authentication.v1.SelfSubjectReview', ssr.body)).toEqual([]);
+      const evicted = await httpsRequest(sb.dc, 'fat', 'POST', '/api/v1/namespaces/default/pods/web-0/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'web-0', namespace: 'default' } });
+      expect(evicted.status).toBe(429);
+      expect(validator.validate('io.k8s.apimachinery.pkg.apis.meta.v1.Status', evicted.body)).toEqual([]);
+    });
+  });
 
   const cases: [string, string, string][] = [
     ['/api/v1/pods', 'io.k8s.api.core.v1.PodList', 'io.k8s.api.core.v1.Pod'],
@@ -53,3 +112,37 @@ describe('sandbox objects against the Kubernetes OpenAPI documents', () => {
     expect(validator.validate('io.k8s.apimachinery.pkg.apis.meta.v1.Status', missing.body)).toEqual([]);
   });
 });
+
+const KINDS_YAML = `${statefulSetYaml({ ns: 'default', name: 'web', replicas: 2, image: 'nginx:1.27', ports: '[{name: http, containerPort: 80}]' })}${
+  daemonSetYaml({ ns: 'default', name: 'agent', image: 'fluent-bit:3.0', podSpec: 'initContainers: [{name: setup, image: busybox:1.36, command: [sh, -c, "sleep 1"]}], ' })}apiVersion: batch/v1
+kind: Job
+metadata: {name: once, namespace: default}
+spec:
+  template:
+    spec: {restartPolicy: Never, containers: [{name: once, image: busybox:1.36, command: [sh, -c, "sleep 1"]}]}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: tick, namespace: default}
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec: {restartPolicy: OnFailure, containers: [{name: t, image: busybox:1.36, command: [sh, -c, "true"]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: creds, namespace: default}
+stringData: {password: hunter2}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: default}
+spec: {maxUnavailable: 0, selector: {matchLabels: {app: web}}}
+`;

@@ -11,9 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src-sandbox/kube/types';
 import type { TestSandbox } from './kube-sandbox-helpers';
 import { KUBECTL, httpsRequest, startTestSandbox, waitFor } from './kube-sandbox-helpers';
+import { daemonSetYaml, deploymentYaml, statefulSetYaml } from './kube-manifests';
 
 const hasKubectl = existsSync(KUBECTL);
 const CTX = 'uat';
+
+const HTTP = '[{name: http, containerPort: 8080}]';
+const deployment = (ns: string, name: string, replicas: number, podSpec = '') => deploymentYaml({ ns, name, replicas, podSpec, image: 'nginx:1.27', ports: HTTP });
 
 describe.skipIf(!hasKubectl)('kubectl: the kinds a real cluster always has', { timeout: 90_000 }, () => {
   let sb: TestSandbox;
@@ -59,24 +63,15 @@ describe.skipIf(!hasKubectl)('kubectl: the kinds a real cluster always has', { t
     }
   });
 
-  it('auth can-i answers yes and auth whoami names the sandbox user', async () => {
+  it('auth can-i answers yes, can-i --list shows cluster-admin rules, auth whoami names the sandbox user', async () => {
     expect((await ok(['auth', 'can-i', 'delete', 'pods', '-n', 'shop'])).trim()).toBe('yes');
     expect(await ok(['auth', 'whoami'])).toMatch(/Username\s+system:serviceaccount:sandbox:capstan/);
+    expect(await ok(['auth', 'can-i', '--list'])).toMatch(/^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
   });
 
   it('a Service gets an EndpointSlice of its ready pods, following a scale-up; ConfigMaps and Secrets round-trip', async () => {
     await namespace('svc');
-    await apply('svc', `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: svc}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx:1.27, ports: [{name: http, containerPort: 8080}]}]}
----
-apiVersion: v1
+    await apply('svc', `${deployment('svc', 'web', 2)}apiVersion: v1
 kind: Service
 metadata: {name: web, namespace: svc}
 spec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}
@@ -103,6 +98,11 @@ stringData: {password: hunter2}
     expect(await ok(['get', 'svc', 'web', '-n', 'svc'])).toMatch(/web\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP/);
     await ok(['scale', 'deploy/web', '-n', 'svc', '--replicas=3']);
     await waitFor('three ready endpoints', async () => ((await sliceIps())?.ips.length === 3 ? true : undefined));
+    const ep = await run(['get', 'endpoints', 'web', '-n', 'svc']);
+    expect(ep.stderr).toContain('Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice');
+    const shown = /web\s+(\S+)\s/.exec(ep.stdout)![1]!;
+    expect(shown.split(',').map((x) => x.split(':')[0]).sort()).toEqual(readyIps());
+    expect(shown).toMatch(/^(\d+\.\d+\.\d+\.\d+:8080,){2}\d+\.\d+\.\d+\.\d+:8080$/);
     expect(await ok(['get', 'cm', 'settings', '-n', 'svc', '-o', 'jsonpath={.data.mode}'])).toBe('fast');
     expect(Buffer.from(await ok(['get', 'secret', 'creds', '-n', 'svc', '-o', 'jsonpath={.data.password}']), 'base64').toString()).toBe('hunter2');
     expect(await ok(['get', 'secret', 'creds', '-n', 'svc'])).toMatch(/creds\s+Opaque\s+1\s/);
@@ -143,17 +143,7 @@ stringData: {password: hunter2}
       } else if (e.type === 'DELETED') order.push(`-${name}`);
     });
     try {
-      await apply('sts', `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: db, namespace: sts}
-spec:
-  replicas: 3
-  serviceName: db
-  selector: {matchLabels: {app: db}}
-  template:
-    metadata: {labels: {app: db}}
-    spec: {containers: [{name: db, image: postgres:16.1}]}
-`);
+      await apply('sts', statefulSetYaml({ ns: 'sts', name: 'db', replicas: 3, image: 'postgres:16.1' }));
       await ok(['rollout', 'status', 'sts/db', '-n', 'sts', '--timeout=60s'], 70_000);
       expect(order).toEqual(['+db-0', '+db-1', '+db-2']);
       expect(violations).toEqual([]);
@@ -180,15 +170,7 @@ spec:
     const nodes = (await ok(['get', 'nodes', '-o', 'name'])).trim().split('\n').map((n) => n.replace('node/', ''));
     await ok(['taint', 'nodes', nodes[0]!, 'dedicated=gpu:NoSchedule']);
     try {
-      await apply('ds', `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: agent, namespace: ds}
-spec:
-  selector: {matchLabels: {app: agent}}
-  template:
-    metadata: {labels: {app: agent}}
-    spec: {containers: [{name: agent, image: fluent-bit:3.0}]}
-`);
+      await apply('ds', daemonSetYaml({ ns: 'ds', name: 'agent', image: 'fluent-bit:3.0' }));
       await ok(['rollout', 'status', 'ds/agent', '-n', 'ds', '--timeout=60s'], 70_000);
       const placed = () => podsOf('ds').filter((p) => !p.metadata.deletionTimestamp).map((p) => p.spec.nodeName as string).sort();
       expect(placed()).toEqual(nodes.slice(1).sort());
@@ -202,6 +184,25 @@ spec:
       await run(['taint', 'nodes', nodes[0]!, 'dedicated-']);
       await run(['uncordon', nodes[1]!]);
     }
+  });
+
+  it('rollout history and undo of a StatefulSet and a DaemonSet go through their ControllerRevisions', async () => {
+    await namespace('revs');
+    await apply('revs', statefulSetYaml({ ns: 'revs', name: 'cache', replicas: 2, image: 'redis:7.2' }) + daemonSetYaml({ ns: 'revs', name: 'probe', image: 'blackbox:0.24' }));
+    for (const w of ['sts/cache', 'ds/probe']) await ok(['rollout', 'status', w, '-n', 'revs', '--timeout=60s'], 70_000);
+    await ok(['set', 'image', 'sts/cache', '-n', 'revs', 'cache=redis:7.4']);
+    await ok(['set', 'image', 'ds/probe', '-n', 'revs', 'probe=blackbox:0.25']);
+    for (const w of ['sts/cache', 'ds/probe']) await ok(['rollout', 'status', w, '-n', 'revs', '--timeout=60s'], 70_000);
+    for (const w of ['sts/cache', 'ds/probe']) expect(await ok(['rollout', 'history', w, '-n', 'revs'])).toMatch(/REVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>/);
+    expect(await ok(['get', 'controllerrevisions', '-n', 'revs'])).toMatch(/cache-\w+\s+statefulset\.apps\/cache\s+2\s/);
+    expect(await ok(['rollout', 'history', 'sts/cache', '-n', 'revs', '--revision=1'])).toContain('redis:7.2');
+    await ok(['rollout', 'undo', 'sts/cache', '-n', 'revs']);
+    await ok(['rollout', 'undo', 'ds/probe', '-n', 'revs', '--to-revision=1']);
+    const images = (app: string) => podsOf('revs').filter((p) => p.metadata.labels?.app === app && !p.metadata.deletionTimestamp).map((p) => p.spec.containers[0].image as string);
+    await waitFor('the StatefulSet back on redis:7.2', () => (images('cache').length === 2 && images('cache').every((i) => i === 'redis:7.2') ? true : undefined));
+    await waitFor('the DaemonSet back on blackbox:0.24', () => (images('probe').length > 0 && images('probe').every((i) => i === 'blackbox:0.24') ? true : undefined));
+    // The template used again becomes the newest revision, as the controllers number them.
+    expect(await ok(['rollout', 'history', 'sts/cache', '-n', 'revs'])).toMatch(/\n2\s+<none>\n3\s+<none>/);
   });
 
   it('a Job runs completions with at most parallelism pods at once; a failing Job stops at backoffLimit', async () => {
@@ -276,17 +277,7 @@ spec:
 
   it('eviction honours PodDisruptionBudgets (429 with the budget named); drain evicts what the budget allows and cordoned nodes get no new pods', async () => {
     await namespace('pdb');
-    await apply('pdb', `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: api, namespace: pdb}
-spec:
-  replicas: 3
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: api}}
-    spec: {containers: [{name: api, image: nginx:1.27}]}
----
-apiVersion: policy/v1
+    await apply('pdb', `${deployment('pdb', 'api', 3)}apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: api, namespace: pdb}
 spec: {minAvailable: 3, selector: {matchLabels: {app: api}}}
@@ -335,6 +326,25 @@ spec: {minAvailable: 3, selector: {matchLabels: {app: api}}}
     } finally {
       await run(['uncordon', nodes[0]!]);
       await run(['taint', 'nodes', ...nodes, 'maintenance-']);
+    }
+  });
+
+  it('a NoExecute taint evicts the pods that do not tolerate it; their ReplicaSet replaces them on other nodes', async () => {
+    await namespace('noexec');
+    await apply('noexec', deployment('noexec', 'web', 4) + deployment('noexec', 'tolerant', 3, 'tolerations: [{key: maintenance, operator: Exists, effect: NoExecute}], '));
+    await ok(['rollout', 'status', 'deploy/web', '-n', 'noexec', '--timeout=60s'], 70_000);
+    await ok(['rollout', 'status', 'deploy/tolerant', '-n', 'noexec', '--timeout=60s'], 70_000);
+    const node = podsOf('noexec').find((p) => p.metadata.labels?.app === 'web')!.spec.nodeName as string;
+    const tolerantThere = podsOf('noexec').filter((p) => p.metadata.labels?.app === 'tolerant' && p.spec.nodeName === node).map((p) => p.metadata.name);
+    await ok(['taint', 'nodes', node, 'maintenance=now:NoExecute']);
+    try {
+      await waitFor('no web pod left on the tainted node', () => (podsOf('noexec').some((p) => p.metadata.labels?.app === 'web' && p.spec.nodeName === node) ? undefined : true));
+      await ok(['rollout', 'status', 'deploy/web', '-n', 'noexec', '--timeout=60s'], 70_000);
+      expect(podsOf('noexec').filter((p) => p.metadata.labels?.app === 'tolerant' && p.spec.nodeName === node && !p.metadata.deletionTimestamp).map((p) => p.metadata.name)).toEqual(tolerantThere);
+      const events = await ok(['get', 'events', '-n', 'noexec', '--field-selector', 'reason=TaintManagerEviction', '-o', 'jsonpath={.items[*].message}']);
+      expect(events).toMatch(/Marking for deletion Pod noexec\/web-/);
+    } finally {
+      await run(['taint', 'nodes', node, 'maintenance-']);
     }
   });
 });
