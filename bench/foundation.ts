@@ -1,5 +1,5 @@
 /**
- * Issue 2's figures against the sandbox at 50,000 pods over 4 clusters (scale 500), all in one run:
+ * The foundation's figures (kubeconfig, clusters, workloads) against the sandbox at 50,000 pods over 4 clusters (scale 500), all in one run:
  *  - connect → every cluster synced, against the sum of `kubectl get pods -A -o json` per cluster;
  *  - peak RSS of the main-process services;
  *  - main CPU idle, and under 200 pod changes per second, with renderer deliveries per second.
@@ -94,7 +94,7 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
       churn: { podChangesPerSecond: churn, cpuPercentOfCore: busy.cpuPercentOfCore, rendererDeliveriesPerSecond: busy.deliveriesPerSecond, itemsPerSecond: busy.itemsPerSecond },
       targetChurnCpuPercent: 25,
       foundationOnly: {
-        services: 'kubeconfig, clusters, workloads only (issue 2), same sandbox, measured after the run above',
+        services: 'kubeconfig, clusters, workloads only (the foundation), same sandbox, measured after the run above',
         syncMs: foundation.syncMs,
         syncVsKubectl: Math.round((foundation.syncMs / kubectlSum) * 100) / 100,
         peakRssMB: foundation.busy.peakRssMB,

@@ -1,5 +1,5 @@
 /**
- * Issue 5's figures: 1,000 repositories × 20 tags × 3 regions (three sandbox Harbors in this
+ * Image sync figures: 1,000 repositories × 20 tags × 3 regions (three sandbox Harbors in this
  * process, seeded alike), read by ImageSyncService with bounded concurrency (8 per registry):
  *  - first refresh: time to a full matrix, requests made, most requests in flight per registry;
  *  - second refresh: conditional requests (ETag / If-None-Match, unchanged repositories skipped by

@@ -1,5 +1,5 @@
 /**
- * Issue 3's figures, in one run against one sandbox stream (sandbox in its own process):
+ * Log viewer figures, in one run against one sandbox stream (sandbox in its own process):
  *  - `kubectl logs -f` of a pod logging at 150,000 lines/s (stdout counted by this process);
  *  - the same pod through the log service, the WebSocket bridge and xterm in Chromium (browser
  *    mode): lines/s written into the viewer (batches are acked after xterm's write callback);

@@ -1,5 +1,5 @@
 /**
- * Issue 6's figures, at 5,000 and 50,000 containers over 4 clusters, 10 s wanted:
+ * Metrics figures, at 5,000 and 50,000 containers over 4 clusters, 10 s wanted:
  *  - live: the sandbox (scale 50 / 500) in its own process, MetricsService over the real
  *    ClusterService in another; CPU per sample round (kubelet summaries of every node, parsing,
  *    history, top lists), the interval the pacing chose and the share of a core;

@@ -1,5 +1,5 @@
 /**
- * The planner's image check (issue 5 §4) against the sandbox: the default scenario's datacenter
+ * The planner's image check against the sandbox: the default scenario's datacenter
  * and its two regional Harbors in this process, the real ImageSyncService and ReleaseService.
  * The planner checks as the person types, so what matters is what one check costs:
  *  - offline check alone (parse, validate, preview against the snapshot): the reference;

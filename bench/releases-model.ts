@@ -1,5 +1,5 @@
 /**
- * Issue 4's board model alone, in Node (src-renderer/features/releases/board-model.ts): 500 apps
+ * The release board's model alone, in Node (src-renderer/features/releases/board-model.ts): 500 apps
  * × 4 groups over 4 clusters (2,000 Deployments, 50,000 pods), no execution.
  *  - first full board from the synced lists;
  *  - one pod changes (a new array, as the store's bridge delivers it) → board rebuilt: p50/p95;

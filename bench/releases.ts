@@ -1,5 +1,5 @@
 /**
- * Issue 4's board figures, end to end: the sandbox (own process) serves a generated scenario of
+ * The release board's figures, end to end: the sandbox (own process) serves a generated scenario of
  * 500 apps × FAT/UAT/PRO across fat, uat, pro-east and pro-west at scale 4 (2,000 Deployments,
  * 50,000 pods); Capstan's services run in browser mode in this process (startServer, as shipped
  * minus Electron) and the board is opened in Chromium.

@@ -4,7 +4,7 @@
  * argv[2], subscribes like the renderer does, prints `synced <ms>` once every cluster's pods and
  * deployments are in, then answers `measure <seconds>` with a JSON line of CPU and delivery rates.
  * foundation.ts runs it as an esbuild bundle with plain node (what ships), not through tsx.
- * With argv[4] = `foundation`, only the services of issue 2's foundation are built (kubeconfig,
+ * With argv[4] = `foundation`, only the foundation's services are built (kubeconfig,
  * clusters, workloads: no metrics, logs, releases, images), to tell their share of the figures.
  * Diagnostics: `memory [gc]` prints where the RSS goes (V8 spaces, off-heap buffers); `snapshot
  * FILE` writes a heap snapshot.

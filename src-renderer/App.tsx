@@ -33,6 +33,9 @@ export function App() {
   const selected = useAppStore((s) => s.selected);
   const helpOpen = useAppStore((s) => s.helpOpen);
   const servicesError = useAppStore((s) => s.servicesError);
+  // While the services are unreachable every control in the views and the drawer is disabled
+  // (a disabled fieldset), so nothing can be attempted against data that is no longer live.
+  const disconnected = useAppStore((s) => s.servicesDownSince !== null);
   useTheme(theme);
   useGlobalKeys(useAppStore, navItems);
   const View = views[view] ?? OverviewView;
@@ -43,11 +46,17 @@ export function App() {
       <div className="main">
         <TopBar title={title} />
         {servicesError ? <ErrorBanner error={servicesError} title="Live updates stopped." testId="services-error" /> : null}
-        <main className="content" data-testid={`view-${view}`}>
-          <View />
-        </main>
+        <fieldset className="fieldset-contents" disabled={disconnected} data-testid="actions-fieldset">
+          <main className="content" data-testid={`view-${view}`}>
+            <View />
+          </main>
+        </fieldset>
       </div>
-      {selected ? <DetailDrawer key={`${selected.clusterId}/${selected.kind}/${selected.namespace}/${selected.name}`} target={selected} /> : null}
+      {selected ? (
+        <fieldset className="fieldset-contents" disabled={disconnected}>
+          <DetailDrawer key={`${selected.clusterId}/${selected.kind}/${selected.namespace}/${selected.name}`} target={selected} />
+        </fieldset>
+      ) : null}
       {helpOpen ? <ShortcutsHelp nav={navItems} /> : null}
     </div>
   );

@@ -4,7 +4,7 @@
  * `ready` and every cluster's URL once all API servers listen, then one line per sandbox Harbor
  * (one per region of the scenario) with its URL and test credentials. Ctrl-C (or SIGTERM) stops it.
  * `--apps N` serves a generated scenario instead of a file (scenario-generator.ts): N apps × FAT/UAT/PRO
- * groups, 25 pods per app at scale 1 (`--apps 500 --scale 4`: issue 4's 50,000-pod board).
+ * groups, 25 pods per app at scale 1 (`--apps 500 --scale 4`: the 50,000-pod board of the releases benchmark).
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * A kubeconfig with one cluster, user and context per sandbox cluster (context name = cluster
- * name), bearer-token auth over plain HTTP on loopback.
+ * name), bearer-token auth over HTTPS on loopback (the sandbox CA is embedded).
  */
 import { stringify } from 'yaml';
 

@@ -1,6 +1,6 @@
 /**
  * Generated scenarios for scale work: N apps, each released through FAT, UAT and PRO groups across
- * the default scenario's clusters (fat, uat, pro-east, pro-west). Issue 4's board benchmark runs
+ * the default scenario's clusters (fat, uat, pro-east, pro-west). The release board benchmark runs
  * 500 apps at `--scale 4` (50,000 pods); `npm run sandbox -- --apps 500 --scale 4` serves the same.
  *
  * Deterministic (same N, same scenario) so that figures are comparable between runs. Every version

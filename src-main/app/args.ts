@@ -6,8 +6,10 @@ export interface LaunchArgs {
   port?: number;
   kubeconfig: string[];
   userDataDir?: string;
-  /** Browser mode: open nothing, just print the URL (default). Reserved for future use. */
-  host?: string;
+  /** Browser mode: also open the URL in the user's default browser (`npm start`'s fallback). */
+  open?: boolean;
+  /** Browser mode: replace the access token kept in the data folder (old tabs must get the new URL). */
+  newToken?: boolean;
 }
 
 export function parseLaunchArgs(argv: readonly string[]): { ok: true; args: LaunchArgs } | { ok: false; message: string } {
@@ -21,6 +23,8 @@ export function parseLaunchArgs(argv: readonly string[]): { ok: true; args: Laun
         port: { type: 'string' },
         kubeconfig: { type: 'string', multiple: true },
         'user-data-dir': { type: 'string' },
+        open: { type: 'boolean' },
+        'new-token': { type: 'boolean' },
       },
     });
     const args: LaunchArgs = { sandbox: values.sandbox === true, kubeconfig: [] };
@@ -34,6 +38,8 @@ export function parseLaunchArgs(argv: readonly string[]): { ok: true; args: Laun
       args.kubeconfig.push(k);
     }
     if (typeof values['user-data-dir'] === 'string') args.userDataDir = values['user-data-dir'];
+    if (values.open === true) args.open = true;
+    if (values['new-token'] === true) args.newToken = true;
     return { ok: true, args };
   } catch (error) {
     return { ok: false, message: (error as Error).message };

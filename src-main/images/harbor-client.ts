@@ -24,7 +24,7 @@ import {
 } from './harbor-types';
 
 /**
- * Harbor API v2.0 client (../shared/specs/harbor-v2.0-swagger.yaml).
+ * Harbor API v2.0 client (src-sandbox/openapi/harbor-v2.0-swagger.yaml).
  *
  *   new HarborClient({ registryName: 'harbor-east', url: 'https://harbor-east.example',
  *                      username: 'robot$capstan', secret: () => vault.get('images/harbor-east/secret'),

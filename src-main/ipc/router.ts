@@ -61,7 +61,7 @@ export function createRouter<C extends Contract>(opts: RouterOptions<C>): Router
 
   const reject = (senderId: string, channel: unknown, why: string, paths?: string[]): Result<never> => {
     log.warn(`[ipc] rejected ${printable(channel)} from ${senderId}: ${why}${paths ? ` at ${paths.join(', ')}` : ''}`);
-    return err('invalid-payload', `The request for ${typeof channel === 'string' ? printable(channel, 64) : 'an unknown channel'} was not valid, so it was not run. This is a bug in the app; please report it.`);
+    return err('invalid-payload', 'The request was not valid, so it was not run. This is a bug in the app; please report it.');
   };
 
   const oversized = (payload: unknown): boolean | 'unserializable' => {
@@ -88,7 +88,7 @@ export function createRouter<C extends Contract>(opts: RouterOptions<C>): Router
 
   const internal = (channel: string, error: unknown): Err => {
     log.error(`[ipc] handler for ${channel} failed`, error);
-    return err('internal', `Something went wrong in Capstan while running ${channel}. Details are in the application log; try again or restart Capstan.`);
+    return err('internal', 'Something went wrong in Capstan while running the request. Details are in the application log; try again or restart Capstan.');
   };
 
   const validResultSchema = (channel: string): z.ZodType => {
@@ -126,7 +126,7 @@ export function createRouter<C extends Contract>(opts: RouterOptions<C>): Router
         const parsed = validResultSchema(channel).safeParse(result);
         if (!parsed.success) {
           log.error(`[ipc] handler for ${channel} returned data that breaks the contract at ${issuePaths(parsed.error).join(', ')}`);
-          return err('internal', `Capstan produced an invalid answer for ${channel}. This is a bug; please report it.`);
+          return err('internal', 'Capstan produced an invalid answer. This is a bug; please report it.');
         }
       }
       return result as Result<unknown>;
@@ -176,7 +176,7 @@ export function createRouter<C extends Contract>(opts: RouterOptions<C>): Router
           const parsed = eventSchema.safeParse(event);
           if (!parsed.success) {
             log.error(`[ipc] ${channel} emitted an event that breaks the contract at ${issuePaths(parsed.error).join(', ')}; subscription ended`);
-            end({ code: 'internal', message: `Live updates for ${channel} produced invalid data and were stopped. This is a bug; please report it.` });
+            end({ code: 'internal', message: 'Live updates produced invalid data and were stopped. This is a bug; please report it.' });
             return;
           }
         }
@@ -184,7 +184,7 @@ export function createRouter<C extends Contract>(opts: RouterOptions<C>): Router
           sink.event(event);
         } catch (error) {
           log.error(`[ipc] could not deliver an event of ${channel} to ${senderId}; subscription ended`, error);
-          end({ code: 'unavailable', message: `Live updates for ${channel} could not be delivered and were stopped. Reload to retry.` });
+          end({ code: 'unavailable', message: 'Live updates could not be delivered and were stopped. Reload to retry.' });
         }
       };
 
@@ -193,7 +193,7 @@ export function createRouter<C extends Contract>(opts: RouterOptions<C>): Router
         const r = result as Result<void> | undefined;
         if (r && typeof r === 'object' && r.ok === false) {
           const parsed = appErrorSchema.safeParse(r.error);
-          end(parsed.success ? parsed.data : { code: 'internal', message: `Live updates for ${channel} failed. Details are in the application log.` });
+          end(parsed.success ? parsed.data : { code: 'internal', message: 'Live updates failed. Details are in the application log.' });
         }
         // ok: the handler has set up its stream; it runs until the signal aborts.
       };

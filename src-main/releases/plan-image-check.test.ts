@@ -53,7 +53,7 @@ const plan = (extra: Parameters<typeof fixturePlan>[0] = {}) => checkPlan(string
 const everywhere = (fake: FakeImages, digest = D1) => ['pro-east', 'pro-west', 'fat'].forEach((r) => fake.put(r, IMAGE, digest));
 const row = (c: Awaited<ReturnType<PlanImageCheck['apply']>>, region: string) => c.images?.rows.find((r) => r.region === region);
 
-describe('plan image check (issue 5 §4)', () => {
+describe('plan image check', () => {
   it('finds the image in every region the groups pull from, one call per image and region', async () => {
     const fake = new FakeImages(registries);
     everywhere(fake);

@@ -1,5 +1,5 @@
 /**
- * The planner's image check (issue 5 §4): is the plan's target image, with its digest, in the
+ * The planner's image check: is the plan's target image, with its digest, in the
  * registry of every region the plan's groups pull from? The images feature's `checkImagePresent`
  * asks the registries directly; it is called per region, so that a slow or dead registry leaves
  * the other regions' answers alone.

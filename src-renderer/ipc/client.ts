@@ -27,13 +27,13 @@ export function createClient(transport: Transport, contract: Contract = appContr
         const input = channel.request.safeParse(req);
         if (!input.success) {
           console.error(`[ipc] ${name}: request rejected before sending`, issuePaths(input.error));
-          return err('invalid-payload', `The app built an invalid request for ${name}. This is a bug; please report it.`);
+          return err('invalid-payload', 'The app built an invalid request, so it was not sent. This is a bug; please report it.');
         }
         const raw = await transport.invoke(channelName, input.data);
         const parsed = results.safeParse(raw);
         if (!parsed.success) {
           console.error(`[ipc] ${name}: main's answer failed validation`, issuePaths(parsed.error));
-          return err('response-invalid', `Capstan's main process answered ${name} with data the app does not understand. Restart Capstan; report it if it persists.`);
+          return err('response-invalid', "Capstan's main process answered with data the app does not understand. Restart Capstan; report it if it persists.");
         }
         return parsed.data;
       };
@@ -42,7 +42,7 @@ export function createClient(transport: Transport, contract: Contract = appContr
         const input = channel.params.safeParse(params);
         if (!input.success) {
           console.error(`[ipc] ${name}: subscription params rejected before sending`, issuePaths(input.error));
-          queueMicrotask(() => onError?.({ code: 'invalid-payload', message: `The app built invalid parameters for ${name}. This is a bug; please report it.` }));
+          queueMicrotask(() => onError?.({ code: 'invalid-payload', message: 'The app built invalid parameters for a live view, so it was not started. This is a bug; please report it.' }));
           return () => {};
         }
         let ended = false;
@@ -59,7 +59,7 @@ export function createClient(transport: Transport, contract: Contract = appContr
             console.error(`[ipc] ${name}: event failed validation; subscription stopped`, issuePaths(parsed.error));
             ended = true;
             unsubscribe();
-            onError?.({ code: 'response-invalid', message: `Live updates for ${name} sent data the app does not understand, so they were stopped. Reload to retry.` });
+            onError?.({ code: 'response-invalid', message: 'Live updates sent data the app does not understand, so they were stopped. Reload to retry.' });
           },
           (error) => {
             if (ended) return;
@@ -92,6 +92,11 @@ export function getTransport(): Transport {
     transport = new ElectronTransport(bridge);
   } else {
     const token = readLaunchToken({ location: window.location, history: window.history, sessionStorage: window.sessionStorage });
+    // Pasting a new launch URL into this tab changes only the fragment, which loads nothing:
+    // reload so the page starts over with the new token.
+    window.addEventListener('hashchange', () => {
+      if (/(^#|&)token=/.test(window.location.hash)) window.location.reload();
+    });
     const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
     transport = new WebSocketTransport({ url: `${scheme}//${window.location.host}${WS_PATH}`, token });
   }

@@ -14,7 +14,7 @@ export class ElectronTransport implements Transport {
     if (typeof fn !== 'function') return Promise.resolve(missingChannel(channel));
     return fn(payload).catch((error: unknown) => {
       console.error(`[ipc] ${channel} failed in the preload bridge`, error);
-      return err('internal', `The call ${channel} could not reach the main process. Restart Capstan if this keeps happening.`);
+      return err('internal', 'The request could not reach Capstan\'s main process, so nothing was done. Restart Capstan if this keeps happening.');
     });
   }
 
@@ -38,5 +38,7 @@ export class ElectronTransport implements Transport {
   close(): void {}
 }
 
-const missingChannel = (channel: string) =>
-  err('internal', `This build's preload does not know the channel ${channel}. Rebuild the app (npm run build).`);
+const missingChannel = (channel: string) => {
+  console.error(`[ipc] the preload has no function for ${channel}`);
+  return err('internal', "This build's preload and renderer do not match, so the request was not sent. Rebuild the app (npm run build).");
+};

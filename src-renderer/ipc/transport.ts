@@ -29,4 +29,6 @@ export interface Transport {
   /** Listener gets every state change; returns an unlisten function. */
   onStateChange(listener: (state: ConnectionState) => void): () => void;
   close(): void;
+  /** Browser mode: try to reconnect now rather than at the next back-off step. */
+  reconnectNow?(): void;
 }

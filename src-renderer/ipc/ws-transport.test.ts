@@ -136,4 +136,21 @@ describe('WebSocketTransport', () => {
     expect(t.getState()).toBe('closed');
     expect(await t.invoke('app.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden-sender', message: expect.stringContaining('#token=') } });
   });
+  it('once connected, refuses calls while the connection is down and never sends them later', async () => {
+    const t = make();
+    sockets[0]!.open();
+    const inFlight = t.invoke('releases.execution.act', { id: 'x' });
+    sockets[0]!.drop();
+    const inFlightResult = (await inFlight) as { ok: false; error: { message: string } };
+    expect(inFlightResult).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('unknown') } });
+    expect(t.getDownSince()).toBeTypeOf('number');
+    const refused = (await t.invoke('releases.execution.act', { id: 'y' })) as { ok: false; error: { message: string } };
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('nothing was done') } });
+    for (const r of [inFlightResult, refused]) expect(r.error.message).not.toMatch(/releases\.|execution\.act/);
+    t.reconnectNow();
+    expect(sockets).toHaveLength(2);
+    sockets[1]!.open();
+    expect(t.getDownSince()).toBeUndefined();
+    expect(sockets[1]!.sent.filter((m) => m.t === 'invoke')).toEqual([]);
+  });
 });

@@ -48,9 +48,12 @@ interface ActiveSub {
 /**
  * Browser-mode transport. Reconnects with backoff (800 ms doubling with jitter, up to 30 s) when
  * the socket drops, and re-sends every active subscription on reconnect (main tore the old ones
- * down with the old socket; streams start with a reset, so the UI resyncs). Calls in flight when
- * the socket drops resolve with `unavailable`; calls made while disconnected wait for the
- * connection up to `connectWaitMs`.
+ * down with the old socket; streams start with a reset, so the UI resyncs).
+ *
+ * A call is never replayed behind the user's back: calls made before the first connection wait
+ * for it (up to `connectWaitMs`); once the page has been connected, a call made while the
+ * connection is down is refused at once with the reason, and a call in flight when it drops
+ * resolves with `unavailable` saying its outcome is unknown. Messages never name channel ids.
  */
 export class WebSocketTransport implements Transport {
   readonly kind = 'browser' as const;
@@ -62,6 +65,9 @@ export class WebSocketTransport implements Transport {
   private nextId = 1;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the connection last dropped (undefined while open, or before the first connection). */
+  private downSince: number | undefined;
+  private everOpen = false;
   private readonly createSocket: WebSocketFactory;
   private readonly backoff: { initialMs: number; maxMs: number };
   private readonly connectWaitMs: number;
@@ -91,6 +97,7 @@ export class WebSocketTransport implements Transport {
   invoke(channel: ChannelName, payload: unknown): Promise<unknown> {
     if (!this.opts.token) return Promise.resolve(noToken());
     if (this.state === 'closed') return Promise.resolve(err('unavailable', 'The connection to Capstan is closed. Reload the page.'));
+    if (this.everOpen && !this.isOpen()) return Promise.resolve(notConnected(this.downSince));
     const id = this.nextId++;
     return new Promise((resolve) => {
       const call: PendingCall = { channel, resolve, sent: false, message: { t: 'invoke', id, channel, payload } };
@@ -100,7 +107,7 @@ export class WebSocketTransport implements Transport {
       } else {
         call.timer = setTimeout(() => {
           this.calls.delete(id);
-          resolve(err('unavailable', `Capstan's main process is not reachable, so ${channel} could not run. It is retrying; check that \`npm run serve\` is still running.`));
+          resolve(err('unavailable', "Capstan's services are not reachable, so nothing was done. It keeps retrying; check that Capstan (`npm start` or `npm run serve`) is still running."));
         }, this.connectWaitMs);
       }
     });
@@ -128,10 +135,22 @@ export class WebSocketTransport implements Transport {
     socket?.close(1000, 'closed by the app');
     for (const [id, call] of this.calls) {
       clearTimeout(call.timer);
-      call.resolve(err('unavailable', `The connection closed before ${call.channel} finished.`));
+      call.resolve(err('unavailable', 'The connection closed before the answer came, so whether it was done is unknown. Reload the page and check.'));
       this.calls.delete(id);
     }
     this.subs.clear();
+  }
+
+  /** When the connection dropped, while it is down after having been up. */
+  getDownSince(): number | undefined {
+    return this.everOpen && !this.isOpen() ? this.downSince : undefined;
+  }
+
+  /** Try to reconnect now instead of at the next back-off step (the user pressed "Retry now"). */
+  reconnectNow(): void {
+    if (this.state !== 'reconnecting') return;
+    clearTimeout(this.reconnectTimer);
+    this.connect();
   }
 
   private isOpen(): boolean {
@@ -152,6 +171,8 @@ export class WebSocketTransport implements Transport {
     socket.onopen = () => {
       if (this.socket !== socket) return;
       this.attempt = 0;
+      this.everOpen = true;
+      this.downSince = undefined;
       this.setState('open');
       for (const [subId, sub] of this.subs) this.send({ t: 'sub', subId, channel: sub.channel, params: sub.params });
       for (const call of this.calls.values()) if (!call.sent) this.sendCall(call);
@@ -165,10 +186,11 @@ export class WebSocketTransport implements Transport {
     socket.onclose = () => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      this.downSince ??= Date.now();
       for (const [id, call] of this.calls) {
         if (!call.sent) continue;
         this.calls.delete(id);
-        call.resolve(err('unavailable', `The connection to Capstan dropped while ${call.channel} was running. Try again once it is back.`));
+        call.resolve(err('unavailable', "The connection to Capstan's services dropped before the answer came, so whether it was done is unknown. Check once the connection is back; it was not retried."));
       }
       if (this.state !== 'closed') this.scheduleReconnect();
     };
@@ -198,7 +220,7 @@ export class WebSocketTransport implements Transport {
       if (message.t === 'invoke') {
         const call = this.calls.get(message.id);
         this.calls.delete(message.id);
-        call?.resolve(err('invalid-payload', `The request for ${message.channel} could not be sent.`));
+        call?.resolve(err('invalid-payload', 'The request could not be sent (this is a bug in the app; please report it).'));
       }
     }
   }
@@ -247,6 +269,14 @@ export class WebSocketTransport implements Transport {
     for (const listener of this.listeners) listener(state);
   }
 }
+
+const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+const notConnected = (since: number | undefined) =>
+  err(
+    'unavailable',
+    `Not connected to Capstan's services${since ? ` (disconnected since ${clock(since)})` : ''}, so nothing was done. Capstan keeps retrying; try again when the page says it is connected.`,
+  );
 
 const noToken = () =>
   err(

@@ -1,13 +1,31 @@
-import { summarizeFreshness, stateTone } from '../components/freshness';
+import { formatClock, formatDuration, summarizeFreshness, stateTone } from '../components/freshness';
 import { Spinner } from '../components/Spinner';
 import { StatusBadge } from '../components/StatusBadge';
 import { ThemeToggle } from '../components/ThemeToggle';
+import { useNow } from '../components/useNow';
+import { getTransport } from '../ipc';
 import { useAppStore } from '../store';
 
 function FreshnessSummary() {
   const clusters = useAppStore((s) => s.clusters);
   const setView = useAppStore((s) => s.setView);
+  const downSince = useAppStore((s) => s.servicesDownSince);
+  const now = useNow();
   if (!clusters) return <Spinner size="xs" label="Connecting to Capstan services…" />;
+  if (downSince !== null) {
+    // Nothing is live while the services are unreachable: no per-cluster "live" counts.
+    return (
+      <span className="summary" data-testid="freshness-summary" data-worst="disconnected" title="The data on screen is as of the moment the connection dropped">
+        <span className="summary__total">
+          {clusters.length} cluster{clusters.length === 1 ? '' : 's'}
+        </span>
+        <StatusBadge tone="bad" testId="freshness-summary-disconnected">
+          <span className="dot dot--bad" aria-hidden />
+          stale since {formatClock(downSince, now)}
+        </StatusBadge>
+      </span>
+    );
+  }
   const summary = summarizeFreshness(clusters);
   return (
     <button
@@ -34,12 +52,36 @@ function FreshnessSummary() {
 
 function ServicesState() {
   const state = useAppStore((s) => s.servicesState);
+  const downSince = useAppStore((s) => s.servicesDownSince);
+  const now = useNow();
   if (state === 'open') return null;
+  if (state === 'connecting' && downSince === null) {
+    return (
+      <span data-testid="services-state" data-state={state}>
+        <StatusBadge tone="warn">
+          <Spinner size="xs" label="Connecting to Capstan services…" />
+        </StatusBadge>
+      </span>
+    );
+  }
+  const since = downSince ?? now;
   return (
-    <span data-testid="services-state" data-state={state}>
-      <StatusBadge tone={state === 'closed' ? 'bad' : 'warn'}>
-        {state === 'closed' ? 'Disconnected from Capstan services — reload to retry' : <Spinner size="xs" label={`${state === 'connecting' ? 'Connecting' : 'Reconnecting'} to Capstan services…`} />}
+    <span
+      className="services-down"
+      role="alert"
+      data-testid="services-state"
+      data-state={state}
+      title="Capstan's services (npm start / npm run serve) cannot be reached. What you see is as of the moment the connection dropped, and every action is off until it is back."
+    >
+      <StatusBadge tone="bad">
+        {state === 'closed' ? null : <Spinner size="xs" />}
+        Disconnected since {formatClock(since, now)} ({formatDuration(now - since)}){state === 'closed' ? ' — reload the page' : ' — retrying; actions off'}
       </StatusBadge>
+      {state === 'reconnecting' ? (
+        <button type="button" className="btn btn--ghost" onClick={() => getTransport().reconnectNow?.()} data-testid="services-retry">
+          Retry now
+        </button>
+      ) : null}
     </span>
   );
 }

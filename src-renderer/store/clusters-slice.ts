@@ -7,7 +7,12 @@ export type ServicesState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface ClustersSlice {
   servicesState: ServicesState;
-  setServicesState: (state: ServicesState) => void;
+  /**
+   * When the link to the services dropped, while it is down after having been up (null otherwise).
+   * While it is set nothing on screen is live: badges say stale, actions are disabled.
+   */
+  servicesDownSince: number | null;
+  setServicesState: (state: ServicesState, at?: number) => void;
   /** Null until the first clusters.watch event: the shell shows a spinner, never a blank screen. */
   clusters: ClusterInfo[] | null;
   appInfo: AppInfo | null;
@@ -24,7 +29,12 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set) => ({
   appInfo: null,
   servicesError: null,
   servicesState: 'open',
-  setServicesState: (servicesState) => set({ servicesState }),
+  servicesDownSince: null,
+  setServicesState: (servicesState, at = Date.now()) =>
+    set((s) => ({
+      servicesState,
+      servicesDownSince: servicesState === 'open' || servicesState === 'connecting' ? (servicesState === 'open' ? null : s.servicesDownSince) : (s.servicesDownSince ?? at),
+    })),
   setClusters: (clusters) => set({ clusters: [...clusters].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) }),
   setAppInfo: (appInfo) => set({ appInfo }),
   setVault: (vault) => set((s) => (s.appInfo ? { appInfo: { ...s.appInfo, vault } } : {})),

@@ -3,7 +3,7 @@ import { request, stream } from '../contract/define';
 import { appErrorSchema } from '../result';
 
 /**
- * Image sync status across regional Harbor registries and plain OCI registries (issue 5).
+ * Image sync status across regional Harbor registries and plain OCI registries.
  * Secrets travel renderer → main only when the user types them (`images.registries.add`); no
  * response ever carries one back.
  */

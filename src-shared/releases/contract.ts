@@ -24,7 +24,7 @@ export type CheckIssue = z.infer<typeof issueSchema>;
 
 const batchSchema = z.object({ size: z.number(), fort: z.boolean().optional(), label: z.string() });
 
-/** Image presence per region (issue 5 §4): present, missing, another digest, or cannot tell. */
+/** Image presence per region: present, missing, another digest, or cannot tell. */
 export const imageCheckStates = ['present', 'missing', 'digest-differs', 'unknown', 'no-registry'] as const;
 export type ImageCheckState = (typeof imageCheckStates)[number];
 const imageCheckRowSchema = z.object({

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarbor, type SandboxHarbor } from '../../src-sandbox/harbor';
 import { responseSchema, validate, type Spec } from './harbor-swagger-validator';
 
-/** Sandbox Harbor responses validated against the official Harbor v2.0 swagger (shared/specs). */
+/** Sandbox Harbor responses validated against the official Harbor v2.0 swagger (src-sandbox/openapi). */
 
-const specPath = new URL('../../../shared/specs/harbor-v2.0-swagger.yaml', import.meta.url);
+const specPath = new URL('../../src-sandbox/openapi/harbor-v2.0-swagger.yaml', import.meta.url);
 type FullSpec = Parameters<typeof responseSchema>[0];
 const spec = parse(readFileSync(process.env.HARBOR_SWAGGER ?? specPath, 'utf8')) as FullSpec;
 

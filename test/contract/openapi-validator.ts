@@ -1,6 +1,6 @@
 /**
  * A validator for the subset of JSON Schema used by the Kubernetes OpenAPI v3 documents in
- * shared/specs: type, properties, required, items, additionalProperties, $ref, allOf, oneOf,
+ * src-sandbox/openapi: type, properties, required, items, additionalProperties, $ref, allOf, oneOf,
  * enum, format (int32, int64, date-time, int-or-string). Properties not in the schema are errors:
  * they would mean the sandbox invented a field.
  *
@@ -24,8 +24,8 @@ export interface Schema {
   enum?: unknown[];
 }
 
-/** The official documents live beside the repository, in ../shared/specs. */
-export const SPEC_DIR = fileURLToPath(new URL('../../../shared/specs', import.meta.url));
+/** The official documents, copied into the repository (see src-sandbox/openapi/README.md). */
+export const SPEC_DIR = fileURLToPath(new URL('../../src-sandbox/openapi', import.meta.url));
 
 export class OpenApiValidator {
   private readonly schemas = new Map<string, Schema>();

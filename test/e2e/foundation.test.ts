@@ -6,7 +6,7 @@ import { kubectl } from './kubectl';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 /**
- * Issue 2's vertical slice, through the real code paths: the renderer build in Chromium, the
+ * The foundation's vertical slice, through the real code paths: the renderer build in Chromium, the
  * WebSocket bridge, the main-process services and the sandbox's API servers, with kubectl as an
  * independent client changing the world underneath.
  */

@@ -10,7 +10,7 @@ import { launchChromium, screenshot } from './browser';
 import { kubectl } from './kubectl';
 
 /**
- * Issue 5 end to end: the renderer build in Chromium, the WebSocket bridge, ImageSyncService and
+ * Image sync end to end: the renderer build in Chromium, the WebSocket bridge, ImageSyncService and
  * the sandbox Harbors (harbor-east replicating to harbor-west). The matrix shows an image missing in
  * dc-west; a pod that cannot pull it links to its row; a replication started from the UI fixes it.
  */

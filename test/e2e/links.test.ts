@@ -28,6 +28,13 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
   });
 
   const termText = (testId: string) => terminalText(page, testId);
+  /** The log terminal's timestamps (with Time on), as epoch ms. */
+  const logStamps = async () =>
+    (await termText('log-term'))
+      .split('\n')
+      .map((l) => /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})/.exec(l)?.[1])
+      .filter((x): x is string => !!x)
+      .map((x) => Date.parse(`${x.replace(' ', 'T')}Z`));
   const activeLogTab = () => page.locator('[data-testid=tab-logs][aria-selected=true], [data-testid=tab-shell][aria-selected=true]');
   const podOf = async (ctx: string, ns: string, instance: string) => (await kubectl(kubeconfig, ctx, '-n', ns, 'get', 'pods', '-l', `app.kubernetes.io/instance=${instance}`, '-o', 'jsonpath={.items[0].metadata.name}')).trim();
 
@@ -57,7 +64,7 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     expect(await activeLogTab().innerText()).toContain(pod);
     await expect.poll(async () => Number(await page.locator('[data-testid=log-sources]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBe(1);
     await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(0);
-    expect(await termText('log-term')).toMatch(/payments/);
+    await expect.poll(() => termText('log-term'), { timeout: 30_000 }).toMatch(/payments/);
     expect(await page.getByTestId('detail-drawer').count()).toBe(0);
 
     await openPodDrawer('fat', pod);
@@ -107,13 +114,14 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(0);
     // With timestamps on: every line is from the terminated instance, within two minutes before it ended.
     await page.locator('.log-tab:visible').getByRole('button', { name: 'Time' }).click();
-    const stamps = (await termText('log-term')).split('\n').map((l) => /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})/.exec(l)?.[1]).filter((s): s is string => !!s).map((s) => Date.parse(`${s.replace(' ', 'T')}Z`));
-    expect(stamps.length).toBeGreaterThan(0);
+    // The terminal redraws with timestamps asynchronously: wait for them, then read.
+    await expect.poll(async () => (await logStamps()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const stamps = await logStamps();
     const end = Date.parse(finished);
     // A restart may have happened since kubectl was asked: the instance read can be a newer one.
     expect(Math.min(...stamps)).toBeGreaterThanOrEqual(end - 120_000 - 1000);
     // The crash itself (stamped at the second it ended, before the startup lines around it) is there.
-    expect(await termText('log-term')).toMatch(/Application run failed[\s\S]*IllegalStateException: Missing required configuration key 'catalog\.datasource\.url'/);
+    await expect.poll(() => termText('log-term'), { timeout: 30_000 }).toMatch(/Application run failed[\s\S]*IllegalStateException: Missing required configuration key 'catalog\.datasource\.url'/);
     await screenshot(page, 'links-previous-logs-from-problems');
     await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'undo', 'deploy/catalog-fat');
   });
@@ -134,11 +142,12 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(0);
     await expect.poll(async () => (await page.locator('[data-testid=log-sources]:visible').innerText()), { timeout: 15_000 }).toMatch(/0\/1 sources live/);
     await page.locator('.log-tab:visible').getByRole('button', { name: 'Time' }).click();
-    const stamps = (await termText('log-term')).split('\n').map((l) => /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})/.exec(l)?.[1]).filter((x): x is string => !!x).map((x) => Date.parse(`${x.replace(' ', 'T')}Z`));
-    expect(stamps.length).toBeGreaterThan(0);
+    // The terminal redraws with timestamps asynchronously: wait for them, then read.
+    await expect.poll(async () => (await logStamps()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const stamps = await logStamps();
     // The killed instance's lines, none older than two minutes before the kill.
     expect(Math.min(...stamps)).toBeGreaterThanOrEqual(finished - 120_000 - 1000);
-    expect(await termText('log-term')).toContain('java.lang.OutOfMemoryError: Java heap space');
+    await expect.poll(() => termText('log-term'), { timeout: 30_000 }).toContain('java.lang.OutOfMemoryError: Java heap space');
     await screenshot(page, 'links-oom-previous-logs');
     await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'undo', 'deploy/orders-fat');
   });

@@ -7,7 +7,7 @@ import { screenshot } from './browser';
 import { openSandboxApp, terminalText, type SandboxApp } from './sandbox-app';
 
 /**
- * Issue 3 in Chromium (browser mode) against the sandbox: a Deployment's logs across two clusters,
+ * Logs and shell in Chromium (browser mode) against the sandbox: a Deployment's logs across two clusters,
  * filter, pause/resume, and a shell in a container.
  */
 describe('logs and shell in browser mode against the sandbox', () => {
@@ -46,11 +46,11 @@ describe('logs and shell in browser mode against the sandbox', () => {
 
   it('filters with a regex and pauses/resumes with a new-lines counter', async () => {
     await page.locator('[data-testid=log-filter]:visible').fill('ERROR|WARN');
-    await page.waitForTimeout(1500);
-    const lines = (await termText('log-term')).split('\n').filter((l) => l.trim() && !l.includes('──'));
-    expect(lines.length).toBeGreaterThan(0);
-    // Wrapped continuation lines and stack frames aside, every shown entry is an ERROR or WARN.
-    expect(lines.filter((l) => /(INFO |\[gc\])/.test(l)).length).toBe(0);
+    const shown = async () => (await termText('log-term')).split('\n').filter((l) => l.trim() && !l.includes('──'));
+    // Wrapped continuation lines and stack frames aside, every shown entry is an ERROR or WARN
+    // (the terminal redraws asynchronously: wait for it, with nothing unfiltered left behind).
+    await expect.poll(async () => (await shown()).filter((l) => /(INFO |\[gc\])/.test(l)).length, { timeout: 20_000 }).toBe(0);
+    expect((await shown()).length).toBeGreaterThan(0);
     await screenshot(page, 'logs-filtered');
     await page.locator('[data-testid=log-filter]:visible').fill('');
     await page.locator('[data-testid=log-pause]:visible').click();

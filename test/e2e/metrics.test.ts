@@ -6,7 +6,7 @@ import { kubectl } from './kubectl';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 /**
- * Issue 6 through the real code paths: a leaking release (orders 1.6.0) rolled out to FAT with
+ * Metrics through the real code paths: a leaking release (orders 1.6.0) rolled out to FAT with
  * kubectl; the Metrics view in Chromium shows it at the top, its chart carries the OOM marker,
  * and the forensics panel has the curve before the kill, the events and the previous log.
  */

@@ -91,10 +91,12 @@ export function useLogStream(client: AppClient, viewId: string, selection: LogSe
     const cur = live.current;
     cur.pendingPaused = 0;
     cur.shownBySource.clear();
-    handle.term.reset();
     const lines = cur.buffer.last(RERENDER_LINES);
     const hidden = cur.buffer.size - lines.length;
-    handle.term.write((hidden > 0 ? `\x1b[90m── ${hidden} earlier lines not re-rendered (Download has everything) ──\x1b[0m\r\n` : '') + render(lines));
+    // The reset travels in the write stream (RIS, ESC c), not as term.reset(): xterm parses writes
+    // asynchronously and reset() does not drop writes still queued, so on a busy machine batches
+    // written before the change (unfiltered, say) were drawn after the reset and stayed on screen.
+    handle.term.write('\x1bc' + (hidden > 0 ? `\x1b[90m── ${hidden} earlier lines not re-rendered (Download has everything) ──\x1b[0m\r\n` : '') + render(lines));
     setState((s) => ({ ...s, newWhilePaused: 0 }));
   }, [opts.filter, opts.timestamps, opts.wrap, opts.json, opts.paused, handle]);
 
