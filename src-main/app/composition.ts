@@ -22,6 +22,8 @@ import { MetricsService, type MetricsServiceOptions } from '../metrics/metrics-s
 import { LoginShellPath } from '../platform/login-shell-path';
 import { releaseHandlers } from '../releases/handlers';
 import { ReleaseService, type ReleaseServiceOptions } from '../releases/release-service';
+import { resourceHandlers } from '../resources/handlers';
+import { ResourceService } from '../resources/resource-service';
 import type { Cipher } from '../vault/cipher';
 import { VaultService } from '../vault/vault-service';
 import { WorkloadService, type WorkloadServiceOptions } from '../workloads/workload-service';
@@ -59,6 +61,7 @@ export interface Services {
   kubeconfig: KubeconfigService;
   clusters: ClusterService;
   workloads: WorkloadService;
+  resources: ResourceService;
   vault: VaultService;
   metrics: MetricsService;
   /** Log views by sender (benchmarks read a view's spool to check that no line is missing). */
@@ -104,6 +107,7 @@ export function createServices(opts: CreateServicesOptions): Services {
 
   const clusters = new ClusterService(kubeconfig, { loginPath: new LoginShellPath(), log: logLine, ...opts.clusters });
   const workloads = new WorkloadService(clusters, opts.workloads);
+  const resources = new ResourceService(clusters, { log: logLine });
   const metrics = new MetricsService(clusterServiceSource(clusters), {
     file: path.join(opts.userDataDir, 'metrics-history.bin'),
     settings: {
@@ -185,6 +189,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...appImages.handlers,
     ...logsHandlers(logs),
     ...execHandlers(exec),
+    ...resourceHandlers(resources, clusters),
   };
 
   let disposed = false;
@@ -194,6 +199,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     kubeconfig,
     clusters,
     workloads,
+    resources,
     vault,
     releases,
     metrics,
@@ -207,6 +213,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       metrics.dispose();
       appImages.dispose();
       logs.dispose();
+      resources.dispose();
       workloads.dispose();
       clusters.dispose();
       kubeconfig.dispose();

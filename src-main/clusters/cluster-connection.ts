@@ -48,6 +48,8 @@ export interface RequestOptions {
   maxBytes?: number;
   /** Idle timeout; streams default to none (the caller owns the deadline). */
   idleTimeoutMs?: number;
+  /** Accept header instead of application/json (e.g. the server's Table output). */
+  accept?: string;
 }
 
 interface Prepared {
@@ -219,6 +221,7 @@ export class ClusterConnection {
     const url = new URL(p.base.pathname.replace(/\/$/, '') + path, p.base);
     const body = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
     const headers: Record<string, string | string[]> = { ...p.multiHeaders, ...p.headers };
+    if (o.accept) headers.Accept = o.accept;
     if (body !== undefined) {
       headers['Content-Type'] = o.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));

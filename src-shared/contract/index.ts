@@ -4,6 +4,7 @@ import { imagesContract } from '../images/contract';
 import { logsContract } from '../logs/contract';
 import { metricsContract } from '../metrics/contract';
 import { releasesContract } from '../releases/contract';
+import { resourcesContract } from '../resources/contract';
 import { workloadsContract } from '../workloads/contract';
 import type { Client, Handlers } from './define';
 
@@ -16,6 +17,7 @@ export const contract = {
   ...releasesContract,
   ...logsContract,
   ...execContract,
+  ...resourcesContract,
 };
 export type AppContract = typeof contract;
 export type ChannelName = keyof AppContract;
