@@ -6,6 +6,8 @@ import { LogsView } from './features/logs/LogsView';
 import { MetricsView } from './features/metrics/MetricsView';
 import { ProblemsView } from './features/problems/ProblemsView';
 import { ReleasesView } from './features/releases/ReleasesView';
+import { ResourceDrawer } from './features/resources/ResourceDrawer';
+import { ResourcesView } from './features/resources/ResourcesView';
 import { DetailDrawer } from './features/workloads/DetailDrawer';
 import { WorkloadsView } from './features/workloads/WorkloadsView';
 import { navItems } from './shell/nav';
@@ -21,6 +23,7 @@ const views: Record<string, ComponentType> = {
   overview: OverviewView,
   images: ImagesView,
   workloads: WorkloadsView,
+  resources: ResourcesView,
   problems: ProblemsView,
   logs: LogsView,
   metrics: MetricsView,
@@ -30,7 +33,11 @@ const views: Record<string, ComponentType> = {
 export function App() {
   const theme = useAppStore((s) => s.theme);
   const view = useAppStore((s) => s.view);
-  const selected = useAppStore((s) => s.selected);
+  const workloadSelected = useAppStore((s) => s.selected);
+  const resourceSelected = useAppStore((s) => s.resourceSelected);
+  // The Resources view has its own drawer; elsewhere the workload drawer shows.
+  const selected = view === 'resources' ? null : workloadSelected;
+  const resource = view === 'resources' ? resourceSelected : null;
   const helpOpen = useAppStore((s) => s.helpOpen);
   const servicesError = useAppStore((s) => s.servicesError);
   // While the services are unreachable every control in the views and the drawer is disabled
@@ -41,7 +48,7 @@ export function App() {
   const View = views[view] ?? OverviewView;
   const title = navItems.find((n) => n.id === view)?.label ?? 'Overview';
   return (
-    <div className={`app${selected ? ' has-drawer' : ''}`} data-view={view}>
+    <div className={`app${selected || resource ? ' has-drawer' : ''}`} data-view={view}>
       <NavBar items={navItems} />
       <div className="main">
         <TopBar title={title} />
@@ -55,6 +62,11 @@ export function App() {
       {selected ? (
         <fieldset className="fieldset-contents" disabled={disconnected}>
           <DetailDrawer key={`${selected.clusterId}/${selected.kind}/${selected.namespace}/${selected.name}`} target={selected} />
+        </fieldset>
+      ) : null}
+      {resource ? (
+        <fieldset className="fieldset-contents" disabled={disconnected}>
+          <ResourceDrawer key={`${resource.clusterId}/${resource.type.group}/${resource.type.resource}/${resource.namespace}/${resource.name}`} target={resource} />
         </fieldset>
       ) : null}
       {helpOpen ? <ShortcutsHelp nav={navItems} /> : null}

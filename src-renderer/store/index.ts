@@ -8,6 +8,7 @@ import { createReleasesSlice } from './releases-slice';
 import type { AppState } from './types';
 import { createUiSlice } from './ui-slice';
 import { createWorkloadsSlice } from './workloads-slice';
+import { createResourcesSlice } from '../features/resources/resources-slice';
 
 export type { AppState } from './types';
 
@@ -32,6 +33,7 @@ export const createAppStore = () =>
         ...createLogsSlice(...a),
         ...createMetricsSlice(...a),
         ...createReleasesSlice(...a),
+        ...createResourcesSlice(...a),
       }),
       {
         name: 'capstan.ui',
@@ -41,7 +43,7 @@ export const createAppStore = () =>
           if (!storage) throw new Error('no localStorage'); // persist then keeps preferences in memory only
           return storage;
         }),
-        partialize: (s) => ({ theme: s.theme, workloadKind: s.workloadKind }),
+        partialize: (s) => ({ theme: s.theme, workloadKind: s.workloadKind, resourceType: s.resourceType }),
       },
     ),
   );
