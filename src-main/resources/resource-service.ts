@@ -14,6 +14,8 @@ import type { ResourceDiff, ResourceRow, ResourceType, KindInfo } from '../../sr
 import type { ClusterService } from '../clusters/cluster-service';
 import type { Clock } from '../watch/clock';
 import { systemClock } from '../watch/clock';
+import type { Batch } from '../watch/diff-batcher';
+import { DiffBatcher } from '../watch/diff-batcher';
 import type { DiscoveredKind } from './discovery';
 import { discoverKinds } from './discovery';
 import { toResourceRow } from './table-rows';
@@ -28,22 +30,12 @@ export interface ResourceServiceOptions {
   log?: (m: string) => void;
 }
 
-interface Pending {
-  reset: boolean;
-  status: boolean;
-  upserts: Map<string, ResourceRow>;
-  deletes: Set<string>;
-}
-
 interface Subscriber {
   type: ResourceType;
   clusterIds: Set<string> | undefined;
-  onDiffs: (diffs: ResourceDiff[]) => void;
-  pending: Map<string, Pending>;
+  batcher: DiffBatcher<ResourceRow>;
   attached: Map<string, () => void>;
   columnsSent: Map<string, number>;
-  timer: unknown;
-  lastFlush: number;
   closed: boolean;
 }
 
@@ -103,15 +95,15 @@ export class ResourceService {
   }
 
   subscribe(type: ResourceType, clusterIds: string[] | undefined, onDiffs: (diffs: ResourceDiff[]) => void): () => void {
-    const sub: Subscriber = { type, clusterIds: clusterIds && new Set(clusterIds), onDiffs, pending: new Map(), attached: new Map(), columnsSent: new Map(), timer: undefined, lastFlush: -Infinity, closed: false };
+    const batcher = new DiffBatcher<ResourceRow>({ clock: this.clock, flushIntervalMs: this.opts.flushIntervalMs, maxBatch: this.opts.maxBatch }, (batches) => onDiffs(this.toDiffs(sub, batches)));
+    const sub: Subscriber = { type, clusterIds: clusterIds && new Set(clusterIds), batcher, attached: new Map(), columnsSent: new Map(), closed: false };
     this.subs.add(sub);
     for (const id of this.clusters.ids()) this.attach(sub, id);
-    this.schedule(sub);
     return () => {
       if (sub.closed) return;
       sub.closed = true;
       this.subs.delete(sub);
-      this.clock.clearTimeout(sub.timer);
+      sub.batcher.dispose();
       for (const detach of sub.attached.values()) detach();
       sub.attached.clear();
     };
@@ -121,7 +113,7 @@ export class ResourceService {
     this.disposeClusters();
     for (const s of [...this.subs]) {
       s.closed = true;
-      this.clock.clearTimeout(s.timer);
+      s.batcher.dispose();
       for (const d of s.attached.values()) d();
     }
     this.subs.clear();
@@ -135,29 +127,19 @@ export class ResourceService {
     const watch = this.watchFor(clusterId, sub.type);
     if (!watch) {
       release();
-      this.pendingOf(sub, clusterId).reset = true;
+      sub.batcher.reset(clusterId, []);
       return;
     }
     watch.refs++;
     const offChange = watch.onDidChange((events) => {
-      const p = this.pendingOf(sub, clusterId);
       for (const e of events) {
         if (!e.object.metadata.name) continue;
         const row = toResourceRow(clusterId, e.object);
-        if (e.type === 'upsert') {
-          p.upserts.set(row.uid, row);
-          p.deletes.delete(row.uid);
-        } else {
-          p.upserts.delete(row.uid);
-          if (!p.reset) p.deletes.add(row.uid);
-        }
+        if (e.type === 'upsert') sub.batcher.upsert(clusterId, row);
+        else sub.batcher.delete(clusterId, row.uid);
       }
-      this.schedule(sub);
     });
-    const offStatus = watch.reflector.onDidChangeStatus(() => {
-      this.pendingOf(sub, clusterId).status = true;
-      this.schedule(sub);
-    });
+    const offStatus = watch.reflector.onDidChangeStatus(() => sub.batcher.touch(clusterId));
     sub.attached.set(clusterId, () => {
       offChange();
       offStatus();
@@ -167,10 +149,10 @@ export class ResourceService {
         this.watches.delete(`${clusterId}|${typeKey(sub.type)}`);
       }
     });
-    const p = this.pendingOf(sub, clusterId);
-    p.reset = true;
-    p.upserts = new Map(watch.reflector.items().map((o) => toResourceRow(clusterId, o)).map((r) => [r.uid, r]));
-    p.deletes.clear();
+    sub.batcher.reset(
+      clusterId,
+      watch.reflector.items().map((o) => toResourceRow(clusterId, o)),
+    );
   }
 
   private watchFor(clusterId: string, type: ResourceType): TypeWatch | undefined {
@@ -185,12 +167,6 @@ export class ResourceService {
     return w;
   }
 
-  private pendingOf(sub: Subscriber, clusterId: string): Pending {
-    let p = sub.pending.get(clusterId);
-    if (!p) sub.pending.set(clusterId, (p = { reset: false, status: false, upserts: new Map(), deletes: new Set() }));
-    return p;
-  }
-
   private syncClusters(): void {
     const ids = new Set(this.clusters.ids());
     for (const sub of this.subs) {
@@ -199,61 +175,24 @@ export class ResourceService {
         if (ids.has(id)) continue;
         detach();
         sub.attached.delete(id);
-        sub.pending.set(id, { reset: true, status: true, upserts: new Map(), deletes: new Set() });
-        this.schedule(sub);
+        sub.batcher.reset(id, []);
       }
     }
   }
 
-  private schedule(sub: Subscriber): void {
-    if (sub.closed || sub.timer !== undefined || sub.pending.size === 0) return;
-    const wait = Math.max(0, sub.lastFlush + (this.opts.flushIntervalMs ?? 100) - this.clock.now());
-    sub.timer = this.clock.setTimeout(() => {
-      sub.timer = undefined;
-      this.flush(sub);
-    }, wait);
-  }
-
-  private flush(sub: Subscriber): void {
-    if (sub.closed) return;
-    let budget = this.opts.maxBatch ?? 5000;
-    const diffs: ResourceDiff[] = [];
-    for (const [clusterId, p] of sub.pending) {
-      if (budget <= 0) break;
+  /** Batches of rows become diffs with each cluster's sync state, error and (changed) columns. */
+  private toDiffs(sub: Subscriber, batches: Batch<ResourceRow>[]): ResourceDiff[] {
+    return batches.map(({ key: clusterId, reset, upserts, deletes }) => {
       const watch = this.watches.get(`${clusterId}|${typeKey(sub.type)}`);
-      const upserts: ResourceRow[] = [];
-      const deletes: string[] = [];
-      for (const [uid, row] of p.upserts) {
-        if (budget-- <= 0) break;
-        upserts.push(row);
-        p.upserts.delete(uid);
-      }
-      for (const uid of p.deletes) {
-        if (budget-- <= 0) break;
-        deletes.push(uid);
-        p.deletes.delete(uid);
-      }
       const status = watch?.reflector.status();
-      const diff: ResourceDiff = { clusterId, reset: p.reset, upserts, deletes, synced: status?.synced ?? false };
+      const diff: ResourceDiff = { clusterId, reset, upserts, deletes, synced: status?.synced ?? false };
       if (status?.error) diff.error = status.error.message.slice(0, 2000);
       if (!watch) diff.error = `Cluster "${clusterId}" has no usable connection (see the cluster overview).`;
       if (watch?.columns && sub.columnsSent.get(clusterId) !== watch.columnsVersion) {
         diff.columns = watch.columns;
         sub.columnsSent.set(clusterId, watch.columnsVersion);
       }
-      diffs.push(diff);
-      p.reset = false;
-      p.status = false;
-      if (p.upserts.size === 0 && p.deletes.size === 0) sub.pending.delete(clusterId);
-    }
-    sub.lastFlush = this.clock.now();
-    if (diffs.length) {
-      try {
-        sub.onDiffs(diffs);
-      } catch {
-        /* a failing subscriber must not break the others */
-      }
-    }
-    this.schedule(sub);
+      return diff;
+    });
   }
 }
