@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { ErrorBanner } from './components/ErrorBanner';
 import { OverviewView } from './features/clusters/OverviewView';
+import { EventsView } from './features/events/EventsView';
 import { ImagesView } from './features/images/ImagesView';
 import { LogsView } from './features/logs/LogsView';
 import { MetricsView } from './features/metrics/MetricsView';
@@ -24,6 +25,7 @@ const views: Record<string, ComponentType> = {
   images: ImagesView,
   workloads: WorkloadsView,
   resources: ResourcesView,
+  events: EventsView,
   problems: ProblemsView,
   logs: LogsView,
   metrics: MetricsView,
@@ -35,9 +37,10 @@ export function App() {
   const view = useAppStore((s) => s.view);
   const workloadSelected = useAppStore((s) => s.selected);
   const resourceSelected = useAppStore((s) => s.resourceSelected);
-  // The Resources view has its own drawer; elsewhere the workload drawer shows.
-  const selected = view === 'resources' ? null : workloadSelected;
-  const resource = view === 'resources' ? resourceSelected : null;
+  // The Resources and Events views share the resources drawer; elsewhere the workload drawer shows.
+  const resourceDrawer = view === 'resources' || view === 'events';
+  const selected = resourceDrawer ? null : workloadSelected;
+  const resource = resourceDrawer ? resourceSelected : null;
   const helpOpen = useAppStore((s) => s.helpOpen);
   const servicesError = useAppStore((s) => s.servicesError);
   // While the services are unreachable every control in the views and the drawer is disabled

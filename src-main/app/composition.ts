@@ -22,6 +22,8 @@ import { MetricsService, type MetricsServiceOptions } from '../metrics/metrics-s
 import { LoginShellPath } from '../platform/login-shell-path';
 import { releaseHandlers } from '../releases/handlers';
 import { ReleaseService, type ReleaseServiceOptions } from '../releases/release-service';
+import { eventHandlers } from '../events/handlers';
+import { EventService } from '../events/event-service';
 import { resourceHandlers } from '../resources/handlers';
 import { ResourceService } from '../resources/resource-service';
 import type { Cipher } from '../vault/cipher';
@@ -108,6 +110,7 @@ export function createServices(opts: CreateServicesOptions): Services {
   const clusters = new ClusterService(kubeconfig, { loginPath: new LoginShellPath(), log: logLine, ...opts.clusters });
   const workloads = new WorkloadService(clusters, opts.workloads);
   const resources = new ResourceService(clusters, { log: logLine });
+  const events = new EventService(clusters, { log: logLine });
   const metrics = new MetricsService(clusterServiceSource(clusters), {
     file: path.join(opts.userDataDir, 'metrics-history.bin'),
     settings: {
@@ -190,6 +193,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...logsHandlers(logs),
     ...execHandlers(exec),
     ...resourceHandlers(resources, clusters),
+    ...eventHandlers(events),
   };
 
   let disposed = false;
@@ -214,6 +218,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       appImages.dispose();
       logs.dispose();
       resources.dispose();
+      events.dispose();
       workloads.dispose();
       clusters.dispose();
       kubeconfig.dispose();

@@ -1,4 +1,5 @@
 import { clustersContract } from '../clusters/contract';
+import { eventsContract } from '../events/contract';
 import { execContract } from '../exec/contract';
 import { imagesContract } from '../images/contract';
 import { logsContract } from '../logs/contract';
@@ -18,6 +19,7 @@ export const contract = {
   ...logsContract,
   ...execContract,
   ...resourcesContract,
+  ...eventsContract,
 };
 export type AppContract = typeof contract;
 export type ChannelName = keyof AppContract;
