@@ -24,6 +24,8 @@ import { releaseHandlers } from '../releases/handlers';
 import { ReleaseService, type ReleaseServiceOptions } from '../releases/release-service';
 import { eventHandlers } from '../events/handlers';
 import { EventService } from '../events/event-service';
+import { nodeHandlers } from '../nodes/handlers';
+import { NodeService } from '../nodes/node-service';
 import { resourceHandlers } from '../resources/handlers';
 import { ResourceService } from '../resources/resource-service';
 import type { Cipher } from '../vault/cipher';
@@ -194,6 +196,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...execHandlers(exec),
     ...resourceHandlers(resources, clusters),
     ...eventHandlers(events),
+    ...nodeHandlers(new NodeService((id) => clusters.connection(id))),
   };
 
   let disposed = false;

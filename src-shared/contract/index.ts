@@ -4,6 +4,7 @@ import { execContract } from '../exec/contract';
 import { imagesContract } from '../images/contract';
 import { logsContract } from '../logs/contract';
 import { metricsContract } from '../metrics/contract';
+import { nodesContract } from '../nodes/contract';
 import { releasesContract } from '../releases/contract';
 import { resourcesContract } from '../resources/contract';
 import { workloadsContract } from '../workloads/contract';
@@ -20,6 +21,7 @@ export const contract = {
   ...execContract,
   ...resourcesContract,
   ...eventsContract,
+  ...nodesContract,
 };
 export type AppContract = typeof contract;
 export type ChannelName = keyof AppContract;

@@ -9,6 +9,7 @@ import { formatClock, formatDuration } from '../../components/freshness';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
+import { NodePanel } from '../nodes/NodePanel';
 
 type DetailState = { status: 'loading' } | { status: 'ok'; detail: ResourceDetail } | { status: 'error'; error: AppError };
 
@@ -122,6 +123,7 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
           </button>
         </ErrorBanner>
       ) : null}
+      {target.type.group === '' && target.type.resource === 'nodes' ? <NodePanel clusterId={target.clusterId} name={target.name} /> : null}
       {detail ? (
         <>
           {detail.secretKeys ? (
