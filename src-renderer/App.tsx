@@ -3,6 +3,7 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { OverviewView } from './features/clusters/OverviewView';
 import { EventsView } from './features/events/EventsView';
 import { ImagesView } from './features/images/ImagesView';
+import { CommandPalette, usePaletteShortcut } from './features/palette/CommandPalette';
 import { LogsView } from './features/logs/LogsView';
 import { MetricsView } from './features/metrics/MetricsView';
 import { ProblemsView } from './features/problems/ProblemsView';
@@ -48,6 +49,8 @@ export function App() {
   const disconnected = useAppStore((s) => s.servicesDownSince !== null);
   useTheme(theme);
   useGlobalKeys(useAppStore, navItems);
+  usePaletteShortcut();
+  const paletteOpen = useAppStore((s) => s.paletteOpen);
   const View = views[view] ?? OverviewView;
   const title = navItems.find((n) => n.id === view)?.label ?? 'Overview';
   return (
@@ -73,6 +76,7 @@ export function App() {
         </fieldset>
       ) : null}
       {helpOpen ? <ShortcutsHelp nav={navItems} /> : null}
+      {paletteOpen ? <CommandPalette nav={navItems} /> : null}
     </div>
   );
 }

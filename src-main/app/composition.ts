@@ -26,6 +26,7 @@ import { eventHandlers } from '../events/handlers';
 import { EventService } from '../events/event-service';
 import { nodeHandlers } from '../nodes/handlers';
 import { NodeService } from '../nodes/node-service';
+import { PaletteService } from '../palette/palette-service';
 import { resourceHandlers } from '../resources/handlers';
 import { ResourceService } from '../resources/resource-service';
 import type { Cipher } from '../vault/cipher';
@@ -113,6 +114,7 @@ export function createServices(opts: CreateServicesOptions): Services {
   const workloads = new WorkloadService(clusters, opts.workloads);
   const resources = new ResourceService(clusters, { log: logLine });
   const events = new EventService(clusters, { log: logLine });
+  const palette = new PaletteService(clusters, (id) => resources.discover(id));
   const metrics = new MetricsService(clusterServiceSource(clusters), {
     file: path.join(opts.userDataDir, 'metrics-history.bin'),
     settings: {
@@ -196,6 +198,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...execHandlers(exec),
     ...resourceHandlers(resources, clusters),
     ...eventHandlers(events),
+    'palette.search': async ({ query, limit }) => ok(palette.search(query, limit)),
     ...nodeHandlers(new NodeService((id) => clusters.connection(id))),
   };
 

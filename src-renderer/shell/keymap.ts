@@ -90,6 +90,7 @@ export function createKeymap(nav: readonly NavItem[]) {
 export function shortcutList(nav: readonly NavItem[]): Shortcut[] {
   return [
     ...nav.map((n, i) => ({ keys: [`g ${n.key}`, `${i + 1}`], description: `Go to ${n.label}` })),
+    { keys: ['Ctrl+K', '⌘K'], description: 'Command palette: find any object of any kind in any cluster, any view or action' },
     { keys: ['/'], description: 'Focus the filter' },
     { keys: ['j', 'k', '↓', '↑'], description: 'Move down / up in the table' },
     { keys: ['g g', 'G'], description: 'First / last row' },

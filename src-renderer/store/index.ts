@@ -9,6 +9,7 @@ import type { AppState } from './types';
 import { createUiSlice } from './ui-slice';
 import { createWorkloadsSlice } from './workloads-slice';
 import { createResourcesSlice } from '../features/resources/resources-slice';
+import { createPaletteSlice } from '../features/palette/palette-slice';
 
 export type { AppState } from './types';
 
@@ -34,6 +35,7 @@ export const createAppStore = () =>
         ...createMetricsSlice(...a),
         ...createReleasesSlice(...a),
         ...createResourcesSlice(...a),
+        ...createPaletteSlice(...a),
       }),
       {
         name: 'capstan.ui',
@@ -43,7 +45,7 @@ export const createAppStore = () =>
           if (!storage) throw new Error('no localStorage'); // persist then keeps preferences in memory only
           return storage;
         }),
-        partialize: (s) => ({ theme: s.theme, workloadKind: s.workloadKind, resourceType: s.resourceType }),
+        partialize: (s) => ({ theme: s.theme, workloadKind: s.workloadKind, resourceType: s.resourceType, paletteRecent: s.paletteRecent }),
       },
     ),
   );

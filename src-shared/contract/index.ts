@@ -5,6 +5,7 @@ import { imagesContract } from '../images/contract';
 import { logsContract } from '../logs/contract';
 import { metricsContract } from '../metrics/contract';
 import { nodesContract } from '../nodes/contract';
+import { paletteContract } from '../palette/contract';
 import { releasesContract } from '../releases/contract';
 import { resourcesContract } from '../resources/contract';
 import { workloadsContract } from '../workloads/contract';
@@ -22,6 +23,7 @@ export const contract = {
   ...resourcesContract,
   ...eventsContract,
   ...nodesContract,
+  ...paletteContract,
 };
 export type AppContract = typeof contract;
 export type ChannelName = keyof AppContract;
