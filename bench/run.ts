@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   images: () => import('./images'),
   'plan-images': () => import('./plan-images'),
   releases: () => import('./releases'),
+  troubleshooting: () => import('./troubleshooting'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
