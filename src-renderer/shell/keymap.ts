@@ -98,5 +98,13 @@ export function shortcutList(nav: readonly NavItem[]): Shortcut[] {
     { keys: ['l', 'p', 's', 'm'], description: 'In the detail drawer: logs / previous logs / shell / metrics of the pod or Deployment' },
     { keys: ['Esc'], description: 'Close the drawer or this help; leave the filter' },
     { keys: ['?'], description: 'Show these shortcuts' },
+    { keys: ['/', 'f'], description: 'Log tab: search / filter (literal text; r toggles regular expressions)' },
+    { keys: ['Enter', 'Shift+Enter', 'n', 'N'], description: 'Log tab: next / previous search match' },
+    { keys: ['Space'], description: 'Log tab: pause / resume' },
+    { keys: ['End', 'G'], description: 'Log tab: jump to the latest line' },
+    { keys: ['t', 'w', 'j'], description: 'Log tab: timestamps / wrap / pretty JSON' },
+    { keys: ['p'], description: 'Log tab: previous container instance' },
+    { keys: ['d', 'c'], description: 'Log tab: download the session / copy the selection' },
+    { keys: ['Alt+1…9', 'Alt+W'], description: 'Logs: switch to tab n / close the tab' },
   ];
 }
