@@ -145,6 +145,8 @@ export class ObjectStore {
     const info = RESOURCES[resource];
     const key = keyOf(info.namespaced ? obj.metadata.namespace : undefined, obj.metadata.name);
     const current = this.table(resource).get(key);
+    // A dry-run create followed by its defaulting update (Jobs) finds nothing stored: answer as is.
+    if (!current && this.dry) return { obj, json: JSON.stringify(obj) };
     if (!current) throw notFound(resource, obj.metadata.name);
     if (opts.checkVersion && obj.metadata.resourceVersion && obj.metadata.resourceVersion !== current.obj.metadata.resourceVersion) {
       throw new StoreError(409, 'Conflict',
@@ -179,7 +181,27 @@ export class ObjectStore {
     return this.window.slice(lo);
   }
 
+  private dry = false;
+
+  /**
+   * Runs a write as `dryRun=All` does: defaults, validation and conflicts as for real, the would-be
+   * object returned; nothing stored, no watch event, no new resourceVersion.
+   */
+  dryRun<T>(write: () => T): T {
+    this.dry = true;
+    try {
+      return write();
+    } finally {
+      this.dry = false;
+    }
+  }
+
   private commit(resource: ResourceName, key: string, obj: KubeObject, type: ChangeType, previous?: StoredObject): StoredObject {
+    if (this.dry) {
+      if (previous) obj.metadata.resourceVersion = previous.obj.metadata.resourceVersion;
+      else delete obj.metadata.resourceVersion;
+      return { obj, json: JSON.stringify(obj) };
+    }
     this.rv++;
     obj.metadata.resourceVersion = String(this.rv);
     if (resource === 'pods') this.share(obj);

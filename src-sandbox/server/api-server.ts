@@ -228,9 +228,13 @@ export class ClusterApiServer {
       handleList(res, this.store, info, ns, params);
       return;
     }
+    // dryRun=All: the write runs (defaults, validation, conflicts) and nothing is stored.
+    const dryRun = params.get('dryRun');
+    if (dryRun !== null && dryRun !== 'All') throw new ApiError(400, 'BadRequest', `Invalid dry run value: ${dryRun}. Valid values are: All`);
+    const write = <T>(fn: () => T): T => (dryRun === 'All' ? this.store.dryRun(fn) : fn());
     if (!name) {
       if (method !== 'POST') return methodNotAllowed();
-      this.withBody(req, res, (body) => sendJsonText(res, 201, this.writes.create(info, ns, body).json));
+      this.withBody(req, res, (body) => sendJsonText(res, 201, write(() => this.writes.create(info, ns, body)).json));
       return;
     }
     if (subresource === 'scale') {
@@ -252,17 +256,20 @@ export class ClusterApiServer {
         handleGet(res, this.store, info, ns, name);
         return;
       case 'PUT':
-        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.replace(info, ns, name, b).json));
+        this.withBody(req, res, (b) => sendJsonText(res, 200, write(() => this.writes.replace(info, ns, name, b)).json));
         return;
       case 'PATCH':
-        this.withBody(req, res, (b) => sendJsonText(res, 200, this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b).json));
+        this.withBody(req, res, (b) => sendJsonText(res, 200, write(() => this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b)).json));
         return;
       case 'DELETE':
         this.withBody(req, res, (b) => {
           const q = params.get('gracePeriodSeconds');
           const bodyGrace = (b as { gracePeriodSeconds?: number } | undefined)?.gracePeriodSeconds;
           const grace = q !== null ? Number(q) : bodyGrace;
-          sendJsonText(res, 200, this.writes.delete(info, ns, name, grace).json);
+          // kubectl sends dryRun in the DeleteOptions body rather than the query.
+          const bodyDry = (b as { dryRun?: unknown } | undefined)?.dryRun;
+          const del = () => this.writes.delete(info, ns, name, grace);
+          sendJsonText(res, 200, (Array.isArray(bodyDry) && bodyDry.includes('All') ? this.store.dryRun(del) : write(del)).json);
         }, true);
         return;
       default:
