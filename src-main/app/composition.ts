@@ -22,6 +22,8 @@ import { MetricsService, type MetricsServiceOptions } from '../metrics/metrics-s
 import { LoginShellPath } from '../platform/login-shell-path';
 import { releaseHandlers } from '../releases/handlers';
 import { ReleaseService, type ReleaseServiceOptions } from '../releases/release-service';
+import { editHandlers } from '../edit/handlers';
+import { EditService } from '../edit/edit-service';
 import { eventHandlers } from '../events/handlers';
 import { EventService } from '../events/event-service';
 import { nodeHandlers } from '../nodes/handlers';
@@ -199,6 +201,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...resourceHandlers(resources, clusters),
     ...eventHandlers(events),
     'palette.search': async ({ query, limit }) => ok(palette.search(query, limit)),
+    ...editHandlers(new EditService({ connection: (id) => clusters.connection(id), discover: (id) => resources.discover(id) })),
     ...nodeHandlers(new NodeService((id) => clusters.connection(id))),
   };
 

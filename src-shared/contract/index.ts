@@ -1,4 +1,5 @@
 import { clustersContract } from '../clusters/contract';
+import { editContract } from '../edit/contract';
 import { eventsContract } from '../events/contract';
 import { execContract } from '../exec/contract';
 import { imagesContract } from '../images/contract';
@@ -24,6 +25,7 @@ export const contract = {
   ...eventsContract,
   ...nodesContract,
   ...paletteContract,
+  ...editContract,
 };
 export type AppContract = typeof contract;
 export type ChannelName = keyof AppContract;

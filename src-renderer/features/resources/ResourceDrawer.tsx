@@ -9,6 +9,8 @@ import { formatClock, formatDuration } from '../../components/freshness';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
+import { DeleteDialog } from '../edit/DeleteDialog';
+import { YamlEditor } from '../edit/YamlEditor';
 import { NodePanel } from '../nodes/NodePanel';
 
 type DetailState = { status: 'loading' } | { status: 'ok'; detail: ResourceDetail } | { status: 'error'; error: AppError };
@@ -104,6 +106,16 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
   const [state, retry] = useDetail(target);
   const now = useNow();
   const detail = state.status === 'ok' ? state.detail : null;
+  const client = useClient();
+  const [mode, setMode] = useState<'view' | 'delete' | { edit: string }>('view');
+  const [editError, setEditError] = useState<AppError | null>(null);
+  const isSecret = target.type.group === '' && target.type.resource === 'secrets';
+  const startEdit = async () => {
+    setEditError(null);
+    const r = await client['edit.liveYaml'](target);
+    if (r.ok) setMode({ edit: r.value.yaml });
+    else setEditError(r.error);
+  };
   return (
     <Drawer
       title={target.name}
@@ -122,6 +134,28 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
             Retry
           </button>
         </ErrorBanner>
+      ) : null}
+      <div className="drawer__actions">
+        <button type="button" className="btn" onClick={() => void startEdit()} disabled={isSecret || mode !== 'view'} title={isSecret ? 'Secret values never reach this window, so they are not edited here' : 'Edit the YAML, preview with a server dry run, apply'} data-testid="edit-open">
+          Edit YAML
+        </button>
+        <button type="button" className="btn" onClick={() => setMode('delete')} disabled={mode !== 'view'} data-testid="delete-open">
+          Delete…
+        </button>
+      </div>
+      {editError ? <ErrorBanner error={editError} title="Cannot edit." /> : null}
+      {mode === 'delete' ? <DeleteDialog target={target} onDone={close} onCancel={() => setMode('view')} /> : null}
+      {typeof mode === 'object' ? (
+        <YamlEditor
+          clusterId={target.clusterId}
+          target={target}
+          initial={mode.edit}
+          onDone={() => {
+            setMode('view');
+            retry();
+          }}
+          onCancel={() => setMode('view')}
+        />
       ) : null}
       {target.type.group === '' && target.type.resource === 'nodes' ? <NodePanel clusterId={target.clusterId} name={target.name} /> : null}
       {detail ? (

@@ -11,6 +11,7 @@ import { VirtualTable } from '../../components/VirtualTable';
 import { useAppStore } from '../../store';
 import './resources.css';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
+import { CreateFromYaml } from '../edit/CreateFromYaml';
 import { KindPicker, useKinds } from './KindPicker';
 import { cellIndex, cellText, compareRows, filterRows, isAgeColumn, mergeColumns } from './resource-model';
 import type { ResourceFilters } from './resources-slice';
@@ -56,6 +57,7 @@ export function ResourcesView() {
   const deferredFilters = useDeferredValue(filters);
   const now = useNow();
   const [sort, setSort] = useState<{ column: string; dir: 'asc' | 'desc' }>({ column: '', dir: 'asc' });
+  const [creating, setCreating] = useState(false);
 
   const merged = useMemo(() => mergeColumns(data.columns), [data.columns]);
   const index = useMemo(() => cellIndex(data.columns, merged), [data.columns, merged]);
@@ -140,8 +142,12 @@ export function ResourcesView() {
         <button type="button" className="btn btn--ghost" onClick={reset} disabled={!active} data-testid="resource-filter-reset">
           Clear
         </button>
+        <button type="button" className="btn" onClick={() => setCreating(true)} data-testid="create-open" title="Create an object from YAML">
+          Create…
+        </button>
         <ClusterFreshnessStrip selected={filters.cluster} onSelect={(id) => setFilter('cluster', id)} />
       </div>
+      {creating ? <CreateFromYaml kind={info} clusterIds={filters.cluster ? [filters.cluster, ...clusterIds.filter((c) => c !== filters.cluster)] : clusterIds} onClose={() => setCreating(false)} /> : null}
       {data.streamError ? <ErrorBanner error={data.streamError} title="Live updates of this table stopped." /> : null}
       {failing.map(([id, c]) => (
         <ErrorBanner key={id} tone="warn" error={{ message: c.error! }} title={`${id}: no current ${noun}.`} testId="resource-cluster-error" />
