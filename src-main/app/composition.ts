@@ -35,6 +35,7 @@ import type { Cipher } from '../vault/cipher';
 import { VaultService } from '../vault/vault-service';
 import { WorkloadService, type WorkloadServiceOptions } from '../workloads/workload-service';
 import { SettingsStore } from './settings';
+import { VisibleEntries } from '../clusters/visible-entries';
 
 export interface CreateServicesOptions {
   /** An inline kubeconfig (the sandbox datacenter's). Default sources (KUBECONFIG, ~/.kube/config) are then skipped. */
@@ -112,7 +113,11 @@ export function createServices(opts: CreateServicesOptions): Services {
   }
   kubeconfig.start();
 
-  const clusters = new ClusterService(kubeconfig, { loginPath: new LoginShellPath(), log: logLine, ...opts.clusters });
+  const visible = new VisibleEntries(kubeconfig, {
+    get: () => (Array.isArray(settings.get().prefs.hiddenClusters) ? (settings.get().prefs.hiddenClusters as unknown[]).filter((x): x is string => typeof x === 'string') : []),
+    set: (ids) => void settings.update((s) => void (s.prefs.hiddenClusters = ids)),
+  });
+  const clusters = new ClusterService(visible, { loginPath: new LoginShellPath(), log: logLine, ...opts.clusters });
   const workloads = new WorkloadService(clusters, opts.workloads);
   const resources = new ResourceService(clusters, { log: logLine });
   const events = new EventService(clusters, { log: logLine });
@@ -153,7 +158,7 @@ export function createServices(opts: CreateServicesOptions): Services {
         version: opts.version ?? '0.0.0',
         transport: opts.transport,
         sandbox: opts.sandbox ?? false,
-        kubeconfigSources: kubeconfig.sources().map((s) => ({ path: s.path, exists: s.exists, ...(s.error ? { error: s.error } : {}) })),
+        kubeconfigSources: kubeconfig.sources().map((s) => ({ path: s.path, exists: s.exists, ...(s.error ? { error: s.error } : {}), ...(added.get().includes(s.path) ? { added: true } : {}) })),
         vault: vault.status(),
       }),
     'clusters.list': async () => ok(clusters.list()),
@@ -184,6 +189,8 @@ export function createServices(opts: CreateServicesOptions): Services {
       return ok(undefined);
     },
     'clusters.reconnect': async ({ clusterId }) => clusters.reconnect(clusterId),
+    'clusters.hidden': async () => ok({ hidden: visible.hidden() }),
+    'clusters.setHidden': async ({ clusterId, hidden }) => (visible.setHidden(clusterId, hidden), ok(null)),
     'kubeconfig.addPath': async ({ path: p }) => kubeconfig.addPath(p),
     'kubeconfig.removePath': async ({ path: p }) => kubeconfig.removePath(p),
     'vault.consent': async ({ allow }) => ok(vault.consent(allow)),
@@ -230,6 +237,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       events.dispose();
       workloads.dispose();
       clusters.dispose();
+      visible.close();
       kubeconfig.dispose();
     },
   };

@@ -28,7 +28,7 @@ import { ClusterWorkloads, requiredResources } from '../workloads/cluster-worklo
 import type { ClusterConnectionOptions } from './cluster-connection';
 import { ClusterConnection } from './cluster-connection';
 import { deriveState } from './cluster-state';
-import type { KubeconfigService } from './kubeconfig-service';
+import type { EntrySource } from './visible-entries';
 import type { ClusterEntry } from './kubeconfig-types';
 
 export interface ClusterServiceOptions {
@@ -86,7 +86,7 @@ export class ClusterService {
   private disposed = false;
 
   constructor(
-    private readonly kubeconfig: KubeconfigService,
+    private readonly kubeconfig: EntrySource,
     private readonly opts: ClusterServiceOptions = {},
   ) {
     this.clock = opts.clock ?? systemClock;

@@ -2,6 +2,7 @@ import { EmptyState } from '../../components/EmptyState';
 import { Spinner } from '../../components/Spinner';
 import { useAppStore } from '../../store';
 import { ClusterCard } from './ClusterCard';
+import { ClusterSettings } from './ClusterSettings';
 import { VaultBanner } from './VaultBanner';
 
 export function OverviewView() {
@@ -11,6 +12,7 @@ export function OverviewView() {
   return (
     <section className="view view--overview" aria-label="Cluster overview">
       <VaultBanner />
+      <ClusterSettings />
       {badSources.map((s) => (
         <div key={s.path} className="banner banner--warn" role="alert" data-testid="kubeconfig-error">
           <div className="banner__text">
