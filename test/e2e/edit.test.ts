@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { kubectl, kubectlCreate } from './kubectl';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 /** Edit, dry run, apply, conflict and rebase, invalid fields, delete with its cascade, create: Chromium against the sandbox, kubectl as referee. */
@@ -13,11 +13,7 @@ describe('edit, apply, delete, create', () => {
   let page: Page;
   let kubeconfig: string;
   let dir: string;
-  const create = async (context: string, manifest: object) => {
-    const file = join(dir, `m-${Math.random().toString(36).slice(2)}.json`);
-    writeFileSync(file, JSON.stringify(manifest));
-    await kubectl(kubeconfig, context, 'create', '-f', file);
-  };
+  const create = (context: string, manifest: object) => kubectlCreate(kubeconfig, context, dir, manifest);
   const cmValue = async () => (await kubectl(kubeconfig, 'fat', 'get', 'cm', 'e2e-edit', '-n', 'default', '-o', 'jsonpath={.data.level}')).trim();
   const openObject = async (kind: string, name: string) => {
     await page.getByTestId('nav-resources').click();

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuantity } from '../../src-shared/metrics/quantity';
 import { screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { kubectl, kubectlCreate } from './kubectl';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 interface KPod {
@@ -72,12 +72,7 @@ describe('nodes: health, allocation, cordon and drain', () => {
     const pods = await podsOn();
     const guarded = pods.find((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.labels?.['app.kubernetes.io/instance'])!;
     const instance = guarded.metadata.labels!['app.kubernetes.io/instance']!;
-    const file = join(dir, 'pdb.json');
-    writeFileSync(
-      file,
-      JSON.stringify({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'e2e-guard', namespace: guarded.metadata.namespace }, spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': instance } } } }),
-    );
-    await kubectl(kubeconfig, cluster, 'create', '-f', file);
+    await kubectlCreate(kubeconfig, cluster, dir, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'e2e-guard', namespace: guarded.metadata.namespace }, spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': instance } } } });
     await expect.poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'pdb', 'e2e-guard', '-n', guarded.metadata.namespace, '-o', 'jsonpath={.status.disruptionsAllowed}')).trim(), { timeout: 30_000 }).toBe('0');
 
     const panel = page.getByTestId('node-panel');

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { kubectl, kubectlCreate } from './kubectl';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 /**
@@ -18,12 +18,7 @@ describe('resources: every kind across clusters', () => {
   let kubeconfig: string;
   let dir: string;
   const rowCount = () => page.getByTestId('resources-table').getAttribute('data-row-count').then(Number);
-  /** kubectl create -f sends JSON (the sandbox does not read protobuf bodies). */
-  const create = async (context: string, manifest: object) => {
-    const file = join(dir, `m-${Math.random().toString(36).slice(2)}.json`);
-    writeFileSync(file, JSON.stringify(manifest));
-    await kubectl(kubeconfig, context, 'create', '-f', file);
-  };
+  const create = (context: string, manifest: object) => kubectlCreate(kubeconfig, context, dir, manifest);
 
   beforeAll(async () => {
     app = await openSandboxApp('resources', { clockSpeed: 20 });

@@ -1,6 +1,7 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { EmptyState } from '../../components/EmptyState';
+import { FacetSelect } from '../../components/FacetSelect';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { formatClock, formatDuration, isOutdated } from '../../components/freshness';
 import { Progress } from '../../components/Spinner';
@@ -18,23 +19,6 @@ import '../resources/resources.css';
 
 const rowKey = (g: EventGroup) => g.key;
 const sortedValues = (values: Iterable<string>) => [...new Set(values)].filter(Boolean).sort();
-
-function Select({ label, value, values, all, onChange, testId }: { label: string; value: string; values: string[]; all: string; onChange: (v: string) => void; testId: string }) {
-  const options = value && !values.includes(value) ? [value, ...values] : values;
-  return (
-    <label className="field">
-      <span className="field__label">{label}</span>
-      <select aria-label={`Filter by ${label.toLowerCase()}`} data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{all}</option>
-        {options.map((v) => (
-          <option key={v} value={v}>
-            {v}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
 
 /** Events of every cluster: Warnings first, repeats grouped, filters, bounded memory; a row opens its object. */
 export function EventsView() {
@@ -98,11 +82,11 @@ export function EventsView() {
           <span className="field__label">Object</span>
           <input type="search" data-filter-input aria-label="Object name contains" data-testid="events-filter-object" placeholder="object name contains…  ( / )" value={filters.object} onChange={(e) => set('object')(e.target.value)} autoComplete="off" spellCheck={false} />
         </label>
-        <Select label="Type" value={filters.type} values={['Warning', 'Normal']} all="Any type" onChange={set('type')} testId="events-filter-type" />
-        <Select label="Reason" value={filters.reason} values={facets.reasons} all="Any reason" onChange={set('reason')} testId="events-filter-reason" />
-        <Select label="Kind" value={filters.kind} values={facets.kinds} all="Any kind" onChange={set('kind')} testId="events-filter-kind" />
-        <Select label="Namespace" value={filters.namespace} values={facets.namespaces} all="All namespaces" onChange={set('namespace')} testId="events-filter-namespace" />
-        <Select label="Cluster" value={filters.cluster} values={clusterIds} all="All clusters" onChange={set('cluster')} testId="events-filter-cluster" />
+        <FacetSelect label="Type" value={filters.type} values={['Warning', 'Normal']} allLabel="Any type" onChange={set('type')} testId="events-filter-type" />
+        <FacetSelect label="Reason" value={filters.reason} values={facets.reasons} allLabel="Any reason" onChange={set('reason')} testId="events-filter-reason" />
+        <FacetSelect label="Kind" value={filters.kind} values={facets.kinds} allLabel="Any kind" onChange={set('kind')} testId="events-filter-kind" />
+        <FacetSelect label="Namespace" value={filters.namespace} values={facets.namespaces} allLabel="All namespaces" onChange={set('namespace')} testId="events-filter-namespace" />
+        <FacetSelect label="Cluster" value={filters.cluster} values={clusterIds} allLabel="All clusters" onChange={set('cluster')} testId="events-filter-cluster" />
         <label className="field field--inline">
           <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} data-testid="events-grouped" /> Group repeats
         </label>

@@ -2,6 +2,7 @@ import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ResourceRow } from '../../../src-shared/resources/contract';
 import { EmptyState } from '../../components/EmptyState';
+import { FacetSelect } from '../../components/FacetSelect';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { formatDuration, isOutdated } from '../../components/freshness';
 import { Progress } from '../../components/Spinner';
@@ -22,20 +23,7 @@ const rowKey = (r: ResourceRow) => `${r.clusterId}/${r.uid}`;
 function Facet({ name, label, values, allLabel }: { name: keyof ResourceFilters; label: string; values: readonly string[]; allLabel: string }) {
   const value = useAppStore((s) => s.resourceFilters[name]);
   const set = useAppStore((s) => s.setResourceFilter);
-  const options = value && !values.includes(value) ? [value, ...values] : values;
-  return (
-    <label className="field">
-      <span className="field__label">{label}</span>
-      <select aria-label={`Filter by ${label.toLowerCase()}`} data-testid={`resource-filter-${name}`} value={value} onChange={(e) => set(name, e.target.value)}>
-        <option value="">{allLabel}</option>
-        {options.map((v) => (
-          <option key={v} value={v}>
-            {v}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  return <FacetSelect label={label} value={value} values={values} allLabel={allLabel} onChange={(v) => set(name, v)} testId={`resource-filter-${name}`} />;
 }
 
 /** Every kind, every cluster: the server's columns for the chosen type, rows of all clusters in one virtual table. */
