@@ -36,6 +36,8 @@ describe('events: every cluster, Warnings first, grouped', () => {
   });
 
   it('holds every event kubectl lists, Warnings first, filters by reason and groups repeats', async () => {
+    // The sandbox's crash-looping pod reports BackOff Warnings once it has crashed: wait for one.
+    await expect.poll(async () => (await allEvents()).some((e) => e.type === 'Warning'), { timeout: 90_000 }).toBe(true);
     await page.getByTestId('nav-events').click();
     const table = page.getByTestId('events-table');
     await page.getByTestId('events-grouped').uncheck();
