@@ -40,6 +40,16 @@ describe('command palette', () => {
     await expect.poll(() => drawer.getByTestId('drawer-yaml').innerText(), { timeout: 30_000 }).toContain(`name: ${pod}`);
     expect(await page.locator('[data-view]').getAttribute('data-view')).toBe('resources');
     await page.keyboard.press('Escape');
+
+    // The same pod's logs, straight from the palette.
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type(pod);
+    await expect.poll(async () => (await items()).includes(`Action:Logs of ${pod}`), { timeout: 30_000 }).toBe(true);
+    const at = (await items()).indexOf(`Action:Logs of ${pod}`);
+    for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-view]').getAttribute('data-view')).toBe('logs');
+    await expect.poll(() => page.locator('[data-testid=tab-logs]').last().innerText()).toContain(`pro-west · ${pod}`);
   });
 
   it('runs views and actions, and offers recent items first', async () => {

@@ -4,6 +4,7 @@ import type { KindInfo, ResourceRef } from '../../../src-shared/resources/contra
 import { useClient } from '../../components/ClientContext';
 import type { NavItem } from '../../shell/nav';
 import { useAppStore } from '../../store';
+import { deploymentLogsTab, podLogsTab, shellTab } from '../logs/open-tabs';
 import { useKinds } from '../resources/KindPicker';
 import type { Command } from './palette-items';
 import { matchCommands } from './palette-items';
@@ -118,10 +119,24 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
         }
       }
     }
+    const actions: Entry[] = [];
     for (const h of objects.hits) {
       const ref = { clusterId: h.clusterId, type: h.type, namespace: h.namespace, name: h.name };
-      out.push({ key: `o:${h.clusterId}/${h.type.group}/${h.type.resource}/${h.namespace}/${h.name}`, label: h.name, group: h.kind, hint: `${h.clusterId}${h.namespace ? ` / ${h.namespace}` : ''}`, run: () => openObject(ref, h.kind) });
+      const where = `${h.clusterId}${h.namespace ? ` / ${h.namespace}` : ''}`;
+      const key = `${h.clusterId}/${h.type.group}/${h.type.resource}/${h.namespace}/${h.name}`;
+      out.push({ key: `o:${key}`, label: h.name, group: h.kind, hint: where, run: () => openObject(ref, h.kind) });
+      // What one does with the best few hits, right away: their logs, a shell.
+      if (actions.length >= 6) continue;
+      const openTab = useAppStore.getState().openLogTab;
+      if (h.kind === 'Pod') {
+        const pod = { clusterId: h.clusterId, namespace: h.namespace, pod: h.name };
+        actions.push({ key: `a:logs:${key}`, label: `Logs of ${h.name}`, group: 'Action', hint: where, run: () => void openTab(podLogsTab(pod)) });
+        actions.push({ key: `a:shell:${key}`, label: `Shell in ${h.name}`, group: 'Action', hint: where, run: () => void openTab(shellTab(pod)) });
+      } else if (h.kind === 'Deployment') {
+        actions.push({ key: `a:logs:${key}`, label: `Logs of deployment ${h.name}`, group: 'Action', hint: where, run: () => void openTab(deploymentLogsTab({ clusterId: h.clusterId, namespace: h.namespace, name: h.name })) });
+      }
     }
+    out.push(...actions);
     for (const c of matchCommands(commands, query, query.trim() ? 12 : 30)) out.push(fromCommand(c));
     return out;
   }, [query, recent, objects.hits, commands]);
