@@ -72,12 +72,14 @@ describe('events: every cluster, Warnings first, grouped', () => {
     await screenshot(page, 'events-filtered');
 
     // The row opens its object's drawer, whose own events include this reason.
+    await page.getByTestId('theme-dark').click();
     await row.click();
     const drawer = page.getByTestId('detail-drawer');
     await expect.poll(() => drawer.getByTestId('drawer-yaml').innerText(), { timeout: 30_000 }).toContain(`name: ${w.involvedObject.name}`);
     await expect.poll(() => drawer.getByTestId('drawer-events').innerText()).toContain(w.reason);
-    await screenshot(page, 'events-drawer');
+    await screenshot(page, 'events-drawer-dark');
     await page.keyboard.press('Escape');
+    await page.getByTestId('theme-light').click();
     await page.getByTestId('events-filter-reset').click();
     await screenshot(page, 'events-all');
   });
