@@ -3,8 +3,14 @@
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'net', 'child_process', 'crypto', 'stream', 'url', 'events'];
+// A bare module name is matched as the whole import (or its subpath), never as any path segment:
+// as a gitignore-style pattern, 'events' also forbade '../src-shared/events/contract'.
+const bare = (name) => /^[a-z_]+$/.test(name);
 const forbid = (groups, message) => ({
-  'no-restricted-imports': ['error', { patterns: groups.map((group) => ({ group: [group], message })) }],
+  'no-restricted-imports': [
+    'error',
+    { patterns: groups.map((group) => (bare(group) ? { regex: `^${group}(/.*)?$`, message } : { group: [group], message })) },
+  ],
 });
 
 export default tseslint.config(

@@ -17,6 +17,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   'plan-images': () => import('./plan-images'),
   releases: () => import('./releases'),
   'release-chaos': () => import('./release-chaos'),
+  troubleshooting: () => import('./troubleshooting'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

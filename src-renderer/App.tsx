@@ -1,11 +1,15 @@
 import type { ComponentType } from 'react';
 import { ErrorBanner } from './components/ErrorBanner';
 import { OverviewView } from './features/clusters/OverviewView';
+import { EventsView } from './features/events/EventsView';
 import { ImagesView } from './features/images/ImagesView';
+import { CommandPalette, usePaletteShortcut } from './features/palette/CommandPalette';
 import { LogsView } from './features/logs/LogsView';
 import { MetricsView } from './features/metrics/MetricsView';
 import { ProblemsView } from './features/problems/ProblemsView';
 import { ReleasesView } from './features/releases/ReleasesView';
+import { ResourceDrawer } from './features/resources/ResourceDrawer';
+import { ResourcesView } from './features/resources/ResourcesView';
 import { DetailDrawer } from './features/workloads/DetailDrawer';
 import { WorkloadsView } from './features/workloads/WorkloadsView';
 import { navItems } from './shell/nav';
@@ -21,6 +25,8 @@ const views: Record<string, ComponentType> = {
   overview: OverviewView,
   images: ImagesView,
   workloads: WorkloadsView,
+  resources: ResourcesView,
+  events: EventsView,
   problems: ProblemsView,
   logs: LogsView,
   metrics: MetricsView,
@@ -30,7 +36,12 @@ const views: Record<string, ComponentType> = {
 export function App() {
   const theme = useAppStore((s) => s.theme);
   const view = useAppStore((s) => s.view);
-  const selected = useAppStore((s) => s.selected);
+  const workloadSelected = useAppStore((s) => s.selected);
+  const resourceSelected = useAppStore((s) => s.resourceSelected);
+  // The Resources and Events views share the resources drawer; elsewhere the workload drawer shows.
+  const resourceDrawer = view === 'resources' || view === 'events';
+  const selected = resourceDrawer ? null : workloadSelected;
+  const resource = resourceDrawer ? resourceSelected : null;
   const helpOpen = useAppStore((s) => s.helpOpen);
   const servicesError = useAppStore((s) => s.servicesError);
   // While the services are unreachable every control in the views and the drawer is disabled
@@ -38,10 +49,12 @@ export function App() {
   const disconnected = useAppStore((s) => s.servicesDownSince !== null);
   useTheme(theme);
   useGlobalKeys(useAppStore, navItems);
+  usePaletteShortcut();
+  const paletteOpen = useAppStore((s) => s.paletteOpen);
   const View = views[view] ?? OverviewView;
   const title = navItems.find((n) => n.id === view)?.label ?? 'Overview';
   return (
-    <div className={`app${selected ? ' has-drawer' : ''}`} data-view={view}>
+    <div className={`app${selected || resource ? ' has-drawer' : ''}`} data-view={view}>
       <NavBar items={navItems} />
       <div className="main">
         <TopBar title={title} />
@@ -57,7 +70,13 @@ export function App() {
           <DetailDrawer key={`${selected.clusterId}/${selected.kind}/${selected.namespace}/${selected.name}`} target={selected} />
         </fieldset>
       ) : null}
+      {resource ? (
+        <fieldset className="fieldset-contents" disabled={disconnected}>
+          <ResourceDrawer key={`${resource.clusterId}/${resource.type.group}/${resource.type.resource}/${resource.namespace}/${resource.name}`} target={resource} />
+        </fieldset>
+      ) : null}
       {helpOpen ? <ShortcutsHelp nav={navItems} /> : null}
+      {paletteOpen ? <CommandPalette nav={navItems} /> : null}
     </div>
   );
 }

@@ -24,10 +24,20 @@ import { MetricsService, type MetricsServiceOptions } from '../metrics/metrics-s
 import { LoginShellPath } from '../platform/login-shell-path';
 import { releaseHandlers } from '../releases/handlers';
 import { ReleaseService, type ReleaseServiceOptions } from '../releases/release-service';
+import { editHandlers } from '../edit/handlers';
+import { EditService } from '../edit/edit-service';
+import { eventHandlers } from '../events/handlers';
+import { EventService } from '../events/event-service';
+import { nodeHandlers } from '../nodes/handlers';
+import { NodeService } from '../nodes/node-service';
+import { PaletteService } from '../palette/palette-service';
+import { resourceHandlers } from '../resources/handlers';
+import { ResourceService } from '../resources/resource-service';
 import type { Cipher } from '../vault/cipher';
 import { VaultService } from '../vault/vault-service';
 import { WorkloadService, type WorkloadServiceOptions } from '../workloads/workload-service';
 import { SettingsStore } from './settings';
+import { VisibleEntries } from '../clusters/visible-entries';
 
 export interface CreateServicesOptions {
   /** An inline kubeconfig (the sandbox datacenter's). Default sources (KUBECONFIG, ~/.kube/config) are then skipped. */
@@ -63,6 +73,7 @@ export interface Services {
   kubeconfig: KubeconfigService;
   clusters: ClusterService;
   workloads: WorkloadService;
+  resources: ResourceService;
   vault: VaultService;
   metrics: MetricsService;
   /** Log views by sender (benchmarks read a view's spool to check that no line is missing). */
@@ -109,15 +120,22 @@ export function createServices(opts: CreateServicesOptions): Services {
   kubeconfig.start();
   const picker = opts.kubeconfigPicker ?? refusingKubeconfigPicker(settings.file);
 
+  const visible = new VisibleEntries(kubeconfig, {
+    get: () => (Array.isArray(settings.get().prefs.hiddenClusters) ? (settings.get().prefs.hiddenClusters as unknown[]).filter((x): x is string => typeof x === 'string') : []),
+    set: (ids) => void settings.update((s) => void (s.prefs.hiddenClusters = ids)),
+  });
   // Details that must not reach the renderer (credential plugin stderr) go here; messages name the file.
   const diagnostics = new DiagnosticsLog(opts.userDataDir);
-  const clusters = new ClusterService(kubeconfig, {
+  const clusters = new ClusterService(visible, {
     loginPath: new LoginShellPath(),
     log: logLine,
     ...opts.clusters,
     connection: { diagnostics, ...opts.clusters?.connection },
   });
   const workloads = new WorkloadService(clusters, opts.workloads);
+  const resources = new ResourceService(clusters, { log: logLine });
+  const events = new EventService(clusters, { log: logLine });
+  const palette = new PaletteService(clusters, (id) => resources.discover(id));
   const metrics = new MetricsService(clusterServiceSource(clusters), {
     file: path.join(opts.userDataDir, 'metrics-history.bin'),
     settings: {
@@ -154,7 +172,7 @@ export function createServices(opts: CreateServicesOptions): Services {
         version: opts.version ?? '0.0.0',
         transport: opts.transport,
         sandbox: opts.sandbox ?? false,
-        kubeconfigSources: kubeconfig.sources().map((s) => ({ path: s.path, exists: s.exists, ...(s.error ? { error: s.error } : {}) })),
+        kubeconfigSources: kubeconfig.sources().map((s) => ({ path: s.path, exists: s.exists, ...(s.error ? { error: s.error } : {}), ...(added.get().includes(s.path) ? { added: true } : {}) })),
         vault: vault.status(),
       }),
     'clusters.list': async () => ok(clusters.list()),
@@ -192,6 +210,8 @@ export function createServices(opts: CreateServicesOptions): Services {
       const added = kubeconfig.addPath(chosen.value);
       return added.ok ? ok({ path: chosen.value, contexts: added.value.contexts }) : added;
     },
+    'clusters.hidden': async () => ok({ hidden: visible.hidden() }),
+    'clusters.setHidden': async ({ clusterId, hidden }) => (visible.setHidden(clusterId, hidden), ok(null)),
     'kubeconfig.removePath': async ({ path: p }) => kubeconfig.removePath(p),
     'vault.consent': async ({ allow }) => ok(vault.consent(allow)),
     'workloads.subscribe': ({ clusterIds }, emit, ctx) => {
@@ -205,6 +225,11 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...appImages.handlers,
     ...logsHandlers(logs),
     ...execHandlers(exec),
+    ...resourceHandlers(resources, clusters),
+    ...eventHandlers(events),
+    'palette.search': async ({ query, limit }) => ok(palette.search(query, limit)),
+    ...editHandlers(new EditService({ connection: (id) => clusters.connection(id), discover: (id) => resources.discover(id) })),
+    ...nodeHandlers(new NodeService((id) => clusters.connection(id))),
   };
 
   let disposed = false;
@@ -214,6 +239,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     kubeconfig,
     clusters,
     workloads,
+    resources,
     vault,
     releases,
     metrics,
@@ -228,8 +254,11 @@ export function createServices(opts: CreateServicesOptions): Services {
       metrics.dispose();
       appImages.dispose();
       logs.dispose();
+      resources.dispose();
+      events.dispose();
       workloads.dispose();
       clusters.dispose();
+      visible.close();
       kubeconfig.dispose();
     },
   };

@@ -52,6 +52,8 @@ export interface RequestOptions {
   maxBytes?: number;
   /** Idle timeout; streams default to none (the caller owns the deadline). */
   idleTimeoutMs?: number;
+  /** Accept header instead of application/json (e.g. the server's Table output). */
+  accept?: string;
 }
 
 interface Prepared {
@@ -248,7 +250,7 @@ export class ClusterConnection {
     const ctx = this.ctx(o);
     const url = new URL(p.base.pathname.replace(/\/$/, '') + path, p.base);
     const body = o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
-    const headers: Record<string, string | string[]> = { ...p.headers, Accept: 'application/json', 'User-Agent': 'capstan' };
+    const headers: Record<string, string | string[]> = { ...p.headers, Accept: o.accept ?? 'application/json', 'User-Agent': 'capstan' };
     if (body !== undefined) {
       headers['Content-Type'] = o.contentType ?? 'application/json';
       headers['Content-Length'] = String(Buffer.byteLength(body));

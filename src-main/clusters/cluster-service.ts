@@ -29,7 +29,7 @@ import type { ClusterConnectionOptions } from './cluster-connection';
 import { ClusterConnection } from './cluster-connection';
 import { deriveState } from './cluster-state';
 import { redactUserinfo } from './redact';
-import type { KubeconfigService } from './kubeconfig-service';
+import type { EntrySource } from './visible-entries';
 import type { ClusterEntry } from './kubeconfig-types';
 
 export interface ClusterServiceOptions {
@@ -87,7 +87,7 @@ export class ClusterService {
   private disposed = false;
 
   constructor(
-    private readonly kubeconfig: KubeconfigService,
+    private readonly kubeconfig: EntrySource,
     private readonly opts: ClusterServiceOptions = {},
   ) {
     this.clock = opts.clock ?? systemClock;

@@ -11,6 +11,7 @@ import { configureLogs } from '../../src-sandbox/logs/config';
 import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
 import { until } from '../clusters/testing/fake-kube';
+import { timeKey } from './backlog-merge';
 import { LogService } from './log-service';
 
 let dc: Datacenter;
@@ -156,6 +157,17 @@ describe('LogService against the sandbox', () => {
       configureLogs(dc.cluster('pro-west').store, { rate: RATE });
     }
   }, 60_000);
+
+  it('merges the sources\' backlogs by timestamp instead of one pod after another', async () => {
+    const v = open({ clusterIds: ['pro-east'], namespace: 'shop', target: { kind: 'deployment', name: 'orders-pro' }, tailLines: 30 });
+    await until(() => v.sources.length > 1 && v.sources.every((s) => s.state === 'live') && v.lines.filter((l) => l[3] === 0).length >= v.sources.length * 30, 20_000, 'backlogs');
+    const backlog = v.lines.filter((l) => l[3] === 0).slice(0, v.sources.length * 30);
+    const keys = backlog.map((l) => timeKey(l[1]));
+    expect(keys).toEqual([...keys].sort());
+    // Interleaved: the first 30 lines are not all one pod's.
+    expect(new Set(backlog.slice(0, 30).map((l) => l[0])).size).toBeGreaterThan(1);
+    v.close();
+  });
 
   // Throughput is a figure for `npm run bench -- logs`, not a timed assertion here (it depends on
   // what else the machine is doing); this test holds the guarantees: contiguous, nothing skipped.

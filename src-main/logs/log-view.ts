@@ -6,6 +6,7 @@
 import type { LogEvent, LogLine, LogSelection, LogSource } from '../../src-shared/logs/contract';
 import { sanitizeLine } from '../../src-shared/logs/sanitize';
 import type { AppError } from '../../src-shared/result';
+import { mergeByTime } from './backlog-merge';
 import { Delivery, type DeliveryOptions } from './delivery';
 import { ContainerStateFeed } from './container-state';
 import type { LogTransport, SourceSink } from './pod-log-source';
@@ -25,7 +26,15 @@ export interface LogViewDeps {
   followFile?(clusterId: string, t: { namespace: string; pod: string; container: string; file: string }, sink: SourceSink, feed: ContainerStateFeed): { stop(): void };
 }
 
-export interface LogViewOptions { ringLines?: number; delivery?: DeliveryOptions; flushMs?: number }
+/**
+ * How long the sources' first lines (their backlogs) are held at the start to be merged by
+ * timestamp. Only when there is a backlog (tailLines > 0 or sinceTime); released early by a
+ * marker or when `BACKLOG_HOLD_MAX` lines wait.
+ */
+export const BACKLOG_HOLD_MS = 1000;
+const BACKLOG_HOLD_MAX = 50_000;
+
+export interface LogViewOptions { ringLines?: number; delivery?: DeliveryOptions; flushMs?: number; backlogHoldMs?: number }
 
 interface Running { meta: LogSource; sink: SourceSink; feed: ContainerStateFeed; stop(): void }
 
@@ -40,10 +49,15 @@ export class LogView {
   private readonly abort = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
   private sourcesDirty = false;
+  /** Lines held at the start (backlogs), released merged by time; null once released. */
+  private held: Parameters<LogView['add']>[] | null;
+  private holdUntil = 0;
 
   constructor(private readonly deps: LogViewDeps, private readonly sel: LogSelection, private readonly emit: (e: LogEvent) => void, o: LogViewOptions = {}) {
     this.ring = new Ring(o.ringLines ?? 100_000);
     this.delivery = new Delivery((b) => this.emit({ t: 'lines', ...b }), o.delivery);
+    this.holdUntil = Date.now() + (o.backlogHoldMs ?? BACKLOG_HOLD_MS);
+    this.held = (sel.tailLines ?? 200) > 0 || sel.sinceTime ? [] : null;
     this.timers.push(setInterval(() => this.tick(), o.flushMs ?? 50), setInterval(() => this.stats(), 1000), setInterval(() => this.spool.flush(), 250));
   }
 
@@ -143,6 +157,11 @@ export class LogView {
   }
 
   private add(src: number, label: string, ts: string, raw: string, cutBytes: number, kind: number): void {
+    if (this.held) {
+      this.held.push([src, label, ts, raw, cutBytes, kind]);
+      if (kind === 1 || this.held.length >= BACKLOG_HOLD_MAX) this.releaseBacklog();
+      return;
+    }
     let text = sanitizeLine(raw);
     if (cutBytes > 0) text += ` … [${cutBytes} bytes cut: the line exceeded 4 MB]`;
     this.spool.append(`${label} ${ts} ${text}`);
@@ -151,7 +170,14 @@ export class LogView {
     this.delivery.push(this.ring.push(line), line);
   }
 
+  private releaseBacklog(): void {
+    const backlog = mergeByTime(this.held ?? [], (l) => l[2]);
+    this.held = null;
+    for (const l of backlog) this.add(...l);
+  }
+
   private tick(): void {
+    if (this.held && Date.now() >= this.holdUntil) this.releaseBacklog();
     if (this.sourcesDirty) {
       this.sourcesDirty = false;
       this.emit({ t: 'sources', sources: this.byId.map((s) => ({ ...s.meta })) });

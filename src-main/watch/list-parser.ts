@@ -49,7 +49,11 @@ export class ListParser {
   private envelopeSize = 0;
   private done = false;
 
-  constructor(private readonly o: { maxItemBytes: number }) {}
+  /** The envelope as parsed by end() (a Table's columnDefinitions live there). */
+  envelopeObject: Record<string, unknown> | undefined;
+
+  /** `itemsKey`: the array to stream ('items'; a Table's is 'rows'). */
+  constructor(private readonly o: { maxItemBytes: number; itemsKey?: string }) {}
 
   /** Complete items in `chunk` as JSON text, in order. */
   push(chunk: Buffer): string[] | ListParseError {
@@ -89,7 +93,7 @@ export class ListParser {
           break;
         case OPEN_OBJ:
         case OPEN_ARR:
-          if (this.depth === 1 && this.afterColon && c === OPEN_ARR && this.lastKey === 'items' && !this.itemsSeen) {
+          if (this.depth === 1 && this.afterColon && c === OPEN_ARR && this.lastKey === (this.o.itemsKey ?? 'items') && !this.itemsSeen) {
             // The items array opens: the envelope keeps `"items":[` and resumes at its `]`.
             if (!this.addEnvelope(chunk.subarray(envStart, i + 1))) return 'too-long';
             envStart = -1;
@@ -141,9 +145,11 @@ export class ListParser {
   end(): ListMeta | ListParseError {
     if (!this.done || this.inString) return 'truncated';
     try {
-      const env = JSON.parse(Buffer.concat(this.envelope).toString('utf8')) as { metadata?: ListMeta; items?: unknown };
+      const env = JSON.parse(Buffer.concat(this.envelope).toString('utf8')) as Record<string, unknown> & { metadata?: ListMeta };
+      const items = env?.[this.o.itemsKey ?? 'items'];
       // `"items": null` is how Go encodes an empty slice; anything else must be the array.
-      if (!env || typeof env !== 'object' || !(Array.isArray(env.items) || (env.items === null && !this.itemsSeen))) return 'invalid';
+      if (!env || typeof env !== 'object' || !(Array.isArray(items) || (items === null && !this.itemsSeen))) return 'invalid';
+      this.envelopeObject = env;
       return env.metadata ?? {};
     } catch {
       return 'invalid';

@@ -70,6 +70,14 @@ export interface ReflectorOptions<T extends KubeObject = KubeObject> {
   pack?: PackMode;
   /** Key for the local store. Default metadata.uid, else namespace/name. */
   keyOf?: (o: KubeObject) => string;
+  /** Accept header for list and watch (e.g. the server's Table output). */
+  accept?: string;
+  /** The list's array field ('items'; a Table's is 'rows'). */
+  itemsKey?: string;
+  /** Turns a list item or a watch event's object into the stored object (a Table row into an object), before transform. */
+  unwrap?: (raw: unknown) => T | undefined;
+  /** Each list page's envelope (everything but its items), e.g. a Table's column definitions. */
+  onListEnvelope?: (envelope: Record<string, unknown>) => void;
 }
 
 const DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024;
@@ -268,10 +276,10 @@ export class Reflector<T extends KubeObject> {
 
   /** One list page, streamed: items are stored and emitted as they arrive; returns the page's ListMeta. */
   private async listPage(url: string, signal: AbortSignal, seen: Set<string>): Promise<Result<ListMeta>> {
-    const r = await this.o.transport.openStream(url, { verb: 'list', resource: this.o.resource, signal, idleTimeoutMs: LIST_IDLE_MS });
+    const r = await this.o.transport.openStream(url, { verb: 'list', resource: this.o.resource, signal, idleTimeoutMs: LIST_IDLE_MS, accept: this.o.accept });
     if (!r.ok) return r;
     const stream = r.value;
-    const parser = new ListParser({ maxItemBytes: this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES });
+    const parser = new ListParser({ maxItemBytes: this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, itemsKey: this.o.itemsKey });
     const invalid = (why: string): Result<ListMeta> => ({
       ok: false,
       error: { code: 'response-invalid', message: `The API server's list of ${this.o.resource} ${why}. Capstan retries automatically; if it persists, check proxies between you and the cluster.` },
@@ -280,12 +288,13 @@ export class Reflector<T extends KubeObject> {
     let events: ReflectorEvent<T>[] = [];
     const apply = (texts: string[]): Result<ListMeta> | undefined => {
       for (const text of texts) {
-        let raw: T;
+        let raw: T | undefined;
         try {
           raw = JSON.parse(text) as T;
         } catch {
           return invalid('contains an item that is not JSON');
         }
+        if (this.o.unwrap) raw = this.o.unwrap(raw);
         if (!raw || typeof raw !== 'object' || !raw.metadata) continue;
         const it = tf ? tf(raw) : raw;
         const k = this.keyOf(it);
@@ -322,7 +331,10 @@ export class Reflector<T extends KubeObject> {
         const meta = parser.end();
         if (meta === 'truncated') finish(invalid('ended before it was complete'), false);
         else if (typeof meta === 'string') finish(invalid('is not a valid list'), false);
-        else finish({ ok: true, value: meta }, false);
+        else {
+          if (parser.envelopeObject) this.o.onListEnvelope?.(parser.envelopeObject);
+          finish({ ok: true, value: meta }, false);
+        }
       });
       const lost = (): Result<ListMeta> =>
         signal.aborted
@@ -342,7 +354,7 @@ export class Reflector<T extends KubeObject> {
     // Client-side deadline: the server should close at timeoutSeconds; a dead socket must not hang us.
     const deadline = this.clock.setTimeout(() => ac.abort(), (timeoutSeconds + 30) * 1000);
     try {
-      const r = await this.o.transport.openStream(this.o.path + q, { verb: 'watch', resource: this.o.resource, signal: ac.signal });
+      const r = await this.o.transport.openStream(this.o.path + q, { verb: 'watch', resource: this.o.resource, signal: ac.signal, accept: this.o.accept });
       if (!r.ok) {
         if (r.error.status === 410 || isTooLargeRv(r.error)) return { kind: 'relist' };
         return { kind: 'error', error: r.error };
@@ -435,7 +447,9 @@ export class Reflector<T extends KubeObject> {
       return { kind: 'error', error, relist: isTooLargeRv(error) || /too large resource version/i.test(s.message ?? '') };
     }
     if (isStatus(ev.object)) return undefined;
-    const obj = ev.object as T;
+    const obj = (this.o.unwrap ? this.o.unwrap(ev.object) : ev.object) as T;
+    if (!obj || typeof obj !== 'object') return undefined;
+    if (obj !== ev.object) ev = { ...ev, object: obj };
     const rv = obj.metadata?.resourceVersion;
     if (ev.type === 'BOOKMARK') {
       if (rv) this.rv = rv;

@@ -19,6 +19,7 @@ import type { DeploymentSummary, ObjectRef, PodSummary, WorkloadDiff, WorkloadKi
 import type { ClusterService, ClusterWorkloadEvent } from '../clusters/cluster-service';
 import type { Clock } from '../watch/clock';
 import { systemClock } from '../watch/clock';
+import { DiffBatcher } from '../watch/diff-batcher';
 
 export interface WorkloadServiceOptions {
   clock?: Clock;
@@ -30,19 +31,11 @@ export interface WorkloadServiceOptions {
 
 type Summary = PodSummary | DeploymentSummary;
 
-interface Pending {
-  reset: boolean;
-  upserts: Map<string, Summary>;
-  deletes: Set<string>;
-}
-
 interface Subscriber {
   clusterIds: Set<string> | undefined;
-  onDiffs: (diffs: WorkloadDiff[]) => void;
-  pending: Map<string, Pending>; // `${clusterId}\u0000${kind}`
+  /** Keyed `${clusterId}\u0000${kind}`. */
+  batcher: DiffBatcher<Summary>;
   releases: Map<string, () => void>;
-  timer: unknown;
-  lastFlush: number;
   closed: boolean;
 }
 
@@ -66,23 +59,22 @@ export class WorkloadService {
   }
 
   subscribe(clusterIds: string[] | undefined, onDiffs: (diffs: WorkloadDiff[]) => void): () => void {
-    const sub: Subscriber = {
-      clusterIds: clusterIds ? new Set(clusterIds) : undefined,
-      onDiffs,
-      pending: new Map(),
-      releases: new Map(),
-      timer: undefined,
-      lastFlush: -Infinity,
-      closed: false,
-    };
+    const batcher = new DiffBatcher<Summary>({ clock: this.clock, flushIntervalMs: this.opts.flushIntervalMs ?? 100, maxBatch: this.opts.maxBatch ?? 5000 }, (batches) =>
+      onDiffs(
+        batches.map(({ key, reset, upserts, deletes }) => {
+          const [clusterId, kind] = key.split('\u0000') as [string, WorkloadKind];
+          return { clusterId, kind, reset, upserts, deletes } as WorkloadDiff;
+        }),
+      ),
+    );
+    const sub: Subscriber = { clusterIds: clusterIds ? new Set(clusterIds) : undefined, batcher, releases: new Map(), closed: false };
     this.subs.add(sub);
     for (const id of this.clusters.ids()) this.attach(sub, id);
-    this.schedule(sub);
     return () => {
       if (sub.closed) return;
       sub.closed = true;
       this.subs.delete(sub);
-      this.clock.clearTimeout(sub.timer);
+      sub.batcher.dispose();
       for (const release of sub.releases.values()) release();
       sub.releases.clear();
     };
@@ -100,7 +92,7 @@ export class WorkloadService {
     for (const d of this.disposers) d();
     for (const s of [...this.subs]) {
       s.closed = true;
-      this.clock.clearTimeout(s.timer);
+      s.batcher.dispose();
       for (const r of s.releases.values()) r();
     }
     this.subs.clear();
@@ -120,8 +112,7 @@ export class WorkloadService {
   private queueReset(sub: Subscriber, clusterId: string): void {
     const w = this.clusters.workloads(clusterId);
     for (const kind of kinds) {
-      const list: Summary[] = w ? (kind === 'Pod' ? w.podList() : w.deploymentList()) : [];
-      sub.pending.set(keyOf(clusterId, kind), { reset: true, upserts: new Map(list.map((s) => [s.uid, s])), deletes: new Set() });
+      sub.batcher.reset(keyOf(clusterId, kind), w ? (kind === 'Pod' ? w.podList() : w.deploymentList()) : []);
     }
   }
 
@@ -134,8 +125,7 @@ export class WorkloadService {
         if (ids.has(id)) continue;
         release();
         sub.releases.delete(id);
-        for (const kind of kinds) sub.pending.set(keyOf(id, kind), { reset: true, upserts: new Map(), deletes: new Set() });
-        this.schedule(sub);
+        for (const kind of kinds) sub.batcher.reset(keyOf(id, kind), []);
       }
     }
   }
@@ -147,68 +137,10 @@ export class WorkloadService {
         this.queueReset(sub, clusterId);
       } else {
         const k = keyOf(clusterId, change.kind);
-        let p = sub.pending.get(k);
-        if (!p) sub.pending.set(k, (p = { reset: false, upserts: new Map(), deletes: new Set() }));
-        for (const s of change.upserts) {
-          p.upserts.set(s.uid, s);
-          p.deletes.delete(s.uid);
-        }
-        for (const uid of change.deletes) {
-          p.upserts.delete(uid);
-          if (!p.reset) p.deletes.add(uid);
-        }
-      }
-      this.schedule(sub);
-    }
-  }
-
-  private schedule(sub: Subscriber): void {
-    if (sub.closed || sub.timer !== undefined || sub.pending.size === 0) return;
-    const interval = this.opts.flushIntervalMs ?? 100;
-    const wait = Math.max(0, sub.lastFlush + interval - this.clock.now());
-    sub.timer = this.clock.setTimeout(() => {
-      sub.timer = undefined;
-      this.flush(sub);
-    }, wait);
-  }
-
-  private flush(sub: Subscriber): void {
-    if (sub.closed) return;
-    let budget = this.opts.maxBatch ?? 5000;
-    const diffs: WorkloadDiff[] = [];
-    for (const [k, p] of sub.pending) {
-      if (budget <= 0) break;
-      const [clusterId, kind] = k.split('\u0000') as [string, WorkloadKind];
-      const upserts: Summary[] = [];
-      const deletes: string[] = [];
-      for (const [uid, s] of p.upserts) {
-        if (budget <= 0) break;
-        upserts.push(s);
-        p.upserts.delete(uid);
-        budget--;
-      }
-      for (const uid of p.deletes) {
-        if (budget <= 0) break;
-        deletes.push(uid);
-        p.deletes.delete(uid);
-        budget--;
-      }
-      if (p.reset || upserts.length || deletes.length) {
-        diffs.push({ clusterId, kind, reset: p.reset, upserts, deletes } as WorkloadDiff);
-      }
-      // What did not fit stays queued as an incremental continuation of this diff.
-      p.reset = false;
-      if (p.upserts.size === 0 && p.deletes.size === 0) sub.pending.delete(k);
-    }
-    sub.lastFlush = this.clock.now();
-    if (diffs.length) {
-      try {
-        sub.onDiffs(diffs);
-      } catch {
-        /* a failing subscriber must not break the others */
+        for (const s of change.upserts) sub.batcher.upsert(k, s);
+        for (const uid of change.deletes) sub.batcher.delete(k, uid);
       }
     }
-    this.schedule(sub);
   }
 }
 

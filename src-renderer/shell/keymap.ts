@@ -90,6 +90,7 @@ export function createKeymap(nav: readonly NavItem[]) {
 export function shortcutList(nav: readonly NavItem[]): Shortcut[] {
   return [
     ...nav.map((n, i) => ({ keys: [`g ${n.key}`, `${i + 1}`], description: `Go to ${n.label}` })),
+    { keys: ['Ctrl+K', '⌘K'], description: 'Command palette: find any object of any kind in any cluster, any view or action' },
     { keys: ['/'], description: 'Focus the filter' },
     { keys: ['j', 'k', '↓', '↑'], description: 'Move down / up in the table' },
     { keys: ['g g', 'G'], description: 'First / last row' },
@@ -97,5 +98,13 @@ export function shortcutList(nav: readonly NavItem[]): Shortcut[] {
     { keys: ['l', 'p', 's', 'm'], description: 'In the detail drawer: logs / previous logs / shell / metrics of the pod or Deployment' },
     { keys: ['Esc'], description: 'Close the drawer or this help; leave the filter' },
     { keys: ['?'], description: 'Show these shortcuts' },
+    { keys: ['/', 'f'], description: 'Log tab: search / filter (literal text; r toggles regular expressions)' },
+    { keys: ['Enter', 'Shift+Enter', 'n', 'N'], description: 'Log tab: next / previous search match' },
+    { keys: ['Space'], description: 'Log tab: pause / resume' },
+    { keys: ['End', 'G'], description: 'Log tab: jump to the latest line' },
+    { keys: ['t', 'w', 'j'], description: 'Log tab: timestamps / wrap / pretty JSON' },
+    { keys: ['p'], description: 'Log tab: previous container instance' },
+    { keys: ['d', 'c'], description: 'Log tab: download the session / copy the selection' },
+    { keys: ['Alt+1…9', 'Alt+W'], description: 'Logs: switch to tab n / close the tab' },
   ];
 }

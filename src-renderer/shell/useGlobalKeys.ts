@@ -43,6 +43,7 @@ function run(command: Command, store: AppStore, event: KeyboardEvent): boolean {
       return true;
     case 'close': {
       if (state.helpOpen) state.setHelpOpen(false);
+      else if ((state.view === 'resources' || state.view === 'events') && state.resourceSelected) state.closeResource();
       else if (state.selected) state.closeDetail();
       else if (isTextInput(document.activeElement)) {
         (document.activeElement as HTMLElement).blur();

@@ -8,6 +8,8 @@ import { createReleasesSlice } from './releases-slice';
 import type { AppState } from './types';
 import { createUiSlice } from './ui-slice';
 import { createWorkloadsSlice } from './workloads-slice';
+import { createResourcesSlice } from '../features/resources/resources-slice';
+import { createPaletteSlice } from '../features/palette/palette-slice';
 
 export type { AppState } from './types';
 
@@ -32,6 +34,8 @@ export const createAppStore = () =>
         ...createLogsSlice(...a),
         ...createMetricsSlice(...a),
         ...createReleasesSlice(...a),
+        ...createResourcesSlice(...a),
+        ...createPaletteSlice(...a),
       }),
       {
         name: 'capstan.ui',
@@ -41,7 +45,7 @@ export const createAppStore = () =>
           if (!storage) throw new Error('no localStorage'); // persist then keeps preferences in memory only
           return storage;
         }),
-        partialize: (s) => ({ theme: s.theme, workloadKind: s.workloadKind }),
+        partialize: (s) => ({ theme: s.theme, workloadKind: s.workloadKind, resourceType: s.resourceType, paletteRecent: s.paletteRecent }),
       },
     ),
   );

@@ -1,9 +1,14 @@
 import { clustersContract } from '../clusters/contract';
+import { editContract } from '../edit/contract';
+import { eventsContract } from '../events/contract';
 import { execContract } from '../exec/contract';
 import { imagesContract } from '../images/contract';
 import { logsContract } from '../logs/contract';
 import { metricsContract } from '../metrics/contract';
+import { nodesContract } from '../nodes/contract';
+import { paletteContract } from '../palette/contract';
 import { releasesContract } from '../releases/contract';
+import { resourcesContract } from '../resources/contract';
 import { workloadsContract } from '../workloads/contract';
 import type { Client, Handlers } from './define';
 
@@ -16,6 +21,11 @@ export const contract = {
   ...releasesContract,
   ...logsContract,
   ...execContract,
+  ...resourcesContract,
+  ...eventsContract,
+  ...nodesContract,
+  ...paletteContract,
+  ...editContract,
 };
 export type AppContract = typeof contract;
 export type ChannelName = keyof AppContract;

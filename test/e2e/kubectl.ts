@@ -8,3 +8,15 @@ export async function kubectl(kubeconfig: string, context: string, ...args: stri
   const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, '--context', context, ...args], { timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
   return stdout;
 }
+
+/**
+ * `kubectl create -f` of one manifest written to `dir` as JSON (the sandbox does not read the
+ * protobuf bodies that `kubectl create <kind>` sends).
+ */
+export async function kubectlCreate(kubeconfig: string, context: string, dir: string, manifest: object): Promise<string> {
+  const { writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const file = join(dir, `manifest-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(manifest));
+  return kubectl(kubeconfig, context, 'create', '-f', file);
+}

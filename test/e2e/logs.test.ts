@@ -41,7 +41,34 @@ describe('logs and shell in browser mode against the sandbox', () => {
     expect(text).toContain('pro-east/');
     expect(text).toContain('pro-west/');
     expect(text).toMatch(/c\.s\.orders\.api\.AccessLog/);
+    // The tab names its clusters (here every cluster was selected).
+    expect(await page.locator('[data-testid=tab-logs]').first().innerText()).toContain('4 clusters · orders-pro');
     await screenshot(page, 'logs-deployment-two-clusters');
+  });
+
+  it('filters literally by default and with a regex when toggled, with match counts; search is literal too', async () => {
+    const filterCount = async () => {
+      const el = page.locator('[data-testid=log-filter-count]:visible');
+      return { shown: Number(await el.getAttribute('data-shown')), seen: Number(await el.getAttribute('data-seen')) };
+    };
+    // Literal: dots are dots, and "ERROR|WARN" is text that no line holds.
+    await page.locator('[data-testid=log-filter]:visible').fill('c.s.orders.api.AccessLog');
+    await expect.poll(async () => (await filterCount()).shown, { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.locator('[data-testid=log-filter]:visible').fill('ERROR|WARN');
+    await expect.poll(async () => (await filterCount()).seen, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect((await filterCount()).shown).toBe(0);
+    await page.locator('[data-testid=log-filter]:visible').fill('');
+    // Search: a literal with '.' and '?' finds what is on screen.
+    await page.locator('[data-testid=log-search]:visible').fill('c.s.orders.api');
+    await expect.poll(() => page.locator('[data-testid=log-matches]:visible').innerText(), { timeout: 20_000 }).toMatch(/^\d+\/\d+$/);
+    await page.locator('[data-testid=log-search]:visible').fill('');
+    // History since 15 minutes: the view starts again from that time.
+    await page.locator('[data-testid=log-range]:visible').selectOption('15');
+    await expect.poll(() => page.locator('[data-testid=log-range]:visible').inputValue()).toBe('custom');
+    await expect.poll(async () => Number(await page.locator('[data-testid=log-sources]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBe(12);
+    await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.locator('[data-testid=log-range]:visible').selectOption('');
+    await page.locator('[data-testid=log-regex]:visible').click();
   });
 
   it('filters with a regex and pauses/resumes with a new-lines counter', async () => {
@@ -51,6 +78,9 @@ describe('logs and shell in browser mode against the sandbox', () => {
     // (the terminal redraws asynchronously: wait for it, with nothing unfiltered left behind).
     await expect.poll(async () => (await shown()).filter((l) => /(INFO |\[gc\])/.test(l)).length, { timeout: 20_000 }).toBe(0);
     expect((await shown()).length).toBeGreaterThan(0);
+    const counted = page.locator('[data-testid=log-filter-count]:visible');
+    expect(Number(await counted.getAttribute('data-shown'))).toBeGreaterThan(0);
+    expect(Number(await counted.getAttribute('data-shown'))).toBeLessThan(Number(await counted.getAttribute('data-seen')));
     await screenshot(page, 'logs-filtered');
     await page.locator('[data-testid=log-filter]:visible').fill('');
     await page.locator('[data-testid=log-pause]:visible').click();

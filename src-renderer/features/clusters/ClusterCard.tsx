@@ -100,6 +100,16 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
         <button type="button" className="btn" onClick={reconnect} disabled={reconnecting} data-testid="cluster-reconnect" aria-label={`Reconnect ${cluster.id}`}>
           {reconnecting ? <Spinner size="xs" /> : '↻'} Reconnect
         </button>
+        <button
+          type="button"
+          className="btn btn--ghost"
+          onClick={() => void client['clusters.setHidden']({ clusterId: cluster.id, hidden: true }).then((r) => !r.ok && setActionError(r.error))}
+          data-testid="cluster-hide"
+          title="Hide this cluster everywhere (not connected) until you show it again below"
+          aria-label={`Hide ${cluster.id}`}
+        >
+          Hide
+        </button>
       </footer>
     </article>
   );

@@ -6,6 +6,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
 import { useAppStore } from '../../store';
 import { ClusterCard } from './ClusterCard';
+import { ClusterSettings } from './ClusterSettings';
 import { VaultBanner } from './VaultBanner';
 
 export function OverviewView() {
@@ -16,6 +17,7 @@ export function OverviewView() {
     <section className="view view--overview" aria-label="Cluster overview">
       <VaultBanner />
       <AddKubeconfig />
+      <ClusterSettings />
       {badSources.map((s) => (
         <div key={s.path} className="banner banner--warn" role="alert" data-testid="kubeconfig-error">
           <div className="banner__text">

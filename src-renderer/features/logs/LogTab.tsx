@@ -2,12 +2,14 @@
  * One log viewer tab: toolbar (filter, search with match count, toggles, pause, jump, previous,
  * download, copy), per-source status strip, and the terminal. Keyboard first: `/` search, `f`
  * filter, Enter / Shift+Enter next / previous match, Space pause, End or G jump to latest,
- * t timestamps, w wrap, j JSON, p previous container, d download, c copy selection.
+ * t timestamps, w wrap, j JSON, p previous container, r regex (filter and search are literal
+ * text otherwise), d download, c copy selection. History: the last lines, or since 15 min, 1 h or a time.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { LogSelection } from '../../../src-shared/logs/contract';
 import { useClient } from '../../components/ClientContext';
 import { downloadHistory } from './download';
+import { downloadName, sinceTimeOf } from './open-tabs';
 import type { TermHandle } from './terminal';
 import { createTerminal } from './terminal';
 import { useLogStream } from './useLogStream';
@@ -29,9 +31,25 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
   const [json, setJson] = useState(false);
   const [paused, setPaused] = useState(false);
   const [previous, setPrevious] = useState(selection.previous ?? false);
+  const [regex, setRegex] = useState(false);
+  // History: '' = as opened (last lines), else an RFC 3339 start time chosen in the toolbar.
+  const [since, setSince] = useState('');
+  const [sinceLocal, setSinceLocal] = useState('');
   const [note, setNote] = useState('');
-  const sel = { ...selection, previous };
-  const st = useLogStream(client, `${viewId}${previous ? '-p' : ''}`, sel, handle, { filter, timestamps, wrap, json, paused });
+  const sel = { ...selection, previous, ...(since ? { sinceTime: since } : {}) };
+  if (since) delete sel.tailLines;
+  const streamId = `${viewId}${previous ? '-p' : ''}${since ? `-s${Date.parse(since) / 1000}` : ''}`;
+  const st = useLogStream(client, streamId, sel, handle, { filter, regex, timestamps, wrap, json, paused });
+  const [pickingTime, setPickingTime] = useState(false);
+  const pickRange = (value: string) => {
+    if (value === 'time') {
+      const at = sinceTimeOf({ local: sinceLocal });
+      setPickingTime(!at);
+      return at ? setSince(at) : undefined;
+    }
+    setPickingTime(false);
+    setSince(value ? (sinceTimeOf({ minutes: Number(value) }) ?? '') : '');
+  };
 
   useEffect(() => {
     if (!el.current) return;
@@ -49,7 +67,7 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
 
   const find = (dir: 'next' | 'prev', term = search) => {
     if (!handle || !term) return void handle?.search.clearDecorations();
-    const o = { regex: isRegex(term), caseSensitive: false, decorations: SEARCH_DECORATIONS };
+    const o = { regex: regex && isRegex(term), caseSensitive: false, decorations: SEARCH_DECORATIONS };
     if (dir === 'next') handle.search.findNext(term, { ...o, incremental: true });
     else handle.search.findPrevious(term, o);
   };
@@ -65,7 +83,7 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
   };
   const download = async () => {
     setNote('Preparing download…');
-    const error = await downloadHistory(client, `${viewId}${previous ? '-p' : ''}`, `${title.replace(/[^\w.-]+/g, '_')}.log`);
+    const error = await downloadHistory(client, streamId, downloadName({ kind: 'logs', selection, title }));
     setNote(error ?? 'Downloaded the whole session.');
   };
   const onKey = (e: React.KeyboardEvent) => {
@@ -73,7 +91,7 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
     const actions: Record<string, () => void> = {
       '/': () => searchInput.current?.focus(), f: () => filterInput.current?.focus(), ' ': () => setPaused((p) => !p),
       End: jump, G: jump, t: () => setTimestamps((v) => !v), w: () => setWrap((v) => !v), j: () => setJson((v) => !v),
-      p: () => setPrevious((v) => !v), d: () => void download(), c: () => void copy(), n: () => find('next'), N: () => find('prev'),
+      p: () => setPrevious((v) => !v), r: () => setRegex((v) => !v), d: () => void download(), c: () => void copy(), n: () => find('next'), N: () => find('prev'),
     };
     const act = actions[e.key];
     if (act) {
@@ -86,9 +104,10 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
   return (
     <div className="log-tab" ref={root} tabIndex={-1} onKeyDown={onKey} data-testid={`log-tab-${viewId}`} style={{ display: active ? 'flex' : 'none' }}>
       <div className="log-toolbar" role="toolbar" aria-label="Log viewer">
-        <input ref={filterInput} className="log-filter" placeholder="Filter (regex)  f" value={filter} aria-label="Filter lines" data-testid="log-filter"
+        <input ref={filterInput} className="log-filter" placeholder={regex ? 'Filter (regex)  f' : 'Filter  f'} value={filter} aria-label="Filter lines" data-testid="log-filter"
           onChange={(e) => setFilter(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && (setFilter(''), root.current?.focus())} />
-        <input ref={searchInput} className="log-search" placeholder="Search  /" value={search} aria-label="Search" data-testid="log-search"
+        <span className="log-matches" data-testid="log-filter-count" data-shown={st.filterShown} data-seen={st.filterSeen}>{filter ? `${st.filterShown.toLocaleString()} of ${st.filterSeen.toLocaleString()} lines` : ''}</span>
+        <input ref={searchInput} className="log-search" placeholder={regex ? 'Search (regex)  /' : 'Search  /'} value={search} aria-label="Search" data-testid="log-search"
           onChange={(e) => { setSearch(e.target.value); find('next', e.target.value); }}
           onKeyDown={(e) => { if (e.key === 'Enter') find(e.shiftKey ? 'prev' : 'next'); if (e.key === 'Escape') { setSearch(''); handle?.search.clearDecorations(); root.current?.focus(); } }} />
         <span className="log-matches" data-testid="log-matches">{search ? (matches.count ? `${matches.index + 1}/${matches.count}` : '0 matches') : ''}</span>
@@ -99,6 +118,17 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
         <Toggle on={wrap} set={setWrap} label="Wrap" hint="w" />
         <Toggle on={json} set={setJson} label="JSON" hint="j" />
         <Toggle on={previous} set={setPrevious} label="Previous" hint="p" />
+        <Toggle on={regex} set={setRegex} label=".*" hint="r: filter and search as regular expressions" testId="log-regex" />
+        <select aria-label="History" title="History to show" data-testid="log-range" value={since ? 'custom' : ''} onChange={(e) => pickRange(e.target.value)}>
+          <option value="">{selection.sinceTime ? 'as opened' : `last ${selection.tailLines ?? 200} lines`}</option>
+          {since ? <option value="custom">since {new Date(since).toLocaleTimeString()}</option> : null}
+          <option value="15">since 15 min</option>
+          <option value="60">since 1 h</option>
+          <option value="time">since the time →</option>
+        </select>
+        {pickingTime ? (
+          <input type="datetime-local" step={1} autoFocus aria-label="Since time (Enter applies)" title="Enter applies" data-testid="log-since-time" value={sinceLocal} onChange={(e) => setSinceLocal(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && pickRange('time')} />
+        ) : null}
         <span className="log-sep" />
         <button type="button" onClick={() => setPaused((p) => !p)} data-testid="log-pause" aria-pressed={paused} title="Pause / resume (Space)">{paused ? 'Resume' : 'Pause'}</button>
         {paused && st.newWhilePaused > 0 ? <span className="log-newlines" data-testid="log-new-lines">{st.newWhilePaused} new lines</span> : null}
@@ -120,8 +150,8 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
   );
 }
 
-function Toggle({ on, set, label, hint }: { on: boolean; set: (f: (v: boolean) => boolean) => void; label: string; hint: string }) {
-  return <button type="button" className={on ? 'toggle on' : 'toggle'} aria-pressed={on} onClick={() => set((v) => !v)} title={`${label} (${hint})`}>{label}</button>;
+function Toggle({ on, set, label, hint, testId }: { on: boolean; set: (f: (v: boolean) => boolean) => void; label: string; hint: string; testId?: string }) {
+  return <button type="button" className={on ? 'toggle on' : 'toggle'} aria-pressed={on} onClick={() => set((v) => !v)} title={`${label} (${hint})`} data-testid={testId}>{label}</button>;
 }
 
 const isRegex = (s: string) => {

@@ -8,6 +8,7 @@ import './logs.css';
 import { useAppStore } from '../../store';
 import { LogTab } from './LogTab';
 import { NewViewForm } from './NewViewForm';
+import { tabLabel } from './open-tabs';
 import { ShellTab } from './ShellTab';
 
 export function LogsView() {
@@ -39,7 +40,7 @@ export function LogsView() {
         {tabs.map((t, i) => (
           <div key={t.id} role="tab" aria-selected={t.id === active} className={`log-tabs-tab${t.id === active ? ' active' : ''}`} onClick={() => setActive(t.id)} data-testid={`tab-${t.kind}`}>
             <span className={`log-tabs-kind kind-${t.kind}`}>{t.kind === 'shell' ? '>_' : '≡'}</span>
-            <span title={`Alt+${i + 1}`}>{t.title}</span>
+            <span title={`Alt+${i + 1}`}>{tabLabel(t)}</span>
             <button type="button" aria-label={`Close ${t.title}`} title="Close (Alt+W)" onClick={(e) => { e.stopPropagation(); close(t.id); }}>×</button>
           </div>
         ))}

@@ -25,9 +25,12 @@ describe('logModel', () => {
     expect(prettyJson('not json')).toBeUndefined();
     expect(formatLine(line('{"a":1}'), undefined, 'l', { ...o, json: true })).toContain('\r\n');
   });
-  it('filters by regex, falling back to substring for an invalid regex', () => {
-    expect(compileFilter('err(or)?')!(line('ERROR x'), 'l')).toBe(true);
-    expect(compileFilter('[bad')!(line('a [bad line'), 'l')).toBe(true);
+  it('filters literally by default, by regex when asked (an invalid regex falls back to the text)', () => {
+    expect(compileFilter('order?id=7')!(line('GET /order?id=7 200'), 'l')).toBe(true);
+    expect(compileFilter('a.c')!(line('abc'), 'l')).toBe(false);
+    expect(compileFilter('err(or)?', true)!(line('ERROR x'), 'l')).toBe(true);
+    expect(compileFilter('err(or)?')!(line('ERROR x'), 'l')).toBe(false);
+    expect(compileFilter('[bad', true)!(line('a [bad line'), 'l')).toBe(true);
     expect(compileFilter('')).toBeUndefined();
   });
   it('LineBuffer keeps the last `capacity` lines', () => {

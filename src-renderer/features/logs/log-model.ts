@@ -66,17 +66,26 @@ const visibleLength = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').le
 /** A continuation of the previous entry of its source: stack frames, "Caused by", the exception line. */
 export const isContinuation = (text: string): boolean => /^(\s|Caused by:|\.\.\. \d+ more|[a-z][\w$]*(\.[\w$]+)+(Exception|Error)\b)/.test(text);
 
-/** A filter from the user's text: a regex when it compiles (case-insensitive), else a substring. */
-export function compileFilter(text: string): ((line: LogLine, label: string) => boolean) | undefined {
+/**
+ * A filter from the user's text, case-insensitive: the literal text by default (`?` and `.` are
+ * characters people search for in log lines), a regex when `regex` is on and it compiles (an
+ * invalid one falls back to the literal text).
+ */
+export function compileFilter(text: string, regex = false): ((line: LogLine, label: string) => boolean) | undefined {
   if (!text) return undefined;
-  let re: RegExp;
+  const re = regex ? compileRegex(text) : undefined;
+  if (re) return (l, label) => re.test(l[2]) || re.test(label);
+  const needle = text.toLowerCase();
+  return (l, label) => l[2].toLowerCase().includes(needle) || label.toLowerCase().includes(needle);
+}
+
+/** The user's regex, case-insensitive, or undefined when it does not compile. */
+export function compileRegex(text: string): RegExp | undefined {
   try {
-    re = new RegExp(text, 'i');
+    return new RegExp(text, 'i');
   } catch {
-    const needle = text.toLowerCase();
-    return (l, label) => l[2].toLowerCase().includes(needle) || label.toLowerCase().includes(needle);
+    return undefined;
   }
-  return (l, label) => re.test(l[2]) || re.test(label);
 }
 
 /** A renderer-side bounded copy of the view's lines, for filter changes and re-rendering. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { logSelectionSchema } from '../../../src-shared/logs/contract';
 import { createAppStore } from '../../store';
-import { BEFORE_EVENT_MS, deploymentLogsTab, podLogsTab, shellTab, sinceBefore } from './open-tabs';
+import { BEFORE_EVENT_MS, deploymentLogsTab, downloadName, podLogsTab, shellTab, sinceBefore, sinceTimeOf, tabLabel } from './open-tabs';
 
 const where = { clusterId: 'pro-east', namespace: 'shop', pod: 'orders-pro-7d9f-abcde' };
 // The main process validates every selection with this schema on arrival.
@@ -39,5 +39,20 @@ describe('tabs other screens open in the log viewer', () => {
     expect(s.view).toBe('logs');
     expect(s.activeLogTab).toBe(id);
     expect(s.logTabs.find((t) => t.id === id)).toMatchObject({ kind: 'logs', selection: { previous: true } });
+  });
+});
+
+describe('tab names', () => {
+  it('name the cluster in labels and download names', () => {
+    const tab = { kind: 'logs' as const, title: 'catalog-pro-7f/app', selection: { clusterIds: ['pro-east'], target: { kind: 'pod' as const, name: 'catalog-pro-7f' } } };
+    expect(tabLabel(tab)).toBe('pro-east · catalog-pro-7f/app');
+    expect(downloadName(tab, new Date('2026-12-06T04:50:07Z'))).toBe('pro-east_catalog-pro-7f_app_20261206-045007.log');
+    expect(tabLabel({ ...tab, selection: { ...tab.selection, clusterIds: ['a', 'b', 'c'] } })).toBe('3 clusters · catalog-pro-7f/app');
+    expect(tabLabel({ kind: 'shell', title: 'sh x', target: { clusterId: 'fat' } })).toBe('fat · sh x');
+  });
+  it('computes a since time from minutes or a local time', () => {
+    expect(sinceTimeOf({ minutes: 15 }, Date.parse('2026-12-06T05:00:30.500Z'))).toBe('2026-12-06T04:45:30Z');
+    expect(sinceTimeOf({ local: 'nonsense' })).toBeUndefined();
+    expect(sinceTimeOf({ local: '2026-12-06T04:00:00Z' })).toBe('2026-12-06T04:00:00Z');
   });
 });

@@ -21,7 +21,7 @@ export interface PodTarget {
 export const BEFORE_EVENT_MS = 2 * 60_000;
 
 /** RFC 3339 at second precision (what the API server's sinceTime takes), `BEFORE_EVENT_MS` before `at`. */
-export const sinceBefore = (at: number): string => new Date(Math.floor((at - BEFORE_EVENT_MS) / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const sinceBefore = (at: number): string => sinceTimeOf({ minutes: BEFORE_EVENT_MS / 60_000 }, at)!;
 
 /**
  * A pod's logs. `previous` reads the terminated instance (a crash loop, an OOM kill); `eventAt`
@@ -48,4 +48,28 @@ export function deploymentLogsTab(t: { clusterId: string; namespace: string; nam
 
 export function shellTab(t: PodTarget): NewShellTab {
   return { kind: 'shell', title: `${t.pod}${t.container ? `/${t.container}` : ''}`, target: { clusterId: t.clusterId, namespace: t.namespace, pod: t.pod, ...(t.container ? { container: t.container } : {}) } };
+}
+
+/** Where a tab reads from, for its label and file name: `catalog-pro` exists in both PRO clusters. */
+export function tabClusters(tab: { kind: 'logs'; selection: LogSelection } | { kind: 'shell'; target: { clusterId: string } }): string {
+  if (tab.kind === 'shell') return tab.target.clusterId;
+  const ids = tab.selection.clusterIds;
+  return ids.length <= 2 ? ids.join('+') : `${ids.length} clusters`;
+}
+
+/** The tab's label: cluster(s), then what it shows. */
+export const tabLabel = (tab: Parameters<typeof tabClusters>[0] & { title: string }) => `${tabClusters(tab)} · ${tab.title}`;
+
+/** A download's file name: cluster(s) and title, safe on every file system. */
+export function downloadName(tab: { kind: 'logs'; selection: LogSelection; title: string }, at = new Date()): string {
+  const clusters = tab.selection.clusterIds.join('+');
+  const stamp = at.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
+  return `${clusters}_${tab.title}_${stamp}`.replace(/[^\w.+-]+/g, '_').slice(0, 180) + '.log';
+}
+
+/** RFC 3339 at second precision for a log view's start: now minus `minutes`, or a local date-time input's value. */
+export function sinceTimeOf(range: { minutes: number } | { local: string }, now = Date.now()): string | undefined {
+  const ms = 'minutes' in range ? now - range.minutes * 60_000 : Date.parse(range.local);
+  if (!Number.isFinite(ms)) return undefined;
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

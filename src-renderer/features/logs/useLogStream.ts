@@ -12,22 +12,23 @@ import type { FormatOptions } from './log-model';
 import { compileFilter, formatLine, isContinuation, LineBuffer, sourceLabel } from './log-model';
 import type { TermHandle } from './terminal';
 
-export interface StreamState { sources: LogSource[]; total: number; received: number; skipped: number; newWhilePaused: number; error?: AppError }
-export interface ViewOptions extends Omit<FormatOptions, 'cols' | 'multiSource'> { filter: string; paused: boolean }
+/** `filterShown` / `filterSeen`: lines that passed the filter among those it was applied to since it last changed. */
+export interface StreamState { sources: LogSource[]; total: number; received: number; skipped: number; newWhilePaused: number; filterShown: number; filterSeen: number; error?: AppError }
+export interface ViewOptions extends Omit<FormatOptions, 'cols' | 'multiSource'> { filter: string; regex: boolean; paused: boolean }
 
 const LOCAL_LINES = 100_000;
 const RERENDER_LINES = 10_000;
 
 export function useLogStream(client: AppClient, viewId: string, selection: LogSelection, handle: TermHandle | undefined, opts: ViewOptions): StreamState {
-  const [state, setState] = useState<StreamState>({ sources: [], total: 0, received: 0, skipped: 0, newWhilePaused: 0 });
+  const [state, setState] = useState<StreamState>({ sources: [], total: 0, received: 0, skipped: 0, newWhilePaused: 0, filterShown: 0, filterSeen: 0 });
   // shownBySource: whether the last entry of each source passed the filter, so that its stack trace lines follow it.
-  const live = useRef({ sources: [] as LogSource[], buffer: new LineBuffer(LOCAL_LINES), opts, pendingPaused: 0, received: 0, skipped: 0, shownBySource: new Map<number, boolean>() });
+  const live = useRef({ sources: [] as LogSource[], buffer: new LineBuffer(LOCAL_LINES), opts, pendingPaused: 0, received: 0, skipped: 0, shownBySource: new Map<number, boolean>(), filterShown: 0, filterSeen: 0 });
   live.current.opts = opts;
 
   const render = (lines: LogLine[]): string => {
     const { sources, opts: o } = live.current;
     const multiCluster = new Set(sources.map((s) => s.clusterId)).size > 1;
-    const f = compileFilter(o.filter);
+    const f = compileFilter(o.filter, o.regex);
     const fo: FormatOptions = { ...o, cols: handle?.term.cols ?? 120, multiSource: sources.length > 1 };
     let out = '';
     for (const l of lines) {
@@ -35,7 +36,9 @@ export function useLogStream(client: AppClient, viewId: string, selection: LogSe
       if (f && l[3] === 0) {
         const shown = isContinuation(l[2]) ? (live.current.shownBySource.get(l[0]) ?? false) : f(l, label);
         live.current.shownBySource.set(l[0], shown);
+        live.current.filterSeen++;
         if (!shown) continue;
+        live.current.filterShown++;
       }
       out += formatLine(l, sources[l[0]], label, fo);
     }
@@ -77,7 +80,15 @@ export function useLogStream(client: AppClient, viewId: string, selection: LogSe
       handle.term.write(text, () => void client['logs.ack']({ viewId, seq: e.seq }));
     }, (error) => setState((s) => ({ ...s, error })));
     // Counters refresh at most 4 times a second, not per batch.
-    timer = setInterval(() => setState((s) => (s.received === cur.received && s.newWhilePaused === cur.pendingPaused ? s : { ...s, received: cur.received, newWhilePaused: cur.pendingPaused })), 250);
+    timer = setInterval(
+      () =>
+        setState((s) =>
+          s.received === cur.received && s.newWhilePaused === cur.pendingPaused && s.filterShown === cur.filterShown && s.filterSeen === cur.filterSeen
+            ? s
+            : { ...s, received: cur.received, newWhilePaused: cur.pendingPaused, filterShown: cur.filterShown, filterSeen: cur.filterSeen },
+        ),
+      250,
+    );
     return () => {
       clearInterval(timer);
       timer = undefined;
@@ -91,14 +102,16 @@ export function useLogStream(client: AppClient, viewId: string, selection: LogSe
     const cur = live.current;
     cur.pendingPaused = 0;
     cur.shownBySource.clear();
+    cur.filterShown = 0;
+    cur.filterSeen = 0;
     const lines = cur.buffer.last(RERENDER_LINES);
     const hidden = cur.buffer.size - lines.length;
     // The reset travels in the write stream (RIS, ESC c), not as term.reset(): xterm parses writes
     // asynchronously and reset() does not drop writes still queued, so on a busy machine batches
     // written before the change (unfiltered, say) were drawn after the reset and stayed on screen.
     handle.term.write('\x1bc' + (hidden > 0 ? `\x1b[90m── ${hidden} earlier lines not re-rendered (Download has everything) ──\x1b[0m\r\n` : '') + render(lines));
-    setState((s) => ({ ...s, newWhilePaused: 0 }));
-  }, [opts.filter, opts.timestamps, opts.wrap, opts.json, opts.paused, handle]);
+    setState((s) => ({ ...s, newWhilePaused: 0, filterShown: cur.filterShown, filterSeen: cur.filterSeen }));
+  }, [opts.filter, opts.regex, opts.timestamps, opts.wrap, opts.json, opts.paused, handle]);
 
   return state;
 }

@@ -1,3 +1,4 @@
+import { FacetSelect as Facet } from '../../components/FacetSelect';
 import { useAppStore } from '../../store';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import type { WorkloadFilters } from '../../store/ui-slice';
@@ -7,21 +8,7 @@ import { hasActiveFilters } from './filter';
 function FacetSelect({ name, label, values, allLabel }: { name: keyof WorkloadFilters; label: string; values: readonly string[]; allLabel: string }) {
   const value = useAppStore((s) => s.filters[name]);
   const setFilter = useAppStore((s) => s.setFilter);
-  // Keep a selected value visible even when no row has it any more (a pod went away).
-  const options = value && !values.includes(value) ? [value, ...values] : values;
-  return (
-    <label className="field">
-      <span className="field__label">{label}</span>
-      <select aria-label={`Filter by ${label.toLowerCase()}`} data-testid={`filter-${name}`} value={value} onChange={(e) => setFilter(name, e.target.value)}>
-        <option value="">{allLabel}</option>
-        {options.map((v) => (
-          <option key={v} value={v}>
-            {v}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
+  return <Facet label={label} value={value} values={values} allLabel={allLabel} onChange={(v) => setFilter(name, v)} testId={`filter-${name}`} />;
 }
 
 export function FilterBar({ facets, statusLabel }: { facets: Facets; statusLabel: string }) {

@@ -1,0 +1,188 @@
+import { useCallback, useEffect, useState } from 'react';
+import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
+import type { DrainPod, DrainResult, NodeDetail } from '../../../src-shared/nodes/contract';
+import type { AppError } from '../../../src-shared/result';
+import { useClient } from '../../components/ClientContext';
+import { ErrorBanner } from '../../components/ErrorBanner';
+import { formatDuration } from '../../components/freshness';
+import { Spinner } from '../../components/Spinner';
+import { StatusBadge } from '../../components/StatusBadge';
+import { useNow } from '../../components/useNow';
+import './nodes.css';
+
+type Load<T> = { status: 'loading' } | { status: 'ok'; value: T } | { status: 'error'; error: AppError };
+const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
+
+function Bar({ label, used, total, format, testId }: { label: string; used: number; total: number; format: (n: number) => string; testId: string }) {
+  const p = pct(used, total);
+  return (
+    <div className="node-bar" data-testid={testId} data-value={used} data-total={total}>
+      <span className="node-bar__label">{label}</span>
+      <span className="node-bar__track" aria-hidden>
+        <span className={`node-bar__fill${p > 100 ? ' is-over' : p > 85 ? ' is-high' : ''}`} style={{ width: `${Math.min(100, p)}%` }} />
+      </span>
+      <span className="node-bar__text">
+        {format(used)} / {format(total)} ({p}%)
+      </span>
+    </div>
+  );
+}
+
+const actionLabel: Record<DrainPod['action'], string> = {
+  evict: 'evict',
+  'skip-daemonset': 'stays',
+  'skip-mirror': 'stays',
+  'skip-finished': 'nothing to do',
+  'refuse-unmanaged': 'refused',
+  'refuse-emptydir': 'refused',
+};
+
+function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: string; onDone: () => void }) {
+  const client = useClient();
+  const [preview, setPreview] = useState<Load<{ pods: DrainPod[]; blocked: boolean }>>({ status: 'loading' });
+  const [results, setResults] = useState<Load<DrainResult[]> | null>(null);
+  useEffect(() => {
+    void client['nodes.drainPreview']({ clusterId, name }).then((r) => setPreview(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }));
+  }, [client, clusterId, name]);
+  const drain = async () => {
+    setResults({ status: 'loading' });
+    const r = await client['nodes.drain']({ clusterId, name, confirmed: true });
+    setResults(r.ok ? { status: 'ok', value: r.value.results } : { status: 'error', error: r.error });
+    onDone();
+  };
+  if (preview.status === 'loading') return <Spinner label="Working out what would move…" />;
+  if (preview.status === 'error') return <ErrorBanner error={preview.error} title="Could not preview the drain." />;
+  const moving = preview.value.pods.filter((p) => p.action === 'evict');
+  const byPod = new Map(results?.status === 'ok' ? results.value.map((r) => [`${r.namespace}/${r.name}`, r]) : []);
+  return (
+    <div className="drain" data-testid="drain-preview" data-blocked={preview.value.blocked}>
+      <p>
+        Draining <strong>{name}</strong> cordons it, then evicts {moving.length} pod{moving.length === 1 ? '' : 's'} through the Eviction API: their controllers start them elsewhere,
+        and a PodDisruptionBudget may refuse (reported per pod; drain again later).
+      </p>
+      <table className="drain__table">
+        <tbody>
+          {preview.value.pods.map((p) => {
+            const r = byPod.get(`${p.namespace}/${p.name}`);
+            return (
+              <tr key={`${p.namespace}/${p.name}`} data-testid="drain-pod" data-name={p.name} data-action={p.action} data-outcome={r?.outcome ?? ''}>
+                <td className="mono">
+                  {p.namespace}/{p.name}
+                </td>
+                <td>
+                  <StatusBadge tone={p.action === 'evict' ? 'busy' : p.action.startsWith('refuse') ? 'bad' : 'muted'}>{actionLabel[p.action]}</StatusBadge>
+                </td>
+                <td className="muted">{p.note}</td>
+                <td>{r ? <span className={r.outcome === 'evicted' ? 'text-ok' : r.outcome === 'skipped' ? 'muted' : 'text-bad'}>{r.outcome === 'skipped' ? '' : r.outcome === 'evicted' ? 'evicted' : `${r.outcome}: ${r.message}`}</span> : null}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {preview.value.blocked ? <ErrorBanner tone="warn" error={{ message: 'Some pods cannot be moved safely (refused above). kubectl drain refuses in this case too; move or delete them first.' }} title="Drain not possible." /> : null}
+      {results?.status === 'error' ? <ErrorBanner error={results.error} title="Drain failed." /> : null}
+      {results === null ? (
+        <button type="button" className="btn btn--danger" onClick={() => void drain()} disabled={preview.value.blocked} data-testid="drain-confirm">
+          Cordon and evict {moving.length} pod{moving.length === 1 ? '' : 's'}
+        </button>
+      ) : results.status === 'loading' ? (
+        <Spinner label="Evicting…" />
+      ) : null}
+    </div>
+  );
+}
+
+/** The Node drawer's own part: health, allocation, pods, and cordon / uncordon / drain. */
+export function NodePanel({ clusterId, name }: { clusterId: string; name: string }) {
+  const client = useClient();
+  const now = useNow();
+  const [state, setState] = useState<Load<NodeDetail>>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const [draining, setDraining] = useState(false);
+  const [actionError, setActionError] = useState<AppError | null>(null);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  useEffect(() => {
+    let live = true;
+    void client['nodes.detail']({ clusterId, name }).then((r) => live && setState(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }));
+    return () => {
+      live = false;
+    };
+  }, [client, clusterId, name, attempt]);
+  const setSchedulable = async (schedulable: boolean) => {
+    const r = await client['nodes.setSchedulable']({ clusterId, name, schedulable });
+    setActionError(r.ok ? null : r.error);
+    reload();
+  };
+  if (state.status === 'loading') return <Spinner label="Loading the node…" />;
+  if (state.status === 'error') return <ErrorBanner error={state.error} title="Could not load the node." />;
+  const n = state.value;
+  const pressure = n.conditions.filter((c) => c.bad);
+  return (
+    <section className="drawer__section node-panel" data-testid="node-panel" data-unschedulable={n.unschedulable}>
+      <div className="node-panel__actions">
+        {n.unschedulable ? (
+          <button type="button" className="btn" onClick={() => void setSchedulable(true)} data-testid="node-uncordon">
+            Uncordon
+          </button>
+        ) : (
+          <button type="button" className="btn" onClick={() => void setSchedulable(false)} data-testid="node-cordon">
+            Cordon
+          </button>
+        )}
+        <button type="button" className="btn" onClick={() => setDraining((d) => !d)} data-testid="node-drain">
+          {draining ? 'Close drain' : 'Drain…'}
+        </button>
+        {n.unschedulable ? <StatusBadge tone="warn">SchedulingDisabled</StatusBadge> : null}
+        {pressure.length ? (
+          pressure.map((c) => (
+            <StatusBadge key={c.type} tone="bad">
+              {c.type === 'Ready' ? 'NotReady' : c.type}
+            </StatusBadge>
+          ))
+        ) : (
+          <StatusBadge tone="ok">healthy</StatusBadge>
+        )}
+      </div>
+      {actionError ? <ErrorBanner error={actionError} title="The node did not change." /> : null}
+      {draining ? <DrainDialog clusterId={clusterId} name={name} onDone={reload} /> : null}
+      <h3>Conditions</h3>
+      <ul data-testid="node-conditions">
+        {n.conditions.map((c) => (
+          <li key={c.type} data-type={c.type} data-status={c.status} className={c.bad ? 'text-bad' : undefined}>
+            <strong>{c.type}</strong> {c.status}
+            {c.reason ? <span className="muted"> · {c.reason}</span> : null}
+            {c.since ? <span className="muted"> · {formatDuration(now - c.since)}</span> : null}
+            {c.message ? <div className="muted">{c.message}</div> : null}
+          </li>
+        ))}
+      </ul>
+      <h3>Allocation</h3>
+      <Bar label="CPU requests" used={n.requests.cpu} total={n.allocatable.cpu} format={formatCpu} testId="node-cpu-requests" />
+      <Bar label="CPU limits" used={n.limits.cpu} total={n.allocatable.cpu} format={formatCpu} testId="node-cpu-limits" />
+      {n.usage ? <Bar label="CPU used" used={n.usage.cpu} total={n.allocatable.cpu} format={formatCpu} testId="node-cpu-usage" /> : null}
+      <Bar label="Memory requests" used={n.requests.memory} total={n.allocatable.memory} format={formatBytes} testId="node-memory-requests" />
+      <Bar label="Memory limits" used={n.limits.memory} total={n.allocatable.memory} format={formatBytes} testId="node-memory-limits" />
+      {n.usage ? <Bar label="Memory used" used={n.usage.memory} total={n.allocatable.memory} format={formatBytes} testId="node-memory-usage" /> : <p className="muted">{n.usageError}</p>}
+      <Bar label="Pods" used={n.pods.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed').length} total={n.allocatable.pods} format={String} testId="node-pods-count" />
+      {n.taints.length ? (
+        <p className="muted" data-testid="node-taints">
+          Taints: {n.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')}
+        </p>
+      ) : null}
+      <h3>Pods ({n.pods.length})</h3>
+      <ul data-testid="node-pods">
+        {n.pods.map((p) => (
+          <li key={`${p.namespace}/${p.name}`} data-name={p.name}>
+            <span className="mono">
+              {p.namespace}/{p.name}
+            </span>{' '}
+            <span className="muted">
+              {p.phase} · {formatCpu(p.cpuRequest)} · {formatBytes(p.memoryRequest)}
+              {p.owner ? ` · ${p.owner}` : ' · no controller'}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseQuantity } from '../../src-shared/metrics/quantity';
+import { screenshot } from './browser';
+import { kubectl, kubectlCreate } from './kubectl';
+import { openSandboxApp, type SandboxApp } from './sandbox-app';
+
+interface KPod {
+  metadata: { name: string; namespace: string; labels?: Record<string, string>; ownerReferences?: { kind: string }[] };
+  status?: { phase?: string };
+}
+
+/** A node's drawer in Chromium against the sandbox, kubectl as referee: health, allocation, cordon, drain with a PDB saying no. */
+describe('nodes: health, allocation, cordon and drain', () => {
+  let app: SandboxApp;
+  let page: Page;
+  let kubeconfig: string;
+  let dir: string;
+  const cluster = 'pro-east';
+  let node = '';
+  const podsOn = async () => (JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pods', '-A', '--field-selector', `spec.nodeName=${node}`, '-o', 'json')) as { items: KPod[] }).items;
+
+  beforeAll(async () => {
+    app = await openSandboxApp('nodes', { clockSpeed: 5 });
+    ({ page, kubeconfig } = app);
+    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-nodes-'));
+    // The node with the most pods of a Deployment.
+    const all = (JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pods', '-A', '-o', 'json')) as { items: (KPod & { spec: { nodeName?: string } })[] }).items;
+    const counts = new Map<string, number>();
+    for (const p of all) if (p.spec.nodeName && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet') counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
+    node = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows conditions and requests as kubectl describes them, cordons and uncordons', async () => {
+    await page.getByTestId('nav-resources').click();
+    await page.getByTestId('resource-kind').selectOption({ label: 'Node' });
+    await page.getByTestId('resource-filter-text').fill(node);
+    await page.locator(`[data-testid=table-row][data-name="${node}"]`).click();
+    const panel = page.getByTestId('node-panel');
+    await panel.waitFor({ timeout: 30_000 });
+
+    const k = JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'json')) as { status: { conditions: { type: string; status: string }[] } };
+    const shown = await panel.getByTestId('node-conditions').locator('li').evaluateAll((li) => li.map((l) => `${l.getAttribute('data-type')}=${l.getAttribute('data-status')}`));
+    expect(shown.sort()).toEqual(k.status.conditions.map((c) => `${c.type}=${c.status}`).sort());
+
+    // kubectl describe node's "Allocated resources": cpu and memory requests.
+    const describe = await kubectl(kubeconfig, cluster, 'describe', 'node', node);
+    const allocated = describe.slice(describe.indexOf('Allocated resources:'));
+    const cpu = parseQuantity(/\n\s+cpu\s+(\S+)/.exec(allocated)![1]!)!;
+    const memory = parseQuantity(/\n\s+memory\s+(\S+)/.exec(allocated)![1]!)!;
+    expect(Number(await panel.getByTestId('node-cpu-requests').getAttribute('data-value'))).toBeCloseTo(cpu, 3);
+    expect(Number(await panel.getByTestId('node-memory-requests').getAttribute('data-value'))).toBe(memory);
+    const nonFinished = (await podsOn()).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    expect(Number(await panel.getByTestId('node-pods-count').getAttribute('data-value'))).toBe(nonFinished.length);
+    await screenshot(page, 'nodes-drawer');
+
+    await panel.getByTestId('node-cordon').click();
+    await expect.poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).trim(), { timeout: 30_000 }).toBe('true');
+    await expect.poll(() => panel.getAttribute('data-unschedulable')).toBe('true');
+    await panel.getByTestId('node-uncordon').click();
+    await expect.poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).trim(), { timeout: 30_000 }).toBe('');
+  });
+
+  it('previews a drain, then evicts; a PodDisruptionBudget that allows nothing blocks its pod (429)', async () => {
+    const pods = await podsOn();
+    const guarded = pods.find((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.labels?.['app.kubernetes.io/instance'])!;
+    const instance = guarded.metadata.labels!['app.kubernetes.io/instance']!;
+    await kubectlCreate(kubeconfig, cluster, dir, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'e2e-guard', namespace: guarded.metadata.namespace }, spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': instance } } } });
+    await expect.poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'pdb', 'e2e-guard', '-n', guarded.metadata.namespace, '-o', 'jsonpath={.status.disruptionsAllowed}')).trim(), { timeout: 30_000 }).toBe('0');
+
+    const panel = page.getByTestId('node-panel');
+    await panel.getByTestId('node-drain').click();
+    const preview = panel.getByTestId('drain-preview');
+    await preview.waitFor({ timeout: 30_000 });
+    const rows = preview.getByTestId('drain-pod');
+    expect(await rows.count()).toBe(pods.length);
+    const guardedRow = preview.locator(`[data-testid=drain-pod][data-name="${guarded.metadata.name}"]`);
+    expect(await guardedRow.getAttribute('data-action')).toBe('evict');
+    expect(await guardedRow.innerText()).toContain('e2e-guard allows 0');
+    await screenshot(page, 'nodes-drain-preview');
+
+    await preview.getByTestId('drain-confirm').click();
+    await expect.poll(() => guardedRow.getAttribute('data-outcome'), { timeout: 60_000 }).toBe('blocked');
+    const evictable = await rows.evaluateAll((r) => r.filter((x) => x.getAttribute('data-action') === 'evict').map((x) => [x.getAttribute('data-name'), x.getAttribute('data-outcome')]));
+    for (const [name, outcome] of evictable) expect(outcome, name!).toBe(name === guarded.metadata.name ? 'blocked' : 'evicted');
+    expect(await guardedRow.innerText()).toContain('PodDisruptionBudget e2e-guard allows no disruption now (429)');
+    await screenshot(page, 'nodes-drain-result');
+
+    // kubectl: cordoned, the evicted pods are gone from the node, the guarded one stays.
+    expect((await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).trim()).toBe('true');
+    const evicted = evictable.filter(([n]) => n !== guarded.metadata.name).map(([n]) => n);
+    await expect.poll(async () => (await podsOn()).filter((p) => evicted.includes(p.metadata.name)).length, { timeout: 60_000 }).toBe(0);
+    expect((await podsOn()).some((p) => p.metadata.name === guarded.metadata.name)).toBe(true);
+  });
+});

@@ -1,0 +1,77 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from './browser';
+import { kubectl } from './kubectl';
+import { openSandboxApp, type SandboxApp } from './sandbox-app';
+
+/** The command palette in Chromium against the sandbox: objects of any kind in any cluster, views, actions, recent items, keyboard only. */
+describe('command palette', () => {
+  let app: SandboxApp;
+  let page: Page;
+  let kubeconfig: string;
+
+  beforeAll(async () => {
+    app = await openSandboxApp('palette', { clockSpeed: 5 });
+    ({ page, kubeconfig } = app);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  const items = () => page.getByTestId('palette-item').evaluateAll((li) => li.map((l) => `${l.getAttribute('data-group')}:${l.getAttribute('data-label')}`));
+
+  it('finds a ConfigMap in every cluster that has it, by name, and opens it with the keyboard', async () => {
+    await page.getByTestId('nav-overview').waitFor();
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('palette-input').waitFor();
+    // kube-root-ca.crt exists in every namespace of every cluster: kubectl counts them.
+    let expected = 0;
+    for (const c of ['fat', 'uat', 'pro-east', 'pro-west']) expected += (await kubectl(kubeconfig, c, 'get', 'configmaps', '-A', '--field-selector', 'metadata.name=kube-root-ca.crt', '-o', 'name')).trim().split('\n').filter(Boolean).length;
+    await page.keyboard.type('kube-root-ca');
+    await expect.poll(async () => (await items()).filter((i) => i === 'ConfigMap:kube-root-ca.crt').length, { timeout: 60_000 }).toBe(Math.min(expected, 30));
+    await screenshot(page, 'palette-objects');
+
+    // A pod by part of its name: kubectl's first pod of pro-west.
+    const pod = (await kubectl(kubeconfig, 'pro-west', 'get', 'pods', '-n', 'shop', '-o', 'jsonpath={.items[0].metadata.name}')).trim();
+    await page.getByTestId('palette-input').fill(pod);
+    await expect.poll(async () => (await items())[0], { timeout: 30_000 }).toBe(`Pod:${pod}`);
+    await page.keyboard.press('Enter');
+    const drawer = page.getByTestId('detail-drawer');
+    await expect.poll(() => drawer.getByTestId('drawer-yaml').innerText(), { timeout: 30_000 }).toContain(`name: ${pod}`);
+    expect(await page.locator('[data-view]').getAttribute('data-view')).toBe('resources');
+    await page.keyboard.press('Escape');
+
+    // The same pod's logs, straight from the palette.
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type(pod);
+    await expect.poll(async () => (await items()).includes(`Action:Logs of ${pod}`), { timeout: 30_000 }).toBe(true);
+    const at = (await items()).indexOf(`Action:Logs of ${pod}`);
+    for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-view]').getAttribute('data-view')).toBe('logs');
+    await expect.poll(() => page.locator('[data-testid=tab-logs]').last().innerText()).toContain(`pro-west · ${pod}`);
+  });
+
+  it('runs views and actions, and offers recent items first', async () => {
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('go to events');
+    await expect.poll(async () => (await items())[0]).toBe('View:Go to Events');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-view]').getAttribute('data-view')).toBe('events');
+
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('show kind statefulset');
+    await expect.poll(async () => (await items())[0]).toBe('Kind:Show kind: StatefulSet (apps)');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('resource-kind').inputValue()).toBe('apps/v1/statefulsets');
+
+    await page.keyboard.press('Control+k');
+    const recent = await items();
+    expect(recent.slice(0, 3)).toEqual(['Recent:Show kind: StatefulSet (apps)', 'Recent:Go to Events', expect.stringMatching(/^Recent:/)]);
+    await screenshot(page, 'palette-recent');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('palette').count()).toBe(0);
+  });
+});
