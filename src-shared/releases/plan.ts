@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { parseBatchPattern, parseMinOnline } from './batch-pattern';
+import { imageName as repositoryOf, splitRegistry } from '../base/image-ref';
 
 /** OCI/docker reference grammar for tags. */
 export const TAG_RE = /^[\w][\w.-]{0,127}$/;
@@ -158,25 +159,11 @@ export const stageNeedsApproval = (plan: ReleasePlan, stageIndex: number): boole
 
 export const imageString = (img: ImageRef): string => `${img.repository}:${img.tag}${img.digest ? `@${img.digest}` : ''}`;
 
-/** Repository part of an image string (`repo:tag@digest` → `repo`), keeping a registry port. */
-export function repositoryOf(image: string): string {
-  const noDigest = image.split('@')[0] ?? image;
-  const lastSlash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > lastSlash ? noDigest.slice(0, colon) : noDigest;
-}
-
 /**
- * `harbor.example.com/shop/orders` → {registry: 'harbor.example.com', path: 'shop/orders'}. As in
- * the docker reference grammar, the first component is a registry host when it has a dot, a port
- * or is `localhost`.
+ * Repository part of an image string (`repo:tag@digest` → `repo`, keeping a registry port) and the
+ * registry-host split: the base layer's image reference, under the names release code uses.
  */
-export function splitRegistry(repository: string): { registry?: string; path: string } {
-  const slash = repository.indexOf('/');
-  const first = slash < 0 ? '' : repository.slice(0, slash);
-  if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) return { registry: first, path: repository.slice(slash + 1) };
-  return { path: repository };
-}
+export { repositoryOf, splitRegistry };
 
 /**
  * Does a container image belong to the plan's repository? A plan repository without a registry

@@ -8,7 +8,7 @@ import { VirtualTable } from '../../components/VirtualTable';
 import { useAppStore } from '../../store';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import type { ProblemKind, ProblemRow } from './problems';
-import { splitImage } from '../images/images-model';
+import { parseImageRef } from '../../../src-shared/base/image-ref';
 import type { NewLogsTab } from '../logs/open-tabs';
 import { filterProblems, groupProblems, problemKinds, problemLabels, problemLogsTab, totalProblems } from './problems';
 
@@ -41,7 +41,7 @@ function problemColumns(now: number, open: Openers): Column<ProblemRow>[] {
         const tab = problemLogsTab(r);
         if (!tab) {
           // No logs before the image is pulled: whether each region's registry has it is the question.
-          const ref = r.kind === 'ImagePullBackOff' && r.pod.images[0] ? splitImage(r.pod.images[0]) : undefined;
+          const ref = r.kind === 'ImagePullBackOff' && r.pod.images[0] ? parseImageRef(r.pod.images[0]) : undefined;
           return ref ? (
             <button
               type="button"
