@@ -11,7 +11,7 @@
  * at 50,000 containers instead of 350 MB). Times are Int32 ms offsets from the header's `base`.
  */
 import fs from 'node:fs';
-import { writeFileAtomicSync } from '../app/atomic-write';
+import { writeFileAtomicSync } from '../base/atomic-write';
 import type { ContainerHistory } from './history';
 import type { SampleArrays } from './ring';
 
