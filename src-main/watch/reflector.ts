@@ -14,8 +14,7 @@ import type { KubeObject, ListMeta, Status, WatchEvent } from '../../src-shared/
 import { isStatus } from '../../src-shared/k8s/types';
 import type { AppError, Result } from '../../src-shared/result';
 import type { RequestOptions } from '../clusters/cluster-connection';
-import type { BackoffOptions } from './backoff';
-import { Backoff } from './backoff';
+import { Backoff, CLIENT_GO_JITTER, type BackoffPolicy } from '../../src-shared/base/backoff';
 import type { Clock } from './clock';
 import { sleep, systemClock } from './clock';
 import { LineSplitter } from './line-splitter';
@@ -62,7 +61,7 @@ export interface ReflectorOptions<T extends KubeObject = KubeObject> {
   maxLineBytes?: number;
   log?: (message: string) => void;
   /** Backoff tuning (tests). Default: 800 ms doubling to 30 s, reset after 2 min healthy. */
-  backoff?: BackoffOptions;
+  backoff?: BackoffPolicy & { resetAfterMs?: number };
   /** Applied to every object on arrival, before it is stored (client-go's SetTransform), e.g. to
    * drop managedFields and save memory. Must return an object with the same key. */
   transform?: (o: T) => T;
@@ -99,7 +98,7 @@ export class Reflector<T extends KubeObject> {
   constructor(private readonly o: ReflectorOptions<T>) {
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? Math.random;
-    this.backoff = new Backoff({ random: this.random, ...o.backoff });
+    this.backoff = new Backoff({ jitter: CLIENT_GO_JITTER, random: this.random, ...o.backoff });
     this.keyOf = o.keyOf ?? defaultKey;
     this.store = new ObjectStore<T>(o.pack ?? false, this.clock);
     this.state = { phase: 'idle', synced: false, since: this.clock.now() };
