@@ -10,7 +10,7 @@
 import type { ContainerStateFeed } from '../logs/container-state';
 import { RequestCap, waitingText } from '../logs/container-state';
 import type { SourceSink } from '../logs/pod-log-source';
-import { LineFramer } from '../logs/line-framer';
+import { LineFramer } from '../base/line-framer';
 import type { ExecService, ExecSession } from './exec-service';
 import { Backoff, EQUAL_JITTER } from '../../src-shared/base/backoff';
 

@@ -17,7 +17,7 @@ import type { RequestOptions } from '../clusters/cluster-connection';
 import { Backoff, CLIENT_GO_JITTER, type BackoffPolicy } from '../../src-shared/base/backoff';
 import type { Clock } from './clock';
 import { sleep, systemClock } from './clock';
-import { LineSplitter } from './line-splitter';
+import { LineFramer } from '../base/line-framer';
 import { ListParser } from './list-parser';
 import type { PackMode } from './object-store';
 import { ObjectStore } from './object-store';
@@ -357,7 +357,7 @@ export class Reflector<T extends KubeObject> {
   }
 
   private consume(stream: Readable, signal: AbortSignal): Promise<WatchOutcome> {
-    const splitter = new LineSplitter(this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    const framer = new LineFramer(this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     let events = 0;
     return new Promise<WatchOutcome>((resolve) => {
       let done = false;
@@ -388,10 +388,12 @@ export class Reflector<T extends KubeObject> {
       stream.on('data', (chunk: Buffer) => {
         if (done) return;
         arm();
-        const lines = splitter.push(chunk);
-        if (lines === 'too-long') return finish(invalid('a line longer than the allowed maximum'));
+        const lines = framer.push(chunk);
+        // A hostile or broken stream must not grow memory: a line over the maximum ends the watch.
+        if (framer.overflowing || lines.some((l) => l.truncatedBytes > 0)) return finish(invalid('a line longer than the allowed maximum'));
         const batch: ReflectorEvent<T>[] = [];
-        for (const line of lines) {
+        for (const { text: line } of lines) {
+          if (!line.trim()) continue;
           let ev: WatchEvent<T>;
           try {
             ev = JSON.parse(line);
@@ -409,12 +411,12 @@ export class Reflector<T extends KubeObject> {
         this.emit(batch);
       });
       stream.on('end', () => {
-        if (splitter.pending > 0) finish(invalid('a truncated line'));
+        if (framer.pendingBytes > 0) finish(invalid('a truncated line'));
         else finish({ kind: 'closed', events });
       });
       // Closed without a proper end: the connection was lost (server died, network dropped).
       const lost = (): WatchOutcome =>
-        splitter.pending > 0
+        framer.pendingBytes > 0
           ? invalid('a truncated line')
           : { kind: 'error', error: { code: 'cluster-unreachable', message: `The connection to the API server was lost while watching ${this.o.resource}. Capstan reconnects automatically.` } };
       stream.on('error', () => finish(lost()));
