@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { parseBatchPattern, parseMinOnline } from './batch-pattern';
 import { imageName as repositoryOf, splitRegistry } from '../base/image-ref';
+import { formatDurationSpec, parseDurationSpec } from '../base/duration';
 
 /** OCI/docker reference grammar for tags. */
 export const TAG_RE = /^[\w][\w.-]{0,127}$/;
@@ -15,24 +16,10 @@ export const TAG_RE = /^[\w][\w.-]{0,127}$/;
 export const REPOSITORY_RE =
   /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 export const DIGEST_RE = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
-const DURATION_RE = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+/** The plan's `1h30m` duration syntax (src-shared/base/duration.ts), under the names release code imports. */
+export { formatDurationSpec as formatDuration, parseDurationSpec as parseDuration };
 
-/** `90s`, `10m`, `1h30m` → seconds; undefined when not a duration. */
-export function parseDuration(text: string): number | undefined {
-  const m = DURATION_RE.exec(text.trim());
-  if (!m || text.trim() === '') return undefined;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds <= 0) return '0s';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.round(seconds % 60);
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
-}
-
-const duration = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'not a duration: write e.g. 90s, 10m or 1h30m' });
+const duration = z.string().refine((s) => parseDurationSpec(s) !== undefined, { message: 'not a duration: write e.g. 90s, 10m or 1h30m' });
 const batchPattern = z.string().superRefine((s, ctx) => {
   const r = parseBatchPattern(s);
   if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error.message });
@@ -140,7 +127,7 @@ export interface EffectiveGates {
 }
 
 export function effectiveGates(g: Gates | undefined): EffectiveGates {
-  const d = (s: string | undefined, fallback: number) => (s === undefined ? fallback : (parseDuration(s) ?? fallback));
+  const d = (s: string | undefined, fallback: number) => (s === undefined ? fallback : (parseDurationSpec(s) ?? fallback));
   return {
     approvalBeforeStage: g?.approval?.beforeStage ?? false,
     approvalAfterFort: g?.approval?.afterFort ?? false,

@@ -1,6 +1,7 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
-import { formatClock, formatDuration, isOutdated } from '../../components/freshness';
+import { isOutdated } from '../../components/freshness';
+import { formatClock, formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import type { Column } from '../../components/VirtualTable';
@@ -31,7 +32,7 @@ function problemColumns(now: number, open: Openers): Column<ProblemRow>[] {
       header: 'Since',
       width: '120px',
       align: 'right',
-      render: (r) => `${formatDuration(now - r.since)} · ${formatClock(r.since, now)}`,
+      render: (r) => `${formatElapsed(now - r.since)} · ${formatClock(r.since, now)}`,
     },
     {
       id: 'logs',
