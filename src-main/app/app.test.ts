@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseLaunchArgs } from './args';
-import { contentSecurityPolicy } from './csp';
+import { contentSecurityPolicy } from '../base/csp';
 import { chooseKubeconfig } from './kubeconfig-choice';
 import { SettingsStore } from './settings';
 

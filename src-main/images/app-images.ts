@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Handlers } from '../../src-shared/contract/define';
+import type { Handlers } from '../../src-shared/base/channels';
 import type { imagesContract, RegistryInput } from '../../src-shared/images/contract';
 import type { WorkloadDiff } from '../../src-shared/workloads/contract';
 import { createImagesHandlers } from './handlers';

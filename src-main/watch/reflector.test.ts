@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { KubeObject } from '../../src-shared/k8s/types';
 import { ClusterConnection } from '../clusters/cluster-connection';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
-import { FakeKube, pod, until } from '../clusters/testing/fake-kube';
+import { FakeKube, pod, until } from '../testing/fake-kube';
 import type { ReflectorTransport } from './reflector';
 import { Reflector } from './reflector';
 

@@ -13,7 +13,6 @@ import type { Readable } from 'node:stream';
 import type { KubeObject, ListMeta, Status, WatchEvent } from '../../src-shared/k8s/types';
 import { isStatus } from '../../src-shared/k8s/types';
 import type { AppError, Result } from '../../src-shared/result';
-import type { RequestOptions } from '../clusters/cluster-connection';
 import { Backoff, CLIENT_GO_JITTER, type BackoffPolicy } from '../../src-shared/base/backoff';
 import type { Clock } from './clock';
 import { sleep, systemClock } from './clock';
@@ -23,6 +22,19 @@ import type { PackMode } from './object-store';
 import { ObjectStore } from './object-store';
 
 /** What a reflector needs from a connection (ClusterConnection implements it). */
+/** Options of one request to an API server (ClusterConnection implements the transport). */
+export interface RequestOptions {
+  method?: string;
+  signal?: AbortSignal;
+  verb?: string;
+  resource?: string;
+  body?: unknown;
+  contentType?: string;
+  maxBytes?: number;
+  /** Idle timeout; streams default to none (the caller owns the deadline). */
+  idleTimeoutMs?: number;
+}
+
 export interface ReflectorTransport {
   getJson<T>(path: string, o?: RequestOptions): Promise<Result<T>>;
   openStream(path: string, o?: RequestOptions): Promise<Result<Readable>>;

@@ -5,7 +5,7 @@ import { logsContract } from '../logs/contract';
 import { metricsContract } from '../metrics/contract';
 import { releasesContract } from '../releases/contract';
 import { workloadsContract } from '../workloads/contract';
-import type { Client, Handlers } from './define';
+import type { Client, Handlers } from '../base/channels';
 
 /** Every channel of the app. Features add their contract here. */
 export const contract = {
