@@ -96,36 +96,11 @@ function unparseable<T>(file: string, reason: string, aside: string, moveError?:
     : { value: undefined, movedTo: aside, problem: `${file} could not be read (${reason}); it was moved to ${aside} and an empty one is used. Restore it from there if it holds what you need.` };
 }
 
-const notFound = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
+const readFailure = <T>(file: string, e: unknown): StoredRead<T> =>
+  (e as NodeJS.ErrnoException).code === 'ENOENT' ? { value: undefined } : { value: undefined, problem: `${file} could not be read: ${(e as Error).message}.` };
 
-/**
- * Read and parse a stored file. `parse` throws on anything it cannot use (bad JSON, a schema that
- * does not match); the file is then moved aside and the problem returned.
- */
-export async function readStored<T>(file: string, parse: (text: string) => T, now?: number): Promise<StoredRead<T>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    return notFound(e) ? { value: undefined } : { value: undefined, problem: `${file} could not be read: ${(e as Error).message}.` };
-  }
-  try {
-    return { value: parse(text) };
-  } catch (e) {
-    const aside = corruptName(file, now);
-    const moveError = await rename(file, aside).then(() => undefined, (m: Error) => m);
-    return unparseable(file, reasonOf(e), aside, moveError);
-  }
-}
-
-/** readStored, synchronously (for stores read in a constructor). */
-export function readStoredSync<T>(file: string, parse: (text: string) => T, now?: number): StoredRead<T> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return notFound(e) ? { value: undefined } : { value: undefined, problem: `${file} could not be read: ${(e as Error).message}.` };
-  }
+/** Parse what was read; on failure move the file aside (a quick rename, done synchronously in both readers). */
+function parseStored<T>(file: string, text: string, parse: (text: string) => T, now: number | undefined): StoredRead<T> {
   try {
     return { value: parse(text) };
   } catch (e) {
@@ -137,6 +112,31 @@ export function readStoredSync<T>(file: string, parse: (text: string) => T, now?
     }
     return unparseable(file, reasonOf(e), aside);
   }
+}
+
+/**
+ * Read and parse a stored file. `parse` throws on anything it cannot use (bad JSON, a schema that
+ * does not match); the file is then moved aside and the problem returned.
+ */
+export async function readStored<T>(file: string, parse: (text: string) => T, now?: number): Promise<StoredRead<T>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    return readFailure(file, e);
+  }
+  return parseStored(file, text, parse, now);
+}
+
+/** readStored, synchronously (for stores read in a constructor). */
+export function readStoredSync<T>(file: string, parse: (text: string) => T, now?: number): StoredRead<T> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return readFailure(file, e);
+  }
+  return parseStored(file, text, parse, now);
 }
 
 /** A parse error in words: JSON's message, or a schema's first issues. */
