@@ -1,16 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../testing/temp-dirs';
 import { corruptName, readStored, readStoredSync, TEMP_MARKER, writeFileAtomic, writeFileAtomicSync } from './atomic-write';
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-atomic-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tempDir = tempDirs('capstan-atomic-');
 
 const parse = (text: string): { n: number } => {
   const v = JSON.parse(text) as { n?: unknown };

@@ -1,16 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JsonFileRegistryConfigStore } from './registry-config';
+import { tempDirs } from '../testing/temp-dirs';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tmp = tempDirs('capstan-regcfg-');
 
 describe('JsonFileRegistryConfigStore', () => {
   it('saves atomically (0600) and loads back; no secret is written', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'capstan-regcfg-'));
-    dirs.push(dir);
+    const dir = tmp();
     const path = join(dir, 'sub', 'registries.json');
     const store = new JsonFileRegistryConfigStore(path);
     expect(await store.load()).toEqual([]);
@@ -22,8 +20,7 @@ describe('JsonFileRegistryConfigStore', () => {
   });
 
   it('a torn or corrupt file is moved aside and reported, never silently read as an empty list', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'capstan-regcfg-'));
-    dirs.push(dir);
+    const dir = tmp();
     const path = join(dir, 'registries.json');
     const cfg = [{ id: 'h', name: 'h', kind: 'harbor' as const, url: 'https://h', region: 'east' }];
     const torn = JSON.stringify(cfg).slice(0, 30); // a write cut off half-way
@@ -48,8 +45,7 @@ describe('JsonFileRegistryConfigStore', () => {
   });
 
   it('saves leave no temp file behind, and concurrent saves never share a temp name', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'capstan-regcfg-'));
-    dirs.push(dir);
+    const dir = tmp();
     const path = join(dir, 'registries.json');
     const store = new JsonFileRegistryConfigStore(path);
     const lists = Array.from({ length: 8 }, (_, i) => [{ id: `r${i}`, name: `r${i}`, kind: 'harbor' as const, url: `https://r${i}`, region: 'east' }]);
