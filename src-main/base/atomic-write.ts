@@ -100,9 +100,9 @@ const readFailure = <T>(file: string, e: unknown): StoredRead<T> =>
   (e as NodeJS.ErrnoException).code === 'ENOENT' ? { value: undefined } : { value: undefined, problem: `${file} could not be read: ${(e as Error).message}.` };
 
 /** Parse what was read; on failure move the file aside (a quick rename, done synchronously in both readers). */
-function parseStored<T>(file: string, text: string, parse: (text: string) => T, now: number | undefined): StoredRead<T> {
+function parseStored<I, T>(file: string, input: I, parse: (input: I) => T, now: number | undefined): StoredRead<T> {
   try {
-    return { value: parse(text) };
+    return { value: parse(input) };
   } catch (e) {
     const aside = corruptName(file, now);
     try {
@@ -137,6 +137,17 @@ export function readStoredSync<T>(file: string, parse: (text: string) => T, now?
     return readFailure(file, e);
   }
   return parseStored(file, text, parse, now);
+}
+
+/** readStoredSync for a binary file: `parse` gets the bytes. */
+export function readStoredBytesSync<T>(file: string, parse: (bytes: Buffer) => T, now?: number): StoredRead<T> {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    return readFailure(file, e);
+  }
+  return parseStored(file, bytes, parse, now);
 }
 
 /** A parse error in words: JSON's message, or a schema's first issues. */
