@@ -129,25 +129,21 @@ export async function readStored<T>(file: string, parse: (text: string) => T, no
 }
 
 /** readStored, synchronously (for stores read in a constructor). */
-export function readStoredSync<T>(file: string, parse: (text: string) => T, now?: number): StoredRead<T> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    return readFailure(file, e);
-  }
-  return parseStored(file, text, parse, now);
-}
+export const readStoredSync = <T>(file: string, parse: (text: string) => T, now?: number): StoredRead<T> =>
+  readStoredWith(file, (f) => fs.readFileSync(f, 'utf8'), parse, now);
 
 /** readStoredSync for a binary file: `parse` gets the bytes. */
-export function readStoredBytesSync<T>(file: string, parse: (bytes: Buffer) => T, now?: number): StoredRead<T> {
-  let bytes: Buffer;
+export const readStoredBytesSync = <T>(file: string, parse: (bytes: Buffer) => T, now?: number): StoredRead<T> =>
+  readStoredWith(file, (f) => fs.readFileSync(f), parse, now);
+
+function readStoredWith<I, T>(file: string, read: (file: string) => I, parse: (input: I) => T, now: number | undefined): StoredRead<T> {
+  let input: I;
   try {
-    bytes = fs.readFileSync(file);
+    input = read(file);
   } catch (e) {
     return readFailure(file, e);
   }
-  return parseStored(file, bytes, parse, now);
+  return parseStored(file, input, parse, now);
 }
 
 /** A parse error in words: JSON's message, or a schema's first issues. */
