@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalRepository, imageName, imageRefKey, imageTag, isDockerHub, parseImageRef, splitRegistry } from './image-ref';
+import { canonicalRepository, imageName, imageRefKey, imageTag, isDigest, isDockerHub, NAME_RE, parseImageRef, splitRegistry, TAG_RE } from './image-ref';
 
 const d = `sha256:${'a'.repeat(64)}`;
 
@@ -97,5 +97,22 @@ describe('name parts', () => {
   it('imageRefKey is the matrix key', () => {
     expect(imageRefKey(parseImageRef('redis:7')!)).toBe('library/redis:7');
     expect(imageRefKey(parseImageRef('harbor.example.com/team/svc')!)).toBe('team/svc');
+  });
+});
+
+describe('form patterns', () => {
+  it('NAME_RE is the grammar for a name without tag or digest', () => {
+    for (const ok of ['orders', 'shop/orders', 'harbor.example.com:8443/shop/orders', 'localhost/a', 'Registry/app', '[::1]:5000/app']) expect(NAME_RE.test(ok), ok).toBe(true);
+    for (const bad of ['shop/Orders', 'orders:1', `orders@${d}`, 'a..b', '/a', 'host:5000']) expect(NAME_RE.test(bad), bad).toBe(false);
+  });
+
+  it('isDigest holds registered algorithms to their length', () => {
+    expect(isDigest(d)).toBe(true);
+    expect(isDigest(`sha256:${'a'.repeat(40)}`)).toBe(false);
+    expect(isDigest(`sha256:${'A'.repeat(64)}`)).toBe(false);
+    expect(isDigest(`sha512:${'b'.repeat(128)}`)).toBe(true);
+    expect(isDigest(`blake3:${'c'.repeat(32)}`)).toBe(true);
+    expect(isDigest('sha256')).toBe(false);
+    expect(TAG_RE.test('1.2.3')).toBe(true);
   });
 });

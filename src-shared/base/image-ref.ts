@@ -25,10 +25,17 @@ export interface ImageRef {
 }
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const PATH = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
-const HOST = /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
+const PATH_SRC = `${COMPONENT}(?:/${COMPONENT})*`;
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const HOST_SRC = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const PATH = new RegExp(`^${PATH_SRC}$`);
+const HOST = new RegExp(`^${HOST_SRC}$`);
+/** A tag (also what forms validate with). */
+export const TAG_RE = /^[\w][\w.-]{0,127}$/;
+/** A name, `[host[:port]/]path`: the grammar's NameRegexp (a first part may read as host or path). */
+export const NAME_RE = new RegExp(`^(?:${HOST_SRC}/)?${PATH_SRC}$`);
+/** A digest, `algorithm:hex`, algorithm as the OCI image spec writes it (descriptor.md); see isDigest for lengths. */
+export const DIGEST_RE = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 /** Registered algorithms have fixed lengths (OCI image spec, descriptor.md). */
 const DIGEST_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
 const NAME_MAX = 255;
@@ -83,8 +90,8 @@ export function parseImageRef(ref: string): ImageRef | undefined {
   const { registry, path } = splitRegistry(name);
   if (registry !== undefined && !HOST.test(registry)) return undefined;
   if (!PATH.test(path)) return undefined;
-  if (tag !== undefined && !TAG.test(tag)) return undefined;
-  if (digest !== undefined && !validDigest(digest)) return undefined;
+  if (tag !== undefined && !TAG_RE.test(tag)) return undefined;
+  if (digest !== undefined && !isDigest(digest)) return undefined;
   return {
     ...(registry !== undefined ? { registry } : {}),
     repository: canonicalRepository(registry, path),
@@ -93,8 +100,9 @@ export function parseImageRef(ref: string): ImageRef | undefined {
   };
 }
 
-function validDigest(digest: string): boolean {
-  if (!DIGEST.test(digest)) return false;
+/** A digest of the grammar, with the exact length of a registered algorithm (sha256: 64 lower-case hex digits). */
+export function isDigest(digest: string): boolean {
+  if (!DIGEST_RE.test(digest)) return false;
   const [algorithm, hex] = digest.split(':') as [string, string];
   const length = DIGEST_LENGTH[algorithm];
   return length === undefined || (hex.length === length && hex === hex.toLowerCase());

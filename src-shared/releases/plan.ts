@@ -7,15 +7,9 @@
  */
 import { z } from 'zod';
 import { parseBatchPattern, parseMinOnline } from './batch-pattern';
-import { imageName as repositoryOf, splitRegistry } from '../base/image-ref';
+import { DIGEST_RE, imageName as repositoryOf, isDigest, NAME_RE, splitRegistry, TAG_RE } from '../base/image-ref';
 import { formatDurationSpec, parseDurationSpec } from '../base/duration';
 
-/** OCI/docker reference grammar for tags. */
-export const TAG_RE = /^[\w][\w.-]{0,127}$/;
-/** [domain[:port]/]path-component(/path-component)*, components lowercase per the reference grammar. */
-export const REPOSITORY_RE =
-  /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-export const DIGEST_RE = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 /** The plan's `1h30m` duration syntax (src-shared/base/duration.ts), under the names release code imports. */
 export { formatDurationSpec as formatDuration, parseDurationSpec as parseDuration };
 
@@ -31,9 +25,9 @@ const minOnline = z.union([z.number(), z.string()]).superRefine((v, ctx) => {
 const name = z.string().min(1, 'must not be empty').max(253);
 
 export const imageRefSchema = z.strictObject({
-  repository: z.string().regex(REPOSITORY_RE, 'not a valid image repository (lowercase path such as harbor.example.com/shop/orders)'),
+  repository: z.string().regex(NAME_RE, 'not a valid image repository (lowercase path such as harbor.example.com/shop/orders)'),
   tag: z.string().regex(TAG_RE, 'illegal image tag: 1 to 128 characters from letters, digits, _ . - and not starting with . or -'),
-  digest: z.string().regex(DIGEST_RE, 'not a digest such as sha256:<64 hex digits>').optional(),
+  digest: z.string().regex(DIGEST_RE, 'not a digest such as sha256:<64 hex digits>').refine(isDigest, 'not a digest such as sha256:<64 lower-case hex digits>').optional(),
 });
 export type ImageRef = z.infer<typeof imageRefSchema>;
 
