@@ -1,5 +1,6 @@
 // Import direction (DESIGN.md, convention 1): src-shared imports nothing runtime-specific,
 // src-renderer imports only src-shared, src-main and src-preload import src-shared, never each other.
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'net', 'child_process', 'crypto', 'stream', 'url', 'events'];
@@ -43,6 +44,31 @@ export default tseslint.config(
       ['electron', '**/src-renderer/**', '**/src-preload/**'],
       'Only src-main/electron/ may import Electron; src-main never imports renderer or preload code.',
     ),
+  },
+  {
+    // The sandbox is started by the composition root only; services never depend on it. Tests use
+    // it as a referee, and test doubles (fake-*.ts) may build on it.
+    files: ['src-main/**'],
+    ignores: ['src-main/app/**', 'src-main/electron/**', 'src-main/**/*.test.ts', 'src-main/**/fake-*.ts', 'src-main/testing/**', 'src-main/**/testing/**'],
+    rules: forbid(
+      ['electron', '**/src-renderer/**', '**/src-preload/**', '**/src-sandbox/**'],
+      'Only the composition root (src-main/app/) starts the sandbox; src-main services never import src-sandbox (tests and fake-*.ts doubles may).',
+    ),
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      // A warning until the eight existing effects with missing dependencies are reviewed one by one
+      // (adding a dependency re-runs an effect: a behaviour change each time).
+      'react-hooks/exhaustive-deps': 'warn',
+    },
+  },
+  {
+    // useWebgl() there is a plain function, not a hook; renaming it removes this exception.
+    files: ['src-renderer/features/logs/terminal.ts'],
+    rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
   {
     files: ['src-main/electron/**'],

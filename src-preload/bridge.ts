@@ -1,5 +1,5 @@
 import { ipcChannels } from '../src-shared/contract/bridge';
-import type { Contract } from '../src-shared/contract/define';
+import type { Contract } from '../src-shared/base/channels';
 import type { AppError } from '../src-shared/result';
 
 /** The parts of ipcRenderer the bridge uses (a fake in tests). */

@@ -1,22 +1,14 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseLaunchArgs } from './args';
-import { contentSecurityPolicy } from './csp';
+import { contentSecurityPolicy } from '../base/csp';
 import { chooseKubeconfig } from './kubeconfig-choice';
 import { SettingsStore } from './settings';
+import { tempDirs } from '../testing/temp-dirs';
 
 const quiet = { info() {}, warn() {}, error() {} };
-const dirs: string[] = [];
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-app-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('capstan-app-');
 
 describe('contentSecurityPolicy', () => {
   it('is the strict policy', () => {

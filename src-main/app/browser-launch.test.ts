@@ -1,18 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LAUNCH_FILE, loadBrowserLaunch, saveBrowserLaunch } from './browser-launch';
+import { tempDirs } from '../testing/temp-dirs';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-launch-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs('capstan-launch-');
 
 describe('browser launch file', () => {
   it('keeps the token and port across launches, owner-only', () => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { newToken } from '../bridge/auth';
-import { writeFileAtomicSync } from './atomic-write';
+import { writeFileAtomicSync } from '../base/atomic-write';
 
 /**
  * What browser mode keeps between launches so that a tab left open survives a restart of

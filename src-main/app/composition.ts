@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { AppInfo } from '../../src-shared/clusters/contract';
 import type { AppHandlers } from '../../src-shared/contract';
 import type { MetricsSettings } from '../../src-shared/metrics/contract';
-import type { CallContext } from '../../src-shared/contract/define';
+import type { CallContext } from '../../src-shared/base/channels';
 import { imageString } from '../../src-shared/releases/plan';
 import { parsePlanYaml } from '../../src-shared/releases/plan-yaml';
 import { ok } from '../../src-shared/result';

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { contract } from '../../src-shared/contract';
-import { isRequestChannel } from '../../src-shared/contract/define';
+import { isRequestChannel } from '../../src-shared/base/channels';
 import { startServer, type RunningServer } from './server';
-import { tempDirs } from './testing/temp-dirs';
+import { tempDirs } from '../testing/temp-dirs';
 
 const quiet = { info() {}, warn() {}, error() {} };
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from './server';
-import { tempDirs } from './testing/temp-dirs';
+import { tempDirs } from '../testing/temp-dirs';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const yaml = `apiVersion: v1

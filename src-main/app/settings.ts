@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../ipc/logger';
 import { consoleLogger } from '../ipc/logger';
-import { writeFileAtomicSync } from './atomic-write';
+import { readStoredSync, writeFileAtomicSync } from '../base/atomic-write';
 
 /**
  * Main-process settings persisted as JSON in userDataDir: kubeconfig paths the user added and
@@ -61,24 +60,8 @@ export class SettingsStore {
   }
 
   private load(): Settings {
-    let text: string;
-    try {
-      text = fs.readFileSync(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`[settings] cannot read ${this.file}: ${(error as Error).message}; using defaults`);
-      return defaults();
-    }
-    try {
-      return settingsSchema.parse(JSON.parse(text));
-    } catch {
-      const aside = `${this.file}.corrupt-${Date.now()}`;
-      this.log.warn(`[settings] ${this.file} is not valid; moved it to ${aside} and started from defaults`);
-      try {
-        fs.renameSync(this.file, aside);
-      } catch {
-        // Leave it; the next successful update replaces it.
-      }
-      return defaults();
-    }
+    const read = readStoredSync(this.file, (text) => settingsSchema.parse(JSON.parse(text)));
+    if (read.problem) this.log.warn(`[settings] ${read.problem} Using defaults.`);
+    return read.value ?? defaults();
   }
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
-import { request, stream, type Handlers } from '../../src-shared/contract/define';
+import { request, stream, type Handlers } from '../../src-shared/base/channels';
 import { ok } from '../../src-shared/result';
 import { createRouter, type Router } from '../ipc/router';
 import { startBridgeServer, type BridgeServer } from './http-server';

@@ -12,7 +12,7 @@ import { TestCipher } from '../vault/cipher';
 import { ClusterConnection } from './cluster-connection';
 import { ClusterService } from './cluster-service';
 import { KubeconfigService } from './kubeconfig-service';
-import { FakeKube, until } from './testing/fake-kube';
+import { FakeKube, until } from '../testing/fake-kube';
 
 const quiet = { info() {}, warn() {}, error() {} };
 let kube: FakeKube;

@@ -9,7 +9,7 @@ import { memoryDiagnostics } from '../base/diagnostics-log';
 import { LoginShellPath } from '../platform/login-shell-path';
 import { ClusterConnection, readBounded } from './cluster-connection';
 import { KubeconfigService } from './kubeconfig-service';
-import { FakeKube, until } from './testing/fake-kube';
+import { FakeKube, until } from '../testing/fake-kube';
 
 const SECRET = 'very-secret-token-value-0123456789';
 let kube: FakeKube;

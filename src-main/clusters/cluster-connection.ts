@@ -26,6 +26,7 @@ import type { ErrorContext } from './http-errors';
 import { httpError, networkError } from './http-errors';
 import type { ClusterEntry } from './kubeconfig-types';
 import { redactUserinfo, scrub } from './redact';
+import type { RequestOptions } from '../watch/reflector';
 
 export interface ClusterConnectionOptions {
   loginPath?: LoginShellPath;
@@ -42,19 +43,7 @@ export interface ClusterConnectionOptions {
   diagnostics?: Diagnostics;
 }
 
-export interface RequestOptions {
-  method?: string;
-  signal?: AbortSignal;
-  verb?: string;
-  resource?: string;
-  body?: unknown;
-  contentType?: string;
-  maxBytes?: number;
-  /** Idle timeout; streams default to none (the caller owns the deadline). */
-  idleTimeoutMs?: number;
-  /** Accept header instead of application/json (e.g. the server's Table output). */
-  accept?: string;
-}
+export type { RequestOptions };
 
 interface Prepared {
   base: URL;

@@ -20,7 +20,7 @@ import { readKubeletSummary, readMetricsApi } from '../metrics/sources';
 import { KubeClusterOps } from '../releases/kube-cluster-ops';
 import { ClusterService } from './cluster-service';
 import { KubeconfigService } from './kubeconfig-service';
-import { until } from './testing/fake-kube';
+import { until } from '../testing/fake-kube';
 
 interface Seen { method: string; path: string; headers: http.IncomingHttpHeaders; upgrade: boolean }
 

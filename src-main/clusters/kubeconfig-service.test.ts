@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubeconfigService } from './kubeconfig-service';
-import { until } from './testing/fake-kube';
+import { until } from '../testing/fake-kube';
 
 let dir: string;
 beforeEach(() => {

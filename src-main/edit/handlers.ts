@@ -1,5 +1,5 @@
 /** The edit channels on top of EditService (the composition root spreads these in). */
-import type { Handlers } from '../../src-shared/contract/define';
+import type { Handlers } from '../../src-shared/base/channels';
 import type { editContract } from '../../src-shared/edit/contract';
 import type { EditService } from './edit-service';
 

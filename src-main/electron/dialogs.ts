@@ -1,5 +1,5 @@
 import { BrowserWindow, dialog, type Session } from 'electron';
-import { defaultSavePath, isAppBlobUrl } from '../app/downloads';
+import { defaultSavePath, isAppBlobUrl } from '../base/downloads';
 import type { KubeconfigPicker } from '../clusters/kubeconfig-picker';
 import { ok } from '../../src-shared/result';
 import type { Logger } from '../ipc/logger';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ipcChannels } from '../../src-shared/contract/bridge';
-import { request, stream, type Handlers } from '../../src-shared/contract/define';
+import { request, stream, type Handlers } from '../../src-shared/base/channels';
 import { ok } from '../../src-shared/result';
 import { createRouter } from '../ipc/router';
 import { disposeOnRendererExit, wireIpc } from './ipc';

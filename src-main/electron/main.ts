@@ -7,7 +7,7 @@ import path from 'node:path';
 import { app, BrowserWindow, ipcMain, safeStorage, session } from 'electron';
 import { parseLaunchArgs } from '../app/args';
 import { startBackend, type Backend } from '../app/launch';
-import { createSafeStorageCipher } from '../app/safe-storage-cipher';
+import { createSafeStorageCipher } from '../vault/safe-storage-cipher';
 import { consoleLogger as log } from '../ipc/logger';
 import { originOf } from '../ipc/sender';
 import { dialogKubeconfigPicker, handleDownloads } from './dialogs';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
-import { contentSecurityPolicy, securityHeaders } from '../app/csp';
-import { resolveAppUrl } from '../app/static-files';
+import { contentSecurityPolicy, securityHeaders } from '../base/csp';
+import { resolveAppUrl } from '../base/static-files';
 
 /** The renderer is served from capstan://app/..., never file://. */
 export const APP_SCHEME = 'capstan';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { contentSecurityPolicy } from '../app/csp';
+import { contentSecurityPolicy } from '../base/csp';
 import { secureWebPreferences } from './web-preferences';
 
 const here = import.meta.dirname;

@@ -1,5 +1,5 @@
 /** The events channels on top of EventService (the composition root spreads these in). */
-import type { Handlers } from '../../src-shared/contract/define';
+import type { Handlers } from '../../src-shared/base/channels';
 import type { eventsContract } from '../../src-shared/events/contract';
 import { ok } from '../../src-shared/result';
 import type { EventService } from './event-service';

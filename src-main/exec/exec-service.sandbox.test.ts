@@ -9,7 +9,7 @@ import { openExecSessions } from '../../src-sandbox/exec/ws-exec';
 import { configureLogs } from '../../src-sandbox/logs/config';
 import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
-import { until } from '../clusters/testing/fake-kube';
+import { until } from '../testing/fake-kube';
 import { LogService } from '../logs/log-service';
 import { ExecService } from './exec-service';
 import { followFile } from './file-log-source';

@@ -10,8 +10,9 @@
 import type { ContainerStateFeed } from '../logs/container-state';
 import { RequestCap, waitingText } from '../logs/container-state';
 import type { SourceSink } from '../logs/pod-log-source';
-import { LineFramer } from '../logs/line-framer';
+import { LineFramer } from '../base/line-framer';
 import type { ExecService, ExecSession } from './exec-service';
+import { Backoff, EQUAL_JITTER } from '../../src-shared/base/backoff';
 
 const REPLAY = 1000;
 
@@ -28,7 +29,7 @@ export function followFile(exec: ExecService, clusterId: string, t: FileTarget, 
   };
   let session: ExecSession | undefined;
   let lastLine: string | undefined;
-  let backoff = 800;
+  const backoff = new Backoff({ jitter: EQUAL_JITTER });
   const run = async () => {
     while (!stopped) {
       const s = feed?.current;
@@ -70,7 +71,7 @@ export function followFile(exec: ExecService, clusterId: string, t: FileTarget, 
           else {
             session = r.value;
             sink.state('live', feed?.current?.restarts ?? 0);
-            backoff = 800;
+            backoff.reset();
             if (stopped) r.value.close();
           }
         });
@@ -80,8 +81,7 @@ export function followFile(exec: ExecService, clusterId: string, t: FileTarget, 
       if (stopped) return;
       const message = 'error' in e ? e.error.message : e.message ?? `tail exited with code ${e.code}`;
       sink.state('reconnecting', feed?.current?.restarts ?? 0, message);
-      await pause(backoff * (0.5 + Math.random() / 2));
-      backoff = Math.min(30_000, backoff * 2);
+      await pause(backoff.next(Date.now()));
     }
   };
   void run();

@@ -3,7 +3,7 @@
  * sender that opened it: input and resize from another sender are refused as not found.
  */
 import { StringDecoder } from 'node:string_decoder';
-import type { CallContext } from '../../src-shared/contract/define';
+import type { CallContext } from '../../src-shared/base/channels';
 import type { ExecEvent, ExecParams } from '../../src-shared/exec/contract';
 import type { LogEvent, LogSelection } from '../../src-shared/logs/contract';
 import type { Result } from '../../src-shared/result';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Handlers } from '../../src-shared/contract/define';
+import type { Handlers } from '../../src-shared/base/channels';
 import type { imagesContract, RegistryInput } from '../../src-shared/images/contract';
 import type { WorkloadDiff } from '../../src-shared/workloads/contract';
 import { createImagesHandlers } from './handlers';
@@ -53,7 +53,7 @@ export function createAppImages(opts: AppImagesOptions): AppImages {
   const images = new ImageSyncService({
     secrets: opts.sandbox ? sandboxOverlay(opts.secrets, sandboxIds) : opts.secrets,
     // Sandbox Harbors listen on new ports every start: keep them out of the user's real registry list.
-    config: new JsonFileRegistryConfigStore(path.join(opts.userDataDir, opts.sandbox ? 'registries-sandbox.json' : 'registries.json')),
+    config: new JsonFileRegistryConfigStore(path.join(opts.userDataDir, opts.sandbox ? 'registries-sandbox.json' : 'registries.json'), log),
     ...(opts.sandbox?.stuckThresholdMs ? { stuckThresholdMs: opts.sandbox.stuckThresholdMs } : {}),
     ...(opts.sandbox?.sourceRegion ? { sourceRegion: opts.sandbox.sourceRegion } : {}),
     log,

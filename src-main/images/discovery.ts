@@ -1,5 +1,5 @@
 import { matchesPatterns, type FollowRule, type RepositorySource } from '../../src-shared/images/follow';
-import { parseImageRef } from '../../src-shared/images/registry-api';
+import { imageHost, parseImageRef } from '../../src-shared/base/image-ref';
 import type { AppError } from '../../src-shared/result';
 import type { OciClient } from './oci-client';
 
@@ -64,11 +64,6 @@ export async function discoverOciRepositories(client: OciClient, d: DiscoveryInp
   };
 }
 
-/** Host part of an image reference, lower-case, or undefined when it has none. */
-export function imageHost(ref: string): string | undefined {
-  const first = ref.trim().split('/')[0] ?? '';
-  return ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost') ? first.toLowerCase() : undefined;
-}
 
 /**
  * Repositories of `images` that may live in these registries: images without a host, or whose

@@ -1,5 +1,5 @@
 import type { imagesContract } from '../../src-shared/images/contract';
-import type { Handlers } from '../../src-shared/contract/define';
+import type { Handlers } from '../../src-shared/base/channels';
 import { ok } from '../../src-shared/result';
 import type { ImageSyncService } from './image-sync-service';
 

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
+import { backoffDelay, SPREAD_JITTER } from '../../src-shared/base/backoff';
 
 /**
  * HTTP for registry clients (Harbor and OCI), on node:http so that we control TLS:
@@ -140,7 +141,7 @@ export class RegistryHttp {
     let timeouts = 0;
     let i = 0;
     for (; i < attempts; i++) {
-      if (i > 0) await sleep(this.retryBaseMs * 2 ** (i - 1) * (0.75 + Math.random() * 0.5), req.signal);
+      if (i > 0) await sleep(backoffDelay(i - 1, { initialMs: this.retryBaseMs, maxMs: Infinity, jitter: SPREAD_JITTER }), req.signal);
       if (req.signal?.aborted) return err('timeout', `Request to ${this.name} was cancelled.`);
       last = await this.limit(async () => {
         this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);

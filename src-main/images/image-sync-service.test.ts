@@ -189,6 +189,13 @@ describe('ImageSyncService', () => {
     expect(logs.join('\n')).not.toContain('capstan-robot-secret');
   });
 
+  it('a Docker Hub short name as a workload writes it (app:1.0) marks the library/ row as priority', async () => {
+    svc.setPriorityImages(['app:1.0']);
+    const m = await svc.getMatrix({ tagPattern: '1.0' });
+    if (!m.ok) throw new Error(m.error.message);
+    expect(m.value.rows.find((r) => r.repository === 'library/app' && r.tag === '1.0')?.priority).toBe(true);
+  });
+
   it('images.matrix.watch sends the matrix, then diffs, and stops when aborted', async () => {
     const h = createImagesHandlers(svc);
     const ac = new AbortController();

@@ -1,6 +1,7 @@
 import type { CellDetail, ImageLineage, ImagePresence, LineageReport, MatrixEvent, MatrixFilter, RegistryCoverage, RegistryHealth, RegistryInfo, RegistryInput, RegistryUpdate, SyncMatrix } from '../../src-shared/images/contract';
 import { diffMatrix, isEmptyDiff } from '../../src-shared/images/matrix-diff';
-import { parseImageRef, splitRepository } from '../../src-shared/images/registry-api';
+import { splitRepository } from '../../src-shared/images/registry-api';
+import { imageRefKey, parseImageRef } from '../../src-shared/base/image-ref';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
 import { discoverOciRepositories, repositoriesOf } from './discovery';
 import { HarborClient } from './harbor-client';
@@ -276,7 +277,7 @@ export class ImageSyncService {
     for (const image of images) {
       const ref = parseImageRef(image);
       if (!ref) continue;
-      this.priority.add(ref.tag ? `${ref.repository}:${ref.tag}` : ref.repository);
+      this.priority.add(imageRefKey(ref));
     }
     // Watchers re-sort now rather than at the next refresh.
     if (this.snapshots.size) this.notify();

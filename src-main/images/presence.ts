@@ -1,5 +1,5 @@
 import type { ImagePresence } from '../../src-shared/images/contract';
-import { parseImageRef } from '../../src-shared/images/registry-api';
+import { parseImageRef } from '../../src-shared/base/image-ref';
 import { err, ok, type AppError, type Result } from '../../src-shared/result';
 import type { RegistryConfig } from './registry-config';
 

@@ -1,7 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { registryInfoSchema } from '../../src-shared/images/contract';
+import { readStored, writeFileAtomic } from '../base/atomic-write';
 
 /**
  * Persisted registry configuration (no secrets: those live in the vault under `secretKey`).
@@ -18,6 +17,8 @@ export type RegistryConfig = z.infer<typeof registryConfigSchema>;
 
 export interface RegistryConfigStore {
   load(): Promise<RegistryConfig[]> | RegistryConfig[];
+  /** Set by load() when a stored list existed but could not be used (moved aside), in words. */
+  readonly problem?: string | undefined;
   save(registries: RegistryConfig[]): Promise<void> | void;
 }
 
@@ -31,21 +32,24 @@ export class MemoryRegistryConfigStore implements RegistryConfigStore {
   }
 }
 
-/** A JSON file written atomically (temp file + rename). A missing or corrupt file loads as empty. */
+/**
+ * A JSON file written atomically (src-main/base/atomic-write). A missing file loads as empty; a
+ * torn or corrupt one is moved aside, logged and kept in `problem`, and loads as empty, so the
+ * user's list is never silently replaced by the next save.
+ */
 export class JsonFileRegistryConfigStore implements RegistryConfigStore {
-  constructor(private readonly path: string) {}
+  problem: string | undefined;
+  constructor(
+    private readonly path: string,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
   async load(): Promise<RegistryConfig[]> {
-    try {
-      const parsed = z.array(registryConfigSchema).safeParse(JSON.parse(await readFile(this.path, 'utf8')));
-      return parsed.success ? parsed.data : [];
-    } catch {
-      return [];
-    }
+    const read = await readStored(this.path, (text) => z.array(registryConfigSchema).parse(JSON.parse(text)));
+    this.problem = read.problem;
+    if (read.problem) this.log(`images: the registry list ${read.problem}`);
+    return read.value ?? [];
   }
   async save(registries: RegistryConfig[]): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(registries, null, 2), { mode: 0o600 });
-    await rename(tmp, this.path);
+    await writeFileAtomic(this.path, JSON.stringify(registries, null, 2));
   }
 }

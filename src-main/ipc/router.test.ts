@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { contract as appContract, type AppHandlers } from '../../src-shared/contract';
-import { request, stream, type Handlers } from '../../src-shared/contract/define';
+import { request, stream, type Handlers } from '../../src-shared/base/channels';
 import { err, ok, type AppError } from '../../src-shared/result';
 import type { Logger } from './logger';
 import { createRouter, type StreamSink } from './router';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isRequestChannel, lookupChannel, type CallContext, type Contract, type Handlers } from '../../src-shared/contract/define';
+import { isRequestChannel, lookupChannel, type CallContext, type Contract, type Handlers } from '../../src-shared/base/channels';
 import { subIdSchema } from '../../src-shared/contract/wire';
 import { appErrorSchema, err, resultSchema, type AppError, type Err, type Result } from '../../src-shared/result';
 import { consoleLogger, printable, type Logger } from './logger';

@@ -2,7 +2,7 @@
  * The metrics channels on top of MetricsService (composition root spreads these into the handlers).
  * Subscribing connects every cluster until the subscription ends.
  */
-import type { CallContext, Handlers } from '../../src-shared/contract/define';
+import type { CallContext, Handlers } from '../../src-shared/base/channels';
 import type { metricsContract } from '../../src-shared/metrics/contract';
 import { ok } from '../../src-shared/result';
 import type { MetricsService } from './metrics-service';

@@ -10,8 +10,7 @@
  * sample, the others are saved as buckets of `boringBucketMs` (2 min: 30 samples an hour, 24 MB
  * at 50,000 containers instead of 350 MB). Times are Int32 ms offsets from the header's `base`.
  */
-import fs from 'node:fs';
-import { writeFileAtomicSync } from '../app/atomic-write';
+import { readStoredBytesSync, writeFileAtomicSync } from '../base/atomic-write';
 import type { ContainerHistory } from './history';
 import type { SampleArrays } from './ring';
 
@@ -146,23 +145,8 @@ export function saveHistory(file: string, series: Iterable<ContainerHistory>, si
   writeFileAtomicSync(file, encodeHistory(series, since, now, boringBucketMs));
 }
 
-/** Reads the file; a damaged one is moved to `<file>.corrupt` and reported, the app starts empty. */
+/** Reads the file; a damaged one is moved to `<file>.corrupt-<time>` and reported, the app starts empty. */
 export function loadHistory(file: string): { series: LoadedSeries[]; problem?: string } {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { series: [] };
-    return { series: [], problem: `metrics history ${file} could not be read: ${(e as Error).message}` };
-  }
-  try {
-    return { series: decodeHistory(buf) };
-  } catch (e) {
-    try {
-      fs.renameSync(file, `${file}.corrupt`);
-    } catch {
-      // nothing more we can do; we start empty either way
-    }
-    return { series: [], problem: `metrics history ${file} was unreadable (${(e as Error).message}); moved to ${file}.corrupt` };
-  }
+  const read = readStoredBytesSync(file, decodeHistory);
+  return { series: read.value ?? [], ...(read.problem ? { problem: `metrics history: ${read.problem}` } : {}) };
 }

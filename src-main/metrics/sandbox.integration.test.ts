@@ -13,7 +13,7 @@ import { startDatacenter } from '../../src-sandbox/datacenter';
 import { metricsControl } from '../../src-sandbox/metrics/metrics-server';
 import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
-import { until } from '../clusters/testing/fake-kube';
+import { until } from '../testing/fake-kube';
 import { clusterServiceSource } from './cluster-source';
 import { MetricsService } from './metrics-service';
 

@@ -1,5 +1,5 @@
 /** The nodes channels on top of NodeService (the composition root spreads these in). */
-import type { Handlers } from '../../src-shared/contract/define';
+import type { Handlers } from '../../src-shared/base/channels';
 import type { nodesContract } from '../../src-shared/nodes/contract';
 import type { NodeService } from './node-service';
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { writeFileAtomicSync } from '../app/atomic-write';
+import { writeFileAtomicSync } from '../base/atomic-write';
 
 /**
  * Opens browser mode's URL in the user's default browser, where there is one: `open` on macOS,

@@ -1,5 +1,5 @@
 /** The releases channels on top of ReleaseService (thin: the router has validated the payloads). */
-import type { Handlers } from '../../src-shared/contract/define';
+import type { Handlers } from '../../src-shared/base/channels';
 import type { releasesContract } from '../../src-shared/releases/contract';
 import { ok } from '../../src-shared/result';
 import type { ReleaseService } from './release-service';

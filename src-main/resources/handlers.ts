@@ -2,7 +2,7 @@
  * The resources channels on top of ResourceService (the composition root spreads these in).
  * Subscribing connects the clusters it covers until the subscription ends.
  */
-import type { Handlers } from '../../src-shared/contract/define';
+import type { Handlers } from '../../src-shared/base/channels';
 import type { resourcesContract } from '../../src-shared/resources/contract';
 import { ok } from '../../src-shared/result';
 import type { ClusterService } from '../clusters/cluster-service';

@@ -13,8 +13,7 @@
  * File: JSON `{version, consent, entries: {key: base64(cipher.encrypt(secret))}}`, written
  * atomically (temp + fsync + rename), mode 0600.
  */
-import fs from 'node:fs';
-import path from 'node:path';
+import { readStoredSync, writeFileAtomicSync } from '../base/atomic-write';
 import type { VaultStatus } from '../../src-shared/clusters/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
@@ -103,30 +102,18 @@ export class VaultService {
 
   private load(): VaultFile {
     const fresh: VaultFile = { version: 1, backend: this.opts.cipher.backend, consent: false, entries: {} };
-    let text: string;
-    try {
-      text = fs.readFileSync(this.opts.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.loadError = `The vault file ${this.opts.file} cannot be read (${(e as NodeJS.ErrnoException).code}). Check its permissions.`;
-      return fresh;
-    }
-    try {
+    // A bad file is kept aside for inspection and the vault starts empty, so the user can enter credentials again.
+    const read = readStoredSync(this.opts.file, (text): VaultFile => {
       const parsed = JSON.parse(text) as Partial<VaultFile>;
-      if (parsed.version !== 1 || typeof parsed.entries !== 'object' || parsed.entries === null) throw new Error('shape');
+      if (parsed.version !== 1 || typeof parsed.entries !== 'object' || parsed.entries === null) throw new Error('not a vault file');
       const entries: Record<string, string> = {};
       for (const [k, v] of Object.entries(parsed.entries)) if (typeof v === 'string') entries[k] = v;
       return { version: 1, backend: this.opts.cipher.backend, consent: parsed.consent === true, entries };
-    } catch {
-      // Keep the bad file for inspection and start empty, so the user can enter credentials again.
-      const aside = `${this.opts.file}.corrupt-${Date.now()}`;
-      try {
-        fs.renameSync(this.opts.file, aside);
-      } catch {
-        this.loadError = `The vault file ${this.opts.file} is corrupt and cannot be moved aside. Move it away by hand and restart.`;
-      }
-      this.corruptMovedTo = aside;
-      return fresh;
-    }
+    });
+    if (read.value) return read.value;
+    if (read.movedTo) this.corruptMovedTo = read.movedTo;
+    else if (read.problem) this.loadError = `The vault file could not be used: ${read.problem} Check its permissions, then restart.`;
+    return fresh;
   }
 
   private trySave(): Result<null> {
@@ -138,27 +125,7 @@ export class VaultService {
     }
   }
 
-  /** Atomic write: temp file (0600) + fsync + rename, then fsync the folder. */
   private save(): void {
-    const file = this.opts.file;
-    const dir = path.dirname(file);
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      fs.writeSync(fd, JSON.stringify(this.data));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.chmodSync(tmp, 0o600);
-    fs.renameSync(tmp, file);
-    try {
-      const dfd = fs.openSync(dir, 'r');
-      fs.fsyncSync(dfd);
-      fs.closeSync(dfd);
-    } catch {
-      /* directory fsync unsupported (Windows) */
-    }
+    writeFileAtomicSync(this.opts.file, JSON.stringify(this.data));
   }
 }

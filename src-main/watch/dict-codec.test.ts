@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pod } from '../clusters/testing/fake-kube';
+import { pod } from '../testing/fake-kube';
 import { DictCodec } from './dict-codec';
 
 const podJson = (i: number) => {

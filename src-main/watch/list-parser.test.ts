@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pod } from '../clusters/testing/fake-kube';
+import { pod } from '../testing/fake-kube';
 import type { ListParseError } from './list-parser';
 import { ListParser } from './list-parser';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src-shared/k8s/types';
-import { pod, until } from '../clusters/testing/fake-kube';
+import { pod, until } from '../testing/fake-kube';
 import { MAX_BACKLOG, ObjectStore } from './object-store';
 
 const pods = (n: number) =>

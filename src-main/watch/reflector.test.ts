@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { KubeObject } from '../../src-shared/k8s/types';
 import { ClusterConnection } from '../clusters/cluster-connection';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
-import { FakeKube, pod, until } from '../clusters/testing/fake-kube';
+import { FakeKube, pod, until } from '../testing/fake-kube';
 import type { ReflectorTransport } from './reflector';
 import { Reflector } from './reflector';
 
@@ -239,8 +239,8 @@ describe('Reflector backoff (fake clock)', () => {
   });
 
   it('jitter stays within bounds and the delay resets after 2 min healthy', async () => {
-    const { Backoff } = await import('./backoff');
-    const b = new Backoff({ random: () => 1 });
+    const { Backoff, CLIENT_GO_JITTER } = await import('../../src-shared/base/backoff');
+    const b = new Backoff({ random: () => 1, jitter: CLIENT_GO_JITTER });
     expect(b.next(0)).toBe(1000); // 800 * 1.25
     expect(b.next(0)).toBe(2000);
     expect(b.next(0)).toBe(4000);
@@ -248,7 +248,7 @@ describe('Reflector backoff (fake clock)', () => {
     expect(b.next(60_000)).toBe(8000); // healthy for 50 s only: keeps growing
     b.healthy(100_000);
     expect(b.next(100_000 + 120_000)).toBe(1000); // healthy 2 min: reset
-    const capped = new Backoff({ random: () => 1 });
+    const capped = new Backoff({ random: () => 1, jitter: CLIENT_GO_JITTER });
     for (let i = 0; i < 20; i++) expect(capped.next(0)).toBeLessThanOrEqual(30_000);
   });
 });

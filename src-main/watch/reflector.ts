@@ -13,17 +13,30 @@ import type { Readable } from 'node:stream';
 import type { KubeObject, ListMeta, Status, WatchEvent } from '../../src-shared/k8s/types';
 import { isStatus } from '../../src-shared/k8s/types';
 import type { AppError, Result } from '../../src-shared/result';
-import type { RequestOptions } from '../clusters/cluster-connection';
-import type { BackoffOptions } from './backoff';
-import { Backoff } from './backoff';
+import { Backoff, CLIENT_GO_JITTER, type BackoffPolicy } from '../../src-shared/base/backoff';
 import type { Clock } from './clock';
 import { sleep, systemClock } from './clock';
-import { LineSplitter } from './line-splitter';
+import { LineFramer } from '../base/line-framer';
 import { ListParser } from './list-parser';
 import type { PackMode } from './object-store';
 import { ObjectStore } from './object-store';
 
 /** What a reflector needs from a connection (ClusterConnection implements it). */
+/** Options of one request to an API server (ClusterConnection implements the transport). */
+export interface RequestOptions {
+  method?: string;
+  signal?: AbortSignal;
+  verb?: string;
+  resource?: string;
+  body?: unknown;
+  contentType?: string;
+  maxBytes?: number;
+  /** Idle timeout; streams default to none (the caller owns the deadline). */
+  idleTimeoutMs?: number;
+  /** Accept header instead of application/json (e.g. the server's Table output). */
+  accept?: string;
+}
+
 export interface ReflectorTransport {
   getJson<T>(path: string, o?: RequestOptions): Promise<Result<T>>;
   openStream(path: string, o?: RequestOptions): Promise<Result<Readable>>;
@@ -62,7 +75,7 @@ export interface ReflectorOptions<T extends KubeObject = KubeObject> {
   maxLineBytes?: number;
   log?: (message: string) => void;
   /** Backoff tuning (tests). Default: 800 ms doubling to 30 s, reset after 2 min healthy. */
-  backoff?: BackoffOptions;
+  backoff?: BackoffPolicy & { resetAfterMs?: number };
   /** Applied to every object on arrival, before it is stored (client-go's SetTransform), e.g. to
    * drop managedFields and save memory. Must return an object with the same key. */
   transform?: (o: T) => T;
@@ -107,7 +120,7 @@ export class Reflector<T extends KubeObject> {
   constructor(private readonly o: ReflectorOptions<T>) {
     this.clock = o.clock ?? systemClock;
     this.random = o.random ?? Math.random;
-    this.backoff = new Backoff({ random: this.random, ...o.backoff });
+    this.backoff = new Backoff({ jitter: CLIENT_GO_JITTER, random: this.random, ...o.backoff });
     this.keyOf = o.keyOf ?? defaultKey;
     this.store = new ObjectStore<T>(o.pack ?? false, this.clock);
     this.state = { phase: 'idle', synced: false, since: this.clock.now() };
@@ -370,7 +383,7 @@ export class Reflector<T extends KubeObject> {
   }
 
   private consume(stream: Readable, signal: AbortSignal): Promise<WatchOutcome> {
-    const splitter = new LineSplitter(this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    const framer = new LineFramer(this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     let events = 0;
     return new Promise<WatchOutcome>((resolve) => {
       let done = false;
@@ -401,10 +414,12 @@ export class Reflector<T extends KubeObject> {
       stream.on('data', (chunk: Buffer) => {
         if (done) return;
         arm();
-        const lines = splitter.push(chunk);
-        if (lines === 'too-long') return finish(invalid('a line longer than the allowed maximum'));
+        const lines = framer.push(chunk);
+        // A hostile or broken stream must not grow memory: a line over the maximum ends the watch.
+        if (framer.overflowing || lines.some((l) => l.truncatedBytes > 0)) return finish(invalid('a line longer than the allowed maximum'));
         const batch: ReflectorEvent<T>[] = [];
-        for (const line of lines) {
+        for (const { text: line } of lines) {
+          if (!line.trim()) continue;
           let ev: WatchEvent<T>;
           try {
             ev = JSON.parse(line);
@@ -422,12 +437,12 @@ export class Reflector<T extends KubeObject> {
         this.emit(batch);
       });
       stream.on('end', () => {
-        if (splitter.pending > 0) finish(invalid('a truncated line'));
+        if (framer.pendingBytes > 0) finish(invalid('a truncated line'));
         else finish({ kind: 'closed', events });
       });
       // Closed without a proper end: the connection was lost (server died, network dropped).
       const lost = (): WatchOutcome =>
-        splitter.pending > 0
+        framer.pendingBytes > 0
           ? invalid('a truncated line')
           : { kind: 'error', error: { code: 'cluster-unreachable', message: `The connection to the API server was lost while watching ${this.o.resource}. Capstan reconnects automatically.` } };
       stream.on('error', () => finish(lost()));

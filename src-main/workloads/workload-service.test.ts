@@ -4,7 +4,7 @@ import type { KubeObject } from '../../src-shared/k8s/types';
 import type { WorkloadDiff } from '../../src-shared/workloads/contract';
 import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
-import { FakeKube, pod, until } from '../clusters/testing/fake-kube';
+import { FakeKube, pod, until } from '../testing/fake-kube';
 import { WorkloadService } from './workload-service';
 
 const PODS = '/api/v1/pods';

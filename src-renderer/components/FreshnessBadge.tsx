@@ -1,6 +1,7 @@
 import type { ConnectionState } from '../../src-shared/clusters/contract';
 import { useAppStore } from '../store';
-import { formatClock, formatFreshness, stateTone } from './freshness';
+import { formatFreshness, stateTone } from './freshness';
+import { formatClock } from '../../src-shared/base/duration';
 import { Spinner } from './Spinner';
 import { StatusBadge } from './StatusBadge';
 import { useNow } from './useNow';

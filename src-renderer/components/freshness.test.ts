@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatClock, formatDuration, formatFreshness, summarizeFreshness } from './freshness';
+import { formatFreshness, summarizeFreshness } from './freshness';
 
 const at = (h: number, m: number, day = 26) => new Date(2026, 10, day, h, m).getTime();
 
 describe('freshness', () => {
-  it('formats durations short', () => {
-    expect(formatDuration(0)).toBe('0s');
-    expect(formatDuration(45_000)).toBe('45s');
-    expect(formatDuration(2 * 60_000 + 5_000)).toBe('2m');
-    expect(formatDuration(3 * 3_600_000)).toBe('3h');
-    expect(formatDuration(3 * 3_600_000 + 5 * 60_000)).toBe('3h 5m');
-    expect(formatDuration(50 * 3_600_000)).toBe('2d');
-    expect(formatDuration(-5)).toBe('0s');
-  });
-
-  it('formats clock times, with the date when not today', () => {
-    expect(formatClock(at(23, 41), at(23, 50))).toBe('23:41');
-    expect(formatClock(at(7, 5, 25), at(23, 50))).toBe('25 Nov 07:05');
-  });
-
   it('says live / reconnecting since 2m / stale since 23:41', () => {
     const now = at(23, 50);
     expect(formatFreshness('live', now - 10_000, now)).toBe('live');

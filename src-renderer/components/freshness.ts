@@ -1,25 +1,8 @@
 import type { ClusterInfo, ConnectionState } from '../../src-shared/clusters/contract';
+import { formatClock, formatElapsed } from '../../src-shared/base/duration';
 
-/** "45s", "2m", "3h 5m", "2d": short, for tired eyes. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 24) return m % 60 === 0 ? `${h}h` : `${h}h ${m % 60}m`;
-  return `${Math.floor(h / 24)}d`;
-}
-
-/** Local wall-clock "23:41"; with the date when it is not today ("25 Nov 23:41"). */
-export function formatClock(at: number, now: number): string {
-  const d = new Date(at);
-  const hhmm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  const today = new Date(now);
-  if (d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate()) return hhmm;
-  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getMonth()];
-  return `${d.getDate()} ${month} ${hhmm}`;
-}
+/** `formatDuration` is the base layer's formatElapsed, under the name the release views still import. */
+export { formatClock, formatElapsed as formatDuration };
 
 /**
  * What a freshness badge says: "live", "connecting 12s", "reconnecting since 2m",
@@ -32,9 +15,9 @@ export function formatFreshness(state: ConnectionState, since: number, now: numb
     case 'idle':
       return 'not connected';
     case 'connecting':
-      return now - since >= 3000 ? `connecting ${formatDuration(now - since)}` : 'connecting';
+      return now - since >= 3000 ? `connecting ${formatElapsed(now - since)}` : 'connecting';
     case 'reconnecting':
-      return `reconnecting since ${formatDuration(now - since)}`;
+      return `reconnecting since ${formatElapsed(now - since)}`;
     case 'stale':
       return `stale since ${formatClock(since, now)}`;
     case 'error':

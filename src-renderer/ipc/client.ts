@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { contract as appContract, type AppClient, type ChannelName } from '../../src-shared/contract';
 import type { PreloadBridge } from '../../src-shared/contract/bridge';
 import { BRIDGE_KEY } from '../../src-shared/contract/bridge';
-import { isRequestChannel, type Contract } from '../../src-shared/contract/define';
+import { isRequestChannel, type Contract } from '../../src-shared/base/channels';
 import { WS_PATH } from '../../src-shared/contract/wire';
 import { err, resultSchema, type AppError } from '../../src-shared/result';
 import { ElectronTransport } from './electron-transport';

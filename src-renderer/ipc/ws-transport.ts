@@ -1,6 +1,7 @@
 import type { ChannelName } from '../../src-shared/contract';
 import { serverMessageSchema, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ClientMessage } from '../../src-shared/contract/wire';
 import { err, type AppError } from '../../src-shared/result';
+import { backoffDelay, EQUAL_JITTER } from '../../src-shared/base/backoff';
 import type { ConnectionState, Transport } from './transport';
 
 /** The subset of the DOM WebSocket we use (lets tests pass a fake). */
@@ -198,9 +199,8 @@ export class WebSocketTransport implements Transport {
 
   private scheduleReconnect(): void {
     this.setState('reconnecting');
-    const base = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** this.attempt);
+    const delay = backoffDelay(this.attempt, { ...this.backoff, jitter: EQUAL_JITTER, random: this.random });
     this.attempt = Math.min(this.attempt + 1, 30);
-    const delay = base / 2 + (base / 2) * this.random();
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
   }

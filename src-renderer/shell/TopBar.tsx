@@ -1,4 +1,5 @@
-import { formatClock, formatDuration, summarizeFreshness, stateTone } from '../components/freshness';
+import { summarizeFreshness, stateTone } from '../components/freshness';
+import { formatClock, formatElapsed } from '../../src-shared/base/duration';
 import { Spinner } from '../components/Spinner';
 import { StatusBadge } from '../components/StatusBadge';
 import { ThemeToggle } from '../components/ThemeToggle';
@@ -75,7 +76,7 @@ function ServicesState() {
     >
       <StatusBadge tone="bad">
         {state === 'closed' ? null : <Spinner size="xs" />}
-        Disconnected since {formatClock(since, now)} ({formatDuration(now - since)}){state === 'closed' ? ' — reload the page' : ' — retrying; actions off'}
+        Disconnected since {formatClock(since, now)} ({formatElapsed(now - since)}){state === 'closed' ? ' — reload the page' : ' — retrying; actions off'}
       </StatusBadge>
       {state === 'reconnecting' ? (
         <button type="button" className="btn btn--ghost" onClick={() => getTransport().reconnectNow?.()} data-testid="services-retry">

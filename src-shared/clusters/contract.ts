@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request, stream } from '../contract/define';
+import { request, stream } from '../base/channels';
 import { appErrorSchema } from '../result';
 
 /**

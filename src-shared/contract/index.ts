@@ -10,7 +10,7 @@ import { paletteContract } from '../palette/contract';
 import { releasesContract } from '../releases/contract';
 import { resourcesContract } from '../resources/contract';
 import { workloadsContract } from '../workloads/contract';
-import type { Client, Handlers } from './define';
+import type { Client, Handlers } from '../base/channels';
 
 /** Every channel of the app. Features add their contract here. */
 export const contract = {

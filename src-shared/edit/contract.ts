@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request } from '../contract/define';
+import { request } from '../base/channels';
 import { resourceRefSchema, resourceTypeSchema } from '../resources/contract';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request, stream } from '../contract/define';
+import { request, stream } from '../base/channels';
 
 /**
  * Events across clusters: compact rows (what happened to which object, how often, when), pushed as

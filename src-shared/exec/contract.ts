@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request, stream } from '../contract/define';
+import { request, stream } from '../base/channels';
 
 const name = z.string().min(1).max(253);
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildQuery, encodeRepositoryName, parseImageRef, parseLinkHeader, parseQuery, splitRepository } from './registry-api';
+import { buildQuery, encodeRepositoryName, parseLinkHeader, parseQuery, splitRepository } from './registry-api';
 
 describe('q= queries', () => {
   it('builds every pattern of the swagger', () => {
@@ -38,13 +38,5 @@ describe('names and links', () => {
     });
     expect(parseLinkHeader('</v2/x/tags/list?last=b&n=2>; rel="next"').next).toBe('/v2/x/tags/list?last=b&n=2');
     expect(parseLinkHeader(undefined)).toEqual({});
-  });
-  it('parses image references', () => {
-    const d = `sha256:${'c'.repeat(64)}`;
-    expect(parseImageRef('harbor.example.com:8443/library/app:1.0')).toEqual({ repository: 'library/app', tag: '1.0', digest: undefined });
-    expect(parseImageRef(`library/app@${d}`)).toEqual({ repository: 'library/app', tag: undefined, digest: d });
-    expect(parseImageRef('localhost/app')).toEqual({ repository: 'app', tag: undefined, digest: undefined });
-    expect(parseImageRef('Bad/Name')).toBeUndefined();
-    expect(parseImageRef('app@sha256:short')).toBeUndefined();
   });
 });

@@ -119,29 +119,5 @@ export const supportedManifestTypes: readonly string[] = Object.values(manifestM
 
 export const digestPattern = /^sha256:[a-f0-9]{64}$/;
 
-/** An image reference as users write it: `[registry/]repo[:tag][@digest]`. The registry part is dropped. */
-export function parseImageRef(ref: string): { repository: string; tag?: string; digest?: string } | undefined {
-  let rest = ref.trim();
-  if (!rest) return undefined;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split('/');
-  const first = parts[0] ?? '';
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
-  const repository = parts.join('/');
-  if (!repository || !/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(repository)) return undefined;
-  if (tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(tag)) return undefined;
-  if (digest !== undefined && !digestPattern.test(digest)) return undefined;
-  return { repository, tag, digest };
-}
+/** The image reference lives in the base layer; re-exported for the sandbox Harbor's seeding. */
+export { parseImageRef } from '../base/image-ref';

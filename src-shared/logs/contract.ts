@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request, stream } from '../contract/define';
+import { request, stream } from '../base/channels';
 
 /** Log files inside containers that can be followed (tail -F over exec) beside stdout/stderr. */
 export const containerLogFiles = ['/opt/logs/catalina.out', '/opt/logs/gc.log', '/opt/logs/localhost_access_log.txt'] as const;

@@ -5,7 +5,7 @@
  * usage + cache, so nothing shows doubled.
  */
 import { z } from 'zod';
-import { request, stream } from '../contract/define';
+import { request, stream } from '../base/channels';
 
 export const sourceKinds = ['kubelet-summary', 'metrics-api', 'prometheus'] as const;
 export const sourceStates = ['ok', 'absent', 'forbidden', 'timeout', 'error', 'unconfigured', 'unknown'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request } from '../contract/define';
+import { request } from '../base/channels';
 
 /**
  * Nodes: health (conditions, pressure), what is promised on them (requests, limits) against what

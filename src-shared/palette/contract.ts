@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request } from '../contract/define';
+import { request } from '../base/channels';
 import { resourceTypeSchema } from '../resources/contract';
 
 /** The command palette's object search: names of every kind in every cluster, ranked. */

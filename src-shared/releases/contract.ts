@@ -5,7 +5,7 @@
  * diffs is the one thing both sides agree on.
  */
 import { z } from 'zod';
-import { request, stream } from '../contract/define';
+import { request, stream } from '../base/channels';
 import { executionStateSchema } from './execution-model';
 
 const id = z.string().min(1).max(128);

@@ -15,7 +15,9 @@
  * When neither answers, Capstan cannot tell and says so (the planner shows a warning telling the
  * person to set the registry's region to the datacenter).
  */
-import { repositoryOf, splitRegistry } from './plan';
+import { imageHost } from '../base/image-ref';
+
+export { imageHost };
 
 export interface RegistryRegion {
   id: string;
@@ -36,11 +38,6 @@ function urlHost(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The registry host of an image (`harbor-east.example.com` of `harbor-east.example.com/shop/orders:1.0`), if it names one. */
-export function imageHost(image: string): string | undefined {
-  return splitRegistry(repositoryOf(image)).registry?.toLowerCase();
 }
 
 export function pullSourceOf(image: string, datacenter: string, registries: readonly RegistryRegion[]): PullSource | undefined {

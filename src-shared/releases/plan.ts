@@ -7,31 +7,13 @@
  */
 import { z } from 'zod';
 import { parseBatchPattern, parseMinOnline } from './batch-pattern';
+import { DIGEST_RE, imageName as repositoryOf, isDigest, NAME_RE, splitRegistry, TAG_RE } from '../base/image-ref';
+import { formatDurationSpec, parseDurationSpec } from '../base/duration';
 
-/** OCI/docker reference grammar for tags. */
-export const TAG_RE = /^[\w][\w.-]{0,127}$/;
-/** [domain[:port]/]path-component(/path-component)*, components lowercase per the reference grammar. */
-export const REPOSITORY_RE =
-  /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-export const DIGEST_RE = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
-const DURATION_RE = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+/** The plan's `1h30m` duration syntax (src-shared/base/duration.ts), under the names release code imports. */
+export { formatDurationSpec as formatDuration, parseDurationSpec as parseDuration };
 
-/** `90s`, `10m`, `1h30m` → seconds; undefined when not a duration. */
-export function parseDuration(text: string): number | undefined {
-  const m = DURATION_RE.exec(text.trim());
-  if (!m || text.trim() === '') return undefined;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds <= 0) return '0s';
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.round(seconds % 60);
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
-}
-
-const duration = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'not a duration: write e.g. 90s, 10m or 1h30m' });
+const duration = z.string().refine((s) => parseDurationSpec(s) !== undefined, { message: 'not a duration: write e.g. 90s, 10m or 1h30m' });
 const batchPattern = z.string().superRefine((s, ctx) => {
   const r = parseBatchPattern(s);
   if (!r.ok) ctx.addIssue({ code: 'custom', message: r.error.message });
@@ -43,9 +25,9 @@ const minOnline = z.union([z.number(), z.string()]).superRefine((v, ctx) => {
 const name = z.string().min(1, 'must not be empty').max(253);
 
 export const imageRefSchema = z.strictObject({
-  repository: z.string().regex(REPOSITORY_RE, 'not a valid image repository (lowercase path such as harbor.example.com/shop/orders)'),
+  repository: z.string().regex(NAME_RE, 'not a valid image repository (lowercase path such as harbor.example.com/shop/orders)'),
   tag: z.string().regex(TAG_RE, 'illegal image tag: 1 to 128 characters from letters, digits, _ . - and not starting with . or -'),
-  digest: z.string().regex(DIGEST_RE, 'not a digest such as sha256:<64 hex digits>').optional(),
+  digest: z.string().regex(DIGEST_RE, 'not a digest such as sha256:<64 hex digits>').refine(isDigest, 'not a digest such as sha256:<64 lower-case hex digits>').optional(),
 });
 export type ImageRef = z.infer<typeof imageRefSchema>;
 
@@ -149,7 +131,7 @@ export interface EffectiveGates {
 }
 
 export function effectiveGates(g: Gates | undefined): EffectiveGates {
-  const d = (s: string | undefined, fallback: number) => (s === undefined ? fallback : (parseDuration(s) ?? fallback));
+  const d = (s: string | undefined, fallback: number) => (s === undefined ? fallback : (parseDurationSpec(s) ?? fallback));
   return {
     approvalBeforeStage: g?.approval?.beforeStage ?? false,
     approvalAfterFort: g?.approval?.afterFort ?? false,
@@ -169,25 +151,11 @@ export const stageNeedsApproval = (plan: ReleasePlan, stageIndex: number): boole
 
 export const imageString = (img: ImageRef): string => `${img.repository}:${img.tag}${img.digest ? `@${img.digest}` : ''}`;
 
-/** Repository part of an image string (`repo:tag@digest` → `repo`), keeping a registry port. */
-export function repositoryOf(image: string): string {
-  const noDigest = image.split('@')[0] ?? image;
-  const lastSlash = noDigest.lastIndexOf('/');
-  const colon = noDigest.lastIndexOf(':');
-  return colon > lastSlash ? noDigest.slice(0, colon) : noDigest;
-}
-
 /**
- * `harbor.example.com/shop/orders` → {registry: 'harbor.example.com', path: 'shop/orders'}. As in
- * the docker reference grammar, the first component is a registry host when it has a dot, a port
- * or is `localhost`.
+ * Repository part of an image string (`repo:tag@digest` → `repo`, keeping a registry port) and the
+ * registry-host split: the base layer's image reference, under the names release code uses.
  */
-export function splitRegistry(repository: string): { registry?: string; path: string } {
-  const slash = repository.indexOf('/');
-  const first = slash < 0 ? '' : repository.slice(0, slash);
-  if (first && (first.includes('.') || first.includes(':') || first === 'localhost')) return { registry: first, path: repository.slice(slash + 1) };
-  return { path: repository };
-}
+export { repositoryOf, splitRegistry };
 
 /**
  * Does a container image belong to the plan's repository? A plan repository without a registry

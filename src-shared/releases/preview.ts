@@ -6,7 +6,8 @@
  * approvals".
  */
 import { batchLabel, splitBatches, type Batch } from './batch-pattern';
-import { effectiveGates, formatDuration, stageNeedsApproval, type ReleasePlan } from './plan';
+import { effectiveGates, stageNeedsApproval, type ReleasePlan } from './plan';
+import { formatDurationSpec } from '../base/duration';
 import { resolvePlan, type PlanIssue, type ResolvedTarget } from './resolve';
 import type { Snapshot } from './snapshot';
 
@@ -87,7 +88,7 @@ export function previewPlan(plan: ReleasePlan, snapshot: Snapshot, opts: Preview
     return { index: si, name: stage.name, approvalBefore, groups, durationSec: makespan + gates.bakeSec };
   });
   const totalDurationSec = stages.reduce((a, s) => a + s.durationSec, 0);
-  const summary = `${stages.length} stage(s), ${steps.length} step(s), ≈ ${formatDuration(totalDurationSec)}${approvals ? ` + ${approvals} approval(s) (waiting time unknown)` : ''}`;
+  const summary = `${stages.length} stage(s), ${steps.length} step(s), ≈ ${formatDurationSpec(totalDurationSec)}${approvals ? ` + ${approvals} approval(s) (waiting time unknown)` : ''}`;
   return { stages, steps, totalDurationSec, approvals, summary, issues: resolved.issues };
 }
 
@@ -117,7 +118,7 @@ function previewGroup(t: ResolvedTarget, toImage: string, perBatch: number, gate
       approvalAfter: approval,
       description:
         `${t.key} ${label}: ${t.fromImage ?? '(no matching container)'} → ${toImage} on ${b.size} instance(s), ` +
-        `${b.cumulative}/${t.snapshot.replicas} updated${soak ? `, then soak ${formatDuration(soak)}` : ''}${approval ? ', then wait for approval' : ''}`,
+        `${b.cumulative}/${t.snapshot.replicas} updated${soak ? `, then soak ${formatDurationSpec(soak)}` : ''}${approval ? ', then wait for approval' : ''}`,
     });
   });
   if (batches.length === 0 && t.snapshot.replicas === 0) duration = perBatch; // template-only change

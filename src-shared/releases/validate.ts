@@ -4,7 +4,8 @@
  * from the form rather than from YAML, so it is re-checked against the schema first.
  */
 import { minOnlineCount, splitBatches } from './batch-pattern';
-import { effectiveGates, planSchema, TAG_RE, type ReleasePlan } from './plan';
+import { effectiveGates, planSchema, type ReleasePlan } from './plan';
+import { TAG_RE } from '../base/image-ref';
 import { resolvePlan, type PlanIssue, type ResolvedTarget } from './resolve';
 import type { Snapshot } from './snapshot';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request, stream } from '../contract/define';
+import { request, stream } from '../base/channels';
 
 /**
  * Every kind, every cluster: tables for any built-in kind or custom resource, with the columns the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request, stream } from '../contract/define';
+import { request, stream } from '../base/channels';
 
 /** What every workload row carries: where it is and which app and release group it belongs to. */
 const workloadIdentity = z.object({

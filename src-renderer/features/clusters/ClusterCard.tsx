@@ -4,7 +4,7 @@ import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FreshnessBadge } from '../../components/FreshnessBadge';
-import { formatClock } from '../../components/freshness';
+import { formatClock } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';

@@ -3,7 +3,7 @@ import type { CellDetail, ExecutionSummary, PolicySummary, TaskSummary } from '.
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { formatClock, formatDuration } from '../../components/freshness';
+import { formatClock, formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
@@ -151,12 +151,12 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
           <dd className="mono" title={row.digest}>
             {shortDigest(row.digest) || (row.conflict ? <span className="text-warn">regions differ and no source region decides: mark the registry CI pushes to as the source</span> : '—')}
             {row.sourceRegion ? <span className="muted"> from {row.sourceRegion}</span> : null}
-            {row.sourcePushedAt ? <span className="muted"> · pushed {formatDuration(now - row.sourcePushedAt)} ago</span> : null}
+            {row.sourcePushedAt ? <span className="muted"> · pushed {formatElapsed(now - row.sourcePushedAt)} ago</span> : null}
           </dd>
           <dt>Here</dt>
           <dd className="mono" title={c?.digest}>
             {c?.state === 'not-followed' ? <span className="muted">not followed by this region's registry (its patterns, projects or list)</span> : c?.digest ? shortDigest(c.digest) : <span className="text-bad">not present</span>}
-            {c?.lagMs !== undefined ? <span className="muted"> · {c.state === 'synced' ? `copied in ${formatDuration(c.lagMs)}` : `behind for ${formatDuration(c.lagMs)}`}</span> : null}
+            {c?.lagMs !== undefined ? <span className="muted"> · {c.state === 'synced' ? `copied in ${formatElapsed(c.lagMs)}` : `behind for ${formatElapsed(c.lagMs)}`}</span> : null}
           </dd>
           {row.sources?.length ? (
             <>
@@ -210,7 +210,7 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
                     {e.inProgress ? ` · ${e.inProgress} running` : null}
                     {e.stopped ? ` · ${e.stopped} stopped` : null}
                   </span>
-                  <span className="muted img-small">{e.startTime ? `${formatDuration(now - e.startTime)} ago` : ''}</span>
+                  <span className="muted img-small">{e.startTime ? `${formatElapsed(now - e.startTime)} ago` : ''}</span>
                   <span className="img-list__actions">
                     {e.status === 'InProgress' ? (
                       <button type="button" className={`btn${e.stuck ? ' btn--warn' : ''}`} onClick={() => setPending({ kind: 'stop', execution: e })} data-testid="images-stop-execution">

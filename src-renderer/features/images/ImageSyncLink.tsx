@@ -1,10 +1,10 @@
 import { useAppStore } from '../../store';
-import { splitImage } from './images-model';
+import { parseImageRef } from '../../../src-shared/base/image-ref';
 
 /** From a pod or Deployment to its image's row in the sync matrix; said loudly when the pod cannot pull it. */
 export function ImageSyncLink({ image, pullError }: { image: string; pullError?: boolean }) {
   const showImage = useAppStore((s) => s.showImage);
-  const ref = splitImage(image);
+  const ref = parseImageRef(image);
   if (!ref) return null;
   return (
     <button

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useClient } from '../../components/ClientContext';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
@@ -62,7 +62,7 @@ function Summary() {
         >
           <b>{s.region}</b>
           {matrix.sourceRegion === s.region ? <span className="muted"> (source)</span> : null} {regionSummaryText(s)}
-          {s.oldestLagMs !== undefined ? <span className="muted"> · oldest {formatDuration(s.oldestLagMs)}</span> : null}
+          {s.oldestLagMs !== undefined ? <span className="muted"> · oldest {formatElapsed(s.oldestLagMs)}</span> : null}
           {s.stuck ? <span className="text-warn"> · {s.stuck} stuck</span> : null}
         </button>
       ))}

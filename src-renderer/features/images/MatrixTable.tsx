@@ -1,13 +1,13 @@
 import { useCallback, useMemo, useRef } from 'react';
 import type { MatrixCell, MatrixRow } from '../../../src-shared/images/contract';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import type { Column } from '../../components/VirtualTable';
 import { VirtualTable } from '../../components/VirtualTable';
 import type { CellRef } from '../../store/images-slice';
 import { rowKey, shortDigest, stateLabel, stateTone, worstCell } from './images-model';
 
 function CellButton({ row, cell, selected, onPick }: { row: MatrixRow; cell: MatrixCell; selected: boolean; onPick: (region: string) => void }) {
-  const lag = cell.lagMs !== undefined && cell.state !== 'unknown' ? formatDuration(cell.lagMs) : '';
+  const lag = cell.lagMs !== undefined && cell.state !== 'unknown' ? formatElapsed(cell.lagMs) : '';
   // A copy that took under a second (or the source itself) says nothing worth a glance.
   const showLag = lag !== '' && (cell.state !== 'synced' || (cell.region !== row.sourceRegion && (cell.lagMs ?? 0) >= 1_000));
   const tone = cell.stuck ? 'warn' : stateTone[cell.state];
@@ -69,7 +69,7 @@ export function MatrixTable({ rows, regions, selected, onSelect, now }: { rows: 
         ),
       },
       ...(compact ? [] : [{ id: 'digest', header: 'Digest', width: '110px', render: (r: MatrixRow) => <span className="mono muted">{shortDigest(r.digest)}</span>, title: (r: MatrixRow) => r.digest }]),
-      { id: 'pushed', header: 'Pushed', width: '80px', align: 'right', render: (r) => (r.sourcePushedAt ? <span className="muted">{formatDuration(now - r.sourcePushedAt)}</span> : '') },
+      { id: 'pushed', header: 'Pushed', width: '80px', align: 'right', render: (r) => (r.sourcePushedAt ? <span className="muted">{formatElapsed(now - r.sourcePushedAt)}</span> : '') },
       ...regions.map<Column<MatrixRow>>((region) => ({
         id: `region:${region}`,
         header: region,

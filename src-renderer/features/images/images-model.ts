@@ -60,22 +60,6 @@ export function regionSummaryText(s: RegionSummary, clock: (ms: number) => strin
 /** Projects seen in the matrix, for the project filter. */
 export const projectsOf = (m: SyncMatrix | null): string[] => [...new Set((m?.rows ?? []).map((r) => r.project))].sort();
 
-/** `harbor-east.sandbox.local/shop/orders:1.4.2@sha256:…` → repository and tag (the registry host dropped). */
-export function splitImage(image: string): { repository: string; tag?: string } | undefined {
-  let rest = image.trim().split('@')[0] ?? '';
-  let tag: string | undefined;
-  const colon = rest.lastIndexOf(':');
-  if (colon > rest.lastIndexOf('/')) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split('/');
-  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) parts.shift();
-  const repository = parts.join('/');
-  if (!repository) return undefined;
-  return { repository: parts.length === 1 ? `library/${repository}` : repository, ...(tag ? { tag } : {}) };
-}
-
 /** Pod statuses that mean the image could not be pulled. */
 export const isPullError = (status: string) => status === 'ImagePullBackOff' || status === 'ErrImagePull' || status === 'InvalidImageName';
 

@@ -1,6 +1,7 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
-import { formatClock, formatDuration, isOutdated } from '../../components/freshness';
+import { isOutdated } from '../../components/freshness';
+import { formatClock, formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import type { Column } from '../../components/VirtualTable';
@@ -8,7 +9,7 @@ import { VirtualTable } from '../../components/VirtualTable';
 import { useAppStore } from '../../store';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import type { ProblemKind, ProblemRow } from './problems';
-import { splitImage } from '../images/images-model';
+import { parseImageRef } from '../../../src-shared/base/image-ref';
 import type { NewLogsTab } from '../logs/open-tabs';
 import { filterProblems, groupProblems, problemKinds, problemLabels, problemLogsTab, totalProblems } from './problems';
 
@@ -31,7 +32,7 @@ function problemColumns(now: number, open: Openers): Column<ProblemRow>[] {
       header: 'Since',
       width: '120px',
       align: 'right',
-      render: (r) => `${formatDuration(now - r.since)} · ${formatClock(r.since, now)}`,
+      render: (r) => `${formatElapsed(now - r.since)} · ${formatClock(r.since, now)}`,
     },
     {
       id: 'logs',
@@ -41,7 +42,7 @@ function problemColumns(now: number, open: Openers): Column<ProblemRow>[] {
         const tab = problemLogsTab(r);
         if (!tab) {
           // No logs before the image is pulled: whether each region's registry has it is the question.
-          const ref = r.kind === 'ImagePullBackOff' && r.pod.images[0] ? splitImage(r.pod.images[0]) : undefined;
+          const ref = r.kind === 'ImagePullBackOff' && r.pod.images[0] ? parseImageRef(r.pod.images[0]) : undefined;
           return ref ? (
             <button
               type="button"

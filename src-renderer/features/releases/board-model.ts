@@ -8,6 +8,7 @@ import type { ExecutionState, GroupExecution } from '../../../src-shared/release
 import { groupProgress, needsMe, type NeedsMe } from '../../../src-shared/releases/execution-views';
 import type { DeploymentSummary, PodSummary } from '../../../src-shared/workloads/contract';
 import { wasOomKilled } from '../../../src-shared/workloads/oom';
+import { imageTag as tagOf } from '../../../src-shared/base/image-ref';
 
 export type CellState = 'idle' | 'rolling' | 'paused' | 'waiting' | 'failed' | 'failing' | 'rolled-back' | 'done' | 'baking' | 'degraded' | 'diverged';
 
@@ -44,11 +45,7 @@ export interface BoardRow {
   cells: Record<string, CellLine[]>;
 }
 
-export const tagOf = (image: string): string => {
-  const noDigest = image.split('@')[0] ?? image;
-  const i = noDigest.lastIndexOf(':');
-  return i > noDigest.lastIndexOf('/') ? noDigest.slice(i + 1) : 'latest';
-};
+export { tagOf };
 
 const GROUP_ORDER = ['fat', 'uat', 'pro'];
 export const sortGroups = (groups: Iterable<string>): string[] =>

@@ -7,7 +7,7 @@ import { useClient } from '../../components/ClientContext';
 import { Drawer } from '../../components/Drawer';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FreshnessBadge } from '../../components/FreshnessBadge';
-import { formatClock, formatDuration } from '../../components/freshness';
+import { formatClock, formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { podStatusTone, rolloutTone, StatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
@@ -78,7 +78,7 @@ function PodFacts({ pod, now }: { pod: PodRow; now: number }) {
           ? pod.terminations.map((t) => <span key={t.container} className={isOomKill(t) ? 'text-bad' : 'muted'}> · {t.container} last terminated: {t.reason ?? `exit ${t.exitCode ?? '?'}`}</span>)
           : pod.lastTerminationReason ? <span className={isOomKill({ reason: pod.lastTerminationReason }) ? 'text-bad' : 'muted'}> · last terminated: {pod.lastTerminationReason}</span> : null}
       </Fact>
-      {pod.conditionSince ? <Fact label="In this state">{formatDuration(now - pod.conditionSince)} (since {formatClock(pod.conditionSince, now)})</Fact> : null}
+      {pod.conditionSince ? <Fact label="In this state">{formatElapsed(now - pod.conditionSince)} (since {formatClock(pod.conditionSince, now)})</Fact> : null}
       {pod.deployment ? <Fact label="Deployment">{pod.deployment}</Fact> : null}
       <Fact label="Node">{pod.node ?? '—'}</Fact>
       <Fact label="Pod IP">{pod.podIP ?? '—'}</Fact>
@@ -138,7 +138,7 @@ export function DetailDrawer({ target }: { target: ObjectRef }) {
               ))}
             </Fact>
             <Fact label="Created">
-              {formatDuration(now - row.createdAt)} ago ({formatClock(row.createdAt, now)})
+              {formatElapsed(now - row.createdAt)} ago ({formatClock(row.createdAt, now)})
             </Fact>
           </>
         ) : (

@@ -1,5 +1,5 @@
 import { lastOomKill } from '../../../src-shared/workloads/oom';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { podStatusTone, rolloutTone, StatusBadge } from '../../components/StatusBadge';
 import type { Column } from '../../components/VirtualTable';
 import type { DeploymentRow, PodRow } from '../../store/workload-index';
@@ -38,7 +38,7 @@ export function podColumns(now: number): SortableColumn<PodRow>[] {
       sortable: true,
       sortValue: (p) => p.restarts,
     },
-    { id: 'age', header: 'Age', width: '56px', align: 'right', render: (p) => formatDuration(now - p.createdAt), sortable: true, sortValue: (p) => -p.createdAt },
+    { id: 'age', header: 'Age', width: '56px', align: 'right', render: (p) => formatElapsed(now - p.createdAt), sortable: true, sortValue: (p) => -p.createdAt },
     { id: 'node', header: 'Node', width: 'minmax(80px, 1fr)', render: (p) => p.node ?? '', title: (p) => p.node, sortable: true, sortValue: (p) => p.node ?? '' },
   ];
 }
@@ -79,6 +79,6 @@ export function deploymentColumns(now: number): SortableColumn<DeploymentRow>[] 
       sortable: true,
       sortValue: (d) => d.images[0] ?? '',
     },
-    { id: 'age', header: 'Age', width: '56px', align: 'right', render: (d) => formatDuration(now - d.createdAt), sortable: true, sortValue: (d) => -d.createdAt },
+    { id: 'age', header: 'Age', width: '56px', align: 'right', render: (d) => formatElapsed(now - d.createdAt), sortable: true, sortValue: (d) => -d.createdAt },
   ];
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { Cipher } from '../vault/cipher';
-import { FileKeyCipher } from '../vault/cipher';
+import type { Cipher } from './cipher';
+import { FileKeyCipher } from './cipher';
 
 /** The parts of Electron's safeStorage we use (the electron shell passes the real one). */
 export interface SafeStorageLike {
