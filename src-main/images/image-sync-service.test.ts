@@ -202,18 +202,20 @@ describe('ImageSyncService', () => {
     const events: MatrixEvent[] = [];
     const r = await h['images.matrix.watch']({ intervalMs: 5_000 }, (e) => events.push(e), { senderId: 't', signal: ac.signal });
     expect(r.ok).toBe(true);
-    const wait = async (n: number) => {
+    // Conditions, not counts: on a busy machine a refresh may send an empty diff before the one
+    // with the push in it.
+    const waitFor = async (cond: () => boolean, what: string) => {
       const t0 = Date.now();
-      while (events.length < n && Date.now() - t0 < 5_000) await new Promise((res) => setTimeout(res, 20));
+      while (!cond() && Date.now() - t0 < 15_000) await new Promise((res) => setTimeout(res, 20));
+      if (!cond()) throw new Error(`never saw ${what}: ${JSON.stringify(events.map((e) => e.kind))}`);
     };
-    await wait(1);
+    const hasPush = (e: MatrixEvent) => e.kind === 'diff' && e.diff.upserts.some((u) => `${u.repository}:${u.tag}` === 'library/app:9.9');
+    await waitFor(() => events.length >= 1, 'the first event');
     expect(events[0]?.kind).toBe('full');
     let view = events[0]!.kind === 'full' ? events[0]!.matrix : undefined;
     east.state.push('library/app', '9.9');
     await svc.refresh();
-    await wait(2);
-    const diff = events.find((e) => e.kind === 'diff');
-    expect(diff?.kind === 'diff' && diff.diff.upserts.map((u) => `${u.repository}:${u.tag}`)).toContain('library/app:9.9');
+    await waitFor(() => events.some(hasPush), 'a diff with the pushed tag');
     for (const e of events.slice(1)) if (e.kind === 'diff' && view) view = applyMatrixDiff(view, e.diff);
     const direct = await svc.getMatrix();
     expect(view?.rows.map((x) => `${x.repository}:${x.tag}`)).toEqual(direct.ok && direct.value.rows.map((x) => `${x.repository}:${x.tag}`));
