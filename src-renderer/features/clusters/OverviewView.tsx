@@ -4,6 +4,7 @@ import { useClient } from '../../components/ClientContext';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
+import { StaleNotice } from '../../components/StaleNotice';
 import { useAppStore } from '../../store';
 import { ClusterCard } from './ClusterCard';
 import { VaultBanner } from './VaultBanner';
@@ -15,6 +16,7 @@ export function OverviewView() {
   return (
     <section className="view view--overview" aria-label="Cluster overview">
       <VaultBanner />
+      <StaleNotice testId="overview-stale" />
       <AddKubeconfig />
       {badSources.map((s) => (
         <div key={s.path} className="banner banner--warn" role="alert" data-testid="kubeconfig-error">
