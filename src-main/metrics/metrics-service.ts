@@ -29,9 +29,9 @@ import { buildSeries } from './series';
 import type { Scan } from './top';
 import { clusterStatus, sliceTop, topLists, topRow } from './top';
 
-// maxCpuPercent 0.6: with the rest of the app idle at ~0.3 %, the whole main process stays within
+// maxCpuPercent 0.5: with the rest of the app idle at ~0.2 %, the whole main process stays within
 // 1 % of a core in every 20 s window (rounds spread over the interval, see sampleAll).
-export const defaultMetricsSettings: MetricsSettings = { intervalMs: 10_000, historyMinutes: 60, historyBudgetMB: 150, maxCpuPercent: 0.6, prometheus: {} };
+export const defaultMetricsSettings: MetricsSettings = { intervalMs: 10_000, historyMinutes: 60, historyBudgetMB: 150, maxCpuPercent: 0.5, prometheus: {} };
 
 /** A container someone charted stays at full resolution this long after. */
 const VIEWED_MS = 10 * 60_000;
@@ -197,7 +197,9 @@ export class MetricsService {
     // Rounds the pacing had to stretch are expensive: their clusters are spread over most of the
     // interval, so that no 20 s of it carries the whole round (idle CPU is judged per 20 s).
     const stretched = this.intervalMs > this.settings.intervalMs;
-    const spreadMs = stretched && this.opts.spread !== false ? Math.round(this.intervalMs * 0.75) : 0;
+    // n clusters and the end of the round (top lists, budget) in n + 1 even slots over the interval.
+    const n = this.source.ids().length;
+    const spreadMs = stretched && this.opts.spread !== false && n > 1 ? Math.round((this.intervalMs * n) / (n + 1)) : 0;
     let cpu0 = process.cpuUsage();
     const sliceMicros = await sampleClusters(this.source, (id) => this.state(id), this.history, this.settings, {
       timeoutMs: this.opts.kubeletTimeoutMs ?? 5000, concurrency: this.opts.concurrency ?? 8, fetch: this.opts.fetch, now: this.now,
@@ -208,6 +210,9 @@ export class MetricsService {
     let extraMicros = 0;
     if (sliceMicros !== undefined) {
       extraMicros = sliceMicros;
+      const wait = wall0 + spreadMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref?.());
+      if (this.disposed) return;
       cpu0 = process.cpuUsage();
     }
     const now = this.now();
