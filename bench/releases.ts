@@ -145,7 +145,9 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       server = await startServer(serverOptions);
       const servicesUpAt = epoch();
       await page.goto(server.url);
+      const pageLoadedAt = epoch();
       await page.getByTestId('nav-releases').click({ timeout: 60_000 });
+      const boardOpenedAt = epoch();
       await within(until(page, 'window.__boardProbe && window.__boardProbe.allRowsFrameAt > 0', 50), 60_000, 'the last known board');
       await within(until(page, 'window.__boardProbe.fullFrameAt > 0', 250), 600_000, 'the live board after the launch');
       const p = (await page.evaluate('window.__boardProbe')) as { allRowsFrameAt: number; allRowsStale: boolean; fullFrameAt: number };
@@ -154,6 +156,8 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
         lastKnownBoardMs: Math.round(p.allRowsFrameAt - t0),
         lastKnownBoardWasStale: p.allRowsStale,
         servicesStartMs: Math.round(servicesUpAt - t0),
+        pageLoadedMs: Math.round(pageLoadedAt - t0),
+        boardTabOpenedMs: Math.round(boardOpenedAt - t0),
         liveBoardMs: Math.round(p.fullFrameAt - t0),
       };
     };

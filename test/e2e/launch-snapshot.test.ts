@@ -5,15 +5,14 @@
  * last known state at once, marked "stale, as of HH:MM", with nothing actionable; when the clusters
  * come back, live data replaces it. kubectl says which version the stale board must show.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src-main/app/server';
-import { startDatacenter, type Datacenter } from '../../src-sandbox/datacenter';
-import { launchChromium, screenshot } from './browser';
+import type { Datacenter } from '../../src-sandbox/datacenter';
+import { screenshot } from './browser';
 import { kubectl } from './kubectl';
+import { openDatacenterPage, type DatacenterPage } from './sandbox-app';
 
 const until = async (pred: () => boolean, ms: number, what: string) => {
   const end = Date.now() + ms;
@@ -24,29 +23,21 @@ const until = async (pred: () => boolean, ms: number, what: string) => {
 };
 
 describe('snapshot-first launch', () => {
-  let dc: Datacenter;
+  let env: DatacenterPage;
   let server: RunningServer | undefined;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
-  let dir: string;
+  let dc: Datacenter;
   let kubeconfig: string;
-  const start = () => startServer({ port: 0, kubeconfigPaths: [kubeconfig], userDataDir: join(dir, 'data'), homeDir: dir, env: { PATH: process.env.PATH } });
+  const start = () => startServer({ port: 0, kubeconfigPaths: [kubeconfig], userDataDir: join(env.dir, 'data'), homeDir: env.dir, env: { PATH: process.env.PATH } });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-launch-'));
-    dc = await startDatacenter({});
-    kubeconfig = join(dir, 'kubeconfig');
-    dc.writeKubeconfig(kubeconfig);
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.setViewportSize({ width: 1400, height: 860 });
+    env = await openDatacenterPage('launch');
+    ({ page, datacenter: dc, kubeconfig } = env);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
     await server?.close();
-    await dc?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await env?.close();
   });
 
   it('shows the last known board marked stale with its age, nothing actionable, then live', async () => {
