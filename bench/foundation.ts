@@ -96,7 +96,7 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
       steadyRssMB: idle.rssMB,
       steadyHeapUsedMB: idle.heapUsedMB,
       steadyArrayBuffersMB: idle.arrayBuffersMB,
-      idle: { sandbox: 'frozen (nothing changes)', cpuPercentOfCore: idle.cpuPercentOfCore, windowsCpuPercentOfCore: all.idleWindowsCpu, note: `the worst of ${idleWindows} consecutive ${seconds} s windows`, deliveriesPerSecond: idle.deliveriesPerSecond, itemsPerSecond: idle.itemsPerSecond },
+      idle: { sandbox: 'frozen (nothing changes)', cpuPercentOfCore: idle.cpuPercentOfCore, windowsCpuPercentOfCore: all.idleWindowsCpu, note: `the worst of ${idleWindows} consecutive ${seconds} s windows`, metricsIntervalMs: idle.metricsIntervalMs, metricsRounds: idle.metricsRounds, metricsCpuMsPerRound: idle.metricsCpuMsPerRound, deliveriesPerSecond: idle.deliveriesPerSecond, itemsPerSecond: idle.itemsPerSecond },
       targetIdleCpuPercent: 1,
       idleSandboxLive: { sandbox: 'running (its crash loops, OOM kills and restarts)', cpuPercentOfCore: idleLive.cpuPercentOfCore, deliveriesPerSecond: idleLive.deliveriesPerSecond, itemsPerSecond: idleLive.itemsPerSecond },
       churn: { podChangesPerSecond: churn, cpuPercentOfCore: busy.cpuPercentOfCore, rendererDeliveriesPerSecond: busy.deliveriesPerSecond, itemsPerSecond: busy.itemsPerSecond },
