@@ -2,7 +2,9 @@
  * The foundation's figures (kubeconfig, clusters, workloads) against the sandbox at 50,000 pods over 4 clusters (scale 500), all in one run:
  *  - connect → every cluster synced, against the sum of `kubectl get pods -A -o json` per cluster;
  *  - peak RSS of the main-process services;
- *  - main CPU idle, and under 200 pod changes per second, with renderer deliveries per second.
+ *  - main CPU idle (every service: the worst of 5 consecutive 20 s windows, since the budget holds
+ *    for every window and a paced metrics round comes about once a minute), and under 200 pod
+ *    changes per second, with renderer deliveries per second.
  * The sandbox and our services each run in their own process so neither is charged for the other.
  * Our services run as an esbuild bundle with plain node, as the shipped main process does (our code
  * bundled, packages external); the sandbox runs with tsx (it is not measured). Idle is measured with
@@ -31,10 +33,11 @@ const timeKubectl = (kubeconfig: string, context: string) =>
     );
   });
 
-export async function run(opts: { scale?: number; churnPerSecond?: number; measureSeconds?: number } = {}) {
+export async function run(opts: { scale?: number; churnPerSecond?: number; measureSeconds?: number; idleWindows?: number } = {}) {
   const scale = opts.scale ?? 500;
   const churn = opts.churnPerSecond ?? 200;
   const seconds = opts.measureSeconds ?? 20;
+  const idleWindows = opts.idleWindows ?? 5;
   const servicesBundle = await bundleScript('services-process.ts');
   const sandbox = new Child('sandbox-process.ts', [String(scale)]);
   try {
@@ -57,14 +60,19 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
         };
         sandbox.send('freeze');
         await new Promise((r) => setTimeout(r, 1000)); // changes already on the wire arrive
-        const idle = await measure();
+        // Idle is judged per 20 s window: consecutive windows over more than a paced metrics
+        // interval (a minute or so at 50,000 pods), the worst one reported.
+        const windows: Record<string, number>[] = [];
+        for (let i = 0; i < (only ? 1 : idleWindows); i++) windows.push(await measure());
+        const idle: Record<string, number> = { ...windows[0]!, cpuPercentOfCore: Math.max(...windows.map((w) => w.cpuPercentOfCore!)) };
+        const idleWindowsCpu = windows.map((w) => w.cpuPercentOfCore!);
         sandbox.send('thaw');
         const idleLive = only ? undefined : await measure();
         sandbox.send(`churn ${churn}`);
         await new Promise((r) => setTimeout(r, 2000));
         const busy = await measure();
         sandbox.send('calm');
-        return { syncMs, idle, idleLive, busy };
+        return { syncMs, idle, idleWindowsCpu, idleLive, busy };
       } finally {
         await services.stop();
       }
@@ -88,7 +96,7 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
       steadyRssMB: idle.rssMB,
       steadyHeapUsedMB: idle.heapUsedMB,
       steadyArrayBuffersMB: idle.arrayBuffersMB,
-      idle: { sandbox: 'frozen (nothing changes)', cpuPercentOfCore: idle.cpuPercentOfCore, deliveriesPerSecond: idle.deliveriesPerSecond, itemsPerSecond: idle.itemsPerSecond },
+      idle: { sandbox: 'frozen (nothing changes)', cpuPercentOfCore: idle.cpuPercentOfCore, windowsCpuPercentOfCore: all.idleWindowsCpu, note: `the worst of ${idleWindows} consecutive ${seconds} s windows`, metricsIntervalMs: idle.metricsIntervalMs, metricsRounds: idle.metricsRounds, metricsCpuMsPerRound: idle.metricsCpuMsPerRound, deliveriesPerSecond: idle.deliveriesPerSecond, itemsPerSecond: idle.itemsPerSecond },
       targetIdleCpuPercent: 1,
       idleSandboxLive: { sandbox: 'running (its crash loops, OOM kills and restarts)', cpuPercentOfCore: idleLive.cpuPercentOfCore, deliveriesPerSecond: idleLive.deliveriesPerSecond, itemsPerSecond: idleLive.itemsPerSecond },
       churn: { podChangesPerSecond: churn, cpuPercentOfCore: busy.cpuPercentOfCore, rendererDeliveriesPerSecond: busy.deliveriesPerSecond, itemsPerSecond: busy.itemsPerSecond },

@@ -26,13 +26,20 @@ export const boardProbe = (want: { rows: number; pods: number }) => `(() => {
   Object.assign(window.WebSocket, { prototype: Ws.prototype, CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   // Callable again later (the board re-opened with warm data): window.__armBoard().
   window.__armBoard = () => {
-    const probe = window.__boardProbe = { armedAt: now(), firstRowsAt: 0, fullAt: 0, fullFrameAt: 0 };
+    const probe = window.__boardProbe = { armedAt: now(), firstRowsAt: 0, allRowsAt: 0, allRowsFrameAt: 0, allRowsStale: false, fullAt: 0, fullFrameAt: 0 };
     const check = () => {
       const b = document.querySelector('[data-testid=release-board]');
       if (!b || !document.querySelector('[data-testid=board-line]')) return false;
       const rows = Number(b.getAttribute('data-rows')), pods = Number(b.getAttribute('data-pods'));
+      // Lines from the saved snapshot (a launch before the clusters synced) are not the live board.
+      const stale = !!document.querySelector('[data-testid=board-stale]');
       if (!probe.firstRowsAt && rows > 0) probe.firstRowsAt = now();
-      if (rows !== ${want.rows} || pods !== ${want.pods}) return false;
+      if (!probe.allRowsAt && rows === ${want.rows}) {
+        probe.allRowsAt = now();
+        probe.allRowsStale = stale;
+        requestAnimationFrame(() => (probe.allRowsFrameAt = now()));
+      }
+      if (rows !== ${want.rows} || pods !== ${want.pods} || stale) return false;
       probe.fullAt = now();
       requestAnimationFrame(() => (probe.fullFrameAt = now()));
       return true;

@@ -24,6 +24,8 @@ interface BenchServices {
     'workloads.subscribe'(params: object, emit: (e: { diffs: WorkloadDiff[] }) => void, ctx: { senderId: string; signal: AbortSignal }): unknown;
   };
   dispose(): void;
+  /** With every service: the metrics rounds (interval the pacing chose, rounds so far, their CPU). */
+  metrics?: { intervalMs: number; rounds: number; cpuMicros: number };
 }
 
 const kubeconfig = process.argv[2]!;
@@ -119,6 +121,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
         heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e6),
         arrayBuffersMB: Math.round(process.memoryUsage().arrayBuffers / 1e6),
         peakRssMB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6),
+        ...(services.metrics ? { metricsIntervalMs: services.metrics.intervalMs, metricsRounds: services.metrics.rounds, metricsCpuMsPerRound: Math.round(services.metrics.cpuMicros / Math.max(1, services.metrics.rounds) / 1000) } : {}),
       }));
     }, seconds * 1000);
   } else if (cmd === 'memory') {

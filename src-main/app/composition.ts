@@ -5,6 +5,7 @@ import type { MetricsSettings } from '../../src-shared/metrics/contract';
 import type { CallContext } from '../../src-shared/base/channels';
 import { imageString } from '../../src-shared/releases/plan';
 import { parsePlanYaml } from '../../src-shared/releases/plan-yaml';
+import { staleDeploymentsOf } from '../../src-shared/releases/snapshot';
 import { ok } from '../../src-shared/result';
 import { ClusterService, type ClusterServiceOptions } from '../clusters/cluster-service';
 import { DiagnosticsLog } from '../base/diagnostics-log';
@@ -132,7 +133,15 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...opts.clusters,
     connection: { diagnostics, ...opts.clusters?.connection },
   });
-  const workloads = new WorkloadService(clusters, opts.workloads);
+  // The release snapshot (read at construction, below) feeds the launch: each cluster's last known
+  // Deployments show, marked stale, until that cluster has synced.
+  const workloads = new WorkloadService(clusters, {
+    lastKnown: (id) => {
+      const last = releases.snapshots.get().clusters.find((c) => c.clusterId === id);
+      return last ? staleDeploymentsOf(last) : undefined;
+    },
+    ...opts.workloads,
+  });
   const resources = new ResourceService(clusters, { log: logLine });
   const events = new EventService(clusters, { log: logLine });
   const palette = new PaletteService(clusters, (id) => resources.discover(id));

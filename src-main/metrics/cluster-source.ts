@@ -27,6 +27,8 @@ export interface MetricsClusterSource {
   onPods(l: (clusterId: string, change: PodChange) => void): () => void;
   /** Use a cluster (connect it); the returned function releases it. */
   acquire(id: string): () => void;
+  /** The node a pod runs on (for the few containers whose kubelet summary is read at scale). */
+  nodeOf?(id: string, namespace: string, pod: string): string | undefined;
 }
 
 /** True when nothing the pod index reads can differ between two summaries of the same pod. */
@@ -50,6 +52,7 @@ export function clusterServiceSource(clusters: ClusterService): MetricsClusterSo
     transport: (id) => (clusters.workloads(id) ? clusters.connection(id) : undefined),
     nodeNames: (id) => (clusters.workloads(id)?.nodes.items() ?? []).map((n) => n.metadata.name ?? '').filter(Boolean),
     acquire: (id) => clusters.acquire(id),
+    nodeOf: (id, namespace, name) => full(id, namespace, name)?.spec?.nodeName,
     onPods(l) {
       /**
        * clusterId → pod uid → the last summary this listener indexed: turns the summaries' delete

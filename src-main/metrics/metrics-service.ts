@@ -29,7 +29,9 @@ import { buildSeries } from './series';
 import type { Scan } from './top';
 import { clusterStatus, sliceTop, topLists, topRow } from './top';
 
-export const defaultMetricsSettings: MetricsSettings = { intervalMs: 10_000, historyMinutes: 60, historyBudgetMB: 150, maxCpuPercent: 2, prometheus: {} };
+// maxCpuPercent 0.5: with the rest of the app idle at ~0.2 %, the whole main process stays within
+// 1 % of a core in every 20 s window (rounds spread over the interval, see sampleAll).
+export const defaultMetricsSettings: MetricsSettings = { intervalMs: 10_000, historyMinutes: 60, historyBudgetMB: 150, maxCpuPercent: 0.5, prometheus: {} };
 
 /** A container someone charted stays at full resolution this long after. */
 const VIEWED_MS = 10 * 60_000;
@@ -42,6 +44,10 @@ export interface MetricsServiceOptions {
   log?: (m: string) => void;
   kubeletTimeoutMs?: number;
   concurrency?: number;
+  /** Above this many nodes a cluster's fleet comes from metrics.k8s.io (sampler.ts; default 32). */
+  fleetApiAboveNodes?: number;
+  /** false: never spread a round's clusters over the interval (default: spread rounds the pacing stretched). */
+  spread?: boolean;
   persistEveryMs?: number;
   /** Prometheus HTTP client (tests); default global fetch. */
   fetch?: PromFetch;
@@ -110,9 +116,11 @@ export class MetricsService {
     if (this.disposed) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      const started = performance.now();
       this.round()
         .catch((e: unknown) => this.opts.log?.(`[metrics] sample round failed: ${(e as Error).stack ?? String(e)}`))
-        .finally(() => this.schedule(this.intervalMs));
+        // The interval runs from round start to round start (a spread round takes most of it).
+        .finally(() => this.schedule(Math.max(0, this.intervalMs - (performance.now() - started))));
     }, delay);
     this.timer.unref?.();
   }
@@ -184,11 +192,29 @@ export class MetricsService {
 
   private async sampleAll(): Promise<void> {
     this.acquireAll();
-    const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
-    await sampleClusters(this.source, (id) => this.state(id), this.history, this.settings, {
+    const detail = this.detailNodes();
+    // Rounds the pacing had to stretch are expensive: their clusters are spread over most of the
+    // interval, so that no 20 s of it carries the whole round (idle CPU is judged per 20 s).
+    const stretched = this.intervalMs > this.settings.intervalMs;
+    // n clusters and the end of the round (top lists, budget) in n + 1 even slots over the interval.
+    const n = this.source.ids().length;
+    const spreadMs = stretched && this.opts.spread !== false && n > 1 ? Math.round((this.intervalMs * n) / (n + 1)) : 0;
+    let cpu0 = process.cpuUsage();
+    const sliceMicros = await sampleClusters(this.source, (id) => this.state(id), this.history, this.settings, {
       timeoutMs: this.opts.kubeletTimeoutMs ?? 5000, concurrency: this.opts.concurrency ?? 8, fetch: this.opts.fetch, now: this.now,
+      fleetApiAboveNodes: this.opts.fleetApiAboveNodes, detailNodes: (id) => detail.get(id) ?? new Set(),
+      spreadMs, cancelled: () => this.disposed,
     });
+    // Spread: the waits between the slices are not the round's; count the slices, then the rest.
+    let extraMicros = 0;
+    if (sliceMicros !== undefined) {
+      extraMicros = sliceMicros;
+      const wait = wall0 + spreadMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref?.());
+      if (this.disposed) return;
+      cpu0 = process.cpuUsage();
+    }
     const now = this.now();
     this.history.prune(now, this.horizonMs());
     this.lastTop = this.computeTop(now, Math.max(0, ...[...this.subs].map((s) => s.limit), 20), (h, scan) => this.score(h, scan, now));
@@ -202,11 +228,36 @@ export class MetricsService {
     for (const s of this.subs) s.emit(sliceTop(this.lastTop, s.limit));
     if (this.opts.file && now - this.lastPersist >= (this.opts.persistEveryMs ?? 5 * 60_000)) this.persist();
     const d = process.cpuUsage(cpu0);
-    this.cpuMicros += d.user + d.system;
+    const micros = d.user + d.system + extraMicros;
+    this.cpuMicros += micros;
     this.rounds++;
-    this.pacer.observe((d.user + d.system) / 1000);
+    this.pacer.observe(micros / 1000);
     this.pacer.intervalMs(this.settings.intervalMs, this.settings.maxCpuPercent); // the next round's
     this.lastRoundWallMs = performance.now() - wall0;
+  }
+
+  /**
+   * Per cluster, the nodes of the containers someone looks at (charted, forensics) or that are in
+   * the top lists: at scale only their kubelet summaries are read (sampler.ts).
+   */
+  private detailNodes(): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    const nodeOf = this.source.nodeOf;
+    if (!nodeOf) return out;
+    const now = this.now();
+    const pods = new Set<string>();
+    for (const [k, until] of this.viewed) if (until > now) pods.add(k.slice(0, k.lastIndexOf('\u0000')));
+    // The top lists count while someone has them open.
+    if (this.subs.size > 0) for (const k of this.listedPods) pods.add(k);
+    for (const k of pods) {
+      const [id, ns, pod] = k.split('\u0000') as [string, string, string];
+      const node = nodeOf(id, ns, pod);
+      if (!node) continue;
+      let set = out.get(id);
+      if (!set) out.set(id, (set = new Set()));
+      set.add(node);
+    }
+    return out;
   }
 
   /** Keeps each container's interest fresh (with 10 minutes of hold, so a container does not flap). */

@@ -2,7 +2,7 @@
  * The sampling interval adapts to what a round costs: a round over 50,000 containers (kubelet
  * summaries of ~500 nodes over TLS, JSON parsing, history, top lists) costs about a second of CPU,
  * which at the wanted 10 s would keep a core 10% busy for nothing changing. The interval is
- * stretched so that rounds use at most `maxCpuPercent` of a core (default 2%), never shortened
+ * stretched so that rounds use at most `maxCpuPercent` of a core (default 0.5%), never shortened
  * below what the user asked for. The cost is the median CPU of the last rounds (one round slowed
  * by a burst of other work does not move it) and the interval moves only when it is off by more
  * than 20% (no jitter on the chart's time axis).

@@ -7,7 +7,9 @@
 import type { AppError, Result } from '../../src-shared/result';
 import type { SourceStatus } from '../../src-shared/metrics/contract';
 import { parseBytes, parseCpuCores } from '../../src-shared/metrics/quantity';
+import type { Readable } from 'node:stream';
 import type { RequestOptions } from '../clusters/cluster-connection';
+import { ListParser } from '../watch/list-parser';
 
 export interface MetricsTransport {
   getJson<T>(path: string, o?: RequestOptions): Promise<Result<T>>;
@@ -84,16 +86,55 @@ export async function readKubeletSummary(t: MetricsTransport, node: string, time
   return { readings };
 }
 
-export async function readMetricsApi(t: MetricsTransport, timeoutMs: number): Promise<{ readings: ContainerReading[] } | { status: SourceStatus }> {
-  const { r, timedOut } = await timed<PodMetricsList>(t, '/apis/metrics.k8s.io/v1beta1/pods', timeoutMs, 'pods.metrics.k8s.io');
+type PodMetrics = NonNullable<PodMetricsList['items']>[number];
+const METRICS_API_PODS = '/apis/metrics.k8s.io/v1beta1/pods';
+
+function pushPodMetrics(p: PodMetrics, readings: ContainerReading[]): void {
+  for (const c of p.containers ?? []) {
+    const ws = parseBytes(c.usage?.memory);
+    if (ws === undefined) continue;
+    readings.push({ namespace: p.metadata.namespace, pod: p.metadata.name, container: c.name, cpu: parseCpuCores(c.usage?.cpu) ?? Number.NaN, ws, rss: Number.NaN });
+  }
+}
+
+/**
+ * metrics.k8s.io's pod list: streamed item by item (ListParser) when the transport can stream, so
+ * a cluster's whole answer (megabytes at 10,000 pods) is never one buffer, one string and one
+ * object tree at once; `timeoutMs` is then the longest silence, not the whole transfer.
+ */
+export async function readMetricsApi(t: MetricsTransport & { openStream?: (path: string, o?: RequestOptions) => Promise<Result<Readable>> }, timeoutMs: number): Promise<{ readings: ContainerReading[] } | { status: SourceStatus }> {
+  if (t.openStream) return streamMetricsApi(t.openStream.bind(t), timeoutMs);
+  const { r, timedOut } = await timed<PodMetricsList>(t, METRICS_API_PODS, timeoutMs, 'pods.metrics.k8s.io');
   if (!r.ok) return { status: classify('metrics-api', r.error, timedOut) };
   const readings: ContainerReading[] = [];
-  for (const p of r.value.items ?? []) {
-    for (const c of p.containers ?? []) {
-      const ws = parseBytes(c.usage?.memory);
-      if (ws === undefined) continue;
-      readings.push({ namespace: p.metadata.namespace, pod: p.metadata.name, container: c.name, cpu: parseCpuCores(c.usage?.cpu) ?? Number.NaN, ws, rss: Number.NaN });
-    }
-  }
+  for (const p of r.value.items ?? []) pushPodMetrics(p, readings);
   return { readings };
+}
+
+async function streamMetricsApi(openStream: (path: string, o?: RequestOptions) => Promise<Result<Readable>>, timeoutMs: number): Promise<{ readings: ContainerReading[] } | { status: SourceStatus }> {
+  const unreadable = (why: string): { status: SourceStatus } => ({ status: { kind: 'metrics-api', state: 'error', message: `metrics-server sent an answer Capstan could not read (${why}); this round's values are missing.` } });
+  let r: Result<Readable>;
+  try {
+    r = await openStream(METRICS_API_PODS, { verb: 'get', resource: 'pods.metrics.k8s.io', idleTimeoutMs: timeoutMs });
+  } catch (e) {
+    return unreadable((e as Error).message);
+  }
+  if (!r.ok) return { status: classify('metrics-api', r.error, false) };
+  const parser = new ListParser({ maxItemBytes: 1024 * 1024 });
+  const readings: ContainerReading[] = [];
+  try {
+    for await (const chunk of r.value) {
+      const items = parser.push(chunk as Buffer);
+      if (typeof items === 'string') {
+        r.value.destroy();
+        return unreadable(items);
+      }
+      for (const text of items) pushPodMetrics(JSON.parse(text) as PodMetrics, readings);
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { status: classify('metrics-api', { code: 'unavailable', message: (e as Error).message }, code === 'ETIMEDOUT') };
+  }
+  const end = parser.end();
+  return typeof end === 'string' ? unreadable(end) : { readings };
 }

@@ -253,12 +253,23 @@ export class ReleaseService {
     return r.ok ? ok(r.value.revisions) : r;
   }
 
+  /** A cluster that has not synced since launch is known only from the snapshot: nothing is acted on. */
+  private notSynced(clusterId: string): Result<never> | undefined {
+    const st = this.opts.clusters.get(clusterId)?.state;
+    if (st === 'live' || st === 'reconnecting' || st === 'stale') return undefined;
+    return err('cluster-unreachable', `Cluster ${clusterId} has not synced since launch: the board shows its last known state only. Wait until it is live, then try again.`, { clusterId });
+  }
+
   previewRow(action: RowAction): Promise<Result<RowActionPlan>> {
+    const refused = this.notSynced(action.clusterId);
+    if (refused) return Promise.resolve(refused);
     const ops = this.opsFor(action.clusterId);
     return previewRowAction(ops, ops.dryRun(), action, this.now());
   }
 
   applyRow(action: RowAction, generation: string): Promise<Result<RowActionPlan>> {
+    const refused = this.notSynced(action.clusterId);
+    if (refused) return Promise.resolve(refused);
     return applyRowAction(this.opsFor(action.clusterId), action, generation, this.now());
   }
 

@@ -5,7 +5,8 @@ import type { WorkloadDiff } from '../../src-shared/workloads/contract';
 import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
 import { FakeKube, pod, until } from '../testing/fake-kube';
-import { WorkloadService } from './workload-service';
+import { WorkloadService, type WorkloadServiceOptions } from './workload-service';
+import { staleDeploymentsOf } from '../../src-shared/releases/snapshot';
 
 const PODS = '/api/v1/pods';
 const DEPS = '/apis/apps/v1/deployments';
@@ -48,14 +49,14 @@ afterAll(async () => {
   await kube.kill();
 });
 
-function setup() {
+function setup(lastKnown?: WorkloadServiceOptions['lastKnown']) {
   const live = kube.kubeconfig('live');
   const dead = kube.kubeconfig('dead').replace(`127.0.0.1:${kube.port}`, `127.0.0.1:${deadPort}`);
   const kc = KubeconfigService.fromString(live, 'live');
   kc.setInline('dead', dead);
   const clusters = new ClusterService(kc, { staleAfterMs: 400, notifyIntervalMs: 10, idleCloseMs: 0, connection: { connectTimeoutMs: 2000 } });
-  const workloads = new WorkloadService(clusters, { flushIntervalMs: 50, maxBatch: 1000 });
-  const mirror = new Map<string, Map<string, { name: string; deployment?: string; status?: string; rollout?: string }>>();
+  const workloads = new WorkloadService(clusters, { flushIntervalMs: 50, maxBatch: 1000, lastKnown });
+  const mirror = new Map<string, Map<string, { name: string; deployment?: string; status?: string; rollout?: string; staleAsOf?: number; images?: string[] }>>();
   const batches: WorkloadDiff[][] = [];
   const apply = (diffs: WorkloadDiff[]) => {
     batches.push(diffs);
@@ -72,6 +73,30 @@ function setup() {
 }
 
 describe('ClusterService + WorkloadService', () => {
+  it('sends each cluster\'s last known Deployments, marked stale, until its live lists replace them', async () => {
+    const takenAt = Date.parse('2026-11-30T08:15:00Z');
+    const snap = (clusterId: string) =>
+      staleDeploymentsOf({ clusterId, datacenter: 'dc', takenAt, deployments: [{ namespace: 'shop', name: 'cart', app: 'cart', group: 'pro', replicas: 2, readyReplicas: 2, images: ['cart:0'], paused: false }] });
+    const { clusters, workloads, mirror, batches, apply } = setup((id) => snap(id));
+    const stop = workloads.subscribe(undefined, apply);
+    await until(() => batches.length > 0, 5000, 'first delivery');
+    // The first delivery is the snapshot of both clusters, before either has synced.
+    expect(batches[0]!.filter((d) => d.kind === 'Deployment').map((d) => [d.clusterId, d.reset, d.upserts.map((u) => (u as { staleAsOf?: number }).staleAsOf)])).toEqual([
+      ['live', true, [takenAt]],
+      ['dead', true, [takenAt]],
+    ]);
+    // The reachable cluster's live lists replace its snapshot in one reset; the dead one stays stale.
+    await until(() => mirror.get('live/Pod')?.size === 2, 5000, 'live pods');
+    await until(() => [...mirror.get('live/Deployment')!.values()].every((d) => d.staleAsOf === undefined), 5000, 'live deployments');
+    expect([...mirror.get('live/Deployment')!.values()].map((d) => [d.name, d.images])).toEqual([['cart', ['cart:1']]]);
+    await until(() => clusters.get('dead')?.state === 'error', 5000, 'dead cluster error');
+    expect([...mirror.get('dead/Deployment')!.values()].map((d) => [d.name, d.staleAsOf])).toEqual([['cart', takenAt]]);
+    expect(mirror.has('dead/Pod')).toBe(false);
+    stop();
+    workloads.dispose();
+    clusters.dispose();
+  });
+
   it('connects lazily and independently, sends resets then coalesced diffs, and resolves pods to deployments', async () => {
     const { clusters, workloads, mirror, batches, apply } = setup();
     expect(clusters.list().map((c) => [c.id, c.state])).toEqual([

@@ -27,6 +27,11 @@ export interface WorkloadServiceOptions {
   flushIntervalMs?: number;
   /** Max upserts+deletes per delivery. Default 5000. */
   maxBatch?: number;
+  /**
+   * A cluster's last known Deployments (rows marked `staleAsOf`, from the saved snapshot), sent
+   * in place of its lists until it has synced, so the board and workloads show at launch.
+   */
+  lastKnown?: (clusterId: string) => DeploymentSummary[] | undefined;
 }
 
 type Summary = PodSummary | DeploymentSummary;
@@ -36,6 +41,8 @@ interface Subscriber {
   /** Keyed `${clusterId}\u0000${kind}`. */
   batcher: DiffBatcher<Summary>;
   releases: Map<string, () => void>;
+  /** Clusters this subscriber was given the snapshot of, until their live lists replace it. */
+  stale: Set<string>;
   closed: boolean;
 }
 
@@ -67,7 +74,7 @@ export class WorkloadService {
         }),
       ),
     );
-    const sub: Subscriber = { clusterIds: clusterIds ? new Set(clusterIds) : undefined, batcher, releases: new Map(), closed: false };
+    const sub: Subscriber = { clusterIds: clusterIds ? new Set(clusterIds) : undefined, batcher, releases: new Map(), stale: new Set(), closed: false };
     this.subs.add(sub);
     for (const id of this.clusters.ids()) this.attach(sub, id);
     return () => {
@@ -109,7 +116,22 @@ export class WorkloadService {
     this.queueReset(sub, clusterId);
   }
 
+  /** Whether a cluster's lists are whole (its first sync completed; data is kept through reconnects). */
+  private synced(clusterId: string): boolean {
+    const state = this.clusters.get(clusterId)?.state;
+    return state === 'live' || state === 'reconnecting' || state === 'stale';
+  }
+
   private queueReset(sub: Subscriber, clusterId: string): void {
+    const lastKnown = this.synced(clusterId) ? undefined : this.opts.lastKnown?.(clusterId);
+    if (lastKnown) {
+      // Until the cluster has synced: its last known Deployments, and no pods (the pod list is not
+      // kept in the snapshot, so the workloads list says it is still loading them).
+      sub.stale.add(clusterId);
+      sub.batcher.reset(keyOf(clusterId, 'Deployment'), lastKnown);
+      return;
+    }
+    sub.stale.delete(clusterId);
     const w = this.clusters.workloads(clusterId);
     for (const kind of kinds) {
       sub.batcher.reset(keyOf(clusterId, kind), w ? (kind === 'Pod' ? w.podList() : w.deploymentList()) : []);
@@ -121,10 +143,15 @@ export class WorkloadService {
     const ids = new Set(this.clusters.ids());
     for (const sub of this.subs) {
       for (const id of ids) this.attach(sub, id);
+      // A cluster shown from its snapshot has synced: its live lists replace the snapshot at once.
+      for (const id of sub.stale) {
+        if (ids.has(id) && this.synced(id)) this.queueReset(sub, id);
+      }
       for (const [id, release] of sub.releases) {
         if (ids.has(id)) continue;
         release();
         sub.releases.delete(id);
+        sub.stale.delete(id);
         for (const kind of kinds) sub.batcher.reset(keyOf(id, kind), []);
       }
     }
@@ -133,7 +160,9 @@ export class WorkloadService {
   private onChange(clusterId: string, change: ClusterWorkloadEvent): void {
     for (const sub of this.subs) {
       if (!sub.releases.has(clusterId)) continue;
-      if (change.kind === 'reset') {
+      // Shown from the snapshot: the partial lists of a first sync wait for the whole ones.
+      if (sub.stale.has(clusterId) && !this.synced(clusterId)) continue;
+      if (change.kind === 'reset' || sub.stale.has(clusterId)) {
         this.queueReset(sub, clusterId);
       } else {
         const k = keyOf(clusterId, change.kind);

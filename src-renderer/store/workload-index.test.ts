@@ -16,6 +16,13 @@ describe('WorkloadIndex', () => {
     expect(index.syncedKinds()).toEqual({ fat: ['Pod'] });
   });
 
+  it('a live reset replaces rows from the saved snapshot even when their version is the same', () => {
+    const index = new WorkloadIndex();
+    index.applyDiffs([{ clusterId: 'fat', kind: 'Deployment', reset: true, upserts: [deployment({ uid: 'd', resourceVersion: '7', staleAsOf: 1_000 })], deletes: [] }]);
+    index.applyDiffs([{ clusterId: 'fat', kind: 'Deployment', reset: true, upserts: [deployment({ uid: 'd', resourceVersion: '7' })], deletes: [] }]);
+    expect(index.deployments.rows().map((d) => [d.uid, d.staleAsOf])).toEqual([['d', undefined]]);
+  });
+
   it('upserts, deletes, and replaces everything on a later reset (nothing lost or duplicated)', () => {
     const index = new WorkloadIndex();
     index.applyDiffs([{ clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a' }), pod({ uid: 'b' })], deletes: [] }]);

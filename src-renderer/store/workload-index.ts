@@ -4,9 +4,14 @@ import type { DeploymentSummary, PodSummary, WorkloadDiff, WorkloadKind } from '
 export type PodRow = PodSummary & { readonly searchKey: string };
 export type DeploymentRow = DeploymentSummary & { readonly searchKey: string };
 
+/** The same version of the same row, and both live or both from the snapshot. */
+const same = (a: Keyed, b: Keyed): boolean => a.resourceVersion === b.resourceVersion && a.staleAsOf === b.staleAsOf;
+
 interface Keyed {
   uid: string;
   resourceVersion: string;
+  /** Set on rows from the saved snapshot: a live row of the same version still replaces it. */
+  staleAsOf?: number;
   clusterId: string;
   name: string;
   images: readonly string[];
@@ -99,7 +104,7 @@ export class KindIndex<T extends Keyed> {
       b.byUid = new Map();
       for (const item of upserts) {
         const old = previous.get(item.uid);
-        b.byUid.set(item.uid, old && old.resourceVersion === item.resourceVersion ? old : decorate(item));
+        b.byUid.set(item.uid, old && same(old, item) ? old : decorate(item));
       }
       changed = true;
       this.bulk = true;
@@ -107,7 +112,7 @@ export class KindIndex<T extends Keyed> {
     } else {
       for (const item of upserts) {
         const old = b.byUid.get(item.uid);
-        if (old && old.resourceVersion === item.resourceVersion) continue;
+        if (old && same(old, item)) continue;
         const row = decorate(item);
         b.byUid.set(item.uid, row);
         if (old) this.noteRemoved(old);

@@ -5,7 +5,7 @@
  * revision and paused.
  */
 import { z } from 'zod';
-import type { DeploymentSummary } from '../workloads/contract';
+import { rolloutStates, type DeploymentSummary } from '../workloads/contract';
 
 export const snapshotDeploymentSchema = z.object({
   namespace: z.string(),
@@ -17,6 +17,15 @@ export const snapshotDeploymentSchema = z.object({
   revision: z.string().optional(),
   paused: z.boolean(),
   resourceVersion: z.string().optional(),
+  // What the board and the workloads list show at launch, before the cluster syncs (all optional:
+  // snapshots saved before they existed still load and show what they have).
+  uid: z.string().optional(),
+  readyReplicas: z.number().int().min(0).optional(),
+  updatedReplicas: z.number().int().min(0).optional(),
+  availableReplicas: z.number().int().min(0).optional(),
+  rollout: z.enum(rolloutStates).optional(),
+  rolloutMessage: z.string().optional(),
+  createdAt: z.number().optional(),
 });
 export type SnapshotDeployment = z.infer<typeof snapshotDeploymentSchema>;
 
@@ -49,8 +58,42 @@ export function clusterSnapshotFromSummaries(clusterId: string, datacenter: stri
         revision: d.revision,
         paused: d.paused,
         resourceVersion: d.resourceVersion,
+        uid: d.uid,
+        readyReplicas: d.readyReplicas,
+        updatedReplicas: d.updatedReplicas,
+        availableReplicas: d.availableReplicas,
+        rollout: d.rollout,
+        rolloutMessage: d.rolloutMessage,
+        createdAt: d.createdAt,
       })),
   };
+}
+
+/**
+ * A cluster's last capture as Deployment rows marked `staleAsOf` its date: what the board and the
+ * workloads list show from launch until that cluster has synced. Nothing on them can be acted on.
+ */
+export function staleDeploymentsOf(c: ClusterSnapshot): DeploymentSummary[] {
+  return c.deployments.map((d) => ({
+    uid: d.uid ?? `snapshot:${deploymentKey(c.clusterId, d.namespace, d.name)}`,
+    clusterId: c.clusterId,
+    namespace: d.namespace,
+    name: d.name,
+    app: d.app,
+    group: d.group,
+    replicas: d.replicas,
+    readyReplicas: d.readyReplicas ?? 0,
+    updatedReplicas: d.updatedReplicas ?? 0,
+    availableReplicas: d.availableReplicas ?? 0,
+    images: [...d.images],
+    revision: d.revision,
+    paused: d.paused,
+    rollout: d.rollout ?? 'done',
+    rolloutMessage: d.rolloutMessage ?? '',
+    createdAt: d.createdAt ?? 0,
+    resourceVersion: d.resourceVersion ?? '',
+    staleAsOf: c.takenAt,
+  }));
 }
 
 export const deploymentKey = (clusterId: string, namespace: string, name: string): string => `${clusterId}/${namespace}/${name}`;

@@ -60,6 +60,11 @@ export const deploymentSummarySchema = workloadIdentity.extend({
   changeCause: z.string().optional(),
   createdAt: z.number(),
   resourceVersion: z.string(),
+  /**
+   * Set on a row from the saved snapshot (epoch ms of its capture), shown from launch until its
+   * cluster has synced: the last known state, never acted on. Live rows never carry it.
+   */
+  staleAsOf: z.number().optional(),
 });
 export type DeploymentSummary = z.infer<typeof deploymentSummarySchema>;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src-main/app/server';
-import type { Datacenter } from '../../src-sandbox/datacenter';
+import { startDatacenter, type Datacenter } from '../../src-sandbox/datacenter';
 import { launchChromium } from './browser';
 
 /** The app in browser mode against its in-process sandbox, one Chromium page on it. */
@@ -63,3 +63,33 @@ export const terminalText = (page: Page, testId: string): Promise<string> =>
     for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');
     return out.join('\n');
   });
+
+/** A sandbox datacenter of its own (stoppable clusters, a kubeconfig file) and one Chromium page; the app is started by the test. */
+export interface DatacenterPage {
+  datacenter: Datacenter;
+  kubeconfig: string;
+  dir: string;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openDatacenterPage(name: string, options: Parameters<typeof startDatacenter>[0] = {}): Promise<DatacenterPage> {
+  const dir = mkdtempSync(join(tmpdir(), `capstan-e2e-${name}-`));
+  const datacenter = await startDatacenter(options);
+  const kubeconfig = join(dir, 'kubeconfig');
+  datacenter.writeKubeconfig(kubeconfig);
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  await page.setViewportSize({ width: 1400, height: 860 });
+  return {
+    datacenter,
+    kubeconfig,
+    dir,
+    page,
+    async close() {
+      await browser.close();
+      await datacenter.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

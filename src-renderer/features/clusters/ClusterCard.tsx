@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ClusterInfo } from '../../../src-shared/clusters/contract';
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
@@ -7,6 +7,7 @@ import { FreshnessBadge } from '../../components/FreshnessBadge';
 import { formatClock } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
+import { STALE_REASON, staleLabel } from '../../components/stale';
 import { useAppStore } from '../../store';
 
 function Count({ label, value, tone, onClick, testId }: { label: string; value: number; tone?: 'bad'; onClick?: () => void; testId: string }) {
@@ -36,6 +37,18 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
   const [reconnecting, setReconnecting] = useState(false);
   const [actionError, setActionError] = useState<AppError | null>(null);
   const { counts } = cluster;
+  const deployments = useAppStore((s) => s.deployments);
+  // Until it has synced, the cluster's Deployments from the saved snapshot are what is known of it.
+  const lastKnown = useMemo(() => {
+    let n = 0;
+    let at: number | undefined;
+    for (const d of deployments) {
+      if (d.clusterId !== cluster.id || d.staleAsOf === undefined) continue;
+      n++;
+      at = d.staleAsOf;
+    }
+    return at === undefined ? undefined : { n, at };
+  }, [deployments, cluster.id]);
   const waiting = cluster.state === 'connecting' || cluster.state === 'idle';
 
   const reconnect = async () => {
@@ -80,6 +93,11 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
         {cluster.lastSyncedAt ? <span className="muted">synced {formatClock(cluster.lastSyncedAt, now)}</span> : null}
         {cluster.contextName !== cluster.id ? <span className="muted">context {cluster.contextName}</span> : null}
       </div>
+      {lastKnown ? (
+        <div className="card__meta text-warn" title={STALE_REASON} data-testid="cluster-last-known">
+          Last known: {lastKnown.n.toLocaleString()} Deployments, {staleLabel(lastKnown.at)}
+        </div>
+      ) : null}
       {waiting ? (
         <div className="card__loading">
           <Spinner label={cluster.state === 'idle' ? 'Waiting to connect…' : `Connecting to ${cluster.id}…`} />

@@ -4,6 +4,7 @@ import { useClient } from '../../components/ClientContext';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
+import { StaleNotice } from '../../components/StaleNotice';
 import { useAppStore } from '../../store';
 import { ClusterCard } from './ClusterCard';
 import { ClusterSettings } from './ClusterSettings';
@@ -16,6 +17,7 @@ export function OverviewView() {
   return (
     <section className="view view--overview" aria-label="Cluster overview">
       <VaultBanner />
+      <StaleNotice testId="overview-stale" />
       <AddKubeconfig />
       <ClusterSettings />
       {badSources.map((s) => (

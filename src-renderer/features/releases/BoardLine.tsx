@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import { formatDuration } from '../../components/freshness';
+import { STALE_REASON, staleLabel } from '../../components/stale';
 import type { CellLine, CellState } from './board-model';
 
 const tone: Record<CellState, string> = { idle: 'muted', rolling: 'busy', paused: 'warn', waiting: 'warn', failed: 'bad', failing: 'bad', 'rolled-back': 'warn', done: 'ok', baking: 'busy', degraded: 'bad', diverged: 'bad' };
@@ -21,7 +22,7 @@ const shortName = (l: CellLine) => (l.name.startsWith(`${l.app}-`) ? l.name.slic
 export const BoardLine = memo(function BoardLine({ line, now, showName, onAct }: { line: CellLine; now: number; showName: boolean; onAct: (l: CellLine) => void }) {
   const facts = line.restarts || line.oomKilled || line.crashLooping || line.progress || line.waitingSince || line.paused || line.state === 'diverged';
   return (
-    <div className={`rel-line rel-line--${line.state}`} data-testid="board-line" data-key={line.key} data-state={line.state} data-restarts={line.restarts} data-ready={line.ready}>
+    <div className={`rel-line rel-line--${line.state}${line.staleAsOf !== undefined ? ' rel-line--stale' : ''}`} data-testid="board-line" data-key={line.key} data-state={line.state} data-restarts={line.restarts} data-ready={line.ready} data-stale={line.staleAsOf !== undefined ? 'true' : undefined}>
       <div className="rel-line__head">
         <span className="rel-line__where" title={line.key}>
           {line.clusterId}
@@ -46,7 +47,20 @@ export const BoardLine = memo(function BoardLine({ line, now, showName, onAct }:
             </span>
           )}
         </span>
-        <button type="button" className="btn btn--ghost rel-line__act" onClick={() => onAct(line)} aria-label={`Actions for ${line.key}`} data-testid="board-line-actions">
+        {line.staleAsOf !== undefined ? (
+          <span className="rel-line__stale text-warn" role="img" aria-label={staleLabel(line.staleAsOf)} title={`${staleLabel(line.staleAsOf)}. ${STALE_REASON}`} data-testid="board-line-stale">
+            ◷
+          </span>
+        ) : null}
+        <button
+          type="button"
+          className="btn btn--ghost rel-line__act"
+          onClick={() => onAct(line)}
+          disabled={line.staleAsOf !== undefined}
+          title={line.staleAsOf !== undefined ? STALE_REASON : undefined}
+          aria-label={`Actions for ${line.key}`}
+          data-testid="board-line-actions"
+        >
           ⋯
         </button>
       </div>

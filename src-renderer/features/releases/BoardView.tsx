@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { useNow } from '../../components/useNow';
+import { StaleNotice } from '../../components/StaleNotice';
 import { useAppStore } from '../../store';
 import type { BoardRow as Row, CellLine, CellState } from './board-model';
 import { BoardRow, rowWaits } from './BoardRow';
@@ -111,6 +112,7 @@ export function BoardView({ onPlan }: { onPlan: (app: string) => void }) {
           {rows.length === board.rows.length ? `${rows.length} apps` : `${rows.length} of ${board.rows.length} apps`}
         </span>
       </div>
+      <StaleNotice testId="board-stale" />
       {rows.length === 0 ? (
         <EmptyState title="No release groups" testId="board-empty">
           No Deployment labelled with an app and a release group matches (labels app.kubernetes.io/name and capstan.io/group).

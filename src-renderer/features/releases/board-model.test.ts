@@ -26,6 +26,14 @@ function started(): ExecutionState {
 }
 
 describe('release board model', () => {
+  it('a Deployment from the saved snapshot shows its template version with the ready count it had, marked stale', () => {
+    const stale = { ...dep('pro-west', 'orders-pro', 'pro', 4), readyReplicas: 3, staleAsOf: 1_000 };
+    const line = buildBoard([stale], [], []).rows[0]!.cells.pro![0]!;
+    expect(line).toMatchObject({ staleAsOf: 1_000, versions: [{ tag: '2.4.0', pods: 3 }], ready: 3, total: 4 });
+    // A live row is never marked.
+    expect(buildBoard([dep('pro-west', 'orders-pro', 'pro', 4)], [], []).rows[0]!.cells.pro![0]!.staleAsOf).toBeUndefined();
+  });
+
   it('tags of image references', () => {
     expect(tagOf('localhost:5000/shop/orders:1.2.3@sha256:abc')).toBe('1.2.3');
     expect(tagOf('localhost:5000/shop/orders')).toBe('latest');

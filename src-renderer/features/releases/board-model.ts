@@ -38,6 +38,8 @@ export interface CellLine {
   paused: boolean;
   revision?: string;
   executionId?: string;
+  /** Epoch ms of the snapshot this line comes from, until its cluster has synced (not actionable). */
+  staleAsOf?: number;
 }
 
 export interface BoardRow {
@@ -171,8 +173,16 @@ export function lineOf(d: DeploymentSummary, pods: Iterable<PodSummary>, x: Exec
     paused: d.paused,
     revision: d.revision,
     executionId: x?.e.id,
+    ...(d.staleAsOf !== undefined ? staleFacts(d) : {}),
   };
 }
+
+/** A line from the snapshot has no pods: its template's version with the ready count it had then. */
+const staleFacts = (d: DeploymentSummary): Pick<CellLine, 'staleAsOf' | 'versions' | 'ready'> => ({
+  staleAsOf: d.staleAsOf,
+  versions: d.images[0] !== undefined && d.readyReplicas > 0 ? [{ tag: tagOf(d.images[0]), pods: d.readyReplicas }] : [],
+  ready: d.readyReplicas,
+});
 
 export const compareLines = (a: CellLine, b: CellLine): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 export const compareRows = (a: BoardRow, b: BoardRow): number => a.app.localeCompare(b.app);

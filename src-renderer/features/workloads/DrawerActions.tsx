@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ObjectRef } from '../../../src-shared/workloads/contract';
+import { STALE_REASON } from '../../components/stale';
 import { useAppStore } from '../../store';
 import type { DeploymentRow, PodRow } from '../../store/workload-index';
 import { deploymentLogsTab, podLogsTab, shellTab } from '../logs/open-tabs';
@@ -30,7 +31,9 @@ export function DrawerActions({ target, row, containers }: { target: ObjectRef; 
   const where = { clusterId: target.clusterId, namespace: target.namespace, pod: target.name };
   const chart = metricsTarget(target, container, pods);
 
-  const enabled: Record<Action, boolean> = {
+  // A row from the saved snapshot: its cluster has not synced, nothing on it can be acted on.
+  const stale = !!row && 'staleAsOf' in row && row.staleAsOf !== undefined;
+  const enabled: Record<Action, boolean> = stale ? { logs: false, previous: false, shell: false, metrics: false } : {
     logs: true,
     previous: !!pod && hasPreviousInstance(pod),
     shell: target.kind === 'Pod' && pod?.phase === 'Running',
@@ -65,7 +68,7 @@ export function DrawerActions({ target, row, containers }: { target: ObjectRef; 
   }, [keysActive]);
 
   const button = (a: Action, label: string, key: string, title: string) => (
-    <button type="button" className="btn" onClick={() => run(a)} disabled={!enabled[a]} title={`${title} (${key})`} data-testid={`drawer-open-${a}`} aria-keyshortcuts={key}>
+    <button type="button" className="btn" onClick={() => run(a)} disabled={!enabled[a]} title={stale ? STALE_REASON : `${title} (${key})`} data-testid={`drawer-open-${a}`} aria-keyshortcuts={key}>
       {label} <kbd>{key}</kbd>
     </button>
   );

@@ -1,4 +1,5 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { StaleNotice } from '../../components/StaleNotice';
 import { useShallow } from 'zustand/react/shallow';
 import type { WorkloadKind } from '../../../src-shared/workloads/contract';
 import { EmptyState } from '../../components/EmptyState';
@@ -128,13 +129,17 @@ function WorkloadTable<T extends PodRow | DeploymentRow>({ kind, rows, columns, 
     (r: T) => openDetail({ clusterId: r.clusterId, kind, namespace: r.namespace, name: r.name }),
     [openDetail, kind],
   );
-  const rowClassName = useCallback((r: T) => (outdated.has(r.clusterId) ? 'is-dim' : undefined), [outdated]);
-  const rowTestAttrs = useCallback((r: T) => ({ 'data-cluster': r.clusterId, 'data-namespace': r.namespace, 'data-name': r.name }), []);
+  const rowClassName = useCallback((r: T) => (outdated.has(r.clusterId) || isStale(r) ? 'is-dim' : undefined), [outdated]);
+  const rowTestAttrs = useCallback(
+    (r: T) => ({ 'data-cluster': r.clusterId, 'data-namespace': r.namespace, 'data-name': r.name, ...(isStale(r) ? { 'data-stale': 'true' } : {}) }),
+    [],
+  );
 
   const loading = !clustersKnown || progress.synced < progress.total;
   return (
     <>
       <FilterBar facets={facets} statusLabel={kind === 'Pod' ? 'Status' : 'Rollout'} />
+      <StaleNotice testId="workloads-stale" />
       <div className="view__meta">
         <span data-testid="workload-count" aria-live="polite">
           Showing {sorted.length.toLocaleString()} of {rows.length.toLocaleString()} {noun}
@@ -165,3 +170,6 @@ function WorkloadTable<T extends PodRow | DeploymentRow>({ kind, rows, columns, 
     </>
   );
 }
+
+/** A Deployment row from the saved snapshot (its cluster has not synced yet). */
+const isStale = (r: object): boolean => 'staleAsOf' in r && r.staleAsOf !== undefined;
