@@ -76,10 +76,17 @@ describe('sandbox objects against the Kubernetes OpenAPI documents', () => {
       expect(validator.validate('io.k8s.api.authorization.v1.SelfSubjectRulesReview', rules.body)).toEqual([]);
       const ssr = await httpsRequest(sb.dc, 'fat', 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
       expect(validator.validate('io.k8s.api.authentication.v1.SelfSubjectReview', ssr.body)).toEqual([]);
+      // A budget guards healthy pods only: wait until the StatefulSet's rolling update (set image,
+      // above) has brought web-0 back Running and Ready, or the eviction is rightly allowed.
+      await waitFor('web-0 running and ready', async () => {
+        const pod = await sb.get<{ status?: { phase?: string; conditions?: { type: string; status: string }[] }; metadata: { deletionTimestamp?: string } }>('fat', '/api/v1/namespaces/default/pods/web-0');
+        const st = pod.body.status;
+        return pod.status === 200 && !pod.body.metadata.deletionTimestamp && st?.phase === 'Running' && st.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
+      }, 60_000);
       const evicted = await httpsRequest(sb.dc, 'fat', 'POST', '/api/v1/namespaces/default/pods/web-0/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'web-0', namespace: 'default' } });
       expect(evicted.status).toBe(429);
       expect(validator.validate('io.k8s.apimachinery.pkg.apis.meta.v1.Status', evicted.body)).toEqual([]);
-    });
+    }, 90_000);
   });
 
   const cases: [string, string, string][] = [
