@@ -10,7 +10,7 @@ import { startDatacenter } from '../../src-sandbox/datacenter';
 import { configureLogs } from '../../src-sandbox/logs/config';
 import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
-import { until } from '../clusters/testing/fake-kube';
+import { until } from '../testing/fake-kube';
 import { timeKey } from './backlog-merge';
 import { LogService } from './log-service';
 

@@ -12,7 +12,7 @@ import { startDatacenter } from '../../src-sandbox/datacenter';
 import { configureLogs } from '../../src-sandbox/logs/config';
 import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
-import { until } from '../clusters/testing/fake-kube';
+import { until } from '../testing/fake-kube';
 import { ExecService } from '../exec/exec-service';
 import { followFile } from '../exec/file-log-source';
 import { LogService } from './log-service';

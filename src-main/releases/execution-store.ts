@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { executionStateSchema, type ExecutionState } from '../../src-shared/releases/execution-model';
 import { historyToCsv, historyToJson } from '../../src-shared/releases/history-export';
 import { err, ok, type Result } from '../../src-shared/result';
-import { TEMP_MARKER, writeFileAtomic } from './atomic-write';
+import { TEMP_MARKER, writeFileAtomic } from '../base/atomic-write';
 import { acquireLock, type ExecutionLock, type LockOptions } from './execution-lock';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { needsMe } from '../../src-shared/releases/execution-views';
-import { until } from '../clusters/testing/fake-kube';
+import { until } from '../testing/fake-kube';
 import { drive, plan, startRelease, startReleaseSandbox, watchReady, type ReleaseSandbox } from './testing/release-sandbox';
 
 let sb: ReleaseSandbox;

@@ -15,7 +15,7 @@ import { startScenarioHarbors, type ScenarioHarbors } from '../../src-sandbox/ha
 import type { PlanCheck } from '../../src-shared/releases/contract';
 import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
-import { until } from '../clusters/testing/fake-kube';
+import { until } from '../testing/fake-kube';
 import { ImageSyncService } from '../images/image-sync-service';
 import { MemoryRegistryConfigStore } from '../images/registry-config';
 import { ReleaseService } from './release-service';

@@ -11,7 +11,7 @@ import { parsePlanYaml, planProblemsToError } from '../../src-shared/releases/pl
 import { resolvePlan } from '../../src-shared/releases/resolve';
 import { snapshotSchema, type Snapshot } from '../../src-shared/releases/snapshot';
 import { err, ok, type Result } from '../../src-shared/result';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../base/atomic-write';
 
 const FILE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 

@@ -7,7 +7,7 @@
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { needsMe } from '../../src-shared/releases/execution-views';
-import { until } from '../clusters/testing/fake-kube';
+import { until } from '../testing/fake-kube';
 import { ReleaseService } from './release-service';
 import { drive, plan, startRelease, startReleaseSandbox, type ReleaseSandbox } from './testing/release-sandbox';
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClusterService } from '../clusters/cluster-service';
 import { clusterSnapshotFromSummaries, snapshotSchema, type Snapshot } from '../../src-shared/releases/snapshot';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../base/atomic-write';
 
 export class SnapshotStore {
   private snapshot: Snapshot = { clusters: [] };

@@ -15,7 +15,7 @@ import type { Datacenter } from '../../src-sandbox/datacenter';
 import { startDatacenter } from '../../src-sandbox/datacenter';
 import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
-import { until } from '../clusters/testing/fake-kube';
+import { until } from '../testing/fake-kube';
 import { resourceHandlers } from './handlers';
 import { ResourceService } from './resource-service';
 

@@ -14,7 +14,7 @@ import { isPodReady } from '../../../src-sandbox/kube/pods';
 import { needsMe } from '../../../src-shared/releases/execution-views';
 import { ClusterService } from '../../clusters/cluster-service';
 import { KubeconfigService } from '../../clusters/kubeconfig-service';
-import { until } from '../../clusters/testing/fake-kube';
+import { until } from '../../testing/fake-kube';
 import { ReleaseService } from '../release-service';
 
 export interface ReleaseSandbox {
