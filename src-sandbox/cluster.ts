@@ -14,6 +14,7 @@ import type { Behaviour, Scenario, ScenarioCluster } from './scenario';
 import { behaviourIndex, imageKey } from './scenario';
 import { nodeCount, seedCluster } from './seed';
 import type { Fault } from './server/api-server';
+import type { AccessRule } from './server/access';
 import { ClusterApiServer } from './server/api-server';
 
 export interface ClusterOptions {
@@ -80,6 +81,11 @@ export class SimCluster {
 
   setFault(fault: Fault | null): void {
     this.server.fault = fault;
+  }
+
+  /** Take permissions away from the sandbox's user (access.ts); `[]` gives them back. */
+  denyAccess(rules: AccessRule[]): void {
+    this.server.deny = rules;
   }
 
   async close(): Promise<void> {

@@ -11,9 +11,11 @@ import type { ObjectStore } from './kube/store';
 import type { Scenario } from './scenario';
 import { DEFAULT_SCENARIO_PATH, loadScenarioFile, parseScenario } from './scenario';
 import type { Fault, RequestListener } from './server/api-server';
+import type { AccessRule } from './server/access';
 import { createSandboxCert } from './server/tls-cert';
 
 export type { Fault, RequestListener, RequestSeen } from './server/api-server';
+export type { AccessRule } from './server/access';
 export type { Scenario } from './scenario';
 
 export interface DatacenterOptions {
@@ -60,6 +62,8 @@ export interface Datacenter {
   stopCluster(name: string): Promise<void>;
   startCluster(name: string): Promise<void>;
   setFault(name: string, fault: Fault | null): void;
+  /** What the user may not do in cluster `name` (403 Forbidden, access reviews `allowed: false`); `[]` = a cluster admin again. */
+  denyAccess(name: string, rules: AccessRule[]): void;
   /** Stop the simulation clock: no controller or kubelet activity (crash loops, OOM kills, rollouts) until thaw(). The API servers keep serving. */
   freeze(): void;
   thaw(): void;
@@ -112,6 +116,7 @@ export async function startDatacenter(opts: DatacenterOptions = {}): Promise<Dat
     stopCluster: (name) => byName(name).server.stop(),
     startCluster: (name) => byName(name).server.start(),
     setFault: (name, fault) => byName(name).setFault(fault),
+    denyAccess: (name, rules) => byName(name).denyAccess(rules),
     freeze: () => clock.freeze(),
     thaw: () => clock.thaw(),
     async close() {

@@ -32,6 +32,7 @@ import { evictPod } from './eviction';
 import type { BodyDecoder } from './raw-body';
 import { readOptionalBody } from './raw-body';
 import { answerReview } from './reviews';
+import { forbiddenMessage, isDenied, verbOf, type AccessRule } from './access';
 import type { WriteResult } from './writes';
 import { updateEphemeralContainers } from './ephemeral-containers';
 
@@ -69,6 +70,8 @@ export class ClusterApiServer {
   private readonly requestListeners = new Set<RequestListener>();
   private readonly writes: WriteHandlers;
   fault: Fault | null = null;
+  /** What the user may not do (access.ts); empty = a cluster admin. */
+  deny: AccessRule[] = [];
   /** Decodes protobuf request bodies (kubectl's evictions, access reviews) for the endpoints that read them through readOptionalBody. */
   decodeBody: BodyDecoder | undefined = (contentType, raw) =>
     contentType.startsWith('application/vnd.kubernetes.protobuf') ? decodeProtobufRequest(raw) : /json/.test(contentType) ? parseJsonBody(raw) : undefined;
@@ -220,6 +223,14 @@ export class ClusterApiServer {
     const method = req.method ?? 'GET';
     const ns = info.namespaced ? namespace : undefined;
     const isWatch = r.watchPath || queryBool(params, 'watch');
+    if (!REVIEW_RESOURCES.has(info.name)) {
+      const attrs = { verb: verbOf(method, !!name, isWatch), group: info.group, resource: info.name, subresource, namespace: ns, name };
+      if (isDenied(this.deny, attrs)) {
+        req.resume();
+        sendStatus(res, 403, 'Forbidden', forbiddenMessage(attrs));
+        return;
+      }
+    }
     if (subresource === 'log' && info.name === 'pods' && name && ns && method === 'GET') {
       const pod = podOr404(this.store, ns, name);
       handleRichPodLog(req, res, this.store, pod, params, logConfigFor(this.store, pod) ?? defaultLogConfig(this.opts.clockSpeed ?? 1));
@@ -311,7 +322,7 @@ export class ClusterApiServer {
         sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
         return true;
       }
-      return answer((b) => answerReview(info.name, b, this.opts.nowIso()));
+      return answer((b) => answerReview(info.name, b, this.opts.nowIso(), this.deny));
     }
     if (subresource === 'ephemeralcontainers' && info.name === 'pods' && namespace && name) {
       if (method === 'GET') handleGet(res, this.store, info, namespace, name);

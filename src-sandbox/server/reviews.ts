@@ -2,9 +2,11 @@
  * Create-only review kinds, answered and never stored: SelfSubjectAccessReview (`kubectl auth
  * can-i`), SelfSubjectRulesReview (`kubectl auth can-i --list`) and SelfSubjectReview (`kubectl
  * auth whoami`). The sandbox's one user is a cluster
- * admin, so every access review is allowed, as for a member of system:masters.
+ * admin, so every access review is allowed, as for a member of system:masters, except what the
+ * cluster's access rules deny (access.ts).
  */
 import type { ResourceName } from '../kube/resources';
+import { isDenied, reviewAttributes, type AccessRule } from './access';
 
 /** Who the sandbox's bearer token authenticates as. */
 export const SANDBOX_USER = {
@@ -17,7 +19,7 @@ export const SANDBOX_USER = {
  * The answer to a review create. `body` is the request when it was JSON; kubectl's typed clients
  * may send protobuf, which this layer does not decode, so the answer must not depend on it.
  */
-export function answerReview(resource: ResourceName, body: unknown, nowIso: string): Record<string, unknown> {
+export function answerReview(resource: ResourceName, body: unknown, nowIso: string, deny: readonly AccessRule[] = []): Record<string, unknown> {
   const req = (typeof body === 'object' && body !== null ? body : {}) as { metadata?: Record<string, unknown>; spec?: Record<string, unknown> };
   const metadata = { creationTimestamp: nowIso, ...(req.metadata ?? {}) };
   if (resource === 'selfsubjectreviews') {
@@ -37,8 +39,8 @@ export function answerReview(resource: ResourceName, body: unknown, nowIso: stri
       },
     };
   }
-  return {
-    kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata, spec: req.spec ?? {},
-    status: { allowed: true, reason: 'allowed by the sandbox: its user is a cluster admin (system:masters)' },
-  };
+  const attrs = reviewAttributes(req.spec);
+  // As RBAC answers a denial: allowed false, no reason, not `denied` (that is for explicit deny authorizers).
+  const status = attrs && isDenied(deny, attrs) ? { allowed: false } : { allowed: true, reason: 'allowed by the sandbox: its user is a cluster admin (system:masters)' };
+  return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata, spec: req.spec ?? {}, status };
 }
