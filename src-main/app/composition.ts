@@ -171,7 +171,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     listRegistries: async () => (await appImages.ready, appImages.images.listRegistries()),
     checkImagePresent: async (image: string, digest: string | undefined, regions: string[]) => (await appImages.ready, appImages.images.checkImagePresent(image, digest, regions)),
   };
-  const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, images: presence, ...opts.releases });
+  const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, images: presence, diagnostics, ...opts.releases });
   releases.start().catch((e: Error) => log.warn(`[releases] could not load saved releases: ${e.message}`));
   if (vault.corruptMovedTo) log.warn(`[vault] the vault file was unreadable and was moved to ${vault.corruptMovedTo}`);
 

@@ -168,6 +168,8 @@ export interface RollbackGoal {
   /** Pods brought back per step: the largest batch of the release (the surge the cluster already carried). */
   stepSize: number;
   original?: OriginalSpec;
+  /** Who rolled back: named in the Deployment's change cause. */
+  by?: string;
 }
 
 /**

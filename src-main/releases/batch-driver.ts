@@ -123,6 +123,8 @@ export interface BatchGoal {
   original?: OriginalSpec;
   /** A person resumed after a drift: put the hold settings (pause, minReadySeconds, deadline) back instead of reporting them. */
   reassert?: boolean;
+  /** Who started the release: named in the Deployment's change cause. */
+  by?: string;
 }
 
 export type DriverOutcome =

@@ -8,17 +8,25 @@ import { ok, type Result } from '../../src-shared/result';
 import { decideBatchStep, decideRollbackStep, type Decision, type RollbackGoal } from './batch-decide';
 import { observe, type BatchDriver, type BatchGoal, type ClusterOps, type DriverOutcome, type DriverTarget, type Observation } from './batch-driver';
 
+export const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+
+/** `capstan release orders-1.5.0-…: app 1.4.2 → 1.5.0 by alice` (tags only: the history column is narrow). */
+export function changeCause(what: string, releaseId: string, container: string, from: string, to: string, by: string | undefined): string {
+  const tag = (i: string) => i.slice(i.lastIndexOf('/') + 1);
+  return `capstan ${what} ${releaseId}: ${container} ${tag(from)} → ${tag(to)}${by ? ` by ${by}` : ''}`;
+}
+
 export class DeploymentBatchDriver implements BatchDriver {
   /** Resolves the ClusterOps of a cluster (the foundation's per-cluster connection). */
   constructor(private readonly opsFor: (clusterId: string) => ClusterOps) {}
 
   step(target: DriverTarget, goal: BatchGoal, signal?: AbortSignal): Promise<Result<DriverOutcome>> {
-    return this.run(target, goal.toImage, (o) => decideBatchStep(o, goal, target.container), signal);
+    return this.run(target, goal.toImage, (o) => decideBatchStep(o, goal, target.container), signal, changeCause('release', goal.releaseId, target.container, goal.fromImage, goal.toImage, goal.by));
   }
 
   /** Observed for the old image: during a rollback it is the one that grows. */
   rollbackStep(target: DriverTarget, goal: RollbackGoal, signal?: AbortSignal): Promise<Result<DriverOutcome>> {
-    return this.run(target, goal.fromImage, (o) => decideRollbackStep(o, goal, target.container), signal);
+    return this.run(target, goal.fromImage, (o) => decideRollbackStep(o, goal, target.container), signal, changeCause('rollback of release', goal.releaseId, target.container, goal.toImage, goal.fromImage, goal.by));
   }
 
   async observe(target: DriverTarget, image: string, signal?: AbortSignal): Promise<Result<Observation>> {
@@ -37,7 +45,7 @@ export class DeploymentBatchDriver implements BatchDriver {
     return ok({ o: observe(d.value, owned, target.container, image), rvs: new Map(owned.map((rs) => [rs.metadata.name ?? '', rs.metadata.resourceVersion])) });
   }
 
-  private async run(target: DriverTarget, image: string, decide: (o: Observation) => Decision, signal?: AbortSignal): Promise<Result<DriverOutcome>> {
+  private async run(target: DriverTarget, image: string, decide: (o: Observation) => Decision, signal: AbortSignal | undefined, cause: string): Promise<Result<DriverOutcome>> {
     const ops = this.opsFor(target.clusterId);
     const read = await this.read(target, image, signal);
     if (!read.ok) return read;
@@ -50,7 +58,9 @@ export class DeploymentBatchDriver implements BatchDriver {
       if (!scaled.ok) return scaled.error.code === 'conflict' ? ok({ kind: 'progressing', detail: 'the ReplicaSet changed while we scaled it; reading again' }) : scaled;
       return ok({ kind: 'progressing', detail: decision.why });
     }
-    const patched = await ops.patchDeployment(target.namespace, target.deployment, decision.patch, { resourceVersion: o.resourceVersion, signal });
+    // The write that changes the template carries the change cause, so `kubectl rollout history` says why.
+    const patch = decision.patch.spec?.template ? { ...decision.patch, metadata: { ...decision.patch.metadata, annotations: { ...decision.patch.metadata?.annotations, [CHANGE_CAUSE]: cause } } } : decision.patch;
+    const patched = await ops.patchDeployment(target.namespace, target.deployment, patch, { resourceVersion: o.resourceVersion, signal });
     if (!patched.ok) return patched.error.code === 'conflict' ? ok({ kind: 'progressing', detail: 'the Deployment changed while we patched it; reading it again' }) : patched;
     return ok({ kind: 'progressing', detail: decision.why, wrote: patched.value });
   }

@@ -38,6 +38,8 @@ export interface ExecutorDeps {
   now?: () => number;
   timeScale?: number;
   onChange: () => void;
+  /** After each saved event (release-events.ts turns it into Kubernetes Events); must not block. */
+  onApplied?: (prev: ExecutionState, event: ExecutionEvent, next: ExecutionState) => void;
   log?: (m: string) => void;
 }
 
@@ -142,7 +144,9 @@ export class Executor {
         this.deps.onChange();
         return saved;
       }
+      const prev = entry.state;
       entry.state = next.value;
+      this.deps.onApplied?.(prev, event, next.value);
       if (event.actor !== 'capstan' && REASSERT_ON.includes(event.type)) {
         const key = 'group' in event ? event.group : undefined;
         for (const g of next.value.groups) if (!key || g.key === key) entry.reassert.add(g.key);
@@ -267,13 +271,13 @@ export class Executor {
       const reassert = entry.reassert.delete(g.key);
       let r;
       if (g.phase === 'rolling-back') {
-        r = await this.deps.driver.rollbackStep(t, { releaseId: s.id, fromImage: g.fromImage ?? g.toImage, toImage: g.toImage, stepSize: Math.max(1, ...g.batches), original: g.original });
+        r = await this.deps.driver.rollbackStep(t, { releaseId: s.id, fromImage: g.fromImage ?? g.toImage, toImage: g.toImage, stepSize: Math.max(1, ...g.batches), original: g.original, by: lastActor(s, 'rollback') });
       } else {
         const goal = goalForGroup(s, g);
         if (!goal) return [{ type: 'fail', group: g.key, detail: 'no container of this Deployment runs the release repository', actor: 'capstan', at: now }];
         // Already on the target (e.g. FAT got it earlier): let the driver only confirm the rollout is complete.
         if (goal.fromImage === goal.toImage) goal.last = true;
-        r = await this.deps.driver.step(t, { ...goal, reassert });
+        r = await this.deps.driver.step(t, { ...goal, reassert, by: startedBy(s) });
       }
       if (!r.ok) return [];
       if (r.value.kind === 'progressing' && r.value.wrote) this.watch.wrote(`${s.id}/${g.key}`, r.value.wrote);
@@ -326,3 +330,7 @@ export class Executor {
     for (const e of this.entries.values()) await e.lock?.release();
   }
 }
+
+/** Who started the release (for the Deployment's change cause). */
+const startedBy = (s: ExecutionState) => lastActor(s, 'start');
+const lastActor = (s: ExecutionState, action: string) => s.history.findLast((h) => h.result === 'ok' && h.action.split(' ')[0] === action)?.actor;

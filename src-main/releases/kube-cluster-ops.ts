@@ -9,6 +9,7 @@ import { err, type Result } from '../../src-shared/result';
 import type { ClusterConnection } from '../clusters/cluster-connection';
 import type { ClusterOps, DeploymentPatch, DeploymentWithStrategy } from './batch-driver';
 import { FIELD_MANAGER } from './deployment-watch';
+import type { EventWriter } from './release-events';
 
 const enc = encodeURIComponent;
 const deploymentPath = (ns: string, name: string) => `/apis/apps/v1/namespaces/${enc(ns)}/deployments/${enc(name)}`;
@@ -21,7 +22,7 @@ const selectorQuery = (selector: Record<string, string>) =>
 
 export type JsonPatchOp = { op: 'replace' | 'add' | 'remove'; path: string; value?: unknown };
 
-export class KubeClusterOps implements ClusterOps {
+export class KubeClusterOps implements ClusterOps, EventWriter {
   /** `serverDryRun`: every write carries dryRun=All; the API server validates it and answers what it would store, storing nothing. */
   constructor(private readonly conn: () => ClusterConnection | undefined, private readonly clusterId: string, private readonly serverDryRun = false) {}
 
@@ -75,6 +76,25 @@ export class KubeClusterOps implements ClusterOps {
     if (!c.ok) return c;
     const r = await c.value.getJson<KubeList<ReplicaSet>>(`/apis/apps/v1/namespaces/${enc(namespace)}/replicasets?labelSelector=${selectorQuery(selector)}`, { verb: 'list', resource: 'replicasets', signal });
     return r.ok ? { ok: true, value: r.value.items } : r;
+  }
+
+  /** The Deployment's uid: `kubectl describe` finds Events by it. */
+  async deploymentUid(namespace: string, name: string, signal?: AbortSignal): Promise<Result<string | undefined>> {
+    const d = await this.getDeployment(namespace, name, signal);
+    return d.ok ? { ok: true, value: d.value.metadata.uid } : d;
+  }
+
+  async createEvent(namespace: string, body: object, signal?: AbortSignal): Promise<Result<{ metadata: { name?: string } }>> {
+    const c = this.c();
+    if (!c.ok) return c;
+    return c.value.getJson(`/api/v1/namespaces/${enc(namespace)}/events?fieldManager=${FIELD_MANAGER}`, { method: 'POST', body, contentType: 'application/json', verb: 'create', resource: 'events', signal });
+  }
+
+  /** A repeat: count and lastTimestamp of an Event already written (merge patch, as client-go's recorder). */
+  async patchEvent(namespace: string, name: string, patch: object, signal?: AbortSignal): Promise<Result<unknown>> {
+    const c = this.c();
+    if (!c.ok) return c;
+    return c.value.getJson(`/api/v1/namespaces/${enc(namespace)}/events/${enc(name)}?fieldManager=${FIELD_MANAGER}`, { method: 'PATCH', body: patch, contentType: 'application/merge-patch+json', verb: 'patch', resource: 'events', signal });
   }
 
   async listPods(namespace: string, selector: Record<string, string>, signal?: AbortSignal): Promise<Result<Pod[]>> {

@@ -44,7 +44,7 @@ interface Entry {
 }
 
 /** The promise's value, or undefined if it takes longer than `ms` (0 or less: only if already settled). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, ms))));
   try {

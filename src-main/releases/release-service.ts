@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { DriftReport, PlanCheck, PlanFile, ReleasesEvent, RevisionInfo, RowAction, RowActionPlan, UserEvent } from '../../src-shared/releases/contract';
 import { diffSnapshots, driftFingerprint } from '../../src-shared/releases/drift';
@@ -20,15 +20,19 @@ import { parsePlanYaml, planProblemsToError } from '../../src-shared/releases/pl
 import { resolvePlan } from '../../src-shared/releases/resolve';
 import { hasErrors } from '../../src-shared/releases/validate';
 import { err, ok, type Result } from '../../src-shared/result';
+import type { Diagnostics } from '../base/diagnostics-log';
 import type { ClusterService } from '../clusters/cluster-service';
 import { DeploymentBatchDriver } from './deployment-batch-driver';
 import type { LockOptions } from './execution-lock';
 import { ExecutionStore } from './execution-store';
 import { Executor } from './executor';
 import { KubeClusterOps } from './kube-cluster-ops';
+import { PermissionChecker, permissionIssues, refusal } from './permission-check';
+import { accessReviewer, whoAmI } from './permission-review';
 import { PlanStore } from './plan-store';
+import { kubeEventsFor, ReleaseEventRecorder } from './release-events';
 import { checkPlan, draftPlan } from './plan-check';
-import { PlanImageCheck, type ImagePresenceSource, type PlanImageCheckOptions } from './plan-image-check';
+import { PlanImageCheck, within, type ImagePresenceSource, type PlanImageCheckOptions } from './plan-image-check';
 import { applyRowAction, previewRowAction, revisionsOf } from './row-actions';
 import { SnapshotStore } from './snapshot-store';
 
@@ -48,6 +52,8 @@ export interface ReleaseServiceOptions {
   /** The images feature: when registries are configured, a plan check asks them whether the target image is in every region its groups pull from. */
   images?: ImagePresenceSource;
   imageCheck?: PlanImageCheckOptions;
+  /** Where failures that must not block a release go (Events that could not be written). */
+  diagnostics?: Diagnostics;
 }
 
 export class ReleaseService {
@@ -61,6 +67,9 @@ export class ReleaseService {
   private readonly now: () => number;
   private readonly actor: string;
   private readonly imageCheck: PlanImageCheck | undefined;
+  readonly permissions: PermissionChecker;
+  /** Each release action as a Kubernetes Event on its Deployment (best effort, never blocking). */
+  readonly kubeEvents: ReleaseEventRecorder;
 
   constructor(private readonly opts: ReleaseServiceOptions) {
     this.now = opts.now ?? Date.now;
@@ -70,10 +79,13 @@ export class ReleaseService {
     this.snapshots = new SnapshotStore(join(opts.dir, 'releases', 'snapshot.json'), opts.clusters, this.now);
     this.snapshots.onDidChange = () => this.notify();
     this.plans = new PlanStore(join(opts.dir, 'plans'));
+    this.permissions = new PermissionChecker(accessReviewer(opts.clusters), whoAmI(opts.clusters), { now: this.now, reachable: (id) => opts.clusters.get(id)?.state === 'live' });
     const store = new ExecutionStore(join(opts.dir, 'releases', 'executions'), opts.lock);
     const ops = new Map<string, KubeClusterOps>();
     const opsFor = (id: string) => ops.get(id) ?? (ops.set(id, new KubeClusterOps(() => opts.clusters.connection(id), id)), ops.get(id)!);
     this.opsFor = opsFor;
+    this.kubeEvents = new ReleaseEventRecorder(opsFor, { diagnostics: opts.diagnostics, now: this.now });
+    const driver = `${this.actor}@${hostname()}`;
     this.executor = new Executor({
       store,
       driver: new DeploymentBatchDriver(opsFor),
@@ -94,6 +106,7 @@ export class ReleaseService {
       now: this.now,
       timeScale: opts.timeScale,
       onChange: () => this.notify(),
+      onApplied: (prev, event, next) => this.kubeEvents.record(kubeEventsFor(prev, event, next, driver)),
       log: opts.log,
     });
   }
@@ -174,7 +187,24 @@ export class ReleaseService {
   async check(yaml: string): Promise<PlanCheck> {
     await this.captureNewClusters();
     const check = checkPlan(yaml, this.snapshots.get(), this.now());
-    return this.imageCheck ? this.imageCheck.apply(check) : check;
+    return this.withPermissions(yaml, this.imageCheck ? await this.imageCheck.apply(check) : check);
+  }
+
+  /** The planner shows missing permissions before Start: each one an error, with a Role to ask for. */
+  private async withPermissions(yaml: string, check: PlanCheck): Promise<PlanCheck> {
+    const parsed = parsePlanYaml(yaml);
+    if (!parsed.ok) return check;
+    const targets = resolvePlan(parsed.plan, this.snapshots.get()).stages.flat();
+    if (!targets.length) return check;
+    const permissions = await this.permissions.check(targets);
+    const issues = permissionIssues(permissions);
+    return { ...check, ok: check.ok && !issues.some((i) => i.severity === 'error'), issues: [...check.issues, ...issues], permissions };
+  }
+
+  /** Current answers (no cache) for the groups a start or resume will move; the refusal message, if any. */
+  private async refusedFor(state: ExecutionState, what: string): Promise<string | undefined> {
+    const groups = state.groups.filter((g) => !['succeeded', 'rolled-back', 'aborted', 'failed'].includes(g.phase));
+    return refusal(await this.permissions.check(groups, true), what);
   }
 
   async draft(app: string, tag: string): Promise<Result<{ yaml: string }>> {
@@ -211,6 +241,8 @@ export class ReleaseService {
       const missing = images.issues.filter((i) => i.path === 'image' && i.severity === 'error');
       if (missing.length) return err('plan-invalid', `The release was not started: ${missing.map((i) => i.message).join(' ')}`);
     }
+    const denied = refusal(await this.permissions.check(resolvePlan(parsed.plan, live).stages.flat(), true), 'The release was');
+    if (denied) return err('cluster-forbidden', denied);
     const at = this.now();
     // Two creates in the same second must not collide: a random suffix, checked against what is known.
     let id: string;
@@ -225,10 +257,16 @@ export class ReleaseService {
     return ok({ id });
   }
 
-  act(id: string, event: UserEvent): Promise<Result<ExecutionState>> {
+  async act(id: string, event: UserEvent): Promise<Result<ExecutionState>> {
     if (event.type === 'start') {
       const busy = this.executor.busyWith(id);
-      if (busy) return Promise.resolve(err('conflict', busy));
+      if (busy) return err('conflict', busy);
+    }
+    const state = this.executor.entries.get(id)?.state;
+    if (state && (event.type === 'start' || event.type === 'resume')) {
+      // Permissions first: a missing one refuses here, before the executor writes anything.
+      const denied = await this.refusedFor(state, event.type === 'start' ? `Starting ${id} was` : `Resuming ${id} was`);
+      if (denied) return err('cluster-forbidden', denied);
     }
     return this.executor.apply(id, { ...event, actor: this.actor, at: this.now() });
   }
@@ -281,6 +319,7 @@ export class ReleaseService {
     this.snapshots.dispose();
     for (const r of this.releases.splice(0)) r();
     await this.executor.dispose();
+    await within(this.kubeEvents.idle(), 2000); // Events are best effort: a dead cluster does not hold the shutdown
   }
 }
 

@@ -49,6 +49,19 @@ export const imageCheckSchema = z.object({
   rows: z.array(imageCheckRowSchema),
 });
 export type ImageCheck = z.infer<typeof imageCheckSchema>;
+/** Whether the user may do everything the release needs in every cluster it touches (SelfSubjectAccessReview). */
+export const permissionCheckSchema = z.object({
+  /** Epoch ms of the oldest answer used. */
+  checkedAt: z.number().optional(),
+  /** Some clusters had not answered yet: check again shortly. */
+  pending: z.boolean(),
+  missing: z.array(z.object({ clusterId: z.string(), namespace: z.string(), verb: z.string(), group: z.string(), resource: z.string(), why: z.string() })),
+  /** Clusters that could not be asked (not connected, the review failed). */
+  unknown: z.array(z.object({ clusterId: z.string(), message: z.string() })),
+  /** A Role and RoleBinding per cluster and namespace granting exactly what is missing. */
+  snippets: z.array(z.object({ clusterId: z.string(), namespace: z.string(), yaml: z.string() })),
+});
+export type PermissionCheck = z.infer<typeof permissionCheckSchema>;
 export const planCheckSchema = z.object({
   ok: z.boolean(),
   issues: z.array(issueSchema),
@@ -70,6 +83,8 @@ export const planCheckSchema = z.object({
   ),
   /** Whether the target image is in the registry of every region the groups pull from; absent when no registry is configured. */
   images: imageCheckSchema.optional(),
+  /** The user's permissions in every cluster the plan touches; absent when nothing resolved. */
+  permissions: permissionCheckSchema.optional(),
 });
 export type PlanCheck = z.infer<typeof planCheckSchema>;
 
