@@ -148,7 +148,7 @@ export class PermissionChecker {
 
   private lookup(clusterId: string, n: PermissionNeed, fresh: boolean): Entry {
     const now = this.now();
-    const ttl = this.opts.cacheMs ?? 30_000;
+    const ttl = this.opts.cacheMs ?? 15_000;
     for (const [k, e] of this.cache) if (e.answer && now - e.answer.at > ttl) this.cache.delete(k);
     const key = `${clusterId}\u0000${n.namespace}\u0000${n.group}\u0000${n.resource}\u0000${n.verb}`;
     const hit = this.cache.get(key);

@@ -52,13 +52,13 @@ export function kubeEventsFor(prev: ExecutionState, event: ExecutionEvent, next:
     const releaseWide = !('group' in event) || event.group === undefined;
     if (!named && !changed && !(releaseWide && touchesAll(event, g))) continue;
     const push = (type: ReleaseKubeEvent['type'], reason: string, what: string) =>
-      out.push({ clusterId: g.clusterId, namespace: g.namespace, deployment: g.deployment, type, reason, message: `${what}. Release ${next.id}, ${where(g)}, by ${who}.` });
+      out.push({ clusterId: g.clusterId, namespace: g.namespace, deployment: g.deployment, type, reason, message: `${what.charAt(0).toUpperCase()}${what.slice(1)}. Release ${next.id}, ${where(g)}, by ${who}.` });
     const versions = `${tag(g.fromImage)} → ${tag(g.toImage)}`;
     const own = forEvent(event, g, p, versions);
     if (own) push(own.type, own.reason, own.what);
     // What the state itself says, whatever event moved it there.
     if (moving(g) && (!moving(p) || p.batch !== g.batch) && event.type !== 'rollback') {
-      push('Normal', 'BatchStarted', `${where(g)} started: ${podsAt(g, g.batch)} of ${total(g)} pods to ${versions}`);
+      push('Normal', 'BatchStarted', `${where(g)} started: ${podsAt(g, g.batch)} of ${total(g)} pods ${versions}`);
     }
     if (g.step === 'checking' && g.awaiting.includes('approval') && !p.awaiting.includes('approval')) {
       push('Normal', 'BatchHeld', `Held at ${podsAt(g, g.batch)} of ${total(g)} pods on ${tag(g.toImage)}, waiting for a person's approval in Capstan`);

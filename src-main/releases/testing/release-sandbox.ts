@@ -71,7 +71,8 @@ stages:
 ${stages}`;
 
 export async function startRelease(s: ReleaseService, yaml: string): Promise<string> {
-  expect((await s.savePlan(yaml)).ok).toBe(true);
+  const saved = await s.savePlan(yaml);
+  if (!saved.ok) throw new Error(saved.error.message);
   const check = await s.check(yaml);
   expect(check.issues.filter((i) => i.severity === 'error')).toEqual([]);
   const drift = await s.drift(yaml);
