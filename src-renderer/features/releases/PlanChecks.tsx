@@ -1,6 +1,7 @@
 import type { DriftReport, PlanCheck } from '../../../src-shared/releases/contract';
 import { formatDuration } from '../../../src-shared/releases/plan';
 import { PlanImagesView } from './PlanImages';
+import { PlanPermissionsView } from './PlanPermissions';
 
 /** Validation issues and the preview (stages, groups, exact batch split with the fort first). */
 export function PlanCheckView({ check }: { check: PlanCheck | null }) {
@@ -32,6 +33,7 @@ export function PlanCheckView({ check }: { check: PlanCheck | null }) {
         </ul>
       ) : null}
       {check.images ? <PlanImagesView images={check.images} /> : null}
+      {check.permissions ? <PlanPermissionsView permissions={check.permissions} /> : null}
       {check.steps?.length ? (
         <details className="rel-steps" data-testid="plan-steps">
           <summary>What each step changes ({check.steps.length} steps)</summary>

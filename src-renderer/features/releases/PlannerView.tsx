@@ -59,8 +59,8 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
         void client['releases.plans.check']({ yaml }).then((r) => {
           if (!current || !r.ok) return;
           setCheck(r.value);
-          // Registries that had not answered yet: ask again (their answer is kept in main).
-          if (r.value.images?.pending) again = setTimeout(() => setRecheck((n) => n + 1), 2000);
+          // Registries or clusters that had not answered yet: ask again (their answer is kept in main).
+          if (r.value.images?.pending || r.value.permissions?.pending) again = setTimeout(() => setRecheck((n) => n + 1), 2000);
         }),
       250,
     );
