@@ -10,8 +10,11 @@ const targets = [
 const k = (n: PermissionNeed) => `${n.verb} ${n.group ? `${n.resource}.${n.group}` : n.resource} ${n.namespace}`;
 
 describe('releaseNeeds', () => {
-  it('asks exactly what the executor does, once per cluster and namespace, plus the state objects', () => {
-    const east = releaseNeeds(targets).get('east')!.map(k);
+  it('asks exactly what the executor does, once per cluster and namespace, plus the state objects in the home cluster', () => {
+    const needs = releaseNeeds(targets);
+    const east = needs.get('east')!.map(k);
+    expect(needs.get('west')!.map(k).filter((x) => x.endsWith(CLUSTER_STATE_NAMESPACE))).toEqual([]);
+    expect(releaseNeeds(targets, null).get('east')!.map(k).filter((x) => x.endsWith(CLUSTER_STATE_NAMESPACE))).toEqual([]);
     expect(east).toEqual(expect.arrayContaining(['get deployments.apps shop', 'patch deployments.apps shop', 'patch replicasets.apps shop', 'list pods shop', 'create events shop', `update leases.coordination.k8s.io ${CLUSTER_STATE_NAMESPACE}`, `create configmaps ${CLUSTER_STATE_NAMESPACE}`]));
     // Old pods go by scaling their ReplicaSet down: no pod delete, no Deployment update (patches only).
     expect(east).not.toContain('delete pods shop');

@@ -13,8 +13,9 @@
  *   retires old pods by scaling the old ReplicaSet down itself (it never deletes pods).
  * - Pods: `list`, `watch`: health gates judge the new pods from the board's pod watch.
  * - Events: `create`, `patch`: each release action is recorded on the Deployment (release-events.ts).
- * - Execution state and ownership (in the cluster, namespace `CLUSTER_STATE_NAMESPACE`): Leases
- *   and ConfigMaps, see `CLUSTER_STATE_NEEDS`.
+ * - Execution state and ownership (team releases): a Lease and a ConfigMap record per execution in
+ *   namespace `CLUSTER_STATE_NAMESPACE` of the release's home cluster (the cluster of its first
+ *   group), see `CLUSTER_STATE_NEEDS`; a local-only release needs none of them.
  *
  * Answers are kept `cacheMs` (the planner asks as the person types); a check waits at most
  * `budgetMs`, what has not answered by then is reported as pending and asked again.
@@ -23,7 +24,7 @@ import type { CheckIssue, PermissionCheck } from '../../src-shared/releases/cont
 import type { Result } from '../../src-shared/result';
 import { within } from './plan-image-check';
 
-/** Namespace of the execution records and Leases in each cluster (one constant, shared with the ownership code). */
+/** Namespace of the execution records and Leases in the home cluster (one constant: the ownership code's TEAM_NAMESPACE). */
 export const CLUSTER_STATE_NAMESPACE = 'capstan-system';
 
 export interface PermissionNeed {
@@ -49,20 +50,23 @@ const DEPLOYMENT_NEEDS: Omit<PermissionNeed, 'namespace'>[] = [
   { verb: 'patch', group: '', resource: 'events', why: 'counts a repeated action on its Event' },
 ];
 
-/** Execution state (ConfigMaps) and ownership (Leases) in `CLUSTER_STATE_NAMESPACE` of each cluster touched. */
+/** Execution state (ConfigMaps) and ownership (Leases) in `CLUSTER_STATE_NAMESPACE` of the home cluster: what the ownership code does (get, list; create, then PUT with the resourceVersion read). */
 export const CLUSTER_STATE_NEEDS: Omit<PermissionNeed, 'namespace'>[] = [
   { verb: 'get', group: 'coordination.k8s.io', resource: 'leases', why: 'reads who drives the release' },
+  { verb: 'list', group: 'coordination.k8s.io', resource: 'leases', why: 'shows who drives the releases teammates started' },
   { verb: 'create', group: 'coordination.k8s.io', resource: 'leases', why: 'takes ownership of the release' },
   { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', why: 'renews ownership while driving' },
   { verb: 'get', group: '', resource: 'configmaps', why: 'reads the execution record' },
   { verb: 'list', group: '', resource: 'configmaps', why: 'shows releases started by teammates' },
-  { verb: 'watch', group: '', resource: 'configmaps', why: 'follows releases started by teammates live' },
   { verb: 'create', group: '', resource: 'configmaps', why: 'stores the execution record' },
   { verb: 'update', group: '', resource: 'configmaps', why: 'saves each step of the execution record' },
 ];
 
-/** Everything a release over these Deployments needs, per cluster. */
-export function releaseNeeds(targets: readonly { clusterId: string; namespace: string }[]): Map<string, PermissionNeed[]> {
+/**
+ * Everything a release over these Deployments needs, per cluster. `home`: the cluster holding the
+ * release's Lease and record (default: the first group's cluster); null for a local-only release.
+ */
+export function releaseNeeds(targets: readonly { clusterId: string; namespace: string }[], home: string | null = targets[0]?.clusterId ?? null): Map<string, PermissionNeed[]> {
   const out = new Map<string, PermissionNeed[]>();
   const seen = new Set<string>();
   const add = (clusterId: string, n: PermissionNeed) => {
@@ -71,10 +75,8 @@ export function releaseNeeds(targets: readonly { clusterId: string; namespace: s
     seen.add(k);
     (out.get(clusterId) ?? (out.set(clusterId, []), out.get(clusterId)!)).push(n);
   };
-  for (const t of targets) {
-    for (const n of DEPLOYMENT_NEEDS) add(t.clusterId, { ...n, namespace: t.namespace });
-    for (const n of CLUSTER_STATE_NEEDS) add(t.clusterId, { ...n, namespace: CLUSTER_STATE_NAMESPACE });
-  }
+  for (const t of targets) for (const n of DEPLOYMENT_NEEDS) add(t.clusterId, { ...n, namespace: t.namespace });
+  if (home !== null) for (const n of CLUSTER_STATE_NEEDS) add(home, { ...n, namespace: CLUSTER_STATE_NAMESPACE });
   return out;
 }
 
@@ -112,8 +114,8 @@ export class PermissionChecker {
   }
 
   /** Ask every cluster; `fresh` ignores cached answers (a start or resume decides on current ones). */
-  async check(targets: readonly { clusterId: string; namespace: string }[], fresh = false): Promise<PermissionCheck> {
-    const needs = releaseNeeds(targets);
+  async check(targets: readonly { clusterId: string; namespace: string }[], fresh = false, home?: string | null): Promise<PermissionCheck> {
+    const needs = releaseNeeds(targets, home === undefined ? targets[0]?.clusterId ?? null : home);
     const budgetMs = this.opts.budgetMs ?? 3000;
     const missing: PermissionCheck['missing'] = [];
     const unknown: PermissionCheck['unknown'] = [];

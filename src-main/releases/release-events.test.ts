@@ -79,7 +79,7 @@ describe('ReleaseEventRecorder', () => {
 describe('kubeEventsFor', () => {
   const state = (): ExecutionState => ({
     schema: 1, id: 'orders-1.5.0-x', planName: 'p', app: 'orders', toImage: 'shop/orders:1.5.0', createdAt: 0, version: 0, status: 'pending',
-    config: { maxParallelGroups: 1, rollback: 'manual', onClusterLost: 'pause', soakAfterFortSec: 0, soakAfterBatchSec: 0, approvalAfterFort: false, bakeSec: 0 },
+    config: { maxParallelGroups: 1, rollback: 'manual', onClusterLost: 'pause-group', soakAfterFortSec: 0, soakAfterBatchSec: 0, approvalAfterFort: false, bakeSec: 0 },
     stages: [{ name: 'uat', approvalBefore: false }], started: false, aborted: false, stageIndex: 0, stageApproved: true, stageWaitSince: 0, unreachable: [],
     groups: [{ key: 'uat/shop/orders-uat', clusterId: 'uat', namespace: 'shop', deployment: 'orders-uat', stageIndex: 0, fort: false, batches: [1, 1], fromImage: 'shop/orders:1.4.2', toImage: 'shop/orders:1.5.0', phase: 'pending', batch: 0, step: 'updating', awaiting: [], changedAt: 0 }],
     history: [],
