@@ -46,6 +46,36 @@ it('kubectl describe deploy shows the release as Events from capstan, and rollou
   await s.dispose();
 }, 180_000);
 
+it('a rollback and a repeat show too; Events that cannot be written (create events taken away mid-release) never stop the release', async () => {
+  const s = await sb.service();
+  const id = await startRelease(s, plan('payments', '3.3.0', '  - { name: uat, approval: false, groups: [{ group: uat }] }', 'rollback: manual'));
+  const group = () => s.executor.entries.get(id)!.state.groups[0]!;
+  await until(() => group().phase === 'rolling' && group().step === 'checking', 60_000, 'first batch soaking');
+  // From here on the user may not create Events in shop of uat: the release does not notice.
+  sb.dc.denyAccess('uat', [{ verbs: ['create'], resources: ['events'], groups: [''], namespaces: ['shop'] }]);
+  expect((await s.act(id, { type: 'rollback', group: group().key })).ok).toBe(true);
+  await until(() => group().phase === 'rolled-back', 60_000, 'rolled back');
+  await s.kubeEvents.idle();
+  expect(s.kubeEvents.failures).toBeGreaterThanOrEqual(2); // RollbackStarted, RolledBack
+  sb.dc.denyAccess('uat', []);
+
+  // The same action again (a person retrying what they did): one Event, its count goes up.
+  const again = { clusterId: 'uat', namespace: 'shop', deployment: 'payments-uat', type: 'Warning' as const, reason: 'GateFailed', message: `Gate health failed: test repeat. Release ${id}, batch 1/2, by tester.` };
+  s.kubeEvents.record([again]);
+  s.kubeEvents.record([again]);
+  s.kubeEvents.record([again]);
+  await s.kubeEvents.idle();
+  const describe = await sb.kubectl('--context', 'uat', '-n', 'shop', 'describe', 'deploy', 'payments-uat');
+  expect(describe).toMatch(/Warning\s+GateFailed\s+\S+ \(x3 over \S+\)\s+capstan\s+Gate health failed: test repeat\./);
+  expect(describe).toMatch(/Normal\s+BatchStarted\s+.*capstan\s+Batch 1\/2 started/);
+  expect(describe).not.toContain('RolledBack'); // those were refused by the cluster, and only those
+  const history = (await sb.kubectl('--context', 'uat', '-n', 'shop', 'rollout', 'history', 'deployment/payments-uat')).trim().split('\n');
+  // The release's revision, then the rollback's (the old ReplicaSet back under a new revision, as kubectl rollout undo does).
+  expect(history.at(-2)).toMatch(new RegExp(`^\\d+\\s+capstan release ${id}: payments payments:3\\.2\\.1 → payments:3\\.3\\.0 by tester$`));
+  expect(history.at(-1)).toMatch(new RegExp(`^\\d+\\s+capstan rollback of release ${id}: payments payments:3\\.3\\.0 → payments:3\\.2\\.1 by tester$`));
+  await s.dispose();
+}, 180_000);
+
 it('a user without patch deployments in shop of pro-east is refused before anything is written, with that permission named', async () => {
   const s = await sb.service();
   const yaml = plan('payments', '3.3.0', '  - { name: pro, approval: false, groups: [{ group: pro, datacenter: pro-east }, { group: pro, datacenter: pro-west }] }', 'rollback: manual');

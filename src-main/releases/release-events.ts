@@ -72,6 +72,7 @@ export function kubeEventsFor(prev: ExecutionState, event: ExecutionEvent, next:
 
 /** Release-wide actions (no group named) concern every group they moved or that is under way. */
 function touchesAll(e: ExecutionEvent, g: GroupExecution): boolean {
+  if (e.type === 'stageBaked') return g.stageIndex === e.stage;
   if (!['pause', 'resume', 'stopTheLine', 'abort', 'rollback', 'recovered'].includes(e.type)) return false;
   return !['pending', 'succeeded', 'rolled-back', 'failed'].includes(g.phase) || (e.type === 'rollback' && g.phase === 'rolling-back');
 }
@@ -81,6 +82,7 @@ function forEvent(e: ExecutionEvent, g: GroupExecution, p: GroupExecution, versi
     case 'fortDone': return { type: 'Normal', reason: 'BatchCompleted', what: `Fort done: ${podsAt(g, 0)} pod on ${tag(g.toImage)} and ready` };
     case 'batchDone': return { type: 'Normal', reason: 'BatchCompleted', what: `${batchLabel(g, e.batch)} done: ${podsAt(g, e.batch)} of ${total(g)} pods on ${tag(g.toImage)} and ready` };
     case 'gatePassed': return { type: 'Normal', reason: 'GatePassed', what: `Gate ${e.gate} passed at ${podsAt(g, g.batch)} of ${total(g)} pods` };
+    case 'stageBaked': return { type: 'Normal', reason: 'StageBaked', what: `Stage ${e.stage + 1} baked: every group of it stayed healthy for the whole bake` };
     case 'gateFailed': return { type: 'Warning', reason: 'GateFailed', what: `Gate ${e.gate} failed: ${e.detail}` };
     case 'approvalGiven': return p.awaiting.includes('approval') || e.group === g.key ? { type: 'Normal', reason: 'Approved', what: `Approved${e.override ? ` despite degraded health, reason: "${e.override}"` : ''}` } : undefined;
     case 'degraded': return { type: 'Warning', reason: 'Degraded', what: `Degraded after its gate: ${e.evidence.detail}` };
