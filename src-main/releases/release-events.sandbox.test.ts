@@ -127,5 +127,12 @@ it('a user without patch deployments in shop of pro-east is refused before anyth
   }
   // The permission back: the same release starts.
   expect((await s.act(id, { type: 'start' })).ok).toBe(true);
+  // A resume asks again too.
+  expect((await s.act(id, { type: 'pause' })).ok).toBe(true);
+  deny();
+  const resumed = await s.act(id, { type: 'resume' });
+  expect(resumed.ok ? '' : resumed.error.message).toMatch(new RegExp(`^Resuming ${id} was refused before anything was written: Missing permission in cluster pro-east: patch deployments\\.apps in namespace shop`));
+  allow();
+  expect((await s.act(id, { type: 'resume' })).ok).toBe(true);
   await s.dispose();
 }, 120_000);
