@@ -103,4 +103,15 @@ describe('kubeEventsFor', () => {
     const stop = step(s, { type: 'stopTheLine', note: 'incident 42', actor: 'bob', at: 3 });
     expect(stop.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'StopTheLine', message: expect.stringMatching(/^Stop the line: incident 42; every release holds where it is\. Release orders-1\.5\.0-x, batch 1\/2, by bob\.$/) })]);
   });
+
+  it('abort and its hand back: a Warning on every group under way, then what was restored or left held', () => {
+    let s = step(state(), { type: 'start', actor: 'alice', at: 1 }).next;
+    const abort = step(s, { type: 'abort', note: 'wrong build', actor: 'bob', at: 2 });
+    expect(abort.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'ReleaseAborted', message: expect.stringMatching(/^Aborted: wrong build\. Release orders-1\.5\.0-x, batch 1\/2, by bob\.$/) })]);
+    s = abort.next;
+    const restored = step(s, { type: 'note', group: 'uat/shop/orders-uat', detail: 'no pod was updated yet: the original strategy, minReadySeconds and progress deadline restored', actor: 'capstan', at: 3 });
+    expect(restored.events).toEqual([expect.objectContaining({ type: 'Normal', reason: 'OriginalSettingsRestored' })]);
+    const held = step(s, { type: 'note', group: 'uat/shop/orders-uat', detail: 'left held at 1 of 2 pods', actor: 'capstan', at: 3 });
+    expect(held.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'LeftHeld', message: expect.stringContaining('Handed back after the abort: left held at 1 of 2 pods.') })]);
+  });
 });
