@@ -236,7 +236,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...releaseHandlers(releases),
     ...appImages.handlers,
     ...logsHandlers(logs),
-    ...execHandlers(exec),
+    ...execHandlers(exec, (id) => clusters.connection(id)),
     ...resourceHandlers(resources, clusters),
     ...eventHandlers(events),
     'palette.search': async ({ query, limit }) => ok(palette.search(query, limit)),
