@@ -4,7 +4,7 @@ import type { SliceCreator } from './types';
 /** An open tab of the Logs screen: a log view or a shell. Tabs are session state, never persisted. */
 export type LogsTab =
   | { id: string; kind: 'logs'; title: string; selection: LogSelection }
-  | { id: string; kind: 'shell'; title: string; target: { clusterId: string; namespace: string; pod: string; container?: string } };
+  | { id: string; kind: 'shell'; title: string; target: { clusterId: string; namespace: string; pod: string; container?: string; attach?: boolean } };
 
 export interface LogsSlice {
   logTabs: LogsTab[];

@@ -4,8 +4,9 @@
  * tab unsubscribes, which closes the socket and ends the remote process.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { ExecParams } from '../../../src-shared/exec/contract';
+import type { ContainerExplanation, ExecParams } from '../../../src-shared/exec/contract';
 import { useClient } from '../../components/ClientContext';
+import { ShellExplanation } from './ShellExplanation';
 import { createTerminal } from './terminal';
 
 export type ShellTarget = Omit<ExecParams, 'sessionId' | 'tty' | 'cols' | 'rows'>;
@@ -15,6 +16,7 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
   const el = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState('connecting…');
   const [exited, setExited] = useState(false);
+  const [explanation, setExplanation] = useState<ContainerExplanation | null>(null);
 
   useEffect(() => {
     if (!el.current) return;
@@ -52,6 +54,14 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
       open = false;
       setExited(true);
       setStatus(error.message);
+      // A refused shell is usually a container that is not running: say why in words, not the API's 400.
+      const { clusterId, namespace, pod, container } = target;
+      void client['exec.explain']({ clusterId, namespace, pod, ...(container ? { container } : {}) }).then((r) => {
+        if (r.ok && !r.value.running) {
+          setExplanation(r.value);
+          setStatus('not running');
+        }
+      });
     });
     return () => {
       onData.dispose();
@@ -68,7 +78,8 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
         <span data-testid="shell-status" className={exited ? 'state-ended' : ''}>{status}</span>
         <span className="log-note">Ctrl+Shift+C copy · Ctrl+Shift+V paste</span>
       </div>
-      <div className="log-term" ref={el} data-testid="shell-term" />
+      {explanation ? <ShellExplanation target={target} explanation={explanation} /> : null}
+      <div className="log-term" ref={el} data-testid="shell-term" style={explanation ? { display: 'none' } : undefined} />
     </div>
   );
 }

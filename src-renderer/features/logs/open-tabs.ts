@@ -50,6 +50,11 @@ export function shellTab(t: PodTarget): NewShellTab {
   return { kind: 'shell', title: `${t.pod}${t.container ? `/${t.container}` : ''}`, target: { clusterId: t.clusterId, namespace: t.namespace, pod: t.pod, ...(t.container ? { container: t.container } : {}) } };
 }
 
+/** A shell attached to an ephemeral debug container's main process (what `kubectl debug -it` attaches to). */
+export function debugShellTab(t: PodTarget & { container: string }): NewShellTab {
+  return { kind: 'shell', title: `${t.pod}/${t.container} (debug)`, target: { clusterId: t.clusterId, namespace: t.namespace, pod: t.pod, container: t.container, attach: true } };
+}
+
 /** Where a tab reads from, for its label and file name: `catalog-pro` exists in both PRO clusters. */
 export function tabClusters(tab: { kind: 'logs'; selection: LogSelection } | { kind: 'shell'; target: { clusterId: string } }): string {
   if (tab.kind === 'shell') return tab.target.clusterId;

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from './browser';
+import { kubectl, kubectlCreate } from './kubectl';
+import { openSandboxApp, type SandboxApp, terminalText } from './sandbox-app';
+
+/**
+ * Port-forward and debug containers in Chromium against the sandbox, kubectl as referee: a
+ * Service's port forwarded from its drawer answers on 127.0.0.1, is listed with its traffic and
+ * stops; a shell into a crash-looping container explains why it cannot open and starts an
+ * ephemeral debug container (as kubectl debug) whose shell runs in a new tab.
+ */
+describe('port-forward and debug containers', () => {
+  let app: SandboxApp;
+  let page: Page;
+  let kubeconfig: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    // A slow clock: a crash-looping container waits 10 s and more between attempts, time enough to look at it.
+    app = await openSandboxApp('portforward', { clockSpeed: 2 });
+    ({ page, kubeconfig } = app);
+    dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-pf-'));
+  });
+  afterAll(async () => {
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('forwards a Service port from its drawer, lists the forward with its traffic, and stops it', async () => {
+    await kubectlCreate(kubeconfig, 'uat', dir, {
+      apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders-web', namespace: 'shop' },
+      spec: { selector: { 'app.kubernetes.io/instance': 'orders-uat' }, ports: [{ name: 'web', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+    });
+    await page.getByTestId('nav-resources').click();
+    await page.getByTestId('resource-kind').selectOption({ label: 'Service' });
+    await page.getByTestId('resource-filter-text').fill('orders-web');
+    await page.locator('[data-testid=table-row][data-name="orders-web"]').click({ timeout: 60_000 });
+    const panel = page.getByTestId('portforward-panel');
+    await expect.poll(() => panel.getByTestId('forward-remote').inputValue(), { timeout: 30_000 }).toBe('80');
+    await panel.getByTestId('forward-start').click();
+    const mine = panel.getByTestId('forward-mine');
+    await expect.poll(() => mine.count(), { timeout: 30_000 }).toBe(1);
+    const local = Number(await mine.getAttribute('data-local-port'));
+    expect(local).toBeGreaterThan(0);
+    await screenshot(page, 'portforward-drawer');
+
+    // Through the forward: the answer of a ready orders-uat pod, as kubectl lists them.
+    const ready = (await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'jsonpath={range .items[?(@.status.containerStatuses[0].ready==true)]}{.metadata.name} {end}')).trim().split(' ');
+    const text = await expect.poll(async () => (await fetch(`http://127.0.0.1:${local}/hello`).then((r) => r.text()).catch(() => '')), { timeout: 60_000 }).toMatch(/^Hello from shop\//).then(() => fetch(`http://127.0.0.1:${local}/hello`).then((r) => r.text()));
+    expect(ready).toContain(/Hello from shop\/(\S+),/.exec(text)![1]);
+
+    await panel.getByTestId('forwards-open').click();
+    const row = page.locator(`[data-testid=forward-row][data-local-port="${local}"]`);
+    await expect.poll(() => row.getByTestId('forward-connections').innerText(), { timeout: 10_000 }).toMatch(/^0 open · [2-9]\d* total/);
+    expect(await row.getByTestId('forward-state').innerText()).toBe('forwarding');
+    expect(await row.innerText()).toContain('svc/shop/orders-web');
+    expect(await row.getByTestId('forward-pod').innerText()).toMatch(/^orders-uat-/);
+    await expect.poll(() => row.getByTestId('forward-bytes').innerText()).toMatch(/↓ \d+ B/);
+    await screenshot(page, 'portforward-list');
+
+    await row.getByTestId('forward-stop').click();
+    await expect.poll(() => page.getByTestId('forward-row').count(), { timeout: 10_000 }).toBe(0);
+    await expect(fetch(`http://127.0.0.1:${local}/hello`)).rejects.toThrow();
+    await screenshot(page, 'portforward-stopped');
+  });
+
+  it('a shell into a crash-looping container says why and offers previous logs and a debug container, whose shell then runs', async () => {
+    const podJson = async () => JSON.parse(await kubectl(kubeconfig, 'fat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/name=search', '-o', 'json')).items[0];
+    // Wait for a long back-off (restart 2 or later: 10 s at this clock), so the container stays down while we look.
+    const pod = await expect.poll(async () => {
+      const p = await podJson();
+      const st = p.status.containerStatuses?.[0];
+      return st?.state.waiting?.reason === 'CrashLoopBackOff' && st.restartCount >= 2 ? p.metadata.name : '';
+    }, { timeout: 90_000, interval: 250 }).not.toBe('').then(async () => (await podJson()).metadata.name as string);
+
+    await page.getByTestId('nav-logs').click();
+    await page.getByTestId('tab-new').click();
+    await page.getByTestId('log-new-kind').selectOption('pod');
+    await page.getByTestId('log-new-name').fill(pod);
+    await page.getByTestId('log-new-shell').click();
+    const explain = page.locator('[data-testid=shell-explain]:visible');
+    await expect.poll(() => explain.count(), { timeout: 20_000 }).toBe(1);
+    const st = (await podJson()).status.containerStatuses[0];
+    expect(await explain.innerText()).not.toContain('Unexpected answer');
+    expect(await explain.getByRole('heading').innerText()).toMatch(/^No shell: Container search is not running: waiting \(CrashLoopBackOff\), \d+ restarts; last exit code \d+ \(Error\)\.$/);
+    expect(Number(await explain.getByTestId('explain-restarts').innerText())).toBeGreaterThanOrEqual(2);
+    expect(await explain.getByTestId('explain-last').innerText()).toContain(`exit code ${st.lastState.terminated.exitCode} (Error)`);
+    await screenshot(page, 'shell-not-running-explained');
+
+    // Previous logs open in a tab of their own; back to the shell tab for the debug container.
+    await explain.getByTestId('explain-previous-logs').click();
+    await expect.poll(() => page.locator('[data-testid=tab-logs][aria-selected=true]').innerText()).toContain('(previous)');
+    await page.locator('[data-testid=tab-shell]').first().click();
+
+    await explain.getByTestId('explain-debug').click();
+    await expect.poll(() => page.locator('[data-testid=tab-shell][aria-selected=true]').innerText(), { timeout: 60_000 }).toContain('(debug)');
+    await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 20_000 }).toContain('connected');
+    const spec = (await podJson()).spec.ephemeralContainers as { name: string; image: string; targetContainerName: string; stdin: boolean; tty: boolean }[];
+    expect(spec).toEqual([expect.objectContaining({ image: 'busybox:1.36', targetContainerName: 'search', stdin: true, tty: true })]);
+    await page.locator('[data-testid=shell-term]:visible').click();
+    await page.keyboard.type('hostname\r');
+    await expect.poll(() => terminalText(page, 'shell-term'), { timeout: 10_000 }).toContain(pod);
+    await screenshot(page, 'shell-debug-container');
+    await page.keyboard.type('exit\r');
+    await expect.poll(async () => (await podJson()).status.ephemeralContainerStatuses?.[0]?.state.terminated?.reason, { timeout: 20_000 }).toBe('Completed');
+  });
+});
