@@ -35,10 +35,18 @@ describe('port-forward and debug containers', () => {
       apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders-web', namespace: 'shop' },
       spec: { selector: { 'app.kubernetes.io/instance': 'orders-uat' }, ports: [{ name: 'web', port: 80, targetPort: 'http', protocol: 'TCP' }] },
     });
-    await page.getByTestId('nav-resources').click();
-    await page.getByTestId('resource-kind').selectOption({ label: 'Service' });
-    await page.getByTestId('resource-filter-text').fill('orders-web');
-    await page.locator('[data-testid=table-row][data-name="orders-web"]').click({ timeout: 60_000 });
+    // From the palette: the Service's port-forward action opens its drawer, where its ports are.
+    await page.getByTestId('nav-overview').waitFor();
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('palette-input').waitFor();
+    await page.keyboard.type('orders-web');
+    const items = () => page.getByTestId('palette-item').evaluateAll((li) => li.map((l) => `${l.getAttribute('data-group')}:${l.getAttribute('data-label')}`));
+    const action = 'Action:Port-forward svc/orders-web…';
+    await expect.poll(async () => (await items()).includes(action), { timeout: 60_000 }).toBe(true);
+    const at = (await items()).indexOf(action);
+    for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('[data-view]').getAttribute('data-view')).toBe('resources');
     const panel = page.getByTestId('portforward-panel');
     await expect.poll(() => panel.getByTestId('forward-remote').inputValue(), { timeout: 30_000 }).toBe('80');
     await panel.getByTestId('forward-start').click();
