@@ -62,6 +62,8 @@ export function pipeTunnel(ws: WebSocket, socket: Socket, counters: TunnelCounte
     if (payload.length === 0) return;
     if (ch === 1) {
       if (errorText.length < 4096) errorText += payload.toString('utf8');
+      // Any text on the error channel means this connection failed (the kubelet closes after it).
+      setImmediate(finish);
       return;
     }
     counters.received(payload.length);

@@ -123,12 +123,21 @@ function channelPortForward(ws: WebSocket, pod: KubeObject, ports: number[]): vo
     return;
   }
   const send = (ch: number, b: Buffer) => ws.readyState === ws.OPEN && ws.send(Buffer.concat([Buffer.from([ch]), b]));
+  // As the kubelet's WebSocket handler: each port's pair ends on its own (refused, or the
+  // connection closed), and the socket closes once every pair has ended.
+  let open = ports.length;
+  const pairEnded = () => --open === 0 && ws.close();
   const sinks = ports.map((port, i) => {
     const le = Buffer.from([port & 0xff, port >> 8]);
     send(2 * i, le);
     send(2 * i + 1, le);
-    const sink = connect(pod, port, (b) => send(2 * i, b), () => ws.close());
-    if (typeof sink === 'string') send(2 * i + 1, Buffer.from(sink));
+    let ended = false;
+    const end = () => !ended && (ended = true) && pairEnded();
+    const sink = connect(pod, port, (b) => send(2 * i, b), end);
+    if (typeof sink === 'string') {
+      send(2 * i + 1, Buffer.from(sink));
+      end();
+    }
     return typeof sink === 'string' ? undefined : sink;
   });
   ws.on('message', (d: Buffer) => {
