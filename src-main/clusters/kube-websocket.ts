@@ -20,7 +20,43 @@ export interface KubeSocketRequest {
   resource: string;
 }
 
-export async function openKubeWebSocket(conn: ClusterConnection, r: KubeSocketRequest): Promise<Result<WebSocket>> {
+/**
+ * An open socket whose first messages are kept: frames that arrive with the upgrade answer are
+ * emitted before the caller's code after `await` runs (nextTick comes before promise callbacks), so
+ * messages and the close are queued until the caller subscribes.
+ */
+export interface KubeSocket {
+  readonly ws: WebSocket;
+  /** Every message from the start, those that came before this call first. */
+  onMessage(handler: (m: Buffer) => void): void;
+  /** Called once when the socket closes (at once if it already has). */
+  onClose(handler: () => void): void;
+}
+
+function keepEarly(ws: WebSocket): KubeSocket {
+  const early: Buffer[] = [];
+  let onMessage: ((m: Buffer) => void) | undefined;
+  let closed = false;
+  let onClose: (() => void) | undefined;
+  ws.on('message', (m: Buffer) => (onMessage ? onMessage(m) : early.push(m)));
+  ws.on('close', () => {
+    closed = true;
+    onClose?.();
+  });
+  return {
+    ws,
+    onMessage(h) {
+      onMessage = h;
+      for (const m of early.splice(0)) h(m);
+    },
+    onClose(h) {
+      onClose = h;
+      if (closed) h();
+    },
+  };
+}
+
+export async function openKubeWebSocket(conn: ClusterConnection, r: KubeSocketRequest): Promise<Result<KubeSocket>> {
   const prep = await conn.prepare();
   if (!prep.ok) return prep;
   const { base, headers, agent } = prep.value;
@@ -37,7 +73,7 @@ export async function openKubeWebSocket(conn: ClusterConnection, r: KubeSocketRe
       return;
     }
     let settled = false;
-    const settle = (v: Result<WebSocket>) => {
+    const settle = (v: Result<KubeSocket>) => {
       if (settled) return;
       settled = true;
       resolve(v);
@@ -52,6 +88,7 @@ export async function openKubeWebSocket(conn: ClusterConnection, r: KubeSocketRe
       res.on('error', () => settle(err('cluster-unreachable', `Cannot open ${r.what}: the answer broke off. Check that the cluster is reachable.`, { clusterId })));
     });
     ws.on('error', (e: NodeJS.ErrnoException) => settle(err('cluster-unreachable', `Cannot open ${r.what}: ${e.code ?? e.message}. Check that the cluster is reachable.`, { clusterId })));
-    ws.once('open', () => settle(ok(ws)));
+    const socket = keepEarly(ws);
+    ws.once('open', () => settle(ok(socket)));
   });
 }

@@ -49,7 +49,7 @@ export class ExecService {
       resource: `pods/${sub}`,
     });
     if (!opened.ok) return opened;
-    const ws = opened.value;
+    const { ws } = opened.value;
     let ended = false;
     const end = (e: Parameters<ExecHandlers['end']>[0]) => {
       if (ended) return;
@@ -57,7 +57,7 @@ export class ExecService {
       h.end(e);
     };
     ws.on('error', (e: NodeJS.ErrnoException) => end({ error: { code: 'unavailable', message: `The exec connection broke (${e.code ?? e.message}).`, clusterId } }));
-    ws.on('message', (m: Buffer) => {
+    opened.value.onMessage((m) => {
       const ch = m[0];
       if (ch === 1 || ch === 2) h.data(ch, m.subarray(1));
       else if (ch === 3) {
@@ -69,7 +69,7 @@ export class ExecService {
         }
       }
     });
-    ws.on('close', () => end({ code: 0 }));
+    opened.value.onClose(() => end({ code: 0 }));
     const send = (ch: number, d: Buffer) => ws.readyState === ws.OPEN && ws.send(Buffer.concat([Buffer.from([ch]), d]));
     return ok({
       protocol: ws.protocol,

@@ -22,7 +22,7 @@ import type { ClusterConnection } from '../clusters/cluster-connection';
 import type { PodLike, ServiceLike } from './pod-selection';
 import { declaredPorts, isPodReady, pickReadyPod, podPortFor, selectorQuery, servicePort } from './pod-selection';
 import { openTunnel, pipeTunnel } from './tunnel';
-import type WebSocket from 'ws';
+import type { KubeSocket } from '../clusters/kube-websocket';
 
 export interface RetryBudget { attempts: number; totalMs: number; initialMs: number; maxMs: number }
 export const defaultRetryBudget: RetryBudget = { attempts: 5, totalMs: 10_000, initialMs: 200, maxMs: 2_000 };
@@ -154,7 +154,7 @@ export class PortForwardService {
     this.changed();
     const t = await this.tunnelFor(f, socket);
     if (!this.forwards.has(f.info.id) || socket.destroyed) {
-      if (t.ok) t.value.ws.close();
+      if (t.ok) t.value.tunnel.ws.close();
       socket.destroy();
       return;
     }
@@ -166,10 +166,10 @@ export class PortForwardService {
       this.changed();
       return;
     }
-    const { ws, pod, podPort } = t.value;
+    const { tunnel, pod, podPort } = t.value;
     Object.assign(f.info, { pod, podPort, state: 'active' });
     delete f.info.message;
-    pipeTunnel(ws, socket, {
+    pipeTunnel(tunnel, socket, {
       sent: (n) => { f.info.bytes.sent += n; this.changed(); },
       received: (n) => { f.info.bytes.received += n; this.changed(); },
     }, (error) => {
@@ -184,13 +184,13 @@ export class PortForwardService {
   }
 
   /** A tunnel for one connection: the pod itself, or a Service's selected pod with re-selection and back-off. */
-  private async tunnelFor(f: Forward, socket: net.Socket): Promise<Result<{ ws: WebSocket; pod: string; podPort: number }>> {
+  private async tunnelFor(f: Forward, socket: net.Socket): Promise<Result<{ tunnel: KubeSocket; pod: string; podPort: number }>> {
     const { clusterId, namespace, kind, name, remotePort } = f.info;
     const conn = this.deps.connection(clusterId);
     if (!conn) return noCluster(clusterId);
     if (kind === 'pod') {
       const t = await openTunnel(conn, { namespace, pod: name, port: remotePort });
-      return t.ok ? ok({ ws: t.value, pod: name, podPort: remotePort }) : t;
+      return t.ok ? ok({ tunnel: t.value, pod: name, podPort: remotePort }) : t;
     }
     const started = Date.now();
     let last: AppError | undefined;
@@ -198,7 +198,7 @@ export class PortForwardService {
       const sel = await this.selection(f, conn);
       if (sel.ok) {
         const t = await openTunnel(conn, { namespace, pod: sel.value.pod, port: sel.value.podPort });
-        if (t.ok) return ok({ ws: t.value, pod: sel.value.pod, podPort: sel.value.podPort });
+        if (t.ok) return ok({ tunnel: t.value, pod: sel.value.pod, podPort: sel.value.podPort });
         last = t.error;
         // The pod refused the tunnel (gone, not running): forget it so the next try selects again.
         if (f.selected?.pod === sel.value.pod) f.selected = undefined;

@@ -10,9 +10,9 @@
  * (HTTP clients do not half-close; a protocol that does would lose the answer in flight).
  */
 import type { Socket } from 'node:net';
-import type WebSocket from 'ws';
 import type { Result } from '../../src-shared/result';
 import type { ClusterConnection } from '../clusters/cluster-connection';
+import type { KubeSocket } from '../clusters/kube-websocket';
 import { openKubeWebSocket } from '../clusters/kube-websocket';
 
 export interface TunnelTarget { namespace: string; pod: string; port: number }
@@ -25,7 +25,7 @@ export interface TunnelCounters {
 /** Above this much unsent data one side is paused until the other drains. */
 const HIGH_WATER = 1024 * 1024;
 
-export function openTunnel(conn: ClusterConnection, t: TunnelTarget): Promise<Result<WebSocket>> {
+export function openTunnel(conn: ClusterConnection, t: TunnelTarget): Promise<Result<KubeSocket>> {
   return openKubeWebSocket(conn, {
     path: `/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/portforward`,
     query: new URLSearchParams({ ports: String(t.port) }),
@@ -39,7 +39,8 @@ export function openTunnel(conn: ClusterConnection, t: TunnelTarget): Promise<Re
  * Joins the local socket and the open tunnel until either ends. `done` is called once, with the
  * kubelet's error text when it sent one (nothing listening on the port, …).
  */
-export function pipeTunnel(ws: WebSocket, socket: Socket, counters: TunnelCounters, done: (error?: string) => void): void {
+export function pipeTunnel(tunnel: KubeSocket, socket: Socket, counters: TunnelCounters, done: (error?: string) => void): void {
+  const { ws } = tunnel;
   const skip = [2, 2];
   let errorText = '';
   let finished = false;
@@ -50,7 +51,7 @@ export function pipeTunnel(ws: WebSocket, socket: Socket, counters: TunnelCounte
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(1000);
     done(errorText.trim() || undefined);
   };
-  ws.on('message', (m: Buffer) => {
+  tunnel.onMessage((m) => {
     const ch = m[0];
     if (ch !== 0 && ch !== 1) return;
     let payload = m.subarray(1);
@@ -82,7 +83,7 @@ export function pipeTunnel(ws: WebSocket, socket: Socket, counters: TunnelCounte
       setTimeout(wait, 10);
     }
   });
-  ws.on('close', finish);
+  tunnel.onClose(finish);
   ws.on('error', finish);
   socket.on('end', finish);
   socket.on('error', finish);
