@@ -116,4 +116,29 @@ describe('port-forward and debug containers', () => {
     await page.keyboard.type('exit\r');
     await expect.poll(async () => (await podJson()).status.ephemeralContainerStatuses?.[0]?.state.terminated?.reason, { timeout: 20_000 }).toBe('Completed');
   });
+  it('a shell into a distroless container (no sh in the image) offers a debug container instead', async () => {
+    await kubectlCreate(kubeconfig, 'uat', dir, {
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'e2e-distroless', namespace: 'shop' },
+      spec: { containers: [{ name: 'app', image: 'gcr.io/distroless/java17-debian12:nonroot', ports: [{ containerPort: 8080 }] }] },
+    });
+    await expect.poll(async () => (await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pod', 'e2e-distroless', '-o', 'jsonpath={.status.containerStatuses[0].state.running.startedAt}')).trim(), { timeout: 60_000 }).not.toBe('');
+    await page.getByTestId('nav-logs').click();
+    await page.getByTestId('tab-new').click();
+    await page.getByTestId('log-new-kind').selectOption('pod');
+    await page.getByTestId('log-new-name').fill('e2e-distroless');
+    await page.getByTestId('log-new-shell').click();
+    const explain = page.locator('[data-testid=shell-explain]:visible');
+    await expect.poll(() => explain.count(), { timeout: 20_000 }).toBe(1);
+    expect(await explain.getByRole('heading').innerText()).toBe('No shell: Container app is running, but its image has no sh (a distroless image?). A debug container shares its processes and brings a shell.');
+    expect(await explain.getByTestId('explain-previous-logs').count()).toBe(0);
+    await explain.getByTestId('debug-image').fill('busybox:1.37');
+    await explain.getByTestId('explain-debug').click();
+    await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 60_000 }).toContain('connected');
+    await page.locator('[data-testid=shell-term]:visible').click();
+    await page.keyboard.type('hostname\r');
+    await expect.poll(() => terminalText(page, 'shell-term'), { timeout: 10_000 }).toContain('e2e-distroless');
+    const spec = JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pod', 'e2e-distroless', '-o', 'json')).spec.ephemeralContainers;
+    expect(spec).toEqual([expect.objectContaining({ image: 'busybox:1.37', targetContainerName: 'app' })]);
+    await screenshot(page, 'shell-distroless-debug');
+  });
 });

@@ -9,6 +9,9 @@ import { useClient } from '../../components/ClientContext';
 import { ShellExplanation } from './ShellExplanation';
 import { createTerminal } from './terminal';
 
+/** What the container runtime says when the command is not in the image. */
+const NO_SHELL = /executable file not found|no such file or directory/i;
+
 export type ShellTarget = Omit<ExecParams, 'sessionId' | 'tty' | 'cols' | 'rows'>;
 
 export function ShellTab({ sessionId, target, active }: { sessionId: string; target: ShellTarget; active: boolean }) {
@@ -36,6 +39,16 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
       }
       return true;
     });
+    /** Asks main for the container's state and shows the explanation `pick` makes of it (null: none). */
+    const explain = (pick: (x: ContainerExplanation) => ContainerExplanation | null) => {
+      const { clusterId, namespace, pod, container } = target;
+      void client['exec.explain']({ clusterId, namespace, pod, ...(container ? { container } : {}) }).then((r) => {
+        const x = r.ok ? pick(r.value) : null;
+        if (!x) return;
+        setExplanation(x);
+        setStatus(x.running ? 'no shell in the image' : 'not running');
+      });
+    };
     const onData = term.onData(send);
     const onResize = term.onResize(({ cols, rows }) => open && void client['exec.resize']({ sessionId, cols, rows }));
     const unsubscribe = client['exec.session']({ sessionId, ...target, tty: true, cols: term.cols, rows: term.rows }, (e) => {
@@ -49,19 +62,15 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
         setExited(true);
         setStatus(e.message ? `ended: ${e.message}` : `exited with code ${e.code}`);
         term.write(`\r\n\x1b[90m[process ended${e.code >= 0 ? `, exit code ${e.code}` : ''}]\x1b[0m\r\n`);
+        // A running container whose image has no shell (distroless): offer a debug container instead.
+        if (e.message && NO_SHELL.test(e.message)) explain((x) => (x.running ? { ...x, summary: `Container ${x.container ?? target.pod} is running, but its image has no ${(target.command ?? ['sh'])[0]} (a distroless image?). A debug container shares its processes and brings a shell.` } : x));
       }
     }, (error) => {
       open = false;
       setExited(true);
       setStatus(error.message);
       // A refused shell is usually a container that is not running: say why in words, not the API's 400.
-      const { clusterId, namespace, pod, container } = target;
-      void client['exec.explain']({ clusterId, namespace, pod, ...(container ? { container } : {}) }).then((r) => {
-        if (r.ok && !r.value.running) {
-          setExplanation(r.value);
-          setStatus('not running');
-        }
-      });
+      explain((x) => (x.running ? null : x));
     });
     return () => {
       onData.dispose();
