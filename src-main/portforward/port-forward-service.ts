@@ -142,6 +142,8 @@ export class PortForwardService {
 
   private async accept(f: Forward, socket: net.Socket): Promise<void> {
     socket.pause();
+    // Interactive protocols (HTTP requests, database round trips) want each write sent at once.
+    socket.setNoDelay(true);
     socket.on('error', () => undefined);
     f.sockets.add(socket);
     f.info.connections.open++;
