@@ -106,7 +106,7 @@ export class PortForwardService {
       server.listen({ host: '127.0.0.1', port: req.localPort ?? 0 }, () => resolve(ok((server.address() as net.AddressInfo).port)));
     });
     if (!listening.ok) return listening;
-    const id = `pf-${randomBytes(6).toString('hex')}`;
+    const id = randomBytes(6).toString('hex');
     const f: Forward = {
       server,
       sockets: new Set(),

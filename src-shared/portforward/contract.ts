@@ -3,7 +3,7 @@ import { request, stream } from '../base/channels';
 
 const name = z.string().min(1).max(253);
 const port = z.number().int().min(1).max(65535);
-const forwardId = z.string().regex(/^pf-[a-z0-9]{4,32}$/);
+const forwardId = z.string().regex(/^[a-z0-9]{6,40}$/);
 
 /** What a forward reaches: one pod, or a Service (a ready pod behind it, re-selected when it goes away). */
 export const forwardTargetSchema = z.object({
