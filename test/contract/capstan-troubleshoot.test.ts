@@ -123,6 +123,12 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
     const get = 'GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
     const [first] = await readyPods('orders-uat');
     expect(await exchange(c.value.localPort, get)).toContain(`Hello from shop/${first}`);
+    // kubectl's forward of the same Service, on the pod it picked at start.
+    const k = await kubectlForward('svc/orders', 80);
+    expect(await exchange(k.local, get)).toContain(`Hello from shop/${first}`);
+    const kubectlExit = new Promise<number | null>((resolve) => k.child.on('exit', resolve));
+    let kubectlText = '';
+    k.child.stderr!.on('data', (d: Buffer) => (kubectlText += d.toString()));
     await kubectl(['delete', 'pod', first!, '--wait=false']);
     // Connections made while no pod is ready fail (and are counted); the forward itself stays.
     const answer = await waitFor('an answer from the replacement pod', async () => {
@@ -135,6 +141,9 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
     const info = await waitFor('the list to name the new pod', () => forwards.list().find((f) => f.id === c.value.id && f.pod === second && f.state === 'active'));
     expect(info.reselections).toBe(1);
     expect(info.localPort).toBe(c.value.localPort);
+    // kubectl's forward died with its pod, as on a real cluster.
+    expect(await kubectlExit).not.toBe(0);
+    expect(kubectlText).toContain('lost connection to pod');
     forwards.stop(c.value.id);
   });
 
