@@ -116,7 +116,7 @@ describe('port-forward and debug containers', () => {
     await page.keyboard.type('exit\r');
     await expect.poll(async () => (await podJson()).status.ephemeralContainerStatuses?.[0]?.state.terminated?.reason, { timeout: 20_000 }).toBe('Completed');
   });
-  it('a shell into a distroless container (no sh in the image) offers a debug container instead', async () => {
+  it('a shell into a distroless container (no sh in the image) offers a debug container instead; Debug in the pod drawer opens one directly', async () => {
     await kubectlCreate(kubeconfig, 'uat', dir, {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'e2e-distroless', namespace: 'shop' },
       spec: { containers: [{ name: 'app', image: 'gcr.io/distroless/java17-debian12:nonroot', ports: [{ containerPort: 8080 }] }] },
@@ -140,5 +140,22 @@ describe('port-forward and debug containers', () => {
     const spec = JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pod', 'e2e-distroless', '-o', 'json')).spec.ephemeralContainers;
     expect(spec).toEqual([expect.objectContaining({ image: 'busybox:1.37', targetContainerName: 'app' })]);
     await screenshot(page, 'shell-distroless-debug');
+
+    // Straight from the pod's drawer in Workloads: Debug starts a container and opens its shell.
+    await page.getByTestId('nav-workloads').click();
+    await page.getByTestId('tab-pod').click();
+    await page.getByTestId('filter-text').fill('e2e-distroless');
+    const table = page.getByTestId('pods-table');
+    await expect.poll(async () => Number(await table.getAttribute('data-row-count')), { timeout: 30_000 }).toBe(1);
+    await table.getByTestId('table-row').first().click();
+    await page.getByTestId('detail-drawer').getByTestId('drawer-open-debug').click();
+    await expect.poll(() => page.locator('[data-testid=tab-debug][aria-selected=true]').innerText(), { timeout: 10_000 }).toContain('e2e-distroless/app (debug)');
+    await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 60_000 }).toContain('connected');
+    await page.locator('[data-testid=shell-term]:visible').click();
+    await page.keyboard.type('echo from-the-drawer\r');
+    await expect.poll(() => terminalText(page, 'shell-term'), { timeout: 10_000 }).toContain('from-the-drawer\n');
+    const both = JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pod', 'e2e-distroless', '-o', 'json')).spec.ephemeralContainers;
+    expect(both).toHaveLength(2);
+    expect(both[1]).toMatchObject({ image: 'busybox:1.36', targetContainerName: 'app', stdin: true, tty: true });
   });
 });
