@@ -13,7 +13,6 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store';
 import { debugShellTab, podLogsTab } from './open-tabs';
 import type { ShellTarget } from './ShellTab';
-import '../portforward/portforward.css';
 
 export function ShellExplanation({ target, explanation: x }: { target: ShellTarget; explanation: ContainerExplanation }) {
   const client = useClient();
