@@ -18,6 +18,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   releases: () => import('./releases'),
   'release-chaos': () => import('./release-chaos'),
   troubleshooting: () => import('./troubleshooting'),
+  'port-forward': () => import('./portforward'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

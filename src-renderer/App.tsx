@@ -6,6 +6,7 @@ import { ImagesView } from './features/images/ImagesView';
 import { CommandPalette, usePaletteShortcut } from './features/palette/CommandPalette';
 import { LogsView } from './features/logs/LogsView';
 import { MetricsView } from './features/metrics/MetricsView';
+import { ForwardsView } from './features/portforward/ForwardsView';
 import { ProblemsView } from './features/problems/ProblemsView';
 import { ReleasesView } from './features/releases/ReleasesView';
 import { ResourceDrawer } from './features/resources/ResourceDrawer';
@@ -31,6 +32,7 @@ const views: Record<string, ComponentType> = {
   logs: LogsView,
   metrics: MetricsView,
   releases: ReleasesView,
+  forwards: ForwardsView,
 };
 
 export function App() {

@@ -30,6 +30,8 @@ import { EditService } from '../edit/edit-service';
 import { eventHandlers } from '../events/handlers';
 import { EventService } from '../events/event-service';
 import { nodeHandlers } from '../nodes/handlers';
+import { portforwardHandlers } from '../portforward/handlers';
+import { PortForwardService } from '../portforward/port-forward-service';
 import { NodeService } from '../nodes/node-service';
 import { PaletteService } from '../palette/palette-service';
 import { resourceHandlers } from '../resources/handlers';
@@ -156,6 +158,7 @@ export function createServices(opts: CreateServicesOptions): Services {
   });
   metrics.start();
   const exec = new ExecService((id) => clusters.connection(id));
+  const forwards = new PortForwardService({ connection: (id) => clusters.connection(id) });
   const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink, feed) => followFile(exec, id, t, sink, feed) });
   const vault = new VaultService({ file: path.join(opts.userDataDir, 'vault.json'), cipher: opts.cipher });
   const appImages = createAppImages({
@@ -233,12 +236,13 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...releaseHandlers(releases),
     ...appImages.handlers,
     ...logsHandlers(logs),
-    ...execHandlers(exec),
+    ...execHandlers(exec, (id) => clusters.connection(id)),
     ...resourceHandlers(resources, clusters),
     ...eventHandlers(events),
     'palette.search': async ({ query, limit }) => ok(palette.search(query, limit)),
     ...editHandlers(new EditService({ connection: (id) => clusters.connection(id), discover: (id) => resources.discover(id) })),
     ...nodeHandlers(new NodeService((id) => clusters.connection(id))),
+    ...portforwardHandlers(forwards),
   };
 
   let disposed = false;
@@ -263,6 +267,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       metrics.dispose();
       appImages.dispose();
       logs.dispose();
+      forwards.dispose();
       resources.dispose();
       events.dispose();
       workloads.dispose();

@@ -1,7 +1,7 @@
 /**
  * One identity on every request path. A kubeconfig user with basic auth and every impersonation
  * field talks to the sandbox through a recording proxy (plain http on loopback); each request path
- * of the app — list, watch, logs, exec, metrics (metrics API and kubelet summary), writes — is driven
+ * of the app — list, watch, logs, exec, port-forward, metrics (metrics API and kubelet summary), writes — is driven
  * through the real service code, and every recorded request must carry the same Authorization and
  * Impersonate-* headers. The proxy swaps the credentials for the sandbox's own token upstream.
  */
@@ -15,6 +15,7 @@ import type { LogEvent } from '../../src-shared/logs/contract';
 import type { Datacenter } from '../../src-sandbox/datacenter';
 import { startDatacenter } from '../../src-sandbox/datacenter';
 import { ExecService } from '../exec/exec-service';
+import { PortForwardService } from '../portforward/port-forward-service';
 import { LogService } from '../logs/log-service';
 import { readKubeletSummary, readMetricsApi } from '../metrics/sources';
 import { KubeClusterOps } from '../releases/kube-cluster-ops';
@@ -99,7 +100,7 @@ afterAll(async () => {
 });
 
 describe('every request path sends the same identity', () => {
-  it('list, watch, logs, exec, metrics and writes', async () => {
+  it('list, watch, logs, exec, port-forward, metrics and writes', async () => {
     // list + watch: the workloads reflectors.
     const release = clusters.acquire('uat');
     await until(() => clusters.get('uat')?.state === 'live', 30_000, 'uat live');
@@ -121,6 +122,14 @@ describe('every request path sends the same identity', () => {
     expect(shell.ok).toBe(true);
     await until(() => exit !== undefined, 10_000, 'exec exit');
 
+    // port-forward: one connection through a tunnel over WebSocket.
+    const forwards = new PortForwardService({ connection: (id) => clusters.connection(id) });
+    const fwd = await forwards.start({ clusterId: 'uat', namespace: 'shop', kind: 'pod', name: pod.name, remotePort: 8080 });
+    if (!fwd.ok) throw new Error(fwd.error.message);
+    const answer = await fetch(`http://127.0.0.1:${fwd.value.localPort}/actuator/health`, { headers: { Connection: 'close' } });
+    expect(answer.status).toBe(200);
+    forwards.dispose();
+
     // metrics: the metrics API and a node's kubelet summary.
     expect('readings' in (await readMetricsApi(conn, 10_000))).toBe(true);
     const node = clusters.workloads('uat')!.nodes.items()[0]!.metadata.name!;
@@ -140,6 +149,7 @@ describe('every request path sends the same identity', () => {
       watch: seen.find((s) => s.path.includes('watch=true')),
       logs: seen.find((s) => s.path.includes('/log?')),
       exec: seen.find((s) => s.upgrade && s.path.includes('/exec?')),
+      portforward: seen.find((s) => s.upgrade && s.path.includes('/portforward?')),
       metricsApi: seen.find((s) => s.path.startsWith('/apis/metrics.k8s.io/')),
       kubeletSummary: seen.find((s) => s.path.includes('/proxy/stats/summary')),
       write: seen.find((s) => s.method === 'PATCH'),

@@ -4,13 +4,12 @@
  * fallback. A session exposes stdin, resize and close; stdout/stderr arrive as bytes; the end
  * arrives once, with the exit code parsed from the metav1.Status on channel 3.
  */
-import WebSocket from 'ws';
 import type { AppError, Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { ClusterConnection } from '../clusters/cluster-connection';
-import { httpError } from '../clusters/http-errors';
+import { openKubeWebSocket } from '../clusters/kube-websocket';
 
-export interface ExecTarget { namespace: string; pod: string; container?: string; command: string[]; stdin: boolean; tty: boolean }
+export interface ExecTarget { namespace: string; pod: string; container?: string; command: string[]; stdin: boolean; tty: boolean; /** pods/attach instead of pods/exec: join the container's main process (command unused). */ attach?: boolean }
 export interface ExecHandlers {
   data(channel: 1 | 2, data: Buffer): void;
   /** Once: exit code (0 ok, n from NonZeroExitCode, 1 with a message for other failures) or a connection error. */
@@ -33,71 +32,51 @@ export class ExecService {
   async open(clusterId: string, t: ExecTarget, h: ExecHandlers): Promise<Result<ExecSession>> {
     const conn = this.connection(clusterId);
     if (!conn) return err('not-found', `No cluster "${clusterId}". Reload the cluster list.`, { clusterId });
-    const prep = await conn.prepare();
-    if (!prep.ok) return prep;
-    const { base, headers, agent } = prep.value;
     const q = new URLSearchParams();
-    for (const c of t.command) q.append('command', c);
+    // attach joins the container's main process (an ephemeral debug container's shell); exec starts a command.
+    if (!t.attach) for (const c of t.command) q.append('command', c);
     if (t.container) q.set('container', t.container);
     q.set('stdin', String(t.stdin));
     q.set('stdout', 'true');
     q.set('stderr', String(!t.tty));
     q.set('tty', String(t.tty));
-    const url = new URL(`${base.pathname.replace(/\/$/, '')}/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/exec?${q}`, base);
-    url.protocol = url.protocol === 'http:' ? 'ws:' : 'wss:';
-    const ctx = { clusterId, server: conn.server, verb: 'create', resource: 'pods/exec' };
-    return new Promise((resolve) => {
-      let ws: WebSocket;
-      try {
-        // The same identity as every other request: Authorization (token, plugin or basic) and impersonation.
-        ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], { headers: { ...headers, 'User-Agent': 'capstan' }, agent, perMessageDeflate: false, handshakeTimeout: 15_000 });
-      } catch (e) {
-        resolve(err('kubeconfig-invalid', `Cannot open a shell on ${t.pod}: the request could not be built (${(e as NodeJS.ErrnoException).code ?? 'invalid request'}). Check the context's cluster and user in the kubeconfig.`, { clusterId }));
-        return;
-      }
-      let opened = false;
-      let ended = false;
-      const end = (e: Parameters<ExecHandlers['end']>[0]) => {
-        if (ended) return;
-        ended = true;
-        h.end(e);
-      };
-      ws.on('unexpected-response', (_req, res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.length < 64 && chunks.push(c));
-        res.on('end', () => {
-          const error = httpError(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), ctx);
-          resolve({ ok: false, error: { ...error, message: conn.scrub(error.message) } });
-        });
-      });
-      ws.on('error', (e: NodeJS.ErrnoException) => {
-        if (!opened) resolve(err('cluster-unreachable', `Cannot open a shell on ${t.pod}: ${e.code ?? e.message}. Check that the cluster is reachable.`, { clusterId }));
-        else end({ error: { code: 'unavailable', message: `The exec connection broke (${e.code ?? e.message}).`, clusterId } });
-      });
-      ws.on('open', () => {
-        opened = true;
-        const send = (ch: number, d: Buffer) => ws.readyState === ws.OPEN && ws.send(Buffer.concat([Buffer.from([ch]), d]));
-        resolve(ok({
-          protocol: ws.protocol,
-          write: (d) => send(0, typeof d === 'string' ? Buffer.from(d, 'utf8') : d),
-          resize: (cols, rows) => send(4, Buffer.from(JSON.stringify({ Width: cols, Height: rows }))),
-          closeStdin: () => (ws.protocol === 'v5.channel.k8s.io' ? send(255, Buffer.from([0])) : undefined),
-          close: () => ws.close(1000),
-        }));
-      });
-      ws.on('message', (m: Buffer) => {
-        const ch = m[0];
-        if (ch === 1 || ch === 2) h.data(ch, m.subarray(1));
-        else if (ch === 3) {
-          try {
-            const exit = exitOf(JSON.parse(m.subarray(1).toString('utf8')) as Status);
-            end(exit.message ? { ...exit, message: conn.scrub(exit.message) } : exit);
-          } catch {
-            end({ code: 1, message: conn.scrub(m.subarray(1).toString('utf8').slice(0, 500)) });
-          }
+    const sub = t.attach ? 'attach' : 'exec';
+    const opened = await openKubeWebSocket(conn, {
+      path: `/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/${sub}`,
+      query: q,
+      protocols: ['v5.channel.k8s.io', 'v4.channel.k8s.io'],
+      what: `a shell on ${t.pod}`,
+      resource: `pods/${sub}`,
+    });
+    if (!opened.ok) return opened;
+    const { ws } = opened.value;
+    let ended = false;
+    const end = (e: Parameters<ExecHandlers['end']>[0]) => {
+      if (ended) return;
+      ended = true;
+      h.end(e);
+    };
+    ws.on('error', (e: NodeJS.ErrnoException) => end({ error: { code: 'unavailable', message: `The exec connection broke (${e.code ?? e.message}).`, clusterId } }));
+    opened.value.onMessage((m) => {
+      const ch = m[0];
+      if (ch === 1 || ch === 2) h.data(ch, m.subarray(1));
+      else if (ch === 3) {
+        try {
+          const exit = exitOf(JSON.parse(m.subarray(1).toString('utf8')) as Status);
+          end(exit.message ? { ...exit, message: conn.scrub(exit.message) } : exit);
+        } catch {
+          end({ code: 1, message: conn.scrub(m.subarray(1).toString('utf8').slice(0, 500)) });
         }
-      });
-      ws.on('close', () => end(opened ? { code: 0 } : { error: { code: 'unavailable', message: 'The exec connection closed.', clusterId } }));
+      }
+    });
+    opened.value.onClose(() => end({ code: 0 }));
+    const send = (ch: number, d: Buffer) => ws.readyState === ws.OPEN && ws.send(Buffer.concat([Buffer.from([ch]), d]));
+    return ok({
+      protocol: ws.protocol,
+      write: (d) => send(0, typeof d === 'string' ? Buffer.from(d, 'utf8') : d),
+      resize: (cols, rows) => send(4, Buffer.from(JSON.stringify({ Width: cols, Height: rows }))),
+      closeStdin: () => (ws.protocol === 'v5.channel.k8s.io' ? send(255, Buffer.from([0])) : undefined),
+      close: () => ws.close(1000),
     });
   }
 }

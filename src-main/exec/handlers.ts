@@ -4,11 +4,15 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { CallContext } from '../../src-shared/base/channels';
-import type { ExecEvent, ExecParams } from '../../src-shared/exec/contract';
+import type { ContainerExplanation, DebugRequest, ExecEvent, ExecParams } from '../../src-shared/exec/contract';
 import type { LogEvent, LogSelection } from '../../src-shared/logs/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import type { LogService } from '../logs/log-service';
+import type { ClusterConnection } from '../clusters/cluster-connection';
+import type { ExplainPod } from './container-explain';
+import { explainContainer } from './container-explain';
+import { startDebugContainer } from './debug-container';
 import type { ExecService, ExecSession } from './exec-service';
 
 const onAbort = (ctx: CallContext, cleanup: () => void) => {
@@ -16,7 +20,7 @@ const onAbort = (ctx: CallContext, cleanup: () => void) => {
   else ctx.signal.addEventListener('abort', cleanup, { once: true });
 };
 
-export function execHandlers(exec: ExecService) {
+export function execHandlers(exec: ExecService, connection: (clusterId: string) => ClusterConnection | undefined) {
   const sessions = new Map<string, ExecSession>();
   const key = (ctx: CallContext, id: string) => `${ctx.senderId}\u0000${id}`;
   return {
@@ -24,7 +28,7 @@ export function execHandlers(exec: ExecService) {
       const k = key(ctx, p.sessionId);
       if (sessions.has(k)) return err('conflict', 'That shell session is already open.');
       const decoders = { 1: new StringDecoder('utf8'), 2: new StringDecoder('utf8') };
-      const r = await exec.open(p.clusterId, { namespace: p.namespace, pod: p.pod, container: p.container, command: p.command ?? ['sh'], stdin: true, tty: p.tty }, {
+      const r = await exec.open(p.clusterId, { namespace: p.namespace, pod: p.pod, container: p.container, command: p.command ?? ['sh'], stdin: true, tty: p.tty, attach: p.attach ?? false }, {
         data: (ch, d) => emit({ t: 'data', stream: ch === 1 ? 'stdout' : 'stderr', data: decoders[ch].write(d) }),
         end: (e) => {
           sessions.delete(k);
@@ -55,6 +59,14 @@ export function execHandlers(exec: ExecService) {
       s.resize(cols, rows);
       return ok(null);
     },
+    'exec.explain': async (p: { clusterId: string; namespace: string; pod: string; container?: string }): Promise<Result<ContainerExplanation>> => {
+      const conn = connection(p.clusterId);
+      if (!conn) return err('not-found', `No cluster "${p.clusterId}". Reload the cluster list.`, { clusterId: p.clusterId });
+      const pod = await conn.getJson<ExplainPod>(`/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.pod)}`, { verb: 'get', resource: 'pods' });
+      if (!pod.ok && pod.error.status !== 404) return pod;
+      return ok(explainContainer(pod.ok ? pod.value : undefined, p.pod, p.container));
+    },
+    'exec.debug': (req: DebugRequest) => startDebugContainer({ connection }, req),
   };
 }
 

@@ -21,4 +21,5 @@ export const navItems: readonly NavItem[] = [
   { id: 'images', label: 'Images', key: 'i', hint: 'Image sync across regional registries, replication executions' },
   { id: 'resources', label: 'Resources', key: 'k', hint: 'Every kind (Services, ConfigMaps, Secrets, StatefulSets, Jobs, custom resources…) across clusters' },
   { id: 'events', label: 'Events', key: 'e', hint: 'Events of every cluster, Warnings first, repeats grouped' },
+  { id: 'forwards', label: 'Forwards', key: 'f', hint: 'Port-forwards to pods and Services: local ports, traffic, stop' },
 ];

@@ -54,6 +54,29 @@ function connect(pod: KubeObject, port: number, out: (b: Buffer) => void, end: (
   return (b) => http.feed(b);
 }
 
+/** Open tunnels by store and pod uid: a deleted pod's are cut, as its network namespace goes away. */
+const tunnels = new WeakMap<ObjectStore, Map<string, Set<() => void>>>();
+
+function track(store: ObjectStore, pod: KubeObject, cut: () => void): () => void {
+  let byUid = tunnels.get(store);
+  if (!byUid) {
+    const map = (byUid = new Map<string, Set<() => void>>());
+    tunnels.set(store, map);
+    store.subscribe((e) => {
+      if (e.resource !== 'pods' || e.type !== 'DELETED') return;
+      const uid = e.object.obj.metadata.uid ?? '';
+      const open = map.get(uid);
+      map.delete(uid);
+      for (const c of open ?? []) c();
+    });
+  }
+  const uid = pod.metadata.uid ?? '';
+  const set = byUid.get(uid) ?? new Set();
+  byUid.set(uid, set);
+  set.add(cut);
+  return () => set.delete(cut);
+}
+
 /** Handle an upgrade of pods/{name}/portforward; false when the path is something else. */
 export function handlePortForwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: PortForwardDeps): boolean {
   const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -72,6 +95,7 @@ export function handlePortForwardUpgrade(req: IncomingMessage, socket: Duplex, h
     if (!versions.includes('portforward.k8s.io')) return refuse(socket, 403, 'Forbidden', `unable to upgrade: no common protocol version: client ${versions.join(',')}, server portforward.k8s.io`);
     socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n');
     const session = spdyPortForward(pod, (b) => socket.write(b), () => socket.destroy());
+    socket.on('close', track(deps.store, pod, () => socket.destroy()));
     if (head.length) session.feed(head);
     socket.on('data', (d: Buffer) => session.feed(d));
     socket.on('close', () => session.close());
@@ -81,6 +105,7 @@ export function handlePortForwardUpgrade(req: IncomingMessage, socket: Duplex, h
   const offered = req.headers['sec-websocket-protocol'];
   if (offered) req.headers['sec-websocket-protocol'] = offered.split(',').map((p) => (p.trim() === TUNNEL ? TUNNEL_ALIAS : p.trim())).join(', ');
   wss.handleUpgrade(req, socket, head, (ws) => {
+    ws.on('close', track(deps.store, pod, () => ws.terminate()));
     if (ws.protocol === TUNNEL) {
       const session = spdyPortForward(pod, (b) => ws.readyState === ws.OPEN && ws.send(b), () => ws.close());
       ws.on('message', (d: Buffer) => session.feed(d));
@@ -123,12 +148,21 @@ function channelPortForward(ws: WebSocket, pod: KubeObject, ports: number[]): vo
     return;
   }
   const send = (ch: number, b: Buffer) => ws.readyState === ws.OPEN && ws.send(Buffer.concat([Buffer.from([ch]), b]));
+  // As the kubelet's WebSocket handler: each port's pair ends on its own (refused, or the
+  // connection closed), and the socket closes once every pair has ended.
+  let open = ports.length;
+  const pairEnded = () => --open === 0 && ws.close();
   const sinks = ports.map((port, i) => {
     const le = Buffer.from([port & 0xff, port >> 8]);
     send(2 * i, le);
     send(2 * i + 1, le);
-    const sink = connect(pod, port, (b) => send(2 * i, b), () => ws.close());
-    if (typeof sink === 'string') send(2 * i + 1, Buffer.from(sink));
+    let ended = false;
+    const end = () => !ended && (ended = true) && pairEnded();
+    const sink = connect(pod, port, (b) => send(2 * i, b), end);
+    if (typeof sink === 'string') {
+      send(2 * i + 1, Buffer.from(sink));
+      end();
+    }
     return typeof sink === 'string' ? undefined : sink;
   });
   ws.on('message', (d: Buffer) => {

@@ -7,6 +7,7 @@ import { logsContract } from '../logs/contract';
 import { metricsContract } from '../metrics/contract';
 import { nodesContract } from '../nodes/contract';
 import { paletteContract } from '../palette/contract';
+import { portforwardContract } from '../portforward/contract';
 import { releasesContract } from '../releases/contract';
 import { resourcesContract } from '../resources/contract';
 import { workloadsContract } from '../workloads/contract';
@@ -26,6 +27,7 @@ export const contract = {
   ...nodesContract,
   ...paletteContract,
   ...editContract,
+  ...portforwardContract,
 };
 export type AppContract = typeof contract;
 export type ChannelName = keyof AppContract;

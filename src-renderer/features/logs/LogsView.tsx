@@ -9,6 +9,7 @@ import { useAppStore } from '../../store';
 import { LogTab } from './LogTab';
 import { NewViewForm } from './NewViewForm';
 import { tabLabel } from './open-tabs';
+import { DebugShellTab } from './DebugShellTab';
 import { ShellTab } from './ShellTab';
 
 export function LogsView() {
@@ -39,7 +40,7 @@ export function LogsView() {
       <div className="log-tabs" role="tablist">
         {tabs.map((t, i) => (
           <div key={t.id} role="tab" aria-selected={t.id === active} className={`log-tabs-tab${t.id === active ? ' active' : ''}`} onClick={() => setActive(t.id)} data-testid={`tab-${t.kind}`}>
-            <span className={`log-tabs-kind kind-${t.kind}`}>{t.kind === 'shell' ? '>_' : '≡'}</span>
+            <span className={`log-tabs-kind kind-${t.kind}`}>{t.kind === 'logs' ? '≡' : '>_'}</span>
             <span title={`Alt+${i + 1}`}>{tabLabel(t)}</span>
             <button type="button" aria-label={`Close ${t.title}`} title="Close (Alt+W)" onClick={(e) => { e.stopPropagation(); close(t.id); }}>×</button>
           </div>
@@ -50,7 +51,9 @@ export function LogsView() {
       {tabs.map((t) =>
         t.kind === 'logs'
           ? <LogTab key={t.id} viewId={t.id} selection={t.selection} title={t.title} active={t.id === active} />
-          : <ShellTab key={t.id} sessionId={t.id} target={t.target} active={t.id === active} />,
+          : t.kind === 'debug'
+            ? <DebugShellTab key={t.id} sessionId={t.id} target={t.target} active={t.id === active} />
+            : <ShellTab key={t.id} sessionId={t.id} target={t.target} active={t.id === active} />,
       )}
     </div>
   );

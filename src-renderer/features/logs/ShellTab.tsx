@@ -4,9 +4,13 @@
  * tab unsubscribes, which closes the socket and ends the remote process.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { ExecParams } from '../../../src-shared/exec/contract';
+import type { ContainerExplanation, ExecParams } from '../../../src-shared/exec/contract';
 import { useClient } from '../../components/ClientContext';
+import { ShellExplanation } from './ShellExplanation';
 import { createTerminal } from './terminal';
+
+/** What the container runtime says when the command is not in the image. */
+const NO_SHELL = /executable file not found|no such file or directory/i;
 
 export type ShellTarget = Omit<ExecParams, 'sessionId' | 'tty' | 'cols' | 'rows'>;
 
@@ -15,6 +19,7 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
   const el = useRef<HTMLDivElement>(null);
   const [status, setStatus] = useState('connecting…');
   const [exited, setExited] = useState(false);
+  const [explanation, setExplanation] = useState<ContainerExplanation | null>(null);
 
   useEffect(() => {
     if (!el.current) return;
@@ -34,6 +39,16 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
       }
       return true;
     });
+    /** Asks main for the container's state and shows the explanation `pick` makes of it (null: none). */
+    const explain = (pick: (x: ContainerExplanation) => ContainerExplanation | null) => {
+      const { clusterId, namespace, pod, container } = target;
+      void client['exec.explain']({ clusterId, namespace, pod, ...(container ? { container } : {}) }).then((r) => {
+        const x = r.ok ? pick(r.value) : null;
+        if (!x) return;
+        setExplanation(x);
+        setStatus(x.running ? 'no shell in the image' : 'not running');
+      });
+    };
     const onData = term.onData(send);
     const onResize = term.onResize(({ cols, rows }) => open && void client['exec.resize']({ sessionId, cols, rows }));
     const unsubscribe = client['exec.session']({ sessionId, ...target, tty: true, cols: term.cols, rows: term.rows }, (e) => {
@@ -47,11 +62,15 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
         setExited(true);
         setStatus(e.message ? `ended: ${e.message}` : `exited with code ${e.code}`);
         term.write(`\r\n\x1b[90m[process ended${e.code >= 0 ? `, exit code ${e.code}` : ''}]\x1b[0m\r\n`);
+        // A running container whose image has no shell (distroless): offer a debug container instead.
+        if (e.message && NO_SHELL.test(e.message)) explain((x) => (x.running ? { ...x, summary: `Container ${x.container ?? target.pod} is running, but its image has no ${(target.command ?? ['sh'])[0]} (a distroless image?). A debug container shares its processes and brings a shell.` } : x));
       }
     }, (error) => {
       open = false;
       setExited(true);
       setStatus(error.message);
+      // A refused shell is usually a container that is not running: say why in words, not the API's 400.
+      explain((x) => (x.running ? null : x));
     });
     return () => {
       onData.dispose();
@@ -68,7 +87,8 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
         <span data-testid="shell-status" className={exited ? 'state-ended' : ''}>{status}</span>
         <span className="log-note">Ctrl+Shift+C copy · Ctrl+Shift+V paste</span>
       </div>
-      <div className="log-term" ref={el} data-testid="shell-term" />
+      {explanation ? <ShellExplanation target={target} explanation={explanation} /> : null}
+      <div className="log-term" ref={el} data-testid="shell-term" style={explanation ? { display: 'none' } : undefined} />
     </div>
   );
 }

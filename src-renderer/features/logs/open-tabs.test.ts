@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { logSelectionSchema } from '../../../src-shared/logs/contract';
 import { createAppStore } from '../../store';
-import { BEFORE_EVENT_MS, deploymentLogsTab, downloadName, podLogsTab, shellTab, sinceBefore, sinceTimeOf, tabLabel } from './open-tabs';
+import { execParamsSchema } from '../../../src-shared/exec/contract';
+import { BEFORE_EVENT_MS, debugShellTab, debugTab, deploymentLogsTab, downloadName, podLogsTab, shellTab, sinceBefore, sinceTimeOf, tabLabel } from './open-tabs';
 
 const where = { clusterId: 'pro-east', namespace: 'shop', pod: 'orders-pro-7d9f-abcde' };
 // The main process validates every selection with this schema on arrival.
@@ -54,5 +55,17 @@ describe('tab names', () => {
     expect(sinceTimeOf({ minutes: 15 }, Date.parse('2026-12-06T05:00:30.500Z'))).toBe('2026-12-06T04:45:30Z');
     expect(sinceTimeOf({ local: 'nonsense' })).toBeUndefined();
     expect(sinceTimeOf({ local: '2026-12-06T04:00:00Z' })).toBe('2026-12-06T04:00:00Z');
+  });
+});
+
+describe('a debug container shell tab', () => {
+  it('attaches to the ephemeral container, and main accepts its parameters', () => {
+    const tab = debugShellTab({ ...where, container: 'debugger-x7k2p' });
+    expect(tab).toEqual({ kind: 'shell', title: 'orders-pro-7d9f-abcde/debugger-x7k2p (debug)', target: { ...where, container: 'debugger-x7k2p', attach: true } });
+    expect(execParamsSchema.parse({ sessionId: 'abcdef12', ...tab.target, tty: true })).toMatchObject({ attach: true, container: 'debugger-x7k2p' });
+  });
+  it('from the drawer: a tab that starts the container (default image, sharing the chosen container) before its shell', () => {
+    expect(debugTab({ ...where, container: 'orders' }, 'busybox:1.36')).toEqual({ kind: 'debug', title: 'orders-pro-7d9f-abcde/orders (debug)', target: { ...where, container: 'orders', debugImage: 'busybox:1.36' } });
+    expect(tabLabel(debugTab(where, 'busybox:1.36'))).toBe('pro-east · orders-pro-7d9f-abcde (debug)');
   });
 });

@@ -132,7 +132,10 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
         const pod = { clusterId: h.clusterId, namespace: h.namespace, pod: h.name };
         actions.push({ key: `a:logs:${key}`, label: `Logs of ${h.name}`, group: 'Action', hint: where, run: () => void openTab(podLogsTab(pod)) });
         actions.push({ key: `a:shell:${key}`, label: `Shell in ${h.name}`, group: 'Action', hint: where, run: () => void openTab(shellTab(pod)) });
-      } else if (h.kind === 'Deployment') {
+      }
+      // A port-forward starts from the object's drawer, where its ports are listed.
+      if (h.kind === 'Pod' || h.kind === 'Service') actions.push({ key: `a:forward:${key}`, label: `Port-forward ${h.kind === 'Service' ? 'svc/' : ''}${h.name}…`, group: 'Action', hint: where, run: () => openObject(ref, h.kind) });
+      if (h.kind === 'Deployment') {
         actions.push({ key: `a:logs:${key}`, label: `Logs of deployment ${h.name}`, group: 'Action', hint: where, run: () => void openTab(deploymentLogsTab({ clusterId: h.clusterId, namespace: h.namespace, name: h.name })) });
       }
     }

@@ -12,6 +12,7 @@ import { useAppStore } from '../../store';
 import { DeleteDialog } from '../edit/DeleteDialog';
 import { YamlEditor } from '../edit/YamlEditor';
 import { NodePanel } from '../nodes/NodePanel';
+import { PortForwardPanel } from '../portforward/PortForwardPanel';
 
 type DetailState = { status: 'loading' } | { status: 'ok'; detail: ResourceDetail } | { status: 'error'; error: AppError };
 
@@ -110,6 +111,7 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
   const [mode, setMode] = useState<'view' | 'delete' | { edit: string }>('view');
   const [editError, setEditError] = useState<AppError | null>(null);
   const isSecret = target.type.group === '' && target.type.resource === 'secrets';
+  const forwardKind = target.type.group === '' ? ({ pods: 'pod', services: 'service' } as const)[target.type.resource as 'pods' | 'services'] : undefined;
   const startEdit = async () => {
     setEditError(null);
     const r = await client['edit.liveYaml'](target);
@@ -158,6 +160,7 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
         />
       ) : null}
       {target.type.group === '' && target.type.resource === 'nodes' ? <NodePanel clusterId={target.clusterId} name={target.name} /> : null}
+      {forwardKind && target.namespace ? <PortForwardPanel target={{ clusterId: target.clusterId, namespace: target.namespace, kind: forwardKind, name: target.name }} /> : null}
       {detail ? (
         <>
           {detail.secretKeys ? (

@@ -1,0 +1,95 @@
+/**
+ * Port-forward: Capstan's tunnel (one WebSocket per connection, channel protocol) against
+ * `kubectl port-forward` (one multiplexed WebSocket/SPDY tunnel) to the same pod of the sandbox,
+ * which runs in its own process. Figures: connection latency (connect, one HTTP request, answer,
+ * close; sequential), 20 connections at once, and a 4 MB upload. `npm run bench -- port-forward`.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { ClusterService } from '../src-main/clusters/cluster-service';
+import { KubeconfigService } from '../src-main/clusters/kubeconfig-service';
+import { PortForwardService } from '../src-main/portforward/port-forward-service';
+import { Child } from './child';
+
+const exchange = (port: number, request: string | Buffer) => new Promise<string>((resolve, reject) => {
+  const chunks: Buffer[] = [];
+  const s = net.connect({ host: '127.0.0.1', port }, () => s.write(request));
+  s.on('data', (d: Buffer) => chunks.push(d));
+  s.on('error', reject);
+  s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+});
+
+const GET = 'GET /bench HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+const UPLOAD = 4 * 1024 * 1024;
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+const round = (n: number) => Math.round(n * 10) / 10;
+
+async function measure(port: number) {
+  for (let i = 0; i < 5; i++) await exchange(port, GET); // warm up
+  const lat: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const t = performance.now();
+    const a = await exchange(port, GET);
+    lat.push(performance.now() - t);
+    if (!a.includes('200 OK')) throw new Error(`unexpected answer: ${a.slice(0, 80)}`);
+  }
+  let t = performance.now();
+  const parallel = await Promise.all(Array.from({ length: 20 }, () => exchange(port, GET)));
+  const parallelMs = performance.now() - t;
+  if (parallel.some((a) => !a.includes('200 OK'))) throw new Error('a parallel connection failed');
+  t = performance.now();
+  const up = await exchange(port, Buffer.concat([Buffer.from(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: ${UPLOAD}\r\nConnection: close\r\n\r\n`), Buffer.alloc(UPLOAD, 0x61)]));
+  const uploadMs = performance.now() - t;
+  if (!up.includes('POST /upload')) throw new Error('the upload was not answered');
+  return { connectionP50Ms: round(quantile(lat, 0.5)), connectionP95Ms: round(quantile(lat, 0.95)), parallel20Ms: round(parallelMs), uploadMBps: round(UPLOAD / 1024 / 1024 / (uploadMs / 1000)) };
+}
+
+export async function run() {
+  const sandbox = new Child('sandbox-process.ts', ['50']);
+  const [, kubeconfig] = (await sandbox.waitFor(/^ready /)).split(' ');
+  const clusters = new ClusterService(KubeconfigService.fromString(readFileSync(kubeconfig!, 'utf8'), 'bench'), { idleCloseMs: 0 });
+  const forwards = new PortForwardService({ connection: (id) => clusters.connection(id) });
+  let kubectl: ReturnType<typeof spawn> | undefined;
+  try {
+    const podsJson = await new Promise<string>((resolve, reject) => {
+      const c = spawn('kubectl', ['--kubeconfig', kubeconfig!, '--context', 'uat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'json']);
+      let out = '';
+      c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      c.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`kubectl get pods exited ${code}`))));
+    });
+    const pod = JSON.parse(podsJson).items[0];
+    const name = pod.metadata.name as string;
+    const port = pod.spec.containers[0].ports[0].containerPort as number;
+    const ours = await forwards.start({ clusterId: 'uat', namespace: 'shop', kind: 'pod', name, remotePort: port });
+    if (!ours.ok) throw new Error(ours.error.message);
+    kubectl = spawn('kubectl', ['--kubeconfig', kubeconfig!, '--context', 'uat', '-n', 'shop', 'port-forward', `pod/${name}`, `:${port}`]);
+    const theirPort = await new Promise<number>((resolve) => {
+      let text = '';
+      kubectl!.stdout!.on('data', (d: Buffer) => {
+        text += d.toString();
+        const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(text);
+        if (m) resolve(Number(m[1]));
+      });
+    });
+    const capstan = await measure(ours.value.localPort);
+    const reference = await measure(theirPort);
+    return {
+      capstan,
+      kubectl: reference,
+      ratios: {
+        connectionP50: round(capstan.connectionP50Ms / reference.connectionP50Ms),
+        parallel20: round(capstan.parallel20Ms / reference.parallel20Ms),
+        upload: round(capstan.uploadMBps / reference.uploadMBps),
+      },
+      note: 'sandbox in its own process; Capstan opens one WebSocket per connection, kubectl multiplexes one tunnel',
+    };
+  } finally {
+    kubectl?.kill();
+    forwards.dispose();
+    clusters.dispose();
+    await sandbox.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) console.log(JSON.stringify(await run(), null, 2));
