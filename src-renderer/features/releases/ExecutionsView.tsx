@@ -55,17 +55,17 @@ function GroupRow({ e, g, act, ask, now }: { e: ExecutionState; g: GroupExecutio
               Pause
             </button>
           ) : null}
-          {g.phase === 'paused' ? (
-            <button type="button" className="btn" onClick={() => act({ type: 'resume', group: g.key })} data-testid="exec-group-resume">
-              Resume
+          {g.phase === 'paused' && !e.aborted ? (
+            <button type="button" className="btn" onClick={() => ask({ kind: 'resume-group', group: g.key })} data-testid="exec-group-resume">
+              Resume{needsConfirm(e, { kind: 'resume-group', group: g.key }) ? '…' : ''}
             </button>
           ) : null}
-          {g.pauseReason?.kind === 'drift' && g.pauseReason.acceptBatch !== undefined ? (
+          {g.pauseReason?.kind === 'drift' && g.pauseReason.acceptBatch !== undefined && !e.aborted ? (
             <button type="button" className="btn" onClick={() => act({ type: 'acceptProgress', group: g.key, batch: (g.pauseReason as { acceptBatch: number }).acceptBatch })} data-testid="exec-group-accept">
               Accept as {batchLabel(g, g.pauseReason.acceptBatch)}
             </button>
           ) : null}
-          {g.phase === 'failed' || g.pauseReason?.kind === 'gate-failed' ? (
+          {(g.phase === 'failed' || g.pauseReason?.kind === 'gate-failed') && !e.aborted ? (
             <button type="button" className="btn" onClick={() => act({ type: 'retry', group: g.key })}>
               Retry
             </button>
@@ -108,6 +108,8 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
         return { type: 'approvalGiven', group: step.group, version: e.version, ...override };
       case 'resume':
         return { type: 'resume' };
+      case 'resume-group':
+        return { type: 'resume', group: step.group };
       case 'override':
         return { type: 'overrideDegraded', reason: reason ?? '' };
     }
@@ -170,6 +172,11 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
         ) : null}
         {degraded.length ? <DegradedEvidence e={e} groups={degraded} onRollback={(key) => act({ type: 'rollback', group: key })} onOverride={() => setAsking({ kind: 'override' })} /> : null}
         {e.stopped ? <div className="banner banner--warn">Paused: {('note' in e.stopped ? e.stopped.note : undefined) ?? e.stopped.kind}</div> : null}
+        {e.aborted && e.status === 'aborted' ? (
+          <div className="banner" data-testid="exec-aborted">
+            Aborted: this release does not move forward any more. What each Deployment was left at is in the history; roll a group back, or plan a new release.
+          </div>
+        ) : null}
         {message ? (
           <div className="banner banner--bad" data-testid="exec-message">
             {message}
