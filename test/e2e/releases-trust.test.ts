@@ -157,6 +157,10 @@ stages:
     expect(await page.getByTestId('confirm-scope').innerText()).toContain('stays as it is now');
     await page.getByTestId('confirm-ok').click();
     await expect.poll(status, { timeout: 30_000 }).toBe('aborted');
+    // An aborted release is history: it says so and offers nothing that moves it forward.
+    expect(await page.getByTestId('exec-aborted').innerText()).toMatch(/does not move forward any more/);
+    expect(await page.getByTestId('exec-group-resume').count()).toBe(0);
+    expect(await page.getByTestId('exec-group-rollback').count()).toBe(1);
   }, 120_000);
 
   it('a plan with a YAML error shows the error at its line; the form stays and marks what the error is about', async () => {
