@@ -127,6 +127,23 @@ export const rowActionPlanSchema = z.object({
 });
 export type RowActionPlan = z.infer<typeof rowActionPlanSchema>;
 
+/** Per group of a plan: what its Deployment's first write would change, as the API server answered a dry run of it (nothing stored). */
+export const startPreviewSchema = z.object({
+  groups: z.array(
+    z.object({
+      key: z.string(),
+      stage: z.number().int(),
+      /** "field: before → after", from the dry run's answer. */
+      changes: z.array(z.string()),
+      /** The API server refused the write (its words): starting would stop this group before anything changes. */
+      refused: z.string().optional(),
+      /** Nothing to write (already on the target), or why the group cannot be previewed. */
+      note: z.string().optional(),
+    }),
+  ),
+});
+export type StartPreview = z.infer<typeof startPreviewSchema>;
+
 export const revisionInfoSchema = z.object({ revision: z.string(), images: z.array(z.string()), replicas: z.number(), current: z.boolean() });
 export type RevisionInfo = z.infer<typeof revisionInfoSchema>;
 
@@ -143,6 +160,8 @@ export const releasesContract = {
   'releases.drift': request(z.object({ yaml }).strict(), driftReportSchema),
   /** Start a new execution of a plan. `driftFingerprint` signs off the drift the person saw. */
   'releases.execution.create': request(z.object({ yaml, driftFingerprint: z.string().max(200) }).strict(), z.object({ id: z.string() })),
+  /** The start confirmation: each group's first write as a server-side dry run. */
+  'releases.execution.preview': request(z.object({ yaml }).strict(), startPreviewSchema),
   'releases.execution.act': request(z.object({ id, event: userEventSchema }).strict(), executionStateSchema),
   'releases.stopTheLine': request(z.object({ note: z.string().max(500).optional() }).strict(), z.object({ stopped: z.array(z.string()) })),
   'releases.history.export': request(z.object({ id, format: z.enum(['json', 'csv']) }).strict(), z.object({ text: z.string() })),
