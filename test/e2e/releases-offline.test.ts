@@ -84,6 +84,9 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
     expect(await page.getByTestId('plan-start').isDisabled()).toBe(true);
     await page.getByTestId('drift-signoff').check();
     await page.getByTestId('plan-start').click();
+    // Start asks first, with each group's first write as the API server answered its dry run.
+    await page.getByTestId('start-preview').waitFor({ timeout: 10_000 });
+    await page.getByTestId('confirm-ok').click();
     await page.getByTestId('execution-panel').waitFor({ timeout: 10_000 });
   }, 240_000);
 

@@ -35,7 +35,7 @@ describe('releases you can trust at 3 a.m.', () => {
   const status = () => page.getByTestId('exec-status').getAttribute('data-status');
   const line = (key: string) => page.locator(`[data-testid=board-line][data-key="${key}"]`);
 
-  async function startFromPlanner(yaml: string) {
+  async function startFromPlanner(yaml: string, previewed?: (preview: string) => Promise<void>) {
     await page.getByTestId('rel-tab-planner').click();
     await page.getByTestId('plan-yaml').fill(yaml);
     const checked = async () => `${await page.getByTestId('plan-check-status').innerText()} ${await page.getByTestId('plan-check').innerText()}`;
@@ -44,6 +44,10 @@ describe('releases you can trust at 3 a.m.', () => {
     await page.getByTestId('plan-drift').click();
     await page.getByTestId('drift-signoff').check();
     await page.getByTestId('plan-start').click();
+    // Start asks first: each group's first write, as the API server answered its dry run.
+    await page.getByTestId('start-preview').waitFor({ timeout: 10_000 });
+    await previewed?.(await page.getByTestId('start-preview').innerText());
+    await page.keyboard.press('Enter');
     await page.getByTestId('execution-panel').waitFor({ timeout: 10_000 });
   }
 
@@ -60,7 +64,14 @@ gates: { health: { readyWithin: 2m }, bake: 10m }
 stages:
   - { name: fat, groups: [{ group: fat }] }
   - { name: uat, approval: true, groups: [{ group: uat }] }
-`);
+`, async (preview) => {
+      // The dry run changed nothing: UAT and FAT still run what they ran.
+      expect(preview).toMatch(/fat\/shop\/payments-fat\s+image\.payments: \S+payments:3\.3\.0 → \S+payments:3\.3\.1/);
+      expect(preview).toContain('spec.minReadySeconds');
+      expect(preview).toMatch(/uat\/shop\/payments-uat\s+image\.payments: \S+payments:3\.2\.1 → \S+payments:3\.3\.1/);
+      expect(await image(kubeconfig, 'fat', 'payments-fat')).toMatch(/payments:3\.3\.0$/);
+      await screenshot(page, 'releases-trust-start-preview');
+    });
     const fat = page.locator('[data-testid=exec-group][data-key="fat/shop/payments-fat"]');
     // FAT passes its gate (succeeded, the stage bakes) ...
     const history = () => page.getByTestId('exec-history').innerText();

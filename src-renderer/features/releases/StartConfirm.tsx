@@ -1,0 +1,59 @@
+import type { StartPreview } from '../../../src-shared/releases/contract';
+import { ConfirmDialog } from './ConfirmDialog';
+
+/**
+ * The start confirmation: per group, what its first write changes, as the API server answered a
+ * dry run of it against live state (nothing was stored). A write the server refuses blocks the
+ * start with its words. Later stages are checked now and again at their own first write.
+ */
+export function StartConfirm({ preview, name, onConfirm, onCancel }: { preview: StartPreview; name: string; onConfirm: () => void; onCancel: () => void }) {
+  const refused = preview.groups.filter((g) => g.refused);
+  return (
+    <ConfirmDialog
+      title={`Start ${name}?`}
+      confirmLabel="Start release"
+      blocked={refused.length ? `The API server refused the first write of ${refused.map((g) => g.key).join(', ')}; fix that first.` : undefined}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    >
+      <p className="muted">Each group's first write, sent to its cluster as a dry run just now: the API server checked it (schema, admission, quotas) and answered what it would store. Nothing has changed yet. Every later write is checked the same way before it is made.</p>
+      {refused.length ? (
+        <div className="banner banner--bad" data-testid="start-refused">
+          {refused.map((g) => (
+            <div key={g.key}>
+              {g.key}: the API server refused it: {g.refused}
+            </div>
+          ))}
+        </div>
+      ) : null}
+      <table className="rel-preview" data-testid="start-preview">
+        <thead>
+          <tr>
+            <th>Stage</th>
+            <th>Group</th>
+            <th>First write (server dry run)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {preview.groups.map((g) => (
+            <tr key={g.key} data-key={g.key} className={g.refused ? 'text-bad' : undefined}>
+              <td>{g.stage + 1}</td>
+              <td className="mono">{g.key}</td>
+              <td>
+                {g.refused ? `refused: ${g.refused}` : g.note ? g.note : (
+                  <ul className="rel-start__changes">
+                    {g.changes.map((c) => (
+                      <li key={c} className="mono">
+                        {c}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ConfirmDialog>
+  );
+}
