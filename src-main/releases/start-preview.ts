@@ -38,13 +38,14 @@ export function changedFields(before: DeploymentWithStrategy, after: DeploymentW
   flatten(readable(before), '', a);
   flatten(readable(after), '', b);
   const keys = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (x.startsWith('image.') ? -1 : y.startsWith('image.') ? 1 : x.localeCompare(y)));
-  return keys.filter((k) => a.get(k) !== b.get(k)).map((k) => `${k}: ${short(a.get(k))} → ${short(b.get(k))}`);
+  // An unset boolean the server now writes as false is no change (spec.paused).
+  return keys.filter((k) => a.get(k) !== b.get(k) && !(a.get(k) === undefined && b.get(k) === 'false')).map((k) => `${k}: ${short(a.get(k))} → ${short(b.get(k))}`);
 }
 
 export async function previewStart(state: ExecutionState, driver: DeploymentBatchDriver, opsFor: (clusterId: string) => ClusterOps): Promise<Result<StartPreview>> {
   const groups: StartPreview['groups'] = [];
   for (const g of state.groups) {
-    const row = { key: g.key, stage: g.stageIndex, changes: [] as string[] };
+    const row = { key: g.key, stage: g.stageIndex, batches: g.batches, changes: [] as string[] };
     const live = await opsFor(g.clusterId).getDeployment(g.namespace, g.deployment);
     if (!live.ok) {
       groups.push({ ...row, refused: live.error.message });
@@ -59,7 +60,7 @@ export async function previewStart(state: ExecutionState, driver: DeploymentBatc
     const p = await driver.preview({ clusterId: g.clusterId, namespace: g.namespace, deployment: g.deployment, container }, goal);
     if (!p.ok) return p;
     if (p.value.kind === 'refused') groups.push({ ...row, refused: p.value.detail });
-    else if (p.value.kind === 'patch') groups.push({ ...row, changes: changedFields(live.value, p.value.result) });
+    else if (p.value.kind === 'patch') groups.push({ ...row, changes: changedFields(live.value, p.value.result).map((c) => c.replaceAll(state.id, '(this release)')) });
     else if (p.value.kind === 'scale') groups.push({ ...row, changes: [`ReplicaSet ${p.value.replicaSet}: replicas → ${p.value.replicas}`] });
     else groups.push({ ...row, note: p.value.detail });
   }

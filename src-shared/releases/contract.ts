@@ -133,6 +133,8 @@ export const startPreviewSchema = z.object({
     z.object({
       key: z.string(),
       stage: z.number().int(),
+      /** Pods per batch, the fort first when there is one. */
+      batches: z.array(z.number().int()),
       /** "field: before → after", from the dry run's answer. */
       changes: z.array(z.string()),
       /** The API server refused the write (its words): starting would stop this group before anything changes. */

@@ -66,9 +66,9 @@ stages:
   - { name: uat, approval: true, groups: [{ group: uat }] }
 `, async (preview) => {
       // The dry run changed nothing: UAT and FAT still run what they ran.
-      expect(preview).toMatch(/fat\/shop\/payments-fat\s+image\.payments: \S+payments:3\.3\.0 → \S+payments:3\.3\.1/);
-      expect(preview).toContain('spec.minReadySeconds');
-      expect(preview).toMatch(/uat\/shop\/payments-uat\s+image\.payments: \S+payments:3\.2\.1 → \S+payments:3\.3\.1/);
+      expect(preview).toMatch(/fat\/shop\/payments-fat\s+1\s+image\.payments: \S+payments:3\.3\.0 → \S+payments:3\.3\.1/);
+      expect(preview).toMatch(/uat\/shop\/payments-uat\s+2: 1 first, then 1\s+image\.payments: \S+payments:3\.2\.1 → \S+payments:3\.3\.1/);
+      expect(preview).toContain('hold setting(s) Capstan sets while it releases (put back at the end)');
       expect(await image(kubeconfig, 'fat', 'payments-fat')).toMatch(/payments:3\.3\.0$/);
       await screenshot(page, 'releases-trust-start-preview');
     });

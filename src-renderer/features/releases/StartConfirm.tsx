@@ -1,6 +1,34 @@
 import type { StartPreview } from '../../../src-shared/releases/contract';
 import { ConfirmDialog } from './ConfirmDialog';
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const podsText = (b: number[]) => (b.length > 1 ? `${sum(b)}: ${b[0]} first, then ${b.slice(1).join(' + ')}` : `${sum(b)}`);
+
+/** The image first (what an on-call engineer checks); the hold settings folded, they are put back at the end. */
+function Changes({ changes }: { changes: string[] }) {
+  const images = changes.filter((c) => c.startsWith('image.'));
+  const rest = changes.filter((c) => !c.startsWith('image.'));
+  return (
+    <div className="rel-start__changes">
+      {images.map((c) => (
+        <div key={c} className="mono">
+          <b>{c}</b>
+        </div>
+      ))}
+      {rest.length ? (
+        <details>
+          <summary className="muted">and {rest.length} hold setting(s) Capstan sets while it releases (put back at the end)</summary>
+          {rest.map((c) => (
+            <div key={c} className="mono">
+              {c}
+            </div>
+          ))}
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
 /**
  * The start confirmation: per group, what its first write changes, as the API server answered a
  * dry run of it against live state (nothing was stored). A write the server refuses blocks the
@@ -31,6 +59,7 @@ export function StartConfirm({ preview, name, onConfirm, onCancel }: { preview: 
           <tr>
             <th>Stage</th>
             <th>Group</th>
+            <th>Pods</th>
             <th>First write (server dry run)</th>
           </tr>
         </thead>
@@ -39,17 +68,8 @@ export function StartConfirm({ preview, name, onConfirm, onCancel }: { preview: 
             <tr key={g.key} data-key={g.key} className={g.refused ? 'text-bad' : undefined}>
               <td>{g.stage + 1}</td>
               <td className="mono">{g.key}</td>
-              <td>
-                {g.refused ? `refused: ${g.refused}` : g.note ? g.note : (
-                  <ul className="rel-start__changes">
-                    {g.changes.map((c) => (
-                      <li key={c} className="mono">
-                        {c}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </td>
+              <td>{podsText(g.batches)}</td>
+              <td>{g.refused ? `refused: ${g.refused}` : g.note ? g.note : <Changes changes={g.changes} />}</td>
             </tr>
           ))}
         </tbody>
