@@ -107,7 +107,7 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByTestId('confirm-dialog');
     await dialog.waitFor();
-    expect(await dialog.innerText()).toMatch(/Resume pro-west\/shop\/payments-pro after Capstan restarted\?[\s\S]*Capstan restarted while pro-west\/shop\/payments-pro was (fort|baking|rolling)/);
+    expect(await dialog.innerText()).toMatch(/Resume pro-west\/shop\/payments-pro after Capstan restarted\?[\s\S]*Capstan restarted while pro-west\/shop\/payments-pro was at (fort|batch \d\/\d), (updating|being checked)/);
     expect(await page.getByTestId('confirm-scope').innerText()).toMatch(/pro-west\/shop\/payments-pro\s+continues \S+ → 3\.3\.0 from (fort|batch \d\/\d)\s+\d+\s+paused/);
     await screenshot(page, 'releases-execution-recovered-group-resume');
     await page.keyboard.press('Escape');

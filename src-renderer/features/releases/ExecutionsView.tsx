@@ -10,7 +10,7 @@ import { formatDuration } from '../../components/freshness';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
 import { ConfirmDialog } from './ConfirmDialog';
-import { confirmModel, needsConfirm, type RiskyStep } from './confirm-model';
+import { confirmModel, isRecoveredGroup, needsConfirm, type RiskyStep } from './confirm-model';
 import { DegradedEvidence } from './DegradedEvidence';
 import { ExecutionList, statusText, statusTone } from './ExecutionList';
 import { download } from './PlannerView';
@@ -27,7 +27,7 @@ function GroupRow({ e, g, act, ask, now }: { e: ExecutionState; g: GroupExecutio
       <td className="mono">{g.key}</td>
       <td>{e.stages[g.stageIndex]?.name}</td>
       <td>
-        <span className={`badge badge--${degraded ? 'bad' : (phaseTone[g.phase] ?? 'muted')}`}>{degraded ? `degraded (${g.degraded!.what === 'oom' ? 'OOMKilled' : g.degraded!.what})` : describeGroup(g)}</span>
+        <span className={`badge badge--${degraded ? 'bad' : (phaseTone[g.phase] ?? 'muted')}`}>{degraded ? `degraded (${g.degraded!.what === 'oom' ? 'OOMKilled' : g.degraded!.what})` : isRecoveredGroup(g) ? describeGroup(g).replace('(manual)', '(Capstan restarted)') : describeGroup(g)}</span>
         {g.pauseReason?.kind === 'gate-failed' ? <div className="text-bad">{g.pauseReason.detail}</div> : null}
         {g.pauseReason?.kind === 'drift' ? (
           <div className="text-bad" data-testid="exec-drift">

@@ -37,7 +37,7 @@ describe('confirm model', () => {
     expect(needsConfirm(recovered, { kind: 'resume-group', group: uat.key })).toBe(true);
     const m = confirmModel(recovered, { kind: 'resume-group', group: uat.key }, []);
     expect(m.title).toBe(`Resume ${uat.key} after Capstan restarted?`);
-    expect(m.warnings.at(-1)).toMatch(/Capstan restarted while .* was (fort|rolling)/);
+    expect(m.warnings.at(-1)).toMatch(/Capstan restarted while .* was at batch 1\/\d, updating; the rest of the release stays paused/);
     expect(m.rows).toEqual([{ group: uat.key, change: expect.stringMatching(/^continues 2\.4\.0 → 2\.4\.1 from batch 1\/\d/), pods: 2, evidence: expect.stringMatching(/paused/) }]);
     const byPerson = replay(uatMoving, [{ type: 'pause', group: uat.key }], 3000, 'alice');
     expect(needsConfirm(byPerson, { kind: 'resume-group', group: uat.key })).toBe(false);

@@ -132,8 +132,8 @@ export function confirmModel(e: ExecutionState, step: RiskyStep, pods: readonly 
     }
     case 'resume-group': {
       const g = e.groups.find((x) => x.key === step.group)!;
-      const was = g.pausedFrom ? `${g.pausedFrom.phase}${g.pausedFrom.step === 'checking' ? ' (checking)' : ''}` : 'moving';
-      warnings.push(`Capstan restarted while ${g.key} was ${was}; the rest of the release stays paused. Check the board before it moves again.`);
+      const checking = g.pausedFrom?.step === 'checking' ? ', being checked' : ', updating';
+      warnings.push(`Capstan restarted while ${g.key} was at ${groupPoint(g)}${checking}; the rest of the release stays paused. Check the board before it moves again.`);
       return { title: `Resume ${g.key} after Capstan restarted?`, confirmLabel: `Resume ${g.key}`, danger: false, needsReason: false, warnings, rows: [row(g, `continues ${to(g)} from ${groupPoint(g)}`)] };
     }
     case 'override':
