@@ -3,15 +3,19 @@
  * referee: the start preview (each group's first write as a server-side dry run) changes nothing
  * (resourceVersion, generation and ReplicaSets as before) and says what the write changes; the
  * driver's writes, each sent as a dry run first, store exactly what the dry run answered, and the
- * first one exactly what the start preview showed.
+ * first one exactly what the start preview showed; a write the server refuses is shown in the
+ * preview in its words and stops its group, once started, before anything changes.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ReplicaSet } from '../../src-shared/k8s/types';
 import type { Result } from '../../src-shared/result';
 import type { BatchGoal, ClusterOps, DeploymentPatch, WriteOpts } from './batch-driver';
 import { DeploymentBatchDriver } from './deployment-batch-driver';
 import { KubeClusterOps } from './kube-cluster-ops';
-import { plan, startReleaseSandbox, type ReleaseSandbox } from './testing/release-sandbox';
+import { until } from '../testing/fake-kube';
+import { plan, startRelease, startReleaseSandbox, type ReleaseSandbox } from './testing/release-sandbox';
 
 let sb: ReleaseSandbox;
 beforeAll(async () => {
@@ -109,3 +113,29 @@ it('every write of the driver goes as a dry run first; what is stored is what th
   expect(await sb.kubectl('--context', 'pro-west', '-n', 'shop', 'get', 'deployment/orders-pro', '-o', 'jsonpath={.status.updatedReplicas}')).toBe('1');
   await s.dispose();
 }, 90_000);
+
+it('a write the API server refuses shows in the start preview in its words, and a started release stops that group before anything changes', async () => {
+  const s = await sb.service();
+  // Annotations just under the API server's 256 KiB limit: the claim's annotations push them over.
+  const current = JSON.parse(await sb.kubectl('--context', 'uat', '-n', 'shop', 'get', 'deployment/orders-uat', '-o', 'jsonpath={.metadata.annotations}') || '{}') as Record<string, string>;
+  const used = Object.entries(current).reduce((a, [k, v]) => a + k.length + v.length, 0);
+  const key = 'example.com/runbook';
+  const file = join(sb.dir, 'big-annotation.json');
+  writeFileSync(file, JSON.stringify({ metadata: { annotations: { [key]: 'x'.repeat(256 * 1024 - used - key.length - 60) } } }));
+  await sb.kubectl('--context', 'uat', '-n', 'shop', 'patch', 'deployment/orders-uat', '--type', 'merge', '--patch-file', file);
+  const before = JSON.parse(await sb.kubectl('--context', 'uat', '-n', 'shop', 'get', 'deployment/orders-uat', '-o', 'json')) as Seen;
+  const yaml = plan('orders', '1.5.0', '  - { name: uat, approval: false, groups: [{ group: uat }] }', 'rollback: manual');
+
+  const preview = await s.previewStart(yaml);
+  if (!preview.ok) throw new Error(preview.error.message);
+  expect(preview.value.groups[0]).toMatchObject({ key: 'uat/shop/orders-uat', refused: expect.stringMatching(/metadata.annotations: Too long: may not be more than 262144 bytes/) });
+
+  const id = await startRelease(s, yaml);
+  const group = () => s.executor.entries.get(id)!.state.groups[0]!;
+  await until(() => group().phase === 'failed', 20_000, 'group failed on the refused dry run');
+  expect(group().failure).toMatch(/the API server refused the next write in a dry run, so nothing was changed \(claim.*262144 bytes/);
+  const after = JSON.parse(await sb.kubectl('--context', 'uat', '-n', 'shop', 'get', 'deployment/orders-uat', '-o', 'json')) as Seen;
+  expect(after.metadata.generation).toBe(before.metadata.generation);
+  expect(after.spec).toEqual(before.spec);
+  await s.dispose();
+}, 60_000);
