@@ -237,6 +237,13 @@ export class ReleaseService {
     return previewStart(state, this.driver, this.opsFor);
   }
 
+  /** The stage approval's preview: the first write of every group the approval starts, as a dry run now. */
+  async previewStage(id: string): Promise<Result<StartPreview>> {
+    const state = this.executor.entries.get(id)?.state;
+    if (!state) return err('not-found', `No release execution ${id}.`);
+    return previewStart(state, this.driver, this.opsFor, (g) => g.stageIndex === state.stageIndex && g.phase === 'pending');
+  }
+
   act(id: string, event: UserEvent): Promise<Result<ExecutionState>> {
     if (event.type === 'start') {
       const busy = this.executor.busyWith(id);

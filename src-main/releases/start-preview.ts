@@ -3,11 +3,11 @@
  * executor would make to its Deployment (the claim: hold settings and the new image, batch-driver.ts)
  * sent to the API server as a dry run, and what the server answered it would store, as a list of
  * changed fields. Nothing is stored. A refusal (validation, admission, quota, RBAC) is shown with
- * the server's words before anyone starts; the executor sends every later write as a dry run
- * first as well, so a stage that begins later is checked again at its first write.
+ * the server's words before anyone starts; a stage approval shows the same for the stage it starts
+ * (fresh, with the release's own id), and the executor sends every write as a dry run first too.
  */
 import type { StartPreview } from '../../src-shared/releases/contract';
-import type { ExecutionState } from '../../src-shared/releases/execution-model';
+import type { ExecutionState, GroupExecution } from '../../src-shared/releases/execution-model';
 import { ok, type Result } from '../../src-shared/result';
 import type { ClusterOps, DeploymentWithStrategy } from './batch-driver';
 import type { DeploymentBatchDriver } from './deployment-batch-driver';
@@ -42,9 +42,10 @@ export function changedFields(before: DeploymentWithStrategy, after: DeploymentW
   return keys.filter((k) => a.get(k) !== b.get(k) && !(a.get(k) === undefined && b.get(k) === 'false')).map((k) => `${k}: ${short(a.get(k))} → ${short(b.get(k))}`);
 }
 
-export async function previewStart(state: ExecutionState, driver: DeploymentBatchDriver, opsFor: (clusterId: string) => ClusterOps): Promise<Result<StartPreview>> {
+/** `only`: the groups to preview (default all; a stage approval previews the stage it starts). */
+export async function previewStart(state: ExecutionState, driver: DeploymentBatchDriver, opsFor: (clusterId: string) => ClusterOps, only: (g: GroupExecution) => boolean = () => true): Promise<Result<StartPreview>> {
   const groups: StartPreview['groups'] = [];
-  for (const g of state.groups) {
+  for (const g of state.groups.filter(only)) {
     const row = { key: g.key, stage: g.stageIndex, batches: g.batches, changes: [] as string[] };
     const live = await opsFor(g.clusterId).getDeployment(g.namespace, g.deployment);
     if (!live.ok) {

@@ -164,6 +164,8 @@ export const releasesContract = {
   'releases.execution.create': request(z.object({ yaml, driftFingerprint: z.string().max(200) }).strict(), z.object({ id: z.string() })),
   /** The start confirmation: each group's first write as a server-side dry run. */
   'releases.execution.preview': request(z.object({ yaml }).strict(), startPreviewSchema),
+  /** The stage approval's confirmation: the stage's groups' first writes as a server-side dry run. */
+  'releases.execution.previewStage': request(z.object({ id }).strict(), startPreviewSchema),
   'releases.execution.act': request(z.object({ id, event: userEventSchema }).strict(), executionStateSchema),
   'releases.stopTheLine': request(z.object({ note: z.string().max(500).optional() }).strict(), z.object({ stopped: z.array(z.string()) })),
   'releases.history.export': request(z.object({ id, format: z.enum(['json', 'csv']) }).strict(), z.object({ text: z.string() })),

@@ -4,7 +4,9 @@
  *   the post-stage bake. The execution says degraded with the evidence, the next stage stays
  *   blocked (kubectl: UAT untouched), continuing needs a reason; an out-of-band `kubectl rollout
  *   undo` shows on the board as "diverged"; "Roll back all" asks first (Esc changes nothing).
- * - a PRO stage approval cannot happen without its confirmation; Abort asks too.
+ * - a PRO stage approval cannot happen without its confirmation, which shows the stage's first
+ *   write as a server-side dry run (nothing changes); Abort asks too; an aborted release is history.
+ * - Start asks first, with each group's first write as the API server answered its dry run.
  * - a plan with a YAML error shows the error at its line.
  */
 import type { Page } from 'playwright-core';
@@ -150,6 +152,8 @@ stages:
     await dialog.waitFor();
     expect(await dialog.innerText()).toMatch(/production/);
     expect(await page.getByTestId('confirm-scope').innerText()).toMatch(/pro-west\/platform\/gateway-pro\s+will move 5\.0\.1 → 5\.1\.0\s+6/);
+    // The stage's first write, as the API server answers a dry run of it now (kubectl below: nothing changed).
+    await expect.poll(() => page.getByTestId('stage-preview').innerText(), { timeout: 10_000 }).toMatch(/pro-west\/platform\/gateway-pro\s+6: 1 first, then 2 \+ 3\s+image\.gateway: \S+gateway:5\.0\.1 → \S+gateway:5\.1\.0/);
     await screenshot(page, 'releases-trust-pro-approval');
     // Nothing moved while the dialog is open, and Esc leaves it so.
     expect(await status()).toBe('awaiting-approval');

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { UserEvent } from '../../../src-shared/releases/contract';
+import type { StartPreview, UserEvent } from '../../../src-shared/releases/contract';
 import type { ExecutionState, GroupExecution } from '../../../src-shared/releases/execution-model';
 import { openDegraded } from '../../../src-shared/releases/execution-schedule';
 import { bakeLeft, groupProgress, needsMe, soakLeft } from '../../../src-shared/releases/execution-views';
@@ -12,6 +12,7 @@ import { useAppStore } from '../../store';
 import { ConfirmDialog } from './ConfirmDialog';
 import { confirmModel, isRecoveredGroup, needsConfirm, type RiskyStep } from './confirm-model';
 import { DegradedEvidence } from './DegradedEvidence';
+import { DRY_RUN_NOTE, refusedWhy, WritePreviewTable } from './StartConfirm';
 import { ExecutionList, statusText, statusTone } from './ExecutionList';
 import { download } from './PlannerView';
 
@@ -89,6 +90,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
   const now = useNow();
   const [message, setMessage] = useState<string | null>(null);
   const [asking, setAsking] = useState<RiskyStep | null>(null);
+  const [stagePreview, setStagePreview] = useState<StartPreview | { error: string } | null>(null);
   const executions = releases?.executions ?? [];
   const e = executions.find((x) => x.id === selected) ?? executions[0];
   if (!e) return <p className="muted">No release has run yet. Plan one from the board or the planner.</p>;
@@ -115,7 +117,13 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
     }
   };
   /** Risky steps ask first; routine ones act at once. */
-  const ask = (step: RiskyStep) => (needsConfirm(e, step) ? setAsking(step) : act(eventFor(step)));
+  const ask = (step: RiskyStep) => {
+    if (!needsConfirm(e, step)) return act(eventFor(step));
+    setAsking(step);
+    setStagePreview(null);
+    // A stage approval also shows the stage's first writes as the API server answers a dry run now.
+    if (step.kind === 'approve-stage') void client['releases.execution.previewStage']({ id: e.id }).then((r) => setStagePreview(r.ok ? r.value : { error: r.error.message }));
+  };
   const exportHistory = async (format: 'json' | 'csv') => {
     const r = await client['releases.history.export']({ id: e.id, format });
     if (r.ok) download(`${e.id}-history.${format}`, r.value.text, format === 'json' ? 'application/json' : 'text/csv');
@@ -227,6 +235,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
           confirmLabel={model.confirmLabel}
           danger={model.danger}
           reason={model.needsReason ? { label: 'Why continue although a group is degraded? (recorded in the history)', placeholder: 'e.g. known leak, fixed by a config change in the next stage' } : undefined}
+          blocked={asking.kind === 'approve-stage' && stagePreview && !('error' in stagePreview) ? refusedWhy(stagePreview) : undefined}
           onCancel={() => setAsking(null)}
           onConfirm={(reason) => {
             act(eventFor(asking, reason));
@@ -260,6 +269,18 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
               ))}
             </tbody>
           </table>
+          {asking.kind === 'approve-stage' ? (
+            stagePreview === null ? (
+              <p className="muted">Asking the API server for a dry run of this stage's first writes…</p>
+            ) : 'error' in stagePreview ? (
+              <p className="text-warn">No dry run of this stage's first writes: {stagePreview.error} (each write is still sent as a dry run first).</p>
+            ) : (
+              <>
+                <p className="muted">{DRY_RUN_NOTE}</p>
+                <WritePreviewTable preview={stagePreview} testId="stage-preview" />
+              </>
+            )
+          ) : null}
         </ConfirmDialog>
       ) : null}
     </div>

@@ -29,24 +29,13 @@ function Changes({ changes }: { changes: string[] }) {
   );
 }
 
-/**
- * The start confirmation: per group, what its first write changes, as the API server answered a
- * dry run of it against live state (nothing was stored). A write the server refuses blocks the
- * start with its words. Later stages are checked now and again at their own first write.
- */
-export function StartConfirm({ preview, name, onConfirm, onCancel }: { preview: StartPreview; name: string; onConfirm: () => void; onCancel: () => void }) {
+/** Per group: the pods and its first write, as the API server answered a dry run of it; refusals in its words. */
+export function WritePreviewTable({ preview, testId }: { preview: StartPreview; testId: string }) {
   const refused = preview.groups.filter((g) => g.refused);
   return (
-    <ConfirmDialog
-      title={`Start ${name}?`}
-      confirmLabel="Start release"
-      blocked={refused.length ? `The API server refused the first write of ${refused.map((g) => g.key).join(', ')}; fix that first.` : undefined}
-      onConfirm={onConfirm}
-      onCancel={onCancel}
-    >
-      <p className="muted">Each group's first write, sent to its cluster as a dry run just now: the API server checked it (schema, admission, quotas) and answered what it would store. Nothing has changed yet. Every later write is checked the same way before it is made.</p>
+    <>
       {refused.length ? (
-        <div className="banner banner--bad" data-testid="start-refused">
+        <div className="banner banner--bad" data-testid="write-refused">
           {refused.map((g) => (
             <div key={g.key}>
               {g.key}: the API server refused it: {g.refused}
@@ -54,7 +43,7 @@ export function StartConfirm({ preview, name, onConfirm, onCancel }: { preview: 
           ))}
         </div>
       ) : null}
-      <table className="rel-preview" data-testid="start-preview">
+      <table className="rel-preview" data-testid={testId}>
         <thead>
           <tr>
             <th>Stage</th>
@@ -74,6 +63,29 @@ export function StartConfirm({ preview, name, onConfirm, onCancel }: { preview: 
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
+
+/** Why a previewed step cannot be confirmed (the API server refused a write), or undefined. */
+export const refusedWhy = (preview: StartPreview | null): string | undefined => {
+  const refused = preview?.groups.filter((g) => g.refused) ?? [];
+  return refused.length ? `The API server refused the first write of ${refused.map((g) => g.key).join(', ')}; fix that first.` : undefined;
+};
+
+/**
+ * The start confirmation: per group, what its first write changes, as the API server answered a
+ * dry run of it against live state (nothing was stored). A write the server refuses blocks the
+ * start with its words. Later stages are checked now and again when their approval is asked.
+ */
+export function StartConfirm({ preview, name, onConfirm, onCancel }: { preview: StartPreview; name: string; onConfirm: () => void; onCancel: () => void }) {
+  return (
+    <ConfirmDialog title={`Start ${name}?`} confirmLabel="Start release" blocked={refusedWhy(preview)} onConfirm={onConfirm} onCancel={onCancel}>
+      <p className="muted">{DRY_RUN_NOTE}</p>
+      <WritePreviewTable preview={preview} testId="start-preview" />
     </ConfirmDialog>
   );
 }
+
+export const DRY_RUN_NOTE =
+  "Each group's first write, sent to its cluster as a dry run just now: the API server checked it (schema, admission, quotas) and answered what it would store. Nothing has changed yet. Every later write is checked the same way before it is made.";
