@@ -143,9 +143,62 @@ describe('DeploymentBatchDriver against the sandbox controllers', () => {
       return original(ns, name, patch, opts);
     };
     const r = await driver.step(target, goalFor([1, 1], 0, 2));
-    expect(r).toEqual({ ok: true, value: { kind: 'progressing', detail: 'the Deployment changed while we patched it; reading it again' } });
+    expect(r).toEqual({ ok: true, value: { kind: 'progressing', detail: 'the Deployment changed before we wrote it; reading it again' } });
+  });
+
+  it('sends every write as a dry run first: the dry run stores nothing, and the write that follows stores exactly what it answered', async () => {
+    const { cluster, driver } = await setup(4);
+    const pairs: { dry: unknown; applied: unknown }[] = [];
+    let dry: unknown;
+    for (const method of ['patchDeployment', 'scaleReplicaSet'] as const) {
+      const original = (cluster[method] as (...a: unknown[]) => Promise<{ ok: boolean; value?: unknown }>).bind(cluster);
+      (cluster as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+        const opts = args[3] as { dryRun?: boolean };
+        const before = cluster.store.resourceVersion;
+        const r = await original(...args);
+        if (opts.dryRun) {
+          expect(cluster.store.resourceVersion).toBe(before); // nothing stored, no watch event
+          dry = r.value;
+        } else if (r.ok) pairs.push({ dry, applied: r.value });
+        return r;
+      };
+    }
+    for (let k = 0; k < 3; k++) await runBatch(driver, goalFor([1, 1, 2], k, 4));
+    const sent = cluster.writesSent;
+    expect(sent.length).toBeGreaterThan(6);
+    // Pairs: a dry run, then the same body for real (same resourceVersion precondition).
+    for (let i = 0; i < sent.length; i += 2) {
+      expect(sent[i]!.dryRun).toBe(true);
+      expect(sent[i + 1]).toEqual({ ...sent[i], dryRun: false });
+    }
+    expect(pairs.length).toBe(sent.length / 2);
+    for (const { dry, applied } of pairs) expect(withoutServerFields(applied)).toEqual(withoutServerFields(dry));
+  });
+
+  it('stops the group with the API server\'s message when it refuses a write in the dry run, before anything changes', async () => {
+    // A Deployment whose annotations are just under the API server's 256 KiB limit: the claim's
+    // capstan.io/original annotation would push it over (FieldValueTooLong).
+    const cluster = new SandboxDeploymentCluster(2, FROM, 'app', { annotations: { 'example.com/notes': 'x'.repeat(256 * 1024 - 200) } });
+    clusters.push(cluster);
+    const driver = new DeploymentBatchDriver(() => cluster);
+    for (let i = 0; i < 400 && cluster.sample(FROM).ready < 2; i++) await sleep(10);
+    const before = { rv: cluster.d.metadata.resourceVersion, generation: cluster.d.metadata.generation, sets: [...cluster.store.values('replicasets')].length };
+    const preview = await driver.preview(target, goalFor([1, 1], 0, 2));
+    expect(preview).toMatchObject({ ok: true, value: { kind: 'refused', detail: expect.stringMatching(/may not be more than 262144 bytes/) } });
+    const r = await driver.step(target, goalFor([1, 1], 0, 2));
+    expect(r).toMatchObject({ ok: true, value: { kind: 'failed', detail: expect.stringMatching(/refused the next write in a dry run, so nothing was changed .*262144 bytes/) } });
+    expect(cluster.writesSent.map((w) => w.dryRun)).toEqual([true, true]);
+    expect({ rv: cluster.d.metadata.resourceVersion, generation: cluster.d.metadata.generation, sets: [...cluster.store.values('replicasets')].length }).toEqual(before);
   });
 });
+
+/** An object as stored, without what the server sets on every write (version, managedFields times). */
+function withoutServerFields(o: unknown): unknown {
+  const c = structuredClone(o) as { metadata: { resourceVersion?: string; managedFields?: { time?: string }[] } };
+  delete c.metadata.resourceVersion;
+  for (const f of c.metadata.managedFields ?? []) delete f.time;
+  return c;
+}
 
 describe('FakeBatchDriver', () => {
   it('plays its script and records calls', async () => {

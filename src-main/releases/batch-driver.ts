@@ -87,16 +87,24 @@ export interface DeploymentPatch {
   };
 }
 
+export interface WriteOpts {
+  resourceVersion?: string;
+  signal?: AbortSignal;
+  /** Send it as a server-side dry run (dryRun=All): validated and answered, nothing stored. */
+  dryRun?: boolean;
+}
+
 /** What the batch driver needs from a cluster connection (implemented by the foundation's per-cluster client). */
 export interface ClusterOps {
   getDeployment(namespace: string, name: string, signal?: AbortSignal): Promise<Result<DeploymentWithStrategy>>;
   /**
    * Strategic merge patch. With `resourceVersion`, the server applies it only if the object is
-   * still at that version (409 Conflict otherwise → AppError code 'conflict').
+   * still at that version (409 Conflict otherwise → AppError code 'conflict'). With `dryRun`, the
+   * server validates it (schema, admission, quota) and answers what it would store, storing nothing.
    */
-  patchDeployment(namespace: string, name: string, patch: DeploymentPatch, opts: { resourceVersion?: string; signal?: AbortSignal }): Promise<Result<DeploymentWithStrategy>>;
-  /** Merge patch of a ReplicaSet's spec.replicas, at `resourceVersion` (409 → 'conflict'). */
-  scaleReplicaSet(namespace: string, name: string, replicas: number, opts: { resourceVersion?: string; signal?: AbortSignal }): Promise<Result<ReplicaSet>>;
+  patchDeployment(namespace: string, name: string, patch: DeploymentPatch, opts: WriteOpts): Promise<Result<DeploymentWithStrategy>>;
+  /** Merge patch of a ReplicaSet's spec.replicas, at `resourceVersion` (409 → 'conflict'); `dryRun` as above. */
+  scaleReplicaSet(namespace: string, name: string, replicas: number, opts: WriteOpts): Promise<Result<ReplicaSet>>;
   listReplicaSets(namespace: string, selector: Record<string, string>, signal?: AbortSignal): Promise<Result<ReplicaSet[]>>;
   listPods(namespace: string, selector: Record<string, string>, signal?: AbortSignal): Promise<Result<Pod[]>>;
 }

@@ -76,7 +76,7 @@ it('kubectl rollout undo mid-release is reported as a rollback by someone else; 
   await s.dispose();
 }, 240_000);
 
-it('abort gives the Deployment back: the claim goes, the history says what was left; a rollback afterwards restores everything', async () => {
+it('abort gives the Deployment back: the claim goes, the history says what was left; after a restart the aborted release cannot be moved forward, and a rollback restores everything', async () => {
   const s = await sb.service();
   const id = await startRelease(s, plan('search', '7.4.1', '  - { name: pro, approval: false, groups: [{ group: pro, datacenter: pro-west }] }', 'rollback: manual'));
   const state = () => s.executor.entries.get(id)!.state;
@@ -87,11 +87,24 @@ it('abort gives the Deployment back: the claim goes, the history says what was l
   const annotations = await jsonpath('pro-west', 'shop', 'search-pro', '.metadata.annotations');
   expect(annotations).not.toContain('capstan.io/release');
   expect(annotations).toContain('capstan.io/original');
-  expect((await s.act(id, { type: 'rollback', group: state().groups[0]!.key })).ok).toBe(true);
-  await until(() => state().groups[0]!.phase === 'rolled-back', 90_000, 'rolled back after abort');
+  // Restarted: the aborted release is loaded as history; nothing makes it move forward again.
+  await s.dispose();
+  const again = await sb.service();
+  const loaded = () => again.executor.entries.get(id)!.state;
+  expect(loaded().status).toBe('aborted');
+  const generation = await jsonpath('pro-west', 'shop', 'search-pro', '.metadata.generation');
+  const key = loaded().groups[0]!.key;
+  for (const event of [{ type: 'approvalGiven', group: key, version: loaded().version }, { type: 'resume', group: key }, { type: 'retry', group: key }, { type: 'resume' }] as const) {
+    const r = await again.act(id, event);
+    expect(r.ok ? 'accepted' : r.error.message).toMatch(/was aborted; .* not possible any more/);
+  }
+  await new Promise((r) => setTimeout(r, 1500)); // a dozen executor ticks: the spec may not change
+  expect(await jsonpath('pro-west', 'shop', 'search-pro', '.metadata.generation')).toBe(generation);
+  expect((await again.act(id, { type: 'rollback', group: key })).ok).toBe(true);
+  await until(() => loaded().groups[0]!.phase === 'rolled-back', 90_000, 'rolled back after abort and restart');
   expect(sorted(await jsonpath('pro-west', 'shop', 'search-pro', '.spec.strategy'))).toBe(sorted(ORIGINAL));
   expect(await jsonpath('pro-west', 'shop', 'search-pro', '.metadata.annotations')).not.toContain('capstan.io/');
-  await s.dispose();
+  await again.dispose();
 }, 240_000);
 
 it('two creates of one plan in the same second get two ids; the second start says which release holds the Deployment; resuming a stopped line says "resumed"', async () => {

@@ -18,6 +18,7 @@ import type { PodSummary } from '../../src-shared/workloads/contract';
 import { liveOriginal } from './batch-decide';
 import type { BatchDriver, DriverTarget } from './batch-driver';
 import { DeploymentWatch } from './deployment-watch';
+import { previewedPatch } from './deployment-batch-driver';
 import type { ExecutionLock } from './execution-lock';
 import type { ExecutionStore } from './execution-store';
 import { batchKey, checkEvents, rememberBatch, type BatchMemory } from './executor-checks';
@@ -312,8 +313,12 @@ export class Executor {
     if (!o.ok) return [];
     const plan = handBackPlan(o.value, entry.state.id, g);
     if (plan.patch) {
-      const p = await ops.patchDeployment(g.namespace, g.deployment, plan.patch, { resourceVersion: o.value.resourceVersion });
+      const p = await previewedPatch(ops, g.namespace, g.deployment, plan.patch, { resourceVersion: o.value.resourceVersion });
       if (!p.ok) return [];
+      if (p.value.refused) {
+        entry.handedBack.add(k);
+        return [{ type: 'note', group: g.key, detail: `not given back: the API server refused the hand-back in a dry run, nothing was changed (${p.value.refused})`, actor: 'capstan', at: this.now() }];
+      }
     }
     entry.handedBack.add(k);
     return plan.note ? [{ type: 'note', group: g.key, detail: plan.note, actor: 'capstan', at: this.now() }] : [];

@@ -16,7 +16,7 @@ import { WriteHandlers } from '../../src-sandbox/server/writes';
 import { ApiError } from '../../src-sandbox/server/status';
 import type { Pod, ReplicaSet } from '../../src-shared/k8s/types';
 import { err, ok, type Result } from '../../src-shared/result';
-import type { BatchDriver, ClusterOps, DeploymentPatch, DeploymentWithStrategy, DriverOutcome, Observation } from './batch-driver';
+import type { BatchDriver, ClusterOps, DeploymentPatch, DeploymentWithStrategy, DriverOutcome, Observation, WriteOpts } from './batch-driver';
 
 const NS = 'shop';
 
@@ -29,7 +29,7 @@ export class SandboxDeploymentCluster implements ClusterOps {
   readonly samples: { updated: number; ready: number }[] = [];
   private readonly unsubscribe: () => void;
 
-  constructor(replicas: number, image: string, readonly container = 'app', opts: { speed?: number; strategy?: Record<string, unknown>; readySeconds?: number } = {}) {
+  constructor(replicas: number, image: string, readonly container = 'app', opts: { speed?: number; strategy?: Record<string, unknown>; readySeconds?: number; annotations?: Record<string, string> } = {}) {
     this.clock = new SimClock(opts.speed ?? 200);
     let ip = 0;
     this.cm = new ControllerManager(this.store, this.clock, {
@@ -42,7 +42,7 @@ export class SandboxDeploymentCluster implements ClusterOps {
     this.writes = new WriteHandlers(this.store, () => this.clock.nowIso());
     this.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, this.clock.nowIso());
     const d: KubeObject = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'orders', namespace: NS, annotations: {} },
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'orders', namespace: NS, annotations: { ...opts.annotations } },
       spec: {
         replicas,
         selector: { matchLabels: { app: 'orders' } },
@@ -89,14 +89,19 @@ export class SandboxDeploymentCluster implements ClusterOps {
     return ok([...this.store.values('pods')].map((s) => structuredClone(s.obj) as unknown as Pod));
   }
 
-  async patchDeployment(_ns: string, name: string, patch: DeploymentPatch, opts: { resourceVersion?: string }): Promise<Result<DeploymentWithStrategy>> {
+  /** Every write the driver sent, in order (dry runs included). */
+  readonly writesSent: { kind: 'patch' | 'scale'; dryRun: boolean; body: unknown }[] = [];
+
+  async patchDeployment(_ns: string, name: string, patch: DeploymentPatch, opts: WriteOpts): Promise<Result<DeploymentWithStrategy>> {
     const body = opts.resourceVersion ? { ...patch, metadata: { ...patch.metadata, resourceVersion: opts.resourceVersion } } : patch;
-    return this.write(() => JSON.parse(this.writes.patch(RESOURCES.deployments, NS, name, 'application/strategic-merge-patch+json', body, writer('capstan')).json) as DeploymentWithStrategy);
+    this.writesSent.push({ kind: 'patch', dryRun: !!opts.dryRun, body });
+    return this.write(() => JSON.parse(this.writes.patch(RESOURCES.deployments, NS, name, 'application/strategic-merge-patch+json', body, writer('capstan', opts.dryRun)).json) as DeploymentWithStrategy);
   }
 
-  async scaleReplicaSet(_ns: string, name: string, replicas: number, opts: { resourceVersion?: string }): Promise<Result<ReplicaSet>> {
+  async scaleReplicaSet(_ns: string, name: string, replicas: number, opts: WriteOpts): Promise<Result<ReplicaSet>> {
     const body = { metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : undefined, spec: { replicas } };
-    return this.write(() => JSON.parse(this.writes.patch(RESOURCES.replicasets, NS, name, 'application/merge-patch+json', body, writer('capstan')).json) as ReplicaSet);
+    this.writesSent.push({ kind: 'scale', dryRun: !!opts.dryRun, body });
+    return this.write(() => JSON.parse(this.writes.patch(RESOURCES.replicasets, NS, name, 'application/merge-patch+json', body, writer('capstan', opts.dryRun)).json) as ReplicaSet);
   }
 
   /** Someone else writes (kubectl set image / scale / patch), as a strategic merge patch. */
@@ -109,7 +114,7 @@ export class SandboxDeploymentCluster implements ClusterOps {
       return ok(structuredClone(fn()));
     } catch (e) {
       if ((e instanceof ApiError || e instanceof StoreError) && e.code === 409) return err('conflict', e.message);
-      if (e instanceof ApiError || e instanceof StoreError) return err('invalid-payload', e.message);
+      if (e instanceof ApiError || e instanceof StoreError) return err('invalid-payload', e.message, { status: e.code });
       throw e;
     }
   }
@@ -132,5 +137,5 @@ export class FakeBatchDriver implements BatchDriver {
   }
 }
 
-/** A plain write by `manager`, as the API server would take it (no dry run, unknown fields dropped). */
-const writer = (manager: string) => ({ dryRun: false, fieldValidation: 'Ignore' as const, fieldManager: manager });
+/** A write by `manager`, as the API server would take it (unknown fields dropped; a dry run stores nothing). */
+const writer = (manager: string, dryRun = false) => ({ dryRun, fieldValidation: 'Ignore' as const, fieldManager: manager });

@@ -19,6 +19,8 @@ export function releaseHandlers(releases: ReleaseService): Handlers<typeof relea
     'releases.plans.draft': ({ app, tag }) => releases.draft(app, tag),
     'releases.drift': ({ yaml }) => releases.drift(yaml),
     'releases.execution.create': ({ yaml, driftFingerprint }) => releases.create(yaml, driftFingerprint),
+    'releases.execution.preview': ({ yaml }) => releases.previewStart(yaml),
+    'releases.execution.previewStage': ({ id }) => releases.previewStage(id),
     'releases.execution.act': ({ id, event }) => releases.act(id, event),
     'releases.stopTheLine': ({ note }) => releases.stopTheLine(note),
     'releases.history.export': async ({ id, format }) => {

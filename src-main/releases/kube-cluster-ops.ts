@@ -7,7 +7,7 @@
 import type { Deployment, KubeList, Pod, ReplicaSet } from '../../src-shared/k8s/types';
 import { err, type Result } from '../../src-shared/result';
 import type { ClusterConnection } from '../clusters/cluster-connection';
-import type { ClusterOps, DeploymentPatch, DeploymentWithStrategy } from './batch-driver';
+import type { ClusterOps, DeploymentPatch, DeploymentWithStrategy, WriteOpts } from './batch-driver';
 import { FIELD_MANAGER } from './deployment-watch';
 import type { EventWriter } from './release-events';
 
@@ -42,9 +42,9 @@ export class KubeClusterOps implements ClusterOps, EventWriter {
     return c.value.getJson<DeploymentWithStrategy>(deploymentPath(namespace, name), { verb: 'get', resource: 'deployments', signal });
   }
 
-  async patchDeployment(namespace: string, name: string, patch: DeploymentPatch, opts: { resourceVersion?: string; signal?: AbortSignal }): Promise<Result<DeploymentWithStrategy>> {
+  async patchDeployment(namespace: string, name: string, patch: DeploymentPatch, opts: WriteOpts): Promise<Result<DeploymentWithStrategy>> {
     const body = opts.resourceVersion ? { ...patch, metadata: { ...patch.metadata, resourceVersion: opts.resourceVersion } } : patch;
-    return this.patch(namespace, name, body, 'application/strategic-merge-patch+json', opts.signal);
+    return this.patch(namespace, name, body, 'application/strategic-merge-patch+json', opts.signal, opts.dryRun);
   }
 
   /** JSON patch (kubectl rollout undo replaces /spec/template this way). */
@@ -56,18 +56,22 @@ export class KubeClusterOps implements ClusterOps, EventWriter {
     return this.patch(namespace, name, patch, 'application/merge-patch+json', signal);
   }
 
-  private async patch(namespace: string, name: string, body: unknown, contentType: string, signal?: AbortSignal): Promise<Result<DeploymentWithStrategy>> {
+  private query(dryRun?: boolean): string {
+    return `?fieldManager=${FIELD_MANAGER}${this.serverDryRun || dryRun ? '&dryRun=All' : ''}`;
+  }
+
+  private async patch(namespace: string, name: string, body: unknown, contentType: string, signal?: AbortSignal, dryRun?: boolean): Promise<Result<DeploymentWithStrategy>> {
     const c = this.c();
     if (!c.ok) return c;
-    const path = `${deploymentPath(namespace, name)}?fieldManager=${FIELD_MANAGER}${this.serverDryRun ? '&dryRun=All' : ''}`;
+    const path = `${deploymentPath(namespace, name)}${this.query(dryRun)}`;
     return c.value.getJson<Deployment>(path, { method: 'PATCH', body, contentType, verb: 'patch', resource: 'deployments', signal });
   }
 
-  async scaleReplicaSet(namespace: string, name: string, replicas: number, opts: { resourceVersion?: string; signal?: AbortSignal }): Promise<Result<ReplicaSet>> {
+  async scaleReplicaSet(namespace: string, name: string, replicas: number, opts: WriteOpts): Promise<Result<ReplicaSet>> {
     const c = this.c();
     if (!c.ok) return c;
     const body = { metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : undefined, spec: { replicas } };
-    const path = `/apis/apps/v1/namespaces/${enc(namespace)}/replicasets/${enc(name)}?fieldManager=${FIELD_MANAGER}`;
+    const path = `/apis/apps/v1/namespaces/${enc(namespace)}/replicasets/${enc(name)}${this.query(opts.dryRun)}`;
     return c.value.getJson<ReplicaSet>(path, { method: 'PATCH', body, contentType: 'application/merge-patch+json', verb: 'patch', resource: 'replicasets', signal: opts.signal });
   }
 

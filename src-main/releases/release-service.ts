@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { DriftReport, PlanCheck, PlanFile, ReleasesEvent, RevisionInfo, RowAction, RowActionPlan, UserEvent } from '../../src-shared/releases/contract';
+import type { DriftReport, PlanCheck, PlanFile, ReleasesEvent, RevisionInfo, RowAction, RowActionPlan, StartPreview, UserEvent } from '../../src-shared/releases/contract';
 import { diffSnapshots, driftFingerprint } from '../../src-shared/releases/drift';
 import { createExecution, type ExecutionState } from '../../src-shared/releases/execution-model';
 import { effectiveGates } from '../../src-shared/releases/plan';
@@ -35,6 +35,7 @@ import { checkPlan, draftPlan } from './plan-check';
 import { PlanImageCheck, within, type ImagePresenceSource, type PlanImageCheckOptions } from './plan-image-check';
 import { applyRowAction, previewRowAction, revisionsOf } from './row-actions';
 import { SnapshotStore } from './snapshot-store';
+import { previewStart } from './start-preview';
 
 export interface ReleaseServiceOptions {
   /** The app's data folder: plans in plans/, executions and the snapshot in releases/. */
@@ -86,9 +87,10 @@ export class ReleaseService {
     this.opsFor = opsFor;
     this.kubeEvents = new ReleaseEventRecorder(opsFor, { diagnostics: opts.diagnostics, now: this.now });
     const driver = `${this.actor}@${hostname()}`;
+    this.driver = new DeploymentBatchDriver(opsFor);
     this.executor = new Executor({
       store,
-      driver: new DeploymentBatchDriver(opsFor),
+      driver: this.driver,
       ops: opsFor,
       pods: (clusterId, namespace, deployment) => {
         if (opts.clusters.get(clusterId)?.state !== 'live') return undefined;
@@ -112,6 +114,7 @@ export class ReleaseService {
   }
 
   private readonly opsFor: (id: string) => KubeClusterOps;
+  private readonly driver: DeploymentBatchDriver;
 
   async start(): Promise<void> {
     await this.executor.load();
@@ -255,6 +258,22 @@ export class ReleaseService {
     if (!entry.lock) return err('locked', entry.lockedBy ?? `Release ${id} is locked.`);
     this.notify();
     return ok({ id });
+  }
+
+  /** The start confirmation: every group's first write, as a dry run against live state (start-preview.ts). */
+  async previewStart(yaml: string): Promise<Result<StartPreview>> {
+    const parsed = parsePlanYaml(yaml);
+    if (!parsed.ok) return { ok: false, error: planProblemsToError(parsed.problems) };
+    await this.snapshots.refresh();
+    const state = createExecution(`${parsed.plan.name}-preview`, parsed.plan, resolvePlan(parsed.plan, this.snapshots.get()).stages, this.now());
+    return previewStart(state, this.driver, this.opsFor);
+  }
+
+  /** The stage approval's preview: the first write of every group the approval starts, as a dry run now. */
+  async previewStage(id: string): Promise<Result<StartPreview>> {
+    const state = this.executor.entries.get(id)?.state;
+    if (!state) return err('not-found', `No release execution ${id}.`);
+    return previewStart(state, this.driver, this.opsFor, (g) => g.stageIndex === state.stageIndex && g.phase === 'pending');
   }
 
   async act(id: string, event: UserEvent): Promise<Result<ExecutionState>> {

@@ -1,8 +1,8 @@
 /**
  * Batch patterns (DESIGN.md "Groups and releases"): `25%` (one step, repeated until 100%) or a list
  * `10%+20%+30%+40%` (steps summing to 100%). Each step is at most 50% so that no single batch can
- * take half a group down. Percentages are held in hundredths of a percent (basis points) so that
- * `12.5%` is exact and sums never suffer from floating-point drift.
+ * move more than half a group to the new version at once. Percentages are held in hundredths of a
+ * percent (basis points) so that `12.5%` is exact and sums never suffer from floating-point drift.
  *
  * Rounding (splitBatches): the pattern splits the instances that remain after the fort, using
  * CUMULATIVE FLOOR: after batch k, at most floor(rest × cum%_k) instances are updated, so the
@@ -102,7 +102,7 @@ export interface BatchSplit {
   batches: Batch[];
   /** The largest number of instances a single batch takes out at once. */
   maxBatch: number;
-  /** replicas − minimum online: how many may be down at the same time. */
+  /** replicas − minimum online: how many the plan would tolerate down (the executor takes none down). */
   maxDown: number;
   violations: string[];
 }
@@ -130,22 +130,17 @@ export function splitBatches(replicas: number, pattern: BatchPattern, opts: Spli
   }
   const maxBatch = batches.reduce((m, b) => Math.max(m, b.size), 0);
   const minOnline = minOnlineCount(replicas, opts.minOnline);
-  const maxDown = Math.max(0, replicas - minOnline);
   const violations: string[] = [];
-  if (replicas > 0 && minOnline > replicas) {
-    violations.push(`minimum online is ${minOnline} but the group has only ${replicas} instance(s).`);
-  } else {
-    for (const b of batches) {
-      if (b.size > maxDown) {
-        const what = b.fort ? 'the fort batch' : `batch ${b.index + (opts.fort ? 0 : 1)}`;
-        violations.push(
-          `${what} takes ${b.size} of ${replicas} instance(s) down at once, but at least ${minOnline} must stay online (at most ${maxDown} down); use smaller steps or lower minOnline.`,
-        );
-      }
-    }
-  }
-  return { replicas, batches, maxBatch, maxDown, violations };
+  // The executor grows each batch's new pods before it retires old ones (maxSurge b_k + 1,
+  // maxUnavailable 0; src-main/releases/batch-driver.ts): ready pods stay at N whatever the batch
+  // size, so the only minimum it cannot keep is one above N.
+  if (replicas > 0 && minOnline > replicas) violations.push(MIN_ONLINE_EXPLAINED(minOnline, replicas));
+  return { replicas, batches, maxBatch, maxDown: Math.max(0, replicas - minOnline), violations };
 }
+
+/** Why a minimum online above N is the only one that fails (the validation message says how batches run). */
+const MIN_ONLINE_EXPLAINED = (minOnline: number, replicas: number) =>
+  `minimum online is ${minOnline} but the group has only ${replicas} instance(s). Batches never take instances down: each batch's new pods start and become ready before as many old ones are retired, so ${replicas} stay online throughout (batch sizes cost extra pods of capacity while they run, not availability); set minOnline to at most ${replicas}.`;
 
 /** "fort", "batch 2/5": how a board cell and the preview name a batch. */
 export function batchLabel(split: Pick<BatchSplit, 'batches'>, index: number): string {

@@ -142,6 +142,25 @@ export const rowActionPlanSchema = z.object({
 });
 export type RowActionPlan = z.infer<typeof rowActionPlanSchema>;
 
+/** Per group of a plan: what its Deployment's first write would change, as the API server answered a dry run of it (nothing stored). */
+export const startPreviewSchema = z.object({
+  groups: z.array(
+    z.object({
+      key: z.string(),
+      stage: z.number().int(),
+      /** Pods per batch, the fort first when there is one. */
+      batches: z.array(z.number().int()),
+      /** "field: before → after", from the dry run's answer. */
+      changes: z.array(z.string()),
+      /** The API server refused the write (its words): starting would stop this group before anything changes. */
+      refused: z.string().optional(),
+      /** Nothing to write (already on the target), or why the group cannot be previewed. */
+      note: z.string().optional(),
+    }),
+  ),
+});
+export type StartPreview = z.infer<typeof startPreviewSchema>;
+
 export const revisionInfoSchema = z.object({ revision: z.string(), images: z.array(z.string()), replicas: z.number(), current: z.boolean() });
 export type RevisionInfo = z.infer<typeof revisionInfoSchema>;
 
@@ -158,6 +177,10 @@ export const releasesContract = {
   'releases.drift': request(z.object({ yaml }).strict(), driftReportSchema),
   /** Start a new execution of a plan. `driftFingerprint` signs off the drift the person saw. */
   'releases.execution.create': request(z.object({ yaml, driftFingerprint: z.string().max(200) }).strict(), z.object({ id: z.string() })),
+  /** The start confirmation: each group's first write as a server-side dry run. */
+  'releases.execution.preview': request(z.object({ yaml }).strict(), startPreviewSchema),
+  /** The stage approval's confirmation: the stage's groups' first writes as a server-side dry run. */
+  'releases.execution.previewStage': request(z.object({ id }).strict(), startPreviewSchema),
   'releases.execution.act': request(z.object({ id, event: userEventSchema }).strict(), executionStateSchema),
   'releases.stopTheLine': request(z.object({ note: z.string().max(500).optional() }).strict(), z.object({ stopped: z.array(z.string()) })),
   'releases.history.export': request(z.object({ id, format: z.enum(['json', 'csv']) }).strict(), z.object({ text: z.string() })),

@@ -201,6 +201,18 @@ describe('execution: failures and people', () => {
     expect(s.status).toBe('rolling-back');
     expect(reject(s, { type: 'abort' }).message).toMatch(/already aborted/);
   });
+  it('an aborted release, also as loaded from disk after a restart, never moves forward again: only rollbacks', () => {
+    let s = toPro();
+    s = step(s, { type: 'pause', group: WEST });
+    s = step(s, { type: 'fail', group: EAST, detail: 'the API server refused the next write' }, 'capstan');
+    s = step(s, { type: 'abort' });
+    s = JSON.parse(JSON.stringify(s)) as ExecutionState; // as loaded from disk
+    for (const e of [{ type: 'retry', group: EAST }, { type: 'resume' }, { type: 'resume', group: WEST }, { type: 'approvalGiven', version: s.version }, { type: 'pause', group: WEST }] as const) {
+      expect(reject(s, e).message).toMatch(/was aborted; .* not possible any more.*Roll a group back, or plan a new release/);
+    }
+    expect(reject(s, { type: 'batchDone', group: EAST, batch: 0 }).message).toMatch(/was aborted/);
+    expect(step(s, { type: 'rollback', group: EAST }).groups.find((g) => g.key === EAST)!.phase).toBe('rolling-back');
+  });
   it('a whole-release rollback rolls back every group that moved and skips the rest', () => {
     let s = run(make(), { type: 'start' }, { type: 'batchDone', group: FAT, batch: 0 });
     s = step(s, { type: 'rollback' });

@@ -61,6 +61,17 @@ export function describeEvent(e: ExecutionEvent, state?: ExecutionState): string
 
 const invalid = (message: string): Err => err('invalid-transition', message);
 
+/**
+ * What an aborted release still takes: rolling groups back (a person's way on after an abort, see
+ * handBack in the executor) and the executor's bookkeeping while it does. Nothing that would make
+ * it move forward again (retry, resume, approve, accept progress), whether it was aborted a minute
+ * ago or loaded from disk after a restart.
+ */
+const AFTER_ABORT: readonly ExecutionEvent['type'][] = [
+  'rollback', 'rollbackDone', 'fail', 'note', 'externalEdit', 'originalRecorded', 'clusterLost', 'clusterBack',
+  'abort', 'recovered', 'stopTheLine', // refused by their own rules, in their own words
+];
+
 function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: string[]): Result<void> {
   if (e.type === 'start') {
     if (s.started || s.aborted) return invalid(`The release was already ${s.aborted ? 'aborted' : 'started'}.`);
@@ -69,6 +80,9 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
     return ok(undefined);
   }
   if (!s.started) return invalid(`The release has not started; "${e.type}" is not possible yet.`);
+  if (s.aborted && !AFTER_ABORT.includes(e.type)) {
+    return invalid(`The release was aborted; "${e.type}" is not possible any more (an aborted release only rolls groups back). Roll a group back, or plan a new release.`);
+  }
   switch (e.type) {
     case 'fortDone':
     case 'batchDone':

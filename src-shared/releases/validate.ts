@@ -3,7 +3,7 @@
  * without a cluster. Errors block a run; warnings are shown for sign-off. The plan object may come
  * from the form rather than from YAML, so it is re-checked against the schema first.
  */
-import { minOnlineCount, splitBatches } from './batch-pattern';
+import { splitBatches } from './batch-pattern';
 import { effectiveGates, planSchema, type ReleasePlan } from './plan';
 import { TAG_RE } from '../base/image-ref';
 import { resolvePlan, type PlanIssue, type ResolvedTarget } from './resolve';
@@ -31,7 +31,6 @@ export function validatePlan(plan: ReleasePlan, snapshot: Snapshot, opts: Valida
   issues.push(...resolved.issues);
   checkDuplicates(resolved.stages, issues);
   for (const t of resolved.stages.flat()) checkTarget(plan, t, issues);
-  checkJoinedGroups(plan, resolved.stages, issues);
   checkGates(plan, resolved.stages.flat(), issues);
 
   const now = opts.now;
@@ -78,38 +77,6 @@ function checkTarget(plan: ReleasePlan, t: ResolvedTarget, issues: PlanIssue[]):
   if (!t.batchPattern) return;
   const split = splitBatches(t.snapshot.replicas, t.batchPattern, { fort: t.fort, minOnline: t.minOnline });
   for (const v of split.violations) issues.push({ severity: 'error', path: t.refPath, message: `${name}: ${v}` });
-}
-
-/**
- * A joined group (same group label in several datacenters) must also keep its minimum online as a
- * whole: parts in one stage run in parallel (up to maxParallelGroups), so their batches are down
- * at the same time. The joined minimum is the strictest part's minOnline applied to the total.
- */
-function checkJoinedGroups(plan: ReleasePlan, stages: ResolvedTarget[][], issues: PlanIssue[]): void {
-  const byGroup = new Map<string, ResolvedTarget[]>();
-  for (const t of stages.flat()) if (t.group !== undefined) byGroup.set(t.group, [...(byGroup.get(t.group) ?? []), t]);
-  for (const [group, parts] of byGroup) {
-    if (new Set(parts.map((p) => p.datacenter)).size < 2) continue;
-    const total = parts.reduce((a, p) => a + p.snapshot.replicas, 0);
-    // Strictest part wins; a part's minOnline already includes the plan default.
-    const joinedMin = Math.max(...parts.map((p) => minOnlineCount(total, p.minOnline)));
-    const maxDown = total - joinedMin;
-    for (let si = 0; si < stages.length; si++) {
-      const inStage = parts.filter((p) => p.stageIndex === si);
-      const batchMax = inStage
-        .map((p) => (p.batchPattern ? splitBatches(p.snapshot.replicas, p.batchPattern, { fort: p.fort }).maxBatch : 0))
-        .sort((a, b) => b - a)
-        .slice(0, plan.maxParallelGroups);
-      const downAtOnce = batchMax.reduce((a, b) => a + b, 0);
-      if (inStage.length > 1 && downAtOnce > maxDown) {
-        issues.push({
-          severity: 'error',
-          path: `stages.${si}`,
-          message: `Joined group "${group}" (${total} instances across ${[...new Set(parts.map((p) => p.datacenter))].join(', ')}) may have ${downAtOnce} down at once in stage ${si + 1}, but at least ${joinedMin} must stay online; lower maxParallelGroups, use smaller batches or put the datacenters in separate stages.`,
-        });
-      }
-    }
-  }
 }
 
 function checkGates(plan: ReleasePlan, targets: ResolvedTarget[], issues: PlanIssue[]): void {

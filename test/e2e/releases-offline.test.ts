@@ -84,6 +84,9 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
     expect(await page.getByTestId('plan-start').isDisabled()).toBe(true);
     await page.getByTestId('drift-signoff').check();
     await page.getByTestId('plan-start').click();
+    // Start asks first, with each group's first write as the API server answered its dry run.
+    await page.getByTestId('start-preview').waitFor({ timeout: 10_000 });
+    await page.getByTestId('confirm-ok').click();
     await page.getByTestId('execution-panel').waitFor({ timeout: 10_000 });
   }, 240_000);
 
@@ -96,6 +99,20 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
     await expect.poll(() => page.getByTestId('exec-status').innerText(), { timeout: 30_000 }).toBe('paused');
     expect(await page.getByTestId('exec-history').innerText()).toContain('recovered');
     await screenshot(page, 'releases-execution-recovered');
+    // Resuming one group of the recovered release asks first too (keyboard only): what it
+    // continues, from where, and its evidence; Esc leaves it paused.
+    const resumeGroup = group('pro-west/shop/payments-pro').getByTestId('exec-group-resume');
+    expect(await resumeGroup.innerText()).toBe('Resume…');
+    await resumeGroup.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByTestId('confirm-dialog');
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toMatch(/Resume pro-west\/shop\/payments-pro after Capstan restarted\?[\s\S]*Capstan restarted while pro-west\/shop\/payments-pro was at (fort|batch \d\/\d), (updating|being checked)/);
+    expect(await page.getByTestId('confirm-scope').innerText()).toMatch(/pro-west\/shop\/payments-pro\s+continues \S+ → 3\.3\.0 from (fort|batch \d\/\d)\s+\d+\s+paused/);
+    await screenshot(page, 'releases-execution-recovered-group-resume');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await group('pro-west/shop/payments-pro').getAttribute('data-phase')).toBe('paused');
     // Resuming after a restart asks first, with what will continue.
     await page.getByTestId('exec-resume').click();
     await page.getByTestId('confirm-dialog').waitFor();

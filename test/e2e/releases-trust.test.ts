@@ -4,7 +4,9 @@
  *   the post-stage bake. The execution says degraded with the evidence, the next stage stays
  *   blocked (kubectl: UAT untouched), continuing needs a reason; an out-of-band `kubectl rollout
  *   undo` shows on the board as "diverged"; "Roll back all" asks first (Esc changes nothing).
- * - a PRO stage approval cannot happen without its confirmation; Abort asks too.
+ * - a PRO stage approval cannot happen without its confirmation, which shows the stage's first
+ *   write as a server-side dry run (nothing changes); Abort asks too; an aborted release is history.
+ * - Start asks first, with each group's first write as the API server answered its dry run.
  * - a plan with a YAML error shows the error at its line.
  */
 import type { Page } from 'playwright-core';
@@ -35,7 +37,7 @@ describe('releases you can trust at 3 a.m.', () => {
   const status = () => page.getByTestId('exec-status').getAttribute('data-status');
   const line = (key: string) => page.locator(`[data-testid=board-line][data-key="${key}"]`);
 
-  async function startFromPlanner(yaml: string) {
+  async function startFromPlanner(yaml: string, previewed?: (preview: string) => Promise<void>) {
     await page.getByTestId('rel-tab-planner').click();
     await page.getByTestId('plan-yaml').fill(yaml);
     const checked = async () => `${await page.getByTestId('plan-check-status').innerText()} ${await page.getByTestId('plan-check').innerText()}`;
@@ -44,6 +46,10 @@ describe('releases you can trust at 3 a.m.', () => {
     await page.getByTestId('plan-drift').click();
     await page.getByTestId('drift-signoff').check();
     await page.getByTestId('plan-start').click();
+    // Start asks first: each group's first write, as the API server answered its dry run.
+    await page.getByTestId('start-preview').waitFor({ timeout: 10_000 });
+    await previewed?.(await page.getByTestId('start-preview').innerText());
+    await page.keyboard.press('Enter');
     await page.getByTestId('execution-panel').waitFor({ timeout: 10_000 });
   }
 
@@ -60,7 +66,14 @@ gates: { health: { readyWithin: 2m }, bake: 10m }
 stages:
   - { name: fat, groups: [{ group: fat }] }
   - { name: uat, approval: true, groups: [{ group: uat }] }
-`);
+`, async (preview) => {
+      // The dry run changed nothing: UAT and FAT still run what they ran.
+      expect(preview).toMatch(/fat\/shop\/payments-fat\s+1\s+image\.payments: \S+payments:3\.3\.0 → \S+payments:3\.3\.1/);
+      expect(preview).toMatch(/uat\/shop\/payments-uat\s+2: 1 first, then 1\s+image\.payments: \S+payments:3\.2\.1 → \S+payments:3\.3\.1/);
+      expect(preview).toContain('hold setting(s) Capstan sets while it releases (put back at the end)');
+      expect(await image(kubeconfig, 'fat', 'payments-fat')).toMatch(/payments:3\.3\.0$/);
+      await screenshot(page, 'releases-trust-start-preview');
+    });
     const fat = page.locator('[data-testid=exec-group][data-key="fat/shop/payments-fat"]');
     // FAT passes its gate (succeeded, the stage bakes) ...
     const history = () => page.getByTestId('exec-history').innerText();
@@ -139,6 +152,8 @@ stages:
     await dialog.waitFor();
     expect(await dialog.innerText()).toMatch(/production/);
     expect(await page.getByTestId('confirm-scope').innerText()).toMatch(/pro-west\/platform\/gateway-pro\s+will move 5\.0\.1 → 5\.1\.0\s+6/);
+    // The stage's first write, as the API server answers a dry run of it now (kubectl below: nothing changed).
+    await expect.poll(() => page.getByTestId('stage-preview').innerText(), { timeout: 10_000 }).toMatch(/pro-west\/platform\/gateway-pro\s+6: 1 first, then 2 \+ 3\s+image\.gateway: \S+gateway:5\.0\.1 → \S+gateway:5\.1\.0/);
     await screenshot(page, 'releases-trust-pro-approval');
     // Nothing moved while the dialog is open, and Esc leaves it so.
     expect(await status()).toBe('awaiting-approval');
@@ -157,6 +172,10 @@ stages:
     expect(await page.getByTestId('confirm-scope').innerText()).toContain('stays as it is now');
     await page.getByTestId('confirm-ok').click();
     await expect.poll(status, { timeout: 30_000 }).toBe('aborted');
+    // An aborted release is history: it says so and offers nothing that moves it forward.
+    expect(await page.getByTestId('exec-aborted').innerText()).toMatch(/does not move forward any more/);
+    expect(await page.getByTestId('exec-group-resume').count()).toBe(0);
+    expect(await page.getByTestId('exec-group-rollback').count()).toBe(1);
   }, 120_000);
 
   it('a plan with a YAML error shows the error at its line; the form stays and marks what the error is about', async () => {

@@ -58,6 +58,9 @@ describe('releases board, planner and executor', () => {
     await page.getByTestId('plan-drift').click();
     await page.getByTestId('drift-signoff').check();
     await page.getByTestId('plan-start').click();
+    // Start asks first, with each group's first write as the API server answered its dry run.
+    await page.getByTestId('start-preview').waitFor({ timeout: 10_000 });
+    await page.getByTestId('confirm-ok').click();
     await page.getByTestId('execution-panel').waitFor({ timeout: 10_000 });
   }
 

@@ -43,7 +43,8 @@ export const BoardLine = memo(function BoardLine({ line, now, showName, onAct }:
         <span className="rel-line__state" data-testid="board-line-state" title={line.state === 'idle' ? 'idle: nothing in flight' : undefined}>
           {line.state === 'idle' ? null : (
             <span className={`badge badge--${tone[line.state]}`} title={line.label ?? line.why}>
-              {line.state === 'diverged' ? 'diverged' : badgeText(line, now)}
+              {/* What it is, short; the facts below say why (OOMKilled n, diverged: running X...). */}
+              {line.state === 'diverged' || line.state === 'degraded' ? line.state : badgeText(line, now)}
             </span>
           )}
         </span>
@@ -74,7 +75,7 @@ export const BoardLine = memo(function BoardLine({ line, now, showName, onAct }:
           {line.state === 'diverged' && line.label ? <span className="text-bad" data-testid="board-line-diverged">{line.label}</span> : null}
           {line.waitingSince ? (
             <span className="text-warn" title={line.why} data-testid="board-line-waiting">
-              waits on you {formatDuration(now - line.waitingSince)}
+              waits on you (for {formatDuration(now - line.waitingSince)})
             </span>
           ) : null}
         </div>

@@ -11,13 +11,15 @@ export function ConfirmDialog(props: {
   danger?: boolean;
   /** Ask for a reason (recorded in the history); confirm needs at least 3 characters. */
   reason?: { label: string; placeholder?: string };
+  /** Why it cannot be confirmed at all (confirm disabled, the reason as its title). */
+  blocked?: string;
   children: ReactNode;
   onConfirm: (reason?: string) => void;
   onCancel: () => void;
 }) {
   const [reason, setReason] = useState('');
   const box = useRef<HTMLDivElement>(null);
-  const ready = !props.reason || reason.trim().length >= 3;
+  const ready = !props.blocked && (!props.reason || reason.trim().length >= 3);
   useEffect(() => {
     const first = box.current?.querySelector<HTMLElement>('[data-autofocus]');
     first?.focus();
@@ -58,7 +60,7 @@ export function ConfirmDialog(props: {
             type="button"
             className={`btn ${props.danger ? 'btn--danger' : 'btn--primary'}`}
             disabled={!ready}
-            title={ready ? undefined : 'Write the reason first (a few words); it goes into the history'}
+            title={ready ? undefined : (props.blocked ?? 'Write the reason first (a few words); it goes into the history')}
             onClick={() => props.onConfirm(props.reason ? reason.trim() : undefined)}
             data-testid="confirm-ok"
             {...(props.reason ? {} : { 'data-autofocus': true })}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { UserEvent } from '../../../src-shared/releases/contract';
+import type { StartPreview, UserEvent } from '../../../src-shared/releases/contract';
 import type { ExecutionState, GroupExecution } from '../../../src-shared/releases/execution-model';
 import { openDegraded } from '../../../src-shared/releases/execution-schedule';
 import { bakeLeft, groupProgress, needsMe, soakLeft } from '../../../src-shared/releases/execution-views';
@@ -10,8 +10,9 @@ import { formatDuration } from '../../components/freshness';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
 import { ConfirmDialog } from './ConfirmDialog';
-import { confirmModel, needsConfirm, type RiskyStep } from './confirm-model';
+import { confirmModel, isRecoveredGroup, needsConfirm, type RiskyStep } from './confirm-model';
 import { DegradedEvidence } from './DegradedEvidence';
+import { DRY_RUN_NOTE, refusedWhy, WritePreviewTable } from './StartConfirm';
 import { ExecutionList, statusText, statusTone } from './ExecutionList';
 import { download } from './PlannerView';
 
@@ -27,7 +28,7 @@ function GroupRow({ e, g, act, ask, now }: { e: ExecutionState; g: GroupExecutio
       <td className="mono">{g.key}</td>
       <td>{e.stages[g.stageIndex]?.name}</td>
       <td>
-        <span className={`badge badge--${degraded ? 'bad' : (phaseTone[g.phase] ?? 'muted')}`}>{degraded ? `degraded (${g.degraded!.what === 'oom' ? 'OOMKilled' : g.degraded!.what})` : describeGroup(g)}</span>
+        <span className={`badge badge--${degraded ? 'bad' : (phaseTone[g.phase] ?? 'muted')}`}>{degraded ? `degraded (${g.degraded!.what === 'oom' ? 'OOMKilled' : g.degraded!.what})` : isRecoveredGroup(g) ? describeGroup(g).replace('(manual)', '(Capstan restarted)') : describeGroup(g)}</span>
         {g.pauseReason?.kind === 'gate-failed' ? <div className="text-bad">{g.pauseReason.detail}</div> : null}
         {g.pauseReason?.kind === 'drift' ? (
           <div className="text-bad" data-testid="exec-drift">
@@ -55,17 +56,17 @@ function GroupRow({ e, g, act, ask, now }: { e: ExecutionState; g: GroupExecutio
               Pause
             </button>
           ) : null}
-          {g.phase === 'paused' ? (
-            <button type="button" className="btn" onClick={() => act({ type: 'resume', group: g.key })} data-testid="exec-group-resume">
-              Resume
+          {g.phase === 'paused' && !e.aborted ? (
+            <button type="button" className="btn" onClick={() => ask({ kind: 'resume-group', group: g.key })} data-testid="exec-group-resume">
+              Resume{needsConfirm(e, { kind: 'resume-group', group: g.key }) ? '…' : ''}
             </button>
           ) : null}
-          {g.pauseReason?.kind === 'drift' && g.pauseReason.acceptBatch !== undefined ? (
+          {g.pauseReason?.kind === 'drift' && g.pauseReason.acceptBatch !== undefined && !e.aborted ? (
             <button type="button" className="btn" onClick={() => act({ type: 'acceptProgress', group: g.key, batch: (g.pauseReason as { acceptBatch: number }).acceptBatch })} data-testid="exec-group-accept">
               Accept as {batchLabel(g, g.pauseReason.acceptBatch)}
             </button>
           ) : null}
-          {g.phase === 'failed' || g.pauseReason?.kind === 'gate-failed' ? (
+          {(g.phase === 'failed' || g.pauseReason?.kind === 'gate-failed') && !e.aborted ? (
             <button type="button" className="btn" onClick={() => act({ type: 'retry', group: g.key })}>
               Retry
             </button>
@@ -89,6 +90,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
   const now = useNow();
   const [message, setMessage] = useState<string | null>(null);
   const [asking, setAsking] = useState<RiskyStep | null>(null);
+  const [stagePreview, setStagePreview] = useState<StartPreview | { error: string } | null>(null);
   const executions = releases?.executions ?? [];
   const e = executions.find((x) => x.id === selected) ?? executions[0];
   if (!e) return <p className="muted">No release has run yet. Plan one from the board or the planner.</p>;
@@ -108,12 +110,20 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
         return { type: 'approvalGiven', group: step.group, version: e.version, ...override };
       case 'resume':
         return { type: 'resume' };
+      case 'resume-group':
+        return { type: 'resume', group: step.group };
       case 'override':
         return { type: 'overrideDegraded', reason: reason ?? '' };
     }
   };
   /** Risky steps ask first; routine ones act at once. */
-  const ask = (step: RiskyStep) => (needsConfirm(e, step) ? setAsking(step) : act(eventFor(step)));
+  const ask = (step: RiskyStep) => {
+    if (!needsConfirm(e, step)) return act(eventFor(step));
+    setAsking(step);
+    setStagePreview(null);
+    // A stage approval also shows the stage's first writes as the API server answers a dry run now.
+    if (step.kind === 'approve-stage') void client['releases.execution.previewStage']({ id: e.id }).then((r) => setStagePreview(r.ok ? r.value : { error: r.error.message }));
+  };
   const exportHistory = async (format: 'json' | 'csv') => {
     const r = await client['releases.history.export']({ id: e.id, format });
     if (r.ok) download(`${e.id}-history.${format}`, r.value.text, format === 'json' ? 'application/json' : 'text/csv');
@@ -170,6 +180,11 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
         ) : null}
         {degraded.length ? <DegradedEvidence e={e} groups={degraded} onRollback={(key) => act({ type: 'rollback', group: key })} onOverride={() => setAsking({ kind: 'override' })} /> : null}
         {e.stopped ? <div className="banner banner--warn">Paused: {('note' in e.stopped ? e.stopped.note : undefined) ?? e.stopped.kind}</div> : null}
+        {e.aborted && e.status === 'aborted' ? (
+          <div className="banner" data-testid="exec-aborted">
+            Aborted: this release does not move forward any more. What each Deployment was left at is in the history; roll a group back, or plan a new release.
+          </div>
+        ) : null}
         {message ? (
           <div className="banner banner--bad" data-testid="exec-message">
             {message}
@@ -220,6 +235,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
           confirmLabel={model.confirmLabel}
           danger={model.danger}
           reason={model.needsReason ? { label: 'Why continue although a group is degraded? (recorded in the history)', placeholder: 'e.g. known leak, fixed by a config change in the next stage' } : undefined}
+          blocked={asking.kind === 'approve-stage' && stagePreview && !('error' in stagePreview) ? refusedWhy(stagePreview) : undefined}
           onCancel={() => setAsking(null)}
           onConfirm={(reason) => {
             act(eventFor(asking, reason));
@@ -253,6 +269,18 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
               ))}
             </tbody>
           </table>
+          {asking.kind === 'approve-stage' ? (
+            stagePreview === null ? (
+              <p className="muted">Asking the API server for a dry run of this stage's first writes…</p>
+            ) : 'error' in stagePreview ? (
+              <p className="text-warn">No dry run of this stage's first writes: {stagePreview.error} (each write is still sent as a dry run first).</p>
+            ) : (
+              <>
+                <p className="muted">{DRY_RUN_NOTE}</p>
+                <WritePreviewTable preview={stagePreview} testId="stage-preview" />
+              </>
+            )
+          ) : null}
         </ConfirmDialog>
       ) : null}
     </div>

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { DriftReport, PlanCheck, PlanFile } from '../../../src-shared/releases/contract';
+import type { DriftReport, PlanCheck, PlanFile, StartPreview } from '../../../src-shared/releases/contract';
 import { useClient } from '../../components/ClientContext';
 import { DriftView, PlanCheckView } from './PlanChecks';
 import { PlanEditor } from './PlanEditor';
 import { PlanForm } from './PlanForm';
+import { StartConfirm } from './StartConfirm';
 
 export function download(name: string, text: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -40,6 +41,8 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
   const [signed, setSigned] = useState(false);
   const [tag, setTag] = useState('');
   const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
+  const [startPreview, setStartPreview] = useState<StartPreview | null>(null);
+  const [previewing, setPreviewing] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const refresh = () => void client['releases.plans.list']({}).then((r) => r.ok && setPlans(r.value));
@@ -87,7 +90,16 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
     if (r.ok) setDrift(r.value);
     else setMessage({ text: r.error.message, bad: true });
   };
+  /** Start asks first: what each group's first write changes, as the API server answered a dry run. */
+  const askStart = async () => {
+    setPreviewing(true);
+    const r = await client['releases.execution.preview']({ yaml });
+    setPreviewing(false);
+    if (r.ok) setStartPreview(r.value);
+    else setMessage({ text: r.error.message, bad: true });
+  };
   const start = async () => {
+    setStartPreview(null);
     if (!drift) return;
     const created = await client['releases.execution.create']({ yaml, driftFingerprint: drift.fingerprint });
     if (!created.ok) return setMessage({ text: created.error.message, bad: true });
@@ -136,8 +148,8 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
           <button type="button" className="btn" onClick={() => void runDrift()} disabled={!check?.ok} title={check?.ok ? 'Compare the plan\'s snapshot with the clusters as they are now' : check ? 'Fix the plan\'s errors first (marked at their line).' : 'The plan is being checked…'} data-testid="plan-drift">
             Drift check
           </button>
-          <button type="button" className="btn btn--primary" onClick={() => void start()} disabled={why.length > 0} title={why.length ? `To start: ${why.join(', then ')}.` : 'Start the release against live state'} data-testid="plan-start">
-            Start release
+          <button type="button" className="btn btn--primary" onClick={() => void askStart()} disabled={why.length > 0 || previewing} title={why.length ? `To start: ${why.join(', then ')}.` : 'Preview the first writes against live state (a dry run), then start'} data-testid="plan-start">
+            {previewing ? 'Previewing…' : 'Start release…'}
           </button>
           {why.length && yaml ? (
             <span className="muted" data-testid="plan-start-why">
@@ -153,6 +165,7 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
         {drift ? <DriftView drift={drift} signed={signed} onSign={setSigned} /> : null}
         <PlanCheckView check={check} />
       </div>
+      {startPreview ? <StartConfirm preview={startPreview} name={yaml.match(/^name:\s*(.+)$/m)?.[1] ?? 'the release'} onCancel={() => setStartPreview(null)} onConfirm={() => void start()} /> : null}
     </div>
   );
 }

@@ -56,7 +56,7 @@ export function ReleasesView() {
           {needs.map((n) => (
             <li key={`${n.executionId}/${n.kind}/${n.group ?? ''}`}>
               <button type="button" className="btn btn--ghost" onClick={() => (setSelected(n.executionId), setTab('executions'))} data-testid="needs-me-item" data-kind={n.kind}>
-                <b className={n.kind === 'degraded' || n.kind === 'failed' ? 'text-bad' : 'text-warn'}>{formatDuration(Math.max(0, now - n.since))}</b> {n.message}
+                <span className={n.kind === 'degraded' || n.kind === 'failed' ? 'text-bad' : 'text-warn'}>{n.message}</span> <span className="muted">· waiting on you for {formatDuration(Math.max(0, now - n.since))}</span>
               </button>
             </li>
           ))}

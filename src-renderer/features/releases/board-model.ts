@@ -159,7 +159,8 @@ export function lineOf(d: DeploymentSummary, pods: Iterable<PodSummary>, x: Exec
     versions: [...hist.entries()].map(([tag, n]) => ({ tag, pods: n })).sort((a, b) => b.pods - a.pods || a.tag.localeCompare(b.tag)),
     // The target matters while the release moves this Deployment; once done the histogram says it.
     target: live ? tagOf(live.g.toImage) : undefined,
-    progress: x ? `${groupProgress(x.g).label} · ${x.g.phase}` : undefined,
+    // A group that went bad after its gate is "succeeded" in the record; never say that beside OOMKilled.
+    progress: x ? `${groupProgress(x.g).label} · ${x.g.degraded && !x.g.degraded.overridden && x.g.phase === 'succeeded' ? 'degraded after its gate passed' : x.g.phase}` : undefined,
     ready,
     total: d.replicas,
     restarts,

@@ -29,6 +29,20 @@ describe('confirm model', () => {
     expect(m.rows.find((r) => r.group === FAT)!.evidence).toMatch(/^DEGRADED/);
   });
 
+  it('asks before a single group of a recovered release resumes, with what it continues and the evidence; a group a person paused resumes at once', () => {
+    const fat = run(fatDone);
+    const uatMoving = replay(fat, [{ type: 'approvalGiven', version: fat.version }], 2000, 'alice');
+    const recovered = replay(uatMoving, [{ type: 'recovered' }], 3000);
+    const uat = recovered.groups.find((g) => g.phase === 'paused')!;
+    expect(needsConfirm(recovered, { kind: 'resume-group', group: uat.key })).toBe(true);
+    const m = confirmModel(recovered, { kind: 'resume-group', group: uat.key }, []);
+    expect(m.title).toBe(`Resume ${uat.key} after Capstan restarted?`);
+    expect(m.warnings.at(-1)).toMatch(/Capstan restarted while .* was at batch 1\/\d, updating; the rest of the release stays paused/);
+    expect(m.rows).toEqual([{ group: uat.key, change: expect.stringMatching(/^continues 2\.4\.0 → 2\.4\.1 from batch 1\/\d/), pods: 2, evidence: expect.stringMatching(/paused/) }]);
+    const byPerson = replay(uatMoving, [{ type: 'pause', group: uat.key }], 3000, 'alice');
+    expect(needsConfirm(byPerson, { kind: 'resume-group', group: uat.key })).toBe(false);
+  });
+
   it('says what a rollback of everything changes: groups, versions, pods', () => {
     const m = confirmModel(run(fatDone), { kind: 'rollback-all' }, []);
     expect(m.rows).toEqual([{ group: FAT, change: '2.4.1 → 2.4.0', pods: 2, evidence: expect.stringMatching(/healthy since .* · 0 restart\(s\) on 0 new pod\(s\)/) }]);

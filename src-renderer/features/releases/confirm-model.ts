@@ -4,14 +4,21 @@
  * has been (since when, soak/bake done, restarts of its new pods). Pure: the dialog renders it.
  * Routine steps (pause, a UAT approval) are not confirmed; which ones are is `needsConfirm`.
  */
-import { RECOVERED_NOTE } from '../../../src-shared/releases/execution';
+import { batchLabel, RECOVERED_NOTE } from '../../../src-shared/releases/execution';
 import type { ExecutionState, GroupExecution } from '../../../src-shared/releases/execution-model';
 import { openDegraded } from '../../../src-shared/releases/execution-schedule';
 import { atOfVersion } from '../../../src-shared/releases/execution-views';
 import type { PodSummary } from '../../../src-shared/workloads/contract';
 import { tagOf } from './board-model';
 
-export type RiskyStep = { kind: 'rollback-all' } | { kind: 'abort' } | { kind: 'approve-stage' } | { kind: 'approve-fort'; group: string } | { kind: 'resume' } | { kind: 'override' };
+export type RiskyStep =
+  | { kind: 'rollback-all' }
+  | { kind: 'abort' }
+  | { kind: 'approve-stage' }
+  | { kind: 'approve-fort'; group: string }
+  | { kind: 'resume' }
+  | { kind: 'resume-group'; group: string }
+  | { kind: 'override' };
 
 export interface ScopeRow {
   group: string;
@@ -41,6 +48,9 @@ export const isProStage = (e: ExecutionState, stage: number): boolean =>
 
 export const isRecoveredHold = (e: ExecutionState): boolean => e.stopped?.kind === 'manual' && e.stopped.note === RECOVERED_NOTE;
 
+/** A group held because Capstan restarted (not paused by a person, a gate or a drift). */
+export const isRecoveredGroup = (g: GroupExecution): boolean => g.phase === 'paused' && g.pauseReason?.kind === 'manual' && g.pauseReason.note === RECOVERED_NOTE;
+
 /** Which steps ask first: the whole-release ones, forts, PRO stages, anything past a degraded group, a recovered release. */
 export function needsConfirm(e: ExecutionState, step: RiskyStep): boolean {
   switch (step.kind) {
@@ -48,6 +58,10 @@ export function needsConfirm(e: ExecutionState, step: RiskyStep): boolean {
       return isProStage(e, e.stageIndex) || openDegraded(e).length > 0;
     case 'resume':
       return isRecoveredHold(e);
+    case 'resume-group': {
+      const g = e.groups.find((x) => x.key === step.group);
+      return g !== undefined && isRecoveredGroup(g);
+    }
     default:
       return true;
   }
@@ -68,6 +82,9 @@ export function evidenceOf(e: ExecutionState, g: GroupExecution, pods: readonly 
   parts.push(`${restarts} restart(s) on ${mine.length} new pod(s)`);
   return parts.join(' · ');
 }
+
+/** Where a paused group stands: "fort", "batch 2/3" (updated pods follow in the Pods column). */
+const groupPoint = (g: GroupExecution) => batchLabel(g, g.batch);
 
 export function confirmModel(e: ExecutionState, step: RiskyStep, pods: readonly PodSummary[]): ConfirmModel {
   const degraded = openDegraded(e);
@@ -112,6 +129,12 @@ export function confirmModel(e: ExecutionState, step: RiskyStep, pods: readonly 
     case 'resume': {
       const paused = e.groups.filter((g) => g.phase === 'paused');
       return { title: `Resume ${e.planName} after Capstan restarted?`, confirmLabel: 'Resume', danger: false, needsReason: false, warnings, rows: paused.map((g) => row(g, `continues ${to(g)}`)) };
+    }
+    case 'resume-group': {
+      const g = e.groups.find((x) => x.key === step.group)!;
+      const checking = g.pausedFrom?.step === 'checking' ? ', being checked' : ', updating';
+      warnings.push(`Capstan restarted while ${g.key} was at ${groupPoint(g)}${checking}; the rest of the release stays paused. Check the board before it moves again.`);
+      return { title: `Resume ${g.key} after Capstan restarted?`, confirmLabel: `Resume ${g.key}`, danger: false, needsReason: false, warnings, rows: [row(g, `continues ${to(g)} from ${groupPoint(g)}`)] };
     }
     case 'override':
       return { title: 'Continue although a group is degraded?', confirmLabel: 'Continue anyway', danger: true, needsReason: true, warnings, rows: degraded.map((g) => row(g, `stays on ${tagOf(g.toImage)}`)) };
