@@ -6,7 +6,7 @@ import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
-import { changedLines, lineDiff } from './line-diff';
+import { changedLines, lineDiff } from '../../../src-shared/edit/line-diff';
 import './edit.css';
 
 /** The resourceVersion of `live` put into `edited`: "keep my edits, on top of the new version". */
