@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { hasConflictMarkers, mergeThreeWay } from './three-way-merge';
+import { conflictLines, hasConflictMarkers, mergeThreeWay, resolveConflict } from './three-way-merge';
 
 const deployment = (o: { rv: string; replicas: number; labels?: Record<string, string>; image?: string; env?: string }) =>
   stringify({
@@ -60,5 +60,14 @@ describe('mergeThreeWay', () => {
   it('a deletion on one side and an edit next to it on the other stay apart', () => {
     const m = mergeThreeWay('k1: 1\nk2: 2\nk3: 3\nk4: 4', 'k1: 1\nk3: 3\nk4: 4', 'k1: 1\nk2: 2\nk3: 3\nk4: 40');
     expect(m).toMatchObject({ text: 'k1: 1\nk3: 3\nk4: 40', conflicts: [] });
+  });
+
+  it('resolves a conflict block by keeping one side', () => {
+    const m = mergeThreeWay('a\nb\nc\nd', 'a\nB1\nc\nD1', 'a\nB2\nc\nD2');
+    expect(conflictLines(m.text)).toEqual([2, 10]);
+    const once = resolveConflict(m.text, 1, 'theirs');
+    expect(conflictLines(once)).toEqual([2]);
+    expect(resolveConflict(once, 0, 'mine')).toBe('a\nB1\nc\nD2');
+    expect(hasConflictMarkers(resolveConflict(once, 0, 'mine'))).toBe(false);
   });
 });

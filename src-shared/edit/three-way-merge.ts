@@ -82,3 +82,26 @@ export function mergeThreeWay(base: string, mine: string, theirs: string): Merge
 
 /** True while the text still holds a conflict marker line (it must not be applied). */
 export const hasConflictMarkers = (text: string) => /^(<<<<<<< |>>>>>>> |\|\|\|\|\|\|\| )/m.test(text);
+
+/**
+ * Resolve the `n`-th conflict block still in `text` (0-based) by keeping one side: the user's
+ * edit or the live version. Text outside the block is left as it is.
+ */
+export function resolveConflict(text: string, n: number, keep: 'mine' | 'theirs'): string {
+  const lines = text.split('\n');
+  let seen = -1;
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i] !== CONFLICT_MINE || ++seen !== n) continue;
+    const baseAt = lines.indexOf(CONFLICT_BASE, i);
+    const sepAt = lines.indexOf(CONFLICT_SEP, baseAt);
+    const endAt = lines.indexOf(CONFLICT_THEIRS, sepAt);
+    if (baseAt < 0 || sepAt < 0 || endAt < 0) return text;
+    const kept = keep === 'mine' ? lines.slice(i + 1, baseAt) : lines.slice(sepAt + 1, endAt);
+    return [...lines.slice(0, i), ...kept, ...lines.slice(endAt + 1)].join('\n');
+  }
+  return text;
+}
+
+/** 1-based lines where a conflict block starts, in order. */
+export const conflictLines = (text: string) =>
+  text.split('\n').flatMap((l, i) => (l === CONFLICT_MINE ? [i + 1] : []));
