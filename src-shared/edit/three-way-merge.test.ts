@@ -51,6 +51,15 @@ describe('mergeThreeWay', () => {
     expect(mergeThreeWay(base, 'a\nc', 'a\nb\nc\nd')).toMatchObject({ text: 'a\nc\nd', conflicts: [] });
   });
 
+  it('keeps lines one side added right next to a line the other changed (a key beside an edited one)', () => {
+    const base = 'data:\n  level: debug\nkind: ConfigMap';
+    const m = mergeThreeWay(base, 'data:\n  level: warn\nkind: ConfigMap', 'data:\n  level: debug\n  other: x\nkind: ConfigMap');
+    expect(m).toMatchObject({ text: 'data:\n  level: warn\n  other: x\nkind: ConfigMap', conflicts: [] });
+    // The other way round, and a deletion beside an insertion.
+    expect(mergeThreeWay(base, 'data:\n  first: 1\n  level: debug\nkind: ConfigMap', 'data:\n  level: trace\nkind: ConfigMap').text).toBe('data:\n  first: 1\n  level: trace\nkind: ConfigMap');
+    expect(mergeThreeWay(base, 'data:\nkind: ConfigMap', 'data:\n  level: debug\n  other: x\nkind: ConfigMap').text).toBe('data:\n  other: x\nkind: ConfigMap');
+  });
+
   it('conflicts when both insert different lines at the same place', () => {
     const m = mergeThreeWay('a\nb', 'a\nx\nb', 'a\ny\nb');
     expect(m.conflicts).toEqual([{ line: 2, mine: ['x'], base: [], theirs: ['y'] }]);

@@ -2,7 +2,8 @@
  * Three-way line merge (diff3), for rebasing an edit on a newer version of the object:
  * base = the version the user started from, mine = the edit, theirs = the new live version.
  * Where only one side changed a stretch of lines, that side wins; where both changed it the same
- * way, once; where both changed it differently, a conflict, written with git's markers so that
+ * way, once; where one side only added lines next to a stretch the other changed (a key added
+ * beside an edited one: line diffs see one stretch), both; where both changed it differently, a conflict, written with git's markers so that
  * the text cannot be applied (it is not valid YAML) until the user has chosen.
  *
  *   const m = mergeThreeWay(base, mine, theirs);
@@ -32,6 +33,15 @@ export interface MergeResult {
 }
 
 const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((l, i) => l === y[i]);
+
+/** `outer` = pre + `inner` + post (inner not empty): the lines added before and after it. */
+function around(outer: readonly string[], inner: readonly string[]): [string[], string[]] | undefined {
+  if (inner.length === 0 || outer.length <= inner.length) return undefined;
+  for (let at = 0; at + inner.length <= outer.length; at++) {
+    if (inner.every((l, k) => outer[at + k] === l)) return [outer.slice(0, at), outer.slice(at + inner.length)];
+  }
+  return undefined;
+}
 
 export function mergeThreeWay(base: string, mine: string, theirs: string): MergeResult {
   const o = base.split('\n');
@@ -69,6 +79,17 @@ export function mergeThreeWay(base: string, mine: string, theirs: string): Merge
     } else if (same(sb, so) || same(sa, sb)) {
       out.push(...sa);
       fromMine++;
+    } else if (around(sb, so)) {
+      // Theirs kept the base stretch and only added lines next to it: mine's change, their lines around.
+      const [pre, post] = around(sb, so)!;
+      out.push(...pre, ...sa, ...post);
+      fromMine++;
+      fromTheirs++;
+    } else if (around(sa, so)) {
+      const [pre, post] = around(sa, so)!;
+      out.push(...pre, ...sb, ...post);
+      fromMine++;
+      fromTheirs++;
     } else {
       conflicts.push({ line: out.length + 1, mine: sa, base: so, theirs: sb });
       out.push(CONFLICT_MINE, ...sa, CONFLICT_BASE, ...so, CONFLICT_SEP, ...sb, CONFLICT_THEIRS);

@@ -157,7 +157,7 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
           onCancel={() => setMode('view')}
         />
       ) : null}
-      {target.type.group === '' && target.type.resource === 'nodes' ? <NodePanel clusterId={target.clusterId} name={target.name} /> : null}
+      {target.type.group === '' && target.type.resource === 'nodes' ? <NodePanel key={`${target.clusterId}/${target.name}`} clusterId={target.clusterId} name={target.name} /> : null}
       {detail ? (
         <>
           {detail.secretKeys ? (
