@@ -263,6 +263,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       metrics.dispose();
       appImages.dispose();
       logs.dispose();
+      palette.dispose();
       resources.dispose();
       events.dispose();
       workloads.dispose();

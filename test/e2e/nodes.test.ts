@@ -115,7 +115,10 @@ describe('nodes: health, allocation, cordon and drain', () => {
   it('gives up at the timeout with the pod reported blocked, and stops when the user says stop', async () => {
     // Another node, with a pod of a Deployment guarded by a budget that allows nothing.
     const all = (JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pods', '-A', '-o', 'json')) as { items: (KPod & { spec: { nodeName?: string } })[] }).items;
-    const held = all.find((p) => p.spec.nodeName && p.spec.nodeName !== node && p.status?.phase === 'Running' && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.labels?.['app.kubernetes.io/instance'])!;
+    // Not one covered by a budget already (two budgets on a pod make the Eviction API answer 500).
+    const budgets = (JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pdb', '-A', '-o', 'json')) as { items: { metadata: { namespace: string }; spec: { selector?: { matchLabels?: Record<string, string> } } }[] }).items;
+    const covered = (p: KPod) => budgets.some((b) => b.metadata.namespace === p.metadata.namespace && Object.entries(b.spec.selector?.matchLabels ?? {}).every(([k, v]) => p.metadata.labels?.[k] === v));
+    const held = all.find((p) => p.spec.nodeName && p.spec.nodeName !== node && p.status?.phase === 'Running' && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.labels?.['app.kubernetes.io/instance'] && !covered(p))!;
     const other = held.spec.nodeName!;
     const instance = held.metadata.labels!['app.kubernetes.io/instance']!;
     await kubectlCreate(kubeconfig, cluster, dir, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'e2e-hold', namespace: held.metadata.namespace }, spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': instance } } } });
