@@ -68,7 +68,7 @@ describe('nodes: health, allocation, cordon and drain', () => {
     await expect.poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).trim(), { timeout: 30_000 }).toBe('');
   });
 
-  it('previews a drain, then evicts; a PodDisruptionBudget that allows nothing blocks its pod (429)', async () => {
+  it('previews a drain, then evicts; a pod its PodDisruptionBudget refuses (429) is retried until the budget allows it', async () => {
     const pods = await podsOn();
     const guarded = pods.find((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.labels?.['app.kubernetes.io/instance'])!;
     const instance = guarded.metadata.labels!['app.kubernetes.io/instance']!;
