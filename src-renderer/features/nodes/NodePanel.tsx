@@ -37,6 +37,7 @@ const actionLabel: Record<DrainPod['action'], string> = {
   'refuse-emptydir': 'refused',
 };
 
+const clock = (ms: number) => new Date(ms).toLocaleTimeString();
 const FINAL: ReadonlySet<DrainResult['outcome']> = new Set(['evicted', 'blocked', 'failed', 'skipped', 'stopped']);
 type DrainRun = { state: 'running' | 'done' | 'stopped'; pods: DrainResult[]; deadline: number; error?: AppError };
 
@@ -46,7 +47,6 @@ type DrainRun = { state: 'running' | 'done' | 'stopped'; pods: DrainResult[]; de
  */
 function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: string; onDone: () => void }) {
   const client = useClient();
-  const now = useNow();
   const [preview, setPreview] = useState<Load<{ pods: DrainPod[]; blocked: boolean }>>({ status: 'loading' });
   const [run, setRun] = useState<DrainRun | null>(null);
   const [timeoutS, setTimeoutS] = useState(300);
@@ -92,7 +92,6 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
         <tbody>
           {preview.value.pods.map((p) => {
             const r = byPod.get(`${p.namespace}/${p.name}`);
-            const retryIn = r?.retryAt !== undefined ? Math.max(0, Math.ceil((r.retryAt - now) / 1000)) : undefined;
             return (
               <tr key={`${p.namespace}/${p.name}`} data-testid="drain-pod" data-name={p.name} data-action={p.action} data-outcome={r?.outcome ?? ''} data-attempts={r?.attempts ?? 0}>
                 <td className="mono">
@@ -105,8 +104,8 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
                 <td>
                   {r && r.outcome !== 'skipped' ? (
                     <span className={r.outcome === 'evicted' ? 'text-ok' : r.outcome === 'retrying' || r.outcome === 'evicting' || r.outcome === 'pending' ? 'text-warn' : 'text-bad'}>
-                      {r.outcome}: {r.message}
-                      {retryIn !== undefined && r.outcome === 'retrying' ? ` in ${retryIn}s (attempt ${r.attempts + 1})` : ''}
+                      {r.message === r.outcome ? r.outcome : `${r.outcome}: ${r.message}`}
+                      {r.retryAt !== undefined && r.outcome === 'retrying' ? ` at ${clock(r.retryAt)} (attempt ${r.attempts + 1})` : ''}
                     </span>
                   ) : null}
                 </td>
@@ -129,7 +128,7 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
         </div>
       ) : run.state === 'running' ? (
         <div className="drain__actions">
-          <Spinner label={`Evicting: ${evicted} of ${moving.length} done, retries until ${Math.max(0, Math.ceil((run.deadline - now) / 1000))}s from now…`} />
+          <Spinner label={`Evicting: ${evicted} of ${moving.length} done; refused evictions are retried until ${clock(run.deadline)}…`} />
           <button type="button" className="btn" onClick={stop} data-testid="drain-stop">
             Stop
           </button>
