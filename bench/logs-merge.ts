@@ -10,41 +10,17 @@
  *    (a gap = a line lost between the API server and the spool); the backlog (first 50 × 200
  *    lines of the spool) must be in time order.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { timeKey } from '../src-main/logs/backlog-merge';
-import { startServer } from '../src-main/app/server';
-import { launchChromium } from '../test/e2e/browser';
 import { Child } from './child';
+import { kubectlFollowRate, openLogViewer } from './log-viewer';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const progress = (m: string) => process.stderr.write(`logs-merge bench: ${m}\n`);
 const TAIL = 200;
-
-/** kubectl following every pod of the Deployment at once: lines/s on its stdout. */
-function kubectlRate(kubeconfig: string, name: string, sources: number, seconds: number): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', 'pro-east', '-n', 'shop', 'logs', '-f', '--tail=0', '--prefix', '--timestamps', `--max-log-requests=${sources}`, '-l', `app.kubernetes.io/name=${name}`], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let lines = 0;
-    let start = 0;
-    let atStart = 0;
-    child.stdout.on('data', (d: Buffer) => {
-      for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++;
-    });
-    // Count from one second in (all streams open), for `seconds`.
-    setTimeout(() => {
-      start = performance.now();
-      atStart = lines;
-    }, 2000);
-    setTimeout(() => {
-      child.kill();
-      resolve(Math.round(((lines - atStart) * 1000) / (performance.now() - start)));
-    }, (seconds + 2) * 1000);
-  });
-}
 
 /** Lines of the spool up to `bytes`: total, per-source gaps in the timestamp sequence, backlog order. */
 async function checkSpool(file: string, bytes: number, periodNs: bigint, backlogLines: number) {
@@ -84,26 +60,14 @@ export async function run(opts: { sources?: number; perPod?: number; seconds?: n
   try {
     const [, kubeconfig, deployment, running] = (await sandbox.waitFor(/^ready /)).split(' ') as [string, string, string, string];
     progress(`${running} pods of ${deployment} running, ${perPod} lines/s each`);
-    const kubectl = await kubectlRate(kubeconfig, deployment, sources, seconds);
+    const kubectl = await kubectlFollowRate(kubeconfig, ['--prefix', '--timestamps', `--max-log-requests=${sources}`, '-l', `app.kubernetes.io/name=${deployment}`], seconds, 2000);
     progress(`kubectl logs -f -l (${sources} streams): ${kubectl} lines/s`);
 
-    const server = await startServer({ kubeconfigPaths: [kubeconfig], port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, validateResponses: false, logger: { info() {}, warn() {}, error() {} } });
-    const browser = await launchChromium();
+    const viewer = await openLogViewer(kubeconfig, dir);
+    const { received } = viewer;
     try {
-      const page = await browser.newPage();
-      await page.setViewportSize({ width: 1400, height: 860 });
-      await page.goto(server.url);
-      await page.getByTestId('nav-logs').click();
-      await page.getByTestId('tab-new').click();
-      await page.getByTestId('log-new-kind').selectOption('deployment');
-      await page.getByTestId('log-new-namespace').fill('shop');
-      await page.getByTestId('log-new-name').fill(deployment);
-      await page.getByTestId('log-new-open').click();
-      const tab = page.locator('[data-testid^=log-tab-]:visible');
-      await tab.waitFor();
-      const viewId = (await tab.getAttribute('data-testid'))!.slice('log-tab-'.length);
-      const view = () => server.services.logs.view('ws-1', viewId);
-      const received = async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value', { timeout: 5000 }).catch(() => '-1'));
+      const viewId = await viewer.open('deployment', deployment);
+      const view = () => viewer.view(viewId);
       // Warm up: every source open and the backlog released.
       for (let i = 0; i < 600 && (view()?.ring.total ?? 0) < sources * TAIL + perPod * sources; i++) await sleep(100);
       const a = { t: performance.now(), n: await received(), total: view()!.ring.total };
@@ -139,8 +103,7 @@ export async function run(opts: { sources?: number; perPod?: number; seconds?: n
         note: 'kubectl prints lines as they come (no merge by time); viewer = xterm in Chromium through the WebSocket bridge',
       };
     } finally {
-      await browser.close();
-      await server.close();
+      await viewer.close();
     }
   } finally {
     await sandbox.stop();

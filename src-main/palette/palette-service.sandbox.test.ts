@@ -4,11 +4,9 @@
  * from the workloads layer's watches) is found within seconds of its creation, and a deleted one
  * is gone, with no relisting.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datacenter } from '../../src-sandbox/datacenter';
 import { startDatacenter } from '../../src-sandbox/datacenter';
@@ -16,21 +14,17 @@ import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
 import { ResourceService } from '../resources/resource-service';
 import { until } from '../testing/fake-kube';
+import { kubectl as kubectlAt, kubectlCreate as kubectlCreateAt } from '../../test/e2e/kubectl';
 import { PaletteService } from './palette-service';
 
-const run = promisify(execFile);
 let dc: Datacenter;
 let dir: string;
 let kubeconfig: string;
 let clusters: ClusterService;
 let resources: ResourceService;
 let palette: PaletteService;
-const kubectl = async (context: string, ...args: string[]) => (await run('kubectl', ['--kubeconfig', kubeconfig, '--context', context, ...args], { timeout: 60_000 })).stdout;
-const kubectlCreate = async (context: string, manifest: object) => {
-  const file = join(dir, `manifest-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(manifest));
-  return kubectl(context, 'create', '-f', file);
-};
+const kubectl = (context: string, ...args: string[]) => kubectlAt(kubeconfig, context, ...args);
+const kubectlCreate = (context: string, manifest: object) => kubectlCreateAt(kubeconfig, context, dir, manifest);
 
 beforeAll(async () => {
   dc = await startDatacenter({ clockSpeed: 10, bookmarkIntervalMs: 200 });
