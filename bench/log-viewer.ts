@@ -37,16 +37,31 @@ export async function openLogViewer(kubeconfig: string, dir: string) {
   const page = await browser.newPage();
   await page.setViewportSize({ width: 1400, height: 860 });
   await page.goto(server.url);
-  /** A new log tab on a pod or a Deployment of pro-east/shop; returns the view's id. */
-  const open = async (kind: 'pod' | 'deployment', name: string) => {
+  /**
+   * A new log tab on a pod or a Deployment of pro-east/shop; returns the view's id. `fromServer`:
+   * the id is the new view main opened for the page (a page flooded with lines may answer late).
+   */
+  const open = async (kind: 'pod' | 'deployment', name: string, fromServer = false) => {
+    const before = new Set(server.services.logs.viewIds('ws-1'));
     await page.getByTestId('nav-logs').click();
     await page.getByTestId('tab-new').click();
     await page.getByTestId('log-new-kind').selectOption(kind);
     await page.getByTestId('log-new-namespace').fill('shop');
     await page.getByTestId('log-new-name').fill(name);
     await page.getByTestId('log-new-open').click();
+    if (fromServer) {
+      for (let i = 0; i < 600; i++) {
+        const id = server.services.logs.viewIds('ws-1').find((v) => !before.has(v));
+        if (id) return id;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no log view opened for ${kind} ${name} within 60 s`);
+    }
     const tab = page.locator('[data-testid^=log-tab-]:visible');
-    await tab.waitFor();
+    await tab.waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+      await page.screenshot({ path: join(dir, '..', 'capstan-bench-log-viewer-failed.png') }).catch(() => {});
+      throw e;
+    });
     return (await tab.getAttribute('data-testid'))!.slice('log-tab-'.length);
   };
   /** Lines the visible viewer has written into xterm (-1 while the page does not answer). */
