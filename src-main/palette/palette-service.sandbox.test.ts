@@ -72,4 +72,20 @@ describe('palette names, live', () => {
     await until(() => found('palette-live-cm', 'ConfigMap').length === 0, 10_000, 'the deleted ConfigMap gone from the palette');
     console.log(`palette: a ConfigMap created with kubectl was findable after ${cmMs} ms (kubectl's own time included)`);
   });
+
+  it('stops its feeds after a while without searches and keeps the names meanwhile', async () => {
+    const idle = new PaletteService(clusters, (id) => resources.discover(id), { rebuildMs: 100, idleMs: 500 });
+    try {
+      await until(() => idle.search('kube-root-ca').pending === 0 && idle.search('kube-root-ca.crt').hits.length > 0, 60_000, 'every cluster indexed');
+      const before = idle.search('kube-root-ca.crt', 200).hits.length;
+      await until(() => idle.liveClusters === 0, 10_000, 'the feeds stopped');
+      // The next search starts the feeds again; while they list, the names are still there.
+      expect(idle.search('kube-root-ca.crt', 200).hits.length).toBe(before);
+      expect(idle.liveClusters).toBe(dc.clusters.length);
+      await until(() => idle.search('kube-root-ca').pending === 0, 60_000, 'listed again');
+      expect(idle.search('kube-root-ca.crt', 200).hits.length).toBe(before);
+    } finally {
+      idle.dispose();
+    }
+  });
 });

@@ -104,6 +104,11 @@ export class PaletteService {
     return { hits, indexed: this.index.size, pending: this.pending(), tookMs: performance.now() - t0 };
   }
 
+  /** Clusters whose feeds are running (0 once idle). */
+  get liveClusters(): number {
+    return this.feeds.size;
+  }
+
   /** Clusters whose names are not all listed yet. */
   pending(): number {
     let n = 0;
@@ -157,6 +162,8 @@ export class PaletteService {
     for (const [id, f] of this.feeds) {
       for (const b of f.buckets.values()) {
         if (!b.dirty || !which(b)) continue;
+        // A type being listed again (feeds restarted after idle) keeps its old names until synced.
+        if (!b.synced() && this.index.has(id, b.type)) continue;
         b.dirty = false;
         b.complete = b.synced();
         this.index.replace(id, b.type, b.kind, b.names());
