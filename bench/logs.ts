@@ -8,14 +8,12 @@
  *  - the terminal renderer is automatic (DOM on software-only GL); WebGL forced is measured too;
  *  - lines missing from the spool (timestamps of the deterministic source are contiguous).
  */
-import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startServer } from '../src-main/app/server';
-import { launchChromium } from '../test/e2e/browser';
 import { Child } from './child';
+import { kubectlFollowRate, openLogViewer } from './log-viewer';
 
 const RATE = 150_000;
 /** The longest gap between two animation frames over 10 s, in the page (a string: no DOM types here). */
@@ -31,22 +29,6 @@ const mb = (n: number) => Math.round(n / 2 ** 20);
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms))]);
 const progress = (m: string) => process.stderr.write(`logs bench: ${m}\n`);
-
-function kubectlRate(kubeconfig: string, pod: string, seconds: number): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', 'pro-east', '-n', 'shop', 'logs', '-f', '--tail=0', pod], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let lines = 0;
-    let start = 0;
-    child.stdout.on('data', (d: Buffer) => {
-      if (!start) start = performance.now();
-      for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++;
-    });
-    setTimeout(() => {
-      child.kill();
-      resolve(Math.round((lines * 1000) / (performance.now() - start)));
-    }, seconds * 1000);
-  });
-}
 
 /** Count source lines in the spool whose timestamps are not exactly one period after the previous. */
 async function spoolGaps(file: string, bytes: number, periodNs: bigint): Promise<{ lines: number; missing: number; duplicates: number }> {
@@ -75,29 +57,15 @@ export async function run(opts: { seconds?: number } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-bench-logs-'));
   try {
     const [, kubeconfig, fastPod, slowPod] = (await sandbox.waitFor(/^ready /)).split(' ') as [string, string, string, string];
-    const kubectl = await kubectlRate(kubeconfig, fastPod, opts.seconds ?? 6);
+    const kubectl = await kubectlFollowRate(kubeconfig, [fastPod], opts.seconds ?? 6);
     process.stderr.write(`logs bench: kubectl ${kubectl} lines/s\n`);
 
-    const server = await startServer({ kubeconfigPaths: [kubeconfig], port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, validateResponses: false, logger: { info() {}, warn() {}, error() {} } });
-    const browser = await launchChromium();
+    const viewer = await openLogViewer(kubeconfig, dir);
+    const { page, received } = viewer;
     try {
-      const page = await browser.newPage();
-      await page.setViewportSize({ width: 1400, height: 860 });
-      await page.goto(server.url);
-      const open = async (pod: string) => {
-        await page.getByTestId('nav-logs').click();
-        await page.getByTestId('tab-new').click();
-        await page.getByTestId('log-new-kind').selectOption('pod');
-        await page.getByTestId('log-new-namespace').fill('shop');
-        await page.getByTestId('log-new-name').fill(pod);
-        await page.getByTestId('log-new-open').click();
-        const tab = page.locator('[data-testid^=log-tab-]:visible');
-        await tab.waitFor();
-        return (await tab.getAttribute('data-testid'))!.slice('log-tab-'.length);
-      };
+      const open = (pod: string) => viewer.open('pod', pod);
       const viewId = await open(fastPod);
-      const view = () => server.services.logs.view('ws-1', viewId);
-      const received = async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value', { timeout: 5000 }).catch(() => '-1'));
+      const view = () => viewer.view(viewId);
       for (let i = 0; i < 300 && !(view()?.ring.total); i++) await sleep(100);
       const samples: { t: number; total: number; received: number; skipped: number; rss: number; heap: number }[] = [];
       const deadline = Date.now() + 60_000;
@@ -174,8 +142,7 @@ export async function run(opts: { seconds?: number } = {}) {
         longestFrameMsAt20kLinesPerSecondWebglForced: longestFrameMsWebgl,
       };
     } finally {
-      await browser.close();
-      await server.close();
+      await viewer.close();
     }
   } finally {
     await sandbox.stop();

@@ -6,6 +6,10 @@
  * foundation.ts runs it as an esbuild bundle with plain node (what ships), not through tsx.
  * With argv[4] = `foundation`, only the foundation's services are built (kubeconfig,
  * clusters, workloads: no metrics, logs, releases, images), to tell their share of the figures.
+ * `kinds` (every service) watches what the troubleshooting views add: the events view, the
+ * ConfigMap, Secret and Service tables across clusters, and the palette's live names (every kind);
+ * prints `kinds <ms>` once all are listed. `palette` then types five queries a character at a time
+ * through the palette channel and prints the times main reports per keystroke (JSON).
  * Diagnostics: `memory [gc]` prints where the RSS goes (V8 spaces, off-heap buffers); `snapshot
  * FILE` writes a heap snapshot.
  */
@@ -18,8 +22,12 @@ import type { Logger } from '../src-main/ipc/logger';
 import type { ClusterInfo } from '../src-shared/clusters/contract';
 import type { WorkloadDiff } from '../src-shared/workloads/contract';
 
+type Stream = (params: object, emit: (e: unknown) => void, ctx: { senderId: string; signal: AbortSignal }) => unknown;
 interface BenchServices {
   handlers: {
+    'events.subscribe'?: Stream;
+    'resources.subscribe'?: Stream;
+    'palette.search'?(req: { query: string; limit?: number }): Promise<{ ok: boolean; value?: { pending: number; indexed: number; tookMs: number } }>;
     'clusters.watch'(params: object, emit: (e: { clusters: ClusterInfo[] }) => void, ctx: { senderId: string; signal: AbortSignal }): unknown;
     'workloads.subscribe'(params: object, emit: (e: { diffs: WorkloadDiff[] }) => void, ctx: { senderId: string; signal: AbortSignal }): unknown;
   };
@@ -102,6 +110,38 @@ await services.handlers['workloads.subscribe']({}, (event) => {
   }
 }, ctx('bench'));
 
+/** What the troubleshooting views keep open: events, three kinds' tables, the palette's live names. */
+async function watchKinds() {
+  const t0 = performance.now();
+  const h = services.handlers;
+  let events = 0;
+  let rows = 0;
+  await h['events.subscribe']!({}, () => events++, ctx('bench-kinds'));
+  for (const resource of ['configmaps', 'secrets', 'services']) await h['resources.subscribe']!({ type: { group: '', version: 'v1', resource } }, () => rows++, ctx('bench-kinds'));
+  for (;;) {
+    const r = await h['palette.search']!({ query: 'bench', limit: 10 });
+    if (r.ok && r.value!.pending === 0 && r.value!.indexed > 0) {
+      console.log(`kinds ${Math.round(performance.now() - t0)} ${r.value!.indexed}`);
+      return;
+    }
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+async function typePalette() {
+  const times: number[] = [];
+  for (const q of ['catalog-pro-east', 'payments-3', 'kube-root', 'orders fat', 'bench-configmap-19', 'zzz-not-there']) {
+    for (let i = 1; i <= q.length; i++) {
+      const r = await services.handlers['palette.search']!({ query: q.slice(0, i), limit: 30 });
+      if (r.ok) times.push(r.value!.tookMs);
+      // A person types about 8 characters a second: the watches' changes land between keystrokes.
+      await new Promise((res) => setTimeout(res, 120));
+    }
+  }
+  const pct = (p: number) => [...times].sort((a, b) => a - b)[Math.min(times.length - 1, Math.floor((times.length * p) / 100))]!;
+  console.log(JSON.stringify({ palette: { keystrokes: times.length, p50Ms: +pct(50).toFixed(2), p95Ms: +pct(95).toFixed(2), maxMs: +Math.max(...times).toFixed(2) } }));
+}
+
 createInterface({ input: process.stdin }).on('line', (line) => {
   const [cmd, arg] = line.trim().split(/\s+/);
   if (cmd === 'measure') {
@@ -124,6 +164,10 @@ createInterface({ input: process.stdin }).on('line', (line) => {
         ...(services.metrics ? { metricsIntervalMs: services.metrics.intervalMs, metricsRounds: services.metrics.rounds, metricsCpuMsPerRound: Math.round(services.metrics.cpuMicros / Math.max(1, services.metrics.rounds) / 1000) } : {}),
       }));
     }, seconds * 1000);
+  } else if (cmd === 'kinds') {
+    void watchKinds();
+  } else if (cmd === 'palette') {
+    void typePalette();
   } else if (cmd === 'memory') {
     // Where the RSS goes: V8 heap spaces (size committed vs used), off-heap buffers, and the rest
     // (code, native allocations). `memory gc` collects first (needs --expose-gc).

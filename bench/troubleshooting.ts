@@ -6,10 +6,20 @@
  * - events: 100,000 events arrive in diffs of 1,000 into the renderer's EventStore, at its default
  *   cap (20,000: memory bounded, oldest Normal dropped first) and with the cap at 100,000 (all
  *   held); heap retained, time per diff, time to group + sort what is held (what a view update costs).
+ * - servicesWithKinds: the main-process services (esbuild bundle, plain node, as foundation.ts runs
+ *   them) against the sandbox at 50,000 pods + 20,000 other objects over 4 clusters: peak RSS after
+ *   sync, then with the troubleshooting kinds watched (events view, ConfigMap/Secret/Service tables,
+ *   the palette's live names of every kind), against the whole-app budget of 300 MB; the palette's
+ *   per-keystroke time as main reports it, live index included, under 200 pod changes/s.
+ * - logsMerge: see logs-merge.ts (50 sources merged by time into the viewer, kubectl as reference).
+ * `npx tsx --expose-gc bench/troubleshooting.ts [palette|events|services|logs]` runs some parts.
  */
 import { performance } from 'node:perf_hooks';
 import type { EventRow } from '../src-shared/events/contract';
 import { NameIndex } from '../src-main/palette/name-index';
+import { Child, bundleScript } from './child';
+import { MAIN_PROCESS_NODE_FLAGS } from './foundation';
+import { run as logsMerge } from './logs-merge';
 import { compareGroups, EventStore, groupEvents } from '../src-renderer/features/events/event-store';
 
 const CLUSTERS = ['fat', 'uat', 'pro-east', 'pro-west'];
@@ -101,8 +111,75 @@ function eventsAt(cap: number) {
   };
 }
 
-export async function run() {
-  return { palette: palette(), eventsDefaultCap: eventsAt(20_000), eventsAll: eventsAt(100_000), note: 'heap figures need --expose-gc to be exact (run: node --expose-gc via tsx)' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const progress = (m: string) => process.stderr.write(`troubleshooting bench: ${m}\n`);
+
+async function servicesWithKinds(scale = 500, objects = 20_000) {
+  const bundle = await bundleScript('services-process.ts');
+  const sandbox = new Child('sandbox-process.ts', [String(scale)]);
+  try {
+    const [, kubeconfig, podsText] = (await sandbox.waitFor(/^ready /)).split(' ');
+    sandbox.send(`objects ${objects}`);
+    const otherObjects = Number((await sandbox.waitFor(/^objects /)).split(' ')[1]);
+    progress(`sandbox: ${podsText} pods, ${otherObjects} ConfigMaps + Secrets + Services`);
+    const services = new Child(bundle, [kubeconfig!, podsText!], { bundled: true, nodeArgs: MAIN_PROCESS_NODE_FLAGS });
+    try {
+      const syncMs = Number((await services.waitFor(/^synced /)).split(' ')[1]);
+      await sleep(3000);
+      const measure = async (seconds: number) => {
+        services.send(`measure ${seconds}`);
+        return JSON.parse(await services.waitFor(/^\{"cpu/)) as Record<string, number>;
+      };
+      const before = await measure(10);
+      progress(`synced in ${syncMs} ms, peak RSS ${before.peakRssMB} MB; watching the troubleshooting kinds`);
+      services.send('kinds');
+      const [, kindsMs, indexed] = (await services.waitFor(/^kinds /)).split(' ');
+      await sleep(3000);
+      const withKinds = await measure(10);
+      sandbox.send('churn 200');
+      await sleep(2000);
+      services.send('palette');
+      const typed = (JSON.parse(await services.waitFor(/^\{"palette"/)) as { palette: Record<string, number> }).palette;
+      const busy = await measure(10);
+      sandbox.send('calm');
+      return {
+        pods: Number(podsText),
+        otherObjects,
+        syncMs,
+        peakRssMBAfterSync: before.peakRssMB,
+        kindsListedMs: Number(kindsMs),
+        paletteNamesIndexed: Number(indexed),
+        peakRssMBWithKinds: withKinds.peakRssMB,
+        rssMBWithKinds: withKinds.rssMB,
+        peakRssMBWithKindsUnderChurn: busy.peakRssMB,
+        withKindsVsAfterSync: Math.round((busy.peakRssMB! / before.peakRssMB!) * 100) / 100,
+        vsWholeAppBudget: Math.round((busy.peakRssMB! / 300) * 100) / 100,
+        budgetMB: 300,
+        paletteInMainUnderChurn: { ...typed, targetP95Ms: 50, note: 'as main reports each search (rebuilds of changed names run off the keystroke path), IPC not included' },
+      };
+    } finally {
+      await services.stop();
+    }
+  } finally {
+    await sandbox.stop();
+  }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await run(), null, 2));
+export async function run(parts: string[] = []) {
+  const want = (p: string) => parts.length === 0 || parts.includes(p);
+  const out: Record<string, unknown> = {};
+  if (want('palette')) out.palette = palette();
+  if (want('events')) {
+    out.eventsDefaultCap = eventsAt(20_000);
+    out.eventsAll = eventsAt(100_000);
+    out.note = 'heap figures need --expose-gc to be exact (run: node --expose-gc via tsx)';
+  }
+  if (want('services')) out.servicesWithKinds = await servicesWithKinds().catch((e: unknown) => ({ error: String(e) }));
+  if (want('logs')) out.logsMerge = await logsMerge().catch((e: unknown) => ({ error: String(e) }));
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await run(process.argv.slice(2)), null, 2));
+  process.exit(0);
+}

@@ -268,6 +268,7 @@ export function createServices(opts: CreateServicesOptions): Services {
       appImages.dispose();
       logs.dispose();
       forwards.dispose();
+      palette.dispose();
       resources.dispose();
       events.dispose();
       workloads.dispose();

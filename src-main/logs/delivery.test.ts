@@ -21,6 +21,7 @@ describe('Delivery', () => {
     expect(d.flush()).toBe(200);
     expect(d.flush()).toBe(0);
     d.ack(got[0]!.seq);
+    expect(d.acked).toBe(100);
     expect(d.flush()).toBe(100);
     expect(got.at(-1)!.first).toBe(200);
   });

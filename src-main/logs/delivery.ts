@@ -25,6 +25,8 @@ export class Delivery {
   private inflightLines = 0;
   private skippedNext = 0;
   skipped = 0;
+  /** Lines the renderer has acknowledged as written (into xterm). */
+  acked = 0;
   private readonly o: Required<DeliveryOptions>;
 
   constructor(private readonly emit: (b: Batch) => void, o: DeliveryOptions = {}) {
@@ -58,7 +60,11 @@ export class Delivery {
   }
 
   ack(seq: number): void {
-    while (this.inflight.length && this.inflight[0]!.seq <= seq) this.inflightLines -= this.inflight.shift()!.lines;
+    while (this.inflight.length && this.inflight[0]!.seq <= seq) {
+      const n = this.inflight.shift()!.lines;
+      this.inflightLines -= n;
+      this.acked += n;
+    }
   }
 
   /** Send what the window allows. Returns the number of lines sent. */

@@ -33,6 +33,11 @@ export class LogService {
     return this.views.get(`${senderId}\u0000${viewId}`);
   }
 
+  /** The ids of a sender's open views (diagnostics, benchmarks). */
+  viewIds(senderId: string): string[] {
+    return [...this.views.keys()].filter((k) => k.startsWith(`${senderId}\u0000`)).map((k) => k.slice(senderId.length + 1));
+  }
+
   ack(senderId: string, viewId: string, seq: number): Result<null> {
     const v = this.view(senderId, viewId);
     if (!v) return err('not-found', 'That log view is closed.');

@@ -88,6 +88,11 @@ export class LogView {
     return this.delivery.skipped;
   }
 
+  /** Lines the viewer has written (acked after xterm's write callback). */
+  get acked(): number {
+    return this.delivery.acked;
+  }
+
   dispose(): void {
     this.abort.abort();
     for (const t of this.timers) clearInterval(t);

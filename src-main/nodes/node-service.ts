@@ -3,13 +3,15 @@
  *
  *   const nodes = new NodeService((id) => clusterService.connection(id));
  *   await nodes.detail(ref); await nodes.setSchedulable(ref, false);
- *   await nodes.drainPreview(ref); await nodes.drain(ref);
+ *   await nodes.drainPreview(ref);
+ *   await nodes.drain(ref, { timeoutMs: 300_000, signal }, (progress) => ...);   // abort signal = stop
  */
 import type { KubeList, Pod } from '../../src-shared/k8s/types';
 import { timeOf } from '../../src-shared/k8s/types';
 import { parseQuantity } from '../../src-shared/metrics/quantity';
-import type { DrainPod, DrainResult, NodeDetail } from '../../src-shared/nodes/contract';
-import type { Result } from '../../src-shared/result';
+import { backoffDelay } from '../../src-shared/base/backoff';
+import type { DrainEvent, DrainPod, DrainResult, NodeDetail } from '../../src-shared/nodes/contract';
+import type { AppError, Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
 import { controllerOf } from '../../src-shared/workloads/summarize';
 import type { ClusterConnection } from '../clusters/cluster-connection';
@@ -52,15 +54,33 @@ export function podAmount(p: FullPod, kind: 'requests' | 'limits', resource: 'cp
 /** Ready must be True; any other condition (MemoryPressure, DiskPressure, PIDPressure, NetworkUnavailable) is bad when True. */
 const conditionBad = (type: string, status: string) => (type === 'Ready' ? status !== 'True' : status === 'True');
 
-export class NodeService {
-  constructor(private readonly connection: (clusterId: string) => ClusterConnection | undefined) {}
+export interface NodeServiceOptions {
+  now?: () => number;
+  /** Waits `ms` or until `signal` aborts (tests pass a fake). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
 
-  private conn(ref: NodeRef): Result<ClusterConnection> {
+export class NodeService {
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly connection: (clusterId: string) => Pick<ClusterConnection, 'getJson'> | undefined,
+    o: NodeServiceOptions = {},
+  ) {
+    this.now = o.now ?? Date.now;
+    this.sleep = o.sleep ?? abortableSleep;
+    this.random = o.random ?? Math.random;
+  }
+
+  private conn(ref: NodeRef): Result<Pick<ClusterConnection, 'getJson'>> {
     const c = this.connection(ref.clusterId);
     return c ? ok(c) : err('not-found', `Cluster "${ref.clusterId}" is not connected. Open it in the cluster overview first.`, { clusterId: ref.clusterId });
   }
 
-  private async podsOn(c: ClusterConnection, node: string): Promise<Result<FullPod[]>> {
+  private async podsOn(c: Pick<ClusterConnection, 'getJson'>, node: string): Promise<Result<FullPod[]>> {
     const r = await c.getJson<KubeList<FullPod>>(`/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${node}`)}`, { verb: 'list', resource: 'pods' });
     return r.ok ? ok(r.value.items ?? []) : r;
   }
@@ -136,36 +156,84 @@ export class NodeService {
     return ok({ pods: plan, blocked: drainBlocked(plan) });
   }
 
-  /** Cordon, then one eviction per pod to move; each pod's outcome reported (429 = its PodDisruptionBudget said no, for now). */
-  async drain(ref: NodeRef): Promise<Result<{ results: DrainResult[] }>> {
+  /**
+   * Cordon, then one eviction per pod to move, all pods at once (as kubectl drain). A 429 is the
+   * pod's PodDisruptionBudget saying "not now": retried with back-off until the deadline (kubectl
+   * drain --timeout; kubectl retries every 5 s). Aborting `signal` stops it: no eviction is sent
+   * after that. `onProgress` gets the whole per-pod state after every change; the last has `done`.
+   */
+  async drain(ref: NodeRef, o: { timeoutMs: number; signal: AbortSignal }, onProgress: (e: DrainEvent) => void): Promise<void> {
+    const deadline = this.now() + o.timeoutMs;
+    const fail = (error: AppError) => onProgress({ pods: [], done: true, deadline, error });
     const preview = await this.drainPreview(ref);
-    if (!preview.ok) return preview;
+    if (!preview.ok) return fail(preview.error);
     if (preview.value.blocked) {
       const refused = preview.value.pods.filter((p) => p.action.startsWith('refuse')).map((p) => `${p.namespace}/${p.name}`);
-      return err('conflict', `Drain refused, as kubectl drain would: ${refused.join(', ')} cannot be moved safely (see the preview). Move or delete them first.`, { clusterId: ref.clusterId });
+      return fail({ code: 'conflict', message: `Drain refused, as kubectl drain would: ${refused.join(', ')} cannot be moved safely (see the preview). Move or delete them first.`, clusterId: ref.clusterId });
     }
     const c = this.conn(ref);
-    if (!c.ok) return c;
+    if (!c.ok) return fail(c.error);
+    if (o.signal.aborted) return;
     const cordoned = await this.setSchedulable(ref, false);
-    if (!cordoned.ok) return cordoned;
-    const results = await Promise.all(
-      preview.value.pods.map(async (p): Promise<DrainResult> => {
-        if (p.action !== 'evict') return { namespace: p.namespace, name: p.name, outcome: 'skipped', message: p.note };
-        const r = await c.value.getJson(`/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}/eviction`, {
-          method: 'POST',
-          verb: 'create',
-          resource: 'pods/eviction',
-          body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.name, namespace: p.namespace } },
-        });
-        if (r.ok) return { namespace: p.namespace, name: p.name, outcome: 'evicted', message: 'evicted' };
-        if (r.error.status === 429) {
+    if (!cordoned.ok) return fail(cordoned.error);
+    const pods: DrainResult[] = preview.value.pods.map((p) =>
+      p.action === 'evict' ? { namespace: p.namespace, name: p.name, outcome: 'pending', message: 'waiting', attempts: 0 } : { namespace: p.namespace, name: p.name, outcome: 'skipped', message: p.note, attempts: 0 },
+    );
+    const report = () => onProgress({ pods: pods.map((p) => ({ ...p })), done: false, deadline });
+    report();
+    await Promise.all(
+      preview.value.pods.map(async (p, i) => {
+        if (p.action !== 'evict') return;
+        const set = (patch: Omit<Partial<DrainResult>, 'retryAt'>) => {
+          const { retryAt: _r, ...rest } = pods[i]!;
+          pods[i] = { ...rest, ...patch };
+          report();
+        };
+        const budget = p.pdb ? `PodDisruptionBudget ${p.pdb.name}` : "the pod's disruption budget";
+        for (let attempt = 0; ; attempt++) {
+          if (o.signal.aborted) return set({ outcome: 'stopped', message: 'Stopped before it was evicted: the pod stays on the node.' });
+          set({ outcome: 'evicting', attempts: attempt + 1, message: attempt ? `eviction, attempt ${attempt + 1}` : 'eviction sent' });
+          const r = await c.value.getJson(`/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}/eviction`, {
+            method: 'POST',
+            verb: 'create',
+            resource: 'pods/eviction',
+            signal: o.signal,
+            body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.name, namespace: p.namespace } },
+          });
+          if (r.ok) return set({ outcome: 'evicted', message: attempt ? `evicted (after ${attempt} refusal${attempt === 1 ? '' : 's'} by ${budget})` : 'evicted' });
+          if (o.signal.aborted) return set({ outcome: 'stopped', message: 'Stopped: the eviction in flight was abandoned; check the pod.' });
+          // NotFound: the pod is already gone (kubectl drain counts it as done).
+          if (r.error.status === 404) return set({ outcome: 'evicted', message: 'already gone' });
+          if (r.error.status !== 429) return set({ outcome: 'failed', message: r.error.message.slice(0, 2000) });
           // The generic 429 text speaks of an overloaded server; here it is the budget saying no.
-          const budget = p.pdb ? `PodDisruptionBudget ${p.pdb.name}` : "the pod's disruption budget";
-          return { namespace: p.namespace, name: p.name, outcome: 'blocked', message: `Not evicted: ${budget} allows no disruption now (429). Drain again once it allows one.` };
+          const delay = backoffDelay(attempt, { ...DRAIN_RETRY, random: this.random });
+          const waited = Math.round((this.now() - (deadline - o.timeoutMs)) / 1000);
+          if (this.now() + delay > deadline) {
+            return set({ outcome: 'blocked', message: `Not evicted: ${budget} allowed no disruption (429) for ${waited}s, until the drain's timeout. Drain again once it allows one.` });
+          }
+          const retryAt = this.now() + delay;
+          pods[i] = { ...pods[i]!, outcome: 'retrying', message: `${budget} allows no disruption now (429); retrying`, retryAt };
+          report();
+          await this.sleep(delay, o.signal);
         }
-        return { namespace: p.namespace, name: p.name, outcome: 'failed', message: r.error.message.slice(0, 2000) };
       }),
     );
-    return ok({ results });
+    if (!o.signal.aborted) onProgress({ pods, done: true, deadline });
   }
+}
+
+/** Eviction retries after a 429: 1 s doubling to 10 s (kubectl waits a fixed 5 s). */
+const DRAIN_RETRY = { initialMs: 1000, maxMs: 10_000 };
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -19,6 +19,8 @@ interface Bucket {
   lower: string[];
 }
 
+const bucketKey = (clusterId: string, type: ResourceType) => `${clusterId}|${type.group}/${type.version}/${type.resource}`;
+
 export class NameIndex {
   private readonly buckets = new Map<string, Bucket>();
 
@@ -28,8 +30,13 @@ export class NameIndex {
     return n;
   }
 
+  /** Whether names of this cluster + type are held (even none: an empty type was listed). */
+  has(clusterId: string, type: ResourceType): boolean {
+    return this.buckets.has(bucketKey(clusterId, type));
+  }
+
   replace(clusterId: string, type: ResourceType, kind: string, objects: readonly { namespace: string; name: string }[]): void {
-    const key = `${clusterId}|${type.group}/${type.version}/${type.resource}`;
+    const key = bucketKey(clusterId, type);
     this.buckets.set(key, {
       clusterId,
       type,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { request } from '../base/channels';
+import { request, stream } from '../base/channels';
+import { appErrorSchema } from '../result';
 
 /**
  * Nodes: health (conditions, pressure), what is promised on them (requests, limits) against what
@@ -63,13 +64,34 @@ export const drainPodSchema = z.object({
 });
 export type DrainPod = z.infer<typeof drainPodSchema>;
 
+/**
+ * One pod's progress in a running drain. `retrying`: its PodDisruptionBudget said no (429) and the
+ * eviction is tried again after a back-off, until the drain's timeout; `blocked`: still refused
+ * when the timeout came; `stopped`: the user stopped the drain before it moved.
+ */
+export const drainOutcomes = ['pending', 'evicting', 'retrying', 'evicted', 'blocked', 'failed', 'skipped', 'stopped'] as const;
 export const drainResultSchema = z.object({
   namespace: z.string().max(253),
   name,
-  outcome: z.enum(['evicted', 'blocked', 'failed', 'skipped']),
+  outcome: z.enum(drainOutcomes),
   message: z.string().max(2000),
+  /** Eviction requests sent for this pod so far. */
+  attempts: z.number().int().min(0),
+  /** Epoch ms of the next retry, while `retrying`. */
+  retryAt: z.number().optional(),
 });
 export type DrainResult = z.infer<typeof drainResultSchema>;
+
+export const drainEventSchema = z.object({
+  pods: z.array(drainResultSchema).max(5000),
+  /** True on the last event: every pod evicted, skipped, failed, or blocked at the timeout. */
+  done: z.boolean(),
+  /** Epoch ms when retries stop (start + timeout). */
+  deadline: z.number(),
+  /** The drain could not start (refused as kubectl refuses, cluster unreachable, cordon failed). */
+  error: appErrorSchema.optional(),
+});
+export type DrainEvent = z.infer<typeof drainEventSchema>;
 
 export const nodesContract = {
   'nodes.detail': request(nodeRefSchema, nodeDetailSchema),
@@ -77,8 +99,13 @@ export const nodesContract = {
   'nodes.setSchedulable': request(nodeRefSchema.extend({ schedulable: z.boolean() }).strict(), z.object({ unschedulable: z.boolean() })),
   'nodes.drainPreview': request(nodeRefSchema, z.object({ pods: z.array(drainPodSchema).max(5000), blocked: z.boolean() })),
   /**
-   * Cordon, then evict every pod the preview marked `evict`, once each. A PodDisruptionBudget's
-   * 429 is reported for its pod (run drain again later); nothing is deleted without eviction.
+   * Cordon, then evict every pod the preview marked `evict`, with progress per pod. A
+   * PodDisruptionBudget's 429 is retried with back-off until `timeoutSeconds` (as `kubectl drain
+   * --timeout`); unsubscribing stops the drain (no more evictions are sent). Nothing is deleted
+   * without eviction.
    */
-  'nodes.drain': request(nodeRefSchema.extend({ confirmed: z.literal(true) }).strict(), z.object({ results: z.array(drainResultSchema).max(5000) })),
+  'nodes.drain': stream(
+    nodeRefSchema.extend({ confirmed: z.literal(true), timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional() }).strict(),
+    drainEventSchema,
+  ),
 };

@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { kubectl, kubectlCreate } from './kubectl';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 /** The command palette in Chromium against the sandbox: objects of any kind in any cluster, views, actions, recent items, keyboard only. */
@@ -50,6 +53,27 @@ describe('command palette', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-view]').getAttribute('data-view')).toBe('logs');
     await expect.poll(() => page.locator('[data-testid=tab-logs]').last().innerText()).toContain(`pro-west · ${pod}`);
+  });
+
+  it('finds an object kubectl created a moment ago (the index is live)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-palette-'));
+    try {
+      await page.keyboard.press('Control+k');
+      const input = page.getByTestId('palette-input');
+      await input.fill('e2e-palette-fresh');
+      await kubectlCreate(kubeconfig, 'uat', dir, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e2e-palette-fresh', namespace: 'default' }, data: { a: 'b' } });
+      // Typing again asks again; the name must be there within seconds, not at the next relist.
+      await expect
+        .poll(async () => {
+          await input.fill('e2e-palette-fres');
+          await input.fill('e2e-palette-fresh');
+          return (await items()).includes('ConfigMap:e2e-palette-fresh');
+        }, { timeout: 10_000 })
+        .toBe(true);
+      await page.keyboard.press('Escape');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runs views and actions, and offers recent items first', async () => {

@@ -194,7 +194,7 @@ stages:
 `;
     await page.getByTestId('plan-yaml').fill(good);
     await expect.poll(() => page.getByTestId('plan-check-status').innerText(), { timeout: 10_000 }).toBe('valid');
-    expect(await page.getByTestId('plan-yaml').evaluate((el) => (el as unknown as { planEditor: { state: { doc: { toString(): string } } } }).planEditor.state.doc.toString())).toBe(good);
+    expect(await page.getByTestId('plan-yaml').evaluate((el) => (el as unknown as { editorView: { state: { doc: { toString(): string } } } }).editorView.state.doc.toString())).toBe(good);
     // Start says what is missing, in order.
     expect(await page.getByTestId('plan-start').isDisabled()).toBe(true);
     expect(await page.getByTestId('plan-start-why').innerText()).toBe('To start: save the plan → run the drift check → tick "I have reviewed the drift check".');

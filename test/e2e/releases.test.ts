@@ -27,7 +27,7 @@ describe('releases board, planner and executor', () => {
   });
 
   /** The plan text the YAML editor holds. */
-  const yamlText = () => page.getByTestId('plan-yaml').evaluate((el) => (el as unknown as { planEditor: { state: { doc: { toString(): string } } } }).planEditor.state.doc.toString());
+  const yamlText = () => page.getByTestId('plan-yaml').evaluate((el) => (el as unknown as { editorView: { state: { doc: { toString(): string } } } }).editorView.state.doc.toString());
   const line = (key: string) => page.locator(`[data-testid=board-line][data-key="${key}"]`);
   const status = () => page.getByTestId('exec-status').getAttribute('data-status');
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
 import type { DrainPod, DrainResult, NodeDetail } from '../../../src-shared/nodes/contract';
 import type { AppError } from '../../../src-shared/result';
@@ -37,35 +37,63 @@ const actionLabel: Record<DrainPod['action'], string> = {
   'refuse-emptydir': 'refused',
 };
 
+const clock = (ms: number) => new Date(ms).toLocaleTimeString();
+const FINAL: ReadonlySet<DrainResult['outcome']> = new Set(['evicted', 'blocked', 'failed', 'skipped', 'stopped']);
+type DrainRun = { state: 'running' | 'done' | 'stopped'; pods: DrainResult[]; deadline: number; error?: AppError };
+
+/**
+ * Preview, then a drain that reports per pod as it goes: evictions a PodDisruptionBudget refuses
+ * are retried with back-off until the timeout; Stop (or closing the panel) ends the drain.
+ */
 function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: string; onDone: () => void }) {
   const client = useClient();
   const [preview, setPreview] = useState<Load<{ pods: DrainPod[]; blocked: boolean }>>({ status: 'loading' });
-  const [results, setResults] = useState<Load<DrainResult[]> | null>(null);
+  const [run, setRun] = useState<DrainRun | null>(null);
+  const [timeoutS, setTimeoutS] = useState(300);
+  const stopRef = useRef<(() => void) | null>(null);
   useEffect(() => {
     void client['nodes.drainPreview']({ clusterId, name }).then((r) => setPreview(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }));
   }, [client, clusterId, name]);
-  const drain = async () => {
-    setResults({ status: 'loading' });
-    const r = await client['nodes.drain']({ clusterId, name, confirmed: true });
-    setResults(r.ok ? { status: 'ok', value: r.value.results } : { status: 'error', error: r.error });
+  useEffect(() => () => stopRef.current?.(), []);
+  const drain = () => {
+    setRun({ state: 'running', pods: [], deadline: Date.now() + timeoutS * 1000 });
+    stopRef.current = client['nodes.drain'](
+      { clusterId, name, confirmed: true, timeoutSeconds: timeoutS },
+      (e) => {
+        setRun({ state: e.done || e.error ? 'done' : 'running', pods: e.pods, deadline: e.deadline, ...(e.error ? { error: e.error } : {}) });
+        if (e.done || e.error) {
+          stopRef.current?.();
+          stopRef.current = null;
+          onDone();
+        }
+      },
+      (error) => setRun((r) => ({ state: 'done', pods: r?.pods ?? [], deadline: r?.deadline ?? 0, error })),
+    );
+  };
+  const stop = () => {
+    stopRef.current?.();
+    stopRef.current = null;
+    // Main sends nothing after the stop; what had not moved stays where it is.
+    setRun((r) => r && { ...r, state: 'stopped', pods: r.pods.map((p) => (FINAL.has(p.outcome) ? p : { ...p, outcome: 'stopped', message: 'Stopped before it was evicted: the pod stays on the node.' })) });
     onDone();
   };
   if (preview.status === 'loading') return <Spinner label="Working out what would move…" />;
   if (preview.status === 'error') return <ErrorBanner error={preview.error} title="Could not preview the drain." />;
   const moving = preview.value.pods.filter((p) => p.action === 'evict');
-  const byPod = new Map(results?.status === 'ok' ? results.value.map((r) => [`${r.namespace}/${r.name}`, r]) : []);
+  const byPod = new Map((run?.pods ?? []).map((r) => [`${r.namespace}/${r.name}`, r]));
+  const evicted = run?.pods.filter((p) => p.outcome === 'evicted').length ?? 0;
   return (
-    <div className="drain" data-testid="drain-preview" data-blocked={preview.value.blocked}>
+    <div className="drain" data-testid="drain-preview" data-blocked={preview.value.blocked} data-state={run?.state ?? ''}>
       <p>
-        Draining <strong>{name}</strong> cordons it, then evicts {moving.length} pod{moving.length === 1 ? '' : 's'} through the Eviction API: their controllers start them elsewhere,
-        and a PodDisruptionBudget may refuse (reported per pod; drain again later).
+        Draining <strong>{name}</strong> cordons it, then evicts {moving.length} pod{moving.length === 1 ? '' : 's'} through the Eviction API: their controllers start them elsewhere.
+        A PodDisruptionBudget that allows no disruption now is asked again with back-off until the timeout, as <code>kubectl drain --timeout</code> does.
       </p>
       <table className="drain__table">
         <tbody>
           {preview.value.pods.map((p) => {
             const r = byPod.get(`${p.namespace}/${p.name}`);
             return (
-              <tr key={`${p.namespace}/${p.name}`} data-testid="drain-pod" data-name={p.name} data-action={p.action} data-outcome={r?.outcome ?? ''}>
+              <tr key={`${p.namespace}/${p.name}`} data-testid="drain-pod" data-name={p.name} data-action={p.action} data-outcome={r?.outcome ?? ''} data-attempts={r?.attempts ?? 0}>
                 <td className="mono">
                   {p.namespace}/{p.name}
                 </td>
@@ -73,21 +101,43 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
                   <StatusBadge tone={p.action === 'evict' ? 'busy' : p.action.startsWith('refuse') ? 'bad' : 'muted'}>{actionLabel[p.action]}</StatusBadge>
                 </td>
                 <td className="muted">{p.note}</td>
-                <td>{r ? <span className={r.outcome === 'evicted' ? 'text-ok' : r.outcome === 'skipped' ? 'muted' : 'text-bad'}>{r.outcome === 'skipped' ? '' : r.outcome === 'evicted' ? 'evicted' : `${r.outcome}: ${r.message}`}</span> : null}</td>
+                <td>
+                  {r && r.outcome !== 'skipped' ? (
+                    <span className={r.outcome === 'evicted' ? 'text-ok' : r.outcome === 'retrying' || r.outcome === 'evicting' || r.outcome === 'pending' ? 'text-warn' : 'text-bad'}>
+                      {r.message === r.outcome ? r.outcome : `${r.outcome}: ${r.message}`}
+                      {r.retryAt !== undefined && r.outcome === 'retrying' ? ` at ${clock(r.retryAt)} (attempt ${r.attempts + 1})` : ''}
+                    </span>
+                  ) : null}
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
       {preview.value.blocked ? <ErrorBanner tone="warn" error={{ message: 'Some pods cannot be moved safely (refused above). kubectl drain refuses in this case too; move or delete them first.' }} title="Drain not possible." /> : null}
-      {results?.status === 'error' ? <ErrorBanner error={results.error} title="Drain failed." /> : null}
-      {results === null ? (
-        <button type="button" className="btn btn--danger" onClick={() => void drain()} disabled={preview.value.blocked} data-testid="drain-confirm">
-          Cordon and evict {moving.length} pod{moving.length === 1 ? '' : 's'}
-        </button>
-      ) : results.status === 'loading' ? (
-        <Spinner label="Evicting…" />
-      ) : null}
+      {run?.error ? <ErrorBanner error={run.error} title="Drain failed." /> : null}
+      {run === null ? (
+        <div className="drain__actions">
+          <label className="field field--inline">
+            retry refused evictions for{' '}
+            <input type="number" min={1} max={86400} value={timeoutS} onChange={(e) => setTimeoutS(Math.max(1, Math.min(86400, Number(e.target.value) || 1)))} data-testid="drain-timeout" style={{ width: '7ch' }} /> s
+          </label>
+          <button type="button" className="btn btn--danger" onClick={drain} disabled={preview.value.blocked} data-testid="drain-confirm">
+            Cordon and evict {moving.length} pod{moving.length === 1 ? '' : 's'}
+          </button>
+        </div>
+      ) : run.state === 'running' ? (
+        <div className="drain__actions">
+          <Spinner label={`Evicting: ${evicted} of ${moving.length} done; refused evictions are retried until ${clock(run.deadline)}…`} />
+          <button type="button" className="btn" onClick={stop} data-testid="drain-stop">
+            Stop
+          </button>
+        </div>
+      ) : (
+        <p data-testid="drain-summary">
+          {run.state === 'stopped' ? 'Stopped' : 'Finished'}: {evicted} of {moving.length} evicted.
+        </p>
+      )}
     </div>
   );
 }
@@ -118,7 +168,7 @@ export function NodePanel({ clusterId, name }: { clusterId: string; name: string
   const n = state.value;
   const pressure = n.conditions.filter((c) => c.bad);
   return (
-    <section className="drawer__section node-panel" data-testid="node-panel" data-unschedulable={n.unschedulable}>
+    <section className="drawer__section node-panel" data-testid="node-panel" data-name={name} data-unschedulable={n.unschedulable}>
       <div className="node-panel__actions">
         {n.unschedulable ? (
           <button type="button" className="btn" onClick={() => void setSchedulable(true)} data-testid="node-uncordon">

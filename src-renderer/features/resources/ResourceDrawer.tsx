@@ -159,7 +159,7 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
           onCancel={() => setMode('view')}
         />
       ) : null}
-      {target.type.group === '' && target.type.resource === 'nodes' ? <NodePanel clusterId={target.clusterId} name={target.name} /> : null}
+      {target.type.group === '' && target.type.resource === 'nodes' ? <NodePanel key={`${target.clusterId}/${target.name}`} clusterId={target.clusterId} name={target.name} /> : null}
       {forwardKind && target.namespace ? <PortForwardPanel target={{ clusterId: target.clusterId, namespace: target.namespace, kind: forwardKind, name: target.name }} /> : null}
       {detail ? (
         <>
