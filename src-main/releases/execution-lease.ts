@@ -48,6 +48,7 @@ export function leaseTimingFromEnv(env: NodeJS.ProcessEnv): Partial<LeaseTiming>
 export const TEAM_NAMESPACE = 'capstan-system';
 export const RECORD_LABEL = 'capstan.io/release-execution';
 export const EXECUTION_ANNOTATION = 'capstan.io/execution';
+const RELEASED_BY = 'capstan.io/released-by';
 
 /** The API a team release needs from a cluster (ClusterConnection has it). */
 export interface KubeJson {
@@ -71,6 +72,8 @@ export interface LeaseView {
   expired: boolean;
   /** Epoch ms at which this process will call it expired, when not yet. */
   expiresAt?: number;
+  /** Who handed it back (empty holder), when released. */
+  releasedBy?: string;
 }
 
 /** user@host/pid-random: readable, and unique per process (a restarted Capstan is another holder). */
@@ -136,7 +139,8 @@ export class LeaseObserver {
     const holder = lease.spec.holderIdentity ?? '';
     const parse = (t?: string) => (t ? Date.parse(t) : undefined);
     const expired = !holder || this.now() >= expiresAt;
-    return { holder, acquiredAt: parse(lease.spec.acquireTime), renewedAt: parse(lease.spec.renewTime), durationSec, expired, expiresAt: expired ? undefined : expiresAt };
+    const releasedBy = holder ? undefined : lease.metadata.annotations?.[RELEASED_BY];
+    return { holder, acquiredAt: parse(lease.spec.acquireTime), renewedAt: parse(lease.spec.renewTime), durationSec, expired, expiresAt: expired ? undefined : expiresAt, ...(releasedBy ? { releasedBy } : {}) };
   }
 }
 
@@ -271,7 +275,7 @@ export class ExecutionLease implements ExecutionLock {
     if (!cur.ok || cur.value.spec.holderIdentity !== this.opts.identity) return;
     await this.api.getJson(leasePath(this.lease.metadata.name), {
       method: 'PUT',
-      body: { ...cur.value, spec: { ...cur.value.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now) } },
+      body: { ...cur.value, metadata: { ...cur.value.metadata, annotations: { ...cur.value.metadata.annotations, [RELEASED_BY]: this.opts.identity } }, spec: { ...cur.value.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now) } },
       verb: 'update',
       resource: 'leases',
       signal: AbortSignal.timeout(this.opts.timing.retryPeriodMs),

@@ -129,7 +129,7 @@ export class ExecutionRecords {
           const id = lease.metadata.annotations?.['capstan.io/execution'];
           if (!id) continue;
           const view = this.observer.observe(lease);
-          out.owners.set(id, { ...view, home: clusterId, holderLabel: holderLabel(view.holder), mine: view.holder === this.team!.identity });
+          out.owners.set(id, { ...view, home: clusterId, holderLabel: view.holder ? holderLabel(view.holder) : view.releasedBy ? `nobody (handed back by ${holderLabel(view.releasedBy)})` : 'nobody', mine: view.holder === this.team!.identity });
         }
       }),
     );

@@ -22,7 +22,7 @@ import { hasErrors } from '../../src-shared/releases/validate';
 import { err, ok, type Result } from '../../src-shared/result';
 import type { ClusterService } from '../clusters/cluster-service';
 import { DeploymentBatchDriver } from './deployment-batch-driver';
-import { DEFAULT_LEASE_TIMING, holderIdentity, type LeaseTiming } from './execution-lease';
+import { DEFAULT_LEASE_TIMING, holderIdentity, holderLabel, type LeaseTiming } from './execution-lease';
 import type { LockOptions } from './execution-lock';
 import { ExecutionRecords, type OwnerView } from './execution-records';
 import { ExecutionStore } from './execution-store';
@@ -318,7 +318,8 @@ export class ReleaseService {
     const o = this.owners.get(id);
     if (o && !o.expired && !o.mine) return err('locked', `Release ${id} is driven by ${o.holderLabel}, whose Lease is still renewed (last renewal ${o.renewedAt ? new Date(o.renewedAt).toISOString() : 'unknown'}); it cannot be taken over.`);
     this.acquireAll();
-    const r = await this.executor.takeOver(id, o?.holderLabel ?? 'its former holder');
+    const previous = o?.holder ? o.holderLabel : o?.releasedBy ? `${holderLabel(o.releasedBy)}, who had handed it back` : 'its former holder';
+    const r = await this.executor.takeOver(id, previous);
     this.notify();
     return r;
   }

@@ -97,6 +97,8 @@ export const ownerSchema = z.object({
   /** No renewal seen for a lease duration (judged on this machine's clock): it may be taken over. */
   expired: z.boolean(),
   expiresAt: z.number().optional(),
+  /** Who handed it back (empty holder), when released. */
+  releasedBy: z.string().optional(),
   /** This process drove it and lost it: why (it writes nothing). */
   lost: z.string().optional(),
 });
