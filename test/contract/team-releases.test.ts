@@ -232,10 +232,11 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
   expect(await revisions(kubectl, 'uat', 'orders-uat')).toBe(before.uat + 1);
   expect(await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/orders-pro', '--timeout=10s')).toContain('successfully rolled out');
   // The record in the cluster: every planned batch done once, in order, across both holders.
-  const record = JSON.parse(await kubectl('--context', 'uat', '-n', 'capstan-system', 'get', 'configmap', '-l', 'capstan.io/release-execution=record', '-o', 'jsonpath={.items[0].data.state\\.json}')) as { groups: { key: string; batches: number[] }[]; history: { action: string; changes: string[] }[] };
+  const record = JSON.parse(await kubectl('--context', 'uat', '-n', 'capstan-system', 'get', 'configmap', '-l', 'capstan.io/release-execution=record', '-o', 'jsonpath={.items[0].data.state\\.json}')) as { groups: { key: string; batches: number[] }[]; history: { action: string; result: string }[] };
   const pw = record.groups.find((g) => g.key.startsWith('pro-west/'))!;
-  const done = record.history.filter((h) => /^batchDone|^fortDone/.test(h.action) && h.changes.join(' ').includes(pw.key)).map((h) => h.action);
+  const done = record.history.filter((h) => h.result === 'ok' && /^(batchDone|fortDone) /.test(h.action) && h.action.includes(pw.key)).map((h) => h.action);
   expect(done).toHaveLength(pw.batches.length);
+  expect(new Set(done).size).toBe(done.length);
   expect(await kubectl('--context', 'uat', '-n', 'capstan-system', 'get', 'lease', '-o', 'yaml')).toMatch(/holderIdentity: bob@/);
 }, 400_000);
 
@@ -271,12 +272,16 @@ it('a holder cut off from the home cluster stops acting everywhere before its Le
 
   proxy.block();
   const blockedAt = Date.now();
-  const fenced = await alice.view(id, (v) => v.owner?.lost !== undefined, 30_000, 'alice fenced');
+  const fencedLine = await alice.wait((l) => l.t === 'view' && l.executions?.some((e) => e.id === id && e.owner?.lost !== undefined) && l, 30_000, 'alice fenced');
+  const fenced = fencedLine.executions!.find((e) => e.id === id)!;
   expect(fenced.owner!.lost).toMatch(/renew deadline/);
+  expect(fencedLine.at! - blockedAt).toBeLessThanOrEqual((LEASE[1] + LEASE[2]) * 1000 + 1000);
   // The Lease as the API server kept it: her last renewal, and when it expires.
   const stored = [...dc.cluster('uat').store.values('leases')].map((x) => x.obj as unknown as { metadata: { namespace?: string }; spec: { renewTime: string; leaseDurationSeconds: number } }).find((l) => l.metadata.namespace === 'capstan-system')!;
   const expiresAt = Date.parse(stored.spec.renewTime) + stored.spec.leaseDurationSeconds * 1000;
   expect(Date.parse(stored.spec.renewTime)).toBeLessThanOrEqual(blockedAt);
+  // She knew she had to stop before anyone could call her Lease expired.
+  expect(fencedLine.at!).toBeLessThan(expiresAt);
 
   // Bob sees the Lease expire (on his clock) and takes over.
   await bob.view(id, (v) => v.owner?.expired === true, 30_000, 'lease expired for bob');

@@ -22,15 +22,6 @@ const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const clusters = new ClusterService(KubeconfigService.fromString(readFileSync(kubeconfig, 'utf8'), 'sandbox'), { staleAfterMs: 3000, notifyIntervalMs: 50, idleCloseMs: 0 });
 const s = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: Number(speed), actor: name, team: { timing: { leaseDurationMs: d, renewDeadlineMs: r, retryPeriodMs: p } } });
 await s.start();
-for (let i = 0; !clusters.ids().every((id) => clusters.get(id)?.state === 'live'); i++) {
-  if (i > 600) {
-    out({ t: 'error', message: 'clusters not live' });
-    process.exit(2);
-  }
-  await new Promise((res) => setTimeout(res, 50));
-}
-await s.snapshots.refresh();
-
 let last = '';
 const approved = new Set<string>();
 s.subscribe((e) => {
@@ -59,6 +50,16 @@ s.subscribe((e) => {
     }
   }
 });
+
+// Subscribing is what the board does: every cluster is connected from then on.
+for (let i = 0; !clusters.ids().every((id) => clusters.get(id)?.state === 'live'); i++) {
+  if (i > 600) {
+    out({ t: 'error', message: 'clusters not live' });
+    process.exit(2);
+  }
+  await new Promise((res) => setTimeout(res, 50));
+}
+await s.snapshots.refresh();
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   void (async () => {
