@@ -12,89 +12,19 @@
  *    when the last write landed); the other takes over and finishes; when the former holder's
  *    connection comes back it shows that it lost the release and writes nothing.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import { startDatacenter, type Datacenter } from '../../src-sandbox/datacenter';
+import { Capstan, type View } from '../../src-main/releases/testing/team-process';
 
 const SPEED = 20;
 /** Lease duration, renew deadline, retry period (s): short for the test, in client-go's proportions. */
 const LEASE = [6, 4, 1] as const;
-const root = resolve(import.meta.dirname, '../..');
-
-interface View {
-  id: string;
-  version: number;
-  status: string;
-  groups: [string, string, number, string][];
-  history: string[];
-  locked: boolean;
-  owner?: { holder: string; holderLabel: string; mine: boolean; expired: boolean; renewedAt?: number; lost?: string };
-}
-type Line = { t: string; at?: number; ok?: boolean; id?: string; message?: string; cmd?: string; executions?: View[] };
-
-class Capstan {
-  readonly proc: ChildProcess;
-  readonly lines: Line[] = [];
-  private readonly waiters = new Set<() => void>();
-  stderr = '';
-  constructor(dir: string, kubeconfig: string, readonly name: string) {
-    // node --import tsx: one process, so SIGKILL and SIGSTOP hit the services themselves.
-    this.proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/releases/testing/team-child.ts'), dir, kubeconfig, name, LEASE.join(','), String(SPEED)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
-    createInterface({ input: this.proc.stdout! }).on('line', (l) => {
-      if (!l.startsWith('{')) return;
-      this.lines.push(JSON.parse(l) as Line);
-      for (const w of this.waiters) w();
-    });
-  }
-
-  send(cmd: object): void {
-    this.proc.stdin!.write(`${JSON.stringify(cmd)}\n`);
-  }
-
-  /** The first line from `from` on that satisfies `pred` (waits for it: conditions, never time). */
-  wait<T>(pred: (l: Line) => T | undefined | false, timeoutMs: number, label: string, from = 0): Promise<T> {
-    return new Promise((res, rej) => {
-      const check = () => {
-        for (let i = from; i < this.lines.length; i++) {
-          const v = pred(this.lines[i]!);
-          if (v) {
-            this.waiters.delete(check);
-            clearTimeout(timer);
-            res(v);
-            return;
-          }
-        }
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        rej(new Error(`${this.name}: timed out waiting for ${label}; last lines: ${JSON.stringify(this.lines.slice(-3))} ${this.stderr.slice(-800)}`));
-      }, timeoutMs);
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  view(id: string, pred: (v: View) => boolean, timeoutMs: number, label: string): Promise<View> {
-    return this.wait((l) => l.t === 'view' && l.executions?.find((e) => e.id === id && pred(e)), timeoutMs, label);
-  }
-
-  async request(cmd: { cmd: string; [k: string]: unknown }): Promise<Line> {
-    const from = this.lines.length;
-    this.send(cmd);
-    return this.wait((l) => l.t === 'reply' && l.cmd === cmd.cmd && l, 60_000, `reply to ${cmd.cmd}`, from);
-  }
-
-  get last(): (id: string) => View | undefined {
-    return (id) => [...this.lines].reverse().find((l) => l.t === 'view' && l.executions?.some((e) => e.id === id))?.executions?.find((e) => e.id === id);
-  }
-}
 
 /** A TCP proxy that can blackhole: connections stay open, nothing goes through (a VPN that hangs). */
 async function blackholeProxy(target: URL): Promise<{ port: number; block(): void; unblock(): void; close(): void }> {
@@ -175,7 +105,7 @@ async function setup(name: string): Promise<{ dc: Datacenter; dir: string; kubec
 }
 
 function capstan(dir: string, kubeconfig: string, name: string): Capstan {
-  const c = new Capstan(join(dir, name), kubeconfig, name);
+  const c = new Capstan(join(dir, name), kubeconfig, name, LEASE, SPEED);
   cleanup.push(() => {
     c.proc.kill('SIGCONT');
     c.proc.kill('SIGKILL');

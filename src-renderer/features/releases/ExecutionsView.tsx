@@ -13,6 +13,7 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { confirmModel, needsConfirm, type RiskyStep } from './confirm-model';
 import { DegradedEvidence } from './DegradedEvidence';
 import { ExecutionList, statusText, statusTone } from './ExecutionList';
+import { isReadOnly, OwnerBanner, ownershipOf, TakeOverDetails } from './ExecutionOwner';
 import { download } from './PlannerView';
 
 const phaseTone: Record<string, string> = { pending: 'muted', fort: 'busy', baking: 'busy', rolling: 'busy', succeeded: 'ok', paused: 'warn', aborted: 'muted', 'rolling-back': 'busy', 'rolled-back': 'warn', failed: 'bad' };
@@ -89,6 +90,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
   const now = useNow();
   const [message, setMessage] = useState<string | null>(null);
   const [asking, setAsking] = useState<RiskyStep | null>(null);
+  const [takingOver, setTakingOver] = useState(false);
   const executions = releases?.executions ?? [];
   const e = executions.find((x) => x.id === selected) ?? executions[0];
   if (!e) return <p className="muted">No release has run yet. Plan one from the board or the planner.</p>;
@@ -122,10 +124,17 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
   const moved = e.groups.some((g) => !['pending', 'rolled-back'].includes(g.phase));
   const bake = bakeLeft(e, now);
   const model = asking ? confirmModel(e, asking, pods) : null;
+  const owner = releases?.owners?.[e.id];
+  const ownership = ownershipOf(e, owner);
+  const readOnly = isReadOnly(ownership);
+  const takeOver = () => void client['releases.execution.takeOver']({ id: e.id }).then((r) => setMessage(r.ok ? null : r.error.message));
   return (
     <div className="rel-exec-layout">
-      <ExecutionList executions={executions} selected={e.id} onSelect={onSelect} />
-      <div className="rel-exec" data-testid="execution-panel" data-status={e.status} data-id={e.id}>
+      <ExecutionList executions={executions} owners={releases?.owners} selected={e.id} onSelect={onSelect} />
+      <div className="rel-exec" data-testid="execution-panel" data-status={e.status} data-id={e.id} data-read-only={readOnly ? 'true' : undefined}>
+        <OwnerBanner o={ownership} now={now} teamReleases={releases?.teamReleases ?? false} onTakeOver={() => setTakingOver(true)} />
+        {/* A release this window does not hold is shown read-only: every control is disabled. */}
+        <fieldset className="rel-exec__controls" disabled={readOnly}>
         <div className="rel-exec__bar">
           <b>{e.planName}</b>
           <span className={`badge badge--${statusTone[e.status] ?? 'muted'}`} data-testid="exec-status" data-status={e.status}>
@@ -134,7 +143,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
           <span className="muted" data-testid="exec-status-text">
             {statusText(e, now)}
           </span>
-          {releases?.lockedElsewhere[e.id] ? <span className="text-warn">driven elsewhere: {releases.lockedElsewhere[e.id]}</span> : null}
+          {releases?.lockedElsewhere[e.id] && !e.home ? <span className="text-warn">driven elsewhere: {releases.lockedElsewhere[e.id]}</span> : null}
           <span className="topbar__spacer" />
           {stage ? (
             <button
@@ -191,6 +200,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
             ))}
           </tbody>
         </table>
+        </fieldset>
         <div className="rel-exec__history">
           <div className="rel-exec__bar">
             <span className="field__label">History ({e.history.length})</span>
@@ -214,6 +224,20 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
           </ol>
         </div>
       </div>
+      {takingOver && owner ? (
+        <ConfirmDialog
+          title={`Take over ${e.planName}?`}
+          confirmLabel="Take over"
+          danger
+          onCancel={() => setTakingOver(false)}
+          onConfirm={() => {
+            setTakingOver(false);
+            takeOver();
+          }}
+        >
+          <TakeOverDetails e={e} owner={owner} now={now} />
+        </ConfirmDialog>
+      ) : null}
       {asking && model ? (
         <ConfirmDialog
           title={model.title}
