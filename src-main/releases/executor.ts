@@ -9,7 +9,7 @@
  * running get `recovered`: they wait for a person to resume. Events computed from a state that
  * moved meanwhile are refused by the reducer and dropped, which is the point of the reducer.
  */
-import { applyEvent, recordRejection } from '../../src-shared/releases/execution';
+import { applyEvent, batchLabel, recordRejection } from '../../src-shared/releases/execution';
 import type { ExecutionEvent, ExecutionState, GroupExecution } from '../../src-shared/releases/execution-model';
 import { historyToCsv, historyToJson } from '../../src-shared/releases/history-export';
 import type { EffectiveGates } from '../../src-shared/releases/plan';
@@ -136,7 +136,7 @@ export class Executor {
       if (!r.ok) return r;
       const g = r.value.groups.find((x) => !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(x.phase)) ?? r.value.groups[0];
       if (!g) return r;
-      const where = `${g.phase}${g.phase === 'rolling' || g.phase === 'fort' ? `, batch ${g.batch + 1}/${g.batches.length} ${g.step}` : ''}`;
+      const where = `${g.phase}${g.phase === 'rolling' || g.phase === 'fort' ? `, ${batchLabel(g, g.batch)} ${g.step}` : ''}`;
       const noted = await this.apply(id, { type: 'note', group: g.key, detail: `taken over from ${previous} (its Lease had expired); continues from the recorded state: ${where}`, actor: this.deps.owner, at: this.now() });
       return noted.ok ? noted : r;
     });

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { batchLabel } from '../../../src-shared/releases/execution';
 import { needsMe } from '../../../src-shared/releases/execution-views';
 import { ClusterService } from '../../clusters/cluster-service';
 import { KubeconfigService } from '../../clusters/kubeconfig-service';
@@ -29,7 +30,7 @@ s.subscribe((e) => {
     id: x.id,
     version: x.version,
     status: x.status,
-    groups: x.groups.map((g) => [g.key, g.phase, g.batch, g.step]),
+    groups: x.groups.map((g) => [g.key, g.phase, g.batch, g.step, batchLabel(g, g.batch)]),
     history: x.history.slice(-3).map((h) => `${h.actor}: ${h.action} ${h.changes.join('; ')}`),
     locked: s.executor.entries.get(x.id)?.lock !== undefined,
     owner: e.owners?.[x.id],

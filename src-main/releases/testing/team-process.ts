@@ -13,7 +13,8 @@ export interface View {
   id: string;
   version: number;
   status: string;
-  groups: [string, string, number, string][];
+  /** key, phase, batch index, step, batch label ("fort", "batch 2/4") */
+  groups: [string, string, number, string, string][];
   history: string[];
   locked: boolean;
   owner?: { holder: string; holderLabel: string; mine: boolean; expired: boolean; renewedAt?: number; lost?: string };
