@@ -210,7 +210,7 @@ export class ExecutionLease implements ExecutionLock {
   private checkDeadline(): boolean {
     if (this.lost) return false;
     if (this.now - this.renewedAt < this.opts.timing.renewDeadlineMs) return true;
-    this.fence(`could not renew its Lease in ${this.clusterId} for ${Math.round(this.opts.timing.renewDeadlineMs / 1000)} s (renew deadline); it stopped acting before the Lease could expire`);
+    this.fence(`could not renew its Lease in ${this.clusterId} for ${this.opts.timing.renewDeadlineMs / 1000} s (renew deadline); it stopped acting before the Lease could expire`);
     return false;
   }
 
