@@ -87,6 +87,8 @@ export function holderIdentity(actor?: string): string {
   return `${user}@${hostname()}/${process.pid}-${randomBytes(2).toString('hex')}`;
 }
 
+const userAtHost = (identity: string) => identity.split('/')[0];
+
 /** "alice@laptop (pid 123)" from "alice@laptop/123-ab12". */
 export function holderLabel(identity: string): string {
   const m = /^(.*)\/(\d+)-[0-9a-f]+$/.exec(identity);
@@ -151,6 +153,11 @@ export interface AcquireOptions {
   now?: () => number;
   /** The person confirmed taking over from an expired holder. */
   takeOver?: boolean;
+  /**
+   * At launch: take the Lease back only if it is free and was handed back by this user on this
+   * host (the same Capstan, restarted); anything else stays read-only until a person acts.
+   */
+  reclaim?: boolean;
   log?: (m: string) => void;
 }
 
@@ -314,6 +321,9 @@ export async function acquireLease(id: string, clusterId: string, api: KubeJson,
     const view = opts.observer.observe(cur.value);
     const spec = cur.value.spec;
     const mine = spec.holderIdentity === opts.identity;
+    if (opts.reclaim && !mine && (spec.holderIdentity || userAtHost(view.releasedBy ?? '') !== userAtHost(opts.identity))) {
+      return err('locked', `Release ${id} was last driven by ${holderLabel(spec.holderIdentity || view.releasedBy || '')}; it is shown read-only until you act on it.`, { clusterId });
+    }
     if (!mine && spec.holderIdentity) {
       const who = holderLabel(spec.holderIdentity);
       if (!view.expired) {

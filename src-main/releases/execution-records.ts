@@ -69,14 +69,14 @@ export class ExecutionRecords {
   }
 
   /** The right to drive `state`'s execution: the lock file, or (team) the Lease plus the latest record. */
-  async acquire(state: ExecutionState, owner: string, opts: { takeOver?: boolean } = {}): Promise<Result<Acquired>> {
+  async acquire(state: ExecutionState, owner: string, opts: { takeOver?: boolean; reclaim?: boolean } = {}): Promise<Result<Acquired>> {
     if (!state.home || !this.team) {
       const lock = await this.local.acquire(state.id, owner);
       return lock.ok ? ok({ lock: lock.value }) : lock;
     }
     const api = this.api(state);
     if (!api.ok) return api;
-    const lease = await acquireLease(state.id, state.home, api.value, { identity: this.team.identity, timing: this.team.timing, observer: this.observer, now: this.team.now, takeOver: opts.takeOver, log: this.team.log });
+    const lease = await acquireLease(state.id, state.home, api.value, { identity: this.team.identity, timing: this.team.timing, observer: this.observer, now: this.team.now, takeOver: opts.takeOver, reclaim: opts.reclaim, log: this.team.log });
     if (!lease.ok) return lease;
     const rec = await this.records.read(api.value, state.id, lease.value.signal);
     if (!rec.ok) {

@@ -87,23 +87,24 @@ export class Executor {
     for (const state of executions) {
       // A finished release is only shown; its lock is taken if someone acts on it (e.g. rolls back).
       const finished = !state.groups.some((g) => !['succeeded', 'rolled-back', 'aborted', 'failed', 'pending'].includes(g.phase)) && !['running', 'awaiting-approval', 'baking', 'degraded'].includes(state.status);
-      // A team release is driven by whoever holds its Lease: shown read-only until a person acts on it here.
-      const entry = await this.adopt(state, !finished && !state.home);
+      // A team release is driven by whoever holds its Lease: taken back at launch only when this
+      // Capstan handed it back itself (a restart); otherwise read-only until a person acts on it.
+      const entry = await this.adopt(state, finished ? false : state.home ? 'reclaim' : true);
       const running = state.started && !state.aborted && !state.stopped && !['succeeded', 'rolled-back', 'failed'].includes(state.status);
       if (entry.lock && running) await this.apply(state.id, { type: 'recovered', actor: 'capstan', at: this.now() });
     }
     this.deps.onChange();
   }
 
-  async adopt(state: ExecutionState, lock = true): Promise<Entry> {
+  async adopt(state: ExecutionState, lock: boolean | 'reclaim' = true): Promise<Entry> {
     const entry: Entry = { state, containers: new Map(), batches: new Map(), handedBack: new Set(), reassert: new Set() };
     this.entries.set(state.id, entry);
-    if (lock) await this.lock(entry);
+    if (lock) await this.lock(entry, false, lock === 'reclaim');
     return entry;
   }
 
-  private async lock(entry: Entry, takeOver = false): Promise<void> {
-    const r = await this.deps.store.acquire(entry.state, this.deps.owner, { takeOver });
+  private async lock(entry: Entry, takeOver = false, reclaim = false): Promise<void> {
+    const r = await this.deps.store.acquire(entry.state, this.deps.owner, { takeOver, reclaim });
     if (r.ok) {
       entry.lock = r.value.lock;
       entry.lockedBy = undefined;
@@ -222,7 +223,16 @@ export class Executor {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      for (const entry of this.entries.values()) if (entry.lock && entry.state.started) await this.tickExecution(entry);
+      for (const entry of this.entries.values()) {
+        // A finished team release hands its Lease back: nothing to renew forever; acting on it later takes it again.
+        if (entry.lock && entry.state.home && ['succeeded', 'rolled-back'].includes(entry.state.status)) {
+          await entry.lock.release();
+          entry.lock = undefined;
+          this.deps.onChange();
+          continue;
+        }
+        if (entry.lock && entry.state.started) await this.tickExecution(entry);
+      }
     } catch (e) {
       this.deps.log?.(`[releases] executor tick failed: ${(e as Error).stack ?? String(e)}`);
     } finally {

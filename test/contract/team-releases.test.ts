@@ -157,7 +157,7 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
   expect(after.history.join('\n')).toContain(`(its Lease had expired); continues from the recorded state: rolling, ${proWest(mid)[4]} updating`);
   expect(after.history.join('\n')).toMatch(new RegExp(`taken over from alice@\\S+ \\(pid ${alice.proc.pid}\\)`));
 
-  await bob.view(id, (v) => v.status === 'succeeded', 180_000, 'succeeded');
+  await bob.view(id, (v) => v.status === 'succeeded' && v.owner?.holder === '', 180_000, 'succeeded, Lease handed back');
   // kubectl: exactly one new revision per Deployment (the batches held one ReplicaSet), every pod on 1.5.0.
   expect(await revisions(kubectl, 'pro-west', 'orders-pro')).toBe(before.pro + 1);
   expect(await revisions(kubectl, 'uat', 'orders-uat')).toBe(before.uat + 1);
@@ -168,7 +168,10 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
   const done = record.history.filter((h) => h.result === 'ok' && /^(batchDone|fortDone) /.test(h.action) && h.action.includes(pw.key)).map((h) => h.action);
   expect(done).toHaveLength(pw.batches.length);
   expect(new Set(done).size).toBe(done.length);
-  expect(await kubectl('--context', 'uat', '-n', 'capstan-system', 'get', 'lease', '-o', 'yaml')).toMatch(/holderIdentity: bob@/);
+  // Finished: Bob's Capstan handed the Lease back (empty holder, who released it), after one transition.
+  const handedBack = await kubectl('--context', 'uat', '-n', 'capstan-system', 'get', 'lease', '-o', 'yaml');
+  expect(handedBack).toMatch(/capstan.io\/released-by: bob@/);
+  expect(handedBack).toMatch(/leaseTransitions: 1/);
 }, 400_000);
 
 it('a holder cut off from the home cluster stops acting everywhere before its Lease expires; back, it shows it lost and writes nothing', async () => {

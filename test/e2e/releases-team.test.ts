@@ -105,10 +105,14 @@ describe('team releases: take over a release whose holder vanished', () => {
     await expect.poll(() => owner.getAttribute('data-kind'), { timeout: 30_000 }).toBe('mine');
     await expect.poll(() => page.getByTestId('exec-history').innerText(), { timeout: 10_000 }).toMatch(/taken over from alice@\S+ \(pid \d+\) \(its Lease had expired\)/);
     await expect.poll(() => page.getByTestId('exec-status').getAttribute('data-status'), { timeout: 120_000 }).toBe('succeeded');
+    await expect.poll(() => owner.getAttribute('data-kind'), { timeout: 30_000 }).toBe('free');
     await screenshot(page, 'releases-team-taken-over-succeeded');
 
-    expect(await kubectl('--context', 'uat', '-n', 'capstan-system', 'get', 'lease', '-o', 'yaml')).toMatch(/holderIdentity: \S+@\S+\/\d+-[0-9a-f]{4}/);
-    expect(await kubectl('--context', 'uat', '-n', 'capstan-system', 'get', 'lease', '-o', 'jsonpath={.items[0].spec.holderIdentity}')).not.toMatch(/^alice@/);
+    // Finished, Bob's Capstan handed the Lease back: kubectl shows who did, and that Alice no longer holds it.
+    const lease = await kubectl('--context', 'uat', '-n', 'capstan-system', 'get', 'lease', '-o', 'yaml');
+    expect(lease).toMatch(/capstan.io\/released-by: \S+@\S+\/\d+-[0-9a-f]{4}/);
+    expect(lease).not.toMatch(/released-by: alice@/);
+    expect(lease).toMatch(/leaseTransitions: 1/);
     const revisionsAfter = (await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'history', 'deployment/orders-pro')).split('\n').filter((l) => /^\d+\s/.test(l)).length;
     expect(revisionsAfter).toBe(revisionsBefore + 1);
   });

@@ -4,17 +4,19 @@ import { describeGroup } from '../../../src-shared/releases/execution-schedule';
 import { formatDuration } from '../../components/freshness';
 
 /** Who may drive a release from this window: this one, another Capstan (read-only), nobody (take over), or local only. */
-export type Ownership = { kind: 'local' } | { kind: 'mine'; owner: Owner } | { kind: 'lost'; owner: Owner } | { kind: 'held'; owner: Owner } | { kind: 'expired'; owner: Owner } | { kind: 'unseen'; home: string };
+export type Ownership = { kind: 'local' } | { kind: 'free'; owner: Owner } | { kind: 'mine'; owner: Owner } | { kind: 'lost'; owner: Owner } | { kind: 'held'; owner: Owner } | { kind: 'expired'; owner: Owner } | { kind: 'unseen'; home: string };
 
 export function ownershipOf(e: ExecutionState, owner: Owner | undefined): Ownership {
   if (!e.home) return { kind: 'local' };
   if (!owner) return { kind: 'unseen', home: e.home };
   if (owner.lost) return { kind: 'lost', owner };
   if (owner.mine) return { kind: 'mine', owner };
+  // Handed back after it finished (or before it started): acting here simply takes the Lease.
+  if (!owner.holder && (!e.started || ['succeeded', 'rolled-back'].includes(e.status))) return { kind: 'free', owner };
   return owner.expired ? { kind: 'expired', owner } : { kind: 'held', owner };
 }
 
-export const isReadOnly = (o: Ownership): boolean => o.kind !== 'local' && o.kind !== 'mine';
+export const isReadOnly = (o: Ownership): boolean => o.kind !== 'local' && o.kind !== 'mine' && o.kind !== 'free';
 
 const ago = (at: number | undefined, now: number) => (at === undefined ? 'never' : `${formatDuration(Math.max(0, now - at))} ago`);
 const clock = (at: number | undefined) => (at === undefined ? 'unknown' : new Date(at).toLocaleTimeString());
@@ -26,6 +28,8 @@ export function ownerShort(o: Ownership, now: number): string {
       return 'local only';
     case 'unseen':
       return `Lease in ${o.home} not seen yet`;
+    case 'free':
+      return 'nobody drives it';
     case 'mine':
       return `driven here · renewed ${ago(o.owner.renewedAt, now)}`;
     case 'lost':
@@ -46,6 +50,12 @@ export function OwnerBanner({ o, now, teamReleases, onTakeOver }: { o: Ownership
           Local only: this release runs and is recorded on this machine alone. Teammates cannot see it or take it over.
         </div>
       ) : null;
+    case 'free':
+      return (
+        <div className="muted" data-testid="exec-owner" data-kind="free">
+          Nobody drives it now ({o.owner.holderLabel}); acting on it here takes its Lease in {o.owner.home}.
+        </div>
+      );
     case 'unseen':
       return (
         <div className="banner banner--warn" data-testid="exec-owner" data-kind="unseen">
