@@ -89,6 +89,31 @@ export function holderIdentity(actor?: string): string {
 
 const userAtHost = (identity: string) => identity.split('/')[0];
 
+/** Identities of the release services alive in this process (a restarted service gets a new one). */
+const liveHere = new Set<string>();
+export function identityAlive(identity: string, alive: boolean): void {
+  if (alive) liveHere.add(identity);
+  else liveHere.delete(identity);
+}
+
+/**
+ * A holder on this host, by this user, that is certainly gone: its process is dead, or it is this
+ * process and that service instance was disposed. Only then may a launch take its Lease back at
+ * once (as the lock file did); anyone else waits for the Lease to expire and confirms a take-over.
+ */
+function holderGoneHere(holder: string, me: string): boolean {
+  const m = /^(.*)\/(\d+)-[0-9a-f]+$/.exec(holder);
+  if (!m || m[1] !== userAtHost(me)) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return !liveHere.has(holder);
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'EPERM';
+  }
+}
+
 /** "alice@laptop (pid 123)" from "alice@laptop/123-ab12". */
 export function holderLabel(identity: string): string {
   const m = /^(.*)\/(\d+)-[0-9a-f]+$/.exec(identity);
@@ -321,10 +346,11 @@ export async function acquireLease(id: string, clusterId: string, api: KubeJson,
     const view = opts.observer.observe(cur.value);
     const spec = cur.value.spec;
     const mine = spec.holderIdentity === opts.identity;
-    if (opts.reclaim && !mine && (spec.holderIdentity || userAtHost(view.releasedBy ?? '') !== userAtHost(opts.identity))) {
+    const reclaimable = spec.holderIdentity ? holderGoneHere(spec.holderIdentity, opts.identity) : userAtHost(view.releasedBy ?? '') === userAtHost(opts.identity);
+    if (opts.reclaim && !mine && !reclaimable) {
       return err('locked', `Release ${id} was last driven by ${holderLabel(spec.holderIdentity || view.releasedBy || '')}; it is shown read-only until you act on it.`, { clusterId });
     }
-    if (!mine && spec.holderIdentity) {
+    if (!mine && spec.holderIdentity && !(opts.reclaim && reclaimable)) {
       const who = holderLabel(spec.holderIdentity);
       if (!view.expired) {
         return err('locked', `Release ${id} is driven by ${who} (Lease in ${clusterId}, last renewal ${view.renewedAt ? new Date(view.renewedAt).toISOString() : 'unknown'}). It is shown read-only here.`, { clusterId });

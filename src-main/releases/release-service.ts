@@ -22,7 +22,7 @@ import { hasErrors } from '../../src-shared/releases/validate';
 import { err, ok, type Result } from '../../src-shared/result';
 import type { ClusterService } from '../clusters/cluster-service';
 import { DeploymentBatchDriver } from './deployment-batch-driver';
-import { DEFAULT_LEASE_TIMING, holderIdentity, holderLabel, type LeaseTiming } from './execution-lease';
+import { DEFAULT_LEASE_TIMING, holderIdentity, holderLabel, identityAlive, type LeaseTiming } from './execution-lease';
 import type { LockOptions } from './execution-lock';
 import { ExecutionRecords, type OwnerView } from './execution-records';
 import { ExecutionStore } from './execution-store';
@@ -75,6 +75,7 @@ export class ReleaseService {
   private readonly timing: LeaseTiming;
   private owners = new Map<string, OwnerView>();
   private pollTimer: NodeJS.Timeout | undefined;
+  private readonly identity: string;
 
   constructor(private readonly opts: ReleaseServiceOptions) {
     this.now = opts.now ?? Date.now;
@@ -85,12 +86,14 @@ export class ReleaseService {
     this.snapshots.onDidChange = () => this.notify();
     this.plans = new PlanStore(join(opts.dir, 'plans'));
     const local = new ExecutionStore(join(opts.dir, 'releases', 'executions'), opts.lock);
+    this.identity = opts.team?.identity ?? holderIdentity(opts.actor);
+    if (opts.team) identityAlive(this.identity, true);
     this.timing = { ...DEFAULT_LEASE_TIMING, ...opts.team?.timing };
     const store = new ExecutionRecords(
       local,
       opts.team && {
         api: (id) => opts.clusters.connection(id),
-        identity: opts.team.identity ?? holderIdentity(opts.actor),
+        identity: this.identity,
         timing: this.timing,
         planOf: (id) => this.plans.executionPlan(id),
         keepPlan: (id, yaml) => this.plans.saveExecutionPlan(id, yaml),
@@ -369,6 +372,7 @@ export class ReleaseService {
     this.timer = undefined;
     clearTimeout(this.pollTimer);
     this.pollTimer = undefined;
+    identityAlive(this.identity, false);
     clearTimeout(this.notifyTimer);
     this.listeners.clear();
     this.snapshots.dispose();
