@@ -8,7 +8,7 @@
 import type { ExecutionState } from '../../src-shared/releases/execution-model';
 import { err, ok, type Result } from '../../src-shared/result';
 import { ClusterRecords } from './cluster-records';
-import { acquireLease, holderLabel, LeaseObserver, type ExecutionLease, type KubeJson, type LeaseTiming, type LeaseView } from './execution-lease';
+import { acquireLease, holderLabel, LeaseObserver, TEAM_NAMESPACE, type ExecutionLease, type KubeJson, type LeaseTiming, type LeaseView } from './execution-lease';
 import type { ExecutionLock } from './execution-lock';
 import type { ExecutionStore, LoadProblem } from './execution-store';
 
@@ -135,4 +135,16 @@ export class ExecutionRecords {
     );
     return out;
   }
+}
+
+/**
+ * What a team release needs to be allowed in its home cluster, for a permission check before a
+ * start (SelfSubjectAccessReview per row): the Lease and the record in `capstan-system`, and the
+ * namespace itself when it does not exist yet.
+ */
+export function teamAccessNeeds(home: string): { clusterId: string; namespace?: string; group: string; resource: string; verbs: string[] }[] {
+  return [
+    { clusterId: home, namespace: TEAM_NAMESPACE, group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'list', 'create', 'update'] },
+    { clusterId: home, namespace: TEAM_NAMESPACE, group: '', resource: 'configmaps', verbs: ['get', 'list', 'create', 'update'] },
+  ];
 }

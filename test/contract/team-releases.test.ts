@@ -61,7 +61,10 @@ async function blackholeProxy(target: URL): Promise<{ port: number; block(): voi
       pairs.clear();
     },
     close() {
-      for (const [c, u] of pairs) c.destroy(), u.destroy();
+      for (const [c, u] of pairs) {
+        c.destroy();
+        u.destroy();
+      }
       server.close();
     },
   };
