@@ -80,3 +80,25 @@ export class Capstan {
   }
 }
 
+
+/** The proofs' release: orders 1.5.0 through UAT (the home cluster) then pro-west (a fort and three batches). */
+export const teamPlan = (soakAfterBatch: string) => `name: orders-team
+app: orders
+image: { repository: shop/orders, tag: "1.5.0" }
+snapshotDate: 2026-11-26T20:00:00Z
+createdAt: 2026-11-26T21:00:00Z
+maxParallelGroups: 1
+rollback: manual
+defaults: { batchPattern: 25%, minOnline: 0 }
+gates:
+  approval: { beforeStage: true, afterFort: true }
+  soak: { afterFort: 10s, afterBatch: ${soakAfterBatch} }
+  health: { readyWithin: 2m }
+  bake: 0s
+stages:
+  - { name: uat, approval: false, groups: [{ group: uat }] }
+  - { name: pro-west, groups: [{ group: pro, datacenter: pro-west }] }
+`;
+
+/** The batch number in a label ("batch 2/3" → 2, "fort" → 0). */
+export const batchNumber = (label: string): number => Number(/batch (\d+)\//.exec(label)?.[1] ?? 0);
