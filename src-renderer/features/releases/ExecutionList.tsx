@@ -4,7 +4,7 @@ import { openDegraded } from '../../../src-shared/releases/execution-schedule';
 import { bakeLeft, needsMe } from '../../../src-shared/releases/execution-views';
 import { formatDuration } from '../../components/freshness';
 import { useNow } from '../../components/useNow';
-import { isReadOnly, ownerShort, ownershipOf } from './ExecutionOwner';
+import { isReadOnly, ownerShort, ownershipOf } from './ownership-model';
 
 export const statusTone: Record<string, string> = { running: 'busy', baking: 'busy', degraded: 'bad', 'awaiting-approval': 'warn', paused: 'warn', succeeded: 'ok', failed: 'bad', 'rolled-back': 'warn', 'rolling-back': 'busy', aborted: 'muted', pending: 'muted' };
 const order: Record<string, number> = { degraded: 0, 'awaiting-approval': 1, paused: 2, failed: 3, running: 4, 'rolling-back': 5, baking: 6, pending: 7 };

@@ -13,7 +13,8 @@ import { ConfirmDialog } from './ConfirmDialog';
 import { confirmModel, needsConfirm, type RiskyStep } from './confirm-model';
 import { DegradedEvidence } from './DegradedEvidence';
 import { ExecutionList, statusText, statusTone } from './ExecutionList';
-import { isReadOnly, OwnerBanner, ownershipOf, TakeOverDetails } from './ExecutionOwner';
+import { OwnerBanner, TakeOverDetails } from './ExecutionOwner';
+import { isReadOnly, ownershipOf } from './ownership-model';
 import { download } from './PlannerView';
 
 const phaseTone: Record<string, string> = { pending: 'muted', fort: 'busy', baking: 'busy', rolling: 'busy', succeeded: 'ok', paused: 'warn', aborted: 'muted', 'rolling-back': 'busy', 'rolled-back': 'warn', failed: 'bad' };
