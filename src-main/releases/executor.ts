@@ -123,22 +123,25 @@ export class Executor {
    * takes the Lease, continues from the recorded state, and says so in the history.
    */
   takeOver(id: string, previous: string): Promise<Result<ExecutionState>> {
-    const run = async (): Promise<Result<ExecutionState>> => {
+    const run = async (): Promise<Result<{ state: ExecutionState; taken: boolean }>> => {
       const entry = this.entries.get(id);
       if (!entry) return err('not-found', `No release execution ${id}.`);
       if (!entry.state.home) return err('invalid-transition', `Release ${id} is local only: there is no Lease to take over.`);
-      if (!entry.lock) await this.lock(entry, true);
+      if (entry.lock) return ok({ state: entry.state, taken: false });
+      await this.lock(entry, true);
       if (!entry.lock) return err('locked', entry.lockedBy ?? `Release ${id} could not be taken over.`);
-      return ok(entry.state);
+      return ok({ state: entry.state, taken: true });
     };
     const p = this.chain.then(run, run);
     this.chain = p.catch(() => undefined);
-    return p.then(async (r) => {
-      if (!r.ok) return r;
+    return p.then(async (taken): Promise<Result<ExecutionState>> => {
+      if (!taken.ok) return taken;
+      const r = ok(taken.value.state);
+      if (!taken.value.taken) return r;
       const g = r.value.groups.find((x) => !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(x.phase)) ?? r.value.groups[0];
       if (!g) return r;
       const where = `${g.phase}${g.phase === 'rolling' || g.phase === 'fort' ? `, ${batchLabel(g, g.batch)} ${g.step}` : ''}`;
-      const noted = await this.apply(id, { type: 'note', group: g.key, detail: `taken over from ${previous} (its Lease had expired); continues from the recorded state: ${where}`, actor: this.deps.owner, at: this.now() });
+      const noted = await this.apply(id, { type: 'note', group: g.key, detail: `taken over from ${previous}; continues from the recorded state: ${where}`, actor: this.deps.owner, at: this.now() });
       return noted.ok ? noted : r;
     });
   }

@@ -321,7 +321,7 @@ export class ReleaseService {
     const o = this.owners.get(id);
     if (o && !o.expired && !o.mine) return err('locked', `Release ${id} is driven by ${o.holderLabel}, whose Lease is still renewed (last renewal ${o.renewedAt ? new Date(o.renewedAt).toISOString() : 'unknown'}); it cannot be taken over.`);
     this.acquireAll();
-    const previous = o?.holder ? o.holderLabel : o?.releasedBy ? `${holderLabel(o.releasedBy)}, who had handed it back` : 'its former holder';
+    const previous = o?.holder ? `${o.holderLabel}, whose Lease had expired` : o?.releasedBy ? `${holderLabel(o.releasedBy)}, who had handed it back` : 'its former holder';
     const r = await this.executor.takeOver(id, previous);
     this.notify();
     return r;

@@ -89,6 +89,34 @@ it('one Capstan drives a team release; the other sees it live and read-only with
   await bob.act(id, { type: 'abort' });
 }, 120_000);
 
+it('a release started local only stays on its machine: no Lease, no record, teammates do not see it', async () => {
+  const carol = await teamService('carol');
+  const dave = await teamService('dave');
+  const yaml = plan('catalog', '2.1.0', '  - { name: fat, approval: false, groups: [{ group: fat }] }', 'rollback: manual');
+  expect((await carol.savePlan(yaml)).ok).toBe(true);
+  const drift = await carol.drift(yaml);
+  if (!drift.ok) throw new Error(drift.error.message);
+  const created = await carol.create(yaml, drift.value.fingerprint, { localOnly: true });
+  if (!created.ok) throw new Error(created.error.message);
+  const id = created.value.id;
+  expect(carol.executor.entries.get(id)!.state.home).toBeUndefined();
+  expect(carol.event().teamReleases).toBe(true);
+  expect(carol.event().owners?.[id]).toBeUndefined();
+  expect((await carol.act(id, { type: 'start' })).ok).toBe(true);
+  // A team release created after it is seen by Dave; the local one never is.
+  const teamYaml = plan('payments', '3.3.0', '  - { name: fat, approval: false, groups: [{ group: fat }] }', 'rollback: manual');
+  const teamDrift = await carol.drift(teamYaml);
+  if (!teamDrift.ok) throw new Error(teamDrift.error.message);
+  const team = await carol.create(teamYaml, teamDrift.value.fingerprint);
+  if (!team.ok) throw new Error(team.error.message);
+  await until(() => dave.executor.entries.has(team.value.id), 10_000, 'dave sees the team release');
+  expect(dave.executor.entries.has(id)).toBe(false);
+  const records = await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'configmap', '-l', 'capstan.io/release-execution=record', '-o', 'jsonpath={.items[*].metadata.annotations.capstan\\.io/execution}');
+  expect(records).not.toContain(id);
+  await carol.act(id, { type: 'abort' });
+  await carol.act(team.value.id, { type: 'abort' });
+}, 60_000);
+
 it('a record too large for a ConfigMap leaves out its oldest history, counted', () => {
   const history = Array.from({ length: 5000 }, (_, i) => ({ version: i + 1, at: i, actor: 'capstan', action: 'note', result: 'ok' as const, changes: ['x'.repeat(200)] }));
   const state = { id: 'r', version: 5000, stageWaitSince: 3, groups: [{ changedAt: 7 }], history } as unknown as Parameters<typeof compactForCluster>[0];

@@ -142,7 +142,7 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
   expect(took.at! - killedAt).toBeGreaterThanOrEqual((LEASE[0] - LEASE[2]) * 1000 - 500);
   const after = await bob.view(id, (v) => v.locked && v.version > expired.version, 20_000, 'bob drives');
   // From the recorded batch: the one she was in when killed, or the next if she recorded its end first.
-  const from = /\(its Lease had expired\); continues from the recorded state: rolling, (batch \d+\/\d+) (updating|checking)/.exec(after.history.join('\n'));
+  const from = /, whose Lease had expired; continues from the recorded state: rolling, (batch \d+\/\d+) (updating|checking)/.exec(after.history.join('\n'));
   expect(from).not.toBeNull();
   expect(batchNumber(from![1]!)).toBeGreaterThanOrEqual(batchNumber(proWest(mid)[4]));
   expect(after.history.join('\n')).toMatch(new RegExp(`taken over from alice@\\S+ \\(pid ${alice.proc.pid}\\)`));

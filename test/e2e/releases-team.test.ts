@@ -89,7 +89,7 @@ describe('team releases: take over a release whose holder vanished', () => {
     await page.getByRole('button', { name: 'Take over', exact: true }).click();
 
     await expect.poll(() => owner.getAttribute('data-kind'), { timeout: 30_000 }).toBe('mine');
-    await expect.poll(() => page.getByTestId('exec-history').innerText(), { timeout: 10_000 }).toMatch(/taken over from alice@\S+ \(pid \d+\) \(its Lease had expired\)/);
+    await expect.poll(() => page.getByTestId('exec-history').innerText(), { timeout: 10_000 }).toMatch(/taken over from alice@\S+ \(pid \d+\), whose Lease had expired; continues from the recorded state/);
     await expect.poll(() => page.getByTestId('exec-status').getAttribute('data-status'), { timeout: 120_000 }).toBe('succeeded');
     await expect.poll(() => owner.getAttribute('data-kind'), { timeout: 30_000 }).toBe('free');
     await screenshot(page, 'releases-team-taken-over-succeeded');
