@@ -140,6 +140,7 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
   expect(took.message).toBeUndefined();
   // Bob's clock, not Alice's: the Lease was seen expired at least a lease duration after its last renewal was seen.
   expect(took.at! - killedAt).toBeGreaterThanOrEqual((LEASE[0] - LEASE[2]) * 1000 - 500);
+  console.log(`team releases: kill -9 → take-over accepted after ${took.at! - killedAt} ms (lease ${LEASE[0]} s)`);
   const after = await bob.view(id, (v) => v.locked && v.version > expired.version, 20_000, 'bob drives');
   // From the recorded batch: the one she was in when killed, or the next if she recorded its end first.
   const from = /, whose Lease had expired; continues from the recorded state: rolling, (batch \d+\/\d+) (updating|checking)/.exec(after.history.join('\n'));
@@ -206,6 +207,7 @@ it('a holder cut off from the home cluster stops acting everywhere before its Le
   expect(Date.parse(stored.spec.renewTime)).toBeLessThanOrEqual(blockedAt);
   // She knew she had to stop before anyone could call her Lease expired.
   expect(fencedLine.at!).toBeLessThan(expiresAt);
+  console.log(`team releases: blocked → fenced after ${fencedLine.at! - blockedAt} ms (renew deadline ${LEASE[1]} s), ${expiresAt - fencedLine.at!} ms before the Lease's expiry`);
 
   // Bob sees the Lease expire (on his clock) and takes over.
   await bob.view(id, (v) => v.owner?.expired === true, 30_000, 'lease expired for bob');
