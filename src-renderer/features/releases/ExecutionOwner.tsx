@@ -15,7 +15,7 @@ export function OwnerBanner({ o, now, teamReleases, onTakeOver }: { o: Ownership
     case 'free':
       return (
         <div className="muted" data-testid="exec-owner" data-kind="free">
-          Nobody drives it now ({o.owner.holderLabel}); acting on it here takes its Lease in {o.owner.home}.
+          Not driven now: {o.owner.holderLabel}. Acting on it here takes its Lease in {o.owner.home}.
         </div>
       );
     case 'unseen':
