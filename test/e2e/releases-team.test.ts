@@ -18,7 +18,7 @@ import { openDatacenterPage, type DatacenterPage } from './sandbox-app';
 
 const SPEED = 10;
 const LEASE = [6, 4, 1] as const;
-const PLAN = teamPlan('20s');
+const PLAN = teamPlan();
 
 describe('team releases: take over a release whose holder vanished', () => {
   let env: DatacenterPage;

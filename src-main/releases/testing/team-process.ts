@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { plan } from './release-sandbox';
 
 const root = resolve(import.meta.dirname, '../../..');
 
@@ -17,7 +18,7 @@ export interface View {
   groups: [string, string, number, string, string][];
   history: string[];
   locked: boolean;
-  owner?: { holder: string; holderLabel: string; mine: boolean; expired: boolean; renewedAt?: number; lost?: string };
+  owner?: { holder: string; holderLabel: string; mine: boolean; expired: boolean; renewedAt?: number; lost?: string; releasedBy?: string };
 }
 export type Line = { t: string; at?: number; ok?: boolean; id?: string; message?: string; cmd?: string; executions?: View[] };
 
@@ -81,24 +82,9 @@ export class Capstan {
 }
 
 
-/** The proofs' release: orders 1.5.0 through UAT (the home cluster) then pro-west (a fort and three batches). */
-export const teamPlan = (soakAfterBatch: string) => `name: orders-team
-app: orders
-image: { repository: shop/orders, tag: "1.5.0" }
-snapshotDate: 2026-11-26T20:00:00Z
-createdAt: 2026-11-26T21:00:00Z
-maxParallelGroups: 1
-rollback: manual
-defaults: { batchPattern: 25%, minOnline: 0 }
-gates:
-  approval: { beforeStage: true, afterFort: true }
-  soak: { afterFort: 10s, afterBatch: ${soakAfterBatch} }
-  health: { readyWithin: 2m }
-  bake: 0s
-stages:
-  - { name: uat, approval: false, groups: [{ group: uat }] }
-  - { name: pro-west, groups: [{ group: pro, datacenter: pro-west }] }
-`;
+/** The proofs' release: orders 1.5.0 through UAT (the home cluster) then pro-west (a fort and two batches). */
+export const teamPlan = (): string =>
+  plan('orders', '1.5.0', '  - { name: uat, approval: false, groups: [{ group: uat }] }\n  - { name: pro-west, groups: [{ group: pro, datacenter: pro-west }] }', 'rollback: manual');
 
 /** The batch number in a label ("batch 2/3" → 2, "fort" → 0). */
 export const batchNumber = (label: string): number => Number(/batch (\d+)\//.exec(label)?.[1] ?? 0);
