@@ -116,7 +116,11 @@ export class ExecutionRecords {
         const api = this.team!.api(clusterId);
         if (!api) return;
         const listed = await this.records.list(api, AbortSignal.timeout(this.team!.timing.renewDeadlineMs));
-        if (!listed.ok) return;
+        if (!listed.ok) {
+          // Unreachable clusters are shown as such elsewhere; a refusal (RBAC) is worth saying here.
+          if (listed.error.code === 'cluster-forbidden' || listed.error.code === 'cluster-unauthorized') out.problems.push(`Team releases in cluster ${clusterId} cannot be read: ${listed.error.message}`);
+          return;
+        }
         out.answered.push(clusterId);
         out.problems.push(...listed.value.problems);
         for (const { state, plan } of listed.value.records) {

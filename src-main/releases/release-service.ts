@@ -75,7 +75,9 @@ export class ReleaseService {
   private readonly timing: LeaseTiming;
   private owners = new Map<string, OwnerView>();
   private pollTimer: NodeJS.Timeout | undefined;
-  private readonly identity: string;
+  /** This process's holder identity for team releases (user@host/pid-random). */
+  readonly identity: string;
+  private teamProblems: string[] = [];
 
   constructor(private readonly opts: ReleaseServiceOptions) {
     this.now = opts.now ?? Date.now;
@@ -153,6 +155,10 @@ export class ReleaseService {
       const live = this.opts.clusters.ids().filter((id) => this.opts.clusters.get(id)?.state === 'live');
       const cached = (id: string) => this.executor.entries.get(id)?.state.version;
       const r = await this.records.poll(live, cached);
+      if (JSON.stringify(r.problems) !== JSON.stringify(this.teamProblems)) {
+        this.teamProblems = r.problems;
+        this.notify();
+      }
       const before = JSON.stringify([...this.owners]);
       for (const id of r.answered) for (const [k, v] of this.owners) if (v.home === id && !r.owners.has(k)) this.owners.delete(k);
       for (const [k, v] of r.owners) this.owners.set(k, v);
@@ -206,7 +212,7 @@ export class ReleaseService {
       owners,
       teamReleases: this.opts.team !== undefined,
       snapshot: snap.clusters.map((c) => ({ clusterId: c.clusterId, datacenter: c.datacenter, takenAt: c.takenAt, deployments: c.deployments.length, live: this.snapshots.isLive(c.clusterId) })),
-      problems: [...this.executor.problems, ...(this.snapshots.problem ? [this.snapshots.problem] : [])],
+      problems: [...this.executor.problems, ...this.teamProblems, ...(this.snapshots.problem ? [this.snapshots.problem] : [])],
     };
   }
 

@@ -45,6 +45,7 @@ async function teamService(name: string): Promise<ReleaseService> {
 it('one Capstan drives a team release; the other sees it live and read-only with its holder', async () => {
   const alice = await teamService('alice');
   const bob = await teamService('bob');
+  const erin = await teamService('erin');
   const yaml = plan('orders', '1.5.1', '  - { name: fat, approval: false, groups: [{ group: fat }] }\n  - { name: uat, groups: [{ group: uat }] }', 'rollback: manual');
   const saved = await alice.savePlan(yaml);
   if (!saved.ok) throw new Error(saved.error.message);
@@ -80,13 +81,19 @@ it('one Capstan drives a team release; the other sees it live and read-only with
   // Alice closes her Capstan: the Lease is handed back (empty holder) and Bob may take it over at once.
   await alice.dispose();
   services.splice(services.indexOf(alice), 1);
-  await until(() => bob.event().owners?.[id]?.expired === true, 10_000, 'lease released');
-  const taken = await bob.takeOver(id);
-  if (!taken.ok) throw new Error(taken.error.message);
+  await until(() => bob.event().owners?.[id]?.expired === true && erin.event().owners?.[id]?.expired === true, 10_000, 'lease released');
+  // Bob and Erin confirm a take-over at the same moment: one Lease write wins, the other is refused.
+  const results = await Promise.all([bob.takeOver(id), erin.takeOver(id)]);
+  expect(results.filter((r) => r.ok)).toHaveLength(1);
+  const [winner, loser, identity] = results[0]!.ok ? [bob, erin, 'bob@test/2-0000'] : [erin, bob, 'erin@test/3-0000'];
+  const taken = results.find((r) => r.ok)!;
+  if (!taken.ok) throw new Error('unreachable');
+  expect(loser.executor.entries.get(id)!.lock).toBeUndefined();
   expect(taken.value.history.at(-1)!.changes.join(' ')).toMatch(/taken over from alice@test \(pid 1\), who had handed it back/);
-  await until(() => bob.event().owners?.[id]?.mine === true, 10_000, 'bob holds it');
-  expect(await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'lease', '-o', 'jsonpath={.items[*].spec.holderIdentity}')).toBe('bob@test/2-0000');
-  await bob.act(id, { type: 'abort' });
+  await until(() => winner.event().owners?.[id]?.mine === true, 10_000, 'the winner holds it');
+  await until(() => loser.event().owners?.[id]?.holder === identity, 10_000, 'the other sees the winner as holder');
+  expect(await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'lease', '-o', 'jsonpath={.items[*].spec.holderIdentity}')).toBe(identity);
+  await winner.act(id, { type: 'abort' });
 }, 120_000);
 
 it('a release started local only stays on its machine: no Lease, no record, teammates do not see it', async () => {
