@@ -24,6 +24,7 @@ import { clusterServiceSource } from '../metrics/cluster-source';
 import { MetricsService, type MetricsServiceOptions } from '../metrics/metrics-service';
 import { LoginShellPath } from '../platform/login-shell-path';
 import { releaseHandlers } from '../releases/handlers';
+import { leaseTimingFromEnv } from '../releases/execution-lease';
 import { ReleaseService, type ReleaseServiceOptions } from '../releases/release-service';
 import { editHandlers } from '../edit/handlers';
 import { EditService } from '../edit/edit-service';
@@ -61,7 +62,7 @@ export interface CreateServicesOptions {
   /** Metrics: kubelet timeout, persistence cadence (tests). */
   metrics?: Pick<MetricsServiceOptions, 'kubeletTimeoutMs' | 'persistEveryMs'>;
   /** Releases: loop interval, time scale of soak timers (tests, sandbox). */
-  releases?: Pick<ReleaseServiceOptions, 'tickMs' | 'timeScale'>;
+  releases?: Pick<ReleaseServiceOptions, 'tickMs' | 'timeScale' | 'team'>;
   /** How the user chooses a kubeconfig to add (Electron: main's open dialog). Default: refuse (browser mode). */
   kubeconfigPicker?: KubeconfigPicker;
   /** Reuse a settings store already opened by the caller. */
@@ -174,7 +175,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     listRegistries: async () => (await appImages.ready, appImages.images.listRegistries()),
     checkImagePresent: async (image: string, digest: string | undefined, regions: string[]) => (await appImages.ready, appImages.images.checkImagePresent(image, digest, regions)),
   };
-  const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, images: presence, diagnostics, ...opts.releases });
+  const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, images: presence, diagnostics, team: { timing: leaseTimingFromEnv(opts.env ?? process.env) }, ...opts.releases });
   releases.start().catch((e: Error) => log.warn(`[releases] could not load saved releases: ${e.message}`));
   if (vault.corruptMovedTo) log.warn(`[vault] the vault file was unreadable and was moved to ${vault.corruptMovedTo}`);
 

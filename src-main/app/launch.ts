@@ -40,7 +40,7 @@ export interface BackendOptions {
   validateResponses?: boolean;
   env?: NodeJS.ProcessEnv;
   homeDir?: string;
-  services?: Pick<CreateServicesOptions, 'clusters' | 'workloads'>;
+  services?: Pick<CreateServicesOptions, 'clusters' | 'workloads' | 'releases'>;
   /** Electron: main's open dialog. Default: refuse (browser mode has no trusted file chooser). */
   kubeconfigPicker?: CreateServicesOptions['kubeconfigPicker'];
 }

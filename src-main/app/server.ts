@@ -27,7 +27,7 @@ export interface StartServerOptions {
   validateResponses?: boolean;
   env?: NodeJS.ProcessEnv;
   homeDir?: string;
-  services?: Pick<CreateServicesOptions, 'clusters' | 'workloads'>;
+  services?: Pick<CreateServicesOptions, 'clusters' | 'workloads' | 'releases'>;
 }
 
 export interface RunningServer {

@@ -45,6 +45,10 @@ export interface ExecutionLock {
   heartbeat(): Promise<boolean>;
   release(): Promise<void>;
   onLost?: () => void;
+  /** Team releases (execution-lease.ts): aborts when this process must stop acting; every cluster request of the release carries it. */
+  readonly signal?: AbortSignal;
+  /** Why the lock was lost, in words (shown read-only with the release). */
+  readonly lostReason?: string;
 }
 
 const defaultAlive = (pid: number): boolean => {

@@ -68,6 +68,18 @@ export class ExecutionStore {
     }
   }
 
+  /**
+   * The local copy of a team release (its record lives in the cluster, execution-records.ts): for
+   * viewing offline. No lock: the cluster's resourceVersion is what orders its writes.
+   */
+  async cache(state: ExecutionState): Promise<void> {
+    if (!this.checkId(state.id).ok) return;
+    await mkdir(this.dir, { recursive: true });
+    const onDisk = await this.readVersion(state.id);
+    if (onDisk !== undefined && onDisk > state.version) return;
+    await writeFileAtomic(this.path(state.id), `${JSON.stringify(state, null, 1)}\n`).catch(() => undefined);
+  }
+
   private async readVersion(id: string): Promise<number | undefined> {
     try {
       const v = (JSON.parse(await readFile(this.path(id), 'utf8')) as { version?: unknown }).version;

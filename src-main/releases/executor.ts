@@ -9,7 +9,7 @@
  * running get `recovered`: they wait for a person to resume. Events computed from a state that
  * moved meanwhile are refused by the reducer and dropped, which is the point of the reducer.
  */
-import { applyEvent, recordRejection } from '../../src-shared/releases/execution';
+import { applyEvent, batchLabel, recordRejection } from '../../src-shared/releases/execution';
 import type { ExecutionEvent, ExecutionState, GroupExecution } from '../../src-shared/releases/execution-model';
 import { historyToCsv, historyToJson } from '../../src-shared/releases/history-export';
 import type { EffectiveGates } from '../../src-shared/releases/plan';
@@ -20,14 +20,15 @@ import type { BatchDriver, DriverTarget } from './batch-driver';
 import { DeploymentWatch } from './deployment-watch';
 import { previewedPatch } from './deployment-batch-driver';
 import type { ExecutionLock } from './execution-lock';
-import type { ExecutionStore } from './execution-store';
+import type { ExecutionRecords } from './execution-records';
 import { batchKey, checkEvents, rememberBatch, type BatchMemory } from './executor-checks';
 import { acceptableBatch, containerFor, eventForOutcome, goalForGroup, handBackPlan } from './executor-glue';
 import type { KubeClusterOps } from './kube-cluster-ops';
 import { StageHealthWatch } from './stage-health';
 
 export interface ExecutorDeps {
-  store: ExecutionStore;
+  /** Records and locks: the local file, or (team releases) the Lease and the record in the home cluster. */
+  store: ExecutionRecords;
   driver: BatchDriver;
   ops: (clusterId: string) => KubeClusterOps;
   /** Pods of a Deployment as the board sees them; undefined when the cluster is not live. */
@@ -36,6 +37,12 @@ export interface ExecutorDeps {
   clusterState: (clusterId: string) => 'live' | 'lost' | 'unknown';
   gatesOf: (executionId: string) => Promise<EffectiveGates>;
   owner: string;
+  /**
+   * Team releases: the longest a step's requests to one cluster may take (default the renew
+   * deadline, 10 s): a cluster this process cannot reach holds one step that long at most, and no
+   * write is sent after the lock's fence (its signal) has fallen.
+   */
+  stepTimeoutMs?: number;
   now?: () => number;
   timeScale?: number;
   onChange: () => void;
@@ -48,6 +55,8 @@ interface Entry {
   state: ExecutionState;
   lock?: ExecutionLock;
   lockedBy?: string;
+  /** This process drove it and lost it (taken over, or its Lease could not be renewed): it writes nothing. */
+  lost?: string;
   gates?: EffectiveGates;
   containers: Map<string, string>;
   batches: Map<string, BatchMemory>;
@@ -81,26 +90,83 @@ export class Executor {
     for (const state of executions) {
       // A finished release is only shown; its lock is taken if someone acts on it (e.g. rolls back).
       const finished = !state.groups.some((g) => !['succeeded', 'rolled-back', 'aborted', 'failed', 'pending'].includes(g.phase)) && !['running', 'awaiting-approval', 'baking', 'degraded'].includes(state.status);
-      const entry = await this.adopt(state, !finished);
+      // A team release is driven by whoever holds its Lease: taken back at launch only when this
+      // Capstan handed it back itself (a restart); otherwise read-only until a person acts on it.
+      const entry = await this.adopt(state, finished ? false : state.home ? 'reclaim' : true);
       const running = state.started && !state.aborted && !state.stopped && !['succeeded', 'rolled-back', 'failed'].includes(state.status);
       if (entry.lock && running) await this.apply(state.id, { type: 'recovered', actor: 'capstan', at: this.now() });
     }
     this.deps.onChange();
   }
 
-  async adopt(state: ExecutionState, lock = true): Promise<Entry> {
+  async adopt(state: ExecutionState, lock: boolean | 'reclaim' = true): Promise<Entry> {
     const entry: Entry = { state, containers: new Map(), batches: new Map(), handedBack: new Set(), reassert: new Set() };
     this.entries.set(state.id, entry);
-    if (lock) await this.lock(entry);
+    if (lock) await this.lock(entry, false, lock === 'reclaim');
     return entry;
   }
 
-  private async lock(entry: Entry): Promise<void> {
-    const lock = await this.deps.store.acquire(entry.state.id, this.deps.owner);
-    if (lock.ok) {
-      entry.lock = lock.value;
+  private async lock(entry: Entry, takeOver = false, reclaim = false): Promise<void> {
+    const r = await this.deps.store.acquire(entry.state, this.deps.owner, { takeOver, reclaim });
+    if (r.ok) {
+      entry.lock = r.value.lock;
       entry.lockedBy = undefined;
-    } else entry.lockedBy = lock.error.message;
+      entry.lost = undefined;
+      // The record in the cluster is the truth: a take-over continues from the batch it recorded.
+      if (r.value.state) entry.state = r.value.state;
+      r.value.lock.onLost = () => {
+        entry.lost = r.value.lock.lostReason ?? 'this process lost the release';
+        this.deps.onChange();
+      };
+    } else entry.lockedBy = r.error.message;
+  }
+
+  /**
+   * Take over a team release whose holder's Lease expired (the person confirmed): this process
+   * takes the Lease, continues from the recorded state, and says so in the history.
+   */
+  takeOver(id: string, previous: string): Promise<Result<ExecutionState>> {
+    const run = async (): Promise<Result<{ state: ExecutionState; taken: boolean }>> => {
+      const entry = this.entries.get(id);
+      if (!entry) return err('not-found', `No release execution ${id}.`);
+      if (!entry.state.home) return err('invalid-transition', `Release ${id} is local only: there is no Lease to take over.`);
+      if (entry.lock) return ok({ state: entry.state, taken: false });
+      await this.lock(entry, true);
+      if (!entry.lock) return err('locked', entry.lockedBy ?? `Release ${id} could not be taken over.`);
+      return ok({ state: entry.state, taken: true });
+    };
+    const p = this.chain.then(run, run);
+    this.chain = p.catch(() => undefined);
+    return p.then(async (taken): Promise<Result<ExecutionState>> => {
+      if (!taken.ok) return taken;
+      const r = ok(taken.value.state);
+      if (!taken.value.taken) return r;
+      const g = r.value.groups.find((x) => !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(x.phase)) ?? r.value.groups[0];
+      if (!g) return r;
+      const where = `${g.phase}${g.phase === 'rolling' || g.phase === 'fort' ? `, ${batchLabel(g, g.batch)} ${g.step}` : ''}`;
+      const noted = await this.apply(id, { type: 'note', group: g.key, detail: `taken over from ${previous}; continues from the recorded state: ${where}`, actor: this.deps.owner, at: this.now() });
+      return noted.ok ? noted : r;
+    });
+  }
+
+  /**
+   * Records read from the clusters (execution-records.ts poll): releases started elsewhere appear,
+   * ones driven elsewhere follow their record live. What this process drives is never replaced.
+   */
+  merge(states: readonly ExecutionState[]): boolean {
+    let changed = false;
+    for (const state of states) {
+      const entry = this.entries.get(state.id);
+      if (!entry) {
+        this.entries.set(state.id, { state, containers: new Map(), batches: new Map(), handedBack: new Set(), reassert: new Set() });
+        changed = true;
+      } else if (!entry.lock && state.version >= entry.state.version && JSON.stringify(state) !== JSON.stringify(entry.state)) {
+        entry.state = state;
+        changed = true;
+      }
+    }
+    if (changed) this.deps.onChange();
+    return changed;
   }
 
   /**
@@ -140,6 +206,7 @@ export class Executor {
       if (!saved.ok) {
         if (saved.error.code === 'locked') {
           entry.lockedBy = saved.error.message;
+          if (entry.state.home) entry.lost = saved.error.message;
           entry.lock = undefined;
         }
         this.deps.onChange();
@@ -164,7 +231,16 @@ export class Executor {
     if (this.ticking) return;
     this.ticking = true;
     try {
-      for (const entry of this.entries.values()) if (entry.lock && entry.state.started) await this.tickExecution(entry);
+      for (const entry of this.entries.values()) {
+        // A finished team release hands its Lease back: nothing to renew forever; acting on it later takes it again.
+        if (entry.lock && entry.state.home && ['succeeded', 'rolled-back'].includes(entry.state.status)) {
+          await entry.lock.release();
+          entry.lock = undefined;
+          this.deps.onChange();
+          continue;
+        }
+        if (entry.lock && entry.state.started) await this.tickExecution(entry);
+      }
     } catch (e) {
       this.deps.log?.(`[releases] executor tick failed: ${(e as Error).stack ?? String(e)}`);
     } finally {
@@ -177,8 +253,10 @@ export class Executor {
     // Another process may have taken a stale lock over (we were suspended, or judged dead): stop
     // driving before touching a cluster, not only when the next save fails.
     if (!(await entry.lock!.verify())) {
+      const reason = entry.lock!.lostReason;
       entry.lock = undefined;
-      entry.lockedBy = 'another window or process took this release over';
+      entry.lockedBy = reason ?? 'another window or process took this release over';
+      if (entry.state.home) entry.lost = entry.lockedBy;
       this.deps.onChange();
       return;
     }
@@ -209,10 +287,17 @@ export class Executor {
     }
   }
 
+  /** The signal every cluster request of a step carries: aborted at the Lease's fence or the step timeout. */
+  private fence(entry: Entry): AbortSignal | undefined {
+    const lease = entry.lock?.signal;
+    if (!lease) return undefined;
+    return AbortSignal.any([lease, AbortSignal.timeout(this.deps.stepTimeoutMs ?? 10_000)]);
+  }
+
   private async target(entry: Entry, g: GroupExecution): Promise<DriverTarget | undefined> {
     let container = entry.containers.get(g.key);
     if (!container) {
-      const d = await this.deps.ops(g.clusterId).getDeployment(g.namespace, g.deployment);
+      const d = await this.deps.ops(g.clusterId).getDeployment(g.namespace, g.deployment, this.fence(entry));
       if (!d.ok) return undefined;
       container = containerFor(d.value, g.toImage) ?? containerFor(d.value, g.fromImage ?? g.toImage);
       if (!container) return undefined;
@@ -231,7 +316,7 @@ export class Executor {
       this.watch.forget(key);
       return undefined;
     }
-    const d = await this.deps.ops(g.clusterId).getDeployment(g.namespace, g.deployment);
+    const d = await this.deps.ops(g.clusterId).getDeployment(g.namespace, g.deployment, this.fence(entry));
     if (!d.ok) return undefined;
     const change = this.watch.check(key, d.value);
     if (!change) return undefined;
@@ -243,7 +328,7 @@ export class Executor {
   private async passedBoundary(entry: Entry, g: GroupExecution): Promise<number | undefined> {
     const t = await this.target(entry, g);
     if (!t) return undefined;
-    const o = await this.deps.driver.observe(t, g.toImage);
+    const o = await this.deps.driver.observe(t, g.toImage, this.fence(entry));
     if (!o.ok) return undefined;
     return acceptableBatch(g, o.value.newRS?.replicas ?? 0);
   }
@@ -257,7 +342,7 @@ export class Executor {
       if (!t) return [];
       if (!g.original && g.phase !== 'rolling-back') {
         // Recorded before the first write: kubectl rollout undo may wipe our annotations later.
-        const o = await this.deps.driver.observe(t, g.toImage);
+        const o = await this.deps.driver.observe(t, g.toImage, this.fence(entry));
         if (!o.ok) return [];
         return [{ type: 'originalRecorded', group: g.key, original: liveOriginal(o.value), actor: 'capstan', at: now }];
       }
@@ -272,13 +357,13 @@ export class Executor {
       const reassert = entry.reassert.delete(g.key);
       let r;
       if (g.phase === 'rolling-back') {
-        r = await this.deps.driver.rollbackStep(t, { releaseId: s.id, fromImage: g.fromImage ?? g.toImage, toImage: g.toImage, stepSize: Math.max(1, ...g.batches), original: g.original, by: lastActor(s, 'rollback') });
+        r = await this.deps.driver.rollbackStep(t, { releaseId: s.id, fromImage: g.fromImage ?? g.toImage, toImage: g.toImage, stepSize: Math.max(1, ...g.batches), original: g.original, by: lastActor(s, 'rollback') }, this.fence(entry));
       } else {
         const goal = goalForGroup(s, g);
         if (!goal) return [{ type: 'fail', group: g.key, detail: 'no container of this Deployment runs the release repository', actor: 'capstan', at: now }];
         // Already on the target (e.g. FAT got it earlier): let the driver only confirm the rollout is complete.
         if (goal.fromImage === goal.toImage) goal.last = true;
-        r = await this.deps.driver.step(t, { ...goal, reassert, by: startedBy(s) });
+        r = await this.deps.driver.step(t, { ...goal, reassert, by: startedBy(s) }, this.fence(entry));
       }
       if (!r.ok) return [];
       if (r.value.kind === 'progressing' && r.value.wrote) this.watch.wrote(`${s.id}/${g.key}`, r.value.wrote);
@@ -309,11 +394,11 @@ export class Executor {
     const t = await this.target(entry, g);
     if (!t) return [];
     const ops = this.deps.ops(g.clusterId);
-    const o = await this.deps.driver.observe(t, g.toImage);
+    const o = await this.deps.driver.observe(t, g.toImage, this.fence(entry));
     if (!o.ok) return [];
     const plan = handBackPlan(o.value, entry.state.id, g);
     if (plan.patch) {
-      const p = await previewedPatch(ops, g.namespace, g.deployment, plan.patch, { resourceVersion: o.value.resourceVersion });
+      const p = await previewedPatch(ops, g.namespace, g.deployment, plan.patch, { resourceVersion: o.value.resourceVersion, signal: this.fence(entry) });
       if (!p.ok) return [];
       if (p.value.refused) {
         entry.handedBack.add(k);

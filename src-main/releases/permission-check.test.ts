@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { err, ok } from '../../src-shared/result';
-import { CLUSTER_STATE_NAMESPACE, PermissionChecker, refusal, releaseNeeds, type PermissionNeed } from './permission-check';
+import { TEAM_NAMESPACE } from './execution-lease';
+import { PermissionChecker, refusal, releaseNeeds, type PermissionNeed } from './permission-check';
 
 const targets = [
   { clusterId: 'east', namespace: 'shop' },
@@ -13,9 +14,9 @@ describe('releaseNeeds', () => {
   it('asks exactly what the executor does, once per cluster and namespace, plus the state objects in the home cluster', () => {
     const needs = releaseNeeds(targets);
     const east = needs.get('east')!.map(k);
-    expect(needs.get('west')!.map(k).filter((x) => x.endsWith(CLUSTER_STATE_NAMESPACE))).toEqual([]);
-    expect(releaseNeeds(targets, null).get('east')!.map(k).filter((x) => x.endsWith(CLUSTER_STATE_NAMESPACE))).toEqual([]);
-    expect(east).toEqual(expect.arrayContaining(['get deployments.apps shop', 'patch deployments.apps shop', 'patch replicasets.apps shop', 'list pods shop', 'create events shop', `update leases.coordination.k8s.io ${CLUSTER_STATE_NAMESPACE}`, `create configmaps ${CLUSTER_STATE_NAMESPACE}`]));
+    expect(needs.get('west')!.map(k).filter((x) => x.endsWith(TEAM_NAMESPACE))).toEqual([]);
+    expect(releaseNeeds(targets, null).get('east')!.map(k).filter((x) => x.endsWith(TEAM_NAMESPACE))).toEqual([]);
+    expect(east).toEqual(expect.arrayContaining(['get deployments.apps shop', 'patch deployments.apps shop', 'patch replicasets.apps shop', 'list pods shop', 'create events shop', `update leases.coordination.k8s.io ${TEAM_NAMESPACE}`, `create configmaps ${TEAM_NAMESPACE}`]));
     // Old pods go by scaling their ReplicaSet down: no pod delete, no Deployment update (patches only).
     expect(east).not.toContain('delete pods shop');
     expect(east).not.toContain('update deployments.apps shop');

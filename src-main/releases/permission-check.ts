@@ -14,18 +14,17 @@
  * - Pods: `list`, `watch`: health gates judge the new pods from the board's pod watch.
  * - Events: `create`, `patch`: each release action is recorded on the Deployment (release-events.ts).
  * - Execution state and ownership (team releases): a Lease and a ConfigMap record per execution in
- *   namespace `CLUSTER_STATE_NAMESPACE` of the release's home cluster (the cluster of its first
+ *   namespace `TEAM_NAMESPACE` of the release's home cluster (the cluster of its first
  *   group), see `CLUSTER_STATE_NEEDS`; a local-only release needs none of them.
  *
  * Answers are kept `cacheMs` (the planner asks as the person types); a check waits at most
  * `budgetMs`, what has not answered by then is reported as pending and asked again.
  */
+import { TEAM_NAMESPACE } from './execution-lease';
 import type { CheckIssue, PermissionCheck } from '../../src-shared/releases/contract';
 import type { Result } from '../../src-shared/result';
 import { within } from './plan-image-check';
 
-/** Namespace of the execution records and Leases in the home cluster (one constant: the ownership code's TEAM_NAMESPACE). */
-export const CLUSTER_STATE_NAMESPACE = 'capstan-system';
 
 export interface PermissionNeed {
   verb: string;
@@ -50,7 +49,7 @@ const DEPLOYMENT_NEEDS: Omit<PermissionNeed, 'namespace'>[] = [
   { verb: 'patch', group: '', resource: 'events', why: 'counts a repeated action on its Event' },
 ];
 
-/** Execution state (ConfigMaps) and ownership (Leases) in `CLUSTER_STATE_NAMESPACE` of the home cluster: what the ownership code does (get, list; create, then PUT with the resourceVersion read). */
+/** Execution state (ConfigMaps) and ownership (Leases) in `TEAM_NAMESPACE` of the home cluster: what the ownership code does (get, list; create, then PUT with the resourceVersion read). */
 export const CLUSTER_STATE_NEEDS: Omit<PermissionNeed, 'namespace'>[] = [
   { verb: 'get', group: 'coordination.k8s.io', resource: 'leases', why: 'reads who drives the release' },
   { verb: 'list', group: 'coordination.k8s.io', resource: 'leases', why: 'shows who drives the releases teammates started' },
@@ -76,7 +75,7 @@ export function releaseNeeds(targets: readonly { clusterId: string; namespace: s
     (out.get(clusterId) ?? (out.set(clusterId, []), out.get(clusterId)!)).push(n);
   };
   for (const t of targets) for (const n of DEPLOYMENT_NEEDS) add(t.clusterId, { ...n, namespace: t.namespace });
-  if (home !== null) for (const n of CLUSTER_STATE_NEEDS) add(home, { ...n, namespace: CLUSTER_STATE_NAMESPACE });
+  if (home !== null) for (const n of CLUSTER_STATE_NEEDS) add(home, { ...n, namespace: TEAM_NAMESPACE });
   return out;
 }
 

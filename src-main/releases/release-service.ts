@@ -23,7 +23,9 @@ import { err, ok, type Result } from '../../src-shared/result';
 import type { Diagnostics } from '../base/diagnostics-log';
 import type { ClusterService } from '../clusters/cluster-service';
 import { DeploymentBatchDriver } from './deployment-batch-driver';
+import { DEFAULT_LEASE_TIMING, holderIdentity, holderLabel, identityAlive, type LeaseTiming } from './execution-lease';
 import type { LockOptions } from './execution-lock';
+import { ExecutionRecords, type OwnerView } from './execution-records';
 import { ExecutionStore } from './execution-store';
 import { Executor } from './executor';
 import { KubeClusterOps } from './kube-cluster-ops';
@@ -55,7 +57,15 @@ export interface ReleaseServiceOptions {
   imageCheck?: PlanImageCheckOptions;
   /** Where failures that must not block a release go (Events that could not be written). */
   diagnostics?: Diagnostics;
+  /**
+   * Team releases (README "Team releases"): executions are owned through a Lease and recorded in
+   * their home cluster, seen by every Capstan with access. Absent: every execution is local only.
+   */
+  team?: { timing?: Partial<LeaseTiming>; identity?: string; stateBudgetBytes?: number };
 }
+
+/** What the renderer is told about a team release's ownership. */
+export type OwnerInfo = OwnerView & { lost?: string };
 
 export class ReleaseService {
   readonly snapshots: SnapshotStore;
@@ -71,6 +81,13 @@ export class ReleaseService {
   readonly permissions: PermissionChecker;
   /** Each release action as a Kubernetes Event on its Deployment (best effort, never blocking). */
   readonly kubeEvents: ReleaseEventRecorder;
+  private readonly records: ExecutionRecords;
+  private readonly timing: LeaseTiming;
+  private owners = new Map<string, OwnerView>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  /** This process's holder identity for team releases (user@host/pid-random). */
+  readonly identity: string;
+  private teamProblems: string[] = [];
 
   constructor(private readonly opts: ReleaseServiceOptions) {
     this.now = opts.now ?? Date.now;
@@ -81,7 +98,24 @@ export class ReleaseService {
     this.snapshots.onDidChange = () => this.notify();
     this.plans = new PlanStore(join(opts.dir, 'plans'));
     this.permissions = new PermissionChecker(accessReviewer(opts.clusters), whoAmI(opts.clusters), { now: this.now, reachable: (id) => opts.clusters.get(id)?.state === 'live' });
-    const store = new ExecutionStore(join(opts.dir, 'releases', 'executions'), opts.lock);
+    const local = new ExecutionStore(join(opts.dir, 'releases', 'executions'), opts.lock);
+    this.identity = opts.team?.identity ?? holderIdentity(opts.actor);
+    if (opts.team) identityAlive(this.identity, true);
+    this.timing = { ...DEFAULT_LEASE_TIMING, ...opts.team?.timing };
+    const store = new ExecutionRecords(
+      local,
+      opts.team && {
+        api: (id) => opts.clusters.connection(id),
+        identity: this.identity,
+        timing: this.timing,
+        planOf: (id) => this.plans.executionPlan(id),
+        keepPlan: (id, yaml) => this.plans.saveExecutionPlan(id, yaml),
+        now: this.now,
+        log: opts.log,
+        stateBudgetBytes: opts.team.stateBudgetBytes,
+      },
+    );
+    this.records = store;
     const ops = new Map<string, KubeClusterOps>();
     const opsFor = (id: string) => ops.get(id) ?? (ops.set(id, new KubeClusterOps(() => opts.clusters.connection(id), id)), ops.get(id)!);
     this.opsFor = opsFor;
@@ -105,6 +139,7 @@ export class ReleaseService {
         return effectiveGates(plan.ok ? plan.plan.gates : undefined);
       },
       owner: `${this.actor} (pid ${process.pid})`,
+      stepTimeoutMs: this.timing.renewDeadlineMs,
       now: this.now,
       timeScale: opts.timeScale,
       onChange: () => this.notify(),
@@ -124,6 +159,33 @@ export class ReleaseService {
       this.timer.unref();
     };
     tick();
+    if (this.opts.team) this.poll();
+  }
+
+  /**
+   * Every retry period, the team records and Leases of every live cluster: releases started
+   * elsewhere appear, those driven elsewhere follow live, with their holder and last renewal.
+   */
+  private poll(): void {
+    const round = async () => {
+      const live = this.opts.clusters.ids().filter((id) => this.opts.clusters.get(id)?.state === 'live');
+      const cached = (id: string) => this.executor.entries.get(id)?.state.version;
+      const r = await this.records.poll(live, cached);
+      if (JSON.stringify(r.problems) !== JSON.stringify(this.teamProblems)) {
+        this.teamProblems = r.problems;
+        this.notify();
+      }
+      const before = JSON.stringify([...this.owners]);
+      for (const id of r.answered) for (const [k, v] of this.owners) if (v.home === id && !r.owners.has(k)) this.owners.delete(k);
+      for (const [k, v] of r.owners) this.owners.set(k, v);
+      const changed = this.executor.merge(r.states);
+      if (!changed && before !== JSON.stringify([...this.owners])) this.notify();
+    };
+    const next = () => {
+      this.pollTimer = setTimeout(() => void round().catch((e: Error) => this.opts.log?.(`[releases] team records: ${e.message}`)).finally(() => this.pollTimer !== undefined && next()), this.timing.retryPeriodMs);
+      this.pollTimer.unref();
+    };
+    void round().finally(next);
   }
 
   /**
@@ -154,12 +216,19 @@ export class ReleaseService {
   event(): ReleasesEvent {
     const snap = this.snapshots.get();
     const lockedElsewhere: Record<string, string> = {};
-    for (const [id, e] of this.executor.entries) if (!e.lock && e.lockedBy) lockedElsewhere[id] = e.lockedBy;
+    const owners: Record<string, OwnerInfo> = {};
+    for (const [id, e] of this.executor.entries) {
+      if (!e.lock && e.lockedBy) lockedElsewhere[id] = e.lockedBy;
+      const o = this.owners.get(id);
+      if (o || e.lost) owners[id] = { ...(o ?? { home: e.state.home ?? '', holder: '', holderLabel: 'nobody', mine: false, durationSec: 0, expired: true }), ...(e.lost ? { lost: e.lost, mine: false } : {}) };
+    }
     return {
       executions: [...this.executor.entries.values()].map((e) => recentHistory(e.state)).sort((a, b) => b.createdAt - a.createdAt),
       lockedElsewhere,
+      owners,
+      teamReleases: this.opts.team !== undefined,
       snapshot: snap.clusters.map((c) => ({ clusterId: c.clusterId, datacenter: c.datacenter, takenAt: c.takenAt, deployments: c.deployments.length, live: this.snapshots.isLive(c.clusterId) })),
-      problems: [...this.executor.problems, ...(this.snapshots.problem ? [this.snapshots.problem] : [])],
+      problems: [...this.executor.problems, ...this.teamProblems, ...(this.snapshots.problem ? [this.snapshots.problem] : [])],
     };
   }
 
@@ -199,7 +268,7 @@ export class ReleaseService {
     if (!parsed.ok) return check;
     const targets = resolvePlan(parsed.plan, this.snapshots.get()).stages.flat();
     if (!targets.length) return check;
-    const permissions = await this.permissions.check(targets);
+    const permissions = await this.permissions.check(targets, false, this.opts.team ? undefined : null);
     const issues = permissionIssues(permissions);
     return { ...check, ok: check.ok && !issues.some((i) => i.severity === 'error'), issues: [...check.issues, ...issues], permissions };
   }
@@ -207,7 +276,7 @@ export class ReleaseService {
   /** Current answers (no cache) for the groups a start or resume will move; the refusal message, if any. */
   private async refusedFor(state: ExecutionState, what: string): Promise<string | undefined> {
     const groups = state.groups.filter((g) => !['succeeded', 'rolled-back', 'aborted', 'failed'].includes(g.phase));
-    return refusal(await this.permissions.check(groups, true), what);
+    return refusal(await this.permissions.check(groups, true, state.home ?? null), what);
   }
 
   async draft(app: string, tag: string): Promise<Result<{ yaml: string }>> {
@@ -226,7 +295,8 @@ export class ReleaseService {
     return ok({ items, fingerprint: driftFingerprint(items), unreachable });
   }
 
-  async create(yaml: string, signedDrift: string): Promise<Result<{ id: string }>> {
+  /** `localOnly`: today's behaviour, on this machine alone (teammates cannot see or take it over). */
+  async create(yaml: string, signedDrift: string, opts: { localOnly?: boolean } = {}): Promise<Result<{ id: string }>> {
     const parsed = parsePlanYaml(yaml);
     if (!parsed.ok) return { ok: false, error: planProblemsToError(parsed.problems) };
     const drift = await this.drift(yaml);
@@ -244,7 +314,7 @@ export class ReleaseService {
       const missing = images.issues.filter((i) => i.path === 'image' && i.severity === 'error');
       if (missing.length) return err('plan-invalid', `The release was not started: ${missing.map((i) => i.message).join(' ')}`);
     }
-    const denied = refusal(await this.permissions.check(resolvePlan(parsed.plan, live).stages.flat(), true), 'The release was');
+    const denied = refusal(await this.permissions.check(resolvePlan(parsed.plan, live).stages.flat(), true, this.opts.team && !opts.localOnly ? undefined : null), 'The release was');
     if (denied) return err('cluster-forbidden', denied);
     const at = this.now();
     // Two creates in the same second must not collide: a random suffix, checked against what is known.
@@ -252,10 +322,24 @@ export class ReleaseService {
     do id = `${parsed.plan.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date(at).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
     while (this.executor.entries.has(id));
     const state: ExecutionState = createExecution(id, parsed.plan, resolvePlan(parsed.plan, live).stages, at);
+    // The home of a team release: the cluster of its first group, where the release begins (README "Team releases").
+    if (this.opts.team && !opts.localOnly && state.groups[0]) state.home = state.groups[0].clusterId;
     await this.plans.saveExecutionPlan(id, yaml);
     this.acquireAll();
     const entry = await this.executor.adopt(state);
-    if (!entry.lock) return err('locked', entry.lockedBy ?? `Release ${id} is locked.`);
+    if (!entry.lock) {
+      this.executor.entries.delete(id);
+      return err('locked', entry.lockedBy ?? `Release ${id} is locked.`);
+    }
+    if (state.home) {
+      // Recorded at once, so teammates see the release (and its holder) before it starts.
+      const saved = await this.records.save(state, entry.lock);
+      if (!saved.ok) {
+        await entry.lock.release();
+        this.executor.entries.delete(id);
+        return err(saved.error.code, `The release was not created: ${saved.error.message} To run it on this machine alone, choose local only.`, { clusterId: state.home });
+      }
+    }
     this.notify();
     return ok({ id });
   }
@@ -288,6 +372,22 @@ export class ReleaseService {
       if (denied) return err('cluster-forbidden', denied);
     }
     return this.executor.apply(id, { ...event, actor: this.actor, at: this.now() });
+  }
+
+  /**
+   * Take over a team release whose holder's Lease has expired (after the person confirmed what the
+   * renderer showed: who held it, since when, where it stopped). Continues from the recorded batch.
+   */
+  async takeOver(id: string): Promise<Result<ExecutionState>> {
+    const entry = this.executor.entries.get(id);
+    if (!entry) return err('not-found', `No release execution ${id}.`);
+    const o = this.owners.get(id);
+    if (o && !o.expired && !o.mine) return err('locked', `Release ${id} is driven by ${o.holderLabel}, whose Lease is still renewed (last renewal ${o.renewedAt ? new Date(o.renewedAt).toISOString() : 'unknown'}); it cannot be taken over.`);
+    this.acquireAll();
+    const previous = o?.holder ? `${o.holderLabel}, whose Lease had expired` : o?.releasedBy ? `${holderLabel(o.releasedBy)}, who had handed it back` : 'its former holder';
+    const r = await this.executor.takeOver(id, previous);
+    this.notify();
+    return r;
   }
 
   async stopTheLine(note?: string): Promise<Result<{ stopped: string[] }>> {
@@ -333,6 +433,9 @@ export class ReleaseService {
   async dispose(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearTimeout(this.pollTimer);
+    this.pollTimer = undefined;
+    identityAlive(this.identity, false);
     clearTimeout(this.notifyTimer);
     this.listeners.clear();
     this.snapshots.dispose();

@@ -98,10 +98,35 @@ export type DriftReport = z.infer<typeof driftReportSchema>;
 
 export const snapshotInfoSchema = z.array(z.object({ clusterId: z.string(), datacenter: z.string(), takenAt: z.number(), deployments: z.number(), live: z.boolean() }));
 
+/** Who drives a team release: its Lease in the home cluster, as this process sees it. */
+export const ownerSchema = z.object({
+  home: z.string(),
+  /** holderIdentity (user@host/pid-random); empty when released. */
+  holder: z.string(),
+  holderLabel: z.string(),
+  /** This process holds it (it drives the release). */
+  mine: z.boolean(),
+  acquiredAt: z.number().optional(),
+  renewedAt: z.number().optional(),
+  durationSec: z.number(),
+  /** No renewal seen for a lease duration (judged on this machine's clock): it may be taken over. */
+  expired: z.boolean(),
+  expiresAt: z.number().optional(),
+  /** Who handed it back (empty holder), when released. */
+  releasedBy: z.string().optional(),
+  /** This process drove it and lost it: why (it writes nothing). */
+  lost: z.string().optional(),
+});
+export type Owner = z.infer<typeof ownerSchema>;
+
 export const releasesEventSchema = z.object({
   executions: z.array(executionStateSchema),
   /** Executions this process does not drive (another window holds the lock), by id → holder. */
   lockedElsewhere: z.record(z.string(), z.string()),
+  /** Team releases by id: holder, last renewal, read-only, lost (absent for local-only ones). */
+  owners: z.record(z.string(), ownerSchema).optional(),
+  /** Team releases are on: a release is local only when chosen so (and then says teammates cannot see it). */
+  teamReleases: z.boolean().optional(),
   snapshot: snapshotInfoSchema,
   problems: z.array(z.string()),
 });
@@ -176,11 +201,13 @@ export const releasesContract = {
   'releases.plans.draft': request(z.object({ app: name, tag: z.string().min(1).max(128) }).strict(), z.object({ yaml: z.string() })),
   'releases.drift': request(z.object({ yaml }).strict(), driftReportSchema),
   /** Start a new execution of a plan. `driftFingerprint` signs off the drift the person saw. */
-  'releases.execution.create': request(z.object({ yaml, driftFingerprint: z.string().max(200) }).strict(), z.object({ id: z.string() })),
+  'releases.execution.create': request(z.object({ yaml, driftFingerprint: z.string().max(200), localOnly: z.boolean().optional() }).strict(), z.object({ id: z.string() })),
   /** The start confirmation: each group's first write as a server-side dry run. */
   'releases.execution.preview': request(z.object({ yaml }).strict(), startPreviewSchema),
   /** The stage approval's confirmation: the stage's groups' first writes as a server-side dry run. */
   'releases.execution.previewStage': request(z.object({ id }).strict(), startPreviewSchema),
+  /** Take over a team release whose holder's Lease expired (after a confirmation); it continues from its recorded batch. */
+  'releases.execution.takeOver': request(z.object({ id }).strict(), executionStateSchema),
   'releases.execution.act': request(z.object({ id, event: userEventSchema }).strict(), executionStateSchema),
   'releases.stopTheLine': request(z.object({ note: z.string().max(500).optional() }).strict(), z.object({ stopped: z.array(z.string()) })),
   'releases.history.export': request(z.object({ id, format: z.enum(['json', 'csv']) }).strict(), z.object({ text: z.string() })),

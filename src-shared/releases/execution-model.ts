@@ -150,6 +150,13 @@ export const executionStateSchema = z.object({
   bakedStage: z.number().int().optional(),
   groups: z.array(groupExecutionSchema),
   history: z.array(historyEntrySchema),
+  /**
+   * Team releases: the cluster whose `capstan-system` namespace holds this execution's Lease and
+   * record (releases README, "Team releases"). Absent: local only, on this machine alone.
+   */
+  home: z.string().optional(),
+  /** History entries left out of the cluster record to keep it under the object size limit (the oldest ones). */
+  historyOmitted: z.number().int().min(0).optional(),
 });
 export type ExecutionState = z.infer<typeof executionStateSchema>;
 

@@ -14,6 +14,8 @@ import { confirmModel, isRecoveredGroup, needsConfirm, type RiskyStep } from './
 import { DegradedEvidence } from './DegradedEvidence';
 import { DRY_RUN_NOTE, refusedWhy, WritePreviewTable } from './StartConfirm';
 import { ExecutionList, statusText, statusTone } from './ExecutionList';
+import { OwnerBanner, TakeOverDetails } from './ExecutionOwner';
+import { isReadOnly, ownershipOf } from './ownership-model';
 import { download } from './PlannerView';
 
 const phaseTone: Record<string, string> = { pending: 'muted', fort: 'busy', baking: 'busy', rolling: 'busy', succeeded: 'ok', paused: 'warn', aborted: 'muted', 'rolling-back': 'busy', 'rolled-back': 'warn', failed: 'bad' };
@@ -91,6 +93,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
   const [message, setMessage] = useState<string | null>(null);
   const [asking, setAsking] = useState<RiskyStep | null>(null);
   const [stagePreview, setStagePreview] = useState<StartPreview | { error: string } | null>(null);
+  const [takingOver, setTakingOver] = useState(false);
   const executions = releases?.executions ?? [];
   const e = executions.find((x) => x.id === selected) ?? executions[0];
   if (!e) return <p className="muted">No release has run yet. Plan one from the board or the planner.</p>;
@@ -132,10 +135,17 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
   const moved = e.groups.some((g) => !['pending', 'rolled-back'].includes(g.phase));
   const bake = bakeLeft(e, now);
   const model = asking ? confirmModel(e, asking, pods) : null;
+  const owner = releases?.owners?.[e.id];
+  const ownership = ownershipOf(e, owner);
+  const readOnly = isReadOnly(ownership);
+  const takeOver = () => void client['releases.execution.takeOver']({ id: e.id }).then((r) => setMessage(r.ok ? null : r.error.message));
   return (
     <div className="rel-exec-layout">
-      <ExecutionList executions={executions} selected={e.id} onSelect={onSelect} />
-      <div className="rel-exec" data-testid="execution-panel" data-status={e.status} data-id={e.id}>
+      <ExecutionList executions={executions} owners={releases?.owners} selected={e.id} onSelect={onSelect} />
+      <div className="rel-exec" data-testid="execution-panel" data-status={e.status} data-id={e.id} data-read-only={readOnly ? 'true' : undefined}>
+        <OwnerBanner o={ownership} now={now} teamReleases={releases?.teamReleases ?? false} onTakeOver={() => setTakingOver(true)} />
+        {/* A release this window does not hold is shown read-only: every control is disabled. */}
+        <fieldset className="rel-exec__controls" disabled={readOnly}>
         <div className="rel-exec__bar">
           <b>{e.planName}</b>
           <span className={`badge badge--${statusTone[e.status] ?? 'muted'}`} data-testid="exec-status" data-status={e.status}>
@@ -144,7 +154,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
           <span className="muted" data-testid="exec-status-text">
             {statusText(e, now)}
           </span>
-          {releases?.lockedElsewhere[e.id] ? <span className="text-warn">driven elsewhere: {releases.lockedElsewhere[e.id]}</span> : null}
+          {releases?.lockedElsewhere[e.id] && !e.home ? <span className="text-warn">driven elsewhere: {releases.lockedElsewhere[e.id]}</span> : null}
           <span className="topbar__spacer" />
           {stage ? (
             <button
@@ -206,6 +216,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
             ))}
           </tbody>
         </table>
+        </fieldset>
         <div className="rel-exec__history">
           <div className="rel-exec__bar">
             <span className="field__label">History ({e.history.length})</span>
@@ -229,6 +240,20 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
           </ol>
         </div>
       </div>
+      {takingOver && owner ? (
+        <ConfirmDialog
+          title={`Take over ${e.planName}?`}
+          confirmLabel="Take over"
+          danger
+          onCancel={() => setTakingOver(false)}
+          onConfirm={() => {
+            setTakingOver(false);
+            takeOver();
+          }}
+        >
+          <TakeOverDetails e={e} owner={owner} now={now} />
+        </ConfirmDialog>
+      ) : null}
       {asking && model ? (
         <ConfirmDialog
           title={model.title}

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DriftReport, PlanCheck, PlanFile, StartPreview } from '../../../src-shared/releases/contract';
 import { useClient } from '../../components/ClientContext';
+import { useAppStore } from '../../store';
 import { DriftView, PlanCheckView } from './PlanChecks';
 import { PlanEditor } from './PlanEditor';
 import { PlanForm } from './PlanForm';
@@ -43,6 +44,8 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
   const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
   const [startPreview, setStartPreview] = useState<StartPreview | null>(null);
   const [previewing, setPreviewing] = useState(false);
+  const [localOnly, setLocalOnly] = useState(false);
+  const teamReleases = useAppStore((s) => s.releases?.teamReleases ?? false);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const refresh = () => void client['releases.plans.list']({}).then((r) => r.ok && setPlans(r.value));
@@ -101,7 +104,7 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
   const start = async () => {
     setStartPreview(null);
     if (!drift) return;
-    const created = await client['releases.execution.create']({ yaml, driftFingerprint: drift.fingerprint });
+    const created = await client['releases.execution.create']({ yaml, driftFingerprint: drift.fingerprint, ...(localOnly ? { localOnly } : {}) });
     if (!created.ok) return setMessage({ text: created.error.message, bad: true });
     const started = await client['releases.execution.act']({ id: created.value.id, event: { type: 'start' } });
     if (!started.ok) return setMessage({ text: started.error.message, bad: true });
@@ -151,6 +154,11 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
           <button type="button" className="btn btn--primary" onClick={() => void askStart()} disabled={why.length > 0 || previewing} title={why.length ? `To start: ${why.join(', then ')}.` : 'Preview the first writes against live state (a dry run), then start'} data-testid="plan-start">
             {previewing ? 'Previewing…' : 'Start release…'}
           </button>
+          {teamReleases ? (
+            <label className="check" title="Run it on this machine alone, as before team releases: no Lease, no record in the cluster. Teammates cannot see it or take it over.">
+              <input type="checkbox" checked={localOnly} onChange={(ev) => setLocalOnly(ev.target.checked)} data-testid="plan-local-only" /> Local only (teammates cannot see it)
+            </label>
+          ) : null}
           {why.length && yaml ? (
             <span className="muted" data-testid="plan-start-why">
               To start: {why.join(' → ')}.

@@ -1,0 +1,135 @@
+/**
+ * Team releases against the sandbox, two ReleaseServices in one process (two data folders, two
+ * ClusterServices, one datacenter): the Lease and the record live in the home cluster; the second
+ * Capstan sees the release live and read-only with its holder; a start from both drives it once;
+ * kubectl sees the Lease's holder. The multi-process proof (kill -9, take-over, a blocked cluster)
+ * is test/contract/team-releases.test.ts.
+ */
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ClusterService } from '../clusters/cluster-service';
+import { KubeconfigService } from '../clusters/kubeconfig-service';
+import { until } from '../testing/fake-kube';
+import { compactForCluster } from './cluster-records';
+import { ReleaseService } from './release-service';
+import { plan, startReleaseSandbox, type ReleaseSandbox } from './testing/release-sandbox';
+
+let sb: ReleaseSandbox;
+const services: ReleaseService[] = [];
+const clusterServices: ClusterService[] = [];
+beforeAll(async () => {
+  sb = await startReleaseSandbox();
+}, 30_000);
+afterAll(async () => {
+  for (const s of services) await s.dispose();
+  for (const c of clusterServices) c.dispose();
+  await sb?.close();
+});
+
+const timing = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 400 };
+
+async function teamService(name: string): Promise<ReleaseService> {
+  const dir = mkdtempSync(join(sb.dir, `${name}-`));
+  const clusters = new ClusterService(KubeconfigService.fromString(sb.dc.kubeconfigYaml(), 'sandbox'), { staleAfterMs: 2000, notifyIntervalMs: 50, idleCloseMs: 0 });
+  clusterServices.push(clusters);
+  const s = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: sb.speed, actor: name, team: { timing, identity: `${name}@test/${services.length + 1}-0000` } });
+  services.push(s);
+  await s.start();
+  s.subscribe(() => undefined);
+  await until(() => clusters.ids().every((id) => clusters.get(id)?.state === 'live'), 20_000, 'clusters live');
+  await s.snapshots.refresh();
+  return s;
+}
+
+it('one Capstan drives a team release; the other sees it live and read-only with its holder', async () => {
+  const alice = await teamService('alice');
+  const bob = await teamService('bob');
+  const erin = await teamService('erin');
+  const yaml = plan('orders', '1.5.1', '  - { name: fat, approval: false, groups: [{ group: fat }] }\n  - { name: uat, groups: [{ group: uat }] }', 'rollback: manual');
+  const saved = await alice.savePlan(yaml);
+  if (!saved.ok) throw new Error(saved.error.message);
+  const drift = await alice.drift(yaml);
+  if (!drift.ok) throw new Error(drift.error.message);
+  const created = await alice.create(yaml, drift.value.fingerprint);
+  if (!created.ok) throw new Error(created.error.message);
+  const id = created.value.id;
+  expect(alice.executor.entries.get(id)!.state.home).toBe('fat');
+
+  // Bob's Capstan finds it in the cluster, with Alice as holder.
+  await until(() => bob.event().owners?.[id]?.holderLabel === 'alice@test (pid 1)', 10_000, 'bob sees the release and its holder');
+  expect(bob.event().owners?.[id]).toMatchObject({ home: 'fat', mine: false, expired: false });
+  await until(() => alice.event().owners?.[id]?.mine === true, 10_000, 'alice sees herself as holder');
+
+  // Both press start: exactly one drives it.
+  const [a, b] = await Promise.all([alice.act(id, { type: 'start' }), bob.act(id, { type: 'start' })]);
+  expect(a.ok).toBe(true);
+  expect(b.ok).toBe(false);
+  if (!b.ok) expect(b.error.message).toMatch(/driven by alice@test \(pid 1\)/);
+  expect(bob.executor.entries.get(id)!.lock).toBeUndefined();
+  // Bob's view follows the record live as Alice drives it.
+  await until(() => (bob.executor.entries.get(id)!.state.version ?? 0) >= 3, 20_000, 'bob follows the record');
+  expect(bob.executor.entries.get(id)!.state.started).toBe(true);
+
+  // kubectl, the referee: the Lease names the holder; the record is a labelled ConfigMap.
+  const leaseYaml = await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'lease', '-o', 'yaml');
+  expect(leaseYaml).toContain('holderIdentity: alice@test/1-0000');
+  expect(leaseYaml).toContain('leaseDurationSeconds: 3');
+  const cms = await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'configmap', '-l', 'capstan.io/release-execution=record', '-o', 'jsonpath={.items[*].metadata.annotations.capstan\\.io/execution}');
+  expect(cms).toBe(id);
+
+  // Alice closes her Capstan: the Lease is handed back (empty holder) and Bob may take it over at once.
+  await alice.dispose();
+  services.splice(services.indexOf(alice), 1);
+  await until(() => bob.event().owners?.[id]?.expired === true && erin.event().owners?.[id]?.expired === true, 10_000, 'lease released');
+  // Bob and Erin confirm a take-over at the same moment: one Lease write wins, the other is refused.
+  const results = await Promise.all([bob.takeOver(id), erin.takeOver(id)]);
+  expect(results.filter((r) => r.ok)).toHaveLength(1);
+  const [winner, loser, identity] = results[0]!.ok ? [bob, erin, 'bob@test/2-0000'] : [erin, bob, 'erin@test/3-0000'];
+  const taken = results.find((r) => r.ok)!;
+  if (!taken.ok) throw new Error('unreachable');
+  expect(loser.executor.entries.get(id)!.lock).toBeUndefined();
+  expect(taken.value.history.at(-1)!.changes.join(' ')).toMatch(/taken over from alice@test \(pid 1\), who had handed it back/);
+  await until(() => winner.event().owners?.[id]?.mine === true, 10_000, 'the winner holds it');
+  await until(() => loser.event().owners?.[id]?.holder === identity, 10_000, 'the other sees the winner as holder');
+  expect(await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'lease', '-o', 'jsonpath={.items[*].spec.holderIdentity}')).toBe(identity);
+  await winner.act(id, { type: 'abort' });
+}, 120_000);
+
+it('a release started local only stays on its machine: no Lease, no record, teammates do not see it', async () => {
+  const carol = await teamService('carol');
+  const dave = await teamService('dave');
+  const yaml = plan('catalog', '2.1.0', '  - { name: fat, approval: false, groups: [{ group: fat }] }', 'rollback: manual');
+  expect((await carol.savePlan(yaml)).ok).toBe(true);
+  const drift = await carol.drift(yaml);
+  if (!drift.ok) throw new Error(drift.error.message);
+  const created = await carol.create(yaml, drift.value.fingerprint, { localOnly: true });
+  if (!created.ok) throw new Error(created.error.message);
+  const id = created.value.id;
+  expect(carol.executor.entries.get(id)!.state.home).toBeUndefined();
+  expect(carol.event().teamReleases).toBe(true);
+  expect(carol.event().owners?.[id]).toBeUndefined();
+  expect((await carol.act(id, { type: 'start' })).ok).toBe(true);
+  // A team release created after it is seen by Dave; the local one never is.
+  const teamYaml = plan('payments', '3.3.0', '  - { name: fat, approval: false, groups: [{ group: fat }] }', 'rollback: manual');
+  const teamDrift = await carol.drift(teamYaml);
+  if (!teamDrift.ok) throw new Error(teamDrift.error.message);
+  const team = await carol.create(teamYaml, teamDrift.value.fingerprint);
+  if (!team.ok) throw new Error(team.error.message);
+  await until(() => dave.executor.entries.has(team.value.id), 10_000, 'dave sees the team release');
+  expect(dave.executor.entries.has(id)).toBe(false);
+  const records = await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'configmap', '-l', 'capstan.io/release-execution=record', '-o', 'jsonpath={.items[*].metadata.annotations.capstan\\.io/execution}');
+  expect(records).not.toContain(id);
+  await carol.act(id, { type: 'abort' });
+  await carol.act(team.value.id, { type: 'abort' });
+}, 60_000);
+
+it('a record too large for a ConfigMap leaves out its oldest history, counted', () => {
+  const history = Array.from({ length: 5000 }, (_, i) => ({ version: i + 1, at: i, actor: 'capstan', action: 'note', result: 'ok' as const, changes: ['x'.repeat(200)] }));
+  const state = { id: 'r', version: 5000, stageWaitSince: 3, groups: [{ changedAt: 7 }], history } as unknown as Parameters<typeof compactForCluster>[0];
+  const out = compactForCluster(state, 100_000);
+  expect(JSON.stringify(out).length).toBeLessThanOrEqual(100_000);
+  expect(out.history.at(-1)!.version).toBe(5000);
+  expect(out.history.map((h) => h.version)).toEqual(expect.arrayContaining([3, 7]));
+  expect(out.historyOmitted).toBe(5000 - out.history.length);
+});
