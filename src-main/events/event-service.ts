@@ -11,6 +11,7 @@
 import type { EventDiff, EventRow } from '../../src-shared/events/contract';
 import type { ClusterService } from '../clusters/cluster-service';
 import type { Clock } from '../watch/clock';
+import { ClusterSubscribers, type ClusterSubscriber } from '../watch/cluster-subscribers';
 import { DiffBatcher } from '../watch/diff-batcher';
 import { Reflector } from '../watch/reflector';
 import type { StoredEvent } from './event-row';
@@ -23,6 +24,10 @@ export interface EventServiceOptions {
   log?: (m: string) => void;
 }
 
+interface Subscriber extends ClusterSubscriber {
+  batcher: DiffBatcher<EventRow>;
+}
+
 interface ClusterEvents {
   reflector: Reflector<StoredEvent>;
   refs: number;
@@ -30,20 +35,14 @@ interface ClusterEvents {
 
 export class EventService {
   private readonly clustersEvents = new Map<string, ClusterEvents>();
-  private readonly subs = new Set<{ attach(id: string): void; detachGone(ids: Set<string>): void; close(): void }>();
+  private readonly subs = new ClusterSubscribers<Subscriber>({ attach: (sub, id) => this.attach(sub, id), gone: (sub, id) => sub.batcher.reset(id, []) });
   private readonly disposeClusters: () => void;
 
   constructor(
     private readonly clusters: ClusterService,
     private readonly opts: EventServiceOptions = {},
   ) {
-    this.disposeClusters = clusters.onDidChangeClusters(() => {
-      const ids = new Set(clusters.ids());
-      for (const s of this.subs) {
-        for (const id of ids) s.attach(id);
-        s.detachGone(ids);
-      }
-    });
+    this.disposeClusters = clusters.onDidChangeClusters(() => this.subs.sync(new Set(clusters.ids())));
   }
 
   /** Events held per cluster (the view's note on memory). */
@@ -52,8 +51,6 @@ export class EventService {
   }
 
   subscribe(clusterIds: string[] | undefined, onDiffs: (diffs: EventDiff[]) => void): () => void {
-    const wanted = clusterIds && new Set(clusterIds);
-    const attached = new Map<string, () => void>();
     const batcher = new DiffBatcher<EventRow>({ clock: this.opts.clock, flushIntervalMs: this.opts.flushIntervalMs, maxBatch: this.opts.maxBatch }, (batches) =>
       onDiffs(
         batches.map((b) => {
@@ -62,63 +59,44 @@ export class EventService {
         }),
       ),
     );
-    const sub = {
-      attach: (id: string) => {
-        if ((wanted && !wanted.has(id)) || attached.has(id)) return;
-        const release = this.clusters.acquire(id);
-        const c = this.eventsOf(id);
-        if (!c) {
-          release();
-          return;
-        }
-        c.refs++;
-        const offChange = c.reflector.onDidChange((events) => {
-          for (const e of events) {
-            if (e.type === 'upsert') batcher.upsert(id, toEventRow(id, e.object));
-            else batcher.delete(id, e.object.metadata.uid || `${e.object.metadata.namespace ?? ''}/${e.object.metadata.name ?? ''}`);
-          }
-        });
-        const offStatus = c.reflector.onDidChangeStatus(() => batcher.touch(id));
-        attached.set(id, () => {
-          offChange();
-          offStatus();
-          release();
-          if (--c.refs === 0) {
-            c.reflector.dispose();
-            this.clustersEvents.delete(id);
-          }
-        });
-        batcher.reset(
-          id,
-          c.reflector.items().map((o) => toEventRow(id, o)),
-        );
-      },
-      detachGone: (ids: Set<string>) => {
-        for (const [id, detach] of attached) {
-          if (ids.has(id)) continue;
-          detach();
-          attached.delete(id);
-          batcher.reset(id, []);
-        }
-      },
-      close: () => {
-        batcher.dispose();
-        for (const detach of attached.values()) detach();
-        attached.clear();
-      },
-    };
-    this.subs.add(sub);
-    for (const id of this.clusters.ids()) sub.attach(id);
+    return this.subs.add({ clusterIds: clusterIds && new Set(clusterIds), attached: new Map(), batcher, closed: false }, this.clusters.ids());
+  }
+
+  /** Shares the cluster's event reflector; undefined while the cluster has no connection. */
+  private attach(sub: Subscriber, id: string): (() => void) | undefined {
+    const { batcher } = sub;
+    const release = this.clusters.acquire(id);
+    const c = this.eventsOf(id);
+    if (!c) {
+      release();
+      return undefined;
+    }
+    c.refs++;
+    const offChange = c.reflector.onDidChange((events) => {
+      for (const e of events) {
+        if (e.type === 'upsert') batcher.upsert(id, toEventRow(id, e.object));
+        else batcher.delete(id, e.object.metadata.uid || `${e.object.metadata.namespace ?? ''}/${e.object.metadata.name ?? ''}`);
+      }
+    });
+    const offStatus = c.reflector.onDidChangeStatus(() => batcher.touch(id));
+    batcher.reset(
+      id,
+      c.reflector.items().map((o) => toEventRow(id, o)),
+    );
     return () => {
-      if (!this.subs.delete(sub)) return;
-      sub.close();
+      offChange();
+      offStatus();
+      release();
+      if (--c.refs === 0) {
+        c.reflector.dispose();
+        this.clustersEvents.delete(id);
+      }
     };
   }
 
   dispose(): void {
     this.disposeClusters();
-    for (const s of this.subs) s.close();
-    this.subs.clear();
+    this.subs.dispose();
     for (const c of this.clustersEvents.values()) c.reflector.dispose();
     this.clustersEvents.clear();
   }
