@@ -3,7 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { EmptyState } from '../../components/EmptyState';
 import { FacetSelect } from '../../components/FacetSelect';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { formatClock, formatDuration, isOutdated } from '../../components/freshness';
+import { formatClock, formatElapsed } from '../../../src-shared/base/duration';
+import { isOutdated } from '../../components/freshness';
 import { Progress } from '../../components/Spinner';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
@@ -55,7 +56,7 @@ export function EventsView() {
       { id: 'object', header: 'Object', width: 'minmax(140px, 1.6fr)', render: (g) => `${g.object.kind}/${g.object.name}`, title: (g) => `${g.object.kind}/${g.object.name}` },
       { id: 'message', header: 'Message', width: 'minmax(200px, 3fr)', render: (g) => g.message, title: (g) => g.message },
       { id: 'count', header: 'Count', width: '60px', align: 'right', render: (g) => (g.events > 1 ? `${g.count} (${g.events})` : String(g.count)), title: (g) => (g.events > 1 ? `${g.count} occurrences over ${g.events} events` : undefined) },
-      { id: 'last', header: 'Last seen', width: '78px', align: 'right', render: (g) => formatDuration(now - g.lastSeen), title: (g) => formatClock(g.lastSeen, now) },
+      { id: 'last', header: 'Last seen', width: '78px', align: 'right', render: (g) => formatElapsed(now - g.lastSeen), title: (g) => formatClock(g.lastSeen, now) },
     ],
     [now],
   );

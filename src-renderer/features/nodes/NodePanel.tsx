@@ -4,7 +4,7 @@ import type { DrainPod, DrainResult, NodeDetail } from '../../../src-shared/node
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
@@ -151,7 +151,7 @@ export function NodePanel({ clusterId, name }: { clusterId: string; name: string
           <li key={c.type} data-type={c.type} data-status={c.status} className={c.bad ? 'text-bad' : undefined}>
             <strong>{c.type}</strong> {c.status}
             {c.reason ? <span className="muted"> · {c.reason}</span> : null}
-            {c.since ? <span className="muted"> · {formatDuration(now - c.since)}</span> : null}
+            {c.since ? <span className="muted"> · {formatElapsed(now - c.since)}</span> : null}
             {c.message ? <div className="muted">{c.message}</div> : null}
           </li>
         ))}

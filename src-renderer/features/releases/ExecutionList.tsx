@@ -1,7 +1,7 @@
 import type { ExecutionState } from '../../../src-shared/releases/execution-model';
 import { openDegraded } from '../../../src-shared/releases/execution-schedule';
 import { bakeLeft, needsMe } from '../../../src-shared/releases/execution-views';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { useNow } from '../../components/useNow';
 
 export const statusTone: Record<string, string> = { running: 'busy', baking: 'busy', degraded: 'bad', 'awaiting-approval': 'warn', paused: 'warn', succeeded: 'ok', failed: 'bad', 'rolled-back': 'warn', 'rolling-back': 'busy', aborted: 'muted', pending: 'muted' };
@@ -17,7 +17,7 @@ export function statusText(e: ExecutionState, now: number): string {
     case 'awaiting-approval':
       return `waiting for approval of ${stage}`;
     case 'baking':
-      return bake ? `baking stage ${bake.stage + 1} (${e.stages[bake.stage]?.name}), ${formatDuration(bake.leftSec * 1000)} left` : 'baking';
+      return bake ? `baking stage ${bake.stage + 1} (${e.stages[bake.stage]?.name}), ${formatElapsed(bake.leftSec * 1000)} left` : 'baking';
     case 'running': {
       const wait = needsMe(e)[0];
       return wait ? `${stage}; waits on you: ${wait.message}` : `rolling ${stage}`;

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { useClient } from '../../components/ClientContext';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
@@ -39,7 +39,7 @@ export function ReleasesView() {
         </div>
         <ClusterFreshnessStrip selected={cluster} onSelect={setCluster} />
         <span className="muted" data-testid="snapshot-freshness" title="Last capture of each cluster kept on disk for offline planning">
-          snapshot: {(releases?.snapshot ?? []).map((s) => `${s.clusterId} ${formatDuration(now - s.takenAt)} ago`).join(' · ') || 'none yet'}
+          snapshot: {(releases?.snapshot ?? []).map((s) => `${s.clusterId} ${formatElapsed(now - s.takenAt)} ago`).join(' · ') || 'none yet'}
         </span>
         <span className="topbar__spacer" />
         <button type="button" className="btn rel-stop" disabled={!inFlight} onClick={() => void client['releases.stopTheLine']({})} data-testid="stop-the-line" title={inFlight ? 'Pause every group of every release in flight' : 'No release is in flight: nothing to stop.'}>
@@ -56,7 +56,7 @@ export function ReleasesView() {
           {needs.map((n) => (
             <li key={`${n.executionId}/${n.kind}/${n.group ?? ''}`}>
               <button type="button" className="btn btn--ghost" onClick={() => (setSelected(n.executionId), setTab('executions'))} data-testid="needs-me-item" data-kind={n.kind}>
-                <b className={n.kind === 'degraded' || n.kind === 'failed' ? 'text-bad' : 'text-warn'}>{formatDuration(Math.max(0, now - n.since))}</b> {n.message}
+                <b className={n.kind === 'degraded' || n.kind === 'failed' ? 'text-bad' : 'text-warn'}>{formatElapsed(Math.max(0, now - n.since))}</b> {n.message}
               </button>
             </li>
           ))}

@@ -5,7 +5,7 @@ import { useClient } from '../../components/ClientContext';
 import { Drawer } from '../../components/Drawer';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FreshnessBadge } from '../../components/FreshnessBadge';
-import { formatClock, formatDuration } from '../../components/freshness';
+import { formatClock, formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
@@ -182,7 +182,7 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
               {detail.events.map((e, i) => (
                 <li key={i} className={e.type === 'Warning' ? 'text-warn' : undefined} data-type={e.type}>
                   <strong>{e.reason}</strong> {e.count > 1 ? <span className="muted">×{e.count}</span> : null} <span>{e.message}</span>{' '}
-                  {e.lastSeen ? <span className="muted" title={formatClock(e.lastSeen, now)}>{formatDuration(now - e.lastSeen)} ago</span> : null}
+                  {e.lastSeen ? <span className="muted" title={formatClock(e.lastSeen, now)}>{formatElapsed(now - e.lastSeen)} ago</span> : null}
                 </li>
               ))}
             </ul>

@@ -4,7 +4,8 @@ import type { ResourceRow } from '../../../src-shared/resources/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { FacetSelect } from '../../components/FacetSelect';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { formatDuration, isOutdated } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
+import { isOutdated } from '../../components/freshness';
 import { Progress } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import type { Column as TableColumn } from '../../components/VirtualTable';
@@ -65,7 +66,7 @@ export function ResourcesView() {
         id: `c:${c.name}`,
         header: c.name,
         width: c.format === 'name' ? 'minmax(160px, 2.4fr)' : age ? '64px' : 'minmax(70px, 1fr)',
-        render: (r) => (age && r.createdAt !== undefined ? formatDuration(now - r.createdAt) : cell(r, i)),
+        render: (r) => (age && r.createdAt !== undefined ? formatElapsed(now - r.createdAt) : cell(r, i)),
         title: (r) => c.description ?? cell(r, i),
         sortable: true,
         ...(c.type === 'integer' || c.type === 'number' || age ? { align: 'right' as const } : {}),
