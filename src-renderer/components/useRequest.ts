@@ -1,0 +1,57 @@
+import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
+import type { AppError, Result } from '../../src-shared/result';
+
+/**
+ * One request's state for a component: what the last answer was, the error of the last attempt,
+ * whether one is in flight, and a retry. Components ask through this instead of keeping their own
+ * loading and error state next to every client call.
+ */
+export interface RequestState<T> {
+  /** The last answer; kept while the request runs again and when a later attempt fails. */
+  data: T | undefined;
+  /** The error of the last attempt; cleared by the next answer. */
+  error: AppError | undefined;
+  loading: boolean;
+  /** Ask again (a Retry button, a poll). */
+  retry: () => void;
+}
+
+interface Answer<T> {
+  data: T | undefined;
+  error: AppError | undefined;
+  loading: boolean;
+}
+
+/**
+ * Runs `request` on mount, whenever `deps` change (as useEffect's) and on `retry()`. An answer
+ * that arrives after the deps changed or the component went away is dropped. `request`
+ * undefined: nothing to ask (yet); the last state stays.
+ *
+ * `deps` are checked by the hooks lint (react-hooks/exhaustive-deps, `additionalHooks`).
+ */
+export function useRequest<T>(request: (() => Promise<Result<T>>) | undefined, deps: DependencyList): RequestState<T> {
+  const [answer, setAnswer] = useState<Answer<T>>({ data: undefined, error: undefined, loading: request !== undefined });
+  const [attempt, setAttempt] = useState(0);
+  const latest = useRef(request);
+  latest.current = request;
+  useEffect(() => {
+    const run = latest.current;
+    if (!run) {
+      setAnswer((a) => (a.loading ? { ...a, loading: false } : a));
+      return;
+    }
+    let live = true;
+    setAnswer((a) => (a.loading ? a : { ...a, loading: true }));
+    void run().then((r) => {
+      if (!live) return;
+      setAnswer((a) => (r.ok ? { data: r.value, error: undefined, loading: false } : { data: a.data, error: r.error, loading: false }));
+    });
+    return () => {
+      live = false;
+    };
+    // The caller's deps stand for the request (checked where useRequest is called); attempt is the retry.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, attempt]);
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  return { ...answer, retry };
+}
