@@ -23,26 +23,27 @@ interface Answer<T> {
 }
 
 /**
- * Runs `request` on mount, whenever `deps` change (as useEffect's) and on `retry()`. An answer
- * that arrives after the deps changed or the component went away is dropped. `request`
- * undefined: nothing to ask (yet); the last state stays.
+ * Runs `request` on mount, whenever `deps` change (as useEffect's), when `refreshKey` changes (a
+ * new metrics round, a matrix row that moved: a reason to ask again that the request itself does
+ * not read) and on `retry()`. An answer that arrives after any of them changed or the component
+ * went away is dropped. A `request` that gives undefined: nothing to ask (yet), nothing shown.
  *
  * `deps` are checked by the hooks lint (react-hooks/exhaustive-deps, `additionalHooks`).
  */
-export function useRequest<T>(request: (() => Promise<Result<T>>) | undefined, deps: DependencyList): RequestState<T> {
-  const [answer, setAnswer] = useState<Answer<T>>({ data: undefined, error: undefined, loading: request !== undefined });
+export function useRequest<T>(request: () => Promise<Result<T>> | undefined, deps: DependencyList, refreshKey?: unknown): RequestState<T> {
+  const [answer, setAnswer] = useState<Answer<T>>({ data: undefined, error: undefined, loading: true });
   const [attempt, setAttempt] = useState(0);
   const latest = useRef(request);
   latest.current = request;
   useEffect(() => {
-    const run = latest.current;
-    if (!run) {
-      setAnswer((a) => (a.loading ? { ...a, loading: false } : a));
+    const pending = latest.current();
+    if (!pending) {
+      setAnswer((a) => (a.loading || a.data !== undefined || a.error ? { data: undefined, error: undefined, loading: false } : a));
       return;
     }
     let live = true;
     setAnswer((a) => (a.loading ? a : { ...a, loading: true }));
-    void run().then((r) => {
+    void pending.then((r) => {
       if (!live) return;
       setAnswer((a) => (r.ok ? { data: r.value, error: undefined, loading: false } : { data: a.data, error: r.error, loading: false }));
     });
@@ -51,7 +52,7 @@ export function useRequest<T>(request: (() => Promise<Result<T>>) | undefined, d
     };
     // The caller's deps stand for the request (checked where useRequest is called); attempt is the retry.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, attempt]);
+  }, [...deps, refreshKey, attempt]);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return { ...answer, retry };
 }

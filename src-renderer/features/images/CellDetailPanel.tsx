@@ -25,9 +25,7 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
     const row = s.imagesMatrix?.rows.find((r) => r.repository === cell.repository && r.tag === cell.tag);
     return row ? JSON.stringify(row.cells.map((c) => [c.state, c.digest, c.stuck])) : '';
   });
-  // rowSignature is not read by the request: a change of it is the reason to ask again.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const request = useRequest(() => client['images.cell.detail'](cell), [client, cell, rowSignature]);
+  const request = useRequest(() => client['images.cell.detail'](cell), [client, cell], rowSignature);
   const detail = request.data ?? null;
   const error = request.error;
   const { pending, setPending, busy, message, run } = useCellActions(request.retry);
