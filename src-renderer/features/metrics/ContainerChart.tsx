@@ -16,6 +16,9 @@ type Scope = 'container' | 'pod' | 'deployment';
 import { cssVar, UPlotChart } from './UPlotChart';
 import { isOomKill } from '../../../src-shared/workloads/oom';
 
+/** The chart's colours, from the CSS variables of the theme it is drawn in (read again when it changes). */
+const chartColors = (_theme: string) => ({ ws: cssVar('--accent', '#2f6fd6'), rss: cssVar('--ok', '#1f7a44'), req: cssVar('--text-faint', '#8a939e'), lim: cssVar('--bad', '#b42318') });
+
 export function ContainerChart({ target }: { target: ContainerRef }) {
   const client = useClient();
   const round = useAppStore((s) => s.metricsTop?.at);
@@ -39,7 +42,7 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
 
   const shown = scope === 'container' ? series : agg;
   const data = useMemo(() => (shown ? chartData(shown) : null), [shown]);
-  const colors = useMemo(() => ({ ws: cssVar('--accent', '#2f6fd6'), rss: cssVar('--ok', '#1f7a44'), req: cssVar('--text-faint', '#8a939e'), lim: cssVar('--bad', '#b42318') }), [theme]);
+  const colors = useMemo(() => chartColors(theme), [theme]);
 
   return (
     <section className="metrics-detail card" aria-label="Container chart" data-testid="metrics-chart">

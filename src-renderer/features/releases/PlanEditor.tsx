@@ -57,14 +57,14 @@ const errorLines = StateField.define<DecorationSet>({
 export function PlanEditor({ value, onChange, problems, onSave }: { value: string; onChange: (v: string) => void; problems: EditorProblem[]; onSave: () => void }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
-  const latest = useRef({ onChange, onSave });
-  latest.current = { onChange, onSave };
+  const latest = useRef({ onChange, onSave, value });
+  latest.current = { onChange, onSave, value };
 
   useEffect(() => {
     const v = new EditorView({
       parent: host.current!,
       state: EditorState.create({
-        doc: value,
+        doc: latest.current.value,
         extensions: [
           lineNumbers(),
           highlightActiveLineGutter(),
