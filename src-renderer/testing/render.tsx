@@ -84,3 +84,20 @@ export function byTestId(container: ParentNode, id: string): HTMLElement {
   if (!el) throw new Error(`no element with data-testid="${id}"`);
   return el;
 }
+
+/** Types into an input the way React sees it (the native value setter, then an input event). */
+export async function typeInto(el: Element | null | undefined, value: string): Promise<void> {
+  if (!(el instanceof HTMLInputElement)) throw new Error('not an input');
+  await act(async () => {
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, value);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+
+/** Submits a form as its submit button would. */
+export async function submit(form: Element | null | undefined): Promise<void> {
+  if (!(form instanceof HTMLFormElement)) throw new Error('not a form');
+  await act(async () => {
+    form.requestSubmit();
+  });
+}
