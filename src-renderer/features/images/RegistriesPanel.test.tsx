@@ -16,7 +16,7 @@ describe('RegistriesPanel', () => {
     const added: RegistryInput[] = [];
     const fake = fakeClient({
       'images.registries.list': async () => ok([east]),
-      'images.registries.test': async ({ registryId }) => ok(health(registryId, registryId === 'harbor-west' ? { reachable: false, error: { code: 'unreachable', message: 'connect ECONNREFUSED' } } : {})),
+      'images.registries.test': async ({ registryId }) => ok(health(registryId, registryId === 'harbor-west' ? { reachable: false, error: { code: 'unavailable', message: 'connect ECONNREFUSED' } } : {})),
       'images.registries.add': async (input) => (added.push(input), ok({ ...east, id: 'harbor-west', name: 'harbor-west', region: 'west', url: input.url })),
       'images.matrix.get': async () => ok({} as never),
     });
