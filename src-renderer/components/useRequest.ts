@@ -16,6 +16,21 @@ export interface RequestState<T> {
   retry: () => void;
 }
 
+const UNREACHABLE: AppError = { code: 'unavailable', message: "Could not reach Capstan's services. Check the connection and press Retry." };
+
+/** One of three for views that show a spinner, an error or the value. */
+export type Loaded<T> = { status: 'loading' } | { status: 'ok'; value: T } | { status: 'error'; error: AppError };
+
+/**
+ * The request as one of three: an error hides the value; while asking again, `keep` shows the last
+ * value (a refresh), `hide` shows the spinner (another object was asked for).
+ */
+export function loaded<T>(r: RequestState<T>, whileLoading: 'keep' | 'hide'): Loaded<T> {
+  if (r.loading && (whileLoading === 'hide' || r.data === undefined)) return { status: 'loading' };
+  if (r.error) return { status: 'error', error: r.error };
+  return r.data === undefined ? { status: 'loading' } : { status: 'ok', value: r.data };
+}
+
 interface Answer<T> {
   data: T | undefined;
   error: AppError | undefined;
@@ -43,10 +58,16 @@ export function useRequest<T>(request: () => Promise<Result<T>> | undefined, dep
     }
     let live = true;
     setAnswer((a) => (a.loading ? a : { ...a, loading: true }));
-    void pending.then((r) => {
-      if (!live) return;
-      setAnswer((a) => (r.ok ? { data: r.value, error: undefined, loading: false } : { data: a.data, error: r.error, loading: false }));
-    });
+    void pending.then(
+      (r) => {
+        if (!live) return;
+        setAnswer((a) => (r.ok ? { data: r.value, error: undefined, loading: false } : { data: a.data, error: r.error, loading: false }));
+      },
+      () => {
+        // The transport itself failed (not an answer with an error): say so, in the same place.
+        if (live) setAnswer((a) => ({ data: a.data, error: UNREACHABLE, loading: false }));
+      },
+    );
     return () => {
       live = false;
     };

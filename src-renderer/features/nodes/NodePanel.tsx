@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
-import type { DrainPod, DrainResult, NodeDetail } from '../../../src-shared/nodes/contract';
+import type { DrainPod, DrainResult } from '../../../src-shared/nodes/contract';
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
+import { loaded, useRequest, type Loaded } from '../../components/useRequest';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
@@ -10,7 +11,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
 import './nodes.css';
 
-type Load<T> = { status: 'loading' } | { status: 'ok'; value: T } | { status: 'error'; error: AppError };
+type Load<T> = Loaded<T>;
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
 
 function Bar({ label, used, total, format, testId }: { label: string; used: number; total: number; format: (n: number) => string; testId: string }) {
@@ -39,11 +40,11 @@ const actionLabel: Record<DrainPod['action'], string> = {
 
 function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: string; onDone: () => void }) {
   const client = useClient();
-  const [preview, setPreview] = useState<Load<{ pods: DrainPod[]; blocked: boolean }>>({ status: 'loading' });
+  const preview = loaded(
+    useRequest(() => client['nodes.drainPreview']({ clusterId, name }), [client, clusterId, name]),
+    'keep',
+  );
   const [results, setResults] = useState<Load<DrainResult[]> | null>(null);
-  useEffect(() => {
-    void client['nodes.drainPreview']({ clusterId, name }).then((r) => setPreview(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }));
-  }, [client, clusterId, name]);
   const drain = async () => {
     setResults({ status: 'loading' });
     const r = await client['nodes.drain']({ clusterId, name, confirmed: true });
@@ -96,18 +97,12 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
 export function NodePanel({ clusterId, name }: { clusterId: string; name: string }) {
   const client = useClient();
   const now = useNow();
-  const [state, setState] = useState<Load<NodeDetail>>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
+  const detail = useRequest(() => client['nodes.detail']({ clusterId, name }), [client, clusterId, name]);
+  // A reload (after cordon, uncordon or a drain) keeps the node on screen until the answer.
+  const state = loaded(detail, 'keep');
+  const reload = detail.retry;
   const [draining, setDraining] = useState(false);
   const [actionError, setActionError] = useState<AppError | null>(null);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  useEffect(() => {
-    let live = true;
-    void client['nodes.detail']({ clusterId, name }).then((r) => live && setState(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }));
-    return () => {
-      live = false;
-    };
-  }, [client, clusterId, name, attempt]);
   const setSchedulable = async (schedulable: boolean) => {
     const r = await client['nodes.setSchedulable']({ clusterId, name, schedulable });
     setActionError(r.ok ? null : r.error);

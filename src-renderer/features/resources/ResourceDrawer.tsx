@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Related, ResourceDetail, ResourceRef } from '../../../src-shared/resources/contract';
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
+import { loaded, useRequest } from '../../components/useRequest';
 import { Drawer } from '../../components/Drawer';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FreshnessBadge } from '../../components/FreshnessBadge';
@@ -17,20 +18,9 @@ type DetailState = { status: 'loading' } | { status: 'ok'; detail: ResourceDetai
 
 function useDetail(ref: ResourceRef): [DetailState, () => void] {
   const client = useClient();
-  const [state, setState] = useState<DetailState>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setState({ status: 'loading' });
-    client['resources.detail'](ref).then(
-      (r) => live && setState(r.ok ? { status: 'ok', detail: r.value } : { status: 'error', error: r.error }),
-      () => live && setState({ status: 'error', error: { code: 'unavailable', message: 'Could not reach Capstan services. Check the connection and press Retry.' } }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, ref, attempt]);
-  return [state, useCallback(() => setAttempt((n) => n + 1), [])];
+  const request = useRequest(() => client['resources.detail'](ref), [client, ref]);
+  const state = loaded(request, 'hide');
+  return [state.status === 'ok' ? { status: 'ok', detail: state.value } : state, request.retry];
 }
 
 /**
