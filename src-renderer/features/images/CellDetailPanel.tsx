@@ -7,7 +7,7 @@ import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useRequest } from '../../components/useRequest';
 import { useAppStore } from '../../store';
-import type { CellRef } from '../../store/images-slice';
+import type { CellRef } from './images-slice';
 import { ConfirmDialog } from './ConfirmDialog';
 import { shortDigest, sourceLabel, stateLabel, stateTone } from './images-model';
 import { actionText, useCellActions } from './cell-actions';

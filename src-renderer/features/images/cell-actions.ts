@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import type { ExecutionSummary, PolicySummary } from '../../../src-shared/images/contract';
 import { useClient } from '../../components/ClientContext';
-import type { CellRef } from '../../store/images-slice';
+import type { CellRef } from './images-slice';
 import { useRefreshBurst } from './useImagesActions';
 
 export type Action =

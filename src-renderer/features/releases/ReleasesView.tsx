@@ -3,7 +3,7 @@ import { formatElapsed } from '../../../src-shared/base/duration';
 import { useClient } from '../../components/ClientContext';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
-import { subscribeReleases } from '../../store/releases-slice';
+import { subscribeReleases } from './releases-slice';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import { needsMeAll } from './board-model';
 import { BoardView } from './BoardView';

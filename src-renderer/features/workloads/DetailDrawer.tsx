@@ -13,7 +13,7 @@ import { Spinner } from '../../components/Spinner';
 import { podStatusTone, rolloutTone, StatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
-import type { DeploymentRow, PodRow } from '../../store/workload-index';
+import type { DeploymentRow, PodRow } from './workload-index';
 import { isPullError } from '../images/images-model';
 import { ImageSyncLink } from '../images/ImageSyncLink';
 import { containersOf } from './containers';

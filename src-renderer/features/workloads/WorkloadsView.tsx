@@ -10,7 +10,7 @@ import { VirtualTable } from '../../components/VirtualTable';
 import { useThrottled } from '../../components/useThrottled';
 import { useLatest } from '../../components/useLatest';
 import { useAppStore } from '../../store';
-import type { DeploymentRow, PodRow } from '../../store/workload-index';
+import type { DeploymentRow, PodRow } from './workload-index';
 import type { SortableColumn } from './columns';
 import { deploymentColumns, deploymentStatusOf, podColumns, podStatusOf } from './columns';
 import { FilterBar } from './FilterBar';
