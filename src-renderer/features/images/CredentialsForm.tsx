@@ -3,6 +3,7 @@ import type { RegistryInfo } from '../../../src-shared/images/contract';
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { FormActions } from './FormActions';
 
 /** New credentials for one registry: an empty secret keeps the stored one; a refused save clears the typed secret. */
 export function CredentialsForm({ registry, onSaved, onCancel }: { registry: RegistryInfo; onSaved: (registry: RegistryInfo) => void; onCancel: () => void }) {
@@ -36,14 +37,7 @@ export function CredentialsForm({ registry, onSaved, onCancel }: { registry: Reg
         </label>
       </div>
       {creds.error ? <ErrorBanner error={creds.error} title="Not saved." /> : null}
-      <div className="img-reg-form__actions">
-        <button type="submit" className="btn btn--primary">
-          Save credentials
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel="Save credentials" onCancel={onCancel} />
     </form>
   );
 }
