@@ -17,6 +17,7 @@ import type { EventFilters, EventGroup } from './event-store';
 import { compareGroups, emptyEventFilters, filterEvents, groupEvents } from './event-store';
 import { useEvents } from './use-events';
 import '../resources/resources.css';
+import { SearchField } from '../../components/SearchField';
 
 const rowKey = (g: EventGroup) => g.key;
 const sortedValues = (values: Iterable<string>) => [...new Set(values)].filter(Boolean).sort();
@@ -79,10 +80,7 @@ export function EventsView() {
   return (
     <section className="view view--events" aria-label="Events">
       <div className="filterbar" role="search" aria-label="Event filters">
-        <label className="field field--grow">
-          <span className="field__label">Object</span>
-          <input type="search" data-filter-input aria-label="Object name contains" data-testid="events-filter-object" placeholder="object name contains…  ( / )" value={filters.object} onChange={(e) => set('object')(e.target.value)} autoComplete="off" spellCheck={false} />
-        </label>
+        <SearchField grow primary label="Object" ariaLabel="Object name contains" testId="events-filter-object" placeholder="object name contains…  ( / )" value={filters.object} onChange={set('object')} />
         <FacetSelect label="Type" value={filters.type} values={['Warning', 'Normal']} allLabel="Any type" onChange={set('type')} testId="events-filter-type" />
         <FacetSelect label="Reason" value={filters.reason} values={facets.reasons} allLabel="Any reason" onChange={set('reason')} testId="events-filter-reason" />
         <FacetSelect label="Kind" value={filters.kind} values={facets.kinds} allLabel="Any kind" onChange={set('kind')} testId="events-filter-kind" />

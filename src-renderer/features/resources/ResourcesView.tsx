@@ -18,6 +18,7 @@ import { KindPicker, useKinds } from './KindPicker';
 import { cellIndex, cellText, compareRows, filterRows, isAgeColumn, mergeColumns } from './resource-model';
 import type { ResourceFilters } from './resources-slice';
 import { useResourceRows } from './use-resource-rows';
+import { SearchField } from '../../components/SearchField';
 
 const rowKey = (r: ResourceRow) => `${r.clusterId}/${r.uid}`;
 
@@ -112,20 +113,7 @@ export function ResourcesView() {
     <section className="view view--resources" aria-label="Resources">
       <div className="filterbar" role="search" aria-label="Resource filters">
         <KindPicker kinds={kinds} value={type} onChange={(k) => setType({ group: k.group, version: k.version, resource: k.resource })} />
-        <label className="field field--grow">
-          <span className="field__label">Search</span>
-          <input
-            type="search"
-            data-filter-input
-            aria-label="Search name or namespace"
-            data-testid="resource-filter-text"
-            placeholder="name or namespace contains…  ( / )"
-            value={filters.text}
-            onChange={(e) => setFilter('text', e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </label>
+        <SearchField grow primary label="Search" ariaLabel="Search name or namespace" testId="resource-filter-text" placeholder="name or namespace contains…  ( / )" value={filters.text} onChange={(v) => setFilter('text', v)} />
         <Facet name="cluster" label="Cluster" values={clusterIds} allLabel="All clusters" />
         {namespaced ? <Facet name="namespace" label="Namespace" values={namespaces} allLabel="All namespaces" /> : null}
         <button type="button" className="btn btn--ghost" onClick={reset} disabled={!active} data-testid="resource-filter-reset">
