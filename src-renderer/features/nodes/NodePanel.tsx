@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
 import type { DrainPod, DrainResult } from '../../../src-shared/nodes/contract';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { loaded, useRequest, type Loaded } from '../../components/useRequest';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -10,6 +9,7 @@ import { Spinner } from '../../components/Spinner';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
 import './nodes.css';
+import { useAction } from '../../components/useAction';
 
 type Load<T> = Loaded<T>;
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
@@ -102,10 +102,10 @@ export function NodePanel({ clusterId, name }: { clusterId: string; name: string
   const state = loaded(detail, 'keep');
   const reload = detail.retry;
   const [draining, setDraining] = useState(false);
-  const [actionError, setActionError] = useState<AppError | null>(null);
+  const schedulableAction = useAction((schedulable: boolean) => client['nodes.setSchedulable']({ clusterId, name, schedulable }));
+  const actionError = schedulableAction.error;
   const setSchedulable = async (schedulable: boolean) => {
-    const r = await client['nodes.setSchedulable']({ clusterId, name, schedulable });
-    setActionError(r.ok ? null : r.error);
+    await schedulableAction.run(schedulable);
     reload();
   };
   if (state.status === 'loading') return <Spinner label="Loading the node…" />;
