@@ -49,14 +49,19 @@ export function RegistriesPanel() {
     void load();
   }, [load]);
 
+  /** A registry came back changed (trust, credentials): its row is replaced and checked again. */
+  const replaced = (reg: RegistryInfo) => {
+    setRegistries((list) => list?.map((x) => (x.id === reg.id ? reg : x)) ?? null);
+    void test(reg.id);
+  };
+
   const act = async () => {
     if (!confirm) return;
     if (confirm.kind === 'trust') {
       const r = await client['images.registries.trust']({ registryId: confirm.registry.id, fingerprint: confirm.fingerprint });
       if (!r.ok) setError(r.error);
       else {
-        setRegistries((list) => list?.map((x) => (x.id === r.value.id ? r.value : x)) ?? null);
-        void test(r.value.id);
+        replaced(r.value);
         refreshBurst();
       }
     } else {
@@ -73,8 +78,7 @@ export function RegistriesPanel() {
   const untrust = async (reg: RegistryInfo) => {
     const r = await client['images.registries.untrust']({ registryId: reg.id });
     if (!r.ok) return setError(r.error);
-    setRegistries((list) => list?.map((x) => (x.id === r.value.id ? r.value : x)) ?? null);
-    void test(reg.id);
+    replaced(r.value);
   };
 
   return (
@@ -131,8 +135,7 @@ export function RegistriesPanel() {
           onCancel={() => setCreds(null)}
           onSaved={(saved) => {
             setCreds(null);
-            setRegistries((list) => list?.map((x) => (x.id === saved.id ? saved : x)) ?? null);
-            void test(saved.id);
+            replaced(saved);
             refreshBurst();
           }}
         />
