@@ -101,3 +101,15 @@ export async function submit(form: Element | null | undefined): Promise<void> {
     form.requestSubmit();
   });
 }
+
+/**
+ * happy-dom lays nothing out, so virtualised tables render no rows: give every element a size
+ * (call once per test file that renders a VirtualTable).
+ */
+export function giveElementsASize(width = 1200, height = 800): void {
+  const rect = { x: 0, y: 0, top: 0, left: 0, right: width, bottom: height, width, height, toJSON: () => ({}) };
+  Object.defineProperty(HTMLElement.prototype, 'getBoundingClientRect', { configurable: true, value: () => rect });
+  for (const [prop, value] of [['offsetWidth', width], ['offsetHeight', height], ['clientWidth', width], ['clientHeight', height]] as const) {
+    Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value });
+  }
+}
