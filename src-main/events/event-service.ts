@@ -12,6 +12,7 @@ import type { EventDiff, EventRow } from '../../src-shared/events/contract';
 import type { ClusterService } from '../clusters/cluster-service';
 import type { Clock } from '../watch/clock';
 import { ClusterSubscribers, type ClusterSubscriber } from '../watch/cluster-subscribers';
+import { SharedWatches } from '../watch/shared-watches';
 import { DiffBatcher } from '../watch/diff-batcher';
 import { Reflector } from '../watch/reflector';
 import type { StoredEvent } from './event-row';
@@ -28,13 +29,9 @@ interface Subscriber extends ClusterSubscriber {
   batcher: DiffBatcher<EventRow>;
 }
 
-interface ClusterEvents {
-  reflector: Reflector<StoredEvent>;
-  refs: number;
-}
-
 export class EventService {
-  private readonly clustersEvents = new Map<string, ClusterEvents>();
+  /** One reflector per cluster, shared by the subscribers that follow it. */
+  private readonly clustersEvents = new SharedWatches<Reflector<StoredEvent>>((r) => r.dispose());
   private readonly subs = new ClusterSubscribers<Subscriber>({ attach: (sub, id) => this.attach(sub, id), gone: (sub, id) => sub.batcher.reset(id, []) });
   private readonly disposeClusters: () => void;
 
@@ -47,14 +44,14 @@ export class EventService {
 
   /** Events held per cluster (the view's note on memory). */
   stats(): Record<string, number> {
-    return Object.fromEntries([...this.clustersEvents].map(([id, c]) => [id, c.reflector.size]));
+    return Object.fromEntries(this.clustersEvents.entriesByKey().map(([id, r]) => [id, r.size]));
   }
 
   subscribe(clusterIds: string[] | undefined, onDiffs: (diffs: EventDiff[]) => void): () => void {
     const batcher = new DiffBatcher<EventRow>({ clock: this.opts.clock, flushIntervalMs: this.opts.flushIntervalMs, maxBatch: this.opts.maxBatch }, (batches) =>
       onDiffs(
         batches.map((b) => {
-          const status = this.clustersEvents.get(b.key)?.reflector.status();
+          const status = this.clustersEvents.get(b.key)?.status();
           return { clusterId: b.key, reset: b.reset, upserts: b.upserts, deletes: b.deletes, synced: status?.synced ?? false, ...(status?.error ? { error: status.error.message.slice(0, 2000) } : {}) };
         }),
       ),
@@ -66,44 +63,38 @@ export class EventService {
   private attach(sub: Subscriber, id: string): (() => void) | undefined {
     const { batcher } = sub;
     const release = this.clusters.acquire(id);
-    const c = this.eventsOf(id);
-    if (!c) {
+    const shared = this.clustersEvents.acquire(id, () => this.newReflector(id));
+    if (!shared) {
       release();
       return undefined;
     }
-    c.refs++;
-    const offChange = c.reflector.onDidChange((events) => {
+    const reflector = shared.watch;
+    const offChange = reflector.onDidChange((events) => {
       for (const e of events) {
         if (e.type === 'upsert') batcher.upsert(id, toEventRow(id, e.object));
         else batcher.delete(id, e.object.metadata.uid || `${e.object.metadata.namespace ?? ''}/${e.object.metadata.name ?? ''}`);
       }
     });
-    const offStatus = c.reflector.onDidChangeStatus(() => batcher.touch(id));
+    const offStatus = reflector.onDidChangeStatus(() => batcher.touch(id));
     batcher.reset(
       id,
-      c.reflector.items().map((o) => toEventRow(id, o)),
+      reflector.items().map((o) => toEventRow(id, o)),
     );
     return () => {
       offChange();
       offStatus();
       release();
-      if (--c.refs === 0) {
-        c.reflector.dispose();
-        this.clustersEvents.delete(id);
-      }
+      shared.release();
     };
   }
 
   dispose(): void {
     this.disposeClusters();
     this.subs.dispose();
-    for (const c of this.clustersEvents.values()) c.reflector.dispose();
-    this.clustersEvents.clear();
+    this.clustersEvents.dispose();
   }
 
-  private eventsOf(clusterId: string): ClusterEvents | undefined {
-    let c = this.clustersEvents.get(clusterId);
-    if (c) return c;
+  private newReflector(clusterId: string): Reflector<StoredEvent> | undefined {
     const conn = this.clusters.connection(clusterId);
     if (!conn) return undefined;
     const reflector = new Reflector<StoredEvent>({
@@ -114,8 +105,7 @@ export class EventService {
       clock: this.opts.clock,
       log: this.opts.log && ((m) => this.opts.log!(`[${clusterId}] ${m}`)),
     });
-    this.clustersEvents.set(clusterId, (c = { reflector, refs: 0 }));
     reflector.start();
-    return c;
+    return reflector;
   }
 }

@@ -16,6 +16,7 @@ import type { Clock } from '../watch/clock';
 import { systemClock } from '../watch/clock';
 import type { Batch } from '../watch/diff-batcher';
 import { ClusterSubscribers, type ClusterSubscriber } from '../watch/cluster-subscribers';
+import { SharedWatches } from '../watch/shared-watches';
 import { DiffBatcher } from '../watch/diff-batcher';
 import type { DiscoveredKind } from './discovery';
 import { discoverKinds } from './discovery';
@@ -38,7 +39,7 @@ interface Subscriber extends ClusterSubscriber {
 }
 
 export class ResourceService {
-  private readonly watches = new Map<string, TypeWatch>();
+  private readonly watches = new SharedWatches<TypeWatch>((w) => w.reflector.dispose());
   private readonly subs = new ClusterSubscribers<Subscriber>({ attach: (sub, id) => this.attach(sub, id), gone: (sub, id) => sub.batcher.reset(id, []) });
   private readonly discovery = new Map<string, { at: number; kinds: Promise<DiscoveredKind[] | string> }>();
   private readonly clock: Clock;
@@ -101,20 +102,19 @@ export class ResourceService {
   dispose(): void {
     this.disposeClusters();
     this.subs.dispose();
-    for (const w of this.watches.values()) w.reflector.dispose();
-    this.watches.clear();
+    this.watches.dispose();
   }
 
   /** Shares the cluster's watch of the type; undefined while the cluster has no connection. */
   private attach(sub: Subscriber, clusterId: string): (() => void) | undefined {
     const release = this.clusters.acquire(clusterId);
-    const watch = this.watchFor(clusterId, sub.type);
-    if (!watch) {
+    const shared = this.watches.acquire(`${clusterId}|${typeKey(sub.type)}`, () => this.newWatch(clusterId, sub.type));
+    if (!shared) {
       release();
       sub.batcher.reset(clusterId, []);
       return undefined;
     }
-    watch.refs++;
+    const { watch } = shared;
     const offChange = watch.onDidChange((events) => {
       for (const e of events) {
         if (!e.object.metadata.name) continue;
@@ -132,21 +132,14 @@ export class ResourceService {
       offChange();
       offStatus();
       release();
-      if (--watch.refs === 0) {
-        watch.reflector.dispose();
-        this.watches.delete(`${clusterId}|${typeKey(sub.type)}`);
-      }
+      shared.release();
     };
   }
 
-  private watchFor(clusterId: string, type: ResourceType): TypeWatch | undefined {
-    const key = `${clusterId}|${typeKey(type)}`;
-    let w = this.watches.get(key);
-    if (w) return w;
+  private newWatch(clusterId: string, type: ResourceType): TypeWatch | undefined {
     const conn = this.clusters.connection(clusterId);
     if (!conn) return undefined;
-    w = new TypeWatch(clusterId, type, conn, { clock: this.opts.clock, log: this.opts.log });
-    this.watches.set(key, w);
+    const w = new TypeWatch(clusterId, type, conn, { clock: this.opts.clock, log: this.opts.log });
     w.reflector.start();
     return w;
   }
