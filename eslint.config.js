@@ -60,9 +60,9 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       'react-hooks/rules-of-hooks': 'error',
-      // A warning until the eight existing effects with missing dependencies are reviewed one by one
-      // (adding a dependency re-runs an effect: a behaviour change each time).
-      'react-hooks/exhaustive-deps': 'warn',
+      // An effect that must not re-run on a value it reads takes it through useLatest (a ref).
+      // useRequest's deps are an effect's deps: checked the same way.
+      'react-hooks/exhaustive-deps': ['error', { additionalHooks: '(useRequest)' }],
     },
   },
   {

@@ -4,9 +4,10 @@
  * `src-renderer/features/<name>` or `src-renderer/<name>`; a file at a layer's root is the layer.
  * Tests are left out (a test may reach across), type-only imports count (they tie the folders'
  * designs together as much as runtime imports do). The renderer store's root files
- * (`src-renderer/store/index.ts`, `types.ts`) compose the feature slices into one zustand store:
- * they are the renderer state's composition root, as `src-main/app` is main's, so their imports of
- * feature folders are left out (every feature imports the store's hook).
+ * (`src-renderer/store/index.ts`, `types.ts`) compose the feature slices (each in its feature
+ * folder) into one zustand store, and `bridge.ts` wires the transport's pushes into them: they are
+ * the renderer state's composition root, as `src-main/app` is main's, so their imports of feature
+ * folders are left out (every feature imports the store's hook).
  *
  *   npx tsx scripts/folder-cycles.ts       # prints the cycles, exits 1 when there is one
  */
@@ -25,7 +26,7 @@ export function folderOf(file: string): string | undefined {
   return parts.slice(0, 2).join('/');
 }
 
-const COMPOSITION_ROOTS = new Set(['src-renderer/store/index.ts', 'src-renderer/store/types.ts']);
+const COMPOSITION_ROOTS = new Set(['src-renderer/store/index.ts', 'src-renderer/store/types.ts', 'src-renderer/store/bridge.ts']);
 
 const isSource = (f: string) => /\.(ts|tsx)$/.test(f) && !/\.test\.tsx?$/.test(f) && !f.endsWith('.d.ts');
 

@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { noDisplayReason } from '../src-main/platform/display';
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(projectRoot, 'package.json'));
@@ -39,12 +40,6 @@ export function findElectron(env: NodeJS.ProcessEnv = process.env, platform: Nod
   if (!recorded) return { ok: false, reason: 'the Electron binary was not fetched at install (see the line `npm install` printed; `npm run install-electron` retries)' };
   const executable = path.join(packageDir, 'dist', recorded);
   return existsSync(executable) ? { ok: true, executable } : { ok: false, reason: `the Electron binary is missing (${executable}); \`npm run install-electron\` fetches it again` };
-}
-
-/** Why no window can open here, if so (Linux without X11 or Wayland, e.g. a jump host over SSH). */
-export function noDisplayReason(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
-  if (platform !== 'linux' && platform !== 'freebsd' && platform !== 'openbsd') return undefined;
-  return env.DISPLAY || env.WAYLAND_DISPLAY ? undefined : 'there is no graphical display (DISPLAY and WAYLAND_DISPLAY are unset)';
 }
 
 export type StartPlan = { mode: 'electron'; command: string; args: string[] } | { mode: 'browser'; reason: string; command: string; args: string[] };

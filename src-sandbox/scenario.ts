@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { imageName, imageTag } from '../src-shared/base/image-ref';
 
 export const BEHAVIOURS = ['good', 'crashloop', 'oom', 'pull-error', 'unschedulable'] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
@@ -117,6 +118,6 @@ export function behaviourIndex(s: Scenario): Map<string, Behaviour> {
 }
 
 export function imageKey(image: string): string {
-  const lastSlash = image.lastIndexOf('/');
-  return image.slice(lastSlash + 1).split('@')[0]!;
+  const name = imageName(image);
+  return `${name.slice(name.lastIndexOf('/') + 1)}:${imageTag(image)}`;
 }

@@ -147,7 +147,8 @@ function readStoredWith<I, T>(file: string, read: (file: string) => I, parse: (i
 }
 
 /** A parse error in words: JSON's message, or a schema's first issues. */
-function reasonOf(e: unknown): string {
+/** In words, why `parse` refused a stored file (a zod error's first issues, bad JSON, or the error's message). */
+export function reasonOf(e: unknown): string {
   const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
   if (Array.isArray(issues)) return issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
   return e instanceof SyntaxError ? `not valid JSON: ${e.message}` : (e as Error).message;

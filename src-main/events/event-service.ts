@@ -11,6 +11,8 @@
 import type { EventDiff, EventRow } from '../../src-shared/events/contract';
 import type { ClusterService } from '../clusters/cluster-service';
 import type { Clock } from '../watch/clock';
+import { ClusterSubscribers, type ClusterSubscriber } from '../watch/cluster-subscribers';
+import { SharedWatches } from '../watch/shared-watches';
 import { DiffBatcher } from '../watch/diff-batcher';
 import { Reflector } from '../watch/reflector';
 import type { StoredEvent } from './event-row';
@@ -23,109 +25,76 @@ export interface EventServiceOptions {
   log?: (m: string) => void;
 }
 
-interface ClusterEvents {
-  reflector: Reflector<StoredEvent>;
-  refs: number;
+interface Subscriber extends ClusterSubscriber {
+  batcher: DiffBatcher<EventRow>;
 }
 
 export class EventService {
-  private readonly clustersEvents = new Map<string, ClusterEvents>();
-  private readonly subs = new Set<{ attach(id: string): void; detachGone(ids: Set<string>): void; close(): void }>();
+  /** One reflector per cluster, shared by the subscribers that follow it. */
+  private readonly clustersEvents = new SharedWatches<Reflector<StoredEvent>>((r) => r.dispose());
+  private readonly subs = new ClusterSubscribers<Subscriber>({ attach: (sub, id) => this.attach(sub, id), gone: (sub, id) => sub.batcher.reset(id, []) });
   private readonly disposeClusters: () => void;
 
   constructor(
     private readonly clusters: ClusterService,
     private readonly opts: EventServiceOptions = {},
   ) {
-    this.disposeClusters = clusters.onDidChangeClusters(() => {
-      const ids = new Set(clusters.ids());
-      for (const s of this.subs) {
-        for (const id of ids) s.attach(id);
-        s.detachGone(ids);
-      }
-    });
+    this.disposeClusters = clusters.onDidChangeClusters(() => this.subs.sync(new Set(clusters.ids())));
   }
 
   /** Events held per cluster (the view's note on memory). */
   stats(): Record<string, number> {
-    return Object.fromEntries([...this.clustersEvents].map(([id, c]) => [id, c.reflector.size]));
+    return Object.fromEntries(this.clustersEvents.entriesByKey().map(([id, r]) => [id, r.size]));
   }
 
   subscribe(clusterIds: string[] | undefined, onDiffs: (diffs: EventDiff[]) => void): () => void {
-    const wanted = clusterIds && new Set(clusterIds);
-    const attached = new Map<string, () => void>();
     const batcher = new DiffBatcher<EventRow>({ clock: this.opts.clock, flushIntervalMs: this.opts.flushIntervalMs, maxBatch: this.opts.maxBatch }, (batches) =>
       onDiffs(
         batches.map((b) => {
-          const status = this.clustersEvents.get(b.key)?.reflector.status();
+          const status = this.clustersEvents.get(b.key)?.status();
           return { clusterId: b.key, reset: b.reset, upserts: b.upserts, deletes: b.deletes, synced: status?.synced ?? false, ...(status?.error ? { error: status.error.message.slice(0, 2000) } : {}) };
         }),
       ),
     );
-    const sub = {
-      attach: (id: string) => {
-        if ((wanted && !wanted.has(id)) || attached.has(id)) return;
-        const release = this.clusters.acquire(id);
-        const c = this.eventsOf(id);
-        if (!c) {
-          release();
-          return;
-        }
-        c.refs++;
-        const offChange = c.reflector.onDidChange((events) => {
-          for (const e of events) {
-            if (e.type === 'upsert') batcher.upsert(id, toEventRow(id, e.object));
-            else batcher.delete(id, e.object.metadata.uid || `${e.object.metadata.namespace ?? ''}/${e.object.metadata.name ?? ''}`);
-          }
-        });
-        const offStatus = c.reflector.onDidChangeStatus(() => batcher.touch(id));
-        attached.set(id, () => {
-          offChange();
-          offStatus();
-          release();
-          if (--c.refs === 0) {
-            c.reflector.dispose();
-            this.clustersEvents.delete(id);
-          }
-        });
-        batcher.reset(
-          id,
-          c.reflector.items().map((o) => toEventRow(id, o)),
-        );
-      },
-      detachGone: (ids: Set<string>) => {
-        for (const [id, detach] of attached) {
-          if (ids.has(id)) continue;
-          detach();
-          attached.delete(id);
-          batcher.reset(id, []);
-        }
-      },
-      close: () => {
-        batcher.dispose();
-        for (const detach of attached.values()) detach();
-        attached.clear();
-      },
-    };
-    this.subs.add(sub);
-    for (const id of this.clusters.ids()) sub.attach(id);
+    return this.subs.add({ clusterIds: clusterIds && new Set(clusterIds), attached: new Map(), batcher, closed: false }, this.clusters.ids());
+  }
+
+  /** Shares the cluster's event reflector; undefined while the cluster has no connection. */
+  private attach(sub: Subscriber, id: string): (() => void) | undefined {
+    const { batcher } = sub;
+    const release = this.clusters.acquire(id);
+    const shared = this.clustersEvents.acquire(id, () => this.newReflector(id));
+    if (!shared) {
+      release();
+      return undefined;
+    }
+    const reflector = shared.watch;
+    const offChange = reflector.onDidChange((events) => {
+      for (const e of events) {
+        if (e.type === 'upsert') batcher.upsert(id, toEventRow(id, e.object));
+        else batcher.delete(id, e.object.metadata.uid || `${e.object.metadata.namespace ?? ''}/${e.object.metadata.name ?? ''}`);
+      }
+    });
+    const offStatus = reflector.onDidChangeStatus(() => batcher.touch(id));
+    batcher.reset(
+      id,
+      reflector.items().map((o) => toEventRow(id, o)),
+    );
     return () => {
-      if (!this.subs.delete(sub)) return;
-      sub.close();
+      offChange();
+      offStatus();
+      release();
+      shared.release();
     };
   }
 
   dispose(): void {
     this.disposeClusters();
-    for (const s of this.subs) s.close();
-    this.subs.clear();
-    for (const c of this.clustersEvents.values()) c.reflector.dispose();
-    this.clustersEvents.clear();
+    this.subs.dispose();
+    this.clustersEvents.dispose();
   }
 
-  private eventsOf(clusterId: string): ClusterEvents | undefined {
-    let c = this.clustersEvents.get(clusterId);
-    if (c) return c;
+  private newReflector(clusterId: string): Reflector<StoredEvent> | undefined {
     const conn = this.clusters.connection(clusterId);
     if (!conn) return undefined;
     const reflector = new Reflector<StoredEvent>({
@@ -136,8 +105,7 @@ export class EventService {
       clock: this.opts.clock,
       log: this.opts.log && ((m) => this.opts.log!(`[${clusterId}] ${m}`)),
     });
-    this.clustersEvents.set(clusterId, (c = { reflector, refs: 0 }));
     reflector.start();
-    return c;
+    return reflector;
   }
 }

@@ -1,21 +1,21 @@
-import type { CellDetail, ImageLineage, ImagePresence, LineageReport, MatrixEvent, MatrixFilter, RegistryCoverage, RegistryHealth, RegistryInfo, RegistryInput, RegistryUpdate, SyncMatrix } from '../../src-shared/images/contract';
+import type { CellDetail, ImagePresence, LineageReport, MatrixEvent, MatrixFilter, RegistryCoverage, RegistryHealth, RegistryInfo, RegistryInput, RegistryUpdate, SyncMatrix } from '../../src-shared/images/contract';
 import { diffMatrix, isEmptyDiff } from '../../src-shared/images/matrix-diff';
-import { splitRepository } from '../../src-shared/images/registry-api';
 import { imageRefKey, parseImageRef } from '../../src-shared/base/image-ref';
-import { err, ok, type AppError, type Result } from '../../src-shared/result';
+import { err, ok, type Result } from '../../src-shared/result';
 import { discoverOciRepositories, repositoriesOf } from './discovery';
-import { HarborClient } from './harbor-client';
-import { createLimiter, readSecret, type RegistryError, type SecretStore } from './http';
-import { LineageReader, lineageReport } from './lineage';
-import { checkPresence } from './presence';
+import type { HarborClient } from './harbor-client';
+import type { SecretStore } from './http';
 import { matrixFrom, sourceRegionOf, type MatrixState } from './matrix-input';
-import { OciClient } from './oci-client';
 import { fetchOciSnapshot } from './oci-snapshot';
 import { MemoryRegistryConfigStore, type RegistryConfig, type RegistryConfigStore } from './registry-config';
 import { RefreshScheduler } from './refresh-scheduler';
 import { registryInfo, RegistrySettings } from './registry-settings';
 import { fetchHarborSnapshot, type RegistrySnapshot } from './registry-snapshot';
 import { cellDetail, type ReplicationView } from './replication-view';
+import { ImageLookups } from './image-lookups';
+import { checkHealth } from './registry-health';
+import { RegistryClients, strip } from './registry-clients';
+import { ReplicationActions } from './replication-actions';
 
 /**
  * ImageSyncService: registries (Harbor per region, plain OCI), their health, and the sync matrix.
@@ -63,23 +63,17 @@ export interface ImageSyncOptions {
   log?: (line: string) => void;
 }
 
-interface Clients {
-  harbor?: HarborClient;
-  oci: OciClient;
-}
-
-const strip = (e: RegistryError): AppError => ({ code: e.code, message: e.message, ...(e.status !== undefined ? { status: e.status } : {}) });
-
 export class ImageSyncService {
   private readonly settings: RegistrySettings;
-  private readonly clients = new Map<string, Clients>();
+  private readonly clients: RegistryClients;
+  private readonly replication: ReplicationActions;
+  private readonly lookups: ImageLookups;
   private readonly scheduler: RefreshScheduler;
   private priority = new Set<string>();
   /** Images the connected clusters run and saved plans target (discovery where a catalog is refused). */
   private context: { cluster: string[]; plan: string[] } = { cluster: [], plan: [] };
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
-  private readonly lineageReader = new LineageReader();
 
   /** Requests made by the last refresh (benchmarks, tests). */
   get lastRefreshRequests(): number {
@@ -92,22 +86,32 @@ export class ImageSyncService {
 
   /** Round trips made so far per registry by its current clients (benchmarks). */
   requestsMade(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [id, c] of this.clients) out[id] = (c.harbor?.requests ?? 0) + c.oci.requests;
-    return out;
+    return this.clients.requestsMade();
   }
 
   /** Most requests seen in flight at once per registry (bounded by `concurrency`). */
   maxInFlight(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [id, c] of this.clients) out[id] = Math.max(c.harbor?.http.maxInFlight ?? 0, c.oci.http.maxInFlight);
-    return out;
+    return this.clients.maxInFlight();
   }
 
   constructor(private readonly opts: ImageSyncOptions) {
     const config: RegistryConfigStore = opts.config ?? new MemoryRegistryConfigStore();
     this.now = opts.now ?? Date.now;
+    this.clients = new RegistryClients(opts);
     this.settings = new RegistrySettings(config, opts.secrets, (id) => this.forget(id), opts.log);
+    this.replication = new ReplicationActions({
+      harbor: (id) => this.harborClient(id),
+      // After an action the next matrix read refreshes instead of reusing the last one.
+      changed: () => (this.scheduler.lastRefresh = 0),
+      log: opts.log,
+    });
+    this.lookups = new ImageLookups({
+      registries: () => this.registries,
+      clients: this.clients,
+      contextImages: () => [...this.context.cluster, ...this.context.plan],
+      sourceRegion: () => sourceRegionOf(this.state()),
+      concurrency: opts.concurrency ?? 8,
+    });
     this.scheduler = new RefreshScheduler({
       registries: () => this.registries,
       fetch: (r, now, previous) => this.fetchSnapshot(r, now, previous),
@@ -129,16 +133,12 @@ export class ImageSyncService {
 
   /** A registry changed (edited, removed, new credentials or trust): its clients and data go. */
   private forget(id: string) {
-    this.dropClients(id);
+    this.clients.drop(id);
     this.scheduler.forget(id);
   }
 
   dispose(): void {
-    for (const c of this.clients.values()) {
-      c.harbor?.close();
-      c.oci.close();
-    }
-    this.clients.clear();
+    this.clients.dispose();
     this.listeners.clear();
   }
 
@@ -201,33 +201,6 @@ export class ImageSyncService {
     });
   }
 
-  private dropClients(id: string) {
-    const c = this.clients.get(id);
-    c?.harbor?.close();
-    c?.oci.close();
-    this.clients.delete(id);
-  }
-
-  private clientsFor(r: RegistryConfig): Clients {
-    let c = this.clients.get(r.id);
-    if (!c) {
-      const common = {
-        registryName: r.name,
-        url: r.url,
-        username: r.username,
-        secret: r.secretKey ? () => readSecret(this.opts.secrets, r.secretKey!) : undefined,
-        pinnedFingerprint: r.pinnedFingerprint,
-        concurrency: this.opts.concurrency ?? 8,
-        timeoutMs: this.opts.timeoutMs,
-        retries: this.opts.retries,
-        retryBaseMs: this.opts.retryBaseMs,
-      };
-      c = { oci: new OciClient(common), ...(r.kind === 'harbor' ? { harbor: new HarborClient(common) } : {}) };
-      this.clients.set(r.id, c);
-    }
-    return c;
-  }
-
   private registry(id: string): Result<RegistryConfig> {
     return this.settings.get(id);
   }
@@ -236,32 +209,7 @@ export class ImageSyncService {
     const r = this.registry(id);
     if (!r.ok) return r;
     const cfg = r.value;
-    const c = this.clientsFor(cfg);
-    const base: RegistryHealth = { registryId: id, checkedAt: this.now(), reachable: false, components: [] };
-    const fail = (e: RegistryError, authState?: string): Result<RegistryHealth> => {
-      this.settings.noteCertificate(id, e);
-      return ok({ ...base, reachable: e.code !== 'unavailable' && e.code !== 'timeout' && e.code !== 'tls-error', error: strip(e), ...(e.fingerprint ? { certificateFingerprint: e.fingerprint } : {}), ...(authState ? { authState } : e.code === 'registry-unauthorized' ? { credentialsOk: false } : {}) });
-    };
-    if (c.harbor) {
-      const [health, info] = await Promise.all([c.harbor.health(), c.harbor.systemInfo()]);
-      if (!health.ok) return fail(health.error);
-      const creds = cfg.username ? await c.harbor.checkCredentials() : undefined;
-      return ok({
-        ...base,
-        reachable: true,
-        status: health.value.status,
-        components: (health.value.components ?? []).map((x) => ({ name: x.name, status: x.status, ...(x.error ? { error: x.error } : {}) })),
-        ...(info.ok && info.value.harbor_version ? { version: info.value.harbor_version } : {}),
-        ...(creds?.ok ? { credentialsOk: creds.value } : {}),
-        ...(creds && !creds.ok ? { error: strip(creds.error) } : {}),
-      });
-    }
-    const ping = await c.oci.ping();
-    if (!ping.ok) return fail(ping.error, c.oci.credentialsWithheld);
-    // Credentials were used only if the registry asked for them, and only on its own origin.
-    const withheld = ping.value.credentialsWithheld;
-    if (cfg.username && withheld) return ok({ ...base, reachable: true, status: 'healthy', components: [], authState: withheld });
-    return ok({ ...base, reachable: true, status: 'healthy', components: [], ...(cfg.username && ping.value.authScheme !== 'none' ? { credentialsOk: true } : {}) });
+    return ok(await checkHealth(cfg, this.clients.for(cfg), this.now(), (e) => this.settings.noteCertificate(id, e)));
   }
 
   // ---- matrix ----
@@ -293,7 +241,7 @@ export class ImageSyncService {
   }
 
   private async fetchSnapshot(r: RegistryConfig, now: number, previous: RegistrySnapshot | undefined): Promise<RegistrySnapshot> {
-    const c = this.clientsFor(r);
+    const c = this.clients.for(r);
     const o = {
       registryId: r.id,
       region: r.region,
@@ -397,85 +345,34 @@ export class ImageSyncService {
   private harborClient(registryId: string): Result<HarborClient> {
     const r = this.registry(registryId);
     if (!r.ok) return r;
-    const c = this.clientsFor(r.value).harbor;
+    const c = this.clients.for(r.value).harbor;
     return c ? ok(c) : err('invalid-payload', `${r.value.name} is a plain OCI registry: it has no replication.`);
   }
 
-  async getTaskLog(registryId: string, executionId: number, taskId: number): Promise<Result<{ text: string; truncated: boolean }>> {
-    const c = this.harborClient(registryId);
-    if (!c.ok) return c;
-    const r = await c.value.getTaskLog(executionId, taskId);
-    return r.ok ? r : { ok: false, error: strip(r.error) };
+  getTaskLog(registryId: string, executionId: number, taskId: number): Promise<Result<{ text: string; truncated: boolean }>> {
+    return this.replication.getTaskLog(registryId, executionId, taskId);
   }
 
-  async startExecution(registryId: string, policyId: number): Promise<Result<{ executionId?: number }>> {
-    const c = this.harborClient(registryId);
-    if (!c.ok) return c;
-    const r = await c.value.startExecution(policyId);
-    this.opts.log?.(`images: ${registryId}: start execution of policy ${policyId}: ${r.ok ? `execution ${r.value.executionId ?? '?'}` : r.error.code}`);
-    this.scheduler.lastRefresh = 0;
-    return r.ok ? r : { ok: false, error: strip(r.error) };
+  startExecution(registryId: string, policyId: number): Promise<Result<{ executionId?: number }>> {
+    return this.replication.startExecution(registryId, policyId);
   }
 
   /** Stop; Harbor may ignore the request (stuck executions): the answer says the status now. */
-  async stopExecution(registryId: string, executionId: number): Promise<Result<{ status: string; stopped: boolean }>> {
-    const c = this.harborClient(registryId);
-    if (!c.ok) return c;
-    const r = await c.value.stopExecution(executionId);
-    if (!r.ok) return { ok: false, error: strip(r.error) };
-    const e = await c.value.getExecution(executionId);
-    this.scheduler.lastRefresh = 0;
-    if (!e.ok) return { ok: false, error: strip(e.error) };
-    this.opts.log?.(`images: ${registryId}: stop execution ${executionId}: now ${e.value.status}`);
-    return ok({ status: e.value.status, stopped: e.value.status !== 'InProgress' });
+  stopExecution(registryId: string, executionId: number): Promise<Result<{ status: string; stopped: boolean }>> {
+    return this.replication.stopExecution(registryId, executionId);
   }
 
   /** Retry failed tasks: a new execution of the same policy. */
-  async retryExecution(registryId: string, executionId: number): Promise<Result<{ executionId?: number }>> {
-    const c = this.harborClient(registryId);
-    if (!c.ok) return c;
-    const e = await c.value.getExecution(executionId);
-    if (!e.ok) return { ok: false, error: strip(e.error) };
-    return this.startExecution(registryId, e.value.policy_id);
-  }
-
-  /** The digest of `repository:reference` in one registry (undefined when it does not have it). */
-  private async lookup(r: RegistryConfig, repository: string, reference: string): Promise<Result<string | undefined>> {
-    const c = this.clientsFor(r);
-    if (c.harbor) {
-      const { project, repository: repo } = splitRepository(repository);
-      const a = await c.harbor.getArtifact(project, repo, reference);
-      return a.ok ? ok(a.value?.digest) : { ok: false, error: strip(a.error) };
-    }
-    const d = await c.oci.getDigest(repository, reference);
-    return d.ok ? ok(d.value?.digest) : { ok: false, error: strip(d.error) };
+  retryExecution(registryId: string, executionId: number): Promise<Result<{ executionId?: number }>> {
+    return this.replication.retryExecution(registryId, executionId);
   }
 
   /**
    * Which images run on which base image, in every region's registry: `images` (default: what the
    * connected clusters run and saved plans target). Registries are asked with bounded concurrency.
    */
-  async lineage(images?: string[]): Promise<Result<LineageReport>> {
-    const refs = [...new Set(images ?? [...this.context.cluster, ...this.context.plan])]
-      .map((i) => parseImageRef(i))
-      .filter((r): r is NonNullable<typeof r> => !!r)
-      .map((r) => ({ repository: r.repository, tag: r.tag ?? r.digest ?? 'latest' }));
-    const unique = [...new Map(refs.map((r) => [`${r.repository}:${r.tag}`, r])).values()];
-    const limit = createLimiter(this.opts.concurrency ?? 8);
-    const found: ImageLineage[] = [];
-    const errors: LineageReport['errors'] = [];
-    await Promise.all(
-      this.registries.flatMap((reg) =>
-        unique.map((ref) =>
-          limit(async () => {
-            const l = await this.lineageReader.read(this.clientsFor(reg).oci, ref.repository, ref.tag);
-            if (!l.ok) errors.push({ registryId: reg.id, image: `${ref.repository}:${ref.tag}`, error: strip(l.error) });
-            else if (l.value) found.push({ ...l.value, repository: ref.repository, tag: ref.tag, region: reg.region, registryId: reg.id });
-          }),
-        ),
-      ),
-    );
-    return ok(lineageReport(found, errors));
+  lineage(images?: string[]): Promise<Result<LineageReport>> {
+    return this.lookups.lineage(images);
   }
 
   /**
@@ -483,6 +380,6 @@ export class ImageSyncService {
    * digest) present in every region listed? Asks the registries directly (not the last snapshot).
    */
   checkImagePresent(image: string, digest: string | undefined, regions: string[]): Promise<Result<ImagePresence>> {
-    return checkPresence({ registries: this.registries, sourceRegion: sourceRegionOf(this.state()), lookup: (r, repo, ref) => this.lookup(r, repo, ref) }, image, digest, regions);
+    return this.lookups.checkImagePresent(image, digest, regions);
   }
 }

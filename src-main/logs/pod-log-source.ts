@@ -13,13 +13,14 @@
  * watch or a back-off, whichever is first. Every request passes the source's RequestCap.
  */
 import type { Readable } from 'node:stream';
+import { Backoff, EQUAL_JITTER } from '../../src-shared/base/backoff';
 import type { RequestOptions } from '../clusters/cluster-connection';
 import type { Result } from '../../src-shared/result';
 import type { LogSource } from '../../src-shared/logs/contract';
 import { normalizeTimestamp, secondOf } from '../../src-shared/logs/sanitize';
 import type { ContainerStateFeed } from './container-state';
 import { RequestCap, waitingText } from './container-state';
-import { LineFramer } from './line-framer';
+import { LineFramer } from '../base/line-framer';
 
 export interface LogTransport {
   getJson<T>(path: string, o?: RequestOptions): Promise<Result<T>>;
@@ -51,18 +52,18 @@ export class PodLogSource {
   /** The stream was opened from lastTs's second: what it sends up to the last line we had is a repeat. */
   private resuming = false;
   private restarts = 0;
-  private backoffMs = 0;
   /** The instance the last stream was opened for ('' = none yet; 'last' = a stopped container's last instance). */
   private followed = '';
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly cap: RequestCap;
-  private readonly firstBackoffMs: number;
+  /** Drops of the same instance: firstBackoffMs doubling to 30 s, equal jitter. */
+  private readonly retry: Backoff;
 
   /** `feed`: the container's state from the view's pod watch (updated by the view). */
   constructor(private readonly conn: LogTransport, private readonly t: SourceTarget, private readonly sink: SourceSink, private readonly feed: ContainerStateFeed, o: PodLogSourceOptions = {}) {
     this.sleep = o.sleep ?? defaultSleep;
     this.cap = o.cap ?? new RequestCap();
-    this.firstBackoffMs = o.firstBackoffMs ?? 800;
+    this.retry = new Backoff({ initialMs: o.firstBackoffMs ?? 800, maxMs: 30_000, jitter: EQUAL_JITTER });
   }
 
   start(): void {
@@ -127,11 +128,11 @@ export class PodLogSource {
       if (!clean) this.sink.state('reconnecting', this.restarts, 'The log stream was cut; resuming.');
       const now = this.feed.current!;
       if (clean && now.instance !== undefined && now.instance !== target) {
-        this.backoffMs = 0; // a new instance already runs: follow it
+        this.retry.reset(); // a new instance already runs: follow it
         continue;
       }
       if (clean && now.instance === undefined) continue; // it stopped: wait for it (or end) above
-      if (Date.now() - openedAt > 60_000) this.backoffMs = 0; // it was a healthy stream: retry soon
+      if (Date.now() - openedAt > 60_000) this.retry.reset(); // it was a healthy stream: retry soon
       // The same instance still runs as far as the watch knows: a drop, or a watch that has not
       // caught up with the exit yet. Whichever comes first: the watch's news or the back-off.
       await this.backoff();
@@ -191,10 +192,9 @@ export class PodLogSource {
     this.sink.state('gone', this.restarts);
   }
 
-  /** Waits firstBackoffMs doubling to 30 s (jittered), or a fixed time; a report from the watch ends it early. */
+  /** Waits the next back-off, or a fixed time; a report from the watch ends it early. */
   private async backoff(fixed?: number): Promise<void> {
-    this.backoffMs = fixed ?? Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : this.firstBackoffMs);
-    await this.feed.next(this.abort.signal, this.backoffMs * (fixed ? 1 : 0.5 + Math.random() / 2));
+    await this.feed.next(this.abort.signal, fixed ?? this.retry.next(Date.now()));
   }
 }
 

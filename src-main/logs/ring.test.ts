@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineFramer } from './line-framer';
+import { LineFramer } from '../base/line-framer';
 import { Ring } from './ring';
 import { Spool } from './spool';
 

@@ -4,6 +4,7 @@
  * seen. A Deployment's selector is read from the Deployment first; a release group is
  * `app.kubernetes.io/name=<app>,capstan.io/group=<group>`.
  */
+import { labelSelectorString, type LabelSelector } from '../../src-shared/base/label-selector';
 import type { KubeObject } from '../../src-shared/k8s/types';
 import type { LogSelection } from '../../src-shared/logs/contract';
 import type { Result } from '../../src-shared/result';
@@ -18,19 +19,6 @@ export interface PodObject extends KubeObject {
     phase?: string;
     containerStatuses?: { name: string; restartCount?: number; state?: { running?: { startedAt?: string }; waiting?: { reason?: string; message?: string }; terminated?: Terminated }; lastState?: { terminated?: Terminated } }[];
   };
-}
-
-interface LabelSelector { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] }
-
-export function selectorString(s: LabelSelector): string {
-  const parts = Object.entries(s.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of s.matchExpressions ?? []) {
-    if (e.operator === 'In') parts.push(`${e.key} in (${(e.values ?? []).join(',')})`);
-    else if (e.operator === 'NotIn') parts.push(`${e.key} notin (${(e.values ?? []).join(',')})`);
-    else if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-  }
-  return parts.join(',');
 }
 
 /** The pod collection path (with query) a selection watches in one cluster. */
@@ -54,7 +42,7 @@ export async function podQuery(conn: ReflectorTransport, sel: LogSelection, sign
       if (!ns) return err('invalid-payload', 'A Deployment selection needs a namespace.');
       const d = await conn.getJson<{ spec?: { selector?: LabelSelector } }>(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments/${encodeURIComponent(t.name)}`, { signal, verb: 'get', resource: 'deployments' });
       if (!d.ok) return d;
-      const s = selectorString(d.value.spec?.selector ?? {});
+      const s = labelSelectorString(d.value.spec?.selector ?? {});
       if (!s) return err('response-invalid', `Deployment ${t.name} has an empty selector.`);
       q.set('labelSelector', s);
       break;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { writeFileAtomicSync } from '../base/atomic-write';
+import { noDisplayReason } from './display';
 
 /**
  * Opens browser mode's URL in the user's default browser, where there is one: `open` on macOS,
@@ -12,7 +13,7 @@ import { writeFileAtomicSync } from '../base/atomic-write';
  */
 export function openInBrowser(url: string, dataDir: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
   if (!/^http:\/\/(127\.0\.0\.1|localhost):\d+\/#token=[A-Za-z0-9_-]+$/.test(url)) return false;
-  const opener = platform === 'darwin' ? ['open'] : platform === 'win32' ? ['cmd', '/c', 'start', '""'] : env.DISPLAY || env.WAYLAND_DISPLAY ? ['xdg-open'] : undefined;
+  const opener = platform === 'darwin' ? ['open'] : platform === 'win32' ? ['cmd', '/c', 'start', '""'] : noDisplayReason(env, platform) ? undefined : ['xdg-open'];
   if (!opener) return false;
   const file = path.join(dataDir, 'open-capstan.html');
   try {

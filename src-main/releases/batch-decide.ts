@@ -5,6 +5,7 @@
  * the same next action, so the executor resumes a half-done batch by simply stepping again; and
  * every state between two actions is one the controller holds by itself (see "RESTING STATES").
  */
+import { surgeToGrowTo } from '../../src-shared/k8s/rolling-update';
 import type { OriginalSpec } from '../../src-shared/releases/execution-model';
 import { ANN, HOLD, type BatchGoal, type DeploymentPatch, type DriverOutcome, type Observation, type RollingStrategy } from './batch-driver';
 
@@ -55,12 +56,9 @@ const sameStrategy = (a: RollingStrategy | undefined, b: RollingStrategy) =>
 /** Old pods kept at a boundary: N − target, plus the one that keeps the surge used up (none once all are new). */
 const restingOld = (n: number, target: number) => (target < n ? n - target + 1 : 0);
 
-/**
- * The strategy that makes the controller grow the new ReplicaSet to exactly `target` and no
- * further: it grows only while all pods < N + maxSurge, so maxSurge = target + old − N.
- */
+/** The strategy that makes the controller grow the new ReplicaSet to exactly `target` and no further. */
 function growStrategy(o: Observation, target: number): RollingStrategy {
-  return surge(Math.max(1, target + o.oldReplicas - o.replicas));
+  return surge(surgeToGrowTo(o.replicas, o.oldReplicas, target));
 }
 
 function claimPatch(o: Observation, goal: { releaseId: string; replicas: number }, container: string, image: string, target: number, original: OriginalSpec): DeploymentPatch {

@@ -55,6 +55,7 @@
  * executor also watches the Deployment between steps (soak, approval). Writes carry the read
  * resourceVersion, so a change between read and write is a 409 and the step simply runs again.
  */
+import { byCreation } from '../../src-shared/k8s/rolling-update';
 import type { Deployment, Pod, ReplicaSet } from '../../src-shared/k8s/types';
 import type { OriginalSpec } from '../../src-shared/releases/execution-model';
 import type { Result } from '../../src-shared/result';
@@ -201,8 +202,8 @@ export function observe(d: DeploymentWithStrategy, rss: readonly ReplicaSet[], c
     oldAvailable: sum(others.map((r) => r.status?.availableReplicas ?? 0)),
     oldReady: sum(others.map((r) => r.status?.readyReplicas ?? 0)),
     oldSets: others
-      .map((r) => ({ name: r.metadata.name ?? '', replicas: r.spec?.replicas ?? 0, created: r.metadata.creationTimestamp ?? '' }))
-      .sort((a, b) => a.created.localeCompare(b.created) || a.name.localeCompare(b.name))
+      .map((r) => ({ name: r.metadata.name ?? '', replicas: r.spec?.replicas ?? 0, creationTimestamp: r.metadata.creationTimestamp ?? '' }))
+      .sort(byCreation)
       .map(({ name, replicas }) => ({ name, replicas })),
   };
 }

@@ -57,9 +57,9 @@ describe('ExecutionStore', () => {
     const { executions, problems } = await store.loadAll();
     expect(executions.map((e) => e.id)).toEqual(['rel-1']);
     expect(problems).toHaveLength(2);
-    expect(problems[0]!.message).toMatch(/release rel-2 could not be read: not valid JSON.*moved to .*corrupt\/rel-2\.2026-11-27T00-30-00-000Z\.json/);
+    expect(problems[0]!.message).toMatch(/release rel-2 could not be read: not valid JSON.*moved to .*rel-2\.json\.corrupt-2026-11-27T00-30-00-000Z/);
     expect(problems[1]!.message).toMatch(/rel-3 could not be read: groups: /);
-    expect(problems[0]!.movedTo).toBe(join(dir, 'corrupt', 'rel-2.2026-11-27T00-30-00-000Z.json'));
+    expect(problems[0]!.movedTo).toBe(join(dir, 'rel-2.json.corrupt-2026-11-27T00-30-00-000Z'));
     expect(await readFile(problems[0]!.movedTo!, 'utf8')).toBe('{"schema":1,"id":"rel-2", "vers');
     expect((await readdir(dir)).filter((f) => f.endsWith('.json'))).toEqual(['rel-1.json']);
   });

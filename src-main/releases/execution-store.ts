@@ -1,16 +1,17 @@
 /**
  * Release executions on disk: one `<id>.json` per execution, replaced atomically after every
  * transition (so the app can be killed mid-release and find the release where it was), checked
- * against the schema when read back. A file that cannot be read is moved to `corrupt/` and
+ * against the schema when read back. A file that cannot be read is moved aside (the base layer's
+ * `<id>.json.corrupt-<time>`, see src-main/base/atomic-write.ts) and
  * reported with where it went: never silently dropped, never silently overwritten. Writing needs
  * the execution's lock (execution-lock.ts), so two windows cannot drive one release.
  */
-import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { executionStateSchema, type ExecutionState } from '../../src-shared/releases/execution-model';
 import { historyToCsv, historyToJson } from '../../src-shared/releases/history-export';
 import { err, ok, type Result } from '../../src-shared/result';
-import { TEMP_MARKER, writeFileAtomic } from '../base/atomic-write';
+import { readStored, reasonOf, TEMP_MARKER, writeFileAtomic } from '../base/atomic-write';
 import { acquireLock, type ExecutionLock, type LockOptions } from './execution-lock';
 
 const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -92,41 +93,30 @@ export class ExecutionStore {
   async load(id: string): Promise<Result<ExecutionState>> {
     const valid = this.checkId(id);
     if (!valid.ok) return valid;
-    let text: string;
-    try {
-      text = await readFile(this.path(id), 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return err('not-found', `No saved release execution ${id}.`);
-      return err('internal', `Could not read release ${id}: ${(e as Error).message}`);
-    }
-    let reason: string;
-    try {
-      const parsed = executionStateSchema.safeParse(JSON.parse(text));
-      if (parsed.success) return ok(parsed.data);
-      reason = parsed.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-        .join('; ');
-    } catch (e) {
-      reason = `not valid JSON (${(e as Error).message})`;
-    }
-    const movedTo = await this.moveAside(id);
+    let reason = '';
+    const read = await readStored(
+      this.path(id),
+      (text) => {
+        try {
+          return executionStateSchema.parse(JSON.parse(text));
+        } catch (e) {
+          reason = reasonOf(e);
+          throw e;
+        }
+      },
+      this.opts.now?.(),
+    );
+    if (read.value) return ok(read.value);
+    if (!read.problem) return err('not-found', `No saved release execution ${id}.`);
+    if (!read.movedTo) return err('internal', `Could not read release ${id}: ${read.problem}`);
+    this.lastMovedTo.set(id, read.movedTo);
     return err(
       'corrupt-file',
-      `The saved state of release ${id} could not be read: ${reason}. It was moved to ${movedTo}; the release is not shown as running. Check its Deployments on the board before releasing again.`,
+      `The saved state of release ${id} could not be read: ${reason}. It was moved to ${read.movedTo}; the release is not shown as running. Check its Deployments on the board before releasing again.`,
     );
   }
 
   private readonly lastMovedTo = new Map<string, string>();
-
-  private async moveAside(id: string): Promise<string> {
-    const dir = join(this.dir, 'corrupt');
-    await mkdir(dir, { recursive: true });
-    const target = join(dir, `${id}.${new Date(this.opts.now?.() ?? Date.now()).toISOString().replace(/[:.]/g, '-')}.json`);
-    await rename(this.path(id), target);
-    this.lastMovedTo.set(id, target);
-    return target;
-  }
 
   /** Every saved execution; unreadable ones are moved aside and listed in `problems`. */
   async loadAll(): Promise<{ executions: ExecutionState[]; problems: LoadProblem[] }> {

@@ -6,7 +6,7 @@
  */
 import type { ExecutionEvent, ExecutionState, GroupExecution } from '../../src-shared/releases/execution-model';
 import type { HealthVerdict } from '../../src-shared/releases/health-gates';
-import { repositoryOf, splitRegistry } from '../../src-shared/releases/plan';
+import { imageName, splitRegistry } from '../../src-shared/base/image-ref';
 import { originalOf, restorePatch } from './batch-decide';
 import { ANN, HOLD, type BatchGoal, type DeploymentPatch, type DeploymentWithStrategy, type DriverOutcome, type Observation } from './batch-driver';
 
@@ -59,8 +59,8 @@ export function handBackPlan(o: Observation, releaseId: string, g: GroupExecutio
 
 /** The container of the Deployment that runs the release's repository (any regional registry). */
 export function containerFor(d: DeploymentWithStrategy, toImage: string): string | undefined {
-  const path = splitRegistry(repositoryOf(toImage)).path;
-  return d.spec?.template?.spec?.containers.find((c) => c.image !== undefined && splitRegistry(repositoryOf(c.image)).path === path)?.name;
+  const path = splitRegistry(imageName(toImage)).path;
+  return d.spec?.template?.spec?.containers.find((c) => c.image !== undefined && splitRegistry(imageName(c.image)).path === path)?.name;
 }
 
 const by = { at: 0, actor: 'capstan' };

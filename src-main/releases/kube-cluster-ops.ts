@@ -4,6 +4,7 @@
  * merge patches as kubectl sends them. The resourceVersion precondition travels in the patch body
  * (metadata.resourceVersion), which the API server turns into a 409 when the object moved on.
  */
+import { labelSelectorString } from '../../src-shared/base/label-selector';
 import type { Deployment, KubeList, Pod, ReplicaSet } from '../../src-shared/k8s/types';
 import { err, type Result } from '../../src-shared/result';
 import type { ClusterConnection } from '../clusters/cluster-connection';
@@ -13,12 +14,7 @@ import type { EventWriter } from './release-events';
 
 const enc = encodeURIComponent;
 const deploymentPath = (ns: string, name: string) => `/apis/apps/v1/namespaces/${enc(ns)}/deployments/${enc(name)}`;
-const selectorQuery = (selector: Record<string, string>) =>
-  enc(
-    Object.entries(selector)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(','),
-  );
+const selectorQuery = (matchLabels: Record<string, string>) => enc(labelSelectorString({ matchLabels }));
 
 export type JsonPatchOp = { op: 'replace' | 'add' | 'remove'; path: string; value?: unknown };
 

@@ -6,7 +6,7 @@
  */
 import type { PlanCheck } from '../../src-shared/releases/contract';
 import type { ReleasePlan } from '../../src-shared/releases/plan';
-import { splitRegistry, repositoryOf } from '../../src-shared/releases/plan';
+import { imageName, splitRegistry } from '../../src-shared/base/image-ref';
 import { parsePlanYaml, stringifyPlanYaml } from '../../src-shared/releases/plan-yaml';
 import { previewPlan } from '../../src-shared/releases/preview';
 import { snapshotDate, type Snapshot } from '../../src-shared/releases/snapshot';
@@ -52,7 +52,7 @@ export function draftPlan(app: string, tag: string, snapshot: Snapshot, now: num
   const deps = snapshot.clusters.flatMap((c) => c.deployments.filter((d) => d.app === app).map((d) => ({ c, d })));
   if (deps.length === 0) return err('not-found', `The snapshot has no Deployment of app "${app}"; connect its clusters once so they are captured.`);
   const first = deps[0]!.d.images[0] ?? app;
-  const repository = splitRegistry(repositoryOf(first)).path;
+  const repository = splitRegistry(imageName(first)).path;
   const groups = [...new Set(deps.map(({ d }) => d.group).filter((g): g is string => g !== undefined))].sort((a, b) => rank(a) - rank(b));
   const stages: ReleasePlan['stages'] = [];
   for (const group of groups) {

@@ -16,7 +16,7 @@
 import type { ImagePresence } from '../../src-shared/images/contract';
 import type { CheckIssue, ImageCheckRow, PlanCheck } from '../../src-shared/releases/contract';
 import { imageHost, pullSourceOf, type RegistryRegion } from '../../src-shared/releases/image-regions';
-import { repositoryOf, splitRegistry } from '../../src-shared/releases/plan';
+import { imageName, splitRegistry } from '../../src-shared/base/image-ref';
 import type { Result } from '../../src-shared/result';
 
 export interface ImagePresenceSource {
@@ -65,7 +65,7 @@ interface Want {
 
 /** `harbor-east.example.com/shop/orders:1.5.0` → `shop/orders:1.5.0` (each region's registry has its own host). */
 export function withoutHost(image: string): string {
-  const repo = repositoryOf(image);
+  const repo = imageName(image);
   return splitRegistry(repo).path + image.slice(repo.length);
 }
 

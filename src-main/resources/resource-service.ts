@@ -15,6 +15,8 @@ import type { ClusterService } from '../clusters/cluster-service';
 import type { Clock } from '../watch/clock';
 import { systemClock } from '../watch/clock';
 import type { Batch } from '../watch/diff-batcher';
+import { ClusterSubscribers, type ClusterSubscriber } from '../watch/cluster-subscribers';
+import { SharedWatches } from '../watch/shared-watches';
 import { DiffBatcher } from '../watch/diff-batcher';
 import type { DiscoveredKind } from './discovery';
 import { discoverKinds } from './discovery';
@@ -30,18 +32,15 @@ export interface ResourceServiceOptions {
   log?: (m: string) => void;
 }
 
-interface Subscriber {
+interface Subscriber extends ClusterSubscriber {
   type: ResourceType;
-  clusterIds: Set<string> | undefined;
   batcher: DiffBatcher<ResourceRow>;
-  attached: Map<string, () => void>;
   columnsSent: Map<string, number>;
-  closed: boolean;
 }
 
 export class ResourceService {
-  private readonly watches = new Map<string, TypeWatch>();
-  private readonly subs = new Set<Subscriber>();
+  private readonly watches = new SharedWatches<TypeWatch>((w) => w.reflector.dispose());
+  private readonly subs = new ClusterSubscribers<Subscriber>({ attach: (sub, id) => this.attach(sub, id), gone: (sub, id) => sub.batcher.reset(id, []) });
   private readonly discovery = new Map<string, { at: number; kinds: Promise<DiscoveredKind[] | string> }>();
   private readonly clock: Clock;
   private readonly disposeClusters: () => void;
@@ -51,7 +50,7 @@ export class ResourceService {
     private readonly opts: ResourceServiceOptions = {},
   ) {
     this.clock = opts.clock ?? systemClock;
-    this.disposeClusters = clusters.onDidChangeClusters(() => this.syncClusters());
+    this.disposeClusters = clusters.onDidChangeClusters(() => this.subs.sync(new Set(this.clusters.ids())));
   }
 
   /** Discovery of one cluster (cached); a string is the reason it failed. */
@@ -97,40 +96,25 @@ export class ResourceService {
   subscribe(type: ResourceType, clusterIds: string[] | undefined, onDiffs: (diffs: ResourceDiff[]) => void): () => void {
     const batcher = new DiffBatcher<ResourceRow>({ clock: this.clock, flushIntervalMs: this.opts.flushIntervalMs, maxBatch: this.opts.maxBatch }, (batches) => onDiffs(this.toDiffs(sub, batches)));
     const sub: Subscriber = { type, clusterIds: clusterIds && new Set(clusterIds), batcher, attached: new Map(), columnsSent: new Map(), closed: false };
-    this.subs.add(sub);
-    for (const id of this.clusters.ids()) this.attach(sub, id);
-    return () => {
-      if (sub.closed) return;
-      sub.closed = true;
-      this.subs.delete(sub);
-      sub.batcher.dispose();
-      for (const detach of sub.attached.values()) detach();
-      sub.attached.clear();
-    };
+    return this.subs.add(sub, this.clusters.ids());
   }
 
   dispose(): void {
     this.disposeClusters();
-    for (const s of [...this.subs]) {
-      s.closed = true;
-      s.batcher.dispose();
-      for (const d of s.attached.values()) d();
-    }
-    this.subs.clear();
-    for (const w of this.watches.values()) w.reflector.dispose();
-    this.watches.clear();
+    this.subs.dispose();
+    this.watches.dispose();
   }
 
-  private attach(sub: Subscriber, clusterId: string): void {
-    if ((sub.clusterIds && !sub.clusterIds.has(clusterId)) || sub.attached.has(clusterId)) return;
+  /** Shares the cluster's watch of the type; undefined while the cluster has no connection. */
+  private attach(sub: Subscriber, clusterId: string): (() => void) | undefined {
     const release = this.clusters.acquire(clusterId);
-    const watch = this.watchFor(clusterId, sub.type);
-    if (!watch) {
+    const shared = this.watches.acquire(`${clusterId}|${typeKey(sub.type)}`, () => this.newWatch(clusterId, sub.type));
+    if (!shared) {
       release();
       sub.batcher.reset(clusterId, []);
-      return;
+      return undefined;
     }
-    watch.refs++;
+    const { watch } = shared;
     const offChange = watch.onDidChange((events) => {
       for (const e of events) {
         if (!e.object.metadata.name) continue;
@@ -140,44 +124,24 @@ export class ResourceService {
       }
     });
     const offStatus = watch.reflector.onDidChangeStatus(() => sub.batcher.touch(clusterId));
-    sub.attached.set(clusterId, () => {
-      offChange();
-      offStatus();
-      release();
-      if (--watch.refs === 0) {
-        watch.reflector.dispose();
-        this.watches.delete(`${clusterId}|${typeKey(sub.type)}`);
-      }
-    });
     sub.batcher.reset(
       clusterId,
       watch.reflector.items().map((o) => toResourceRow(clusterId, o)),
     );
+    return () => {
+      offChange();
+      offStatus();
+      release();
+      shared.release();
+    };
   }
 
-  private watchFor(clusterId: string, type: ResourceType): TypeWatch | undefined {
-    const key = `${clusterId}|${typeKey(type)}`;
-    let w = this.watches.get(key);
-    if (w) return w;
+  private newWatch(clusterId: string, type: ResourceType): TypeWatch | undefined {
     const conn = this.clusters.connection(clusterId);
     if (!conn) return undefined;
-    w = new TypeWatch(clusterId, type, conn, { clock: this.opts.clock, log: this.opts.log });
-    this.watches.set(key, w);
+    const w = new TypeWatch(clusterId, type, conn, { clock: this.opts.clock, log: this.opts.log });
     w.reflector.start();
     return w;
-  }
-
-  private syncClusters(): void {
-    const ids = new Set(this.clusters.ids());
-    for (const sub of this.subs) {
-      for (const id of ids) this.attach(sub, id);
-      for (const [id, detach] of sub.attached) {
-        if (ids.has(id)) continue;
-        detach();
-        sub.attached.delete(id);
-        sub.batcher.reset(id, []);
-      }
-    }
   }
 
   /** Batches of rows become diffs with each cluster's sync state, error and (changed) columns. */

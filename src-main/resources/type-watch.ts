@@ -19,7 +19,6 @@ export class TypeWatch {
   columns: Column[] | undefined;
   /** Bumped when the columns change, so subscribers know to resend them. */
   columnsVersion = 0;
-  refs = 0;
 
   constructor(
     readonly clusterId: string,

@@ -19,6 +19,7 @@ import type { DeploymentSummary, ObjectRef, PodSummary, WorkloadDiff, WorkloadKi
 import type { ClusterService, ClusterWorkloadEvent } from '../clusters/cluster-service';
 import type { Clock } from '../watch/clock';
 import { systemClock } from '../watch/clock';
+import { ClusterSubscribers, type ClusterSubscriber } from '../watch/cluster-subscribers';
 import { DiffBatcher } from '../watch/diff-batcher';
 
 export interface WorkloadServiceOptions {
@@ -36,21 +37,18 @@ export interface WorkloadServiceOptions {
 
 type Summary = PodSummary | DeploymentSummary;
 
-interface Subscriber {
-  clusterIds: Set<string> | undefined;
+interface Subscriber extends ClusterSubscriber {
   /** Keyed `${clusterId}\u0000${kind}`. */
   batcher: DiffBatcher<Summary>;
-  releases: Map<string, () => void>;
   /** Clusters this subscriber was given the snapshot of, until their live lists replace it. */
   stale: Set<string>;
-  closed: boolean;
 }
 
 const kinds: WorkloadKind[] = ['Pod', 'Deployment'];
 const keyOf = (clusterId: string, kind: WorkloadKind) => `${clusterId}\u0000${kind}`;
 
 export class WorkloadService {
-  private readonly subs = new Set<Subscriber>();
+  private readonly subs = new ClusterSubscribers<Subscriber>({ attach: (sub, id) => this.attach(sub, id), gone: (sub, id) => this.gone(sub, id) });
   private readonly clock: Clock;
   private readonly disposers: (() => void)[] = [];
 
@@ -74,17 +72,8 @@ export class WorkloadService {
         }),
       ),
     );
-    const sub: Subscriber = { clusterIds: clusterIds ? new Set(clusterIds) : undefined, batcher, releases: new Map(), stale: new Set(), closed: false };
-    this.subs.add(sub);
-    for (const id of this.clusters.ids()) this.attach(sub, id);
-    return () => {
-      if (sub.closed) return;
-      sub.closed = true;
-      this.subs.delete(sub);
-      sub.batcher.dispose();
-      for (const release of sub.releases.values()) release();
-      sub.releases.clear();
-    };
+    const sub: Subscriber = { clusterIds: clusterIds ? new Set(clusterIds) : undefined, batcher, attached: new Map(), stale: new Set(), closed: false };
+    return this.subs.add(sub, this.clusters.ids());
   }
 
   getYaml(ref: ObjectRef): Result<{ yaml: string }> {
@@ -97,23 +86,20 @@ export class WorkloadService {
 
   dispose(): void {
     for (const d of this.disposers) d();
-    for (const s of [...this.subs]) {
-      s.closed = true;
-      s.batcher.dispose();
-      for (const r of s.releases.values()) r();
-    }
-    this.subs.clear();
+    this.subs.dispose();
   }
 
-  private wants(sub: Subscriber, clusterId: string): boolean {
-    return !sub.clusterIds || sub.clusterIds.has(clusterId);
-  }
-
-  /** Start following a cluster: acquire it and queue resets with its current lists. */
-  private attach(sub: Subscriber, clusterId: string): void {
-    if (!this.wants(sub, clusterId) || sub.releases.has(clusterId)) return;
-    sub.releases.set(clusterId, this.clusters.acquire(clusterId));
+  /** Start following a cluster: acquire it and queue resets with its current lists; gives the release. */
+  private attach(sub: Subscriber, clusterId: string): () => void {
+    const release = this.clusters.acquire(clusterId);
     this.queueReset(sub, clusterId);
+    return release;
+  }
+
+  /** A cluster left the kubeconfig: its lists empty. */
+  private gone(sub: Subscriber, clusterId: string): void {
+    sub.stale.delete(clusterId);
+    for (const kind of kinds) sub.batcher.reset(keyOf(clusterId, kind), []);
   }
 
   /** Whether a cluster's lists are whole (its first sync completed; data is kept through reconnects). */
@@ -141,25 +127,18 @@ export class WorkloadService {
   /** Clusters appear or disappear with kubeconfig changes. */
   private syncClusters(): void {
     const ids = new Set(this.clusters.ids());
+    this.subs.sync(ids);
     for (const sub of this.subs) {
-      for (const id of ids) this.attach(sub, id);
       // A cluster shown from its snapshot has synced: its live lists replace the snapshot at once.
       for (const id of sub.stale) {
         if (ids.has(id) && this.synced(id)) this.queueReset(sub, id);
-      }
-      for (const [id, release] of sub.releases) {
-        if (ids.has(id)) continue;
-        release();
-        sub.releases.delete(id);
-        sub.stale.delete(id);
-        for (const kind of kinds) sub.batcher.reset(keyOf(id, kind), []);
       }
     }
   }
 
   private onChange(clusterId: string, change: ClusterWorkloadEvent): void {
     for (const sub of this.subs) {
-      if (!sub.releases.has(clusterId)) continue;
+      if (!sub.attached.has(clusterId)) continue;
       // Shown from the snapshot: the partial lists of a first sync wait for the whole ones.
       if (sub.stale.has(clusterId) && !this.synced(clusterId)) continue;
       if (change.kind === 'reset' || sub.stale.has(clusterId)) {

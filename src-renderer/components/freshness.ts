@@ -1,9 +1,6 @@
 import type { ClusterInfo, ConnectionState } from '../../src-shared/clusters/contract';
 import { formatClock, formatElapsed } from '../../src-shared/base/duration';
 
-/** `formatDuration` is the base layer's formatElapsed, under the name the release views still import. */
-export { formatClock, formatElapsed as formatDuration };
-
 /**
  * What a freshness badge says: "live", "connecting 12s", "reconnecting since 2m",
  * "stale since 23:41", "error since 23:41", "not connected".

@@ -2,6 +2,7 @@ import type { ChannelName } from '../../src-shared/contract';
 import { serverMessageSchema, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type ClientMessage } from '../../src-shared/contract/wire';
 import { err, type AppError } from '../../src-shared/result';
 import { backoffDelay, EQUAL_JITTER } from '../../src-shared/base/backoff';
+import { formatClock } from '../../src-shared/base/duration';
 import type { ConnectionState, Transport } from './transport';
 
 /** The subset of the DOM WebSocket we use (lets tests pass a fake). */
@@ -270,12 +271,10 @@ export class WebSocketTransport implements Transport {
   }
 }
 
-const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-
 const notConnected = (since: number | undefined) =>
   err(
     'unavailable',
-    `Not connected to Capstan's services${since ? ` (disconnected since ${clock(since)})` : ''}, so nothing was done. Capstan keeps retrying; try again when the page says it is connected.`,
+    `Not connected to Capstan's services${since ? ` (disconnected since ${formatClock(since, Date.now())})` : ''}, so nothing was done. Capstan keeps retrying; try again when the page says it is connected.`,
   );
 
 const noToken = () =>

@@ -1,10 +1,10 @@
 import type { AppClient } from '../../src-shared/contract';
 import type { WorkloadDiff } from '../../src-shared/workloads/contract';
 import type { AppError } from '../../src-shared/result';
-import type { ServicesState } from './clusters-slice';
+import type { ServicesState } from '../features/clusters/clusters-slice';
 import type { AppStore } from './index';
-import type { DeploymentRow, PodRow } from './workload-index';
-import { WorkloadIndex } from './workload-index';
+import type { DeploymentRow, PodRow } from '../features/workloads/workload-index';
+import { WorkloadIndex } from '../features/workloads/workload-index';
 
 /**
  * The one place where IPC pushes enter the store (DESIGN.md, convention 6).

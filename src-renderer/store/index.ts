@@ -1,13 +1,13 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import { createClustersSlice } from './clusters-slice';
-import { createImagesSlice } from './images-slice';
-import { createLogsSlice } from './logs-slice';
-import { createMetricsSlice } from './metrics-slice';
-import { createReleasesSlice } from './releases-slice';
+import { createClustersSlice } from '../features/clusters/clusters-slice';
+import { createImagesSlice } from '../features/images/images-slice';
+import { createLogsSlice } from '../features/logs/logs-slice';
+import { createMetricsSlice } from '../features/metrics/metrics-slice';
+import { createReleasesSlice } from '../features/releases/releases-slice';
 import type { AppState } from './types';
 import { createUiSlice } from './ui-slice';
-import { createWorkloadsSlice } from './workloads-slice';
+import { createWorkloadsSlice } from '../features/workloads/workloads-slice';
 import { createResourcesSlice } from '../features/resources/resources-slice';
 import { createPaletteSlice } from '../features/palette/palette-slice';
 

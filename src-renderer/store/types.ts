@@ -1,11 +1,11 @@
 import type { StateCreator } from 'zustand';
-import type { ClustersSlice } from './clusters-slice';
-import type { ImagesSlice } from './images-slice';
-import type { LogsSlice } from './logs-slice';
-import type { MetricsSlice } from './metrics-slice';
-import type { ReleasesSlice } from './releases-slice';
+import type { ClustersSlice } from '../features/clusters/clusters-slice';
+import type { ImagesSlice } from '../features/images/images-slice';
+import type { LogsSlice } from '../features/logs/logs-slice';
+import type { MetricsSlice } from '../features/metrics/metrics-slice';
+import type { ReleasesSlice } from '../features/releases/releases-slice';
 import type { UiSlice } from './ui-slice';
-import type { WorkloadsSlice } from './workloads-slice';
+import type { WorkloadsSlice } from '../features/workloads/workloads-slice';
 import type { ResourcesSlice } from '../features/resources/resources-slice';
 import type { PaletteSlice } from '../features/palette/palette-slice';
 

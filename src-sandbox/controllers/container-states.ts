@@ -3,6 +3,7 @@
  * (10 s doubling to 5 min) and Go-style duration strings ("1m20s") used in its messages.
  */
 import { randomBytes } from 'node:crypto';
+import { canonicalRepository, DOCKER_HUB, imageName, imageTag, splitRegistry } from '../../src-shared/base/image-ref';
 import { makeImage } from '../harbor/content';
 import type { Condition, KubeObject } from '../kube/types';
 
@@ -35,27 +36,16 @@ const imageIds = new Map<string, string>();
 export function imageId(image: string): string {
   let id = imageIds.get(image);
   if (id) return id;
+  const { registry, path } = splitRegistry(imageName(image));
+  const repository = canonicalRepository(registry, path);
   const at = image.indexOf('@');
-  if (at >= 0) id = `${qualified(image.slice(0, at).replace(/:[^/:]+$/, ''))}${image.slice(at)}`;
-  else {
-    const m = /^(.*?)(?::([^/:]+))?$/.exec(image)!;
-    const full = qualified(m[1]!);
-    const slash = full.indexOf('/');
-    const repository = full.slice(slash + 1);
-    id = `${full}@${makeImage(`${repository}:${m[2] ?? 'latest'}`).digest}`;
-  }
+  const digest = at >= 0 ? image.slice(at + 1) : makeImage(`${repository}:${imageTag(image)}`).digest;
+  id = `${registry ?? DOCKER_HUB}/${repository}@${digest}`;
   imageIds.set(image, id);
   return id;
 }
 
 /** `nginx` → `docker.io/library/nginx`, `team/app` → `docker.io/team/app`; a registry host stays. */
-function qualified(repo: string): string {
-  const first = repo.split('/')[0]!;
-  const hasHost = repo.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (hasHost) return repo;
-  return repo.includes('/') ? `docker.io/${repo}` : `docker.io/library/${repo}`;
-}
-
 export function setPodCondition(pod: KubeObject, type: string, status: 'True' | 'False', now: string, reason?: string, message?: string): void {
   const conditions: Condition[] = (pod.status.conditions ??= []);
   const i = conditions.findIndex((c) => c.type === type);

@@ -6,7 +6,8 @@
  * maxUnavailable at a time; OnDelete replaces only pods someone deleted.
  */
 import type { SimClock } from '../clock';
-import { isPodActive, isPodReady, resolveIntOrPercent } from '../kube/pods';
+import { resolveIntOrPercent } from '../../src-shared/k8s/rolling-update';
+import { isPodActive, isPodReady } from '../kube/pods';
 import type { ObjectStore } from '../kube/store';
 import { podTemplateHash } from '../kube/template-hash';
 import type { KubeObject } from '../kube/types';

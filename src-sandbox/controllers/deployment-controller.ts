@@ -13,8 +13,8 @@ import { DeploymentStatusWriter } from './deployment-status';
 import type { EventRecorder } from './event-recorder';
 import type { OwnerIndex } from './owner-index';
 import { controllerOf } from './owner-index';
-import type { RsView } from './rolling-math';
-import { isScalingEvent, newReplicaSetReplicas, reconcileNewTarget, reconcileOld, scaleSizes, surgeAndUnavailable } from './rolling-math';
+import type { RsView } from '../../src-shared/k8s/rolling-update';
+import { isScalingEvent, newReplicaSetReplicas, reconcileNewTarget, reconcileOld, scaleSizes, surgeAndUnavailable } from '../../src-shared/k8s/rolling-update';
 import { splitKey } from './work-queue';
 
 export const REVISION = 'deployment.kubernetes.io/revision';

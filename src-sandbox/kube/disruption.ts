@@ -3,7 +3,8 @@
  * scale of the pods' controllers (or the pod count for an integer minAvailable), desired healthy
  * from minAvailable / maxUnavailable, healthy = Ready and not terminating.
  */
-import { isPodReady, resolveIntOrPercent } from './pods';
+import { resolveIntOrPercent } from '../../src-shared/k8s/rolling-update';
+import { isPodReady } from './pods';
 import { labelSelectorMatcher } from './selectors';
 import type { ResourceName } from './resources';
 import type { ObjectStore } from './store';

@@ -46,15 +46,3 @@ export function podFromTemplate(rs: KubeObject, name: string): KubeObject {
   return pod;
 }
 
-/** Resolves an IntOrString (`2` or `"25%"`) against a total, rounding up or down as kube does. */
-export function resolveIntOrPercent(value: number | string | undefined, total: number, roundUp: boolean, fallback: number | string): number {
-  const v = value ?? fallback;
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(v);
-  if (!m) {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : 0;
-  }
-  const exact = (Number(m[1]) * total) / 100;
-  return roundUp ? Math.ceil(exact) : Math.floor(exact);
-}

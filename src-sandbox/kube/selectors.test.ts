@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SelectorError, labelSelectorMatcher, labelSelectorString, parseFieldSelector, parseLabelSelector } from './selectors';
+import { labelSelectorString } from '../../src-shared/base/label-selector';
+import { SelectorError, labelSelectorMatcher, parseFieldSelector, parseLabelSelector } from './selectors';
 
 describe('label selectors', () => {
   const labels = { app: 'orders', 'capstan.io/group': 'pro', tier: 'web' };

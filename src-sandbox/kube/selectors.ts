@@ -77,17 +77,6 @@ export function labelSelectorMatcher(sel: LabelSelector | undefined): LabelMatch
   return (labels) => reqs.every((r) => matchRequirement(r, labels ?? {}));
 }
 
-/** The `a=b,c!=d` form of a LabelSelector, as kubectl and the status `selector` field show it. */
-export function labelSelectorString(sel: LabelSelector | undefined): string {
-  const parts = Object.entries(sel?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of sel?.matchExpressions ?? []) {
-    if (e.operator === 'Exists') parts.push(e.key);
-    else if (e.operator === 'DoesNotExist') parts.push(`!${e.key}`);
-    else parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(',')})`);
-  }
-  return parts.join(',');
-}
-
 export interface FieldRequirement { field: string; op: 'eq' | 'neq'; value: string }
 
 export function parseFieldSelector(selector: string | undefined | null): FieldRequirement[] {

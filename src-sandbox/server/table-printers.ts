@@ -3,7 +3,7 @@
  * apiserver's printers: `kubectl get` and `-o wide` ask the server for these and print them as-is.
  */
 import type { ResourceName } from '../kube/resources';
-import { labelSelectorString } from '../kube/selectors';
+import { labelSelectorString } from '../../src-shared/base/label-selector';
 import type { KubeObject } from '../kube/types';
 
 export interface Column { name: string; type: 'string' | 'integer' | 'date'; format: string; description: string; priority: number }

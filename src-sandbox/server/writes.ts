@@ -13,7 +13,7 @@ import type { FieldError } from '../kube/validation';
 import { invalidStatus, validateObject } from '../kube/validation';
 import { DecodeError, schemaDecoder } from '../openapi/schema-decoder';
 import { PatchError, jsonMergePatch, jsonPatch, strategicMergePatch } from '../kube/patch';
-import { labelSelectorString } from '../kube/selectors';
+import { labelSelectorString } from '../../src-shared/base/label-selector';
 import type { ObjectStore, StoredObject } from '../kube/store';
 import { StoreError, notFound } from '../kube/store';
 import type { KubeObject } from '../kube/types';

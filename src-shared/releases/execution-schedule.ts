@@ -4,7 +4,7 @@
  * maxParallelGroups in flight), moving to the next stage, and deriving the release status.
  * All functions mutate the (already cloned) state they are given.
  */
-import { formatDuration } from './plan';
+import { formatDurationSpec } from '../base/duration';
 import { ACTIVE_PHASES, TERMINAL_PHASES, type CheckName, type ExecutionState, type ExecutionStatus, type GroupExecution } from './execution-model';
 
 /** "fort", "baking", "batch 2/4 updating", "paused (gate-failed) at batch 1/4"... */
@@ -89,7 +89,7 @@ export function schedule(state: ExecutionState, changes: string[], at: number): 
     if (bakeOf(state) > 0 && (state.bakedStage ?? -1) < state.stageIndex) {
       if (state.bake?.stage !== state.stageIndex) {
         state.bake = { stage: state.stageIndex, since: at };
-        changes.push(`stage ${state.stageIndex + 1} (${state.stages[state.stageIndex]!.name}) bakes ${formatDuration(bakeOf(state))}: its groups' health is watched before ${state.stageIndex < state.stages.length - 1 ? 'the next stage' : 'the release is done'}`);
+        changes.push(`stage ${state.stageIndex + 1} (${state.stages[state.stageIndex]!.name}) bakes ${formatDurationSpec(bakeOf(state))}: its groups' health is watched before ${state.stageIndex < state.stages.length - 1 ? 'the next stage' : 'the release is done'}`);
       }
       return;
     }

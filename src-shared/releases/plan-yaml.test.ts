@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveGates, formatDuration, imageMatches, imageString, parseDuration, repositoryOf, splitRegistry, stageNeedsApproval, targetImageFor, type ReleasePlan } from './plan';
+import { formatDurationSpec, parseDurationSpec } from '../base/duration';
+import { imageName, splitRegistry } from '../base/image-ref';
+import { effectiveGates, imageMatches, imageString, stageNeedsApproval, targetImageFor, type ReleasePlan } from './plan';
 import { formatPlanProblems, parsePlanYaml, planProblemsToError, stringifyPlanYaml, type PlanProblem } from './plan-yaml';
 
 // Same text as resources/plans/orders-2.4.1.yaml (src-main/releases/sample-plans.test.ts checks the file itself).
@@ -132,16 +134,16 @@ describe('parsePlanYaml', () => {
 
 describe('helpers', () => {
   it('durations', () => {
-    expect(parseDuration('1h30m')).toBe(5400);
-    expect(parseDuration('90s')).toBe(90);
-    expect(parseDuration('')).toBeUndefined();
-    expect(parseDuration('10 minutes')).toBeUndefined();
-    expect(formatDuration(5430)).toBe('1h30m30s');
+    expect(parseDurationSpec('1h30m')).toBe(5400);
+    expect(parseDurationSpec('90s')).toBe(90);
+    expect(parseDurationSpec('')).toBeUndefined();
+    expect(parseDurationSpec('10 minutes')).toBeUndefined();
+    expect(formatDurationSpec(5430)).toBe('1h30m30s');
   });
   it('image strings', () => {
     expect(imageString({ repository: 'r.example:5000/a/b', tag: '1', digest: 'sha256:' + 'a'.repeat(64) })).toBe(`r.example:5000/a/b:1@sha256:${'a'.repeat(64)}`);
-    expect(repositoryOf('r.example:5000/a/b:1.2@sha256:abc')).toBe('r.example:5000/a/b');
-    expect(repositoryOf('r.example:5000/a/b')).toBe('r.example:5000/a/b');
+    expect(imageName('r.example:5000/a/b:1.2@sha256:abc')).toBe('r.example:5000/a/b');
+    expect(imageName('r.example:5000/a/b')).toBe('r.example:5000/a/b');
   });
   it('regional registries: a plan repository without a host matches every region', () => {
     expect(splitRegistry('harbor-east.sandbox.local/shop/orders')).toEqual({ registry: 'harbor-east.sandbox.local', path: 'shop/orders' });

@@ -7,11 +7,8 @@
  */
 import { z } from 'zod';
 import { parseBatchPattern, parseMinOnline } from './batch-pattern';
-import { DIGEST_RE, imageName as repositoryOf, isDigest, NAME_RE, splitRegistry, TAG_RE } from '../base/image-ref';
-import { formatDurationSpec, parseDurationSpec } from '../base/duration';
-
-/** The plan's `1h30m` duration syntax (src-shared/base/duration.ts), under the names release code imports. */
-export { formatDurationSpec as formatDuration, parseDurationSpec as parseDuration };
+import { DIGEST_RE, imageName, isDigest, NAME_RE, splitRegistry, TAG_RE } from '../base/image-ref';
+import { parseDurationSpec } from '../base/duration';
 
 const duration = z.string().refine((s) => parseDurationSpec(s) !== undefined, { message: 'not a duration: write e.g. 90s, 10m or 1h30m' });
 const batchPattern = z.string().superRefine((s, ctx) => {
@@ -152,25 +149,19 @@ export const stageNeedsApproval = (plan: ReleasePlan, stageIndex: number): boole
 export const imageString = (img: ImageRef): string => `${img.repository}:${img.tag}${img.digest ? `@${img.digest}` : ''}`;
 
 /**
- * Repository part of an image string (`repo:tag@digest` → `repo`, keeping a registry port) and the
- * registry-host split: the base layer's image reference, under the names release code uses.
- */
-export { repositoryOf, splitRegistry };
-
-/**
  * Does a container image belong to the plan's repository? A plan repository without a registry
  * host (`shop/orders`) matches that path in any registry: with a Harbor per region, each
  * datacenter pulls the same image from its own registry.
  */
 export function imageMatches(containerImage: string, plan: ImageRef): boolean {
-  const repo = repositoryOf(containerImage);
+  const repo = imageName(containerImage);
   return splitRegistry(plan.repository).registry !== undefined ? repo === plan.repository : splitRegistry(repo).path === plan.repository;
 }
 
 /** The image a container moves to: the plan's image, in the container's own regional registry when the plan names none. */
 export function targetImageFor(containerImage: string, plan: ImageRef): string {
   if (splitRegistry(plan.repository).registry !== undefined) return imageString(plan);
-  const { registry } = splitRegistry(repositoryOf(containerImage));
+  const { registry } = splitRegistry(imageName(containerImage));
   return imageString({ ...plan, repository: registry ? `${registry}/${plan.repository}` : plan.repository });
 }
 

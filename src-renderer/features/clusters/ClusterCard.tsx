@@ -1,6 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { ClusterInfo } from '../../../src-shared/clusters/contract';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FreshnessBadge } from '../../components/FreshnessBadge';
@@ -9,6 +8,7 @@ import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { STALE_REASON, staleLabel } from '../../components/stale';
 import { useAppStore } from '../../store';
+import { useAction } from '../../components/useAction';
 
 function Count({ label, value, tone, onClick, testId }: { label: string; value: number; tone?: 'bad'; onClick?: () => void; testId: string }) {
   const body = (
@@ -34,8 +34,9 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
   const setFilter = useAppStore((s) => s.setFilter);
   const setWorkloadKind = useAppStore((s) => s.setWorkloadKind);
   const now = useNow();
-  const [reconnecting, setReconnecting] = useState(false);
-  const [actionError, setActionError] = useState<AppError | null>(null);
+  // Reconnect, and hiding the cluster: their errors show in one place.
+  const reconnectAction = useAction(() => client['clusters.reconnect']({ clusterId: cluster.id }));
+  const { busy: reconnecting, error: actionError, setError: setActionError } = reconnectAction;
   const { counts } = cluster;
   const deployments = useAppStore((s) => s.deployments);
   // Until it has synced, the cluster's Deployments from the saved snapshot are what is known of it.
@@ -51,18 +52,7 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
   }, [deployments, cluster.id]);
   const waiting = cluster.state === 'connecting' || cluster.state === 'idle';
 
-  const reconnect = async () => {
-    setReconnecting(true);
-    setActionError(null);
-    try {
-      const result = await client['clusters.reconnect']({ clusterId: cluster.id });
-      if (!result.ok) setActionError(result.error);
-    } catch {
-      setActionError({ code: 'unavailable', message: 'Could not reach Capstan services. Check the connection and try again.' });
-    } finally {
-      setReconnecting(false);
-    }
-  };
+  const reconnect = () => void reconnectAction.run();
 
   const showWorkloads = (kind: 'Pod' | 'Deployment') => {
     setFilter('cluster', cluster.id);

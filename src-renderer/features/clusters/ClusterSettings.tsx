@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store';
+import { useRequest } from '../../components/useRequest';
 
 /**
  * Cluster settings on the overview: hidden clusters (show them again) and the kubeconfig files
@@ -13,16 +14,10 @@ export function ClusterSettings() {
   const clusters = useAppStore((s) => s.clusters);
   const appInfo = useAppStore((s) => s.appInfo);
   const setAppInfo = useAppStore((s) => s.setAppInfo);
-  const [hidden, setHidden] = useState<{ id: string; source: string }[]>([]);
   const [error, setError] = useState<AppError | null>(null);
-  // The cluster list changes when a cluster is hidden or shown: read the hidden ones again then.
-  useEffect(() => {
-    let live = true;
-    void client['clusters.hidden']({}).then((r) => live && r.ok && setHidden(r.value.hidden));
-    return () => {
-      live = false;
-    };
-  }, [client, clusters]);
+  // The cluster list changes when a cluster is hidden or shown: read the hidden ones again then
+  // (a failed read keeps the last list).
+  const hidden = useRequest(() => client['clusters.hidden']({}), [client], clusters).data?.hidden ?? [];
   const show = async (id: string) => {
     const r = await client['clusters.setHidden']({ clusterId: id, hidden: false });
     setError(r.ok ? null : r.error);

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -9,6 +8,7 @@ import { useAppStore } from '../../store';
 import { ClusterCard } from './ClusterCard';
 import { ClusterSettings } from './ClusterSettings';
 import { VaultBanner } from './VaultBanner';
+import { useAction } from '../../components/useAction';
 
 export function OverviewView() {
   const clusters = useAppStore((s) => s.clusters);
@@ -50,14 +50,13 @@ export function OverviewView() {
 /** Main asks the user for the file (its own dialog); the page never names a path. Browser mode explains how instead. */
 function AddKubeconfig() {
   const client = useClient();
-  const [error, setError] = useState<AppError | null>(null);
+  const chooseAction = useAction(() => client['kubeconfig.choose']({}));
+  const error = chooseAction.error;
   const [note, setNote] = useState('');
   const choose = async () => {
-    setError(null);
     setNote('');
-    const r = await client['kubeconfig.choose']({});
-    if (!r.ok) setError(r.error);
-    else if (r.value.path) setNote(`Added ${r.value.path} (${r.value.contexts} contexts).`);
+    const r = await chooseAction.run();
+    if (r.ok && r.value.path) setNote(`Added ${r.value.path} (${r.value.contexts} contexts).`);
   };
   return (
     <div className="overview__actions">

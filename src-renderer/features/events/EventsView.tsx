@@ -3,7 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { EmptyState } from '../../components/EmptyState';
 import { FacetSelect } from '../../components/FacetSelect';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { formatClock, formatDuration, isOutdated } from '../../components/freshness';
+import { formatClock, formatElapsed } from '../../../src-shared/base/duration';
+import { isOutdated } from '../../components/freshness';
 import { Progress } from '../../components/Spinner';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
@@ -16,6 +17,7 @@ import type { EventFilters, EventGroup } from './event-store';
 import { compareGroups, emptyEventFilters, filterEvents, groupEvents } from './event-store';
 import { useEvents } from './use-events';
 import '../resources/resources.css';
+import { SearchField } from '../../components/SearchField';
 
 const rowKey = (g: EventGroup) => g.key;
 const sortedValues = (values: Iterable<string>) => [...new Set(values)].filter(Boolean).sort();
@@ -55,7 +57,7 @@ export function EventsView() {
       { id: 'object', header: 'Object', width: 'minmax(140px, 1.6fr)', render: (g) => `${g.object.kind}/${g.object.name}`, title: (g) => `${g.object.kind}/${g.object.name}` },
       { id: 'message', header: 'Message', width: 'minmax(200px, 3fr)', render: (g) => g.message, title: (g) => g.message },
       { id: 'count', header: 'Count', width: '60px', align: 'right', render: (g) => (g.events > 1 ? `${g.count} (${g.events})` : String(g.count)), title: (g) => (g.events > 1 ? `${g.count} occurrences over ${g.events} events` : undefined) },
-      { id: 'last', header: 'Last seen', width: '78px', align: 'right', render: (g) => formatDuration(now - g.lastSeen), title: (g) => formatClock(g.lastSeen, now) },
+      { id: 'last', header: 'Last seen', width: '78px', align: 'right', render: (g) => formatElapsed(now - g.lastSeen), title: (g) => formatClock(g.lastSeen, now) },
     ],
     [now],
   );
@@ -78,10 +80,7 @@ export function EventsView() {
   return (
     <section className="view view--events" aria-label="Events">
       <div className="filterbar" role="search" aria-label="Event filters">
-        <label className="field field--grow">
-          <span className="field__label">Object</span>
-          <input type="search" data-filter-input aria-label="Object name contains" data-testid="events-filter-object" placeholder="object name contains…  ( / )" value={filters.object} onChange={(e) => set('object')(e.target.value)} autoComplete="off" spellCheck={false} />
-        </label>
+        <SearchField grow primary label="Object" ariaLabel="Object name contains" testId="events-filter-object" placeholder="object name contains…  ( / )" value={filters.object} onChange={set('object')} />
         <FacetSelect label="Type" value={filters.type} values={['Warning', 'Normal']} allLabel="Any type" onChange={set('type')} testId="events-filter-type" />
         <FacetSelect label="Reason" value={filters.reason} values={facets.reasons} allLabel="Any reason" onChange={set('reason')} testId="events-filter-reason" />
         <FacetSelect label="Kind" value={filters.kind} values={facets.kinds} allLabel="Any kind" onChange={set('kind')} testId="events-filter-kind" />

@@ -1,122 +1,45 @@
 import { useEffect, useState } from 'react';
-import type { CellDetail, ExecutionSummary, PolicySummary, TaskSummary } from '../../../src-shared/images/contract';
-import type { AppError } from '../../../src-shared/result';
+import type { ExecutionSummary, TaskSummary } from '../../../src-shared/images/contract';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { formatClock, formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
+import { useRequest } from '../../components/useRequest';
 import { useAppStore } from '../../store';
-import type { CellRef } from '../../store/images-slice';
+import type { CellRef } from './images-slice';
 import { ConfirmDialog } from './ConfirmDialog';
 import { shortDigest, sourceLabel, stateLabel, stateTone } from './images-model';
-import { useRefreshBurst } from './useImagesActions';
-
-type Action =
-  | { kind: 'start'; policy: PolicySummary }
-  | { kind: 'stop'; execution: ExecutionSummary }
-  | { kind: 'retry'; execution: ExecutionSummary };
+import { actionText, useCellActions } from './cell-actions';
+import { TaskLog } from './TaskLog';
 
 const execTone = (e: ExecutionSummary) => (e.stuck ? 'warn' : e.status === 'Succeed' ? 'ok' : e.status === 'InProgress' ? 'busy' : e.status === 'Failed' ? 'bad' : 'muted');
 const taskTone = (t: TaskSummary) => (t.status === 'Succeed' ? 'ok' : t.status === 'Failed' ? 'bad' : t.status === 'Stopped' ? 'muted' : 'busy');
-
-function actionText(a: Action, ref: CellRef): { title: string; body: string; label: string; danger?: boolean } {
-  switch (a.kind) {
-    case 'start':
-      return {
-        title: `Start replication policy "${a.policy.name}"?`,
-        body: `Harbor ${a.policy.registryId} starts a manual execution of "${a.policy.name}", copying every image its filter matches into ${a.policy.destRegion} (not only ${ref.repository}:${ref.tag}). Images already there with the same digest are copied again.`,
-        label: 'Start execution',
-      };
-    case 'stop':
-      return {
-        title: `Stop execution #${a.execution.id}?`,
-        body: `Pending and running tasks of execution #${a.execution.id} on ${a.execution.registryId} are stopped; images already copied stay. A stuck execution may ignore the first stop (a known Harbor behaviour): Capstan reports the status Harbor gives back, and you can stop again.`,
-        label: 'Stop execution',
-        danger: true,
-      };
-    case 'retry':
-      return {
-        title: `Retry the failed tasks of execution #${a.execution.id}?`,
-        body: `Harbor has no per-task retry: this starts a new execution of policy ${a.execution.policyName ?? `#${a.execution.policyId}`} on ${a.execution.registryId}, which copies every image of its filter again.`,
-        label: 'Start new execution',
-      };
-  }
-}
 
 export function CellDetailPanel({ cell }: { cell: CellRef }) {
   const client = useClient();
   const now = useNow();
   const close = useAppStore((s) => s.selectImageCell);
-  const refreshBurst = useRefreshBurst();
   // Re-read the detail whenever this row changes in the matrix (a refresh landed).
   const rowSignature = useAppStore((s) => {
     const row = s.imagesMatrix?.rows.find((r) => r.repository === cell.repository && r.tag === cell.tag);
     return row ? JSON.stringify(row.cells.map((c) => [c.state, c.digest, c.stuck])) : '';
   });
-  const [detail, setDetail] = useState<CellDetail | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [tick, setTick] = useState(0);
-  const [pending, setPending] = useState<Action | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ tone: 'ok' | 'bad' | 'warn'; text: string } | null>(null);
-  const [log, setLog] = useState<{ task: TaskSummary; text?: string; error?: AppError; truncated?: boolean } | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void client['images.cell.detail'](cell).then((r) => {
-      if (!live) return;
-      if (r.ok) {
-        setDetail(r.value);
-        setError(null);
-      } else setError(r.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, cell, rowSignature, tick]);
+  const request = useRequest(() => client['images.cell.detail'](cell), [client, cell], rowSignature);
+  const detail = request.data ?? null;
+  const error = request.error;
+  const { pending, setPending, busy, message, run } = useCellActions(request.retry);
+  // Each opening of a task's log reads it again (`opened` tells two openings of one task apart).
+  const [logOf, setLogOf] = useState<{ task: TaskSummary; opened: number } | null>(null);
 
   // While something replicates or an execution runs, look again every few seconds.
   const active = detail?.executions.some((e) => e.status === 'InProgress') ?? false;
+  const { retry } = request;
   useEffect(() => {
     if (!active) return;
-    const t = setInterval(() => setTick((n) => n + 1), 4_000);
+    const t = setInterval(retry, 4_000);
     return () => clearInterval(t);
-  }, [active]);
-
-  const showLog = (task: TaskSummary) => {
-    setLog({ task });
-    void client['images.task.log']({ registryId: task.registryId, executionId: task.executionId, taskId: task.id }).then((r) =>
-      setLog((cur) => (cur?.task.id === task.id ? (r.ok ? { task, text: r.value.text, truncated: r.value.truncated } : { task, error: r.error }) : cur)),
-    );
-  };
-
-  const run = async (a: Action) => {
-    setBusy(true);
-    try {
-      if (a.kind === 'start') {
-        const r = await client['images.execution.start']({ registryId: a.policy.registryId, policyId: a.policy.id });
-        setMessage(r.ok ? { tone: 'ok', text: `Execution ${r.value.executionId !== undefined ? `#${r.value.executionId} ` : ''}started on ${a.policy.registryId}.` } : { tone: 'bad', text: r.error.message });
-      } else if (a.kind === 'stop') {
-        const r = await client['images.execution.stop']({ registryId: a.execution.registryId, executionId: a.execution.id });
-        setMessage(
-          r.ok
-            ? r.value.stopped
-              ? { tone: 'ok', text: `Execution #${a.execution.id} is ${r.value.status} now.` }
-              : { tone: 'warn', text: `Harbor accepted the stop but execution #${a.execution.id} is still ${r.value.status} (stuck executions often ignore the first stop). Stop it again.` }
-            : { tone: 'bad', text: r.error.message },
-        );
-      } else {
-        const r = await client['images.execution.retry']({ registryId: a.execution.registryId, executionId: a.execution.id });
-        setMessage(r.ok ? { tone: 'ok', text: `New execution ${r.value.executionId !== undefined ? `#${r.value.executionId} ` : ''}started for the failed tasks.` } : { tone: 'bad', text: r.error.message });
-      }
-    } finally {
-      setBusy(false);
-      setPending(null);
-      setTick((n) => n + 1);
-      refreshBurst();
-    }
-  };
+  }, [active, retry]);
 
   const c = detail?.cell;
   const row = detail?.row;
@@ -232,29 +155,19 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
             {detail.tasks.length === 0 ? <p className="muted img-small">No replication task copied {cell.repository}:{cell.tag} recently.</p> : null}
             <ul className="img-list">
               {detail.tasks.slice(0, 20).map((t) => (
-                <li key={`${t.registryId}/${t.executionId}/${t.id}`} className={`img-list__row${log?.task.id === t.id ? ' is-selected' : ''}`} data-testid="images-task" data-status={t.status}>
+                <li key={`${t.registryId}/${t.executionId}/${t.id}`} className={`img-list__row${logOf?.task.id === t.id ? ' is-selected' : ''}`} data-testid="images-task" data-status={t.status}>
                   <span className={`badge badge--${taskTone(t)}`}>{t.status}</span>
                   <span className="mono img-small img-task__what" title={`${t.srcResource ?? ''} → ${t.dstResource ?? ''}`}>
                     {t.operation ?? 'copy'} {t.srcResource ?? ''} <span className="muted">exec #{t.executionId}</span>
                   </span>
                   <span className="muted img-small">{t.startTime ? formatClock(t.startTime, now) : ''}</span>
-                  <button type="button" className="btn btn--ghost" onClick={() => showLog(t)} data-testid="images-task-log-open">
+                  <button type="button" className="btn btn--ghost" onClick={() => setLogOf((cur) => ({ task: t, opened: (cur?.opened ?? 0) + 1 }))} data-testid="images-task-log-open">
                     Log
                   </button>
                 </li>
               ))}
             </ul>
-            {log ? (
-              <div className="img-log" data-testid="images-task-log">
-                <div className="img-log__head">
-                  Task #{log.task.id} of execution #{log.task.executionId} ({log.task.registryId}){log.truncated ? ' · truncated' : ''}
-                  <button type="button" className="btn btn--ghost" onClick={() => setLog(null)} aria-label="Close task log">
-                    ✕
-                  </button>
-                </div>
-                {log.error ? <ErrorBanner error={log.error} title="Could not read the task log." /> : log.text === undefined ? <Spinner size="xs" label="Reading the log…" /> : <pre className="img-log__text">{log.text || '(empty log)'}</pre>}
-              </div>
-            ) : null}
+            {logOf ? <TaskLog key={`${logOf.task.id}-${logOf.opened}`} task={logOf.task} onClose={() => setLogOf(null)} /> : null}
           </section>
           {detail.errors.map((e) => (
             <ErrorBanner key={e.registryId} error={e.error} title={`${e.registryId}:`} tone="warn" />

@@ -11,8 +11,8 @@ import { formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
-import { watchImages } from '../../store/images-bridge';
-import type { ImagesFilter } from '../../store/images-slice';
+import { watchImages } from './images-bridge';
+import type { ImagesFilter } from './images-slice';
 import { CellDetailPanel } from './CellDetailPanel';
 import { projectsOf, regionSummaryText, rowKey, worstCell } from './images-model';
 import './images.css';
@@ -20,6 +20,7 @@ import { MatrixTable } from './MatrixTable';
 import { LineagePanel } from './LineagePanel';
 import { RegistriesPanel } from './RegistriesPanel';
 import { useRefreshBurst } from './useImagesActions';
+import { SearchField } from '../../components/SearchField';
 
 /** Typing in a filter re-subscribes in main: wait for a pause. */
 function useDebounced<T>(value: T, ms: number): T {
@@ -89,33 +90,8 @@ function FilterBar({ projects }: { projects: string[] }) {
           ))}
         </select>
       </label>
-      <label className="field field--grow">
-        <span className="field__label">App / repository</span>
-        <input
-          type="search"
-          data-filter-input
-          aria-label="Filter by app or repository"
-          data-testid="images-filter-app"
-          placeholder="repository contains…  ( / )"
-          value={filter.app}
-          onChange={(e) => setFilter({ app: e.target.value })}
-          autoComplete="off"
-          spellCheck={false}
-        />
-      </label>
-      <label className="field">
-        <span className="field__label">Tag pattern</span>
-        <input
-          type="search"
-          aria-label="Filter by tag pattern"
-          data-testid="images-filter-tag"
-          placeholder="1.5.*"
-          value={filter.tagPattern}
-          onChange={(e) => setFilter({ tagPattern: e.target.value })}
-          autoComplete="off"
-          spellCheck={false}
-        />
-      </label>
+      <SearchField grow primary label="App / repository" ariaLabel="Filter by app or repository" testId="images-filter-app" placeholder="repository contains…  ( / )" value={filter.app} onChange={(app) => setFilter({ app })} />
+      <SearchField label="Tag pattern" ariaLabel="Filter by tag pattern" testId="images-filter-tag" placeholder="1.5.*" value={filter.tagPattern} onChange={(tagPattern) => setFilter({ tagPattern })} />
       <label className="img-check">
         <input type="checkbox" checked={filter.onlyOutOfSync} onChange={(e) => setFilter({ onlyOutOfSync: e.target.checked })} data-testid="images-filter-out-of-sync" />
         only out of sync

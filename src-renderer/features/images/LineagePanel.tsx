@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
-import type { ImageLineage, LineageReport } from '../../../src-shared/images/contract';
-import type { AppError } from '../../../src-shared/result';
+import type { ImageLineage } from '../../../src-shared/images/contract';
 import { useClient } from '../../components/ClientContext';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
+import { useRequest } from '../../components/useRequest';
 import { shortDigest } from './images-model';
 
 /** Images with their region; the build history shows on hover. */
@@ -30,11 +29,7 @@ function ImageList({ images }: { images: ImageLineage[] }) {
  */
 export function LineagePanel() {
   const client = useClient();
-  const [report, setReport] = useState<LineageReport | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  useEffect(() => {
-    void client['images.lineage.get']({}).then((r) => (r.ok ? setReport(r.value) : setError(r.error)));
-  }, [client]);
+  const { data: report, error } = useRequest(() => client['images.lineage.get']({}), [client]);
   if (error) return <ErrorBanner error={error} title="Base images could not be read." />;
   if (!report) return <Spinner size="sm" label="Reading image manifests…" />;
   if (!report.bases.length && !report.unannotated.length)

@@ -3,7 +3,7 @@ import type { MatrixCell, MatrixRow } from '../../../src-shared/images/contract'
 import { formatElapsed } from '../../../src-shared/base/duration';
 import type { Column } from '../../components/VirtualTable';
 import { VirtualTable } from '../../components/VirtualTable';
-import type { CellRef } from '../../store/images-slice';
+import type { CellRef } from './images-slice';
 import { rowKey, shortDigest, stateLabel, stateTone, worstCell } from './images-model';
 
 function CellButton({ row, cell, selected, onPick }: { row: MatrixRow; cell: MatrixCell; selected: boolean; onPick: (region: string) => void }) {

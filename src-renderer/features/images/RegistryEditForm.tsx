@@ -4,6 +4,7 @@ import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { joinList, splitList } from './images-model';
+import { FormActions } from './FormActions';
 
 /**
  * Edit a registry in place (URL, region, what it follows, whether its region is where CI pushes),
@@ -101,14 +102,7 @@ export function RegistryEditForm({ registry, onSaved, onCancel }: { registry: Re
         </div>
       ) : null}
       {error ? <ErrorBanner error={error} title="Not saved." /> : null}
-      <div className="img-reg-form__actions">
-        <button type="submit" className="btn btn--primary">
-          Save
-        </button>
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <FormActions submitLabel="Save" onCancel={onCancel} />
     </form>
   );
 }

@@ -4,7 +4,7 @@
  * `openLogTab`, so the workloads drawer, the problems list and the metrics views open the same tabs.
  */
 import type { LogSelection } from '../../../src-shared/logs/contract';
-import type { LogsTab } from '../../store/logs-slice';
+import type { LogsTab } from './logs-slice';
 
 export type NewLogsTab = Omit<Extract<LogsTab, { kind: 'logs' }>, 'id'>;
 export type NewShellTab = Omit<Extract<LogsTab, { kind: 'shell' }>, 'id'>;

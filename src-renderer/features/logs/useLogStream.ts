@@ -11,6 +11,7 @@ import type { AppError } from '../../../src-shared/result';
 import type { FormatOptions } from './log-model';
 import { compileFilter, formatLine, isContinuation, LineBuffer, sourceLabel } from './log-model';
 import type { TermHandle } from './terminal';
+import { useLatest } from '../../components/useLatest';
 
 /** `filterShown` / `filterSeen`: lines that passed the filter among those it was applied to since it last changed. */
 export interface StreamState { sources: LogSource[]; total: number; received: number; skipped: number; newWhilePaused: number; filterShown: number; filterSeen: number; error?: AppError }
@@ -45,9 +46,14 @@ export function useLogStream(client: AppClient, viewId: string, selection: LogSe
     return out;
   };
 
+  // The effects below run when their deps change and use this render's formatter and selection.
+  const latest = useLatest({ render, selection });
+  const selectionKey = JSON.stringify(selection);
+
   // Subscription: one per (view, selection); the terminal is written as batches arrive.
   useEffect(() => {
     if (!handle) return;
+    const { selection } = latest.current;
     const cur = live.current;
     cur.buffer = new LineBuffer(LOCAL_LINES);
     cur.received = 0;
@@ -76,7 +82,7 @@ export function useLogStream(client: AppClient, viewId: string, selection: LogSe
         void client['logs.ack']({ viewId, seq: e.seq });
         return;
       }
-      text += render(e.lines);
+      text += latest.current.render(e.lines);
       handle.term.write(text, () => void client['logs.ack']({ viewId, seq: e.seq }));
     }, (error) => setState((s) => ({ ...s, error })));
     // Counters refresh at most 4 times a second, not per batch.
@@ -94,7 +100,7 @@ export function useLogStream(client: AppClient, viewId: string, selection: LogSe
       timer = undefined;
       unsubscribe();
     };
-  }, [client, viewId, JSON.stringify(selection), handle]);
+  }, [client, viewId, selectionKey, handle, latest]);
 
   // Re-render from the local buffer when what is shown changes (filter, timestamps, wrap, JSON, resume).
   useEffect(() => {
@@ -109,9 +115,9 @@ export function useLogStream(client: AppClient, viewId: string, selection: LogSe
     // The reset travels in the write stream (RIS, ESC c), not as term.reset(): xterm parses writes
     // asynchronously and reset() does not drop writes still queued, so on a busy machine batches
     // written before the change (unfiltered, say) were drawn after the reset and stayed on screen.
-    handle.term.write('\x1bc' + (hidden > 0 ? `\x1b[90m── ${hidden} earlier lines not re-rendered (Download has everything) ──\x1b[0m\r\n` : '') + render(lines));
+    handle.term.write('\x1bc' + (hidden > 0 ? `\x1b[90m── ${hidden} earlier lines not re-rendered (Download has everything) ──\x1b[0m\r\n` : '') + latest.current.render(lines));
     setState((s) => ({ ...s, newWhilePaused: 0, filterShown: cur.filterShown, filterSeen: cur.filterSeen }));
-  }, [opts.filter, opts.regex, opts.timestamps, opts.wrap, opts.json, opts.paused, handle]);
+  }, [opts.filter, opts.regex, opts.timestamps, opts.wrap, opts.json, opts.paused, handle, latest]);
 
   return state;
 }

@@ -2,11 +2,11 @@
  * One container's CPU and memory over the kept history, against its requests and limits, with
  * restart and OOM markers; refreshed after each sample round while shown.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ContainerRef, Series } from '../../../src-shared/metrics/contract';
 import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
+import { useRequest } from '../../components/useRequest';
 import { useAppStore } from '../../store';
 import { chartData, memorySummary, terminatedLabel } from './chart-data';
 import { downloadCsv } from './download';
@@ -16,47 +16,33 @@ type Scope = 'container' | 'pod' | 'deployment';
 import { cssVar, UPlotChart } from './UPlotChart';
 import { isOomKill } from '../../../src-shared/workloads/oom';
 
+/** The chart's colours, from the CSS variables of the theme it is drawn in (read again when it changes). */
+const chartColors = (_theme: string) => ({ ws: cssVar('--accent', '#2f6fd6'), rss: cssVar('--ok', '#1f7a44'), req: cssVar('--text-faint', '#8a939e'), lim: cssVar('--bad', '#b42318') });
+
 export function ContainerChart({ target }: { target: ContainerRef }) {
   const client = useClient();
   const round = useAppStore((s) => s.metricsTop?.at);
   const theme = useAppStore((s) => s.theme);
   const focus = useAppStore((s) => s.focusContainer);
   const openLogs = useOpenLogs();
-  const [series, setSeries] = useState<Series | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
   const [scope, setScope] = useState<Scope>('container');
-  const [agg, setAgg] = useState<Series | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    void client['metrics.series'](target).then((r) => {
-      if (!live) return;
-      if (r.ok) {
-        setSeries(r.value);
-        setError(null);
-      } else setError(r.error);
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, target, round]);
+  // Read again with every metrics round; a failed read keeps the last series beside its error.
+  const seriesRequest = useRequest(() => client['metrics.series'](target), [client, target], round);
+  const series = seriesRequest.data ?? null;
+  const error = seriesRequest.error;
 
   const deployment = series?.deployment;
-  useEffect(() => {
-    let live = true;
-    const name = scope === 'pod' ? target.pod : deployment;
-    if (scope === 'container' || !name) return setAgg(null);
-    void client['metrics.aggregate']({ clusterId: target.clusterId, namespace: target.namespace, scope, name }).then((r) => {
-      if (live) setAgg(r.ok ? { ...r.value, ref: target } : null);
-    });
-    return () => {
-      live = false;
-    };
-  }, [client, target, round, scope, deployment]);
+  const aggName = scope === 'pod' ? target.pod : deployment;
+  const aggRequest = useRequest(
+    () => (scope === 'container' || !aggName ? undefined : client['metrics.aggregate']({ clusterId: target.clusterId, namespace: target.namespace, scope, name: aggName })),
+    [client, target, scope, aggName],
+    round,
+  );
+  const agg = useMemo<Series | null>(() => (aggRequest.data && !aggRequest.error ? { ...aggRequest.data, ref: target } : null), [aggRequest.data, aggRequest.error, target]);
 
   const shown = scope === 'container' ? series : agg;
   const data = useMemo(() => (shown ? chartData(shown) : null), [shown]);
-  const colors = useMemo(() => ({ ws: cssVar('--accent', '#2f6fd6'), rss: cssVar('--ok', '#1f7a44'), req: cssVar('--text-faint', '#8a939e'), lim: cssVar('--bad', '#b42318') }), [theme]);
+  const colors = useMemo(() => chartColors(theme), [theme]);
 
   return (
     <section className="metrics-detail card" aria-label="Container chart" data-testid="metrics-chart">

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ContainerRef, Forensics } from '../../../src-shared/metrics/contract';
 import { formatBytes } from '../../../src-shared/metrics/quantity';
 import { useClient } from '../../components/ClientContext';
+import { useRequest } from '../../components/useRequest';
 import { useAppStore } from '../../store';
 import { eventLabel, terminatedLabel, withMarkerTimes } from './chart-data';
 import { cssVar, UPlotChart } from './UPlotChart';
@@ -41,17 +42,11 @@ export function ForensicsPanel({ target }: { target: ContainerRef }) {
   const focus = useAppStore((s) => s.focusContainer);
   const openLogs = useOpenLogs();
   const round = useAppStore((s) => s.metricsTop?.at);
-  const [f, setF] = useState<Forensics | null>(null);
-  const killCount = f?.kills.length ?? 0;
   // Refresh when a round brings a new kill, not on every round (events and logs cost requests).
   const [seenRound, setSeenRound] = useState(0);
-  useEffect(() => {
-    let live = true;
-    void client['metrics.forensics'](target).then((r) => live && r.ok && setF(r.value));
-    return () => {
-      live = false;
-    };
-  }, [client, target, seenRound]);
+  // A failed read keeps what was shown (the next kill asks again).
+  const f = useRequest(() => client['metrics.forensics'](target), [client, target], seenRound).data ?? null;
+  const killCount = f?.kills.length ?? 0;
   const restarts = useAppStore((s) => s.metricsTop?.lists.restarts.find((r) => r.clusterId === target.clusterId && r.pod === target.pod && r.container === target.container)?.oomKills ?? 0);
   useEffect(() => {
     if (restarts > killCount && round) setSeenRound(round);

@@ -7,7 +7,7 @@ import type { ClusterMetrics } from '../../../src-shared/metrics/contract';
 import { useClient } from '../../components/ClientContext';
 import { downloadCsv } from './download';
 import { useAppStore } from '../../store';
-import { watchMetrics } from '../../store/metrics-bridge';
+import { watchMetrics } from './metrics-bridge';
 import { ContainerChart } from './ContainerChart';
 import { ForensicsPanel } from './ForensicsPanel';
 import './metrics.css';

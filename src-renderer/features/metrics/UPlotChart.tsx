@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ChartData } from './chart-data';
+import { useLatest } from '../../components/useLatest';
 
 export interface SeriesSpec { label: string; color: string; dash?: number[]; width?: number; fill?: string }
 
@@ -63,10 +64,13 @@ export function UPlotChart({ data, series, markers, yFormat, height = 220, testI
   const dataRef = useRef(data);
   dataRef.current = data;
   const key = series.map((s) => s.label + s.color).join('|');
+  // yFormat and series are described by `key`; re-creating the chart on every render would cost a frame.
+  const described = useLatest({ series, yFormat });
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    const { series, yFormat } = described.current;
     const axis = { stroke: cssVar('--text-muted', '#5d6773'), grid: { stroke: cssVar('--border', '#d9dde3'), width: 1 }, ticks: { stroke: cssVar('--border', '#d9dde3') } };
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
@@ -87,8 +91,7 @@ export function UPlotChart({ data, series, markers, yFormat, height = 220, testI
       u.destroy();
       plot.current = null;
     };
-    // yFormat and series are described by `key`; re-creating on every render would cost a frame.
-  }, [key, height, theme]);
+  }, [key, height, theme, described]);
 
   useEffect(() => {
     plot.current?.setData(data);

@@ -1,16 +1,18 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
-import type { DrainPod, DrainResult, NodeDetail } from '../../../src-shared/nodes/contract';
+import type { DrainPod, DrainResult } from '../../../src-shared/nodes/contract';
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
+import { loaded, useRequest, type Loaded } from '../../components/useRequest';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { StatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
 import './nodes.css';
+import { useAction } from '../../components/useAction';
 
-type Load<T> = { status: 'loading' } | { status: 'ok'; value: T } | { status: 'error'; error: AppError };
+type Load<T> = Loaded<T>;
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
 
 function Bar({ label, used, total, format, testId }: { label: string; used: number; total: number; format: (n: number) => string; testId: string }) {
@@ -146,21 +148,15 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
 export function NodePanel({ clusterId, name }: { clusterId: string; name: string }) {
   const client = useClient();
   const now = useNow();
-  const [state, setState] = useState<Load<NodeDetail>>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
+  const detail = useRequest(() => client['nodes.detail']({ clusterId, name }), [client, clusterId, name]);
+  // A reload (after cordon, uncordon or a drain) keeps the node on screen until the answer.
+  const state = loaded(detail, 'keep');
+  const reload = detail.retry;
   const [draining, setDraining] = useState(false);
-  const [actionError, setActionError] = useState<AppError | null>(null);
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  useEffect(() => {
-    let live = true;
-    void client['nodes.detail']({ clusterId, name }).then((r) => live && setState(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }));
-    return () => {
-      live = false;
-    };
-  }, [client, clusterId, name, attempt]);
+  const schedulableAction = useAction((schedulable: boolean) => client['nodes.setSchedulable']({ clusterId, name, schedulable }));
+  const actionError = schedulableAction.error;
   const setSchedulable = async (schedulable: boolean) => {
-    const r = await client['nodes.setSchedulable']({ clusterId, name, schedulable });
-    setActionError(r.ok ? null : r.error);
+    await schedulableAction.run(schedulable);
     reload();
   };
   if (state.status === 'loading') return <Spinner label="Loading the node…" />;
@@ -201,7 +197,7 @@ export function NodePanel({ clusterId, name }: { clusterId: string; name: string
           <li key={c.type} data-type={c.type} data-status={c.status} className={c.bad ? 'text-bad' : undefined}>
             <strong>{c.type}</strong> {c.status}
             {c.reason ? <span className="muted"> · {c.reason}</span> : null}
-            {c.since ? <span className="muted"> · {formatDuration(now - c.since)}</span> : null}
+            {c.since ? <span className="muted"> · {formatElapsed(now - c.since)}</span> : null}
             {c.message ? <div className="muted">{c.message}</div> : null}
           </li>
         ))}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PaletteHit } from '../../../src-shared/palette/contract';
 import type { KindInfo, ResourceRef } from '../../../src-shared/resources/contract';
 import { useClient } from '../../components/ClientContext';
@@ -76,15 +76,18 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
   const objects = useObjectHits(query);
 
   const close = () => setOpen(false);
-  const openObject = (ref: ResourceRef, kind: string) => {
-    const s = useAppStore.getState();
-    s.setResourceType(ref.type);
-    s.setResourceFilter('cluster', '');
-    s.setResourceFilter('text', ref.name);
-    s.setView('resources');
-    s.openResource(ref);
-    pushRecent({ t: 'object', ref, kind });
-  };
+  const openObject = useCallback(
+    (ref: ResourceRef, kind: string) => {
+      const s = useAppStore.getState();
+      s.setResourceType(ref.type);
+      s.setResourceFilter('cluster', '');
+      s.setResourceFilter('text', ref.name);
+      s.setView('resources');
+      s.openResource(ref);
+      pushRecent({ t: 'object', ref, kind });
+    },
+    [pushRecent],
+  );
 
   const commands = useMemo<Command[]>(() => {
     const s = () => useAppStore.getState();
@@ -142,7 +145,7 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
     out.push(...actions);
     for (const c of matchCommands(commands, query, query.trim() ? 12 : 30)) out.push(fromCommand(c));
     return out;
-  }, [query, recent, objects.hits, commands]);
+  }, [query, recent, objects.hits, commands, openObject, pushRecent]);
 
   useEffect(() => setActive(0), [query]);
   useEffect(() => {

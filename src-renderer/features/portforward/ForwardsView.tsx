@@ -10,7 +10,7 @@ import { useClient } from '../../components/ClientContext';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { useNow } from '../../components/useNow';
 import { forwardTargetText, formatTraffic, stateText, useForwards } from './use-forwards';
 import './portforward.css';
@@ -50,7 +50,7 @@ function ForwardRow({ f, now }: { f: ForwardInfo; now: number }) {
       <td>
         <span className={`forward-state forward-state--${f.state}`} data-testid="forward-state">{stateText[f.state]}</span>
         {f.message ? <div className="muted forward-message" data-testid="forward-message">{f.message}</div> : null}
-        <div className="muted">for {formatDuration(now - f.startedAt)}</div>
+        <div className="muted">for {formatElapsed(now - f.startedAt)}</div>
         {error ? <ErrorBanner error={error} title="Could not stop." /> : null}
       </td>
       <td>

@@ -12,6 +12,7 @@ import type { ProblemKind, ProblemRow } from './problems';
 import { parseImageRef } from '../../../src-shared/base/image-ref';
 import type { NewLogsTab } from '../logs/open-tabs';
 import { filterProblems, groupProblems, problemKinds, problemLabels, problemLogsTab, totalProblems } from './problems';
+import { SearchField } from '../../components/SearchField';
 
 const problemRowKey = (r: ProblemRow) => r.key;
 
@@ -128,20 +129,7 @@ export function ProblemsView() {
   return (
     <section className="view view--problems" aria-label="Problems">
       <div className="filterbar" role="search" aria-label="Problem filters">
-        <label className="field field--grow">
-          <span className="field__label">Search</span>
-          <input
-            type="search"
-            data-filter-input
-            aria-label="Search problems"
-            data-testid="problems-filter-text"
-            placeholder="pod, app, namespace or message contains…  ( / )"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </label>
+        <SearchField grow primary label="Search" ariaLabel="Search problems" testId="problems-filter-text" placeholder="pod, app, namespace or message contains…  ( / )" value={text} onChange={setText} />
         <label className="field">
           <span className="field__label">Cluster</span>
           <select aria-label="Filter problems by cluster" data-testid="problems-filter-cluster" value={clusterId} onChange={(e) => setClusterId(e.target.value)}>

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { STALE_REASON, staleLabel } from '../../components/stale';
 import type { CellLine, CellState } from './board-model';
 
@@ -7,7 +7,7 @@ const tone: Record<CellState, string> = { idle: 'muted', rolling: 'busy', paused
 
 /** The badge's words: the line's label, a bake's time left. */
 function badgeText(line: CellLine, now: number): string {
-  if (line.state === 'baking' && line.bakeUntil) return `baking, ${formatDuration(Math.max(0, line.bakeUntil - now))} left`;
+  if (line.state === 'baking' && line.bakeUntil) return `baking, ${formatElapsed(Math.max(0, line.bakeUntil - now))} left`;
   return line.label ?? line.state;
 }
 
@@ -75,7 +75,7 @@ export const BoardLine = memo(function BoardLine({ line, now, showName, onAct }:
           {line.state === 'diverged' && line.label ? <span className="text-bad" data-testid="board-line-diverged">{line.label}</span> : null}
           {line.waitingSince ? (
             <span className="text-warn" title={line.why} data-testid="board-line-waiting">
-              waits on you (for {formatDuration(now - line.waitingSince)})
+              waits on you (for {formatElapsed(now - line.waitingSince)})
             </span>
           ) : null}
         </div>

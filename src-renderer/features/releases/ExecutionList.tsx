@@ -2,7 +2,7 @@ import type { Owner } from '../../../src-shared/releases/contract';
 import type { ExecutionState } from '../../../src-shared/releases/execution-model';
 import { openDegraded } from '../../../src-shared/releases/execution-schedule';
 import { bakeLeft, needsMe } from '../../../src-shared/releases/execution-views';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { useNow } from '../../components/useNow';
 import { isReadOnly, ownerShort, ownershipOf } from './ownership-model';
 
@@ -19,7 +19,7 @@ export function statusText(e: ExecutionState, now: number): string {
     case 'awaiting-approval':
       return `waiting for approval of ${stage}`;
     case 'baking':
-      return bake ? `baking stage ${bake.stage + 1} (${e.stages[bake.stage]?.name}), ${formatDuration(bake.leftSec * 1000)} left` : 'baking';
+      return bake ? `baking stage ${bake.stage + 1} (${e.stages[bake.stage]?.name}), ${formatElapsed(bake.leftSec * 1000)} left` : 'baking';
     case 'running': {
       const wait = needsMe(e)[0];
       return wait ? `${stage}; waits on you: ${wait.message}` : `rolling ${stage}`;

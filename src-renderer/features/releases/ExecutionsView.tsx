@@ -6,7 +6,7 @@ import { bakeLeft, groupProgress, needsMe, soakLeft } from '../../../src-shared/
 import { describeGroup } from '../../../src-shared/releases/execution-schedule';
 import { batchLabel } from '../../../src-shared/releases/execution';
 import { useClient } from '../../components/ClientContext';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -40,7 +40,7 @@ function GroupRow({ e, g, act, ask, now }: { e: ExecutionState; g: GroupExecutio
           </div>
         ) : null}
         {g.failure ? <div className="text-bad">{g.failure}</div> : null}
-        {soak !== undefined ? <div className="muted" data-testid="exec-group-soak">soak: {formatDuration(soak * 1000)} left</div> : null}
+        {soak !== undefined ? <div className="muted" data-testid="exec-group-soak">soak: {formatElapsed(soak * 1000)} left</div> : null}
         {g.degraded?.overridden ? <div className="muted">degraded, overridden by {g.degraded.overridden.actor}: {g.degraded.overridden.reason}</div> : null}
       </td>
       <td>
@@ -185,7 +185,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
         </div>
         {bake && e.status === 'baking' ? (
           <div className="banner" data-testid="exec-bake">
-            Stage {bake.stage + 1} ({e.stages[bake.stage]?.name}) is baking: its groups stay watched for {formatDuration(bake.leftSec * 1000)} more before {bake.stage < e.stages.length - 1 ? 'the next stage' : 'the release is done'}.
+            Stage {bake.stage + 1} ({e.stages[bake.stage]?.name}) is baking: its groups stay watched for {formatElapsed(bake.leftSec * 1000)} more before {bake.stage < e.stages.length - 1 ? 'the next stage' : 'the release is done'}.
           </div>
         ) : null}
         {degraded.length ? <DegradedEvidence e={e} groups={degraded} onRollback={(key) => act({ type: 'rollback', group: key })} onOverride={() => setAsking({ kind: 'override' })} /> : null}

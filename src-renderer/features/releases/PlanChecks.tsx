@@ -1,5 +1,5 @@
 import type { DriftReport, PlanCheck } from '../../../src-shared/releases/contract';
-import { formatDuration } from '../../../src-shared/releases/plan';
+import { formatDurationSpec } from '../../../src-shared/base/duration';
 import { PlanImagesView } from './PlanImages';
 import { PlanPermissionsView } from './PlanPermissions';
 
@@ -63,7 +63,7 @@ export function PlanCheckView({ check }: { check: PlanCheck | null }) {
                   <td rowSpan={s.groups.length}>
                     {si + 1}. {s.name}
                     {s.approvalBefore ? <div className="muted">approval first</div> : null}
-                    <div className="muted">≈ {formatDuration(s.durationSec)}</div>
+                    <div className="muted">≈ {formatDurationSpec(s.durationSec)}</div>
                   </td>
                 ) : null}
                 <td className="mono">{g.key}</td>

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 import { useClient } from '../../components/ClientContext';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
-import { subscribeReleases } from '../../store/releases-slice';
+import { subscribeReleases } from './releases-slice';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import { needsMeAll } from './board-model';
 import { BoardView } from './BoardView';
@@ -39,7 +39,7 @@ export function ReleasesView() {
         </div>
         <ClusterFreshnessStrip selected={cluster} onSelect={setCluster} />
         <span className="muted" data-testid="snapshot-freshness" title="Last capture of each cluster kept on disk for offline planning">
-          snapshot: {(releases?.snapshot ?? []).map((s) => `${s.clusterId} ${formatDuration(now - s.takenAt)} ago`).join(' · ') || 'none yet'}
+          snapshot: {(releases?.snapshot ?? []).map((s) => `${s.clusterId} ${formatElapsed(now - s.takenAt)} ago`).join(' · ') || 'none yet'}
         </span>
         <span className="topbar__spacer" />
         <button type="button" className="btn rel-stop" disabled={!inFlight} onClick={() => void client['releases.stopTheLine']({})} data-testid="stop-the-line" title={inFlight ? 'Pause every group of every release in flight' : 'No release is in flight: nothing to stop.'}>
@@ -56,7 +56,7 @@ export function ReleasesView() {
           {needs.map((n) => (
             <li key={`${n.executionId}/${n.kind}/${n.group ?? ''}`}>
               <button type="button" className="btn btn--ghost" onClick={() => (setSelected(n.executionId), setTab('executions'))} data-testid="needs-me-item" data-kind={n.kind}>
-                <span className={n.kind === 'degraded' || n.kind === 'failed' ? 'text-bad' : 'text-warn'}>{n.message}</span> <span className="muted">· waiting on you for {formatDuration(Math.max(0, now - n.since))}</span>
+                <span className={n.kind === 'degraded' || n.kind === 'failed' ? 'text-bad' : 'text-warn'}>{n.message}</span> <span className="muted">· waiting on you for {formatElapsed(Math.max(0, now - n.since))}</span>
               </button>
             </li>
           ))}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RevisionInfo, RowAction, RowActionPlan } from '../../../src-shared/releases/contract';
 import { useClient } from '../../components/ClientContext';
+import { useLatest } from '../../components/useLatest';
 import type { CellLine } from './board-model';
 
 type Kind = RowAction['kind'];
@@ -23,18 +24,22 @@ export function RowActionDialog({ line, onClose }: { line: CellLine; onClose: ()
   const action = (): RowAction =>
     kind === 'scale' ? { kind, ...ref, replicas } : kind === 'undo' ? { kind, ...ref, toRevision: toRevision || '0' } : { kind, ...ref };
 
+  // The effects run when the row or the chosen action changes, and read this render's client and values.
+  const latest = useLatest({ client, ref, action });
   useEffect(() => {
+    const { client, ref } = latest.current;
     void client['releases.row.revisions'](ref).then((r) => {
       if (!r.ok) return;
       setRevisions(r.value);
       setToRevision(r.value.find((x) => !x.current)?.revision ?? '');
     });
-  }, [line.key]);
+  }, [line.key, latest]);
   useEffect(() => {
     setPlan(null);
     setMessage(null);
     if (kind === 'undo' && !toRevision) return;
     let live = true;
+    const { client, action } = latest.current;
     void client['releases.row.preview']({ action: action() }).then((r) => {
       if (!live) return;
       if (r.ok) setPlan(r.value);
@@ -43,7 +48,7 @@ export function RowActionDialog({ line, onClose }: { line: CellLine; onClose: ()
     return () => {
       live = false;
     };
-  }, [kind, replicas, toRevision]);
+  }, [kind, replicas, toRevision, latest]);
 
   const confirm = async () => {
     if (!plan) return;

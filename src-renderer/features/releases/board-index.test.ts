@@ -5,7 +5,7 @@ import { fixturePlan, fixtureSnapshot } from '../../../src-shared/releases/fixtu
 import { resolvePlan } from '../../../src-shared/releases/resolve';
 import { deployment, pod } from '../../../src-shared/testing/fixtures';
 import type { DeploymentSummary, PodSummary, WorkloadDiff } from '../../../src-shared/workloads/contract';
-import { WorkloadIndex } from '../../store/workload-index';
+import { WorkloadIndex } from '../workloads/workload-index';
 import { createBoardIndex } from './board-index';
 import { buildBoard } from './board-model';
 

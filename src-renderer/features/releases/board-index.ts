@@ -2,14 +2,14 @@
  * The board kept up to date by deltas instead of rebuilt: at 50,000 pods a rebuild walks every pod
  * on every store update (tens of ms per pod change, and a new object for every one of 2,000 lines,
  * so React re-renders every cell). The store's arrays carry their delta from the previous array
- * (rowsDelta, store/workload-index.ts); this index applies it to the Deployments it touches, and
+ * (rowsDelta, features/workloads/workload-index.ts); this index applies it to the Deployments it touches, and
  * rebuilds only their lines and rows. Unchanged lines, rows and the rows array keep their identity,
  * so memoised components skip them. Without a matching delta (a reset, a relist, a skipped
  * version) it rebuilds, which gives the same board as buildBoard.
  */
 import type { ExecutionState } from '../../../src-shared/releases/execution-model';
 import type { DeploymentSummary, PodSummary } from '../../../src-shared/workloads/contract';
-import { rowsDelta } from '../../store/workload-index';
+import { rowsDelta } from '../workloads/workload-index';
 import { compareLines, compareRows, deploymentKey, groupsByKey, lineOf, podDeploymentKey, sortGroups, type Board, type BoardRow, type CellLine, type ExecutionEntry } from './board-model';
 
 /** Same content: an unchanged line keeps its object, so its row and cell do not re-render. */

@@ -4,7 +4,7 @@
  */
 import type { Owner } from '../../../src-shared/releases/contract';
 import type { ExecutionState } from '../../../src-shared/releases/execution-model';
-import { formatDuration } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
 
 /** Who may drive a release from this window: this one, another Capstan (read-only), nobody (take over), or local only. */
 export type Ownership = { kind: 'local' } | { kind: 'free'; owner: Owner } | { kind: 'mine'; owner: Owner } | { kind: 'lost'; owner: Owner } | { kind: 'held'; owner: Owner } | { kind: 'expired'; owner: Owner } | { kind: 'unseen'; home: string };
@@ -21,7 +21,7 @@ export function ownershipOf(e: ExecutionState, owner: Owner | undefined): Owners
 
 export const isReadOnly = (o: Ownership): boolean => o.kind !== 'local' && o.kind !== 'mine' && o.kind !== 'free';
 
-export const ago = (at: number | undefined, now: number) => (at === undefined ? 'never' : `${formatDuration(Math.max(0, now - at))} ago`);
+export const ago = (at: number | undefined, now: number) => (at === undefined ? 'never' : `${formatElapsed(Math.max(0, now - at))} ago`);
 export const clock = (at: number | undefined) => (at === undefined ? 'unknown' : new Date(at).toLocaleTimeString());
 
 /** One line for the execution list: holder and last renewal, or local only. */

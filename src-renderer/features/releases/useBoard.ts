@@ -1,6 +1,6 @@
 import { useMemo, useRef } from 'react';
 import { useAppStore } from '../../store';
-import { selectExecutions } from '../../store/releases-slice';
+import { selectExecutions } from './releases-slice';
 import { createBoardIndex, type BoardIndex } from './board-index';
 import type { Board } from './board-model';
 

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { KindInfo, ResourceType } from '../../../src-shared/resources/contract';
 import { useClient } from '../../components/ClientContext';
+import { useRequest } from '../../components/useRequest';
 import { typeId } from './resource-model';
 
 /** What an on-call engineer reaches for first, in this order; everything else follows by name. */
@@ -9,18 +10,8 @@ const builtinGroup = (g: string) => g === '' || !g.includes('.') || g.endsWith('
 
 export function useKinds(): { kinds: KindInfo[]; errors: { clusterId: string; message: string }[] } {
   const client = useClient();
-  const [state, setState] = useState<{ kinds: KindInfo[]; errors: { clusterId: string; message: string }[] }>({ kinds: [], errors: [] });
-  useEffect(() => {
-    let live = true;
-    void client['resources.kinds']({}).then((r) => {
-      if (live && r.ok) setState(r.value);
-      else if (live && !r.ok) setState({ kinds: [], errors: [{ clusterId: '', message: r.error.message }] });
-    });
-    return () => {
-      live = false;
-    };
-  }, [client]);
-  return state;
+  const { data, error } = useRequest(() => client['resources.kinds']({}), [client]);
+  return useMemo(() => (error ? { kinds: [], errors: [{ clusterId: '', message: error.message }] } : (data ?? { kinds: [], errors: [] })), [data, error]);
 }
 
 const label = (k: KindInfo) => `${k.kind}${k.group ? ` (${k.group})` : ''}`;

@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Related, ResourceDetail, ResourceRef } from '../../../src-shared/resources/contract';
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
+import { loaded, useRequest } from '../../components/useRequest';
 import { Drawer } from '../../components/Drawer';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FreshnessBadge } from '../../components/FreshnessBadge';
-import { formatClock, formatDuration } from '../../components/freshness';
+import { formatClock, formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
@@ -18,20 +19,9 @@ type DetailState = { status: 'loading' } | { status: 'ok'; detail: ResourceDetai
 
 function useDetail(ref: ResourceRef): [DetailState, () => void] {
   const client = useClient();
-  const [state, setState] = useState<DetailState>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    setState({ status: 'loading' });
-    client['resources.detail'](ref).then(
-      (r) => live && setState(r.ok ? { status: 'ok', detail: r.value } : { status: 'error', error: r.error }),
-      () => live && setState({ status: 'error', error: { code: 'unavailable', message: 'Could not reach Capstan services. Check the connection and press Retry.' } }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, ref, attempt]);
-  return [state, useCallback(() => setAttempt((n) => n + 1), [])];
+  const request = useRequest(() => client['resources.detail'](ref), [client, ref]);
+  const state = loaded(request, 'hide');
+  return [state.status === 'ok' ? { status: 'ok', detail: state.value } : state, request.retry];
 }
 
 /**
@@ -185,7 +175,7 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
               {detail.events.map((e, i) => (
                 <li key={i} className={e.type === 'Warning' ? 'text-warn' : undefined} data-type={e.type}>
                   <strong>{e.reason}</strong> {e.count > 1 ? <span className="muted">×{e.count}</span> : null} <span>{e.message}</span>{' '}
-                  {e.lastSeen ? <span className="muted" title={formatClock(e.lastSeen, now)}>{formatDuration(now - e.lastSeen)} ago</span> : null}
+                  {e.lastSeen ? <span className="muted" title={formatClock(e.lastSeen, now)}>{formatElapsed(now - e.lastSeen)} ago</span> : null}
                 </li>
               ))}
             </ul>

@@ -4,7 +4,8 @@ import type { ResourceRow } from '../../../src-shared/resources/contract';
 import { EmptyState } from '../../components/EmptyState';
 import { FacetSelect } from '../../components/FacetSelect';
 import { ErrorBanner } from '../../components/ErrorBanner';
-import { formatDuration, isOutdated } from '../../components/freshness';
+import { formatElapsed } from '../../../src-shared/base/duration';
+import { isOutdated } from '../../components/freshness';
 import { Progress } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import type { Column as TableColumn } from '../../components/VirtualTable';
@@ -17,6 +18,7 @@ import { KindPicker, useKinds } from './KindPicker';
 import { cellIndex, cellText, compareRows, filterRows, isAgeColumn, mergeColumns } from './resource-model';
 import type { ResourceFilters } from './resources-slice';
 import { useResourceRows } from './use-resource-rows';
+import { SearchField } from '../../components/SearchField';
 
 const rowKey = (r: ResourceRow) => `${r.clusterId}/${r.uid}`;
 
@@ -65,7 +67,7 @@ export function ResourcesView() {
         id: `c:${c.name}`,
         header: c.name,
         width: c.format === 'name' ? 'minmax(160px, 2.4fr)' : age ? '64px' : 'minmax(70px, 1fr)',
-        render: (r) => (age && r.createdAt !== undefined ? formatDuration(now - r.createdAt) : cell(r, i)),
+        render: (r) => (age && r.createdAt !== undefined ? formatElapsed(now - r.createdAt) : cell(r, i)),
         title: (r) => c.description ?? cell(r, i),
         sortable: true,
         ...(c.type === 'integer' || c.type === 'number' || age ? { align: 'right' as const } : {}),
@@ -111,20 +113,7 @@ export function ResourcesView() {
     <section className="view view--resources" aria-label="Resources">
       <div className="filterbar" role="search" aria-label="Resource filters">
         <KindPicker kinds={kinds} value={type} onChange={(k) => setType({ group: k.group, version: k.version, resource: k.resource })} />
-        <label className="field field--grow">
-          <span className="field__label">Search</span>
-          <input
-            type="search"
-            data-filter-input
-            aria-label="Search name or namespace"
-            data-testid="resource-filter-text"
-            placeholder="name or namespace contains…  ( / )"
-            value={filters.text}
-            onChange={(e) => setFilter('text', e.target.value)}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        </label>
+        <SearchField grow primary label="Search" ariaLabel="Search name or namespace" testId="resource-filter-text" placeholder="name or namespace contains…  ( / )" value={filters.text} onChange={(v) => setFilter('text', v)} />
         <Facet name="cluster" label="Cluster" values={clusterIds} allLabel="All clusters" />
         {namespaced ? <Facet name="namespace" label="Namespace" values={namespaces} allLabel="All namespaces" /> : null}
         <button type="button" className="btn btn--ghost" onClick={reset} disabled={!active} data-testid="resource-filter-reset">

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { Column, ResourceDiff, ResourceRow, ResourceType } from '../../../src-shared/resources/contract';
 import type { AppError } from '../../../src-shared/result';
+import { useLatest } from '../../components/useLatest';
 import { useClient } from '../../components/ClientContext';
 
 export interface ClusterTableState {
@@ -35,7 +36,10 @@ export function applyResourceDiffs(byCluster: Map<string, Map<string, ResourceRo
 export function useResourceRows(type: ResourceType, intervalMs = 100): ResourceRowsState {
   const client = useClient();
   const [state, setState] = useState<ResourceRowsState>(empty);
+  // The type's three names are the subscription's identity; a new object with the same names is the same type.
+  const latestType = useLatest(type);
   useEffect(() => {
+    const subscribed = latestType.current;
     setState(empty());
     const byCluster = new Map<string, Map<string, ResourceRow>>();
     const meta = { columns: new Map<string, Column[]>(), clusters: new Map<string, ClusterTableState>() };
@@ -47,7 +51,7 @@ export function useResourceRows(type: ResourceType, intervalMs = 100): ResourceR
       setState({ rows, columns: new Map(meta.columns), clusters: new Map(meta.clusters), streamError: null });
     };
     const stop = client['resources.subscribe'](
-      { type },
+      { type: subscribed },
       ({ diffs }) => {
         applyResourceDiffs(byCluster, meta, diffs);
         timer ??= setTimeout(publish, intervalMs);
@@ -58,6 +62,6 @@ export function useResourceRows(type: ResourceType, intervalMs = 100): ResourceR
       stop();
       if (timer) clearTimeout(timer);
     };
-  }, [client, type.group, type.version, type.resource, intervalMs]);
+  }, [client, type.group, type.version, type.resource, intervalMs, latestType]);
   return state;
 }

@@ -1,9 +1,10 @@
 import type { ReactNode } from 'react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { ObjectRef } from '../../../src-shared/workloads/contract';
 import type { AppError } from '../../../src-shared/result';
 import { isOomKill } from '../../../src-shared/workloads/oom';
 import { useClient } from '../../components/ClientContext';
+import { loaded, useRequest } from '../../components/useRequest';
 import { Drawer } from '../../components/Drawer';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FreshnessBadge } from '../../components/FreshnessBadge';
@@ -12,7 +13,7 @@ import { Spinner } from '../../components/Spinner';
 import { podStatusTone, rolloutTone, StatusBadge } from '../../components/StatusBadge';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
-import type { DeploymentRow, PodRow } from '../../store/workload-index';
+import type { DeploymentRow, PodRow } from './workload-index';
 import { isPullError } from '../images/images-model';
 import { ImageSyncLink } from '../images/ImageSyncLink';
 import { containersOf } from './containers';
@@ -31,26 +32,9 @@ function useSelectedRow(ref: ObjectRef): PodRow | DeploymentRow | undefined {
 
 function useYaml(ref: ObjectRef): [YamlState, () => void] {
   const client = useClient();
-  const [state, setState] = useState<YamlState>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let cancelled = false;
-    setState({ status: 'loading' });
-    client['workloads.getYaml'](ref).then(
-      (result) => {
-        if (cancelled) return;
-        setState(result.ok ? { status: 'ok', yaml: result.value.yaml } : { status: 'error', error: result.error });
-      },
-      () => {
-        if (!cancelled) setState({ status: 'error', error: { code: 'unavailable', message: 'Could not reach Capstan services to load the YAML. Check the connection and press Retry.' } });
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [client, ref, attempt]);
-  const retry = useCallback(() => setAttempt((n) => n + 1), []);
-  return [state, retry];
+  const request = useRequest(() => client['workloads.getYaml'](ref), [client, ref]);
+  const state = loaded(request, 'hide');
+  return [state.status === 'ok' ? { status: 'ok', yaml: state.value.yaml } : state, request.retry];
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ObjectRef } from '../../../src-shared/workloads/contract';
 import { STALE_REASON } from '../../components/stale';
 import { useAppStore } from '../../store';
-import type { DeploymentRow, PodRow } from '../../store/workload-index';
+import type { DeploymentRow, PodRow } from './workload-index';
 import { DEFAULT_DEBUG_IMAGE } from '../../../src-shared/exec/contract';
 import { debugTab, deploymentLogsTab, podLogsTab, shellTab } from '../logs/open-tabs';
 import { hasPreviousInstance, metricsTarget } from './containers';

@@ -4,6 +4,7 @@ import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import type { WorkloadFilters } from '../../store/ui-slice';
 import type { Facets } from './filter';
 import { hasActiveFilters } from './filter';
+import { SearchField } from '../../components/SearchField';
 
 function FacetSelect({ name, label, values, allLabel }: { name: keyof WorkloadFilters; label: string; values: readonly string[]; allLabel: string }) {
   const value = useAppStore((s) => s.filters[name]);
@@ -20,21 +21,7 @@ export function FilterBar({ facets, statusLabel }: { facets: Facets; statusLabel
   const active = hasActiveFilters(filters);
   return (
     <div className="filterbar" role="search" aria-label="Workload filters">
-      <label className="field field--grow">
-        <span className="field__label">Search</span>
-        <input
-          type="search"
-          id="workload-filter"
-          data-filter-input
-          aria-label="Search name or image"
-          data-testid="filter-text"
-          placeholder="name or image contains…  ( / )"
-          value={text}
-          onChange={(e) => setFilter('text', e.target.value)}
-          autoComplete="off"
-          spellCheck={false}
-        />
-      </label>
+      <SearchField grow primary id="workload-filter" label="Search" ariaLabel="Search name or image" testId="filter-text" placeholder="name or image contains…  ( / )" value={text} onChange={(v) => setFilter('text', v)} />
       <FacetSelect name="cluster" label="Cluster" values={clusters ? clusters.map((c) => c.id) : facets.clusters} allLabel="All clusters" />
       <FacetSelect name="namespace" label="Namespace" values={facets.namespaces} allLabel="All namespaces" />
       <FacetSelect name="app" label="App" values={facets.apps} allLabel="All apps" />

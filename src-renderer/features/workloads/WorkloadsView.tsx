@@ -8,8 +8,9 @@ import { Progress } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { VirtualTable } from '../../components/VirtualTable';
 import { useThrottled } from '../../components/useThrottled';
+import { useLatest } from '../../components/useLatest';
 import { useAppStore } from '../../store';
-import type { DeploymentRow, PodRow } from '../../store/workload-index';
+import type { DeploymentRow, PodRow } from './workload-index';
 import type { SortableColumn } from './columns';
 import { deploymentColumns, deploymentStatusOf, podColumns, podStatusOf } from './columns';
 import { FilterBar } from './FilterBar';
@@ -115,13 +116,13 @@ function WorkloadTable<T extends PodRow | DeploymentRow>({ kind, rows, columns, 
   const [filter] = useState(() => createFilter<T>());
   const filtered = useMemo(() => filter(deferredRows, filters, statusOf), [filter, deferredRows, filters, statusOf]);
   const sortColumn = columns.find((c) => c.id === sort.column) ?? columns[0]!;
-  const sortValue = sortColumn.sortValue;
+  // sortValue is recreated with the columns every few seconds; the column id identifies the order.
+  const sortValue = useLatest(sortColumn.sortValue);
   // Incremental: a batch of changes re-sorts only the changed rows (see createSorter).
   const [sorter] = useState(() => createSorter<T>());
   const sorted = useMemo(
-    () => (sortValue ? sorter(filtered, sortColumn.id, sortValue, sort.dir) : filtered),
-    // sortValue is recreated with the columns every few seconds; the column id identifies the order.
-    [sorter, filtered, sortColumn.id, sort.dir],
+    () => (sortValue.current ? sorter(filtered, sortColumn.id, sortValue.current, sort.dir) : filtered),
+    [sorter, filtered, sortColumn.id, sort.dir, sortValue],
   );
 
   const onSort = useCallback((column: string) => setSort(kind, column), [setSort, kind]);

@@ -2,7 +2,7 @@ import { lastOomKill } from '../../../src-shared/workloads/oom';
 import { formatElapsed } from '../../../src-shared/base/duration';
 import { podStatusTone, rolloutTone, StatusBadge } from '../../components/StatusBadge';
 import type { Column } from '../../components/VirtualTable';
-import type { DeploymentRow, PodRow } from '../../store/workload-index';
+import type { DeploymentRow, PodRow } from './workload-index';
 import type { SortValue } from './sort';
 
 export type SortableColumn<T> = Column<T> & { sortValue?: (row: T) => SortValue };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { emptyFilters } from '../../store/ui-slice';
-import { searchKeyOf } from '../../store/workload-index';
+import { searchKeyOf } from './workload-index';
 import { pod } from '../../../src-shared/testing/fixtures';
 import { createFilter, facetsOf, filterRows, hasActiveFilters } from './filter';
 import { createSorter, sortRows } from './sort';
-import type { PodRow } from '../../store/workload-index';
-import { rowsDelta, WorkloadIndex } from '../../store/workload-index';
+import type { PodRow } from './workload-index';
+import { rowsDelta, WorkloadIndex } from './workload-index';
 
 const rows = [
   pod({ uid: '1', name: 'cart-1', clusterId: 'fat', namespace: 'shop', app: 'cart', group: 'fat', status: 'Running' }),

@@ -1,5 +1,5 @@
 import type { WorkloadFilters } from '../../store/ui-slice';
-import { recordDelta, rowsDelta } from '../../store/workload-index';
+import { recordDelta, rowsDelta } from './workload-index';
 
 export interface FilterableRow {
   clusterId: string;

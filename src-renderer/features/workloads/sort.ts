@@ -1,4 +1,4 @@
-import { rowsDelta } from '../../store/workload-index';
+import { rowsDelta } from './workload-index';
 
 export type SortValue = string | number;
 

@@ -4,7 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 // eslint-disable-next-line no-restricted-imports
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { deployment, pod } from '../../src-shared/testing/fixtures';
+import { deployment, pod } from '../../../src-shared/testing/fixtures';
 import { rowsDelta, searchKeyOf, WorkloadIndex } from './workload-index';
 
 describe('WorkloadIndex', () => {

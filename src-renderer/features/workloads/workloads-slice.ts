@@ -1,5 +1,5 @@
-import type { WorkloadKind } from '../../src-shared/workloads/contract';
-import type { SliceCreator } from './types';
+import type { WorkloadKind } from '../../../src-shared/workloads/contract';
+import type { SliceCreator } from '../../store/types';
 import type { DeploymentRow, PodRow } from './workload-index';
 
 export interface WorkloadsSlice {

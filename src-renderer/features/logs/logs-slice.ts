@@ -1,5 +1,5 @@
-import type { LogSelection } from '../../src-shared/logs/contract';
-import type { SliceCreator } from './types';
+import type { LogSelection } from '../../../src-shared/logs/contract';
+import type { SliceCreator } from '../../store/types';
 
 /** An open tab of the Logs screen: a log view or a shell. Tabs are session state, never persisted. */
 export type LogsTab =

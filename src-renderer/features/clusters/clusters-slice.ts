@@ -1,6 +1,6 @@
-import type { AppInfo, ClusterInfo, VaultStatus } from '../../src-shared/clusters/contract';
-import type { AppError } from '../../src-shared/result';
-import type { SliceCreator } from './types';
+import type { AppInfo, ClusterInfo, VaultStatus } from '../../../src-shared/clusters/contract';
+import type { AppError } from '../../../src-shared/result';
+import type { SliceCreator } from '../../store/types';
 
 /** The link to the main-process services (mirrors the transport's state). */
 export type ServicesState = 'connecting' | 'open' | 'reconnecting' | 'closed';

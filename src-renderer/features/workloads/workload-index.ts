@@ -1,4 +1,4 @@
-import type { DeploymentSummary, PodSummary, WorkloadDiff, WorkloadKind } from '../../src-shared/workloads/contract';
+import type { DeploymentSummary, PodSummary, WorkloadDiff, WorkloadKind } from '../../../src-shared/workloads/contract';
 
 /** A row as the tables use it: the summary plus a lowercase key for free-text search, computed once per upsert. */
 export type PodRow = PodSummary & { readonly searchKey: string };

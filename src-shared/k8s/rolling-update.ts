@@ -3,9 +3,23 @@
  * (rolling.go, sync.go, util/deployment_util.go), as pure functions over ReplicaSet views. Each
  * function answers one question the controller asks in one sync; the controller applies the
  * answer and returns, so a new and an old ReplicaSet are never both scaled in one rolling sync.
- * Checked against upstream's own test vectors in rolling-math.test.ts.
+ * Checked against upstream's own test vectors in rolling-update.test.ts. Pure: the sandbox's
+ * Deployment controller runs it, and the release executor uses the growth rule to steer it.
  */
-import { resolveIntOrPercent } from '../kube/pods';
+
+/** Resolves an IntOrString (`2` or `"25%"`) against a total, rounding up or down as kube does. */
+export function resolveIntOrPercent(value: number | string | undefined, total: number, roundUp: boolean, fallback: number | string): number {
+  const v = value ?? fallback;
+  if (typeof v === 'number') return v;
+  const m = /^(\d+)%$/.exec(v);
+  if (!m) {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : 0;
+  }
+  const exact = (Number(m[1]) * total) / 100;
+  return roundUp ? Math.ceil(exact) : Math.floor(exact);
+}
+
 
 export interface RsView {
   name: string;
@@ -34,7 +48,8 @@ export function surgeAndUnavailable(replicas: number, rollingUpdate: RollingUpda
 }
 
 const total = (xs: RsView[]) => xs.reduce((n, r) => n + r.replicas, 0);
-const byCreation = (a: RsView, b: RsView) => a.creationTimestamp.localeCompare(b.creationTimestamp) || a.name.localeCompare(b.name);
+/** Oldest first (then by name): the order old ReplicaSets are scaled down in. */
+export const byCreation = (a: Pick<RsView, 'name' | 'creationTimestamp'>, b: Pick<RsView, 'name' | 'creationTimestamp'>) => a.creationTimestamp.localeCompare(b.creationTimestamp) || a.name.localeCompare(b.name);
 
 /** NewRSNewReplicas (RollingUpdate): grow the new ReplicaSet while all pods < replicas + maxSurge. */
 export function newReplicaSetReplicas(replicas: number, maxSurge: number, all: RsView[], newRs: RsView): number {
@@ -42,6 +57,16 @@ export function newReplicaSetReplicas(replicas: number, maxSurge: number, all: R
   const maxTotal = replicas + maxSurge;
   if (current >= maxTotal) return newRs.replicas;
   return newRs.replicas + Math.min(maxTotal - current, replicas - newRs.replicas);
+}
+
+/**
+ * The inverse of newReplicaSetReplicas for a controller that should grow the new ReplicaSet to
+ * exactly `target` and stop: it grows while all pods < replicas + maxSurge, so with `oldReplicas`
+ * old pods kept, maxSurge = target + old − replicas (at least 1: the API refuses 0 with a
+ * maxUnavailable of 0).
+ */
+export function surgeToGrowTo(replicas: number, oldReplicas: number, target: number): number {
+  return Math.max(1, target + oldReplicas - replicas);
 }
 
 /** reconcileNewReplicaSet: the new ReplicaSet's next size, or undefined when it stays. */

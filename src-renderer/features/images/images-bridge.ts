@@ -1,6 +1,6 @@
-import type { AppClient } from '../../src-shared/contract';
-import type { MatrixFilter } from '../../src-shared/images/contract';
-import type { AppStore } from './index';
+import type { AppClient } from '../../../src-shared/contract';
+import type { MatrixFilter } from '../../../src-shared/images/contract';
+import type { AppStore } from '../../store/index';
 import type { ImagesFilter } from './images-slice';
 
 /**

@@ -1,7 +1,7 @@
-import type { MatrixEvent, SyncMatrix } from '../../src-shared/images/contract';
-import { applyMatrixDiff } from '../../src-shared/images/matrix-diff';
-import type { AppError } from '../../src-shared/result';
-import type { SliceCreator } from './types';
+import type { MatrixEvent, SyncMatrix } from '../../../src-shared/images/contract';
+import { applyMatrixDiff } from '../../../src-shared/images/matrix-diff';
+import type { AppError } from '../../../src-shared/result';
+import type { SliceCreator } from '../../store/types';
 
 export interface ImagesFilter {
   project: string;

@@ -1,5 +1,5 @@
-import type { ContainerRef, MetricsTop } from '../../src-shared/metrics/contract';
-import type { SliceCreator } from './types';
+import type { ContainerRef, MetricsTop } from '../../../src-shared/metrics/contract';
+import type { SliceCreator } from '../../store/types';
 
 export type MetricsPanel = 'chart' | 'forensics';
 

@@ -8,8 +8,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  cleanupUnhealthy, newReplicaSetReplicas, reconcileNewTarget, reconcileOld, scaleDownForRollingUpdate, scaleSizes, surgeAndUnavailable, type RsView,
-} from './rolling-math';
+  cleanupUnhealthy, newReplicaSetReplicas, reconcileNewTarget, reconcileOld, scaleDownForRollingUpdate, scaleSizes, surgeAndUnavailable, surgeToGrowTo, type RsView,
+} from './rolling-update';
 
 const rs = (name: string, replicas: number, available = 0, creationTimestamp = '', extra: Partial<RsView> = {}): RsView => ({ name, replicas, available, creationTimestamp, ...extra });
 
@@ -131,5 +131,16 @@ describe('newReplicaSetReplicas', () => {
   it('grows the new ReplicaSet only up to replicas + maxSurge pods in all', () => {
     expect(newReplicaSetReplicas(10, 3, [rs('old', 10, 10), rs('new', 0)], rs('new', 0))).toBe(3);
     expect(newReplicaSetReplicas(10, 3, [rs('old', 10, 10), rs('new', 3)], rs('new', 3))).toBe(3);
+  });
+});
+
+describe('surgeToGrowTo (how the release executor steers the controller)', () => {
+  it('makes the controller grow the new ReplicaSet to exactly the target, and no further', () => {
+    for (const [replicas, old, target] of [[10, 10, 1], [10, 10, 4], [10, 7, 6], [3, 3, 3], [1, 1, 1]] as const) {
+      const maxSurge = surgeToGrowTo(replicas, old, target);
+      let next = rs('new', 0);
+      for (let i = 0; i < 5; i++) next = rs('new', newReplicaSetReplicas(replicas, maxSurge, [rs('old', old), next], next));
+      expect(next.replicas, `${replicas} replicas, ${old} old, target ${target}`).toBe(target);
+    }
   });
 });

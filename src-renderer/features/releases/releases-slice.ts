@@ -1,7 +1,7 @@
-import type { AppClient } from '../../src-shared/contract';
-import type { ReleasesEvent } from '../../src-shared/releases/contract';
-import type { ExecutionState } from '../../src-shared/releases/execution-model';
-import type { AppState, SliceCreator } from './types';
+import type { AppClient } from '../../../src-shared/contract';
+import type { ReleasesEvent } from '../../../src-shared/releases/contract';
+import type { ExecutionState } from '../../../src-shared/releases/execution-model';
+import type { AppState, SliceCreator } from '../../store/types';
 
 export interface ReleasesSlice {
   /** Null until the first releases.subscribe event (executions, snapshot freshness). */

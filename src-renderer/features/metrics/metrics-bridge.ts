@@ -1,5 +1,5 @@
-import type { AppClient } from '../../src-shared/contract';
-import type { AppStore } from './index';
+import type { AppClient } from '../../../src-shared/contract';
+import type { AppStore } from '../../store/index';
 
 /**
  * Where the metrics pushes enter the store (the metrics part of the bridge, DESIGN.md convention

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AppClient } from '../../src-shared/contract';
-import type { MetricsTop } from '../../src-shared/metrics/contract';
-import type { AppError } from '../../src-shared/result';
-import { createAppStore } from './index';
+import type { AppClient } from '../../../src-shared/contract';
+import type { MetricsTop } from '../../../src-shared/metrics/contract';
+import type { AppError } from '../../../src-shared/result';
+import { createAppStore } from '../../store/index';
 import { watchMetrics } from './metrics-bridge';
 
 const top = (at: number): MetricsTop => ({

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AppClient } from '../../src-shared/contract';
-import type { MatrixEvent, MatrixRow, SyncMatrix } from '../../src-shared/images/contract';
-import { diffMatrix } from '../../src-shared/images/matrix-diff';
+import type { AppClient } from '../../../src-shared/contract';
+import type { MatrixEvent, MatrixRow, SyncMatrix } from '../../../src-shared/images/contract';
+import { diffMatrix } from '../../../src-shared/images/matrix-diff';
 import { watchImages } from './images-bridge';
-import { createAppStore } from './index';
+import { createAppStore } from '../../store/index';
 
 const row = (tag: string, west: MatrixRow['cells'][number]['state'], pushedAt: number): MatrixRow => ({
   repository: 'shop/orders',

@@ -1,2 +1,0 @@
-/** Lines out of chunks: the base layer's framer (src-main/base/line-framer.ts). */
-export { LineFramer, type FramedLine } from '../base/line-framer';
