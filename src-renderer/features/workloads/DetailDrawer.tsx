@@ -32,7 +32,10 @@ function useSelectedRow(ref: ObjectRef): PodRow | DeploymentRow | undefined {
 
 function useYaml(ref: ObjectRef): [YamlState, () => void] {
   const client = useClient();
-  const request = useRequest(() => client['workloads.getYaml'](ref), [client, ref]);
+  // Keyed by the object, not the ref's identity: the same object opened again (Enter on its row)
+  // must not throw away the YAML on screen and load it anew.
+  const { clusterId, kind, namespace, name } = ref;
+  const request = useRequest(() => client['workloads.getYaml']({ clusterId, kind, namespace, name }), [client, clusterId, kind, namespace, name]);
   const state = loaded(request, 'hide');
   return [state.status === 'ok' ? { status: 'ok', yaml: state.value.yaml } : state, request.retry];
 }
