@@ -9,7 +9,9 @@
  *   known board (marked stale) in a frame → the live board (every row and pod, nothing stale).
  * Times from spawning the services' process (modules loaded, as a launch has it).
  * Reference, same run: `kubectl get pods -A -o json` of the four clusters in parallel.
- * LAUNCH_RUNS (default 3) relaunches; LAUNCH_NO_KUBECTL=1 skips the reference (quick looks).
+ * LAUNCH_RUNS (default 3) relaunches; LAUNCH_NO_KUBECTL=1 skips the reference (quick looks);
+ * LAUNCH_PROFILE=file saves the page's CPU profile; LAUNCH_SERVICES_NODE_ARGS adds node flags to
+ * the services' process (e.g. `--cpu-prof --cpu-prof-dir=DIR`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +56,7 @@ export async function relaunch(browser: Browser, kubeconfig: string, userDataDir
     await profile.send('Profiler.start');
   }
   const t0 = epoch();
-  const services = new Child(bundle, [kubeconfig, userDataDir, defaultRendererDir()], { bundled: true, nodeArgs: MAIN_PROCESS_NODE_FLAGS });
+  const services = new Child(bundle, [kubeconfig, userDataDir, defaultRendererDir()], { bundled: true, nodeArgs: [...MAIN_PROCESS_NODE_FLAGS, ...(process.env.LAUNCH_SERVICES_NODE_ARGS?.split(' ') ?? [])] });
   try {
     const [, url, ownMs] = (await services.waitFor(/^listening /)).split(' ') as [string, string, string];
     const servicesUpAt = epoch();

@@ -71,6 +71,8 @@ export class MetricsService {
   private lastTop: MetricsTop | undefined;
   private lastPersist = 0;
   private disposed = false;
+  /** start() ran: the saved history is loaded (until then, persisting would overwrite it with nothing). */
+  private started = false;
   private running = false;
   private readonly offPods: () => void;
   private readonly now: () => number;
@@ -101,7 +103,10 @@ export class MetricsService {
     return this.pacer.currentMs(this.settings.intervalMs);
   }
 
+  /** Loads the saved history and starts the rounds; once (later calls do nothing). */
   start(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
     if (this.opts.file) {
       const now = this.now();
       const { series, problem } = loadHistory(this.opts.file);
@@ -380,7 +385,7 @@ export class MetricsService {
   }
 
   persist(): void {
-    if (!this.opts.file) return;
+    if (!this.opts.file || !this.started) return;
     const now = this.now();
     this.lastPersist = now;
     try {

@@ -6,7 +6,8 @@
  *   workloads.getYaml({ clusterId, kind: 'Pod', namespace, name }): Result<{ yaml }>
  *   workloads.dispose()
  *
- * A subscription first gets a reset per cluster+kind with the current list, then diffs coalesced
+ * A subscription first gets a reset per cluster+kind with the current list (at once, during
+ * subscribe, when it carries the snapshot of clusters not yet synced), then diffs coalesced
  * per uid, flushed at most every `flushIntervalMs` with at most `maxBatch` items per flush (the rest
  * follows in the next flush); nothing is sent when nothing changed. Subscribing connects the
  * clusters lazily (ClusterService.acquire); unsubscribing releases them.
@@ -77,6 +78,9 @@ export class WorkloadService {
     const sub: Subscriber = { clusterIds: clusterIds ? new Set(clusterIds) : undefined, batcher, releases: new Map(), stale: new Set(), closed: false };
     this.subs.add(sub);
     for (const id of this.clusters.ids()) this.attach(sub, id);
+    // At launch the last known board goes out in the subscription's first message, before the
+    // clusters' first lists (already requested) take main's event loop.
+    if (sub.stale.size > 0) batcher.flushNow();
     return () => {
       if (sub.closed) return;
       sub.closed = true;
