@@ -77,10 +77,12 @@ export class WorkloadService {
     );
     const sub: Subscriber = { clusterIds: clusterIds ? new Set(clusterIds) : undefined, batcher, releases: new Map(), stale: new Set(), closed: false };
     this.subs.add(sub);
-    for (const id of this.clusters.ids()) this.attach(sub, id);
     // At launch the last known board goes out in the subscription's first message, before the
-    // clusters' first lists (already requested) take main's event loop.
+    // clusters are connected and their first lists take main's event loop.
+    const ids = this.clusters.ids().filter((id) => this.wants(sub, id));
+    for (const id of ids) this.queueReset(sub, id);
     if (sub.stale.size > 0) batcher.flushNow();
+    for (const id of ids) this.attach(sub, id, false);
     return () => {
       if (sub.closed) return;
       sub.closed = true;
@@ -113,11 +115,11 @@ export class WorkloadService {
     return !sub.clusterIds || sub.clusterIds.has(clusterId);
   }
 
-  /** Start following a cluster: acquire it and queue resets with its current lists. */
-  private attach(sub: Subscriber, clusterId: string): void {
+  /** Start following a cluster: acquire it and (unless already done) queue resets with its current lists. */
+  private attach(sub: Subscriber, clusterId: string, reset = true): void {
     if (!this.wants(sub, clusterId) || sub.releases.has(clusterId)) return;
     sub.releases.set(clusterId, this.clusters.acquire(clusterId));
-    this.queueReset(sub, clusterId);
+    if (reset) this.queueReset(sub, clusterId);
   }
 
   /** Whether a cluster's lists are whole (its first sync completed; data is kept through reconnects). */
