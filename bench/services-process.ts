@@ -80,6 +80,14 @@ let items = 0;
 let synced = false;
 let peakRss = 0;
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100).unref();
+// MEM_TRACE=1: RSS, heap and buffers every second on stderr (where the peak comes from).
+if (process.env.MEM_TRACE) {
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const MB = (n: number) => Math.round(n / 1e6);
+    process.stderr.write(`mem ${Math.round(performance.now() - started)} ms: rss ${MB(m.rss)} heapUsed ${MB(m.heapUsed)} heapTotal ${MB(m.heapTotal)} external ${MB(m.external)} arrayBuffers ${MB(m.arrayBuffers)} newSpace ${MB(v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0)}${synced ? ' synced' : ''}\n`);
+  }, 1000).unref();
+}
 
 const apply = (diff: WorkloadDiff) => {
   if (diff.kind !== 'Pod') return;
