@@ -71,7 +71,7 @@ export class MetricsService {
   private lastTop: MetricsTop | undefined;
   private lastPersist = 0;
   private disposed = false;
-  /** start() ran: the saved history is loaded (until then, persisting would overwrite it with nothing). */
+  /** start() ran: the saved history is loaded (before that, persisting nothing would overwrite it). */
   private started = false;
   private running = false;
   private readonly offPods: () => void;
@@ -147,11 +147,11 @@ export class MetricsService {
     }
     const seen = change.kind === 'reset' ? new Set<string>() : undefined;
     for (const pod of change.kind === 'reset' ? change.pods : change.upserts) {
-      const ns = pod.metadata.namespace ?? '';
-      const name = pod.metadata.name ?? '';
+      const ns = pod.namespace;
+      const name = pod.name;
       seen?.add(`${ns}/${name}`);
       touched ||= listed(ns, name);
-      for (const { container, event } of st.pods.update(pod, now)) {
+      for (const { container, event } of st.pods.updateContainers(pod, now)) {
         this.history.addEvent({ clusterId: id, namespace: ns, pod: name, container }, event, now);
       }
     }
@@ -385,7 +385,8 @@ export class MetricsService {
   }
 
   persist(): void {
-    if (!this.opts.file || !this.started) return;
+    // Never started and nothing sampled (disposed during the launch): the saved history stays as it is.
+    if (!this.opts.file || (!this.started && this.history.size === 0)) return;
     const now = this.now();
     this.lastPersist = now;
     try {
