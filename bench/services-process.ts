@@ -25,7 +25,7 @@ interface BenchServices {
   };
   dispose(): void;
   /** With every service: the metrics rounds (interval the pacing chose, rounds so far, their CPU). */
-  metrics?: { intervalMs: number; rounds: number; cpuMicros: number };
+  metrics?: { intervalMs: number; rounds: number; cpuMicros: number; historyBytes: number; historyProjectedBytes: number };
 }
 
 const kubeconfig = process.argv[2]!;
@@ -129,7 +129,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
         heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e6),
         arrayBuffersMB: Math.round(process.memoryUsage().arrayBuffers / 1e6),
         peakRssMB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6),
-        ...(services.metrics ? { metricsIntervalMs: services.metrics.intervalMs, metricsRounds: services.metrics.rounds, metricsCpuMsPerRound: Math.round(services.metrics.cpuMicros / Math.max(1, services.metrics.rounds) / 1000) } : {}),
+        ...(services.metrics ? { metricsIntervalMs: services.metrics.intervalMs, metricsRounds: services.metrics.rounds, metricsCpuMsPerRound: Math.round(services.metrics.cpuMicros / Math.max(1, services.metrics.rounds) / 1000), metricsHistoryMB: Math.round(services.metrics.historyBytes / 1e6), metricsHistoryProjectedMB: Math.round(services.metrics.historyProjectedBytes / 1e6) } : {}),
       }));
     }, seconds * 1000);
   } else if (cmd === 'memory') {

@@ -384,6 +384,11 @@ export class MetricsService {
     return this.historyStatus();
   }
 
+  /** The history's memory at steady state under the current plan (a full horizon held; the bench adds what is not held yet to the peak). */
+  get historyProjectedBytes(): number {
+    return this.plan?.projectedBytes ?? this.history.bytes;
+  }
+
   persist(): void {
     // Never started and nothing sampled (disposed during the launch): the saved history stays as it is.
     if (!this.opts.file || (!this.started && this.history.size === 0)) return;
