@@ -34,7 +34,11 @@ export function eventTime(finishedAt: string | undefined, now: number): number {
  * an array per pod and shared copies of those few distinct strings are about half.
  */
 export class PodIndex {
-  private readonly pods = new Map<string, readonly ContainerInfo[]>();
+  /**
+   * namespace → pod name → containers. Nested, so that the keys are the summaries' own namespace
+   * and name strings (a `namespace/name` string per pod was ~70 bytes each at 50,000 pods).
+   */
+  private readonly pods = new Map<string, Map<string, readonly ContainerInfo[]>>();
   /**
    * Deleted pods (by deletion, oldest first): their history stays for the horizon, and a series
    * or forensics of one must still say its restarts and limits (it said 0 and none).
@@ -59,9 +63,11 @@ export class PodIndex {
    * its last restart).
    */
   updateContainers(pod: PodContainers, now: number): { container: string; event: TimelineEvent }[] {
-    const key = `${pod.namespace}/${pod.name}`;
-    this.deleted.delete(key); // a new pod of the same name (StatefulSet): its own info from now on
-    const before = this.pods.get(key);
+    // A new pod of the same name (StatefulSet): its own info from now on.
+    if (this.deleted.size > 0) this.deleted.delete(`${pod.namespace}/${pod.name}`);
+    let names = this.pods.get(pod.namespace);
+    if (!names) this.pods.set(pod.namespace, (names = new Map()));
+    const before = names.get(pod.name);
     const events: { container: string; event: TimelineEvent }[] = [];
     for (const info of pod.containers) {
       const prev = before?.find((c) => c.name === info.name)?.restarts ?? 0;
@@ -79,16 +85,18 @@ export class PodIndex {
         });
       }
     }
-    this.pods.set(key, pod.containers);
+    names.set(pod.name, pod.containers);
     return events;
   }
 
   /** The pod is gone: its containers' info is kept, marked deleted, until pruneDeleted drops it. */
   delete(namespace: string, name: string, now: number): void {
+    const names = this.pods.get(namespace);
+    const list = names?.get(name);
+    if (!names || !list) return;
+    names.delete(name);
+    if (names.size === 0) this.pods.delete(namespace);
     const key = `${namespace}/${name}`;
-    const list = this.pods.get(key);
-    if (!list) return;
-    this.pods.delete(key);
     // A copy: the live arrays are shared with the workloads layer and never changed.
     this.deleted.set(key, list.map((c) => ({ ...c, deletedAt: now })));
     if (this.deleted.size > MAX_DELETED_PODS) this.deleted.delete(this.deleted.keys().next().value!);
@@ -102,23 +110,17 @@ export class PodIndex {
     }
   }
 
-  /** A relist: `keys` are the pods that exist; the others were deleted meanwhile. */
+  /** A relist: `keys` (`namespace/name`) are the pods that exist; the others were deleted meanwhile. */
   retainOnly(keys: Set<string>, now: number): void {
-    for (const key of [...this.pods.keys()]) {
-      if (keys.has(key)) continue;
-      const [ns = '', ...name] = key.split('/');
-      this.delete(ns, name.join('/'), now);
+    for (const [ns, names] of [...this.pods]) {
+      for (const name of [...names.keys()]) if (!keys.has(`${ns}/${name}`)) this.delete(ns, name, now);
     }
   }
 
   get(namespace: string, pod: string, container: string): ContainerInfo | undefined {
-    const list = this.pods.get(`${namespace}/${pod}`) ?? this.deleted.get(`${namespace}/${pod}`);
+    const list = this.pods.get(namespace)?.get(pod) ?? this.deleted.get(`${namespace}/${pod}`);
     if (!list) return undefined;
     for (const c of list) if (c.name === container) return c;
     return undefined;
-  }
-
-  podKeys(): IterableIterator<string> {
-    return this.pods.keys();
   }
 }
