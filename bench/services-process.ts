@@ -140,6 +140,9 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const MB = (n: number) => Math.round(n / 1e5) / 10;
     const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, { sizeMB: MB(s.space_size), usedMB: MB(s.space_used_size) }]));
     console.log(JSON.stringify({ memory: { rssMB: MB(m.rss), heapTotalMB: MB(m.heapTotal), heapUsedMB: MB(m.heapUsed), externalMB: MB(m.external), arrayBuffersMB: MB(m.arrayBuffers), peakRssMB: MB(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)), spaces } }));
+  } else if (cmd === 'rounds') {
+    // Metrics rounds done so far (the foundation bench starts idle once start-up's are).
+    console.log(`rounds ${services.metrics?.rounds ?? -1}`);
   } else if (cmd === 'snapshot') {
     console.log(`snapshot ${v8.writeHeapSnapshot(arg)}`);
   } else if (cmd === 'quit') {
