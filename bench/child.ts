@@ -13,12 +13,16 @@ const tsx = resolve(import.meta.dirname, '../node_modules/.bin/tsx');
  */
 export async function bundleScript(script: string): Promise<string> {
   const { build } = await import('esbuild');
-  const name = script.replace(/^.*\//, '').replace(/\.m?ts$/, '.mjs');
-  // Under node_modules so that bare imports in the bundle resolve against our node_modules.
-  const outfile = resolve(import.meta.dirname, '../node_modules/.cache/capstan-bench', name);
+  const name = script.replace(/^.*\//, '').replace(/\.m?ts$/, '');
+  // Under node_modules so that bare imports in the bundle resolve against our node_modules. Split
+  // at dynamic imports as electron-vite's build does: code imported lazily (the sandbox, with
+  // protobufjs) is not loaded at start.
+  const outdir = resolve(import.meta.dirname, '../node_modules/.cache/capstan-bench', name);
   await build({
     entryPoints: [resolve(import.meta.dirname, script)],
-    outfile,
+    outdir,
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -26,7 +30,7 @@ export async function bundleScript(script: string): Promise<string> {
     packages: 'external',
     logLevel: 'warning',
   });
-  return outfile;
+  return resolve(outdir, `${name}.mjs`);
 }
 
 /**

@@ -54,6 +54,15 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
       try {
         const syncMs = Number((await services.waitFor(/^synced /)).split(' ')[1]);
         await new Promise((r) => setTimeout(r, 3000)); // let the initial flushes settle
+        // Start-up is over once metrics has done its warm-up round and the first round the pacing
+        // judges by (10 s later, full price at 50,000 containers): idle is what comes after.
+        // (Before the launch gate these two ran at 0 and 10 s, before a 7–9 s sync's windows began;
+        // now they start ~2 s after the first screen and one could land in the first window.)
+        for (const end = Date.now() + 60_000; !only && Date.now() < end; ) {
+          services.send('rounds');
+          if (Number((await services.waitFor(/^rounds /)).split(' ')[1]) >= 2) break;
+          await new Promise((r) => setTimeout(r, 1000));
+        }
         const measure = async () => {
           services.send(`measure ${seconds}`);
           return JSON.parse(await services.waitFor(/^\{/)) as Record<string, number>;

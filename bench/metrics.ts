@@ -20,6 +20,7 @@ import type { MetricsClusterSource } from '../src-main/metrics/cluster-source';
 import { MetricsService } from '../src-main/metrics/metrics-service';
 import { ok } from '../src-shared/result';
 import { Child } from './child';
+import { podContainersOf } from '../src-shared/workloads/pod-containers';
 
 const CLUSTERS = 4;
 const PODS_PER_NODE = 100; // as in the sandbox
@@ -58,7 +59,7 @@ function syntheticSource(now: () => number, containers: number): MetricsClusterS
     nodeNames: () => Array.from({ length: NODES_PER_CLUSTER }, (_, n) => `n${n}`),
     acquire: () => () => {},
     onPods(l) {
-      queueMicrotask(() => ids.forEach((id, c) => l(id, { kind: 'reset', pods: podsOf(c) })));
+      queueMicrotask(() => ids.forEach((id, c) => l(id, { kind: 'reset', pods: podsOf(c).map((p) => podContainersOf(p)) })));
       return () => {};
     },
     transport: (id) => ({

@@ -32,6 +32,8 @@ import { startServer } from '../src-main/app/server';
 import { generateScenario } from '../src-sandbox/scenario-generator';
 import { launchChromium, screenshotDir } from '../test/e2e/browser';
 import { Child } from './child';
+import { relaunch } from './launch';
+import { CLUSTERS, kubectlLists } from './kubectl-lists';
 import { chromiumRenderers, cpuByRole } from './proc-stats';
 import { run as runModel } from './releases-model';
 import { armCell, boardProbe, cellResult, domSize, revealRow, startFrameWatch, stopFrameWatch } from './releases-page';
@@ -50,26 +52,7 @@ async function until(page: Page, expression: string, everyMs: number): Promise<v
   while (!(await page.evaluate(expression))) await sleep(everyMs);
 }
 
-const CLUSTERS = ['fat', 'uat', 'pro-east', 'pro-west'];
 const PLACEMENTS: [group: string, cluster: string][] = [['fat', 'fat'], ['uat', 'uat'], ['pro', 'pro-east'], ['pro', 'pro-west']];
-
-/** kubectl fetching one kind from the four clusters at once, as the app connects them. */
-async function kubectlLists(kubeconfig: string, resource: string): Promise<{ wallMs: number; perClusterMs: Record<string, number>; bytes: number }> {
-  const t0 = performance.now();
-  const per: Record<string, number> = {};
-  let bytes = 0;
-  await Promise.all(CLUSTERS.map((ctx) => new Promise<void>((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', ctx, 'get', resource, '-A', '-o', 'json'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    child.stdout.on('data', (d: Buffer) => (bytes += d.length));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      per[ctx] = Math.round(performance.now() - t0);
-      if (code === 0) resolve();
-      else reject(new Error(`kubectl get ${resource} --context ${ctx} exited ${code}`));
-    });
-  })));
-  return { wallMs: Math.round(performance.now() - t0), perClusterMs: per, bytes };
-}
 
 /** `kubectl get pods -A -w --watch-only -o name` per cluster: when each pod name is printed. */
 function kubectlWatches(kubeconfig: string) {
@@ -130,37 +113,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
     const kubectlPods = await kubectlLists(kubeconfig, 'pods');
 
     const serverOptions = { ...(mainFlushMs ? { services: { workloads: { flushIntervalMs: mainFlushMs } } } : {}), kubeconfigPaths: [kubeconfig], port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, validateResponses: false, logger: { info() {}, warn() {}, error() {} } };
-    let server = await startServer(serverOptions);
-    /**
-     * A launch as a person has it the next morning: the snapshot of the run so far on disk, the
-     * services start again, the board is opened. The last known board first, then the live one.
-     */
-    const relaunch = async () => {
-      await server.services.releases.snapshots.refresh();
-      await server.close();
-      const page = await browser.newPage();
-      await page.setViewportSize({ width: 1440, height: 900 });
-      await page.addInitScript(boardProbe({ rows: apps, pods }));
-      const t0 = epoch();
-      server = await startServer(serverOptions);
-      const servicesUpAt = epoch();
-      await page.goto(server.url);
-      const pageLoadedAt = epoch();
-      await page.getByTestId('nav-releases').click({ timeout: 60_000 });
-      const boardOpenedAt = epoch();
-      await within(until(page, 'window.__boardProbe && window.__boardProbe.allRowsFrameAt > 0', 50), 60_000, 'the last known board');
-      await within(until(page, 'window.__boardProbe.fullFrameAt > 0', 250), 600_000, 'the live board after the launch');
-      const p = (await page.evaluate('window.__boardProbe')) as { allRowsFrameAt: number; allRowsStale: boolean; fullFrameAt: number };
-      await page.close();
-      return {
-        lastKnownBoardMs: Math.round(p.allRowsFrameAt - t0),
-        lastKnownBoardWasStale: p.allRowsStale,
-        servicesStartMs: Math.round(servicesUpAt - t0),
-        pageLoadedMs: Math.round(pageLoadedAt - t0),
-        boardTabOpenedMs: Math.round(boardOpenedAt - t0),
-        liveBoardMs: Math.round(p.fullFrameAt - t0),
-      };
-    };
+    const server = await startServer(serverOptions);
     const browser = await launchChromium();
     const watches = kubectlWatches(kubeconfig);
     try {
@@ -282,7 +235,9 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       await page.getByTestId('theme-system').click().catch(() => undefined);
 
       progress('launch with the saved snapshot: last known board, then live');
-      const launch = await relaunch();
+      await server.services.releases.snapshots.refresh();
+      await server.close();
+      const launch = await relaunch(browser, kubeconfig, serverOptions.userDataDir, { rows: apps, pods });
 
       const mb = (b: number) => Math.round(b / 2 ** 20);
       const firstBoardMs = Math.round(first.fullFrameAt - t0);
@@ -321,7 +276,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
           lastKnownBoardVsKubectlGetPods: Math.round((launch.lastKnownBoardMs / kubectlPods.wallMs) * 100) / 100,
           liveBoardVsKubectlGetPods: r1(launch.liveBoardMs / kubectlPods.wallMs),
           target: { lastKnownBoardMs: 1000 },
-          note: 'services restarted on the same data folder (the snapshot saved by the run above), a new page: from the services\' start to the frame with every row on the board from the snapshot (marked stale), then to the frame with every row and pod live; the reference is kubectl get pods -A -o json of the four clusters in parallel, measured at the start of this run',
+          note: 'services restarted in their own process on the same data folder (the snapshot saved by the run above), a new page: from spawning that process to the frame with every row on the board from the snapshot (marked stale), then to the frame with every row and pod live; the reference is kubectl get pods -A -o json of the four clusters in parallel, measured at the start of this run',
         },
         reference: {
           kubectlGetDeploymentsJson: kubectlDeployments,

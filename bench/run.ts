@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<unknown> }>> = {
   'images-registries': () => import('./images-registries'),
   'plan-images': () => import('./plan-images'),
   releases: () => import('./releases'),
+  launch: () => import('./launch'),
   'release-chaos': () => import('./release-chaos'),
   troubleshooting: () => import('./troubleshooting'),
   'port-forward': () => import('./portforward'),

@@ -33,7 +33,7 @@ interface BenchServices {
   };
   dispose(): void;
   /** With every service: the metrics rounds (interval the pacing chose, rounds so far, their CPU). */
-  metrics?: { intervalMs: number; rounds: number; cpuMicros: number };
+  metrics?: { intervalMs: number; rounds: number; cpuMicros: number; historyBytes: number; historyProjectedBytes: number };
 }
 
 const kubeconfig = process.argv[2]!;
@@ -88,6 +88,14 @@ let items = 0;
 let synced = false;
 let peakRss = 0;
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100).unref();
+// MEM_TRACE=1: RSS, heap and buffers every second on stderr (where the peak comes from).
+if (process.env.MEM_TRACE) {
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const MB = (n: number) => Math.round(n / 1e6);
+    process.stderr.write(`mem ${Math.round(performance.now() - started)} ms: rss ${MB(m.rss)} heapUsed ${MB(m.heapUsed)} heapTotal ${MB(m.heapTotal)} external ${MB(m.external)} arrayBuffers ${MB(m.arrayBuffers)} newSpace ${MB(v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0)}${synced ? ' synced' : ''}\n`);
+  }, 1000).unref();
+}
 
 const apply = (diff: WorkloadDiff) => {
   if (diff.kind !== 'Pod') return;
@@ -161,7 +169,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
         heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e6),
         arrayBuffersMB: Math.round(process.memoryUsage().arrayBuffers / 1e6),
         peakRssMB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6),
-        ...(services.metrics ? { metricsIntervalMs: services.metrics.intervalMs, metricsRounds: services.metrics.rounds, metricsCpuMsPerRound: Math.round(services.metrics.cpuMicros / Math.max(1, services.metrics.rounds) / 1000) } : {}),
+        ...(services.metrics ? { metricsIntervalMs: services.metrics.intervalMs, metricsRounds: services.metrics.rounds, metricsCpuMsPerRound: Math.round(services.metrics.cpuMicros / Math.max(1, services.metrics.rounds) / 1000), metricsHistoryMB: Math.round(services.metrics.historyBytes / 1e6), metricsHistoryProjectedMB: Math.round(services.metrics.historyProjectedBytes / 1e6) } : {}),
       }));
     }, seconds * 1000);
   } else if (cmd === 'kinds') {
@@ -176,6 +184,9 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const MB = (n: number) => Math.round(n / 1e5) / 10;
     const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, { sizeMB: MB(s.space_size), usedMB: MB(s.space_used_size) }]));
     console.log(JSON.stringify({ memory: { rssMB: MB(m.rss), heapTotalMB: MB(m.heapTotal), heapUsedMB: MB(m.heapUsed), externalMB: MB(m.external), arrayBuffersMB: MB(m.arrayBuffers), peakRssMB: MB(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)), spaces } }));
+  } else if (cmd === 'rounds') {
+    // Metrics rounds done so far (the foundation bench starts idle once start-up's are).
+    console.log(`rounds ${services.metrics?.rounds ?? -1}`);
   } else if (cmd === 'snapshot') {
     console.log(`snapshot ${v8.writeHeapSnapshot(arg)}`);
   } else if (cmd === 'quit') {

@@ -1,17 +1,10 @@
-import type { ComponentType } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { ErrorBanner } from './components/ErrorBanner';
+import { Spinner } from './components/Spinner';
 import { OverviewView } from './features/clusters/OverviewView';
-import { EventsView } from './features/events/EventsView';
-import { ImagesView } from './features/images/ImagesView';
 import { CommandPalette, usePaletteShortcut } from './features/palette/CommandPalette';
-import { LogsView } from './features/logs/LogsView';
-import { MetricsView } from './features/metrics/MetricsView';
-import { ForwardsView } from './features/portforward/ForwardsView';
 import { ProblemsView } from './features/problems/ProblemsView';
 import { ReleasesView } from './features/releases/ReleasesView';
-import { ResourceDrawer } from './features/resources/ResourceDrawer';
-import { ResourcesView } from './features/resources/ResourcesView';
-import { DetailDrawer } from './features/workloads/DetailDrawer';
 import { WorkloadsView } from './features/workloads/WorkloadsView';
 import { navItems } from './shell/nav';
 import { NavBar } from './shell/NavBar';
@@ -20,6 +13,24 @@ import { TopBar } from './shell/TopBar';
 import { useGlobalKeys } from './shell/useGlobalKeys';
 import { useTheme } from './shell/useTheme';
 import { useAppStore } from './store';
+
+/**
+ * Views that are not on the launch's screens (overview, board, workloads) load on first use, each
+ * with its heavy libraries (xterm, uPlot, CodeMirror): the script parsed at launch is the first
+ * screens' only.
+ */
+const lazyNamed = <K extends string>(load: () => Promise<Record<K, ComponentType<never>>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] as ComponentType }));
+const ImagesView = lazyNamed(() => import('./features/images/ImagesView'), 'ImagesView');
+const ResourcesView = lazyNamed(() => import('./features/resources/ResourcesView'), 'ResourcesView');
+const EventsView = lazyNamed(() => import('./features/events/EventsView'), 'EventsView');
+const LogsView = lazyNamed(() => import('./features/logs/LogsView'), 'LogsView');
+const MetricsView = lazyNamed(() => import('./features/metrics/MetricsView'), 'MetricsView');
+const ForwardsView = lazyNamed(() => import('./features/portforward/ForwardsView'), 'ForwardsView');
+const DetailDrawer = lazy(async () => ({ default: (await import('./features/workloads/DetailDrawer')).DetailDrawer }));
+const ResourceDrawer = lazy(async () => ({ default: (await import('./features/resources/ResourceDrawer')).ResourceDrawer }));
+
+const loading = <Spinner label="Loading…" />;
 
 /** View components by nav id; a feature adds its nav entry (shell/nav.ts) and its view here. */
 const views: Record<string, ComponentType> = {
@@ -63,18 +74,24 @@ export function App() {
         {servicesError ? <ErrorBanner error={servicesError} title="Live updates stopped." testId="services-error" /> : null}
         <fieldset className="fieldset-contents" disabled={disconnected} data-testid="actions-fieldset">
           <main className="content" data-testid={`view-${view}`}>
-            <View />
+            <Suspense fallback={loading}>
+              <View />
+            </Suspense>
           </main>
         </fieldset>
       </div>
       {selected ? (
         <fieldset className="fieldset-contents" disabled={disconnected}>
-          <DetailDrawer key={`${selected.clusterId}/${selected.kind}/${selected.namespace}/${selected.name}`} target={selected} />
+          <Suspense fallback={loading}>
+            <DetailDrawer key={`${selected.clusterId}/${selected.kind}/${selected.namespace}/${selected.name}`} target={selected} />
+          </Suspense>
         </fieldset>
       ) : null}
       {resource ? (
         <fieldset className="fieldset-contents" disabled={disconnected}>
-          <ResourceDrawer key={`${resource.clusterId}/${resource.type.group}/${resource.type.resource}/${resource.namespace}/${resource.name}`} target={resource} />
+          <Suspense fallback={loading}>
+            <ResourceDrawer key={`${resource.clusterId}/${resource.type.group}/${resource.type.resource}/${resource.namespace}/${resource.name}`} target={resource} />
+          </Suspense>
         </fieldset>
       ) : null}
       {helpOpen ? <ShortcutsHelp nav={navItems} /> : null}

@@ -40,6 +40,7 @@ import { ResourceService } from '../resources/resource-service';
 import type { Cipher } from '../vault/cipher';
 import { VaultService } from '../vault/vault-service';
 import { WorkloadService, type WorkloadServiceOptions } from '../workloads/workload-service';
+import { LaunchGate, openingGate } from './launch-gate';
 import { SettingsStore } from './settings';
 import { VisibleEntries } from '../clusters/visible-entries';
 
@@ -157,7 +158,9 @@ export function createServices(opts: CreateServicesOptions): Services {
     log: logLine,
     ...opts.metrics,
   });
-  metrics.start();
+  // The metrics history and rounds wait until the first screen (the last known board) is out.
+  const launchGate = new LaunchGate();
+  launchGate.then(() => metrics.start());
   const exec = new ExecService((id) => clusters.connection(id));
   const forwards = new PortForwardService({ connection: (id) => clusters.connection(id) });
   const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink, feed) => followFile(exec, id, t, sink, feed) });
@@ -228,12 +231,16 @@ export function createServices(opts: CreateServicesOptions): Services {
     'kubeconfig.removePath': async ({ path: p }) => kubeconfig.removePath(p),
     'vault.consent': async ({ allow }) => ok(vault.consent(allow)),
     'workloads.subscribe': ({ clusterIds }, emit, ctx) => {
-      const stop = workloads.subscribe(clusterIds, (diffs) => emit({ diffs }));
+      const stop = workloads.subscribe(clusterIds, (diffs) => {
+        emit({ diffs });
+        launchGate.firstScreenSent();
+      });
       onAbort(ctx, stop);
       return ok(undefined);
     },
     'workloads.getYaml': async (ref) => workloads.getYaml(ref),
-    ...metricsHandlers(metrics),
+    // The metrics view opened before the launch gate: its history is needed now.
+    ...openingGate(launchGate, metricsHandlers(metrics)),
     ...releaseHandlers(releases),
     ...appImages.handlers,
     ...logsHandlers(logs),
@@ -264,6 +271,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     dispose() {
       if (disposed) return;
       disposed = true;
+      launchGate.dispose();
       void releases.dispose();
       metrics.dispose();
       appImages.dispose();

@@ -13,6 +13,8 @@ import { lastOomKill } from '../../src-shared/workloads/oom';
 import type { DeploymentSummary, PodSummary, WorkloadKind } from '../../src-shared/workloads/contract';
 import type { LabelKeys } from '../../src-shared/workloads/summarize';
 import { controllerOf, defaultLabelKeys, lastSpecManager, summarizeDeployment, summarizePod } from '../../src-shared/workloads/summarize';
+import type { ContainerInfo } from '../../src-shared/workloads/pod-containers';
+import { containersOf } from '../../src-shared/workloads/pod-containers';
 import type { Clock } from '../watch/clock';
 import { systemClock } from '../watch/clock';
 import type { ReflectorEvent, ReflectorStatus, ReflectorTransport } from '../watch/reflector';
@@ -80,6 +82,11 @@ export class ClusterWorkloads {
   readonly replicasets: Reflector<ReplicaSet>;
   readonly nodes: Reflector<Node>;
   private readonly podSummaries = new Map<string, PodSummary>();
+  /**
+   * uid → the pod's containers (requests, limits, restarts, states), read from the decoded pod as
+   * it arrives: the one copy metrics indexes (it decoded every pod again from the store before).
+   */
+  private readonly podContainers = new Map<string, readonly ContainerInfo[]>();
   private readonly deploymentSummaries = new Map<string, DeploymentSummary>();
   /** ns/rsName → owning deployment name (undefined when the RS has no Deployment owner). */
   private readonly rsOwner = new Map<string, string | undefined>();
@@ -205,6 +212,11 @@ export class ClusterWorkloads {
     this.recheckAt.delete(uid);
   }
 
+  /** The containers of the pod with this uid (shared, never changed: a new pod version gets a new array). */
+  containersOf(uid: string): readonly ContainerInfo[] | undefined {
+    return this.podContainers.get(uid);
+  }
+
   /** Whole object by kind/namespace/name (for the YAML view). */
   findObject(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined {
     const r = kind === 'Pod' ? this.pods : this.deployments;
@@ -261,6 +273,7 @@ export class ClusterWorkloads {
     return v;
   }
   private readonly strings = new Map<string, string>();
+  private readonly internString = (v: string): string => this.intern(v);
 
   private onPods(events: ReflectorEvent<Pod>[]): void {
     const upserts: PodSummary[] = [];
@@ -271,10 +284,12 @@ export class ClusterWorkloads {
       if (e.type === 'upsert') {
         const s = this.summarize(e.object);
         this.podSummaries.set(uid, s);
+        this.podContainers.set(uid, containersOf(e.object, this.internString, this.podContainers.get(uid)));
         this.evalProblem(uid, s, now);
         upserts.push(s);
       } else {
         this.podSummaries.delete(uid);
+        this.podContainers.delete(uid);
         this.forgetProblem(uid);
         const { rsKey } = this.deploymentOfPod(e.object);
         if (rsKey) this.podsByRs.get(rsKey)?.delete(uid);

@@ -4,21 +4,21 @@
  * connect a cluster nobody opened), node names from the nodes reflector, whole pod objects for
  * the pods that changed (summaries lack requests, limits and lastState).
  *
- * At 50,000 pods the whole objects are the cost: the watch keeps them compressed and every
- * `findObject` decodes one (several KB of garbage and CPU). So a reset hands them over one at a
- * time (an iterable, never an array of every decoded pod at once), and a change whose summary
- * says nothing metrics reads can have changed (same restarts, status, readiness, last
- * termination, owner: an annotation or resourceVersion bump) is not decoded at all. Pod resources
- * are immutable apart from in-place resize, which also changes none of those: a resized limit is
- * seen at the pod's next status change.
+ * Pods are not decoded: the workloads layer reads each pod's containers (requests, limits,
+ * restarts, states) when the pod arrives and keeps them beside its summary
+ * (`ClusterWorkloads.containersOf`); metrics indexes those same arrays. (Decoding every pod again
+ * from the compressed store cost ~150 MB of JSON parsed per sync at 50,000 pods.) A change whose
+ * summary says nothing metrics reads can have changed (same restarts, status, readiness, last
+ * termination, owner: an annotation or resourceVersion bump) is not passed on.
  */
 import type { Pod } from '../../src-shared/k8s/types';
 import type { PodSummary } from '../../src-shared/workloads/contract';
+import type { PodContainers } from '../../src-shared/workloads/pod-containers';
 import type { ClusterService } from '../clusters/cluster-service';
 import type { ForensicsTransport } from './forensics';
 import type { MetricsTransport } from './sources';
 
-export type PodChange = { kind: 'reset'; pods: Iterable<Pod> } | { kind: 'change'; upserts: Iterable<Pod>; deletes: { namespace: string; name: string }[] };
+export type PodChange = { kind: 'reset'; pods: Iterable<PodContainers> } | { kind: 'change'; upserts: Iterable<PodContainers>; deletes: { namespace: string; name: string }[] };
 
 export interface MetricsClusterSource {
   ids(): string[];
@@ -40,11 +40,13 @@ export function sameForMetrics(a: PodSummary, b: PodSummary): boolean {
 
 export function clusterServiceSource(clusters: ClusterService): MetricsClusterSource {
   const full = (id: string, namespace: string, name: string) => clusters.workloads(id)?.findObject('Pod', namespace, name) as Pod | undefined;
-  /** Decodes lazily: each whole pod is garbage as soon as the index has read it. */
-  function* decode(id: string, summaries: Iterable<PodSummary>): Generator<Pod> {
+  /** The pods' containers as the workloads layer keeps them (no copy, nothing decoded). */
+  function* containers(id: string, summaries: Iterable<PodSummary>): Generator<PodContainers> {
+    const w = clusters.workloads(id);
+    if (!w) return;
     for (const s of summaries) {
-      const p = full(id, s.namespace, s.name);
-      if (p) yield p;
+      const list = w.containersOf(s.uid);
+      if (list) yield { namespace: s.namespace, name: s.name, containers: list };
     }
   }
   return {
@@ -68,7 +70,7 @@ export function clusterServiceSource(clusters: ClusterService): MetricsClusterSo
           byUid.clear();
           const list = clusters.workloads(id)?.podList() ?? [];
           for (const s of list) byUid.set(s.uid, s);
-          l(id, { kind: 'reset', pods: decode(id, list) });
+          l(id, { kind: 'reset', pods: containers(id, list) });
           return;
         }
         if (change.kind !== 'Pod') return;
@@ -86,7 +88,7 @@ export function clusterServiceSource(clusters: ClusterService): MetricsClusterSo
           byUid.delete(uid);
         }
         if (changed.length === 0 && deletes.length === 0) return;
-        l(id, { kind: 'change', upserts: decode(id, changed), deletes });
+        l(id, { kind: 'change', upserts: containers(id, changed), deletes });
       });
     },
   };

@@ -12,6 +12,7 @@ import type { MetricsTop } from '../../src-shared/metrics/contract';
 import { ok } from '../../src-shared/result';
 import type { MetricsClusterSource } from './cluster-source';
 import { MetricsService } from './metrics-service';
+import { podContainersOf } from '../../src-shared/workloads/pod-containers';
 
 const PODS = 3000;
 const NODES = 30;
@@ -31,7 +32,7 @@ function fakeCluster(now: () => number): MetricsClusterSource {
     nodeNames: () => Array.from({ length: NODES }, (_, n) => `n${n}`),
     acquire: () => () => {},
     onPods(l) {
-      queueMicrotask(() => l('c', { kind: 'reset', pods }));
+      queueMicrotask(() => l('c', { kind: 'reset', pods: pods.map((p) => podContainersOf(p)) }));
       return () => {};
     },
     transport: () => ({
@@ -99,6 +100,10 @@ describe('MetricsService under a memory budget', () => {
       expect(after.value.t.filter((x) => x >= t - 50_000)).toHaveLength(5);
 
       m.persist();
+      // A service disposed before it started (the launch gate still closed) leaves the file alone.
+      const savedSize = statSync(file).size;
+      new MetricsService({ ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} }, { file, now: () => t }).dispose();
+      expect(statSync(file).size).toBe(savedSize);
       // Quiet containers are saved as 2-minute buckets: far less than the memory held.
       expect(statSync(file).size).toBeLessThan(top!.history.bytes / 2);
       stop();

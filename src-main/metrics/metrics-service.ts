@@ -71,6 +71,8 @@ export class MetricsService {
   private lastTop: MetricsTop | undefined;
   private lastPersist = 0;
   private disposed = false;
+  /** start() ran: the saved history is loaded (before that, persisting nothing would overwrite it). */
+  private started = false;
   private running = false;
   private readonly offPods: () => void;
   private readonly now: () => number;
@@ -101,7 +103,10 @@ export class MetricsService {
     return this.pacer.currentMs(this.settings.intervalMs);
   }
 
+  /** Loads the saved history and starts the rounds; once (later calls do nothing). */
   start(): void {
+    if (this.started || this.disposed) return;
+    this.started = true;
     if (this.opts.file) {
       const now = this.now();
       const { series, problem } = loadHistory(this.opts.file);
@@ -142,11 +147,11 @@ export class MetricsService {
     }
     const seen = change.kind === 'reset' ? new Set<string>() : undefined;
     for (const pod of change.kind === 'reset' ? change.pods : change.upserts) {
-      const ns = pod.metadata.namespace ?? '';
-      const name = pod.metadata.name ?? '';
+      const ns = pod.namespace;
+      const name = pod.name;
       seen?.add(`${ns}/${name}`);
       touched ||= listed(ns, name);
-      for (const { container, event } of st.pods.update(pod, now)) {
+      for (const { container, event } of st.pods.updateContainers(pod, now)) {
         this.history.addEvent({ clusterId: id, namespace: ns, pod: name, container }, event, now);
       }
     }
@@ -379,8 +384,14 @@ export class MetricsService {
     return this.historyStatus();
   }
 
+  /** The history's memory at steady state under the current plan (a full horizon held; the bench adds what is not held yet to the peak). */
+  get historyProjectedBytes(): number {
+    return this.plan?.projectedBytes ?? this.history.bytes;
+  }
+
   persist(): void {
-    if (!this.opts.file) return;
+    // Never started and nothing sampled (disposed during the launch): the saved history stays as it is.
+    if (!this.opts.file || (!this.started && this.history.size === 0)) return;
     const now = this.now();
     this.lastPersist = now;
     try {

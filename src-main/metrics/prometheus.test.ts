@@ -4,6 +4,7 @@ import type { MetricsClusterSource } from './cluster-source';
 import { MetricsService } from './metrics-service';
 import type { PromFetch } from './prometheus';
 import { PROM_QUERIES, readPrometheus } from './prometheus';
+import { podContainersOf } from '../../src-shared/workloads/pod-containers';
 
 const vector = (result: { metric: Record<string, string>; value: [number, string] }[]) => ({ status: 'success', data: { resultType: 'vector', result } });
 const series = (container: string, v: number) => ({ metric: { namespace: 'shop', pod: 'orders-1', container }, value: [0, String(v)] as [number, string] });
@@ -40,7 +41,7 @@ describe('Prometheus source', () => {
     const forbidden = { ok: false as const, error: { code: 'cluster-forbidden' as const, message: 'no', status: 403 } };
     const source: MetricsClusterSource = {
       ids: () => ['c'], nodeNames: () => ['n1'], acquire: () => () => {},
-      onPods: (l) => { queueMicrotask(() => l('c', { kind: 'reset', pods: [pod] })); return () => {}; },
+      onPods: (l) => { queueMicrotask(() => l('c', { kind: 'reset', pods: [podContainersOf(pod)] })); return () => {}; },
       transport: () => ({ getJson: async () => forbidden, openStream: async () => forbidden }),
     };
     const m = new MetricsService(source, { fetch: fakeProm([]), settings: { get: () => ({ prometheus: { c: 'http://prom.example' } }), set: () => {} } });

@@ -28,4 +28,22 @@ describe('DiffBatcher', () => {
     ]);
     b.dispose();
   });
+
+  it('flushNow delivers at once; the next delivery still waits the interval', () => {
+    vi.useFakeTimers({ now: 0 });
+    const clock = { now: () => Date.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as number) };
+    const got: Batch<{ uid: string }>[][] = [];
+    const b = new DiffBatcher<{ uid: string }>({ clock, flushIntervalMs: 100 }, (x) => got.push(x));
+    b.flushNow();
+    expect(got).toHaveLength(0);
+    b.reset('a', [{ uid: '1' }]);
+    b.flushNow();
+    expect(got).toEqual([[{ key: 'a', reset: true, upserts: [{ uid: '1' }], deletes: [] }]]);
+    b.upsert('a', { uid: '2' });
+    vi.advanceTimersByTime(99);
+    expect(got).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(got[1]).toEqual([{ key: 'a', reset: false, upserts: [{ uid: '2' }], deletes: [] }]);
+    b.dispose();
+  });
 });

@@ -5,7 +5,7 @@
  * for that key. `touch` asks for a delivery with no rows (a status change).
  *
  *   const b = new DiffBatcher<Row>({ clock, flushIntervalMs: 100, maxBatch: 5000 }, (batches) => send(batches));
- *   b.reset('fat', rows); b.upsert('fat', row); b.delete('fat', uid); b.touch('fat'); b.dispose();
+ *   b.reset('fat', rows); b.upsert('fat', row); b.delete('fat', uid); b.touch('fat'); b.flushNow(); b.dispose();
  */
 import type { Clock } from './clock';
 import { systemClock } from './clock';
@@ -67,6 +67,14 @@ export class DiffBatcher<R extends { uid: string }> {
   touch(key: string): void {
     this.of(key);
     this.schedule();
+  }
+
+  /** Deliver what is pending now, not at the next tick (the interval still counts from here). */
+  flushNow(): void {
+    if (this.closed || this.pending.size === 0) return;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.flush();
   }
 
   dispose(): void {

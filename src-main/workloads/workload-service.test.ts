@@ -79,8 +79,9 @@ describe('ClusterService + WorkloadService', () => {
       staleDeploymentsOf({ clusterId, datacenter: 'dc', takenAt, deployments: [{ namespace: 'shop', name: 'cart', app: 'cart', group: 'pro', replicas: 2, readyReplicas: 2, images: ['cart:0'], paused: false }] });
     const { clusters, workloads, mirror, batches, apply } = setup((id) => snap(id));
     const stop = workloads.subscribe(undefined, apply);
-    await until(() => batches.length > 0, 5000, 'first delivery');
-    // The first delivery is the snapshot of both clusters, before either has synced.
+    // The first delivery is the snapshot of both clusters, before either has synced: sent during
+    // subscribe itself, ahead of the clusters' first lists.
+    expect(batches).toHaveLength(1);
     expect(batches[0]!.filter((d) => d.kind === 'Deployment').map((d) => [d.clusterId, d.reset, d.upserts.map((u) => (u as { staleAsOf?: number }).staleAsOf)])).toEqual([
       ['live', true, [takenAt]],
       ['dead', true, [takenAt]],

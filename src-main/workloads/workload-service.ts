@@ -6,7 +6,8 @@
  *   workloads.getYaml({ clusterId, kind: 'Pod', namespace, name }): Result<{ yaml }>
  *   workloads.dispose()
  *
- * A subscription first gets a reset per cluster+kind with the current list, then diffs coalesced
+ * A subscription first gets a reset per cluster+kind with the current list (at once, during
+ * subscribe, when it carries the snapshot of clusters not yet synced), then diffs coalesced
  * per uid, flushed at most every `flushIntervalMs` with at most `maxBatch` items per flush (the rest
  * follows in the next flush); nothing is sent when nothing changed. Subscribing connects the
  * clusters lazily (ClusterService.acquire); unsubscribing releases them.
@@ -42,6 +43,8 @@ interface Subscriber extends ClusterSubscriber {
   batcher: DiffBatcher<Summary>;
   /** Clusters this subscriber was given the snapshot of, until their live lists replace it. */
   stale: Set<string>;
+  /** While subscribe() attaches: the clusters whose resets it already queued (and sent, if stale). */
+  primed?: Set<string>;
 }
 
 const kinds: WorkloadKind[] = ['Pod', 'Deployment'];
@@ -73,7 +76,15 @@ export class WorkloadService {
       ),
     );
     const sub: Subscriber = { clusterIds: clusterIds ? new Set(clusterIds) : undefined, batcher, attached: new Map(), stale: new Set(), closed: false };
-    return this.subs.add(sub, this.clusters.ids());
+    // At launch the last known board goes out in the subscription's first message, before the
+    // clusters are connected and their first lists take main's event loop.
+    const ids = this.clusters.ids().filter((id) => this.subs.wants(sub, id));
+    for (const id of ids) this.queueReset(sub, id);
+    if (sub.stale.size > 0) batcher.flushNow();
+    sub.primed = new Set(ids);
+    const unsubscribe = this.subs.add(sub, ids);
+    sub.primed = undefined;
+    return unsubscribe;
   }
 
   getYaml(ref: ObjectRef): Result<{ yaml: string }> {
@@ -89,10 +100,10 @@ export class WorkloadService {
     this.subs.dispose();
   }
 
-  /** Start following a cluster: acquire it and queue resets with its current lists; gives the release. */
+  /** Start following a cluster: acquire it and (unless subscribe() just did) queue resets with its current lists; gives the release. */
   private attach(sub: Subscriber, clusterId: string): () => void {
     const release = this.clusters.acquire(clusterId);
-    this.queueReset(sub, clusterId);
+    if (!sub.primed?.has(clusterId)) this.queueReset(sub, clusterId);
     return release;
   }
 

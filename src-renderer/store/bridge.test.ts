@@ -90,6 +90,26 @@ describe('bridge', () => {
     expect(store.getState().pods.map((p) => p.uid)).toEqual(['b']);
   });
 
+  it('the first diffs after a cluster list go through at the next frame, not an interval later', () => {
+    const store = createAppStore();
+    const fake = fakeClient();
+    const frames = manualFrames();
+    const timers: number[] = [];
+    let t = 1000;
+    startBridge(fake.client, store, { requestFrame: frames.requestFrame, setTimer: (cb, ms) => (timers.push(ms), frames.setTimer(cb)), minIntervalMs: 100, now: () => t });
+    fake.clusters([cluster({ id: 'fat' })]);
+    frames.run();
+    t += 10;
+    fake.diffs([{ clusterId: 'fat', kind: 'Deployment', reset: true, upserts: [], deletes: [] }]);
+    expect(timers).toEqual([]);
+    frames.run();
+    expect(store.getState().syncedKinds).toEqual({ fat: ['Deployment'] });
+    // Diffs after diffs still keep the interval.
+    t += 10;
+    fake.diffs([{ clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a' })], deletes: [] }]);
+    expect(timers).toEqual([90]);
+  });
+
   it('shows a stream error as a services error', () => {
     const store = createAppStore();
     const fake = fakeClient();

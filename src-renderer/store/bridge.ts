@@ -57,6 +57,9 @@ export function startBridge(client: AppClient, store: AppStore, options: BridgeO
     if (stopped) return;
     const batch = queue;
     queue = [];
+    // A flush with no workload diffs (a cluster list change) does not take the workloads' slot: at
+    // launch the clusters arrive first, and the last known board must not wait the interval after them.
+    if (batch.length === 0) lastSlot = -Infinity;
     const changes = index.applyDiffs(batch);
     if (knownClusters) {
       const removed = index.retainClusters(knownClusters);

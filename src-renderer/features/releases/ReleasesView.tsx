@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { formatElapsed } from '../../../src-shared/base/duration';
 import { useClient } from '../../components/ClientContext';
 import { useNow } from '../../components/useNow';
@@ -7,11 +7,14 @@ import { subscribeReleases } from './releases-slice';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import { needsMeAll } from './board-model';
 import { BoardView } from './BoardView';
-import { ExecutionsView } from './ExecutionsView';
-import { PlannerView } from './PlannerView';
+import { Spinner } from '../../components/Spinner';
 import './releases.css';
 
 type Tab = 'board' | 'planner' | 'executions';
+
+// The board is the launch's screen; the planner (CodeMirror) and the executions load on first use.
+const PlannerView = lazy(async () => ({ default: (await import('./PlannerView')).PlannerView }));
+const ExecutionsView = lazy(async () => ({ default: (await import('./ExecutionsView')).ExecutionsView }));
 
 /** Releases: the board, the planner and the executions, with "needs me" and stop-the-line always in reach. */
 export function ReleasesView() {
@@ -64,8 +67,10 @@ export function ReleasesView() {
       ) : null}
       <div className="rel__body" data-cluster={cluster}>
         {tab === 'board' ? <BoardView onPlan={(app) => (setDraftFor(app), setTab('planner'))} /> : null}
-        {tab === 'planner' ? <PlannerView draftFor={draftFor} onStarted={(id) => (setSelected(id), setTab('executions'))} /> : null}
-        {tab === 'executions' ? <ExecutionsView selected={selected} onSelect={setSelected} /> : null}
+        <Suspense fallback={<Spinner label="Loading…" />}>
+          {tab === 'planner' ? <PlannerView draftFor={draftFor} onStarted={(id) => (setSelected(id), setTab('executions'))} /> : null}
+          {tab === 'executions' ? <ExecutionsView selected={selected} onSelect={setSelected} /> : null}
+        </Suspense>
       </div>
     </section>
   );
