@@ -26,7 +26,18 @@ export default tseslint.config(
   {
     files: ['src-shared/**'],
     rules: forbid(
-      [...nodeBuiltins, 'electron', 'react', 'react-dom', '**/src-main/**', '**/src-renderer/**', '**/src-preload/**', '**/src-sandbox/**', '@kubernetes/*', 'ws'],
+      [
+        ...nodeBuiltins,
+        'electron',
+        'react',
+        'react-dom',
+        '**/src-main/**',
+        '**/src-renderer/**',
+        '**/src-preload/**',
+        '**/src-sandbox/**',
+        '@kubernetes/*',
+        'ws',
+      ],
       'src-shared is runtime-neutral: no Node, DOM, Electron or other layer imports.',
     ),
   },
@@ -49,7 +60,14 @@ export default tseslint.config(
     // The sandbox is started by the composition root only; services never depend on it. Tests use
     // it as a referee, and test doubles (fake-*.ts) may build on it.
     files: ['src-main/**'],
-    ignores: ['src-main/app/**', 'src-main/electron/**', 'src-main/**/*.test.ts', 'src-main/**/fake-*.ts', 'src-main/testing/**', 'src-main/**/testing/**'],
+    ignores: [
+      'src-main/app/**',
+      'src-main/electron/**',
+      'src-main/**/*.test.ts',
+      'src-main/**/fake-*.ts',
+      'src-main/testing/**',
+      'src-main/**/testing/**',
+    ],
     rules: forbid(
       ['electron', '**/src-renderer/**', '**/src-preload/**', '**/src-sandbox/**'],
       'Only the composition root (src-main/app/) starts the sandbox; src-main services never import src-sandbox (tests and fake-*.ts doubles may).',

@@ -7,7 +7,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['src-*/**/*.test.ts', 'src-renderer/**/*.test.tsx', 'scripts/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/first-run/**/*.test.ts'],
+          include: [
+            'src-*/**/*.test.ts',
+            'src-renderer/**/*.test.tsx',
+            'scripts/**/*.test.ts',
+            'test/contract/**/*.test.ts',
+            'test/first-run/**/*.test.ts',
+          ],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

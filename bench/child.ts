@@ -43,7 +43,9 @@ export class Child {
   private readonly seen: string[] = [];
 
   constructor(script: string, args: string[], opts: { bundled?: boolean; nodeArgs?: string[] } = {}) {
-    const [cmd, first] = opts.bundled ? [process.execPath, [...(opts.nodeArgs ?? []), script]] : [tsx, [resolve(import.meta.dirname, script)]];
+    const [cmd, first] = opts.bundled
+      ? [process.execPath, [...(opts.nodeArgs ?? []), script]]
+      : [tsx, [resolve(import.meta.dirname, script)]];
     this.proc = spawn(cmd, [...first, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     createInterface({ input: this.proc.stdout! }).on('line', (line) => {
       const i = this.waiting.findIndex((w) => w.match.test(line));
@@ -52,7 +54,8 @@ export class Child {
     });
     // A child that dies fails whoever waits for it, instead of leaving them to the timeout.
     this.proc.once('exit', (code, signal) => {
-      for (const w of this.waiting.splice(0)) w.reject(new Error(`${script} exited (${signal ?? code}) before printing a line matching ${w.match}`));
+      for (const w of this.waiting.splice(0))
+        w.reject(new Error(`${script} exited (${signal ?? code}) before printing a line matching ${w.match}`));
     });
   }
 
@@ -68,10 +71,15 @@ export class Child {
   waitFor(match: RegExp, timeoutMs = 600_000): Promise<string> {
     const i = this.seen.findIndex((l) => match.test(l));
     if (i >= 0) return Promise.resolve(this.seen.splice(i, 1)[0]!);
-    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return Promise.reject(new Error(`the child exited before printing a line matching ${match}`));
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null)
+      return Promise.reject(new Error(`the child exited before printing a line matching ${match}`));
     return new Promise((resolveLine, reject) => {
       const timer = setTimeout(() => reject(new Error(`no line matching ${match} within ${timeoutMs} ms`)), timeoutMs);
-      this.waiting.push({ match, resolve: (line) => (clearTimeout(timer), resolveLine(line)), reject: (e) => (clearTimeout(timer), reject(e)) });
+      this.waiting.push({
+        match,
+        resolve: (line) => (clearTimeout(timer), resolveLine(line)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
     });
   }
 

@@ -28,8 +28,11 @@ export const MAIN_PROCESS_NODE_FLAGS = ['--max-semi-space-size=32'];
 const timeKubectl = (kubeconfig: string, context: string) =>
   new Promise<number>((resolve, reject) => {
     const t = performance.now();
-    execFile('kubectl', ['--kubeconfig', kubeconfig, '--context', context, 'get', 'pods', '-A', '-o', 'json'], { maxBuffer: 1 << 30 }, (error) =>
-      error ? reject(error) : resolve(performance.now() - t),
+    execFile(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, '--context', context, 'get', 'pods', '-A', '-o', 'json'],
+      { maxBuffer: 1 << 30 },
+      (error) => (error ? reject(error) : resolve(performance.now() - t)),
     );
   });
 
@@ -50,7 +53,10 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
 
     // One services process, from connect to churn; `only` = 'foundation' builds just the foundation.
     const measureServices = async (only?: 'foundation') => {
-      const services = new Child(servicesBundle, [kubeconfig!, String(pods), ...(only ? [only] : [])], { bundled: true, nodeArgs: MAIN_PROCESS_NODE_FLAGS });
+      const services = new Child(servicesBundle, [kubeconfig!, String(pods), ...(only ? [only] : [])], {
+        bundled: true,
+        nodeArgs: MAIN_PROCESS_NODE_FLAGS,
+      });
       try {
         const syncMs = Number((await services.waitFor(/^synced /)).split(' ')[1]);
         await new Promise((r) => setTimeout(r, 3000)); // let the initial flushes settle
@@ -58,7 +64,7 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
         // judges by (10 s later, full price at 50,000 containers): idle is what comes after.
         // (Before the launch gate these two ran at 0 and 10 s, before a 7–9 s sync's windows began;
         // now they start ~2 s after the first screen and one could land in the first window.)
-        for (const end = Date.now() + 60_000; !only && Date.now() < end; ) {
+        for (const end = Date.now() + 60_000; !only && Date.now() < end;) {
           services.send('rounds');
           if (Number((await services.waitFor(/^rounds /)).split(' ')[1]) >= 2) break;
           await new Promise((r) => setTimeout(r, 1000));
@@ -105,10 +111,30 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
       steadyRssMB: idle.rssMB,
       steadyHeapUsedMB: idle.heapUsedMB,
       steadyArrayBuffersMB: idle.arrayBuffersMB,
-      idle: { sandbox: 'frozen (nothing changes)', cpuPercentOfCore: idle.cpuPercentOfCore, windowsCpuPercentOfCore: all.idleWindowsCpu, note: `the worst of ${idleWindows} consecutive ${seconds} s windows`, metricsIntervalMs: idle.metricsIntervalMs, metricsRounds: idle.metricsRounds, metricsCpuMsPerRound: idle.metricsCpuMsPerRound, deliveriesPerSecond: idle.deliveriesPerSecond, itemsPerSecond: idle.itemsPerSecond },
+      idle: {
+        sandbox: 'frozen (nothing changes)',
+        cpuPercentOfCore: idle.cpuPercentOfCore,
+        windowsCpuPercentOfCore: all.idleWindowsCpu,
+        note: `the worst of ${idleWindows} consecutive ${seconds} s windows`,
+        metricsIntervalMs: idle.metricsIntervalMs,
+        metricsRounds: idle.metricsRounds,
+        metricsCpuMsPerRound: idle.metricsCpuMsPerRound,
+        deliveriesPerSecond: idle.deliveriesPerSecond,
+        itemsPerSecond: idle.itemsPerSecond,
+      },
       targetIdleCpuPercent: 1,
-      idleSandboxLive: { sandbox: 'running (its crash loops, OOM kills and restarts)', cpuPercentOfCore: idleLive.cpuPercentOfCore, deliveriesPerSecond: idleLive.deliveriesPerSecond, itemsPerSecond: idleLive.itemsPerSecond },
-      churn: { podChangesPerSecond: churn, cpuPercentOfCore: busy.cpuPercentOfCore, rendererDeliveriesPerSecond: busy.deliveriesPerSecond, itemsPerSecond: busy.itemsPerSecond },
+      idleSandboxLive: {
+        sandbox: 'running (its crash loops, OOM kills and restarts)',
+        cpuPercentOfCore: idleLive.cpuPercentOfCore,
+        deliveriesPerSecond: idleLive.deliveriesPerSecond,
+        itemsPerSecond: idleLive.itemsPerSecond,
+      },
+      churn: {
+        podChangesPerSecond: churn,
+        cpuPercentOfCore: busy.cpuPercentOfCore,
+        rendererDeliveriesPerSecond: busy.deliveriesPerSecond,
+        itemsPerSecond: busy.itemsPerSecond,
+      },
       targetChurnCpuPercent: 25,
       foundationOnly: {
         services: 'kubeconfig, clusters, workloads only (the foundation), same sandbox, measured after the run above',

@@ -31,7 +31,20 @@ try {
       peak = Math.max(peak, m.peakRssMB);
       console.log(JSON.stringify({ window: i, ...m }));
     }
-    console.log(JSON.stringify({ scale, pods: Number(pods), synced, windowSeconds: seconds, cpuPercentOfCore: { min: Math.min(...cpu), max: Math.max(...cpu), mean: Math.round((cpu.reduce((a, b) => a + b, 0) / cpu.length) * 10) / 10 }, peakRssMB: peak }));
+    console.log(
+      JSON.stringify({
+        scale,
+        pods: Number(pods),
+        synced,
+        windowSeconds: seconds,
+        cpuPercentOfCore: {
+          min: Math.min(...cpu),
+          max: Math.max(...cpu),
+          mean: Math.round((cpu.reduce((a, b) => a + b, 0) / cpu.length) * 10) / 10,
+        },
+        peakRssMB: peak,
+      }),
+    );
   } finally {
     await s.stop();
   }

@@ -32,7 +32,10 @@ async function skopeoReads(registries: RealRegistry[], repos: string[]) {
     const tagsOf = new Map<string, string[]>();
     await pool(repos, 8, async (repo) => {
       calls++;
-      tagsOf.set(repo, (JSON.parse(await skopeo('list-tags', '--tls-verify=false', `docker://${reg.host}/${repo}`)) as { Tags: string[] }).Tags);
+      tagsOf.set(
+        repo,
+        (JSON.parse(await skopeo('list-tags', '--tls-verify=false', `docker://${reg.host}/${repo}`)) as { Tags: string[] }).Tags,
+      );
     });
     const refs = repos.flatMap((repo) => (tagsOf.get(repo) ?? []).map((t) => `${reg.host}/${repo}:${t}`));
     await pool(refs, 8, async (ref) => {
@@ -47,18 +50,35 @@ async function firstAndSteady(urls: string[], repoCount: number) {
   const svc = new ImageSyncService({ secrets, concurrency: 8, minRefreshIntervalMs: 0, refreshBudgetMs: 120_000, timeoutMs: 30_000 });
   await svc.init();
   for (const [i, url] of urls.entries()) {
-    const r = await svc.addRegistry({ name: `registry-${i}`, kind: 'oci', url, region: i === 0 ? 'east' : 'west', include: ['bench/*'], ...(i === 0 ? { source: true } : {}) });
+    const r = await svc.addRegistry({
+      name: `registry-${i}`,
+      kind: 'oci',
+      url,
+      region: i === 0 ? 'east' : 'west',
+      include: ['bench/*'],
+      ...(i === 0 ? { source: true } : {}),
+    });
     if (!r.ok) throw new Error(r.error.message);
   }
   let t0 = performance.now();
   const m = await svc.getMatrix({ limit: 20_000 }, { refresh: true });
   const firstMs = Math.round(performance.now() - t0);
   if (!m.ok) throw new Error(m.error.message);
-  const first = { ms: firstMs, requests: svc.lastRefreshRequests, rows: m.value.rows.length, synced: m.value.rows.filter((r) => r.cells.every((c) => c.state === 'synced')).length, errors: m.value.errors.length };
+  const first = {
+    ms: firstMs,
+    requests: svc.lastRefreshRequests,
+    rows: m.value.rows.length,
+    synced: m.value.rows.filter((r) => r.cells.every((c) => c.state === 'synced')).length,
+    errors: m.value.errors.length,
+  };
   t0 = performance.now();
   await svc.refresh({ force: true });
   const steadyMs = Math.round(performance.now() - t0);
-  const steady = { ms: steadyMs, requests: svc.lastRefreshRequests, perRepositoryPerRegistry: +(svc.lastRefreshRequests / (repoCount * urls.length)).toFixed(3) };
+  const steady = {
+    ms: steadyMs,
+    requests: svc.lastRefreshRequests,
+    perRepositoryPerRegistry: +(svc.lastRefreshRequests / (repoCount * urls.length)).toFixed(3),
+  };
   return { svc, first, steady };
 }
 
@@ -94,7 +114,9 @@ export async function run(opts: { repositories?: number; tags?: number } = {}) {
     ac.abort();
     const windowMs = performance.now() - t0;
     const after = svc.requestsMade();
-    const perRegistry = Object.fromEntries(Object.entries(after).map(([id, n]) => [id, +((n - (before[id] ?? 0)) / (windowMs / 1000)).toFixed(2)]));
+    const perRegistry = Object.fromEntries(
+      Object.entries(after).map(([id, n]) => [id, +((n - (before[id] ?? 0)) / (windowMs / 1000)).toFixed(2)]),
+    );
     svc.dispose();
 
     // The same with 50 ms added to every request.
@@ -110,7 +132,12 @@ export async function run(opts: { repositories?: number; tags?: number } = {}) {
       shape: { registries: registries.length, repositories: repoCount, tagsPerRepository: tagCount, images: repoCount * tagCount },
       seedMs,
       firstFullMatrix: { ...first, maxInFlightPerRegistry: inFlight },
-      reference: { client: 'skopeo list-tags per repository + skopeo inspect --raw per tag, 8 processes at a time', ...reference, ratio: +(first.ms / reference.ms).toFixed(3), target: '≤ 0.5' },
+      reference: {
+        client: 'skopeo list-tags per repository + skopeo inspect --raw per tag, 8 processes at a time',
+        ...reference,
+        ratio: +(first.ms / reference.ms).toFixed(3),
+        target: '≤ 0.5',
+      },
       steadyRefresh: { ...steady, target: '≤ 1.2 per repository per registry' },
       viewOpen: { windowS: Math.round(windowMs / 1000), requestsPerSecondPerRegistry: perRegistry, target: '≤ 5' },
       latency50ms: { firstFullMatrix: latency.first, steadyRefresh: latency.steady, budgetMs: 20_000 },

@@ -19,10 +19,22 @@ export async function run(opts: { repositories?: number; tags?: number } = {}) {
   const repositories: Record<string, string[]> = {};
   for (let r = 0; r < repoCount; r++) repositories[`app${r}`] = Array.from({ length: tagCount }, (_, t) => `1.${t}`);
   const seedStart = performance.now();
-  const { harbors, source, close } = await startHarborRegions({ regions, seedEverywhere: true, projects: [{ name: 'library', repositories }], failRate: 0, stuckRate: 0, clockSpeed: 1_000 });
+  const { harbors, source, close } = await startHarborRegions({
+    regions,
+    seedEverywhere: true,
+    projects: [{ name: 'library', repositories }],
+    failRate: 0,
+    stuckRate: 0,
+    clockSpeed: 1_000,
+  });
   const seedMs = Math.round(performance.now() - seedStart);
   const vault = new Map<string, string>();
-  const svc = new ImageSyncService({ secrets: { get: (k) => vault.get(k), put: (k, v) => void vault.set(k, v) }, concurrency: 8, minRefreshIntervalMs: 600_000, refreshBudgetMs: 120_000 });
+  const svc = new ImageSyncService({
+    secrets: { get: (k) => vault.get(k), put: (k, v) => void vault.set(k, v) },
+    concurrency: 8,
+    minRefreshIntervalMs: 600_000,
+    refreshBudgetMs: 120_000,
+  });
   try {
     for (const input of harborRegistryInputs(harbors)) {
       const r = await svc.addRegistry(input);
@@ -36,7 +48,12 @@ export async function run(opts: { repositories?: number; tags?: number } = {}) {
       await svc.refresh();
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      return { ms: Math.round(ms), requests: svc.lastRefreshRequests, servedRequests: served() - before, cpuMs: Math.round((cpu.user + cpu.system) / 1000) };
+      return {
+        ms: Math.round(ms),
+        requests: svc.lastRefreshRequests,
+        servedRequests: served() - before,
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      };
     };
 
     const first = await measure();
@@ -60,10 +77,19 @@ export async function run(opts: { repositories?: number; tags?: number } = {}) {
       shape: { repositories: repoCount, tags: tagCount, regions: regions.length, images: repoCount * tagCount },
       seedMs,
       fullMatrix: { ...first, maxInFlightPerRegistry: inFlight, concurrencyLimit: 8 },
-      secondRefresh: { ...second, fractionOfFirstRequests: +(second.requests / first.requests).toFixed(4), fractionOfFirstTime: +(second.ms / first.ms).toFixed(3) },
+      secondRefresh: {
+        ...second,
+        fractionOfFirstRequests: +(second.requests / first.requests).toFixed(4),
+        fractionOfFirstTime: +(second.ms / first.ms).toFixed(3),
+      },
       afterTenPushes: afterPush,
       matrix: { rows, truncated, cells, synced, computeMs },
-      reference: { client: 'plain OCI: tags/list per repository + manifest HEAD per tag and region (counted)', requests: ociReference, ratioFirst: +(first.requests / ociReference).toFixed(4), ratioSecond: +(second.requests / ociReference).toFixed(5) },
+      reference: {
+        client: 'plain OCI: tags/list per repository + manifest HEAD per tag and region (counted)',
+        requests: ociReference,
+        ratioFirst: +(first.requests / ociReference).toFixed(4),
+        ratioSecond: +(second.requests / ociReference).toFixed(5),
+      },
       rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
       note: 'Harbors and the service share this process: cpuMs includes the sandbox serving the requests.',
     };

@@ -29,7 +29,13 @@ const epoch = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const progress = (m: string) => process.stderr.write(`launch bench: ${m}\n`);
 
-async function until(page: { evaluate(e: string): Promise<unknown> }, expression: string, everyMs: number, ms: number, what: string): Promise<void> {
+async function until(
+  page: { evaluate(e: string): Promise<unknown> },
+  expression: string,
+  everyMs: number,
+  ms: number,
+  what: string,
+): Promise<void> {
   const end = Date.now() + ms;
   while (!(await page.evaluate(expression))) {
     if (Date.now() > end) throw new Error(`${what} took over ${ms / 1000} s`);
@@ -57,7 +63,10 @@ export async function relaunch(browser: Browser, kubeconfig: string, userDataDir
     await profile.send('Profiler.start');
   }
   const t0 = epoch();
-  const services = new Child(bundle, [kubeconfig, userDataDir, defaultRendererDir()], { bundled: true, nodeArgs: [...MAIN_PROCESS_NODE_FLAGS, ...(process.env.LAUNCH_SERVICES_NODE_ARGS?.split(' ') ?? [])] });
+  const services = new Child(bundle, [kubeconfig, userDataDir, defaultRendererDir()], {
+    bundled: true,
+    nodeArgs: [...MAIN_PROCESS_NODE_FLAGS, ...(process.env.LAUNCH_SERVICES_NODE_ARGS?.split(' ') ?? [])],
+  });
   try {
     const [, url, ownMs] = (await services.waitFor(/^listening /)).split(' ') as [string, string, string];
     const servicesUpAt = epoch();
@@ -72,11 +81,27 @@ export async function relaunch(browser: Browser, kubeconfig: string, userDataDir
       writeFileSync(process.env.LAUNCH_PROFILE!, JSON.stringify({ t0, ...cpu }));
     }
     const t = (await page.evaluate(launchTimings)) as {
-      htmlAt: number; domContentLoadedAt: number; loadAt: number; appStartAt: number; scriptBytes: number;
-      probe: { wsOpenAt: number; firstMessageAt: number; firstDeploymentsAt: number; clickAt: number; messagesBeforeDeployments: number; bytesBeforeDeployments: number };
+      htmlAt: number;
+      domContentLoadedAt: number;
+      loadAt: number;
+      appStartAt: number;
+      scriptBytes: number;
+      probe: {
+        wsOpenAt: number;
+        firstMessageAt: number;
+        firstDeploymentsAt: number;
+        clickAt: number;
+        messagesBeforeDeployments: number;
+        bytesBeforeDeployments: number;
+      };
     };
     await until(page, 'window.__boardProbe.fullFrameAt > 0', 250, 600_000, 'the live board after the launch');
-    const p = (await page.evaluate('window.__boardProbe')) as { allRowsAt: number; allRowsFrameAt: number; allRowsStale: boolean; fullFrameAt: number };
+    const p = (await page.evaluate('window.__boardProbe')) as {
+      allRowsAt: number;
+      allRowsFrameAt: number;
+      allRowsStale: boolean;
+      fullFrameAt: number;
+    };
     const ms = (at: number) => (at ? Math.round(at - t0) : null);
     return {
       lastKnownBoardMs: Math.round(p.allRowsFrameAt - t0),
@@ -119,14 +144,27 @@ export async function run(opts: { apps?: number; scale?: number; runs?: number }
     const pods = Number(podsText);
     sandbox.send('freeze');
     await sandbox.waitFor(/^frozen/);
-    const reference = process.env.LAUNCH_NO_KUBECTL ? null : (progress('reference: kubectl get pods -A -o json, four clusters in parallel'), await kubectlLists(kubeconfig, 'pods'));
-    const serverOptions: StartServerOptions = { kubeconfigPaths: [kubeconfig], port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, validateResponses: false, logger: { info() {}, warn() {}, error() {} } };
+    const reference = process.env.LAUNCH_NO_KUBECTL
+      ? null
+      : (progress('reference: kubectl get pods -A -o json, four clusters in parallel'), await kubectlLists(kubeconfig, 'pods'));
+    const serverOptions: StartServerOptions = {
+      kubeconfigPaths: [kubeconfig],
+      port: 0,
+      userDataDir: join(dir, 'data'),
+      homeDir: dir,
+      env: {},
+      validateResponses: false,
+      logger: { info() {}, warn() {}, error() {} },
+    };
     progress('first run: every cluster synced, the snapshot saved');
     const server = await startServer(serverOptions);
     const stop = server.services.workloads.subscribe(undefined, () => undefined);
     const ids = () => server.services.clusters.ids();
     const t0 = Date.now();
-    while (!(ids().length === 4 && ids().every((id) => server.services.clusters.workloads(id)?.counts().pods && server.services.clusters.get(id)?.state === 'live'))) {
+    while (!(
+      ids().length === 4 &&
+      ids().every((id) => server.services.clusters.workloads(id)?.counts().pods && server.services.clusters.get(id)?.state === 'live')
+    )) {
       if (Date.now() - t0 > 600_000) throw new Error('the first run did not sync within 10 min');
       await sleep(200);
     }
@@ -149,7 +187,12 @@ export async function run(opts: { apps?: number; scale?: number; runs?: number }
       lastKnownBoardMs: { each: launches.map((l) => l.lastKnownBoardMs), median: sorted[Math.floor(sorted.length / 2)], target: 1000 },
       liveBoardMs: launches.map((l) => l.liveBoardMs),
       launches,
-      reference: reference ? { kubectlGetPodsJson: reference, lastKnownBoardVsKubectl: Math.round((sorted[Math.floor(sorted.length / 2)]! / reference.wallMs) * 1000) / 1000 } : 'skipped (LAUNCH_NO_KUBECTL)',
+      reference: reference
+        ? {
+            kubectlGetPodsJson: reference,
+            lastKnownBoardVsKubectl: Math.round((sorted[Math.floor(sorted.length / 2)]! / reference.wallMs) * 1000) / 1000,
+          }
+        : 'skipped (LAUNCH_NO_KUBECTL)',
       note: 'services restarted in a new process on the same data folder, a new page each launch; times from spawning that process to each step; the last known board = the frame after every row shows from the saved snapshot, marked stale',
     };
   } finally {

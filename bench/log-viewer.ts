@@ -11,7 +11,9 @@ import { launchChromium } from '../test/e2e/browser';
 /** `kubectl logs -f <args>` lines/s on stdout, counted from `warmupMs` after the first line, for `seconds`. */
 export function kubectlFollowRate(kubeconfig: string, args: string[], seconds: number, warmupMs = 0): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', 'pro-east', '-n', 'shop', 'logs', '-f', '--tail=0', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', 'pro-east', '-n', 'shop', 'logs', '-f', '--tail=0', ...args], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let lines = 0;
     let start = 0;
     let atStart = 0;
@@ -32,7 +34,15 @@ export function kubectlFollowRate(kubeconfig: string, args: string[], seconds: n
 }
 
 export async function openLogViewer(kubeconfig: string, dir: string) {
-  const server = await startServer({ kubeconfigPaths: [kubeconfig], port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, validateResponses: false, logger: { info() {}, warn() {}, error() {} } });
+  const server = await startServer({
+    kubeconfigPaths: [kubeconfig],
+    port: 0,
+    userDataDir: join(dir, 'data'),
+    homeDir: dir,
+    env: {},
+    validateResponses: false,
+    logger: { info() {}, warn() {}, error() {} },
+  });
   const browser = await launchChromium();
   const page = await browser.newPage();
   await page.setViewportSize({ width: 1400, height: 860 });
@@ -65,7 +75,13 @@ export async function openLogViewer(kubeconfig: string, dir: string) {
     return (await tab.getAttribute('data-testid'))!.slice('log-tab-'.length);
   };
   /** Lines the visible viewer has written into xterm (-1 while the page does not answer). */
-  const received = async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value', { timeout: 5000 }).catch(() => '-1'));
+  const received = async () =>
+    Number(
+      await page
+        .locator('[data-testid=log-received]:visible')
+        .getAttribute('data-value', { timeout: 5000 })
+        .catch(() => '-1'),
+    );
   const view = (viewId: string) => server.services.logs.view('ws-1', viewId);
   const close = async () => {
     await browser.close();

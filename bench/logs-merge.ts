@@ -61,7 +61,12 @@ export async function run(opts: { sources?: number; perPod?: number; seconds?: n
   try {
     const [, kubeconfig, deployment, running] = (await sandbox.waitFor(/^ready /)).split(' ') as [string, string, string, string];
     progress(`${running} pods of ${deployment} running, ${perPod} lines/s each`);
-    const kubectl = await kubectlFollowRate(kubeconfig, ['--prefix', '--timestamps', `--max-log-requests=${sources}`, '-l', `app.kubernetes.io/name=${deployment}`], seconds, 2000);
+    const kubectl = await kubectlFollowRate(
+      kubeconfig,
+      ['--prefix', '--timestamps', `--max-log-requests=${sources}`, '-l', `app.kubernetes.io/name=${deployment}`],
+      seconds,
+      2000,
+    );
     progress(`kubectl logs -f -l (${sources} streams): ${kubectl} lines/s`);
 
     const viewer = await openLogViewer(kubeconfig, dir);

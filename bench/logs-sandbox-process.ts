@@ -27,13 +27,42 @@ if (merge) {
   const name = `merge-${sources}`;
   const labels = { 'app.kubernetes.io/name': name };
   const store = dc.cluster('pro-east').store;
-  store.create('deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'shop', labels }, spec: { replicas: sources, selector: { matchLabels: labels }, template: { metadata: { labels, annotations: { [RATE_ANNOTATION]: perPod } }, spec: { containers: [{ name: 'app', image: 'registry.local/shop/merge:1.0' }] } } } } as never, new Date().toISOString());
-  const runningPods = () => [...store.list('pods', 'shop')].map(([, p]) => p.obj).filter((p) => p.metadata.labels?.['app.kubernetes.io/name'] === name && (p.status?.containerStatuses as { state?: { running?: unknown } }[] | undefined)?.[0]?.state?.running).length;
+  store.create(
+    'deployments',
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'shop', labels },
+      spec: {
+        replicas: sources,
+        selector: { matchLabels: labels },
+        template: {
+          metadata: { labels, annotations: { [RATE_ANNOTATION]: perPod } },
+          spec: { containers: [{ name: 'app', image: 'registry.local/shop/merge:1.0' }] },
+        },
+      },
+    } as never,
+    new Date().toISOString(),
+  );
+  const runningPods = () =>
+    [...store.list('pods', 'shop')]
+      .map(([, p]) => p.obj)
+      .filter(
+        (p) =>
+          p.metadata.labels?.['app.kubernetes.io/name'] === name &&
+          (p.status?.containerStatuses as { state?: { running?: unknown } }[] | undefined)?.[0]?.state?.running,
+      ).length;
   for (let i = 0; i < 600 && runningPods() < sources; i++) await new Promise((r) => setTimeout(r, 100));
   console.log(`ready ${kubeconfig} ${name} ${runningPods()}`);
 }
-const running = (cluster: string) => [...dc.cluster(cluster).store.list('pods', 'shop')].map(([, p]) => p.obj)
-  .find((p) => p.metadata.labels?.['app.kubernetes.io/name'] === 'orders' && (p.status?.containerStatuses as { state?: { running?: unknown } }[] | undefined)?.[0]?.state?.running)?.metadata.name;
+const running = (cluster: string) =>
+  [...dc.cluster(cluster).store.list('pods', 'shop')]
+    .map(([, p]) => p.obj)
+    .find(
+      (p) =>
+        p.metadata.labels?.['app.kubernetes.io/name'] === 'orders' &&
+        (p.status?.containerStatuses as { state?: { running?: unknown } }[] | undefined)?.[0]?.state?.running,
+    )?.metadata.name;
 if (!merge) {
   for (let i = 0; i < 300 && !(running('pro-east') && running('pro-west')); i++) await new Promise((r) => setTimeout(r, 100));
   console.log(`ready ${kubeconfig} ${running('pro-east')} ${running('pro-west')}`);

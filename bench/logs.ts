@@ -66,7 +66,7 @@ export async function run(opts: { seconds?: number } = {}) {
       const open = (pod: string) => viewer.open('pod', pod);
       const viewId = await open(fastPod);
       const view = () => viewer.view(viewId);
-      for (let i = 0; i < 300 && !(view()?.ring.total); i++) await sleep(100);
+      for (let i = 0; i < 300 && !view()?.ring.total; i++) await sleep(100);
       const samples: { t: number; total: number; received: number; skipped: number; rss: number; heap: number }[] = [];
       const deadline = Date.now() + 60_000;
       let at1M: (typeof samples)[number] | undefined;
@@ -134,7 +134,11 @@ export async function run(opts: { seconds?: number } = {}) {
         skippedForSlowViewer: end.skipped,
         linesThroughService: end.total,
         pageUnresponsiveSamples: samples.length - valid.length,
-        mainMemoryMB: { at1M: at1M ? { rss: mb(at1M.rss), heap: mb(at1M.heap) } : null, atEnd: { rss: mb(end.rss), heap: mb(end.heap) }, note: 'bench process = main services + the playwright driver' },
+        mainMemoryMB: {
+          at1M: at1M ? { rss: mb(at1M.rss), heap: mb(at1M.heap) } : null,
+          atEnd: { rss: mb(end.rss), heap: mb(end.heap) },
+          note: 'bench process = main services + the playwright driver',
+        },
         memoryGrowthMB: at1M ? { rss: mb(end.rss - at1M.rss), heap: mb(end.heap - at1M.heap) } : null,
         spool,
         longestFrameMsAt20kLinesPerSecond: longestFrameMs,

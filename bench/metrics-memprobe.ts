@@ -14,7 +14,10 @@ const bundle = await bundleScript('services-process.ts');
 const sandbox = new Child('sandbox-process.ts', [String(scale)]);
 try {
   const [, kubeconfig, pods] = (await sandbox.waitFor(/^ready /)).split(' ');
-  const s = new Child(bundle, [kubeconfig!, pods!, ...(mode === 'foundation' ? ['foundation'] : [])], { bundled: true, nodeArgs: [...MAIN_PROCESS_NODE_FLAGS, '--expose-gc', ...(process.env.PROBE_NODE_ARGS ? process.env.PROBE_NODE_ARGS.split(' ') : [])] });
+  const s = new Child(bundle, [kubeconfig!, pods!, ...(mode === 'foundation' ? ['foundation'] : [])], {
+    bundled: true,
+    nodeArgs: [...MAIN_PROCESS_NODE_FLAGS, '--expose-gc', ...(process.env.PROBE_NODE_ARGS ? process.env.PROBE_NODE_ARGS.split(' ') : [])],
+  });
   try {
     console.log(await s.waitFor(/^synced /));
     sandbox.send('freeze');

@@ -41,16 +41,21 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       const intervalMs = metrics.intervalMs;
       const rounds = metrics.rounds - r0;
       const roundCpuMs = rounds ? (metrics.cpuMicros - m0) / 1000 / rounds : 0;
-      console.log(JSON.stringify({
-        containers, rounds, wantedIntervalMs: wantedMs, intervalMs,
-        roundCpuMs: Math.round(roundCpuMs * 10) / 10,
-        roundCpuPercentOfCore: Math.round((roundCpuMs / intervalMs) * 1000) / 10,
-        processCpuPercentOfCore: Math.round(((d.user + d.system) / 1000 / (seconds * 1000)) * 1000) / 10,
-        roundWallMs: Math.round(metrics.lastRoundWallMs),
-        historyMB: Math.round(metrics.historyBytes / 2 ** 20),
-        historyFullResolution: metrics.historyStatusNow.fullResolution,
-        rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
-      }));
+      console.log(
+        JSON.stringify({
+          containers,
+          rounds,
+          wantedIntervalMs: wantedMs,
+          intervalMs,
+          roundCpuMs: Math.round(roundCpuMs * 10) / 10,
+          roundCpuPercentOfCore: Math.round((roundCpuMs / intervalMs) * 1000) / 10,
+          processCpuPercentOfCore: Math.round(((d.user + d.system) / 1000 / (seconds * 1000)) * 1000) / 10,
+          roundWallMs: Math.round(metrics.lastRoundWallMs),
+          historyMB: Math.round(metrics.historyBytes / 2 ** 20),
+          historyFullResolution: metrics.historyStatusNow.fullResolution,
+          rssMB: Math.round(process.memoryUsage().rss / 2 ** 20),
+        }),
+      );
     }, seconds * 1000);
   } else if (cmd === 'quit') {
     stop();

@@ -36,7 +36,16 @@ function syntheticSource(now: () => number, containers: number): MetricsClusterS
     for (let i = n * perNode; i < Math.min(perCluster, (n + 1) * perNode); i++) {
       // Flat with ±5 MB of noise (a working set that neither nears its limit nor grows).
       const ws = 3e8 + ((i * 7919) % 2e8) + ((round * 37 + i) % 10) * 1e6;
-      pods.push({ podRef: { name: podName(c, i), namespace: 'shop' }, containers: [{ name: 'app', cpu: { time: new Date(now()).toISOString(), usageNanoCores: 1e8 + i, usageCoreNanoSeconds: 1e12 + round * 1e9 }, memory: { workingSetBytes: ws, rssBytes: ws * 0.9, usageBytes: ws * 1.1, pageFaults: 1, majorPageFaults: 0 } }] });
+      pods.push({
+        podRef: { name: podName(c, i), namespace: 'shop' },
+        containers: [
+          {
+            name: 'app',
+            cpu: { time: new Date(now()).toISOString(), usageNanoCores: 1e8 + i, usageCoreNanoSeconds: 1e12 + round * 1e9 },
+            memory: { workingSetBytes: ws, rssBytes: ws * 0.9, usageBytes: ws * 1.1, pageFaults: 1, majorPageFaults: 0 },
+          },
+        ],
+      });
     }
     return JSON.stringify({ node: { nodeName: `n${n}` }, pods });
   };
@@ -49,11 +58,30 @@ function syntheticSource(now: () => number, containers: number): MetricsClusterS
     return ids.map((_, c) => Array.from({ length: NODES_PER_CLUSTER }, (_, n) => summary(c, n)));
   });
   round = 0;
-  const podsOf = (c: number): Pod[] => Array.from({ length: perCluster }, (_, i) => ({
-    metadata: { namespace: 'shop', name: podName(c, i), labels: { 'app.kubernetes.io/name': `app${i % 50}` } },
-    spec: { containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } } }] },
-    status: { containerStatuses: [{ name: 'app', restartCount: i % 7 === 0 ? 1 : 0, ready: true, image: 'x', imageID: '', state: { running: {} }, lastState: i % 7 === 0 ? { terminated: { reason: 'OOMKilled', exitCode: 137 } } : {} }] },
-  }) as unknown as Pod);
+  const podsOf = (c: number): Pod[] =>
+    Array.from(
+      { length: perCluster },
+      (_, i) =>
+        ({
+          metadata: { namespace: 'shop', name: podName(c, i), labels: { 'app.kubernetes.io/name': `app${i % 50}` } },
+          spec: {
+            containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } } }],
+          },
+          status: {
+            containerStatuses: [
+              {
+                name: 'app',
+                restartCount: i % 7 === 0 ? 1 : 0,
+                ready: true,
+                image: 'x',
+                imageID: '',
+                state: { running: {} },
+                lastState: i % 7 === 0 ? { terminated: { reason: 'OOMKilled', exitCode: 137 } } : {},
+              },
+            ],
+          },
+        }) as unknown as Pod,
+    );
   return {
     ids: () => ids,
     nodeNames: () => Array.from({ length: NODES_PER_CLUSTER }, (_, n) => `n${n}`),
@@ -96,7 +124,10 @@ export async function historyHour(containers = 5000, settings: Partial<MetricsSe
     gc();
     const before = process.memoryUsage();
     const file = join(dir, 'metrics-history.bin');
-    const m = new MetricsService(syntheticSource(() => t, containers), { now: () => t, file, persistEveryMs: Number.POSITIVE_INFINITY, settings: { get: () => settings, set: () => {} } });
+    const m = new MetricsService(
+      syntheticSource(() => t, containers),
+      { now: () => t, file, persistEveryMs: Number.POSITIVE_INFINITY, settings: { get: () => settings, set: () => {} } },
+    );
     await new Promise((r) => setTimeout(r, 0));
     const cpu0 = process.cpuUsage();
     let rounds = 0;
@@ -114,7 +145,10 @@ export async function historyHour(containers = 5000, settings: Partial<MetricsSe
     m.persist();
     const saveMs = performance.now() - s0;
     const l0 = performance.now();
-    const again = new MetricsService({ ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} }, { now: () => t, file });
+    const again = new MetricsService(
+      { ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} },
+      { now: () => t, file },
+    );
     again.start();
     const loadMs = performance.now() - l0;
     const restored = again.seriesCount;

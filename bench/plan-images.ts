@@ -28,11 +28,18 @@ export async function run(opts: { rounds?: number } = {}) {
   const harbors = await startScenarioHarbors(dc.scenario, { failRate: 0, stuckRate: 0, pushIntervalMs: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'capstan-bench-plan-images-'));
   const secrets = new Map<string, string>();
-  const images = new ImageSyncService({ secrets: { get: (k) => secrets.get(k), put: (k, v) => void secrets.set(k, v) }, config: new MemoryRegistryConfigStore() });
+  const images = new ImageSyncService({
+    secrets: { get: (k) => secrets.get(k), put: (k, v) => void secrets.set(k, v) },
+    config: new MemoryRegistryConfigStore(),
+  });
   const clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), { idleCloseMs: 0 });
   const services: ReleaseService[] = [];
   const release = (withImages: boolean, cacheMs?: number) => {
-    const s = new ReleaseService({ dir, clusters, ...(withImages ? { images, imageCheck: cacheMs !== undefined ? { cacheMs } : {} } : {}) });
+    const s = new ReleaseService({
+      dir,
+      clusters,
+      ...(withImages ? { images, imageCheck: cacheMs !== undefined ? { cacheMs } : {} } : {}),
+    });
     services.push(s);
     return s;
   };
@@ -60,7 +67,14 @@ export async function run(opts: { rounds?: number } = {}) {
         times.push(performance.now() - t0);
       }
       const states = Object.fromEntries((last?.images?.rows ?? []).map((r) => [r.region ?? r.datacenters.join(), r.state]));
-      return { medianMs: round1(median(times)), maxMs: round1(Math.max(...times)), requestsPerCheck: round1((served() - before) / n), ok: last?.ok, pending: last?.images?.pending ?? false, states };
+      return {
+        medianMs: round1(median(times)),
+        maxMs: round1(Math.max(...times)),
+        requestsPerCheck: round1((served() - before) / n),
+        ok: last?.ok,
+        pending: last?.images?.pending ?? false,
+        states,
+      };
     };
 
     const offlineOnly = await measure(offline);

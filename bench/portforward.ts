@@ -12,13 +12,14 @@ import { KubeconfigService } from '../src-main/clusters/kubeconfig-service';
 import { PortForwardService } from '../src-main/portforward/port-forward-service';
 import { Child } from './child';
 
-const exchange = (port: number, request: string | Buffer) => new Promise<string>((resolve, reject) => {
-  const chunks: Buffer[] = [];
-  const s = net.connect({ host: '127.0.0.1', port }, () => s.write(request));
-  s.on('data', (d: Buffer) => chunks.push(d));
-  s.on('error', reject);
-  s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
-});
+const exchange = (port: number, request: string | Buffer) =>
+  new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const s = net.connect({ host: '127.0.0.1', port }, () => s.write(request));
+    s.on('data', (d: Buffer) => chunks.push(d));
+    s.on('error', reject);
+    s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+  });
 
 const GET = 'GET /bench HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
 const UPLOAD = 4 * 1024 * 1024;
@@ -39,10 +40,21 @@ async function measure(port: number) {
   const parallelMs = performance.now() - t;
   if (parallel.some((a) => !a.includes('200 OK'))) throw new Error('a parallel connection failed');
   t = performance.now();
-  const up = await exchange(port, Buffer.concat([Buffer.from(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: ${UPLOAD}\r\nConnection: close\r\n\r\n`), Buffer.alloc(UPLOAD, 0x61)]));
+  const up = await exchange(
+    port,
+    Buffer.concat([
+      Buffer.from(`POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: ${UPLOAD}\r\nConnection: close\r\n\r\n`),
+      Buffer.alloc(UPLOAD, 0x61),
+    ]),
+  );
   const uploadMs = performance.now() - t;
   if (!up.includes('POST /upload')) throw new Error('the upload was not answered');
-  return { connectionP50Ms: round(quantile(lat, 0.5)), connectionP95Ms: round(quantile(lat, 0.95)), parallel20Ms: round(parallelMs), uploadMBps: round(UPLOAD / 1024 / 1024 / (uploadMs / 1000)) };
+  return {
+    connectionP50Ms: round(quantile(lat, 0.5)),
+    connectionP95Ms: round(quantile(lat, 0.95)),
+    parallel20Ms: round(parallelMs),
+    uploadMBps: round(UPLOAD / 1024 / 1024 / (uploadMs / 1000)),
+  };
 }
 
 export async function run() {
@@ -53,7 +65,20 @@ export async function run() {
   let kubectl: ReturnType<typeof spawn> | undefined;
   try {
     const podsJson = await new Promise<string>((resolve, reject) => {
-      const c = spawn('kubectl', ['--kubeconfig', kubeconfig!, '--context', 'uat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'json']);
+      const c = spawn('kubectl', [
+        '--kubeconfig',
+        kubeconfig!,
+        '--context',
+        'uat',
+        '-n',
+        'shop',
+        'get',
+        'pods',
+        '-l',
+        'app.kubernetes.io/instance=orders-uat',
+        '-o',
+        'json',
+      ]);
       let out = '';
       c.stdout.on('data', (d: Buffer) => (out += d.toString()));
       c.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`kubectl get pods exited ${code}`))));

@@ -53,17 +53,24 @@ const mb = (kb: number) => Math.round(kb / 1024);
 export function procMemory(pid: number): ProcMemory | undefined {
   const rollup = read(`/proc/${pid}/smaps_rollup`);
   if (!rollup) return undefined;
-  return { pid, rssMB: mb(kB(rollup, 'Rss')), pssMB: mb(kB(rollup, 'Pss')), privateMB: mb(kB(rollup, 'Private_Clean') + kB(rollup, 'Private_Dirty')) };
+  return {
+    pid,
+    rssMB: mb(kB(rollup, 'Rss')),
+    pssMB: mb(kB(rollup, 'Pss')),
+    privateMB: mb(kB(rollup, 'Private_Clean') + kB(rollup, 'Private_Dirty')),
+  };
 }
 
 /** Renderer processes (`--type=renderer`) among this process's descendants, largest first. */
 export function chromiumRenderers(root = process.pid): ProcMemory[] {
-  return descendants(root)
-    // Chromium rewrites the titles of zygote children: the arguments may be one space-separated string.
-    .filter((pid) => /(^|[\0 ])--type=renderer([\0 ]|$)/.test(read(`/proc/${pid}/cmdline`) ?? ''))
-    .map(procMemory)
-    .filter((m): m is ProcMemory => m !== undefined)
-    .sort((a, b) => b.pssMB - a.pssMB);
+  return (
+    descendants(root)
+      // Chromium rewrites the titles of zygote children: the arguments may be one space-separated string.
+      .filter((pid) => /(^|[\0 ])--type=renderer([\0 ]|$)/.test(read(`/proc/${pid}/cmdline`) ?? ''))
+      .map(procMemory)
+      .filter((m): m is ProcMemory => m !== undefined)
+      .sort((a, b) => b.pssMB - a.pssMB)
+  );
 }
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux

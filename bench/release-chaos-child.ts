@@ -14,7 +14,11 @@ import { ReleaseService } from '../src-main/releases/release-service';
 import { needsMe } from '../src-shared/releases/execution-views';
 
 const [dir, kubeconfig, planFile, mode, speed] = process.argv.slice(2) as [string, string, string, string, string];
-const clusters = new ClusterService(KubeconfigService.fromString(readFileSync(kubeconfig, 'utf8'), 'sandbox'), { staleAfterMs: 5000, notifyIntervalMs: 50, idleCloseMs: 0 });
+const clusters = new ClusterService(KubeconfigService.fromString(readFileSync(kubeconfig, 'utf8'), 'sandbox'), {
+  staleAfterMs: 5000,
+  notifyIntervalMs: 50,
+  idleCloseMs: 0,
+});
 const s = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: Number(speed), actor: 'chaos' });
 const fail = (m: string) => {
   process.stdout.write(`error ${m}\n`);
@@ -57,7 +61,9 @@ for (;;) {
   const st = s.executor.entries.get(id!)!.state;
   if (st.version !== printed) {
     printed = st.version;
-    process.stdout.write(`${JSON.stringify({ version: st.version, status: st.status, groups: st.groups.map((g) => [g.phase, g.batch, g.step, g.pauseReason?.kind ?? '']) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ version: st.version, status: st.status, groups: st.groups.map((g) => [g.phase, g.batch, g.step, g.pauseReason?.kind ?? '']) })}\n`,
+    );
   }
   if (['succeeded', 'rolled-back', 'failed', 'aborted'].includes(st.status)) {
     process.stdout.write(`done ${st.status}\n`);

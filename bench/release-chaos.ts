@@ -38,11 +38,15 @@ const scenario = parseScenario({
   registries: { 'dc-east': 'harbor-east.sandbox.local' },
   clusters: [{ name: 'pro-east', datacenter: 'dc-east', nodes: 4 }],
   namespaces: ['shop'],
-  apps: [{
-    name: 'orders', namespace: 'shop', readySeconds: 6,
-    versions: { '1.4.1': {}, '1.4.2': {}, '1.5.0': {} },
-    groups: [{ group: 'pro', cluster: 'pro-east', replicas: N, version: '1.4.2', history: ['1.4.1'] }],
-  }],
+  apps: [
+    {
+      name: 'orders',
+      namespace: 'shop',
+      readySeconds: 6,
+      versions: { '1.4.1': {}, '1.4.2': {}, '1.5.0': {} },
+      groups: [{ group: 'pro', cluster: 'pro-east', replicas: N, version: '1.4.2', history: ['1.4.1'] }],
+    },
+  ],
 });
 
 const PLAN = `name: chaos
@@ -92,7 +96,10 @@ interface Child {
 function startChild(root: string, args: string[]): Child {
   const script = resolve(root, 'bench/release-chaos-child.ts');
   // node --import tsx: one process, so SIGKILL kills the services themselves (the tsx CLI would relay).
-  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: resolve(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: resolve(import.meta.dirname, '..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const listeners: ((l: string) => void)[] = [];
   let stderr = '';
@@ -101,7 +108,14 @@ function startChild(root: string, args: string[]): Child {
     lines.push(l);
     for (const fn of listeners) fn(l);
   });
-  const done = new Promise<string>((res) => proc.on('exit', (code, signal) => res(lines.find((l) => l.startsWith('done ')) ?? `exit ${code ?? signal} ${lines.filter((l) => l.startsWith('error')).join(' ')} ${stderr.slice(-600)}`)));
+  const done = new Promise<string>((res) =>
+    proc.on('exit', (code, signal) =>
+      res(
+        lines.find((l) => l.startsWith('done ')) ??
+          `exit ${code ?? signal} ${lines.filter((l) => l.startsWith('error')).join(' ')} ${stderr.slice(-600)}`,
+      ),
+    ),
+  );
   return { proc, lines, done, onLine: (fn) => listeners.push(fn) };
 }
 
@@ -110,12 +124,27 @@ function startChild(root: string, args: string[]): Child {
  * change of the Deployment's spec (j random): the instants right after one of Capstan's own
  * writes (an unpause, a strategy change), where a window would be if there were one.
  */
-export async function runChaos(opts: { runs: number; seed?: number; afterSpecWrite?: boolean; log?: (m: string) => void }): Promise<ChaosResult> {
+export async function runChaos(opts: {
+  runs: number;
+  seed?: number;
+  afterSpecWrite?: boolean;
+  log?: (m: string) => void;
+}): Promise<ChaosResult> {
   const started = Date.now();
   // Deterministic, so a failing run can be replayed with its seed.
   const random = mulberry32(opts.seed ?? 13);
   const root = process.env.CHAOS_CHILD_ROOT ?? resolve(import.meta.dirname, '..');
-  const result: ChaosResult = { runs: opts.runs, kills: 0, killPoints: [], violations: [], outcomes: {}, samples: 0, maxNewPods: 0, minReady: N, seconds: 0 };
+  const result: ChaosResult = {
+    runs: opts.runs,
+    kills: 0,
+    killPoints: [],
+    violations: [],
+    outcomes: {},
+    samples: 0,
+    maxNewPods: 0,
+    minReady: N,
+    seconds: 0,
+  };
   for (let run = 1; run <= opts.runs; run++) {
     const dc = await startDatacenter({ scenario, clockSpeed: SPEED, bookmarkIntervalMs: 500 });
     const dir = mkdtempSync(join(tmpdir(), 'capstan-chaos-'));
@@ -134,7 +163,9 @@ export async function runChaos(opts: { runs: number; seed?: number; afterSpecWri
         generation = g;
         onSpecWrite?.(++specWrites);
       }
-      const pods = [...store.values('pods')].map((s) => s.obj).filter((p) => !p.metadata.deletionTimestamp && p.metadata.name.startsWith('orders-pro-'));
+      const pods = [...store.values('pods')]
+        .map((s) => s.obj)
+        .filter((p) => !p.metadata.deletionTimestamp && p.metadata.name.startsWith('orders-pro-'));
       const updated = pods.filter((p) => String(p.spec.containers[0].image).endsWith(':1.5.0')).length;
       const ready = pods.filter(isPodReady).length;
       result.samples++;
@@ -165,12 +196,19 @@ export async function runChaos(opts: { runs: number; seed?: number; afterSpecWri
       const firstEnd = await first.done;
       clearTimeout(timer);
       let end = firstEnd;
-      if (!firstEnd.startsWith('done') && !firstEnd.startsWith('exit SIGKILL')) throw new Error(`run ${run}: the services failed before the kill: ${firstEnd}`);
+      if (!firstEnd.startsWith('done') && !firstEnd.startsWith('exit SIGKILL'))
+        throw new Error(`run ${run}: the services failed before the kill: ${firstEnd}`);
       if (!firstEnd.startsWith('done')) {
         result.kills++;
         const at = record.where();
-        result.killPoints.push(opts.afterSpecWrite ? { run, batch: -1, delayMs: 17, at: `${at}, spec write ${killAtWrite}`, then } : { run, batch: killBatch, delayMs, at, then });
-        opts.log?.(`run ${run}: killed at ${at} (${opts.afterSpecWrite ? `17 ms after spec write ${killAtWrite}` : `batch ${killBatch} + ${delayMs} ms`}), ${then}`);
+        result.killPoints.push(
+          opts.afterSpecWrite
+            ? { run, batch: -1, delayMs: 17, at: `${at}, spec write ${killAtWrite}`, then }
+            : { run, batch: killBatch, delayMs, at, then },
+        );
+        opts.log?.(
+          `run ${run}: killed at ${at} (${opts.afterSpecWrite ? `17 ms after spec write ${killAtWrite}` : `batch ${killBatch} + ${delayMs} ms`}), ${then}`,
+        );
         // Dead for 30 simulated seconds: whatever the controller does alone is sampled.
         await new Promise((r) => setTimeout(r, 1500));
         const second = startChild(root, [dir, kubeconfig, planFile, then, String(SPEED)]);
@@ -182,7 +220,8 @@ export async function runChaos(opts: { runs: number; seed?: number; afterSpecWri
       }
       const outcome = end.replace(/^done /, '');
       result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
-      if (outcome !== 'succeeded' && outcome !== 'rolled-back') result.violations.push({ run, kind: 'unfinished', detail: end.slice(0, 400) });
+      if (outcome !== 'succeeded' && outcome !== 'rolled-back')
+        result.violations.push({ run, kind: 'unfinished', detail: end.slice(0, 400) });
       else await checkFinal(kubeconfig, outcome, run, result);
     } finally {
       unsubscribe();
@@ -197,7 +236,13 @@ export async function runChaos(opts: { runs: number; seed?: number; afterSpecWri
 
 /** kubectl as the final referee: the rollout is complete on the right version, with the original strategy. */
 async function checkFinal(kubeconfig: string, outcome: string, run: number, result: ChaosResult): Promise<void> {
-  const kubectl = async (...args: string[]) => (await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, '--context', 'pro-east', '-n', 'shop', ...args], { encoding: 'utf8', timeout: 20_000 })).stdout;
+  const kubectl = async (...args: string[]) =>
+    (
+      await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, '--context', 'pro-east', '-n', 'shop', ...args], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      })
+    ).stdout;
   const status = await kubectl('rollout', 'status', 'deployment/orders-pro', '--timeout=20s').catch((e: Error) => e.message);
   const image = await kubectl('get', 'deployment/orders-pro', '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
   const strategy = await kubectl('get', 'deployment/orders-pro', '-o', 'jsonpath={.spec.strategy}');
@@ -213,7 +258,14 @@ async function checkFinal(kubeconfig: string, outcome: string, run: number, resu
 }
 
 const canonical = (json: string) => {
-  const sort = (v: unknown): unknown => (v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sort(x)])) : v);
+  const sort = (v: unknown): unknown =>
+    v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.entries(v)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, x]) => [k, sort(x)]),
+        )
+      : v;
   return JSON.stringify(sort(JSON.parse(json || '{}')));
 };
 
@@ -243,5 +295,10 @@ function recordReader(executions: string) {
 
 /** bench/run.ts entry. */
 export async function run(): Promise<ChaosResult> {
-  return runChaos({ runs: Number(process.env.CHAOS_RUNS ?? 50), seed: Number(process.env.CHAOS_SEED ?? 13), afterSpecWrite: process.env.CHAOS_AFTER_SPEC_WRITE === '1', log: (m) => process.stderr.write(`${m}\n`) });
+  return runChaos({
+    runs: Number(process.env.CHAOS_RUNS ?? 50),
+    seed: Number(process.env.CHAOS_SEED ?? 13),
+    afterSpecWrite: process.env.CHAOS_AFTER_SPEC_WRITE === '1',
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
 }

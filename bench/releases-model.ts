@@ -23,9 +23,45 @@ function synthetic(apps: number, podsPerDeployment: number) {
   for (let a = 0; a < apps; a++) {
     for (const [group, clusterId] of placements) {
       const name = `app${a}-${group}`;
-      deployments.push({ uid: `${clusterId}/${name}`, clusterId, namespace: 'shop', name, app: `app${a}`, group, replicas: podsPerDeployment, readyReplicas: podsPerDeployment, updatedReplicas: podsPerDeployment, availableReplicas: podsPerDeployment, images: [`h/shop/app${a}:1.0.0`], revision: '1', paused: false, rollout: 'done', rolloutMessage: '', createdAt: 0, resourceVersion: '1' });
+      deployments.push({
+        uid: `${clusterId}/${name}`,
+        clusterId,
+        namespace: 'shop',
+        name,
+        app: `app${a}`,
+        group,
+        replicas: podsPerDeployment,
+        readyReplicas: podsPerDeployment,
+        updatedReplicas: podsPerDeployment,
+        availableReplicas: podsPerDeployment,
+        images: [`h/shop/app${a}:1.0.0`],
+        revision: '1',
+        paused: false,
+        rollout: 'done',
+        rolloutMessage: '',
+        createdAt: 0,
+        resourceVersion: '1',
+      });
       for (let p = 0; p < podsPerDeployment; p++) {
-        pods.push({ uid: `${clusterId}/${name}-${p}`, clusterId, namespace: 'shop', name: `${name}-${p}`, app: `app${a}`, group, deployment: name, phase: 'Running', status: 'Running', readyContainers: 1, totalContainers: 1, ready: true, restarts: 0, images: [`h/shop/app${a}:1.0.0`], createdAt: 0, deleting: false, resourceVersion: '1' });
+        pods.push({
+          uid: `${clusterId}/${name}-${p}`,
+          clusterId,
+          namespace: 'shop',
+          name: `${name}-${p}`,
+          app: `app${a}`,
+          group,
+          deployment: name,
+          phase: 'Running',
+          status: 'Running',
+          readyContainers: 1,
+          totalContainers: 1,
+          ready: true,
+          restarts: 0,
+          images: [`h/shop/app${a}:1.0.0`],
+          createdAt: 0,
+          deleting: false,
+          resourceVersion: '1',
+        });
       }
     }
   }

@@ -50,7 +50,8 @@ function podsByDeployment(): Map<string, string[]> {
 
 let index: Map<string, string[]> | undefined;
 let turn = 0;
-const restarts = (pod: KubeObject) => ((pod.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((n, s) => n + (s.restartCount ?? 0), 0);
+const restarts = (pod: KubeObject) =>
+  ((pod.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((n, s) => n + (s.restartCount ?? 0), 0);
 
 function podsOf(cluster: string, namespace: string, deployment: string): KubeObject[] {
   index ??= podsByDeployment();
@@ -68,7 +69,9 @@ function restartOne(cluster: string, namespace: string, deployment: string): str
   turn++;
   if (!pod) return `error no pod of ${cluster}/${namespace}/${deployment}`;
   const next = structuredClone(pod);
-  const status = (next.status.containerStatuses as { restartCount: number; lastState: unknown; state: { running?: { startedAt: string } } }[])[0]!;
+  const status = (
+    next.status.containerStatuses as { restartCount: number; lastState: unknown; state: { running?: { startedAt: string } } }[]
+  )[0]!;
   const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   status.lastState = { terminated: { exitCode: 143, reason: 'Error', startedAt: status.state.running?.startedAt ?? at, finishedAt: at } };
   status.state = { running: { startedAt: at } };
@@ -89,8 +92,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   } else if (cmd === 'peek') {
     const current = podsOf(args[0]!, args[1]!, args[2]!);
     console.log(`restarts ${current.reduce((n, p) => n + restarts(p), 0)} ${nextPod(current)?.metadata.name ?? '-'}`);
-  }
-  else if (cmd === 'restart') console.log(restartOne(args[0]!, args[1]!, args[2]!));
+  } else if (cmd === 'restart') console.log(restartOne(args[0]!, args[1]!, args[2]!));
   else if (cmd === 'churn') churn.start(Number(args[0]));
   else if (cmd === 'calm') churn.stop();
   else if (cmd === 'quit') void dc.close().then(() => process.exit(0));

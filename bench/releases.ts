@@ -43,7 +43,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const progress = (m: string) => process.stderr.write(`releases bench: ${m}\n`);
 const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
   Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms))]);
-const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN);
+const pct = (xs: number[], p: number) =>
+  xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN;
 const r1 = (n: number) => Math.round(n * 10) / 10;
 const stats = (xs: number[]) => ({ n: xs.length, p50: r1(pct(xs, 50)), p95: r1(pct(xs, 95)), max: r1(Math.max(...xs)) });
 
@@ -52,13 +53,22 @@ async function until(page: Page, expression: string, everyMs: number): Promise<v
   while (!(await page.evaluate(expression))) await sleep(everyMs);
 }
 
-const PLACEMENTS: [group: string, cluster: string][] = [['fat', 'fat'], ['uat', 'uat'], ['pro', 'pro-east'], ['pro', 'pro-west']];
+const PLACEMENTS: [group: string, cluster: string][] = [
+  ['fat', 'fat'],
+  ['uat', 'uat'],
+  ['pro', 'pro-east'],
+  ['pro', 'pro-west'],
+];
 
 /** `kubectl get pods -A -w --watch-only -o name` per cluster: when each pod name is printed. */
 function kubectlWatches(kubeconfig: string) {
   const seen = new Map<string, number[]>();
   const children = CLUSTERS.map((ctx) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', ctx, 'get', 'pods', '-A', '-w', '--watch-only', '-o', 'name'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      'kubectl',
+      ['--kubeconfig', kubeconfig, '--context', ctx, 'get', 'pods', '-A', '-w', '--watch-only', '-o', 'name'],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let rest = '';
     child.stdout.on('data', (d: Buffer) => {
       const at = epoch();
@@ -112,7 +122,16 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
     const kubectlDeployments = await kubectlLists(kubeconfig, 'deployments');
     const kubectlPods = await kubectlLists(kubeconfig, 'pods');
 
-    const serverOptions = { ...(mainFlushMs ? { services: { workloads: { flushIntervalMs: mainFlushMs } } } : {}), kubeconfigPaths: [kubeconfig], port: 0, userDataDir: join(dir, 'data'), homeDir: dir, env: {}, validateResponses: false, logger: { info() {}, warn() {}, error() {} } };
+    const serverOptions = {
+      ...(mainFlushMs ? { services: { workloads: { flushIntervalMs: mainFlushMs } } } : {}),
+      kubeconfigPaths: [kubeconfig],
+      port: 0,
+      userDataDir: join(dir, 'data'),
+      homeDir: dir,
+      env: {},
+      validateResponses: false,
+      logger: { info() {}, warn() {}, error() {} },
+    };
     const server = await startServer(serverOptions);
     const browser = await launchChromium();
     const watches = kubectlWatches(kubeconfig);
@@ -122,7 +141,8 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       await page.addInitScript(boardProbe({ rows: apps, pods }));
 
       progress('first full board');
-      const mainPods = () => server.services.clusters.ids().reduce((n, id) => n + (server.services.clusters.workloads(id)?.counts().pods ?? 0), 0);
+      const mainPods = () =>
+        server.services.clusters.ids().reduce((n, id) => n + (server.services.clusters.workloads(id)?.counts().pods ?? 0), 0);
       let mainSyncedAt = 0;
       const syncPoll = setInterval(() => {
         if (!mainSyncedAt && mainPods() >= pods) mainSyncedAt = epoch();
@@ -156,7 +176,9 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       const reopen = (await page.evaluate('window.__boardProbe')) as { fullAt: number; fullFrameAt: number };
       await sleep(2000);
 
-      const order = generateScenario({ apps }).apps.map((a) => ({ app: a.name, namespace: a.namespace })).sort((a, b) => a.app.localeCompare(b.app));
+      const order = generateScenario({ apps })
+        .apps.map((a) => ({ app: a.name, namespace: a.namespace }))
+        .sort((a, b) => a.app.localeCompare(b.app));
       /** `count` restarts, each timed from the sandbox's write to the cell in the DOM (and to kubectl -w). */
       const podChanges = async (count: number, offset: number) => {
         const domMs: number[] = [];
@@ -181,7 +203,8 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
           await page.evaluate(armCell(key, before + 1, next, 30_000));
           sandbox.send(`restart ${cluster} ${namespace} ${name}`);
           const [, changedAtText, total, pod] = (await sandbox.waitFor(/^(changed|error) /)).split(' ') as [string, string, string, string];
-          if (Number(total) !== before + 1 || pod !== next) throw new Error(`sandbox restarted ${key} (${pod}) to ${total}, expected ${next} to ${before + 1}`);
+          if (Number(total) !== before + 1 || pod !== next)
+            throw new Error(`sandbox restarted ${key} (${pod}) to ${total}, expected ${next} to ${before + 1}`);
           const changedAt = Number(changedAtText);
           const seen = (await page.evaluate(cellResult)) as { dom: number; frame: number; arrived: number } | null;
           if (seen) {
@@ -229,10 +252,16 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       await page.evaluate(`document.querySelector('[data-testid=board-scroll]').scrollTop = 0`);
       await sleep(500);
       await page.screenshot({ path: join(screenshotDir, 'releases-board-500-light.png') });
-      await page.getByTestId('theme-dark').click().catch(() => undefined);
+      await page
+        .getByTestId('theme-dark')
+        .click()
+        .catch(() => undefined);
       await sleep(500);
       await page.screenshot({ path: join(screenshotDir, 'releases-board-500-dark.png') });
-      await page.getByTestId('theme-system').click().catch(() => undefined);
+      await page
+        .getByTestId('theme-system')
+        .click()
+        .catch(() => undefined);
 
       progress('launch with the saved snapshot: last known board, then live');
       await server.services.releases.snapshots.refresh();
@@ -243,21 +272,33 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
       const firstBoardMs = Math.round(first.fullFrameAt - t0);
       const renderer = renderers[0];
       return {
-        shape: { apps, groups: ['fat', 'uat', 'pro'], clusters: CLUSTERS, deployments, pods, scale, mainDeliveryIntervalMs: mainFlushMs ?? 'default (200)' },
+        shape: {
+          apps,
+          groups: ['fat', 'uat', 'pro'],
+          clusters: CLUSTERS,
+          deployments,
+          pods,
+          scale,
+          mainDeliveryIntervalMs: mainFlushMs ?? 'default (200)',
+        },
         firstBoard: {
           ms: firstBoardMs,
           mainHadEveryPodMs: mainSyncedAt ? Math.round(mainSyncedAt - t0) : null,
           firstRowsMs: Math.round(first.firstRowsAt - t0),
           fullInDomMs: Math.round(first.fullAt - t0),
           reopenedMs: Math.round(reopen.fullFrameAt - reopenT0),
-          cpuSeconds: Object.fromEntries(Object.entries(cpu1).map(([k, v]) => [k, r1(v - (cpu0[k] ?? 0))]).filter(([, v]) => Number(v) > 0)),
+          cpuSeconds: Object.fromEntries(
+            Object.entries(cpu1)
+              .map(([k, v]) => [k, r1(v - (cpu0[k] ?? 0))])
+              .filter(([, v]) => Number(v) > 0),
+          ),
           note: 'from page.goto of the app (services not yet connected) to the frame after every row and pod is on the board; reopened = board tab clicked again with the data in the renderer; cpuSeconds over the first board by process (services = this process, with the playwright driver)',
         },
         podChangeToCellMs: {
           quiet: (({ kubectlWatch: _k, ...r }) => r)(quiet),
           [`churn${churnPerSecond}PerSecond`]: (({ kubectlWatch: _k, ...r }) => r)(busy),
           target: { p95: 200 },
-          note: 'sandbox store write → the line\'s data-restarts in the DOM (MutationObserver) / the next animation frame / the bridge message with the pod in the page; row scrolled into view first',
+          note: "sandbox store write → the line's data-restarts in the DOM (MutationObserver) / the next animation frame / the bridge message with the pod in the page; row scrolled into view first",
         },
         rendererMemoryMB: {
           jsHeapUsed: mb(after.JSHeapUsedSize ?? 0),
@@ -269,7 +310,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
           domNodes: after.Nodes ?? null,
           elements,
           target: 250,
-          note: 'process = the largest of Chromium\'s renderer processes (the app\'s page): private = pages only it uses (what Chrome calls its memory footprint; the figure for the target), PSS adds its share of shared pages, RSS counts shared libraries in full',
+          note: "process = the largest of Chromium's renderer processes (the app's page): private = pages only it uses (what Chrome calls its memory footprint; the figure for the target), PSS adds its share of shared pages, RSS counts shared libraries in full",
         },
         launch: {
           ...launch,

@@ -28,9 +28,39 @@ const churn = podChurn(dc);
 function addObjects(n: number): number {
   const now = new Date().toISOString();
   const kinds = [
-    ['configmaps', (name: string, namespace: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { bench: 'objects' } }, data: { 'application.properties': `server.port=8080\nname=${name}\n` } })],
-    ['secrets', (name: string, namespace: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, labels: { bench: 'objects' } }, type: 'Opaque', data: { password: Buffer.from(name).toString('base64') } })],
-    ['services', (name: string, namespace: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace, labels: { bench: 'objects' } }, spec: { selector: { 'app.kubernetes.io/name': name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }], type: 'ClusterIP', clusterIP: 'None' } })],
+    [
+      'configmaps',
+      (name: string, namespace: string) => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace, labels: { bench: 'objects' } },
+        data: { 'application.properties': `server.port=8080\nname=${name}\n` },
+      }),
+    ],
+    [
+      'secrets',
+      (name: string, namespace: string) => ({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name, namespace, labels: { bench: 'objects' } },
+        type: 'Opaque',
+        data: { password: Buffer.from(name).toString('base64') },
+      }),
+    ],
+    [
+      'services',
+      (name: string, namespace: string) => ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name, namespace, labels: { bench: 'objects' } },
+        spec: {
+          selector: { 'app.kubernetes.io/name': name },
+          ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }],
+          type: 'ClusterIP',
+          clusterIP: 'None',
+        },
+      }),
+    ],
   ] as const;
   for (let i = 0; i < n; i++) {
     const c = dc.cluster(dc.clusters[i % dc.clusters.length]!.name);
@@ -38,7 +68,14 @@ function addObjects(n: number): number {
     const namespaces = [...c.store.list('namespaces', undefined)].map(([, o]) => o.obj.metadata.name!);
     c.store.create(resource, make(`bench-${resource.slice(0, -1)}-${i}`, namespaces[i % namespaces.length]!) as never, now);
   }
-  return dc.clusters.reduce((sum, c) => sum + dc.cluster(c.name).store.count('configmaps') + dc.cluster(c.name).store.count('secrets') + dc.cluster(c.name).store.count('services'), 0);
+  return dc.clusters.reduce(
+    (sum, c) =>
+      sum +
+      dc.cluster(c.name).store.count('configmaps') +
+      dc.cluster(c.name).store.count('secrets') +
+      dc.cluster(c.name).store.count('services'),
+    0,
+  );
 }
 
 createInterface({ input: process.stdin }).on('line', (line) => {

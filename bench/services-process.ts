@@ -27,9 +27,20 @@ interface BenchServices {
   handlers: {
     'events.subscribe'?: Stream;
     'resources.subscribe'?: Stream;
-    'palette.search'?(req: { query: string; limit?: number }): Promise<{ ok: boolean; value?: { pending: number; indexed: number; tookMs: number } }>;
-    'clusters.watch'(params: object, emit: (e: { clusters: ClusterInfo[] }) => void, ctx: { senderId: string; signal: AbortSignal }): unknown;
-    'workloads.subscribe'(params: object, emit: (e: { diffs: WorkloadDiff[] }) => void, ctx: { senderId: string; signal: AbortSignal }): unknown;
+    'palette.search'?(req: {
+      query: string;
+      limit?: number;
+    }): Promise<{ ok: boolean; value?: { pending: number; indexed: number; tookMs: number } }>;
+    'clusters.watch'(
+      params: object,
+      emit: (e: { clusters: ClusterInfo[] }) => void,
+      ctx: { senderId: string; signal: AbortSignal },
+    ): unknown;
+    'workloads.subscribe'(
+      params: object,
+      emit: (e: { diffs: WorkloadDiff[] }) => void,
+      ctx: { senderId: string; signal: AbortSignal },
+    ): unknown;
   };
   dispose(): void;
   /** With every service: the metrics rounds (interval the pacing chose, rounds so far, their CPU). */
@@ -93,7 +104,9 @@ if (process.env.MEM_TRACE) {
   setInterval(() => {
     const m = process.memoryUsage();
     const MB = (n: number) => Math.round(n / 1e6);
-    process.stderr.write(`mem ${Math.round(performance.now() - started)} ms: rss ${MB(m.rss)} heapUsed ${MB(m.heapUsed)} heapTotal ${MB(m.heapTotal)} external ${MB(m.external)} arrayBuffers ${MB(m.arrayBuffers)} newSpace ${MB(v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0)}${synced ? ' synced' : ''}\n`);
+    process.stderr.write(
+      `mem ${Math.round(performance.now() - started)} ms: rss ${MB(m.rss)} heapUsed ${MB(m.heapUsed)} heapTotal ${MB(m.heapTotal)} external ${MB(m.external)} arrayBuffers ${MB(m.arrayBuffers)} newSpace ${MB(v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0)}${synced ? ' synced' : ''}\n`,
+    );
   }, 1000).unref();
 }
 
@@ -105,18 +118,22 @@ const apply = (diff: WorkloadDiff) => {
   for (const uid of diff.deletes) set.delete(uid);
 };
 await services.handlers['clusters.watch']({}, () => {}, ctx('bench'));
-await services.handlers['workloads.subscribe']({}, (event) => {
-  deliveries++;
-  for (const diff of event.diffs) {
-    items += diff.upserts.length + diff.deletes.length;
-    apply(diff);
-  }
-  const total = [...podCounts.values()].reduce((n, s) => n + s.size, 0);
-  if (!synced && total >= expectedPods) {
-    synced = true;
-    console.log(`synced ${Math.round(performance.now() - started)}`);
-  }
-}, ctx('bench'));
+await services.handlers['workloads.subscribe'](
+  {},
+  (event) => {
+    deliveries++;
+    for (const diff of event.diffs) {
+      items += diff.upserts.length + diff.deletes.length;
+      apply(diff);
+    }
+    const total = [...podCounts.values()].reduce((n, s) => n + s.size, 0);
+    if (!synced && total >= expectedPods) {
+      synced = true;
+      console.log(`synced ${Math.round(performance.now() - started)}`);
+    }
+  },
+  ctx('bench'),
+);
 
 /** What the troubleshooting views keep open: events, three kinds' tables, the palette's live names. */
 async function watchKinds() {
@@ -125,7 +142,8 @@ async function watchKinds() {
   let events = 0;
   let rows = 0;
   await h['events.subscribe']!({}, () => events++, ctx('bench-kinds'));
-  for (const resource of ['configmaps', 'secrets', 'services']) await h['resources.subscribe']!({ type: { group: '', version: 'v1', resource } }, () => rows++, ctx('bench-kinds'));
+  for (const resource of ['configmaps', 'secrets', 'services'])
+    await h['resources.subscribe']!({ type: { group: '', version: 'v1', resource } }, () => rows++, ctx('bench-kinds'));
   for (;;) {
     const r = await h['palette.search']!({ query: 'bench', limit: 10 });
     if (r.ok && r.value!.pending === 0 && r.value!.indexed > 0) {
@@ -147,7 +165,11 @@ async function typePalette() {
     }
   }
   const pct = (p: number) => [...times].sort((a, b) => a - b)[Math.min(times.length - 1, Math.floor((times.length * p) / 100))]!;
-  console.log(JSON.stringify({ palette: { keystrokes: times.length, p50Ms: +pct(50).toFixed(2), p95Ms: +pct(95).toFixed(2), maxMs: +Math.max(...times).toFixed(2) } }));
+  console.log(
+    JSON.stringify({
+      palette: { keystrokes: times.length, p50Ms: +pct(50).toFixed(2), p95Ms: +pct(95).toFixed(2), maxMs: +Math.max(...times).toFixed(2) },
+    }),
+  );
 }
 
 createInterface({ input: process.stdin }).on('line', (line) => {
@@ -161,16 +183,26 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     setTimeout(() => {
       const cpu = process.cpuUsage(cpu0);
       const wallMs = performance.now() - t0;
-      console.log(JSON.stringify({
-        cpuPercentOfCore: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 1000) / 10,
-        deliveriesPerSecond: Math.round((deliveries - d0) / (wallMs / 1000) * 10) / 10,
-        itemsPerSecond: Math.round((items - i0) / (wallMs / 1000)),
-        rssMB: Math.round(process.memoryUsage().rss / 1e6),
-        heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e6),
-        arrayBuffersMB: Math.round(process.memoryUsage().arrayBuffers / 1e6),
-        peakRssMB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6),
-        ...(services.metrics ? { metricsIntervalMs: services.metrics.intervalMs, metricsRounds: services.metrics.rounds, metricsCpuMsPerRound: Math.round(services.metrics.cpuMicros / Math.max(1, services.metrics.rounds) / 1000), metricsHistoryMB: Math.round(services.metrics.historyBytes / 1e6), metricsHistoryProjectedMB: Math.round(services.metrics.historyProjectedBytes / 1e6) } : {}),
-      }));
+      console.log(
+        JSON.stringify({
+          cpuPercentOfCore: Math.round(((cpu.user + cpu.system) / 1000 / wallMs) * 1000) / 10,
+          deliveriesPerSecond: Math.round(((deliveries - d0) / (wallMs / 1000)) * 10) / 10,
+          itemsPerSecond: Math.round((items - i0) / (wallMs / 1000)),
+          rssMB: Math.round(process.memoryUsage().rss / 1e6),
+          heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e6),
+          arrayBuffersMB: Math.round(process.memoryUsage().arrayBuffers / 1e6),
+          peakRssMB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6),
+          ...(services.metrics
+            ? {
+                metricsIntervalMs: services.metrics.intervalMs,
+                metricsRounds: services.metrics.rounds,
+                metricsCpuMsPerRound: Math.round(services.metrics.cpuMicros / Math.max(1, services.metrics.rounds) / 1000),
+                metricsHistoryMB: Math.round(services.metrics.historyBytes / 1e6),
+                metricsHistoryProjectedMB: Math.round(services.metrics.historyProjectedBytes / 1e6),
+              }
+            : {}),
+        }),
+      );
     }, seconds * 1000);
   } else if (cmd === 'kinds') {
     void watchKinds();
@@ -182,8 +214,22 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     if (arg === 'gc') (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     const MB = (n: number) => Math.round(n / 1e5) / 10;
-    const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, { sizeMB: MB(s.space_size), usedMB: MB(s.space_used_size) }]));
-    console.log(JSON.stringify({ memory: { rssMB: MB(m.rss), heapTotalMB: MB(m.heapTotal), heapUsedMB: MB(m.heapUsed), externalMB: MB(m.external), arrayBuffersMB: MB(m.arrayBuffers), peakRssMB: MB(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)), spaces } }));
+    const spaces = Object.fromEntries(
+      v8.getHeapSpaceStatistics().map((s) => [s.space_name, { sizeMB: MB(s.space_size), usedMB: MB(s.space_used_size) }]),
+    );
+    console.log(
+      JSON.stringify({
+        memory: {
+          rssMB: MB(m.rss),
+          heapTotalMB: MB(m.heapTotal),
+          heapUsedMB: MB(m.heapUsed),
+          externalMB: MB(m.external),
+          arrayBuffersMB: MB(m.arrayBuffers),
+          peakRssMB: MB(Math.max(peakRss, process.resourceUsage().maxRSS * 1024)),
+          spaces,
+        },
+      }),
+    );
   } else if (cmd === 'rounds') {
     // Metrics rounds done so far (the foundation bench starts idle once start-up's are).
     console.log(`rounds ${services.metrics?.rounds ?? -1}`);

@@ -37,9 +37,24 @@ describe('the main bundle and the sandbox data it reads', () => {
   beforeAll(() => {
     fs.mkdirSync(path.join(root, 'out'), { recursive: true });
     outDir = fs.mkdtempSync(path.join(root, 'out', '.bundle-test-'));
-    execFileSync(process.execPath, [path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js'), 'build', '--outDir', outDir, '--logLevel', 'warn'], { cwd: root, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        path.join(path.dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js'),
+        'build',
+        '--outDir',
+        outDir,
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: root, stdio: 'pipe' },
+    );
     const chunks = fs.readdirSync(path.join(outDir, 'main'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
-    sandboxChunk = path.join(outDir, 'main', chunks.find((f) => fs.readFileSync(path.join(outDir, 'main', f), 'utf8').includes('export { startSandboxDatacenter }'))!);
+    sandboxChunk = path.join(
+      outDir,
+      'main',
+      chunks.find((f) => fs.readFileSync(path.join(outDir, 'main', f), 'utf8').includes('export { startSandboxDatacenter }'))!,
+    );
   }, 240_000);
 
   afterAll(() => {

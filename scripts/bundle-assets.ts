@@ -52,7 +52,9 @@ export function moduleAssetsPlugin(assets: ModuleAssets[], root: string): Plugin
         if (!chunk) continue; // not part of this bundle (the preload, the renderer)
         const from = path.dirname(id);
         for (const file of files.flatMap((f) => expand(root, f))) {
-          const fileName = path.posix.normalize(path.posix.join(path.posix.dirname(chunk.fileName), path.relative(from, path.join(root, file)).split(path.sep).join('/')));
+          const fileName = path.posix.normalize(
+            path.posix.join(path.posix.dirname(chunk.fileName), path.relative(from, path.join(root, file)).split(path.sep).join('/')),
+          );
           if (fileName.startsWith('..')) this.error(`${file} would land outside the output folder (${fileName}); move it or its reader.`);
           this.emitFile({ type: 'asset', fileName, source: readFileSync(path.join(root, file)) });
         }

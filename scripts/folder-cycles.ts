@@ -40,7 +40,8 @@ function walk(root: string, dir: string, out: string[]) {
 
 /** The file an extension-less import names (`../store` may be `store.ts` or `store/index.ts`). */
 function resolve(root: string, target: string): string {
-  for (const candidate of [`${target}.ts`, `${target}.tsx`, `${target}/index.ts`, `${target}/index.tsx`]) if (fs.existsSync(path.join(root, candidate))) return candidate;
+  for (const candidate of [`${target}.ts`, `${target}.tsx`, `${target}/index.ts`, `${target}/index.tsx`])
+    if (fs.existsSync(path.join(root, candidate))) return candidate;
   return target;
 }
 

@@ -20,7 +20,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const flag = process.argv.indexOf('--electron-dir');
 const electronDir =
-  flag > 0 && process.argv[flag + 1] ? path.resolve(process.argv[flag + 1]) : path.dirname(createRequire(path.join(root, 'package.json')).resolve('electron/package.json'));
+  flag > 0 && process.argv[flag + 1]
+    ? path.resolve(process.argv[flag + 1])
+    : path.dirname(createRequire(path.join(root, 'package.json')).resolve('electron/package.json'));
 const version = JSON.parse(readFileSync(path.join(electronDir, 'package.json'), 'utf8')).version;
 const say = (text) => console.log(`capstan: ${text}`);
 
@@ -35,8 +37,14 @@ function installed() {
 
 /** The installer's own words for what went wrong, on one short line. */
 function reasonOf(output) {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-  const line = lines.find((l) => /error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|status|checksum/i.test(l) && !l.startsWith('at ')) ?? lines[0] ?? 'no output';
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const line =
+    lines.find((l) => /error|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|status|checksum/i.test(l) && !l.startsWith('at ')) ??
+    lines[0] ??
+    'no output';
   const reason = line.replace(/^(\w*Error|Error):\s*/, '').slice(0, 160);
   return reason === 'fetch failed' ? 'fetch failed: the download site (or ELECTRON_MIRROR) could not be reached' : reason;
 }

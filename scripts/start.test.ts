@@ -17,7 +17,10 @@ describe('npm start: Electron where it can run, browser mode elsewhere', () => {
   it('runs browser mode on a machine with no display, and Electron with the app and its arguments where both exist', () => {
     const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-electron-'));
     fs.writeFileSync(path.join(dist, 'electron'), '#!/bin/sh\n', { mode: 0o755 });
-    expect(planStart([], { ELECTRON_OVERRIDE_DIST_PATH: dist }, 'linux')).toMatchObject({ mode: 'browser', reason: expect.stringMatching(/display/) });
+    expect(planStart([], { ELECTRON_OVERRIDE_DIST_PATH: dist }, 'linux')).toMatchObject({
+      mode: 'browser',
+      reason: expect.stringMatching(/display/),
+    });
     expect(planStart(['--kubeconfig', 'a.yaml'], { ELECTRON_OVERRIDE_DIST_PATH: dist, WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toEqual({
       mode: 'electron',
       command: path.join(dist, 'electron'),

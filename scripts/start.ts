@@ -35,24 +35,42 @@ export function findElectron(env: NodeJS.ProcessEnv = process.env, platform: Nod
   const recorded = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined;
   if (env.ELECTRON_OVERRIDE_DIST_PATH) {
     const executable = path.join(env.ELECTRON_OVERRIDE_DIST_PATH, recorded || defaultExecutable(platform));
-    return existsSync(executable) ? { ok: true, executable } : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH has no Electron binary (${executable})` };
+    return existsSync(executable)
+      ? { ok: true, executable }
+      : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH has no Electron binary (${executable})` };
   }
-  if (!recorded) return { ok: false, reason: 'the Electron binary was not fetched at install (see the line `npm install` printed; `npm run install-electron` retries)' };
+  if (!recorded)
+    return {
+      ok: false,
+      reason: 'the Electron binary was not fetched at install (see the line `npm install` printed; `npm run install-electron` retries)',
+    };
   const executable = path.join(packageDir, 'dist', recorded);
-  return existsSync(executable) ? { ok: true, executable } : { ok: false, reason: `the Electron binary is missing (${executable}); \`npm run install-electron\` fetches it again` };
+  return existsSync(executable)
+    ? { ok: true, executable }
+    : { ok: false, reason: `the Electron binary is missing (${executable}); \`npm run install-electron\` fetches it again` };
 }
 
-export type StartPlan = { mode: 'electron'; command: string; args: string[] } | { mode: 'browser'; reason: string; command: string; args: string[] };
+export type StartPlan =
+  { mode: 'electron'; command: string; args: string[] } | { mode: 'browser'; reason: string; command: string; args: string[] };
 
 /** What `npm start` runs, with the user's arguments passed on unchanged. */
-export function planStart(userArgs: readonly string[], env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): StartPlan {
+export function planStart(
+  userArgs: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): StartPlan {
   const electron = findElectron(env, platform);
   const display = noDisplayReason(env, platform);
   if (electron.ok && !display) return { mode: 'electron', command: electron.executable, args: [projectRoot, ...userArgs] };
   const reason = electron.ok ? display! : electron.reason;
   const serve = path.join(projectRoot, 'src-main', 'serve.ts');
   // Electron's main process has a 32 MB semi-space; browser mode's Node gets the same.
-  return { mode: 'browser', reason, command: process.execPath, args: [require.resolve('tsx/cli'), '--max-semi-space-size=32', serve, '--open', ...userArgs] };
+  return {
+    mode: 'browser',
+    reason,
+    command: process.execPath,
+    args: [require.resolve('tsx/cli'), '--max-semi-space-size=32', serve, '--open', ...userArgs],
+  };
 }
 
 function forwardSignals(child: ChildProcess): void {
@@ -62,7 +80,8 @@ function forwardSignals(child: ChildProcess): void {
 function main(): void {
   const userArgs = process.argv.slice(2);
   const plan = planStart(userArgs);
-  if (plan.mode === 'browser') console.log(`capstan: ${plan.reason}, so Capstan starts in browser mode: the same app, served to your browser on 127.0.0.1.`);
+  if (plan.mode === 'browser')
+    console.log(`capstan: ${plan.reason}, so Capstan starts in browser mode: the same app, served to your browser on 127.0.0.1.`);
   const child = spawn(plan.command, plan.args, { cwd: projectRoot, stdio: 'inherit' });
   forwardSignals(child);
   child.on('error', (error) => {

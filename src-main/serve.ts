@@ -23,7 +23,8 @@ const userDataDir = args.userDataDir ?? defaultServeDataDir();
 const launch = loadBrowserLaunch(userDataDir, { renew: args.newToken });
 if (launch.note) console.log(`capstan serve: ${launch.note}`);
 
-const start = (port: number | undefined) => startServer({ sandbox: args.sandbox, port, kubeconfigPaths: args.kubeconfig, userDataDir, version, token: launch.token });
+const start = (port: number | undefined) =>
+  startServer({ sandbox: args.sandbox, port, kubeconfigPaths: args.kubeconfig, userDataDir, version, token: launch.token });
 
 let server: RunningServer;
 try {
@@ -37,7 +38,8 @@ try {
   }
 } catch (error) {
   const e = error as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`capstan serve: port ${args.port} is in use; choose another with --port N (or omit it for a free one).`);
+  if (e.code === 'EADDRINUSE')
+    console.error(`capstan serve: port ${args.port} is in use; choose another with --port N (or omit it for a free one).`);
   else console.error('capstan serve: could not start:', e.message);
   process.exit(1);
 }
@@ -46,10 +48,19 @@ try {
 } catch (error) {
   console.warn(`capstan serve: could not remember the token and port (${(error as Error).message}); after a restart, open the new URL`);
 }
-const mode = server.backend.sandbox ? 'sandbox datacenter' : server.backend.choice.mode === 'explicit' ? 'the given kubeconfig files' : 'your kubeconfig';
+const mode = server.backend.sandbox
+  ? 'sandbox datacenter'
+  : server.backend.choice.mode === 'explicit'
+    ? 'the given kubeconfig files'
+    : 'your kubeconfig';
 console.log(`Capstan is serving at ${server.url}`);
 console.log(`Clusters: ${mode}. Open that URL in a browser on this machine (it holds the access token). Ctrl+C stops.`);
-if (args.open) console.log(openInBrowser(server.url, userDataDir) ? 'Opening it in your default browser.' : 'No browser can be opened from here: open the URL yourself.');
+if (args.open)
+  console.log(
+    openInBrowser(server.url, userDataDir)
+      ? 'Opening it in your default browser.'
+      : 'No browser can be opened from here: open the URL yourself.',
+  );
 let stopping = false;
 const stop = (signal: string) => {
   if (stopping) process.exit(130);

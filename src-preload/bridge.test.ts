@@ -51,8 +51,16 @@ describe('preload bridge', () => {
     const a: unknown[] = [];
     const b: unknown[] = [];
     const ends: unknown[] = [];
-    const unA = api['clusters.watch']!({}, (e: unknown) => a.push(e), (err: unknown) => ends.push(err));
-    api['workloads.subscribe']!({}, (e: unknown) => b.push(e), (err: unknown) => ends.push(err));
+    const unA = api['clusters.watch']!(
+      {},
+      (e: unknown) => a.push(e),
+      (err: unknown) => ends.push(err),
+    );
+    api['workloads.subscribe']!(
+      {},
+      (e: unknown) => b.push(e),
+      (err: unknown) => ends.push(err),
+    );
     const calls = ipc.send.mock.calls as unknown[][];
     const [, idA, chA] = calls[0]!;
     const [, idB, chB] = calls[1]!;

@@ -90,7 +90,10 @@ export function App() {
       {resource ? (
         <fieldset className="fieldset-contents" disabled={disconnected}>
           <Suspense fallback={loading}>
-            <ResourceDrawer key={`${resource.clusterId}/${resource.type.group}/${resource.type.resource}/${resource.namespace}/${resource.name}`} target={resource} />
+            <ResourceDrawer
+              key={`${resource.clusterId}/${resource.type.group}/${resource.type.resource}/${resource.namespace}/${resource.name}`}
+              target={resource}
+            />
           </Suspense>
         </fieldset>
       ) : null}

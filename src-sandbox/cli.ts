@@ -37,9 +37,11 @@ async function main(): Promise<void> {
     if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min}, got "${v}"`);
     return n;
   };
-  if (values.apps !== undefined && values.scenario !== undefined) throw new UsageError('--apps generates a scenario: give either --apps or --scenario, not both');
+  if (values.apps !== undefined && values.scenario !== undefined)
+    throw new UsageError('--apps generates a scenario: give either --apps or --scenario, not both');
   const apps = values.apps === undefined ? undefined : num('apps', values.apps, 1);
-  if (apps !== undefined && (!Number.isInteger(apps) || apps > MAX_GENERATED_APPS)) throw new UsageError(`--apps must be a whole number from 1 to ${MAX_GENERATED_APPS}, got "${values.apps}"`);
+  if (apps !== undefined && (!Number.isInteger(apps) || apps > MAX_GENERATED_APPS))
+    throw new UsageError(`--apps must be a whole number from 1 to ${MAX_GENERATED_APPS}, got "${values.apps}"`);
   const started = Date.now();
   const dc = await startDatacenter({
     scenario: apps !== undefined ? generateScenario({ apps }) : values.scenario ? resolve(values.scenario) : undefined,
@@ -65,7 +67,9 @@ async function main(): Promise<void> {
   const path = resolve(values.kubeconfig);
   dc.writeKubeconfig(path);
   const pods = dc.clusters.reduce((n, c) => n + dc.cluster(c.name).store.count('pods'), 0);
-  console.log(`sandbox ready in ${Date.now() - started} ms: ${pods} pods, kubeconfig ${path}, ${dc.clusters.map((c) => `${c.name}=${c.url}`).join(' ')}`);
+  console.log(
+    `sandbox ready in ${Date.now() - started} ms: ${pods} pods, kubeconfig ${path}, ${dc.clusters.map((c) => `${c.name}=${c.url}`).join(' ')}`,
+  );
   for (const line of harbors.describe()) console.log(`harbor ${line}`);
 }
 

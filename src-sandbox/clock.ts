@@ -35,11 +35,14 @@ export class SimClock {
    * such a timer fires after ~24 days instead, early, which callers treat as "look again".
    */
   after(simMs: number, fn: () => void): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (this.frozen) this.held.set(timer, fn);
-      else fn();
-    }, Math.min(MAX_TIMEOUT_MS, Math.max(0, simMs / this.speed)));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        if (this.frozen) this.held.set(timer, fn);
+        else fn();
+      },
+      Math.min(MAX_TIMEOUT_MS, Math.max(0, simMs / this.speed)),
+    );
     timer.unref?.();
     this.timers.add(timer);
     return timer;

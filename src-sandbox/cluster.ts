@@ -40,7 +40,11 @@ export class SimCluster {
   readonly nodeNames: string[];
   private podIpCounter = 10;
 
-  constructor(readonly scenario: Scenario, readonly config: ScenarioCluster, opts: ClusterOptions) {
+  constructor(
+    readonly scenario: Scenario,
+    readonly config: ScenarioCluster,
+    opts: ClusterOptions,
+  ) {
     this.name = config.name;
     this.store = new ObjectStore(opts.watchWindow);
     const count = nodeCount(scenario, config, opts.scale);
@@ -52,26 +56,48 @@ export class SimCluster {
       const n = this.podIpCounter++;
       return `10.${opts.index + 1}.${(n >> 8) & 255}.${n & 255}`;
     };
-    this.controllers = new ControllerManager(this.store, opts.clock, {
-      behaviourOf: (image): Behaviour => behaviours.get(imageKey(image)) ?? 'good',
-      readySecondsOf: (image) => readySeconds.get(imageKey(image).split(':')[0]!) ?? 5,
-      nodeNames: () => this.nodeNames,
-      nodeIp: (n) => nodeIps.get(n) ?? '192.168.0.1',
-      nextPodIp,
-    }, { name: config.name, maxEvents: opts.maxEvents });
-    this.kinds = new ClusterKindControllers(this.store, opts.clock, this.controllers.events, { name: config.name, caPem: opts.tls.certPem });
+    this.controllers = new ControllerManager(
+      this.store,
+      opts.clock,
+      {
+        behaviourOf: (image): Behaviour => behaviours.get(imageKey(image)) ?? 'good',
+        readySecondsOf: (image) => readySeconds.get(imageKey(image).split(':')[0]!) ?? 5,
+        nodeNames: () => this.nodeNames,
+        nodeIp: (n) => nodeIps.get(n) ?? '192.168.0.1',
+        nextPodIp,
+      },
+      { name: config.name, maxEvents: opts.maxEvents },
+    );
+    this.kinds = new ClusterKindControllers(this.store, opts.clock, this.controllers.events, {
+      name: config.name,
+      caPem: opts.tls.certPem,
+    });
     seedCluster({
-      store: this.store, scenario, cluster: config, scale: opts.scale, nodeNames: this.nodeNames,
-      nodeIp: (n) => nodeIps.get(n)!, nextPodIp,
+      store: this.store,
+      scenario,
+      cluster: config,
+      scale: opts.scale,
+      nodeNames: this.nodeNames,
+      nodeIp: (n) => nodeIps.get(n)!,
+      nextPodIp,
     });
     // Leaking (`oom`) images grow to their limit by the time the kubelet simulation kills them.
     this.metrics = new MetricsServer(this.store, {
       speed: opts.clock.speed,
-      leakMsOf: (image) => behaviours.get(imageKey(image)) === 'oom' ? (readySeconds.get(imageKey(image).split(':')[0]!) ?? 5) * 1000 + OOM_AFTER_MS : undefined,
+      leakMsOf: (image) =>
+        behaviours.get(imageKey(image)) === 'oom'
+          ? (readySeconds.get(imageKey(image).split(':')[0]!) ?? 5) * 1000 + OOM_AFTER_MS
+          : undefined,
     });
     this.server = new ClusterApiServer(this.store, {
       extraRoutes: (req, res, path, params) => this.metrics.handle(req, res, path, params),
-      name: config.name, token: this.token, port: opts.port, bookmarkIntervalMs: opts.bookmarkIntervalMs, nowIso: () => opts.clock.nowIso(), tls: opts.tls, clockSpeed: opts.clock.speed,
+      name: config.name,
+      token: this.token,
+      port: opts.port,
+      bookmarkIntervalMs: opts.bookmarkIntervalMs,
+      nowIso: () => opts.clock.nowIso(),
+      tls: opts.tls,
+      clockSpeed: opts.clock.speed,
     });
   }
 

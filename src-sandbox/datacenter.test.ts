@@ -16,7 +16,9 @@ function get(dc: Datacenter, cluster: string, path: string): Promise<{ status: n
       let text = '';
       res.on('data', (d: Buffer) => (text += d.toString()));
       res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -46,7 +48,11 @@ describe('startDatacenter (default scenario)', () => {
   });
 
   it('labels release groups as DESIGN.md says and runs two pro groups in pro-east', async () => {
-    const { body } = await get(dc, 'pro-east', '/apis/apps/v1/namespaces/shop/deployments?labelSelector=app.kubernetes.io/name%3Dorders,capstan.io/group%3Dpro');
+    const { body } = await get(
+      dc,
+      'pro-east',
+      '/apis/apps/v1/namespaces/shop/deployments?labelSelector=app.kubernetes.io/name%3Dorders,capstan.io/group%3Dpro',
+    );
     const items = body.items as { metadata: { name: string }; spec: { template: { spec: { containers: { image: string }[] } } } }[];
     expect(items.map((d) => d.metadata.name).sort()).toEqual(['orders-pro', 'orders-pro-b']);
     expect(items[0]!.spec.template.spec.containers[0]!.image).toBe('harbor-east.sandbox.local/shop/orders:1.4.2');
@@ -80,10 +86,20 @@ describe('scenario files', () => {
   it('explains what is wrong with a bad scenario', () => {
     const dir = mkdtempSync(join(tmpdir(), 'capstan-scn-'));
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'registries: {dc-east: h}\nclusters: [{name: Fat, datacenter: dc-x}]\napps: [{name: a, namespace: s, versions: {"1": {behaviour: explode}}, groups: [{group: fat, cluster: nope, replicas: 1, version: "2"}]}]\n');
+    writeFileSync(
+      file,
+      'registries: {dc-east: h}\nclusters: [{name: Fat, datacenter: dc-x}]\napps: [{name: a, namespace: s, versions: {"1": {behaviour: explode}}, groups: [{group: fat, cluster: nope, replicas: 1, version: "2"}]}]\n',
+    );
     try {
       expect(() => loadScenarioFile(file)).toThrow(ScenarioError);
-      const message = (() => { try { loadScenarioFile(file); return ''; } catch (e) { return (e as Error).message; } })();
+      const message = (() => {
+        try {
+          loadScenarioFile(file);
+          return '';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })();
       expect(message).toContain(`Invalid scenario file ${file}`);
       expect(message).toContain('clusters.0.name: must be a DNS-1123 label');
       expect(message).toContain('apps.0.versions.1.behaviour');
@@ -114,7 +130,10 @@ describe('CLI', () => {
       await sandboxReady(cli);
       expect(cli.output()).toMatch(/ready.*fat=https:\/\/127\.0\.0\.1:\d+ uat=\S+ pro-east=\S+ pro-west=\S+/);
       expect(parse(readFileSync(kubeconfig, 'utf8')).contexts).toHaveLength(4);
-      const code = await new Promise<number | null>((resolve) => { child.on('exit', resolve); child.kill('SIGTERM'); });
+      const code = await new Promise<number | null>((resolve) => {
+        child.on('exit', resolve);
+        child.kill('SIGTERM');
+      });
       expect(code).toBe(0);
     } finally {
       child.kill('SIGKILL');

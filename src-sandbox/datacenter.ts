@@ -38,7 +38,12 @@ export interface DatacenterOptions {
 }
 
 /** How to reach one cluster: https URL, bearer token, and the PEM CA certificate to trust. */
-export interface ClusterInfo { name: string; url: string; token: string; caPem: string }
+export interface ClusterInfo {
+  name: string;
+  url: string;
+  token: string;
+  caPem: string;
+}
 
 export interface ClusterHandle {
   name: string;
@@ -71,22 +76,27 @@ export interface Datacenter {
 }
 
 export async function startDatacenter(opts: DatacenterOptions = {}): Promise<Datacenter> {
-  const scenario = typeof opts.scenario === 'object'
-    ? parseScenario(opts.scenario)
-    : loadScenarioFile(opts.scenario ?? fileURLToPath(DEFAULT_SCENARIO_PATH));
+  const scenario =
+    typeof opts.scenario === 'object'
+      ? parseScenario(opts.scenario)
+      : loadScenarioFile(opts.scenario ?? fileURLToPath(DEFAULT_SCENARIO_PATH));
   const scale = opts.scale ?? 1;
   if (!(scale > 0)) throw new Error(`scale must be > 0, got ${scale}`);
   const clock = new SimClock(opts.clockSpeed ?? 1);
   const tls = createSandboxCert();
-  const sims = scenario.clusters.map((config, index) => new SimCluster(scenario, config, {
-    index,
-    port: opts.ports?.[config.name] ?? (opts.portBase ? opts.portBase + index : 0),
-    scale, clock,
-    bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 15_000,
-    watchWindow: opts.watchWindow ?? 10_000,
-    maxEvents: opts.maxEvents ?? 5000,
-    tls,
-  }));
+  const sims = scenario.clusters.map(
+    (config, index) =>
+      new SimCluster(scenario, config, {
+        index,
+        port: opts.ports?.[config.name] ?? (opts.portBase ? opts.portBase + index : 0),
+        scale,
+        clock,
+        bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 15_000,
+        watchWindow: opts.watchWindow ?? 10_000,
+        maxEvents: opts.maxEvents ?? 5000,
+        tls,
+      }),
+  );
   try {
     await Promise.all(sims.map((c) => c.server.start()));
   } catch (e) {
@@ -111,7 +121,17 @@ export async function startDatacenter(opts: DatacenterOptions = {}): Promise<Dat
     },
     cluster(name) {
       const c = byName(name);
-      return { name: c.name, url: c.url, token: c.token, caPem: tls.certPem, store: c.store, get running() { return c.server.listening; }, onRequest: (l) => c.server.onRequest(l) };
+      return {
+        name: c.name,
+        url: c.url,
+        token: c.token,
+        caPem: tls.certPem,
+        store: c.store,
+        get running() {
+          return c.server.listening;
+        },
+        onRequest: (l) => c.server.onRequest(l),
+      };
     },
     stopCluster: (name) => byName(name).server.stop(),
     startCluster: (name) => byName(name).server.start(),

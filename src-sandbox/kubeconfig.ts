@@ -4,7 +4,12 @@
  */
 import { stringify } from 'yaml';
 
-export interface KubeconfigCluster { name: string; url: string; token: string; caPem: string }
+export interface KubeconfigCluster {
+  name: string;
+  url: string;
+  token: string;
+  caPem: string;
+}
 
 export function kubeconfigYaml(clusters: KubeconfigCluster[]): string {
   return stringify({
@@ -12,7 +17,10 @@ export function kubeconfigYaml(clusters: KubeconfigCluster[]): string {
     kind: 'Config',
     preferences: {},
     'current-context': clusters[0]?.name ?? '',
-    clusters: clusters.map((c) => ({ name: c.name, cluster: { server: c.url, 'certificate-authority-data': Buffer.from(c.caPem).toString('base64') } })),
+    clusters: clusters.map((c) => ({
+      name: c.name,
+      cluster: { server: c.url, 'certificate-authority-data': Buffer.from(c.caPem).toString('base64') },
+    })),
     users: clusters.map((c) => ({ name: `${c.name}-admin`, user: { token: c.token } })),
     contexts: clusters.map((c) => ({ name: c.name, context: { cluster: c.name, user: `${c.name}-admin`, namespace: 'default' } })),
   });

@@ -18,7 +18,8 @@ describe('generateScenario', () => {
     const podsAt4 = s.clusters.reduce((n, c) => n + groupsIn(s, c.name).reduce((m, { group }) => m + Math.round(group.replicas * 4), 0), 0);
     expect(podsAt4).toBe(50_000);
     expect(Object.values(GENERATED_REPLICAS).reduce((a, b) => a + b, 0) * 500 * 4).toBe(50_000);
-    for (const a of s.apps) expect(a.groups.map((g) => `${g.group}@${g.cluster}`)).toEqual(['fat@fat', 'uat@uat', 'pro@pro-east', 'pro@pro-west']);
+    for (const a of s.apps)
+      expect(a.groups.map((g) => `${g.group}@${g.cluster}`)).toEqual(['fat@fat', 'uat@uat', 'pro@pro-east', 'pro@pro-west']);
   });
 
   it('is deterministic and mixes versions in test with versions everywhere the same', () => {
@@ -61,14 +62,24 @@ describe('generateScenario', () => {
       const server = kc.clusters.find((c: { name: string }) => c.name === ctx.cluster).cluster;
       const token = kc.users.find((u: { name: string }) => u.name === ctx.user).user.token;
       const body = await new Promise<string>((resolve, reject) => {
-        request(`${server.server}/apis/apps/v1/deployments`, { ca: Buffer.from(server['certificate-authority-data'], 'base64'), headers: { Authorization: `Bearer ${token}` } }, (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => resolve(text));
-        }).on('error', reject).end();
+        request(
+          `${server.server}/apis/apps/v1/deployments`,
+          { ca: Buffer.from(server['certificate-authority-data'], 'base64'), headers: { Authorization: `Bearer ${token}` } },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve(text));
+          },
+        )
+          .on('error', reject)
+          .end();
       });
       const names = (JSON.parse(body) as { items: { metadata: { name: string } }[] }).items.map((d) => d.metadata.name).sort();
-      expect(names).toEqual(generateScenario({ apps: 7 }).apps.map((a) => `${a.name}-pro`).sort());
+      expect(names).toEqual(
+        generateScenario({ apps: 7 })
+          .apps.map((a) => `${a.name}-pro`)
+          .sort(),
+      );
     } finally {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });

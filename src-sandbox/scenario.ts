@@ -53,28 +53,42 @@ const appSchema = z.object({
   groups: z.array(groupSchema).min(1),
 });
 
-export const scenarioSchema = z.object({
-  name: z.string().default('sandbox'),
-  /** Registry host per datacenter. */
-  registries: z.record(z.string(), z.string().min(1)),
-  clusters: z.array(clusterSchema).min(1),
-  namespaces: z.array(name).default([]),
-  apps: z.array(appSchema).default([]),
-}).superRefine((s, ctx) => {
-  const clusters = new Set(s.clusters.map((c) => c.name));
-  if (clusters.size !== s.clusters.length) ctx.addIssue({ code: 'custom', path: ['clusters'], message: 'cluster names must be unique' });
-  s.clusters.forEach((c, i) => {
-    if (!s.registries[c.datacenter]) {
-      ctx.addIssue({ code: 'custom', path: ['clusters', i, 'datacenter'], message: `no registry configured for datacenter "${c.datacenter}" (add it under registries)` });
-    }
+export const scenarioSchema = z
+  .object({
+    name: z.string().default('sandbox'),
+    /** Registry host per datacenter. */
+    registries: z.record(z.string(), z.string().min(1)),
+    clusters: z.array(clusterSchema).min(1),
+    namespaces: z.array(name).default([]),
+    apps: z.array(appSchema).default([]),
+  })
+  .superRefine((s, ctx) => {
+    const clusters = new Set(s.clusters.map((c) => c.name));
+    if (clusters.size !== s.clusters.length) ctx.addIssue({ code: 'custom', path: ['clusters'], message: 'cluster names must be unique' });
+    s.clusters.forEach((c, i) => {
+      if (!s.registries[c.datacenter]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clusters', i, 'datacenter'],
+          message: `no registry configured for datacenter "${c.datacenter}" (add it under registries)`,
+        });
+      }
+    });
+    s.apps.forEach((a, i) =>
+      a.groups.forEach((g, j) => {
+        if (!clusters.has(g.cluster))
+          ctx.addIssue({ code: 'custom', path: ['apps', i, 'groups', j, 'cluster'], message: `unknown cluster "${g.cluster}"` });
+        for (const v of [g.version, ...g.history]) {
+          if (!a.versions[v])
+            ctx.addIssue({
+              code: 'custom',
+              path: ['apps', i, 'groups', j],
+              message: `version "${v}" is not listed under apps[${i}].versions`,
+            });
+        }
+      }),
+    );
   });
-  s.apps.forEach((a, i) => a.groups.forEach((g, j) => {
-    if (!clusters.has(g.cluster)) ctx.addIssue({ code: 'custom', path: ['apps', i, 'groups', j, 'cluster'], message: `unknown cluster "${g.cluster}"` });
-    for (const v of [g.version, ...g.history]) {
-      if (!a.versions[v]) ctx.addIssue({ code: 'custom', path: ['apps', i, 'groups', j], message: `version "${v}" is not listed under apps[${i}].versions` });
-    }
-  }));
-});
 
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioApp = Scenario['apps'][number];

@@ -40,25 +40,51 @@ export function seedCluster(ctx: SeedContext): void {
   const now = Date.now();
   const born = iso(now - 30 * DAY);
   ctx.nodeNames.forEach((name, i) => store.create('nodes', nodeObject(name, i, cluster, ctx.nodeIp(name)), born));
-  const namespaces = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...scenario.namespaces, ...scenario.apps.map((a) => a.namespace)]);
+  const namespaces = new Set([
+    'default',
+    'kube-system',
+    'kube-public',
+    'kube-node-lease',
+    ...scenario.namespaces,
+    ...scenario.apps.map((a) => a.namespace),
+  ]);
   for (const ns of namespaces) {
-    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }, born);
+    store.create(
+      'namespaces',
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      },
+      born,
+    );
   }
   let nodeCursor = 0;
   groupsIn(scenario, cluster.name).forEach(({ app, group }, gi) => {
     const registry = scenario.registries[cluster.datacenter]!;
     const name = group.deployment ?? `${app.name}-${group.group}`;
-    const deployedAt = now - ((gi % 9) + 1) * DAY - (gi * 3_600_000);
+    const deployedAt = now - ((gi % 9) + 1) * DAY - gi * 3_600_000;
     const versions = [...group.history, group.version];
     const templates = versions.map((v) => template(app, group, name, `${registry}/${app.project}/${app.name}:${v}`));
     const d: KubeObject = {
-      apiVersion: 'apps/v1', kind: 'Deployment',
-      metadata: { name, namespace: app.namespace, labels: labelsOf(app, group, name), annotations: { 'deployment.kubernetes.io/revision': String(versions.length) } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name,
+        namespace: app.namespace,
+        labels: labelsOf(app, group, name),
+        annotations: { 'deployment.kubernetes.io/revision': String(versions.length) },
+      },
       spec: {
         replicas: Math.round(group.replicas * ctx.scale),
         selector: { matchLabels: { 'app.kubernetes.io/name': app.name, 'app.kubernetes.io/instance': name } },
         template: templates[templates.length - 1],
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: group.maxSurge ?? '25%', maxUnavailable: group.maxUnavailable ?? '25%' } },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: group.maxSurge ?? '25%', maxUnavailable: group.maxUnavailable ?? '25%' },
+        },
       },
     };
     if (group.minReadySeconds) d.spec.minReadySeconds = group.minReadySeconds;
@@ -84,19 +110,30 @@ function labelsOf(app: ScenarioApp, group: ScenarioGroup, name: string): Record<
 
 function template(app: ScenarioApp, group: ScenarioGroup, name: string, image: string) {
   const probe = (path: string) => ({
-    httpGet: { path, port: app.port, scheme: 'HTTP' }, initialDelaySeconds: 10, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3,
+    httpGet: { path, port: app.port, scheme: 'HTTP' },
+    initialDelaySeconds: 10,
+    timeoutSeconds: 1,
+    periodSeconds: 10,
+    successThreshold: 1,
+    failureThreshold: 3,
   });
   const tpl = {
     metadata: { labels: labelsOf(app, group, name) },
     spec: {
-      containers: [{
-        name: app.name, image,
-        ports: [{ name: 'http', containerPort: app.port, protocol: 'TCP' }],
-        env: [{ name: 'JAVA_OPTS', value: '-XX:MaxRAMPercentage=75' }, { name: 'CAPSTAN_GROUP', value: group.group }],
-        resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: app.memoryLimit } },
-        readinessProbe: probe('/actuator/health/readiness'),
-        livenessProbe: probe('/actuator/health/liveness'),
-      }],
+      containers: [
+        {
+          name: app.name,
+          image,
+          ports: [{ name: 'http', containerPort: app.port, protocol: 'TCP' }],
+          env: [
+            { name: 'JAVA_OPTS', value: '-XX:MaxRAMPercentage=75' },
+            { name: 'CAPSTAN_GROUP', value: group.group },
+          ],
+          resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: app.memoryLimit } },
+          readinessProbe: probe('/actuator/health/readiness'),
+          livenessProbe: probe('/actuator/health/liveness'),
+        },
+      ],
     } as { containers: Record<string, unknown>[]; [k: string]: unknown },
   };
   defaultPodSpec(tpl.spec);
@@ -108,15 +145,27 @@ function replicaSet(d: KubeObject, tpl: ReturnType<typeof template>, revision: n
   const t = structuredClone(tpl) as ReturnType<typeof template> & { spec: Record<string, unknown> };
   t.metadata.labels = { ...t.metadata.labels, 'pod-template-hash': hash };
   const rs: KubeObject = {
-    apiVersion: 'apps/v1', kind: 'ReplicaSet',
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
     metadata: {
-      name: `${d.metadata.name}-${hash}`, namespace: d.metadata.namespace, labels: t.metadata.labels,
+      name: `${d.metadata.name}-${hash}`,
+      namespace: d.metadata.namespace,
+      labels: t.metadata.labels,
       annotations: {
         'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas),
         'deployment.kubernetes.io/max-replicas': String(d.spec.replicas + Math.ceil(d.spec.replicas / 4)),
         'deployment.kubernetes.io/revision': String(revision),
       },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: d.metadata.name,
+          uid: d.metadata.uid!,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: { replicas, selector: { matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } }, template: t },
     status: { replicas: 0 },
@@ -128,16 +177,31 @@ function replicaSet(d: KubeObject, tpl: ReturnType<typeof template>, revision: n
 function runningPod(rs: KubeObject, node: string, ctx: SeedContext, startedAt: string): KubeObject {
   const tpl = structuredClone(rs.spec.template);
   const pod: KubeObject = {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: {
-      name: ctx.store.freeName('pods', rs.metadata.namespace, `${rs.metadata.name}-`), generateName: `${rs.metadata.name}-`, namespace: rs.metadata.namespace, labels: tpl.metadata.labels,
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+      name: ctx.store.freeName('pods', rs.metadata.namespace, `${rs.metadata.name}-`),
+      generateName: `${rs.metadata.name}-`,
+      namespace: rs.metadata.namespace,
+      labels: tpl.metadata.labels,
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: rs.metadata.name,
+          uid: rs.metadata.uid!,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: { ...tpl.spec, nodeName: node },
   };
   defaultPod(pod);
-  const behaviour = ctx.scenario.apps.find((a) => a.name === rs.metadata.labels?.['app.kubernetes.io/name'])
-    ?.versions[String(tpl.spec.containers[0].image).split(':').pop()!]?.behaviour ?? 'good';
+  const behaviour =
+    ctx.scenario.apps.find((a) => a.name === rs.metadata.labels?.['app.kubernetes.io/name'])?.versions[
+      String(tpl.spec.containers[0].image).split(':').pop()!
+    ]?.behaviour ?? 'good';
   if (behaviour === 'unschedulable') {
     delete pod.spec.nodeName;
     return pod;
@@ -149,10 +213,21 @@ function runningPod(rs: KubeObject, node: string, ctx: SeedContext, startedAt: s
   pod.status = {
     phase: 'Running',
     conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(cond),
-    hostIP, hostIPs: [{ ip: hostIP }], podIP, podIPs: [{ ip: podIP }], startTime: startedAt,
+    hostIP,
+    hostIPs: [{ ip: hostIP }],
+    podIP,
+    podIPs: [{ ip: podIP }],
+    startTime: startedAt,
     containerStatuses: pod.spec.containers.map((c: { name: string; image: string }) => ({
-      name: c.name, image: c.image, imageID: imageId(c.image), containerID: newContainerId(), ready: true, restartCount: 0, started: true,
-      state: { running: { startedAt } }, lastState: {},
+      name: c.name,
+      image: c.image,
+      imageID: imageId(c.image),
+      containerID: newContainerId(),
+      ready: true,
+      restartCount: 0,
+      started: true,
+      state: { running: { startedAt } },
+      lastState: {},
     })),
     qosClass: 'Burstable',
   };
@@ -161,36 +236,64 @@ function runningPod(rs: KubeObject, node: string, ctx: SeedContext, startedAt: s
 
 function nodeObject(name: string, i: number, cluster: ScenarioCluster, ip: string): KubeObject {
   const zone = `${cluster.datacenter}-${String.fromCharCode(97 + (i % 3))}`;
-  const resources = { cpu: cluster.nodeCpu, memory: cluster.nodeMemory, pods: '110', 'ephemeral-storage': '104845292Ki', 'hugepages-2Mi': '0' };
+  const resources = {
+    cpu: cluster.nodeCpu,
+    memory: cluster.nodeMemory,
+    pods: '110',
+    'ephemeral-storage': '104845292Ki',
+    'hugepages-2Mi': '0',
+  };
   const ready = (type: string, status: string, reason: string, message: string) => ({
-    type, status, lastHeartbeatTime: iso(Date.now()), lastTransitionTime: iso(Date.now() - 30 * DAY), reason, message,
+    type,
+    status,
+    lastHeartbeatTime: iso(Date.now()),
+    lastTransitionTime: iso(Date.now() - 30 * DAY),
+    reason,
+    message,
   });
   return {
-    apiVersion: 'v1', kind: 'Node',
+    apiVersion: 'v1',
+    kind: 'Node',
     metadata: {
       name,
       labels: {
-        'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64',
-        'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64',
-        'topology.kubernetes.io/region': cluster.datacenter, 'topology.kubernetes.io/zone': zone, 'node-role.kubernetes.io/worker': '',
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'beta.kubernetes.io/os': 'linux',
+        'beta.kubernetes.io/arch': 'amd64',
+        'topology.kubernetes.io/region': cluster.datacenter,
+        'topology.kubernetes.io/zone': zone,
+        'node-role.kubernetes.io/worker': '',
       },
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
     },
     spec: { podCIDR: `10.244.${i}.0/24`, podCIDRs: [`10.244.${i}.0/24`], providerID: `sandbox://${cluster.name}/${name}` },
     status: {
-      capacity: resources, allocatable: { ...resources, cpu: cluster.nodeCpu },
+      capacity: resources,
+      allocatable: { ...resources, cpu: cluster.nodeCpu },
       conditions: [
         ready('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
         ready('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
         ready('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
         ready('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
       ],
-      addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }],
+      addresses: [
+        { type: 'InternalIP', address: ip },
+        { type: 'Hostname', address: name },
+      ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: {
-        machineID: randomSuffix(32), systemUUID: crypto.randomUUID(), bootID: crypto.randomUUID(),
-        kernelVersion: '6.8.0-45-generic', osImage: 'Ubuntu 24.04.1 LTS', containerRuntimeVersion: 'containerd://1.7.22',
-        kubeletVersion: KUBE_VERSION.gitVersion, kubeProxyVersion: KUBE_VERSION.gitVersion, operatingSystem: 'linux', architecture: 'amd64',
+        machineID: randomSuffix(32),
+        systemUUID: crypto.randomUUID(),
+        bootID: crypto.randomUUID(),
+        kernelVersion: '6.8.0-45-generic',
+        osImage: 'Ubuntu 24.04.1 LTS',
+        containerRuntimeVersion: 'containerd://1.7.22',
+        kubeletVersion: KUBE_VERSION.gitVersion,
+        kubeProxyVersion: KUBE_VERSION.gitVersion,
+        operatingSystem: 'linux',
+        architecture: 'amd64',
       },
     },
   };

@@ -37,20 +37,58 @@ describe('parseLaunchArgs', () => {
 describe('chooseKubeconfig', () => {
   const none = () => false;
   it('--sandbox wins', () => {
-    expect(chooseKubeconfig({ sandboxFlag: true, explicitPaths: ['a'], addedPaths: [], exists: () => true })).toEqual({ mode: 'sandbox', reason: 'flag' });
+    expect(chooseKubeconfig({ sandboxFlag: true, explicitPaths: ['a'], addedPaths: [], exists: () => true })).toEqual({
+      mode: 'sandbox',
+      reason: 'flag',
+    });
   });
   it('explicit files are used as given', () => {
-    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: ['/k/a'], addedPaths: [], exists: none })).toEqual({ mode: 'explicit', paths: ['/k/a'] });
+    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: ['/k/a'], addedPaths: [], exists: none })).toEqual({
+      mode: 'explicit',
+      paths: ['/k/a'],
+    });
   });
   it('no KUBECONFIG file and no ~/.kube/config: sandbox', () => {
-    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: {}, homeDir: '/h', exists: none })).toEqual({ mode: 'sandbox', reason: 'no-kubeconfig' });
-    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: { KUBECONFIG: `/x${path.delimiter}/y` }, homeDir: '/h', exists: none }).mode).toBe('sandbox');
+    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: {}, homeDir: '/h', exists: none })).toEqual({
+      mode: 'sandbox',
+      reason: 'no-kubeconfig',
+    });
+    expect(
+      chooseKubeconfig({
+        sandboxFlag: false,
+        explicitPaths: [],
+        addedPaths: [],
+        env: { KUBECONFIG: `/x${path.delimiter}/y` },
+        homeDir: '/h',
+        exists: none,
+      }).mode,
+    ).toBe('sandbox');
   });
   it('an existing default or added file: real clusters', () => {
     const has = (f: string) => (p: string) => p === f;
-    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: {}, homeDir: '/h', exists: has(path.join('/h', '.kube', 'config')) })).toEqual({ mode: 'default' });
-    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: { KUBECONFIG: `/x${path.delimiter}/y` }, homeDir: '/h', exists: has('/y') })).toEqual({ mode: 'default' });
-    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: ['/added'], env: {}, homeDir: '/h', exists: has('/added') })).toEqual({ mode: 'default' });
+    expect(
+      chooseKubeconfig({
+        sandboxFlag: false,
+        explicitPaths: [],
+        addedPaths: [],
+        env: {},
+        homeDir: '/h',
+        exists: has(path.join('/h', '.kube', 'config')),
+      }),
+    ).toEqual({ mode: 'default' });
+    expect(
+      chooseKubeconfig({
+        sandboxFlag: false,
+        explicitPaths: [],
+        addedPaths: [],
+        env: { KUBECONFIG: `/x${path.delimiter}/y` },
+        homeDir: '/h',
+        exists: has('/y'),
+      }),
+    ).toEqual({ mode: 'default' });
+    expect(
+      chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: ['/added'], env: {}, homeDir: '/h', exists: has('/added') }),
+    ).toEqual({ mode: 'default' });
   });
 });
 

@@ -30,7 +30,8 @@ export function parseLaunchArgs(argv: readonly string[]): { ok: true; args: Laun
     const args: LaunchArgs = { sandbox: values.sandbox === true, kubeconfig: [] };
     if (values.port !== undefined) {
       const port = Number(values.port);
-      if (typeof values.port !== 'string' || !/^\d{1,5}$/.test(values.port) || port > 65535) return { ok: false, message: `--port must be a number from 0 to 65535, not ${String(values.port)}` };
+      if (typeof values.port !== 'string' || !/^\d{1,5}$/.test(values.port) || port > 65535)
+        return { ok: false, message: `--port must be a number from 0 to 65535, not ${String(values.port)}` };
       args.port = port;
     }
     for (const k of (values.kubeconfig as unknown[] | undefined) ?? []) {

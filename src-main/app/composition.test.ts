@@ -33,7 +33,15 @@ afterEach(() => {
 function make() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-comp-'));
   dirs.push(dir);
-  services = createServices({ kubeconfigYaml: kubeconfig('https://127.0.0.1:9'), userDataDir: dir, cipher: new TestCipher(false, 'file-key'), sandbox: true, transport: 'browser', version: '1.2.3', logger: quiet });
+  services = createServices({
+    kubeconfigYaml: kubeconfig('https://127.0.0.1:9'),
+    userDataDir: dir,
+    cipher: new TestCipher(false, 'file-key'),
+    sandbox: true,
+    transport: 'browser',
+    version: '1.2.3',
+    logger: quiet,
+  });
   return { services, dir };
 }
 
@@ -47,13 +55,24 @@ describe('createServices', () => {
     const { services } = make();
     const router = createRouter({ contract, handlers: services.handlers, logger: quiet, validateResponses: true });
     const info = await router.invoke('t', 'app.info', {});
-    expect(info).toMatchObject({ ok: true, value: { version: '1.2.3', transport: 'browser', sandbox: true, vault: { backend: 'file-key', osEncrypted: false, needsConsent: true } } });
+    expect(info).toMatchObject({
+      ok: true,
+      value: {
+        version: '1.2.3',
+        transport: 'browser',
+        sandbox: true,
+        vault: { backend: 'file-key', osEncrypted: false, needsConsent: true },
+      },
+    });
     const list = await router.invoke('t', 'clusters.list', {});
     expect(list).toMatchObject({ ok: true, value: [{ id: 'fat', server: 'https://127.0.0.1:9' }] });
     expect(JSON.stringify([info, list])).not.toContain('sekret');
     expect(await router.invoke('t', 'vault.consent', { allow: true })).toMatchObject({ ok: true, value: { needsConsent: false } });
     expect(await router.invoke('t', 'kubeconfig.choose', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
-    expect(await router.invoke('t', 'workloads.getYaml', { clusterId: 'nope', kind: 'Pod', namespace: 'a', name: 'b' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await router.invoke('t', 'workloads.getYaml', { clusterId: 'nope', kind: 'Pod', namespace: 'a', name: 'b' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 
   it('clusters.watch emits the list and releases clusters on teardown', async () => {

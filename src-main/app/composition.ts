@@ -126,7 +126,10 @@ export function createServices(opts: CreateServicesOptions): Services {
   const picker = opts.kubeconfigPicker ?? refusingKubeconfigPicker(settings.file);
 
   const visible = new VisibleEntries(kubeconfig, {
-    get: () => (Array.isArray(settings.get().prefs.hiddenClusters) ? (settings.get().prefs.hiddenClusters as unknown[]).filter((x): x is string => typeof x === 'string') : []),
+    get: () =>
+      Array.isArray(settings.get().prefs.hiddenClusters)
+        ? (settings.get().prefs.hiddenClusters as unknown[]).filter((x): x is string => typeof x === 'string')
+        : [],
     set: (ids) => void settings.update((s) => void (s.prefs.hiddenClusters = ids)),
   });
   // Details that must not reach the renderer (credential plugin stderr) go here; messages name the file.
@@ -163,7 +166,11 @@ export function createServices(opts: CreateServicesOptions): Services {
   launchGate.then(() => metrics.start());
   const exec = new ExecService((id) => clusters.connection(id));
   const forwards = new PortForwardService({ connection: (id) => clusters.connection(id) });
-  const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink, feed) => followFile(exec, id, t, sink, feed) });
+  const logs = new LogService({
+    connection: (id) => clusters.connection(id),
+    acquire: (id) => clusters.acquire(id),
+    followFile: (id, t, sink, feed) => followFile(exec, id, t, sink, feed),
+  });
   const vault = new VaultService({ file: path.join(opts.userDataDir, 'vault.json'), cipher: opts.cipher });
   const appImages = createAppImages({
     secrets: vault,
@@ -176,9 +183,20 @@ export function createServices(opts: CreateServicesOptions): Services {
   // The planner asks the registries whether a plan's image is in every region (after the registry list is loaded).
   const presence = {
     listRegistries: async () => (await appImages.ready, appImages.images.listRegistries()),
-    checkImagePresent: async (image: string, digest: string | undefined, regions: string[]) => (await appImages.ready, appImages.images.checkImagePresent(image, digest, regions)),
+    checkImagePresent: async (image: string, digest: string | undefined, regions: string[]) => (
+      await appImages.ready,
+      appImages.images.checkImagePresent(image, digest, regions)
+    ),
   };
-  const releases = new ReleaseService({ dir: opts.userDataDir, clusters, log: logLine, images: presence, diagnostics, team: { timing: leaseTimingFromEnv(opts.env ?? process.env) }, ...opts.releases });
+  const releases = new ReleaseService({
+    dir: opts.userDataDir,
+    clusters,
+    log: logLine,
+    images: presence,
+    diagnostics,
+    team: { timing: leaseTimingFromEnv(opts.env ?? process.env) },
+    ...opts.releases,
+  });
   releases.start().catch((e: Error) => log.warn(`[releases] could not load saved releases: ${e.message}`));
   if (vault.corruptMovedTo) log.warn(`[vault] the vault file was unreadable and was moved to ${vault.corruptMovedTo}`);
 
@@ -188,7 +206,12 @@ export function createServices(opts: CreateServicesOptions): Services {
         version: opts.version ?? '0.0.0',
         transport: opts.transport,
         sandbox: opts.sandbox ?? false,
-        kubeconfigSources: kubeconfig.sources().map((s) => ({ path: s.path, exists: s.exists, ...(s.error ? { error: s.error } : {}), ...(added.get().includes(s.path) ? { added: true } : {}) })),
+        kubeconfigSources: kubeconfig.sources().map((s) => ({
+          path: s.path,
+          exists: s.exists,
+          ...(s.error ? { error: s.error } : {}),
+          ...(added.get().includes(s.path) ? { added: true } : {}),
+        })),
         vault: vault.status(),
       }),
     'clusters.list': async () => ok(clusters.list()),

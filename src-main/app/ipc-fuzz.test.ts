@@ -31,10 +31,19 @@ const calls = new Map<string, number>();
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-fuzz-'));
-  services = createServices({ kubeconfigYaml: kubeconfig, userDataDir: dir, cipher: new TestCipher(true, 'test'), transport: 'browser', logger: quiet });
+  services = createServices({
+    kubeconfigYaml: kubeconfig,
+    userDataDir: dir,
+    cipher: new TestCipher(true, 'test'),
+    transport: 'browser',
+    logger: quiet,
+  });
   // Count handler runs: a refused payload must never reach one.
   const handlers = Object.fromEntries(
-    Object.entries(services.handlers).map(([name, h]) => [name, (...args: unknown[]) => (calls.set(name, (calls.get(name) ?? 0) + 1), (h as (...a: unknown[]) => unknown)(...args))]),
+    Object.entries(services.handlers).map(([name, h]) => [
+      name,
+      (...args: unknown[]) => (calls.set(name, (calls.get(name) ?? 0) + 1), (h as (...a: unknown[]) => unknown)(...args)),
+    ]),
   );
   router = createRouter({ contract, handlers: handlers as typeof services.handlers, logger: quiet, validateResponses: true });
 });
@@ -50,7 +59,18 @@ const deep = (n: number): unknown => {
   for (let i = 0; i < n; i++) v = { a: v };
   return v;
 };
-const wrongType = (v: unknown): unknown => (typeof v === 'string' ? 12345 : typeof v === 'number' ? 'not-a-number' : typeof v === 'boolean' ? 'yes' : v === null ? 7 : Array.isArray(v) ? 'not-an-array' : 'not-an-object');
+const wrongType = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? 12345
+    : typeof v === 'number'
+      ? 'not-a-number'
+      : typeof v === 'boolean'
+        ? 'yes'
+        : v === null
+          ? 7
+          : Array.isArray(v)
+            ? 'not-an-array'
+            : 'not-an-object';
 
 /** Mutations of a valid payload; each must be refused. */
 function mutations(valid: J, js: J): [string, unknown][] {
@@ -60,7 +80,10 @@ function mutations(valid: J, js: J): [string, unknown][] {
     ['string', 'payload'],
     ['array', [valid]],
     ['extra key', { ...valid, extraKey: 1 }],
-    ['__proto__ key', JSON.parse(`{"__proto__": {"polluted": true}${Object.keys(valid).length ? ',' : ''}${JSON.stringify(valid).slice(1)}`)],
+    [
+      '__proto__ key',
+      JSON.parse(`{"__proto__": {"polluted": true}${Object.keys(valid).length ? ',' : ''}${JSON.stringify(valid).slice(1)}`),
+    ],
     ['constructor key', { ...valid, constructor: { prototype: { polluted: true } } }],
     ['deep nesting', { ...valid, nested: deep(5000) }],
     ['huge payload', { ...valid, big: 'x'.repeat(300_000) }],
@@ -69,9 +92,11 @@ function mutations(valid: J, js: J): [string, unknown][] {
   for (const [key, value] of Object.entries(valid)) {
     out.push([`${key}: wrong type`, { ...valid, [key]: wrongType(value) }]);
     out.push([`${key}: deep`, { ...valid, [key]: deep(200) }]);
-    if (value && typeof value === 'object' && !Array.isArray(value)) out.push([`${key}: extra nested key`, { ...valid, [key]: { ...value, extraKey: 1 } }]);
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      out.push([`${key}: extra nested key`, { ...valid, [key]: { ...value, extraKey: 1 } }]);
     const max = props[key]?.maxLength;
-    if (typeof value === 'string') out.push([`${key}: too long`, { ...valid, [key]: 'x'.repeat(typeof max === 'number' ? max + 1 : 300_000) }]);
+    if (typeof value === 'string')
+      out.push([`${key}: too long`, { ...valid, [key]: 'x'.repeat(typeof max === 'number' ? max + 1 : 300_000) }]);
   }
   return out;
 }

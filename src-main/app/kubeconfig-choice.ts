@@ -9,9 +9,7 @@ import path from 'node:path';
  * sandbox datacenter, so a first start without a kubeconfig shows something real.
  */
 export type KubeconfigChoice =
-  | { mode: 'sandbox'; reason: 'flag' | 'no-kubeconfig' }
-  | { mode: 'explicit'; paths: string[] }
-  | { mode: 'default' };
+  { mode: 'sandbox'; reason: 'flag' | 'no-kubeconfig' } | { mode: 'explicit'; paths: string[] } | { mode: 'default' };
 
 export interface ChoiceInput {
   sandboxFlag: boolean;

@@ -75,6 +75,8 @@ export class LaunchGate {
 
 /** The same handlers, each opening the gate first (a view that needs the deferred work now). */
 export function openingGate<H extends object>(gate: LaunchGate, handlers: H): H {
-  const wrap = (h: (...a: unknown[]) => unknown) => (...a: unknown[]) => (gate.openNow(), h(...a));
+  const wrap =
+    (h: (...a: unknown[]) => unknown) =>
+    (...a: unknown[]) => (gate.openNow(), h(...a));
   return Object.fromEntries(Object.entries(handlers).map(([k, h]) => [k, wrap(h as (...a: unknown[]) => unknown)])) as H;
 }

@@ -70,7 +70,11 @@ export async function startBackend(opts: BackendOptions): Promise<Backend> {
 
   let sandbox: SandboxHandle | undefined;
   if (choice.mode === 'sandbox') {
-    log.info(choice.reason === 'flag' ? '[capstan] --sandbox: starting the sandbox datacenter' : '[capstan] no kubeconfig found (KUBECONFIG, ~/.kube/config): starting the built-in sandbox datacenter');
+    log.info(
+      choice.reason === 'flag'
+        ? '[capstan] --sandbox: starting the sandbox datacenter'
+        : '[capstan] no kubeconfig found (KUBECONFIG, ~/.kube/config): starting the built-in sandbox datacenter',
+    );
     if (opts.startSandbox) {
       sandbox = await opts.startSandbox(log);
     } else {

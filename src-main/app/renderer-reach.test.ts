@@ -103,7 +103,10 @@ describe('what a page can make main read or run', () => {
     const a = await page.invoke('kubeconfig.removePath', { path: exists });
     const b = await page.invoke('kubeconfig.removePath', { path: path.join(dir, 'missing') });
     expect(a.ok).toBe(false);
-    expect({ ...a.error, message: a.error!.message.replace(exists, 'P') }).toEqual({ ...b.error, message: b.error!.message.replace(path.join(dir, 'missing'), 'P') });
+    expect({ ...a.error, message: a.error!.message.replace(exists, 'P') }).toEqual({
+      ...b.error,
+      message: b.error!.message.replace(path.join(dir, 'missing'), 'P'),
+    });
     expect(fs.existsSync(exists)).toBe(true);
     page.close();
   });

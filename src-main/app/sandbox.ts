@@ -13,7 +13,10 @@ export interface SandboxOptions extends DatacenterOptions {
  * `--sandbox`. Its kubeconfig stays in memory (handed to KubeconfigService as an inline source);
  * its API servers and Harbors listen on 127.0.0.1 only.
  */
-export async function startSandboxDatacenter(log: Logger, opts: SandboxOptions = {}): Promise<SandboxHandle & { datacenter: Datacenter; harbors?: ScenarioHarbors }> {
+export async function startSandboxDatacenter(
+  log: Logger,
+  opts: SandboxOptions = {},
+): Promise<SandboxHandle & { datacenter: Datacenter; harbors?: ScenarioHarbors }> {
   const { harbors: harborOpts, ...dcOpts } = opts;
   const datacenter = await startDatacenter(dcOpts);
   log.info(`[sandbox] datacenter ready: ${datacenter.clusters.map((c) => `${c.name} ${c.url}`).join(', ')}`);

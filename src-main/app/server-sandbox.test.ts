@@ -12,7 +12,13 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'capstan-serve-sb-'));
-  server = await startServer({ sandbox: true, userDataDir: dataDir, rendererDir: dataDir, logger: quiet, sandboxOptions: { clockSpeed: 20 } });
+  server = await startServer({
+    sandbox: true,
+    userDataDir: dataDir,
+    rendererDir: dataDir,
+    logger: quiet,
+    sandboxOptions: { clockSpeed: 20 },
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -21,7 +27,9 @@ afterAll(async () => {
 
 function connect(): Promise<{ ws: WebSocket; messages: Record<string, unknown>[] }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, ['capstan.v1', `capstan.token.${server.token}`], { origin: server.origin });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, ['capstan.v1', `capstan.token.${server.token}`], {
+      origin: server.origin,
+    });
     const messages: Record<string, unknown>[] = [];
     ws.on('message', (d) => messages.push(JSON.parse(d.toString()) as Record<string, unknown>));
     ws.on('open', () => resolve({ ws, messages }));

@@ -47,7 +47,14 @@ describe('startServer', () => {
       startSandbox: async () => ({ kubeconfigYaml: yaml, stop: async () => void (stopped = true) }),
     });
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{43}$/);
-    expect(await call(server, 'app.info', {})).toMatchObject({ t: 'result', id: 1, result: { ok: true, value: { sandbox: true, transport: 'browser', version: '9.9.9', vault: { backend: 'file-key', osEncrypted: false } } } });
+    expect(await call(server, 'app.info', {})).toMatchObject({
+      t: 'result',
+      id: 1,
+      result: {
+        ok: true,
+        value: { sandbox: true, transport: 'browser', version: '9.9.9', vault: { backend: 'file-key', osEncrypted: false } },
+      },
+    });
     expect(await call(server, 'clusters.list', {})).toMatchObject({ result: { ok: true, value: [{ id: 'sb' }] } });
     expect(server.services.clusters.ids()).toEqual(['sb']);
     await server.close();
@@ -69,9 +76,18 @@ describe('startServer', () => {
 
     const file = path.join(home, 'k.yaml');
     fs.writeFileSync(file, yaml.replaceAll('sb', 'real'));
-    server = await startServer({ kubeconfigPaths: [file], userDataDir: tmp(), rendererDir: tmp(), logger: quiet, homeDir: home, env: {}, startSandbox });
+    server = await startServer({
+      kubeconfigPaths: [file],
+      userDataDir: tmp(),
+      rendererDir: tmp(),
+      logger: quiet,
+      homeDir: home,
+      env: {},
+      startSandbox,
+    });
     expect(started).toBe(1);
     expect(server.services.clusters.ids()).toEqual(['real']);
-    if (process.platform !== 'win32') expect(fs.statSync(path.join(path.dirname(server.services.settings.file), 'vault.key')).mode & 0o777).toBe(0o600);
+    if (process.platform !== 'win32')
+      expect(fs.statSync(path.join(path.dirname(server.services.settings.file), 'vault.key')).mode & 0o777).toBe(0o600);
   });
 });

@@ -68,7 +68,13 @@ export async function startServer(opts: StartServerOptions = {}): Promise<Runnin
   });
   let bridge;
   try {
-    bridge = await startBridgeServer({ router: backend.router, rendererDir: opts.rendererDir ?? defaultRendererDir(), port: opts.port, token: opts.token, logger: log });
+    bridge = await startBridgeServer({
+      router: backend.router,
+      rendererDir: opts.rendererDir ?? defaultRendererDir(),
+      port: opts.port,
+      token: opts.token,
+      logger: log,
+    });
   } catch (error) {
     await backend.dispose();
     throw error;

@@ -24,7 +24,10 @@ export class SettingsStore {
   private data: Settings;
   private readonly listeners = new Set<(s: Settings) => void>();
 
-  constructor(userDataDir: string, private readonly log: Logger = consoleLogger) {
+  constructor(
+    userDataDir: string,
+    private readonly log: Logger = consoleLogger,
+  ) {
     this.file = path.join(userDataDir, 'settings.json');
     this.data = this.load();
   }

@@ -88,16 +88,23 @@ export interface StoredRead<T> {
 }
 
 /** Where a corrupt file goes: beside it, named by the time it was found. */
-export const corruptName = (file: string, now = Date.now()): string => `${file}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
+export const corruptName = (file: string, now = Date.now()): string =>
+  `${file}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, '-')}`;
 
 function unparseable<T>(file: string, reason: string, aside: string, moveError?: Error): StoredRead<T> {
   return moveError
     ? { value: undefined, problem: `${file} could not be read (${reason}) nor moved aside (${moveError.message}); move it away by hand.` }
-    : { value: undefined, movedTo: aside, problem: `${file} could not be read (${reason}); it was moved to ${aside} and an empty one is used. Restore it from there if it holds what you need.` };
+    : {
+        value: undefined,
+        movedTo: aside,
+        problem: `${file} could not be read (${reason}); it was moved to ${aside} and an empty one is used. Restore it from there if it holds what you need.`,
+      };
 }
 
 const readFailure = <T>(file: string, e: unknown): StoredRead<T> =>
-  (e as NodeJS.ErrnoException).code === 'ENOENT' ? { value: undefined } : { value: undefined, problem: `${file} could not be read: ${(e as Error).message}.` };
+  (e as NodeJS.ErrnoException).code === 'ENOENT'
+    ? { value: undefined }
+    : { value: undefined, problem: `${file} could not be read: ${(e as Error).message}.` };
 
 /** Parse what was read; on failure move the file aside (a quick rename, done synchronously in both readers). */
 function parseStored<I, T>(file: string, input: I, parse: (input: I) => T, now: number | undefined): StoredRead<T> {
@@ -150,6 +157,10 @@ function readStoredWith<I, T>(file: string, read: (file: string) => I, parse: (i
 /** In words, why `parse` refused a stored file (a zod error's first issues, bad JSON, or the error's message). */
 export function reasonOf(e: unknown): string {
   const issues = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
-  if (Array.isArray(issues)) return issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  if (Array.isArray(issues))
+    return issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
   return e instanceof SyntaxError ? `not valid JSON: ${e.message}` : (e as Error).message;
 }

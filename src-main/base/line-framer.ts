@@ -7,7 +7,10 @@
  */
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
-export interface FramedLine { text: string; truncatedBytes: number }
+export interface FramedLine {
+  text: string;
+  truncatedBytes: number;
+}
 
 export class LineFramer {
   private parts: Buffer[] = [];

@@ -6,8 +6,16 @@ const root = path.resolve('/srv/out/renderer');
 
 describe('resolveStaticPath', () => {
   it('maps / to index.html and files under the root', () => {
-    expect(resolveStaticPath(root, '/')).toMatchObject({ ok: true, file: path.join(root, 'index.html'), contentType: 'text/html; charset=utf-8' });
-    expect(resolveStaticPath(root, '/assets/index-abc.js')).toMatchObject({ ok: true, file: path.join(root, 'assets', 'index-abc.js'), contentType: 'text/javascript; charset=utf-8' });
+    expect(resolveStaticPath(root, '/')).toMatchObject({
+      ok: true,
+      file: path.join(root, 'index.html'),
+      contentType: 'text/html; charset=utf-8',
+    });
+    expect(resolveStaticPath(root, '/assets/index-abc.js')).toMatchObject({
+      ok: true,
+      file: path.join(root, 'assets', 'index-abc.js'),
+      contentType: 'text/javascript; charset=utf-8',
+    });
     expect(resolveStaticPath(root, '/assets/a%20b.css')).toMatchObject({ ok: true, file: path.join(root, 'assets', 'a b.css') });
   });
 
@@ -39,7 +47,12 @@ describe('resolveAppUrl', () => {
     expect(resolveAppUrl(root, 'capstan://app/')).toMatchObject({ ok: true, file: path.join(root, 'index.html') });
     expect(resolveAppUrl(root, 'capstan://other/index.html').ok).toBe(false);
     // The URL parser already folds dot segments; whatever it leaves must stay under the root.
-    for (const url of ['capstan://app/%2e%2e/%2e%2e/etc/passwd', 'capstan://app/../../etc/passwd', 'capstan://app/..%2f..%2fetc/passwd', 'capstan://app/%2e%2e%5c%2e%2e%5cetc']) {
+    for (const url of [
+      'capstan://app/%2e%2e/%2e%2e/etc/passwd',
+      'capstan://app/../../etc/passwd',
+      'capstan://app/..%2f..%2fetc/passwd',
+      'capstan://app/%2e%2e%5c%2e%2e%5cetc',
+    ]) {
       const r = resolveAppUrl(root, url);
       if (r.ok) expect(r.file.startsWith(root + path.sep), url).toBe(true);
     }

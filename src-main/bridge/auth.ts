@@ -25,14 +25,16 @@ const single = (v: string | string[] | undefined): string | undefined => (Array.
 export function checkHost(headers: IncomingHttpHeaders, port: number): Verdict {
   const host = single(headers.host)?.toLowerCase();
   if (!host) return { ok: false, reason: 'missing Host header' };
-  if (!allowedHosts(port).includes(host)) return { ok: false, reason: `Host ${JSON.stringify(host.slice(0, 100))} is not this server (DNS rebinding?)` };
+  if (!allowedHosts(port).includes(host))
+    return { ok: false, reason: `Host ${JSON.stringify(host.slice(0, 100))} is not this server (DNS rebinding?)` };
   return { ok: true };
 }
 
 export function checkOrigin(headers: IncomingHttpHeaders, port: number): Verdict {
   const origin = single(headers.origin)?.toLowerCase();
   if (!origin) return { ok: false, reason: 'missing Origin header' };
-  if (!allowedOrigins(port).includes(origin)) return { ok: false, reason: `Origin ${JSON.stringify(origin.slice(0, 100))} is not this server` };
+  if (!allowedOrigins(port).includes(origin))
+    return { ok: false, reason: `Origin ${JSON.stringify(origin.slice(0, 100))} is not this server` };
   return { ok: true };
 }
 
@@ -45,7 +47,12 @@ export function tokensEqual(given: string, expected: string): boolean {
 
 export function offeredProtocols(headers: IncomingHttpHeaders): string[] {
   const raw = single(headers['sec-websocket-protocol']);
-  return raw ? raw.split(',').map((p) => p.trim()).filter(Boolean) : [];
+  return raw
+    ? raw
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)
+    : [];
 }
 
 export function checkToken(headers: IncomingHttpHeaders, token: string): Verdict {

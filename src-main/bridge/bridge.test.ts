@@ -201,7 +201,14 @@ describe('WebSocket bridge', () => {
     const ws = connect();
     const inbox = new Inbox(ws);
     await opened(ws);
-    for (const bad of ['{not json', '42', 'null', JSON.stringify({ t: 'invoke', id: -1, channel: 'echo.upper', payload: {} }), JSON.stringify({ t: 'hack' }), JSON.stringify({ t: 'sub', subId: '../x', channel: 'ticks.watch', params: {} })]) {
+    for (const bad of [
+      '{not json',
+      '42',
+      'null',
+      JSON.stringify({ t: 'invoke', id: -1, channel: 'echo.upper', payload: {} }),
+      JSON.stringify({ t: 'hack' }),
+      JSON.stringify({ t: 'sub', subId: '../x', channel: 'ticks.watch', params: {} }),
+    ]) {
       ws.send(bad);
       expect(await inbox.next((m) => m.t === 'error')).toMatchObject({ error: { code: 'invalid-payload' } });
     }
@@ -283,7 +290,9 @@ describe('per-connection limits', () => {
     const results = [];
     for (let i = 0; i < 8; i++) results.push(await inbox.next((m) => m.t === 'result'));
     expect(results.filter((r) => (r.result as { ok: boolean }).ok)).toHaveLength(5);
-    expect(results.filter((r) => !(r.result as { ok: boolean }).ok).map((r) => (r.result as { error: { code: string } }).error.code)).toEqual(['unavailable', 'unavailable', 'unavailable']);
+    expect(
+      results.filter((r) => !(r.result as { ok: boolean }).ok).map((r) => (r.result as { error: { code: string } }).error.code),
+    ).toEqual(['unavailable', 'unavailable', 'unavailable']);
     expect(await inbox.next((m) => m.t === 'end')).toMatchObject({ subId: 'late', error: { code: 'unavailable' } });
     calm.send(JSON.stringify({ t: 'invoke', id: 1, channel: 'echo.upper', payload: { text: 'calm' } }));
     expect(await calmInbox.next((m) => m.t === 'result')).toMatchObject({ result: { ok: true, value: { text: 'CALM' } } });
@@ -307,7 +316,9 @@ describe('static files', () => {
     const r = await get('/');
     expect(r.status).toBe(200);
     expect(r.body).toContain('Capstan');
-    expect(r.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${server.port} ws://localhost:${server.port}`);
+    expect(r.headers['content-security-policy']).toContain(
+      `connect-src 'self' ws://127.0.0.1:${server.port} ws://localhost:${server.port}`,
+    );
     expect(r.headers['content-security-policy']).toContain("script-src 'self'");
     expect(r.headers['x-content-type-options']).toBe('nosniff');
     expect((await get('/assets/app.js')).headers['content-type']).toMatch(/javascript/);

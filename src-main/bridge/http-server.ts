@@ -69,7 +69,9 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     fs.stat(resolved.file, (statErr, stat) => {
       if (statErr || !stat.isFile()) {
         const missingIndex = pathname === '/' || pathname === '/index.html';
-        res.writeHead(404, { 'Content-Type': 'text/plain' }).end(missingIndex ? 'The renderer is not built. Run `npm run build:renderer` (npm run serve does it for you).' : 'Not Found');
+        res
+          .writeHead(404, { 'Content-Type': 'text/plain' })
+          .end(missingIndex ? 'The renderer is not built. Run `npm run build:renderer` (npm run serve does it for you).' : 'Not Found');
         return;
       }
       res.writeHead(200, { ...headers, 'Content-Type': resolved.contentType, 'Content-Length': String(stat.size) });
@@ -93,7 +95,16 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   });
   port = (server.address() as AddressInfo).port;
   headers = securityHeaders(contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }));
-  const ws = attachWsBridge({ server, router: opts.router, port, token, logger: log, highWaterMark: opts.highWaterMark, heartbeatMs: opts.heartbeatMs, limits: opts.limits });
+  const ws = attachWsBridge({
+    server,
+    router: opts.router,
+    port,
+    token,
+    logger: log,
+    highWaterMark: opts.highWaterMark,
+    heartbeatMs: opts.heartbeatMs,
+    limits: opts.limits,
+  });
   const origin = `http://127.0.0.1:${port}`;
 
   return {

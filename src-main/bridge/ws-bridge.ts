@@ -33,7 +33,9 @@ export interface WsBridge {
 }
 
 const reject = (socket: Duplex, status: 400 | 403 | 404 | 503, text: string) => {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`,
+  );
 };
 
 class Backpressure extends Error {}
@@ -42,7 +44,10 @@ export function attachWsBridge(opts: WsBridgeOptions): WsBridge {
   const { router, logger: log, token, port } = opts;
   const highWaterMark = opts.highWaterMark ?? 16 * 1024 * 1024;
   const limits: BridgeLimits = { ...defaultBridgeLimits, ...opts.limits };
-  const busy = (what: string) => ({ code: 'unavailable' as const, message: `Capstan is receiving too many requests from this window (${what}), so this one was not run. Wait a moment and try again; if it keeps happening, reload the page.` });
+  const busy = (what: string) => ({
+    code: 'unavailable' as const,
+    message: `Capstan is receiving too many requests from this window (${what}), so this one was not run. Wait a moment and try again; if it keeps happening, reload the page.`,
+  });
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: WS_MAX_CLIENT_MESSAGE_BYTES,
@@ -121,13 +126,20 @@ export function attachWsBridge(opts: WsBridgeOptions): WsBridge {
       }
       const msg = clientMessageSchema.safeParse(parsed);
       if (!msg.success) {
-        unreadable(`a malformed message at ${msg.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 5).join(', ')}`, 'The message does not follow the protocol.');
+        unreadable(
+          `a malformed message at ${msg.error.issues
+            .map((i) => i.path.join('.') || '(root)')
+            .slice(0, 5)
+            .join(', ')}`,
+          'The message does not follow the protocol.',
+        );
         return;
       }
       const m = msg.data;
       // Unsubscribing frees work: always allowed. Everything else counts against the rate.
       if (m.t !== 'unsub' && !withinRate()) {
-        if (m.t === 'invoke') send({ t: 'result', id: m.id, result: { ok: false, error: busy(`over ${limits.ratePerSec} messages per second`) } });
+        if (m.t === 'invoke')
+          send({ t: 'result', id: m.id, result: { ok: false, error: busy(`over ${limits.ratePerSec} messages per second`) } });
         else send({ t: 'end', subId: m.subId, error: busy(`over ${limits.ratePerSec} messages per second`) });
         return;
       }

@@ -58,8 +58,17 @@ describe('a broken kubeconfig', () => {
     const bad = path.join(dir, 'bad.yaml');
     fs.writeFileSync(bad, 'apiVersion: v1\nkind: Config\nfoo: *typo\nclusters: []\n');
     const weird = path.join(dir, 'weird.yaml');
-    fs.writeFileSync(weird, 'clusters: [{ name: w, cluster: { server: 42, certificate-authority: [1] } }]\nusers: [{ name: u, user: { tokenFile: {a: 1}, exec: { command: 7 } } }]\ncontexts: [{ name: w, context: { cluster: w, user: u } }]\n');
-    const services = createServices({ kubeconfigPaths: [bad, weird], userDataDir: dir, cipher: new TestCipher(false, 'file-key'), transport: 'browser', logger: quiet });
+    fs.writeFileSync(
+      weird,
+      'clusters: [{ name: w, cluster: { server: 42, certificate-authority: [1] } }]\nusers: [{ name: u, user: { tokenFile: {a: 1}, exec: { command: 7 } } }]\ncontexts: [{ name: w, context: { cluster: w, user: u } }]\n',
+    );
+    const services = createServices({
+      kubeconfigPaths: [bad, weird],
+      userDataDir: dir,
+      cipher: new TestCipher(false, 'file-key'),
+      transport: 'browser',
+      logger: quiet,
+    });
     try {
       const ids = services.clusters.ids();
       expect(ids).toContain(`file:${bad}`);
@@ -83,7 +92,11 @@ describe('a broken kubeconfig', () => {
       const got = await conn.getJson('/version');
       expect(got, label).toMatchObject({ ok: false, error: { code: 'kubeconfig-invalid', clusterId: 'n' } });
       expect(await conn.openStream('/api/v1/pods?watch=true')).toMatchObject({ ok: false, error: { code: 'kubeconfig-invalid' } });
-      const shell = await new ExecService(() => conn).open('n', { namespace: 'a', pod: 'p', command: ['sh'], stdin: true, tty: true }, { data() {}, end() {} });
+      const shell = await new ExecService(() => conn).open(
+        'n',
+        { namespace: 'a', pod: 'p', command: ['sh'], stdin: true, tty: true },
+        { data() {}, end() {} },
+      );
       expect(shell).toMatchObject({ ok: false, error: { code: 'kubeconfig-invalid' } });
       conn.dispose();
     }

@@ -54,7 +54,12 @@ describe('ClusterConnection', () => {
   it('maps 403 to cluster-forbidden naming the verb and resource', async () => {
     kube.hook = (_req, res, url) => {
       if (url.pathname !== '/api/v1/nodes') return false;
-      kube.status(res, 403, 'Forbidden', 'nodes is forbidden: User "jane" cannot list resource "nodes" in API group "" at the cluster scope');
+      kube.status(
+        res,
+        403,
+        'Forbidden',
+        'nodes is forbidden: User "jane" cannot list resource "nodes" in API group "" at the cluster scope',
+      );
       return true;
     };
     const c = connFor(kube.kubeconfig('k', SECRET), 'k');
@@ -203,7 +208,11 @@ describe('ClusterConnection', () => {
       fs.writeFileSync(tokenFile, 'old-token');
       const script = path.join(dir, 'rotating-auth');
       // Prints the current token, then "rotates" it: the next run gets the valid one.
-      fs.writeFileSync(script, `#!/bin/sh\nt=$(cat ${tokenFile})\nprintf '%s' '${SECRET}' > ${tokenFile}\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$t"\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        script,
+        `#!/bin/sh\nt=$(cat ${tokenFile})\nprintf '%s' '${SECRET}' > ${tokenFile}\nprintf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$t"\n`,
+        { mode: 0o755 },
+      );
       const c = connFor(execYaml(script), 'ex');
       const r = await c.getJson<{ gitVersion: string }>('/version');
       expect(r.ok && r.value.gitVersion).toBe('v1.35.0-fake');
@@ -230,7 +239,9 @@ describe('ClusterConnection', () => {
 
     it('a failing plugin gives exec-plugin-failed with a fixed message; its stderr goes to the diagnostics log only', async () => {
       const script = path.join(dir, 'failing-auth');
-      fs.writeFileSync(script, `#!/bin/sh\necho "error: SSO session expired client_secret=Zx9.Kq~31ab!c password=hunter2" >&2\nexit 1\n`, { mode: 0o755 });
+      fs.writeFileSync(script, `#!/bin/sh\necho "error: SSO session expired client_secret=Zx9.Kq~31ab!c password=hunter2" >&2\nexit 1\n`, {
+        mode: 0o755,
+      });
       const diagnostics = memoryDiagnostics();
       const c = connFor(execYaml(script), 'ex', { diagnostics });
       const r = await c.getJson('/version');

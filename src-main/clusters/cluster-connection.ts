@@ -83,7 +83,13 @@ export class ClusterConnection {
   ) {
     this.clusterId = entry.id;
     const execCfg = entry.config?.user.exec;
-    if (execCfg) this.exec = new ExecCredentialRunner(execCfg, { clusterId: entry.id, loginPath: opts.loginPath, timeoutMs: opts.execTimeoutMs, diagnostics: opts.diagnostics });
+    if (execCfg)
+      this.exec = new ExecCredentialRunner(execCfg, {
+        clusterId: entry.id,
+        loginPath: opts.loginPath,
+        timeoutMs: opts.execTimeoutMs,
+        diagnostics: opts.diagnostics,
+      });
   }
 
   /** The API server URL as it may be shown (userinfo replaced). */
@@ -134,13 +140,16 @@ export class ClusterConnection {
   private async build(): Promise<Result<Prepared>> {
     const { entry } = this;
     const clusterId = entry.id;
-    if (entry.error || !entry.config) return { ok: false, error: entry.error ?? { code: 'kubeconfig-invalid', message: 'Unusable kubeconfig context.', clusterId } };
+    if (entry.error || !entry.config)
+      return { ok: false, error: entry.error ?? { code: 'kubeconfig-invalid', message: 'Unusable kubeconfig context.', clusterId } };
     const { cluster, user } = entry.config;
     let base: URL;
     try {
       base = new URL(entry.server);
     } catch {
-      return err('kubeconfig-invalid', `Invalid server URL "${redactUserinfo(entry.server)}". Fix the cluster in the kubeconfig.`, { clusterId });
+      return err('kubeconfig-invalid', `Invalid server URL "${redactUserinfo(entry.server)}". Fix the cluster in the kubeconfig.`, {
+        clusterId,
+      });
     }
     const isHttp = base.protocol === 'http:';
     const creds = await resolveCredentials(entry, cluster, user);
@@ -163,9 +172,13 @@ export class ClusterConnection {
       expiresAt = cred.value.expiresAt;
     }
     if (!headers.Authorization && creds.value.auth) headers.Authorization = `Basic ${Buffer.from(creds.value.auth).toString('base64')}`;
-    const secrets = [creds.value.auth, creds.value.auth?.slice(creds.value.auth.indexOf(':') + 1), headers.Authorization, headers.Authorization?.replace(/^\S+\s+/, ''), typeof key === 'string' ? key : undefined].filter(
-      (x): x is string => typeof x === 'string' && x.length > 0,
-    );
+    const secrets = [
+      creds.value.auth,
+      creds.value.auth?.slice(creds.value.auth.indexOf(':') + 1),
+      headers.Authorization,
+      headers.Authorization?.replace(/^\S+\s+/, ''),
+      typeof key === 'string' ? key : undefined,
+    ].filter((x): x is string => typeof x === 'string' && x.length > 0);
     const all: Record<string, string | string[]> = { ...multiHeaders, ...headers };
     for (const [name, value] of Object.entries(all)) {
       if (BAD_HEADER_NAME.test(name) || (Array.isArray(value) ? value : [value]).some((v) => BAD_HEADER_VALUE.test(v))) {
@@ -213,12 +226,21 @@ export class ClusterConnection {
   private async once<T>(path: string, o: RequestOptions): Promise<Result<T>> {
     const res = await this.send(path, o, this.opts.idleTimeoutMs ?? 30_000);
     if (!res.ok) return res;
-    const body = await readBounded(res.value, o.maxBytes ?? this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, this.ctx(o), o.signal);
+    const body = await readBounded(
+      res.value,
+      o.maxBytes ?? this.opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      this.ctx(o),
+      o.signal,
+    );
     if (!body.ok) return body;
     try {
       return ok(JSON.parse(body.value.toString('utf8')) as T);
     } catch {
-      return err('response-invalid', `The API server sent a truncated or non-JSON answer to ${o.verb ?? 'get'} ${o.resource ?? path}. Capstan retries; if it persists, check proxies between you and the cluster.`, { clusterId: this.clusterId });
+      return err(
+        'response-invalid',
+        `The API server sent a truncated or non-JSON answer to ${o.verb ?? 'get'} ${o.resource ?? path}. Capstan retries; if it persists, check proxies between you and the cluster.`,
+        { clusterId: this.clusterId },
+      );
     }
   }
 
@@ -259,7 +281,13 @@ export class ClusterConnection {
         req = lib.request(url, { method: o.method ?? 'GET', headers, agent: p.agent, signal: o.signal });
       } catch (e) {
         // Node validates headers and URLs synchronously; that is a bad kubeconfig, not a crash.
-        resolve(err('kubeconfig-invalid', `A request to ${ctx.server} could not be built (${(e as NodeJS.ErrnoException).code ?? 'invalid request'}). Check the cluster and user entries of context "${this.entry.contextName}" in the kubeconfig.`, { clusterId: this.clusterId }));
+        resolve(
+          err(
+            'kubeconfig-invalid',
+            `A request to ${ctx.server} could not be built (${(e as NodeJS.ErrnoException).code ?? 'invalid request'}). Check the cluster and user entries of context "${this.entry.contextName}" in the kubeconfig.`,
+            { clusterId: this.clusterId },
+          ),
+        );
         return;
       }
       const connectTimer = setTimeout(() => {
@@ -297,11 +325,21 @@ export class ClusterConnection {
  * Read a response into memory up to `max` bytes. Over the cap: destroy the socket and return
  * response-too-large (or, with `truncate`, what was read so far), never buffering unbounded data.
  */
-export function readBounded(res: Readable & { headers?: http.IncomingHttpHeaders }, max: number, ctx: ErrorContext, signal?: AbortSignal, truncate = false): Promise<Result<Buffer>> {
+export function readBounded(
+  res: Readable & { headers?: http.IncomingHttpHeaders },
+  max: number,
+  ctx: ErrorContext,
+  signal?: AbortSignal,
+  truncate = false,
+): Promise<Result<Buffer>> {
   const tooLarge = (): Result<Buffer> =>
-    err('response-too-large', `The answer to ${ctx.verb ?? 'get'} ${ctx.resource ?? 'a request'} is larger than ${Math.round(max / 1024 / 1024)} MB, so Capstan stopped reading it. Narrow the request (namespace, label selector) or raise the response cap.`, {
-      clusterId: ctx.clusterId,
-    });
+    err(
+      'response-too-large',
+      `The answer to ${ctx.verb ?? 'get'} ${ctx.resource ?? 'a request'} is larger than ${Math.round(max / 1024 / 1024)} MB, so Capstan stopped reading it. Narrow the request (namespace, label selector) or raise the response cap.`,
+      {
+        clusterId: ctx.clusterId,
+      },
+    );
   const declared = Number(res.headers?.['content-length'] ?? NaN);
   if (!truncate && Number.isFinite(declared) && declared > max) {
     res.destroy();
@@ -342,7 +380,14 @@ export function readBounded(res: Readable & { headers?: http.IncomingHttpHeaders
     const onEnd = () => finish(ok(Buffer.concat(chunks)));
     const onError = (e: Error) => finish({ ok: false, error: networkError(e, ctx) as AppError });
     const onClose = () => {
-      if (!res.readableEnded) finish(err('response-invalid', `The API server closed the connection before finishing its answer to ${ctx.verb ?? 'get'} ${ctx.resource ?? 'a request'}. Capstan retries automatically.`, { clusterId: ctx.clusterId }));
+      if (!res.readableEnded)
+        finish(
+          err(
+            'response-invalid',
+            `The API server closed the connection before finishing its answer to ${ctx.verb ?? 'get'} ${ctx.resource ?? 'a request'}. Capstan retries automatically.`,
+            { clusterId: ctx.clusterId },
+          ),
+        );
     };
     res.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
   });

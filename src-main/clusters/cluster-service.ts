@@ -247,7 +247,10 @@ export class ClusterService {
   private start(r: ClusterRecord): void {
     if (r.runtime || r.entry.error || this.disposed) return;
     const id = r.entry.id;
-    const conn = new ClusterConnection(r.entry, { ...this.opts.connection, ...(this.opts.loginPath ? { loginPath: this.opts.loginPath } : {}) });
+    const conn = new ClusterConnection(r.entry, {
+      ...this.opts.connection,
+      ...(this.opts.loginPath ? { loginPath: this.opts.loginPath } : {}),
+    });
     const workloads = new ClusterWorkloads(id, conn, {
       clock: this.opts.clock,
       random: this.opts.random,
@@ -302,10 +305,13 @@ export class ClusterService {
     // Nodes are optional (often forbidden to ordinary users): their error never changes the state.
     this.setState(r, d.state, d.error);
     if (d.state === 'reconnecting' && !r.staleTimer) {
-      r.staleTimer = this.clock.setTimeout(() => {
-        r.staleTimer = undefined;
-        this.refresh(r);
-      }, (this.opts.staleAfterMs ?? 30_000) + 10);
+      r.staleTimer = this.clock.setTimeout(
+        () => {
+          r.staleTimer = undefined;
+          this.refresh(r);
+        },
+        (this.opts.staleAfterMs ?? 30_000) + 10,
+      );
     }
     this.notify();
   }

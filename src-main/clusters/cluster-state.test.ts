@@ -12,7 +12,9 @@ describe('deriveState', () => {
     expect(deriveState([st({}), st({})], { state: 'connecting', since: 0 }, 0, 30_000).state).toBe('live');
   });
   it('error when the first connection fails', () => {
-    expect(deriveState([st({ phase: 'backoff', synced: false, error: unreachable })], { state: 'connecting', since: 0 }, 0, 30_000)).toEqual({ state: 'error', error: unreachable });
+    expect(
+      deriveState([st({ phase: 'backoff', synced: false, error: unreachable })], { state: 'connecting', since: 0 }, 0, 30_000),
+    ).toEqual({ state: 'error', error: unreachable });
   });
   it('live → reconnecting → stale after staleAfterMs', () => {
     const down = [st({ phase: 'backoff', error: unreachable }), st({})];
@@ -23,6 +25,9 @@ describe('deriveState', () => {
     expect(deriveState([st({}), st({})], { state: 'stale', since: 31_000 }, 50_000, 30_000).state).toBe('live');
   });
   it('stale at once on a credential failure while we have data', () => {
-    expect(deriveState([st({ phase: 'backoff', error: unauthorized })], { state: 'live', since: 0 }, 10, 30_000)).toEqual({ state: 'stale', error: unauthorized });
+    expect(deriveState([st({ phase: 'backoff', error: unauthorized })], { state: 'live', since: 0 }, 10, 30_000)).toEqual({
+      state: 'stale',
+      error: unauthorized,
+    });
   });
 });

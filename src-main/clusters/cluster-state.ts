@@ -12,7 +12,14 @@ export interface DerivedState {
   error?: AppError;
 }
 
-const credentialCodes = new Set(['cluster-unauthorized', 'cluster-forbidden', 'exec-plugin-missing', 'exec-plugin-failed', 'kubeconfig-invalid', 'tls-error']);
+const credentialCodes = new Set([
+  'cluster-unauthorized',
+  'cluster-forbidden',
+  'exec-plugin-missing',
+  'exec-plugin-failed',
+  'kubeconfig-invalid',
+  'tls-error',
+]);
 
 export function deriveState(
   required: ReflectorStatus[],

@@ -4,8 +4,20 @@ import { defaultProblemThresholds, hasProblem } from '../../src-shared/workloads
 import { nextProblemChange } from './cluster-workloads';
 
 const base: PodSummary = {
-  uid: 'u', clusterId: 'c', namespace: 'ns', name: 'p', phase: 'Running', status: 'Running', readyContainers: 1, totalContainers: 1,
-  ready: true, restarts: 0, images: ['img:1'], createdAt: 1_000_000, deleting: false, resourceVersion: '1',
+  uid: 'u',
+  clusterId: 'c',
+  namespace: 'ns',
+  name: 'p',
+  phase: 'Running',
+  status: 'Running',
+  readyContainers: 1,
+  totalContainers: 1,
+  ready: true,
+  restarts: 0,
+  images: ['img:1'],
+  createdAt: 1_000_000,
+  deleting: false,
+  resourceVersion: '1',
 };
 
 describe('nextProblemChange', () => {
@@ -47,7 +59,9 @@ describe('nextProblemChange', () => {
     const th = defaultProblemThresholds;
     expect(nextProblemChange({ ...base, phase: 'Pending', ready: false, conditionSince: t0 }, t0, th)).toBe(t0 + th.pendingMs + 1);
     expect(nextProblemChange({ ...base, ready: false, conditionSince: t0 }, t0, th)).toBe(t0 + th.notReadyMs + 1);
-    expect(nextProblemChange({ ...base, lastTerminationReason: 'OOMKilled', lastTerminationAt: t0 }, t0, th)).toBe(t0 + th.oomWindowMs! + 1);
+    expect(nextProblemChange({ ...base, lastTerminationReason: 'OOMKilled', lastTerminationAt: t0 }, t0, th)).toBe(
+      t0 + th.oomWindowMs! + 1,
+    );
     expect(nextProblemChange(base, t0, th)).toBeUndefined();
   });
 });

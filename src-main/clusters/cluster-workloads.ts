@@ -21,8 +21,7 @@ import type { ReflectorEvent, ReflectorStatus, ReflectorTransport } from '../wat
 import { Reflector } from '../watch/reflector';
 
 export type WorkloadChange =
-  | { kind: 'Pod'; upserts: PodSummary[]; deletes: string[] }
-  | { kind: 'Deployment'; upserts: DeploymentSummary[]; deletes: string[] };
+  { kind: 'Pod'; upserts: PodSummary[]; deletes: string[] } | { kind: 'Deployment'; upserts: DeploymentSummary[]; deletes: string[] };
 
 export interface ClusterWorkloadsOptions {
   clock?: Clock;
@@ -43,15 +42,24 @@ function dropManagedFields<T extends KubeObject>(o: T): T {
 /** A Deployment keeps only who last wrote its spec (the board's "diverged: changed by ..."). */
 function slimDeploymentFields(o: Deployment): Deployment {
   const last = lastSpecManager(o.metadata?.managedFields);
-  if (o.metadata?.managedFields) o.metadata.managedFields = last ? [{ manager: last.manager, operation: last.operation, time: last.time }] : undefined;
+  if (o.metadata?.managedFields)
+    o.metadata.managedFields = last ? [{ manager: last.manager, operation: last.operation, time: last.time }] : undefined;
   return o;
 }
 /** We only need a ReplicaSet's identity and owner (pod → deployment); old RSs are numerous. */
 const slimReplicaSet = (o: ReplicaSet): ReplicaSet => ({
-  metadata: { name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, ownerReferences: o.metadata.ownerReferences },
+  metadata: {
+    name: o.metadata.name,
+    namespace: o.metadata.namespace,
+    uid: o.metadata.uid,
+    resourceVersion: o.metadata.resourceVersion,
+    ownerReferences: o.metadata.ownerReferences,
+  },
 });
 /** Nodes are only counted. */
-const slimNode = (o: Node): Node => ({ metadata: { name: o.metadata.name, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion } });
+const slimNode = (o: Node): Node => ({
+  metadata: { name: o.metadata.name, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion },
+});
 
 /**
  * The next moment (epoch ms, > now) at which hasProblem(s, ·) can change with no change to the pod
@@ -107,11 +115,28 @@ export class ClusterWorkloads {
     this.clock = opts.clock ?? systemClock;
     this.keys = opts.labelKeys ?? defaultLabelKeys;
     this.thresholds = opts.thresholds ?? defaultProblemThresholds;
-    const common = { transport, clock: opts.clock, random: opts.random, pageSize: opts.pageSize, log: opts.log && ((m: string) => opts.log!(`[${clusterId}] ${m}`)) };
+    const common = {
+      transport,
+      clock: opts.clock,
+      random: opts.random,
+      pageSize: opts.pageSize,
+      log: opts.log && ((m: string) => opts.log!(`[${clusterId}] ${m}`)),
+    };
     // managedFields are often the largest part of an object: drop on arrival (a Deployment keeps its last spec writer).
     this.pods = new Reflector<Pod>({ ...common, path: '/api/v1/pods', resource: 'pods', transform: dropManagedFields, pack: 'compress' });
-    this.deployments = new Reflector<Deployment>({ ...common, path: '/apis/apps/v1/deployments', resource: 'deployments', transform: slimDeploymentFields, pack: 'json' });
-    this.replicasets = new Reflector<ReplicaSet>({ ...common, path: '/apis/apps/v1/replicasets', resource: 'replicasets', transform: slimReplicaSet });
+    this.deployments = new Reflector<Deployment>({
+      ...common,
+      path: '/apis/apps/v1/deployments',
+      resource: 'deployments',
+      transform: slimDeploymentFields,
+      pack: 'json',
+    });
+    this.replicasets = new Reflector<ReplicaSet>({
+      ...common,
+      path: '/apis/apps/v1/replicasets',
+      resource: 'replicasets',
+      transform: slimReplicaSet,
+    });
     this.nodes = new Reflector<Node>({ ...common, path: '/api/v1/nodes', resource: 'nodes', transform: slimNode });
     this.disposers.push(
       this.pods.onDidChange((e) => this.onPods(e)),
@@ -127,7 +152,12 @@ export class ClusterWorkloads {
   }
 
   statuses(): Record<ResourceName, ReflectorStatus> {
-    return { pods: this.pods.status(), deployments: this.deployments.status(), replicasets: this.replicasets.status(), nodes: this.nodes.status() };
+    return {
+      pods: this.pods.status(),
+      deployments: this.deployments.status(),
+      replicasets: this.replicasets.status(),
+      nodes: this.nodes.status(),
+    };
   }
 
   start(): void {
@@ -188,7 +218,12 @@ export class ClusterWorkloads {
       this.nextRecheck = next;
     }
     this.lastProblemEval = now;
-    return { nodes: this.nodes.size, pods: this.podSummaries.size, deployments: this.deploymentSummaries.size, problems: this.problemPods.size };
+    return {
+      nodes: this.nodes.size,
+      pods: this.podSummaries.size,
+      deployments: this.deploymentSummaries.size,
+      problems: this.problemPods.size,
+    };
   }
   /** Uids of pods with a problem at their last evaluation. */
   private readonly problemPods = new Set<string>();

@@ -40,7 +40,19 @@ afterEach(() => {
 });
 
 const yamlFor = (cluster: string[], user: string[]) =>
-  ['clusters:', '- name: c', '  cluster:', `    server: ${url}`, ...cluster.map((l) => `    ${l}`), 'users:', '- name: u', '  user:', ...(user.length ? user.map((l) => `    ${l}`) : ['    {}']), 'contexts:', '- {name: k, context: {cluster: c, user: u}}'].join('\n');
+  [
+    'clusters:',
+    '- name: c',
+    '  cluster:',
+    `    server: ${url}`,
+    ...cluster.map((l) => `    ${l}`),
+    'users:',
+    '- name: u',
+    '  user:',
+    ...(user.length ? user.map((l) => `    ${l}`) : ['    {}']),
+    'contexts:',
+    '- {name: k, context: {cluster: c, user: u}}',
+  ].join('\n');
 
 async function get(cluster: string[], user: string[]) {
   const entry = KubeconfigService.fromString(yamlFor(cluster, user)).entry('k')!;
@@ -77,13 +89,22 @@ describe('native credentials (no client-node)', () => {
   });
 
   it('presents a client certificate from data or from files', async () => {
-    expect((await get([`certificate-authority-data: ${b64(cert.certPem)}`], [`client-certificate-data: ${b64(cert.certPem)}`, `client-key-data: ${b64(cert.keyPem)}`])).ok).toBe(true);
+    expect(
+      (
+        await get(
+          [`certificate-authority-data: ${b64(cert.certPem)}`],
+          [`client-certificate-data: ${b64(cert.certPem)}`, `client-key-data: ${b64(cert.keyPem)}`],
+        )
+      ).ok,
+    ).toBe(true);
     expect(seen.at(-1)!.clientCert).toBe(true);
     const certFile = path.join(dir, 'client.crt');
     const keyFile = path.join(dir, 'client.key');
     fs.writeFileSync(certFile, cert.certPem);
     fs.writeFileSync(keyFile, cert.keyPem);
-    expect((await get([`certificate-authority-data: ${b64(cert.certPem)}`], [`client-certificate: ${certFile}`, `client-key: ${keyFile}`])).ok).toBe(true);
+    expect(
+      (await get([`certificate-authority-data: ${b64(cert.certPem)}`], [`client-certificate: ${certFile}`, `client-key: ${keyFile}`])).ok,
+    ).toBe(true);
     expect(seen.at(-1)!.clientCert).toBe(true);
     expect(seen.at(-1)!.headers.authorization).toBeUndefined();
   });
@@ -103,11 +124,21 @@ describe('native credentials (no client-node)', () => {
   });
 
   it('sends impersonation headers: as, as-uid, as-groups (one header each), as-user-extra', async () => {
-    await get(['insecure-skip-tls-verify: true'], ['token: t', 'as: alice', 'as-uid: "1234"', 'as-groups: [devs, "system:authenticated"]', 'as-user-extra: {scopes: [view, edit], "reason/x": [oncall]}']);
+    await get(
+      ['insecure-skip-tls-verify: true'],
+      [
+        'token: t',
+        'as: alice',
+        'as-uid: "1234"',
+        'as-groups: [devs, "system:authenticated"]',
+        'as-user-extra: {scopes: [view, edit], "reason/x": [oncall]}',
+      ],
+    );
     const h = seen.at(-1)!;
     expect(h.headers['impersonate-user']).toBe('alice');
     expect(h.headers['impersonate-uid']).toBe('1234');
-    const values = (name: string) => h.rawHeaders.flatMap((v, i) => (i % 2 === 1 && h.rawHeaders[i - 1]!.toLowerCase() === name ? [v] : []));
+    const values = (name: string) =>
+      h.rawHeaders.flatMap((v, i) => (i % 2 === 1 && h.rawHeaders[i - 1]!.toLowerCase() === name ? [v] : []));
     expect(values('impersonate-group')).toEqual(['devs', 'system:authenticated']);
     expect(values('impersonate-extra-scopes')).toEqual(['view', 'edit']);
     expect(values('impersonate-extra-reason%2fx')).toEqual(['oncall']);
@@ -116,14 +147,29 @@ describe('native credentials (no client-node)', () => {
   it('an auth-provider user goes through client-node (loaded on demand): OIDC id-token as bearer', async () => {
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const idToken = `${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: 'https://issuer.example', exp: Math.floor(Date.now() / 1000) + 3600 })}.sig`;
-    await get(['insecure-skip-tls-verify: true'], ['auth-provider:', '  name: oidc', '  config:', `    id-token: ${idToken}`, '    client-id: capstan', '    idp-issuer-url: https://issuer.example', 'as: bob']);
+    await get(
+      ['insecure-skip-tls-verify: true'],
+      [
+        'auth-provider:',
+        '  name: oidc',
+        '  config:',
+        `    id-token: ${idToken}`,
+        '    client-id: capstan',
+        '    idp-issuer-url: https://issuer.example',
+        'as: bob',
+      ],
+    );
     expect(seen.at(-1)!.headers.authorization).toBe(`Bearer ${idToken}`);
     expect(seen.at(-1)!.headers['impersonate-user']).toBe('bob');
   });
 
   it('an unreadable client certificate file is a clear kubeconfig error naming the context', () => {
     const entry = { id: 'k', contextName: 'k', clusterName: 'c', userName: 'u', server: url, source: 'x', datacenter: 'x' } as ClusterEntry;
-    const r = nativeCredentials(entry, { server: url }, { 'client-certificate': path.join(dir, 'missing.crt'), 'client-key': path.join(dir, 'missing.key') });
+    const r = nativeCredentials(
+      entry,
+      { server: url },
+      { 'client-certificate': path.join(dir, 'missing.crt'), 'client-key': path.join(dir, 'missing.key') },
+    );
     expect(!r.ok && r.error).toMatchObject({ code: 'kubeconfig-invalid', clusterId: 'k' });
     expect(!r.ok && r.error.message).toContain('cannot be read (ENOENT)');
     expect(!r.ok && r.error.message).toContain('"k"');

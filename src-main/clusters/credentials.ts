@@ -36,7 +36,8 @@ const fileOrData = (file: string | undefined, data: string | undefined): Buffer 
   return undefined;
 };
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
 
 /** Impersonation headers as kubectl sends them (extra keys are percent-encoded in the header name). */
 function impersonation(user: RawUser, c: Credentials): void {
@@ -56,9 +57,17 @@ function impersonation(user: RawUser, c: Credentials): void {
 const unreadable = (entry: ClusterEntry, e: unknown): Result<never> => {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-    return err('kubeconfig-invalid', `A certificate or key file named in the kubeconfig for context "${entry.contextName}" cannot be read (${code}). Fix the path or permissions.`, { clusterId: entry.id });
+    return err(
+      'kubeconfig-invalid',
+      `A certificate or key file named in the kubeconfig for context "${entry.contextName}" cannot be read (${code}). Fix the path or permissions.`,
+      { clusterId: entry.id },
+    );
   }
-  return err('kubeconfig-invalid', `Cannot use the credentials of context "${entry.contextName}" (${code ?? 'invalid configuration'}). Check the user entry in the kubeconfig.`, { clusterId: entry.id });
+  return err(
+    'kubeconfig-invalid',
+    `Cannot use the credentials of context "${entry.contextName}" (${code ?? 'invalid configuration'}). Check the user entry in the kubeconfig.`,
+    { clusterId: entry.id },
+  );
 };
 
 /** Credentials of a context whose user has no auth-provider (the common case), without client-node. */
@@ -78,7 +87,11 @@ export function nativeCredentials(entry: ClusterEntry, cluster: RawCluster, user
     try {
       c.headers.Authorization = `Bearer ${fs.readFileSync(user.tokenFile, 'utf8').trim()}`;
     } catch (e) {
-      return err('kubeconfig-invalid', `Token file ${user.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code}). Fix the path or permissions.`, { clusterId: entry.id });
+      return err(
+        'kubeconfig-invalid',
+        `Token file ${user.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code}). Fix the path or permissions.`,
+        { clusterId: entry.id },
+      );
     }
   }
   if (user.username) c.auth = `${user.username}:${user.password ?? ''}`;
@@ -124,7 +137,15 @@ export async function authProviderCredentials(entry: ClusterEntry, cluster: RawC
     contexts: [{ name: entry.contextName, cluster: entry.clusterName, user: userName, namespace: entry.config?.context.namespace }],
     currentContext: entry.contextName,
   });
-  const o: { headers?: Record<string, unknown>; ca?: unknown; cert?: unknown; key?: unknown; rejectUnauthorized?: boolean; servername?: string; auth?: unknown } = { headers: {} };
+  const o: {
+    headers?: Record<string, unknown>;
+    ca?: unknown;
+    cert?: unknown;
+    key?: unknown;
+    rejectUnauthorized?: boolean;
+    servername?: string;
+    auth?: unknown;
+  } = { headers: {} };
   try {
     await kc.applyToHTTPSOptions(o as never);
   } catch (e) {
@@ -143,7 +164,11 @@ export async function authProviderCredentials(entry: ClusterEntry, cluster: RawC
     try {
       c.headers.Authorization = `Bearer ${fs.readFileSync(user.tokenFile, 'utf8').trim()}`;
     } catch (e) {
-      return err('kubeconfig-invalid', `Token file ${user.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code}). Fix the path or permissions.`, { clusterId: entry.id });
+      return err(
+        'kubeconfig-invalid',
+        `Token file ${user.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code}). Fix the path or permissions.`,
+        { clusterId: entry.id },
+      );
     }
   }
   impersonation(user, c);

@@ -78,12 +78,24 @@ export class ExecCredentialRunner {
       try {
         child = spawn(cmd, this.exec.args ?? [], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (e) {
-        finish(err('exec-plugin-failed', `Credential plugin "${cmd}" could not be started (${(e as Error).message}). Check the exec command in the kubeconfig.`, { clusterId }));
+        finish(
+          err(
+            'exec-plugin-failed',
+            `Credential plugin "${cmd}" could not be started (${(e as Error).message}). Check the exec command in the kubeconfig.`,
+            { clusterId },
+          ),
+        );
         return;
       }
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        finish(err('exec-plugin-failed', `Credential plugin "${cmd}" did not answer within ${Math.round((this.opts.timeoutMs ?? 30_000) / 1000)} s. Run it in a terminal to check it works (it may need an interactive login).`, { clusterId }));
+        finish(
+          err(
+            'exec-plugin-failed',
+            `Credential plugin "${cmd}" did not answer within ${Math.round((this.opts.timeoutMs ?? 30_000) / 1000)} s. Run it in a terminal to check it works (it may need an interactive login).`,
+            { clusterId },
+          ),
+        );
       }, this.opts.timeoutMs ?? 30_000);
       child.stdout!.setEncoding('utf8').on('data', (d: string) => {
         if (stdout.length < MAX_OUTPUT) stdout += d;
@@ -93,36 +105,80 @@ export class ExecCredentialRunner {
       });
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT') {
-          finish(err('exec-plugin-missing', `Credential plugin "${cmd}" was not found (searched the login-shell PATH). Install it, or fix PATH in your shell profile, then reconnect.${hint}`, { clusterId }));
+          finish(
+            err(
+              'exec-plugin-missing',
+              `Credential plugin "${cmd}" was not found (searched the login-shell PATH). Install it, or fix PATH in your shell profile, then reconnect.${hint}`,
+              { clusterId },
+            ),
+          );
         } else if (e.code === 'EACCES') {
-          finish(err('exec-plugin-missing', `Credential plugin "${cmd}" is not executable (permission denied). Fix its permissions, then reconnect.`, { clusterId }));
+          finish(
+            err(
+              'exec-plugin-missing',
+              `Credential plugin "${cmd}" is not executable (permission denied). Fix its permissions, then reconnect.`,
+              { clusterId },
+            ),
+          );
         } else {
-          finish(err('exec-plugin-failed', `Credential plugin "${cmd}" failed to start (${e.code ?? e.message}). Check the exec command in the kubeconfig.`, { clusterId }));
+          finish(
+            err(
+              'exec-plugin-failed',
+              `Credential plugin "${cmd}" failed to start (${e.code ?? e.message}). Check the exec command in the kubeconfig.`,
+              { clusterId },
+            ),
+          );
         }
       });
       child.on('close', (code) => {
         if (done) return;
         if (code !== 0) {
           const d = this.opts.diagnostics;
-          if (d && stderr.trim()) d.write(`credential plugin "${cmd}" for context ${clusterId} exited with code ${code}; its stderr:`, stderr);
+          if (d && stderr.trim())
+            d.write(`credential plugin "${cmd}" for context ${clusterId} exited with code ${code}; its stderr:`, stderr);
           const where = d && stderr.trim() ? ` Its error output is in ${d.file}.` : '';
-          finish(err('exec-plugin-failed', `Credential plugin "${cmd}" exited with code ${code}.${where} Run it in a terminal (you may need to log in again), then reconnect.`, { clusterId }));
+          finish(
+            err(
+              'exec-plugin-failed',
+              `Credential plugin "${cmd}" exited with code ${code}.${where} Run it in a terminal (you may need to log in again), then reconnect.`,
+              { clusterId },
+            ),
+          );
           return;
         }
         let parsed: { status?: { token?: string; clientCertificateData?: string; clientKeyData?: string; expirationTimestamp?: string } };
         try {
           parsed = JSON.parse(stdout);
         } catch {
-          finish(err('exec-plugin-failed', `Credential plugin "${cmd}" printed something that is not an ExecCredential JSON. Check the plugin version matches apiVersion ${apiVersion}.`, { clusterId }));
+          finish(
+            err(
+              'exec-plugin-failed',
+              `Credential plugin "${cmd}" printed something that is not an ExecCredential JSON. Check the plugin version matches apiVersion ${apiVersion}.`,
+              { clusterId },
+            ),
+          );
           return;
         }
         const st = parsed?.status;
         if (!st || (!st.token && !(st.clientCertificateData && st.clientKeyData))) {
-          finish(err('exec-plugin-failed', `Credential plugin "${cmd}" returned no token or client certificate. Check the plugin's configuration.`, { clusterId }));
+          finish(
+            err(
+              'exec-plugin-failed',
+              `Credential plugin "${cmd}" returned no token or client certificate. Check the plugin's configuration.`,
+              { clusterId },
+            ),
+          );
           return;
         }
         const exp = st.expirationTimestamp ? Date.parse(st.expirationTimestamp) : undefined;
-        finish(ok({ token: st.token, clientCertificateData: st.clientCertificateData, clientKeyData: st.clientKeyData, expiresAt: Number.isNaN(exp) ? undefined : exp }));
+        finish(
+          ok({
+            token: st.token,
+            clientCertificateData: st.clientCertificateData,
+            clientKeyData: st.clientKeyData,
+            expiresAt: Number.isNaN(exp) ? undefined : exp,
+          }),
+        );
       });
     });
   }

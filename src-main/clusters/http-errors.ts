@@ -12,14 +12,32 @@ export interface ErrorContext {
   resource?: string;
 }
 
-const unreachableCodes = new Set(['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 const isTlsCode = (code: string) =>
   code.startsWith('CERT_') ||
   code.startsWith('ERR_TLS_') ||
   code.startsWith('ERR_SSL_') ||
   code.startsWith('ERR_OSSL_') ||
-  ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'HOSTNAME_MISMATCH', 'EPROTO'].includes(code);
+  [
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'HOSTNAME_MISMATCH',
+    'EPROTO',
+  ].includes(code);
 
 export function networkError(e: unknown, ctx: ErrorContext): AppError {
   const code = (e as NodeJS.ErrnoException)?.code ?? '';
@@ -63,18 +81,38 @@ export function httpError(status: number, body: string, ctx: ErrorContext): AppE
   const detail = statusMessage(body);
   switch (true) {
     case status === 401:
-      return { ...base, code: 'cluster-unauthorized', message: `The API server rejected the credentials (401): token expired or invalid. Re-login / refresh your credentials (kubeconfig user), then reconnect.` };
+      return {
+        ...base,
+        code: 'cluster-unauthorized',
+        message: `The API server rejected the credentials (401): token expired or invalid. Re-login / refresh your credentials (kubeconfig user), then reconnect.`,
+      };
     case status === 403:
-      return { ...base, code: 'cluster-forbidden', message: `Not allowed to ${verb} ${resource} (403)${detail ? `: ${detail}` : ''}. Ask for RBAC access or use a context with more rights.` };
+      return {
+        ...base,
+        code: 'cluster-forbidden',
+        message: `Not allowed to ${verb} ${resource} (403)${detail ? `: ${detail}` : ''}. Ask for RBAC access or use a context with more rights.`,
+      };
     case status === 404:
-      return { ...base, code: 'not-found', message: `Not found: ${resource} (404)${detail ? `: ${detail}` : ''}. It may have been deleted, or the API is not served by this cluster.` };
+      return {
+        ...base,
+        code: 'not-found',
+        message: `Not found: ${resource} (404)${detail ? `: ${detail}` : ''}. It may have been deleted, or the API is not served by this cluster.`,
+      };
     case status === 410:
       return { ...base, code: 'conflict', message: `The resource version is too old (410 Gone) for ${resource}; a fresh list is needed.` };
     case status === 409:
       return { ...base, code: 'conflict', message: `Conflict (409)${detail ? `: ${detail}` : ''}. Reload the object and try again.` };
     case status === 429 || status >= 500:
-      return { ...base, code: 'unavailable', message: `The API server is overloaded or failing (${status}) while trying to ${verb} ${resource}${detail ? `: ${detail}` : ''}. Capstan retries automatically.` };
+      return {
+        ...base,
+        code: 'unavailable',
+        message: `The API server is overloaded or failing (${status}) while trying to ${verb} ${resource}${detail ? `: ${detail}` : ''}. Capstan retries automatically.`,
+      };
     default:
-      return { ...base, code: 'response-invalid', message: `Unexpected answer ${status} while trying to ${verb} ${resource}${detail ? `: ${detail}` : ''}.` };
+      return {
+        ...base,
+        code: 'response-invalid',
+        message: `Unexpected answer ${status} while trying to ${verb} ${resource}${detail ? `: ${detail}` : ''}.`,
+      };
   }
 }

@@ -23,7 +23,12 @@ import { ClusterService } from './cluster-service';
 import { KubeconfigService } from './kubeconfig-service';
 import { until } from '../testing/fake-kube';
 
-interface Seen { method: string; path: string; headers: http.IncomingHttpHeaders; upgrade: boolean }
+interface Seen {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  upgrade: boolean;
+}
 
 let dc: Datacenter;
 let proxy: http.Server;
@@ -48,17 +53,25 @@ function startProxy(upstream: URL, token: string, ca: string): Promise<http.Serv
   };
   const server = http.createServer((req, res) => {
     seen.push({ method: req.method!, path: req.url!, headers: req.headers, upgrade: false });
-    const up = https.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: rewrite(req.headers), ca }, (r) => {
-      res.writeHead(r.statusCode!, r.headers);
-      r.pipe(res);
-    });
+    const up = https.request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: rewrite(req.headers), ca },
+      (r) => {
+        res.writeHead(r.statusCode!, r.headers);
+        r.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
   server.on('upgrade', (req, socket: net.Socket, head) => {
     seen.push({ method: req.method!, path: req.url!, headers: req.headers, upgrade: true });
     const up = tls.connect({ host: upstream.hostname, port: Number(upstream.port), ca, servername: 'localhost' }, () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(rewrite(req.headers)).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}: ${x}`)), '', ''];
+      const lines = [
+        `${req.method} ${req.url} HTTP/1.1`,
+        ...Object.entries(rewrite(req.headers)).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}: ${x}`)),
+        '',
+        '',
+      ];
       up.write(lines.join('\r\n'));
       up.write(head);
       up.pipe(socket);
@@ -106,19 +119,33 @@ describe('every request path sends the same identity', () => {
     await until(() => clusters.get('uat')?.state === 'live', 30_000, 'uat live');
     await until(() => seen.some((s) => s.path.includes('watch=true')), 30_000, 'a watch');
     const conn = clusters.connection('uat')!;
-    const pods = clusters.workloads('uat')!.podList().filter((p) => p.namespace === 'shop' && p.status === 'Running');
+    const pods = clusters
+      .workloads('uat')!
+      .podList()
+      .filter((p) => p.namespace === 'shop' && p.status === 'Running');
     const pod = pods[0]!;
 
     // logs: a log view over the pod.
     const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id) });
     const events: LogEvent[] = [];
-    const view = logs.open('t', { viewId: 'view-identity', selection: { clusterIds: ['uat'], namespace: 'shop', target: { kind: 'pod', name: pod.name }, tailLines: 5 } }, (e) => events.push(e));
+    const view = logs.open(
+      't',
+      {
+        viewId: 'view-identity',
+        selection: { clusterIds: ['uat'], namespace: 'shop', target: { kind: 'pod', name: pod.name }, tailLines: 5 },
+      },
+      (e) => events.push(e),
+    );
     expect(view.ok).toBe(true);
     await until(() => seen.some((s) => s.path.includes('/log?')), 30_000, 'a log request');
 
     // exec: a shell over WebSocket.
     let exit: unknown;
-    const shell = await new ExecService((id) => clusters.connection(id)).open('uat', { namespace: 'shop', pod: pod.name, command: ['sh', '-c', 'exit 0'], stdin: false, tty: false }, { data() {}, end: (e) => (exit = e) });
+    const shell = await new ExecService((id) => clusters.connection(id)).open(
+      'uat',
+      { namespace: 'shop', pod: pod.name, command: ['sh', '-c', 'exit 0'], stdin: false, tty: false },
+      { data() {}, end: (e) => (exit = e) },
+    );
     expect(shell.ok).toBe(true);
     await until(() => exit !== undefined, 10_000, 'exec exit');
 
@@ -136,8 +163,13 @@ describe('every request path sends the same identity', () => {
     expect('readings' in (await readKubeletSummary(conn, node, 10_000))).toBe(true);
 
     // writes: a strategic-merge patch of a Deployment (what restart and releases send).
-    const dep = clusters.workloads('uat')!.deploymentList().find((d) => d.namespace === 'shop')!;
-    const patched = await new KubeClusterOps(() => clusters.connection('uat'), 'uat').mergePatchDeployment('shop', dep.name, { metadata: { annotations: { 'capstan.io/identity-test': 'yes' } } });
+    const dep = clusters
+      .workloads('uat')!
+      .deploymentList()
+      .find((d) => d.namespace === 'shop')!;
+    const patched = await new KubeClusterOps(() => clusters.connection('uat'), 'uat').mergePatchDeployment('shop', dep.name, {
+      metadata: { annotations: { 'capstan.io/identity-test': 'yes' } },
+    });
     expect(patched.ok).toBe(true);
 
     if (view.ok) view.value();

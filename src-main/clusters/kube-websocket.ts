@@ -67,9 +67,20 @@ export async function openKubeWebSocket(conn: ClusterConnection, r: KubeSocketRe
   return new Promise((resolve) => {
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url, r.protocols, { headers: { ...headers, 'User-Agent': 'capstan' }, agent, perMessageDeflate: false, handshakeTimeout: 15_000 });
+      ws = new WebSocket(url, r.protocols, {
+        headers: { ...headers, 'User-Agent': 'capstan' },
+        agent,
+        perMessageDeflate: false,
+        handshakeTimeout: 15_000,
+      });
     } catch (e) {
-      resolve(err('kubeconfig-invalid', `Cannot open ${r.what}: the request could not be built (${(e as NodeJS.ErrnoException).code ?? 'invalid request'}). Check the context's cluster and user in the kubeconfig.`, { clusterId }));
+      resolve(
+        err(
+          'kubeconfig-invalid',
+          `Cannot open ${r.what}: the request could not be built (${(e as NodeJS.ErrnoException).code ?? 'invalid request'}). Check the context's cluster and user in the kubeconfig.`,
+          { clusterId },
+        ),
+      );
       return;
     }
     let settled = false;
@@ -85,9 +96,17 @@ export async function openKubeWebSocket(conn: ClusterConnection, r: KubeSocketRe
         const error = httpError(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), ctx);
         settle({ ok: false, error: { ...error, message: conn.scrub(error.message) } });
       });
-      res.on('error', () => settle(err('cluster-unreachable', `Cannot open ${r.what}: the answer broke off. Check that the cluster is reachable.`, { clusterId })));
+      res.on('error', () =>
+        settle(
+          err('cluster-unreachable', `Cannot open ${r.what}: the answer broke off. Check that the cluster is reachable.`, { clusterId }),
+        ),
+      );
     });
-    ws.on('error', (e: NodeJS.ErrnoException) => settle(err('cluster-unreachable', `Cannot open ${r.what}: ${e.code ?? e.message}. Check that the cluster is reachable.`, { clusterId })));
+    ws.on('error', (e: NodeJS.ErrnoException) =>
+      settle(
+        err('cluster-unreachable', `Cannot open ${r.what}: ${e.code ?? e.message}. Check that the cluster is reachable.`, { clusterId }),
+      ),
+    );
     const socket = keepEarly(ws);
     ws.once('open', () => settle(ok(socket)));
   });

@@ -43,7 +43,8 @@ function named<T>(source: string, list: unknown, key: string): RawNamed<T>[] {
   return out;
 }
 
-const absolutize = (dir: string | undefined, p: unknown): string | undefined => (typeof p !== 'string' ? undefined : p && dir && !path.isAbsolute(p) ? path.join(dir, p) : p);
+const absolutize = (dir: string | undefined, p: unknown): string | undefined =>
+  typeof p !== 'string' ? undefined : p && dir && !path.isAbsolute(p) ? path.join(dir, p) : p;
 
 /**
  * Parse one file. A YAML error is reported with the file and line. Whatever the file holds, this
@@ -53,7 +54,13 @@ export function parseKubeconfig(file: KubeconfigFile): ParsedFile {
   try {
     return parseUnchecked(file);
   } catch {
-    return { source: file.source, clusters: [], users: [], contexts: [], error: `${file.source}: not a usable kubeconfig (unexpected value types)` };
+    return {
+      source: file.source,
+      clusters: [],
+      users: [],
+      contexts: [],
+      error: `${file.source}: not a usable kubeconfig (unexpected value types)`,
+    };
   }
 }
 
@@ -82,10 +89,14 @@ function parseUnchecked(file: KubeconfigFile): ParsedFile {
     // toJS throws on an unresolved alias (`foo: *typo`) or an alias bomb: this file's error only.
     js = (doc.toJS({ maxAliasCount: 1000 }) ?? {}) as Record<string, unknown>;
   } catch (e) {
-    const why = e instanceof ReferenceError ? 'an alias (*name) refers to an anchor (&name) that does not exist' : 'its YAML aliases cannot be expanded';
+    const why =
+      e instanceof ReferenceError
+        ? 'an alias (*name) refers to an anchor (&name) that does not exist'
+        : 'its YAML aliases cannot be expanded';
     return { ...empty, error: `${file.source}: ${why}` };
   }
-  if (typeof js !== 'object' || js === null) return { ...empty, error: `${file.source}: not a kubeconfig (expected a mapping with clusters, users and contexts)` };
+  if (typeof js !== 'object' || js === null)
+    return { ...empty, error: `${file.source}: not a kubeconfig (expected a mapping with clusters, users and contexts)` };
   const clusters = named<RawCluster>(file.source, js.clusters, 'cluster').map((c) => ({
     ...c,
     value: { ...c.value, 'certificate-authority': absolutize(file.dir, c.value['certificate-authority']) },
@@ -97,9 +108,14 @@ function parseUnchecked(file: KubeconfigFile): ParsedFile {
       'client-certificate': absolutize(file.dir, u.value['client-certificate']),
       'client-key': absolutize(file.dir, u.value['client-key']),
       tokenFile: absolutize(file.dir, u.value.tokenFile),
-      exec: u.value.exec && file.dir && typeof u.value.exec.command === 'string' && u.value.exec.command.includes('/') && !path.isAbsolute(u.value.exec.command)
-        ? { ...u.value.exec, command: path.join(file.dir, u.value.exec.command) }
-        : u.value.exec,
+      exec:
+        u.value.exec &&
+        file.dir &&
+        typeof u.value.exec.command === 'string' &&
+        u.value.exec.command.includes('/') &&
+        !path.isAbsolute(u.value.exec.command)
+          ? { ...u.value.exec, command: path.join(file.dir, u.value.exec.command) }
+          : u.value.exec,
     },
   }));
   const contexts = named<RawContext>(file.source, js.contexts, 'context');
@@ -130,7 +146,12 @@ function checkReadable(label: string, p: string | undefined, contextName: string
     return undefined;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not readable (permission denied)' : `cannot be read (${code ?? 'error'})`;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'is not readable (permission denied)'
+          : `cannot be read (${code ?? 'error'})`;
     return kerr(`Context "${contextName}": ${label} ${p} ${why}. Fix the path or the file's permissions in the kubeconfig.`);
   }
 }
@@ -170,19 +191,34 @@ export function mergeKubeconfigs(files: ParsedFile[], opts: MergeOptions = {}): 
     };
     let error: AppError | undefined;
     if (!clusterName) error = kerr(`Context "${ctx.name}" in ${ctx.source} names no cluster. Set context.cluster in the kubeconfig.`);
-    else if (!cluster) error = kerr(`Context "${ctx.name}" names cluster "${clusterName}", which no kubeconfig file defines. Add the cluster or fix the context in ${ctx.source}.`);
-    else if (!user) error = kerr(`Context "${ctx.name}" names user "${userName}", which no kubeconfig file defines. Add the user or fix the context in ${ctx.source}.`);
-    else if (!cluster.value.server) error = kerr(`Cluster "${clusterName}" in ${cluster.source} has no server URL. Set cluster.server in the kubeconfig.`);
+    else if (!cluster)
+      error = kerr(
+        `Context "${ctx.name}" names cluster "${clusterName}", which no kubeconfig file defines. Add the cluster or fix the context in ${ctx.source}.`,
+      );
+    else if (!user)
+      error = kerr(
+        `Context "${ctx.name}" names user "${userName}", which no kubeconfig file defines. Add the user or fix the context in ${ctx.source}.`,
+      );
+    else if (!cluster.value.server)
+      error = kerr(`Cluster "${clusterName}" in ${cluster.source} has no server URL. Set cluster.server in the kubeconfig.`);
     else {
       try {
         const u = new URL(cluster.value.server);
         if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('protocol');
       } catch {
-        error = kerr(`Cluster "${clusterName}" in ${cluster.source} has an invalid server URL "${redactUserinfo(String(cluster.value.server))}". Use https://host:port.`);
+        error = kerr(
+          `Cluster "${clusterName}" in ${cluster.source} has an invalid server URL "${redactUserinfo(String(cluster.value.server))}". Use https://host:port.`,
+        );
       }
       // kubectl refuses this pair: a CA that is then not used to verify anything is a mistake, not a choice.
-      if (!error && cluster.value['insecure-skip-tls-verify'] === true && (cluster.value['certificate-authority'] || cluster.value['certificate-authority-data'])) {
-        error = kerr(`Cluster "${clusterName}" in ${cluster.source} sets both insecure-skip-tls-verify and a certificate authority, which kubectl refuses. Remove insecure-skip-tls-verify (recommended) or the certificate-authority.`);
+      if (
+        !error &&
+        cluster.value['insecure-skip-tls-verify'] === true &&
+        (cluster.value['certificate-authority'] || cluster.value['certificate-authority-data'])
+      ) {
+        error = kerr(
+          `Cluster "${clusterName}" in ${cluster.source} sets both insecure-skip-tls-verify and a certificate authority, which kubectl refuses. Remove insecure-skip-tls-verify (recommended) or the certificate-authority.`,
+        );
       }
     }
     if (!error && check && cluster && user) {
@@ -192,8 +228,15 @@ export function mergeKubeconfigs(files: ParsedFile[], opts: MergeOptions = {}): 
         checkReadable('client-key file', user.value['client-key'], ctx.name) ??
         checkReadable('token file', user.value.tokenFile, ctx.name);
     }
-    if (!error && user && (user.value['client-certificate'] || user.value['client-certificate-data']) && !(user.value['client-key'] || user.value['client-key-data'])) {
-      error = kerr(`Context "${ctx.name}": user "${userName}" has a client certificate but no client key. Add client-key or client-key-data to the kubeconfig.`);
+    if (
+      !error &&
+      user &&
+      (user.value['client-certificate'] || user.value['client-certificate-data']) &&
+      !(user.value['client-key'] || user.value['client-key-data'])
+    ) {
+      error = kerr(
+        `Context "${ctx.name}": user "${userName}" has a client certificate but no client key. Add client-key or client-key-data to the kubeconfig.`,
+      );
     }
     if (error) entries.push({ ...base, error: { ...error, clusterId: ctx.name } });
     else entries.push({ ...base, config: { cluster: cluster!.value, user: user!.value, context: ctx.value } });

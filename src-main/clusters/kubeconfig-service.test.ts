@@ -11,7 +11,13 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const cfg = (o: { clusters?: [string, string][]; users?: [string, string][]; contexts?: [string, string, string][]; current?: string; extraUser?: string }) =>
+const cfg = (o: {
+  clusters?: [string, string][];
+  users?: [string, string][];
+  contexts?: [string, string, string][];
+  current?: string;
+  extraUser?: string;
+}) =>
   [
     'apiVersion: v1',
     'kind: Config',
@@ -39,9 +45,15 @@ describe('KubeconfigService', () => {
       'b',
       cfg({
         current: 'prod',
-        clusters: [['c1', 'https://b.example:6443'], ['c2', 'https://b2.example:6443']],
+        clusters: [
+          ['c1', 'https://b.example:6443'],
+          ['c2', 'https://b2.example:6443'],
+        ],
         users: [['u1', 'tb']],
-        contexts: [['dev', 'c2', 'u1'], ['prod', 'c2', 'u1']],
+        contexts: [
+          ['dev', 'c2', 'u1'],
+          ['prod', 'c2', 'u1'],
+        ],
       }),
     );
     const s = new KubeconfigService({ env: { KUBECONFIG: [a, b].join(path.delimiter) }, homeDir: dir });
@@ -71,7 +83,12 @@ describe('KubeconfigService', () => {
     const r = s.addPath(path.join(dir, 'extra'));
     expect(r).toEqual({ ok: true, value: { contexts: 2 } });
     expect(saved).toEqual([path.join(dir, 'extra')]);
-    expect(s.entries().map((e) => e.id).sort()).toEqual(['home', 'one', 'two']);
+    expect(
+      s
+        .entries()
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['home', 'one', 'two']);
     expect(s.removePath(path.join(dir, 'extra')).ok).toBe(true);
     expect(s.entries().map((e) => e.id)).toEqual(['home']);
     expect(s.addPath(path.join(dir, 'nope')).ok).toBe(false);
@@ -93,7 +110,18 @@ describe('KubeconfigService', () => {
   });
 
   it('gives an error to a context naming a missing cluster or user, only to that context', () => {
-    const f = write('f', cfg({ clusters: [['c', 'https://c:1']], users: [['u', 'secret-token-value']], contexts: [['good', 'c', 'u'], ['nocluster', 'zz', 'u'], ['nouser', 'c', 'ghost']] }));
+    const f = write(
+      'f',
+      cfg({
+        clusters: [['c', 'https://c:1']],
+        users: [['u', 'secret-token-value']],
+        contexts: [
+          ['good', 'c', 'u'],
+          ['nocluster', 'zz', 'u'],
+          ['nouser', 'c', 'ghost'],
+        ],
+      }),
+    );
     const s = new KubeconfigService({ env: { KUBECONFIG: f }, homeDir: dir });
     s.start();
     expect(s.entry('good')!.error).toBeUndefined();
@@ -144,7 +172,17 @@ describe('KubeconfigService', () => {
     s.onDidChangeEntries(() => events++);
     // Replace by rename, as editors do.
     const tmp = path.join(dir, 'config.tmp');
-    fs.writeFileSync(tmp, cfg({ clusters: [['c', 'https://c:1']], users: [['u', 't']], contexts: [['one', 'c', 'u'], ['two', 'c', 'u']] }));
+    fs.writeFileSync(
+      tmp,
+      cfg({
+        clusters: [['c', 'https://c:1']],
+        users: [['u', 't']],
+        contexts: [
+          ['one', 'c', 'u'],
+          ['two', 'c', 'u'],
+        ],
+      }),
+    );
     fs.renameSync(tmp, f);
     await until(() => s.entries().length === 2, 5000, 'reload after rename');
     expect(events).toBeGreaterThanOrEqual(1);
@@ -155,7 +193,10 @@ describe('KubeconfigService', () => {
   });
 
   it('builds from a YAML string', () => {
-    const s = KubeconfigService.fromString(cfg({ clusters: [['c', 'http://127.0.0.1:1']], users: [['u', 't']], contexts: [['sb', 'c', 'u']] }), 'sandbox');
+    const s = KubeconfigService.fromString(
+      cfg({ clusters: [['c', 'http://127.0.0.1:1']], users: [['u', 't']], contexts: [['sb', 'c', 'u']] }),
+      'sandbox',
+    );
     expect(s.entries().map((e) => [e.id, e.source])).toEqual([['sb', 'sandbox']]);
   });
 });

@@ -190,7 +190,8 @@ export class KubeconfigService {
     const parsed = files.map(parseKubeconfig);
     const merged = mergeKubeconfigs(parsed, this.opts.merge);
     const errorsNow = merged.fileErrors.map((f) => f.error).join('\n');
-    if (errorsNow && errorsNow !== this.lastLoggedErrors) this.opts.log?.(`[kubeconfig] ${merged.fileErrors.length} file(s) could not be loaded: ${errorsNow}`);
+    if (errorsNow && errorsNow !== this.lastLoggedErrors)
+      this.opts.log?.(`[kubeconfig] ${merged.fileErrors.length} file(s) could not be loaded: ${errorsNow}`);
     this.lastLoggedErrors = errorsNow;
     for (const fe of merged.fileErrors) {
       const s = status.find((x) => x.path === fe.source);
@@ -204,7 +205,11 @@ export class KubeconfigService {
         server: '',
         source: fe.source,
         datacenter: '',
-        error: { code: 'kubeconfig-invalid', message: `Malformed kubeconfig ${fe.error}. Fix the YAML; the file is reloaded when saved.`, clusterId: `file:${fe.source}` },
+        error: {
+          code: 'kubeconfig-invalid',
+          message: `Malformed kubeconfig ${fe.error}. Fix the YAML; the file is reloaded when saved.`,
+          clusterId: `file:${fe.source}`,
+        },
       });
     }
     this.sourceStatus = status;

@@ -12,7 +12,9 @@ describe('redaction', () => {
   });
 
   it('scrubs known secrets whatever their shape or length', () => {
-    expect(scrub('client_secret=Zx9.Kq~31ab!c password=hunter2', ['Zx9.Kq~31ab!c', 'hunter2'])).toBe('client_secret=[redacted] password=[redacted]');
+    expect(scrub('client_secret=Zx9.Kq~31ab!c password=hunter2', ['Zx9.Kq~31ab!c', 'hunter2'])).toBe(
+      'client_secret=[redacted] password=[redacted]',
+    );
   });
 
   it('ClusterInfo shows the server without its userinfo and flags insecure transports', () => {

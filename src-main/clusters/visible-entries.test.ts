@@ -4,9 +4,15 @@ import { VisibleEntries } from './visible-entries';
 
 describe('VisibleEntries', () => {
   it('leaves hidden clusters out, persists the setting, and says so to listeners', () => {
-    const entries = [{ id: 'fat', source: '/k/a' }, { id: 'uat', source: '/k/a' }] as ClusterEntry[];
+    const entries = [
+      { id: 'fat', source: '/k/a' },
+      { id: 'uat', source: '/k/a' },
+    ] as ClusterEntry[];
     let stored: string[] = ['uat'];
-    const v = new VisibleEntries({ entries: () => entries, onDidChangeEntries: () => () => {} }, { get: () => stored, set: (ids) => (stored = ids) });
+    const v = new VisibleEntries(
+      { entries: () => entries, onDidChangeEntries: () => () => {} },
+      { get: () => stored, set: (ids) => (stored = ids) },
+    );
     expect(v.entries().map((e) => e.id)).toEqual(['fat']);
     expect(v.hidden()).toEqual([{ id: 'uat', source: '/k/a' }]);
     const seen: string[][] = [];

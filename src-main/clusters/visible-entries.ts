@@ -32,7 +32,10 @@ export class VisibleEntries implements EntrySource {
   /** Hidden clusters that the kubeconfigs still define (with the file each comes from). */
   hidden(): { id: string; source: string }[] {
     const hidden = new Set(this.hiddenIds.get());
-    return this.all.entries().filter((e) => hidden.has(e.id)).map((e) => ({ id: e.id, source: e.source }));
+    return this.all
+      .entries()
+      .filter((e) => hidden.has(e.id))
+      .map((e) => ({ id: e.id, source: e.source }));
   }
 
   setHidden(id: string, hidden: boolean): void {

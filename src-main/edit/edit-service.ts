@@ -54,7 +54,11 @@ export class EditService {
 
   async liveYaml(ref: ResourceRef): Promise<Result<{ yaml: string }>> {
     if (ref.type.group === '' && ref.type.resource === 'secrets') {
-      return err('forbidden-sender', 'Secrets are not edited here: their values never reach this window. Use kubectl, or create a new Secret from YAML.', { clusterId: ref.clusterId });
+      return err(
+        'forbidden-sender',
+        'Secrets are not edited here: their values never reach this window. Use kubectl, or create a new Secret from YAML.',
+        { clusterId: ref.clusterId },
+      );
     }
     const c = this.conn(ref.clusterId);
     if (!c.ok) return c;
@@ -66,7 +70,11 @@ export class EditService {
     const doc = parseDocument(req.yaml);
     if (doc.errors.length) {
       const e = doc.errors[0]!;
-      return ok({ outcome: 'invalid', message: `The YAML does not parse: ${e.message}`, fieldErrors: [{ field: '(yaml)', message: e.message, ...(e.linePos?.[0] ? { line: e.linePos[0].line } : {}) }] });
+      return ok({
+        outcome: 'invalid',
+        message: `The YAML does not parse: ${e.message}`,
+        fieldErrors: [{ field: '(yaml)', message: e.message, ...(e.linePos?.[0] ? { line: e.linePos[0].line } : {}) }],
+      });
     }
     const obj = doc.toJSON() as KubeObject | null;
     if (!obj || typeof obj !== 'object' || Array.isArray(obj) || !obj.apiVersion || !obj.kind || !obj.metadata?.name) {
@@ -76,7 +84,12 @@ export class EditService {
     const kinds = await this.deps.discover(req.clusterId);
     if (typeof kinds === 'string') return err('cluster-unreachable', kinds, { clusterId: req.clusterId });
     const k = kinds.find((x) => x.group === group && x.kind === obj.kind);
-    if (!k) return ok({ outcome: 'invalid', message: `Cluster "${req.clusterId}" serves no ${obj.kind} in ${obj.apiVersion}.`, fieldErrors: fieldErrors(req.yaml, 'x is invalid: kind: Unsupported value') });
+    if (!k)
+      return ok({
+        outcome: 'invalid',
+        message: `Cluster "${req.clusterId}" serves no ${obj.kind} in ${obj.apiVersion}.`,
+        fieldErrors: fieldErrors(req.yaml, 'x is invalid: kind: Unsupported value'),
+      });
     const type: ResourceType = { group, version: version || k.version, resource: k.resource };
     const namespace = k.namespaced ? (obj.metadata.namespace ?? 'default') : '';
     if (k.namespaced) obj.metadata.namespace = namespace;
@@ -87,7 +100,12 @@ export class EditService {
     const r =
       req.mode === 'replace'
         ? await c.value.getJson<KubeObject>(`${objectPath(ref)}${dry}`, { method: 'PUT', verb: 'update', resource: k.resource, body: obj })
-        : await c.value.getJson<KubeObject>(`${collectionPath(type, namespace || undefined)}${dry}`, { method: 'POST', verb: 'create', resource: k.resource, body: obj });
+        : await c.value.getJson<KubeObject>(`${collectionPath(type, namespace || undefined)}${dry}`, {
+            method: 'POST',
+            verb: 'create',
+            resource: k.resource,
+            body: obj,
+          });
     if (r.ok) return ok({ outcome: req.dryRun ? 'dry-run' : 'applied', yaml: editableYaml(r.value), ref });
     if (r.error.status === 409 && req.mode === 'replace') {
       const live = await this.liveYaml(ref);
@@ -107,16 +125,20 @@ export class EditService {
     // Owners are in the same namespace; list each dependent kind there once.
     const lists = await Promise.all(
       DEPENDENT_TYPES.map(async (t) => {
-        const r = await c.value.getJson<KubeList<KubeObject>>(collectionPath(t, ref.namespace || undefined), { verb: 'list', resource: t.resource });
+        const r = await c.value.getJson<KubeList<KubeObject>>(collectionPath(t, ref.namespace || undefined), {
+          verb: 'list',
+          resource: t.resource,
+        });
         return (r.ok ? (r.value.items ?? []) : []).map((o) => ({ kind: t.kind, o }));
       }),
     );
     const byOwner = new Map<string, { kind: string; o: KubeObject }[]>();
-    for (const item of lists.flat()) for (const owner of item.o.metadata.ownerReferences ?? []) {
-      const l = byOwner.get(owner.uid) ?? [];
-      l.push(item);
-      byOwner.set(owner.uid, l);
-    }
+    for (const item of lists.flat())
+      for (const owner of item.o.metadata.ownerReferences ?? []) {
+        const l = byOwner.get(owner.uid) ?? [];
+        l.push(item);
+        byOwner.set(owner.uid, l);
+      }
     const out: Dependent[] = [];
     const walk = (uid: string | undefined, depth: number) => {
       if (!uid || depth > 5) return;
@@ -132,7 +154,12 @@ export class EditService {
   async delete(ref: ResourceRef, propagation: 'Background' | 'Foreground' | 'Orphan'): Promise<Result<{ type: ResourceType }>> {
     const c = this.conn(ref.clusterId);
     if (!c.ok) return c;
-    const r = await c.value.getJson(objectPath(ref), { method: 'DELETE', verb: 'delete', resource: ref.type.resource, body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation } });
+    const r = await c.value.getJson(objectPath(ref), {
+      method: 'DELETE',
+      verb: 'delete',
+      resource: ref.type.resource,
+      body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: propagation },
+    });
     return r.ok ? ok({ type: ref.type }) : r;
   }
 }

@@ -41,8 +41,21 @@ function setup() {
     },
   };
   const unwire = wireIpc(ipcMain as never, router, { windowIds: new Set([1]), allowedOrigins: ['capstan://app'] }, quiet);
-  const webContents = (id = 1) => ({ id, destroyed: false, sent: [] as unknown[][], isDestroyed() { return this.destroyed; }, send(...a: unknown[]) { this.sent.push(a); } });
-  const event = (wc: ReturnType<typeof webContents>, frame: unknown = { url: 'capstan://app/index.html', parent: null }) => ({ sender: wc, senderFrame: frame });
+  const webContents = (id = 1) => ({
+    id,
+    destroyed: false,
+    sent: [] as unknown[][],
+    isDestroyed() {
+      return this.destroyed;
+    },
+    send(...a: unknown[]) {
+      this.sent.push(a);
+    },
+  });
+  const event = (wc: ReturnType<typeof webContents>, frame: unknown = { url: 'capstan://app/index.html', parent: null }) => ({
+    sender: wc,
+    senderFrame: frame,
+  });
   return { router, invokeHandlers, listeners, webContents, event, upper, signals, emitters, unwire };
 }
 
@@ -50,7 +63,10 @@ describe('ipcMain wiring', () => {
   it('runs calls from our window', async () => {
     const s = setup();
     const wc = s.webContents();
-    expect(await s.invokeHandlers.get(ipcChannels.invoke)!(s.event(wc), 'echo.upper', { text: 'a' })).toEqual({ ok: true, value: { text: 'A' } });
+    expect(await s.invokeHandlers.get(ipcChannels.invoke)!(s.event(wc), 'echo.upper', { text: 'a' })).toEqual({
+      ok: true,
+      value: { text: 'A' },
+    });
   });
 
   it.each([
@@ -66,7 +82,9 @@ describe('ipcMain wiring', () => {
     const wc = s.webContents(id);
     s.listeners.get(ipcChannels.subscribe)!(s.event(wc, frame), 'p1', 'ticks.watch', {});
     expect(s.signals).toHaveLength(0);
-    expect(wc.sent).toEqual([[ipcChannels.stream, { t: 'end', subId: 'p1', error: expect.objectContaining({ code: 'forbidden-sender' }) }]]);
+    expect(wc.sent).toEqual([
+      [ipcChannels.stream, { t: 'end', subId: 'p1', error: expect.objectContaining({ code: 'forbidden-sender' }) }],
+    ]);
   });
 
   it('streams to the subscribing window, unsubscribes, and ends when the window is gone', () => {

@@ -34,7 +34,8 @@ export function wireIpc(ipcMain: IpcMainLike, router: Router, policy: SenderPoli
   ipcMain.on(ipcChannels.subscribe, (event, subId: unknown, channel: unknown, params: unknown) => {
     const wc = event.sender;
     if (!allowed(event, 'a subscription')) {
-      if (typeof subId === 'string' && subId.length <= 64 && !wc.isDestroyed()) wc.send(ipcChannels.stream, { t: 'end', subId, error: forbidden });
+      if (typeof subId === 'string' && subId.length <= 64 && !wc.isDestroyed())
+        wc.send(ipcChannels.stream, { t: 'end', subId, error: forbidden });
       return;
     }
     router.subscribe(String(wc.id), subId, channel, params, {

@@ -20,7 +20,9 @@ const here = import.meta.dirname;
 const rendererDir = path.join(here, '../renderer');
 const preload = path.join(here, '../preload/index.cjs');
 const scenarioPath = () =>
-  app.isPackaged ? path.join(process.resourcesPath, 'scenarios', 'default.yaml') : path.join(app.getAppPath(), 'resources', 'scenarios', 'default.yaml');
+  app.isPackaged
+    ? path.join(process.resourcesPath, 'scenarios', 'default.yaml')
+    : path.join(app.getAppPath(), 'resources', 'scenarios', 'default.yaml');
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 
 const parsed = parseLaunchArgs(process.argv.slice(1));

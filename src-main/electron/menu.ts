@@ -4,7 +4,14 @@ import { Menu, shell, type MenuItemConstructorOptions } from 'electron';
 export function installMenu(isDev: boolean, diagnosticsFile?: () => string | undefined): void {
   const view: MenuItemConstructorOptions[] = [{ role: 'reload' }, { role: 'forceReload' }];
   if (isDev) view.push({ type: 'separator' }, { role: 'toggleDevTools' });
-  view.push({ type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' });
+  view.push(
+    { type: 'separator' },
+    { role: 'resetZoom' },
+    { role: 'zoomIn' },
+    { role: 'zoomOut' },
+    { type: 'separator' },
+    { role: 'togglefullscreen' },
+  );
   const template: MenuItemConstructorOptions[] = [
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : [{ role: 'fileMenu' as const }]),
     { role: 'editMenu' },
@@ -14,7 +21,13 @@ export function installMenu(isDev: boolean, diagnosticsFile?: () => string | und
       role: 'help',
       submenu: [
         // Details kept out of the window (credential plugin errors): main reveals its own file, the page cannot ask for a path.
-        { label: 'Show Diagnostics Log', click: () => { const f = diagnosticsFile?.(); if (f) shell.showItemInFolder(f); } },
+        {
+          label: 'Show Diagnostics Log',
+          click: () => {
+            const f = diagnosticsFile?.();
+            if (f) shell.showItemInFolder(f);
+          },
+        },
       ],
     },
   ];

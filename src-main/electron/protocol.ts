@@ -12,7 +12,10 @@ export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 /** Must run before app 'ready'. */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true } },
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true, codeCache: true },
+    },
   ]);
 }
 
@@ -24,7 +27,10 @@ export function handleAppProtocol(rendererDir: string): void {
     if (!resolved.ok) return new Response(null, { status: resolved.status });
     try {
       const body = await readFile(resolved.file);
-      return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: { ...headers, 'Content-Type': resolved.contentType } });
+      return new Response(request.method === 'HEAD' ? null : body, {
+        status: 200,
+        headers: { ...headers, 'Content-Type': resolved.contentType },
+      });
     } catch {
       return new Response(null, { status: 404 });
     }

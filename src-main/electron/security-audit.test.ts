@@ -32,7 +32,15 @@ const allMainCode = () => {
 describe('Electron security settings', () => {
   it('the window: sandboxed, context-isolated, no Node, web security on, no webviews', () => {
     const on = ['contextIsolation', 'sandbox', 'webSecurity'];
-    const off = ['nodeIntegration', 'nodeIntegrationInWorker', 'nodeIntegrationInSubFrames', 'allowRunningInsecureContent', 'experimentalFeatures', 'webviewTag', 'navigateOnDragDrop'];
+    const off = [
+      'nodeIntegration',
+      'nodeIntegrationInWorker',
+      'nodeIntegrationInSubFrames',
+      'allowRunningInsecureContent',
+      'experimentalFeatures',
+      'webviewTag',
+      'navigateOnDragDrop',
+    ];
     for (const key of on) expect(secureWebPreferences, key).toHaveProperty(key, true);
     for (const key of off) expect(secureWebPreferences, key).toHaveProperty(key, false);
     // Nothing else may be set (a new preference is reviewed and added to one of the lists).
@@ -67,7 +75,8 @@ describe('Electron security settings', () => {
     const hits: string[] = [];
     for (const [file, text] of allMainCode()) {
       const stripped = text.replace(/\/\*[\s\S]*?\*\/|(^|[^:])\/\/.*$/gm, '$1');
-      for (const [re, what] of banned) if (re.test(stripped) && !(reviewed[file] && what.startsWith(reviewed[file]!))) hits.push(`${file}: ${what}`);
+      for (const [re, what] of banned)
+        if (re.test(stripped) && !(reviewed[file] && what.startsWith(reviewed[file]!))) hits.push(`${file}: ${what}`);
     }
     expect(hits).toEqual([]);
   });
@@ -113,7 +122,10 @@ describe('Electron security settings', () => {
   });
 
   it('packaging fuses are set', () => {
-    const builder = parse(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as { electronFuses: Record<string, boolean>; asar: boolean };
+    const builder = parse(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as {
+      electronFuses: Record<string, boolean>;
+      asar: boolean;
+    };
     expect(builder.asar).toBe(true);
     expect(builder.electronFuses).toMatchObject({
       runAsNode: false,

@@ -35,7 +35,11 @@ export function slimEvent(e: RawEvent): StoredEvent {
       count: Math.max(1, e.series?.count ?? e.count ?? 1),
       ...(first !== undefined ? { firstSeen: first } : {}),
       lastSeen: last,
-      object: { kind: cut(e.involvedObject?.kind, 253), name: cut(e.involvedObject?.name, 253), namespace: cut(e.involvedObject?.namespace ?? m.namespace, 253) },
+      object: {
+        kind: cut(e.involvedObject?.kind, 253),
+        name: cut(e.involvedObject?.name, 253),
+        namespace: cut(e.involvedObject?.namespace ?? m.namespace, 253),
+      },
       ...(source ? { source: cut(source, 253) } : {}),
     },
   };

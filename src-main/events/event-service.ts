@@ -32,7 +32,10 @@ interface Subscriber extends ClusterSubscriber {
 export class EventService {
   /** One reflector per cluster, shared by the subscribers that follow it. */
   private readonly clustersEvents = new SharedWatches<Reflector<StoredEvent>>((r) => r.dispose());
-  private readonly subs = new ClusterSubscribers<Subscriber>({ attach: (sub, id) => this.attach(sub, id), gone: (sub, id) => sub.batcher.reset(id, []) });
+  private readonly subs = new ClusterSubscribers<Subscriber>({
+    attach: (sub, id) => this.attach(sub, id),
+    gone: (sub, id) => sub.batcher.reset(id, []),
+  });
   private readonly disposeClusters: () => void;
 
   constructor(
@@ -48,15 +51,27 @@ export class EventService {
   }
 
   subscribe(clusterIds: string[] | undefined, onDiffs: (diffs: EventDiff[]) => void): () => void {
-    const batcher = new DiffBatcher<EventRow>({ clock: this.opts.clock, flushIntervalMs: this.opts.flushIntervalMs, maxBatch: this.opts.maxBatch }, (batches) =>
-      onDiffs(
-        batches.map((b) => {
-          const status = this.clustersEvents.get(b.key)?.status();
-          return { clusterId: b.key, reset: b.reset, upserts: b.upserts, deletes: b.deletes, synced: status?.synced ?? false, ...(status?.error ? { error: status.error.message.slice(0, 2000) } : {}) };
-        }),
-      ),
+    const batcher = new DiffBatcher<EventRow>(
+      { clock: this.opts.clock, flushIntervalMs: this.opts.flushIntervalMs, maxBatch: this.opts.maxBatch },
+      (batches) =>
+        onDiffs(
+          batches.map((b) => {
+            const status = this.clustersEvents.get(b.key)?.status();
+            return {
+              clusterId: b.key,
+              reset: b.reset,
+              upserts: b.upserts,
+              deletes: b.deletes,
+              synced: status?.synced ?? false,
+              ...(status?.error ? { error: status.error.message.slice(0, 2000) } : {}),
+            };
+          }),
+        ),
     );
-    return this.subs.add({ clusterIds: clusterIds && new Set(clusterIds), attached: new Map(), batcher, closed: false }, this.clusters.ids());
+    return this.subs.add(
+      { clusterIds: clusterIds && new Set(clusterIds), attached: new Map(), batcher, closed: false },
+      this.clusters.ids(),
+    );
   }
 
   /** Shares the cluster's event reflector; undefined while the cluster has no connection. */

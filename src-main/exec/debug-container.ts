@@ -16,7 +16,15 @@ export const debuggerName = (): string => `debugger-${[...randomBytes(5)].map((b
 
 /** The ephemeral container kubectl debug -it creates (the legacy/general profiles change nothing more). */
 export function ephemeralContainer(name: string, image: string, target?: string): Record<string, unknown> {
-  return { name, image, resources: {}, terminationMessagePolicy: 'File', stdin: true, tty: true, ...(target ? { targetContainerName: target } : {}) };
+  return {
+    name,
+    image,
+    resources: {},
+    terminationMessagePolicy: 'File',
+    stdin: true,
+    tty: true,
+    ...(target ? { targetContainerName: target } : {}),
+  };
 }
 
 export interface DebugDeps {
@@ -27,15 +35,28 @@ export interface DebugDeps {
   timeoutMs?: number;
 }
 
-const PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'CreateContainerError', 'CreateContainerConfigError']);
+const PULL_FAILURES = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerError',
+  'CreateContainerConfigError',
+]);
 
-export async function startDebugContainer(deps: DebugDeps, req: DebugRequest, signal?: AbortSignal): Promise<Result<{ container: string; image: string }>> {
+export async function startDebugContainer(
+  deps: DebugDeps,
+  req: DebugRequest,
+  signal?: AbortSignal,
+): Promise<Result<{ container: string; image: string }>> {
   const conn = deps.connection(req.clusterId);
   if (!conn) return err('not-found', `No cluster "${req.clusterId}". Reload the cluster list.`, { clusterId: req.clusterId });
   const path = `/api/v1/namespaces/${encodeURIComponent(req.namespace)}/pods/${encodeURIComponent(req.pod)}`;
   const name = debuggerName();
   const patched = await conn.getJson<ExplainPod>(`${path}/ephemeralcontainers`, {
-    method: 'PATCH', verb: 'patch', resource: 'pods/ephemeralcontainers',
+    method: 'PATCH',
+    verb: 'patch',
+    resource: 'pods/ephemeralcontainers',
     contentType: 'application/strategic-merge-patch+json',
     body: { spec: { ephemeralContainers: [ephemeralContainer(name, req.image, req.target)] } },
   });
@@ -46,9 +67,24 @@ export async function startDebugContainer(deps: DebugDeps, req: DebugRequest, si
     if (!pod.ok) return pod;
     const st = pod.value.status?.ephemeralContainerStatuses?.find((s) => s.name === name)?.state;
     if (st?.running) return ok({ container: name, image: req.image });
-    if (st?.terminated) return err('unavailable', `Debug container ${name} ended at once (${st.terminated.reason ?? 'terminated'}, exit code ${st.terminated.exitCode ?? '?'}). Try another image.`, { clusterId: req.clusterId });
-    if (st?.waiting?.reason && PULL_FAILURES.has(st.waiting.reason)) return err('unavailable', `Debug container ${name} cannot start: ${st.waiting.reason}${st.waiting.message ? ` (${conn.scrub(st.waiting.message)})` : ''}. Check the image name and that the cluster can pull it.`, { clusterId: req.clusterId });
-    if (Date.now() > deadline || signal?.aborted) return err('timeout', `Debug container ${name} was added but has not started yet${st?.waiting?.reason ? ` (${st.waiting.reason})` : ''}. Open a shell in it from the pod once it runs.`, { clusterId: req.clusterId });
+    if (st?.terminated)
+      return err(
+        'unavailable',
+        `Debug container ${name} ended at once (${st.terminated.reason ?? 'terminated'}, exit code ${st.terminated.exitCode ?? '?'}). Try another image.`,
+        { clusterId: req.clusterId },
+      );
+    if (st?.waiting?.reason && PULL_FAILURES.has(st.waiting.reason))
+      return err(
+        'unavailable',
+        `Debug container ${name} cannot start: ${st.waiting.reason}${st.waiting.message ? ` (${conn.scrub(st.waiting.message)})` : ''}. Check the image name and that the cluster can pull it.`,
+        { clusterId: req.clusterId },
+      );
+    if (Date.now() > deadline || signal?.aborted)
+      return err(
+        'timeout',
+        `Debug container ${name} was added but has not started yet${st?.waiting?.reason ? ` (${st.waiting.reason})` : ''}. Open a shell in it from the pod once it runs.`,
+        { clusterId: req.clusterId },
+      );
     await new Promise((r) => setTimeout(r, deps.pollMs ?? 500));
   }
 }

@@ -24,7 +24,9 @@ beforeAll(async () => {
   configureLogs(dc.cluster('uat').store, { rate: 100 });
   clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), { idleCloseMs: 0 });
   exec = new ExecService((id) => clusters.connection(id));
-  pod = [...dc.cluster('uat').store.list('pods', 'shop')].map(([, p]) => p.obj).find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
+  pod = [...dc.cluster('uat').store.list('pods', 'shop')]
+    .map(([, p]) => p.obj)
+    .find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
 });
 afterAll(async () => {
   clusters?.dispose();
@@ -34,11 +36,23 @@ afterAll(async () => {
 function run(command: string[], o: { tty?: boolean; stdin?: boolean; container?: string } = {}) {
   let out = '';
   let exit: unknown;
-  const opened = exec.open('uat', { namespace: 'shop', pod, container: o.container, command, stdin: o.stdin ?? false, tty: o.tty ?? false }, {
-    data: (_ch, d) => (out += d.toString()),
-    end: (e) => (exit = e),
-  });
-  return { opened, get out() { return out; }, get exit() { return exit; } };
+  const opened = exec.open(
+    'uat',
+    { namespace: 'shop', pod, container: o.container, command, stdin: o.stdin ?? false, tty: o.tty ?? false },
+    {
+      data: (_ch, d) => (out += d.toString()),
+      end: (e) => (exit = e),
+    },
+  );
+  return {
+    opened,
+    get out() {
+      return out;
+    },
+    get exit() {
+      return exit;
+    },
+  };
 }
 
 describe('ExecService against the sandbox', () => {
@@ -84,12 +98,32 @@ describe('ExecService against the sandbox', () => {
   });
 
   it('follows a file inside the container as a log source (tail -F over exec)', async () => {
-    const logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink, feed) => followFile(exec, id, t, sink, feed) });
+    const logs = new LogService({
+      connection: (id) => clusters.connection(id),
+      acquire: (id) => clusters.acquire(id),
+      followFile: (id, t, sink, feed) => followFile(exec, id, t, sink, feed),
+    });
     const lines: LogLine[] = [];
     let sources: LogSource[] = [];
-    const r = logs.open('t', { viewId: 'file-view', selection: { clusterIds: ['uat'], namespace: 'shop', target: { kind: 'pod', name: pod }, file: '/opt/logs/localhost_access_log.txt', tailLines: 5 } }, (e) => {
-      if (e.t === 'lines') { lines.push(...e.lines); logs.ack('t', 'file-view', e.seq); } else if (e.t === 'sources') sources = e.sources;
-    });
+    const r = logs.open(
+      't',
+      {
+        viewId: 'file-view',
+        selection: {
+          clusterIds: ['uat'],
+          namespace: 'shop',
+          target: { kind: 'pod', name: pod },
+          file: '/opt/logs/localhost_access_log.txt',
+          tailLines: 5,
+        },
+      },
+      (e) => {
+        if (e.t === 'lines') {
+          lines.push(...e.lines);
+          logs.ack('t', 'file-view', e.seq);
+        } else if (e.t === 'sources') sources = e.sources;
+      },
+    );
     if (!r.ok) throw new Error(r.error.message);
     await until(() => lines.length > 30, 10_000, 'file lines');
     expect(sources[0]).toMatchObject({ file: '/opt/logs/localhost_access_log.txt', state: 'live' });

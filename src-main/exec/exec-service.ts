@@ -9,15 +9,34 @@ import { err, ok } from '../../src-shared/result';
 import type { ClusterConnection } from '../clusters/cluster-connection';
 import { openKubeWebSocket } from '../clusters/kube-websocket';
 
-export interface ExecTarget { namespace: string; pod: string; container?: string; command: string[]; stdin: boolean; tty: boolean; /** pods/attach instead of pods/exec: join the container's main process (command unused). */ attach?: boolean }
+export interface ExecTarget {
+  namespace: string;
+  pod: string;
+  container?: string;
+  command: string[];
+  stdin: boolean;
+  tty: boolean;
+  /** pods/attach instead of pods/exec: join the container's main process (command unused). */ attach?: boolean;
+}
 export interface ExecHandlers {
   data(channel: 1 | 2, data: Buffer): void;
   /** Once: exit code (0 ok, n from NonZeroExitCode, 1 with a message for other failures) or a connection error. */
   end(exit: { code: number; message?: string } | { error: AppError }): void;
 }
-export interface ExecSession { write(data: string | Buffer): void; resize(cols: number, rows: number): void; closeStdin(): void; close(): void; readonly protocol: string }
+export interface ExecSession {
+  write(data: string | Buffer): void;
+  resize(cols: number, rows: number): void;
+  closeStdin(): void;
+  close(): void;
+  readonly protocol: string;
+}
 
-interface Status { status?: string; message?: string; reason?: string; details?: { causes?: { reason?: string; message?: string }[] } }
+interface Status {
+  status?: string;
+  message?: string;
+  reason?: string;
+  details?: { causes?: { reason?: string; message?: string }[] };
+}
 
 export function exitOf(status: Status): { code: number; message?: string } {
   if (status.status === 'Success') return { code: 0 };
@@ -56,7 +75,9 @@ export class ExecService {
       ended = true;
       h.end(e);
     };
-    ws.on('error', (e: NodeJS.ErrnoException) => end({ error: { code: 'unavailable', message: `The exec connection broke (${e.code ?? e.message}).`, clusterId } }));
+    ws.on('error', (e: NodeJS.ErrnoException) =>
+      end({ error: { code: 'unavailable', message: `The exec connection broke (${e.code ?? e.message}).`, clusterId } }),
+    );
     opened.value.onMessage((m) => {
       const ch = m[0];
       if (ch === 1 || ch === 2) h.data(ch, m.subarray(1));

@@ -16,9 +16,21 @@ import { Backoff, EQUAL_JITTER } from '../../src-shared/base/backoff';
 
 const REPLAY = 1000;
 
-export interface FileTarget { namespace: string; pod: string; container: string; file: string; tailLines?: number }
+export interface FileTarget {
+  namespace: string;
+  pod: string;
+  container: string;
+  file: string;
+  tailLines?: number;
+}
 
-export function followFile(exec: ExecService, clusterId: string, t: FileTarget, sink: SourceSink, feed?: ContainerStateFeed): { stop(): void } {
+export function followFile(
+  exec: ExecService,
+  clusterId: string,
+  t: FileTarget,
+  sink: SourceSink,
+  feed?: ContainerStateFeed,
+): { stop(): void } {
   let stopped = false;
   const abort = new AbortController();
   const cap = new RequestCap();
@@ -51,35 +63,48 @@ export function followFile(exec: ExecService, clusterId: string, t: FileTarget, 
         sink.lines(texts.map((x) => ['', x, 0]));
       };
       const ended = new Promise<{ code: number; message?: string } | { error: { message: string } }>((resolve) => {
-        void exec.open(clusterId, { namespace: t.namespace, pod: t.pod, container: t.container, command: ['tail', '-n', String(resume ? REPLAY : (t.tailLines ?? 200)), '-F', t.file], stdin: false, tty: false }, {
-          data: (ch, d) => {
-            if (ch !== 1) return;
-            const texts = framer.push(d).map((f) => f.text);
-            if (!replay) return deliver(texts);
-            replay.push(...texts);
-            const at = replay.lastIndexOf(lastLine!);
-            if (at >= 0 || replay.length >= REPLAY) {
-              if (at < 0) sink.marker('── resumed the file; lines written during the outage may be missing ──');
-              const rest = replay.slice(at + 1);
-              replay = undefined;
-              deliver(rest);
+        void exec
+          .open(
+            clusterId,
+            {
+              namespace: t.namespace,
+              pod: t.pod,
+              container: t.container,
+              command: ['tail', '-n', String(resume ? REPLAY : (t.tailLines ?? 200)), '-F', t.file],
+              stdin: false,
+              tty: false,
+            },
+            {
+              data: (ch, d) => {
+                if (ch !== 1) return;
+                const texts = framer.push(d).map((f) => f.text);
+                if (!replay) return deliver(texts);
+                replay.push(...texts);
+                const at = replay.lastIndexOf(lastLine!);
+                if (at >= 0 || replay.length >= REPLAY) {
+                  if (at < 0) sink.marker('── resumed the file; lines written during the outage may be missing ──');
+                  const rest = replay.slice(at + 1);
+                  replay = undefined;
+                  deliver(rest);
+                }
+              },
+              end: resolve,
+            },
+          )
+          .then((r) => {
+            if (!r.ok) resolve({ error: r.error });
+            else {
+              session = r.value;
+              sink.state('live', feed?.current?.restarts ?? 0);
+              backoff.reset();
+              if (stopped) r.value.close();
             }
-          },
-          end: resolve,
-        }).then((r) => {
-          if (!r.ok) resolve({ error: r.error });
-          else {
-            session = r.value;
-            sink.state('live', feed?.current?.restarts ?? 0);
-            backoff.reset();
-            if (stopped) r.value.close();
-          }
-        });
+          });
       });
       const e = await ended;
       session = undefined;
       if (stopped) return;
-      const message = 'error' in e ? e.error.message : e.message ?? `tail exited with code ${e.code}`;
+      const message = 'error' in e ? e.error.message : (e.message ?? `tail exited with code ${e.code}`);
       sink.state('reconnecting', feed?.current?.restarts ?? 0, message);
       await pause(backoff.next(Date.now()));
     }

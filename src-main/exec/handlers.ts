@@ -28,14 +28,26 @@ export function execHandlers(exec: ExecService, connection: (clusterId: string) 
       const k = key(ctx, p.sessionId);
       if (sessions.has(k)) return err('conflict', 'That shell session is already open.');
       const decoders = { 1: new StringDecoder('utf8'), 2: new StringDecoder('utf8') };
-      const r = await exec.open(p.clusterId, { namespace: p.namespace, pod: p.pod, container: p.container, command: p.command ?? ['sh'], stdin: true, tty: p.tty, attach: p.attach ?? false }, {
-        data: (ch, d) => emit({ t: 'data', stream: ch === 1 ? 'stdout' : 'stderr', data: decoders[ch].write(d) }),
-        end: (e) => {
-          sessions.delete(k);
-          if ('error' in e) emit({ t: 'exit', code: -1, message: e.error.message });
-          else emit({ t: 'exit', code: e.code, ...(e.message ? { message: e.message } : {}) });
+      const r = await exec.open(
+        p.clusterId,
+        {
+          namespace: p.namespace,
+          pod: p.pod,
+          container: p.container,
+          command: p.command ?? ['sh'],
+          stdin: true,
+          tty: p.tty,
+          attach: p.attach ?? false,
         },
-      });
+        {
+          data: (ch, d) => emit({ t: 'data', stream: ch === 1 ? 'stdout' : 'stderr', data: decoders[ch].write(d) }),
+          end: (e) => {
+            sessions.delete(k);
+            if ('error' in e) emit({ t: 'exit', code: -1, message: e.error.message });
+            else emit({ t: 'exit', code: e.code, ...(e.message ? { message: e.message } : {}) });
+          },
+        },
+      );
       if (!r.ok) return r;
       sessions.set(k, r.value);
       emit({ t: 'open', protocol: r.value.protocol });
@@ -53,16 +65,27 @@ export function execHandlers(exec: ExecService, connection: (clusterId: string) 
       s.write(data);
       return ok(null);
     },
-    'exec.resize': async ({ sessionId, cols, rows }: { sessionId: string; cols: number; rows: number }, ctx: CallContext): Promise<Result<null>> => {
+    'exec.resize': async (
+      { sessionId, cols, rows }: { sessionId: string; cols: number; rows: number },
+      ctx: CallContext,
+    ): Promise<Result<null>> => {
       const s = sessions.get(key(ctx, sessionId));
       if (!s) return err('not-found', 'That shell session has ended.');
       s.resize(cols, rows);
       return ok(null);
     },
-    'exec.explain': async (p: { clusterId: string; namespace: string; pod: string; container?: string }): Promise<Result<ContainerExplanation>> => {
+    'exec.explain': async (p: {
+      clusterId: string;
+      namespace: string;
+      pod: string;
+      container?: string;
+    }): Promise<Result<ContainerExplanation>> => {
       const conn = connection(p.clusterId);
       if (!conn) return err('not-found', `No cluster "${p.clusterId}". Reload the cluster list.`, { clusterId: p.clusterId });
-      const pod = await conn.getJson<ExplainPod>(`/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.pod)}`, { verb: 'get', resource: 'pods' });
+      const pod = await conn.getJson<ExplainPod>(
+        `/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.pod)}`,
+        { verb: 'get', resource: 'pods' },
+      );
       if (!pod.ok && pod.error.status !== 404) return pod;
       return ok(explainContainer(pod.ok ? pod.value : undefined, p.pod, p.container));
     },
@@ -72,13 +95,18 @@ export function execHandlers(exec: ExecService, connection: (clusterId: string) 
 
 export function logsHandlers(logs: LogService) {
   return {
-    'logs.view': (p: { viewId: string; selection: LogSelection; ringLines?: number }, emit: (e: LogEvent) => void, ctx: CallContext): Result<void> => {
+    'logs.view': (
+      p: { viewId: string; selection: LogSelection; ringLines?: number },
+      emit: (e: LogEvent) => void,
+      ctx: CallContext,
+    ): Result<void> => {
       const r = logs.open(ctx.senderId, p, emit);
       if (!r.ok) return r;
       onAbort(ctx, r.value);
       return ok(undefined);
     },
     'logs.ack': async ({ viewId, seq }: { viewId: string; seq: number }, ctx: CallContext) => logs.ack(ctx.senderId, viewId, seq),
-    'logs.readSpool': async ({ viewId, offset, maxBytes }: { viewId: string; offset: number; maxBytes: number }, ctx: CallContext) => logs.readSpool(ctx.senderId, viewId, offset, maxBytes),
+    'logs.readSpool': async ({ viewId, offset, maxBytes }: { viewId: string; offset: number; maxBytes: number }, ctx: CallContext) =>
+      logs.readSpool(ctx.senderId, viewId, offset, maxBytes),
   };
 }

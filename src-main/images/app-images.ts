@@ -78,7 +78,11 @@ export function createAppImages(opts: AppImagesOptions): AppImages {
     };
   }
   const watch = raw['images.matrix.watch'];
-  handlers['images.matrix.watch'] = (async (params: Parameters<typeof watch>[0], emit: Parameters<typeof watch>[1], ctx: Parameters<typeof watch>[2]) => {
+  handlers['images.matrix.watch'] = (async (
+    params: Parameters<typeof watch>[0],
+    emit: Parameters<typeof watch>[1],
+    ctx: Parameters<typeof watch>[2],
+  ) => {
     await ready;
     const release = priority.acquire();
     if (ctx.signal.aborted) release();

@@ -34,7 +34,6 @@ export interface Discovered {
   error?: AppError;
 }
 
-
 export async function discoverOciRepositories(client: OciClient, d: DiscoveryInput, pageSize = 1000): Promise<Discovered> {
   const patterns = { ...(d.include?.length ? { include: d.include } : {}), ...(d.exclude?.length ? { exclude: d.exclude } : {}) };
   const repositories = new Map<string, RepositorySource[]>();
@@ -63,7 +62,6 @@ export async function discoverOciRepositories(client: OciClient, d: DiscoveryInp
     note: `The catalog was refused (${catalog.error.message}) so this registry follows ${repositories.size} repositories: those you named, those the connected clusters run and those saved plans target.`,
   };
 }
-
 
 /**
  * Repositories of `images` that may live in these registries: images without a host, or whose

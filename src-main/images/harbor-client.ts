@@ -1,7 +1,15 @@
 import type { z } from 'zod';
 import { buildQuery, encodeRepositoryName, parseLinkHeader, type QueryTerm } from '../../src-shared/images/registry-api';
 import { err, ok } from '../../src-shared/result';
-import { basicAuth, header, RegistryHttp, type HttpResponse, type RegistryHttpOptions, type RegistryResult, type SecretSource } from './http';
+import {
+  basicAuth,
+  header,
+  RegistryHttp,
+  type HttpResponse,
+  type RegistryHttpOptions,
+  type RegistryResult,
+  type SecretSource,
+} from './http';
 import {
   artifactSchema,
   executionSchema,
@@ -103,8 +111,12 @@ export class HarborClient {
         { status: 403 },
       );
     }
-    if (s === 404) return err('not-found', `${this.name} has no ${project ? `${path.replace('/api/v2.0', '')}` : path} (404).`, { status: 404 });
-    if (s >= 500) return err('unavailable', `${this.name} answered ${s} to ${path}: the registry is failing. Check its health, or try again later.`, { status: s });
+    if (s === 404)
+      return err('not-found', `${this.name} has no ${project ? `${path.replace('/api/v2.0', '')}` : path} (404).`, { status: 404 });
+    if (s >= 500)
+      return err('unavailable', `${this.name} answered ${s} to ${path}: the registry is failing. Check its health, or try again later.`, {
+        status: s,
+      });
     return err('response-invalid', `${this.name} answered ${s} to ${path}.`, { status: s });
   }
 
@@ -119,22 +131,43 @@ export class HarborClient {
     try {
       json = JSON.parse(res.body.toString('utf8'));
     } catch {
-      return err('response-invalid', `${this.name} sent a response to ${path} that is not valid JSON (truncated or a proxy's error page?).`);
+      return err(
+        'response-invalid',
+        `${this.name} sent a response to ${path} that is not valid JSON (truncated or a proxy's error page?).`,
+      );
     }
     const parsed = schema.safeParse(json);
-    if (!parsed.success) return err('response-invalid', `${this.name} sent an unexpected response to ${path}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}.`);
+    if (!parsed.success)
+      return err(
+        'response-invalid',
+        `${this.name} sent an unexpected response to ${path}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}.`,
+      );
     return ok(parsed.data as z.infer<T>);
   }
 
-  private async get<T extends z.ZodType>(path: string, schema: T, params: Record<string, string | number | boolean | undefined> = {}, project?: string, signal?: AbortSignal): Promise<RegistryResult<z.infer<T>>> {
-    const res = await this.http.request({ url: this.url(path, params), headers: { Accept: 'application/json', ...(await this.authHeader()) }, signal });
+  private async get<T extends z.ZodType>(
+    path: string,
+    schema: T,
+    params: Record<string, string | number | boolean | undefined> = {},
+    project?: string,
+    signal?: AbortSignal,
+  ): Promise<RegistryResult<z.infer<T>>> {
+    const res = await this.http.request({
+      url: this.url(path, params),
+      headers: { Accept: 'application/json', ...(await this.authHeader()) },
+      signal,
+    });
     if (!res.ok) return res;
     if (res.value.status !== 200) return this.statusError(res.value, `/api/v2.0${path}`, project);
     return this.parse(res.value, schema, `/api/v2.0${path}`);
   }
 
   /** Every page of a list, following Link rel="next", bounded by maxPages. */
-  async list<T extends z.ZodType>(path: string, item: T, opts: ListOptions & { params?: Record<string, string | number | boolean | undefined>; project?: string } = {}): Promise<RegistryResult<ListResult<z.infer<T>>>> {
+  async list<T extends z.ZodType>(
+    path: string,
+    item: T,
+    opts: ListOptions & { params?: Record<string, string | number | boolean | undefined>; project?: string } = {},
+  ): Promise<RegistryResult<ListResult<z.infer<T>>>> {
     const maxPages = this.opts.maxPages ?? 200;
     const q = typeof opts.q === 'string' ? opts.q : opts.q?.length ? buildQuery(opts.q) : undefined;
     let next: string | undefined = this.url(path, { ...opts.params, q, sort: opts.sort, page: 1, page_size: this.opts.pageSize ?? 100 });
@@ -148,7 +181,11 @@ export class HarborClient {
           'response-too-large',
           `${this.name} kept announcing more pages of ${path} after ${pages} pages (${items.length} items${total !== undefined ? `, X-Total-Count ${total}` : ''}): stopped. Narrow the query or check the registry.`,
         );
-      const res = await this.http.request({ url: next, headers: { Accept: 'application/json', ...(await this.authHeader()) }, signal: opts.signal });
+      const res = await this.http.request({
+        url: next,
+        headers: { Accept: 'application/json', ...(await this.authHeader()) },
+        signal: opts.signal,
+      });
       if (!res.ok) return res;
       if (res.value.status !== 200) return this.statusError(res.value, `/api/v2.0${path}`, opts.project);
       const page = this.parse(res.value, arraySchema, `/api/v2.0${path}`);
@@ -159,12 +196,14 @@ export class HarborClient {
         if (Number.isFinite(t) && t >= 0) total = t;
       }
       items.push(...(page.value as z.infer<T>[]));
-      if (opts.maxItems !== undefined && items.length >= opts.maxItems) return ok({ items: items.slice(0, opts.maxItems), total, pages, truncated: true });
+      if (opts.maxItems !== undefined && items.length >= opts.maxItems)
+        return ok({ items: items.slice(0, opts.maxItems), total, pages, truncated: true });
       if (page.value.length === 0) break;
       const link = parseLinkHeader(header(res.value.headers, 'link')).next;
       next = link ? new URL(link, this.base).toString() : undefined;
       // A Link that leaves the registry's origin is not followed (credentials would go with it).
-      if (next && new URL(next).origin !== new URL(this.base).origin) return err('response-invalid', `${this.name} sent a paging link to another host: refused.`);
+      if (next && new URL(next).origin !== new URL(this.base).origin)
+        return err('response-invalid', `${this.name} sent a paging link to another host: refused.`);
     }
     return ok({ items, total, pages, truncated: false });
   }
@@ -197,20 +236,38 @@ export class HarborClient {
 
   /** `repository` is the name without its project (`team/app` in project `library`). */
   getRepository(project: string, repository: string): Promise<RegistryResult<HarborRepository>> {
-    return this.get(`/projects/${encodeURIComponent(project)}/repositories/${encodeRepositoryName(repository)}`, repositorySchema, {}, project);
+    return this.get(
+      `/projects/${encodeURIComponent(project)}/repositories/${encodeRepositoryName(repository)}`,
+      repositorySchema,
+      {},
+      project,
+    );
   }
 
-  listArtifacts(project: string, repository: string, opts: ListOptions & { withTag?: boolean } = {}): Promise<RegistryResult<ListResult<HarborArtifact>>> {
-    return this.list(`/projects/${encodeURIComponent(project)}/repositories/${encodeRepositoryName(repository)}/artifacts`, artifactSchema, {
-      ...opts,
-      project,
-      params: { with_tag: opts.withTag ?? true, with_label: false, with_scan_overview: false },
-    });
+  listArtifacts(
+    project: string,
+    repository: string,
+    opts: ListOptions & { withTag?: boolean } = {},
+  ): Promise<RegistryResult<ListResult<HarborArtifact>>> {
+    return this.list(
+      `/projects/${encodeURIComponent(project)}/repositories/${encodeRepositoryName(repository)}/artifacts`,
+      artifactSchema,
+      {
+        ...opts,
+        project,
+        params: { with_tag: opts.withTag ?? true, with_label: false, with_scan_overview: false },
+      },
+    );
   }
 
   /** Artifact by tag or digest; undefined when absent. */
   async getArtifact(project: string, repository: string, reference: string): Promise<RegistryResult<HarborArtifact | undefined>> {
-    const r = await this.get(`/projects/${encodeURIComponent(project)}/repositories/${encodeRepositoryName(repository)}/artifacts/${encodeURIComponent(reference)}`, artifactSchema, { with_tag: true }, project);
+    const r = await this.get(
+      `/projects/${encodeURIComponent(project)}/repositories/${encodeRepositoryName(repository)}/artifacts/${encodeURIComponent(reference)}`,
+      artifactSchema,
+      { with_tag: true },
+      project,
+    );
     if (!r.ok && r.error.code === 'not-found') return ok(undefined);
     return r;
   }
@@ -228,8 +285,13 @@ export class HarborClient {
   }
 
   /** Newest first (Harbor's default order for executions; no sort key is sent, as not every version accepts one). */
-  listExecutions(opts: ListOptions & { policyId?: number; status?: string; trigger?: string } = {}): Promise<RegistryResult<ListResult<HarborExecution>>> {
-    return this.list('/replication/executions', executionSchema, { ...opts, params: { policy_id: opts.policyId, status: opts.status, trigger: opts.trigger } });
+  listExecutions(
+    opts: ListOptions & { policyId?: number; status?: string; trigger?: string } = {},
+  ): Promise<RegistryResult<ListResult<HarborExecution>>> {
+    return this.list('/replication/executions', executionSchema, {
+      ...opts,
+      params: { policy_id: opts.policyId, status: opts.status, trigger: opts.trigger },
+    });
   }
 
   getExecution(id: number): Promise<RegistryResult<HarborExecution>> {
@@ -241,7 +303,11 @@ export class HarborClient {
   }
 
   /** Task log (text/plain), cut at maxBytes. */
-  async getTaskLog(executionId: number, taskId: number, maxBytes = 256 * 1024): Promise<RegistryResult<{ text: string; truncated: boolean }>> {
+  async getTaskLog(
+    executionId: number,
+    taskId: number,
+    maxBytes = 256 * 1024,
+  ): Promise<RegistryResult<{ text: string; truncated: boolean }>> {
     const path = `/replication/executions/${executionId}/tasks/${taskId}/log`;
     const res = await this.http.request({ url: this.url(path), headers: { Accept: 'text/plain', ...(await this.authHeader()) } });
     if (!res.ok) return res;
@@ -268,7 +334,11 @@ export class HarborClient {
   /** Ask Harbor to stop an execution (it may ignore the request: check the status after). */
   async stopExecution(executionId: number): Promise<RegistryResult<void>> {
     const path = `/replication/executions/${executionId}`;
-    const res = await this.http.request({ method: 'PUT', url: this.url(path), headers: { Accept: 'application/json', ...(await this.authHeader()) } });
+    const res = await this.http.request({
+      method: 'PUT',
+      url: this.url(path),
+      headers: { Accept: 'application/json', ...(await this.authHeader()) },
+    });
     if (!res.ok) return res;
     if (res.value.status !== 200) return this.statusError(res.value, `/api/v2.0${path}`);
     return ok(undefined);

@@ -114,7 +114,10 @@ export class RegistryHttp {
     this.limit = createLimiter(opts.concurrency ?? 8);
     this.tlsAgent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
     // Agent.createConnection may answer through its callback: the request waits for our verdict.
-    (this.tlsAgent as unknown as { createConnection: unknown }).createConnection = (o: { host?: string; port?: number }, cb: (e: Error | null, s?: Duplex) => void) => {
+    (this.tlsAgent as unknown as { createConnection: unknown }).createConnection = (
+      o: { host?: string; port?: number },
+      cb: (e: Error | null, s?: Duplex) => void,
+    ) => {
       this.connectTls(o.host ?? 'localhost', Number(o.port)).then(
         (sock) => cb(null, sock),
         (e: Error) => cb(e),
@@ -161,9 +164,13 @@ export class RegistryHttp {
     }
     if (last && last.ok) {
       const path = new URL(req.url).pathname;
-      return err('unavailable', `${this.name} answered ${last.value.status} to ${path} ${attempts} times: the registry is failing. Check its health, or try again later.`, {
-        status: last.value.status,
-      });
+      return err(
+        'unavailable',
+        `${this.name} answered ${last.value.status} to ${path} ${attempts} times: the registry is failing. Check its health, or try again later.`,
+        {
+          status: last.value.status,
+        },
+      );
     }
     const e = last!.error;
     const tries = Math.min(i + 1, attempts);
@@ -222,7 +229,13 @@ export class RegistryHttp {
   /** Open a TLS connection and decide about trust before the caller writes anything. */
   private connectTls(host: string, port: number): Promise<TLSSocket> {
     return new Promise((resolve, reject) => {
-      const socket = tlsConnect({ host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
+      const socket = tlsConnect({
+        host,
+        port,
+        servername: isIP(host) ? undefined : host,
+        rejectUnauthorized: false,
+        ALPNProtocols: ['http/1.1'],
+      });
       socket.once('secureConnect', () => {
         const fp = socket.getPeerCertificate()?.fingerprint256;
         if (socket.authorized || (this.pinned && fp === this.pinned)) return resolve(socket);
@@ -247,11 +260,20 @@ export class RegistryHttp {
         },
       };
     }
-    if (e instanceof TimeoutError) return err('timeout', `${this.name} did not answer ${path} within ${Math.round(this.timeoutMs / 1000)} s. Check the network (VPN) or the registry's health.`);
-    if (e instanceof TooLarge) return err('response-too-large', `${this.name} sent more than ${this.maxBodyBytes >> 20} MiB for ${path}: refused.`);
+    if (e instanceof TimeoutError)
+      return err(
+        'timeout',
+        `${this.name} did not answer ${path} within ${Math.round(this.timeoutMs / 1000)} s. Check the network (VPN) or the registry's health.`,
+      );
+    if (e instanceof TooLarge)
+      return err('response-too-large', `${this.name} sent more than ${this.maxBodyBytes >> 20} MiB for ${path}: refused.`);
     const code = (e as { code?: string }).code ?? '';
-    if (/^ERR_TLS|^ERR_SSL|CERT|EPROTO/.test(code)) return err('tls-error', `TLS with ${this.name} failed (${code}). Check that the URL's scheme and port are right.`);
-    return err('unavailable', `${this.name} is not reachable (${code || (e instanceof Error ? e.message : 'network error')}). Check the URL and the network (VPN).`);
+    if (/^ERR_TLS|^ERR_SSL|CERT|EPROTO/.test(code))
+      return err('tls-error', `TLS with ${this.name} failed (${code}). Check that the URL's scheme and port are right.`);
+    return err(
+      'unavailable',
+      `${this.name} is not reachable (${code || (e instanceof Error ? e.message : 'network error')}). Check the URL and the network (VPN).`,
+    );
   }
 }
 

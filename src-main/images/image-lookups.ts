@@ -72,6 +72,11 @@ export class ImageLookups {
    * digest) present in every region listed? Asks the registries directly (not the last snapshot).
    */
   checkImagePresent(image: string, digest: string | undefined, regions: string[]): Promise<Result<ImagePresence>> {
-    return checkPresence({ registries: this.deps.registries(), sourceRegion: this.deps.sourceRegion(), lookup: (r, repo, ref) => this.lookup(r, repo, ref) }, image, digest, regions);
+    return checkPresence(
+      { registries: this.deps.registries(), sourceRegion: this.deps.sourceRegion(), lookup: (r, repo, ref) => this.lookup(r, repo, ref) },
+      image,
+      digest,
+      regions,
+    );
   }
 }

@@ -16,7 +16,11 @@ void _vaultFits;
 /** ImageSyncService against two sandbox Harbors (east replicates to west): every matrix state. */
 
 const secrets = new Map<string, string>();
-const store = { get: (k: string) => ({ ok: true as const, value: secrets.get(k) }), put: (k: string, v: string) => void secrets.set(k, v), delete: (k: string) => void secrets.delete(k) };
+const store = {
+  get: (k: string) => ({ ok: true as const, value: secrets.get(k) }),
+  put: (k: string, v: string) => void secrets.set(k, v),
+  delete: (k: string) => void secrets.delete(k),
+};
 let east: SandboxHarbor;
 let west: SandboxHarbor;
 let close: () => Promise<void>;
@@ -34,10 +38,25 @@ beforeAll(async () => {
   });
   [east, west] = regions.harbors as [SandboxHarbor, SandboxHarbor];
   close = regions.close;
-  svc = new ImageSyncService({ secrets: store, config: new MemoryRegistryConfigStore(), stuckThresholdMs: 150, minRefreshIntervalMs: 0, retryBaseMs: 5, timeoutMs: 3_000, log: (l) => logs.push(l) });
+  svc = new ImageSyncService({
+    secrets: store,
+    config: new MemoryRegistryConfigStore(),
+    stuckThresholdMs: 150,
+    minRefreshIntervalMs: 0,
+    retryBaseMs: 5,
+    timeoutMs: 3_000,
+    log: (l) => logs.push(l),
+  });
   await svc.init();
   for (const h of [east, west]) {
-    const r = await svc.addRegistry({ name: h.name, kind: 'harbor', url: h.url, region: h.region, username: 'robot$capstan', secret: 'capstan-robot-secret' });
+    const r = await svc.addRegistry({
+      name: h.name,
+      kind: 'harbor',
+      url: h.url,
+      region: h.region,
+      username: 'robot$capstan',
+      secret: 'capstan-robot-secret',
+    });
     expect(r.ok).toBe(true);
   }
 });
@@ -49,7 +68,13 @@ afterAll(async () => {
 const cell = (m: SyncMatrix, repo: string, tag: string, region: string): MatrixCell | undefined =>
   m.rows.find((r) => r.repository === repo && r.tag === tag)?.cells.find((c) => c.region === region);
 
-async function until(repo: string, tag: string, region: string, pred: (c: MatrixCell | undefined) => boolean, ms = 12_000): Promise<MatrixCell | undefined> {
+async function until(
+  repo: string,
+  tag: string,
+  region: string,
+  pred: (c: MatrixCell | undefined) => boolean,
+  ms = 12_000,
+): Promise<MatrixCell | undefined> {
   const t0 = Date.now();
   for (;;) {
     const m = await svc.getMatrix(undefined, { refresh: true });
@@ -72,7 +97,14 @@ describe('ImageSyncService', () => {
     expect(h.ok && h.value).toMatchObject({ reachable: true, status: 'healthy', version: 'v2.11.1-sandbox', credentialsOk: true });
     expect(h.ok && h.value.components.map((c) => c.name)).toContain('jobservice');
 
-    const bad = await svc.addRegistry({ name: 'east-wrong', kind: 'harbor', url: east.url, region: 'east-2', username: 'admin', secret: 'not-the-password' });
+    const bad = await svc.addRegistry({
+      name: 'east-wrong',
+      kind: 'harbor',
+      url: east.url,
+      region: 'east-2',
+      username: 'admin',
+      secret: 'not-the-password',
+    });
     expect(bad.ok).toBe(true);
     const hb = await svc.testRegistry('east-wrong');
     expect(hb.ok && hb.value.credentialsOk).toBe(false);
@@ -90,7 +122,11 @@ describe('ImageSyncService', () => {
     if (!m.ok) throw new Error(m.error.message);
     expect(m.value.regions).toEqual(['east', 'west']);
     expect(m.value.rows.every((r) => r.cells.every((c) => c.state === 'synced'))).toBe(true);
-    expect(m.value.rows.map((r) => `${r.repository}:${r.tag}`).sort()).toEqual(['library/app:1.0', 'library/app:1.1', 'library/team/svc:2.0']);
+    expect(m.value.rows.map((r) => `${r.repository}:${r.tag}`).sort()).toEqual([
+      'library/app:1.0',
+      'library/app:1.1',
+      'library/team/svc:2.0',
+    ]);
 
     east.scriptReplication('success');
     east.pauseReplication(true); // hold the copy so that 'replicating' is seen even on a busy machine
@@ -121,7 +157,16 @@ describe('ImageSyncService', () => {
     if (!d.ok) throw new Error(d.error.message);
     expect(d.value.tasks[0]).toMatchObject({ registryId: 'harbor-east', status: 'Failed', srcResource: 'library/app:[3.0]' });
     expect(d.value.executions[0]).toMatchObject({ status: 'Failed', trigger: 'event_based', policyName: 'replicate-to-harbor-west' });
-    expect(d.value.policies).toEqual([{ registryId: 'harbor-east', id: d.value.executions[0]!.policyId, name: 'replicate-to-harbor-west', destRegion: 'west', trigger: 'event_based', enabled: true }]);
+    expect(d.value.policies).toEqual([
+      {
+        registryId: 'harbor-east',
+        id: d.value.executions[0]!.policyId,
+        name: 'replicate-to-harbor-west',
+        destRegion: 'west',
+        trigger: 'event_based',
+        enabled: true,
+      },
+    ]);
     const log = await svc.getTaskLog('harbor-east', d.value.tasks[0]!.executionId, d.value.tasks[0]!.id);
     expect(log.ok && log.value.text).toContain('failed to push manifest');
 
@@ -218,7 +263,9 @@ describe('ImageSyncService', () => {
     await waitFor(() => events.some(hasPush), 'a diff with the pushed tag');
     for (const e of events.slice(1)) if (e.kind === 'diff' && view) view = applyMatrixDiff(view, e.diff);
     const direct = await svc.getMatrix();
-    expect(view?.rows.map((x) => `${x.repository}:${x.tag}`)).toEqual(direct.ok && direct.value.rows.map((x) => `${x.repository}:${x.tag}`));
+    expect(view?.rows.map((x) => `${x.repository}:${x.tag}`)).toEqual(
+      direct.ok && direct.value.rows.map((x) => `${x.repository}:${x.tag}`),
+    );
     ac.abort();
     const seen = events.length;
     east.state.push('library/app', '9.10');
@@ -261,7 +308,13 @@ describe('ImageSyncService', () => {
   });
 
   it('a registry slower than the refresh budget keeps its last data and catches up later', async () => {
-    const quick = new ImageSyncService({ secrets: store, config: new MemoryRegistryConfigStore(svc.listRegistries().map((r) => ({ ...r, secretKey: `images.registry.${r.id}.secret` }))), minRefreshIntervalMs: 0, refreshBudgetMs: 300, retries: 0 });
+    const quick = new ImageSyncService({
+      secrets: store,
+      config: new MemoryRegistryConfigStore(svc.listRegistries().map((r) => ({ ...r, secretKey: `images.registry.${r.id}.secret` }))),
+      minRefreshIntervalMs: 0,
+      refreshBudgetMs: 300,
+      retries: 0,
+    });
     await quick.init();
     await quick.refresh();
     west.setFaults({ delayMs: 700 });
@@ -290,7 +343,11 @@ describe('ImageSyncService', () => {
       east.state.push(`library/bulk${i}`, 'v1');
       west.state.push(`library/bulk${i}`, 'v1');
     }
-    const fresh = new ImageSyncService({ secrets: store, config: new MemoryRegistryConfigStore(svc.listRegistries().map((r) => ({ ...r, secretKey: `images.registry.${r.id}.secret` }))), minRefreshIntervalMs: 0 });
+    const fresh = new ImageSyncService({
+      secrets: store,
+      config: new MemoryRegistryConfigStore(svc.listRegistries().map((r) => ({ ...r, secretKey: `images.registry.${r.id}.secret` }))),
+      minRefreshIntervalMs: 0,
+    });
     await fresh.init();
     await fresh.refresh();
     const first = fresh.lastRefreshRequests;

@@ -1,4 +1,16 @@
-import type { CellDetail, ImagePresence, LineageReport, MatrixEvent, MatrixFilter, RegistryCoverage, RegistryHealth, RegistryInfo, RegistryInput, RegistryUpdate, SyncMatrix } from '../../src-shared/images/contract';
+import type {
+  CellDetail,
+  ImagePresence,
+  LineageReport,
+  MatrixEvent,
+  MatrixFilter,
+  RegistryCoverage,
+  RegistryHealth,
+  RegistryInfo,
+  RegistryInput,
+  RegistryUpdate,
+  SyncMatrix,
+} from '../../src-shared/images/contract';
 import { diffMatrix, isEmptyDiff } from '../../src-shared/images/matrix-diff';
 import { imageRefKey, parseImageRef } from '../../src-shared/base/image-ref';
 import { err, ok, type Result } from '../../src-shared/result';
@@ -286,7 +298,13 @@ export class ImageSyncService {
   }
 
   private state(): MatrixState {
-    return { view: this.view(this.now()), slow: this.scheduler.slow, failingSince: this.scheduler.failingSince, priority: this.priority, defaultSourceRegion: this.opts.sourceRegion };
+    return {
+      view: this.view(this.now()),
+      slow: this.scheduler.slow,
+      failingSince: this.scheduler.failingSince,
+      priority: this.priority,
+      defaultSourceRegion: this.opts.sourceRegion,
+    };
   }
 
   private computeNow(filter?: MatrixFilter): SyncMatrix {

@@ -23,7 +23,9 @@ const annotationsOf = (doc: JsonDocument | undefined): Record<string, string> =>
 
 /** An index: the linux/amd64 entry, else the first. */
 function pickFromIndex(index: JsonDocument): string | undefined {
-  const list = Array.isArray(index.json.manifests) ? (index.json.manifests as { digest?: string; platform?: { os?: string; architecture?: string } }[]) : [];
+  const list = Array.isArray(index.json.manifests)
+    ? (index.json.manifests as { digest?: string; platform?: { os?: string; architecture?: string } }[])
+    : [];
   return (list.find((m) => m.platform?.os === 'linux' && m.platform.architecture === 'amd64') ?? list[0])?.digest;
 }
 
@@ -51,8 +53,13 @@ export class LineageReader {
     if (configDigest) {
       const config = await client.getJsonBlob(repository, configDigest);
       if (!config.ok) return config;
-      const h = Array.isArray(config.value.json.history) ? (config.value.json.history as { created_by?: string; empty_layer?: boolean }[]) : [];
-      history = h.map((x) => (x.created_by ?? '').slice(0, 300)).filter(Boolean).slice(0, 100);
+      const h = Array.isArray(config.value.json.history)
+        ? (config.value.json.history as { created_by?: string; empty_layer?: boolean }[])
+        : [];
+      history = h
+        .map((x) => (x.created_by ?? '').slice(0, 300))
+        .filter(Boolean)
+        .slice(0, 100);
     }
     const lineage: Lineage = {
       digest,
@@ -67,15 +74,25 @@ export class LineageReader {
 
 /** Group images by base (name, then digest; most images first), in a stable order. */
 export function lineageReport(found: ImageLineage[], errors: LineageReport['errors']): LineageReport {
-  const order = (a: ImageLineage, b: ImageLineage) => a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag) || a.region.localeCompare(b.region);
+  const order = (a: ImageLineage, b: ImageLineage) =>
+    a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag) || a.region.localeCompare(b.region);
   const groups = new Map<string, LineageReport['bases'][number]>();
   for (const l of found.filter((x) => x.baseName || x.baseDigest)) {
     const key = `${l.baseName ?? ''}@${l.baseDigest ?? ''}`;
-    const g = groups.get(key) ?? { ...(l.baseName ? { baseName: l.baseName } : {}), ...(l.baseDigest ? { baseDigest: l.baseDigest } : {}), images: [] };
+    const g = groups.get(key) ?? {
+      ...(l.baseName ? { baseName: l.baseName } : {}),
+      ...(l.baseDigest ? { baseDigest: l.baseDigest } : {}),
+      images: [],
+    };
     g.images.push(l);
     groups.set(key, g);
   }
-  const bases = [...groups.values()].sort((a, b) => (a.baseName ?? '').localeCompare(b.baseName ?? '') || b.images.length - a.images.length || (a.baseDigest ?? '').localeCompare(b.baseDigest ?? ''));
+  const bases = [...groups.values()].sort(
+    (a, b) =>
+      (a.baseName ?? '').localeCompare(b.baseName ?? '') ||
+      b.images.length - a.images.length ||
+      (a.baseDigest ?? '').localeCompare(b.baseDigest ?? ''),
+  );
   for (const g of bases) g.images.sort(order);
   return { bases, unannotated: found.filter((x) => !x.baseName && !x.baseDigest).sort(order), errors };
 }

@@ -51,7 +51,9 @@ export function matrixFrom(s: MatrixState, filter?: MatrixFilter): SyncMatrix {
     if (slowSince !== undefined) {
       const error: AppError = {
         code: 'timeout',
-        message: snap ? `${r.name} is slow to answer: showing its data from ${new Date(snap.fetchedAt).toISOString()}.` : `${r.name} is slow to answer: no data yet.`,
+        message: snap
+          ? `${r.name} is slow to answer: showing its data from ${new Date(snap.fetchedAt).toISOString()}.`
+          : `${r.name} is slow to answer: no data yet.`,
       };
       registryErrors.push({ registryId: r.id, error });
       if (!snap) regionErrors.set(r.region, error);
@@ -60,11 +62,16 @@ export function matrixFrom(s: MatrixState, filter?: MatrixFilter): SyncMatrix {
     if (failing !== undefined) since.set(r.region, Math.min(since.get(r.region) ?? Infinity, failing));
     if (!snap) continue;
     if (snap.error) {
-      regionErrors.set(r.region, { code: snap.error.code, message: snap.error.message, ...(snap.error.status !== undefined ? { status: snap.error.status } : {}) });
+      regionErrors.set(r.region, {
+        code: snap.error.code,
+        message: snap.error.message,
+        ...(snap.error.status !== undefined ? { status: snap.error.status } : {}),
+      });
       registryErrors.push({ registryId: r.id, error: snap.error });
     } else readable.add(r.region);
     // An unreachable Harbor fails both parts with the same error: say it once.
-    if (snap.replicationError && snap.replicationError.message !== snap.error?.message) registryErrors.push({ registryId: r.id, error: snap.replicationError });
+    if (snap.replicationError && snap.replicationError.message !== snap.error?.message)
+      registryErrors.push({ registryId: r.id, error: snap.replicationError });
   }
   const sources = new Map<string, string[]>();
   for (const snap of snapshots.values())

@@ -1,7 +1,16 @@
 import { createHash } from 'node:crypto';
 import { digestPattern, manifestAccept, parseLinkHeader, supportedManifestTypes } from '../../src-shared/images/registry-api';
 import { err, ok } from '../../src-shared/result';
-import { basicAuth, header, RegistryHttp, type HttpResponse, type RegistryError, type RegistryHttpOptions, type RegistryResult, type SecretSource } from './http';
+import {
+  basicAuth,
+  header,
+  RegistryHttp,
+  type HttpResponse,
+  type RegistryError,
+  type RegistryHttpOptions,
+  type RegistryResult,
+  type SecretSource,
+} from './http';
 
 /**
  * OCI distribution client for any registry (Harbor, distribution, cloud registries).
@@ -98,7 +107,8 @@ export class OciClient {
     } catch {
       return err('response-invalid', `${this.http.name} sent an invalid token realm.`);
     }
-    if (realmUrl.protocol !== 'https:' && realmUrl.protocol !== 'http:') return err('response-invalid', `${this.http.name} sent a token realm that is not http(s): refused.`);
+    if (realmUrl.protocol !== 'https:' && realmUrl.protocol !== 'http:')
+      return err('response-invalid', `${this.http.name} sent a token realm that is not http(s): refused.`);
     if (challenge.params.service) realmUrl.searchParams.set('service', challenge.params.service);
     const wanted = scope ?? challenge.params.scope;
     if (wanted) realmUrl.searchParams.set('scope', wanted);
@@ -108,8 +118,10 @@ export class OciClient {
     this.withheld = this.opts.username && !creds && !this.sameOrigin(realmUrl) ? withheldReason(realmUrl) : undefined;
     const res = await this.http.request({ url: realmUrl.toString(), headers: creds ? { Authorization: creds } : {} });
     if (!res.ok) return res;
-    if (res.value.status === 401) return err('registry-unauthorized', `Wrong username or secret for ${this.http.name}: update the credentials.`, { status: 401 });
-    if (res.value.status !== 200) return err('unavailable', `The token service of ${this.http.name} answered ${res.value.status}.`, { status: res.value.status });
+    if (res.value.status === 401)
+      return err('registry-unauthorized', `Wrong username or secret for ${this.http.name}: update the credentials.`, { status: 401 });
+    if (res.value.status !== 200)
+      return err('unavailable', `The token service of ${this.http.name} answered ${res.value.status}.`, { status: res.value.status });
     try {
       const body = JSON.parse(res.value.body.toString('utf8')) as { token?: unknown; access_token?: unknown; expires_in?: unknown };
       const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
@@ -123,10 +135,18 @@ export class OciClient {
   }
 
   /** A request under `scope`, answering auth challenges once. */
-  private async authed(path: string, scope: string | undefined, init: { method?: 'GET' | 'HEAD'; headers?: Record<string, string> } = {}): Promise<RegistryResult<HttpResponse>> {
+  private async authed(
+    path: string,
+    scope: string | undefined,
+    init: { method?: 'GET' | 'HEAD'; headers?: Record<string, string> } = {},
+  ): Promise<RegistryResult<HttpResponse>> {
     const url = /^https?:/.test(path) ? path : `${this.base}${path}`;
     // Never a request (and so never a credential) to another origin than the registry's.
-    if (!this.sameOrigin(url)) return err('response-invalid', `${this.http.name} pointed to another host (${new URL(url).host}): refused, credentials are sent to the registry's own origin only.`);
+    if (!this.sameOrigin(url))
+      return err(
+        'response-invalid',
+        `${this.http.name} pointed to another host (${new URL(url).host}): refused, credentials are sent to the registry's own origin only.`,
+      );
     const headers: Record<string, string> = { ...init.headers };
     const cached = this.tokens.get(scope ?? '');
     if (this.scheme === 'bearer' && cached && cached.expires > Date.now()) headers.Authorization = `Bearer ${cached.token}`;
@@ -145,16 +165,27 @@ export class OciClient {
     } else if (challenge?.scheme === 'basic') {
       this.scheme = 'basic';
       const c = await this.credentials();
-      if (!c) return err('registry-unauthorized', `${this.http.name} requires a username and secret: add credentials for it.`, { status: 401 });
+      if (!c)
+        return err('registry-unauthorized', `${this.http.name} requires a username and secret: add credentials for it.`, { status: 401 });
       res = await this.http.request({ url, method: init.method, headers: { ...init.headers, Authorization: c } });
     }
     if (res.ok && res.value.status === 401) {
       const hasCreds = !!this.opts.username;
       const insufficient = /insufficient_scope/.test(header(res.value.headers, 'www-authenticate') ?? '');
       if (hasCreds && this.withheld)
-        return err('registry-unauthorized', `${this.http.name}: ${this.withheld}; the anonymous token may not read ${scope ?? 'this'}. Ask the registry team to serve the token service from the registry's own https origin.`, { status: 401 });
+        return err(
+          'registry-unauthorized',
+          `${this.http.name}: ${this.withheld}; the anonymous token may not read ${scope ?? 'this'}. Ask the registry team to serve the token service from the registry's own https origin.`,
+          { status: 401 },
+        );
       if (insufficient || !hasCreds)
-        return err(hasCreds ? 'registry-forbidden' : 'registry-unauthorized', hasCreds ? `The account of ${this.http.name} may not pull ${scope ?? 'this repository'}: ask for pull permission.` : `${this.http.name} requires credentials for ${scope ?? 'this request'}: add a username and secret.`, { status: 401 });
+        return err(
+          hasCreds ? 'registry-forbidden' : 'registry-unauthorized',
+          hasCreds
+            ? `The account of ${this.http.name} may not pull ${scope ?? 'this repository'}: ask for pull permission.`
+            : `${this.http.name} requires credentials for ${scope ?? 'this request'}: add a username and secret.`,
+          { status: 401 },
+        );
       return err('registry-unauthorized', `Wrong username or secret for ${this.http.name}: update the credentials.`, { status: 401 });
     }
     return res;
@@ -164,13 +195,21 @@ export class OciClient {
   async ping(): Promise<RegistryResult<{ authScheme: 'none' | 'basic' | 'bearer'; credentialsWithheld?: string }>> {
     const res = await this.authed('/v2/', undefined);
     if (!res.ok) return res;
-    if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to /v2/: is it an OCI registry?`, { status: res.value.status });
+    if (res.value.status !== 200)
+      return err('response-invalid', `${this.http.name} answered ${res.value.status} to /v2/: is it an OCI registry?`, {
+        status: res.value.status,
+      });
     return ok({ authScheme: this.scheme ?? 'none', ...(this.withheld ? { credentialsWithheld: this.withheld } : {}) });
   }
 
   /** All tags of a repository, following `Link` (bounded by maxTagPages and maxTags). */
   async listTags(repository: string, pageSize = 1000): Promise<RegistryResult<{ tags: string[]; truncated: boolean; pages: number }>> {
-    const r = await this.paged(`/v2/${repository}/tags/list?n=${pageSize}`, `repository:${repository}:pull`, 'tags', `the tags list of ${repository}`);
+    const r = await this.paged(
+      `/v2/${repository}/tags/list?n=${pageSize}`,
+      `repository:${repository}:pull`,
+      'tags',
+      `the tags list of ${repository}`,
+    );
     if (!r.ok) return r;
     return ok({ tags: r.value.items, truncated: r.value.truncated, pages: r.value.pages });
   }
@@ -182,12 +221,18 @@ export class OciClient {
   async listCatalog(pageSize = 1000): Promise<RegistryResult<{ repositories: string[]; truncated: boolean; pages: number }>> {
     const r = await this.paged(`/v2/_catalog?n=${pageSize}`, 'registry:catalog:*', 'repositories', 'the catalog');
     if (!r.ok) return r;
-    if (r.value.missing) return err('not-found', `${this.http.name} does not serve a catalog (/v2/_catalog answered 404).`, { status: 404 });
+    if (r.value.missing)
+      return err('not-found', `${this.http.name} does not serve a catalog (/v2/_catalog answered 404).`, { status: 404 });
     return ok({ repositories: r.value.items, truncated: r.value.truncated, pages: r.value.pages });
   }
 
   /** A paged JSON list (`{<field>: string[]}`) following `Link` rel="next" on the same origin. */
-  private async paged(first: string, scope: string, field: 'tags' | 'repositories', what: string): Promise<RegistryResult<{ items: string[]; truncated: boolean; pages: number; missing: boolean }>> {
+  private async paged(
+    first: string,
+    scope: string,
+    field: 'tags' | 'repositories',
+    what: string,
+  ): Promise<RegistryResult<{ items: string[]; truncated: boolean; pages: number; missing: boolean }>> {
     const maxPages = this.opts.maxTagPages ?? 100;
     const maxItems = this.opts.maxTags ?? 20_000;
     let next: string | undefined = first;
@@ -195,7 +240,8 @@ export class OciClient {
     let pages = 0;
     const seen = new Set<string>();
     while (next) {
-      if (pages >= maxPages || items.length >= maxItems) return ok({ items: items.slice(0, maxItems), truncated: true, pages, missing: false });
+      if (pages >= maxPages || items.length >= maxItems)
+        return ok({ items: items.slice(0, maxItems), truncated: true, pages, missing: false });
       if (seen.has(next)) return err('response-invalid', `${this.http.name} sent a Link for ${what} that loops.`);
       seen.add(next);
       // A one-page list the registry sent with an ETag is asked for conditionally next time.
@@ -204,8 +250,12 @@ export class OciClient {
       if (!res.ok) return res;
       pages++;
       if (res.value.status === 304 && cached) return ok({ items: [...cached.items], truncated: false, pages, missing: false });
-      if (res.value.status === 404) return pages === 1 ? ok({ items: [], truncated: false, pages, missing: true }) : err('response-invalid', `${this.http.name} lost ${what} while paging it.`);
-      if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} to ${what}.`, { status: res.value.status });
+      if (res.value.status === 404)
+        return pages === 1
+          ? ok({ items: [], truncated: false, pages, missing: true })
+          : err('response-invalid', `${this.http.name} lost ${what} while paging it.`);
+      if (res.value.status !== 200)
+        return err('response-invalid', `${this.http.name} answered ${res.value.status} to ${what}.`, { status: res.value.status });
       let body: Record<string, unknown>;
       try {
         body = JSON.parse(res.value.body.toString('utf8')) as Record<string, unknown>;
@@ -213,11 +263,13 @@ export class OciClient {
         return err('response-invalid', `${this.http.name} sent ${what} that is not JSON.`);
       }
       const list = body[field];
-      if (list !== null && list !== undefined && !Array.isArray(list)) return err('response-invalid', `${this.http.name} sent a malformed ${what}.`);
+      if (list !== null && list !== undefined && !Array.isArray(list))
+        return err('response-invalid', `${this.http.name} sent a malformed ${what}.`);
       for (const t of (list as unknown[] | null) ?? []) if (typeof t === 'string') items.push(t);
       const link = parseLinkHeader(header(res.value.headers, 'link')).next;
       next = link ? new URL(link, res.value.url).toString() : undefined;
-      if (next && !this.sameOrigin(next)) return err('response-invalid', `${this.http.name} sent a paging link to another host (${new URL(next).host}): refused.`);
+      if (next && !this.sameOrigin(next))
+        return err('response-invalid', `${this.http.name} sent a paging link to another host (${new URL(next).host}): refused.`);
       const etag = header(res.value.headers, 'etag');
       if (pages === 1 && !next && etag) this.listCache.set(first, { etag, items: [...items] });
       else if (pages === 1) this.listCache.delete(first);
@@ -227,10 +279,15 @@ export class OciClient {
 
   /** The manifest of `repository:ref` as JSON (GET); undefined when the registry does not have it. */
   async getManifest(repository: string, ref: string, accept = manifestAccept): Promise<RegistryResult<JsonDocument | undefined>> {
-    const res = await this.authed(`/v2/${repository}/manifests/${encodeURIComponent(ref)}`, `repository:${repository}:pull`, { headers: { Accept: accept } });
+    const res = await this.authed(`/v2/${repository}/manifests/${encodeURIComponent(ref)}`, `repository:${repository}:pull`, {
+      headers: { Accept: accept },
+    });
     if (!res.ok) return res;
     if (res.value.status === 404) return ok(undefined);
-    if (res.value.status !== 200) return err('response-invalid', `${this.http.name} answered ${res.value.status} for the manifest of ${repository}:${ref}.`, { status: res.value.status });
+    if (res.value.status !== 200)
+      return err('response-invalid', `${this.http.name} answered ${res.value.status} for the manifest of ${repository}:${ref}.`, {
+        status: res.value.status,
+      });
     return this.parseDocument(res.value.body, header(res.value.headers, 'content-type'), `the manifest of ${repository}:${ref}`);
   }
 
@@ -248,16 +305,19 @@ export class OciClient {
       if (!follow.ok) return follow;
       r = follow.value;
     }
-    if (r.status !== 200) return err('response-invalid', `${this.http.name} answered ${r.status} for blob ${digest} of ${repository}.`, { status: r.status });
+    if (r.status !== 200)
+      return err('response-invalid', `${this.http.name} answered ${r.status} for blob ${digest} of ${repository}.`, { status: r.status });
     const doc = this.parseDocument(r.body, 'application/json', `blob ${digest} of ${repository}`);
-    if (doc.ok && doc.value && doc.value.digest !== digest) return err('response-invalid', `${this.http.name} sent blob ${digest} of ${repository} with other content (${doc.value.digest}).`);
+    if (doc.ok && doc.value && doc.value.digest !== digest)
+      return err('response-invalid', `${this.http.name} sent blob ${digest} of ${repository} with other content (${doc.value.digest}).`);
     return doc as RegistryResult<JsonDocument>;
   }
 
   private parseDocument(body: Buffer, contentType: string | undefined, what: string): RegistryResult<JsonDocument | undefined> {
     try {
       const json = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-      const mediaType = (typeof json.mediaType === 'string' ? json.mediaType : (contentType ?? '').split(';')[0]!.trim()) || 'application/json';
+      const mediaType =
+        (typeof json.mediaType === 'string' ? json.mediaType : (contentType ?? '').split(';')[0]!.trim()) || 'application/json';
       return ok({ digest: `sha256:${createHash('sha256').update(body).digest('hex')}`, mediaType, json });
     } catch {
       return err('response-invalid', `${this.http.name} sent ${what} that is not JSON.`);
@@ -286,7 +346,8 @@ export class OciClient {
     }
     const checkType = (status: number, type: string | undefined): RegistryResult<string> => {
       const mediaType = (type ?? '').split(';')[0]!.trim();
-      if (status !== 200) return err('response-invalid', `${this.http.name} answered ${status} for the manifest of ${repository}:${ref}.`, { status });
+      if (status !== 200)
+        return err('response-invalid', `${this.http.name} answered ${status} for the manifest of ${repository}:${ref}.`, { status });
       if (!supportedManifestTypes.includes(mediaType))
         return err(
           'manifest-unsupported',
@@ -311,7 +372,10 @@ export class OciClient {
     const computed = `sha256:${createHash('sha256').update(get.value.body).digest('hex')}`;
     const sent = header(get.value.headers, 'docker-content-digest');
     if (sent && digestPattern.test(sent) && sent !== computed)
-      return err('response-invalid', `${this.http.name} sent a manifest for ${repository}:${ref} whose sha256 (${computed}) differs from its Docker-Content-Digest (${sent}).`);
+      return err(
+        'response-invalid',
+        `${this.http.name} sent a manifest for ${repository}:${ref} whose sha256 (${computed}) differs from its Docker-Content-Digest (${sent}).`,
+      );
     const info: ManifestInfo = { digest: computed, mediaType: type.value, source: sent ? 'header' : 'computed' };
     this.manifestCache.set(key, { etag: header(get.value.headers, 'etag'), info });
     return ok(info);
@@ -319,7 +383,9 @@ export class OciClient {
 }
 
 function withheldReason(realm: URL): string {
-  return realm.protocol === 'http:' ? `credentials not sent: token service is plain http on another host (${realm.host})` : `credentials not sent: token service is on another host (${realm.host})`;
+  return realm.protocol === 'http:'
+    ? `credentials not sent: token service is plain http on another host (${realm.host})`
+    : `credentials not sent: token service is on another host (${realm.host})`;
 }
 
 /** A manifest or config document read whole (for image lineage). */

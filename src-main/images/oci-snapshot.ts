@@ -24,7 +24,13 @@ export interface OciSnapshotOptions extends SnapshotOptions {
 
 export async function fetchOciSnapshot(client: OciClient, found: Discovered, o: OciSnapshotOptions): Promise<RegistrySnapshot> {
   const start = client.requests;
-  const snap = emptySnapshot(o.registryId, o.region, o.now, { mode: found.mode, ...(found.note ? { note: found.note } : {}) }, found.follow);
+  const snap = emptySnapshot(
+    o.registryId,
+    o.region,
+    o.now,
+    { mode: found.mode, ...(found.note ? { note: found.note } : {}) },
+    found.follow,
+  );
   snap.sources = found.repositories;
   const budget = Math.ceil(found.repositories.size * (o.revalidateFraction ?? 0.15));
   // Catalog page(s), one tags list per repository, at most `budget` revalidations.

@@ -24,7 +24,12 @@ async function digestIn(deps: PresenceDeps, region: string, repository: string, 
   return undefined;
 }
 
-export async function checkPresence(deps: PresenceDeps, image: string, digest: string | undefined, regions: string[]): Promise<Result<ImagePresence>> {
+export async function checkPresence(
+  deps: PresenceDeps,
+  image: string,
+  digest: string | undefined,
+  regions: string[],
+): Promise<Result<ImagePresence>> {
   const ref = parseImageRef(image);
   if (!ref) return err('invalid-payload', `"${image}" is not an image reference (repository[:tag][@digest]).`);
   const reference = ref.tag ?? ref.digest ?? digest ?? 'latest';
@@ -38,7 +43,13 @@ export async function checkPresence(deps: PresenceDeps, image: string, digest: s
   const out = await Promise.all(
     regions.map(async (region) => {
       const regs = deps.registries.filter((r) => r.region === region);
-      if (regs.length === 0) return { region, present: false, mismatch: false, error: { code: 'not-found' as const, message: `No registry is configured for region ${region}: add one.` } };
+      if (regs.length === 0)
+        return {
+          region,
+          present: false,
+          mismatch: false,
+          error: { code: 'not-found' as const, message: `No registry is configured for region ${region}: add one.` },
+        };
       let lastError: AppError | undefined;
       for (const r of regs) {
         const d = await deps.lookup(r, ref.repository, reference);
@@ -48,7 +59,15 @@ export async function checkPresence(deps: PresenceDeps, image: string, digest: s
         }
         if (d.value) {
           const mismatch = wanted !== undefined && d.value !== wanted;
-          const blame = mismatch && fromSource ? { error: { code: 'conflict' as const, message: `${region} holds another digest than the source region ${source}: copy the image from ${source} again.` } } : {};
+          const blame =
+            mismatch && fromSource
+              ? {
+                  error: {
+                    code: 'conflict' as const,
+                    message: `${region} holds another digest than the source region ${source}: copy the image from ${source} again.`,
+                  },
+                }
+              : {};
           return { region, present: true, digest: d.value, mismatch, ...blame };
         }
         lastError = undefined;

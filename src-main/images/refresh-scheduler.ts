@@ -100,7 +100,10 @@ export class RefreshScheduler {
           void pending.then((snap) => this.landed(r, snap));
         }
         let timer: NodeJS.Timeout | undefined;
-        const snap = await Promise.race([pending, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.deps.budgetMs)))]);
+        const snap = await Promise.race([
+          pending,
+          new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), this.deps.budgetMs))),
+        ]);
         clearTimeout(timer);
         if (snap) requests += snap.requests;
         else late.push(r);

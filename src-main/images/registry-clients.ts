@@ -24,7 +24,11 @@ export interface RegistryClientOptions {
 }
 
 /** A registry error as the renderer may see it: code, message and status only. */
-export const strip = (e: RegistryError): AppError => ({ code: e.code, message: e.message, ...(e.status !== undefined ? { status: e.status } : {}) });
+export const strip = (e: RegistryError): AppError => ({
+  code: e.code,
+  message: e.message,
+  ...(e.status !== undefined ? { status: e.status } : {}),
+});
 
 export class RegistryClients {
   private readonly clients = new Map<string, Clients>();

@@ -12,7 +12,18 @@ describe('JsonFileRegistryConfigStore', () => {
     const path = join(dir, 'sub', 'registries.json');
     const store = new JsonFileRegistryConfigStore(path);
     expect(await store.load()).toEqual([]);
-    const cfg = [{ id: 'h', name: 'h', kind: 'harbor' as const, url: 'https://h', region: 'east', username: 'robot$x', secretKey: 'images.registry.h.secret', pinnedFingerprint: 'AA:BB' }];
+    const cfg = [
+      {
+        id: 'h',
+        name: 'h',
+        kind: 'harbor' as const,
+        url: 'https://h',
+        region: 'east',
+        username: 'robot$x',
+        secretKey: 'images.registry.h.secret',
+        pinnedFingerprint: 'AA:BB',
+      },
+    ];
     await store.save(cfg);
     expect(await store.load()).toEqual(cfg);
     expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -48,7 +59,9 @@ describe('JsonFileRegistryConfigStore', () => {
     const dir = tmp();
     const path = join(dir, 'registries.json');
     const store = new JsonFileRegistryConfigStore(path);
-    const lists = Array.from({ length: 8 }, (_, i) => [{ id: `r${i}`, name: `r${i}`, kind: 'harbor' as const, url: `https://r${i}`, region: 'east' }]);
+    const lists = Array.from({ length: 8 }, (_, i) => [
+      { id: `r${i}`, name: `r${i}`, kind: 'harbor' as const, url: `https://r${i}`, region: 'east' },
+    ]);
     await Promise.all(lists.map((l) => store.save(l)));
     expect(readdirSync(dir)).toEqual(['registries.json']);
     expect(lists).toContainEqual(await store.load());

@@ -9,11 +9,22 @@ import type { RegistryError } from './http';
 import type { RegistryConfig } from './registry-config';
 import { strip, type Clients } from './registry-clients';
 
-export async function checkHealth(cfg: RegistryConfig, c: Clients, now: number, noteCertificate: (e: RegistryError) => void): Promise<RegistryHealth> {
+export async function checkHealth(
+  cfg: RegistryConfig,
+  c: Clients,
+  now: number,
+  noteCertificate: (e: RegistryError) => void,
+): Promise<RegistryHealth> {
   const base: RegistryHealth = { registryId: cfg.id, checkedAt: now, reachable: false, components: [] };
   const fail = (e: RegistryError, authState?: string): RegistryHealth => {
     noteCertificate(e);
-    return { ...base, reachable: e.code !== 'unavailable' && e.code !== 'timeout' && e.code !== 'tls-error', error: strip(e), ...(e.fingerprint ? { certificateFingerprint: e.fingerprint } : {}), ...(authState ? { authState } : e.code === 'registry-unauthorized' ? { credentialsOk: false } : {}) };
+    return {
+      ...base,
+      reachable: e.code !== 'unavailable' && e.code !== 'timeout' && e.code !== 'tls-error',
+      error: strip(e),
+      ...(e.fingerprint ? { certificateFingerprint: e.fingerprint } : {}),
+      ...(authState ? { authState } : e.code === 'registry-unauthorized' ? { credentialsOk: false } : {}),
+    };
   };
   if (c.harbor) {
     const [health, info] = await Promise.all([c.harbor.health(), c.harbor.systemInfo()]);
@@ -34,5 +45,11 @@ export async function checkHealth(cfg: RegistryConfig, c: Clients, now: number, 
   // Credentials were used only if the registry asked for them, and only on its own origin.
   const withheld = ping.value.credentialsWithheld;
   if (cfg.username && withheld) return { ...base, reachable: true, status: 'healthy', components: [], authState: withheld };
-  return { ...base, reachable: true, status: 'healthy', components: [], ...(cfg.username && ping.value.authScheme !== 'none' ? { credentialsOk: true } : {}) };
+  return {
+    ...base,
+    reachable: true,
+    status: 'healthy',
+    components: [],
+    ...(cfg.username && ping.value.authScheme !== 'none' ? { credentialsOk: true } : {}),
+  };
 }

@@ -22,7 +22,8 @@ const secretKeyOf = (id: string) => `images.registry.${id}.secret`;
 /** Warnings shown on the registry's row. */
 export function registryWarnings(r: Pick<RegistryConfig, 'url' | 'username'>): string[] {
   const out: string[] = [];
-  if (r.url.startsWith('http:') && r.username) out.push('Credentials travel in clear: this registry is plain http. Use its https URL if it has one.');
+  if (r.url.startsWith('http:') && r.username)
+    out.push('Credentials travel in clear: this registry is plain http. Use its https URL if it has one.');
   return out;
 }
 
@@ -79,7 +80,8 @@ export class RegistrySettings {
 
   async add(input: RegistryInput): Promise<Result<RegistryInfo>> {
     const id = input.id ?? slug(input.name);
-    if (this.registries.some((r) => r.id === id)) return err('conflict', `A registry with id "${id}" exists already: edit it, or choose another name.`);
+    if (this.registries.some((r) => r.id === id))
+      return err('conflict', `A registry with id "${id}" exists already: edit it, or choose another name.`);
     const secretKey = input.secret ? secretKeyOf(id) : undefined;
     if (secretKey) {
       const refused = await writeSecret(this.secrets, secretKey, input.secret!);
@@ -174,8 +176,16 @@ export class RegistrySettings {
     const r = found.value;
     if (fingerprint) {
       const seen = this.seenCertificates.get(id);
-      if (!seen) return err('invalid-payload', `${r.name} has not presented an untrusted certificate: test the registry first, then trust the fingerprint it shows.`);
-      if (seen !== fingerprint) return err('invalid-payload', `That is not the certificate ${r.name} presented (${seen}): test the registry again and compare the fingerprint with your administrators.`);
+      if (!seen)
+        return err(
+          'invalid-payload',
+          `${r.name} has not presented an untrusted certificate: test the registry first, then trust the fingerprint it shows.`,
+        );
+      if (seen !== fingerprint)
+        return err(
+          'invalid-payload',
+          `That is not the certificate ${r.name} presented (${seen}): test the registry again and compare the fingerprint with your administrators.`,
+        );
       r.pinnedFingerprint = fingerprint;
     } else delete r.pinnedFingerprint;
     await this.save();

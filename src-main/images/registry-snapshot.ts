@@ -41,8 +41,28 @@ export interface RegistrySnapshot {
   steadyRequests?: number;
 }
 
-export function emptySnapshot(registryId: string, region: string, now: number, discovery: RegistrySnapshot['discovery'], follow: FollowRule): RegistrySnapshot {
-  return { registryId, region, fetchedAt: now, tags: [], policies: [], executions: [], tasks: new Map(), repoCache: new Map(), requests: 0, follow, sources: new Map(), discovery, checkedAt: new Map() };
+export function emptySnapshot(
+  registryId: string,
+  region: string,
+  now: number,
+  discovery: RegistrySnapshot['discovery'],
+  follow: FollowRule,
+): RegistrySnapshot {
+  return {
+    registryId,
+    region,
+    fetchedAt: now,
+    tags: [],
+    policies: [],
+    executions: [],
+    tasks: new Map(),
+    repoCache: new Map(),
+    requests: 0,
+    follow,
+    sources: new Map(),
+    discovery,
+    checkedAt: new Map(),
+  };
 }
 
 export interface SnapshotOptions {
@@ -63,7 +83,13 @@ export interface SnapshotOptions {
 export async function fetchHarborSnapshot(client: HarborClient, o: SnapshotOptions): Promise<RegistrySnapshot> {
   const start = client.requests;
   const patterns = { ...(o.include?.length ? { include: o.include } : {}), ...(o.exclude?.length ? { exclude: o.exclude } : {}) };
-  const snap = emptySnapshot(o.registryId, o.region, o.now, { mode: 'harbor' }, { ...patterns, ...(o.projects?.length ? { projects: o.projects } : {}) });
+  const snap = emptySnapshot(
+    o.registryId,
+    o.region,
+    o.now,
+    { mode: 'harbor' },
+    { ...patterns, ...(o.projects?.length ? { projects: o.projects } : {}) },
+  );
   const limit = createLimiter(o.concurrency);
 
   const tagsPart = async (): Promise<AppError | undefined> => {
@@ -92,7 +118,14 @@ export async function fetchHarborSnapshot(client: HarborClient, o: SnapshotOptio
             if (!arts.ok) return arts.error.code === 'not-found' ? undefined : arts.error;
             const tags: TagObservation[] = [];
             for (const a of arts.value.items)
-              for (const t of a.tags ?? []) tags.push({ region: o.region, repository: repo.name, tag: t.name, digest: a.digest, pushedAt: harborTime(t.push_time) ?? harborTime(a.push_time) });
+              for (const t of a.tags ?? [])
+                tags.push({
+                  region: o.region,
+                  repository: repo.name,
+                  tag: t.name,
+                  digest: a.digest,
+                  pushedAt: harborTime(t.push_time) ?? harborTime(a.push_time),
+                });
             snap.repoCache.set(repo.name, { key, tags, at: o.now });
             snap.tags.push(...tags);
             return undefined;

@@ -30,7 +30,9 @@ export class ReplicationActions {
     const c = this.deps.harbor(registryId);
     if (!c.ok) return c;
     const r = await c.value.startExecution(policyId);
-    this.deps.log?.(`images: ${registryId}: start execution of policy ${policyId}: ${r.ok ? `execution ${r.value.executionId ?? '?'}` : r.error.code}`);
+    this.deps.log?.(
+      `images: ${registryId}: start execution of policy ${policyId}: ${r.ok ? `execution ${r.value.executionId ?? '?'}` : r.error.code}`,
+    );
     this.deps.changed();
     return r.ok ? r : { ok: false, error: strip(r.error) };
   }

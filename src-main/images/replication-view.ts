@@ -80,14 +80,28 @@ export function replicationObservations(v: ReplicationView): ReplicationObservat
       for (const t of snap.tasks.get(e.id) ?? []) {
         const res = parseTaskResource(t.src_resource) ?? parseTaskResource(t.dst_resource);
         if (!res) continue;
-        for (const tag of res.tags) out.push({ destRegion: region, repository: res.repository, tag, taskStatus: t.status, taskStartedAt: harborTime(t.start_time), stuck });
+        for (const tag of res.tags)
+          out.push({
+            destRegion: region,
+            repository: res.repository,
+            tag,
+            taskStatus: t.status,
+            taskStartedAt: harborTime(t.start_time),
+            stuck,
+          });
       }
     }
   }
   return out;
 }
 
-export function executionSummary(registryId: string, e: HarborExecution, policy: HarborPolicy | undefined, now: number, stuckThresholdMs: number): ExecutionSummary {
+export function executionSummary(
+  registryId: string,
+  e: HarborExecution,
+  policy: HarborPolicy | undefined,
+  now: number,
+  stuckThresholdMs: number,
+): ExecutionSummary {
   const start = harborTime(e.start_time);
   const end = harborTime(e.end_time);
   return {
@@ -121,7 +135,15 @@ export function cellDetail(v: ReplicationView, matrix: SyncMatrix, repository: s
     if (!snap) continue;
     if (snap.replicationError) errors.push({ registryId: r.id, error: snap.replicationError });
     const policies = snap.policies.filter((p) => destRegion(v.registries, r, p) === region);
-    for (const p of policies) policySummaries.push({ registryId: r.id, id: p.id, name: p.name, destRegion: region, ...(p.trigger?.type ? { trigger: p.trigger.type } : {}), enabled: p.enabled ?? true });
+    for (const p of policies)
+      policySummaries.push({
+        registryId: r.id,
+        id: p.id,
+        name: p.name,
+        destRegion: region,
+        ...(p.trigger?.type ? { trigger: p.trigger.type } : {}),
+        enabled: p.enabled ?? true,
+      });
     for (const e of snap.executions) {
       const policy = policies.find((p) => p.id === e.policy_id);
       if (!policy) continue;

@@ -13,7 +13,12 @@ let svc: ImageSyncService;
 const secrets = new Map<string, string>();
 
 beforeAll(async () => {
-  sh = await startScenarioHarbors(loadScenarioFile(fileURLToPath(DEFAULT_SCENARIO_PATH)), { clockSpeed: 20, failRate: 0, stuckRate: 0, pushIntervalMs: 0 });
+  sh = await startScenarioHarbors(loadScenarioFile(fileURLToPath(DEFAULT_SCENARIO_PATH)), {
+    clockSpeed: 20,
+    failRate: 0,
+    stuckRate: 0,
+    pushIntervalMs: 0,
+  });
   svc = new ImageSyncService({
     secrets: { get: (k) => secrets.get(k), put: (k, v) => void secrets.set(k, v) },
     config: new MemoryRegistryConfigStore(),
@@ -28,7 +33,8 @@ afterAll(async () => {
   await sh?.close();
 });
 
-const state = (m: SyncMatrix, image: string, region: string) => m.rows.find((r) => `${r.repository}:${r.tag}` === image)?.cells.find((c) => c.region === region);
+const state = (m: SyncMatrix, image: string, region: string) =>
+  m.rows.find((r) => `${r.repository}:${r.tag}` === image)?.cells.find((c) => c.region === region);
 
 describe('startScenarioHarbors (default scenario)', () => {
   it('names Harbors after the scenario registries, regions after datacenters', () => {

@@ -13,13 +13,16 @@ export const consoleLogger: Logger = {
 
 /** A value from the wire, made safe to log: bounded, single-line, no control characters. */
 export const printable = (value: unknown, max = 80): string => {
-  const text = typeof value === 'string' ? value : (() => {
-    try {
-      return JSON.stringify(value) ?? String(value);
-    } catch {
-      return Object.prototype.toString.call(value);
-    }
-  })();
+  const text =
+    typeof value === 'string'
+      ? value
+      : (() => {
+          try {
+            return JSON.stringify(value) ?? String(value);
+          } catch {
+            return Object.prototype.toString.call(value);
+          }
+        })();
   const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
   return JSON.stringify(clean.length > max ? `${clean.slice(0, max)}…` : clean);
 };

@@ -25,7 +25,12 @@ export class RequestChecks {
   }
 
   /** Validate channel + payload; returns the parsed payload or an error. */
-  check(senderId: string, channelName: unknown, kind: 'request' | 'stream', payload: unknown): { ok: true; value: unknown } | Result<never> {
+  check(
+    senderId: string,
+    channelName: unknown,
+    kind: 'request' | 'stream',
+    payload: unknown,
+  ): { ok: true; value: unknown } | Result<never> {
     const channel = lookupChannel(this.contract, channelName);
     if (!channel) return this.reject(senderId, channelName, 'unknown channel');
     if (channel.kind !== kind) return this.reject(senderId, channelName, `not a ${kind} channel`);
@@ -40,7 +45,10 @@ export class RequestChecks {
   /** A handler threw: the stack goes to the log, the renderer gets `internal`. */
   internal(channel: string, error: unknown): Err {
     this.log.error(`[ipc] handler for ${channel} failed`, error);
-    return err('internal', 'Something went wrong in Capstan while running the request. Details are in the application log; try again or restart Capstan.');
+    return err(
+      'internal',
+      'Something went wrong in Capstan while running the request. Details are in the application log; try again or restart Capstan.',
+    );
   }
 
   /** The Result schema of a request channel's response (cached). */

@@ -55,13 +55,16 @@ describe('router.invoke', () => {
     expect(await router.invoke('w1', 'echo.upper', { text: 'hi' })).toEqual({ ok: true, value: { text: 'HI' } });
   });
 
-  it.each([['nope'], ['__proto__'], ['toString'], ['constructor'], [42], [null]])('rejects unknown channel %s without running anything', async (channel) => {
-    const { router, logger, upper } = setup();
-    const r = await router.invoke('w1', channel, { text: 'hi' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
-    expect(upper).not.toHaveBeenCalled();
-    expect(logger.lines.join('\n')).toMatch(/unknown channel/);
-  });
+  it.each([['nope'], ['__proto__'], ['toString'], ['constructor'], [42], [null]])(
+    'rejects unknown channel %s without running anything',
+    async (channel) => {
+      const { router, logger, upper } = setup();
+      const r = await router.invoke('w1', channel, { text: 'hi' });
+      expect(r).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+      expect(upper).not.toHaveBeenCalled();
+      expect(logger.lines.join('\n')).toMatch(/unknown channel/);
+    },
+  );
 
   it('rejects an invalid payload, logs channel and issue paths, never executes', async () => {
     const { router, logger, upper } = setup();
@@ -76,16 +79,32 @@ describe('router.invoke', () => {
 
   it('rejects oversized strings (schema max and global payload bound)', async () => {
     const { router, upper } = setup();
-    expect(await router.invoke('w1', 'echo.upper', { text: 'x'.repeat(101) })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
-    expect(await router.invoke('w1', 'echo.upper', { text: 'x'.repeat(2_000_000) })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await router.invoke('w1', 'echo.upper', { text: 'x'.repeat(101) })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
+    expect(await router.invoke('w1', 'echo.upper', { text: 'x'.repeat(2_000_000) })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
     expect(upper).not.toHaveBeenCalled();
   });
 
   it('rejects oversized strings on the real app contract', async () => {
     const removePath = vi.fn(async () => ok(null));
-    const router = createRouter({ contract: appContract, handlers: { 'kubeconfig.removePath': removePath } as unknown as AppHandlers, logger: spyLogger() });
-    expect(await router.invoke('w1', 'kubeconfig.removePath', { path: '/x'.repeat(3000) })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
-    expect(await router.invoke('w1', 'kubeconfig.removePath', { path: '' })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    const router = createRouter({
+      contract: appContract,
+      handlers: { 'kubeconfig.removePath': removePath } as unknown as AppHandlers,
+      logger: spyLogger(),
+    });
+    expect(await router.invoke('w1', 'kubeconfig.removePath', { path: '/x'.repeat(3000) })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
+    expect(await router.invoke('w1', 'kubeconfig.removePath', { path: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
     expect(removePath).not.toHaveBeenCalled();
     expect(await router.invoke('w1', 'kubeconfig.removePath', { path: '/home/me/.kube/config' })).toEqual({ ok: true, value: null });
   });
@@ -182,7 +201,18 @@ describe('router.subscribe', () => {
   it('ends the subscription when the sink throws (transport gone)', () => {
     const { router, emitters, signals } = setup();
     const ends: AppError[] = [];
-    router.subscribe('w1', 'a1', 'ticks.watch', { every: 1 }, { event: () => { throw new Error('closed'); }, end: (e) => ends.push(e) });
+    router.subscribe(
+      'w1',
+      'a1',
+      'ticks.watch',
+      { every: 1 },
+      {
+        event: () => {
+          throw new Error('closed');
+        },
+        end: (e) => ends.push(e),
+      },
+    );
     emitters[0]!({ n: 1 });
     expect(signals[0]!.aborted).toBe(true);
     expect(ends[0]?.code).toBe('unavailable');

@@ -96,7 +96,10 @@ export function createRouter<C extends Contract>(opts: RouterOptions<C>): Router
       }
       if (sub === 'full') {
         log.warn(`[ipc] rejected subscription to ${channel} from ${senderId}: ${table.maxPerSender} already open`);
-        sink.end({ code: 'unavailable', message: `Too many live views are open (${table.maxPerSender}). Close some views or reload the window.` });
+        sink.end({
+          code: 'unavailable',
+          message: `Too many live views are open (${table.maxPerSender}). Close some views or reload the window.`,
+        });
         return;
       }
       runStream(senderId, subId, sub, input.value, sink);
@@ -141,7 +144,9 @@ export function createRouter<C extends Contract>(opts: RouterOptions<C>): Router
       if (validateResponses && eventSchema) {
         const parsed = eventSchema.safeParse(event);
         if (!parsed.success) {
-          log.error(`[ipc] ${channel} emitted an event that breaks the contract at ${issuePaths(parsed.error).join(', ')}; subscription ended`);
+          log.error(
+            `[ipc] ${channel} emitted an event that breaks the contract at ${issuePaths(parsed.error).join(', ')}; subscription ended`,
+          );
           end({ code: 'internal', message: 'Live updates produced invalid data and were stopped. This is a bug; please report it.' });
           return;
         }

@@ -12,7 +12,16 @@ describe('checkSender', () => {
     expect(checkSender(null, 7, policy).ok).toBe(false);
   });
   it('rejects a foreign URL', () => {
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'capstan://evil/index.html', 'capstan://app.evil/x', 'http://localhost:5173/', 'about:blank', 'data:text/html,x', 'not a url'])
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      'capstan://evil/index.html',
+      'capstan://app.evil/x',
+      'http://localhost:5173/',
+      'about:blank',
+      'data:text/html,x',
+      'not a url',
+    ])
       expect(checkSender(top(url), 7, policy).ok, url).toBe(false);
   });
   it('rejects a subframe even on our origin', () => {

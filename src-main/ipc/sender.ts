@@ -34,6 +34,7 @@ export function checkSender(frame: SenderFrameLike | null | undefined, webConten
   if (!policy.windowIds.has(webContentsId)) return { ok: false, reason: `webContents ${webContentsId} is not a Capstan window` };
   if (frame.parent !== null && frame.parent !== undefined) return { ok: false, reason: 'sent from a subframe' };
   const origin = originOf(frame.url);
-  if (!origin || !policy.allowedOrigins.includes(origin)) return { ok: false, reason: `sent from a foreign origin ${JSON.stringify(origin ?? frame.url.slice(0, 60))}` };
+  if (!origin || !policy.allowedOrigins.includes(origin))
+    return { ok: false, reason: `sent from a foreign origin ${JSON.stringify(origin ?? frame.url.slice(0, 60))}` };
   return { ok: true };
 }

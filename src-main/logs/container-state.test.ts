@@ -2,8 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { containerStateOf, RequestCap, spokenDuration, waitingText } from './container-state';
 
 describe('container state from the pod watch', () => {
-  it('says how long a crash-looping container waits, in the kubelet\'s back-off', () => {
-    const s = containerStateOf({ metadata: { name: 'p' }, status: { phase: 'Running', containerStatuses: [{ name: 'app', restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=app pod=p_shop(u)' } }, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }] } }, 'app');
+  it("says how long a crash-looping container waits, in the kubelet's back-off", () => {
+    const s = containerStateOf(
+      {
+        metadata: { name: 'p' },
+        status: {
+          phase: 'Running',
+          containerStatuses: [
+            {
+              name: 'app',
+              restartCount: 3,
+              state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=app pod=p_shop(u)' } },
+              lastState: { terminated: { reason: 'Error', exitCode: 1 } },
+            },
+          ],
+        },
+      },
+      'app',
+    );
     expect(s).toMatchObject({ restarts: 3, hasRun: true, finished: false });
     expect(s.instance).toBeUndefined();
     expect(waitingText(s)).toBe('waiting for the container to restart (back-off 40 s)');

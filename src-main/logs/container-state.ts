@@ -44,7 +44,8 @@ export function spokenDuration(go: string): string {
 /** What the view says while a source waits for its container to run again. */
 export function waitingText(s: ContainerState): string {
   const backoff = /back-off (\S+) restarting/.exec(s.waiting?.message ?? '')?.[1];
-  if (s.waiting?.reason === 'CrashLoopBackOff') return `waiting for the container to restart${backoff ? ` (back-off ${spokenDuration(backoff)})` : ''}`;
+  if (s.waiting?.reason === 'CrashLoopBackOff')
+    return `waiting for the container to restart${backoff ? ` (back-off ${spokenDuration(backoff)})` : ''}`;
   return `waiting for the container to start (${s.waiting?.reason ?? 'not running'})`;
 }
 
@@ -94,7 +95,11 @@ export class RequestCap {
   private tokens: number;
   private at: number;
 
-  constructor(private readonly perSecond = 1, private readonly burst = 3, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly perSecond = 1,
+    private readonly burst = 3,
+    private readonly now: () => number = Date.now,
+  ) {
     this.tokens = burst;
     this.at = now();
   }

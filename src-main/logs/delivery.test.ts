@@ -11,7 +11,11 @@ describe('Delivery', () => {
     const d = new Delivery((b) => got.push(b), { batchLines: 100, highWater: 1000 });
     for (let i = 0; i < 250; i++) d.push(i, line(i));
     expect(d.flush()).toBe(250);
-    expect(got.map((b) => [b.first, b.lines.length])).toEqual([[0, 100], [100, 100], [200, 50]]);
+    expect(got.map((b) => [b.first, b.lines.length])).toEqual([
+      [0, 100],
+      [100, 100],
+      [200, 50],
+    ]);
   });
 
   it('stops at the high watermark and resumes on ack', () => {

@@ -7,7 +7,12 @@
  */
 import type { LogLine } from '../../src-shared/logs/contract';
 
-export interface Batch { seq: number; first: number; skippedBefore: number; lines: LogLine[] }
+export interface Batch {
+  seq: number;
+  first: number;
+  skippedBefore: number;
+  lines: LogLine[];
+}
 
 export interface DeliveryOptions {
   highWater?: number; // 20,000 lines unacked
@@ -29,7 +34,10 @@ export class Delivery {
   acked = 0;
   private readonly o: Required<DeliveryOptions>;
 
-  constructor(private readonly emit: (b: Batch) => void, o: DeliveryOptions = {}) {
+  constructor(
+    private readonly emit: (b: Batch) => void,
+    o: DeliveryOptions = {},
+  ) {
     this.o = { highWater: 20_000, maxPending: 50_000, batchLines: 5000, batchBytes: 1024 * 1024, ...o };
   }
 

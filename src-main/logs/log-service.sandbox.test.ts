@@ -46,7 +46,18 @@ function open(selection: LogSelection, o: { ack?: boolean; ringLines?: number } 
     } else if (e.t === 'sources') sources = e.sources;
   });
   if (!r.ok) throw new Error(r.error.message);
-  return { viewId, lines, get sources() { return sources; }, get skipped() { return skipped; }, close: r.value, view: () => logs.view('test', viewId)! };
+  return {
+    viewId,
+    lines,
+    get sources() {
+      return sources;
+    },
+    get skipped() {
+      return skipped;
+    },
+    close: r.value,
+    view: () => logs.view('test', viewId)!,
+  };
 }
 
 const ns = (ts: string) => BigInt(Date.parse(ts.slice(0, 19) + 'Z')) * 1_000_000n + BigInt(ts.slice(20, 29));
@@ -55,12 +66,18 @@ const ns = (ts: string) => BigInt(Date.parse(ts.slice(0, 19) + 'Z')) * 1_000_000
 function expectContiguous(lines: LogLine[], src: number, min: number, period = PERIOD_NS) {
   const ts = lines.filter((l) => l[0] === src && l[3] === 0).map((l) => ns(l[1]));
   expect(ts.length).toBeGreaterThanOrEqual(min);
-  for (let i = 1; i < ts.length; i++) if (ts[i]! - ts[i - 1]! !== period) throw new Error(`gap or duplicate at line ${i}: ${ts[i]! - ts[i - 1]!} ns`);
+  for (let i = 1; i < ts.length; i++)
+    if (ts[i]! - ts[i - 1]! !== period) throw new Error(`gap or duplicate at line ${i}: ${ts[i]! - ts[i - 1]!} ns`);
 }
 
 describe('LogService against the sandbox', () => {
   it('follows a Deployment across clusters, every pod, contiguous lines', async () => {
-    const v = open({ clusterIds: ['pro-east', 'pro-west'], namespace: 'shop', target: { kind: 'deployment', name: 'orders-pro' }, tailLines: 10 });
+    const v = open({
+      clusterIds: ['pro-east', 'pro-west'],
+      namespace: 'shop',
+      target: { kind: 'deployment', name: 'orders-pro' },
+      tailLines: 10,
+    });
     await until(() => v.sources.length === 12 && v.sources.every((s) => s.state === 'live'), 15_000, '12 live sources');
     expect(new Set(v.sources.map((s) => s.clusterId))).toEqual(new Set(['pro-east', 'pro-west']));
     await until(() => v.lines.length > 12 * 60, 15_000, 'lines from every pod');
@@ -122,7 +139,7 @@ describe('LogService against the sandbox', () => {
       expect(big[2]).toMatch(/more characters: download the history/);
       const view = v.view();
       let spool = '';
-      for (let off = 0, eof = false; !eof; ) {
+      for (let off = 0, eof = false; !eof;) {
         const r = view.spool.read(off, 4 * 1024 * 1024);
         spool += r.text;
         off = r.nextOffset;
@@ -138,13 +155,16 @@ describe('LogService against the sandbox', () => {
   it('a consumer that never acks gets lines skipped: counted, announced, and all in the spool', async () => {
     configureLogs(dc.cluster('pro-west').store, { rate: 20_000 });
     try {
-      const v = open({ clusterIds: ['pro-west'], namespace: 'shop', target: { kind: 'deployment', name: 'payments-pro' }, tailLines: 0 }, { ack: false });
+      const v = open(
+        { clusterIds: ['pro-west'], namespace: 'shop', target: { kind: 'deployment', name: 'payments-pro' }, tailLines: 0 },
+        { ack: false },
+      );
       await until(() => (v.view().skipped ?? 0) > 0, 30_000, 'skipped lines');
       const view = v.view();
       view.spool.flush();
       const total = view.ring.total;
       let n = 0;
-      for (let off = 0, eof = false; !eof; ) {
+      for (let off = 0, eof = false; !eof;) {
         const r = view.spool.read(off, 4 * 1024 * 1024);
         n += r.text.split('\n').length - 1;
         off = r.nextOffset;
@@ -158,9 +178,16 @@ describe('LogService against the sandbox', () => {
     }
   }, 60_000);
 
-  it('merges the sources\' backlogs by timestamp instead of one pod after another', async () => {
+  it("merges the sources' backlogs by timestamp instead of one pod after another", async () => {
     const v = open({ clusterIds: ['pro-east'], namespace: 'shop', target: { kind: 'deployment', name: 'orders-pro' }, tailLines: 30 });
-    await until(() => v.sources.length > 1 && v.sources.every((s) => s.state === 'live') && v.lines.filter((l) => l[3] === 0).length >= v.sources.length * 30, 20_000, 'backlogs');
+    await until(
+      () =>
+        v.sources.length > 1 &&
+        v.sources.every((s) => s.state === 'live') &&
+        v.lines.filter((l) => l[3] === 0).length >= v.sources.length * 30,
+      20_000,
+      'backlogs',
+    );
     const backlog = v.lines.filter((l) => l[3] === 0).slice(0, v.sources.length * 30);
     const keys = backlog.map((l) => timeKey(l[1]));
     expect(keys).toEqual([...keys].sort());
@@ -174,7 +201,9 @@ describe('LogService against the sandbox', () => {
   it('follows a source producing 100,000 lines per second contiguously, with nothing skipped', async () => {
     configureLogs(dc.cluster('pro-east').store, { rate: 100_000 });
     try {
-      const pod = [...dc.cluster('pro-east').store.list('pods', 'shop')].map(([, p]) => p.obj).find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-pro-b')!;
+      const pod = [...dc.cluster('pro-east').store.list('pods', 'shop')]
+        .map(([, p]) => p.obj)
+        .find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-pro-b')!;
       const v = open({ clusterIds: ['pro-east'], namespace: 'shop', target: { kind: 'pod', name: pod.metadata.name }, tailLines: 0 });
       await until(() => v.sources[0]?.state === 'live', 15_000, 'live');
       const start = Date.now();

@@ -15,9 +15,16 @@ import { LogView } from './log-view';
 export class LogService {
   private readonly views = new Map<string, LogView>();
 
-  constructor(private readonly deps: LogViewDeps, private readonly defaults: LogViewOptions = {}) {}
+  constructor(
+    private readonly deps: LogViewDeps,
+    private readonly defaults: LogViewOptions = {},
+  ) {}
 
-  open(senderId: string, p: { viewId: string; selection: LogSelection; ringLines?: number }, emit: (e: LogEvent) => void): Result<() => void> {
+  open(
+    senderId: string,
+    p: { viewId: string; selection: LogSelection; ringLines?: number },
+    emit: (e: LogEvent) => void,
+  ): Result<() => void> {
     const key = `${senderId}\u0000${p.viewId}`;
     if (this.views.has(key)) return err('conflict', `A log view with id ${p.viewId} is already open.`);
     const view = new LogView(this.deps, p.selection, emit, { ...this.defaults, ringLines: p.ringLines ?? this.defaults.ringLines });
@@ -45,7 +52,12 @@ export class LogService {
     return ok(null);
   }
 
-  readSpool(senderId: string, viewId: string, offset: number, maxBytes: number): Result<{ text: string; nextOffset: number; eof: boolean }> {
+  readSpool(
+    senderId: string,
+    viewId: string,
+    offset: number,
+    maxBytes: number,
+  ): Result<{ text: string; nextOffset: number; eof: boolean }> {
     const v = this.view(senderId, viewId);
     if (!v) return err('not-found', 'That log view is closed; its history was deleted with it.');
     return ok(v.spool.read(offset, maxBytes));

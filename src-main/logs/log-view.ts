@@ -23,7 +23,12 @@ export interface LogViewDeps {
   connection(clusterId: string): LogTransport | undefined;
   acquire(clusterId: string): () => void;
   /** Starts a file source (tail -F over exec); absent = file selections are refused per source. */
-  followFile?(clusterId: string, t: { namespace: string; pod: string; container: string; file: string }, sink: SourceSink, feed: ContainerStateFeed): { stop(): void };
+  followFile?(
+    clusterId: string,
+    t: { namespace: string; pod: string; container: string; file: string },
+    sink: SourceSink,
+    feed: ContainerStateFeed,
+  ): { stop(): void };
 }
 
 /**
@@ -34,9 +39,19 @@ export interface LogViewDeps {
 export const BACKLOG_HOLD_MS = 1000;
 const BACKLOG_HOLD_MAX = 50_000;
 
-export interface LogViewOptions { ringLines?: number; delivery?: DeliveryOptions; flushMs?: number; backlogHoldMs?: number }
+export interface LogViewOptions {
+  ringLines?: number;
+  delivery?: DeliveryOptions;
+  flushMs?: number;
+  backlogHoldMs?: number;
+}
 
-interface Running { meta: LogSource; sink: SourceSink; feed: ContainerStateFeed; stop(): void }
+interface Running {
+  meta: LogSource;
+  sink: SourceSink;
+  feed: ContainerStateFeed;
+  stop(): void;
+}
 
 export class LogView {
   readonly ring: Ring<LogLine>;
@@ -53,12 +68,21 @@ export class LogView {
   private held: Parameters<LogView['add']>[] | null;
   private holdUntil = 0;
 
-  constructor(private readonly deps: LogViewDeps, private readonly sel: LogSelection, private readonly emit: (e: LogEvent) => void, o: LogViewOptions = {}) {
+  constructor(
+    private readonly deps: LogViewDeps,
+    private readonly sel: LogSelection,
+    private readonly emit: (e: LogEvent) => void,
+    o: LogViewOptions = {},
+  ) {
     this.ring = new Ring(o.ringLines ?? 100_000);
     this.delivery = new Delivery((b) => this.emit({ t: 'lines', ...b }), o.delivery);
     this.holdUntil = Date.now() + (o.backlogHoldMs ?? BACKLOG_HOLD_MS);
     this.held = (sel.tailLines ?? 200) > 0 || sel.sinceTime ? [] : null;
-    this.timers.push(setInterval(() => this.tick(), o.flushMs ?? 50), setInterval(() => this.stats(), 1000), setInterval(() => this.spool.flush(), 250));
+    this.timers.push(
+      setInterval(() => this.tick(), o.flushMs ?? 50),
+      setInterval(() => this.stats(), 1000),
+      setInterval(() => this.spool.flush(), 250),
+    );
   }
 
   /** Start every cluster; a cluster that cannot be used becomes a marker line, not a failed view. */
@@ -116,7 +140,11 @@ export class LogView {
     }
     for (const pod of deletes) {
       for (const [key, s] of this.sources) {
-        if (key.startsWith(`${clusterId}/${pod.metadata.namespace}/${pod.metadata.name}/`) && s.meta.state !== 'gone' && s.meta.state !== 'ended') {
+        if (
+          key.startsWith(`${clusterId}/${pod.metadata.namespace}/${pod.metadata.name}/`) &&
+          s.meta.state !== 'gone' &&
+          s.meta.state !== 'ended'
+        ) {
           // The stream ends by itself and the source marks the pod gone; this covers a pod that
           // disappears while its source waits (not started yet, backing off).
           s.stop();
@@ -132,10 +160,21 @@ export class LogView {
     const pod = podObject.metadata.name ?? '';
     const feed = new ContainerStateFeed(container);
     feed.update(podObject);
-    const meta: LogSource = { id: this.byId.length, clusterId, namespace, pod, container, ...(this.sel.file ? { file: this.sel.file } : {}), state: 'starting', restarts: 0 };
+    const meta: LogSource = {
+      id: this.byId.length,
+      clusterId,
+      namespace,
+      pod,
+      container,
+      ...(this.sel.file ? { file: this.sel.file } : {}),
+      state: 'starting',
+      restarts: 0,
+    };
     const label = `${clusterId}/${pod}/${container}${this.sel.file ? `:${this.sel.file.split('/').pop()}` : ''}`;
     const sink: SourceSink = {
-      lines: (lines) => { for (const [ts, text, cut] of lines) this.add(meta.id, label, ts, text, cut, 0); },
+      lines: (lines) => {
+        for (const [ts, text, cut] of lines) this.add(meta.id, label, ts, text, cut, 0);
+      },
       marker: (text) => this.add(meta.id, label, new Date().toISOString(), text, 0, 1),
       state: (state, restarts, message) => this.update(meta, { state, restarts, message }),
     };
@@ -144,7 +183,19 @@ export class LogView {
       if (!this.deps.followFile) return;
       stop = this.deps.followFile(clusterId, { namespace, pod, container, file: this.sel.file }, sink, feed).stop;
     } else {
-      const src = new PodLogSource(conn, { namespace, pod, container, previous: this.sel.previous, tailLines: this.sel.tailLines ?? 200, ...(this.sel.sinceTime ? { sinceTime: this.sel.sinceTime } : {}) }, sink, feed);
+      const src = new PodLogSource(
+        conn,
+        {
+          namespace,
+          pod,
+          container,
+          previous: this.sel.previous,
+          tailLines: this.sel.tailLines ?? 200,
+          ...(this.sel.sinceTime ? { sinceTime: this.sel.sinceTime } : {}),
+        },
+        sink,
+        feed,
+      );
       src.start();
       stop = () => src.stop();
     }
@@ -170,7 +221,8 @@ export class LogView {
     let text = sanitizeLine(raw);
     if (cutBytes > 0) text += ` … [${cutBytes} bytes cut: the line exceeded 4 MB]`;
     this.spool.append(`${label} ${ts} ${text}`);
-    if (text.length > DISPLAY_MAX_CHARS) text = `${text.slice(0, DISPLAY_MAX_CHARS)} … [${text.length - DISPLAY_MAX_CHARS} more characters: download the history for the whole line]`;
+    if (text.length > DISPLAY_MAX_CHARS)
+      text = `${text.slice(0, DISPLAY_MAX_CHARS)} … [${text.length - DISPLAY_MAX_CHARS} more characters: download the history for the whole line]`;
     const line: LogLine = [src, ts, text, kind];
     this.delivery.push(this.ring.push(line), line);
   }

@@ -7,7 +7,13 @@ import { PodLogSource, type LogTransport, type SourceSink } from './pod-log-sour
 /** The pod watch's view of a running container (restart 1). */
 function runningFeed(): ContainerStateFeed {
   const feed = new ContainerStateFeed('app');
-  feed.update({ metadata: { name: 'p' }, status: { phase: 'Running', containerStatuses: [{ name: 'app', restartCount: 1, state: { running: { startedAt: '2026-11-26T19:00:00Z' } } }] } });
+  feed.update({
+    metadata: { name: 'p' },
+    status: {
+      phase: 'Running',
+      containerStatuses: [{ name: 'app', restartCount: 1, state: { running: { startedAt: '2026-11-26T19:00:00Z' } } }],
+    },
+  });
   return feed;
 }
 const fast = { firstBackoffMs: 1, cap: new RequestCap(1000, 1000) };
@@ -16,7 +22,9 @@ const fast = { firstBackoffMs: 1, cap: new RequestCap(1000, 1000) };
 function transport(bodies: string[]) {
   const paths: string[] = [];
   const conn: LogTransport = {
-    getJson: async (): Promise<never> => { throw new Error('a log source asks the pod watch, not the API server'); },
+    getJson: async (): Promise<never> => {
+      throw new Error('a log source asks the pod watch, not the API server');
+    },
     openStream: async (path) => {
       paths.push(path);
       // A real server answers later: yield to timers (a clean end is followed by an immediate re-open).
@@ -30,7 +38,11 @@ function transport(bodies: string[]) {
 function collect() {
   const lines: string[] = [];
   const states: string[] = [];
-  const sink: SourceSink = { lines: (l) => lines.push(...l.map(([ts, text]) => `${ts} ${text}`)), marker: () => undefined, state: (s) => states.push(s) };
+  const sink: SourceSink = {
+    lines: (l) => lines.push(...l.map(([ts, text]) => `${ts} ${text}`)),
+    marker: () => undefined,
+    state: (s) => states.push(s),
+  };
   return { sink, lines, states };
 }
 
@@ -44,7 +56,12 @@ describe('PodLogSource start point', () => {
   it('starts at sinceTime (logs around an event) instead of the last tailLines', async () => {
     const { conn, paths } = transport(['2026-11-26T19:58:00.000000001Z before the kill\n2026-11-26T20:00:00.5Z OutOfMemoryError\n']);
     const { sink, lines, states } = collect();
-    new PodLogSource(conn, { namespace: 'shop', pod: 'orders-1', container: 'app', previous: true, tailLines: 500, sinceTime: '2026-11-26T19:58:00Z' }, sink, runningFeed()).start();
+    new PodLogSource(
+      conn,
+      { namespace: 'shop', pod: 'orders-1', container: 'app', previous: true, tailLines: 500, sinceTime: '2026-11-26T19:58:00Z' },
+      sink,
+      runningFeed(),
+    ).start();
     await until(() => states.includes('ended'));
     const q = new URL(`http://x${paths[0]}`).searchParams;
     expect(q.get('sinceTime')).toBe('2026-11-26T19:58:00Z');
@@ -56,7 +73,13 @@ describe('PodLogSource start point', () => {
   it('without sinceTime it asks for the last tailLines; a resumed stream uses the last line it had', async () => {
     const { conn, paths } = transport(['2026-11-26T20:00:01Z one\n', '2026-11-26T20:00:01Z one\n2026-11-26T20:00:02Z two\n']);
     const { sink, lines } = collect();
-    const src = new PodLogSource(conn, { namespace: 'shop', pod: 'orders-1', container: 'app', tailLines: 200, sinceTime: '2026-11-26T19:00:00Z' }, sink, runningFeed(), fast);
+    const src = new PodLogSource(
+      conn,
+      { namespace: 'shop', pod: 'orders-1', container: 'app', tailLines: 200, sinceTime: '2026-11-26T19:00:00Z' },
+      sink,
+      runningFeed(),
+      fast,
+    );
     src.start();
     await until(() => paths.length >= 3);
     src.stop();
@@ -65,7 +88,12 @@ describe('PodLogSource start point', () => {
     expect(new URL(`http://x${paths[1]}`).searchParams.get('sinceTime')).toBe('2026-11-26T20:00:01Z');
     expect(lines.slice(0, 2)).toEqual(['2026-11-26T20:00:01.000000000Z one', '2026-11-26T20:00:02.000000000Z two']);
     const plain = transport([]);
-    const p = new PodLogSource(plain.conn, { namespace: 'shop', pod: 'orders-1', container: 'app', previous: true, tailLines: 200 }, collect().sink, runningFeed());
+    const p = new PodLogSource(
+      plain.conn,
+      { namespace: 'shop', pod: 'orders-1', container: 'app', previous: true, tailLines: 200 },
+      collect().sink,
+      runningFeed(),
+    );
     p.start();
     await until(() => plain.paths.length > 0);
     expect(new URL(`http://x${plain.paths[0]}`).searchParams.get('tailLines')).toBe('200');
@@ -75,7 +103,13 @@ describe('PodLogSource start point', () => {
     const body = '2026-11-26T20:00:16.100Z Starting\n2026-11-26T20:00:16.400Z Started\n2026-11-26T20:00:16Z ERROR Application run failed\n';
     const { conn, paths } = transport([body, `${body}2026-11-26T20:00:17Z after the cut\n`]);
     const { sink, lines } = collect();
-    const src = new PodLogSource(conn, { namespace: 'shop', pod: 'catalog-1', container: 'app', tailLines: 200 }, sink, runningFeed(), fast);
+    const src = new PodLogSource(
+      conn,
+      { namespace: 'shop', pod: 'catalog-1', container: 'app', tailLines: 200 },
+      sink,
+      runningFeed(),
+      fast,
+    );
     src.start();
     await until(() => paths.length >= 3);
     src.stop();
@@ -86,13 +120,23 @@ describe('PodLogSource start point', () => {
 describe('PodLogSource on a crash-looping container', () => {
   it('reads the last instance once, waits for the pod watch through the back-off, then follows the new instance', async () => {
     const feed = new ContainerStateFeed('app');
-    const pod = (restartCount: number, state: object) => ({ metadata: { name: 'p' }, status: { phase: 'Running', containerStatuses: [{ name: 'app', restartCount, state, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }] } });
+    const pod = (restartCount: number, state: object) => ({
+      metadata: { name: 'p' },
+      status: {
+        phase: 'Running',
+        containerStatuses: [{ name: 'app', restartCount, state, lastState: { terminated: { reason: 'Error', exitCode: 1 } } }],
+      },
+    });
     feed.update(pod(3, { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container=app pod=p_shop(u)' } }));
     // Like a kubelet in back-off: every follow returns the last instance's log and closes.
     const { conn, paths } = transport(Array.from({ length: 1000 }, () => '2026-11-26T20:00:01Z Application run failed\n'));
     const states: string[] = [];
     const markers: string[] = [];
-    const sink: SourceSink = { lines: () => undefined, marker: (m) => markers.push(m), state: (s, _r, msg) => states.push(`${s}${msg ? `: ${msg}` : ''}`) };
+    const sink: SourceSink = {
+      lines: () => undefined,
+      marker: (m) => markers.push(m),
+      state: (s, _r, msg) => states.push(`${s}${msg ? `: ${msg}` : ''}`),
+    };
     const src = new PodLogSource(conn, { namespace: 'shop', pod: 'p', container: 'app', tailLines: 10 }, sink, feed, fast);
     src.start();
     await until(() => states.includes('waiting: waiting for the container to restart (back-off 40 s)'));

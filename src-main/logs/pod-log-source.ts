@@ -27,7 +27,14 @@ export interface LogTransport {
   openStream(path: string, o?: RequestOptions): Promise<Result<Readable>>;
 }
 
-export interface SourceTarget { namespace: string; pod: string; container: string; previous?: boolean; tailLines: number; sinceTime?: string }
+export interface SourceTarget {
+  namespace: string;
+  pod: string;
+  container: string;
+  previous?: boolean;
+  tailLines: number;
+  sinceTime?: string;
+}
 
 export interface SourceSink {
   /** Lines in order: [normalized timestamp, raw text, bytes cut off]. */
@@ -60,7 +67,13 @@ export class PodLogSource {
   private readonly retry: Backoff;
 
   /** `feed`: the container's state from the view's pod watch (updated by the view). */
-  constructor(private readonly conn: LogTransport, private readonly t: SourceTarget, private readonly sink: SourceSink, private readonly feed: ContainerStateFeed, o: PodLogSourceOptions = {}) {
+  constructor(
+    private readonly conn: LogTransport,
+    private readonly t: SourceTarget,
+    private readonly sink: SourceSink,
+    private readonly feed: ContainerStateFeed,
+    o: PodLogSourceOptions = {},
+  ) {
     this.sleep = o.sleep ?? defaultSleep;
     this.cap = o.cap ?? new RequestCap();
     this.retry = new Backoff({ initialMs: o.firstBackoffMs ?? 800, maxMs: 30_000, jitter: EQUAL_JITTER });
@@ -201,6 +214,13 @@ export class PodLogSource {
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

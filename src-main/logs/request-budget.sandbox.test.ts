@@ -31,7 +31,11 @@ beforeAll(async () => {
   configureLogs(dc.cluster('fat').store, { rate: 50 });
   clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), { idleCloseMs: 0 });
   const exec = new ExecService((id) => clusters.connection(id));
-  logs = new LogService({ connection: (id) => clusters.connection(id), acquire: (id) => clusters.acquire(id), followFile: (id, t, sink, feed) => followFile(exec, id, t, sink, feed) });
+  logs = new LogService({
+    connection: (id) => clusters.connection(id),
+    acquire: (id) => clusters.acquire(id),
+    followFile: (id, t, sink, feed) => followFile(exec, id, t, sink, feed),
+  });
 });
 afterAll(async () => {
   logs?.dispose();
@@ -54,7 +58,14 @@ function open(selection: LogSelection) {
     }
   });
   if (!r.ok) throw new Error(r.error.message);
-  return { lines, states, get sources() { return sources; }, close: r.value };
+  return {
+    lines,
+    states,
+    get sources() {
+      return sources;
+    },
+    close: r.value,
+  };
 }
 
 const fatPods = () => [...dc.cluster('fat').store.list('pods', 'shop')].map(([, p]) => p.obj);
@@ -69,16 +80,34 @@ describe('log views on crashing containers', () => {
   it('cost the API server at most a few requests a second per source', async () => {
     release('orders-fat', 'harbor-east.sandbox.local/shop/orders:1.5.1'); // crash-loops
     release('payments-fat', 'harbor-east.sandbox.local/shop/payments:3.3.1'); // OOM-killed after a minute
-    const crashing = () => fatPods().find((p) => p.spec.containers[0].image.endsWith('orders:1.5.1') && p.status?.containerStatuses?.[0]?.restartCount >= 1);
+    const crashing = () =>
+      fatPods().find((p) => p.spec.containers[0].image.endsWith('orders:1.5.1') && p.status?.containerStatuses?.[0]?.restartCount >= 1);
     await until(() => crashing() !== undefined, 30_000, 'a crash-looping pod');
     const loopPod = crashing()!.metadata.name as string;
 
     const views = {
       pod: open({ clusterIds: ['fat'], namespace: 'shop', target: { kind: 'pod', name: loopPod }, tailLines: 5 }),
       deployment: open({ clusterIds: ['fat'], namespace: 'shop', target: { kind: 'deployment', name: 'orders-fat' }, tailLines: 5 }),
-      selector: open({ clusterIds: ['fat'], namespace: 'shop', target: { kind: 'selector', labelSelector: 'app.kubernetes.io/name=payments' }, tailLines: 5 }),
-      fileOnLoop: open({ clusterIds: ['fat'], namespace: 'shop', target: { kind: 'pod', name: loopPod }, file: '/opt/logs/catalina.out', tailLines: 5 }),
-      fileOnDeleted: open({ clusterIds: ['fat'], namespace: 'shop', target: { kind: 'deployment', name: 'catalog-fat' }, file: '/opt/logs/catalina.out', tailLines: 5 }),
+      selector: open({
+        clusterIds: ['fat'],
+        namespace: 'shop',
+        target: { kind: 'selector', labelSelector: 'app.kubernetes.io/name=payments' },
+        tailLines: 5,
+      }),
+      fileOnLoop: open({
+        clusterIds: ['fat'],
+        namespace: 'shop',
+        target: { kind: 'pod', name: loopPod },
+        file: '/opt/logs/catalina.out',
+        tailLines: 5,
+      }),
+      fileOnDeleted: open({
+        clusterIds: ['fat'],
+        namespace: 'shop',
+        target: { kind: 'deployment', name: 'catalog-fat' },
+        file: '/opt/logs/catalina.out',
+        tailLines: 5,
+      }),
     };
     await until(() => Object.values(views).every((v) => v.sources.length > 0), 15_000, 'sources in every view');
 
@@ -92,7 +121,9 @@ describe('log views on crashing containers', () => {
     const payments = fatPods().filter((p) => p.metadata.name.startsWith('payments-fat-') && !p.metadata.deletionTimestamp);
     const paymentsPod = (payments.find((p) => !p.spec.containers[0].image.endsWith(':3.3.1')) ?? payments[0])!.metadata.name as string;
     for (const pod of [victim, paymentsPod]) {
-      const del = await clusters.connection('fat')!.getJson(`/api/v1/namespaces/shop/pods/${pod}?gracePeriodSeconds=0`, { method: 'DELETE' });
+      const del = await clusters
+        .connection('fat')!
+        .getJson(`/api/v1/namespaces/shop/pods/${pod}?gracePeriodSeconds=0`, { method: 'DELETE' });
       expect(del.ok).toBe(true);
     }
     await until(() => Date.now() - t0 >= WINDOW_MS, WINDOW_MS + 5000, 'the measuring window');
@@ -107,9 +138,15 @@ describe('log views on crashing containers', () => {
     }
     const sourcesOn = new Map<string, number>();
     for (const v of Object.values(views)) for (const s of v.sources) sourcesOn.set(s.pod, (sourcesOn.get(s.pod) ?? 0) + 1);
-    const rates = [...perPod].map(([pod, n]) => ({ pod, requests: n, sources: sourcesOn.get(pod) ?? 1, perSourcePerSec: n / (sourcesOn.get(pod) ?? 1) / seconds }));
+    const rates = [...perPod].map(([pod, n]) => ({
+      pod,
+      requests: n,
+      sources: sourcesOn.get(pod) ?? 1,
+      perSourcePerSec: n / (sourcesOn.get(pod) ?? 1) / seconds,
+    }));
     console.log(`[logs] request budget over ${seconds.toFixed(1)} s: ${seen.length} requests in all; per pod ${JSON.stringify(rates)}`);
-    for (const r of rates) expect(r.perSourcePerSec, `${r.pod}: ${r.requests} requests for ${r.sources} source(s)`).toBeLessThanOrEqual(MAX_PER_SOURCE_PER_SEC);
+    for (const r of rates)
+      expect(r.perSourcePerSec, `${r.pod}: ${r.requests} requests for ${r.sources} source(s)`).toBeLessThanOrEqual(MAX_PER_SOURCE_PER_SEC);
     const allSources = [...sourcesOn.values()].reduce((a, b) => a + b, 0);
     expect(seen.length / seconds).toBeLessThanOrEqual(MAX_PER_SOURCE_PER_SEC * allSources + 5);
 
@@ -117,11 +154,27 @@ describe('log views on crashing containers', () => {
     const waiting = views.pod.states.find((s) => s.state === 'waiting');
     expect(waiting?.message).toMatch(/^waiting for the container to restart \(back-off (\d+ min ?)?(\d+ s)?\)$/);
     expect(views.fileOnLoop.states.some((s) => s.state === 'waiting')).toBe(true);
-    await until(() => views.pod.lines.some((l) => l[3] === 1 && /restarted \(restart \d+\); following the new instance/.test(l[2])), 30_000, 'a restart followed');
-    await until(() => views.fileOnDeleted.sources.some((s) => s.pod === victim && s.state === 'gone'), 10_000, 'the deleted pod marked gone');
-    await until(() => views.selector.sources.some((s) => s.pod === paymentsPod && s.state === 'gone'), 10_000, 'the deleted payments pod marked gone');
+    await until(
+      () => views.pod.lines.some((l) => l[3] === 1 && /restarted \(restart \d+\); following the new instance/.test(l[2])),
+      30_000,
+      'a restart followed',
+    );
+    await until(
+      () => views.fileOnDeleted.sources.some((s) => s.pod === victim && s.state === 'gone'),
+      10_000,
+      'the deleted pod marked gone',
+    );
+    await until(
+      () => views.selector.sources.some((s) => s.pod === paymentsPod && s.state === 'gone'),
+      10_000,
+      'the deleted payments pod marked gone',
+    );
     // The OOM-killed container was followed across its kill into the next instance.
-    await until(() => views.selector.lines.some((l) => l[3] === 1 && /restarted \(restart \d+\)/.test(l[2])), 60_000, 'the OOM-killed container followed into its next instance');
+    await until(
+      () => views.selector.lines.some((l) => l[3] === 1 && /restarted \(restart \d+\)/.test(l[2])),
+      60_000,
+      'the OOM-killed container followed into its next instance',
+    );
     for (const v of Object.values(views)) v.close();
   }, 120_000);
 });

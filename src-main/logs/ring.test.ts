@@ -26,7 +26,10 @@ describe('LineFramer', () => {
   it('replaces invalid UTF-8 and cuts an over-long line, counting what it dropped', () => {
     const f = new LineFramer(10);
     const out = f.push(Buffer.concat([Buffer.from([0x61, 0xff, 0xfe, 0x0a]), Buffer.from('x'.repeat(25) + '\n')]));
-    expect(out).toEqual([{ text: 'a\uFFFD\uFFFD', truncatedBytes: 0 }, { text: 'x'.repeat(10), truncatedBytes: 15 }]);
+    expect(out).toEqual([
+      { text: 'a\uFFFD\uFFFD', truncatedBytes: 0 },
+      { text: 'x'.repeat(10), truncatedBytes: 15 },
+    ]);
   });
 });
 
@@ -35,7 +38,7 @@ describe('Spool', () => {
     const s = new Spool(16);
     for (let i = 0; i < 100; i++) s.append(`línea ${i}`);
     let text = '';
-    for (let off = 0, eof = false; !eof; ) {
+    for (let off = 0, eof = false; !eof;) {
       const r = s.read(off, 7);
       text += r.text;
       off = r.nextOffset;

@@ -12,12 +12,22 @@ import { err, ok } from '../../src-shared/result';
 import type { ReflectorTransport } from '../watch/reflector';
 import { Reflector } from '../watch/reflector';
 
-interface Terminated { reason?: string; exitCode?: number; startedAt?: string; finishedAt?: string }
+interface Terminated {
+  reason?: string;
+  exitCode?: number;
+  startedAt?: string;
+  finishedAt?: string;
+}
 export interface PodObject extends KubeObject {
   spec?: { containers?: { name: string }[] };
   status?: {
     phase?: string;
-    containerStatuses?: { name: string; restartCount?: number; state?: { running?: { startedAt?: string }; waiting?: { reason?: string; message?: string }; terminated?: Terminated }; lastState?: { terminated?: Terminated } }[];
+    containerStatuses?: {
+      name: string;
+      restartCount?: number;
+      state?: { running?: { startedAt?: string }; waiting?: { reason?: string; message?: string }; terminated?: Terminated };
+      lastState?: { terminated?: Terminated };
+    }[];
   };
 }
 
@@ -40,7 +50,10 @@ export async function podQuery(conn: ReflectorTransport, sel: LogSelection, sign
       break;
     case 'deployment': {
       if (!ns) return err('invalid-payload', 'A Deployment selection needs a namespace.');
-      const d = await conn.getJson<{ spec?: { selector?: LabelSelector } }>(`/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments/${encodeURIComponent(t.name)}`, { signal, verb: 'get', resource: 'deployments' });
+      const d = await conn.getJson<{ spec?: { selector?: LabelSelector } }>(
+        `/apis/apps/v1/namespaces/${encodeURIComponent(ns)}/deployments/${encodeURIComponent(t.name)}`,
+        { signal, verb: 'get', resource: 'deployments' },
+      );
       if (!d.ok) return d;
       const s = labelSelectorString(d.value.spec?.selector ?? {});
       if (!s) return err('response-invalid', `Deployment ${t.name} has an empty selector.`);
@@ -51,12 +64,19 @@ export async function podQuery(conn: ReflectorTransport, sel: LogSelection, sign
   return ok(`${base}?${q}`);
 }
 
-export interface PodWatch { stop(): void }
+export interface PodWatch {
+  stop(): void;
+}
 
 /** Watch the selection's pods; `onPods(upserts, deletes)` per change. */
 export function watchPods(conn: ReflectorTransport, path: string, onPods: (upserts: PodObject[], deletes: PodObject[]) => void): PodWatch {
   const r = new Reflector<PodObject>({ transport: conn, path, resource: 'pods' });
-  r.onDidChange((events) => onPods(events.filter((e) => e.type === 'upsert').map((e) => e.object), events.filter((e) => e.type === 'delete').map((e) => e.object)));
+  r.onDidChange((events) =>
+    onPods(
+      events.filter((e) => e.type === 'upsert').map((e) => e.object),
+      events.filter((e) => e.type === 'delete').map((e) => e.object),
+    ),
+  );
   r.start();
   return { stop: () => r.dispose() };
 }

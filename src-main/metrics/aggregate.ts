@@ -9,11 +9,19 @@ import type { ContainerHistory } from './history';
 import type { ContainerInfo } from './pod-index';
 import type { SampleArrays } from './ring';
 
-export function aggregate(series: Iterable<ContainerHistory>, ref: AggregateRef, infoOf: (h: ContainerHistory) => ContainerInfo | undefined, bucketMs = 0): Aggregate {
+export function aggregate(
+  series: Iterable<ContainerHistory>,
+  ref: AggregateRef,
+  infoOf: (h: ContainerHistory) => ContainerInfo | undefined,
+  bucketMs = 0,
+): Aggregate {
   const arrays: SampleArrays[] = [];
   const sums = new Map<number, { cpu: number; ws: number; rss: number; n: [number, number, number] }>();
   const out: Aggregate = { ref, containers: 0, t: [], cpu: [], workingSet: [], rss: [], restarts: 0, events: [] };
-  let memoryLimit = 0, memoryRequest = 0, cpuRequest = 0, cpuLimit = 0;
+  let memoryLimit = 0,
+    memoryRequest = 0,
+    cpuRequest = 0,
+    cpuLimit = 0;
   let allLimited = true;
   let allCpuLimited = true;
   for (const h of series) {

@@ -46,14 +46,17 @@ export function planBudget(o: BudgetInput): BudgetPlan {
   const slots = (ms: number, every: number) => Math.ceil(ms / every) + 1;
   const perFull = slots(o.horizonMs, o.intervalMs) * SAMPLE_BYTES + PAGE_SLACK + SERIES_OVERHEAD_BYTES;
   const fineSlots = Math.min(slots(FINE_MS, o.intervalMs), slots(o.horizonMs, o.intervalMs));
-  if (o.containers * perFull <= o.budgetBytes) return { fullCount: o.containers, coarseMs: 0, fineSlots, projectedBytes: o.containers * perFull, overBudget: false };
+  if (o.containers * perFull <= o.budgetBytes)
+    return { fullCount: o.containers, coarseMs: 0, fineSlots, projectedBytes: o.containers * perFull, overBudget: false };
   const fullCount = Math.min(o.interesting, Math.floor(o.budgetBytes / 2 / perFull));
   const rest = o.containers - fullCount;
   const avail = o.budgetBytes - fullCount * perFull;
-  const perCoarse = (fine: number, bucketMs: number) => (fine + slots(Math.max(0, o.horizonMs - FINE_MS), bucketMs)) * SAMPLE_BYTES + 2 * PAGE_SLACK + SERIES_OVERHEAD_BYTES;
+  const perCoarse = (fine: number, bucketMs: number) =>
+    (fine + slots(Math.max(0, o.horizonMs - FINE_MS), bucketMs)) * SAMPLE_BYTES + 2 * PAGE_SLACK + SERIES_OVERHEAD_BYTES;
   for (const b of BUCKETS_MS) {
     if (b < 2 * o.intervalMs) continue; // a bucket of one sample saves nothing
-    if (rest * perCoarse(fineSlots, b) <= avail) return { fullCount, coarseMs: b, fineSlots, projectedBytes: fullCount * perFull + rest * perCoarse(fineSlots, b), overBudget: false };
+    if (rest * perCoarse(fineSlots, b) <= avail)
+      return { fullCount, coarseMs: b, fineSlots, projectedBytes: fullCount * perFull + rest * perCoarse(fineSlots, b), overBudget: false };
   }
   const b = BUCKETS_MS.at(-1)!;
   const fine = Math.max(2, Math.floor((avail / rest - perCoarse(0, b)) / SAMPLE_BYTES));
@@ -62,14 +65,26 @@ export function planBudget(o: BudgetInput): BudgetPlan {
 }
 
 /** What makes a container worth full resolution, as a score (0 = nothing); higher wins under pressure. */
-export function interestScore(o: { inView: boolean; ooms: number; restartEvents: number; memoryPct?: number; growthPerMin?: number; memoryLimit?: number }): number {
+export function interestScore(o: {
+  inView: boolean;
+  ooms: number;
+  restartEvents: number;
+  memoryPct?: number;
+  growthPerMin?: number;
+  memoryLimit?: number;
+}): number {
   let s = 0;
   if (o.inView) s += 1000;
   if (o.ooms > 0) s += 500;
   else if (o.restartEvents > 0) s += 200;
   if (o.memoryPct !== undefined && o.memoryPct >= 80) s += 100 + o.memoryPct;
   // Growing enough to matter: towards the limit within a day, or 1 MiB/min without a limit.
-  if (o.growthPerMin !== undefined && o.growthPerMin > 0 && (o.memoryLimit ? o.growthPerMin * 1440 >= 0.2 * o.memoryLimit : o.growthPerMin >= 2 ** 20)) s += 50;
+  if (
+    o.growthPerMin !== undefined &&
+    o.growthPerMin > 0 &&
+    (o.memoryLimit ? o.growthPerMin * 1440 >= 0.2 * o.memoryLimit : o.growthPerMin >= 2 ** 20)
+  )
+    s += 50;
   return s;
 }
 

@@ -7,8 +7,21 @@ import type { PodChange } from './cluster-source';
 import { clusterServiceSource } from './cluster-source';
 
 const summary = (name: string, patch: Partial<PodSummary> = {}): PodSummary => ({
-  uid: `uid-${name}`, clusterId: 'c', namespace: 'ns', name, phase: 'Running', status: 'Running', readyContainers: 1, totalContainers: 1,
-  ready: true, restarts: 0, images: [], createdAt: 0, deleting: false, resourceVersion: '1', ...patch,
+  uid: `uid-${name}`,
+  clusterId: 'c',
+  namespace: 'ns',
+  name,
+  phase: 'Running',
+  status: 'Running',
+  readyContainers: 1,
+  totalContainers: 1,
+  ready: true,
+  restarts: 0,
+  images: [],
+  createdAt: 0,
+  deleting: false,
+  resourceVersion: '1',
+  ...patch,
 });
 
 /** The containers array the workloads layer keeps for each uid (metrics must get these very arrays). */
@@ -31,14 +44,17 @@ function fakeClusters(summaries: PodSummary[]) {
     nodes: { items: () => [] },
   };
   const clusters = {
-    ids: () => ['c'], workloads: () => workloads, connection: () => undefined, acquire: () => () => {},
+    ids: () => ['c'],
+    workloads: () => workloads,
+    connection: () => undefined,
+    acquire: () => () => {},
     onDidChangeWorkloads: (l: (typeof listeners)[number]) => (listeners.push(l), () => {}),
   } as unknown as ClusterService;
   return { clusters, decoded, fire: (change: ClusterWorkloadEvent) => listeners.forEach((l) => l('c', change)) };
 }
 
 describe('clusterServiceSource', () => {
-  it('passes the workloads layer\'s containers (nothing decoded) on a reset, and only changes that can matter to metrics', () => {
+  it("passes the workloads layer's containers (nothing decoded) on a reset, and only changes that can matter to metrics", () => {
     const pods = [summary('a'), summary('b')];
     const f = fakeClusters(pods);
     const seen: { kind: string; names: string[]; deletes?: string[] }[] = [];
@@ -70,13 +86,17 @@ describe('clusterServiceSource', () => {
     const f = fakeClusters([summary('a')]);
     const source = clusterServiceSource(f.clusters);
     const got: string[][] = [[], []];
-    for (const i of [0, 1]) source.onPods((_id, change) => {
-      for (const p of change.kind === 'reset' ? change.pods : change.upserts) got[i]!.push(p.name);
-      if (change.kind === 'change') for (const d of change.deletes) got[i]!.push(`-${d.name}`);
-    });
+    for (const i of [0, 1])
+      source.onPods((_id, change) => {
+        for (const p of change.kind === 'reset' ? change.pods : change.upserts) got[i]!.push(p.name);
+        if (change.kind === 'change') for (const d of change.deletes) got[i]!.push(`-${d.name}`);
+      });
     f.fire({ kind: 'reset' });
     f.fire({ kind: 'Pod', upserts: [summary('a', { restarts: 1 })], deletes: [] });
     f.fire({ kind: 'Pod', upserts: [], deletes: ['uid-a'] });
-    expect(got).toEqual([['a', 'a', '-a'], ['a', 'a', '-a']]);
+    expect(got).toEqual([
+      ['a', 'a', '-a'],
+      ['a', 'a', '-a'],
+    ]);
   });
 });

@@ -18,7 +18,9 @@ import type { ClusterService } from '../clusters/cluster-service';
 import type { ForensicsTransport } from './forensics';
 import type { MetricsTransport } from './sources';
 
-export type PodChange = { kind: 'reset'; pods: Iterable<PodContainers> } | { kind: 'change'; upserts: Iterable<PodContainers>; deletes: { namespace: string; name: string }[] };
+export type PodChange =
+  | { kind: 'reset'; pods: Iterable<PodContainers> }
+  | { kind: 'change'; upserts: Iterable<PodContainers>; deletes: { namespace: string; name: string }[] };
 
 export interface MetricsClusterSource {
   ids(): string[];
@@ -33,13 +35,24 @@ export interface MetricsClusterSource {
 
 /** True when nothing the pod index reads can differ between two summaries of the same pod. */
 export function sameForMetrics(a: PodSummary, b: PodSummary): boolean {
-  return a.restarts === b.restarts && a.status === b.status && a.phase === b.phase && a.readyContainers === b.readyContainers
-    && a.totalContainers === b.totalContainers && a.lastTerminationReason === b.lastTerminationReason && a.lastTerminationAt === b.lastTerminationAt
-    && a.app === b.app && a.deployment === b.deployment && a.name === b.name && a.namespace === b.namespace;
+  return (
+    a.restarts === b.restarts &&
+    a.status === b.status &&
+    a.phase === b.phase &&
+    a.readyContainers === b.readyContainers &&
+    a.totalContainers === b.totalContainers &&
+    a.lastTerminationReason === b.lastTerminationReason &&
+    a.lastTerminationAt === b.lastTerminationAt &&
+    a.app === b.app &&
+    a.deployment === b.deployment &&
+    a.name === b.name &&
+    a.namespace === b.namespace
+  );
 }
 
 export function clusterServiceSource(clusters: ClusterService): MetricsClusterSource {
-  const full = (id: string, namespace: string, name: string) => clusters.workloads(id)?.findObject('Pod', namespace, name) as Pod | undefined;
+  const full = (id: string, namespace: string, name: string) =>
+    clusters.workloads(id)?.findObject('Pod', namespace, name) as Pod | undefined;
   /** The pods' containers as the workloads layer keeps them (no copy, nothing decoded). */
   function* containers(id: string, summaries: Iterable<PodSummary>): Generator<PodContainers> {
     const w = clusters.workloads(id);

@@ -13,7 +13,10 @@ export function historyCsv(series: Iterable<ContainerHistory>): string {
     const rows: { t: number; line: string }[] = [];
     for (let i = 0; i < a.t.length; i++) {
       if (Number.isNaN(a.ws[i]!) && Number.isNaN(a.cpu[i]!)) continue; // gap marker, not a sample
-      rows.push({ t: a.t[i]!, line: `${new Date(a.t[i]!).toISOString()},${prefix},${num(a.cpu[i]!, 4)},${num(a.ws[i]!)},${num(a.rss[i]!)},` });
+      rows.push({
+        t: a.t[i]!,
+        line: `${new Date(a.t[i]!).toISOString()},${prefix},${num(a.cpu[i]!, 4)},${num(a.ws[i]!)},${num(a.rss[i]!)},`,
+      });
     }
     for (const e of h.events) {
       const what = `${e.kind === 'oom' ? 'OOMKilled' : `restart ${e.reason ?? ''}`.trim()} exit=${e.exitCode ?? '?'} restarts=${e.restartCount}`;
@@ -26,9 +29,15 @@ export function historyCsv(series: Iterable<ContainerHistory>): string {
 }
 
 /** The histories matching `filter` (any field left out matches all), with a file name saying what. */
-export function exportCsv(series: Iterable<ContainerHistory>, filter: Partial<ContainerRef>, now: number): { filename: string; csv: string } {
-  const match = [...series].filter((h) => (Object.keys(filter) as (keyof ContainerRef)[]).every((k) => filter[k] === undefined || h.ref[k] === filter[k]));
+export function exportCsv(
+  series: Iterable<ContainerHistory>,
+  filter: Partial<ContainerRef>,
+  now: number,
+): { filename: string; csv: string } {
+  const match = [...series].filter((h) =>
+    (Object.keys(filter) as (keyof ContainerRef)[]).every((k) => filter[k] === undefined || h.ref[k] === filter[k]),
+  );
   const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
-  const what = filter.container ? `${filter.pod}-${filter.container}` : filter.clusterId ?? 'all';
+  const what = filter.container ? `${filter.pod}-${filter.container}` : (filter.clusterId ?? 'all');
   return { filename: `capstan-metrics-${what}-${stamp}.csv`, csv: historyCsv(match) };
 }

@@ -30,7 +30,14 @@ function oomKill(cluster: string, namespace: string, name: string, container: st
   const store = dc.cluster(cluster).store;
   const pod = store.clone('pods', namespace, name)!;
   const c = pod.status.containerStatuses.find((s: { name: string }) => s.name === container);
-  c.lastState = { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: c.state.running.startedAt, finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } };
+  c.lastState = {
+    terminated: {
+      reason: 'OOMKilled',
+      exitCode: 137,
+      startedAt: c.state.running.startedAt,
+      finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    },
+  };
   c.state = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } };
   c.restartCount++;
   c.ready = false;
@@ -40,14 +47,17 @@ function oomKill(cluster: string, namespace: string, name: string, container: st
 describe('top list rows of ended instances', () => {
   it('are marked as soon as the pod watch says so; a deleted pod keeps its restarts and limits', async () => {
     // Rounds only when the test runs one: whatever changes in between comes from the pod watch.
-    const m = new MetricsService(clusterServiceSource(clusters), { settings: { get: () => ({ intervalMs: 600_000, maxCpuPercent: 50 }), set: () => {} } });
+    const m = new MetricsService(clusterServiceSource(clusters), {
+      settings: { get: () => ({ intervalMs: 600_000, maxCpuPercent: 50 }), set: () => {} },
+    });
     let top: MetricsTop | undefined;
     const stop = m.subscribe(20, (t) => (top = t));
     try {
       await until(() => dc.clusters.every((c) => clusters.workloads(c.name)?.pods.status().synced), 20_000, 'clusters synced');
       await m.round();
       await m.round();
-      const find = (r: TopRow) => (list: TopRow[]) => list.find((x) => x.clusterId === r.clusterId && x.pod === r.pod && x.container === r.container);
+      const find = (r: TopRow) => (list: TopRow[]) =>
+        list.find((x) => x.clusterId === r.clusterId && x.pod === r.pod && x.container === r.container);
       const killed = top!.lists.memory.find((r) => r.memoryLimit !== undefined && r.workingSet !== undefined)!;
       expect(killed.ended).toBeUndefined();
 
@@ -59,7 +69,10 @@ describe('top list rows of ended instances', () => {
       dc.cluster(killed.clusterId).store.delete('pods', killed.namespace, killed.pod);
       await until(() => find(killed)(top!.lists.memory)?.ended?.reason === 'pod deleted', 5000, 'the deleted pod marked');
       const s = m.series(killed);
-      expect(s.ok && { restarts: s.value.restarts, memoryLimit: s.value.memoryLimit }).toEqual({ restarts: 1, memoryLimit: killed.memoryLimit });
+      expect(s.ok && { restarts: s.value.restarts, memoryLimit: s.value.memoryLimit }).toEqual({
+        restarts: 1,
+        memoryLimit: killed.memoryLimit,
+      });
       const f = await m.forensics(killed);
       expect(f.memoryLimit).toBe(killed.memoryLimit);
       expect(f.kills.map((k) => k.event.reason)).toEqual(['OOMKilled']);

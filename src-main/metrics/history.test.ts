@@ -10,7 +10,15 @@ import { eventTime, PodIndex } from './pod-index';
 import type { ContainerReading } from './sources';
 
 const ref = { clusterId: 'c', namespace: 'ns', pod: 'p', container: 'app' };
-const reading = (x: Partial<ContainerReading>): ContainerReading => ({ namespace: 'ns', pod: 'p', container: 'app', cpu: 0.1, ws: 100, rss: 90, ...x });
+const reading = (x: Partial<ContainerReading>): ContainerReading => ({
+  namespace: 'ns',
+  pod: 'p',
+  container: 'app',
+  cpu: 0.1,
+  ws: 100,
+  rss: 90,
+  ...x,
+});
 const newHistory = () => new MetricsHistory(360, () => 10_000);
 
 describe('MetricsHistory', () => {
@@ -60,18 +68,42 @@ describe('MetricsHistory', () => {
 });
 
 describe('PodIndex', () => {
-  const pod = (restartCount: number, terminated?: Record<string, unknown>): Pod => ({
-    metadata: { namespace: 'ns', name: 'p', labels: { 'app.kubernetes.io/name': 'orders' } },
-    spec: { containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } } }] },
-    status: { containerStatuses: [{ name: 'app', ready: false, restartCount, image: 'x', imageID: '', state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: terminated ? { terminated } : {} }] },
-  } as unknown as Pod);
+  const pod = (restartCount: number, terminated?: Record<string, unknown>): Pod =>
+    ({
+      metadata: { namespace: 'ns', name: 'p', labels: { 'app.kubernetes.io/name': 'orders' } },
+      spec: {
+        containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } } }],
+      },
+      status: {
+        containerStatuses: [
+          {
+            name: 'app',
+            ready: false,
+            restartCount,
+            image: 'x',
+            imageID: '',
+            state: { waiting: { reason: 'CrashLoopBackOff' } },
+            lastState: terminated ? { terminated } : {},
+          },
+        ],
+      },
+    }) as unknown as Pod;
 
   it('reads requests and limits as quantities, and OOMKilled restarts as OOM events', () => {
     const idx = new PodIndex();
     expect(idx.update(pod(0), 1000)).toEqual([]);
     const ev = idx.update(pod(1, { reason: 'OOMKilled', exitCode: 137, finishedAt: '1970-01-01T00:00:01Z' }), 5000);
-    expect(ev).toEqual([{ container: 'app', event: { at: 1999, kind: 'oom', reason: 'OOMKilled', exitCode: 137, restartCount: 1, startedAt: undefined } }]);
-    expect(idx.get('ns', 'p', 'app')).toMatchObject({ app: 'orders', memoryLimit: 2 ** 30, memoryRequest: 2 ** 29, cpuRequest: 0.25, restarts: 1, state: 'CrashLoopBackOff' });
+    expect(ev).toEqual([
+      { container: 'app', event: { at: 1999, kind: 'oom', reason: 'OOMKilled', exitCode: 137, restartCount: 1, startedAt: undefined } },
+    ]);
+    expect(idx.get('ns', 'p', 'app')).toMatchObject({
+      app: 'orders',
+      memoryLimit: 2 ** 30,
+      memoryRequest: 2 ** 29,
+      cpuRequest: 0.25,
+      restarts: 1,
+      state: 'CrashLoopBackOff',
+    });
   });
 
   it('exit code 137 without reason OOMKilled is a restart, not an OOM kill', () => {
@@ -111,7 +143,9 @@ describe('persistence and CSV', () => {
       expect(bad.series).toEqual([]);
       expect(bad.problem).toMatch(/moved to .*m\.bin\.corrupt/);
       expect(readdirSync(dir).filter((f) => f.startsWith('m.bin.corrupt-'))).toHaveLength(1);
-      expect(historyCsv(again.values())).toMatch(/^time,cluster,namespace,pod,container,cpu_cores,working_set_bytes,rss_bytes,event\n1970-01-01T00:17:00\.000Z,c,ns,p,app,0\.1000,1002,,\n1970-01-01T00:17:00\.000Z,c,ns,p,app,,,,OOMKilled exit=137 restarts=1\n/);
+      expect(historyCsv(again.values())).toMatch(
+        /^time,cluster,namespace,pod,container,cpu_cores,working_set_bytes,rss_bytes,event\n1970-01-01T00:17:00\.000Z,c,ns,p,app,0\.1000,1002,,\n1970-01-01T00:17:00\.000Z,c,ns,p,app,,,,OOMKilled exit=137 restarts=1\n/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -51,7 +51,10 @@ export class MetricsHistory {
   }
 
   /** `capacity`: samples of a full-resolution container (history length / fastest interval). */
-  constructor(private capacity: number, private readonly intervalMs: () => number) {}
+  constructor(
+    private capacity: number,
+    private readonly intervalMs: () => number,
+  ) {}
 
   get size(): number {
     return this.series.size;
@@ -70,8 +73,21 @@ export class MetricsHistory {
     let h = this.series.get(key);
     if (!h) {
       // New containers start at full resolution for a while: the budget decides once it knows them.
-      const r = { clusterId: this.intern(ref.clusterId), namespace: this.intern(ref.namespace), pod: ref.pod, container: this.intern(ref.container) };
-      h = { key, ref: r, ring: new TieredRing(this.pool, this.capacity), events: NO_EVENTS, instanceStart: t, interest: 1, interestUntil: t + 10 * 60_000 };
+      const r = {
+        clusterId: this.intern(ref.clusterId),
+        namespace: this.intern(ref.namespace),
+        pod: ref.pod,
+        container: this.intern(ref.container),
+      };
+      h = {
+        key,
+        ref: r,
+        ring: new TieredRing(this.pool, this.capacity),
+        events: NO_EVENTS,
+        instanceStart: t,
+        interest: 1,
+        interestUntil: t + 10 * 60_000,
+      };
       this.series.set(key, h);
     }
     return h;
@@ -85,8 +101,15 @@ export class MetricsHistory {
     if (last && t - last.t > 2.5 * this.intervalMs()) h.ring.push(last.t + this.intervalMs(), Number.NaN, Number.NaN, Number.NaN);
     let cpu = r.cpu;
     if (r.coreNs !== undefined) {
-      if (h.lastCoreNs !== undefined && r.coreNs < h.lastCoreNs) h.instanceStart = t; // counter reset: a new container instance
-      else if (Number.isNaN(cpu) && h.lastCoreNs !== undefined && r.nodeTime !== undefined && h.lastNodeTime !== undefined && r.nodeTime > h.lastNodeTime) {
+      if (h.lastCoreNs !== undefined && r.coreNs < h.lastCoreNs)
+        h.instanceStart = t; // counter reset: a new container instance
+      else if (
+        Number.isNaN(cpu) &&
+        h.lastCoreNs !== undefined &&
+        r.nodeTime !== undefined &&
+        h.lastNodeTime !== undefined &&
+        r.nodeTime > h.lastNodeTime
+      ) {
         cpu = (r.coreNs - h.lastCoreNs) / ((r.nodeTime - h.lastNodeTime) * 1e6);
       }
       h.lastCoreNs = r.coreNs;
@@ -125,7 +148,12 @@ export class MetricsHistory {
   }
 
   /** Restore a series (persistence): its samples, oldest first, into a ring of this history's pool. */
-  restore(h: Omit<ContainerHistory, 'ring' | 'interest' | 'interestUntil'>, samples: { t: ArrayLike<number>; cpu: ArrayLike<number>; ws: ArrayLike<number>; rss: ArrayLike<number> }, since: number, now: number): void {
+  restore(
+    h: Omit<ContainerHistory, 'ring' | 'interest' | 'interestUntil'>,
+    samples: { t: ArrayLike<number>; cpu: ArrayLike<number>; ws: ArrayLike<number>; rss: ArrayLike<number> },
+    since: number,
+    now: number,
+  ): void {
     const ring = new TieredRing(this.pool, this.capacity);
     for (let i = Math.max(0, samples.t.length - this.capacity); i < samples.t.length; i++) {
       if (samples.t[i]! >= since) ring.push(samples.t[i]!, samples.cpu[i]!, samples.ws[i]!, samples.rss[i]!);
@@ -155,13 +183,23 @@ export class MetricsHistory {
 /** Working-set slope (bytes/min) over the current instance's last `windowMs`, least squares. */
 export function growthPerMin(h: ContainerHistory, now: number, windowMs = 10 * 60_000): number | undefined {
   const since = Math.max(h.instanceStart, now - windowMs);
-  let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0;
+  let n = 0,
+    sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0,
+    syy = 0;
   // Runs for every container every round: no arrays allocated, only the window's samples visited.
   h.ring.forEachWsBackward(since, (t, y) => {
     if (Number.isNaN(y)) return;
     const x = (t - since) / 60_000;
     const yy = y / 2 ** 20; // MiB: keeps the sums far from float cancellation
-    n++; sx += x; sy += yy; sxx += x * x; sxy += x * yy; syy += yy * yy;
+    n++;
+    sx += x;
+    sy += yy;
+    sxx += x * x;
+    sxy += x * yy;
+    syy += yy * yy;
   });
   if (n < 3) return undefined;
   const dx = n * sxx - sx * sx;

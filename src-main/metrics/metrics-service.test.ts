@@ -21,11 +21,27 @@ const name = (i: number) => `app-${i}`;
 /** Pod 0 leaks towards its 1 GiB limit; every 100th pod was OOM-killed before we started. */
 function fakeCluster(now: () => number): MetricsClusterSource {
   let round = 0;
-  const pods: Pod[] = Array.from({ length: PODS }, (_, i) => ({
-    metadata: { namespace: 'shop', name: name(i), labels: { 'app.kubernetes.io/name': 'shop' } },
-    spec: { containers: [{ name: 'app', image: 'x', resources: { limits: { memory: '1Gi' } } }] },
-    status: { containerStatuses: [{ name: 'app', restartCount: i % 100 === 0 ? 1 : 0, ready: true, image: 'x', imageID: '', state: { running: {} }, lastState: i % 100 === 0 ? { terminated: { reason: 'OOMKilled', exitCode: 137 } } : {} }] },
-  }) as unknown as Pod);
+  const pods: Pod[] = Array.from(
+    { length: PODS },
+    (_, i) =>
+      ({
+        metadata: { namespace: 'shop', name: name(i), labels: { 'app.kubernetes.io/name': 'shop' } },
+        spec: { containers: [{ name: 'app', image: 'x', resources: { limits: { memory: '1Gi' } } }] },
+        status: {
+          containerStatuses: [
+            {
+              name: 'app',
+              restartCount: i % 100 === 0 ? 1 : 0,
+              ready: true,
+              image: 'x',
+              imageID: '',
+              state: { running: {} },
+              lastState: i % 100 === 0 ? { terminated: { reason: 'OOMKilled', exitCode: 137 } } : {},
+            },
+          ],
+        },
+      }) as unknown as Pod,
+  );
   const perNode = PODS / NODES;
   return {
     ids: () => ['c'],
@@ -43,7 +59,16 @@ function fakeCluster(now: () => number): MetricsClusterSource {
         const list = [];
         for (let i = n * perNode; i < (n + 1) * perNode; i++) {
           const ws = i === 0 ? 2e8 + round * 4e6 : 3e8 + ((i * 7919 + round * 1e6) % 1e7);
-          list.push({ podRef: { name: name(i), namespace: 'shop' }, containers: [{ name: 'app', cpu: { time: new Date(now()).toISOString(), usageNanoCores: 1e8 }, memory: { workingSetBytes: ws, rssBytes: ws } }] });
+          list.push({
+            podRef: { name: name(i), namespace: 'shop' },
+            containers: [
+              {
+                name: 'app',
+                cpu: { time: new Date(now()).toISOString(), usageNanoCores: 1e8 },
+                memory: { workingSetBytes: ws, rssBytes: ws },
+              },
+            ],
+          });
         }
         return ok({ pods: list } as T);
       },
@@ -60,7 +85,15 @@ describe('MetricsService under a memory budget', () => {
     try {
       let t = Date.UTC(2026, 0, 1);
       const file = join(dir, 'h.bin');
-      const m = new MetricsService(fakeCluster(() => t), { now: () => t, file, persistEveryMs: Number.POSITIVE_INFINITY, settings: { get: () => ({ historyBudgetMB: 16, maxCpuPercent: 50 }), set: () => {} } });
+      const m = new MetricsService(
+        fakeCluster(() => t),
+        {
+          now: () => t,
+          file,
+          persistEveryMs: Number.POSITIVE_INFINITY,
+          settings: { get: () => ({ historyBudgetMB: 16, maxCpuPercent: 50 }), set: () => {} },
+        },
+      );
       let top: MetricsTop | undefined;
       const stop = m.subscribe(10, (x) => (top = x));
       await new Promise((r) => setTimeout(r, 0));
@@ -102,13 +135,19 @@ describe('MetricsService under a memory budget', () => {
       m.persist();
       // A service disposed before it started (the launch gate still closed) leaves the file alone.
       const savedSize = statSync(file).size;
-      new MetricsService({ ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} }, { file, now: () => t }).dispose();
+      new MetricsService(
+        { ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} },
+        { file, now: () => t },
+      ).dispose();
       expect(statSync(file).size).toBe(savedSize);
       // Quiet containers are saved as 2-minute buckets: far less than the memory held.
       expect(statSync(file).size).toBeLessThan(top!.history.bytes / 2);
       stop();
       m.dispose();
-      const again = new MetricsService({ ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} }, { file, now: () => t });
+      const again = new MetricsService(
+        { ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} },
+        { file, now: () => t },
+      );
       again.start();
       expect(again.seriesCount).toBe(PODS);
       const restored = again.series({ clusterId: 'c', namespace: 'shop', pod: name(100), container: 'app' });

@@ -8,7 +8,17 @@
  *   const m = new MetricsService(clusterServiceSource(clusters), { file, settings });
  *   m.start(); const stop = m.subscribe(50, (top) => ...); m.series(ref); m.dispose();
  */
-import type { Aggregate, AggregateRef, ContainerRef, Forensics, MetricsHistoryStatus, MetricsSettings, MetricsTop, Series, TopRow } from '../../src-shared/metrics/contract';
+import type {
+  Aggregate,
+  AggregateRef,
+  ContainerRef,
+  Forensics,
+  MetricsHistoryStatus,
+  MetricsSettings,
+  MetricsTop,
+  Series,
+  TopRow,
+} from '../../src-shared/metrics/contract';
 import { isPrometheusUrl } from '../../src-shared/metrics/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
@@ -31,7 +41,13 @@ import { clusterStatus, sliceTop, topLists, topRow } from './top';
 
 // maxCpuPercent 0.5: with the rest of the app idle at ~0.2 %, the whole main process stays within
 // 1 % of a core in every 20 s window (rounds spread over the interval, see sampleAll).
-export const defaultMetricsSettings: MetricsSettings = { intervalMs: 10_000, historyMinutes: 60, historyBudgetMB: 150, maxCpuPercent: 0.5, prometheus: {} };
+export const defaultMetricsSettings: MetricsSettings = {
+  intervalMs: 10_000,
+  historyMinutes: 60,
+  historyBudgetMB: 150,
+  maxCpuPercent: 0.5,
+  prometheus: {},
+};
 
 /** A container someone charted stays at full resolution this long after. */
 const VIEWED_MS = 10 * 60_000;
@@ -81,11 +97,16 @@ export class MetricsService {
   rounds = 0;
   lastRoundWallMs = 0;
 
-  constructor(private readonly source: MetricsClusterSource, private readonly opts: MetricsServiceOptions = {}) {
+  constructor(
+    private readonly source: MetricsClusterSource,
+    private readonly opts: MetricsServiceOptions = {},
+  ) {
     this.now = opts.now ?? Date.now;
     this.settings = { ...defaultMetricsSettings, ...(opts.settings?.get() ?? {}) };
     // A settings file edited by hand (or written before URLs were checked) cannot make main fetch another scheme.
-    this.settings.prometheus = Object.fromEntries(Object.entries(this.settings.prometheus ?? {}).filter(([, url]) => typeof url === 'string' && isPrometheusUrl(url)));
+    this.settings.prometheus = Object.fromEntries(
+      Object.entries(this.settings.prometheus ?? {}).filter(([, url]) => typeof url === 'string' && isPrometheusUrl(url)),
+    );
     this.history = new MetricsHistory(this.capacity(), () => this.intervalMs);
     this.offPods = source.onPods((id, change) => this.onPods(id, change));
   }
@@ -207,9 +228,14 @@ export class MetricsService {
     const spreadMs = stretched && this.opts.spread !== false && n > 1 ? Math.round((this.intervalMs * n) / (n + 1)) : 0;
     let cpu0 = process.cpuUsage();
     const sliceMicros = await sampleClusters(this.source, (id) => this.state(id), this.history, this.settings, {
-      timeoutMs: this.opts.kubeletTimeoutMs ?? 5000, concurrency: this.opts.concurrency ?? 8, fetch: this.opts.fetch, now: this.now,
-      fleetApiAboveNodes: this.opts.fleetApiAboveNodes, detailNodes: (id) => detail.get(id) ?? new Set(),
-      spreadMs, cancelled: () => this.disposed,
+      timeoutMs: this.opts.kubeletTimeoutMs ?? 5000,
+      concurrency: this.opts.concurrency ?? 8,
+      fetch: this.opts.fetch,
+      now: this.now,
+      fleetApiAboveNodes: this.opts.fleetApiAboveNodes,
+      detailNodes: (id) => detail.get(id) ?? new Set(),
+      spreadMs,
+      cancelled: () => this.disposed,
     });
     // Spread: the waits between the slices are not the round's; count the slices, then the rest.
     let extraMicros = 0;
@@ -227,7 +253,13 @@ export class MetricsService {
     this.listed = new Set(rows.map(keyOf));
     this.listedPods = new Set(rows.map((r) => `${r.clusterId}\u0000${r.namespace}\u0000${r.pod}`));
     for (const st of this.clusters.values()) st.pods.pruneDeleted(now - this.horizonMs());
-    this.plan = planBudget({ budgetBytes: this.settings.historyBudgetMB * 2 ** 20, horizonMs: this.horizonMs(), intervalMs: this.intervalMs, containers: this.history.size, interesting: this.countInteresting() });
+    this.plan = planBudget({
+      budgetBytes: this.settings.historyBudgetMB * 2 ** 20,
+      horizonMs: this.horizonMs(),
+      intervalMs: this.intervalMs,
+      containers: this.history.size,
+      interesting: this.countInteresting(),
+    });
     applyPlan(() => this.history.values(), this.plan, this.capacity());
     this.lastTop.history = this.historyStatus();
     for (const s of this.subs) s.emit(sliceTop(this.lastTop, s.limit));
@@ -270,7 +302,14 @@ export class MetricsService {
     let restartEvents = 0;
     for (const e of h.events) if (e.kind === 'restart') restartEvents++;
     const until = this.viewed.get(h.key);
-    const s = interestScore({ inView: (until !== undefined && until > now) || this.listed.has(h.key), ooms: scan.ooms, restartEvents, memoryPct: scan.memoryPct, growthPerMin: scan.growthPerMin, memoryLimit: scan.info?.memoryLimit });
+    const s = interestScore({
+      inView: (until !== undefined && until > now) || this.listed.has(h.key),
+      ooms: scan.ooms,
+      restartEvents,
+      memoryPct: scan.memoryPct,
+      growthPerMin: scan.growthPerMin,
+      memoryLimit: scan.info?.memoryLimit,
+    });
     if (s > 0) {
       h.interest = s;
       h.interestUntil = now + VIEWED_MS;
@@ -297,10 +336,22 @@ export class MetricsService {
   }
 
   private computeTop(now: number, limit: number, visit?: (h: ContainerHistory, scan: Scan) => void): MetricsTop {
-    const lists = topLists(this.history.values(), (h) => this.clusters.get(h.ref.clusterId)?.pods.get(h.ref.namespace, h.ref.pod, h.ref.container), now, 2.5 * this.intervalMs, limit,
-      (h) => this.clusters.get(h.ref.clusterId)?.throttled?.get(`${h.ref.namespace}/${h.ref.pod}/${h.ref.container}`), visit);
-    const clusters = this.source.ids().map((clusterId) => clusterStatus(clusterId, this.clusters.get(clusterId), this.settings.prometheus[clusterId]));
-    const pacing = { ...this.pacer.describe(this.settings.intervalMs, this.settings.maxCpuPercent), containers: clusters.reduce((n, c) => n + c.containers, 0) };
+    const lists = topLists(
+      this.history.values(),
+      (h) => this.clusters.get(h.ref.clusterId)?.pods.get(h.ref.namespace, h.ref.pod, h.ref.container),
+      now,
+      2.5 * this.intervalMs,
+      limit,
+      (h) => this.clusters.get(h.ref.clusterId)?.throttled?.get(`${h.ref.namespace}/${h.ref.pod}/${h.ref.container}`),
+      visit,
+    );
+    const clusters = this.source
+      .ids()
+      .map((clusterId) => clusterStatus(clusterId, this.clusters.get(clusterId), this.settings.prometheus[clusterId]));
+    const pacing = {
+      ...this.pacer.describe(this.settings.intervalMs, this.settings.maxCpuPercent),
+      containers: clusters.reduce((n, c) => n + c.containers, 0),
+    };
     return { at: now, intervalMs: pacing.intervalMs, pacing, history: this.historyStatus(), clusters, lists };
   }
 
@@ -342,8 +393,18 @@ export class MetricsService {
 
   aggregate(ref: AggregateRef): Result<Aggregate> {
     const pods = this.clusters.get(ref.clusterId)?.pods;
-    const a = aggregate(this.history.values(), ref, (h) => pods?.get(h.ref.namespace, h.ref.pod, h.ref.container), this.plan?.coarseMs ?? 0);
-    if (a.containers === 0) return err('not-found', `No metrics for ${ref.scope} ${ref.namespace}/${ref.name} in "${ref.clusterId}" in the last ${this.settings.historyMinutes} minutes.`, { clusterId: ref.clusterId });
+    const a = aggregate(
+      this.history.values(),
+      ref,
+      (h) => pods?.get(h.ref.namespace, h.ref.pod, h.ref.container),
+      this.plan?.coarseMs ?? 0,
+    );
+    if (a.containers === 0)
+      return err(
+        'not-found',
+        `No metrics for ${ref.scope} ${ref.namespace}/${ref.name} in "${ref.clusterId}" in the last ${this.settings.historyMinutes} minutes.`,
+        { clusterId: ref.clusterId },
+      );
     return ok(a);
   }
 
@@ -361,7 +422,9 @@ export class MetricsService {
   }
 
   setSettings(patch: Partial<MetricsSettings>): MetricsSettings {
-    const reschedule = (patch.intervalMs !== undefined && patch.intervalMs !== this.settings.intervalMs) || (patch.maxCpuPercent !== undefined && patch.maxCpuPercent !== this.settings.maxCpuPercent);
+    const reschedule =
+      (patch.intervalMs !== undefined && patch.intervalMs !== this.settings.intervalMs) ||
+      (patch.maxCpuPercent !== undefined && patch.maxCpuPercent !== this.settings.maxCpuPercent);
     this.settings = { ...this.settings, ...patch };
     this.history.resize(this.capacity());
     this.opts.settings?.set(this.settings);

@@ -51,7 +51,10 @@ describe('metrics history across a restart', () => {
     stop();
     m.dispose(); // saves
 
-    const again = new MetricsService({ ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} }, { file, settings, now: () => now });
+    const again = new MetricsService(
+      { ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} },
+      { file, settings, now: () => now },
+    );
     again.start();
     try {
       const after = again.exportCsv({}).csv;

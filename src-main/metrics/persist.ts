@@ -19,16 +19,27 @@ const MAGIC = Buffer.from('CAPSTAN-METRICS-2\n');
 export const BORING_BUCKET_MS = 2 * 60_000;
 
 type Saved = Pick<ContainerHistory, 'key' | 'ref' | 'events' | 'source' | 'instanceStart'>;
-export interface LoadedSeries { series: Saved; samples: { t: ArrayLike<number>; cpu: ArrayLike<number>; ws: ArrayLike<number>; rss: ArrayLike<number> } }
+export interface LoadedSeries {
+  series: Saved;
+  samples: { t: ArrayLike<number>; cpu: ArrayLike<number>; ws: ArrayLike<number>; rss: ArrayLike<number> };
+}
 
-interface HeaderSeries { k: string; e?: ContainerHistory['events']; s?: ContainerHistory['source']; i: number; n: number }
+interface HeaderSeries {
+  k: string;
+  e?: ContainerHistory['events'];
+  s?: ContainerHistory['source'];
+  i: number;
+  n: number;
+}
 
 const maxNaN = (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b));
 
 /** Buckets of `ms`: highest working set and RSS, mean CPU, last time; gap rows kept. */
 export function downsample(a: SampleArrays, ms: number): SampleArrays {
   const out: SampleArrays = { t: [], cpu: [], ws: [], rss: [] };
-  let key = Number.NaN, cpuSum = 0, cpuN = 0;
+  let key = Number.NaN,
+    cpuSum = 0,
+    cpuN = 0;
   const close = () => {
     if (Number.isNaN(key)) return;
     out.cpu[out.cpu.length - 1] = cpuN ? cpuSum / cpuN : Number.NaN;
@@ -107,7 +118,15 @@ export function decodeHistory(buf: Buffer): LoadedSeries[] {
   const hlen = buf.readUInt32LE(off);
   off += 4;
   if (off + hlen > buf.length) throw new Error('truncated metrics history file');
-  const header = JSON.parse(buf.subarray(off, off + hlen).toString('utf8')) as { base?: number; series: (HeaderSeries & { key?: string; events?: ContainerHistory['events']; source?: ContainerHistory['source']; instanceStart?: number })[] };
+  const header = JSON.parse(buf.subarray(off, off + hlen).toString('utf8')) as {
+    base?: number;
+    series: (HeaderSeries & {
+      key?: string;
+      events?: ContainerHistory['events'];
+      source?: ContainerHistory['source'];
+      instanceStart?: number;
+    })[];
+  };
   off += hlen;
   // One aligned copy of the arrays (typed-array views need aligned offsets).
   const data = new Uint8Array(buf.length - off);
@@ -128,7 +147,11 @@ export function decodeHistory(buf: Buffer): LoadedSeries[] {
     if (v1) {
       // Version 1: Float64 times, then the three Float32 arrays (not necessarily aligned).
       const t = new Float64Array(data.slice(take(s.n * 8), at).buffer);
-      const [cpu, ws, rss] = [0, 1, 2].map(() => new Float32Array(data.slice(take(s.n * 4), at).buffer)) as [Float32Array, Float32Array, Float32Array];
+      const [cpu, ws, rss] = [0, 1, 2].map(() => new Float32Array(data.slice(take(s.n * 4), at).buffer)) as [
+        Float32Array,
+        Float32Array,
+        Float32Array,
+      ];
       out.push({ series, samples: { t, cpu, ws, rss } });
       continue;
     }
@@ -136,7 +159,15 @@ export function decodeHistory(buf: Buffer): LoadedSeries[] {
     const t32 = new Int32Array(data.buffer, start, s.n);
     const t = new Float64Array(s.n);
     for (let i = 0; i < s.n; i++) t[i] = t32[i]! + header.base!;
-    out.push({ series, samples: { t, cpu: new Float32Array(data.buffer, start + 4 * s.n, s.n), ws: new Float32Array(data.buffer, start + 8 * s.n, s.n), rss: new Float32Array(data.buffer, start + 12 * s.n, s.n) } });
+    out.push({
+      series,
+      samples: {
+        t,
+        cpu: new Float32Array(data.buffer, start + 4 * s.n, s.n),
+        ws: new Float32Array(data.buffer, start + 8 * s.n, s.n),
+        rss: new Float32Array(data.buffer, start + 12 * s.n, s.n),
+      },
+    });
   }
   return out;
 }

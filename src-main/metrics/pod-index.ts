@@ -78,7 +78,8 @@ export class PodIndex {
           event: {
             at: eventTime(term.finishedAt, now),
             kind: isOomKill(term) ? 'oom' : 'restart',
-            reason: term.reason, exitCode: term.exitCode,
+            reason: term.reason,
+            exitCode: term.exitCode,
             startedAt: term.startedAt ? Date.parse(term.startedAt) : undefined,
             restartCount: info.restarts,
           },
@@ -98,7 +99,10 @@ export class PodIndex {
     if (names.size === 0) this.pods.delete(namespace);
     const key = `${namespace}/${name}`;
     // A copy: the live arrays are shared with the workloads layer and never changed.
-    this.deleted.set(key, list.map((c) => ({ ...c, deletedAt: now })));
+    this.deleted.set(
+      key,
+      list.map((c) => ({ ...c, deletedAt: now })),
+    );
     if (this.deleted.size > MAX_DELETED_PODS) this.deleted.delete(this.deleted.keys().next().value!);
   }
 

@@ -16,9 +16,16 @@ export const PROM_QUERIES = {
   throttled: `sum by (namespace, pod, container) (rate(container_cpu_cfs_throttled_periods_total{container!="",container!="POD"}[5m])) / sum by (namespace, pod, container) (rate(container_cpu_cfs_periods_total{container!="",container!="POD"}[5m]))`,
 } as const;
 
-interface Vector { status?: string; error?: string; data?: { resultType?: string; result?: { metric: Record<string, string>; value: [number, string] }[] } }
+interface Vector {
+  status?: string;
+  error?: string;
+  data?: { resultType?: string; result?: { metric: Record<string, string>; value: [number, string] }[] };
+}
 
-export type PromFetch = (url: string, init: { signal: AbortSignal; redirect: 'error' }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+export type PromFetch = (
+  url: string,
+  init: { signal: AbortSignal; redirect: 'error' },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 /** Errors whose text we wrote (a status code); anything else is reported without the server's words. */
 class PromError extends Error {}
@@ -46,10 +53,23 @@ async function query(base: string, q: string, timeoutMs: number, f: PromFetch): 
   return out;
 }
 
-export async function readPrometheus(base: string, timeoutMs: number, f: PromFetch = fetch as unknown as PromFetch): Promise<PromResult | { status: SourceStatus }> {
-  if (!isPrometheusUrl(base)) return { status: { kind: 'prometheus', state: 'error', message: 'The Prometheus URL must be an http:// or https:// URL without user:password@. Fix it in the metrics settings.' } };
+export async function readPrometheus(
+  base: string,
+  timeoutMs: number,
+  f: PromFetch = fetch as unknown as PromFetch,
+): Promise<PromResult | { status: SourceStatus }> {
+  if (!isPrometheusUrl(base))
+    return {
+      status: {
+        kind: 'prometheus',
+        state: 'error',
+        message: 'The Prometheus URL must be an http:// or https:// URL without user:password@. Fix it in the metrics settings.',
+      },
+    };
   try {
-    const [ws, rss, cpu, throttled] = await Promise.all([PROM_QUERIES.ws, PROM_QUERIES.rss, PROM_QUERIES.cpu, PROM_QUERIES.throttled].map((q) => query(base, q, timeoutMs, f)));
+    const [ws, rss, cpu, throttled] = await Promise.all(
+      [PROM_QUERIES.ws, PROM_QUERIES.rss, PROM_QUERIES.cpu, PROM_QUERIES.throttled].map((q) => query(base, q, timeoutMs, f)),
+    );
     const readings: ContainerReading[] = [];
     for (const [key, bytes] of ws!) {
       const [namespace, pod, container] = key.split('/') as [string, string, string];
@@ -57,7 +77,18 @@ export async function readPrometheus(base: string, timeoutMs: number, f: PromFet
     }
     return { readings, throttled: throttled! };
   } catch (e) {
-    const m = (e as Error).name === 'TimeoutError' ? 'did not answer in time' : e instanceof PromError ? e.message : `could not be queried (${(e as NodeJS.ErrnoException).cause ? 'connection failed' : 'invalid answer'})`;
-    return { status: { kind: 'prometheus', state: (e as Error).name === 'TimeoutError' ? 'timeout' : 'error', message: `Prometheus at ${base}: ${m}. Throttling is unavailable; charts use the kubelet and metrics-server.` } };
+    const m =
+      (e as Error).name === 'TimeoutError'
+        ? 'did not answer in time'
+        : e instanceof PromError
+          ? e.message
+          : `could not be queried (${(e as NodeJS.ErrnoException).cause ? 'connection failed' : 'invalid answer'})`;
+    return {
+      status: {
+        kind: 'prometheus',
+        state: (e as Error).name === 'TimeoutError' ? 'timeout' : 'error',
+        message: `Prometheus at ${base}: ${m}. Throttling is unavailable; charts use the kubelet and metrics-server.`,
+      },
+    };
   }
 }

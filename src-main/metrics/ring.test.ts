@@ -39,7 +39,9 @@ describe('SampleRing over a SamplePool', () => {
     expect(pool.usedBytes).toBeLessThanOrEqual(50 * 24 * PAGE_BYTES);
     const high = pool.allocatedBytes;
     for (const r of rings) r.trimBefore(390 * 10_000);
-    expect(rings[0]!.toArrays().t).toEqual([3_900_000, 3_910_000, 3_920_000, 3_930_000, 3_940_000, 3_950_000, 3_960_000, 3_970_000, 3_980_000, 3_990_000]);
+    expect(rings[0]!.toArrays().t).toEqual([
+      3_900_000, 3_910_000, 3_920_000, 3_930_000, 3_940_000, 3_950_000, 3_960_000, 3_970_000, 3_980_000, 3_990_000,
+    ]);
     expect(pool.usedBytes).toBeLessThanOrEqual(50 * 2 * PAGE_BYTES);
     for (const r of rings) r.free();
     expect(pool.usedBytes).toBe(0);

@@ -5,9 +5,19 @@
  */
 import { PAGE_BYTES, PAGE_SLOTS, SamplePool } from './sample-pool';
 
-export interface Sample { t: number; cpu: number; ws: number; rss: number }
+export interface Sample {
+  t: number;
+  cpu: number;
+  ws: number;
+  rss: number;
+}
 
-export interface SampleArrays { t: number[]; cpu: number[]; ws: number[]; rss: number[] }
+export interface SampleArrays {
+  t: number[];
+  cpu: number[];
+  ws: number[];
+  rss: number[];
+}
 
 export const emptyArrays = (): SampleArrays => ({ t: [], cpu: [], ws: [], rss: [] });
 
@@ -17,7 +27,10 @@ export class SampleRing {
   private first = 0;
   private count = 0;
 
-  constructor(public maxSlots: number, readonly pool: SamplePool = new SamplePool()) {}
+  constructor(
+    public maxSlots: number,
+    readonly pool: SamplePool = new SamplePool(),
+  ) {}
 
   get size(): number {
     return this.count;

@@ -12,7 +12,14 @@ import { readPrometheus } from './prometheus';
 import type { SamplerState } from './sampler';
 import { newSamplerState, sampleCluster } from './sampler';
 
-export interface ClusterState { sampler: SamplerState; pods: PodIndex; lastRoundAt?: number; containers: number; prom?: SourceStatus; throttled?: Map<string, number> }
+export interface ClusterState {
+  sampler: SamplerState;
+  pods: PodIndex;
+  lastRoundAt?: number;
+  containers: number;
+  prom?: SourceStatus;
+  throttled?: Map<string, number>;
+}
 
 export const newClusterState = (): ClusterState => ({ sampler: newSamplerState(), pods: new PodIndex(), containers: 0 });
 
@@ -35,7 +42,13 @@ export interface RoundOptions {
  * Returns the CPU spent in the slices (µs) when spread, since the waits between them are not the
  * round's (undefined when the clusters ran at once: the caller measures the whole round).
  */
-export async function sampleClusters(source: MetricsClusterSource, state: (id: string) => ClusterState, history: MetricsHistory, settings: MetricsSettings, o: RoundOptions): Promise<number | undefined> {
+export async function sampleClusters(
+  source: MetricsClusterSource,
+  state: (id: string) => ClusterState,
+  history: MetricsHistory,
+  settings: MetricsSettings,
+  o: RoundOptions,
+): Promise<number | undefined> {
   const ids = source.ids();
   if (!o.spreadMs || ids.length < 2) {
     await Promise.all(ids.map((id) => sampleOne(id, source, state, history, settings, o)));
@@ -55,7 +68,14 @@ export async function sampleClusters(source: MetricsClusterSource, state: (id: s
   return cpuMicros;
 }
 
-async function sampleOne(id: string, source: MetricsClusterSource, state: (id: string) => ClusterState, history: MetricsHistory, settings: MetricsSettings, o: RoundOptions): Promise<void> {
+async function sampleOne(
+  id: string,
+  source: MetricsClusterSource,
+  state: (id: string) => ClusterState,
+  history: MetricsHistory,
+  settings: MetricsSettings,
+  o: RoundOptions,
+): Promise<void> {
   const t = source.transport(id);
   if (!t) return;
   const st = state(id);
@@ -70,7 +90,8 @@ async function sampleOne(id: string, source: MetricsClusterSource, state: (id: s
   st.throttled = prom && !('status' in prom) ? prom.throttled : undefined;
   if (prom && !('status' in prom)) {
     const covered = new Set(r.readings.map((x) => `${x.reading.namespace}/${x.reading.pod}/${x.reading.container}`));
-    for (const reading of prom.readings) if (!covered.has(`${reading.namespace}/${reading.pod}/${reading.container}`)) history.record(id, at, reading, 'prometheus');
+    for (const reading of prom.readings)
+      if (!covered.has(`${reading.namespace}/${reading.pod}/${reading.container}`)) history.record(id, at, reading, 'prometheus');
   }
   st.lastRoundAt = at;
   st.containers = r.readings.length;

@@ -17,10 +17,28 @@ function cluster(apiForbidden = false) {
       paths.push(path);
       if (path.startsWith('/apis/metrics.k8s.io')) {
         if (apiForbidden) return err('cluster-forbidden', 'forbidden', { status: 403 });
-        return ok({ items: nodes.map((_, n) => ({ metadata: { namespace: 'shop', name: `p${n}` }, containers: [{ name: 'app', usage: { cpu: '100m', memory: '100Mi' } }] })) } as T);
+        return ok({
+          items: nodes.map((_, n) => ({
+            metadata: { namespace: 'shop', name: `p${n}` },
+            containers: [{ name: 'app', usage: { cpu: '100m', memory: '100Mi' } }],
+          })),
+        } as T);
       }
       const n = Number(/nodes\/n(\d+)\//.exec(path)![1]);
-      return ok({ pods: [{ podRef: { namespace: 'shop', name: `p${n}` }, containers: [{ name: 'app', cpu: { usageNanoCores: 1e8, usageCoreNanoSeconds: 5e9, time: '2026-01-01T00:00:00Z' }, memory: { workingSetBytes: 104857600, rssBytes: 9e7 } }] }] } as T);
+      return ok({
+        pods: [
+          {
+            podRef: { namespace: 'shop', name: `p${n}` },
+            containers: [
+              {
+                name: 'app',
+                cpu: { usageNanoCores: 1e8, usageCoreNanoSeconds: 5e9, time: '2026-01-01T00:00:00Z' },
+                memory: { workingSetBytes: 104857600, rssBytes: 9e7 },
+              },
+            ],
+          },
+        ],
+      } as T);
     },
   };
   return { t, paths };
@@ -37,7 +55,7 @@ describe('sampleCluster at scale', () => {
     expect(r.readings.filter((x) => x.source === 'metrics-api')).toHaveLength(NODES - 1);
   });
 
-  it('falls back to every node\'s summary when metrics.k8s.io cannot be read, and small clusters keep the summaries', async () => {
+  it("falls back to every node's summary when metrics.k8s.io cannot be read, and small clusters keep the summaries", async () => {
     const forbidden = cluster(true);
     const r = await sampleCluster(forbidden.t, nodes, newSamplerState(), 0, { timeoutMs: 1000, concurrency: 4 });
     expect(r.readings.every((x) => x.source === 'kubelet-summary')).toBe(true);
@@ -51,13 +69,25 @@ describe('sampleCluster at scale', () => {
 describe('a round spread over the interval', () => {
   it('samples the clusters one after another, k/n of the way in, each recorded at its own time', async () => {
     const { t } = cluster();
-    const source = { ids: () => ['a', 'b', 'c'], transport: () => t as never, nodeNames: () => nodes.slice(0, 2), onPods: () => () => {}, acquire: () => () => {} };
+    const source = {
+      ids: () => ['a', 'b', 'c'],
+      transport: () => t as never,
+      nodeNames: () => nodes.slice(0, 2),
+      onPods: () => () => {},
+      acquire: () => () => {},
+    };
     const recorded: [string, number][] = [];
     const history = { record: (id: string, at: number) => void recorded.push([id, at]) } as unknown as MetricsHistory;
     const states = new Map<string, ClusterState>();
     const state = (id: string) => states.get(id) ?? (states.set(id, newClusterState()), states.get(id)!);
     const t0 = performance.now();
-    const micros = await sampleClusters(source, state, history, { intervalMs: 10_000, historyMinutes: 60, historyBudgetMB: 150, maxCpuPercent: 1, prometheus: {} }, { timeoutMs: 1000, concurrency: 2, now: () => performance.now(), spreadMs: 600 });
+    const micros = await sampleClusters(
+      source,
+      state,
+      history,
+      { intervalMs: 10_000, historyMinutes: 60, historyBudgetMB: 150, maxCpuPercent: 1, prometheus: {} },
+      { timeoutMs: 1000, concurrency: 2, now: () => performance.now(), spreadMs: 600 },
+    );
     expect(micros).toBeGreaterThan(0);
     const firstAt = (id: string) => recorded.find(([x]) => x === id)![1] - t0;
     // Each cluster's samples carry the time it was read: b a third of the way in, c two thirds.
@@ -69,7 +99,15 @@ describe('a round spread over the interval', () => {
 
 describe('metrics.k8s.io streamed', () => {
   it('parses the pod list item by item as it arrives, across chunk boundaries', async () => {
-    const body = JSON.stringify({ kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: nodes.map((_, n) => ({ metadata: { namespace: 'shop', name: `p${n}` }, containers: [{ name: 'app', usage: { cpu: '250m', memory: `${n + 1}Mi` } }] })) });
+    const body = JSON.stringify({
+      kind: 'PodMetricsList',
+      apiVersion: 'metrics.k8s.io/v1beta1',
+      metadata: {},
+      items: nodes.map((_, n) => ({
+        metadata: { namespace: 'shop', name: `p${n}` },
+        containers: [{ name: 'app', usage: { cpu: '250m', memory: `${n + 1}Mi` } }],
+      })),
+    });
     const chunks: Buffer[] = [];
     for (let i = 0; i < body.length; i += 37) chunks.push(Buffer.from(body.slice(i, i + 37)));
     let getJsonCalls = 0;

@@ -14,7 +14,9 @@ export interface SamplerState {
   triedAt: Record<'kubelet-summary' | 'metrics-api', number>;
 }
 
-export interface RoundResult { readings: { reading: ContainerReading; source: SourceStatus['kind'] }[] }
+export interface RoundResult {
+  readings: { reading: ContainerReading; source: SourceStatus['kind'] }[];
+}
 
 export const newSamplerState = (): SamplerState => ({
   sources: { 'kubelet-summary': { kind: 'kubelet-summary', state: 'unknown' }, 'metrics-api': { kind: 'metrics-api', state: 'unknown' } },
@@ -22,7 +24,8 @@ export const newSamplerState = (): SamplerState => ({
 });
 
 const REPROBE_MS = 5 * 60_000;
-const usable = (s: SourceStatus, triedAt: number, now: number) => s.state === 'ok' || s.state === 'unknown' || s.state === 'timeout' || now - triedAt >= REPROBE_MS;
+const usable = (s: SourceStatus, triedAt: number, now: number) =>
+  s.state === 'ok' || s.state === 'unknown' || s.state === 'timeout' || now - triedAt >= REPROBE_MS;
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -52,8 +55,17 @@ export interface SampleOptions {
 
 const MAX_DETAIL_NODES = 8;
 
-export async function sampleCluster(t: MetricsTransport, nodes: string[], st: SamplerState, now: number, o: SampleOptions): Promise<RoundResult> {
-  const fleet = nodes.length > (o.fleetApiAboveNodes ?? 32) && usable(st.sources['metrics-api'], st.triedAt['metrics-api'], now) && st.sources['metrics-api'].state !== 'timeout';
+export async function sampleCluster(
+  t: MetricsTransport,
+  nodes: string[],
+  st: SamplerState,
+  now: number,
+  o: SampleOptions,
+): Promise<RoundResult> {
+  const fleet =
+    nodes.length > (o.fleetApiAboveNodes ?? 32) &&
+    usable(st.sources['metrics-api'], st.triedAt['metrics-api'], now) &&
+    st.sources['metrics-api'].state !== 'timeout';
   if (fleet) {
     const r = await sampleFleet(t, nodes, st, now, o);
     if (r) return r;
@@ -72,7 +84,14 @@ export async function sampleCluster(t: MetricsTransport, nodes: string[], st: Sa
     if (failed.length === 0) st.sources['kubelet-summary'] = { kind: 'kubelet-summary', state: 'ok' };
     else if (failed.length < nodes.length) {
       const f = failed[0]!;
-      st.sources['kubelet-summary'] = { kind: 'kubelet-summary', state: f.status.state, message: `${failed.length} of ${nodes.length} nodes failed (${failed.slice(0, 3).map((x) => x.node).join(', ')}${failed.length > 3 ? ', …' : ''}): ${f.status.message ?? f.status.state}` };
+      st.sources['kubelet-summary'] = {
+        kind: 'kubelet-summary',
+        state: f.status.state,
+        message: `${failed.length} of ${nodes.length} nodes failed (${failed
+          .slice(0, 3)
+          .map((x) => x.node)
+          .join(', ')}${failed.length > 3 ? ', …' : ''}): ${f.status.message ?? f.status.state}`,
+      };
     } else st.sources['kubelet-summary'] = failed[0]!.status;
   }
   const api = st.sources['metrics-api'];
@@ -88,7 +107,8 @@ export async function sampleCluster(t: MetricsTransport, nodes: string[], st: Sa
       if (!summaryComplete) {
         // Only now (the rare case) pay for the set of pods the summaries covered.
         const covered = new Set(readings.map((x) => `${x.reading.namespace}/${x.reading.pod}`));
-        for (const reading of r.readings) if (!covered.has(`${reading.namespace}/${reading.pod}`)) readings.push({ reading, source: 'metrics-api' });
+        for (const reading of r.readings)
+          if (!covered.has(`${reading.namespace}/${reading.pod}`)) readings.push({ reading, source: 'metrics-api' });
       }
     }
   }
@@ -100,7 +120,13 @@ export async function sampleCluster(t: MetricsTransport, nodes: string[], st: Sa
  * nodes whose containers are looked at (RSS, cumulative CPU), which replace those pods' readings.
  * Undefined when metrics.k8s.io cannot be read: the round falls back to the summaries of every node.
  */
-async function sampleFleet(t: MetricsTransport, nodes: string[], st: SamplerState, now: number, o: SampleOptions): Promise<RoundResult | undefined> {
+async function sampleFleet(
+  t: MetricsTransport,
+  nodes: string[],
+  st: SamplerState,
+  now: number,
+  o: SampleOptions,
+): Promise<RoundResult | undefined> {
   st.triedAt['metrics-api'] = now;
   const r = await readMetricsApi(t, o.timeoutMs);
   if ('status' in r) {
@@ -115,11 +141,19 @@ async function sampleFleet(t: MetricsTransport, nodes: string[], st: SamplerStat
     st.triedAt['kubelet-summary'] = now;
     const results = await mapLimit(detail, o.concurrency, (n) => readKubeletSummary(t, n, o.timeoutMs));
     const failed = results.flatMap((x) => ('status' in x ? [x.status] : []));
-    for (const x of results) if (!('status' in x)) for (const reading of x.readings) fromSummary.push({ reading, source: 'kubelet-summary' });
-    st.sources['kubelet-summary'] = failed.length ? failed[0]! : { kind: 'kubelet-summary', state: 'ok', message: `Read for the ${detail.length} node(s) running containers you look at; the other ${nodes.length - detail.length} nodes through metrics.k8s.io (no RSS there).` };
+    for (const x of results)
+      if (!('status' in x)) for (const reading of x.readings) fromSummary.push({ reading, source: 'kubelet-summary' });
+    st.sources['kubelet-summary'] = failed.length
+      ? failed[0]!
+      : {
+          kind: 'kubelet-summary',
+          state: 'ok',
+          message: `Read for the ${detail.length} node(s) running containers you look at; the other ${nodes.length - detail.length} nodes through metrics.k8s.io (no RSS there).`,
+        };
   }
   const covered = new Set(fromSummary.map((x) => `${x.reading.namespace}/${x.reading.pod}`));
   const readings = fromSummary;
-  for (const reading of r.readings) if (!covered.has(`${reading.namespace}/${reading.pod}`)) readings.push({ reading, source: 'metrics-api' });
+  for (const reading of r.readings)
+    if (!covered.has(`${reading.namespace}/${reading.pod}`)) readings.push({ reading, source: 'metrics-api' });
   return { readings };
 }

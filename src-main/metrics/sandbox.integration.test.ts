@@ -31,7 +31,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const sourceOf = (top: MetricsTop, cluster: string, kind: string) => top.clusters.find((c) => c.clusterId === cluster)?.sources.find((s) => s.kind === kind);
+const sourceOf = (top: MetricsTop, cluster: string, kind: string) =>
+  top.clusters.find((c) => c.clusterId === cluster)?.sources.find((s) => s.kind === kind);
 
 describe('MetricsService against the sandbox', () => {
   it('samples every cluster, reports sources plainly, puts OOM kills on the timeline and survives a restart', async () => {
@@ -44,7 +45,11 @@ describe('MetricsService against the sandbox', () => {
     const file = join(dir, 'metrics-history.bin');
     // One sample a second; the sandbox serves from this process, so its CPU counts in our rounds:
     // a high CPU share keeps the pacing from stretching the interval the test relies on.
-    const m = new MetricsService(clusterServiceSource(clusters), { file, settings: { get: () => ({ intervalMs: 1000, maxCpuPercent: 50 }), set: () => {} }, kubeletTimeoutMs: 1000 });
+    const m = new MetricsService(clusterServiceSource(clusters), {
+      file,
+      settings: { get: () => ({ intervalMs: 1000, maxCpuPercent: 50 }), set: () => {} },
+      kubeletTimeoutMs: 1000,
+    });
     let top: MetricsTop | undefined;
     const stop = m.subscribe(50, (t) => (top = t));
     await until(() => dc.clusters.every((c) => clusters.workloads(c.name)?.pods.status().synced), 20_000, 'clusters synced');
@@ -54,11 +59,21 @@ describe('MetricsService against the sandbox', () => {
     d.spec.template.spec.containers[0].image = 'harbor-east.sandbox.local/shop/orders:1.6.0';
     fat.update('deployments', d);
     m.start();
-    await until(() => !!top && top.lists.restarts.some((r) => r.clusterId === 'fat' && r.app === 'orders' && r.oomKills > 0) === true, 40_000, 'an OOM kill in the restarts list');
+    await until(
+      () => !!top && top.lists.restarts.some((r) => r.clusterId === 'fat' && r.app === 'orders' && r.oomKills > 0) === true,
+      40_000,
+      'an OOM kill in the restarts list',
+    );
     const t = top!;
-    expect(sourceOf(t, 'uat', 'metrics-api')).toMatchObject({ state: 'absent', message: expect.stringMatching(/metrics-server is not installed \(404/) });
+    expect(sourceOf(t, 'uat', 'metrics-api')).toMatchObject({
+      state: 'absent',
+      message: expect.stringMatching(/metrics-server is not installed \(404/),
+    });
     expect(sourceOf(t, 'uat', 'kubelet-summary')!.state).toBe('ok');
-    expect(sourceOf(t, 'pro-west', 'kubelet-summary')).toMatchObject({ state: 'forbidden', message: expect.stringMatching(/403 on nodes\/proxy/) });
+    expect(sourceOf(t, 'pro-west', 'kubelet-summary')).toMatchObject({
+      state: 'forbidden',
+      message: expect.stringMatching(/403 on nodes\/proxy/),
+    });
     expect(sourceOf(t, 'pro-west', 'metrics-api')!.state).toBe('ok');
     expect(sourceOf(t, 'pro-east', 'kubelet-summary')).toMatchObject({ state: 'timeout', message: expect.stringMatching(/nodes failed/) });
     expect(t.clusters.find((c) => c.clusterId === 'pro-west')!.containers).toBeGreaterThan(10);
@@ -100,7 +115,10 @@ describe('MetricsService against the sandbox', () => {
     stop();
     const before = m.seriesCount;
     m.dispose();
-    const again = new MetricsService({ ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} }, { file, settings: { get: () => ({ intervalMs: 1000 }), set: () => {} } });
+    const again = new MetricsService(
+      { ids: () => [], transport: () => undefined, nodeNames: () => [], onPods: () => () => {}, acquire: () => () => {} },
+      { file, settings: { get: () => ({ intervalMs: 1000 }), set: () => {} } },
+    );
     again.start();
     expect(again.seriesCount).toBe(before);
     const restored = again.series(oom);

@@ -28,29 +28,63 @@ export interface ContainerReading {
   node?: string;
 }
 
-interface SummaryContainer { name: string; cpu?: { time?: string; usageNanoCores?: number; usageCoreNanoSeconds?: number }; memory?: { workingSetBytes?: number; rssBytes?: number } }
-interface Summary { pods?: { podRef: { name: string; namespace: string }; containers?: SummaryContainer[] }[] }
-interface PodMetricsList { items?: { metadata: { name: string; namespace: string }; containers?: { name: string; usage?: { cpu?: string; memory?: string } }[] }[] }
+interface SummaryContainer {
+  name: string;
+  cpu?: { time?: string; usageNanoCores?: number; usageCoreNanoSeconds?: number };
+  memory?: { workingSetBytes?: number; rssBytes?: number };
+}
+interface Summary {
+  pods?: { podRef: { name: string; namespace: string }; containers?: SummaryContainer[] }[];
+}
+interface PodMetricsList {
+  items?: { metadata: { name: string; namespace: string }; containers?: { name: string; usage?: { cpu?: string; memory?: string } }[] }[];
+}
 
 export function classify(kind: SourceStatus['kind'], e: AppError, timedOut: boolean): SourceStatus {
   if (timedOut || e.code === 'timeout' || /ETIMEDOUT|timed? ?out/i.test(e.message)) {
-    return { kind, state: 'timeout', message: kind === 'kubelet-summary' ? 'A kubelet did not answer in time; its containers are missing from this round.' : 'metrics-server did not answer in time.' };
+    return {
+      kind,
+      state: 'timeout',
+      message:
+        kind === 'kubelet-summary'
+          ? 'A kubelet did not answer in time; its containers are missing from this round.'
+          : 'metrics-server did not answer in time.',
+    };
   }
   if (e.status === 404) {
     return kind === 'metrics-api'
-      ? { kind, state: 'absent', message: 'metrics-server is not installed (404 on metrics.k8s.io): no `kubectl top` data in this cluster.' }
+      ? {
+          kind,
+          state: 'absent',
+          message: 'metrics-server is not installed (404 on metrics.k8s.io): no `kubectl top` data in this cluster.',
+        }
       : { kind, state: 'absent', message: 'The node proxy has no /stats/summary (404).' };
   }
   if (e.status === 403) {
     return kind === 'kubelet-summary'
-      ? { kind, state: 'forbidden', message: 'Not allowed to read the kubelet summary (403 on nodes/proxy): no RSS or page faults; working set and CPU come from metrics-server if present.' }
+      ? {
+          kind,
+          state: 'forbidden',
+          message:
+            'Not allowed to read the kubelet summary (403 on nodes/proxy): no RSS or page faults; working set and CPU come from metrics-server if present.',
+        }
       : { kind, state: 'forbidden', message: 'Not allowed to read metrics.k8s.io (403). Ask for RBAC access to pods.metrics.k8s.io.' };
   }
-  if (e.status === 503) return { kind, state: 'error', message: `${kind === 'metrics-api' ? 'metrics-server' : 'The kubelet'} is registered but not answering (503).` };
+  if (e.status === 503)
+    return {
+      kind,
+      state: 'error',
+      message: `${kind === 'metrics-api' ? 'metrics-server' : 'The kubelet'} is registered but not answering (503).`,
+    };
   return { kind, state: 'error', message: e.message };
 }
 
-async function timed<T>(t: MetricsTransport, path: string, timeoutMs: number, resource: string): Promise<{ r: Result<T>; timedOut: boolean }> {
+async function timed<T>(
+  t: MetricsTransport,
+  path: string,
+  timeoutMs: number,
+  resource: string,
+): Promise<{ r: Result<T>; timedOut: boolean }> {
   const ctl = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -65,8 +99,17 @@ async function timed<T>(t: MetricsTransport, path: string, timeoutMs: number, re
   }
 }
 
-export async function readKubeletSummary(t: MetricsTransport, node: string, timeoutMs: number): Promise<{ readings: ContainerReading[] } | { status: SourceStatus }> {
-  const { r, timedOut } = await timed<Summary>(t, `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`, timeoutMs, `nodes/${node}/proxy`);
+export async function readKubeletSummary(
+  t: MetricsTransport,
+  node: string,
+  timeoutMs: number,
+): Promise<{ readings: ContainerReading[] } | { status: SourceStatus }> {
+  const { r, timedOut } = await timed<Summary>(
+    t,
+    `/api/v1/nodes/${encodeURIComponent(node)}/proxy/stats/summary`,
+    timeoutMs,
+    `nodes/${node}/proxy`,
+  );
   if (!r.ok) return { status: classify('kubelet-summary', r.error, timedOut) };
   const readings: ContainerReading[] = [];
   for (const p of r.value.pods ?? []) {
@@ -75,9 +118,13 @@ export async function readKubeletSummary(t: MetricsTransport, node: string, time
       if (ws === undefined) continue;
       const nano = c.cpu?.usageNanoCores;
       readings.push({
-        namespace: p.podRef.namespace, pod: p.podRef.name, container: c.name, node,
+        namespace: p.podRef.namespace,
+        pod: p.podRef.name,
+        container: c.name,
+        node,
         cpu: nano === undefined ? Number.NaN : nano / 1e9,
-        ws, rss: c.memory?.rssBytes ?? Number.NaN,
+        ws,
+        rss: c.memory?.rssBytes ?? Number.NaN,
         coreNs: c.cpu?.usageCoreNanoSeconds,
         nodeTime: c.cpu?.time ? Date.parse(c.cpu.time) : undefined,
       });
@@ -93,7 +140,14 @@ function pushPodMetrics(p: PodMetrics, readings: ContainerReading[]): void {
   for (const c of p.containers ?? []) {
     const ws = parseBytes(c.usage?.memory);
     if (ws === undefined) continue;
-    readings.push({ namespace: p.metadata.namespace, pod: p.metadata.name, container: c.name, cpu: parseCpuCores(c.usage?.cpu) ?? Number.NaN, ws, rss: Number.NaN });
+    readings.push({
+      namespace: p.metadata.namespace,
+      pod: p.metadata.name,
+      container: c.name,
+      cpu: parseCpuCores(c.usage?.cpu) ?? Number.NaN,
+      ws,
+      rss: Number.NaN,
+    });
   }
 }
 
@@ -102,7 +156,10 @@ function pushPodMetrics(p: PodMetrics, readings: ContainerReading[]): void {
  * a cluster's whole answer (megabytes at 10,000 pods) is never one buffer, one string and one
  * object tree at once; `timeoutMs` is then the longest silence, not the whole transfer.
  */
-export async function readMetricsApi(t: MetricsTransport & { openStream?: (path: string, o?: RequestOptions) => Promise<Result<Readable>> }, timeoutMs: number): Promise<{ readings: ContainerReading[] } | { status: SourceStatus }> {
+export async function readMetricsApi(
+  t: MetricsTransport & { openStream?: (path: string, o?: RequestOptions) => Promise<Result<Readable>> },
+  timeoutMs: number,
+): Promise<{ readings: ContainerReading[] } | { status: SourceStatus }> {
   if (t.openStream) return streamMetricsApi(t.openStream.bind(t), timeoutMs);
   const { r, timedOut } = await timed<PodMetricsList>(t, METRICS_API_PODS, timeoutMs, 'pods.metrics.k8s.io');
   if (!r.ok) return { status: classify('metrics-api', r.error, timedOut) };
@@ -111,8 +168,17 @@ export async function readMetricsApi(t: MetricsTransport & { openStream?: (path:
   return { readings };
 }
 
-async function streamMetricsApi(openStream: (path: string, o?: RequestOptions) => Promise<Result<Readable>>, timeoutMs: number): Promise<{ readings: ContainerReading[] } | { status: SourceStatus }> {
-  const unreadable = (why: string): { status: SourceStatus } => ({ status: { kind: 'metrics-api', state: 'error', message: `metrics-server sent an answer Capstan could not read (${why}); this round's values are missing.` } });
+async function streamMetricsApi(
+  openStream: (path: string, o?: RequestOptions) => Promise<Result<Readable>>,
+  timeoutMs: number,
+): Promise<{ readings: ContainerReading[] } | { status: SourceStatus }> {
+  const unreadable = (why: string): { status: SourceStatus } => ({
+    status: {
+      kind: 'metrics-api',
+      state: 'error',
+      message: `metrics-server sent an answer Capstan could not read (${why}); this round's values are missing.`,
+    },
+  });
   let r: Result<Readable>;
   try {
     r = await openStream(METRICS_API_PODS, { verb: 'get', resource: 'pods.metrics.k8s.io', idleTimeoutMs: timeoutMs });

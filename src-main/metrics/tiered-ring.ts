@@ -13,7 +13,14 @@ import type { Sample, SampleArrays } from './ring';
 import { emptyArrays, SampleRing } from './ring';
 import type { SamplePool } from './sample-pool';
 
-interface Bucket { key: number; t: number; cpuSum: number; cpuN: number; ws: number; rss: number }
+interface Bucket {
+  key: number;
+  t: number;
+  cpuSum: number;
+  cpuN: number;
+  ws: number;
+  rss: number;
+}
 
 const maxNaN = (a: number, b: number) => (Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b));
 
@@ -24,7 +31,10 @@ export class TieredRing {
   /** 0 = full resolution. */
   coarseMs = 0;
 
-  constructor(private readonly pool: SamplePool, private fullSlots: number) {
+  constructor(
+    private readonly pool: SamplePool,
+    private fullSlots: number,
+  ) {
     this.fine = new SampleRing(fullSlots, pool);
   }
 

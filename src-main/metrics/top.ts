@@ -50,12 +50,17 @@ export function endedOf(h: ContainerHistory, info: ContainerInfo | undefined, la
   if (lastSampleAt === undefined) return undefined;
   if (info?.deletedAt !== undefined) return { reason: 'pod deleted', at: info.deletedAt };
   const kill = h.events.at(-1);
-  if (info?.state !== undefined && info.state !== 'running') return { reason: info.lastTerminated?.reason ?? info.state, ...(kill ? { at: kill.at } : {}) };
+  if (info?.state !== undefined && info.state !== 'running')
+    return { reason: info.lastTerminated?.reason ?? info.state, ...(kill ? { at: kill.at } : {}) };
   if (kill && kill.at >= lastSampleAt) return { reason: kill.reason ?? 'restarted', at: kill.at };
   return undefined;
 }
 
-interface Scored { h: ContainerHistory; info: ContainerInfo | undefined; s: number }
+interface Scored {
+  h: ContainerHistory;
+  info: ContainerInfo | undefined;
+  s: number;
+}
 
 /** Keeps the `limit` highest scores; scores ≤ 0 or undefined never rank. */
 class Best {
@@ -75,9 +80,22 @@ class Best {
  * only for the few that make a list.
  */
 /** What the scan saw of one container (for the history budget's interest scores). */
-export interface Scan { info: ContainerInfo | undefined; ooms: number; memoryPct?: number; growthPerMin?: number }
+export interface Scan {
+  info: ContainerInfo | undefined;
+  ooms: number;
+  memoryPct?: number;
+  growthPerMin?: number;
+}
 
-export function topLists(series: Iterable<ContainerHistory>, infoOf: (h: ContainerHistory) => ContainerInfo | undefined, now: number, freshMs: number, limit: number, throttledOf: (h: ContainerHistory) => number | undefined = () => undefined, visit?: (h: ContainerHistory, scan: Scan) => void): MetricsTop['lists'] {
+export function topLists(
+  series: Iterable<ContainerHistory>,
+  infoOf: (h: ContainerHistory) => ContainerInfo | undefined,
+  now: number,
+  freshMs: number,
+  limit: number,
+  throttledOf: (h: ContainerHistory) => number | undefined = () => undefined,
+  visit?: (h: ContainerHistory, scan: Scan) => void,
+): MetricsTop['lists'] {
   const memory = new Best(limit);
   const growth = new Best(limit);
   const restarts = new Best(limit);
@@ -107,14 +125,29 @@ export function topLists(series: Iterable<ContainerHistory>, infoOf: (h: Contain
 
 export function sliceTop(t: MetricsTop, limit: number): MetricsTop {
   const l = t.lists;
-  return { ...t, lists: { memory: l.memory.slice(0, limit), growth: l.growth.slice(0, limit), restarts: l.restarts.slice(0, limit), cpu: l.cpu.slice(0, limit), throttled: l.throttled.slice(0, limit) } };
+  return {
+    ...t,
+    lists: {
+      memory: l.memory.slice(0, limit),
+      growth: l.growth.slice(0, limit),
+      restarts: l.restarts.slice(0, limit),
+      cpu: l.cpu.slice(0, limit),
+      throttled: l.throttled.slice(0, limit),
+    },
+  };
 }
 
 /** A cluster's sources as the view shows them, Prometheus included (said when not configured). */
-export function clusterStatus(clusterId: string, st: { sampler: { sources: Record<string, SourceStatus> }; prom?: SourceStatus; containers: number; lastRoundAt?: number } | undefined, promUrl: string | undefined): ClusterMetrics {
+export function clusterStatus(
+  clusterId: string,
+  st: { sampler: { sources: Record<string, SourceStatus> }; prom?: SourceStatus; containers: number; lastRoundAt?: number } | undefined,
+  promUrl: string | undefined,
+): ClusterMetrics {
   const sources = st ? Object.values(st.sampler.sources) : [];
-  sources.push(promUrl
-    ? st?.prom ?? { kind: 'prometheus', state: 'unknown' }
-    : { kind: 'prometheus', state: 'unconfigured', message: 'No Prometheus URL for this cluster (optional: adds CPU throttling).' });
+  sources.push(
+    promUrl
+      ? (st?.prom ?? { kind: 'prometheus', state: 'unknown' })
+      : { kind: 'prometheus', state: 'unconfigured', message: 'No Prometheus URL for this cluster (optional: adds CPU throttling).' },
+  );
   return { clusterId, sources, containers: st?.containers ?? 0, ...(st?.lastRoundAt ? { lastRoundAt: st.lastRoundAt } : {}) };
 }

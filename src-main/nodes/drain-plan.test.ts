@@ -5,14 +5,28 @@ import { budgetSelects, drainBlocked, planDrain } from './drain-plan';
 
 const pod = (name: string, over: Partial<Pod> & { owner?: string; volumes?: unknown[] } = {}): Pod =>
   ({
-    metadata: { name, namespace: 'shop', labels: { app: name }, ...(over.owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: over.owner, name: `${name}-owner`, uid: 'u', controller: true }] } : {}), ...over.metadata },
+    metadata: {
+      name,
+      namespace: 'shop',
+      labels: { app: name },
+      ...(over.owner
+        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: over.owner, name: `${name}-owner`, uid: 'u', controller: true }] }
+        : {}),
+      ...over.metadata,
+    },
     spec: { containers: [{ name: 'c' }], ...(over.volumes ? { volumes: over.volumes } : {}) },
     status: { phase: 'Running', ...over.status },
   }) as unknown as Pod;
 
 describe('drain plan', () => {
   it('decides per pod as kubectl drain --ignore-daemonsets does', () => {
-    const budgets: Budget[] = [{ metadata: { name: 'web-pdb', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } } }, status: { disruptionsAllowed: 0 } }];
+    const budgets: Budget[] = [
+      {
+        metadata: { name: 'web-pdb', namespace: 'shop' },
+        spec: { selector: { matchLabels: { app: 'web' } } },
+        status: { disruptionsAllowed: 0 },
+      },
+    ];
     const plan = planDrain(
       [
         pod('web', { owner: 'ReplicaSet' }),
@@ -24,7 +38,14 @@ describe('drain plan', () => {
       ],
       budgets,
     );
-    expect(plan.map((p) => p.action)).toEqual(['evict', 'skip-daemonset', 'skip-mirror', 'skip-finished', 'refuse-unmanaged', 'refuse-emptydir']);
+    expect(plan.map((p) => p.action)).toEqual([
+      'evict',
+      'skip-daemonset',
+      'skip-mirror',
+      'skip-finished',
+      'refuse-unmanaged',
+      'refuse-emptydir',
+    ]);
     expect(plan[0]!.pdb).toEqual({ name: 'web-pdb', disruptionsAllowed: 0 });
     expect(drainBlocked(plan)).toBe(true);
     expect(drainBlocked(plan.slice(0, 4))).toBe(false);

@@ -37,13 +37,26 @@ export function planDrain(pods: readonly Pod[], budgets: readonly Budget[]): Dra
   return pods.map((p) => {
     const base = { namespace: p.metadata.namespace ?? '', name: p.metadata.name ?? '' };
     const owner = controllerOf(p);
-    if (p.metadata.annotations?.['kubernetes.io/config.mirror']) return { ...base, action: 'skip-mirror', note: 'static (mirror) pod: managed by the kubelet, stays' };
-    if (owner?.kind === 'DaemonSet') return { ...base, action: 'skip-daemonset', note: `DaemonSet ${owner.name}: ignored, as with --ignore-daemonsets` };
-    if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') return { ...base, action: 'skip-finished', note: `${p.status.phase}: nothing to move` };
-    if (!owner) return { ...base, action: 'refuse-unmanaged', note: 'no controller: evicting it would delete it for good; delete or move it yourself first' };
+    if (p.metadata.annotations?.['kubernetes.io/config.mirror'])
+      return { ...base, action: 'skip-mirror', note: 'static (mirror) pod: managed by the kubelet, stays' };
+    if (owner?.kind === 'DaemonSet')
+      return { ...base, action: 'skip-daemonset', note: `DaemonSet ${owner.name}: ignored, as with --ignore-daemonsets` };
+    if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed')
+      return { ...base, action: 'skip-finished', note: `${p.status.phase}: nothing to move` };
+    if (!owner)
+      return {
+        ...base,
+        action: 'refuse-unmanaged',
+        note: 'no controller: evicting it would delete it for good; delete or move it yourself first',
+      };
     const volumes = (p.spec as { volumes?: { name: string; emptyDir?: unknown }[] } | undefined)?.volumes ?? [];
     const empty = volumes.find((v) => v.emptyDir !== undefined);
-    if (empty) return { ...base, action: 'refuse-emptydir', note: `emptyDir volume ${empty.name}: its data would be lost; move the pod yourself first` };
+    if (empty)
+      return {
+        ...base,
+        action: 'refuse-emptydir',
+        note: `emptyDir volume ${empty.name}: its data would be lost; move the pod yourself first`,
+      };
     const pdbs = budgets.filter((b) => budgetSelects(b, p));
     const pdb = pdbs[0];
     const allowed = pdb?.status?.disruptionsAllowed ?? 0;
@@ -55,4 +68,5 @@ export function planDrain(pods: readonly Pod[], budgets: readonly Budget[]): Dra
 }
 
 /** kubectl drain refuses the whole drain when any pod is refused. */
-export const drainBlocked = (plan: readonly DrainPod[]) => plan.some((p) => p.action === 'refuse-unmanaged' || p.action === 'refuse-emptydir');
+export const drainBlocked = (plan: readonly DrainPod[]) =>
+  plan.some((p) => p.action === 'refuse-unmanaged' || p.action === 'refuse-emptydir');

@@ -9,12 +9,30 @@ import { NodeService } from './node-service';
 function fakeApi(evict: (pod: string, attempt: number) => number) {
   const attempts = new Map<string, number>();
   const calls: string[] = [];
-  const pod = (name: string) => ({ metadata: { name, namespace: 'shop', labels: { app: 'web' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'web-1', uid: 'rs', controller: true }] }, spec: { nodeName: 'n1', containers: [{ name: 'c' }] }, status: { phase: 'Running' } });
+  const pod = (name: string) => ({
+    metadata: {
+      name,
+      namespace: 'shop',
+      labels: { app: 'web' },
+      ownerReferences: [{ kind: 'ReplicaSet', name: 'web-1', uid: 'rs', controller: true }],
+    },
+    spec: { nodeName: 'n1', containers: [{ name: 'c' }] },
+    status: { phase: 'Running' },
+  });
   const conn = {
     async getJson<T>(path: string, o: RequestOptions = {}): Promise<Result<T>> {
       calls.push(`${o.method ?? 'GET'} ${path.split('?')[0]}`);
       if (path.startsWith('/api/v1/pods?')) return ok({ items: [pod('web-a'), pod('web-b')] } as T);
-      if (path.startsWith('/apis/policy/v1/poddisruptionbudgets')) return ok({ items: [{ metadata: { name: 'web-pdb', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } } }, status: { disruptionsAllowed: 0 } }] } as T);
+      if (path.startsWith('/apis/policy/v1/poddisruptionbudgets'))
+        return ok({
+          items: [
+            {
+              metadata: { name: 'web-pdb', namespace: 'shop' },
+              spec: { selector: { matchLabels: { app: 'web' } } },
+              status: { disruptionsAllowed: 0 },
+            },
+          ],
+        } as T);
       if (path === '/api/v1/nodes/n1') return ok({ metadata: { name: 'n1' }, spec: { unschedulable: true } } as T);
       const m = /pods\/([^/]+)\/eviction$/.exec(path);
       if (m) {

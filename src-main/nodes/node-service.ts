@@ -25,7 +25,12 @@ interface NodeRef {
 
 type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
 type WithResources = { name: string; resources?: Resources; restartPolicy?: string };
-type FullPod = Omit<Pod, 'spec'> & { spec?: Omit<NonNullable<Pod['spec']>, 'containers' | 'initContainers'> & { containers: WithResources[]; initContainers?: WithResources[] } };
+type FullPod = Omit<Pod, 'spec'> & {
+  spec?: Omit<NonNullable<Pod['spec']>, 'containers' | 'initContainers'> & {
+    containers: WithResources[];
+    initContainers?: WithResources[];
+  };
+};
 interface FullNode {
   metadata: { name?: string };
   spec?: { unschedulable?: boolean; taints?: { key: string; value?: string; effect: string }[] };
@@ -36,7 +41,11 @@ interface FullNode {
   };
 }
 
-const amountsOf = (m: Record<string, string> | undefined) => ({ cpu: parseQuantity(m?.cpu) ?? 0, memory: parseQuantity(m?.memory) ?? 0, pods: parseQuantity(m?.pods) ?? 0 });
+const amountsOf = (m: Record<string, string> | undefined) => ({
+  cpu: parseQuantity(m?.cpu) ?? 0,
+  memory: parseQuantity(m?.memory) ?? 0,
+  pods: parseQuantity(m?.pods) ?? 0,
+});
 const finished = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /**
@@ -77,11 +86,18 @@ export class NodeService {
 
   private conn(ref: NodeRef): Result<Pick<ClusterConnection, 'getJson'>> {
     const c = this.connection(ref.clusterId);
-    return c ? ok(c) : err('not-found', `Cluster "${ref.clusterId}" is not connected. Open it in the cluster overview first.`, { clusterId: ref.clusterId });
+    return c
+      ? ok(c)
+      : err('not-found', `Cluster "${ref.clusterId}" is not connected. Open it in the cluster overview first.`, {
+          clusterId: ref.clusterId,
+        });
   }
 
   private async podsOn(c: Pick<ClusterConnection, 'getJson'>, node: string): Promise<Result<FullPod[]>> {
-    const r = await c.getJson<KubeList<FullPod>>(`/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${node}`)}`, { verb: 'list', resource: 'pods' });
+    const r = await c.getJson<KubeList<FullPod>>(`/api/v1/pods?fieldSelector=${encodeURIComponent(`spec.nodeName=${node}`)}`, {
+      verb: 'list',
+      resource: 'pods',
+    });
     return r.ok ? ok(r.value.items ?? []) : r;
   }
 
@@ -91,7 +107,10 @@ export class NodeService {
     const [node, pods, metrics] = await Promise.all([
       c.value.getJson<FullNode>(`/api/v1/nodes/${encodeURIComponent(ref.name)}`, { verb: 'get', resource: 'nodes' }),
       this.podsOn(c.value, ref.name),
-      c.value.getJson<{ usage?: { cpu?: string; memory?: string } }>(`/apis/metrics.k8s.io/v1beta1/nodes/${encodeURIComponent(ref.name)}`, { verb: 'get', resource: 'nodes.metrics.k8s.io' }),
+      c.value.getJson<{ usage?: { cpu?: string; memory?: string } }>(`/apis/metrics.k8s.io/v1beta1/nodes/${encodeURIComponent(ref.name)}`, {
+        verb: 'get',
+        resource: 'nodes.metrics.k8s.io',
+      }),
     ]);
     if (!node.ok) return node;
     if (!pods.ok) return pods;
@@ -169,7 +188,11 @@ export class NodeService {
     if (!preview.ok) return fail(preview.error);
     if (preview.value.blocked) {
       const refused = preview.value.pods.filter((p) => p.action.startsWith('refuse')).map((p) => `${p.namespace}/${p.name}`);
-      return fail({ code: 'conflict', message: `Drain refused, as kubectl drain would: ${refused.join(', ')} cannot be moved safely (see the preview). Move or delete them first.`, clusterId: ref.clusterId });
+      return fail({
+        code: 'conflict',
+        message: `Drain refused, as kubectl drain would: ${refused.join(', ')} cannot be moved safely (see the preview). Move or delete them first.`,
+        clusterId: ref.clusterId,
+      });
     }
     const c = this.conn(ref);
     if (!c.ok) return fail(c.error);
@@ -177,7 +200,9 @@ export class NodeService {
     const cordoned = await this.setSchedulable(ref, false);
     if (!cordoned.ok) return fail(cordoned.error);
     const pods: DrainResult[] = preview.value.pods.map((p) =>
-      p.action === 'evict' ? { namespace: p.namespace, name: p.name, outcome: 'pending', message: 'waiting', attempts: 0 } : { namespace: p.namespace, name: p.name, outcome: 'skipped', message: p.note, attempts: 0 },
+      p.action === 'evict'
+        ? { namespace: p.namespace, name: p.name, outcome: 'pending', message: 'waiting', attempts: 0 }
+        : { namespace: p.namespace, name: p.name, outcome: 'skipped', message: p.note, attempts: 0 },
     );
     const report = () => onProgress({ pods: pods.map((p) => ({ ...p })), done: false, deadline });
     report();
@@ -193,15 +218,23 @@ export class NodeService {
         for (let attempt = 0; ; attempt++) {
           if (o.signal.aborted) return set({ outcome: 'stopped', message: 'Stopped before it was evicted: the pod stays on the node.' });
           set({ outcome: 'evicting', attempts: attempt + 1, message: attempt ? `eviction, attempt ${attempt + 1}` : 'eviction sent' });
-          const r = await c.value.getJson(`/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}/eviction`, {
-            method: 'POST',
-            verb: 'create',
-            resource: 'pods/eviction',
-            signal: o.signal,
-            body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.name, namespace: p.namespace } },
-          });
-          if (r.ok) return set({ outcome: 'evicted', message: attempt ? `evicted (after ${attempt} refusal${attempt === 1 ? '' : 's'} by ${budget})` : 'evicted' });
-          if (o.signal.aborted) return set({ outcome: 'stopped', message: 'Stopped: the eviction in flight was abandoned; check the pod.' });
+          const r = await c.value.getJson(
+            `/api/v1/namespaces/${encodeURIComponent(p.namespace)}/pods/${encodeURIComponent(p.name)}/eviction`,
+            {
+              method: 'POST',
+              verb: 'create',
+              resource: 'pods/eviction',
+              signal: o.signal,
+              body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.name, namespace: p.namespace } },
+            },
+          );
+          if (r.ok)
+            return set({
+              outcome: 'evicted',
+              message: attempt ? `evicted (after ${attempt} refusal${attempt === 1 ? '' : 's'} by ${budget})` : 'evicted',
+            });
+          if (o.signal.aborted)
+            return set({ outcome: 'stopped', message: 'Stopped: the eviction in flight was abandoned; check the pod.' });
           // NotFound: the pod is already gone (kubectl drain counts it as done).
           if (r.error.status === 404) return set({ outcome: 'evicted', message: 'already gone' });
           if (r.error.status !== 429) return set({ outcome: 'failed', message: r.error.message.slice(0, 2000) });
@@ -209,7 +242,10 @@ export class NodeService {
           const delay = backoffDelay(attempt, { ...DRAIN_RETRY, random: this.random });
           const waited = Math.round((this.now() - (deadline - o.timeoutMs)) / 1000);
           if (this.now() + delay > deadline) {
-            return set({ outcome: 'blocked', message: `Not evicted: ${budget} allowed no disruption (429) for ${waited}s, until the drain's timeout. Drain again once it allows one.` });
+            return set({
+              outcome: 'blocked',
+              message: `Not evicted: ${budget} allowed no disruption (429) for ${waited}s, until the drain's timeout. Drain again once it allows one.`,
+            });
           }
           const retryAt = this.now() + delay;
           pods[i] = { ...pods[i]!, outcome: 'retrying', message: `${budget} allows no disruption now (429); retrying`, retryAt };

@@ -14,7 +14,13 @@ describe('NameIndex', () => {
       { namespace: 'shop', name: 'xcatalogx' },
     ]);
     idx.replace('uat', cm, 'ConfigMap', [{ namespace: 'shop', name: 'catalog-conf' }]);
-    expect(idx.search('catalog', 10).map((h) => `${h.clusterId}:${h.name}`)).toEqual(['fat:catalog', 'uat:catalog-conf', 'fat:catalog-fat-long', 'fat:my-catalog', 'fat:xcatalogx']);
+    expect(idx.search('catalog', 10).map((h) => `${h.clusterId}:${h.name}`)).toEqual([
+      'fat:catalog',
+      'uat:catalog-conf',
+      'fat:catalog-fat-long',
+      'fat:my-catalog',
+      'fat:xcatalogx',
+    ]);
     expect(idx.search('catalog configmap', 10).map((h) => h.name)).toEqual(['catalog-conf']);
     expect(idx.search('CAT fat', 10).map((h) => h.name)).toEqual(['catalog-fat-long']);
     expect(idx.size).toBe(5);

@@ -73,6 +73,8 @@ export class NameIndex {
       }
     }
     ranked.sort((x, y) => x.rank - y.rank || x.len - y.len);
-    return ranked.slice(0, limit).map(({ b, i }) => ({ clusterId: b.clusterId, type: b.type, kind: b.kind, namespace: b.namespaces[i]!, name: b.names[i]! }));
+    return ranked
+      .slice(0, limit)
+      .map(({ b, i }) => ({ clusterId: b.clusterId, type: b.type, kind: b.kind, namespace: b.namespaces[i]!, name: b.names[i]! }));
   }
 }

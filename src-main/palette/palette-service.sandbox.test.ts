@@ -49,24 +49,58 @@ const found = (query: string, kind: string) => palette.search(query, 200).hits.f
 describe('palette names, live', () => {
   it('finds objects kubectl creates within seconds, and forgets deleted ones', async () => {
     const cluster = dc.clusters[1]!.name;
-    const context = (await kubectl(dc.clusters[0]!.name, 'config', 'get-contexts', '-o', 'name')).split('\n').find((c) => c.includes(cluster)) ?? cluster;
+    const context =
+      (await kubectl(dc.clusters[0]!.name, 'config', 'get-contexts', '-o', 'name')).split('\n').find((c) => c.includes(cluster)) ?? cluster;
     await until(() => palette.search('kube-root-ca').pending === 0, 60_000, 'every cluster indexed');
     expect(found('kube-root-ca.crt', 'ConfigMap').length).toBeGreaterThan(0);
 
     // A ConfigMap: a palette reflector's watch event.
     const t0 = Date.now();
-    await kubectlCreate(context, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'palette-live-cm', namespace: 'default' }, data: { a: 'b' } });
+    await kubectlCreate(context, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'palette-live-cm', namespace: 'default' },
+      data: { a: 'b' },
+    });
     await until(() => found('palette-live-cm', 'ConfigMap').length === 1, 10_000, 'the new ConfigMap in the palette');
     const cmMs = Date.now() - t0;
     expect(found('palette-live-cm', 'ConfigMap')[0]).toMatchObject({ clusterId: cluster, namespace: 'default', name: 'palette-live-cm' });
 
     // A Deployment and its pods: the workloads layer's watches.
     const labels = { 'app.kubernetes.io/name': 'palette-live-web' };
-    await kubectlCreate(context, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'palette-live-web', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } } });
+    await kubectlCreate(context, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'palette-live-web', namespace: 'default' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
+      },
+    });
     await until(() => found('palette-live-web', 'Deployment').length === 1, 10_000, 'the new Deployment in the palette');
     await until(() => found('palette-live-web', 'Pod').length === 2, 20_000, "the new Deployment's pods in the palette");
-    const pods = (await kubectl(context, 'get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/name=palette-live-web', '-o', 'jsonpath={.items[*].metadata.name}')).trim().split(' ').sort();
-    expect(found('palette-live-web', 'Pod').map((h) => h.name).sort()).toEqual(pods);
+    const pods = (
+      await kubectl(
+        context,
+        'get',
+        'pods',
+        '-n',
+        'default',
+        '-l',
+        'app.kubernetes.io/name=palette-live-web',
+        '-o',
+        'jsonpath={.items[*].metadata.name}',
+      )
+    )
+      .trim()
+      .split(' ')
+      .sort();
+    expect(
+      found('palette-live-web', 'Pod')
+        .map((h) => h.name)
+        .sort(),
+    ).toEqual(pods);
 
     await kubectl(context, 'delete', 'configmap', 'palette-live-cm', '-n', 'default');
     await until(() => found('palette-live-cm', 'ConfigMap').length === 0, 10_000, 'the deleted ConfigMap gone from the palette');
@@ -76,7 +110,11 @@ describe('palette names, live', () => {
   it('stops its feeds after a while without searches and keeps the names meanwhile', async () => {
     const idle = new PaletteService(clusters, (id) => resources.discover(id), { rebuildMs: 100, idleMs: 500 });
     try {
-      await until(() => idle.search('kube-root-ca').pending === 0 && idle.search('kube-root-ca.crt').hits.length > 0, 60_000, 'every cluster indexed');
+      await until(
+        () => idle.search('kube-root-ca').pending === 0 && idle.search('kube-root-ca.crt').hits.length > 0,
+        60_000,
+        'every cluster indexed',
+      );
       const before = idle.search('kube-root-ca.crt', 200).hits.length;
       await until(() => idle.liveClusters === 0, 10_000, 'the feeds stopped');
       // The next search starts the feeds again; while they list, the names are still there.

@@ -75,7 +75,15 @@ interface Feed {
   stopped: boolean;
 }
 
-const slim = (o: KubeObject): KubeObject => ({ metadata: { name: o.metadata?.name ?? '', namespace: o.metadata?.namespace ?? '', uid: o.metadata?.uid ?? '', resourceVersion: o.metadata?.resourceVersion ?? '' } }) as KubeObject;
+const slim = (o: KubeObject): KubeObject =>
+  ({
+    metadata: {
+      name: o.metadata?.name ?? '',
+      namespace: o.metadata?.namespace ?? '',
+      uid: o.metadata?.uid ?? '',
+      resourceVersion: o.metadata?.resourceVersion ?? '',
+    },
+  }) as KubeObject;
 
 export class PaletteService {
   readonly index = new NameIndex();
@@ -119,11 +127,12 @@ export class PaletteService {
   /** Start feeds for clusters that have none; drop clusters that are gone. */
   refresh(): void {
     const ids = new Set(this.clusters.ids());
-    for (const [id, f] of this.feeds) if (!ids.has(id)) {
-      this.stopFeed(f);
-      this.feeds.delete(id);
-      this.index.dropCluster(id);
-    }
+    for (const [id, f] of this.feeds)
+      if (!ids.has(id)) {
+        this.stopFeed(f);
+        this.feeds.delete(id);
+        this.index.dropCluster(id);
+      }
     for (const id of ids) if (!this.feeds.has(id)) this.startFeed(id);
     this.scheduleIdle();
   }
@@ -172,7 +181,14 @@ export class PaletteService {
   }
 
   private startFeed(clusterId: string): void {
-    const feed: Feed = { release: this.clusters.acquire(clusterId), buckets: new Map(), reflectors: [], disposers: [], discovering: true, stopped: false };
+    const feed: Feed = {
+      release: this.clusters.acquire(clusterId),
+      buckets: new Map(),
+      reflectors: [],
+      disposers: [],
+      discovering: true,
+      stopped: false,
+    };
     this.feeds.set(clusterId, feed);
     void this.discover(clusterId).then((kinds) => {
       feed.discovering = false;
@@ -220,7 +236,14 @@ export class PaletteService {
           transform: slim,
           ...(this.opts.log ? { log: this.opts.log } : {}),
         });
-        const bucket: Bucket = { type, kind: k.kind, dirty: true, complete: false, names: () => r.items().map((o) => ({ namespace: o.metadata.namespace ?? '', name: o.metadata.name ?? '' })), synced: () => r.status().synced };
+        const bucket: Bucket = {
+          type,
+          kind: k.kind,
+          dirty: true,
+          complete: false,
+          names: () => r.items().map((o) => ({ namespace: o.metadata.namespace ?? '', name: o.metadata.name ?? '' })),
+          synced: () => r.status().synced,
+        };
         feed.buckets.set(key, bucket);
         feed.disposers.push(r.onDidChange(() => this.markDirty(bucket)));
         feed.reflectors.push(r);

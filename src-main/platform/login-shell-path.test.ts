@@ -14,7 +14,10 @@ const shell = (name: string, body: string) => {
 
 describe('LoginShellPath', () => {
   it('takes the last line printed by the login shell (banners first) and appends missing process entries', async () => {
-    const p = new LoginShellPath({ shell: shell('banner', 'echo "Welcome!"; printf "%s" "/opt/tools/bin:/usr/bin"'), baseEnv: { PATH: '/usr/bin:/sbin' } });
+    const p = new LoginShellPath({
+      shell: shell('banner', 'echo "Welcome!"; printf "%s" "/opt/tools/bin:/usr/bin"'),
+      baseEnv: { PATH: '/usr/bin:/sbin' },
+    });
     expect(await p.path()).toBe('/opt/tools/bin:/usr/bin:/sbin');
     expect((await p.env()).PATH).toBe('/opt/tools/bin:/usr/bin:/sbin');
   });

@@ -11,13 +11,29 @@ import { noDisplayReason } from './display';
  * The URL carries the access token, and a command line is visible to every local user (`ps`), so
  * the browser is given an owner-only redirect file instead (as Jupyter does).
  */
-export function openInBrowser(url: string, dataDir: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+export function openInBrowser(
+  url: string,
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
   if (!/^http:\/\/(127\.0\.0\.1|localhost):\d+\/#token=[A-Za-z0-9_-]+$/.test(url)) return false;
-  const opener = platform === 'darwin' ? ['open'] : platform === 'win32' ? ['cmd', '/c', 'start', '""'] : noDisplayReason(env, platform) ? undefined : ['xdg-open'];
+  const opener =
+    platform === 'darwin'
+      ? ['open']
+      : platform === 'win32'
+        ? ['cmd', '/c', 'start', '""']
+        : noDisplayReason(env, platform)
+          ? undefined
+          : ['xdg-open'];
   if (!opener) return false;
   const file = path.join(dataDir, 'open-capstan.html');
   try {
-    writeFileAtomicSync(file, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${url}"><title>Capstan</title><a href="${url}">Open Capstan</a>\n`, 0o600);
+    writeFileAtomicSync(
+      file,
+      `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${url}"><title>Capstan</title><a href="${url}">Open Capstan</a>\n`,
+      0o600,
+    );
     const child = spawn(opener[0]!, [...opener.slice(1), file], { stdio: 'ignore', detached: true, windowsHide: true });
     child.on('error', () => {});
     child.unref();

@@ -7,31 +7,52 @@
  */
 import type { TargetPort } from '../../src-shared/portforward/contract';
 
-interface ContainerPort { containerPort: number; name?: string; protocol?: string }
-interface Container { name: string; ports?: ContainerPort[] }
+interface ContainerPort {
+  containerPort: number;
+  name?: string;
+  protocol?: string;
+}
+interface Container {
+  name: string;
+  ports?: ContainerPort[];
+}
 export interface PodLike {
   metadata: { name: string; creationTimestamp?: string; deletionTimestamp?: string };
   spec?: { containers?: Container[] };
-  status?: { phase?: string; conditions?: { type: string; status: string; lastTransitionTime?: string }[]; containerStatuses?: { restartCount?: number }[] };
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; lastTransitionTime?: string }[];
+    containerStatuses?: { restartCount?: number }[];
+  };
 }
-export interface ServicePort { port: number; name?: string; protocol?: string; targetPort?: number | string }
+export interface ServicePort {
+  port: number;
+  name?: string;
+  protocol?: string;
+  targetPort?: number | string;
+}
 export interface ServiceLike {
   metadata: { name: string };
   spec?: { selector?: Record<string, string>; ports?: ServicePort[]; type?: string };
 }
 
 const readyCondition = (p: PodLike) => p.status?.conditions?.find((c) => c.type === 'Ready');
-export const isPodReady = (p: PodLike): boolean => p.status?.phase === 'Running' && readyCondition(p)?.status === 'True' && !p.metadata.deletionTimestamp;
+export const isPodReady = (p: PodLike): boolean =>
+  p.status?.phase === 'Running' && readyCondition(p)?.status === 'True' && !p.metadata.deletionTimestamp;
 const restarts = (p: PodLike) => (p.status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0);
 const time = (s: string | undefined) => (s ? Date.parse(s) : Number.POSITIVE_INFINITY);
 
 /** The pod a new connection should go to, or undefined when none is ready. */
 export function pickReadyPod(pods: PodLike[]): PodLike | undefined {
-  return pods.filter(isPodReady).sort((a, b) =>
-    time(readyCondition(a)?.lastTransitionTime) - time(readyCondition(b)?.lastTransitionTime)
-    || restarts(a) - restarts(b)
-    || time(a.metadata.creationTimestamp) - time(b.metadata.creationTimestamp)
-    || a.metadata.name.localeCompare(b.metadata.name))[0];
+  return pods
+    .filter(isPodReady)
+    .sort(
+      (a, b) =>
+        time(readyCondition(a)?.lastTransitionTime) - time(readyCondition(b)?.lastTransitionTime) ||
+        restarts(a) - restarts(b) ||
+        time(a.metadata.creationTimestamp) - time(b.metadata.creationTimestamp) ||
+        a.metadata.name.localeCompare(b.metadata.name),
+    )[0];
 }
 
 /** The Service port a forward names (by number), or a message listing the ports it has. */
@@ -64,6 +85,13 @@ export function selectorQuery(svc: ServiceLike): string | undefined {
 /** The TCP ports to offer for a pod (its containers') or a Service (its own). */
 export function declaredPorts(obj: { kind: 'pod'; pod: PodLike } | { kind: 'service'; service: ServiceLike }): TargetPort[] {
   const tcp = (p?: string) => (p ?? 'TCP') === 'TCP';
-  if (obj.kind === 'service') return (obj.service.spec?.ports ?? []).filter((p) => tcp(p.protocol)).map((p) => ({ port: p.port, ...(p.name ? { name: p.name } : {}), protocol: p.protocol ?? 'TCP' }));
-  return (obj.pod.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).filter((p) => tcp(p.protocol)).map((p) => ({ port: p.containerPort, ...(p.name ? { name: p.name } : {}), protocol: p.protocol ?? 'TCP', container: c.name })));
+  if (obj.kind === 'service')
+    return (obj.service.spec?.ports ?? [])
+      .filter((p) => tcp(p.protocol))
+      .map((p) => ({ port: p.port, ...(p.name ? { name: p.name } : {}), protocol: p.protocol ?? 'TCP' }));
+  return (obj.pod.spec?.containers ?? []).flatMap((c) =>
+    (c.ports ?? [])
+      .filter((p) => tcp(p.protocol))
+      .map((p) => ({ port: p.containerPort, ...(p.name ? { name: p.name } : {}), protocol: p.protocol ?? 'TCP', container: c.name })),
+  );
 }

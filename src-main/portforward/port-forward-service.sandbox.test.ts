@@ -17,15 +17,22 @@ let forwards: PortForwardService;
 let pod: string;
 
 /** Connects, sends `send`, resolves with what came back before the close. */
-const talk = (port: number, send: string) => new Promise<string>((resolve) => {
-  let got = '';
-  const s = net.connect({ host: '127.0.0.1', port }, () => s.write(send));
-  s.on('data', (d: Buffer) => (got += d.toString()));
-  s.on('error', () => undefined);
-  s.on('close', () => resolve(got));
-});
+const talk = (port: number, send: string) =>
+  new Promise<string>((resolve) => {
+    let got = '';
+    const s = net.connect({ host: '127.0.0.1', port }, () => s.write(send));
+    s.on('data', (d: Buffer) => (got += d.toString()));
+    s.on('error', () => undefined);
+    s.on('close', () => resolve(got));
+  });
 
-const refused = (host: string, port: number) => new Promise<string>((resolve) => net.connect({ host, port }).on('connect', () => resolve('connected')).on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error')));
+const refused = (host: string, port: number) =>
+  new Promise<string>((resolve) =>
+    net
+      .connect({ host, port })
+      .on('connect', () => resolve('connected'))
+      .on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error')),
+  );
 
 async function forwardWhere(pred: (f: ReturnType<PortForwardService['list']>[number]) => boolean, what: string) {
   const end = Date.now() + 5_000;
@@ -40,9 +47,24 @@ async function forwardWhere(pred: (f: ReturnType<PortForwardService['list']>[num
 beforeAll(async () => {
   dc = await startDatacenter({ clockSpeed: 20, bookmarkIntervalMs: 500 });
   clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), { idleCloseMs: 0 });
-  forwards = new PortForwardService({ connection: (id) => clusters.connection(id), retry: { attempts: 3, totalMs: 2_000, initialMs: 50, maxMs: 200 }, notifyMs: 20 });
-  pod = [...dc.cluster('uat').store.list('pods', 'shop')].map(([, p]) => p.obj).find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
-  dc.cluster('uat').store.create('services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'nobody', namespace: 'shop' }, spec: { selector: { app: 'nothing-matches' }, ports: [{ port: 80, targetPort: 8080 }] } }, new Date().toISOString());
+  forwards = new PortForwardService({
+    connection: (id) => clusters.connection(id),
+    retry: { attempts: 3, totalMs: 2_000, initialMs: 50, maxMs: 200 },
+    notifyMs: 20,
+  });
+  pod = [...dc.cluster('uat').store.list('pods', 'shop')]
+    .map(([, p]) => p.obj)
+    .find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
+  dc.cluster('uat').store.create(
+    'services',
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'nobody', namespace: 'shop' },
+      spec: { selector: { app: 'nothing-matches' }, ports: [{ port: 80, targetPort: 8080 }] },
+    },
+    new Date().toISOString(),
+  );
 });
 afterAll(async () => {
   forwards?.dispose();
@@ -54,10 +76,22 @@ describe('PortForwardService against the sandbox', () => {
   it('listens on 127.0.0.1 only, and refuses a local port already in use', async () => {
     const a = await forwards.start({ clusterId: 'uat', namespace: 'shop', kind: 'pod', name: pod, remotePort: 8080 });
     if (!a.ok) throw new Error(a.error.message);
-    const busy = await forwards.start({ clusterId: 'uat', namespace: 'shop', kind: 'pod', name: pod, remotePort: 8080, localPort: a.value.localPort });
-    expect(busy.ok ? null : busy.error).toEqual({ code: 'conflict', message: `Local port ${a.value.localPort} is already in use on 127.0.0.1. Choose another port, or leave it empty for a free one.` });
+    const busy = await forwards.start({
+      clusterId: 'uat',
+      namespace: 'shop',
+      kind: 'pod',
+      name: pod,
+      remotePort: 8080,
+      localPort: a.value.localPort,
+    });
+    expect(busy.ok ? null : busy.error).toEqual({
+      code: 'conflict',
+      message: `Local port ${a.value.localPort} is already in use on 127.0.0.1. Choose another port, or leave it empty for a free one.`,
+    });
     // Not reachable on the machine's other addresses.
-    const external = Object.values((await import('node:os')).networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    const external = Object.values((await import('node:os')).networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
     if (external) expect(await refused(external, a.value.localPort)).toBe('ECONNREFUSED');
     expect(await refused('127.0.0.1', a.value.localPort)).toBe('connected');
     forwards.stop(a.value.id);
@@ -70,12 +104,14 @@ describe('PortForwardService against the sandbox', () => {
     expect(await talk(f.value.localPort, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')).toBe('');
     expect(Date.now() - started).toBeLessThan(3_000);
     const info = await forwardWhere((x) => x.id === f.value.id && x.state === 'no-pod', 'no-pod state');
-    expect(info.message).toBe('No ready pod behind Service nobody (selector app=nothing-matches, 0 pods found). Capstan selects one at the next connection. (gave up after 3 attempts; the next connection tries again)');
+    expect(info.message).toBe(
+      'No ready pod behind Service nobody (selector app=nothing-matches, 0 pods found). Capstan selects one at the next connection. (gave up after 3 attempts; the next connection tries again)',
+    );
     expect(info.connections).toEqual({ open: 0, total: 1, failed: 1 });
     forwards.stop(f.value.id);
   });
 
-  it('a port nothing listens on: the kubelet\'s error in the list; stop closes the listener and open connections', async () => {
+  it("a port nothing listens on: the kubelet's error in the list; stop closes the listener and open connections", async () => {
     const f = await forwards.start({ clusterId: 'uat', namespace: 'shop', kind: 'pod', name: pod, remotePort: 9999 });
     if (!f.ok) throw new Error(f.error.message);
     expect(await talk(f.value.localPort, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n')).toBe('');

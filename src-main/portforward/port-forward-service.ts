@@ -24,7 +24,12 @@ import { declaredPorts, isPodReady, pickReadyPod, podPortFor, selectorQuery, ser
 import { openTunnel, pipeTunnel } from './tunnel';
 import type { KubeSocket } from '../clusters/kube-websocket';
 
-export interface RetryBudget { attempts: number; totalMs: number; initialMs: number; maxMs: number }
+export interface RetryBudget {
+  attempts: number;
+  totalMs: number;
+  initialMs: number;
+  maxMs: number;
+}
 export const defaultRetryBudget: RetryBudget = { attempts: 5, totalMs: 10_000, initialMs: 200, maxMs: 2_000 };
 
 export interface PortForwardDeps {
@@ -36,7 +41,11 @@ export interface PortForwardDeps {
   notifyMs?: number;
 }
 
-interface Selection { pod: string; podPort: number; verifiedAt: number }
+interface Selection {
+  pod: string;
+  podPort: number;
+  verifiedAt: number;
+}
 
 interface Forward {
   info: ForwardInfo;
@@ -92,16 +101,26 @@ export class PortForwardService {
       if (!svc.ok) return svc;
       const sp = servicePort(svc.value, req.remotePort);
       if (typeof sp === 'string') return err('not-found', sp, { clusterId: req.clusterId });
-      if (!selectorQuery(svc.value)) return err('not-found', `Service ${req.name} has no selector, so no pod is behind it to forward to. Forward to a pod instead.`, { clusterId: req.clusterId });
+      if (!selectorQuery(svc.value))
+        return err('not-found', `Service ${req.name} has no selector, so no pod is behind it to forward to. Forward to a pod instead.`, {
+          clusterId: req.clusterId,
+        });
     } else {
       const pod = await conn.getJson<PodLike>(podPath(req.namespace, req.name), { verb: 'get', resource: 'pods' });
       if (!pod.ok) return pod;
     }
     const server = net.createServer();
     const listening = await new Promise<Result<number>>((resolve) => {
-      server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE'
-        ? err('conflict', `Local port ${req.localPort} is already in use on 127.0.0.1. Choose another port, or leave it empty for a free one.`)
-        : err('unavailable', `Cannot listen on 127.0.0.1:${req.localPort ?? 0} (${e.code ?? e.message}).`)));
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        resolve(
+          e.code === 'EADDRINUSE'
+            ? err(
+                'conflict',
+                `Local port ${req.localPort} is already in use on 127.0.0.1. Choose another port, or leave it empty for a free one.`,
+              )
+            : err('unavailable', `Cannot listen on 127.0.0.1:${req.localPort ?? 0} (${e.code ?? e.message}).`),
+        ),
+      );
       // Loopback only: a forward is for this machine, never for the network it is on.
       server.listen({ host: '127.0.0.1', port: req.localPort ?? 0 }, () => resolve(ok((server.address() as net.AddressInfo).port)));
     });
@@ -111,9 +130,19 @@ export class PortForwardService {
       server,
       sockets: new Set(),
       info: {
-        id, clusterId: req.clusterId, namespace: req.namespace, kind: req.kind, name: req.name, remotePort: req.remotePort, localPort: listening.value,
+        id,
+        clusterId: req.clusterId,
+        namespace: req.namespace,
+        kind: req.kind,
+        name: req.name,
+        remotePort: req.remotePort,
+        localPort: listening.value,
         ...(req.kind === 'pod' ? { pod: req.name, podPort: req.remotePort } : {}),
-        state: 'active', connections: { open: 0, total: 0, failed: 0 }, bytes: { sent: 0, received: 0 }, reselections: 0, startedAt: Date.now(),
+        state: 'active',
+        connections: { open: 0, total: 0, failed: 0 },
+        bytes: { sent: 0, received: 0 },
+        reselections: 0,
+        startedAt: Date.now(),
       },
     };
     server.on('error', () => undefined);
@@ -171,17 +200,28 @@ export class PortForwardService {
     const { tunnel, pod, podPort } = t.value;
     Object.assign(f.info, { pod, podPort, state: 'active' });
     delete f.info.message;
-    pipeTunnel(tunnel, socket, {
-      sent: (n) => { f.info.bytes.sent += n; this.changed(); },
-      received: (n) => { f.info.bytes.received += n; this.changed(); },
-    }, (error) => {
-      if (error && this.forwards.has(f.info.id)) {
-        f.info.connections.failed++;
-        f.info.state = 'error';
-        f.info.message = `${pod}:${podPort} refused the connection: ${error}`;
-      }
-      this.changed();
-    });
+    pipeTunnel(
+      tunnel,
+      socket,
+      {
+        sent: (n) => {
+          f.info.bytes.sent += n;
+          this.changed();
+        },
+        received: (n) => {
+          f.info.bytes.received += n;
+          this.changed();
+        },
+      },
+      (error) => {
+        if (error && this.forwards.has(f.info.id)) {
+          f.info.connections.failed++;
+          f.info.state = 'error';
+          f.info.message = `${pod}:${podPort} refused the connection: ${error}`;
+        }
+        this.changed();
+      },
+    );
     socket.resume();
   }
 
@@ -206,8 +246,19 @@ export class PortForwardService {
         if (f.selected?.pod === sel.value.pod) f.selected = undefined;
       } else last = sel.error;
       const delay = backoffDelay(attempt, { initialMs: this.retry.initialMs, maxMs: this.retry.maxMs });
-      if (attempt + 1 >= this.retry.attempts || Date.now() - started + delay > this.retry.totalMs || socket.destroyed || !this.forwards.has(f.info.id)) {
-        return { ok: false, error: { ...last, message: `${last.message} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''}; the next connection tries again)` } };
+      if (
+        attempt + 1 >= this.retry.attempts ||
+        Date.now() - started + delay > this.retry.totalMs ||
+        socket.destroyed ||
+        !this.forwards.has(f.info.id)
+      ) {
+        return {
+          ok: false,
+          error: {
+            ...last,
+            message: `${last.message} (gave up after ${attempt + 1} attempt${attempt ? 's' : ''}; the next connection tries again)`,
+          },
+        };
       }
       await sleep(delay);
     }
@@ -251,10 +302,18 @@ export class PortForwardService {
     if (typeof sp === 'string') return err('not-found', sp, { clusterId });
     const selector = selectorQuery(svc.value);
     if (!selector) return err('not-found', `Service ${name} no longer has a selector, so no pod is behind it.`, { clusterId });
-    const pods = await conn.getJson<{ items: PodLike[] }>(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${encodeURIComponent(selector)}`, { verb: 'list', resource: 'pods' });
+    const pods = await conn.getJson<{ items: PodLike[] }>(
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods?labelSelector=${encodeURIComponent(selector)}`,
+      { verb: 'list', resource: 'pods' },
+    );
     if (!pods.ok) return pods;
     const pod = pickReadyPod(pods.value.items);
-    if (!pod) return err('not-found', `No ready pod behind Service ${name} (selector ${selector}, ${pods.value.items.length} pod${pods.value.items.length === 1 ? '' : 's'} found). Capstan selects one at the next connection.`, { clusterId });
+    if (!pod)
+      return err(
+        'not-found',
+        `No ready pod behind Service ${name} (selector ${selector}, ${pods.value.items.length} pod${pods.value.items.length === 1 ? '' : 's'} found). Capstan selects one at the next connection.`,
+        { clusterId },
+      );
     const podPort = podPortFor(sp, pod);
     if (typeof podPort === 'string') return err('not-found', podPort, { clusterId });
     return ok({ pod: pod.metadata.name, podPort, verifiedAt: Date.now() });

@@ -15,7 +15,11 @@ import type { ClusterConnection } from '../clusters/cluster-connection';
 import type { KubeSocket } from '../clusters/kube-websocket';
 import { openKubeWebSocket } from '../clusters/kube-websocket';
 
-export interface TunnelTarget { namespace: string; pod: string; port: number }
+export interface TunnelTarget {
+  namespace: string;
+  pod: string;
+  port: number;
+}
 
 export interface TunnelCounters {
   sent(bytes: number): void;

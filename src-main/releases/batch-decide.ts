@@ -7,7 +7,15 @@
  */
 import { surgeToGrowTo } from '../../src-shared/k8s/rolling-update';
 import type { OriginalSpec } from '../../src-shared/releases/execution-model';
-import { ANN, HOLD, type BatchGoal, type DeploymentPatch, type DriverOutcome, type Observation, type RollingStrategy } from './batch-driver';
+import {
+  ANN,
+  HOLD,
+  type BatchGoal,
+  type DeploymentPatch,
+  type DriverOutcome,
+  type Observation,
+  type RollingStrategy,
+} from './batch-driver';
 
 export type Decision =
   | { kind: 'patch'; patch: DeploymentPatch; why: string }
@@ -21,7 +29,12 @@ const edit = (detail: string): Decision => outcome({ kind: 'external-edit', deta
 
 /** kubectl rollout status's "done" for the observed image. */
 export function rolloutComplete(o: Observation): boolean {
-  return o.observedGeneration >= o.generation && (o.newRS?.replicas ?? 0) === o.replicas && o.oldReplicas === 0 && (o.newRS?.available ?? 0) >= o.replicas;
+  return (
+    o.observedGeneration >= o.generation &&
+    (o.newRS?.replicas ?? 0) === o.replicas &&
+    o.oldReplicas === 0 &&
+    (o.newRS?.available ?? 0) >= o.replicas
+  );
 }
 
 /** What the Deployment was before a release touched it (the execution record wins over the annotation kubectl can wipe). */
@@ -29,7 +42,12 @@ export function originalOf(o: Observation, recorded: OriginalSpec | undefined): 
   if (recorded) return recorded;
   try {
     const a = JSON.parse(o.annotations[ANN.original] ?? '') as Partial<OriginalSpec>;
-    return { strategy: a.strategy ?? null, minReadySeconds: a.minReadySeconds ?? 0, progressDeadlineSeconds: a.progressDeadlineSeconds ?? null, paused: a.paused ?? false };
+    return {
+      strategy: a.strategy ?? null,
+      minReadySeconds: a.minReadySeconds ?? 0,
+      progressDeadlineSeconds: a.progressDeadlineSeconds ?? null,
+      paused: a.paused ?? false,
+    };
   } catch {
     return { strategy: null, minReadySeconds: 0, progressDeadlineSeconds: null, paused: false };
   }
@@ -38,7 +56,12 @@ export function originalOf(o: Observation, recorded: OriginalSpec | undefined): 
 /** The Deployment as it is now, for the record, unless an earlier release left its own original behind. */
 export function liveOriginal(o: Observation): OriginalSpec {
   if (o.annotations[ANN.original]) return originalOf(o, undefined);
-  return { strategy: o.strategy ?? null, minReadySeconds: o.minReadySeconds, progressDeadlineSeconds: o.progressDeadlineSeconds ?? null, paused: o.paused };
+  return {
+    strategy: o.strategy ?? null,
+    minReadySeconds: o.minReadySeconds,
+    progressDeadlineSeconds: o.progressDeadlineSeconds ?? null,
+    paused: o.paused,
+  };
 }
 
 const surge = (maxSurge: number): RollingStrategy => ({ type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable: 0 } });
@@ -51,7 +74,9 @@ const surge = (maxSurge: number): RollingStrategy => ({ type: 'RollingUpdate', r
  */
 const HOLD_STRATEGY: RollingStrategy = surge(1);
 const sameStrategy = (a: RollingStrategy | undefined, b: RollingStrategy) =>
-  (a?.type ?? 'RollingUpdate') === b.type && String(a?.rollingUpdate?.maxSurge) === String(b.rollingUpdate?.maxSurge) && String(a?.rollingUpdate?.maxUnavailable) === String(b.rollingUpdate?.maxUnavailable);
+  (a?.type ?? 'RollingUpdate') === b.type &&
+  String(a?.rollingUpdate?.maxSurge) === String(b.rollingUpdate?.maxSurge) &&
+  String(a?.rollingUpdate?.maxUnavailable) === String(b.rollingUpdate?.maxUnavailable);
 
 /** Old pods kept at a boundary: N − target, plus the one that keeps the surge used up (none once all are new). */
 const restingOld = (n: number, target: number) => (target < n ? n - target + 1 : 0);
@@ -61,9 +86,18 @@ function growStrategy(o: Observation, target: number): RollingStrategy {
   return surge(surgeToGrowTo(o.replicas, o.oldReplicas, target));
 }
 
-function claimPatch(o: Observation, goal: { releaseId: string; replicas: number }, container: string, image: string, target: number, original: OriginalSpec): DeploymentPatch {
+function claimPatch(
+  o: Observation,
+  goal: { releaseId: string; replicas: number },
+  container: string,
+  image: string,
+  target: number,
+  original: OriginalSpec,
+): DeploymentPatch {
   return {
-    metadata: { annotations: { [ANN.release]: goal.releaseId, [ANN.original]: JSON.stringify(original), [ANN.replicas]: String(goal.replicas) } },
+    metadata: {
+      annotations: { [ANN.release]: goal.releaseId, [ANN.original]: JSON.stringify(original), [ANN.replicas]: String(goal.replicas) },
+    },
     spec: {
       paused: false,
       minReadySeconds: HOLD.minReadySeconds,
@@ -77,7 +111,12 @@ function claimPatch(o: Observation, goal: { releaseId: string; replicas: number 
 export function restorePatch(original: OriginalSpec): DeploymentPatch {
   return {
     metadata: { annotations: { [ANN.release]: null, [ANN.original]: null, [ANN.replicas]: null } },
-    spec: { paused: original.paused, minReadySeconds: original.minReadySeconds, progressDeadlineSeconds: original.progressDeadlineSeconds, strategy: original.strategy },
+    spec: {
+      paused: original.paused,
+      minReadySeconds: original.minReadySeconds,
+      progressDeadlineSeconds: original.progressDeadlineSeconds,
+      strategy: original.strategy,
+    },
   };
 }
 
@@ -94,12 +133,23 @@ function move(o: Observation, target: number, done: () => Decision): Decision {
   if (updated > target) return outcome({ kind: 'overshoot', expected: target, actual: updated });
   if (updated < target) {
     const want = growStrategy(o, target);
-    if (!sameStrategy(o.strategy, want)) return { kind: 'patch', patch: { spec: { strategy: want } }, why: `grow to ${target}: maxSurge=${want.rollingUpdate?.maxSurge}, maxUnavailable=0` };
+    if (!sameStrategy(o.strategy, want))
+      return {
+        kind: 'patch',
+        patch: { spec: { strategy: want } },
+        why: `grow to ${target}: maxSurge=${want.rollingUpdate?.maxSurge}, maxUnavailable=0`,
+      };
     return wait(`controller creating new pods towards ${target} (${updated} so far)`);
   }
   if (ready < target) return wait(`${ready}/${target} new pods ready`);
-  if (o.oldReplicas < n - target) return edit(`old ReplicaSets were scaled down to ${o.oldReplicas} by someone else (${n - target} expected)`);
-  if (!sameStrategy(o.strategy, HOLD_STRATEGY)) return { kind: 'patch', patch: { spec: { strategy: HOLD_STRATEGY } }, why: `${target} new pods ready: freeze growth (maxSurge 1) before retiring old pods` };
+  if (o.oldReplicas < n - target)
+    return edit(`old ReplicaSets were scaled down to ${o.oldReplicas} by someone else (${n - target} expected)`);
+  if (!sameStrategy(o.strategy, HOLD_STRATEGY))
+    return {
+      kind: 'patch',
+      patch: { spec: { strategy: HOLD_STRATEGY } },
+      why: `${target} new pods ready: freeze growth (maxSurge 1) before retiring old pods`,
+    };
   const keep = restingOld(n, target);
   if (o.oldReplicas > keep) {
     const rs = o.oldSets.find((r) => r.replicas > 0)!;
@@ -114,14 +164,22 @@ function move(o: Observation, target: number, done: () => Decision): Decision {
  * After a person has seen such an edit and resumed (`reassert`), the hold settings are put back.
  */
 function heldProblem(o: Observation, reassert = false): Decision | undefined {
-  if (String(o.replicas) !== o.annotations[ANN.replicas]) return edit(`replicas was changed to ${o.replicas} (was ${o.annotations[ANN.replicas]})`);
-  const settingsMoved = o.paused || o.minReadySeconds !== HOLD.minReadySeconds || o.progressDeadlineSeconds !== HOLD.progressDeadlineSeconds;
+  if (String(o.replicas) !== o.annotations[ANN.replicas])
+    return edit(`replicas was changed to ${o.replicas} (was ${o.annotations[ANN.replicas]})`);
+  const settingsMoved =
+    o.paused || o.minReadySeconds !== HOLD.minReadySeconds || o.progressDeadlineSeconds !== HOLD.progressDeadlineSeconds;
   if (settingsMoved && reassert) {
-    return { kind: 'patch', patch: { spec: { paused: false, minReadySeconds: HOLD.minReadySeconds, progressDeadlineSeconds: HOLD.progressDeadlineSeconds } }, why: 'resumed after a change by someone else: hold settings put back' };
+    return {
+      kind: 'patch',
+      patch: { spec: { paused: false, minReadySeconds: HOLD.minReadySeconds, progressDeadlineSeconds: HOLD.progressDeadlineSeconds } },
+      why: 'resumed after a change by someone else: hold settings put back',
+    };
   }
   if (o.paused) return edit('the Deployment was paused by someone else (kubectl rollout pause?); resume it there or roll back');
   if (o.minReadySeconds !== HOLD.minReadySeconds || o.progressDeadlineSeconds !== HOLD.progressDeadlineSeconds) {
-    return edit(`minReadySeconds/progressDeadlineSeconds were changed to ${o.minReadySeconds}/${o.progressDeadlineSeconds ?? 'default'}: the controller could pass the batch boundary on its own`);
+    return edit(
+      `minReadySeconds/progressDeadlineSeconds were changed to ${o.minReadySeconds}/${o.progressDeadlineSeconds ?? 'default'}: the controller could pass the batch boundary on its own`,
+    );
   }
   return undefined;
 }
@@ -133,14 +191,19 @@ export function decideBatchStep(o: Observation, goal: BatchGoal, container: stri
     // Not (or no longer) ours: either the release has not touched it, or the last batch finished.
     if (o.image === goal.toImage) {
       if (!goal.last) return edit(`someone else set the image to ${goal.toImage}`);
-      return rolloutComplete(o) ? outcome({ kind: 'batch-done', updated: o.replicas }) : wait('finishing: the controller applies the restored settings');
+      return rolloutComplete(o)
+        ? outcome({ kind: 'batch-done', updated: o.replicas })
+        : wait('finishing: the controller applies the restored settings');
     }
     if (o.image !== goal.fromImage) return edit(`image is ${o.image ?? 'missing'}, expected ${goal.fromImage}`);
     if (o.replicas !== goal.replicas) return edit(`replicas is ${o.replicas}, the plan expected ${goal.replicas}`);
     if (o.paused) return edit('the Deployment was paused by someone else; resume it there or check why');
     if ((o.newRS?.replicas ?? 0) > 0) {
       // Our claim is gone but our pods are there: kubectl rollout undo replaces the annotations.
-      if (goal.original) return edit(`the Deployment was set back to ${goal.fromImage} by someone else (kubectl rollout undo?) and Capstan's annotations are gone; roll this group back to finish the rollback with the original settings kept in the record`);
+      if (goal.original)
+        return edit(
+          `the Deployment was set back to ${goal.fromImage} by someone else (kubectl rollout undo?) and Capstan's annotations are gone; roll this group back to finish the rollback with the original settings kept in the record`,
+        );
       return edit(`someone else is already rolling out ${goal.toImage}`);
     }
     return {
@@ -155,7 +218,11 @@ export function decideBatchStep(o: Observation, goal: BatchGoal, container: stri
   if (o.observedGeneration < o.generation) return wait('the controller has not observed the last change yet');
   return move(o, goal.target, () => {
     if (!goal.last) return outcome({ kind: 'batch-done', updated: goal.target });
-    return { kind: 'patch', patch: restorePatch(originalOf(o, goal.original)), why: 'every pod updated and ready: restore the original strategy, minReadySeconds and progress deadline' };
+    return {
+      kind: 'patch',
+      patch: restorePatch(originalOf(o, goal.original)),
+      why: 'every pod updated and ready: restore the original strategy, minReadySeconds and progress deadline',
+    };
   });
 }
 
@@ -187,11 +254,32 @@ export function decideRollbackStep(o: Observation, goal: RollbackGoal, container
       if (o.observedGeneration < o.generation) return wait('the controller has not observed the rollback yet');
       return rolloutComplete(o) ? outcome({ kind: 'rolled-back' }) : wait(`rolling back (${o.newRS?.available ?? 0}/${n} available)`);
     }
-    return { kind: 'patch', patch: claimPatch(o, { releaseId: goal.releaseId, replicas: n }, container, goal.fromImage, target, originalOf(o, goal.original ?? liveOriginal(o))), why: `roll back: claim, set ${goal.fromImage}, grow it to ${target}` };
+    return {
+      kind: 'patch',
+      patch: claimPatch(
+        o,
+        { releaseId: goal.releaseId, replicas: n },
+        container,
+        goal.fromImage,
+        target,
+        originalOf(o, goal.original ?? liveOriginal(o)),
+      ),
+      why: `roll back: claim, set ${goal.fromImage}, grow it to ${target}`,
+    };
   }
   // Whatever image is set now (ours, or someone else's kubectl set image), a rollback sets the old one.
   if (o.image !== goal.fromImage) {
-    return { kind: 'patch', patch: { spec: { paused: false, strategy: growStrategy(o, target), template: { spec: { containers: [{ name: container, image: goal.fromImage }] } } } }, why: `roll back: set ${goal.fromImage}, grow it to ${target}` };
+    return {
+      kind: 'patch',
+      patch: {
+        spec: {
+          paused: false,
+          strategy: growStrategy(o, target),
+          template: { spec: { containers: [{ name: container, image: goal.fromImage }] } },
+        },
+      },
+      why: `roll back: set ${goal.fromImage}, grow it to ${target}`,
+    };
   }
   // A rollback is itself the answer to whatever happened: the hold settings go back on.
   const problem = heldProblem(o, true);
@@ -199,6 +287,10 @@ export function decideRollbackStep(o: Observation, goal: RollbackGoal, container
   if (o.observedGeneration < o.generation) return wait('the controller has not observed the last change yet');
   return move(o, target, () => {
     if (target < n) return wait(`rolled back ${target}/${n}; next step`);
-    return { kind: 'patch', patch: restorePatch(originalOf(o, goal.original)), why: 'old version on every pod and ready: restore the original settings' };
+    return {
+      kind: 'patch',
+      patch: restorePatch(originalOf(o, goal.original)),
+      why: 'old version on every pod and ready: restore the original settings',
+    };
   });
 }

@@ -37,7 +37,12 @@ const goalFor = (sizes: number[], k: number, replicas: number): BatchGoal => {
 };
 
 /** Step until an outcome; `between` runs after every step (e.g. a pause that stands for a crash). */
-async function runBatch(driver: DeploymentBatchDriver, goal: BatchGoal | RollbackGoal, between: () => Promise<void> = () => sleep(5), rollback = false): Promise<DriverOutcome> {
+async function runBatch(
+  driver: DeploymentBatchDriver,
+  goal: BatchGoal | RollbackGoal,
+  between: () => Promise<void> = () => sleep(5),
+  rollback = false,
+): Promise<DriverOutcome> {
   for (let i = 0; i < 3000; i++) {
     const r = rollback ? await driver.rollbackStep(target, goal as RollbackGoal) : await driver.step(target, goal as BatchGoal);
     if (!r.ok) throw new Error(r.error.message);
@@ -100,11 +105,17 @@ describe('DeploymentBatchDriver against the sandbox controllers', () => {
     expect((await runBatch(driver, goalFor([1, 1, 2], 0, 4))).kind).toBe('batch-done');
     cluster.externalPatch({ spec: { minReadySeconds: 0 } });
     const edited = await runBatch(driver, goalFor([1, 1, 2], 1, 4));
-    expect(edited).toMatchObject({ kind: 'external-edit', detail: expect.stringMatching(/minReadySeconds\/progressDeadlineSeconds were changed to 0/) });
+    expect(edited).toMatchObject({
+      kind: 'external-edit',
+      detail: expect.stringMatching(/minReadySeconds\/progressDeadlineSeconds were changed to 0/),
+    });
     expect((await runBatch(driver, { ...goalFor([1, 1, 2], 1, 4), reassert: true })).kind).toBe('batch-done');
     expect(cluster.d.spec?.minReadySeconds).toBe(HOLD.minReadySeconds);
     cluster.externalPatch({ spec: { template: { spec: { containers: [{ name: 'app', image: `${TO}-hotfix` }] } } } }, 'kubectl-set');
-    expect(await runBatch(driver, goalFor([1, 1, 2], 2, 4))).toMatchObject({ kind: 'external-edit', detail: expect.stringMatching(/image was changed/) });
+    expect(await runBatch(driver, goalFor([1, 1, 2], 2, 4))).toMatchObject({
+      kind: 'external-edit',
+      detail: expect.stringMatching(/image was changed/),
+    });
   });
 
   it('reports an overshoot with exact counts when someone widens maxSurge', async () => {
@@ -175,20 +186,37 @@ describe('DeploymentBatchDriver against the sandbox controllers', () => {
     for (const { dry, applied } of pairs) expect(withoutServerFields(applied)).toEqual(withoutServerFields(dry));
   });
 
-  it('stops the group with the API server\'s message when it refuses a write in the dry run, before anything changes', async () => {
+  it("stops the group with the API server's message when it refuses a write in the dry run, before anything changes", async () => {
     // A Deployment whose annotations are just under the API server's 256 KiB limit: the claim's
     // capstan.io/original annotation would push it over (FieldValueTooLong).
     const cluster = new SandboxDeploymentCluster(2, FROM, 'app', { annotations: { 'example.com/notes': 'x'.repeat(256 * 1024 - 200) } });
     clusters.push(cluster);
     const driver = new DeploymentBatchDriver(() => cluster);
     for (let i = 0; i < 400 && cluster.sample(FROM).ready < 2; i++) await sleep(10);
-    const before = { rv: cluster.d.metadata.resourceVersion, generation: cluster.d.metadata.generation, sets: [...cluster.store.values('replicasets')].length };
+    const before = {
+      rv: cluster.d.metadata.resourceVersion,
+      generation: cluster.d.metadata.generation,
+      sets: [...cluster.store.values('replicasets')].length,
+    };
     const preview = await driver.preview(target, goalFor([1, 1], 0, 2));
-    expect(preview).toMatchObject({ ok: true, value: { kind: 'refused', detail: expect.stringMatching(/may not be more than 262144 bytes/) } });
+    expect(preview).toMatchObject({
+      ok: true,
+      value: { kind: 'refused', detail: expect.stringMatching(/may not be more than 262144 bytes/) },
+    });
     const r = await driver.step(target, goalFor([1, 1], 0, 2));
-    expect(r).toMatchObject({ ok: true, value: { kind: 'failed', detail: expect.stringMatching(/refused the next write in a dry run, so nothing was changed .*262144 bytes/) } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        kind: 'failed',
+        detail: expect.stringMatching(/refused the next write in a dry run, so nothing was changed .*262144 bytes/),
+      },
+    });
     expect(cluster.writesSent.map((w) => w.dryRun)).toEqual([true, true]);
-    expect({ rv: cluster.d.metadata.resourceVersion, generation: cluster.d.metadata.generation, sets: [...cluster.store.values('replicasets')].length }).toEqual(before);
+    expect({
+      rv: cluster.d.metadata.resourceVersion,
+      generation: cluster.d.metadata.generation,
+      sets: [...cluster.store.values('replicasets')].length,
+    }).toEqual(before);
   });
 });
 
@@ -205,6 +233,9 @@ describe('FakeBatchDriver', () => {
     const fake = new FakeBatchDriver([{ kind: 'batch-done', updated: 1 }]);
     expect(await fake.step(target, { target: 1 })).toEqual({ ok: true, value: { kind: 'batch-done', updated: 1 } });
     expect(await fake.rollbackStep(target)).toEqual({ ok: true, value: { kind: 'progressing', detail: 'scripted' } });
-    expect(fake.calls).toEqual([{ kind: 'step', deployment: 'orders', target: 1 }, { kind: 'rollback', deployment: 'orders' }]);
+    expect(fake.calls).toEqual([
+      { kind: 'step', deployment: 'orders', target: 1 },
+      { kind: 'rollback', deployment: 'orders' },
+    ]);
   });
 });

@@ -179,7 +179,8 @@ export interface Observation {
 }
 
 export function observe(d: DeploymentWithStrategy, rss: readonly ReplicaSet[], container: string, toImage: string): Observation {
-  const imageOf = (t: { spec?: { containers: { name: string; image?: string }[] } } | undefined) => t?.spec?.containers.find((c) => c.name === container)?.image;
+  const imageOf = (t: { spec?: { containers: { name: string; image?: string }[] } } | undefined) =>
+    t?.spec?.containers.find((c) => c.name === container)?.image;
   const mine = rss.filter((rs) => imageOf(rs.spec?.template) === toImage);
   const others = rss.filter((rs) => !mine.includes(rs));
   return {
@@ -196,7 +197,11 @@ export function observe(d: DeploymentWithStrategy, rss: readonly ReplicaSet[], c
     resourceVersion: d.metadata.resourceVersion,
     progressDeadlineExceeded: (d.status?.conditions ?? []).some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'),
     newRS: mine.length
-      ? { replicas: sum(mine.map((r) => r.spec?.replicas ?? 0)), available: sum(mine.map((r) => r.status?.availableReplicas ?? 0)), ready: sum(mine.map((r) => r.status?.readyReplicas ?? 0)) }
+      ? {
+          replicas: sum(mine.map((r) => r.spec?.replicas ?? 0)),
+          available: sum(mine.map((r) => r.status?.availableReplicas ?? 0)),
+          ready: sum(mine.map((r) => r.status?.readyReplicas ?? 0)),
+        }
       : undefined,
     oldReplicas: sum(others.map((r) => r.spec?.replicas ?? 0)),
     oldAvailable: sum(others.map((r) => r.status?.availableReplicas ?? 0)),

@@ -11,12 +11,26 @@
  */
 import { executionStateSchema, type ExecutionState } from '../../src-shared/releases/execution-model';
 import { err, ok, type Result } from '../../src-shared/result';
-import { EXECUTION_ANNOTATION, RECORD_LABEL, TEAM_NAMESPACE, ensureNamespace, objectNameFor, type KubeJson, type LeaseObject } from './execution-lease';
+import {
+  EXECUTION_ANNOTATION,
+  RECORD_LABEL,
+  TEAM_NAMESPACE,
+  ensureNamespace,
+  objectNameFor,
+  type KubeJson,
+  type LeaseObject,
+} from './execution-lease';
 
 interface ConfigMap {
   apiVersion: 'v1';
   kind: 'ConfigMap';
-  metadata: { name: string; namespace: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   data?: Record<string, string>;
 }
 
@@ -51,9 +65,15 @@ function parseRecord(cm: ConfigMap): Result<ClusterRecord> {
   try {
     const parsed = executionStateSchema.safeParse(JSON.parse(raw));
     if (parsed.success) return ok({ state: parsed.data, plan: cm.data?.['plan.yaml'] });
-    return err('corrupt-file', `The record ${cm.metadata.name} in ${TEAM_NAMESPACE} does not match the execution schema (${parsed.error.issues[0]?.message}); it is left as it is.`);
+    return err(
+      'corrupt-file',
+      `The record ${cm.metadata.name} in ${TEAM_NAMESPACE} does not match the execution schema (${parsed.error.issues[0]?.message}); it is left as it is.`,
+    );
   } catch (e) {
-    return err('corrupt-file', `The record ${cm.metadata.name} in ${TEAM_NAMESPACE} is not JSON (${(e as Error).message}); it is left as it is.`);
+    return err(
+      'corrupt-file',
+      `The record ${cm.metadata.name} in ${TEAM_NAMESPACE} is not JSON (${(e as Error).message}); it is left as it is.`,
+    );
   }
 }
 
@@ -91,14 +111,26 @@ export class ClusterRecords {
       name: objectNameFor(state.id),
       namespace: TEAM_NAMESPACE,
       labels: { ...prev?.metadata.labels, 'app.kubernetes.io/managed-by': 'capstan', [RECORD_LABEL]: 'record' },
-      annotations: { ...prev?.metadata.annotations, [EXECUTION_ANNOTATION]: state.id, 'capstan.io/holder': opts.holder, 'capstan.io/status': state.status },
+      annotations: {
+        ...prev?.metadata.annotations,
+        [EXECUTION_ANNOTATION]: state.id,
+        'capstan.io/holder': opts.holder,
+        'capstan.io/status': state.status,
+      },
     };
     const body: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata, data };
     let r: Result<ConfigMap>;
     if (prev) {
-      r = await api.getJson<ConfigMap>(cmPath(metadata.name), { method: 'PUT', body, verb: 'update', resource: 'configmaps', signal: opts.signal });
+      r = await api.getJson<ConfigMap>(cmPath(metadata.name), {
+        method: 'PUT',
+        body,
+        verb: 'update',
+        resource: 'configmaps',
+        signal: opts.signal,
+      });
     } else {
-      const create = () => api.getJson<ConfigMap>(cmPath(), { method: 'POST', body, verb: 'create', resource: 'configmaps', signal: opts.signal });
+      const create = () =>
+        api.getJson<ConfigMap>(cmPath(), { method: 'POST', body, verb: 'create', resource: 'configmaps', signal: opts.signal });
       r = await create();
       if (!r.ok && r.error.code === 'not-found') {
         const ns = await ensureNamespace(api, opts.signal);
@@ -109,7 +141,11 @@ export class ClusterRecords {
     if (!r.ok) {
       if (r.error.code === 'conflict') {
         this.last.delete(state.id);
-        return err('locked', `The record of release ${state.id} changed in the cluster since this process read it (another Capstan wrote it); this process stopped acting on it.`, { clusterId: r.error.clusterId });
+        return err(
+          'locked',
+          `The record of release ${state.id} changed in the cluster since this process read it (another Capstan wrote it); this process stopped acting on it.`,
+          { clusterId: r.error.clusterId },
+        );
       }
       return r;
     }
@@ -118,11 +154,21 @@ export class ClusterRecords {
   }
 
   /** Every team record and Lease in one cluster (two list requests). Unreadable records are reported, not dropped silently. */
-  async list(api: KubeJson, signal?: AbortSignal): Promise<Result<{ records: ClusterRecord[]; leases: LeaseObject[]; problems: string[] }>> {
+  async list(
+    api: KubeJson,
+    signal?: AbortSignal,
+  ): Promise<Result<{ records: ClusterRecord[]; leases: LeaseObject[]; problems: string[] }>> {
     const sel = (v: string) => encodeURIComponent(`${RECORD_LABEL}=${v}`);
-    const cms = await api.getJson<{ items: ConfigMap[] }>(`${cmPath()}?labelSelector=${sel('record')}`, { verb: 'list', resource: 'configmaps', signal });
+    const cms = await api.getJson<{ items: ConfigMap[] }>(`${cmPath()}?labelSelector=${sel('record')}`, {
+      verb: 'list',
+      resource: 'configmaps',
+      signal,
+    });
     if (!cms.ok) return cms.error.code === 'not-found' ? ok({ records: [], leases: [], problems: [] }) : cms;
-    const leases = await api.getJson<{ items: LeaseObject[] }>(`/apis/coordination.k8s.io/v1/namespaces/${TEAM_NAMESPACE}/leases?labelSelector=${sel('lease')}`, { verb: 'list', resource: 'leases', signal });
+    const leases = await api.getJson<{ items: LeaseObject[] }>(
+      `/apis/coordination.k8s.io/v1/namespaces/${TEAM_NAMESPACE}/leases?labelSelector=${sel('lease')}`,
+      { verb: 'list', resource: 'leases', signal },
+    );
     if (!leases.ok) return leases;
     const records: ClusterRecord[] = [];
     const problems: string[] = [];

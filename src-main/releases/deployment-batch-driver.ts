@@ -15,7 +15,17 @@
 import type { AppError } from '../../src-shared/result';
 import { ok, type Result } from '../../src-shared/result';
 import { decideBatchStep, decideRollbackStep, type Decision, type RollbackGoal } from './batch-decide';
-import { observe, type BatchDriver, type BatchGoal, type ClusterOps, type DeploymentPatch, type DeploymentWithStrategy, type DriverOutcome, type DriverTarget, type Observation } from './batch-driver';
+import {
+  observe,
+  type BatchDriver,
+  type BatchGoal,
+  type ClusterOps,
+  type DeploymentPatch,
+  type DeploymentWithStrategy,
+  type DriverOutcome,
+  type DriverTarget,
+  type Observation,
+} from './batch-driver';
 
 /** What the next write of a step would be, and the server's dry-run answer to it (nothing stored). */
 export type WritePreview =
@@ -33,14 +43,21 @@ export function refusedByServer(e: AppError): boolean {
   return e.status !== undefined && e.status >= 400 && e.status < 500 && ![401, 408, 409, 410, 429].includes(e.status);
 }
 
-const refusal = (why: string, e: AppError) => `the API server refused the next write in a dry run, so nothing was changed (${why}): ${e.message}`;
+const refusal = (why: string, e: AppError) =>
+  `the API server refused the next write in a dry run, so nothing was changed (${why}): ${e.message}`;
 
 /**
  * A Deployment patch as the driver writes it: dry run, then the same body for real at the same
  * resourceVersion. Also used by the executor's hand-back on abort. A refusal of the dry run is
  * returned as `refused` (nothing changed); any other error as the error.
  */
-export async function previewedPatch(ops: ClusterOps, namespace: string, name: string, patch: DeploymentPatch, opts: { resourceVersion?: string; signal?: AbortSignal }): Promise<Result<{ refused?: string; applied?: DeploymentWithStrategy }>> {
+export async function previewedPatch(
+  ops: ClusterOps,
+  namespace: string,
+  name: string,
+  patch: DeploymentPatch,
+  opts: { resourceVersion?: string; signal?: AbortSignal },
+): Promise<Result<{ refused?: string; applied?: DeploymentWithStrategy }>> {
   const dry = await ops.patchDeployment(namespace, name, patch, { ...opts, dryRun: true });
   if (!dry.ok) return refusedByServer(dry.error) ? ok({ refused: dry.error.message }) : dry;
   const applied = await ops.patchDeployment(namespace, name, patch, opts);
@@ -49,12 +66,16 @@ export async function previewedPatch(ops: ClusterOps, namespace: string, name: s
 
 type Write = Extract<Decision, { kind: 'patch' | 'scale' }>;
 
-const releaseCause = (target: DriverTarget, goal: BatchGoal) => changeCause('release', goal.releaseId, target.container, goal.fromImage, goal.toImage, goal.by);
+const releaseCause = (target: DriverTarget, goal: BatchGoal) =>
+  changeCause('release', goal.releaseId, target.container, goal.fromImage, goal.toImage, goal.by);
 
 /** The write that changes the template carries the change cause, so `kubectl rollout history` says why (dry run and real write alike). */
 function withChangeCause(d: Decision, cause: string): Decision {
   if (d.kind !== 'patch' || !d.patch.spec?.template) return d;
-  return { ...d, patch: { ...d.patch, metadata: { ...d.patch.metadata, annotations: { ...d.patch.metadata?.annotations, [CHANGE_CAUSE]: cause } } } };
+  return {
+    ...d,
+    patch: { ...d.patch, metadata: { ...d.patch.metadata, annotations: { ...d.patch.metadata?.annotations, [CHANGE_CAUSE]: cause } } },
+  };
 }
 
 export const CHANGE_CAUSE = 'kubernetes.io/change-cause';
@@ -75,7 +96,13 @@ export class DeploymentBatchDriver implements BatchDriver {
 
   /** Observed for the old image: during a rollback it is the one that grows. */
   rollbackStep(target: DriverTarget, goal: RollbackGoal, signal?: AbortSignal): Promise<Result<DriverOutcome>> {
-    return this.run(target, goal.fromImage, (o) => decideRollbackStep(o, goal, target.container), signal, changeCause('rollback of release', goal.releaseId, target.container, goal.toImage, goal.fromImage, goal.by));
+    return this.run(
+      target,
+      goal.fromImage,
+      (o) => decideRollbackStep(o, goal, target.container),
+      signal,
+      changeCause('rollback of release', goal.releaseId, target.container, goal.toImage, goal.fromImage, goal.by),
+    );
   }
 
   /**
@@ -87,12 +114,15 @@ export class DeploymentBatchDriver implements BatchDriver {
     if (!read.ok) return read;
     const decision = withChangeCause(decideBatchStep(read.value.o, goal, target.container), releaseCause(target, goal));
     if (decision.kind === 'wait') return ok({ kind: 'none', detail: decision.why });
-    if (decision.kind === 'outcome') return ok({ kind: 'none', detail: 'detail' in decision.outcome ? decision.outcome.detail : decision.outcome.kind });
+    if (decision.kind === 'outcome')
+      return ok({ kind: 'none', detail: 'detail' in decision.outcome ? decision.outcome.detail : decision.outcome.kind });
     const dry = await this.send(target, read.value, decision, true, signal);
     if (!dry.ok) return refusedByServer(dry.error) ? ok({ kind: 'refused', why: decision.why, detail: dry.error.message }) : dry;
-    return ok(decision.kind === 'scale'
-      ? { kind: 'scale', why: decision.why, replicaSet: decision.replicaSet, replicas: decision.replicas }
-      : { kind: 'patch', why: decision.why, patch: decision.patch, result: dry.value as DeploymentWithStrategy });
+    return ok(
+      decision.kind === 'scale'
+        ? { kind: 'scale', why: decision.why, replicaSet: decision.replicaSet, replicas: decision.replicas }
+        : { kind: 'patch', why: decision.why, patch: decision.patch, result: dry.value as DeploymentWithStrategy },
+    );
   }
 
   async observe(target: DriverTarget, image: string, signal?: AbortSignal): Promise<Result<Observation>> {
@@ -100,26 +130,47 @@ export class DeploymentBatchDriver implements BatchDriver {
     return read.ok ? ok(read.value.o) : read;
   }
 
-  private async read(target: DriverTarget, image: string, signal?: AbortSignal): Promise<Result<{ o: Observation; rvs: Map<string, string | undefined> }>> {
+  private async read(
+    target: DriverTarget,
+    image: string,
+    signal?: AbortSignal,
+  ): Promise<Result<{ o: Observation; rvs: Map<string, string | undefined> }>> {
     const ops = this.opsFor(target.clusterId);
     const d = await ops.getDeployment(target.namespace, target.deployment, signal);
     if (!d.ok) return d;
     const selector = d.value.spec?.selector?.matchLabels ?? {};
     const rss = await ops.listReplicaSets(target.namespace, selector, signal);
     if (!rss.ok) return rss;
-    const owned = rss.value.filter((rs) => rs.metadata.ownerReferences?.some((r) => r.kind === 'Deployment' && r.uid === d.value.metadata.uid) ?? true);
-    return ok({ o: observe(d.value, owned, target.container, image), rvs: new Map(owned.map((rs) => [rs.metadata.name ?? '', rs.metadata.resourceVersion])) });
+    const owned = rss.value.filter(
+      (rs) => rs.metadata.ownerReferences?.some((r) => r.kind === 'Deployment' && r.uid === d.value.metadata.uid) ?? true,
+    );
+    return ok({
+      o: observe(d.value, owned, target.container, image),
+      rvs: new Map(owned.map((rs) => [rs.metadata.name ?? '', rs.metadata.resourceVersion])),
+    });
   }
 
   /** One write of a decision, at the resourceVersion it was decided on. */
-  private send(target: DriverTarget, read: { o: Observation; rvs: Map<string, string | undefined> }, w: Write, dryRun: boolean, signal?: AbortSignal): Promise<Result<unknown>> {
+  private send(
+    target: DriverTarget,
+    read: { o: Observation; rvs: Map<string, string | undefined> },
+    w: Write,
+    dryRun: boolean,
+    signal?: AbortSignal,
+  ): Promise<Result<unknown>> {
     const ops = this.opsFor(target.clusterId);
     return w.kind === 'scale'
       ? ops.scaleReplicaSet(target.namespace, w.replicaSet, w.replicas, { resourceVersion: read.rvs.get(w.replicaSet), signal, dryRun })
       : ops.patchDeployment(target.namespace, target.deployment, w.patch, { resourceVersion: read.o.resourceVersion, signal, dryRun });
   }
 
-  private async run(target: DriverTarget, image: string, decide: (o: Observation) => Decision, signal: AbortSignal | undefined, cause: string): Promise<Result<DriverOutcome>> {
+  private async run(
+    target: DriverTarget,
+    image: string,
+    decide: (o: Observation) => Decision,
+    signal: AbortSignal | undefined,
+    cause: string,
+  ): Promise<Result<DriverOutcome>> {
     const read = await this.read(target, image, signal);
     if (!read.ok) return read;
     const decision = withChangeCause(decide(read.value.o), cause);
@@ -128,11 +179,19 @@ export class DeploymentBatchDriver implements BatchDriver {
     const object = decision.kind === 'scale' ? 'the ReplicaSet' : 'the Deployment';
     const dry = await this.send(target, read.value, decision, true, signal);
     if (!dry.ok) {
-      if (dry.error.code === 'conflict') return ok({ kind: 'progressing', detail: `${object} changed before we wrote it; reading it again` });
+      if (dry.error.code === 'conflict')
+        return ok({ kind: 'progressing', detail: `${object} changed before we wrote it; reading it again` });
       return refusedByServer(dry.error) ? ok({ kind: 'failed', detail: refusal(decision.why, dry.error) }) : dry;
     }
     const wrote = await this.send(target, read.value, decision, false, signal);
-    if (!wrote.ok) return wrote.error.code === 'conflict' ? ok({ kind: 'progressing', detail: `${object} changed while we wrote it; reading it again` }) : wrote;
-    return ok({ kind: 'progressing', detail: decision.why, wrote: decision.kind === 'patch' ? (wrote.value as DeploymentWithStrategy) : undefined });
+    if (!wrote.ok)
+      return wrote.error.code === 'conflict'
+        ? ok({ kind: 'progressing', detail: `${object} changed while we wrote it; reading it again` })
+        : wrote;
+    return ok({
+      kind: 'progressing',
+      detail: decision.why,
+      wrote: decision.kind === 'patch' ? (wrote.value as DeploymentWithStrategy) : undefined,
+    });
   }
 }

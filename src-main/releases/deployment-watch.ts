@@ -59,7 +59,11 @@ function baseline(d: DeploymentWithStrategy): Baseline {
 /** JSON with sorted keys, so that key order never looks like a change. */
 function stable(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
@@ -71,7 +75,12 @@ export function describeChanges(before: Record<string, unknown>, after: Record<s
     const objects = a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b);
     const containers = path.endsWith('containers') && Array.isArray(a) && Array.isArray(b);
     if (containers) {
-      for (const c of b as { name: string }[]) walk((a as { name: string }[]).find((x) => x.name === c.name), c, `${path}[${c.name}]`);
+      for (const c of b as { name: string }[])
+        walk(
+          (a as { name: string }[]).find((x) => x.name === c.name),
+          c,
+          `${path}[${c.name}]`,
+        );
       return;
     }
     if (!objects) {
@@ -97,7 +106,8 @@ function short(v: unknown): string {
 
 /** The manager that wrote the Deployment last, other than Capstan and status writers. */
 export function lastManager(d: DeploymentWithStrategy): string | undefined {
-  const fields = (d.metadata as { managedFields?: { manager?: string; time?: string; subresource?: string; operation?: string }[] }).managedFields ?? [];
+  const fields =
+    (d.metadata as { managedFields?: { manager?: string; time?: string; subresource?: string; operation?: string }[] }).managedFields ?? [];
   const candidates = fields.filter((f) => f.manager && f.manager !== FIELD_MANAGER && f.subresource !== 'status');
   candidates.sort((a, b) => (a.time ?? '').localeCompare(b.time ?? ''));
   const last = candidates.at(-1);

@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { err, ok, type Result } from '../../src-shared/result';
 import type { RequestOptions } from '../watch/reflector';
-import { acquireLease, leaseTimingFromEnv, LeaseObserver, objectNameFor, type ExecutionLease, type KubeJson, type LeaseObject } from './execution-lease';
+import {
+  acquireLease,
+  leaseTimingFromEnv,
+  LeaseObserver,
+  objectNameFor,
+  type ExecutionLease,
+  type KubeJson,
+  type LeaseObject,
+} from './execution-lease';
 
 /** An API server's Lease table: resourceVersion preconditions (409), 404, and a switch that makes it unreachable. */
 class FakeLeases implements KubeJson {
@@ -119,15 +127,24 @@ describe('execution Lease', () => {
     const a = await take(api, 'alice@a/1-0000');
     if (!a.ok) throw new Error(a.error.message);
     // Someone rewrites the Lease (an admin, or a take-over after a long suspension).
-    const cur = (await api.getJson<LeaseObject>(`/apis/coordination.k8s.io/v1/namespaces/capstan-system/leases/${objectNameFor('rel-1')}`)) as { ok: true; value: LeaseObject };
-    await api.getJson('/x/leases/' + objectNameFor('rel-1'), { method: 'PUT', body: { ...cur.value, spec: { ...cur.value.spec, holderIdentity: 'bob@b/2-0000' } } });
+    const cur = (await api.getJson<LeaseObject>(
+      `/apis/coordination.k8s.io/v1/namespaces/capstan-system/leases/${objectNameFor('rel-1')}`,
+    )) as { ok: true; value: LeaseObject };
+    await api.getJson('/x/leases/' + objectNameFor('rel-1'), {
+      method: 'PUT',
+      body: { ...cur.value, spec: { ...cur.value.spec, holderIdentity: 'bob@b/2-0000' } },
+    });
     await until(() => a.value.lost);
     expect(a.value.lostReason).toMatch(/bob@b \(pid 2\) took this release over/);
     expect(a.value.signal.aborted).toBe(true);
   });
 
   it('reads its timing from CAPSTAN_RELEASE_LEASE only when retry < deadline < duration', () => {
-    expect(leaseTimingFromEnv({ CAPSTAN_RELEASE_LEASE: '30,20,4' })).toEqual({ leaseDurationMs: 30_000, renewDeadlineMs: 20_000, retryPeriodMs: 4_000 });
+    expect(leaseTimingFromEnv({ CAPSTAN_RELEASE_LEASE: '30,20,4' })).toEqual({
+      leaseDurationMs: 30_000,
+      renewDeadlineMs: 20_000,
+      retryPeriodMs: 4_000,
+    });
     expect(leaseTimingFromEnv({ CAPSTAN_RELEASE_LEASE: '10,20,4' })).toEqual({});
     expect(leaseTimingFromEnv({})).toEqual({});
   });

@@ -58,7 +58,13 @@ export interface KubeJson {
 export interface LeaseObject {
   apiVersion: 'coordination.k8s.io/v1';
   kind: 'Lease';
-  metadata: { name: string; namespace: string; resourceVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
 }
 
@@ -122,7 +128,12 @@ export function holderLabel(identity: string): string {
 
 /** Kubernetes object names are DNS subdomains: lower case; a hash keeps distinct ids distinct. */
 export function objectNameFor(id: string): string {
-  const slug = id.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 200).replace(/[^a-z0-9]+$/, '');
+  const slug = id
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 200)
+    .replace(/[^a-z0-9]+$/, '');
   let h = 0x811c9dc5;
   for (const ch of id) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
   return `release-${slug}-${h.toString(16).padStart(8, '0')}`;
@@ -132,19 +143,28 @@ export function objectNameFor(id: string): string {
 export const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 const enc = encodeURIComponent;
-export const leasePath = (name?: string) => `/apis/coordination.k8s.io/v1/namespaces/${TEAM_NAMESPACE}/leases${name ? `/${enc(name)}` : ''}`;
+export const leasePath = (name?: string) =>
+  `/apis/coordination.k8s.io/v1/namespaces/${TEAM_NAMESPACE}/leases${name ? `/${enc(name)}` : ''}`;
 
 /** Creates the team namespace when a create answered 404 because it does not exist yet. */
 export async function ensureNamespace(api: KubeJson, signal?: AbortSignal): Promise<Result<void>> {
   const r = await api.getJson('/api/v1/namespaces', {
     method: 'POST',
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: TEAM_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'capstan' } } },
+    body: {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: TEAM_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'capstan' } },
+    },
     verb: 'create',
     resource: 'namespaces',
     signal,
   });
   if (r.ok || r.error.code === 'conflict' || r.error.status === 409) return ok(undefined);
-  return err(r.error.code, `Could not create namespace ${TEAM_NAMESPACE} for team releases: ${r.error.message} Ask an admin to create it, or start the release local only.`, { clusterId: r.error.clusterId });
+  return err(
+    r.error.code,
+    `Could not create namespace ${TEAM_NAMESPACE} for team releases: ${r.error.message} Ask an admin to create it, or start the release local only.`,
+    { clusterId: r.error.clusterId },
+  );
 }
 
 /**
@@ -167,7 +187,15 @@ export class LeaseObserver {
     const parse = (t?: string) => (t ? Date.parse(t) : undefined);
     const expired = !holder || this.now() >= expiresAt;
     const releasedBy = holder ? undefined : lease.metadata.annotations?.[RELEASED_BY];
-    return { holder, acquiredAt: parse(lease.spec.acquireTime), renewedAt: parse(lease.spec.renewTime), durationSec, expired, expiresAt: expired ? undefined : expiresAt, ...(releasedBy ? { releasedBy } : {}) };
+    return {
+      holder,
+      acquiredAt: parse(lease.spec.acquireTime),
+      renewedAt: parse(lease.spec.renewTime),
+      durationSec,
+      expired,
+      expiresAt: expired ? undefined : expiresAt,
+      ...(releasedBy ? { releasedBy } : {}),
+    };
   }
 }
 
@@ -242,7 +270,9 @@ export class ExecutionLease implements ExecutionLock {
   private checkDeadline(): boolean {
     if (this.lost) return false;
     if (this.now - this.renewedAt < this.opts.timing.renewDeadlineMs) return true;
-    this.fence(`could not renew its Lease in ${this.clusterId} for ${this.opts.timing.renewDeadlineMs / 1000} s (renew deadline); it stopped acting before the Lease could expire`);
+    this.fence(
+      `could not renew its Lease in ${this.clusterId} for ${this.opts.timing.renewDeadlineMs / 1000} s (renew deadline); it stopped acting before the Lease could expire`,
+    );
     return false;
   }
 
@@ -280,11 +310,22 @@ export class ExecutionLease implements ExecutionLock {
       return this.checkDeadline();
     }
     if (cur.value.spec.holderIdentity !== this.opts.identity) {
-      this.fence(`${holderLabel(cur.value.spec.holderIdentity ?? '')} took this release over; this process stopped acting and wrote nothing since`);
+      this.fence(
+        `${holderLabel(cur.value.spec.holderIdentity ?? '')} took this release over; this process stopped acting and wrote nothing since`,
+      );
       return false;
     }
-    const next: LeaseObject = { ...cur.value, spec: { ...cur.value.spec, renewTime: microTime(sentAt), leaseDurationSeconds: Math.ceil(this.opts.timing.leaseDurationMs / 1000) } };
-    const put = await this.api.getJson<LeaseObject>(leasePath(this.lease.metadata.name), { method: 'PUT', body: next, verb: 'update', resource: 'leases', signal });
+    const next: LeaseObject = {
+      ...cur.value,
+      spec: { ...cur.value.spec, renewTime: microTime(sentAt), leaseDurationSeconds: Math.ceil(this.opts.timing.leaseDurationMs / 1000) },
+    };
+    const put = await this.api.getJson<LeaseObject>(leasePath(this.lease.metadata.name), {
+      method: 'PUT',
+      body: next,
+      verb: 'update',
+      resource: 'leases',
+      signal,
+    });
     if (!put.ok) return this.checkDeadline();
     if (this.lost) return false;
     this.lease = put.value;
@@ -303,11 +344,19 @@ export class ExecutionLease implements ExecutionLock {
     const wasLost = this.lost;
     this.controller.abort(new Error('released'));
     if (wasLost) return;
-    const cur = await this.api.getJson<LeaseObject>(leasePath(this.lease.metadata.name), { verb: 'get', resource: 'leases', signal: AbortSignal.timeout(this.opts.timing.retryPeriodMs) });
+    const cur = await this.api.getJson<LeaseObject>(leasePath(this.lease.metadata.name), {
+      verb: 'get',
+      resource: 'leases',
+      signal: AbortSignal.timeout(this.opts.timing.retryPeriodMs),
+    });
     if (!cur.ok || cur.value.spec.holderIdentity !== this.opts.identity) return;
     await this.api.getJson(leasePath(this.lease.metadata.name), {
       method: 'PUT',
-      body: { ...cur.value, metadata: { ...cur.value.metadata, annotations: { ...cur.value.metadata.annotations, [RELEASED_BY]: this.opts.identity } }, spec: { ...cur.value.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now) } },
+      body: {
+        ...cur.value,
+        metadata: { ...cur.value.metadata, annotations: { ...cur.value.metadata.annotations, [RELEASED_BY]: this.opts.identity } },
+        spec: { ...cur.value.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(this.now) },
+      },
       verb: 'update',
       resource: 'leases',
       signal: AbortSignal.timeout(this.opts.timing.retryPeriodMs),
@@ -324,15 +373,27 @@ export async function acquireLease(id: string, clusterId: string, api: KubeJson,
   const sentAt = now();
   const cur = await api.getJson<LeaseObject>(leasePath(name), { verb: 'get', resource: 'leases', signal });
   if (!cur.ok && cur.error.code !== 'not-found') {
-    return err('cluster-unreachable', `Cannot reach the Lease of release ${id} in its home cluster ${clusterId}: ${cur.error.message}`, { clusterId });
+    return err('cluster-unreachable', `Cannot reach the Lease of release ${id} in its home cluster ${clusterId}: ${cur.error.message}`, {
+      clusterId,
+    });
   }
-  const fresh: LeaseObject['spec'] = { holderIdentity: opts.identity, leaseDurationSeconds: durationSec, acquireTime: microTime(sentAt), renewTime: microTime(sentAt) };
+  const fresh: LeaseObject['spec'] = {
+    holderIdentity: opts.identity,
+    leaseDurationSeconds: durationSec,
+    acquireTime: microTime(sentAt),
+    renewTime: microTime(sentAt),
+  };
   let written: Result<LeaseObject>;
   if (!cur.ok) {
     const body: LeaseObject = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name, namespace: TEAM_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'capstan', [RECORD_LABEL]: 'lease' }, annotations: { [EXECUTION_ANNOTATION]: id } },
+      metadata: {
+        name,
+        namespace: TEAM_NAMESPACE,
+        labels: { 'app.kubernetes.io/managed-by': 'capstan', [RECORD_LABEL]: 'lease' },
+        annotations: { [EXECUTION_ANNOTATION]: id },
+      },
       spec: { ...fresh, leaseTransitions: 0 },
     };
     const create = () => api.getJson<LeaseObject>(leasePath(), { method: 'POST', body, verb: 'create', resource: 'leases', signal });
@@ -346,25 +407,47 @@ export async function acquireLease(id: string, clusterId: string, api: KubeJson,
     const view = opts.observer.observe(cur.value);
     const spec = cur.value.spec;
     const mine = spec.holderIdentity === opts.identity;
-    const reclaimable = spec.holderIdentity ? holderGoneHere(spec.holderIdentity, opts.identity) : userAtHost(view.releasedBy ?? '') === userAtHost(opts.identity);
+    const reclaimable = spec.holderIdentity
+      ? holderGoneHere(spec.holderIdentity, opts.identity)
+      : userAtHost(view.releasedBy ?? '') === userAtHost(opts.identity);
     if (opts.reclaim && !mine && !reclaimable) {
-      return err('locked', `Release ${id} was last driven by ${holderLabel(spec.holderIdentity || view.releasedBy || '')}; it is shown read-only until you act on it.`, { clusterId });
+      return err(
+        'locked',
+        `Release ${id} was last driven by ${holderLabel(spec.holderIdentity || view.releasedBy || '')}; it is shown read-only until you act on it.`,
+        { clusterId },
+      );
     }
     if (!mine && spec.holderIdentity && !(opts.reclaim && reclaimable)) {
       const who = holderLabel(spec.holderIdentity);
       if (!view.expired) {
-        return err('locked', `Release ${id} is driven by ${who} (Lease in ${clusterId}, last renewal ${view.renewedAt ? new Date(view.renewedAt).toISOString() : 'unknown'}). It is shown read-only here.`, { clusterId });
+        return err(
+          'locked',
+          `Release ${id} is driven by ${who} (Lease in ${clusterId}, last renewal ${view.renewedAt ? new Date(view.renewedAt).toISOString() : 'unknown'}). It is shown read-only here.`,
+          { clusterId },
+        );
       }
       if (!opts.takeOver) {
-        return err('locked', `Release ${id} was driven by ${who}, whose Lease in ${clusterId} has expired. Take it over (after confirming) to drive it from here.`, { clusterId });
+        return err(
+          'locked',
+          `Release ${id} was driven by ${who}, whose Lease in ${clusterId} has expired. Take it over (after confirming) to drive it from here.`,
+          { clusterId },
+        );
       }
     }
     const transitions = (spec.leaseTransitions ?? 0) + (mine ? 0 : 1);
-    const body: LeaseObject = { ...cur.value, spec: mine ? { ...spec, renewTime: fresh.renewTime, leaseDurationSeconds: durationSec } : { ...fresh, leaseTransitions: transitions } };
+    const body: LeaseObject = {
+      ...cur.value,
+      spec: mine ? { ...spec, renewTime: fresh.renewTime, leaseDurationSeconds: durationSec } : { ...fresh, leaseTransitions: transitions },
+    };
     written = await api.getJson<LeaseObject>(leasePath(name), { method: 'PUT', body, verb: 'update', resource: 'leases', signal });
   }
   if (!written.ok) {
-    if (written.error.code === 'conflict') return err('locked', `Another Capstan took the Lease of release ${id} at the same moment; it drives it, this one shows it read-only.`, { clusterId });
+    if (written.error.code === 'conflict')
+      return err(
+        'locked',
+        `Another Capstan took the Lease of release ${id} at the same moment; it drives it, this one shows it read-only.`,
+        { clusterId },
+      );
     return err(written.error.code, `Could not take the Lease of release ${id} in ${clusterId}: ${written.error.message}`, { clusterId });
   }
   opts.observer.observe(written.value);

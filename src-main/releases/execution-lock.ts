@@ -90,14 +90,16 @@ export async function acquireLock(id: string, lockPath: string, owner: string, o
       await utimes(lockPath, info.heartbeatAt / 1000, info.heartbeatAt / 1000);
       return ok(makeLock(id, lockPath, info, opts));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return err('internal', `Cannot create the lock for release ${id}: ${(e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
+        return err('internal', `Cannot create the lock for release ${id}: ${(e as Error).message}`);
     }
     const held = await readLock(lockPath);
     if (!held) {
       // Unreadable: being written right now by its creator, or left half-written by a crash.
       const st = await stat(lockPath).catch(() => undefined);
       if (!st) continue;
-      if (now() - st.mtimeMs <= staleMs) return err('locked', `Release ${id} is being locked by another window right now; try again in a moment.`);
+      if (now() - st.mtimeMs <= staleMs)
+        return err('locked', `Release ${id} is being locked by another window right now; try again in a moment.`);
     }
     const age = held ? now() - held.heartbeatAt : Infinity;
     const dead = held !== undefined && held.hostname === me.hostname && !alive(held.pid);

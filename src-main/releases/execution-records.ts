@@ -8,7 +8,15 @@
 import type { ExecutionState } from '../../src-shared/releases/execution-model';
 import { err, ok, type Result } from '../../src-shared/result';
 import { ClusterRecords } from './cluster-records';
-import { acquireLease, holderLabel, LeaseObserver, type ExecutionLease, type KubeJson, type LeaseTiming, type LeaseView } from './execution-lease';
+import {
+  acquireLease,
+  holderLabel,
+  LeaseObserver,
+  type ExecutionLease,
+  type KubeJson,
+  type LeaseTiming,
+  type LeaseView,
+} from './execution-lease';
 import type { ExecutionLock } from './execution-lock';
 import type { ExecutionStore, LoadProblem } from './execution-store';
 
@@ -64,7 +72,12 @@ export class ExecutionRecords {
 
   private api(state: ExecutionState): Result<KubeJson> {
     const api = state.home ? this.team?.api(state.home) : undefined;
-    if (!api) return err('cluster-unreachable', `Release ${state.id} is coordinated through cluster ${state.home}, which is not connected; it is shown read-only until it is.`, { clusterId: state.home });
+    if (!api)
+      return err(
+        'cluster-unreachable',
+        `Release ${state.id} is coordinated through cluster ${state.home}, which is not connected; it is shown read-only until it is.`,
+        { clusterId: state.home },
+      );
     return ok(api);
   }
 
@@ -76,12 +89,22 @@ export class ExecutionRecords {
     }
     const api = this.api(state);
     if (!api.ok) return api;
-    const lease = await acquireLease(state.id, state.home, api.value, { identity: this.team.identity, timing: this.team.timing, observer: this.observer, now: this.team.now, takeOver: opts.takeOver, reclaim: opts.reclaim, log: this.team.log });
+    const lease = await acquireLease(state.id, state.home, api.value, {
+      identity: this.team.identity,
+      timing: this.team.timing,
+      observer: this.observer,
+      now: this.team.now,
+      takeOver: opts.takeOver,
+      reclaim: opts.reclaim,
+      log: this.team.log,
+    });
     if (!lease.ok) return lease;
     const rec = await this.records.read(api.value, state.id, lease.value.signal);
     if (!rec.ok) {
       await lease.value.release();
-      return err(rec.error.code, `Took the Lease of release ${state.id} but could not read its record: ${rec.error.message}`, { clusterId: state.home });
+      return err(rec.error.code, `Took the Lease of release ${state.id} but could not read its record: ${rec.error.message}`, {
+        clusterId: state.home,
+      });
     }
     if (!rec.value) return ok({ lock: lease.value });
     if (rec.value.plan && !(await this.team.planOf(state.id))) await this.team.keepPlan(state.id, rec.value.plan);
@@ -118,7 +141,8 @@ export class ExecutionRecords {
         const listed = await this.records.list(api, AbortSignal.timeout(this.team!.timing.renewDeadlineMs));
         if (!listed.ok) {
           // Unreachable clusters are shown as such elsewhere; a refusal (RBAC) is worth saying here.
-          if (listed.error.code === 'cluster-forbidden' || listed.error.code === 'cluster-unauthorized') out.problems.push(`Team releases in cluster ${clusterId} cannot be read: ${listed.error.message}`);
+          if (listed.error.code === 'cluster-forbidden' || listed.error.code === 'cluster-unauthorized')
+            out.problems.push(`Team releases in cluster ${clusterId} cannot be read: ${listed.error.message}`);
           return;
         }
         out.answered.push(clusterId);
@@ -133,7 +157,16 @@ export class ExecutionRecords {
           const id = lease.metadata.annotations?.['capstan.io/execution'];
           if (!id) continue;
           const view = this.observer.observe(lease);
-          out.owners.set(id, { ...view, home: clusterId, holderLabel: view.holder ? holderLabel(view.holder) : view.releasedBy ? `nobody (handed back by ${holderLabel(view.releasedBy)})` : 'nobody', mine: view.holder === this.team!.identity });
+          out.owners.set(id, {
+            ...view,
+            home: clusterId,
+            holderLabel: view.holder
+              ? holderLabel(view.holder)
+              : view.releasedBy
+                ? `nobody (handed back by ${holderLabel(view.releasedBy)})`
+                : 'nobody',
+            mine: view.holder === this.team!.identity,
+          });
         }
       }),
     );

@@ -57,7 +57,9 @@ describe('ExecutionStore', () => {
     const { executions, problems } = await store.loadAll();
     expect(executions.map((e) => e.id)).toEqual(['rel-1']);
     expect(problems).toHaveLength(2);
-    expect(problems[0]!.message).toMatch(/release rel-2 could not be read: not valid JSON.*moved to .*rel-2\.json\.corrupt-2026-11-27T00-30-00-000Z/);
+    expect(problems[0]!.message).toMatch(
+      /release rel-2 could not be read: not valid JSON.*moved to .*rel-2\.json\.corrupt-2026-11-27T00-30-00-000Z/,
+    );
     expect(problems[1]!.message).toMatch(/rel-3 could not be read: groups: /);
     expect(problems[0]!.movedTo).toBe(join(dir, 'rel-2.json.corrupt-2026-11-27T00-30-00-000Z'));
     expect(await readFile(problems[0]!.movedTo!, 'utf8')).toBe('{"schema":1,"id":"rel-2", "vers');
@@ -81,14 +83,18 @@ describe('ExecutionStore', () => {
   it('exports history as JSON and CSV', async () => {
     const store = new ExecutionStore(dir, { heartbeatMs: 0 });
     const lock = must(await store.acquire('rel-1', 'w'));
-    const s = must(applyEvent(execution(), { type: 'pause', at: Date.parse('2026-11-27T00:01:00Z'), actor: '=cmd|"x"', note: 'lunch, back soon' }));
+    const s = must(
+      applyEvent(execution(), { type: 'pause', at: Date.parse('2026-11-27T00:01:00Z'), actor: '=cmd|"x"', note: 'lunch, back soon' }),
+    );
     must(await store.save(s, lock));
     const json = JSON.parse(must(await store.exportHistory('rel-1', 'json')));
     expect(json.release.id).toBe('rel-1');
     expect(json.history[1]).toMatchObject({ at: '2026-11-27T00:01:00.000Z', action: 'pause (lunch, back soon)' });
     const csv = must(await store.exportHistory('rel-1', 'csv')).split('\r\n');
     expect(csv[0]).toBe('version,at,actor,action,result,changes');
-    expect(csv[1]).toMatch(/^1,2026-11-27T00:00:00.000Z,alice,start,ok,release started; fat\/shop\/orders-fat: pending → batch 1\/2 updating$/);
+    expect(csv[1]).toMatch(
+      /^1,2026-11-27T00:00:00.000Z,alice,start,ok,release started; fat\/shop\/orders-fat: pending → batch 1\/2 updating$/,
+    );
     expect(csv[2]).toMatch(/^2,2026-11-27T00:01:00.000Z,"'=cmd\|""x""","pause \(lunch, back soon\)",ok,/);
   });
 });
@@ -109,7 +115,14 @@ describe('execution lock', () => {
     let now = 1_000_000;
     const clock = () => now;
     const a = new ExecutionStore(dir, { heartbeatMs: 0, pid: 111, hostname: 'h', now: clock, isProcessAlive: () => true, staleMs: 30_000 });
-    const b = new ExecutionStore(dir, { heartbeatMs: 0, pid: 222, hostname: 'h2', now: clock, isProcessAlive: () => true, staleMs: 30_000 });
+    const b = new ExecutionStore(dir, {
+      heartbeatMs: 0,
+      pid: 222,
+      hostname: 'h2',
+      now: clock,
+      isProcessAlive: () => true,
+      staleMs: 30_000,
+    });
     const lockA = must(await a.acquire('rel-1', 'A'));
     now += 20_000;
     expect((await b.acquire('rel-1', 'B')).ok).toBe(false);

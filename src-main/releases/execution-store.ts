@@ -54,7 +54,10 @@ export class ExecutionStore {
     const valid = this.checkId(state.id);
     if (!valid.ok) return valid;
     if (lock.id !== state.id || !(await lock.verify())) {
-      return err('locked', `This window no longer holds release ${state.id} (another window or process took it over); reload it before acting.`);
+      return err(
+        'locked',
+        `This window no longer holds release ${state.id} (another window or process took it over); reload it before acting.`,
+      );
     }
     const onDisk = await this.readVersion(state.id);
     if (onDisk !== undefined && onDisk > state.version) {

@@ -19,7 +19,13 @@ export interface BatchMemory {
 
 export const batchKey = (g: GroupExecution): string => `${g.key}#${g.batch}`;
 
-export function rememberBatch(mem: Map<string, BatchMemory>, state: ExecutionState, g: GroupExecution, pods: readonly PodSummary[], now: number): BatchMemory {
+export function rememberBatch(
+  mem: Map<string, BatchMemory>,
+  state: ExecutionState,
+  g: GroupExecution,
+  pods: readonly PodSummary[],
+  now: number,
+): BatchMemory {
   const k = batchKey(g);
   let m = mem.get(k);
   if (!m) {

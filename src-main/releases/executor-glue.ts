@@ -8,7 +8,15 @@ import type { ExecutionEvent, ExecutionState, GroupExecution } from '../../src-s
 import type { HealthVerdict } from '../../src-shared/releases/health-gates';
 import { imageName, splitRegistry } from '../../src-shared/base/image-ref';
 import { originalOf, restorePatch } from './batch-decide';
-import { ANN, HOLD, type BatchGoal, type DeploymentPatch, type DeploymentWithStrategy, type DriverOutcome, type Observation } from './batch-driver';
+import {
+  ANN,
+  HOLD,
+  type BatchGoal,
+  type DeploymentPatch,
+  type DeploymentWithStrategy,
+  type DriverOutcome,
+  type Observation,
+} from './batch-driver';
 
 /** The batch the driver must move for this group now, or undefined when the group is not updating. */
 export function goalForGroup(state: ExecutionState, g: GroupExecution): BatchGoal | undefined {
@@ -46,10 +54,16 @@ export function handBackPlan(o: Observation, releaseId: string, g: GroupExecutio
   const restore = restorePatch(originalOf(o, g.original));
   if (updated === 0 && g.fromImage) {
     restore.spec = { ...restore.spec, template: { spec: { containers: [{ name: o.container, image: g.fromImage }] } } };
-    return { patch: restore, note: `no pod was updated yet: image ${g.fromImage}, the original strategy, minReadySeconds and progress deadline restored, Capstan's annotations removed` };
+    return {
+      patch: restore,
+      note: `no pod was updated yet: image ${g.fromImage}, the original strategy, minReadySeconds and progress deadline restored, Capstan's annotations removed`,
+    };
   }
   if (updated === o.replicas && o.oldReplicas === 0) {
-    return { patch: restore, note: 'every pod was already updated: the original strategy, minReadySeconds and progress deadline restored, Capstan\'s annotations removed' };
+    return {
+      patch: restore,
+      note: "every pod was already updated: the original strategy, minReadySeconds and progress deadline restored, Capstan's annotations removed",
+    };
   }
   return {
     patch: { metadata: { annotations: { [ANN.release]: null, [ANN.replicas]: null } } },
@@ -78,7 +92,12 @@ export function eventForOutcome(g: GroupExecution, outcome: DriverOutcome, at: n
     case 'external-edit':
       return { ...base, type: 'externalEdit', detail: outcome.detail };
     case 'overshoot':
-      return { ...base, type: 'externalEdit', detail: `the rollout went past the batch: ${outcome.actual} pods updated, the batch stops at ${outcome.expected}`, acceptBatch: acceptableBatch(g, outcome.actual) };
+      return {
+        ...base,
+        type: 'externalEdit',
+        detail: `the rollout went past the batch: ${outcome.actual} pods updated, the batch stops at ${outcome.expected}`,
+        acceptBatch: acceptableBatch(g, outcome.actual),
+      };
     case 'failed':
       return { ...base, type: 'fail', detail: outcome.detail };
   }

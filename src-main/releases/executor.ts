@@ -68,7 +68,8 @@ interface Entry {
 
 const REASSERT_ON: readonly ExecutionEvent['type'][] = ['resume', 'acceptProgress', 'retry', 'rollback'];
 /** Groups whose Deployment the executor watches: moving, checking, or paused mid-release. */
-const watched = (g: GroupExecution) => ['fort', 'baking', 'rolling'].includes(g.phase) || (g.phase === 'paused' && g.pausedFrom?.phase !== 'pending');
+const watched = (g: GroupExecution) =>
+  ['fort', 'baking', 'rolling'].includes(g.phase) || (g.phase === 'paused' && g.pausedFrom?.phase !== 'pending');
 
 export class Executor {
   readonly entries = new Map<string, Entry>();
@@ -89,7 +90,9 @@ export class Executor {
     this.problems = problems.map((p) => p.message);
     for (const state of executions) {
       // A finished release is only shown; its lock is taken if someone acts on it (e.g. rolls back).
-      const finished = !state.groups.some((g) => !['succeeded', 'rolled-back', 'aborted', 'failed', 'pending'].includes(g.phase)) && !['running', 'awaiting-approval', 'baking', 'degraded'].includes(state.status);
+      const finished =
+        !state.groups.some((g) => !['succeeded', 'rolled-back', 'aborted', 'failed', 'pending'].includes(g.phase)) &&
+        !['running', 'awaiting-approval', 'baking', 'degraded'].includes(state.status);
       // A team release is driven by whoever holds its Lease: taken back at launch only when this
       // Capstan handed it back itself (a restart); otherwise read-only until a person acts on it.
       const entry = await this.adopt(state, finished ? false : state.home ? 'reclaim' : true);
@@ -141,10 +144,17 @@ export class Executor {
       if (!taken.ok) return taken;
       const r = ok(taken.value.state);
       if (!taken.value.taken) return r;
-      const g = r.value.groups.find((x) => !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(x.phase)) ?? r.value.groups[0];
+      const g =
+        r.value.groups.find((x) => !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(x.phase)) ?? r.value.groups[0];
       if (!g) return r;
       const where = `${g.phase}${g.phase === 'rolling' || g.phase === 'fort' ? `, ${batchLabel(g, g.batch)} ${g.step}` : ''}`;
-      const noted = await this.apply(id, { type: 'note', group: g.key, detail: `taken over from ${previous}; continues from the recorded state: ${where}`, actor: this.deps.owner, at: this.now() });
+      const noted = await this.apply(id, {
+        type: 'note',
+        group: g.key,
+        detail: `taken over from ${previous}; continues from the recorded state: ${where}`,
+        actor: this.deps.owner,
+        at: this.now(),
+      });
       return noted.ok ? noted : r;
     });
   }
@@ -179,9 +189,11 @@ export class Executor {
     const keys = new Set(mine.state.groups.map((g) => g.key));
     for (const [other, e] of this.entries) {
       if (other === id || !e.state.started || ['succeeded', 'rolled-back', 'aborted', 'failed'].includes(e.state.status)) continue;
-      const shared = e.state.groups.find((g) => keys.has(g.key) && !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(g.phase))
-        ?? e.state.groups.find((g) => keys.has(g.key) && g.phase === 'pending');
-      if (shared) return `Release ${other} (${e.state.status}) also releases ${shared.key}; finish, abort or roll it back before starting ${id}.`;
+      const shared =
+        e.state.groups.find((g) => keys.has(g.key) && !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(g.phase)) ??
+        e.state.groups.find((g) => keys.has(g.key) && g.phase === 'pending');
+      if (shared)
+        return `Release ${other} (${e.state.status}) also releases ${shared.key}; finish, abort or roll it back before starting ${id}.`;
     }
     return undefined;
   }
@@ -192,7 +204,8 @@ export class Executor {
       const entry = this.entries.get(id);
       if (!entry) return err('not-found', `No release execution ${id}.`);
       if (!entry.lock && event.actor !== 'capstan') await this.lock(entry);
-      if (!entry.lock) return err('locked', `Release ${id} is driven by another window or process (${entry.lockedBy ?? 'unknown'}); act there.`);
+      if (!entry.lock)
+        return err('locked', `Release ${id} is driven by another window or process (${entry.lockedBy ?? 'unknown'}); act there.`);
       const next = applyEvent(entry.state, event);
       if (!next.ok) {
         if (event.actor !== 'capstan') {
@@ -261,7 +274,9 @@ export class Executor {
       return;
     }
     entry.gates ??= await this.deps.gatesOf(id);
-    const clusters = new Set(entry.state.groups.filter((g) => !['pending', 'succeeded', 'rolled-back'].includes(g.phase)).map((g) => g.clusterId));
+    const clusters = new Set(
+      entry.state.groups.filter((g) => !['pending', 'succeeded', 'rolled-back'].includes(g.phase)).map((g) => g.clusterId),
+    );
     for (const c of clusters) {
       const st = this.deps.clusterState(c);
       const known = entry.state.unreachable.includes(c);
@@ -281,7 +296,8 @@ export class Executor {
         if (!r.ok) break;
       }
     }
-    const pods = (g: GroupExecution) => (entry.state.unreachable.includes(g.clusterId) ? undefined : this.deps.pods(g.clusterId, g.namespace, g.deployment));
+    const pods = (g: GroupExecution) =>
+      entry.state.unreachable.includes(g.clusterId) ? undefined : this.deps.pods(g.clusterId, g.namespace, g.deployment);
     for (const e of this.health.events({ state: entry.state, pods, now: this.now(), timeScale: this.deps.timeScale ?? 1 })) {
       if (!(await this.apply(id, e)).ok) break;
     }
@@ -321,7 +337,15 @@ export class Executor {
     const change = this.watch.check(key, d.value);
     if (!change) return undefined;
     const acceptBatch = await this.passedBoundary(entry, g);
-    return { type: 'externalEdit', group: g.key, detail: `changed outside this release: ${change.detail}`, by: change.by, acceptBatch, actor: 'capstan', at: this.now() };
+    return {
+      type: 'externalEdit',
+      group: g.key,
+      detail: `changed outside this release: ${change.detail}`,
+      by: change.by,
+      acceptBatch,
+      actor: 'capstan',
+      at: this.now(),
+    };
   }
 
   /** When the rollout runs past this group's boundary, the batch whose end covers it (to accept it as). */
@@ -351,16 +375,38 @@ export class Executor {
         // New pods that crash or get OOMKilled fail the batch while it is still rolling out: waiting
         // for them to become ready would only hold the batch forever.
         const memory = rememberBatch(entry.batches, s, g, pods, now);
-        const failed = checkEvents({ state: s, g, gates: entry.gates, pods, memory, now, timeScale: this.deps.timeScale ?? 1 }).events.find((e) => e.type === 'gateFailed');
+        const failed = checkEvents({ state: s, g, gates: entry.gates, pods, memory, now, timeScale: this.deps.timeScale ?? 1 }).events.find(
+          (e) => e.type === 'gateFailed',
+        );
         if (failed) return [failed];
       }
       const reassert = entry.reassert.delete(g.key);
       let r;
       if (g.phase === 'rolling-back') {
-        r = await this.deps.driver.rollbackStep(t, { releaseId: s.id, fromImage: g.fromImage ?? g.toImage, toImage: g.toImage, stepSize: Math.max(1, ...g.batches), original: g.original, by: lastActor(s, 'rollback') }, this.fence(entry));
+        r = await this.deps.driver.rollbackStep(
+          t,
+          {
+            releaseId: s.id,
+            fromImage: g.fromImage ?? g.toImage,
+            toImage: g.toImage,
+            stepSize: Math.max(1, ...g.batches),
+            original: g.original,
+            by: lastActor(s, 'rollback'),
+          },
+          this.fence(entry),
+        );
       } else {
         const goal = goalForGroup(s, g);
-        if (!goal) return [{ type: 'fail', group: g.key, detail: 'no container of this Deployment runs the release repository', actor: 'capstan', at: now }];
+        if (!goal)
+          return [
+            {
+              type: 'fail',
+              group: g.key,
+              detail: 'no container of this Deployment runs the release repository',
+              actor: 'capstan',
+              at: now,
+            },
+          ];
         // Already on the target (e.g. FAT got it earlier): let the driver only confirm the rollout is complete.
         if (goal.fromImage === goal.toImage) goal.last = true;
         r = await this.deps.driver.step(t, { ...goal, reassert, by: startedBy(s) }, this.fence(entry));
@@ -398,11 +444,22 @@ export class Executor {
     if (!o.ok) return [];
     const plan = handBackPlan(o.value, entry.state.id, g);
     if (plan.patch) {
-      const p = await previewedPatch(ops, g.namespace, g.deployment, plan.patch, { resourceVersion: o.value.resourceVersion, signal: this.fence(entry) });
+      const p = await previewedPatch(ops, g.namespace, g.deployment, plan.patch, {
+        resourceVersion: o.value.resourceVersion,
+        signal: this.fence(entry),
+      });
       if (!p.ok) return [];
       if (p.value.refused) {
         entry.handedBack.add(k);
-        return [{ type: 'note', group: g.key, detail: `not given back: the API server refused the hand-back in a dry run, nothing was changed (${p.value.refused})`, actor: 'capstan', at: this.now() }];
+        return [
+          {
+            type: 'note',
+            group: g.key,
+            detail: `not given back: the API server refused the hand-back in a dry run, nothing was changed (${p.value.refused})`,
+            actor: 'capstan',
+            at: this.now(),
+          },
+        ];
       }
     }
     entry.handedBack.add(k);
@@ -423,4 +480,5 @@ export class Executor {
 
 /** Who started the release (for the Deployment's change cause). */
 const startedBy = (s: ExecutionState) => lastActor(s, 'start');
-const lastActor = (s: ExecutionState, action: string) => s.history.findLast((h) => h.result === 'ok' && h.action.split(' ')[0] === action)?.actor;
+const lastActor = (s: ExecutionState, action: string) =>
+  s.history.findLast((h) => h.result === 'ok' && h.action.split(' ')[0] === action)?.actor;

@@ -16,7 +16,15 @@ import { WriteHandlers } from '../../src-sandbox/server/writes';
 import { ApiError } from '../../src-sandbox/server/status';
 import type { Pod, ReplicaSet } from '../../src-shared/k8s/types';
 import { err, ok, type Result } from '../../src-shared/result';
-import type { BatchDriver, ClusterOps, DeploymentPatch, DeploymentWithStrategy, DriverOutcome, Observation, WriteOpts } from './batch-driver';
+import type {
+  BatchDriver,
+  ClusterOps,
+  DeploymentPatch,
+  DeploymentWithStrategy,
+  DriverOutcome,
+  Observation,
+  WriteOpts,
+} from './batch-driver';
 
 const NS = 'shop';
 
@@ -29,24 +37,44 @@ export class SandboxDeploymentCluster implements ClusterOps {
   readonly samples: { updated: number; ready: number }[] = [];
   private readonly unsubscribe: () => void;
 
-  constructor(replicas: number, image: string, readonly container = 'app', opts: { speed?: number; strategy?: Record<string, unknown>; readySeconds?: number; annotations?: Record<string, string> } = {}) {
+  constructor(
+    replicas: number,
+    image: string,
+    readonly container = 'app',
+    opts: { speed?: number; strategy?: Record<string, unknown>; readySeconds?: number; annotations?: Record<string, string> } = {},
+  ) {
     this.clock = new SimClock(opts.speed ?? 200);
     let ip = 0;
-    this.cm = new ControllerManager(this.store, this.clock, {
-      behaviourOf: () => 'good',
-      readySecondsOf: () => opts.readySeconds ?? 5,
-      nodeNames: () => ['n1', 'n2', 'n3'],
-      nodeIp: () => '192.168.0.2',
-      nextPodIp: () => `10.0.${Math.floor(++ip / 250)}.${ip % 250}`,
-    }, { name: 'fake' });
+    this.cm = new ControllerManager(
+      this.store,
+      this.clock,
+      {
+        behaviourOf: () => 'good',
+        readySecondsOf: () => opts.readySeconds ?? 5,
+        nodeNames: () => ['n1', 'n2', 'n3'],
+        nodeIp: () => '192.168.0.2',
+        nextPodIp: () => `10.0.${Math.floor(++ip / 250)}.${ip % 250}`,
+      },
+      { name: 'fake' },
+    );
     this.writes = new WriteHandlers(this.store, () => this.clock.nowIso());
     this.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }, this.clock.nowIso());
     const d: KubeObject = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'orders', namespace: NS, annotations: { ...opts.annotations } },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'orders', namespace: NS, annotations: { ...opts.annotations } },
       spec: {
         replicas,
         selector: { matchLabels: { app: 'orders' } },
-        template: { metadata: { labels: { app: 'orders' } }, spec: { containers: [{ name: container, image }, { name: 'log-agent', image: 'agent:1' }] } },
+        template: {
+          metadata: { labels: { app: 'orders' } },
+          spec: {
+            containers: [
+              { name: container, image },
+              { name: 'log-agent', image: 'agent:1' },
+            ],
+          },
+        },
         ...(opts.strategy ? { strategy: opts.strategy } : {}),
       },
     };
@@ -69,7 +97,9 @@ export class SandboxDeploymentCluster implements ClusterOps {
   sample(image = this.targetImage): { updated: number; ready: number } {
     const pods = [...this.store.values('pods')].map((s) => s.obj).filter((p) => !p.metadata.deletionTimestamp);
     return {
-      updated: pods.filter((p) => p.spec.containers.some((c: { name: string; image: string }) => c.name === this.container && c.image === image)).length,
+      updated: pods.filter((p) =>
+        p.spec.containers.some((c: { name: string; image: string }) => c.name === this.container && c.image === image),
+      ).length,
       ready: pods.filter(isPodReady).length,
     };
   }
@@ -95,13 +125,24 @@ export class SandboxDeploymentCluster implements ClusterOps {
   async patchDeployment(_ns: string, name: string, patch: DeploymentPatch, opts: WriteOpts): Promise<Result<DeploymentWithStrategy>> {
     const body = opts.resourceVersion ? { ...patch, metadata: { ...patch.metadata, resourceVersion: opts.resourceVersion } } : patch;
     this.writesSent.push({ kind: 'patch', dryRun: !!opts.dryRun, body });
-    return this.write(() => JSON.parse(this.writes.patch(RESOURCES.deployments, NS, name, 'application/strategic-merge-patch+json', body, writer('capstan', opts.dryRun)).json) as DeploymentWithStrategy);
+    return this.write(
+      () =>
+        JSON.parse(
+          this.writes.patch(RESOURCES.deployments, NS, name, 'application/strategic-merge-patch+json', body, writer('capstan', opts.dryRun))
+            .json,
+        ) as DeploymentWithStrategy,
+    );
   }
 
   async scaleReplicaSet(_ns: string, name: string, replicas: number, opts: WriteOpts): Promise<Result<ReplicaSet>> {
     const body = { metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : undefined, spec: { replicas } };
     this.writesSent.push({ kind: 'scale', dryRun: !!opts.dryRun, body });
-    return this.write(() => JSON.parse(this.writes.patch(RESOURCES.replicasets, NS, name, 'application/merge-patch+json', body, writer('capstan', opts.dryRun)).json) as ReplicaSet);
+    return this.write(
+      () =>
+        JSON.parse(
+          this.writes.patch(RESOURCES.replicasets, NS, name, 'application/merge-patch+json', body, writer('capstan', opts.dryRun)).json,
+        ) as ReplicaSet,
+    );
   }
 
   /** Someone else writes (kubectl set image / scale / patch), as a strategic merge patch. */

@@ -20,7 +20,11 @@ export type JsonPatchOp = { op: 'replace' | 'add' | 'remove'; path: string; valu
 
 export class KubeClusterOps implements ClusterOps, EventWriter {
   /** `serverDryRun`: every write carries dryRun=All; the API server validates it and answers what it would store, storing nothing. */
-  constructor(private readonly conn: () => ClusterConnection | undefined, private readonly clusterId: string, private readonly serverDryRun = false) {}
+  constructor(
+    private readonly conn: () => ClusterConnection | undefined,
+    private readonly clusterId: string,
+    private readonly serverDryRun = false,
+  ) {}
 
   /** The same cluster, with every write a server-side dry run (row-action previews). */
   dryRun(): KubeClusterOps {
@@ -29,7 +33,11 @@ export class KubeClusterOps implements ClusterOps, EventWriter {
 
   private c(): Result<ClusterConnection> {
     const conn = this.conn();
-    return conn ? { ok: true, value: conn } : err('cluster-unreachable', `Cluster "${this.clusterId}" is not connected; it will be retried when it is.`, { clusterId: this.clusterId });
+    return conn
+      ? { ok: true, value: conn }
+      : err('cluster-unreachable', `Cluster "${this.clusterId}" is not connected; it will be retried when it is.`, {
+          clusterId: this.clusterId,
+        });
   }
 
   async getDeployment(namespace: string, name: string, signal?: AbortSignal): Promise<Result<DeploymentWithStrategy>> {
@@ -56,7 +64,14 @@ export class KubeClusterOps implements ClusterOps, EventWriter {
     return `?fieldManager=${FIELD_MANAGER}${this.serverDryRun || dryRun ? '&dryRun=All' : ''}`;
   }
 
-  private async patch(namespace: string, name: string, body: unknown, contentType: string, signal?: AbortSignal, dryRun?: boolean): Promise<Result<DeploymentWithStrategy>> {
+  private async patch(
+    namespace: string,
+    name: string,
+    body: unknown,
+    contentType: string,
+    signal?: AbortSignal,
+    dryRun?: boolean,
+  ): Promise<Result<DeploymentWithStrategy>> {
     const c = this.c();
     if (!c.ok) return c;
     const path = `${deploymentPath(namespace, name)}${this.query(dryRun)}`;
@@ -68,13 +83,23 @@ export class KubeClusterOps implements ClusterOps, EventWriter {
     if (!c.ok) return c;
     const body = { metadata: opts.resourceVersion ? { resourceVersion: opts.resourceVersion } : undefined, spec: { replicas } };
     const path = `/apis/apps/v1/namespaces/${enc(namespace)}/replicasets/${enc(name)}${this.query(opts.dryRun)}`;
-    return c.value.getJson<ReplicaSet>(path, { method: 'PATCH', body, contentType: 'application/merge-patch+json', verb: 'patch', resource: 'replicasets', signal: opts.signal });
+    return c.value.getJson<ReplicaSet>(path, {
+      method: 'PATCH',
+      body,
+      contentType: 'application/merge-patch+json',
+      verb: 'patch',
+      resource: 'replicasets',
+      signal: opts.signal,
+    });
   }
 
   async listReplicaSets(namespace: string, selector: Record<string, string>, signal?: AbortSignal): Promise<Result<ReplicaSet[]>> {
     const c = this.c();
     if (!c.ok) return c;
-    const r = await c.value.getJson<KubeList<ReplicaSet>>(`/apis/apps/v1/namespaces/${enc(namespace)}/replicasets?labelSelector=${selectorQuery(selector)}`, { verb: 'list', resource: 'replicasets', signal });
+    const r = await c.value.getJson<KubeList<ReplicaSet>>(
+      `/apis/apps/v1/namespaces/${enc(namespace)}/replicasets?labelSelector=${selectorQuery(selector)}`,
+      { verb: 'list', resource: 'replicasets', signal },
+    );
     return r.ok ? { ok: true, value: r.value.items } : r;
   }
 
@@ -87,20 +112,38 @@ export class KubeClusterOps implements ClusterOps, EventWriter {
   async createEvent(namespace: string, body: object, signal?: AbortSignal): Promise<Result<{ metadata: { name?: string } }>> {
     const c = this.c();
     if (!c.ok) return c;
-    return c.value.getJson(`/api/v1/namespaces/${enc(namespace)}/events?fieldManager=${FIELD_MANAGER}`, { method: 'POST', body, contentType: 'application/json', verb: 'create', resource: 'events', signal });
+    return c.value.getJson(`/api/v1/namespaces/${enc(namespace)}/events?fieldManager=${FIELD_MANAGER}`, {
+      method: 'POST',
+      body,
+      contentType: 'application/json',
+      verb: 'create',
+      resource: 'events',
+      signal,
+    });
   }
 
   /** A repeat: count and lastTimestamp of an Event already written (merge patch, as client-go's recorder). */
   async patchEvent(namespace: string, name: string, patch: object, signal?: AbortSignal): Promise<Result<unknown>> {
     const c = this.c();
     if (!c.ok) return c;
-    return c.value.getJson(`/api/v1/namespaces/${enc(namespace)}/events/${enc(name)}?fieldManager=${FIELD_MANAGER}`, { method: 'PATCH', body: patch, contentType: 'application/merge-patch+json', verb: 'patch', resource: 'events', signal });
+    return c.value.getJson(`/api/v1/namespaces/${enc(namespace)}/events/${enc(name)}?fieldManager=${FIELD_MANAGER}`, {
+      method: 'PATCH',
+      body: patch,
+      contentType: 'application/merge-patch+json',
+      verb: 'patch',
+      resource: 'events',
+      signal,
+    });
   }
 
   async listPods(namespace: string, selector: Record<string, string>, signal?: AbortSignal): Promise<Result<Pod[]>> {
     const c = this.c();
     if (!c.ok) return c;
-    const r = await c.value.getJson<KubeList<Pod>>(`/api/v1/namespaces/${enc(namespace)}/pods?labelSelector=${selectorQuery(selector)}`, { verb: 'list', resource: 'pods', signal });
+    const r = await c.value.getJson<KubeList<Pod>>(`/api/v1/namespaces/${enc(namespace)}/pods?labelSelector=${selectorQuery(selector)}`, {
+      verb: 'list',
+      resource: 'pods',
+      signal,
+    });
     return r.ok ? { ok: true, value: r.value.items } : r;
   }
 }

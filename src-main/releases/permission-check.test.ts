@@ -14,9 +14,29 @@ describe('releaseNeeds', () => {
   it('asks exactly what the executor does, once per cluster and namespace, plus the state objects in the home cluster', () => {
     const needs = releaseNeeds(targets);
     const east = needs.get('east')!.map(k);
-    expect(needs.get('west')!.map(k).filter((x) => x.endsWith(TEAM_NAMESPACE))).toEqual([]);
-    expect(releaseNeeds(targets, null).get('east')!.map(k).filter((x) => x.endsWith(TEAM_NAMESPACE))).toEqual([]);
-    expect(east).toEqual(expect.arrayContaining(['get deployments.apps shop', 'patch deployments.apps shop', 'patch replicasets.apps shop', 'list pods shop', 'create events shop', `update leases.coordination.k8s.io ${TEAM_NAMESPACE}`, `create configmaps ${TEAM_NAMESPACE}`]));
+    expect(
+      needs
+        .get('west')!
+        .map(k)
+        .filter((x) => x.endsWith(TEAM_NAMESPACE)),
+    ).toEqual([]);
+    expect(
+      releaseNeeds(targets, null)
+        .get('east')!
+        .map(k)
+        .filter((x) => x.endsWith(TEAM_NAMESPACE)),
+    ).toEqual([]);
+    expect(east).toEqual(
+      expect.arrayContaining([
+        'get deployments.apps shop',
+        'patch deployments.apps shop',
+        'patch replicasets.apps shop',
+        'list pods shop',
+        'create events shop',
+        `update leases.coordination.k8s.io ${TEAM_NAMESPACE}`,
+        `create configmaps ${TEAM_NAMESPACE}`,
+      ]),
+    );
     // Old pods go by scaling their ReplicaSet down: no pod delete, no Deployment update (patches only).
     expect(east).not.toContain('delete pods shop');
     expect(east).not.toContain('update deployments.apps shop');
@@ -32,10 +52,21 @@ describe('PermissionChecker', () => {
       async () => 'alice@example.com',
     );
     const p = await c.check(targets);
-    expect(p.missing).toEqual([{ clusterId: 'east', namespace: 'shop', verb: 'patch', group: 'apps', resource: 'deployments', why: 'moves each Deployment batch by batch' }]);
+    expect(p.missing).toEqual([
+      {
+        clusterId: 'east',
+        namespace: 'shop',
+        verb: 'patch',
+        group: 'apps',
+        resource: 'deployments',
+        why: 'moves each Deployment batch by batch',
+      },
+    ]);
     expect(p.snippets[0]!.yaml).toContain('name: "alice@example.com"');
     expect(p.snippets[0]!.yaml).toMatch(/apiGroups: \["apps"\]\n {4}resources: \[deployments\]\n {4}verbs: \[patch\]/);
-    expect(refusal(p, 'The release was')).toMatch(/^The release was refused before anything was written: Missing permission in cluster east: patch deployments\.apps in namespace shop/);
+    expect(refusal(p, 'The release was')).toMatch(
+      /^The release was refused before anything was written: Missing permission in cluster east: patch deployments\.apps in namespace shop/,
+    );
     // The planner asks again as the person types: answered from the cache.
     const before = asked;
     await c.check(targets);
@@ -46,7 +77,11 @@ describe('PermissionChecker', () => {
   });
 
   it('a cluster that cannot be asked is "cannot tell": a warning in the planner, a refusal at start', async () => {
-    const c = new PermissionChecker(async (clusterId) => (clusterId === 'west' ? err('cluster-unreachable', 'connection refused') : ok({ allowed: true })), async () => undefined, { reachable: (id) => id !== 'gone' });
+    const c = new PermissionChecker(
+      async (clusterId) => (clusterId === 'west' ? err('cluster-unreachable', 'connection refused') : ok({ allowed: true })),
+      async () => undefined,
+      { reachable: (id) => id !== 'gone' },
+    );
     const p = await c.check([...targets, { clusterId: 'gone', namespace: 'x' }]);
     expect(p.missing).toEqual([]);
     expect(p.unknown.map((u) => u.clusterId).sort()).toEqual(['gone', 'west']);
@@ -56,7 +91,11 @@ describe('PermissionChecker', () => {
   it('a slow cluster does not hold the planner: pending after the budget, the answer kept for the next check', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => (release = r));
-    const c = new PermissionChecker(async () => (await gate, ok({ allowed: true })), async () => undefined, { budgetMs: 20 });
+    const c = new PermissionChecker(
+      async () => (await gate, ok({ allowed: true })),
+      async () => undefined,
+      { budgetMs: 20 },
+    );
     const p = await c.check(targets.slice(0, 1));
     expect(p.pending).toBe(true);
     release();

@@ -25,7 +25,6 @@ import type { CheckIssue, PermissionCheck } from '../../src-shared/releases/cont
 import type { Result } from '../../src-shared/result';
 import { within } from './plan-image-check';
 
-
 export interface PermissionNeed {
   verb: string;
   /** API group, '' for core. */
@@ -65,7 +64,10 @@ export const CLUSTER_STATE_NEEDS: Omit<PermissionNeed, 'namespace'>[] = [
  * Everything a release over these Deployments needs, per cluster. `home`: the cluster holding the
  * release's Lease and record (default: the first group's cluster); null for a local-only release.
  */
-export function releaseNeeds(targets: readonly { clusterId: string; namespace: string }[], home: string | null = targets[0]?.clusterId ?? null): Map<string, PermissionNeed[]> {
+export function releaseNeeds(
+  targets: readonly { clusterId: string; namespace: string }[],
+  home: string | null = targets[0]?.clusterId ?? null,
+): Map<string, PermissionNeed[]> {
   const out = new Map<string, PermissionNeed[]>();
   const seen = new Set<string>();
   const add = (clusterId: string, n: PermissionNeed) => {
@@ -108,13 +110,17 @@ export class PermissionChecker {
   private readonly cache = new Map<string, Entry>();
   private readonly now: () => number;
 
-  constructor(private readonly review: AccessReviewer, private readonly whoami: WhoAmI, private readonly opts: PermissionCheckOptions = {}) {
+  constructor(
+    private readonly review: AccessReviewer,
+    private readonly whoami: WhoAmI,
+    private readonly opts: PermissionCheckOptions = {},
+  ) {
     this.now = opts.now ?? Date.now;
   }
 
   /** Ask every cluster; `fresh` ignores cached answers (a start or resume decides on current ones). */
   async check(targets: readonly { clusterId: string; namespace: string }[], fresh = false, home?: string | null): Promise<PermissionCheck> {
-    const needs = releaseNeeds(targets, home === undefined ? targets[0]?.clusterId ?? null : home);
+    const needs = releaseNeeds(targets, home === undefined ? (targets[0]?.clusterId ?? null) : home);
     const budgetMs = this.opts.budgetMs ?? 3000;
     const missing: PermissionCheck['missing'] = [];
     const unknown: PermissionCheck['unknown'] = [];
@@ -123,15 +129,21 @@ export class PermissionChecker {
     await Promise.all(
       [...needs].map(async ([clusterId, list]) => {
         if (this.opts.reachable && !this.opts.reachable(clusterId)) {
-          unknown.push({ clusterId, message: `Cluster ${clusterId} is not connected: its permissions cannot be checked now; they are checked again when the release starts.` });
+          unknown.push({
+            clusterId,
+            message: `Cluster ${clusterId} is not connected: its permissions cannot be checked now; they are checked again when the release starts.`,
+          });
           return;
         }
-        const answers = await Promise.all(list.map(async (n) => {
-          const e = this.lookup(clusterId, n, fresh);
-          return { n, a: e.answer ?? (fresh ? await e.promise : await within(e.promise, budgetMs - (this.now() - e.startedAt))) };
-        }));
+        const answers = await Promise.all(
+          list.map(async (n) => {
+            const e = this.lookup(clusterId, n, fresh);
+            return { n, a: e.answer ?? (fresh ? await e.promise : await within(e.promise, budgetMs - (this.now() - e.startedAt))) };
+          }),
+        );
         const failed = answers.find((x) => x.a && !x.a.result.ok);
-        if (failed?.a && !failed.a.result.ok) unknown.push({ clusterId, message: `Cannot check permissions in cluster ${clusterId}: ${failed.a.result.error.message}` });
+        if (failed?.a && !failed.a.result.ok)
+          unknown.push({ clusterId, message: `Cannot check permissions in cluster ${clusterId}: ${failed.a.result.error.message}` });
         for (const { n, a } of answers) {
           if (!a) pending = true;
           else if (a.result.ok) {
@@ -191,7 +203,9 @@ export class PermissionChecker {
         'kind: Role',
         `metadata: { name: capstan-release, namespace: ${namespace} }`,
         'rules:',
-        ...[...rules.values()].map((r) => `  - apiGroups: [${JSON.stringify(r.group)}]\n    resources: [${r.resource}]\n    verbs: [${r.verbs.join(', ')}]`),
+        ...[...rules.values()].map(
+          (r) => `  - apiGroups: [${JSON.stringify(r.group)}]\n    resources: [${r.resource}]\n    verbs: [${r.verbs.join(', ')}]`,
+        ),
         '---',
         'apiVersion: rbac.authorization.k8s.io/v1',
         'kind: RoleBinding',

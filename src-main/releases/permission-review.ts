@@ -18,7 +18,11 @@ export function accessReviewer(clusters: Pick<ClusterService, 'connection'>): Ac
       spec: { resourceAttributes: { verb: n.verb, group: n.group, resource: n.resource, namespace: n.namespace } },
     };
     const r = await conn.getJson<{ status?: { allowed?: boolean } }>('/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-      method: 'POST', body, contentType: 'application/json', verb: 'create', resource: 'selfsubjectaccessreviews',
+      method: 'POST',
+      body,
+      contentType: 'application/json',
+      verb: 'create',
+      resource: 'selfsubjectaccessreviews',
     });
     return r.ok ? ok({ allowed: r.value.status?.allowed === true }) : r;
   };
@@ -29,7 +33,11 @@ export function whoAmI(clusters: Pick<ClusterService, 'connection'>): WhoAmI {
     const conn = clusters.connection(clusterId);
     if (!conn) return undefined;
     const r = await conn.getJson<{ status?: { userInfo?: { username?: string } } }>('/apis/authentication.k8s.io/v1/selfsubjectreviews', {
-      method: 'POST', body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }, contentType: 'application/json', verb: 'create', resource: 'selfsubjectreviews',
+      method: 'POST',
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      contentType: 'application/json',
+      verb: 'create',
+      resource: 'selfsubjectreviews',
     });
     return r.ok ? r.value.status?.userInfo?.username : undefined;
   };

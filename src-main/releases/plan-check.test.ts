@@ -5,7 +5,10 @@ import { checkPlan, draftPlan } from './plan-check';
 
 const yaml = stringifyPlanYaml(fixturePlan());
 const check = (text: string) => checkPlan(text, fixtureSnapshot(), T0);
-const messages = (text: string) => check(text).issues.map((i) => `${i.path}: ${i.message}`).join('\n');
+const messages = (text: string) =>
+  check(text)
+    .issues.map((i) => `${i.path}: ${i.message}`)
+    .join('\n');
 
 describe('offline plan check (planner)', () => {
   it('a good plan is valid, with the snapshot date and the batch split, fort first', () => {
@@ -25,7 +28,7 @@ describe('offline plan check (planner)', () => {
 
   it('reports unknown groups, an invalid batch pattern and an illegal tag', () => {
     expect(messages(yaml.replace('group: uat', 'group: staging'))).toMatch(/staging/);
-    expect(check(yaml.replace("batchPattern: 25%", 'batchPattern: 60%+40%')).ok).toBe(false);
+    expect(check(yaml.replace('batchPattern: 25%', 'batchPattern: 60%+40%')).ok).toBe(false);
     expect(messages(yaml.replace('tag: 2.4.1', 'tag: "-bad tag"'))).toMatch(/tag/);
   });
 

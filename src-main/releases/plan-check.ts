@@ -18,7 +18,12 @@ export function checkPlan(yaml: string, snapshot: Snapshot, now: number): PlanCh
   const taken = snapshotDate(snapshot);
   const parsed = parsePlanYaml(yaml);
   if (!parsed.ok) {
-    return { ok: false, snapshotTakenAt: taken, stages: [], issues: parsed.problems.map((p) => ({ severity: 'error', path: p.path, message: p.message, line: p.line })) };
+    return {
+      ok: false,
+      snapshotTakenAt: taken,
+      stages: [],
+      issues: parsed.problems.map((p) => ({ severity: 'error', path: p.path, message: p.message, line: p.line })),
+    };
   }
   const issues = validatePlan(parsed.plan, snapshot, { now });
   const preview = previewPlan(parsed.plan, snapshot);
@@ -50,7 +55,8 @@ const ORDER = ['fat', 'uat', 'pro'];
 
 export function draftPlan(app: string, tag: string, snapshot: Snapshot, now: number): Result<{ yaml: string }> {
   const deps = snapshot.clusters.flatMap((c) => c.deployments.filter((d) => d.app === app).map((d) => ({ c, d })));
-  if (deps.length === 0) return err('not-found', `The snapshot has no Deployment of app "${app}"; connect its clusters once so they are captured.`);
+  if (deps.length === 0)
+    return err('not-found', `The snapshot has no Deployment of app "${app}"; connect its clusters once so they are captured.`);
   const first = deps[0]!.d.images[0] ?? app;
   const repository = splitRegistry(imageName(first)).path;
   const groups = [...new Set(deps.map(({ d }) => d.group).filter((g): g is string => g !== undefined))].sort((a, b) => rank(a) - rank(b));
@@ -59,7 +65,11 @@ export function draftPlan(app: string, tag: string, snapshot: Snapshot, now: num
     if (group !== 'pro') {
       // Small test groups: one instance may be replaced in place (the driver surges, nothing goes down).
       const fewest = Math.min(...deps.filter(({ d }) => d.group === group).map(({ d }) => d.replicas));
-      stages.push({ name: group, ...(stages.length === 0 ? { approval: false } : {}), groups: [{ group, minOnline: fewest <= 1 ? 0 : 1 }] });
+      stages.push({
+        name: group,
+        ...(stages.length === 0 ? { approval: false } : {}),
+        groups: [{ group, minOnline: fewest <= 1 ? 0 : 1 }],
+      });
       continue;
     }
     const dcs = [...new Set(deps.filter(({ d }) => d.group === 'pro').map(({ c }) => c.datacenter))].sort();
@@ -76,7 +86,12 @@ export function draftPlan(app: string, tag: string, snapshot: Snapshot, now: num
     rollback: 'manual',
     onClusterLost: 'pause-group',
     defaults: { batchPattern: '50%', minOnline: '50%' },
-    gates: { approval: { beforeStage: true, afterFort: true }, soak: { afterFort: '2m', afterBatch: '30s' }, health: { readyWithin: '3m' }, bake: '10m' },
+    gates: {
+      approval: { beforeStage: true, afterFort: true },
+      soak: { afterFort: '2m', afterBatch: '30s' },
+      health: { readyWithin: '3m' },
+      bake: '10m',
+    },
     stages,
   };
   return ok({ yaml: stringifyPlanYaml(plan) });

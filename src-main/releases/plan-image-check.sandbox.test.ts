@@ -31,11 +31,20 @@ beforeAll(async () => {
   dc = await startDatacenter({ clockSpeed: 20 });
   harbors = await startScenarioHarbors(dc.scenario, { clockSpeed: 20, failRate: 0, stuckRate: 0, pushIntervalMs: 0 });
   const secrets = new Map<string, string>();
-  images = new ImageSyncService({ secrets: { get: (k) => secrets.get(k), put: (k, v) => void secrets.set(k, v) }, config: new MemoryRegistryConfigStore(), retries: 0, timeoutMs: 2000 });
+  images = new ImageSyncService({
+    secrets: { get: (k) => secrets.get(k), put: (k, v) => void secrets.set(k, v) },
+    config: new MemoryRegistryConfigStore(),
+    retries: 0,
+    timeoutMs: 2000,
+  });
   await images.init();
   for (const r of harbors.registries) expect((await images.addRegistry(r)).ok).toBe(true);
   dir = mkdtempSync(join(tmpdir(), 'capstan-plan-images-'));
-  clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), { staleAfterMs: 2000, notifyIntervalMs: 50, idleCloseMs: 0 });
+  clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), {
+    staleAfterMs: 2000,
+    notifyIntervalMs: 50,
+    idleCloseMs: 0,
+  });
   releases = new ReleaseService({ dir, clusters, images, imageCheck: { cacheMs: 0 } });
   releases.subscribe(() => undefined);
   await until(() => clusters.ids().every((id) => clusters.get(id)?.state === 'live'), 20_000, 'clusters live');
@@ -52,8 +61,14 @@ afterAll(async () => {
 });
 
 const samplePlan = readFileSync(fileURLToPath(new URL('../../resources/plans/sandbox-orders-1.5.0.yaml', import.meta.url)), 'utf8');
-const proPlan = (app: string, tag: string) => samplePlan.replace(/^name: .*$/m, `name: ${app}-${tag}`).replace(/^app: .*$/m, `app: ${app}`).replace('repository: shop/orders', `repository: shop/${app}`).replace('tag: 1.5.0', `tag: ${tag}`);
-const byRegion = (c: PlanCheck) => Object.fromEntries((c.images?.rows ?? []).map((r) => [r.region, { state: r.state, groups: r.groups.length, digest: r.digest }]));
+const proPlan = (app: string, tag: string) =>
+  samplePlan
+    .replace(/^name: .*$/m, `name: ${app}-${tag}`)
+    .replace(/^app: .*$/m, `app: ${app}`)
+    .replace('repository: shop/orders', `repository: shop/${app}`)
+    .replace('tag: 1.5.0', `tag: ${tag}`);
+const byRegion = (c: PlanCheck) =>
+  Object.fromEntries((c.images?.rows ?? []).map((r) => [r.region, { state: r.state, groups: r.groups.length, digest: r.digest }]));
 
 describe('plan check asks the regional Harbors', () => {
   it('the sample plan: orders 1.5.0 is in dc-east and dc-west with the same digest', async () => {
@@ -74,7 +89,9 @@ describe('plan check asks the regional Harbors', () => {
     expect(c.ok).toBe(false);
     expect(byRegion(c)['dc-east']?.state).toBe('present');
     expect(byRegion(c)['dc-west']?.state).toBe('missing');
-    expect(c.issues.find((i) => i.severity === 'error')?.message).toMatch(/shop\/gateway:5\.1\.1 is missing in region dc-west \(harbor-west\), which pro-west\/platform\/gateway-pro pulls from/);
+    expect(c.issues.find((i) => i.severity === 'error')?.message).toMatch(
+      /shop\/gateway:5\.1\.1 is missing in region dc-west \(harbor-west\), which pro-west\/platform\/gateway-pro pulls from/,
+    );
   });
 
   it('starting gateway 5.1.1 is refused too (the service checks the registries at start, not only the planner)', async () => {

@@ -34,9 +34,20 @@ class FakeImages implements ImagePresenceSource {
     if (!name) return err('invalid-payload', 'bad image');
     const wanted = digest ?? pinned;
     const out = regions.map((region) => {
-      if (this.unreachable.has(region)) return { region, present: false, mismatch: false, error: { code: 'unavailable' as const, message: `harbor-${region} is unreachable (connection refused). Check the network (VPN).` } };
+      if (this.unreachable.has(region))
+        return {
+          region,
+          present: false,
+          mismatch: false,
+          error: {
+            code: 'unavailable' as const,
+            message: `harbor-${region} is unreachable (connection refused). Check the network (VPN).`,
+          },
+        };
       const found = this.content.get(region)?.get(name);
-      return found ? { region, present: true, digest: found, mismatch: wanted !== undefined && found !== wanted } : { region, present: false, mismatch: false };
+      return found
+        ? { region, present: true, digest: found, mismatch: wanted !== undefined && found !== wanted }
+        : { region, present: false, mismatch: false };
     });
     return ok({ image, ...(wanted ? { digest: wanted } : {}), allPresent: out.every((x) => x.present && !x.mismatch), regions: out });
   }
@@ -82,7 +93,9 @@ describe('plan image check', () => {
     expect(c.ok).toBe(false);
     expect(row(c, 'pro-west')?.state).toBe('missing');
     const e = c.issues.find((i) => i.severity === 'error');
-    expect(e?.message).toMatch(/shop\/orders:2\.4\.1 is missing in region pro-west \(harbor-pw\), which pro-west-1\/shop\/orders pulls from.*ImagePullBackOff/);
+    expect(e?.message).toMatch(
+      /shop\/orders:2\.4\.1 is missing in region pro-west \(harbor-pw\), which pro-west-1\/shop\/orders pulls from.*ImagePullBackOff/,
+    );
   });
 
   it('different digests across regions, or another digest than the plan pins, are errors', async () => {
@@ -92,9 +105,13 @@ describe('plan image check', () => {
     const c = await new PlanImageCheck(fake).apply(plan());
     expect(c.ok).toBe(false);
     expect(c.images?.rows.filter((r) => r.state === 'digest-differs').map((r) => r.region)).toEqual(['fat', 'pro-east', 'pro-west']);
-    expect(c.issues.find((i) => i.severity === 'error')?.message).toMatch(/different digests per region \(fat has sha256:111111111111…, pro-east has sha256:111111111111…, pro-west has sha256:222222222222…\)/);
+    expect(c.issues.find((i) => i.severity === 'error')?.message).toMatch(
+      /different digests per region \(fat has sha256:111111111111…, pro-east has sha256:111111111111…, pro-west has sha256:222222222222…\)/,
+    );
 
-    const pinned = await new PlanImageCheck(fake).apply(plan({ image: { repository: 'harbor.example.com/shop/orders', tag: '2.4.1', digest: D1 } }));
+    const pinned = await new PlanImageCheck(fake).apply(
+      plan({ image: { repository: 'harbor.example.com/shop/orders', tag: '2.4.1', digest: D1 } }),
+    );
     expect(pinned.ok).toBe(false);
     expect(fake.calls.at(-1)!.image).toBe(`${IMAGE}@${D1}`);
     expect(row(pinned, 'pro-east')?.state).toBe('present');
@@ -164,7 +181,8 @@ describe('plan image check', () => {
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     const inner = fake.checkImagePresent.bind(fake);
-    fake.checkImagePresent = async (image, digest, regions) => (regions.includes('pro-west') ? held.then(() => inner(image, digest, regions)) : inner(image, digest, regions));
+    fake.checkImagePresent = async (image, digest, regions) =>
+      regions.includes('pro-west') ? held.then(() => inner(image, digest, regions)) : inner(image, digest, regions);
     const c = await new PlanImageCheck(fake, { budgetMs: 50 }).apply(plan());
     release();
     expect(c.images?.pending).toBe(true);

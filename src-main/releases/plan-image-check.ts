@@ -98,7 +98,13 @@ export class PlanImageCheck {
       let w = wants.get(key);
       if (!w) {
         const host = imageHost(g.toImage);
-        w = { image, ...(src ? { region: src.region, registryId: src.registryId } : {}), ...(host ? { host } : {}), groups: [], datacenters: [] };
+        w = {
+          image,
+          ...(src ? { region: src.region, registryId: src.registryId } : {}),
+          ...(host ? { host } : {}),
+          groups: [],
+          datacenters: [],
+        };
         wants.set(key, w);
       }
       addUnique(w.groups, g.key);
@@ -120,7 +126,13 @@ export class PlanImageCheck {
     const rows: ImageCheckRow[] = [];
     const issues: CheckIssue[] = [];
     for (const w of wants.values()) rows.push(this.row(w, answers.get(w), budgetMs));
-    for (const row of rows) if (row.state !== 'present') issues.push({ severity: row.state === 'missing' || row.state === 'digest-differs' ? 'error' : 'warning', path: 'image', message: row.message });
+    for (const row of rows)
+      if (row.state !== 'present')
+        issues.push({
+          severity: row.state === 'missing' || row.state === 'digest-differs' ? 'error' : 'warning',
+          path: 'image',
+          message: row.message,
+        });
     // After the per-row findings: it turns rows that were present into digest-differs.
     issues.push(...disagreements(rows));
 
@@ -135,7 +147,13 @@ export class PlanImageCheck {
   }
 
   private row(w: Want, answer: Answer | undefined, budgetMs: number): ImageCheckRow {
-    const base = { image: w.image, groups: w.groups, datacenters: w.datacenters, ...(w.region ? { region: w.region } : {}), ...(w.registryId ? { registryId: w.registryId } : {}) };
+    const base = {
+      image: w.image,
+      groups: w.groups,
+      datacenters: w.datacenters,
+      ...(w.region ? { region: w.region } : {}),
+      ...(w.registryId ? { registryId: w.registryId } : {}),
+    };
     const who = w.groups.length === 1 ? w.groups[0] : `${w.groups.length} groups (${w.groups.join(', ')})`;
     if (!w.region) {
       const dcs = w.datacenters.join(', ');
@@ -146,16 +164,40 @@ export class PlanImageCheck {
       };
     }
     const where = `region ${w.region} (${w.registryId})`;
-    if (!answer) return { ...base, state: 'unknown', message: `${where} has not answered within ${budgetMs >= 1000 ? `${Math.round(budgetMs / 1000)} s` : `${budgetMs} ms`}: cannot tell yet whether ${w.image} is there. The planner asks again; offline, check before starting the release.` };
-    if (!answer.result.ok) return { ...base, state: 'unknown', message: `Cannot tell whether ${w.image} is in ${where}: ${answer.result.error.message}` };
+    if (!answer)
+      return {
+        ...base,
+        state: 'unknown',
+        message: `${where} has not answered within ${budgetMs >= 1000 ? `${Math.round(budgetMs / 1000)} s` : `${budgetMs} ms`}: cannot tell yet whether ${w.image} is there. The planner asks again; offline, check before starting the release.`,
+      };
+    if (!answer.result.ok)
+      return { ...base, state: 'unknown', message: `Cannot tell whether ${w.image} is in ${where}: ${answer.result.error.message}` };
     const r = answer.result.value.regions.find((x) => x.region === w.region);
     if (!r || (!r.present && r.error))
-      return { ...base, state: 'unknown', message: `Registry unreachable, cannot tell whether ${w.image} is in ${where}: ${r?.error?.message ?? 'no answer'} Check again when the registry is reachable; a missing image would stop the release at ImagePullBackOff.` };
+      return {
+        ...base,
+        state: 'unknown',
+        message: `Registry unreachable, cannot tell whether ${w.image} is in ${where}: ${r?.error?.message ?? 'no answer'} Check again when the registry is reachable; a missing image would stop the release at ImagePullBackOff.`,
+      };
     if (!r.present)
-      return { ...base, state: 'missing', message: `${w.image} is missing in ${where}, which ${who} pulls from: the release would stop there at ImagePullBackOff. Push it, or replicate it from the source region (Images view), then check again.` };
+      return {
+        ...base,
+        state: 'missing',
+        message: `${w.image} is missing in ${where}, which ${who} pulls from: the release would stop there at ImagePullBackOff. Push it, or replicate it from the source region (Images view), then check again.`,
+      };
     if (r.mismatch)
-      return { ...base, state: 'digest-differs', ...(r.digest ? { digest: r.digest } : {}), message: `${w.image} in ${where} has digest ${short(r.digest)}, not the plan's ${short(answer.result.value.digest)}: ${who} would run another build. Replicate the right build to ${w.region} or fix image.digest in the plan.` };
-    return { ...base, state: 'present', ...(r.digest ? { digest: r.digest } : {}), message: `${w.image} is in ${where}${r.digest ? ` with digest ${short(r.digest)}` : ''}.` };
+      return {
+        ...base,
+        state: 'digest-differs',
+        ...(r.digest ? { digest: r.digest } : {}),
+        message: `${w.image} in ${where} has digest ${short(r.digest)}, not the plan's ${short(answer.result.value.digest)}: ${who} would run another build. Replicate the right build to ${w.region} or fix image.digest in the plan.`,
+      };
+    return {
+      ...base,
+      state: 'present',
+      ...(r.digest ? { digest: r.digest } : {}),
+      message: `${w.image} is in ${where}${r.digest ? ` with digest ${short(r.digest)}` : ''}.`,
+    };
   }
 
   /** One shared answer per image and region, reused for `cacheMs` after it lands. */
@@ -170,7 +212,14 @@ export class PlanImageCheck {
       startedAt: now,
       promise: this.source.checkImagePresent(image, undefined, [region]).then(
         (result) => (entry.answer = { at: this.now(), result }),
-        (e: unknown) => (entry.answer = { at: this.now(), result: { ok: false, error: { code: 'internal', message: `The image check failed: ${e instanceof Error ? e.message : String(e)}.` } } }),
+        (e: unknown) =>
+          (entry.answer = {
+            at: this.now(),
+            result: {
+              ok: false,
+              error: { code: 'internal', message: `The image check failed: ${e instanceof Error ? e.message : String(e)}.` },
+            },
+          }),
       ),
     };
     this.cache.set(key, entry);
@@ -185,7 +234,8 @@ export class PlanImageCheck {
 function disagreements(rows: ImageCheckRow[]): CheckIssue[] {
   const issues: CheckIssue[] = [];
   const byImage = new Map<string, ImageCheckRow[]>();
-  for (const r of rows) if (r.state === 'present' && r.digest) (byImage.get(r.image) ?? (byImage.set(r.image, []), byImage.get(r.image)!)).push(r);
+  for (const r of rows)
+    if (r.state === 'present' && r.digest) (byImage.get(r.image) ?? (byImage.set(r.image, []), byImage.get(r.image)!)).push(r);
   for (const [image, present] of byImage) {
     if (new Set(present.map((r) => r.digest)).size < 2) continue;
     const list = present.map((r) => `${r.region} has ${short(r.digest)}`).join(', ');
@@ -193,7 +243,11 @@ function disagreements(rows: ImageCheckRow[]): CheckIssue[] {
       r.state = 'digest-differs';
       r.message = `${image}: the regions disagree (${list}).`;
     }
-    issues.push({ severity: 'error', path: 'image', message: `${image} has different digests per region (${list}): the same tag would run different builds. Re-replicate the build you mean from the source region, or pin image.digest in the plan, then check again.` });
+    issues.push({
+      severity: 'error',
+      path: 'image',
+      message: `${image} has different digests per region (${list}): the same tag would run different builds. Re-replicate the build you mean from the source region, or pin image.digest in the plan, then check again.`,
+    });
   }
   return issues;
 }

@@ -16,13 +16,21 @@ import { writeFileAtomic } from '../base/atomic-write';
 const FILE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** The file name of a plan: its name with anything unusual replaced. */
-export const planFileName = (name: string): string => name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^[._-]+/, '').slice(0, 128) || 'plan';
+export const planFileName = (name: string): string =>
+  name
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^[._-]+/, '')
+    .slice(0, 128) || 'plan';
 
 /** The snapshot restricted to the clusters and Deployments a plan touches. */
 export function planSnapshot(yaml: string, snapshot: Snapshot): Snapshot | undefined {
   const parsed = parsePlanYaml(yaml);
   if (!parsed.ok) return undefined;
-  const keys = new Set(resolvePlan(parsed.plan, snapshot).stages.flat().map((t) => t.key));
+  const keys = new Set(
+    resolvePlan(parsed.plan, snapshot)
+      .stages.flat()
+      .map((t) => t.key),
+  );
   return {
     clusters: snapshot.clusters
       .map((c) => ({ ...c, deployments: c.deployments.filter((d) => keys.has(`${c.clusterId}/${d.namespace}/${d.name}`)) }))

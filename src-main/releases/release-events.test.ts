@@ -24,8 +24,14 @@ class FakeWriter implements EventWriter {
   }
 }
 
-const ev = (reason = 'GateFailed', message = 'Gate health failed: crash loop. Release r1, batch 1/2, by Capstan.'): ReleaseKubeEvent =>
-  ({ clusterId: 'c1', namespace: 'shop', deployment: 'orders', type: 'Warning', reason, message });
+const ev = (reason = 'GateFailed', message = 'Gate health failed: crash loop. Release r1, batch 1/2, by Capstan.'): ReleaseKubeEvent => ({
+  clusterId: 'c1',
+  namespace: 'shop',
+  deployment: 'orders',
+  type: 'Warning',
+  reason,
+  message,
+});
 
 describe('ReleaseEventRecorder', () => {
   it('writes a core/v1 Event on the Deployment, from capstan, found by its uid', async () => {
@@ -34,9 +40,16 @@ describe('ReleaseEventRecorder', () => {
     r.record([ev()]);
     await r.idle();
     expect(w.created[0]!.body).toMatchObject({
-      apiVersion: 'v1', kind: 'Event', type: 'Warning', reason: 'GateFailed', count: 1, reportingComponent: 'capstan', source: { component: 'capstan' },
+      apiVersion: 'v1',
+      kind: 'Event',
+      type: 'Warning',
+      reason: 'GateFailed',
+      count: 1,
+      reportingComponent: 'capstan',
+      source: { component: 'capstan' },
       involvedObject: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'orders', uid: 'uid-1' },
-      firstTimestamp: '2026-12-06T03:00:00Z', lastTimestamp: '2026-12-06T03:00:00Z',
+      firstTimestamp: '2026-12-06T03:00:00Z',
+      lastTimestamp: '2026-12-06T03:00:00Z',
     });
     expect(String((w.created[0]!.body.metadata as { name: string }).name)).toMatch(/^orders\.[0-9a-f]+$/);
   });
@@ -78,10 +91,48 @@ describe('ReleaseEventRecorder', () => {
 
 describe('kubeEventsFor', () => {
   const state = (): ExecutionState => ({
-    schema: 1, id: 'orders-1.5.0-x', planName: 'p', app: 'orders', toImage: 'shop/orders:1.5.0', createdAt: 0, version: 0, status: 'pending',
-    config: { maxParallelGroups: 1, rollback: 'manual', onClusterLost: 'pause-group', soakAfterFortSec: 0, soakAfterBatchSec: 0, approvalAfterFort: false, bakeSec: 0 },
-    stages: [{ name: 'uat', approvalBefore: false }], started: false, aborted: false, stageIndex: 0, stageApproved: true, stageWaitSince: 0, unreachable: [],
-    groups: [{ key: 'uat/shop/orders-uat', clusterId: 'uat', namespace: 'shop', deployment: 'orders-uat', stageIndex: 0, fort: false, batches: [1, 1], fromImage: 'shop/orders:1.4.2', toImage: 'shop/orders:1.5.0', phase: 'pending', batch: 0, step: 'updating', awaiting: [], changedAt: 0 }],
+    schema: 1,
+    id: 'orders-1.5.0-x',
+    planName: 'p',
+    app: 'orders',
+    toImage: 'shop/orders:1.5.0',
+    createdAt: 0,
+    version: 0,
+    status: 'pending',
+    config: {
+      maxParallelGroups: 1,
+      rollback: 'manual',
+      onClusterLost: 'pause-group',
+      soakAfterFortSec: 0,
+      soakAfterBatchSec: 0,
+      approvalAfterFort: false,
+      bakeSec: 0,
+    },
+    stages: [{ name: 'uat', approvalBefore: false }],
+    started: false,
+    aborted: false,
+    stageIndex: 0,
+    stageApproved: true,
+    stageWaitSince: 0,
+    unreachable: [],
+    groups: [
+      {
+        key: 'uat/shop/orders-uat',
+        clusterId: 'uat',
+        namespace: 'shop',
+        deployment: 'orders-uat',
+        stageIndex: 0,
+        fort: false,
+        batches: [1, 1],
+        fromImage: 'shop/orders:1.4.2',
+        toImage: 'shop/orders:1.5.0',
+        phase: 'pending',
+        batch: 0,
+        step: 'updating',
+        awaiting: [],
+        changedAt: 0,
+      },
+    ],
     history: [],
   });
   const step = (s: ExecutionState, e: ExecutionEvent) => {
@@ -92,26 +143,64 @@ describe('kubeEventsFor', () => {
 
   it('a start says which batch began, on which Deployment, with the release id and who', () => {
     const { events } = step(state(), { type: 'start', actor: 'alice', at: 1 });
-    expect(events).toEqual([{ clusterId: 'uat', namespace: 'shop', deployment: 'orders-uat', type: 'Normal', reason: 'BatchStarted', message: 'Batch 1/2 started: 1 of 2 pods 1.4.2 → 1.5.0. Release orders-1.5.0-x, batch 1/2, by alice.' }]);
+    expect(events).toEqual([
+      {
+        clusterId: 'uat',
+        namespace: 'shop',
+        deployment: 'orders-uat',
+        type: 'Normal',
+        reason: 'BatchStarted',
+        message: 'Batch 1/2 started: 1 of 2 pods 1.4.2 → 1.5.0. Release orders-1.5.0-x, batch 1/2, by alice.',
+      },
+    ]);
   });
 
   it('what Capstan does on its own names the person driving it; stop the line is a Warning on every group under way', () => {
     let s = step(state(), { type: 'start', actor: 'alice', at: 1 }).next;
     const done = step(s, { type: 'batchDone', group: 'uat/shop/orders-uat', batch: 0, actor: 'capstan', at: 2 });
-    expect(done.events[0]).toMatchObject({ reason: 'BatchCompleted', message: expect.stringContaining('by Capstan (driven by alice@laptop).') });
+    expect(done.events[0]).toMatchObject({
+      reason: 'BatchCompleted',
+      message: expect.stringContaining('by Capstan (driven by alice@laptop).'),
+    });
     s = done.next;
     const stop = step(s, { type: 'stopTheLine', note: 'incident 42', actor: 'bob', at: 3 });
-    expect(stop.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'StopTheLine', message: expect.stringMatching(/^Stop the line: incident 42; every release holds where it is\. Release orders-1\.5\.0-x, batch 1\/2, by bob\.$/) })]);
+    expect(stop.events).toEqual([
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'StopTheLine',
+        message: expect.stringMatching(
+          /^Stop the line: incident 42; every release holds where it is\. Release orders-1\.5\.0-x, batch 1\/2, by bob\.$/,
+        ),
+      }),
+    ]);
   });
 
   it('abort and its hand back: a Warning on every group under way, then what was restored or left held', () => {
     let s = step(state(), { type: 'start', actor: 'alice', at: 1 }).next;
     const abort = step(s, { type: 'abort', note: 'wrong build', actor: 'bob', at: 2 });
-    expect(abort.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'ReleaseAborted', message: expect.stringMatching(/^Aborted: wrong build\. Release orders-1\.5\.0-x, batch 1\/2, by bob\.$/) })]);
+    expect(abort.events).toEqual([
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'ReleaseAborted',
+        message: expect.stringMatching(/^Aborted: wrong build\. Release orders-1\.5\.0-x, batch 1\/2, by bob\.$/),
+      }),
+    ]);
     s = abort.next;
-    const restored = step(s, { type: 'note', group: 'uat/shop/orders-uat', detail: 'no pod was updated yet: the original strategy, minReadySeconds and progress deadline restored', actor: 'capstan', at: 3 });
+    const restored = step(s, {
+      type: 'note',
+      group: 'uat/shop/orders-uat',
+      detail: 'no pod was updated yet: the original strategy, minReadySeconds and progress deadline restored',
+      actor: 'capstan',
+      at: 3,
+    });
     expect(restored.events).toEqual([expect.objectContaining({ type: 'Normal', reason: 'OriginalSettingsRestored' })]);
     const held = step(s, { type: 'note', group: 'uat/shop/orders-uat', detail: 'left held at 1 of 2 pods', actor: 'capstan', at: 3 });
-    expect(held.events).toEqual([expect.objectContaining({ type: 'Warning', reason: 'LeftHeld', message: expect.stringContaining('Handed back after the abort: left held at 1 of 2 pods.') })]);
+    expect(held.events).toEqual([
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'LeftHeld',
+        message: expect.stringContaining('Handed back after the abort: left held at 1 of 2 pods.'),
+      }),
+    ]);
   });
 });

@@ -52,7 +52,14 @@ export function kubeEventsFor(prev: ExecutionState, event: ExecutionEvent, next:
     const releaseWide = !('group' in event) || event.group === undefined;
     if (!named && !changed && !(releaseWide && touchesAll(event, g))) continue;
     const push = (type: ReleaseKubeEvent['type'], reason: string, what: string) =>
-      out.push({ clusterId: g.clusterId, namespace: g.namespace, deployment: g.deployment, type, reason, message: `${what.charAt(0).toUpperCase()}${what.slice(1)}. Release ${next.id}, ${where(g)}, by ${who}.` });
+      out.push({
+        clusterId: g.clusterId,
+        namespace: g.namespace,
+        deployment: g.deployment,
+        type,
+        reason,
+        message: `${what.charAt(0).toUpperCase()}${what.slice(1)}. Release ${next.id}, ${where(g)}, by ${who}.`,
+      });
     const versions = `${tag(g.fromImage)} → ${tag(g.toImage)}`;
     const own = forEvent(event, g, p, versions);
     if (own) push(own.type, own.reason, own.what);
@@ -61,10 +68,18 @@ export function kubeEventsFor(prev: ExecutionState, event: ExecutionEvent, next:
       push('Normal', 'BatchStarted', `${where(g)} started: ${podsAt(g, g.batch)} of ${total(g)} pods ${versions}`);
     }
     if (g.step === 'checking' && g.awaiting.includes('approval') && !p.awaiting.includes('approval')) {
-      push('Normal', 'BatchHeld', `Held at ${podsAt(g, g.batch)} of ${total(g)} pods on ${tag(g.toImage)}, waiting for a person's approval in Capstan`);
+      push(
+        'Normal',
+        'BatchHeld',
+        `Held at ${podsAt(g, g.batch)} of ${total(g)} pods on ${tag(g.toImage)}, waiting for a person's approval in Capstan`,
+      );
     }
     if (g.phase === 'succeeded' && p.phase !== 'succeeded') {
-      push('Normal', 'ReleaseSucceeded', `All ${total(g)} pods run ${tag(g.toImage)}; original strategy, minReadySeconds and progress deadline restored`);
+      push(
+        'Normal',
+        'ReleaseSucceeded',
+        `All ${total(g)} pods run ${tag(g.toImage)}; original strategy, minReadySeconds and progress deadline restored`,
+      );
     }
   }
   return out;
@@ -77,30 +92,92 @@ function touchesAll(e: ExecutionEvent, g: GroupExecution): boolean {
   return !['pending', 'succeeded', 'rolled-back', 'failed'].includes(g.phase) || (e.type === 'rollback' && g.phase === 'rolling-back');
 }
 
-function forEvent(e: ExecutionEvent, g: GroupExecution, p: GroupExecution, versions: string): { type: ReleaseKubeEvent['type']; reason: string; what: string } | undefined {
+function forEvent(
+  e: ExecutionEvent,
+  g: GroupExecution,
+  p: GroupExecution,
+  versions: string,
+): { type: ReleaseKubeEvent['type']; reason: string; what: string } | undefined {
   switch (e.type) {
-    case 'fortDone': return { type: 'Normal', reason: 'BatchCompleted', what: `Fort done: ${podsAt(g, 0)} pod on ${tag(g.toImage)} and ready` };
-    case 'batchDone': return { type: 'Normal', reason: 'BatchCompleted', what: `${batchLabel(g, e.batch)} done: ${podsAt(g, e.batch)} of ${total(g)} pods on ${tag(g.toImage)} and ready` };
-    case 'gatePassed': return { type: 'Normal', reason: 'GatePassed', what: `Gate ${e.gate} passed at ${podsAt(g, g.batch)} of ${total(g)} pods` };
-    case 'stageBaked': return { type: 'Normal', reason: 'StageBaked', what: `Stage ${e.stage + 1} baked: every group of it stayed healthy for the whole bake` };
-    case 'gateFailed': return { type: 'Warning', reason: 'GateFailed', what: `Gate ${e.gate} failed: ${e.detail}` };
-    case 'approvalGiven': return p.awaiting.includes('approval') || e.group === g.key ? { type: 'Normal', reason: 'Approved', what: `Approved${e.override ? ` despite degraded health, reason: "${e.override}"` : ''}` } : undefined;
-    case 'degraded': return { type: 'Warning', reason: 'Degraded', what: `Degraded after its gate: ${e.evidence.detail}` };
-    case 'overrideDegraded': return { type: 'Warning', reason: 'DegradedOverridden', what: `Going on although degraded, reason: "${e.reason}"` };
-    case 'pause': return { type: 'Normal', reason: 'ReleasePaused', what: `Paused${e.note ? `: ${e.note}` : ''}; the Deployment rests at ${podsAt(g, g.batch)} of ${total(g)} pods` };
-    case 'resume': return { type: 'Normal', reason: 'ReleaseResumed', what: 'Resumed' };
-    case 'retry': return { type: 'Normal', reason: 'Retried', what: `Retried after: ${p.failure ?? 'a failure'}` };
-    case 'stopTheLine': return { type: 'Warning', reason: 'StopTheLine', what: `Stop the line${e.note ? `: ${e.note}` : ''}; every release holds where it is` };
-    case 'abort': return { type: 'Warning', reason: 'ReleaseAborted', what: `Aborted${e.note ? `: ${e.note}` : ''}` };
-    case 'rollback': return { type: 'Warning', reason: 'RollbackStarted', what: `Rolling back ${versions.split(' → ').reverse().join(' → ')}, never below the ready pods it has` };
-    case 'rollbackDone': return { type: 'Normal', reason: 'RolledBack', what: `Rolled back: every pod on ${tag(g.fromImage)}; original strategy, minReadySeconds and progress deadline restored` };
-    case 'fail': return { type: 'Warning', reason: 'ReleaseFailed', what: `Failed: ${e.detail}` };
-    case 'externalEdit': return { type: 'Warning', reason: 'ChangedOutsideRelease', what: `${e.detail}${e.by ? ` (by ${e.by})` : ''}; the group is paused until a person decides` };
-    case 'acceptProgress': return { type: 'Normal', reason: 'ProgressAccepted', what: `Progress made outside the release accepted as ${batchLabel(g, e.batch)}` };
+    case 'fortDone':
+      return { type: 'Normal', reason: 'BatchCompleted', what: `Fort done: ${podsAt(g, 0)} pod on ${tag(g.toImage)} and ready` };
+    case 'batchDone':
+      return {
+        type: 'Normal',
+        reason: 'BatchCompleted',
+        what: `${batchLabel(g, e.batch)} done: ${podsAt(g, e.batch)} of ${total(g)} pods on ${tag(g.toImage)} and ready`,
+      };
+    case 'gatePassed':
+      return { type: 'Normal', reason: 'GatePassed', what: `Gate ${e.gate} passed at ${podsAt(g, g.batch)} of ${total(g)} pods` };
+    case 'stageBaked':
+      return {
+        type: 'Normal',
+        reason: 'StageBaked',
+        what: `Stage ${e.stage + 1} baked: every group of it stayed healthy for the whole bake`,
+      };
+    case 'gateFailed':
+      return { type: 'Warning', reason: 'GateFailed', what: `Gate ${e.gate} failed: ${e.detail}` };
+    case 'approvalGiven':
+      return p.awaiting.includes('approval') || e.group === g.key
+        ? { type: 'Normal', reason: 'Approved', what: `Approved${e.override ? ` despite degraded health, reason: "${e.override}"` : ''}` }
+        : undefined;
+    case 'degraded':
+      return { type: 'Warning', reason: 'Degraded', what: `Degraded after its gate: ${e.evidence.detail}` };
+    case 'overrideDegraded':
+      return { type: 'Warning', reason: 'DegradedOverridden', what: `Going on although degraded, reason: "${e.reason}"` };
+    case 'pause':
+      return {
+        type: 'Normal',
+        reason: 'ReleasePaused',
+        what: `Paused${e.note ? `: ${e.note}` : ''}; the Deployment rests at ${podsAt(g, g.batch)} of ${total(g)} pods`,
+      };
+    case 'resume':
+      return { type: 'Normal', reason: 'ReleaseResumed', what: 'Resumed' };
+    case 'retry':
+      return { type: 'Normal', reason: 'Retried', what: `Retried after: ${p.failure ?? 'a failure'}` };
+    case 'stopTheLine':
+      return {
+        type: 'Warning',
+        reason: 'StopTheLine',
+        what: `Stop the line${e.note ? `: ${e.note}` : ''}; every release holds where it is`,
+      };
+    case 'abort':
+      return { type: 'Warning', reason: 'ReleaseAborted', what: `Aborted${e.note ? `: ${e.note}` : ''}` };
+    case 'rollback':
+      return {
+        type: 'Warning',
+        reason: 'RollbackStarted',
+        what: `Rolling back ${versions.split(' → ').reverse().join(' → ')}, never below the ready pods it has`,
+      };
+    case 'rollbackDone':
+      return {
+        type: 'Normal',
+        reason: 'RolledBack',
+        what: `Rolled back: every pod on ${tag(g.fromImage)}; original strategy, minReadySeconds and progress deadline restored`,
+      };
+    case 'fail':
+      return { type: 'Warning', reason: 'ReleaseFailed', what: `Failed: ${e.detail}` };
+    case 'externalEdit':
+      return {
+        type: 'Warning',
+        reason: 'ChangedOutsideRelease',
+        what: `${e.detail}${e.by ? ` (by ${e.by})` : ''}; the group is paused until a person decides`,
+      };
+    case 'acceptProgress':
+      return {
+        type: 'Normal',
+        reason: 'ProgressAccepted',
+        what: `Progress made outside the release accepted as ${batchLabel(g, e.batch)}`,
+      };
     // The abort's hand back: restored, or left held mid-way (and why).
-    case 'note': return /restored/.test(e.detail) ? { type: 'Normal', reason: 'OriginalSettingsRestored', what: `Handed back after the abort: ${e.detail}` } : { type: 'Warning', reason: 'LeftHeld', what: `Handed back after the abort: ${e.detail}` };
-    case 'recovered': return { type: 'Warning', reason: 'HeldAfterRestart', what: 'Capstan restarted during the release; held until a person resumes it' };
-    default: return undefined;
+    case 'note':
+      return /restored/.test(e.detail)
+        ? { type: 'Normal', reason: 'OriginalSettingsRestored', what: `Handed back after the abort: ${e.detail}` }
+        : { type: 'Warning', reason: 'LeftHeld', what: `Handed back after the abort: ${e.detail}` };
+    case 'recovered':
+      return { type: 'Warning', reason: 'HeldAfterRestart', what: 'Capstan restarted during the release; held until a person resumes it' };
+    default:
+      return undefined;
   }
 }
 
@@ -138,7 +215,10 @@ export class ReleaseEventRecorder {
   failures = 0;
   dropped = 0;
 
-  constructor(private readonly writerFor: (clusterId: string) => EventWriter, private readonly opts: EventRecorderOptions = {}) {
+  constructor(
+    private readonly writerFor: (clusterId: string) => EventWriter,
+    private readonly opts: EventRecorderOptions = {},
+  ) {
     this.now = opts.now ?? Date.now;
   }
 
@@ -150,7 +230,11 @@ export class ReleaseEventRecorder {
       if (this.queue.length > max) {
         this.queue.shift();
         this.dropped++;
-        if (this.dropped === 1 || this.dropped % 100 === 0) this.opts.diagnostics?.write('release-events', `${this.dropped} release Event(s) dropped: more than ${max} waited to be written (a slow or unreachable API server).`);
+        if (this.dropped === 1 || this.dropped % 100 === 0)
+          this.opts.diagnostics?.write(
+            'release-events',
+            `${this.dropped} release Event(s) dropped: more than ${max} waited to be written (a slow or unreachable API server).`,
+          );
       }
     }
     this.draining ??= this.drain().finally(() => (this.draining = undefined));
@@ -173,7 +257,10 @@ export class ReleaseEventRecorder {
 
   private fail(e: ReleaseKubeEvent, why: string): void {
     this.failures++;
-    this.opts.diagnostics?.write(`release-events ${e.clusterId}`, `Event ${e.reason} on Deployment ${e.namespace}/${e.deployment} not written (the release goes on): ${why}`);
+    this.opts.diagnostics?.write(
+      `release-events ${e.clusterId}`,
+      `Event ${e.reason} on Deployment ${e.namespace}/${e.deployment} not written (the release goes on): ${why}`,
+    );
   }
 
   private async write(e: ReleaseKubeEvent): Promise<void> {

@@ -37,38 +37,106 @@ it('runs orders 1.5.0 through FAT → UAT → PRO (forts, batches), surviving a 
   expect((await s.act(id, { type: 'resume' })).ok).toBe(true);
   await drive(s, id, () => state().status === 'succeeded', 150_000, 'release succeeded');
   expect(state().groups.map((g) => g.phase)).toEqual(state().groups.map(() => 'succeeded'));
-  for (const [ctx, name] of [['pro-east', 'orders-pro'], ['pro-east', 'orders-pro-b'], ['pro-west', 'orders-pro'], ['uat', 'orders-uat']] as const) {
-    expect(await kubectl('--context', ctx, '-n', 'shop', 'rollout', 'status', `deployment/${name}`, '--timeout=5s')).toContain('successfully rolled out');
-    const img = await kubectl('--context', ctx, '-n', 'shop', 'get', `deployment/${name}`, '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
+  for (const [ctx, name] of [
+    ['pro-east', 'orders-pro'],
+    ['pro-east', 'orders-pro-b'],
+    ['pro-west', 'orders-pro'],
+    ['uat', 'orders-uat'],
+  ] as const) {
+    expect(await kubectl('--context', ctx, '-n', 'shop', 'rollout', 'status', `deployment/${name}`, '--timeout=5s')).toContain(
+      'successfully rolled out',
+    );
+    const img = await kubectl(
+      '--context',
+      ctx,
+      '-n',
+      'shop',
+      'get',
+      `deployment/${name}`,
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    );
     expect(img).toMatch(/\/shop\/orders:1\.5\.0$/);
-    expect(await kubectl('--context', ctx, '-n', 'shop', 'get', `deployment/${name}`, '-o', 'jsonpath={.metadata.annotations}')).not.toContain('capstan.io/release');
+    expect(
+      await kubectl('--context', ctx, '-n', 'shop', 'get', `deployment/${name}`, '-o', 'jsonpath={.metadata.annotations}'),
+    ).not.toContain('capstan.io/release');
   }
   // One new revision for the whole release: batches held one ReplicaSet, not one per batch.
   const history = await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'history', 'deployment/orders-pro');
-  expect(history.trim().split('\n').filter((l) => /^\d+\s/.test(l))).toHaveLength(4);
+  expect(
+    history
+      .trim()
+      .split('\n')
+      .filter((l) => /^\d+\s/.test(l)),
+  ).toHaveLength(4);
   await s.dispose();
 }, 300_000);
 
 it('a crash-looping version fails its health gate in FAT and is rolled back (policy auto)', async () => {
   const s = await service();
-  const id = await startRelease(s, plan('catalog', '2.2.0', '  - { name: fat, approval: false, groups: [{ group: fat }] }\n  - { name: uat, groups: [{ group: uat }] }', 'rollback: auto'));
+  const id = await startRelease(
+    s,
+    plan(
+      'catalog',
+      '2.2.0',
+      '  - { name: fat, approval: false, groups: [{ group: fat }] }\n  - { name: uat, groups: [{ group: uat }] }',
+      'rollback: auto',
+    ),
+  );
   const state = () => s.executor.entries.get(id)!.state;
   await drive(s, id, () => state().status === 'rolled-back', 120_000, 'rolled back');
   const failed = state().history.find((h) => h.action.startsWith('gateFailed'));
   expect(failed?.action).toMatch(/no-crashloop|no-new-restarts|ready/);
   expect(state().groups.find((g) => g.clusterId === 'uat')!.phase).toBe('pending');
-  for (let i = 0; i < 60 && (await kubectl('--context', 'fat', '-n', 'shop', 'get', 'deployment/catalog-fat', '-o', 'jsonpath={.status.updatedReplicas}/{.status.availableReplicas}')) !== '1/1'; i++) {
+  for (
+    let i = 0;
+    i < 60 &&
+    (await kubectl(
+      '--context',
+      'fat',
+      '-n',
+      'shop',
+      'get',
+      'deployment/catalog-fat',
+      '-o',
+      'jsonpath={.status.updatedReplicas}/{.status.availableReplicas}',
+    )) !== '1/1';
+    i++
+  ) {
     await new Promise((r) => setTimeout(r, 500));
   }
-  expect(await kubectl('--context', 'fat', '-n', 'shop', 'get', 'deployment/catalog-fat', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toMatch(/catalog:2\.1\.0$/);
-  expect(await kubectl('--context', 'fat', '-n', 'shop', 'rollout', 'status', 'deployment/catalog-fat', '--timeout=5s')).toContain('successfully rolled out');
+  expect(
+    await kubectl(
+      '--context',
+      'fat',
+      '-n',
+      'shop',
+      'get',
+      'deployment/catalog-fat',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ),
+  ).toMatch(/catalog:2\.1\.0$/);
+  expect(await kubectl('--context', 'fat', '-n', 'shop', 'rollout', 'status', 'deployment/catalog-fat', '--timeout=5s')).toContain(
+    'successfully rolled out',
+  );
   await s.dispose();
 }, 200_000);
 
 it('row actions: dry-run previews, kubectl semantics for restart and undo, refusal on a paused Deployment, stale previews refused', async () => {
   const s = await service();
   const ref = { clusterId: 'uat', namespace: 'platform', name: 'gateway-uat' };
-  const image = () => kubectl('--context', 'uat', '-n', 'platform', 'get', 'deployment/gateway-uat', '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
+  const image = () =>
+    kubectl(
+      '--context',
+      'uat',
+      '-n',
+      'platform',
+      'get',
+      'deployment/gateway-uat',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    );
   const must = async <T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>) => {
     const r = await p;
     if (!r.ok) throw new Error(r.error.message);
@@ -78,7 +146,18 @@ it('row actions: dry-run previews, kubectl semantics for restart and undo, refus
   const restart = await must(s.previewRow({ kind: 'restart', ...ref }));
   expect(restart.changes[0]).toContain('kubectl.kubernetes.io/restartedAt');
   await must(s.applyRow({ kind: 'restart', ...ref }, restart.generation));
-  expect(await kubectl('--context', 'uat', '-n', 'platform', 'get', 'deployment/gateway-uat', '-o', 'jsonpath={.spec.template.metadata.annotations}')).toContain('kubectl.kubernetes.io/restartedAt');
+  expect(
+    await kubectl(
+      '--context',
+      'uat',
+      '-n',
+      'platform',
+      'get',
+      'deployment/gateway-uat',
+      '-o',
+      'jsonpath={.spec.template.metadata.annotations}',
+    ),
+  ).toContain('kubectl.kubernetes.io/restartedAt');
   // The preview was made before the restart: applying it again is refused, not done blind.
   expect((await s.applyRow({ kind: 'restart', ...ref }, restart.generation)).ok).toBe(false);
 
@@ -99,7 +178,11 @@ it('row actions: dry-run previews, kubectl semantics for restart and undo, refus
   expect(undo.changes.join('\n')).toMatch(/5\.1\.0 → .*5\.0\.1/);
   await must(s.applyRow({ kind: 'undo', ...ref, toRevision: old.revision }, undo.generation));
   expect(await image()).toMatch(/gateway:5\.0\.1$/);
-  await expect.poll(() => kubectl('--context', 'uat', '-n', 'platform', 'rollout', 'status', 'deployment/gateway-uat', '--timeout=5s'), { timeout: 30_000 }).toContain('successfully rolled out');
+  await expect
+    .poll(() => kubectl('--context', 'uat', '-n', 'platform', 'rollout', 'status', 'deployment/gateway-uat', '--timeout=5s'), {
+      timeout: 30_000,
+    })
+    .toContain('successfully rolled out');
 
   const scale = await must(s.previewRow({ kind: 'scale', ...ref, replicas: 3 }));
   expect(scale.changes[0]).toBe('spec.replicas: 2 → 3');
@@ -118,7 +201,11 @@ it('row-action previews are server-side dry runs: the API server sees each write
   const stop = store.subscribe((e) => {
     if (e.resource !== 'deployments' || e.object.obj.metadata.name !== 'cart-uat' || !e.previous) return;
     const [a, b] = [e.previous.obj, e.object.obj];
-    if (JSON.stringify([a.spec, a.metadata.labels, a.metadata.annotations]) !== JSON.stringify([b.spec, b.metadata.labels, b.metadata.annotations])) leaked.push(`${e.type} rv ${e.rv}`);
+    if (
+      JSON.stringify([a.spec, a.metadata.labels, a.metadata.annotations]) !==
+      JSON.stringify([b.spec, b.metadata.labels, b.metadata.annotations])
+    )
+      leaked.push(`${e.type} rv ${e.rv}`);
   });
   try {
     for (const action of [{ kind: 'restart' as const }, { kind: 'scale' as const, replicas: 7 }, { kind: 'pause' as const }]) {
@@ -159,7 +246,9 @@ it('a cluster lost mid-release pauses only its group; someone else scaling a Dep
   await until(() => needsMe(state()).some((n) => n.kind === 'cluster-back'), 30_000, 'cluster back offered');
   expect((await s.act(id, { type: 'resume', group: group('pro-west').key })).ok).toBe(true);
   await drive(s, id, () => group('pro-west').phase === 'succeeded', 60_000, 'pro-west finished');
-  expect(await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/cart-pro', '--timeout=5s')).toContain('successfully rolled out');
+  expect(await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/cart-pro', '--timeout=5s')).toContain(
+    'successfully rolled out',
+  );
   expect(group('pro-east').phase).toBe('paused');
   await s.dispose();
 }, 200_000);
@@ -170,7 +259,11 @@ it('a second process cannot drive a release another holds; an approval given for
   const id = await startRelease(s, plan('search', '7.4.1', stages, 'rollback: manual'));
   const state = () => s.executor.entries.get(id)!.state;
   await until(() => needsMe(state()).some((n) => n.kind === 'approve-stage'), 60_000, 'uat waits for approval').catch((e: Error) => {
-    throw new Error(`${e.message}: ${JSON.stringify(state().groups)} ${state().history.map((h) => h.action).join(' | ')}`);
+    throw new Error(
+      `${e.message}: ${JSON.stringify(state().groups)} ${state()
+        .history.map((h) => h.action)
+        .join(' | ')}`,
+    );
   });
   const other = new ReleaseService({ dir: sb.dir, clusters: sb.clusters, tickMs: 100, actor: 'second window' });
   await other.start();
@@ -188,7 +281,15 @@ it('a second process cannot drive a release another holds; an approval given for
 
 it('onClusterLost: stop-the-line pauses every group in flight when one cluster goes away', async () => {
   const s = await service();
-  const id = await startRelease(s, plan('gateway', '5.1.0', '  - { name: pro, approval: false, groups: [{ group: pro, datacenter: pro-west }, { group: pro, datacenter: pro-east }] }', 'rollback: manual\nonClusterLost: stop-the-line'));
+  const id = await startRelease(
+    s,
+    plan(
+      'gateway',
+      '5.1.0',
+      '  - { name: pro, approval: false, groups: [{ group: pro, datacenter: pro-west }, { group: pro, datacenter: pro-east }] }',
+      'rollback: manual\nonClusterLost: stop-the-line',
+    ),
+  );
   const state = () => s.executor.entries.get(id)!.state;
   await until(() => needsMe(state()).filter((n) => n.kind === 'approve-fort').length === 2, 60_000, 'two forts baked');
   await sb.dc.stopCluster('pro-west');
@@ -202,10 +303,20 @@ it('onClusterLost: stop-the-line pauses every group in flight when one cluster g
 }, 120_000);
 
 it('killed mid-batch (its lock left by a process that is gone): a new process takes over, holds the release, and completes it on resume; the old one stops driving', async () => {
-  const crashed = new ReleaseService({ dir: sb.dir, clusters: sb.clusters, tickMs: 100, timeScale: sb.speed, actor: 'tester', lock: { pid: 4_194_311, heartbeatMs: 0 } });
+  const crashed = new ReleaseService({
+    dir: sb.dir,
+    clusters: sb.clusters,
+    tickMs: 100,
+    timeScale: sb.speed,
+    actor: 'tester',
+    lock: { pid: 4_194_311, heartbeatMs: 0 },
+  });
   await crashed.start();
   crashed.subscribe(() => undefined);
-  const id = await startRelease(crashed, plan('payments', '3.3.0', '  - { name: pro, approval: false, groups: [{ group: pro }] }', 'rollback: manual'));
+  const id = await startRelease(
+    crashed,
+    plan('payments', '3.3.0', '  - { name: pro, approval: false, groups: [{ group: pro }] }', 'rollback: manual'),
+  );
   const before = () => crashed.executor.entries.get(id)!.state;
   await drive(crashed, id, () => before().groups.some((g) => g.phase === 'rolling' && g.step === 'updating'), 60_000, 'mid-batch');
   const s = await service();
@@ -215,8 +326,21 @@ it('killed mid-batch (its lock left by a process that is gone): a new process ta
   expect((await s.act(id, { type: 'resume' })).ok).toBe(true);
   await drive(s, id, () => state().status === 'succeeded', 120_000, 'completed after takeover');
   for (const ctx of ['pro-east', 'pro-west']) {
-    expect(await kubectl('--context', ctx, '-n', 'shop', 'rollout', 'status', 'deployment/payments-pro', '--timeout=5s')).toContain('successfully rolled out');
-    expect(await kubectl('--context', ctx, '-n', 'shop', 'get', 'deployment/payments-pro', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toMatch(/payments:3\.3\.0$/);
+    expect(await kubectl('--context', ctx, '-n', 'shop', 'rollout', 'status', 'deployment/payments-pro', '--timeout=5s')).toContain(
+      'successfully rolled out',
+    );
+    expect(
+      await kubectl(
+        '--context',
+        ctx,
+        '-n',
+        'shop',
+        'get',
+        'deployment/payments-pro',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[0].image}',
+      ),
+    ).toMatch(/payments:3\.3\.0$/);
   }
   expect(before().version).toBeLessThan(state().version);
   await crashed.dispose();

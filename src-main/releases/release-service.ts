@@ -12,7 +12,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { DriftReport, PlanCheck, PlanFile, ReleasesEvent, RevisionInfo, RowAction, RowActionPlan, StartPreview, UserEvent } from '../../src-shared/releases/contract';
+import type {
+  DriftReport,
+  PlanCheck,
+  PlanFile,
+  ReleasesEvent,
+  RevisionInfo,
+  RowAction,
+  RowActionPlan,
+  StartPreview,
+  UserEvent,
+} from '../../src-shared/releases/contract';
 import { diffSnapshots, driftFingerprint } from '../../src-shared/releases/drift';
 import { createExecution, type ExecutionState } from '../../src-shared/releases/execution-model';
 import { effectiveGates } from '../../src-shared/releases/plan';
@@ -97,7 +107,10 @@ export class ReleaseService {
     this.snapshots = new SnapshotStore(join(opts.dir, 'releases', 'snapshot.json'), opts.clusters, this.now);
     this.snapshots.onDidChange = () => this.notify();
     this.plans = new PlanStore(join(opts.dir, 'plans'));
-    this.permissions = new PermissionChecker(accessReviewer(opts.clusters), whoAmI(opts.clusters), { now: this.now, reachable: (id) => opts.clusters.get(id)?.state === 'live' });
+    this.permissions = new PermissionChecker(accessReviewer(opts.clusters), whoAmI(opts.clusters), {
+      now: this.now,
+      reachable: (id) => opts.clusters.get(id)?.state === 'live',
+    });
     const local = new ExecutionStore(join(opts.dir, 'releases', 'executions'), opts.lock);
     this.identity = opts.team?.identity ?? holderIdentity(opts.actor);
     if (opts.team) identityAlive(this.identity, true);
@@ -128,7 +141,10 @@ export class ReleaseService {
       ops: opsFor,
       pods: (clusterId, namespace, deployment) => {
         if (opts.clusters.get(clusterId)?.state !== 'live') return undefined;
-        return opts.clusters.workloads(clusterId)?.podList().filter((p) => p.namespace === namespace && p.deployment === deployment);
+        return opts.clusters
+          .workloads(clusterId)
+          ?.podList()
+          .filter((p) => p.namespace === namespace && p.deployment === deployment);
       },
       clusterState: (id) => {
         const st = opts.clusters.get(id)?.state;
@@ -153,7 +169,10 @@ export class ReleaseService {
 
   async start(): Promise<void> {
     await this.executor.load();
-    if ([...this.executor.entries.values()].some((e) => e.state.started && !['succeeded', 'rolled-back', 'aborted'].includes(e.state.status))) this.acquireAll();
+    if (
+      [...this.executor.entries.values()].some((e) => e.state.started && !['succeeded', 'rolled-back', 'aborted'].includes(e.state.status))
+    )
+      this.acquireAll();
     const tick = () => {
       this.timer = setTimeout(() => void this.executor.tick().finally(() => this.timer !== undefined && tick()), this.opts.tickMs ?? 1000);
       this.timer.unref();
@@ -182,7 +201,13 @@ export class ReleaseService {
       if (!changed && before !== JSON.stringify([...this.owners])) this.notify();
     };
     const next = () => {
-      this.pollTimer = setTimeout(() => void round().catch((e: Error) => this.opts.log?.(`[releases] team records: ${e.message}`)).finally(() => this.pollTimer !== undefined && next()), this.timing.retryPeriodMs);
+      this.pollTimer = setTimeout(
+        () =>
+          void round()
+            .catch((e: Error) => this.opts.log?.(`[releases] team records: ${e.message}`))
+            .finally(() => this.pollTimer !== undefined && next()),
+        this.timing.retryPeriodMs,
+      );
       this.pollTimer.unref();
     };
     void round().finally(next);
@@ -220,14 +245,24 @@ export class ReleaseService {
     for (const [id, e] of this.executor.entries) {
       if (!e.lock && e.lockedBy) lockedElsewhere[id] = e.lockedBy;
       const o = this.owners.get(id);
-      if (o || e.lost) owners[id] = { ...(o ?? { home: e.state.home ?? '', holder: '', holderLabel: 'nobody', mine: false, durationSec: 0, expired: true }), ...(e.lost ? { lost: e.lost, mine: false } : {}) };
+      if (o || e.lost)
+        owners[id] = {
+          ...(o ?? { home: e.state.home ?? '', holder: '', holderLabel: 'nobody', mine: false, durationSec: 0, expired: true }),
+          ...(e.lost ? { lost: e.lost, mine: false } : {}),
+        };
     }
     return {
       executions: [...this.executor.entries.values()].map((e) => recentHistory(e.state)).sort((a, b) => b.createdAt - a.createdAt),
       lockedElsewhere,
       owners,
       teamReleases: this.opts.team !== undefined,
-      snapshot: snap.clusters.map((c) => ({ clusterId: c.clusterId, datacenter: c.datacenter, takenAt: c.takenAt, deployments: c.deployments.length, live: this.snapshots.isLive(c.clusterId) })),
+      snapshot: snap.clusters.map((c) => ({
+        clusterId: c.clusterId,
+        datacenter: c.datacenter,
+        takenAt: c.takenAt,
+        deployments: c.deployments.length,
+        live: this.snapshots.isLive(c.clusterId),
+      })),
       problems: [...this.executor.problems, ...this.teamProblems, ...(this.snapshots.problem ? [this.snapshots.problem] : [])],
     };
   }
@@ -290,7 +325,11 @@ export class ReleaseService {
     if (!parsed.ok) return { ok: false, error: planProblemsToError(parsed.problems) };
     const base = (await this.plans.snapshotOf(parsed.plan.name)) ?? this.snapshots.get();
     const { snapshot: live, unreachable } = this.snapshots.live();
-    const only = new Set(resolvePlan(parsed.plan, base).stages.flat().map((t) => t.key));
+    const only = new Set(
+      resolvePlan(parsed.plan, base)
+        .stages.flat()
+        .map((t) => t.key),
+    );
     const items = diffSnapshots(base, live, { only });
     return ok({ items, fingerprint: driftFingerprint(items), unreachable });
   }
@@ -301,12 +340,27 @@ export class ReleaseService {
     if (!parsed.ok) return { ok: false, error: planProblemsToError(parsed.problems) };
     const drift = await this.drift(yaml);
     if (!drift.ok) return drift;
-    if (drift.value.unreachable.length) return err('cluster-unreachable', `Clusters ${drift.value.unreachable.join(', ')} are not live; a release starts only against live state.`);
-    if (drift.value.fingerprint !== signedDrift) return err('stale-state', `The drift between the plan's snapshot and live state changed (${drift.value.items.length} difference(s) now); run the drift check again and sign it off.`);
+    if (drift.value.unreachable.length)
+      return err(
+        'cluster-unreachable',
+        `Clusters ${drift.value.unreachable.join(', ')} are not live; a release starts only against live state.`,
+      );
+    if (drift.value.fingerprint !== signedDrift)
+      return err(
+        'stale-state',
+        `The drift between the plan's snapshot and live state changed (${drift.value.items.length} difference(s) now); run the drift check again and sign it off.`,
+      );
     await this.snapshots.refresh();
     const live = this.snapshots.get();
     const check = checkPlan(yaml, live, this.now());
-    if (hasErrors(check.issues)) return err('plan-invalid', `The plan does not validate against live state: ${check.issues.filter((i) => i.severity === 'error').map((i) => i.message).join(' ')}`);
+    if (hasErrors(check.issues))
+      return err(
+        'plan-invalid',
+        `The plan does not validate against live state: ${check.issues
+          .filter((i) => i.severity === 'error')
+          .map((i) => i.message)
+          .join(' ')}`,
+      );
     // The planner disables Start while an image is missing, but a start is checked on its own: a
     // push or replication may have changed since the check the person saw.
     if (this.imageCheck) {
@@ -314,12 +368,23 @@ export class ReleaseService {
       const missing = images.issues.filter((i) => i.path === 'image' && i.severity === 'error');
       if (missing.length) return err('plan-invalid', `The release was not started: ${missing.map((i) => i.message).join(' ')}`);
     }
-    const denied = refusal(await this.permissions.check(resolvePlan(parsed.plan, live).stages.flat(), true, this.opts.team && !opts.localOnly ? undefined : null), 'The release was');
+    const denied = refusal(
+      await this.permissions.check(
+        resolvePlan(parsed.plan, live).stages.flat(),
+        true,
+        this.opts.team && !opts.localOnly ? undefined : null,
+      ),
+      'The release was',
+    );
     if (denied) return err('cluster-forbidden', denied);
     const at = this.now();
     // Two creates in the same second must not collide: a random suffix, checked against what is known.
     let id: string;
-    do id = `${parsed.plan.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date(at).toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+    do
+      id = `${parsed.plan.name.replace(/[^A-Za-z0-9._-]/g, '_')}-${new Date(at)
+        .toISOString()
+        .replace(/[-:.TZ]/g, '')
+        .slice(0, 14)}-${randomBytes(3).toString('hex')}`;
     while (this.executor.entries.has(id));
     const state: ExecutionState = createExecution(id, parsed.plan, resolvePlan(parsed.plan, live).stages, at);
     // The home of a team release: the cluster of its first group, where the release begins (README "Team releases").
@@ -337,7 +402,11 @@ export class ReleaseService {
       if (!saved.ok) {
         await entry.lock.release();
         this.executor.entries.delete(id);
-        return err(saved.error.code, `The release was not created: ${saved.error.message} To run it on this machine alone, choose local only.`, { clusterId: state.home });
+        return err(
+          saved.error.code,
+          `The release was not created: ${saved.error.message} To run it on this machine alone, choose local only.`,
+          { clusterId: state.home },
+        );
       }
     }
     this.notify();
@@ -349,7 +418,12 @@ export class ReleaseService {
     const parsed = parsePlanYaml(yaml);
     if (!parsed.ok) return { ok: false, error: planProblemsToError(parsed.problems) };
     await this.snapshots.refresh();
-    const state = createExecution(`${parsed.plan.name}-preview`, parsed.plan, resolvePlan(parsed.plan, this.snapshots.get()).stages, this.now());
+    const state = createExecution(
+      `${parsed.plan.name}-preview`,
+      parsed.plan,
+      resolvePlan(parsed.plan, this.snapshots.get()).stages,
+      this.now(),
+    );
     return previewStart(state, this.driver, this.opsFor);
   }
 
@@ -382,9 +456,17 @@ export class ReleaseService {
     const entry = this.executor.entries.get(id);
     if (!entry) return err('not-found', `No release execution ${id}.`);
     const o = this.owners.get(id);
-    if (o && !o.expired && !o.mine) return err('locked', `Release ${id} is driven by ${o.holderLabel}, whose Lease is still renewed (last renewal ${o.renewedAt ? new Date(o.renewedAt).toISOString() : 'unknown'}); it cannot be taken over.`);
+    if (o && !o.expired && !o.mine)
+      return err(
+        'locked',
+        `Release ${id} is driven by ${o.holderLabel}, whose Lease is still renewed (last renewal ${o.renewedAt ? new Date(o.renewedAt).toISOString() : 'unknown'}); it cannot be taken over.`,
+      );
     this.acquireAll();
-    const previous = o?.holder ? `${o.holderLabel}, whose Lease had expired` : o?.releasedBy ? `${holderLabel(o.releasedBy)}, who had handed it back` : 'its former holder';
+    const previous = o?.holder
+      ? `${o.holderLabel}, whose Lease had expired`
+      : o?.releasedBy
+        ? `${holderLabel(o.releasedBy)}, who had handed it back`
+        : 'its former holder';
     const r = await this.executor.takeOver(id, previous);
     this.notify();
     return r;
@@ -414,7 +496,11 @@ export class ReleaseService {
   private notSynced(clusterId: string): Result<never> | undefined {
     const st = this.opts.clusters.get(clusterId)?.state;
     if (st === 'live' || st === 'reconnecting' || st === 'stale') return undefined;
-    return err('cluster-unreachable', `Cluster ${clusterId} has not synced since launch: the board shows its last known state only. Wait until it is live, then try again.`, { clusterId });
+    return err(
+      'cluster-unreachable',
+      `Cluster ${clusterId} has not synced since launch: the board shows its last known state only. Wait until it is live, then try again.`,
+      { clusterId },
+    );
   }
 
   previewRow(action: RowAction): Promise<Result<RowActionPlan>> {

@@ -26,7 +26,11 @@ interface Planned {
 
 const images = (t: PodTemplateSpec | undefined) => (t?.spec?.containers ?? []).map((c) => `${c.name}=${c.image ?? '?'}`);
 
-export async function revisionsOf(ops: KubeClusterOps, namespace: string, name: string): Promise<Result<{ deployment: Deployment; rss: ReplicaSet[]; revisions: RevisionInfo[] }>> {
+export async function revisionsOf(
+  ops: KubeClusterOps,
+  namespace: string,
+  name: string,
+): Promise<Result<{ deployment: Deployment; rss: ReplicaSet[]; revisions: RevisionInfo[] }>> {
   const d = await ops.getDeployment(namespace, name);
   if (!d.ok) return d;
   const rs = await ops.listReplicaSets(namespace, d.value.spec?.selector?.matchLabels ?? {});
@@ -35,7 +39,12 @@ export async function revisionsOf(ops: KubeClusterOps, namespace: string, name: 
   const current = d.value.metadata.annotations?.[REVISION];
   const revisions = owned
     .filter((r) => r.metadata.annotations?.[REVISION] !== undefined)
-    .map((r) => ({ revision: r.metadata.annotations![REVISION]!, images: images(r.spec?.template), replicas: r.spec?.replicas ?? 0, current: r.metadata.annotations![REVISION] === current }))
+    .map((r) => ({
+      revision: r.metadata.annotations![REVISION]!,
+      images: images(r.spec?.template),
+      replicas: r.spec?.replicas ?? 0,
+      current: r.metadata.annotations![REVISION] === current,
+    }))
     .sort((a, b) => Number(b.revision) - Number(a.revision));
   return ok({ deployment: d.value, rss: owned, revisions });
 }
@@ -55,32 +64,50 @@ export async function planRowAction(ops: KubeClusterOps, a: RowAction, now: numb
     case 'restart': {
       if (paused) return refuse(`${what} is paused; kubectl refuses to restart a paused deployment. Resume it first.`);
       const at = new Date(now).toISOString();
-      return planned([`pod template annotation ${RESTARTED_AT}: ${d.spec?.template?.metadata?.annotations?.[RESTARTED_AT] ?? '(none)'} → ${at}`, `all ${replicas} pod(s) are replaced by a rolling update`], (o) =>
-        o.mergePatchDeployment(a.namespace, a.name, { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: at } } } } }),
+      return planned(
+        [
+          `pod template annotation ${RESTARTED_AT}: ${d.spec?.template?.metadata?.annotations?.[RESTARTED_AT] ?? '(none)'} → ${at}`,
+          `all ${replicas} pod(s) are replaced by a rolling update`,
+        ],
+        (o) => o.mergePatchDeployment(a.namespace, a.name, { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: at } } } } }),
       );
     }
     case 'scale':
       if (a.replicas === replicas) return refuse(`${what} already has ${replicas} replica(s).`);
-      return planned([`spec.replicas: ${replicas} → ${a.replicas}`, a.replicas > replicas ? `${a.replicas - replicas} pod(s) are added` : `${replicas - a.replicas} pod(s) are removed`], (o) =>
-        o.mergePatchDeployment(a.namespace, a.name, { spec: { replicas: a.replicas } }),
+      return planned(
+        [
+          `spec.replicas: ${replicas} → ${a.replicas}`,
+          a.replicas > replicas ? `${a.replicas - replicas} pod(s) are added` : `${replicas - a.replicas} pod(s) are removed`,
+        ],
+        (o) => o.mergePatchDeployment(a.namespace, a.name, { spec: { replicas: a.replicas } }),
       );
     case 'pause':
     case 'resume': {
       const want = a.kind === 'pause';
       if (paused === want) return refuse(`${what} is already ${want ? 'paused' : 'not paused'}.`);
-      const effect = want ? 'the controller stops rolling out template changes; running pods stay' : 'the controller continues any pending rollout';
-      return planned([`spec.paused: ${paused} → ${want}`, effect], (o) => o.mergePatchDeployment(a.namespace, a.name, { spec: { paused: want } }));
+      const effect = want
+        ? 'the controller stops rolling out template changes; running pods stay'
+        : 'the controller continues any pending rollout';
+      return planned([`spec.paused: ${paused} → ${want}`, effect], (o) =>
+        o.mergePatchDeployment(a.namespace, a.name, { spec: { paused: want } }),
+      );
     }
     case 'undo': {
       if (paused) return refuse(`${what} is paused; kubectl refuses to roll back a paused deployment. Resume it first.`);
       const rs = info.value.rss.find((r) => r.metadata.annotations?.[REVISION] === a.toRevision);
-      if (!rs?.spec?.template) return refuse(`${what} has no revision ${a.toRevision} (known: ${info.value.revisions.map((r) => r.revision).join(', ') || 'none'}).`);
-      if (d.metadata.annotations?.[REVISION] === a.toRevision) return refuse(`revision ${a.toRevision} is already the current revision of ${what}.`);
+      if (!rs?.spec?.template)
+        return refuse(
+          `${what} has no revision ${a.toRevision} (known: ${info.value.revisions.map((r) => r.revision).join(', ') || 'none'}).`,
+        );
+      if (d.metadata.annotations?.[REVISION] === a.toRevision)
+        return refuse(`revision ${a.toRevision} is already the current revision of ${what}.`);
       const template = structuredClone(rs.spec.template);
       delete template.metadata?.labels?.['pod-template-hash'];
       const before = images(d.spec?.template);
       const after = images(template);
-      const changes = after.map((img, i) => (img === before[i] ? `container ${img} unchanged` : `container ${before[i] ?? '(new)'} → ${img}`));
+      const changes = after.map((img, i) =>
+        img === before[i] ? `container ${img} unchanged` : `container ${before[i] ?? '(new)'} → ${img}`,
+      );
       changes.push(`pod template of revision ${a.toRevision} restored; it becomes the new current revision; ${replicas} pod(s) roll`);
       const patch: JsonPatchOp[] = [{ op: 'replace', path: '/spec/template', value: template }];
       return planned(changes, (o) => o.jsonPatchDeployment(a.namespace, a.name, patch));
@@ -93,7 +120,12 @@ export async function planRowAction(ops: KubeClusterOps, a: RowAction, now: numb
  * run (dryRun=All), so a change the server would refuse (validation, conflicts) is an error here,
  * before anyone confirms it. `dryRunOps` must be a dry-run client: nothing may change.
  */
-export async function previewRowAction(ops: KubeClusterOps, dryRunOps: KubeClusterOps, a: RowAction, now: number): Promise<Result<RowActionPlan>> {
+export async function previewRowAction(
+  ops: KubeClusterOps,
+  dryRunOps: KubeClusterOps,
+  a: RowAction,
+  now: number,
+): Promise<Result<RowActionPlan>> {
   const p = await planRowAction(ops, a, now);
   if (!p.ok) return p;
   if (p.value.plan.refused || !p.value.apply) return ok(p.value.plan);
@@ -102,12 +134,20 @@ export async function previewRowAction(ops: KubeClusterOps, dryRunOps: KubeClust
 }
 
 /** Apply an action previously planned at `seenGeneration` (re-planned now: what is applied is what was shown). */
-export async function applyRowAction(ops: KubeClusterOps, a: RowAction, seenGeneration: string, now: number): Promise<Result<RowActionPlan>> {
+export async function applyRowAction(
+  ops: KubeClusterOps,
+  a: RowAction,
+  seenGeneration: string,
+  now: number,
+): Promise<Result<RowActionPlan>> {
   const p = await planRowAction(ops, a, now);
   if (!p.ok) return p;
   if (p.value.plan.refused) return err('invalid-transition', p.value.plan.refused);
   if (p.value.plan.generation !== seenGeneration) {
-    return err('stale-state', `deployment ${a.namespace}/${a.name} changed since you looked at it; look at the new preview and confirm again.`);
+    return err(
+      'stale-state',
+      `deployment ${a.namespace}/${a.name} changed since you looked at it; look at the new preview and confirm again.`,
+    );
   }
   const r = await p.value.apply!(ops);
   if (!r.ok) return r;

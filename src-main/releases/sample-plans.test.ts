@@ -13,7 +13,14 @@ describe('sample plans in resources/plans', () => {
     const r = parsePlanYaml(readFileSync(new URL('sandbox-orders-1.5.0.yaml', dir), 'utf8'));
     if (!r.ok) throw new Error(formatPlanProblems(r.problems));
     const dep = (name: string, group: string, replicas: number, registry: string) => ({
-      namespace: 'shop', name, app: 'orders', group, replicas, images: [`${registry}/shop/orders:1.4.2`], revision: '3', paused: false,
+      namespace: 'shop',
+      name,
+      app: 'orders',
+      group,
+      replicas,
+      images: [`${registry}/shop/orders:1.4.2`],
+      revision: '3',
+      paused: false,
     });
     const east = 'harbor-east.sandbox.local';
     const west = 'harbor-west.sandbox.local';
@@ -21,7 +28,12 @@ describe('sample plans in resources/plans', () => {
       clusters: [
         { clusterId: 'fat', datacenter: 'fat', takenAt: T0, deployments: [dep('orders-fat', 'fat', 1, east)] },
         { clusterId: 'uat', datacenter: 'uat', takenAt: T0, deployments: [dep('orders-uat', 'uat', 2, east)] },
-        { clusterId: 'pro-east', datacenter: 'pro-east', takenAt: T0, deployments: [dep('orders-pro', 'pro', 6, east), dep('orders-pro-b', 'pro', 3, east)] },
+        {
+          clusterId: 'pro-east',
+          datacenter: 'pro-east',
+          takenAt: T0,
+          deployments: [dep('orders-pro', 'pro', 6, east), dep('orders-pro-b', 'pro', 3, east)],
+        },
         { clusterId: 'pro-west', datacenter: 'pro-west', takenAt: T0, deployments: [dep('orders-pro', 'pro', 6, west)] },
       ],
     };

@@ -29,7 +29,8 @@ export class SnapshotStore {
       if (parsed.success) this.snapshot = parsed.data;
       else this.problem = `The saved cluster snapshot ${file} is not valid; it will be replaced by the next live capture.`;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.problem = `Could not read the cluster snapshot ${file}: ${(e as Error).message}`;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.problem = `Could not read the cluster snapshot ${file}: ${(e as Error).message}`;
     }
     this.disposers.push(
       clusters.onDidChangeWorkloads((_id, change) => {
@@ -69,7 +70,9 @@ export class SnapshotStore {
     this.snapshot = { clusters: [...kept, ...fresh.values()].sort((a, b) => a.clusterId.localeCompare(b.clusterId)) };
     this.onDidChange();
     const text = `${JSON.stringify(this.snapshot)}\n`;
-    this.writing = this.writing.then(() => writeFileAtomic(this.file, text)).catch((e: Error) => void (this.problem = `Could not save the cluster snapshot: ${e.message}`));
+    this.writing = this.writing
+      .then(() => writeFileAtomic(this.file, text))
+      .catch((e: Error) => void (this.problem = `Could not save the cluster snapshot: ${e.message}`));
     return this.writing;
   }
 

@@ -15,7 +15,8 @@ function fatSucceeded(bake = '10m'): ExecutionState {
   const plan = fixturePlan({ gates: { soak: { afterBatch: '1m' }, bake } });
   return replay(createExecution('rel-1', plan, resolvePlan(plan, fixtureSnapshot()).stages, 0), fatDoneEvents());
 }
-const pod = (name: string, extra: Partial<PodSummary> = {}): PodSummary => fixturePod({ uid: `uid-${name}`, clusterId: 'fat', name, images: [NEW], createdAt: 0, ...extra });
+const pod = (name: string, extra: Partial<PodSummary> = {}): PodSummary =>
+  fixturePod({ uid: `uid-${name}`, clusterId: 'fat', name, images: [NEW], createdAt: 0, ...extra });
 
 describe('StageHealthWatch', () => {
   it('marks a succeeded group degraded when a pod is OOM-killed after the gate (not on exit code alone)', () => {
@@ -30,7 +31,10 @@ describe('StageHealthWatch', () => {
     expect(events(3_000)[0]).toMatchObject({ type: 'degraded', evidence: { what: 'restart', pod: 'a' } });
     const watch2 = new StageHealthWatch();
     watch2.events({ state: s, pods: () => [pod('a'), pod('b')], now: 2_000, timeScale: 1 });
-    const oom = [pod('a'), pod('b', { restarts: 1, status: 'OOMKilled', lastTerminationReason: 'OOMKilled', lastTerminationAt: 2_600, ready: false })];
+    const oom = [
+      pod('a'),
+      pod('b', { restarts: 1, status: 'OOMKilled', lastTerminationReason: 'OOMKilled', lastTerminationAt: 2_600, ready: false }),
+    ];
     const [e] = watch2.events({ state: s, pods: () => oom, now: 3_000, timeScale: 1 });
     expect(e).toMatchObject({ type: 'degraded', group: FAT, evidence: { what: 'oom', pod: 'b', at: 2_600, restarts: 1 } });
     expect(e!.type === 'degraded' && e.evidence.detail).toBe('pod b was OOMKilled (1 restart(s))');
@@ -52,7 +56,9 @@ describe('StageHealthWatch', () => {
     const ok = [pod('a'), pod('b')];
     healthy.events({ state: s, pods: () => ok, now: since, timeScale: 1 });
     expect(healthy.events({ state: s, pods: () => ok, now: since + 119_000, timeScale: 1 })).toEqual([]);
-    expect(healthy.events({ state: s, pods: () => ok, now: since + 120_000, timeScale: 1 })).toEqual([{ type: 'stageBaked', stage: 0, actor: 'capstan', at: since + 120_000 }]);
+    expect(healthy.events({ state: s, pods: () => ok, now: since + 120_000, timeScale: 1 })).toEqual([
+      { type: 'stageBaked', stage: 0, actor: 'capstan', at: since + 120_000 },
+    ]);
   });
 
   it('judges nothing for a cluster that is not live', () => {

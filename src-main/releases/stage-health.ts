@@ -58,7 +58,11 @@ export class StageHealthWatch {
       const period = g.degraded?.overridden?.at ?? 0;
       let w = this.watched.get(key);
       if (!w || w.period !== period) {
-        w = { period, healthySince: period || atOfVersion(state, g.changedAt) || now, baseline: new Map(fresh.map((p) => [p.uid, p.restarts])) };
+        w = {
+          period,
+          healthySince: period || atOfVersion(state, g.changedAt) || now,
+          baseline: new Map(fresh.map((p) => [p.uid, p.restarts])),
+        };
         this.watched.set(key, w);
         continue;
       }
@@ -79,10 +83,23 @@ export class StageHealthWatch {
 }
 
 /** The first thing wrong with a succeeded group's new pods, OOM first (it causes the rest). */
-export function judge(g: GroupExecution, fresh: readonly PodSummary[], w: Omit<Watched, 'period'>, now: number, timeScale: number): Omit<Degraded, 'overridden'> | undefined {
+export function judge(
+  g: GroupExecution,
+  fresh: readonly PodSummary[],
+  w: Omit<Watched, 'period'>,
+  now: number,
+  timeScale: number,
+): Omit<Degraded, 'overridden'> | undefined {
   const grew = (p: PodSummary) => p.restarts > (w.baseline.get(p.uid) ?? 0);
   // The detail names no clock time: `at` and `healthySince` carry them, shown in the reader's time zone.
-  const base = (p: PodSummary, what: Degraded['what'], detail: string) => ({ what, pod: p.name, restarts: p.restarts, at: p.lastTerminationAt ?? now, detail, healthySince: w.healthySince });
+  const base = (p: PodSummary, what: Degraded['what'], detail: string) => ({
+    what,
+    pod: p.name,
+    restarts: p.restarts,
+    at: p.lastTerminationAt ?? now,
+    detail,
+    healthySince: w.healthySince,
+  });
   const oom = fresh.find((p) => grew(p) && wasOomKilled(p));
   if (oom) return base(oom, 'oom', `pod ${oom.name} was OOMKilled (${oom.restarts} restart(s))`);
   const loop = fresh.find((p) => p.status === 'CrashLoopBackOff');
@@ -90,7 +107,11 @@ export function judge(g: GroupExecution, fresh: readonly PodSummary[], w: Omit<W
   const restarted = fresh.find(grew);
   if (restarted) {
     const why = restarted.lastTerminationReason ? `, last reason ${restarted.lastTerminationReason}` : '';
-    return base(restarted, 'restart', `pod ${restarted.name} restarted (${w.baseline.get(restarted.uid) ?? 0} → ${restarted.restarts})${why}`);
+    return base(
+      restarted,
+      'restart',
+      `pod ${restarted.name} restarted (${w.baseline.get(restarted.uid) ?? 0} → ${restarted.restarts})${why}`,
+    );
   }
   const expected = g.batches.reduce((a, b) => a + b, 0);
   const notReady = fresh.find((p) => !p.ready);

@@ -27,8 +27,10 @@ interface Seen {
   metadata: { resourceVersion: string; generation: number; managedFields?: { time?: string }[] };
   spec: { template: { spec: { containers: { name: string; image: string }[] } } };
 }
-const get = async (d: string): Promise<Seen> => JSON.parse(await sb.kubectl('--context', 'pro-west', '-n', 'shop', 'get', `deployment/${d}`, '-o', 'json')) as Seen;
-const replicaSets = async () => (await sb.kubectl('--context', 'pro-west', '-n', 'shop', 'get', 'replicasets', '-o', 'name')).trim().split('\n').sort();
+const get = async (d: string): Promise<Seen> =>
+  JSON.parse(await sb.kubectl('--context', 'pro-west', '-n', 'shop', 'get', `deployment/${d}`, '-o', 'json')) as Seen;
+const replicaSets = async () =>
+  (await sb.kubectl('--context', 'pro-west', '-n', 'shop', 'get', 'replicasets', '-o', 'name')).trim().split('\n').sort();
 
 /** An object as stored, without what the server sets on every write. */
 function withoutServerFields(o: unknown): unknown {
@@ -38,9 +40,14 @@ function withoutServerFields(o: unknown): unknown {
   return c;
 }
 
-it('the start preview sends each group\'s first write as a dry run: nothing changes (kubectl), and it says what the write would change', async () => {
+it("the start preview sends each group's first write as a dry run: nothing changes (kubectl), and it says what the write would change", async () => {
   const s = await sb.service();
-  const yaml = plan('orders', '1.5.0', '  - { name: pro, approval: false, groups: [{ group: pro, datacenter: pro-west }] }', 'rollback: manual');
+  const yaml = plan(
+    'orders',
+    '1.5.0',
+    '  - { name: pro, approval: false, groups: [{ group: pro, datacenter: pro-west }] }',
+    'rollback: manual',
+  );
   const before = await get('orders-pro');
   const sets = await replicaSets();
   const r = await s.previewStart(yaml);
@@ -68,7 +75,7 @@ it('every write of the driver goes as a dry run first; what is stored is what th
   const toImage = container.image.replace(/:[^:/]+$/, ':1.5.0');
   const real = new KubeClusterOps(() => sb.clusters.connection('pro-west'), 'pro-west');
   const writes: { dryRun: boolean; value: unknown }[] = [];
-  const record = async <T,>(dryRun: boolean | undefined, r: Promise<Result<T>>): Promise<Result<T>> => {
+  const record = async <T>(dryRun: boolean | undefined, r: Promise<Result<T>>): Promise<Result<T>> => {
     const out = await r;
     if (out.ok) writes.push({ dryRun: !!dryRun, value: out.value });
     return out;
@@ -77,12 +84,16 @@ it('every write of the driver goes as a dry run first; what is stored is what th
     getDeployment: (ns, name, signal) => real.getDeployment(ns, name, signal),
     listReplicaSets: (ns, sel, signal) => real.listReplicaSets(ns, sel, signal),
     listPods: (ns, sel, signal) => real.listPods(ns, sel, signal),
-    patchDeployment: (ns, name, patch: DeploymentPatch, opts: WriteOpts) => record(opts.dryRun, real.patchDeployment(ns, name, patch, opts)),
-    scaleReplicaSet: (ns, name, replicas, opts: WriteOpts) => record<ReplicaSet>(opts.dryRun, real.scaleReplicaSet(ns, name, replicas, opts)),
+    patchDeployment: (ns, name, patch: DeploymentPatch, opts: WriteOpts) =>
+      record(opts.dryRun, real.patchDeployment(ns, name, patch, opts)),
+    scaleReplicaSet: (ns, name, replicas, opts: WriteOpts) =>
+      record<ReplicaSet>(opts.dryRun, real.scaleReplicaSet(ns, name, replicas, opts)),
   };
   const driver = new DeploymentBatchDriver(() => ops);
   const target = { clusterId: 'pro-west', namespace: 'shop', deployment: 'orders-pro', container: container.name };
-  const n = Number(await sb.kubectl('--context', 'pro-west', '-n', 'shop', 'get', 'deployment/orders-pro', '-o', 'jsonpath={.spec.replicas}'));
+  const n = Number(
+    await sb.kubectl('--context', 'pro-west', '-n', 'shop', 'get', 'deployment/orders-pro', '-o', 'jsonpath={.spec.replicas}'),
+  );
   const goal: BatchGoal = { releaseId: 'proof-1', fromImage: container.image, toImage, replicas: n, target: 1, batchSize: 1, last: false };
 
   const preview = await driver.preview(target, goal);
@@ -108,16 +119,22 @@ it('every write of the driver goes as a dry run first; what is stored is what th
   // The first write stored exactly what the start preview showed.
   expect(withoutServerFields(writes[1]!.value)).toEqual(withoutServerFields(preview.value.result));
   // And kubectl sees the spec the last Deployment write stored: exactly one new pod (the fort).
-  const lastPatch = writes.filter((w, i) => i % 2 === 1 && (w.value as { kind?: string }).kind === 'Deployment').at(-1)!.value as Seen & { spec: unknown };
+  const lastPatch = writes.filter((w, i) => i % 2 === 1 && (w.value as { kind?: string }).kind === 'Deployment').at(-1)!.value as Seen & {
+    spec: unknown;
+  };
   expect((await get('orders-pro')).spec).toEqual(lastPatch.spec);
-  expect(await sb.kubectl('--context', 'pro-west', '-n', 'shop', 'get', 'deployment/orders-pro', '-o', 'jsonpath={.status.updatedReplicas}')).toBe('1');
+  expect(
+    await sb.kubectl('--context', 'pro-west', '-n', 'shop', 'get', 'deployment/orders-pro', '-o', 'jsonpath={.status.updatedReplicas}'),
+  ).toBe('1');
   await s.dispose();
 }, 90_000);
 
 it('a write the API server refuses shows in the start preview in its words, and a started release stops that group before anything changes', async () => {
   const s = await sb.service();
   // Annotations just under the API server's 256 KiB limit: the claim's annotations push them over.
-  const current = JSON.parse(await sb.kubectl('--context', 'uat', '-n', 'shop', 'get', 'deployment/orders-uat', '-o', 'jsonpath={.metadata.annotations}') || '{}') as Record<string, string>;
+  const current = JSON.parse(
+    (await sb.kubectl('--context', 'uat', '-n', 'shop', 'get', 'deployment/orders-uat', '-o', 'jsonpath={.metadata.annotations}')) || '{}',
+  ) as Record<string, string>;
   const used = Object.entries(current).reduce((a, [k, v]) => a + k.length + v.length, 0);
   const key = 'example.com/runbook';
   const file = join(sb.dir, 'big-annotation.json');
@@ -128,7 +145,10 @@ it('a write the API server refuses shows in the start preview in its words, and 
 
   const preview = await s.previewStart(yaml);
   if (!preview.ok) throw new Error(preview.error.message);
-  expect(preview.value.groups[0]).toMatchObject({ key: 'uat/shop/orders-uat', refused: expect.stringMatching(/metadata.annotations: Too long: may not be more than 262144 bytes/) });
+  expect(preview.value.groups[0]).toMatchObject({
+    key: 'uat/shop/orders-uat',
+    refused: expect.stringMatching(/metadata.annotations: Too long: may not be more than 262144 bytes/),
+  });
 
   const id = await startRelease(s, yaml);
   const group = () => s.executor.entries.get(id)!.state.groups[0]!;

@@ -37,13 +37,22 @@ export function changedFields(before: DeploymentWithStrategy, after: DeploymentW
   const b = new Map<string, string>();
   flatten(readable(before), '', a);
   flatten(readable(after), '', b);
-  const keys = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (x.startsWith('image.') ? -1 : y.startsWith('image.') ? 1 : x.localeCompare(y)));
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) =>
+    x.startsWith('image.') ? -1 : y.startsWith('image.') ? 1 : x.localeCompare(y),
+  );
   // An unset boolean the server now writes as false is no change (spec.paused).
-  return keys.filter((k) => a.get(k) !== b.get(k) && !(a.get(k) === undefined && b.get(k) === 'false')).map((k) => `${k}: ${short(a.get(k))} → ${short(b.get(k))}`);
+  return keys
+    .filter((k) => a.get(k) !== b.get(k) && !(a.get(k) === undefined && b.get(k) === 'false'))
+    .map((k) => `${k}: ${short(a.get(k))} → ${short(b.get(k))}`);
 }
 
 /** `only`: the groups to preview (default all; a stage approval previews the stage it starts). */
-export async function previewStart(state: ExecutionState, driver: DeploymentBatchDriver, opsFor: (clusterId: string) => ClusterOps, only: (g: GroupExecution) => boolean = () => true): Promise<Result<StartPreview>> {
+export async function previewStart(
+  state: ExecutionState,
+  driver: DeploymentBatchDriver,
+  opsFor: (clusterId: string) => ClusterOps,
+  only: (g: GroupExecution) => boolean = () => true,
+): Promise<Result<StartPreview>> {
   const groups: StartPreview['groups'] = [];
   for (const g of state.groups.filter(only)) {
     const row = { key: g.key, stage: g.stageIndex, batches: g.batches, changes: [] as string[] };
@@ -61,8 +70,10 @@ export async function previewStart(state: ExecutionState, driver: DeploymentBatc
     const p = await driver.preview({ clusterId: g.clusterId, namespace: g.namespace, deployment: g.deployment, container }, goal);
     if (!p.ok) return p;
     if (p.value.kind === 'refused') groups.push({ ...row, refused: p.value.detail });
-    else if (p.value.kind === 'patch') groups.push({ ...row, changes: changedFields(live.value, p.value.result).map((c) => c.replaceAll(state.id, '(this release)')) });
-    else if (p.value.kind === 'scale') groups.push({ ...row, changes: [`ReplicaSet ${p.value.replicaSet}: replicas → ${p.value.replicas}`] });
+    else if (p.value.kind === 'patch')
+      groups.push({ ...row, changes: changedFields(live.value, p.value.result).map((c) => c.replaceAll(state.id, '(this release)')) });
+    else if (p.value.kind === 'scale')
+      groups.push({ ...row, changes: [`ReplicaSet ${p.value.replicaSet}: replicas → ${p.value.replicas}`] });
     else groups.push({ ...row, note: p.value.detail });
   }
   return ok({ groups });

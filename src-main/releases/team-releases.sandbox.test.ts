@@ -31,9 +31,20 @@ const timing = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 40
 
 async function teamService(name: string): Promise<ReleaseService> {
   const dir = mkdtempSync(join(sb.dir, `${name}-`));
-  const clusters = new ClusterService(KubeconfigService.fromString(sb.dc.kubeconfigYaml(), 'sandbox'), { staleAfterMs: 2000, notifyIntervalMs: 50, idleCloseMs: 0 });
+  const clusters = new ClusterService(KubeconfigService.fromString(sb.dc.kubeconfigYaml(), 'sandbox'), {
+    staleAfterMs: 2000,
+    notifyIntervalMs: 50,
+    idleCloseMs: 0,
+  });
   clusterServices.push(clusters);
-  const s = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: sb.speed, actor: name, team: { timing, identity: `${name}@test/${services.length + 1}-0000` } });
+  const s = new ReleaseService({
+    dir,
+    clusters,
+    tickMs: 100,
+    timeScale: sb.speed,
+    actor: name,
+    team: { timing, identity: `${name}@test/${services.length + 1}-0000` },
+  });
   services.push(s);
   await s.start();
   s.subscribe(() => undefined);
@@ -46,7 +57,12 @@ it('one Capstan drives a team release; the other sees it live and read-only with
   const alice = await teamService('alice');
   const bob = await teamService('bob');
   const erin = await teamService('erin');
-  const yaml = plan('orders', '1.5.1', '  - { name: fat, approval: false, groups: [{ group: fat }] }\n  - { name: uat, groups: [{ group: uat }] }', 'rollback: manual');
+  const yaml = plan(
+    'orders',
+    '1.5.1',
+    '  - { name: fat, approval: false, groups: [{ group: fat }] }\n  - { name: uat, groups: [{ group: uat }] }',
+    'rollback: manual',
+  );
   const saved = await alice.savePlan(yaml);
   if (!saved.ok) throw new Error(saved.error.message);
   const drift = await alice.drift(yaml);
@@ -75,7 +91,18 @@ it('one Capstan drives a team release; the other sees it live and read-only with
   const leaseYaml = await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'lease', '-o', 'yaml');
   expect(leaseYaml).toContain('holderIdentity: alice@test/1-0000');
   expect(leaseYaml).toContain('leaseDurationSeconds: 3');
-  const cms = await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'configmap', '-l', 'capstan.io/release-execution=record', '-o', 'jsonpath={.items[*].metadata.annotations.capstan\\.io/execution}');
+  const cms = await sb.kubectl(
+    '--context',
+    'fat',
+    '-n',
+    'capstan-system',
+    'get',
+    'configmap',
+    '-l',
+    'capstan.io/release-execution=record',
+    '-o',
+    'jsonpath={.items[*].metadata.annotations.capstan\\.io/execution}',
+  );
   expect(cms).toBe(id);
 
   // Alice closes her Capstan: the Lease is handed back (empty holder) and Bob may take it over at once.
@@ -92,7 +119,9 @@ it('one Capstan drives a team release; the other sees it live and read-only with
   expect(taken.value.history.at(-1)!.changes.join(' ')).toMatch(/taken over from alice@test \(pid 1\), who had handed it back/);
   await until(() => winner.event().owners?.[id]?.mine === true, 10_000, 'the winner holds it');
   await until(() => loser.event().owners?.[id]?.holder === identity, 10_000, 'the other sees the winner as holder');
-  expect(await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'lease', '-o', 'jsonpath={.items[*].spec.holderIdentity}')).toBe(identity);
+  expect(
+    await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'lease', '-o', 'jsonpath={.items[*].spec.holderIdentity}'),
+  ).toBe(identity);
   await winner.act(id, { type: 'abort' });
 }, 120_000);
 
@@ -118,15 +147,35 @@ it('a release started local only stays on its machine: no Lease, no record, team
   if (!team.ok) throw new Error(team.error.message);
   await until(() => dave.executor.entries.has(team.value.id), 10_000, 'dave sees the team release');
   expect(dave.executor.entries.has(id)).toBe(false);
-  const records = await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'configmap', '-l', 'capstan.io/release-execution=record', '-o', 'jsonpath={.items[*].metadata.annotations.capstan\\.io/execution}');
+  const records = await sb.kubectl(
+    '--context',
+    'fat',
+    '-n',
+    'capstan-system',
+    'get',
+    'configmap',
+    '-l',
+    'capstan.io/release-execution=record',
+    '-o',
+    'jsonpath={.items[*].metadata.annotations.capstan\\.io/execution}',
+  );
   expect(records).not.toContain(id);
   await carol.act(id, { type: 'abort' });
   await carol.act(team.value.id, { type: 'abort' });
 }, 60_000);
 
 it('a record too large for a ConfigMap leaves out its oldest history, counted', () => {
-  const history = Array.from({ length: 5000 }, (_, i) => ({ version: i + 1, at: i, actor: 'capstan', action: 'note', result: 'ok' as const, changes: ['x'.repeat(200)] }));
-  const state = { id: 'r', version: 5000, stageWaitSince: 3, groups: [{ changedAt: 7 }], history } as unknown as Parameters<typeof compactForCluster>[0];
+  const history = Array.from({ length: 5000 }, (_, i) => ({
+    version: i + 1,
+    at: i,
+    actor: 'capstan',
+    action: 'note',
+    result: 'ok' as const,
+    changes: ['x'.repeat(200)],
+  }));
+  const state = { id: 'r', version: 5000, stageWaitSince: 3, groups: [{ changedAt: 7 }], history } as unknown as Parameters<
+    typeof compactForCluster
+  >[0];
   const out = compactForCluster(state, 100_000);
   expect(JSON.stringify(out).length).toBeLessThanOrEqual(100_000);
   expect(out.history.at(-1)!.version).toBe(5000);

@@ -13,7 +13,11 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v 
 export const coreType = (resource: string): ResourceType => ({ group: '', version: 'v1', resource });
 
 /** Type of an owner reference: the cluster's discovery when it knows the kind, else the conventional plural. */
-export function typeOfApiVersionKind(apiVersion: string, kind: string, known: (group: string, kind: string) => ResourceType | undefined): ResourceType {
+export function typeOfApiVersionKind(
+  apiVersion: string,
+  kind: string,
+  known: (group: string, kind: string) => ResourceType | undefined,
+): ResourceType {
   const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/') as [string, string]) : ['', apiVersion];
   return known(group, kind) ?? { group, version, resource: `${kind.toLowerCase()}s` };
 }
@@ -47,7 +51,15 @@ export function mountsOf(o: KubeObject): Related[] {
   const add = (resource: 'configmaps' | 'secrets', name: string | undefined, note: string) => {
     if (!name) return;
     const key = `${resource}/${name}`;
-    if (!seen.has(key)) seen.set(key, { relation: 'mounts', type: coreType(resource), kind: resource === 'configmaps' ? 'ConfigMap' : 'Secret', namespace: ns, name, note });
+    if (!seen.has(key))
+      seen.set(key, {
+        relation: 'mounts',
+        type: coreType(resource),
+        kind: resource === 'configmaps' ? 'ConfigMap' : 'Secret',
+        namespace: ns,
+        name,
+        note,
+      });
   };
   for (const v of arr(spec.volumes)) {
     add('configmaps', str(obj(v.configMap)?.name), `volume ${str(v.name) ?? ''}`.trim());

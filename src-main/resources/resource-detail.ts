@@ -26,8 +26,18 @@ export const objectPath = (ref: Pick<ResourceRef, 'type' | 'namespace' | 'name'>
   `${collectionPath(ref.type, ref.namespace || undefined)}/${encodeURIComponent(ref.name)}`;
 
 function toObjectEvent(e: KubeEvent): ObjectEvent {
-  const ev = e as KubeEvent & { series?: { count?: number; lastObservedTime?: string }; eventTime?: string; reportingController?: string; source?: { component?: string } };
-  const last = timeOf(ev.series?.lastObservedTime) ?? timeOf(ev.lastTimestamp) ?? timeOf(ev.eventTime) ?? timeOf(ev.firstTimestamp) ?? timeOf(ev.metadata.creationTimestamp);
+  const ev = e as KubeEvent & {
+    series?: { count?: number; lastObservedTime?: string };
+    eventTime?: string;
+    reportingController?: string;
+    source?: { component?: string };
+  };
+  const last =
+    timeOf(ev.series?.lastObservedTime) ??
+    timeOf(ev.lastTimestamp) ??
+    timeOf(ev.eventTime) ??
+    timeOf(ev.firstTimestamp) ??
+    timeOf(ev.metadata.creationTimestamp);
   const source = ev.source?.component ?? ev.reportingController;
   return {
     type: (ev.type ?? 'Normal').slice(0, 63),
@@ -41,7 +51,10 @@ function toObjectEvent(e: KubeEvent): ObjectEvent {
 
 export async function resourceDetail(deps: DetailDeps, ref: ResourceRef): Promise<Result<ResourceDetail>> {
   const conn = deps.connection(ref.clusterId);
-  if (!conn) return err('not-found', `Cluster "${ref.clusterId}" is not connected. Open it in the cluster overview first.`, { clusterId: ref.clusterId });
+  if (!conn)
+    return err('not-found', `Cluster "${ref.clusterId}" is not connected. Open it in the cluster overview first.`, {
+      clusterId: ref.clusterId,
+    });
   const got = await conn.getJson<KubeObject>(objectPath(ref), { verb: 'get', resource: ref.type.resource });
   if (!got.ok) return got;
   const { object, keys } = redactSecret(withoutManagedFields(got.value));
@@ -52,19 +65,37 @@ export async function resourceDetail(deps: DetailDeps, ref: ResourceRef): Promis
   const selector = ns ? podSelectorOf(got.value) : undefined;
   const [events, pods, owners] = await Promise.all([
     conn.getJson<KubeList<KubeEvent>>(eventsPath, { verb: 'list', resource: 'events' }),
-    selector ? conn.getJson<KubeList<KubeObject & { status?: { phase?: string } }>>(`${collectionPath(coreType('pods'), ns)}?labelSelector=${encodeURIComponent(selector)}&limit=${MAX_PODS}`, { verb: 'list', resource: 'pods' }) : undefined,
+    selector
+      ? conn.getJson<KubeList<KubeObject & { status?: { phase?: string } }>>(
+          `${collectionPath(coreType('pods'), ns)}?labelSelector=${encodeURIComponent(selector)}&limit=${MAX_PODS}`,
+          { verb: 'list', resource: 'pods' },
+        )
+      : undefined,
     resolveOwners(deps, ref.clusterId, got.value),
   ]);
   const related: Related[] = [...owners, ...mountsOf(got.value)];
   if (pods?.ok) {
     for (const p of pods.value.items ?? []) {
-      related.push({ relation: 'selected pod', type: coreType('pods'), kind: 'Pod', namespace: ns, name: p.metadata.name ?? '', ...(p.status?.phase ? { note: p.status.phase } : {}) });
+      related.push({
+        relation: 'selected pod',
+        type: coreType('pods'),
+        kind: 'Pod',
+        namespace: ns,
+        name: p.metadata.name ?? '',
+        ...(p.status?.phase ? { note: p.status.phase } : {}),
+      });
     }
   }
   const evs = events.ok ? (events.value.items ?? []).map(toObjectEvent) : [];
   // Warnings first, then the most recent.
   evs.sort((a, b) => Number(b.type === 'Warning') - Number(a.type === 'Warning') || (b.lastSeen ?? 0) - (a.lastSeen ?? 0));
-  return ok({ kind, yaml: stringify(object), events: evs.slice(0, MAX_EVENTS), related: related.slice(0, 500), ...(keys ? { secretKeys: keys } : {}) });
+  return ok({
+    kind,
+    yaml: stringify(object),
+    events: evs.slice(0, MAX_EVENTS),
+    related: related.slice(0, 500),
+    ...(keys ? { secretKeys: keys } : {}),
+  });
 }
 
 async function resolveOwners(deps: DetailDeps, clusterId: string, o: KubeObject): Promise<Related[]> {
@@ -83,7 +114,10 @@ export async function revealSecretKey(
   req: { clusterId: string; namespace: string; name: string; key: string },
 ): Promise<Result<{ value: string; binary: boolean }>> {
   const conn = deps.connection(req.clusterId);
-  if (!conn) return err('not-found', `Cluster "${req.clusterId}" is not connected. Open it in the cluster overview first.`, { clusterId: req.clusterId });
+  if (!conn)
+    return err('not-found', `Cluster "${req.clusterId}" is not connected. Open it in the cluster overview first.`, {
+      clusterId: req.clusterId,
+    });
   const got = await conn.getJson<KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> }>(
     objectPath({ type: coreType('secrets'), namespace: req.namespace, name: req.name }),
     { verb: 'get', resource: 'secrets' },
@@ -93,7 +127,9 @@ export async function revealSecretKey(
   if (encoded === undefined) {
     const plain = got.value.stringData?.[req.key];
     if (plain !== undefined) return ok({ value: plain, binary: false });
-    return err('not-found', `Secret ${req.namespace}/${req.name} has no key "${req.key}" any more. Refresh the drawer.`, { clusterId: req.clusterId });
+    return err('not-found', `Secret ${req.namespace}/${req.name} has no key "${req.key}" any more. Refresh the drawer.`, {
+      clusterId: req.clusterId,
+    });
   }
   const bytes = Buffer.from(encoded, 'base64');
   try {

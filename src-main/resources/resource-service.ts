@@ -40,7 +40,10 @@ interface Subscriber extends ClusterSubscriber {
 
 export class ResourceService {
   private readonly watches = new SharedWatches<TypeWatch>((w) => w.reflector.dispose());
-  private readonly subs = new ClusterSubscribers<Subscriber>({ attach: (sub, id) => this.attach(sub, id), gone: (sub, id) => sub.batcher.reset(id, []) });
+  private readonly subs = new ClusterSubscribers<Subscriber>({
+    attach: (sub, id) => this.attach(sub, id),
+    gone: (sub, id) => sub.batcher.reset(id, []),
+  });
   private readonly discovery = new Map<string, { at: number; kinds: Promise<DiscoveredKind[] | string> }>();
   private readonly clock: Clock;
   private readonly disposeClusters: () => void;
@@ -60,7 +63,9 @@ export class ResourceService {
     const release = this.clusters.acquire(clusterId);
     const conn = this.clusters.connection(clusterId);
     const kinds = conn
-      ? discoverKinds(conn).then((r) => (r.ok ? r.value : r.error.message)).finally(release)
+      ? discoverKinds(conn)
+          .then((r) => (r.ok ? r.value : r.error.message))
+          .finally(release)
       : (release(), Promise.resolve(`Cluster "${clusterId}" has no usable connection (see the cluster overview).`));
     this.discovery.set(clusterId, { at: this.clock.now(), kinds });
     void kinds.then((k) => typeof k === 'string' && this.discovery.delete(clusterId));
@@ -94,8 +99,18 @@ export class ResourceService {
   }
 
   subscribe(type: ResourceType, clusterIds: string[] | undefined, onDiffs: (diffs: ResourceDiff[]) => void): () => void {
-    const batcher = new DiffBatcher<ResourceRow>({ clock: this.clock, flushIntervalMs: this.opts.flushIntervalMs, maxBatch: this.opts.maxBatch }, (batches) => onDiffs(this.toDiffs(sub, batches)));
-    const sub: Subscriber = { type, clusterIds: clusterIds && new Set(clusterIds), batcher, attached: new Map(), columnsSent: new Map(), closed: false };
+    const batcher = new DiffBatcher<ResourceRow>(
+      { clock: this.clock, flushIntervalMs: this.opts.flushIntervalMs, maxBatch: this.opts.maxBatch },
+      (batches) => onDiffs(this.toDiffs(sub, batches)),
+    );
+    const sub: Subscriber = {
+      type,
+      clusterIds: clusterIds && new Set(clusterIds),
+      batcher,
+      attached: new Map(),
+      columnsSent: new Map(),
+      closed: false,
+    };
     return this.subs.add(sub, this.clusters.ids());
   }
 

@@ -56,12 +56,27 @@ describe('resources against the sandbox', () => {
     const kinds = await resources.kinds();
     expect(kinds.errors).toEqual([]);
     const kindNames = kinds.kinds.map((k) => k.kind);
-    for (const k of ['Service', 'ConfigMap', 'Secret', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Node', 'Event', 'PodDisruptionBudget']) expect(kindNames).toContain(k);
+    for (const k of [
+      'Service',
+      'ConfigMap',
+      'Secret',
+      'StatefulSet',
+      'DaemonSet',
+      'Job',
+      'CronJob',
+      'Node',
+      'Event',
+      'PodDisruptionBudget',
+    ])
+      expect(kindNames).toContain(k);
     const apiResources = await kubectl(context(names[0]!), 'api-resources', '--verbs=list,watch', '-o', 'name');
     // Every type kubectl can list and watch is offered (kubectl names them resource.group).
     for (const r of apiResources.split('\n').filter(Boolean)) {
       const [resource, ...group] = r.split('.');
-      expect(kinds.kinds.some((k) => k.resource === resource && k.group === group.join('.')), r).toBe(true);
+      expect(
+        kinds.kinds.some((k) => k.resource === resource && k.group === group.join('.')),
+        r,
+      ).toBe(true);
     }
 
     const columns = new Map<string, { name: string; priority: number }[]>();
@@ -95,14 +110,25 @@ describe('resources against the sandbox', () => {
 
     // A change arrives as a diff.
     const target = names[0]!;
-    await kubectlCreate(context(target), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'capstan-probe', namespace: 'default' }, spec: { ports: [{ port: 8080, protocol: 'TCP' }] } });
+    await kubectlCreate(context(target), {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'capstan-probe', namespace: 'default' },
+      spec: { ports: [{ port: 8080, protocol: 'TCP' }] },
+    });
     await until(() => [...mirror.get(target)!.values()].some((r) => r.name === 'capstan-probe'), 10_000, 'created service arrives');
     await kubectl(context(target), 'delete', 'service', 'capstan-probe', '-n', 'default');
     await until(() => ![...mirror.get(target)!.values()].some((r) => r.name === 'capstan-probe'), 10_000, 'deleted service goes');
     stop();
 
     // Secrets: keys only in the detail, one value on a confirmed reveal.
-    await kubectlCreate(context(target), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'capstan-db', namespace: 'default' }, type: 'Opaque', stringData: { password: 's3cr3t-value', user: 'app' } });
+    await kubectlCreate(context(target), {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'capstan-db', namespace: 'default' },
+      type: 'Opaque',
+      stringData: { password: 's3cr3t-value', user: 'app' },
+    });
     const detail = await handlers['resources.detail'](
       { clusterId: target, type: { group: '', version: 'v1', resource: 'secrets' }, namespace: 'default', name: 'capstan-db' },
       { senderId: 't', signal: new AbortController().signal },
@@ -112,20 +138,39 @@ describe('resources against the sandbox', () => {
     expect(detail.value.secretKeys).toEqual(['password', 'user']);
     expect(detail.value.yaml).not.toContain('s3cr3t');
     expect(detail.value.yaml).not.toContain(Buffer.from('s3cr3t-value').toString('base64'));
-    const revealed = await handlers['resources.revealSecretKey']({ clusterId: target, namespace: 'default', name: 'capstan-db', key: 'password', confirmed: true }, { senderId: 't', signal: new AbortController().signal });
-    const referee = Buffer.from(await kubectl(context(target), 'get', 'secret', 'capstan-db', '-n', 'default', '-o', 'jsonpath={.data.password}'), 'base64').toString('utf8');
+    const revealed = await handlers['resources.revealSecretKey'](
+      { clusterId: target, namespace: 'default', name: 'capstan-db', key: 'password', confirmed: true },
+      { senderId: 't', signal: new AbortController().signal },
+    );
+    const referee = Buffer.from(
+      await kubectl(context(target), 'get', 'secret', 'capstan-db', '-n', 'default', '-o', 'jsonpath={.data.password}'),
+      'base64',
+    ).toString('utf8');
     expect(revealed).toEqual({ ok: true, value: { value: referee, binary: false } });
 
     // A Deployment's detail: its selected pods are the ones kubectl lists with its selector.
     const deployments = (await kubectl(context(target), 'get', 'deploy', '-A', '--no-headers')).split('\n').filter(Boolean);
     const [dns, dname] = deployments[0]!.split(/\s+/);
-    const dd = await handlers['resources.detail']({ clusterId: target, type: { group: 'apps', version: 'v1', resource: 'deployments' }, namespace: dns!, name: dname! }, { senderId: 't', signal: new AbortController().signal });
+    const dd = await handlers['resources.detail'](
+      { clusterId: target, type: { group: 'apps', version: 'v1', resource: 'deployments' }, namespace: dns!, name: dname! },
+      { senderId: 't', signal: new AbortController().signal },
+    );
     expect(dd.ok).toBe(true);
     if (dd.ok) {
       const selector = await kubectl(context(target), 'get', 'deploy', dname!, '-n', dns!, '-o', 'jsonpath={.spec.selector.matchLabels}');
-      const labels = Object.entries(JSON.parse(selector) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
-      const pods = (await kubectl(context(target), 'get', 'pods', '-n', dns!, '-l', labels, '-o', 'name')).split('\n').filter(Boolean).map((p) => p.replace('pod/', ''));
-      expect(dd.value.related.filter((r) => r.relation === 'selected pod').map((r) => r.name).sort()).toEqual(pods.sort());
+      const labels = Object.entries(JSON.parse(selector) as Record<string, string>)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      const pods = (await kubectl(context(target), 'get', 'pods', '-n', dns!, '-l', labels, '-o', 'name'))
+        .split('\n')
+        .filter(Boolean)
+        .map((p) => p.replace('pod/', ''));
+      expect(
+        dd.value.related
+          .filter((r) => r.relation === 'selected pod')
+          .map((r) => r.name)
+          .sort(),
+      ).toEqual(pods.sort());
     }
 
     resources.dispose();

@@ -106,7 +106,14 @@ export class FakeKube {
     const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
     const existed = c.has(key);
     this.rv++;
-    const o = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(this.rv), uid: obj.metadata.uid ?? `uid-${obj.metadata.namespace ?? ''}-${obj.metadata.name}` } };
+    const o = {
+      ...obj,
+      metadata: {
+        ...obj.metadata,
+        resourceVersion: String(this.rv),
+        uid: obj.metadata.uid ?? `uid-${obj.metadata.namespace ?? ''}-${obj.metadata.name}`,
+      },
+    };
     c.set(key, o);
     this.record(path, existed ? 'MODIFIED' : 'ADDED', o);
     return o;
@@ -125,7 +132,14 @@ export class FakeKube {
   /** Change state silently (no watch events), e.g. while "down". */
   silentUpsert(path: string, obj: KubeObject): void {
     this.rv++;
-    const o = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(this.rv), uid: obj.metadata.uid ?? `uid-${obj.metadata.namespace ?? ''}-${obj.metadata.name}` } };
+    const o = {
+      ...obj,
+      metadata: {
+        ...obj.metadata,
+        resourceVersion: String(this.rv),
+        uid: obj.metadata.uid ?? `uid-${obj.metadata.namespace ?? ''}-${obj.metadata.name}`,
+      },
+    };
     this.coll(path).set(`${obj.metadata.namespace ?? ''}/${obj.metadata.name}`, o);
     this.history.push({ rv: this.rv, path, type: 'ADDED', object: o });
   }
@@ -135,7 +149,12 @@ export class FakeKube {
     if (!o) return;
     c.delete(`${namespace ?? ''}/${name}`);
     this.rv++;
-    this.history.push({ rv: this.rv, path, type: 'DELETED', object: { ...o, metadata: { ...o.metadata, resourceVersion: String(this.rv) } } });
+    this.history.push({
+      rv: this.rv,
+      path,
+      type: 'DELETED',
+      object: { ...o, metadata: { ...o.metadata, resourceVersion: String(this.rv) } },
+    });
   }
 
   /** Forget history up to now: watches from an older RV get 410. */
@@ -146,7 +165,9 @@ export class FakeKube {
 
   bookmark(path: string): void {
     this.rv++;
-    for (const w of this.watchers) if (w.path === path) w.res.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Pod', metadata: { resourceVersion: String(this.rv) } } }) + '\n');
+    for (const w of this.watchers)
+      if (w.path === path)
+        w.res.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Pod', metadata: { resourceVersion: String(this.rv) } } }) + '\n');
   }
 
   /** Write raw bytes to every open watch of `path`. */
@@ -173,12 +194,19 @@ export class FakeKube {
     const path = url.pathname;
     if (url.searchParams.get('watch') === 'true') return this.watch(path, url, res);
     const c = this.coll(path);
-    const all = [...c.values()].sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+    const all = [...c.values()].sort((a, b) =>
+      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
+    );
     const limit = Number(url.searchParams.get('limit') ?? 0);
     const start = Number(url.searchParams.get('continue') ?? 0);
     const items = limit ? all.slice(start, start + limit) : all;
     const next = limit && start + limit < all.length ? String(start + limit) : undefined;
-    this.json(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: String(this.rv), ...(next ? { continue: next } : {}) }, items });
+    this.json(res, 200, {
+      kind: 'List',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: String(this.rv), ...(next ? { continue: next } : {}) },
+      items,
+    });
   }
 
   private watch(path: string, url: URL, res: http.ServerResponse): void {
@@ -186,7 +214,19 @@ export class FakeKube {
     if (from < this.compactedRv) {
       if (this.expiredForm === 'http') return this.status(res, 410, 'Expired', `too old resource version: ${from} (${this.compactedRv})`);
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: `too old resource version: ${from}`, reason: 'Expired', code: 410 } }) + '\n');
+      res.end(
+        JSON.stringify({
+          type: 'ERROR',
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            message: `too old resource version: ${from}`,
+            reason: 'Expired',
+            code: 410,
+          },
+        }) + '\n',
+      );
       return;
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
@@ -216,7 +256,11 @@ export const pod = (namespace: string, name: string, extra: Record<string, unkno
     kind: 'Pod',
     metadata: { namespace, name, creationTimestamp: '2026-01-01T00:00:00Z', labels: { 'app.kubernetes.io/name': name.split('-')[0] } },
     spec: { containers: [{ name: 'main', image: 'registry/app:1' }] },
-    status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'registry/app:1', state: { running: {} } }] },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'registry/app:1', state: { running: {} } }],
+    },
     ...extra,
   }) as KubeObject;
 

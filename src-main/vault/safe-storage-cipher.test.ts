@@ -13,7 +13,10 @@ const fake = (available: boolean, backend?: string): SafeStorageLike => ({
 
 describe('createSafeStorageCipher', () => {
   it('reports the Linux backend and flags basic_text', () => {
-    expect(createSafeStorageCipher(fake(true, 'gnome_libsecret'), 'linux', '/x')).toMatchObject({ backend: 'gnome_libsecret', osEncrypted: true });
+    expect(createSafeStorageCipher(fake(true, 'gnome_libsecret'), 'linux', '/x')).toMatchObject({
+      backend: 'gnome_libsecret',
+      osEncrypted: true,
+    });
     expect(createSafeStorageCipher(fake(true, 'basic_text'), 'linux', '/x')).toMatchObject({ backend: 'basic_text', osEncrypted: false });
     expect(createSafeStorageCipher(fake(true), 'darwin', '/x')).toMatchObject({ backend: 'keychain', osEncrypted: true });
     expect(createSafeStorageCipher(fake(true), 'win32', '/x')).toMatchObject({ backend: 'dpapi', osEncrypted: true });

@@ -20,7 +20,13 @@ export interface SafeStorageLike {
 export function createSafeStorageCipher(safeStorage: SafeStorageLike, platform: NodeJS.Platform, userDataDir: string): Cipher {
   if (!safeStorage.isEncryptionAvailable()) return new FileKeyCipher(path.join(userDataDir, 'vault.key'));
   const backend =
-    platform === 'linux' ? (safeStorage.getSelectedStorageBackend?.() ?? 'unknown') : platform === 'darwin' ? 'keychain' : platform === 'win32' ? 'dpapi' : 'unknown';
+    platform === 'linux'
+      ? (safeStorage.getSelectedStorageBackend?.() ?? 'unknown')
+      : platform === 'darwin'
+        ? 'keychain'
+        : platform === 'win32'
+          ? 'dpapi'
+          : 'unknown';
   return {
     backend,
     osEncrypted: backend !== 'basic_text' && backend !== 'unknown',

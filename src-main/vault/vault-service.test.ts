@@ -39,7 +39,9 @@ describe('VaultService', () => {
     expect(!r.ok && r.error.message).toContain('basic_text');
     // The message names the control that exists (the vault banner's button), not a Settings view.
     expect(!r.ok && r.error.message).toContain('"Allow unencrypted storage"');
-    expect(fs.readFileSync(path.join(__dirname, '../../src-renderer/features/clusters/VaultBanner.tsx'), 'utf8')).toContain('Allow unencrypted storage');
+    expect(fs.readFileSync(path.join(__dirname, '../../src-renderer/features/clusters/VaultBanner.tsx'), 'utf8')).toContain(
+      'Allow unencrypted storage',
+    );
     expect(!r.ok && r.error.message).not.toContain('Settings');
     expect(fs.existsSync(file)).toBe(false);
     expect(v.consent(true).needsConsent).toBe(false);

@@ -66,7 +66,10 @@ export class VaultService {
     try {
       enc = this.opts.cipher.encrypt(secret);
     } catch {
-      return err('unavailable', `Encrypting with the ${this.opts.cipher.backend} backend failed. Check that the system keyring is unlocked, then try again.`);
+      return err(
+        'unavailable',
+        `Encrypting with the ${this.opts.cipher.backend} backend failed. Check that the system keyring is unlocked, then try again.`,
+      );
     }
     this.data.entries[key] = enc.toString('base64');
     return this.trySave();
@@ -79,7 +82,10 @@ export class VaultService {
     try {
       return ok(this.opts.cipher.decrypt(Buffer.from(b64, 'base64')));
     } catch {
-      return err('unavailable', `The stored secret "${key}" cannot be decrypted with the ${this.opts.cipher.backend} backend (the keyring or key changed). Enter the credential again.`);
+      return err(
+        'unavailable',
+        `The stored secret "${key}" cannot be decrypted with the ${this.opts.cipher.backend} backend (the keyring or key changed). Enter the credential again.`,
+      );
     }
   }
 
@@ -121,7 +127,10 @@ export class VaultService {
       this.save();
       return ok(null);
     } catch (e) {
-      return err('unavailable', `The vault file ${this.opts.file} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'}). Check disk space and permissions.`);
+      return err(
+        'unavailable',
+        `The vault file ${this.opts.file} cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'}). Check disk space and permissions.`,
+      );
     }
   }
 

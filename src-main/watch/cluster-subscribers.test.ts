@@ -16,7 +16,13 @@ function setup(refuse = new Set<string>()) {
   });
   const make = (clusterIds?: string[]): Sub => {
     const log: string[] = [];
-    return { clusterIds: clusterIds && new Set(clusterIds), attached: new Map(), batcher: { dispose: () => log.push('dispose') }, closed: false, log };
+    return {
+      clusterIds: clusterIds && new Set(clusterIds),
+      attached: new Map(),
+      batcher: { dispose: () => log.push('dispose') },
+      closed: false,
+      log,
+    };
   };
   return { subs, make };
 }

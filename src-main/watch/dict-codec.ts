@@ -148,7 +148,7 @@ export class DictCodec {
       let from = o - dist;
       if (dist === 0 || from < 0 || o + mlen > end) throw new Error('DictCodec: corrupt match');
       // Byte by byte: a match may overlap the bytes it produces.
-      for (const stop = o + mlen; o < stop; ) win[o++] = win[from++]!;
+      for (const stop = o + mlen; o < stop;) win[o++] = win[from++]!;
     }
     return win.toString('utf8', d, end);
   }

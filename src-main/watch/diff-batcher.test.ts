@@ -6,7 +6,11 @@ describe('DiffBatcher', () => {
   afterEach(() => vi.useRealTimers());
   it('coalesces per uid, bounds each delivery, keeps a reset first', () => {
     vi.useFakeTimers({ now: 0 });
-    const clock = { now: () => Date.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as number) };
+    const clock = {
+      now: () => Date.now(),
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+      clearTimeout: (h: unknown) => clearTimeout(h as number),
+    };
     const advance = (ms: number) => vi.advanceTimersByTime(ms);
     const got: Batch<{ uid: string; v: number }>[][] = [];
     const b = new DiffBatcher<{ uid: string; v: number }>({ clock, flushIntervalMs: 100, maxBatch: 2 }, (x) => got.push(x));
@@ -16,7 +20,19 @@ describe('DiffBatcher', () => {
     b.upsert('a', { uid: '3', v: 1 });
     b.delete('a', '3');
     advance(0);
-    expect(got).toEqual([[{ key: 'a', reset: true, upserts: [{ uid: '1', v: 2 }, { uid: '2', v: 1 }], deletes: [] }]]);
+    expect(got).toEqual([
+      [
+        {
+          key: 'a',
+          reset: true,
+          upserts: [
+            { uid: '1', v: 2 },
+            { uid: '2', v: 1 },
+          ],
+          deletes: [],
+        },
+      ],
+    ]);
     b.delete('a', '1');
     b.touch('b');
     advance(99);
@@ -31,7 +47,11 @@ describe('DiffBatcher', () => {
 
   it('flushNow delivers at once; the next delivery still waits the interval', () => {
     vi.useFakeTimers({ now: 0 });
-    const clock = { now: () => Date.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as number) };
+    const clock = {
+      now: () => Date.now(),
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+      clearTimeout: (h: unknown) => clearTimeout(h as number),
+    };
     const got: Batch<{ uid: string }>[][] = [];
     const b = new DiffBatcher<{ uid: string }>({ clock, flushIntervalMs: 100 }, (x) => got.push(x));
     b.flushNow();

@@ -40,14 +40,25 @@ describe('ListParser', () => {
     expect(parse(body, [])).toEqual(want);
     // Every single cut point, then every byte on its own (strings, escapes and UTF-8 split anywhere).
     for (let cut = 1; cut < body.length; cut++) expect(parse(body, [cut])).toEqual(want);
-    expect(parse(body, Array.from({ length: body.length - 1 }, (_, i) => i + 1))).toEqual(want);
+    expect(
+      parse(
+        body,
+        Array.from({ length: body.length - 1 }, (_, i) => i + 1),
+      ),
+    ).toEqual(want);
   });
 
   it('takes metadata after the items, an empty list and Go’s null items', () => {
     const after = Buffer.from(`{"items":[${JSON.stringify(pod('a', 'b'))}],"kind":"PodList","metadata":{"resourceVersion":"9"}}`);
     expect(parse(after, [20])).toEqual({ items: [pod('a', 'b')], meta: { resourceVersion: '9' } });
-    expect(parse(Buffer.from('{"kind":"PodList","metadata":{"resourceVersion":"5"},"items":[]}'), [])).toEqual({ items: [], meta: { resourceVersion: '5' } });
-    expect(parse(Buffer.from('{"metadata":{"resourceVersion":"5"},"items":null}'), [])).toEqual({ items: [], meta: { resourceVersion: '5' } });
+    expect(parse(Buffer.from('{"kind":"PodList","metadata":{"resourceVersion":"5"},"items":[]}'), [])).toEqual({
+      items: [],
+      meta: { resourceVersion: '5' },
+    });
+    expect(parse(Buffer.from('{"metadata":{"resourceVersion":"5"},"items":null}'), [])).toEqual({
+      items: [],
+      meta: { resourceVersion: '5' },
+    });
   });
 
   it('rejects a truncated page, a page without items, trailing data and non-object items', () => {

@@ -33,7 +33,14 @@ afterEach(async () => {
 /** A reflector plus a mirror built only from its events: proves nothing is lost or duplicated. */
 function mirrored(pageSize = 500) {
   const logs: string[] = [];
-  const r = new Reflector<KubeObject>({ transport: conn, path: PODS, resource: 'pods', pageSize, backoff: { initialMs: 20, maxMs: 100 }, log: (m) => logs.push(m) });
+  const r = new Reflector<KubeObject>({
+    transport: conn,
+    path: PODS,
+    resource: 'pods',
+    pageSize,
+    backoff: { initialMs: 20, maxMs: 100 },
+    log: (m) => logs.push(m),
+  });
   reflectors.push(r);
   const mirror = new Map<string, KubeObject>();
   const stats = { upserts: 0, deletes: 0, duplicateDeletes: 0 };
@@ -52,8 +59,7 @@ function mirrored(pageSize = 500) {
   return { r, mirror, stats, logs };
 }
 
-const serverState = () =>
-  [...kube.coll(PODS).values()].map((o) => `${o.metadata.uid}@${o.metadata.resourceVersion}`).sort();
+const serverState = () => [...kube.coll(PODS).values()].map((o) => `${o.metadata.uid}@${o.metadata.resourceVersion}`).sort();
 const mirrorState = (m: Map<string, KubeObject>) => [...m.values()].map((o) => `${o.metadata.uid}@${o.metadata.resourceVersion}`).sort();
 const inSync = (m: Map<string, KubeObject>) => JSON.stringify(mirrorState(m)) === JSON.stringify(serverState());
 const watchRequests = () => kube.requests.filter((q) => q.includes('watch=true'));

@@ -227,7 +227,8 @@ export class Reflector<T extends KubeObject> {
         needList = true;
         this.log('resource version expired: relisting');
         // A relist right after a relist means the server keeps expiring us: back off.
-        if (this.clock.now() - this.lastListAt < 10_000) await this.waitBackoff(outcome.kind === 'error' ? outcome.error : undefined, signal);
+        if (this.clock.now() - this.lastListAt < 10_000)
+          await this.waitBackoff(outcome.kind === 'error' ? outcome.error : undefined, signal);
         continue;
       }
       await this.waitBackoff(outcome.error, signal);
@@ -289,13 +290,22 @@ export class Reflector<T extends KubeObject> {
 
   /** One list page, streamed: items are stored and emitted as they arrive; returns the page's ListMeta. */
   private async listPage(url: string, signal: AbortSignal, seen: Set<string>): Promise<Result<ListMeta>> {
-    const r = await this.o.transport.openStream(url, { verb: 'list', resource: this.o.resource, signal, idleTimeoutMs: LIST_IDLE_MS, accept: this.o.accept });
+    const r = await this.o.transport.openStream(url, {
+      verb: 'list',
+      resource: this.o.resource,
+      signal,
+      idleTimeoutMs: LIST_IDLE_MS,
+      accept: this.o.accept,
+    });
     if (!r.ok) return r;
     const stream = r.value;
     const parser = new ListParser({ maxItemBytes: this.o.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, itemsKey: this.o.itemsKey });
     const invalid = (why: string): Result<ListMeta> => ({
       ok: false,
-      error: { code: 'response-invalid', message: `The API server's list of ${this.o.resource} ${why}. Capstan retries automatically; if it persists, check proxies between you and the cluster.` },
+      error: {
+        code: 'response-invalid',
+        message: `The API server's list of ${this.o.resource} ${why}. Capstan retries automatically; if it persists, check proxies between you and the cluster.`,
+      },
     });
     const tf = this.o.transform;
     let events: ReflectorEvent<T>[] = [];
@@ -352,7 +362,13 @@ export class Reflector<T extends KubeObject> {
       const lost = (): Result<ListMeta> =>
         signal.aborted
           ? { ok: false, error: { code: 'unavailable', message: 'Request cancelled.' } }
-          : { ok: false, error: { code: 'cluster-unreachable', message: `The connection to the API server was lost while listing ${this.o.resource}. Capstan reconnects automatically.` } };
+          : {
+              ok: false,
+              error: {
+                code: 'cluster-unreachable',
+                message: `The connection to the API server was lost while listing ${this.o.resource}. Capstan reconnects automatically.`,
+              },
+            };
       stream.on('error', () => finish(lost(), true));
       stream.on('close', () => finish(lost(), false));
     });
@@ -367,7 +383,12 @@ export class Reflector<T extends KubeObject> {
     // Client-side deadline: the server should close at timeoutSeconds; a dead socket must not hang us.
     const deadline = this.clock.setTimeout(() => ac.abort(), (timeoutSeconds + 30) * 1000);
     try {
-      const r = await this.o.transport.openStream(this.o.path + q, { verb: 'watch', resource: this.o.resource, signal: ac.signal, accept: this.o.accept });
+      const r = await this.o.transport.openStream(this.o.path + q, {
+        verb: 'watch',
+        resource: this.o.resource,
+        signal: ac.signal,
+        accept: this.o.accept,
+      });
       if (!r.ok) {
         if (r.error.status === 410 || isTooLargeRv(r.error)) return { kind: 'relist' };
         return { kind: 'error', error: r.error };
@@ -396,7 +417,13 @@ export class Reflector<T extends KubeObject> {
       };
       const invalid = (why: string): WatchOutcome => {
         this.log(`${why}; restarting the watch from resourceVersion ${this.rv ?? '(none)'}`);
-        return { kind: 'error', error: { code: 'response-invalid', message: `The watch of ${this.o.resource} received ${why}. Capstan resumed it from the last good point.` } };
+        return {
+          kind: 'error',
+          error: {
+            code: 'response-invalid',
+            message: `The watch of ${this.o.resource} received ${why}. Capstan resumed it from the last good point.`,
+          },
+        };
       };
       signal.addEventListener('abort', () => finish({ kind: 'closed', events }), { once: true });
       // Idle watchdog: resume quietly (a normal close, no backoff) if nothing arrives for a while.
@@ -444,7 +471,13 @@ export class Reflector<T extends KubeObject> {
       const lost = (): WatchOutcome =>
         framer.pendingBytes > 0
           ? invalid('a truncated line')
-          : { kind: 'error', error: { code: 'cluster-unreachable', message: `The connection to the API server was lost while watching ${this.o.resource}. Capstan reconnects automatically.` } };
+          : {
+              kind: 'error',
+              error: {
+                code: 'cluster-unreachable',
+                message: `The connection to the API server was lost while watching ${this.o.resource}. Capstan reconnects automatically.`,
+              },
+            };
       stream.on('error', () => finish(lost()));
       stream.on('close', () => finish(lost()));
     });
@@ -453,12 +486,22 @@ export class Reflector<T extends KubeObject> {
   /** Apply one watch event to the store; returns an outcome when the watch must end. */
   private apply(ev: WatchEvent<T>, batch: ReflectorEvent<T>[]): WatchOutcome | undefined {
     if (!ev || typeof ev !== 'object' || typeof ev.type !== 'string' || !ev.object || typeof ev.object !== 'object') {
-      return { kind: 'error', error: { code: 'response-invalid', message: `The watch of ${this.o.resource} received an event without type or object. Capstan resumed it.` } };
+      return {
+        kind: 'error',
+        error: {
+          code: 'response-invalid',
+          message: `The watch of ${this.o.resource} received an event without type or object. Capstan resumed it.`,
+        },
+      };
     }
     if (ev.type === 'ERROR') {
       const s = ev.object as Status;
       if (s.code === 410 || s.reason === 'Expired' || s.reason === 'Gone') return { kind: 'relist' };
-      const error: AppError = { code: 'unavailable', status: s.code, message: `The watch of ${this.o.resource} failed (${s.code ?? '?'} ${s.reason ?? ''}). Capstan retries automatically.` };
+      const error: AppError = {
+        code: 'unavailable',
+        status: s.code,
+        message: `The watch of ${this.o.resource} failed (${s.code ?? '?'} ${s.reason ?? ''}). Capstan retries automatically.`,
+      };
       return { kind: 'error', error, relist: isTooLargeRv(error) || /too large resource version/i.test(s.message ?? '') };
     }
     if (isStatus(ev.object)) return undefined;

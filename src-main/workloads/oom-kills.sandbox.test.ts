@@ -38,27 +38,49 @@ const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString()
 function createPod(): void {
   const now = Date.now();
   const running = (at: number) => ({ running: { startedAt: iso(at) } });
-  dc.cluster('fat').store.create('pods', {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: POD, namespace: 'shop', labels: { 'app.kubernetes.io/name': 'orders', 'capstan.io/group': 'fat' } },
-    spec: {
-      nodeName: 'fat-worker-01',
-      containers: [
-        { name: 'app', image: IMAGE, resources: { requests: { memory: '512Mi' }, limits: { memory: '1Gi' } } },
-        { name: 'proxy', image: 'envoyproxy/envoy:v1.31', resources: { limits: { memory: '128Mi' } } },
-      ],
+  dc.cluster('fat').store.create(
+    'pods',
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: POD, namespace: 'shop', labels: { 'app.kubernetes.io/name': 'orders', 'capstan.io/group': 'fat' } },
+      spec: {
+        nodeName: 'fat-worker-01',
+        containers: [
+          { name: 'app', image: IMAGE, resources: { requests: { memory: '512Mi' }, limits: { memory: '1Gi' } } },
+          { name: 'proxy', image: 'envoyproxy/envoy:v1.31', resources: { limits: { memory: '128Mi' } } },
+        ],
+      },
+      status: {
+        phase: 'Running',
+        startTime: iso(now - 600_000),
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: iso(now - 20_000) }],
+        containerStatuses: [
+          {
+            name: 'app',
+            image: IMAGE,
+            imageID: '',
+            ready: true,
+            started: true,
+            restartCount: 1,
+            state: running(now - 55_000),
+            lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: iso(now - 600_000), finishedAt: iso(now - 60_000) } },
+          },
+          {
+            name: 'proxy',
+            image: 'envoyproxy/envoy:v1.31',
+            imageID: '',
+            ready: true,
+            started: true,
+            restartCount: 1,
+            state: running(now - 25_000),
+            lastState: { terminated: { reason: 'Error', exitCode: 137, startedAt: iso(now - 600_000), finishedAt: iso(now - 30_000) } },
+          },
+        ],
+      },
     },
-    status: {
-      phase: 'Running',
-      startTime: iso(now - 600_000),
-      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: iso(now - 20_000) }],
-      containerStatuses: [
-        { name: 'app', image: IMAGE, imageID: '', ready: true, started: true, restartCount: 1, state: running(now - 55_000), lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: iso(now - 600_000), finishedAt: iso(now - 60_000) } } },
-        { name: 'proxy', image: 'envoyproxy/envoy:v1.31', imageID: '', ready: true, started: true, restartCount: 1, state: running(now - 25_000), lastState: { terminated: { reason: 'Error', exitCode: 137, startedAt: iso(now - 600_000), finishedAt: iso(now - 30_000) } } },
-      ],
-    },
-  }, iso(now - 600_000));
+    iso(now - 600_000),
+  );
 }
 
 describe('OOM kills in a multi-container pod', () => {
@@ -68,16 +90,43 @@ describe('OOM kills in a multi-container pod', () => {
     try {
       await until(() => clusters.workloads('fat')?.pods.status().synced === true, 20_000, 'fat synced');
       createPod();
-      await until(() => clusters.workloads('fat')!.podList().some((p) => p.name === POD), 10_000, 'the pod in the workloads');
-      const pod = clusters.workloads('fat')!.podList().find((p) => p.name === POD)!;
+      await until(
+        () =>
+          clusters
+            .workloads('fat')!
+            .podList()
+            .some((p) => p.name === POD),
+        10_000,
+        'the pod in the workloads',
+      );
+      const pod = clusters
+        .workloads('fat')!
+        .podList()
+        .find((p) => p.name === POD)!;
       expect(pod.lastTerminationReason).toBe('Error'); // the newest termination is the sidecar's
       const now = Date.now();
       expect(podProblems(pod, now).map((p) => p.kind)).toContain('OOMKilled');
-      const health = evaluateHealth({ gates: { noNewRestarts: false, noOOMKilled: true, noCrashLoop: true, readyWithinSec: 600 }, baselineRestarts: {}, pods: [pod], toImage: IMAGE, expectedNew: 1, startedAt: now - 1000, now });
+      const health = evaluateHealth({
+        gates: { noNewRestarts: false, noOOMKilled: true, noCrashLoop: true, readyWithinSec: 600 },
+        baselineRestarts: {},
+        pods: [pod],
+        toImage: IMAGE,
+        expectedNew: 1,
+        startedAt: now - 1000,
+        now,
+      });
       expect(health).toMatchObject({ verdict: 'fail', gate: 'no-oomkilled' });
 
       const ref = (container: string) => ({ clusterId: 'fat', namespace: 'shop', pod: POD, container });
-      await until(() => ['app', 'proxy'].every((c) => { const s = metrics.series(ref(c)); return s.ok && s.value.events.length > 0; }), 10_000, 'both restarts on the metrics timeline');
+      await until(
+        () =>
+          ['app', 'proxy'].every((c) => {
+            const s = metrics.series(ref(c));
+            return s.ok && s.value.events.length > 0;
+          }),
+        10_000,
+        'both restarts on the metrics timeline',
+      );
       let top: MetricsTop | undefined;
       const stop = metrics.subscribe(50, (t) => (top = t));
       const row = (c: string) => top!.lists.restarts.find((r) => r.pod === POD && r.container === c);

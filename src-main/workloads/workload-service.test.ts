@@ -20,7 +20,14 @@ const deployment = (name: string, replicas = 2): KubeObject =>
   ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { namespace: 'shop', name, uid: `dep-${name}`, generation: 1, labels: { 'app.kubernetes.io/name': name, 'capstan.io/group': 'pro' }, managedFields: [{ manager: 'kubectl' }] },
+    metadata: {
+      namespace: 'shop',
+      name,
+      uid: `dep-${name}`,
+      generation: 1,
+      labels: { 'app.kubernetes.io/name': name, 'capstan.io/group': 'pro' },
+      managedFields: [{ manager: 'kubectl' }],
+    },
     spec: { replicas, template: { spec: { containers: [{ name: 'main', image: `${name}:1` }] } } },
     status: { observedGeneration: 1, replicas, updatedReplicas: replicas, availableReplicas: replicas, readyReplicas: replicas },
   }) as KubeObject;
@@ -35,9 +42,32 @@ beforeAll(async () => {
   kube = await new FakeKube().start();
   kube.upsert(NODES, { metadata: { name: 'node-1' } });
   kube.upsert(DEPS, deployment('cart'));
-  kube.upsert(RSS, { metadata: { namespace: 'shop', name: 'cart-abc', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', uid: 'dep-cart', controller: true }] } });
+  kube.upsert(RSS, {
+    metadata: {
+      namespace: 'shop',
+      name: 'cart-abc',
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart', uid: 'dep-cart', controller: true }],
+    },
+  });
   kube.upsert(PODS, ownedPod('cart-abc-1', 'cart-abc'));
-  kube.upsert(PODS, ownedPod('cart-abc-2', 'cart-abc', { status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: false, restartCount: 3, image: 'x', state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }] } }));
+  kube.upsert(
+    PODS,
+    ownedPod('cart-abc-2', 'cart-abc', {
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          {
+            name: 'main',
+            ready: false,
+            restartCount: 3,
+            image: 'x',
+            state: { waiting: { reason: 'CrashLoopBackOff' } },
+            lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } },
+          },
+        ],
+      },
+    }),
+  );
   deadPort = await new Promise<number>((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
       const p = (s.address() as net.AddressInfo).port;
@@ -54,9 +84,17 @@ function setup(lastKnown?: WorkloadServiceOptions['lastKnown']) {
   const dead = kube.kubeconfig('dead').replace(`127.0.0.1:${kube.port}`, `127.0.0.1:${deadPort}`);
   const kc = KubeconfigService.fromString(live, 'live');
   kc.setInline('dead', dead);
-  const clusters = new ClusterService(kc, { staleAfterMs: 400, notifyIntervalMs: 10, idleCloseMs: 0, connection: { connectTimeoutMs: 2000 } });
+  const clusters = new ClusterService(kc, {
+    staleAfterMs: 400,
+    notifyIntervalMs: 10,
+    idleCloseMs: 0,
+    connection: { connectTimeoutMs: 2000 },
+  });
   const workloads = new WorkloadService(clusters, { flushIntervalMs: 50, maxBatch: 1000, lastKnown });
-  const mirror = new Map<string, Map<string, { name: string; deployment?: string; status?: string; rollout?: string; staleAsOf?: number; images?: string[] }>>();
+  const mirror = new Map<
+    string,
+    Map<string, { name: string; deployment?: string; status?: string; rollout?: string; staleAsOf?: number; images?: string[] }>
+  >();
   const batches: WorkloadDiff[][] = [];
   const apply = (diffs: WorkloadDiff[]) => {
     batches.push(diffs);
@@ -73,16 +111,27 @@ function setup(lastKnown?: WorkloadServiceOptions['lastKnown']) {
 }
 
 describe('ClusterService + WorkloadService', () => {
-  it('sends each cluster\'s last known Deployments, marked stale, until its live lists replace them', async () => {
+  it("sends each cluster's last known Deployments, marked stale, until its live lists replace them", async () => {
     const takenAt = Date.parse('2026-11-30T08:15:00Z');
     const snap = (clusterId: string) =>
-      staleDeploymentsOf({ clusterId, datacenter: 'dc', takenAt, deployments: [{ namespace: 'shop', name: 'cart', app: 'cart', group: 'pro', replicas: 2, readyReplicas: 2, images: ['cart:0'], paused: false }] });
+      staleDeploymentsOf({
+        clusterId,
+        datacenter: 'dc',
+        takenAt,
+        deployments: [
+          { namespace: 'shop', name: 'cart', app: 'cart', group: 'pro', replicas: 2, readyReplicas: 2, images: ['cart:0'], paused: false },
+        ],
+      });
     const { clusters, workloads, mirror, batches, apply } = setup((id) => snap(id));
     const stop = workloads.subscribe(undefined, apply);
     // The first delivery is the snapshot of both clusters, before either has synced: sent during
     // subscribe itself, ahead of the clusters' first lists.
     expect(batches).toHaveLength(1);
-    expect(batches[0]!.filter((d) => d.kind === 'Deployment').map((d) => [d.clusterId, d.reset, d.upserts.map((u) => (u as { staleAsOf?: number }).staleAsOf)])).toEqual([
+    expect(
+      batches[0]!
+        .filter((d) => d.kind === 'Deployment')
+        .map((d) => [d.clusterId, d.reset, d.upserts.map((u) => (u as { staleAsOf?: number }).staleAsOf)]),
+    ).toEqual([
       ['live', true, [takenAt]],
       ['dead', true, [takenAt]],
     ]);
@@ -114,11 +163,19 @@ describe('ClusterService + WorkloadService', () => {
     expect(mirror.get('dead/Pod')?.size).toBe(0);
 
     // Pods may arrive before their ReplicaSet: they are re-sent once the owner is known.
-    await until(() => [...mirror.get('live/Pod')!.values()].every((p) => p.deployment === 'cart'), 5000, 'pods resolved to their deployment');
+    await until(
+      () => [...mirror.get('live/Pod')!.values()].every((p) => p.deployment === 'cart'),
+      5000,
+      'pods resolved to their deployment',
+    );
     const pods = [...mirror.get('live/Pod')!.values()];
     expect(pods.find((p) => p.name === 'cart-abc-2')!.status).toBe('CrashLoopBackOff');
     expect([...mirror.get('live/Deployment')!.values()][0]).toMatchObject({ name: 'cart', rollout: 'done' });
-    await until(() => JSON.stringify(clusters.get('live')!.counts) === JSON.stringify({ nodes: 1, pods: 2, deployments: 1, problems: 1 }), 3000, 'counts');
+    await until(
+      () => JSON.stringify(clusters.get('live')!.counts) === JSON.stringify({ nodes: 1, pods: 2, deployments: 1, problems: 1 }),
+      3000,
+      'counts',
+    );
     const info = clusters.get('live')!;
     expect(info.version).toBe('v1.35.0-fake');
     // Resets come first, for every cluster and kind.
@@ -126,11 +183,19 @@ describe('ClusterService + WorkloadService', () => {
 
     // 50 rapid changes to one pod are coalesced per uid.
     const before = batches.length;
-    for (let i = 0; i < 50; i++) kube.upsert(PODS, ownedPod('cart-abc-1', 'cart-abc', { metadata: { namespace: 'shop', name: 'cart-abc-1', labels: { n: String(i) } } }));
+    for (let i = 0; i < 50; i++)
+      kube.upsert(
+        PODS,
+        ownedPod('cart-abc-1', 'cart-abc', { metadata: { namespace: 'shop', name: 'cart-abc-1', labels: { n: String(i) } } }),
+      );
     kube.remove(PODS, 'shop', 'cart-abc-2');
     await until(() => mirror.get('live/Pod')!.size === 1, 5000, 'delete applied');
     await new Promise((r) => setTimeout(r, 150));
-    const upsertsOfPod = batches.slice(before).flat().flatMap((d) => d.upserts as { uid: string }[]).filter((u) => u.uid === 'uid-shop-cart-abc-1').length;
+    const upsertsOfPod = batches
+      .slice(before)
+      .flat()
+      .flatMap((d) => d.upserts as { uid: string }[])
+      .filter((u) => u.uid === 'uid-shop-cart-abc-1').length;
     expect(upsertsOfPod).toBeGreaterThan(0);
     expect(upsertsOfPod).toBeLessThan(10);
     // Nothing is sent when nothing changes.

@@ -51,7 +51,10 @@ const kinds: WorkloadKind[] = ['Pod', 'Deployment'];
 const keyOf = (clusterId: string, kind: WorkloadKind) => `${clusterId}\u0000${kind}`;
 
 export class WorkloadService {
-  private readonly subs = new ClusterSubscribers<Subscriber>({ attach: (sub, id) => this.attach(sub, id), gone: (sub, id) => this.gone(sub, id) });
+  private readonly subs = new ClusterSubscribers<Subscriber>({
+    attach: (sub, id) => this.attach(sub, id),
+    gone: (sub, id) => this.gone(sub, id),
+  });
   private readonly clock: Clock;
   private readonly disposers: (() => void)[] = [];
 
@@ -67,15 +70,23 @@ export class WorkloadService {
   }
 
   subscribe(clusterIds: string[] | undefined, onDiffs: (diffs: WorkloadDiff[]) => void): () => void {
-    const batcher = new DiffBatcher<Summary>({ clock: this.clock, flushIntervalMs: this.opts.flushIntervalMs ?? 100, maxBatch: this.opts.maxBatch ?? 5000 }, (batches) =>
-      onDiffs(
-        batches.map(({ key, reset, upserts, deletes }) => {
-          const [clusterId, kind] = key.split('\u0000') as [string, WorkloadKind];
-          return { clusterId, kind, reset, upserts, deletes } as WorkloadDiff;
-        }),
-      ),
+    const batcher = new DiffBatcher<Summary>(
+      { clock: this.clock, flushIntervalMs: this.opts.flushIntervalMs ?? 100, maxBatch: this.opts.maxBatch ?? 5000 },
+      (batches) =>
+        onDiffs(
+          batches.map(({ key, reset, upserts, deletes }) => {
+            const [clusterId, kind] = key.split('\u0000') as [string, WorkloadKind];
+            return { clusterId, kind, reset, upserts, deletes } as WorkloadDiff;
+          }),
+        ),
     );
-    const sub: Subscriber = { clusterIds: clusterIds ? new Set(clusterIds) : undefined, batcher, attached: new Map(), stale: new Set(), closed: false };
+    const sub: Subscriber = {
+      clusterIds: clusterIds ? new Set(clusterIds) : undefined,
+      batcher,
+      attached: new Map(),
+      stale: new Set(),
+      closed: false,
+    };
     // At launch the last known board goes out in the subscription's first message, before the
     // clusters are connected and their first lists take main's event loop.
     const ids = this.clusters.ids().filter((id) => this.subs.wants(sub, id));
@@ -89,9 +100,15 @@ export class WorkloadService {
 
   getYaml(ref: ObjectRef): Result<{ yaml: string }> {
     const w = this.clusters.workloads(ref.clusterId);
-    if (!w) return err('not-found', `Cluster "${ref.clusterId}" is not connected. Open it in the cluster overview first.`, { clusterId: ref.clusterId });
+    if (!w)
+      return err('not-found', `Cluster "${ref.clusterId}" is not connected. Open it in the cluster overview first.`, {
+        clusterId: ref.clusterId,
+      });
     const obj = w.findObject(ref.kind, ref.namespace, ref.name);
-    if (!obj) return err('not-found', `${ref.kind} ${ref.namespace}/${ref.name} is not in cluster "${ref.clusterId}" (it may have been deleted).`, { clusterId: ref.clusterId });
+    if (!obj)
+      return err('not-found', `${ref.kind} ${ref.namespace}/${ref.name} is not in cluster "${ref.clusterId}" (it may have been deleted).`, {
+        clusterId: ref.clusterId,
+      });
     return ok({ yaml: stringify(withoutManagedFields(obj)) });
   }
 

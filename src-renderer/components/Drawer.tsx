@@ -2,7 +2,17 @@ import type { ReactNode } from 'react';
 import { useEffect, useRef } from 'react';
 
 /** A right-hand detail panel. Esc closes (handled by the global key map); focus moves in and back out. */
-export function Drawer({ title, subtitle, onClose, children }: { title: string; subtitle?: ReactNode; onClose: () => void; children: ReactNode }) {
+export function Drawer({
+  title,
+  subtitle,
+  onClose,
+  children,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
@@ -10,7 +20,15 @@ export function Drawer({ title, subtitle, onClose, children }: { title: string; 
     return () => previous?.focus?.();
   }, []);
   return (
-    <aside className="drawer" role="dialog" aria-modal="false" aria-label={`Details: ${title}`} data-testid="detail-drawer" tabIndex={-1} ref={ref}>
+    <aside
+      className="drawer"
+      role="dialog"
+      aria-modal="false"
+      aria-label={`Details: ${title}`}
+      data-testid="detail-drawer"
+      tabIndex={-1}
+      ref={ref}
+    >
       <header className="drawer__header">
         <div className="drawer__titles">
           <h2 className="drawer__title">{title}</h2>

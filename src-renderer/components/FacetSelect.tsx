@@ -2,7 +2,21 @@
  * A filter dropdown: "all" plus the values seen. A selected value stays listed even when no row
  * has it any more (a pod went away), so the selection never silently changes.
  */
-export function FacetSelect({ label, value, values, allLabel, onChange, testId }: { label: string; value: string; values: readonly string[]; allLabel: string; onChange: (value: string) => void; testId: string }) {
+export function FacetSelect({
+  label,
+  value,
+  values,
+  allLabel,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: string;
+  values: readonly string[];
+  allLabel: string;
+  onChange: (value: string) => void;
+  testId: string;
+}) {
   const options = value && !values.includes(value) ? [value, ...values] : values;
   return (
     <label className="field">

@@ -2,7 +2,17 @@
  * The text filter of a view's filter bar: a labelled search box. The view's main one (`primary`)
  * is what `/` focuses (useGlobalKeys finds it by `data-filter-input`).
  */
-export function SearchField({ label, ariaLabel, testId, placeholder, value, onChange, grow = false, primary = false, id }: {
+export function SearchField({
+  label,
+  ariaLabel,
+  testId,
+  placeholder,
+  value,
+  onChange,
+  grow = false,
+  primary = false,
+  id,
+}: {
   label: string;
   ariaLabel: string;
   testId: string;

@@ -37,7 +37,21 @@ export interface VirtualTableProps<T> {
 }
 
 function VirtualTableImpl<T>(props: VirtualTableProps<T>) {
-  const { rows, columns, rowKey, label, sort, onSort, onOpen, followSelection, rowClassName, rowHeight = 28, maxRows, testId = 'virtual-table', rowTestAttrs } = props;
+  const {
+    rows,
+    columns,
+    rowKey,
+    label,
+    sort,
+    onSort,
+    onOpen,
+    followSelection,
+    rowClassName,
+    rowHeight = 28,
+    maxRows,
+    testId = 'virtual-table',
+    rowTestAttrs,
+  } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [selectedKey, setSelectedKey] = useState<string | null>(null);
   const gridStyle = useMemo<CSSProperties>(() => ({ gridTemplateColumns: columns.map((c) => c.width).join(' ') }), [columns]);

@@ -36,13 +36,19 @@ describe('createClient', () => {
 
   it('passes valid results through', async () => {
     const client = createClient(fakeTransport({ ok: true, value: { yaml: 'a: 1' } }));
-    expect(await client['workloads.getYaml']({ clusterId: 'c', kind: 'Pod', namespace: 'n', name: 'p' })).toEqual({ ok: true, value: { yaml: 'a: 1' } });
+    expect(await client['workloads.getYaml']({ clusterId: 'c', kind: 'Pod', namespace: 'n', name: 'p' })).toEqual({
+      ok: true,
+      value: { yaml: 'a: 1' },
+    });
   });
 
   it('rejects results that break the contract', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const client = createClient(fakeTransport({ ok: true, value: { yaml: 42 } }));
-    expect(await client['workloads.getYaml']({ clusterId: 'c', kind: 'Pod', namespace: 'n', name: 'p' })).toMatchObject({ ok: false, error: { code: 'response-invalid' } });
+    expect(await client['workloads.getYaml']({ clusterId: 'c', kind: 'Pod', namespace: 'n', name: 'p' })).toMatchObject({
+      ok: false,
+      error: { code: 'response-invalid' },
+    });
   });
 
   it('does not send an invalid request', async () => {
@@ -59,7 +65,11 @@ describe('createClient', () => {
     const client = createClient(t);
     const events: unknown[] = [];
     const errors: AppError[] = [];
-    client['clusters.watch']({}, (e) => events.push(e), (e) => errors.push(e));
+    client['clusters.watch'](
+      {},
+      (e) => events.push(e),
+      (e) => errors.push(e),
+    );
     const s = t.subs[0]!;
     s.onEvent({ clusters: [] });
     s.onEvent({ clusters: 'nope' });
@@ -72,7 +82,11 @@ describe('createClient', () => {
   it('forwards end errors once', () => {
     const t = fakeTransport(null);
     const errors: AppError[] = [];
-    const un = createClient(t)['workloads.subscribe']({}, () => {}, (e) => errors.push(e));
+    const un = createClient(t)['workloads.subscribe'](
+      {},
+      () => {},
+      (e) => errors.push(e),
+    );
     t.subs[0]!.onEnd({ code: 'unavailable', message: 'x' });
     t.subs[0]!.onEnd({ code: 'unavailable', message: 'y' });
     expect(errors).toEqual([{ code: 'unavailable', message: 'x' }]);

@@ -33,7 +33,10 @@ export function createClient(transport: Transport, contract: Contract = appContr
         const parsed = results.safeParse(raw);
         if (!parsed.success) {
           console.error(`[ipc] ${name}: main's answer failed validation`, issuePaths(parsed.error));
-          return err('response-invalid', "Capstan's main process answered with data the app does not understand. Restart Capstan; report it if it persists.");
+          return err(
+            'response-invalid',
+            "Capstan's main process answered with data the app does not understand. Restart Capstan; report it if it persists.",
+          );
         }
         return parsed.data;
       };
@@ -42,7 +45,12 @@ export function createClient(transport: Transport, contract: Contract = appContr
         const input = channel.params.safeParse(params);
         if (!input.success) {
           console.error(`[ipc] ${name}: subscription params rejected before sending`, issuePaths(input.error));
-          queueMicrotask(() => onError?.({ code: 'invalid-payload', message: 'The app built invalid parameters for a live view, so it was not started. This is a bug; please report it.' }));
+          queueMicrotask(() =>
+            onError?.({
+              code: 'invalid-payload',
+              message: 'The app built invalid parameters for a live view, so it was not started. This is a bug; please report it.',
+            }),
+          );
           return () => {};
         }
         let ended = false;
@@ -59,7 +67,10 @@ export function createClient(transport: Transport, contract: Contract = appContr
             console.error(`[ipc] ${name}: event failed validation; subscription stopped`, issuePaths(parsed.error));
             ended = true;
             unsubscribe();
-            onError?.({ code: 'response-invalid', message: 'Live updates sent data the app does not understand, so they were stopped. Reload to retry.' });
+            onError?.({
+              code: 'response-invalid',
+              message: 'Live updates sent data the app does not understand, so they were stopped. Reload to retry.',
+            });
           },
           (error) => {
             if (ended) return;

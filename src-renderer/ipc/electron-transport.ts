@@ -14,7 +14,10 @@ export class ElectronTransport implements Transport {
     if (typeof fn !== 'function') return Promise.resolve(missingChannel(channel));
     return fn(payload).catch((error: unknown) => {
       console.error(`[ipc] ${channel} failed in the preload bridge`, error);
-      return err('internal', 'The request could not reach Capstan\'s main process, so nothing was done. Restart Capstan if this keeps happening.');
+      return err(
+        'internal',
+        "The request could not reach Capstan's main process, so nothing was done. Restart Capstan if this keeps happening.",
+      );
     });
   }
 

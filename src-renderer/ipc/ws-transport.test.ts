@@ -9,7 +9,10 @@ class FakeSocket implements WebSocketLike {
   onclose: ((ev: { code: number; reason: string }) => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
-  constructor(readonly url: string, readonly protocols: string[]) {}
+  constructor(
+    readonly url: string,
+    readonly protocols: string[],
+  ) {}
   send(data: string) {
     this.sent.push(JSON.parse(data) as Record<string, unknown>);
   }
@@ -85,7 +88,12 @@ describe('WebSocketTransport', () => {
     sockets[0]!.open();
     const events: unknown[] = [];
     const ends: unknown[] = [];
-    const un = t.subscribe('clusters.watch', {}, (e) => events.push(e), (e) => ends.push(e));
+    const un = t.subscribe(
+      'clusters.watch',
+      {},
+      (e) => events.push(e),
+      (e) => ends.push(e),
+    );
     const sub = sockets[0]!.sent.at(-1)!;
     expect(sub).toMatchObject({ t: 'sub', channel: 'clusters.watch', params: {} });
     sockets[0]!.receive({ t: 'event', subId: sub.subId, event: { clusters: [] } });
@@ -94,7 +102,12 @@ describe('WebSocketTransport', () => {
     expect(events).toEqual([{ clusters: [] }]);
     un();
     expect(sockets[0]!.sent.at(-1)).toEqual({ t: 'unsub', subId: sub.subId });
-    const un2 = t.subscribe('workloads.subscribe', {}, () => {}, (e) => ends.push(e));
+    const un2 = t.subscribe(
+      'workloads.subscribe',
+      {},
+      () => {},
+      (e) => ends.push(e),
+    );
     const sub2 = sockets[0]!.sent.at(-1)!;
     sockets[0]!.receive({ t: 'end', subId: sub2.subId, error: { code: 'unavailable', message: 'slow' } });
     expect(ends).toEqual([{ code: 'unavailable', message: 'slow' }]);
@@ -108,7 +121,12 @@ describe('WebSocketTransport', () => {
     t.onStateChange((s) => states.push(s));
     sockets[0]!.open();
     const events: unknown[] = [];
-    t.subscribe('clusters.watch', {}, (e) => events.push(e), () => {});
+    t.subscribe(
+      'clusters.watch',
+      {},
+      (e) => events.push(e),
+      () => {},
+    );
     const p = t.invoke('clusters.list', {});
     sockets[0]!.drop();
     expect(await p).toMatchObject({ ok: false, error: { code: 'unavailable' } });
@@ -134,7 +152,10 @@ describe('WebSocketTransport', () => {
     const t = make(null);
     expect(sockets).toHaveLength(0);
     expect(t.getState()).toBe('closed');
-    expect(await t.invoke('app.info', {})).toMatchObject({ ok: false, error: { code: 'forbidden-sender', message: expect.stringContaining('#token=') } });
+    expect(await t.invoke('app.info', {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden-sender', message: expect.stringContaining('#token=') },
+    });
   });
   it('once connected, refuses calls while the connection is down and never sends them later', async () => {
     const t = make();

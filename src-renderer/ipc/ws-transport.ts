@@ -109,7 +109,12 @@ export class WebSocketTransport implements Transport {
       } else {
         call.timer = setTimeout(() => {
           this.calls.delete(id);
-          resolve(err('unavailable', "Capstan's services are not reachable, so nothing was done. It keeps retrying; check that Capstan (`npm start` or `npm run serve`) is still running."));
+          resolve(
+            err(
+              'unavailable',
+              "Capstan's services are not reachable, so nothing was done. It keeps retrying; check that Capstan (`npm start` or `npm run serve`) is still running.",
+            ),
+          );
         }, this.connectWaitMs);
       }
     });
@@ -137,7 +142,9 @@ export class WebSocketTransport implements Transport {
     socket?.close(1000, 'closed by the app');
     for (const [id, call] of this.calls) {
       clearTimeout(call.timer);
-      call.resolve(err('unavailable', 'The connection closed before the answer came, so whether it was done is unknown. Reload the page and check.'));
+      call.resolve(
+        err('unavailable', 'The connection closed before the answer came, so whether it was done is unknown. Reload the page and check.'),
+      );
       this.calls.delete(id);
     }
     this.subs.clear();
@@ -192,7 +199,12 @@ export class WebSocketTransport implements Transport {
       for (const [id, call] of this.calls) {
         if (!call.sent) continue;
         this.calls.delete(id);
-        call.resolve(err('unavailable', "The connection to Capstan's services dropped before the answer came, so whether it was done is unknown. Check once the connection is back; it was not retried."));
+        call.resolve(
+          err(
+            'unavailable',
+            "The connection to Capstan's services dropped before the answer came, so whether it was done is unknown. Check once the connection is back; it was not retried.",
+          ),
+        );
       }
       if (this.state !== 'closed') this.scheduleReconnect();
     };
@@ -236,7 +248,10 @@ export class WebSocketTransport implements Transport {
     }
     const msg = serverMessageSchema.safeParse(parsed);
     if (!msg.success) {
-      console.error('[ipc] main sent a malformed message; ignored', msg.error.issues.map((i) => i.path.join('.')));
+      console.error(
+        '[ipc] main sent a malformed message; ignored',
+        msg.error.issues.map((i) => i.path.join('.')),
+      );
       return;
     }
     const m = msg.data;

@@ -6,7 +6,14 @@ export function ShortcutsHelp({ nav }: { nav: readonly NavItem[] }) {
   const setHelpOpen = useAppStore((s) => s.setHelpOpen);
   return (
     <div className="overlay" onClick={() => setHelpOpen(false)}>
-      <div className="overlay__panel" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" data-testid="shortcuts-help" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="overlay__panel"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Keyboard shortcuts"
+        data-testid="shortcuts-help"
+        onClick={(e) => e.stopPropagation()}
+      >
         <header className="overlay__header">
           <h2>Keyboard shortcuts</h2>
           <button type="button" className="btn btn--ghost" onClick={() => setHelpOpen(false)} aria-label="Close shortcuts" autoFocus>

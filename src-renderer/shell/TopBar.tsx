@@ -16,7 +16,12 @@ function FreshnessSummary() {
   if (downSince !== null) {
     // Nothing is live while the services are unreachable: no per-cluster "live" counts.
     return (
-      <span className="summary" data-testid="freshness-summary" data-worst="disconnected" title="The data on screen is as of the moment the connection dropped">
+      <span
+        className="summary"
+        data-testid="freshness-summary"
+        data-worst="disconnected"
+        title="The data on screen is as of the moment the connection dropped"
+      >
         <span className="summary__total">
           {clusters.length} cluster{clusters.length === 1 ? '' : 's'}
         </span>
@@ -43,7 +48,11 @@ function FreshnessSummary() {
       </span>
       {summary.parts.map((p) => (
         <StatusBadge key={p.state} tone={stateTone[p.state]} testId={`freshness-summary-${p.state}`}>
-          {p.state === 'connecting' || p.state === 'reconnecting' ? <Spinner size="xs" /> : <span className={`dot dot--${stateTone[p.state]}`} aria-hidden />}
+          {p.state === 'connecting' || p.state === 'reconnecting' ? (
+            <Spinner size="xs" />
+          ) : (
+            <span className={`dot dot--${stateTone[p.state]}`} aria-hidden />
+          )}
           {p.count} {p.state === 'idle' ? 'not connected' : p.state}
         </StatusBadge>
       ))}
@@ -76,7 +85,8 @@ function ServicesState() {
     >
       <StatusBadge tone="bad">
         {state === 'closed' ? null : <Spinner size="xs" />}
-        Disconnected since {formatClock(since, now)} ({formatElapsed(now - since)}){state === 'closed' ? ' — reload the page' : ' — retrying; actions off'}
+        Disconnected since {formatClock(since, now)} ({formatElapsed(now - since)})
+        {state === 'closed' ? ' — reload the page' : ' — retrying; actions off'}
       </StatusBadge>
       {state === 'reconnecting' ? (
         <button type="button" className="btn btn--ghost" onClick={() => getTransport().reconnectNow?.()} data-testid="services-retry">
@@ -102,7 +112,14 @@ export function TopBar({ title }: { title: string }) {
       <ServicesState />
       <div className="topbar__spacer" />
       <ThemeToggle />
-      <button type="button" className="btn btn--ghost" onClick={() => setHelpOpen(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="help-button">
+      <button
+        type="button"
+        className="btn btn--ghost"
+        onClick={() => setHelpOpen(true)}
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+        data-testid="help-button"
+      >
         ?
       </button>
     </header>

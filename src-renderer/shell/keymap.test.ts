@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createKeymap, shortcutList } from './keymap';
 import { navItems } from './nav';
 
-const key = (k: string, now = 0, extra: Partial<{ inInput: boolean; ctrlKey: boolean }> = {}) => ({ key: k, now, inInput: false, ...extra });
+const key = (k: string, now = 0, extra: Partial<{ inInput: boolean; ctrlKey: boolean }> = {}) => ({
+  key: k,
+  now,
+  inInput: false,
+  ...extra,
+});
 
 describe('keymap', () => {
   it('switches views with g-chords and digits, from the nav data', () => {

@@ -19,7 +19,12 @@ export const navItems: readonly NavItem[] = [
   { id: 'metrics', label: 'Metrics', key: 'm', hint: 'Container memory and CPU history, top lists, OOM forensics' },
   { id: 'releases', label: 'Releases', key: 'r', hint: 'Release group boards, planner and executions' },
   { id: 'images', label: 'Images', key: 'i', hint: 'Image sync across regional registries, replication executions' },
-  { id: 'resources', label: 'Resources', key: 'k', hint: 'Every kind (Services, ConfigMaps, Secrets, StatefulSets, Jobs, custom resources…) across clusters' },
+  {
+    id: 'resources',
+    label: 'Resources',
+    key: 'k',
+    hint: 'Every kind (Services, ConfigMaps, Secrets, StatefulSets, Jobs, custom resources…) across clusters',
+  },
   { id: 'events', label: 'Events', key: 'e', hint: 'Events of every cluster, Warnings first, repeats grouped' },
   { id: 'forwards', label: 'Forwards', key: 'f', hint: 'Port-forwards to pods and Services: local ports, traffic, stop' },
 ];

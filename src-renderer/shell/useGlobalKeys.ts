@@ -55,7 +55,8 @@ function run(command: Command, store: AppStore, event: KeyboardEvent): boolean {
     case 'move-to':
     case 'open': {
       // Buttons and links keep their own Enter.
-      if (command.type === 'open' && event.target instanceof HTMLElement && event.target.closest('button, a, [role=radio], [role=tab]')) return false;
+      if (command.type === 'open' && event.target instanceof HTMLElement && event.target.closest('button, a, [role=radio], [role=tab]'))
+        return false;
       const table = activeTable();
       if (!table) return false;
       if (command.type === 'move') table.move(command.delta);

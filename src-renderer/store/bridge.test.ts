@@ -14,7 +14,13 @@ function fakeClient() {
   const client = {
     'app.info': vi.fn(async () => ({
       ok: true as const,
-      value: { version: '0.1.0', transport: 'browser' as const, sandbox: true, kubeconfigSources: [], vault: { backend: 'test', osEncrypted: true, needsConsent: false } },
+      value: {
+        version: '0.1.0',
+        transport: 'browser' as const,
+        sandbox: true,
+        kubeconfigSources: [],
+        vault: { backend: 'test', osEncrypted: true, needsConsent: false },
+      },
     })),
     'clusters.watch': (_p: object, cb: typeof onClusters) => {
       onClusters = cb;
@@ -60,7 +66,8 @@ describe('bridge', () => {
     store.subscribe((s, prev) => s.pods !== prev.pods && updates());
 
     fake.diffs([{ clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a' })], deletes: [] }]);
-    for (let i = 0; i < 50; i++) fake.diffs([{ clusterId: 'fat', kind: 'Pod', reset: false, upserts: [pod({ uid: `n${i}` })], deletes: [] }]);
+    for (let i = 0; i < 50; i++)
+      fake.diffs([{ clusterId: 'fat', kind: 'Pod', reset: false, upserts: [pod({ uid: `n${i}` })], deletes: [] }]);
     expect(store.getState().pods).toHaveLength(0);
     expect(frames.pending).toBe(1);
     frames.run();
@@ -96,7 +103,12 @@ describe('bridge', () => {
     const frames = manualFrames();
     const timers: number[] = [];
     let t = 1000;
-    startBridge(fake.client, store, { requestFrame: frames.requestFrame, setTimer: (cb, ms) => (timers.push(ms), frames.setTimer(cb)), minIntervalMs: 100, now: () => t });
+    startBridge(fake.client, store, {
+      requestFrame: frames.requestFrame,
+      setTimer: (cb, ms) => (timers.push(ms), frames.setTimer(cb)),
+      minIntervalMs: 100,
+      now: () => t,
+    });
     fake.clusters([cluster({ id: 'fat' })]);
     frames.run();
     t += 10;

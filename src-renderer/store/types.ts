@@ -9,7 +9,15 @@ import type { WorkloadsSlice } from '../features/workloads/workloads-slice';
 import type { ResourcesSlice } from '../features/resources/resources-slice';
 import type { PaletteSlice } from '../features/palette/palette-slice';
 
-export type AppState = ClustersSlice & ImagesSlice & WorkloadsSlice & UiSlice & LogsSlice & MetricsSlice & ReleasesSlice & ResourcesSlice & PaletteSlice;
+export type AppState = ClustersSlice &
+  ImagesSlice &
+  WorkloadsSlice &
+  UiSlice &
+  LogsSlice &
+  MetricsSlice &
+  ReleasesSlice &
+  ResourcesSlice &
+  PaletteSlice;
 
 /** Slices are plain creators; middleware (persist) is applied once, at the root (DESIGN.md, convention 6). */
 export type SliceCreator<S> = StateCreator<AppState, [['zustand/persist', unknown]], [], S>;

@@ -25,7 +25,8 @@ export interface FakeClient {
 export function fakeClient(handlers: FakeHandlers): FakeClient {
   const calls: FakeClient['calls'] = [];
   const client = new Proxy({} as AppClient, {
-    get: (_t, channel: string) =>
+    get:
+      (_t, channel: string) =>
       (...args: unknown[]) => {
         calls.push({ channel, request: args[0] });
         const h = (handlers as Record<string, ((...a: unknown[]) => unknown) | undefined>)[channel];
@@ -109,7 +110,12 @@ export async function submit(form: Element | null | undefined): Promise<void> {
 export function giveElementsASize(width = 1200, height = 800): void {
   const rect = { x: 0, y: 0, top: 0, left: 0, right: width, bottom: height, width, height, toJSON: () => ({}) };
   Object.defineProperty(HTMLElement.prototype, 'getBoundingClientRect', { configurable: true, value: () => rect });
-  for (const [prop, value] of [['offsetWidth', width], ['offsetHeight', height], ['clientWidth', width], ['clientHeight', height]] as const) {
+  for (const [prop, value] of [
+    ['offsetWidth', width],
+    ['offsetHeight', height],
+    ['clientWidth', width],
+    ['clientHeight', height],
+  ] as const) {
     Object.defineProperty(HTMLElement.prototype, prop, { configurable: true, get: () => value });
   }
 }

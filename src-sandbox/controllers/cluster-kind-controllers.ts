@@ -46,10 +46,22 @@ export class ClusterKindControllers {
     const dsQueue = queue('daemonset', (k) => ds.reconcile(k));
     const cjQueue = queue('cronjob', (k) => cronJobs.reconcile(k));
     const pdbQueue = queue('poddisruptionbudget', (ns) => disruption.reconcileNamespace(ns));
-    this.stops.push(() => bootstrap.stop(), () => slices.stop(), () => heartbeat.stop(), () => jobs.stop(), () => cronJobs.stop(), () => taints.stop());
+    this.stops.push(
+      () => bootstrap.stop(),
+      () => slices.stop(),
+      () => heartbeat.stop(),
+      () => jobs.stop(),
+      () => cronJobs.stop(),
+      () => taints.stop(),
+    );
 
     const byOwnerKind: Record<string, WorkQueue> = { StatefulSet: stsQueue, DaemonSet: dsQueue, Job: jobQueue, CronJob: cjQueue };
-    const byResource: Partial<Record<string, WorkQueue>> = { statefulsets: stsQueue, daemonsets: dsQueue, jobs: jobQueue, cronjobs: cjQueue };
+    const byResource: Partial<Record<string, WorkQueue>> = {
+      statefulsets: stsQueue,
+      daemonsets: dsQueue,
+      jobs: jobQueue,
+      cronjobs: cjQueue,
+    };
     const unsubscribe = store.subscribe((e) => {
       const obj = e.object.obj;
       const ns = obj.metadata.namespace;
@@ -59,8 +71,7 @@ export class ClusterKindControllers {
         if (e.type === 'DELETED') {
           collectDependents(store, obj, e.resource === 'cronjobs' ? 'jobs' : 'pods');
           if (e.resource === 'statefulsets' || e.resource === 'daemonsets') collectDependents(store, obj, 'controllerrevisions');
-        }
-        else own.add(key);
+        } else own.add(key);
       }
       const owner = controllerOf(obj);
       if (owner && (e.resource === 'pods' || e.resource === 'jobs')) byOwnerKind[owner.kind]?.add(`${ns}/${owner.name}`);
@@ -88,6 +99,9 @@ export class ClusterKindControllers {
 }
 
 /** Labels, taints or cordon changed (heartbeats alone do not concern DaemonSets). */
-function nodeSchedulingChanged(before: { metadata: { labels?: unknown }; spec?: unknown } | undefined, after: { metadata: { labels?: unknown }; spec?: unknown }): boolean {
+function nodeSchedulingChanged(
+  before: { metadata: { labels?: unknown }; spec?: unknown } | undefined,
+  after: { metadata: { labels?: unknown }; spec?: unknown },
+): boolean {
   return JSON.stringify([before?.metadata.labels, before?.spec]) !== JSON.stringify([after.metadata.labels, after.spec]);
 }

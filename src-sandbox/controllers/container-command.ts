@@ -6,12 +6,18 @@
  */
 import type { KubeObject } from '../kube/types';
 
-export interface CommandOutcome { exitCode: number; afterMs: number }
+export interface CommandOutcome {
+  exitCode: number;
+  afterMs: number;
+}
 
 /** Simulated ms a run-to-completion container with nothing to say about it runs. */
 const DEFAULT_RUN_MS = 2000;
 
-export function commandOutcome(pod: KubeObject, container: { command?: string[]; args?: string[] } | undefined = pod.spec?.containers?.[0]): CommandOutcome | undefined {
+export function commandOutcome(
+  pod: KubeObject,
+  container: { command?: string[]; args?: string[] } | undefined = pod.spec?.containers?.[0],
+): CommandOutcome | undefined {
   const line = [...(container?.command ?? []), ...(container?.args ?? [])].join(' ');
   const restartAlways = (pod.spec?.restartPolicy ?? 'Always') === 'Always';
   const sleep = /\bsleep\s+(\d+(?:\.\d+)?|infinity)\b/.exec(line);

@@ -46,11 +46,23 @@ export function imageId(image: string): string {
 }
 
 /** `nginx` → `docker.io/library/nginx`, `team/app` → `docker.io/team/app`; a registry host stays. */
-export function setPodCondition(pod: KubeObject, type: string, status: 'True' | 'False', now: string, reason?: string, message?: string): void {
+export function setPodCondition(
+  pod: KubeObject,
+  type: string,
+  status: 'True' | 'False',
+  now: string,
+  reason?: string,
+  message?: string,
+): void {
   const conditions: Condition[] = (pod.status.conditions ??= []);
   const i = conditions.findIndex((c) => c.type === type);
   const existing = conditions[i];
-  const next: Condition = { type, status, lastProbeTime: null, lastTransitionTime: existing && existing.status === status ? existing.lastTransitionTime : now };
+  const next: Condition = {
+    type,
+    status,
+    lastProbeTime: null,
+    lastTransitionTime: existing && existing.status === status ? existing.lastTransitionTime : now,
+  };
   if (reason) next.reason = reason;
   if (message) next.message = message;
   if (i >= 0) conditions[i] = next;

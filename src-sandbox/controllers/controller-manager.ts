@@ -25,7 +25,12 @@ export class ControllerManager {
   private readonly rsQueue: WorkQueue;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: ObjectStore, clock: SimClock, kubelet: KubeletOptions, opts: { maxEvents?: number; name: string }) {
+  constructor(
+    private readonly store: ObjectStore,
+    clock: SimClock,
+    kubelet: KubeletOptions,
+    opts: { maxEvents?: number; name: string },
+  ) {
     const logError = (what: string) => (key: string, e: unknown) => console.error(`[sandbox ${opts.name}] ${what} ${key}:`, e);
     this.events = new EventRecorder(store, clock, opts.maxEvents);
     this.podsByRs = new OwnerIndex(store, 'pods');

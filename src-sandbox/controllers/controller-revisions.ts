@@ -18,17 +18,25 @@ export function recordRevision(store: ObjectStore, clock: SimClock, owner: KubeO
   const existing = revisions.find((r) => r.metadata.name === name);
   if (!existing) {
     const template = structuredClone(owner.spec.template);
-    store.create('controllerrevisions', {
-      apiVersion: 'apps/v1', kind: 'ControllerRevision',
-      metadata: {
-        name, namespace: ns,
-        labels: { ...(template.metadata?.labels ?? {}), 'controller.kubernetes.io/hash': hash },
-        annotations: owner.metadata.annotations?.['kubernetes.io/change-cause'] ? { 'kubernetes.io/change-cause': owner.metadata.annotations['kubernetes.io/change-cause'] } : undefined,
-        ownerReferences: [ownerRef(owner)],
+    store.create(
+      'controllerrevisions',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'ControllerRevision',
+        metadata: {
+          name,
+          namespace: ns,
+          labels: { ...(template.metadata?.labels ?? {}), 'controller.kubernetes.io/hash': hash },
+          annotations: owner.metadata.annotations?.['kubernetes.io/change-cause']
+            ? { 'kubernetes.io/change-cause': owner.metadata.annotations['kubernetes.io/change-cause'] }
+            : undefined,
+          ownerReferences: [ownerRef(owner)],
+        },
+        data: { spec: { template: { ...template, $patch: 'replace' } } },
+        revision: newest + 1,
       },
-      data: { spec: { template: { ...template, $patch: 'replace' } } },
-      revision: newest + 1,
-    }, clock.nowIso());
+      clock.nowIso(),
+    );
   } else if (Number(existing.revision) !== newest) {
     const bumped = store.clone('controllerrevisions', ns, name)!;
     bumped.revision = newest + 1;
@@ -40,6 +48,8 @@ export function recordRevision(store: ObjectStore, clock: SimClock, owner: KubeO
 
 function prune(store: ObjectStore, owner: KubeObject, keep: Set<string>): void {
   const limit: number = owner.spec.revisionHistoryLimit ?? 10;
-  const old = ownedBy(store, 'controllerrevisions', owner).filter((r) => !keep.has(r.metadata.name)).sort((a, b) => Number(a.revision) - Number(b.revision));
+  const old = ownedBy(store, 'controllerrevisions', owner)
+    .filter((r) => !keep.has(r.metadata.name))
+    .sort((a, b) => Number(a.revision) - Number(b.revision));
   for (const r of old.slice(0, Math.max(0, old.length - limit))) store.delete('controllerrevisions', r.metadata.namespace, r.metadata.name);
 }

@@ -22,18 +22,32 @@ function cluster(speed = 200, behaviours: Record<string, Behaviour> = {}) {
   const store = new ObjectStore(100_000);
   const clock = new SimClock(speed);
   let ip = 0;
-  const cm = new ControllerManager(store, clock, {
-    behaviourOf: (image) => behaviours[image] ?? 'good',
-    readySecondsOf: () => 5,
-    nodeNames: () => ['n1', 'n2'],
-    nodeIp: () => '192.168.0.2',
-    nextPodIp: () => `10.0.0.${++ip}`,
-  }, { name: 'test' });
-  cleanup.push(() => { cm.stop(); clock.stopAll(); });
+  const cm = new ControllerManager(
+    store,
+    clock,
+    {
+      behaviourOf: (image) => behaviours[image] ?? 'good',
+      readySecondsOf: () => 5,
+      nodeNames: () => ['n1', 'n2'],
+      nodeIp: () => '192.168.0.2',
+      nextPodIp: () => `10.0.0.${++ip}`,
+    },
+    { name: 'test' },
+  );
+  cleanup.push(() => {
+    cm.stop();
+    clock.stopAll();
+  });
   const deploy = (name: string, spec: Record<string, unknown>) => {
     const d: KubeObject = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: NS },
-      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:1` }] } }, ...spec },
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: NS },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:1` }] } },
+        ...spec,
+      },
     };
     defaultDeployment(d);
     return store.create('deployments', d, clock.nowIso()).obj;
@@ -60,8 +74,11 @@ async function until<T>(what: string, fn: () => T | undefined | false, ms = 10_0
   }
 }
 
-const complete = (d: KubeObject) => d.status?.observedGeneration === d.metadata.generation && d.status?.updatedReplicas === d.spec.replicas
-  && d.status?.replicas === d.spec.replicas && d.status?.availableReplicas === d.spec.replicas;
+const complete = (d: KubeObject) =>
+  d.status?.observedGeneration === d.metadata.generation &&
+  d.status?.updatedReplicas === d.spec.replicas &&
+  d.status?.replicas === d.spec.replicas &&
+  d.status?.availableReplicas === d.spec.replicas;
 
 describe('deployment + replicaset controllers and kubelet', () => {
   it('creates a ReplicaSet and ready pods with full status', async () => {
@@ -70,15 +87,32 @@ describe('deployment + replicaset controllers and kubelet', () => {
     await until('rollout', () => complete(c.get('orders')));
     const d = c.get('orders');
     expect(d.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1');
-    expect(d.status.conditions.map((x: { type: string; reason: string }) => `${x.type}/${x.reason}`)).toEqual(['Available/MinimumReplicasAvailable', 'Progressing/NewReplicaSetAvailable']);
+    expect(d.status.conditions.map((x: { type: string; reason: string }) => `${x.type}/${x.reason}`)).toEqual([
+      'Available/MinimumReplicasAvailable',
+      'Progressing/NewReplicaSetAvailable',
+    ]);
     const [rs] = c.rss('orders-');
     expect(rs!.metadata.labels!['pod-template-hash']).toBe(rs!.metadata.name.slice('orders-'.length));
     const pod = c.pods('orders-')[0]!;
     expect(pod.status.phase).toBe('Running');
-    expect(pod.status.conditions.map((x: { type: string }) => x.type)).toEqual(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
-    expect(pod.status.containerStatuses[0]).toMatchObject({ ready: true, started: true, restartCount: 0, imageID: expect.stringMatching(/^docker\.io\/library\/orders@sha256:/), containerID: expect.stringMatching(/^containerd:\/\//) });
+    expect(pod.status.conditions.map((x: { type: string }) => x.type)).toEqual([
+      'PodReadyToStartContainers',
+      'Initialized',
+      'Ready',
+      'ContainersReady',
+      'PodScheduled',
+    ]);
+    expect(pod.status.containerStatuses[0]).toMatchObject({
+      ready: true,
+      started: true,
+      restartCount: 0,
+      imageID: expect.stringMatching(/^docker\.io\/library\/orders@sha256:/),
+      containerID: expect.stringMatching(/^containerd:\/\//),
+    });
     const reasons = [...c.store.values('events')].map((e) => e.obj.reason as string);
-    expect(reasons).toEqual(expect.arrayContaining(['ScalingReplicaSet', 'SuccessfulCreate', 'Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']));
+    expect(reasons).toEqual(
+      expect.arrayContaining(['ScalingReplicaSet', 'SuccessfulCreate', 'Scheduled', 'Pulling', 'Pulled', 'Created', 'Started']),
+    );
   });
 
   it('rolls within maxSurge / maxUnavailable and keeps revision history', async () => {
@@ -92,13 +126,24 @@ describe('deployment + replicaset controllers and kubelet', () => {
       maxPods = Math.max(maxPods, active.length);
       minAvailable = Math.min(minAvailable, active.filter(isPodReady).length);
     });
-    c.update('cart', (d) => { d.spec.template.spec.containers[0].image = 'cart:2'; });
+    c.update('cart', (d) => {
+      d.spec.template.spec.containers[0].image = 'cart:2';
+    });
     await until('second rollout', () => complete(c.get('cart')) && c.get('cart').status.observedGeneration === 2);
     unsubscribe();
     expect(maxPods).toBeLessThanOrEqual(5);
     expect(minAvailable).toBeGreaterThanOrEqual(4);
-    const revisions = c.rss('cart-').map((r) => [r.spec.template.spec.containers[0].image, r.metadata.annotations!['deployment.kubernetes.io/revision'], r.spec.replicas]);
-    expect(revisions.sort()).toEqual([['cart:1', '1', 0], ['cart:2', '2', 4]]);
+    const revisions = c
+      .rss('cart-')
+      .map((r) => [
+        r.spec.template.spec.containers[0].image,
+        r.metadata.annotations!['deployment.kubernetes.io/revision'],
+        r.spec.replicas,
+      ]);
+    expect(revisions.sort()).toEqual([
+      ['cart:1', '1', 0],
+      ['cart:2', '2', 4],
+    ]);
     expect(c.get('cart').metadata.annotations!['deployment.kubernetes.io/revision']).toBe('2');
   });
 
@@ -106,11 +151,18 @@ describe('deployment + replicaset controllers and kubelet', () => {
     const c = cluster();
     c.deploy('search', { replicas: 2 });
     await until('rollout', () => complete(c.get('search')));
-    c.update('search', (d) => { d.spec.paused = true; d.spec.template.spec.containers[0].image = 'search:2'; });
-    await until('paused condition', () => c.get('search').status.conditions.find((x: { reason: string }) => x.reason === 'DeploymentPaused'));
+    c.update('search', (d) => {
+      d.spec.paused = true;
+      d.spec.template.spec.containers[0].image = 'search:2';
+    });
+    await until('paused condition', () =>
+      c.get('search').status.conditions.find((x: { reason: string }) => x.reason === 'DeploymentPaused'),
+    );
     await new Promise((r) => setTimeout(r, 100));
     expect(c.rss('search-')).toHaveLength(1);
-    c.update('search', (d) => { d.spec.paused = false; });
+    c.update('search', (d) => {
+      d.spec.paused = false;
+    });
     await until('resumed rollout', () => c.rss('search-').length === 2 && complete(c.get('search')));
   });
 
@@ -118,12 +170,21 @@ describe('deployment + replicaset controllers and kubelet', () => {
     const c = cluster(400, { 'gateway:2': 'crashloop' });
     c.deploy('gateway', { replicas: 2, progressDeadlineSeconds: 30 });
     await until('rollout', () => complete(c.get('gateway')));
-    c.update('gateway', (d) => { d.spec.template.spec.containers[0].image = 'gateway:2'; });
-    const crashed = await until('CrashLoopBackOff with 2 restarts', () => c.pods('gateway-').find((p) => p.status.containerStatuses?.[0]?.restartCount >= 2));
+    c.update('gateway', (d) => {
+      d.spec.template.spec.containers[0].image = 'gateway:2';
+    });
+    const crashed = await until('CrashLoopBackOff with 2 restarts', () =>
+      c.pods('gateway-').find((p) => p.status.containerStatuses?.[0]?.restartCount >= 2),
+    );
     const cs = crashed.status.containerStatuses[0];
-    expect(cs.state.waiting).toMatchObject({ reason: 'CrashLoopBackOff', message: expect.stringMatching(/^back-off 20s restarting failed container=gateway pod=/) });
+    expect(cs.state.waiting).toMatchObject({
+      reason: 'CrashLoopBackOff',
+      message: expect.stringMatching(/^back-off 20s restarting failed container=gateway pod=/),
+    });
     expect(cs.lastState.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
-    await until('ProgressDeadlineExceeded', () => c.get('gateway').status.conditions.find((x: { reason: string }) => x.reason === 'ProgressDeadlineExceeded'));
+    await until('ProgressDeadlineExceeded', () =>
+      c.get('gateway').status.conditions.find((x: { reason: string }) => x.reason === 'ProgressDeadlineExceeded'),
+    );
     // The old pods stay: maxUnavailable 25% of 2 rounds down to 0.
     expect(c.get('gateway').status.availableReplicas).toBe(2);
   });
@@ -132,9 +193,13 @@ describe('deployment + replicaset controllers and kubelet', () => {
     const c = cluster();
     c.deploy('payments', { replicas: 1 });
     await until('rollout', () => complete(c.get('payments')));
-    c.update('payments', (d) => { d.spec.replicas = 3; });
+    c.update('payments', (d) => {
+      d.spec.replicas = 3;
+    });
     await until('scaled', () => complete(c.get('payments')) && c.pods('payments-').length === 3);
-    c.update('payments', (d) => { d.spec.replicas = 2; });
+    c.update('payments', (d) => {
+      d.spec.replicas = 2;
+    });
     await until('scaled down', () => complete(c.get('payments')) && c.pods('payments-').length === 2);
     const reasons = [...c.store.values('events')].map((e) => e.obj.reason);
     expect(reasons).toEqual(expect.arrayContaining(['SuccessfulDelete', 'Killing']));
@@ -160,9 +225,21 @@ describe('proportional scaling mid-rollout', () => {
     const c = cluster(400, { 'orders:2': 'crashloop' });
     c.deploy('orders', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
     await until('rollout', () => complete(c.get('orders')));
-    c.update('orders', (d) => { d.spec.template.spec.containers[0].image = 'orders:2'; });
-    await until('stuck with 4 old + 1 new', () => c.rss('orders-').map((r) => r.spec.replicas).sort().join() === '1,4');
-    c.update('orders', (d) => { d.spec.replicas = 8; });
+    c.update('orders', (d) => {
+      d.spec.template.spec.containers[0].image = 'orders:2';
+    });
+    await until(
+      'stuck with 4 old + 1 new',
+      () =>
+        c
+          .rss('orders-')
+          .map((r) => r.spec.replicas)
+          .sort()
+          .join() === '1,4',
+    );
+    c.update('orders', (d) => {
+      d.spec.replicas = 8;
+    });
     const sizes = await until('proportional sizes', () => {
       const bySize = Object.fromEntries(c.rss('orders-').map((r) => [r.spec.template.spec.containers[0].image, r.spec.replicas]));
       return bySize['orders:1'] === 7 && bySize['orders:2'] === 2 ? bySize : undefined;
@@ -176,11 +253,27 @@ describe('what a paused or held Deployment still does', () => {
     const c = cluster(400);
     c.deploy('orders', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
     await until('rollout', () => complete(c.get('orders')));
-    c.update('orders', (d) => { d.spec.template.spec.containers[0].image = 'orders:2'; d.spec.minReadySeconds = 3600; });
-    await until('4 old + 1 new', () => c.rss('orders-').map((r) => r.spec.replicas).sort().join() === '1,4');
-    c.update('orders', (d) => { d.spec.paused = true; });
+    c.update('orders', (d) => {
+      d.spec.template.spec.containers[0].image = 'orders:2';
+      d.spec.minReadySeconds = 3600;
+    });
+    await until(
+      '4 old + 1 new',
+      () =>
+        c
+          .rss('orders-')
+          .map((r) => r.spec.replicas)
+          .sort()
+          .join() === '1,4',
+    );
+    c.update('orders', (d) => {
+      d.spec.paused = true;
+    });
     await until('paused', () => c.get('orders').status.conditions.find((x: { reason: string }) => x.reason === 'DeploymentPaused'));
-    c.update('orders', (d) => { d.spec.replicas = 8; d.spec.template.spec.containers[0].image = 'orders:3'; });
+    c.update('orders', (d) => {
+      d.spec.replicas = 8;
+      d.spec.template.spec.containers[0].image = 'orders:3';
+    });
     await until('proportional sizes while paused', () => {
       const bySize = Object.fromEntries(c.rss('orders-').map((r) => [r.spec.template.spec.containers[0].image, r.spec.replicas]));
       return bySize['orders:1'] === 7 && bySize['orders:2'] === 2;
@@ -207,7 +300,10 @@ describe('what a paused or held Deployment still does', () => {
     expect(c.rss('hold-').find((r) => r !== newRs())!.spec.replicas).toBe(6);
     expect(c.get('hold').status.conditions.find((x: { type: string }) => x.type === 'Progressing').reason).toBe('ReplicaSetUpdated');
     // Restoring minReadySeconds reaches the new ReplicaSet, and the rollout goes on.
-    c.update('hold', (d) => { d.spec.minReadySeconds = 0; d.spec.progressDeadlineSeconds = 600; });
+    c.update('hold', (d) => {
+      d.spec.minReadySeconds = 0;
+      d.spec.progressDeadlineSeconds = 600;
+    });
     await until('rollout completes', () => complete(c.get('hold')) && newRs()?.spec.replicas === 6);
   });
 });
@@ -217,9 +313,13 @@ describe('kubelet behaviours', () => {
     const c = cluster(2000, { 'leaky:1': 'oom', 'huge:1': 'unschedulable' });
     c.deploy('leaky', { replicas: 1 });
     c.deploy('huge', { replicas: 1 });
-    const oom = await until('OOMKilled', () => c.pods('leaky-').find((p) => p.status.containerStatuses?.[0]?.lastState?.terminated?.reason === 'OOMKilled'));
+    const oom = await until('OOMKilled', () =>
+      c.pods('leaky-').find((p) => p.status.containerStatuses?.[0]?.lastState?.terminated?.reason === 'OOMKilled'),
+    );
     expect(oom.status.containerStatuses[0].lastState.terminated.exitCode).toBe(137);
-    const pending = await until('Unschedulable', () => c.pods('huge-').find((p) => p.status.conditions?.some((x: { reason?: string }) => x.reason === 'Unschedulable')));
+    const pending = await until('Unschedulable', () =>
+      c.pods('huge-').find((p) => p.status.conditions?.some((x: { reason?: string }) => x.reason === 'Unschedulable')),
+    );
     expect(pending.status.phase).toBe('Pending');
     expect(pending.spec.nodeName).toBeUndefined();
     expect([...c.store.values('events')].some((e) => e.obj.reason === 'FailedScheduling')).toBe(true);

@@ -6,16 +6,52 @@
 export class CronError extends Error {}
 
 const MACROS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
 };
 const NAMES: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
-  sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+  sun: 0,
+  mon: 1,
+  tue: 2,
+  wed: 3,
+  thu: 4,
+  fri: 5,
+  sat: 6,
 };
-const RANGES: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
+const RANGES: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 6],
+];
 
-export interface CronSchedule { minute: Set<number>; hour: Set<number>; dom: Set<number>; month: Set<number>; dow: Set<number>; domStar: boolean; dowStar: boolean }
+export interface CronSchedule {
+  minute: Set<number>;
+  hour: Set<number>;
+  dom: Set<number>;
+  month: Set<number>;
+  dow: Set<number>;
+  domStar: boolean;
+  dowStar: boolean;
+}
 
 export function parseCron(expr: string): CronSchedule {
   const fields = (MACROS[expr.trim()] ?? expr).trim().split(/\s+/);
@@ -23,7 +59,15 @@ export function parseCron(expr: string): CronSchedule {
   const sets = fields.map((f, i) => parseField(f, RANGES[i]![0], RANGES[i]![1]));
   const dow = sets[4]!;
   if (dow.has(7)) dow.add(0);
-  return { minute: sets[0]!, hour: sets[1]!, dom: sets[2]!, month: sets[3]!, dow, domStar: fields[2]!.startsWith('*'), dowStar: fields[4]!.startsWith('*') };
+  return {
+    minute: sets[0]!,
+    hour: sets[1]!,
+    dom: sets[2]!,
+    month: sets[3]!,
+    dow,
+    domStar: fields[2]!.startsWith('*'),
+    dowStar: fields[4]!.startsWith('*'),
+  };
 }
 
 function parseField(field: string, lo: number, hi: number): Set<number> {

@@ -17,14 +17,19 @@ import { splitKey } from './work-queue';
 
 const SOURCE = { component: 'cronjob-controller' };
 
-const finished = (job: KubeObject) => ((job.status?.conditions ?? []) as Condition[]).find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type;
+const finished = (job: KubeObject) =>
+  ((job.status?.conditions ?? []) as Condition[]).find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type;
 
 export class CronJobController {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Simulated ms of the last scheduled run per CronJob uid (in memory, like the controller's cache). */
   private readonly lastRun = new Map<string, number>();
 
-  constructor(private readonly store: ObjectStore, private readonly events: EventRecorder, private readonly clock: SimClock) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly events: EventRecorder,
+    private readonly clock: SimClock,
+  ) {}
 
   stop(): void {
     for (const t of this.timers.values()) this.clock.cancel(t);
@@ -42,7 +47,12 @@ export class CronJobController {
     try {
       schedule = parseCron(cj.spec.schedule ?? '');
     } catch (e) {
-      this.events.warning(cj, 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(cj.spec.schedule)} : ${(e as Error).message}`, SOURCE);
+      this.events.warning(
+        cj,
+        'UnparseableSchedule',
+        `unparseable schedule: ${JSON.stringify(cj.spec.schedule)} : ${(e as Error).message}`,
+        SOURCE,
+      );
       return;
     }
     const anchor = Date.parse(cj.metadata.creationTimestamp ?? new Date().toISOString());
@@ -57,17 +67,25 @@ export class CronJobController {
       if (!cj.spec.suspend) this.fire(cj, due);
       return this.reconcile(key);
     }
-    this.timers.set(key, this.clock.after(next - simNow, () => {
-      this.timers.delete(key);
-      this.reconcile(key);
-    }));
+    this.timers.set(
+      key,
+      this.clock.after(next - simNow, () => {
+        this.timers.delete(key);
+        this.reconcile(key);
+      }),
+    );
   }
 
   private fire(cj: KubeObject, scheduledSimMs: number): void {
     const active = ownedBy(this.store, 'jobs', cj).filter((j) => !finished(j));
     const policy = cj.spec.concurrencyPolicy ?? 'Allow';
     if (policy === 'Forbid' && active.length > 0) {
-      this.events.normal(cj, 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid', SOURCE);
+      this.events.normal(
+        cj,
+        'JobAlreadyActive',
+        'Not starting job because prior execution is running and concurrency policy is Forbid',
+        SOURCE,
+      );
       return;
     }
     if (policy === 'Replace') {
@@ -76,14 +94,19 @@ export class CronJobController {
         this.events.normal(cj, 'SuccessfulDelete', `Deleted job ${j.metadata.name}`, SOURCE);
       }
     }
-    const tpl = structuredClone(cj.spec.jobTemplate ?? {}) as { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
+    const tpl = structuredClone(cj.spec.jobTemplate ?? {}) as {
+      metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec?: Record<string, unknown>;
+    };
     const name = `${cj.metadata.name}-${Math.floor(scheduledSimMs / 60_000)}`;
     if (this.store.get('jobs', cj.metadata.namespace, name)) return;
     const now = this.clock.nowIso();
     const job: KubeObject = {
-      apiVersion: 'batch/v1', kind: 'Job',
+      apiVersion: 'batch/v1',
+      kind: 'Job',
       metadata: {
-        name, namespace: cj.metadata.namespace,
+        name,
+        namespace: cj.metadata.namespace,
         labels: { ...(tpl.metadata?.labels ?? {}) },
         annotations: { ...(tpl.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': now },
         ownerReferences: [ownerRef(cj)],
@@ -98,7 +121,9 @@ export class CronJobController {
   /** status.active, lastSuccessfulTime and history limits, from the CronJob's Jobs. */
   syncStatus(cj: KubeObject): void {
     const jobs = ownedBy(this.store, 'jobs', cj);
-    const byAge = (a: KubeObject, b: KubeObject) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || a.metadata.name.localeCompare(b.metadata.name);
+    const byAge = (a: KubeObject, b: KubeObject) =>
+      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
+      a.metadata.name.localeCompare(b.metadata.name);
     const succeeded = jobs.filter((j) => finished(j) === 'Complete').sort(byAge);
     const failed = jobs.filter((j) => finished(j) === 'Failed').sort(byAge);
     const trim = (list: KubeObject[], keep: number) => {
@@ -109,8 +134,14 @@ export class CronJobController {
     };
     trim(succeeded, cj.spec.successfulJobsHistoryLimit ?? 3);
     trim(failed, cj.spec.failedJobsHistoryLimit ?? 1);
-    const active = jobs.filter((j) => !finished(j)).sort(byAge).map((j) => ({ kind: 'Job', namespace: j.metadata.namespace, name: j.metadata.name, uid: j.metadata.uid, apiVersion: 'batch/v1' }));
+    const active = jobs
+      .filter((j) => !finished(j))
+      .sort(byAge)
+      .map((j) => ({ kind: 'Job', namespace: j.metadata.namespace, name: j.metadata.name, uid: j.metadata.uid, apiVersion: 'batch/v1' }));
     const lastSuccess = succeeded.at(-1)?.status?.completionTime;
-    writeStatus(this.store, 'cronjobs', cj, { active: active.length ? active : undefined, lastSuccessfulTime: lastSuccess ?? cj.status?.lastSuccessfulTime });
+    writeStatus(this.store, 'cronjobs', cj, {
+      active: active.length ? active : undefined,
+      lastSuccessfulTime: lastSuccess ?? cj.status?.lastSuccessfulTime,
+    });
   }
 }

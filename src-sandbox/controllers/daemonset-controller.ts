@@ -30,7 +30,11 @@ export const DAEMON_TOLERATIONS = [
 ];
 
 export class DaemonSetController {
-  constructor(private readonly store: ObjectStore, private readonly events: EventRecorder, private readonly clock: SimClock) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly events: EventRecorder,
+    private readonly clock: SimClock,
+  ) {}
 
   reconcile(key: string): void {
     const [ns, name] = splitKey(key);
@@ -80,17 +84,26 @@ export class DaemonSetController {
   }
 
   private podFor(ds: KubeObject, node: string, hash: string): KubeObject {
-    const pod = podFromPodTemplate(ds, ds.spec.template, node ? this.store.freeName('pods', ds.metadata.namespace, `${ds.metadata.name}-`) : 'probe', {
-      generateName: `${ds.metadata.name}-`,
-      labels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
-    });
+    const pod = podFromPodTemplate(
+      ds,
+      ds.spec.template,
+      node ? this.store.freeName('pods', ds.metadata.namespace, `${ds.metadata.name}-`) : 'probe',
+      {
+        generateName: `${ds.metadata.name}-`,
+        labels: { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
+      },
+    );
     const tolerations = [...((pod.spec.tolerations ?? []) as Record<string, unknown>[])];
     for (const t of DAEMON_TOLERATIONS) if (!tolerations.some((x) => x.key === t.key && x.effect === t.effect)) tolerations.push(t);
     pod.spec.tolerations = tolerations;
     if (node) {
       pod.spec.affinity = {
         ...(pod.spec.affinity ?? {}),
-        nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }] } },
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] }],
+          },
+        },
       };
     }
     return pod;
@@ -115,7 +128,8 @@ export class DaemonSetController {
 
 /** The node a DaemonSet pod is pinned to by its required node affinity (or bound to). */
 export function pinnedNode(pod: KubeObject): string | undefined {
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms as { matchFields?: { key: string; values?: string[] }[] }[] | undefined;
+  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms as
+    { matchFields?: { key: string; values?: string[] }[] }[] | undefined;
   for (const t of terms ?? []) {
     const f = t.matchFields?.find((m) => m.key === 'metadata.name');
     if (f?.values?.[0]) return f.values[0];

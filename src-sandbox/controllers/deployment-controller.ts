@@ -14,7 +14,14 @@ import type { EventRecorder } from './event-recorder';
 import type { OwnerIndex } from './owner-index';
 import { controllerOf } from './owner-index';
 import type { RsView } from '../../src-shared/k8s/rolling-update';
-import { isScalingEvent, newReplicaSetReplicas, reconcileNewTarget, reconcileOld, scaleSizes, surgeAndUnavailable } from '../../src-shared/k8s/rolling-update';
+import {
+  isScalingEvent,
+  newReplicaSetReplicas,
+  reconcileNewTarget,
+  reconcileOld,
+  scaleSizes,
+  surgeAndUnavailable,
+} from '../../src-shared/k8s/rolling-update';
 import { splitKey } from './work-queue';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
@@ -56,7 +63,9 @@ export class DeploymentController {
     const old = all.filter((rs) => rs !== newRs);
     const replicas: number = d.spec.replicas ?? 1;
     const rolling = d.spec.strategy?.type !== 'Recreate';
-    const { maxSurge, maxUnavailable } = rolling ? surgeAndUnavailable(replicas, d.spec.strategy?.rollingUpdate) : { maxSurge: 0, maxUnavailable: 0 };
+    const { maxSurge, maxUnavailable } = rolling
+      ? surgeAndUnavailable(replicas, d.spec.strategy?.rollingUpdate)
+      : { maxSurge: 0, maxUnavailable: 0 };
     let progressed = false;
     const maxOldRevision = Math.max(0, ...old.map(revisionOf));
     if (newRs) newRs = this.syncNewReplicaSet(d, newRs, maxOldRevision);
@@ -75,7 +84,9 @@ export class DeploymentController {
         newRs = this.createReplicaSet(d, maxOldRevision + 1, initial, maxSurge);
         progressed = true;
       }
-      progressed = (rolling ? this.rollStep(d, newRs, old, replicas, maxSurge, maxUnavailable) : this.recreateStep(d, newRs, old, replicas)) || progressed;
+      progressed =
+        (rolling ? this.rollStep(d, newRs, old, replicas, maxSurge, maxUnavailable) : this.recreateStep(d, newRs, old, replicas)) ||
+        progressed;
       const fresh = this.store.get('deployments', ns, name)?.obj;
       if (fresh && !progressed && this.complete(fresh, newRs)) this.cleanupHistory(d, newRs, old);
     }
@@ -84,7 +95,14 @@ export class DeploymentController {
   }
 
   /** One rolling sync: scale the new ReplicaSet if it can move, else scale old ones down. */
-  private rollStep(d: KubeObject, newRs: KubeObject, old: KubeObject[], replicas: number, maxSurge: number, maxUnavailable: number): boolean {
+  private rollStep(
+    d: KubeObject,
+    newRs: KubeObject,
+    old: KubeObject[],
+    replicas: number,
+    maxSurge: number,
+    maxUnavailable: number,
+  ): boolean {
     const newView = view(newRs);
     const target = reconcileNewTarget(replicas, maxSurge, [...old, newRs].map(view), newView);
     if (target !== undefined) {
@@ -92,16 +110,29 @@ export class DeploymentController {
       return true;
     }
     const sizes = reconcileOld(replicas, maxUnavailable, old.filter((r) => (r.spec.replicas ?? 0) > 0).map(view), newView);
-    for (const [rsName, n] of sizes) this.scale(d, old.find((r) => r.metadata.name === rsName)!, n, maxSurge);
+    for (const [rsName, n] of sizes)
+      this.scale(
+        d,
+        old.find((r) => r.metadata.name === rsName)!,
+        n,
+        maxSurge,
+      );
     return sizes.size > 0;
   }
 
   /** Recreate: old ReplicaSets to zero, wait until their pods are gone, then the new one to full size. */
   private recreateStep(d: KubeObject, newRs: KubeObject, old: KubeObject[], replicas: number): boolean {
     let changed = false;
-    for (const rs of old) if ((rs.spec.replicas ?? 0) > 0) { this.scale(d, rs, 0, 0); changed = true; }
+    for (const rs of old)
+      if ((rs.spec.replicas ?? 0) > 0) {
+        this.scale(d, rs, 0, 0);
+        changed = true;
+      }
     const oldPods = old.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
-    if (!changed && oldPods === 0 && newRs.spec.replicas !== replicas) { this.scale(d, newRs, replicas, 0); changed = true; }
+    if (!changed && oldPods === 0 && newRs.spec.replicas !== replicas) {
+      this.scale(d, newRs, replicas, 0);
+      changed = true;
+    }
     return changed;
   }
 
@@ -109,8 +140,13 @@ export class DeploymentController {
   private complete(d: KubeObject, newRs: KubeObject): boolean {
     const replicas = d.spec.replicas ?? 1;
     const s = d.status ?? {};
-    return (s.updatedReplicas ?? 0) === replicas && (s.replicas ?? 0) === replicas && (s.availableReplicas ?? 0) === replicas
-      && (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 1) && (newRs.spec.replicas ?? 0) === replicas;
+    return (
+      (s.updatedReplicas ?? 0) === replicas &&
+      (s.replicas ?? 0) === replicas &&
+      (s.availableReplicas ?? 0) === replicas &&
+      (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 1) &&
+      (newRs.spec.replicas ?? 0) === replicas
+    );
   }
 
   /**
@@ -154,15 +190,21 @@ export class DeploymentController {
     template.metadata ??= {};
     template.metadata.labels = { ...(template.metadata.labels ?? {}), 'pod-template-hash': hash };
     const annotations: Record<string, string> = {
-      [DESIRED]: String(d.spec.replicas ?? 1), [MAX]: String((d.spec.replicas ?? 1) + maxSurge), [REVISION]: String(revision),
+      [DESIRED]: String(d.spec.replicas ?? 1),
+      [MAX]: String((d.spec.replicas ?? 1) + maxSurge),
+      [REVISION]: String(revision),
     };
     const cause = d.metadata.annotations?.[CHANGE_CAUSE];
     if (cause) annotations[CHANGE_CAUSE] = cause;
     const rs: KubeObject = {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet',
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
       metadata: {
-        name: `${d.metadata.name}-${hash}`, namespace: d.metadata.namespace,
-        labels: template.metadata.labels, annotations, ownerReferences: [ownerRef(d)],
+        name: `${d.metadata.name}-${hash}`,
+        namespace: d.metadata.namespace,
+        labels: template.metadata.labels,
+        annotations,
+        ownerReferences: [ownerRef(d)],
       },
       spec: {
         replicas,
@@ -191,7 +233,11 @@ export class DeploymentController {
     const from = copy.spec.replicas ?? 0;
     copy.spec.replicas = replicas;
     copy.metadata.generation = (copy.metadata.generation ?? 1) + 1;
-    copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [DESIRED]: String(d.spec.replicas ?? 1), [MAX]: String((d.spec.replicas ?? 1) + maxSurge) };
+    copy.metadata.annotations = {
+      ...(copy.metadata.annotations ?? {}),
+      [DESIRED]: String(d.spec.replicas ?? 1),
+      [MAX]: String((d.spec.replicas ?? 1) + maxSurge),
+    };
     const updated = this.store.update('replicasets', copy).obj;
     if (replicas === from) return updated;
     const dir = replicas > from ? 'up' : 'down';
@@ -229,5 +275,12 @@ function annotationNumber(rs: KubeObject | undefined, key: string): number | und
 }
 
 function ownerRef(d: KubeObject) {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    name: d.metadata.name,
+    uid: d.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }

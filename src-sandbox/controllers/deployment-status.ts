@@ -14,7 +14,11 @@ const MAX_INT32 = 2147483647;
 export class DeploymentStatusWriter {
   private readonly deadlineTimers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly store: ObjectStore, private readonly clock: SimClock, private readonly requeue: (key: string) => void) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly clock: SimClock,
+    private readonly requeue: (key: string) => void,
+  ) {}
 
   stop(): void {
     for (const t of this.deadlineTimers.values()) this.clock.cancel(t);
@@ -41,10 +45,12 @@ export class DeploymentStatusWriter {
       const old = conditions[i];
       const sameStatus = old && old.status === c.status;
       const next: Condition = {
-        type: c.type, status: c.status,
+        type: c.type,
+        status: c.status,
         lastUpdateTime: keepUpdateTime && old?.lastUpdateTime ? old.lastUpdateTime : now,
         lastTransitionTime: sameStatus && old.lastTransitionTime ? old.lastTransitionTime : now,
-        reason: c.reason, message: c.message,
+        reason: c.reason,
+        message: c.message,
       };
       if (old && old.status === next.status && old.reason === next.reason && old.message === next.message && keepUpdateTime) return;
       if (i >= 0) conditions[i] = next;
@@ -52,27 +58,57 @@ export class DeploymentStatusWriter {
     };
 
     const available = counts.availableReplicas >= replicas - maxUnavailable;
-    set(available
-      ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
-      : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' }, true);
+    set(
+      available
+        ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
+        : {
+            type: 'Available',
+            status: 'False',
+            reason: 'MinimumReplicasUnavailable',
+            message: 'Deployment does not have minimum availability.',
+          },
+      true,
+    );
 
     const rsName = newRs?.metadata.name ?? '';
     const progressing = condition(d, 'Progressing');
-    const complete = counts.updatedReplicas === replicas && counts.replicas === replicas && counts.availableReplicas === replicas
-      && (newRs?.spec.replicas ?? 0) === replicas;
+    const complete =
+      counts.updatedReplicas === replicas &&
+      counts.replicas === replicas &&
+      counts.availableReplicas === replicas &&
+      (newRs?.spec.replicas ?? 0) === replicas;
     // HasProgressDeadline: MaxInt32 means no deadline (tools that hold a rollout on purpose set it).
     const deadline: number | undefined = d.spec.progressDeadlineSeconds === MAX_INT32 ? undefined : d.spec.progressDeadlineSeconds;
     if (d.spec.paused) {
       set({ type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }, true);
     } else if (complete) {
-      set({ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }, true);
-    } else if (rsChanged || countsChanged || progressing?.reason === 'NewReplicaSetAvailable' || progressing?.reason === 'DeploymentPaused' || !progressing) {
+      set(
+        {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${rsName}" has successfully progressed.`,
+        },
+        true,
+      );
+    } else if (
+      rsChanged ||
+      countsChanged ||
+      progressing?.reason === 'NewReplicaSetAvailable' ||
+      progressing?.reason === 'DeploymentPaused' ||
+      !progressing
+    ) {
       set({ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` });
       this.scheduleDeadline(key, deadline, 0);
     } else if (progressing.reason !== 'ProgressDeadlineExceeded' && deadline !== undefined && progressing.lastUpdateTime) {
       const elapsed = this.clock.simElapsedMs(progressing.lastUpdateTime);
       if (elapsed >= deadline * 1000) {
-        set({ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` });
+        set({
+          type: 'Progressing',
+          status: 'False',
+          reason: 'ProgressDeadlineExceeded',
+          message: `ReplicaSet "${rsName}" has timed out progressing.`,
+        });
       } else this.scheduleDeadline(key, deadline, elapsed);
     }
 
@@ -91,9 +127,12 @@ export class DeploymentStatusWriter {
   private scheduleDeadline(key: string, deadlineSeconds: number | undefined, elapsedMs: number): void {
     if (deadlineSeconds === undefined) return;
     this.clock.cancel(this.deadlineTimers.get(key));
-    this.deadlineTimers.set(key, this.clock.after(deadlineSeconds * 1000 - elapsedMs + 10, () => {
-      this.deadlineTimers.delete(key);
-      this.requeue(key);
-    }));
+    this.deadlineTimers.set(
+      key,
+      this.clock.after(deadlineSeconds * 1000 - elapsedMs + 10, () => {
+        this.deadlineTimers.delete(key);
+        this.requeue(key);
+      }),
+    );
   }
 }

@@ -10,7 +10,10 @@ import type { Condition } from '../kube/types';
 import { writeStatus } from './workload-base';
 
 export class DisruptionController {
-  constructor(private readonly store: ObjectStore, private readonly clock: SimClock) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly clock: SimClock,
+  ) {}
 
   /** Whether a pod change in `ns` concerns any budget. */
   watches(ns: string): boolean {
@@ -26,11 +29,17 @@ export class DisruptionController {
       const old = ((pdb.status?.conditions ?? []) as Condition[]).find((c) => c.type === 'DisruptionAllowed');
       const status = old?.status === (allowed ? 'True' : 'False') ? old.status : undefined;
       const condition: Condition = {
-        type: 'DisruptionAllowed', status: allowed ? 'True' : 'False',
-        reason: allowed ? 'SufficientPods' : 'InsufficientPods', message: '',
+        type: 'DisruptionAllowed',
+        status: allowed ? 'True' : 'False',
+        reason: allowed ? 'SufficientPods' : 'InsufficientPods',
+        message: '',
         lastTransitionTime: status ? old!.lastTransitionTime : this.clock.nowIso(),
       };
-      writeStatus(this.store, 'poddisruptionbudgets', pdb, { ...st, observedGeneration: pdb.metadata.generation ?? 1, conditions: [condition] });
+      writeStatus(this.store, 'poddisruptionbudgets', pdb, {
+        ...st,
+        observedGeneration: pdb.metadata.generation ?? 1,
+        conditions: [condition],
+      });
     }
   }
 }

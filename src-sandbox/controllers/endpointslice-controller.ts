@@ -21,7 +21,11 @@ export class EndpointSliceController {
   private readonly queue: WorkQueue;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: ObjectStore, private readonly clock: SimClock, onError: (key: string, e: unknown) => void) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly clock: SimClock,
+    onError: (key: string, e: unknown) => void,
+  ) {
     this.queue = new WorkQueue((ns) => this.reconcileNamespace(ns), onError);
     this.unsubscribe = store.subscribe((e) => {
       const ns = e.object.obj.metadata.namespace;
@@ -43,7 +47,9 @@ export class EndpointSliceController {
   }
 
   private reconcileNamespace(ns: string): void {
-    const services = [...this.store.list('services', ns)].map(([, s]) => s.obj).filter((s) => s.spec?.selector && s.spec.type !== 'ExternalName');
+    const services = [...this.store.list('services', ns)]
+      .map(([, s]) => s.obj)
+      .filter((s) => s.spec?.selector && s.spec.type !== 'ExternalName');
     const wanted = new Map<string, KubeObject>();
     if (services.length) {
       const pods = [...this.store.list('pods', ns)].map(([, s]) => s.obj);
@@ -74,16 +80,39 @@ export class EndpointSliceController {
   private syncEndpoints(ns: string, services: KubeObject[]): void {
     const want = new Map(services.map((svc) => [svc.metadata.name, svc]));
     for (const [, s] of this.store.list('endpoints', ns)) {
-      if (s.obj.metadata.labels?.['endpoints.kubernetes.io/managed-by'] === ENDPOINTS_MANAGED_BY && !want.has(s.obj.metadata.name)) this.store.delete('endpoints', ns, s.obj.metadata.name);
+      if (s.obj.metadata.labels?.['endpoints.kubernetes.io/managed-by'] === ENDPOINTS_MANAGED_BY && !want.has(s.obj.metadata.name))
+        this.store.delete('endpoints', ns, s.obj.metadata.name);
     }
     for (const svc of want.values()) {
-      const slice = [...this.store.list('endpointslices', ns)].map(([, x]) => x.obj).find((x) => x.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name && x.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === MANAGED_BY);
-      const eps = ((slice?.endpoints ?? []) as { addresses: string[]; conditions: { ready: boolean; terminating: boolean }; nodeName?: string; targetRef?: unknown }[]).filter((e) => !e.conditions.terminating);
-      const addr = (e: (typeof eps)[number]) => ({ ip: e.addresses[0], ...(e.nodeName ? { nodeName: e.nodeName } : {}), ...(e.targetRef ? { targetRef: e.targetRef } : {}) });
+      const slice = [...this.store.list('endpointslices', ns)]
+        .map(([, x]) => x.obj)
+        .find(
+          (x) =>
+            x.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name &&
+            x.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === MANAGED_BY,
+        );
+      const eps = (
+        (slice?.endpoints ?? []) as {
+          addresses: string[];
+          conditions: { ready: boolean; terminating: boolean };
+          nodeName?: string;
+          targetRef?: unknown;
+        }[]
+      ).filter((e) => !e.conditions.terminating);
+      const addr = (e: (typeof eps)[number]) => ({
+        ip: e.addresses[0],
+        ...(e.nodeName ? { nodeName: e.nodeName } : {}),
+        ...(e.targetRef ? { targetRef: e.targetRef } : {}),
+      });
       const ready = eps.filter((e) => e.conditions.ready).map(addr);
       const notReady = eps.filter((e) => !e.conditions.ready).map(addr);
-      const ports = ((slice?.ports ?? []) as { name?: string; port: number | null; protocol: string }[]).filter((p) => p.port !== null).map((p) => (p.name ? p : { port: p.port, protocol: p.protocol }));
-      const subsets = ready.length || notReady.length ? [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }] : undefined;
+      const ports = ((slice?.ports ?? []) as { name?: string; port: number | null; protocol: string }[])
+        .filter((p) => p.port !== null)
+        .map((p) => (p.name ? p : { port: p.port, protocol: p.protocol }));
+      const subsets =
+        ready.length || notReady.length
+          ? [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }]
+          : undefined;
       const current = this.store.clone('endpoints', ns, svc.metadata.name);
       if (current) {
         if (JSON.stringify(current.subsets) === JSON.stringify(subsets)) continue;
@@ -93,8 +122,13 @@ export class EndpointSliceController {
         continue;
       }
       const obj: KubeObject = {
-        apiVersion: 'v1', kind: 'Endpoints',
-        metadata: { name: svc.metadata.name, namespace: ns, labels: { ...(svc.metadata.labels ?? {}), 'endpoints.kubernetes.io/managed-by': ENDPOINTS_MANAGED_BY } },
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: {
+          name: svc.metadata.name,
+          namespace: ns,
+          labels: { ...(svc.metadata.labels ?? {}), 'endpoints.kubernetes.io/managed-by': ENDPOINTS_MANAGED_BY },
+        },
       };
       if (subsets) obj.subsets = subsets;
       this.store.create('endpoints', obj, this.clock.nowIso());
@@ -103,7 +137,9 @@ export class EndpointSliceController {
 
   private sliceFor(svc: KubeObject, pods: KubeObject[]): KubeObject {
     const match = labelSelectorMatcher({ matchLabels: svc.spec.selector });
-    const selected = pods.filter((p) => match(p.metadata.labels) && p.status?.podIP && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
+    const selected = pods.filter(
+      (p) => match(p.metadata.labels) && p.status?.podIP && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
+    );
     const endpoints = selected.map((p) => {
       const terminating = Boolean(p.metadata.deletionTimestamp);
       const ready = isPodReady(p);
@@ -115,17 +151,42 @@ export class EndpointSliceController {
       if (p.spec?.nodeName) ep.nodeName = p.spec.nodeName;
       return ep;
     });
-    const ports = ((svc.spec.ports ?? []) as { name?: string; port: number; protocol?: string; targetPort?: number | string }[]).map((sp) => {
-      const port: Record<string, unknown> = { name: sp.name ?? '', port: resolveTargetPort(sp.targetPort ?? sp.port, selected), protocol: sp.protocol ?? 'TCP' };
-      return port;
-    });
-    const hash = createHash('sha256').update(svc.metadata.uid ?? svc.metadata.name).digest('hex').slice(0, 5);
+    const ports = ((svc.spec.ports ?? []) as { name?: string; port: number; protocol?: string; targetPort?: number | string }[]).map(
+      (sp) => {
+        const port: Record<string, unknown> = {
+          name: sp.name ?? '',
+          port: resolveTargetPort(sp.targetPort ?? sp.port, selected),
+          protocol: sp.protocol ?? 'TCP',
+        };
+        return port;
+      },
+    );
+    const hash = createHash('sha256')
+      .update(svc.metadata.uid ?? svc.metadata.name)
+      .digest('hex')
+      .slice(0, 5);
     return {
-      apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
       metadata: {
-        name: `${svc.metadata.name}-${hash}`, namespace: svc.metadata.namespace, generateName: `${svc.metadata.name}-`,
-        labels: { ...(svc.metadata.labels ?? {}), 'kubernetes.io/service-name': svc.metadata.name, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY },
-        ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: svc.metadata.name, uid: svc.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        name: `${svc.metadata.name}-${hash}`,
+        namespace: svc.metadata.namespace,
+        generateName: `${svc.metadata.name}-`,
+        labels: {
+          ...(svc.metadata.labels ?? {}),
+          'kubernetes.io/service-name': svc.metadata.name,
+          'endpointslice.kubernetes.io/managed-by': MANAGED_BY,
+        },
+        ownerReferences: [
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            name: svc.metadata.name,
+            uid: svc.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       addressType: 'IPv4',
       endpoints,

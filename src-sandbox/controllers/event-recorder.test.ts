@@ -5,7 +5,11 @@ import type { KubeObject } from '../kube/types';
 import { EventRecorder } from './event-recorder';
 
 describe('EventRecorder', () => {
-  const involved: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p1', namespace: 'shop', uid: 'u1', resourceVersion: '5' } };
+  const involved: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p1', namespace: 'shop', uid: 'u1', resourceVersion: '5' },
+  };
 
   it('aggregates repeats into one Event with a count, and bounds the total', () => {
     const store = new ObjectStore();
@@ -15,7 +19,10 @@ describe('EventRecorder', () => {
     const events = [...store.values('events')].map((s) => s.obj);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      reason: 'BackOff', type: 'Warning', count: 2, source: { component: 'kubelet', host: 'n1' },
+      reason: 'BackOff',
+      type: 'Warning',
+      count: 2,
+      source: { component: 'kubelet', host: 'n1' },
       involvedObject: { kind: 'Pod', name: 'p1', namespace: 'shop', uid: 'u1', fieldPath: 'spec.containers{c}' },
     });
     expect(events[0]!.metadata.name).toMatch(/^p1\.[0-9a-f]{16}$/);

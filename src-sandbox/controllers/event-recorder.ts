@@ -8,13 +8,20 @@ import type { SimClock } from '../clock';
 import type { ObjectStore } from '../kube/store';
 import type { KubeObject } from '../kube/types';
 
-export interface EventSource { component: string; host?: string }
+export interface EventSource {
+  component: string;
+  host?: string;
+}
 
 export class EventRecorder {
   private readonly byKey = new Map<string, { namespace: string; name: string }>();
   private readonly order: string[] = [];
 
-  constructor(private readonly store: ObjectStore, private readonly clock: SimClock, private readonly maxEvents = 5000) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly clock: SimClock,
+    private readonly maxEvents = 5000,
+  ) {}
 
   normal(obj: KubeObject, reason: string, message: string, source: EventSource, fieldPath?: string): void {
     this.record(obj, 'Normal', reason, message, source, fieldPath);
@@ -24,7 +31,14 @@ export class EventRecorder {
     this.record(obj, 'Warning', reason, message, source, fieldPath);
   }
 
-  private record(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
+  private record(
+    obj: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    source: EventSource,
+    fieldPath?: string,
+  ): void {
     const namespace = obj.metadata.namespace ?? 'default';
     const now = this.clock.nowIso();
     const key = `${obj.metadata.uid}|${reason}|${message}|${fieldPath ?? ''}`;
@@ -40,18 +54,29 @@ export class EventRecorder {
     }
     const name = `${obj.metadata.name}.${randomBytes(8).toString('hex')}`;
     const involvedObject: Record<string, unknown> = {
-      kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, uid: obj.metadata.uid,
-      apiVersion: obj.apiVersion, resourceVersion: obj.metadata.resourceVersion,
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      uid: obj.metadata.uid,
+      apiVersion: obj.apiVersion,
+      resourceVersion: obj.metadata.resourceVersion,
     };
     if (fieldPath) involvedObject.fieldPath = fieldPath;
     const event: KubeObject = {
-      apiVersion: 'v1', kind: 'Event',
+      apiVersion: 'v1',
+      kind: 'Event',
       metadata: { name, namespace },
-      involvedObject, reason, message,
+      involvedObject,
+      reason,
+      message,
       source: source.host ? { component: source.component, host: source.host } : { component: source.component },
-      firstTimestamp: now, lastTimestamp: now, count: 1, type,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type,
       eventTime: null,
-      reportingComponent: source.component, reportingInstance: source.host ?? '',
+      reportingComponent: source.component,
+      reportingInstance: source.host ?? '',
     };
     this.store.create('events', event, now);
     this.byKey.set(key, { namespace, name });

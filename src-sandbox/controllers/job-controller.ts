@@ -18,7 +18,12 @@ const SOURCE = { component: 'job-controller' };
 export class JobController {
   private readonly deadlines = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly store: ObjectStore, private readonly events: EventRecorder, private readonly clock: SimClock, private readonly requeue: (key: string) => void) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly events: EventRecorder,
+    private readonly clock: SimClock,
+    private readonly requeue: (key: string) => void,
+  ) {}
 
   stop(): void {
     for (const t of this.deadlines.values()) this.clock.cancel(t);
@@ -41,13 +46,35 @@ export class JobController {
     const parallelism: number = job.spec.parallelism ?? 1;
     const backoffLimit: number = job.spec.backoffLimit ?? 6;
     const startTime: string = job.status?.startTime ?? now;
-    const status: Record<string, unknown> = { startTime, active: active.length || undefined, ready: active.filter(isPodReady).length, succeeded: succeeded.length || undefined, failed: failed || undefined, terminating: 0, uncountedTerminatedPods: {} };
+    const status: Record<string, unknown> = {
+      startTime,
+      active: active.length || undefined,
+      ready: active.filter(isPodReady).length,
+      succeeded: succeeded.length || undefined,
+      failed: failed || undefined,
+      terminating: 0,
+      uncountedTerminatedPods: {},
+    };
 
     const finish = (type: 'Complete' | 'Failed', reason?: string, message?: string) => {
       for (const p of active) deleteGracefully(this.store, p);
       const pre = type === 'Complete' ? 'SuccessCriteriaMet' : 'FailureTarget';
-      conditions.push({ type: pre, status: 'True', reason: reason ?? 'CompletionsReached', message: message ?? 'Reached expected number of succeeded pods', lastProbeTime: now, lastTransitionTime: now } as Condition);
-      conditions.push({ type, status: 'True', reason: reason ?? 'CompletionsReached', message: message ?? 'Reached expected number of succeeded pods', lastProbeTime: now, lastTransitionTime: now } as Condition);
+      conditions.push({
+        type: pre,
+        status: 'True',
+        reason: reason ?? 'CompletionsReached',
+        message: message ?? 'Reached expected number of succeeded pods',
+        lastProbeTime: now,
+        lastTransitionTime: now,
+      } as Condition);
+      conditions.push({
+        type,
+        status: 'True',
+        reason: reason ?? 'CompletionsReached',
+        message: message ?? 'Reached expected number of succeeded pods',
+        lastProbeTime: now,
+        lastTransitionTime: now,
+      } as Condition);
       status.conditions = conditions;
       status.active = undefined;
       status.ready = 0;
@@ -61,15 +88,31 @@ export class JobController {
     if (failed > backoffLimit) return finish('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit');
     const deadline: number | undefined = job.spec.activeDeadlineSeconds;
     if (deadline !== undefined) {
-      if (this.clock.simElapsedMs(startTime) >= deadline * 1000) return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
-      if (!this.deadlines.has(key)) this.deadlines.set(key, this.clock.after(deadline * 1000 - this.clock.simElapsedMs(startTime) + 10, () => { this.deadlines.delete(key); this.requeue(key); }));
+      if (this.clock.simElapsedMs(startTime) >= deadline * 1000)
+        return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
+      if (!this.deadlines.has(key))
+        this.deadlines.set(
+          key,
+          this.clock.after(deadline * 1000 - this.clock.simElapsedMs(startTime) + 10, () => {
+            this.deadlines.delete(key);
+            this.requeue(key);
+          }),
+        );
     }
     const done = completions === undefined ? succeeded.length > 0 && active.length === 0 : succeeded.length >= completions;
     if (done) return finish('Complete');
 
     if (job.spec.suspend) {
       for (const p of active) deleteGracefully(this.store, p);
-      if (!conditions.some((c) => c.type === 'Suspended')) conditions.push({ type: 'Suspended', status: 'True', reason: 'JobSuspended', message: 'Job suspended', lastProbeTime: now, lastTransitionTime: now } as Condition);
+      if (!conditions.some((c) => c.type === 'Suspended'))
+        conditions.push({
+          type: 'Suspended',
+          status: 'True',
+          reason: 'JobSuspended',
+          message: 'Job suspended',
+          lastProbeTime: now,
+          lastTransitionTime: now,
+        } as Condition);
       writeStatus(this.store, 'jobs', job, { ...status, conditions, active: undefined, startTime: job.status?.startTime });
       return;
     }
@@ -79,7 +122,7 @@ export class JobController {
     for (let i = active.length; i < want; i++) {
       const created = this.store.create('pods', this.podFor(job, usedIndexes), now);
       this.events.normal(job, 'SuccessfulCreate', `Created pod: ${created.obj.metadata.name}`, SOURCE);
-      status.active = (Number(status.active ?? 0)) + 1;
+      status.active = Number(status.active ?? 0) + 1;
     }
     writeStatus(this.store, 'jobs', job, status);
   }
@@ -89,7 +132,9 @@ export class JobController {
     let index: number | undefined;
     if (indexed) for (index = 0; usedIndexes.has(String(index)); index++);
     const prefix = indexed ? `${job.metadata.name}-${index}-` : `${job.metadata.name}-`;
-    const pod = podFromPodTemplate(job, job.spec.template, this.store.freeName('pods', job.metadata.namespace, prefix), { generateName: prefix });
+    const pod = podFromPodTemplate(job, job.spec.template, this.store.freeName('pods', job.metadata.namespace, prefix), {
+      generateName: prefix,
+    });
     if (index !== undefined) {
       usedIndexes.add(String(index));
       pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), 'batch.kubernetes.io/job-completion-index': String(index) };

@@ -11,7 +11,15 @@ import { isPodReady } from '../kube/pods';
 import type { ObjectStore } from '../kube/store';
 import type { KubeObject } from '../kube/types';
 import type { Behaviour } from '../scenario';
-import { crashBackoffMs, goDuration, imageId, newContainerId, setPodCondition, sortConditions, syncReadyConditions } from './container-states';
+import {
+  crashBackoffMs,
+  goDuration,
+  imageId,
+  newContainerId,
+  setPodCondition,
+  sortConditions,
+  syncReadyConditions,
+} from './container-states';
 import type { EventRecorder } from './event-recorder';
 import { commandOutcome } from './container-command';
 import { nodeAdmits, unschedulableMessage } from './scheduling';
@@ -24,7 +32,14 @@ export interface KubeletOptions {
   nextPodIp: () => string;
 }
 
-type ContainerStatus = Record<string, unknown> & { name: string; ready: boolean; restartCount: number; started?: boolean; state: Record<string, unknown>; lastState: Record<string, unknown> };
+type ContainerStatus = Record<string, unknown> & {
+  name: string;
+  ready: boolean;
+  restartCount: number;
+  started?: boolean;
+  state: Record<string, unknown>;
+  lastState: Record<string, unknown>;
+};
 
 const SCHEDULE_MS = 300;
 const PULL_MS = 1500;
@@ -41,7 +56,12 @@ export class Kubelet {
   private readonly waitingForNodes = new Map<string, string>();
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: ObjectStore, private readonly events: EventRecorder, private readonly clock: SimClock, private readonly opts: KubeletOptions) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly events: EventRecorder,
+    private readonly clock: SimClock,
+    private readonly opts: KubeletOptions,
+  ) {
     this.unsubscribe = store.subscribe((e) => {
       if (e.resource === 'nodes' && e.type !== 'DELETED') this.nodesChanged();
       if (e.resource !== 'pods') return;
@@ -50,10 +70,10 @@ export class Kubelet {
       if (e.type === 'DELETED') {
         this.cancel(key);
         this.waitingForNodes.delete(key);
-      }
-      else if (pod.metadata.deletionTimestamp && !e.previous?.obj.metadata.deletionTimestamp) this.terminate(key, pod);
+      } else if (pod.metadata.deletionTimestamp && !e.previous?.obj.metadata.deletionTimestamp) this.terminate(key, pod);
       else if (e.type === 'ADDED') this.adopt(key, pod);
-      else if ((pod.spec.ephemeralContainers?.length ?? 0) > (pod.status?.ephemeralContainerStatuses?.length ?? 0)) this.startEphemeral(key);
+      else if ((pod.spec.ephemeralContainers?.length ?? 0) > (pod.status?.ephemeralContainerStatuses?.length ?? 0))
+        this.startEphemeral(key);
     });
   }
 
@@ -67,7 +87,8 @@ export class Kubelet {
   /** A pod we have not seen: start its lifecycle, or, if seeded running, only its future faults. */
   private adopt(key: string, pod: KubeObject): void {
     if (!pod.spec.nodeName) return this.at(key, SCHEDULE_MS, () => this.schedule(key));
-    if (isPodReady(pod) && this.behaviour(pod) === 'oom') return this.at(key, OOM_AFTER_MS * Math.random(), () => this.crash(key, 'OOMKilled', 137));
+    if (isPodReady(pod) && this.behaviour(pod) === 'oom')
+      return this.at(key, OOM_AFTER_MS * Math.random(), () => this.crash(key, 'OOMKilled', 137));
     if (!isPodReady(pod)) this.at(key, 10, () => this.createContainers(key));
   }
 
@@ -85,7 +106,9 @@ export class Kubelet {
       const node = nodes[this.nextNode++ % nodes.length]!;
       pod.spec.nodeName = node;
       setPodCondition(pod, 'PodScheduled', 'True', now);
-      this.events.normal(pod, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, { component: 'default-scheduler' });
+      this.events.normal(pod, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, {
+        component: 'default-scheduler',
+      });
     });
     this.at(key, 100, () => this.createContainers(key));
   }
@@ -134,14 +157,34 @@ export class Kubelet {
       setPodCondition(p, 'PodReadyToStartContainers', 'False', now);
       const inits = (p.spec.initContainers ?? []) as { name: string; image: string }[];
       if (inits.length) {
-        setPodCondition(p, 'Initialized', 'False', now, 'ContainersNotInitialized', `containers with incomplete status: [${inits.map((c) => c.name).join(' ')}]`);
+        setPodCondition(
+          p,
+          'Initialized',
+          'False',
+          now,
+          'ContainersNotInitialized',
+          `containers with incomplete status: [${inits.map((c) => c.name).join(' ')}]`,
+        );
         p.status.initContainerStatuses = inits.map((c) => ({
-          name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'PodInitializing' } }, lastState: {},
+          name: c.name,
+          image: c.image,
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          started: false,
+          state: { waiting: { reason: 'PodInitializing' } },
+          lastState: {},
         }));
       } else setPodCondition(p, 'Initialized', 'True', now);
       p.status.containerStatuses = p.spec.containers.map((c: { name: string; image: string }) => ({
-        name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, started: false,
-        state: { waiting: { reason: inits.length ? 'PodInitializing' : 'ContainerCreating' } }, lastState: {},
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        started: false,
+        state: { waiting: { reason: inits.length ? 'PodInitializing' : 'ContainerCreating' } },
+        lastState: {},
       }));
       syncReadyConditions(p, now);
       for (const c of [...inits, ...p.spec.containers]) this.kubeletEvent(p, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
@@ -159,25 +202,42 @@ export class Kubelet {
     const pod = this.store.clone('pods', ns, name);
     if (!pod || pod.metadata.deletionTimestamp) return;
     const statuses = (pod.status.ephemeralContainerStatuses ??= []) as ContainerStatus[];
-    const fresh = (pod.spec.ephemeralContainers as { name: string; image: string }[]).filter((c) => !statuses.some((s) => s.name === c.name));
+    const fresh = (pod.spec.ephemeralContainers as { name: string; image: string }[]).filter(
+      (c) => !statuses.some((s) => s.name === c.name),
+    );
     for (const c of fresh) {
-      statuses.push({ name: c.name, image: c.image, imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } }, lastState: {} });
+      statuses.push({
+        name: c.name,
+        image: c.image,
+        imageID: '',
+        ready: false,
+        restartCount: 0,
+        state: { waiting: { reason: 'ContainerCreating' } },
+        lastState: {},
+      });
       this.kubeletEvent(pod, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
     }
     this.store.update('pods', pod);
-    this.ephemeralTimers.set(key, this.clock.after(PULL_MS, () => {
-      this.ephemeralTimers.delete(key);
-      const p = this.store.clone('pods', ns, name);
-      if (!p || p.metadata.deletionTimestamp) return;
-      const started = this.clock.nowIso();
-      for (const c of p.status.ephemeralContainerStatuses as ContainerStatus[]) {
-        if (!c.state.waiting) continue;
-        Object.assign(c, { imageID: imageId(c.image as string), containerID: newContainerId(), state: { running: { startedAt: started } } });
-        this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
-        this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
-      }
-      this.store.update('pods', p);
-    }));
+    this.ephemeralTimers.set(
+      key,
+      this.clock.after(PULL_MS, () => {
+        this.ephemeralTimers.delete(key);
+        const p = this.store.clone('pods', ns, name);
+        if (!p || p.metadata.deletionTimestamp) return;
+        const started = this.clock.nowIso();
+        for (const c of p.status.ephemeralContainerStatuses as ContainerStatus[]) {
+          if (!c.state.waiting) continue;
+          Object.assign(c, {
+            imageID: imageId(c.image as string),
+            containerID: newContainerId(),
+            state: { running: { startedAt: started } },
+          });
+          this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
+          this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
+        }
+        this.store.update('pods', p);
+      }),
+    );
   }
 
   /** Init containers run one after another to completion before the app containers start. */
@@ -187,10 +247,18 @@ export class Kubelet {
       this.kubeletEvent(p, 'normal', 'Pulled', `Container image "${c.image}" already present on machine`, c.name);
       this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
       this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
-      Object.assign(c, { imageID: imageId(c.image as string), containerID: newContainerId(), started: true, state: { running: { startedAt: now } } });
+      Object.assign(c, {
+        imageID: imageId(c.image as string),
+        containerID: newContainerId(),
+        started: true,
+        state: { running: { startedAt: now } },
+      });
     });
     if (!pod) return;
-    const outcome = commandOutcome({ ...pod, spec: { ...pod.spec, restartPolicy: 'Never' } }, pod.spec.initContainers[i]) ?? { exitCode: 0, afterMs: 2000 };
+    const outcome = commandOutcome({ ...pod, spec: { ...pod.spec, restartPolicy: 'Never' } }, pod.spec.initContainers[i]) ?? {
+      exitCode: 0,
+      afterMs: 2000,
+    };
     this.at(key, outcome.afterMs, () => this.initExited(key, i, outcome.exitCode));
   }
 
@@ -201,7 +269,13 @@ export class Kubelet {
       const all = p.status.initContainerStatuses as ContainerStatus[];
       const c = all[i]!;
       const startedAt = (c.state.running as { startedAt?: string } | undefined)?.startedAt ?? now;
-      const terminated = { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now, containerID: c.containerID };
+      const terminated = {
+        exitCode,
+        reason: exitCode === 0 ? 'Completed' : 'Error',
+        startedAt,
+        finishedAt: now,
+        containerID: c.containerID,
+      };
       Object.assign(c, { started: false, ready: exitCode === 0 });
       if (exitCode === 0) {
         c.state = { terminated };
@@ -215,8 +289,19 @@ export class Kubelet {
         c.lastState = { terminated };
         c.restartCount++;
         backoff = crashBackoffMs(c.restartCount);
-        c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})` } };
-        this.kubeletEvent(p, 'warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`, c.name);
+        c.state = {
+          waiting: {
+            reason: 'CrashLoopBackOff',
+            message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`,
+          },
+        };
+        this.kubeletEvent(
+          p,
+          'warning',
+          'BackOff',
+          `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`,
+          c.name,
+        );
         next = 'retry';
       }
     });
@@ -239,12 +324,24 @@ export class Kubelet {
       setPodCondition(p, 'PodReadyToStartContainers', 'True', now);
       for (const c of p.status.containerStatuses as ContainerStatus[]) {
         const first = c.restartCount === 0 && !c.containerID;
-        this.kubeletEvent(p, 'normal', 'Pulled', first
-          ? `Successfully pulled image "${c.image}" in 1.2s (1.2s including waiting). Image size: 104857600 bytes.`
-          : `Container image "${c.image}" already present on machine`, c.name);
+        this.kubeletEvent(
+          p,
+          'normal',
+          'Pulled',
+          first
+            ? `Successfully pulled image "${c.image}" in 1.2s (1.2s including waiting). Image size: 104857600 bytes.`
+            : `Container image "${c.image}" already present on machine`,
+          c.name,
+        );
         this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
         this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
-        Object.assign(c, { imageID: imageId(c.image as string), containerID: newContainerId(), started: true, ready: false, state: { running: { startedAt: now } } });
+        Object.assign(c, {
+          imageID: imageId(c.image as string),
+          containerID: newContainerId(),
+          started: true,
+          ready: false,
+          state: { running: { startedAt: now } },
+        });
       }
       syncReadyConditions(p, now);
     });
@@ -278,8 +375,19 @@ export class Kubelet {
         c.ready = false;
         c.started = false;
         backoff = crashBackoffMs(c.restartCount);
-        c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})` } };
-        this.kubeletEvent(p, 'warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`, c.name);
+        c.state = {
+          waiting: {
+            reason: 'CrashLoopBackOff',
+            message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`,
+          },
+        };
+        this.kubeletEvent(
+          p,
+          'warning',
+          'BackOff',
+          `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`,
+          c.name,
+        );
       }
       syncReadyConditions(p, now);
     });
@@ -294,11 +402,14 @@ export class Kubelet {
     const pod = this.store.get('pods', ...split(key))?.obj;
     if (!pod) return;
     const policy = pod.spec.restartPolicy ?? 'Always';
-    if (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0)) return this.crash(key, exitCode === 0 ? 'Completed' : 'Error', exitCode);
+    if (policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0))
+      return this.crash(key, exitCode === 0 ? 'Completed' : 'Error', exitCode);
     this.mutate(key, (p, now) => {
       for (const c of p.status.containerStatuses as ContainerStatus[]) {
         const startedAt = (c.state.running as { startedAt?: string } | undefined)?.startedAt ?? now;
-        c.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now, containerID: c.containerID } };
+        c.state = {
+          terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt, finishedAt: now, containerID: c.containerID },
+        };
         c.ready = false;
         c.started = false;
       }
@@ -348,10 +459,13 @@ export class Kubelet {
 
   private at(key: string, simMs: number, fn: () => void): void {
     this.cancel(key);
-    this.timers.set(key, this.clock.after(simMs, () => {
-      this.timers.delete(key);
-      fn();
-    }));
+    this.timers.set(
+      key,
+      this.clock.after(simMs, () => {
+        this.timers.delete(key);
+        fn();
+      }),
+    );
   }
 
   private cancel(key: string): void {
@@ -364,4 +478,3 @@ function split(key: string): [string, string] {
   const i = key.indexOf('/');
   return [key.slice(0, i), key.slice(i + 1)];
 }
-

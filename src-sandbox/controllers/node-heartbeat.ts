@@ -19,7 +19,10 @@ export class NodeHeartbeat {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: ObjectStore, private readonly clock: SimClock) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly clock: SimClock,
+  ) {
     for (const s of store.values('nodes')) this.start(s.obj.metadata.name);
     this.unsubscribe = store.subscribe((e) => {
       if (e.resource !== 'nodes') return;
@@ -66,8 +69,13 @@ export class NodeHeartbeat {
     }
     const owner = this.store.get('nodes', undefined, node)?.obj;
     const obj: KubeObject = {
-      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
-      metadata: { name: node, namespace: NS, ownerReferences: owner ? [{ apiVersion: 'v1', kind: 'Node', name: node, uid: owner.metadata.uid! }] : undefined },
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: {
+        name: node,
+        namespace: NS,
+        ownerReferences: owner ? [{ apiVersion: 'v1', kind: 'Node', name: node, uid: owner.metadata.uid! }] : undefined,
+      },
       spec: { holderIdentity: node, leaseDurationSeconds: 40, renewTime: microTime() },
     };
     if (!obj.metadata.ownerReferences) delete obj.metadata.ownerReferences;

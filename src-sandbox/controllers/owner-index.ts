@@ -16,7 +16,10 @@ export class OwnerIndex {
   private readonly byOwner = new Map<string, Set<string>>();
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly store: ObjectStore, private readonly resource: ResourceName) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly resource: ResourceName,
+  ) {
     for (const s of store.values(resource)) this.add(s.obj);
     this.unsubscribe = store.subscribe((e) => {
       if (e.resource !== resource) return;

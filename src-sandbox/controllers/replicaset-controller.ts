@@ -30,12 +30,19 @@ export class ReplicaSetController {
     const rs = this.store.get('replicasets', ns, name)?.obj;
     if (!rs || rs.metadata.deletionTimestamp) return;
     const selector = labelSelectorMatcher(rs.spec.selector);
-    const pods = this.podsByOwner.children(rs.metadata.uid!).map((s) => s.obj).filter((p) => selector(p.metadata.labels));
+    const pods = this.podsByOwner
+      .children(rs.metadata.uid!)
+      .map((s) => s.obj)
+      .filter((p) => selector(p.metadata.labels));
     const active = pods.filter(isPodActive);
     const want = rs.spec.replicas ?? 1;
     if (active.length < want) {
       for (let i = active.length; i < want; i++) {
-        const created = this.store.create('pods', podFromTemplate(rs, this.store.freeName('pods', rs.metadata.namespace, `${rs.metadata.name}-`)), this.clock.nowIso());
+        const created = this.store.create(
+          'pods',
+          podFromTemplate(rs, this.store.freeName('pods', rs.metadata.namespace, `${rs.metadata.name}-`)),
+          this.clock.nowIso(),
+        );
         this.events.normal(rs, 'SuccessfulCreate', `Created pod: ${created.obj.metadata.name}`, SOURCE);
       }
     } else if (active.length > want) {
@@ -63,7 +70,10 @@ export class ReplicaSetController {
 
   private updateStatus(rs: KubeObject, key: string): void {
     const current = this.store.get('replicasets', rs.metadata.namespace, rs.metadata.name)!.obj;
-    const pods = this.podsByOwner.children(current.metadata.uid!).map((s) => s.obj).filter(isPodActive);
+    const pods = this.podsByOwner
+      .children(current.metadata.uid!)
+      .map((s) => s.obj)
+      .filter(isPodActive);
     const minReady = current.spec.minReadySeconds ?? 0;
     const ready = pods.filter(isPodReady);
     const available = ready.filter((p) => isPodAvailable(p, minReady, this.clock));
@@ -87,24 +97,24 @@ export class ReplicaSetController {
   /** Pods ready but not yet minReadySeconds old become available later: look again then. */
   private scheduleAvailabilityCheck(key: string, minReadySeconds: number): void {
     if (this.availabilityChecks.has(key)) return;
-    this.availabilityChecks.set(key, this.clock.after(minReadySeconds * 1000 / 4 + 50, () => {
-      this.availabilityChecks.delete(key);
-      this.requeue(key);
-    }));
+    this.availabilityChecks.set(
+      key,
+      this.clock.after((minReadySeconds * 1000) / 4 + 50, () => {
+        this.availabilityChecks.delete(key);
+        this.requeue(key);
+      }),
+    );
   }
 }
 
 /** Which pods to delete first when scaling down (controller.ActivePods ordering, simplified). */
 function deletionOrder(a: KubeObject, b: KubeObject): number {
-  const rank = (p: KubeObject) => [
-    p.spec?.nodeName ? 1 : 0,
-    p.status?.phase === 'Running' ? 1 : 0,
-    isPodReady(p) ? 1 : 0,
-  ];
+  const rank = (p: KubeObject) => [p.spec?.nodeName ? 1 : 0, p.status?.phase === 'Running' ? 1 : 0, isPodReady(p) ? 1 : 0];
   const ra = rank(a);
   const rb = rank(b);
   for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
-  const restarts = (p: KubeObject) => ((p.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((n, c) => n + (c.restartCount ?? 0), 0);
+  const restarts = (p: KubeObject) =>
+    ((p.status?.containerStatuses ?? []) as { restartCount?: number }[]).reduce((n, c) => n + (c.restartCount ?? 0), 0);
   if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
   return (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '');
 }

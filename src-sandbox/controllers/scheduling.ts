@@ -5,9 +5,22 @@
  */
 import type { KubeObject } from '../kube/types';
 
-interface Taint { key: string; value?: string; effect: string }
-interface Toleration { key?: string; operator?: string; value?: string; effect?: string }
-interface Requirement { key: string; operator: string; values?: string[] }
+interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+}
+interface Requirement {
+  key: string;
+  operator: string;
+  values?: string[];
+}
 
 export type Admission = { ok: true } | { ok: false; reason: string };
 
@@ -22,16 +35,23 @@ export function tolerates(tolerations: Toleration[], taint: Taint): boolean {
 
 export function nodeAdmits(node: KubeObject, pod: KubeObject): Admission {
   const tolerations = (pod.spec?.tolerations ?? []) as Toleration[];
-  if (pod.spec?.nodeName && pod.spec.nodeName !== node.metadata.name) return { ok: false, reason: "node(s) didn't match the requested node name" };
+  if (pod.spec?.nodeName && pod.spec.nodeName !== node.metadata.name)
+    return { ok: false, reason: "node(s) didn't match the requested node name" };
   if (node.spec?.unschedulable && !tolerates(tolerations, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })) {
     return { ok: false, reason: 'node(s) were unschedulable' };
   }
   const labels = node.metadata.labels ?? {};
   const selector = (pod.spec?.nodeSelector ?? {}) as Record<string, string>;
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms as { matchExpressions?: Requirement[]; matchFields?: Requirement[] }[] | undefined;
+  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms as
+    { matchExpressions?: Requirement[]; matchFields?: Requirement[] }[] | undefined;
   const selectorOk = Object.entries(selector).every(([k, v]) => labels[k] === v);
-  const affinityOk = !terms?.length || terms.some((t) =>
-    (t.matchExpressions ?? []).every((r) => matches(r, labels[r.key])) && (t.matchFields ?? []).every((r) => r.key !== 'metadata.name' || matches(r, node.metadata.name)));
+  const affinityOk =
+    !terms?.length ||
+    terms.some(
+      (t) =>
+        (t.matchExpressions ?? []).every((r) => matches(r, labels[r.key])) &&
+        (t.matchFields ?? []).every((r) => r.key !== 'metadata.name' || matches(r, node.metadata.name)),
+    );
   if (!selectorOk || !affinityOk) return { ok: false, reason: "node(s) didn't match Pod's node affinity/selector" };
   for (const taint of (node.spec?.taints ?? []) as Taint[]) {
     if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
@@ -55,12 +75,19 @@ export function unschedulableMessage(nodes: KubeObject[], pod: KubeObject): stri
 
 function matches(r: Requirement, value: string | undefined): boolean {
   switch (r.operator) {
-    case 'In': return value !== undefined && (r.values ?? []).includes(value);
-    case 'NotIn': return value === undefined || !(r.values ?? []).includes(value);
-    case 'Exists': return value !== undefined;
-    case 'DoesNotExist': return value === undefined;
-    case 'Gt': return value !== undefined && Number(value) > Number(r.values?.[0]);
-    case 'Lt': return value !== undefined && Number(value) < Number(r.values?.[0]);
-    default: return false;
+    case 'In':
+      return value !== undefined && (r.values ?? []).includes(value);
+    case 'NotIn':
+      return value === undefined || !(r.values ?? []).includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    case 'Gt':
+      return value !== undefined && Number(value) > Number(r.values?.[0]);
+    case 'Lt':
+      return value !== undefined && Number(value) < Number(r.values?.[0]);
+    default:
+      return false;
   }
 }

@@ -21,7 +21,11 @@ const SOURCE = { component: 'statefulset-controller' };
 const REVISION_LABEL = 'controller-revision-hash';
 
 export class StatefulSetController {
-  constructor(private readonly store: ObjectStore, private readonly events: EventRecorder, private readonly clock: SimClock) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly events: EventRecorder,
+    private readonly clock: SimClock,
+  ) {}
 
   reconcile(key: string): void {
     const [ns, name] = splitKey(key);
@@ -37,7 +41,8 @@ export class StatefulSetController {
       if (ordinal !== undefined) pods.set(ordinal, p);
     }
     const healthy = (p: KubeObject | undefined) => Boolean(p && isPodActive(p) && p.status?.phase === 'Running' && isPodReady(p));
-    const partition: number = sts.spec.updateStrategy?.type === 'RollingUpdate' ? (sts.spec.updateStrategy.rollingUpdate?.partition ?? 0) : replicas;
+    const partition: number =
+      sts.spec.updateStrategy?.type === 'RollingUpdate' ? (sts.spec.updateStrategy.rollingUpdate?.partition ?? 0) : replicas;
     const revisionFor = (ordinal: number) => (ordinal >= partition ? updateRevision : currentRevision);
 
     let blocked = false;
@@ -83,7 +88,8 @@ export class StatefulSetController {
     const name = `${sts.metadata.name}-${ordinal}`;
     if (this.store.get('pods', sts.metadata.namespace, name)) return; // the old one is still terminating
     // Pods below the partition are recreated at their own (older) revision's template.
-    const data = this.store.get('controllerrevisions', sts.metadata.namespace, revision)?.obj.data as { spec?: { template?: Record<string, unknown> } } | undefined;
+    const data = this.store.get('controllerrevisions', sts.metadata.namespace, revision)?.obj.data as
+      { spec?: { template?: Record<string, unknown> } } | undefined;
     const recorded = data?.spec?.template;
     const { $patch: _replace, ...fromRevision } = recorded ?? {};
     const template = (recorded ? fromRevision : sts.spec.template) as { metadata?: Record<string, unknown>; spec: Record<string, unknown> };
@@ -98,7 +104,9 @@ export class StatefulSetController {
   }
 
   private updateStatus(sts: KubeObject, currentRevision: string, updateRevision: string): void {
-    const pods = ownedBy(this.store, 'pods', sts).filter((p) => ordinalOf(sts.metadata.name, p.metadata.name) !== undefined && !p.metadata.deletionTimestamp);
+    const pods = ownedBy(this.store, 'pods', sts).filter(
+      (p) => ordinalOf(sts.metadata.name, p.metadata.name) !== undefined && !p.metadata.deletionTimestamp,
+    );
     const ready = pods.filter(isPodReady).length;
     const updated = pods.filter((p) => p.metadata.labels?.[REVISION_LABEL] === updateRevision).length;
     const replicas: number = sts.spec.replicas ?? 1;

@@ -10,15 +10,29 @@ import type { EventRecorder } from './event-recorder';
 import { tolerates } from './scheduling';
 import { deleteGracefully } from './workload-base';
 
-interface Taint { key: string; value?: string; effect: string }
-interface Toleration { key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }
+interface Taint {
+  key: string;
+  value?: string;
+  effect: string;
+}
+interface Toleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
 
 const SOURCE = { component: 'taint-eviction-controller' };
 
 export class TaintEviction {
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly store: ObjectStore, private readonly events: EventRecorder, private readonly clock: SimClock) {}
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly events: EventRecorder,
+    private readonly clock: SimClock,
+  ) {}
 
   stop(): void {
     for (const t of this.timers.values()) this.clock.cancel(t);

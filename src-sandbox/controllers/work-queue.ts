@@ -7,7 +7,10 @@ export class WorkQueue {
   private scheduled = false;
   private stopped = false;
 
-  constructor(private readonly reconcile: (key: string) => void, private readonly onError: (key: string, e: unknown) => void) {}
+  constructor(
+    private readonly reconcile: (key: string) => void,
+    private readonly onError: (key: string, e: unknown) => void,
+  ) {}
 
   add(key: string): void {
     if (this.stopped) return;

@@ -17,17 +17,31 @@ export function ownedBy(store: ObjectStore, resource: ResourceName, owner: KubeO
 }
 
 export function ownerRef(owner: KubeObject): NonNullable<KubeObject['metadata']['ownerReferences']>[number] {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid!, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /** A pod from a pod template (labels and annotations copied), owned by `owner`. */
-export function podFromPodTemplate(owner: KubeObject, template: { metadata?: Record<string, unknown>; spec: Record<string, unknown> }, name: string, extra: { labels?: Record<string, string>; generateName?: string } = {}): KubeObject {
+export function podFromPodTemplate(
+  owner: KubeObject,
+  template: { metadata?: Record<string, unknown>; spec: Record<string, unknown> },
+  name: string,
+  extra: { labels?: Record<string, string>; generateName?: string } = {},
+): KubeObject {
   const t = structuredClone(template);
   const meta = t.metadata ?? {};
   const pod: KubeObject = {
-    apiVersion: 'v1', kind: 'Pod',
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: {
-      name, namespace: owner.metadata.namespace,
+      name,
+      namespace: owner.metadata.namespace,
       labels: { ...((meta.labels as Record<string, string> | undefined) ?? {}), ...(extra.labels ?? {}) },
       ownerReferences: [ownerRef(owner)],
     },
@@ -64,8 +78,8 @@ export function collectDependents(store: ObjectStore, owner: KubeObject, resourc
   setImmediate(() => {
     for (const child of ownedBy(store, resource, owner)) {
       if (resource === 'pods') deleteGracefully(store, child);
-      else if (store.get(resource, child.metadata.namespace, child.metadata.name)) store.delete(resource, child.metadata.namespace, child.metadata.name);
+      else if (store.get(resource, child.metadata.namespace, child.metadata.name))
+        store.delete(resource, child.metadata.namespace, child.metadata.name);
     }
   });
 }
-

@@ -49,10 +49,15 @@ export function fileLines(inst: Instance, file: LogFile, from: number, to: numbe
 /** Static files: their text, or undefined. */
 export function staticFile(p: string, pod: string, app: string): string | undefined {
   switch (p) {
-    case '/etc/hostname': return `${pod}\n`;
-    case '/etc/hosts': return `127.0.0.1\tlocalhost\n10.1.0.7\t${pod}\n`;
-    case '/etc/os-release': return 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\n';
-    case '/app/config/application.yaml': return `spring:\n  application:\n    name: ${app}\nserver:\n  port: 8080\n`;
-    default: return undefined;
+    case '/etc/hostname':
+      return `${pod}\n`;
+    case '/etc/hosts':
+      return `127.0.0.1\tlocalhost\n10.1.0.7\t${pod}\n`;
+    case '/etc/os-release':
+      return 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.3\n';
+    case '/app/config/application.yaml':
+      return `spring:\n  application:\n    name: ${app}\nserver:\n  port: 8080\n`;
+    default:
+      return undefined;
   }
 }

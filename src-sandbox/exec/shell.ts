@@ -17,14 +17,20 @@ export interface ShellIO {
   stdin?(): Promise<Buffer>;
 }
 export interface ShellTarget {
-  pod: string; app: string; container: string; env: Record<string, string>; instance(): Instance | undefined;
+  pod: string;
+  app: string;
+  container: string;
+  env: Record<string, string>;
+  instance(): Instance | undefined;
   /** Files written in this container (kubectl cp into it): path → content, null for a directory. */
   written?: Map<string, Buffer | null>;
 }
 
 export const SHELLS = new Set(['sh', '/bin/sh', 'bash', '/bin/bash', 'ash', '/bin/ash']);
 
-export class ExitRequest { constructor(readonly code: number) {} }
+export class ExitRequest {
+  constructor(readonly code: number) {}
+}
 
 export class Shell {
   cwd = '/app';
@@ -35,15 +41,20 @@ export class Shell {
   env(): Record<string, string> {
     return {
       PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/java/bin',
-      HOSTNAME: this.t.pod, HOME: '/home/app', JAVA_HOME: '/opt/java', CATALINA_BASE: '/opt',
-      KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443', ...this.t.env,
+      HOSTNAME: this.t.pod,
+      HOME: '/home/app',
+      JAVA_HOME: '/opt/java',
+      CATALINA_BASE: '/opt',
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+      ...this.t.env,
     };
   }
 
   /** Run one command line (may contain `;`). Throws ExitRequest for `exit`. */
   async line(text: string, io: ShellIO, signal: AbortSignal): Promise<number> {
     for (const part of splitSequence(text)) {
-      const argv = tokenize(part, (name) => (name === '?' ? String(this.last) : this.env()[name] ?? ''));
+      const argv = tokenize(part, (name) => (name === '?' ? String(this.last) : (this.env()[name] ?? '')));
       if (argv.length === 0) continue;
       this.last = await this.run(argv, io, signal);
       if (signal.aborted) break;
@@ -54,22 +65,43 @@ export class Shell {
   async run(argv: string[], io: ShellIO, signal: AbortSignal): Promise<number> {
     const [cmd, ...args] = argv as [string, ...string[]];
     switch (cmd) {
-      case 'sh': case '/bin/sh': case 'bash': case '/bin/bash':
+      case 'sh':
+      case '/bin/sh':
+      case 'bash':
+      case '/bin/bash':
         if (args[0] === '-c' && args[1] !== undefined) return this.line(args[1], io, signal);
         io.err(`${cmd}: only "-c COMMAND" is supported here\n`);
         return 2;
-      case 'exit': throw new ExitRequest(Number(args[0] ?? this.last) & 255);
-      case 'true': return 0;
-      case 'false': return 1;
-      case 'echo': io.out(args.join(' ') + '\n'); return 0;
-      case 'pwd': io.out(this.cwd + '\n'); return 0;
-      case 'hostname': io.out(this.t.pod + '\n'); return 0;
-      case 'whoami': io.out('app\n'); return 0;
-      case 'env': case 'printenv':
-        io.out(Object.entries(this.env()).map(([k, v]) => `${k}=${v}\n`).join(''));
+      case 'exit':
+        throw new ExitRequest(Number(args[0] ?? this.last) & 255);
+      case 'true':
+        return 0;
+      case 'false':
+        return 1;
+      case 'echo':
+        io.out(args.join(' ') + '\n');
+        return 0;
+      case 'pwd':
+        io.out(this.cwd + '\n');
+        return 0;
+      case 'hostname':
+        io.out(this.t.pod + '\n');
+        return 0;
+      case 'whoami':
+        io.out('app\n');
+        return 0;
+      case 'env':
+      case 'printenv':
+        io.out(
+          Object.entries(this.env())
+            .map(([k, v]) => `${k}=${v}\n`)
+            .join(''),
+        );
         return 0;
       case 'ps':
-        io.out('PID   USER     TIME  COMMAND\n    1 app       0:42 java -Xms512m -Xmx768m -jar /app/app.jar\n   57 app       0:00 sh\n   63 app       0:00 ps\n');
+        io.out(
+          'PID   USER     TIME  COMMAND\n    1 app       0:42 java -Xms512m -Xmx768m -jar /app/app.jar\n   57 app       0:00 sh\n   63 app       0:00 ps\n',
+        );
         return 0;
       case 'cd': {
         const p = normalize(this.cwd, args[0] ?? '/home/app');
@@ -77,12 +109,20 @@ export class Shell {
         this.cwd = p;
         return 0;
       }
-      case 'sleep': await delay(Number(args[0] ?? 0) * 1000, signal); return 0;
-      case 'ls': return this.ls(args, io);
-      case 'cat': return this.cat(args, io);
-      case 'tail': return this.tail(args, io, signal);
-      case 'tar': case '/bin/tar': return this.tar(args, io);
-      default: return fail(io, `sh: ${cmd}: not found`, 127);
+      case 'sleep':
+        await delay(Number(args[0] ?? 0) * 1000, signal);
+        return 0;
+      case 'ls':
+        return this.ls(args, io);
+      case 'cat':
+        return this.cat(args, io);
+      case 'tail':
+        return this.tail(args, io, signal);
+      case 'tar':
+      case '/bin/tar':
+        return this.tar(args, io);
+      default:
+        return fail(io, `sh: ${cmd}: not found`, 127);
     }
   }
 
@@ -99,7 +139,11 @@ export class Shell {
         continue;
       }
       if (paths.length > 1) io.out(`${raw}:\n`);
-      io.out(long ? entries.map((e) => `${this.isDir(normalize(p, e)) ? 'drwxr-xr-x' : '-rw-r--r--'}    1 app      app           0 ${e}\n`).join('') : entries.join('\n') + (entries.length ? '\n' : ''));
+      io.out(
+        long
+          ? entries.map((e) => `${this.isDir(normalize(p, e)) ? 'drwxr-xr-x' : '-rw-r--r--'}    1 app      app           0 ${e}\n`).join('')
+          : entries.join('\n') + (entries.length ? '\n' : ''),
+      );
     }
     return code;
   }
@@ -124,7 +168,10 @@ export class Shell {
     if (!inst) return '';
     const n = inst.timeline.countAt(Date.now());
     let out = '';
-    for (let i = inst.timeline.firstKept(n); i < n; i += 5000) out += fileLines(inst, logFileOf(p)!, i, Math.min(n, i + 5000)).map((l) => l + '\n').join('');
+    for (let i = inst.timeline.firstKept(n); i < n; i += 5000)
+      out += fileLines(inst, logFileOf(p)!, i, Math.min(n, i + 5000))
+        .map((l) => l + '\n')
+        .join('');
     return out;
   }
 
@@ -134,7 +181,9 @@ export class Shell {
 
   private list(p: string): string[] | undefined {
     const base = listImage(p);
-    const extra = [...(this.t.written?.keys() ?? [])].filter((k) => k.startsWith(p === '/' ? '/' : `${p}/`) && !k.slice(p.length + 1).includes('/')).map((k) => k.slice(p === '/' ? 1 : p.length + 1));
+    const extra = [...(this.t.written?.keys() ?? [])]
+      .filter((k) => k.startsWith(p === '/' ? '/' : `${p}/`) && !k.slice(p.length + 1).includes('/'))
+      .map((k) => k.slice(p === '/' ? 1 : p.length + 1));
     if (!base && !this.t.written?.has(p)) return undefined;
     return [...new Set([...(base ?? []), ...extra])].sort();
   }
@@ -180,7 +229,8 @@ export class Shell {
       };
       for (const raw of paths) {
         const p = normalize(this.cwd, raw);
-        if (!this.isDir(p) && this.fileBytes(p) === undefined) code = fail(io, `tar: ${raw.replace(/^\/+/, '')}: Cannot stat: No such file or directory`, 2);
+        if (!this.isDir(p) && this.fileBytes(p) === undefined)
+          code = fail(io, `tar: ${raw.replace(/^\/+/, '')}: Cannot stat: No such file or directory`, 2);
         else add(p);
       }
       if (io.bytes) io.bytes(packTar(entries));
@@ -230,8 +280,12 @@ export class Shell {
     // Walk back until n lines of this file are found (gc.log has one line in 25).
     const first = inst.timeline.firstKept(next);
     let from = next;
-    for (let found = 0; from > first && found < n; ) if (fileLines(inst, file, --from, from + 1).length) found++;
-    io.out(fileLines(inst, file, from, next).map((l) => l + '\n').join(''));
+    for (let found = 0; from > first && found < n;) if (fileLines(inst, file, --from, from + 1).length) found++;
+    io.out(
+      fileLines(inst, file, from, next)
+        .map((l) => l + '\n')
+        .join(''),
+    );
     while (follow && !signal.aborted) {
       await delay(100, signal);
       const now = inst.timeline.countAt(Date.now());
@@ -248,16 +302,17 @@ function fail(io: ShellIO, message: string, code: number): number {
   return code;
 }
 
-const delay = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  if (signal.aborted) return resolve();
-  const t = setTimeout(done, ms);
-  function done() {
-    clearTimeout(t);
-    signal.removeEventListener('abort', done);
-    resolve();
-  }
-  signal.addEventListener('abort', done, { once: true });
-});
+const delay = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 /** Split on `;` outside quotes. */
 export function splitSequence(text: string): string[] {
@@ -265,7 +320,16 @@ export function splitSequence(text: string): string[] {
   let cur = '';
   let q = '';
   for (const ch of text) {
-    if (q) { if (ch === q) q = ''; cur += ch; } else if (ch === '"' || ch === "'") { q = ch; cur += ch; } else if (ch === ';' || ch === '\n') { out.push(cur); cur = ''; } else cur += ch;
+    if (q) {
+      if (ch === q) q = '';
+      cur += ch;
+    } else if (ch === '"' || ch === "'") {
+      q = ch;
+      cur += ch;
+    } else if (ch === ';' || ch === '\n') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   out.push(cur);
   return out.filter((s) => s.trim() !== '');
@@ -277,11 +341,24 @@ export function tokenize(text: string, lookup: (name: string) => string): string
   let cur: string | undefined;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (ch === "'") { const j = text.indexOf("'", i + 1); cur = (cur ?? '') + text.slice(i + 1, j < 0 ? undefined : j); i = j < 0 ? text.length : j; }
-    else if (ch === '"') { const j = text.indexOf('"', i + 1); cur = (cur ?? '') + expand(text.slice(i + 1, j < 0 ? undefined : j), lookup); i = j < 0 ? text.length : j; }
-    else if (/\s/.test(ch)) { if (cur !== undefined) words.push(cur); cur = undefined; }
-    else if (ch === '$') { const m = /^\$(\?|[A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i)); if (m) { cur = (cur ?? '') + lookup(m[1]!); i += m[0].length - 1; } else cur = (cur ?? '') + ch; }
-    else cur = (cur ?? '') + ch;
+    if (ch === "'") {
+      const j = text.indexOf("'", i + 1);
+      cur = (cur ?? '') + text.slice(i + 1, j < 0 ? undefined : j);
+      i = j < 0 ? text.length : j;
+    } else if (ch === '"') {
+      const j = text.indexOf('"', i + 1);
+      cur = (cur ?? '') + expand(text.slice(i + 1, j < 0 ? undefined : j), lookup);
+      i = j < 0 ? text.length : j;
+    } else if (/\s/.test(ch)) {
+      if (cur !== undefined) words.push(cur);
+      cur = undefined;
+    } else if (ch === '$') {
+      const m = /^\$(\?|[A-Za-z_][A-Za-z0-9_]*)/.exec(text.slice(i));
+      if (m) {
+        cur = (cur ?? '') + lookup(m[1]!);
+        i += m[0].length - 1;
+      } else cur = (cur ?? '') + ch;
+    } else cur = (cur ?? '') + ch;
   }
   if (cur !== undefined) words.push(cur);
   return words;

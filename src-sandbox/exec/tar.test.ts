@@ -12,11 +12,14 @@ describe('ustar archives', () => {
   it('GNU tar extracts what packTar writes, and unpackTar reads what GNU tar writes', () => {
     dir = mkdtempSync(join(tmpdir(), 'capstan-tar-'));
     const long = `${'deep/'.repeat(25)}file.txt`;
-    writeFileSync(join(dir, 'a.tar'), packTar([
-      { path: 'opt/logs', dir: true, data: Buffer.alloc(0), mtimeMs: 0 },
-      { path: 'opt/logs/gc.log', dir: false, data: Buffer.from('line 1\nline 2\n'), mtimeMs: Date.now() },
-      { path: long, dir: false, data: Buffer.alloc(1500, 'x'), mtimeMs: Date.now() },
-    ]));
+    writeFileSync(
+      join(dir, 'a.tar'),
+      packTar([
+        { path: 'opt/logs', dir: true, data: Buffer.alloc(0), mtimeMs: 0 },
+        { path: 'opt/logs/gc.log', dir: false, data: Buffer.from('line 1\nline 2\n'), mtimeMs: Date.now() },
+        { path: long, dir: false, data: Buffer.alloc(1500, 'x'), mtimeMs: Date.now() },
+      ]),
+    );
     execFileSync('tar', ['xf', 'a.tar'], { cwd: dir });
     expect(readFileSync(join(dir, 'opt/logs/gc.log'), 'utf8')).toBe('line 1\nline 2\n');
     expect(readFileSync(join(dir, long)).length).toBe(1500);

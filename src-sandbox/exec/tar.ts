@@ -2,7 +2,12 @@
  * ustar archives, enough for `kubectl cp`: it runs `tar cf - <path>` in the container and reads
  * the archive from stdout, or writes one to `tar -xmf - -C <dir>` on stdin.
  */
-export interface TarEntry { path: string; dir: boolean; data: Buffer; mtimeMs: number }
+export interface TarEntry {
+  path: string;
+  dir: boolean;
+  data: Buffer;
+  mtimeMs: number;
+}
 
 const BLOCK = 512;
 
@@ -52,7 +57,11 @@ export function packTar(entries: TarEntry[]): Buffer {
   return Buffer.concat(parts);
 }
 
-const field = (h: Buffer, at: number, len: number) => h.subarray(at, at + len).toString('utf8').replace(/\0.*$/s, '');
+const field = (h: Buffer, at: number, len: number) =>
+  h
+    .subarray(at, at + len)
+    .toString('utf8')
+    .replace(/\0.*$/s, '');
 
 export class TarError extends Error {}
 

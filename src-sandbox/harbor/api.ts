@@ -73,7 +73,18 @@ function policyJson(env: ApiEnv, p: PolicyRec) {
     id: p.id,
     name: p.name,
     description: p.description,
-    src_registry: { id: 0, name: 'Local', url: env.url, type: 'harbor', insecure: true, credential: { type: 'secret', access_key: '', access_secret: '*****' }, status: 'healthy', creation_time: iso(p.creationTime), update_time: iso(p.creationTime), description: '' },
+    src_registry: {
+      id: 0,
+      name: 'Local',
+      url: env.url,
+      type: 'harbor',
+      insecure: true,
+      credential: { type: 'secret', access_key: '', access_secret: '*****' },
+      status: 'healthy',
+      creation_time: iso(p.creationTime),
+      update_time: iso(p.creationTime),
+      description: '',
+    },
     dest_registry: registryJson(env, p.dest),
     dest_namespace: '',
     dest_namespace_replace_count: -1,
@@ -127,13 +138,38 @@ export async function handleApi(ctx: Ctx, env: ApiEnv, path: string[]): Promise<
 
   if (method === 'GET' && a === 'health' && path.length === 1) {
     const bad = ctx.faults.unhealthy ?? [];
-    const comps = components.map((name) => (bad.includes(name) ? { name, status: 'unhealthy', error: `${name} is not reachable` } : { name, status: 'healthy' }));
+    const comps = components.map((name) =>
+      bad.includes(name) ? { name, status: 'unhealthy', error: `${name} is not reachable` } : { name, status: 'healthy' },
+    );
     return sendJson(ctx, 200, { status: bad.length ? 'unhealthy' : 'healthy', components: comps });
   }
   if (method === 'GET' && a === 'systeminfo' && path.length === 1) {
-    const base = { auth_mode: 'db_auth', primary_auth_mode: false, harbor_version: env.version, self_registration: false, has_ca_root: false, read_only: false, banner_message: '', oidc_provider_name: '', current_time: iso(Date.now()) };
+    const base = {
+      auth_mode: 'db_auth',
+      primary_auth_mode: false,
+      harbor_version: env.version,
+      self_registration: false,
+      has_ca_root: false,
+      read_only: false,
+      banner_message: '',
+      oidc_provider_name: '',
+      current_time: iso(Date.now()),
+    };
     const host = new URL(env.url).host;
-    return sendJson(ctx, 200, ctx.user ? { ...base, registry_url: host, external_url: env.url, project_creation_restriction: 'adminonly', notification_enable: true, registry_storage_provider_name: 'filesystem' } : base);
+    return sendJson(
+      ctx,
+      200,
+      ctx.user
+        ? {
+            ...base,
+            registry_url: host,
+            external_url: env.url,
+            project_creation_restriction: 'adminonly',
+            notification_enable: true,
+            registry_storage_provider_name: 'filesystem',
+          }
+        : base,
+    );
   }
 
   if (ctx.badCredentials) return sendErrors(ctx, 401, 'UNAUTHORIZED', 'unauthorized');
@@ -259,7 +295,14 @@ export async function handleApi(ctx: Ctx, env: ApiEnv, path: string[]): Promise<
       if (path.length === 2 && method === 'GET') {
         const rows = queryRows(
           ctx,
-          env.replication.executions.map(executionJson).filter((x) => (!sp.get('policy_id') || String(x.policy_id) === sp.get('policy_id')) && (!sp.get('status') || x.status === sp.get('status')) && (!sp.get('trigger') || x.trigger === sp.get('trigger'))),
+          env.replication.executions
+            .map(executionJson)
+            .filter(
+              (x) =>
+                (!sp.get('policy_id') || String(x.policy_id) === sp.get('policy_id')) &&
+                (!sp.get('status') || x.status === sp.get('status')) &&
+                (!sp.get('trigger') || x.trigger === sp.get('trigger')),
+            ),
           '-id',
         );
         if (rows) sendPaged(ctx, rows, (r) => r);
@@ -279,7 +322,13 @@ export async function handleApi(ctx: Ctx, env: ApiEnv, path: string[]): Promise<
         if (path.length === 4) {
           const rows = queryRows(
             ctx,
-            exec.tasks.map(taskJson).filter((x) => (!sp.get('status') || x.status === sp.get('status')) && (!sp.get('resource_type') || x.resource_type === sp.get('resource_type'))),
+            exec.tasks
+              .map(taskJson)
+              .filter(
+                (x) =>
+                  (!sp.get('status') || x.status === sp.get('status')) &&
+                  (!sp.get('resource_type') || x.resource_type === sp.get('resource_type')),
+              ),
             'id',
           );
           if (rows) sendPaged(ctx, rows, (r) => r);

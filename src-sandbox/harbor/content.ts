@@ -53,13 +53,20 @@ export function makeImage(seed: string): StoredManifest {
       layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
     }),
   );
-  const m: StoredManifest = { digest: sha256(body), mediaType: 'application/vnd.oci.image.manifest.v1+json', body, size: body.length + config.length + layer.length };
+  const m: StoredManifest = {
+    digest: sha256(body),
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    body,
+    size: body.length + config.length + layer.length,
+  };
   manifests.set(m.digest, m);
   return m;
 }
 
 /** What a registry that ignores Accept might send instead: a schema1 manifest. */
 export function schema1For(name: string, tag: string): { body: Buffer; mediaType: string; digest: string } {
-  const body = Buffer.from(JSON.stringify({ schemaVersion: 1, name, tag, architecture: 'amd64', fsLayers: [], history: [], signatures: [] }, null, 3));
+  const body = Buffer.from(
+    JSON.stringify({ schemaVersion: 1, name, tag, architecture: 'amd64', fsLayers: [], history: [], signatures: [] }, null, 3),
+  );
   return { body, mediaType: 'application/vnd.docker.distribution.manifest.v1+prettyjws', digest: sha256(body) };
 }

@@ -49,7 +49,14 @@ export function describeHarbor(h: SandboxHarbor): string {
 export function harborRegistryInputs(harbors: SandboxHarbor[]): RegistryInput[] {
   return harbors.map((h) => {
     const robot = h.users.find((u) => u.name.startsWith('robot$') && u.admin) ?? h.users.find((u) => u.admin);
-    return { id: h.name, name: h.name, kind: 'harbor', url: h.url, region: h.region, ...(robot ? { username: robot.name, secret: robot.password } : {}) };
+    return {
+      id: h.name,
+      name: h.name,
+      kind: 'harbor',
+      url: h.url,
+      region: h.region,
+      ...(robot ? { username: robot.name, secret: robot.password } : {}),
+    };
   });
 }
 

@@ -48,7 +48,8 @@ export function sendErrors(ctx: Ctx, status: number, code: string, message: stri
 export function sendPaged<T>(ctx: Ctx, items: T[], render: (t: T) => unknown) {
   const page = Number(ctx.url.searchParams.get('page') ?? '1');
   const pageSize = Number(ctx.url.searchParams.get('page_size') ?? '10');
-  if (!Number.isInteger(page) || page < 1) return sendErrors(ctx, 422, 'UNPROCESSABLE_ENTITY', 'page in query should be greater than or equal to 1');
+  if (!Number.isInteger(page) || page < 1)
+    return sendErrors(ctx, 422, 'UNPROCESSABLE_ENTITY', 'page in query should be greater than or equal to 1');
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
     return sendErrors(ctx, 422, 'UNPROCESSABLE_ENTITY', 'page_size in query should be less than or equal to 100');
   const endless = ctx.faults.endlessPaging?.test(ctx.url.pathname) ?? false;
@@ -83,7 +84,8 @@ function termMatches(row: Row, t: QueryTerm): boolean {
   }
   if (v === undefined) return false;
   const s = String(v);
-  const cmp = (a: string, b: string | number) => (typeof v === 'number' ? Number(a) - Number(b) : a < String(b) ? -1 : a > String(b) ? 1 : 0);
+  const cmp = (a: string, b: string | number) =>
+    typeof v === 'number' ? Number(a) - Number(b) : a < String(b) ? -1 : a > String(b) ? 1 : 0;
   switch (t.op) {
     case 'eq':
       return s === String(t.value);

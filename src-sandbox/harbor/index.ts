@@ -1,4 +1,12 @@
-export { startHarbor, startHarborRegions, defaultUsers, type HarborOptions, type RegionsOptions, type SandboxHarbor, type SeedProject } from './server';
+export {
+  startHarbor,
+  startHarborRegions,
+  defaultUsers,
+  type HarborOptions,
+  type RegionsOptions,
+  type SandboxHarbor,
+  type SeedProject,
+} from './server';
 export type { HarborFaults } from './http-util';
 export type { SandboxUser } from './state';
 export type { TaskOutcome } from './replication';

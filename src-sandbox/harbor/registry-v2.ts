@@ -29,8 +29,22 @@ export class RegistryV2 {
     const parts = [`realm="${this.baseUrl()}/service/token"`, 'service="harbor-registry"'];
     if (scope) parts.push(`scope="${scope}"`);
     if (error) parts.push(`error="${error}"`);
-    ctx.res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': `Bearer ${parts.join(',')}`, 'Docker-Distribution-Api-Version': 'registry/2.0' });
-    ctx.res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'unauthorized to access repository', detail: scope ? [{ Type: 'repository', Action: 'pull' }] : null }] }));
+    ctx.res.writeHead(401, {
+      'Content-Type': 'application/json',
+      'WWW-Authenticate': `Bearer ${parts.join(',')}`,
+      'Docker-Distribution-Api-Version': 'registry/2.0',
+    });
+    ctx.res.end(
+      JSON.stringify({
+        errors: [
+          {
+            code: 'UNAUTHORIZED',
+            message: 'unauthorized to access repository',
+            detail: scope ? [{ Type: 'repository', Action: 'pull' }] : null,
+          },
+        ],
+      }),
+    );
   }
 
   /** GET /service/token?service=harbor-registry&scope=repository:p/r:pull (Basic or anonymous). */
@@ -58,8 +72,8 @@ export class RegistryV2 {
     const scope = name ? `repository:${name}:pull` : undefined;
     if (auth.startsWith('Bearer ')) {
       const rec = this.tokens.get(auth.slice(7));
-      if (!rec || rec.expires < Date.now()) return this.challenge(ctx, scope, 'invalid_token'), false;
-      if (name && !rec.repos.has(name)) return this.challenge(ctx, scope, 'insufficient_scope'), false;
+      if (!rec || rec.expires < Date.now()) return (this.challenge(ctx, scope, 'invalid_token'), false);
+      if (name && !rec.repos.has(name)) return (this.challenge(ctx, scope, 'insufficient_scope'), false);
       return true;
     }
     if (auth.startsWith('Basic ') && ctx.user && !ctx.badCredentials) {
@@ -123,7 +137,12 @@ export class RegistryV2 {
         return this.notFound(ctx, 'MANIFEST_UNKNOWN', 'OCI manifest found, but accept header does not support OCI manifests');
       }
       const etag = `"${art.manifest.digest}"`;
-      const headers = { 'Content-Type': art.manifest.mediaType, 'Docker-Content-Digest': art.manifest.digest, ETag: etag, 'Docker-Distribution-Api-Version': 'registry/2.0' };
+      const headers = {
+        'Content-Type': art.manifest.mediaType,
+        'Docker-Content-Digest': art.manifest.digest,
+        ETag: etag,
+        'Docker-Distribution-Api-Version': 'registry/2.0',
+      };
       if (ctx.req.headers['if-none-match'] === etag) {
         ctx.res.writeHead(304, headers);
         ctx.res.end();
@@ -137,7 +156,11 @@ export class RegistryV2 {
 
     const blob = getBlob(ref);
     if (!blob) return this.notFound(ctx, 'BLOB_UNKNOWN', 'blob unknown to registry');
-    ctx.res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': String(blob.length), 'Docker-Content-Digest': ref });
+    ctx.res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': String(blob.length),
+      'Docker-Content-Digest': ref,
+    });
     ctx.res.end(ctx.req.method === 'HEAD' ? undefined : blob);
   }
 }

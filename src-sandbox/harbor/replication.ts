@@ -140,7 +140,8 @@ export class ReplicationEngine {
   /** Event-based trigger: a push happened here. */
   onPush(repository: string, tag: string, digest: string): void {
     for (const p of this.policies) {
-      if (p.enabled && p.trigger === 'event_based' && globMatch(p.nameFilter, repository)) this.startExecution(p, 'event_based', [{ repository, tag, digest }]);
+      if (p.enabled && p.trigger === 'event_based' && globMatch(p.nameFilter, repository))
+        this.startExecution(p, 'event_based', [{ repository, tag, digest }]);
     }
   }
 
@@ -152,7 +153,8 @@ export class ReplicationEngine {
     for (const project of this.state.projects.values())
       for (const repo of project.repos.values()) {
         if (!globMatch(policy.nameFilter, repo.name)) continue;
-        for (const a of repo.artifacts.values()) for (const t of a.tags) if (items.length < 10_000) items.push({ repository: repo.name, tag: t.name, digest: a.manifest.digest });
+        for (const a of repo.artifacts.values())
+          for (const t of a.tags) if (items.length < 10_000) items.push({ repository: repo.name, tag: t.name, digest: a.manifest.digest });
       }
     return this.startExecution(policy, 'manual', items);
   }
@@ -171,9 +173,21 @@ export class ReplicationEngine {
     return Math.max(1, Math.round(ms / Math.max(0.001, this.opts.clockSpeed)));
   }
 
-  startExecution(policy: PolicyRec, trigger: ExecutionRec['trigger'], items: { repository: string; tag: string; digest: string }[]): ExecutionRec {
+  startExecution(
+    policy: PolicyRec,
+    trigger: ExecutionRec['trigger'],
+    items: { repository: string; tag: string; digest: string }[],
+  ): ExecutionRec {
     const now = Date.now();
-    const exec: ExecutionRec = { id: this.state.id(), policyId: policy.id, trigger, startTime: now, tasks: [], stopRequests: 0, stopped: false };
+    const exec: ExecutionRec = {
+      id: this.state.id(),
+      policyId: policy.id,
+      trigger,
+      startTime: now,
+      tasks: [],
+      stopRequests: 0,
+      stopped: false,
+    };
     this.executions.push(exec);
     const [minDelay, maxDelay] = this.opts.delayMs ?? [3_000, 20_000];
     for (const item of items) {
@@ -204,7 +218,10 @@ export class ReplicationEngine {
             if (this.closed || task.status !== 'InProgress') return;
             if (this.paused) return void task.timers.splice(0, task.timers.length, setTimeout(complete, 20));
             if (task.outcome === 'fail') {
-              this.log(task, `failed to push manifest of artifact ${item.repository}:${item.tag}: http status code: 503, body: {"errors":[{"code":"UNKNOWN","message":"service unavailable"}]}`);
+              this.log(
+                task,
+                `failed to push manifest of artifact ${item.repository}:${item.tag}: http status code: 503, body: {"errors":[{"code":"UNKNOWN","message":"service unavailable"}]}`,
+              );
               task.status = 'Failed';
             } else {
               policy.dest.peer.receive(item.repository, item.tag, item.digest);
@@ -227,7 +244,8 @@ export class ReplicationEngine {
   }
 
   private finishIfDone(exec: ExecutionRec) {
-    if (exec.endTime === undefined && exec.tasks.every((t) => t.status === 'Succeed' || t.status === 'Failed' || t.status === 'Stopped')) exec.endTime = Date.now();
+    if (exec.endTime === undefined && exec.tasks.every((t) => t.status === 'Succeed' || t.status === 'Failed' || t.status === 'Stopped'))
+      exec.endTime = Date.now();
   }
 
   /**
@@ -238,7 +256,9 @@ export class ReplicationEngine {
     const exec = this.executions.find((e) => e.id === executionId);
     if (!exec) return undefined;
     exec.stopRequests++;
-    const hasStuck = exec.tasks.some((t) => (t.outcome === 'stuck' || t.outcome === 'pending') && (t.status === 'InProgress' || t.status === 'Pending'));
+    const hasStuck = exec.tasks.some(
+      (t) => (t.outcome === 'stuck' || t.outcome === 'pending') && (t.status === 'InProgress' || t.status === 'Pending'),
+    );
     if (hasStuck && exec.stopRequests === 1) return exec;
     for (const t of exec.tasks) {
       if (t.status === 'Pending' || t.status === 'InProgress') {

@@ -68,7 +68,10 @@ const seedOf = (images: ScenarioImage[]) => {
 };
 
 export async function startScenarioHarbors(scenario: Scenario, opts: ScenarioHarborOptions = {}): Promise<ScenarioHarbors> {
-  const entries = Object.entries(scenario.registries).map(([datacenter, host]) => ({ datacenter, name: host.split('.')[0] || `harbor-${datacenter}` }));
+  const entries = Object.entries(scenario.registries).map(([datacenter, host]) => ({
+    datacenter,
+    name: host.split('.')[0] || `harbor-${datacenter}`,
+  }));
   if (entries.length === 0) throw new Error('the scenario lists no registries');
   const images = scenarioImages(scenario);
   // Versions nobody runs and that are not meant to fail pulling: the "next" versions.
@@ -119,7 +122,8 @@ export async function startScenarioHarbors(scenario: Scenario, opts: ScenarioHar
     source.push(fresh.repository, fresh.tag);
   }
   const interval = opts.pushIntervalMs ?? 120_000;
-  const stopPushes = interval > 0 ? simulatePushes(source, { intervalMs: interval, repositories: [...new Set(images.map((i) => i.repository))] }) : () => {};
+  const stopPushes =
+    interval > 0 ? simulatePushes(source, { intervalMs: interval, repositories: [...new Set(images.map((i) => i.repository))] }) : () => {};
 
   return {
     harbors,

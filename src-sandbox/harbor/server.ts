@@ -211,13 +211,23 @@ export interface RegionsOptions extends Omit<HarborOptions, 'name' | 'region' | 
  * One Harbor per region, the source replicating to the others (what `startDatacenter()` calls).
  * Seeded projects go to the source; with `seedEverywhere`, to every region (in sync at start).
  */
-export async function startHarborRegions(opts: RegionsOptions = {}): Promise<{ harbors: SandboxHarbor[]; source: SandboxHarbor; close(): Promise<void> }> {
+export async function startHarborRegions(
+  opts: RegionsOptions = {},
+): Promise<{ harbors: SandboxHarbor[]; source: SandboxHarbor; close(): Promise<void> }> {
   const regions = opts.regions ?? ['east', 'west'];
   const sourceRegion = opts.source ?? regions[0]!;
   const harbors: SandboxHarbor[] = [];
   for (const [i, region] of regions.entries()) {
     const seeded = opts.seedEverywhere || region === sourceRegion;
-    harbors.push(await startHarbor({ ...opts, name: `harbor-${region}`, region, seed: (opts.seed ?? 42) + i, projects: seeded ? opts.projects : opts.projects?.map((p) => ({ name: p.name, public: p.public })) }));
+    harbors.push(
+      await startHarbor({
+        ...opts,
+        name: `harbor-${region}`,
+        region,
+        seed: (opts.seed ?? 42) + i,
+        projects: seeded ? opts.projects : opts.projects?.map((p) => ({ name: p.name, public: p.public })),
+      }),
+    );
   }
   const source = harbors.find((h) => h.region === sourceRegion)!;
   for (const h of harbors) if (h !== source) source.addPeer(h);

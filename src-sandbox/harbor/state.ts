@@ -83,7 +83,15 @@ export class HarborState {
     const project = this.ensureProject(projectName);
     let repo = project.repos.get(repository);
     if (!repo) {
-      repo = { id: this.id(), projectId: project.id, name: repository, creationTime: pushTime, updateTime: pushTime, artifacts: new Map(), pullCount: 0 };
+      repo = {
+        id: this.id(),
+        projectId: project.id,
+        name: repository,
+        creationTime: pushTime,
+        updateTime: pushTime,
+        artifacts: new Map(),
+        pullCount: 0,
+      };
       project.repos.set(repository, repo);
     }
     for (const a of repo.artifacts.values()) a.tags = a.tags.filter((t) => t.name !== tag);
@@ -167,12 +175,25 @@ export class HarborState {
       extra_attrs: { config: {} },
       annotations: {},
       references: [],
-      addition_links: { build_history: { href: `/api/v2.0/projects/x/repositories/y/artifacts/${a.manifest.digest}/additions/build_history`, absolute: false } },
+      addition_links: {
+        build_history: {
+          href: `/api/v2.0/projects/x/repositories/y/artifacts/${a.manifest.digest}/additions/build_history`,
+          absolute: false,
+        },
+      },
       ...(withTag ? { tags: a.tags.map((t) => this.tagJson(a, t)) } : {}),
     };
   }
 
   tagJson(a: ArtifactRec, t: TagRec) {
-    return { id: t.id, repository_id: a.repositoryId, artifact_id: a.id, name: t.name, push_time: iso(t.pushTime), pull_time: '0001-01-01T00:00:00.000Z', immutable: false };
+    return {
+      id: t.id,
+      repository_id: a.repositoryId,
+      artifact_id: a.id,
+      name: t.name,
+      push_time: iso(t.pushTime),
+      pull_time: '0001-01-01T00:00:00.000Z',
+      immutable: false,
+    };
   }
 }

@@ -77,13 +77,15 @@ export function qosClass(containers: Obj[]): 'Guaranteed' | 'Burstable' | 'BestE
 export function validateDeployment(d: KubeObject): string[] {
   const errs: string[] = [];
   const spec = d.spec ?? {};
-  if (typeof spec.replicas === 'number' && spec.replicas < 0) errs.push(`spec.replicas: Invalid value: ${spec.replicas}: must be greater than or equal to 0`);
+  if (typeof spec.replicas === 'number' && spec.replicas < 0)
+    errs.push(`spec.replicas: Invalid value: ${spec.replicas}: must be greater than or equal to 0`);
   const containers = spec.template?.spec?.containers;
   if (!Array.isArray(containers) || containers.length === 0) errs.push('spec.template.spec.containers: Required value');
-  else containers.forEach((c: Obj, i: number) => {
-    if (!c.name) errs.push(`spec.template.spec.containers[${i}].name: Required value`);
-    if (!c.image) errs.push(`spec.template.spec.containers[${i}].image: Required value`);
-  });
+  else
+    containers.forEach((c: Obj, i: number) => {
+      if (!c.name) errs.push(`spec.template.spec.containers[${i}].name: Required value`);
+      if (!c.image) errs.push(`spec.template.spec.containers[${i}].image: Required value`);
+    });
   const match = spec.selector?.matchLabels as Record<string, string> | undefined;
   if (!spec.selector) errs.push('spec.selector: Required value');
   const labels = (spec.template?.metadata?.labels ?? {}) as Record<string, string>;

@@ -45,7 +45,8 @@ export function budgetStatus(store: ObjectStore, pdb: KubeObject): BudgetStatus 
   else {
     expectedPods = controllersScale(store, pods) ?? pods.length;
     if (minAvailable !== undefined) desiredHealthy = resolveIntOrPercent(minAvailable, expectedPods, true, 0);
-    else if (maxUnavailable !== undefined) desiredHealthy = Math.max(0, expectedPods - resolveIntOrPercent(maxUnavailable, expectedPods, true, 0));
+    else if (maxUnavailable !== undefined)
+      desiredHealthy = Math.max(0, expectedPods - resolveIntOrPercent(maxUnavailable, expectedPods, true, 0));
   }
   return { currentHealthy, desiredHealthy, expectedPods, disruptionsAllowed: Math.max(0, currentHealthy - desiredHealthy) };
 }

@@ -16,14 +16,26 @@ export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 /** Defaults applied before the object is stored (the store then assigns uid and resourceVersion). */
 export function defaultKind(resource: ResourceName, obj: KubeObject, store: ObjectStore): void {
   switch (resource) {
-    case 'services': return defaultService(obj, store);
-    case 'secrets': return defaultSecret(obj);
-    case 'statefulsets': return defaultStatefulSet(obj);
-    case 'daemonsets': return defaultDaemonSet(obj);
-    case 'jobs': return defaultJobSpec(obj.spec ??= {});
-    case 'cronjobs': return defaultCronJob(obj);
-    case 'poddisruptionbudgets': obj.status ??= { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 }; return;
-    case 'serviceaccounts': case 'configmaps': case 'leases': case 'endpointslices': return;
+    case 'services':
+      return defaultService(obj, store);
+    case 'secrets':
+      return defaultSecret(obj);
+    case 'statefulsets':
+      return defaultStatefulSet(obj);
+    case 'daemonsets':
+      return defaultDaemonSet(obj);
+    case 'jobs':
+      return defaultJobSpec((obj.spec ??= {}));
+    case 'cronjobs':
+      return defaultCronJob(obj);
+    case 'poddisruptionbudgets':
+      obj.status ??= { currentHealthy: 0, desiredHealthy: 0, disruptionsAllowed: 0, expectedPods: 0 };
+      return;
+    case 'serviceaccounts':
+    case 'configmaps':
+    case 'leases':
+    case 'endpointslices':
+      return;
   }
 }
 
@@ -35,7 +47,12 @@ export function jobSelectorFromUid(job: KubeObject): boolean {
   const spec = job.spec ?? {};
   if (spec.manualSelector || spec.selector) return false;
   const uid = job.metadata.uid!;
-  const ids = { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': job.metadata.name, 'controller-uid': uid, 'job-name': job.metadata.name };
+  const ids = {
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': job.metadata.name,
+    'controller-uid': uid,
+    'job-name': job.metadata.name,
+  };
   spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
   spec.template ??= {};
   spec.template.metadata ??= {};
@@ -57,7 +74,7 @@ function defaultService(svc: KubeObject, store: ObjectStore): void {
     spec.ipFamilies ??= ['IPv4'];
     spec.ipFamilyPolicy ??= 'SingleStack';
   }
-  let nodePort = 30000 + (store.count('services') * 37) % 2000;
+  let nodePort = 30000 + ((store.count('services') * 37) % 2000);
   for (const p of (spec.ports as Obj[] | undefined) ?? []) {
     p.protocol ??= 'TCP';
     p.targetPort ??= p.port;
@@ -80,7 +97,7 @@ function defaultSecret(secret: KubeObject): void {
   secret.type ??= 'Opaque';
   const stringData = secret.stringData as Record<string, string> | undefined;
   if (stringData) {
-    const data = ((secret.data as Record<string, string> | undefined) ?? {});
+    const data = (secret.data as Record<string, string> | undefined) ?? {};
     for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(v, 'utf8').toString('base64');
     secret.data = data;
     delete secret.stringData;
@@ -146,7 +163,13 @@ function defaultCronJob(cj: KubeObject): void {
 }
 
 /** Defaults, stores, and completes what needs the stored uid (a Job's selector): one create as the apiserver does it. */
-export function createWithDefaults(store: ObjectStore, resource: ResourceName, obj: KubeObject, nowIso: string, opts: { dryRun?: boolean } = {}): StoredObject {
+export function createWithDefaults(
+  store: ObjectStore,
+  resource: ResourceName,
+  obj: KubeObject,
+  nowIso: string,
+  opts: { dryRun?: boolean } = {},
+): StoredObject {
   defaultKind(resource, obj, store);
   const created = store.create(resource, obj, nowIso, opts);
   if (resource !== 'jobs' || opts.dryRun) return created;

@@ -16,7 +16,9 @@ export function fieldManagerOf(params: URLSearchParams, userAgent: string | unde
 export function recordManager(obj: KubeObject, manager: string | undefined, apiVersion: string, time: string, subresource?: string): void {
   if (!manager) return;
   const meta = obj.metadata as unknown as { managedFields?: Record<string, unknown>[] };
-  const rest = (meta.managedFields ?? []).filter((f) => !(f.manager === manager && f.operation === 'Update' && f.subresource === subresource));
+  const rest = (meta.managedFields ?? []).filter(
+    (f) => !(f.manager === manager && f.operation === 'Update' && f.subresource === subresource),
+  );
   const entry: Record<string, unknown> = { manager, operation: 'Update', apiVersion, time, fieldsType: 'FieldsV1', fieldsV1: {} };
   if (subresource) entry.subresource = subresource;
   meta.managedFields = [...rest, entry];

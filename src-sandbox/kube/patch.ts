@@ -23,10 +23,23 @@ export function jsonMergePatch(target: unknown, patch: unknown): unknown {
 
 /** Patch merge keys of the list fields in core/v1 and apps/v1 objects (from the Go struct tags). */
 const MERGE_KEYS: Record<string, string> = {
-  containers: 'name', initContainers: 'name', ephemeralContainers: 'name', env: 'name', volumes: 'name',
-  volumeMounts: 'mountPath', volumeDevices: 'devicePath', ports: 'containerPort', imagePullSecrets: 'name',
-  conditions: 'type', ownerReferences: 'uid', hostAliases: 'ip', topologySpreadConstraints: 'topologyKey',
-  resourceClaims: 'name', finalizers: '', args: '', command: '',
+  containers: 'name',
+  initContainers: 'name',
+  ephemeralContainers: 'name',
+  env: 'name',
+  volumes: 'name',
+  volumeMounts: 'mountPath',
+  volumeDevices: 'devicePath',
+  ports: 'containerPort',
+  imagePullSecrets: 'name',
+  conditions: 'type',
+  ownerReferences: 'uid',
+  hostAliases: 'ip',
+  topologySpreadConstraints: 'topologyKey',
+  resourceClaims: 'name',
+  finalizers: '',
+  args: '',
+  command: '',
 };
 
 export function strategicMergePatch(target: unknown, patch: unknown): unknown {
@@ -87,12 +100,20 @@ function mergeList(target: unknown, patch: unknown[], mergeKey: string): unknown
   return base;
 }
 
-interface JsonPatchOp { op: string; path: string; value?: unknown; from?: string }
+interface JsonPatchOp {
+  op: string;
+  path: string;
+  value?: unknown;
+  from?: string;
+}
 
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new PatchError(`invalid JSON pointer: ${path}`);
-  return path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function parentOf(doc: unknown, tokens: string[]): { parent: Obj | unknown[]; key: string } {
@@ -137,7 +158,9 @@ export function jsonPatch(doc: unknown, ops: unknown): unknown {
     };
     const exists = Array.isArray(parent) ? Number(key) < parent.length : key in parent;
     switch (raw.op) {
-      case 'add': set(structuredClone(raw.value), true); break;
+      case 'add':
+        set(structuredClone(raw.value), true);
+        break;
       case 'replace':
         if (!exists) throw new PatchError(`replace operation does not apply: doc is missing key: ${raw.path}`);
         set(structuredClone(raw.value), false);
@@ -162,7 +185,8 @@ export function jsonPatch(doc: unknown, ops: unknown): unknown {
         set(value, true);
         break;
       }
-      default: throw new PatchError(`unknown JSON patch operation: ${raw.op}`);
+      default:
+        throw new PatchError(`unknown JSON patch operation: ${raw.op}`);
     }
   }
   return root;

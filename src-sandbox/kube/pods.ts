@@ -37,7 +37,16 @@ export function podFromTemplate(rs: KubeObject, name: string): KubeObject {
       generateName: `${rs.metadata.name}-`,
       namespace: rs.metadata.namespace,
       labels: { ...((meta.labels as Record<string, string> | undefined) ?? {}) },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: rs.metadata.name,
+          uid: rs.metadata.uid!,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: template.spec,
   };
@@ -45,4 +54,3 @@ export function podFromTemplate(rs: KubeObject, name: string): KubeObject {
   defaultPod(pod);
   return pod;
 }
-

@@ -1,13 +1,33 @@
 /**
  * The resource types the sandbox serves, with what discovery, routing and field selectors need.
  */
-export type ResourceName = 'namespaces' | 'nodes' | 'pods' | 'deployments' | 'replicasets' | 'events'
-  | 'services' | 'endpointslices' | 'configmaps' | 'secrets' | 'serviceaccounts' | 'leases'
-  | 'statefulsets' | 'daemonsets' | 'jobs' | 'cronjobs' | 'poddisruptionbudgets'
-  | 'selfsubjectaccessreviews' | 'selfsubjectreviews' | 'selfsubjectrulesreviews' | 'controllerrevisions' | 'endpoints';
+export type ResourceName =
+  | 'namespaces'
+  | 'nodes'
+  | 'pods'
+  | 'deployments'
+  | 'replicasets'
+  | 'events'
+  | 'services'
+  | 'endpointslices'
+  | 'configmaps'
+  | 'secrets'
+  | 'serviceaccounts'
+  | 'leases'
+  | 'statefulsets'
+  | 'daemonsets'
+  | 'jobs'
+  | 'cronjobs'
+  | 'poddisruptionbudgets'
+  | 'selfsubjectaccessreviews'
+  | 'selfsubjectreviews'
+  | 'selfsubjectrulesreviews'
+  | 'controllerrevisions'
+  | 'endpoints';
 
 /** API groups the sandbox serves (all at version v1). */
-export type GroupName = '' | 'apps' | 'batch' | 'policy' | 'coordination.k8s.io' | 'discovery.k8s.io' | 'authorization.k8s.io' | 'authentication.k8s.io';
+export type GroupName =
+  '' | 'apps' | 'batch' | 'policy' | 'coordination.k8s.io' | 'discovery.k8s.io' | 'authorization.k8s.io' | 'authentication.k8s.io';
 
 export interface ResourceInfo {
   name: ResourceName;
@@ -27,17 +47,40 @@ const readWrite = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch
 
 export const RESOURCES: Record<ResourceName, ResourceInfo> = {
   namespaces: {
-    name: 'namespaces', group: '', version: 'v1', kind: 'Namespace', listKind: 'NamespaceList',
-    singularName: 'namespace', namespaced: false, shortNames: ['ns'],
-    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: [],
+    name: 'namespaces',
+    group: '',
+    version: 'v1',
+    kind: 'Namespace',
+    listKind: 'NamespaceList',
+    singularName: 'namespace',
+    namespaced: false,
+    shortNames: ['ns'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    subresources: [],
   },
   nodes: {
-    name: 'nodes', group: '', version: 'v1', kind: 'Node', listKind: 'NodeList', singularName: 'node',
-    namespaced: false, shortNames: ['no'], verbs: readWrite, subresources: [],
+    name: 'nodes',
+    group: '',
+    version: 'v1',
+    kind: 'Node',
+    listKind: 'NodeList',
+    singularName: 'node',
+    namespaced: false,
+    shortNames: ['no'],
+    verbs: readWrite,
+    subresources: [],
   },
   pods: {
-    name: 'pods', group: '', version: 'v1', kind: 'Pod', listKind: 'PodList', singularName: 'pod',
-    namespaced: true, shortNames: ['po'], verbs: readWrite, categories: ['all'],
+    name: 'pods',
+    group: '',
+    version: 'v1',
+    kind: 'Pod',
+    listKind: 'PodList',
+    singularName: 'pod',
+    namespaced: true,
+    shortNames: ['po'],
+    verbs: readWrite,
+    categories: ['all'],
     subresources: [
       { name: 'log', kind: 'Pod', verbs: ['get'] },
       { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
@@ -48,26 +91,69 @@ export const RESOURCES: Record<ResourceName, ResourceInfo> = {
     ],
   },
   events: {
-    name: 'events', group: '', version: 'v1', kind: 'Event', listKind: 'EventList', singularName: 'event',
-    namespaced: true, shortNames: ['ev'], verbs: readWrite, subresources: [],
+    name: 'events',
+    group: '',
+    version: 'v1',
+    kind: 'Event',
+    listKind: 'EventList',
+    singularName: 'event',
+    namespaced: true,
+    shortNames: ['ev'],
+    verbs: readWrite,
+    subresources: [],
   },
   deployments: {
-    name: 'deployments', group: 'apps', version: 'v1', kind: 'Deployment', listKind: 'DeploymentList',
-    singularName: 'deployment', namespaced: true, shortNames: ['deploy'], verbs: readWrite, categories: ['all'],
+    name: 'deployments',
+    group: 'apps',
+    version: 'v1',
+    kind: 'Deployment',
+    listKind: 'DeploymentList',
+    singularName: 'deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+    verbs: readWrite,
+    categories: ['all'],
     subresources: [{ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] }],
   },
   replicasets: {
-    name: 'replicasets', group: 'apps', version: 'v1', kind: 'ReplicaSet', listKind: 'ReplicaSetList',
-    singularName: 'replicaset', namespaced: true, shortNames: ['rs'], verbs: readWrite, categories: ['all'],
+    name: 'replicasets',
+    group: 'apps',
+    version: 'v1',
+    kind: 'ReplicaSet',
+    listKind: 'ReplicaSetList',
+    singularName: 'replicaset',
+    namespaced: true,
+    shortNames: ['rs'],
+    verbs: readWrite,
+    categories: ['all'],
     subresources: [{ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] }],
   },
   ...CLUSTER_KINDS(),
 };
 
 /** The kinds every real cluster serves beyond the workloads above (services, config, batch, policy, auth reviews). */
-function CLUSTER_KINDS(): Record<Exclude<ResourceName, 'namespaces' | 'nodes' | 'pods' | 'deployments' | 'replicasets' | 'events'>, ResourceInfo> {
-  const kind = (name: ResourceName, group: GroupName, kind: string, shortNames: string[], extra: Partial<ResourceInfo> = {}): ResourceInfo => ({
-    name, group, version: 'v1', kind, listKind: `${kind}List`, singularName: kind.toLowerCase(), namespaced: true, shortNames, verbs: readWrite, subresources: [], ...extra,
+function CLUSTER_KINDS(): Record<
+  Exclude<ResourceName, 'namespaces' | 'nodes' | 'pods' | 'deployments' | 'replicasets' | 'events'>,
+  ResourceInfo
+> {
+  const kind = (
+    name: ResourceName,
+    group: GroupName,
+    kind: string,
+    shortNames: string[],
+    extra: Partial<ResourceInfo> = {},
+  ): ResourceInfo => ({
+    name,
+    group,
+    version: 'v1',
+    kind,
+    listKind: `${kind}List`,
+    singularName: kind.toLowerCase(),
+    namespaced: true,
+    shortNames,
+    verbs: readWrite,
+    subresources: [],
+    ...extra,
   });
   const scale = { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
   return {
@@ -84,9 +170,18 @@ function CLUSTER_KINDS(): Record<Exclude<ResourceName, 'namespaces' | 'nodes' | 
     jobs: kind('jobs', 'batch', 'Job', [], { categories: ['all'] }),
     cronjobs: kind('cronjobs', 'batch', 'CronJob', ['cj'], { categories: ['all'] }),
     poddisruptionbudgets: kind('poddisruptionbudgets', 'policy', 'PodDisruptionBudget', ['pdb']),
-    selfsubjectaccessreviews: kind('selfsubjectaccessreviews', 'authorization.k8s.io', 'SelfSubjectAccessReview', [], { namespaced: false, verbs: ['create'] }),
-    selfsubjectreviews: kind('selfsubjectreviews', 'authentication.k8s.io', 'SelfSubjectReview', [], { namespaced: false, verbs: ['create'] }),
-    selfsubjectrulesreviews: kind('selfsubjectrulesreviews', 'authorization.k8s.io', 'SelfSubjectRulesReview', [], { namespaced: false, verbs: ['create'] }),
+    selfsubjectaccessreviews: kind('selfsubjectaccessreviews', 'authorization.k8s.io', 'SelfSubjectAccessReview', [], {
+      namespaced: false,
+      verbs: ['create'],
+    }),
+    selfsubjectreviews: kind('selfsubjectreviews', 'authentication.k8s.io', 'SelfSubjectReview', [], {
+      namespaced: false,
+      verbs: ['create'],
+    }),
+    selfsubjectrulesreviews: kind('selfsubjectrulesreviews', 'authorization.k8s.io', 'SelfSubjectRulesReview', [], {
+      namespaced: false,
+      verbs: ['create'],
+    }),
   };
 }
 
@@ -94,7 +189,15 @@ function CLUSTER_KINDS(): Record<Exclude<ResourceName, 'namespaces' | 'nodes' | 
 export const REVIEW_RESOURCES = new Set<ResourceName>(['selfsubjectaccessreviews', 'selfsubjectreviews', 'selfsubjectrulesreviews']);
 
 /** Kinds whose spec changes bump metadata.generation (the controllers report observedGeneration). */
-export const GENERATION_RESOURCES = new Set<ResourceName>(['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'poddisruptionbudgets']);
+export const GENERATION_RESOURCES = new Set<ResourceName>([
+  'deployments',
+  'replicasets',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'poddisruptionbudgets',
+]);
 
 export function apiVersionOf(info: ResourceInfo): string {
   return info.group ? `${info.group}/${info.version}` : info.version;
@@ -109,8 +212,10 @@ export function fieldValue(resource: ResourceName, obj: Record<string, unknown>,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const o = obj as any;
   switch (field) {
-    case 'metadata.name': return o.metadata?.name ?? '';
-    case 'metadata.namespace': return o.metadata?.namespace ?? '';
+    case 'metadata.name':
+      return o.metadata?.name ?? '';
+    case 'metadata.namespace':
+      return o.metadata?.namespace ?? '';
   }
   if (resource === 'pods') {
     if (field === 'spec.nodeName') return o.spec?.nodeName ?? '';

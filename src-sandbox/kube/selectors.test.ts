@@ -30,7 +30,13 @@ describe('label selectors', () => {
   });
 
   it('matches metav1.LabelSelector and prints it', () => {
-    const sel = { matchLabels: { app: 'orders' }, matchExpressions: [{ key: 'tier', operator: 'In' as const, values: ['web', 'api'] }, { key: 'x', operator: 'DoesNotExist' as const }] };
+    const sel = {
+      matchLabels: { app: 'orders' },
+      matchExpressions: [
+        { key: 'tier', operator: 'In' as const, values: ['web', 'api'] },
+        { key: 'x', operator: 'DoesNotExist' as const },
+      ],
+    };
     expect(labelSelectorMatcher(sel)(labels)).toBe(true);
     expect(labelSelectorMatcher({ matchLabels: { app: 'x' } })(labels)).toBe(false);
     expect(labelSelectorString(sel)).toBe('app=orders,tier in (web,api),!x');

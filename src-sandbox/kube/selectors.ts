@@ -33,7 +33,12 @@ function splitTopLevel(s: string): string[] {
 function parseRequirement(part: string): LabelRequirement {
   const setMatch = /^([^\s!=()]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
   if (setMatch) {
-    const values = new Set(setMatch[3]!.split(',').map((v) => v.trim()).filter((v) => v !== ''));
+    const values = new Set(
+      setMatch[3]!
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== ''),
+    );
     return { op: setMatch[2] as 'in' | 'notin', key: setMatch[1]!, values };
   }
   const neq = /^([^\s!=()]+)\s*!=\s*([^\s!=()]*)$/.exec(part);
@@ -49,12 +54,18 @@ function parseRequirement(part: string): LabelRequirement {
 function matchRequirement(r: LabelRequirement, labels: Record<string, string>): boolean {
   const has = Object.prototype.hasOwnProperty.call(labels, r.key);
   switch (r.op) {
-    case 'eq': return has && labels[r.key] === r.value;
-    case 'neq': return !has || labels[r.key] !== r.value;
-    case 'in': return has && r.values.has(labels[r.key]!);
-    case 'notin': return !has || !r.values.has(labels[r.key]!);
-    case 'exists': return has;
-    case 'notexists': return !has;
+    case 'eq':
+      return has && labels[r.key] === r.value;
+    case 'neq':
+      return !has || labels[r.key] !== r.value;
+    case 'in':
+      return has && r.values.has(labels[r.key]!);
+    case 'notin':
+      return !has || !r.values.has(labels[r.key]!);
+    case 'exists':
+      return has;
+    case 'notexists':
+      return !has;
   }
 }
 
@@ -77,7 +88,11 @@ export function labelSelectorMatcher(sel: LabelSelector | undefined): LabelMatch
   return (labels) => reqs.every((r) => matchRequirement(r, labels ?? {}));
 }
 
-export interface FieldRequirement { field: string; op: 'eq' | 'neq'; value: string }
+export interface FieldRequirement {
+  field: string;
+  op: 'eq' | 'neq';
+  value: string;
+}
 
 export function parseFieldSelector(selector: string | undefined | null): FieldRequirement[] {
   if (!selector || !selector.trim()) return [];

@@ -31,7 +31,11 @@ export interface ChangeEvent {
 export type ChangeListener = (e: ChangeEvent) => void;
 
 export class StoreError extends Error {
-  constructor(readonly code: 404 | 409 | 410 | 422, readonly reason: string, message: string) {
+  constructor(
+    readonly code: 404 | 409 | 410 | 422,
+    readonly reason: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -55,7 +59,10 @@ export class ObjectStore {
    * resourceVersions start from the wall clock in ms, so a restarted sandbox process always counts
    * above any version a client kept from the previous one (which then gets 410 and relists).
    */
-  constructor(private readonly windowSize = 10_000, startRv = Date.now()) {
+  constructor(
+    private readonly windowSize = 10_000,
+    startRv = Date.now(),
+  ) {
     this.rv = startRv;
     this.startRv = startRv;
     for (const r of Object.keys(RESOURCES) as ResourceName[]) this.tables.set(r, new Map());
@@ -128,7 +135,8 @@ export class ObjectStore {
     const obj = input;
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = this.freeName(resource, meta.namespace ?? 'default', meta.generateName);
-    if (!meta.name) throw new StoreError(422, 'Invalid', `${info.kind} is invalid: metadata.name: Required value: name or generateName is required`);
+    if (!meta.name)
+      throw new StoreError(422, 'Invalid', `${info.kind} is invalid: metadata.name: Required value: name or generateName is required`);
     if (info.namespaced && !meta.namespace) meta.namespace = 'default';
     if (!info.namespaced) delete meta.namespace;
     const key = keyOf(meta.namespace, meta.name);
@@ -154,8 +162,11 @@ export class ObjectStore {
     const current = this.table(resource).get(key);
     if (!current) throw notFound(resource, obj.metadata.name);
     if (opts.checkVersion && obj.metadata.resourceVersion && obj.metadata.resourceVersion !== current.obj.metadata.resourceVersion) {
-      throw new StoreError(409, 'Conflict',
-        `Operation cannot be fulfilled on ${resource}${info.group ? '.' + info.group : ''} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
+      throw new StoreError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resource}${info.group ? '.' + info.group : ''} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
     }
     // Identity fields are owned by the store, whatever the caller sent.
     obj.apiVersion = current.obj.apiVersion;

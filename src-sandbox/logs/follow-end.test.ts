@@ -31,7 +31,9 @@ function read(cluster: string, path: string, onData?: (text: string) => void): P
         onData?.(text);
       });
       res.on('end', () => resolve(text));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -53,7 +55,14 @@ function oomKill(cluster: string, name: string): void {
   const store = dc.cluster(cluster).store;
   const pod = store.clone('pods', 'shop', name)!;
   const c = pod.status.containerStatuses[0];
-  c.lastState = { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: c.state.running.startedAt, finishedAt: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z') } };
+  c.lastState = {
+    terminated: {
+      reason: 'OOMKilled',
+      exitCode: 137,
+      startedAt: c.state.running.startedAt,
+      finishedAt: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    },
+  };
   c.state = { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 10s restarting failed container' } };
   c.restartCount++;
   c.ready = false;
@@ -63,13 +72,17 @@ function oomKill(cluster: string, name: string): void {
 const lastLine = (body: string) => body.trimEnd().split('\n').at(-1);
 
 describe('a follow stream of a container that ends', () => {
-  it('(rich generator) writes the instance\'s lines up to its end before closing', async () => {
+  it("(rich generator) writes the instance's lines up to its end before closing", async () => {
     configureLogs(dc.cluster('fat').store, { rate: 200 });
     const pod = runningPod('fat', 'orders-fat').metadata.name;
     const seen: RequestSeen[] = [];
     const off = dc.cluster('fat').onRequest((r) => seen.push(r));
     let started = false;
-    const follow = read('fat', `/api/v1/namespaces/shop/pods/${pod}/log?follow=true&timestamps=true&tailLines=1`, (t) => (started = t.split('\n').length > 5));
+    const follow = read(
+      'fat',
+      `/api/v1/namespaces/shop/pods/${pod}/log?follow=true&timestamps=true&tailLines=1`,
+      (t) => (started = t.split('\n').length > 5),
+    );
     await until(() => started, 'followed lines');
     oomKill('fat', pod);
     const body = await follow;
@@ -85,7 +98,11 @@ describe('a follow stream of a container that ends', () => {
   it('(default log settings) ends with the crash lines a read of the terminated instance ends with', async () => {
     const pod = runningPod('uat', 'orders-uat').metadata.name;
     let started = false;
-    const follow = read('uat', `/api/v1/namespaces/shop/pods/${pod}/log?follow=true&timestamps=true&tailLines=1`, (t) => (started = t.length > 0));
+    const follow = read(
+      'uat',
+      `/api/v1/namespaces/shop/pods/${pod}/log?follow=true&timestamps=true&tailLines=1`,
+      (t) => (started = t.length > 0),
+    );
     await until(() => started, 'followed lines');
     oomKill('uat', pod);
     const body = await follow;

@@ -65,13 +65,33 @@ export function lineText(c: LineContext, idx: number, tMs: number): string | Buf
     if (h !== undefined) return h;
   }
   switch (lineKind(i)) {
-    case 'startup': return STARTUP(app)[idx]!;
-    case 'error': return `ERROR [http-nio-8080-exec-${(i % 10) + 1}] c.s.${app}.api.OrderController : Request failed: upstream timeout after 3000 ms (order ${100000 + i})`;
-    case 'stack': return ['java.net.SocketTimeoutException: Read timed out', `\tat c.s.${app}.client.PricingClient.fetch(PricingClient.java:88)`, `\tat c.s.${app}.api.OrderController.create(OrderController.java:51)`, '\tat java.base/java.lang.Thread.run(Thread.java:1583)'][(i % 100) - 38]!;
-    case 'warn': return `WARN  [hikari-housekeeper] com.zaxxer.hikari.pool.HikariPool : HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=1m2s).`;
-    case 'json': return JSON.stringify({ '@timestamp': new Date(tMs).toISOString(), level: 'INFO', logger: `c.s.${app}.audit.AuditLog`, message: 'order accepted', orderId: 100000 + i, traceId: ((i * 2654435761) >>> 0).toString(16).padStart(8, '0'), pod: c.pod });
-    case 'gc': return gcLine(i);
-    case 'access': return accessLine(app, i, tMs);
+    case 'startup':
+      return STARTUP(app)[idx]!;
+    case 'error':
+      return `ERROR [http-nio-8080-exec-${(i % 10) + 1}] c.s.${app}.api.OrderController : Request failed: upstream timeout after 3000 ms (order ${100000 + i})`;
+    case 'stack':
+      return [
+        'java.net.SocketTimeoutException: Read timed out',
+        `\tat c.s.${app}.client.PricingClient.fetch(PricingClient.java:88)`,
+        `\tat c.s.${app}.api.OrderController.create(OrderController.java:51)`,
+        '\tat java.base/java.lang.Thread.run(Thread.java:1583)',
+      ][(i % 100) - 38]!;
+    case 'warn':
+      return `WARN  [hikari-housekeeper] com.zaxxer.hikari.pool.HikariPool : HikariPool-1 - Thread starvation or clock leap detected (housekeeper delta=1m2s).`;
+    case 'json':
+      return JSON.stringify({
+        '@timestamp': new Date(tMs).toISOString(),
+        level: 'INFO',
+        logger: `c.s.${app}.audit.AuditLog`,
+        message: 'order accepted',
+        orderId: 100000 + i,
+        traceId: ((i * 2654435761) >>> 0).toString(16).padStart(8, '0'),
+        pod: c.pod,
+      });
+    case 'gc':
+      return gcLine(i);
+    case 'access':
+      return accessLine(app, i, tMs);
   }
 }
 
@@ -101,11 +121,16 @@ function accessLine(app: string, i: number, tMs: number): string {
 function hostile(c: LineContext, i: number): string | Buffer | undefined {
   if (i % 5000 === ONE_MB_LINE_INDEX) return `INFO  [main] c.s.${c.app}.Dump : ` + 'x'.repeat(1024 * 1024);
   switch (i % 50) {
-    case 11: return `\x1b[31mERROR\x1b[0m [main] coloured output from a library`;
-    case 23: return `WARN  clipboard grab \x1b]52;c;${Buffer.from('rm -rf /').toString('base64')}\x07 and title \x1b]0;pwned\x07 done`;
-    case 31: return Buffer.concat([Buffer.from('INFO  latin-1 bytes: caf'), Buffer.from([0xe9, 0x20, 0xff, 0xfe]), Buffer.from(' end')]);
-    case 42: return 'INFO  cursor games \x1b[2J\x1b[H\x1b[?1049h cleared?';
-    default: return undefined;
+    case 11:
+      return `\x1b[31mERROR\x1b[0m [main] coloured output from a library`;
+    case 23:
+      return `WARN  clipboard grab \x1b]52;c;${Buffer.from('rm -rf /').toString('base64')}\x07 and title \x1b]0;pwned\x07 done`;
+    case 31:
+      return Buffer.concat([Buffer.from('INFO  latin-1 bytes: caf'), Buffer.from([0xe9, 0x20, 0xff, 0xfe]), Buffer.from(' end')]);
+    case 42:
+      return 'INFO  cursor games \x1b[2J\x1b[H\x1b[?1049h cleared?';
+    default:
+      return undefined;
   }
 }
 
@@ -123,7 +148,13 @@ export function fileLine(c: LineContext, file: LogFile, idx: number, tMs: number
   return `10.1.${i % 250}.${(i * 7) % 250} - - [${new Date(tMs).toUTCString()}] "GET /api/${c.app}/${1000 + (i % 97)} HTTP/1.1" ${status} ${200 + (i % 900)}`;
 }
 
-const INIT_STEPS = ['waiting for configuration', 'fetching settings from config server', 'rendering application.yaml', 'checking database migrations', 'warming the certificate cache'];
+const INIT_STEPS = [
+  'waiting for configuration',
+  'fetching settings from config server',
+  'rendering application.yaml',
+  'checking database migrations',
+  'warming the certificate cache',
+];
 
 function initLine(container: string, app: string, i: number): string {
   return `[${container}] ${INIT_STEPS[i % INIT_STEPS.length]} for ${app} (step ${i + 1})`;
@@ -136,7 +167,11 @@ function initLine(container: string, app: string, i: number): string {
 export function endingLines(app: string, reason: string, linesBefore: number): string[] {
   const startup = STARTUP(app).slice(Math.min(5, linesBefore));
   if (reason === 'OOMKilled') {
-    return [...startup, `WARN  [cache-refresh] c.s.${app}.cache.CatalogCache : cache size 1843200 entries, heap 97% used`, 'java.lang.OutOfMemoryError: Java heap space'];
+    return [
+      ...startup,
+      `WARN  [cache-refresh] c.s.${app}.cache.CatalogCache : cache size 1843200 entries, heap 97% used`,
+      'java.lang.OutOfMemoryError: Java heap space',
+    ];
   }
   return [
     ...startup,

@@ -19,21 +19,39 @@ import { Timeline, formatNs } from './timeline';
 const TICK_MS = 20;
 const MAX_LINES_PER_WRITE = 5000;
 
-interface Terminated { startedAt?: string; finishedAt?: string; reason?: string }
-interface ContainerStatus { name: string; restartCount: number; state: { running?: { startedAt?: string }; terminated?: Terminated; waiting?: { reason?: string } }; lastState: { terminated?: Terminated } }
+interface Terminated {
+  startedAt?: string;
+  finishedAt?: string;
+  reason?: string;
+}
+interface ContainerStatus {
+  name: string;
+  restartCount: number;
+  state: { running?: { startedAt?: string }; terminated?: Terminated; waiting?: { reason?: string } };
+  lastState: { terminated?: Terminated };
+}
 
 /**
  * One container instance's output: the timeline's lines [0, base), then for an instance that died
  * of an error the `ending` lines (its last words), stamped just after the last timeline line.
  */
-export interface Instance { timeline: Timeline; endMs?: number; startedAt: string; ctx: LineContext; base?: number; ending?: string[] }
+export interface Instance {
+  timeline: Timeline;
+  endMs?: number;
+  startedAt: string;
+  ctx: LineContext;
+  base?: number;
+  ending?: string[];
+}
 
 const namesOf = (list: unknown) => ((list ?? []) as { name: string }[]).map((c) => c.name);
 
 /** The status of a container, init container or ephemeral container. */
 export function containerStatus(pod: KubeObject, container: string): ContainerStatus | undefined {
   const st = pod.status ?? {};
-  return ([...(st.containerStatuses ?? []), ...(st.initContainerStatuses ?? []), ...(st.ephemeralContainerStatuses ?? [])] as ContainerStatus[]).find((c) => c.name === container);
+  return (
+    [...(st.containerStatuses ?? []), ...(st.initContainerStatuses ?? []), ...(st.ephemeralContainerStatuses ?? [])] as ContainerStatus[]
+  ).find((c) => c.name === container);
 }
 
 export function pickContainer(pod: KubeObject, wanted: string | null): string {
@@ -43,9 +61,14 @@ export function pickContainer(pod: KubeObject, wanted: string | null): string {
   const name = pod.metadata.name;
   const container = wanted ?? (containers.length === 1 ? containers[0]! : '');
   if (!container) {
-    throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${init.length ? ` or one of the init containers: [${init.join(' ')}]` : ''}${ephemeral.length ? ` or one of the ephemeral containers: [${ephemeral.join(' ')}]` : ''}`);
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `a container name must be specified for pod ${name}, choose one of: [${containers.join(' ')}]${init.length ? ` or one of the init containers: [${init.join(' ')}]` : ''}${ephemeral.length ? ` or one of the ephemeral containers: [${ephemeral.join(' ')}]` : ''}`,
+    );
   }
-  if (![...containers, ...init, ...ephemeral].includes(container)) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+  if (![...containers, ...init, ...ephemeral].includes(container))
+    throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
   return container;
 }
 
@@ -59,7 +82,12 @@ export function instanceOf(pod: KubeObject, container: string, cfg: LogConfig, p
     if (!t) throw new ApiError(400, 'BadRequest', `previous terminated container "${container}" in pod "${name}" not found`);
   } else if (s?.state?.running) t = { startedAt: s.state.running.startedAt };
   else t = s?.state?.terminated ?? s?.lastState?.terminated;
-  if (!t?.startedAt) throw new ApiError(400, 'BadRequest', `container "${container}" in pod "${name}" is waiting to start: ${s?.state?.waiting?.reason ?? 'ContainerCreating'}`);
+  if (!t?.startedAt)
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `container "${container}" in pod "${name}" is waiting to start: ${s?.state?.waiting?.reason ?? 'ContainerCreating'}`,
+    );
   const app = pod.metadata.labels?.['app.kubernetes.io/name'] ?? container;
   const isInit = namesOf(pod.spec.initContainers).includes(container);
   const inst: Instance = {
@@ -107,7 +135,14 @@ export function renderLines(inst: Instance, from: number, to: number, timestamps
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
 }
 
-export function handleRichPodLog(req: IncomingMessage, res: ServerResponse, store: ObjectStore, pod: KubeObject, params: URLSearchParams, cfg: LogConfig): void {
+export function handleRichPodLog(
+  req: IncomingMessage,
+  res: ServerResponse,
+  store: ObjectStore,
+  pod: KubeObject,
+  params: URLSearchParams,
+  cfg: LogConfig,
+): void {
   const { namespace: ns, name } = pod.metadata as { namespace: string; name: string };
   const container = pickContainer(pod, params.get('container'));
   const previous = params.get('previous') === 'true';
@@ -119,7 +154,11 @@ export function handleRichPodLog(req: IncomingMessage, res: ServerResponse, stor
   const sinceSeconds = params.get('sinceSeconds');
   const sinceTime = params.get('sinceTime');
   // metav1.Time has second precision: the apiserver never sees sub-second sinceTime.
-  const sinceMs = sinceSeconds ? now - Number(sinceSeconds) * 1000 : sinceTime ? Math.floor(Date.parse(sinceTime) / 1000) * 1000 : undefined;
+  const sinceMs = sinceSeconds
+    ? now - Number(sinceSeconds) * 1000
+    : sinceTime
+      ? Math.floor(Date.parse(sinceTime) / 1000) * 1000
+      : undefined;
   if (sinceMs !== undefined && Number.isFinite(sinceMs)) from = Math.max(from, tl.indexAtOrAfter(BigInt(sinceMs) * 1_000_000n));
   const tail = params.get('tailLines');
   if (tail !== null) from = Math.max(from, count - Math.max(0, Number(tail)));

@@ -12,7 +12,11 @@ export class Timeline {
   private cachedSec = -1;
   private cachedPrefix = '';
 
-  constructor(anchorMs: number, rate: number, private readonly history: number) {
+  constructor(
+    anchorMs: number,
+    rate: number,
+    private readonly history: number,
+  ) {
     this.anchorNs = BigInt(Math.floor(anchorMs)) * 1_000_000n;
     this.periodNs = BigInt(Math.max(1, Math.round(1e9 / rate)));
     this.anchorSec = Math.floor(anchorMs / 1000);

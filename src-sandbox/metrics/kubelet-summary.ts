@@ -13,7 +13,13 @@ const NODE_MEMORY = 64 * 2 ** 30;
 /** RFC 3339 with nanoseconds, as the kubelet writes metav1.Time in stats. */
 const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
 
-export function kubeletSummary(store: ObjectStore, nodeName: string, nowMs: number, ctx: UsageContext, skewMs = 0): Record<string, unknown> {
+export function kubeletSummary(
+  store: ObjectStore,
+  nodeName: string,
+  nowMs: number,
+  ctx: UsageContext,
+  skewMs = 0,
+): Record<string, unknown> {
   const time = stamp(nowMs + skewMs);
   const pods = [];
   let nodeCores = NODE_SYSTEM.cores;
@@ -38,7 +44,14 @@ export function kubeletSummary(store: ObjectStore, nodeName: string, nowMs: numb
         name: c.name,
         startTime: stamp(c.startedAtMs + skewMs),
         cpu: { time, usageNanoCores: Math.round(u.cores * 1e9), usageCoreNanoSeconds: u.coreNs },
-        memory: { time, usageBytes: u.usageBytes, workingSetBytes: u.workingSetBytes, rssBytes: u.rssBytes, pageFaults: u.pageFaults, majorPageFaults: u.majorPageFaults },
+        memory: {
+          time,
+          usageBytes: u.usageBytes,
+          workingSetBytes: u.workingSetBytes,
+          rssBytes: u.rssBytes,
+          pageFaults: u.pageFaults,
+          majorPageFaults: u.majorPageFaults,
+        },
         rootfs: { time, availableBytes: 80e9, capacityBytes: 100e9, usedBytes: 40960, inodesFree: 6e6, inodes: 6.5e6, inodesUsed: 12 },
         logs: { time, availableBytes: 80e9, capacityBytes: 100e9, usedBytes: 1_200_000, inodesFree: 6e6, inodes: 6.5e6, inodesUsed: 3 },
       };
@@ -60,7 +73,15 @@ export function kubeletSummary(store: ObjectStore, nodeName: string, nowMs: numb
       nodeName,
       startTime: stamp(nowMs - 30 * 86_400_000 + skewMs),
       cpu: { time, usageNanoCores: Math.round(nodeCores * 1e9), usageCoreNanoSeconds: Math.round(nodeCores * 1e9 * 30 * 86_400) },
-      memory: { time, availableBytes: Math.round(NODE_MEMORY - nodeWs), usageBytes: Math.round(nodeWs * 1.1), workingSetBytes: Math.round(nodeWs), rssBytes: Math.round(nodeWs * 0.9), pageFaults: 0, majorPageFaults: 0 },
+      memory: {
+        time,
+        availableBytes: Math.round(NODE_MEMORY - nodeWs),
+        usageBytes: Math.round(nodeWs * 1.1),
+        workingSetBytes: Math.round(nodeWs),
+        rssBytes: Math.round(nodeWs * 0.9),
+        pageFaults: 0,
+        majorPageFaults: 0,
+      },
       systemContainers: [],
     },
     pods,

@@ -25,7 +25,9 @@ export const metricsGroup = {
 
 export function metricsResourceList(): Record<string, unknown> {
   return {
-    kind: 'APIResourceList', apiVersion: 'v1', groupVersion: METRICS_GV,
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: METRICS_GV,
     resources: [
       { name: 'nodes', singularName: '', namespaced: false, kind: 'NodeMetrics', verbs: ['get', 'list'] },
       { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] },
@@ -36,16 +38,23 @@ export function metricsResourceList(): Record<string, unknown> {
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 const memQ = (bytes: number) => `${Math.round(bytes / 1024)}Ki`;
 const meta = (o: KubeObject, nowMs: number) => ({
-  name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
-  creationTimestamp: iso(nowMs), ...(o.metadata.labels ? { labels: o.metadata.labels } : {}),
+  name: o.metadata.name,
+  ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+  creationTimestamp: iso(nowMs),
+  ...(o.metadata.labels ? { labels: o.metadata.labels } : {}),
 });
 
 export function podMetrics(pod: KubeObject, nowMs: number, ctx: UsageContext): Record<string, unknown> | undefined {
   const running = runningContainers(pod, nowMs, ctx);
   if (running.length === 0) return undefined;
   return {
-    metadata: meta(pod, nowMs), timestamp: iso(nowMs), window: WINDOW,
-    containers: running.map((c) => ({ name: c.name, usage: { cpu: coresToQuantity(c.usage.cores), memory: memQ(c.usage.workingSetBytes) } })),
+    metadata: meta(pod, nowMs),
+    timestamp: iso(nowMs),
+    window: WINDOW,
+    containers: running.map((c) => ({
+      name: c.name,
+      usage: { cpu: coresToQuantity(c.usage.cores), memory: memQ(c.usage.workingSetBytes) },
+    })),
   };
 }
 
@@ -65,7 +74,12 @@ export function nodeUsage(store: ObjectStore, nowMs: number, ctx: UsageContext):
 }
 
 function nodeMetrics(node: KubeObject, u: { cores: number; bytes: number }, nowMs: number) {
-  return { metadata: meta(node, nowMs), timestamp: iso(nowMs), window: WINDOW, usage: { cpu: coresToQuantity(u.cores), memory: memQ(u.bytes) } };
+  return {
+    metadata: meta(node, nowMs),
+    timestamp: iso(nowMs),
+    window: WINDOW,
+    usage: { cpu: coresToQuantity(u.cores), memory: memQ(u.bytes) },
+  };
 }
 
 /** Answers a GET under /apis/metrics.k8s.io/v1beta1; `rest` is the path after it, split. */
@@ -75,7 +89,12 @@ export function metricsResponse(store: ObjectStore, rest: string[], params: URLS
     const usage = nodeUsage(store, nowMs, ctx);
     if (rest[1]) {
       const node = store.get('nodes', undefined, rest[1]);
-      if (!node) throw new ApiError(404, 'NotFound', `nodemetrics.metrics.k8s.io "${rest[1]}" not found`, { name: rest[1], group: 'metrics.k8s.io', kind: 'nodes' });
+      if (!node)
+        throw new ApiError(404, 'NotFound', `nodemetrics.metrics.k8s.io "${rest[1]}" not found`, {
+          name: rest[1],
+          group: 'metrics.k8s.io',
+          kind: 'nodes',
+        });
       return { kind: 'NodeMetrics', apiVersion: METRICS_GV, ...nodeMetrics(node.obj, usage.get(rest[1])!, nowMs) };
     }
     const filter = buildFilter('nodes', params);
@@ -94,7 +113,12 @@ export function metricsResponse(store: ObjectStore, rest: string[], params: URLS
     if (!ns) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     const pod = store.get('pods', ns, r[1]);
     const m = pod && podMetrics(pod.obj, nowMs, ctx);
-    if (!m) throw new ApiError(404, 'NotFound', `podmetrics.metrics.k8s.io "${ns}/${r[1]}" not found`, { name: r[1], group: 'metrics.k8s.io', kind: 'pods' });
+    if (!m)
+      throw new ApiError(404, 'NotFound', `podmetrics.metrics.k8s.io "${ns}/${r[1]}" not found`, {
+        name: r[1],
+        group: 'metrics.k8s.io',
+        kind: 'pods',
+      });
     return { kind: 'PodMetrics', apiVersion: METRICS_GV, ...m };
   }
   const filter = buildFilter('pods', params);

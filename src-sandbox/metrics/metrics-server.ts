@@ -42,7 +42,11 @@ export class MetricsServer {
   readonly control: MetricsControl;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly store: ObjectStore, private readonly ctx: UsageContext, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly ctx: UsageContext,
+    private readonly now: () => number = Date.now,
+  ) {
     this.control = metricsControl(store);
   }
 
@@ -61,8 +65,10 @@ export class MetricsServer {
     }
     if (path !== '/apis/metrics.k8s.io' && !path.startsWith('/apis/metrics.k8s.io/')) return false;
     if (!present) sendStatus(res, 404, 'NotFound', NOT_FOUND);
-    else if (this.control.metricsServer === 'unavailable') sendStatus(res, 503, 'ServiceUnavailable', 'the server is currently unable to handle the request');
-    else if ((req.method ?? 'GET') !== 'GET') sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    else if (this.control.metricsServer === 'unavailable')
+      sendStatus(res, 503, 'ServiceUnavailable', 'the server is currently unable to handle the request');
+    else if ((req.method ?? 'GET') !== 'GET')
+      sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     else if (path === '/apis/metrics.k8s.io') sendJson(res, 200, { kind: 'APIGroup', apiVersion: 'v1', ...metricsGroup });
     else if (path === `/apis/${METRICS_GV}`) sendJson(res, 200, metricsResourceList());
     else if (path.startsWith(`/apis/${METRICS_GV}/`)) {
@@ -84,7 +90,12 @@ export class MetricsServer {
 
   private summary(req: IncomingMessage, res: ServerResponse, node: string): void {
     if (this.control.nodeProxy === 'forbidden') {
-      sendStatus(res, 403, 'Forbidden', `nodes "${node}" is forbidden: User "system:serviceaccount:sandbox:capstan" cannot get resource "nodes/proxy" in API group "" at the cluster scope`);
+      sendStatus(
+        res,
+        403,
+        'Forbidden',
+        `nodes "${node}" is forbidden: User "system:serviceaccount:sandbox:capstan" cannot get resource "nodes/proxy" in API group "" at the cluster scope`,
+      );
       return;
     }
     if (!this.store.get('nodes', undefined, node)) {

@@ -19,8 +19,16 @@ export interface RunningContainer {
   usage: ContainerUsage;
 }
 
-interface ContainerSpec { name: string; image?: string; resources?: { limits?: Record<string, string>; requests?: Record<string, string> } }
-interface ContainerStatus { name: string; image?: string; state?: { running?: { startedAt?: string } } }
+interface ContainerSpec {
+  name: string;
+  image?: string;
+  resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
+}
+interface ContainerStatus {
+  name: string;
+  image?: string;
+  state?: { running?: { startedAt?: string } };
+}
 
 /** Running containers of a pod with their usage at `nowMs`; empty when the pod runs nothing. */
 export function runningContainers(pod: KubeObject, nowMs: number, ctx: UsageContext): RunningContainer[] {
@@ -37,17 +45,21 @@ export function runningContainers(pod: KubeObject, nowMs: number, ctx: UsageCont
     out.push({
       name: st.name,
       startedAtMs,
-      usage: containerUsage({
-        namespace: pod.metadata.namespace ?? '',
-        pod: pod.metadata.name,
-        container: st.name,
-        app: pod.metadata.labels?.['app.kubernetes.io/name'] ?? st.name,
-        startedAtMs,
-        limitBytes: parseBytes(spec?.resources?.limits?.memory),
-        requestBytes: parseBytes(spec?.resources?.requests?.memory),
-        leaking: leakMs !== undefined,
-        leakMs: leakMs ?? 0,
-      }, nowMs, ctx.speed),
+      usage: containerUsage(
+        {
+          namespace: pod.metadata.namespace ?? '',
+          pod: pod.metadata.name,
+          container: st.name,
+          app: pod.metadata.labels?.['app.kubernetes.io/name'] ?? st.name,
+          startedAtMs,
+          limitBytes: parseBytes(spec?.resources?.limits?.memory),
+          requestBytes: parseBytes(spec?.resources?.requests?.memory),
+          leaking: leakMs !== undefined,
+          leakMs: leakMs ?? 0,
+        },
+        nowMs,
+        ctx.speed,
+      ),
     });
   }
   return out;

@@ -26,7 +26,17 @@ describe('OpenApiValidator', () => {
   const v = new OpenApiValidator([doc]);
 
   it('accepts a conforming object', () => {
-    expect(v.validate('Thing', { name: 'x', count: 3, when: '2026-01-01T00:00:00Z', mode: 'a', tags: { k: 'v' }, parts: [{ id: 1 }], size: '1Gi' })).toEqual([]);
+    expect(
+      v.validate('Thing', {
+        name: 'x',
+        count: 3,
+        when: '2026-01-01T00:00:00Z',
+        mode: 'a',
+        tags: { k: 'v' },
+        parts: [{ id: 1 }],
+        size: '1Gi',
+      }),
+    ).toEqual([]);
   });
 
   it('reports unknown properties, also through $ref inside allOf', () => {
@@ -36,14 +46,16 @@ describe('OpenApiValidator', () => {
 
   it('reports missing required, wrong types, enum, formats and oneOf', () => {
     const errors = v.validate('Thing', { count: 2 ** 40, when: 'yesterday', mode: 'c', tags: { k: 1 }, size: true });
-    expect(errors).toEqual(expect.arrayContaining([
-      '$: missing required property "name"',
-      '$.count: 1099511627776 is out of int32 range',
-      '$.when: "yesterday" is not RFC 3339',
-      '$.mode: "c" is not one of ["a","b"]',
-      '$.tags.k: expected string, got number',
-      '$.size: must match exactly one of 2 schemas (matched 0)',
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        '$: missing required property "name"',
+        '$.count: 1099511627776 is out of int32 range',
+        '$.when: "yesterday" is not RFC 3339',
+        '$.mode: "c" is not one of ["a","b"]',
+        '$.tags.k: expected string, got number',
+        '$.size: must match exactly one of 2 schemas (matched 0)',
+      ]),
+    );
   });
 
   it('accepts null for an optional property (as the apiserver emits nil pointers)', () => {
@@ -54,7 +66,8 @@ describe('OpenApiValidator', () => {
     const k = kubeValidator();
     expect(k.has('io.k8s.api.core.v1.Pod')).toBe(true);
     expect(k.has('io.k8s.api.apps.v1.Deployment')).toBe(true);
-    expect(k.validate('io.k8s.api.core.v1.Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', invented: 1 } }))
-      .toEqual(['$.metadata: unknown property "invented"']);
+    expect(
+      k.validate('io.k8s.api.core.v1.Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', invented: 1 } }),
+    ).toEqual(['$.metadata: unknown property "invented"']);
   });
 });

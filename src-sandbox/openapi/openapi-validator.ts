@@ -65,9 +65,11 @@ export class OpenApiValidator {
         this.check(sub, value, path, e);
         return e.length === 0;
       });
-      if (matching.length !== 1) errors.push(`${path}: must match exactly one of ${schema.oneOf.length} schemas (matched ${matching.length})`);
+      if (matching.length !== 1)
+        errors.push(`${path}: must match exactly one of ${schema.oneOf.length} schemas (matched ${matching.length})`);
     }
-    if (schema.enum && !schema.enum.includes(value)) errors.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
+    if (schema.enum && !schema.enum.includes(value))
+      errors.push(`${path}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`);
     if (schema.type && !typeMatches(schema.type, value)) {
       errors.push(`${path}: expected ${schema.type}, got ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`);
       return;
@@ -94,13 +96,15 @@ export class OpenApiValidator {
   private checkFormat(schema: Schema, value: unknown, path: string, errors: string[]): void {
     switch (schema.format) {
       case 'int32':
-        if (typeof value === 'number' && (value < -(2 ** 31) || value > 2 ** 31 - 1)) errors.push(`${path}: ${value} is out of int32 range`);
+        if (typeof value === 'number' && (value < -(2 ** 31) || value > 2 ** 31 - 1))
+          errors.push(`${path}: ${value} is out of int32 range`);
         break;
       case 'int64':
         if (typeof value === 'number' && !Number.isSafeInteger(value)) errors.push(`${path}: ${value} is not a safe int64`);
         break;
       case 'date-time':
-        if (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) errors.push(`${path}: ${JSON.stringify(value)} is not RFC 3339`);
+        if (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value))
+          errors.push(`${path}: ${JSON.stringify(value)} is not RFC 3339`);
         break;
     }
   }
@@ -112,19 +116,35 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function typeMatches(type: string, v: unknown): boolean {
   switch (type) {
-    case 'object': return isPlainObject(v);
-    case 'array': return Array.isArray(v);
-    case 'string': return typeof v === 'string';
-    case 'integer': return typeof v === 'number' && Number.isInteger(v);
-    case 'number': return typeof v === 'number';
-    case 'boolean': return typeof v === 'boolean';
-    default: return true;
+    case 'object':
+      return isPlainObject(v);
+    case 'array':
+      return Array.isArray(v);
+    case 'string':
+      return typeof v === 'string';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'number':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    default:
+      return true;
   }
 }
 
 /** The official documents the sandbox serves, from the repository's copies (src-sandbox/openapi/). */
 const SANDBOX_SPECS = fileURLToPath(new URL('../../src-sandbox/openapi', import.meta.url));
-const KUBE_DOCUMENTS = ['api__v1', 'apis__apps__v1', 'apis__batch__v1', 'apis__policy__v1', 'apis__coordination.k8s.io__v1', 'apis__discovery.k8s.io__v1', 'apis__authorization.k8s.io__v1', 'apis__authentication.k8s.io__v1'];
+const KUBE_DOCUMENTS = [
+  'api__v1',
+  'apis__apps__v1',
+  'apis__batch__v1',
+  'apis__policy__v1',
+  'apis__coordination.k8s.io__v1',
+  'apis__discovery.k8s.io__v1',
+  'apis__authorization.k8s.io__v1',
+  'apis__authentication.k8s.io__v1',
+];
 
 export function kubeValidator(): OpenApiValidator {
   return OpenApiValidator.fromFiles(KUBE_DOCUMENTS.map((d) => `${SANDBOX_SPECS}/${d}_openapi.json`));

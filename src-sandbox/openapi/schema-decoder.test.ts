@@ -2,8 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { DecodeError, schemaDecoder } from './schema-decoder';
 
 const deployment = (spec: Record<string, unknown>) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { app: 'web' } },
-  spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { cpu: 1, memory: '1Gi' } } }] } }, ...spec },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web', labels: { app: 'web' } },
+  spec: {
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { cpu: 1, memory: '1Gi' } } }] },
+    },
+    ...spec,
+  },
 });
 
 describe('SchemaDecoder (official 1.35 documents)', () => {
@@ -30,11 +39,21 @@ describe('SchemaDecoder (official 1.35 documents)', () => {
       }
       return 'no error';
     };
-    expect(err('apps', 'Deployment', deployment({ replicas: 'two' }))).toBe('json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32');
-    expect(err('apps', 'Deployment', deployment({ replicas: 1.5 }))).toBe('json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32');
-    expect(err('', 'Pod', { metadata: { labels: { a: 1 } } })).toBe('json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels.a of type string');
-    expect(err('', 'Pod', { spec: { containers: {} } })).toBe('json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container');
-    expect(err('', 'Pod', { spec: { containers: [{ name: 'c', ports: [{ containerPort: '80' }] }] } })).toBe('json: cannot unmarshal string into Go struct field ContainerPort.spec.containers[0].ports[0].containerPort of type int32');
+    expect(err('apps', 'Deployment', deployment({ replicas: 'two' }))).toBe(
+      'json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32',
+    );
+    expect(err('apps', 'Deployment', deployment({ replicas: 1.5 }))).toBe(
+      'json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32',
+    );
+    expect(err('', 'Pod', { metadata: { labels: { a: 1 } } })).toBe(
+      'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels.a of type string',
+    );
+    expect(err('', 'Pod', { spec: { containers: {} } })).toBe(
+      'json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container',
+    );
+    expect(err('', 'Pod', { spec: { containers: [{ name: 'c', ports: [{ containerPort: '80' }] }] } })).toBe(
+      'json: cannot unmarshal string into Go struct field ContainerPort.spec.containers[0].ports[0].containerPort of type int32',
+    );
   });
 
   it('finds kinds of every shipped group and leaves unknown kinds alone', () => {

@@ -122,13 +122,20 @@ function goName(schemaName: string): string {
 function goType(s: Schema, typeName?: string): string {
   if (typeName && s.type === 'object' && s.properties) return `v1.${typeName}`;
   switch (s.type) {
-    case 'integer': return s.format === 'int64' ? 'int64' : 'int32';
-    case 'number': return 'float64';
-    case 'boolean': return 'bool';
-    case 'string': return typeName === 'Time' ? 'v1.Time' : 'string';
-    case 'array': return `[]${s.items ? itemType(s.items) : 'interface {}'}`;
-    case 'object': return isObject(s.additionalProperties) ? `map[string]${goType(s.additionalProperties)}` : 'map[string]interface {}';
-    default: return typeName ?? 'interface {}';
+    case 'integer':
+      return s.format === 'int64' ? 'int64' : 'int32';
+    case 'number':
+      return 'float64';
+    case 'boolean':
+      return 'bool';
+    case 'string':
+      return typeName === 'Time' ? 'v1.Time' : 'string';
+    case 'array':
+      return `[]${s.items ? itemType(s.items) : 'interface {}'}`;
+    case 'object':
+      return isObject(s.additionalProperties) ? `map[string]${goType(s.additionalProperties)}` : 'map[string]interface {}';
+    default:
+      return typeName ?? 'interface {}';
   }
 }
 
@@ -139,16 +146,22 @@ function itemType(items: Schema): string {
 
 function matches(type: string | undefined, v: unknown, format?: string): boolean {
   switch (type) {
-    case 'object': return isObject(v);
-    case 'array': return Array.isArray(v);
-    case 'string': return typeof v === 'string';
+    case 'object':
+      return isObject(v);
+    case 'array':
+      return Array.isArray(v);
+    case 'string':
+      return typeof v === 'string';
     case 'integer': {
       if (typeof v !== 'number' || !Number.isInteger(v)) return false;
       return format === 'int32' ? v >= -(2 ** 31) && v < 2 ** 31 : Number.isSafeInteger(v);
     }
-    case 'number': return typeof v === 'number';
-    case 'boolean': return typeof v === 'boolean';
-    default: return true;
+    case 'number':
+      return typeof v === 'number';
+    case 'boolean':
+      return typeof v === 'boolean';
+    default:
+      return true;
   }
 }
 
@@ -161,5 +174,7 @@ function jsonKind(v: unknown, intTarget: boolean): string {
 }
 
 function typeError(value: unknown, struct: string, path: string, goTypeName: string, intTarget = false): DecodeError {
-  return new DecodeError(`json: cannot unmarshal ${jsonKind(value, intTarget)} into Go struct field ${struct}.${path} of type ${goTypeName}`);
+  return new DecodeError(
+    `json: cannot unmarshal ${jsonKind(value, intTarget)} into Go struct field ${struct}.${path} of type ${goTypeName}`,
+  );
 }

@@ -6,7 +6,11 @@
  */
 import type { KubeObject } from '../kube/types';
 
-export interface PortTarget { pod: KubeObject; port: number; container: string }
+export interface PortTarget {
+  pod: KubeObject;
+  port: number;
+  container: string;
+}
 
 type Container = { name: string; ports?: { containerPort: number }[]; readinessProbe?: Probe; livenessProbe?: Probe };
 type Probe = { httpGet?: { port?: number | string } };
@@ -14,7 +18,10 @@ type Probe = { httpGet?: { port?: number | string } };
 /** The container listening on `port`, or undefined when nothing listens there (connection refused). */
 export function listenerOf(pod: KubeObject, port: number): string | undefined {
   const containers = (pod.spec?.containers ?? []) as Container[];
-  const declares = (c: Container) => [...(c.ports ?? []).map((p) => p.containerPort), ...[c.readinessProbe, c.livenessProbe].map((p) => Number(p?.httpGet?.port))].filter(Number.isFinite);
+  const declares = (c: Container) =>
+    [...(c.ports ?? []).map((p) => p.containerPort), ...[c.readinessProbe, c.livenessProbe].map((p) => Number(p?.httpGet?.port))].filter(
+      Number.isFinite,
+    );
   const hit = containers.find((c) => declares(c).includes(port));
   if (hit) return hit.name;
   // A pod that declares no port at all: its image listens where it listens; assume the port asked for.
@@ -26,7 +33,11 @@ export class HttpResponder {
   private buf = Buffer.alloc(0) as Buffer;
   private closed = false;
 
-  constructor(private readonly t: PortTarget, private readonly write: (b: Buffer) => void, private readonly end: () => void) {}
+  constructor(
+    private readonly t: PortTarget,
+    private readonly write: (b: Buffer) => void,
+    private readonly end: () => void,
+  ) {}
 
   feed(chunk: Buffer): void {
     if (this.closed) return;
@@ -35,12 +46,15 @@ export class HttpResponder {
       const headEnd = this.buf.indexOf('\r\n\r\n');
       if (headEnd < 0) return;
       const head = this.buf.subarray(0, headEnd).toString('latin1').split('\r\n');
-      const headers = Object.fromEntries(head.slice(1).map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        head.slice(1).map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+      );
       const length = Number(headers['content-length'] ?? 0);
       if (this.buf.length < headEnd + 4 + length) return;
       this.buf = this.buf.subarray(headEnd + 4 + length);
       const [method = 'GET', target = '/', version = 'HTTP/1.1'] = head[0]!.split(' ');
-      const close = headers.connection?.toLowerCase() === 'close' || (version === 'HTTP/1.0' && headers.connection?.toLowerCase() !== 'keep-alive');
+      const close =
+        headers.connection?.toLowerCase() === 'close' || (version === 'HTTP/1.0' && headers.connection?.toLowerCase() !== 'keep-alive');
       this.respond(method, target, close);
       if (close) {
         this.closed = true;
@@ -57,7 +71,12 @@ export class HttpResponder {
     let type = 'application/json';
     let body: string;
     if (/^\/actuator\/health(\/(liveness|readiness))?$/.test(path)) body = JSON.stringify({ status: 'UP' });
-    else if (path === '/actuator/info') body = JSON.stringify({ app: { name: pod.metadata.labels?.['app.kubernetes.io/name'] ?? container }, pod: pod.metadata.name, image: imageOf(pod, container) });
+    else if (path === '/actuator/info')
+      body = JSON.stringify({
+        app: { name: pod.metadata.labels?.['app.kubernetes.io/name'] ?? container },
+        pod: pod.metadata.name,
+        image: imageOf(pod, container),
+      });
     else if (path === '/favicon.ico') {
       status = 404;
       body = JSON.stringify({ status: 404, error: 'Not Found', path });
@@ -67,10 +86,15 @@ export class HttpResponder {
     }
     const bytes = Buffer.from(body);
     const reason = status === 200 ? 'OK' : 'Not Found';
-    this.write(Buffer.concat([
-      Buffer.from(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}\r\nContent-Length: ${bytes.length}\r\nDate: ${new Date().toUTCString()}\r\n${close ? 'Connection: close\r\n' : ''}\r\n`, 'latin1'),
-      method === 'HEAD' ? Buffer.alloc(0) : bytes,
-    ]));
+    this.write(
+      Buffer.concat([
+        Buffer.from(
+          `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${type}\r\nContent-Length: ${bytes.length}\r\nDate: ${new Date().toUTCString()}\r\n${close ? 'Connection: close\r\n' : ''}\r\n`,
+          'latin1',
+        ),
+        method === 'HEAD' ? Buffer.alloc(0) : bytes,
+      ]),
+    );
   }
 }
 

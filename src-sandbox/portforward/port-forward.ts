@@ -30,13 +30,16 @@ const TUNNEL = 'SPDY/3.1+portforward.k8s.io';
 const TUNNEL_ALIAS = 'spdy-3.1-portforward.k8s.io';
 const CHANNEL_PROTOCOLS = ['v4.channel.k8s.io', 'portforward.k8s.io'];
 const wss = new WebSocketServer({
-  noServer: true, perMessageDeflate: false,
-  handleProtocols: (offered) => (offered.has(TUNNEL_ALIAS) ? TUNNEL : CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false),
+  noServer: true,
+  perMessageDeflate: false,
+  handleProtocols: (offered) => (offered.has(TUNNEL_ALIAS) ? TUNNEL : (CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false)),
 });
 
 function refuse(socket: Duplex, code: number, reason: string, message: string): true {
   const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
-  socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
   return true;
 }
 
@@ -88,14 +91,32 @@ export function handlePortForwardUpgrade(req: IncomingMessage, socket: Duplex, h
   const [ns, name] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)];
   const pod = deps.store.get('pods', ns, name)?.obj;
   if (!pod) return refuse(socket, 404, 'NotFound', `pods "${name}" not found`);
-  if (pod.status?.phase !== 'Running') return refuse(socket, 400, 'BadRequest', `unable to upgrade connection: pod not running: ${pod.status?.phase ?? 'Pending'}`);
+  if (pod.status?.phase !== 'Running')
+    return refuse(socket, 400, 'BadRequest', `unable to upgrade connection: pod not running: ${pod.status?.phase ?? 'Pending'}`);
   const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
   if (upgrade === 'spdy/3.1') {
-    const versions = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((v) => v.trim());
-    if (!versions.includes('portforward.k8s.io')) return refuse(socket, 403, 'Forbidden', `unable to upgrade: no common protocol version: client ${versions.join(',')}, server portforward.k8s.io`);
-    socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n');
-    const session = spdyPortForward(pod, (b) => socket.write(b), () => socket.destroy());
-    socket.on('close', track(deps.store, pod, () => socket.destroy()));
+    const versions = String(req.headers['x-stream-protocol-version'] ?? '')
+      .split(',')
+      .map((v) => v.trim());
+    if (!versions.includes('portforward.k8s.io'))
+      return refuse(
+        socket,
+        403,
+        'Forbidden',
+        `unable to upgrade: no common protocol version: client ${versions.join(',')}, server portforward.k8s.io`,
+      );
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n',
+    );
+    const session = spdyPortForward(
+      pod,
+      (b) => socket.write(b),
+      () => socket.destroy(),
+    );
+    socket.on(
+      'close',
+      track(deps.store, pod, () => socket.destroy()),
+    );
     if (head.length) session.feed(head);
     socket.on('data', (d: Buffer) => session.feed(d));
     socket.on('close', () => session.close());
@@ -103,14 +124,33 @@ export function handlePortForwardUpgrade(req: IncomingMessage, socket: Duplex, h
     return true;
   }
   const offered = req.headers['sec-websocket-protocol'];
-  if (offered) req.headers['sec-websocket-protocol'] = offered.split(',').map((p) => (p.trim() === TUNNEL ? TUNNEL_ALIAS : p.trim())).join(', ');
+  if (offered)
+    req.headers['sec-websocket-protocol'] = offered
+      .split(',')
+      .map((p) => (p.trim() === TUNNEL ? TUNNEL_ALIAS : p.trim()))
+      .join(', ');
   wss.handleUpgrade(req, socket, head, (ws) => {
-    ws.on('close', track(deps.store, pod, () => ws.terminate()));
+    ws.on(
+      'close',
+      track(deps.store, pod, () => ws.terminate()),
+    );
     if (ws.protocol === TUNNEL) {
-      const session = spdyPortForward(pod, (b) => ws.readyState === ws.OPEN && ws.send(b), () => ws.close());
+      const session = spdyPortForward(
+        pod,
+        (b) => ws.readyState === ws.OPEN && ws.send(b),
+        () => ws.close(),
+      );
       ws.on('message', (d: Buffer) => session.feed(d));
       ws.on('close', () => session.close());
-    } else channelPortForward(ws, pod, url.searchParams.getAll('ports').flatMap((p) => p.split(',')).map(Number));
+    } else
+      channelPortForward(
+        ws,
+        pod,
+        url.searchParams
+          .getAll('ports')
+          .flatMap((p) => p.split(','))
+          .map(Number),
+      );
   });
   return true;
 }
@@ -118,27 +158,45 @@ export function handlePortForwardUpgrade(req: IncomingMessage, socket: Duplex, h
 /** Port-forward over SPDY: an error stream and a data stream per connection, paired by requestid. */
 function spdyPortForward(pod: KubeObject, write: (b: Buffer) => void, fail: () => void): SpdySession {
   const pairs = new Map<string, { data?: SpdyStream; error?: SpdyStream }>();
-  const session = new SpdySession(write, (s) => {
-    const id = s.headers.requestid ?? '';
-    const pair = pairs.get(id) ?? {};
-    pairs.set(id, pair);
-    if (s.headers.streamtype === 'error') pair.error = s;
-    else if (s.headers.streamtype === 'data') pair.data = s;
-    else return s.end();
-    if (!pair.data || !pair.error) return;
-    pairs.delete(id);
-    const { data, error } = pair;
-    const port = Number(data.headers.port);
-    const sink = connect(pod, port, (b) => data.write(b), () => { data.end(); error.end(); });
-    if (typeof sink === 'string') {
-      error.write(Buffer.from(sink));
-      error.end();
-      data.end();
-      return;
-    }
-    data.onData = sink;
-    data.onEnd = () => { data.end(); error.end(); };
-  }, (e) => { console.error("[sandbox port-forward]", e); fail(); });
+  const session = new SpdySession(
+    write,
+    (s) => {
+      const id = s.headers.requestid ?? '';
+      const pair = pairs.get(id) ?? {};
+      pairs.set(id, pair);
+      if (s.headers.streamtype === 'error') pair.error = s;
+      else if (s.headers.streamtype === 'data') pair.data = s;
+      else return s.end();
+      if (!pair.data || !pair.error) return;
+      pairs.delete(id);
+      const { data, error } = pair;
+      const port = Number(data.headers.port);
+      const sink = connect(
+        pod,
+        port,
+        (b) => data.write(b),
+        () => {
+          data.end();
+          error.end();
+        },
+      );
+      if (typeof sink === 'string') {
+        error.write(Buffer.from(sink));
+        error.end();
+        data.end();
+        return;
+      }
+      data.onData = sink;
+      data.onEnd = () => {
+        data.end();
+        error.end();
+      };
+    },
+    (e) => {
+      console.error('[sandbox port-forward]', e);
+      fail();
+    },
+  );
   return session;
 }
 

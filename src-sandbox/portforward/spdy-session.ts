@@ -26,7 +26,6 @@ export interface SpdyStream {
   onEnd?: () => void;
 }
 
-
 export class SpdySession {
   private buf: Buffer = Buffer.alloc(0);
   /** Every compressed header byte received: Node has no synchronous streaming inflate, so the
@@ -37,7 +36,11 @@ export class SpdySession {
   private readonly streams = new Map<number, SpdyStream & { closedLocal: boolean }>();
   private closed = false;
 
-  constructor(private readonly write: (b: Buffer) => void, private readonly onStream: (s: SpdyStream) => void, private readonly onError: (e: Error) => void) {}
+  constructor(
+    private readonly write: (b: Buffer) => void,
+    private readonly onStream: (s: SpdyStream) => void,
+    private readonly onError: (e: Error) => void,
+  ) {}
 
   feed(chunk: Buffer): void {
     if (this.closed) return;
@@ -78,17 +81,23 @@ export class SpdySession {
     const version = f.readUInt16BE(0) & 0x7fff;
     if (version !== 3) throw new SpdyError(`unsupported SPDY version ${version}`);
     switch (f.readUInt16BE(2)) {
-      case TYPE.SYN_STREAM: return this.synStream(payload, flags);
+      case TYPE.SYN_STREAM:
+        return this.synStream(payload, flags);
       case TYPE.RST_STREAM: {
         const id = payload.readUInt32BE(0) & 0x7fffffff;
         this.streams.get(id)?.onEnd?.();
         this.streams.delete(id);
         return;
       }
-      case TYPE.PING: return this.write(f);
-      case TYPE.HEADERS: this.headerBlock(payload.subarray(4)); return;
-      case TYPE.GOAWAY: return this.close();
-      default: return; // SETTINGS, WINDOW_UPDATE, NOOP: nothing to do for a port-forward server
+      case TYPE.PING:
+        return this.write(f);
+      case TYPE.HEADERS:
+        this.headerBlock(payload.subarray(4));
+        return;
+      case TYPE.GOAWAY:
+        return this.close();
+      default:
+        return; // SETTINGS, WINDOW_UPDATE, NOOP: nothing to do for a port-forward server
     }
   }
 
@@ -96,7 +105,9 @@ export class SpdySession {
     const id = payload.readUInt32BE(0) & 0x7fffffff;
     const headers = this.headerBlock(payload.subarray(10));
     const stream: SpdyStream & { closedLocal: boolean } = {
-      id, headers, closedLocal: false,
+      id,
+      headers,
+      closedLocal: false,
       write: (data) => {
         for (let at = 0; at < data.length; at += MAX_DATA) this.data(id, data.subarray(at, at + MAX_DATA), false);
       },

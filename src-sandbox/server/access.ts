@@ -31,7 +31,13 @@ const anyOf = (list: string[] | undefined, v: string) => !list || list.includes(
 
 export function isDenied(deny: readonly AccessRule[], a: AccessAttributes): boolean {
   const res = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
-  return deny.some((r) => anyOf(r.verbs, a.verb) && (r.resources.includes('*') || r.resources.includes(res)) && anyOf(r.groups, a.group) && (!r.namespaces || (a.namespace !== undefined && r.namespaces.includes(a.namespace))));
+  return deny.some(
+    (r) =>
+      anyOf(r.verbs, a.verb) &&
+      (r.resources.includes('*') || r.resources.includes(res)) &&
+      anyOf(r.groups, a.group) &&
+      (!r.namespaces || (a.namespace !== undefined && r.namespaces.includes(a.namespace))),
+  );
 }
 
 /** kube-apiserver's wording (RBAC forbidden), e.g. `deployments.apps "x" is forbidden: User "u" cannot patch resource "deployments" in API group "apps" in the namespace "shop"`. */
@@ -47,12 +53,19 @@ export function forbiddenMessage(a: AccessAttributes): string {
 export function verbOf(method: string, hasName: boolean, watch: boolean): string {
   if (watch) return 'watch';
   switch (method) {
-    case 'GET': case 'HEAD': return hasName ? 'get' : 'list';
-    case 'POST': return 'create';
-    case 'PUT': return 'update';
-    case 'PATCH': return 'patch';
-    case 'DELETE': return hasName ? 'delete' : 'deletecollection';
-    default: return method.toLowerCase();
+    case 'GET':
+    case 'HEAD':
+      return hasName ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return hasName ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
   }
 }
 
@@ -61,5 +74,12 @@ export function reviewAttributes(spec: unknown): AccessAttributes | undefined {
   const ra = (spec as { resourceAttributes?: Record<string, unknown> } | undefined)?.resourceAttributes;
   if (!ra || typeof ra.resource !== 'string') return undefined;
   const s = (k: string) => (typeof ra[k] === 'string' && ra[k] !== '' ? (ra[k] as string) : undefined);
-  return { verb: s('verb') ?? '', group: s('group') ?? '', resource: ra.resource, subresource: s('subresource'), namespace: s('namespace'), name: s('name') };
+  return {
+    verb: s('verb') ?? '',
+    group: s('group') ?? '',
+    resource: ra.resource,
+    subresource: s('subresource'),
+    namespace: s('namespace'),
+    name: s('name'),
+  };
 }

@@ -7,10 +7,20 @@ import { createSandboxCert } from './tls-cert';
 
 const tls = createSandboxCert();
 const NOW = '2026-01-01T00:00:00Z';
-const pod = (ns: string, name: string, labels: Record<string, string> = {}, phase = 'Running'): KubeObject =>
-  ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels }, spec: { containers: [{ name: 'c', image: 'i' }], nodeName: 'n1' }, status: { phase } });
+const pod = (ns: string, name: string, labels: Record<string, string> = {}, phase = 'Running'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns, labels },
+  spec: { containers: [{ name: 'c', image: 'i' }], nodeName: 'n1' },
+  status: { phase },
+});
 
-interface Reply { status: number; body: any; text: string } // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Reply {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  text: string;
+}
 
 describe('ClusterApiServer', () => {
   let store: ObjectStore;
@@ -45,7 +55,10 @@ describe('ClusterApiServer', () => {
           buf = parts.pop()!;
           lines.push(...parts);
         });
-        res.on('end', () => { if (buf) lines.push(buf); resolve(); });
+        res.on('end', () => {
+          if (buf) lines.push(buf);
+          resolve();
+        });
         res.on('error', () => resolve());
         res.on('aborted', () => resolve());
       });
@@ -53,7 +66,15 @@ describe('ClusterApiServer', () => {
       stop = () => req.destroy();
       req.end();
     });
-    return { lines, ended, get status() { return status; }, stop: () => stop(), events: () => lines.filter(Boolean).map((l) => JSON.parse(l)) };
+    return {
+      lines,
+      ended,
+      get status() {
+        return status;
+      },
+      stop: () => stop(),
+      events: () => lines.filter(Boolean).map((l) => JSON.parse(l)),
+    };
   };
   const until = async (fn: () => boolean, ms = 3000) => {
     const end = Date.now() + ms;
@@ -65,12 +86,32 @@ describe('ClusterApiServer', () => {
 
   beforeAll(async () => {
     store = new ObjectStore(50);
-    for (let i = 0; i < 12; i++) store.create('pods', pod(i % 2 ? 'shop' : 'platform', `p-${String(i).padStart(2, '0')}`, { app: i % 3 ? 'orders' : 'cart' }, i === 5 ? 'Pending' : 'Running'), NOW);
-    store.create('deployments', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'orders', namespace: 'shop' },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'orders' } }, template: { metadata: { labels: { app: 'orders' } }, spec: { containers: [{ name: 'orders', image: 'orders:1' }] } } },
-      status: {},
-    }, NOW);
+    for (let i = 0; i < 12; i++)
+      store.create(
+        'pods',
+        pod(
+          i % 2 ? 'shop' : 'platform',
+          `p-${String(i).padStart(2, '0')}`,
+          { app: i % 3 ? 'orders' : 'cart' },
+          i === 5 ? 'Pending' : 'Running',
+        ),
+        NOW,
+      );
+    store.create(
+      'deployments',
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'orders', namespace: 'shop' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'orders' } },
+          template: { metadata: { labels: { app: 'orders' } }, spec: { containers: [{ name: 'orders', image: 'orders:1' }] } },
+        },
+        status: {},
+      },
+      NOW,
+    );
     server = new ClusterApiServer(store, { name: 't', token: 'secret', port: 0, bookmarkIntervalMs: 50, nowIso: () => NOW, tls });
     await server.start();
   });
@@ -80,7 +121,15 @@ describe('ClusterApiServer', () => {
     for (const token of [null, 'wrong']) {
       const r = await call('/api/v1/pods', { token });
       expect(r.status).toBe(401);
-      expect(r.body).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      expect(r.body).toEqual({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
     }
     expect((await call('/healthz', { token: null })).text).toBe('ok');
   });
@@ -121,7 +170,10 @@ describe('ClusterApiServer', () => {
     store.delete('pods', 'shop', 'new-1');
     await until(() => w.lines.length >= 2);
     w.stop();
-    expect(w.events().map((e) => [e.type, e.object.metadata.name])).toEqual([['ADDED', 'new-1'], ['DELETED', 'new-1']]);
+    expect(w.events().map((e) => [e.type, e.object.metadata.name])).toEqual([
+      ['ADDED', 'new-1'],
+      ['DELETED', 'new-1'],
+    ]);
     const all = watch('/api/v1/watch/namespaces/shop/pods?resourceVersion=0');
     await until(() => all.lines.length >= 6);
     all.stop();
@@ -129,7 +181,8 @@ describe('ClusterApiServer', () => {
   });
 
   it('answers a too-old resourceVersion with HTTP 410 Expired', async () => {
-    for (let i = 0; i < 80; i++) store.create('events', { apiVersion: 'v1', kind: 'Event', metadata: { name: `e${i}`, namespace: 'shop' } }, NOW);
+    for (let i = 0; i < 80; i++)
+      store.create('events', { apiVersion: 'v1', kind: 'Event', metadata: { name: `e${i}`, namespace: 'shop' } }, NOW);
     const r = await call('/api/v1/pods?watch=true&resourceVersion=1001');
     expect(r.status).toBe(410);
     expect(r.body).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
@@ -180,26 +233,45 @@ describe('ClusterApiServer', () => {
 
   it('patches deployments (merge, strategic, json), bumps generation, and guards PUT with resourceVersion', async () => {
     const base = '/apis/apps/v1/namespaces/shop/deployments/orders';
-    const sm = await call(base, { method: 'PATCH', contentType: 'application/strategic-merge-patch+json', body: { spec: { template: { spec: { containers: [{ name: 'orders', image: 'orders:2' }] } } } } });
+    const sm = await call(base, {
+      method: 'PATCH',
+      contentType: 'application/strategic-merge-patch+json',
+      body: { spec: { template: { spec: { containers: [{ name: 'orders', image: 'orders:2' }] } } } },
+    });
     expect(sm.status).toBe(200);
     expect(sm.body.spec.template.spec.containers[0].image).toBe('orders:2');
     expect(sm.body.metadata.generation).toBe(2);
-    const mp = await call(base, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { metadata: { labels: { x: 'y' } } } });
+    const mp = await call(base, {
+      method: 'PATCH',
+      contentType: 'application/merge-patch+json',
+      body: { metadata: { labels: { x: 'y' } } },
+    });
     expect(mp.body.metadata.labels).toEqual({ x: 'y' });
     expect(mp.body.metadata.generation).toBe(2);
-    const jp = await call(base, { method: 'PATCH', contentType: 'application/json-patch+json', body: [{ op: 'replace', path: '/spec/replicas', value: 4 }] });
+    const jp = await call(base, {
+      method: 'PATCH',
+      contentType: 'application/json-patch+json',
+      body: [{ op: 'replace', path: '/spec/replicas', value: 4 }],
+    });
     expect(jp.body.spec.replicas).toBe(4);
     const stale = { ...jp.body, metadata: { ...jp.body.metadata, resourceVersion: sm.body.metadata.resourceVersion } };
     expect((await call(base, { method: 'PUT', body: stale })).body).toMatchObject({ code: 409, reason: 'Conflict' });
     const bad = await call(base, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { spec: { replicas: -1 } } });
     expect(bad.body).toMatchObject({ code: 422, reason: 'Invalid' });
     expect((await call(base, { method: 'POST', body: {} })).status).toBe(405);
-    expect((await call('/apis/apps/v1/namespaces/shop/deployments/nope')).body).toMatchObject({ code: 404, reason: 'NotFound', message: 'deployments.apps "nope" not found' });
+    expect((await call('/apis/apps/v1/namespaces/shop/deployments/nope')).body).toMatchObject({
+      code: 404,
+      reason: 'NotFound',
+      message: 'deployments.apps "nope" not found',
+    });
   });
 
   it('deletes a collection by label selector; with dryRun=All it answers the same list and keeps them', async () => {
     const path = '/api/v1/namespaces/shop/pods?labelSelector=app%3Dcart&gracePeriodSeconds=0';
-    const names = [...store.list('pods', 'shop')].map(([, s]) => s.obj).filter((p) => p.metadata.labels?.app === 'cart').map((p) => p.metadata.name);
+    const names = [...store.list('pods', 'shop')]
+      .map(([, s]) => s.obj)
+      .filter((p) => p.metadata.labels?.app === 'cart')
+      .map((p) => p.metadata.name);
     expect(names.length).toBeGreaterThan(0);
     const rv = store.resourceVersion;
     const dry = await call(`${path}&dryRun=All`, { method: 'DELETE' });
@@ -216,7 +288,12 @@ describe('ClusterApiServer', () => {
   it('serves the autoscaling/v1 Scale subresource', async () => {
     const path = '/apis/apps/v1/namespaces/shop/deployments/orders/scale';
     const s = await call(path);
-    expect(s.body).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 4 }, status: { selector: 'app=orders' } });
+    expect(s.body).toMatchObject({
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      spec: { replicas: 4 },
+      status: { selector: 'app=orders' },
+    });
     const p = await call(path, { method: 'PATCH', contentType: 'application/merge-patch+json', body: { spec: { replicas: 6 } } });
     expect(p.body.spec.replicas).toBe(6);
     const u = await call(path, { method: 'PUT', body: { ...p.body, spec: { replicas: 1 } } });

@@ -57,7 +57,12 @@ export interface ApiServerOptions {
 }
 
 /** One request as the API server received it (a test counts them: request budgets). */
-export interface RequestSeen { method: string; path: string; query: URLSearchParams; at: number }
+export interface RequestSeen {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  at: number;
+}
 export type RequestListener = (r: RequestSeen) => void;
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -74,10 +79,17 @@ export class ClusterApiServer {
   deny: AccessRule[] = [];
   /** Decodes protobuf request bodies (kubectl's evictions, access reviews) for the endpoints that read them through readOptionalBody. */
   decodeBody: BodyDecoder | undefined = (contentType, raw) =>
-    contentType.startsWith('application/vnd.kubernetes.protobuf') ? decodeProtobufRequest(raw) : /json/.test(contentType) ? parseJsonBody(raw) : undefined;
+    contentType.startsWith('application/vnd.kubernetes.protobuf')
+      ? decodeProtobufRequest(raw)
+      : /json/.test(contentType)
+        ? parseJsonBody(raw)
+        : undefined;
   port: number;
 
-  constructor(private readonly store: ObjectStore, private readonly opts: ApiServerOptions) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly opts: ApiServerOptions,
+  ) {
     this.port = opts.port;
     this.writes = new WriteHandlers(store, opts.nowIso);
   }
@@ -92,13 +104,20 @@ export class ClusterApiServer {
 
   async start(): Promise<void> {
     if (this.server) return;
-    const server = createServer({ keepAlive: true, cert: this.opts.tls.certPem, key: this.opts.tls.keyPem }, (req, res) => this.handle(req, res));
+    const server = createServer({ keepAlive: true, cert: this.opts.tls.certPem, key: this.opts.tls.keyPem }, (req, res) =>
+      this.handle(req, res),
+    );
     // kube-apiserver keeps idle connections far longer than Node's 5 s default; clients that poll
     // every 10 s (metrics) would otherwise pay a TLS handshake per request.
     server.keepAliveTimeout = 120_000;
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       this.seen(req);
-      const deps = { store: this.store, token: this.opts.token, clockSpeed: this.opts.clockSpeed, fault: (path: string) => this.statusFault(path) };
+      const deps = {
+        store: this.store,
+        token: this.opts.token,
+        clockSpeed: this.opts.clockSpeed,
+        fault: (path: string) => this.statusFault(path),
+      };
       const answered = handlePortForwardUpgrade(req, socket, head, deps) || handleExecUpgrade(req, socket, head, deps);
       if (!answered) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
     });
@@ -153,9 +172,12 @@ export class ClusterApiServer {
       const fault = this.fault;
       if (fault?.kind === 'http-status' && (!fault.paths || fault.paths.test(url.pathname))) {
         const reason = reasonFor(fault.status);
-        const message = fault.status === 403
-          ? `${url.pathname} is forbidden: User "system:serviceaccount:sandbox:capstan" cannot access this resource`
-          : fault.status === 401 ? 'Unauthorized' : `injected fault: ${reason}`;
+        const message =
+          fault.status === 403
+            ? `${url.pathname} is forbidden: User "system:serviceaccount:sandbox:capstan" cannot access this resource`
+            : fault.status === 401
+              ? 'Unauthorized'
+              : `injected fault: ${reason}`;
         sendStatus(res, fault.status, reason, message);
         return;
       }
@@ -170,7 +192,10 @@ export class ClusterApiServer {
     const f = this.fault;
     if (f?.kind !== 'http-status' || (f.paths && !f.paths.test(path))) return undefined;
     const reason = reasonFor(f.status);
-    const message = f.status === 403 ? `${path} is forbidden: User "system:serviceaccount:sandbox:capstan" cannot create resource "pods/exec"` : `injected fault: ${reason}`;
+    const message =
+      f.status === 403
+        ? `${path} is forbidden: User "system:serviceaccount:sandbox:capstan" cannot create resource "pods/exec"`
+        : `injected fault: ${reason}`;
     return { status: f.status, reason, message };
   }
 
@@ -187,14 +212,26 @@ export class ClusterApiServer {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (this.opts.extraRoutes?.(req, res, path, url.searchParams)) return;
     switch (path) {
-      case '/healthz': case '/livez': case '/readyz':
+      case '/healthz':
+      case '/livez':
+      case '/readyz':
         res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end('ok');
         return;
-      case '/version': sendJson(res, 200, versionInfo()); return;
-      case '/api': sendJson(res, 200, coreVersions(`127.0.0.1:${this.port}`)); return;
-      case '/apis': sendJson(res, 200, groupList()); return;
-      case '/api/v1': sendJson(res, 200, resourceList('')); return;
-      case '/apis/apps/v1': sendJson(res, 200, resourceList('apps')); return;
+      case '/version':
+        sendJson(res, 200, versionInfo());
+        return;
+      case '/api':
+        sendJson(res, 200, coreVersions(`127.0.0.1:${this.port}`));
+        return;
+      case '/apis':
+        sendJson(res, 200, groupList());
+        return;
+      case '/api/v1':
+        sendJson(res, 200, resourceList(''));
+        return;
+      case '/apis/apps/v1':
+        sendJson(res, 200, resourceList('apps'));
+        return;
     }
     if (handleOpenApi(res, path)) return;
     const gv = /^\/apis\/([^/]+)\/v1$/.exec(path);
@@ -237,29 +274,43 @@ export class ClusterApiServer {
       return;
     }
     // As kube-apiserver ≥ 1.33 warns on every use of the deprecated core/v1 Endpoints.
-    if (info.name === 'endpoints') res.setHeader('Warning', '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"');
+    if (info.name === 'endpoints')
+      res.setHeader('Warning', '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"');
     if (this.clusterKindRoute(req, res, r, method)) return;
-    if (subresource && !(subresource === 'scale' && (info.name === 'deployments' || info.name === 'replicasets' || info.name === 'statefulsets'))) {
+    if (
+      subresource &&
+      !(subresource === 'scale' && (info.name === 'deployments' || info.name === 'replicasets' || info.name === 'statefulsets'))
+    ) {
       if (!(subresource === 'status' && method === 'GET')) {
         sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
         return;
       }
     }
-    const methodNotAllowed = () => sendStatus(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    const methodNotAllowed = () =>
+      sendStatus(res, 405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
 
     if (method === 'GET' && (!name || isWatch)) {
       if (isWatch) {
         const watchParams = new URLSearchParams(params);
         if (name) watchParams.set('fieldSelector', [params.get('fieldSelector'), `metadata.name=${name}`].filter(Boolean).join(','));
-        handleWatch(req, res, this.store, info, ns, watchParams, {
-          bookmarkIntervalMs: this.opts.bookmarkIntervalMs,
-          maxBufferedBytes: 64 * 1024 * 1024,
-          fault: () => watchFault(this.fault),
-          render: wantsTable(req.headers.accept) ? tableWatchRenderer(info, params.get('includeObject')) : undefined,
-        }, (close) => {
-          this.watchClosers.add(close);
-          return () => this.watchClosers.delete(close);
-        });
+        handleWatch(
+          req,
+          res,
+          this.store,
+          info,
+          ns,
+          watchParams,
+          {
+            bookmarkIntervalMs: this.opts.bookmarkIntervalMs,
+            maxBufferedBytes: 64 * 1024 * 1024,
+            fault: () => watchFault(this.fault),
+            render: wantsTable(req.headers.accept) ? tableWatchRenderer(info, params.get('includeObject')) : undefined,
+          },
+          (close) => {
+            this.watchClosers.add(close);
+            return () => this.watchClosers.delete(close);
+          },
+        );
         return;
       }
       if (wantsTable(req.headers.accept)) {
@@ -271,7 +322,12 @@ export class ClusterApiServer {
     }
     if (!name) {
       if (method === 'DELETE') {
-        this.withBody(req, res, (b) => sendWrite(res, this.writes.deleteCollection(info, ns, params, this.writeOpts(params, req, b))), true);
+        this.withBody(
+          req,
+          res,
+          (b) => sendWrite(res, this.writes.deleteCollection(info, ns, params, this.writeOpts(params, req, b))),
+          true,
+        );
         return;
       }
       if (method !== 'POST') return methodNotAllowed();
@@ -280,8 +336,12 @@ export class ClusterApiServer {
     }
     if (subresource === 'scale') {
       if (method === 'GET') sendJson(res, 200, this.writes.getScale(info, ns, name));
-      else if (method === 'PUT') this.withBody(req, res, (b) => sendWrite(res, this.writes.updateScale(info, ns, name, b, this.writeOpts(params, req))));
-      else if (method === 'PATCH') this.withBody(req, res, (b) => sendWrite(res, this.writes.updateScale(info, ns, name, b, this.writeOpts(params, req), req.headers['content-type'] ?? '')));
+      else if (method === 'PUT')
+        this.withBody(req, res, (b) => sendWrite(res, this.writes.updateScale(info, ns, name, b, this.writeOpts(params, req))));
+      else if (method === 'PATCH')
+        this.withBody(req, res, (b) =>
+          sendWrite(res, this.writes.updateScale(info, ns, name, b, this.writeOpts(params, req), req.headers['content-type'] ?? '')),
+        );
       else methodNotAllowed();
       return;
     }
@@ -300,7 +360,9 @@ export class ClusterApiServer {
         this.withBody(req, res, (b) => sendWrite(res, this.writes.replace(info, ns, name, b, this.writeOpts(params, req))));
         return;
       case 'PATCH':
-        this.withBody(req, res, (b) => sendWrite(res, this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b, this.writeOpts(params, req))));
+        this.withBody(req, res, (b) =>
+          sendWrite(res, this.writes.patch(info, ns, name, req.headers['content-type'] ?? '', b, this.writeOpts(params, req))),
+        );
         return;
       case 'DELETE':
         this.withBody(req, res, (b) => sendWrite(res, this.writes.delete(info, ns, name, this.writeOpts(params, req, b))), true);
@@ -314,7 +376,12 @@ export class ClusterApiServer {
   private clusterKindRoute(req: IncomingMessage, res: ServerResponse, r: ResourceRoute, method: string): boolean {
     const { info, namespace, name, subresource } = r;
     const answer = (fn: (body: unknown) => Record<string, unknown>) => {
-      readOptionalBody(req, this.decodeBody).then((b) => sendJson(res, 201, fn(b)), (e: unknown) => this.fail(res, e)).catch((e: unknown) => this.fail(res, e));
+      readOptionalBody(req, this.decodeBody)
+        .then(
+          (b) => sendJson(res, 201, fn(b)),
+          (e: unknown) => this.fail(res, e),
+        )
+        .catch((e: unknown) => this.fail(res, e));
       return true;
     };
     if (REVIEW_RESOURCES.has(info.name)) {
@@ -327,7 +394,14 @@ export class ClusterApiServer {
     if (subresource === 'ephemeralcontainers' && info.name === 'pods' && namespace && name) {
       if (method === 'GET') handleGet(res, this.store, info, namespace, name);
       else if (method === 'PATCH' || method === 'PUT') {
-        this.withBody(req, res, (b) => sendJsonText(res, 200, updateEphemeralContainers(this.store, namespace, name, b, method === 'PATCH' ? req.headers['content-type'] ?? '' : undefined).json));
+        this.withBody(req, res, (b) =>
+          sendJsonText(
+            res,
+            200,
+            updateEphemeralContainers(this.store, namespace, name, b, method === 'PATCH' ? (req.headers['content-type'] ?? '') : undefined)
+              .json,
+          ),
+        );
       } else sendStatus(res, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
       return true;
     }
@@ -350,7 +424,12 @@ export class ClusterApiServer {
     const protobufBody = (req.headers['content-type'] ?? '').startsWith('application/vnd.kubernetes.protobuf');
     if (!protobufBody && /protobuf|cbor|yaml/.test(req.headers['content-type'] ?? '')) {
       req.resume();
-      sendStatus(res, 415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/vnd.kubernetes.protobuf, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (the sandbox does not decode ${req.headers['content-type']})`);
+      sendStatus(
+        res,
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/vnd.kubernetes.protobuf, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (the sandbox does not decode ${req.headers['content-type']})`,
+      );
       return;
     }
     const chunks: Buffer[] = [];

@@ -124,8 +124,7 @@ export class DeletionLifecycle {
       this.terminating.delete(ns);
       return;
     }
-    const resources = (Object.keys(RESOURCES) as ResourceName[]).filter((r) => RESOURCES[r].namespaced)
-      .sort((a, b) => rank(a) - rank(b));
+    const resources = (Object.keys(RESOURCES) as ResourceName[]).filter((r) => RESOURCES[r].namespaced).sort((a, b) => rank(a) - rank(b));
     let remaining = 0;
     for (const r of resources) {
       for (const [, s] of [...this.store.list(r, ns)]) {

@@ -29,8 +29,18 @@ export function coreVersions(serverAddress: string): Record<string, unknown> {
 }
 
 /** The served API groups, apps first as kube-apiserver orders them; each at v1. */
-function servedGroups(): { name: string; versions: { groupVersion: string; version: string }[]; preferredVersion: { groupVersion: string; version: string } }[] {
-  const names = [...new Set(Object.values(RESOURCES).map((r) => r.group).filter((g) => g !== ''))];
+function servedGroups(): {
+  name: string;
+  versions: { groupVersion: string; version: string }[];
+  preferredVersion: { groupVersion: string; version: string };
+}[] {
+  const names = [
+    ...new Set(
+      Object.values(RESOURCES)
+        .map((r) => r.group)
+        .filter((g) => g !== ''),
+    ),
+  ];
   return names.map((name) => ({
     name,
     versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
@@ -56,23 +66,50 @@ export function resourceList(group: GroupName): Record<string, unknown> {
   const resources: Record<string, unknown>[] = [];
   for (const r of resourcesOfGroup(group)) {
     const entry: Record<string, unknown> = {
-      name: r.name, singularName: r.singularName, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs,
+      name: r.name,
+      singularName: r.singularName,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: r.verbs,
     };
     if (r.shortNames.length) entry.shortNames = r.shortNames;
     if (r.categories) entry.categories = r.categories;
     resources.push(entry);
     for (const sub of r.subresources) {
-      const s: Record<string, unknown> = { name: `${r.name}/${sub.name}`, singularName: '', namespaced: r.namespaced, kind: sub.kind, verbs: sub.verbs };
+      const s: Record<string, unknown> = {
+        name: `${r.name}/${sub.name}`,
+        singularName: '',
+        namespaced: r.namespaced,
+        kind: sub.kind,
+        verbs: sub.verbs,
+      };
       if (sub.group) s.group = sub.group;
       if (sub.version) s.version = sub.version;
       resources.push(s);
     }
     if (HAS_STATUS.has(r.name)) {
-      resources.push({ name: `${r.name}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] });
+      resources.push({
+        name: `${r.name}/status`,
+        singularName: '',
+        namespaced: r.namespaced,
+        kind: r.kind,
+        verbs: ['get', 'patch', 'update'],
+      });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/v1` : 'v1', resources };
 }
 
-
-const HAS_STATUS = new Set(['deployments', 'replicasets', 'pods', 'nodes', 'namespaces', 'services', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'poddisruptionbudgets']);
+const HAS_STATUS = new Set([
+  'deployments',
+  'replicasets',
+  'pods',
+  'nodes',
+  'namespaces',
+  'services',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'poddisruptionbudgets',
+]);

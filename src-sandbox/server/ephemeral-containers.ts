@@ -18,11 +18,16 @@ export function updateEphemeralContainers(store: ObjectStore, ns: string, name: 
   const before = (current.obj.spec.ephemeralContainers ?? []) as Ephemeral[];
   const after = (next?.spec?.ephemeralContainers ?? []) as Ephemeral[];
   const invalid = (field: string, message: string) =>
-    new ApiError(422, 'Invalid', `Pod "${name}" is invalid: ${field}: ${message}`, { name, kind: 'Pod', causes: [{ reason: 'FieldValueInvalid', message, field }] });
+    new ApiError(422, 'Invalid', `Pod "${name}" is invalid: ${field}: ${message}`, {
+      name,
+      kind: 'Pod',
+      causes: [{ reason: 'FieldValueInvalid', message, field }],
+    });
   for (const old of before) {
     const kept = after.find((c) => c.name === old.name);
     if (!kept) throw invalid('spec.ephemeralContainers', `Forbidden: existing ephemeral containers "${old.name}" may not be removed`);
-    if (JSON.stringify(kept) !== JSON.stringify(old)) throw invalid('spec.ephemeralContainers', `Forbidden: existing ephemeral containers "${old.name}" may not be changed`);
+    if (JSON.stringify(kept) !== JSON.stringify(old))
+      throw invalid('spec.ephemeralContainers', `Forbidden: existing ephemeral containers "${old.name}" may not be changed`);
   }
   const taken = new Set([...current.obj.spec.containers, ...(current.obj.spec.initContainers ?? [])].map((c: { name: string }) => c.name));
   const pod = JSON.parse(current.json) as KubeObject;
@@ -30,7 +35,13 @@ export function updateEphemeralContainers(store: ObjectStore, ns: string, name: 
     if (!c.name) throw invalid(`spec.ephemeralContainers[${i}].name`, 'Required value');
     if (taken.has(c.name)) throw invalid(`spec.ephemeralContainers[${i}].name`, `Duplicate value: "${c.name}"`);
     if (!c.image) throw invalid(`spec.ephemeralContainers[${i}].image`, 'Required value');
-    return { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: String(c.image).endsWith(':latest') || !String(c.image).includes(':') ? 'Always' : 'IfNotPresent', resources: {}, ...c };
+    return {
+      terminationMessagePath: '/dev/termination-log',
+      terminationMessagePolicy: 'File',
+      imagePullPolicy: String(c.image).endsWith(':latest') || !String(c.image).includes(':') ? 'Always' : 'IfNotPresent',
+      resources: {},
+      ...c,
+    };
   });
   const rv = next?.metadata?.resourceVersion;
   if (!contentType && rv) pod.metadata.resourceVersion = rv;

@@ -12,10 +12,18 @@ import { notFound } from '../kube/store';
 import { ApiError, successStatus } from './status';
 import type { WriteHandlers } from './writes';
 
-interface EvictionBody { deleteOptions?: { gracePeriodSeconds?: number } }
+interface EvictionBody {
+  deleteOptions?: { gracePeriodSeconds?: number };
+}
 
 /** `eviction` is the decoded request body, when there is one (JSON, or protobuf decoded upstream). */
-export function evictPod(store: ObjectStore, writes: WriteHandlers, namespace: string, name: string, eviction: unknown): Record<string, unknown> {
+export function evictPod(
+  store: ObjectStore,
+  writes: WriteHandlers,
+  namespace: string,
+  name: string,
+  eviction: unknown,
+): Record<string, unknown> {
   const pod = store.get('pods', namespace, name)?.obj;
   if (!pod) throw notFound('pods', name);
   const grace = (eviction as EvictionBody | undefined)?.deleteOptions?.gracePeriodSeconds;
@@ -24,10 +32,20 @@ export function evictPod(store: ObjectStore, writes: WriteHandlers, namespace: s
     return { ...successStatus(), code: 201 };
   };
   // Terminating or finished pods disrupt nothing; the budget is not consulted.
-  if (pod.metadata.deletionTimestamp || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed' || pod.status?.phase === 'Pending') return done();
+  if (
+    pod.metadata.deletionTimestamp ||
+    pod.status?.phase === 'Succeeded' ||
+    pod.status?.phase === 'Failed' ||
+    pod.status?.phase === 'Pending'
+  )
+    return done();
   const budgets = budgetsOfPod(store, pod);
   if (budgets.length > 1) {
-    throw new ApiError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
+    throw new ApiError(
+      500,
+      'InternalError',
+      'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.',
+    );
   }
   const pdb = budgets[0];
   if (!pdb) return done();
@@ -36,7 +54,12 @@ export function evictPod(store: ObjectStore, writes: WriteHandlers, namespace: s
   const allowed = isPodReady(pod) ? status.disruptionsAllowed > 0 : status.currentHealthy >= status.desiredHealthy;
   if (!allowed) {
     throw new ApiError(429, 'TooManyRequests', "Cannot evict pod as it would violate the pod's disruption budget.", {
-      causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata.name} needs ${status.desiredHealthy} healthy pods and has ${status.currentHealthy} currently` }],
+      causes: [
+        {
+          reason: 'DisruptionBudget',
+          message: `The disruption budget ${pdb.metadata.name} needs ${status.desiredHealthy} healthy pods and has ${status.currentHealthy} currently`,
+        },
+      ],
     });
   }
   return done();

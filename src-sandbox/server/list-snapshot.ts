@@ -15,7 +15,12 @@ import { ApiError } from './status';
  * Where a list page reads from: the live objects for a first page; for a `continue` token, the
  * objects as they were at the token's resourceVersion (410 Expired when that is no longer known).
  */
-export function pageSource(store: ObjectStore, resource: ResourceName, namespace: string | undefined, cont: string | null): { listRv: number; source: Iterable<[string, StoredObject]> } {
+export function pageSource(
+  store: ObjectStore,
+  resource: ResourceName,
+  namespace: string | undefined,
+  cont: string | null,
+): { listRv: number; source: Iterable<[string, StoredObject]> } {
   if (!cont) return { listRv: store.resourceVersion, source: store.list(resource, namespace) };
   const token = decodeContinue(cont);
   const overlay = stateOverlay(store, resource, token.rv);
@@ -25,7 +30,13 @@ export function pageSource(store: ObjectStore, resource: ResourceName, namespace
 
 /** A continue token older than the retained history: 410, with a token to go on inconsistently. */
 function continueExpired(start: string): ApiError {
-  return new ApiError(410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.', undefined, { continue: encodeContinue(0, start) });
+  return new ApiError(
+    410,
+    'Expired',
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+    undefined,
+    { continue: encodeContinue(0, start) },
+  );
 }
 
 /** Per key changed since `rv`: its state at `rv` (null: did not exist); undefined when `rv` is compacted away. */
@@ -44,7 +55,13 @@ export function stateOverlay(store: ObjectStore, resource: ResourceName, rv: num
 }
 
 /** The store's key-ordered list with `overlay` applied: the objects as they were. */
-export function* listWithOverlay(store: ObjectStore, resource: ResourceName, namespace: string | undefined, afterKey: string | undefined, overlay: Map<string, StoredObject | null>): Generator<[string, StoredObject]> {
+export function* listWithOverlay(
+  store: ObjectStore,
+  resource: ResourceName,
+  namespace: string | undefined,
+  afterKey: string | undefined,
+  overlay: Map<string, StoredObject | null>,
+): Generator<[string, StoredObject]> {
   const prefix = namespace ? `${namespace}/` : '';
   const extra = [...overlay.keys()].filter((k) => (!prefix || k.startsWith(prefix)) && (afterKey === undefined || k > afterKey)).sort();
   let i = 0;

@@ -35,7 +35,12 @@ export function handleOpenApi(res: ServerResponse, pathname: string): boolean {
     sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
     return true;
   }
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(doc.body), 'Cache-Control': 'public, immutable', Etag: `"${doc.hash}"` });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(doc.body),
+    'Cache-Control': 'public, immutable',
+    Etag: `"${doc.hash}"`,
+  });
   res.end(doc.body);
   return true;
 }

@@ -35,7 +35,10 @@ export function buildFilter(resource: ResourceName, params: URLSearchParams): Ob
   }
 }
 
-export interface ContinueToken { rv: number; start: string }
+export interface ContinueToken {
+  rv: number;
+  start: string;
+}
 
 /** The apiserver's token shape: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"key\u0000"}. */
 export function encodeContinue(rv: number, lastKey: string): string {

@@ -19,7 +19,13 @@ export function handleGet(res: ServerResponse, store: ObjectStore, info: Resourc
   sendJsonText(res, 200, s.json);
 }
 
-export function handleList(res: ServerResponse, store: ObjectStore, info: ResourceInfo, namespace: string | undefined, params: URLSearchParams): void {
+export function handleList(
+  res: ServerResponse,
+  store: ObjectStore,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  params: URLSearchParams,
+): void {
   const filter = buildFilter(info.name, params);
   const limitParam = params.get('limit');
   const limit = limitParam ? Number.parseInt(limitParam, 10) : 0;
@@ -52,4 +58,3 @@ export function handleList(res: ServerResponse, store: ObjectStore, info: Resour
   }
   res.end(']}');
 }
-

@@ -19,8 +19,16 @@ export const SANDBOX_USER = {
  * The answer to a review create. `body` is the request when it was JSON; kubectl's typed clients
  * may send protobuf, which this layer does not decode, so the answer must not depend on it.
  */
-export function answerReview(resource: ResourceName, body: unknown, nowIso: string, deny: readonly AccessRule[] = []): Record<string, unknown> {
-  const req = (typeof body === 'object' && body !== null ? body : {}) as { metadata?: Record<string, unknown>; spec?: Record<string, unknown> };
+export function answerReview(
+  resource: ResourceName,
+  body: unknown,
+  nowIso: string,
+  deny: readonly AccessRule[] = [],
+): Record<string, unknown> {
+  const req = (typeof body === 'object' && body !== null ? body : {}) as {
+    metadata?: Record<string, unknown>;
+    spec?: Record<string, unknown>;
+  };
   const metadata = { creationTimestamp: nowIso, ...(req.metadata ?? {}) };
   if (resource === 'selfsubjectreviews') {
     return { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata, status: { userInfo: SANDBOX_USER } };
@@ -28,7 +36,10 @@ export function answerReview(resource: ResourceName, body: unknown, nowIso: stri
   if (resource === 'selfsubjectrulesreviews') {
     // cluster-admin's rules, as the RBAC authorizer lists them for system:masters.
     return {
-      kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata, spec: req.spec ?? {},
+      kind: 'SelfSubjectRulesReview',
+      apiVersion: 'authorization.k8s.io/v1',
+      metadata,
+      spec: req.spec ?? {},
       status: {
         resourceRules: [
           { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
@@ -41,6 +52,9 @@ export function answerReview(resource: ResourceName, body: unknown, nowIso: stri
   }
   const attrs = reviewAttributes(req.spec);
   // As RBAC answers a denial: allowed false, no reason, not `denied` (that is for explicit deny authorizers).
-  const status = attrs && isDenied(deny, attrs) ? { allowed: false } : { allowed: true, reason: 'allowed by the sandbox: its user is a cluster admin (system:masters)' };
+  const status =
+    attrs && isDenied(deny, attrs)
+      ? { allowed: false }
+      : { allowed: true, reason: 'allowed by the sandbox: its user is a cluster admin (system:masters)' };
   return { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata, spec: req.spec ?? {}, status };
 }

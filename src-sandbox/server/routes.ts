@@ -15,10 +15,14 @@ export interface ResourceRoute {
   watchPath: boolean;
 }
 
-export type Route = { kind: 'resource'; route: ResourceRoute } | { kind: 'unknown-resource'; group: string; resource: string } | { kind: 'other' };
+export type Route =
+  { kind: 'resource'; route: ResourceRoute } | { kind: 'unknown-resource'; group: string; resource: string } | { kind: 'other' };
 
 export function parseResourcePath(pathname: string): Route {
-  const segs = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segs = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   let group: string;
   let rest: string[];
   if (segs[0] === 'api' && segs[1] === 'v1') {

@@ -6,28 +6,58 @@ import type { ServerResponse } from 'node:http';
 import type { StatusDetails } from '../kube/types';
 
 export class ApiError extends Error {
-  constructor(readonly code: number, readonly reason: string, message: string, readonly details?: StatusDetails, readonly listMeta?: { continue?: string }) {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly details?: StatusDetails,
+    readonly listMeta?: { continue?: string },
+  ) {
     super(message);
   }
 }
 
 const REASON_BY_CODE: Record<number, string> = {
-  400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed',
-  406: 'NotAcceptable', 409: 'Conflict', 410: 'Expired', 415: 'UnsupportedMediaType', 422: 'Invalid',
-  429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  409: 'Conflict',
+  410: 'Expired',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
 };
 
 export function reasonFor(code: number): string {
   return REASON_BY_CODE[code] ?? 'Unknown';
 }
 
-export function statusObject(code: number, reason: string, message: string, details?: StatusDetails, listMeta: { continue?: string } = {}): Record<string, unknown> {
+export function statusObject(
+  code: number,
+  reason: string,
+  message: string,
+  details?: StatusDetails,
+  listMeta: { continue?: string } = {},
+): Record<string, unknown> {
   const s: Record<string, unknown> = { kind: 'Status', apiVersion: 'v1', metadata: listMeta, status: 'Failure', message, reason, code };
   if (details) s.details = details;
   return s;
 }
 
-export function sendStatus(res: ServerResponse, code: number, reason: string, message: string, details?: StatusDetails, listMeta?: { continue?: string }): void {
+export function sendStatus(
+  res: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  details?: StatusDetails,
+  listMeta?: { continue?: string },
+): void {
   sendJsonText(res, code, JSON.stringify(statusObject(code, reason, message, details, listMeta)));
 }
 

@@ -6,9 +6,21 @@ import type { ResourceName } from '../kube/resources';
 import { labelSelectorString } from '../../src-shared/base/label-selector';
 import type { KubeObject } from '../kube/types';
 
-export interface Column { name: string; type: 'string' | 'integer' | 'date'; format: string; description: string; priority: number }
+export interface Column {
+  name: string;
+  type: 'string' | 'integer' | 'date';
+  format: string;
+  description: string;
+  priority: number;
+}
 
-const col = (name: string, type: Column['type'] = 'string', priority = 0, format = ''): Column => ({ name, type, format, description: name, priority });
+const col = (name: string, type: Column['type'] = 'string', priority = 0, format = ''): Column => ({
+  name,
+  type,
+  format,
+  description: name,
+  priority,
+});
 const none = (v: unknown) => (v === undefined || v === null || v === '' ? '<none>' : String(v));
 
 /** kube's duration.HumanDuration. */
@@ -33,9 +45,17 @@ export function humanDuration(ms: number): string {
 
 const age = (ts: string | undefined) => (ts ? humanDuration(Date.now() - Date.parse(ts)) : '<unknown>');
 
-interface Printer { columns: Column[]; cells(o: KubeObject): unknown[] }
+interface Printer {
+  columns: Column[];
+  cells(o: KubeObject): unknown[];
+}
 
-type ContainerStatus = { ready?: boolean; restartCount?: number; state?: Record<string, { reason?: string; exitCode?: number; signal?: number }>; lastState?: { terminated?: { finishedAt?: string } } };
+type ContainerStatus = {
+  ready?: boolean;
+  restartCount?: number;
+  state?: Record<string, { reason?: string; exitCode?: number; signal?: number }>;
+  lastState?: { terminated?: { finishedAt?: string } };
+};
 
 function podCells(p: KubeObject): unknown[] {
   const statuses = (p.status?.containerStatuses ?? []) as ContainerStatus[];
@@ -63,8 +83,15 @@ function podCells(p: KubeObject): unknown[] {
   if (p.metadata.deletionTimestamp) reason = 'Terminating';
   const restartText = lastRestart !== undefined ? `${restarts} (${humanDuration(Date.now() - lastRestart)} ago)` : String(restarts);
   return [
-    p.metadata.name, `${ready}/${p.spec?.containers?.length ?? 0}`, reason, restartText, age(p.metadata.creationTimestamp),
-    none(p.status?.podIP), none(p.spec?.nodeName), '<none>', '<none>',
+    p.metadata.name,
+    `${ready}/${p.spec?.containers?.length ?? 0}`,
+    reason,
+    restartText,
+    age(p.metadata.creationTimestamp),
+    none(p.status?.podIP),
+    none(p.spec?.nodeName),
+    '<none>',
+    '<none>',
   ];
 }
 
@@ -86,27 +113,98 @@ const images = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as
 
 const PRINTERS: Record<ResourceName, Printer> = {
   pods: {
-    columns: [col('Name', 'string', 0, 'name'), col('Ready'), col('Status'), col('Restarts'), col('Age'), col('IP', 'string', 1), col('Node', 'string', 1), col('Nominated Node', 'string', 1), col('Readiness Gates', 'string', 1)],
+    columns: [
+      col('Name', 'string', 0, 'name'),
+      col('Ready'),
+      col('Status'),
+      col('Restarts'),
+      col('Age'),
+      col('IP', 'string', 1),
+      col('Node', 'string', 1),
+      col('Nominated Node', 'string', 1),
+      col('Readiness Gates', 'string', 1),
+    ],
     cells: podCells,
   },
   deployments: {
-    columns: [col('Name', 'string', 0, 'name'), col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
-    cells: (d) => [d.metadata.name, `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`, d.status?.updatedReplicas ?? 0, d.status?.availableReplicas ?? 0,
-      age(d.metadata.creationTimestamp), names(d), images(d), labelSelectorString(d.spec?.selector)],
+    columns: [
+      col('Name', 'string', 0, 'name'),
+      col('Ready'),
+      col('Up-to-date', 'integer'),
+      col('Available', 'integer'),
+      col('Age'),
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
+    cells: (d) => [
+      d.metadata.name,
+      `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`,
+      d.status?.updatedReplicas ?? 0,
+      d.status?.availableReplicas ?? 0,
+      age(d.metadata.creationTimestamp),
+      names(d),
+      images(d),
+      labelSelectorString(d.spec?.selector),
+    ],
   },
   replicasets: {
-    columns: [col('Name', 'string', 0, 'name'), col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)],
-    cells: (r) => [r.metadata.name, r.spec?.replicas ?? 0, r.status?.replicas ?? 0, r.status?.readyReplicas ?? 0, age(r.metadata.creationTimestamp), names(r), images(r), labelSelectorString(r.spec?.selector)],
+    columns: [
+      col('Name', 'string', 0, 'name'),
+      col('Desired', 'integer'),
+      col('Current', 'integer'),
+      col('Ready', 'integer'),
+      col('Age'),
+      col('Containers', 'string', 1),
+      col('Images', 'string', 1),
+      col('Selector', 'string', 1),
+    ],
+    cells: (r) => [
+      r.metadata.name,
+      r.spec?.replicas ?? 0,
+      r.status?.replicas ?? 0,
+      r.status?.readyReplicas ?? 0,
+      age(r.metadata.creationTimestamp),
+      names(r),
+      images(r),
+      labelSelectorString(r.spec?.selector),
+    ],
   },
   nodes: {
-    columns: [col('Name', 'string', 0, 'name'), col('Status'), col('Roles'), col('Age'), col('Version'), col('Internal-IP', 'string', 1), col('External-IP', 'string', 1), col('OS-Image', 'string', 1), col('Kernel-Version', 'string', 1), col('Container-Runtime', 'string', 1)],
+    columns: [
+      col('Name', 'string', 0, 'name'),
+      col('Status'),
+      col('Roles'),
+      col('Age'),
+      col('Version'),
+      col('Internal-IP', 'string', 1),
+      col('External-IP', 'string', 1),
+      col('OS-Image', 'string', 1),
+      col('Kernel-Version', 'string', 1),
+      col('Container-Runtime', 'string', 1),
+    ],
     cells: (n) => {
-      const ready = (n.status?.conditions as { type: string; status: string }[] | undefined)?.find((c) => c.type === 'Ready')?.status === 'True';
-      const roles = Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.split('/')[1]).join(',');
-      const addr = (t: string) => none((n.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === t)?.address);
+      const ready =
+        (n.status?.conditions as { type: string; status: string }[] | undefined)?.find((c) => c.type === 'Ready')?.status === 'True';
+      const roles = Object.keys(n.metadata.labels ?? {})
+        .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+        .map((k) => k.split('/')[1])
+        .join(',');
+      const addr = (t: string) =>
+        none((n.status?.addresses as { type: string; address: string }[] | undefined)?.find((a) => a.type === t)?.address);
       const info = n.status?.nodeInfo ?? {};
-      return [n.metadata.name, (ready ? 'Ready' : 'NotReady') + (n.spec?.unschedulable ? ',SchedulingDisabled' : ''), roles || '<none>', age(n.metadata.creationTimestamp),
-        info.kubeletVersion, addr('InternalIP'), addr('ExternalIP'), info.osImage, info.kernelVersion, info.containerRuntimeVersion];
+      return [
+        n.metadata.name,
+        (ready ? 'Ready' : 'NotReady') + (n.spec?.unschedulable ? ',SchedulingDisabled' : ''),
+        roles || '<none>',
+        age(n.metadata.creationTimestamp),
+        info.kubeletVersion,
+        addr('InternalIP'),
+        addr('ExternalIP'),
+        info.osImage,
+        info.kernelVersion,
+        info.containerRuntimeVersion,
+      ];
     },
   },
   namespaces: {
@@ -114,18 +212,42 @@ const PRINTERS: Record<ResourceName, Printer> = {
     cells: (n) => [n.metadata.name, n.status?.phase ?? 'Active', age(n.metadata.creationTimestamp)],
   },
   events: {
-    columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Subobject', 'string', 1), col('Source', 'string', 1), col('Message'), col('First Seen', 'string', 1), col('Count', 'integer', 1), col('Name', 'string', 1, 'name')],
+    columns: [
+      col('Last Seen'),
+      col('Type'),
+      col('Reason'),
+      col('Object'),
+      col('Subobject', 'string', 1),
+      col('Source', 'string', 1),
+      col('Message'),
+      col('First Seen', 'string', 1),
+      col('Count', 'integer', 1),
+      col('Name', 'string', 1, 'name'),
+    ],
     cells: (e) => {
       const inv = (e.involvedObject ?? {}) as { kind?: string; name?: string; fieldPath?: string };
       const src = (e.source ?? {}) as { component?: string; host?: string };
-      return [age(e.lastTimestamp as string), e.type, e.reason, `${(inv.kind ?? '').toLowerCase()}/${inv.name}`, inv.fieldPath ?? '',
-        [src.component, src.host].filter(Boolean).join(', '), e.message, age(e.firstTimestamp as string), e.count ?? 1, e.metadata.name];
+      return [
+        age(e.lastTimestamp as string),
+        e.type,
+        e.reason,
+        `${(inv.kind ?? '').toLowerCase()}/${inv.name}`,
+        inv.fieldPath ?? '',
+        [src.component, src.host].filter(Boolean).join(', '),
+        e.message,
+        age(e.firstTimestamp as string),
+        e.count ?? 1,
+        e.metadata.name,
+      ];
     },
   },
   ...clusterKindPrinters(),
 };
 
-function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deployments' | 'replicasets' | 'nodes' | 'namespaces' | 'events'>, Printer> {
+function clusterKindPrinters(): Record<
+  Exclude<ResourceName, 'pods' | 'deployments' | 'replicasets' | 'nodes' | 'namespaces' | 'events'>,
+  Printer
+> {
   const nameCol = col('Name', 'string', 0, 'name');
   const workloadWide = [col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)];
   const wide = (o: KubeObject) => [names(o), images(o), labelSelectorString(o.spec?.selector)];
@@ -134,8 +256,17 @@ function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deploymen
   return {
     services: {
       columns: [nameCol, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), col('Age'), col('Selector', 'string', 1)],
-      cells: (s) => [s.metadata.name, s.spec?.type, s.spec?.clusterIP || '<none>', serviceExternalIp(s), servicePorts(s), age(s.metadata.creationTimestamp),
-        Object.entries((s.spec?.selector ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
+      cells: (s) => [
+        s.metadata.name,
+        s.spec?.type,
+        s.spec?.clusterIP || '<none>',
+        serviceExternalIp(s),
+        servicePorts(s),
+        age(s.metadata.creationTimestamp),
+        Object.entries((s.spec?.selector ?? {}) as Record<string, string>)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+      ],
     },
     endpointslices: {
       columns: [nameCol, col('AddressType'), col('Ports'), col('Endpoints'), col('Age')],
@@ -143,21 +274,32 @@ function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deploymen
         const ports = ((e.ports ?? []) as { port?: number }[]).map((p) => p.port).filter((p) => p !== undefined);
         const addrs = ((e.endpoints ?? []) as { addresses: string[] }[]).flatMap((x) => x.addresses);
         const shown = addrs.slice(0, 3).join(',') + (addrs.length > 3 ? ` + ${addrs.length - 3} more...` : '');
-        return [e.metadata.name, e.addressType, ports.length ? ports.join(',') : '<unset>', addrs.length ? shown : '<unset>', age(e.metadata.creationTimestamp)];
+        return [
+          e.metadata.name,
+          e.addressType,
+          ports.length ? ports.join(',') : '<unset>',
+          addrs.length ? shown : '<unset>',
+          age(e.metadata.creationTimestamp),
+        ];
       },
     },
     endpoints: {
       columns: [nameCol, col('Endpoints'), col('Age')],
       cells: (e) => {
-        const pairs = ((e.subsets ?? []) as { addresses?: { ip: string }[]; ports?: { port: number }[] }[])
-          .flatMap((s) => (s.addresses ?? []).flatMap((a) => (s.ports?.length ? s.ports.map((p) => `${a.ip}:${p.port}`) : [a.ip])));
+        const pairs = ((e.subsets ?? []) as { addresses?: { ip: string }[]; ports?: { port: number }[] }[]).flatMap((s) =>
+          (s.addresses ?? []).flatMap((a) => (s.ports?.length ? s.ports.map((p) => `${a.ip}:${p.port}`) : [a.ip])),
+        );
         const shown = pairs.slice(0, 3).join(',') + (pairs.length > 3 ? ` + ${pairs.length - 3} more...` : '');
         return [e.metadata.name, pairs.length ? shown : '<none>', age(e.metadata.creationTimestamp)];
       },
     },
     configmaps: {
       columns: [nameCol, col('Data', 'integer'), col('Age')],
-      cells: (c) => [c.metadata.name, Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length, age(c.metadata.creationTimestamp)],
+      cells: (c) => [
+        c.metadata.name,
+        Object.keys(c.data ?? {}).length + Object.keys(c.binaryData ?? {}).length,
+        age(c.metadata.creationTimestamp),
+      ],
     },
     secrets: {
       columns: [nameCol, col('Type'), col('Data', 'integer'), col('Age')],
@@ -173,29 +315,86 @@ function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deploymen
     },
     statefulsets: {
       columns: [nameCol, col('Ready'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1)],
-      cells: (s) => [s.metadata.name, `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`, age(s.metadata.creationTimestamp), names(s), images(s)],
+      cells: (s) => [
+        s.metadata.name,
+        `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`,
+        age(s.metadata.creationTimestamp),
+        names(s),
+        images(s),
+      ],
     },
     daemonsets: {
-      columns: [nameCol, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Node Selector'), col('Age'), ...workloadWide],
+      columns: [
+        nameCol,
+        col('Desired', 'integer'),
+        col('Current', 'integer'),
+        col('Ready', 'integer'),
+        col('Up-to-date', 'integer'),
+        col('Available', 'integer'),
+        col('Node Selector'),
+        col('Age'),
+        ...workloadWide,
+      ],
       cells: (d) => {
         const st = d.status ?? {};
-        const sel = Object.entries((d.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
-        return [d.metadata.name, st.desiredNumberScheduled ?? 0, st.currentNumberScheduled ?? 0, st.numberReady ?? 0, st.updatedNumberScheduled ?? 0, st.numberAvailable ?? 0,
-          sel || '<none>', age(d.metadata.creationTimestamp), ...wide(d)];
+        const sel = Object.entries((d.spec?.template?.spec?.nodeSelector ?? {}) as Record<string, string>)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+        return [
+          d.metadata.name,
+          st.desiredNumberScheduled ?? 0,
+          st.currentNumberScheduled ?? 0,
+          st.numberReady ?? 0,
+          st.updatedNumberScheduled ?? 0,
+          st.numberAvailable ?? 0,
+          sel || '<none>',
+          age(d.metadata.creationTimestamp),
+          ...wide(d),
+        ];
       },
     },
     jobs: {
       columns: [nameCol, col('Status'), col('Completions'), col('Duration'), col('Age'), ...workloadWide],
-      cells: (j) => [j.metadata.name, jobStatus(j), `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`, jobDuration(j), age(j.metadata.creationTimestamp), ...wide(j)],
+      cells: (j) => [
+        j.metadata.name,
+        jobStatus(j),
+        `${j.status?.succeeded ?? 0}/${j.spec?.completions ?? 1}`,
+        jobDuration(j),
+        age(j.metadata.creationTimestamp),
+        ...wide(j),
+      ],
     },
     cronjobs: {
-      columns: [nameCol, col('Schedule'), col('Timezone'), col('Suspend'), col('Active', 'integer'), col('Last Schedule'), col('Age'), ...workloadWide],
-      cells: (c) => [c.metadata.name, c.spec?.schedule, c.spec?.timeZone ?? '<none>', c.spec?.suspend ? 'True' : 'False', ((c.status?.active as unknown[] | undefined) ?? []).length,
-        c.status?.lastScheduleTime ? age(c.status.lastScheduleTime) : '<none>', age(c.metadata.creationTimestamp), ...wide(jobTemplate(c))],
+      columns: [
+        nameCol,
+        col('Schedule'),
+        col('Timezone'),
+        col('Suspend'),
+        col('Active', 'integer'),
+        col('Last Schedule'),
+        col('Age'),
+        ...workloadWide,
+      ],
+      cells: (c) => [
+        c.metadata.name,
+        c.spec?.schedule,
+        c.spec?.timeZone ?? '<none>',
+        c.spec?.suspend ? 'True' : 'False',
+        ((c.status?.active as unknown[] | undefined) ?? []).length,
+        c.status?.lastScheduleTime ? age(c.status.lastScheduleTime) : '<none>',
+        age(c.metadata.creationTimestamp),
+        ...wide(jobTemplate(c)),
+      ],
     },
     poddisruptionbudgets: {
       columns: [nameCol, col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 'integer'), col('Age')],
-      cells: (p) => [p.metadata.name, p.spec?.minAvailable ?? 'N/A', p.spec?.maxUnavailable ?? 'N/A', p.status?.disruptionsAllowed ?? 0, age(p.metadata.creationTimestamp)],
+      cells: (p) => [
+        p.metadata.name,
+        p.spec?.minAvailable ?? 'N/A',
+        p.spec?.maxUnavailable ?? 'N/A',
+        p.status?.disruptionsAllowed ?? 0,
+        age(p.metadata.creationTimestamp),
+      ],
     },
     selfsubjectaccessreviews: nameAge,
     selfsubjectreviews: nameAge,
@@ -205,7 +404,12 @@ function clusterKindPrinters(): Record<Exclude<ResourceName, 'pods' | 'deploymen
       cells: (r) => {
         const owner = r.metadata.ownerReferences?.find((o) => o.controller);
         const group = owner?.apiVersion.includes('/') ? `.${owner.apiVersion.split('/')[0]}` : '';
-        return [r.metadata.name, owner ? `${owner.kind.toLowerCase()}${group}/${owner.name}` : '<none>', r.revision ?? 0, age(r.metadata.creationTimestamp)];
+        return [
+          r.metadata.name,
+          owner ? `${owner.kind.toLowerCase()}${group}/${owner.name}` : '<none>',
+          r.revision ?? 0,
+          age(r.metadata.creationTimestamp),
+        ];
       },
     },
   };

@@ -34,7 +34,13 @@ export function tableWatchRenderer(info: ResourceInfo, includeObject: string | n
   };
 }
 
-export function tableFor(res: ServerResponse, store: ObjectStore, info: ResourceInfo, ns: string | undefined, params: URLSearchParams): void {
+export function tableFor(
+  res: ServerResponse,
+  store: ObjectStore,
+  info: ResourceInfo,
+  ns: string | undefined,
+  params: URLSearchParams,
+): void {
   const filter = buildFilter(info.name, params);
   const limit = params.has('limit') ? Number.parseInt(params.get('limit')!, 10) : 0;
   if (!(limit >= 0)) throw new ApiError(400, 'BadRequest', `invalid limit: ${params.get('limit')}`);
@@ -54,5 +60,9 @@ export function tableFor(res: ServerResponse, store: ObjectStore, info: Resource
   }
   const meta: Record<string, unknown> = { resourceVersion: String(listRv) };
   if (more) meta.continue = encodeContinue(listRv, lastKey);
-  sendJsonText(res, 200, `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(meta)},"columnDefinitions":${JSON.stringify(printerFor(info.name).columns)},"rows":[${rows.join(',')}]}`);
+  sendJsonText(
+    res,
+    200,
+    `{"kind":"Table","apiVersion":"meta.k8s.io/v1","metadata":${JSON.stringify(meta)},"columnDefinitions":${JSON.stringify(printerFor(info.name).columns)},"rows":[${rows.join(',')}]}`,
+  );
 }

@@ -46,9 +46,22 @@ export function handleWatch(
   // sendInitialEvents=true (watch-list): the current state as ADDED whatever resourceVersion says, then a bookmark.
   const initialEvents = queryBool(params, 'sendInitialEvents');
   if (initialEvents && !queryBool(params, 'allowWatchBookmarks')) {
-    throw new ApiError(422, 'Invalid', 'ListOptions.meta.k8s.io "" is invalid: allowWatchBookmarks: Required value: allowWatchBookmarks must be true if sendInitialEvents = true', {
-      kind: 'ListOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueRequired', message: 'Required value: allowWatchBookmarks must be true if sendInitialEvents = true', field: 'allowWatchBookmarks' }],
-    });
+    throw new ApiError(
+      422,
+      'Invalid',
+      'ListOptions.meta.k8s.io "" is invalid: allowWatchBookmarks: Required value: allowWatchBookmarks must be true if sendInitialEvents = true',
+      {
+        kind: 'ListOptions',
+        group: 'meta.k8s.io',
+        causes: [
+          {
+            reason: 'FieldValueRequired',
+            message: 'Required value: allowWatchBookmarks must be true if sendInitialEvents = true',
+            field: 'allowWatchBookmarks',
+          },
+        ],
+      },
+    );
   }
   const rvParam = initialEvents ? null : params.get('resourceVersion');
   const fromRv = rvParam && rvParam !== '0' ? Number.parseInt(rvParam, 10) : undefined;
@@ -57,7 +70,8 @@ export function handleWatch(
   if (fromRv !== undefined && fromRv > store.resourceVersion) {
     // A version from the future: the watch cache's answer after waiting for it.
     throw new ApiError(504, 'Timeout', `Too large resource version: ${fromRv}, current: ${store.resourceVersion}`, {
-      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1,
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
     });
   }
   if (fromRv !== undefined) {
@@ -137,7 +151,11 @@ export function handleWatch(
     if (chunk.length) writeLine(chunk.join(''), false);
     initialBytes = res.writableLength;
     if (initialEvents) {
-      const end = { kind: info.kind, apiVersion: apiVersionOf(info), metadata: { resourceVersion: String(store.resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } } };
+      const end = {
+        kind: info.kind,
+        apiVersion: apiVersionOf(info),
+        metadata: { resourceVersion: String(store.resourceVersion), annotations: { 'k8s.io/initial-events-end': 'true' } },
+      };
       writeLine(line('BOOKMARK', JSON.stringify(end)), false);
     }
   }

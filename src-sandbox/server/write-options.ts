@@ -45,10 +45,19 @@ export function writeOptions(params: URLSearchParams, deleteBody?: unknown): Wri
   const orphan = params.get('orphanDependents') ?? (typeof body.orphanDependents === 'boolean' ? String(body.orphanDependents) : undefined);
   if (policy !== undefined) {
     if (!PROPAGATION.includes(policy as PropagationPolicy)) throw invalidOption('propagationPolicy', policy, PROPAGATION);
-    if (orphan !== undefined) throw new ApiError(422, 'Invalid', 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "' + policy + '": orphanDependents and deletionPropagation cannot be both set');
+    if (orphan !== undefined)
+      throw new ApiError(
+        422,
+        'Invalid',
+        'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "' +
+          policy +
+          '": orphanDependents and deletionPropagation cannot be both set',
+      );
     opts.propagationPolicy = policy as PropagationPolicy;
-  } else if (orphan !== undefined) opts.propagationPolicy = ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(orphan) ? 'Orphan' : 'Background';
-  const grace = params.get('gracePeriodSeconds') ?? (typeof body.gracePeriodSeconds === 'number' ? String(body.gracePeriodSeconds) : undefined);
+  } else if (orphan !== undefined)
+    opts.propagationPolicy = ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(orphan) ? 'Orphan' : 'Background';
+  const grace =
+    params.get('gracePeriodSeconds') ?? (typeof body.gracePeriodSeconds === 'number' ? String(body.gracePeriodSeconds) : undefined);
   if (grace !== undefined) {
     const n = Number(grace);
     if (!Number.isInteger(n)) throw new ApiError(400, 'BadRequest', `gracePeriodSeconds: Invalid value: "${grace}": must be an integer`);

@@ -37,7 +37,10 @@ const RETURNS_DELETED_OBJECT = new Set(['pods', 'services']);
 export class WriteHandlers {
   private readonly deletions: DeletionLifecycle;
 
-  constructor(private readonly store: ObjectStore, private readonly nowIso: () => string) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly nowIso: () => string,
+  ) {
     this.deletions = new DeletionLifecycle(store);
   }
 
@@ -50,7 +53,8 @@ export class WriteHandlers {
     }
     if (namespace) obj.metadata.namespace = namespace;
     if (info.namespaced) this.checkNamespaceOpen(info, namespace ?? obj.metadata.namespace ?? 'default', obj.metadata.name);
-    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = this.store.freeName(info.name, namespace, obj.metadata.generateName);
+    if (!obj.metadata.name && obj.metadata.generateName)
+      obj.metadata.name = this.store.freeName(info.name, namespace, obj.metadata.generateName);
     if (info.name === 'deployments') defaultDeployment(obj);
     if (info.name === 'replicasets') defaultReplicaSet(obj);
     if (info.name === 'pods') defaultPod(obj);
@@ -73,7 +77,14 @@ export class WriteHandlers {
     return result(200, this.commitUserVersion(info, namespace, name, obj, true, opts), undefined, warnings);
   }
 
-  patch(info: ResourceInfo, namespace: string | undefined, name: string, contentType: string, body: unknown, opts: WriteOptions): WriteResult {
+  patch(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    contentType: string,
+    body: unknown,
+    opts: WriteOptions,
+  ): WriteResult {
     const current = this.current(info, namespace, name);
     const warnings: string[] = [];
     const patched = decode(info, applyPatch(JSON.parse(current.json), contentType, body), opts, warnings);
@@ -86,14 +97,20 @@ export class WriteHandlers {
   }
 
   /** `gone`: removed now (not only marked for graceful, finalized or foreground deletion). */
-  private deleteOne(info: ResourceInfo, namespace: string | undefined, name: string, opts: WriteOptions): { stored: StoredObject; gone: boolean } {
+  private deleteOne(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    opts: WriteOptions,
+  ): { stored: StoredObject; gone: boolean } {
     const current = this.current(info, namespace, name);
     checkPreconditions(info, current.obj, opts);
     const dryRun = opts.dryRun;
     if (current.obj.metadata.deletionTimestamp) return { stored: current, gone: false }; // already on its way
     if (info.name === 'namespaces') return { stored: this.deletions.terminateNamespace(current, dryRun), gone: false };
     const policy = opts.propagationPolicy ?? 'Background';
-    if (policy === 'Foreground' && info.name !== 'pods') return { stored: this.deletions.markDeleting(info, current, [FOREGROUND], dryRun), gone: false };
+    if (policy === 'Foreground' && info.name !== 'pods')
+      return { stored: this.deletions.markDeleting(info, current, [FOREGROUND], dryRun), gone: false };
     if (policy === 'Orphan' && !dryRun) this.deletions.orphanDependents(current.obj);
     if (current.obj.metadata.finalizers?.length) return { stored: this.deletions.markDeleting(info, current, [], dryRun), gone: false };
     const grace = opts.gracePeriodSeconds;
@@ -113,9 +130,17 @@ export class WriteHandlers {
     const ns = this.store.get('namespaces', undefined, namespace);
     if (!ns) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
     if (ns.obj.metadata.deletionTimestamp) {
-      throw new ApiError(403, 'Forbidden', `${info.name}${info.group ? '.' + info.group : ''} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
-        name, group: info.group, kind: info.name, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
-      });
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${info.name}${info.group ? '.' + info.group : ''} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        {
+          name,
+          group: info.group,
+          kind: info.name,
+          causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+        },
+      );
     }
   }
 
@@ -139,7 +164,14 @@ export class WriteHandlers {
     return scaleOf(this.current(info, namespace, name).obj);
   }
 
-  updateScale(info: ResourceInfo, namespace: string | undefined, name: string, body: unknown, opts: WriteOptions, contentType?: string): WriteResult {
+  updateScale(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    opts: WriteOptions,
+    contentType?: string,
+  ): WriteResult {
     const current = this.current(info, namespace, name);
     const warnings: string[] = [];
     const raw = contentType ? applyPatch(scaleOf(current.obj), contentType, body) : body;
@@ -147,7 +179,11 @@ export class WriteHandlers {
     const spec = scale?.spec as { replicas?: unknown } | undefined;
     const replicas = spec?.replicas ?? 0;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-      throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+      throw new ApiError(
+        422,
+        'Invalid',
+        `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+      );
     }
     const rv = (scale.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
     const obj = JSON.parse(current.json) as KubeObject;
@@ -168,7 +204,14 @@ export class WriteHandlers {
   }
 
   /** A user write: status is not writable through the main resource; spec changes bump generation. */
-  private commitUserVersion(info: ResourceInfo, namespace: string | undefined, name: string, obj: KubeObject, checkVersion: boolean, opts: WriteOptions): StoredObject {
+  private commitUserVersion(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    obj: KubeObject,
+    checkVersion: boolean,
+    opts: WriteOptions,
+  ): StoredObject {
     const current = this.current(info, namespace, name);
     obj.metadata ??= { name };
     obj.metadata.name = name;
@@ -176,12 +219,19 @@ export class WriteHandlers {
     if ('status' in current.obj) obj.status = current.obj.status;
     if (info.name === 'deployments') defaultDeployment(obj);
     const immutable = info.name === 'deployments' && JSON.stringify(obj.spec.selector) !== JSON.stringify(current.obj.spec.selector);
-    validate(info, obj, immutable ? [{ type: 'FieldValueInvalid', field: 'spec.selector', value: obj.spec.selector, detail: 'field is immutable' }] : []);
+    validate(
+      info,
+      obj,
+      immutable ? [{ type: 'FieldValueInvalid', field: 'spec.selector', value: obj.spec.selector, detail: 'field is immutable' }] : [],
+    );
     if (GENERATION_RESOURCES.has(info.name)) {
       const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(current.obj.spec);
       obj.metadata.generation = (current.obj.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
-    if (opts.fieldManager) (obj.metadata as unknown as { managedFields?: unknown }).managedFields = (current.obj.metadata as unknown as { managedFields?: unknown }).managedFields;
+    if (opts.fieldManager)
+      (obj.metadata as unknown as { managedFields?: unknown }).managedFields = (
+        current.obj.metadata as unknown as { managedFields?: unknown }
+      ).managedFields;
     recordManager(obj, opts.fieldManager, obj.apiVersion ?? 'v1', this.nowIso());
     // deletionTimestamp is the server's; an update that removes the last finalizer completes the deletion.
     obj.metadata.deletionTimestamp = current.obj.metadata.deletionTimestamp;
@@ -192,7 +242,6 @@ export class WriteHandlers {
     }
     return this.store.update(info.name, obj, { checkVersion, dryRun: opts.dryRun });
   }
-
 }
 
 /** 422 Invalid with details.causes when the object breaks a validation rule. */
@@ -207,24 +256,40 @@ function validate(info: ResourceInfo, obj: KubeObject, more: FieldError[] = []):
  * The typed decoder: the body must be an object of the URL's kind; wrong types are a 400; unknown
  * fields are dropped, and rejected (Strict) or reported as warnings (Warn).
  */
-function decode(info: ResourceInfo, body: unknown, opts: WriteOptions, warnings: string[], as: { group: string; version: string; kind: string } = info): KubeObject {
+function decode(
+  info: ResourceInfo,
+  body: unknown,
+  opts: WriteOptions,
+  warnings: string[],
+  as: { group: string; version: string; kind: string } = info,
+): KubeObject {
   const obj = asObject(body, info);
   const apiVersion = as.group ? `${as.group}/${as.version}` : as.version;
   if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
-    throw new ApiError(400, 'BadRequest', `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`,
+    );
   }
   if (obj.kind !== undefined && obj.kind !== as.kind) {
-    throw new ApiError(400, 'BadRequest', `${String(obj.kind)} in version "${as.version}" cannot be handled as a ${as.kind}: the kind in the data does not match the expected kind`);
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `${String(obj.kind)} in version "${as.version}" cannot be handled as a ${as.kind}: the kind in the data does not match the expected kind`,
+    );
   }
   let decoded;
   try {
     decoded = schemaDecoder().decode(as.group, as.version, as.kind, obj);
   } catch (e) {
-    if (e instanceof DecodeError) throw new ApiError(400, 'BadRequest', `${as.kind} in version "${as.version}" cannot be handled as a ${as.kind}: ${e.message}`);
+    if (e instanceof DecodeError)
+      throw new ApiError(400, 'BadRequest', `${as.kind} in version "${as.version}" cannot be handled as a ${as.kind}: ${e.message}`);
     throw e;
   }
   const unknown = decoded.unknownFields.map((f) => `unknown field "${f}"`);
-  if (unknown.length && opts.fieldValidation === 'Strict') throw new ApiError(400, 'BadRequest', `strict decoding error: ${unknown.join(', ')}`);
+  if (unknown.length && opts.fieldValidation === 'Strict')
+    throw new ApiError(400, 'BadRequest', `strict decoding error: ${unknown.join(', ')}`);
   if (opts.fieldValidation === 'Warn') warnings.push(...unknown);
   return decoded.value as KubeObject;
 }
@@ -232,16 +297,28 @@ function decode(info: ResourceInfo, body: unknown, opts: WriteOptions, warnings:
 function result(code: number, stored: StoredObject, statusFor?: ResourceInfo, warnings: string[] = []): WriteResult {
   if (!statusFor) return { code, json: stored.json, warnings };
   const m = stored.obj.metadata;
-  return { code, json: JSON.stringify(successStatus({ name: m.name, group: statusFor.group, kind: statusFor.name, uid: m.uid })), warnings };
+  return {
+    code,
+    json: JSON.stringify(successStatus({ name: m.name, group: statusFor.group, kind: statusFor.name, uid: m.uid })),
+    warnings,
+  };
 }
 
 function checkPreconditions(info: ResourceInfo, obj: KubeObject, opts: WriteOptions): void {
   const p = opts.preconditions;
   if (p?.uid && p.uid !== obj.metadata.uid) {
-    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${info.name}${info.group ? '.' + info.group : ''} "${obj.metadata.name}": Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${obj.metadata.uid}`);
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${info.name}${info.group ? '.' + info.group : ''} "${obj.metadata.name}": Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${obj.metadata.uid}`,
+    );
   }
   if (p?.resourceVersion && p.resourceVersion !== obj.metadata.resourceVersion) {
-    throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${info.name}${info.group ? '.' + info.group : ''} "${obj.metadata.name}": Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${info.name}${info.group ? '.' + info.group : ''} "${obj.metadata.name}": Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
+    );
   }
 }
 
@@ -262,8 +339,13 @@ export function applyPatch(doc: unknown, contentType: string, body: unknown): un
     if (e instanceof PatchError) throw new ApiError(422, 'Invalid', e.message);
     throw e;
   }
-  if (type === 'application/apply-patch+yaml') throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported by the sandbox');
-  throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+  if (type === 'application/apply-patch+yaml')
+    throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported by the sandbox');
+  throw new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+  );
 }
 
 function scaleOf(obj: KubeObject): Record<string, unknown> {
@@ -271,7 +353,13 @@ function scaleOf(obj: KubeObject): Record<string, unknown> {
   return {
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
     spec: { replicas: obj.spec?.replicas ?? 0 },
     status: { replicas: obj.status?.replicas ?? 0, selector: labelSelectorString(obj.spec?.selector) },
   };

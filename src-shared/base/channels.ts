@@ -54,7 +54,11 @@ export interface CallContext {
 export type Handlers<C extends Contract> = {
   [K in RequestKeys<C>]: (req: RequestOf<C[K]>, ctx: CallContext) => Promise<Result<ResponseOf<C[K]>>>;
 } & {
-  [K in StreamKeys<C>]: (params: ParamsOf<C[K]>, emit: (event: EventOf<C[K]>) => void, ctx: CallContext) => Promise<Result<void>> | Result<void>;
+  [K in StreamKeys<C>]: (
+    params: ParamsOf<C[K]>,
+    emit: (event: EventOf<C[K]>) => void,
+    ctx: CallContext,
+  ) => Promise<Result<void>> | Result<void>;
 };
 
 /**
@@ -66,7 +70,11 @@ export type Handlers<C extends Contract> = {
 export type Client<C extends Contract> = {
   [K in RequestKeys<C>]: (req: RequestOf<C[K]>) => Promise<Result<ResponseOf<C[K]>>>;
 } & {
-  [K in StreamKeys<C>]: (params: ParamsOf<C[K]>, onEvent: (event: EventOf<C[K]>) => void, onError?: (error: AppError) => void) => () => void;
+  [K in StreamKeys<C>]: (
+    params: ParamsOf<C[K]>,
+    onEvent: (event: EventOf<C[K]>) => void,
+    onError?: (error: AppError) => void,
+  ) => () => void;
 };
 
 export const isRequestChannel = (channel: Channel): channel is RequestChannel<z.ZodType, z.ZodType> => channel.kind === 'request';

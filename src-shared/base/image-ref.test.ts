@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalRepository, imageName, imageRefKey, imageTag, isDigest, isDockerHub, NAME_RE, parseImageRef, splitRegistry, TAG_RE } from './image-ref';
+import {
+  canonicalRepository,
+  imageName,
+  imageRefKey,
+  imageTag,
+  isDigest,
+  isDockerHub,
+  NAME_RE,
+  parseImageRef,
+  splitRegistry,
+  TAG_RE,
+} from './image-ref';
 
 const d = `sha256:${'a'.repeat(64)}`;
 
@@ -17,7 +28,11 @@ describe('parseImageRef', () => {
   it('takes other registries’ paths as written', () => {
     expect(parseImageRef('localhost/app')).toEqual({ registry: 'localhost', repository: 'app' });
     expect(parseImageRef('localhost:5000/app:1')).toEqual({ registry: 'localhost:5000', repository: 'app', tag: '1' });
-    expect(parseImageRef('harbor.example.com:8443/library/app:1.0')).toEqual({ registry: 'harbor.example.com:8443', repository: 'library/app', tag: '1.0' });
+    expect(parseImageRef('harbor.example.com:8443/library/app:1.0')).toEqual({
+      registry: 'harbor.example.com:8443',
+      repository: 'library/app',
+      tag: '1.0',
+    });
     expect(parseImageRef('harbor-east.sandbox.local/shop/orders:1.4.2')).toMatchObject({ repository: 'shop/orders', tag: '1.4.2' });
     expect(parseImageRef('10.0.0.1:5000/team/a/b')).toMatchObject({ registry: '10.0.0.1:5000', repository: 'team/a/b' });
     expect(parseImageRef('[::1]:5000/app')).toMatchObject({ registry: '[::1]:5000', repository: 'app' });
@@ -37,7 +52,8 @@ describe('parseImageRef', () => {
 
   it('accepts the separators of the grammar and nothing else', () => {
     for (const ok of ['a.b/c_d', 'a__b', 'a---b', 'x/a-b.c_d/e']) expect(parseImageRef(ok), ok).toBeDefined();
-    for (const bad of ['Bad/Name', 'app/Bad', 'a..b', 'a___b', '-a', 'a-', 'a//b', '/a', 'a/', '.a', 'a_.b']) expect(parseImageRef(bad), bad).toBeUndefined();
+    for (const bad of ['Bad/Name', 'app/Bad', 'a..b', 'a___b', '-a', 'a-', 'a//b', '/a', 'a/', '.a', 'a_.b'])
+      expect(parseImageRef(bad), bad).toBeUndefined();
   });
 
   it('refuses broken tags, digests, hosts and lengths', () => {
@@ -102,7 +118,8 @@ describe('name parts', () => {
 
 describe('form patterns', () => {
   it('NAME_RE is the grammar for a name without tag or digest', () => {
-    for (const ok of ['orders', 'shop/orders', 'harbor.example.com:8443/shop/orders', 'localhost/a', 'Registry/app', '[::1]:5000/app']) expect(NAME_RE.test(ok), ok).toBe(true);
+    for (const ok of ['orders', 'shop/orders', 'harbor.example.com:8443/shop/orders', 'localhost/a', 'Registry/app', '[::1]:5000/app'])
+      expect(NAME_RE.test(ok), ok).toBe(true);
     for (const bad of ['shop/Orders', 'orders:1', `orders@${d}`, 'a..b', '/a', 'host:5000']) expect(NAME_RE.test(bad), bad).toBe(false);
   });
 

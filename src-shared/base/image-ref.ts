@@ -44,7 +44,8 @@ export const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_ALIASES = new Set([DOCKER_HUB, 'index.docker.io', 'registry-1.docker.io']);
 
 /** Is the first part of a name a registry host? (See the module comment.) */
-const isHost = (first: string): boolean => first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase();
+const isHost = (first: string): boolean =>
+  first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase();
 
 /** `harbor.example.com/shop/orders` → {registry: 'harbor.example.com', path: 'shop/orders'}; no tag or digest handling. */
 export function splitRegistry(name: string): { registry?: string; path: string } {
@@ -71,7 +72,8 @@ export function imageTag(image: string): string {
 export const imageHost = (image: string): string | undefined => splitRegistry(imageName(image.trim())).registry?.toLowerCase();
 
 /** Is this host Docker Hub? */
-export const isDockerHub = (registry: string | undefined): boolean => registry === undefined || DOCKER_HUB_ALIASES.has(registry.toLowerCase());
+export const isDockerHub = (registry: string | undefined): boolean =>
+  registry === undefined || DOCKER_HUB_ALIASES.has(registry.toLowerCase());
 
 /** The repository a path means in a registry: Docker Hub's one-part names live in `library/`. */
 export const canonicalRepository = (registry: string | undefined, path: string): string =>

@@ -53,7 +53,14 @@ export const appInfoSchema = z.object({
   version: z.string(),
   transport: z.enum(['electron', 'browser']),
   sandbox: z.boolean(),
-  kubeconfigSources: z.array(z.object({ path: z.string(), exists: z.boolean(), error: z.string().optional(), /** Added by the user (removable from the UI). */ added: z.boolean().optional() })),
+  kubeconfigSources: z.array(
+    z.object({
+      path: z.string(),
+      exists: z.boolean(),
+      error: z.string().optional(),
+      /** Added by the user (removable from the UI). */ added: z.boolean().optional(),
+    }),
+  ),
   vault: vaultStatusSchema,
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
@@ -76,7 +83,10 @@ export const clustersContract = {
   /** Forget one of the added paths (only paths already in the list; nothing is read). */
   'kubeconfig.removePath': request(z.object({ path: z.string().min(1).max(4096) }).strict(), z.null()),
   /** Clusters the user hid (a setting): not connected, watched or shown until shown again. */
-  'clusters.hidden': request(empty, z.object({ hidden: z.array(z.object({ id: z.string().max(256), source: z.string().max(4096) })).max(1000) })),
+  'clusters.hidden': request(
+    empty,
+    z.object({ hidden: z.array(z.object({ id: z.string().max(256), source: z.string().max(4096) })).max(1000) }),
+  ),
   'clusters.setHidden': request(z.object({ clusterId: z.string().min(1).max(256), hidden: z.boolean() }).strict(), z.null()),
   'vault.consent': request(z.object({ allow: z.boolean() }).strict(), vaultStatusSchema),
 };

@@ -17,7 +17,8 @@ const boundedPattern = (p: unknown) => typeof p === 'string' && /^\^.*\$$/.test(
 
 function audit(s: J, at: string, defs: Record<string, J>, problems: string[]): void {
   if (typeof s.$ref === 'string') return audit(defs[s.$ref.split('/').pop()!]!, at, defs, problems);
-  for (const k of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(s[k])) (s[k] as J[]).forEach((x, i) => audit(x, `${at}|${i}`, defs, problems));
+  for (const k of ['anyOf', 'oneOf', 'allOf'])
+    if (Array.isArray(s[k])) (s[k] as J[]).forEach((x, i) => audit(x, `${at}|${i}`, defs, problems));
   if (s.type === 'object' || s.properties) {
     if (typeof s.additionalProperties === 'object') {
       if (!BOUNDED_RECORDS.has(at)) problems.push(`${at}: a record (unbounded keys)`);
@@ -26,7 +27,8 @@ function audit(s: J, at: string, defs: Record<string, J>, problems: string[]): v
     } else if (s.additionalProperties !== false) problems.push(`${at}: not strict (unknown keys would be stripped, not refused)`);
     for (const [k, v] of Object.entries((s.properties ?? {}) as Record<string, J>)) audit(v, `${at}.${k}`, defs, problems);
   }
-  if (s.type === 'string' && s.maxLength === undefined && !s.enum && s.const === undefined && !boundedPattern(s.pattern)) problems.push(`${at}: string without a maximum length`);
+  if (s.type === 'string' && s.maxLength === undefined && !s.enum && s.const === undefined && !boundedPattern(s.pattern))
+    problems.push(`${at}: string without a maximum length`);
   if (s.type === 'array') {
     if (s.maxItems === undefined && !s.prefixItems) problems.push(`${at}: array without a maximum size`);
     if (s.items) audit(s.items as J, `${at}[]`, defs, problems);
@@ -40,7 +42,7 @@ describe('contract payload schemas', () => {
     for (const [name, channel] of Object.entries(contract)) {
       const schema = channel.kind === 'request' ? channel.request : channel.params;
       const js = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as J;
-      audit(js, name, ((js.$defs ?? {}) as Record<string, J>), problems);
+      audit(js, name, (js.$defs ?? {}) as Record<string, J>, problems);
     }
     expect(problems).toEqual([]);
   });
@@ -49,6 +51,11 @@ describe('contract payload schemas', () => {
     const problems: string[] = [];
     const loose = z.object({ a: z.string(), b: z.array(z.number()), c: z.object({ d: z.string().max(3) }) });
     audit(z.toJSONSchema(loose, { io: 'input' }) as J, 'x', {}, problems);
-    expect(problems).toEqual(['x: not strict (unknown keys would be stripped, not refused)', 'x.a: string without a maximum length', 'x.b: array without a maximum size', 'x.c: not strict (unknown keys would be stripped, not refused)']);
+    expect(problems).toEqual([
+      'x: not strict (unknown keys would be stripped, not refused)',
+      'x.a: string without a maximum length',
+      'x.b: array without a maximum size',
+      'x.c: not strict (unknown keys would be stripped, not refused)',
+    ]);
   });
 });

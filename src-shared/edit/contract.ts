@@ -27,7 +27,12 @@ export const applyResultSchema = z.discriminatedUnion('outcome', [
 ]);
 export type ApplyResult = z.infer<typeof applyResultSchema>;
 
-export const dependentSchema = z.object({ kind: z.string().max(253), namespace: z.string().max(253), name: z.string().max(253), depth: z.number().int().min(1).max(5) });
+export const dependentSchema = z.object({
+  kind: z.string().max(253),
+  namespace: z.string().max(253),
+  name: z.string().max(253),
+  depth: z.number().int().min(1).max(5),
+});
 export type Dependent = z.infer<typeof dependentSchema>;
 
 export const editContract = {

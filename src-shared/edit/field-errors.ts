@@ -13,7 +13,10 @@ export function parseFieldErrors(message: string): { field: string; message: str
   const body = message.includes(' is invalid: ') ? message.slice(message.indexOf(' is invalid: ') + ' is invalid: '.length) : message;
   const starts: { field: string; at: number }[] = [];
   for (const m of body.matchAll(FIELD)) starts.push({ field: m[1]!, at: m.index! + m[0].indexOf(m[1]!) });
-  return starts.map((s, i) => ({ field: s.field, message: body.slice(s.at, i + 1 < starts.length ? starts[i + 1]!.at : undefined).replace(/[,\s\]]+$/, '') }));
+  return starts.map((s, i) => ({
+    field: s.field,
+    message: body.slice(s.at, i + 1 < starts.length ? starts[i + 1]!.at : undefined).replace(/[,\s\]]+$/, ''),
+  }));
 }
 
 /** `spec.template.spec.containers[0].image` → ['spec', 'template', 'spec', 'containers', 0, 'image']. */
@@ -40,8 +43,10 @@ export function fieldLine(yaml: string, field: string): number | undefined {
 }
 
 export function fieldErrors(yaml: string, message: string): FieldError[] {
-  return parseFieldErrors(message).slice(0, 100).map((e) => {
-    const line = fieldLine(yaml, e.field);
-    return { field: e.field.slice(0, 500), message: e.message.slice(0, 2000), ...(line !== undefined ? { line } : {}) };
-  });
+  return parseFieldErrors(message)
+    .slice(0, 100)
+    .map((e) => {
+      const line = fieldLine(yaml, e.field);
+      return { field: e.field.slice(0, 500), message: e.message.slice(0, 2000), ...(line !== undefined ? { line } : {}) };
+    });
 }

@@ -56,8 +56,12 @@ describe('mergeThreeWay', () => {
     const m = mergeThreeWay(base, 'data:\n  level: warn\nkind: ConfigMap', 'data:\n  level: debug\n  other: x\nkind: ConfigMap');
     expect(m).toMatchObject({ text: 'data:\n  level: warn\n  other: x\nkind: ConfigMap', conflicts: [] });
     // The other way round, and a deletion beside an insertion.
-    expect(mergeThreeWay(base, 'data:\n  first: 1\n  level: debug\nkind: ConfigMap', 'data:\n  level: trace\nkind: ConfigMap').text).toBe('data:\n  first: 1\n  level: trace\nkind: ConfigMap');
-    expect(mergeThreeWay(base, 'data:\nkind: ConfigMap', 'data:\n  level: debug\n  other: x\nkind: ConfigMap').text).toBe('data:\n  other: x\nkind: ConfigMap');
+    expect(mergeThreeWay(base, 'data:\n  first: 1\n  level: debug\nkind: ConfigMap', 'data:\n  level: trace\nkind: ConfigMap').text).toBe(
+      'data:\n  first: 1\n  level: trace\nkind: ConfigMap',
+    );
+    expect(mergeThreeWay(base, 'data:\nkind: ConfigMap', 'data:\n  level: debug\n  other: x\nkind: ConfigMap').text).toBe(
+      'data:\n  other: x\nkind: ConfigMap',
+    );
   });
 
   it('conflicts when both insert different lines at the same place', () => {

@@ -124,5 +124,4 @@ export function resolveConflict(text: string, n: number, keep: 'mine' | 'theirs'
 }
 
 /** 1-based lines where a conflict block starts, in order. */
-export const conflictLines = (text: string) =>
-  text.split('\n').flatMap((l, i) => (l === CONFLICT_MINE ? [i + 1] : []));
+export const conflictLines = (text: string) => text.split('\n').flatMap((l, i) => (l === CONFLICT_MINE ? [i + 1] : []));

@@ -35,7 +35,10 @@ export const eventDiffSchema = z.object({
 export type EventDiff = z.infer<typeof eventDiffSchema>;
 
 export const eventsContract = {
-  'events.subscribe': stream(z.object({ clusterIds: z.array(clusterId).max(1000).optional() }).strict(), z.object({ diffs: z.array(eventDiffSchema) })),
+  'events.subscribe': stream(
+    z.object({ clusterIds: z.array(clusterId).max(1000).optional() }).strict(),
+    z.object({ diffs: z.array(eventDiffSchema) }),
+  ),
   /** How many events main holds per cluster (for the view's note on its own cap). */
   'events.stats': request(z.object({}).strict(), z.object({ perCluster: z.record(z.string().max(256), z.number()) })),
 };

@@ -6,20 +6,22 @@ const name = z.string().min(1).max(253);
 const sessionId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/);
 
 /** A shell (or a command) in a container. Unsubscribing closes the WebSocket, which ends the remote process. */
-export const execParamsSchema = z.object({
-  sessionId,
-  clusterId: name,
-  namespace: name,
-  pod: name,
-  container: name.optional(),
-  /** Default: sh (the interactive shell). */
-  command: z.array(z.string().max(4096)).min(1).max(64).optional(),
-  tty: z.boolean(),
-  /** Join the container's main process (pods/attach) instead of starting a command: an ephemeral debug container's shell. */
-  attach: z.boolean().optional(),
-  cols: z.number().int().min(1).max(1000).optional(),
-  rows: z.number().int().min(1).max(1000).optional(),
-}).strict();
+export const execParamsSchema = z
+  .object({
+    sessionId,
+    clusterId: name,
+    namespace: name,
+    pod: name,
+    container: name.optional(),
+    /** Default: sh (the interactive shell). */
+    command: z.array(z.string().max(4096)).min(1).max(64).optional(),
+    tty: z.boolean(),
+    /** Join the container's main process (pods/attach) instead of starting a command: an ephemeral debug container's shell. */
+    attach: z.boolean().optional(),
+    cols: z.number().int().min(1).max(1000).optional(),
+    rows: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
 export type ExecParams = z.infer<typeof execParamsSchema>;
 
 export const execEventSchema = z.discriminatedUnion('t', [
@@ -29,7 +31,6 @@ export const execEventSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('exit'), code: z.number(), message: z.string().optional() }),
 ]);
 export type ExecEvent = z.infer<typeof execEventSchema>;
-
 
 const podRef = z.object({ clusterId: name, namespace: name, pod: name, container: name.optional() }).strict();
 
@@ -57,20 +58,30 @@ export type ContainerExplanation = z.infer<typeof containerExplanationSchema>;
 /** The default debug image: small, with a shell and the usual tools, as `kubectl debug --image=busybox`. */
 export const DEFAULT_DEBUG_IMAGE = 'busybox:1.36';
 
-export const debugRequestSchema = z.object({
-  clusterId: name,
-  namespace: name,
-  pod: name,
-  /** The container whose process namespace the debug container shares (`kubectl debug --target`). */
-  target: name.optional(),
-  image: z.string().min(1).max(512).regex(/^\S+$/).refine((s) => parseImageRef(s) !== undefined, 'not an image reference'),
-}).strict();
+export const debugRequestSchema = z
+  .object({
+    clusterId: name,
+    namespace: name,
+    pod: name,
+    /** The container whose process namespace the debug container shares (`kubectl debug --target`). */
+    target: name.optional(),
+    image: z
+      .string()
+      .min(1)
+      .max(512)
+      .regex(/^\S+$/)
+      .refine((s) => parseImageRef(s) !== undefined, 'not an image reference'),
+  })
+  .strict();
 export type DebugRequest = z.infer<typeof debugRequestSchema>;
 
 export const execContract = {
   'exec.session': stream(execParamsSchema, execEventSchema),
   'exec.input': request(z.object({ sessionId, data: z.string().max(64 * 1024) }).strict(), z.null()),
-  'exec.resize': request(z.object({ sessionId, cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }).strict(), z.null()),
+  'exec.resize': request(
+    z.object({ sessionId, cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }).strict(),
+    z.null(),
+  ),
   /** The container's state in words, read live: asked when a shell could not open. */
   'exec.explain': request(podRef, containerExplanationSchema),
   /** Add an ephemeral debug container (pods/ephemeralcontainers, as `kubectl debug -it`) and answer once it runs; the renderer then attaches a shell. */

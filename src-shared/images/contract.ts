@@ -48,11 +48,7 @@ export const registryInputSchema = z
 export type RegistryInput = z.infer<typeof registryInputSchema>;
 
 /** Edit a registry in place: every field optional; `secret` with `username` replaces the stored secret; `username: ''` means anonymous. */
-export const registryUpdateSchema = registryInputSchema
-  .omit({ id: true, kind: true })
-  .partial()
-  .extend({ registryId: idSchema })
-  .strict();
+export const registryUpdateSchema = registryInputSchema.omit({ id: true, kind: true }).partial().extend({ registryId: idSchema }).strict();
 export type RegistryUpdate = z.infer<typeof registryUpdateSchema>;
 
 /** A configured registry as the renderer sees it (no secret, only whether one is stored). */
@@ -238,7 +234,9 @@ export const taskSummarySchema = z.object({
 });
 export type TaskSummary = z.infer<typeof taskSummarySchema>;
 
-const cellRef = z.object({ repository: z.string().min(1).max(512), tag: z.string().min(1).max(128), region: z.string().min(1).max(64) }).strict();
+const cellRef = z
+  .object({ repository: z.string().min(1).max(512), tag: z.string().min(1).max(128), region: z.string().min(1).max(64) })
+  .strict();
 
 export const policySummarySchema = z.object({
   registryId: z.string(),
@@ -332,7 +330,10 @@ export const imagesContract = {
   /** Health, version and whether the credentials work; a tls-error carries the fingerprint to trust. */
   'images.registries.test': request(registryRef, registryHealthSchema),
   /** Explicit user consent: trust this self-signed certificate for this registry only. */
-  'images.registries.trust': request(z.object({ registryId: idSchema, fingerprint: z.string().regex(/^[A-F0-9:]{95}$/) }).strict(), registryInfoSchema),
+  'images.registries.trust': request(
+    z.object({ registryId: idSchema, fingerprint: z.string().regex(/^[A-F0-9:]{95}$/) }).strict(),
+    registryInfoSchema,
+  ),
   'images.registries.untrust': request(registryRef, registryInfoSchema),
   /** Images the rest of Capstan cares about (running workloads, release plans): listed first. */
   'images.priority.set': request(z.object({ images: z.array(z.string().max(1024)).max(10_000) }).strict(), z.null()),
@@ -343,16 +344,27 @@ export const imagesContract = {
     matrixEventSchema,
   ),
   'images.cell.detail': request(cellRef, cellDetailSchema),
-  'images.task.log': request(z.object({ registryId: idSchema, executionId: z.number().int().nonnegative(), taskId: z.number().int().nonnegative() }).strict(), z.object({ text: z.string(), truncated: z.boolean() })),
-  'images.execution.start': request(z.object({ registryId: idSchema, policyId: z.number().int().nonnegative() }).strict(), z.object({ executionId: z.number().optional() })),
+  'images.task.log': request(
+    z.object({ registryId: idSchema, executionId: z.number().int().nonnegative(), taskId: z.number().int().nonnegative() }).strict(),
+    z.object({ text: z.string(), truncated: z.boolean() }),
+  ),
+  'images.execution.start': request(
+    z.object({ registryId: idSchema, policyId: z.number().int().nonnegative() }).strict(),
+    z.object({ executionId: z.number().optional() }),
+  ),
   /** Harbor sometimes ignores the first stop: the response says what the execution's status is now. */
   'images.execution.stop': request(executionRef, z.object({ status: z.string(), stopped: z.boolean() })),
   /** Retry failed tasks: a new execution of the same policy. */
   'images.execution.retry': request(executionRef, z.object({ executionId: z.number().optional() })),
   /** Base images of the given images (default: what the clusters run and the plans target), in every region. */
-  'images.lineage.get': request(z.object({ images: z.array(z.string().min(1).max(1024)).max(500).optional() }).strict(), lineageReportSchema),
+  'images.lineage.get': request(
+    z.object({ images: z.array(z.string().min(1).max(1024)).max(500).optional() }).strict(),
+    lineageReportSchema,
+  ),
   'images.checkPresent': request(
-    z.object({ image: z.string().min(1).max(1024), digest: z.string().max(100).optional(), regions: z.array(z.string().max(64)).max(100) }).strict(),
+    z
+      .object({ image: z.string().min(1).max(1024), digest: z.string().max(100).optional(), regions: z.array(z.string().max(64)).max(100) })
+      .strict(),
     presenceSchema,
   ),
 };

@@ -14,7 +14,16 @@ const matrix = (rows: MatrixRow[], computedAt = 1): SyncMatrix => ({
   computedAt,
   regions: ['west'],
   rows,
-  summary: [{ region: 'west', state: 'in-sync', outOfSync: rows.filter((r) => r.cells[0]!.state !== 'synced').length, unknown: 0, notFollowed: 0, stuck: 0 }],
+  summary: [
+    {
+      region: 'west',
+      state: 'in-sync',
+      outOfSync: rows.filter((r) => r.cells[0]!.state !== 'synced').length,
+      unknown: 0,
+      notFollowed: 0,
+      stuck: 0,
+    },
+  ],
   errors: [],
   truncated: false,
 });

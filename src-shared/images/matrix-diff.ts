@@ -27,7 +27,8 @@ export function diffMatrix(prev: SyncMatrix, next: SyncMatrix): MatrixDiff {
 export const isEmptyDiff = (d: MatrixDiff, prev: SyncMatrix) =>
   d.upserts.length === 0 &&
   d.removed.length === 0 &&
-  JSON.stringify([d.regions, d.summary, d.errors, d.truncated]) === JSON.stringify([prev.regions, prev.summary, prev.errors, prev.truncated]);
+  JSON.stringify([d.regions, d.summary, d.errors, d.truncated]) ===
+    JSON.stringify([prev.regions, prev.summary, prev.errors, prev.truncated]);
 
 export function applyMatrixDiff(prev: SyncMatrix, diff: MatrixDiff): SyncMatrix {
   const rows = new Map(prev.rows.map((r) => [rowKey(r), r]));

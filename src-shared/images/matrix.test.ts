@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { cellState, computeMatrix, globToRegExp, isStuck, parseTaskResource, referenceDigest, sortTasksFailedFirst, type MatrixInput, type TagObservation } from './matrix';
+import {
+  cellState,
+  computeMatrix,
+  globToRegExp,
+  isStuck,
+  parseTaskResource,
+  referenceDigest,
+  sortTasksFailedFirst,
+  type MatrixInput,
+  type TagObservation,
+} from './matrix';
 
 const A = `sha256:${'a'.repeat(64)}`;
 const B = `sha256:${'b'.repeat(64)}`;
@@ -15,13 +25,23 @@ const input = (over: Partial<MatrixInput> = {}): MatrixInput => ({
   now,
   ...over,
 });
-const obs = (region: string, digest: string, pushedAt?: number, repository = 'library/app', tag = '1.0'): TagObservation => ({ region, repository, tag, digest, pushedAt });
+const obs = (region: string, digest: string, pushedAt?: number, repository = 'library/app', tag = '1.0'): TagObservation => ({
+  region,
+  repository,
+  tag,
+  digest,
+  pushedAt,
+});
 
 describe('referenceDigest', () => {
   it('is the digest first pushed most recently (a replica does not become the source)', () => {
     expect(referenceDigest([obs('east', A, 100), obs('west', A, 500)])).toEqual({ digest: A, region: 'east', pushedAt: 100 });
     // east re-pushed B after west got the replica of A: B is the reference.
-    expect(referenceDigest([obs('east', B, 900), obs('west', A, 500), obs('north', A, 120)])).toEqual({ digest: B, region: 'east', pushedAt: 900 });
+    expect(referenceDigest([obs('east', B, 900), obs('west', A, 500), obs('north', A, 120)])).toEqual({
+      digest: B,
+      region: 'east',
+      pushedAt: 900,
+    });
   });
   it('with a source region: its digest, whatever the majority, sort order or push times say', () => {
     expect(referenceDigest([obs('east', A), obs('west', B)], 'west')).toMatchObject({ digest: B, region: 'west' });
@@ -59,7 +79,12 @@ describe('computeMatrix', () => {
   it('rows × regions with lag, stuck flags, unknown regions and a summary', () => {
     const m = computeMatrix(
       input({
-        observations: [obs('east', A, 1000), obs('west', A, 4000), obs('east', B, 5000, 'library/app', '2.0'), obs('east', A, 2000, 'library/svc', '1.0')],
+        observations: [
+          obs('east', A, 1000),
+          obs('west', A, 4000),
+          obs('east', B, 5000, 'library/app', '2.0'),
+          obs('east', A, 2000, 'library/svc', '1.0'),
+        ],
         readableRegions: new Set(['east', 'west']),
         regionErrors: new Map([['north', { code: 'unavailable', message: 'down' }]]),
         replication: [
@@ -79,17 +104,33 @@ describe('computeMatrix', () => {
     expect(m.summary).toEqual([
       { region: 'east', state: 'in-sync', outOfSync: 0, unknown: 0, notFollowed: 0, stuck: 0 },
       { region: 'west', state: 'out-of-sync', outOfSync: 2, unknown: 0, notFollowed: 0, stuck: 1, oldestLagMs: now - 2000 },
-      { region: 'north', state: 'unknown', outOfSync: 0, unknown: 3, notFollowed: 0, stuck: 0, error: { code: 'unavailable', message: 'down' } },
+      {
+        region: 'north',
+        state: 'unknown',
+        outOfSync: 0,
+        unknown: 3,
+        notFollowed: 0,
+        stuck: 0,
+        error: { code: 'unavailable', message: 'down' },
+      },
     ]);
   });
 
   it('filters by project, app, tag pattern, out-of-sync; priority first; limit', () => {
-    const observations = [obs('east', A, 10, 'library/app', '1.0'), obs('east', A, 20, 'other/app', '1.0'), obs('east', A, 30, 'library/svc', 'v2.1'), obs('west', A, 30, 'library/svc', 'v2.1')];
+    const observations = [
+      obs('east', A, 10, 'library/app', '1.0'),
+      obs('east', A, 20, 'other/app', '1.0'),
+      obs('east', A, 30, 'library/svc', 'v2.1'),
+      obs('west', A, 30, 'library/svc', 'v2.1'),
+    ];
     const two = { regions: ['east', 'west'] };
     expect(computeMatrix(input({ ...two, observations, filter: { project: 'library' } })).rows).toHaveLength(2);
     expect(computeMatrix(input({ ...two, observations, filter: { app: 'SVC' } })).rows.map((r) => r.repository)).toEqual(['library/svc']);
     expect(computeMatrix(input({ ...two, observations, filter: { tagPattern: 'v2.*' } })).rows).toHaveLength(1);
-    expect(computeMatrix(input({ ...two, observations, filter: { onlyOutOfSync: true } })).rows.map((r) => r.repository)).toEqual(['other/app', 'library/app']);
+    expect(computeMatrix(input({ ...two, observations, filter: { onlyOutOfSync: true } })).rows.map((r) => r.repository)).toEqual([
+      'other/app',
+      'library/app',
+    ]);
     const p = computeMatrix(input({ ...two, observations, priority: new Set(['library/app']) }));
     expect(p.rows[0]).toMatchObject({ repository: 'library/app', priority: true });
     const limited = computeMatrix(input({ ...two, observations, filter: { limit: 1 } }));
@@ -107,7 +148,10 @@ describe('truthful cells and summaries', () => {
         regions: ['east', 'west'],
         observations: [obs('east', A, undefined, 'team/a'), obs('east', A, undefined, 'team/b'), obs('west', A, undefined, 'team/a')],
         follows: (region, repo) => region === 'east' || repo === 'team/a',
-        sources: new Map([['team/a', ['catalog', 'named']], ['team/b', ['catalog']]]),
+        sources: new Map([
+          ['team/a', ['catalog', 'named']],
+          ['team/b', ['catalog']],
+        ]),
       }),
     );
     const b = m.rows.find((r) => r.repository === 'team/b')!;
@@ -128,18 +172,31 @@ describe('truthful cells and summaries', () => {
     );
     expect(m.summary).toEqual([
       { region: 'east', state: 'in-sync', outOfSync: 0, unknown: 0, notFollowed: 0, stuck: 0 },
-      { region: 'west', state: 'unknown', outOfSync: 0, unknown: 1, notFollowed: 0, stuck: 0, unreadableSince: 42, error: { code: 'unavailable', message: 'west is not reachable' } },
+      {
+        region: 'west',
+        state: 'unknown',
+        outOfSync: 0,
+        unknown: 1,
+        notFollowed: 0,
+        stuck: 0,
+        unreadableSince: 42,
+        error: { code: 'unavailable', message: 'west is not reachable' },
+      },
     ]);
   });
 
   it('with the source region down, the other region is neither blamed nor declared synced', () => {
-    const m = computeMatrix(input({ regions: ['east', 'west'], observations: [obs('west', B)], readableRegions: new Set(['west']), sourceRegion: 'east' }));
+    const m = computeMatrix(
+      input({ regions: ['east', 'west'], observations: [obs('west', B)], readableRegions: new Set(['west']), sourceRegion: 'east' }),
+    );
     expect(m.rows[0]!.cells.map((c) => c.state)).toEqual(['unknown', 'unknown']);
     expect(m.sourceRegion).toBe('east');
     // Source up: a 1–1 tie goes to the source, whatever sorts first.
     const up = computeMatrix(input({ regions: ['east', 'west'], observations: [obs('east', B), obs('west', A)], sourceRegion: 'east' }));
     expect(up.rows[0]!.cells.map((c) => c.state)).toEqual(['synced', 'mismatch']);
-    const swapped = computeMatrix(input({ regions: ['east', 'west'], observations: [obs('east', A), obs('west', B)], sourceRegion: 'east' }));
+    const swapped = computeMatrix(
+      input({ regions: ['east', 'west'], observations: [obs('east', A), obs('west', B)], sourceRegion: 'east' }),
+    );
     expect(swapped.rows[0]!.cells.map((c) => c.state)).toEqual(['synced', 'mismatch']);
     // No source region: both differing cells are mismatches, flagged as a conflict.
     const none = computeMatrix(input({ regions: ['east', 'west'], observations: [obs('east', A), obs('west', B)] }));

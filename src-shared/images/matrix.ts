@@ -56,7 +56,10 @@ export const imageKey = (repository: string, tag: string) => `${repository}:${ta
 const activeTaskStatuses = new Set(['Pending', 'InProgress', 'Running', 'Scheduled']);
 
 export function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -111,7 +114,11 @@ function latestTask(tasks: ReplicationObservation[] | undefined): ReplicationObs
   return [...tasks].sort((a, b) => (b.taskStartedAt ?? 0) - (a.taskStartedAt ?? 0))[0];
 }
 
-export function cellState(present: TagObservation | undefined, reference: string | undefined, task: ReplicationObservation | undefined): CellState {
+export function cellState(
+  present: TagObservation | undefined,
+  reference: string | undefined,
+  task: ReplicationObservation | undefined,
+): CellState {
   const active = task !== undefined && activeTaskStatuses.has(task.taskStatus);
   if (present && present.digest === reference) return 'synced';
   if (active) return 'replicating';
@@ -122,7 +129,10 @@ export function cellState(present: TagObservation | undefined, reference: string
 
 /** Row order: images used by workloads and plans first, then newest push first, then name. */
 export const compareRows = (a: MatrixRow, b: MatrixRow): number =>
-  Number(b.priority) - Number(a.priority) || (b.sourcePushedAt ?? 0) - (a.sourcePushedAt ?? 0) || a.repository.localeCompare(b.repository) || a.tag.localeCompare(b.tag);
+  Number(b.priority) - Number(a.priority) ||
+  (b.sourcePushedAt ?? 0) - (a.sourcePushedAt ?? 0) ||
+  a.repository.localeCompare(b.repository) ||
+  a.tag.localeCompare(b.tag);
 
 export function computeMatrix(input: MatrixInput): SyncMatrix {
   const { regions, now } = input;
@@ -156,7 +166,16 @@ export function computeMatrix(input: MatrixInput): SyncMatrix {
       }
       const present = obs.find((o) => o.region === region);
       if (present && sourceUnreadable)
-        return { region, state: 'unknown', digest: present.digest, stuck: false, error: { code: 'unavailable', message: `The source region ${input.sourceRegion} could not be read: this digest cannot be compared with it.` } };
+        return {
+          region,
+          state: 'unknown',
+          digest: present.digest,
+          stuck: false,
+          error: {
+            code: 'unavailable',
+            message: `The source region ${input.sourceRegion} could not be read: this digest cannot be compared with it.`,
+          },
+        };
       const task = latestTask(tasksByCell.get(`${key}@${region}`));
       const state = conflict && present ? 'mismatch' : cellState(present, ref?.digest, task);
       let lagMs: number | undefined;
@@ -236,7 +255,15 @@ export function computeMatrix(input: MatrixInput): SyncMatrix {
   const truncated = rows.length > limit;
   if (truncated) rows = rows.slice(0, limit);
 
-  return { computedAt: now, regions, rows, summary, errors: input.registryErrors ?? [], truncated, ...(input.sourceRegion ? { sourceRegion: input.sourceRegion } : {}) };
+  return {
+    computedAt: now,
+    regions,
+    rows,
+    summary,
+    errors: input.registryErrors ?? [],
+    truncated,
+    ...(input.sourceRegion ? { sourceRegion: input.sourceRegion } : {}),
+  };
 }
 
 /** Sort tasks for display: failed first, then active, then newest. */

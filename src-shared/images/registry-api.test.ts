@@ -32,7 +32,9 @@ describe('names and links', () => {
     expect(splitRepository('library/a/b')).toEqual({ project: 'library', repository: 'a/b' });
   });
   it('parses Link headers (Harbor and distribution styles)', () => {
-    expect(parseLinkHeader('</api/v2.0/projects?page=1&page_size=10>; rel="prev" , </api/v2.0/projects?page=3&page_size=10>; rel="next"')).toEqual({
+    expect(
+      parseLinkHeader('</api/v2.0/projects?page=1&page_size=10>; rel="prev" , </api/v2.0/projects?page=3&page_size=10>; rel="next"'),
+    ).toEqual({
       prev: '/api/v2.0/projects?page=1&page_size=10',
       next: '/api/v2.0/projects?page=3&page_size=10',
     });

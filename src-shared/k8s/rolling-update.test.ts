@@ -8,10 +8,24 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  cleanupUnhealthy, newReplicaSetReplicas, reconcileNewTarget, reconcileOld, scaleDownForRollingUpdate, scaleSizes, surgeAndUnavailable, surgeToGrowTo, type RsView,
+  cleanupUnhealthy,
+  newReplicaSetReplicas,
+  reconcileNewTarget,
+  reconcileOld,
+  scaleDownForRollingUpdate,
+  scaleSizes,
+  surgeAndUnavailable,
+  surgeToGrowTo,
+  type RsView,
 } from './rolling-update';
 
-const rs = (name: string, replicas: number, available = 0, creationTimestamp = '', extra: Partial<RsView> = {}): RsView => ({ name, replicas, available, creationTimestamp, ...extra });
+const rs = (name: string, replicas: number, available = 0, creationTimestamp = '', extra: Partial<RsView> = {}): RsView => ({
+  name,
+  replicas,
+  available,
+  creationTimestamp,
+  ...extra,
+});
 
 describe('fenceposts', () => {
   it('rounds surge up and unavailable down; both zero means one unavailable; capped at replicas', () => {
@@ -86,30 +100,205 @@ describe('sync_test.go: TestScale (proportional scaling, paused Deployments and 
   const old = '2016-05-20T01:00:00Z';
   const older = '2016-05-20T00:00:00Z';
   type Case = {
-    name: string; replicas: number; oldReplicas: number; maxSurge?: number; oldMaxSurge?: number; maxUnavailable?: number;
-    newRs?: [string, number, string, number?]; oldRss: [string, number, string][];
-    expectedNew?: number; expectedOld: number[]; desiredAnnotations?: Record<string, number>;
+    name: string;
+    replicas: number;
+    oldReplicas: number;
+    maxSurge?: number;
+    oldMaxSurge?: number;
+    maxUnavailable?: number;
+    newRs?: [string, number, string, number?];
+    oldRss: [string, number, string][];
+    expectedNew?: number;
+    expectedOld: number[];
+    desiredAnnotations?: Record<string, number>;
   };
   const cases: Case[] = [
-    { name: 'normal scaling event: 10 -> 12', replicas: 12, oldReplicas: 10, newRs: ['foo-v1', 10, newer], oldRss: [], expectedNew: 12, expectedOld: [] },
-    { name: 'normal scaling event: 10 -> 5', replicas: 5, oldReplicas: 10, newRs: ['foo-v1', 10, newer], oldRss: [], expectedNew: 5, expectedOld: [] },
-    { name: 'proportional scaling: 5 -> 10', replicas: 10, oldReplicas: 5, newRs: ['foo-v2', 2, newer], oldRss: [['foo-v1', 3, old]], expectedNew: 4, expectedOld: [6] },
-    { name: 'proportional scaling: 5 -> 3', replicas: 3, oldReplicas: 5, newRs: ['foo-v2', 2, newer], oldRss: [['foo-v1', 3, old]], expectedNew: 1, expectedOld: [2] },
-    { name: 'proportional scaling: 9 -> 4', replicas: 4, oldReplicas: 9, newRs: ['foo-v2', 8, newer], oldRss: [['foo-v1', 1, old]], expectedNew: 4, expectedOld: [0] },
-    { name: 'proportional scaling: 7 -> 10', replicas: 10, oldReplicas: 7, newRs: ['foo-v3', 2, newer], oldRss: [['foo-v2', 3, old], ['foo-v1', 2, older]], expectedNew: 3, expectedOld: [4, 3] },
-    { name: 'proportional scaling: 13 -> 8', replicas: 8, oldReplicas: 13, newRs: ['foo-v3', 2, newer], oldRss: [['foo-v2', 8, old], ['foo-v1', 3, older]], expectedNew: 1, expectedOld: [5, 2] },
-    { name: 'leftover distribution: 3 -> 4', replicas: 4, oldReplicas: 3, newRs: ['foo-v3', 1, newer], oldRss: [['foo-v2', 1, old], ['foo-v1', 1, older]], expectedNew: 2, expectedOld: [1, 1] },
-    { name: 'leftover distribution: 3 -> 2', replicas: 2, oldReplicas: 3, newRs: ['foo-v3', 1, newer], oldRss: [['foo-v2', 1, old], ['foo-v1', 1, older]], expectedNew: 1, expectedOld: [1, 0] },
-    { name: 'proportional scaling (no new rs): 4 -> 5', replicas: 5, oldReplicas: 4, oldRss: [['foo-v2', 2, old], ['foo-v1', 2, older]], expectedOld: [3, 2] },
-    { name: 'proportional scaling: 6 -> 0', replicas: 0, oldReplicas: 6, newRs: ['foo-v3', 3, newer], oldRss: [['foo-v2', 2, old], ['foo-v1', 1, older]], expectedNew: 0, expectedOld: [0, 0] },
-    { name: 'proportional scaling: 0 -> 6', replicas: 6, oldReplicas: 6, newRs: ['foo-v3', 0, newer], oldRss: [['foo-v2', 0, old], ['foo-v1', 0, older]], expectedNew: 6, expectedOld: [0, 0] },
+    {
+      name: 'normal scaling event: 10 -> 12',
+      replicas: 12,
+      oldReplicas: 10,
+      newRs: ['foo-v1', 10, newer],
+      oldRss: [],
+      expectedNew: 12,
+      expectedOld: [],
+    },
+    {
+      name: 'normal scaling event: 10 -> 5',
+      replicas: 5,
+      oldReplicas: 10,
+      newRs: ['foo-v1', 10, newer],
+      oldRss: [],
+      expectedNew: 5,
+      expectedOld: [],
+    },
+    {
+      name: 'proportional scaling: 5 -> 10',
+      replicas: 10,
+      oldReplicas: 5,
+      newRs: ['foo-v2', 2, newer],
+      oldRss: [['foo-v1', 3, old]],
+      expectedNew: 4,
+      expectedOld: [6],
+    },
+    {
+      name: 'proportional scaling: 5 -> 3',
+      replicas: 3,
+      oldReplicas: 5,
+      newRs: ['foo-v2', 2, newer],
+      oldRss: [['foo-v1', 3, old]],
+      expectedNew: 1,
+      expectedOld: [2],
+    },
+    {
+      name: 'proportional scaling: 9 -> 4',
+      replicas: 4,
+      oldReplicas: 9,
+      newRs: ['foo-v2', 8, newer],
+      oldRss: [['foo-v1', 1, old]],
+      expectedNew: 4,
+      expectedOld: [0],
+    },
+    {
+      name: 'proportional scaling: 7 -> 10',
+      replicas: 10,
+      oldReplicas: 7,
+      newRs: ['foo-v3', 2, newer],
+      oldRss: [
+        ['foo-v2', 3, old],
+        ['foo-v1', 2, older],
+      ],
+      expectedNew: 3,
+      expectedOld: [4, 3],
+    },
+    {
+      name: 'proportional scaling: 13 -> 8',
+      replicas: 8,
+      oldReplicas: 13,
+      newRs: ['foo-v3', 2, newer],
+      oldRss: [
+        ['foo-v2', 8, old],
+        ['foo-v1', 3, older],
+      ],
+      expectedNew: 1,
+      expectedOld: [5, 2],
+    },
+    {
+      name: 'leftover distribution: 3 -> 4',
+      replicas: 4,
+      oldReplicas: 3,
+      newRs: ['foo-v3', 1, newer],
+      oldRss: [
+        ['foo-v2', 1, old],
+        ['foo-v1', 1, older],
+      ],
+      expectedNew: 2,
+      expectedOld: [1, 1],
+    },
+    {
+      name: 'leftover distribution: 3 -> 2',
+      replicas: 2,
+      oldReplicas: 3,
+      newRs: ['foo-v3', 1, newer],
+      oldRss: [
+        ['foo-v2', 1, old],
+        ['foo-v1', 1, older],
+      ],
+      expectedNew: 1,
+      expectedOld: [1, 0],
+    },
+    {
+      name: 'proportional scaling (no new rs): 4 -> 5',
+      replicas: 5,
+      oldReplicas: 4,
+      oldRss: [
+        ['foo-v2', 2, old],
+        ['foo-v1', 2, older],
+      ],
+      expectedOld: [3, 2],
+    },
+    {
+      name: 'proportional scaling: 6 -> 0',
+      replicas: 0,
+      oldReplicas: 6,
+      newRs: ['foo-v3', 3, newer],
+      oldRss: [
+        ['foo-v2', 2, old],
+        ['foo-v1', 1, older],
+      ],
+      expectedNew: 0,
+      expectedOld: [0, 0],
+    },
+    {
+      name: 'proportional scaling: 0 -> 6',
+      replicas: 6,
+      oldReplicas: 6,
+      newRs: ['foo-v3', 0, newer],
+      oldRss: [
+        ['foo-v2', 0, old],
+        ['foo-v1', 0, older],
+      ],
+      expectedNew: 6,
+      expectedOld: [0, 0],
+    },
     // Upstream simulates foo-v2's write failing; the arithmetic is what we check: v2 takes the one added pod.
-    { name: 'failed rs update', replicas: 5, oldReplicas: 5, newRs: ['foo-v3', 2, newer], oldRss: [['foo-v2', 1, old], ['foo-v1', 1, older]], expectedNew: 2, expectedOld: [2, 1], desiredAnnotations: { 'foo-v2': 3 } },
-    { name: 'deployment with surge pods', replicas: 20, oldReplicas: 10, maxSurge: 2, oldMaxSurge: 2, newRs: ['foo-v2', 6, newer], oldRss: [['foo-v1', 6, old]], expectedNew: 11, expectedOld: [11] },
-    { name: 'change both surge and size', replicas: 50, oldReplicas: 10, maxSurge: 6, oldMaxSurge: 3, newRs: ['foo-v2', 5, newer], oldRss: [['foo-v1', 8, old]], expectedNew: 22, expectedOld: [34] },
+    {
+      name: 'failed rs update',
+      replicas: 5,
+      oldReplicas: 5,
+      newRs: ['foo-v3', 2, newer],
+      oldRss: [
+        ['foo-v2', 1, old],
+        ['foo-v1', 1, older],
+      ],
+      expectedNew: 2,
+      expectedOld: [2, 1],
+      desiredAnnotations: { 'foo-v2': 3 },
+    },
+    {
+      name: 'deployment with surge pods',
+      replicas: 20,
+      oldReplicas: 10,
+      maxSurge: 2,
+      oldMaxSurge: 2,
+      newRs: ['foo-v2', 6, newer],
+      oldRss: [['foo-v1', 6, old]],
+      expectedNew: 11,
+      expectedOld: [11],
+    },
+    {
+      name: 'change both surge and size',
+      replicas: 50,
+      oldReplicas: 10,
+      maxSurge: 6,
+      oldMaxSurge: 3,
+      newRs: ['foo-v2', 5, newer],
+      oldRss: [['foo-v1', 8, old]],
+      expectedNew: 22,
+      expectedOld: [34],
+    },
     // The template changed too: no new ReplicaSet yet, the two old ones share the growth.
-    { name: 'change both size and template', replicas: 14, oldReplicas: 10, oldRss: [['foo-v2', 7, newer], ['foo-v1', 3, old]], expectedOld: [10, 4] },
-    { name: 'saturated but broken new replica set does not affect old pods', replicas: 2, oldReplicas: 2, maxSurge: 1, oldMaxSurge: 1, maxUnavailable: 1, newRs: ['foo-v2', 2, newer, 0], oldRss: [['foo-v1', 1, old]], expectedNew: 2, expectedOld: [1] },
+    {
+      name: 'change both size and template',
+      replicas: 14,
+      oldReplicas: 10,
+      oldRss: [
+        ['foo-v2', 7, newer],
+        ['foo-v1', 3, old],
+      ],
+      expectedOld: [10, 4],
+    },
+    {
+      name: 'saturated but broken new replica set does not affect old pods',
+      replicas: 2,
+      oldReplicas: 2,
+      maxSurge: 1,
+      oldMaxSurge: 1,
+      maxUnavailable: 1,
+      newRs: ['foo-v2', 2, newer, 0],
+      oldRss: [['foo-v1', 1, old]],
+      expectedNew: 2,
+      expectedOld: [1],
+    },
   ];
   it.each(cases)('$name', (c) => {
     const annotate = (name: string) => {
@@ -136,7 +325,13 @@ describe('newReplicaSetReplicas', () => {
 
 describe('surgeToGrowTo (how the release executor steers the controller)', () => {
   it('makes the controller grow the new ReplicaSet to exactly the target, and no further', () => {
-    for (const [replicas, old, target] of [[10, 10, 1], [10, 10, 4], [10, 7, 6], [3, 3, 3], [1, 1, 1]] as const) {
+    for (const [replicas, old, target] of [
+      [10, 10, 1],
+      [10, 10, 4],
+      [10, 7, 6],
+      [3, 3, 3],
+      [1, 1, 1],
+    ] as const) {
       const maxSurge = surgeToGrowTo(replicas, old, target);
       let next = rs('new', 0);
       for (let i = 0; i < 5; i++) next = rs('new', newReplicaSetReplicas(replicas, maxSurge, [rs('old', old), next], next));

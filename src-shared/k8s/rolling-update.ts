@@ -8,7 +8,12 @@
  */
 
 /** Resolves an IntOrString (`2` or `"25%"`) against a total, rounding up or down as kube does. */
-export function resolveIntOrPercent(value: number | string | undefined, total: number, roundUp: boolean, fallback: number | string): number {
+export function resolveIntOrPercent(
+  value: number | string | undefined,
+  total: number,
+  roundUp: boolean,
+  fallback: number | string,
+): number {
   const v = value ?? fallback;
   if (typeof v === 'number') return v;
   const m = /^(\d+)%$/.exec(v);
@@ -19,7 +24,6 @@ export function resolveIntOrPercent(value: number | string | undefined, total: n
   const exact = (Number(m[1]) * total) / 100;
   return roundUp ? Math.ceil(exact) : Math.floor(exact);
 }
-
 
 export interface RsView {
   name: string;
@@ -49,7 +53,8 @@ export function surgeAndUnavailable(replicas: number, rollingUpdate: RollingUpda
 
 const total = (xs: RsView[]) => xs.reduce((n, r) => n + r.replicas, 0);
 /** Oldest first (then by name): the order old ReplicaSets are scaled down in. */
-export const byCreation = (a: Pick<RsView, 'name' | 'creationTimestamp'>, b: Pick<RsView, 'name' | 'creationTimestamp'>) => a.creationTimestamp.localeCompare(b.creationTimestamp) || a.name.localeCompare(b.name);
+export const byCreation = (a: Pick<RsView, 'name' | 'creationTimestamp'>, b: Pick<RsView, 'name' | 'creationTimestamp'>) =>
+  a.creationTimestamp.localeCompare(b.creationTimestamp) || a.name.localeCompare(b.name);
 
 /** NewRSNewReplicas (RollingUpdate): grow the new ReplicaSet while all pods < replicas + maxSurge. */
 export function newReplicaSetReplicas(replicas: number, maxSurge: number, all: RsView[], newRs: RsView): number {
@@ -91,7 +96,12 @@ export function cleanupUnhealthy(oldRs: RsView[], maxCleanup: number): { sizes: 
 }
 
 /** scaleDownOldReplicaSetsForRollingUpdate: available pods above replicas - maxUnavailable may go, oldest ReplicaSets first. */
-export function scaleDownForRollingUpdate(replicas: number, maxUnavailable: number, all: RsView[], oldRs: RsView[]): { sizes: Map<string, number>; scaled: number } {
+export function scaleDownForRollingUpdate(
+  replicas: number,
+  maxUnavailable: number,
+  all: RsView[],
+  oldRs: RsView[],
+): { sizes: Map<string, number>; scaled: number } {
   const sizes = new Map<string, number>();
   const minAvailable = replicas - maxUnavailable;
   const available = all.reduce((n, r) => n + r.available, 0);
@@ -141,7 +151,14 @@ export function isSaturated(replicas: number, newRs: RsView | undefined): boolea
  * max-replicas it was sized for, leftovers to the largest. Returns the sizes to write (every
  * ReplicaSet listed is written, so that its replica annotations are refreshed).
  */
-export function scaleSizes(replicas: number, maxSurge: number, rollingUpdate: boolean, newRs: RsView | undefined, oldRs: RsView[], statusReplicas: number): Map<string, number> {
+export function scaleSizes(
+  replicas: number,
+  maxSurge: number,
+  rollingUpdate: boolean,
+  newRs: RsView | undefined,
+  oldRs: RsView[],
+  statusReplicas: number,
+): Map<string, number> {
   const sizes = new Map<string, number>();
   const everything = newRs ? [...oldRs, newRs] : [...oldRs];
   if (everything.length === 0) return sizes;

@@ -11,25 +11,30 @@ const name = z.string().min(1).max(253);
  * group label) or a label selector. `container` unset = every container of each pod. Pods that
  * match later join; pods that go away are marked.
  */
-export const logSelectionSchema = z.object({
-  clusterIds: z.array(name).min(1).max(64),
-  namespace: name.optional(),
-  target: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('pod'), name }).strict(),
-    z.object({ kind: z.literal('deployment'), name }).strict(),
-    z.object({ kind: z.literal('group'), app: name, group: name }).strict(),
-    z.object({ kind: z.literal('selector'), labelSelector: z.string().min(1).max(1024) }).strict(),
-  ]),
-  container: name.optional(),
-  /** The previous (terminated) instance of each container instead of the running one. */
-  previous: z.boolean().optional(),
-  /** Follow files inside the containers (tail -F over exec) instead of stdout/stderr. */
-  file: z.enum(containerLogFiles).optional(),
-  /** Lines of history per container on start. Default 200. */
-  tailLines: z.number().int().min(0).max(100_000).optional(),
-  /** Start from this time instead of the last `tailLines` (RFC 3339, second precision as the API server has it): logs around an event. */
-  sinceTime: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'an RFC 3339 UTC time such as 2026-11-26T20:00:00Z').optional(),
-}).strict();
+export const logSelectionSchema = z
+  .object({
+    clusterIds: z.array(name).min(1).max(64),
+    namespace: name.optional(),
+    target: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('pod'), name }).strict(),
+      z.object({ kind: z.literal('deployment'), name }).strict(),
+      z.object({ kind: z.literal('group'), app: name, group: name }).strict(),
+      z.object({ kind: z.literal('selector'), labelSelector: z.string().min(1).max(1024) }).strict(),
+    ]),
+    container: name.optional(),
+    /** The previous (terminated) instance of each container instead of the running one. */
+    previous: z.boolean().optional(),
+    /** Follow files inside the containers (tail -F over exec) instead of stdout/stderr. */
+    file: z.enum(containerLogFiles).optional(),
+    /** Lines of history per container on start. Default 200. */
+    tailLines: z.number().int().min(0).max(100_000).optional(),
+    /** Start from this time instead of the last `tailLines` (RFC 3339, second precision as the API server has it): logs around an event. */
+    sinceTime: z
+      .string()
+      .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'an RFC 3339 UTC time such as 2026-11-26T20:00:00Z')
+      .optional(),
+  })
+  .strict();
 export type LogSelection = z.infer<typeof logSelectionSchema>;
 
 export const logSourceSchema = z.object({
@@ -62,10 +67,25 @@ const viewId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/);
 
 export const logsContract = {
   /** Open a view and receive it; unsubscribing closes it (streams, ring and spool file). */
-  'logs.view': stream(z.object({ viewId, selection: logSelectionSchema, ringLines: z.number().int().min(1000).max(1_000_000).optional() }).strict(), logEventSchema),
+  'logs.view': stream(
+    z.object({ viewId, selection: logSelectionSchema, ringLines: z.number().int().min(1000).max(1_000_000).optional() }).strict(),
+    logEventSchema,
+  ),
   /** Flow control: the renderer has written every batch up to `seq` into the terminal. */
   'logs.ack': request(z.object({ viewId, seq: z.number().int().min(0) }).strict(), z.null()),
   /** Read the whole session (spool) for export, chunk by chunk. */
-  'logs.readSpool': request(z.object({ viewId, offset: z.number().int().min(0), maxBytes: z.number().int().min(1).max(4 * 1024 * 1024) }).strict(),
-    z.object({ text: z.string(), nextOffset: z.number(), eof: z.boolean() })),
+  'logs.readSpool': request(
+    z
+      .object({
+        viewId,
+        offset: z.number().int().min(0),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1)
+          .max(4 * 1024 * 1024),
+      })
+      .strict(),
+    z.object({ text: z.string(), nextOffset: z.number(), eof: z.boolean() }),
+  ),
 };

@@ -5,7 +5,8 @@
  * other C0/C1 controls and DEL become U+FFFD, tab stays. Invalid UTF-8 was already replaced with
  * U+FFFD by the decoder.
  */
-const ESCAPES = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_]|[ -/]*[0-~]?)|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*(?:\x07|\x9c)?/g;
+const ESCAPES =
+  /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[PX^_][^\x1b]*(?:\x1b\\)?|[@-Z\\-_]|[ -/]*[0-~]?)|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*(?:\x07|\x9c)?/g;
 const CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 const NEEDS_WORK = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
 

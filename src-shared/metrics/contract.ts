@@ -26,12 +26,14 @@ export const clusterMetricsSchema = z.object({
 });
 export type ClusterMetrics = z.infer<typeof clusterMetricsSchema>;
 
-export const containerRefSchema = z.object({
-  clusterId: z.string().min(1).max(256),
-  namespace: z.string().min(1).max(253),
-  pod: z.string().min(1).max(253),
-  container: z.string().min(1).max(253),
-}).strict();
+export const containerRefSchema = z
+  .object({
+    clusterId: z.string().min(1).max(256),
+    namespace: z.string().min(1).max(253),
+    pod: z.string().min(1).max(253),
+    container: z.string().min(1).max(253),
+  })
+  .strict();
 export type ContainerRef = z.infer<typeof containerRefSchema>;
 
 export const topRowSchema = containerRefSchema.extend({
@@ -99,7 +101,13 @@ export const metricsTopSchema = z.object({
   pacing: metricsPacingSchema,
   history: metricsHistoryStatusSchema,
   clusters: z.array(clusterMetricsSchema),
-  lists: z.object({ memory: z.array(topRowSchema), growth: z.array(topRowSchema), restarts: z.array(topRowSchema), cpu: z.array(topRowSchema), throttled: z.array(topRowSchema) }),
+  lists: z.object({
+    memory: z.array(topRowSchema),
+    growth: z.array(topRowSchema),
+    restarts: z.array(topRowSchema),
+    cpu: z.array(topRowSchema),
+    throttled: z.array(topRowSchema),
+  }),
 });
 export type MetricsTop = z.infer<typeof metricsTopSchema>;
 
@@ -143,12 +151,14 @@ export const seriesSchema = z.object({
 });
 export type Series = z.infer<typeof seriesSchema>;
 
-export const aggregateRefSchema = z.object({
-  clusterId: z.string().min(1).max(256),
-  namespace: z.string().min(1).max(253),
-  scope: z.enum(['pod', 'deployment']),
-  name: z.string().min(1).max(253),
-}).strict();
+export const aggregateRefSchema = z
+  .object({
+    clusterId: z.string().min(1).max(256),
+    namespace: z.string().min(1).max(253),
+    scope: z.enum(['pod', 'deployment']),
+    name: z.string().min(1).max(253),
+  })
+  .strict();
 export type AggregateRef = z.infer<typeof aggregateRefSchema>;
 
 /** Sum over the containers of a pod or of a Deployment's pods, per sample round. */
@@ -161,14 +171,18 @@ export type Aggregate = z.infer<typeof aggregateSchema>;
 export const forensicsSchema = z.object({
   ref: containerRefSchema,
   memoryLimit: z.number().optional(),
-  kills: z.array(z.object({
-    event: timelineEventSchema,
-    /** Working set over the minutes before the kill (as far as history goes). */
-    t: z.array(z.number()),
-    workingSet: z.array(z.number().nullable()),
-  })),
+  kills: z.array(
+    z.object({
+      event: timelineEventSchema,
+      /** Working set over the minutes before the kill (as far as history goes). */
+      t: z.array(z.number()),
+      workingSet: z.array(z.number().nullable()),
+    }),
+  ),
   lastTerminated: terminatedSchema.optional(),
-  events: z.array(z.object({ type: z.string(), reason: z.string(), message: z.string(), count: z.number(), lastSeen: z.string().optional() })),
+  events: z.array(
+    z.object({ type: z.string(), reason: z.string(), message: z.string(), count: z.number(), lastSeen: z.string().optional() }),
+  ),
   eventsError: z.string().optional(),
   previousLog: z.array(z.string()),
   previousLogError: z.string().optional(),
@@ -188,7 +202,11 @@ export function isPrometheusUrl(text: string): boolean {
 export const metricsSettingsSchema = z.object({
   /** The interval wanted; rounds stretch it when they would cost more than maxCpuPercent of a core. */
   intervalMs: z.number().int().min(1000).max(600_000),
-  historyMinutes: z.number().int().min(5).max(24 * 60),
+  historyMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60),
   /** Memory the history may take; beyond it, containers nobody needs to look at closely are kept coarser. */
   historyBudgetMB: z.number().int().min(16).max(4096),
   /** Share of one core sample rounds may use (the interval stretches to stay within it). */

@@ -42,7 +42,27 @@ describe('parseQuantity', () => {
     if (Number.isInteger(v) && Math.abs(v) < 2 ** 53) expect(parseQuantity(q)).toBe(v);
   });
 
-  it.each(['', ' ', '1 Gi', ' 1Gi', '1Gb', '1g', '1KiB', 'Gi', '.', '1e', '1.2.3', 'abc', '1mi', '--1', '1e3Gi', '0x10', 'NaN', 'Infinity', '1,5'])('rejects %j', (q) => {
+  it.each([
+    '',
+    ' ',
+    '1 Gi',
+    ' 1Gi',
+    '1Gb',
+    '1g',
+    '1KiB',
+    'Gi',
+    '.',
+    '1e',
+    '1.2.3',
+    'abc',
+    '1mi',
+    '--1',
+    '1e3Gi',
+    '0x10',
+    'NaN',
+    'Infinity',
+    '1,5',
+  ])('rejects %j', (q) => {
     expect(parseQuantity(q)).toBeUndefined();
   });
 

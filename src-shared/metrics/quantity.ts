@@ -66,7 +66,11 @@ export function formatCpu(cores: number | undefined): string {
 /** Serialises bytes as an exact Quantity ("1073741824" → "1Gi" only when exact, else "Ki" / plain). */
 export function bytesToQuantity(bytes: number): string {
   const b = Math.round(bytes);
-  for (const [suffix, mult] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+  for (const [suffix, mult] of [
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const) {
     if (b !== 0 && b % mult === 0) return `${b / mult}${suffix}`;
   }
   return String(b);

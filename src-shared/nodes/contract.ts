@@ -105,7 +105,17 @@ export const nodesContract = {
    * without eviction.
    */
   'nodes.drain': stream(
-    nodeRefSchema.extend({ confirmed: z.literal(true), timeoutSeconds: z.number().int().min(1).max(24 * 3600).optional() }).strict(),
+    nodeRefSchema
+      .extend({
+        confirmed: z.literal(true),
+        timeoutSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(24 * 3600)
+          .optional(),
+      })
+      .strict(),
     drainEventSchema,
   ),
 };

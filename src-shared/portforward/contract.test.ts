@@ -18,7 +18,9 @@ describe('what the renderer may ask for', () => {
   it('a debug container: an image reference, nothing that is not one', () => {
     const req = { clusterId: 'fat', namespace: 'shop', pod: 'p', image: 'busybox:1.36' };
     expect(debugRequestSchema.safeParse(req).success).toBe(true);
-    expect(debugRequestSchema.safeParse({ ...req, image: 'harbor-east.sandbox.local/tools/netshoot@sha256:' + 'a'.repeat(64) }).success).toBe(true);
+    expect(
+      debugRequestSchema.safeParse({ ...req, image: 'harbor-east.sandbox.local/tools/netshoot@sha256:' + 'a'.repeat(64) }).success,
+    ).toBe(true);
     expect(debugRequestSchema.safeParse({ ...req, image: 'busybox; rm -rf /' }).success).toBe(false);
     expect(debugRequestSchema.safeParse({ ...req, image: ' busybox' }).success).toBe(false);
     expect(debugRequestSchema.safeParse({ ...req, image: 'Busybox' }).success).toBe(false);

@@ -6,20 +6,24 @@ const port = z.number().int().min(1).max(65535);
 const forwardId = z.string().regex(/^[a-z0-9]{6,40}$/);
 
 /** What a forward reaches: one pod, or a Service (a ready pod behind it, re-selected when it goes away). */
-export const forwardTargetSchema = z.object({
-  clusterId: name,
-  namespace: name,
-  kind: z.enum(['pod', 'service']),
-  name,
-}).strict();
+export const forwardTargetSchema = z
+  .object({
+    clusterId: name,
+    namespace: name,
+    kind: z.enum(['pod', 'service']),
+    name,
+  })
+  .strict();
 export type ForwardTarget = z.infer<typeof forwardTargetSchema>;
 
-export const startForwardSchema = forwardTargetSchema.extend({
-  /** The pod's container port, or the Service's port (translated to its targetPort per pod, as kubectl does). */
-  remotePort: port,
-  /** A port on 127.0.0.1; unset or 0 = an ephemeral one. Ports below 1024 need privileges Capstan does not ask for. */
-  localPort: z.union([z.literal(0), z.number().int().min(1024).max(65535)]).optional(),
-}).strict();
+export const startForwardSchema = forwardTargetSchema
+  .extend({
+    /** The pod's container port, or the Service's port (translated to its targetPort per pod, as kubectl does). */
+    remotePort: port,
+    /** A port on 127.0.0.1; unset or 0 = an ephemeral one. Ports below 1024 need privileges Capstan does not ask for. */
+    localPort: z.union([z.literal(0), z.number().int().min(1024).max(65535)]).optional(),
+  })
+  .strict();
 export type StartForward = z.infer<typeof startForwardSchema>;
 
 export const forwardStates = ['active', 'no-pod', 'error', 'stopped'] as const;
@@ -50,7 +54,12 @@ export const forwardInfoSchema = z.object({
 export type ForwardInfo = z.infer<typeof forwardInfoSchema>;
 
 /** A port a target declares, to offer in the form (a pod's container ports, a Service's ports). */
-export const targetPortSchema = z.object({ port: z.number().int(), name: z.string().optional(), protocol: z.string(), container: z.string().optional() });
+export const targetPortSchema = z.object({
+  port: z.number().int(),
+  name: z.string().optional(),
+  protocol: z.string(),
+  container: z.string().optional(),
+});
 export type TargetPort = z.infer<typeof targetPortSchema>;
 
 export const portforwardContract = {

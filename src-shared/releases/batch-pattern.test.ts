@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { batchLabel, cumulativeSteps, formatBatchPattern, minOnlineCount, parseBatchPattern, parseMinOnline, splitBatches, type BatchPattern } from './batch-pattern';
+import {
+  batchLabel,
+  cumulativeSteps,
+  formatBatchPattern,
+  minOnlineCount,
+  parseBatchPattern,
+  parseMinOnline,
+  splitBatches,
+  type BatchPattern,
+} from './batch-pattern';
 
 const pat = (text: string): BatchPattern => {
   const r = parseBatchPattern(text);

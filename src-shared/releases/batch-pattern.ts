@@ -12,9 +12,7 @@
  */
 import { err, ok, type Result } from '../result';
 
-export type BatchPattern =
-  | { kind: 'repeat'; stepBp: number }
-  | { kind: 'list'; stepsBp: number[] };
+export type BatchPattern = { kind: 'repeat'; stepBp: number } | { kind: 'list'; stepsBp: number[] };
 
 const FULL = 10_000; // 100% in basis points
 const MAX_STEP = 5_000; // 50%
@@ -33,13 +31,17 @@ export function parseBatchPattern(text: string): Result<BatchPattern> {
     }
     const bp = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
     if (bp <= 0) return err('plan-invalid', `Batch pattern "${trimmed}": step ${i + 1} "${part}" must be more than 0%.`);
-    if (bp > MAX_STEP) return err('plan-invalid', `Batch pattern "${trimmed}": step ${i + 1} "${part}" is more than 50%; split it into smaller steps.`);
+    if (bp > MAX_STEP)
+      return err('plan-invalid', `Batch pattern "${trimmed}": step ${i + 1} "${part}" is more than 50%; split it into smaller steps.`);
     steps.push(bp);
   }
   if (steps.length === 1) return ok({ kind: 'repeat', stepBp: steps[0]! });
   const sum = steps.reduce((a, b) => a + b, 0);
   if (sum !== FULL) {
-    return err('plan-invalid', `Batch pattern "${trimmed}": steps sum to ${formatBp(sum)}, they must sum to 100% (or give one step such as 25% to repeat it).`);
+    return err(
+      'plan-invalid',
+      `Batch pattern "${trimmed}": steps sum to ${formatBp(sum)}, they must sum to 100% (or give one step such as 25% to repeat it).`,
+    );
   }
   return ok({ kind: 'list', stepsBp: steps });
 }
@@ -71,11 +73,13 @@ export type MinOnline = { kind: 'count'; value: number } | { kind: 'percent'; va
 export function parseMinOnline(input: number | string): Result<MinOnline> {
   if (typeof input === 'number' || /^\d+$/.test(input.trim())) {
     const n = Number(input);
-    if (!Number.isInteger(n) || n < 0) return err('plan-invalid', `minOnline ${input} must be a whole number of instances (0 or more) or a percentage such as 75%.`);
+    if (!Number.isInteger(n) || n < 0)
+      return err('plan-invalid', `minOnline ${input} must be a whole number of instances (0 or more) or a percentage such as 75%.`);
     return ok({ kind: 'count', value: n });
   }
   const m = /^(\d{1,3})%$/.exec(input.trim());
-  if (!m || Number(m[1]) > 100) return err('plan-invalid', `minOnline "${input}" must be a whole number of instances or a percentage from 0% to 100%.`);
+  if (!m || Number(m[1]) > 100)
+    return err('plan-invalid', `minOnline "${input}" must be a whole number of instances or a percentage from 0% to 100%.`);
   return ok({ kind: 'percent', value: Number(m[1]) });
 }
 

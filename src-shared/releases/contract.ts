@@ -19,7 +19,12 @@ export const planFileSchema = z.object({
 });
 export type PlanFile = z.infer<typeof planFileSchema>;
 
-const issueSchema = z.object({ severity: z.enum(['error', 'warning']), path: z.string(), message: z.string(), line: z.number().optional() });
+const issueSchema = z.object({
+  severity: z.enum(['error', 'warning']),
+  path: z.string(),
+  message: z.string(),
+  line: z.number().optional(),
+});
 export type CheckIssue = z.infer<typeof issueSchema>;
 
 const batchSchema = z.object({ size: z.number(), fort: z.boolean().optional(), label: z.string() });
@@ -55,7 +60,9 @@ export const permissionCheckSchema = z.object({
   checkedAt: z.number().optional(),
   /** Some clusters had not answered yet: check again shortly. */
   pending: z.boolean(),
-  missing: z.array(z.object({ clusterId: z.string(), namespace: z.string(), verb: z.string(), group: z.string(), resource: z.string(), why: z.string() })),
+  missing: z.array(
+    z.object({ clusterId: z.string(), namespace: z.string(), verb: z.string(), group: z.string(), resource: z.string(), why: z.string() }),
+  ),
   /** Clusters that could not be asked (not connected, the review failed). */
   unknown: z.array(z.object({ clusterId: z.string(), message: z.string() })),
   /** A Role and RoleBinding per cluster and namespace granting exactly what is missing. */
@@ -78,7 +85,16 @@ export const planCheckSchema = z.object({
       name: z.string(),
       approvalBefore: z.boolean(),
       durationSec: z.number(),
-      groups: z.array(z.object({ key: z.string(), datacenter: z.string(), replicas: z.number(), fromImage: z.string().optional(), toImage: z.string(), batches: z.array(batchSchema) })),
+      groups: z.array(
+        z.object({
+          key: z.string(),
+          datacenter: z.string(),
+          replicas: z.number(),
+          fromImage: z.string().optional(),
+          toImage: z.string(),
+          batches: z.array(batchSchema),
+        }),
+      ),
     }),
   ),
   /** Whether the target image is in the registry of every region the groups pull from; absent when no registry is configured. */
@@ -89,14 +105,25 @@ export const planCheckSchema = z.object({
 export type PlanCheck = z.infer<typeof planCheckSchema>;
 
 export const driftReportSchema = z.object({
-  items: z.array(z.object({ kind: z.string(), clusterId: z.string(), key: z.string().optional(), before: z.string().optional(), after: z.string().optional(), message: z.string() })),
+  items: z.array(
+    z.object({
+      kind: z.string(),
+      clusterId: z.string(),
+      key: z.string().optional(),
+      before: z.string().optional(),
+      after: z.string().optional(),
+      message: z.string(),
+    }),
+  ),
   fingerprint: z.string(),
   /** Clusters whose live state could not be read (they show as missing). */
   unreachable: z.array(z.string()),
 });
 export type DriftReport = z.infer<typeof driftReportSchema>;
 
-export const snapshotInfoSchema = z.array(z.object({ clusterId: z.string(), datacenter: z.string(), takenAt: z.number(), deployments: z.number(), live: z.boolean() }));
+export const snapshotInfoSchema = z.array(
+  z.object({ clusterId: z.string(), datacenter: z.string(), takenAt: z.number(), deployments: z.number(), live: z.boolean() }),
+);
 
 /** Who drives a team release: its Lease in the home cluster, as this process sees it. */
 export const ownerSchema = z.object({
@@ -143,7 +170,14 @@ export const userEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('acceptProgress'), group: groupKey, batch: z.number().int().min(0).max(10_000) }).strict(),
   z.object({ type: z.literal('abort') }).strict(),
   z.object({ type: z.literal('rollback'), group: groupKey.optional() }).strict(),
-  z.object({ type: z.literal('approvalGiven'), group: groupKey.optional(), version: z.number().int(), override: z.string().min(3).max(500).optional() }).strict(),
+  z
+    .object({
+      type: z.literal('approvalGiven'),
+      group: groupKey.optional(),
+      version: z.number().int(),
+      override: z.string().min(3).max(500).optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('overrideDegraded'), reason: z.string().min(3).max(500) }).strict(),
   z.object({ type: z.literal('stopTheLine'), note: z.string().max(500).optional() }).strict(),
 ]);
@@ -186,7 +220,12 @@ export const startPreviewSchema = z.object({
 });
 export type StartPreview = z.infer<typeof startPreviewSchema>;
 
-export const revisionInfoSchema = z.object({ revision: z.string(), images: z.array(z.string()), replicas: z.number(), current: z.boolean() });
+export const revisionInfoSchema = z.object({
+  revision: z.string(),
+  images: z.array(z.string()),
+  replicas: z.number(),
+  current: z.boolean(),
+});
 export type RevisionInfo = z.infer<typeof revisionInfoSchema>;
 
 export const releasesContract = {
@@ -201,7 +240,10 @@ export const releasesContract = {
   'releases.plans.draft': request(z.object({ app: name, tag: z.string().min(1).max(128) }).strict(), z.object({ yaml: z.string() })),
   'releases.drift': request(z.object({ yaml }).strict(), driftReportSchema),
   /** Start a new execution of a plan. `driftFingerprint` signs off the drift the person saw. */
-  'releases.execution.create': request(z.object({ yaml, driftFingerprint: z.string().max(200), localOnly: z.boolean().optional() }).strict(), z.object({ id: z.string() })),
+  'releases.execution.create': request(
+    z.object({ yaml, driftFingerprint: z.string().max(200), localOnly: z.boolean().optional() }).strict(),
+    z.object({ id: z.string() }),
+  ),
   /** The start confirmation: each group's first write as a server-side dry run. */
   'releases.execution.preview': request(z.object({ yaml }).strict(), startPreviewSchema),
   /** The stage approval's confirmation: the stage's groups' first writes as a server-side dry run. */

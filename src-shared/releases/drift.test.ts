@@ -9,9 +9,23 @@ describe('diffSnapshots', () => {
   it('lists every difference', () => {
     const live = fixtureSnapshot();
     const east = live.clusters[2]!;
-    east.deployments[0] = { ...east.deployments[0]!, images: ['harbor.example.com/shop/orders:2.4.0-hotfix', 'harbor.example.com/infra/log-agent:1.0'], replicas: 12, revision: '8', paused: true };
+    east.deployments[0] = {
+      ...east.deployments[0]!,
+      images: ['harbor.example.com/shop/orders:2.4.0-hotfix', 'harbor.example.com/infra/log-agent:1.0'],
+      replicas: 12,
+      revision: '8',
+      paused: true,
+    };
     east.deployments.splice(1, 1); // billing gone
-    live.clusters[0]!.deployments.push({ namespace: 'shop', name: 'orders-canary', app: 'orders', group: 'fat', replicas: 1, images: ['x:1'], paused: false });
+    live.clusters[0]!.deployments.push({
+      namespace: 'shop',
+      name: 'orders-canary',
+      app: 'orders',
+      group: 'fat',
+      replicas: 1,
+      images: ['x:1'],
+      paused: false,
+    });
     live.clusters.splice(1, 1); // uat unreachable
     live.clusters.push({ clusterId: 'dr', datacenter: 'dr', takenAt: 0, deployments: [] });
     const items = diffSnapshots(fixtureSnapshot(), live);

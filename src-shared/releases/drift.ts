@@ -42,7 +42,11 @@ export function diffSnapshots(snapshot: Snapshot, live: Snapshot, opts: DriftOpt
     const now = liveById.get(snap.clusterId);
     if (!now) {
       if (snap.deployments.some((d) => relevant(deploymentKey(snap.clusterId, d.namespace, d.name)))) {
-        items.push({ kind: 'cluster-missing', clusterId: snap.clusterId, message: `Cluster ${snap.clusterId} has no live state (unreachable or removed).` });
+        items.push({
+          kind: 'cluster-missing',
+          clusterId: snap.clusterId,
+          message: `Cluster ${snap.clusterId} has no live state (unreachable or removed).`,
+        });
       }
       continue;
     }
@@ -60,12 +64,20 @@ export function diffSnapshots(snapshot: Snapshot, live: Snapshot, opts: DriftOpt
     }
     for (const added of liveDeps.values()) {
       const key = deploymentKey(snap.clusterId, added.namespace, added.name);
-      if (relevant(key)) items.push({ kind: 'deployment-added', clusterId: snap.clusterId, key, after: added.images.join(', '), message: `${key} is new since the snapshot.` });
+      if (relevant(key))
+        items.push({
+          kind: 'deployment-added',
+          clusterId: snap.clusterId,
+          key,
+          after: added.images.join(', '),
+          message: `${key} is new since the snapshot.`,
+        });
     }
   }
   const snapIds = new Set(snapshot.clusters.map((c) => c.clusterId));
   for (const c of live.clusters) {
-    if (!snapIds.has(c.clusterId) && !opts.only) items.push({ kind: 'cluster-added', clusterId: c.clusterId, message: `Cluster ${c.clusterId} is not in the snapshot.` });
+    if (!snapIds.has(c.clusterId) && !opts.only)
+      items.push({ kind: 'cluster-added', clusterId: c.clusterId, message: `Cluster ${c.clusterId} is not in the snapshot.` });
   }
   return items;
 }

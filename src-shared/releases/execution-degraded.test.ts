@@ -29,7 +29,14 @@ function step(s: ExecutionState, e: Ev, actor = 'alice'): ExecutionState {
 }
 const run = (s: ExecutionState, ...events: Ev[]) => events.reduce((acc, e) => step(acc, e), s);
 const fatDone: Ev[] = fatDoneEvents(FAT);
-const oom = { what: 'oom', at: 5_000, pod: 'orders-fat-abc', restarts: 1, detail: 'pod orders-fat-abc was OOMKilled', healthySince: 4_000 } as const;
+const oom = {
+  what: 'oom',
+  at: 5_000,
+  pod: 'orders-fat-abc',
+  restarts: 1,
+  detail: 'pod orders-fat-abc was OOMKilled',
+  healthySince: 4_000,
+} as const;
 const gates = fixturePlan().gates!;
 
 describe('degraded after the gate', () => {
@@ -45,7 +52,10 @@ describe('degraded after the gate', () => {
     expect(apply(s, { type: 'approvalGiven', version: s.version, override: '' }).ok).toBe(false);
     s = step(s, { type: 'approvalGiven', version: s.version, override: 'known leak, fixed by config in UAT' }, 'bob');
     expect(s.groups.find((g) => g.key === UAT)!.phase).toBe('rolling');
-    expect(s.groups.find((g) => g.key === FAT)!.degraded!.overridden).toMatchObject({ actor: 'bob', reason: 'known leak, fixed by config in UAT' });
+    expect(s.groups.find((g) => g.key === FAT)!.degraded!.overridden).toMatchObject({
+      actor: 'bob',
+      reason: 'known leak, fixed by config in UAT',
+    });
     const last = s.history.at(-1)!;
     expect(last.action).toContain('override: "known leak, fixed by config in UAT"');
     expect(last.changes.join('\n')).toMatch(/overridden by bob/);
@@ -70,7 +80,10 @@ describe('degraded after the gate', () => {
   });
 
   it('holds the next stage through the bake; the last stage bakes before the release succeeds', () => {
-    let s = run(make({ gates: { ...gates, approval: { beforeStage: false }, bake: '5m' }, stages: fixturePlan().stages.slice(0, 1) }), ...fatDone);
+    let s = run(
+      make({ gates: { ...gates, approval: { beforeStage: false }, bake: '5m' }, stages: fixturePlan().stages.slice(0, 1) }),
+      ...fatDone,
+    );
     expect(s.status).toBe('baking');
     expect(s.history.at(-1)!.changes.join('\n')).toMatch(/stage 1 \(fat\) bakes 5m/);
     s = step(s, { type: 'stageBaked', stage: 0 }, 'capstan');
@@ -96,11 +109,21 @@ describe('history', () => {
 describe('countdowns', () => {
   it('soak and bake say how much is left', async () => {
     const { soakLeft, bakeLeft } = await import('./execution-views');
-    let s = run(make({ gates: { ...gates, soak: { afterBatch: '2m' }, bake: '10m' } }), { type: 'start' }, { type: 'batchDone', group: FAT, batch: 0 });
+    let s = run(
+      make({ gates: { ...gates, soak: { afterBatch: '2m' }, bake: '10m' } }),
+      { type: 'start' },
+      { type: 'batchDone', group: FAT, batch: 0 },
+    );
     const g = s.groups.find((x) => x.key === FAT)!;
     const since = s.history.at(-1)!.at;
     expect(soakLeft(s, g, since + 30_000)).toBe(90);
-    s = run(s, { type: 'gatePassed', group: FAT, gate: 'health' }, { type: 'bakeElapsed', group: FAT }, { type: 'batchDone', group: FAT, batch: 1 }, { type: 'gatePassed', group: FAT, gate: 'health' });
+    s = run(
+      s,
+      { type: 'gatePassed', group: FAT, gate: 'health' },
+      { type: 'bakeElapsed', group: FAT },
+      { type: 'batchDone', group: FAT, batch: 1 },
+      { type: 'gatePassed', group: FAT, gate: 'health' },
+    );
     expect(bakeLeft(s, s.bake!.since + 60_000)).toEqual({ stage: 0, leftSec: 540 });
   });
 });

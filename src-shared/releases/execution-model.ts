@@ -12,7 +12,18 @@ import { splitBatches } from './batch-pattern';
 import { clusterLostPolicies, effectiveGates, imageString, rollbackPolicies, stageNeedsApproval, type ReleasePlan } from './plan';
 import type { ResolvedTarget } from './resolve';
 
-export const groupPhases = ['pending', 'fort', 'baking', 'rolling', 'succeeded', 'paused', 'aborted', 'rolling-back', 'rolled-back', 'failed'] as const;
+export const groupPhases = [
+  'pending',
+  'fort',
+  'baking',
+  'rolling',
+  'succeeded',
+  'paused',
+  'aborted',
+  'rolling-back',
+  'rolled-back',
+  'failed',
+] as const;
 export type GroupPhase = (typeof groupPhases)[number];
 /** Phases in which a group is moving or being checked (it holds one of the parallel slots). */
 export const ACTIVE_PHASES: readonly GroupPhase[] = ['fort', 'baking', 'rolling'];
@@ -38,10 +49,14 @@ export const pauseReasonSchema = z.discriminatedUnion('kind', [
 export type PauseReason = z.infer<typeof pauseReasonSchema>;
 
 export const originalSpecSchema = z.object({
-  strategy: z.object({
-    type: z.string().optional(),
-    rollingUpdate: z.object({ maxSurge: z.union([z.number(), z.string()]).optional(), maxUnavailable: z.union([z.number(), z.string()]).optional() }).optional(),
-  }).nullable(),
+  strategy: z
+    .object({
+      type: z.string().optional(),
+      rollingUpdate: z
+        .object({ maxSurge: z.union([z.number(), z.string()]).optional(), maxUnavailable: z.union([z.number(), z.string()]).optional() })
+        .optional(),
+    })
+    .nullable(),
   minReadySeconds: z.number().int(),
   progressDeadlineSeconds: z.number().int().nullable(),
   paused: z.boolean(),
@@ -111,7 +126,19 @@ export const historyEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
-export const executionStatuses = ['pending', 'running', 'baking', 'degraded', 'awaiting-approval', 'paused', 'succeeded', 'aborted', 'rolling-back', 'rolled-back', 'failed'] as const;
+export const executionStatuses = [
+  'pending',
+  'running',
+  'baking',
+  'degraded',
+  'awaiting-approval',
+  'paused',
+  'succeeded',
+  'aborted',
+  'rolling-back',
+  'rolled-back',
+  'failed',
+] as const;
 export type ExecutionStatus = (typeof executionStatuses)[number];
 
 export const executionStateSchema = z.object({
@@ -170,7 +197,13 @@ export const executionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('gatePassed'), group: g, gate: z.enum(['health', 'soak']) }),
   z.object({ ...base, type: z.literal('gateFailed'), group: g, gate: z.enum(healthGates), detail: z.string() }),
   /** `override`: the reason to approve although a group is degraded (refused without one). */
-  z.object({ ...base, type: z.literal('approvalGiven'), version: z.number().int(), group: g.optional(), override: z.string().min(3).max(500).optional() }),
+  z.object({
+    ...base,
+    type: z.literal('approvalGiven'),
+    version: z.number().int(),
+    group: g.optional(),
+    override: z.string().min(3).max(500).optional(),
+  }),
   /** The release-long health watch saw a group that had succeeded go bad. */
   z.object({ ...base, type: z.literal('degraded'), group: g, evidence: degradedSchema.omit({ overridden: true }) }),
   /** The post-stage bake of `stage` ran its time with every group healthy. */
@@ -186,7 +219,14 @@ export const executionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('fail'), group: g, detail: z.string() }),
   z.object({ ...base, type: z.literal('clusterLost'), clusterId: z.string() }),
   z.object({ ...base, type: z.literal('clusterBack'), clusterId: z.string() }),
-  z.object({ ...base, type: z.literal('externalEdit'), group: g, detail: z.string(), by: z.string().optional(), acceptBatch: z.number().int().min(0).optional() }),
+  z.object({
+    ...base,
+    type: z.literal('externalEdit'),
+    group: g,
+    detail: z.string(),
+    by: z.string().optional(),
+    acceptBatch: z.number().int().min(0).optional(),
+  }),
   /** The executor took the Deployment over and recorded what it was before. */
   z.object({ ...base, type: z.literal('originalRecorded'), group: g, original: originalSpecSchema }),
   /** A boundary was passed by someone else: take the current progress as batch `batch` and gate from there. */

@@ -5,7 +5,14 @@
  * All functions mutate the (already cloned) state they are given.
  */
 import { formatDurationSpec } from '../base/duration';
-import { ACTIVE_PHASES, TERMINAL_PHASES, type CheckName, type ExecutionState, type ExecutionStatus, type GroupExecution } from './execution-model';
+import {
+  ACTIVE_PHASES,
+  TERMINAL_PHASES,
+  type CheckName,
+  type ExecutionState,
+  type ExecutionStatus,
+  type GroupExecution,
+} from './execution-model';
 
 /** "fort", "baking", "batch 2/4 updating", "paused (gate-failed) at batch 1/4"... */
 export function describeGroup(g: GroupExecution): string {
@@ -73,7 +80,8 @@ export function completeCheck(state: ExecutionState, g: GroupExecution, check: C
   else setPhase(state, g, 'succeeded', changes);
 }
 
-const inFlight = (g: GroupExecution) => ACTIVE_PHASES.includes(g.phase) || g.phase === 'rolling-back' || (g.phase === 'paused' && g.pausedFrom?.phase !== 'pending');
+const inFlight = (g: GroupExecution) =>
+  ACTIVE_PHASES.includes(g.phase) || g.phase === 'rolling-back' || (g.phase === 'paused' && g.pausedFrom?.phase !== 'pending');
 
 /**
  * Start what may start and move to the next stage when the current one is done: its groups
@@ -89,7 +97,9 @@ export function schedule(state: ExecutionState, changes: string[], at: number): 
     if (bakeOf(state) > 0 && (state.bakedStage ?? -1) < state.stageIndex) {
       if (state.bake?.stage !== state.stageIndex) {
         state.bake = { stage: state.stageIndex, since: at };
-        changes.push(`stage ${state.stageIndex + 1} (${state.stages[state.stageIndex]!.name}) bakes ${formatDurationSpec(bakeOf(state))}: its groups' health is watched before ${state.stageIndex < state.stages.length - 1 ? 'the next stage' : 'the release is done'}`);
+        changes.push(
+          `stage ${state.stageIndex + 1} (${state.stages[state.stageIndex]!.name}) bakes ${formatDurationSpec(bakeOf(state))}: its groups' health is watched before ${state.stageIndex < state.stages.length - 1 ? 'the next stage' : 'the release is done'}`,
+        );
       }
       return;
     }
@@ -97,7 +107,9 @@ export function schedule(state: ExecutionState, changes: string[], at: number): 
     state.stageIndex++;
     state.stageApproved = !state.stages[state.stageIndex]!.approvalBefore;
     state.stageWaitSince = state.version;
-    changes.push(`stage ${state.stageIndex + 1} (${state.stages[state.stageIndex]!.name}) ${state.stageApproved ? 'started' : 'waits for approval'}`);
+    changes.push(
+      `stage ${state.stageIndex + 1} (${state.stages[state.stageIndex]!.name}) ${state.stageApproved ? 'started' : 'waits for approval'}`,
+    );
   }
   if (!state.stageApproved) return;
   // Nothing new starts in a stage where a group went wrong: a person decides first.

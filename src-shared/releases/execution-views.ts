@@ -18,7 +18,8 @@ export interface GroupProgress {
 
 export function groupProgress(g: GroupExecution): GroupProgress {
   const replicas = g.batches.reduce((a, b) => a + b, 0);
-  const finished = g.phase === 'succeeded' ? g.batches.length : g.step === 'checking' || g.pausedFrom?.step === 'checking' ? g.batch + 1 : g.batch;
+  const finished =
+    g.phase === 'succeeded' ? g.batches.length : g.step === 'checking' || g.pausedFrom?.step === 'checking' ? g.batch + 1 : g.batch;
   const updated = g.batches.slice(0, finished).reduce((a, b) => a + b, 0);
   const fortDone = g.fort && finished >= 1;
   const batches = g.batches.length - (g.fort ? 1 : 0);
@@ -26,7 +27,14 @@ export function groupProgress(g: GroupExecution): GroupProgress {
   const parts: string[] = [];
   if (g.fort) parts.push(fortDone ? 'fort done' : 'fort');
   if (!g.fort || g.batch > 0) parts.push(`batch ${Math.min(batch, batches)}/${batches}`);
-  return { updated, replicas, fortDone, batch: g.fort && g.batch === 0 ? 0 : batch, batches, label: g.phase === 'pending' ? 'not started' : parts.join(', ') };
+  return {
+    updated,
+    replicas,
+    fortDone,
+    batch: g.fort && g.batch === 0 ? 0 : batch,
+    batches,
+    label: g.phase === 'pending' ? 'not started' : parts.join(', '),
+  };
 }
 
 export interface NeedsMe {
@@ -50,24 +58,59 @@ export function needsMe(state: ExecutionState): NeedsMe[] {
     const stage = state.stages[state.stageIndex]!;
     // The first stage waits from the start (version 1), not from version 0, which has no time.
     const since = atOfVersion(state, state.stageWaitSince) || atOfVersion(state, 1) || state.createdAt;
-    out.push({ kind: 'approve-stage', since, version: state.version, message: `Approve stage ${state.stageIndex + 1} (${stage.name}) of ${state.planName}` });
+    out.push({
+      kind: 'approve-stage',
+      since,
+      version: state.version,
+      message: `Approve stage ${state.stageIndex + 1} (${stage.name}) of ${state.planName}`,
+    });
   }
   for (const g of state.groups) {
     const since = atOfVersion(state, g.changedAt);
     if (g.degraded && !g.degraded.overridden && !['rolling-back', 'rolled-back', 'aborted'].includes(g.phase)) {
-      out.push({ kind: 'degraded', group: g.key, since: g.degraded.at, version: state.version, message: `${g.key} degraded after its gate passed: ${g.degraded.detail}. The next stage is blocked: roll it back, or continue with an override and a reason` });
+      out.push({
+        kind: 'degraded',
+        group: g.key,
+        since: g.degraded.at,
+        version: state.version,
+        message: `${g.key} degraded after its gate passed: ${g.degraded.detail}. The next stage is blocked: roll it back, or continue with an override and a reason`,
+      });
       continue;
     }
     if (g.phase === 'baking' && g.awaiting.includes('approval') && g.awaiting.length === 1) {
-      out.push({ kind: 'approve-fort', group: g.key, since, version: state.version, message: `The fort of ${g.key} has baked: approve the remaining batches` });
+      out.push({
+        kind: 'approve-fort',
+        group: g.key,
+        since,
+        version: state.version,
+        message: `The fort of ${g.key} has baked: approve the remaining batches`,
+      });
     } else if (g.phase === 'paused') {
       const r = g.pauseReason;
       const why =
-        r?.kind === 'gate-failed' ? `gate ${r.gate} failed: ${r.detail}` : r?.kind === 'cluster-unreachable' ? `cluster ${r.clusterId} unreachable` : r?.kind === 'drift' ? `changed by ${r.by ?? 'someone else'}: ${r.detail}${r.acceptBatch !== undefined ? `; accept it as batch ${r.acceptBatch + 1}, hold, or roll back` : ''}` : `paused${r?.note ? `: ${r.note}` : ''}`;
+        r?.kind === 'gate-failed'
+          ? `gate ${r.gate} failed: ${r.detail}`
+          : r?.kind === 'cluster-unreachable'
+            ? `cluster ${r.clusterId} unreachable`
+            : r?.kind === 'drift'
+              ? `changed by ${r.by ?? 'someone else'}: ${r.detail}${r.acceptBatch !== undefined ? `; accept it as batch ${r.acceptBatch + 1}, hold, or roll back` : ''}`
+              : `paused${r?.note ? `: ${r.note}` : ''}`;
       const back = r?.kind === 'cluster-unreachable' && !state.unreachable.includes(r.clusterId);
-      out.push({ kind: back ? 'cluster-back' : 'paused', group: g.key, since, version: state.version, message: `${g.key}: ${why}${back ? ' (cluster is back: resume when ready)' : ''}` });
+      out.push({
+        kind: back ? 'cluster-back' : 'paused',
+        group: g.key,
+        since,
+        version: state.version,
+        message: `${g.key}: ${why}${back ? ' (cluster is back: resume when ready)' : ''}`,
+      });
     } else if (g.phase === 'failed') {
-      out.push({ kind: 'failed', group: g.key, since, version: state.version, message: `${g.key} failed: ${g.failure ?? 'unknown'}; retry or roll back` });
+      out.push({
+        kind: 'failed',
+        group: g.key,
+        since,
+        version: state.version,
+        message: `${g.key} failed: ${g.failure ?? 'unknown'}; retry or roll back`,
+      });
     }
   }
   return out.sort((a, b) => a.since - b.since);

@@ -82,7 +82,12 @@ describe('execution: a whole release', () => {
     // version increments by one per accepted event and every event has a history entry
     expect(s.history.map((h) => h.version)).toEqual(s.history.map((_, i) => i + 1));
     expect(s.version).toBe(s.history.length);
-    expect(s.history[0]).toMatchObject({ actor: 'alice', action: 'start', result: 'ok', changes: ['release started', `${FAT}: pending → batch 1/2 updating`] });
+    expect(s.history[0]).toMatchObject({
+      actor: 'alice',
+      action: 'start',
+      result: 'ok',
+      changes: ['release started', `${FAT}: pending → batch 1/2 updating`],
+    });
     // persisted shape is valid and survives JSON
     expect(executionStateSchema.parse(JSON.parse(JSON.stringify(s)))).toEqual(JSON.parse(JSON.stringify(s)));
   });
@@ -97,7 +102,12 @@ describe('execution: a whole release', () => {
 describe('execution: approvals', () => {
   it('rejects an approval given for a stale state', () => {
     let s = toPro();
-    s = run(s, { type: 'fortDone', group: EAST }, { type: 'gatePassed', group: EAST, gate: 'health' }, { type: 'bakeElapsed', group: EAST });
+    s = run(
+      s,
+      { type: 'fortDone', group: EAST },
+      { type: 'gatePassed', group: EAST, gate: 'health' },
+      { type: 'bakeElapsed', group: EAST },
+    );
     const sawAt = s.version - 3; // the person looked while the fort was still updating
     const e = reject(s, { type: 'approvalGiven', group: EAST, version: sawAt });
     expect(e.code).toBe('stale-state');
@@ -121,7 +131,11 @@ describe('execution: approvals', () => {
 describe('execution: failures and people', () => {
   it('pauses on a failed gate (manual policy); retry re-checks; rollback rolls back', () => {
     let s = toPro();
-    s = run(s, { type: 'fortDone', group: EAST }, { type: 'gateFailed', group: EAST, gate: 'no-crashloop', detail: 'orders-7f9 CrashLoopBackOff' });
+    s = run(
+      s,
+      { type: 'fortDone', group: EAST },
+      { type: 'gateFailed', group: EAST, gate: 'no-crashloop', detail: 'orders-7f9 CrashLoopBackOff' },
+    );
     expect(group(s, EAST).pauseReason).toEqual({ kind: 'gate-failed', gate: 'no-crashloop', detail: 'orders-7f9 CrashLoopBackOff' });
     expect(phaseOf(s, EAST)).toBe('paused (gate-failed) at baking');
     expect(phaseOf(s, WEST)).toBe('fort'); // the other group goes on
@@ -176,7 +190,10 @@ describe('execution: failures and people', () => {
     s = JSON.parse(JSON.stringify(s)) as ExecutionState; // as loaded from disk
     s = step(s, { type: 'recovered' }, 'capstan');
     expect(s.status).toBe('paused');
-    expect(group(s, EAST).pauseReason).toEqual({ kind: 'manual', note: 'Capstan restarted during the release; check the board, then resume' });
+    expect(group(s, EAST).pauseReason).toEqual({
+      kind: 'manual',
+      note: 'Capstan restarted during the release; check the board, then resume',
+    });
     expect(reject(s, { type: 'fortDone', group: EAST }).code).toBe('invalid-transition');
     s = step(s, { type: 'resume' });
     expect([phaseOf(s, EAST), phaseOf(s, WEST)]).toEqual(['fort', 'fort']);
@@ -207,7 +224,13 @@ describe('execution: failures and people', () => {
     s = step(s, { type: 'fail', group: EAST, detail: 'the API server refused the next write' }, 'capstan');
     s = step(s, { type: 'abort' });
     s = JSON.parse(JSON.stringify(s)) as ExecutionState; // as loaded from disk
-    for (const e of [{ type: 'retry', group: EAST }, { type: 'resume' }, { type: 'resume', group: WEST }, { type: 'approvalGiven', version: s.version }, { type: 'pause', group: WEST }] as const) {
+    for (const e of [
+      { type: 'retry', group: EAST },
+      { type: 'resume' },
+      { type: 'resume', group: WEST },
+      { type: 'approvalGiven', version: s.version },
+      { type: 'pause', group: WEST },
+    ] as const) {
       expect(reject(s, e).message).toMatch(/was aborted; .* not possible any more.*Roll a group back, or plan a new release/);
     }
     expect(reject(s, { type: 'batchDone', group: EAST, batch: 0 }).message).toMatch(/was aborted/);
@@ -259,10 +282,21 @@ describe('execution: invalid transitions', () => {
 describe('drift, accepted progress and resumed history', () => {
   it('records who drifted the Deployment, offers the passed boundary, and gates on from the accepted batch', () => {
     let s = run(make(), { type: 'start' });
-    s = step(s, { type: 'externalEdit', group: FAT, detail: 'the rollout went past batch 1: 2 pods updated', by: 'kubectl-rollout', acceptBatch: 1 }, 'capstan');
-    expect(group(s, FAT).pauseReason).toEqual({ kind: 'drift', detail: 'the rollout went past batch 1: 2 pods updated', by: 'kubectl-rollout', acceptBatch: 1 });
+    s = step(
+      s,
+      { type: 'externalEdit', group: FAT, detail: 'the rollout went past batch 1: 2 pods updated', by: 'kubectl-rollout', acceptBatch: 1 },
+      'capstan',
+    );
+    expect(group(s, FAT).pauseReason).toEqual({
+      kind: 'drift',
+      detail: 'the rollout went past batch 1: 2 pods updated',
+      by: 'kubectl-rollout',
+      acceptBatch: 1,
+    });
     expect(s.history.at(-1)!.action).toContain('by kubectl-rollout');
-    expect(reject(s, { type: 'acceptProgress', group: FAT, batch: 0 }).message).toMatch(/no progress past a batch boundary to accept as batch 1/);
+    expect(reject(s, { type: 'acceptProgress', group: FAT, batch: 0 }).message).toMatch(
+      /no progress past a batch boundary to accept as batch 1/,
+    );
     s = step(s, { type: 'acceptProgress', group: FAT, batch: 1 });
     expect(phaseOf(s, FAT)).toBe('batch 2/2 updating');
     expect(s.history.at(-1)!.changes[0]).toMatch(/progress accepted as batch 2 of 2/);
@@ -281,7 +315,12 @@ describe('drift, accepted progress and resumed history', () => {
 
   it('keeps the original Deployment settings in the execution record, once', () => {
     let s = run(make(), { type: 'start' });
-    const original = { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }, minReadySeconds: 0, progressDeadlineSeconds: 600, paused: false };
+    const original = {
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      minReadySeconds: 0,
+      progressDeadlineSeconds: 600,
+      paused: false,
+    };
     s = step(s, { type: 'originalRecorded', group: FAT, original }, 'capstan');
     expect(group(s, FAT).original).toEqual(original);
     expect(executionStateSchema.parse(JSON.parse(JSON.stringify(s))).groups[0]!.original).toEqual(original);

@@ -12,7 +12,17 @@
  */
 import { err, ok, type Err, type Result } from '../result';
 import { ACTIVE_PHASES, type ExecutionEvent, type ExecutionState, type GroupExecution, type PauseReason } from './execution-model';
-import { completeCheck, deriveStatus, describeGroup, enterBatch, enterChecking, isActive, openDegraded, schedule, setPhase } from './execution-schedule';
+import {
+  completeCheck,
+  deriveStatus,
+  describeGroup,
+  enterBatch,
+  enterChecking,
+  isActive,
+  openDegraded,
+  schedule,
+  setPhase,
+} from './execution-schedule';
 
 export function applyEvent(state: ExecutionState, event: ExecutionEvent): Result<ExecutionState> {
   const s = structuredClone(state);
@@ -28,7 +38,20 @@ export function applyEvent(state: ExecutionState, event: ExecutionEvent): Result
 
 /** Record a refused action in the history (who tried what, and why not) without changing state. */
 export function recordRejection(state: ExecutionState, event: ExecutionEvent, error: Err): ExecutionState {
-  return { ...state, history: [...state.history, { version: state.version, at: event.at, actor: event.actor, action: describeEvent(event, state), result: 'rejected', changes: [error.error.message] }] };
+  return {
+    ...state,
+    history: [
+      ...state.history,
+      {
+        version: state.version,
+        at: event.at,
+        actor: event.actor,
+        action: describeEvent(event, state),
+        result: 'rejected',
+        changes: [error.error.message],
+      },
+    ],
+  };
 }
 
 /** Batch numbers as people and the rest of the app count them: "batch 1/3", the fort apart. */
@@ -49,7 +72,8 @@ export function describeEvent(e: ExecutionEvent, state?: ExecutionState): string
   }
   if (e.type === 'degraded') parts.push(`(${e.evidence.detail})`);
   if (e.type === 'stageBaked') parts.push(`stage ${e.stage + 1}`);
-  if (e.type === 'overrideDegraded' || (e.type === 'approvalGiven' && e.override)) parts.push(`override: "${e.type === 'overrideDegraded' ? e.reason : e.override}"`);
+  if (e.type === 'overrideDegraded' || (e.type === 'approvalGiven' && e.override))
+    parts.push(`override: "${e.type === 'overrideDegraded' ? e.reason : e.override}"`);
   if (e.type === 'externalEdit' && e.by) parts.push(`by ${e.by}`);
   if (e.type === 'gatePassed' || e.type === 'gateFailed') parts.push(e.gate);
   if (e.type === 'clusterLost' || e.type === 'clusterBack') parts.push(e.clusterId);
@@ -68,8 +92,17 @@ const invalid = (message: string): Err => err('invalid-transition', message);
  * ago or loaded from disk after a restart.
  */
 const AFTER_ABORT: readonly ExecutionEvent['type'][] = [
-  'rollback', 'rollbackDone', 'fail', 'note', 'externalEdit', 'originalRecorded', 'clusterLost', 'clusterBack',
-  'abort', 'recovered', 'stopTheLine', // refused by their own rules, in their own words
+  'rollback',
+  'rollbackDone',
+  'fail',
+  'note',
+  'externalEdit',
+  'originalRecorded',
+  'clusterLost',
+  'clusterBack',
+  'abort',
+  'recovered',
+  'stopTheLine', // refused by their own rules, in their own words
 ];
 
 function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: string[]): Result<void> {
@@ -81,7 +114,9 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
   }
   if (!s.started) return invalid(`The release has not started; "${e.type}" is not possible yet.`);
   if (s.aborted && !AFTER_ABORT.includes(e.type)) {
-    return invalid(`The release was aborted; "${e.type}" is not possible any more (an aborted release only rolls groups back). Roll a group back, or plan a new release.`);
+    return invalid(
+      `The release was aborted; "${e.type}" is not possible any more (an aborted release only rolls groups back). Roll a group back, or plan a new release.`,
+    );
   }
   switch (e.type) {
     case 'fortDone':
@@ -89,7 +124,8 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
       return withGroup(s, e.group, (g) => {
         const batch = e.type === 'fortDone' ? 0 : e.batch;
         if (e.type === 'fortDone' && !g.fort) return invalid(`${g.key} has no fort batch.`);
-        if (!isActive(g) || g.step !== 'updating' || g.batch !== batch) return invalid(`${g.key} is ${describeGroup(g)}; it is not updating batch ${batch}.`);
+        if (!isActive(g) || g.step !== 'updating' || g.batch !== batch)
+          return invalid(`${g.key} is ${describeGroup(g)}; it is not updating batch ${batch}.`);
         enterChecking(s, g, changes);
         return ok(undefined);
       });
@@ -97,7 +133,8 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
     case 'gatePassed': {
       const check = e.type === 'bakeElapsed' ? 'soak' : e.gate;
       return withGroup(s, e.group, (g) => {
-        if (!isActive(g) || g.step !== 'checking' || !g.awaiting.includes(check)) return invalid(`${g.key} is ${describeGroup(g)}; it is not waiting for ${check}.`);
+        if (!isActive(g) || g.step !== 'checking' || !g.awaiting.includes(check))
+          return invalid(`${g.key} is ${describeGroup(g)}; it is not waiting for ${check}.`);
         completeCheck(s, g, check, changes);
         return ok(undefined);
       });
@@ -137,7 +174,10 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
         if (s.config.rollback === 'auto') {
           changes.push(`${g.key}: degraded after its gate passed (${e.evidence.detail}); rolling back (policy auto)`);
           setPhase(s, g, 'rolling-back', changes);
-        } else changes.push(`${g.key}: degraded after its gate passed (${e.evidence.detail}); nothing moves on until someone rolls back or overrides with a reason`);
+        } else
+          changes.push(
+            `${g.key}: degraded after its gate passed (${e.evidence.detail}); nothing moves on until someone rolls back or overrides with a reason`,
+          );
         return ok(undefined);
       });
     case 'stageBaked': {
@@ -175,12 +215,14 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
       s.aborted = true;
       s.stopped = undefined;
       changes.push('release aborted; Capstan gives back every Deployment it claimed (what it restored or left is noted per group)');
-      for (const g of s.groups) if (!['succeeded', 'aborted', 'rolled-back', 'failed', 'rolling-back'].includes(g.phase)) setPhase(s, g, 'aborted', changes);
+      for (const g of s.groups)
+        if (!['succeeded', 'aborted', 'rolled-back', 'failed', 'rolling-back'].includes(g.phase)) setPhase(s, g, 'aborted', changes);
       return ok(undefined);
     case 'rollback':
       if (e.group) {
         return withGroup(s, e.group, (g) => {
-          if (['pending', 'rolling-back', 'rolled-back'].includes(g.phase)) return invalid(`${g.key} is ${describeGroup(g)}; there is nothing to roll back.`);
+          if (['pending', 'rolling-back', 'rolled-back'].includes(g.phase))
+            return invalid(`${g.key} is ${describeGroup(g)}; there is nothing to roll back.`);
           setPhase(s, g, 'rolling-back', changes);
           return ok(undefined);
         });
@@ -208,8 +250,10 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
     case 'clusterLost':
       if (s.unreachable.includes(e.clusterId)) return invalid(`Cluster ${e.clusterId} is already known to be unreachable.`);
       s.unreachable.push(e.clusterId);
-      for (const g of s.groups) if (g.clusterId === e.clusterId && isActive(g)) pauseGroup(s, g, { kind: 'cluster-unreachable', clusterId: e.clusterId }, changes);
-      if (s.config.onClusterLost === 'stop-the-line' && !s.stopped) stopAll(s, { kind: 'stop-the-line', note: `cluster ${e.clusterId} unreachable` }, changes);
+      for (const g of s.groups)
+        if (g.clusterId === e.clusterId && isActive(g)) pauseGroup(s, g, { kind: 'cluster-unreachable', clusterId: e.clusterId }, changes);
+      if (s.config.onClusterLost === 'stop-the-line' && !s.stopped)
+        stopAll(s, { kind: 'stop-the-line', note: `cluster ${e.clusterId} unreachable` }, changes);
       return ok(undefined);
     case 'clusterBack':
       if (!s.unreachable.includes(e.clusterId)) return invalid(`Cluster ${e.clusterId} was not unreachable.`);
@@ -219,7 +263,8 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
     case 'externalEdit':
       return withGroup(s, e.group, (g) => {
         const who = e.by ? ` by ${e.by}` : '';
-        if (isActive(g) || g.phase === 'paused') pauseGroup(s, g, { kind: 'drift', detail: e.detail, by: e.by, acceptBatch: e.acceptBatch }, changes);
+        if (isActive(g) || g.phase === 'paused')
+          pauseGroup(s, g, { kind: 'drift', detail: e.detail, by: e.by, acceptBatch: e.acceptBatch }, changes);
         else changes.push(`${g.key}: edited${who} (${e.detail}); noted`);
         return ok(undefined);
       });
@@ -228,7 +273,9 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
         if (g.original) return invalid(`${g.key}: the original Deployment settings were already recorded.`);
         g.original = e.original;
         const ru = e.original.strategy?.rollingUpdate;
-        changes.push(`${g.key}: original settings recorded (${e.original.strategy?.type ?? 'RollingUpdate'} maxSurge ${ru?.maxSurge ?? 'default'}, maxUnavailable ${ru?.maxUnavailable ?? 'default'}, minReadySeconds ${e.original.minReadySeconds}, progressDeadlineSeconds ${e.original.progressDeadlineSeconds ?? 'default'}${e.original.paused ? ', paused' : ''})`);
+        changes.push(
+          `${g.key}: original settings recorded (${e.original.strategy?.type ?? 'RollingUpdate'} maxSurge ${ru?.maxSurge ?? 'default'}, maxUnavailable ${ru?.maxUnavailable ?? 'default'}, minReadySeconds ${e.original.minReadySeconds}, progressDeadlineSeconds ${e.original.progressDeadlineSeconds ?? 'default'}${e.original.paused ? ', paused' : ''})`,
+        );
         return ok(undefined);
       });
     case 'acceptProgress':
@@ -262,7 +309,8 @@ function pauseGroup(s: ExecutionState, g: GroupExecution, reason: PauseReason, c
 }
 
 function stopAll(s: ExecutionState, reason: PauseReason, changes: string[]): Result<void> {
-  if (s.aborted || ['succeeded', 'rolled-back', 'failed'].includes(s.status)) return invalid(`The release is ${s.status}; there is nothing to stop.`);
+  if (s.aborted || ['succeeded', 'rolled-back', 'failed'].includes(s.status))
+    return invalid(`The release is ${s.status}; there is nothing to stop.`);
   s.stopped = reason;
   changes.push(reason.kind === 'stop-the-line' ? 'line stopped: every group in flight pauses' : 'release paused');
   for (const g of s.groups) if (ACTIVE_PHASES.includes(g.phase)) pauseGroup(s, g, reason, changes);
@@ -311,18 +359,25 @@ function approve(s: ExecutionState, seen: number, e: Extract<ExecutionEvent, { t
   if (bad.length > 0) {
     if (!e.override) {
       const first = bad[0]!.degraded!;
-      return err('invalid-transition', `Not approved: ${bad.map((g) => g.key).join(', ')} degraded after passing its gate (${first.detail}). Roll it back, or approve with an override and a reason.`);
+      return err(
+        'invalid-transition',
+        `Not approved: ${bad.map((g) => g.key).join(', ')} degraded after passing its gate (${first.detail}). Roll it back, or approve with an override and a reason.`,
+      );
     }
     const o = overrideDegraded(s, e.actor, e.override, e.at, changes);
     if (!o.ok) return o;
   }
   const stale = (since: number, what: string): Result<void> | undefined =>
     e.version < since || e.version > seen
-      ? err('stale-state', `This approval was given for version ${e.version}, but ${what} has changed since (now version ${seen}); look again and approve the current state.`)
+      ? err(
+          'stale-state',
+          `This approval was given for version ${e.version}, but ${what} has changed since (now version ${seen}); look again and approve the current state.`,
+        )
       : undefined;
   if (e.group) {
     return withGroup(s, e.group, (g) => {
-      if (g.phase !== 'baking' || !g.awaiting.includes('approval')) return invalid(`${g.key} is ${describeGroup(g)}; it is not waiting for an approval.`);
+      if (g.phase !== 'baking' || !g.awaiting.includes('approval'))
+        return invalid(`${g.key} is ${describeGroup(g)}; it is not waiting for an approval.`);
       return stale(g.changedAt, g.key) ?? (completeCheck(s, g, 'approval', changes), ok(undefined));
     });
   }

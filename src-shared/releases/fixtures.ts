@@ -25,7 +25,15 @@ export function fixtureSnapshot(): Snapshot {
     clusters: [
       { clusterId: 'fat', datacenter: 'fat', takenAt: T0, deployments: [dep('orders-fat', 'fat', 2)] },
       { clusterId: 'uat', datacenter: 'uat', takenAt: T0, deployments: [dep('orders-uat', 'uat', 2)] },
-      { clusterId: 'pro-east-1', datacenter: 'pro-east', takenAt: T0, deployments: [dep('orders', 'pro', 10), dep('billing', 'pro', 4, { app: 'billing', images: ['harbor.example.com/shop/billing:1.0'] })] },
+      {
+        clusterId: 'pro-east-1',
+        datacenter: 'pro-east',
+        takenAt: T0,
+        deployments: [
+          dep('orders', 'pro', 10),
+          dep('billing', 'pro', 4, { app: 'billing', images: ['harbor.example.com/shop/billing:1.0'] }),
+        ],
+      },
       { clusterId: 'pro-west-1', datacenter: 'pro-west', takenAt: T0, deployments: [dep('orders', 'pro', 10)] },
     ],
   };
@@ -41,11 +49,22 @@ export function fixturePlan(overrides: Partial<ReleasePlan> = {}): ReleasePlan {
     maxParallelGroups: 2,
     rollback: 'manual',
     defaults: { batchPattern: '25%', minOnline: '70%' },
-    gates: { approval: { beforeStage: true, afterFort: true }, soak: { afterFort: '10m', afterBatch: '2m' }, health: { readyWithin: '5m' }, bake: '0s' },
+    gates: {
+      approval: { beforeStage: true, afterFort: true },
+      soak: { afterFort: '10m', afterBatch: '2m' },
+      health: { readyWithin: '5m' },
+      bake: '0s',
+    },
     stages: [
       { name: 'fat', approval: false, groups: [{ group: 'fat', minOnline: 1 }] },
       { name: 'uat', groups: [{ group: 'uat', minOnline: 1 }] },
-      { name: 'pro', groups: [{ group: 'pro', datacenter: 'pro-east' }, { group: 'pro', datacenter: 'pro-west' }] },
+      {
+        name: 'pro',
+        groups: [
+          { group: 'pro', datacenter: 'pro-east' },
+          { group: 'pro', datacenter: 'pro-west' },
+        ],
+      },
     ],
     ...overrides,
   };

@@ -23,7 +23,8 @@ export interface HealthInput {
   now: number;
 }
 
-export type HealthVerdict = { verdict: 'pass'; detail: string } | { verdict: 'pending'; detail: string } | { verdict: 'fail'; gate: HealthGate; detail: string };
+export type HealthVerdict =
+  { verdict: 'pass'; detail: string } | { verdict: 'pending'; detail: string } | { verdict: 'fail'; gate: HealthGate; detail: string };
 
 export function evaluateHealth(input: HealthInput): HealthVerdict {
   const { gates } = input;
@@ -34,13 +35,18 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
   }
   if (gates.noCrashLoop) {
     const loop = fresh.find((p) => p.status === 'CrashLoopBackOff');
-    if (loop) return { verdict: 'fail', gate: 'no-crashloop', detail: `pod ${loop.name} is in CrashLoopBackOff (${loop.restarts} restart(s))` };
+    if (loop)
+      return { verdict: 'fail', gate: 'no-crashloop', detail: `pod ${loop.name} is in CrashLoopBackOff (${loop.restarts} restart(s))` };
   }
   if (gates.noNewRestarts) {
     const restarted = fresh.find((p) => p.restarts > (input.baselineRestarts[p.uid] ?? 0));
     if (restarted) {
       const before = input.baselineRestarts[restarted.uid] ?? 0;
-      return { verdict: 'fail', gate: 'no-new-restarts', detail: `pod ${restarted.name} restarted (${before} → ${restarted.restarts})${restarted.lastTerminationReason ? `, last reason ${restarted.lastTerminationReason}` : ''}` };
+      return {
+        verdict: 'fail',
+        gate: 'no-new-restarts',
+        detail: `pod ${restarted.name} restarted (${before} → ${restarted.restarts})${restarted.lastTerminationReason ? `, last reason ${restarted.lastTerminationReason}` : ''}`,
+      };
     }
   }
   const ready = fresh.filter((p) => p.ready).length;
@@ -58,4 +64,5 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
 }
 
 /** Restart counts to compare against later: take them when a batch starts. */
-export const restartBaseline = (pods: readonly PodSummary[]): Record<string, number> => Object.fromEntries(pods.map((p) => [p.uid, p.restarts]));
+export const restartBaseline = (pods: readonly PodSummary[]): Record<string, number> =>
+  Object.fromEntries(pods.map((p) => [p.uid, p.restarts]));

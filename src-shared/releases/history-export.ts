@@ -18,6 +18,13 @@ export function csvCell(value: string): string {
 }
 
 export function historyToCsv(state: ExecutionState): string {
-  const rows = state.history.map((h) => [String(h.version), new Date(h.at).toISOString(), h.actor, h.action, h.result, h.changes.join('; ')]);
+  const rows = state.history.map((h) => [
+    String(h.version),
+    new Date(h.at).toISOString(),
+    h.actor,
+    h.action,
+    h.result,
+    h.changes.join('; '),
+  ]);
   return [CSV_HEADER, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

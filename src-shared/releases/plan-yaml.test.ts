@@ -125,7 +125,9 @@ describe('parsePlanYaml', () => {
     expect(formatPlanProblems(p)).toMatch(/line 3, column \d+: image.tag: illegal image tag/);
   });
   it('rejects a group ref that mixes both forms or lacks a deployment', () => {
-    const p = problems(minimal.replace('      - group: fat', '      - group: fat\n        cluster: c1\n      - cluster: c1\n        namespace: shop'));
+    const p = problems(
+      minimal.replace('      - group: fat', '      - group: fat\n        cluster: c1\n      - cluster: c1\n        namespace: shop'),
+    );
     expect(p.map((x) => x.path)).toEqual(['stages.0.groups.0', 'stages.0.groups.1']);
     expect(p[0]!.message).toMatch(/not both/);
     expect(p[1]!.message).toMatch(/needs cluster, namespace and deployment/);
@@ -141,7 +143,9 @@ describe('helpers', () => {
     expect(formatDurationSpec(5430)).toBe('1h30m30s');
   });
   it('image strings', () => {
-    expect(imageString({ repository: 'r.example:5000/a/b', tag: '1', digest: 'sha256:' + 'a'.repeat(64) })).toBe(`r.example:5000/a/b:1@sha256:${'a'.repeat(64)}`);
+    expect(imageString({ repository: 'r.example:5000/a/b', tag: '1', digest: 'sha256:' + 'a'.repeat(64) })).toBe(
+      `r.example:5000/a/b:1@sha256:${'a'.repeat(64)}`,
+    );
     expect(imageName('r.example:5000/a/b:1.2@sha256:abc')).toBe('r.example:5000/a/b');
     expect(imageName('r.example:5000/a/b')).toBe('r.example:5000/a/b');
   });

@@ -22,7 +22,20 @@ export type PlanParseResult = { ok: true; plan: ReleasePlan } | { ok: false; pro
  * Keys whose values are always strings. YAML would read `tag: 1.10` as the number 1.1 and
  * `name: 2026` as a number; we take the characters as written instead.
  */
-const STRING_KEYS = new Set(['name', 'app', 'description', 'repository', 'tag', 'digest', 'cluster', 'namespace', 'deployment', 'group', 'datacenter', 'batchPattern']);
+const STRING_KEYS = new Set([
+  'name',
+  'app',
+  'description',
+  'repository',
+  'tag',
+  'digest',
+  'cluster',
+  'namespace',
+  'deployment',
+  'group',
+  'datacenter',
+  'batchPattern',
+]);
 
 export function parsePlanYaml(text: string): PlanParseResult {
   const lineCounter = new LineCounter();
@@ -46,7 +59,10 @@ export function parsePlanYaml(text: string): PlanParseResult {
   });
   const data: unknown = doc.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { ok: false, problems: [{ path: '', line: 1, column: 1, message: 'A release plan must be a YAML mapping (name:, app:, image:, stages: ...).' }] };
+    return {
+      ok: false,
+      problems: [{ path: '', line: 1, column: 1, message: 'A release plan must be a YAML mapping (name:, app:, image:, stages: ...).' }],
+    };
   }
   const parsed = planSchema.safeParse(data);
   if (parsed.success) return { ok: true, plan: parsed.data };
@@ -93,11 +109,16 @@ function position(node: Node | undefined, lc: LineCounter): { line?: number; col
 const firstLine = (s: string) => s.split('\n')[0] ?? s;
 
 export function formatPlanProblems(problems: PlanProblem[]): string {
-  return problems.map((p) => `${p.line !== undefined ? `line ${p.line}, column ${p.column}: ` : ''}${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n');
+  return problems
+    .map((p) => `${p.line !== undefined ? `line ${p.line}, column ${p.column}: ` : ''}${p.path ? `${p.path}: ` : ''}${p.message}`)
+    .join('\n');
 }
 
 export function planProblemsToError(problems: PlanProblem[]): AppError {
-  return { code: 'plan-invalid', message: `The release plan has ${problems.length} problem(s); fix them and load it again:\n${formatPlanProblems(problems)}` };
+  return {
+    code: 'plan-invalid',
+    message: `The release plan has ${problems.length} problem(s); fix them and load it again:\n${formatPlanProblems(problems)}`,
+  };
 }
 
 // ---- writing -----------------------------------------------------------------------------

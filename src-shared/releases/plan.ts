@@ -24,7 +24,11 @@ const name = z.string().min(1, 'must not be empty').max(253);
 export const imageRefSchema = z.strictObject({
   repository: z.string().regex(NAME_RE, 'not a valid image repository (lowercase path such as harbor.example.com/shop/orders)'),
   tag: z.string().regex(TAG_RE, 'illegal image tag: 1 to 128 characters from letters, digits, _ . - and not starting with . or -'),
-  digest: z.string().regex(DIGEST_RE, 'not a digest such as sha256:<64 hex digits>').refine(isDigest, 'not a digest such as sha256:<64 lower-case hex digits>').optional(),
+  digest: z
+    .string()
+    .regex(DIGEST_RE, 'not a digest such as sha256:<64 hex digits>')
+    .refine(isDigest, 'not a digest such as sha256:<64 lower-case hex digits>')
+    .optional(),
 });
 export type ImageRef = z.infer<typeof imageRefSchema>;
 

@@ -84,7 +84,10 @@ export function previewPlan(plan: ReleasePlan, snapshot: Snapshot, opts: Preview
       approvals += g.approvals;
       return g;
     });
-    const makespan = parallelMakespan(groups.map((g) => g.durationSec), plan.maxParallelGroups);
+    const makespan = parallelMakespan(
+      groups.map((g) => g.durationSec),
+      plan.maxParallelGroups,
+    );
     return { index: si, name: stage.name, approvalBefore, groups, durationSec: makespan + gates.bakeSec };
   });
   const totalDurationSec = stages.reduce((a, s) => a + s.durationSec, 0);
@@ -92,7 +95,13 @@ export function previewPlan(plan: ReleasePlan, snapshot: Snapshot, opts: Preview
   return { stages, steps, totalDurationSec, approvals, summary, issues: resolved.issues };
 }
 
-function previewGroup(t: ResolvedTarget, toImage: string, perBatch: number, gates: ReturnType<typeof effectiveGates>, steps: PreviewStep[]): GroupPreview {
+function previewGroup(
+  t: ResolvedTarget,
+  toImage: string,
+  perBatch: number,
+  gates: ReturnType<typeof effectiveGates>,
+  steps: PreviewStep[],
+): GroupPreview {
   const split = t.batchPattern ? splitBatches(t.snapshot.replicas, t.batchPattern, { fort: t.fort, minOnline: t.minOnline }) : undefined;
   const batches = split?.batches ?? [];
   let duration = 0;

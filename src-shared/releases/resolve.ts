@@ -4,7 +4,16 @@
  * the executor so that all three agree on what a plan means.
  */
 import { parseBatchPattern, parseMinOnline, type BatchPattern, type MinOnline } from './batch-pattern';
-import { DEFAULT_BATCH_PATTERN, FORT_GROUPS, groupRefLabel, imageMatches, imageString, targetImageFor, type GroupRef, type ReleasePlan } from './plan';
+import {
+  DEFAULT_BATCH_PATTERN,
+  FORT_GROUPS,
+  groupRefLabel,
+  imageMatches,
+  imageString,
+  targetImageFor,
+  type GroupRef,
+  type ReleasePlan,
+} from './plan';
 import { deploymentKey, type Snapshot, type SnapshotDeployment } from './snapshot';
 
 export type IssueSeverity = 'error' | 'warning';
@@ -50,36 +59,64 @@ export function resolvePlan(plan: ReleasePlan, snapshot: Snapshot): ResolvedPlan
   return { stages, issues };
 }
 
-function resolveRef(plan: ReleasePlan, snapshot: Snapshot, ref: GroupRef, stageIndex: number, refPath: string, issues: PlanIssue[]): ResolvedTarget[] {
+function resolveRef(
+  plan: ReleasePlan,
+  snapshot: Snapshot,
+  ref: GroupRef,
+  stageIndex: number,
+  refPath: string,
+  issues: PlanIssue[],
+): ResolvedTarget[] {
   const matches: { clusterId: string; datacenter: string; d: SnapshotDeployment }[] = [];
   if (ref.group === undefined) {
     const cluster = snapshot.clusters.find((c) => c.clusterId === ref.cluster);
     if (!cluster) {
       const known = snapshot.clusters.map((c) => c.clusterId).join(', ') || 'none';
-      issues.push({ severity: 'error', path: `${refPath}.cluster`, message: `Cluster "${ref.cluster}" is not in the snapshot (known: ${known}).` });
+      issues.push({
+        severity: 'error',
+        path: `${refPath}.cluster`,
+        message: `Cluster "${ref.cluster}" is not in the snapshot (known: ${known}).`,
+      });
       return [];
     }
     const d = cluster.deployments.find((x) => x.namespace === ref.namespace && x.name === ref.deployment);
     if (!d) {
-      issues.push({ severity: 'error', path: refPath, message: `Deployment ${ref.namespace}/${ref.deployment} does not exist in cluster ${ref.cluster} (snapshot).` });
+      issues.push({
+        severity: 'error',
+        path: refPath,
+        message: `Deployment ${ref.namespace}/${ref.deployment} does not exist in cluster ${ref.cluster} (snapshot).`,
+      });
       return [];
     }
     if (d.app !== undefined && d.app !== plan.app) {
-      issues.push({ severity: 'warning', path: refPath, message: `Deployment ${ref.namespace}/${ref.deployment} belongs to app "${d.app}", not "${plan.app}".` });
+      issues.push({
+        severity: 'warning',
+        path: refPath,
+        message: `Deployment ${ref.namespace}/${ref.deployment} belongs to app "${d.app}", not "${plan.app}".`,
+      });
     }
     matches.push({ clusterId: cluster.clusterId, datacenter: cluster.datacenter, d });
   } else {
     const clusters = snapshot.clusters.filter((c) => ref.datacenter === undefined || c.datacenter === ref.datacenter);
     if (ref.datacenter !== undefined && clusters.length === 0) {
       const known = [...new Set(snapshot.clusters.map((c) => c.datacenter))].join(', ') || 'none';
-      issues.push({ severity: 'error', path: `${refPath}.datacenter`, message: `Datacenter "${ref.datacenter}" has no cluster in the snapshot (known: ${known}).` });
+      issues.push({
+        severity: 'error',
+        path: `${refPath}.datacenter`,
+        message: `Datacenter "${ref.datacenter}" has no cluster in the snapshot (known: ${known}).`,
+      });
       return [];
     }
     for (const c of clusters) {
-      for (const d of c.deployments) if (d.app === plan.app && d.group === ref.group) matches.push({ clusterId: c.clusterId, datacenter: c.datacenter, d });
+      for (const d of c.deployments)
+        if (d.app === plan.app && d.group === ref.group) matches.push({ clusterId: c.clusterId, datacenter: c.datacenter, d });
     }
     if (matches.length === 0) {
-      issues.push({ severity: 'error', path: refPath, message: `No Deployment of app "${plan.app}" is labelled ${groupRefLabel(ref)} in the snapshot.` });
+      issues.push({
+        severity: 'error',
+        path: refPath,
+        message: `No Deployment of app "${plan.app}" is labelled ${groupRefLabel(ref)} in the snapshot.`,
+      });
       return [];
     }
   }
@@ -92,21 +129,21 @@ function resolveRef(plan: ReleasePlan, snapshot: Snapshot, ref: GroupRef, stageI
   return matches.map(({ clusterId, datacenter, d }) => {
     const fromImage = d.images.find((img) => imageMatches(img, plan.image));
     return {
-    key: deploymentKey(clusterId, d.namespace, d.name),
-    clusterId,
-    datacenter,
-    namespace: d.namespace,
-    deployment: d.name,
-    group: d.group,
-    stageIndex,
-    refPath,
-    fort: ref.fort ?? (d.group !== undefined && FORT_GROUPS.includes(d.group)),
-    batchPatternText: patternText,
-    batchPattern: pattern.ok ? pattern.value : undefined,
-    minOnline: minOnline?.ok ? minOnline.value : undefined,
-    snapshot: d,
-    fromImage,
-    toImage: fromImage ? targetImageFor(fromImage, plan.image) : imageString(plan.image),
-  };
+      key: deploymentKey(clusterId, d.namespace, d.name),
+      clusterId,
+      datacenter,
+      namespace: d.namespace,
+      deployment: d.name,
+      group: d.group,
+      stageIndex,
+      refPath,
+      fort: ref.fort ?? (d.group !== undefined && FORT_GROUPS.includes(d.group)),
+      batchPatternText: patternText,
+      batchPattern: pattern.ok ? pattern.value : undefined,
+      minOnline: minOnline?.ok ? minOnline.value : undefined,
+      snapshot: d,
+      fromImage,
+      toImage: fromImage ? targetImageFor(fromImage, plan.image) : imageString(plan.image),
+    };
   });
 }

@@ -41,7 +41,12 @@ export type ClusterSnapshot = z.infer<typeof clusterSnapshotSchema>;
 export const snapshotSchema = z.object({ clusters: z.array(clusterSnapshotSchema) });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 
-export function clusterSnapshotFromSummaries(clusterId: string, datacenter: string, takenAt: number, deployments: readonly DeploymentSummary[]): ClusterSnapshot {
+export function clusterSnapshotFromSummaries(
+  clusterId: string,
+  datacenter: string,
+  takenAt: number,
+  deployments: readonly DeploymentSummary[],
+): ClusterSnapshot {
   return {
     clusterId,
     datacenter,

@@ -15,25 +15,44 @@ describe('validatePlan', () => {
     const plan = fixturePlan({
       stages: [
         { name: 'a', groups: [{ group: 'gray' }, { group: 'pro', datacenter: 'pro-north' }] },
-        { name: 'b', groups: [{ cluster: 'nowhere', namespace: 'shop', deployment: 'orders' }, { cluster: 'fat', namespace: 'shop', deployment: 'nope' }] },
+        {
+          name: 'b',
+          groups: [
+            { cluster: 'nowhere', namespace: 'shop', deployment: 'orders' },
+            { cluster: 'fat', namespace: 'shop', deployment: 'nope' },
+          ],
+        },
       ],
     });
     const e = errors(plan);
-    expect(e.map((i) => i.path)).toEqual(['stages.0.groups.0', 'stages.0.groups.1.datacenter', 'stages.1.groups.0.cluster', 'stages.1.groups.1']);
+    expect(e.map((i) => i.path)).toEqual([
+      'stages.0.groups.0',
+      'stages.0.groups.1.datacenter',
+      'stages.1.groups.0.cluster',
+      'stages.1.groups.1',
+    ]);
     expect(e[0]!.message).toMatch(/No Deployment of app "orders" is labelled group gray/);
     expect(e[1]!.message).toMatch(/Datacenter "pro-north".*known: fat, uat, pro-east, pro-west/);
     expect(e[2]!.message).toMatch(/Cluster "nowhere" is not in the snapshot/);
     expect(e[3]!.message).toMatch(/shop\/nope does not exist in cluster fat/);
   });
   it('reports an invalid batch pattern and an illegal tag (plans from the form too)', () => {
-    const plan = fixturePlan({ image: { repository: 'harbor.example.com/shop/orders', tag: 'v1/../x' }, defaults: { batchPattern: '10%+20%' } });
+    const plan = fixturePlan({
+      image: { repository: 'harbor.example.com/shop/orders', tag: 'v1/../x' },
+      defaults: { batchPattern: '10%+20%' },
+    });
     const e = errors(plan);
     expect(e.some((i) => i.path === 'image.tag' && /illegal image tag/.test(i.message))).toBe(true);
     expect(e.some((i) => i.path === 'defaults.batchPattern' && /sum to 30%/.test(i.message))).toBe(true);
     expect(errors(fixturePlan({ image: { repository: 'harbor.example.com/shop/orders', tag: '' } }))[0]!.path).toBe('image.tag');
   });
   it('reports a group in two stages', () => {
-    const plan = fixturePlan({ stages: [{ name: 'a', groups: [{ group: 'pro' }] }, { name: 'b', groups: [{ cluster: 'pro-west-1', namespace: 'shop', deployment: 'orders' }] }] });
+    const plan = fixturePlan({
+      stages: [
+        { name: 'a', groups: [{ group: 'pro' }] },
+        { name: 'b', groups: [{ cluster: 'pro-west-1', namespace: 'shop', deployment: 'orders' }] },
+      ],
+    });
     const e = errors(plan);
     expect(e).toHaveLength(1);
     expect(e[0]!.message).toMatch(/pro-west-1\/shop\/orders appears in stages 1 and 2/);
@@ -49,10 +68,13 @@ describe('validatePlan', () => {
     expect(fat?.message).toMatch(/new pods start and become ready before as many old ones are retired, so 2 stay online throughout/);
     expect(e).toHaveLength(1);
   });
-  it('does not add up batches of a joined group\'s datacenters as pods down at once', () => {
+  it("does not add up batches of a joined group's datacenters as pods down at once", () => {
     // Two parts of 10 in parallel at 80%: the old rule said 6 down at once out of 20. Each part keeps its 10 ready.
     const plan = fixturePlan({ defaults: { batchPattern: '25%', minOnline: '80%' } });
-    plan.stages[2]!.groups = [{ group: 'pro', datacenter: 'pro-east' }, { group: 'pro', datacenter: 'pro-west' }];
+    plan.stages[2]!.groups = [
+      { group: 'pro', datacenter: 'pro-east' },
+      { group: 'pro', datacenter: 'pro-west' },
+    ];
     expect(errors(plan)).toEqual([]);
   });
   it('reports a Deployment without the plan repository, and warns on paused/stale/already-at-target', () => {
@@ -61,7 +83,9 @@ describe('validatePlan', () => {
     snap.clusters[1]!.deployments[0]!.paused = true;
     snap.clusters[1]!.deployments[0]!.images = ['harbor.example.com/shop/orders:2.4.1'];
     const issues = validatePlan(fixturePlan(), snap, { now: T0 + 48 * 3600_000 });
-    expect(issues.find((i) => i.severity === 'error')!.message).toMatch(/orders-fat runs no container from harbor.example.com\/shop\/orders \(it runs other.example.com\/x:1\)/);
+    expect(issues.find((i) => i.severity === 'error')!.message).toMatch(
+      /orders-fat runs no container from harbor.example.com\/shop\/orders \(it runs other.example.com\/x:1\)/,
+    );
     const warnings = issues.filter((i) => i.severity === 'warning').map((i) => i.message);
     expect(warnings.some((m) => /already runs .*2\.4\.1/.test(m))).toBe(true);
     expect(warnings.some((m) => /is paused in the snapshot/.test(m))).toBe(true);
@@ -72,7 +96,10 @@ describe('validatePlan', () => {
     expect(e.map((i) => i.path)).toEqual(['gates.soak.afterFort']);
     const e2 = errors(fixturePlan({ gates: { health: { readyWithin: '0s' } } }));
     expect(e2[0]!.message).toMatch(/readyWithin must be more than 0s/);
-    const w = validatePlan(fixturePlan({ gates: { health: { noNewRestarts: false, noOOMKilled: false, noCrashLoop: false } } }), fixtureSnapshot());
+    const w = validatePlan(
+      fixturePlan({ gates: { health: { noNewRestarts: false, noOOMKilled: false, noCrashLoop: false } } }),
+      fixtureSnapshot(),
+    );
     expect(w.map((i) => i.message).join('\n')).toMatch(/All health gates are off[\s\S]*not baked/);
   });
 });

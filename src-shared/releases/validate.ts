@@ -25,7 +25,8 @@ export function validatePlan(plan: ReleasePlan, snapshot: Snapshot, opts: Valida
   }
   const issues: PlanIssue[] = [];
   if (!plan.image.tag) issues.push({ severity: 'error', path: 'image.tag', message: 'The target image needs a tag.' });
-  else if (!TAG_RE.test(plan.image.tag)) issues.push({ severity: 'error', path: 'image.tag', message: `Illegal image tag "${plan.image.tag}".` });
+  else if (!TAG_RE.test(plan.image.tag))
+    issues.push({ severity: 'error', path: 'image.tag', message: `Illegal image tag "${plan.image.tag}".` });
 
   const resolved = resolvePlan(plan, snapshot);
   issues.push(...resolved.issues);
@@ -39,7 +40,11 @@ export function validatePlan(plan: ReleasePlan, snapshot: Snapshot, opts: Valida
     for (const c of snapshot.clusters) {
       if (now - c.takenAt > limit) {
         const hours = Math.round((now - c.takenAt) / 3600_000);
-        issues.push({ severity: 'warning', path: '', message: `The snapshot of cluster ${c.clusterId} is ${hours} h old; run the drift check before starting.` });
+        issues.push({
+          severity: 'warning',
+          path: '',
+          message: `The snapshot of cluster ${c.clusterId} is ${hours} h old; run the drift check before starting.`,
+        });
       }
     }
   }
@@ -56,8 +61,15 @@ function checkDuplicates(stages: ResolvedTarget[][], issues: PlanIssue[]): void 
       seen.set(t.key, t);
       continue;
     }
-    const where = first.stageIndex === t.stageIndex ? `twice in stage ${t.stageIndex + 1}` : `in stages ${first.stageIndex + 1} and ${t.stageIndex + 1}`;
-    issues.push({ severity: 'error', path: t.refPath, message: `Deployment ${t.key} appears ${where} (first at ${first.refPath}); a group is released once per plan.` });
+    const where =
+      first.stageIndex === t.stageIndex
+        ? `twice in stage ${t.stageIndex + 1}`
+        : `in stages ${first.stageIndex + 1} and ${t.stageIndex + 1}`;
+    issues.push({
+      severity: 'error',
+      path: t.refPath,
+      message: `Deployment ${t.key} appears ${where} (first at ${first.refPath}); a group is released once per plan.`,
+    });
   }
 }
 
@@ -70,10 +82,20 @@ function checkTarget(plan: ReleasePlan, t: ResolvedTarget, issues: PlanIssue[]):
       message: `Deployment ${name} runs no container from ${plan.image.repository} (it runs ${t.snapshot.images.join(', ') || 'nothing'}).`,
     });
   } else if (t.fromImage === t.toImage) {
-    issues.push({ severity: 'warning', path: t.refPath, message: `Deployment ${name} already runs ${t.toImage}; it will have nothing to change.` });
+    issues.push({
+      severity: 'warning',
+      path: t.refPath,
+      message: `Deployment ${name} already runs ${t.toImage}; it will have nothing to change.`,
+    });
   }
-  if (t.snapshot.paused) issues.push({ severity: 'warning', path: t.refPath, message: `Deployment ${name} is paused in the snapshot; someone may be working on it.` });
-  if (t.snapshot.replicas === 0) issues.push({ severity: 'warning', path: t.refPath, message: `Deployment ${name} has 0 replicas; only its template will change.` });
+  if (t.snapshot.paused)
+    issues.push({
+      severity: 'warning',
+      path: t.refPath,
+      message: `Deployment ${name} is paused in the snapshot; someone may be working on it.`,
+    });
+  if (t.snapshot.replicas === 0)
+    issues.push({ severity: 'warning', path: t.refPath, message: `Deployment ${name} has 0 replicas; only its template will change.` });
   if (!t.batchPattern) return;
   const split = splitBatches(t.snapshot.replicas, t.batchPattern, { fort: t.fort, minOnline: t.minOnline });
   for (const v of split.violations) issues.push({ severity: 'error', path: t.refPath, message: `${name}: ${v}` });
@@ -81,11 +103,24 @@ function checkTarget(plan: ReleasePlan, t: ResolvedTarget, issues: PlanIssue[]):
 
 function checkGates(plan: ReleasePlan, targets: ResolvedTarget[], issues: PlanIssue[]): void {
   const g = effectiveGates(plan.gates);
-  if (g.readyWithinSec <= 0) issues.push({ severity: 'error', path: 'gates.health.readyWithin', message: 'readyWithin must be more than 0s: pods need time to become ready.' });
+  if (g.readyWithinSec <= 0)
+    issues.push({
+      severity: 'error',
+      path: 'gates.health.readyWithin',
+      message: 'readyWithin must be more than 0s: pods need time to become ready.',
+    });
   if (!g.noNewRestarts && !g.noOOMKilled && !g.noCrashLoop) {
-    issues.push({ severity: 'warning', path: 'gates.health', message: 'All health gates are off: a crash-looping version would roll through every batch.' });
+    issues.push({
+      severity: 'warning',
+      path: 'gates.health',
+      message: 'All health gates are off: a crash-looping version would roll through every batch.',
+    });
   }
   if (targets.some((t) => t.fort) && g.soakAfterFortSec === 0 && !g.approvalAfterFort) {
-    issues.push({ severity: 'warning', path: 'gates', message: 'No soak time and no approval after the fort: the fort is not baked before the other batches.' });
+    issues.push({
+      severity: 'warning',
+      path: 'gates',
+      message: 'No soak time and no approval after the fort: the fort is not baked before the other batches.',
+    });
   }
 }

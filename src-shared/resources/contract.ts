@@ -128,7 +128,10 @@ export const resourcesContract = {
   /** Every resource type that supports list and watch, merged over the connected clusters. */
   'resources.kinds': request(
     z.object({}).strict(),
-    z.object({ kinds: z.array(kindInfoSchema).max(5000), errors: z.array(z.object({ clusterId, message: z.string().max(2000) })).max(1000) }),
+    z.object({
+      kinds: z.array(kindInfoSchema).max(5000),
+      errors: z.array(z.object({ clusterId, message: z.string().max(2000) })).max(1000),
+    }),
   ),
   /** Rows of one type across clusters: a reset per cluster, then batched diffs at a bounded rate. */
   'resources.subscribe': stream(

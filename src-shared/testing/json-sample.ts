@@ -30,12 +30,17 @@ export function jsonSample(schema: J, defs: Record<string, J> = {}, key = ''): u
       if (schema.format === 'uri' || schema.format === 'url' || /url$/i.test(key)) return 'https://example.invalid/';
       const pattern = typeof schema.pattern === 'string' ? new RegExp(schema.pattern) : undefined;
       const min = Number(schema.minLength ?? 1);
-      const fits = (s: string) => (!pattern || pattern.test(s)) && s.length >= Number(schema.minLength ?? 0) && s.length <= Number(schema.maxLength ?? Infinity);
+      const fits = (s: string) =>
+        (!pattern || pattern.test(s)) && s.length >= Number(schema.minLength ?? 0) && s.length <= Number(schema.maxLength ?? Infinity);
       return PATTERN_CANDIDATES.find(fits) ?? 'x'.repeat(Math.max(1, min));
     }
     case 'integer':
     case 'number':
-      return typeof schema.minimum === 'number' ? schema.minimum : typeof schema.exclusiveMinimum === 'number' ? schema.exclusiveMinimum + 1 : 0;
+      return typeof schema.minimum === 'number'
+        ? schema.minimum
+        : typeof schema.exclusiveMinimum === 'number'
+          ? schema.exclusiveMinimum + 1
+          : 0;
     case 'boolean':
       return false;
     case 'null':

@@ -30,7 +30,9 @@ export const podSummarySchema = workloadIdentity.extend({
    * kills are counted per container (oom.ts). Absent when no container terminated (and in
    * summaries saved before it existed).
    */
-  terminations: z.array(z.object({ container: z.string(), reason: z.string().optional(), exitCode: z.number().optional(), at: z.number().optional() })).optional(),
+  terminations: z
+    .array(z.object({ container: z.string(), reason: z.string().optional(), exitCode: z.number().optional(), at: z.number().optional() }))
+    .optional(),
   /** Epoch ms of the last state change that matters for "pending too long" / "not ready since". */
   conditionSince: z.number().optional(),
   node: z.string().optional(),
@@ -76,8 +78,20 @@ export type WorkloadKind = (typeof workloadKinds)[number];
  * cluster+kind and take `upserts` as the whole list (after a relist or on subscribe).
  */
 export const workloadDiffSchema = z.discriminatedUnion('kind', [
-  z.object({ clusterId: z.string(), kind: z.literal('Pod'), reset: z.boolean(), upserts: z.array(podSummarySchema), deletes: z.array(z.string()) }),
-  z.object({ clusterId: z.string(), kind: z.literal('Deployment'), reset: z.boolean(), upserts: z.array(deploymentSummarySchema), deletes: z.array(z.string()) }),
+  z.object({
+    clusterId: z.string(),
+    kind: z.literal('Pod'),
+    reset: z.boolean(),
+    upserts: z.array(podSummarySchema),
+    deletes: z.array(z.string()),
+  }),
+  z.object({
+    clusterId: z.string(),
+    kind: z.literal('Deployment'),
+    reset: z.boolean(),
+    upserts: z.array(deploymentSummarySchema),
+    deletes: z.array(z.string()),
+  }),
 ]);
 export type WorkloadDiff = z.infer<typeof workloadDiffSchema>;
 

@@ -8,7 +8,10 @@ describe('the OOM kill rule', () => {
   });
 
   it('finds the newest kill over the containers; an older summary falls back to its newest termination', () => {
-    const terminations = [{ container: 'app', reason: 'OOMKilled', exitCode: 137, at: 1000 }, { container: 'proxy', reason: 'Error', exitCode: 137, at: 2000 }];
+    const terminations = [
+      { container: 'app', reason: 'OOMKilled', exitCode: 137, at: 1000 },
+      { container: 'proxy', reason: 'Error', exitCode: 137, at: 2000 },
+    ];
     expect(lastOomKill({ terminations, lastTerminationReason: 'Error', lastTerminationAt: 2000 })).toEqual({ container: 'app', at: 1000 });
     expect(lastOomKill({ lastTerminationReason: 'OOMKilled', lastTerminationAt: 5 })).toEqual({ at: 5 });
     expect(lastOomKill({ terminations: [terminations[1]!] })).toBeUndefined();

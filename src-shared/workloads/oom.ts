@@ -12,7 +12,9 @@ import type { PodSummary } from './contract';
 export const isOomKill = (t: { reason?: string } | undefined): boolean => t?.reason === 'OOMKilled';
 
 /** The newest OOM kill over a pod's containers (by finishedAt), or undefined if none is known. */
-export function lastOomKill(pod: Pick<PodSummary, 'terminations' | 'lastTerminationReason' | 'lastTerminationAt'>): { container?: string; at?: number } | undefined {
+export function lastOomKill(
+  pod: Pick<PodSummary, 'terminations' | 'lastTerminationReason' | 'lastTerminationAt'>,
+): { container?: string; at?: number } | undefined {
   // Summaries from before per-container terminations (a saved snapshot) carry only the newest.
   if (!pod.terminations) return isOomKill({ reason: pod.lastTerminationReason }) ? { at: pod.lastTerminationAt } : undefined;
   let best: { container?: string; at?: number } | undefined;

@@ -9,7 +9,14 @@
 import type { Pod } from '../k8s/types';
 import { parseBytes, parseCpuCores } from '../metrics/quantity';
 
-export interface Terminated { reason?: string; exitCode?: number; signal?: number; message?: string; startedAt?: string; finishedAt?: string }
+export interface Terminated {
+  reason?: string;
+  exitCode?: number;
+  signal?: number;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
 
 export interface ContainerInfo {
   /** Container name (a pod's few containers are found by scanning, no Map per pod). */
@@ -39,8 +46,16 @@ export interface PodContainers {
 /** The label metrics group containers by. */
 export const METRICS_APP_LABEL = 'app.kubernetes.io/name';
 
-interface ContainerSpec { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }
-interface ContainerStatus { name: string; restartCount?: number; state?: Record<string, { reason?: string } | undefined>; lastState?: { terminated?: Terminated } }
+interface ContainerSpec {
+  name: string;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
+interface ContainerStatus {
+  name: string;
+  restartCount?: number;
+  state?: Record<string, { reason?: string } | undefined>;
+  lastState?: { terminated?: Terminated };
+}
 
 const same = (v: string) => v;
 
@@ -83,9 +98,12 @@ export function containersOf(pod: Pod, intern: (v: string) => string = same, pre
     const stateName = st?.state && Object.keys(st.state)[0];
     out[i] = {
       name: previous?.find((c) => c.name === spec.name)?.name ?? intern(spec.name),
-      app, deployment,
-      memoryRequest: parseBytes(r.requests?.memory), memoryLimit: parseBytes(r.limits?.memory),
-      cpuRequest: parseCpuCores(r.requests?.cpu), cpuLimit: parseCpuCores(r.limits?.cpu),
+      app,
+      deployment,
+      memoryRequest: parseBytes(r.requests?.memory),
+      memoryLimit: parseBytes(r.limits?.memory),
+      cpuRequest: parseCpuCores(r.requests?.cpu),
+      cpuLimit: parseCpuCores(r.limits?.cpu),
       restarts: st?.restartCount ?? 0,
       state: stateName ? intern(st.state![stateName]?.reason ?? stateName) : undefined,
       lastTerminated: slimTerminated(st?.lastState?.terminated, intern),

@@ -30,7 +30,10 @@ export function podProblems(pod: PodSummary, now: number, t: ProblemThresholds =
   const out: Problem[] = [];
   if (pod.deleting) return out;
   if (pod.status === 'CrashLoopBackOff') {
-    out.push({ kind: 'CrashLoopBackOff', message: `Crash-looping (${pod.restarts} restarts, last: ${pod.lastTerminationReason ?? 'unknown'})` });
+    out.push({
+      kind: 'CrashLoopBackOff',
+      message: `Crash-looping (${pod.restarts} restarts, last: ${pod.lastTerminationReason ?? 'unknown'})`,
+    });
   }
   const oomWindow = t.oomWindowMs ?? defaultProblemThresholds.oomWindowMs!;
   const oom = lastOomKill(pod);

@@ -197,7 +197,9 @@ export function deploymentRolloutStatus(d: Deployment): RolloutStatus {
   const available = st.availableReplicas ?? 0;
   const specReplicas = d.spec?.replicas;
   if (specReplicas !== undefined && updated < specReplicas) {
-    return waiting(`Waiting for deployment "${name}" rollout to finish: ${updated} out of ${specReplicas} new replicas have been updated...`);
+    return waiting(
+      `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${specReplicas} new replicas have been updated...`,
+    );
   }
   if (replicas > updated) {
     return waiting(`Waiting for deployment "${name}" rollout to finish: ${replicas - updated} old replicas are pending termination...`);
@@ -209,7 +211,8 @@ export function deploymentRolloutStatus(d: Deployment): RolloutStatus {
 }
 
 export const changeCauseAnnotation = 'kubernetes.io/change-cause';
-const optional = <K extends string>(k: K, v: string | undefined): Partial<Record<K, string>> => (v ? ({ [k]: v } as Record<K, string>) : {});
+const optional = <K extends string>(k: K, v: string | undefined): Partial<Record<K, string>> =>
+  v ? ({ [k]: v } as Record<K, string>) : {};
 
 export interface ManagedFieldsEntry {
   manager?: string;
@@ -256,7 +259,9 @@ export function summarizeDeployment(clusterId: string, d: Deployment, keys: Labe
 }
 
 /** The controlling owner of an object, if any (ownerReferences with controller: true, else the first). */
-export function controllerOf(obj: { metadata: { ownerReferences?: { kind: string; name: string; controller?: boolean }[] } }): { kind: string; name: string } | undefined {
+export function controllerOf(obj: {
+  metadata: { ownerReferences?: { kind: string; name: string; controller?: boolean }[] };
+}): { kind: string; name: string } | undefined {
   const refs = obj.metadata.ownerReferences ?? [];
   return refs.find((r) => r.controller) ?? refs[0];
 }

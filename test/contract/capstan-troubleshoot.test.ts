@@ -24,7 +24,13 @@ function exchange(port: number, request: Buffer | string): Promise<string> {
     const s = net.connect({ host: '127.0.0.1', port }, () => s.write(request));
     s.on('data', (d: Buffer) => chunks.push(d));
     s.on('error', reject);
-    s.on('close', () => resolve(Buffer.concat(chunks).toString('latin1').replace(/\r\nDate: [^\r]*/g, '')));
+    s.on('close', () =>
+      resolve(
+        Buffer.concat(chunks)
+          .toString('latin1')
+          .replace(/\r\nDate: [^\r]*/g, ''),
+      ),
+    );
   });
 }
 
@@ -44,8 +50,15 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
     return r.stdout;
   };
-  const podsOf = async (instance: string) => (JSON.parse(await kubectl(['get', 'pods', '-l', `app.kubernetes.io/instance=${instance}`, '-o', 'json'])).items as { metadata: { name: string; deletionTimestamp?: string }; status: { conditions?: { type: string; status: string }[] } }[]);
-  const readyPods = async (instance: string) => (await podsOf(instance)).filter((p) => !p.metadata.deletionTimestamp && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).map((p) => p.metadata.name);
+  const podsOf = async (instance: string) =>
+    JSON.parse(await kubectl(['get', 'pods', '-l', `app.kubernetes.io/instance=${instance}`, '-o', 'json'])).items as {
+      metadata: { name: string; deletionTimestamp?: string };
+      status: { conditions?: { type: string; status: string }[] };
+    }[];
+  const readyPods = async (instance: string) =>
+    (await podsOf(instance))
+      .filter((p) => !p.metadata.deletionTimestamp && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      .map((p) => p.metadata.name);
 
   /** `kubectl port-forward TARGET :PORT` until it prints the local port. */
   const kubectlForward = async (target: string, port: number) => {
@@ -63,10 +76,17 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
     forwards = new PortForwardService({ connection: (id) => clusters.connection(id) });
     // One replica, so kubectl and Capstan cannot pick different pods behind the Service.
     await kubectl(['scale', 'deployment', 'orders-uat', '--replicas=1']);
-    await waitFor('one orders-uat pod', async () => ((await podsOf('orders-uat')).length === 1 && (await readyPods('orders-uat')).length === 1 ? true : undefined));
+    await waitFor('one orders-uat pod', async () =>
+      (await podsOf('orders-uat')).length === 1 && (await readyPods('orders-uat')).length === 1 ? true : undefined,
+    );
     await sb.request('uat', 'POST', '/api/v1/namespaces/shop/services', {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders', namespace: 'shop' },
-      spec: { selector: { 'app.kubernetes.io/instance': 'orders-uat' }, ports: [{ name: 'web', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'orders', namespace: 'shop' },
+      spec: {
+        selector: { 'app.kubernetes.io/instance': 'orders-uat' },
+        ports: [{ name: 'web', port: 80, targetPort: 'http', protocol: 'TCP' }],
+      },
     });
   });
   afterAll(async () => {
@@ -131,14 +151,20 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
     k.child.stderr!.on('data', (d: Buffer) => (kubectlText += d.toString()));
     await kubectl(['delete', 'pod', first!, '--wait=false']);
     // Connections made while no pod is ready fail (and are counted); the forward itself stays.
-    const answer = await waitFor('an answer from the replacement pod', async () => {
-      const a = await exchange(c.value.localPort, get).catch(() => '');
-      return /Hello from shop\/(\S+),/.exec(a)?.[1] !== first && a.includes('HTTP/1.1 200 OK') ? a : undefined;
-    }, 60_000);
+    const answer = await waitFor(
+      'an answer from the replacement pod',
+      async () => {
+        const a = await exchange(c.value.localPort, get).catch(() => '');
+        return /Hello from shop\/(\S+),/.exec(a)?.[1] !== first && a.includes('HTTP/1.1 200 OK') ? a : undefined;
+      },
+      60_000,
+    );
     const [second] = await readyPods('orders-uat');
     expect(second).not.toBe(first);
     expect(answer).toContain(`Hello from shop/${second}, container orders`);
-    const info = await waitFor('the list to name the new pod', () => forwards.list().find((f) => f.id === c.value.id && f.pod === second && f.state === 'active'));
+    const info = await waitFor('the list to name the new pod', () =>
+      forwards.list().find((f) => f.id === c.value.id && f.pod === second && f.state === 'active'),
+    );
     expect(info.reselections).toBe(1);
     expect(info.localPort).toBe(c.value.localPort);
     // kubectl's forward died with its pod, as on a real cluster.
@@ -152,7 +178,21 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
     const pod = search.metadata.name as string;
     const container = search.spec.containers[0].name as string;
     // kubectl's own: -it with the target's process namespace, attached, then exited.
-    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'fat', '-n', 'shop', 'debug', '-it', pod, '--image=busybox:1.36', `--target=${container}`, '-c', 'kdbg']);
+    const child = spawn(KUBECTL, [
+      '--kubeconfig',
+      sb.kubeconfig,
+      '--context',
+      'fat',
+      '-n',
+      'shop',
+      'debug',
+      '-it',
+      pod,
+      '--image=busybox:1.36',
+      `--target=${container}`,
+      '-c',
+      'kdbg',
+    ]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -161,7 +201,10 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
     child.stdin.end('exit\n');
     await exited;
 
-    const r = await startDebugContainer({ connection: (id) => clusters.connection(id), pollMs: 100 }, { clusterId: 'fat', namespace: 'shop', pod, target: container, image: 'busybox:1.36' });
+    const r = await startDebugContainer(
+      { connection: (id) => clusters.connection(id), pollMs: 100 },
+      { clusterId: 'fat', namespace: 'shop', pod, target: container, image: 'busybox:1.36' },
+    );
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.container).toMatch(/^debugger-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
     const spec = JSON.parse(await kubectl(['get', 'pod', pod, '-o', 'json'], 'fat')).spec.ephemeralContainers as { name: string }[];
@@ -175,14 +218,20 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
     const exec = new ExecService((id) => clusters.connection(id));
     let text = '';
     let exit: unknown;
-    const s = await exec.open('fat', { namespace: 'shop', pod, container: r.value.container, command: [], stdin: true, tty: true, attach: true }, { data: (_c, d) => (text += d.toString()), end: (e) => (exit = e) });
+    const s = await exec.open(
+      'fat',
+      { namespace: 'shop', pod, container: r.value.container, command: [], stdin: true, tty: true, attach: true },
+      { data: (_c, d) => (text += d.toString()), end: (e) => (exit = e) },
+    );
     if (!s.ok) throw new Error(s.error.message);
     s.value.write('echo from-capstan-debug\n');
     await waitFor('the echo', () => (text.includes('from-capstan-debug\r\n') ? true : undefined));
     s.value.write('exit\n');
     await waitFor('the end of the shell', () => exit);
     await waitFor('the debug container terminated', async () => {
-      const st = JSON.parse(await kubectl(['get', 'pod', pod, '-o', 'json'], 'fat')).status.ephemeralContainerStatuses?.find((x: { name: string }) => x.name === r.value.container);
+      const st = JSON.parse(await kubectl(['get', 'pod', pod, '-o', 'json'], 'fat')).status.ephemeralContainerStatuses?.find(
+        (x: { name: string }) => x.name === r.value.container,
+      );
       return st?.state.terminated?.reason === 'Completed' ? true : undefined;
     });
   });
@@ -200,9 +249,13 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
     expect(r.value.running).toBe(false);
     expect(r.value.restartCount).toBeGreaterThanOrEqual(st.restartCount);
     expect(r.value.last?.exitCode).toBe(st.lastState.terminated.exitCode);
-    expect(r.value.summary).toMatch(/^Container search is not running: (waiting \(CrashLoopBackOff\)|terminated \(Error, exit code \d+\)), \d+ restarts?; last exit code \d+ \(Error\)\.$|^Container search is not running: terminated/);
+    expect(r.value.summary).toMatch(
+      /^Container search is not running: (waiting \(CrashLoopBackOff\)|terminated \(Error, exit code \d+\)), \d+ restarts?; last exit code \d+ \(Error\)\.$|^Container search is not running: terminated/,
+    );
     const missing = await h['exec.explain']({ clusterId: 'fat', namespace: 'shop', pod: search.metadata.name, container: 'nope' });
-    expect(missing.ok && missing.value.summary).toBe(`Pod ${search.metadata.name} has no container nope; its containers are search, kdbg, ${missing.ok ? missing.value.containers[2] : ''}.`);
+    expect(missing.ok && missing.value.summary).toBe(
+      `Pod ${search.metadata.name} has no container nope; its containers are search, kdbg, ${missing.ok ? missing.value.containers[2] : ''}.`,
+    );
     const gone = await h['exec.explain']({ clusterId: 'fat', namespace: 'shop', pod: 'no-such-pod' });
     expect(gone.ok && gone.value.state).toBe('pod-missing');
   });

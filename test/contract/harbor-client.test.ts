@@ -9,7 +9,15 @@ import { skopeo } from '../fixtures/oci/registry';
 let harbor: SandboxHarbor;
 const secret = 'Harbor12345';
 const client = (o: Partial<ConstructorParameters<typeof HarborClient>[0]> = {}) =>
-  new HarborClient({ registryName: 'harbor-east', url: harbor.url, username: 'admin', secret: () => secret, retryBaseMs: 5, timeoutMs: 2_000, ...o });
+  new HarborClient({
+    registryName: 'harbor-east',
+    url: harbor.url,
+    username: 'admin',
+    secret: () => secret,
+    retryBaseMs: 5,
+    timeoutMs: 2_000,
+    ...o,
+  });
 
 beforeAll(async () => {
   harbor = await startHarbor({
@@ -88,11 +96,19 @@ describe('Harbor client: paging, queries, names', () => {
     const list = await oci.listTags('library/huge', 100);
     expect(list.ok && list.value.tags.length).toBe(2500);
     expect(list.ok && list.value.pages).toBe(25);
-    const viaSkopeo = JSON.parse(await skopeo('list-tags', '--tls-verify=false', '--creds', `admin:${secret}`, `docker://${new URL(harbor.url).host}/library/huge`)) as { Tags: string[] };
+    const viaSkopeo = JSON.parse(
+      await skopeo('list-tags', '--tls-verify=false', '--creds', `admin:${secret}`, `docker://${new URL(harbor.url).host}/library/huge`),
+    ) as { Tags: string[] };
     expect(viaSkopeo.Tags).toHaveLength(2500);
     expect(list.ok && list.value.tags).toEqual(viaSkopeo.Tags);
     // Bounded: at most maxTagPages pages.
-    const bounded = new OciClient({ registryName: 'harbor-east', url: harbor.url, username: 'admin', secret: () => secret, maxTagPages: 3 });
+    const bounded = new OciClient({
+      registryName: 'harbor-east',
+      url: harbor.url,
+      username: 'admin',
+      secret: () => secret,
+      maxTagPages: 3,
+    });
     const cut = await bounded.listTags('library/huge', 100);
     expect(cut.ok && cut.value).toMatchObject({ truncated: true, pages: 3 });
     expect(cut.ok && cut.value.tags).toHaveLength(300);
@@ -104,7 +120,9 @@ describe('Harbor client: paging, queries, names', () => {
 describe('sandbox /v2 fidelity with skopeo', () => {
   it('skopeo inspect (token auth, manifest, config blob) sees the digest the Harbor API and Capstan report', async () => {
     const host = new URL(harbor.url).host;
-    const out = JSON.parse(await skopeo('inspect', '--tls-verify=false', '--creds', `dev:dev-password`, `docker://${host}/library/team/svc:2.0`)) as { Digest: string; Architecture: string };
+    const out = JSON.parse(
+      await skopeo('inspect', '--tls-verify=false', '--creds', `dev:dev-password`, `docker://${host}/library/team/svc:2.0`),
+    ) as { Digest: string; Architecture: string };
     const api = await client().getArtifact('library', 'team/svc', '2.0');
     expect(out.Digest).toBe(api.ok && api.value?.digest);
     expect(out.Architecture).toBe('amd64');
@@ -242,7 +260,12 @@ describe('Harbor client: faults', () => {
       res.end('[]');
     });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-    const c = new HarborClient({ registryName: 'x', url: `http://127.0.0.1:${(srv.address() as { port: number }).port}`, username: 'admin', secret: () => 's' });
+    const c = new HarborClient({
+      registryName: 'x',
+      url: `http://127.0.0.1:${(srv.address() as { port: number }).port}`,
+      username: 'admin',
+      secret: () => 's',
+    });
     await c.listProjects();
     await c.listProjects();
     c.close();

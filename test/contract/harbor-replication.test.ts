@@ -12,7 +12,14 @@ let north: SandboxHarbor;
 let api: HarborClient;
 
 beforeAll(async () => {
-  const r = await startHarborRegions({ regions: ['east', 'west', 'north'], clockSpeed: 50, failRate: 0, stuckRate: 0, replicationDelayMs: [2_000, 4_000], projects: [{ name: 'library' }] });
+  const r = await startHarborRegions({
+    regions: ['east', 'west', 'north'],
+    clockSpeed: 50,
+    failRate: 0,
+    stuckRate: 0,
+    replicationDelayMs: [2_000, 4_000],
+    projects: [{ name: 'library' }],
+  });
   harbors = r.harbors;
   close = r.close;
   [east, west, north] = harbors as [SandboxHarbor, SandboxHarbor, SandboxHarbor];
@@ -61,13 +68,21 @@ describe('replication engine', () => {
     expect(west.state.resolve('library/app', '1.0')?.manifest.digest).toBe(digest);
     expect(north.state.resolve('library/app', '1.0')).toBeUndefined();
     const tasks = await api.listTasks(byStatus.Failed!.id);
-    expect(tasks.ok && tasks.value.items[0]).toMatchObject({ status: 'Failed', operation: 'copy', resource_type: 'image', src_resource: 'library/app:[1.0]' });
+    expect(tasks.ok && tasks.value.items[0]).toMatchObject({
+      status: 'Failed',
+      operation: 'copy',
+      resource_type: 'image',
+      src_resource: 'library/app:[1.0]',
+    });
     const log = await api.getTaskLog(byStatus.Failed!.id, tasks.ok ? tasks.value.items[0]!.id : 0);
     expect(log.ok && log.value.text).toMatch(/failed to push manifest .* 503/);
   });
 
   it('a manual execution (retry) copies what the policy covers', async () => {
-    const pol = (await api.listPolicies({ q: [{ key: 'name', op: 'eq', value: 'replicate-to-harbor-north' }] })) as { ok: true; value: { items: { id: number }[] } };
+    const pol = (await api.listPolicies({ q: [{ key: 'name', op: 'eq', value: 'replicate-to-harbor-north' }] })) as {
+      ok: true;
+      value: { items: { id: number }[] };
+    };
     expect(pol.value.items).toHaveLength(1);
     east.scriptReplication('success');
     const started = await api.startExecution(pol.value.items[0]!.id);

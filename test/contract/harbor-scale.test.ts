@@ -17,7 +17,11 @@ let close: () => Promise<void>;
 beforeAll(async () => {
   const repositories: Record<string, string[]> = {};
   for (let r = 0; r < repoCount; r++) repositories[`app${r}`] = Array.from({ length: tagCount }, (_, t) => `1.${t}`);
-  const started = await startHarborRegions({ regions: ['east', 'west', 'north'], seedEverywhere: true, projects: [{ name: 'library', repositories }] });
+  const started = await startHarborRegions({
+    regions: ['east', 'west', 'north'],
+    seedEverywhere: true,
+    projects: [{ name: 'library', repositories }],
+  });
   harbors = started.harbors;
   close = started.close;
 });
@@ -48,6 +52,17 @@ describe(`matrix at scale (${repoCount} repositories × ${tagCount} tags × 3 re
     for (const n of inFlight) expect(n).toBeLessThanOrEqual(8);
     expect(Math.max(...inFlight)).toBeGreaterThan(1);
     svc.dispose();
-    console.log(JSON.stringify({ bench: 'images.matrix', repositories: repoCount, tags: tagCount, regions: 3, first, second, maxInFlight: inFlight, ratio: +(second.requests / first.requests).toFixed(4) }));
+    console.log(
+      JSON.stringify({
+        bench: 'images.matrix',
+        repositories: repoCount,
+        tags: tagCount,
+        regions: 3,
+        first,
+        second,
+        maxInFlight: inFlight,
+        ratio: +(second.requests / first.requests).toFixed(4),
+      }),
+    );
   });
 });

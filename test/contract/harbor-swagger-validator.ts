@@ -39,7 +39,8 @@ export function validate(spec: Spec, schema: Schema, value: unknown, path = '$',
     if (!schema['x-nullable']) errors.push(`${path}: null is not allowed`);
     return errors;
   }
-  if (schema.enum && !schema.enum.includes(value)) errors.push(`${path}: ${JSON.stringify(value)} not in enum ${JSON.stringify(schema.enum)}`);
+  if (schema.enum && !schema.enum.includes(value))
+    errors.push(`${path}: ${JSON.stringify(value)} not in enum ${JSON.stringify(schema.enum)}`);
   const type = schema.type ?? (schema.properties ? 'object' : undefined);
   switch (type) {
     case 'object': {
@@ -84,7 +85,15 @@ export function validate(spec: Spec, schema: Schema, value: unknown, path = '$',
 }
 
 /** The response schema of `operation` at `path` for `status`, resolving `responses` refs. */
-export function responseSchema(spec: Spec & { paths: Record<string, Record<string, { responses: Record<string, { schema?: Schema; $ref?: string }> }>>; responses: Record<string, { schema?: Schema }> }, path: string, method: string, status: string): Schema | undefined {
+export function responseSchema(
+  spec: Spec & {
+    paths: Record<string, Record<string, { responses: Record<string, { schema?: Schema; $ref?: string }> }>>;
+    responses: Record<string, { schema?: Schema }>;
+  },
+  path: string,
+  method: string,
+  status: string,
+): Schema | undefined {
   const r = spec.paths[path]?.[method]?.responses[status];
   if (!r) return undefined;
   if (r.$ref) return spec.responses[r.$ref.replace('#/responses/', '')]?.schema;

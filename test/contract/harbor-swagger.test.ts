@@ -16,7 +16,13 @@ const auth = { Authorization: `Basic ${Buffer.from('admin:Harbor12345').toString
 
 beforeAll(async () => {
   west = await startHarbor({ name: 'harbor-west', region: 'west', clockSpeed: 1000, seed: 1, failRate: 0, stuckRate: 0 });
-  east = await startHarbor({ name: 'harbor-east', region: 'east', clockSpeed: 1000, peers: [west], projects: [{ name: 'library', repositories: { app: ['1.0'], 'team/svc': ['2.0'] } }] });
+  east = await startHarbor({
+    name: 'harbor-east',
+    region: 'east',
+    clockSpeed: 1000,
+    peers: [west],
+    projects: [{ name: 'library', repositories: { app: ['1.0'], 'team/svc': ['2.0'] } }],
+  });
   east.scriptReplication('fail');
   east.push('library/app', '1.1');
   east.push('library/app', '1.2');
@@ -51,10 +57,19 @@ describe('sandbox Harbor responses match the swagger', () => {
     await check('/projects/library', '/projects/{project_name_or_id}');
     await check('/projects/library/repositories', '/projects/{project_name}/repositories');
     await check('/projects/library/repositories/team%252Fsvc', '/projects/{project_name}/repositories/{repository_name}');
-    const arts = (await check('/projects/library/repositories/app/artifacts?with_tag=true', '/projects/{project_name}/repositories/{repository_name}/artifacts')) as { tags?: unknown[] }[];
+    const arts = (await check(
+      '/projects/library/repositories/app/artifacts?with_tag=true',
+      '/projects/{project_name}/repositories/{repository_name}/artifacts',
+    )) as { tags?: unknown[] }[];
     expect(arts[0]?.tags?.length).toBeGreaterThan(0);
-    await check('/projects/library/repositories/app/artifacts/1.0', '/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}');
-    await check('/projects/library/repositories/app/artifacts/1.0/tags', '/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/tags');
+    await check(
+      '/projects/library/repositories/app/artifacts/1.0',
+      '/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}',
+    );
+    await check(
+      '/projects/library/repositories/app/artifacts/1.0/tags',
+      '/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/tags',
+    );
     await check('/repositories', '/repositories');
   });
 
@@ -69,8 +84,14 @@ describe('sandbox Harbor responses match the swagger', () => {
   });
 
   it('error bodies (401, 403, 404) are Errors', async () => {
-    await check('/projects', '/projects', { status: 401, headers: { Authorization: `Basic ${Buffer.from('admin:wrong').toString('base64')}` } });
-    await check('/replication/policies', '/replication/policies', { status: 403, headers: { Authorization: `Basic ${Buffer.from('dev:dev-password').toString('base64')}` } });
+    await check('/projects', '/projects', {
+      status: 401,
+      headers: { Authorization: `Basic ${Buffer.from('admin:wrong').toString('base64')}` },
+    });
+    await check('/replication/policies', '/replication/policies', {
+      status: 403,
+      headers: { Authorization: `Basic ${Buffer.from('dev:dev-password').toString('base64')}` },
+    });
     await check('/projects/library/repositories/nope', '/projects/{project_name}/repositories/{repository_name}', { status: 404 });
     await check('/projects?page_size=500', '/projects', { status: 422 });
   });
@@ -81,7 +102,10 @@ describe('sandbox Harbor responses match the swagger', () => {
     east.setFaults({});
     expect(health.status).toBe('unhealthy');
     expect(health.components.find((c) => c.name === 'jobservice')?.error).toBeDefined();
-    const arts = (await check('/projects/library/repositories/app/artifacts?with_tag=false&q=tags%3D*', '/projects/{project_name}/repositories/{repository_name}/artifacts')) as object[];
+    const arts = (await check(
+      '/projects/library/repositories/app/artifacts?with_tag=false&q=tags%3D*',
+      '/projects/{project_name}/repositories/{repository_name}/artifacts',
+    )) as object[];
     expect(arts.every((a) => !('tags' in a))).toBe(true);
     await check('/projects?q=name%3D~lib&page=1&page_size=1', '/projects');
     const failed = ((await check('/replication/executions?status=Failed', '/replication/executions')) as { id: number }[])[0]!;
@@ -96,7 +120,9 @@ describe('sandbox Harbor responses match the swagger', () => {
     const s = spec as unknown as Spec;
     expect(validate(s, { $ref: '#/definitions/Repository' }, { id: 1, name: 'x', extra: 1 })).toEqual(['$: unknown property extra']);
     expect(validate(s, { $ref: '#/definitions/Repository' }, { id: '1' })).toEqual(['$.id: expected integer']);
-    expect(validate(s, { $ref: '#/definitions/Repository' }, { update_time: 'yesterday' })).toEqual(['$.update_time: not a date-time: yesterday']);
+    expect(validate(s, { $ref: '#/definitions/Repository' }, { update_time: 'yesterday' })).toEqual([
+      '$.update_time: not a date-time: yesterday',
+    ]);
     expect(validate(s, { type: 'string', enum: ['a'] }, 'b')).toHaveLength(1);
     expect(validate(s, { type: 'array', items: { type: 'integer' } }, [1, 'x'])).toEqual(['$[1]: expected integer']);
   });

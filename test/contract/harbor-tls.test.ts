@@ -18,7 +18,23 @@ let otherFingerprint: string;
 async function selfSigned(name: string) {
   const key = join(tmp.dir, `${name}.key`);
   const cert = join(tmp.dir, `${name}.crt`);
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+  ]);
   const { stdout } = await run('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256']);
   return { key: readFileSync(key), cert: readFileSync(cert), fingerprint: stdout.trim().split('=')[1]! };
 }
@@ -29,7 +45,12 @@ beforeAll(async () => {
   const b = await selfSigned('impostor');
   fingerprint = a.fingerprint;
   otherFingerprint = b.fingerprint;
-  harbor = await startHarbor({ name: 'harbor-tls', region: 'north', tls: { key: a.key, cert: a.cert }, projects: [{ name: 'library', repositories: { app: ['1.0'] } }] });
+  harbor = await startHarbor({
+    name: 'harbor-tls',
+    region: 'north',
+    tls: { key: a.key, cert: a.cert },
+    projects: [{ name: 'library', repositories: { app: ['1.0'] } }],
+  });
 });
 afterAll(async () => {
   await harbor?.close();
@@ -52,10 +73,22 @@ describe('self-signed TLS', () => {
   });
 
   it('trusts it after consent (pinned fingerprint), for Harbor API and OCI', async () => {
-    const c = new HarborClient({ registryName: 'harbor-tls', url: harbor.url, username: 'admin', secret: () => 'Harbor12345', pinnedFingerprint: fingerprint });
+    const c = new HarborClient({
+      registryName: 'harbor-tls',
+      url: harbor.url,
+      username: 'admin',
+      secret: () => 'Harbor12345',
+      pinnedFingerprint: fingerprint,
+    });
     const h = await c.health();
     expect(h.ok && h.value.status).toBe('healthy');
-    const oci = new OciClient({ registryName: 'harbor-tls', url: harbor.url, username: 'admin', secret: () => 'Harbor12345', pinnedFingerprint: fingerprint });
+    const oci = new OciClient({
+      registryName: 'harbor-tls',
+      url: harbor.url,
+      username: 'admin',
+      secret: () => 'Harbor12345',
+      pinnedFingerprint: fingerprint,
+    });
     const d = await oci.getDigest('library/app', '1.0');
     expect(d.ok && d.value?.digest).toMatch(/^sha256:/);
     c.close();
@@ -73,15 +106,30 @@ describe('self-signed TLS', () => {
   it('ImageSyncService: the health check offers the fingerprint; consent is stored per registry', async () => {
     const config = new MemoryRegistryConfigStore();
     const secrets = new Map<string, string>();
-    const svc = new ImageSyncService({ secrets: { get: (k) => secrets.get(k), put: (k, v) => void secrets.set(k, v) }, config, retries: 0 });
+    const svc = new ImageSyncService({
+      secrets: { get: (k) => secrets.get(k), put: (k, v) => void secrets.set(k, v) },
+      config,
+      retries: 0,
+    });
     await svc.init();
-    await svc.addRegistry({ name: 'harbor-tls', kind: 'harbor', url: harbor.url, region: 'north', username: 'admin', secret: 'Harbor12345' });
+    await svc.addRegistry({
+      name: 'harbor-tls',
+      kind: 'harbor',
+      url: harbor.url,
+      region: 'north',
+      username: 'admin',
+      secret: 'Harbor12345',
+    });
     await svc.addRegistry({ name: 'other', kind: 'harbor', url: harbor.url, region: 'south', username: 'admin', secret: 'Harbor12345' });
     // Consent is bound to the certificate main saw: nothing seen yet, nothing can be trusted.
     const early = await svc.trustCertificate('harbor-tls', fingerprint);
     expect(!early.ok && early.error.code).toBe('invalid-payload');
     const before = await svc.testRegistry('harbor-tls');
-    expect(before.ok && before.value).toMatchObject({ reachable: false, certificateFingerprint: fingerprint, error: { code: 'tls-error' } });
+    expect(before.ok && before.value).toMatchObject({
+      reachable: false,
+      certificateFingerprint: fingerprint,
+      error: { code: 'tls-error' },
+    });
     expect(JSON.stringify(before)).not.toContain('Harbor12345');
     // A well-formed fingerprint of another certificate (a forged consent from the page) is refused.
     const forged = await svc.trustCertificate('harbor-tls', otherFingerprint);

@@ -2,7 +2,14 @@
  * YAML manifests the contract tests apply with kubectl: workloads of one container labelled
  * app=<name>. `podSpec` adds YAML flow-map members to the pod spec (`tolerations: […], `).
  */
-export interface WorkloadOptions { ns: string; name: string; image: string; replicas?: number; podSpec?: string; ports?: string }
+export interface WorkloadOptions {
+  ns: string;
+  name: string;
+  image: string;
+  replicas?: number;
+  podSpec?: string;
+  ports?: string;
+}
 
 const podTemplate = (o: WorkloadOptions) => `  selector: {matchLabels: {app: ${o.name}}}
   template:

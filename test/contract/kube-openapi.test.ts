@@ -22,7 +22,11 @@ describe('sandbox objects against the Kubernetes OpenAPI documents', () => {
     // Let the crash-looping FAT search pod produce container history and events.
     await waitFor('a restarted pod', async () => {
       const { body } = await sb.get<List>('fat', '/api/v1/namespaces/shop/pods?labelSelector=app.kubernetes.io/name%3Dsearch');
-      return body.items.some((p) => ((p.status as { containerStatuses?: { restartCount: number }[] }).containerStatuses?.[0]?.restartCount ?? 0) >= 1) || undefined;
+      return (
+        body.items.some(
+          (p) => ((p.status as { containerStatuses?: { restartCount: number }[] }).containerStatuses?.[0]?.restartCount ?? 0) >= 1,
+        ) || undefined
+      );
     });
   });
   afterAll(() => sb?.close());
@@ -35,13 +39,25 @@ describe('sandbox objects against the Kubernetes OpenAPI documents', () => {
       const r = await sb.kubectl(['--context', 'fat', 'apply', '-f', join(dir, 'kinds.yaml')]);
       expect(r.stderr).toBe('');
       await sb.kubectl(['--context', 'fat', 'set', 'image', 'sts/web', 'web=nginx:1.28']);
-      await waitFor('a completed Job, a CronJob run, a budget with status, two StatefulSet revisions', async () => {
-        const job = await sb.get<{ status?: { succeeded?: number } }>('fat', '/apis/batch/v1/namespaces/default/jobs/once');
-        const cj = await sb.get<{ status?: { lastScheduleTime?: string } }>('fat', '/apis/batch/v1/namespaces/default/cronjobs/tick');
-        const pdb = await sb.get<{ status?: { currentHealthy?: number } }>('fat', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/web');
-        const revs = await sb.get<List>('fat', '/apis/apps/v1/namespaces/default/controllerrevisions');
-        return job.body.status?.succeeded === 1 && cj.body.status?.lastScheduleTime && (pdb.body.status?.currentHealthy ?? 0) > 0 && revs.body.items.length >= 3 ? true : undefined;
-      }, 60_000);
+      await waitFor(
+        'a completed Job, a CronJob run, a budget with status, two StatefulSet revisions',
+        async () => {
+          const job = await sb.get<{ status?: { succeeded?: number } }>('fat', '/apis/batch/v1/namespaces/default/jobs/once');
+          const cj = await sb.get<{ status?: { lastScheduleTime?: string } }>('fat', '/apis/batch/v1/namespaces/default/cronjobs/tick');
+          const pdb = await sb.get<{ status?: { currentHealthy?: number } }>(
+            'fat',
+            '/apis/policy/v1/namespaces/default/poddisruptionbudgets/web',
+          );
+          const revs = await sb.get<List>('fat', '/apis/apps/v1/namespaces/default/controllerrevisions');
+          return job.body.status?.succeeded === 1 &&
+            cj.body.status?.lastScheduleTime &&
+            (pdb.body.status?.currentHealthy ?? 0) > 0 &&
+            revs.body.items.length >= 3
+            ? true
+            : undefined;
+        },
+        60_000,
+      );
     });
     afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
@@ -70,20 +86,47 @@ describe('sandbox objects against the Kubernetes OpenAPI documents', () => {
     });
 
     it('reviews, an eviction refused by a budget and its Status are valid', async () => {
-      const ssar = await httpsRequest(sb.dc, 'fat', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'get', resource: 'pods' } } });
+      const ssar = await httpsRequest(sb.dc, 'fat', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { verb: 'get', resource: 'pods' } },
+      });
       expect(validator.validate('io.k8s.api.authorization.v1.SelfSubjectAccessReview', ssar.body)).toEqual([]);
-      const rules = await httpsRequest(sb.dc, 'fat', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace: 'default' } });
+      const rules = await httpsRequest(sb.dc, 'fat', 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectRulesReview',
+        spec: { namespace: 'default' },
+      });
       expect(validator.validate('io.k8s.api.authorization.v1.SelfSubjectRulesReview', rules.body)).toEqual([]);
-      const ssr = await httpsRequest(sb.dc, 'fat', 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+      const ssr = await httpsRequest(sb.dc, 'fat', 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'SelfSubjectReview',
+      });
       expect(validator.validate('io.k8s.api.authentication.v1.SelfSubjectReview', ssr.body)).toEqual([]);
       // A budget guards healthy pods only: wait until the StatefulSet's rolling update (set image,
       // above) has brought web-0 back Running and Ready, or the eviction is rightly allowed.
-      await waitFor('web-0 running and ready', async () => {
-        const pod = await sb.get<{ status?: { phase?: string; conditions?: { type: string; status: string }[] }; metadata: { deletionTimestamp?: string } }>('fat', '/api/v1/namespaces/default/pods/web-0');
-        const st = pod.body.status;
-        return pod.status === 200 && !pod.body.metadata.deletionTimestamp && st?.phase === 'Running' && st.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? true : undefined;
-      }, 60_000);
-      const evicted = await httpsRequest(sb.dc, 'fat', 'POST', '/api/v1/namespaces/default/pods/web-0/eviction', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'web-0', namespace: 'default' } });
+      await waitFor(
+        'web-0 running and ready',
+        async () => {
+          const pod = await sb.get<{
+            status?: { phase?: string; conditions?: { type: string; status: string }[] };
+            metadata: { deletionTimestamp?: string };
+          }>('fat', '/api/v1/namespaces/default/pods/web-0');
+          const st = pod.body.status;
+          return pod.status === 200 &&
+            !pod.body.metadata.deletionTimestamp &&
+            st?.phase === 'Running' &&
+            st.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+            ? true
+            : undefined;
+        },
+        60_000,
+      );
+      const evicted = await httpsRequest(sb.dc, 'fat', 'POST', '/api/v1/namespaces/default/pods/web-0/eviction', {
+        apiVersion: 'policy/v1',
+        kind: 'Eviction',
+        metadata: { name: 'web-0', namespace: 'default' },
+      });
       expect(evicted.status).toBe(429);
       expect(validator.validate('io.k8s.apimachinery.pkg.apis.meta.v1.Status', evicted.body)).toEqual([]);
     }, 90_000);
@@ -120,8 +163,14 @@ describe('sandbox objects against the Kubernetes OpenAPI documents', () => {
   });
 });
 
-const KINDS_YAML = `${statefulSetYaml({ ns: 'default', name: 'web', replicas: 2, image: 'nginx:1.27', ports: '[{name: http, containerPort: 80}]' })}${
-  daemonSetYaml({ ns: 'default', name: 'agent', image: 'fluent-bit:3.0', podSpec: 'initContainers: [{name: setup, image: busybox:1.36, command: [sh, -c, "sleep 1"]}], ' })}apiVersion: batch/v1
+const KINDS_YAML = `${statefulSetYaml({ ns: 'default', name: 'web', replicas: 2, image: 'nginx:1.27', ports: '[{name: http, containerPort: 80}]' })}${daemonSetYaml(
+  {
+    ns: 'default',
+    name: 'agent',
+    image: 'fluent-bit:3.0',
+    podSpec: 'initContainers: [{name: setup, image: busybox:1.36, command: [sh, -c, "sleep 1"]}], ',
+  },
+)}apiVersion: batch/v1
 kind: Job
 metadata: {name: once, namespace: default}
 spec:

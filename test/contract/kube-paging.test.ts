@@ -12,7 +12,15 @@ import { startTestSandbox, waitFor } from './kube-sandbox-helpers';
 describe('paging and watch-list against the sandbox', { timeout: 60_000 }, () => {
   let sb: TestSandbox;
   const store = () => sb.dc.cluster('fat').store;
-  const event = (name: string, message: string): KubeObject => ({ apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: 'paging' }, involvedObject: { kind: 'Pod', name: 'x', namespace: 'paging' }, message, reason: 'Test', type: 'Normal' });
+  const event = (name: string, message: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name, namespace: 'paging' },
+    involvedObject: { kind: 'Pod', name: 'x', namespace: 'paging' },
+    message,
+    reason: 'Test',
+    type: 'Normal',
+  });
   const names = (list: { items: KubeObject[] }) => list.items.map((o) => o.metadata.name);
 
   beforeAll(async () => {
@@ -33,7 +41,11 @@ describe('paging and watch-list against the sandbox', { timeout: 60_000 }, () =>
     e3.message = 'changed';
     store().update('events', e3);
     store().delete('events', 'paging', 'e4');
-    const second = await sb.request('fat', 'GET', `/api/v1/namespaces/paging/events?limit=10&continue=${encodeURIComponent(first.body.metadata.continue)}`);
+    const second = await sb.request(
+      'fat',
+      'GET',
+      `/api/v1/namespaces/paging/events?limit=10&continue=${encodeURIComponent(first.body.metadata.continue)}`,
+    );
     expect(second.status).toBe(200);
     expect(second.body.metadata.resourceVersion).toBe(rv);
     expect(names(second.body)).toEqual(['e3', 'e4', 'e5']);
@@ -42,7 +54,13 @@ describe('paging and watch-list against the sandbox', { timeout: 60_000 }, () =>
     const fresh = await sb.request('fat', 'GET', '/api/v1/namespaces/paging/events');
     expect(names(fresh.body)).toEqual(['e1', 'e2', 'e2a', 'e3', 'e5', 'e9']);
     // kubectl's server-side Table pages the same way.
-    const table = await sb.request('fat', 'GET', `/api/v1/namespaces/paging/events?limit=10&continue=${encodeURIComponent(first.body.metadata.continue)}`, undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    const table = await sb.request(
+      'fat',
+      'GET',
+      `/api/v1/namespaces/paging/events?limit=10&continue=${encodeURIComponent(first.body.metadata.continue)}`,
+      undefined,
+      { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+    );
     expect(table.body.rows.map((r: { object: KubeObject }) => r.object.metadata.name)).toEqual(['e3', 'e4', 'e5']);
   });
 
@@ -63,15 +81,19 @@ describe('paging and watch-list against the sandbox', { timeout: 60_000 }, () =>
   it('sendInitialEvents=true: the current objects as ADDED, then the initial-events-end BOOKMARK, then changes', async () => {
     const c = sb.dc.cluster('fat');
     const lines: { type: string; object: KubeObject }[] = [];
-    const req = request(`${c.url}/api/v1/namespaces/paging/events?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&resourceVersion=`, { ca: c.caPem, headers: { Authorization: `Bearer ${c.token}` } }, (res) => {
-      let buf = '';
-      res.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const parts = buf.split('\n');
-        buf = parts.pop()!;
-        for (const p of parts) if (p) lines.push(JSON.parse(p));
-      });
-    });
+    const req = request(
+      `${c.url}/api/v1/namespaces/paging/events?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&resourceVersion=`,
+      { ca: c.caPem, headers: { Authorization: `Bearer ${c.token}` } },
+      (res) => {
+        let buf = '';
+        res.on('data', (d: Buffer) => {
+          buf += d.toString();
+          const parts = buf.split('\n');
+          buf = parts.pop()!;
+          for (const p of parts) if (p) lines.push(JSON.parse(p));
+        });
+      },
+    );
     req.end();
     try {
       const count = [...store().list('events', 'paging')].length;
@@ -84,7 +106,9 @@ describe('paging and watch-list against the sandbox', { timeout: 60_000 }, () =>
       expect(lines[end]!.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
       expect(lines[end]!.object.metadata.resourceVersion).toBeTruthy();
       store().create('events', event('after', 'x'), '2026-01-01T00:00:00Z');
-      await waitFor('the change after the bookmark', () => (lines.some((l, i) => i > end && l.type === 'ADDED' && l.object.metadata.name === 'after') ? true : undefined));
+      await waitFor('the change after the bookmark', () =>
+        lines.some((l, i) => i > end && l.type === 'ADDED' && l.object.metadata.name === 'after') ? true : undefined,
+      );
     } finally {
       req.destroy();
     }

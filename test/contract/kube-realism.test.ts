@@ -26,10 +26,22 @@ describe.skipIf(!existsSync(KUBECTL))('sandbox realism across kube and Harbor', 
     await sb?.close();
   });
 
-  it('every running pod\'s imageID is <registry>/<repository>@<the digest its Harbor serves for that tag>', async () => {
-    const r = await sb.kubectl(['--context', 'pro-west', 'get', 'pods', '-A', '-o', 'jsonpath={range .items[*]}{.status.containerStatuses[0].image}{" "}{.status.containerStatuses[0].imageID}{"\\n"}{end}']);
+  it("every running pod's imageID is <registry>/<repository>@<the digest its Harbor serves for that tag>", async () => {
+    const r = await sb.kubectl([
+      '--context',
+      'pro-west',
+      'get',
+      'pods',
+      '-A',
+      '-o',
+      'jsonpath={range .items[*]}{.status.containerStatuses[0].image}{" "}{.status.containerStatuses[0].imageID}{"\\n"}{end}',
+    ]);
     expect(r.code).toBe(0);
-    const pairs = r.stdout.trim().split('\n').map((l) => l.split(' ')).filter(([, id]) => id);
+    const pairs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
+      .filter(([, id]) => id);
     expect(pairs.length).toBeGreaterThan(10);
     const checked = new Set<string>();
     for (const [image, imageID] of pairs) {
@@ -39,7 +51,10 @@ describe.skipIf(!existsSync(KUBECTL))('sandbox realism across kube and Harbor', 
       const harbor = harbors.harbors.find((h) => m[1]!.startsWith(`${h.name}.`))!;
       const res = await fetch(`${harbor.url}/v2/${m[2]}/manifests/${m[3]}`, {
         method: 'HEAD',
-        headers: { Authorization: `Basic ${Buffer.from('admin:Harbor12345').toString('base64')}`, Accept: 'application/vnd.oci.image.manifest.v1+json' },
+        headers: {
+          Authorization: `Basic ${Buffer.from('admin:Harbor12345').toString('base64')}`,
+          Accept: 'application/vnd.oci.image.manifest.v1+json',
+        },
       });
       expect(res.status).toBe(200);
       expect(imageID).toBe(`${m[1]}/${m[2]}@${res.headers.get('docker-content-digest')}`);
@@ -48,7 +63,7 @@ describe.skipIf(!existsSync(KUBECTL))('sandbox realism across kube and Harbor', 
   });
 });
 
-describe.skipIf(!existsSync(KUBECTL))('kubectl logs: a container\'s logs', { timeout: 60_000 }, () => {
+describe.skipIf(!existsSync(KUBECTL))("kubectl logs: a container's logs", { timeout: 60_000 }, () => {
   let sb: TestSandbox;
   let dir: string;
   const ok = async (args: string[]) => {
@@ -65,11 +80,26 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl logs: a container\'s logs', { tim
     await sb?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
-  const podsOf = async (ctx: string, selector: string) => JSON.parse(await ok(['--context', ctx, '-n', 'shop', 'get', 'pods', '-l', selector, '-o', 'json'])).items as { metadata: { name: string } }[];
+  const podsOf = async (ctx: string, selector: string) =>
+    JSON.parse(await ok(['--context', ctx, '-n', 'shop', 'get', 'pods', '-l', selector, '-o', 'json'])).items as {
+      metadata: { name: string };
+    }[];
 
   it('a follow and a later re-read of the same window print the same lines; a resumed read continues without gap or duplicate', async () => {
     const [pod] = await podsOf('uat', 'app.kubernetes.io/instance=orders-uat');
-    const args = ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'logs', pod!.metadata.name, '--timestamps', '--tail=5', '-f'];
+    const args = [
+      '--kubeconfig',
+      sb.kubeconfig,
+      '--context',
+      'uat',
+      '-n',
+      'shop',
+      'logs',
+      pod!.metadata.name,
+      '--timestamps',
+      '--tail=5',
+      '-f',
+    ];
     const child = spawn(KUBECTL, args);
     let followed = '';
     child.stdout.on('data', (d: Buffer) => (followed += d.toString()));
@@ -80,7 +110,9 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl logs: a container\'s logs', { tim
     }
     const lines = followed.split('\n').slice(0, 12);
     const since = lines[0]!.split(' ')[0]!;
-    const reread = (await ok(['--context', 'uat', '-n', 'shop', 'logs', pod!.metadata.name, '--timestamps', `--since-time=${since}`])).split('\n');
+    const reread = (
+      await ok(['--context', 'uat', '-n', 'shop', 'logs', pod!.metadata.name, '--timestamps', `--since-time=${since}`])
+    ).split('\n');
     // sinceTime has second precision: the re-read may start earlier in that second, never later.
     const start = reread.indexOf(lines[0]!);
     expect(start).toBeGreaterThanOrEqual(0);
@@ -89,14 +121,21 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl logs: a container\'s logs', { tim
 
   it('replicas of one Deployment print different lines', async () => {
     const pods = await podsOf('pro-east', 'app.kubernetes.io/instance=orders-pro');
-    const texts = await Promise.all(pods.slice(0, 3).map(async (p) => (await ok(['--context', 'pro-east', '-n', 'shop', 'logs', p.metadata.name, '--tail=30'])).trim()));
+    const texts = await Promise.all(
+      pods.slice(0, 3).map(async (p) => (await ok(['--context', 'pro-east', '-n', 'shop', 'logs', p.metadata.name, '--tail=30'])).trim()),
+    );
     expect(new Set(texts).size).toBe(texts.length);
   });
 
   it('plain logs of a CrashLoopBackOff pod show the last crashed instance, ending with its failure', async () => {
     const waiting = async () => {
-      const pods = JSON.parse(await ok(['--context', 'fat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/name=search', '-o', 'json'])).items;
-      const p = pods.find((x: { status: { containerStatuses?: { state: { waiting?: { reason: string } } }[] } }) => x.status.containerStatuses?.[0]?.state.waiting?.reason === 'CrashLoopBackOff');
+      const pods = JSON.parse(
+        await ok(['--context', 'fat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/name=search', '-o', 'json']),
+      ).items;
+      const p = pods.find(
+        (x: { status: { containerStatuses?: { state: { waiting?: { reason: string } } }[] } }) =>
+          x.status.containerStatuses?.[0]?.state.waiting?.reason === 'CrashLoopBackOff',
+      );
       return p ? `${p.metadata.name} ${p.status.containerStatuses[0].restartCount}` : undefined;
     };
     // A read that happened while the container waited to restart (same restart count before and after).
@@ -112,16 +151,20 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl logs: a container\'s logs', { tim
   });
 
   it('init containers run first and have their own logs; --all-containers prints every container', async () => {
-    writeFileSync(join(dir, 'init.yaml'), `apiVersion: v1
+    writeFileSync(
+      join(dir, 'init.yaml'),
+      `apiVersion: v1
 kind: Pod
 metadata: {name: with-init, namespace: default}
 spec:
   initContainers: [{name: config, image: busybox:1.36, command: [sh, -c, "sleep 3"]}]
   containers: [{name: app, image: nginx:1.27}]
-`);
+`,
+    );
     const statuses: string[] = [];
     const unsubscribe = sb.dc.cluster('fat').store.subscribe((e) => {
-      if (e.resource === 'pods' && e.object.obj.metadata.name === 'with-init') statuses.push(JSON.stringify(e.object.obj.status?.initContainerStatuses?.[0]?.state ?? {}));
+      if (e.resource === 'pods' && e.object.obj.metadata.name === 'with-init')
+        statuses.push(JSON.stringify(e.object.obj.status?.initContainerStatuses?.[0]?.state ?? {}));
     });
     try {
       await ok(['--context', 'fat', 'apply', '-f', join(dir, 'init.yaml')]);

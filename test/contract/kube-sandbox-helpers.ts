@@ -31,11 +31,17 @@ export async function startTestSandbox(opts: DatacenterOptions = {}): Promise<Te
   return {
     dc,
     kubeconfig,
-    kubectl: (args, o = {}) => new Promise((resolve) => {
-      execFile(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { timeout: o.timeoutMs ?? 30_000, env: { ...process.env, KUBECONFIG: kubeconfig } }, (err, stdout, stderr) => {
-        resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
-      });
-    }),
+    kubectl: (args, o = {}) =>
+      new Promise((resolve) => {
+        execFile(
+          KUBECTL,
+          ['--kubeconfig', kubeconfig, ...args],
+          { timeout: o.timeoutMs ?? 30_000, env: { ...process.env, KUBECONFIG: kubeconfig } },
+          (err, stdout, stderr) => {
+            resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
+          },
+        );
+      }),
     get: (cluster, path, headers = {}) => httpsGet(dc, cluster, path, headers),
     request: (cluster, method, path, body, headers = {}) => httpsRequest(dc, cluster, method, path, body, headers),
     async close() {
@@ -45,14 +51,30 @@ export async function startTestSandbox(opts: DatacenterOptions = {}): Promise<Te
   };
 }
 
-export async function httpsGet<T>(dc: Datacenter, cluster: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+export async function httpsGet<T>(
+  dc: Datacenter,
+  cluster: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
   const { status, body } = await httpsRequest<T>(dc, cluster, 'GET', path, undefined, headers);
   return { status, body };
 }
 
-export interface HttpReply<T> { status: number; body: T; headers: IncomingHttpHeaders }
+export interface HttpReply<T> {
+  status: number;
+  body: T;
+  headers: IncomingHttpHeaders;
+}
 
-export function httpsRequest<T>(dc: Datacenter, cluster: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpReply<T>> {
+export function httpsRequest<T>(
+  dc: Datacenter,
+  cluster: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpReply<T>> {
   const c = dc.cluster(cluster);
   const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
   const h: Record<string, string> = { Authorization: `Bearer ${c.token}`, ...headers };
@@ -66,7 +88,9 @@ export function httpsRequest<T>(dc: Datacenter, cluster: string, method: string,
         let parsed: unknown = text;
         try {
           parsed = JSON.parse(text);
-        } catch { /* not JSON: keep the text */ }
+        } catch {
+          /* not JSON: keep the text */
+        }
         resolve({ status: res.statusCode ?? 0, body: parsed as T, headers: res.headers });
       });
     });
@@ -84,4 +108,3 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
-

@@ -30,7 +30,9 @@ describe.skipIf(!existsSync(KUBECTL))('sandbox access rules, as kubectl sees the
     const before = sb.dc.cluster('pro-east').store.get('deployments', 'shop', 'orders-pro-b')!.obj.metadata.resourceVersion;
     const r = await sb.kubectl(['--context', 'pro-east', '-n', 'shop', 'annotate', 'deploy', 'orders-pro-b', 'x=y']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('deployments.apps "orders-pro-b" is forbidden: User "system:serviceaccount:sandbox:capstan" cannot patch resource "deployments" in API group "apps" in the namespace "shop"');
+    expect(r.stderr).toContain(
+      'deployments.apps "orders-pro-b" is forbidden: User "system:serviceaccount:sandbox:capstan" cannot patch resource "deployments" in API group "apps" in the namespace "shop"',
+    );
     expect(sb.dc.cluster('pro-east').store.get('deployments', 'shop', 'orders-pro-b')!.obj.metadata.resourceVersion).toBe(before);
     const west = await sb.kubectl(['--context', 'pro-west', '-n', 'shop', 'annotate', 'deploy', 'orders-pro', 'x=y']);
     expect(west.code).toBe(0);

@@ -23,12 +23,16 @@ describe('kubectl --dry-run=server and diff leave the cluster unchanged', { time
   };
   const deployment = () => JSON.parse(JSON.stringify(sb.dc.cluster('fat').store.get('deployments', 'shop', 'payments-fat')!.obj));
   /** Watch events that would show a user's write to one object (controllers keep updating status meanwhile). */
-  const eventsFor = (resource: string, name: string) => events.filter((e) => {
-    if (e.resource !== resource || e.object.obj.metadata.name !== name) return false;
-    if (e.type !== 'MODIFIED' || !e.previous) return true;
-    const [a, b] = [e.previous.obj, e.object.obj];
-    return JSON.stringify([a.spec, a.metadata.labels, a.metadata.deletionTimestamp]) !== JSON.stringify([b.spec, b.metadata.labels, b.metadata.deletionTimestamp]);
-  });
+  const eventsFor = (resource: string, name: string) =>
+    events.filter((e) => {
+      if (e.resource !== resource || e.object.obj.metadata.name !== name) return false;
+      if (e.type !== 'MODIFIED' || !e.previous) return true;
+      const [a, b] = [e.previous.obj, e.object.obj];
+      return (
+        JSON.stringify([a.spec, a.metadata.labels, a.metadata.deletionTimestamp]) !==
+        JSON.stringify([b.spec, b.metadata.labels, b.metadata.deletionTimestamp])
+      );
+    });
 
   beforeAll(async () => {
     sb = await startTestSandbox({ clockSpeed: 20 });
@@ -42,7 +46,9 @@ describe('kubectl --dry-run=server and diff leave the cluster unchanged', { time
 
   it('scale --dry-run=server answers the new count and keeps the old one', async () => {
     const before = deployment();
-    expect(await ok(['scale', 'deploy/payments-fat', '--replicas=7', '--dry-run=server'])).toContain('deployment.apps/payments-fat scaled (server dry run)');
+    expect(await ok(['scale', 'deploy/payments-fat', '--replicas=7', '--dry-run=server'])).toContain(
+      'deployment.apps/payments-fat scaled (server dry run)',
+    );
     expect(deployment().spec.replicas).toBe(before.spec.replicas);
     expect(deployment().metadata.generation).toBe(before.metadata.generation);
     expect(eventsFor('deployments', 'payments-fat')).toHaveLength(0);
@@ -57,10 +63,18 @@ describe('kubectl --dry-run=server and diff leave the cluster unchanged', { time
 
   it('create --dry-run=server returns a defaulted object without a resourceVersion; get finds nothing', async () => {
     const file = join(dir, 'dry.json');
-    writeFileSync(file, JSON.stringify({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'dry', namespace: 'shop' },
-      spec: { selector: { matchLabels: { app: 'dry' } }, template: { metadata: { labels: { app: 'dry' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } },
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'dry', namespace: 'shop' },
+        spec: {
+          selector: { matchLabels: { app: 'dry' } },
+          template: { metadata: { labels: { app: 'dry' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
+        },
+      }),
+    );
     const out = JSON.parse(await ok(['create', '-f', file, '--dry-run=server', '-o', 'json']));
     expect(out.spec.replicas).toBe(1);
     expect(out.spec.strategy.rollingUpdate.maxSurge).toBe('25%');
@@ -74,7 +88,9 @@ describe('kubectl --dry-run=server and diff leave the cluster unchanged', { time
 
   it('delete --dry-run=server keeps the Deployment, its ReplicaSets and pods; delete pod too', async () => {
     const pods = sb.dc.cluster('fat').store.count('pods');
-    expect(await ok(['delete', 'deploy/payments-fat', '--dry-run=server'])).toContain('deployment.apps "payments-fat" deleted (server dry run)');
+    expect(await ok(['delete', 'deploy/payments-fat', '--dry-run=server'])).toContain(
+      'deployment.apps "payments-fat" deleted (server dry run)',
+    );
     const pod = JSON.parse(await ok(['get', 'pods', '-l', 'app.kubernetes.io/instance=payments-fat', '-o', 'json'])).items[0].metadata.name;
     expect(await ok(['delete', 'pod', pod, '--dry-run=server'])).toContain(`pod "${pod}" deleted (server dry run)`);
     expect(deployment().metadata.deletionTimestamp).toBeUndefined();
@@ -88,7 +104,18 @@ describe('kubectl --dry-run=server and diff leave the cluster unchanged', { time
     const d = deployment();
     const current = d.spec.template.spec.containers[0].image as string;
     const file = join(dir, 'payments.json');
-    const changed = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'payments-fat', namespace: 'shop', labels: d.metadata.labels }, spec: { ...d.spec, template: { ...d.spec.template, spec: { ...d.spec.template.spec, containers: [{ ...d.spec.template.spec.containers[0], image: `${current}-next` }] } } } };
+    const changed = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'payments-fat', namespace: 'shop', labels: d.metadata.labels },
+      spec: {
+        ...d.spec,
+        template: {
+          ...d.spec.template,
+          spec: { ...d.spec.template.spec, containers: [{ ...d.spec.template.spec.containers[0], image: `${current}-next` }] },
+        },
+      },
+    };
     writeFileSync(file, JSON.stringify(changed));
     const r = await sb.kubectl(['--context', 'fat', 'diff', '-f', file]);
     expect(r.stderr).toBe('');
@@ -101,7 +128,11 @@ describe('kubectl --dry-run=server and diff leave the cluster unchanged', { time
   it('rejects a dryRun value other than All with 400', async () => {
     const r = await sb.request('fat', 'DELETE', '/apis/apps/v1/namespaces/shop/deployments/payments-fat?dryRun=Some');
     expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: 'dryRun: Unsupported value: "Some": supported values: "All"' });
+    expect(r.body).toMatchObject({
+      kind: 'Status',
+      reason: 'BadRequest',
+      message: 'dryRun: Unsupported value: "Some": supported values: "All"',
+    });
     expect(deployment().metadata.deletionTimestamp).toBeUndefined();
   });
 });

@@ -57,7 +57,22 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl exec against the sandbox', () => 
   });
 
   it('killing the client ends the remote process (tail -F)', async () => {
-    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'exec', pod, '--', 'tail', '-n', '1', '-F', '/opt/logs/catalina.out']);
+    const child = spawn(KUBECTL, [
+      '--kubeconfig',
+      sb.kubeconfig,
+      '--context',
+      'uat',
+      '-n',
+      'shop',
+      'exec',
+      pod,
+      '--',
+      'tail',
+      '-n',
+      '1',
+      '-F',
+      '/opt/logs/catalina.out',
+    ]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await waitFor('tail output', () => out.length > 0 || undefined);

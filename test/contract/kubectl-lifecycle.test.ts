@@ -41,8 +41,18 @@ describe('kubectl and object lifecycle', { timeout: 90_000 }, () => {
     const r = await sb.kubectl(['--context', 'uat', '-n', 'nowhere', 'create', 'deployment', 'x', '--image=nginx:1.27']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('namespaces "nowhere" not found');
-    const raw = await sb.request('uat', 'POST', '/api/v1/namespaces/nowhere/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
-    expect(raw.body).toMatchObject({ code: 404, reason: 'NotFound', message: 'namespaces "nowhere" not found', details: { name: 'nowhere', kind: 'namespaces' } });
+    const raw = await sb.request('uat', 'POST', '/api/v1/namespaces/nowhere/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'c', image: 'x' }] },
+    });
+    expect(raw.body).toMatchObject({
+      code: 404,
+      reason: 'NotFound',
+      message: 'namespaces "nowhere" not found',
+      details: { name: 'nowhere', kind: 'namespaces' },
+    });
     expect(store().get('deployments', 'nowhere', 'x')).toBeUndefined();
   });
 
@@ -66,12 +76,23 @@ describe('kubectl and object lifecycle', { timeout: 90_000 }, () => {
   it('--cascade=foreground: the Deployment stays with a deletionTimestamp until its ReplicaSet and pods are gone', async () => {
     const { rs, pods } = await runningDeployment('life', 'fore');
     const from = events.length;
-    expect(await ok(['-n', 'life', 'delete', 'deploy/fore', '--cascade=foreground', '--wait=false'])).toContain('deployment.apps "fore" deleted');
+    expect(await ok(['-n', 'life', 'delete', 'deploy/fore', '--cascade=foreground', '--wait=false'])).toContain(
+      'deployment.apps "fore" deleted',
+    );
     await waitFor('the Deployment gone', () => (store().get('deployments', 'life', 'fore') ? undefined : true));
-    const rvOfDeletion = (resource: string, name: string) => events.slice(from).find((e) => e.type === 'DELETED' && e.resource === resource && e.object.obj.metadata.name === name)?.rv;
+    const rvOfDeletion = (resource: string, name: string) =>
+      events.slice(from).find((e) => e.type === 'DELETED' && e.resource === resource && e.object.obj.metadata.name === name)?.rv;
     const deploymentGone = rvOfDeletion('deployments', 'fore')!;
     // First it was marked, and stayed while its dependents went.
-    const marked = events.slice(from).find((e) => e.resource === 'deployments' && e.object.obj.metadata.name === 'fore' && e.type === 'MODIFIED' && e.object.obj.metadata.deletionTimestamp);
+    const marked = events
+      .slice(from)
+      .find(
+        (e) =>
+          e.resource === 'deployments' &&
+          e.object.obj.metadata.name === 'fore' &&
+          e.type === 'MODIFIED' &&
+          e.object.obj.metadata.deletionTimestamp,
+      );
     expect(marked!.object.obj.metadata.finalizers).toEqual(['foregroundDeletion']);
     expect(marked!.rv).toBeLessThan(rvOfDeletion('replicasets', rs.metadata.name)!);
     expect(rvOfDeletion('replicasets', rs.metadata.name)).toBeLessThan(deploymentGone);
@@ -82,7 +103,11 @@ describe('kubectl and object lifecycle', { timeout: 90_000 }, () => {
     const { rs, pods } = await runningDeployment('life', 'back');
     await ok(['-n', 'life', 'delete', 'deploy/back', '--wait=false']);
     expect(store().get('deployments', 'life', 'back')).toBeUndefined();
-    await waitFor('ReplicaSet and pods gone', () => (store().get('replicasets', 'life', rs.metadata.name) || pods.some((p) => store().get('pods', 'life', p.metadata.name)) ? undefined : true));
+    await waitFor('ReplicaSet and pods gone', () =>
+      store().get('replicasets', 'life', rs.metadata.name) || pods.some((p) => store().get('pods', 'life', p.metadata.name))
+        ? undefined
+        : true,
+    );
   });
 
   it('deleting a namespace: Terminating, new content refused, its objects deleted (finalizers honoured), then the namespace goes', async () => {
@@ -94,7 +119,9 @@ describe('kubectl and object lifecycle', { timeout: 90_000 }, () => {
     expect(await ok(['get', 'namespace', 'doomed', '-o', 'jsonpath={.status.phase}'])).toBe('Terminating');
     const refused = await sb.kubectl(['--context', 'uat', '-n', 'doomed', 'create', 'deployment', 'late', '--image=nginx:1.27']);
     expect(refused.stderr).toContain('unable to create new content in namespace doomed because it is being terminated');
-    await waitFor('the ReplicaSet and pods gone', () => (objects('pods', 'doomed').length + objects('replicasets', 'doomed').length === 0 ? true : undefined));
+    await waitFor('the ReplicaSet and pods gone', () =>
+      objects('pods', 'doomed').length + objects('replicasets', 'doomed').length === 0 ? true : undefined,
+    );
     expect(store().get('replicasets', 'doomed', rs.metadata.name)).toBeUndefined();
     const held = store().get('deployments', 'doomed', 'web')!.obj;
     expect(held.metadata.deletionTimestamp).toBeTruthy();

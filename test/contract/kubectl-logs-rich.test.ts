@@ -54,10 +54,17 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl logs against the rich sandbox log
   });
 
   it('--previous shows the crashed instance; -f ends when the container restarts', async () => {
-    const name = await waitFor('a restarted search pod in fat', async () => {
-      const pods = JSON.parse((await k(['get', 'pods', '-l', 'app.kubernetes.io/name=search', '-o', 'json'], 'fat')).stdout);
-      return pods.items.find((p: { status: { containerStatuses?: { restartCount: number; state: { running?: unknown } }[] } }) => p.status.containerStatuses?.[0]?.restartCount && p.status.containerStatuses[0].state.running)?.metadata.name as string | undefined;
-    }, 30_000);
+    const name = await waitFor(
+      'a restarted search pod in fat',
+      async () => {
+        const pods = JSON.parse((await k(['get', 'pods', '-l', 'app.kubernetes.io/name=search', '-o', 'json'], 'fat')).stdout);
+        return pods.items.find(
+          (p: { status: { containerStatuses?: { restartCount: number; state: { running?: unknown } }[] } }) =>
+            p.status.containerStatuses?.[0]?.restartCount && p.status.containerStatuses[0].state.running,
+        )?.metadata.name as string | undefined;
+      },
+      30_000,
+    );
     const prev = await k(['logs', name, '--previous', '--timestamps'], 'fat');
     expect(prev.code).toBe(0);
     expect(prev.stdout).toContain('Starting Application');

@@ -28,7 +28,18 @@ describe('kubectl protobuf writes', { timeout: 60_000 }, () => {
   });
 
   it('create deployment sends protobuf; the Deployment is defaulted, conforms to the schema and rolls out', async () => {
-    const r = await sb.kubectl(['--context', 'uat', '-n', 'team-a', 'create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '-v=8']);
+    const r = await sb.kubectl([
+      '--context',
+      'uat',
+      '-n',
+      'team-a',
+      'create',
+      'deployment',
+      'web',
+      '--image=nginx:1.27',
+      '--replicas=2',
+      '-v=8',
+    ]);
     expect(r.stderr).toContain('Content-Type: application/vnd.kubernetes.protobuf');
     expect(r.code).toBe(0);
     const d = store().get('deployments', 'team-a', 'web')!.obj;
@@ -37,7 +48,9 @@ describe('kubectl protobuf writes', { timeout: 60_000 }, () => {
     expect(d.metadata.generation).toBe(1);
     expect(d.spec.template.spec.containers[0]).toMatchObject({ name: 'nginx', image: 'nginx:1.27', imagePullPolicy: 'IfNotPresent' });
     expect(validator.validate('io.k8s.api.apps.v1.Deployment', d)).toEqual([]);
-    const status = await sb.kubectl(['--context', 'uat', '-n', 'team-a', 'rollout', 'status', 'deploy/web', '--timeout=40s'], { timeoutMs: 50_000 });
+    const status = await sb.kubectl(['--context', 'uat', '-n', 'team-a', 'rollout', 'status', 'deploy/web', '--timeout=40s'], {
+      timeoutMs: 50_000,
+    });
     expect(status.stdout).toContain('deployment "web" successfully rolled out');
   });
 

@@ -41,7 +41,17 @@ describe.skipIf(!hasKubectl)('kubectl top against the sandbox', () => {
     expect(rows.every((r) => /^\S+\s+\d+m\s+\d+Mi\s*$/.test(r))).toBe(true);
     const all = await ok(['--context', 'pro-east', 'top', 'pod', '-A']);
     expect(all).toMatch(/platform\s+gateway-pro-\S+\s+\d+m\s+\d+Mi/);
-    const containers = await ok(['--context', 'pro-east', 'top', 'pod', '-n', 'shop', '--containers', '-l', 'app.kubernetes.io/name=orders']);
+    const containers = await ok([
+      '--context',
+      'pro-east',
+      'top',
+      'pod',
+      '-n',
+      'shop',
+      '--containers',
+      '-l',
+      'app.kubernetes.io/name=orders',
+    ]);
     expect(containers).toMatch(/^POD\s+NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)/);
     expect(containers).toMatch(/orders-pro-\S+\s+orders\s+\d+m\s+\d+Mi/);
   });
@@ -62,16 +72,27 @@ describe.skipIf(!hasKubectl)('kubectl top against the sandbox', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const m = await sb.get<{ items: { metadata: { name: string; labels: Record<string, string> }; containers: { usage: { memory: string } }[] }[] }>('fat', '/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods?labelSelector=app.kubernetes.io%2Fname%3Dorders');
+        const m = await sb.get<{
+          items: { metadata: { name: string; labels: Record<string, string> }; containers: { usage: { memory: string } }[] }[];
+        }>('fat', '/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods?labelSelector=app.kubernetes.io%2Fname%3Dorders');
         const mem = m.body.items.map((i) => parseBytes(i.containers[0]!.usage.memory)!);
         if (mem.length === 1) samples.push(mem[0]!);
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
-    const pod = await waitFor('an OOMKilled orders pod', async () => {
-      const pods = JSON.parse(await ok(['--context', 'fat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/name=orders', '-o', 'json']));
-      return pods.items.find((p: { status: { containerStatuses?: { lastState?: { terminated?: { reason: string } } }[] } }) => p.status.containerStatuses?.[0]?.lastState?.terminated?.reason === 'OOMKilled');
-    }, 60_000).finally(() => (sampling = false));
+    const pod = await waitFor(
+      'an OOMKilled orders pod',
+      async () => {
+        const pods = JSON.parse(
+          await ok(['--context', 'fat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/name=orders', '-o', 'json']),
+        );
+        return pods.items.find(
+          (p: { status: { containerStatuses?: { lastState?: { terminated?: { reason: string } } }[] } }) =>
+            p.status.containerStatuses?.[0]?.lastState?.terminated?.reason === 'OOMKilled',
+        );
+      },
+      60_000,
+    ).finally(() => (sampling = false));
     await sampler;
     const st = pod.status.containerStatuses[0];
     expect(st.lastState.terminated.exitCode).toBe(137);
@@ -85,7 +106,17 @@ describe.skipIf(!hasKubectl)('kubectl top against the sandbox', () => {
 
   it('serves the kubelet summary through the node proxy with working set, RSS and cumulative CPU', async () => {
     const node = 'pro-east-worker-01';
-    const r = await sb.get<{ node: { nodeName: string }; pods: { podRef: { name: string }; containers: { name: string; cpu: { usageNanoCores: number; usageCoreNanoSeconds: number }; memory: { workingSetBytes: number; rssBytes: number; usageBytes: number } }[] }[] }>('pro-east', `/api/v1/nodes/${node}/proxy/stats/summary`);
+    const r = await sb.get<{
+      node: { nodeName: string };
+      pods: {
+        podRef: { name: string };
+        containers: {
+          name: string;
+          cpu: { usageNanoCores: number; usageCoreNanoSeconds: number };
+          memory: { workingSetBytes: number; rssBytes: number; usageBytes: number };
+        }[];
+      }[];
+    }>('pro-east', `/api/v1/nodes/${node}/proxy/stats/summary`);
     expect(r.status).toBe(200);
     expect(r.body.node.nodeName).toBe(node);
     expect(r.body.pods.length).toBeGreaterThan(3);
@@ -94,7 +125,10 @@ describe.skipIf(!hasKubectl)('kubectl top against the sandbox', () => {
     expect(c.memory.usageBytes).toBeGreaterThan(c.memory.workingSetBytes);
     expect(c.cpu.usageCoreNanoSeconds).toBeGreaterThan(0);
     // metrics.k8s.io agrees with the summary (both derive from the same model).
-    const m = await sb.get<{ containers: { usage: { cpu: string } }[] }>('pro-east', `/apis/metrics.k8s.io/v1beta1/namespaces/${(r.body.pods[0] as unknown as { podRef: { namespace: string } }).podRef.namespace}/pods/${r.body.pods[0]!.podRef.name}`);
+    const m = await sb.get<{ containers: { usage: { cpu: string } }[] }>(
+      'pro-east',
+      `/apis/metrics.k8s.io/v1beta1/namespaces/${(r.body.pods[0] as unknown as { podRef: { namespace: string } }).podRef.namespace}/pods/${r.body.pods[0]!.podRef.name}`,
+    );
     expect(parseCpuCores(m.body.containers[0]!.usage.cpu)).toBeCloseTo(c.cpu.usageNanoCores / 1e9, 1);
   });
 

@@ -25,7 +25,8 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
   beforeAll(async () => {
     sb = await startTestSandbox({ clockSpeed: 20 });
     dir = mkdtempSync(join(tmpdir(), 'capstan-troubleshoot-'));
-    pod = JSON.parse((await ok(['get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'json'])).stdout).items[0].metadata.name;
+    pod = JSON.parse((await ok(['get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'json'])).stdout).items[0].metadata
+      .name;
   });
   afterAll(async () => {
     await sb?.close();
@@ -61,7 +62,21 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
   });
 
   it('kubectl debug -i adds an ephemeral container, attaches to its shell, and the container terminates when the shell exits', async () => {
-    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'debug', '-i', pod, '--image=busybox:1.36', '--profile=general', '-c', 'dbg']);
+    const child = spawn(KUBECTL, [
+      '--kubeconfig',
+      sb.kubeconfig,
+      '--context',
+      'uat',
+      '-n',
+      'shop',
+      'debug',
+      '-i',
+      pod,
+      '--image=busybox:1.36',
+      '--profile=general',
+      '-c',
+      'dbg',
+    ]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -78,25 +93,43 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
       return st?.state.terminated?.reason === 'Completed' ? true : undefined;
     });
     // An ephemeral container can be added, never changed or removed.
-    const again = await sb.kubectl(['--context', 'uat', '-n', 'shop', 'debug', pod, '--image=busybox:1.36', '--profile=general', '-c', 'dbg']);
+    const again = await sb.kubectl([
+      '--context',
+      'uat',
+      '-n',
+      'shop',
+      'debug',
+      pod,
+      '--image=busybox:1.36',
+      '--profile=general',
+      '-c',
+      'dbg',
+    ]);
     expect(again.code).not.toBe(0);
   });
 
   /** `kubectl port-forward pod :8080 …` until it prints its local ports; the child and its output. */
   const portForward = async (ports: string[], env: Record<string, string> = {}) => {
-    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'port-forward', pod, ...ports], { env: { ...process.env, ...env } });
+    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'port-forward', pod, ...ports], {
+      env: { ...process.env, ...env },
+    });
     const log = { text: '' };
     child.stdout.on('data', (d: Buffer) => (log.text += d.toString()));
     child.stderr.on('data', (d: Buffer) => (log.text += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const local = await waitFor('the forwarding lines', () => {
-      const found = [...log.text.matchAll(/Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/g)].map((m) => [Number(m[2]), Number(m[1])] as const);
+      const found = [...log.text.matchAll(/Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/g)].map(
+        (m) => [Number(m[2]), Number(m[1])] as const,
+      );
       return found.length === ports.length ? new Map(found) : undefined;
     });
     return { child, log, exited, local };
   };
 
-  for (const [mode, env] of [['the WebSocket tunnel', {}], ['the SPDY fallback', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }]] as const) {
+  for (const [mode, env] of [
+    ['the WebSocket tunnel', {}],
+    ['the SPDY fallback', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }],
+  ] as const) {
     it(`kubectl port-forward over ${mode} reaches the container's HTTP port, connection after connection`, async () => {
       const pf = await portForward([':8080'], env);
       try {
@@ -106,7 +139,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
         expect(await health.json()).toEqual({ status: 'UP' });
         for (let i = 0; i < 3; i++) {
           const page = await (await fetch(`${base}/orders/${i}?q=x`, { headers: { Connection: 'close' } })).text();
-          expect(page).toBe(`Hello from shop/${pod}, container orders (${(await podImage())}), port 8080: GET /orders/${i}?q=x\n`);
+          expect(page).toBe(`Hello from shop/${pod}, container orders (${await podImage()}), port 8080: GET /orders/${i}?q=x\n`);
         }
         const posted = await fetch(`${base}/submit`, { method: 'POST', body: 'x'.repeat(200_000) });
         expect(await posted.text()).toContain('POST /submit');
@@ -118,7 +151,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
 
   const podImage = async () => JSON.parse((await ok(['get', 'pod', pod, '-o', 'json'])).stdout).spec.containers[0].image as string;
 
-  it('a port nothing listens on is refused with the kubelet\'s error, and kubectl port-forward gives up as it does on a real cluster', async () => {
+  it("a port nothing listens on is refused with the kubelet's error, and kubectl port-forward gives up as it does on a real cluster", async () => {
     const pf = await portForward([':9999']);
     const res = await fetch(`http://127.0.0.1:${pf.local.get(9999)}/`).catch((e: unknown) => e);
     expect(res).toBeInstanceOf(Error);
@@ -130,16 +163,31 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
 
   it('the channel WebSocket protocol (v4.channel.k8s.io, ?ports=) forwards one connection per port', async () => {
     const c = sb.dc.cluster('uat');
-    const ws = new WebSocket(`${c.url.replace('https', 'wss')}/api/v1/namespaces/shop/pods/${pod}/portforward?ports=8080`, ['v4.channel.k8s.io'], { ca: c.caPem, headers: { Authorization: `Bearer ${c.token}` } });
+    const ws = new WebSocket(
+      `${c.url.replace('https', 'wss')}/api/v1/namespaces/shop/pods/${pod}/portforward?ports=8080`,
+      ['v4.channel.k8s.io'],
+      { ca: c.caPem, headers: { Authorization: `Bearer ${c.token}` } },
+    );
     const frames: Buffer[] = [];
     ws.on('message', (d: Buffer) => frames.push(d));
-    await new Promise((resolve, reject) => { ws.on('open', resolve); ws.on('error', reject); });
+    await new Promise((resolve, reject) => {
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    });
     try {
       await waitFor('the two port announcements', () => (frames.length >= 2 ? true : undefined));
-      expect(frames.slice(0, 2).map((f) => [...f])).toEqual([[0, 0x90, 0x1f], [1, 0x90, 0x1f]]);
+      expect(frames.slice(0, 2).map((f) => [...f])).toEqual([
+        [0, 0x90, 0x1f],
+        [1, 0x90, 0x1f],
+      ]);
       ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('GET /actuator/health HTTP/1.1\r\nHost: x\r\n\r\n')]));
       const body = await waitFor('the HTTP response on channel 0', () => {
-        const text = Buffer.concat(frames.slice(2).filter((f) => f[0] === 0).map((f) => f.subarray(1))).toString();
+        const text = Buffer.concat(
+          frames
+            .slice(2)
+            .filter((f) => f[0] === 0)
+            .map((f) => f.subarray(1)),
+        ).toString();
         return text.includes('{"status":"UP"}') ? text : undefined;
       });
       expect(body).toMatch(/^HTTP\/1\.1 200 OK\r\n/);

@@ -14,8 +14,15 @@ describe('kubectl meets the sandbox decoder and validation', { timeout: 60_000 }
   let dir: string;
   const store = () => sb.dc.cluster('fat').store;
   const deploymentJson = (name: string, spec: Record<string, unknown> = {}) => ({
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default' },
-    spec: { replicas: 1, selector: { matchLabels: { app: 'v' } }, template: { metadata: { labels: { app: 'v' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } }, ...spec },
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: 'v' } },
+      template: { metadata: { labels: { app: 'v' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
+      ...spec,
+    },
   });
   const file = (name: string, obj: unknown) => {
     const f = join(dir, `${name}.json`);
@@ -65,23 +72,43 @@ describe('kubectl meets the sandbox decoder and validation', { timeout: 60_000 }
   it('an invalid name is a 422 whose cause kubectl prints', async () => {
     const r = await kubectl(['create', '-f', file('bad-name', deploymentJson('Bad_Name'))]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`The Deployment "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters`);
+    expect(r.stderr).toContain(
+      `The Deployment "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters`,
+    );
   });
 
   it('invalid label keys and values are refused on patch, with one cause each', async () => {
-    const r = await kubectl(['-n', 'shop', 'patch', 'deploy/payments-fat', '--type=merge', '-p', JSON.stringify({ metadata: { labels: { 'bad key!': 'ok', good: 'bad value!' } } })]);
+    const r = await kubectl([
+      '-n',
+      'shop',
+      'patch',
+      'deploy/payments-fat',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ metadata: { labels: { 'bad key!': 'ok', good: 'bad value!' } } }),
+    ]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('The Deployment "payments-fat" is invalid:');
     expect(r.stderr).toContain(`* metadata.labels: Invalid value: "bad key!": name part must consist of alphanumeric characters`);
-    expect(r.stderr).toContain(`* metadata.labels: Invalid value: "bad value!": a valid label must be an empty string or consist of alphanumeric characters`);
+    expect(r.stderr).toContain(
+      `* metadata.labels: Invalid value: "bad value!": a valid label must be an empty string or consist of alphanumeric characters`,
+    );
     expect(store().get('deployments', 'shop', 'payments-fat')!.obj.metadata.labels!.good).toBeUndefined();
   });
 
   it('a 422 body carries details.causes with reason and field', async () => {
-    const r = await sb.request('fat', 'POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'Bad', image: 'x' }] } });
+    const r = await sb.request('fat', 'POST', '/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { containers: [{ name: 'Bad', image: 'x' }] },
+    });
     expect(r.status).toBe(422);
     expect(r.body).toMatchObject({
-      kind: 'Status', status: 'Failure', reason: 'Invalid', code: 422,
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Invalid',
+      code: 422,
       details: { name: 'p', kind: 'Pod', causes: [{ reason: 'FieldValueInvalid', field: 'spec.containers[0].name' }] },
     });
     expect(r.body.message).toMatch(/^Pod "p" is invalid: spec.containers\[0\].name: Invalid value: "Bad": a lowercase RFC 1123 label/);
@@ -93,6 +120,8 @@ describe('kubectl meets the sandbox decoder and validation', { timeout: 60_000 }
     (current.metadata as unknown as Record<string, unknown>).extra = true;
     const r = await sb.request('fat', 'PUT', '/apis/apps/v1/namespaces/shop/deployments/payments-fat?fieldValidation=Strict', current);
     expect(r.status).toBe(400);
-    expect(r.body.message).toBe('strict decoding error: unknown field "metadata.extra", unknown field "spec.template.spec.containers[0].colour"');
+    expect(r.body.message).toBe(
+      'strict decoding error: unknown field "metadata.extra", unknown field "spec.template.spec.containers[0].colour"',
+    );
   });
 });

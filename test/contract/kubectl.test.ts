@@ -50,8 +50,12 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', { timeout: 60_000 },
 
   it('describe pod shows status, conditions and kubelet events of a crash-looping pod', async () => {
     const name = await waitFor('a restarted search pod', async () => {
-      const pods = JSON.parse(await ok(['--context', 'fat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/name=search', '-o', 'json']));
-      const pod = pods.items.find((p: { status: { containerStatuses?: { restartCount: number }[] } }) => (p.status.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+      const pods = JSON.parse(
+        await ok(['--context', 'fat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/name=search', '-o', 'json']),
+      );
+      const pod = pods.items.find(
+        (p: { status: { containerStatuses?: { restartCount: number }[] } }) => (p.status.containerStatuses?.[0]?.restartCount ?? 0) >= 1,
+      );
       return pod?.metadata.name as string | undefined;
     });
     const out = await ok(['--context', 'fat', '-n', 'shop', 'describe', 'pod', name]);
@@ -65,7 +69,9 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', { timeout: 60_000 },
   });
 
   it('logs prints the tail of a running container, with timestamps', async () => {
-    const pods = JSON.parse(await ok(['--context', 'uat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'json']));
+    const pods = JSON.parse(
+      await ok(['--context', 'uat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'json']),
+    );
     const out = await ok(['--context', 'uat', '-n', 'shop', 'logs', pods.items[0].metadata.name, '--tail=3', '--timestamps']);
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(3);
@@ -73,14 +79,38 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', { timeout: 60_000 },
   });
 
   it('get pods --watch receives the pods a scale-up creates', async () => {
-    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/name=cart', '--watch', '--no-headers']);
+    const child = spawn(KUBECTL, [
+      '--kubeconfig',
+      sb.kubeconfig,
+      '--context',
+      'uat',
+      '-n',
+      'shop',
+      'get',
+      'pods',
+      '-l',
+      'app.kubernetes.io/name=cart',
+      '--watch',
+      '--no-headers',
+    ]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
       await waitFor('the initial rows', () => (out.split('\n').filter(Boolean).length >= 2 ? true : undefined));
-      const before = new Set(out.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]));
+      const before = new Set(
+        out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(/\s+/)[0]),
+      );
       await ok(['--context', 'uat', '-n', 'shop', 'scale', 'deploy/cart-uat', '--replicas=3']);
-      const added = await waitFor('a watched new pod', () => out.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]).find((n) => n && !before.has(n)));
+      const added = await waitFor('a watched new pod', () =>
+        out
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(/\s+/)[0])
+          .find((n) => n && !before.has(n)),
+      );
       expect(added).toMatch(/^cart-uat-/);
     } finally {
       child.kill();
@@ -103,7 +133,9 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', { timeout: 60_000 },
     const status = await ok([...ctx, 'rollout', 'status', 'deploy/catalog-pro', '--timeout=60s'], 70_000);
     expect(status).toContain('deployment "catalog-pro" successfully rolled out');
     const rs = JSON.parse(await ok([...ctx, 'get', 'rs', '-l', 'app.kubernetes.io/instance=catalog-pro', '-o', 'json']));
-    const current = rs.items.find((r: { spec: { template: { spec: { containers: { image: string }[] } } } }) => r.spec.template.spec.containers[0]!.image === next);
+    const current = rs.items.find(
+      (r: { spec: { template: { spec: { containers: { image: string }[] } } } }) => r.spec.template.spec.containers[0]!.image === next,
+    );
     expect(current.metadata.annotations['deployment.kubernetes.io/revision']).toBe('2');
     expect(current.metadata.labels['pod-template-hash']).toBeTruthy();
     expect(current.status.readyReplicas).toBe(8);
@@ -135,10 +167,17 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', { timeout: 60_000 },
   });
 
   it('apply -f creates and then patches a Deployment (client-side validation against served OpenAPI)', async () => {
-    const manifest = (image: string) => JSON.stringify({
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } } },
-    });
+    const manifest = (image: string) =>
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'web', namespace: 'default' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } },
+        },
+      });
     const dir = mkdtempSync(join(tmpdir(), 'capstan-apply-'));
     const file = join(dir, 'web.json');
     try {
@@ -155,10 +194,14 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', { timeout: 60_000 },
 
   it('delete pod terminates gracefully and the ReplicaSet replaces it', async () => {
     const ctx = ['--context', 'pro-west', '-n', 'platform'];
-    const before = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-pro', '-o', 'json'])).items.map((p: { metadata: { name: string } }) => p.metadata.name);
+    const before = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-pro', '-o', 'json'])).items.map(
+      (p: { metadata: { name: string } }) => p.metadata.name,
+    );
     expect(await ok([...ctx, 'delete', 'pod', before[0]])).toContain(`pod "${before[0]}" deleted`);
     const after = await waitFor('a replacement pod', async () => {
-      const names = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-pro', '-o', 'json'])).items.map((p: { metadata: { name: string } }) => p.metadata.name);
+      const names = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-pro', '-o', 'json'])).items.map(
+        (p: { metadata: { name: string } }) => p.metadata.name,
+      );
       return names.length === before.length && !names.includes(before[0]) ? names : undefined;
     });
     expect(after).toHaveLength(6);
@@ -177,13 +220,17 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', { timeout: 60_000 },
     expect(undo.stderr).toContain('you cannot rollback a paused deployment');
     await ok([...ctx, 'rollout', 'resume', 'deploy/gateway-uat']);
     await ok([...ctx, 'rollout', 'status', 'deploy/gateway-uat', '--timeout=60s'], 70_000);
-    const before = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-uat', '-o', 'json'])).items.map((p: { metadata: { name: string } }) => p.metadata.name);
+    const before = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-uat', '-o', 'json'])).items.map(
+      (p: { metadata: { name: string } }) => p.metadata.name,
+    );
     await ok([...ctx, 'rollout', 'restart', 'deploy/gateway-uat']);
     await ok([...ctx, 'rollout', 'status', 'deploy/gateway-uat', '--timeout=60s'], 70_000);
     const d = JSON.parse(await ok([...ctx, 'get', 'deploy', 'gateway-uat', '-o', 'json']));
     expect(d.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBeTruthy();
     const after = await waitFor('old pods gone', async () => {
-      const names = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-uat', '-o', 'json'])).items.map((p: { metadata: { name: string } }) => p.metadata.name);
+      const names = JSON.parse(await ok([...ctx, 'get', 'pods', '-l', 'app.kubernetes.io/instance=gateway-uat', '-o', 'json'])).items.map(
+        (p: { metadata: { name: string } }) => p.metadata.name,
+      );
       return names.length === 2 && names.every((n: string) => !before.includes(n)) ? names : undefined;
     });
     expect(after).toHaveLength(2);

@@ -10,7 +10,9 @@ import { run, tempDir } from '../fixtures/oci/registry';
 
 /** OCI client behaviours that real registries differ on, against small scripted servers. */
 
-const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [] }));
+const manifest = Buffer.from(
+  JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: {}, layers: [] }),
+);
 const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
 let servers: Server[] = [];
 
@@ -44,7 +46,10 @@ describe('OCI client edge cases', () => {
     let accept = '';
     const url = await serve((req, res) => {
       accept = req.headers.accept ?? '';
-      res.writeHead(200, { 'Content-Type': 'application/vnd.docker.distribution.manifest.v2+json', ...(req.method === 'GET' ? { 'Docker-Content-Digest': `sha256:${'0'.repeat(64)}` } : {}) });
+      res.writeHead(200, {
+        'Content-Type': 'application/vnd.docker.distribution.manifest.v2+json',
+        ...(req.method === 'GET' ? { 'Docker-Content-Digest': `sha256:${'0'.repeat(64)}` } : {}),
+      });
       res.end(req.method === 'HEAD' ? undefined : manifest);
     });
     const c = new OciClient({ registryName: 'liar', url });
@@ -72,7 +77,10 @@ describe('OCI client edge cases', () => {
     expect(await c.ping()).toEqual({ ok: true, value: { authScheme: 'basic' } });
     const anon = new OciClient({ registryName: 'basic', url });
     const r = await anon.ping();
-    expect(!r.ok && r.error).toMatchObject({ code: 'registry-unauthorized', message: 'basic requires a username and secret: add credentials for it.' });
+    expect(!r.ok && r.error).toMatchObject({
+      code: 'registry-unauthorized',
+      message: 'basic requires a username and secret: add credentials for it.',
+    });
     c.close();
     anon.close();
   });
@@ -135,7 +143,9 @@ describe('OCI client edge cases', () => {
       // /v2/ answers any token; repositories need the token an authenticated account gets.
       const ok = req.url === '/v2/' ? !!req.headers.authorization : req.headers.authorization === 'Bearer full';
       if (!ok) {
-        res.writeHead(401, { 'WWW-Authenticate': `Bearer realm="${realm}/token",service="reg"${req.headers.authorization ? ',error="insufficient_scope"' : ''}` });
+        res.writeHead(401, {
+          'WWW-Authenticate': `Bearer realm="${realm}/token",service="reg"${req.headers.authorization ? ',error="insufficient_scope"' : ''}`,
+        });
         return res.end();
       }
       res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -154,7 +164,10 @@ describe('OCI client edge cases', () => {
     await svc.init();
     await svc.addRegistry({ name: 'split', kind: 'oci', url, region: 'east', username: 'u', secret: 'p' });
     const h = await svc.testRegistry('split');
-    expect(h.ok && h.value).toMatchObject({ reachable: true, authState: `credentials not sent: token service is plain http on another host (${host})` });
+    expect(h.ok && h.value).toMatchObject({
+      reachable: true,
+      authState: `credentials not sent: token service is plain http on another host (${host})`,
+    });
     expect(h.ok && h.value.credentialsOk).toBeUndefined();
     svc.dispose();
   });
@@ -164,7 +177,23 @@ describe('OCI client edge cases', () => {
     try {
       const key = join(tmp.dir, 'realm.key');
       const cert = join(tmp.dir, 'realm.crt');
-      await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=realm', '-addext', 'subjectAltName=IP:127.0.0.1']);
+      await run('openssl', [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2',
+        '-subj',
+        '/CN=realm',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ]);
       const fp = (await run('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'])).stdout.trim().split('=')[1]!;
       const seen: (string | undefined)[] = [];
       const realm = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
@@ -186,7 +215,10 @@ describe('OCI client edge cases', () => {
       // The pin lets this client talk to the self-signed realm at all; the origin rule still applies.
       const c = new OciClient({ registryName: 'split-tls', url, username: 'u', secret: () => 'p', pinnedFingerprint: fp });
       const p = await c.ping();
-      expect(p.ok && p.value).toEqual({ authScheme: 'bearer', credentialsWithheld: `credentials not sent: token service is on another host (${new URL(realmUrl).host})` });
+      expect(p.ok && p.value).toEqual({
+        authScheme: 'bearer',
+        credentialsWithheld: `credentials not sent: token service is on another host (${new URL(realmUrl).host})`,
+      });
       expect(seen).toEqual([undefined]);
       c.close();
     } finally {

@@ -23,7 +23,9 @@ let tokens: TokenService;
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 const westAuth: Authorize = () => ({ Authorization: basic('ci', 'ci-pw') });
 const northAuth: Authorize = async (repository) => {
-  const r = await fetch(`${tokens.realm}?service=${tokens.service}&scope=repository:${repository}:pull,push`, { headers: { Authorization: basic('ci', 'ci-pw') } });
+  const r = await fetch(`${tokens.realm}?service=${tokens.service}&scope=repository:${repository}:pull,push`, {
+    headers: { Authorization: basic('ci', 'ci-pw') },
+  });
   return { Authorization: `Bearer ${((await r.json()) as { token: string }).token}` };
 };
 
@@ -49,10 +51,17 @@ afterAll(async () => {
 
 function service(extra: Partial<ImageSyncOptions> = {}) {
   const vault = new Map<string, string>();
-  return new ImageSyncService({ secrets: { get: (k) => vault.get(k), put: (k, v) => void vault.set(k, v), delete: (k) => void vault.delete(k) }, minRefreshIntervalMs: 0, retries: 0, timeoutMs: 5_000, ...extra });
+  return new ImageSyncService({
+    secrets: { get: (k) => vault.get(k), put: (k, v) => void vault.set(k, v), delete: (k) => void vault.delete(k) },
+    minRefreshIntervalMs: 0,
+    retries: 0,
+    timeoutMs: 5_000,
+    ...extra,
+  });
 }
 /** Rows sorted by name; cells in the matrix's region order (registries in the order added). */
-const cells = (m: SyncMatrix) => m.rows.map((r) => `${r.repository}:${r.tag} ${r.cells.map((c) => `${c.region}=${c.state}`).join(' ')}`).sort();
+const cells = (m: SyncMatrix) =>
+  m.rows.map((r) => `${r.repository}:${r.tag} ${r.cells.map((c) => `${c.region}=${c.state}`).join(' ')}`).sort();
 async function matrix(svc: ImageSyncService): Promise<SyncMatrix> {
   const m = await svc.getMatrix(undefined, { refresh: true });
   if (!m.ok) throw new Error(m.error.message);
@@ -65,7 +74,13 @@ describe('discovery against real registries', () => {
     const c = new OciClient({ registryName: 'east', url: east.url });
     const all = await c.listCatalog(2);
     if (!all.ok) throw new Error(all.error.message);
-    expect(all.value.repositories.filter((r) => r.startsWith('paged/'))).toEqual(['paged/r0', 'paged/r1', 'paged/r2', 'paged/r3', 'paged/r4']);
+    expect(all.value.repositories.filter((r) => r.startsWith('paged/'))).toEqual([
+      'paged/r0',
+      'paged/r1',
+      'paged/r2',
+      'paged/r3',
+      'paged/r4',
+    ]);
     expect(all.value.pages).toBeGreaterThanOrEqual(3); // distribution honours n for the catalog
     // skopeo, the referee, finds each discovered repository with the tag pushed.
     expect(JSON.parse(await skopeo('list-tags', '--tls-verify=false', `docker://${east.host}/paged/r3`)).Tags).toEqual(['1.0']);
@@ -74,16 +89,35 @@ describe('discovery against real registries', () => {
 
   it('a registry added with no repository list reads its catalog: nothing is "missing"; a narrower registry marks the rest "not followed"', async () => {
     const images = [...grid(4, 2, 'shop/app'), { repository: 'tools/ci', tag: '1', seed: 'tools-ci-1' }];
-    await Promise.all([pushImages(east.url, images), pushImages(west.url, images.filter((i) => i.repository !== 'tools/ci'), westAuth)]);
+    await Promise.all([
+      pushImages(east.url, images),
+      pushImages(
+        west.url,
+        images.filter((i) => i.repository !== 'tools/ci'),
+        westAuth,
+      ),
+    ]);
     const svc = service();
     await svc.init();
     await svc.addRegistry({ name: 'east', kind: 'oci', url: east.url, region: 'east', include: ['shop/*', 'tools/*'] });
     // west follows the shop only; credentials over plain http are warned about.
-    const added = await svc.addRegistry({ name: 'west', kind: 'oci', url: west.url, region: 'west', username: 'reader', secret: 'reader-pw', include: ['shop/*'] });
+    const added = await svc.addRegistry({
+      name: 'west',
+      kind: 'oci',
+      url: west.url,
+      region: 'west',
+      username: 'reader',
+      secret: 'reader-pw',
+      include: ['shop/*'],
+    });
     expect(added.ok && added.value.warnings?.[0]).toContain('plain http');
     const m = await matrix(svc);
     expect(m.rows).toHaveLength(9);
-    expect(m.rows.every((r) => r.cells.every((c) => c.state === 'synced' || (r.repository === 'tools/ci' && c.region === 'west' && c.state === 'not-followed')))).toBe(true);
+    expect(
+      m.rows.every((r) =>
+        r.cells.every((c) => c.state === 'synced' || (r.repository === 'tools/ci' && c.region === 'west' && c.state === 'not-followed')),
+      ),
+    ).toBe(true);
     expect(m.rows.find((r) => r.repository === 'tools/ci')?.sources).toEqual(['catalog']);
     expect(m.summary.map((s) => [s.region, s.state, s.outOfSync, s.notFollowed])).toEqual([
       ['east', 'in-sync', 0, 0],
@@ -99,15 +133,35 @@ describe('discovery against real registries', () => {
     svc.dispose();
   });
 
-  it('where the catalog is refused: the named repositories, the clusters\' images and the plans\' targets, each row saying which', async () => {
+  it("where the catalog is refused: the named repositories, the clusters' images and the plans' targets, each row saying which", async () => {
     await Promise.all([
-      pushImages(north.url, [{ repository: 'team/named', tag: '1', seed: 'named-1' }, { repository: 'team/running', tag: '2', seed: 'running-2' }, { repository: 'team/planned', tag: '3', seed: 'planned-3' }, { repository: 'team/other', tag: '4', seed: 'other-4' }], northAuth),
-      pushImages(east.url, [{ repository: 'team/named', tag: '1', seed: 'named-1' }, { repository: 'team/other', tag: '4', seed: 'other-4' }]),
+      pushImages(
+        north.url,
+        [
+          { repository: 'team/named', tag: '1', seed: 'named-1' },
+          { repository: 'team/running', tag: '2', seed: 'running-2' },
+          { repository: 'team/planned', tag: '3', seed: 'planned-3' },
+          { repository: 'team/other', tag: '4', seed: 'other-4' },
+        ],
+        northAuth,
+      ),
+      pushImages(east.url, [
+        { repository: 'team/named', tag: '1', seed: 'named-1' },
+        { repository: 'team/other', tag: '4', seed: 'other-4' },
+      ]),
     ]);
     const svc = service();
     await svc.init();
     await svc.addRegistry({ name: 'east', kind: 'oci', url: east.url, region: 'east', include: ['team/*'] });
-    await svc.addRegistry({ name: 'north', kind: 'oci', url: north.url, region: 'north', username: 'reader', secret: 'reader-pw', repositories: ['team/named'] });
+    await svc.addRegistry({
+      name: 'north',
+      kind: 'oci',
+      url: north.url,
+      region: 'north',
+      username: 'reader',
+      secret: 'reader-pw',
+      repositories: ['team/named'],
+    });
     svc.setContextImages([`${north.host}/team/running:2`, 'elsewhere.example/team/foreign:1'], ['team/planned:3']);
     const m = await matrix(svc);
     expect(m.errors).toEqual([]);
@@ -118,7 +172,12 @@ describe('discovery against real registries', () => {
       'team/running:2 east=missing north=synced',
     ]);
     const src = Object.fromEntries(m.rows.map((r) => [r.repository, r.sources]));
-    expect(src).toMatchObject({ 'team/named': ['catalog', 'named'], 'team/running': ['cluster'], 'team/planned': ['plan'], 'team/other': ['catalog'] });
+    expect(src).toMatchObject({
+      'team/named': ['catalog', 'named'],
+      'team/running': ['cluster'],
+      'team/planned': ['plan'],
+      'team/other': ['catalog'],
+    });
     const cov = svc.coverage().find((c) => c.registryId === 'north')!;
     expect(cov.mode).toBe('listed');
     expect(cov.note).toContain('catalog was refused');
@@ -135,10 +194,24 @@ describe('discovery against real registries', () => {
     const svc = service({ now: () => clock });
     await svc.init();
     await svc.addRegistry({ name: 'east', kind: 'oci', url: east.url, region: 'east', include: ['down/*'] });
-    await svc.addRegistry({ name: 'west', kind: 'oci', url: west.url, region: 'west', username: 'reader', secret: 'wrong', include: ['down/*'] });
+    await svc.addRegistry({
+      name: 'west',
+      kind: 'oci',
+      url: west.url,
+      region: 'west',
+      username: 'reader',
+      secret: 'wrong',
+      include: ['down/*'],
+    });
     await svc.addRegistry({ name: 'south', kind: 'oci', url: spare.url, region: 'south', include: ['down/*'] });
     let m = await matrix(svc);
-    expect(m.summary.find((s) => s.region === 'west')).toMatchObject({ state: 'unknown', unknown: 1, outOfSync: 0, unreadableSince: clock, error: { code: 'registry-unauthorized' } });
+    expect(m.summary.find((s) => s.region === 'west')).toMatchObject({
+      state: 'unknown',
+      unknown: 1,
+      outOfSync: 0,
+      unreadableSince: clock,
+      error: { code: 'registry-unauthorized' },
+    });
     expect(m.summary.find((s) => s.region === 'south')).toMatchObject({ state: 'in-sync' });
     const h = await svc.testRegistry('west');
     expect(h.ok && h.value.credentialsOk).toBe(false);
@@ -160,12 +233,31 @@ describe('discovery against real registries', () => {
     const svc = service({ revalidateAfterMs: 0, revalidateFraction: 100 });
     await svc.init();
     await svc.addRegistry({ name: 'east', kind: 'oci', url: east.url, region: 'east', include: ['tie/*'], source: true });
-    await svc.addRegistry({ name: 'west', kind: 'oci', url: west.url, region: 'west', username: 'reader', secret: 'reader-pw', include: ['tie/*'] });
+    await svc.addRegistry({
+      name: 'west',
+      kind: 'oci',
+      url: west.url,
+      region: 'west',
+      username: 'reader',
+      secret: 'reader-pw',
+      include: ['tie/*'],
+    });
     let m = await matrix(svc);
     expect(m.sourceRegion).toBe('east');
-    expect(m.rows[0]).toMatchObject({ digest: ci, sourceRegion: 'east', cells: [{ state: 'synced' }, { state: 'mismatch', digest: stray }] });
+    expect(m.rows[0]).toMatchObject({
+      digest: ci,
+      sourceRegion: 'east',
+      cells: [{ state: 'synced' }, { state: 'mismatch', digest: stray }],
+    });
     const planner = await svc.checkImagePresent('tie/app:1', undefined, ['east', 'west']);
-    expect(planner.ok && planner.value).toMatchObject({ digest: ci, allPresent: false, regions: [{ mismatch: false }, { mismatch: true, error: { message: 'west holds another digest than the source region east: copy the image from east again.' } }] });
+    expect(planner.ok && planner.value).toMatchObject({
+      digest: ci,
+      allPresent: false,
+      regions: [
+        { mismatch: false },
+        { mismatch: true, error: { message: 'west holds another digest than the source region east: copy the image from east again.' } },
+      ],
+    });
 
     // The user makes west the source: the blame follows, regardless of which digest sorts first.
     await svc.updateRegistry({ registryId: 'west', source: true });
@@ -185,10 +277,21 @@ describe('auth states against a real token-auth registry', () => {
   it('reached directly, its realm is plain http on another host: credentials are withheld and the state says so', async () => {
     const svc = service();
     await svc.init();
-    await svc.addRegistry({ name: 'north-direct', kind: 'oci', url: northBackend.url, region: 'north', username: 'reader', secret: 'reader-pw', repositories: ['team/named'] });
+    await svc.addRegistry({
+      name: 'north-direct',
+      kind: 'oci',
+      url: northBackend.url,
+      region: 'north',
+      username: 'reader',
+      secret: 'reader-pw',
+      repositories: ['team/named'],
+    });
     const seen = tokens.requests.length;
     const h = await svc.testRegistry('north-direct');
-    expect(h.ok && h.value).toMatchObject({ reachable: true, authState: `credentials not sent: token service is plain http on another host (${tokens.host})` });
+    expect(h.ok && h.value).toMatchObject({
+      reachable: true,
+      authState: `credentials not sent: token service is plain http on another host (${tokens.host})`,
+    });
     expect(h.ok && h.value.credentialsOk).toBeUndefined();
     const m = await matrix(svc);
     expect(m.summary[0]).toMatchObject({ state: 'unknown', error: { code: 'registry-unauthorized' } });

@@ -14,7 +14,10 @@ afterAll(async () => {
   await Promise.all([east?.stop(), west?.stop()]);
 });
 
-const jdk = (digest: string) => ({ 'org.opencontainers.image.base.name': 'eclipse-temurin:17-jre', 'org.opencontainers.image.base.digest': digest });
+const jdk = (digest: string) => ({
+  'org.opencontainers.image.base.name': 'eclipse-temurin:17-jre',
+  'org.opencontainers.image.base.digest': digest,
+});
 const OLD = `sha256:${'1'.repeat(64)}`;
 const NEW = `sha256:${'2'.repeat(64)}`;
 
@@ -42,9 +45,14 @@ describe('base-image lineage', () => {
       ['eclipse-temurin:17-jre', NEW, ['shop/cart:2.0@east', 'shop/cart:2.0@west']],
     ]);
     expect(r.value.unannotated.map((i) => `${i.repository}:${i.tag}@${i.region}`)).toEqual(['shop/legacy:0.9@east']);
-    const config = JSON.parse(await skopeo('inspect', '--config', '--tls-verify=false', `docker://${east.host}/shop/orders:1.4`)) as { history: { created_by: string }[] };
-    expect(r.value.bases.flatMap((b) => b.images).find((i) => i.repository === 'shop/orders')?.history).toEqual(config.history.map((h) => h.created_by));
-    const digest = (JSON.parse(await skopeo('inspect', '--tls-verify=false', `docker://${west.host}/shop/cart:2.0`)) as { Digest: string }).Digest;
+    const config = JSON.parse(await skopeo('inspect', '--config', '--tls-verify=false', `docker://${east.host}/shop/orders:1.4`)) as {
+      history: { created_by: string }[];
+    };
+    expect(r.value.bases.flatMap((b) => b.images).find((i) => i.repository === 'shop/orders')?.history).toEqual(
+      config.history.map((h) => h.created_by),
+    );
+    const digest = (JSON.parse(await skopeo('inspect', '--tls-verify=false', `docker://${west.host}/shop/cart:2.0`)) as { Digest: string })
+      .Digest;
     expect(r.value.bases.flatMap((b) => b.images).find((i) => i.repository === 'shop/cart' && i.region === 'west')?.digest).toBe(digest);
     svc.dispose();
   });

@@ -21,7 +21,8 @@ afterAll(async () => {
   tmp?.cleanup();
 });
 
-const push = (layoutDir: string, tag: string, dest: string) => skopeo('--insecure-policy', 'copy', '--dest-tls-verify=false', `oci:${layoutDir}:${tag}`, `docker://${dest}`);
+const push = (layoutDir: string, tag: string, dest: string) =>
+  skopeo('--insecure-policy', 'copy', '--dest-tls-verify=false', `oci:${layoutDir}:${tag}`, `docker://${dest}`);
 
 describe('OCI client against real registries', () => {
   it('reports missing, then synced after skopeo copies; digest equals skopeo inspect', async () => {
@@ -39,7 +40,14 @@ describe('OCI client against real registries', () => {
     const missing = await westClient.getDigest('team/app', '1.0');
     expect(missing).toEqual({ ok: true, value: undefined });
 
-    await skopeo('--insecure-policy', 'copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${east.host}/team/app:1.0`, `docker://${west.host}/team/app:1.0`);
+    await skopeo(
+      '--insecure-policy',
+      'copy',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      `docker://${east.host}/team/app:1.0`,
+      `docker://${west.host}/team/app:1.0`,
+    );
     const inWest = await westClient.getDigest('team/app', '1.0');
     expect(inWest.ok && inWest.value?.digest).toBe(await skopeoDigest(`${west.host}/team/app:1.0`));
     expect(inWest.ok && inWest.value?.digest).toBe(inEast.ok && inEast.value?.digest);
@@ -68,7 +76,14 @@ describe('OCI client against real registries', () => {
     const tags = ['v1', 'v2', 'v3', 'v4', 'v5'];
     await push(layout.dir, 'v1', `${east.host}/paged/app:v1`);
     for (const t of tags.slice(1))
-      await skopeo('--insecure-policy', 'copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${east.host}/paged/app:v1`, `docker://${east.host}/paged/app:${t}`);
+      await skopeo(
+        '--insecure-policy',
+        'copy',
+        '--src-tls-verify=false',
+        '--dest-tls-verify=false',
+        `docker://${east.host}/paged/app:v1`,
+        `docker://${east.host}/paged/app:${t}`,
+      );
     const client = new OciClient({ registryName: 'east', url: east.url });
     const before = client.requests;
     const all = await client.listTags('paged/app', 2);
@@ -104,7 +119,13 @@ describe('OCI client against real registries', () => {
     await push(layout.dir, '7.0', `${east.host}/sync/svc:7.0`);
     // Revalidate every known tag on every refresh: this test wants a re-push seen at once (the
     // default re-reads a few known tags per refresh; see oci-discovery.test.ts for the cost).
-    const svc = new ImageSyncService({ secrets: { get: () => undefined, put: () => undefined }, sourceRegion: 'east', minRefreshIntervalMs: 0, revalidateAfterMs: 0, revalidateFraction: 100 });
+    const svc = new ImageSyncService({
+      secrets: { get: () => undefined, put: () => undefined },
+      sourceRegion: 'east',
+      minRefreshIntervalMs: 0,
+      revalidateAfterMs: 0,
+      revalidateFraction: 100,
+    });
     await svc.init();
     // Both registries serve their catalog; the include pattern narrows it to this test's repository.
     await svc.addRegistry({ name: 'registry-east', kind: 'oci', url: east.url, region: 'east', include: ['sync/*'] });
@@ -121,7 +142,14 @@ describe('OCI client against real registries', () => {
     const missing = await svc.checkImagePresent('sync/svc:7.0', undefined, ['east', 'west']);
     expect(missing.ok && missing.value.allPresent).toBe(false);
 
-    await skopeo('--insecure-policy', 'copy', '--src-tls-verify=false', '--dest-tls-verify=false', `docker://${east.host}/sync/svc:7.0`, `docker://${west.host}/sync/svc:7.0`);
+    await skopeo(
+      '--insecure-policy',
+      'copy',
+      '--src-tls-verify=false',
+      '--dest-tls-verify=false',
+      `docker://${east.host}/sync/svc:7.0`,
+      `docker://${west.host}/sync/svc:7.0`,
+    );
     expect(await states()).toEqual(['sync/svc:7.0 east=synced west=synced']);
     const digest = await skopeoDigest(`${west.host}/sync/svc:7.0`);
     const present = await svc.checkImagePresent('sync/svc:7.0', digest, ['east', 'west']);

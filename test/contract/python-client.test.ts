@@ -30,7 +30,9 @@ describe.skipIf(!hasPythonClient())('the official Kubernetes Python client again
 
   it('lists, watches, creates, patches three ways, dry-runs, reads logs and deletes with propagation, all typed', async () => {
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(PYTHON, [SCRIPT, sb.kubeconfig, 'uat'], { timeout: 110_000 }, (err, out, errOut) => resolve({ code: err ? 1 : 0, stdout: out, stderr: errOut }));
+      execFile(PYTHON, [SCRIPT, sb.kubeconfig, 'uat'], { timeout: 110_000 }, (err, out, errOut) =>
+        resolve({ code: err ? 1 : 0, stdout: out, stderr: errOut }),
+      );
     });
     expect(stderr).toBe('');
     expect(code).toBe(0);

@@ -32,7 +32,9 @@ describe('the repository stands alone', () => {
 
   it('no comment or document refers to an issue of ours by number', () => {
     const pattern = new RegExp(['\\bissues?', ' #?\\d+'].join(''), 'i');
-    const offenders = tracked.filter((f) => !f.endsWith('.json') && pattern.test(text(f) ?? '')).map((f) => `${f}: ${pattern.exec(text(f)!)![0]}`);
+    const offenders = tracked
+      .filter((f) => !f.endsWith('.json') && pattern.test(text(f) ?? ''))
+      .map((f) => `${f}: ${pattern.exec(text(f)!)![0]}`);
     expect(offenders).toEqual([]);
   });
 
@@ -41,7 +43,10 @@ describe('the repository stands alone', () => {
     const sums = [...readme.matchAll(/^\s+([0-9a-f]{64})\s+(\S+)$/gm)];
     expect(sums.length).toBeGreaterThanOrEqual(3);
     for (const [, sum, file] of sums) {
-      const actual = crypto.createHash('sha256').update(readFileSync(join(root, 'src-sandbox/openapi', file!))).digest('hex');
+      const actual = crypto
+        .createHash('sha256')
+        .update(readFileSync(join(root, 'src-sandbox/openapi', file!)))
+        .digest('hex');
       expect(actual, file).toBe(sum);
     }
   });

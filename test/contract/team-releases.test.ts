@@ -78,7 +78,9 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function setup(name: string): Promise<{ dc: Datacenter; dir: string; kubeconfig: string; kubectl: (...a: string[]) => Promise<string> }> {
+async function setup(
+  name: string,
+): Promise<{ dc: Datacenter; dir: string; kubeconfig: string; kubectl: (...a: string[]) => Promise<string> }> {
   const dc = await startDatacenter({ clockSpeed: SPEED, bookmarkIntervalMs: 500 });
   const dir = mkdtempSync(join(tmpdir(), `capstan-team-${name}-`));
   cleanup.push(async () => {
@@ -87,7 +89,8 @@ async function setup(name: string): Promise<{ dc: Datacenter; dir: string; kubec
   });
   const kubeconfig = join(dir, 'kubeconfig');
   dc.writeKubeconfig(kubeconfig);
-  const kubectl = async (...args: string[]) => (await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 20_000 })).stdout;
+  const kubectl = async (...args: string[]) =>
+    (await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 20_000 })).stdout;
   return { dc, dir, kubeconfig, kubectl };
 }
 
@@ -101,7 +104,8 @@ function capstan(dir: string, kubeconfig: string, name: string): Capstan {
 }
 
 const revisions = async (kubectl: (...a: string[]) => Promise<string>, ctx: string, name: string) =>
-  (await kubectl('--context', ctx, '-n', 'shop', 'rollout', 'history', `deployment/${name}`)).split('\n').filter((l) => /^\d+\s/.test(l)).length;
+  (await kubectl('--context', ctx, '-n', 'shop', 'rollout', 'history', `deployment/${name}`)).split('\n').filter((l) => /^\d+\s/.test(l))
+    .length;
 
 const proWest = (v: View) => v.groups.find((g) => g[0].startsWith('pro-west/'))!;
 
@@ -119,7 +123,10 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
   await bob.view(id, (v) => !v.locked && /^alice@/.test(v.owner?.holderLabel ?? ''), 20_000, 'alice as holder');
 
   // Both start it at once: exactly one drives it.
-  const [a, b] = await Promise.all([alice.request({ cmd: 'act', id, event: { type: 'start' } }), bob.request({ cmd: 'act', id, event: { type: 'start' } })]);
+  const [a, b] = await Promise.all([
+    alice.request({ cmd: 'act', id, event: { type: 'start' } }),
+    bob.request({ cmd: 'act', id, event: { type: 'start' } }),
+  ]);
   expect([a.ok, b.ok]).toEqual([true, false]);
   expect(b.message).toMatch(/driven by alice@\S+ \(pid \d+\)/);
   await bob.view(id, (v) => v.status !== 'pending' && !v.locked, 20_000, 'bob follows the record, read-only');
@@ -127,7 +134,12 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
   expect(lease).toMatch(new RegExp(`holderIdentity: alice@[^/]+/${alice.proc.pid}-[0-9a-f]{4}`));
 
   // Mid-batch in pro-west (past the fort, a batch rolling): kill -9.
-  const mid = await alice.view(id, (v) => proWest(v)[1] === 'rolling' && proWest(v)[2] >= 1 && proWest(v)[3] === 'updating', 120_000, 'pro-west mid-batch');
+  const mid = await alice.view(
+    id,
+    (v) => proWest(v)[1] === 'rolling' && proWest(v)[2] >= 1 && proWest(v)[3] === 'updating',
+    120_000,
+    'pro-west mid-batch',
+  );
   alice.proc.kill('SIGKILL');
   const killedAt = Date.now();
   // Still within the Lease: a take-over is refused.
@@ -143,7 +155,9 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
   console.log(`team releases: kill -9 → take-over accepted after ${took.at! - killedAt} ms (lease ${LEASE[0]} s)`);
   const after = await bob.view(id, (v) => v.locked && v.version > expired.version, 20_000, 'bob drives');
   // From the recorded batch: the one she was in when killed, or the next if she recorded its end first.
-  const from = /, whose Lease had expired; continues from the recorded state: rolling, (batch \d+\/\d+) (updating|checking)/.exec(after.history.join('\n'));
+  const from = /, whose Lease had expired; continues from the recorded state: rolling, (batch \d+\/\d+) (updating|checking)/.exec(
+    after.history.join('\n'),
+  );
   expect(from).not.toBeNull();
   expect(batchNumber(from![1]!)).toBeGreaterThanOrEqual(batchNumber(proWest(mid)[4]));
   expect(after.history.join('\n')).toMatch(new RegExp(`taken over from alice@\\S+ \\(pid ${alice.proc.pid}\\)`));
@@ -152,11 +166,28 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
   // kubectl: exactly one new revision per Deployment (the batches held one ReplicaSet), every pod on 1.5.0.
   expect(await revisions(kubectl, 'pro-west', 'orders-pro')).toBe(before.pro + 1);
   expect(await revisions(kubectl, 'uat', 'orders-uat')).toBe(before.uat + 1);
-  expect(await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/orders-pro', '--timeout=10s')).toContain('successfully rolled out');
+  expect(await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/orders-pro', '--timeout=10s')).toContain(
+    'successfully rolled out',
+  );
   // The record in the cluster: every planned batch done once, in order, across both holders.
-  const record = JSON.parse(await kubectl('--context', 'uat', '-n', 'capstan-system', 'get', 'configmap', '-l', 'capstan.io/release-execution=record', '-o', 'jsonpath={.items[0].data.state\\.json}')) as { groups: { key: string; batches: number[] }[]; history: { action: string; result: string }[] };
+  const record = JSON.parse(
+    await kubectl(
+      '--context',
+      'uat',
+      '-n',
+      'capstan-system',
+      'get',
+      'configmap',
+      '-l',
+      'capstan.io/release-execution=record',
+      '-o',
+      'jsonpath={.items[0].data.state\\.json}',
+    ),
+  ) as { groups: { key: string; batches: number[] }[]; history: { action: string; result: string }[] };
   const pw = record.groups.find((g) => g.key.startsWith('pro-west/'))!;
-  const done = record.history.filter((h) => h.result === 'ok' && /^(batchDone|fortDone) /.test(h.action) && h.action.includes(pw.key)).map((h) => h.action);
+  const done = record.history
+    .filter((h) => h.result === 'ok' && /^(batchDone|fortDone) /.test(h.action) && h.action.includes(pw.key))
+    .map((h) => h.action);
   expect(done).toHaveLength(pw.batches.length);
   expect(new Set(done).size).toBe(done.length);
   // Finished: Bob's Capstan handed the Lease back (empty holder, who released it), after one transition.
@@ -180,11 +211,13 @@ it('a holder cut off from the home cluster stops acting everywhere before its Le
   // Referee: every spec write of a Deployment (generation bump) in pro-west, and the record's writes, with when they landed.
   const writes: { at: number; what: string }[] = [];
   const offPro = dc.cluster('pro-west').store.subscribe((e) => {
-    if (e.resource === 'deployments' && e.previous && e.object.obj.metadata.generation !== e.previous.obj.metadata.generation) writes.push({ at: Date.now(), what: `deployment ${e.object.obj.metadata.name}` });
+    if (e.resource === 'deployments' && e.previous && e.object.obj.metadata.generation !== e.previous.obj.metadata.generation)
+      writes.push({ at: Date.now(), what: `deployment ${e.object.obj.metadata.name}` });
   });
   const records: { at: number; holder?: string }[] = [];
   const offUat = dc.cluster('uat').store.subscribe((e) => {
-    if (e.resource === 'configmaps' && e.object.obj.metadata.namespace === 'capstan-system') records.push({ at: Date.now(), holder: e.object.obj.metadata.annotations?.['capstan.io/holder'] });
+    if (e.resource === 'configmaps' && e.object.obj.metadata.namespace === 'capstan-system')
+      records.push({ at: Date.now(), holder: e.object.obj.metadata.annotations?.['capstan.io/holder'] });
   });
   cleanup.push(() => (offPro(), offUat()));
 
@@ -197,17 +230,25 @@ it('a holder cut off from the home cluster stops acting everywhere before its Le
 
   proxy.block();
   const blockedAt = Date.now();
-  const fencedLine = await alice.wait((l) => l.t === 'view' && l.executions?.some((e) => e.id === id && e.owner?.lost !== undefined) && l, 30_000, 'alice fenced');
+  const fencedLine = await alice.wait(
+    (l) => l.t === 'view' && l.executions?.some((e) => e.id === id && e.owner?.lost !== undefined) && l,
+    30_000,
+    'alice fenced',
+  );
   const fenced = fencedLine.executions!.find((e) => e.id === id)!;
   expect(fenced.owner!.lost).toMatch(/renew deadline/);
   expect(fencedLine.at! - blockedAt).toBeLessThanOrEqual((LEASE[1] + LEASE[2]) * 1000 + 1000);
   // The Lease as the API server kept it: her last renewal, and when it expires.
-  const stored = [...dc.cluster('uat').store.values('leases')].map((x) => x.obj as unknown as { metadata: { namespace?: string }; spec: { renewTime: string; leaseDurationSeconds: number } }).find((l) => l.metadata.namespace === 'capstan-system')!;
+  const stored = [...dc.cluster('uat').store.values('leases')]
+    .map((x) => x.obj as unknown as { metadata: { namespace?: string }; spec: { renewTime: string; leaseDurationSeconds: number } })
+    .find((l) => l.metadata.namespace === 'capstan-system')!;
   const expiresAt = Date.parse(stored.spec.renewTime) + stored.spec.leaseDurationSeconds * 1000;
   expect(Date.parse(stored.spec.renewTime)).toBeLessThanOrEqual(blockedAt);
   // She knew she had to stop before anyone could call her Lease expired.
   expect(fencedLine.at!).toBeLessThan(expiresAt);
-  console.log(`team releases: blocked → fenced after ${fencedLine.at! - blockedAt} ms (renew deadline ${LEASE[1]} s), ${expiresAt - fencedLine.at!} ms before the Lease's expiry`);
+  console.log(
+    `team releases: blocked → fenced after ${fencedLine.at! - blockedAt} ms (renew deadline ${LEASE[1]} s), ${expiresAt - fencedLine.at!} ms before the Lease's expiry`,
+  );
 
   // Bob sees the Lease expire (on his clock) and takes over.
   await bob.view(id, (v) => v.owner?.expired === true, 30_000, 'lease expired for bob');
@@ -224,7 +265,12 @@ it('a holder cut off from the home cluster stops acting everywhere before its Le
   // Her connection comes back: she shows she lost it and writes nothing; Bob finishes.
   proxy.unblock();
   // (Bob may already have finished and handed the Lease back.)
-  const back = await alice.view(id, (v) => !v.locked && /^bob@/.test(v.owner?.holder || v.owner?.releasedBy || ''), 30_000, 'alice sees bob as holder');
+  const back = await alice.view(
+    id,
+    (v) => !v.locked && /^bob@/.test(v.owner?.holder || v.owner?.releasedBy || ''),
+    30_000,
+    'alice sees bob as holder',
+  );
   expect(back.owner!.lost).toBeDefined();
   await bob.view(id, (v) => v.status === 'succeeded', 180_000, 'succeeded');
   expect(records.filter((r) => r.at > takenAt && !/^bob@/.test(r.holder ?? ''))).toEqual([]);

@@ -33,8 +33,11 @@ describe('cluster settings', () => {
     await page.getByTestId('nav-resources').click();
     await page.getByTestId('resource-kind').selectOption({ label: 'Service' });
     let others = 0;
-    for (const c of ['fat', 'pro-east', 'pro-west']) others += (await kubectl(app.kubeconfig, c, 'get', 'svc', '-A', '--no-headers')).trim().split('\n').filter(Boolean).length;
-    await expect.poll(async () => Number(await page.getByTestId('resources-table').getAttribute('data-row-count')), { timeout: 30_000 }).toBe(others);
+    for (const c of ['fat', 'pro-east', 'pro-west'])
+      others += (await kubectl(app.kubeconfig, c, 'get', 'svc', '-A', '--no-headers')).trim().split('\n').filter(Boolean).length;
+    await expect
+      .poll(async () => Number(await page.getByTestId('resources-table').getAttribute('data-row-count')), { timeout: 30_000 })
+      .toBe(others);
 
     await page.getByTestId('nav-overview').click();
     await page.locator('[data-testid=hidden-clusters] [data-cluster-id=uat]').getByTestId('cluster-show').click();
@@ -45,7 +48,13 @@ describe('cluster settings', () => {
   it('removes a kubeconfig file the user added, and its clusters with it', async () => {
     const file = join(app.dir, 'extra.kubeconfig');
     // A copy of the sandbox kubeconfig whose contexts are renamed, so they do not collide.
-    writeFileSync(file, readFileSync(app.kubeconfig, 'utf8').replace(/(name|context|cluster|user|current-context): (fat|uat|pro-east|pro-west)\b/g, '$1: extra-$2'));
+    writeFileSync(
+      file,
+      readFileSync(app.kubeconfig, 'utf8').replace(
+        /(name|context|cluster|user|current-context): (fat|uat|pro-east|pro-west)\b/g,
+        '$1: extra-$2',
+      ),
+    );
     const added = app.server.backend.services.kubeconfig.addPath(file);
     expect(added.ok).toBe(true);
     await page.reload();

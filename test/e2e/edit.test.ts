@@ -14,7 +14,8 @@ describe('edit, apply, delete, create', () => {
   let kubeconfig: string;
   let dir: string;
   const create = (context: string, manifest: object) => kubectlCreate(kubeconfig, context, dir, manifest);
-  const cmValue = async () => (await kubectl(kubeconfig, 'fat', 'get', 'cm', 'e2e-edit', '-n', 'default', '-o', 'jsonpath={.data.level}')).trim();
+  const cmValue = async () =>
+    (await kubectl(kubeconfig, 'fat', 'get', 'cm', 'e2e-edit', '-n', 'default', '-o', 'jsonpath={.data.level}')).trim();
   const openObject = async (kind: string, name: string) => {
     await page.getByTestId('nav-resources').click();
     await page.getByTestId('resource-kind').selectOption({ label: kind });
@@ -26,7 +27,8 @@ describe('edit, apply, delete, create', () => {
   const editor = () => page.getByTestId('yaml-editor');
   type WithView = { editorView: { state: { doc: { toString(): string; length: number } }; dispatch(t: unknown): void } };
   /** The text CodeMirror holds, and a change made through it (as typing would: the editor's update listener fires). */
-  const editorText = (scope = editor()) => scope.getByTestId('edit-text').evaluate((el) => (el as unknown as WithView).editorView.state.doc.toString());
+  const editorText = (scope = editor()) =>
+    scope.getByTestId('edit-text').evaluate((el) => (el as unknown as WithView).editorView.state.doc.toString());
   const setEditorText = (text: string, scope = editor()) =>
     scope.getByTestId('edit-text').evaluate((el, t) => {
       const v = (el as unknown as WithView).editorView;
@@ -42,13 +44,23 @@ describe('edit, apply, delete, create', () => {
     writeFileSync(file, JSON.stringify(patch));
     await kubectl(kubeconfig, 'fat', 'patch', 'cm', 'e2e-edit', '-n', 'default', '--type', 'merge', '--patch-file', file);
   };
-  const cmData = async () => (JSON.parse(await kubectl(kubeconfig, 'fat', 'get', 'cm', 'e2e-edit', '-n', 'default', '-o', 'json')) as { data: Record<string, string> }).data;
+  const cmData = async () =>
+    (
+      JSON.parse(await kubectl(kubeconfig, 'fat', 'get', 'cm', 'e2e-edit', '-n', 'default', '-o', 'json')) as {
+        data: Record<string, string>;
+      }
+    ).data;
 
   beforeAll(async () => {
     app = await openSandboxApp('edit', { clockSpeed: 5 });
     ({ page, kubeconfig } = app);
     dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-edit-'));
-    await create('fat', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e2e-edit', namespace: 'default' }, data: { level: 'info' } });
+    await create('fat', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'e2e-edit', namespace: 'default' },
+      data: { level: 'info' },
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -92,7 +104,9 @@ describe('edit, apply, delete, create', () => {
     await editor().getByTestId('edit-apply').click();
     await expect.poll(cmValue, { timeout: 30_000 }).toBe('warn');
     expect(await cmData()).toEqual({ level: 'warn', other: 'x' });
-    expect((await kubectl(kubeconfig, 'fat', 'get', 'cm', 'e2e-edit', '-n', 'default', '-o', 'jsonpath={.metadata.labels.team}')).trim()).toBe('blue');
+    expect(
+      (await kubectl(kubeconfig, 'fat', 'get', 'cm', 'e2e-edit', '-n', 'default', '-o', 'jsonpath={.metadata.labels.team}')).trim(),
+    ).toBe('blue');
   });
 
   it('shows a conflict when both changed the same line, and applies the side the user keeps', async () => {
@@ -115,7 +129,9 @@ describe('edit, apply, delete, create', () => {
     await editor().getByTestId('edit-apply').click();
     await expect.poll(cmValue, { timeout: 30_000 }).toBe('error');
     expect(await cmData()).toEqual({ level: 'error', other: 'x' });
-    expect((await kubectl(kubeconfig, 'fat', 'get', 'cm', 'e2e-edit', '-n', 'default', '-o', 'jsonpath={.metadata.labels.owner}')).trim()).toBe('ops');
+    expect(
+      (await kubectl(kubeconfig, 'fat', 'get', 'cm', 'e2e-edit', '-n', 'default', '-o', 'jsonpath={.metadata.labels.owner}')).trim(),
+    ).toBe('ops');
   });
 
   it('places a server validation error at its line', async () => {
@@ -139,8 +155,26 @@ describe('edit, apply, delete, create', () => {
 
   it('deletes a Deployment after saying what the cascade removes', async () => {
     const labels = { 'app.kubernetes.io/name': 'e2e-gone' };
-    await create('fat', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'e2e-gone', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } } });
-    await expect.poll(async () => (await kubectl(kubeconfig, 'fat', 'get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/name=e2e-gone', '-o', 'name')).trim().split('\n').filter(Boolean).length, { timeout: 30_000 }).toBe(2);
+    await create('fat', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'e2e-gone', namespace: 'default' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
+      },
+    });
+    await expect
+      .poll(
+        async () =>
+          (await kubectl(kubeconfig, 'fat', 'get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/name=e2e-gone', '-o', 'name'))
+            .trim()
+            .split('\n')
+            .filter(Boolean).length,
+        { timeout: 30_000 },
+      )
+      .toBe(2);
     await page.keyboard.press('Escape');
     await openObject('Deployment (apps)', 'e2e-gone');
     await page.getByTestId('delete-open').click();
@@ -149,8 +183,18 @@ describe('edit, apply, delete, create', () => {
     expect(await dialog.innerText()).toMatch(/1 ReplicaSet, 2 Pods/);
     await screenshot(page, 'edit-delete-cascade');
     await dialog.getByTestId('delete-confirm').click();
-    await expect.poll(async () => (await kubectl(kubeconfig, 'fat', 'get', 'deploy', '-n', 'default', '-o', 'name')).includes('e2e-gone'), { timeout: 30_000 }).toBe(false);
-    await expect.poll(async () => (await kubectl(kubeconfig, 'fat', 'get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/name=e2e-gone', '-o', 'name')).trim(), { timeout: 60_000 }).toBe('');
+    await expect
+      .poll(async () => (await kubectl(kubeconfig, 'fat', 'get', 'deploy', '-n', 'default', '-o', 'name')).includes('e2e-gone'), {
+        timeout: 30_000,
+      })
+      .toBe(false);
+    await expect
+      .poll(
+        async () =>
+          (await kubectl(kubeconfig, 'fat', 'get', 'pods', '-n', 'default', '-l', 'app.kubernetes.io/name=e2e-gone', '-o', 'name')).trim(),
+        { timeout: 60_000 },
+      )
+      .toBe('');
   });
 
   it('creates an object from YAML', async () => {
@@ -159,9 +203,17 @@ describe('edit, apply, delete, create', () => {
     await page.getByTestId('create-open').click();
     const panel = page.getByTestId('create-panel');
     await panel.getByTestId('create-cluster').selectOption('uat');
-    await setEditorText('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: e2e-new\n  namespace: default\ndata:\n  hello: world\n', panel);
+    await setEditorText(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: e2e-new\n  namespace: default\ndata:\n  hello: world\n',
+      panel,
+    );
     await panel.getByTestId('edit-apply').click();
-    await expect.poll(async () => (await kubectl(kubeconfig, 'uat', 'get', 'cm', 'e2e-new', '-n', 'default', '-o', 'jsonpath={.data.hello}')).trim(), { timeout: 30_000 }).toBe('world');
+    await expect
+      .poll(
+        async () => (await kubectl(kubeconfig, 'uat', 'get', 'cm', 'e2e-new', '-n', 'default', '-o', 'jsonpath={.data.hello}')).trim(),
+        { timeout: 30_000 },
+      )
+      .toBe('world');
     await expect.poll(() => page.getByTestId('drawer-yaml').innerText(), { timeout: 30_000 }).toContain('hello: world');
   });
 });

@@ -43,11 +43,14 @@ describe('events: every cluster, Warnings first, grouped', () => {
     await page.getByTestId('events-grouped').uncheck();
     // Ungrouped, every Event object is a row: as many as kubectl lists over the clusters (compared when both agree twice in a row).
     await expect
-      .poll(async () => {
-        const before = (await allEvents()).length;
-        const shown = Number(await table.getAttribute('data-row-count'));
-        return shown === before ? 'same' : `${shown} vs ${before}`;
-      }, { timeout: 60_000 })
+      .poll(
+        async () => {
+          const before = (await allEvents()).length;
+          const shown = Number(await table.getAttribute('data-row-count'));
+          return shown === before ? 'same' : `${shown} vs ${before}`;
+        },
+        { timeout: 60_000 },
+      )
       .toBe('same');
     const events = await allEvents();
     const warnings = events.filter((e) => e.type === 'Warning');
@@ -64,7 +67,14 @@ describe('events: every cluster, Warnings first, grouped', () => {
     await page.getByTestId('events-filter-reason').selectOption(w.reason);
     await page.getByTestId('events-filter-object').fill(w.involvedObject.name);
     await page.getByTestId('events-filter-cluster').selectOption(w.cluster);
-    const same = events.filter((e) => e.cluster === w.cluster && e.reason === w.reason && e.type === w.type && e.involvedObject.name === w.involvedObject.name && e.involvedObject.kind === w.involvedObject.kind);
+    const same = events.filter(
+      (e) =>
+        e.cluster === w.cluster &&
+        e.reason === w.reason &&
+        e.type === w.type &&
+        e.involvedObject.name === w.involvedObject.name &&
+        e.involvedObject.kind === w.involvedObject.kind,
+    );
     const sum = same.reduce((n, e) => n + (e.count ?? 1), 0);
     const row = table.getByTestId('table-row').first();
     await expect.poll(async () => Number(await row.getAttribute('data-count')), { timeout: 30_000 }).toBeGreaterThanOrEqual(sum);

@@ -42,7 +42,10 @@ describe('faults: one broken cluster never hides the others', () => {
     const deadPort = await closedPort();
     kc.clusters.push({ name: 'dead', cluster: { ...fat.cluster, server: `https://127.0.0.1:${deadPort}` } });
     kc.users.push({ name: 'expired', user: { token: 'expired-token' } });
-    kc.users.push({ name: 'sso', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'capstan-no-such-login-plugin', interactiveMode: 'Never' } } });
+    kc.users.push({
+      name: 'sso',
+      user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'capstan-no-such-login-plugin', interactiveMode: 'Never' } },
+    });
     kc.contexts = [
       { name: 'fat', context: { cluster: 'fat', user: 'fat-admin' } },
       { name: 'expired-token', context: { cluster: 'uat', user: 'expired' } },
@@ -54,7 +57,13 @@ describe('faults: one broken cluster never hides the others', () => {
     writeFileSync(good, stringify({ ...kc, 'current-context': 'fat' }));
     const broken = join(dir, 'broken.yaml');
     writeFileSync(broken, 'apiVersion: v1\nclusters:\n  - name: x\n    cluster: [unclosed\n');
-    server = await startServer({ port: 0, kubeconfigPaths: [good, broken], userDataDir: join(dir, 'data'), homeDir: dir, env: { PATH: process.env.PATH } });
+    server = await startServer({
+      port: 0,
+      kubeconfigPaths: [good, broken],
+      userDataDir: join(dir, 'data'),
+      homeDir: dir,
+      env: { PATH: process.env.PATH },
+    });
     browser = await launchChromium();
     page = await browser.newPage();
     await page.goto(server.url);

@@ -46,11 +46,20 @@ describe('first run', () => {
     const home = tempDir('home');
     const noElectron = tempDir('no-electron');
     mkdirSync(join(home, 'data'));
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ELECTRON_OVERRIDE_DIST_PATH: noElectron };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      ELECTRON_OVERRIDE_DIST_PATH: noElectron,
+    };
     delete env.DISPLAY;
     delete env.WAYLAND_DISPLAY;
     delete env.KUBECONFIG;
-    const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'scripts', 'start.ts'), '--user-data-dir', join(home, 'data')], { cwd: root, env });
+    const child = spawn(
+      process.execPath,
+      [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'scripts', 'start.ts'), '--user-data-dir', join(home, 'data')],
+      { cwd: root, env },
+    );
     const exited = new Promise((r) => child.on('exit', r));
     cleanups.push(async () => {
       child.kill('SIGTERM');

@@ -32,7 +32,9 @@ describe('foundation: multi-cluster explorer in browser mode against the sandbox
       await expect.poll(() => card(name).getAttribute('data-state'), { timeout: 60_000 }).toBe('live');
     }
     const pods = JSON.parse(await kubectl(kubeconfig, 'pro-west', 'get', 'pods', '-A', '-o', 'json')) as { items: unknown[] };
-    await expect.poll(async () => Number(await card('pro-west').getByTestId('count-pods').getAttribute('data-value')), { timeout: 30_000 }).toBe(pods.items.length);
+    await expect
+      .poll(async () => Number(await card('pro-west').getByTestId('count-pods').getAttribute('data-value')), { timeout: 30_000 })
+      .toBe(pods.items.length);
     expect(await card('pro-west').getByTestId('cluster-version').innerText()).toContain('1.35');
     await screenshot(page, 'foundation-overview-light');
     await page.getByTestId('theme-dark').click();
@@ -44,7 +46,9 @@ describe('foundation: multi-cluster explorer in browser mode against the sandbox
     await page.getByTestId('nav-workloads').click();
     await page.getByTestId('tab-deployment').click();
     const table = page.getByTestId('deployments-table');
-    const all = JSON.parse(await kubectl(kubeconfig, 'pro-east', 'get', 'deployments', '-A', '-o', 'json')) as { items: { metadata: { name: string } }[] };
+    const all = JSON.parse(await kubectl(kubeconfig, 'pro-east', 'get', 'deployments', '-A', '-o', 'json')) as {
+      items: { metadata: { name: string } }[];
+    };
     await page.getByTestId('filter-cluster').selectOption('pro-east');
     await expect.poll(async () => Number(await table.getAttribute('data-row-count')), { timeout: 30_000 }).toBe(all.items.length);
     const names = await table.getByTestId('table-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')));
@@ -52,7 +56,9 @@ describe('foundation: multi-cluster explorer in browser mode against the sandbox
     for (const name of names) expect(all.items.map((d) => d.metadata.name)).toContain(name);
 
     await page.getByTestId('filter-text').fill('orders');
-    await expect.poll(async () => Number(await table.getAttribute('data-row-count'))).toBe(all.items.filter((d) => d.metadata.name.includes('orders')).length);
+    await expect
+      .poll(async () => Number(await table.getAttribute('data-row-count')))
+      .toBe(all.items.filter((d) => d.metadata.name.includes('orders')).length);
     await screenshot(page, 'foundation-workloads-filtered');
     await page.getByTestId('filter-reset').click();
   });
@@ -66,7 +72,11 @@ describe('foundation: multi-cluster explorer in browser mode against the sandbox
 
     await kubectl(kubeconfig, 'fat', 'scale', 'deployment/catalog-fat', '-n', 'shop', '--replicas=4');
     await expect.poll(async () => Number(await table.getAttribute('data-row-count')), { timeout: 30_000 }).toBe(4);
-    const kubectlPods = (await kubectl(kubeconfig, 'fat', 'get', 'pods', '-n', 'shop', '-l', 'app.kubernetes.io/name=catalog', '-o', 'name')).trim().split('\n');
+    const kubectlPods = (
+      await kubectl(kubeconfig, 'fat', 'get', 'pods', '-n', 'shop', '-l', 'app.kubernetes.io/name=catalog', '-o', 'name')
+    )
+      .trim()
+      .split('\n');
     expect(kubectlPods).toHaveLength(4);
     const shown = await table.getByTestId('table-row').evaluateAll((rows) => rows.map((r) => `pod/${r.getAttribute('data-name')}`).sort());
     expect(shown).toEqual([...kubectlPods].sort());
@@ -93,7 +103,9 @@ describe('foundation: multi-cluster explorer in browser mode against the sandbox
     await datacenter.startCluster('uat');
     await expect.poll(() => card('uat').getAttribute('data-state'), { timeout: 90_000 }).toBe('live');
     const pods = JSON.parse(await kubectl(kubeconfig, 'uat', 'get', 'pods', '-A', '-o', 'json')) as { items: unknown[] };
-    await expect.poll(async () => Number(await card('uat').getByTestId('count-pods').getAttribute('data-value')), { timeout: 30_000 }).toBe(pods.items.length);
+    await expect
+      .poll(async () => Number(await card('uat').getByTestId('count-pods').getAttribute('data-value')), { timeout: 30_000 })
+      .toBe(pods.items.length);
     await screenshot(page, 'foundation-cluster-back');
   });
 

@@ -94,7 +94,16 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
   });
 
   it('a pod in ImagePullBackOff links to its image row', async () => {
-    await kubectl(kubeconfig, 'pro-west', 'set', 'image', 'deployment/gateway-pro', '-n', 'platform', 'gateway=harbor-west.sandbox.local/shop/gateway:5.1.1');
+    await kubectl(
+      kubeconfig,
+      'pro-west',
+      'set',
+      'image',
+      'deployment/gateway-pro',
+      '-n',
+      'platform',
+      'gateway=harbor-west.sandbox.local/shop/gateway:5.1.1',
+    );
     await page.getByTestId('nav-problems').click();
     const row = page.locator('[data-testid=problems-table-ImagePullBackOff] [data-testid=table-row][data-cluster="pro-west"]').first();
     await row.waitFor({ timeout: 60_000 });
@@ -152,7 +161,9 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
     const rows = page.getByTestId('images-registry');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
     for (const id of ['harbor-east', 'harbor-west']) {
-      await expect.poll(() => page.locator(`[data-testid=images-registry][data-registry="${id}"]`).getAttribute('data-health'), { timeout: 20_000 }).toBe('ok');
+      await expect
+        .poll(() => page.locator(`[data-testid=images-registry][data-registry="${id}"]`).getAttribute('data-health'), { timeout: 20_000 })
+        .toBe('ok');
     }
     const text = await page.getByTestId('images-registries').innerText();
     expect(text).toContain('credentials OK');
@@ -163,7 +174,12 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
 
   it('adds a Harbor with a self-signed certificate: the secret is sent once, the certificate is trusted only after confirming its fingerprint', async () => {
     const cert = createSandboxCert('harbor-north');
-    north = await startHarbor({ name: 'harbor-north', region: 'dc-north', tls: { key: cert.keyPem, cert: cert.certPem }, projects: [{ name: 'shop', repositories: { orders: ['1.4.2'] } }] });
+    north = await startHarbor({
+      name: 'harbor-north',
+      region: 'dc-north',
+      tls: { key: cert.keyPem, cert: cert.certPem },
+      projects: [{ name: 'shop', repositories: { orders: ['1.4.2'] } }],
+    });
     await page.getByTestId('nav-images').click();
     await page.getByTestId('images-tab-registries').click();
     await page.getByLabel('Registry name').fill('harbor-north');

@@ -5,7 +5,10 @@ const run = promisify(execFile);
 
 /** The machine's real kubectl, against a kubeconfig file; returns stdout. */
 export async function kubectl(kubeconfig: string, context: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, '--context', context, ...args], { timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, '--context', context, ...args], {
+    timeout: 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   return stdout;
 }
 

@@ -28,7 +28,14 @@ describe('snapshot-first launch', () => {
   let page: Page;
   let dc: Datacenter;
   let kubeconfig: string;
-  const start = () => startServer({ port: 0, kubeconfigPaths: [kubeconfig], userDataDir: join(env.dir, 'data'), homeDir: env.dir, env: { PATH: process.env.PATH } });
+  const start = () =>
+    startServer({
+      port: 0,
+      kubeconfigPaths: [kubeconfig],
+      userDataDir: join(env.dir, 'data'),
+      homeDir: env.dir,
+      env: { PATH: process.env.PATH },
+    });
 
   beforeAll(async () => {
     env = await openDatacenterPage('launch');
@@ -45,18 +52,37 @@ describe('snapshot-first launch', () => {
     const first = await start();
     const stop = first.services.workloads.subscribe(undefined, () => undefined);
     const ids = first.services.clusters.ids();
-    await until(() => ids.length === 4 && ids.every((id) => first.services.releases.snapshots.get().clusters.some((c) => c.clusterId === id && c.deployments.length > 0)), 90_000, 'snapshot of every cluster');
+    await until(
+      () =>
+        ids.length === 4 &&
+        ids.every((id) => first.services.releases.snapshots.get().clusters.some((c) => c.clusterId === id && c.deployments.length > 0)),
+      90_000,
+      'snapshot of every cluster',
+    );
     await first.services.releases.snapshots.refresh();
     stop();
     await first.close();
-    const image = await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'get', 'deployment/payments-pro', '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
+    const image = await kubectl(
+      kubeconfig,
+      'pro-west',
+      '-n',
+      'shop',
+      'get',
+      'deployment/payments-pro',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    );
     const tag = image.trim().split(':').pop()!;
 
     // Every cluster down, then the app starts again on the same data folder.
     for (const c of dc.clusters) await dc.stopCluster(c.name);
     server = await start();
     await page.goto(server.url);
-    await page.getByRole('button', { name: /Releases/ }).or(page.getByRole('link', { name: /Releases/ })).first().click();
+    await page
+      .getByRole('button', { name: /Releases/ })
+      .or(page.getByRole('link', { name: /Releases/ }))
+      .first()
+      .click();
     const line = page.locator('[data-testid=board-line][data-key="pro-west/shop/payments-pro"]');
     await expect.poll(() => line.getAttribute('data-stale'), { timeout: 30_000 }).toBe('true');
     expect(await line.getByTestId('board-line-stale').getAttribute('aria-label')).toMatch(/^stale, as of \d\d:\d\d$/);
@@ -65,14 +91,27 @@ describe('snapshot-first launch', () => {
     expect(await line.getByTestId('board-line-actions').isDisabled()).toBe(true);
     expect(await page.getByTestId('board-stale').getAttribute('data-clusters')).toBe('fat pro-east pro-west uat');
     // The services refuse a row action on a cluster known only from the snapshot, too.
-    const refused = await server.services.releases.previewRow({ kind: 'restart', clusterId: 'pro-west', namespace: 'shop', name: 'payments-pro' });
+    const refused = await server.services.releases.previewRow({
+      kind: 'restart',
+      clusterId: 'pro-west',
+      namespace: 'shop',
+      name: 'payments-pro',
+    });
     expect(!refused.ok && refused.error.message).toMatch(/not synced since launch/);
     await screenshot(page, 'launch-board-stale');
 
     // The workloads list and the overview say the same.
-    await page.getByRole('button', { name: /Workloads/ }).or(page.getByRole('link', { name: /Workloads/ })).first().click();
+    await page
+      .getByRole('button', { name: /Workloads/ })
+      .or(page.getByRole('link', { name: /Workloads/ }))
+      .first()
+      .click();
     await page.getByTestId('workloads-stale').waitFor({ timeout: 10_000 });
-    await page.getByRole('button', { name: /Overview/ }).or(page.getByRole('link', { name: /Overview/ })).first().click();
+    await page
+      .getByRole('button', { name: /Overview/ })
+      .or(page.getByRole('link', { name: /Overview/ }))
+      .first()
+      .click();
     await expect.poll(() => page.getByTestId('cluster-last-known').count(), { timeout: 10_000 }).toBe(4);
     expect(await page.getByTestId('cluster-last-known').first().innerText()).toMatch(/Last known: \d+ Deployments, stale, as of \d\d:\d\d/);
 
@@ -80,7 +119,11 @@ describe('snapshot-first launch', () => {
     for (const c of dc.clusters) await dc.startCluster(c.name);
     for (const c of dc.clusters) server.services.clusters.reconnect(c.name);
     await expect.poll(() => page.getByTestId('cluster-last-known').count(), { timeout: 90_000 }).toBe(0);
-    await page.getByRole('button', { name: /Releases/ }).or(page.getByRole('link', { name: /Releases/ })).first().click();
+    await page
+      .getByRole('button', { name: /Releases/ })
+      .or(page.getByRole('link', { name: /Releases/ }))
+      .first()
+      .click();
     await expect.poll(() => page.locator('[data-testid=board-line][data-stale]').count(), { timeout: 30_000 }).toBe(0);
     expect(await page.getByTestId('board-stale').count()).toBe(0);
     expect(await line.getByTestId('board-line-actions').isDisabled()).toBe(false);

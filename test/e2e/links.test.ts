@@ -36,7 +36,21 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
       .filter((x): x is string => !!x)
       .map((x) => Date.parse(`${x.replace(' ', 'T')}Z`));
   const activeLogTab = () => page.locator('[data-testid=tab-logs][aria-selected=true], [data-testid=tab-shell][aria-selected=true]');
-  const podOf = async (ctx: string, ns: string, instance: string) => (await kubectl(kubeconfig, ctx, '-n', ns, 'get', 'pods', '-l', `app.kubernetes.io/instance=${instance}`, '-o', 'jsonpath={.items[0].metadata.name}')).trim();
+  const podOf = async (ctx: string, ns: string, instance: string) =>
+    (
+      await kubectl(
+        kubeconfig,
+        ctx,
+        '-n',
+        ns,
+        'get',
+        'pods',
+        '-l',
+        `app.kubernetes.io/instance=${instance}`,
+        '-o',
+        'jsonpath={.items[0].metadata.name}',
+      )
+    ).trim();
 
   async function openPodDrawer(cluster: string, name: string) {
     await page.getByTestId('nav-workloads').click();
@@ -62,8 +76,12 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     await page.keyboard.press('l');
     await expect.poll(() => page.getByTestId('view-logs').count(), { timeout: 10_000 }).toBe(1);
     expect(await activeLogTab().innerText()).toContain(pod);
-    await expect.poll(async () => Number(await page.locator('[data-testid=log-sources]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBe(1);
-    await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid=log-sources]:visible').getAttribute('data-value')), { timeout: 30_000 })
+      .toBe(1);
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await expect.poll(() => termText('log-term'), { timeout: 30_000 }).toMatch(/payments/);
     expect(await page.getByTestId('detail-drawer').count()).toBe(0);
 
@@ -81,7 +99,9 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     const chart = page.getByTestId('metrics-chart');
     await expect.poll(() => chart.count(), { timeout: 60_000 }).toBe(1);
     expect(await chart.locator('h3').innerText()).toContain(`payments fat · shop/${pod}`);
-    await expect.poll(async () => Number(await chart.getByTestId('metrics-memory-chart').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await chart.getByTestId('metrics-memory-chart').getAttribute('data-points')), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await screenshot(page, 'links-metrics-from-drawer');
   });
 
@@ -95,23 +115,52 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     await table.getByTestId('table-row').first().click();
     await page.getByTestId('detail-drawer').getByTestId('drawer-open-logs').click();
     expect(await activeLogTab().innerText()).toContain('deployment orders-pro-b');
-    const replicas = Number(await kubectl(kubeconfig, 'pro-east', '-n', 'shop', 'get', 'deployment/orders-pro-b', '-o', 'jsonpath={.status.readyReplicas}'));
-    await expect.poll(async () => Number(await page.locator('[data-testid=log-sources]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBe(replicas);
+    const replicas = Number(
+      await kubectl(kubeconfig, 'pro-east', '-n', 'shop', 'get', 'deployment/orders-pro-b', '-o', 'jsonpath={.status.readyReplicas}'),
+    );
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid=log-sources]:visible').getAttribute('data-value')), { timeout: 30_000 })
+      .toBe(replicas);
   });
 
   it('a crash-looping pod in Problems opens its previous instance from a little before it ended', async () => {
-    await kubectl(kubeconfig, 'fat', '-n', 'shop', 'set', 'image', 'deploy/catalog-fat', 'catalog=harbor-east.sandbox.local/shop/catalog:2.2.0');
+    await kubectl(
+      kubeconfig,
+      'fat',
+      '-n',
+      'shop',
+      'set',
+      'image',
+      'deploy/catalog-fat',
+      'catalog=harbor-east.sandbox.local/shop/catalog:2.2.0',
+    );
     await page.getByTestId('nav-problems').click();
-    const row = page.locator('[data-testid=problem-group][data-kind=CrashLoopBackOff] [data-testid=table-row][data-cluster=fat]').filter({ hasText: 'catalog' });
+    const row = page
+      .locator('[data-testid=problem-group][data-kind=CrashLoopBackOff] [data-testid=table-row][data-cluster=fat]')
+      .filter({ hasText: 'catalog' });
     await expect.poll(() => row.count(), { timeout: 120_000 }).toBeGreaterThan(0);
     const pod = (await row.first().getAttribute('data-name'))!;
-    const finished = (await kubectl(kubeconfig, 'fat', '-n', 'shop', 'get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}')).trim();
+    const finished = (
+      await kubectl(
+        kubeconfig,
+        'fat',
+        '-n',
+        'shop',
+        'get',
+        'pod',
+        pod,
+        '-o',
+        'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}',
+      )
+    ).trim();
     expect(finished).toMatch(/^\d{4}-/);
     await screenshot(page, 'links-problems-logs');
     await row.first().getByTestId('problem-open-logs').click();
     await expect.poll(() => page.getByTestId('view-logs').count(), { timeout: 10_000 }).toBe(1);
     expect(await activeLogTab().innerText()).toMatch(new RegExp(`${pod} \\(previous\\) from`));
-    await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     // With timestamps on: every line is from the terminated instance, within two minutes before it ended.
     await page.locator('.log-tab:visible').getByRole('button', { name: 'Time' }).click();
     // The terminal redraws with timestamps asynchronously: wait for them, then read.
@@ -121,26 +170,70 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     // A restart may have happened since kubectl was asked: the instance read can be a newer one.
     expect(Math.min(...stamps)).toBeGreaterThanOrEqual(end - 120_000 - 1000);
     // The crash itself (stamped at the second it ended, before the startup lines around it) is there.
-    await expect.poll(() => termText('log-term'), { timeout: 30_000 }).toMatch(/Application run failed[\s\S]*IllegalStateException: Missing required configuration key 'catalog\.datasource\.url'/);
+    await expect
+      .poll(() => termText('log-term'), { timeout: 30_000 })
+      .toMatch(/Application run failed[\s\S]*IllegalStateException: Missing required configuration key 'catalog\.datasource\.url'/);
     await screenshot(page, 'links-previous-logs-from-problems');
     await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'undo', 'deploy/catalog-fat');
   });
 
   it("the metrics top list opens an OOM-killed container's logs from a little before the kill", async () => {
-    await kubectl(kubeconfig, 'fat', '-n', 'shop', 'set', 'image', 'deploy/orders-fat', 'orders=harbor-east.sandbox.local/shop/orders:1.6.0');
+    await kubectl(
+      kubeconfig,
+      'fat',
+      '-n',
+      'shop',
+      'set',
+      'image',
+      'deploy/orders-fat',
+      'orders=harbor-east.sandbox.local/shop/orders:1.6.0',
+    );
     await page.getByTestId('nav-metrics').click();
-    const item = page.getByTestId('metrics-top-restarts').locator('li').filter({ has: page.locator('[data-testid=metrics-top-row][data-cluster=fat][data-app=orders]') });
-    await expect.poll(async () => Number(await item.first().getByTestId('metrics-top-row').getAttribute('data-oom').catch(() => '0')), { timeout: 120_000 }).toBeGreaterThan(0);
+    const item = page
+      .getByTestId('metrics-top-restarts')
+      .locator('li')
+      .filter({ has: page.locator('[data-testid=metrics-top-row][data-cluster=fat][data-app=orders]') });
+    await expect
+      .poll(
+        async () =>
+          Number(
+            await item
+              .first()
+              .getByTestId('metrics-top-row')
+              .getAttribute('data-oom')
+              .catch(() => '0'),
+          ),
+        { timeout: 120_000 },
+      )
+      .toBeGreaterThan(0);
     const pod = (await item.first().getByTestId('metrics-top-row').getAttribute('data-pod'))!;
     await screenshot(page, 'links-metrics-top-logs');
     expect(await item.first().getByTestId('metrics-top-logs').getAttribute('data-previous')).toBe('true');
     // Asked before the click: the instance the view reads is this one or a newer one.
-    const finished = Date.parse((await kubectl(kubeconfig, 'fat', '-n', 'shop', 'get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}')).trim());
+    const finished = Date.parse(
+      (
+        await kubectl(
+          kubeconfig,
+          'fat',
+          '-n',
+          'shop',
+          'get',
+          'pod',
+          pod,
+          '-o',
+          'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}',
+        )
+      ).trim(),
+    );
     await item.first().getByTestId('metrics-top-logs').click();
     await expect.poll(() => page.getByTestId('view-logs').count(), { timeout: 10_000 }).toBe(1);
     expect(await activeLogTab().innerText()).toMatch(new RegExp(`${pod}/orders \\(previous\\) from`));
-    await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(0);
-    await expect.poll(async () => (await page.locator('[data-testid=log-sources]:visible').innerText()), { timeout: 15_000 }).toMatch(/0\/1 sources live/);
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(async () => await page.locator('[data-testid=log-sources]:visible').innerText(), { timeout: 15_000 })
+      .toMatch(/0\/1 sources live/);
     await page.locator('.log-tab:visible').getByRole('button', { name: 'Time' }).click();
     // The terminal redraws with timestamps asynchronously: wait for them, then read.
     await expect.poll(async () => (await logStamps()).length, { timeout: 30_000 }).toBeGreaterThan(0);
@@ -164,7 +257,11 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     await page.getByTestId('plan-images').scrollIntoViewIfNeeded();
     await screenshot(page, 'links-planner-images-present');
 
-    const gateway = sample.replace('app: orders', 'app: gateway').replace('repository: shop/orders', 'repository: shop/gateway').replace('tag: 1.5.0', 'tag: 5.1.1').replace('name: orders-1.5.0', 'name: gateway-5.1.1');
+    const gateway = sample
+      .replace('app: orders', 'app: gateway')
+      .replace('repository: shop/orders', 'repository: shop/gateway')
+      .replace('tag: 1.5.0', 'tag: 5.1.1')
+      .replace('name: orders-1.5.0', 'name: gateway-5.1.1');
     await page.getByTestId('plan-yaml').fill(gateway);
     await expect.poll(() => rowOf('dc-west').getAttribute('data-state'), { timeout: 20_000 }).toBe('missing');
     expect(await page.getByTestId('plan-check-status').innerText()).toBe('invalid');
@@ -174,7 +271,16 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
   });
 
   it('the pod that cannot pull that image links from its Problems row to the image sync cell', async () => {
-    await kubectl(kubeconfig, 'pro-west', '-n', 'platform', 'set', 'image', 'deployment/gateway-pro', 'gateway=harbor-west.sandbox.local/shop/gateway:5.1.1');
+    await kubectl(
+      kubeconfig,
+      'pro-west',
+      '-n',
+      'platform',
+      'set',
+      'image',
+      'deployment/gateway-pro',
+      'gateway=harbor-west.sandbox.local/shop/gateway:5.1.1',
+    );
     await page.getByTestId('nav-problems').click();
     const row = page.locator('[data-testid=problems-table-ImagePullBackOff] [data-testid=table-row][data-cluster="pro-west"]').first();
     await row.waitFor({ timeout: 60_000 });

@@ -36,7 +36,9 @@ describe('logs and shell in browser mode against the sandbox', () => {
     await page.getByTestId('log-new-open').click();
     const sources = page.locator('[data-testid=log-sources]:visible');
     await expect.poll(async () => Number(await sources.getAttribute('data-value')), { timeout: 60_000 }).toBe(12);
-    await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(300);
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 })
+      .toBeGreaterThan(300);
     const text = await termText('log-term');
     expect(text).toContain('pro-east/');
     expect(text).toContain('pro-west/');
@@ -65,8 +67,12 @@ describe('logs and shell in browser mode against the sandbox', () => {
     // History since 15 minutes: the view starts again from that time.
     await page.locator('[data-testid=log-range]:visible').selectOption('15');
     await expect.poll(() => page.locator('[data-testid=log-range]:visible').inputValue()).toBe('custom');
-    await expect.poll(async () => Number(await page.locator('[data-testid=log-sources]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBe(12);
-    await expect.poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid=log-sources]:visible').getAttribute('data-value')), { timeout: 30_000 })
+      .toBe(12);
+    await expect
+      .poll(async () => Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value')), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await page.locator('[data-testid=log-range]:visible').selectOption('');
     await page.locator('[data-testid=log-regex]:visible').click();
   });
@@ -84,17 +90,34 @@ describe('logs and shell in browser mode against the sandbox', () => {
     await screenshot(page, 'logs-filtered');
     await page.locator('[data-testid=log-filter]:visible').fill('');
     await page.locator('[data-testid=log-pause]:visible').click();
-    await expect.poll(async () => Number((await page.locator('[data-testid=log-new-lines]:visible').innerText().catch(() => '0')).split(' ')[0]), { timeout: 15_000 }).toBeGreaterThan(20);
+    await expect
+      .poll(
+        async () =>
+          Number(
+            (
+              await page
+                .locator('[data-testid=log-new-lines]:visible')
+                .innerText()
+                .catch(() => '0')
+            ).split(' ')[0],
+          ),
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(20);
     await screenshot(page, 'logs-paused');
     const before = await page.locator('[data-testid=log-received]:visible').getAttribute('data-value');
     await page.locator('[data-testid=log-pause]:visible').click();
     await expect.poll(() => page.locator('[data-testid=log-new-lines]').count()).toBe(0);
-    expect(Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value'))).toBeGreaterThanOrEqual(Number(before));
+    expect(Number(await page.locator('[data-testid=log-received]:visible').getAttribute('data-value'))).toBeGreaterThanOrEqual(
+      Number(before),
+    );
   });
 
   it('opens a shell in a container and runs ls /opt/logs', async () => {
     const dc = server.backend.sandbox!.datacenter!;
-    const pod = [...dc.cluster('uat').store.list('pods', 'shop')].map(([, p]) => p.obj).find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
+    const pod = [...dc.cluster('uat').store.list('pods', 'shop')]
+      .map(([, p]) => p.obj)
+      .find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
     await page.getByTestId('tab-new').click();
     await page.getByTestId('log-new-kind').selectOption('pod');
     await page.getByTestId('log-new-name').fill(pod);
@@ -106,12 +129,16 @@ describe('logs and shell in browser mode against the sandbox', () => {
     expect(await termText('shell-term')).toContain('catalina.out');
     await screenshot(page, 'logs-shell');
     await page.keyboard.type('exit 0\r');
-    await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 10_000 }).toContain('exited with code 0');
+    await expect
+      .poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 10_000 })
+      .toContain('exited with code 0');
   });
 
   it('closing a shell tab ends the remote process', async () => {
     const store = server.backend.sandbox!.datacenter!.cluster('uat').store;
-    const pod = [...store.list('pods', 'shop')].map(([, p]) => p.obj).find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
+    const pod = [...store.list('pods', 'shop')]
+      .map(([, p]) => p.obj)
+      .find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
     await page.getByTestId('tab-new').click();
     await page.getByTestId('log-new-kind').selectOption('pod');
     await page.getByTestId('log-new-name').fill(pod);

@@ -32,12 +32,44 @@ describe('metrics: top list, chart with OOM marker and forensics in browser mode
 
   it('lists the leaking container at the top and opens its OOM forensics', async () => {
     await page.getByTestId('nav-metrics').click();
-    await expect.poll(() => page.getByTestId('metrics-sources').locator('[data-source=kubelet-summary][data-state=ok]').count(), { timeout: 60_000 }).toBe(4);
-    await kubectl(kubeconfig, 'fat', '-n', 'shop', 'set', 'image', 'deploy/orders-fat', 'orders=harbor-east.sandbox.local/shop/orders:1.6.0');
+    await expect
+      .poll(() => page.getByTestId('metrics-sources').locator('[data-source=kubelet-summary][data-state=ok]').count(), { timeout: 60_000 })
+      .toBe(4);
+    await kubectl(
+      kubeconfig,
+      'fat',
+      '-n',
+      'shop',
+      'set',
+      'image',
+      'deploy/orders-fat',
+      'orders=harbor-east.sandbox.local/shop/orders:1.6.0',
+    );
     const leaking = page.getByTestId('metrics-top-restarts').locator('[data-testid=metrics-top-row][data-cluster=fat][data-app=orders]');
-    await expect.poll(async () => Number(await leaking.first().getAttribute('data-oom').catch(() => '0')), { timeout: 90_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () =>
+          Number(
+            await leaking
+              .first()
+              .getAttribute('data-oom')
+              .catch(() => '0'),
+          ),
+        { timeout: 90_000 },
+      )
+      .toBeGreaterThan(0);
     // While it leaks it also tops "fastest growing" or "memory vs limit".
-    await expect.poll(() => page.locator('[data-testid=metrics-top-memory] [data-app=orders][data-cluster=fat], [data-testid=metrics-top-growth] [data-app=orders][data-cluster=fat]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        () =>
+          page
+            .locator(
+              '[data-testid=metrics-top-memory] [data-app=orders][data-cluster=fat], [data-testid=metrics-top-growth] [data-app=orders][data-cluster=fat]',
+            )
+            .count(),
+        { timeout: 60_000 },
+      )
+      .toBeGreaterThan(0);
     await leaking.first().click();
     const forensics = page.getByTestId('metrics-forensics');
     await expect.poll(() => forensics.getByTestId('metrics-kill').count(), { timeout: 30_000 }).toBeGreaterThan(0);
@@ -50,7 +82,9 @@ describe('metrics: top list, chart with OOM marker and forensics in browser mode
     await page.getByTestId('metrics-forensics').getByRole('button', { name: 'Chart' }).click();
     const chart = page.getByTestId('metrics-chart');
     await expect.poll(() => chart.getByTestId('metrics-memory-chart').getAttribute('data-markers'), { timeout: 30_000 }).toMatch(/oom/);
-    await expect.poll(async () => Number(await chart.getByTestId('metrics-memory-chart').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(8);
+    await expect
+      .poll(async () => Number(await chart.getByTestId('metrics-memory-chart').getAttribute('data-points')), { timeout: 30_000 })
+      .toBeGreaterThan(8);
     expect(await chart.getByTestId('metrics-last-terminated').innerText()).toMatch(/OOMKilled · exit 137/);
     await screenshot(page, 'metrics-chart-light');
     // The Deployment aggregate sums its pods (one container each in the sandbox).

@@ -21,16 +21,27 @@ describe('nodes: health, allocation, cordon and drain', () => {
   let dir: string;
   const cluster = 'pro-east';
   let node = '';
-  const podsOn = async () => (JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pods', '-A', '--field-selector', `spec.nodeName=${node}`, '-o', 'json')) as { items: KPod[] }).items;
+  const podsOn = async () =>
+    (
+      JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pods', '-A', '--field-selector', `spec.nodeName=${node}`, '-o', 'json')) as {
+        items: KPod[];
+      }
+    ).items;
 
   beforeAll(async () => {
     app = await openSandboxApp('nodes', { clockSpeed: 5 });
     ({ page, kubeconfig } = app);
     dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-nodes-'));
     // The node with the most pods of a Deployment.
-    const all = (JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pods', '-A', '-o', 'json')) as { items: (KPod & { spec: { nodeName?: string } })[] }).items;
+    const all = (
+      JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pods', '-A', '-o', 'json')) as {
+        items: (KPod & { spec: { nodeName?: string } })[];
+      }
+    ).items;
     const counts = new Map<string, number>();
-    for (const p of all) if (p.spec.nodeName && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet') counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
+    for (const p of all)
+      if (p.spec.nodeName && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet')
+        counts.set(p.spec.nodeName, (counts.get(p.spec.nodeName) ?? 0) + 1);
     node = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
   });
   afterAll(async () => {
@@ -46,8 +57,13 @@ describe('nodes: health, allocation, cordon and drain', () => {
     const panel = page.getByTestId('node-panel');
     await panel.waitFor({ timeout: 30_000 });
 
-    const k = JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'json')) as { status: { conditions: { type: string; status: string }[] } };
-    const shown = await panel.getByTestId('node-conditions').locator('li').evaluateAll((li) => li.map((l) => `${l.getAttribute('data-type')}=${l.getAttribute('data-status')}`));
+    const k = JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'json')) as {
+      status: { conditions: { type: string; status: string }[] };
+    };
+    const shown = await panel
+      .getByTestId('node-conditions')
+      .locator('li')
+      .evaluateAll((li) => li.map((l) => `${l.getAttribute('data-type')}=${l.getAttribute('data-status')}`));
     expect(shown.sort()).toEqual(k.status.conditions.map((c) => `${c.type}=${c.status}`).sort());
 
     // kubectl describe node's "Allocated resources": cpu and memory requests.
@@ -62,18 +78,51 @@ describe('nodes: health, allocation, cordon and drain', () => {
     await screenshot(page, 'nodes-drawer');
 
     await panel.getByTestId('node-cordon').click();
-    await expect.poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).trim(), { timeout: 30_000 }).toBe('true');
+    await expect
+      .poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).trim(), {
+        timeout: 30_000,
+      })
+      .toBe('true');
     await expect.poll(() => panel.getAttribute('data-unschedulable')).toBe('true');
     await panel.getByTestId('node-uncordon').click();
-    await expect.poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).trim(), { timeout: 30_000 }).toBe('');
+    await expect
+      .poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).trim(), {
+        timeout: 30_000,
+      })
+      .toBe('');
   });
 
   it('previews a drain, then evicts; a pod its PodDisruptionBudget refuses (429) is retried until the budget allows it', async () => {
     const pods = await podsOn();
-    const guarded = pods.find((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.labels?.['app.kubernetes.io/instance'])!;
+    const guarded = pods.find(
+      (p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.labels?.['app.kubernetes.io/instance'],
+    )!;
     const instance = guarded.metadata.labels!['app.kubernetes.io/instance']!;
-    await kubectlCreate(kubeconfig, cluster, dir, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'e2e-guard', namespace: guarded.metadata.namespace }, spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': instance } } } });
-    await expect.poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'pdb', 'e2e-guard', '-n', guarded.metadata.namespace, '-o', 'jsonpath={.status.disruptionsAllowed}')).trim(), { timeout: 30_000 }).toBe('0');
+    await kubectlCreate(kubeconfig, cluster, dir, {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'e2e-guard', namespace: guarded.metadata.namespace },
+      spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': instance } } },
+    });
+    await expect
+      .poll(
+        async () =>
+          (
+            await kubectl(
+              kubeconfig,
+              cluster,
+              'get',
+              'pdb',
+              'e2e-guard',
+              '-n',
+              guarded.metadata.namespace,
+              '-o',
+              'jsonpath={.status.disruptionsAllowed}',
+            )
+          ).trim(),
+        { timeout: 30_000 },
+      )
+      .toBe('0');
 
     const panel = page.getByTestId('node-panel');
     await panel.getByTestId('node-drain').click();
@@ -93,18 +142,40 @@ describe('nodes: health, allocation, cordon and drain', () => {
     expect(await guardedRow.getAttribute('data-outcome')).toMatch(/^(retrying|evicting)$/);
     expect(await guardedRow.innerText()).toContain('PodDisruptionBudget e2e-guard allows no disruption now (429)');
     await expect
-      .poll(async () => rows.evaluateAll((r) => r.filter((x) => x.getAttribute('data-action') === 'evict' && x.getAttribute('data-outcome') !== 'evicted').map((x) => x.getAttribute('data-name'))), { timeout: 60_000 })
+      .poll(
+        async () =>
+          rows.evaluateAll((r) =>
+            r
+              .filter((x) => x.getAttribute('data-action') === 'evict' && x.getAttribute('data-outcome') !== 'evicted')
+              .map((x) => x.getAttribute('data-name')),
+          ),
+        { timeout: 60_000 },
+      )
       .toEqual([guarded.metadata.name]);
     await screenshot(page, 'nodes-drain-retrying');
     // kubectl: cordoned; the pods evicted so far are gone from the node, the guarded one stays.
     expect((await kubectl(kubeconfig, cluster, 'get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}')).trim()).toBe('true');
-    const evictable = await rows.evaluateAll((r) => r.filter((x) => x.getAttribute('data-action') === 'evict').map((x) => x.getAttribute('data-name')!));
+    const evictable = await rows.evaluateAll((r) =>
+      r.filter((x) => x.getAttribute('data-action') === 'evict').map((x) => x.getAttribute('data-name')!),
+    );
     const evicted = evictable.filter((n) => n !== guarded.metadata.name);
     await expect.poll(async () => (await podsOn()).filter((p) => evicted.includes(p.metadata.name)).length, { timeout: 60_000 }).toBe(0);
     expect((await podsOn()).some((p) => p.metadata.name === guarded.metadata.name)).toBe(true);
 
     // The budget allows one disruption now: the next retry evicts the pod and the drain finishes.
-    await kubectl(kubeconfig, cluster, 'patch', 'pdb', 'e2e-guard', '-n', guarded.metadata.namespace, '--type', 'merge', '-p', '{"spec":{"maxUnavailable":1}}');
+    await kubectl(
+      kubeconfig,
+      cluster,
+      'patch',
+      'pdb',
+      'e2e-guard',
+      '-n',
+      guarded.metadata.namespace,
+      '--type',
+      'merge',
+      '-p',
+      '{"spec":{"maxUnavailable":1}}',
+    );
     await expect.poll(() => guardedRow.getAttribute('data-outcome'), { timeout: 60_000 }).toBe('evicted');
     await expect.poll(() => preview.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
     expect(await guardedRow.innerText()).toMatch(/evicted \(after \d+ refusals? by PodDisruptionBudget e2e-guard\)/);
@@ -114,15 +185,59 @@ describe('nodes: health, allocation, cordon and drain', () => {
 
   it('gives up at the timeout with the pod reported blocked, and stops when the user says stop', async () => {
     // Another node, with a pod of a Deployment guarded by a budget that allows nothing.
-    const all = (JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pods', '-A', '-o', 'json')) as { items: (KPod & { spec: { nodeName?: string } })[] }).items;
+    const all = (
+      JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pods', '-A', '-o', 'json')) as {
+        items: (KPod & { spec: { nodeName?: string } })[];
+      }
+    ).items;
     // Not one covered by a budget already (two budgets on a pod make the Eviction API answer 500).
-    const budgets = (JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pdb', '-A', '-o', 'json')) as { items: { metadata: { namespace: string }; spec: { selector?: { matchLabels?: Record<string, string> } } }[] }).items;
-    const covered = (p: KPod) => budgets.some((b) => b.metadata.namespace === p.metadata.namespace && Object.entries(b.spec.selector?.matchLabels ?? {}).every(([k, v]) => p.metadata.labels?.[k] === v));
-    const held = all.find((p) => p.spec.nodeName && p.spec.nodeName !== node && p.status?.phase === 'Running' && p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.labels?.['app.kubernetes.io/instance'] && !covered(p))!;
+    const budgets = (
+      JSON.parse(await kubectl(kubeconfig, cluster, 'get', 'pdb', '-A', '-o', 'json')) as {
+        items: { metadata: { namespace: string }; spec: { selector?: { matchLabels?: Record<string, string> } } }[];
+      }
+    ).items;
+    const covered = (p: KPod) =>
+      budgets.some(
+        (b) =>
+          b.metadata.namespace === p.metadata.namespace &&
+          Object.entries(b.spec.selector?.matchLabels ?? {}).every(([k, v]) => p.metadata.labels?.[k] === v),
+      );
+    const held = all.find(
+      (p) =>
+        p.spec.nodeName &&
+        p.spec.nodeName !== node &&
+        p.status?.phase === 'Running' &&
+        p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' &&
+        p.metadata.labels?.['app.kubernetes.io/instance'] &&
+        !covered(p),
+    )!;
     const other = held.spec.nodeName!;
     const instance = held.metadata.labels!['app.kubernetes.io/instance']!;
-    await kubectlCreate(kubeconfig, cluster, dir, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'e2e-hold', namespace: held.metadata.namespace }, spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': instance } } } });
-    await expect.poll(async () => (await kubectl(kubeconfig, cluster, 'get', 'pdb', 'e2e-hold', '-n', held.metadata.namespace, '-o', 'jsonpath={.status.disruptionsAllowed}')).trim(), { timeout: 30_000 }).toBe('0');
+    await kubectlCreate(kubeconfig, cluster, dir, {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'e2e-hold', namespace: held.metadata.namespace },
+      spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': instance } } },
+    });
+    await expect
+      .poll(
+        async () =>
+          (
+            await kubectl(
+              kubeconfig,
+              cluster,
+              'get',
+              'pdb',
+              'e2e-hold',
+              '-n',
+              held.metadata.namespace,
+              '-o',
+              'jsonpath={.status.disruptionsAllowed}',
+            )
+          ).trim(),
+        { timeout: 30_000 },
+      )
+      .toBe('0');
     await page.keyboard.press('Escape');
     await page.getByTestId('resource-filter-text').fill(other);
     await page.locator(`[data-testid=table-row][data-name="${other}"]`).click();
@@ -137,7 +252,7 @@ describe('nodes: health, allocation, cordon and drain', () => {
     await preview.getByTestId('drain-timeout').fill('3');
     await preview.getByTestId('drain-confirm').click();
     await expect.poll(() => heldRow().getAttribute('data-outcome'), { timeout: 60_000 }).toBe('blocked');
-    expect(await heldRow().innerText()).toContain("PodDisruptionBudget e2e-hold allowed no disruption (429)");
+    expect(await heldRow().innerText()).toContain('PodDisruptionBudget e2e-hold allowed no disruption (429)');
     // The other pods of the node may still be on their way; then the drain is over.
     await expect.poll(() => preview.getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
 
@@ -151,6 +266,20 @@ describe('nodes: health, allocation, cordon and drain', () => {
     expect(await heldRow().getAttribute('data-outcome')).toBe('stopped');
     expect(await preview.getAttribute('data-state')).toBe('stopped');
     await screenshot(page, 'nodes-drain-stopped');
-    expect((await kubectl(kubeconfig, cluster, 'get', 'pod', held.metadata.name, '-n', held.metadata.namespace, '-o', 'jsonpath={.spec.nodeName}')).trim()).toBe(other);
+    expect(
+      (
+        await kubectl(
+          kubeconfig,
+          cluster,
+          'get',
+          'pod',
+          held.metadata.name,
+          '-n',
+          held.metadata.namespace,
+          '-o',
+          'jsonpath={.spec.nodeName}',
+        )
+      ).trim(),
+    ).toBe(other);
   });
 });

@@ -21,7 +21,8 @@ describe('command palette', () => {
     await app?.close();
   });
 
-  const items = () => page.getByTestId('palette-item').evaluateAll((li) => li.map((l) => `${l.getAttribute('data-group')}:${l.getAttribute('data-label')}`));
+  const items = () =>
+    page.getByTestId('palette-item').evaluateAll((li) => li.map((l) => `${l.getAttribute('data-group')}:${l.getAttribute('data-label')}`));
 
   it('finds a ConfigMap in every cluster that has it, by name, and opens it with the keyboard', async () => {
     await page.getByTestId('nav-overview').waitFor();
@@ -29,9 +30,17 @@ describe('command palette', () => {
     await page.getByTestId('palette-input').waitFor();
     // kube-root-ca.crt exists in every namespace of every cluster: kubectl counts them.
     let expected = 0;
-    for (const c of ['fat', 'uat', 'pro-east', 'pro-west']) expected += (await kubectl(kubeconfig, c, 'get', 'configmaps', '-A', '--field-selector', 'metadata.name=kube-root-ca.crt', '-o', 'name')).trim().split('\n').filter(Boolean).length;
+    for (const c of ['fat', 'uat', 'pro-east', 'pro-west'])
+      expected += (
+        await kubectl(kubeconfig, c, 'get', 'configmaps', '-A', '--field-selector', 'metadata.name=kube-root-ca.crt', '-o', 'name')
+      )
+        .trim()
+        .split('\n')
+        .filter(Boolean).length;
     await page.keyboard.type('kube-root-ca');
-    await expect.poll(async () => (await items()).filter((i) => i === 'ConfigMap:kube-root-ca.crt').length, { timeout: 60_000 }).toBe(Math.min(expected, 30));
+    await expect
+      .poll(async () => (await items()).filter((i) => i === 'ConfigMap:kube-root-ca.crt').length, { timeout: 60_000 })
+      .toBe(Math.min(expected, 30));
     await screenshot(page, 'palette-objects');
 
     // A pod by part of its name: kubectl's first pod of pro-west.
@@ -61,14 +70,22 @@ describe('command palette', () => {
       await page.keyboard.press('Control+k');
       const input = page.getByTestId('palette-input');
       await input.fill('e2e-palette-fresh');
-      await kubectlCreate(kubeconfig, 'uat', dir, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e2e-palette-fresh', namespace: 'default' }, data: { a: 'b' } });
+      await kubectlCreate(kubeconfig, 'uat', dir, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'e2e-palette-fresh', namespace: 'default' },
+        data: { a: 'b' },
+      });
       // Typing again asks again; the name must be there within seconds, not at the next relist.
       await expect
-        .poll(async () => {
-          await input.fill('e2e-palette-fres');
-          await input.fill('e2e-palette-fresh');
-          return (await items()).includes('ConfigMap:e2e-palette-fresh');
-        }, { timeout: 10_000 })
+        .poll(
+          async () => {
+            await input.fill('e2e-palette-fres');
+            await input.fill('e2e-palette-fresh');
+            return (await items()).includes('ConfigMap:e2e-palette-fresh');
+          },
+          { timeout: 10_000 },
+        )
         .toBe(true);
       await page.keyboard.press('Escape');
     } finally {

@@ -32,15 +32,23 @@ describe('port-forward and debug containers', () => {
 
   it('forwards a Service port from its drawer, lists the forward with its traffic, and stops it', async () => {
     await kubectlCreate(kubeconfig, 'uat', dir, {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders-web', namespace: 'shop' },
-      spec: { selector: { 'app.kubernetes.io/instance': 'orders-uat' }, ports: [{ name: 'web', port: 80, targetPort: 'http', protocol: 'TCP' }] },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'orders-web', namespace: 'shop' },
+      spec: {
+        selector: { 'app.kubernetes.io/instance': 'orders-uat' },
+        ports: [{ name: 'web', port: 80, targetPort: 'http', protocol: 'TCP' }],
+      },
     });
     // From the palette: the Service's port-forward action opens its drawer, where its ports are.
     await page.getByTestId('nav-overview').waitFor();
     await page.keyboard.press('Control+k');
     await page.getByTestId('palette-input').waitFor();
     await page.keyboard.type('orders-web');
-    const items = () => page.getByTestId('palette-item').evaluateAll((li) => li.map((l) => `${l.getAttribute('data-group')}:${l.getAttribute('data-label')}`));
+    const items = () =>
+      page
+        .getByTestId('palette-item')
+        .evaluateAll((li) => li.map((l) => `${l.getAttribute('data-group')}:${l.getAttribute('data-label')}`));
     const action = 'Action:Port-forward svc/orders-web…';
     await expect.poll(async () => (await items()).includes(action), { timeout: 60_000 }).toBe(true);
     const at = (await items()).indexOf(action);
@@ -57,8 +65,32 @@ describe('port-forward and debug containers', () => {
     await screenshot(page, 'portforward-drawer');
 
     // Through the forward: the answer of a ready orders-uat pod, as kubectl lists them.
-    const ready = (await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'jsonpath={range .items[?(@.status.containerStatuses[0].ready==true)]}{.metadata.name} {end}')).trim().split(' ');
-    const text = await expect.poll(async () => (await fetch(`http://127.0.0.1:${local}/hello`).then((r) => r.text()).catch(() => '')), { timeout: 60_000 }).toMatch(/^Hello from shop\//).then(() => fetch(`http://127.0.0.1:${local}/hello`).then((r) => r.text()));
+    const ready = (
+      await kubectl(
+        kubeconfig,
+        'uat',
+        '-n',
+        'shop',
+        'get',
+        'pods',
+        '-l',
+        'app.kubernetes.io/instance=orders-uat',
+        '-o',
+        'jsonpath={range .items[?(@.status.containerStatuses[0].ready==true)]}{.metadata.name} {end}',
+      )
+    )
+      .trim()
+      .split(' ');
+    const text = await expect
+      .poll(
+        async () =>
+          await fetch(`http://127.0.0.1:${local}/hello`)
+            .then((r) => r.text())
+            .catch(() => ''),
+        { timeout: 60_000 },
+      )
+      .toMatch(/^Hello from shop\//)
+      .then(() => fetch(`http://127.0.0.1:${local}/hello`).then((r) => r.text()));
     expect(ready).toContain(/Hello from shop\/(\S+),/.exec(text)![1]);
 
     await panel.getByTestId('forwards-open').click();
@@ -77,13 +109,21 @@ describe('port-forward and debug containers', () => {
   });
 
   it('a shell into a crash-looping container says why and offers previous logs and a debug container, whose shell then runs', async () => {
-    const podJson = async () => JSON.parse(await kubectl(kubeconfig, 'fat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/name=search', '-o', 'json')).items[0];
+    const podJson = async () =>
+      JSON.parse(await kubectl(kubeconfig, 'fat', '-n', 'shop', 'get', 'pods', '-l', 'app.kubernetes.io/name=search', '-o', 'json'))
+        .items[0];
     // Wait for a long back-off (restart 2 or later: 10 s at this clock), so the container stays down while we look.
-    const pod = await expect.poll(async () => {
-      const p = await podJson();
-      const st = p.status.containerStatuses?.[0];
-      return st?.state.waiting?.reason === 'CrashLoopBackOff' && st.restartCount >= 2 ? p.metadata.name : '';
-    }, { timeout: 90_000, interval: 250 }).not.toBe('').then(async () => (await podJson()).metadata.name as string);
+    const pod = await expect
+      .poll(
+        async () => {
+          const p = await podJson();
+          const st = p.status.containerStatuses?.[0];
+          return st?.state.waiting?.reason === 'CrashLoopBackOff' && st.restartCount >= 2 ? p.metadata.name : '';
+        },
+        { timeout: 90_000, interval: 250 },
+      )
+      .not.toBe('')
+      .then(async () => (await podJson()).metadata.name as string);
 
     await page.getByTestId('nav-logs').click();
     await page.getByTestId('tab-new').click();
@@ -94,7 +134,9 @@ describe('port-forward and debug containers', () => {
     await expect.poll(() => explain.count(), { timeout: 20_000 }).toBe(1);
     const st = (await podJson()).status.containerStatuses[0];
     expect(await explain.innerText()).not.toContain('Unexpected answer');
-    expect(await explain.getByRole('heading').innerText()).toMatch(/^No shell: Container search is not running: waiting \(CrashLoopBackOff\), \d+ restarts; last exit code \d+ \(Error\)\.$/);
+    expect(await explain.getByRole('heading').innerText()).toMatch(
+      /^No shell: Container search is not running: waiting \(CrashLoopBackOff\), \d+ restarts; last exit code \d+ \(Error\)\.$/,
+    );
     expect(Number(await explain.getByTestId('explain-restarts').innerText())).toBeGreaterThanOrEqual(2);
     expect(await explain.getByTestId('explain-last').innerText()).toContain(`exit code ${st.lastState.terminated.exitCode} (Error)`);
     await screenshot(page, 'shell-not-running-explained');
@@ -105,23 +147,53 @@ describe('port-forward and debug containers', () => {
     await page.locator('[data-testid=tab-shell]').first().click();
 
     await explain.getByTestId('explain-debug').click();
-    await expect.poll(() => page.locator('[data-testid=tab-shell][aria-selected=true]').innerText(), { timeout: 60_000 }).toContain('(debug)');
+    await expect
+      .poll(() => page.locator('[data-testid=tab-shell][aria-selected=true]').innerText(), { timeout: 60_000 })
+      .toContain('(debug)');
     await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 20_000 }).toContain('connected');
-    const spec = (await podJson()).spec.ephemeralContainers as { name: string; image: string; targetContainerName: string; stdin: boolean; tty: boolean }[];
+    const spec = (await podJson()).spec.ephemeralContainers as {
+      name: string;
+      image: string;
+      targetContainerName: string;
+      stdin: boolean;
+      tty: boolean;
+    }[];
     expect(spec).toEqual([expect.objectContaining({ image: 'busybox:1.36', targetContainerName: 'search', stdin: true, tty: true })]);
     await page.locator('[data-testid=shell-term]:visible').click();
     await page.keyboard.type('hostname\r');
     await expect.poll(() => terminalText(page, 'shell-term'), { timeout: 10_000 }).toContain(pod);
     await screenshot(page, 'shell-debug-container');
     await page.keyboard.type('exit\r');
-    await expect.poll(async () => (await podJson()).status.ephemeralContainerStatuses?.[0]?.state.terminated?.reason, { timeout: 20_000 }).toBe('Completed');
+    await expect
+      .poll(async () => (await podJson()).status.ephemeralContainerStatuses?.[0]?.state.terminated?.reason, { timeout: 20_000 })
+      .toBe('Completed');
   });
   it('a shell into a distroless container (no sh in the image) offers a debug container instead; Debug in the pod drawer opens one directly', async () => {
     await kubectlCreate(kubeconfig, 'uat', dir, {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'e2e-distroless', namespace: 'shop' },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'e2e-distroless', namespace: 'shop' },
       spec: { containers: [{ name: 'app', image: 'gcr.io/distroless/java17-debian12:nonroot', ports: [{ containerPort: 8080 }] }] },
     });
-    await expect.poll(async () => (await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pod', 'e2e-distroless', '-o', 'jsonpath={.status.containerStatuses[0].state.running.startedAt}')).trim(), { timeout: 60_000 }).not.toBe('');
+    await expect
+      .poll(
+        async () =>
+          (
+            await kubectl(
+              kubeconfig,
+              'uat',
+              '-n',
+              'shop',
+              'get',
+              'pod',
+              'e2e-distroless',
+              '-o',
+              'jsonpath={.status.containerStatuses[0].state.running.startedAt}',
+            )
+          ).trim(),
+        { timeout: 60_000 },
+      )
+      .not.toBe('');
     await page.getByTestId('nav-logs').click();
     await page.getByTestId('tab-new').click();
     await page.getByTestId('log-new-kind').selectOption('pod');
@@ -129,7 +201,9 @@ describe('port-forward and debug containers', () => {
     await page.getByTestId('log-new-shell').click();
     const explain = page.locator('[data-testid=shell-explain]:visible');
     await expect.poll(() => explain.count(), { timeout: 20_000 }).toBe(1);
-    expect(await explain.getByRole('heading').innerText()).toBe('No shell: Container app is running, but its image has no sh (a distroless image?). A debug container shares its processes and brings a shell.');
+    expect(await explain.getByRole('heading').innerText()).toBe(
+      'No shell: Container app is running, but its image has no sh (a distroless image?). A debug container shares its processes and brings a shell.',
+    );
     expect(await explain.getByTestId('explain-previous-logs').count()).toBe(0);
     await explain.getByTestId('debug-image').fill('busybox:1.37');
     await explain.getByTestId('explain-debug').click();
@@ -137,7 +211,8 @@ describe('port-forward and debug containers', () => {
     await page.locator('[data-testid=shell-term]:visible').click();
     await page.keyboard.type('hostname\r');
     await expect.poll(() => terminalText(page, 'shell-term'), { timeout: 10_000 }).toContain('e2e-distroless');
-    const spec = JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pod', 'e2e-distroless', '-o', 'json')).spec.ephemeralContainers;
+    const spec = JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pod', 'e2e-distroless', '-o', 'json')).spec
+      .ephemeralContainers;
     expect(spec).toEqual([expect.objectContaining({ image: 'busybox:1.37', targetContainerName: 'app' })]);
     await screenshot(page, 'shell-distroless-debug');
 
@@ -149,12 +224,15 @@ describe('port-forward and debug containers', () => {
     await expect.poll(async () => Number(await table.getAttribute('data-row-count')), { timeout: 30_000 }).toBe(1);
     await table.getByTestId('table-row').first().click();
     await page.getByTestId('detail-drawer').getByTestId('drawer-open-debug').click();
-    await expect.poll(() => page.locator('[data-testid=tab-debug][aria-selected=true]').innerText(), { timeout: 10_000 }).toContain('e2e-distroless/app (debug)');
+    await expect
+      .poll(() => page.locator('[data-testid=tab-debug][aria-selected=true]').innerText(), { timeout: 10_000 })
+      .toContain('e2e-distroless/app (debug)');
     await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 60_000 }).toContain('connected');
     await page.locator('[data-testid=shell-term]:visible').click();
     await page.keyboard.type('echo from-the-drawer\r');
     await expect.poll(() => terminalText(page, 'shell-term'), { timeout: 10_000 }).toContain('from-the-drawer\n');
-    const both = JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pod', 'e2e-distroless', '-o', 'json')).spec.ephemeralContainers;
+    const both = JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pod', 'e2e-distroless', '-o', 'json')).spec
+      .ephemeralContainers;
     expect(both).toHaveLength(2);
     expect(both[1]).toMatchObject({ image: 'busybox:1.36', targetContainerName: 'app', stdin: true, tty: true });
   });

@@ -37,9 +37,19 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
   let dir: string;
   let kubeconfig: string;
   const open = async () => {
-    server = await startServer({ port: 0, kubeconfigPaths: [kubeconfig], userDataDir: join(dir, 'data'), homeDir: dir, env: { PATH: process.env.PATH } });
+    server = await startServer({
+      port: 0,
+      kubeconfigPaths: [kubeconfig],
+      userDataDir: join(dir, 'data'),
+      homeDir: dir,
+      env: { PATH: process.env.PATH },
+    });
     await page.goto(server.url);
-    await page.getByRole('button', { name: /Releases/ }).or(page.getByRole('link', { name: /Releases/ })).first().click();
+    await page
+      .getByRole('button', { name: /Releases/ })
+      .or(page.getByRole('link', { name: /Releases/ }))
+      .first()
+      .click();
   };
 
   beforeAll(async () => {
@@ -77,10 +87,15 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
     for (const c of dc.clusters) server.services.clusters.reconnect(c.name);
     await expect.poll(() => page.locator('[data-testid=cluster-freshness][data-state=live]').count(), { timeout: 90_000 }).toBe(4);
     await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'scale', 'deployment/payments-pro', '--replicas=5');
-    await expect.poll(async () => {
-      await page.getByTestId('plan-drift').click();
-      return page.getByTestId('drift-report').innerText();
-    }, { timeout: 30_000 }).toContain('replicas changed from 6 to 5');
+    await expect
+      .poll(
+        async () => {
+          await page.getByTestId('plan-drift').click();
+          return page.getByTestId('drift-report').innerText();
+        },
+        { timeout: 30_000 },
+      )
+      .toContain('replicas changed from 6 to 5');
     expect(await page.getByTestId('plan-start').isDisabled()).toBe(true);
     await page.getByTestId('drift-signoff').check();
     await page.getByTestId('plan-start').click();
@@ -92,7 +107,9 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
 
   it('restarts the services mid-release: the release is shown where it was, paused, and resumes', async () => {
     const group = (key: string) => page.locator(`[data-testid=exec-group][data-key="${key}"]`);
-    await expect.poll(() => group('pro-west/shop/payments-pro').getAttribute('data-phase'), { timeout: 90_000 }).toMatch(/fort|baking|rolling/);
+    await expect
+      .poll(() => group('pro-west/shop/payments-pro').getAttribute('data-phase'), { timeout: 90_000 })
+      .toMatch(/fort|baking|rolling/);
     await server.close();
     await open();
     await page.getByTestId('rel-tab-executions').click();
@@ -107,8 +124,12 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
     await page.keyboard.press('Enter');
     const dialog = page.getByTestId('confirm-dialog');
     await dialog.waitFor();
-    expect(await dialog.innerText()).toMatch(/Resume pro-west\/shop\/payments-pro after Capstan restarted\?[\s\S]*Capstan restarted while pro-west\/shop\/payments-pro was at (fort|batch \d\/\d), (updating|being checked)/);
-    expect(await page.getByTestId('confirm-scope').innerText()).toMatch(/pro-west\/shop\/payments-pro\s+continues \S+ → 3\.3\.0 from (fort|batch \d\/\d)\s+\d+\s+paused/);
+    expect(await dialog.innerText()).toMatch(
+      /Resume pro-west\/shop\/payments-pro after Capstan restarted\?[\s\S]*Capstan restarted while pro-west\/shop\/payments-pro was at (fort|batch \d\/\d), (updating|being checked)/,
+    );
+    expect(await page.getByTestId('confirm-scope').innerText()).toMatch(
+      /pro-west\/shop\/payments-pro\s+continues \S+ → 3\.3\.0 from (fort|batch \d\/\d)\s+\d+\s+paused/,
+    );
     await screenshot(page, 'releases-execution-recovered-group-resume');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
@@ -119,11 +140,28 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
     expect(await page.getByTestId('confirm-scope').innerText()).toContain('pro-west/shop/payments-pro');
     await page.getByTestId('confirm-ok').click();
     await expect.poll(() => page.getByTestId('exec-status').innerText(), { timeout: 180_000 }).toBe('succeeded');
-    expect(await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/payments-pro', '--timeout=10s')).toContain('successfully rolled out');
-    expect(await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'get', 'deployment/payments-pro', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}')).toMatch(/^5 .*payments:3\.3\.0$/);
+    expect(await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/payments-pro', '--timeout=10s')).toContain(
+      'successfully rolled out',
+    );
+    expect(
+      await kubectl(
+        kubeconfig,
+        'pro-west',
+        '-n',
+        'shop',
+        'get',
+        'deployment/payments-pro',
+        '-o',
+        'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}',
+      ),
+    ).toMatch(/^5 .*payments:3\.3\.0$/);
     await page.getByTestId('rel-tab-board').click();
     await page.getByTestId('theme-dark').click();
-    await expect.poll(() => page.locator('[data-testid=board-line][data-key="pro-west/shop/payments-pro"]').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    await expect
+      .poll(() => page.locator('[data-testid=board-line][data-key="pro-west/shop/payments-pro"]').getAttribute('data-state'), {
+        timeout: 30_000,
+      })
+      .toBe('done');
     await screenshot(page, 'releases-board-dark');
   }, 300_000);
 });

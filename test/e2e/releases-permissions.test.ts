@@ -15,9 +15,14 @@ describe('releases: missing permissions shown in the planner', () => {
 
   beforeAll(async () => {
     app = await openSandboxApp('rel-perm', { clockSpeed: 3 }, (_server, dc) =>
-      dc.denyAccess('pro-east', [{ verbs: ['patch'], resources: ['deployments'], groups: ['apps'], namespaces: ['shop'] }]));
+      dc.denyAccess('pro-east', [{ verbs: ['patch'], resources: ['deployments'], groups: ['apps'], namespaces: ['shop'] }]),
+    );
     page = app.page;
-    await page.getByRole('button', { name: /Releases/ }).or(page.getByRole('link', { name: /Releases/ })).first().click();
+    await page
+      .getByRole('button', { name: /Releases/ })
+      .or(page.getByRole('link', { name: /Releases/ }))
+      .first()
+      .click();
     await page.locator('[data-testid=board-row]').nth(5).waitFor({ timeout: 60_000 });
   }, 90_000);
 
@@ -44,7 +49,9 @@ stages:
     expect(await row.count()).toBe(1);
     expect((await row.innerText()).replace(/\s+/g, ' ')).toBe('pro-east shop patch deployments.apps moves each Deployment batch by batch');
     expect(await page.getByTestId('plan-check-status').innerText()).toBe('invalid');
-    expect(await page.getByTestId('plan-issues').innerText()).toContain('Missing permission in cluster pro-east: patch deployments.apps in namespace shop (Capstan moves each Deployment batch by batch).');
+    expect(await page.getByTestId('plan-issues').innerText()).toContain(
+      'Missing permission in cluster pro-east: patch deployments.apps in namespace shop (Capstan moves each Deployment batch by batch).',
+    );
     const snippet = await page.getByTestId('plan-permission-snippet').innerText();
     expect(snippet).toContain('Role to ask for in pro-east / shop');
     expect(snippet).toMatch(/kind: RoleBinding[\s\S]*kind: ServiceAccount\s+name: capstan\s+namespace: sandbox/);
@@ -53,7 +60,11 @@ stages:
     await page.getByTestId('plan-permissions').scrollIntoViewIfNeeded();
     await screenshot(page, 'releases-permission-missing');
     // The referee: the user really lacks it there, and only there.
-    expect(await kubectl(app.kubeconfig, 'pro-east', 'auth', 'can-i', 'patch', 'deployments.apps', '-n', 'shop').catch((e: { stdout?: string }) => e.stdout ?? 'error')).toMatch(/^no/);
+    expect(
+      await kubectl(app.kubeconfig, 'pro-east', 'auth', 'can-i', 'patch', 'deployments.apps', '-n', 'shop').catch(
+        (e: { stdout?: string }) => e.stdout ?? 'error',
+      ),
+    ).toMatch(/^no/);
     expect(await kubectl(app.kubeconfig, 'pro-west', 'auth', 'can-i', 'patch', 'deployments.apps', '-n', 'shop')).toMatch(/^yes/);
   }, 60_000);
 });

@@ -25,7 +25,9 @@ describe('team releases: take over a release whose holder vanished', () => {
   let bob: RunningServer;
   let alice: Capstan;
   let page: Page;
-  const kubectl = async (...args: string[]) => (await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', env.kubeconfig, ...args], { encoding: 'utf8', timeout: 20_000 })).stdout;
+  const kubectl = async (...args: string[]) =>
+    (await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', env.kubeconfig, ...args], { encoding: 'utf8', timeout: 20_000 }))
+      .stdout;
 
   beforeAll(async () => {
     env = await openDatacenterPage('team', { clockSpeed: SPEED, bookmarkIntervalMs: 500 });
@@ -37,7 +39,12 @@ describe('team releases: take over a release whose holder vanished', () => {
       userDataDir: join(env.dir, 'bob'),
       homeDir: env.dir,
       env: { PATH: process.env.PATH },
-      services: { releases: { timeScale: SPEED, team: { timing: { leaseDurationMs: LEASE[0] * 1000, renewDeadlineMs: LEASE[1] * 1000, retryPeriodMs: LEASE[2] * 1000 } } } },
+      services: {
+        releases: {
+          timeScale: SPEED,
+          team: { timing: { leaseDurationMs: LEASE[0] * 1000, renewDeadlineMs: LEASE[1] * 1000, retryPeriodMs: LEASE[2] * 1000 } },
+        },
+      },
     });
     await alice.wait((l) => l.t === 'ready', 60_000, 'alice ready');
     await page.goto(bob.url);
@@ -50,13 +57,19 @@ describe('team releases: take over a release whose holder vanished', () => {
   });
 
   it('shows Alice as holder read-only; after kill -9 and the Lease expiry, Bob takes over after a confirmation and finishes', async () => {
-    const revisionsBefore = (await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'history', 'deployment/orders-pro')).split('\n').filter((l) => /^\d+\s/.test(l)).length;
+    const revisionsBefore = (await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'history', 'deployment/orders-pro'))
+      .split('\n')
+      .filter((l) => /^\d+\s/.test(l)).length;
     const created = await alice.request({ cmd: 'create', yaml: PLAN });
     expect(created.message).toBeUndefined();
     const id = created.id!;
     expect((await alice.request({ cmd: 'act', id, event: { type: 'start' } })).ok).toBe(true);
 
-    await page.getByRole('button', { name: /Releases/ }).or(page.getByRole('link', { name: /Releases/ })).first().click();
+    await page
+      .getByRole('button', { name: /Releases/ })
+      .or(page.getByRole('link', { name: /Releases/ }))
+      .first()
+      .click();
     await page.getByTestId('rel-tab-executions').click();
     const item = page.locator(`[data-testid=exec-list-item][data-id="${id}"]`);
     await item.waitFor({ timeout: 30_000 });
@@ -69,7 +82,12 @@ describe('team releases: take over a release whose holder vanished', () => {
     await screenshot(page, 'releases-team-held-by-alice');
 
     // Alice's laptop dies mid-batch in pro-west.
-    const mid = await alice.view(id, (v) => v.groups.some((g) => g[0].startsWith('pro-west/') && g[1] === 'rolling' && g[2] >= 1 && g[3] === 'updating'), 120_000, 'pro-west mid-batch');
+    const mid = await alice.view(
+      id,
+      (v) => v.groups.some((g) => g[0].startsWith('pro-west/') && g[1] === 'rolling' && g[2] >= 1 && g[3] === 'updating'),
+      120_000,
+      'pro-west mid-batch',
+    );
     alice.proc.kill('SIGKILL');
     const label = mid.groups.find((g) => g[0].startsWith('pro-west/'))![4];
 
@@ -89,7 +107,9 @@ describe('team releases: take over a release whose holder vanished', () => {
     await page.getByRole('button', { name: 'Take over', exact: true }).click();
 
     await expect.poll(() => owner.getAttribute('data-kind'), { timeout: 30_000 }).toBe('mine');
-    await expect.poll(() => page.getByTestId('exec-history').innerText(), { timeout: 10_000 }).toMatch(/taken over from alice@\S+ \(pid \d+\), whose Lease had expired; continues from the recorded state/);
+    await expect
+      .poll(() => page.getByTestId('exec-history').innerText(), { timeout: 10_000 })
+      .toMatch(/taken over from alice@\S+ \(pid \d+\), whose Lease had expired; continues from the recorded state/);
     await expect.poll(() => page.getByTestId('exec-status').getAttribute('data-status'), { timeout: 120_000 }).toBe('succeeded');
     await expect.poll(() => owner.getAttribute('data-kind'), { timeout: 30_000 }).toBe('free');
     await screenshot(page, 'releases-team-taken-over-succeeded');
@@ -99,7 +119,9 @@ describe('team releases: take over a release whose holder vanished', () => {
     expect(lease).toMatch(/capstan.io\/released-by: \S+@\S+\/\d+-[0-9a-f]{4}/);
     expect(lease).not.toMatch(/released-by: alice@/);
     expect(lease).toMatch(/leaseTransitions: 1/);
-    const revisionsAfter = (await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'history', 'deployment/orders-pro')).split('\n').filter((l) => /^\d+\s/.test(l)).length;
+    const revisionsAfter = (await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'history', 'deployment/orders-pro'))
+      .split('\n')
+      .filter((l) => /^\d+\s/.test(l)).length;
     expect(revisionsAfter).toBe(revisionsBefore + 1);
   });
 });

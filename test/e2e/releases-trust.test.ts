@@ -26,7 +26,11 @@ describe('releases you can trust at 3 a.m.', () => {
   beforeAll(async () => {
     app = await openSandboxApp('rel-trust', { clockSpeed: 3 });
     ({ page, kubeconfig } = app);
-    await page.getByRole('button', { name: /Releases/ }).or(page.getByRole('link', { name: /Releases/ })).first().click();
+    await page
+      .getByRole('button', { name: /Releases/ })
+      .or(page.getByRole('link', { name: /Releases/ }))
+      .first()
+      .click();
     await page.locator('[data-testid=board-row]').nth(5).waitFor({ timeout: 60_000 });
   }, 90_000);
 
@@ -40,7 +44,8 @@ describe('releases you can trust at 3 a.m.', () => {
   async function startFromPlanner(yaml: string, previewed?: (preview: string) => Promise<void>) {
     await page.getByTestId('rel-tab-planner').click();
     await page.getByTestId('plan-yaml').fill(yaml);
-    const checked = async () => `${await page.getByTestId('plan-check-status').innerText()} ${await page.getByTestId('plan-check').innerText()}`;
+    const checked = async () =>
+      `${await page.getByTestId('plan-check-status').innerText()} ${await page.getByTestId('plan-check').innerText()}`;
     await expect.poll(checked, { timeout: 10_000 }).toMatch(/^valid /);
     await page.getByTestId('plan-save').click();
     await page.getByTestId('plan-drift').click();
@@ -54,7 +59,8 @@ describe('releases you can trust at 3 a.m.', () => {
   }
 
   it('payments 3.3.1: FAT is OOM-killed after its gate; the next stage stays blocked with the evidence shown', async () => {
-    await startFromPlanner(`name: payments-3.3.1
+    await startFromPlanner(
+      `name: payments-3.3.1
 app: payments
 image: { repository: shop/payments, tag: 3.3.1 }
 snapshotDate: 2026-11-26T20:00:00Z
@@ -66,28 +72,38 @@ gates: { health: { readyWithin: 2m }, bake: 10m }
 stages:
   - { name: fat, groups: [{ group: fat }] }
   - { name: uat, approval: true, groups: [{ group: uat }] }
-`, async (preview) => {
-      // The dry run changed nothing: UAT and FAT still run what they ran.
-      expect(preview).toMatch(/fat\/shop\/payments-fat\s+1\s+image\.payments: \S+payments:3\.3\.0 → \S+payments:3\.3\.1/);
-      expect(preview).toMatch(/uat\/shop\/payments-uat\s+2: 1 first, then 1\s+image\.payments: \S+payments:3\.2\.1 → \S+payments:3\.3\.1/);
-      expect(preview).toContain('hold setting(s) Capstan sets while it releases (put back at the end)');
-      expect(await image(kubeconfig, 'fat', 'payments-fat')).toMatch(/payments:3\.3\.0$/);
-      await screenshot(page, 'releases-trust-start-preview');
-    });
+`,
+      async (preview) => {
+        // The dry run changed nothing: UAT and FAT still run what they ran.
+        expect(preview).toMatch(/fat\/shop\/payments-fat\s+1\s+image\.payments: \S+payments:3\.3\.0 → \S+payments:3\.3\.1/);
+        expect(preview).toMatch(
+          /uat\/shop\/payments-uat\s+2: 1 first, then 1\s+image\.payments: \S+payments:3\.2\.1 → \S+payments:3\.3\.1/,
+        );
+        expect(preview).toContain('hold setting(s) Capstan sets while it releases (put back at the end)');
+        expect(await image(kubeconfig, 'fat', 'payments-fat')).toMatch(/payments:3\.3\.0$/);
+        await screenshot(page, 'releases-trust-start-preview');
+      },
+    );
     const fat = page.locator('[data-testid=exec-group][data-key="fat/shop/payments-fat"]');
     // FAT passes its gate (succeeded, the stage bakes) ...
     const history = () => page.getByTestId('exec-history').innerText();
-    await expect.poll(async () => `${await fat.getAttribute('data-phase')}\n${await history()}`, { timeout: 60_000 }).toMatch(/^succeeded\n/);
+    await expect
+      .poll(async () => `${await fat.getAttribute('data-phase')}\n${await history()}`, { timeout: 60_000 })
+      .toMatch(/^succeeded\n/);
     // ... then the leak kills it: degraded, with what, when, which pod.
     await expect.poll(status, { timeout: 60_000 }).toBe('degraded');
     const evidence = page.getByTestId('exec-degraded');
-    await expect.poll(() => evidence.innerText()).toMatch(/fat\/shop\/payments-fat OOMKilled at .*pod payments-fat-\S+, \d+ restart\(s\)\. It had been healthy since/);
+    await expect
+      .poll(() => evidence.innerText())
+      .toMatch(/fat\/shop\/payments-fat OOMKilled at .*pod payments-fat-\S+, \d+ restart\(s\)\. It had been healthy since/);
     expect(await evidence.innerText()).toContain('The next stage is blocked');
     expect(await page.getByTestId('degraded-previous-logs').isVisible()).toBe(true);
     expect(await page.getByTestId('degraded-memory').isVisible()).toBe(true);
     expect(await page.getByTestId('exec-approve-stage').count()).toBe(0);
     expect(await page.locator('[data-testid=exec-group][data-key="uat/shop/payments-uat"]').getAttribute('data-phase')).toBe('pending');
-    expect(await page.getByTestId('exec-history').innerText()).toMatch(/degraded after its gate passed \(pod payments-fat-\S+ was OOMKilled \(\d+ restart/);
+    expect(await page.getByTestId('exec-history').innerText()).toMatch(
+      /degraded after its gate passed \(pod payments-fat-\S+ was OOMKilled \(\d+ restart/,
+    );
     await screenshot(page, 'releases-trust-degraded');
 
     // Continuing needs a reason: confirm stays disabled without one; Esc changes nothing.
@@ -110,7 +126,9 @@ stages:
     // Someone undoes FAT outside Capstan: the board shows the truth, and who did it where the cluster says.
     await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'undo', 'deployment/payments-fat');
     await expect.poll(() => line('fat/shop/payments-fat').getAttribute('data-state'), { timeout: 20_000 }).toBe('diverged');
-    expect(await line('fat/shop/payments-fat').getByTestId('board-line-diverged').innerText()).toMatch(/^diverged: running 3\.3\.0, plan expects 3\.3\.1/);
+    expect(await line('fat/shop/payments-fat').getByTestId('board-line-diverged').innerText()).toMatch(
+      /^diverged: running 3\.3\.0, plan expects 3\.3\.1/,
+    );
     await screenshot(page, 'releases-trust-board-diverged');
   }, 180_000);
 
@@ -151,21 +169,40 @@ stages:
     const dialog = page.getByTestId('confirm-dialog');
     await dialog.waitFor();
     expect(await dialog.innerText()).toMatch(/production/);
-    expect(await page.getByTestId('confirm-scope').innerText()).toMatch(/pro-west\/platform\/gateway-pro\s+will move 5\.0\.1 → 5\.1\.0\s+6/);
+    expect(await page.getByTestId('confirm-scope').innerText()).toMatch(
+      /pro-west\/platform\/gateway-pro\s+will move 5\.0\.1 → 5\.1\.0\s+6/,
+    );
     // The stage's first write, as the API server answers a dry run of it now (kubectl below: nothing changed).
-    await expect.poll(() => page.getByTestId('stage-preview').innerText(), { timeout: 10_000 }).toMatch(/pro-west\/platform\/gateway-pro\s+6: 1 first, then 2 \+ 3\s+image\.gateway: \S+gateway:5\.0\.1 → \S+gateway:5\.1\.0/);
+    await expect
+      .poll(() => page.getByTestId('stage-preview').innerText(), { timeout: 10_000 })
+      .toMatch(/pro-west\/platform\/gateway-pro\s+6: 1 first, then 2 \+ 3\s+image\.gateway: \S+gateway:5\.0\.1 → \S+gateway:5\.1\.0/);
     await screenshot(page, 'releases-trust-pro-approval');
     // Nothing moved while the dialog is open, and Esc leaves it so.
     expect(await status()).toBe('awaiting-approval');
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await status()).toBe('awaiting-approval');
-    expect(await kubectl(kubeconfig, 'pro-west', '-n', 'platform', 'get', 'deployment/gateway-pro', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toMatch(/gateway:5\.0\.1$/);
+    expect(
+      await kubectl(
+        kubeconfig,
+        'pro-west',
+        '-n',
+        'platform',
+        'get',
+        'deployment/gateway-pro',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[0].image}',
+      ),
+    ).toMatch(/gateway:5\.0\.1$/);
     // Confirmed with the keyboard, it moves.
     await page.getByTestId('exec-approve-stage').click();
     await dialog.waitFor();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('[data-testid=exec-group][data-key="pro-west/platform/gateway-pro"]').getAttribute('data-phase'), { timeout: 30_000 }).toMatch(/fort|baking|rolling/);
+    await expect
+      .poll(() => page.locator('[data-testid=exec-group][data-key="pro-west/platform/gateway-pro"]').getAttribute('data-phase'), {
+        timeout: 30_000,
+      })
+      .toMatch(/fort|baking|rolling/);
     // Abort asks too.
     await page.getByTestId('exec-abort').click();
     await dialog.waitFor();
@@ -194,10 +231,16 @@ stages:
 `;
     await page.getByTestId('plan-yaml').fill(good);
     await expect.poll(() => page.getByTestId('plan-check-status').innerText(), { timeout: 10_000 }).toBe('valid');
-    expect(await page.getByTestId('plan-yaml').evaluate((el) => (el as unknown as { editorView: { state: { doc: { toString(): string } } } }).editorView.state.doc.toString())).toBe(good);
+    expect(
+      await page
+        .getByTestId('plan-yaml')
+        .evaluate((el) => (el as unknown as { editorView: { state: { doc: { toString(): string } } } }).editorView.state.doc.toString()),
+    ).toBe(good);
     // Start says what is missing, in order.
     expect(await page.getByTestId('plan-start').isDisabled()).toBe(true);
-    expect(await page.getByTestId('plan-start-why').innerText()).toBe('To start: save the plan → run the drift check → tick "I have reviewed the drift check".');
+    expect(await page.getByTestId('plan-start-why').innerText()).toBe(
+      'To start: save the plan → run the drift check → tick "I have reviewed the drift check".',
+    );
     // An illegal tag on line 3 and a bad duration on line 8.
     const bad = good.replace('tag: "1.1.0"', 'tag: "-bad"').replace('rollback: manual', 'rollback: manual\ngates: { bake: soon }');
     await page.getByTestId('plan-yaml').fill(bad);
@@ -227,14 +270,20 @@ stages:
   }, 60_000);
 
   it('a row action preview changes nothing in the cluster; applying changes exactly what it said', async () => {
-    const read = async () => JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'deployment/cart-uat', '-o', 'json')) as { metadata: { resourceVersion: string; generation: number }; spec: { replicas: number; template: { metadata?: { annotations?: Record<string, string> } } } };
+    const read = async () =>
+      JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'deployment/cart-uat', '-o', 'json')) as {
+        metadata: { resourceVersion: string; generation: number };
+        spec: { replicas: number; template: { metadata?: { annotations?: Record<string, string> } } };
+      };
     await page.getByTestId('rel-tab-board').click();
     const cart = line('uat/shop/cart-uat');
     const before = await read();
     await cart.getByTestId('board-line-actions').click();
     await page.getByTestId('row-action-scale').click();
     await page.getByTestId('row-action-replicas').fill(String(before.spec.replicas + 1));
-    await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toContain(`spec.replicas: ${before.spec.replicas} → ${before.spec.replicas + 1}`);
+    await expect
+      .poll(() => page.getByTestId('row-action-preview').innerText())
+      .toContain(`spec.replicas: ${before.spec.replicas} → ${before.spec.replicas + 1}`);
     await page.getByTestId('row-action-restart').click();
     await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toContain('kubectl.kubernetes.io/restartedAt');
     // Two previews later, the Deployment is byte for byte what it was (kubectl is the referee).
@@ -243,7 +292,9 @@ stages:
     expect(afterPreview.spec).toEqual(before.spec);
     // Apply the scale: exactly spec.replicas moves, nothing else in the spec.
     await page.getByTestId('row-action-scale').click();
-    await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toContain(`spec.replicas: ${before.spec.replicas} → ${before.spec.replicas + 1}`);
+    await expect
+      .poll(() => page.getByTestId('row-action-preview').innerText())
+      .toContain(`spec.replicas: ${before.spec.replicas} → ${before.spec.replicas + 1}`);
     await page.getByTestId('row-action-confirm').click();
     await expect.poll(async () => (await read()).spec.replicas, { timeout: 15_000 }).toBe(before.spec.replicas + 1);
     const after = await read();

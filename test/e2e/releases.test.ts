@@ -19,7 +19,11 @@ describe('releases board, planner and executor', () => {
   beforeAll(async () => {
     app = await openSandboxApp('rel', { clockSpeed: 20 });
     ({ page, kubeconfig } = app);
-    await page.getByRole('button', { name: /Releases/ }).or(page.getByRole('link', { name: /Releases/ })).first().click();
+    await page
+      .getByRole('button', { name: /Releases/ })
+      .or(page.getByRole('link', { name: /Releases/ }))
+      .first()
+      .click();
   }, 60_000);
 
   afterAll(async () => {
@@ -27,7 +31,10 @@ describe('releases board, planner and executor', () => {
   });
 
   /** The plan text the YAML editor holds. */
-  const yamlText = () => page.getByTestId('plan-yaml').evaluate((el) => (el as unknown as { editorView: { state: { doc: { toString(): string } } } }).editorView.state.doc.toString());
+  const yamlText = () =>
+    page
+      .getByTestId('plan-yaml')
+      .evaluate((el) => (el as unknown as { editorView: { state: { doc: { toString(): string } } } }).editorView.state.doc.toString());
   const line = (key: string) => page.locator(`[data-testid=board-line][data-key="${key}"]`);
   const status = () => page.getByTestId('exec-status').getAttribute('data-status');
 
@@ -45,7 +52,8 @@ describe('releases board, planner and executor', () => {
   async function driveTo(want: string, timeoutMs: number) {
     const end = Date.now() + timeoutMs;
     while ((await status()) !== want) {
-      if (Date.now() > end) throw new Error(`execution is ${await status()}, expected ${want}: ${await page.getByTestId('exec-history').innerText()}`);
+      if (Date.now() > end)
+        throw new Error(`execution is ${await status()}, expected ${want}: ${await page.getByTestId('exec-history').innerText()}`);
       await clickApprovals();
       await page.waitForTimeout(300);
     }
@@ -66,7 +74,9 @@ describe('releases board, planner and executor', () => {
 
   it('shows the board with every app and group across clusters', async () => {
     await expect.poll(() => page.getByTestId('board-row').count(), { timeout: 60_000 }).toBe(6);
-    await expect.poll(() => line('pro-west/shop/orders-pro').getByTestId('board-line-versions').innerText(), { timeout: 30_000 }).toContain('1.4.2');
+    await expect
+      .poll(() => line('pro-west/shop/orders-pro').getByTestId('board-line-versions').innerText(), { timeout: 30_000 })
+      .toContain('1.4.2');
     await screenshot(page, 'releases-board');
   });
 
@@ -76,7 +86,10 @@ describe('releases board, planner and executor', () => {
     await page.getByTestId('plan-draft').click();
     await expect.poll(yamlText, { timeout: 10_000 }).toContain('tag: 1.5.0');
     const draft = await yamlText();
-    const yaml = draft.replace(/afterFort: 2m/, 'afterFort: 2s').replace(/afterBatch: 30s/, 'afterBatch: 1s').replace(/bake: 10m/, 'bake: 2s');
+    const yaml = draft
+      .replace(/afterFort: 2m/, 'afterFort: 2s')
+      .replace(/afterBatch: 30s/, 'afterBatch: 1s')
+      .replace(/bake: 10m/, 'bake: 2s');
     await page.getByTestId('plan-yaml').fill(yaml);
     await expect.poll(() => page.getByTestId('plan-check-status').innerText(), { timeout: 10_000 }).toBe('valid');
     expect(await page.getByTestId('plan-snapshot-date').innerText()).toMatch(/snapshot of \d/);
@@ -96,14 +109,39 @@ describe('releases board, planner and executor', () => {
     expect(await proEast.getAttribute('data-phase')).toBe('paused');
     await page.getByTestId('exec-resume').click();
     await driveTo('succeeded', 240_000);
-    for (const [ctx, name] of [['pro-east', 'orders-pro'], ['pro-east', 'orders-pro-b'], ['pro-west', 'orders-pro'], ['uat', 'orders-uat']] as const) {
-      expect(await kubectl(kubeconfig, ctx, '-n', 'shop', 'rollout', 'status', `deployment/${name}`, '--timeout=10s')).toContain('successfully rolled out');
-      expect(await kubectl(kubeconfig, ctx, '-n', 'shop', 'get', `deployment/${name}`, '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toMatch(/orders:1\.5\.0$/);
+    for (const [ctx, name] of [
+      ['pro-east', 'orders-pro'],
+      ['pro-east', 'orders-pro-b'],
+      ['pro-west', 'orders-pro'],
+      ['uat', 'orders-uat'],
+    ] as const) {
+      expect(await kubectl(kubeconfig, ctx, '-n', 'shop', 'rollout', 'status', `deployment/${name}`, '--timeout=10s')).toContain(
+        'successfully rolled out',
+      );
+      expect(
+        await kubectl(
+          kubeconfig,
+          ctx,
+          '-n',
+          'shop',
+          'get',
+          `deployment/${name}`,
+          '-o',
+          'jsonpath={.spec.template.spec.containers[0].image}',
+        ),
+      ).toMatch(/orders:1\.5\.0$/);
     }
     const history = await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'rollout', 'history', 'deployment/orders-pro');
-    expect(history.trim().split('\n').filter((l) => /^\d+\s/.test(l))).toHaveLength(4);
+    expect(
+      history
+        .trim()
+        .split('\n')
+        .filter((l) => /^\d+\s/.test(l)),
+    ).toHaveLength(4);
     await page.getByTestId('rel-tab-board').click();
-    await expect.poll(() => line('pro-west/shop/orders-pro').getByTestId('board-line-versions').innerText(), { timeout: 30_000 }).toMatch(/^1\.5\.0×6$/);
+    await expect
+      .poll(() => line('pro-west/shop/orders-pro').getByTestId('board-line-versions').innerText(), { timeout: 30_000 })
+      .toMatch(/^1\.5\.0×6$/);
     expect(await line('pro-west/shop/orders-pro').getAttribute('data-state')).toBe('done');
     await screenshot(page, 'releases-board-after');
   }, 300_000);
@@ -131,8 +169,21 @@ stages:
     await page.getByTestId('rel-tab-executions').click();
     await page.locator('[data-testid=exec-group][data-key="fat/shop/catalog-fat"]').getByTestId('exec-group-rollback').click();
     await driveTo('rolled-back', 90_000);
-    expect(await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'status', 'deployment/catalog-fat', '--timeout=30s')).toContain('successfully rolled out');
-    expect(await kubectl(kubeconfig, 'fat', '-n', 'shop', 'get', 'deployment/catalog-fat', '-o', 'jsonpath={.spec.template.spec.containers[0].image}')).toMatch(/catalog:2\.1\.0$/);
+    expect(await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'status', 'deployment/catalog-fat', '--timeout=30s')).toContain(
+      'successfully rolled out',
+    );
+    expect(
+      await kubectl(
+        kubeconfig,
+        'fat',
+        '-n',
+        'shop',
+        'get',
+        'deployment/catalog-fat',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[0].image}',
+      ),
+    ).toMatch(/catalog:2\.1\.0$/);
     await screenshot(page, 'releases-execution-rolled-back');
   }, 200_000);
 
@@ -145,7 +196,9 @@ stages:
     await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toContain('spec.replicas: 2 → 3');
     await screenshot(page, 'releases-row-action');
     await page.getByTestId('row-action-confirm').click();
-    await expect.poll(() => kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'deployment/cart-uat', '-o', 'jsonpath={.spec.replicas}')).toBe('3');
+    await expect
+      .poll(() => kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'deployment/cart-uat', '-o', 'jsonpath={.spec.replicas}'))
+      .toBe('3');
     await cart.getByTestId('board-line-actions').click();
     await page.getByTestId('row-action-pause').click();
     await expect.poll(() => page.getByTestId('row-action-preview').innerText()).toContain('spec.paused: false → true');

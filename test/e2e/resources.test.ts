@@ -34,13 +34,28 @@ describe('resources: every kind across clusters', () => {
     await page.getByTestId('nav-resources').click();
     await page.getByTestId('resource-kind').selectOption({ label: 'Service' });
     let total = 0;
-    for (const c of ['fat', 'uat', 'pro-east', 'pro-west']) total += (await kubectl(kubeconfig, c, 'get', 'svc', '-A', '--no-headers')).trim().split('\n').filter(Boolean).length;
+    for (const c of ['fat', 'uat', 'pro-east', 'pro-west'])
+      total += (await kubectl(kubeconfig, c, 'get', 'svc', '-A', '--no-headers')).trim().split('\n').filter(Boolean).length;
     await expect.poll(rowCount, { timeout: 60_000 }).toBe(total);
-    const header = (await kubectl(kubeconfig, 'fat', 'get', 'svc', '-A')).split('\n')[0]!.split(/\s{2,}/).map((h) => h.trim().toLowerCase()).filter((h) => h !== 'namespace');
-    const shown = (await page.getByTestId('resources-table').getByRole('columnheader').allInnerTexts()).map((h) => h.replace(/[▲▼↑↓]/g, '').trim().toLowerCase());
+    const header = (await kubectl(kubeconfig, 'fat', 'get', 'svc', '-A'))
+      .split('\n')[0]!
+      .split(/\s{2,}/)
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h !== 'namespace');
+    const shown = (await page.getByTestId('resources-table').getByRole('columnheader').allInnerTexts()).map((h) =>
+      h
+        .replace(/[▲▼↑↓]/g, '')
+        .trim()
+        .toLowerCase(),
+    );
     expect(shown).toEqual(['cluster', 'namespace', ...header]);
 
-    await create('uat', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'e2e-probe', namespace: 'default' }, spec: { ports: [{ port: 8080, protocol: 'TCP' }] } });
+    await create('uat', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'e2e-probe', namespace: 'default' },
+      spec: { ports: [{ port: 8080, protocol: 'TCP' }] },
+    });
     await page.getByTestId('resource-filter-text').fill('e2e-probe');
     await expect.poll(rowCount, { timeout: 30_000 }).toBe(1);
     const row = page.locator('[data-testid=table-row][data-name="e2e-probe"]');
@@ -59,20 +74,69 @@ describe('resources: every kind across clusters', () => {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: { name, namespace: ns },
-      spec: { serviceName: name, replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'cache', image: 'redis:7' }] } } },
+      spec: {
+        serviceName: name,
+        replicas: 2,
+        selector: { matchLabels: labels },
+        template: { metadata: { labels }, spec: { containers: [{ name: 'cache', image: 'redis:7' }] } },
+      },
     });
-    await expect.poll(async () => (await kubectl(kubeconfig, 'fat', 'get', 'pods', '-n', ns, '-l', 'app.kubernetes.io/name=e2e-cache', '-o', 'name')).trim().split('\n').filter(Boolean).length, { timeout: 30_000 }).toBe(2);
+    await expect
+      .poll(
+        async () =>
+          (await kubectl(kubeconfig, 'fat', 'get', 'pods', '-n', ns, '-l', 'app.kubernetes.io/name=e2e-cache', '-o', 'name'))
+            .trim()
+            .split('\n')
+            .filter(Boolean).length,
+        { timeout: 30_000 },
+      )
+      .toBe(2);
     await page.getByTestId('resource-kind').selectOption({ label: 'StatefulSet (apps)' });
     await page.getByTestId('resource-filter-cluster').selectOption('fat');
     await page.getByTestId('resource-filter-text').fill(name);
     await page.locator(`[data-testid=table-row][data-name="${name}"][data-namespace="${ns}"]`).click();
     const drawer = page.getByTestId('detail-drawer');
     await expect.poll(() => drawer.getByTestId('drawer-yaml').innerText(), { timeout: 30_000 }).toContain(`kind: StatefulSet`);
-    const selector = JSON.parse(await kubectl(kubeconfig, 'fat', 'get', 'sts', name, '-n', ns, '-o', 'jsonpath={.spec.selector.matchLabels}')) as Record<string, string>;
-    const pods = (await kubectl(kubeconfig, 'fat', 'get', 'pods', '-n', ns, '-l', Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(','), '-o', 'name')).trim().split('\n').map((p) => p.replace('pod/', ''));
+    const selector = JSON.parse(
+      await kubectl(kubeconfig, 'fat', 'get', 'sts', name, '-n', ns, '-o', 'jsonpath={.spec.selector.matchLabels}'),
+    ) as Record<string, string>;
+    const pods = (
+      await kubectl(
+        kubeconfig,
+        'fat',
+        'get',
+        'pods',
+        '-n',
+        ns,
+        '-l',
+        Object.entries(selector)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
+        '-o',
+        'name',
+      )
+    )
+      .trim()
+      .split('\n')
+      .map((p) => p.replace('pod/', ''));
     const related = await drawer.locator('[data-relation="selected pod"]').allInnerTexts();
     expect(related.map((t) => t.split(/\s+/)[3]).sort()).toEqual(pods.sort());
-    const events = (await kubectl(kubeconfig, 'fat', 'get', 'events', '-n', ns, '--field-selector', `involvedObject.name=${name},involvedObject.kind=StatefulSet`, '--no-headers')).trim().split('\n').filter(Boolean);
+    const events = (
+      await kubectl(
+        kubeconfig,
+        'fat',
+        'get',
+        'events',
+        '-n',
+        ns,
+        '--field-selector',
+        `involvedObject.name=${name},involvedObject.kind=StatefulSet`,
+        '--no-headers',
+      )
+    )
+      .trim()
+      .split('\n')
+      .filter(Boolean);
     expect(await drawer.getByTestId('drawer-events').locator('li').count()).toBe(events.length);
     await screenshot(page, 'resources-statefulset-drawer');
     await drawer.locator('[data-relation="selected pod"]').first().getByTestId('related-link').click();
@@ -83,7 +147,13 @@ describe('resources: every kind across clusters', () => {
   });
 
   it('shows a Secret as keys, reveals one value only after confirming, never in the YAML', async () => {
-    await create('pro-east', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'e2e-db', namespace: 'default' }, type: 'Opaque', stringData: { password: 'hunter2-e2e', user: 'app' } });
+    await create('pro-east', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'e2e-db', namespace: 'default' },
+      type: 'Opaque',
+      stringData: { password: 'hunter2-e2e', user: 'app' },
+    });
     await page.getByTestId('resource-kind').selectOption({ label: 'Secret' });
     await page.getByTestId('resource-filter-text').fill('e2e-db');
     await expect.poll(rowCount, { timeout: 30_000 }).toBe(1);
@@ -109,7 +179,8 @@ describe('resources: every kind across clusters', () => {
     await page.getByTestId('resource-filter-reset').click();
     await page.getByTestId('resource-kind').selectOption({ label: 'Node' });
     let total = 0;
-    for (const c of ['fat', 'uat', 'pro-east', 'pro-west']) total += (await kubectl(kubeconfig, c, 'get', 'nodes', '--no-headers')).trim().split('\n').filter(Boolean).length;
+    for (const c of ['fat', 'uat', 'pro-east', 'pro-west'])
+      total += (await kubectl(kubeconfig, c, 'get', 'nodes', '--no-headers')).trim().split('\n').filter(Boolean).length;
     await expect.poll(rowCount, { timeout: 60_000 }).toBe(total);
     const shown = await page.getByTestId('resources-table').getByRole('columnheader').allInnerTexts();
     expect(shown.map((h) => h.trim().toLowerCase())).not.toContain('namespace');

@@ -57,7 +57,11 @@ export async function openSandboxApp(
 /** The text of the visible terminal's buffer (the WebGL renderer draws no DOM text). */
 export const terminalText = (page: Page, testId: string): Promise<string> =>
   page.locator(`[data-testid=${testId}]:visible`).evaluate((el) => {
-    const t = (el as unknown as { xterm: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } }).xterm;
+    const t = (
+      el as unknown as {
+        xterm: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } };
+      }
+    ).xterm;
     const b = t.buffer.active;
     const out: string[] = [];
     for (let i = 0; i < b.length; i++) out.push(b.getLine(i)?.translateToString(true) ?? '');

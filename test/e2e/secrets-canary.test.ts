@@ -38,7 +38,10 @@ describe('no secret leaves the main process', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'capstan-e2e-canary-'));
     const plugin = join(dir, 'plugin-ok');
-    writeFileSync(plugin, `#!/bin/sh\necho "debug ${CANARY.execStderr}" >&2\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${CANARY.execToken}"}}'\n`);
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\necho "debug ${CANARY.execStderr}" >&2\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${CANARY.execToken}"}}'\n`,
+    );
     const failing = join(dir, 'plugin-fail');
     writeFileSync(failing, `#!/bin/sh\necho "login failed client_secret=${CANARY.execStderr} token=${CANARY.token}" >&2\nexit 3\n`);
     chmodSync(plugin, 0o755);
@@ -51,11 +54,19 @@ describe('no secret leaves the main process', () => {
       userDataDir: join(dir, 'data'),
       homeDir: dir,
       env: {},
-      logger: { info: (m) => consoleLines.push(`main: ${m}`), warn: (m) => consoleLines.push(`main: ${m}`), error: (m) => consoleLines.push(`main: ${String(m)}`) },
+      logger: {
+        info: (m) => consoleLines.push(`main: ${m}`),
+        warn: (m) => consoleLines.push(`main: ${m}`),
+        error: (m) => consoleLines.push(`main: ${String(m)}`),
+      },
       startSandbox: async (log) => {
         const sb = await startSandboxDatacenter(log, { clockSpeed: 20 });
         // The sandbox kubeconfig plus one context per hiding place, all against the real fat cluster.
-        const kc = parse(sb.kubeconfigYaml) as { clusters: { name: string; cluster: Record<string, unknown> }[]; users: unknown[]; contexts: unknown[] };
+        const kc = parse(sb.kubeconfigYaml) as {
+          clusters: { name: string; cluster: Record<string, unknown> }[];
+          users: unknown[];
+          contexts: unknown[];
+        };
         const fat = kc.clusters.find((c) => c.name === 'fat')!.cluster;
         const url = new URL(String(fat.server));
         const ctx = (name: string, user: Record<string, unknown>, cluster: Record<string, unknown> = fat) => {
@@ -64,7 +75,10 @@ describe('no secret leaves the main process', () => {
           kc.contexts.push({ name, context: { cluster: `c-${name}`, user: `u-${name}` } });
         };
         ctx('canary-token', { token: CANARY.token });
-        ctx('canary-key', { 'client-certificate-data': Buffer.from(certPem).toString('base64'), 'client-key-data': Buffer.from(keyPem).toString('base64') });
+        ctx('canary-key', {
+          'client-certificate-data': Buffer.from(certPem).toString('base64'),
+          'client-key-data': Buffer.from(keyPem).toString('base64'),
+        });
         ctx('canary-exec', { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } });
         ctx('canary-exec-fail', { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: failing } });
         ctx('canary-basic', { username: 'jane', password: CANARY.basicPassword });
@@ -76,7 +90,14 @@ describe('no secret leaves the main process', () => {
     const harbor = server.backend.sandbox!.images!.registries[0]!;
     await server.services.imagesReady;
     server.services.vault.consent(true); // browser mode's file-key vault asks once before storing secrets
-    const added = await server.services.images.addRegistry({ name: 'canary-harbor', kind: 'harbor', url: harbor.url, region: 'canary', username: 'robot$canary', secret: CANARY.registryPassword });
+    const added = await server.services.images.addRegistry({
+      name: 'canary-harbor',
+      kind: 'harbor',
+      url: harbor.url,
+      region: 'canary',
+      username: 'robot$canary',
+      secret: CANARY.registryPassword,
+    });
     expect(added).toMatchObject({ ok: true });
 
     browser = await launchChromium();
@@ -106,7 +127,9 @@ describe('no secret leaves the main process', () => {
     expect(await card('canary-userinfo').innerText()).toContain('***@');
     // The stderr went where the message says (main's diagnostics log), so the canary did reach main.
     const diagnostics = join(dir, 'data', 'logs', 'diagnostics.log');
-    await expect.poll(() => existsSync(diagnostics) && readFileSync(diagnostics, 'utf8').includes(CANARY.execStderr), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => existsSync(diagnostics) && readFileSync(diagnostics, 'utf8').includes(CANARY.execStderr), { timeout: 30_000 })
+      .toBe(true);
     await screenshot(page, 'canary-overview');
     expect(leaks(await domText())).toEqual([]);
   }, 120_000);
@@ -115,7 +138,9 @@ describe('no secret leaves the main process', () => {
     for (const view of ['workloads', 'problems', 'logs', 'metrics', 'releases', 'images']) {
       await page.getByTestId(`nav-${view}`).click();
       await page.waitForLoadState('networkidle').catch(() => undefined);
-      await expect.poll(async () => (await page.locator('main, [role=main], body').first().innerText()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+      await expect
+        .poll(async () => (await page.locator('main, [role=main], body').first().innerText()).length, { timeout: 30_000 })
+        .toBeGreaterThan(0);
       expect(leaks(await domText()), view).toEqual([]);
     }
     await expect.poll(async () => (await domText()).includes('canary-harbor'), { timeout: 30_000 }).toBe(true);
@@ -124,7 +149,10 @@ describe('no secret leaves the main process', () => {
 
   it('a download from main holds no secret', async () => {
     await page.getByTestId('nav-metrics').click();
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.getByRole('button', { name: 'Export all (CSV)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 30_000 }),
+      page.getByRole('button', { name: 'Export all (CSV)' }).click(),
+    ]);
     const file = await download.path();
     downloads.push(readFileSync(file, 'utf8'));
     expect(downloads[0]!.length).toBeGreaterThan(0);
@@ -132,7 +160,14 @@ describe('no secret leaves the main process', () => {
   }, 60_000);
 
   it('nothing the page can fetch from the server holds a secret (no log or data file is served)', async () => {
-    for (const p of ['/logs/diagnostics.log', '/data/logs/diagnostics.log', '/settings.json', '/vault.json', '/../data/settings.json', '/%2e%2e/data/vault.json']) {
+    for (const p of [
+      '/logs/diagnostics.log',
+      '/data/logs/diagnostics.log',
+      '/settings.json',
+      '/vault.json',
+      '/../data/settings.json',
+      '/%2e%2e/data/vault.json',
+    ]) {
       const r = await page.evaluate(async (u) => {
         const res = await fetch(u);
         return { status: res.status, text: await res.text() };

@@ -48,7 +48,8 @@ function makeZip(dir: string): Buffer {
 function freshElectronPackage(name: string): string {
   const dir = path.join(work, name, 'node_modules', 'electron');
   fs.mkdirSync(dir, { recursive: true });
-  for (const f of ['package.json', 'install.js', 'index.js', 'checksums.json']) fs.copyFileSync(path.join(realElectron, f), path.join(dir, f));
+  for (const f of ['package.json', 'install.js', 'index.js', 'checksums.json'])
+    fs.copyFileSync(path.join(realElectron, f), path.join(dir, f));
   return dir;
 }
 
@@ -56,7 +57,14 @@ function runPostinstall(electronDir: string, env: NodeJS.ProcessEnv): Promise<{ 
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, 'scripts', 'postinstall.mjs'), '--electron-dir', electronDir], {
       cwd: root,
-      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '', NODE_PATH: path.join(root, 'node_modules'), NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1', ...env },
+      env: {
+        ...process.env,
+        ELECTRON_SKIP_BINARY_DOWNLOAD: '',
+        NODE_PATH: path.join(root, 'node_modules'),
+        NO_PROXY: '127.0.0.1',
+        no_proxy: '127.0.0.1',
+        ...env,
+      },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
@@ -87,7 +95,11 @@ afterAll(async () => {
 describe.skipIf(process.platform === 'win32')('Electron install and launch through a local mirror', () => {
   it('install verifies the checksum and puts the binary in place; npm start launches it with the app and its arguments', async () => {
     const dir = freshElectronPackage('good');
-    const install = await runPostinstall(dir, { ELECTRON_MIRROR: `${mirror}/good/`, electron_use_remote_checksums: '1', electron_config_cache: path.join(work, 'cache') });
+    const install = await runPostinstall(dir, {
+      ELECTRON_MIRROR: `${mirror}/good/`,
+      electron_use_remote_checksums: '1',
+      electron_config_cache: path.join(work, 'cache'),
+    });
     expect(install.code).toBe(0);
     expect(install.out).toContain(`Electron ${version} is installed`);
     expect(served).toContain(`/good/v${version}/SHASUMS256.txt`);
@@ -96,11 +108,21 @@ describe.skipIf(process.platform === 'win32')('Electron install and launch throu
 
     const argsFile = path.join(work, 'args.txt');
     const started = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'start.ts'), '--sandbox', '--user-data-dir', '/tmp/x'], {
-        cwd: root,
-        env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: path.join(dir, 'dist'), DISPLAY: ':99', CAPSTAN_STANDIN_ARGS: argsFile },
-        stdio: 'ignore',
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+          path.join(root, 'scripts', 'start.ts'),
+          '--sandbox',
+          '--user-data-dir',
+          '/tmp/x',
+        ],
+        {
+          cwd: root,
+          env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: path.join(dir, 'dist'), DISPLAY: ':99', CAPSTAN_STANDIN_ARGS: argsFile },
+          stdio: 'ignore',
+        },
+      );
       child.on('close', resolve);
     });
     expect(started).toBe(0);
@@ -114,7 +136,11 @@ describe.skipIf(process.platform === 'win32')('Electron install and launch throu
     await new Promise<void>((r) => tampered.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(tampered.address() as AddressInfo).port}/`;
-      const install = await runPostinstall(dir, { ELECTRON_MIRROR: url, electron_use_remote_checksums: '1', electron_config_cache: path.join(work, 'cache-tampered') });
+      const install = await runPostinstall(dir, {
+        ELECTRON_MIRROR: url,
+        electron_use_remote_checksums: '1',
+        electron_config_cache: path.join(work, 'cache-tampered'),
+      });
       expect(install.code).toBe(0);
       expect(fs.existsSync(path.join(dir, 'path.txt'))).toBe(false);
       expect(install.out).toMatch(/could not fetch the Electron .* binary .*browser mode/);
@@ -125,7 +151,11 @@ describe.skipIf(process.platform === 'win32')('Electron install and launch throu
 
   it('a mirror without the archive leaves npm install green with one line saying so', async () => {
     const dir = freshElectronPackage('missing');
-    const install = await runPostinstall(dir, { ELECTRON_MIRROR: `${mirror}/nothing/`, electron_use_remote_checksums: '1', electron_config_cache: path.join(work, 'cache-missing') });
+    const install = await runPostinstall(dir, {
+      ELECTRON_MIRROR: `${mirror}/nothing/`,
+      electron_use_remote_checksums: '1',
+      electron_config_cache: path.join(work, 'cache-missing'),
+    });
     expect(install.code).toBe(0);
     const lines = install.out.trim().split('\n');
     expect(lines).toHaveLength(1);

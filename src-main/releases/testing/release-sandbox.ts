@@ -34,9 +34,17 @@ export async function startReleaseSandbox(speed = 20): Promise<ReleaseSandbox> {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-rel-'));
   const kubeconfig = join(dir, 'kubeconfig');
   dc.writeKubeconfig(kubeconfig);
-  const clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), { staleAfterMs: 2000, notifyIntervalMs: 50, idleCloseMs: 0 });
+  const clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), {
+    staleAfterMs: 2000,
+    notifyIntervalMs: 50,
+    idleCloseMs: 0,
+  });
   return {
-    dc, dir, clusters, kubeconfig, speed,
+    dc,
+    dir,
+    clusters,
+    kubeconfig,
+    speed,
     async service() {
       const s = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: speed, actor: 'tester' });
       await s.start();
@@ -45,7 +53,8 @@ export async function startReleaseSandbox(speed = 20): Promise<ReleaseSandbox> {
       await s.snapshots.refresh();
       return s;
     },
-    kubectl: async (...args: string[]) => (await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 20_000 })).stdout,
+    kubectl: async (...args: string[]) =>
+      (await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 20_000 })).stdout,
     async close() {
       clusters.dispose();
       await dc.close();
@@ -87,20 +96,28 @@ export async function startRelease(s: ReleaseService, yaml: string): Promise<str
 export async function drive(s: ReleaseService, id: string, done: () => boolean, timeoutMs: number, label: string) {
   const given = new Set<string>();
   try {
-    await until(() => {
-      const st = s.executor.entries.get(id)!.state;
-      for (const n of needsMe(st)) {
-        const k = `${n.kind}/${n.group}/${st.stageIndex}/${n.since}`;
-        if ((n.kind === 'approve-stage' || n.kind === 'approve-fort') && !given.has(k)) {
-          given.add(k);
-          void s.act(id, { type: 'approvalGiven', group: n.group, version: n.version });
+    await until(
+      () => {
+        const st = s.executor.entries.get(id)!.state;
+        for (const n of needsMe(st)) {
+          const k = `${n.kind}/${n.group}/${st.stageIndex}/${n.since}`;
+          if ((n.kind === 'approve-stage' || n.kind === 'approve-fort') && !given.has(k)) {
+            given.add(k);
+            void s.act(id, { type: 'approvalGiven', group: n.group, version: n.version });
+          }
         }
-      }
-      return done();
-    }, timeoutMs, label);
+        return done();
+      },
+      timeoutMs,
+      label,
+    );
   } catch (e) {
     const st = s.executor.entries.get(id)!.state;
-    console.log(st.status, JSON.stringify(st.groups.map((g) => [g.key, g.phase, g.batch, g.step, g.awaiting, g.pauseReason])), st.history.slice(-8).map((h) => `${h.action} ${h.result} ${h.changes.join('; ')}`));
+    console.log(
+      st.status,
+      JSON.stringify(st.groups.map((g) => [g.key, g.phase, g.batch, g.step, g.awaiting, g.pauseReason])),
+      st.history.slice(-8).map((h) => `${h.action} ${h.result} ${h.changes.join('; ')}`),
+    );
     throw e;
   }
 }
@@ -110,7 +127,14 @@ export function watchReady(sb: ReleaseSandbox, cluster: string, deployment: stri
   const store = sb.dc.cluster(cluster).store;
   let min = Infinity;
   const stop = store.subscribe(() => {
-    const pods = [...store.values('pods')].map((x) => x.obj).filter((p) => !p.metadata.deletionTimestamp && p.metadata.name.startsWith(`${deployment}-`) && p.metadata.name.split('-').length === deployment.split('-').length + 2);
+    const pods = [...store.values('pods')]
+      .map((x) => x.obj)
+      .filter(
+        (p) =>
+          !p.metadata.deletionTimestamp &&
+          p.metadata.name.startsWith(`${deployment}-`) &&
+          p.metadata.name.split('-').length === deployment.split('-').length + 2,
+      );
     min = Math.min(min, pods.filter(isPodReady).length);
   });
   return { min: () => min, stop };

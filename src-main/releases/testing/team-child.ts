@@ -20,8 +20,19 @@ import { ReleaseService } from '../release-service';
 const [dir, kubeconfig, name, lease, speed] = process.argv.slice(2) as [string, string, string, string, string];
 const [d, r, p] = lease.split(',').map((x) => Number(x) * 1000) as [number, number, number];
 const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
-const clusters = new ClusterService(KubeconfigService.fromString(readFileSync(kubeconfig, 'utf8'), 'sandbox'), { staleAfterMs: 3000, notifyIntervalMs: 50, idleCloseMs: 0 });
-const s = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: Number(speed), actor: name, team: { timing: { leaseDurationMs: d, renewDeadlineMs: r, retryPeriodMs: p } } });
+const clusters = new ClusterService(KubeconfigService.fromString(readFileSync(kubeconfig, 'utf8'), 'sandbox'), {
+  staleAfterMs: 3000,
+  notifyIntervalMs: 50,
+  idleCloseMs: 0,
+});
+const s = new ReleaseService({
+  dir,
+  clusters,
+  tickMs: 100,
+  timeScale: Number(speed),
+  actor: name,
+  team: { timing: { leaseDurationMs: d, renewDeadlineMs: r, retryPeriodMs: p } },
+});
 await s.start();
 let last = '';
 const approved = new Set<string>();
@@ -69,7 +80,12 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       const drift = await s.drift(c.yaml!);
       if (!drift.ok) return out({ t: 'reply', cmd: c.cmd, ok: false, message: drift.error.message });
       const created = await s.create(c.yaml!, drift.value.fingerprint);
-      return out({ t: 'reply', cmd: c.cmd, ok: created.ok, ...(created.ok ? { id: created.value.id } : { message: created.error.message }) });
+      return out({
+        t: 'reply',
+        cmd: c.cmd,
+        ok: created.ok,
+        ...(created.ok ? { id: created.value.id } : { message: created.error.message }),
+      });
     }
     const res = c.cmd === 'act' ? await s.act(c.id!, c.event!) : await s.takeOver(c.id!);
     out({ t: 'reply', cmd: c.cmd, at: Date.now(), ok: res.ok, ...(res.ok ? {} : { message: res.error.message }) });

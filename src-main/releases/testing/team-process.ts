@@ -28,9 +28,19 @@ export class Capstan {
   private readonly waiters = new Set<() => void>();
   stderr = '';
   /** `lease`: duration, renew deadline, retry period in seconds; `speed`: the sandbox's clock speed. */
-  constructor(dir: string, kubeconfig: string, readonly name: string, lease: readonly number[], speed: number) {
+  constructor(
+    dir: string,
+    kubeconfig: string,
+    readonly name: string,
+    lease: readonly number[],
+    speed: number,
+  ) {
     // node --import tsx: one process, so SIGKILL and SIGSTOP hit the services themselves.
-    this.proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/releases/testing/team-child.ts'), dir, kubeconfig, name, lease.join(','), String(speed)], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src-main/releases/testing/team-child.ts'), dir, kubeconfig, name, lease.join(','), String(speed)],
+      { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     this.proc.stderr!.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-4000)));
     createInterface({ input: this.proc.stdout! }).on('line', (l) => {
       if (!l.startsWith('{')) return;
@@ -59,7 +69,11 @@ export class Capstan {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        rej(new Error(`${this.name}: timed out waiting for ${label}; last lines: ${JSON.stringify(this.lines.slice(-3))} ${this.stderr.slice(-800)}`));
+        rej(
+          new Error(
+            `${this.name}: timed out waiting for ${label}; last lines: ${JSON.stringify(this.lines.slice(-3))} ${this.stderr.slice(-800)}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(check);
       check();
@@ -77,14 +91,22 @@ export class Capstan {
   }
 
   get last(): (id: string) => View | undefined {
-    return (id) => [...this.lines].reverse().find((l) => l.t === 'view' && l.executions?.some((e) => e.id === id))?.executions?.find((e) => e.id === id);
+    return (id) =>
+      [...this.lines]
+        .reverse()
+        .find((l) => l.t === 'view' && l.executions?.some((e) => e.id === id))
+        ?.executions?.find((e) => e.id === id);
   }
 }
 
-
 /** The proofs' release: orders 1.5.0 through UAT (the home cluster) then pro-west (a fort and two batches). */
 export const teamPlan = (): string =>
-  plan('orders', '1.5.0', '  - { name: uat, approval: false, groups: [{ group: uat }] }\n  - { name: pro-west, groups: [{ group: pro, datacenter: pro-west }] }', 'rollback: manual');
+  plan(
+    'orders',
+    '1.5.0',
+    '  - { name: uat, approval: false, groups: [{ group: uat }] }\n  - { name: pro-west, groups: [{ group: pro, datacenter: pro-west }] }',
+    'rollback: manual',
+  );
 
 /** The batch number in a label ("batch 2/3" → 2, "fort" → 0). */
 export const batchNumber = (label: string): number => Number(/batch (\d+)\//.exec(label)?.[1] ?? 0);

@@ -3,7 +3,15 @@ import { yaml as yamlLanguage } from '@codemirror/lang-yaml';
 import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, lintKeymap, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorSelection, EditorState, RangeSetBuilder, StateEffect, StateField, type Extension } from '@codemirror/state';
-import { Decoration, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, type DecorationSet } from '@codemirror/view';
+import {
+  Decoration,
+  EditorView,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  keymap,
+  lineNumbers,
+  type DecorationSet,
+} from '@codemirror/view';
 import { useEffect, useRef, type RefObject } from 'react';
 import './code-editor.css';
 
@@ -31,7 +39,17 @@ const problemLines = StateField.define<DecorationSet>({
       for (const [n, ps] of [...byLine.entries()].sort((a, c) => a[0] - c[0])) {
         const bad = ps.some((p) => p.severity === 'error');
         const at = tr.state.doc.line(n).from;
-        b.add(at, at, Decoration.line({ attributes: { class: bad ? 'code-editor__error-line' : 'code-editor__warning-line', 'data-error-line': String(n), title: ps.map((p) => p.message).join('\n') } }));
+        b.add(
+          at,
+          at,
+          Decoration.line({
+            attributes: {
+              class: bad ? 'code-editor__error-line' : 'code-editor__warning-line',
+              'data-error-line': String(n),
+              title: ps.map((p) => p.message).join('\n'),
+            },
+          }),
+        );
       }
       return b.finish();
     }

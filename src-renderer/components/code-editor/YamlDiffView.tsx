@@ -7,14 +7,32 @@ import { useEffect, useMemo, useRef } from 'react';
 import { changedLines, lineDiff } from '../../../src-shared/edit/line-diff';
 import './code-editor.css';
 
-const readOnly = [lineNumbers(), yamlLanguage(), syntaxHighlighting(defaultHighlightStyle), EditorState.readOnly.of(true), EditorView.editable.of(false)];
+const readOnly = [
+  lineNumbers(),
+  yamlLanguage(),
+  syntaxHighlighting(defaultHighlightStyle),
+  EditorState.readOnly.of(true),
+  EditorView.editable.of(false),
+];
 
 /**
  * Two YAML texts side by side in CodeMirror's merge view (changed lines and words marked,
  * unchanged stretches collapsed), read-only. `data-changed` is the number of changed lines of a
  * line diff, for the tab's count and for tests.
  */
-export function YamlDiffView({ before, after, beforeLabel, afterLabel, testId = 'edit-diff' }: { before: string; after: string; beforeLabel: string; afterLabel: string; testId?: string }) {
+export function YamlDiffView({
+  before,
+  after,
+  beforeLabel,
+  afterLabel,
+  testId = 'edit-diff',
+}: {
+  before: string;
+  after: string;
+  beforeLabel: string;
+  afterLabel: string;
+  testId?: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const changed = useMemo(() => changedLines(lineDiff(before, after)), [before, after]);
   useEffect(() => {

@@ -10,7 +10,19 @@ import { STALE_REASON, staleLabel } from '../../components/stale';
 import { useAppStore } from '../../store';
 import { useAction } from '../../components/useAction';
 
-function Count({ label, value, tone, onClick, testId }: { label: string; value: number; tone?: 'bad'; onClick?: () => void; testId: string }) {
+function Count({
+  label,
+  value,
+  tone,
+  onClick,
+  testId,
+}: {
+  label: string;
+  value: number;
+  tone?: 'bad';
+  onClick?: () => void;
+  testId: string;
+}) {
   const body = (
     <>
       <span className={`count__value${tone ? ` text-${tone}` : ''}`}>{value.toLocaleString()}</span>
@@ -61,7 +73,13 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
   };
 
   return (
-    <article className={`card card--${cluster.state}`} aria-label={`Cluster ${cluster.id}`} data-testid="cluster-card" data-cluster-id={cluster.id} data-state={cluster.state}>
+    <article
+      className={`card card--${cluster.state}`}
+      aria-label={`Cluster ${cluster.id}`}
+      data-testid="cluster-card"
+      data-cluster-id={cluster.id}
+      data-state={cluster.state}
+    >
       <header className="card__header">
         <div className="card__titles">
           <h3 className="card__title">{cluster.id}</h3>
@@ -97,7 +115,13 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
           <Count label="nodes" value={counts.nodes} testId="count-nodes" />
           <Count label="pods" value={counts.pods} onClick={() => showWorkloads('Pod')} testId="count-pods" />
           <Count label="deployments" value={counts.deployments} onClick={() => showWorkloads('Deployment')} testId="count-deployments" />
-          <Count label="problems" value={counts.problems} tone={counts.problems > 0 ? 'bad' : undefined} onClick={() => setView('problems')} testId="count-problems" />
+          <Count
+            label="problems"
+            value={counts.problems}
+            tone={counts.problems > 0 ? 'bad' : undefined}
+            onClick={() => setView('problems')}
+            testId="count-problems"
+          />
         </div>
       )}
       {cluster.error ? (
@@ -105,13 +129,22 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
       ) : null}
       {actionError ? <ErrorBanner error={actionError} title="Reconnect failed." testId="cluster-action-error" /> : null}
       <footer className="card__footer">
-        <button type="button" className="btn" onClick={reconnect} disabled={reconnecting} data-testid="cluster-reconnect" aria-label={`Reconnect ${cluster.id}`}>
+        <button
+          type="button"
+          className="btn"
+          onClick={reconnect}
+          disabled={reconnecting}
+          data-testid="cluster-reconnect"
+          aria-label={`Reconnect ${cluster.id}`}
+        >
           {reconnecting ? <Spinner size="xs" /> : '↻'} Reconnect
         </button>
         <button
           type="button"
           className="btn btn--ghost"
-          onClick={() => void client['clusters.setHidden']({ clusterId: cluster.id, hidden: true }).then((r) => !r.ok && setActionError(r.error))}
+          onClick={() =>
+            void client['clusters.setHidden']({ clusterId: cluster.id, hidden: true }).then((r) => !r.ok && setActionError(r.error))
+          }
           data-testid="cluster-hide"
           title="Hide this cluster everywhere (not connected) until you show it again below"
           aria-label={`Hide ${cluster.id}`}
@@ -125,7 +158,10 @@ export function ClusterCard({ cluster }: { cluster: ClusterInfo }) {
 
 const insecureText = {
   http: ['Not encrypted', 'Plain http: credentials and data cross the network in clear. Use an https server URL.'],
-  'skip-tls-verify': ['TLS not verified', 'insecure-skip-tls-verify is set: anyone on the network path can pose as this API server. Set a certificate-authority instead.'],
+  'skip-tls-verify': [
+    'TLS not verified',
+    'insecure-skip-tls-verify is set: anyone on the network path can pose as this API server. Set a certificate-authority instead.',
+  ],
 } as const;
 
 /** Every view of a cluster shows when its connection is not protected. */

@@ -38,7 +38,13 @@ export function ClusterSettings() {
           {hidden.map((h) => (
             <span key={h.id} className="cluster-settings__item" data-cluster-id={h.id}>
               {h.id}{' '}
-              <button type="button" className="btn btn--ghost" onClick={() => void show(h.id)} data-testid="cluster-show" aria-label={`Show ${h.id}`}>
+              <button
+                type="button"
+                className="btn btn--ghost"
+                onClick={() => void show(h.id)}
+                data-testid="cluster-show"
+                aria-label={`Show ${h.id}`}
+              >
                 Show
               </button>
             </span>
@@ -53,7 +59,13 @@ export function ClusterSettings() {
             .map((s) => (
               <span key={s.path} className="cluster-settings__item mono">
                 {s.path}{' '}
-                <button type="button" className="btn btn--ghost" onClick={() => void remove(s.path)} data-testid="kubeconfig-remove" aria-label={`Remove ${s.path}`}>
+                <button
+                  type="button"
+                  className="btn btn--ghost"
+                  onClick={() => void remove(s.path)}
+                  data-testid="kubeconfig-remove"
+                  aria-label={`Remove ${s.path}`}
+                >
                   Remove
                 </button>
               </span>

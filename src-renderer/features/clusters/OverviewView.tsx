@@ -33,8 +33,9 @@ export function OverviewView() {
         </div>
       ) : clusters.length === 0 ? (
         <EmptyState title="No clusters configured">
-          Capstan found no contexts in your kubeconfig files{appInfo ? ` (${appInfo.kubeconfigSources.map((s) => s.path).join(', ') || 'none'})` : ''}. Set KUBECONFIG or
-          add ~/.kube/config, or start with <code>--sandbox</code> to try the simulated datacenter.
+          Capstan found no contexts in your kubeconfig files
+          {appInfo ? ` (${appInfo.kubeconfigSources.map((s) => s.path).join(', ') || 'none'})` : ''}. Set KUBECONFIG or add ~/.kube/config,
+          or start with <code>--sandbox</code> to try the simulated datacenter.
         </EmptyState>
       ) : (
         <div className="cards" data-testid="cluster-cards">

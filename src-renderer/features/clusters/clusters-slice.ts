@@ -33,7 +33,12 @@ export const createClustersSlice: SliceCreator<ClustersSlice> = (set) => ({
   setServicesState: (servicesState, at = Date.now()) =>
     set((s) => ({
       servicesState,
-      servicesDownSince: servicesState === 'open' || servicesState === 'connecting' ? (servicesState === 'open' ? null : s.servicesDownSince) : (s.servicesDownSince ?? at),
+      servicesDownSince:
+        servicesState === 'open' || servicesState === 'connecting'
+          ? servicesState === 'open'
+            ? null
+            : s.servicesDownSince
+          : (s.servicesDownSince ?? at),
     })),
   setClusters: (clusters) => set({ clusters: [...clusters].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) }),
   setAppInfo: (appInfo) => set({ appInfo }),

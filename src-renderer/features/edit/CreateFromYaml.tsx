@@ -4,7 +4,9 @@ import { useAppStore } from '../../store';
 import { YamlEditor } from './YamlEditor';
 
 const templateFor = (k: KindInfo | undefined) =>
-  k ? `apiVersion: ${k.group ? `${k.group}/${k.version}` : k.version}\nkind: ${k.kind}\nmetadata:\n  name: \n${k.namespaced ? '  namespace: default\n' : ''}` : 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \n  namespace: default\ndata: {}\n';
+  k
+    ? `apiVersion: ${k.group ? `${k.group}/${k.version}` : k.version}\nkind: ${k.kind}\nmetadata:\n  name: \n${k.namespaced ? '  namespace: default\n' : ''}`
+    : 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \n  namespace: default\ndata: {}\n';
 
 /** Create any object from YAML in a chosen cluster, with the same dry-run preview as the editor. */
 export function CreateFromYaml({ kind, clusterIds, onClose }: { kind: KindInfo | undefined; clusterIds: string[]; onClose: () => void }) {
@@ -16,7 +18,14 @@ export function CreateFromYaml({ kind, clusterIds, onClose }: { kind: KindInfo |
   };
   return (
     <div className="overlay" onClick={onClose}>
-      <div className="overlay__panel create-panel" role="dialog" aria-modal="true" aria-label="Create from YAML" data-testid="create-panel" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="overlay__panel create-panel"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Create from YAML"
+        data-testid="create-panel"
+        onClick={(e) => e.stopPropagation()}
+      >
         <header className="overlay__header">
           <h2>Create from YAML</h2>
           <label className="field field--inline">

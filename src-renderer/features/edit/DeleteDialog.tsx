@@ -6,7 +6,10 @@ import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
 
-const countBy = (ds: Dependent[]) => Object.entries(ds.reduce<Record<string, number>>((m, d) => ((m[d.kind] = (m[d.kind] ?? 0) + 1), m), {})).map(([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`);
+const countBy = (ds: Dependent[]) =>
+  Object.entries(ds.reduce<Record<string, number>>((m, d) => ((m[d.kind] = (m[d.kind] ?? 0) + 1), m), {})).map(
+    ([k, n]) => `${n} ${k}${n === 1 ? '' : 's'}`,
+  );
 
 /** Delete with a confirmation that says what the cascade removes (or keeps, with Orphan). */
 export function DeleteDialog({ target, onDone, onCancel }: { target: ResourceRef; onDone: () => void; onCancel: () => void }) {
@@ -29,11 +32,21 @@ export function DeleteDialog({ target, onDone, onCancel }: { target: ResourceRef
   if (!preview) return <Spinner label="Finding what depends on it…" />;
   const n = preview.dependents.length;
   return (
-    <section className="delete-dialog" role="alertdialog" aria-label={`Delete ${target.name}?`} data-testid="delete-dialog" data-dependents={n}>
+    <section
+      className="delete-dialog"
+      role="alertdialog"
+      aria-label={`Delete ${target.name}?`}
+      data-testid="delete-dialog"
+      data-dependents={n}
+    >
       <p>
         Delete {preview.kind} <strong>{target.name}</strong> in {target.clusterId}
         {target.namespace ? ` / ${target.namespace}` : ''}?{' '}
-        {n === 0 ? 'Nothing else depends on it.' : propagation === 'Orphan' ? `Its ${countBy(preview.dependents).join(', ')} stay (orphaned).` : `This also removes ${countBy(preview.dependents).join(', ')}:`}
+        {n === 0
+          ? 'Nothing else depends on it.'
+          : propagation === 'Orphan'
+            ? `Its ${countBy(preview.dependents).join(', ')} stay (orphaned).`
+            : `This also removes ${countBy(preview.dependents).join(', ')}:`}
       </p>
       {n > 0 && propagation !== 'Orphan' ? (
         <ul className="delete-dialog__list" data-testid="delete-dependents">

@@ -20,7 +20,19 @@ type Rebased = { applied: number; taken: number; conflicts: number };
  * user's changes (against the version they opened) are replayed on the new live version where
  * they do not overlap; overlapping ones are shown as conflicts to resolve before Apply.
  */
-export function YamlEditor({ clusterId, target, initial, onDone, onCancel }: { clusterId: string; target?: ResourceRef; initial: string; onDone: (ref: ResourceRef) => void; onCancel: () => void }) {
+export function YamlEditor({
+  clusterId,
+  target,
+  initial,
+  onDone,
+  onCancel,
+}: {
+  clusterId: string;
+  target?: ResourceRef;
+  initial: string;
+  onDone: (ref: ResourceRef) => void;
+  onCancel: () => void;
+}) {
   const client = useClient();
   const [text, setText] = useState(initial);
   /** The version the edit is against: what was opened, or the live version of the last rebase. */
@@ -36,8 +48,20 @@ export function YamlEditor({ clusterId, target, initial, onDone, onCancel }: { c
   const conflicts = useMemo(() => conflictLines(text), [text]);
   const unresolved = conflicts.length > 0 || hasConflictMarkers(text);
   const problems = useMemo<EditorProblem[]>(() => {
-    const fromServer = result?.outcome === 'invalid' ? result.fieldErrors.flatMap((f) => (f.line ? [{ line: f.line, message: `${f.field}: ${f.message}`, severity: 'error' as const }] : [])) : [];
-    return [...fromServer, ...conflicts.map((line) => ({ line, message: 'Conflict: you and someone else changed these lines. Keep one side (buttons above) or edit by hand.', severity: 'error' as const }))];
+    const fromServer =
+      result?.outcome === 'invalid'
+        ? result.fieldErrors.flatMap((f) =>
+            f.line ? [{ line: f.line, message: `${f.field}: ${f.message}`, severity: 'error' as const }] : [],
+          )
+        : [];
+    return [
+      ...fromServer,
+      ...conflicts.map((line) => ({
+        line,
+        message: 'Conflict: you and someone else changed these lines. Keep one side (buttons above) or edit by hand.',
+        severity: 'error' as const,
+      })),
+    ];
   }, [result, conflicts]);
   const changed = useMemo(() => changedLines(lineDiff(base, text)), [base, text]);
 
@@ -64,19 +88,41 @@ export function YamlEditor({ clusterId, target, initial, onDone, onCancel }: { c
     else setView('diff');
   };
   return (
-    <section className="yaml-editor" data-testid="yaml-editor" data-conflicts={conflicts.length} aria-label={target ? `Edit ${target.name}` : 'Create from YAML'}>
+    <section
+      className="yaml-editor"
+      data-testid="yaml-editor"
+      data-conflicts={conflicts.length}
+      aria-label={target ? `Edit ${target.name}` : 'Create from YAML'}
+    >
       <div className="yaml-editor__bar">
-        <button type="button" className={`btn btn--ghost${view === 'edit' ? ' is-active' : ''}`} onClick={() => setView('edit')} data-testid="edit-tab-edit">
+        <button
+          type="button"
+          className={`btn btn--ghost${view === 'edit' ? ' is-active' : ''}`}
+          onClick={() => setView('edit')}
+          data-testid="edit-tab-edit"
+        >
           Edit
         </button>
-        <button type="button" className={`btn btn--ghost${view === 'diff' ? ' is-active' : ''}`} onClick={() => setView('diff')} data-testid="edit-tab-diff">
+        <button
+          type="button"
+          className={`btn btn--ghost${view === 'diff' ? ' is-active' : ''}`}
+          onClick={() => setView('diff')}
+          data-testid="edit-tab-diff"
+        >
           Diff {target ? 'against live' : ''} ({changed})
         </button>
         <span className="yaml-editor__grow" />
         <button type="button" className="btn" onClick={() => void run(true)} disabled={busy || unresolved} data-testid="edit-dry-run">
           Preview (server dry run)
         </button>
-        <button type="button" className="btn btn--primary" onClick={() => void run(false)} disabled={busy || unresolved} title={unresolved ? 'Resolve the conflicts first' : undefined} data-testid="edit-apply">
+        <button
+          type="button"
+          className="btn btn--primary"
+          onClick={() => void run(false)}
+          disabled={busy || unresolved}
+          title={unresolved ? 'Resolve the conflicts first' : undefined}
+          data-testid="edit-apply"
+        >
           {target ? 'Apply' : 'Create'}
         </button>
         <button type="button" className="btn btn--ghost" onClick={onCancel} data-testid="edit-cancel">
@@ -87,8 +133,11 @@ export function YamlEditor({ clusterId, target, initial, onDone, onCancel }: { c
       {error ? <ErrorBanner error={error} title="The API server did not take it." /> : null}
       {rebased ? (
         <div className={`edit-note${rebased.conflicts ? '' : ' text-ok'}`} data-testid="edit-rebased" data-conflicts={rebased.conflicts}>
-          Rebased on the new live version: {rebased.applied} of your changes replayed on it, {rebased.taken} change{rebased.taken === 1 ? '' : 's'} from the other side kept
-          {rebased.conflicts ? `, ${rebased.conflicts} conflict${rebased.conflicts === 1 ? '' : 's'} to resolve.` : '. Review the diff, then apply.'}
+          Rebased on the new live version: {rebased.applied} of your changes replayed on it, {rebased.taken} change
+          {rebased.taken === 1 ? '' : 's'} from the other side kept
+          {rebased.conflicts
+            ? `, ${rebased.conflicts} conflict${rebased.conflicts === 1 ? '' : 's'} to resolve.`
+            : '. Review the diff, then apply.'}
         </div>
       ) : null}
       {conflicts.length ? (
@@ -98,10 +147,20 @@ export function YamlEditor({ clusterId, target, initial, onDone, onCancel }: { c
               <button type="button" className="link" onClick={() => goToLine(line)}>
                 Conflict at line {line}
               </button>{' '}
-              <button type="button" className="btn" onClick={() => setText(resolveConflict(text, i, 'mine'))} data-testid="conflict-keep-mine">
+              <button
+                type="button"
+                className="btn"
+                onClick={() => setText(resolveConflict(text, i, 'mine'))}
+                data-testid="conflict-keep-mine"
+              >
                 Keep my edit
               </button>{' '}
-              <button type="button" className="btn" onClick={() => setText(resolveConflict(text, i, 'theirs'))} data-testid="conflict-keep-live">
+              <button
+                type="button"
+                className="btn"
+                onClick={() => setText(resolveConflict(text, i, 'theirs'))}
+                data-testid="conflict-keep-live"
+              >
                 Keep live
               </button>
             </li>
@@ -111,7 +170,13 @@ export function YamlEditor({ clusterId, target, initial, onDone, onCancel }: { c
       {result?.outcome === 'dry-run' ? (
         <div className="edit-note text-ok" data-testid="edit-result" data-outcome="dry-run">
           The server accepts it (dry run: nothing changed). Below, what it would store against {target ? 'live' : 'what you wrote'}.
-          <YamlDiffView before={base} after={result.yaml} beforeLabel={target ? 'live' : 'what you wrote'} afterLabel="what the server would store" testId="edit-dry-run-diff" />
+          <YamlDiffView
+            before={base}
+            after={result.yaml}
+            beforeLabel={target ? 'live' : 'what you wrote'}
+            afterLabel="what the server would store"
+            testId="edit-dry-run-diff"
+          />
         </div>
       ) : null}
       {result?.outcome === 'invalid' ? (
@@ -139,11 +204,28 @@ export function YamlEditor({ clusterId, target, initial, onDone, onCancel }: { c
           </button>
         </div>
       ) : null}
-      {result?.outcome === 'applied' ? <div className="edit-note text-ok" data-testid="edit-result" data-outcome="applied">Applied.</div> : null}
+      {result?.outcome === 'applied' ? (
+        <div className="edit-note text-ok" data-testid="edit-result" data-outcome="applied">
+          Applied.
+        </div>
+      ) : null}
       {view === 'edit' ? (
-        <YamlCodeEditor value={text} onChange={setText} problems={problems} label="YAML" testId="edit-text" className="yaml-editor__code" handle={editor} />
+        <YamlCodeEditor
+          value={text}
+          onChange={setText}
+          problems={problems}
+          label="YAML"
+          testId="edit-text"
+          className="yaml-editor__code"
+          handle={editor}
+        />
       ) : (
-        <YamlDiffView before={base} after={text} beforeLabel={target ? 'live (when opened or last rebased)' : 'template'} afterLabel="your edit" />
+        <YamlDiffView
+          before={base}
+          after={text}
+          beforeLabel={target ? 'live (when opened or last rebased)' : 'template'}
+          afterLabel="your edit"
+        />
       )}
     </section>
   );

@@ -18,7 +18,10 @@ const ev = (uid: string, type: string, lastSeen: number, over: Partial<EventRow>
 describe('EventStore', () => {
   it('drops the oldest Normal events first over the cap, and counts them', () => {
     const s = new EventStore(10);
-    const upserts = [...Array.from({ length: 8 }, (_, i) => ev(`n${i}`, 'Normal', 100 + i)), ...Array.from({ length: 4 }, (_, i) => ev(`w${i}`, 'Warning', i))];
+    const upserts = [
+      ...Array.from({ length: 8 }, (_, i) => ev(`n${i}`, 'Normal', 100 + i)),
+      ...Array.from({ length: 4 }, (_, i) => ev(`w${i}`, 'Warning', i)),
+    ];
     s.apply([{ clusterId: 'fat', reset: true, upserts, deletes: [], synced: true }]);
     expect(s.size).toBe(9);
     expect(s.droppedNormal).toBe(3);
@@ -31,7 +34,10 @@ describe('EventStore', () => {
 
   it('resets and deletes per cluster', () => {
     const s = new EventStore(100);
-    s.apply([{ clusterId: 'fat', reset: true, upserts: [ev('a', 'Normal', 1)], deletes: [], synced: true }, { clusterId: 'uat', reset: true, upserts: [ev('b', 'Normal', 1, { clusterId: 'uat' })], deletes: [], synced: false }]);
+    s.apply([
+      { clusterId: 'fat', reset: true, upserts: [ev('a', 'Normal', 1)], deletes: [], synced: true },
+      { clusterId: 'uat', reset: true, upserts: [ev('b', 'Normal', 1, { clusterId: 'uat' })], deletes: [], synced: false },
+    ]);
     s.apply([{ clusterId: 'fat', reset: false, upserts: [], deletes: ['a'], synced: true }]);
     expect(s.rows().map((r) => r.uid)).toEqual(['b']);
     s.apply([{ clusterId: 'uat', reset: true, upserts: [], deletes: [], synced: true }]);
@@ -41,7 +47,11 @@ describe('EventStore', () => {
 
 describe('grouping and filters', () => {
   it('groups repeats per object, type and reason with summed counts, Warnings first', () => {
-    const rows = [ev('1', 'Warning', 10, { count: 5, message: 'old' }), ev('2', 'Warning', 20, { count: 2, message: 'new' }), ev('3', 'Normal', 30)];
+    const rows = [
+      ev('1', 'Warning', 10, { count: 5, message: 'old' }),
+      ev('2', 'Warning', 20, { count: 2, message: 'new' }),
+      ev('3', 'Normal', 30),
+    ];
     const groups = groupEvents(rows, true).sort(compareGroups);
     expect(groups.map((g) => [g.type, g.count, g.events, g.message])).toEqual([
       ['Warning', 7, 2, 'new'],

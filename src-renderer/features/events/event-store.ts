@@ -79,10 +79,24 @@ export interface EventGroup {
 export function groupEvents(rows: readonly EventRow[], grouped: boolean): EventGroup[] {
   const groups = new Map<string, EventGroup>();
   for (const r of rows) {
-    const key = grouped ? `${r.clusterId}\u0000${r.object.namespace}\u0000${r.object.kind}\u0000${r.object.name}\u0000${r.type}\u0000${r.reason}` : `${r.clusterId}\u0000${r.uid}`;
+    const key = grouped
+      ? `${r.clusterId}\u0000${r.object.namespace}\u0000${r.object.kind}\u0000${r.object.name}\u0000${r.type}\u0000${r.reason}`
+      : `${r.clusterId}\u0000${r.uid}`;
     const g = groups.get(key);
     if (!g) {
-      groups.set(key, { key, clusterId: r.clusterId, namespace: r.namespace, type: r.type, reason: r.reason, object: r.object, message: r.message, count: r.count, events: 1, firstSeen: r.firstSeen ?? r.lastSeen, lastSeen: r.lastSeen });
+      groups.set(key, {
+        key,
+        clusterId: r.clusterId,
+        namespace: r.namespace,
+        type: r.type,
+        reason: r.reason,
+        object: r.object,
+        message: r.message,
+        count: r.count,
+        events: 1,
+        firstSeen: r.firstSeen ?? r.lastSeen,
+        lastSeen: r.lastSeen,
+      });
       continue;
     }
     g.count += r.count;
@@ -97,7 +111,8 @@ export function groupEvents(rows: readonly EventRow[], grouped: boolean): EventG
 }
 
 /** Warnings first, then the most recent. */
-export const compareGroups = (a: EventGroup, b: EventGroup): number => Number(b.type === 'Warning') - Number(a.type === 'Warning') || b.lastSeen - a.lastSeen;
+export const compareGroups = (a: EventGroup, b: EventGroup): number =>
+  Number(b.type === 'Warning') - Number(a.type === 'Warning') || b.lastSeen - a.lastSeen;
 
 export interface EventFilters {
   cluster: string;

@@ -16,13 +16,27 @@ export interface EventsState {
 
 export function useEvents(cap?: number, intervalMs = 250): EventsState {
   const client = useClient();
-  const [state, setState] = useState<EventsState>({ rows: [], clusters: new Map(), droppedNormal: 0, droppedWarning: 0, cap: cap ?? 0, error: null });
+  const [state, setState] = useState<EventsState>({
+    rows: [],
+    clusters: new Map(),
+    droppedNormal: 0,
+    droppedWarning: 0,
+    cap: cap ?? 0,
+    error: null,
+  });
   useEffect(() => {
     const store = new EventStore(cap);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const publish = () => {
       timer = undefined;
-      setState({ rows: store.rows(), clusters: new Map(store.clusters), droppedNormal: store.droppedNormal, droppedWarning: store.droppedWarning, cap: store.cap, error: null });
+      setState({
+        rows: store.rows(),
+        clusters: new Map(store.clusters),
+        droppedNormal: store.droppedNormal,
+        droppedWarning: store.droppedWarning,
+        cap: store.cap,
+        error: null,
+      });
     };
     const stop = client['events.subscribe'](
       {},

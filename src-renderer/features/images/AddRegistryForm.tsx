@@ -72,7 +72,11 @@ export function AddRegistryForm({ onAdded }: { onAdded: (registry: RegistryInfo)
       <div className="img-reg-form__grid">
         <label className="field">
           <span className="field__label">Kind</span>
-          <select aria-label="Registry kind" value={form.kind} onChange={(e) => setForm((f) => ({ ...f, kind: e.target.value as RegistryKind }))}>
+          <select
+            aria-label="Registry kind"
+            value={form.kind}
+            onChange={(e) => setForm((f) => ({ ...f, kind: e.target.value as RegistryKind }))}
+          >
             <option value="harbor">Harbor</option>
             <option value="oci">OCI registry</option>
           </select>
@@ -83,7 +87,14 @@ export function AddRegistryForm({ onAdded }: { onAdded: (registry: RegistryInfo)
         </label>
         <label className="field field--grow">
           <span className="field__label">URL</span>
-          <input required aria-label="Registry URL" placeholder="https://harbor-east.example.com" autoComplete="off" spellCheck={false} {...field('url')} />
+          <input
+            required
+            aria-label="Registry URL"
+            placeholder="https://harbor-east.example.com"
+            autoComplete="off"
+            spellCheck={false}
+            {...field('url')}
+          />
         </label>
         <label className="field">
           <span className="field__label">Region</span>
@@ -91,15 +102,31 @@ export function AddRegistryForm({ onAdded }: { onAdded: (registry: RegistryInfo)
         </label>
         <label className="field">
           <span className="field__label">User or robot</span>
-          <input aria-label="Username or robot account" placeholder="robot$capstan" autoComplete="off" spellCheck={false} {...field('username')} />
+          <input
+            aria-label="Username or robot account"
+            placeholder="robot$capstan"
+            autoComplete="off"
+            spellCheck={false}
+            {...field('username')}
+          />
         </label>
         <label className="field">
           <span className="field__label">Secret</span>
           <input type="password" aria-label="Password or robot secret" autoComplete="new-password" {...field('secret')} />
         </label>
         <label className="field field--grow">
-          <span className="field__label">{form.kind === 'oci' ? 'Repositories always followed (the catalog is read too, where allowed)' : 'Projects (empty: all visible)'}</span>
-          <input aria-label={form.kind === 'oci' ? 'Repositories to follow' : 'Projects to follow'} placeholder={form.kind === 'oci' ? 'shop/orders, shop/payments' : 'shop, platform'} autoComplete="off" spellCheck={false} {...field('scope')} />
+          <span className="field__label">
+            {form.kind === 'oci'
+              ? 'Repositories always followed (the catalog is read too, where allowed)'
+              : 'Projects (empty: all visible)'}
+          </span>
+          <input
+            aria-label={form.kind === 'oci' ? 'Repositories to follow' : 'Projects to follow'}
+            placeholder={form.kind === 'oci' ? 'shop/orders, shop/payments' : 'shop, platform'}
+            autoComplete="off"
+            spellCheck={false}
+            {...field('scope')}
+          />
         </label>
         <label className="field field--grow">
           <span className="field__label">Include (globs; empty: all)</span>
@@ -108,11 +135,19 @@ export function AddRegistryForm({ onAdded }: { onAdded: (registry: RegistryInfo)
         <label className="field">
           <span className="field__label">Source region</span>
           <span>
-            <input type="checkbox" aria-label="CI pushes to this registry's region" checked={form.source} onChange={(e) => setForm((f) => ({ ...f, source: e.target.checked }))} /> CI pushes here
+            <input
+              type="checkbox"
+              aria-label="CI pushes to this registry's region"
+              checked={form.source}
+              onChange={(e) => setForm((f) => ({ ...f, source: e.target.checked }))}
+            />{' '}
+            CI pushes here
           </span>
         </label>
       </div>
-      <p className="muted img-small">The secret goes to Capstan's vault in the main process and is never shown again; only whether one is stored.</p>
+      <p className="muted img-small">
+        The secret goes to Capstan's vault in the main process and is never shown again; only whether one is stored.
+      </p>
       {formError ? <ErrorBanner error={formError} title="Not added." /> : null}
       <div>
         <button type="submit" className="btn btn--primary" disabled={adding}>

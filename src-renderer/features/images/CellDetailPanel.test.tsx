@@ -6,10 +6,22 @@ import { byTestId, click, fakeClient, render, waitFor, type Rendered } from '../
 import { CellDetailPanel } from './CellDetailPanel';
 
 const cell = { repository: 'shop/orders', tag: '1.4.2', region: 'west' };
-const execution = (over: Partial<ExecutionSummary> = {}): ExecutionSummary => ({
-  registryId: 'harbor-east', id: 7, policyId: 3, policyName: 'to-west', status: 'InProgress', trigger: 'manual',
-  total: 4, failed: 0, succeed: 1, inProgress: 3, stopped: 0, stuck: true, ...over,
-}) as ExecutionSummary;
+const execution = (over: Partial<ExecutionSummary> = {}): ExecutionSummary =>
+  ({
+    registryId: 'harbor-east',
+    id: 7,
+    policyId: 3,
+    policyName: 'to-west',
+    status: 'InProgress',
+    trigger: 'manual',
+    total: 4,
+    failed: 0,
+    succeed: 1,
+    inProgress: 3,
+    stopped: 0,
+    stuck: true,
+    ...over,
+  }) as ExecutionSummary;
 const detail = (over: Partial<CellDetail> = {}): CellDetail => ({
   policies: [{ registryId: 'harbor-east', id: 3, name: 'to-west', destRegion: 'west', enabled: true }],
   executions: [execution()],
@@ -45,7 +57,11 @@ describe('CellDetailPanel', () => {
     await click(byTestId(c, 'images-task-log-open'));
     await waitFor(() => expect(byTestId(c, 'images-task-log').textContent).toContain('copy failed: 503'));
     expect(byTestId(c, 'images-task-log').textContent).toContain('truncated');
-    expect(fake.calls.find((x) => x.channel === 'images.task.log')!.request).toEqual({ registryId: 'harbor-east', executionId: 7, taskId: 11 });
+    expect(fake.calls.find((x) => x.channel === 'images.task.log')!.request).toEqual({
+      registryId: 'harbor-east',
+      executionId: 7,
+      taskId: 11,
+    });
 
     const readsBefore = reads.length;
     await click(byTestId(c, 'images-stop-execution'));

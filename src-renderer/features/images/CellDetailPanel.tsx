@@ -13,8 +13,10 @@ import { shortDigest, sourceLabel, stateLabel, stateTone } from './images-model'
 import { actionText, useCellActions } from './cell-actions';
 import { TaskLog } from './TaskLog';
 
-const execTone = (e: ExecutionSummary) => (e.stuck ? 'warn' : e.status === 'Succeed' ? 'ok' : e.status === 'InProgress' ? 'busy' : e.status === 'Failed' ? 'bad' : 'muted');
-const taskTone = (t: TaskSummary) => (t.status === 'Succeed' ? 'ok' : t.status === 'Failed' ? 'bad' : t.status === 'Stopped' ? 'muted' : 'busy');
+const execTone = (e: ExecutionSummary) =>
+  e.stuck ? 'warn' : e.status === 'Succeed' ? 'ok' : e.status === 'InProgress' ? 'busy' : e.status === 'Failed' ? 'bad' : 'muted';
+const taskTone = (t: TaskSummary) =>
+  t.status === 'Succeed' ? 'ok' : t.status === 'Failed' ? 'bad' : t.status === 'Stopped' ? 'muted' : 'busy';
 
 export function CellDetailPanel({ cell }: { cell: CellRef }) {
   const client = useClient();
@@ -46,7 +48,12 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
   const confirm = pending ? actionText(pending, cell) : null;
 
   return (
-    <aside className="img-detail img-panel" aria-label={`Replication of ${cell.repository}:${cell.tag} in ${cell.region}`} data-testid="images-detail" data-state={c?.state}>
+    <aside
+      className="img-detail img-panel"
+      aria-label={`Replication of ${cell.repository}:${cell.tag} in ${cell.region}`}
+      data-testid="images-detail"
+      data-state={c?.state}
+    >
       <header className="img-detail__head">
         <div>
           <h3 className="img-detail__title mono">
@@ -62,7 +69,13 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
             ) : null}
           </div>
         </div>
-        <button type="button" className="btn btn--ghost" onClick={() => close(null)} aria-label="Close replication details" data-testid="images-detail-close">
+        <button
+          type="button"
+          className="btn btn--ghost"
+          onClick={() => close(null)}
+          aria-label="Close replication details"
+          data-testid="images-detail-close"
+        >
           ✕
         </button>
       </header>
@@ -72,14 +85,30 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
         <dl className="img-facts">
           <dt>Should be</dt>
           <dd className="mono" title={row.digest}>
-            {shortDigest(row.digest) || (row.conflict ? <span className="text-warn">regions differ and no source region decides: mark the registry CI pushes to as the source</span> : '—')}
+            {shortDigest(row.digest) ||
+              (row.conflict ? (
+                <span className="text-warn">regions differ and no source region decides: mark the registry CI pushes to as the source</span>
+              ) : (
+                '—'
+              ))}
             {row.sourceRegion ? <span className="muted"> from {row.sourceRegion}</span> : null}
             {row.sourcePushedAt ? <span className="muted"> · pushed {formatElapsed(now - row.sourcePushedAt)} ago</span> : null}
           </dd>
           <dt>Here</dt>
           <dd className="mono" title={c?.digest}>
-            {c?.state === 'not-followed' ? <span className="muted">not followed by this region's registry (its patterns, projects or list)</span> : c?.digest ? shortDigest(c.digest) : <span className="text-bad">not present</span>}
-            {c?.lagMs !== undefined ? <span className="muted"> · {c.state === 'synced' ? `copied in ${formatElapsed(c.lagMs)}` : `behind for ${formatElapsed(c.lagMs)}`}</span> : null}
+            {c?.state === 'not-followed' ? (
+              <span className="muted">not followed by this region's registry (its patterns, projects or list)</span>
+            ) : c?.digest ? (
+              shortDigest(c.digest)
+            ) : (
+              <span className="text-bad">not present</span>
+            )}
+            {c?.lagMs !== undefined ? (
+              <span className="muted">
+                {' '}
+                · {c.state === 'synced' ? `copied in ${formatElapsed(c.lagMs)}` : `behind for ${formatElapsed(c.lagMs)}`}
+              </span>
+            ) : null}
           </dd>
           {row.sources?.length ? (
             <>
@@ -90,7 +119,11 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
         </dl>
       ) : null}
       {message ? (
-        <p className={`img-detail__message text-${message.tone === 'ok' ? 'ok' : message.tone}`} role="status" data-testid="images-action-message">
+        <p
+          className={`img-detail__message text-${message.tone === 'ok' ? 'ok' : message.tone}`}
+          role="status"
+          data-testid="images-action-message"
+        >
           {message.text}
         </p>
       ) : null}
@@ -98,7 +131,11 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
         <>
           <section aria-label="Replication policies">
             <h4 className="img-detail__h">Policies into {cell.region}</h4>
-            {detail.policies.length === 0 ? <p className="muted img-small">No replication policy copies into {cell.region} (or its source registry is not configured here).</p> : null}
+            {detail.policies.length === 0 ? (
+              <p className="muted img-small">
+                No replication policy copies into {cell.region} (or its source registry is not configured here).
+              </p>
+            ) : null}
             <ul className="img-list">
               {detail.policies.map((p) => (
                 <li key={`${p.registryId}/${p.id}`} className="img-list__row" data-testid="images-policy" data-policy={p.name}>
@@ -109,7 +146,12 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
                       {p.enabled ? '' : ' · disabled'}
                     </span>
                   </span>
-                  <button type="button" className="btn" onClick={() => setPending({ kind: 'start', policy: p })} data-testid="images-start-execution">
+                  <button
+                    type="button"
+                    className="btn"
+                    onClick={() => setPending({ kind: 'start', policy: p })}
+                    data-testid="images-start-execution"
+                  >
                     Start execution…
                   </button>
                 </li>
@@ -121,13 +163,22 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
             {detail.executions.length === 0 ? <p className="muted img-small">No recent execution replicates into {cell.region}.</p> : null}
             <ul className="img-list">
               {detail.executions.slice(0, 12).map((e) => (
-                <li key={`${e.registryId}/${e.id}`} className={`img-list__row${e.stuck ? ' is-stuck' : ''}`} data-testid="images-execution" data-status={e.status} data-stuck={e.stuck || undefined}>
+                <li
+                  key={`${e.registryId}/${e.id}`}
+                  className={`img-list__row${e.stuck ? ' is-stuck' : ''}`}
+                  data-testid="images-execution"
+                  data-status={e.status}
+                  data-stuck={e.stuck || undefined}
+                >
                   <span className={`badge badge--${execTone(e)}`}>{e.stuck ? 'stuck' : e.status}</span>
                   <span className="img-exec__what" title={`${e.policyName ?? `policy ${e.policyId}`} on ${e.registryId}`}>
                     #{e.id} <span className="muted">{e.trigger}</span>
                     {e.statusText ? <span className="muted"> · {e.statusText}</span> : null}
                   </span>
-                  <span className="muted img-small img-exec__counts" title={`${e.succeed} succeeded, ${e.failed} failed, ${e.inProgress} in progress, ${e.stopped} stopped, of ${e.total} tasks`}>
+                  <span
+                    className="muted img-small img-exec__counts"
+                    title={`${e.succeed} succeeded, ${e.failed} failed, ${e.inProgress} in progress, ${e.stopped} stopped, of ${e.total} tasks`}
+                  >
                     {e.succeed}/{e.total} copied
                     {e.failed ? <b className="text-bad"> · {e.failed} failed</b> : null}
                     {e.inProgress ? ` · ${e.inProgress} running` : null}
@@ -136,12 +187,22 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
                   <span className="muted img-small">{e.startTime ? `${formatElapsed(now - e.startTime)} ago` : ''}</span>
                   <span className="img-list__actions">
                     {e.status === 'InProgress' ? (
-                      <button type="button" className={`btn${e.stuck ? ' btn--warn' : ''}`} onClick={() => setPending({ kind: 'stop', execution: e })} data-testid="images-stop-execution">
+                      <button
+                        type="button"
+                        className={`btn${e.stuck ? ' btn--warn' : ''}`}
+                        onClick={() => setPending({ kind: 'stop', execution: e })}
+                        data-testid="images-stop-execution"
+                      >
                         Stop…
                       </button>
                     ) : null}
                     {e.failed > 0 && e.status !== 'InProgress' ? (
-                      <button type="button" className="btn" onClick={() => setPending({ kind: 'retry', execution: e })} data-testid="images-retry-execution">
+                      <button
+                        type="button"
+                        className="btn"
+                        onClick={() => setPending({ kind: 'retry', execution: e })}
+                        data-testid="images-retry-execution"
+                      >
                         Retry failed…
                       </button>
                     ) : null}
@@ -152,16 +213,30 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
           </section>
           <section aria-label="Tasks for this image">
             <h4 className="img-detail__h">Tasks for this image ({detail.tasks.length})</h4>
-            {detail.tasks.length === 0 ? <p className="muted img-small">No replication task copied {cell.repository}:{cell.tag} recently.</p> : null}
+            {detail.tasks.length === 0 ? (
+              <p className="muted img-small">
+                No replication task copied {cell.repository}:{cell.tag} recently.
+              </p>
+            ) : null}
             <ul className="img-list">
               {detail.tasks.slice(0, 20).map((t) => (
-                <li key={`${t.registryId}/${t.executionId}/${t.id}`} className={`img-list__row${logOf?.task.id === t.id ? ' is-selected' : ''}`} data-testid="images-task" data-status={t.status}>
+                <li
+                  key={`${t.registryId}/${t.executionId}/${t.id}`}
+                  className={`img-list__row${logOf?.task.id === t.id ? ' is-selected' : ''}`}
+                  data-testid="images-task"
+                  data-status={t.status}
+                >
                   <span className={`badge badge--${taskTone(t)}`}>{t.status}</span>
                   <span className="mono img-small img-task__what" title={`${t.srcResource ?? ''} → ${t.dstResource ?? ''}`}>
                     {t.operation ?? 'copy'} {t.srcResource ?? ''} <span className="muted">exec #{t.executionId}</span>
                   </span>
                   <span className="muted img-small">{t.startTime ? formatClock(t.startTime, now) : ''}</span>
-                  <button type="button" className="btn btn--ghost" onClick={() => setLogOf((cur) => ({ task: t, opened: (cur?.opened ?? 0) + 1 }))} data-testid="images-task-log-open">
+                  <button
+                    type="button"
+                    className="btn btn--ghost"
+                    onClick={() => setLogOf((cur) => ({ task: t, opened: (cur?.opened ?? 0) + 1 }))}
+                    data-testid="images-task-log-open"
+                  >
                     Log
                   </button>
                 </li>
@@ -175,7 +250,14 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
         </>
       ) : null}
       {pending && confirm ? (
-        <ConfirmDialog title={confirm.title} confirmLabel={confirm.label} danger={confirm.danger} busy={busy} onCancel={() => setPending(null)} onConfirm={() => void run(pending)}>
+        <ConfirmDialog
+          title={confirm.title}
+          confirmLabel={confirm.label}
+          danger={confirm.danger}
+          busy={busy}
+          onCancel={() => setPending(null)}
+          onConfirm={() => void run(pending)}
+        >
           <p>{confirm.body}</p>
         </ConfirmDialog>
       ) : null}

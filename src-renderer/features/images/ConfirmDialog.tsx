@@ -43,7 +43,13 @@ export function ConfirmDialog({
           <button type="button" className="btn" ref={cancelRef} onClick={onCancel} data-testid="images-confirm-cancel">
             Cancel
           </button>
-          <button type="button" className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`} onClick={onConfirm} disabled={busy} data-testid="images-confirm-ok">
+          <button
+            type="button"
+            className={`btn ${danger ? 'btn--danger' : 'btn--primary'}`}
+            onClick={onConfirm}
+            disabled={busy}
+            data-testid="images-confirm-ok"
+          >
             {busy ? 'Working…' : confirmLabel}
           </button>
         </div>

@@ -6,12 +6,28 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { FormActions } from './FormActions';
 
 /** New credentials for one registry: an empty secret keeps the stored one; a refused save clears the typed secret. */
-export function CredentialsForm({ registry, onSaved, onCancel }: { registry: RegistryInfo; onSaved: (registry: RegistryInfo) => void; onCancel: () => void }) {
+export function CredentialsForm({
+  registry,
+  onSaved,
+  onCancel,
+}: {
+  registry: RegistryInfo;
+  onSaved: (registry: RegistryInfo) => void;
+  onCancel: () => void;
+}) {
   const client = useClient();
-  const [creds, setCreds] = useState<{ id: string; username: string; secret: string; error?: AppError }>({ id: registry.id, username: registry.username ?? '', secret: '' });
+  const [creds, setCreds] = useState<{ id: string; username: string; secret: string; error?: AppError }>({
+    id: registry.id,
+    username: registry.username ?? '',
+    secret: '',
+  });
 
   const saveCredentials = async () => {
-    const r = await client['images.registries.setCredentials']({ registryId: creds.id, username: creds.username.trim(), ...(creds.secret ? { secret: creds.secret } : {}) });
+    const r = await client['images.registries.setCredentials']({
+      registryId: creds.id,
+      username: creds.username.trim(),
+      ...(creds.secret ? { secret: creds.secret } : {}),
+    });
     if (!r.ok) return setCreds({ ...creds, secret: '', error: r.error });
     onSaved(r.value);
   };
@@ -29,11 +45,23 @@ export function CredentialsForm({ registry, onSaved, onCancel }: { registry: Reg
       <div className="img-reg-form__grid">
         <label className="field">
           <span className="field__label">User or robot (empty: anonymous)</span>
-          <input aria-label="New username or robot account" autoComplete="off" spellCheck={false} value={creds.username} onChange={(e) => setCreds({ ...creds, username: e.target.value })} />
+          <input
+            aria-label="New username or robot account"
+            autoComplete="off"
+            spellCheck={false}
+            value={creds.username}
+            onChange={(e) => setCreds({ ...creds, username: e.target.value })}
+          />
         </label>
         <label className="field">
           <span className="field__label">New secret (empty: keep the stored one)</span>
-          <input type="password" aria-label="New password or robot secret" autoComplete="new-password" value={creds.secret} onChange={(e) => setCreds({ ...creds, secret: e.target.value })} />
+          <input
+            type="password"
+            aria-label="New password or robot secret"
+            autoComplete="new-password"
+            value={creds.secret}
+            onChange={(e) => setCreds({ ...creds, secret: e.target.value })}
+          />
         </label>
       </div>
       {creds.error ? <ErrorBanner error={creds.error} title="Not saved." /> : null}

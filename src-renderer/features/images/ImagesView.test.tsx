@@ -24,7 +24,14 @@ const matrix = (rows: MatrixRow[]): SyncMatrix => ({
   rows,
   summary: [
     { region: 'east', state: 'in-sync', outOfSync: 0, unknown: 0, notFollowed: 0, stuck: 0 },
-    { region: 'west', state: rows.some((r) => r.cells[1]!.state !== 'synced') ? 'out-of-sync' : 'in-sync', outOfSync: rows.filter((r) => r.cells[1]!.state !== 'synced').length, unknown: 0, notFollowed: 0, stuck: 0 },
+    {
+      region: 'west',
+      state: rows.some((r) => r.cells[1]!.state !== 'synced') ? 'out-of-sync' : 'in-sync',
+      outOfSync: rows.filter((r) => r.cells[1]!.state !== 'synced').length,
+      unknown: 0,
+      notFollowed: 0,
+      stuck: 0,
+    },
   ],
   sourceRegion: 'east',
   errors: [],
@@ -62,6 +69,10 @@ describe('ImagesView', () => {
 
     await click(c.querySelector('[data-testid="images-cell"][data-region="west"]'));
     await waitFor(() => byTestId(c, 'images-detail'));
-    expect(fake.calls.find((x) => x.channel === 'images.cell.detail')!.request).toEqual({ repository: 'shop/payments', tag: '2.0.0', region: 'west' });
+    expect(fake.calls.find((x) => x.channel === 'images.cell.detail')!.request).toEqual({
+      repository: 'shop/payments',
+      tag: '2.0.0',
+      region: 'west',
+    });
   });
 });

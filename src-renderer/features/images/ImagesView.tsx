@@ -81,7 +81,12 @@ function FilterBar({ projects }: { projects: string[] }) {
     <div className="filterbar" role="search" aria-label="Image filters">
       <label className="field">
         <span className="field__label">Project</span>
-        <select aria-label="Filter by project" data-testid="images-filter-project" value={filter.project} onChange={(e) => setFilter({ project: e.target.value })}>
+        <select
+          aria-label="Filter by project"
+          data-testid="images-filter-project"
+          value={filter.project}
+          onChange={(e) => setFilter({ project: e.target.value })}
+        >
           <option value="">All projects</option>
           {[...new Set([...projects, ...(filter.project ? [filter.project] : [])])].map((p) => (
             <option key={p} value={p}>
@@ -90,10 +95,31 @@ function FilterBar({ projects }: { projects: string[] }) {
           ))}
         </select>
       </label>
-      <SearchField grow primary label="App / repository" ariaLabel="Filter by app or repository" testId="images-filter-app" placeholder="repository contains…  ( / )" value={filter.app} onChange={(app) => setFilter({ app })} />
-      <SearchField label="Tag pattern" ariaLabel="Filter by tag pattern" testId="images-filter-tag" placeholder="1.5.*" value={filter.tagPattern} onChange={(tagPattern) => setFilter({ tagPattern })} />
+      <SearchField
+        grow
+        primary
+        label="App / repository"
+        ariaLabel="Filter by app or repository"
+        testId="images-filter-app"
+        placeholder="repository contains…  ( / )"
+        value={filter.app}
+        onChange={(app) => setFilter({ app })}
+      />
+      <SearchField
+        label="Tag pattern"
+        ariaLabel="Filter by tag pattern"
+        testId="images-filter-tag"
+        placeholder="1.5.*"
+        value={filter.tagPattern}
+        onChange={(tagPattern) => setFilter({ tagPattern })}
+      />
       <label className="img-check">
-        <input type="checkbox" checked={filter.onlyOutOfSync} onChange={(e) => setFilter({ onlyOutOfSync: e.target.checked })} data-testid="images-filter-out-of-sync" />
+        <input
+          type="checkbox"
+          checked={filter.onlyOutOfSync}
+          onChange={(e) => setFilter({ onlyOutOfSync: e.target.checked })}
+          data-testid="images-filter-out-of-sync"
+        />
         only out of sync
       </label>
     </div>
@@ -148,7 +174,13 @@ function MatrixTab() {
       <FilterBar projects={projects} />
       {error ? <ErrorBanner error={error} title="The image matrix stopped updating." testId="images-error" /> : null}
       {matrix?.errors.map((e) => (
-        <ErrorBanner key={`${e.registryId}-${e.error.code}`} error={e.error} title={`${e.registryId}:`} tone="warn" testId="images-registry-error">
+        <ErrorBanner
+          key={`${e.registryId}-${e.error.code}`}
+          error={e.error}
+          title={`${e.registryId}:`}
+          tone="warn"
+          testId="images-registry-error"
+        >
           <button type="button" className="btn" onClick={() => setTab('registries')}>
             Registries
           </button>
@@ -170,7 +202,9 @@ function MatrixTab() {
         </EmptyState>
       ) : matrix.rows.length === 0 ? (
         <EmptyState title={filtered ? 'No image matches the filters' : 'No images'} testId="images-empty">
-          {filtered ? 'Change the project, repository or tag pattern, or show images in sync too.' : 'The registries hold no tagged image in the followed projects.'}
+          {filtered
+            ? 'Change the project, repository or tag pattern, or show images in sync too.'
+            : 'The registries hold no tagged image in the followed projects.'}
         </EmptyState>
       ) : (
         <div className={`img-layout${selected ? ' has-detail' : ''}`}>
@@ -178,7 +212,8 @@ function MatrixTab() {
             <MatrixTable rows={matrix.rows} regions={matrix.regions} selected={selected} onSelect={select} now={now} />
             <p className="muted img-small img-keys">
               {matrix.truncated ? `Only the first ${matrix.rows.length} images are listed: narrow the filter. ` : ''}
-              <kbd>j</kbd> <kbd>k</kbd> rows · <kbd>h</kbd> <kbd>l</kbd> regions · <kbd>Enter</kbd> replication details · <kbd>/</kbd> filter · ● used by running workloads or release plans
+              <kbd>j</kbd> <kbd>k</kbd> rows · <kbd>h</kbd> <kbd>l</kbd> regions · <kbd>Enter</kbd> replication details · <kbd>/</kbd>{' '}
+              filter · ● used by running workloads or release plans
             </p>
           </div>
           {selected ? <CellDetailPanel key={`${rowKey(selected)}@${selected.region}`} cell={selected} /> : null}
@@ -198,18 +233,45 @@ export function ImagesView() {
     <section className="view view--images" aria-label="Image sync">
       <div className="img-toolbar">
         <div className="segmented" role="tablist" aria-label="Images view">
-          <button type="button" role="tab" aria-selected={tab === 'matrix'} className={tab === 'matrix' ? 'is-active' : ''} onClick={() => setTab('matrix')} data-testid="images-tab-matrix">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'matrix'}
+            className={tab === 'matrix' ? 'is-active' : ''}
+            onClick={() => setTab('matrix')}
+            data-testid="images-tab-matrix"
+          >
             Sync matrix
           </button>
-          <button type="button" role="tab" aria-selected={tab === 'registries'} className={tab === 'registries' ? 'is-active' : ''} onClick={() => setTab('registries')} data-testid="images-tab-registries">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'registries'}
+            className={tab === 'registries' ? 'is-active' : ''}
+            onClick={() => setTab('registries')}
+            data-testid="images-tab-registries"
+          >
             Registries
           </button>
-          <button type="button" role="tab" aria-selected={tab === 'lineage'} className={tab === 'lineage' ? 'is-active' : ''} onClick={() => setTab('lineage')} data-testid="images-tab-lineage">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={tab === 'lineage'}
+            className={tab === 'lineage' ? 'is-active' : ''}
+            onClick={() => setTab('lineage')}
+            data-testid="images-tab-lineage"
+          >
             Base images
           </button>
         </div>
         {tab === 'matrix' ? <Summary /> : <span className="img-summary" />}
-        <button type="button" className="btn" onClick={() => refreshBurst([0])} data-testid="images-refresh" title="Read every registry again now">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => refreshBurst([0])}
+          data-testid="images-refresh"
+          title="Read every registry again now"
+        >
           Refresh
         </button>
       </div>

@@ -33,7 +33,11 @@ export function LineagePanel() {
   if (error) return <ErrorBanner error={error} title="Base images could not be read." />;
   if (!report) return <Spinner size="sm" label="Reading image manifests…" />;
   if (!report.bases.length && !report.unannotated.length)
-    return <EmptyState title="No running image found in the registries" testId="images-lineage-empty">Connect clusters (or save a plan): their images are looked up in every region's registry.</EmptyState>;
+    return (
+      <EmptyState title="No running image found in the registries" testId="images-lineage-empty">
+        Connect clusters (or save a plan): their images are looked up in every region's registry.
+      </EmptyState>
+    );
   const digestsPerName = new Map<string, number>();
   for (const b of report.bases) digestsPerName.set(b.baseName ?? '', (digestsPerName.get(b.baseName ?? '') ?? 0) + 1);
   return (
@@ -42,7 +46,9 @@ export function LineagePanel() {
         <section key={`${b.baseName}@${b.baseDigest}`} className="img-panel" data-testid="images-lineage-base" data-base={b.baseName}>
           <h3 className="img-detail__h">
             {b.baseName ?? 'unnamed base'} <span className="mono muted">{shortDigest(b.baseDigest)}</span>
-            {(digestsPerName.get(b.baseName ?? '') ?? 0) > 1 ? <span className="badge badge--warn">one of several builds of this base</span> : null}
+            {(digestsPerName.get(b.baseName ?? '') ?? 0) > 1 ? (
+              <span className="badge badge--warn">one of several builds of this base</span>
+            ) : null}
           </h3>
           <ImageList images={b.images} />
         </section>

@@ -6,7 +6,17 @@ import { VirtualTable } from '../../components/VirtualTable';
 import type { CellRef } from './images-slice';
 import { rowKey, shortDigest, stateLabel, stateTone, worstCell } from './images-model';
 
-function CellButton({ row, cell, selected, onPick }: { row: MatrixRow; cell: MatrixCell; selected: boolean; onPick: (region: string) => void }) {
+function CellButton({
+  row,
+  cell,
+  selected,
+  onPick,
+}: {
+  row: MatrixRow;
+  cell: MatrixCell;
+  selected: boolean;
+  onPick: (region: string) => void;
+}) {
   const lag = cell.lagMs !== undefined && cell.state !== 'unknown' ? formatElapsed(cell.lagMs) : '';
   // A copy that took under a second (or the source itself) says nothing worth a glance.
   const showLag = lag !== '' && (cell.state !== 'synced' || (cell.region !== row.sourceRegion && (cell.lagMs ?? 0) >= 1_000));
@@ -35,7 +45,19 @@ function CellButton({ row, cell, selected, onPick }: { row: MatrixRow; cell: Mat
   );
 }
 
-export function MatrixTable({ rows, regions, selected, onSelect, now }: { rows: readonly MatrixRow[]; regions: readonly string[]; selected: CellRef | null; onSelect: (ref: CellRef) => void; now: number }) {
+export function MatrixTable({
+  rows,
+  regions,
+  selected,
+  onSelect,
+  now,
+}: {
+  rows: readonly MatrixRow[];
+  regions: readonly string[];
+  selected: CellRef | null;
+  onSelect: (ref: CellRef) => void;
+  now: number;
+}) {
   // Beside the detail panel (which shows the digests) the digest column gives its room to the regions.
   const compact = selected !== null;
   // A click on a cell also reaches the row (which selects it in the table): remember which cell.
@@ -68,15 +90,33 @@ export function MatrixTable({ rows, regions, selected, onSelect, now }: { rows: 
           </span>
         ),
       },
-      ...(compact ? [] : [{ id: 'digest', header: 'Digest', width: '110px', render: (r: MatrixRow) => <span className="mono muted">{shortDigest(r.digest)}</span>, title: (r: MatrixRow) => r.digest }]),
-      { id: 'pushed', header: 'Pushed', width: '80px', align: 'right', render: (r) => (r.sourcePushedAt ? <span className="muted">{formatElapsed(now - r.sourcePushedAt)}</span> : '') },
+      ...(compact
+        ? []
+        : [
+            {
+              id: 'digest',
+              header: 'Digest',
+              width: '110px',
+              render: (r: MatrixRow) => <span className="mono muted">{shortDigest(r.digest)}</span>,
+              title: (r: MatrixRow) => r.digest,
+            },
+          ]),
+      {
+        id: 'pushed',
+        header: 'Pushed',
+        width: '80px',
+        align: 'right',
+        render: (r) => (r.sourcePushedAt ? <span className="muted">{formatElapsed(now - r.sourcePushedAt)}</span> : ''),
+      },
       ...regions.map<Column<MatrixRow>>((region) => ({
         id: `region:${region}`,
         header: region,
         width: compact ? 'minmax(100px, 1fr)' : 'minmax(136px, 1fr)',
         render: (r) => {
           const cell = r.cells.find((c) => c.region === region);
-          return cell ? <CellButton row={r} cell={cell} selected={selectedKey === rowKey(r) && selected?.region === region} onPick={pick} /> : null;
+          return cell ? (
+            <CellButton row={r} cell={cell} selected={selectedKey === rowKey(r) && selected?.region === region} onPick={pick} />
+          ) : null;
         },
       })),
     ],
@@ -86,13 +126,19 @@ export function MatrixTable({ rows, regions, selected, onSelect, now }: { rows: 
   const onOpen = useCallback(
     (r: MatrixRow) => {
       // Moving with j/k keeps the column (as in a spreadsheet); the first selection goes to the worst cell.
-      const region = picked.current ?? (selected && r.cells.some((c) => c.region === selected.region) ? selected.region : undefined) ?? worstCell(r)?.region;
+      const region =
+        picked.current ??
+        (selected && r.cells.some((c) => c.region === selected.region) ? selected.region : undefined) ??
+        worstCell(r)?.region;
       picked.current = null;
       if (region) onSelect({ repository: r.repository, tag: r.tag, region });
     },
     [onSelect, selected],
   );
-  const rowClassName = useCallback((r: MatrixRow) => (r.cells.some((c) => c.state !== 'synced' && c.state !== 'unknown') ? 'img-row--out' : undefined), []);
+  const rowClassName = useCallback(
+    (r: MatrixRow) => (r.cells.some((c) => c.state !== 'synced' && c.state !== 'unknown') ? 'img-row--out' : undefined),
+    [],
+  );
   const rowTestAttrs = useCallback((r: MatrixRow) => ({ 'data-image': rowKey(r), 'data-priority': r.priority ? 'true' : undefined }), []);
 
   return (

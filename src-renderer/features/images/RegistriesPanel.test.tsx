@@ -5,8 +5,25 @@ import { err, ok } from '../../../src-shared/result';
 import { byTestId, click, fakeClient, render, submit, typeInto, waitFor, type Rendered } from '../../testing/render';
 import { RegistriesPanel } from './RegistriesPanel';
 
-const east: RegistryInfo = { id: 'harbor-east', name: 'harbor-east', kind: 'harbor', url: 'https://harbor-east.example.com', region: 'east', username: 'robot$capstan', hasSecret: true };
-const health = (registryId: string, over: Partial<RegistryHealth> = {}): RegistryHealth => ({ registryId, checkedAt: 1, reachable: true, status: 'healthy', components: [], credentialsOk: true, version: 'v2.10', ...over });
+const east: RegistryInfo = {
+  id: 'harbor-east',
+  name: 'harbor-east',
+  kind: 'harbor',
+  url: 'https://harbor-east.example.com',
+  region: 'east',
+  username: 'robot$capstan',
+  hasSecret: true,
+};
+const health = (registryId: string, over: Partial<RegistryHealth> = {}): RegistryHealth => ({
+  registryId,
+  checkedAt: 1,
+  reachable: true,
+  status: 'healthy',
+  components: [],
+  credentialsOk: true,
+  version: 'v2.10',
+  ...over,
+});
 
 describe('RegistriesPanel', () => {
   let view: Rendered | undefined;
@@ -16,8 +33,17 @@ describe('RegistriesPanel', () => {
     const added: RegistryInput[] = [];
     const fake = fakeClient({
       'images.registries.list': async () => ok([east]),
-      'images.registries.test': async ({ registryId }) => ok(health(registryId, registryId === 'harbor-west' ? { reachable: false, error: { code: 'unavailable', message: 'connect ECONNREFUSED' } } : {})),
-      'images.registries.add': async (input) => (added.push(input), ok({ ...east, id: 'harbor-west', name: 'harbor-west', region: 'west', url: input.url })),
+      'images.registries.test': async ({ registryId }) =>
+        ok(
+          health(
+            registryId,
+            registryId === 'harbor-west' ? { reachable: false, error: { code: 'unavailable', message: 'connect ECONNREFUSED' } } : {},
+          ),
+        ),
+      'images.registries.add': async (input) => (
+        added.push(input),
+        ok({ ...east, id: 'harbor-west', name: 'harbor-west', region: 'west', url: input.url })
+      ),
       'images.matrix.get': async () => ok({} as never),
     });
     view = await render(<RegistriesPanel />, fake.client);
@@ -33,7 +59,16 @@ describe('RegistriesPanel', () => {
     await typeInto(form!.querySelector('[aria-label="Projects to follow"]'), 'shop, platform');
     await submit(form);
     await waitFor(() => expect(c.querySelector('[data-registry="harbor-west"]')!.getAttribute('data-health')).toBe('bad'));
-    expect(added).toEqual([{ name: 'harbor-west', kind: 'harbor', url: 'https://harbor-west.example.com', region: 'west', secret: 's3cret', projects: ['shop', 'platform'] }]);
+    expect(added).toEqual([
+      {
+        name: 'harbor-west',
+        kind: 'harbor',
+        url: 'https://harbor-west.example.com',
+        region: 'west',
+        secret: 's3cret',
+        projects: ['shop', 'platform'],
+      },
+    ]);
     expect((form!.querySelector('[aria-label="Password or robot secret"]') as HTMLInputElement).value).toBe('');
     expect(byTestId(c, 'images-registry-error').textContent).toContain('connect ECONNREFUSED');
   });

@@ -25,7 +25,9 @@ export function RegistriesPanel() {
   const [error, setError] = useState<AppError | null>(null);
   const [editing, setEditing] = useState<RegistryInfo | null>(null);
   const [creds, setCreds] = useState<RegistryInfo | null>(null);
-  const [confirm, setConfirm] = useState<{ kind: 'trust'; registry: RegistryInfo; fingerprint: string } | { kind: 'remove'; registry: RegistryInfo } | null>(null);
+  const [confirm, setConfirm] = useState<
+    { kind: 'trust'; registry: RegistryInfo; fingerprint: string } | { kind: 'remove'; registry: RegistryInfo } | null
+  >(null);
 
   const test = useCallback(
     async (id: string) => {
@@ -107,7 +109,11 @@ export function RegistriesPanel() {
         return (
           <ErrorBanner key={r.id} error={h.error} title={`${r.name}:`} tone={h.reachable ? 'warn' : 'bad'} testId="images-registry-error">
             {h.certificateFingerprint && h.error.code === 'tls-error' ? (
-              <button type="button" className="btn" onClick={() => setConfirm({ kind: 'trust', registry: r, fingerprint: h.certificateFingerprint! })}>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => setConfirm({ kind: 'trust', registry: r, fingerprint: h.certificateFingerprint! })}
+              >
                 Trust this certificate…
               </button>
             ) : null}
@@ -158,10 +164,13 @@ export function RegistriesPanel() {
           {confirm.kind === 'trust' ? (
             <>
               <p>
-                {confirm.registry.url} presents a certificate no trusted authority signed. Trust it only if this fingerprint is the one your registry administrators published:
+                {confirm.registry.url} presents a certificate no trusted authority signed. Trust it only if this fingerprint is the one your
+                registry administrators published:
               </p>
               <p className="mono img-fingerprint">{confirm.fingerprint}</p>
-              <p className="muted">Capstan then trusts exactly this certificate for this registry only; a different certificate is refused again.</p>
+              <p className="muted">
+                Capstan then trusts exactly this certificate for this registry only; a different certificate is refused again.
+              </p>
             </>
           ) : (
             <p>Its column leaves the matrix and its stored secret is deleted from the vault.</p>

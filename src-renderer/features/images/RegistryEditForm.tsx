@@ -11,7 +11,15 @@ import { FormActions } from './FormActions';
  * and see what it follows and found at its last refresh. Credentials and trust have their own
  * controls on the registry's row.
  */
-export function RegistryEditForm({ registry, onSaved, onCancel }: { registry: RegistryInfo; onSaved: (r: RegistryInfo) => void; onCancel: () => void }) {
+export function RegistryEditForm({
+  registry,
+  onSaved,
+  onCancel,
+}: {
+  registry: RegistryInfo;
+  onSaved: (r: RegistryInfo) => void;
+  onCancel: () => void;
+}) {
   const client = useClient();
   const oci = registry.kind === 'oci';
   const [url, setUrl] = useState(registry.url);
@@ -24,7 +32,9 @@ export function RegistryEditForm({ registry, onSaved, onCancel }: { registry: Re
   const [coverage, setCoverage] = useState<RegistryCoverage | null>(null);
 
   useEffect(() => {
-    void client['images.registries.coverage']({}).then((r) => setCoverage(r.ok ? (r.value.find((c) => c.registryId === registry.id) ?? null) : null));
+    void client['images.registries.coverage']({}).then((r) =>
+      setCoverage(r.ok ? (r.value.find((c) => c.registryId === registry.id) ?? null) : null),
+    );
   }, [client, registry.id]);
 
   const save = async () => {
@@ -55,28 +65,68 @@ export function RegistryEditForm({ registry, onSaved, onCancel }: { registry: Re
       <div className="img-reg-form__grid">
         <label className="field field--grow">
           <span className="field__label">URL</span>
-          <input required aria-label="Registry URL" autoComplete="off" spellCheck={false} value={url} onChange={(e) => setUrl(e.target.value)} />
+          <input
+            required
+            aria-label="Registry URL"
+            autoComplete="off"
+            spellCheck={false}
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+          />
         </label>
         <label className="field">
           <span className="field__label">Region</span>
-          <input required aria-label="Region it serves" autoComplete="off" spellCheck={false} value={region} onChange={(e) => setRegion(e.target.value)} />
+          <input
+            required
+            aria-label="Region it serves"
+            autoComplete="off"
+            spellCheck={false}
+            value={region}
+            onChange={(e) => setRegion(e.target.value)}
+          />
         </label>
         <label className="field field--grow">
           <span className="field__label">Include (globs; empty: all)</span>
-          <input aria-label="Repositories to include" placeholder="shop/*" autoComplete="off" spellCheck={false} value={include} onChange={(e) => setInclude(e.target.value)} />
+          <input
+            aria-label="Repositories to include"
+            placeholder="shop/*"
+            autoComplete="off"
+            spellCheck={false}
+            value={include}
+            onChange={(e) => setInclude(e.target.value)}
+          />
         </label>
         <label className="field field--grow">
           <span className="field__label">Exclude (globs)</span>
-          <input aria-label="Repositories to exclude" placeholder="*/tmp-*" autoComplete="off" spellCheck={false} value={exclude} onChange={(e) => setExclude(e.target.value)} />
+          <input
+            aria-label="Repositories to exclude"
+            placeholder="*/tmp-*"
+            autoComplete="off"
+            spellCheck={false}
+            value={exclude}
+            onChange={(e) => setExclude(e.target.value)}
+          />
         </label>
         <label className="field field--grow">
           <span className="field__label">{oci ? 'Repositories always followed' : 'Projects (empty: all visible)'}</span>
-          <input aria-label={oci ? 'Repositories to follow' : 'Projects to follow'} autoComplete="off" spellCheck={false} value={scope} onChange={(e) => setScope(e.target.value)} />
+          <input
+            aria-label={oci ? 'Repositories to follow' : 'Projects to follow'}
+            autoComplete="off"
+            spellCheck={false}
+            value={scope}
+            onChange={(e) => setScope(e.target.value)}
+          />
         </label>
         <label className="field">
           <span className="field__label">Source region</span>
           <span>
-            <input type="checkbox" aria-label="CI pushes to this registry's region" checked={source} onChange={(e) => setSource(e.target.checked)} /> CI pushes here
+            <input
+              type="checkbox"
+              aria-label="CI pushes to this registry's region"
+              checked={source}
+              onChange={(e) => setSource(e.target.checked)}
+            />{' '}
+            CI pushes here
           </span>
         </label>
       </div>
@@ -95,7 +145,10 @@ export function RegistryEditForm({ registry, onSaved, onCancel }: { registry: Re
           <ul className="img-coverage">
             {coverage.repositories.slice(0, 200).map((r) => (
               <li key={r.name}>
-                <span className="mono">{r.name}</span> <span className="muted">{r.tags} tags · {r.sources.join(', ')}</span>
+                <span className="mono">{r.name}</span>{' '}
+                <span className="muted">
+                  {r.tags} tags · {r.sources.join(', ')}
+                </span>
               </li>
             ))}
           </ul>

@@ -54,7 +54,12 @@ export function RegistryTable({ registries, health, testing, onCheck, onUntrust,
         {registries.map((r) => {
           const h = health[r.id];
           return (
-            <tr key={r.id} data-testid="images-registry" data-registry={r.id} data-health={h ? (h.reachable && !h.error ? 'ok' : 'bad') : 'unknown'}>
+            <tr
+              key={r.id}
+              data-testid="images-registry"
+              data-registry={r.id}
+              data-health={h ? (h.reachable && !h.error ? 'ok' : 'bad') : 'unknown'}
+            >
               <td>
                 <b>{r.name}</b> <span className="muted">{r.kind === 'harbor' ? 'Harbor' : 'OCI'}</span>
                 {r.warnings?.map((w) => (
@@ -71,11 +76,13 @@ export function RegistryTable({ registries, health, testing, onCheck, onUntrust,
               <td className="mono img-small">{r.username ?? '—'}</td>
               <td>
                 {testing[r.id] ? <Spinner size="xs" label="Checking…" /> : healthBadge(h)}
-                {h?.components.filter((c) => c.status !== 'healthy').map((c) => (
-                  <span key={c.name} className="badge badge--warn" title={c.error}>
-                    {c.name}: {c.status}
-                  </span>
-                ))}
+                {h?.components
+                  .filter((c) => c.status !== 'healthy')
+                  .map((c) => (
+                    <span key={c.name} className="badge badge--warn" title={c.error}>
+                      {c.name}: {c.status}
+                    </span>
+                  ))}
               </td>
               <td>{credentialsBadge(h, r)}</td>
               <td className="img-small">{h?.version ?? ''}</td>
@@ -84,7 +91,12 @@ export function RegistryTable({ registries, health, testing, onCheck, onUntrust,
                   Check
                 </button>
                 {r.pinnedFingerprint ? (
-                  <button type="button" className="btn btn--ghost" title={`Trusted certificate ${r.pinnedFingerprint}`} onClick={() => onUntrust(r)}>
+                  <button
+                    type="button"
+                    className="btn btn--ghost"
+                    title={`Trusted certificate ${r.pinnedFingerprint}`}
+                    onClick={() => onUntrust(r)}
+                  >
                     Forget certificate
                   </button>
                 ) : null}

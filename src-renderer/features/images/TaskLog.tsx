@@ -7,7 +7,10 @@ import { useRequest } from '../../components/useRequest';
 /** One replication task's log, read from Harbor when opened (each opening reads it again). */
 export function TaskLog({ task, onClose }: { task: TaskSummary; onClose: () => void }) {
   const client = useClient();
-  const log = useRequest(() => client['images.task.log']({ registryId: task.registryId, executionId: task.executionId, taskId: task.id }), [client, task]);
+  const log = useRequest(
+    () => client['images.task.log']({ registryId: task.registryId, executionId: task.executionId, taskId: task.id }),
+    [client, task],
+  );
   return (
     <div className="img-log" data-testid="images-task-log">
       <div className="img-log__head">
@@ -16,7 +19,13 @@ export function TaskLog({ task, onClose }: { task: TaskSummary; onClose: () => v
           ✕
         </button>
       </div>
-      {log.error ? <ErrorBanner error={log.error} title="Could not read the task log." /> : log.data === undefined ? <Spinner size="xs" label="Reading the log…" /> : <pre className="img-log__text">{log.data.text || '(empty log)'}</pre>}
+      {log.error ? (
+        <ErrorBanner error={log.error} title="Could not read the task log." />
+      ) : log.data === undefined ? (
+        <Spinner size="xs" label="Reading the log…" />
+      ) : (
+        <pre className="img-log__text">{log.data.text || '(empty log)'}</pre>
+      )}
     </div>
   );
 }

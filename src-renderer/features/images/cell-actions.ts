@@ -9,10 +9,7 @@ import type { CellRef } from './images-slice';
 import { useRefreshBurst } from './useImagesActions';
 
 export type Action =
-  | { kind: 'start'; policy: PolicySummary }
-  | { kind: 'stop'; execution: ExecutionSummary }
-  | { kind: 'retry'; execution: ExecutionSummary };
-
+  { kind: 'start'; policy: PolicySummary } | { kind: 'stop'; execution: ExecutionSummary } | { kind: 'retry'; execution: ExecutionSummary };
 
 export function actionText(a: Action, ref: CellRef): { title: string; body: string; label: string; danger?: boolean } {
   switch (a.kind) {
@@ -56,19 +53,36 @@ export function useCellActions(reload: () => void) {
     try {
       if (a.kind === 'start') {
         const r = await client['images.execution.start']({ registryId: a.policy.registryId, policyId: a.policy.id });
-        setMessage(r.ok ? { tone: 'ok', text: `Execution ${r.value.executionId !== undefined ? `#${r.value.executionId} ` : ''}started on ${a.policy.registryId}.` } : { tone: 'bad', text: r.error.message });
+        setMessage(
+          r.ok
+            ? {
+                tone: 'ok',
+                text: `Execution ${r.value.executionId !== undefined ? `#${r.value.executionId} ` : ''}started on ${a.policy.registryId}.`,
+              }
+            : { tone: 'bad', text: r.error.message },
+        );
       } else if (a.kind === 'stop') {
         const r = await client['images.execution.stop']({ registryId: a.execution.registryId, executionId: a.execution.id });
         setMessage(
           r.ok
             ? r.value.stopped
               ? { tone: 'ok', text: `Execution #${a.execution.id} is ${r.value.status} now.` }
-              : { tone: 'warn', text: `Harbor accepted the stop but execution #${a.execution.id} is still ${r.value.status} (stuck executions often ignore the first stop). Stop it again.` }
+              : {
+                  tone: 'warn',
+                  text: `Harbor accepted the stop but execution #${a.execution.id} is still ${r.value.status} (stuck executions often ignore the first stop). Stop it again.`,
+                }
             : { tone: 'bad', text: r.error.message },
         );
       } else {
         const r = await client['images.execution.retry']({ registryId: a.execution.registryId, executionId: a.execution.id });
-        setMessage(r.ok ? { tone: 'ok', text: `New execution ${r.value.executionId !== undefined ? `#${r.value.executionId} ` : ''}started for the failed tasks.` } : { tone: 'bad', text: r.error.message });
+        setMessage(
+          r.ok
+            ? {
+                tone: 'ok',
+                text: `New execution ${r.value.executionId !== undefined ? `#${r.value.executionId} ` : ''}started for the failed tasks.`,
+              }
+            : { tone: 'bad', text: r.error.message },
+        );
       }
     } finally {
       setBusy(false);

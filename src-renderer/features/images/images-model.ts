@@ -39,7 +39,8 @@ export function worstCell(row: MatrixRow): MatrixCell | undefined {
   return best;
 }
 
-export const outOfSync = (row: MatrixRow) => row.cells.some((c) => c.state !== 'synced' && c.state !== 'unknown' && c.state !== 'not-followed');
+export const outOfSync = (row: MatrixRow) =>
+  row.cells.some((c) => c.state !== 'synced' && c.state !== 'unknown' && c.state !== 'not-followed');
 
 type RegionSummary = SyncMatrix['summary'][number];
 
@@ -47,7 +48,10 @@ type RegionSummary = SyncMatrix['summary'][number];
  * A region's summary in words: never "in sync" for a region that could not be read or whose cells
  * are unknown ("unknown, unreachable since 02:41"); not-followed repositories are said, not counted.
  */
-export function regionSummaryText(s: RegionSummary, clock: (ms: number) => string = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })): string {
+export function regionSummaryText(
+  s: RegionSummary,
+  clock: (ms: number) => string = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+): string {
   const parts: string[] = [];
   if (s.state === 'unknown' && s.unreadableSince !== undefined) parts.push(`unknown, unreachable since ${clock(s.unreadableSince)}`);
   else if (s.state === 'unknown' && s.outOfSync === 0) parts.push(s.error ? 'unknown, not read' : `${s.unknown} unknown`);

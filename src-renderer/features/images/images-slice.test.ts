@@ -16,7 +16,14 @@ const row = (tag: string, west: MatrixRow['cells'][number]['state'], pushedAt: n
     { region: 'dc-west', state: west, stuck: false },
   ],
 });
-const matrix = (rows: MatrixRow[]): SyncMatrix => ({ computedAt: 1, regions: ['dc-east', 'dc-west'], rows, summary: [], errors: [], truncated: false });
+const matrix = (rows: MatrixRow[]): SyncMatrix => ({
+  computedAt: 1,
+  regions: ['dc-east', 'dc-west'],
+  rows,
+  summary: [],
+  errors: [],
+  truncated: false,
+});
 
 describe('images slice and bridge', () => {
   it('takes the whole matrix, then applies diffs (a diff before any matrix is ignored)', () => {

@@ -14,7 +14,9 @@ import { ShellTab } from './ShellTab';
 
 export function DebugShellTab({ sessionId, target, active }: { sessionId: string; target: DebugTarget; active: boolean }) {
   const client = useClient();
-  const [state, setState] = useState<{ t: 'starting' } | { t: 'running'; shell: ShellTarget } | { t: 'failed'; error: AppError }>({ t: 'starting' });
+  const [state, setState] = useState<{ t: 'starting' } | { t: 'running'; shell: ShellTarget } | { t: 'failed'; error: AppError }>({
+    t: 'starting',
+  });
   // Once per tab: a second run (StrictMode's effect replay, a re-render) must not add a second container.
   const started = useRef(false);
   const { clusterId, namespace, pod, container, debugImage } = target;
@@ -22,7 +24,11 @@ export function DebugShellTab({ sessionId, target, active }: { sessionId: string
     if (started.current) return;
     started.current = true;
     void client['exec.debug']({ clusterId, namespace, pod, ...(container ? { target: container } : {}), image: debugImage }).then((r) =>
-      setState(r.ok ? { t: 'running', shell: { clusterId, namespace, pod, container: r.value.container, attach: true } } : { t: 'failed', error: r.error }),
+      setState(
+        r.ok
+          ? { t: 'running', shell: { clusterId, namespace, pod, container: r.value.container, attach: true } }
+          : { t: 'failed', error: r.error },
+      ),
     );
   }, [client, clusterId, namespace, pod, container, debugImage]);
   if (state.t === 'running') return <ShellTab sessionId={sessionId} target={state.shell} active={active} />;

@@ -14,7 +14,12 @@ import type { TermHandle } from './terminal';
 import { createTerminal } from './terminal';
 import { useLogStream } from './useLogStream';
 
-const SEARCH_DECORATIONS = { matchBackground: '#5a4a00', matchOverviewRuler: '#e5b453', activeMatchBackground: '#a07800', activeMatchColorOverviewRuler: '#ffd166' };
+const SEARCH_DECORATIONS = {
+  matchBackground: '#5a4a00',
+  matchOverviewRuler: '#e5b453',
+  activeMatchBackground: '#a07800',
+  activeMatchColorOverviewRuler: '#ffd166',
+};
 
 export function LogTab({ viewId, selection, title, active }: { viewId: string; selection: LogSelection; title: string; active: boolean }) {
   const client = useClient();
@@ -89,9 +94,20 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
   const onKey = (e: React.KeyboardEvent) => {
     if ((e.target as HTMLElement).tagName === 'INPUT' || e.ctrlKey || e.metaKey || e.altKey) return;
     const actions: Record<string, () => void> = {
-      '/': () => searchInput.current?.focus(), f: () => filterInput.current?.focus(), ' ': () => setPaused((p) => !p),
-      End: jump, G: jump, t: () => setTimestamps((v) => !v), w: () => setWrap((v) => !v), j: () => setJson((v) => !v),
-      p: () => setPrevious((v) => !v), r: () => setRegex((v) => !v), d: () => void download(), c: () => void copy(), n: () => find('next'), N: () => find('prev'),
+      '/': () => searchInput.current?.focus(),
+      f: () => filterInput.current?.focus(),
+      ' ': () => setPaused((p) => !p),
+      End: jump,
+      G: jump,
+      t: () => setTimestamps((v) => !v),
+      w: () => setWrap((v) => !v),
+      j: () => setJson((v) => !v),
+      p: () => setPrevious((v) => !v),
+      r: () => setRegex((v) => !v),
+      d: () => void download(),
+      c: () => void copy(),
+      n: () => find('next'),
+      N: () => find('prev'),
     };
     const act = actions[e.key];
     if (act) {
@@ -102,24 +118,70 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
 
   const live = st.sources.filter((s) => s.state === 'live').length;
   return (
-    <div className="log-tab" ref={root} tabIndex={-1} onKeyDown={onKey} data-testid={`log-tab-${viewId}`} style={{ display: active ? 'flex' : 'none' }}>
+    <div
+      className="log-tab"
+      ref={root}
+      tabIndex={-1}
+      onKeyDown={onKey}
+      data-testid={`log-tab-${viewId}`}
+      style={{ display: active ? 'flex' : 'none' }}
+    >
       <div className="log-toolbar" role="toolbar" aria-label="Log viewer">
-        <input ref={filterInput} className="log-filter" placeholder={regex ? 'Filter (regex)  f' : 'Filter  f'} value={filter} aria-label="Filter lines" data-testid="log-filter"
-          onChange={(e) => setFilter(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && (setFilter(''), root.current?.focus())} />
-        <span className="log-matches" data-testid="log-filter-count" data-shown={st.filterShown} data-seen={st.filterSeen}>{filter ? `${st.filterShown.toLocaleString()} of ${st.filterSeen.toLocaleString()} lines` : ''}</span>
-        <input ref={searchInput} className="log-search" placeholder={regex ? 'Search (regex)  /' : 'Search  /'} value={search} aria-label="Search" data-testid="log-search"
-          onChange={(e) => { setSearch(e.target.value); find('next', e.target.value); }}
-          onKeyDown={(e) => { if (e.key === 'Enter') find(e.shiftKey ? 'prev' : 'next'); if (e.key === 'Escape') { setSearch(''); handle?.search.clearDecorations(); root.current?.focus(); } }} />
-        <span className="log-matches" data-testid="log-matches">{search ? (matches.count ? `${matches.index + 1}/${matches.count}` : '0 matches') : ''}</span>
-        <button type="button" onClick={() => find('prev')} title="Previous match (Shift+Enter)" aria-label="Previous match">↑</button>
-        <button type="button" onClick={() => find('next')} title="Next match (Enter)" aria-label="Next match">↓</button>
+        <input
+          ref={filterInput}
+          className="log-filter"
+          placeholder={regex ? 'Filter (regex)  f' : 'Filter  f'}
+          value={filter}
+          aria-label="Filter lines"
+          data-testid="log-filter"
+          onChange={(e) => setFilter(e.target.value)}
+          onKeyDown={(e) => e.key === 'Escape' && (setFilter(''), root.current?.focus())}
+        />
+        <span className="log-matches" data-testid="log-filter-count" data-shown={st.filterShown} data-seen={st.filterSeen}>
+          {filter ? `${st.filterShown.toLocaleString()} of ${st.filterSeen.toLocaleString()} lines` : ''}
+        </span>
+        <input
+          ref={searchInput}
+          className="log-search"
+          placeholder={regex ? 'Search (regex)  /' : 'Search  /'}
+          value={search}
+          aria-label="Search"
+          data-testid="log-search"
+          onChange={(e) => {
+            setSearch(e.target.value);
+            find('next', e.target.value);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') find(e.shiftKey ? 'prev' : 'next');
+            if (e.key === 'Escape') {
+              setSearch('');
+              handle?.search.clearDecorations();
+              root.current?.focus();
+            }
+          }}
+        />
+        <span className="log-matches" data-testid="log-matches">
+          {search ? (matches.count ? `${matches.index + 1}/${matches.count}` : '0 matches') : ''}
+        </span>
+        <button type="button" onClick={() => find('prev')} title="Previous match (Shift+Enter)" aria-label="Previous match">
+          ↑
+        </button>
+        <button type="button" onClick={() => find('next')} title="Next match (Enter)" aria-label="Next match">
+          ↓
+        </button>
         <span className="log-sep" />
         <Toggle on={timestamps} set={setTimestamps} label="Time" hint="t" />
         <Toggle on={wrap} set={setWrap} label="Wrap" hint="w" />
         <Toggle on={json} set={setJson} label="JSON" hint="j" />
         <Toggle on={previous} set={setPrevious} label="Previous" hint="p" />
         <Toggle on={regex} set={setRegex} label=".*" hint="r: filter and search as regular expressions" testId="log-regex" />
-        <select aria-label="History" title="History to show" data-testid="log-range" value={since ? 'custom' : ''} onChange={(e) => pickRange(e.target.value)}>
+        <select
+          aria-label="History"
+          title="History to show"
+          data-testid="log-range"
+          value={since ? 'custom' : ''}
+          onChange={(e) => pickRange(e.target.value)}
+        >
           <option value="">{selection.sinceTime ? 'as opened' : `last ${selection.tailLines ?? 200} lines`}</option>
           {since ? <option value="custom">since {new Date(since).toLocaleTimeString()}</option> : null}
           <option value="15">since 15 min</option>
@@ -127,21 +189,68 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
           <option value="time">since the time →</option>
         </select>
         {pickingTime ? (
-          <input type="datetime-local" step={1} autoFocus aria-label="Since time (Enter applies)" title="Enter applies" data-testid="log-since-time" value={sinceLocal} onChange={(e) => setSinceLocal(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && pickRange('time')} />
+          <input
+            type="datetime-local"
+            step={1}
+            autoFocus
+            aria-label="Since time (Enter applies)"
+            title="Enter applies"
+            data-testid="log-since-time"
+            value={sinceLocal}
+            onChange={(e) => setSinceLocal(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && pickRange('time')}
+          />
         ) : null}
         <span className="log-sep" />
-        <button type="button" onClick={() => setPaused((p) => !p)} data-testid="log-pause" aria-pressed={paused} title="Pause / resume (Space)">{paused ? 'Resume' : 'Pause'}</button>
-        {paused && st.newWhilePaused > 0 ? <span className="log-newlines" data-testid="log-new-lines">{st.newWhilePaused} new lines</span> : null}
-        <button type="button" onClick={jump} title="Jump to latest (End)">Latest</button>
-        <button type="button" onClick={() => void download()} title="Download the whole session (d)" data-testid="log-download">Download</button>
-        <button type="button" onClick={() => void copy()} title="Copy the selection (c)">Copy</button>
+        <button
+          type="button"
+          onClick={() => setPaused((p) => !p)}
+          data-testid="log-pause"
+          aria-pressed={paused}
+          title="Pause / resume (Space)"
+        >
+          {paused ? 'Resume' : 'Pause'}
+        </button>
+        {paused && st.newWhilePaused > 0 ? (
+          <span className="log-newlines" data-testid="log-new-lines">
+            {st.newWhilePaused} new lines
+          </span>
+        ) : null}
+        <button type="button" onClick={jump} title="Jump to latest (End)">
+          Latest
+        </button>
+        <button type="button" onClick={() => void download()} title="Download the whole session (d)" data-testid="log-download">
+          Download
+        </button>
+        <button type="button" onClick={() => void copy()} title="Copy the selection (c)">
+          Copy
+        </button>
       </div>
       <div className="log-status" data-testid="log-status">
-        <span data-testid="log-sources" data-value={st.sources.length}>{live}/{st.sources.length} sources live</span>
-        <span data-testid="log-received" data-value={st.received}>{st.received.toLocaleString()} lines</span>
-        {st.skipped > 0 ? <span className="log-skipped" data-testid="log-skipped" data-value={st.skipped}>{st.skipped.toLocaleString()} skipped (in Download)</span> : null}
-        {st.sources.filter((s) => s.state !== 'live').slice(0, 4).map((s) => <span key={s.id} className={`log-src-state state-${s.state}`} title={s.message}>{s.pod}/{s.container}: {s.state === 'waiting' && s.message ? s.message : s.state}</span>)}
-        {st.error ? <span className="log-error" role="alert">{st.error.message}</span> : null}
+        <span data-testid="log-sources" data-value={st.sources.length}>
+          {live}/{st.sources.length} sources live
+        </span>
+        <span data-testid="log-received" data-value={st.received}>
+          {st.received.toLocaleString()} lines
+        </span>
+        {st.skipped > 0 ? (
+          <span className="log-skipped" data-testid="log-skipped" data-value={st.skipped}>
+            {st.skipped.toLocaleString()} skipped (in Download)
+          </span>
+        ) : null}
+        {st.sources
+          .filter((s) => s.state !== 'live')
+          .slice(0, 4)
+          .map((s) => (
+            <span key={s.id} className={`log-src-state state-${s.state}`} title={s.message}>
+              {s.pod}/{s.container}: {s.state === 'waiting' && s.message ? s.message : s.state}
+            </span>
+          ))}
+        {st.error ? (
+          <span className="log-error" role="alert">
+            {st.error.message}
+          </span>
+        ) : null}
         {note ? <span className="log-note">{note}</span> : null}
         <span className="log-renderer">{handle?.renderer()}</span>
       </div>
@@ -150,8 +259,31 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
   );
 }
 
-function Toggle({ on, set, label, hint, testId }: { on: boolean; set: (f: (v: boolean) => boolean) => void; label: string; hint: string; testId?: string }) {
-  return <button type="button" className={on ? 'toggle on' : 'toggle'} aria-pressed={on} onClick={() => set((v) => !v)} title={`${label} (${hint})`} data-testid={testId}>{label}</button>;
+function Toggle({
+  on,
+  set,
+  label,
+  hint,
+  testId,
+}: {
+  on: boolean;
+  set: (f: (v: boolean) => boolean) => void;
+  label: string;
+  hint: string;
+  testId?: string;
+}) {
+  return (
+    <button
+      type="button"
+      className={on ? 'toggle on' : 'toggle'}
+      aria-pressed={on}
+      onClick={() => set((v) => !v)}
+      title={`${label} (${hint})`}
+      data-testid={testId}
+    >
+      {label}
+    </button>
+  );
 }
 
 const isRegex = (s: string) => {

@@ -39,21 +39,48 @@ export function LogsView() {
     <div className="logs-view">
       <div className="log-tabs" role="tablist">
         {tabs.map((t, i) => (
-          <div key={t.id} role="tab" aria-selected={t.id === active} className={`log-tabs-tab${t.id === active ? ' active' : ''}`} onClick={() => setActive(t.id)} data-testid={`tab-${t.kind}`}>
+          <div
+            key={t.id}
+            role="tab"
+            aria-selected={t.id === active}
+            className={`log-tabs-tab${t.id === active ? ' active' : ''}`}
+            onClick={() => setActive(t.id)}
+            data-testid={`tab-${t.kind}`}
+          >
             <span className={`log-tabs-kind kind-${t.kind}`}>{t.kind === 'logs' ? '≡' : '>_'}</span>
             <span title={`Alt+${i + 1}`}>{tabLabel(t)}</span>
-            <button type="button" aria-label={`Close ${t.title}`} title="Close (Alt+W)" onClick={(e) => { e.stopPropagation(); close(t.id); }}>×</button>
+            <button
+              type="button"
+              aria-label={`Close ${t.title}`}
+              title="Close (Alt+W)"
+              onClick={(e) => {
+                e.stopPropagation();
+                close(t.id);
+              }}
+            >
+              ×
+            </button>
           </div>
         ))}
-        <div role="tab" aria-selected={!current} className={`log-tabs-tab${current ? '' : ' active'}`} onClick={() => useAppStore.setState({ activeLogTab: null })} data-testid="tab-new">+ New</div>
+        <div
+          role="tab"
+          aria-selected={!current}
+          className={`log-tabs-tab${current ? '' : ' active'}`}
+          onClick={() => useAppStore.setState({ activeLogTab: null })}
+          data-testid="tab-new"
+        >
+          + New
+        </div>
       </div>
       {current ? null : <NewViewForm />}
       {tabs.map((t) =>
-        t.kind === 'logs'
-          ? <LogTab key={t.id} viewId={t.id} selection={t.selection} title={t.title} active={t.id === active} />
-          : t.kind === 'debug'
-            ? <DebugShellTab key={t.id} sessionId={t.id} target={t.target} active={t.id === active} />
-            : <ShellTab key={t.id} sessionId={t.id} target={t.target} active={t.id === active} />,
+        t.kind === 'logs' ? (
+          <LogTab key={t.id} viewId={t.id} selection={t.selection} title={t.title} active={t.id === active} />
+        ) : t.kind === 'debug' ? (
+          <DebugShellTab key={t.id} sessionId={t.id} target={t.target} active={t.id === active} />
+        ) : (
+          <ShellTab key={t.id} sessionId={t.id} target={t.target} active={t.id === active} />
+        ),
       )}
     </div>
   );

@@ -78,14 +78,26 @@ export function ShellExplanation({ target, explanation: x }: { target: ShellTarg
       {x.state !== 'pod-missing' ? (
         <div className="shell-explain__actions">
           {known && (x.restartCount > 0 || x.state === 'terminated') ? (
-            <button type="button" className="btn" onClick={() => openTab(podLogsTab({ ...where, container: x.container }, { previous: x.state !== 'terminated' }))} data-testid="explain-previous-logs">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => openTab(podLogsTab({ ...where, container: x.container }, { previous: x.state !== 'terminated' }))}
+              data-testid="explain-previous-logs"
+            >
               {x.state === 'terminated' ? 'Logs of the ended container' : 'Previous logs'}
             </button>
           ) : null}
           <label>
             Debug image <input value={image} onChange={(e) => setImage(e.target.value)} data-testid="debug-image" spellCheck={false} />
           </label>
-          <button type="button" className="btn" onClick={() => void debug()} disabled={starting || !image.trim()} data-testid="explain-debug" title="Add an ephemeral container with a shell to this pod (it shares the container's processes), like kubectl debug -it">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void debug()}
+            disabled={starting || !image.trim()}
+            data-testid="explain-debug"
+            title="Add an ephemeral container with a shell to this pod (it shares the container's processes), like kubectl debug -it"
+          >
             {starting ? 'Starting debug container…' : 'Debug container'}
           </button>
         </div>

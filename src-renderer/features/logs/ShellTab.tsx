@@ -34,7 +34,10 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
         return false;
       }
       if (e.key === 'V') {
-        void navigator.clipboard?.readText().then((t) => term.paste(t)).catch(() => undefined);
+        void navigator.clipboard
+          ?.readText()
+          .then((t) => term.paste(t))
+          .catch(() => undefined);
         return false;
       }
       return true;
@@ -51,27 +54,39 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
     };
     const onData = term.onData(send);
     const onResize = term.onResize(({ cols, rows }) => open && void client['exec.resize']({ sessionId, cols, rows }));
-    const unsubscribe = client['exec.session']({ sessionId, ...target, tty: true, cols: term.cols, rows: term.rows }, (e) => {
-      if (e.t === 'open') {
-        open = true;
-        setStatus(`connected (${e.protocol})`);
-        term.focus();
-      } else if (e.t === 'data') term.write(e.data);
-      else {
+    const unsubscribe = client['exec.session'](
+      { sessionId, ...target, tty: true, cols: term.cols, rows: term.rows },
+      (e) => {
+        if (e.t === 'open') {
+          open = true;
+          setStatus(`connected (${e.protocol})`);
+          term.focus();
+        } else if (e.t === 'data') term.write(e.data);
+        else {
+          open = false;
+          setExited(true);
+          setStatus(e.message ? `ended: ${e.message}` : `exited with code ${e.code}`);
+          term.write(`\r\n\x1b[90m[process ended${e.code >= 0 ? `, exit code ${e.code}` : ''}]\x1b[0m\r\n`);
+          // A running container whose image has no shell (distroless): offer a debug container instead.
+          if (e.message && NO_SHELL.test(e.message))
+            explain((x) =>
+              x.running
+                ? {
+                    ...x,
+                    summary: `Container ${x.container ?? target.pod} is running, but its image has no ${(target.command ?? ['sh'])[0]} (a distroless image?). A debug container shares its processes and brings a shell.`,
+                  }
+                : x,
+            );
+        }
+      },
+      (error) => {
         open = false;
         setExited(true);
-        setStatus(e.message ? `ended: ${e.message}` : `exited with code ${e.code}`);
-        term.write(`\r\n\x1b[90m[process ended${e.code >= 0 ? `, exit code ${e.code}` : ''}]\x1b[0m\r\n`);
-        // A running container whose image has no shell (distroless): offer a debug container instead.
-        if (e.message && NO_SHELL.test(e.message)) explain((x) => (x.running ? { ...x, summary: `Container ${x.container ?? target.pod} is running, but its image has no ${(target.command ?? ['sh'])[0]} (a distroless image?). A debug container shares its processes and brings a shell.` } : x));
-      }
-    }, (error) => {
-      open = false;
-      setExited(true);
-      setStatus(error.message);
-      // A refused shell is usually a container that is not running: say why in words, not the API's 400.
-      explain((x) => (x.running ? null : x));
-    });
+        setStatus(error.message);
+        // A refused shell is usually a container that is not running: say why in words, not the API's 400.
+        explain((x) => (x.running ? null : x));
+      },
+    );
     return () => {
       onData.dispose();
       onResize.dispose();
@@ -83,8 +98,13 @@ export function ShellTab({ sessionId, target, active }: { sessionId: string; tar
   return (
     <div className="log-tab shell-tab" style={{ display: active ? 'flex' : 'none' }} data-testid={`shell-tab-${sessionId}`}>
       <div className="log-status">
-        <span className="shell-target">{target.clusterId} · {target.namespace}/{target.pod}{target.container ? ` · ${target.container}` : ''}</span>
-        <span data-testid="shell-status" className={exited ? 'state-ended' : ''}>{status}</span>
+        <span className="shell-target">
+          {target.clusterId} · {target.namespace}/{target.pod}
+          {target.container ? ` · ${target.container}` : ''}
+        </span>
+        <span data-testid="shell-status" className={exited ? 'state-ended' : ''}>
+          {status}
+        </span>
         <span className="log-note">Ctrl+Shift+C copy · Ctrl+Shift+V paste</span>
       </div>
       {explanation ? <ShellExplanation target={target} explanation={explanation} /> : null}

@@ -6,7 +6,13 @@
  */
 import type { LogLine, LogSource } from '../../../src-shared/logs/contract';
 
-export interface FormatOptions { timestamps: boolean; wrap: boolean; json: boolean; cols: number; multiSource: boolean }
+export interface FormatOptions {
+  timestamps: boolean;
+  wrap: boolean;
+  json: boolean;
+  cols: number;
+  multiSource: boolean;
+}
 
 const ESC = '\x1b[';
 const RESET = `${ESC}0m`;
@@ -53,7 +59,10 @@ export function formatLine(line: LogLine, source: LogSource | undefined, label: 
   let body = o.json ? (prettyJson(text) ?? text) : text;
   if (!o.wrap) {
     const room = Math.max(10, o.cols - visibleLength(prefix) - 1);
-    body = body.split('\n').map((l) => (l.length > room ? l.slice(0, room - 1) + '…' : l)).join('\n');
+    body = body
+      .split('\n')
+      .map((l) => (l.length > room ? l.slice(0, room - 1) + '…' : l))
+      .join('\n');
   }
   const colour = levelOf(text);
   const lines = body.split('\n').join(`\r\n${prefix ? ' '.repeat(Math.min(8, visibleLength(prefix))) : ''}`);
@@ -64,7 +73,8 @@ export function formatLine(line: LogLine, source: LogSource | undefined, label: 
 const visibleLength = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
 /** A continuation of the previous entry of its source: stack frames, "Caused by", the exception line. */
-export const isContinuation = (text: string): boolean => /^(\s|Caused by:|\.\.\. \d+ more|[a-z][\w$]*(\.[\w$]+)+(Exception|Error)\b)/.test(text);
+export const isContinuation = (text: string): boolean =>
+  /^(\s|Caused by:|\.\.\. \d+ more|[a-z][\w$]*(\.[\w$]+)+(Exception|Error)\b)/.test(text);
 
 /**
  * A filter from the user's text, case-insensitive: the literal text by default (`?` and `.` are

@@ -4,14 +4,29 @@ import type { SliceCreator } from '../../store/types';
 /** An open tab of the Logs screen: a log view or a shell. Tabs are session state, never persisted. */
 export type LogsTab =
   | { id: string; kind: 'logs'; title: string; selection: LogSelection }
-  | { id: string; kind: 'shell'; title: string; target: { clusterId: string; namespace: string; pod: string; container?: string; attach?: boolean } }
+  | {
+      id: string;
+      kind: 'shell';
+      title: string;
+      target: { clusterId: string; namespace: string; pod: string; container?: string; attach?: boolean };
+    }
   /** A debug container started in the pod (targeting `container`), then a shell attached to it. */
-  | { id: string; kind: 'debug'; title: string; target: { clusterId: string; namespace: string; pod: string; container?: string; debugImage: string } };
+  | {
+      id: string;
+      kind: 'debug';
+      title: string;
+      target: { clusterId: string; namespace: string; pod: string; container?: string; debugImage: string };
+    };
 
 export interface LogsSlice {
   logTabs: LogsTab[];
   activeLogTab: string | null;
-  openLogTab: (tab: Omit<Extract<LogsTab, { kind: 'logs' }>, 'id'> | Omit<Extract<LogsTab, { kind: 'shell' }>, 'id'> | Omit<Extract<LogsTab, { kind: 'debug' }>, 'id'>) => string;
+  openLogTab: (
+    tab:
+      | Omit<Extract<LogsTab, { kind: 'logs' }>, 'id'>
+      | Omit<Extract<LogsTab, { kind: 'shell' }>, 'id'>
+      | Omit<Extract<LogsTab, { kind: 'debug' }>, 'id'>,
+  ) => string;
   closeLogTab: (id: string) => void;
   setActiveLogTab: (id: string) => void;
 }

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { logSelectionSchema } from '../../../src-shared/logs/contract';
 import { createAppStore } from '../../store';
 import { execParamsSchema } from '../../../src-shared/exec/contract';
-import { BEFORE_EVENT_MS, debugShellTab, debugTab, deploymentLogsTab, downloadName, podLogsTab, shellTab, sinceBefore, sinceTimeOf, tabLabel } from './open-tabs';
+import {
+  BEFORE_EVENT_MS,
+  debugShellTab,
+  debugTab,
+  deploymentLogsTab,
+  downloadName,
+  podLogsTab,
+  shellTab,
+  sinceBefore,
+  sinceTimeOf,
+  tabLabel,
+} from './open-tabs';
 
 const where = { clusterId: 'pro-east', namespace: 'shop', pod: 'orders-pro-7d9f-abcde' };
 // The main process validates every selection with this schema on arrival.
@@ -27,7 +38,10 @@ describe('tabs other screens open in the log viewer', () => {
   });
 
   it("a Deployment's logs and a shell in a chosen container", () => {
-    expect(valid(deploymentLogsTab({ clusterId: 'uat', namespace: 'shop', name: 'orders-uat' })).target).toEqual({ kind: 'deployment', name: 'orders-uat' });
+    expect(valid(deploymentLogsTab({ clusterId: 'uat', namespace: 'shop', name: 'orders-uat' })).target).toEqual({
+      kind: 'deployment',
+      name: 'orders-uat',
+    });
     expect(shellTab({ ...where, container: 'sidecar' }).target).toEqual({ ...where, container: 'sidecar' });
     expect(shellTab(where).target).not.toHaveProperty('container');
   });
@@ -45,7 +59,11 @@ describe('tabs other screens open in the log viewer', () => {
 
 describe('tab names', () => {
   it('name the cluster in labels and download names', () => {
-    const tab = { kind: 'logs' as const, title: 'catalog-pro-7f/app', selection: { clusterIds: ['pro-east'], target: { kind: 'pod' as const, name: 'catalog-pro-7f' } } };
+    const tab = {
+      kind: 'logs' as const,
+      title: 'catalog-pro-7f/app',
+      selection: { clusterIds: ['pro-east'], target: { kind: 'pod' as const, name: 'catalog-pro-7f' } },
+    };
     expect(tabLabel(tab)).toBe('pro-east · catalog-pro-7f/app');
     expect(downloadName(tab, new Date('2026-12-06T04:50:07Z'))).toBe('pro-east_catalog-pro-7f_app_20261206-045007.log');
     expect(tabLabel({ ...tab, selection: { ...tab.selection, clusterIds: ['a', 'b', 'c'] } })).toBe('3 clusters · catalog-pro-7f/app');
@@ -61,11 +79,22 @@ describe('tab names', () => {
 describe('a debug container shell tab', () => {
   it('attaches to the ephemeral container, and main accepts its parameters', () => {
     const tab = debugShellTab({ ...where, container: 'debugger-x7k2p' });
-    expect(tab).toEqual({ kind: 'shell', title: 'orders-pro-7d9f-abcde/debugger-x7k2p (debug)', target: { ...where, container: 'debugger-x7k2p', attach: true } });
-    expect(execParamsSchema.parse({ sessionId: 'abcdef12', ...tab.target, tty: true })).toMatchObject({ attach: true, container: 'debugger-x7k2p' });
+    expect(tab).toEqual({
+      kind: 'shell',
+      title: 'orders-pro-7d9f-abcde/debugger-x7k2p (debug)',
+      target: { ...where, container: 'debugger-x7k2p', attach: true },
+    });
+    expect(execParamsSchema.parse({ sessionId: 'abcdef12', ...tab.target, tty: true })).toMatchObject({
+      attach: true,
+      container: 'debugger-x7k2p',
+    });
   });
   it('from the drawer: a tab that starts the container (default image, sharing the chosen container) before its shell', () => {
-    expect(debugTab({ ...where, container: 'orders' }, 'busybox:1.36')).toEqual({ kind: 'debug', title: 'orders-pro-7d9f-abcde/orders (debug)', target: { ...where, container: 'orders', debugImage: 'busybox:1.36' } });
+    expect(debugTab({ ...where, container: 'orders' }, 'busybox:1.36')).toEqual({
+      kind: 'debug',
+      title: 'orders-pro-7d9f-abcde/orders (debug)',
+      target: { ...where, container: 'orders', debugImage: 'busybox:1.36' },
+    });
     expect(tabLabel(debugTab(where, 'busybox:1.36'))).toBe('pro-east · orders-pro-7d9f-abcde (debug)');
   });
 });

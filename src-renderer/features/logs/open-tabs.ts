@@ -45,25 +45,49 @@ export function podLogsTab(t: PodTarget, opts: { previous?: boolean; eventAt?: n
 
 /** Every pod of a Deployment in its cluster (pods that come later join). */
 export function deploymentLogsTab(t: { clusterId: string; namespace: string; name: string }): NewLogsTab {
-  return { kind: 'logs', title: `deployment ${t.name}`, selection: { clusterIds: [t.clusterId], namespace: t.namespace, target: { kind: 'deployment', name: t.name } } };
+  return {
+    kind: 'logs',
+    title: `deployment ${t.name}`,
+    selection: { clusterIds: [t.clusterId], namespace: t.namespace, target: { kind: 'deployment', name: t.name } },
+  };
 }
 
 export function shellTab(t: PodTarget): NewShellTab {
-  return { kind: 'shell', title: `${t.pod}${t.container ? `/${t.container}` : ''}`, target: { clusterId: t.clusterId, namespace: t.namespace, pod: t.pod, ...(t.container ? { container: t.container } : {}) } };
+  return {
+    kind: 'shell',
+    title: `${t.pod}${t.container ? `/${t.container}` : ''}`,
+    target: { clusterId: t.clusterId, namespace: t.namespace, pod: t.pod, ...(t.container ? { container: t.container } : {}) },
+  };
 }
 
 /** A shell attached to an ephemeral debug container's main process (what `kubectl debug -it` attaches to). */
 export function debugShellTab(t: PodTarget & { container: string }): NewShellTab {
-  return { kind: 'shell', title: `${t.pod}/${t.container} (debug)`, target: { clusterId: t.clusterId, namespace: t.namespace, pod: t.pod, container: t.container, attach: true } };
+  return {
+    kind: 'shell',
+    title: `${t.pod}/${t.container} (debug)`,
+    target: { clusterId: t.clusterId, namespace: t.namespace, pod: t.pod, container: t.container, attach: true },
+  };
 }
 
 /** Start a debug container in the pod (sharing `container`'s processes), then a shell in it. */
 export function debugTab(t: PodTarget, image: string): NewDebugTab {
-  return { kind: 'debug', title: `${t.pod}${t.container ? `/${t.container}` : ''} (debug)`, target: { clusterId: t.clusterId, namespace: t.namespace, pod: t.pod, ...(t.container ? { container: t.container } : {}), debugImage: image } };
+  return {
+    kind: 'debug',
+    title: `${t.pod}${t.container ? `/${t.container}` : ''} (debug)`,
+    target: {
+      clusterId: t.clusterId,
+      namespace: t.namespace,
+      pod: t.pod,
+      ...(t.container ? { container: t.container } : {}),
+      debugImage: image,
+    },
+  };
 }
 
 /** Where a tab reads from, for its label and file name: `catalog-pro` exists in both PRO clusters. */
-export function tabClusters(tab: { kind: 'logs'; selection: LogSelection } | { kind: 'shell' | 'debug'; target: { clusterId: string } }): string {
+export function tabClusters(
+  tab: { kind: 'logs'; selection: LogSelection } | { kind: 'shell' | 'debug'; target: { clusterId: string } },
+): string {
   if (tab.kind !== 'logs') return tab.target.clusterId;
   const ids = tab.selection.clusterIds;
   return ids.length <= 2 ? ids.join('+') : `${ids.length} clusters`;

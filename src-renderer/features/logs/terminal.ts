@@ -66,17 +66,18 @@ export function createTerminal(el: HTMLElement, o: ITerminalOptions = {}): TermH
   term.loadAddon(search);
   term.open(el);
   let renderer: 'webgl' | 'dom' = 'dom';
-  if (useWebgl()) try {
-    const webgl = new WebglAddon();
-    webgl.onContextLoss(() => {
-      webgl.dispose();
-      renderer = 'dom';
-    });
-    term.loadAddon(webgl);
-    renderer = 'webgl';
-  } catch {
-    renderer = 'dom'; // no WebGL2 (software rendering, some VMs): the DOM renderer still works
-  }
+  if (useWebgl())
+    try {
+      const webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        webgl.dispose();
+        renderer = 'dom';
+      });
+      term.loadAddon(webgl);
+      renderer = 'webgl';
+    } catch {
+      renderer = 'dom'; // no WebGL2 (software rendering, some VMs): the DOM renderer still works
+    }
   el.dataset.renderer = renderer;
   // End-to-end tests read the buffer through the element (the WebGL renderer draws no DOM text).
   Object.defineProperty(el, 'xterm', { value: term, configurable: true });
@@ -86,7 +87,9 @@ export function createTerminal(el: HTMLElement, o: ITerminalOptions = {}): TermH
   ro.observe(el);
   fit.fit();
   return {
-    term, fit, search,
+    term,
+    fit,
+    search,
     renderer: () => renderer,
     dispose() {
       ro.disconnect();

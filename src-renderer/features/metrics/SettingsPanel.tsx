@@ -9,7 +9,17 @@ import type { MetricsHistoryStatus, MetricsPacing, MetricsSettings } from '../..
 import { useClient } from '../../components/ClientContext';
 import { historyText, pacingText } from './status-text';
 
-export function SettingsPanel({ clusterIds, pacing, history, onClose }: { clusterIds: string[]; pacing: MetricsPacing; history: MetricsHistoryStatus; onClose: () => void }) {
+export function SettingsPanel({
+  clusterIds,
+  pacing,
+  history,
+  onClose,
+}: {
+  clusterIds: string[];
+  pacing: MetricsPacing;
+  history: MetricsHistoryStatus;
+  onClose: () => void;
+}) {
   const client = useClient();
   const [s, setS] = useState<MetricsSettings | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -20,7 +30,13 @@ export function SettingsPanel({ clusterIds, pacing, history, onClose }: { cluste
 
   const save = async () => {
     const prometheus = Object.fromEntries(Object.entries(s.prometheus).filter(([, v]) => v.trim() !== ''));
-    const r = await client['metrics.setSettings']({ intervalMs: s.intervalMs, historyMinutes: s.historyMinutes, historyBudgetMB: s.historyBudgetMB, maxCpuPercent: s.maxCpuPercent, prometheus });
+    const r = await client['metrics.setSettings']({
+      intervalMs: s.intervalMs,
+      historyMinutes: s.historyMinutes,
+      historyBudgetMB: s.historyBudgetMB,
+      maxCpuPercent: s.maxCpuPercent,
+      prometheus,
+    });
     if (r.ok) onClose();
     else setError(r.error.message);
   };
@@ -28,19 +44,44 @@ export function SettingsPanel({ clusterIds, pacing, history, onClose }: { cluste
     <section className="metrics-settings card" aria-label="Metrics settings" data-testid="metrics-settings">
       <label className="metrics-settings__field">
         <span className="metrics-settings__label">Sample every (seconds)</span>
-        <input type="number" min={1} max={600} value={s.intervalMs / 1000} onChange={(e) => setS({ ...s, intervalMs: Math.round(Number(e.target.value) * 1000) })} />
+        <input
+          type="number"
+          min={1}
+          max={600}
+          value={s.intervalMs / 1000}
+          onChange={(e) => setS({ ...s, intervalMs: Math.round(Number(e.target.value) * 1000) })}
+        />
       </label>
       <label className="metrics-settings__field">
         <span className="metrics-settings__label">Keep (minutes)</span>
-        <input type="number" min={5} max={1440} value={s.historyMinutes} onChange={(e) => setS({ ...s, historyMinutes: Math.round(Number(e.target.value)) })} />
+        <input
+          type="number"
+          min={5}
+          max={1440}
+          value={s.historyMinutes}
+          onChange={(e) => setS({ ...s, historyMinutes: Math.round(Number(e.target.value)) })}
+        />
       </label>
       <label className="metrics-settings__field">
         <span className="metrics-settings__label">History memory budget (MB)</span>
-        <input type="number" min={16} max={4096} value={s.historyBudgetMB} onChange={(e) => setS({ ...s, historyBudgetMB: Math.round(Number(e.target.value)) })} />
+        <input
+          type="number"
+          min={16}
+          max={4096}
+          value={s.historyBudgetMB}
+          onChange={(e) => setS({ ...s, historyBudgetMB: Math.round(Number(e.target.value)) })}
+        />
       </label>
       <label className="metrics-settings__field">
         <span className="metrics-settings__label">Sampling may use (% of a core)</span>
-        <input type="number" min={0.5} max={50} step={0.5} value={s.maxCpuPercent} onChange={(e) => setS({ ...s, maxCpuPercent: Number(e.target.value) })} />
+        <input
+          type="number"
+          min={0.5}
+          max={50}
+          step={0.5}
+          value={s.maxCpuPercent}
+          onChange={(e) => setS({ ...s, maxCpuPercent: Number(e.target.value) })}
+        />
       </label>
       <p className="metrics-settings__now metrics-status" data-testid="metrics-settings-now">
         Now: {pacingText(pacing)}. {historyText(history)}.
@@ -48,13 +89,26 @@ export function SettingsPanel({ clusterIds, pacing, history, onClose }: { cluste
       {clusterIds.map((id) => (
         <label key={id} className="metrics-settings__field metrics-settings__field--wide">
           <span className="metrics-settings__label">Prometheus URL for {id} (optional, adds throttling)</span>
-          <input type="url" placeholder="https://prometheus.example:9090" value={s.prometheus[id] ?? ''} onChange={(e) => setS({ ...s, prometheus: { ...s.prometheus, [id]: e.target.value } })} />
+          <input
+            type="url"
+            placeholder="https://prometheus.example:9090"
+            value={s.prometheus[id] ?? ''}
+            onChange={(e) => setS({ ...s, prometheus: { ...s.prometheus, [id]: e.target.value } })}
+          />
         </label>
       ))}
-      {error ? <p className="metrics-detail__error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="metrics-detail__error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <div className="metrics-detail__actions">
-        <button type="button" className="btn btn--primary" onClick={() => void save()}>Save</button>
-        <button type="button" className="btn" onClick={onClose}>Cancel</button>
+        <button type="button" className="btn btn--primary" onClick={() => void save()}>
+          Save
+        </button>
+        <button type="button" className="btn" onClick={onClose}>
+          Cancel
+        </button>
       </div>
     </section>
   );

@@ -9,7 +9,13 @@ import 'uplot/dist/uPlot.min.css';
 import type { ChartData } from './chart-data';
 import { useLatest } from '../../components/useLatest';
 
-export interface SeriesSpec { label: string; color: string; dash?: number[]; width?: number; fill?: string }
+export interface SeriesSpec {
+  label: string;
+  color: string;
+  dash?: number[];
+  width?: number;
+  fill?: string;
+}
 
 export const cssVar = (name: string, fallback: string) => {
   const v = typeof document === 'undefined' ? '' : getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -47,7 +53,15 @@ function markerPlugin(markers: () => ChartData['markers']): uPlot.Plugin {
   };
 }
 
-export function UPlotChart({ data, series, markers, yFormat, height = 220, testId, theme }: {
+export function UPlotChart({
+  data,
+  series,
+  markers,
+  yFormat,
+  height = 220,
+  testId,
+  theme,
+}: {
   data: uPlot.AlignedData;
   series: SeriesSpec[];
   markers: ChartData['markers'];
@@ -71,11 +85,26 @@ export function UPlotChart({ data, series, markers, yFormat, height = 220, testI
     const el = box.current;
     if (!el) return;
     const { series, yFormat } = described.current;
-    const axis = { stroke: cssVar('--text-muted', '#5d6773'), grid: { stroke: cssVar('--border', '#d9dde3'), width: 1 }, ticks: { stroke: cssVar('--border', '#d9dde3') } };
+    const axis = {
+      stroke: cssVar('--text-muted', '#5d6773'),
+      grid: { stroke: cssVar('--border', '#d9dde3'), width: 1 },
+      ticks: { stroke: cssVar('--border', '#d9dde3') },
+    };
     const opts: uPlot.Options = {
       width: Math.max(200, el.clientWidth),
       height,
-      series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, width: s.width ?? 1.5, dash: s.dash, fill: s.fill, spanGaps: false, value: (_u: uPlot, v: number | null) => (v === null ? '–' : yFormat(v)) }))],
+      series: [
+        {},
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.color,
+          width: s.width ?? 1.5,
+          dash: s.dash,
+          fill: s.fill,
+          spanGaps: false,
+          value: (_u: uPlot, v: number | null) => (v === null ? '–' : yFormat(v)),
+        })),
+      ],
       axes: [axis, { ...axis, size: 64, values: (_u, vals) => vals.map((v) => yFormat(v)) }],
       scales: { y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] } },
       legend: { live: true },
@@ -97,5 +126,13 @@ export function UPlotChart({ data, series, markers, yFormat, height = 220, testI
     plot.current?.setData(data);
   }, [data]);
 
-  return <div className="uplot-box" ref={box} data-testid={testId} data-points={data[0]?.length ?? 0} data-markers={markers.map((m) => m.kind).join(',')} />;
+  return (
+    <div
+      className="uplot-box"
+      ref={box}
+      data-testid={testId}
+      data-points={data[0]?.length ?? 0}
+      data-markers={markers.map((m) => m.kind).join(',')}
+    />
+  );
 }

@@ -4,8 +4,14 @@ import { chartData, eventLabel, memorySummary, terminatedLabel } from './chart-d
 
 const series: Series = {
   ref: { clusterId: 'fat', namespace: 'shop', pod: 'orders-1', container: 'orders' },
-  t: [1000, 2000, 3000], cpu: [0.1, null, 0.3], workingSet: [100, null, 2 ** 29], rss: [90, null, 80],
-  memoryLimit: 2 ** 30, memoryRequest: 2 ** 29, cpuRequest: 0.25, restarts: 1,
+  t: [1000, 2000, 3000],
+  cpu: [0.1, null, 0.3],
+  workingSet: [100, null, 2 ** 29],
+  rss: [90, null, 80],
+  memoryLimit: 2 ** 30,
+  memoryRequest: 2 ** 29,
+  cpuRequest: 0.25,
+  restarts: 1,
   events: [{ at: 2500, kind: 'oom', exitCode: 137, reason: 'OOMKilled', restartCount: 1 }],
   lastTerminated: { reason: 'OOMKilled', exitCode: 137 },
 };

@@ -43,7 +43,19 @@ export function withMarkerTimes(t: number[], cols: Column[], markerTimes: number
 export function chartData(s: Series): ChartData {
   const markers = s.events.map((e) => ({ x: e.at / 1000, kind: e.kind, label: eventLabel(e) }));
   const n = s.t.length;
-  const { t, cols } = withMarkerTimes(s.t.map((x) => x / 1000), [s.workingSet, s.rss, constant(n, s.memoryRequest), constant(n, s.memoryLimit), s.cpu, constant(n, s.cpuRequest), constant(n, s.cpuLimit)], markers.map((m) => m.x));
+  const { t, cols } = withMarkerTimes(
+    s.t.map((x) => x / 1000),
+    [
+      s.workingSet,
+      s.rss,
+      constant(n, s.memoryRequest),
+      constant(n, s.memoryLimit),
+      s.cpu,
+      constant(n, s.cpuRequest),
+      constant(n, s.cpuLimit),
+    ],
+    markers.map((m) => m.x),
+  );
   // Request and limit lines run across the padded rows too.
   const line = (v: number | undefined) => constant(t.length, v);
   return {
@@ -60,12 +72,21 @@ export function eventLabel(e: TimelineEvent): string {
 
 export function terminatedLabel(t: Series['lastTerminated']): string | undefined {
   if (!t) return undefined;
-  const parts = [t.reason ?? 'Terminated', t.exitCode !== undefined ? `exit ${t.exitCode}` : undefined, t.finishedAt ? `at ${new Date(t.finishedAt).toLocaleTimeString()}` : undefined];
+  const parts = [
+    t.reason ?? 'Terminated',
+    t.exitCode !== undefined ? `exit ${t.exitCode}` : undefined,
+    t.finishedAt ? `at ${new Date(t.finishedAt).toLocaleTimeString()}` : undefined,
+  ];
   return parts.filter(Boolean).join(' · ');
 }
 
 export function memorySummary(s: Series): string {
   const last = [...s.workingSet].reverse().find((v) => v !== null) ?? undefined;
-  const pct = last !== undefined && s.memoryLimit ? ` (${Math.round((100 * last) / s.memoryLimit)}% of limit ${formatBytes(s.memoryLimit)})` : s.memoryLimit ? '' : ' (no limit)';
+  const pct =
+    last !== undefined && s.memoryLimit
+      ? ` (${Math.round((100 * last) / s.memoryLimit)}% of limit ${formatBytes(s.memoryLimit)})`
+      : s.memoryLimit
+        ? ''
+        : ' (no limit)';
   return `${formatBytes(last)}${pct}`;
 }

@@ -6,10 +6,12 @@ import { createAppStore } from '../../store/index';
 import { watchMetrics } from './metrics-bridge';
 
 const top = (at: number): MetricsTop => ({
-  at, intervalMs: 10_000,
+  at,
+  intervalMs: 10_000,
   pacing: { wantedMs: 10_000, intervalMs: 10_000, roundCpuMs: 20, maxCpuPercent: 2, containers: 1 },
   history: { bytes: 1, budgetBytes: 2, containers: 1, fullResolution: 1, coarseMs: 0, fineMinutes: 10, overBudget: false },
-  clusters: [], lists: { memory: [], growth: [], restarts: [], cpu: [], throttled: [] },
+  clusters: [],
+  lists: { memory: [], growth: [], restarts: [], cpu: [], throttled: [] },
 });
 
 function fakeClient() {

@@ -9,7 +9,10 @@ import { podLogsTab } from '../logs/open-tabs';
 
 export function useOpenLogs(): (ref: ContainerRef, previous: boolean, eventAt?: number) => void {
   const openLogTab = useAppStore((s) => s.openLogTab);
-  return useCallback((ref, previous, eventAt) => {
-    openLogTab(podLogsTab(ref, { previous, ...(eventAt !== undefined ? { eventAt } : {}) }));
-  }, [openLogTab]);
+  return useCallback(
+    (ref, previous, eventAt) => {
+      openLogTab(podLogsTab(ref, { previous, ...(eventAt !== undefined ? { eventAt } : {}) }));
+    },
+    [openLogTab],
+  );
 }

@@ -22,7 +22,10 @@ describe('NodePanel', () => {
   afterEach(async () => view?.unmount());
 
   it('says why the node could not be read', async () => {
-    view = await render(<NodePanel clusterId="fat" name="node-1" />, fakeClient({ 'nodes.detail': async () => err('not-found', 'Node node-1 is gone.') }).client);
+    view = await render(
+      <NodePanel clusterId="fat" name="node-1" />,
+      fakeClient({ 'nodes.detail': async () => err('not-found', 'Node node-1 is gone.') }).client,
+    );
     await waitFor(() => expect(view!.container.textContent).toContain('Node node-1 is gone.'));
   });
 
@@ -43,15 +46,30 @@ describe('NodePanel', () => {
     release();
     await waitFor(() => expect(byTestId(c, 'node-panel').getAttribute('data-unschedulable')).toBe('true'));
     expect(fake.calls.filter((x) => x.channel === 'nodes.detail')).toHaveLength(2);
-    expect(fake.calls.find((x) => x.channel === 'nodes.setSchedulable')!.request).toEqual({ clusterId: 'fat', name: 'node-1', schedulable: false });
+    expect(fake.calls.find((x) => x.channel === 'nodes.setSchedulable')!.request).toEqual({
+      clusterId: 'fat',
+      name: 'node-1',
+      schedulable: false,
+    });
   });
 
   it('previews a drain, and drains only on confirmation with each pod’s outcome', async () => {
     const fake = fakeClient({
       'nodes.detail': async () => ok(node()),
-      'nodes.drainPreview': async () => ok({ blocked: false, pods: [{ namespace: 'shop', name: 'orders-1', action: 'evict', note: 'ReplicaSet' }, { namespace: 'kube-system', name: 'proxy-x', action: 'skip-daemonset', note: 'DaemonSet' }] }),
+      'nodes.drainPreview': async () =>
+        ok({
+          blocked: false,
+          pods: [
+            { namespace: 'shop', name: 'orders-1', action: 'evict', note: 'ReplicaSet' },
+            { namespace: 'kube-system', name: 'proxy-x', action: 'skip-daemonset', note: 'DaemonSet' },
+          ],
+        }),
       'nodes.drain': (_req, onEvent) => {
-        onEvent({ pods: [{ namespace: 'shop', name: 'orders-1', outcome: 'blocked', message: 'PDB orders allows 0 disruptions', attempts: 3 }], done: true, deadline: Date.now() });
+        onEvent({
+          pods: [{ namespace: 'shop', name: 'orders-1', outcome: 'blocked', message: 'PDB orders allows 0 disruptions', attempts: 3 }],
+          done: true,
+          deadline: Date.now(),
+        });
         return () => {};
       },
     });
@@ -62,7 +80,14 @@ describe('NodePanel', () => {
     await waitFor(() => expect(c.querySelectorAll('[data-testid="drain-pod"]')).toHaveLength(2));
     expect(fake.calls.some((x) => x.channel === 'nodes.drain')).toBe(false);
     await click(byTestId(c, 'drain-confirm'));
-    await waitFor(() => expect(c.querySelector('[data-name="orders-1"][data-testid="drain-pod"]')!.getAttribute('data-outcome')).toBe('blocked'));
-    expect(fake.calls.find((x) => x.channel === 'nodes.drain')!.request).toEqual({ clusterId: 'fat', name: 'node-1', confirmed: true, timeoutSeconds: 300 });
+    await waitFor(() =>
+      expect(c.querySelector('[data-name="orders-1"][data-testid="drain-pod"]')!.getAttribute('data-outcome')).toBe('blocked'),
+    );
+    expect(fake.calls.find((x) => x.channel === 'nodes.drain')!.request).toEqual({
+      clusterId: 'fat',
+      name: 'node-1',
+      confirmed: true,
+      timeoutSeconds: 300,
+    });
   });
 });

@@ -15,7 +15,19 @@ import { useAction } from '../../components/useAction';
 type Load<T> = Loaded<T>;
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
 
-function Bar({ label, used, total, format, testId }: { label: string; used: number; total: number; format: (n: number) => string; testId: string }) {
+function Bar({
+  label,
+  used,
+  total,
+  format,
+  testId,
+}: {
+  label: string;
+  used: number;
+  total: number;
+  format: (n: number) => string;
+  testId: string;
+}) {
   const p = pct(used, total);
   return (
     <div className="node-bar" data-testid={testId} data-value={used} data-total={total}>
@@ -54,7 +66,9 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
   const [timeoutS, setTimeoutS] = useState(300);
   const stopRef = useRef<(() => void) | null>(null);
   useEffect(() => {
-    void client['nodes.drainPreview']({ clusterId, name }).then((r) => setPreview(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }));
+    void client['nodes.drainPreview']({ clusterId, name }).then((r) =>
+      setPreview(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }),
+    );
   }, [client, clusterId, name]);
   useEffect(() => () => stopRef.current?.(), []);
   const drain = () => {
@@ -62,7 +76,12 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
     stopRef.current = client['nodes.drain'](
       { clusterId, name, confirmed: true, timeoutSeconds: timeoutS },
       (e) => {
-        setRun({ state: e.done || e.error ? 'done' : 'running', pods: e.pods, deadline: e.deadline, ...(e.error ? { error: e.error } : {}) });
+        setRun({
+          state: e.done || e.error ? 'done' : 'running',
+          pods: e.pods,
+          deadline: e.deadline,
+          ...(e.error ? { error: e.error } : {}),
+        });
         if (e.done || e.error) {
           stopRef.current?.();
           stopRef.current = null;
@@ -76,7 +95,16 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
     stopRef.current?.();
     stopRef.current = null;
     // Main sends nothing after the stop; what had not moved stays where it is.
-    setRun((r) => r && { ...r, state: 'stopped', pods: r.pods.map((p) => (FINAL.has(p.outcome) ? p : { ...p, outcome: 'stopped', message: 'Stopped before it was evicted: the pod stays on the node.' })) });
+    setRun(
+      (r) =>
+        r && {
+          ...r,
+          state: 'stopped',
+          pods: r.pods.map((p) =>
+            FINAL.has(p.outcome) ? p : { ...p, outcome: 'stopped', message: 'Stopped before it was evicted: the pod stays on the node.' },
+          ),
+        },
+    );
     onDone();
   };
   if (preview.status === 'loading') return <Spinner label="Working out what would move…" />;
@@ -87,25 +115,43 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
   return (
     <div className="drain" data-testid="drain-preview" data-blocked={preview.value.blocked} data-state={run?.state ?? ''}>
       <p>
-        Draining <strong>{name}</strong> cordons it, then evicts {moving.length} pod{moving.length === 1 ? '' : 's'} through the Eviction API: their controllers start them elsewhere.
-        A PodDisruptionBudget that allows no disruption now is asked again with back-off until the timeout, as <code>kubectl drain --timeout</code> does.
+        Draining <strong>{name}</strong> cordons it, then evicts {moving.length} pod{moving.length === 1 ? '' : 's'} through the Eviction
+        API: their controllers start them elsewhere. A PodDisruptionBudget that allows no disruption now is asked again with back-off until
+        the timeout, as <code>kubectl drain --timeout</code> does.
       </p>
       <table className="drain__table">
         <tbody>
           {preview.value.pods.map((p) => {
             const r = byPod.get(`${p.namespace}/${p.name}`);
             return (
-              <tr key={`${p.namespace}/${p.name}`} data-testid="drain-pod" data-name={p.name} data-action={p.action} data-outcome={r?.outcome ?? ''} data-attempts={r?.attempts ?? 0}>
+              <tr
+                key={`${p.namespace}/${p.name}`}
+                data-testid="drain-pod"
+                data-name={p.name}
+                data-action={p.action}
+                data-outcome={r?.outcome ?? ''}
+                data-attempts={r?.attempts ?? 0}
+              >
                 <td className="mono">
                   {p.namespace}/{p.name}
                 </td>
                 <td>
-                  <StatusBadge tone={p.action === 'evict' ? 'busy' : p.action.startsWith('refuse') ? 'bad' : 'muted'}>{actionLabel[p.action]}</StatusBadge>
+                  <StatusBadge tone={p.action === 'evict' ? 'busy' : p.action.startsWith('refuse') ? 'bad' : 'muted'}>
+                    {actionLabel[p.action]}
+                  </StatusBadge>
                 </td>
                 <td className="muted">{p.note}</td>
                 <td>
                   {r && r.outcome !== 'skipped' ? (
-                    <span className={r.outcome === 'evicted' ? 'text-ok' : r.outcome === 'retrying' || r.outcome === 'evicting' || r.outcome === 'pending' ? 'text-warn' : 'text-bad'}>
+                    <span
+                      className={
+                        r.outcome === 'evicted'
+                          ? 'text-ok'
+                          : r.outcome === 'retrying' || r.outcome === 'evicting' || r.outcome === 'pending'
+                            ? 'text-warn'
+                            : 'text-bad'
+                      }
+                    >
                       {r.message === r.outcome ? r.outcome : `${r.outcome}: ${r.message}`}
                       {r.retryAt !== undefined && r.outcome === 'retrying' ? ` at ${clock(r.retryAt)} (attempt ${r.attempts + 1})` : ''}
                     </span>
@@ -116,13 +162,30 @@ function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: str
           })}
         </tbody>
       </table>
-      {preview.value.blocked ? <ErrorBanner tone="warn" error={{ message: 'Some pods cannot be moved safely (refused above). kubectl drain refuses in this case too; move or delete them first.' }} title="Drain not possible." /> : null}
+      {preview.value.blocked ? (
+        <ErrorBanner
+          tone="warn"
+          error={{
+            message: 'Some pods cannot be moved safely (refused above). kubectl drain refuses in this case too; move or delete them first.',
+          }}
+          title="Drain not possible."
+        />
+      ) : null}
       {run?.error ? <ErrorBanner error={run.error} title="Drain failed." /> : null}
       {run === null ? (
         <div className="drain__actions">
           <label className="field field--inline">
             retry refused evictions for{' '}
-            <input type="number" min={1} max={86400} value={timeoutS} onChange={(e) => setTimeoutS(Math.max(1, Math.min(86400, Number(e.target.value) || 1)))} data-testid="drain-timeout" style={{ width: '7ch' }} /> s
+            <input
+              type="number"
+              min={1}
+              max={86400}
+              value={timeoutS}
+              onChange={(e) => setTimeoutS(Math.max(1, Math.min(86400, Number(e.target.value) || 1)))}
+              data-testid="drain-timeout"
+              style={{ width: '7ch' }}
+            />{' '}
+            s
           </label>
           <button type="button" className="btn btn--danger" onClick={drain} disabled={preview.value.blocked} data-testid="drain-confirm">
             Cordon and evict {moving.length} pod{moving.length === 1 ? '' : 's'}
@@ -206,10 +269,26 @@ export function NodePanel({ clusterId, name }: { clusterId: string; name: string
       <Bar label="CPU requests" used={n.requests.cpu} total={n.allocatable.cpu} format={formatCpu} testId="node-cpu-requests" />
       <Bar label="CPU limits" used={n.limits.cpu} total={n.allocatable.cpu} format={formatCpu} testId="node-cpu-limits" />
       {n.usage ? <Bar label="CPU used" used={n.usage.cpu} total={n.allocatable.cpu} format={formatCpu} testId="node-cpu-usage" /> : null}
-      <Bar label="Memory requests" used={n.requests.memory} total={n.allocatable.memory} format={formatBytes} testId="node-memory-requests" />
+      <Bar
+        label="Memory requests"
+        used={n.requests.memory}
+        total={n.allocatable.memory}
+        format={formatBytes}
+        testId="node-memory-requests"
+      />
       <Bar label="Memory limits" used={n.limits.memory} total={n.allocatable.memory} format={formatBytes} testId="node-memory-limits" />
-      {n.usage ? <Bar label="Memory used" used={n.usage.memory} total={n.allocatable.memory} format={formatBytes} testId="node-memory-usage" /> : <p className="muted">{n.usageError}</p>}
-      <Bar label="Pods" used={n.pods.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed').length} total={n.allocatable.pods} format={String} testId="node-pods-count" />
+      {n.usage ? (
+        <Bar label="Memory used" used={n.usage.memory} total={n.allocatable.memory} format={formatBytes} testId="node-memory-usage" />
+      ) : (
+        <p className="muted">{n.usageError}</p>
+      )}
+      <Bar
+        label="Pods"
+        used={n.pods.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed').length}
+        total={n.allocatable.pods}
+        format={String}
+        testId="node-pods-count"
+      />
       {n.taints.length ? (
         <p className="muted" data-testid="node-taints">
           Taints: {n.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')}

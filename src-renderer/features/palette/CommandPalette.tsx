@@ -91,10 +91,23 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
 
   const commands = useMemo<Command[]>(() => {
     const s = () => useAppStore.getState();
-    const list: Command[] = nav.map((n) => ({ id: `view:${n.id}`, label: `Go to ${n.label}`, group: 'View', hint: n.hint, run: () => s().setView(n.id) }));
-    for (const t of ['light', 'dark', 'system'] as const) list.push({ id: `theme:${t}`, label: `Theme: ${t}`, group: 'Action', run: () => s().setTheme(t) });
+    const list: Command[] = nav.map((n) => ({
+      id: `view:${n.id}`,
+      label: `Go to ${n.label}`,
+      group: 'View',
+      hint: n.hint,
+      run: () => s().setView(n.id),
+    }));
+    for (const t of ['light', 'dark', 'system'] as const)
+      list.push({ id: `theme:${t}`, label: `Theme: ${t}`, group: 'Action', run: () => s().setTheme(t) });
     list.push({ id: 'help', label: 'Show keyboard shortcuts', group: 'Action', run: () => s().setHelpOpen(true) });
-    for (const c of clusters ?? []) list.push({ id: `reconnect:${c.id}`, label: `Reconnect cluster ${c.id}`, group: 'Action', run: () => void client['clusters.reconnect']({ clusterId: c.id }) });
+    for (const c of clusters ?? [])
+      list.push({
+        id: `reconnect:${c.id}`,
+        label: `Reconnect cluster ${c.id}`,
+        group: 'Action',
+        run: () => void client['clusters.reconnect']({ clusterId: c.id }),
+      });
     for (const k of kinds as KindInfo[]) {
       list.push({
         id: `kind:${k.group}/${k.resource}`,
@@ -112,10 +125,23 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
 
   const entries = useMemo<Entry[]>(() => {
     const out: Entry[] = [];
-    const fromCommand = (c: Command): Entry => ({ key: c.id, label: c.label, group: c.group, hint: c.hint, run: () => (c.run(), pushRecent({ t: 'command', id: c.id, label: c.label })) });
+    const fromCommand = (c: Command): Entry => ({
+      key: c.id,
+      label: c.label,
+      group: c.group,
+      hint: c.hint,
+      run: () => (c.run(), pushRecent({ t: 'command', id: c.id, label: c.label })),
+    });
     if (!query.trim()) {
       for (const r of recent) {
-        if (r.t === 'object') out.push({ key: `recent:o:${r.ref.clusterId}/${r.ref.type.resource}/${r.ref.namespace}/${r.ref.name}`, label: r.ref.name, group: 'Recent', hint: `${r.kind} · ${r.ref.clusterId}${r.ref.namespace ? ` / ${r.ref.namespace}` : ''}`, run: () => openObject(r.ref, r.kind) });
+        if (r.t === 'object')
+          out.push({
+            key: `recent:o:${r.ref.clusterId}/${r.ref.type.resource}/${r.ref.namespace}/${r.ref.name}`,
+            label: r.ref.name,
+            group: 'Recent',
+            hint: `${r.kind} · ${r.ref.clusterId}${r.ref.namespace ? ` / ${r.ref.namespace}` : ''}`,
+            run: () => openObject(r.ref, r.kind),
+          });
         else {
           const c = commands.find((x) => x.id === r.id);
           if (c) out.push({ ...fromCommand(c), key: `recent:c:${c.id}`, group: 'Recent' });
@@ -133,13 +159,38 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
       const openTab = useAppStore.getState().openLogTab;
       if (h.kind === 'Pod') {
         const pod = { clusterId: h.clusterId, namespace: h.namespace, pod: h.name };
-        actions.push({ key: `a:logs:${key}`, label: `Logs of ${h.name}`, group: 'Action', hint: where, run: () => void openTab(podLogsTab(pod)) });
-        actions.push({ key: `a:shell:${key}`, label: `Shell in ${h.name}`, group: 'Action', hint: where, run: () => void openTab(shellTab(pod)) });
+        actions.push({
+          key: `a:logs:${key}`,
+          label: `Logs of ${h.name}`,
+          group: 'Action',
+          hint: where,
+          run: () => void openTab(podLogsTab(pod)),
+        });
+        actions.push({
+          key: `a:shell:${key}`,
+          label: `Shell in ${h.name}`,
+          group: 'Action',
+          hint: where,
+          run: () => void openTab(shellTab(pod)),
+        });
       }
       // A port-forward starts from the object's drawer, where its ports are listed.
-      if (h.kind === 'Pod' || h.kind === 'Service') actions.push({ key: `a:forward:${key}`, label: `Port-forward ${h.kind === 'Service' ? 'svc/' : ''}${h.name}…`, group: 'Action', hint: where, run: () => openObject(ref, h.kind) });
+      if (h.kind === 'Pod' || h.kind === 'Service')
+        actions.push({
+          key: `a:forward:${key}`,
+          label: `Port-forward ${h.kind === 'Service' ? 'svc/' : ''}${h.name}…`,
+          group: 'Action',
+          hint: where,
+          run: () => openObject(ref, h.kind),
+        });
       if (h.kind === 'Deployment') {
-        actions.push({ key: `a:logs:${key}`, label: `Logs of deployment ${h.name}`, group: 'Action', hint: where, run: () => void openTab(deploymentLogsTab({ clusterId: h.clusterId, namespace: h.namespace, name: h.name })) });
+        actions.push({
+          key: `a:logs:${key}`,
+          label: `Logs of deployment ${h.name}`,
+          group: 'Action',
+          hint: where,
+          run: () => void openTab(deploymentLogsTab({ clusterId: h.clusterId, namespace: h.namespace, name: h.name })),
+        });
       }
     }
     out.push(...actions);
@@ -170,7 +221,14 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
 
   return (
     <div className="overlay palette-overlay" onClick={close}>
-      <div className="palette" role="dialog" aria-modal="true" aria-label="Command palette" data-testid="palette" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="palette"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Command palette"
+        data-testid="palette"
+        onClick={(e) => e.stopPropagation()}
+      >
         <input
           className="palette__input"
           autoFocus
@@ -209,7 +267,8 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
           {entries.length === 0 ? <li className="palette__empty">Nothing matches “{query}”.</li> : null}
         </ul>
         <div className="palette__foot muted" data-testid="palette-status">
-          ↑↓ move · Enter open · Esc close · {objects.indexed.toLocaleString()} names indexed{objects.pending ? ` · indexing ${objects.pending} cluster${objects.pending === 1 ? '' : 's'}…` : ''}
+          ↑↓ move · Enter open · Esc close · {objects.indexed.toLocaleString()} names indexed
+          {objects.pending ? ` · indexing ${objects.pending} cluster${objects.pending === 1 ? '' : 's'}…` : ''}
         </div>
       </div>
     </div>

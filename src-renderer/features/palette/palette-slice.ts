@@ -17,7 +17,13 @@ export interface PaletteSlice {
 const sameItem = (a: RecentItem, b: RecentItem) =>
   a.t === 'command' && b.t === 'command'
     ? a.id === b.id
-    : a.t === 'object' && b.t === 'object' && a.ref.clusterId === b.ref.clusterId && a.ref.name === b.ref.name && a.ref.namespace === b.ref.namespace && a.ref.type.resource === b.ref.type.resource && a.ref.type.group === b.ref.type.group;
+    : a.t === 'object' &&
+      b.t === 'object' &&
+      a.ref.clusterId === b.ref.clusterId &&
+      a.ref.name === b.ref.name &&
+      a.ref.namespace === b.ref.namespace &&
+      a.ref.type.resource === b.ref.type.resource &&
+      a.ref.type.group === b.ref.type.group;
 
 export const createPaletteSlice: SliceCreator<PaletteSlice> = (set) => ({
   paletteOpen: false,

@@ -34,22 +34,43 @@ function ForwardRow({ f, now }: { f: ForwardInfo; now: number }) {
       <td className="mono">{forwardTargetText(f)}</td>
       <td className="mono">
         <span data-testid="forward-local">127.0.0.1:{f.localPort}</span> → {f.remotePort}{' '}
-        <button type="button" className="btn btn--ghost" title={`Copy ${url}`} onClick={() => void navigator.clipboard?.writeText(url).catch(() => undefined)}>
+        <button
+          type="button"
+          className="btn btn--ghost"
+          title={`Copy ${url}`}
+          onClick={() => void navigator.clipboard?.writeText(url).catch(() => undefined)}
+        >
           Copy URL
         </button>
-        {f.kind === 'service' && f.podPort !== undefined && f.podPort !== f.remotePort ? <span className="muted"> (pod port {f.podPort})</span> : null}
+        {f.kind === 'service' && f.podPort !== undefined && f.podPort !== f.remotePort ? (
+          <span className="muted"> (pod port {f.podPort})</span>
+        ) : null}
       </td>
       <td className="mono" data-testid="forward-pod">
         {f.pod ?? <span className="muted">chosen at the first connection</span>}
-        {f.reselections ? <span className="muted" title="Times a new pod was selected after the previous one went away"> · moved {f.reselections}×</span> : null}
+        {f.reselections ? (
+          <span className="muted" title="Times a new pod was selected after the previous one went away">
+            {' '}
+            · moved {f.reselections}×
+          </span>
+        ) : null}
       </td>
       <td data-testid="forward-connections">
-        {f.connections.open} open · {f.connections.total} total{f.connections.failed ? <span className="text-warn"> · {f.connections.failed} failed</span> : null}
+        {f.connections.open} open · {f.connections.total} total
+        {f.connections.failed ? <span className="text-warn"> · {f.connections.failed} failed</span> : null}
       </td>
-      <td data-testid="forward-bytes">↑ {formatTraffic(f.bytes.sent)} · ↓ {formatTraffic(f.bytes.received)}</td>
+      <td data-testid="forward-bytes">
+        ↑ {formatTraffic(f.bytes.sent)} · ↓ {formatTraffic(f.bytes.received)}
+      </td>
       <td>
-        <span className={`forward-state forward-state--${f.state}`} data-testid="forward-state">{stateText[f.state]}</span>
-        {f.message ? <div className="muted forward-message" data-testid="forward-message">{f.message}</div> : null}
+        <span className={`forward-state forward-state--${f.state}`} data-testid="forward-state">
+          {stateText[f.state]}
+        </span>
+        {f.message ? (
+          <div className="muted forward-message" data-testid="forward-message">
+            {f.message}
+          </div>
+        ) : null}
         <div className="muted">for {formatElapsed(now - f.startedAt)}</div>
         {error ? <ErrorBanner error={error} title="Could not stop." /> : null}
       </td>
@@ -68,12 +89,14 @@ export function ForwardsView() {
   return (
     <div className="forwards-view" data-testid="forwards-view">
       <p className="muted">
-        Local ports on 127.0.0.1 forwarded to a pod or a Service through the cluster's API server. Start one from a pod's or a Service's panel in Resources. A
-        Service forward moves to another ready pod when its pod goes away.
+        Local ports on 127.0.0.1 forwarded to a pod or a Service through the cluster's API server. Start one from a pod's or a Service's
+        panel in Resources. A Service forward moves to another ready pod when its pod goes away.
       </p>
       {error ? <ErrorBanner error={error} title="The list of forwards stopped updating." /> : null}
       {forwards === null ? <Spinner label="Loading forwards…" /> : null}
-      {forwards?.length === 0 ? <EmptyState title="No port-forwards">Open a pod or a Service in Resources and choose Forward a port.</EmptyState> : null}
+      {forwards?.length === 0 ? (
+        <EmptyState title="No port-forwards">Open a pod or a Service in Resources and choose Forward a port.</EmptyState>
+      ) : null}
       {forwards?.length ? (
         <table className="forwards-table" data-testid="forwards-table">
           <thead>

@@ -23,7 +23,9 @@ export function PortForwardPanel({ target }: { target: ForwardTarget }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
   const { forwards } = useForwards();
-  const mine = (forwards ?? []).filter((f) => f.clusterId === target.clusterId && f.namespace === target.namespace && f.kind === target.kind && f.name === target.name);
+  const mine = (forwards ?? []).filter(
+    (f) => f.clusterId === target.clusterId && f.namespace === target.namespace && f.kind === target.kind && f.name === target.name,
+  );
 
   const { clusterId, namespace, kind, name } = target;
   useEffect(() => {
@@ -65,11 +67,28 @@ export function PortForwardPanel({ target }: { target: ForwardTarget }) {
               ))}
             </select>
           ) : (
-            <input type="number" min={1} max={65535} value={remote} onChange={(e) => setRemote(e.target.value)} placeholder="port" data-testid="forward-remote" />
+            <input
+              type="number"
+              min={1}
+              max={65535}
+              value={remote}
+              onChange={(e) => setRemote(e.target.value)}
+              placeholder="port"
+              data-testid="forward-remote"
+            />
           )}
         </label>
         <label>
-          local port <input type="number" min={1024} max={65535} value={local} onChange={(e) => setLocal(e.target.value)} placeholder="any free" data-testid="forward-local-port" />
+          local port{' '}
+          <input
+            type="number"
+            min={1024}
+            max={65535}
+            value={local}
+            onChange={(e) => setLocal(e.target.value)}
+            placeholder="any free"
+            data-testid="forward-local-port"
+          />
         </label>
         <button type="button" className="btn" onClick={() => void start()} disabled={!canStart} data-testid="forward-start">
           {busy ? 'Starting…' : 'Forward a port'}
@@ -80,9 +99,20 @@ export function PortForwardPanel({ target }: { target: ForwardTarget }) {
         <ul className="forward-list" data-testid="portforward-mine">
           {mine.map((f) => (
             <li key={f.id} data-testid="forward-mine" data-local-port={f.localPort} data-state={f.state}>
-              <span className="mono">127.0.0.1:{f.localPort} → {f.remotePort}</span> {stateText[f.state]}
-              {f.pod && f.kind === 'service' ? <span className="muted"> via {f.pod}</span> : null} <span className="muted">· {f.connections.total} connections · ↓ {formatTraffic(f.bytes.received)}</span>{' '}
-              <button type="button" className="btn btn--ghost" onClick={() => void client['portforward.stop']({ id: f.id })} data-testid="forward-mine-stop">
+              <span className="mono">
+                127.0.0.1:{f.localPort} → {f.remotePort}
+              </span>{' '}
+              {stateText[f.state]}
+              {f.pod && f.kind === 'service' ? <span className="muted"> via {f.pod}</span> : null}{' '}
+              <span className="muted">
+                · {f.connections.total} connections · ↓ {formatTraffic(f.bytes.received)}
+              </span>{' '}
+              <button
+                type="button"
+                className="btn btn--ghost"
+                onClick={() => void client['portforward.stop']({ id: f.id })}
+                data-testid="forward-mine-stop"
+              >
                 Stop
               </button>
             </li>

@@ -7,7 +7,15 @@ import { useClient } from '../../components/ClientContext';
 export function useForwards(): { forwards: ForwardInfo[] | null; error: AppError | null } {
   const client = useClient();
   const [state, setState] = useState<{ forwards: ForwardInfo[] | null; error: AppError | null }>({ forwards: null, error: null });
-  useEffect(() => client['portforward.watch']({}, ({ forwards }) => setState({ forwards, error: null }), (error) => setState((s) => ({ ...s, error }))), [client]);
+  useEffect(
+    () =>
+      client['portforward.watch'](
+        {},
+        ({ forwards }) => setState({ forwards, error: null }),
+        (error) => setState((s) => ({ ...s, error })),
+      ),
+    [client],
+  );
   return state;
 }
 
@@ -18,7 +26,8 @@ export function formatTraffic(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export const forwardTargetText = (f: Pick<ForwardInfo, 'kind' | 'namespace' | 'name'>) => `${f.kind === 'service' ? 'svc' : 'pod'}/${f.namespace}/${f.name}`;
+export const forwardTargetText = (f: Pick<ForwardInfo, 'kind' | 'namespace' | 'name'>) =>
+  `${f.kind === 'service' ? 'svc' : 'pod'}/${f.namespace}/${f.name}`;
 
 export const stateText: Record<ForwardInfo['state'], string> = {
   active: 'forwarding',

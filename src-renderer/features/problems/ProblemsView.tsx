@@ -80,7 +80,17 @@ function problemColumns(now: number, open: Openers): Column<ProblemRow>[] {
   ];
 }
 
-function ProblemGroup({ kind, rows, columns, outdated }: { kind: ProblemKind; rows: ProblemRow[]; columns: Column<ProblemRow>[]; outdated: ReadonlySet<string> }) {
+function ProblemGroup({
+  kind,
+  rows,
+  columns,
+  outdated,
+}: {
+  kind: ProblemKind;
+  rows: ProblemRow[];
+  columns: Column<ProblemRow>[];
+  outdated: ReadonlySet<string>;
+}) {
   const openDetail = useAppStore((s) => s.openDetail);
   const drawerOpen = useAppStore((s) => s.selected !== null);
   const onOpen = useCallback(
@@ -88,9 +98,24 @@ function ProblemGroup({ kind, rows, columns, outdated }: { kind: ProblemKind; ro
     [openDetail],
   );
   const rowClassName = useCallback((r: ProblemRow) => (outdated.has(r.pod.clusterId) ? 'is-dim' : undefined), [outdated]);
-  const rowTestAttrs = useCallback((r: ProblemRow) => ({ 'data-cluster': r.pod.clusterId, 'data-namespace': r.pod.namespace, 'data-name': r.pod.name, 'data-problem': r.kind }), []);
+  const rowTestAttrs = useCallback(
+    (r: ProblemRow) => ({
+      'data-cluster': r.pod.clusterId,
+      'data-namespace': r.pod.namespace,
+      'data-name': r.pod.name,
+      'data-problem': r.kind,
+    }),
+    [],
+  );
   return (
-    <section className="problem-group" id={`problems-${kind}`} aria-label={`${problemLabels[kind]}: ${rows.length}`} data-testid="problem-group" data-kind={kind} data-count={rows.length}>
+    <section
+      className="problem-group"
+      id={`problems-${kind}`}
+      aria-label={`${problemLabels[kind]}: ${rows.length}`}
+      data-testid="problem-group"
+      data-kind={kind}
+      data-count={rows.length}
+    >
       <h3 className="problem-group__title">
         {problemLabels[kind]} <span className="badge badge--bad">{rows.length}</span>
       </h3>
@@ -120,7 +145,10 @@ export function ProblemsView() {
   const groups = useMemo(() => filterProblems(all, text, clusterId), [all, text, clusterId]);
   const openLogTab = useAppStore((s) => s.openLogTab);
   const showImage = useAppStore((s) => s.showImage);
-  const columns = useMemo(() => problemColumns(now, { logs: (tab) => void openLogTab(tab), image: showImage }), [now, openLogTab, showImage]);
+  const columns = useMemo(
+    () => problemColumns(now, { logs: (tab) => void openLogTab(tab), image: showImage }),
+    [now, openLogTab, showImage],
+  );
   const outdated = useMemo(() => new Set((clusters ?? []).filter((c) => isOutdated(c.state)).map((c) => c.id)), [clusters]);
   const total = totalProblems(groups);
   const syncing = clusters === null || clusters.some((c) => c.state === 'connecting' || c.state === 'idle');
@@ -129,10 +157,24 @@ export function ProblemsView() {
   return (
     <section className="view view--problems" aria-label="Problems">
       <div className="filterbar" role="search" aria-label="Problem filters">
-        <SearchField grow primary label="Search" ariaLabel="Search problems" testId="problems-filter-text" placeholder="pod, app, namespace or message contains…  ( / )" value={text} onChange={setText} />
+        <SearchField
+          grow
+          primary
+          label="Search"
+          ariaLabel="Search problems"
+          testId="problems-filter-text"
+          placeholder="pod, app, namespace or message contains…  ( / )"
+          value={text}
+          onChange={setText}
+        />
         <label className="field">
           <span className="field__label">Cluster</span>
-          <select aria-label="Filter problems by cluster" data-testid="problems-filter-cluster" value={clusterId} onChange={(e) => setClusterId(e.target.value)}>
+          <select
+            aria-label="Filter problems by cluster"
+            data-testid="problems-filter-cluster"
+            value={clusterId}
+            onChange={(e) => setClusterId(e.target.value)}
+          >
             <option value="">All clusters</option>
             {(clusters ?? []).map((c) => (
               <option key={c.id} value={c.id}>

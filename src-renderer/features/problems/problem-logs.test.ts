@@ -9,7 +9,15 @@ const killedAt = Date.parse('2026-11-26T20:15:42Z');
 describe('a problem links to the logs that explain it', () => {
   const groups = groupProblems(
     [
-      pod({ uid: 'crash', status: 'CrashLoopBackOff', ready: false, restarts: 7, lastTerminationReason: 'Error', lastTerminationAt: killedAt, conditionSince: now - 60_000 }),
+      pod({
+        uid: 'crash',
+        status: 'CrashLoopBackOff',
+        ready: false,
+        restarts: 7,
+        lastTerminationReason: 'Error',
+        lastTerminationAt: killedAt,
+        conditionSince: now - 60_000,
+      }),
       pod({ uid: 'oom', status: 'Running', ready: true, restarts: 2, lastTerminationReason: 'OOMKilled' }),
       pod({ uid: 'pull', phase: 'Pending', status: 'ImagePullBackOff', ready: false, conditionSince: now - 1_000 }),
       pod({ uid: 'notready', status: 'Running', ready: false, conditionSince: now - 3 * 60_000 }),

@@ -8,7 +8,14 @@ describe('groupProblems', () => {
   it('groups crash loops, OOM kills, pull errors, long pending and not ready; healthy pods are left out', () => {
     const pods = [
       pod({ uid: 'ok' }),
-      pod({ uid: 'crash', status: 'CrashLoopBackOff', ready: false, restarts: 7, lastTerminationReason: 'Error', conditionSince: now - 60_000 }),
+      pod({
+        uid: 'crash',
+        status: 'CrashLoopBackOff',
+        ready: false,
+        restarts: 7,
+        lastTerminationReason: 'Error',
+        conditionSince: now - 60_000,
+      }),
       pod({ uid: 'oom', status: 'Running', ready: true, restarts: 2, lastTerminationReason: 'OOMKilled' }),
       pod({ uid: 'pull', phase: 'Pending', status: 'ImagePullBackOff', ready: false, conditionSince: now - 1_000 }),
       pod({ uid: 'pending', phase: 'Pending', status: 'Pending', ready: false, conditionSince: now - 6 * 60_000 }),

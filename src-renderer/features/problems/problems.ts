@@ -39,7 +39,14 @@ export function groupProblems(pods: readonly PodSummary[], now: number, t: Probl
     // Cheap pre-check: most pods are healthy and need no allocation at all.
     if (pod.deleting || (pod.ready && pod.phase === 'Running' && lastOomKill(pod) === undefined)) continue;
     for (const p of podProblems(pod, now, t)) {
-      groups[p.kind].push({ key: `${pod.uid}/${p.kind}`, kind: p.kind, message: p.message, pod, name: pod.name, since: pod.conditionSince ?? pod.createdAt });
+      groups[p.kind].push({
+        key: `${pod.uid}/${p.kind}`,
+        kind: p.kind,
+        message: p.message,
+        pod,
+        name: pod.name,
+        since: pod.conditionSince ?? pod.createdAt,
+      });
     }
   }
   for (const k of problemKinds) groups[k].sort((a, b) => a.since - b.since || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

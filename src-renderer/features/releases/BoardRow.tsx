@@ -5,7 +5,8 @@ import { BoardLine } from './BoardLine';
 /** Several Deployments of one group in one cluster (orders-pro, orders-pro-b): name them. */
 const crowded = (lines: CellLine[]) => lines.length !== new Set(lines.map((l) => l.clusterId)).size;
 
-export const rowWaits = (row: Row): boolean => Object.values(row.cells).some((ls) => ls.some((l) => l.waitingSince !== undefined || l.bakeUntil !== undefined));
+export const rowWaits = (row: Row): boolean =>
+  Object.values(row.cells).some((ls) => ls.some((l) => l.waitingSince !== undefined || l.bakeUntil !== undefined));
 
 export interface BoardRowProps {
   row: Row;
@@ -39,7 +40,13 @@ export const BoardRow = memo(function BoardRow({ row, index, measure, groups, ke
         return (
           <td key={g} data-group={g}>
             {lines.map((l) => (
-              <BoardLine key={l.key} line={l} now={l.waitingSince !== undefined || l.bakeUntil !== undefined ? now : 0} showName={crowded(lines)} onAct={onAct} />
+              <BoardLine
+                key={l.key}
+                line={l}
+                now={l.waitingSince !== undefined || l.bakeUntil !== undefined ? now : 0}
+                showName={crowded(lines)}
+                onAct={onAct}
+              />
             ))}
           </td>
         );

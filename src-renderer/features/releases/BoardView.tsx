@@ -9,7 +9,19 @@ import { BoardRow, rowWaits } from './BoardRow';
 import { RowActionDialog } from './RowActionDialog';
 import { useBoard } from './useBoard';
 
-const states: CellState[] = ['idle', 'rolling', 'baking', 'waiting', 'paused', 'degraded', 'diverged', 'failing', 'failed', 'rolled-back', 'done'];
+const states: CellState[] = [
+  'idle',
+  'rolling',
+  'baking',
+  'waiting',
+  'paused',
+  'degraded',
+  'diverged',
+  'failing',
+  'failed',
+  'rolled-back',
+  'done',
+];
 
 /** A line is ~22 px, its facts line ~16 px more; a row is as tall as its fullest cell. */
 const estimateRow = (row: Row | undefined, groups: readonly string[]): number => {
@@ -17,7 +29,10 @@ const estimateRow = (row: Row | undefined, groups: readonly string[]): number =>
   let most = 0;
   for (const g of groups) {
     const ls = row.cells[g] ?? [];
-    const h = ls.reduce((n, l) => n + 22 + (l.restarts || l.oomKilled || l.crashLooping || l.progress || l.waitingSince || l.paused ? 16 : 0), 0);
+    const h = ls.reduce(
+      (n, l) => n + 22 + (l.restarts || l.oomKilled || l.crashLooping || l.progress || l.waitingSince || l.paused ? 16 : 0),
+      0,
+    );
     most = Math.max(most, h);
   }
   return Math.max(44, most + 7);
@@ -26,7 +41,8 @@ const estimateRow = (row: Row | undefined, groups: readonly string[]): number =>
 /** Pods counted on the board's lines (data-pods: tests and the bench wait for the full board by it). */
 const podsOn = (rows: readonly Row[], groups: readonly string[], keep: ((l: CellLine) => boolean) | undefined): number => {
   let n = 0;
-  for (const r of rows) for (const g of groups) for (const l of r.cells[g] ?? []) if (!keep || keep(l)) for (const v of l.versions) n += v.pods;
+  for (const r of rows)
+    for (const g of groups) for (const l of r.cells[g] ?? []) if (!keep || keep(l)) for (const v of l.versions) n += v.pods;
   return n;
 };
 
@@ -56,9 +72,15 @@ export function BoardView({ onPlan }: { onPlan: (app: string) => void }) {
 
   const dcOf = useMemo(() => new Map((clusters ?? []).map((c) => [c.id, c.datacenter])), [clusters]);
   const groups = useMemo(() => (env ? board.groups.filter((g) => g === env) : board.groups), [board.groups, env]);
-  const keep = useMemo(() => (dc || state ? (l: CellLine) => (!dc || dcOf.get(l.clusterId) === dc) && (!state || l.state === state) : undefined), [dc, state, dcOf]);
+  const keep = useMemo(
+    () => (dc || state ? (l: CellLine) => (!dc || dcOf.get(l.clusterId) === dc) && (!state || l.state === state) : undefined),
+    [dc, state, dcOf],
+  );
   const rows = useMemo(
-    () => (app || keep || env ? board.rows.filter((r) => (!app || r.app.includes(app)) && groups.some((g) => (r.cells[g] ?? []).some((l) => !keep || keep(l)))) : board.rows),
+    () =>
+      app || keep || env
+        ? board.rows.filter((r) => (!app || r.app.includes(app)) && groups.some((g) => (r.cells[g] ?? []).some((l) => !keep || keep(l))))
+        : board.rows,
     [board.rows, app, keep, env, groups],
   );
   const pods = useMemo(() => podsOn(rows, groups, keep), [rows, groups, keep]);
@@ -79,7 +101,14 @@ export function BoardView({ onPlan }: { onPlan: (app: string) => void }) {
       <div className="filterbar" role="search" aria-label="Board filters">
         <label className="field">
           <span className="field__label">App</span>
-          <input type="search" data-filter-input value={app} onChange={(e) => setApp(e.target.value)} placeholder="app contains… ( / )" data-testid="board-filter-app" />
+          <input
+            type="search"
+            data-filter-input
+            value={app}
+            onChange={(e) => setApp(e.target.value)}
+            placeholder="app contains… ( / )"
+            data-testid="board-filter-app"
+          />
         </label>
         <label className="field">
           <span className="field__label">Environment</span>
@@ -136,7 +165,19 @@ export function BoardView({ onPlan }: { onPlan: (app: string) => void }) {
               ) : null}
               {items.map((item) => {
                 const r = rows[item.index]!;
-                return <BoardRow key={r.app} row={r} index={item.index} measure={virtualizer.measureElement} groups={groups} keep={keep} now={rowWaits(r) ? now : 0} onAct={setActing} onPlan={plan} />;
+                return (
+                  <BoardRow
+                    key={r.app}
+                    row={r}
+                    index={item.index}
+                    measure={virtualizer.measureElement}
+                    groups={groups}
+                    keep={keep}
+                    now={rowWaits(r) ? now : 0}
+                    onAct={setActing}
+                    onPlan={plan}
+                  />
+                );
               })}
               {padBottom > 0 ? (
                 <tr aria-hidden="true" className="rel-board__pad">

@@ -42,13 +42,27 @@ export function ConfirmDialog(props: {
   };
   return (
     <div className="rel-dialog__overlay" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && props.onCancel()}>
-      <div className="rel-dialog rel-dialog--wide" role="alertdialog" aria-modal="true" aria-label={props.title} ref={box} onKeyDown={onKey} data-testid="confirm-dialog">
+      <div
+        className="rel-dialog rel-dialog--wide"
+        role="alertdialog"
+        aria-modal="true"
+        aria-label={props.title}
+        ref={box}
+        onKeyDown={onKey}
+        data-testid="confirm-dialog"
+      >
         <h3 className="rel-dialog__title">{props.title}</h3>
         <div className="rel-dialog__changes">{props.children}</div>
         {props.reason ? (
           <label className="field">
             <span className="field__label">{props.reason.label}</span>
-            <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder={props.reason.placeholder} data-testid="confirm-reason" data-autofocus />
+            <input
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              placeholder={props.reason.placeholder}
+              data-testid="confirm-reason"
+              data-autofocus
+            />
           </label>
         ) : null}
         <div className="rel-dialog__actions">

@@ -2,7 +2,12 @@ import type { ExecutionState, GroupExecution } from '../../../src-shared/release
 import { podLogsTab } from '../logs/open-tabs';
 import { useAppStore } from '../../store';
 
-const what: Record<string, string> = { oom: 'OOMKilled', crashloop: 'CrashLoopBackOff', restart: 'restarted', 'not-ready': 'lost readiness' };
+const what: Record<string, string> = {
+  oom: 'OOMKilled',
+  crashloop: 'CrashLoopBackOff',
+  restart: 'restarted',
+  'not-ready': 'lost readiness',
+};
 const clock = (ms: number) => new Date(ms).toLocaleTimeString();
 
 /**
@@ -10,7 +15,17 @@ const clock = (ms: number) => new Date(ms).toLocaleTimeString();
  * had been healthy; links to the pod's previous logs (the instance that died) and its memory curve;
  * roll back, or continue with a reason.
  */
-export function DegradedEvidence({ e, groups, onRollback, onOverride }: { e: ExecutionState; groups: GroupExecution[]; onRollback: (key: string) => void; onOverride: () => void }) {
+export function DegradedEvidence({
+  e,
+  groups,
+  onRollback,
+  onOverride,
+}: {
+  e: ExecutionState;
+  groups: GroupExecution[];
+  onRollback: (key: string) => void;
+  onOverride: () => void;
+}) {
   const openLogTab = useAppStore((s) => s.openLogTab);
   const focusContainer = useAppStore((s) => s.focusContainer);
   const setView = useAppStore((s) => s.setView);
@@ -23,7 +38,8 @@ export function DegradedEvidence({ e, groups, onRollback, onOverride }: { e: Exe
         return (
           <div key={g.key} className="rel-degraded__group">
             <div>
-              <b>{g.key}</b> <b>{what[d.what] ?? d.what}</b> at {clock(d.at)}: pod <span className="mono">{d.pod}</span>, {d.restarts} restart(s). It had been healthy since {clock(d.healthySince)}.
+              <b>{g.key}</b> <b>{what[d.what] ?? d.what}</b> at {clock(d.at)}: pod <span className="mono">{d.pod}</span>, {d.restarts}{' '}
+              restart(s). It had been healthy since {clock(d.healthySince)}.
             </div>
             {d.what === 'not-ready' ? <div className="muted">{d.detail}</div> : null}
             <div>
@@ -33,7 +49,12 @@ export function DegradedEvidence({ e, groups, onRollback, onOverride }: { e: Exe
               <button type="button" className="btn btn--primary" onClick={() => onRollback(g.key)} data-testid="degraded-rollback">
                 Roll back {g.key}
               </button>
-              <button type="button" className="btn" onClick={() => openLogTab(podLogsTab(ref, { previous: true, eventAt: d.at }))} data-testid="degraded-previous-logs">
+              <button
+                type="button"
+                className="btn"
+                onClick={() => openLogTab(podLogsTab(ref, { previous: true, eventAt: d.at }))}
+                data-testid="degraded-previous-logs"
+              >
                 Previous logs of {d.pod}
               </button>
               <button

@@ -4,7 +4,17 @@ import { describeGroup } from '../../../src-shared/releases/execution-schedule';
 import { ago, clock, type Ownership } from './ownership-model';
 
 /** The ownership banner of the execution panel, with Take over… when the holder's Lease expired. */
-export function OwnerBanner({ o, now, teamReleases, onTakeOver }: { o: Ownership; now: number; teamReleases: boolean; onTakeOver: () => void }) {
+export function OwnerBanner({
+  o,
+  now,
+  teamReleases,
+  onTakeOver,
+}: {
+  o: Ownership;
+  now: number;
+  teamReleases: boolean;
+  onTakeOver: () => void;
+}) {
   switch (o.kind) {
     case 'local':
       return teamReleases ? (
@@ -39,13 +49,15 @@ export function OwnerBanner({ o, now, teamReleases, onTakeOver }: { o: Ownership
     case 'held':
       return (
         <div className="banner banner--warn" data-testid="exec-owner" data-kind="held">
-          Read-only: driven by <b>{o.owner.holderLabel}</b> since {clock(o.owner.acquiredAt)}; last renewal {ago(o.owner.renewedAt, now)} (Lease in {o.owner.home}).
+          Read-only: driven by <b>{o.owner.holderLabel}</b> since {clock(o.owner.acquiredAt)}; last renewal {ago(o.owner.renewedAt, now)}{' '}
+          (Lease in {o.owner.home}).
         </div>
       );
     case 'expired':
       return (
         <div className="banner banner--warn" data-testid="exec-owner" data-kind="expired">
-          Read-only: {o.owner.holder ? <b>{o.owner.holderLabel}</b> : o.owner.holderLabel} stopped renewing its Lease in {o.owner.home} (last renewal {clock(o.owner.renewedAt)}, {ago(o.owner.renewedAt, now)}).{' '}
+          Read-only: {o.owner.holder ? <b>{o.owner.holderLabel}</b> : o.owner.holderLabel} stopped renewing its Lease in {o.owner.home}{' '}
+          (last renewal {clock(o.owner.renewedAt)}, {ago(o.owner.renewedAt, now)}).{' '}
           <button type="button" className="btn btn--primary" onClick={onTakeOver} data-testid="exec-take-over">
             Take over…
           </button>
@@ -60,7 +72,8 @@ export function TakeOverDetails({ e, owner, now }: { e: ExecutionState; owner: O
   return (
     <div data-testid="take-over-details">
       <p>
-        Held by <b>{owner.holderLabel}</b> since {clock(owner.acquiredAt)}; its last renewal was at {clock(owner.renewedAt)} ({ago(owner.renewedAt, now)}), and its Lease in {owner.home} has expired.
+        Held by <b>{owner.holderLabel}</b> since {clock(owner.acquiredAt)}; its last renewal was at {clock(owner.renewedAt)} (
+        {ago(owner.renewedAt, now)}), and its Lease in {owner.home} has expired.
       </p>
       <p>
         It stopped at: {e.status}, stage {e.stageIndex + 1}/{e.stages.length} ({e.stages[e.stageIndex]?.name}), record version {e.version}.
@@ -72,7 +85,10 @@ export function TakeOverDetails({ e, owner, now }: { e: ExecutionState; owner: O
           </li>
         ))}
       </ul>
-      <p className="muted">Taking over makes this window the holder; the release continues from the recorded batch. If {owner.holderLabel} comes back, it shows that it lost the release and writes nothing.</p>
+      <p className="muted">
+        Taking over makes this window the holder; the release continues from the recorded batch. If {owner.holderLabel} comes back, it shows
+        that it lost the release and writes nothing.
+      </p>
     </div>
   );
 }

@@ -92,7 +92,9 @@ export function DriftView({ drift, signed, onSign }: { drift: DriftReport; signe
   return (
     <div className="rel-drift" data-testid="drift-report">
       <div className="field__label">Drift since the plan's snapshot: {drift.items.length} difference(s)</div>
-      {drift.unreachable.length ? <p className="text-bad">Not live: {drift.unreachable.join(', ')}; a release starts only against live state.</p> : null}
+      {drift.unreachable.length ? (
+        <p className="text-bad">Not live: {drift.unreachable.join(', ')}; a release starts only against live state.</p>
+      ) : null}
       <ul>
         {drift.items.map((d, i) => (
           <li key={i} className="mono">
@@ -101,11 +103,13 @@ export function DriftView({ drift, signed, onSign }: { drift: DriftReport; signe
         ))}
       </ul>
       <p className="muted" data-testid="drift-explained">
-        The plan was written against a snapshot; the clusters may have moved since (someone scaled, released or rolled back). Look at the differences above: the release will
-        start from the clusters as they are now, not as the snapshot says. Ticking the box records that you did; if the clusters change again before you press Start, Start refuses and asks for a new check.
+        The plan was written against a snapshot; the clusters may have moved since (someone scaled, released or rolled back). Look at the
+        differences above: the release will start from the clusters as they are now, not as the snapshot says. Ticking the box records that
+        you did; if the clusters change again before you press Start, Start refuses and asks for a new check.
       </p>
       <label>
-        <input type="checkbox" checked={signed} onChange={(e) => onSign(e.target.checked)} data-testid="drift-signoff" /> I have reviewed {drift.items.length ? 'these differences' : 'the drift check (none)'}; start against live state
+        <input type="checkbox" checked={signed} onChange={(e) => onSign(e.target.checked)} data-testid="drift-signoff" /> I have reviewed{' '}
+        {drift.items.length ? 'these differences' : 'the drift check (none)'}; start against live state
       </label>
     </div>
   );

@@ -21,11 +21,24 @@ function planCompletion(ctx: CompletionContext): CompletionResult | null {
  * The plan's YAML in the shared code editor (components/code-editor): the check's problems at
  * their line, completion of plan keys from the schema (Ctrl+Space, or as you type); Ctrl+S saves.
  */
-export function PlanEditor({ value, onChange, problems, onSave }: { value: string; onChange: (v: string) => void; problems: EditorProblem[]; onSave: () => void }) {
+export function PlanEditor({
+  value,
+  onChange,
+  problems,
+  onSave,
+}: {
+  value: string;
+  onChange: (v: string) => void;
+  problems: EditorProblem[];
+  onSave: () => void;
+}) {
   const save = useRef(onSave);
   save.current = onSave;
   const extensions = useMemo(
-    () => [autocompletion({ override: [planCompletion] }), keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (save.current(), true) }, ...completionKeymap])],
+    () => [
+      autocompletion({ override: [planCompletion] }),
+      keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (save.current(), true) }, ...completionKeymap]),
+    ],
     [],
   );
   return (

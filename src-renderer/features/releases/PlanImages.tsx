@@ -20,7 +20,11 @@ export function PlanImagesView({ images }: { images: ImageCheck }) {
       <div className="field__label">
         Image in each region's registry{' '}
         <span className="muted">
-          {images.pending ? '· asking the registries…' : images.checkedAt ? `· asked at ${new Date(images.checkedAt).toLocaleTimeString()}` : ''}
+          {images.pending
+            ? '· asking the registries…'
+            : images.checkedAt
+              ? `· asked at ${new Date(images.checkedAt).toLocaleTimeString()}`
+              : ''}
         </span>
       </div>
       <table className="rel-preview">
@@ -35,7 +39,13 @@ export function PlanImagesView({ images }: { images: ImageCheck }) {
         </thead>
         <tbody>
           {images.rows.map((r) => (
-            <tr key={`${r.image}/${r.region ?? r.datacenters.join()}`} data-testid="plan-image-row" data-region={r.region ?? ''} data-state={r.state} title={r.message}>
+            <tr
+              key={`${r.image}/${r.region ?? r.datacenters.join()}`}
+              data-testid="plan-image-row"
+              data-region={r.region ?? ''}
+              data-state={r.state}
+              title={r.message}
+            >
               <td style={{ whiteSpace: 'nowrap' }}>
                 {r.region ?? <span className="muted">datacenter {r.datacenters.join(', ')}</span>}
                 {r.registryId ? <div className="muted">{r.registryId}</div> : null}

@@ -8,14 +8,27 @@ import type { PermissionCheck } from '../../../src-shared/releases/contract';
 export function PlanPermissionsView({ permissions }: { permissions: PermissionCheck }) {
   const fine = !permissions.missing.length && !permissions.unknown.length && !permissions.pending;
   return (
-    <div className="rel-permissions" data-testid="plan-permissions" data-pending={permissions.pending} data-missing={permissions.missing.length}>
+    <div
+      className="rel-permissions"
+      data-testid="plan-permissions"
+      data-pending={permissions.pending}
+      data-missing={permissions.missing.length}
+    >
       <div className="field__label">
         Your permissions in the clusters{' '}
         <span className="muted">
-          {permissions.pending ? '· asking the clusters…' : permissions.checkedAt ? `· asked at ${new Date(permissions.checkedAt).toLocaleTimeString()}` : ''}
+          {permissions.pending
+            ? '· asking the clusters…'
+            : permissions.checkedAt
+              ? `· asked at ${new Date(permissions.checkedAt).toLocaleTimeString()}`
+              : ''}
         </span>
       </div>
-      {fine ? <div className="text-ok" data-testid="plan-permissions-ok">Allowed: everything this release does, in every cluster it touches.</div> : null}
+      {fine ? (
+        <div className="text-ok" data-testid="plan-permissions-ok">
+          Allowed: everything this release does, in every cluster it touches.
+        </div>
+      ) : null}
       {permissions.missing.length ? (
         <table className="rel-preview">
           <thead>

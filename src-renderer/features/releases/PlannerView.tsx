@@ -17,7 +17,13 @@ export function download(name: string, text: string, type: string) {
 }
 
 /** What stands between the plan and "Start release", in the order to do it. */
-export function startBlockers(s: { yaml: string; check: PlanCheck | null; saved: boolean; drift: DriftReport | null; signed: boolean }): string[] {
+export function startBlockers(s: {
+  yaml: string;
+  check: PlanCheck | null;
+  saved: boolean;
+  drift: DriftReport | null;
+  signed: boolean;
+}): string[] {
   if (!s.yaml.trim()) return ['write, draft or import a plan'];
   const out: string[] = [];
   if (!s.check) out.push('wait for the plan check');
@@ -104,7 +110,11 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
   const start = async () => {
     setStartPreview(null);
     if (!drift) return;
-    const created = await client['releases.execution.create']({ yaml, driftFingerprint: drift.fingerprint, ...(localOnly ? { localOnly } : {}) });
+    const created = await client['releases.execution.create']({
+      yaml,
+      driftFingerprint: drift.fingerprint,
+      ...(localOnly ? { localOnly } : {}),
+    });
     if (!created.ok) return setMessage({ text: created.error.message, bad: true });
     const started = await client['releases.execution.act']({ id: created.value.id, event: { type: 'start' } });
     if (!started.ok) return setMessage({ text: started.error.message, bad: true });
@@ -112,7 +122,13 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
   };
   const importFile = async (f: File | undefined) => f && setYaml(await f.text());
   const saved = yaml !== '' && plans.some((p) => p.yaml === yaml);
-  const problems = useMemo(() => (check?.issues ?? []).flatMap((i) => (i.line !== undefined ? [{ line: i.line, message: `${i.path ? `${i.path}: ` : ''}${i.message}`, severity: i.severity }] : [])), [check]);
+  const problems = useMemo(
+    () =>
+      (check?.issues ?? []).flatMap((i) =>
+        i.line !== undefined ? [{ line: i.line, message: `${i.path ? `${i.path}: ` : ''}${i.message}`, severity: i.severity }] : [],
+      ),
+    [check],
+  );
   const why = startBlockers({ yaml, check, saved, drift, signed });
 
   return (
@@ -120,18 +136,37 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
       <aside className="rel-planner__list" aria-label="Saved plans">
         <div className="field__label">Saved plans</div>
         {plans.map((p) => (
-          <button key={p.name} type="button" className="btn btn--ghost rel-planner__item" onClick={() => setYaml(p.yaml)} data-testid="plan-item">
+          <button
+            key={p.name}
+            type="button"
+            className="btn btn--ghost rel-planner__item"
+            onClick={() => setYaml(p.yaml)}
+            data-testid="plan-item"
+          >
             {p.name}
           </button>
         ))}
         <button type="button" className="btn" onClick={() => fileInput.current?.click()} data-testid="plan-import">
           Import YAML…
         </button>
-        <input ref={fileInput} type="file" accept=".yaml,.yml" hidden onChange={(e) => void importFile(e.target.files?.[0])} data-testid="plan-import-file" />
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".yaml,.yml"
+          hidden
+          onChange={(e) => void importFile(e.target.files?.[0])}
+          data-testid="plan-import-file"
+        />
         {draftFor ? (
           <div className="rel-planner__draft">
             <div className="field__label">New plan for {draftFor}</div>
-            <input placeholder="tag, e.g. 1.5.0" value={tag} onChange={(e) => setTag(e.target.value)} data-testid="plan-draft-tag" onKeyDown={(e) => e.key === 'Enter' && void draft()} />
+            <input
+              placeholder="tag, e.g. 1.5.0"
+              value={tag}
+              onChange={(e) => setTag(e.target.value)}
+              data-testid="plan-draft-tag"
+              onKeyDown={(e) => e.key === 'Enter' && void draft()}
+            />
             <button type="button" className="btn" onClick={() => void draft()} disabled={!tag} data-testid="plan-draft">
               Draft
             </button>
@@ -142,21 +177,60 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
         <PlanForm yaml={yaml} onChange={setYaml} />
         <PlanEditor value={yaml} onChange={setYaml} problems={problems} onSave={() => void save()} />
         <div className="rel-planner__actions">
-          <button type="button" className="btn" onClick={() => void save()} disabled={!yaml} title={yaml ? 'Save the plan (Ctrl+S)' : 'Nothing to save: draft a plan from the board, pick a saved one or paste YAML.'} data-testid="plan-save">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void save()}
+            disabled={!yaml}
+            title={yaml ? 'Save the plan (Ctrl+S)' : 'Nothing to save: draft a plan from the board, pick a saved one or paste YAML.'}
+            data-testid="plan-save"
+          >
             {saved ? 'Saved' : 'Save'}
           </button>
-          <button type="button" className="btn" onClick={() => download(`${check?.stages.length ? (yaml.match(/^name:\s*(.+)$/m)?.[1] ?? 'plan') : 'plan'}.yaml`, yaml, 'application/yaml')} disabled={!yaml} title={yaml ? undefined : 'Nothing to export yet.'}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() =>
+              download(`${check?.stages.length ? (yaml.match(/^name:\s*(.+)$/m)?.[1] ?? 'plan') : 'plan'}.yaml`, yaml, 'application/yaml')
+            }
+            disabled={!yaml}
+            title={yaml ? undefined : 'Nothing to export yet.'}
+          >
             Export
           </button>
-          <button type="button" className="btn" onClick={() => void runDrift()} disabled={!check?.ok} title={check?.ok ? 'Compare the plan\'s snapshot with the clusters as they are now' : check ? 'Fix the plan\'s errors first (marked at their line).' : 'The plan is being checked…'} data-testid="plan-drift">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void runDrift()}
+            disabled={!check?.ok}
+            title={
+              check?.ok
+                ? "Compare the plan's snapshot with the clusters as they are now"
+                : check
+                  ? "Fix the plan's errors first (marked at their line)."
+                  : 'The plan is being checked…'
+            }
+            data-testid="plan-drift"
+          >
             Drift check
           </button>
-          <button type="button" className="btn btn--primary" onClick={() => void askStart()} disabled={why.length > 0 || previewing} title={why.length ? `To start: ${why.join(', then ')}.` : 'Preview the first writes against live state (a dry run), then start'} data-testid="plan-start">
+          <button
+            type="button"
+            className="btn btn--primary"
+            onClick={() => void askStart()}
+            disabled={why.length > 0 || previewing}
+            title={why.length ? `To start: ${why.join(', then ')}.` : 'Preview the first writes against live state (a dry run), then start'}
+            data-testid="plan-start"
+          >
             {previewing ? 'Previewing…' : 'Start release…'}
           </button>
           {teamReleases ? (
-            <label className="check" title="Run it on this machine alone, as before team releases: no Lease, no record in the cluster. Teammates cannot see it or take it over.">
-              <input type="checkbox" checked={localOnly} onChange={(ev) => setLocalOnly(ev.target.checked)} data-testid="plan-local-only" /> Local only (teammates cannot see it)
+            <label
+              className="check"
+              title="Run it on this machine alone, as before team releases: no Lease, no record in the cluster. Teammates cannot see it or take it over."
+            >
+              <input type="checkbox" checked={localOnly} onChange={(ev) => setLocalOnly(ev.target.checked)} data-testid="plan-local-only" />{' '}
+              Local only (teammates cannot see it)
             </label>
           ) : null}
           {why.length && yaml ? (
@@ -173,7 +247,14 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
         {drift ? <DriftView drift={drift} signed={signed} onSign={setSigned} /> : null}
         <PlanCheckView check={check} />
       </div>
-      {startPreview ? <StartConfirm preview={startPreview} name={yaml.match(/^name:\s*(.+)$/m)?.[1] ?? 'the release'} onCancel={() => setStartPreview(null)} onConfirm={() => void start()} /> : null}
+      {startPreview ? (
+        <StartConfirm
+          preview={startPreview}
+          name={yaml.match(/^name:\s*(.+)$/m)?.[1] ?? 'the release'}
+          onCancel={() => setStartPreview(null)}
+          onConfirm={() => void start()}
+        />
+      ) : null}
     </div>
   );
 }

@@ -28,24 +28,42 @@ export function ReleasesView() {
   const [cluster, setCluster] = useState('');
   useEffect(() => subscribeReleases(client, setReleases), [client, setReleases]);
   const needs = needsMeAll(releases?.executions ?? []);
-  const inFlight = (releases?.executions ?? []).some((e) => ['running', 'baking', 'degraded', 'awaiting-approval', 'rolling-back'].includes(e.status));
+  const inFlight = (releases?.executions ?? []).some((e) =>
+    ['running', 'baking', 'degraded', 'awaiting-approval', 'rolling-back'].includes(e.status),
+  );
 
   return (
     <section className="view rel" aria-label="Releases">
       <div className="rel__top">
         <div className="segmented" role="tablist" aria-label="Releases views">
           {(['board', 'planner', 'executions'] as Tab[]).map((t) => (
-            <button key={t} type="button" role="tab" aria-selected={tab === t} className={tab === t ? 'is-active' : ''} onClick={() => setTab(t)} data-testid={`rel-tab-${t}`}>
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={tab === t}
+              className={tab === t ? 'is-active' : ''}
+              onClick={() => setTab(t)}
+              data-testid={`rel-tab-${t}`}
+            >
               {t[0]!.toUpperCase() + t.slice(1)}
             </button>
           ))}
         </div>
         <ClusterFreshnessStrip selected={cluster} onSelect={setCluster} />
         <span className="muted" data-testid="snapshot-freshness" title="Last capture of each cluster kept on disk for offline planning">
-          snapshot: {(releases?.snapshot ?? []).map((s) => `${s.clusterId} ${formatElapsed(now - s.takenAt)} ago`).join(' · ') || 'none yet'}
+          snapshot:{' '}
+          {(releases?.snapshot ?? []).map((s) => `${s.clusterId} ${formatElapsed(now - s.takenAt)} ago`).join(' · ') || 'none yet'}
         </span>
         <span className="topbar__spacer" />
-        <button type="button" className="btn rel-stop" disabled={!inFlight} onClick={() => void client['releases.stopTheLine']({})} data-testid="stop-the-line" title={inFlight ? 'Pause every group of every release in flight' : 'No release is in flight: nothing to stop.'}>
+        <button
+          type="button"
+          className="btn rel-stop"
+          disabled={!inFlight}
+          onClick={() => void client['releases.stopTheLine']({})}
+          data-testid="stop-the-line"
+          title={inFlight ? 'Pause every group of every release in flight' : 'No release is in flight: nothing to stop.'}
+        >
           ■ Stop the line
         </button>
       </div>
@@ -58,8 +76,15 @@ export function ReleasesView() {
         <ul className="rel-needs" aria-label="Needs me" data-testid="needs-me">
           {needs.map((n) => (
             <li key={`${n.executionId}/${n.kind}/${n.group ?? ''}`}>
-              <button type="button" className="btn btn--ghost" onClick={() => (setSelected(n.executionId), setTab('executions'))} data-testid="needs-me-item" data-kind={n.kind}>
-                <span className={n.kind === 'degraded' || n.kind === 'failed' ? 'text-bad' : 'text-warn'}>{n.message}</span> <span className="muted">· waiting on you for {formatElapsed(Math.max(0, now - n.since))}</span>
+              <button
+                type="button"
+                className="btn btn--ghost"
+                onClick={() => (setSelected(n.executionId), setTab('executions'))}
+                data-testid="needs-me-item"
+                data-kind={n.kind}
+              >
+                <span className={n.kind === 'degraded' || n.kind === 'failed' ? 'text-bad' : 'text-warn'}>{n.message}</span>{' '}
+                <span className="muted">· waiting on you for {formatElapsed(Math.max(0, now - n.since))}</span>
               </button>
             </li>
           ))}

@@ -61,11 +61,21 @@ export function RowActionDialog({ line, onClose }: { line: CellLine; onClose: ()
     <div className="rel-dialog__overlay" onKeyDown={(e) => e.key === 'Escape' && onClose()} role="presentation">
       <div className="rel-dialog" role="dialog" aria-modal="true" aria-label={`Act on ${line.key}`} data-testid="row-action-dialog">
         <h3 className="rel-dialog__title">
-          {line.name} <span className="muted">{line.clusterId}/{line.namespace}</span>
+          {line.name}{' '}
+          <span className="muted">
+            {line.clusterId}/{line.namespace}
+          </span>
         </h3>
         <div className="segmented" role="tablist" aria-label="Action">
           {(Object.keys(labels) as Kind[]).map((k) => (
-            <button key={k} type="button" className={k === kind ? 'is-active' : ''} onClick={() => setKind(k)} data-testid={`row-action-${k}`} aria-pressed={k === kind}>
+            <button
+              key={k}
+              type="button"
+              className={k === kind ? 'is-active' : ''}
+              onClick={() => setKind(k)}
+              data-testid={`row-action-${k}`}
+              aria-pressed={k === kind}
+            >
               {labels[k]}
             </button>
           ))}
@@ -73,7 +83,13 @@ export function RowActionDialog({ line, onClose }: { line: CellLine; onClose: ()
         {kind === 'scale' ? (
           <label className="field">
             <span className="field__label">Replicas</span>
-            <input type="number" min={0} value={replicas} onChange={(e) => setReplicas(Math.max(0, Number(e.target.value)))} data-testid="row-action-replicas" />
+            <input
+              type="number"
+              min={0}
+              value={replicas}
+              onChange={(e) => setReplicas(Math.max(0, Number(e.target.value)))}
+              data-testid="row-action-replicas"
+            />
           </label>
         ) : null}
         {kind === 'undo' ? (
@@ -107,7 +123,14 @@ export function RowActionDialog({ line, onClose }: { line: CellLine; onClose: ()
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="btn btn--primary" disabled={!plan || !!plan.refused} onClick={() => void confirm()} data-testid="row-action-confirm" autoFocus>
+          <button
+            type="button"
+            className="btn btn--primary"
+            disabled={!plan || !!plan.refused}
+            onClick={() => void confirm()}
+            data-testid="row-action-confirm"
+            autoFocus
+          >
             {labels[kind]}
           </button>
         </div>

@@ -78,9 +78,25 @@ export const refusedWhy = (preview: StartPreview | null): string | undefined => 
  * dry run of it against live state (nothing was stored). A write the server refuses blocks the
  * start with its words. Later stages are checked now and again when their approval is asked.
  */
-export function StartConfirm({ preview, name, onConfirm, onCancel }: { preview: StartPreview; name: string; onConfirm: () => void; onCancel: () => void }) {
+export function StartConfirm({
+  preview,
+  name,
+  onConfirm,
+  onCancel,
+}: {
+  preview: StartPreview;
+  name: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   return (
-    <ConfirmDialog title={`Start ${name}?`} confirmLabel="Start release" blocked={refusedWhy(preview)} onConfirm={onConfirm} onCancel={onCancel}>
+    <ConfirmDialog
+      title={`Start ${name}?`}
+      confirmLabel="Start release"
+      blocked={refusedWhy(preview)}
+      onConfirm={onConfirm}
+      onCancel={onCancel}
+    >
       <p className="muted">{DRY_RUN_NOTE}</p>
       <WritePreviewTable preview={preview} testId="start-preview" />
     </ConfirmDialog>

@@ -20,7 +20,18 @@ function world() {
     for (const app of apps) {
       const name = `${app}-${groupOf[c]}`;
       deployments.push(deployment({ uid: `${c}/${name}`, clusterId: c, name, app, group: groupOf[c], replicas: 3 }));
-      for (let i = 0; i < 3; i++) pods.push(pod({ uid: `${c}/${name}-${i}`, clusterId: c, name: `${name}-${i}`, app, group: groupOf[c], deployment: name, images: [`h/shop/${app}:1.${i % 2}.0`] }));
+      for (let i = 0; i < 3; i++)
+        pods.push(
+          pod({
+            uid: `${c}/${name}-${i}`,
+            clusterId: c,
+            name: `${name}-${i}`,
+            app,
+            group: groupOf[c],
+            deployment: name,
+            images: [`h/shop/${app}:1.${i % 2}.0`],
+          }),
+        );
     }
   }
   return { deployments, pods };
@@ -53,7 +64,9 @@ describe('board index (the board by deltas)', () => {
     store.applyDiffs(clusters.flatMap((c) => [reset(c, 'Pod', pods), reset(c, 'Deployment', deployments)]));
     const index = createBoardIndex();
     const executions: ExecutionState[] = [];
-    expect(index.update(store.deployments.rows(), store.pods.rows(), executions)).toEqual(buildBoard(store.deployments.rows(), store.pods.rows(), executions));
+    expect(index.update(store.deployments.rows(), store.pods.rows(), executions)).toEqual(
+      buildBoard(store.deployments.rows(), store.pods.rows(), executions),
+    );
     const rnd = random(7);
     const next = () => rnd.next().value as number;
     let rv = 2;
@@ -69,7 +82,12 @@ describe('board index (the board by deltas)', () => {
           live.set(p.uid, changed);
           diffs.push({ clusterId: p.clusterId, kind: 'Pod', reset: false, upserts: [changed], deletes: [] });
         } else if (r < 0.65) {
-          const changed = { ...p, images: [`h/shop/${p.app}:2.0.0`], status: next() < 0.5 ? 'CrashLoopBackOff' : 'Running', resourceVersion: String(rv++) };
+          const changed = {
+            ...p,
+            images: [`h/shop/${p.app}:2.0.0`],
+            status: next() < 0.5 ? 'CrashLoopBackOff' : 'Running',
+            resourceVersion: String(rv++),
+          };
           live.set(p.uid, changed);
           diffs.push({ clusterId: p.clusterId, kind: 'Pod', reset: false, upserts: [changed], deletes: [] });
         } else if (r < 0.8) {
@@ -81,7 +99,13 @@ describe('board index (the board by deltas)', () => {
           diffs.push({ clusterId: p.clusterId, kind: 'Pod', reset: false, upserts: [added], deletes: [] });
         } else {
           const d = store.deployments.rows().find((x) => x.clusterId === p.clusterId && x.name === p.deployment)!;
-          diffs.push({ clusterId: d.clusterId, kind: 'Deployment', reset: false, upserts: [{ ...d, replicas: d.replicas + 1, paused: !d.paused, resourceVersion: String(rv++) }], deletes: [] });
+          diffs.push({
+            clusterId: d.clusterId,
+            kind: 'Deployment',
+            reset: false,
+            upserts: [{ ...d, replicas: d.replicas + 1, paused: !d.paused, resourceVersion: String(rv++) }],
+            deletes: [],
+          });
         }
       }
       store.applyDiffs(diffs);
@@ -100,7 +124,9 @@ describe('board index (the board by deltas)', () => {
     const before = index.update(store.deployments.rows(), store.pods.rows(), []);
     expect(index.recomputed).toBe(deployments.length);
     const p = pods.find((x) => x.uid === 'uat/cart-uat-1')!;
-    store.applyDiffs([{ clusterId: 'uat', kind: 'Pod', reset: false, upserts: [{ ...p, restarts: 5, resourceVersion: '9' }], deletes: [] }]);
+    store.applyDiffs([
+      { clusterId: 'uat', kind: 'Pod', reset: false, upserts: [{ ...p, restarts: 5, resourceVersion: '9' }], deletes: [] },
+    ]);
     const after = index.update(store.deployments.rows(), store.pods.rows(), []);
     expect(index.recomputed).toBe(1);
     const cart = after.rows.find((r) => r.app === 'cart')!;
@@ -109,7 +135,9 @@ describe('board index (the board by deltas)', () => {
     expect(cart.cells.fat![0]).toBe(before.rows.find((r) => r.app === 'cart')!.cells.fat![0]);
     for (const r of after.rows.filter((x) => x.app !== 'cart')) expect(r).toBe(before.rows.find((x) => x.app === r.app));
     // Nothing visible changed (same resourceVersion again is no store change; a new one with the same content is):
-    store.applyDiffs([{ clusterId: 'uat', kind: 'Pod', reset: false, upserts: [{ ...p, restarts: 5, resourceVersion: '10' }], deletes: [] }]);
+    store.applyDiffs([
+      { clusterId: 'uat', kind: 'Pod', reset: false, upserts: [{ ...p, restarts: 5, resourceVersion: '10' }], deletes: [] },
+    ]);
     expect(index.update(store.deployments.rows(), store.pods.rows(), [])).toBe(after);
   });
 

@@ -10,7 +10,19 @@
 import type { ExecutionState } from '../../../src-shared/releases/execution-model';
 import type { DeploymentSummary, PodSummary } from '../../../src-shared/workloads/contract';
 import { rowsDelta } from '../workloads/workload-index';
-import { compareLines, compareRows, deploymentKey, groupsByKey, lineOf, podDeploymentKey, sortGroups, type Board, type BoardRow, type CellLine, type ExecutionEntry } from './board-model';
+import {
+  compareLines,
+  compareRows,
+  deploymentKey,
+  groupsByKey,
+  lineOf,
+  podDeploymentKey,
+  sortGroups,
+  type Board,
+  type BoardRow,
+  type CellLine,
+  type ExecutionEntry,
+} from './board-model';
 
 /** Same content: an unchanged line keeps its object, so its row and cell do not re-render. */
 export function sameLine(a: CellLine, b: CellLine): boolean {

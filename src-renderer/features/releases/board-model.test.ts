@@ -8,12 +8,42 @@ import { buildBoard, needsMeAll, tagOf } from './board-model';
 
 const REPO = 'harbor.example.com/shop/orders';
 const dep = (clusterId: string, name: string, group: string, replicas: number): DeploymentSummary => ({
-  uid: `${clusterId}/${name}`, clusterId, namespace: 'shop', name, app: 'orders', group, replicas, readyReplicas: replicas, updatedReplicas: replicas,
-  availableReplicas: replicas, images: [`${REPO}:2.4.0`], revision: '7', paused: false, rollout: 'done', rolloutMessage: '', createdAt: 0, resourceVersion: '1',
+  uid: `${clusterId}/${name}`,
+  clusterId,
+  namespace: 'shop',
+  name,
+  app: 'orders',
+  group,
+  replicas,
+  readyReplicas: replicas,
+  updatedReplicas: replicas,
+  availableReplicas: replicas,
+  images: [`${REPO}:2.4.0`],
+  revision: '7',
+  paused: false,
+  rollout: 'done',
+  rolloutMessage: '',
+  createdAt: 0,
+  resourceVersion: '1',
 });
 const pod = (clusterId: string, deployment: string, i: number, tag: string, extra: Partial<PodSummary> = {}): PodSummary => ({
-  uid: `${clusterId}/${deployment}-${i}`, clusterId, namespace: 'shop', name: `${deployment}-${i}`, app: 'orders', deployment, phase: 'Running', status: 'Running',
-  readyContainers: 1, totalContainers: 1, ready: true, restarts: 0, images: [`${REPO}:${tag}`], createdAt: 0, deleting: false, resourceVersion: '1', ...extra,
+  uid: `${clusterId}/${deployment}-${i}`,
+  clusterId,
+  namespace: 'shop',
+  name: `${deployment}-${i}`,
+  app: 'orders',
+  deployment,
+  phase: 'Running',
+  status: 'Running',
+  readyContainers: 1,
+  totalContainers: 1,
+  ready: true,
+  restarts: 0,
+  images: [`${REPO}:${tag}`],
+  createdAt: 0,
+  deleting: false,
+  resourceVersion: '1',
+  ...extra,
 });
 
 function started(): ExecutionState {
@@ -49,9 +79,21 @@ describe('release board model', () => {
     const board = buildBoard(deployments, pods, [started()]);
     expect(board.groups).toEqual(['fat', 'pro']);
     const fat = board.rows[0]!.cells.fat![0]!;
-    expect(fat.versions).toEqual([{ tag: '2.4.0', pods: 1 }, { tag: '2.4.1', pods: 1 }]);
+    expect(fat.versions).toEqual([
+      { tag: '2.4.0', pods: 1 },
+      { tag: '2.4.1', pods: 1 },
+    ]);
     // A crash loop while rolling is "failing", not "rolling".
-    expect(fat).toMatchObject({ target: '2.4.1', ready: 1, total: 2, restarts: 4, oomKilled: 1, crashLooping: 1, state: 'failing', label: 'failing: crash loop' });
+    expect(fat).toMatchObject({
+      target: '2.4.1',
+      ready: 1,
+      total: 2,
+      restarts: 4,
+      oomKilled: 1,
+      crashLooping: 1,
+      state: 'failing',
+      label: 'failing: crash loop',
+    });
     expect(fat.progress).toContain('batch 1/');
     const pro = board.rows[0]!.cells.pro![0]!;
     expect(pro.state).toBe('idle');
@@ -85,7 +127,11 @@ describe('release board model', () => {
       const baking = fatLine(onTarget, healthy, fatSucceeded());
       expect(baking.state).toBe('baking');
       expect(baking.bakeUntil).toBe(fatSucceeded().bake!.since + 600_000);
-      const crashing = fatLine(onTarget, [healthy[0]!, pod('fat', 'orders-fat', 1, '2.4.1', { status: 'CrashLoopBackOff', ready: false, restarts: 3 })], fatSucceeded('0s'));
+      const crashing = fatLine(
+        onTarget,
+        [healthy[0]!, pod('fat', 'orders-fat', 1, '2.4.1', { status: 'CrashLoopBackOff', ready: false, restarts: 3 })],
+        fatSucceeded('0s'),
+      );
       expect(crashing.state).toBe('failing');
     });
 
@@ -98,7 +144,13 @@ describe('release board model', () => {
 
     it('a degraded group shows degraded, and the next stage says it waits for approval', () => {
       let s = fatSucceeded('0s');
-      const r = applyEvent(s, { type: 'degraded', group: 'fat/shop/orders-fat', evidence: { what: 'oom', at: 9000, pod: 'orders-fat-1', restarts: 1, detail: 'pod orders-fat-1 was OOMKilled', healthySince: 5000 }, actor: 'capstan', at: 9001 });
+      const r = applyEvent(s, {
+        type: 'degraded',
+        group: 'fat/shop/orders-fat',
+        evidence: { what: 'oom', at: 9000, pod: 'orders-fat-1', restarts: 1, detail: 'pod orders-fat-1 was OOMKilled', healthySince: 5000 },
+        actor: 'capstan',
+        at: 9001,
+      });
       if (!r.ok) throw new Error(r.error.message);
       s = r.value;
       const line = fatLine(onTarget, healthy, s);

@@ -10,7 +10,8 @@ import type { DeploymentSummary, PodSummary } from '../../../src-shared/workload
 import { wasOomKilled } from '../../../src-shared/workloads/oom';
 import { imageTag as tagOf } from '../../../src-shared/base/image-ref';
 
-export type CellState = 'idle' | 'rolling' | 'paused' | 'waiting' | 'failed' | 'failing' | 'rolled-back' | 'done' | 'baking' | 'degraded' | 'diverged';
+export type CellState =
+  'idle' | 'rolling' | 'paused' | 'waiting' | 'failed' | 'failing' | 'rolled-back' | 'done' | 'baking' | 'degraded' | 'diverged';
 
 export interface CellLine {
   key: string;
@@ -62,7 +63,12 @@ const runningTags = (d: DeploymentSummary): string => d.images.map(tagOf).join('
  * something else is "diverged" (someone changed it outside Capstan); a crash loop is "failing",
  * never "rolling".
  */
-function stateOf(x: ExecutionEntry | undefined, d: DeploymentSummary, health: { ready: number; crashLooping: number }, waiting: boolean): { state: CellState; label?: string } {
+function stateOf(
+  x: ExecutionEntry | undefined,
+  d: DeploymentSummary,
+  health: { ready: number; crashLooping: number },
+  waiting: boolean,
+): { state: CellState; label?: string } {
   const unhealthy = health.crashLooping > 0 || d.rollout === 'failed';
   const g = x?.g;
   if (g) {
@@ -70,26 +76,35 @@ function stateOf(x: ExecutionEntry | undefined, d: DeploymentSummary, health: { 
     // Past its update the group's Deployment must run the target; before it, anything may run.
     const shouldRunTarget = g.phase === 'succeeded' || g.step === 'checking' || g.pausedFrom?.step === 'checking';
     if (shouldRunTarget && !onTarget && !['rolling-back', 'rolled-back', 'aborted', 'failed'].includes(g.phase)) {
-      const who = [d.specManager ? `changed by ${d.specManager}` : '', d.changeCause ? `"${d.changeCause}"` : ''].filter(Boolean).join(', ');
+      const who = [d.specManager ? `changed by ${d.specManager}` : '', d.changeCause ? `"${d.changeCause}"` : '']
+        .filter(Boolean)
+        .join(', ');
       return { state: 'diverged', label: `diverged: running ${runningTags(d)}, plan expects ${tagOf(g.toImage)}${who ? ` (${who})` : ''}` };
     }
-    if (g.degraded && !g.degraded.overridden && !['rolling-back', 'rolled-back'].includes(g.phase)) return { state: 'degraded', label: `degraded: ${g.degraded.what === 'oom' ? 'OOMKilled' : g.degraded.what}` };
+    if (g.degraded && !g.degraded.overridden && !['rolling-back', 'rolled-back'].includes(g.phase))
+      return { state: 'degraded', label: `degraded: ${g.degraded.what === 'oom' ? 'OOMKilled' : g.degraded.what}` };
     if (g.phase === 'failed') return { state: 'failed' };
     if (g.phase === 'rolled-back') return { state: 'rolled-back' };
     if (g.phase === 'paused' && g.pauseReason?.kind === 'drift') return { state: 'diverged', label: `diverged: ${g.pauseReason.detail}` };
     if (waiting) {
-      if (g.phase === 'paused') return { state: 'paused', label: `paused${g.pauseReason?.kind && g.pauseReason.kind !== 'manual' ? ` (${g.pauseReason.kind})` : ''}` };
+      if (g.phase === 'paused')
+        return {
+          state: 'paused',
+          label: `paused${g.pauseReason?.kind && g.pauseReason.kind !== 'manual' ? ` (${g.pauseReason.kind})` : ''}`,
+        };
       return { state: 'waiting', label: 'waiting for approval' };
     }
     if (['fort', 'baking', 'rolling', 'rolling-back'].includes(g.phase)) {
-      if (unhealthy) return { state: 'failing', label: health.crashLooping ? 'failing: crash loop' : 'failing: progress deadline exceeded' };
+      if (unhealthy)
+        return { state: 'failing', label: health.crashLooping ? 'failing: crash loop' : 'failing: progress deadline exceeded' };
       if (g.phase === 'rolling-back') return { state: 'rolling', label: 'rolling back' };
       const p = groupProgress(g);
       const where = g.fort && g.batch === 0 ? (g.step === 'updating' ? 'fort' : 'fort baking') : `batch ${p.batch}/${p.batches}`;
       return { state: 'rolling', label: g.step === 'checking' ? `checking ${where}` : `rolling ${where}` };
     }
     if (g.phase === 'succeeded') {
-      if (unhealthy || health.ready < d.replicas) return { state: 'failing', label: unhealthy ? 'failing' : `${health.ready}/${d.replicas} ready` };
+      if (unhealthy || health.ready < d.replicas)
+        return { state: 'failing', label: unhealthy ? 'failing' : `${health.ready}/${d.replicas} ready` };
       if (x.e.bake?.stage === g.stageIndex) return { state: 'baking', label: 'baking' };
       return { state: 'done' };
     }
@@ -121,9 +136,11 @@ export function groupsByKey(executions: readonly ExecutionState[]): Map<string, 
   return out;
 }
 
-export const deploymentKey = (d: { clusterId: string; namespace: string; name: string }): string => `${d.clusterId}/${d.namespace}/${d.name}`;
+export const deploymentKey = (d: { clusterId: string; namespace: string; name: string }): string =>
+  `${d.clusterId}/${d.namespace}/${d.name}`;
 /** The key of the Deployment a pod belongs to, or undefined for a pod of no Deployment. */
-export const podDeploymentKey = (p: PodSummary): string | undefined => (p.deployment ? `${p.clusterId}/${p.namespace}/${p.deployment}` : undefined);
+export const podDeploymentKey = (p: PodSummary): string | undefined =>
+  p.deployment ? `${p.clusterId}/${p.namespace}/${p.deployment}` : undefined;
 
 /** One Deployment's line on the board, from its pods (any order, deleting ones included) and its release. */
 export function lineOf(d: DeploymentSummary, pods: Iterable<PodSummary>, x: ExecutionEntry | undefined): CellLine {
@@ -145,11 +162,18 @@ export function lineOf(d: DeploymentSummary, pods: Iterable<PodSummary>, x: Exec
     if (p.status === 'CrashLoopBackOff') crashLooping++;
   }
   const live = x && !['succeeded', 'rolled-back', 'aborted'].includes(x.g.phase) ? x : undefined;
-  const waiting = live?.needs !== undefined || (live !== undefined && !live.e.stageApproved && live.g.stageIndex === live.e.stageIndex && live.g.phase === 'pending' && live.e.started);
+  const waiting =
+    live?.needs !== undefined ||
+    (live !== undefined &&
+      !live.e.stageApproved &&
+      live.g.stageIndex === live.e.stageIndex &&
+      live.g.phase === 'pending' &&
+      live.e.started);
   const judged = x && (x.g.phase !== 'pending' || waiting) ? x : undefined;
   const { state, label } = stateOf(judged, d, { ready, crashLooping }, waiting);
   const needs = x?.needs ?? live?.needs;
-  const bake = x?.e.bake && x.e.bake.stage === x.g.stageIndex && x.e.config.bakeSec ? x.e.bake.since + x.e.config.bakeSec * 1000 : undefined;
+  const bake =
+    x?.e.bake && x.e.bake.stage === x.g.stageIndex && x.e.config.bakeSec ? x.e.bake.since + x.e.config.bakeSec * 1000 : undefined;
   return {
     key: deploymentKey(d),
     app: d.app!,
@@ -160,7 +184,9 @@ export function lineOf(d: DeploymentSummary, pods: Iterable<PodSummary>, x: Exec
     // The target matters while the release moves this Deployment; once done the histogram says it.
     target: live ? tagOf(live.g.toImage) : undefined,
     // A group that went bad after its gate is "succeeded" in the record; never say that beside OOMKilled.
-    progress: x ? `${groupProgress(x.g).label} · ${x.g.degraded && !x.g.degraded.overridden && x.g.phase === 'succeeded' ? 'degraded after its gate passed' : x.g.phase}` : undefined,
+    progress: x
+      ? `${groupProgress(x.g).label} · ${x.g.degraded && !x.g.degraded.overridden && x.g.phase === 'succeeded' ? 'degraded after its gate passed' : x.g.phase}`
+      : undefined,
     ready,
     total: d.replicas,
     restarts,
@@ -194,7 +220,11 @@ export interface Board {
 }
 
 /** The whole board from scratch (createBoardIndex in board-index.ts keeps one up to date by deltas). */
-export function buildBoard(deployments: readonly DeploymentSummary[], pods: readonly PodSummary[], executions: readonly ExecutionState[]): Board {
+export function buildBoard(
+  deployments: readonly DeploymentSummary[],
+  pods: readonly PodSummary[],
+  executions: readonly ExecutionState[],
+): Board {
   const podsByDeployment = new Map<string, PodSummary[]>();
   for (const p of pods) {
     const k = podDeploymentKey(p);
@@ -221,6 +251,4 @@ export function buildBoard(deployments: readonly DeploymentSummary[], pods: read
 
 /** "needs me" across every execution, oldest wait first. */
 export const needsMeAll = (executions: readonly ExecutionState[]): (NeedsMe & { executionId: string; planName: string })[] =>
-  executions
-    .flatMap((e) => needsMe(e).map((n) => ({ ...n, executionId: e.id, planName: e.planName })))
-    .sort((a, b) => a.since - b.since);
+  executions.flatMap((e) => needsMe(e).map((n) => ({ ...n, executionId: e.id, planName: e.planName }))).sort((a, b) => a.since - b.since);

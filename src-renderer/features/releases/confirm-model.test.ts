@@ -22,7 +22,14 @@ describe('confirm model', () => {
     const pro = { ...s, stageIndex: 2 };
     expect(needsConfirm(pro, { kind: 'approve-stage' })).toBe(true);
     expect(needsConfirm({ ...s, stopped: { kind: 'manual', note: RECOVERED_NOTE } }, { kind: 'resume' })).toBe(true);
-    const degraded = run([...fatDone, { type: 'degraded', group: FAT, evidence: { what: 'oom', at: 5000, pod: 'orders-fat-1', restarts: 1, detail: 'pod orders-fat-1 was OOMKilled', healthySince: 4000 } }]);
+    const degraded = run([
+      ...fatDone,
+      {
+        type: 'degraded',
+        group: FAT,
+        evidence: { what: 'oom', at: 5000, pod: 'orders-fat-1', restarts: 1, detail: 'pod orders-fat-1 was OOMKilled', healthySince: 4000 },
+      },
+    ]);
     expect(needsConfirm(degraded, { kind: 'approve-stage' })).toBe(true);
     const m = confirmModel(degraded, { kind: 'approve-stage' }, []);
     expect(m).toMatchObject({ needsReason: true, danger: true, warnings: [`${FAT}: pod orders-fat-1 was OOMKilled`] });
@@ -38,13 +45,27 @@ describe('confirm model', () => {
     const m = confirmModel(recovered, { kind: 'resume-group', group: uat.key }, []);
     expect(m.title).toBe(`Resume ${uat.key} after Capstan restarted?`);
     expect(m.warnings.at(-1)).toMatch(/Capstan restarted while .* was at batch 1\/\d, updating; the rest of the release stays paused/);
-    expect(m.rows).toEqual([{ group: uat.key, change: expect.stringMatching(/^continues 2\.4\.0 → 2\.4\.1 from batch 1\/\d/), pods: 2, evidence: expect.stringMatching(/paused/) }]);
+    expect(m.rows).toEqual([
+      {
+        group: uat.key,
+        change: expect.stringMatching(/^continues 2\.4\.0 → 2\.4\.1 from batch 1\/\d/),
+        pods: 2,
+        evidence: expect.stringMatching(/paused/),
+      },
+    ]);
     const byPerson = replay(uatMoving, [{ type: 'pause', group: uat.key }], 3000, 'alice');
     expect(needsConfirm(byPerson, { kind: 'resume-group', group: uat.key })).toBe(false);
   });
 
   it('says what a rollback of everything changes: groups, versions, pods', () => {
     const m = confirmModel(run(fatDone), { kind: 'rollback-all' }, []);
-    expect(m.rows).toEqual([{ group: FAT, change: '2.4.1 → 2.4.0', pods: 2, evidence: expect.stringMatching(/healthy since .* · 0 restart\(s\) on 0 new pod\(s\)/) }]);
+    expect(m.rows).toEqual([
+      {
+        group: FAT,
+        change: '2.4.1 → 2.4.0',
+        pods: 2,
+        evidence: expect.stringMatching(/healthy since .* · 0 restart\(s\) on 0 new pod\(s\)/),
+      },
+    ]);
   });
 });

@@ -3,8 +3,18 @@ import type { Owner } from '../../../src-shared/releases/contract';
 import type { ExecutionState } from '../../../src-shared/releases/execution-model';
 import { isReadOnly, ownerShort, ownershipOf } from './ownership-model';
 
-const exec = (over: Partial<ExecutionState> = {}) => ({ id: 'r', home: 'uat', started: true, status: 'running', ...over }) as ExecutionState;
-const owner = (over: Partial<Owner> = {}): Owner => ({ home: 'uat', holder: 'alice@a/1-ab12', holderLabel: 'alice@a (pid 1)', mine: false, durationSec: 15, expired: false, renewedAt: 1_000, ...over });
+const exec = (over: Partial<ExecutionState> = {}) =>
+  ({ id: 'r', home: 'uat', started: true, status: 'running', ...over }) as ExecutionState;
+const owner = (over: Partial<Owner> = {}): Owner => ({
+  home: 'uat',
+  holder: 'alice@a/1-ab12',
+  holderLabel: 'alice@a (pid 1)',
+  mine: false,
+  durationSec: 15,
+  expired: false,
+  renewedAt: 1_000,
+  ...over,
+});
 
 describe('ownership of a team release', () => {
   it('local only without a home; read-only until its Lease is seen', () => {

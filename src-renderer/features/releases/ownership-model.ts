@@ -7,7 +7,14 @@ import type { ExecutionState } from '../../../src-shared/releases/execution-mode
 import { formatElapsed } from '../../../src-shared/base/duration';
 
 /** Who may drive a release from this window: this one, another Capstan (read-only), nobody (take over), or local only. */
-export type Ownership = { kind: 'local' } | { kind: 'free'; owner: Owner } | { kind: 'mine'; owner: Owner } | { kind: 'lost'; owner: Owner } | { kind: 'held'; owner: Owner } | { kind: 'expired'; owner: Owner } | { kind: 'unseen'; home: string };
+export type Ownership =
+  | { kind: 'local' }
+  | { kind: 'free'; owner: Owner }
+  | { kind: 'mine'; owner: Owner }
+  | { kind: 'lost'; owner: Owner }
+  | { kind: 'held'; owner: Owner }
+  | { kind: 'expired'; owner: Owner }
+  | { kind: 'unseen'; home: string };
 
 export function ownershipOf(e: ExecutionState, owner: Owner | undefined): Ownership {
   if (!e.home) return { kind: 'local' };
@@ -43,4 +50,3 @@ export function ownerShort(o: Ownership, now: number): string {
       return `${o.owner.holderLabel} · Lease expired, renewed ${ago(o.owner.renewedAt, now)}`;
   }
 }
-

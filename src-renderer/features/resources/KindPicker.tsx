@@ -5,13 +5,34 @@ import { useRequest } from '../../components/useRequest';
 import { typeId } from './resource-model';
 
 /** What an on-call engineer reaches for first, in this order; everything else follows by name. */
-const common = ['services', 'ingresses', 'configmaps', 'secrets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'horizontalpodautoscalers', 'persistentvolumeclaims', 'nodes', 'events', 'poddisruptionbudgets', 'deployments', 'replicasets', 'pods', 'namespaces'];
+const common = [
+  'services',
+  'ingresses',
+  'configmaps',
+  'secrets',
+  'statefulsets',
+  'daemonsets',
+  'jobs',
+  'cronjobs',
+  'horizontalpodautoscalers',
+  'persistentvolumeclaims',
+  'nodes',
+  'events',
+  'poddisruptionbudgets',
+  'deployments',
+  'replicasets',
+  'pods',
+  'namespaces',
+];
 const builtinGroup = (g: string) => g === '' || !g.includes('.') || g.endsWith('.k8s.io');
 
 export function useKinds(): { kinds: KindInfo[]; errors: { clusterId: string; message: string }[] } {
   const client = useClient();
   const { data, error } = useRequest(() => client['resources.kinds']({}), [client]);
-  return useMemo(() => (error ? { kinds: [], errors: [{ clusterId: '', message: error.message }] } : (data ?? { kinds: [], errors: [] })), [data, error]);
+  return useMemo(
+    () => (error ? { kinds: [], errors: [{ clusterId: '', message: error.message }] } : (data ?? { kinds: [], errors: [] })),
+    [data, error],
+  );
 }
 
 const label = (k: KindInfo) => `${k.kind}${k.group ? ` (${k.group})` : ''}`;

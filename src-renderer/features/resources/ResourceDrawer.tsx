@@ -35,7 +35,13 @@ function SecretKey({ target, name }: { target: ResourceRef; name: string }) {
   const [error, setError] = useState<AppError | null>(null);
   const reveal = async () => {
     setPhase('loading');
-    const r = await client['resources.revealSecretKey']({ clusterId: target.clusterId, namespace: target.namespace, name: target.name, key: name, confirmed: true });
+    const r = await client['resources.revealSecretKey']({
+      clusterId: target.clusterId,
+      namespace: target.namespace,
+      name: target.name,
+      key: name,
+      confirmed: true,
+    });
     setPhase('hidden');
     if (r.ok) setValue(r.value);
     else setError(r.error);
@@ -64,7 +70,13 @@ function SecretKey({ target, name }: { target: ResourceRef; name: string }) {
           </button>
         </span>
       ) : (
-        <button type="button" className="btn btn--ghost" onClick={() => setPhase('confirm')} disabled={phase === 'loading'} data-testid="secret-reveal">
+        <button
+          type="button"
+          className="btn btn--ghost"
+          onClick={() => setPhase('confirm')}
+          disabled={phase === 'loading'}
+          data-testid="secret-reveal"
+        >
           {phase === 'loading' ? 'Revealing…' : 'Reveal…'}
         </button>
       )}
@@ -81,7 +93,12 @@ function RelatedList({ items, target }: { items: Related[]; target: ResourceRef 
       {items.map((r) => (
         <li key={`${r.relation}/${r.kind}/${r.name}`} data-relation={r.relation}>
           <span className="muted">{r.relation}</span>{' '}
-          <button type="button" className="link" onClick={() => open({ clusterId: target.clusterId, type: r.type, namespace: r.namespace, name: r.name })} data-testid="related-link">
+          <button
+            type="button"
+            className="link"
+            onClick={() => open({ clusterId: target.clusterId, type: r.type, namespace: r.namespace, name: r.name })}
+            data-testid="related-link"
+          >
             {r.kind} {r.name}
           </button>
           {r.note ? <span className="muted"> · {r.note}</span> : null}
@@ -101,7 +118,8 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
   const [mode, setMode] = useState<'view' | 'delete' | { edit: string }>('view');
   const [editError, setEditError] = useState<AppError | null>(null);
   const isSecret = target.type.group === '' && target.type.resource === 'secrets';
-  const forwardKind = target.type.group === '' ? ({ pods: 'pod', services: 'service' } as const)[target.type.resource as 'pods' | 'services'] : undefined;
+  const forwardKind =
+    target.type.group === '' ? ({ pods: 'pod', services: 'service' } as const)[target.type.resource as 'pods' | 'services'] : undefined;
   const startEdit = async () => {
     setEditError(null);
     const r = await client['edit.liveYaml'](target);
@@ -115,7 +133,8 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
       subtitle={
         <>
           <span className="kind-tag">{detail?.kind ?? target.type.resource}</span> {target.clusterId}
-          {target.namespace ? ` / ${target.namespace}` : ''} {cluster ? <FreshnessBadge state={cluster.state} since={cluster.since} /> : null}
+          {target.namespace ? ` / ${target.namespace}` : ''}{' '}
+          {cluster ? <FreshnessBadge state={cluster.state} since={cluster.since} /> : null}
         </>
       }
     >
@@ -128,7 +147,18 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
         </ErrorBanner>
       ) : null}
       <div className="drawer__actions">
-        <button type="button" className="btn" onClick={() => void startEdit()} disabled={isSecret || mode !== 'view'} title={isSecret ? 'Secret values never reach this window, so they are not edited here' : 'Edit the YAML, preview with a server dry run, apply'} data-testid="edit-open">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void startEdit()}
+          disabled={isSecret || mode !== 'view'}
+          title={
+            isSecret
+              ? 'Secret values never reach this window, so they are not edited here'
+              : 'Edit the YAML, preview with a server dry run, apply'
+          }
+          data-testid="edit-open"
+        >
           Edit YAML
         </button>
         <button type="button" className="btn" onClick={() => setMode('delete')} disabled={mode !== 'view'} data-testid="delete-open">
@@ -149,8 +179,12 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
           onCancel={() => setMode('view')}
         />
       ) : null}
-      {target.type.group === '' && target.type.resource === 'nodes' ? <NodePanel key={`${target.clusterId}/${target.name}`} clusterId={target.clusterId} name={target.name} /> : null}
-      {forwardKind && target.namespace ? <PortForwardPanel target={{ clusterId: target.clusterId, namespace: target.namespace, kind: forwardKind, name: target.name }} /> : null}
+      {target.type.group === '' && target.type.resource === 'nodes' ? (
+        <NodePanel key={`${target.clusterId}/${target.name}`} clusterId={target.clusterId} name={target.name} />
+      ) : null}
+      {forwardKind && target.namespace ? (
+        <PortForwardPanel target={{ clusterId: target.clusterId, namespace: target.namespace, kind: forwardKind, name: target.name }} />
+      ) : null}
       {detail ? (
         <>
           {detail.secretKeys ? (
@@ -170,12 +204,18 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
           </section>
           <section className="drawer__section" data-testid="drawer-events">
             <h3>Events {detail.events.length ? <span className="muted">({detail.events.length})</span> : null}</h3>
-            {detail.events.length === 0 ? <p className="muted">No events for this object (the API server keeps them about an hour).</p> : null}
+            {detail.events.length === 0 ? (
+              <p className="muted">No events for this object (the API server keeps them about an hour).</p>
+            ) : null}
             <ul className="events-list">
               {detail.events.map((e, i) => (
                 <li key={i} className={e.type === 'Warning' ? 'text-warn' : undefined} data-type={e.type}>
                   <strong>{e.reason}</strong> {e.count > 1 ? <span className="muted">×{e.count}</span> : null} <span>{e.message}</span>{' '}
-                  {e.lastSeen ? <span className="muted" title={formatClock(e.lastSeen, now)}>{formatElapsed(now - e.lastSeen)} ago</span> : null}
+                  {e.lastSeen ? (
+                    <span className="muted" title={formatClock(e.lastSeen, now)}>
+                      {formatElapsed(now - e.lastSeen)} ago
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>

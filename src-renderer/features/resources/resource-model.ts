@@ -20,7 +20,12 @@ export function mergeColumns(byCluster: ReadonlyMap<string, readonly Column[]>):
     for (const c of cols) {
       if (c.priority !== 0 || seen.has(c.name)) continue;
       seen.add(c.name);
-      out.push({ name: c.name, type: c.type, ...(c.format ? { format: c.format } : {}), ...(c.description ? { description: c.description } : {}) });
+      out.push({
+        name: c.name,
+        type: c.type,
+        ...(c.format ? { format: c.format } : {}),
+        ...(c.description ? { description: c.description } : {}),
+      });
     }
   }
   return out;
@@ -29,7 +34,11 @@ export function mergeColumns(byCluster: ReadonlyMap<string, readonly Column[]>):
 /** For each cluster, the index of each merged column in that cluster's cells (-1 when absent). */
 export function cellIndex(byCluster: ReadonlyMap<string, readonly Column[]>, merged: readonly MergedColumn[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
-  for (const [clusterId, cols] of byCluster) out.set(clusterId, merged.map((m) => cols.findIndex((c) => c.name === m.name)));
+  for (const [clusterId, cols] of byCluster)
+    out.set(
+      clusterId,
+      merged.map((m) => cols.findIndex((c) => c.name === m.name)),
+    );
   return out;
 }
 

@@ -25,7 +25,8 @@ export const createResourcesSlice: SliceCreator<ResourcesSlice> = (set) => ({
   resourceFilters: emptyResourceFilters,
   resourceSelected: null,
   setResourceType: (resourceType) => set((s) => ({ resourceType, resourceFilters: { ...s.resourceFilters, namespace: '' } })),
-  setResourceFilter: (key, value) => set((s) => (s.resourceFilters[key] === value ? {} : { resourceFilters: { ...s.resourceFilters, [key]: value } })),
+  setResourceFilter: (key, value) =>
+    set((s) => (s.resourceFilters[key] === value ? {} : { resourceFilters: { ...s.resourceFilters, [key]: value } })),
   resetResourceFilters: () => set({ resourceFilters: emptyResourceFilters }),
   openResource: (resourceSelected) => set({ resourceSelected }),
   closeResource: () => set({ resourceSelected: null }),

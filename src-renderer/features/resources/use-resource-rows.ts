@@ -22,7 +22,11 @@ export interface ResourceRowsState {
 
 const empty = (): ResourceRowsState => ({ rows: [], columns: new Map(), clusters: new Map(), streamError: null });
 
-export function applyResourceDiffs(byCluster: Map<string, Map<string, ResourceRow>>, state: Omit<ResourceRowsState, 'rows' | 'streamError'>, diffs: readonly ResourceDiff[]): void {
+export function applyResourceDiffs(
+  byCluster: Map<string, Map<string, ResourceRow>>,
+  state: Omit<ResourceRowsState, 'rows' | 'streamError'>,
+  diffs: readonly ResourceDiff[],
+): void {
   for (const d of diffs) {
     let rows = byCluster.get(d.clusterId);
     if (d.reset || !rows) byCluster.set(d.clusterId, (rows = new Map()));

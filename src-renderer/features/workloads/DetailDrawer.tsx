@@ -35,7 +35,10 @@ function useYaml(ref: ObjectRef): [YamlState, () => void] {
   // Keyed by the object, not the ref's identity: the same object opened again (Enter on its row)
   // must not throw away the YAML on screen and load it anew.
   const { clusterId, kind, namespace, name } = ref;
-  const request = useRequest(() => client['workloads.getYaml']({ clusterId, kind, namespace, name }), [client, clusterId, kind, namespace, name]);
+  const request = useRequest(
+    () => client['workloads.getYaml']({ clusterId, kind, namespace, name }),
+    [client, clusterId, kind, namespace, name],
+  );
   const state = loaded(request, 'hide');
   return [state.status === 'ok' ? { status: 'ok', yaml: state.value.yaml } : state, request.retry];
 }
@@ -61,11 +64,25 @@ function PodFacts({ pod, now }: { pod: PodRow; now: number }) {
       <Fact label="Restarts">
         {pod.restarts}
         {/* Per container: a sidecar's later Error must not hide the app's OOMKilled. */}
-        {pod.terminations
-          ? pod.terminations.map((t) => <span key={t.container} className={isOomKill(t) ? 'text-bad' : 'muted'}> · {t.container} last terminated: {t.reason ?? `exit ${t.exitCode ?? '?'}`}</span>)
-          : pod.lastTerminationReason ? <span className={isOomKill({ reason: pod.lastTerminationReason }) ? 'text-bad' : 'muted'}> · last terminated: {pod.lastTerminationReason}</span> : null}
+        {pod.terminations ? (
+          pod.terminations.map((t) => (
+            <span key={t.container} className={isOomKill(t) ? 'text-bad' : 'muted'}>
+              {' '}
+              · {t.container} last terminated: {t.reason ?? `exit ${t.exitCode ?? '?'}`}
+            </span>
+          ))
+        ) : pod.lastTerminationReason ? (
+          <span className={isOomKill({ reason: pod.lastTerminationReason }) ? 'text-bad' : 'muted'}>
+            {' '}
+            · last terminated: {pod.lastTerminationReason}
+          </span>
+        ) : null}
       </Fact>
-      {pod.conditionSince ? <Fact label="In this state">{formatElapsed(now - pod.conditionSince)} (since {formatClock(pod.conditionSince, now)})</Fact> : null}
+      {pod.conditionSince ? (
+        <Fact label="In this state">
+          {formatElapsed(now - pod.conditionSince)} (since {formatClock(pod.conditionSince, now)})
+        </Fact>
+      ) : null}
       {pod.deployment ? <Fact label="Deployment">{pod.deployment}</Fact> : null}
       <Fact label="Node">{pod.node ?? '—'}</Fact>
       <Fact label="Pod IP">{pod.podIP ?? '—'}</Fact>

@@ -17,9 +17,18 @@ type Action = 'logs' | 'previous' | 'shell' | 'debug' | 'metrics';
 // Debug has no key: it adds a container to the pod, which no stray keystroke should do.
 const keys: Record<string, Action> = { l: 'logs', p: 'previous', s: 'shell', m: 'metrics' };
 
-const isTyping = (el: Element | null) => !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || (el as HTMLElement).isContentEditable);
+const isTyping = (el: Element | null) =>
+  !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || (el as HTMLElement).isContentEditable);
 
-export function DrawerActions({ target, row, containers }: { target: ObjectRef; row: PodRow | DeploymentRow | undefined; containers: string[] }) {
+export function DrawerActions({
+  target,
+  row,
+  containers,
+}: {
+  target: ObjectRef;
+  row: PodRow | DeploymentRow | undefined;
+  containers: string[];
+}) {
   const openLogTab = useAppStore((s) => s.openLogTab);
   const focusContainer = useAppStore((s) => s.focusContainer);
   const setView = useAppStore((s) => s.setView);
@@ -35,18 +44,26 @@ export function DrawerActions({ target, row, containers }: { target: ObjectRef; 
 
   // A row from the saved snapshot: its cluster has not synced, nothing on it can be acted on.
   const stale = !!row && 'staleAsOf' in row && row.staleAsOf !== undefined;
-  const enabled: Record<Action, boolean> = stale ? { logs: false, previous: false, shell: false, debug: false, metrics: false } : {
-    logs: true,
-    previous: !!pod && hasPreviousInstance(pod),
-    shell: target.kind === 'Pod' && pod?.phase === 'Running',
-    // An ephemeral container joins a pod that is on a node (crash-looping or distroless included).
-    debug: target.kind === 'Pod' && pod?.phase === 'Running',
-    metrics: !!chart,
-  };
+  const enabled: Record<Action, boolean> = stale
+    ? { logs: false, previous: false, shell: false, debug: false, metrics: false }
+    : {
+        logs: true,
+        previous: !!pod && hasPreviousInstance(pod),
+        shell: target.kind === 'Pod' && pod?.phase === 'Running',
+        // An ephemeral container joins a pod that is on a node (crash-looping or distroless included).
+        debug: target.kind === 'Pod' && pod?.phase === 'Running',
+        metrics: !!chart,
+      };
   const run = (a: Action) => {
     if (!enabled[a]) return;
     if (a === 'logs') openLogTab(target.kind === 'Pod' ? podLogsTab(where) : deploymentLogsTab(target));
-    else if (a === 'previous') openLogTab(podLogsTab({ ...where, ...(containers.length > 1 ? { container } : {}) }, { previous: true, ...(pod?.lastTerminationAt ? { eventAt: pod.lastTerminationAt } : {}) }));
+    else if (a === 'previous')
+      openLogTab(
+        podLogsTab(
+          { ...where, ...(containers.length > 1 ? { container } : {}) },
+          { previous: true, ...(pod?.lastTerminationAt ? { eventAt: pod.lastTerminationAt } : {}) },
+        ),
+      );
     else if (a === 'shell') openLogTab(shellTab({ ...where, container }));
     else if (a === 'debug') openLogTab(debugTab({ ...where, container }, DEFAULT_DEBUG_IMAGE));
     else if (chart) {
@@ -73,25 +90,61 @@ export function DrawerActions({ target, row, containers }: { target: ObjectRef; 
   }, [keysActive]);
 
   const button = (a: Action, label: string, key: string, title: string) => (
-    <button type="button" className="btn" onClick={() => run(a)} disabled={!enabled[a]} title={stale ? STALE_REASON : `${title} (${key})`} data-testid={`drawer-open-${a}`} aria-keyshortcuts={key}>
+    <button
+      type="button"
+      className="btn"
+      onClick={() => run(a)}
+      disabled={!enabled[a]}
+      title={stale ? STALE_REASON : `${title} (${key})`}
+      data-testid={`drawer-open-${a}`}
+      aria-keyshortcuts={key}
+    >
       {label} <kbd>{key}</kbd>
     </button>
   );
   return (
     <div className="drawer-actions" data-testid="drawer-actions">
-      {button('logs', 'Logs', 'l', target.kind === 'Pod' ? 'Every container of this pod in the log viewer' : "Every pod of this Deployment in the log viewer")}
-      {target.kind === 'Pod' ? button('previous', 'Previous logs', 'p', 'The terminated instance, from a little before its last restart') : null}
+      {button(
+        'logs',
+        'Logs',
+        'l',
+        target.kind === 'Pod' ? 'Every container of this pod in the log viewer' : 'Every pod of this Deployment in the log viewer',
+      )}
+      {target.kind === 'Pod'
+        ? button('previous', 'Previous logs', 'p', 'The terminated instance, from a little before its last restart')
+        : null}
       {target.kind === 'Pod' ? button('shell', 'Shell', 's', `A shell in ${container ?? 'the container'}`) : null}
       {target.kind === 'Pod' ? (
-        <button type="button" className="btn" onClick={() => run('debug')} disabled={!enabled.debug} title={stale ? STALE_REASON : `Add an ephemeral debug container (${DEFAULT_DEBUG_IMAGE}) sharing ${container ?? 'the container'}'s processes and open its shell: for a crash-looping or distroless container`} data-testid="drawer-open-debug">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => run('debug')}
+          disabled={!enabled.debug}
+          title={
+            stale
+              ? STALE_REASON
+              : `Add an ephemeral debug container (${DEFAULT_DEBUG_IMAGE}) sharing ${container ?? 'the container'}'s processes and open its shell: for a crash-looping or distroless container`
+          }
+          data-testid="drawer-open-debug"
+        >
           Debug
         </button>
       ) : null}
-      {button('metrics', 'Metrics', 'm', `Memory and CPU chart of ${container ?? 'the container'}${target.kind === 'Deployment' && chart ? ` in ${chart.pod}` : ''}`)}
+      {button(
+        'metrics',
+        'Metrics',
+        'm',
+        `Memory and CPU chart of ${container ?? 'the container'}${target.kind === 'Deployment' && chart ? ` in ${chart.pod}` : ''}`,
+      )}
       {containers.length > 1 ? (
         <label className="drawer-actions__container">
           <span className="muted">container</span>{' '}
-          <select value={container} onChange={(e) => setChosen(e.target.value)} data-testid="drawer-container" aria-label="Container for shell, metrics and previous logs">
+          <select
+            value={container}
+            onChange={(e) => setChosen(e.target.value)}
+            data-testid="drawer-container"
+            aria-label="Container for shell, metrics and previous logs"
+          >
             {containers.map((c) => (
               <option key={c} value={c}>
                 {c}

@@ -132,7 +132,12 @@ function WorkloadTable<T extends PodRow | DeploymentRow>({ kind, rows, columns, 
   );
   const rowClassName = useCallback((r: T) => (outdated.has(r.clusterId) || isStale(r) ? 'is-dim' : undefined), [outdated]);
   const rowTestAttrs = useCallback(
-    (r: T) => ({ 'data-cluster': r.clusterId, 'data-namespace': r.namespace, 'data-name': r.name, ...(isStale(r) ? { 'data-stale': 'true' } : {}) }),
+    (r: T) => ({
+      'data-cluster': r.clusterId,
+      'data-namespace': r.namespace,
+      'data-name': r.name,
+      ...(isStale(r) ? { 'data-stale': 'true' } : {}),
+    }),
     [],
   );
 
@@ -146,12 +151,18 @@ function WorkloadTable<T extends PodRow | DeploymentRow>({ kind, rows, columns, 
           Showing {sorted.length.toLocaleString()} of {rows.length.toLocaleString()} {noun}
         </span>
         {loading ? (
-          <Progress value={progress.synced} max={progress.total} label={progress.total ? `Loading ${noun}: ${progress.synced} of ${progress.total} clusters synced` : 'Connecting to clusters…'} />
+          <Progress
+            value={progress.synced}
+            max={progress.total}
+            label={progress.total ? `Loading ${noun}: ${progress.synced} of ${progress.total} clusters synced` : 'Connecting to clusters…'}
+          />
         ) : null}
       </div>
       {sorted.length === 0 && !loading ? (
         <EmptyState title={rows.length === 0 ? `No ${noun} in any connected cluster` : `No ${noun} match the filters`}>
-          {hasActiveFilters(filters) ? 'Clear the filters (the Clear button) or change the search text.' : 'Check the cluster overview for clusters that are not connected.'}
+          {hasActiveFilters(filters)
+            ? 'Clear the filters (the Clear button) or change the search text.'
+            : 'Check the cluster overview for clusters that are not connected.'}
         </EmptyState>
       ) : (
         <VirtualTable<T>

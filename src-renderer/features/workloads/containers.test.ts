@@ -7,9 +7,19 @@ const podYaml = stringify({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: { name: 'orders-1', namespace: 'shop' },
-  spec: { initContainers: [{ name: 'migrate', image: 'm:1' }], containers: [{ name: 'orders', image: 'o:1' }, { name: 'log-agent', image: 'l:1' }] },
+  spec: {
+    initContainers: [{ name: 'migrate', image: 'm:1' }],
+    containers: [
+      { name: 'orders', image: 'o:1' },
+      { name: 'log-agent', image: 'l:1' },
+    ],
+  },
 });
-const deploymentYaml = stringify({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { replicas: 2, template: { spec: { containers: [{ name: 'orders' }] } } } });
+const deploymentYaml = stringify({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  spec: { replicas: 2, template: { spec: { containers: [{ name: 'orders' }] } } },
+});
 
 describe('containers of the drawer object', () => {
   it('reads a pod’s containers (not init containers) and a Deployment’s pod template', () => {

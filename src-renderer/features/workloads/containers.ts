@@ -33,10 +33,13 @@ export function metricsTarget(
 ): ContainerRef | undefined {
   if (!container) return undefined;
   if (target.kind === 'Pod') return { clusterId: target.clusterId, namespace: target.namespace, pod: target.name, container };
-  const mine = pods.filter((p) => p.clusterId === target.clusterId && p.namespace === target.namespace && p.deployment === target.name && !p.deleting);
+  const mine = pods.filter(
+    (p) => p.clusterId === target.clusterId && p.namespace === target.namespace && p.deployment === target.name && !p.deleting,
+  );
   const pod = mine.find((p) => p.ready && p.phase === 'Running') ?? mine.find((p) => p.phase === 'Running') ?? mine[0];
   return pod ? { clusterId: pod.clusterId, namespace: pod.namespace, pod: pod.name, container } : undefined;
 }
 
 /** A pod whose previous instance is worth reading: it restarted or was killed. */
-export const hasPreviousInstance = (pod: Pick<PodSummary, 'restarts' | 'lastTerminationReason'>): boolean => pod.restarts > 0 || pod.lastTerminationReason !== undefined;
+export const hasPreviousInstance = (pod: Pick<PodSummary, 'restarts' | 'lastTerminationReason'>): boolean =>
+  pod.restarts > 0 || pod.lastTerminationReason !== undefined;

@@ -9,8 +9,26 @@ import { rowsDelta, WorkloadIndex } from './workload-index';
 
 const rows = [
   pod({ uid: '1', name: 'cart-1', clusterId: 'fat', namespace: 'shop', app: 'cart', group: 'fat', status: 'Running' }),
-  pod({ uid: '2', name: 'cart-2', clusterId: 'uat', namespace: 'shop', app: 'cart', group: 'uat', status: 'CrashLoopBackOff', images: ['harbor/shop/cart:2.0-BAD'] }),
-  pod({ uid: '3', name: 'search-1', clusterId: 'uat', namespace: 'search', app: 'search', group: undefined, status: 'Pending', images: ['harbor/search/search:1'] }),
+  pod({
+    uid: '2',
+    name: 'cart-2',
+    clusterId: 'uat',
+    namespace: 'shop',
+    app: 'cart',
+    group: 'uat',
+    status: 'CrashLoopBackOff',
+    images: ['harbor/shop/cart:2.0-BAD'],
+  }),
+  pod({
+    uid: '3',
+    name: 'search-1',
+    clusterId: 'uat',
+    namespace: 'search',
+    app: 'search',
+    group: undefined,
+    status: 'Pending',
+    images: ['harbor/search/search:1'],
+  }),
 ].map((p) => ({ ...p, searchKey: searchKeyOf(p) }));
 const statusOf = (r: (typeof rows)[number]) => r.status;
 
@@ -75,7 +93,15 @@ describe('sortRows', () => {
 
 describe('createFilter + createSorter on WorkloadIndex deltas', () => {
   const make = (i: number, rv = '1', over: Partial<ReturnType<typeof pod>> = {}) =>
-    pod({ uid: `u${i}`, name: `app-${(i * 7919) % 1000}`, clusterId: ['fat', 'uat'][i % 2]!, namespace: ['a', 'b', 'c'][i % 3]!, restarts: i % 7, resourceVersion: rv, ...over });
+    pod({
+      uid: `u${i}`,
+      name: `app-${(i * 7919) % 1000}`,
+      clusterId: ['fat', 'uat'][i % 2]!,
+      namespace: ['a', 'b', 'c'][i % 3]!,
+      restarts: i % 7,
+      resourceVersion: rv,
+      ...over,
+    });
   const key = (r: { namespace: string }) => r.namespace;
 
   for (const filters of [emptyFilters, { ...emptyFilters, cluster: 'uat' }, { ...emptyFilters, text: 'app-1' }]) {
@@ -83,8 +109,19 @@ describe('createFilter + createSorter on WorkloadIndex deltas', () => {
       const index = new WorkloadIndex();
       const filter = createFilter<PodRow>();
       const sorter = createSorter<PodRow>();
-      const view = () => sorter(filter(index.pods.rows() as PodRow[], filters, (r) => r.status), 'namespace', key, 'asc');
-      const full = () => sortRows(filterRows(index.pods.rows() as PodRow[], filters, (r) => r.status), key, 'asc');
+      const view = () =>
+        sorter(
+          filter(index.pods.rows() as PodRow[], filters, (r) => r.status),
+          'namespace',
+          key,
+          'asc',
+        );
+      const full = () =>
+        sortRows(
+          filterRows(index.pods.rows() as PodRow[], filters, (r) => r.status),
+          key,
+          'asc',
+        );
       const byCluster = (c: string) => Array.from({ length: 6_000 }, (_, i) => make(i)).filter((p) => p.clusterId === c);
       index.applyDiffs([
         { clusterId: 'fat', kind: 'Pod', reset: true, upserts: byCluster('fat'), deletes: [] },
@@ -92,7 +129,9 @@ describe('createFilter + createSorter on WorkloadIndex deltas', () => {
       ]);
       expect(view().map((r) => r.uid)).toEqual(full().map((r) => r.uid));
       for (let round = 1; round <= 6; round++) {
-        const ups = Array.from({ length: 40 }, (_, k) => (round * 997 + k * 101) % 6_000).map((i) => make(i, String(round + 1), { namespace: ['c', 'a', 'b'][(i + round) % 3]! }));
+        const ups = Array.from({ length: 40 }, (_, k) => (round * 997 + k * 101) % 6_000).map((i) =>
+          make(i, String(round + 1), { namespace: ['c', 'a', 'b'][(i + round) % 3]! }),
+        );
         const fresh = make(50_000 + round);
         const diffs = ['fat', 'uat'].map((c) => ({
           clusterId: c,

@@ -58,7 +58,13 @@ export function facetsOf<T extends FilterableRow>(rows: readonly T[], statusOf: 
     statuses.add(statusOf(r));
   }
   const sorted = (s: Set<string>) => [...s].sort();
-  return { clusters: sorted(clusters), namespaces: sorted(namespaces), apps: sorted(apps), groups: sorted(groups), statuses: sorted(statuses) };
+  return {
+    clusters: sorted(clusters),
+    namespaces: sorted(namespaces),
+    apps: sorted(apps),
+    groups: sorted(groups),
+    statuses: sorted(statuses),
+  };
 }
 
 /**

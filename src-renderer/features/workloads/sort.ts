@@ -39,7 +39,13 @@ export function sortRows<T extends SortableRow>(rows: readonly T[], keyOf: (row:
 }
 
 /** First index whose row sorts at or after `row`. */
-function lowerBound<T extends SortableRow>(sorted: readonly T[], row: T, key: SortValue, keyOf: (row: T) => SortValue, sign: number): number {
+function lowerBound<T extends SortableRow>(
+  sorted: readonly T[],
+  row: T,
+  key: SortValue,
+  keyOf: (row: T) => SortValue,
+  sign: number,
+): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -10,7 +10,9 @@ import { rowsDelta, searchKeyOf, WorkloadIndex } from './workload-index';
 describe('WorkloadIndex', () => {
   it('takes a reset as the whole list and marks the cluster+kind synced', () => {
     const index = new WorkloadIndex();
-    const changes = index.applyDiffs([{ clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a' }), pod({ uid: 'b' })], deletes: [] }]);
+    const changes = index.applyDiffs([
+      { clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a' }), pod({ uid: 'b' })], deletes: [] },
+    ]);
     expect(changes).toEqual({ pods: true, deployments: false });
     expect(index.pods.rows().map((p) => p.uid)).toEqual(['a', 'b']);
     expect(index.syncedKinds()).toEqual({ fat: ['Pod'] });
@@ -18,8 +20,18 @@ describe('WorkloadIndex', () => {
 
   it('a live reset replaces rows from the saved snapshot even when their version is the same', () => {
     const index = new WorkloadIndex();
-    index.applyDiffs([{ clusterId: 'fat', kind: 'Deployment', reset: true, upserts: [deployment({ uid: 'd', resourceVersion: '7', staleAsOf: 1_000 })], deletes: [] }]);
-    index.applyDiffs([{ clusterId: 'fat', kind: 'Deployment', reset: true, upserts: [deployment({ uid: 'd', resourceVersion: '7' })], deletes: [] }]);
+    index.applyDiffs([
+      {
+        clusterId: 'fat',
+        kind: 'Deployment',
+        reset: true,
+        upserts: [deployment({ uid: 'd', resourceVersion: '7', staleAsOf: 1_000 })],
+        deletes: [],
+      },
+    ]);
+    index.applyDiffs([
+      { clusterId: 'fat', kind: 'Deployment', reset: true, upserts: [deployment({ uid: 'd', resourceVersion: '7' })], deletes: [] },
+    ]);
     expect(index.deployments.rows().map((d) => [d.uid, d.staleAsOf])).toEqual([['d', undefined]]);
   });
 
@@ -27,7 +39,13 @@ describe('WorkloadIndex', () => {
     const index = new WorkloadIndex();
     index.applyDiffs([{ clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a' }), pod({ uid: 'b' })], deletes: [] }]);
     index.applyDiffs([
-      { clusterId: 'fat', kind: 'Pod', reset: false, upserts: [pod({ uid: 'c' }), pod({ uid: 'a', status: 'CrashLoopBackOff', resourceVersion: '2' })], deletes: ['b'] },
+      {
+        clusterId: 'fat',
+        kind: 'Pod',
+        reset: false,
+        upserts: [pod({ uid: 'c' }), pod({ uid: 'a', status: 'CrashLoopBackOff', resourceVersion: '2' })],
+        deletes: ['b'],
+      },
     ]);
     expect(index.pods.rows().map((p) => [p.uid, p.status])).toEqual([
       ['a', 'CrashLoopBackOff'],
@@ -75,7 +93,15 @@ describe('WorkloadIndex', () => {
 
   it('precomputes a lowercase search key of name and images', () => {
     const index = new WorkloadIndex();
-    index.applyDiffs([{ clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a', name: 'Cart-7f', images: ['Harbor/Shop/cart:2'] })], deletes: [] }]);
+    index.applyDiffs([
+      {
+        clusterId: 'fat',
+        kind: 'Pod',
+        reset: true,
+        upserts: [pod({ uid: 'a', name: 'Cart-7f', images: ['Harbor/Shop/cart:2'] })],
+        deletes: [],
+      },
+    ]);
     expect(index.pods.rows()[0]!.searchKey).toBe('cart-7f\nharbor/shop/cart:2');
     expect(searchKeyOf({ name: 'X', images: [] })).toBe('x');
   });
@@ -102,7 +128,9 @@ describe('WorkloadIndex', () => {
     index.applyDiffs([{ clusterId: 'fat', kind: 'Pod', reset: true, upserts: [pod({ uid: 'a' }), pod({ uid: 'b' })], deletes: [] }]);
     const first = new WeakRef(index.pods.rows());
     for (let i = 2; i < 5; i++) {
-      index.applyDiffs([{ clusterId: 'fat', kind: 'Pod', reset: false, upserts: [pod({ uid: 'a', resourceVersion: String(i) })], deletes: [] }]);
+      index.applyDiffs([
+        { clusterId: 'fat', kind: 'Pod', reset: false, upserts: [pod({ uid: 'a', resourceVersion: String(i) })], deletes: [] },
+      ]);
       const rows = index.pods.rows();
       // Consumers still get the delta while they hold the array it came from.
       expect(rowsDelta(rows)?.added.map((p) => p.resourceVersion)).toEqual([String(i)]);

@@ -209,7 +209,8 @@ export class WorkloadIndex {
   retainClusters(clusterIds: ReadonlySet<string>): WorkloadChanges {
     const changes: WorkloadChanges = { pods: false, deployments: false };
     for (const id of this.pods.clusterIds()) if (!clusterIds.has(id) && this.pods.removeCluster(id)) changes.pods = true;
-    for (const id of this.deployments.clusterIds()) if (!clusterIds.has(id) && this.deployments.removeCluster(id)) changes.deployments = true;
+    for (const id of this.deployments.clusterIds())
+      if (!clusterIds.has(id) && this.deployments.removeCluster(id)) changes.deployments = true;
     return changes;
   }
 
