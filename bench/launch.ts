@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRendererDir, startServer, type StartServerOptions } from '../src-main/app/server';
+import { benchServerOptions } from './server-options';
 import { launchChromium } from '../test/e2e/browser';
 import { Child, bundleScript } from './child';
 import { MAIN_PROCESS_NODE_FLAGS } from './foundation';
@@ -147,15 +148,7 @@ export async function run(opts: { apps?: number; scale?: number; runs?: number }
     const reference = process.env.LAUNCH_NO_KUBECTL
       ? null
       : (progress('reference: kubectl get pods -A -o json, four clusters in parallel'), await kubectlLists(kubeconfig, 'pods'));
-    const serverOptions: StartServerOptions = {
-      kubeconfigPaths: [kubeconfig],
-      port: 0,
-      userDataDir: join(dir, 'data'),
-      homeDir: dir,
-      env: {},
-      validateResponses: false,
-      logger: { info() {}, warn() {}, error() {} },
-    };
+    const serverOptions: StartServerOptions = benchServerOptions(kubeconfig, dir);
     progress('first run: every cluster synced, the snapshot saved');
     const server = await startServer(serverOptions);
     const stop = server.services.workloads.subscribe(undefined, () => undefined);

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer } from '../src-main/app/server';
+import { benchServerOptions } from './server-options';
 import { launchChromium } from '../test/e2e/browser';
 
 /** `kubectl logs -f <args>` lines/s on stdout, counted from `warmupMs` after the first line, for `seconds`. */
@@ -34,15 +35,7 @@ export function kubectlFollowRate(kubeconfig: string, args: string[], seconds: n
 }
 
 export async function openLogViewer(kubeconfig: string, dir: string) {
-  const server = await startServer({
-    kubeconfigPaths: [kubeconfig],
-    port: 0,
-    userDataDir: join(dir, 'data'),
-    homeDir: dir,
-    env: {},
-    validateResponses: false,
-    logger: { info() {}, warn() {}, error() {} },
-  });
+  const server = await startServer(benchServerOptions(kubeconfig, dir));
   const browser = await launchChromium();
   const page = await browser.newPage();
   await page.setViewportSize({ width: 1400, height: 860 });

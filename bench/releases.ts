@@ -29,6 +29,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startServer } from '../src-main/app/server';
+import { benchServerOptions } from './server-options';
 import { generateScenario } from '../src-sandbox/scenario-generator';
 import { launchChromium, screenshotDir } from '../test/e2e/browser';
 import { Child } from './child';
@@ -124,13 +125,7 @@ export async function run(opts: { apps?: number; scale?: number; changes?: numbe
 
     const serverOptions = {
       ...(mainFlushMs ? { services: { workloads: { flushIntervalMs: mainFlushMs } } } : {}),
-      kubeconfigPaths: [kubeconfig],
-      port: 0,
-      userDataDir: join(dir, 'data'),
-      homeDir: dir,
-      env: {},
-      validateResponses: false,
-      logger: { info() {}, warn() {}, error() {} },
+      ...benchServerOptions(kubeconfig, dir),
     };
     const server = await startServer(serverOptions);
     const browser = await launchChromium();
