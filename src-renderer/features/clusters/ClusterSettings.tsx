@@ -1,9 +1,9 @@
-import { useState } from 'react';
-import type { AppError } from '../../../src-shared/result';
+import type { Result } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store';
 import { useRequest } from '../../components/useRequest';
+import { useAction } from '../../components/useAction';
 
 /**
  * Cluster settings on the overview: hidden clusters (show them again) and the kubeconfig files
@@ -14,20 +14,20 @@ export function ClusterSettings() {
   const clusters = useAppStore((s) => s.clusters);
   const appInfo = useAppStore((s) => s.appInfo);
   const setAppInfo = useAppStore((s) => s.setAppInfo);
-  const [error, setError] = useState<AppError | null>(null);
+  // Showing a cluster and removing a file report in one place: the last change's error.
+  const change = useAction((call: () => Promise<Result<unknown>>) => call());
+  const error = change.error;
   // The cluster list changes when a cluster is hidden or shown: read the hidden ones again then
   // (a failed read keeps the last list).
   const hidden = useRequest(() => client['clusters.hidden']({}), [client], clusters).data?.hidden ?? [];
-  const show = async (id: string) => {
-    const r = await client['clusters.setHidden']({ clusterId: id, hidden: false });
-    setError(r.ok ? null : r.error);
-  };
-  const remove = async (path: string) => {
-    const r = await client['kubeconfig.removePath']({ path });
-    setError(r.ok ? null : r.error);
-    const info = await client['app.info']({});
-    if (info.ok) setAppInfo(info.value);
-  };
+  const show = (id: string) => change.run(() => client['clusters.setHidden']({ clusterId: id, hidden: false }));
+  const remove = (path: string) =>
+    change.run(async () => {
+      const r = await client['kubeconfig.removePath']({ path });
+      const info = await client['app.info']({});
+      if (info.ok) setAppInfo(info.value);
+      return r;
+    });
   const sources = appInfo?.kubeconfigSources ?? [];
   return (
     <section className="cluster-settings" aria-label="Cluster settings" data-testid="cluster-settings">

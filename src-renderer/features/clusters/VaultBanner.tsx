@@ -1,26 +1,20 @@
-import { useState } from 'react';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
 import { useAppStore } from '../../store';
+import { useAction } from '../../components/useAction';
 
 /** Linux basic_text: secrets would be stored with a key kept beside them. Ask before storing. */
 export function VaultBanner() {
   const vault = useAppStore((s) => s.appInfo?.vault);
   const setVault = useAppStore((s) => s.setVault);
   const client = useClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
+  const { run, busy, error } = useAction((allow: boolean) => client['vault.consent']({ allow }));
   if (!vault?.needsConsent) return null;
 
   const answer = async (allow: boolean) => {
-    setBusy(true);
-    setError(null);
-    const result = await client['vault.consent']({ allow }).catch(() => null);
-    setBusy(false);
-    if (result?.ok) setVault(result.value);
-    else setError(result ? result.error : { code: 'unavailable', message: 'Could not reach Capstan services. Try again.' });
+    const result = await run(allow);
+    if (result.ok) setVault(result.value);
   };
 
   return (

@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Dependent } from '../../../src-shared/edit/contract';
 import type { ResourceRef } from '../../../src-shared/resources/contract';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
+import { useAction } from '../../components/useAction';
+import { useRequest } from '../../components/useRequest';
 
 const countBy = (ds: Dependent[]) =>
   Object.entries(ds.reduce<Record<string, number>>((m, d) => ((m[d.kind] = (m[d.kind] ?? 0) + 1), m), {})).map(
@@ -14,20 +15,14 @@ const countBy = (ds: Dependent[]) =>
 /** Delete with a confirmation that says what the cascade removes (or keeps, with Orphan). */
 export function DeleteDialog({ target, onDone, onCancel }: { target: ResourceRef; onDone: () => void; onCancel: () => void }) {
   const client = useClient();
-  const [preview, setPreview] = useState<{ kind: string; dependents: Dependent[] } | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
   const [propagation, setPropagation] = useState<'Background' | 'Foreground' | 'Orphan'>('Background');
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    void client['edit.deletePreview'](target).then((r) => (r.ok ? setPreview(r.value) : setError(r.error)));
-  }, [client, target]);
+  const asked = useRequest(() => client['edit.deletePreview'](target), [client, target]);
+  const deletion = useAction(() => client['edit.delete']({ ...target, propagation, confirmed: true }));
   const del = async () => {
-    setBusy(true);
-    const r = await client['edit.delete']({ ...target, propagation, confirmed: true });
-    setBusy(false);
-    if (r.ok) onDone();
-    else setError(r.error);
+    if ((await deletion.run()).ok) onDone();
   };
+  const preview = asked.data;
+  const error = asked.error ?? deletion.error;
   if (error) return <ErrorBanner error={error} title="Could not delete." />;
   if (!preview) return <Spinner label="Finding what depends on it…" />;
   const n = preview.dependents.length;
@@ -67,7 +62,7 @@ export function DeleteDialog({ target, onDone, onCancel }: { target: ResourceRef
         </select>
       </label>
       <div className="delete-dialog__actions">
-        <button type="button" className="btn btn--danger" onClick={() => void del()} disabled={busy} data-testid="delete-confirm">
+        <button type="button" className="btn btn--danger" onClick={() => void del()} disabled={deletion.busy} data-testid="delete-confirm">
           Delete {target.name}
           {n > 0 && propagation !== 'Orphan' ? ` and ${n} dependent${n === 1 ? '' : 's'}` : ''}
         </button>

@@ -3,12 +3,12 @@ import type { ApplyResult } from '../../../src-shared/edit/contract';
 import { changedLines, lineDiff } from '../../../src-shared/edit/line-diff';
 import { conflictLines, hasConflictMarkers, mergeThreeWay, resolveConflict } from '../../../src-shared/edit/three-way-merge';
 import type { ResourceRef } from '../../../src-shared/resources/contract';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { YamlCodeEditor, type CodeEditorHandle, type EditorProblem } from '../../components/code-editor/YamlCodeEditor';
 import { YamlDiffView } from '../../components/code-editor/YamlDiffView';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
+import { useAction } from '../../components/useAction';
 import './edit.css';
 
 type Rebased = { applied: number; taken: number; conflicts: number };
@@ -38,9 +38,11 @@ export function YamlEditor({
   /** The version the edit is against: what was opened, or the live version of the last rebase. */
   const [base, setBase] = useState(initial);
   const [view, setView] = useState<'edit' | 'diff'>('edit');
-  const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ApplyResult | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  const applying = useAction((dryRun: boolean) =>
+    client['edit.apply']({ clusterId, yaml: text, mode: target ? 'replace' : 'create', dryRun }),
+  );
+  const { busy, error } = applying;
   const [rebased, setRebased] = useState<Rebased | null>(null);
   const editor = useRef<CodeEditorHandle | null>(null);
   useEffect(() => setResult(null), [text]);
@@ -66,11 +68,8 @@ export function YamlEditor({
   const changed = useMemo(() => changedLines(lineDiff(base, text)), [base, text]);
 
   const run = async (dryRun: boolean) => {
-    setBusy(true);
-    setError(null);
-    const r = await client['edit.apply']({ clusterId, yaml: text, mode: target ? 'replace' : 'create', dryRun });
-    setBusy(false);
-    if (!r.ok) return setError(r.error);
+    const r = await applying.run(dryRun);
+    if (!r.ok) return;
     setResult(r.value);
     if (r.value.outcome === 'applied') onDone(r.value.ref);
   };

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { RegistryInfo, RegistryInput, RegistryKind } from '../../../src-shared/images/contract';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { useAction } from '../../components/useAction';
 import { splitList } from './images-model';
 
 interface Form {
@@ -24,11 +24,9 @@ const emptyForm: Form = { name: '', kind: 'harbor', url: '', region: '', usernam
 export function AddRegistryForm({ onAdded }: { onAdded: (registry: RegistryInfo) => void }) {
   const client = useClient();
   const [form, setForm] = useState<Form>(emptyForm);
-  const [formError, setFormError] = useState<AppError | null>(null);
-  const [adding, setAdding] = useState(false);
+  const { run: add, busy: adding, error: formError } = useAction((input: RegistryInput) => client['images.registries.add'](input));
 
   const submit = async () => {
-    setFormError(null);
     const scope = splitList(form.scope);
     const include = splitList(form.include);
     const input: RegistryInput = {
@@ -42,14 +40,12 @@ export function AddRegistryForm({ onAdded }: { onAdded: (registry: RegistryInfo)
       ...(include.length ? { include } : {}),
       ...(form.source ? { source: true } : {}),
     };
-    setAdding(true);
-    const r = await client['images.registries.add'](input);
-    setAdding(false);
+    const r = await add(input);
     // The secret leaves the form once main has it (in the vault, or refused for good); only a vault
     // waiting for consent keeps it, so that "Add" works again right after allowing storage.
-    if (!r.ok && r.error.code === 'consent-required') return setFormError(r.error);
+    if (!r.ok && r.error.code === 'consent-required') return;
     setForm((f) => ({ ...f, secret: '' }));
-    if (!r.ok) return setFormError(r.error);
+    if (!r.ok) return;
     setForm(emptyForm);
     onAdded(r.value);
   };

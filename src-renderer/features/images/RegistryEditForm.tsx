@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
-import type { RegistryCoverage, RegistryInfo } from '../../../src-shared/images/contract';
-import type { AppError } from '../../../src-shared/result';
+import { useState } from 'react';
+import type { RegistryInfo } from '../../../src-shared/images/contract';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { useAction } from '../../components/useAction';
+import { useRequest } from '../../components/useRequest';
 import { joinList, splitList } from './images-model';
 import { FormActions } from './FormActions';
 
@@ -28,17 +29,11 @@ export function RegistryEditForm({
   const [exclude, setExclude] = useState(joinList(registry.exclude));
   const [scope, setScope] = useState(joinList(oci ? registry.repositories : registry.projects));
   const [source, setSource] = useState(!!registry.source);
-  const [error, setError] = useState<AppError | null>(null);
-  const [coverage, setCoverage] = useState<RegistryCoverage | null>(null);
-
-  useEffect(() => {
-    void client['images.registries.coverage']({}).then((r) =>
-      setCoverage(r.ok ? (r.value.find((c) => c.registryId === registry.id) ?? null) : null),
-    );
-  }, [client, registry.id]);
-
-  const save = async () => {
-    const r = await client['images.registries.update']({
+  // Coverage is extra information: a failed read shows none.
+  const coverages = useRequest(() => client['images.registries.coverage']({}), [client]).data;
+  const coverage = coverages?.find((c) => c.registryId === registry.id) ?? null;
+  const saving = useAction(() =>
+    client['images.registries.update']({
       registryId: registry.id,
       url: url.trim(),
       region: region.trim(),
@@ -46,9 +41,12 @@ export function RegistryEditForm({
       exclude: splitList(exclude),
       ...(oci ? { repositories: splitList(scope) } : { projects: splitList(scope) }),
       source,
-    });
-    if (!r.ok) return setError(r.error);
-    onSaved(r.value);
+    }),
+  );
+  const { error } = saving;
+  const save = async () => {
+    const r = await saving.run();
+    if (r.ok) onSaved(r.value);
   };
 
   return (

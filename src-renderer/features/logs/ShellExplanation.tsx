@@ -7,10 +7,10 @@
 import { useState } from 'react';
 import type { ContainerExplanation } from '../../../src-shared/exec/contract';
 import { DEFAULT_DEBUG_IMAGE } from '../../../src-shared/exec/contract';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store';
+import { useAction } from '../../components/useAction';
 import { debugShellTab, podLogsTab } from './open-tabs';
 import type { ShellTarget } from './ShellTab';
 
@@ -18,17 +18,16 @@ export function ShellExplanation({ target, explanation: x }: { target: ShellTarg
   const client = useClient();
   const openTab = useAppStore((s) => s.openLogTab);
   const [image, setImage] = useState(DEFAULT_DEBUG_IMAGE);
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
   const where = { clusterId: target.clusterId, namespace: target.namespace, pod: target.pod };
   const known = x.state !== 'missing' && x.state !== 'pod-missing';
+  const {
+    run,
+    busy: starting,
+    error,
+  } = useAction(() => client['exec.debug']({ ...where, ...(known && x.container ? { target: x.container } : {}), image: image.trim() }));
   const debug = async () => {
-    setStarting(true);
-    setError(null);
-    const r = await client['exec.debug']({ ...where, ...(known && x.container ? { target: x.container } : {}), image: image.trim() });
-    setStarting(false);
+    const r = await run();
     if (r.ok) openTab(debugShellTab({ ...where, container: r.value.container }));
-    else setError(r.error);
   };
   return (
     <div className="shell-explain" data-testid="shell-explain" data-state={x.state}>

@@ -5,27 +5,24 @@
  */
 import { useState } from 'react';
 import type { ForwardInfo } from '../../../src-shared/portforward/contract';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Spinner } from '../../components/Spinner';
 import { formatElapsed } from '../../../src-shared/base/duration';
 import { useNow } from '../../components/useNow';
+import { useAction } from '../../components/useAction';
 import { forwardTargetText, formatTraffic, stateText, useForwards } from './use-forwards';
 import './portforward.css';
 
 function ForwardRow({ f, now }: { f: ForwardInfo; now: number }) {
   const client = useClient();
-  const [error, setError] = useState<AppError | null>(null);
-  const [stopping, setStopping] = useState(false);
+  const stopping = useAction(() => client['portforward.stop']({ id: f.id }));
+  // A stopped forward leaves the list with the next update: the button stays disabled until then.
+  const [stopped, setStopped] = useState(false);
+  const error = stopping.error;
   const stop = async () => {
-    setStopping(true);
-    const r = await client['portforward.stop']({ id: f.id });
-    if (!r.ok) {
-      setError(r.error);
-      setStopping(false);
-    }
+    setStopped((await stopping.run()).ok);
   };
   const url = `http://127.0.0.1:${f.localPort}`;
   return (
@@ -75,8 +72,8 @@ function ForwardRow({ f, now }: { f: ForwardInfo; now: number }) {
         {error ? <ErrorBanner error={error} title="Could not stop." /> : null}
       </td>
       <td>
-        <button type="button" className="btn" onClick={() => void stop()} disabled={stopping} data-testid="forward-stop">
-          {stopping ? 'Stopping…' : 'Stop'}
+        <button type="button" className="btn" onClick={() => void stop()} disabled={stopping.busy || stopped} data-testid="forward-stop">
+          {stopping.busy || stopped ? 'Stopping…' : 'Stop'}
         </button>
       </td>
     </tr>

@@ -5,10 +5,10 @@
  */
 import { useEffect, useState } from 'react';
 import type { ForwardTarget, TargetPort } from '../../../src-shared/portforward/contract';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store';
+import { useAction } from '../../components/useAction';
 import { formatTraffic, stateText, useForwards } from './use-forwards';
 import './portforward.css';
 
@@ -20,8 +20,6 @@ export function PortForwardPanel({ target }: { target: ForwardTarget }) {
   const [ports, setPorts] = useState<TargetPort[] | null>(null);
   const [remote, setRemote] = useState('');
   const [local, setLocal] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
   const { forwards } = useForwards();
   const mine = (forwards ?? []).filter(
     (f) => f.clusterId === target.clusterId && f.namespace === target.namespace && f.kind === target.kind && f.name === target.name,
@@ -41,13 +39,13 @@ export function PortForwardPanel({ target }: { target: ForwardTarget }) {
     };
   }, [client, clusterId, namespace, kind, name]);
 
-  const start = async () => {
-    setBusy(true);
-    setError(null);
-    const r = await client['portforward.start']({ ...target, remotePort: Number(remote), ...(local ? { localPort: Number(local) } : {}) });
-    setBusy(false);
-    if (!r.ok) setError(r.error);
-  };
+  const {
+    run: start,
+    busy,
+    error,
+  } = useAction(() =>
+    client['portforward.start']({ ...target, remotePort: Number(remote), ...(local ? { localPort: Number(local) } : {}) }),
+  );
   const canStart = validPort(remote, 1) && (local === '' || validPort(local, 1024)) && !busy;
 
   return (

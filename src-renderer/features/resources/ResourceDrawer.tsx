@@ -3,6 +3,7 @@ import type { Related, ResourceDetail, ResourceRef } from '../../../src-shared/r
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { loaded, useRequest } from '../../components/useRequest';
+import { useAction } from '../../components/useAction';
 import { Drawer } from '../../components/Drawer';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { FreshnessBadge } from '../../components/FreshnessBadge';
@@ -30,21 +31,24 @@ function useDetail(ref: ResourceRef): [DetailState, () => void] {
  */
 function SecretKey({ target, name }: { target: ResourceRef; name: string }) {
   const client = useClient();
-  const [phase, setPhase] = useState<'hidden' | 'confirm' | 'loading'>('hidden');
+  const [asking, setAsking] = useState(false);
   const [value, setValue] = useState<{ value: string; binary: boolean } | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const reveal = async () => {
-    setPhase('loading');
-    const r = await client['resources.revealSecretKey']({
+  const revealing = useAction(() =>
+    client['resources.revealSecretKey']({
       clusterId: target.clusterId,
       namespace: target.namespace,
       name: target.name,
       key: name,
       confirmed: true,
-    });
-    setPhase('hidden');
+    }),
+  );
+  const { error } = revealing;
+  const phase = revealing.busy ? 'loading' : asking ? 'confirm' : 'hidden';
+  const setPhase = (p: 'hidden' | 'confirm') => setAsking(p === 'confirm');
+  const reveal = async () => {
+    setAsking(false);
+    const r = await revealing.run();
     if (r.ok) setValue(r.value);
-    else setError(r.error);
   };
   return (
     <li className="secret-key" data-testid="secret-key" data-key={name}>
@@ -116,15 +120,14 @@ export function ResourceDrawer({ target }: { target: ResourceRef }) {
   const detail = state.status === 'ok' ? state.detail : null;
   const client = useClient();
   const [mode, setMode] = useState<'view' | 'delete' | { edit: string }>('view');
-  const [editError, setEditError] = useState<AppError | null>(null);
+  const editing = useAction(() => client['edit.liveYaml'](target));
+  const editError = editing.error;
   const isSecret = target.type.group === '' && target.type.resource === 'secrets';
   const forwardKind =
     target.type.group === '' ? ({ pods: 'pod', services: 'service' } as const)[target.type.resource as 'pods' | 'services'] : undefined;
   const startEdit = async () => {
-    setEditError(null);
-    const r = await client['edit.liveYaml'](target);
+    const r = await editing.run();
     if (r.ok) setMode({ edit: r.value.yaml });
-    else setEditError(r.error);
   };
   return (
     <Drawer
