@@ -40,6 +40,21 @@ const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
 
 /** Impersonation headers as kubectl sends them (extra keys are percent-encoded in the header name). */
+/** A user's `tokenFile`, read at every connect (kubectl reads it again too, so rotated tokens work). */
+function readTokenFile(entry: ClusterEntry, path: string): Result<string> {
+  try {
+    return ok(fs.readFileSync(path, 'utf8').trim());
+  } catch (e) {
+    return err(
+      'kubeconfig-invalid',
+      `Token file ${path} cannot be read (${(e as NodeJS.ErrnoException).code}). Fix the path or permissions.`,
+      {
+        clusterId: entry.id,
+      },
+    );
+  }
+}
+
 function impersonation(user: RawUser, c: Credentials): void {
   if (typeof user.as === 'string' && user.as) c.headers['Impersonate-User'] = user.as;
   if (typeof user['as-uid'] === 'string' && user['as-uid']) c.headers['Impersonate-Uid'] = user['as-uid'];
@@ -84,15 +99,9 @@ export function nativeCredentials(entry: ClusterEntry, cluster: RawCluster, user
   if (cluster['tls-server-name']) c.servername = cluster['tls-server-name'];
   if (user.token) c.headers.Authorization = `Bearer ${user.token}`;
   else if (user.tokenFile) {
-    try {
-      c.headers.Authorization = `Bearer ${fs.readFileSync(user.tokenFile, 'utf8').trim()}`;
-    } catch (e) {
-      return err(
-        'kubeconfig-invalid',
-        `Token file ${user.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code}). Fix the path or permissions.`,
-        { clusterId: entry.id },
-      );
-    }
+    const token = readTokenFile(entry, user.tokenFile);
+    if (!token.ok) return token;
+    c.headers.Authorization = `Bearer ${token.value}`;
   }
   if (user.username) c.auth = `${user.username}:${user.password ?? ''}`;
   impersonation(user, c);
@@ -161,15 +170,9 @@ export async function authProviderCredentials(entry: ClusterEntry, cluster: RawC
   if (o.servername) c.servername = o.servername;
   if (typeof o.auth === 'string') c.auth = o.auth;
   if (!c.headers.Authorization && user.tokenFile) {
-    try {
-      c.headers.Authorization = `Bearer ${fs.readFileSync(user.tokenFile, 'utf8').trim()}`;
-    } catch (e) {
-      return err(
-        'kubeconfig-invalid',
-        `Token file ${user.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code}). Fix the path or permissions.`,
-        { clusterId: entry.id },
-      );
-    }
+    const token = readTokenFile(entry, user.tokenFile);
+    if (!token.ok) return token;
+    c.headers.Authorization = `Bearer ${token.value}`;
   }
   impersonation(user, c);
   return ok(c);

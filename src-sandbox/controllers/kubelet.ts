@@ -288,20 +288,7 @@ export class Kubelet {
       } else {
         c.lastState = { terminated };
         c.restartCount++;
-        backoff = crashBackoffMs(c.restartCount);
-        c.state = {
-          waiting: {
-            reason: 'CrashLoopBackOff',
-            message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`,
-          },
-        };
-        this.kubeletEvent(
-          p,
-          'warning',
-          'BackOff',
-          `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`,
-          c.name,
-        );
+        backoff = this.backOff(p, c);
         next = 'retry';
       }
     });
@@ -365,6 +352,17 @@ export class Kubelet {
     if (behaviour === 'oom') this.at(key, OOM_AFTER_MS, () => this.crash(key, 'OOMKilled', 137));
   }
 
+  /** The container waits in CrashLoopBackOff (its restart count already raised): status, event and the delay, as the kubelet has them. */
+  private backOff(p: KubeObject, c: ContainerStatus): number {
+    const backoff = crashBackoffMs(c.restartCount);
+    const pod = `${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`;
+    c.state = {
+      waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${pod}` },
+    };
+    this.kubeletEvent(p, 'warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${pod}`, c.name);
+    return backoff;
+  }
+
   private crash(key: string, reason: 'Error' | 'OOMKilled' | 'Completed', exitCode: number): void {
     let backoff = 0;
     this.mutate(key, (p, now) => {
@@ -374,20 +372,7 @@ export class Kubelet {
         c.restartCount++;
         c.ready = false;
         c.started = false;
-        backoff = crashBackoffMs(c.restartCount);
-        c.state = {
-          waiting: {
-            reason: 'CrashLoopBackOff',
-            message: `back-off ${goDuration(backoff)} restarting failed container=${c.name} pod=${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`,
-          },
-        };
-        this.kubeletEvent(
-          p,
-          'warning',
-          'BackOff',
-          `Back-off restarting failed container ${c.name} in pod ${p.metadata.name}_${p.metadata.namespace}(${p.metadata.uid})`,
-          c.name,
-        );
+        backoff = this.backOff(p, c);
       }
       syncReadyConditions(p, now);
     });

@@ -5,16 +5,18 @@
  */
 import type { KubeObject } from '../kube/types';
 
-interface Taint {
+export interface Taint {
   key: string;
   value?: string;
   effect: string;
 }
-interface Toleration {
+export interface Toleration {
   key?: string;
   operator?: string;
   value?: string;
   effect?: string;
+  /** NoExecute only: how long a pod stays on a node that gets the taint (taint-eviction). */
+  tolerationSeconds?: number;
 }
 interface Requirement {
   key: string;

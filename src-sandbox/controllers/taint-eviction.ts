@@ -7,21 +7,8 @@ import type { SimClock } from '../clock';
 import type { ObjectStore } from '../kube/store';
 import type { KubeObject } from '../kube/types';
 import type { EventRecorder } from './event-recorder';
-import { tolerates } from './scheduling';
+import { tolerates, type Taint, type Toleration } from './scheduling';
 import { deleteGracefully } from './workload-base';
-
-interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
-interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
 
 const SOURCE = { component: 'taint-eviction-controller' };
 
