@@ -4,7 +4,6 @@
  * Service), a Service forward that keeps answering after its pod is deleted and replaced (kubectl's
  * stays on the pod it picked at start), and the same ephemeral container spec as `kubectl debug -it`.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +61,7 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
 
   /** `kubectl port-forward TARGET :PORT` until it prints the local port. */
   const kubectlForward = async (target: string, port: number) => {
-    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'port-forward', target, `:${port}`]);
+    const child = sb.spawnKubectl('uat', ['port-forward', target, `:${port}`]);
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     child.stderr.on('data', (d: Buffer) => (text += d.toString()));
@@ -178,21 +177,7 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
     const pod = search.metadata.name as string;
     const container = search.spec.containers[0].name as string;
     // kubectl's own: -it with the target's process namespace, attached, then exited.
-    const child = spawn(KUBECTL, [
-      '--kubeconfig',
-      sb.kubeconfig,
-      '--context',
-      'fat',
-      '-n',
-      'shop',
-      'debug',
-      '-it',
-      pod,
-      '--image=busybox:1.36',
-      `--target=${container}`,
-      '-c',
-      'kdbg',
-    ]);
+    const child = sb.spawnKubectl('fat', ['debug', '-it', pod, '--image=busybox:1.36', `--target=${container}`, '-c', 'kdbg']);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));

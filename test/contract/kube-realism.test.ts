@@ -4,7 +4,6 @@
  * logs behave like a container's: deterministic per pod, container and time, the last crash of a
  * crash-looping container, init containers.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,20 +86,8 @@ describe.skipIf(!existsSync(KUBECTL))("kubectl logs: a container's logs", { time
 
   it('a follow and a later re-read of the same window print the same lines; a resumed read continues without gap or duplicate', async () => {
     const [pod] = await podsOf('uat', 'app.kubernetes.io/instance=orders-uat');
-    const args = [
-      '--kubeconfig',
-      sb.kubeconfig,
-      '--context',
-      'uat',
-      '-n',
-      'shop',
-      'logs',
-      pod!.metadata.name,
-      '--timestamps',
-      '--tail=5',
-      '-f',
-    ];
-    const child = spawn(KUBECTL, args);
+    const args = ['logs', pod!.metadata.name, '--timestamps', '--tail=5', '-f'];
+    const child = sb.spawnKubectl('uat', args);
     let followed = '';
     child.stdout.on('data', (d: Buffer) => (followed += d.toString()));
     try {

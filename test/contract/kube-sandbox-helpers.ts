@@ -2,7 +2,7 @@
  * Shared set-up for contract tests against the sandbox kube API servers: an in-process
  * datacenter on a fast clock, a temp kubeconfig for the real kubectl, and raw HTTPS requests.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams, type SpawnOptionsWithoutStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
@@ -17,6 +17,8 @@ export interface TestSandbox {
   dc: Datacenter;
   kubeconfig: string;
   kubectl(args: string[], opts?: { timeoutMs?: number }): Promise<{ stdout: string; stderr: string; code: number }>;
+  /** The real kubectl as a child process in `context`'s namespace shop: a follow, a watch, a shell, a port-forward. */
+  spawnKubectl(context: string, args: string[], options?: SpawnOptionsWithoutStdio): ChildProcessWithoutNullStreams;
   get<T = unknown>(cluster: string, path: string, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
   /** Any method with an optional body (JSON unless a Buffer); the answer with its headers. */
   request<T = any>(cluster: string, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpReply<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -42,6 +44,8 @@ export async function startTestSandbox(opts: DatacenterOptions = {}): Promise<Te
           },
         );
       }),
+    spawnKubectl: (context, args, options = {}) =>
+      spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--context', context, '-n', 'shop', ...args], options),
     get: (cluster, path, headers = {}) => httpsGet(dc, cluster, path, headers),
     request: (cluster, method, path, body, headers = {}) => httpsRequest(dc, cluster, method, path, body, headers),
     async close() {

@@ -2,7 +2,6 @@
  * Real kubectl exec (WebSocket, v5.channel.k8s.io) against the sandbox's exec subresource:
  * commands, exit codes, interactive stdin, a container without a shell, 403.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openExecSessions } from '../../src-sandbox/exec/ws-exec';
@@ -43,7 +42,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl exec against the sandbox', () => 
   });
 
   it('is interactive over stdin (kubectl exec -i ... -- sh)', async () => {
-    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'exec', '-i', pod, '--', 'sh']);
+    const child = sb.spawnKubectl('uat', ['exec', '-i', pod, '--', 'sh']);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stdin.write('echo first\n');
@@ -57,22 +56,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl exec against the sandbox', () => 
   });
 
   it('killing the client ends the remote process (tail -F)', async () => {
-    const child = spawn(KUBECTL, [
-      '--kubeconfig',
-      sb.kubeconfig,
-      '--context',
-      'uat',
-      '-n',
-      'shop',
-      'exec',
-      pod,
-      '--',
-      'tail',
-      '-n',
-      '1',
-      '-F',
-      '/opt/logs/catalina.out',
-    ]);
+    const child = sb.spawnKubectl('uat', ['exec', pod, '--', 'tail', '-n', '1', '-F', '/opt/logs/catalina.out']);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     await waitFor('tail output', () => out.length > 0 || undefined);

@@ -3,7 +3,6 @@
  * --tail, --since-time (second precision), --previous after a restart, and -f ending when the
  * container restarts.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureLogs } from '../../src-sandbox/logs/config';
@@ -46,7 +45,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl logs against the rich sandbox log
   });
 
   it('-f streams new lines as they are written', async () => {
-    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'logs', '-f', '--tail=0', pod]);
+    const child = sb.spawnKubectl('uat', ['logs', '-f', '--tail=0', pod]);
     let n = 0;
     child.stdout.on('data', (d: Buffer) => (n += d.toString().split('\n').length - 1));
     await waitFor('100 followed lines', () => n >= 100 || undefined);

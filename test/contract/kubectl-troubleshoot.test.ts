@@ -4,7 +4,6 @@
  * port-forward` (WebSocket tunnel and SPDY fallback), plus the channel WebSocket port-forward
  * protocol client libraries use.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,21 +61,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
   });
 
   it('kubectl debug -i adds an ephemeral container, attaches to its shell, and the container terminates when the shell exits', async () => {
-    const child = spawn(KUBECTL, [
-      '--kubeconfig',
-      sb.kubeconfig,
-      '--context',
-      'uat',
-      '-n',
-      'shop',
-      'debug',
-      '-i',
-      pod,
-      '--image=busybox:1.36',
-      '--profile=general',
-      '-c',
-      'dbg',
-    ]);
+    const child = sb.spawnKubectl('uat', ['debug', '-i', pod, '--image=busybox:1.36', '--profile=general', '-c', 'dbg']);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -110,7 +95,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
 
   /** `kubectl port-forward pod :8080 …` until it prints its local ports; the child and its output. */
   const portForward = async (ports: string[], env: Record<string, string> = {}) => {
-    const child = spawn(KUBECTL, ['--kubeconfig', sb.kubeconfig, '--context', 'uat', '-n', 'shop', 'port-forward', pod, ...ports], {
+    const child = sb.spawnKubectl('uat', ['port-forward', pod, ...ports], {
       env: { ...process.env, ...env },
     });
     const log = { text: '' };

@@ -1,7 +1,6 @@
 /**
  * Fidelity: the machine's real kubectl, unmodified, against the sandbox API servers.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,20 +78,7 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox', { timeout: 60_000 },
   });
 
   it('get pods --watch receives the pods a scale-up creates', async () => {
-    const child = spawn(KUBECTL, [
-      '--kubeconfig',
-      sb.kubeconfig,
-      '--context',
-      'uat',
-      '-n',
-      'shop',
-      'get',
-      'pods',
-      '-l',
-      'app.kubernetes.io/name=cart',
-      '--watch',
-      '--no-headers',
-    ]);
+    const child = sb.spawnKubectl('uat', ['get', 'pods', '-l', 'app.kubernetes.io/name=cart', '--watch', '--no-headers']);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
