@@ -8,6 +8,7 @@
  */
 import { buildBoard } from '../src-renderer/features/releases/board-model';
 import type { ExecutionState } from '../src-shared/releases/execution-model';
+import { pod } from '../src-shared/testing/fixtures';
 import type { DeploymentSummary, PodSummary } from '../src-shared/workloads/contract';
 
 const placements: [group: string, cluster: string][] = [
@@ -43,25 +44,18 @@ function synthetic(apps: number, podsPerDeployment: number) {
         resourceVersion: '1',
       });
       for (let p = 0; p < podsPerDeployment; p++) {
-        pods.push({
-          uid: `${clusterId}/${name}-${p}`,
-          clusterId,
-          namespace: 'shop',
-          name: `${name}-${p}`,
-          app: `app${a}`,
-          group,
-          deployment: name,
-          phase: 'Running',
-          status: 'Running',
-          readyContainers: 1,
-          totalContainers: 1,
-          ready: true,
-          restarts: 0,
-          images: [`h/shop/app${a}:1.0.0`],
-          createdAt: 0,
-          deleting: false,
-          resourceVersion: '1',
-        });
+        pods.push(
+          pod({
+            uid: `${clusterId}/${name}-${p}`,
+            clusterId,
+            name: `${name}-${p}`,
+            app: `app${a}`,
+            group,
+            deployment: name,
+            images: [`h/shop/app${a}:1.0.0`],
+            createdAt: 0,
+          }),
+        );
       }
     }
   }

@@ -1,24 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { pod } from '../../src-shared/testing/fixtures';
 import type { PodSummary } from '../../src-shared/workloads/contract';
 import { defaultProblemThresholds, hasProblem } from '../../src-shared/workloads/problems';
 import { nextProblemChange } from './cluster-workloads';
 
-const base: PodSummary = {
+const base = pod({
   uid: 'u',
   clusterId: 'c',
   namespace: 'ns',
   name: 'p',
-  phase: 'Running',
-  status: 'Running',
-  readyContainers: 1,
-  totalContainers: 1,
-  ready: true,
-  restarts: 0,
+  app: undefined,
+  group: undefined,
   images: ['img:1'],
   createdAt: 1_000_000,
-  deleting: false,
-  resourceVersion: '1',
-};
+});
 
 describe('nextProblemChange', () => {
   const t0 = 1_000_000;

@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src-shared/k8s/types';
+import { pod } from '../../src-shared/testing/fixtures';
 import type { PodSummary } from '../../src-shared/workloads/contract';
 import type { ContainerInfo } from '../../src-shared/workloads/pod-containers';
 import type { ClusterService, ClusterWorkloadEvent } from '../clusters/cluster-service';
 import type { PodChange } from './cluster-source';
 import { clusterServiceSource } from './cluster-source';
 
-const summary = (name: string, patch: Partial<PodSummary> = {}): PodSummary => ({
-  uid: `uid-${name}`,
-  clusterId: 'c',
-  namespace: 'ns',
-  name,
-  phase: 'Running',
-  status: 'Running',
-  readyContainers: 1,
-  totalContainers: 1,
-  ready: true,
-  restarts: 0,
-  images: [],
-  createdAt: 0,
-  deleting: false,
-  resourceVersion: '1',
-  ...patch,
-});
+const summary = (name: string, patch: Partial<PodSummary> = {}): PodSummary =>
+  pod({ uid: `uid-${name}`, clusterId: 'c', namespace: 'ns', name, app: undefined, group: undefined, images: [], createdAt: 0, ...patch });
 
 /** The containers array the workloads layer keeps for each uid (metrics must get these very arrays). */
 const kept = new Map<string, ContainerInfo[]>();

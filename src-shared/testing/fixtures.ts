@@ -1,7 +1,7 @@
 import type { ClusterInfo } from '../clusters/contract';
 import type { DeploymentSummary, PodSummary } from '../workloads/contract';
 
-/** Test data builders (used by unit tests only). */
+/** Test data builders (used by unit tests, and by benches that build large inputs). */
 export function pod(over: Partial<PodSummary> & { uid: string }): PodSummary {
   return {
     clusterId: 'fat',

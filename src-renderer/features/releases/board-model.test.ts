@@ -3,6 +3,7 @@ import { applyEvent } from '../../../src-shared/releases/execution';
 import { createExecution, type ExecutionState } from '../../../src-shared/releases/execution-model';
 import { fatDoneEvents, fixturePlan, fixtureSnapshot, replay } from '../../../src-shared/releases/fixtures';
 import { resolvePlan } from '../../../src-shared/releases/resolve';
+import { pod as fixturePod } from '../../../src-shared/testing/fixtures';
 import type { DeploymentSummary, PodSummary } from '../../../src-shared/workloads/contract';
 import { buildBoard, needsMeAll, tagOf } from './board-model';
 
@@ -26,25 +27,18 @@ const dep = (clusterId: string, name: string, group: string, replicas: number): 
   createdAt: 0,
   resourceVersion: '1',
 });
-const pod = (clusterId: string, deployment: string, i: number, tag: string, extra: Partial<PodSummary> = {}): PodSummary => ({
-  uid: `${clusterId}/${deployment}-${i}`,
-  clusterId,
-  namespace: 'shop',
-  name: `${deployment}-${i}`,
-  app: 'orders',
-  deployment,
-  phase: 'Running',
-  status: 'Running',
-  readyContainers: 1,
-  totalContainers: 1,
-  ready: true,
-  restarts: 0,
-  images: [`${REPO}:${tag}`],
-  createdAt: 0,
-  deleting: false,
-  resourceVersion: '1',
-  ...extra,
-});
+const pod = (clusterId: string, deployment: string, i: number, tag: string, extra: Partial<PodSummary> = {}): PodSummary =>
+  fixturePod({
+    uid: `${clusterId}/${deployment}-${i}`,
+    clusterId,
+    name: `${deployment}-${i}`,
+    app: 'orders',
+    group: undefined,
+    deployment,
+    images: [`${REPO}:${tag}`],
+    createdAt: 0,
+    ...extra,
+  });
 
 function started(): ExecutionState {
   const plan = fixturePlan({ gates: { approval: { beforeStage: true } } });
