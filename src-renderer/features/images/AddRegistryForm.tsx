@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { RegistryInfo, RegistryInput, RegistryKind } from '../../../src-shared/images/contract';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { SourceRegionField, TextField } from './TextField';
 import { useAction } from '../../components/useAction';
 import { splitList } from './images-model';
 
@@ -77,69 +78,31 @@ export function AddRegistryForm({ onAdded }: { onAdded: (registry: RegistryInfo)
             <option value="oci">OCI registry</option>
           </select>
         </label>
-        <label className="field">
-          <span className="field__label">Name</span>
-          <input required aria-label="Registry name" placeholder="harbor-east" autoComplete="off" spellCheck={false} {...field('name')} />
-        </label>
-        <label className="field field--grow">
-          <span className="field__label">URL</span>
-          <input
-            required
-            aria-label="Registry URL"
-            placeholder="https://harbor-east.example.com"
-            autoComplete="off"
-            spellCheck={false}
-            {...field('url')}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">Region</span>
-          <input required aria-label="Region it serves" placeholder="dc-east" autoComplete="off" spellCheck={false} {...field('region')} />
-        </label>
-        <label className="field">
-          <span className="field__label">User or robot</span>
-          <input
-            aria-label="Username or robot account"
-            placeholder="robot$capstan"
-            autoComplete="off"
-            spellCheck={false}
-            {...field('username')}
-          />
-        </label>
+        <TextField label="Name" required aria-label="Registry name" placeholder="harbor-east" {...field('name')} />
+        <TextField label="URL" grow required aria-label="Registry URL" placeholder="https://harbor-east.example.com" {...field('url')} />
+        <TextField label="Region" required aria-label="Region it serves" placeholder="dc-east" {...field('region')} />
+        <TextField label="User or robot" aria-label="Username or robot account" placeholder="robot$capstan" {...field('username')} />
         <label className="field">
           <span className="field__label">Secret</span>
           <input type="password" aria-label="Password or robot secret" autoComplete="new-password" {...field('secret')} />
         </label>
-        <label className="field field--grow">
-          <span className="field__label">
-            {form.kind === 'oci'
-              ? 'Repositories always followed (the catalog is read too, where allowed)'
-              : 'Projects (empty: all visible)'}
-          </span>
-          <input
-            aria-label={form.kind === 'oci' ? 'Repositories to follow' : 'Projects to follow'}
-            placeholder={form.kind === 'oci' ? 'shop/orders, shop/payments' : 'shop, platform'}
-            autoComplete="off"
-            spellCheck={false}
-            {...field('scope')}
-          />
-        </label>
-        <label className="field field--grow">
-          <span className="field__label">Include (globs; empty: all)</span>
-          <input aria-label="Repositories to include" placeholder="shop/*" autoComplete="off" spellCheck={false} {...field('include')} />
-        </label>
-        <label className="field">
-          <span className="field__label">Source region</span>
-          <span>
-            <input
-              type="checkbox"
-              aria-label="CI pushes to this registry's region"
-              checked={form.source}
-              onChange={(e) => setForm((f) => ({ ...f, source: e.target.checked }))}
-            />{' '}
-            CI pushes here
-          </span>
-        </label>
+        <TextField
+          label={
+            form.kind === 'oci' ? 'Repositories always followed (the catalog is read too, where allowed)' : 'Projects (empty: all visible)'
+          }
+          grow
+          aria-label={form.kind === 'oci' ? 'Repositories to follow' : 'Projects to follow'}
+          placeholder={form.kind === 'oci' ? 'shop/orders, shop/payments' : 'shop, platform'}
+          {...field('scope')}
+        />
+        <TextField
+          label="Include (globs; empty: all)"
+          grow
+          aria-label="Repositories to include"
+          placeholder="shop/*"
+          {...field('include')}
+        />
+        <SourceRegionField checked={form.source} onChange={(source) => setForm((f) => ({ ...f, source }))} />
       </div>
       <p className="muted img-small">
         The secret goes to Capstan's vault in the main process and is never shown again; only whether one is stored.

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { RegistryInfo } from '../../../src-shared/images/contract';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { SourceRegionField, TextField } from './TextField';
 import { useAction } from '../../components/useAction';
 import { useRequest } from '../../components/useRequest';
 import { joinList, splitList } from './images-model';
@@ -61,72 +62,32 @@ export function RegistryEditForm({
     >
       <h3 className="img-detail__h">Edit {registry.name}</h3>
       <div className="img-reg-form__grid">
-        <label className="field field--grow">
-          <span className="field__label">URL</span>
-          <input
-            required
-            aria-label="Registry URL"
-            autoComplete="off"
-            spellCheck={false}
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">Region</span>
-          <input
-            required
-            aria-label="Region it serves"
-            autoComplete="off"
-            spellCheck={false}
-            value={region}
-            onChange={(e) => setRegion(e.target.value)}
-          />
-        </label>
-        <label className="field field--grow">
-          <span className="field__label">Include (globs; empty: all)</span>
-          <input
-            aria-label="Repositories to include"
-            placeholder="shop/*"
-            autoComplete="off"
-            spellCheck={false}
-            value={include}
-            onChange={(e) => setInclude(e.target.value)}
-          />
-        </label>
-        <label className="field field--grow">
-          <span className="field__label">Exclude (globs)</span>
-          <input
-            aria-label="Repositories to exclude"
-            placeholder="*/tmp-*"
-            autoComplete="off"
-            spellCheck={false}
-            value={exclude}
-            onChange={(e) => setExclude(e.target.value)}
-          />
-        </label>
-        <label className="field field--grow">
-          <span className="field__label">{oci ? 'Repositories always followed' : 'Projects (empty: all visible)'}</span>
-          <input
-            aria-label={oci ? 'Repositories to follow' : 'Projects to follow'}
-            autoComplete="off"
-            spellCheck={false}
-            value={scope}
-            onChange={(e) => setScope(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">Source region</span>
-          <span>
-            <input
-              type="checkbox"
-              aria-label="CI pushes to this registry's region"
-              checked={source}
-              onChange={(e) => setSource(e.target.checked)}
-            />{' '}
-            CI pushes here
-          </span>
-        </label>
+        <TextField label="URL" grow required aria-label="Registry URL" value={url} onChange={(e) => setUrl(e.target.value)} />
+        <TextField label="Region" required aria-label="Region it serves" value={region} onChange={(e) => setRegion(e.target.value)} />
+        <TextField
+          label="Include (globs; empty: all)"
+          grow
+          aria-label="Repositories to include"
+          placeholder="shop/*"
+          value={include}
+          onChange={(e) => setInclude(e.target.value)}
+        />
+        <TextField
+          label="Exclude (globs)"
+          grow
+          aria-label="Repositories to exclude"
+          placeholder="*/tmp-*"
+          value={exclude}
+          onChange={(e) => setExclude(e.target.value)}
+        />
+        <TextField
+          label={oci ? 'Repositories always followed' : 'Projects (empty: all visible)'}
+          grow
+          aria-label={oci ? 'Repositories to follow' : 'Projects to follow'}
+          value={scope}
+          onChange={(e) => setScope(e.target.value)}
+        />
+        <SourceRegionField checked={source} onChange={setSource} />
       </div>
       {coverage ? (
         <div className="img-small" data-testid="images-registry-coverage" data-mode={coverage.mode ?? 'unread'}>
