@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { RegistryInfo } from '../../../src-shared/images/contract';
-import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
+import { useAction } from '../../components/useAction';
 import { FormActions } from './FormActions';
 
 /** New credentials for one registry: an empty secret keeps the stored one; a refused save clears the typed secret. */
@@ -16,19 +16,22 @@ export function CredentialsForm({
   onCancel: () => void;
 }) {
   const client = useClient();
-  const [creds, setCreds] = useState<{ id: string; username: string; secret: string; error?: AppError }>({
+  const [creds, setCreds] = useState<{ id: string; username: string; secret: string }>({
     id: registry.id,
     username: registry.username ?? '',
     secret: '',
   });
 
-  const saveCredentials = async () => {
-    const r = await client['images.registries.setCredentials']({
+  const saving = useAction(() =>
+    client['images.registries.setCredentials']({
       registryId: creds.id,
       username: creds.username.trim(),
       ...(creds.secret ? { secret: creds.secret } : {}),
-    });
-    if (!r.ok) return setCreds({ ...creds, secret: '', error: r.error });
+    }),
+  );
+  const saveCredentials = async () => {
+    const r = await saving.run();
+    if (!r.ok) return setCreds({ ...creds, secret: '' });
     onSaved(r.value);
   };
 
@@ -64,7 +67,7 @@ export function CredentialsForm({
           />
         </label>
       </div>
-      {creds.error ? <ErrorBanner error={creds.error} title="Not saved." /> : null}
+      {saving.error ? <ErrorBanner error={saving.error} title="Not saved." /> : null}
       <FormActions submitLabel="Save credentials" onCancel={onCancel} />
     </form>
   );

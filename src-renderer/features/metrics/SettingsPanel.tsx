@@ -4,9 +4,11 @@
  * who is kept at which resolution). Saved in main's settings (never secrets: a Prometheus URL
  * only), applied from the next round.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { MetricsHistoryStatus, MetricsPacing, MetricsSettings } from '../../../src-shared/metrics/contract';
 import { useClient } from '../../components/ClientContext';
+import { useAction } from '../../components/useAction';
+import { useRequest } from '../../components/useRequest';
 import { historyText, pacingText } from './status-text';
 
 export function SettingsPanel({
@@ -21,16 +23,17 @@ export function SettingsPanel({
   onClose: () => void;
 }) {
   const client = useClient();
-  const [s, setS] = useState<MetricsSettings | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    void client['metrics.getSettings']({}).then((r) => (r.ok ? setS(r.value) : setError(r.error.message)));
-  }, [client]);
+  const stored = useRequest(() => client['metrics.getSettings']({}), [client]);
+  /** The settings as edited here, from the stored ones. */
+  const [edited, setS] = useState<MetricsSettings | null>(null);
+  const s = edited ?? stored.data;
+  const saving = useAction((next: MetricsSettings) => client['metrics.setSettings'](next));
+  const error = (saving.error ?? stored.error)?.message;
   if (!s) return <section className="metrics-settings card">{error ?? 'Loading…'}</section>;
 
   const save = async () => {
     const prometheus = Object.fromEntries(Object.entries(s.prometheus).filter(([, v]) => v.trim() !== ''));
-    const r = await client['metrics.setSettings']({
+    const r = await saving.run({
       intervalMs: s.intervalMs,
       historyMinutes: s.historyMinutes,
       historyBudgetMB: s.historyBudgetMB,
@@ -38,7 +41,6 @@ export function SettingsPanel({
       prometheus,
     });
     if (r.ok) onClose();
-    else setError(r.error.message);
   };
   return (
     <section className="metrics-settings card" aria-label="Metrics settings" data-testid="metrics-settings">
