@@ -3,7 +3,7 @@ import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
 import type { DrainPod, DrainResult } from '../../../src-shared/nodes/contract';
 import type { AppError } from '../../../src-shared/result';
 import { useClient } from '../../components/ClientContext';
-import { loaded, useRequest, type Loaded } from '../../components/useRequest';
+import { loaded, useRequest } from '../../components/useRequest';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
@@ -12,7 +12,6 @@ import { useNow } from '../../components/useNow';
 import './nodes.css';
 import { useAction } from '../../components/useAction';
 
-type Load<T> = Loaded<T>;
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);
 
 function Bar({
@@ -61,15 +60,13 @@ type DrainRun = { state: 'running' | 'done' | 'stopped'; pods: DrainResult[]; de
  */
 function DrainDialog({ clusterId, name, onDone }: { clusterId: string; name: string; onDone: () => void }) {
   const client = useClient();
-  const [preview, setPreview] = useState<Load<{ pods: DrainPod[]; blocked: boolean }>>({ status: 'loading' });
+  const preview = loaded(
+    useRequest(() => client['nodes.drainPreview']({ clusterId, name }), [client, clusterId, name]),
+    'hide',
+  );
   const [run, setRun] = useState<DrainRun | null>(null);
   const [timeoutS, setTimeoutS] = useState(300);
   const stopRef = useRef<(() => void) | null>(null);
-  useEffect(() => {
-    void client['nodes.drainPreview']({ clusterId, name }).then((r) =>
-      setPreview(r.ok ? { status: 'ok', value: r.value } : { status: 'error', error: r.error }),
-    );
-  }, [client, clusterId, name]);
   useEffect(() => () => stopRef.current?.(), []);
   const drain = () => {
     setRun({ state: 'running', pods: [], deadline: Date.now() + timeoutS * 1000 });
