@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DriftReport, PlanCheck, PlanFile, StartPreview } from '../../../src-shared/releases/contract';
 import { useClient } from '../../components/ClientContext';
+import { useRequest } from '../../components/useRequest';
 import { useAppStore } from '../../store';
 import { DriftView, PlanCheckView } from './PlanChecks';
 import { PlanEditor } from './PlanEditor';
@@ -41,7 +42,6 @@ export function startBlockers(s: {
  */
 export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; onStarted: (id: string) => void }) {
   const client = useClient();
-  const [plans, setPlans] = useState<PlanFile[]>([]);
   const [yaml, setYaml] = useState('');
   const [check, setCheck] = useState<PlanCheck | null>(null);
   const [drift, setDrift] = useState<DriftReport | null>(null);
@@ -54,8 +54,10 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
   const teamReleases = useAppStore((s) => s.releases?.teamReleases ?? false);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const refresh = () => void client['releases.plans.list']({}).then((r) => r.ok && setPlans(r.value));
-  useEffect(refresh, [client]);
+  // The saved plans; asked again after a save (a failed read keeps the last list).
+  const listed = useRequest(() => client['releases.plans.list']({}), [client]);
+  const plans: PlanFile[] = listed.data ?? [];
+  const refresh = listed.retry;
   const [recheck, setRecheck] = useState(0);
   useEffect(() => {
     setDrift(null);
