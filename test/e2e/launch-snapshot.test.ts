@@ -12,6 +12,7 @@ import { startServer, type RunningServer } from '../../src-main/app/server';
 import type { Datacenter } from '../../src-sandbox/datacenter';
 import { screenshot } from './browser';
 import { kubectl } from './kubectl';
+import { openReleases } from './releases-page';
 import { openDatacenterPage, type DatacenterPage } from './sandbox-app';
 
 const until = async (pred: () => boolean, ms: number, what: string) => {
@@ -78,11 +79,7 @@ describe('snapshot-first launch', () => {
     for (const c of dc.clusters) await dc.stopCluster(c.name);
     server = await start();
     await page.goto(server.url);
-    await page
-      .getByRole('button', { name: /Releases/ })
-      .or(page.getByRole('link', { name: /Releases/ }))
-      .first()
-      .click();
+    await openReleases(page);
     const line = page.locator('[data-testid=board-line][data-key="pro-west/shop/payments-pro"]');
     await expect.poll(() => line.getAttribute('data-stale'), { timeout: 30_000 }).toBe('true');
     expect(await line.getByTestId('board-line-stale').getAttribute('aria-label')).toMatch(/^stale, as of \d\d:\d\d$/);
@@ -119,11 +116,7 @@ describe('snapshot-first launch', () => {
     for (const c of dc.clusters) await dc.startCluster(c.name);
     for (const c of dc.clusters) server.services.clusters.reconnect(c.name);
     await expect.poll(() => page.getByTestId('cluster-last-known').count(), { timeout: 90_000 }).toBe(0);
-    await page
-      .getByRole('button', { name: /Releases/ })
-      .or(page.getByRole('link', { name: /Releases/ }))
-      .first()
-      .click();
+    await openReleases(page);
     await expect.poll(() => page.locator('[data-testid=board-line][data-stale]').count(), { timeout: 30_000 }).toBe(0);
     expect(await page.getByTestId('board-stale').count()).toBe(0);
     expect(await line.getByTestId('board-line-actions').isDisabled()).toBe(false);

@@ -14,15 +14,9 @@ import { startServer, type RunningServer } from '../../src-main/app/server';
 import { startDatacenter, type Datacenter } from '../../src-sandbox/datacenter';
 import { launchChromium, screenshot } from './browser';
 import { kubectl } from './kubectl';
+import { openReleases, planHead } from './releases-page';
 
-const PLAN = `name: payments-3.3.0
-app: payments
-image: { repository: shop/payments, tag: 3.3.0 }
-snapshotDate: 2026-11-26T20:00:00Z
-createdAt: 2026-11-26T21:00:00Z
-maxParallelGroups: 2
-rollback: manual
-defaults: { batchPattern: 50%, minOnline: 0 }
+const PLAN = `${planHead('payments', '3.3.0', 2)}defaults: { batchPattern: 50%, minOnline: 0 }
 gates: { soak: { afterFort: 1s, afterBatch: 1s }, health: { readyWithin: 2m }, bake: 2s }
 stages:
   - { name: uat, approval: false, groups: [{ group: uat }] }
@@ -45,11 +39,7 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
       env: { PATH: process.env.PATH },
     });
     await page.goto(server.url);
-    await page
-      .getByRole('button', { name: /Releases/ })
-      .or(page.getByRole('link', { name: /Releases/ }))
-      .first()
-      .click();
+    await openReleases(page);
   };
 
   beforeAll(async () => {

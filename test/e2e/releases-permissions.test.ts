@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
 import { kubectl } from './kubectl';
+import { openReleases, planHead } from './releases-page';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 describe('releases: missing permissions shown in the planner', () => {
@@ -18,12 +19,7 @@ describe('releases: missing permissions shown in the planner', () => {
       dc.denyAccess('pro-east', [{ verbs: ['patch'], resources: ['deployments'], groups: ['apps'], namespaces: ['shop'] }]),
     );
     page = app.page;
-    await page
-      .getByRole('button', { name: /Releases/ })
-      .or(page.getByRole('link', { name: /Releases/ }))
-      .first()
-      .click();
-    await page.locator('[data-testid=board-row]').nth(5).waitFor({ timeout: 60_000 });
+    await openReleases(page, { boardRows: 6 });
   }, 90_000);
 
   afterAll(async () => {
@@ -32,14 +28,7 @@ describe('releases: missing permissions shown in the planner', () => {
 
   it('names the missing permission with cluster, namespace, verb and resource, offers the Role, and keeps Start disabled', async () => {
     await page.getByTestId('rel-tab-planner').click();
-    await page.getByTestId('plan-yaml').fill(`name: payments-3.3.0
-app: payments
-image: { repository: shop/payments, tag: 3.3.0 }
-snapshotDate: 2026-11-26T20:00:00Z
-createdAt: 2026-11-26T21:00:00Z
-maxParallelGroups: 2
-rollback: manual
-defaults: { batchPattern: 50%, minOnline: 0 }
+    await page.getByTestId('plan-yaml').fill(`${planHead('payments', '3.3.0', 2)}defaults: { batchPattern: 50%, minOnline: 0 }
 gates: { health: { readyWithin: 2m } }
 stages:
   - { name: pro, groups: [{ group: pro, datacenter: pro-east }, { group: pro, datacenter: pro-west }] }

@@ -15,6 +15,7 @@ import { startServer, type RunningServer } from '../../src-main/app/server';
 import { batchNumber, Capstan, teamPlan } from '../../src-main/releases/testing/team-process';
 import { screenshot } from './browser';
 import { openDatacenterPage, type DatacenterPage } from './sandbox-app';
+import { openReleases } from './releases-page';
 
 const SPEED = 10;
 const LEASE = [6, 4, 1] as const;
@@ -65,11 +66,7 @@ describe('team releases: take over a release whose holder vanished', () => {
     const id = created.id!;
     expect((await alice.request({ cmd: 'act', id, event: { type: 'start' } })).ok).toBe(true);
 
-    await page
-      .getByRole('button', { name: /Releases/ })
-      .or(page.getByRole('link', { name: /Releases/ }))
-      .first()
-      .click();
+    await openReleases(page);
     await page.getByTestId('rel-tab-executions').click();
     const item = page.locator(`[data-testid=exec-list-item][data-id="${id}"]`);
     await item.waitFor({ timeout: 30_000 });

@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
 import { kubectl } from './kubectl';
+import { openReleases, planHead } from './releases-page';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 const image = (kubeconfig: string, ctx: string, name: string) =>
@@ -26,12 +27,7 @@ describe('releases you can trust at 3 a.m.', () => {
   beforeAll(async () => {
     app = await openSandboxApp('rel-trust', { clockSpeed: 3 });
     ({ page, kubeconfig } = app);
-    await page
-      .getByRole('button', { name: /Releases/ })
-      .or(page.getByRole('link', { name: /Releases/ }))
-      .first()
-      .click();
-    await page.locator('[data-testid=board-row]').nth(5).waitFor({ timeout: 60_000 });
+    await openReleases(page, { boardRows: 6 });
   }, 90_000);
 
   afterAll(async () => {
@@ -60,14 +56,7 @@ describe('releases you can trust at 3 a.m.', () => {
 
   it('payments 3.3.1: FAT is OOM-killed after its gate; the next stage stays blocked with the evidence shown', async () => {
     await startFromPlanner(
-      `name: payments-3.3.1
-app: payments
-image: { repository: shop/payments, tag: 3.3.1 }
-snapshotDate: 2026-11-26T20:00:00Z
-createdAt: 2026-11-26T21:00:00Z
-maxParallelGroups: 1
-rollback: manual
-defaults: { batchPattern: 50%, minOnline: 0 }
+      `${planHead('payments', '3.3.1', 1)}defaults: { batchPattern: 50%, minOnline: 0 }
 gates: { health: { readyWithin: 2m }, bake: 10m }
 stages:
   - { name: fat, groups: [{ group: fat }] }
@@ -151,14 +140,7 @@ stages:
   }, 90_000);
 
   it('a PRO stage approval and an abort cannot happen without their confirmation', async () => {
-    await startFromPlanner(`name: gateway-5.1.0
-app: gateway
-image: { repository: shop/gateway, tag: 5.1.0 }
-snapshotDate: 2026-11-26T20:00:00Z
-createdAt: 2026-11-26T21:00:00Z
-maxParallelGroups: 1
-rollback: manual
-defaults: { batchPattern: 50%, minOnline: 50% }
+    await startFromPlanner(`${planHead('gateway', '5.1.0', 1)}defaults: { batchPattern: 50%, minOnline: 50% }
 gates: { bake: 0s }
 stages:
   - { name: pro-west, approval: true, groups: [{ group: pro, datacenter: pro-west }] }

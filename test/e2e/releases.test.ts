@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
 import { kubectl } from './kubectl';
+import { openReleases, planHead } from './releases-page';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 describe('releases board, planner and executor', () => {
@@ -19,11 +20,7 @@ describe('releases board, planner and executor', () => {
   beforeAll(async () => {
     app = await openSandboxApp('rel', { clockSpeed: 20 });
     ({ page, kubeconfig } = app);
-    await page
-      .getByRole('button', { name: /Releases/ })
-      .or(page.getByRole('link', { name: /Releases/ }))
-      .first()
-      .click();
+    await openReleases(page);
   }, 60_000);
 
   afterAll(async () => {
@@ -148,14 +145,7 @@ describe('releases board, planner and executor', () => {
 
   it('a crash-looping catalog 2.2.0 fails its health gate in FAT, pauses, and is rolled back', async () => {
     await page.getByTestId('rel-tab-planner').click();
-    await startFromPlanner(`name: catalog-2.2.0
-app: catalog
-image: { repository: shop/catalog, tag: 2.2.0 }
-snapshotDate: 2026-11-26T20:00:00Z
-createdAt: 2026-11-26T21:00:00Z
-maxParallelGroups: 1
-rollback: manual
-defaults: { batchPattern: 50%, minOnline: 0 }
+    await startFromPlanner(`${planHead('catalog', '2.2.0', 1)}defaults: { batchPattern: 50%, minOnline: 0 }
 gates: { health: { readyWithin: 2m }, bake: 1s }
 stages:
   - { name: fat, groups: [{ group: fat }] }
