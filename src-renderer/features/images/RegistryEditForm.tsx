@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ChangeEvent } from 'react';
 import type { RegistryInfo } from '../../../src-shared/images/contract';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -7,6 +7,12 @@ import { useAction } from '../../components/useAction';
 import { useRequest } from '../../components/useRequest';
 import { joinList, splitList } from './images-model';
 import { FormActions } from './FormActions';
+
+/** A text input's value and change handler from a state pair. */
+const bind = (value: string, set: (value: string) => void) => ({
+  value,
+  onChange: (e: ChangeEvent<HTMLInputElement>) => set(e.target.value),
+});
 
 /**
  * Edit a registry in place (URL, region, what it follows, whether its region is where CI pushes),
@@ -62,30 +68,21 @@ export function RegistryEditForm({
     >
       <h3 className="img-detail__h">Edit {registry.name}</h3>
       <div className="img-reg-form__grid">
-        <TextField label="URL" grow required aria-label="Registry URL" value={url} onChange={(e) => setUrl(e.target.value)} />
-        <TextField label="Region" required aria-label="Region it serves" value={region} onChange={(e) => setRegion(e.target.value)} />
+        <TextField label="URL" grow required aria-label="Registry URL" {...bind(url, setUrl)} />
+        <TextField label="Region" required aria-label="Region it serves" {...bind(region, setRegion)} />
         <TextField
           label="Include (globs; empty: all)"
           grow
           aria-label="Repositories to include"
           placeholder="shop/*"
-          value={include}
-          onChange={(e) => setInclude(e.target.value)}
+          {...bind(include, setInclude)}
         />
-        <TextField
-          label="Exclude (globs)"
-          grow
-          aria-label="Repositories to exclude"
-          placeholder="*/tmp-*"
-          value={exclude}
-          onChange={(e) => setExclude(e.target.value)}
-        />
+        <TextField label="Exclude (globs)" grow aria-label="Repositories to exclude" placeholder="*/tmp-*" {...bind(exclude, setExclude)} />
         <TextField
           label={oci ? 'Repositories always followed' : 'Projects (empty: all visible)'}
           grow
           aria-label={oci ? 'Repositories to follow' : 'Projects to follow'}
-          value={scope}
-          onChange={(e) => setScope(e.target.value)}
+          {...bind(scope, setScope)}
         />
         <SourceRegionField checked={source} onChange={setSource} />
       </div>
