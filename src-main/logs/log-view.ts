@@ -6,7 +6,7 @@
 import type { LogEvent, LogLine, LogSelection, LogSource } from '../../src-shared/logs/contract';
 import { sanitizeLine } from '../../src-shared/logs/sanitize';
 import type { AppError } from '../../src-shared/result';
-import { BacklogHold, type BacklogHoldOptions, type HeldLine } from './backlog-hold';
+import { BacklogHold, type BacklogHoldOptions } from './backlog-hold';
 import { Delivery, type DeliveryOptions } from './delivery';
 import { ContainerStateFeed } from './container-state';
 import type { LogTransport, SourceSink } from './pod-log-source';
@@ -69,7 +69,9 @@ export class LogView {
     this.ring = new Ring(o.ringLines ?? 100_000);
     this.delivery = new Delivery((b) => this.emit({ t: 'lines', ...b }), o.delivery);
     this.hold =
-      (sel.tailLines ?? 200) > 0 || sel.sinceTime ? new BacklogHold(sel.clusterIds.length, (l) => this.write(...l), o.backlogHold) : null;
+      (sel.tailLines ?? 200) > 0 || sel.sinceTime
+        ? new BacklogHold(sel.clusterIds.length, (l) => this.write(l[0], l[1], l[2], l[3], l[4], l[5]), o.backlogHold)
+        : null;
     this.timers.push(
       setInterval(() => this.tick(), o.flushMs ?? 50),
       setInterval(() => this.stats(), 1000),
@@ -226,7 +228,7 @@ export class LogView {
     this.write(src, label, ts, raw, cutBytes, kind);
   }
 
-  private write(...[src, label, ts, raw, cutBytes, kind]: HeldLine): void {
+  private write(src: number, label: string, ts: string, raw: string, cutBytes: number, kind: number): void {
     let text = sanitizeLine(raw);
     if (cutBytes > 0) text += ` … [${cutBytes} bytes cut: the line exceeded 4 MB]`;
     this.spool.append(`${label} ${ts} ${text}`);
