@@ -15,7 +15,7 @@ export interface Batch {
 }
 
 export interface DeliveryOptions {
-  highWater?: number; // 20,000 lines unacked
+  highWater?: number; // 40,000 lines unacked (a window of 20,000 left the page idle half the time while main answered acks late)
   maxPending?: number; // 50,000 lines waiting
   batchLines?: number; // 5,000
   batchBytes?: number; // 1 MB
@@ -38,7 +38,7 @@ export class Delivery {
     private readonly emit: (b: Batch) => void,
     o: DeliveryOptions = {},
   ) {
-    this.o = { highWater: 20_000, maxPending: 50_000, batchLines: 5000, batchBytes: 1024 * 1024, ...o };
+    this.o = { highWater: 40_000, maxPending: 50_000, batchLines: 5000, batchBytes: 1024 * 1024, ...o };
   }
 
   /** A line with view-wide index `index` (indexes are contiguous). */

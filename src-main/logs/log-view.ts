@@ -6,7 +6,7 @@
 import type { LogEvent, LogLine, LogSelection, LogSource } from '../../src-shared/logs/contract';
 import { sanitizeLine } from '../../src-shared/logs/sanitize';
 import type { AppError } from '../../src-shared/result';
-import { mergeByTime } from './backlog-merge';
+import { BacklogHold, type BacklogHoldOptions } from './backlog-hold';
 import { Delivery, type DeliveryOptions } from './delivery';
 import { ContainerStateFeed } from './container-state';
 import type { LogTransport, SourceSink } from './pod-log-source';
@@ -31,19 +31,12 @@ export interface LogViewDeps {
   ): { stop(): void };
 }
 
-/**
- * How long the sources' first lines (their backlogs) are held at the start to be merged by
- * timestamp. Only when there is a backlog (tailLines > 0 or sinceTime); released early by a
- * marker or when `BACKLOG_HOLD_MAX` lines wait.
- */
-export const BACKLOG_HOLD_MS = 1000;
-const BACKLOG_HOLD_MAX = 50_000;
-
 export interface LogViewOptions {
   ringLines?: number;
   delivery?: DeliveryOptions;
   flushMs?: number;
-  backlogHoldMs?: number;
+  /** The start's hold of the sources' backlogs (backlog-hold.ts); only when there is a backlog. */
+  backlogHold?: BacklogHoldOptions;
 }
 
 interface Running {
@@ -64,9 +57,8 @@ export class LogView {
   private readonly abort = new AbortController();
   private readonly timers: NodeJS.Timeout[] = [];
   private sourcesDirty = false;
-  /** Lines held at the start (backlogs), released merged by time; null once released. */
-  private held: Parameters<LogView['add']>[] | null;
-  private holdUntil = 0;
+  /** The sources' backlogs held at the start and released merged by time; null once done. */
+  private hold: BacklogHold | null;
 
   constructor(
     private readonly deps: LogViewDeps,
@@ -76,8 +68,10 @@ export class LogView {
   ) {
     this.ring = new Ring(o.ringLines ?? 100_000);
     this.delivery = new Delivery((b) => this.emit({ t: 'lines', ...b }), o.delivery);
-    this.holdUntil = Date.now() + (o.backlogHoldMs ?? BACKLOG_HOLD_MS);
-    this.held = (sel.tailLines ?? 200) > 0 || sel.sinceTime ? [] : null;
+    this.hold =
+      (sel.tailLines ?? 200) > 0 || sel.sinceTime
+        ? new BacklogHold(sel.clusterIds.length, (l) => this.write(l[0], l[1], l[2], l[3], l[4], l[5]), o.backlogHold)
+        : null;
     this.timers.push(
       setInterval(() => this.tick(), o.flushMs ?? 50),
       setInterval(() => this.stats(), 1000),
@@ -87,7 +81,10 @@ export class LogView {
 
   /** Start every cluster; a cluster that cannot be used becomes a marker line, not a failed view. */
   start(): void {
-    const onError = (e: AppError) => this.add(-1, 'capstan', new Date().toISOString(), `── ${e.clusterId ?? ''}: ${e.message} ──`, 0, 1);
+    const onError = (e: AppError) => {
+      this.hold?.clusterListed();
+      this.add(-1, 'capstan', new Date().toISOString(), `── ${e.clusterId ?? ''}: ${e.message} ──`, 0, 1);
+    };
     for (const clusterId of this.sel.clusterIds) {
       this.releases.push(this.deps.acquire(clusterId));
       const conn = this.deps.connection(clusterId);
@@ -98,7 +95,14 @@ export class LogView {
       void podQuery(conn, this.sel, this.abort.signal).then((q) => {
         if (this.abort.signal.aborted) return;
         if (!q.ok) return onError({ ...q.error, clusterId });
-        this.watches.push(watchPods(conn, q.value, (up, del) => this.onPods(clusterId, conn, up, del)));
+        this.watches.push(
+          watchPods(
+            conn,
+            q.value,
+            (up, del) => this.onPods(clusterId, conn, up, del),
+            () => this.hold?.clusterListed(),
+          ),
+        );
       });
     }
   }
@@ -170,13 +174,17 @@ export class LogView {
       state: 'starting',
       restarts: 0,
     };
+    this.hold?.sourceAdded(meta.id);
     const label = `${clusterId}/${pod}/${container}${this.sel.file ? `:${this.sel.file.split('/').pop()}` : ''}`;
     const sink: SourceSink = {
       lines: (lines) => {
         for (const [ts, text, cut] of lines) this.add(meta.id, label, ts, text, cut, 0);
       },
       marker: (text) => this.add(meta.id, label, new Date().toISOString(), text, 0, 1),
-      state: (state, restarts, message) => this.update(meta, { state, restarts, message }),
+      state: (state, restarts, message) => {
+        this.hold?.sourceState(meta.id, state);
+        this.update(meta, { state, restarts, message });
+      },
     };
     let stop: () => void;
     if (this.sel.file) {
@@ -213,11 +221,14 @@ export class LogView {
   }
 
   private add(src: number, label: string, ts: string, raw: string, cutBytes: number, kind: number): void {
-    if (this.held) {
-      this.held.push([src, label, ts, raw, cutBytes, kind]);
-      if (kind === 1 || this.held.length >= BACKLOG_HOLD_MAX) this.releaseBacklog();
-      return;
+    if (this.hold) {
+      if (this.hold.take([src, label, ts, raw, cutBytes, kind])) return;
+      if (this.hold.done) this.hold = null;
     }
+    this.write(src, label, ts, raw, cutBytes, kind);
+  }
+
+  private write(src: number, label: string, ts: string, raw: string, cutBytes: number, kind: number): void {
     let text = sanitizeLine(raw);
     if (cutBytes > 0) text += ` … [${cutBytes} bytes cut: the line exceeded 4 MB]`;
     this.spool.append(`${label} ${ts} ${text}`);
@@ -227,14 +238,9 @@ export class LogView {
     this.delivery.push(this.ring.push(line), line);
   }
 
-  private releaseBacklog(): void {
-    const backlog = mergeByTime(this.held ?? [], (l) => l[2]);
-    this.held = null;
-    for (const l of backlog) this.add(...l);
-  }
-
   private tick(): void {
-    if (this.held && Date.now() >= this.holdUntil) this.releaseBacklog();
+    this.hold?.tick();
+    if (this.hold?.done) this.hold = null;
     if (this.sourcesDirty) {
       this.sourcesDirty = false;
       this.emit({ t: 'sources', sources: this.byId.map((s) => ({ ...s.meta })) });

@@ -44,6 +44,8 @@ export interface SourceSink {
 }
 
 const TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z) /;
+/** The kubelet's usual stamp (nine fraction digits, already normalized): tested without a match array. */
+const TS_NANO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z /;
 
 export interface PodLogSourceOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -55,7 +57,8 @@ export interface PodLogSourceOptions {
 export class PodLogSource {
   private readonly abort = new AbortController();
   private lastTs = '';
-  private readonly atLastTs = new Set<string>();
+  /** Texts of the lines stamped lastTs (usually one): a resumed stream repeats them. A list, not a Set: hashing every line's text cost more than the rare lookup. */
+  private atLastTs: string[] = [];
   /** The stream was opened from lastTs's second: what it sends up to the last line we had is a repeat. */
   private resuming = false;
   private restarts = 0;
@@ -178,22 +181,30 @@ export class PodLogSource {
     if (framed.length === 0) return;
     const out: [string, string, number][] = [];
     for (const f of framed) {
-      const m = TS.exec(f.text);
-      const ts = m ? normalizeTimestamp(m[1]!) : '';
-      const text = m ? f.text.slice(m[0].length) : f.text;
+      let ts = '';
+      let text = f.text;
+      if (text.charCodeAt(30) === 32 && TS_NANO.test(text)) {
+        ts = text.slice(0, 30);
+        text = text.slice(31);
+      } else {
+        const m = TS.exec(text);
+        if (m) {
+          ts = normalizeTimestamp(m[1]!);
+          text = text.slice(m[0].length);
+        }
+      }
       if (ts) {
         // Only a resumed stream repeats lines. Within a stream an earlier timestamp is a real line
         // (stdout and stderr are copied to the log file separately; a crash message can be stamped
         // before the lines around it): dropping it would lose it silently.
         if (this.resuming) {
-          if (ts < this.lastTs || (ts === this.lastTs && this.atLastTs.has(text))) continue;
+          if (ts < this.lastTs || (ts === this.lastTs && this.atLastTs.includes(text))) continue;
           this.resuming = false;
         }
         if (ts > this.lastTs) {
           this.lastTs = ts;
-          this.atLastTs.clear();
-        }
-        if (ts === this.lastTs) this.atLastTs.add(text);
+          this.atLastTs = [text];
+        } else if (ts === this.lastTs) this.atLastTs.push(text);
       }
       out.push([ts, text, f.truncatedBytes]);
     }

@@ -31,11 +31,11 @@ export class Spool {
 
   flush(): void {
     if (this.closed || this.buffered.length === 0) return;
-    const buf = Buffer.from(this.buffered.join(''), 'utf8');
+    const text = this.buffered.join('');
     this.buffered = [];
     this.bufferedBytes = 0;
-    fs.writeSync(this.fd, buf);
-    this.written += buf.length;
+    // The string is encoded as it is written (no Buffer copy of the batch first).
+    this.written += fs.writeSync(this.fd, text);
   }
 
   get bytes(): number {

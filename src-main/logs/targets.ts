@@ -68,9 +68,21 @@ export interface PodWatch {
   stop(): void;
 }
 
-/** Watch the selection's pods; `onPods(upserts, deletes)` per change. */
-export function watchPods(conn: ReflectorTransport, path: string, onPods: (upserts: PodObject[], deletes: PodObject[]) => void): PodWatch {
+/** Watch the selection's pods; `onPods(upserts, deletes)` per change, `onListed` once the first list is in. */
+export function watchPods(
+  conn: ReflectorTransport,
+  path: string,
+  onPods: (upserts: PodObject[], deletes: PodObject[]) => void,
+  onListed?: () => void,
+): PodWatch {
   const r = new Reflector<PodObject>({ transport: conn, path, resource: 'pods' });
+  if (onListed) {
+    const off = r.onDidChangeStatus((s) => {
+      if (!s.synced) return;
+      off();
+      onListed();
+    });
+  }
   r.onDidChange((events) =>
     onPods(
       events.filter((e) => e.type === 'upsert').map((e) => e.object),
