@@ -43,6 +43,7 @@ import { WorkloadService, type WorkloadServiceOptions } from '../workloads/workl
 import { LaunchGate, openingGate } from './launch-gate';
 import { SettingsStore } from './settings';
 import { VisibleEntries } from '../clusters/visible-entries';
+import { capYoungGeneration } from './young-generation';
 
 export interface CreateServicesOptions {
   /** An inline kubeconfig (the sandbox datacenter's). Default sources (KUBECONFIG, ~/.kube/config) are then skipped. */
@@ -70,6 +71,8 @@ export interface CreateServicesOptions {
   settings?: SettingsStore;
   /** Sandbox mode: the sandbox Harbors to register (one per region). */
   sandboxImages?: AppImagesOptions['sandbox'];
+  /** The young generation's cap in MB (young-generation.ts); 0 leaves V8's growth alone. Default 16. */
+  youngGenerationMB?: number;
 }
 
 export interface Services {
@@ -104,6 +107,8 @@ const onAbort = (ctx: CallContext, cleanup: () => void) => {
  * contract on top of them. Handlers stay thin: validation already happened in the router.
  */
 export function createServices(opts: CreateServicesOptions): Services {
+  const youngMB = opts.youngGenerationMB ?? Number(process.env.CAPSTAN_YOUNG_GENERATION_MB ?? 16);
+  if (youngMB > 0) capYoungGeneration(youngMB);
   const log = opts.logger ?? consoleLogger;
   const settings = opts.settings ?? new SettingsStore(opts.userDataDir, log);
   const added = settings.kubeconfigPaths();

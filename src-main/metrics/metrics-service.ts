@@ -223,9 +223,12 @@ export class MetricsService {
     // Rounds the pacing had to stretch are expensive: their clusters are spread over most of the
     // interval, so that no 20 s of it carries the whole round (idle CPU is judged per 20 s).
     const stretched = this.intervalMs > this.settings.intervalMs;
-    // n clusters and the end of the round (top lists, budget) in n + 1 even slots over the interval.
+    // n clusters, then the end of the round in two slots (top lists; budget and persistence): n + 2
+    // even slots over the interval, each well under the CPU of a 20 s window on its own.
     const n = this.source.ids().length;
-    const spreadMs = stretched && this.opts.spread !== false && n > 1 ? Math.round((this.intervalMs * n) / (n + 1)) : 0;
+    const spread = stretched && this.opts.spread !== false && n > 1;
+    const slotMs = spread ? this.intervalMs / (n + 2) : 0;
+    const spreadMs = Math.round(slotMs * n);
     let cpu0 = process.cpuUsage();
     const sliceMicros = await sampleClusters(this.source, (id) => this.state(id), this.history, this.settings, {
       timeoutMs: this.opts.kubeletTimeoutMs ?? 5000,
@@ -239,11 +242,14 @@ export class MetricsService {
     });
     // Spread: the waits between the slices are not the round's; count the slices, then the rest.
     let extraMicros = 0;
+    const waitUntil = async (ms: number): Promise<boolean> => {
+      const wait = wall0 + ms - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref?.());
+      return !this.disposed;
+    };
     if (sliceMicros !== undefined) {
       extraMicros = sliceMicros;
-      const wait = wall0 + spreadMs - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait).unref?.());
-      if (this.disposed) return;
+      if (!(await waitUntil(spreadMs))) return;
       cpu0 = process.cpuUsage();
     }
     const now = this.now();
@@ -252,6 +258,12 @@ export class MetricsService {
     const rows = Object.values(this.lastTop.lists).flat();
     this.listed = new Set(rows.map(keyOf));
     this.listedPods = new Set(rows.map((r) => `${r.clusterId}\u0000${r.namespace}\u0000${r.pod}`));
+    if (sliceMicros !== undefined) {
+      const d = process.cpuUsage(cpu0);
+      extraMicros += d.user + d.system;
+      if (!(await waitUntil(spreadMs + slotMs))) return;
+      cpu0 = process.cpuUsage();
+    }
     for (const st of this.clusters.values()) st.pods.pruneDeleted(now - this.horizonMs());
     this.plan = planBudget({
       budgetBytes: this.settings.historyBudgetMB * 2 ** 20,
