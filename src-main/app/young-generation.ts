@@ -20,8 +20,9 @@ let capped = false;
 
 /**
  * Once per process: watches garbage collections until the young generation reaches half of
- * `maxMB`, then stops its growth (V8 grows it by doubling, and the observer hears of a collection
- * a little later, so one more step may be under way: it ends at most at `maxMB`).
+ * `maxMB`, then stops its growth. V8 grows it by doubling and the observer hears of a collection
+ * a little later, so one more step may be under way (it ends at `maxMB`); on a busy machine the
+ * observer can be late by one step more (it ends below 2 × `maxMB`, still far from the maximum).
  */
 export function capYoungGeneration(maxMB: number): void {
   if (capped) return;
