@@ -85,7 +85,8 @@ describe('logs and shell in browser mode against the sandbox', () => {
     await expect.poll(async () => (await shown()).filter((l) => /(INFO |\[gc\])/.test(l)).length, { timeout: 20_000 }).toBe(0);
     expect((await shown()).length).toBeGreaterThan(0);
     const counted = page.locator('[data-testid=log-filter-count]:visible');
-    expect(Number(await counted.getAttribute('data-shown'))).toBeGreaterThan(0);
+    // The match count follows the terminal's redraw: wait for it too.
+    await expect.poll(async () => Number(await counted.getAttribute('data-shown'))).toBeGreaterThan(0);
     expect(Number(await counted.getAttribute('data-shown'))).toBeLessThan(Number(await counted.getAttribute('data-seen')));
     await screenshot(page, 'logs-filtered');
     await page.locator('[data-testid=log-filter]:visible').fill('');
