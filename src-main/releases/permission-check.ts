@@ -120,7 +120,7 @@ export class PermissionChecker {
 
   /** Ask every cluster; `fresh` ignores cached answers (a start or resume decides on current ones). */
   async check(targets: readonly { clusterId: string; namespace: string }[], fresh = false, home?: string | null): Promise<PermissionCheck> {
-    const needs = releaseNeeds(targets, home === undefined ? (targets[0]?.clusterId ?? null) : home);
+    const needs = releaseNeeds(targets, home);
     const budgetMs = this.opts.budgetMs ?? 3000;
     const missing: PermissionCheck['missing'] = [];
     const unknown: PermissionCheck['unknown'] = [];
