@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDirs } from '../testing/temp-dirs';
-import { corruptName, readStored, readStoredSync, TEMP_MARKER, writeFileAtomic, writeFileAtomicSync } from './atomic-write';
+import {
+  corruptName,
+  createFileExclusive,
+  readStored,
+  readStoredSync,
+  TEMP_MARKER,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './atomic-write';
 
 const tempDir = tempDirs('capstan-atomic-');
 
@@ -36,6 +44,19 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(target, 'x')).rejects.toThrow();
     expect(() => writeFileAtomicSync(target, 'x')).toThrow();
     expect(fs.readdirSync(dir).filter((f) => f.includes(TEMP_MARKER))).toEqual([]);
+  });
+});
+
+describe('createFileExclusive', () => {
+  it('lets exactly one of many racing creators create the file, whole, and leaves no temp file', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'x.lock');
+    const made = await Promise.all(Array.from({ length: 12 }, (_, n) => createFileExclusive(file, JSON.stringify({ n }))));
+    expect(made.filter(Boolean)).toHaveLength(1);
+    expect(parse(fs.readFileSync(file, 'utf8')).n).toBe(made.indexOf(true));
+    expect(fs.readdirSync(dir)).toEqual(['x.lock']);
+    expect(await createFileExclusive(file, '{"n":99}')).toBe(false);
+    expect(parse(fs.readFileSync(file, 'utf8')).n).toBe(made.indexOf(true));
   });
 });
 

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
 export const TEMP_MARKER = '.tmp-';
@@ -40,6 +40,32 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
     throw e;
   }
   fsyncDirSync(path.dirname(file));
+}
+
+/**
+ * Create `file` with `data` only if it does not exist, all or nothing: the temp file is written
+ * and fsynced, then hard-linked to `file` (link never replaces an existing name, so exactly one
+ * of several racing creators wins, and a reader never sees a half-written file). False when
+ * `file` already exists.
+ */
+export async function createFileExclusive(file: string, data: string | Uint8Array, mode = 0o600): Promise<boolean> {
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = tempName(file);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+    await fh.close();
+    await link(tmp, file);
+  } catch (e) {
+    await fh.close().catch(() => undefined); // already closed unless writing failed
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+  fsyncDirSync(path.dirname(file));
+  return true;
 }
 
 export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = 0o600): void {

@@ -37,7 +37,11 @@ describe('ExecutionStore', () => {
     expect((await readdir(dir)).sort()).toEqual(['rel-1.json', 'rel-1.lock']); // no temp file left
     expect(must(await new ExecutionStore(dir).load('rel-1'))).toEqual(JSON.parse(JSON.stringify(s)));
     await lock.release();
-    expect(await readdir(dir)).toEqual(['rel-1.json']);
+    expect((await readdir(dir)).sort()).toEqual(['rel-1.json', 'rel-1.lock']); // kept, marked released
+    expect(JSON.parse(await readFile(join(dir, 'rel-1.lock'), 'utf8'))).toMatchObject({ released: true });
+    const again = must(await store.acquire('rel-1', 'window 2')); // free at once
+    expect((await readdir(dir)).sort()).toEqual(['rel-1.json', 'rel-1.lock.1']);
+    await again.release();
   });
   it('refuses to write an older version over a newer one', async () => {
     const store = new ExecutionStore(dir, { heartbeatMs: 0 });
@@ -151,6 +155,24 @@ describe('execution lock', () => {
     const results = await Promise.all(stores.map((s, i) => s.acquire('rel-1', `W${i}`)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.error.code === 'locked')).toBe(true);
+  });
+  it('never gives a lock to two of many processes racing through takeovers and releases', async () => {
+    let now = 1_000_000;
+    const stores = [1, 2, 3, 4, 5, 6].map(
+      (pid) => new ExecutionStore(dir, { heartbeatMs: 0, pid, hostname: 'h', now: () => now, isProcessAlive: () => true, staleMs: 30_000 }),
+    );
+    for (let round = 0; round < 60; round++) {
+      const results = await Promise.all(stores.map((s, i) => s.acquire('rel-1', `W${i}`)));
+      const winners = results.flatMap((r) => (r.ok ? [r.value] : []));
+      expect(winners).toHaveLength(1);
+      expect(results.filter((r) => !r.ok).every((r) => !r.ok && r.error.code === 'locked')).toBe(true);
+      const verified = await Promise.all(winners.map((l) => l.verify()));
+      expect(verified).toEqual([true]);
+      if (round % 2)
+        await winners[0]!.release(); // let go: free at once
+      else now += 31_000; // or hang: stale for the next round
+    }
+    expect((await readdir(dir)).filter((n) => n.startsWith('rel-1.lock')).length).toBeLessThanOrEqual(2);
   });
   it('treats an unreadable lock file (crash while writing it) as stale', async () => {
     await writeFile(join(dir, 'rel-1.lock'), '{"pid":');
