@@ -20,7 +20,8 @@ export const TEMP_MARKER = '.tmp-';
 
 const tempName = (file: string): string => `${file}${TEMP_MARKER}${process.pid}-${randomBytes(6).toString('hex')}`;
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+/** A fsynced temp file beside `file` holding `data` (removed again if writing it fails). */
+async function writeTemp(file: string, data: string | Uint8Array, mode: number): Promise<string> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = tempName(file);
   const fh = await open(tmp, 'wx', mode);
@@ -33,6 +34,11 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
     throw e;
   }
   await fh.close();
+  return tmp;
+}
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
+  const tmp = await writeTemp(file, data, mode);
   try {
     await rename(tmp, file);
   } catch (e) {
@@ -49,16 +55,10 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
  * `file` already exists.
  */
 export async function createFileExclusive(file: string, data: string | Uint8Array, mode = 0o600): Promise<boolean> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = tempName(file);
-  const fh = await open(tmp, 'wx', mode);
+  const tmp = await writeTemp(file, data, mode);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-    await fh.close();
     await link(tmp, file);
   } catch (e) {
-    await fh.close().catch(() => undefined); // already closed unless writing failed
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
   } finally {
