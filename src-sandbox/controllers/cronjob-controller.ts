@@ -7,6 +7,7 @@
  * beyond the history limits are deleted. Timestamps written are real (wall-clock) times.
  */
 import type { SimClock } from '../clock';
+import { KeyedTimers } from '../keyed-timers';
 import { createWithDefaults } from '../kube/kind-defaults';
 import type { ObjectStore } from '../kube/store';
 import type { Condition, KubeObject } from '../kube/types';
@@ -21,7 +22,7 @@ const finished = (job: KubeObject) =>
   ((job.status?.conditions ?? []) as Condition[]).find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type;
 
 export class CronJobController {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers: KeyedTimers;
   /** Simulated ms of the last scheduled run per CronJob uid (in memory, like the controller's cache). */
   private readonly lastRun = new Map<string, number>();
 
@@ -29,18 +30,18 @@ export class CronJobController {
     private readonly store: ObjectStore,
     private readonly events: EventRecorder,
     private readonly clock: SimClock,
-  ) {}
+  ) {
+    this.timers = new KeyedTimers(clock);
+  }
 
   stop(): void {
-    for (const t of this.timers.values()) this.clock.cancel(t);
-    this.timers.clear();
+    this.timers.cancelAll();
   }
 
   reconcile(key: string): void {
     const [ns, name] = splitKey(key);
     const cj = this.store.get('cronjobs', ns, name)?.obj;
-    this.clock.cancel(this.timers.get(key));
-    this.timers.delete(key);
+    this.timers.cancel(key);
     if (!cj || cj.metadata.deletionTimestamp) return;
     this.syncStatus(cj);
     let schedule;
@@ -67,13 +68,7 @@ export class CronJobController {
       if (!cj.spec.suspend) this.fire(cj, due);
       return this.reconcile(key);
     }
-    this.timers.set(
-      key,
-      this.clock.after(next - simNow, () => {
-        this.timers.delete(key);
-        this.reconcile(key);
-      }),
-    );
+    this.timers.set(key, next - simNow, () => this.reconcile(key));
   }
 
   private fire(cj: KubeObject, scheduledSimMs: number): void {
