@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { kubectl, setImage } from './kubectl';
 import { openSandboxApp, terminalText, type SandboxApp } from './sandbox-app';
 
 describe('links between workloads, problems, logs, metrics and the planner', () => {
@@ -124,16 +124,7 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
   });
 
   it('a crash-looping pod in Problems opens its previous instance from a little before it ended', async () => {
-    await kubectl(
-      kubeconfig,
-      'fat',
-      '-n',
-      'shop',
-      'set',
-      'image',
-      'deploy/catalog-fat',
-      'catalog=harbor-east.sandbox.local/shop/catalog:2.2.0',
-    );
+    await setImage(kubeconfig, 'fat', 'shop', 'catalog-fat', 'catalog', 'harbor-east.sandbox.local/shop/catalog:2.2.0');
     await page.getByTestId('nav-problems').click();
     const row = page
       .locator('[data-testid=problem-group][data-kind=CrashLoopBackOff] [data-testid=table-row][data-cluster=fat]')
@@ -178,16 +169,7 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
   });
 
   it("the metrics top list opens an OOM-killed container's logs from a little before the kill", async () => {
-    await kubectl(
-      kubeconfig,
-      'fat',
-      '-n',
-      'shop',
-      'set',
-      'image',
-      'deploy/orders-fat',
-      'orders=harbor-east.sandbox.local/shop/orders:1.6.0',
-    );
+    await setImage(kubeconfig, 'fat', 'shop', 'orders-fat', 'orders', 'harbor-east.sandbox.local/shop/orders:1.6.0');
     await page.getByTestId('nav-metrics').click();
     const item = page
       .getByTestId('metrics-top-restarts')
@@ -271,16 +253,7 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
   });
 
   it('the pod that cannot pull that image links from its Problems row to the image sync cell', async () => {
-    await kubectl(
-      kubeconfig,
-      'pro-west',
-      '-n',
-      'platform',
-      'set',
-      'image',
-      'deployment/gateway-pro',
-      'gateway=harbor-west.sandbox.local/shop/gateway:5.1.1',
-    );
+    await setImage(kubeconfig, 'pro-west', 'platform', 'gateway-pro', 'gateway', 'harbor-west.sandbox.local/shop/gateway:5.1.1');
     await page.getByTestId('nav-problems').click();
     const row = page.locator('[data-testid=problems-table-ImagePullBackOff] [data-testid=table-row][data-cluster="pro-west"]').first();
     await row.waitFor({ timeout: 60_000 });
