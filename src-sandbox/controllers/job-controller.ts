@@ -61,22 +61,16 @@ export class JobController {
     const finish = (type: 'Complete' | 'Failed', reason?: string, message?: string) => {
       for (const p of active) deleteGracefully(this.store, p);
       const pre = type === 'Complete' ? 'SuccessCriteriaMet' : 'FailureTarget';
-      conditions.push({
-        type: pre,
-        status: 'True',
-        reason: reason ?? 'CompletionsReached',
-        message: message ?? 'Reached expected number of succeeded pods',
-        lastProbeTime: now,
-        lastTransitionTime: now,
-      } as Condition);
-      conditions.push({
-        type,
-        status: 'True',
-        reason: reason ?? 'CompletionsReached',
-        message: message ?? 'Reached expected number of succeeded pods',
-        lastProbeTime: now,
-        lastTransitionTime: now,
-      } as Condition);
+      // The interim condition (SuccessCriteriaMet / FailureTarget) first, then the final one, alike but for the type.
+      for (const t of [pre, type])
+        conditions.push({
+          type: t,
+          status: 'True',
+          reason: reason ?? 'CompletionsReached',
+          message: message ?? 'Reached expected number of succeeded pods',
+          lastProbeTime: now,
+          lastTransitionTime: now,
+        } as Condition);
       status.conditions = conditions;
       status.active = undefined;
       status.ready = 0;

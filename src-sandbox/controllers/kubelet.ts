@@ -168,27 +168,11 @@ export class Kubelet {
           'ContainersNotInitialized',
           `containers with incomplete status: [${inits.map((c) => c.name).join(' ')}]`,
         );
-        p.status.initContainerStatuses = inits.map((c) => ({
-          name: c.name,
-          image: c.image,
-          imageID: '',
-          ready: false,
-          restartCount: 0,
-          started: false,
-          state: { waiting: { reason: 'PodInitializing' } },
-          lastState: {},
-        }));
+        p.status.initContainerStatuses = inits.map((c) => waitingStatus(c, 'PodInitializing'));
       } else setPodCondition(p, 'Initialized', 'True', now);
-      p.status.containerStatuses = p.spec.containers.map((c: { name: string; image: string }) => ({
-        name: c.name,
-        image: c.image,
-        imageID: '',
-        ready: false,
-        restartCount: 0,
-        started: false,
-        state: { waiting: { reason: inits.length ? 'PodInitializing' : 'ContainerCreating' } },
-        lastState: {},
-      }));
+      p.status.containerStatuses = p.spec.containers.map((c: { name: string; image: string }) =>
+        waitingStatus(c, inits.length ? 'PodInitializing' : 'ContainerCreating'),
+      );
       syncReadyConditions(p, now);
       for (const c of [...inits, ...p.spec.containers]) this.kubeletEvent(p, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
     });
@@ -448,6 +432,20 @@ export class Kubelet {
   private cancel(key: string): void {
     this.timers.cancel(key);
   }
+}
+
+/** A container's status before it has run: waiting, for `reason`. */
+function waitingStatus(c: { name: string; image: string }, reason: string) {
+  return {
+    name: c.name,
+    image: c.image,
+    imageID: '',
+    ready: false,
+    restartCount: 0,
+    started: false,
+    state: { waiting: { reason } },
+    lastState: {},
+  };
 }
 
 function split(key: string): [string, string] {
