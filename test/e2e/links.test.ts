@@ -35,6 +35,21 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
       .map((l) => /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})/.exec(l)?.[1])
       .filter((x): x is string => !!x)
       .map((x) => Date.parse(`${x.replace(' ', 'T')}Z`));
+  /** When the previous instance of a fat/shop pod's first container ended, as kubectl reads it. */
+  const lastEnded = async (pod: string) =>
+    (
+      await kubectl(
+        kubeconfig,
+        'fat',
+        '-n',
+        'shop',
+        'get',
+        'pod',
+        pod,
+        '-o',
+        'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}',
+      )
+    ).trim();
   const activeLogTab = () => page.locator('[data-testid=tab-logs][aria-selected=true], [data-testid=tab-shell][aria-selected=true]');
   const podOf = async (ctx: string, ns: string, instance: string) =>
     (
@@ -131,19 +146,7 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
       .filter({ hasText: 'catalog' });
     await expect.poll(() => row.count(), { timeout: 120_000 }).toBeGreaterThan(0);
     const pod = (await row.first().getAttribute('data-name'))!;
-    const finished = (
-      await kubectl(
-        kubeconfig,
-        'fat',
-        '-n',
-        'shop',
-        'get',
-        'pod',
-        pod,
-        '-o',
-        'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}',
-      )
-    ).trim();
+    const finished = await lastEnded(pod);
     expect(finished).toMatch(/^\d{4}-/);
     await screenshot(page, 'links-problems-logs');
     await row.first().getByTestId('problem-open-logs').click();
@@ -192,21 +195,7 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     await screenshot(page, 'links-metrics-top-logs');
     expect(await item.first().getByTestId('metrics-top-logs').getAttribute('data-previous')).toBe('true');
     // Asked before the click: the instance the view reads is this one or a newer one.
-    const finished = Date.parse(
-      (
-        await kubectl(
-          kubeconfig,
-          'fat',
-          '-n',
-          'shop',
-          'get',
-          'pod',
-          pod,
-          '-o',
-          'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}',
-        )
-      ).trim(),
-    );
+    const finished = Date.parse(await lastEnded(pod));
     await item.first().getByTestId('metrics-top-logs').click();
     await expect.poll(() => page.getByTestId('view-logs').count(), { timeout: 10_000 }).toBe(1);
     expect(await activeLogTab().innerText()).toMatch(new RegExp(`${pod}/orders \\(previous\\) from`));
