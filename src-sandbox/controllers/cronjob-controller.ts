@@ -13,7 +13,8 @@ import type { ObjectStore } from '../kube/store';
 import type { Condition, KubeObject } from '../kube/types';
 import { parseCron, nextRun } from './cron-schedule';
 import type { EventRecorder } from './event-recorder';
-import { ownedBy, ownerRef, writeStatus } from './workload-base';
+import { controllerRef } from '../kube/owner-ref';
+import { ownedBy, writeStatus } from './workload-base';
 import { splitKey } from './work-queue';
 
 const SOURCE = { component: 'cronjob-controller' };
@@ -104,7 +105,7 @@ export class CronJobController {
         namespace: cj.metadata.namespace,
         labels: { ...(tpl.metadata?.labels ?? {}) },
         annotations: { ...(tpl.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': now },
-        ownerReferences: [ownerRef(cj)],
+        ownerReferences: [controllerRef(cj)],
       },
       spec: tpl.spec ?? {},
     };
