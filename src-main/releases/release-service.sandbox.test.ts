@@ -77,7 +77,8 @@ it('a crash-looping version fails its health gate in FAT and is rolled back (pol
   expect(state().groups.find((g) => g.clusterId === 'uat')!.phase).toBe('pending');
   for (
     let i = 0;
-    i < 60 && (await sb.deploymentJsonpath('fat', 'shop', 'catalog-fat', '{.status.updatedReplicas}/{.status.availableReplicas}')) !== '1/1';
+    i < 60 &&
+    (await sb.deploymentJsonpath('fat', 'shop', 'catalog-fat', '{.status.updatedReplicas}/{.status.availableReplicas}')) !== '1/1';
     i++
   ) {
     await new Promise((r) => setTimeout(r, 500));
