@@ -12,6 +12,17 @@ export async function kubectl(kubeconfig: string, context: string, ...args: stri
   return stdout;
 }
 
+/** One object as `kubectl get <object> -o jsonpath=<template>` prints it (`object`: `pod/x`, `deployment/y`), trimmed. */
+export async function kubectlJsonpath(
+  kubeconfig: string,
+  context: string,
+  namespace: string,
+  object: string,
+  template: string,
+): Promise<string> {
+  return (await kubectl(kubeconfig, context, '-n', namespace, 'get', object, '-o', `jsonpath=${template}`)).trim();
+}
+
 /** `kubectl set image` of one container of a Deployment (a new version rolls out). */
 export function setImage(
   kubeconfig: string,

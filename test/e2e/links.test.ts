@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
-import { kubectl, setImage } from './kubectl';
+import { kubectl, kubectlJsonpath, setImage } from './kubectl';
 import { openSandboxApp, terminalText, type SandboxApp } from './sandbox-app';
 
 describe('links between workloads, problems, logs, metrics and the planner', () => {
@@ -36,20 +36,8 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
       .filter((x): x is string => !!x)
       .map((x) => Date.parse(`${x.replace(' ', 'T')}Z`));
   /** When the previous instance of a fat/shop pod's first container ended, as kubectl reads it. */
-  const lastEnded = async (pod: string) =>
-    (
-      await kubectl(
-        kubeconfig,
-        'fat',
-        '-n',
-        'shop',
-        'get',
-        'pod',
-        pod,
-        '-o',
-        'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}',
-      )
-    ).trim();
+  const lastEnded = (pod: string) =>
+    kubectlJsonpath(kubeconfig, 'fat', 'shop', `pod/${pod}`, '{.status.containerStatuses[0].lastState.terminated.finishedAt}');
   const activeLogTab = () => page.locator('[data-testid=tab-logs][aria-selected=true], [data-testid=tab-shell][aria-selected=true]');
   const podOf = async (ctx: string, ns: string, instance: string) =>
     (
