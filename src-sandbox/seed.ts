@@ -5,6 +5,7 @@
  * and are played out by the kubelet simulation.
  */
 import { defaultDeployment, defaultPod, defaultPodSpec } from './kube/defaults';
+import { controllerRef } from './kube/owner-ref';
 import { podTemplateHash } from './kube/template-hash';
 import type { ObjectStore } from './kube/store';
 import { randomSuffix } from './kube/store';
@@ -156,16 +157,7 @@ function replicaSet(d: KubeObject, tpl: ReturnType<typeof template>, revision: n
         'deployment.kubernetes.io/max-replicas': String(d.spec.replicas + Math.ceil(d.spec.replicas / 4)),
         'deployment.kubernetes.io/revision': String(revision),
       },
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          name: d.metadata.name,
-          uid: d.metadata.uid!,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef(d, 'apps/v1', 'Deployment')],
     },
     spec: { replicas, selector: { matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } }, template: t },
     status: { replicas: 0 },
@@ -184,16 +176,7 @@ function runningPod(rs: KubeObject, node: string, ctx: SeedContext, startedAt: s
       generateName: `${rs.metadata.name}-`,
       namespace: rs.metadata.namespace,
       labels: tpl.metadata.labels,
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'ReplicaSet',
-          name: rs.metadata.name,
-          uid: rs.metadata.uid!,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef(rs, 'apps/v1', 'ReplicaSet')],
     },
     spec: { ...tpl.spec, nodeName: node },
   };

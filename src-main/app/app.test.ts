@@ -36,6 +36,9 @@ describe('parseLaunchArgs', () => {
 
 describe('chooseKubeconfig', () => {
   const none = () => false;
+  /** No flag, no files named or added, an empty environment, home /h, no file exists: each test says what differs. */
+  const choose = (over: Partial<Parameters<typeof chooseKubeconfig>[0]>) =>
+    chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: {}, homeDir: '/h', exists: none, ...over });
   it('--sandbox wins', () => {
     expect(chooseKubeconfig({ sandboxFlag: true, explicitPaths: ['a'], addedPaths: [], exists: () => true })).toEqual({
       mode: 'sandbox',
@@ -49,46 +52,14 @@ describe('chooseKubeconfig', () => {
     });
   });
   it('no KUBECONFIG file and no ~/.kube/config: sandbox', () => {
-    expect(chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: [], env: {}, homeDir: '/h', exists: none })).toEqual({
-      mode: 'sandbox',
-      reason: 'no-kubeconfig',
-    });
-    expect(
-      chooseKubeconfig({
-        sandboxFlag: false,
-        explicitPaths: [],
-        addedPaths: [],
-        env: { KUBECONFIG: `/x${path.delimiter}/y` },
-        homeDir: '/h',
-        exists: none,
-      }).mode,
-    ).toBe('sandbox');
+    expect(choose({})).toEqual({ mode: 'sandbox', reason: 'no-kubeconfig' });
+    expect(choose({ env: { KUBECONFIG: `/x${path.delimiter}/y` } }).mode).toBe('sandbox');
   });
   it('an existing default or added file: real clusters', () => {
     const has = (f: string) => (p: string) => p === f;
-    expect(
-      chooseKubeconfig({
-        sandboxFlag: false,
-        explicitPaths: [],
-        addedPaths: [],
-        env: {},
-        homeDir: '/h',
-        exists: has(path.join('/h', '.kube', 'config')),
-      }),
-    ).toEqual({ mode: 'default' });
-    expect(
-      chooseKubeconfig({
-        sandboxFlag: false,
-        explicitPaths: [],
-        addedPaths: [],
-        env: { KUBECONFIG: `/x${path.delimiter}/y` },
-        homeDir: '/h',
-        exists: has('/y'),
-      }),
-    ).toEqual({ mode: 'default' });
-    expect(
-      chooseKubeconfig({ sandboxFlag: false, explicitPaths: [], addedPaths: ['/added'], env: {}, homeDir: '/h', exists: has('/added') }),
-    ).toEqual({ mode: 'default' });
+    expect(choose({ exists: has(path.join('/h', '.kube', 'config')) })).toEqual({ mode: 'default' });
+    expect(choose({ env: { KUBECONFIG: `/x${path.delimiter}/y` }, exists: has('/y') })).toEqual({ mode: 'default' });
+    expect(choose({ addedPaths: ['/added'], exists: has('/added') })).toEqual({ mode: 'default' });
   });
 });
 

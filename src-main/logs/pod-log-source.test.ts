@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ok } from '../../src-shared/result';
 import { ContainerStateFeed, RequestCap } from './container-state';
-import { PodLogSource, type LogTransport, type SourceSink } from './pod-log-source';
+import { PodLogSource, type LogTransport, type SourceSink, type SourceTarget } from './pod-log-source';
 
 /** The pod watch's view of a running container (restart 1). */
 function runningFeed(): ContainerStateFeed {
@@ -52,6 +52,20 @@ const until = async (cond: () => boolean) => {
   if (!cond()) throw new Error(`condition never held: ${cond.toString()}`);
 };
 
+/**
+ * A source of shop/orders-1's `app` container (fast back-off) over `bodies`, stopped once it has
+ * opened `streams` streams: the paths asked for and the lines delivered.
+ */
+async function streamsOpened(bodies: string[], target: Partial<SourceTarget> & Pick<SourceTarget, 'tailLines'>, streams: number) {
+  const { conn, paths } = transport(bodies);
+  const { sink, lines } = collect();
+  const src = new PodLogSource(conn, { namespace: 'shop', pod: 'orders-1', container: 'app', ...target }, sink, runningFeed(), fast);
+  src.start();
+  await until(() => paths.length >= streams);
+  src.stop();
+  return { paths, lines };
+}
+
 describe('PodLogSource start point', () => {
   it('starts at sinceTime (logs around an event) instead of the last tailLines', async () => {
     const { conn, paths } = transport(['2026-11-26T19:58:00.000000001Z before the kill\n2026-11-26T20:00:00.5Z OutOfMemoryError\n']);
@@ -71,18 +85,11 @@ describe('PodLogSource start point', () => {
   });
 
   it('without sinceTime it asks for the last tailLines; a resumed stream uses the last line it had', async () => {
-    const { conn, paths } = transport(['2026-11-26T20:00:01Z one\n', '2026-11-26T20:00:01Z one\n2026-11-26T20:00:02Z two\n']);
-    const { sink, lines } = collect();
-    const src = new PodLogSource(
-      conn,
-      { namespace: 'shop', pod: 'orders-1', container: 'app', tailLines: 200, sinceTime: '2026-11-26T19:00:00Z' },
-      sink,
-      runningFeed(),
-      fast,
+    const { paths, lines } = await streamsOpened(
+      ['2026-11-26T20:00:01Z one\n', '2026-11-26T20:00:01Z one\n2026-11-26T20:00:02Z two\n'],
+      { tailLines: 200, sinceTime: '2026-11-26T19:00:00Z' },
+      3,
     );
-    src.start();
-    await until(() => paths.length >= 3);
-    src.stop();
     expect(new URL(`http://x${paths[0]}`).searchParams.get('sinceTime')).toBe('2026-11-26T19:00:00Z');
     // The resume starts at the boundary second of the last line, not at the original sinceTime.
     expect(new URL(`http://x${paths[1]}`).searchParams.get('sinceTime')).toBe('2026-11-26T20:00:01Z');
@@ -101,18 +108,7 @@ describe('PodLogSource start point', () => {
 
   it('keeps a line stamped earlier than the one before it (a crash message), and still drops repeats after a resume', async () => {
     const body = '2026-11-26T20:00:16.100Z Starting\n2026-11-26T20:00:16.400Z Started\n2026-11-26T20:00:16Z ERROR Application run failed\n';
-    const { conn, paths } = transport([body, `${body}2026-11-26T20:00:17Z after the cut\n`]);
-    const { sink, lines } = collect();
-    const src = new PodLogSource(
-      conn,
-      { namespace: 'shop', pod: 'catalog-1', container: 'app', tailLines: 200 },
-      sink,
-      runningFeed(),
-      fast,
-    );
-    src.start();
-    await until(() => paths.length >= 3);
-    src.stop();
+    const { lines } = await streamsOpened([body, `${body}2026-11-26T20:00:17Z after the cut\n`], { pod: 'catalog-1', tailLines: 200 }, 3);
     expect(lines.map((l) => l.slice(31))).toEqual(['Starting', 'Started', 'ERROR Application run failed', 'after the cut']);
   });
 });

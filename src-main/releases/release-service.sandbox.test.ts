@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { needsMe } from '../../src-shared/releases/execution-views';
 import { until } from '../testing/fake-kube';
 import { ReleaseService } from './release-service';
-import { drive, plan, startRelease, startReleaseSandbox, type ReleaseSandbox } from './testing/release-sandbox';
+import { drive, IMAGE, plan, startRelease, startReleaseSandbox, type ReleaseSandbox } from './testing/release-sandbox';
 
 let sb: ReleaseSandbox;
 beforeAll(async () => {
@@ -43,23 +43,10 @@ it('runs orders 1.5.0 through FAT → UAT → PRO (forts, batches), surviving a 
     ['pro-west', 'orders-pro'],
     ['uat', 'orders-uat'],
   ] as const) {
-    expect(await kubectl('--context', ctx, '-n', 'shop', 'rollout', 'status', `deployment/${name}`, '--timeout=5s')).toContain(
-      'successfully rolled out',
-    );
-    const img = await kubectl(
-      '--context',
-      ctx,
-      '-n',
-      'shop',
-      'get',
-      `deployment/${name}`,
-      '-o',
-      'jsonpath={.spec.template.spec.containers[0].image}',
-    );
+    expect(await sb.rolloutStatus(ctx, 'shop', name)).toContain('successfully rolled out');
+    const img = await sb.deploymentJsonpath(ctx, 'shop', name, IMAGE);
     expect(img).toMatch(/\/shop\/orders:1\.5\.0$/);
-    expect(
-      await kubectl('--context', ctx, '-n', 'shop', 'get', `deployment/${name}`, '-o', 'jsonpath={.metadata.annotations}'),
-    ).not.toContain('capstan.io/release');
+    expect(await sb.deploymentJsonpath(ctx, 'shop', name, '{.metadata.annotations}')).not.toContain('capstan.io/release');
   }
   // One new revision for the whole release: batches held one ReplicaSet, not one per batch.
   const history = await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'history', 'deployment/orders-pro');
@@ -91,52 +78,20 @@ it('a crash-looping version fails its health gate in FAT and is rolled back (pol
   for (
     let i = 0;
     i < 60 &&
-    (await kubectl(
-      '--context',
-      'fat',
-      '-n',
-      'shop',
-      'get',
-      'deployment/catalog-fat',
-      '-o',
-      'jsonpath={.status.updatedReplicas}/{.status.availableReplicas}',
-    )) !== '1/1';
+    (await sb.deploymentJsonpath('fat', 'shop', 'catalog-fat', '{.status.updatedReplicas}/{.status.availableReplicas}')) !== '1/1';
     i++
   ) {
     await new Promise((r) => setTimeout(r, 500));
   }
-  expect(
-    await kubectl(
-      '--context',
-      'fat',
-      '-n',
-      'shop',
-      'get',
-      'deployment/catalog-fat',
-      '-o',
-      'jsonpath={.spec.template.spec.containers[0].image}',
-    ),
-  ).toMatch(/catalog:2\.1\.0$/);
-  expect(await kubectl('--context', 'fat', '-n', 'shop', 'rollout', 'status', 'deployment/catalog-fat', '--timeout=5s')).toContain(
-    'successfully rolled out',
-  );
+  expect(await sb.deploymentJsonpath('fat', 'shop', 'catalog-fat', IMAGE)).toMatch(/catalog:2\.1\.0$/);
+  expect(await sb.rolloutStatus('fat', 'shop', 'catalog-fat')).toContain('successfully rolled out');
   await s.dispose();
 }, 200_000);
 
 it('row actions: dry-run previews, kubectl semantics for restart and undo, refusal on a paused Deployment, stale previews refused', async () => {
   const s = await service();
   const ref = { clusterId: 'uat', namespace: 'platform', name: 'gateway-uat' };
-  const image = () =>
-    kubectl(
-      '--context',
-      'uat',
-      '-n',
-      'platform',
-      'get',
-      'deployment/gateway-uat',
-      '-o',
-      'jsonpath={.spec.template.spec.containers[0].image}',
-    );
+  const image = () => sb.deploymentJsonpath('uat', 'platform', 'gateway-uat', IMAGE);
   const must = async <T>(p: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>) => {
     const r = await p;
     if (!r.ok) throw new Error(r.error.message);
@@ -146,18 +101,9 @@ it('row actions: dry-run previews, kubectl semantics for restart and undo, refus
   const restart = await must(s.previewRow({ kind: 'restart', ...ref }));
   expect(restart.changes[0]).toContain('kubectl.kubernetes.io/restartedAt');
   await must(s.applyRow({ kind: 'restart', ...ref }, restart.generation));
-  expect(
-    await kubectl(
-      '--context',
-      'uat',
-      '-n',
-      'platform',
-      'get',
-      'deployment/gateway-uat',
-      '-o',
-      'jsonpath={.spec.template.metadata.annotations}',
-    ),
-  ).toContain('kubectl.kubernetes.io/restartedAt');
+  expect(await sb.deploymentJsonpath('uat', 'platform', 'gateway-uat', '{.spec.template.metadata.annotations}')).toContain(
+    'kubectl.kubernetes.io/restartedAt',
+  );
   // The preview was made before the restart: applying it again is refused, not done blind.
   expect((await s.applyRow({ kind: 'restart', ...ref }, restart.generation)).ok).toBe(false);
 
@@ -179,7 +125,7 @@ it('row actions: dry-run previews, kubectl semantics for restart and undo, refus
   await must(s.applyRow({ kind: 'undo', ...ref, toRevision: old.revision }, undo.generation));
   expect(await image()).toMatch(/gateway:5\.0\.1$/);
   await expect
-    .poll(() => kubectl('--context', 'uat', '-n', 'platform', 'rollout', 'status', 'deployment/gateway-uat', '--timeout=5s'), {
+    .poll(() => sb.rolloutStatus('uat', 'platform', 'gateway-uat'), {
       timeout: 30_000,
     })
     .toContain('successfully rolled out');
@@ -187,7 +133,7 @@ it('row actions: dry-run previews, kubectl semantics for restart and undo, refus
   const scale = await must(s.previewRow({ kind: 'scale', ...ref, replicas: 3 }));
   expect(scale.changes[0]).toBe('spec.replicas: 2 → 3');
   await must(s.applyRow({ kind: 'scale', ...ref, replicas: 3 }, scale.generation));
-  expect(await kubectl('--context', 'uat', '-n', 'platform', 'get', 'deployment/gateway-uat', '-o', 'jsonpath={.spec.replicas}')).toBe('3');
+  expect(await sb.deploymentJsonpath('uat', 'platform', 'gateway-uat', '{.spec.replicas}')).toBe('3');
   await s.dispose();
 }, 120_000);
 
@@ -239,16 +185,14 @@ it('a cluster lost mid-release pauses only its group; someone else scaling a Dep
   await kubectl('--context', 'pro-east', '-n', 'shop', 'scale', 'deployment/cart-pro', '--replicas=7');
   await until(() => group('pro-east').pauseReason?.kind === 'drift', 30_000, 'pro-east paused on drift');
   expect(JSON.stringify(group('pro-east').pauseReason)).toContain('replicas');
-  expect(await kubectl('--context', 'pro-east', '-n', 'shop', 'get', 'deployment/cart-pro', '-o', 'jsonpath={.spec.replicas}')).toBe('7');
+  expect(await sb.deploymentJsonpath('pro-east', 'shop', 'cart-pro', '{.spec.replicas}')).toBe('7');
 
   await sb.dc.startCluster('pro-west');
   sb.clusters.reconnect('pro-west');
   await until(() => needsMe(state()).some((n) => n.kind === 'cluster-back'), 30_000, 'cluster back offered');
   expect((await s.act(id, { type: 'resume', group: group('pro-west').key })).ok).toBe(true);
   await drive(s, id, () => group('pro-west').phase === 'succeeded', 60_000, 'pro-west finished');
-  expect(await kubectl('--context', 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/cart-pro', '--timeout=5s')).toContain(
-    'successfully rolled out',
-  );
+  expect(await sb.rolloutStatus('pro-west', 'shop', 'cart-pro')).toContain('successfully rolled out');
   expect(group('pro-east').phase).toBe('paused');
   await s.dispose();
 }, 200_000);
@@ -326,21 +270,8 @@ it('killed mid-batch (its lock left by a process that is gone): a new process ta
   expect((await s.act(id, { type: 'resume' })).ok).toBe(true);
   await drive(s, id, () => state().status === 'succeeded', 120_000, 'completed after takeover');
   for (const ctx of ['pro-east', 'pro-west']) {
-    expect(await kubectl('--context', ctx, '-n', 'shop', 'rollout', 'status', 'deployment/payments-pro', '--timeout=5s')).toContain(
-      'successfully rolled out',
-    );
-    expect(
-      await kubectl(
-        '--context',
-        ctx,
-        '-n',
-        'shop',
-        'get',
-        'deployment/payments-pro',
-        '-o',
-        'jsonpath={.spec.template.spec.containers[0].image}',
-      ),
-    ).toMatch(/payments:3\.3\.0$/);
+    expect(await sb.rolloutStatus(ctx, 'shop', 'payments-pro')).toContain('successfully rolled out');
+    expect(await sb.deploymentJsonpath(ctx, 'shop', 'payments-pro', IMAGE)).toMatch(/payments:3\.3\.0$/);
   }
   expect(before().version).toBeLessThan(state().version);
   await crashed.dispose();

@@ -8,12 +8,11 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ClusterService } from '../clusters/cluster-service';
-import { KubeconfigService } from '../clusters/kubeconfig-service';
+import type { ClusterService } from '../clusters/cluster-service';
 import { until } from '../testing/fake-kube';
 import { compactForCluster } from './cluster-records';
-import { ReleaseService } from './release-service';
-import { plan, startReleaseSandbox, type ReleaseSandbox } from './testing/release-sandbox';
+import type { ReleaseService } from './release-service';
+import { createRelease, plan, recordsQuery, startReleaseSandbox, startService, type ReleaseSandbox } from './testing/release-sandbox';
 
 let sb: ReleaseSandbox;
 const services: ReleaseService[] = [];
@@ -31,13 +30,9 @@ const timing = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 40
 
 async function teamService(name: string): Promise<ReleaseService> {
   const dir = mkdtempSync(join(sb.dir, `${name}-`));
-  const clusters = new ClusterService(KubeconfigService.fromString(sb.dc.kubeconfigYaml(), 'sandbox'), {
-    staleAfterMs: 2000,
-    notifyIntervalMs: 50,
-    idleCloseMs: 0,
-  });
+  const clusters = sb.newClusters();
   clusterServices.push(clusters);
-  const s = new ReleaseService({
+  const s = await startService({
     dir,
     clusters,
     tickMs: 100,
@@ -46,10 +41,6 @@ async function teamService(name: string): Promise<ReleaseService> {
     team: { timing, identity: `${name}@test/${services.length + 1}-0000` },
   });
   services.push(s);
-  await s.start();
-  s.subscribe(() => undefined);
-  await until(() => clusters.ids().every((id) => clusters.get(id)?.state === 'live'), 20_000, 'clusters live');
-  await s.snapshots.refresh();
   return s;
 }
 
@@ -63,13 +54,7 @@ it('one Capstan drives a team release; the other sees it live and read-only with
     '  - { name: fat, approval: false, groups: [{ group: fat }] }\n  - { name: uat, groups: [{ group: uat }] }',
     'rollback: manual',
   );
-  const saved = await alice.savePlan(yaml);
-  if (!saved.ok) throw new Error(saved.error.message);
-  const drift = await alice.drift(yaml);
-  if (!drift.ok) throw new Error(drift.error.message);
-  const created = await alice.create(yaml, drift.value.fingerprint);
-  if (!created.ok) throw new Error(created.error.message);
-  const id = created.value.id;
+  const id = await createRelease(alice, yaml);
   expect(alice.executor.entries.get(id)!.state.home).toBe('fat');
 
   // Bob's Capstan finds it in the cluster, with Alice as holder.
@@ -91,18 +76,7 @@ it('one Capstan drives a team release; the other sees it live and read-only with
   const leaseYaml = await sb.kubectl('--context', 'fat', '-n', 'capstan-system', 'get', 'lease', '-o', 'yaml');
   expect(leaseYaml).toContain('holderIdentity: alice@test/1-0000');
   expect(leaseYaml).toContain('leaseDurationSeconds: 3');
-  const cms = await sb.kubectl(
-    '--context',
-    'fat',
-    '-n',
-    'capstan-system',
-    'get',
-    'configmap',
-    '-l',
-    'capstan.io/release-execution=record',
-    '-o',
-    'jsonpath={.items[*].metadata.annotations.capstan\\.io/execution}',
-  );
+  const cms = await sb.kubectl(...recordsQuery('fat', '{.items[*].metadata.annotations.capstan\\.io/execution}'));
   expect(cms).toBe(id);
 
   // Alice closes her Capstan: the Lease is handed back (empty holder) and Bob may take it over at once.
@@ -129,39 +103,20 @@ it('a release started local only stays on its machine: no Lease, no record, team
   const carol = await teamService('carol');
   const dave = await teamService('dave');
   const yaml = plan('catalog', '2.1.0', '  - { name: fat, approval: false, groups: [{ group: fat }] }', 'rollback: manual');
-  expect((await carol.savePlan(yaml)).ok).toBe(true);
-  const drift = await carol.drift(yaml);
-  if (!drift.ok) throw new Error(drift.error.message);
-  const created = await carol.create(yaml, drift.value.fingerprint, { localOnly: true });
-  if (!created.ok) throw new Error(created.error.message);
-  const id = created.value.id;
+  const id = await createRelease(carol, yaml, { localOnly: true });
   expect(carol.executor.entries.get(id)!.state.home).toBeUndefined();
   expect(carol.event().teamReleases).toBe(true);
   expect(carol.event().owners?.[id]).toBeUndefined();
   expect((await carol.act(id, { type: 'start' })).ok).toBe(true);
   // A team release created after it is seen by Dave; the local one never is.
   const teamYaml = plan('payments', '3.3.0', '  - { name: fat, approval: false, groups: [{ group: fat }] }', 'rollback: manual');
-  const teamDrift = await carol.drift(teamYaml);
-  if (!teamDrift.ok) throw new Error(teamDrift.error.message);
-  const team = await carol.create(teamYaml, teamDrift.value.fingerprint);
-  if (!team.ok) throw new Error(team.error.message);
-  await until(() => dave.executor.entries.has(team.value.id), 10_000, 'dave sees the team release');
+  const teamId = await createRelease(carol, teamYaml);
+  await until(() => dave.executor.entries.has(teamId), 10_000, 'dave sees the team release');
   expect(dave.executor.entries.has(id)).toBe(false);
-  const records = await sb.kubectl(
-    '--context',
-    'fat',
-    '-n',
-    'capstan-system',
-    'get',
-    'configmap',
-    '-l',
-    'capstan.io/release-execution=record',
-    '-o',
-    'jsonpath={.items[*].metadata.annotations.capstan\\.io/execution}',
-  );
+  const records = await sb.kubectl(...recordsQuery('fat', '{.items[*].metadata.annotations.capstan\\.io/execution}'));
   expect(records).not.toContain(id);
   await carol.act(id, { type: 'abort' });
-  await carol.act(team.value.id, { type: 'abort' });
+  await carol.act(teamId, { type: 'abort' });
 }, 60_000);
 
 it('a record too large for a ConfigMap leaves out its oldest history, counted', () => {

@@ -105,8 +105,16 @@ export class FakeKube {
     const c = this.coll(path);
     const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
     const existed = c.has(key);
+    const o = this.stamped(obj);
+    c.set(key, o);
+    this.record(path, existed ? 'MODIFIED' : 'ADDED', o);
+    return o;
+  }
+
+  /** The object as stored: the next resourceVersion, and a uid if it had none. */
+  private stamped(obj: KubeObject): KubeObject {
     this.rv++;
-    const o = {
+    return {
       ...obj,
       metadata: {
         ...obj.metadata,
@@ -114,9 +122,6 @@ export class FakeKube {
         uid: obj.metadata.uid ?? `uid-${obj.metadata.namespace ?? ''}-${obj.metadata.name}`,
       },
     };
-    c.set(key, o);
-    this.record(path, existed ? 'MODIFIED' : 'ADDED', o);
-    return o;
   }
 
   remove(path: string, namespace: string | undefined, name: string): void {
@@ -131,15 +136,7 @@ export class FakeKube {
 
   /** Change state silently (no watch events), e.g. while "down". */
   silentUpsert(path: string, obj: KubeObject): void {
-    this.rv++;
-    const o = {
-      ...obj,
-      metadata: {
-        ...obj.metadata,
-        resourceVersion: String(this.rv),
-        uid: obj.metadata.uid ?? `uid-${obj.metadata.namespace ?? ''}-${obj.metadata.name}`,
-      },
-    };
+    const o = this.stamped(obj);
     this.coll(path).set(`${obj.metadata.namespace ?? ''}/${obj.metadata.name}`, o);
     this.history.push({ rv: this.rv, path, type: 'ADDED', object: o });
   }

@@ -7,7 +7,8 @@
 import type { SimClock } from '../clock';
 import type { ObjectStore } from '../kube/store';
 import type { KubeObject } from '../kube/types';
-import { ownedBy, ownerRef } from './workload-base';
+import { controllerRef } from '../kube/owner-ref';
+import { ownedBy } from './workload-base';
 
 /** Makes `<owner>-<hash>` the newest revision of `owner`; returns its name. */
 export function recordRevision(store: ObjectStore, clock: SimClock, owner: KubeObject, hash: string, inUse: Set<string>): string {
@@ -30,7 +31,7 @@ export function recordRevision(store: ObjectStore, clock: SimClock, owner: KubeO
           annotations: owner.metadata.annotations?.['kubernetes.io/change-cause']
             ? { 'kubernetes.io/change-cause': owner.metadata.annotations['kubernetes.io/change-cause'] }
             : undefined,
-          ownerReferences: [ownerRef(owner)],
+          ownerReferences: [controllerRef(owner)],
         },
         data: { spec: { template: { ...template, $patch: 'replace' } } },
         revision: newest + 1,

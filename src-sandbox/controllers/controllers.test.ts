@@ -220,30 +220,43 @@ describe('minReadySeconds', () => {
   });
 });
 
+/**
+ * `orders` (4 replicas, maxSurge 1, maxUnavailable 0) rolled out, then its image changed to
+ * orders:2 (and whatever `change` adds) and held at 4 old + 1 new: by a crash-looping orders:2 or
+ * an inflated minReadySeconds.
+ */
+async function heldRollout(c: ReturnType<typeof cluster>, change: (d: KubeObject) => void = () => undefined) {
+  c.deploy('orders', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
+  await until('rollout', () => complete(c.get('orders')));
+  c.update('orders', (d) => {
+    d.spec.template.spec.containers[0].image = 'orders:2';
+    change(d);
+  });
+  await until(
+    'held with 4 old + 1 new',
+    () =>
+      c
+        .rss('orders-')
+        .map((r) => r.spec.replicas)
+        .sort()
+        .join() === '1,4',
+  );
+}
+
+/** The ReplicaSets' sizes by image when orders:1 has 7 and orders:2 has 2 (proportional scaling to 8 + surge 1). */
+const proportional = (c: ReturnType<typeof cluster>) => {
+  const bySize = Object.fromEntries(c.rss('orders-').map((r) => [r.spec.template.spec.containers[0].image, r.spec.replicas]));
+  return bySize['orders:1'] === 7 && bySize['orders:2'] === 2 ? bySize : undefined;
+};
+
 describe('proportional scaling mid-rollout', () => {
   it('grows old and new ReplicaSets in proportion when a stuck rollout is resized', async () => {
     const c = cluster(400, { 'orders:2': 'crashloop' });
-    c.deploy('orders', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
-    await until('rollout', () => complete(c.get('orders')));
-    c.update('orders', (d) => {
-      d.spec.template.spec.containers[0].image = 'orders:2';
-    });
-    await until(
-      'stuck with 4 old + 1 new',
-      () =>
-        c
-          .rss('orders-')
-          .map((r) => r.spec.replicas)
-          .sort()
-          .join() === '1,4',
-    );
+    await heldRollout(c);
     c.update('orders', (d) => {
       d.spec.replicas = 8;
     });
-    const sizes = await until('proportional sizes', () => {
-      const bySize = Object.fromEntries(c.rss('orders-').map((r) => [r.spec.template.spec.containers[0].image, r.spec.replicas]));
-      return bySize['orders:1'] === 7 && bySize['orders:2'] === 2 ? bySize : undefined;
-    });
+    const sizes = await until('proportional sizes', () => proportional(c));
     expect(sizes).toEqual({ 'orders:1': 7, 'orders:2': 2 });
   });
 });
@@ -251,21 +264,9 @@ describe('proportional scaling mid-rollout', () => {
 describe('what a paused or held Deployment still does', () => {
   it('scales a paused Deployment mid-rollout in proportion (sync.go scale), without a new ReplicaSet', async () => {
     const c = cluster(400);
-    c.deploy('orders', { replicas: 4, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } });
-    await until('rollout', () => complete(c.get('orders')));
-    c.update('orders', (d) => {
-      d.spec.template.spec.containers[0].image = 'orders:2';
+    await heldRollout(c, (d) => {
       d.spec.minReadySeconds = 3600;
     });
-    await until(
-      '4 old + 1 new',
-      () =>
-        c
-          .rss('orders-')
-          .map((r) => r.spec.replicas)
-          .sort()
-          .join() === '1,4',
-    );
     c.update('orders', (d) => {
       d.spec.paused = true;
     });
@@ -274,10 +275,7 @@ describe('what a paused or held Deployment still does', () => {
       d.spec.replicas = 8;
       d.spec.template.spec.containers[0].image = 'orders:3';
     });
-    await until('proportional sizes while paused', () => {
-      const bySize = Object.fromEntries(c.rss('orders-').map((r) => [r.spec.template.spec.containers[0].image, r.spec.replicas]));
-      return bySize['orders:1'] === 7 && bySize['orders:2'] === 2;
-    });
+    await until('proportional sizes while paused', () => proportional(c));
     expect(c.rss('orders-')).toHaveLength(2);
   });
 

@@ -7,12 +7,14 @@
  * beyond the history limits are deleted. Timestamps written are real (wall-clock) times.
  */
 import type { SimClock } from '../clock';
+import { KeyedTimers } from '../keyed-timers';
 import { createWithDefaults } from '../kube/kind-defaults';
 import type { ObjectStore } from '../kube/store';
 import type { Condition, KubeObject } from '../kube/types';
 import { parseCron, nextRun } from './cron-schedule';
 import type { EventRecorder } from './event-recorder';
-import { ownedBy, ownerRef, writeStatus } from './workload-base';
+import { controllerRef } from '../kube/owner-ref';
+import { ownedBy, writeStatus } from './workload-base';
 import { splitKey } from './work-queue';
 
 const SOURCE = { component: 'cronjob-controller' };
@@ -21,7 +23,7 @@ const finished = (job: KubeObject) =>
   ((job.status?.conditions ?? []) as Condition[]).find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type;
 
 export class CronJobController {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers: KeyedTimers;
   /** Simulated ms of the last scheduled run per CronJob uid (in memory, like the controller's cache). */
   private readonly lastRun = new Map<string, number>();
 
@@ -29,18 +31,18 @@ export class CronJobController {
     private readonly store: ObjectStore,
     private readonly events: EventRecorder,
     private readonly clock: SimClock,
-  ) {}
+  ) {
+    this.timers = new KeyedTimers(clock);
+  }
 
   stop(): void {
-    for (const t of this.timers.values()) this.clock.cancel(t);
-    this.timers.clear();
+    this.timers.cancelAll();
   }
 
   reconcile(key: string): void {
     const [ns, name] = splitKey(key);
     const cj = this.store.get('cronjobs', ns, name)?.obj;
-    this.clock.cancel(this.timers.get(key));
-    this.timers.delete(key);
+    this.timers.cancel(key);
     if (!cj || cj.metadata.deletionTimestamp) return;
     this.syncStatus(cj);
     let schedule;
@@ -67,13 +69,7 @@ export class CronJobController {
       if (!cj.spec.suspend) this.fire(cj, due);
       return this.reconcile(key);
     }
-    this.timers.set(
-      key,
-      this.clock.after(next - simNow, () => {
-        this.timers.delete(key);
-        this.reconcile(key);
-      }),
-    );
+    this.timers.set(key, next - simNow, () => this.reconcile(key));
   }
 
   private fire(cj: KubeObject, scheduledSimMs: number): void {
@@ -109,7 +105,7 @@ export class CronJobController {
         namespace: cj.metadata.namespace,
         labels: { ...(tpl.metadata?.labels ?? {}) },
         annotations: { ...(tpl.metadata?.annotations ?? {}), 'batch.kubernetes.io/cronjob-scheduled-timestamp': now },
-        ownerReferences: [ownerRef(cj)],
+        ownerReferences: [controllerRef(cj)],
       },
       spec: tpl.spec ?? {},
     };

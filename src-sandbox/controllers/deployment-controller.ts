@@ -5,6 +5,7 @@
  * rollout status reads them.
  */
 import type { SimClock } from '../clock';
+import { controllerRef } from '../kube/owner-ref';
 import { labelSelectorMatcher } from '../kube/selectors';
 import type { ObjectStore } from '../kube/store';
 import { podTemplateHash, templatesEqual } from '../kube/template-hash';
@@ -174,7 +175,7 @@ export class DeploymentController {
     for (const [, s] of this.store.list('replicasets', d.metadata.namespace)) {
       if (controllerOf(s.obj) || !selector(s.obj.metadata.labels)) continue;
       const rs = JSON.parse(s.json) as KubeObject;
-      rs.metadata.ownerReferences = [...(rs.metadata.ownerReferences ?? []), ownerRef(d)];
+      rs.metadata.ownerReferences = [...(rs.metadata.ownerReferences ?? []), controllerRef(d, 'apps/v1', 'Deployment')];
       owned.push(this.store.update('replicasets', rs).obj);
     }
     return owned.filter((rs) => !rs.metadata.deletionTimestamp);
@@ -204,7 +205,7 @@ export class DeploymentController {
         namespace: d.metadata.namespace,
         labels: template.metadata.labels,
         annotations,
-        ownerReferences: [ownerRef(d)],
+        ownerReferences: [controllerRef(d, 'apps/v1', 'Deployment')],
       },
       spec: {
         replicas,
@@ -272,15 +273,4 @@ function view(rs: KubeObject | undefined): RsView {
 function annotationNumber(rs: KubeObject | undefined, key: string): number | undefined {
   const v = rs?.metadata.annotations?.[key];
   return v === undefined || !/^\d+$/.test(v) ? undefined : Number(v);
-}
-
-function ownerRef(d: KubeObject) {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    name: d.metadata.name,
-    uid: d.metadata.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
 }

@@ -4,6 +4,7 @@
  * ProgressDeadlineExceeded when no progress is seen for progressDeadlineSeconds (simulated time).
  */
 import type { SimClock } from '../clock';
+import { KeyedTimers } from '../keyed-timers';
 import { condition } from '../kube/pods';
 import type { ObjectStore } from '../kube/store';
 import type { Condition, KubeObject } from '../kube/types';
@@ -12,17 +13,18 @@ const REVISION = 'deployment.kubernetes.io/revision';
 const MAX_INT32 = 2147483647;
 
 export class DeploymentStatusWriter {
-  private readonly deadlineTimers = new Map<string, NodeJS.Timeout>();
+  private readonly deadlineTimers: KeyedTimers;
 
   constructor(
     private readonly store: ObjectStore,
     private readonly clock: SimClock,
     private readonly requeue: (key: string) => void,
-  ) {}
+  ) {
+    this.deadlineTimers = new KeyedTimers(clock);
+  }
 
   stop(): void {
-    for (const t of this.deadlineTimers.values()) this.clock.cancel(t);
-    this.deadlineTimers.clear();
+    this.deadlineTimers.cancelAll();
   }
 
   /** `newRs` is undefined only while paused with a changed template (no new ReplicaSet yet). */
@@ -126,13 +128,6 @@ export class DeploymentStatusWriter {
 
   private scheduleDeadline(key: string, deadlineSeconds: number | undefined, elapsedMs: number): void {
     if (deadlineSeconds === undefined) return;
-    this.clock.cancel(this.deadlineTimers.get(key));
-    this.deadlineTimers.set(
-      key,
-      this.clock.after(deadlineSeconds * 1000 - elapsedMs + 10, () => {
-        this.deadlineTimers.delete(key);
-        this.requeue(key);
-      }),
-    );
+    this.deadlineTimers.set(key, deadlineSeconds * 1000 - elapsedMs + 10, () => this.requeue(key));
   }
 }

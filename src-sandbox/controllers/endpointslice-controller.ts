@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from '../kube/store';
 import { isPodReady } from '../kube/pods';
+import { controllerRef } from '../kube/owner-ref';
 import { labelSelectorMatcher } from '../kube/selectors';
 import type { KubeObject } from '../kube/types';
 import type { SimClock } from '../clock';
@@ -177,16 +178,7 @@ export class EndpointSliceController {
           'kubernetes.io/service-name': svc.metadata.name,
           'endpointslice.kubernetes.io/managed-by': MANAGED_BY,
         },
-        ownerReferences: [
-          {
-            apiVersion: 'v1',
-            kind: 'Service',
-            name: svc.metadata.name,
-            uid: svc.metadata.uid!,
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
+        ownerReferences: [controllerRef(svc, 'v1', 'Service')],
       },
       addressType: 'IPv4',
       endpoints,

@@ -6,6 +6,7 @@
  * (active, ready, succeeded, failed, startTime, completionTime, Complete/SuccessCriteriaMet).
  */
 import type { SimClock } from '../clock';
+import { KeyedTimers } from '../keyed-timers';
 import { isPodReady } from '../kube/pods';
 import type { ObjectStore } from '../kube/store';
 import type { Condition, KubeObject } from '../kube/types';
@@ -16,18 +17,19 @@ import { splitKey } from './work-queue';
 const SOURCE = { component: 'job-controller' };
 
 export class JobController {
-  private readonly deadlines = new Map<string, NodeJS.Timeout>();
+  private readonly deadlines: KeyedTimers;
 
   constructor(
     private readonly store: ObjectStore,
     private readonly events: EventRecorder,
     private readonly clock: SimClock,
     private readonly requeue: (key: string) => void,
-  ) {}
+  ) {
+    this.deadlines = new KeyedTimers(clock);
+  }
 
   stop(): void {
-    for (const t of this.deadlines.values()) this.clock.cancel(t);
-    this.deadlines.clear();
+    this.deadlines.cancelAll();
   }
 
   reconcile(key: string): void {
@@ -59,22 +61,16 @@ export class JobController {
     const finish = (type: 'Complete' | 'Failed', reason?: string, message?: string) => {
       for (const p of active) deleteGracefully(this.store, p);
       const pre = type === 'Complete' ? 'SuccessCriteriaMet' : 'FailureTarget';
-      conditions.push({
-        type: pre,
-        status: 'True',
-        reason: reason ?? 'CompletionsReached',
-        message: message ?? 'Reached expected number of succeeded pods',
-        lastProbeTime: now,
-        lastTransitionTime: now,
-      } as Condition);
-      conditions.push({
-        type,
-        status: 'True',
-        reason: reason ?? 'CompletionsReached',
-        message: message ?? 'Reached expected number of succeeded pods',
-        lastProbeTime: now,
-        lastTransitionTime: now,
-      } as Condition);
+      // The interim condition (SuccessCriteriaMet / FailureTarget) first, then the final one, alike but for the type.
+      for (const t of [pre, type])
+        conditions.push({
+          type: t,
+          status: 'True',
+          reason: reason ?? 'CompletionsReached',
+          message: message ?? 'Reached expected number of succeeded pods',
+          lastProbeTime: now,
+          lastTransitionTime: now,
+        } as Condition);
       status.conditions = conditions;
       status.active = undefined;
       status.ready = 0;
@@ -90,14 +86,7 @@ export class JobController {
     if (deadline !== undefined) {
       if (this.clock.simElapsedMs(startTime) >= deadline * 1000)
         return finish('Failed', 'DeadlineExceeded', 'Job was active longer than specified deadline');
-      if (!this.deadlines.has(key))
-        this.deadlines.set(
-          key,
-          this.clock.after(deadline * 1000 - this.clock.simElapsedMs(startTime) + 10, () => {
-            this.deadlines.delete(key);
-            this.requeue(key);
-          }),
-        );
+      this.deadlines.setIfIdle(key, deadline * 1000 - this.clock.simElapsedMs(startTime) + 10, () => this.requeue(key));
     }
     const done = completions === undefined ? succeeded.length > 0 && active.length === 0 : succeeded.length >= completions;
     if (done) return finish('Complete');

@@ -7,6 +7,7 @@
  * A pod with a deletionTimestamp has its containers stopped and is then removed.
  */
 import type { SimClock } from '../clock';
+import { KeyedTimers } from '../keyed-timers';
 import { isPodReady } from '../kube/pods';
 import type { ObjectStore } from '../kube/store';
 import type { KubeObject } from '../kube/types';
@@ -49,9 +50,10 @@ export const OOM_AFTER_MS = 60_000;
 const STOP_MS = 1500;
 
 export class Kubelet {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Each pod's next lifecycle step. */
+  private readonly timers: KeyedTimers;
   private nextNode = 0;
-  private readonly ephemeralTimers = new Map<string, NodeJS.Timeout>();
+  private readonly ephemeralTimers: KeyedTimers;
   /** Pods no node admits, with the FailedScheduling message last recorded. */
   private readonly waitingForNodes = new Map<string, string>();
   private readonly unsubscribe: () => void;
@@ -62,6 +64,8 @@ export class Kubelet {
     private readonly clock: SimClock,
     private readonly opts: KubeletOptions,
   ) {
+    this.timers = new KeyedTimers(clock);
+    this.ephemeralTimers = new KeyedTimers(clock);
     this.unsubscribe = store.subscribe((e) => {
       if (e.resource === 'nodes' && e.type !== 'DELETED') this.nodesChanged();
       if (e.resource !== 'pods') return;
@@ -79,9 +83,8 @@ export class Kubelet {
 
   stop(): void {
     this.unsubscribe();
-    for (const t of [...this.timers.values(), ...this.ephemeralTimers.values()]) this.clock.cancel(t);
-    this.timers.clear();
-    this.ephemeralTimers.clear();
+    this.timers.cancelAll();
+    this.ephemeralTimers.cancelAll();
   }
 
   /** A pod we have not seen: start its lifecycle, or, if seeded running, only its future faults. */
@@ -165,27 +168,11 @@ export class Kubelet {
           'ContainersNotInitialized',
           `containers with incomplete status: [${inits.map((c) => c.name).join(' ')}]`,
         );
-        p.status.initContainerStatuses = inits.map((c) => ({
-          name: c.name,
-          image: c.image,
-          imageID: '',
-          ready: false,
-          restartCount: 0,
-          started: false,
-          state: { waiting: { reason: 'PodInitializing' } },
-          lastState: {},
-        }));
+        p.status.initContainerStatuses = inits.map((c) => waitingStatus(c, 'PodInitializing'));
       } else setPodCondition(p, 'Initialized', 'True', now);
-      p.status.containerStatuses = p.spec.containers.map((c: { name: string; image: string }) => ({
-        name: c.name,
-        image: c.image,
-        imageID: '',
-        ready: false,
-        restartCount: 0,
-        started: false,
-        state: { waiting: { reason: inits.length ? 'PodInitializing' : 'ContainerCreating' } },
-        lastState: {},
-      }));
+      p.status.containerStatuses = p.spec.containers.map((c: { name: string; image: string }) =>
+        waitingStatus(c, inits.length ? 'PodInitializing' : 'ContainerCreating'),
+      );
       syncReadyConditions(p, now);
       for (const c of [...inits, ...p.spec.containers]) this.kubeletEvent(p, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
     });
@@ -218,26 +205,22 @@ export class Kubelet {
       this.kubeletEvent(pod, 'normal', 'Pulling', `Pulling image "${c.image}"`, c.name);
     }
     this.store.update('pods', pod);
-    this.ephemeralTimers.set(
-      key,
-      this.clock.after(PULL_MS, () => {
-        this.ephemeralTimers.delete(key);
-        const p = this.store.clone('pods', ns, name);
-        if (!p || p.metadata.deletionTimestamp) return;
-        const started = this.clock.nowIso();
-        for (const c of p.status.ephemeralContainerStatuses as ContainerStatus[]) {
-          if (!c.state.waiting) continue;
-          Object.assign(c, {
-            imageID: imageId(c.image as string),
-            containerID: newContainerId(),
-            state: { running: { startedAt: started } },
-          });
-          this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
-          this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
-        }
-        this.store.update('pods', p);
-      }),
-    );
+    this.ephemeralTimers.set(key, PULL_MS, () => {
+      const p = this.store.clone('pods', ns, name);
+      if (!p || p.metadata.deletionTimestamp) return;
+      const started = this.clock.nowIso();
+      for (const c of p.status.ephemeralContainerStatuses as ContainerStatus[]) {
+        if (!c.state.waiting) continue;
+        Object.assign(c, {
+          imageID: imageId(c.image as string),
+          containerID: newContainerId(),
+          state: { running: { startedAt: started } },
+        });
+        this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
+        this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
+      }
+      this.store.update('pods', p);
+    });
   }
 
   /** Init containers run one after another to completion before the app containers start. */
@@ -443,20 +426,26 @@ export class Kubelet {
   }
 
   private at(key: string, simMs: number, fn: () => void): void {
-    this.cancel(key);
-    this.timers.set(
-      key,
-      this.clock.after(simMs, () => {
-        this.timers.delete(key);
-        fn();
-      }),
-    );
+    this.timers.set(key, simMs, fn);
   }
 
   private cancel(key: string): void {
-    this.clock.cancel(this.timers.get(key));
-    this.timers.delete(key);
+    this.timers.cancel(key);
   }
+}
+
+/** A container's status before it has run: waiting, for `reason`. */
+function waitingStatus(c: { name: string; image: string }, reason: string) {
+  return {
+    name: c.name,
+    image: c.image,
+    imageID: '',
+    ready: false,
+    restartCount: 0,
+    started: false,
+    state: { waiting: { reason } },
+    lastState: {},
+  };
 }
 
 function split(key: string): [string, string] {

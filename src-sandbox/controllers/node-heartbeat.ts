@@ -5,6 +5,7 @@
  * nodeStatusReportFrequency). Nodes renew at staggered times, as independent kubelets do.
  */
 import type { SimClock } from '../clock';
+import { KeyedTimers } from '../keyed-timers';
 import type { ObjectStore } from '../kube/store';
 import { fnv32a } from '../kube/template-hash';
 import type { KubeObject } from '../kube/types';
@@ -16,13 +17,14 @@ const NS = 'kube-node-lease';
 const microTime = () => new Date().toISOString().replace(/(\.\d{3})Z$/, '$1000Z');
 
 export class NodeHeartbeat {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers: KeyedTimers;
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly store: ObjectStore,
     private readonly clock: SimClock,
   ) {
+    this.timers = new KeyedTimers(clock);
     for (const s of store.values('nodes')) this.start(s.obj.metadata.name);
     this.unsubscribe = store.subscribe((e) => {
       if (e.resource !== 'nodes') return;
@@ -34,8 +36,7 @@ export class NodeHeartbeat {
 
   stop(): void {
     this.unsubscribe();
-    for (const t of this.timers.values()) this.clock.cancel(t);
-    this.timers.clear();
+    this.timers.cancelAll();
   }
 
   private start(node: string): void {
@@ -50,14 +51,13 @@ export class NodeHeartbeat {
         sinceReport = 0;
         this.reportStatus(node);
       }
-      this.timers.set(`${node}/renew`, this.clock.after(LEASE_RENEW_MS, tick));
+      this.timers.set(node, LEASE_RENEW_MS, tick);
     };
-    this.timers.set(`${node}/renew`, this.clock.after(LEASE_RENEW_MS - offsetMs, tick));
+    this.timers.set(node, LEASE_RENEW_MS - offsetMs, tick);
   }
 
   private stopNode(node: string): void {
-    this.clock.cancel(this.timers.get(`${node}/renew`));
-    this.timers.delete(`${node}/renew`);
+    this.timers.cancel(node);
   }
 
   private renewLease(node: string): void {

@@ -4,6 +4,7 @@
  * replicas / readyReplicas / availableReplicas honouring minReadySeconds.
  */
 import type { SimClock } from '../clock';
+import { KeyedTimers } from '../keyed-timers';
 import { isPodActive, isPodAvailable, isPodReady, podFromTemplate } from '../kube/pods';
 import { labelSelectorMatcher } from '../kube/selectors';
 import type { ObjectStore } from '../kube/store';
@@ -15,7 +16,7 @@ import { splitKey } from './work-queue';
 const SOURCE = { component: 'replicaset-controller' };
 
 export class ReplicaSetController {
-  private readonly availabilityChecks = new Map<string, NodeJS.Timeout>();
+  private readonly availabilityChecks: KeyedTimers;
 
   constructor(
     private readonly store: ObjectStore,
@@ -23,7 +24,9 @@ export class ReplicaSetController {
     private readonly events: EventRecorder,
     private readonly clock: SimClock,
     private readonly requeue: (key: string) => void,
-  ) {}
+  ) {
+    this.availabilityChecks = new KeyedTimers(clock);
+  }
 
   reconcile(key: string): void {
     const [ns, name] = splitKey(key);
@@ -55,8 +58,7 @@ export class ReplicaSetController {
   }
 
   stop(): void {
-    for (const t of this.availabilityChecks.values()) this.clock.cancel(t);
-    this.availabilityChecks.clear();
+    this.availabilityChecks.cancelAll();
   }
 
   private deletePod(pod: KubeObject): void {
@@ -96,14 +98,7 @@ export class ReplicaSetController {
 
   /** Pods ready but not yet minReadySeconds old become available later: look again then. */
   private scheduleAvailabilityCheck(key: string, minReadySeconds: number): void {
-    if (this.availabilityChecks.has(key)) return;
-    this.availabilityChecks.set(
-      key,
-      this.clock.after((minReadySeconds * 1000) / 4 + 50, () => {
-        this.availabilityChecks.delete(key);
-        this.requeue(key);
-      }),
-    );
+    this.availabilityChecks.setIfIdle(key, (minReadySeconds * 1000) / 4 + 50, () => this.requeue(key));
   }
 }
 

@@ -4,6 +4,7 @@
  * deleted when that time (simulated) has passed, unless the taint is gone by then.
  */
 import type { SimClock } from '../clock';
+import { KeyedTimers } from '../keyed-timers';
 import type { ObjectStore } from '../kube/store';
 import type { KubeObject } from '../kube/types';
 import type { EventRecorder } from './event-recorder';
@@ -13,17 +14,18 @@ import { deleteGracefully } from './workload-base';
 const SOURCE = { component: 'taint-eviction-controller' };
 
 export class TaintEviction {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers: KeyedTimers;
 
   constructor(
     private readonly store: ObjectStore,
     private readonly events: EventRecorder,
-    private readonly clock: SimClock,
-  ) {}
+    clock: SimClock,
+  ) {
+    this.timers = new KeyedTimers(clock);
+  }
 
   stop(): void {
-    for (const t of this.timers.values()) this.clock.cancel(t);
-    this.timers.clear();
+    this.timers.cancelAll();
   }
 
   /** A node's taints changed (or a pod landed on a tainted node): evict what must go. */
@@ -58,7 +60,6 @@ export class TaintEviction {
     }
     if (wait === Infinity || this.timers.has(key)) return;
     const evict = () => {
-      this.timers.delete(key);
       const current = this.store.get('pods', pod.metadata.namespace, pod.metadata.name)?.obj;
       const node = current && this.store.get('nodes', undefined, current.spec?.nodeName ?? '')?.obj;
       const still = ((node?.spec?.taints ?? []) as Taint[]).some((t) => t.effect === 'NoExecute' && taints.some((x) => x.key === t.key));
@@ -67,6 +68,6 @@ export class TaintEviction {
       deleteGracefully(this.store, current);
     };
     if (wait === 0) evict();
-    else this.timers.set(key, this.clock.after(wait, evict));
+    else this.timers.set(key, wait, evict);
   }
 }

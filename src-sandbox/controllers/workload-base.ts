@@ -4,6 +4,7 @@
  * status writes only when something changed, and cascading deletion when the owner goes.
  */
 import { defaultPod } from '../kube/defaults';
+import { controllerRef } from '../kube/owner-ref';
 import type { ResourceName } from '../kube/resources';
 import type { ObjectStore } from '../kube/store';
 import type { KubeObject } from '../kube/types';
@@ -14,17 +15,6 @@ export function ownedBy(store: ObjectStore, resource: ResourceName, owner: KubeO
   const out: KubeObject[] = [];
   for (const [, s] of store.list(resource, owner.metadata.namespace)) if (controllerOf(s.obj)?.uid === uid) out.push(s.obj);
   return out;
-}
-
-export function ownerRef(owner: KubeObject): NonNullable<KubeObject['metadata']['ownerReferences']>[number] {
-  return {
-    apiVersion: owner.apiVersion,
-    kind: owner.kind,
-    name: owner.metadata.name,
-    uid: owner.metadata.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
 }
 
 /** A pod from a pod template (labels and annotations copied), owned by `owner`. */
@@ -43,7 +33,7 @@ export function podFromPodTemplate(
       name,
       namespace: owner.metadata.namespace,
       labels: { ...((meta.labels as Record<string, string> | undefined) ?? {}), ...(extra.labels ?? {}) },
-      ownerReferences: [ownerRef(owner)],
+      ownerReferences: [controllerRef(owner)],
     },
     spec: t.spec,
   };

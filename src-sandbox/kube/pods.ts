@@ -4,6 +4,7 @@
  */
 import type { SimClock } from '../clock';
 import { defaultPod } from './defaults';
+import { controllerRef } from './owner-ref';
 import type { Condition, KubeObject } from './types';
 
 export function condition(obj: KubeObject, type: string): Condition | undefined {
@@ -37,16 +38,7 @@ export function podFromTemplate(rs: KubeObject, name: string): KubeObject {
       generateName: `${rs.metadata.name}-`,
       namespace: rs.metadata.namespace,
       labels: { ...((meta.labels as Record<string, string> | undefined) ?? {}) },
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'ReplicaSet',
-          name: rs.metadata.name,
-          uid: rs.metadata.uid!,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerRef(rs, 'apps/v1', 'ReplicaSet')],
     },
     spec: template.spec,
   };

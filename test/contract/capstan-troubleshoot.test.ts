@@ -44,11 +44,7 @@ describe.skipIf(!existsSync(KUBECTL))('Capstan port-forward and debug against ku
   let sb: TestSandbox;
   let clusters: ClusterService;
   let forwards: PortForwardService;
-  const kubectl = async (args: string[], cluster = 'uat', ns = 'shop') => {
-    const r = await sb.kubectl(['--context', cluster, '-n', ns, ...args]);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const kubectl = (args: string[], cluster = 'uat', ns = 'shop') => sb.kubectlOk(['--context', cluster, '-n', ns, ...args]);
   const podsOf = async (instance: string) =>
     JSON.parse(await kubectl(['get', 'pods', '-l', `app.kubernetes.io/instance=${instance}`, '-o', 'json'])).items as {
       metadata: { name: string; deletionTimestamp?: string };

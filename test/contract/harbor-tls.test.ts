@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HarborClient } from '../../src-main/images/harbor-client';
 import { ImageSyncService } from '../../src-main/images/image-sync-service';
 import { MemoryRegistryConfigStore } from '../../src-main/images/registry-config';
 import { OciClient } from '../../src-main/images/oci-client';
 import { startHarbor, type SandboxHarbor } from '../../src-sandbox/harbor';
-import { run, tempDir } from '../fixtures/oci/registry';
+import { selfSignedCert, tempDir } from '../fixtures/oci/registry';
 
 /** A Harbor with a self-signed certificate: tls-error with the fingerprint, trusted only once pinned. */
 
@@ -15,34 +13,10 @@ let harbor: SandboxHarbor;
 let fingerprint: string;
 let otherFingerprint: string;
 
-async function selfSigned(name: string) {
-  const key = join(tmp.dir, `${name}.key`);
-  const cert = join(tmp.dir, `${name}.crt`);
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-  ]);
-  const { stdout } = await run('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256']);
-  return { key: readFileSync(key), cert: readFileSync(cert), fingerprint: stdout.trim().split('=')[1]! };
-}
-
 beforeAll(async () => {
   tmp = tempDir('capstan-tls-');
-  const a = await selfSigned('harbor-tls');
-  const b = await selfSigned('impostor');
+  const a = await selfSignedCert(tmp.dir, 'harbor-tls');
+  const b = await selfSignedCert(tmp.dir, 'impostor');
   fingerprint = a.fingerprint;
   otherFingerprint = b.fingerprint;
   harbor = await startHarbor({

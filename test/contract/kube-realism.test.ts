@@ -65,11 +65,7 @@ describe.skipIf(!existsSync(KUBECTL))('sandbox realism across kube and Harbor', 
 describe.skipIf(!existsSync(KUBECTL))("kubectl logs: a container's logs", { timeout: 60_000 }, () => {
   let sb: TestSandbox;
   let dir: string;
-  const ok = async (args: string[]) => {
-    const r = await sb.kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = (args: string[]) => sb.kubectlOk(args);
   beforeAll(async () => {
     // Nobody configures logs here: this is the default every sandbox user meets (a line per 5 simulated seconds).
     sb = await startTestSandbox({ clockSpeed: 20 });

@@ -17,6 +17,8 @@ export interface TestSandbox {
   dc: Datacenter;
   kubeconfig: string;
   kubectl(args: string[], opts?: { timeoutMs?: number }): Promise<{ stdout: string; stderr: string; code: number }>;
+  /** kubectl that must succeed: its stdout, or an error naming the command, its exit code and stderr. */
+  kubectlOk(args: string[], opts?: { timeoutMs?: number }): Promise<string>;
   /** The real kubectl as a child process in `context`'s namespace shop: a follow, a watch, a shell, a port-forward. */
   spawnKubectl(context: string, args: string[], options?: SpawnOptionsWithoutStdio): ChildProcessWithoutNullStreams;
   get<T = unknown>(cluster: string, path: string, headers?: Record<string, string>): Promise<{ status: number; body: T }>;
@@ -30,20 +32,26 @@ export async function startTestSandbox(opts: DatacenterOptions = {}): Promise<Te
   const dir = mkdtempSync(join(tmpdir(), 'capstan-contract-'));
   const kubeconfig = join(dir, 'kubeconfig');
   dc.writeKubeconfig(kubeconfig);
+  const kubectl: TestSandbox['kubectl'] = (args, o = {}) =>
+    new Promise((resolve) => {
+      execFile(
+        KUBECTL,
+        ['--kubeconfig', kubeconfig, ...args],
+        { timeout: o.timeoutMs ?? 30_000, env: { ...process.env, KUBECONFIG: kubeconfig } },
+        (err, stdout, stderr) => {
+          resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
+        },
+      );
+    });
   return {
     dc,
     kubeconfig,
-    kubectl: (args, o = {}) =>
-      new Promise((resolve) => {
-        execFile(
-          KUBECTL,
-          ['--kubeconfig', kubeconfig, ...args],
-          { timeout: o.timeoutMs ?? 30_000, env: { ...process.env, KUBECONFIG: kubeconfig } },
-          (err, stdout, stderr) => {
-            resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 });
-          },
-        );
-      }),
+    kubectl,
+    async kubectlOk(args, o) {
+      const r = await kubectl(args, o);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+      return r.stdout;
+    },
     spawnKubectl: (context, args, options = {}) =>
       spawn(KUBECTL, ['--kubeconfig', kubeconfig, '--context', context, '-n', 'shop', ...args], options),
     get: (cluster, path, headers = {}) => httpsGet(dc, cluster, path, headers),

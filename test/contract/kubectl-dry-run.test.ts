@@ -16,11 +16,7 @@ describe('kubectl --dry-run=server and diff leave the cluster unchanged', { time
   const events: ChangeEvent[] = [];
   const ctx = ['--context', 'fat', '-n', 'shop'];
   const run = (args: string[]) => sb.kubectl([...ctx, ...args]);
-  const ok = async (args: string[]) => {
-    const r = await run(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = (args: string[]) => sb.kubectlOk([...ctx, ...args]);
   const deployment = () => JSON.parse(JSON.stringify(sb.dc.cluster('fat').store.get('deployments', 'shop', 'payments-fat')!.obj));
   /** Watch events that would show a user's write to one object (controllers keep updating status meanwhile). */
   const eventsFor = (resource: string, name: string) =>

@@ -24,11 +24,7 @@ describe.skipIf(!hasKubectl)('kubectl: the kinds a real cluster always has', { t
   let sb: TestSandbox;
   let dir: string;
   const run = (args: string[], timeoutMs?: number) => sb.kubectl(['--context', CTX, ...args], { timeoutMs });
-  const ok = async (args: string[], timeoutMs?: number) => {
-    const r = await run(args, timeoutMs);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = (args: string[], timeoutMs?: number) => sb.kubectlOk(['--context', CTX, ...args], { timeoutMs });
   const apply = async (name: string, yaml: string) => {
     const file = join(dir, `${name}.yaml`);
     writeFileSync(file, yaml);
@@ -502,11 +498,7 @@ describe.skipIf(!hasKubectl)('kubectl: node heartbeats', { timeout: 60_000 }, ()
   afterAll(() => sb?.close());
 
   it("node Leases in kube-node-lease renew and the Ready condition's lastHeartbeatTime moves on the sandbox clock", async () => {
-    const get = async (args: string[]) => {
-      const r = await sb.kubectl(['--context', 'fat', ...args]);
-      if (r.code !== 0) throw new Error(r.stderr);
-      return r.stdout.trim();
-    };
+    const get = async (args: string[]) => (await sb.kubectlOk(['--context', 'fat', ...args])).trim();
     const node = await get(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}']);
     const renew = () => get(['get', 'lease', node, '-n', 'kube-node-lease', '-o', 'jsonpath={.spec.renewTime}']);
     const heartbeat = () => get(['get', 'node', node, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].lastHeartbeatTime}']);

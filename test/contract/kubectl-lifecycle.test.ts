@@ -12,11 +12,7 @@ describe('kubectl and object lifecycle', { timeout: 90_000 }, () => {
   let sb: TestSandbox;
   const events: ChangeEvent[] = [];
   const store = () => sb.dc.cluster('uat').store;
-  const ok = async (args: string[], timeoutMs?: number) => {
-    const r = await sb.kubectl(['--context', 'uat', ...args], { timeoutMs });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = (args: string[], timeoutMs?: number) => sb.kubectlOk(['--context', 'uat', ...args], { timeoutMs });
   const objects = (resource: 'pods' | 'replicasets' | 'deployments', ns: string) => [...store().list(resource, ns)].map(([, s]) => s.obj);
   const ownedBy = (o: KubeObject, uid: string) => o.metadata.ownerReferences?.some((r) => r.uid === uid) ?? false;
   /** A Deployment whose pods are all running, with its ReplicaSet and pods. */

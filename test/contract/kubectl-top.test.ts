@@ -14,11 +14,7 @@ const hasKubectl = existsSync(KUBECTL);
 describe.skipIf(!hasKubectl)('kubectl top against the sandbox', () => {
   let sb: TestSandbox;
   const run = (args: string[]) => sb.kubectl(args);
-  const ok = async (args: string[]) => {
-    const r = await run(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = (args: string[]) => sb.kubectlOk(args);
 
   beforeAll(async () => {
     sb = await startTestSandbox({ clockSpeed: 50 });

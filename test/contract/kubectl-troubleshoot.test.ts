@@ -16,16 +16,11 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
   let sb: TestSandbox;
   let dir: string;
   let pod: string;
-  const ok = async (args: string[]) => {
-    const r = await sb.kubectl(['--context', 'uat', '-n', 'shop', ...args]);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r;
-  };
+  const ok = (args: string[]) => sb.kubectlOk(['--context', 'uat', '-n', 'shop', ...args]);
   beforeAll(async () => {
     sb = await startTestSandbox({ clockSpeed: 20 });
     dir = mkdtempSync(join(tmpdir(), 'capstan-troubleshoot-'));
-    pod = JSON.parse((await ok(['get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'json'])).stdout).items[0].metadata
-      .name;
+    pod = JSON.parse(await ok(['get', 'pods', '-l', 'app.kubernetes.io/instance=orders-uat', '-o', 'json'])).items[0].metadata.name;
   });
   afterAll(async () => {
     await sb?.close();
@@ -35,9 +30,9 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
   it('kubectl cp copies a log file and a directory out of a container, as cat shows them', async () => {
     const r = await ok(['cp', `${pod}:/opt/logs/gc.log`, join(dir, 'gc.log')]);
     // kubectl relays the remote tar's stderr on its own stdout.
-    expect(r.stdout).toContain("tar: removing leading '/' from member names");
+    expect(r).toContain("tar: removing leading '/' from member names");
     const copied = readFileSync(join(dir, 'gc.log'), 'utf8');
-    const catted = (await ok(['exec', pod, '--', 'cat', '/opt/logs/gc.log'])).stdout;
+    const catted = await ok(['exec', pod, '--', 'cat', '/opt/logs/gc.log']);
     expect(copied.split('\n').length).toBeGreaterThan(10);
     // The file grows between the two reads; the copy is a prefix of what cat printed later.
     expect(catted.startsWith(copied.split('\n').slice(0, -2).join('\n'))).toBe(true);
@@ -49,12 +44,12 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
   it('kubectl cp copies a file and a directory into a container, where the shell then sees them', async () => {
     writeFileSync(join(dir, 'note.txt'), 'hello from the laptop\n');
     await ok(['cp', join(dir, 'note.txt'), `${pod}:/tmp/note.txt`]);
-    expect((await ok(['exec', pod, '--', 'cat', '/tmp/note.txt'])).stdout).toBe('hello from the laptop\n');
+    expect(await ok(['exec', pod, '--', 'cat', '/tmp/note.txt'])).toBe('hello from the laptop\n');
     mkdirSync(join(dir, 'conf'));
     writeFileSync(join(dir, 'conf', 'a.yaml'), 'a: 1\n');
     await ok(['cp', join(dir, 'conf'), `${pod}:/tmp/conf`]);
-    expect((await ok(['exec', pod, '--', 'ls', '/tmp'])).stdout.split('\n')).toEqual(expect.arrayContaining(['conf', 'note.txt']));
-    expect((await ok(['exec', pod, '--', 'cat', '/tmp/conf/a.yaml'])).stdout).toBe('a: 1\n');
+    expect((await ok(['exec', pod, '--', 'ls', '/tmp'])).split('\n')).toEqual(expect.arrayContaining(['conf', 'note.txt']));
+    expect(await ok(['exec', pod, '--', 'cat', '/tmp/conf/a.yaml'])).toBe('a: 1\n');
     await sb.kubectl(['--context', 'uat', '-n', 'shop', 'cp', `${pod}:/opt/nothing`, join(dir, 'x')]);
     // kubectl may stop relaying the remote stderr once the (empty) archive has ended, so only the result is certain.
     expect(existsSync(join(dir, 'x'))).toBe(false);
@@ -71,10 +66,10 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
     expect(await exited).toBe(0);
     expect(out).toContain('from-debug');
     expect(out).toContain(pod);
-    const p = JSON.parse((await ok(['get', 'pod', pod, '-o', 'json'])).stdout);
+    const p = JSON.parse(await ok(['get', 'pod', pod, '-o', 'json']));
     expect(p.spec.ephemeralContainers).toEqual([expect.objectContaining({ name: 'dbg', image: 'busybox:1.36' })]);
     await waitFor('the debug container terminated', async () => {
-      const st = JSON.parse((await ok(['get', 'pod', pod, '-o', 'json'])).stdout).status.ephemeralContainerStatuses?.[0];
+      const st = JSON.parse(await ok(['get', 'pod', pod, '-o', 'json'])).status.ephemeralContainerStatuses?.[0];
       return st?.state.terminated?.reason === 'Completed' ? true : undefined;
     });
     // An ephemeral container can be added, never changed or removed.
@@ -134,7 +129,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl troubleshooting against the sandb
     });
   }
 
-  const podImage = async () => JSON.parse((await ok(['get', 'pod', pod, '-o', 'json'])).stdout).spec.containers[0].image as string;
+  const podImage = async () => JSON.parse(await ok(['get', 'pod', pod, '-o', 'json'])).spec.containers[0].image as string;
 
   it("a port nothing listens on is refused with the kubelet's error, and kubectl port-forward gives up as it does on a real cluster", async () => {
     const pf = await portForward([':9999']);

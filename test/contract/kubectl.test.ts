@@ -12,11 +12,7 @@ const hasKubectl = existsSync(KUBECTL);
 
 describe.skipIf(!hasKubectl)('kubectl against the sandbox', { timeout: 60_000 }, () => {
   let sb: TestSandbox;
-  const ok = async (args: string[], timeoutMs?: number) => {
-    const r = await sb.kubectl(args, { timeoutMs });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const ok = (args: string[], timeoutMs?: number) => sb.kubectlOk(args, { timeoutMs });
   const image = (ctx: string, ns: string, deploy: string) =>
     ok(['--context', ctx, '-n', ns, 'get', 'deploy', deploy, '-o', 'jsonpath={.spec.template.spec.containers[0].image}']);
 

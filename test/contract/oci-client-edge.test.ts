@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImageSyncService } from '../../src-main/images/image-sync-service';
 import { OciClient } from '../../src-main/images/oci-client';
-import { run, tempDir } from '../fixtures/oci/registry';
+import { selfSignedCert, tempDir } from '../fixtures/oci/registry';
 
 /** OCI client behaviours that real registries differ on, against small scripted servers. */
 
@@ -175,28 +173,9 @@ describe('OCI client edge cases', () => {
   it('Bearer realm on https at another host: no credentials either (same origin only)', async () => {
     const tmp = tempDir('capstan-realm-');
     try {
-      const key = join(tmp.dir, 'realm.key');
-      const cert = join(tmp.dir, 'realm.crt');
-      await run('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '2',
-        '-subj',
-        '/CN=realm',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ]);
-      const fp = (await run('openssl', ['x509', '-in', cert, '-noout', '-fingerprint', '-sha256'])).stdout.trim().split('=')[1]!;
+      const { key, cert, fingerprint: fp } = await selfSignedCert(tmp.dir, 'realm');
       const seen: (string | undefined)[] = [];
-      const realm = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+      const realm = createHttpsServer({ key, cert }, (req, res) => {
         seen.push(req.headers.authorization);
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ token: 'anon' }));

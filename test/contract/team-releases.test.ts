@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import { startDatacenter, type Datacenter } from '../../src-sandbox/datacenter';
+import { recordsQuery } from '../../src-main/releases/testing/release-sandbox';
 import { batchNumber, Capstan, teamPlan, type View } from '../../src-main/releases/testing/team-process';
 
 const SPEED = 20;
@@ -170,20 +171,10 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
     'successfully rolled out',
   );
   // The record in the cluster: every planned batch done once, in order, across both holders.
-  const record = JSON.parse(
-    await kubectl(
-      '--context',
-      'uat',
-      '-n',
-      'capstan-system',
-      'get',
-      'configmap',
-      '-l',
-      'capstan.io/release-execution=record',
-      '-o',
-      'jsonpath={.items[0].data.state\\.json}',
-    ),
-  ) as { groups: { key: string; batches: number[] }[]; history: { action: string; result: string }[] };
+  const record = JSON.parse(await kubectl(...recordsQuery('uat', '{.items[0].data.state\\.json}'))) as {
+    groups: { key: string; batches: number[] }[];
+    history: { action: string; result: string }[];
+  };
   const pw = record.groups.find((g) => g.key.startsWith('pro-west/'))!;
   const done = record.history
     .filter((h) => h.result === 'ok' && /^(batchDone|fortDone) /.test(h.action) && h.action.includes(pw.key))

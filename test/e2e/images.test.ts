@@ -7,7 +7,7 @@ import { startHarbor, type SandboxHarbor, type ScenarioHarbors } from '../../src
 import { createSandboxCert } from '../../src-sandbox/server/tls-cert';
 import { startServer, type RunningServer } from '../../src-main/app/server';
 import { launchChromium, screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { setImage } from './kubectl';
 
 /**
  * Image sync end to end: the renderer build in Chromium, the WebSocket bridge, ImageSyncService and
@@ -94,16 +94,7 @@ describe('images: sync matrix in browser mode against the sandbox Harbors', () =
   });
 
   it('a pod in ImagePullBackOff links to its image row', async () => {
-    await kubectl(
-      kubeconfig,
-      'pro-west',
-      'set',
-      'image',
-      'deployment/gateway-pro',
-      '-n',
-      'platform',
-      'gateway=harbor-west.sandbox.local/shop/gateway:5.1.1',
-    );
+    await setImage(kubeconfig, 'pro-west', 'platform', 'gateway-pro', 'gateway', 'harbor-west.sandbox.local/shop/gateway:5.1.1');
     await page.getByTestId('nav-problems').click();
     const row = page.locator('[data-testid=problems-table-ImagePullBackOff] [data-testid=table-row][data-cluster="pro-west"]').first();
     await row.waitFor({ timeout: 60_000 });

@@ -12,6 +12,29 @@ export async function kubectl(kubeconfig: string, context: string, ...args: stri
   return stdout;
 }
 
+/** One object as `kubectl get <object> -o jsonpath=<template>` prints it (`object`: `pod/x`, `deployment/y`), trimmed. */
+export async function kubectlJsonpath(
+  kubeconfig: string,
+  context: string,
+  namespace: string,
+  object: string,
+  template: string,
+): Promise<string> {
+  return (await kubectl(kubeconfig, context, '-n', namespace, 'get', object, '-o', `jsonpath=${template}`)).trim();
+}
+
+/** `kubectl set image` of one container of a Deployment (a new version rolls out). */
+export function setImage(
+  kubeconfig: string,
+  context: string,
+  namespace: string,
+  deployment: string,
+  container: string,
+  image: string,
+): Promise<string> {
+  return kubectl(kubeconfig, context, '-n', namespace, 'set', 'image', `deployment/${deployment}`, `${container}=${image}`);
+}
+
 /**
  * `kubectl create -f` of one manifest written to `dir` as JSON (the sandbox does not read the
  * protobuf bodies that `kubectl create <kind>` sends).

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { kubectl, kubectlJsonpath, setImage } from './kubectl';
 import { openSandboxApp, terminalText, type SandboxApp } from './sandbox-app';
 
 describe('links between workloads, problems, logs, metrics and the planner', () => {
@@ -35,6 +35,9 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
       .map((l) => /(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3})/.exec(l)?.[1])
       .filter((x): x is string => !!x)
       .map((x) => Date.parse(`${x.replace(' ', 'T')}Z`));
+  /** When the previous instance of a fat/shop pod's first container ended, as kubectl reads it. */
+  const lastEnded = (pod: string) =>
+    kubectlJsonpath(kubeconfig, 'fat', 'shop', `pod/${pod}`, '{.status.containerStatuses[0].lastState.terminated.finishedAt}');
   const activeLogTab = () => page.locator('[data-testid=tab-logs][aria-selected=true], [data-testid=tab-shell][aria-selected=true]');
   const podOf = async (ctx: string, ns: string, instance: string) =>
     (
@@ -124,35 +127,14 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
   });
 
   it('a crash-looping pod in Problems opens its previous instance from a little before it ended', async () => {
-    await kubectl(
-      kubeconfig,
-      'fat',
-      '-n',
-      'shop',
-      'set',
-      'image',
-      'deploy/catalog-fat',
-      'catalog=harbor-east.sandbox.local/shop/catalog:2.2.0',
-    );
+    await setImage(kubeconfig, 'fat', 'shop', 'catalog-fat', 'catalog', 'harbor-east.sandbox.local/shop/catalog:2.2.0');
     await page.getByTestId('nav-problems').click();
     const row = page
       .locator('[data-testid=problem-group][data-kind=CrashLoopBackOff] [data-testid=table-row][data-cluster=fat]')
       .filter({ hasText: 'catalog' });
     await expect.poll(() => row.count(), { timeout: 120_000 }).toBeGreaterThan(0);
     const pod = (await row.first().getAttribute('data-name'))!;
-    const finished = (
-      await kubectl(
-        kubeconfig,
-        'fat',
-        '-n',
-        'shop',
-        'get',
-        'pod',
-        pod,
-        '-o',
-        'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}',
-      )
-    ).trim();
+    const finished = await lastEnded(pod);
     expect(finished).toMatch(/^\d{4}-/);
     await screenshot(page, 'links-problems-logs');
     await row.first().getByTestId('problem-open-logs').click();
@@ -178,16 +160,7 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
   });
 
   it("the metrics top list opens an OOM-killed container's logs from a little before the kill", async () => {
-    await kubectl(
-      kubeconfig,
-      'fat',
-      '-n',
-      'shop',
-      'set',
-      'image',
-      'deploy/orders-fat',
-      'orders=harbor-east.sandbox.local/shop/orders:1.6.0',
-    );
+    await setImage(kubeconfig, 'fat', 'shop', 'orders-fat', 'orders', 'harbor-east.sandbox.local/shop/orders:1.6.0');
     await page.getByTestId('nav-metrics').click();
     const item = page
       .getByTestId('metrics-top-restarts')
@@ -210,21 +183,7 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
     await screenshot(page, 'links-metrics-top-logs');
     expect(await item.first().getByTestId('metrics-top-logs').getAttribute('data-previous')).toBe('true');
     // Asked before the click: the instance the view reads is this one or a newer one.
-    const finished = Date.parse(
-      (
-        await kubectl(
-          kubeconfig,
-          'fat',
-          '-n',
-          'shop',
-          'get',
-          'pod',
-          pod,
-          '-o',
-          'jsonpath={.status.containerStatuses[0].lastState.terminated.finishedAt}',
-        )
-      ).trim(),
-    );
+    const finished = Date.parse(await lastEnded(pod));
     await item.first().getByTestId('metrics-top-logs').click();
     await expect.poll(() => page.getByTestId('view-logs').count(), { timeout: 10_000 }).toBe(1);
     expect(await activeLogTab().innerText()).toMatch(new RegExp(`${pod}/orders \\(previous\\) from`));
@@ -271,16 +230,7 @@ describe('links between workloads, problems, logs, metrics and the planner', () 
   });
 
   it('the pod that cannot pull that image links from its Problems row to the image sync cell', async () => {
-    await kubectl(
-      kubeconfig,
-      'pro-west',
-      '-n',
-      'platform',
-      'set',
-      'image',
-      'deployment/gateway-pro',
-      'gateway=harbor-west.sandbox.local/shop/gateway:5.1.1',
-    );
+    await setImage(kubeconfig, 'pro-west', 'platform', 'gateway-pro', 'gateway', 'harbor-west.sandbox.local/shop/gateway:5.1.1');
     await page.getByTestId('nav-problems').click();
     const row = page.locator('[data-testid=problems-table-ImagePullBackOff] [data-testid=table-row][data-cluster="pro-west"]').first();
     await row.waitFor({ timeout: 60_000 });

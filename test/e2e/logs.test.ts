@@ -114,9 +114,10 @@ describe('logs and shell in browser mode against the sandbox', () => {
     );
   });
 
-  it('opens a shell in a container and runs ls /opt/logs', async () => {
-    const dc = server.backend.sandbox!.datacenter!;
-    const pod = [...dc.cluster('uat').store.list('pods', 'shop')]
+  /** A new shell tab in an orders-uat pod, connected and focused; uat's store, where its exec session shows. */
+  const openShell = async () => {
+    const store = server.backend.sandbox!.datacenter!.cluster('uat').store;
+    const pod = [...store.list('pods', 'shop')]
       .map(([, p]) => p.obj)
       .find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
     await page.getByTestId('tab-new').click();
@@ -125,6 +126,11 @@ describe('logs and shell in browser mode against the sandbox', () => {
     await page.getByTestId('log-new-shell').click();
     await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 20_000 }).toContain('connected');
     await page.locator('[data-testid=shell-term]:visible').click();
+    return store;
+  };
+
+  it('opens a shell in a container and runs ls /opt/logs', async () => {
+    await openShell();
     await page.keyboard.type('ls /opt/logs\r');
     await expect.poll(() => termText('shell-term'), { timeout: 10_000 }).toContain('localhost_access_log.txt');
     expect(await termText('shell-term')).toContain('catalina.out');
@@ -136,16 +142,7 @@ describe('logs and shell in browser mode against the sandbox', () => {
   });
 
   it('closing a shell tab ends the remote process', async () => {
-    const store = server.backend.sandbox!.datacenter!.cluster('uat').store;
-    const pod = [...store.list('pods', 'shop')]
-      .map(([, p]) => p.obj)
-      .find((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === 'orders-uat')!.metadata.name;
-    await page.getByTestId('tab-new').click();
-    await page.getByTestId('log-new-kind').selectOption('pod');
-    await page.getByTestId('log-new-name').fill(pod);
-    await page.getByTestId('log-new-shell').click();
-    await expect.poll(() => page.locator('[data-testid=shell-status]:visible').innerText(), { timeout: 20_000 }).toContain('connected');
-    await page.locator('[data-testid=shell-term]:visible').click();
+    const store = await openShell();
     await page.keyboard.type('tail -n 1 -F /opt/logs/gc.log\r');
     expect(openExecSessions(store)).toBe(1);
     await page.locator('[data-testid=tab-shell][aria-selected=true] button').click();

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src-main/app/server';
 import { screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { setImage } from './kubectl';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
 /**
@@ -35,16 +35,7 @@ describe('metrics: top list, chart with OOM marker and forensics in browser mode
     await expect
       .poll(() => page.getByTestId('metrics-sources').locator('[data-source=kubelet-summary][data-state=ok]').count(), { timeout: 60_000 })
       .toBe(4);
-    await kubectl(
-      kubeconfig,
-      'fat',
-      '-n',
-      'shop',
-      'set',
-      'image',
-      'deploy/orders-fat',
-      'orders=harbor-east.sandbox.local/shop/orders:1.6.0',
-    );
+    await setImage(kubeconfig, 'fat', 'shop', 'orders-fat', 'orders', 'harbor-east.sandbox.local/shop/orders:1.6.0');
     const leaking = page.getByTestId('metrics-top-restarts').locator('[data-testid=metrics-top-row][data-cluster=fat][data-app=orders]');
     await expect
       .poll(

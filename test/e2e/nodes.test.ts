@@ -28,6 +28,26 @@ describe('nodes: health, allocation, cordon and drain', () => {
       }
     ).items;
 
+  /** A PodDisruptionBudget that allows no disruption of `pod`'s instance, once its status says so. */
+  const budgetAllowingNone = async (name: string, pod: KPod) => {
+    const { namespace, labels } = pod.metadata;
+    await kubectlCreate(kubeconfig, cluster, dir, {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name, namespace },
+      spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': labels!['app.kubernetes.io/instance']! } } },
+    });
+    await expect
+      .poll(
+        async () =>
+          (await kubectl(kubeconfig, cluster, 'get', 'pdb', name, '-n', namespace, '-o', 'jsonpath={.status.disruptionsAllowed}')).trim(),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe('0');
+  };
+
   beforeAll(async () => {
     app = await openSandboxApp('nodes', { clockSpeed: 5 });
     ({ page, kubeconfig } = app);
@@ -97,32 +117,7 @@ describe('nodes: health, allocation, cordon and drain', () => {
     const guarded = pods.find(
       (p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.labels?.['app.kubernetes.io/instance'],
     )!;
-    const instance = guarded.metadata.labels!['app.kubernetes.io/instance']!;
-    await kubectlCreate(kubeconfig, cluster, dir, {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name: 'e2e-guard', namespace: guarded.metadata.namespace },
-      spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': instance } } },
-    });
-    await expect
-      .poll(
-        async () =>
-          (
-            await kubectl(
-              kubeconfig,
-              cluster,
-              'get',
-              'pdb',
-              'e2e-guard',
-              '-n',
-              guarded.metadata.namespace,
-              '-o',
-              'jsonpath={.status.disruptionsAllowed}',
-            )
-          ).trim(),
-        { timeout: 30_000 },
-      )
-      .toBe('0');
+    await budgetAllowingNone('e2e-guard', guarded);
 
     const panel = page.getByTestId('node-panel');
     await panel.getByTestId('node-drain').click();
@@ -212,32 +207,7 @@ describe('nodes: health, allocation, cordon and drain', () => {
         !covered(p),
     )!;
     const other = held.spec.nodeName!;
-    const instance = held.metadata.labels!['app.kubernetes.io/instance']!;
-    await kubectlCreate(kubeconfig, cluster, dir, {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name: 'e2e-hold', namespace: held.metadata.namespace },
-      spec: { maxUnavailable: 0, selector: { matchLabels: { 'app.kubernetes.io/instance': instance } } },
-    });
-    await expect
-      .poll(
-        async () =>
-          (
-            await kubectl(
-              kubeconfig,
-              cluster,
-              'get',
-              'pdb',
-              'e2e-hold',
-              '-n',
-              held.metadata.namespace,
-              '-o',
-              'jsonpath={.status.disruptionsAllowed}',
-            )
-          ).trim(),
-        { timeout: 30_000 },
-      )
-      .toBe('0');
+    await budgetAllowingNone('e2e-hold', held);
     await page.keyboard.press('Escape');
     await page.getByTestId('resource-filter-text').fill(other);
     await page.locator(`[data-testid=table-row][data-name="${other}"]`).click();

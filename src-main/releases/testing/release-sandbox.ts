@@ -15,7 +15,7 @@ import { needsMe } from '../../../src-shared/releases/execution-views';
 import { ClusterService } from '../../clusters/cluster-service';
 import { KubeconfigService } from '../../clusters/kubeconfig-service';
 import { until } from '../../testing/fake-kube';
-import { ReleaseService } from '../release-service';
+import { ReleaseService, type ReleaseServiceOptions } from '../release-service';
 
 export interface ReleaseSandbox {
   dc: Datacenter;
@@ -24,8 +24,14 @@ export interface ReleaseSandbox {
   kubeconfig: string;
   speed: number;
   service(): Promise<ReleaseService>;
+  /** Another ClusterService on the datacenter (another Capstan's); the caller disposes of it. */
+  newClusters(): ClusterService;
   /** Async: the sandbox runs in this process, a synchronous kubectl would starve it. */
   kubectl(...args: string[]): Promise<string>;
+  /** A Deployment as kubectl prints it with `-o jsonpath=<template>` (e.g. `{.spec.replicas}`). */
+  deploymentJsonpath(ctx: string, ns: string, name: string, template: string): Promise<string>;
+  /** `kubectl rollout status` of a Deployment (rejects when it is not rolled out within `timeout`). */
+  rolloutStatus(ctx: string, ns: string, name: string, timeout?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -34,33 +40,61 @@ export async function startReleaseSandbox(speed = 20): Promise<ReleaseSandbox> {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-rel-'));
   const kubeconfig = join(dir, 'kubeconfig');
   dc.writeKubeconfig(kubeconfig);
-  const clusters = new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), {
-    staleAfterMs: 2000,
-    notifyIntervalMs: 50,
-    idleCloseMs: 0,
-  });
+  const newClusters = () =>
+    new ClusterService(KubeconfigService.fromString(dc.kubeconfigYaml(), 'sandbox'), {
+      staleAfterMs: 2000,
+      notifyIntervalMs: 50,
+      idleCloseMs: 0,
+    });
+  const clusters = newClusters();
+  const kubectl = async (...args: string[]) =>
+    (await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 20_000 })).stdout;
   return {
     dc,
     dir,
     clusters,
     kubeconfig,
     speed,
-    async service() {
-      const s = new ReleaseService({ dir, clusters, tickMs: 100, timeScale: speed, actor: 'tester' });
-      await s.start();
-      s.subscribe(() => undefined); // what the board does: connect every cluster
-      await until(() => clusters.ids().every((id) => clusters.get(id)?.state === 'live'), 20_000, 'clusters live');
-      await s.snapshots.refresh();
-      return s;
-    },
-    kubectl: async (...args: string[]) =>
-      (await promisify(execFile)('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8', timeout: 20_000 })).stdout,
+    service: () => startService({ dir, clusters, tickMs: 100, timeScale: speed, actor: 'tester' }),
+    newClusters,
+    kubectl,
+    deploymentJsonpath: (ctx, ns, name, template) =>
+      kubectl('--context', ctx, '-n', ns, 'get', `deployment/${name}`, '-o', `jsonpath=${template}`),
+    rolloutStatus: (ctx, ns, name, timeout = '5s') =>
+      kubectl('--context', ctx, '-n', ns, 'rollout', 'status', `deployment/${name}`, `--timeout=${timeout}`),
     async close() {
       clusters.dispose();
       await dc.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The first container's image, for `deploymentJsonpath`. */
+export const IMAGE = '{.spec.template.spec.containers[0].image}';
+
+/** kubectl arguments that print the team records (labelled ConfigMaps in `ctx`'s capstan-system) by a jsonpath template. */
+export const recordsQuery = (ctx: string, template: string) => [
+  '--context',
+  ctx,
+  '-n',
+  'capstan-system',
+  'get',
+  'configmap',
+  '-l',
+  'capstan.io/release-execution=record',
+  '-o',
+  `jsonpath=${template}`,
+];
+
+/** Starts a ReleaseService as the board does: every cluster connected and live, snapshots read. */
+export async function startService(options: ReleaseServiceOptions): Promise<ReleaseService> {
+  const s = new ReleaseService(options);
+  await s.start();
+  s.subscribe(() => undefined); // what the board does: connect every cluster
+  await until(() => options.clusters.ids().every((id) => options.clusters.get(id)?.state === 'live'), 20_000, 'clusters live');
+  await s.snapshots.refresh();
+  return s;
 }
 
 export const plan = (app: string, tag: string, stages: string, extra = '') => `name: ${app}-${tag}
@@ -79,17 +113,24 @@ gates:
 stages:
 ${stages}`;
 
-export async function startRelease(s: ReleaseService, yaml: string): Promise<string> {
+/** Saves the plan and creates its release (not started) at the drift just read; its id. */
+export async function createRelease(s: ReleaseService, yaml: string, opts: { localOnly?: boolean } = {}): Promise<string> {
   const saved = await s.savePlan(yaml);
   if (!saved.ok) throw new Error(saved.error.message);
-  const check = await s.check(yaml);
-  expect(check.issues.filter((i) => i.severity === 'error')).toEqual([]);
   const drift = await s.drift(yaml);
   if (!drift.ok) throw new Error(drift.error.message);
-  const created = await s.create(yaml, drift.value.fingerprint);
+  const created = await s.create(yaml, drift.value.fingerprint, opts);
   if (!created.ok) throw new Error(created.error.message);
-  expect((await s.act(created.value.id, { type: 'start' })).ok).toBe(true);
   return created.value.id;
+}
+
+/** A plan with no errors in its check, created and started; its id. */
+export async function startRelease(s: ReleaseService, yaml: string): Promise<string> {
+  const check = await s.check(yaml);
+  expect(check.issues.filter((i) => i.severity === 'error')).toEqual([]);
+  const id = await createRelease(s, yaml);
+  expect((await s.act(id, { type: 'start' })).ok).toBe(true);
+  return id;
 }
 
 /** Approve what waits for approval until `done` holds. */

@@ -71,4 +71,28 @@ describe('CellDetailPanel', () => {
     expect(c.querySelector('[data-testid="images-confirm"]')).toBeNull();
     await waitFor(() => expect(reads.length).toBeGreaterThan(readsBefore));
   });
+
+  it("a start Harbor refuses says Harbor's words; a start whose request never arrives says Capstan could not be reached", async () => {
+    let calls = 0;
+    const fake = fakeClient({
+      'images.cell.detail': async () => ok(detail()),
+      'images.execution.start': () =>
+        ++calls === 1
+          ? Promise.resolve(err('registry-forbidden', 'The account may not start replications.'))
+          : Promise.reject(new Error('gone')),
+      'images.matrix.get': async () => ok({} as never),
+    });
+    view = await render(<CellDetailPanel cell={cell} />, fake.client);
+    const c = view.container;
+    await waitFor(() => byTestId(c, 'images-start-execution'));
+    await click(byTestId(c, 'images-start-execution'));
+    await click(byTestId(c, 'images-confirm-ok'));
+    await waitFor(() => expect(byTestId(c, 'images-action-message').textContent).toBe('The account may not start replications.'));
+    expect(byTestId(c, 'images-action-message').className).toContain('text-bad');
+
+    await click(byTestId(c, 'images-start-execution'));
+    await click(byTestId(c, 'images-confirm-ok'));
+    await waitFor(() => expect(byTestId(c, 'images-action-message').textContent).toMatch(/Could not reach Capstan services/));
+    expect(c.querySelector('[data-testid="images-confirm"]')).toBeNull();
+  });
 });

@@ -4,7 +4,10 @@
  */
 import { useState } from 'react';
 import type { ExecutionSummary, PolicySummary } from '../../../src-shared/images/contract';
+import { ok, type Result } from '../../../src-shared/result';
+import type { AppClient } from '../../../src-shared/contract';
 import { useClient } from '../../components/ClientContext';
+import { useAction } from '../../components/useAction';
 import type { CellRef } from './images-slice';
 import { useRefreshBurst } from './useImagesActions';
 
@@ -40,57 +43,47 @@ export interface ActionMessage {
   text: string;
 }
 
+/** Runs one confirmed action against Harbor; its outcome in words when Harbor answered. */
+async function perform(client: AppClient, a: Action): Promise<Result<ActionMessage>> {
+  if (a.kind === 'start') {
+    const r = await client['images.execution.start']({ registryId: a.policy.registryId, policyId: a.policy.id });
+    if (!r.ok) return r;
+    const id = r.value.executionId !== undefined ? `#${r.value.executionId} ` : '';
+    return ok({ tone: 'ok', text: `Execution ${id}started on ${a.policy.registryId}.` });
+  }
+  if (a.kind === 'stop') {
+    const r = await client['images.execution.stop']({ registryId: a.execution.registryId, executionId: a.execution.id });
+    if (!r.ok) return r;
+    return ok(
+      r.value.stopped
+        ? { tone: 'ok', text: `Execution #${a.execution.id} is ${r.value.status} now.` }
+        : {
+            tone: 'warn',
+            text: `Harbor accepted the stop but execution #${a.execution.id} is still ${r.value.status} (stuck executions often ignore the first stop). Stop it again.`,
+          },
+    );
+  }
+  const r = await client['images.execution.retry']({ registryId: a.execution.registryId, executionId: a.execution.id });
+  if (!r.ok) return r;
+  const id = r.value.executionId !== undefined ? `#${r.value.executionId} ` : '';
+  return ok({ tone: 'ok', text: `New execution ${id}started for the failed tasks.` });
+}
+
 /** The pending (asked, not yet confirmed) action, and running it; `reload` re-reads the panel after. */
 export function useCellActions(reload: () => void) {
   const client = useClient();
   const refreshBurst = useRefreshBurst();
   const [pending, setPending] = useState<Action | null>(null);
-  const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<ActionMessage | null>(null);
+  const action = useAction((a: Action) => perform(client, a));
 
   const run = async (a: Action) => {
-    setBusy(true);
-    try {
-      if (a.kind === 'start') {
-        const r = await client['images.execution.start']({ registryId: a.policy.registryId, policyId: a.policy.id });
-        setMessage(
-          r.ok
-            ? {
-                tone: 'ok',
-                text: `Execution ${r.value.executionId !== undefined ? `#${r.value.executionId} ` : ''}started on ${a.policy.registryId}.`,
-              }
-            : { tone: 'bad', text: r.error.message },
-        );
-      } else if (a.kind === 'stop') {
-        const r = await client['images.execution.stop']({ registryId: a.execution.registryId, executionId: a.execution.id });
-        setMessage(
-          r.ok
-            ? r.value.stopped
-              ? { tone: 'ok', text: `Execution #${a.execution.id} is ${r.value.status} now.` }
-              : {
-                  tone: 'warn',
-                  text: `Harbor accepted the stop but execution #${a.execution.id} is still ${r.value.status} (stuck executions often ignore the first stop). Stop it again.`,
-                }
-            : { tone: 'bad', text: r.error.message },
-        );
-      } else {
-        const r = await client['images.execution.retry']({ registryId: a.execution.registryId, executionId: a.execution.id });
-        setMessage(
-          r.ok
-            ? {
-                tone: 'ok',
-                text: `New execution ${r.value.executionId !== undefined ? `#${r.value.executionId} ` : ''}started for the failed tasks.`,
-              }
-            : { tone: 'bad', text: r.error.message },
-        );
-      }
-    } finally {
-      setBusy(false);
-      setPending(null);
-      reload();
-      refreshBurst();
-    }
+    const r = await action.run(a);
+    setMessage(r.ok ? r.value : { tone: 'bad', text: r.error.message });
+    setPending(null);
+    reload();
+    refreshBurst();
   };
 
-  return { pending, setPending, busy, message, run };
+  return { pending, setPending, busy: action.busy, message, run };
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DriftReport, PlanCheck, PlanFile, StartPreview } from '../../../src-shared/releases/contract';
 import { useClient } from '../../components/ClientContext';
+import { useAction } from '../../components/useAction';
 import { useRequest } from '../../components/useRequest';
 import { useAppStore } from '../../store';
 import { DriftView, PlanCheckView } from './PlanChecks';
@@ -49,7 +50,6 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
   const [tag, setTag] = useState('');
   const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
   const [startPreview, setStartPreview] = useState<StartPreview | null>(null);
-  const [previewing, setPreviewing] = useState(false);
   const [localOnly, setLocalOnly] = useState(false);
   const teamReleases = useAppStore((s) => s.releases?.teamReleases ?? false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -102,10 +102,10 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
     else setMessage({ text: r.error.message, bad: true });
   };
   /** Start asks first: what each group's first write changes, as the API server answered a dry run. */
+  const preview = useAction(() => client['releases.execution.preview']({ yaml }));
+  const previewing = preview.busy;
   const askStart = async () => {
-    setPreviewing(true);
-    const r = await client['releases.execution.preview']({ yaml });
-    setPreviewing(false);
+    const r = await preview.run();
     if (r.ok) setStartPreview(r.value);
     else setMessage({ text: r.error.message, bad: true });
   };

@@ -1,11 +1,17 @@
 import { useEffect, useState } from 'react';
 import type { RevisionInfo, RowAction, RowActionPlan } from '../../../src-shared/releases/contract';
 import { useClient } from '../../components/ClientContext';
+import { useAction } from '../../components/useAction';
 import { useLatest } from '../../components/useLatest';
+import { loaded, useRequest } from '../../components/useRequest';
 import type { CellLine } from './board-model';
 
 type Kind = RowAction['kind'];
 const labels: Record<Kind, string> = { restart: 'Restart', scale: 'Scale', pause: 'Pause', resume: 'Resume', undo: 'Roll back' };
+
+type Target = { clusterId: string; namespace: string; name: string };
+const rowAction = (kind: Kind, ref: Target, replicas: number, toRevision: string): RowAction =>
+  kind === 'scale' ? { kind, ...ref, replicas } : kind === 'undo' ? { kind, ...ref, toRevision: toRevision || '0' } : { kind, ...ref };
 
 /**
  * One row action on one Deployment: choose it, see exactly what it will change (a dry run in
@@ -18,14 +24,12 @@ export function RowActionDialog({ line, onClose }: { line: CellLine; onClose: ()
   const [replicas, setReplicas] = useState(line.total);
   const [revisions, setRevisions] = useState<RevisionInfo[]>([]);
   const [toRevision, setToRevision] = useState('');
-  const [plan, setPlan] = useState<RowActionPlan | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const ref = { clusterId: line.clusterId, namespace: line.namespace, name: line.name };
-  const action = (): RowAction =>
-    kind === 'scale' ? { kind, ...ref, replicas } : kind === 'undo' ? { kind, ...ref, toRevision: toRevision || '0' } : { kind, ...ref };
+  const { clusterId, namespace, name } = line;
+  const ref = { clusterId, namespace, name };
+  const action = () => rowAction(kind, ref, replicas, toRevision);
 
-  // The effects run when the row or the chosen action changes, and read this render's client and values.
-  const latest = useLatest({ client, ref, action });
+  // The revisions fill the form's choice: asked when the row changes, with this render's client.
+  const latest = useLatest({ client, ref });
   useEffect(() => {
     const { client, ref } = latest.current;
     void client['releases.row.revisions'](ref).then((r) => {
@@ -34,27 +38,25 @@ export function RowActionDialog({ line, onClose }: { line: CellLine; onClose: ()
       setToRevision(r.value.find((x) => !x.current)?.revision ?? '');
     });
   }, [line.key, latest]);
-  useEffect(() => {
-    setPlan(null);
-    setMessage(null);
-    if (kind === 'undo' && !toRevision) return;
-    let live = true;
-    const { client, action } = latest.current;
-    void client['releases.row.preview']({ action: action() }).then((r) => {
-      if (!live) return;
-      if (r.ok) setPlan(r.value);
-      else setMessage(r.error.message);
-    });
-    return () => {
-      live = false;
-    };
-  }, [kind, replicas, toRevision, latest]);
+  // What the chosen action would change, asked again whenever it changes (the last plan hidden meanwhile).
+  const preview = useRequest(
+    () =>
+      kind === 'undo' && !toRevision
+        ? undefined
+        : client['releases.row.preview']({ action: rowAction(kind, { clusterId, namespace, name }, replicas, toRevision) }),
+    [client, kind, clusterId, namespace, name, replicas, toRevision],
+  );
+  const shown = loaded(preview, 'hide');
+  const plan: RowActionPlan | null = shown.status === 'ok' ? shown.value : null;
+  const apply = useAction((p: RowActionPlan) => client['releases.row.apply']({ action: action(), generation: p.generation }));
+  // An apply's error belongs to the action it was for: choosing another one clears it.
+  const { setError: clearApplyError } = apply;
+  useEffect(() => clearApplyError(undefined), [kind, replicas, toRevision, clearApplyError]);
+  const message = apply.error?.message ?? (shown.status === 'error' ? shown.error.message : null);
 
   const confirm = async () => {
     if (!plan) return;
-    const r = await client['releases.row.apply']({ action: action(), generation: plan.generation });
-    if (r.ok) onClose();
-    else setMessage(r.error.message);
+    if ((await apply.run(plan)).ok) onClose();
   };
 
   return (
