@@ -96,6 +96,7 @@ const AFTER_ABORT: readonly ExecutionEvent['type'][] = [
   'rollbackDone',
   'fail',
   'note',
+  'handedBack',
   'externalEdit',
   'originalRecorded',
   'clusterLost',
@@ -287,6 +288,14 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
         if (e.batch >= g.batches.length) return invalid(`${g.key} has no batch ${e.batch + 1}.`);
         changes.push(`${g.key}: progress accepted as batch ${e.batch + 1} of ${g.batches.length}; gating goes on from there`);
         enterBatch(s, g, e.batch, changes);
+        return ok(undefined);
+      });
+    case 'handedBack':
+      return withGroup(s, e.group, (g) => {
+        if (g.phase !== 'aborted') return invalid(`${g.key} is ${describeGroup(g)}; only an aborted group is handed back.`);
+        if (g.handedBack) return invalid(`${g.key} was already handed back.`);
+        g.handedBack = { at: e.at, outcome: e.outcome, detail: e.detail };
+        changes.push(`${g.key}: ${e.outcome === 'refused' ? 'not given back' : 'given back'}: ${e.detail}`);
         return ok(undefined);
       });
     case 'note':

@@ -31,6 +31,23 @@ const phaseTone: Record<string, string> = {
   failed: 'bad',
 };
 
+/** After an abort: what the Deployment was given back as, or that the hand-back is still due. */
+function HandBackLine({ g }: { g: GroupExecution }) {
+  const h = g.handedBack;
+  if (!h)
+    return (
+      <div className="text-warn" data-testid="exec-hand-back" data-outcome="due">
+        hand-back due: Capstan gives this Deployment back as soon as it drives this release again (first thing after a restart)
+      </div>
+    );
+  const tone = h.outcome === 'refused' ? 'text-bad' : h.outcome === 'held' ? 'text-warn' : 'muted';
+  return (
+    <div className={tone} data-testid="exec-hand-back" data-outcome={h.outcome}>
+      {h.outcome === 'refused' ? 'not given back' : 'given back'} {new Date(h.at).toLocaleTimeString()}: {h.detail}
+    </div>
+  );
+}
+
 function GroupRow({
   e,
   g,
@@ -71,6 +88,7 @@ function GroupRow({
           </div>
         ) : null}
         {g.failure ? <div className="text-bad">{g.failure}</div> : null}
+        {g.phase === 'aborted' ? <HandBackLine g={g} /> : null}
         {soak !== undefined ? (
           <div className="muted" data-testid="exec-group-soak">
             soak: {formatElapsed(soak * 1000)} left
