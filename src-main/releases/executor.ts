@@ -11,7 +11,7 @@
  * running get `recovered`: they wait for a person to resume. Events computed from a state that
  * moved meanwhile are refused by the reducer and dropped, which is the point of the reducer.
  */
-import { applyEvent, batchLabel, recordRejection } from '../../src-shared/releases/execution';
+import { applyEvent, batchLabel, handedBackNote, isHandedBackToTeam, recordRejection } from '../../src-shared/releases/execution';
 import type { ExecutionEvent, ExecutionState, GroupExecution } from '../../src-shared/releases/execution-model';
 import { historyToCsv, historyToJson } from '../../src-shared/releases/history-export';
 import type { EffectiveGates } from '../../src-shared/releases/plan';
@@ -98,7 +98,9 @@ export class Executor {
       // A team release is driven by whoever holds its Lease: taken back at launch only when this
       // Capstan handed it back itself (a restart); otherwise read-only until a person acts on it.
       // An abort whose hand-back is not recorded is not finished: the driver completes it first.
-      const entry = await this.adopt(state, finished && !handBackDue(state) ? false : state.home ? 'reclaim' : true);
+      // One handed back to the team on purpose is not taken back by a restart either.
+      const keep = (!finished || handBackDue(state)) && !(state.home && isHandedBackToTeam(state));
+      const entry = await this.adopt(state, !keep ? false : state.home ? 'reclaim' : true);
       entry.abortedBefore = entry.state.aborted;
       const running = state.started && !state.aborted && !state.stopped && !['succeeded', 'rolled-back', 'failed'].includes(state.status);
       if (entry.lock && running) await this.apply(state.id, { type: 'recovered', actor: 'capstan', at: this.now() });
@@ -164,6 +166,35 @@ export class Executor {
       });
       return noted.ok ? noted : r;
     });
+  }
+
+  /**
+   * Hand a team release back to the team without finishing it: paused first (groups in flight
+   * hold at their batch boundary, which needs no write), then the Lease emptied (`released-by`
+   * this process). Nobody drives it until someone takes it over and resumes it.
+   */
+  async handBackLease(id: string, actor: string): Promise<Result<ExecutionState>> {
+    const entry = this.entries.get(id);
+    if (!entry) return err('not-found', `No release execution ${id}.`);
+    if (!entry.state.home) return err('invalid-transition', `Release ${id} is local only: it has no Lease to hand back.`);
+    if (!entry.lock) return err('locked', `This window does not drive release ${id}; there is nothing to hand back.`);
+    const s = entry.state;
+    const moving = s.started && !s.aborted && !s.stopped && !['succeeded', 'rolled-back', 'failed', 'aborted'].includes(s.status);
+    if (moving) {
+      const paused = await this.apply(id, { type: 'pause', note: handedBackNote(actor), actor, at: this.now() });
+      if (!paused.ok) return paused;
+    }
+    const run = async (): Promise<Result<ExecutionState>> => {
+      if (!entry.lock) return err('locked', `This window does not drive release ${id} any more; there is nothing to hand back.`);
+      await entry.lock.release();
+      entry.lock = undefined;
+      entry.lockedBy = handedBackNote(actor);
+      this.deps.onChange();
+      return ok(entry.state);
+    };
+    const p = this.chain.then(run, run);
+    this.chain = p.catch(() => undefined);
+    return p;
   }
 
   /**

@@ -22,6 +22,7 @@ export function releaseHandlers(releases: ReleaseService): Handlers<typeof relea
     'releases.execution.preview': ({ yaml }) => releases.previewStart(yaml),
     'releases.execution.previewStage': ({ id }) => releases.previewStage(id),
     'releases.execution.takeOver': ({ id }) => releases.takeOver(id),
+    'releases.execution.handBack': ({ id }) => releases.handBack(id),
     'releases.execution.act': ({ id, event }) => releases.act(id, event),
     'releases.stopTheLine': ({ note }) => releases.stopTheLine(note),
     'releases.history.export': async ({ id, format }) => {

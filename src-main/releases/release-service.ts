@@ -456,7 +456,8 @@ export class ReleaseService {
     const entry = this.executor.entries.get(id);
     if (!entry) return err('not-found', `No release execution ${id}.`);
     const o = this.owners.get(id);
-    if (o && !o.expired && !o.mine)
+    // A Lease handed back (empty holder) may be taken at once; a held one only once it expired.
+    if (o && o.holder && !o.expired && !o.mine)
       return err(
         'locked',
         `Release ${id} is driven by ${o.holderLabel}, whose Lease is still renewed (last renewal ${o.renewedAt ? new Date(o.renewedAt).toISOString() : 'unknown'}); it cannot be taken over.`,
@@ -468,6 +469,17 @@ export class ReleaseService {
         ? `${holderLabel(o.releasedBy)}, who had handed it back`
         : 'its former holder';
     const r = await this.executor.takeOver(id, previous);
+    this.notify();
+    return r;
+  }
+
+  /**
+   * Give a team release this process drives back to the team without finishing it (the person
+   * confirmed what the renderer showed): the release is paused where it is, and the Lease is
+   * emptied, so a teammate takes it over (and resumes it) without waiting for it to expire.
+   */
+  async handBack(id: string): Promise<Result<ExecutionState>> {
+    const r = await this.executor.handBackLease(id, this.actor);
     this.notify();
     return r;
   }

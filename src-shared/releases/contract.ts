@@ -250,6 +250,8 @@ export const releasesContract = {
   'releases.execution.previewStage': request(z.object({ id }).strict(), startPreviewSchema),
   /** Take over a team release whose holder's Lease expired (after a confirmation); it continues from its recorded batch. */
   'releases.execution.takeOver': request(z.object({ id }).strict(), executionStateSchema),
+  /** Give a team release this window drives back to the team without finishing it: paused, Lease emptied. */
+  'releases.execution.handBack': request(z.object({ id }).strict(), executionStateSchema),
   'releases.execution.act': request(z.object({ id, event: userEventSchema }).strict(), executionStateSchema),
   'releases.stopTheLine': request(z.object({ note: z.string().max(500).optional() }).strict(), z.object({ stopped: z.array(z.string()) })),
   'releases.history.export': request(z.object({ id, format: z.enum(['json', 'csv']) }).strict(), z.object({ text: z.string() })),

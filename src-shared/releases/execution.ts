@@ -63,6 +63,11 @@ export function batchLabel(g: Pick<GroupExecution, 'fort' | 'batches'>, index: n
 
 export const RECOVERED_NOTE = 'Capstan restarted during the release; check the board, then resume';
 
+/** The pause note of a team release its driver handed back to the team (nobody drives it until taken over). */
+export const handedBackNote = (actor: string) => `handed back to the team by ${actor}`;
+export const isHandedBackToTeam = (s: ExecutionState): boolean =>
+  s.stopped?.kind === 'manual' && (s.stopped.note ?? '').startsWith(handedBackNote(''));
+
 export function describeEvent(e: ExecutionEvent, state?: ExecutionState): string {
   const parts: string[] = [e.type];
   if ('group' in e && e.group) parts.push(e.group);

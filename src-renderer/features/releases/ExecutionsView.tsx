@@ -14,8 +14,8 @@ import { confirmModel, isRecoveredGroup, needsConfirm, type RiskyStep } from './
 import { DegradedEvidence } from './DegradedEvidence';
 import { DRY_RUN_NOTE, refusedWhy, WritePreviewTable } from './StartConfirm';
 import { ExecutionList, statusText, statusTone } from './ExecutionList';
-import { OwnerBanner, TakeOverDetails } from './ExecutionOwner';
-import { isReadOnly, ownershipOf } from './ownership-model';
+import { HandBackDetails, OwnerBanner, TakeOverDetails } from './ExecutionOwner';
+import { canHandBack, isReadOnly, ownershipOf } from './ownership-model';
 import { download } from './PlannerView';
 
 const phaseTone: Record<string, string> = {
@@ -172,6 +172,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
   const [asking, setAsking] = useState<RiskyStep | null>(null);
   const [stagePreview, setStagePreview] = useState<StartPreview | { error: string } | null>(null);
   const [takingOver, setTakingOver] = useState(false);
+  const [handingBack, setHandingBack] = useState(false);
   const executions = releases?.executions ?? [];
   const e = executions.find((x) => x.id === selected) ?? executions[0];
   if (!e) return <p className="muted">No release has run yet. Plan one from the board or the planner.</p>;
@@ -221,6 +222,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
   const ownership = ownershipOf(e, owner);
   const readOnly = isReadOnly(ownership);
   const takeOver = () => void client['releases.execution.takeOver']({ id: e.id }).then((r) => setMessage(r.ok ? null : r.error.message));
+  const handBack = () => void client['releases.execution.handBack']({ id: e.id }).then((r) => setMessage(r.ok ? null : r.error.message));
   return (
     <div className="rel-exec-layout">
       <ExecutionList executions={executions} owners={releases?.owners} selected={e.id} onSelect={onSelect} />
@@ -231,7 +233,13 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
         data-id={e.id}
         data-read-only={readOnly ? 'true' : undefined}
       >
-        <OwnerBanner o={ownership} now={now} teamReleases={releases?.teamReleases ?? false} onTakeOver={() => setTakingOver(true)} />
+        <OwnerBanner
+          o={ownership}
+          now={now}
+          teamReleases={releases?.teamReleases ?? false}
+          onTakeOver={() => setTakingOver(true)}
+          onHandBack={canHandBack(e, ownership) ? () => setHandingBack(true) : undefined}
+        />
         {/* A release this window does not hold is shown read-only: every control is disabled. */}
         <fieldset className="rel-exec__controls" disabled={readOnly}>
           <div className="rel-exec__bar">
@@ -387,6 +395,19 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
           }}
         >
           <TakeOverDetails e={e} owner={owner} now={now} />
+        </ConfirmDialog>
+      ) : null}
+      {handingBack && owner ? (
+        <ConfirmDialog
+          title={`Hand ${e.planName} back to the team?`}
+          confirmLabel="Hand back"
+          onCancel={() => setHandingBack(false)}
+          onConfirm={() => {
+            setHandingBack(false);
+            handBack();
+          }}
+        >
+          <HandBackDetails e={e} owner={owner} />
         </ConfirmDialog>
       ) : null}
       {asking && model ? (
