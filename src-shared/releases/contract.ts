@@ -217,6 +217,11 @@ export const startPreviewSchema = z.object({
       note: z.string().optional(),
     }),
   ),
+  /**
+   * The permission check, asked again without the cache when the start is previewed: every missing
+   * permission with its cluster, namespace, verb and resource. Starting would be refused.
+   */
+  refusedPermissions: z.string().optional(),
 });
 export type StartPreview = z.infer<typeof startPreviewSchema>;
 
@@ -245,7 +250,7 @@ export const releasesContract = {
     z.object({ id: z.string() }),
   ),
   /** The start confirmation: each group's first write as a server-side dry run. */
-  'releases.execution.preview': request(z.object({ yaml }).strict(), startPreviewSchema),
+  'releases.execution.preview': request(z.object({ yaml, localOnly: z.boolean().optional() }).strict(), startPreviewSchema),
   /** The stage approval's confirmation: the stage's groups' first writes as a server-side dry run. */
   'releases.execution.previewStage': request(z.object({ id }).strict(), startPreviewSchema),
   /** Take over a team release whose holder's Lease expired (after a confirmation); it continues from its recorded batch. */
