@@ -111,6 +111,12 @@ const revisions = async (kubectl: (...a: string[]) => Promise<string>, ctx: stri
 
 const proWest = (v: View) => v.groups.find((g) => g[0].startsWith('pro-west/'))!;
 
+/** The execution record in uat's capstan-system (the proofs' home cluster), as kubectl reads it. */
+const recordIn = async <T>(kubectl: (...a: string[]) => Promise<string>): Promise<T> => {
+  const args = '--context uat -n capstan-system get configmap -l capstan.io/release-execution=record -o'.split(' ');
+  return JSON.parse(await kubectl(...args, 'jsonpath={.items[0].data.state\\.json}')) as T;
+};
+
 it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other takes over after the Lease expired and finishes with one revision', async () => {
   const { dir, kubeconfig, kubectl } = await setup('kill');
   const alice = capstan(dir, kubeconfig, 'alice');
@@ -172,20 +178,7 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
     'successfully rolled out',
   );
   // The record in the cluster: every planned batch done once, in order, across both holders.
-  const record = JSON.parse(
-    await kubectl(
-      '--context',
-      'uat',
-      '-n',
-      'capstan-system',
-      'get',
-      'configmap',
-      '-l',
-      'capstan.io/release-execution=record',
-      '-o',
-      'jsonpath={.items[0].data.state\\.json}',
-    ),
-  ) as { groups: { key: string; batches: number[] }[]; history: { action: string; result: string }[] };
+  const record = await recordIn<{ groups: { key: string; batches: number[] }[]; history: { action: string; result: string }[] }>(kubectl);
   const pw = record.groups.find((g) => g.key.startsWith('pro-west/'))!;
   const done = record.history
     .filter((h) => h.result === 'ok' && /^(batchDone|fortDone) /.test(h.action) && h.action.includes(pw.key))
@@ -310,25 +303,12 @@ it('kill -9 between an abort and its hand-back: the restarted Capstan hands the 
   expect(killed).toBe(true);
   const deploy = async (path: string) =>
     kubectl('--context', 'uat', '-n', 'shop', 'get', 'deployment', 'orders-uat', '-o', `jsonpath={${path}}`);
-  const record = async () =>
-    JSON.parse(
-      await kubectl(
-        '--context',
-        'uat',
-        '-n',
-        'capstan-system',
-        'get',
-        'configmap',
-        '-l',
-        'capstan.io/release-execution=record',
-        '-o',
-        'jsonpath={.items[0].data.state\\.json}',
-      ),
-    ) as {
+  const record = () =>
+    recordIn<{
       aborted: boolean;
       groups: { key: string; phase: string; handedBack?: { outcome: string; detail: string } }[];
       history: { action: string }[];
-    };
+    }>(kubectl);
   // kubectl: the abort is in the record, the Deployment still carries the release's claim (the hand-back never landed).
   const dead = await record();
   expect(dead.aborted).toBe(true);

@@ -71,6 +71,8 @@ stages:
 describe('releases: the start dialog asks the permissions again; local only says so', () => {
   let app: SandboxApp;
   let page: Page;
+  const paymentsPro = (path: string) =>
+    kubectl(app.kubeconfig, 'pro-east', '-n', 'shop', 'get', 'deploy', 'payments-pro', '-o', `jsonpath={${path}}`);
   const denyPatch = () =>
     app.datacenter.denyAccess('pro-east', [{ verbs: ['patch'], resources: ['deployments'], groups: ['apps'], namespaces: ['shop'] }]);
 
@@ -105,17 +107,7 @@ describe('releases: the start dialog asks the permissions again; local only says
           writes.push(`${c} ${r.method} ${r.path}`);
       }),
     );
-    const generation = await kubectl(
-      app.kubeconfig,
-      'pro-east',
-      '-n',
-      'shop',
-      'get',
-      'deploy',
-      'payments-pro',
-      '-o',
-      'jsonpath={.metadata.generation}',
-    );
+    const generation = await paymentsPro('.metadata.generation');
     const named =
       'Missing permission in cluster pro-east: patch deployments.apps in namespace shop (Capstan moves each Deployment batch by batch).';
     try {
@@ -134,7 +126,7 @@ describe('releases: the start dialog asks the permissions again; local only says
       );
       await screenshot(page, 'releases-start-permission-refused');
       // Blocked, the keyboard stays in the dialog (on Cancel): Esc closes it.
-      expect(await page.getByTestId('confirm-cancel').evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(await page.getByTestId('confirm-cancel').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
       await page.keyboard.press('Escape');
       await page.getByTestId('confirm-dialog').waitFor({ state: 'detached' });
 
@@ -161,22 +153,8 @@ describe('releases: the start dialog asks the permissions again; local only says
       app.datacenter.denyAccess('pro-east', []);
     }
     // kubectl: the Deployment never moved, and the user really lacked the permission only there.
-    expect(
-      await kubectl(app.kubeconfig, 'pro-east', '-n', 'shop', 'get', 'deploy', 'payments-pro', '-o', 'jsonpath={.metadata.generation}'),
-    ).toBe(generation);
-    expect(
-      await kubectl(
-        app.kubeconfig,
-        'pro-east',
-        '-n',
-        'shop',
-        'get',
-        'deploy',
-        'payments-pro',
-        '-o',
-        'jsonpath={.spec.template.spec.containers[0].image}',
-      ),
-    ).toMatch(/payments:3\.2\.1$/);
+    expect(await paymentsPro('.metadata.generation')).toBe(generation);
+    expect(await paymentsPro('.spec.template.spec.containers[0].image')).toMatch(/payments:3\.2\.1$/);
   }, 90_000);
 
   it('a local-only release says that teammates cannot see it; kubectl finds no Lease or record of it', async () => {
