@@ -65,7 +65,7 @@ export function handBackPlan(
       outcome: 'untouched',
       note: owner
         ? `the Deployment is claimed by ${owner}; left as it is`
-        : "the Deployment no longer carries this release's claim (already given back); left as it is",
+        : 'the Deployment carries no claim of this release (its first write had not landed, or it was given back already); left as it is',
     };
   const updated = o.newRS?.replicas ?? 0;
   const restore = restorePatch(originalOf(o, g.original));

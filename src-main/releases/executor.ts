@@ -492,7 +492,7 @@ export class Executor {
       },
     ];
     // The executor records the original settings before its first write: none, nothing was written.
-    if (!g.original) return done('untouched', 'this release never wrote to the Deployment; nothing to give back');
+    if (!g.original) return done('untouched', 'this release never wrote to the Deployment');
     const t = await this.target(entry, g);
     if (!t) return [];
     const ops = this.deps.ops(g.clusterId);

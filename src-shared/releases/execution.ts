@@ -63,6 +63,10 @@ export function batchLabel(g: Pick<GroupExecution, 'fort' | 'batches'>, index: n
 
 export const RECOVERED_NOTE = 'Capstan restarted during the release; check the board, then resume';
 
+/** How a hand-back reads in the history and the execution view. */
+export const handBackLabel = (outcome: NonNullable<GroupExecution['handedBack']>['outcome']): string =>
+  outcome === 'refused' ? 'not given back' : outcome === 'untouched' ? 'nothing to give back' : 'given back';
+
 /** The pause note of a team release its driver handed back to the team (nobody drives it until taken over). */
 export const handedBackNote = (actor: string) => `handed back to the team by ${actor}`;
 export const isHandedBackToTeam = (s: ExecutionState): boolean =>
@@ -83,7 +87,7 @@ export function describeEvent(e: ExecutionEvent, state?: ExecutionState): string
   if (e.type === 'gatePassed' || e.type === 'gateFailed') parts.push(e.gate);
   if (e.type === 'clusterLost' || e.type === 'clusterBack') parts.push(e.clusterId);
   if (e.type === 'approvalGiven') parts.push(`for version ${e.version}`);
-  if ('detail' in e) parts.push(`(${e.detail})`);
+  if ('detail' in e && e.type !== 'handedBack') parts.push(`(${e.detail})`); // a hand-back's detail is its change line
   if ('note' in e && e.note) parts.push(`(${e.note})`);
   return parts.join(' ');
 }
@@ -300,7 +304,7 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
         if (g.phase !== 'aborted') return invalid(`${g.key} is ${describeGroup(g)}; only an aborted group is handed back.`);
         if (g.handedBack) return invalid(`${g.key} was already handed back.`);
         g.handedBack = { at: e.at, outcome: e.outcome, detail: e.detail };
-        changes.push(`${g.key}: ${e.outcome === 'refused' ? 'not given back' : 'given back'}: ${e.detail}`);
+        changes.push(`${g.key}: ${handBackLabel(e.outcome)}: ${e.detail}`);
         return ok(undefined);
       });
     case 'note':

@@ -81,7 +81,7 @@ describe('ExecutionsView', () => {
     const line = (key: string) =>
       byTestId(view!.container.querySelector(`[data-testid=exec-group][data-key="${key}"]`) as HTMLElement, 'exec-hand-back');
     expect(line(first!.key).dataset.outcome).toBe('held');
-    expect(line(first!.key).textContent).toMatch(/^given back .*: left held at 1 of 2 pods$/);
+    expect(line(first!.key).textContent).toMatch(/^given back \(.*\): left held at 1 of 2 pods$/);
     expect(line(second!.key).dataset.outcome).toBe('due');
     expect(line(second!.key).textContent).toContain('hand-back due');
   });

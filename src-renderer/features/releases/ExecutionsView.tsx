@@ -4,7 +4,7 @@ import type { ExecutionState, GroupExecution } from '../../../src-shared/release
 import { openDegraded } from '../../../src-shared/releases/execution-schedule';
 import { bakeLeft, groupProgress, needsMe, soakLeft } from '../../../src-shared/releases/execution-views';
 import { describeGroup } from '../../../src-shared/releases/execution-schedule';
-import { batchLabel } from '../../../src-shared/releases/execution';
+import { batchLabel, handBackLabel } from '../../../src-shared/releases/execution';
 import { useClient } from '../../components/ClientContext';
 import { formatElapsed } from '../../../src-shared/base/duration';
 import { useNow } from '../../components/useNow';
@@ -43,7 +43,7 @@ function HandBackLine({ g }: { g: GroupExecution }) {
   const tone = h.outcome === 'refused' ? 'text-bad' : h.outcome === 'held' ? 'text-warn' : 'muted';
   return (
     <div className={tone} data-testid="exec-hand-back" data-outcome={h.outcome}>
-      {h.outcome === 'refused' ? 'not given back' : 'given back'} {new Date(h.at).toLocaleTimeString()}: {h.detail}
+      {handBackLabel(h.outcome)} ({new Date(h.at).toLocaleTimeString()}): {h.detail}
     </div>
   );
 }

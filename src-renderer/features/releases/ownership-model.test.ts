@@ -48,6 +48,7 @@ describe('ownership of a team release', () => {
     expect(handed.kind).toBe('handed');
     expect(isReadOnly(handed)).toBe(true);
     expect(ownershipOf(exec({ status: 'succeeded' }), back).kind).toBe('free');
+    expect(ownershipOf(exec({ status: 'aborted' }), back).kind).toBe('free');
     const mine = ownershipOf(exec(), owner({ mine: true }));
     expect(canHandBack(exec(), mine)).toBe(true);
     expect(canHandBack(exec({ status: 'succeeded' }), mine)).toBe(false);

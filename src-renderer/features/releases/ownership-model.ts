@@ -24,9 +24,10 @@ export function ownershipOf(e: ExecutionState, owner: Owner | undefined): Owners
   if (!owner) return { kind: 'unseen', home: e.home };
   if (owner.lost) return { kind: 'lost', owner };
   if (owner.mine) return { kind: 'mine', owner };
-  // Handed back after it finished (or before it started): acting here simply takes the Lease.
-  if (!owner.holder && (!e.started || ['succeeded', 'rolled-back'].includes(e.status))) return { kind: 'free', owner };
-  if (!owner.holder && owner.releasedBy && e.status !== 'aborted') return { kind: 'handed', owner };
+  // Handed back after it finished (aborted: once every Deployment was given back) or before it
+  // started: acting here simply takes the Lease.
+  if (!owner.holder && (!e.started || ['succeeded', 'rolled-back', 'aborted'].includes(e.status))) return { kind: 'free', owner };
+  if (!owner.holder && owner.releasedBy) return { kind: 'handed', owner };
   return owner.expired ? { kind: 'expired', owner } : { kind: 'held', owner };
 }
 
