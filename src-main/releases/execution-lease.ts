@@ -21,6 +21,7 @@ import { hostname, userInfo } from 'node:os';
 import { err, ok, type Result } from '../../src-shared/result';
 import type { RequestOptions } from '../watch/reflector';
 import type { ExecutionLock } from './execution-lock';
+import { holderLabel } from '../../src-shared/releases/holder-label';
 
 export interface LeaseTiming {
   /** How long a Lease is valid after its last observed renewal. client-go default 15 s. */
@@ -120,11 +121,7 @@ function holderGoneHere(holder: string, me: string): boolean {
   }
 }
 
-/** "alice@laptop (pid 123)" from "alice@laptop/123-ab12". */
-export function holderLabel(identity: string): string {
-  const m = /^(.*)\/(\d+)-[0-9a-f]+$/.exec(identity);
-  return m ? `${m[1]} (pid ${m[2]})` : identity || 'nobody';
-}
+export { holderLabel };
 
 /** Kubernetes object names are DNS subdomains: lower case; a hash keeps distinct ids distinct. */
 export function objectNameFor(id: string): string {

@@ -123,8 +123,12 @@ it('abort gives the Deployment back: the claim goes, the history says what was l
   const state = () => s.executor.entries.get(id)!.state;
   await until(() => needsMe(state()).some((n) => n.kind === 'approve-fort'), 90_000, 'fort baked');
   expect((await s.act(id, { type: 'abort' })).ok).toBe(true);
-  await until(() => state().history.some((h) => h.action.startsWith('note')), 10_000, 'hand-back noted');
-  expect(state().history.find((h) => h.action.startsWith('note'))!.changes[0]).toMatch(/left held at 1 of 6 pods .*claim is removed/);
+  await until(() => state().groups[0]!.handedBack !== undefined, 10_000, 'hand-back recorded');
+  expect(state().groups[0]!.handedBack).toMatchObject({
+    outcome: 'held',
+    detail: expect.stringMatching(/^left held at 1 of 6 pods .*claim is removed/),
+  });
+  expect(state().history.find((h) => h.action.startsWith('handedBack'))!.changes[0]).toMatch(/given back: left held at 1 of 6 pods/);
   const annotations = await jsonpath('pro-west', 'shop', 'search-pro', '.metadata.annotations');
   expect(annotations).not.toContain('capstan.io/release');
   expect(annotations).toContain('capstan.io/original');

@@ -46,27 +46,47 @@ export function acceptableBatch(g: GroupExecution, updated: number): number | un
   return j < 0 ? g.batches.length - 1 : j;
 }
 
-/** What an abort does to a Deployment this release holds (executor.ts handBack). */
-export function handBackPlan(o: Observation, releaseId: string, g: GroupExecution): { patch?: DeploymentPatch; note?: string } {
+/** How a hand-back ended (recorded on the group; release-events.ts turns it into an Event). */
+export type HandBackOutcome = 'restored' | 'held' | 'untouched' | 'refused';
+
+/**
+ * What an abort does to a Deployment this release holds (executor.ts handBack). Idempotent: a
+ * Deployment that no longer carries this release's claim (given back already, e.g. just before a
+ * crash, or by someone else) is left as it is.
+ */
+export function handBackPlan(
+  o: Observation,
+  releaseId: string,
+  g: GroupExecution,
+): { patch?: DeploymentPatch; outcome: HandBackOutcome; note: string } {
   const owner = o.annotations[ANN.release];
-  if (owner !== releaseId) return { note: owner ? `the Deployment is claimed by ${owner}; left as it is` : undefined };
+  if (owner !== releaseId)
+    return {
+      outcome: 'untouched',
+      note: owner
+        ? `the Deployment is claimed by ${owner}; left as it is`
+        : 'the Deployment carries no claim of this release (its first write had not landed, or it was given back already); left as it is',
+    };
   const updated = o.newRS?.replicas ?? 0;
   const restore = restorePatch(originalOf(o, g.original));
   if (updated === 0 && g.fromImage) {
     restore.spec = { ...restore.spec, template: { spec: { containers: [{ name: o.container, image: g.fromImage }] } } };
     return {
       patch: restore,
+      outcome: 'restored',
       note: `no pod was updated yet: image ${g.fromImage}, the original strategy, minReadySeconds and progress deadline restored, Capstan's annotations removed`,
     };
   }
   if (updated === o.replicas && o.oldReplicas === 0) {
     return {
       patch: restore,
+      outcome: 'restored',
       note: "every pod was already updated: the original strategy, minReadySeconds and progress deadline restored, Capstan's annotations removed",
     };
   }
   return {
     patch: { metadata: { annotations: { [ANN.release]: null, [ANN.replicas]: null } } },
+    outcome: 'held',
     note: `left held at ${updated} of ${o.replicas} pods on ${g.toImage} (${o.oldReplicas} old): minReadySeconds ${HOLD.minReadySeconds} and no progress deadline keep the controller from going on by itself, and restoring the original strategy would let it finish ungated. Capstan's claim is removed; the original settings stay in this record and in ${ANN.original}. Roll this group back, or release again, to move it.`,
   };
 }

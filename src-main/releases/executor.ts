@@ -3,13 +3,15 @@
  * first the watch (deployment-watch.ts: a change nobody here made pauses the group); then
  * updating → one batch-driver step (the original settings are recorded before the first);
  * rolling back → one rollback step; checking → health and soak (executor-checks.ts); aborted →
- * the Deployment is handed back once. A paused group needs nothing: the Deployment rests at a
+ * the Deployment is handed back once, and that is recorded on the group: an abort loaded from the
+ * record with its hand-back not recorded (Capstan died in between) is taken at load like a running
+ * release, and the hand-back is the first thing done. A paused group needs nothing: the Deployment rests at a
  * batch boundary by construction (batch-driver.ts). Every outcome becomes a reducer event, applied
  * one at a time and saved before the next (ExecutionStore, atomic). Loaded executions that were
  * running get `recovered`: they wait for a person to resume. Events computed from a state that
  * moved meanwhile are refused by the reducer and dropped, which is the point of the reducer.
  */
-import { applyEvent, batchLabel, recordRejection } from '../../src-shared/releases/execution';
+import { applyEvent, batchLabel, handedBackNote, isHandedBackToTeam, recordRejection } from '../../src-shared/releases/execution';
 import type { ExecutionEvent, ExecutionState, GroupExecution } from '../../src-shared/releases/execution-model';
 import { historyToCsv, historyToJson } from '../../src-shared/releases/history-export';
 import type { EffectiveGates } from '../../src-shared/releases/plan';
@@ -22,7 +24,7 @@ import { previewedPatch } from './deployment-batch-driver';
 import type { ExecutionLock } from './execution-lock';
 import type { ExecutionRecords } from './execution-records';
 import { batchKey, checkEvents, rememberBatch, type BatchMemory } from './executor-checks';
-import { acceptableBatch, containerFor, eventForOutcome, goalForGroup, handBackPlan } from './executor-glue';
+import { acceptableBatch, containerFor, eventForOutcome, goalForGroup, handBackPlan, type HandBackOutcome } from './executor-glue';
 import type { KubeClusterOps } from './kube-cluster-ops';
 import { StageHealthWatch } from './stage-health';
 
@@ -60,8 +62,8 @@ interface Entry {
   gates?: EffectiveGates;
   containers: Map<string, string>;
   batches: Map<string, BatchMemory>;
-  /** Aborted groups already given back (key@changedAt). */
-  handedBack: Set<string>;
+  /** Loaded from disk or the cluster aborted: a hand-back done now completes an abort decided before. */
+  abortedBefore?: boolean;
   /** Groups a person resumed after a drift: the next step may re-assert the hold settings. */
   reassert: Set<string>;
 }
@@ -95,7 +97,11 @@ export class Executor {
         !['running', 'awaiting-approval', 'baking', 'degraded'].includes(state.status);
       // A team release is driven by whoever holds its Lease: taken back at launch only when this
       // Capstan handed it back itself (a restart); otherwise read-only until a person acts on it.
-      const entry = await this.adopt(state, finished ? false : state.home ? 'reclaim' : true);
+      // An abort whose hand-back is not recorded is not finished: the driver completes it first.
+      // One handed back to the team on purpose is not taken back by a restart either.
+      const keep = (!finished || handBackDue(state)) && !(state.home && isHandedBackToTeam(state));
+      const entry = await this.adopt(state, !keep ? false : state.home ? 'reclaim' : true);
+      entry.abortedBefore = entry.state.aborted;
       const running = state.started && !state.aborted && !state.stopped && !['succeeded', 'rolled-back', 'failed'].includes(state.status);
       if (entry.lock && running) await this.apply(state.id, { type: 'recovered', actor: 'capstan', at: this.now() });
     }
@@ -103,7 +109,7 @@ export class Executor {
   }
 
   async adopt(state: ExecutionState, lock: boolean | 'reclaim' = true): Promise<Entry> {
-    const entry: Entry = { state, containers: new Map(), batches: new Map(), handedBack: new Set(), reassert: new Set() };
+    const entry: Entry = { state, containers: new Map(), batches: new Map(), reassert: new Set(), abortedBefore: state.aborted };
     this.entries.set(state.id, entry);
     if (lock) await this.lock(entry, false, lock === 'reclaim');
     return entry;
@@ -116,7 +122,10 @@ export class Executor {
       entry.lockedBy = undefined;
       entry.lost = undefined;
       // The record in the cluster is the truth: a take-over continues from the batch it recorded.
-      if (r.value.state) entry.state = r.value.state;
+      if (r.value.state) {
+        entry.state = r.value.state;
+        entry.abortedBefore = r.value.state.aborted;
+      }
       r.value.lock.onLost = () => {
         entry.lost = r.value.lock.lostReason ?? 'this process lost the release';
         this.deps.onChange();
@@ -160,6 +169,35 @@ export class Executor {
   }
 
   /**
+   * Hand a team release back to the team without finishing it: paused first (groups in flight
+   * hold at their batch boundary, which needs no write), then the Lease emptied (`released-by`
+   * this process). Nobody drives it until someone takes it over and resumes it.
+   */
+  async handBackLease(id: string, actor: string): Promise<Result<ExecutionState>> {
+    const entry = this.entries.get(id);
+    if (!entry) return err('not-found', `No release execution ${id}.`);
+    if (!entry.state.home) return err('invalid-transition', `Release ${id} is local only: it has no Lease to hand back.`);
+    if (!entry.lock) return err('locked', `This window does not drive release ${id}; there is nothing to hand back.`);
+    const s = entry.state;
+    const moving = s.started && !s.aborted && !s.stopped && !['succeeded', 'rolled-back', 'failed', 'aborted'].includes(s.status);
+    if (moving) {
+      const paused = await this.apply(id, { type: 'pause', note: handedBackNote(actor), actor, at: this.now() });
+      if (!paused.ok) return paused;
+    }
+    const run = async (): Promise<Result<ExecutionState>> => {
+      if (!entry.lock) return err('locked', `This window does not drive release ${id} any more; there is nothing to hand back.`);
+      await entry.lock.release();
+      entry.lock = undefined;
+      entry.lockedBy = handedBackNote(actor);
+      this.deps.onChange();
+      return ok(entry.state);
+    };
+    const p = this.chain.then(run, run);
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  /**
    * Records read from the clusters (execution-records.ts poll): releases started elsewhere appear,
    * ones driven elsewhere follow their record live. What this process drives is never replaced.
    */
@@ -168,10 +206,11 @@ export class Executor {
     for (const state of states) {
       const entry = this.entries.get(state.id);
       if (!entry) {
-        this.entries.set(state.id, { state, containers: new Map(), batches: new Map(), handedBack: new Set(), reassert: new Set() });
+        this.entries.set(state.id, { state, containers: new Map(), batches: new Map(), reassert: new Set(), abortedBefore: state.aborted });
         changed = true;
       } else if (!entry.lock && state.version >= entry.state.version && JSON.stringify(state) !== JSON.stringify(entry.state)) {
         entry.state = state;
+        entry.abortedBefore = state.aborted;
         changed = true;
       }
     }
@@ -245,8 +284,11 @@ export class Executor {
     this.ticking = true;
     try {
       for (const entry of this.entries.values()) {
-        // A finished team release hands its Lease back: nothing to renew forever; acting on it later takes it again.
-        if (entry.lock && entry.state.home && ['succeeded', 'rolled-back'].includes(entry.state.status)) {
+        // A finished team release hands its Lease back: nothing to renew forever; acting on it later
+        // takes it again. An aborted one is finished once every Deployment was handed back.
+        const over =
+          ['succeeded', 'rolled-back'].includes(entry.state.status) || (entry.state.status === 'aborted' && !handBackDue(entry.state));
+        if (entry.lock && entry.state.home && over) {
           await entry.lock.release();
           entry.lock = undefined;
           this.deps.onChange();
@@ -432,11 +474,25 @@ export class Executor {
    * Abort gives the Deployment back: restored completely when it is not mid-way (nothing of the
    * release on it, or every pod updated); mid-way it is left held where it is (restoring the
    * original strategy would let the controller finish the rollout ungated), without our claim,
-   * and the history says exactly what was left and how to go on.
+   * and the history says exactly what was left and how to go on. Done once, recorded on the group
+   * (`handedBack`): until then it is due, also after a crash, and idempotent (a Deployment whose
+   * claim is gone is left as it is). The write is a dry run first, then the same body at the
+   * resourceVersion it was decided on (a 409 reads again at the next tick).
    */
   private async handBack(entry: Entry, g: GroupExecution): Promise<ExecutionEvent[]> {
-    const k = `${g.key}@${g.changedAt}`;
-    if (entry.handedBack.has(k)) return [];
+    if (g.handedBack) return [];
+    const done = (outcome: HandBackOutcome, detail: string): ExecutionEvent[] => [
+      {
+        type: 'handedBack',
+        group: g.key,
+        outcome,
+        detail: entry.abortedBefore ? `${detail} (completed later: the abort was recorded, its hand-back was not)` : detail,
+        actor: 'capstan',
+        at: this.now(),
+      },
+    ];
+    // The executor records the original settings before its first write: none, nothing was written.
+    if (!g.original) return done('untouched', 'this release never wrote to the Deployment');
     const t = await this.target(entry, g);
     if (!t) return [];
     const ops = this.deps.ops(g.clusterId);
@@ -449,21 +505,10 @@ export class Executor {
         signal: this.fence(entry),
       });
       if (!p.ok) return [];
-      if (p.value.refused) {
-        entry.handedBack.add(k);
-        return [
-          {
-            type: 'note',
-            group: g.key,
-            detail: `not given back: the API server refused the hand-back in a dry run, nothing was changed (${p.value.refused})`,
-            actor: 'capstan',
-            at: this.now(),
-          },
-        ];
-      }
+      if (p.value.refused)
+        return done('refused', `the API server refused the hand-back in a dry run, nothing was changed (${p.value.refused})`);
     }
-    entry.handedBack.add(k);
-    return plan.note ? [{ type: 'note', group: g.key, detail: plan.note, actor: 'capstan', at: this.now() }] : [];
+    return done(plan.outcome, plan.note);
   }
 
   exportHistory(id: string, format: 'json' | 'csv'): Result<string> {
@@ -482,3 +527,6 @@ export class Executor {
 const startedBy = (s: ExecutionState) => lastActor(s, 'start');
 const lastActor = (s: ExecutionState, action: string) =>
   s.history.findLast((h) => h.result === 'ok' && h.action.split(' ')[0] === action)?.actor;
+
+/** An aborted release with a group whose Deployment was not handed back yet (a crash in between). */
+export const handBackDue = (s: ExecutionState): boolean => s.aborted && s.groups.some((g) => g.phase === 'aborted' && !g.handedBack);

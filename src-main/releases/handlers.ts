@@ -19,9 +19,10 @@ export function releaseHandlers(releases: ReleaseService): Handlers<typeof relea
     'releases.plans.draft': ({ app, tag }) => releases.draft(app, tag),
     'releases.drift': ({ yaml }) => releases.drift(yaml),
     'releases.execution.create': ({ yaml, driftFingerprint, localOnly }) => releases.create(yaml, driftFingerprint, { localOnly }),
-    'releases.execution.preview': ({ yaml }) => releases.previewStart(yaml),
+    'releases.execution.preview': ({ yaml, localOnly }) => releases.previewStart(yaml, { localOnly }),
     'releases.execution.previewStage': ({ id }) => releases.previewStage(id),
     'releases.execution.takeOver': ({ id }) => releases.takeOver(id),
+    'releases.execution.handBack': ({ id }) => releases.handBack(id),
     'releases.execution.act': ({ id, event }) => releases.act(id, event),
     'releases.stopTheLine': ({ note }) => releases.stopTheLine(note),
     'releases.history.export': async ({ id, format }) => {

@@ -221,7 +221,7 @@ export class PermissionChecker {
 
 /** One sentence per missing permission: exactly what, where, why, and what to do. */
 export function permissionMessage(m: PermissionCheck['missing'][number]): string {
-  return `Missing permission in cluster ${m.clusterId}: ${m.verb} ${qualified(m)} in namespace ${m.namespace} (Capstan ${m.why}). Ask a cluster admin of ${m.clusterId} for a Role in ${m.namespace} that allows it, bound to you (snippet below), or release with someone who has it.`;
+  return `Missing permission in cluster ${m.clusterId}: ${m.verb} ${qualified(m)} in namespace ${m.namespace} (Capstan ${m.why}). Ask a cluster admin of ${m.clusterId} for a Role in ${m.namespace} that allows it, bound to you (the planner's check offers that Role), or release with someone who has it.`;
 }
 
 /** The planner's findings: each missing permission is an error (Start stays disabled), "cannot tell" a warning. */

@@ -186,21 +186,24 @@ describe('kubeEventsFor', () => {
       }),
     ]);
     s = abort.next;
-    const restored = step(s, {
-      type: 'note',
-      group: 'uat/shop/orders-uat',
-      detail: 'no pod was updated yet: the original strategy, minReadySeconds and progress deadline restored',
-      actor: 'capstan',
-      at: 3,
-    });
-    expect(restored.events).toEqual([expect.objectContaining({ type: 'Normal', reason: 'OriginalSettingsRestored' })]);
-    const held = step(s, { type: 'note', group: 'uat/shop/orders-uat', detail: 'left held at 1 of 2 pods', actor: 'capstan', at: 3 });
-    expect(held.events).toEqual([
+    const g = 'uat/shop/orders-uat';
+    const back = (outcome: 'restored' | 'held' | 'untouched' | 'refused', detail: string) =>
+      step(s, { type: 'handedBack', group: g, outcome, detail, actor: 'capstan', at: 3 }).events;
+    expect(back('restored', 'no pod was updated yet: the original strategy restored')).toEqual([
+      expect.objectContaining({ type: 'Normal', reason: 'OriginalSettingsRestored' }),
+    ]);
+    expect(back('held', 'left held at 1 of 2 pods')).toEqual([
       expect.objectContaining({
         type: 'Warning',
         reason: 'LeftHeld',
         message: expect.stringContaining('Handed back after the abort: left held at 1 of 2 pods.'),
       }),
     ]);
+    expect(back('refused', 'the API server refused the hand-back in a dry run')).toEqual([
+      expect.objectContaining({ type: 'Warning', reason: 'HandBackRefused' }),
+    ]);
+    // Nothing of the release on it: no Event; a note (e.g. a take-over) is no hand-back either.
+    expect(back('untouched', 'this release never wrote to the Deployment')).toEqual([]);
+    expect(step(s, { type: 'note', group: g, detail: 'taken over from alice', actor: 'bob', at: 3 }).events).toEqual([]);
   });
 });

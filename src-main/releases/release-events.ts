@@ -169,11 +169,15 @@ function forEvent(
         reason: 'ProgressAccepted',
         what: `Progress made outside the release accepted as ${batchLabel(g, e.batch)}`,
       };
-    // The abort's hand back: restored, or left held mid-way (and why).
-    case 'note':
-      return /restored/.test(e.detail)
+    // The abort's hand back: restored, or left held mid-way (and why); a Deployment the release
+    // never wrote to, or no longer claims, gets no Event.
+    case 'handedBack':
+      if (e.outcome === 'untouched') return undefined;
+      return e.outcome === 'restored'
         ? { type: 'Normal', reason: 'OriginalSettingsRestored', what: `Handed back after the abort: ${e.detail}` }
-        : { type: 'Warning', reason: 'LeftHeld', what: `Handed back after the abort: ${e.detail}` };
+        : e.outcome === 'held'
+          ? { type: 'Warning', reason: 'LeftHeld', what: `Handed back after the abort: ${e.detail}` }
+          : { type: 'Warning', reason: 'HandBackRefused', what: `Not handed back after the abort: ${e.detail}` };
     case 'recovered':
       return { type: 'Warning', reason: 'HeldAfterRestart', what: 'Capstan restarted during the release; held until a person resumes it' };
     default:

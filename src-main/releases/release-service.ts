@@ -369,11 +369,7 @@ export class ReleaseService {
       if (missing.length) return err('plan-invalid', `The release was not started: ${missing.map((i) => i.message).join(' ')}`);
     }
     const denied = refusal(
-      await this.permissions.check(
-        resolvePlan(parsed.plan, live).stages.flat(),
-        true,
-        this.opts.team && !opts.localOnly ? undefined : null,
-      ),
+      await this.permissions.check(resolvePlan(parsed.plan, live).stages.flat(), true, this.homeFor(opts)),
       'The release was',
     );
     if (denied) return err('cluster-forbidden', denied);
@@ -414,17 +410,25 @@ export class ReleaseService {
   }
 
   /** The start confirmation: every group's first write, as a dry run against live state (start-preview.ts). */
-  async previewStart(yaml: string): Promise<Result<StartPreview>> {
+  async previewStart(yaml: string, opts: { localOnly?: boolean } = {}): Promise<Result<StartPreview>> {
     const parsed = parsePlanYaml(yaml);
     if (!parsed.ok) return { ok: false, error: planProblemsToError(parsed.problems) };
     await this.snapshots.refresh();
-    const state = createExecution(
-      `${parsed.plan.name}-preview`,
-      parsed.plan,
-      resolvePlan(parsed.plan, this.snapshots.get()).stages,
-      this.now(),
-    );
-    return previewStart(state, this.driver, this.opsFor);
+    const targets = resolvePlan(parsed.plan, this.snapshots.get()).stages;
+    const state = createExecution(`${parsed.plan.name}-preview`, parsed.plan, targets, this.now());
+    // The confirmation asks the permissions again, uncached, as create and start will: a permission
+    // taken away since the planner's check is named in the dialog, before anyone clicks Start.
+    const [preview, permissions] = await Promise.all([
+      previewStart(state, this.driver, this.opsFor),
+      this.permissions.check(targets.flat(), true, this.homeFor(opts)),
+    ]);
+    const refused = refusal(permissions, 'The release would be');
+    return preview.ok && refused ? ok({ ...preview.value, refusedPermissions: refused }) : preview;
+  }
+
+  /** Where a new release's Lease and record would live: the first group's cluster (undefined), or nowhere when local only. */
+  private homeFor(opts: { localOnly?: boolean }): null | undefined {
+    return this.opts.team && !opts.localOnly ? undefined : null;
   }
 
   /** The stage approval's preview: the first write of every group the approval starts, as a dry run now. */
@@ -456,7 +460,8 @@ export class ReleaseService {
     const entry = this.executor.entries.get(id);
     if (!entry) return err('not-found', `No release execution ${id}.`);
     const o = this.owners.get(id);
-    if (o && !o.expired && !o.mine)
+    // A Lease handed back (empty holder) may be taken at once; a held one only once it expired.
+    if (o && o.holder && !o.expired && !o.mine)
       return err(
         'locked',
         `Release ${id} is driven by ${o.holderLabel}, whose Lease is still renewed (last renewal ${o.renewedAt ? new Date(o.renewedAt).toISOString() : 'unknown'}); it cannot be taken over.`,
@@ -468,6 +473,17 @@ export class ReleaseService {
         ? `${holderLabel(o.releasedBy)}, who had handed it back`
         : 'its former holder';
     const r = await this.executor.takeOver(id, previous);
+    this.notify();
+    return r;
+  }
+
+  /**
+   * Give a team release this process drives back to the team without finishing it (the person
+   * confirmed what the renderer showed): the release is paused where it is, and the Lease is
+   * emptied, so a teammate takes it over (and resumes it) without waiting for it to expire.
+   */
+  async handBack(id: string): Promise<Result<ExecutionState>> {
+    const r = await this.executor.handBackLease(id, this.actor);
     this.notify();
     return r;
   }

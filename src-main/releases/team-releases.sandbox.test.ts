@@ -119,6 +119,80 @@ it('a release started local only stays on its machine: no Lease, no record, team
   await carol.act(teamId, { type: 'abort' });
 }, 60_000);
 
+it('a team release missing permissions in a cluster other than its home is refused naming that cluster, verb and resource; Lease and record permissions count only at home', async () => {
+  const frank = await teamService('frank');
+  // Home: uat (the first group's cluster); pro-west is touched by the second stage only.
+  const yaml = plan(
+    'payments',
+    '3.3.0',
+    '  - { name: uat, approval: false, groups: [{ group: uat }] }\n  - { name: pro-west, groups: [{ group: pro, datacenter: pro-west }] }',
+    'rollback: manual',
+  );
+  expect((await frank.savePlan(yaml)).ok).toBe(true);
+  const drift = await frank.drift(yaml);
+  if (!drift.ok) throw new Error(drift.error.message);
+  // In pro-west: no Events, no ReplicaSet patches in shop, and no Lease writes in capstan-system (not needed there).
+  const deny = () =>
+    sb.dc.denyAccess('pro-west', [
+      { verbs: ['create'], resources: ['events'], groups: [''], namespaces: ['shop'] },
+      { verbs: ['patch'], resources: ['replicasets'], groups: ['apps'], namespaces: ['shop'] },
+      { verbs: ['create', 'update'], resources: ['leases'], groups: ['coordination.k8s.io'], namespaces: ['capstan-system'] },
+    ]);
+  const allow = () => sb.dc.denyAccess('pro-west', []);
+  const named = [
+    'Missing permission in cluster pro-west: patch replicasets.apps in namespace shop (Capstan retires old pods by scaling the old ReplicaSet down).',
+    'Missing permission in cluster pro-west: create events in namespace shop (Capstan records each release action as an Event on the Deployment).',
+  ];
+  const leases = () =>
+    sb.kubectl('--context', 'uat', '-n', 'capstan-system', 'get', 'lease', '-l', 'capstan.io/release-execution=lease', '-o', 'name');
+  const leasesBefore = await leases();
+  let id = '';
+  try {
+    deny();
+    const check = await frank.check(yaml);
+    expect(check.ok).toBe(false);
+    expect(check.permissions?.missing.map((m) => `${m.clusterId} ${m.namespace} ${m.verb} ${m.resource}`).sort()).toEqual([
+      'pro-west shop create events',
+      'pro-west shop patch replicasets',
+    ]);
+    const refused = await frank.create(yaml, drift.value.fingerprint);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('cluster-forbidden');
+      for (const n of named) expect(refused.error.message).toContain(n);
+      expect(refused.error.message).not.toMatch(/leases/);
+    }
+    // Refused before the Lease was taken: kubectl sees no new Lease in the home cluster.
+    expect(await leases()).toBe(leasesBefore);
+
+    // Created while allowed, taken away before the start: the start is refused, naming pro-west.
+    allow();
+    const created = await frank.create(yaml, drift.value.fingerprint);
+    if (!created.ok) throw new Error(created.error.message);
+    id = created.value.id;
+    expect(frank.executor.entries.get(id)!.state.home).toBe('uat');
+    deny();
+    const started = await frank.act(id, { type: 'start' });
+    expect(started.ok ? '' : started.error.message).toMatch(
+      new RegExp(`^Starting ${id} was refused before anything was written: Missing permission in cluster pro-west`),
+    );
+    expect(frank.executor.entries.get(id)!.state.started).toBe(false);
+  } finally {
+    allow();
+  }
+  // The home cluster's own block names the Lease: no update of Leases in capstan-system of uat.
+  sb.dc.denyAccess('uat', [{ verbs: ['update'], resources: ['leases'], groups: ['coordination.k8s.io'], namespaces: ['capstan-system'] }]);
+  try {
+    const started = await frank.act(id, { type: 'start' });
+    expect(started.ok ? '' : started.error.message).toContain(
+      'Missing permission in cluster uat: update leases.coordination.k8s.io in namespace capstan-system (Capstan renews ownership while driving).',
+    );
+  } finally {
+    sb.dc.denyAccess('uat', []);
+  }
+  await frank.act(id, { type: 'abort' });
+}, 60_000);
+
 it('a record too large for a ConfigMap leaves out its oldest history, counted', () => {
   const history = Array.from({ length: 5000 }, (_, i) => ({
     version: i + 1,

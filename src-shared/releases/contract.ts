@@ -217,6 +217,11 @@ export const startPreviewSchema = z.object({
       note: z.string().optional(),
     }),
   ),
+  /**
+   * The permission check, asked again without the cache when the start is previewed: every missing
+   * permission with its cluster, namespace, verb and resource. Starting would be refused.
+   */
+  refusedPermissions: z.string().optional(),
 });
 export type StartPreview = z.infer<typeof startPreviewSchema>;
 
@@ -245,11 +250,13 @@ export const releasesContract = {
     z.object({ id: z.string() }),
   ),
   /** The start confirmation: each group's first write as a server-side dry run. */
-  'releases.execution.preview': request(z.object({ yaml }).strict(), startPreviewSchema),
+  'releases.execution.preview': request(z.object({ yaml, localOnly: z.boolean().optional() }).strict(), startPreviewSchema),
   /** The stage approval's confirmation: the stage's groups' first writes as a server-side dry run. */
   'releases.execution.previewStage': request(z.object({ id }).strict(), startPreviewSchema),
   /** Take over a team release whose holder's Lease expired (after a confirmation); it continues from its recorded batch. */
   'releases.execution.takeOver': request(z.object({ id }).strict(), executionStateSchema),
+  /** Give a team release this window drives back to the team without finishing it: paused, Lease emptied. */
+  'releases.execution.handBack': request(z.object({ id }).strict(), executionStateSchema),
   'releases.execution.act': request(z.object({ id, event: userEventSchema }).strict(), executionStateSchema),
   'releases.stopTheLine': request(z.object({ note: z.string().max(500).optional() }).strict(), z.object({ stopped: z.array(z.string()) })),
   'releases.history.export': request(z.object({ id, format: z.enum(['json', 'csv']) }).strict(), z.object({ text: z.string() })),

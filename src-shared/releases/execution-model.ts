@@ -113,6 +113,12 @@ export const groupExecutionSchema = z.object({
    * release changed them (recorded here, not only in annotations that `kubectl rollout undo` wipes).
    */
   original: originalSpecSchema.optional(),
+  /**
+   * After an abort: the executor gave the Deployment back (or found nothing to give back, or the
+   * API server refused it). Absent on an aborted group: the hand-back is still due, and whoever
+   * drives the release next (a restarted Capstan, a take-over) does it before anything else.
+   */
+  handedBack: z.object({ at: z.number(), outcome: z.enum(['restored', 'held', 'untouched', 'refused']), detail: z.string() }).optional(),
 });
 export type GroupExecution = z.infer<typeof groupExecutionSchema>;
 
@@ -231,7 +237,15 @@ export const executionEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('originalRecorded'), group: g, original: originalSpecSchema }),
   /** A boundary was passed by someone else: take the current progress as batch `batch` and gate from there. */
   z.object({ ...base, type: z.literal('acceptProgress'), group: g, batch: z.number().int().min(0) }),
-  /** A fact worth keeping in the history (e.g. what an abort restored or left). */
+  /** The abort's hand-back of one group's Deployment, done (what was restored or left, or why not). */
+  z.object({
+    ...base,
+    type: z.literal('handedBack'),
+    group: g,
+    outcome: z.enum(['restored', 'held', 'untouched', 'refused']),
+    detail: z.string(),
+  }),
+  /** A fact worth keeping in the history (e.g. who took a release over). */
   z.object({ ...base, type: z.literal('note'), group: g, detail: z.string() }),
   z.object({ ...base, type: z.literal('stopTheLine'), note: z.string().optional() }),
   /** The app loaded this execution after a restart or crash: hold everything until a person resumes. */

@@ -218,6 +218,17 @@ describe('execution: failures and people', () => {
     expect(s.status).toBe('rolling-back');
     expect(reject(s, { type: 'abort' }).message).toMatch(/already aborted/);
   });
+  it("an abort's hand-back is recorded once per aborted group; until then it is due", () => {
+    let s = toPro();
+    s = step(s, { type: 'abort' });
+    expect(group(s, EAST).handedBack).toBeUndefined();
+    const back = { type: 'handedBack', group: EAST, outcome: 'held', detail: 'left held at 1 of 2 pods' } as const;
+    s = step(JSON.parse(JSON.stringify(s)) as ExecutionState, back, 'capstan');
+    expect(group(s, EAST).handedBack).toMatchObject({ outcome: 'held', detail: 'left held at 1 of 2 pods' });
+    expect(s.history.at(-1)!.changes).toEqual([`${EAST}: given back: left held at 1 of 2 pods`]);
+    expect(reject(s, back).message).toMatch(/already handed back/);
+    expect(reject(s, { ...back, group: FAT }).message).toMatch(/only an aborted group is handed back/);
+  });
   it('an aborted release, also as loaded from disk after a restart, never moves forward again: only rollbacks', () => {
     let s = toPro();
     s = step(s, { type: 'pause', group: WEST });

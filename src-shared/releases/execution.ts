@@ -63,6 +63,15 @@ export function batchLabel(g: Pick<GroupExecution, 'fort' | 'batches'>, index: n
 
 export const RECOVERED_NOTE = 'Capstan restarted during the release; check the board, then resume';
 
+/** How a hand-back reads in the history and the execution view. */
+export const handBackLabel = (outcome: NonNullable<GroupExecution['handedBack']>['outcome']): string =>
+  outcome === 'refused' ? 'not given back' : outcome === 'untouched' ? 'nothing to give back' : 'given back';
+
+/** The pause note of a team release its driver handed back to the team (nobody drives it until taken over). */
+export const handedBackNote = (actor: string) => `handed back to the team by ${actor}`;
+export const isHandedBackToTeam = (s: ExecutionState): boolean =>
+  s.stopped?.kind === 'manual' && (s.stopped.note ?? '').startsWith(handedBackNote(''));
+
 export function describeEvent(e: ExecutionEvent, state?: ExecutionState): string {
   const parts: string[] = [e.type];
   if ('group' in e && e.group) parts.push(e.group);
@@ -78,7 +87,7 @@ export function describeEvent(e: ExecutionEvent, state?: ExecutionState): string
   if (e.type === 'gatePassed' || e.type === 'gateFailed') parts.push(e.gate);
   if (e.type === 'clusterLost' || e.type === 'clusterBack') parts.push(e.clusterId);
   if (e.type === 'approvalGiven') parts.push(`for version ${e.version}`);
-  if ('detail' in e) parts.push(`(${e.detail})`);
+  if ('detail' in e && e.type !== 'handedBack') parts.push(`(${e.detail})`); // a hand-back's detail is its change line
   if ('note' in e && e.note) parts.push(`(${e.note})`);
   return parts.join(' ');
 }
@@ -96,6 +105,7 @@ const AFTER_ABORT: readonly ExecutionEvent['type'][] = [
   'rollbackDone',
   'fail',
   'note',
+  'handedBack',
   'externalEdit',
   'originalRecorded',
   'clusterLost',
@@ -287,6 +297,14 @@ function handle(s: ExecutionState, seen: number, e: ExecutionEvent, changes: str
         if (e.batch >= g.batches.length) return invalid(`${g.key} has no batch ${e.batch + 1}.`);
         changes.push(`${g.key}: progress accepted as batch ${e.batch + 1} of ${g.batches.length}; gating goes on from there`);
         enterBatch(s, g, e.batch, changes);
+        return ok(undefined);
+      });
+    case 'handedBack':
+      return withGroup(s, e.group, (g) => {
+        if (g.phase !== 'aborted') return invalid(`${g.key} is ${describeGroup(g)}; only an aborted group is handed back.`);
+        if (g.handedBack) return invalid(`${g.key} was already handed back.`);
+        g.handedBack = { at: e.at, outcome: e.outcome, detail: e.detail };
+        changes.push(`${g.key}: ${handBackLabel(e.outcome)}: ${e.detail}`);
         return ok(undefined);
       });
     case 'note':

@@ -11,6 +11,8 @@
  *    acting in every cluster before its Lease expires (the sandbox's stores are the referee of
  *    when the last write landed); the other takes over and finishes; when the former holder's
  *    connection comes back it shows that it lost the release and writes nothing.
+ * 3. kill -9 between an abort (recorded) and its hand-back (at its dry run): restarted, the same
+ *    Capstan takes its Lease back and hands the Deployment back first, once, and records it.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
-import { startDatacenter, type Datacenter } from '../../src-sandbox/datacenter';
+import { startDatacenter, type Datacenter, type RequestSeen } from '../../src-sandbox/datacenter';
 import { recordsQuery } from '../../src-main/releases/testing/release-sandbox';
 import { batchNumber, Capstan, teamPlan, type View } from '../../src-main/releases/testing/team-process';
 
@@ -110,6 +112,11 @@ const revisions = async (kubectl: (...a: string[]) => Promise<string>, ctx: stri
 
 const proWest = (v: View) => v.groups.find((g) => g[0].startsWith('pro-west/'))!;
 
+/** The execution record in uat's capstan-system (the proofs' home cluster), as kubectl reads it. */
+const recordIn = async <T>(kubectl: (...a: string[]) => Promise<string>): Promise<T> => {
+  return JSON.parse(await kubectl(...recordsQuery('uat', '{.items[0].data.state\\.json}'))) as T;
+};
+
 it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other takes over after the Lease expired and finishes with one revision', async () => {
   const { dir, kubeconfig, kubectl } = await setup('kill');
   const alice = capstan(dir, kubeconfig, 'alice');
@@ -171,10 +178,7 @@ it('two Capstans: exactly one drives; kill -9 of the holder mid-batch; the other
     'successfully rolled out',
   );
   // The record in the cluster: every planned batch done once, in order, across both holders.
-  const record = JSON.parse(await kubectl(...recordsQuery('uat', '{.items[0].data.state\\.json}'))) as {
-    groups: { key: string; batches: number[] }[];
-    history: { action: string; result: string }[];
-  };
+  const record = await recordIn<{ groups: { key: string; batches: number[] }[]; history: { action: string; result: string }[] }>(kubectl);
   const pw = record.groups.find((g) => g.key.startsWith('pro-west/'))!;
   const done = record.history
     .filter((h) => h.result === 'ok' && /^(batchDone|fortDone) /.test(h.action) && h.action.includes(pw.key))
@@ -266,3 +270,77 @@ it('a holder cut off from the home cluster stops acting everywhere before its Le
   await bob.view(id, (v) => v.status === 'succeeded', 180_000, 'succeeded');
   expect(records.filter((r) => r.at > takenAt && !/^bob@/.test(r.holder ?? ''))).toEqual([]);
 }, 400_000);
+
+it('kill -9 between an abort and its hand-back: the restarted Capstan hands the Deployment back first, once, and records it', async () => {
+  const { dc, dir, kubeconfig, kubectl } = await setup('abort');
+  // A long soak after each batch (20 min of plan time, 60 s here): while UAT soaks the executor writes nothing to it.
+  const yaml = PLAN.replace('afterBatch: 5s', 'afterBatch: 20m');
+  const alice = capstan(dir, kubeconfig, 'alice');
+  await alice.wait((l) => l.t === 'ready', 60_000, 'ready');
+  const created = await alice.request({ cmd: 'create', yaml });
+  expect(created.message).toBeUndefined();
+  const id = created.id!;
+  expect((await alice.request({ cmd: 'act', id, event: { type: 'start' } })).ok).toBe(true);
+  const uat = (v: View) => v.groups.find((g) => g[0].startsWith('uat/'))!;
+  await alice.view(
+    id,
+    (v) => uat(v)[1] === 'rolling' && uat(v)[2] === 0 && uat(v)[3] === 'checking',
+    120_000,
+    'uat soaking after batch 1/2',
+  );
+
+  // The instant: the abort is recorded, the hand-back's dry run reaches the API server, and Capstan dies before its write.
+  const deploymentWrites = (r: RequestSeen) => r.method === 'PATCH' && /\/deployments\/orders-uat$/.test(r.path);
+  let killed = false;
+  const stopKill = dc.cluster('uat').onRequest((r) => {
+    if (killed || !deploymentWrites(r) || r.query.get('dryRun') !== 'All') return;
+    killed = true;
+    alice.proc.kill('SIGKILL');
+  });
+  cleanup.push(stopKill);
+  alice.send({ cmd: 'act', id, event: { type: 'abort' } });
+  await new Promise<void>((res) => alice.proc.once('exit', () => res()));
+  expect(killed).toBe(true);
+  const deploy = async (path: string) =>
+    kubectl('--context', 'uat', '-n', 'shop', 'get', 'deployment', 'orders-uat', '-o', `jsonpath={${path}}`);
+  const record = () =>
+    recordIn<{
+      aborted: boolean;
+      groups: { key: string; phase: string; handedBack?: { outcome: string; detail: string } }[];
+      history: { action: string }[];
+    }>(kubectl);
+  // kubectl: the abort is in the record, the Deployment still carries the release's claim (the hand-back never landed).
+  const dead = await record();
+  expect(dead.aborted).toBe(true);
+  expect(dead.groups.find((g) => g.key.startsWith('uat/'))).toMatchObject({ phase: 'aborted' });
+  expect(dead.groups.every((g) => g.handedBack === undefined)).toBe(true);
+  expect(await deploy('.metadata.annotations.capstan\\.io/release')).toBe(id);
+  const held = { minReady: await deploy('.spec.minReadySeconds'), updated: await deploy('.status.updatedReplicas') };
+
+  // Restarted (same data folder, same user): it takes its Lease back and hands the Deployment back first.
+  const writes: string[] = [];
+  cleanup.push(dc.cluster('uat').onRequest((r) => void (deploymentWrites(r) && writes.push(r.query.get('dryRun') ?? 'write'))));
+  const again = capstan(dir, kubeconfig, 'alice');
+  const done = await again.view(id, (v) => v.handBacks.some((h) => h[0].startsWith('uat/')), 60_000, 'hand-back recorded');
+  const [, outcome, detail] = done.handBacks.find((h) => h[0].startsWith('uat/'))!;
+  expect(outcome).toBe('held');
+  expect(detail).toMatch(
+    /^left held at 1 of 2 pods .*claim is removed.*\(completed later: the abort was recorded, its hand-back was not\)$/,
+  );
+  // kubectl as referee: the claim is gone, the Deployment rests where it was (held at its boundary), nothing else moved.
+  expect(await deploy('.metadata.annotations.capstan\\.io/release')).toBe('');
+  expect(await deploy('.metadata.annotations.capstan\\.io/original')).not.toBe('');
+  expect(await deploy('.spec.minReadySeconds')).toBe(held.minReady);
+  expect(await deploy('.status.updatedReplicas')).toBe(held.updated);
+  // One dry run and one write with the same body, nothing after (the hand-back is recorded, not repeated).
+  await again.view(id, (v) => v.owner?.holder === '', 30_000, 'Lease handed back: the aborted release is over');
+  expect(writes).toEqual(['All', 'write']);
+  // The record: what followed the abort is the hand-back, first; the never-started pro-west group needed no request.
+  const after = await record();
+  const abortAt = after.history.findIndex((h) => h.action.startsWith('abort'));
+  expect(after.history.slice(abortAt + 1).map((h) => h.action.split(' ')[0])).toEqual(['handedBack', 'handedBack']);
+  expect(after.groups.find((g) => g.key.startsWith('pro-west/'))!.handedBack).toMatchObject({ outcome: 'untouched' });
+  expect(await kubectl('--context', 'uat', '-n', 'shop', 'describe', 'deployment', 'orders-uat')).toMatch(
+    /Warning\s+LeftHeld\s+.*capstan\s+Handed back after the abort: left held at 1 of 2 pods/,
+  );
+}, 300_000);

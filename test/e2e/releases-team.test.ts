@@ -121,4 +121,88 @@ describe('team releases: take over a release whose holder vanished', () => {
       .filter((l) => /^\d+\s/.test(l)).length;
     expect(revisionsAfter).toBe(revisionsBefore + 1);
   });
+
+  it('Bob hands a release he drives back to the team: confirmed by keyboard, paused, Lease emptied; a teammate takes it over at once', async () => {
+    // Bob's Capstan (this window's services) drives payments 3.3.0 through UAT, then pro-west.
+    const yaml = PLAN.replaceAll('orders', 'payments').replaceAll('1.5.0', '3.3.0');
+    const releases = bob.services.releases;
+    await openReleases(page);
+    await page.getByTestId('rel-tab-executions').click();
+    // The window connects every cluster; a release starts only against live state.
+    await expect.poll(async () => (await releases.snapshots.refresh(), (await releases.drift(yaml)).ok), { timeout: 60_000 }).toBe(true);
+    const drift = await releases.drift(yaml);
+    if (!drift.ok) throw new Error(drift.error.message);
+    const created = await releases.create(yaml, drift.value.fingerprint);
+    if (!created.ok) throw new Error(created.error.message);
+    const id = created.value.id;
+    expect((await releases.act(id, { type: 'start' })).ok).toBe(true);
+
+    const item = page.locator(`[data-testid=exec-list-item][data-id="${id}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    await item.click();
+    const owner = page.getByTestId('exec-owner');
+    await expect.poll(() => owner.getAttribute('data-kind'), { timeout: 30_000 }).toBe('mine');
+    await expect.poll(() => page.locator('[data-testid=exec-group][data-phase=rolling]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+
+    // Keyboard: focus Hand back…, Enter opens the confirmation, which says what changes.
+    await page.getByTestId('exec-hand-back-lease').focus();
+    await page.keyboard.press('Enter');
+    const details = page.getByTestId('hand-back-details');
+    await details.waitFor();
+    const text = (await details.innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain('The release is paused first');
+    expect(text).toContain('No Deployment is written');
+    expect(text).toMatch(/uat\/shop\/payments-uat: (batch \d\/\d|fort) (updating|checking), \d of 2 pods on payments:3\.3\.0/);
+    expect(text).toMatch(/Your Lease in uat is handed back .* nobody drives it until a teammate \(or you\) takes it over/);
+    await screenshot(page, 'releases-team-hand-back-confirm');
+    // Esc leaves it as it was; Enter confirms.
+    await page.keyboard.press('Escape');
+    await details.waitFor({ state: 'detached' });
+    expect(await owner.getAttribute('data-kind')).toBe('mine');
+    await page.getByTestId('exec-hand-back-lease').focus();
+    await page.keyboard.press('Enter');
+    await details.waitFor();
+    await page.keyboard.press('Enter');
+
+    await expect.poll(() => owner.getAttribute('data-kind'), { timeout: 30_000 }).toBe('handed');
+    await expect.poll(() => page.getByTestId('exec-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('paused');
+    expect(await page.getByTestId('exec-abort').isDisabled()).toBe(true);
+    expect((await owner.innerText()).replace(/\s+/g, ' ')).toMatch(
+      /Read-only: \S+@\S+ \(pid \d+\) handed it back to the team unfinished at .*; nobody drives it/,
+    );
+    await screenshot(page, 'releases-team-handed-back');
+    // kubectl: the Lease has no holder and names who handed it back.
+    const lease = await kubectl(
+      '--context',
+      'uat',
+      '-n',
+      'capstan-system',
+      'get',
+      'lease',
+      '-l',
+      'capstan.io/release-execution=lease',
+      '-o',
+      'yaml',
+    );
+    const mine = lease.split(/\n- /).find((l) => l.includes(id))!;
+    expect(mine).toMatch(/capstan.io\/released-by: \S+@/);
+    expect(mine).toMatch(/holderIdentity: ""/);
+
+    // Carol (another Capstan) takes it over at once, without waiting for an expiry, and resumes it.
+    const carol = new Capstan(join(env.dir, 'carol'), env.kubeconfig, 'carol', LEASE, SPEED);
+    try {
+      await carol.wait((l) => l.t === 'ready', 60_000, 'carol ready');
+      await carol.view(id, (v) => v.owner?.holder === '' && !v.locked, 30_000, 'carol sees it handed back');
+      const took = await carol.request({ cmd: 'takeOver', id });
+      expect(took.message).toBeUndefined();
+      expect((await carol.request({ cmd: 'act', id, event: { type: 'resume' } })).ok).toBe(true);
+      await expect.poll(() => owner.getAttribute('data-kind'), { timeout: 30_000 }).toBe('held');
+      expect((await owner.innerText()).replace(/\s+/g, ' ')).toMatch(/driven by carol@/);
+      await expect
+        .poll(() => page.getByTestId('exec-history').innerText(), { timeout: 10_000 })
+        .toMatch(/taken over from \S+@\S+ \(pid \d+\), who had handed it back; continues from the recorded state/);
+    } finally {
+      carol.proc.kill('SIGKILL');
+    }
+  });
 });

@@ -195,6 +195,14 @@ stages:
     expect(await page.getByTestId('exec-aborted').innerText()).toMatch(/does not move forward any more/);
     expect(await page.getByTestId('exec-group-resume').count()).toBe(0);
     expect(await page.getByTestId('exec-group-rollback').count()).toBe(1);
+    // Each aborted group says how its Deployment was given back (recorded; due until done).
+    const back = page.locator('[data-testid=exec-group][data-key="pro-west/platform/gateway-pro"] [data-testid=exec-hand-back]');
+    // (Aborted right after the approval, the executor may not have written to it yet: nothing to give back.)
+    await expect.poll(() => back.getAttribute('data-outcome'), { timeout: 30_000 }).toMatch(/^(held|restored|untouched)$/);
+    expect(await back.innerText()).toMatch(
+      /^(given back|nothing to give back) \(.*\): (left held at \d+ of 6 pods|no pod was updated yet|every pod was already updated|this release never wrote|the Deployment carries no claim of this release)/,
+    );
+    await screenshot(page, 'releases-trust-aborted');
   }, 120_000);
 
   it('a plan with a YAML error shows the error at its line; the form stays and marks what the error is about', async () => {

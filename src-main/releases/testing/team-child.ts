@@ -43,6 +43,7 @@ s.subscribe((e) => {
     status: x.status,
     groups: x.groups.map((g) => [g.key, g.phase, g.batch, g.step, batchLabel(g, g.batch)]),
     history: x.history.slice(-3).map((h) => `${h.actor}: ${h.action} ${h.changes.join('; ')}`),
+    handBacks: x.groups.flatMap((g) => (g.handedBack ? [[g.key, g.handedBack.outcome, g.handedBack.detail]] : [])),
     locked: s.executor.entries.get(x.id)?.lock !== undefined,
     owner: e.owners?.[x.id],
   }));

@@ -17,6 +17,8 @@ export interface View {
   /** key, phase, batch index, step, batch label ("fort", "batch 2/4") */
   groups: [string, string, number, string, string][];
   history: string[];
+  /** Aborted groups given back: key, outcome, detail. */
+  handBacks: [string, string, string][];
   locked: boolean;
   owner?: { holder: string; holderLabel: string; mine: boolean; expired: boolean; renewedAt?: number; lost?: string; releasedBy?: string };
 }

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 
 /**
  * Asks before a risky release step. Keyboard first: focus starts on the reason field (when a
- * reason is asked) or on the confirm button; Enter confirms, Esc cancels, Tab stays inside.
+ * reason is asked) or on the confirm button (on Cancel while it is blocked); Enter confirms, Esc
+ * cancels, Tab stays inside.
  * Confirm stays disabled until the reason has a few words.
  */
 export function ConfirmDialog(props: {
@@ -21,9 +22,16 @@ export function ConfirmDialog(props: {
   const box = useRef<HTMLDivElement>(null);
   const ready = !props.blocked && (!props.reason || reason.trim().length >= 3);
   useEffect(() => {
-    const first = box.current?.querySelector<HTMLElement>('[data-autofocus]');
-    first?.focus();
+    const first = box.current?.querySelector<HTMLElement>('[data-autofocus]:not([disabled])');
+    (first ?? box.current?.querySelector<HTMLElement>('[data-testid=confirm-cancel]'))?.focus();
   }, []);
+  // Blocked while open (a refusal arrived): the confirm button is disabled and drops focus; keep the
+  // keyboard in the dialog (Esc still cancels) by moving it to Cancel.
+  useEffect(() => {
+    const active = document.activeElement as HTMLButtonElement | null;
+    if (!ready && (!box.current?.contains(active) || active?.disabled))
+      box.current?.querySelector<HTMLElement>('[data-testid=confirm-cancel]')?.focus();
+  }, [ready]);
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key === 'Escape') {
       e.preventDefault();

@@ -63,6 +63,29 @@ describe('ExecutionsView', () => {
     expect(fake.calls.find((c) => c.channel === 'releases.execution.act')?.request).toEqual({ id: 'r1', event: { type: 'abort' } });
   });
 
+  it('an aborted group says whether its Deployment was given back, or that the hand-back is still due', async () => {
+    const aborted = applyEvent(started(), { type: 'abort', actor: 'a', at: 3000 });
+    if (!aborted.ok) throw new Error(aborted.error.message);
+    const [first, second] = aborted.value.groups.filter((g) => g.phase === 'aborted');
+    const back = applyEvent(aborted.value, {
+      type: 'handedBack',
+      group: first!.key,
+      outcome: 'held',
+      detail: 'left held at 1 of 2 pods',
+      actor: 'capstan',
+      at: 4000,
+    });
+    if (!back.ok) throw new Error(back.error.message);
+    view = await render(<ExecutionsView selected={null} onSelect={() => {}} />, fakeClient({}).client);
+    await show([back.value]);
+    const line = (key: string) =>
+      byTestId(view!.container.querySelector(`[data-testid=exec-group][data-key="${key}"]`) as HTMLElement, 'exec-hand-back');
+    expect(line(first!.key).dataset.outcome).toBe('held');
+    expect(line(first!.key).textContent).toMatch(/^given back \(.*\): left held at 1 of 2 pods$/);
+    expect(line(second!.key).dataset.outcome).toBe('due');
+    expect(line(second!.key).textContent).toContain('hand-back due');
+  });
+
   it("shows the service's refusal of a step in the panel", async () => {
     const e = started();
     const fake = fakeClient({

@@ -4,7 +4,7 @@ import type { ExecutionState, GroupExecution } from '../../../src-shared/release
 import { openDegraded } from '../../../src-shared/releases/execution-schedule';
 import { bakeLeft, groupProgress, needsMe, soakLeft } from '../../../src-shared/releases/execution-views';
 import { describeGroup } from '../../../src-shared/releases/execution-schedule';
-import { batchLabel } from '../../../src-shared/releases/execution';
+import { batchLabel, handBackLabel } from '../../../src-shared/releases/execution';
 import { useClient } from '../../components/ClientContext';
 import { formatElapsed } from '../../../src-shared/base/duration';
 import { useNow } from '../../components/useNow';
@@ -14,8 +14,8 @@ import { confirmModel, isRecoveredGroup, needsConfirm, type RiskyStep } from './
 import { DegradedEvidence } from './DegradedEvidence';
 import { DRY_RUN_NOTE, refusedWhy, WritePreviewTable } from './StartConfirm';
 import { ExecutionList, statusText, statusTone } from './ExecutionList';
-import { OwnerBanner, TakeOverDetails } from './ExecutionOwner';
-import { isReadOnly, ownershipOf } from './ownership-model';
+import { HandBackDetails, OwnerBanner, TakeOverDetails } from './ExecutionOwner';
+import { canHandBack, isReadOnly, ownershipOf } from './ownership-model';
 import { download } from './PlannerView';
 
 const phaseTone: Record<string, string> = {
@@ -30,6 +30,23 @@ const phaseTone: Record<string, string> = {
   'rolled-back': 'warn',
   failed: 'bad',
 };
+
+/** After an abort: what the Deployment was given back as, or that the hand-back is still due. */
+function HandBackLine({ g }: { g: GroupExecution }) {
+  const h = g.handedBack;
+  if (!h)
+    return (
+      <div className="text-warn" data-testid="exec-hand-back" data-outcome="due">
+        hand-back due: Capstan gives this Deployment back as soon as it drives this release again (first thing after a restart)
+      </div>
+    );
+  const tone = h.outcome === 'refused' ? 'text-bad' : h.outcome === 'held' ? 'text-warn' : 'muted';
+  return (
+    <div className={tone} data-testid="exec-hand-back" data-outcome={h.outcome}>
+      {handBackLabel(h.outcome)} ({new Date(h.at).toLocaleTimeString()}): {h.detail}
+    </div>
+  );
+}
 
 function GroupRow({
   e,
@@ -71,6 +88,7 @@ function GroupRow({
           </div>
         ) : null}
         {g.failure ? <div className="text-bad">{g.failure}</div> : null}
+        {g.phase === 'aborted' ? <HandBackLine g={g} /> : null}
         {soak !== undefined ? (
           <div className="muted" data-testid="exec-group-soak">
             soak: {formatElapsed(soak * 1000)} left
@@ -154,6 +172,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
   const [asking, setAsking] = useState<RiskyStep | null>(null);
   const [stagePreview, setStagePreview] = useState<StartPreview | { error: string } | null>(null);
   const [takingOver, setTakingOver] = useState(false);
+  const [handingBack, setHandingBack] = useState(false);
   const executions = releases?.executions ?? [];
   const e = executions.find((x) => x.id === selected) ?? executions[0];
   if (!e) return <p className="muted">No release has run yet. Plan one from the board or the planner.</p>;
@@ -203,6 +222,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
   const ownership = ownershipOf(e, owner);
   const readOnly = isReadOnly(ownership);
   const takeOver = () => void client['releases.execution.takeOver']({ id: e.id }).then((r) => setMessage(r.ok ? null : r.error.message));
+  const handBack = () => void client['releases.execution.handBack']({ id: e.id }).then((r) => setMessage(r.ok ? null : r.error.message));
   return (
     <div className="rel-exec-layout">
       <ExecutionList executions={executions} owners={releases?.owners} selected={e.id} onSelect={onSelect} />
@@ -213,7 +233,13 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
         data-id={e.id}
         data-read-only={readOnly ? 'true' : undefined}
       >
-        <OwnerBanner o={ownership} now={now} teamReleases={releases?.teamReleases ?? false} onTakeOver={() => setTakingOver(true)} />
+        <OwnerBanner
+          o={ownership}
+          now={now}
+          teamReleases={releases?.teamReleases ?? false}
+          onTakeOver={() => setTakingOver(true)}
+          onHandBack={canHandBack(e, ownership) ? () => setHandingBack(true) : undefined}
+        />
         {/* A release this window does not hold is shown read-only: every control is disabled. */}
         <fieldset className="rel-exec__controls" disabled={readOnly}>
           <div className="rel-exec__bar">
@@ -369,6 +395,19 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
           }}
         >
           <TakeOverDetails e={e} owner={owner} now={now} />
+        </ConfirmDialog>
+      ) : null}
+      {handingBack && owner ? (
+        <ConfirmDialog
+          title={`Hand ${e.planName} back to the team?`}
+          confirmLabel="Hand back"
+          onCancel={() => setHandingBack(false)}
+          onConfirm={() => {
+            setHandingBack(false);
+            handBack();
+          }}
+        >
+          <HandBackDetails e={e} owner={owner} />
         </ConfirmDialog>
       ) : null}
       {asking && model ? (

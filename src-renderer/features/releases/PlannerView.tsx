@@ -50,6 +50,7 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
   const [tag, setTag] = useState('');
   const [message, setMessage] = useState<{ text: string; bad: boolean } | null>(null);
   const [startPreview, setStartPreview] = useState<StartPreview | null>(null);
+  const [startRefused, setStartRefused] = useState<string | undefined>(undefined);
   const [localOnly, setLocalOnly] = useState(false);
   const teamReleases = useAppStore((s) => s.releases?.teamReleases ?? false);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -102,24 +103,26 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
     else setMessage({ text: r.error.message, bad: true });
   };
   /** Start asks first: what each group's first write changes, as the API server answered a dry run. */
-  const preview = useAction(() => client['releases.execution.preview']({ yaml }));
+  const preview = useAction(() => client['releases.execution.preview']({ yaml, ...(localOnly ? { localOnly } : {}) }));
   const previewing = preview.busy;
   const askStart = async () => {
     const r = await preview.run();
+    setStartRefused(undefined);
     if (r.ok) setStartPreview(r.value);
     else setMessage({ text: r.error.message, bad: true });
   };
+  /** A refusal (a permission gone since the preview, another release on the same Deployment) stays in the dialog, in its words. */
   const start = async () => {
-    setStartPreview(null);
     if (!drift) return;
     const created = await client['releases.execution.create']({
       yaml,
       driftFingerprint: drift.fingerprint,
       ...(localOnly ? { localOnly } : {}),
     });
-    if (!created.ok) return setMessage({ text: created.error.message, bad: true });
+    if (!created.ok) return setStartRefused(created.error.message);
     const started = await client['releases.execution.act']({ id: created.value.id, event: { type: 'start' } });
-    if (!started.ok) return setMessage({ text: started.error.message, bad: true });
+    if (!started.ok) return setStartRefused(started.error.message);
+    setStartPreview(null);
     onStarted(created.value.id);
   };
   const importFile = async (f: File | undefined) => f && setYaml(await f.text());
@@ -252,8 +255,9 @@ export function PlannerView({ draftFor, onStarted }: { draftFor: string | null; 
       {startPreview ? (
         <StartConfirm
           preview={startPreview}
+          refused={startRefused}
           name={yaml.match(/^name:\s*(.+)$/m)?.[1] ?? 'the release'}
-          onCancel={() => setStartPreview(null)}
+          onCancel={() => (setStartPreview(null), setStartRefused(undefined))}
           onConfirm={() => void start()}
         />
       ) : null}

@@ -6,6 +6,7 @@ import { useAppStore } from '../../store';
 import { subscribeReleases } from './releases-slice';
 import { ClusterFreshnessStrip } from '../clusters/ClusterFreshnessStrip';
 import { needsMeAll } from './board-model';
+import { ownershipOf } from './ownership-model';
 import { BoardView } from './BoardView';
 import { Spinner } from '../../components/Spinner';
 import './releases.css';
@@ -27,7 +28,10 @@ export function ReleasesView() {
   const [selected, setSelected] = useState<string | null>(null);
   const [cluster, setCluster] = useState('');
   useEffect(() => subscribeReleases(client, setReleases), [client, setReleases]);
-  const needs = needsMeAll(releases?.executions ?? []);
+  // A release another Capstan drives waits on its driver, not on this window.
+  const needs = needsMeAll(
+    (releases?.executions ?? []).filter((e) => !['held', 'lost', 'unseen'].includes(ownershipOf(e, releases?.owners?.[e.id]).kind)),
+  );
   const inFlight = (releases?.executions ?? []).some((e) =>
     ['running', 'baking', 'degraded', 'awaiting-approval', 'rolling-back'].includes(e.status),
   );

@@ -76,27 +76,42 @@ export const refusedWhy = (preview: StartPreview | null): string | undefined => 
 /**
  * The start confirmation: per group, what its first write changes, as the API server answered a
  * dry run of it against live state (nothing was stored). A write the server refuses blocks the
- * start with its words. Later stages are checked now and again when their approval is asked.
+ * start with its words; so does a permission the check (asked again now) finds missing, named
+ * with its cluster and namespace, and a refusal of the start itself (`refused`: the dialog stays).
+ * Later stages are checked now and again when their approval is asked.
  */
 export function StartConfirm({
   preview,
   name,
+  refused,
   onConfirm,
   onCancel,
 }: {
   preview: StartPreview;
   name: string;
+  refused?: string;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const permissions = preview.refusedPermissions;
   return (
     <ConfirmDialog
       title={`Start ${name}?`}
       confirmLabel="Start release"
-      blocked={refusedWhy(preview)}
+      blocked={refused ?? (permissions ? 'A permission the release needs is missing; see above.' : refusedWhy(preview))}
       onConfirm={onConfirm}
       onCancel={onCancel}
     >
+      {refused ? (
+        <div className="banner banner--bad" data-testid="start-refused">
+          {refused}
+        </div>
+      ) : null}
+      {permissions && permissions !== refused ? (
+        <div className="banner banner--bad" data-testid="start-permissions-refused">
+          {permissions}
+        </div>
+      ) : null}
       <p className="muted">{DRY_RUN_NOTE}</p>
       <WritePreviewTable preview={preview} testId="start-preview" />
     </ConfirmDialog>

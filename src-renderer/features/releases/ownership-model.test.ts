@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Owner } from '../../../src-shared/releases/contract';
 import type { ExecutionState } from '../../../src-shared/releases/execution-model';
-import { isReadOnly, ownerShort, ownershipOf } from './ownership-model';
+import { canHandBack, isReadOnly, ownerShort, ownershipOf } from './ownership-model';
 
 const exec = (over: Partial<ExecutionState> = {}) =>
   ({ id: 'r', home: 'uat', started: true, status: 'running', ...over }) as ExecutionState;
@@ -40,5 +40,19 @@ describe('ownership of a team release', () => {
     expect(ownershipOf(exec({ status: 'succeeded' }), back).kind).toBe('free');
     expect(isReadOnly(ownershipOf(exec({ status: 'succeeded' }), back))).toBe(false);
     expect(ownershipOf(exec(), back).kind).toBe('expired');
+  });
+
+  it('handed back unfinished on purpose: read-only with Take over…; only the driver of an unfinished release may hand back', () => {
+    const back = owner({ holder: '', holderLabel: 'nobody (handed back by alice@a (pid 1))', releasedBy: 'alice@a/1-ab12', expired: true });
+    const handed = ownershipOf(exec({ status: 'paused' }), back);
+    expect(handed.kind).toBe('handed');
+    expect(isReadOnly(handed)).toBe(true);
+    expect(ownershipOf(exec({ status: 'succeeded' }), back).kind).toBe('free');
+    expect(ownershipOf(exec({ status: 'aborted' }), back).kind).toBe('free');
+    const mine = ownershipOf(exec(), owner({ mine: true }));
+    expect(canHandBack(exec(), mine)).toBe(true);
+    expect(canHandBack(exec({ status: 'succeeded' }), mine)).toBe(false);
+    expect(canHandBack(exec(), handed)).toBe(false);
+    expect(canHandBack(exec(), ownershipOf(exec({ home: undefined }), undefined))).toBe(false);
   });
 });
