@@ -139,6 +139,22 @@ describe('execution Lease', () => {
     expect(a.value.signal.aborted).toBe(true);
   });
 
+  it('release empties the Lease, or says it could not and that it expires instead', async () => {
+    const api = new FakeLeases();
+    const a = await take(api, 'alice@a/1-0000');
+    if (!a.ok) throw new Error(a.error.message);
+    expect(await a.value.release()).toEqual({ ok: true, value: undefined });
+    expect(api.holder('rel-1')).toBe('');
+    const b = await take(api, 'bob@b/2-0000');
+    if (!b.ok) throw new Error(b.error.message);
+    api.down = true;
+    const r = await b.value.release();
+    expect(r.ok ? '' : r.error.message).toMatch(
+      /stopped driving the release, but its Lease could not be emptied \(aborted\)\. .*within 1 s/,
+    );
+    expect(b.value.signal?.aborted).toBe(true);
+    expect(api.holder('rel-1')).toBe('bob@b/2-0000');
+  });
   it('reads its timing from CAPSTAN_RELEASE_LEASE only when retry < deadline < duration', () => {
     expect(leaseTimingFromEnv({ CAPSTAN_RELEASE_LEASE: '30,20,4' })).toEqual({
       leaseDurationMs: 30_000,

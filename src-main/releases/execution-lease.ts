@@ -333,21 +333,22 @@ export class ExecutionLease implements ExecutionLock {
   }
 
   /** Give the Lease back (empty holder), as client-go's ReleaseOnCancel does; a teammate may then take it at once. */
-  async release(): Promise<void> {
-    if (this.released) return;
+  async release(): Promise<Result<void>> {
+    if (this.released) return ok(undefined);
     this.released = true;
     clearTimeout(this.loop);
     clearTimeout(this.fenceTimer);
     const wasLost = this.lost;
     this.controller.abort(new Error('released'));
-    if (wasLost) return;
+    if (wasLost) return ok(undefined);
     const cur = await this.api.getJson<LeaseObject>(leasePath(this.lease.metadata.name), {
       verb: 'get',
       resource: 'leases',
       signal: AbortSignal.timeout(this.opts.timing.retryPeriodMs),
     });
-    if (!cur.ok || cur.value.spec.holderIdentity !== this.opts.identity) return;
-    await this.api.getJson(leasePath(this.lease.metadata.name), {
+    if (!cur.ok) return this.notEmptied(cur.error.message);
+    if (cur.value.spec.holderIdentity !== this.opts.identity) return ok(undefined); // someone else's now: nothing to give back
+    const put = await this.api.getJson(leasePath(this.lease.metadata.name), {
       method: 'PUT',
       body: {
         ...cur.value,
@@ -358,6 +359,16 @@ export class ExecutionLease implements ExecutionLock {
       resource: 'leases',
       signal: AbortSignal.timeout(this.opts.timing.retryPeriodMs),
     });
+    return put.ok ? ok(undefined) : this.notEmptied(put.error.message);
+  }
+
+  /** This process stopped acting either way; teammates wait for the Lease to expire instead. */
+  private notEmptied(why: string): Result<void> {
+    const s = Math.ceil(this.opts.timing.leaseDurationMs / 1000);
+    return err(
+      'cluster-unreachable',
+      `This window stopped driving the release, but its Lease could not be emptied (${why}). Teammates can take it over once it expires, within ${s} s.`,
+    );
   }
 }
 

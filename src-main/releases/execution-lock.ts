@@ -52,7 +52,8 @@ export interface ExecutionLock {
   /** Re-read the lock file: is it still ours? */
   verify(): Promise<boolean>;
   heartbeat(): Promise<boolean>;
-  release(): Promise<void>;
+  /** Let go. An error only when others cannot see it was let go (a Lease that could not be emptied: it expires instead). */
+  release(): Promise<Result<void>>;
   onLost?: () => void;
   /** Team releases (execution-lease.ts): aborts when this process must stop acting; every cluster request of the release carries it. */
   readonly signal?: AbortSignal;
@@ -198,12 +199,13 @@ function makeLock(id: string, path: string, gen: number, lockPath: string, info:
     },
     async release() {
       if (timer) clearInterval(timer);
-      if (released) return;
+      if (released) return ok(undefined);
       released = true;
       const current = await readLock(path);
       const { heartbeatAt: _, ...content } = info;
       if (current?.token === info.token && !current.released)
         await writeFileAtomic(path, JSON.stringify({ ...content, released: true })).catch(() => undefined);
+      return ok(undefined);
     },
   };
   const every = opts.heartbeatMs ?? 5_000;

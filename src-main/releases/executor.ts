@@ -186,11 +186,11 @@ export class Executor {
     }
     const run = async (): Promise<Result<ExecutionState>> => {
       if (!entry.lock) return err('locked', `This window does not drive release ${id} any more; there is nothing to hand back.`);
-      await entry.lock.release();
+      const released = await entry.lock.release();
       entry.lock = undefined;
       entry.lockedBy = handedBackNote(actor);
       this.deps.onChange();
-      return ok(entry.state);
+      return released.ok ? ok(entry.state) : released;
     };
     const p = this.chain.then(run, run);
     this.chain = p.catch(() => undefined);
