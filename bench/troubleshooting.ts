@@ -12,7 +12,8 @@
  *   the palette's live names of every kind), against the whole-app budget of 300 MB; the palette's
  *   per-keystroke time as main reports it, live index included, under 200 pod changes/s.
  * - logsMerge: see logs-merge.ts (50 sources merged by time into the viewer, kubectl as reference).
- * `npx tsx --expose-gc bench/troubleshooting.ts [palette|events|services|logs]` runs some parts.
+ * - breakdown (only when named): each part's share of the services' live heap, one part at a time.
+ * `npx tsx --expose-gc bench/troubleshooting.ts [palette|events|services|logs|breakdown]` runs some parts.
  */
 import { performance } from 'node:perf_hooks';
 import type { EventRow } from '../src-shared/events/contract';
@@ -176,6 +177,8 @@ async function servicesWithKinds(scale = 500, objects = 20_000) {
         peakRssMBWithKinds: withKinds.peakRssMB,
         rssMBWithKinds: withKinds.rssMB,
         peakRssMBWithKindsUnderChurn: busy.peakRssMB,
+        // The process's peak (above) is usually set by the first sync; these are each window's own.
+        windowPeakRssMB: { afterSync: before.windowPeakRssMB, withKinds: withKinds.windowPeakRssMB, underChurn: busy.windowPeakRssMB },
         withKindsVsAfterSync: Math.round((busy.peakRssMB! / before.peakRssMB!) * 100) / 100,
         vsWholeAppBudget: Math.round((busy.peakRssMB! / 300) * 100) / 100,
         budgetMB: 300,
@@ -185,6 +188,60 @@ async function servicesWithKinds(scale = 500, objects = 20_000) {
           note: 'as main reports each search (rebuilds of changed names run off the keystroke path), IPC not included',
         },
       };
+    } finally {
+      await services.stop();
+    }
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+/**
+ * Each troubleshooting part's share of the services' memory: after sync, the events view, then the
+ * three tables, then the palette's live names are added one at a time; after each, a full GC and
+ * the live heap / RSS. With SNAPSHOT_DIR set, a heap snapshot after sync and after each part
+ * (RSS figures after the first snapshot are the snapshot's, not the services').
+ */
+async function servicesBreakdown(scale = 500, objects = 20_000) {
+  const bundle = await bundleScript('services-process.ts');
+  const sandbox = new Child('sandbox-process.ts', [String(scale)]);
+  try {
+    const [, kubeconfig, podsText] = (await sandbox.waitFor(/^ready /)).split(' ');
+    sandbox.send(`objects ${objects}`);
+    await sandbox.waitFor(/^objects /);
+    const services = new Child(bundle, [kubeconfig!, podsText!], { bundled: true, nodeArgs: ['--expose-gc', ...MAIN_PROCESS_NODE_FLAGS] });
+    try {
+      await services.waitFor(/^synced /);
+      await sleep(3000);
+      const memory = async () => {
+        services.send('memory gc');
+        const m = (JSON.parse(await services.waitFor(/^\{"memory"/)) as { memory: Record<string, number> }).memory;
+        return { heapUsedMB: m.heapUsedMB!, rssMB: m.rssMB! };
+      };
+      const snapshot = async (name: string) => {
+        if (!process.env.SNAPSHOT_DIR) return;
+        services.send(`snapshot ${process.env.SNAPSHOT_DIR}/${name}.heapsnapshot`);
+        await services.waitFor(/^snapshot /);
+      };
+      const steps: Record<string, unknown>[] = [{ step: 'after sync', ...(await memory()) }];
+      await snapshot('after-sync');
+      let prev = steps[0]!.heapUsedMB as number;
+      for (const part of ['events', 'tables', 'palette']) {
+        services.send(`kinds ${part}`);
+        const [, ms, n] = (await services.waitFor(/^kinds /)).split(' ');
+        await sleep(2000);
+        const m = await memory();
+        steps.push({
+          step: part,
+          listedMs: Number(ms),
+          [part === 'palette' ? 'names' : 'rows']: Number(n),
+          ...m,
+          heapAddedMB: +(m.heapUsedMB - prev).toFixed(1),
+        });
+        prev = m.heapUsedMB;
+        await snapshot(`with-${part}`);
+      }
+      return steps;
     } finally {
       await services.stop();
     }
@@ -203,6 +260,7 @@ export async function run(parts: string[] = []) {
     out.note = 'heap figures need --expose-gc to be exact (run: node --expose-gc via tsx)';
   }
   if (want('services')) out.servicesWithKinds = await servicesWithKinds().catch((e: unknown) => ({ error: String(e) }));
+  if (parts.includes('breakdown')) out.servicesBreakdown = await servicesBreakdown();
   if (want('logs')) out.logsMerge = await logsMerge().catch((e: unknown) => ({ error: String(e) }));
   return out;
 }

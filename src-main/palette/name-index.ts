@@ -43,7 +43,11 @@ export class NameIndex {
       kind,
       namespaces: objects.map((o) => o.namespace),
       names: objects.map((o) => o.name),
-      lower: objects.map((o) => o.name.toLowerCase()),
+      // toLowerCase copies even a name that is already lower case (most are): keep the name then.
+      lower: objects.map((o) => {
+        const lower = o.name.toLowerCase();
+        return lower === o.name ? o.name : lower;
+      }),
     });
   }
 
