@@ -2,14 +2,11 @@
  * Port-forward: Capstan's tunnel (one WebSocket per connection, channel protocol) against
  * `kubectl port-forward` (one multiplexed WebSocket/SPDY tunnel) to the same pod of the sandbox,
  * which runs in its own process. Figures: connection latency (connect, one HTTP request, answer,
- * close; sequential), 20 connections at once, and a 4 MB upload. `npm run bench -- port-forward`.
+ * close; sequential), 20 connections at once, and a 4 MB upload; Capstan also without tunnels opened
+ * ahead (the same run's A/B). `npm run bench -- port-forward`.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { ClusterService } from '../src-main/clusters/cluster-service';
-import { KubeconfigService } from '../src-main/clusters/kubeconfig-service';
-import { PortForwardService } from '../src-main/portforward/port-forward-service';
 import { Child } from './child';
 
 const exchange = (port: number, request: string | Buffer) =>
@@ -60,8 +57,7 @@ async function measure(port: number) {
 export async function run() {
   const sandbox = new Child('sandbox-process.ts', ['50']);
   const [, kubeconfig] = (await sandbox.waitFor(/^ready /)).split(' ');
-  const clusters = new ClusterService(KubeconfigService.fromString(readFileSync(kubeconfig!, 'utf8'), 'bench'), { idleCloseMs: 0 });
-  const forwards = new PortForwardService({ connection: (id) => clusters.connection(id) });
+  let capstanProcess: Child | undefined;
   let kubectl: ReturnType<typeof spawn> | undefined;
   try {
     const podsJson = await new Promise<string>((resolve, reject) => {
@@ -86,8 +82,9 @@ export async function run() {
     const pod = JSON.parse(podsJson).items[0];
     const name = pod.metadata.name as string;
     const port = pod.spec.containers[0].ports[0].containerPort as number;
-    const ours = await forwards.start({ clusterId: 'uat', namespace: 'shop', kind: 'pod', name, remotePort: port });
-    if (!ours.ok) throw new Error(ours.error.message);
+    // Capstan in its own process, with and without tunnels opened ahead (the same run's A/B).
+    capstanProcess = new Child('portforward-process.ts', [kubeconfig!, name, String(port)]);
+    const [, oursText, coldText] = (await capstanProcess.waitFor(/^forwards /)).split(' ');
     kubectl = spawn('kubectl', ['--kubeconfig', kubeconfig!, '--context', 'uat', '-n', 'shop', 'port-forward', `pod/${name}`, `:${port}`]);
     const theirPort = await new Promise<number>((resolve) => {
       let text = '';
@@ -97,22 +94,23 @@ export async function run() {
         if (m) resolve(Number(m[1]));
       });
     });
-    const capstan = await measure(ours.value.localPort);
+    const capstan = await measure(Number(oursText));
     const reference = await measure(theirPort);
+    const capstanNoSpares = await measure(Number(coldText));
     return {
       capstan,
       kubectl: reference,
+      capstanNoSpares,
       ratios: {
         connectionP50: round(capstan.connectionP50Ms / reference.connectionP50Ms),
         parallel20: round(capstan.parallel20Ms / reference.parallel20Ms),
         upload: round(capstan.uploadMBps / reference.uploadMBps),
       },
-      note: 'sandbox in its own process; Capstan opens one WebSocket per connection, kubectl multiplexes one tunnel',
+      note: 'sandbox in its own process; Capstan opens one WebSocket per connection (2 opened ahead, TLS sessions resumed; capstanNoSpares: none ahead), kubectl multiplexes one tunnel; Capstan and kubectl each in their own process',
     };
   } finally {
     kubectl?.kill();
-    forwards.dispose();
-    clusters.dispose();
+    await capstanProcess?.stop();
     await sandbox.stop();
   }
 }
