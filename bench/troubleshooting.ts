@@ -139,7 +139,17 @@ function eventsAt(cap: number) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const progress = (m: string) => process.stderr.write(`troubleshooting bench: ${m}\n`);
 
-async function servicesWithKinds(scale = 500, objects = 20_000) {
+/**
+ * The sandbox at `scale` (pods per cluster, 4 clusters) with `objects` more ConfigMaps, Secrets and
+ * Services, and the main-process services (the bundle, as foundation.ts runs it) connected to it,
+ * synced; both stopped after `body`.
+ */
+async function withSyncedServices<T>(
+  nodeArgs: string[],
+  body: (sandbox: Child, services: Child, sync: { pods: number; otherObjects: number; syncMs: number }) => Promise<T>,
+  scale = 500,
+  objects = 20_000,
+): Promise<T> {
   const bundle = await bundleScript('services-process.ts');
   const sandbox = new Child('sandbox-process.ts', [String(scale)]);
   try {
@@ -147,58 +157,10 @@ async function servicesWithKinds(scale = 500, objects = 20_000) {
     sandbox.send(`objects ${objects}`);
     const otherObjects = Number((await sandbox.waitFor(/^objects /)).split(' ')[1]);
     progress(`sandbox: ${podsText} pods, ${otherObjects} ConfigMaps + Secrets + Services`);
-    const services = new Child(bundle, [kubeconfig!, podsText!], { bundled: true, nodeArgs: MAIN_PROCESS_NODE_FLAGS });
+    const services = new Child(bundle, [kubeconfig!, podsText!], { bundled: true, nodeArgs });
     try {
       const syncMs = Number((await services.waitFor(/^synced /)).split(' ')[1]);
-      await sleep(3000);
-      const measure = async (seconds: number) => {
-        services.send(`measure ${seconds}`);
-        return JSON.parse(await services.waitFor(/^\{"cpu/)) as Record<string, number>;
-      };
-      const before = await measure(10);
-      // The same churn before the kinds are watched: what the foundation's own churn peak is.
-      sandbox.send('churn 200');
-      await sleep(2000);
-      const busyWithout = await measure(10);
-      sandbox.send('calm');
-      await sleep(3000);
-      progress(`synced in ${syncMs} ms, peak RSS ${before.peakRssMB} MB; watching the troubleshooting kinds`);
-      services.send('kinds');
-      const [, kindsMs, indexed] = (await services.waitFor(/^kinds /)).split(' ');
-      await sleep(3000);
-      const withKinds = await measure(10);
-      sandbox.send('churn 200');
-      await sleep(2000);
-      services.send('palette');
-      const typed = (JSON.parse(await services.waitFor(/^\{"palette"/)) as { palette: Record<string, number> }).palette;
-      const busy = await measure(10);
-      sandbox.send('calm');
-      return {
-        pods: Number(podsText),
-        otherObjects,
-        syncMs,
-        peakRssMBAfterSync: before.peakRssMB,
-        kindsListedMs: Number(kindsMs),
-        paletteNamesIndexed: Number(indexed),
-        peakRssMBWithKinds: withKinds.peakRssMB,
-        rssMBWithKinds: withKinds.rssMB,
-        peakRssMBWithKindsUnderChurn: busy.peakRssMB,
-        // The process's peak (above) is usually set by the first sync; these are each window's own.
-        windowPeakRssMB: {
-          afterSync: before.windowPeakRssMB,
-          underChurnWithoutKinds: busyWithout.windowPeakRssMB,
-          withKinds: withKinds.windowPeakRssMB,
-          underChurn: busy.windowPeakRssMB,
-        },
-        withKindsVsAfterSync: Math.round((busy.peakRssMB! / before.peakRssMB!) * 100) / 100,
-        vsWholeAppBudget: Math.round((busy.peakRssMB! / 300) * 100) / 100,
-        budgetMB: 300,
-        paletteInMainUnderChurn: {
-          ...typed,
-          targetP95Ms: 50,
-          note: 'as main reports each search (rebuilds of changed names run off the keystroke path), IPC not included',
-        },
-      };
+      return await body(sandbox, services, { pods: Number(podsText), otherObjects, syncMs });
     } finally {
       await services.stop();
     }
@@ -207,58 +169,97 @@ async function servicesWithKinds(scale = 500, objects = 20_000) {
   }
 }
 
+function servicesWithKinds() {
+  return withSyncedServices(MAIN_PROCESS_NODE_FLAGS, async (sandbox, services, sync) => {
+    await sleep(3000);
+    const measure = async (seconds: number) => {
+      services.send(`measure ${seconds}`);
+      return JSON.parse(await services.waitFor(/^\{"cpu/)) as Record<string, number>;
+    };
+    const before = await measure(10);
+    // The same churn before the kinds are watched: what the foundation's own churn peak is.
+    sandbox.send('churn 200');
+    await sleep(2000);
+    const busyWithout = await measure(10);
+    sandbox.send('calm');
+    await sleep(3000);
+    progress(`synced in ${sync.syncMs} ms, peak RSS ${before.peakRssMB} MB; watching the troubleshooting kinds`);
+    services.send('kinds');
+    const [, kindsMs, indexed] = (await services.waitFor(/^kinds /)).split(' ');
+    await sleep(3000);
+    const withKinds = await measure(10);
+    sandbox.send('churn 200');
+    await sleep(2000);
+    services.send('palette');
+    const typed = (JSON.parse(await services.waitFor(/^\{"palette"/)) as { palette: Record<string, number> }).palette;
+    const busy = await measure(10);
+    sandbox.send('calm');
+    return {
+      ...sync,
+      peakRssMBAfterSync: before.peakRssMB,
+      kindsListedMs: Number(kindsMs),
+      paletteNamesIndexed: Number(indexed),
+      peakRssMBWithKinds: withKinds.peakRssMB,
+      rssMBWithKinds: withKinds.rssMB,
+      peakRssMBWithKindsUnderChurn: busy.peakRssMB,
+      // The process's peak (above) is usually set by the first sync; these are each window's own.
+      windowPeakRssMB: {
+        afterSync: before.windowPeakRssMB,
+        underChurnWithoutKinds: busyWithout.windowPeakRssMB,
+        withKinds: withKinds.windowPeakRssMB,
+        underChurn: busy.windowPeakRssMB,
+      },
+      withKindsVsAfterSync: Math.round((busy.peakRssMB! / before.peakRssMB!) * 100) / 100,
+      vsWholeAppBudget: Math.round((busy.peakRssMB! / 300) * 100) / 100,
+      budgetMB: 300,
+      paletteInMainUnderChurn: {
+        ...typed,
+        targetP95Ms: 50,
+        note: 'as main reports each search (rebuilds of changed names run off the keystroke path), IPC not included',
+      },
+    };
+  });
+}
+
 /**
  * Each troubleshooting part's share of the services' memory: after sync, the events view, then the
  * three tables, then the palette's live names are added one at a time; after each, a full GC and
  * the live heap / RSS. With SNAPSHOT_DIR set, a heap snapshot after sync and after each part
  * (RSS figures after the first snapshot are the snapshot's, not the services').
  */
-async function servicesBreakdown(scale = 500, objects = 20_000) {
-  const bundle = await bundleScript('services-process.ts');
-  const sandbox = new Child('sandbox-process.ts', [String(scale)]);
-  try {
-    const [, kubeconfig, podsText] = (await sandbox.waitFor(/^ready /)).split(' ');
-    sandbox.send(`objects ${objects}`);
-    await sandbox.waitFor(/^objects /);
-    const services = new Child(bundle, [kubeconfig!, podsText!], { bundled: true, nodeArgs: ['--expose-gc', ...MAIN_PROCESS_NODE_FLAGS] });
-    try {
-      await services.waitFor(/^synced /);
-      await sleep(3000);
-      const memory = async () => {
-        services.send('memory gc');
-        const m = (JSON.parse(await services.waitFor(/^\{"memory"/)) as { memory: Record<string, number> }).memory;
-        return { heapUsedMB: m.heapUsedMB!, rssMB: m.rssMB! };
-      };
-      const snapshot = async (name: string) => {
-        if (!process.env.SNAPSHOT_DIR) return;
-        services.send(`snapshot ${process.env.SNAPSHOT_DIR}/${name}.heapsnapshot`);
-        await services.waitFor(/^snapshot /);
-      };
-      const steps: Record<string, unknown>[] = [{ step: 'after sync', ...(await memory()) }];
-      await snapshot('after-sync');
-      let prev = steps[0]!.heapUsedMB as number;
-      for (const part of ['events', 'tables', 'palette']) {
-        services.send(`kinds ${part}`);
-        const [, ms, n] = (await services.waitFor(/^kinds /)).split(' ');
-        await sleep(2000);
-        const m = await memory();
-        steps.push({
-          step: part,
-          listedMs: Number(ms),
-          [part === 'palette' ? 'names' : 'rows']: Number(n),
-          ...m,
-          heapAddedMB: +(m.heapUsedMB - prev).toFixed(1),
-        });
-        prev = m.heapUsedMB;
-        await snapshot(`with-${part}`);
-      }
-      return steps;
-    } finally {
-      await services.stop();
+function servicesBreakdown() {
+  return withSyncedServices(['--expose-gc', ...MAIN_PROCESS_NODE_FLAGS], async (_sandbox, services) => {
+    await sleep(3000);
+    const memory = async () => {
+      services.send('memory gc');
+      const m = (JSON.parse(await services.waitFor(/^\{"memory"/)) as { memory: Record<string, number> }).memory;
+      return { heapUsedMB: m.heapUsedMB!, rssMB: m.rssMB! };
+    };
+    const snapshot = async (name: string) => {
+      if (!process.env.SNAPSHOT_DIR) return;
+      services.send(`snapshot ${process.env.SNAPSHOT_DIR}/${name}.heapsnapshot`);
+      await services.waitFor(/^snapshot /);
+    };
+    const steps: Record<string, unknown>[] = [{ step: 'after sync', ...(await memory()) }];
+    await snapshot('after-sync');
+    let prev = steps[0]!.heapUsedMB as number;
+    for (const part of ['events', 'tables', 'palette']) {
+      services.send(`kinds ${part}`);
+      const [, ms, n] = (await services.waitFor(/^kinds /)).split(' ');
+      await sleep(2000);
+      const m = await memory();
+      steps.push({
+        step: part,
+        listedMs: Number(ms),
+        [part === 'palette' ? 'names' : 'rows']: Number(n),
+        ...m,
+        heapAddedMB: +(m.heapUsedMB - prev).toFixed(1),
+      });
+      prev = m.heapUsedMB;
+      await snapshot(`with-${part}`);
     }
-  } finally {
-    await sandbox.stop();
-  }
+    return steps;
+  });
 }
 
 export async function run(parts: string[] = []) {
