@@ -5,7 +5,8 @@
  *   The IPC hop (one small JSON request/answer) is not included.
  * - events: 100,000 events arrive in diffs of 1,000 into the renderer's EventStore, at its default
  *   cap (20,000: memory bounded, oldest Normal dropped first) and with the cap at 100,000 (all
- *   held); heap retained, time per diff, time to group + sort what is held (what a view update costs).
+ *   held); heap retained, time per diff, time to group + sort what is held (what a view update costs);
+ *   and main's side: 100,000 events as the events service stores them (eventsInMain).
  * - servicesWithKinds: the main-process services (esbuild bundle, plain node, as foundation.ts runs
  *   them) against the sandbox at 50,000 pods + 20,000 other objects over 4 clusters: peak RSS after
  *   sync, then with the troubleshooting kinds watched (events view, ConfigMap/Secret/Service tables,
@@ -18,6 +19,9 @@
 import { performance } from 'node:perf_hooks';
 import type { EventRow } from '../src-shared/events/contract';
 import { NameIndex } from '../src-main/palette/name-index';
+import { Interner } from '../src-main/base/interner';
+import { slimEvent, type StoredEvent } from '../src-main/events/event-row';
+import { ObjectStore } from '../src-main/watch/object-store';
 import { Child, bundleScript } from './child';
 import { MAIN_PROCESS_NODE_FLAGS } from './foundation';
 import { run as logsMerge } from './logs-merge';
@@ -134,6 +138,57 @@ function eventsAt(cap: number) {
     groupAndSortMs: +viewMs.toFixed(1),
     groups: groups.length,
   };
+}
+
+/**
+ * Main's side of 100,000 events: each parsed from its JSON (as the reflector does), made a stored
+ * event (interned strings, one object) and kept in the reflector's ObjectStore, as the events
+ * service holds them. Events as a busy cluster has them: ten per pod over 10,000 pods, the same
+ * few reasons and messages. Heap retained per event.
+ */
+function eventsInMain(n = 100_000) {
+  const before = heapMB();
+  const store = new ObjectStore<StoredEvent>(false);
+  const strings = new Interner(20_000, 1024);
+  const now = Date.now();
+  for (let i = 0; i < n; i++) {
+    const pod = `${APPS[i % APPS.length]}-${hash(i % 10_000)}-${hash((i % 10_000) * 7)}`;
+    const warning = i % 10 === 0;
+    const raw = JSON.stringify({
+      kind: 'Event',
+      metadata: {
+        name: `${pod}.${hash(i)}${hash(i * 3)}`,
+        namespace: `ns-${i % 40}`,
+        uid: `${hash(i)}${hash(i + 1)}-0000-4000-8000-${hash(i * 5)}${hash(i * 11)}00`,
+        resourceVersion: String(1_000_000 + i),
+        creationTimestamp: new Date(now - (n - i) * 1000).toISOString(),
+        managedFields: [{ manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: new Date(now).toISOString() }],
+      },
+      involvedObject: {
+        kind: 'Pod',
+        namespace: `ns-${i % 40}`,
+        name: pod,
+        uid: `pod-${i % 10_000}`,
+        apiVersion: 'v1',
+        fieldPath: 'spec.containers{app}',
+      },
+      reason: warning ? 'BackOff' : ['Pulled', 'Created', 'Started', 'Scheduled'][i % 4],
+      message: warning
+        ? 'Back-off restarting failed container app in pod'
+        : `Successfully pulled image "registry.example.com/${APPS[i % 10]}:1.4.2"`,
+      source: { component: 'kubelet', host: `node-${i % 50}` },
+      firstTimestamp: new Date(now - (n - i) * 1000).toISOString(),
+      lastTimestamp: new Date(now - (n - i) * 1000 + 500).toISOString(),
+      count: 1 + (i % 5),
+      type: warning ? 'Warning' : 'Normal',
+      reportingComponent: 'kubelet',
+      reportingInstance: `node-${i % 50}`,
+    });
+    const e = slimEvent(JSON.parse(raw) as never, strings);
+    store.set(e.metadata.uid!, e);
+  }
+  const after = heapMB();
+  return { events: store.size, heapRetainedMB: +(after - before).toFixed(1), bytesPerEvent: Math.round(((after - before) * 2 ** 20) / n) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -269,6 +324,7 @@ export async function run(parts: string[] = []) {
   if (want('events')) {
     out.eventsDefaultCap = eventsAt(20_000);
     out.eventsAll = eventsAt(100_000);
+    out.eventsInMain = eventsInMain();
     out.note = 'heap figures need --expose-gc to be exact (run: node --expose-gc via tsx)';
   }
   if (want('services')) out.servicesWithKinds = await servicesWithKinds().catch((e: unknown) => ({ error: String(e) }));
