@@ -1,5 +1,5 @@
 /**
- * Port-forwards: every forward the services hold (started from a pod's or a Service's drawer),
+ * Port-forwards: every forward the services hold (started from a pod's or a Service's drawer, or from the palette),
  * with its cluster, target, local → remote port, the pod it reaches now, connections, traffic
  * and state; each stoppable. Forwards belong to the services, so they outlive a reload.
  */
