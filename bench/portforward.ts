@@ -2,14 +2,14 @@
  * Port-forward: Capstan's tunnel (one WebSocket per connection, channel protocol) against
  * `kubectl port-forward` (one multiplexed WebSocket/SPDY tunnel) to the same pod of the sandbox,
  * which runs in its own process. Figures: connection latency (connect, one HTTP request, answer,
- * close; sequential), 20 connections at once, and a 4 MB upload. `npm run bench -- port-forward`.
+ * close; sequential), 20 connections at once, and a 4 MB upload; Capstan also without tunnels opened
+ * ahead (the same run's A/B). Twice: with the API server local, and 10 ms of round trip away (a
+ * delaying proxy in front of it, for both clients). `npm run bench -- port-forward`.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { ClusterService } from '../src-main/clusters/cluster-service';
-import { KubeconfigService } from '../src-main/clusters/kubeconfig-service';
-import { PortForwardService } from '../src-main/portforward/port-forward-service';
+import YAML from 'yaml';
 import { Child } from './child';
 
 const exchange = (port: number, request: string | Buffer) =>
@@ -57,12 +57,67 @@ async function measure(port: number) {
   };
 }
 
+/**
+ * A TCP proxy in front of an API server that delays every chunk by `oneWayMs` each way: a cluster
+ * `2 × oneWayMs` of round trip away, as a remote one is (TLS passes through untouched).
+ */
+function latencyProxy(target: number, oneWayMs: number): Promise<net.Server> {
+  const server = net.createServer((client) => {
+    const upstream = net.connect({ host: '127.0.0.1', port: target });
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    const later = (f: () => void) => setTimeout(f, oneWayMs);
+    const join = (from: net.Socket, to: net.Socket) => {
+      from.on('data', (d: Buffer) => later(() => to.write(d)));
+      from.on('end', () => later(() => to.end()));
+      from.on('error', () => to.destroy());
+      from.on('close', () => later(() => to.destroy()));
+    };
+    join(client, upstream);
+    join(upstream, client);
+  });
+  return new Promise((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, () => resolve(server)));
+}
+
+/** Capstan (own process; with and without tunnels ahead) and kubectl forwarding the same pod, measured in turn. */
+async function compare(kubeconfig: string, name: string, port: number) {
+  let capstanProcess: Child | undefined;
+  let kubectl: ReturnType<typeof spawn> | undefined;
+  try {
+    capstanProcess = new Child('portforward-process.ts', [kubeconfig, name, String(port)]);
+    const [, oursText, coldText] = (await capstanProcess.waitFor(/^forwards /)).split(' ');
+    kubectl = spawn('kubectl', ['--kubeconfig', kubeconfig, '--context', 'uat', '-n', 'shop', 'port-forward', `pod/${name}`, `:${port}`]);
+    const theirPort = await new Promise<number>((resolve) => {
+      let text = '';
+      kubectl!.stdout!.on('data', (d: Buffer) => {
+        text += d.toString();
+        const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(text);
+        if (m) resolve(Number(m[1]));
+      });
+    });
+    const capstan = await measure(Number(oursText));
+    const reference = await measure(theirPort);
+    const capstanNoSpares = await measure(Number(coldText));
+    return {
+      capstan,
+      kubectl: reference,
+      capstanNoSpares,
+      ratios: {
+        connectionP50: round(capstan.connectionP50Ms / reference.connectionP50Ms),
+        parallel20: round(capstan.parallel20Ms / reference.parallel20Ms),
+        upload: round(capstan.uploadMBps / reference.uploadMBps),
+      },
+    };
+  } finally {
+    kubectl?.kill();
+    await capstanProcess?.stop();
+  }
+}
+
 export async function run() {
   const sandbox = new Child('sandbox-process.ts', ['50']);
   const [, kubeconfig] = (await sandbox.waitFor(/^ready /)).split(' ');
-  const clusters = new ClusterService(KubeconfigService.fromString(readFileSync(kubeconfig!, 'utf8'), 'bench'), { idleCloseMs: 0 });
-  const forwards = new PortForwardService({ connection: (id) => clusters.connection(id) });
-  let kubectl: ReturnType<typeof spawn> | undefined;
+  let proxy: net.Server | undefined;
   try {
     const podsJson = await new Promise<string>((resolve, reject) => {
       const c = spawn('kubectl', [
@@ -86,33 +141,22 @@ export async function run() {
     const pod = JSON.parse(podsJson).items[0];
     const name = pod.metadata.name as string;
     const port = pod.spec.containers[0].ports[0].containerPort as number;
-    const ours = await forwards.start({ clusterId: 'uat', namespace: 'shop', kind: 'pod', name, remotePort: port });
-    if (!ours.ok) throw new Error(ours.error.message);
-    kubectl = spawn('kubectl', ['--kubeconfig', kubeconfig!, '--context', 'uat', '-n', 'shop', 'port-forward', `pod/${name}`, `:${port}`]);
-    const theirPort = await new Promise<number>((resolve) => {
-      let text = '';
-      kubectl!.stdout!.on('data', (d: Buffer) => {
-        text += d.toString();
-        const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(text);
-        if (m) resolve(Number(m[1]));
-      });
-    });
-    const capstan = await measure(ours.value.localPort);
-    const reference = await measure(theirPort);
+    const local = await compare(kubeconfig!, name, port);
+    // The same with the API server 10 ms of round trip away (both clients through the proxy).
+    const config = YAML.parse(readFileSync(kubeconfig!, 'utf8')) as { clusters: { name: string; cluster: { server: string } }[] };
+    const uat = config.clusters.find((c) => c.name === 'uat')!.cluster;
+    proxy = await latencyProxy(Number(new URL(uat.server).port), 5);
+    uat.server = `https://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const remoteConfig = `${kubeconfig}-rtt10`;
+    writeFileSync(remoteConfig, YAML.stringify(config));
+    const rtt10ms = await compare(remoteConfig, name, port);
     return {
-      capstan,
-      kubectl: reference,
-      ratios: {
-        connectionP50: round(capstan.connectionP50Ms / reference.connectionP50Ms),
-        parallel20: round(capstan.parallel20Ms / reference.parallel20Ms),
-        upload: round(capstan.uploadMBps / reference.uploadMBps),
-      },
-      note: 'sandbox in its own process; Capstan opens one WebSocket per connection, kubectl multiplexes one tunnel',
+      local,
+      rtt10ms,
+      note: 'sandbox in its own process; Capstan opens one WebSocket per connection (2 opened ahead, TLS sessions resumed; capstanNoSpares: none ahead), kubectl multiplexes one tunnel; Capstan and kubectl each in their own process; rtt10ms: both through a proxy adding 5 ms each way',
     };
   } finally {
-    kubectl?.kill();
-    forwards.dispose();
-    clusters.dispose();
+    proxy?.close();
     await sandbox.stop();
   }
 }

@@ -8,7 +8,9 @@
  * clusters, workloads: no metrics, logs, releases, images), to tell their share of the figures.
  * `kinds` (every service) watches what the troubleshooting views add: the events view, the
  * ConfigMap, Secret and Service tables across clusters, and the palette's live names (every kind);
- * prints `kinds <ms>` once all are listed. `palette` then types five queries a character at a time
+ * prints `kinds <ms> <n>` once all are listed (n: palette names indexed, or rows received when
+ * the palette is not part). `kinds events|tables|palette` watches one part only (one after the
+ * other, with `memory gc` between, tells each part's share). `palette` then types five queries a character at a time
  * through the palette channel and prints the times main reports per keystroke (JSON).
  * Diagnostics: `memory [gc]` prints where the RSS goes (V8 spaces, off-heap buffers); `snapshot
  * FILE` writes a heap snapshot.
@@ -98,7 +100,13 @@ let deliveries = 0;
 let items = 0;
 let synced = false;
 let peakRss = 0;
-setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100).unref();
+/** The highest RSS sampled since the last `measure` began (a phase's own peak, not the process's). */
+let windowPeakRss = 0;
+setInterval(() => {
+  const rss = process.memoryUsage().rss;
+  peakRss = Math.max(peakRss, rss);
+  windowPeakRss = Math.max(windowPeakRss, rss);
+}, 100).unref();
 // MEM_TRACE=1: RSS, heap and buffers every second on stderr (where the peak comes from).
 if (process.env.MEM_TRACE) {
   setInterval(() => {
@@ -136,14 +144,29 @@ await services.handlers['workloads.subscribe'](
 );
 
 /** What the troubleshooting views keep open: events, three kinds' tables, the palette's live names. */
-async function watchKinds() {
+async function watchKinds(part = 'all') {
   const t0 = performance.now();
   const h = services.handlers;
-  let events = 0;
+  const want = (p: string) => part === 'all' || part === p;
+  // Each subscription is listed once every cluster has sent it a synced diff.
   let rows = 0;
-  await h['events.subscribe']!({}, () => events++, ctx('bench-kinds'));
-  for (const resource of ['configmaps', 'secrets', 'services'])
-    await h['resources.subscribe']!({ type: { group: '', version: 'v1', resource } }, () => rows++, ctx('bench-kinds'));
+  const listed: Set<string>[] = [];
+  const follow = () => {
+    const seen = new Set<string>();
+    listed.push(seen);
+    return (e: unknown) => {
+      for (const d of (e as { diffs: { clusterId: string; synced: boolean; upserts: unknown[] }[] }).diffs) {
+        if (d.synced) seen.add(d.clusterId);
+        rows += d.upserts.length;
+      }
+    };
+  };
+  if (want('events')) await h['events.subscribe']!({}, follow(), ctx('bench-kinds'));
+  if (want('tables'))
+    for (const resource of ['configmaps', 'secrets', 'services'])
+      await h['resources.subscribe']!({ type: { group: '', version: 'v1', resource } }, follow(), ctx('bench-kinds'));
+  while (listed.some((s) => s.size < podCounts.size)) await new Promise((res) => setTimeout(res, 100));
+  if (!want('palette')) return console.log(`kinds ${Math.round(performance.now() - t0)} ${rows}`);
   for (;;) {
     const r = await h['palette.search']!({ query: 'bench', limit: 10 });
     if (r.ok && r.value!.pending === 0 && r.value!.indexed > 0) {
@@ -180,6 +203,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const t0 = performance.now();
     const d0 = deliveries;
     const i0 = items;
+    windowPeakRss = process.memoryUsage().rss;
     setTimeout(() => {
       const cpu = process.cpuUsage(cpu0);
       const wallMs = performance.now() - t0;
@@ -192,6 +216,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
           heapUsedMB: Math.round(process.memoryUsage().heapUsed / 1e6),
           arrayBuffersMB: Math.round(process.memoryUsage().arrayBuffers / 1e6),
           peakRssMB: Math.round(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 1e6),
+          windowPeakRssMB: Math.round(windowPeakRss / 1e6),
           ...(services.metrics
             ? {
                 metricsIntervalMs: services.metrics.intervalMs,
@@ -205,7 +230,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       );
     }, seconds * 1000);
   } else if (cmd === 'kinds') {
-    void watchKinds();
+    void watchKinds(arg);
   } else if (cmd === 'palette') {
     void typePalette();
   } else if (cmd === 'memory') {

@@ -19,6 +19,7 @@ import { metricsHandlers } from '../metrics/handlers';
 import { ExecService } from '../exec/exec-service';
 import { followFile } from '../exec/file-log-source';
 import { execHandlers, logsHandlers } from '../exec/handlers';
+import { DebugImages } from '../exec/debug-images';
 import { LogService } from '../logs/log-service';
 import { clusterServiceSource } from '../metrics/cluster-source';
 import { MetricsService, type MetricsServiceOptions } from '../metrics/metrics-service';
@@ -157,6 +158,10 @@ export function createServices(opts: CreateServicesOptions): Services {
   const resources = new ResourceService(clusters, { log: logLine });
   const events = new EventService(clusters, { log: logLine });
   const palette = new PaletteService(clusters, (id) => resources.discover(id));
+  const debugImages = new DebugImages({
+    read: () => settings.get().prefs.debugImages,
+    write: (images) => void settings.update((s) => void (s.prefs.debugImages = images)),
+  });
   const metrics = new MetricsService(clusterServiceSource(clusters), {
     file: path.join(opts.userDataDir, 'metrics-history.bin'),
     settings: {
@@ -272,7 +277,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...releaseHandlers(releases),
     ...appImages.handlers,
     ...logsHandlers(logs),
-    ...execHandlers(exec, (id) => clusters.connection(id)),
+    ...execHandlers(exec, (id) => clusters.connection(id), debugImages),
     ...resourceHandlers(resources, clusters),
     ...eventHandlers(events),
     'palette.search': async ({ query, limit }) => ok(palette.search(query, limit)),

@@ -17,6 +17,7 @@ import { DiffBatcher } from '../watch/diff-batcher';
 import { Reflector } from '../watch/reflector';
 import type { StoredEvent } from './event-row';
 import { slimEvent, toEventRow } from './event-row';
+import { Interner } from '../base/interner';
 
 export interface EventServiceOptions {
   clock?: Clock;
@@ -112,11 +113,13 @@ export class EventService {
   private newReflector(clusterId: string): Reflector<StoredEvent> | undefined {
     const conn = this.clusters.connection(clusterId);
     if (!conn) return undefined;
+    // Messages repeat too (image pulls, probes, back-offs): long strings are interned here.
+    const strings = new Interner(20_000, 1024);
     const reflector = new Reflector<StoredEvent>({
       transport: conn,
       path: '/api/v1/events',
       resource: 'events',
-      transform: (e) => slimEvent(e as never),
+      transform: (e) => slimEvent(e as never, strings),
       clock: this.opts.clock,
       log: this.opts.log && ((m) => this.opts.log!(`[${clusterId}] ${m}`)),
     });

@@ -5,6 +5,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { CallContext } from '../../src-shared/base/channels';
 import type { ContainerExplanation, DebugRequest, ExecEvent, ExecParams } from '../../src-shared/exec/contract';
+import { DEFAULT_DEBUG_IMAGE } from '../../src-shared/exec/contract';
 import type { LogEvent, LogSelection } from '../../src-shared/logs/contract';
 import type { Result } from '../../src-shared/result';
 import { err, ok } from '../../src-shared/result';
@@ -13,6 +14,7 @@ import type { ClusterConnection } from '../clusters/cluster-connection';
 import type { ExplainPod } from './container-explain';
 import { explainContainer } from './container-explain';
 import { startDebugContainer } from './debug-container';
+import type { DebugImages } from './debug-images';
 import type { ExecService, ExecSession } from './exec-service';
 
 const onAbort = (ctx: CallContext, cleanup: () => void) => {
@@ -20,7 +22,11 @@ const onAbort = (ctx: CallContext, cleanup: () => void) => {
   else ctx.signal.addEventListener('abort', cleanup, { once: true });
 };
 
-export function execHandlers(exec: ExecService, connection: (clusterId: string) => ClusterConnection | undefined) {
+export function execHandlers(
+  exec: ExecService,
+  connection: (clusterId: string) => ClusterConnection | undefined,
+  debugImages?: Pick<DebugImages, 'get' | 'remember'>,
+) {
   const sessions = new Map<string, ExecSession>();
   const key = (ctx: CallContext, id: string) => `${ctx.senderId}\u0000${id}`;
   return {
@@ -89,7 +95,13 @@ export function execHandlers(exec: ExecService, connection: (clusterId: string) 
       if (!pod.ok && pod.error.status !== 404) return pod;
       return ok(explainContainer(pod.ok ? pod.value : undefined, p.pod, p.container));
     },
-    'exec.debug': (req: DebugRequest) => startDebugContainer({ connection }, req),
+    'exec.debug': async (req: DebugRequest) => {
+      const r = await startDebugContainer({ connection }, req);
+      // Remembered once it ran: an image that could not be pulled is not offered again.
+      if (r.ok) debugImages?.remember(req.clusterId, req.image);
+      return r;
+    },
+    'exec.debugImage': (p: { clusterId: string }) => Promise.resolve(ok({ image: debugImages?.get(p.clusterId) ?? DEFAULT_DEBUG_IMAGE })),
   };
 }
 

@@ -28,4 +28,15 @@ describe('NameIndex', () => {
     expect(idx.size).toBe(4);
     expect(idx.search('  ', 10)).toEqual([]);
   });
+
+  it('finds names with capitals (some kinds allow them) case-insensitively and shows them as they are', () => {
+    const idx = new NameIndex();
+    const roles = { group: 'rbac.authorization.k8s.io', version: 'v1', resource: 'clusterroles' };
+    idx.replace('fat', roles, 'ClusterRole', [
+      { namespace: '', name: 'system:Deployer' },
+      { namespace: '', name: 'view' },
+    ]);
+    expect(idx.search('deployer', 10).map((h) => h.name)).toEqual(['system:Deployer']);
+    expect(idx.search('VIEW', 10).map((h) => h.name)).toEqual(['view']);
+  });
 });

@@ -37,14 +37,17 @@ export class NameIndex {
 
   replace(clusterId: string, type: ResourceType, kind: string, objects: readonly { namespace: string; name: string }[]): void {
     const key = bucketKey(clusterId, type);
-    this.buckets.set(key, {
-      clusterId,
-      type,
-      kind,
-      namespaces: objects.map((o) => o.namespace),
-      names: objects.map((o) => o.name),
-      lower: objects.map((o) => o.name.toLowerCase()),
+    const names = objects.map((o) => o.name);
+    // toLowerCase copies even a name that is already lower case (most are: DNS names): keep the
+    // name then, and when every name is, the names array serves as the lowercased one.
+    let same = true;
+    const lower = names.map((n) => {
+      const l = n.toLowerCase();
+      if (l === n) return n;
+      same = false;
+      return l;
     });
+    this.buckets.set(key, { clusterId, type, kind, namespaces: objects.map((o) => o.namespace), names, lower: same ? names : lower });
   }
 
   dropCluster(clusterId: string): void {

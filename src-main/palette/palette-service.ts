@@ -14,7 +14,8 @@
  *   palette.search('web', 50);   // answers at once from what is indexed; `pending` clusters still listing
  *   palette.dispose();
  */
-import type { KubeObject } from '../../src-shared/k8s/types';
+import type { KubeObject, ObjectMeta } from '../../src-shared/k8s/types';
+import { Interner } from '../base/interner';
 import type { PaletteHit } from '../../src-shared/palette/contract';
 import type { ResourceType } from '../../src-shared/resources/contract';
 import type { ClusterService } from '../clusters/cluster-service';
@@ -61,9 +62,14 @@ interface Bucket {
   synced(): boolean;
 }
 
-/** Pods or Deployments: the uids indexed, to tell a new or deleted object from a status change. */
+/**
+ * Pods or Deployments: how many were indexed, to tell a new object from a status change (a change
+ * with deletions always changes names; one with only upserts does when the count grew). A count
+ * instead of a set of 50,000 uids.
+ */
 interface WorkloadBucket extends Bucket {
-  uids: Set<string>;
+  indexed: number;
+  count(): number;
 }
 
 interface Feed {
@@ -75,15 +81,23 @@ interface Feed {
   stopped: boolean;
 }
 
-const slim = (o: KubeObject): KubeObject =>
-  ({
-    metadata: {
-      name: o.metadata?.name ?? '',
-      namespace: o.metadata?.namespace ?? '',
-      uid: o.metadata?.uid ?? '',
-      resourceVersion: o.metadata?.resourceVersion ?? '',
-    },
-  }) as KubeObject;
+/**
+ * What a palette reflector keeps per object: identity and version only, in one object (the
+ * reflector reads `metadata`, which is the entry itself) instead of an object and its metadata;
+ * namespaces shared through the feed's interner.
+ */
+class NameEntry implements KubeObject {
+  constructor(
+    readonly name: string,
+    readonly namespace: string,
+    readonly uid: string,
+    readonly resourceVersion: string,
+  ) {}
+
+  get metadata(): ObjectMeta {
+    return this;
+  }
+}
 
 export class PaletteService {
   readonly index = new NameIndex();
@@ -202,6 +216,7 @@ export class PaletteService {
         return;
       }
       const fromWorkloads = new Map<string, WorkloadBucket>();
+      const strings = new Interner();
       for (const k of kinds) {
         if (SKIP.has(k.resource)) continue;
         const type: ResourceType = { group: k.group, version: k.version, resource: k.resource };
@@ -217,10 +232,11 @@ export class PaletteService {
             kind: k.kind,
             dirty: true,
             complete: false,
-            uids: new Set(),
+            indexed: 0,
+            count: () => this.clusters.workloads(clusterId)?.counts()[shared] ?? 0,
             names() {
               const items = list();
-              this.uids = new Set(items.map((o) => o.uid));
+              this.indexed = items.length;
               return items.map((o) => ({ namespace: o.namespace, name: o.name }));
             },
             synced: () => this.clusters.workloads(clusterId)?.statuses()[shared].synced ?? false,
@@ -233,7 +249,10 @@ export class PaletteService {
           transport: metadataTransport(conn),
           path: collectionPath(type),
           resource: key,
-          transform: slim,
+          transform: (o) => {
+            const m = o.metadata;
+            return new NameEntry(m?.name ?? '', strings.of(m?.namespace ?? ''), m?.uid ?? '', m?.resourceVersion ?? '');
+          },
           ...(this.opts.log ? { log: this.opts.log } : {}),
         });
         const bucket: Bucket = {
@@ -259,7 +278,7 @@ export class PaletteService {
           // Only a pod or Deployment that came or went changes names; status changes do not.
           const b = fromWorkloads.get(change.kind);
           if (!b || b.dirty) return;
-          if (change.upserts.some((o) => !b.uids.has(o.uid)) || change.deletes.some((uid) => b.uids.has(uid))) this.markDirty(b);
+          if (change.deletes.length > 0 || (change.upserts.length > 0 && b.count() !== b.indexed)) this.markDirty(b);
         }),
       );
     });

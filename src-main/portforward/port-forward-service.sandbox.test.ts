@@ -4,12 +4,14 @@
  * kubelet's error), stop (listener and open connections closed), loopback only.
  */
 import net from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Datacenter } from '../../src-sandbox/datacenter';
 import { startDatacenter } from '../../src-sandbox/datacenter';
 import { ClusterService } from '../clusters/cluster-service';
 import { KubeconfigService } from '../clusters/kubeconfig-service';
 import { PortForwardService } from './port-forward-service';
+import { openTunnel } from './tunnel';
 
 let dc: Datacenter;
 let clusters: ClusterService;
@@ -41,6 +43,14 @@ async function forwardWhere(pred: (f: ReturnType<PortForwardService['list']>[num
     if (f) return f;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function until(ok: () => boolean, what: string) {
+  const end = Date.now() + 10_000;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -128,5 +138,47 @@ describe('PortForwardService against the sandbox', () => {
     expect(await open).toContain(`Hello from shop/${pod}`);
     expect(await refused('127.0.0.1', g.value.localPort)).toBe('ECONNREFUSED');
     expect(forwards.stop(g.value.id).ok).toBe(false);
+  });
+
+  it('the next connection takes the tunnel opened ahead: it is answered while the API server refuses new tunnels', async () => {
+    const ahead = new PortForwardService({
+      connection: (id) => clusters.connection(id),
+      spares: { size: 1, keepMs: 60_000 },
+      notifyMs: 20,
+    });
+    const tunnels: number[] = [];
+    const off = dc.cluster('uat').onRequest((r) => r.path.endsWith('/portforward') && tunnels.push(r.at));
+    try {
+      const f = await ahead.start({ clusterId: 'uat', namespace: 'shop', kind: 'pod', name: pod, remotePort: 8080 });
+      if (!f.ok) throw new Error(f.error.message);
+      const get = 'GET /ahead HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+      expect(await talk(f.value.localPort, get)).toContain(`Hello from shop/${pod}`);
+      // The connection's own tunnel and the one opened for the next connection.
+      await until(() => tunnels.length === 2, 'the tunnel opened ahead');
+      dc.setFault('uat', { kind: 'http-status', status: 503, paths: /\/portforward$/ });
+      expect(await talk(f.value.localPort, get)).toContain(`Hello from shop/${pod}`);
+      // The premise holds: with no tunnel ahead (the one after the second connection was refused) the next fails.
+      expect(await talk(f.value.localPort, get)).toBe('');
+      dc.setFault('uat', null);
+      expect(await talk(f.value.localPort, get)).toContain(`Hello from shop/${pod}`);
+    } finally {
+      dc.setFault('uat', null);
+      off();
+      ahead.dispose();
+    }
+  });
+
+  it("successive tunnels resume the cluster's TLS session instead of a full handshake", async () => {
+    const conn = clusters.connection('uat')!;
+    const resumed: boolean[] = [];
+    for (let i = 0; i < 4; i++) {
+      const t = await openTunnel(conn, { namespace: 'shop', pod, port: 8080 });
+      if (!t.ok) throw new Error(t.error.message);
+      resumed.push((t.value.ws as unknown as { _socket: TLSSocket })._socket.isSessionReused());
+      t.value.ws.close();
+      await new Promise<void>((r) => t.value.onClose(r));
+    }
+    // The connection's https.Agent keeps the last session ticket; later tunnels present it.
+    expect(resumed.at(-1)).toBe(true);
   });
 });

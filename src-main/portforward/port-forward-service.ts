@@ -21,6 +21,7 @@ import { err, ok } from '../../src-shared/result';
 import type { ClusterConnection } from '../clusters/cluster-connection';
 import type { PodLike, ServiceLike } from './pod-selection';
 import { declaredPorts, isPodReady, pickReadyPod, podPortFor, selectorQuery, servicePort } from './pod-selection';
+import { SpareTunnels } from './spare-tunnels';
 import { openTunnel, pipeTunnel } from './tunnel';
 import type { KubeSocket } from '../clusters/kube-websocket';
 
@@ -39,6 +40,11 @@ export interface PortForwardDeps {
   verifyAfterMs?: number;
   /** Change notifications are coalesced to one per this many ms. Default 250. */
   notifyMs?: number;
+  /**
+   * Tunnels kept open ahead of connections (spare-tunnels.ts): how many, and how long one is kept
+   * unused (ms). Default 2 and 5 s; 0 tunnels turns it off.
+   */
+  spares?: { size: number; keepMs: number };
 }
 
 interface Selection {
@@ -55,6 +61,10 @@ interface Forward {
   selecting?: Promise<Result<Selection>>;
   /** The last pod chosen, to count moves to another pod. */
   lastPod?: string;
+  /** Tunnels opened ahead for the next connections. */
+  spares: SpareTunnels;
+  /** The last connection ended with the kubelet's refusal: no tunnels ahead until one succeeds. */
+  refused?: boolean;
 }
 
 const podPath = (ns: string, name: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}`;
@@ -126,9 +136,14 @@ export class PortForwardService {
     });
     if (!listening.ok) return listening;
     const id = randomBytes(6).toString('hex');
+    const spares = this.deps.spares ?? { size: 2, keepMs: 5_000 };
     const f: Forward = {
       server,
       sockets: new Set(),
+      spares: new SpareTunnels((pod, port) => {
+        const c = this.deps.connection(req.clusterId);
+        return c ? openTunnel(c, { namespace: req.namespace, pod, port }) : Promise.resolve(noCluster(req.clusterId));
+      }, spares),
       info: {
         id,
         clusterId: req.clusterId,
@@ -157,6 +172,7 @@ export class PortForwardService {
     if (!f) return err('not-found', 'That port-forward has already stopped.');
     this.forwards.delete(id);
     f.info.state = 'stopped';
+    f.spares.dispose();
     f.server.close();
     for (const s of f.sockets) s.destroy();
     this.changed();
@@ -183,7 +199,12 @@ export class PortForwardService {
       this.changed();
     });
     this.changed();
-    const t = await this.tunnelFor(f, socket);
+    // None ready: open one to the pod the last connection reached (the likely one) while this one
+    // selects; it takes it if the selection agrees.
+    if (f.info.pod !== undefined && f.info.podPort !== undefined && !f.refused && f.spares.readyCount === 0)
+      f.spares.fill(f.info.pod, f.info.podPort, 1);
+    const conn = this.deps.connection(f.info.clusterId);
+    const t = conn ? await this.tunnelFor(f, conn, socket) : noCluster(f.info.clusterId);
     if (!this.forwards.has(f.info.id) || socket.destroyed) {
       if (t.ok) t.value.tunnel.ws.close();
       socket.destroy();
@@ -214,6 +235,7 @@ export class PortForwardService {
         },
       },
       (error) => {
+        f.refused = error !== undefined;
         if (error && this.forwards.has(f.info.id)) {
           f.info.connections.failed++;
           f.info.state = 'error';
@@ -223,14 +245,20 @@ export class PortForwardService {
       },
     );
     socket.resume();
+    // Tunnels for the next connections, once this one's first bytes are on their way.
+    setImmediate(() => !f.refused && this.forwards.has(f.info.id) && f.spares.fill(pod, podPort));
   }
 
   /** A tunnel for one connection: the pod itself, or a Service's selected pod with re-selection and back-off. */
-  private async tunnelFor(f: Forward, socket: net.Socket): Promise<Result<{ tunnel: KubeSocket; pod: string; podPort: number }>> {
-    const { clusterId, namespace, kind, name, remotePort } = f.info;
-    const conn = this.deps.connection(clusterId);
-    if (!conn) return noCluster(clusterId);
+  private async tunnelFor(
+    f: Forward,
+    conn: ClusterConnection,
+    socket: net.Socket,
+  ): Promise<Result<{ tunnel: KubeSocket; pod: string; podPort: number }>> {
+    const { namespace, kind, name, remotePort } = f.info;
     if (kind === 'pod') {
+      const spare = await f.spares.take(name, remotePort);
+      if (spare) return ok({ tunnel: spare, pod: name, podPort: remotePort });
       const t = await openTunnel(conn, { namespace, pod: name, port: remotePort });
       return t.ok ? ok({ tunnel: t.value, pod: name, podPort: remotePort }) : t;
     }
@@ -239,6 +267,9 @@ export class PortForwardService {
     for (let attempt = 0; ; attempt++) {
       const sel = await this.selection(f, conn);
       if (sel.ok) {
+        // A spare is used only for the pod the selection (checked within the last second) names.
+        const spare = await f.spares.take(sel.value.pod, sel.value.podPort);
+        if (spare) return ok({ tunnel: spare, pod: sel.value.pod, podPort: sel.value.podPort });
         const t = await openTunnel(conn, { namespace, pod: sel.value.pod, port: sel.value.podPort });
         if (t.ok) return ok({ tunnel: t.value, pod: sel.value.pod, podPort: sel.value.podPort });
         last = t.error;

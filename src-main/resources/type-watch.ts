@@ -9,6 +9,7 @@ import type { ReflectorEvent, ReflectorTransport } from '../watch/reflector';
 import { Reflector } from '../watch/reflector';
 import type { RowObject } from './table-rows';
 import { columnsOf, TABLE_ACCEPT, unwrapTableRow } from './table-rows';
+import { Interner } from '../base/interner';
 
 export const typeKey = (t: ResourceType) => `${t.group}/${t.version}/${t.resource}`;
 export const collectionPath = (t: ResourceType, namespace?: string) =>
@@ -19,6 +20,8 @@ export class TypeWatch {
   columns: Column[] | undefined;
   /** Bumped when the columns change, so subscribers know to resend them. */
   columnsVersion = 0;
+  /** Strings shared by this type's rows (namespaces, repeated cells). */
+  private readonly strings = new Interner();
 
   constructor(
     readonly clusterId: string,
@@ -32,7 +35,7 @@ export class TypeWatch {
       resource: type.resource,
       accept: TABLE_ACCEPT,
       itemsKey: 'rows',
-      unwrap: unwrapTableRow,
+      unwrap: (raw) => unwrapTableRow(raw, this.strings),
       onListEnvelope: (env) => {
         const cols = columnsOf(env);
         if (cols && JSON.stringify(cols) !== JSON.stringify(this.columns)) {

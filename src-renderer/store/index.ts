@@ -10,6 +10,7 @@ import { createUiSlice } from './ui-slice';
 import { createWorkloadsSlice } from '../features/workloads/workloads-slice';
 import { createResourcesSlice } from '../features/resources/resources-slice';
 import { createPaletteSlice } from '../features/palette/palette-slice';
+import { createForwardsSlice } from '../features/portforward/forwards-slice';
 
 export type { AppState } from './types';
 
@@ -36,6 +37,7 @@ export const createAppStore = () =>
         ...createReleasesSlice(...a),
         ...createResourcesSlice(...a),
         ...createPaletteSlice(...a),
+        ...createForwardsSlice(...a),
       }),
       {
         name: 'capstan.ui',

@@ -8,6 +8,7 @@ import type { UiSlice } from './ui-slice';
 import type { WorkloadsSlice } from '../features/workloads/workloads-slice';
 import type { ResourcesSlice } from '../features/resources/resources-slice';
 import type { PaletteSlice } from '../features/palette/palette-slice';
+import type { ForwardsSlice } from '../features/portforward/forwards-slice';
 
 export type AppState = ClustersSlice &
   ImagesSlice &
@@ -17,7 +18,8 @@ export type AppState = ClustersSlice &
   MetricsSlice &
   ReleasesSlice &
   ResourcesSlice &
-  PaletteSlice;
+  PaletteSlice &
+  ForwardsSlice;
 
 /** Slices are plain creators; middleware (persist) is applied once, at the root (DESIGN.md, convention 6). */
 export type SliceCreator<S> = StateCreator<AppState, [['zustand/persist', unknown]], [], S>;

@@ -86,4 +86,6 @@ export const execContract = {
   'exec.explain': request(podRef, containerExplanationSchema),
   /** Add an ephemeral debug container (pods/ephemeralcontainers, as `kubectl debug -it`) and answer once it runs; the renderer then attaches a shell. */
   'exec.debug': request(debugRequestSchema, z.object({ container: z.string(), image: z.string() })),
+  /** The debug image to prefill for a cluster: the one last used there (remembered by main), else the default. */
+  'exec.debugImage': request(z.object({ clusterId: name }).strict(), z.object({ image: z.string() })),
 };

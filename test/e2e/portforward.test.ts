@@ -9,8 +9,9 @@ import { openSandboxApp, type SandboxApp, terminalText } from './sandbox-app';
 
 /**
  * Port-forward and debug containers in Chromium against the sandbox, kubectl as referee: a
- * Service's port forwarded from its drawer answers on 127.0.0.1, is listed with its traffic and
- * stops; a shell into a crash-looping container explains why it cannot open and starts an
+ * Service's port forwarded in one step from the palette (first port, free local port) and from its
+ * drawer (a port chosen) answers on 127.0.0.1 from a pod kubectl lists as ready, is listed with its
+ * traffic and stops; a shell into a crash-looping container explains why it cannot open and starts an
  * ephemeral debug container (as kubectl debug) whose shell runs in a new tab.
  */
 describe('port-forward and debug containers', () => {
@@ -30,41 +31,20 @@ describe('port-forward and debug containers', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('forwards a Service port from its drawer, lists the forward with its traffic, and stops it', async () => {
+  it('forwards a Service port in one step from the palette and from its drawer, lists the forwards with their traffic, and stops them', async () => {
     await kubectlCreate(kubeconfig, 'uat', dir, {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 'orders-web', namespace: 'shop' },
       spec: {
         selector: { 'app.kubernetes.io/instance': 'orders-uat' },
-        ports: [{ name: 'web', port: 80, targetPort: 'http', protocol: 'TCP' }],
+        ports: [
+          { name: 'web', port: 80, targetPort: 'http', protocol: 'TCP' },
+          { name: 'alt', port: 81, targetPort: 'http', protocol: 'TCP' },
+        ],
       },
     });
-    // From the palette: the Service's port-forward action opens its drawer, where its ports are.
-    await page.getByTestId('nav-overview').waitFor();
-    await page.keyboard.press('Control+k');
-    await page.getByTestId('palette-input').waitFor();
-    await page.keyboard.type('orders-web');
-    const items = () =>
-      page
-        .getByTestId('palette-item')
-        .evaluateAll((li) => li.map((l) => `${l.getAttribute('data-group')}:${l.getAttribute('data-label')}`));
-    const action = 'Action:Port-forward svc/orders-web…';
-    await expect.poll(async () => (await items()).includes(action), { timeout: 60_000 }).toBe(true);
-    const at = (await items()).indexOf(action);
-    for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
-    expect(await page.locator('[data-view]').getAttribute('data-view')).toBe('resources');
-    const panel = page.getByTestId('portforward-panel');
-    await expect.poll(() => panel.getByTestId('forward-remote').inputValue(), { timeout: 30_000 }).toBe('80');
-    await panel.getByTestId('forward-start').click();
-    const mine = panel.getByTestId('forward-mine');
-    await expect.poll(() => mine.count(), { timeout: 30_000 }).toBe(1);
-    const local = Number(await mine.getAttribute('data-local-port'));
-    expect(local).toBeGreaterThan(0);
-    await screenshot(page, 'portforward-drawer');
-
-    // Through the forward: the answer of a ready orders-uat pod, as kubectl lists them.
+    // Ready orders-uat pods as kubectl lists them: the forwards must answer from one of them.
     const ready = (
       await kubectl(
         kubeconfig,
@@ -81,30 +61,79 @@ describe('port-forward and debug containers', () => {
     )
       .trim()
       .split(' ');
-    const text = await expect
-      .poll(
-        async () =>
-          await fetch(`http://127.0.0.1:${local}/hello`)
-            .then((r) => r.text())
-            .catch(() => ''),
-        { timeout: 60_000 },
-      )
-      .toMatch(/^Hello from shop\//)
-      .then(() => fetch(`http://127.0.0.1:${local}/hello`).then((r) => r.text()));
-    expect(ready).toContain(/Hello from shop\/(\S+),/.exec(text)![1]);
+    const answerFrom = async (local: number) => {
+      const text = await expect
+        .poll(
+          async () =>
+            await fetch(`http://127.0.0.1:${local}/hello`)
+              .then((r) => r.text())
+              .catch(() => ''),
+          { timeout: 60_000 },
+        )
+        .toMatch(/^Hello from shop\//)
+        .then(() => fetch(`http://127.0.0.1:${local}/hello`).then((r) => r.text()));
+      return /Hello from shop\/(\S+),/.exec(text)![1];
+    };
+    const palette = async (query: string) => {
+      await page.keyboard.press('Control+k');
+      await page.getByTestId('palette-input').waitFor();
+      await page.keyboard.type(query);
+    };
+    // Clicked, not reached with arrow keys: the list changes as the hits of each keystroke arrive.
+    const choose = (group: string, label: string) =>
+      page.locator(`[data-testid=palette-item][data-group="${group}"][data-label="${label}"]`).click({ timeout: 60_000 });
+
+    // From the palette, in one step: the first port (80), a free local port; Forwards says where it listens.
+    await page.getByTestId('nav-overview').waitFor();
+    await palette('orders-web');
+    await choose('Action', 'Port-forward svc/orders-web');
+    expect(await page.locator('[data-view]').getAttribute('data-view')).toBe('forwards');
+    const result = page.getByTestId('quick-forward-result');
+    await result.waitFor({ timeout: 30_000 });
+    const quick = Number(await page.getByTestId('quick-forward').getAttribute('data-local-port'));
+    expect(quick).toBeGreaterThan(1023);
+    expect(await result.innerText()).toContain(
+      `Forwarding svc/shop/orders-web port 80: listening on 127.0.0.1:${quick} (http://127.0.0.1:${quick})`,
+    );
+    expect(ready).toContain(await answerFrom(quick));
+    const quickRow = page.locator(`[data-testid=forward-row][data-local-port="${quick}"]`);
+    await expect
+      .poll(() => quickRow.getByTestId('forward-connections').innerText(), { timeout: 10_000 })
+      .toMatch(/^0 open · [2-9]\d* total/);
+    expect(await quickRow.innerText()).toContain('svc/shop/orders-web');
+    expect(await quickRow.innerText()).toContain(`127.0.0.1:${quick} → 80`);
+    await screenshot(page, 'portforward-palette');
+
+    // From the drawer (the object's palette hit): another port chosen by hand.
+    await palette('orders-web');
+    await choose('Service', 'orders-web');
+    expect(await page.locator('[data-view]').getAttribute('data-view')).toBe('resources');
+    const panel = page.getByTestId('portforward-panel');
+    await expect.poll(() => panel.getByTestId('forward-remote').inputValue(), { timeout: 30_000 }).toBe('80');
+    await panel.getByTestId('forward-remote').selectOption('81');
+    await panel.getByTestId('forward-start').click();
+    const mine = panel.locator(`[data-testid=forward-mine]:not([data-local-port="${quick}"])`);
+    await expect.poll(() => mine.count(), { timeout: 30_000 }).toBe(1);
+    const local = Number(await mine.getAttribute('data-local-port'));
+    expect(local).toBeGreaterThan(0);
+    expect(local).not.toBe(quick);
+    await screenshot(page, 'portforward-drawer');
+    expect(ready).toContain(await answerFrom(local));
 
     await panel.getByTestId('forwards-open').click();
     const row = page.locator(`[data-testid=forward-row][data-local-port="${local}"]`);
     await expect.poll(() => row.getByTestId('forward-connections').innerText(), { timeout: 10_000 }).toMatch(/^0 open · [2-9]\d* total/);
     expect(await row.getByTestId('forward-state').innerText()).toBe('forwarding');
-    expect(await row.innerText()).toContain('svc/shop/orders-web');
+    expect(await row.innerText()).toContain(`127.0.0.1:${local} → 81`);
     expect(await row.getByTestId('forward-pod').innerText()).toMatch(/^orders-uat-/);
     await expect.poll(() => row.getByTestId('forward-bytes').innerText()).toMatch(/↓ \d+ B/);
     await screenshot(page, 'portforward-list');
 
     await row.getByTestId('forward-stop').click();
+    await quickRow.getByTestId('forward-stop').click();
     await expect.poll(() => page.getByTestId('forward-row').count(), { timeout: 10_000 }).toBe(0);
     await expect(fetch(`http://127.0.0.1:${local}/hello`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${quick}/hello`)).rejects.toThrow();
     await screenshot(page, 'portforward-stopped');
   });
 
@@ -216,14 +245,24 @@ describe('port-forward and debug containers', () => {
     expect(spec).toEqual([expect.objectContaining({ image: 'busybox:1.37', targetContainerName: 'app' })]);
     await screenshot(page, 'shell-distroless-debug');
 
-    // Straight from the pod's drawer in Workloads: Debug starts a container and opens its shell.
+    // The image is remembered for the cluster (main's settings): another shell's explanation offers it.
+    await page.getByTestId('tab-new').click();
+    await page.getByTestId('log-new-kind').selectOption('pod');
+    await page.getByTestId('log-new-name').fill('e2e-distroless');
+    await page.getByTestId('log-new-shell').click();
+    await expect.poll(() => explain.count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => explain.getByTestId('debug-image').inputValue(), { timeout: 10_000 }).toBe('busybox:1.37');
+
+    // Straight from the pod's drawer in Workloads: Debug starts a container (the remembered image) and opens its shell.
     await page.getByTestId('nav-workloads').click();
     await page.getByTestId('tab-pod').click();
     await page.getByTestId('filter-text').fill('e2e-distroless');
     const table = page.getByTestId('pods-table');
     await expect.poll(async () => Number(await table.getAttribute('data-row-count')), { timeout: 30_000 }).toBe(1);
     await table.getByTestId('table-row').first().click();
-    await page.getByTestId('detail-drawer').getByTestId('drawer-open-debug').click();
+    const debugButton = page.getByTestId('detail-drawer').getByTestId('drawer-open-debug');
+    await expect.poll(() => debugButton.getAttribute('title'), { timeout: 10_000 }).toContain('(busybox:1.37)');
+    await debugButton.click();
     await expect
       .poll(() => page.locator('[data-testid=tab-debug][aria-selected=true]').innerText(), { timeout: 10_000 })
       .toContain('e2e-distroless/app (debug)');
@@ -234,6 +273,6 @@ describe('port-forward and debug containers', () => {
     const both = JSON.parse(await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pod', 'e2e-distroless', '-o', 'json')).spec
       .ephemeralContainers;
     expect(both).toHaveLength(2);
-    expect(both[1]).toMatchObject({ image: 'busybox:1.36', targetContainerName: 'app', stdin: true, tty: true });
+    expect(both[1]).toMatchObject({ image: 'busybox:1.37', targetContainerName: 'app', stdin: true, tty: true });
   });
 });

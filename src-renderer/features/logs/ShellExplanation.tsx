@@ -1,23 +1,26 @@
 /**
  * What a shell tab shows instead of a raw API error when its container is not running: the state
  * in words (reason, last exit code, restart count, as `kubectl describe pod` has them) and what to
- * do next: the previous instance's logs, or an ephemeral debug container (image configurable) that
- * opens in a shell tab once it runs.
+ * do next: the previous instance's logs, or an ephemeral debug container (image configurable,
+ * prefilled with the one last used in the cluster) that opens in a shell tab once it runs.
  */
 import { useState } from 'react';
 import type { ContainerExplanation } from '../../../src-shared/exec/contract';
-import { DEFAULT_DEBUG_IMAGE } from '../../../src-shared/exec/contract';
 import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { useAppStore } from '../../store';
 import { useAction } from '../../components/useAction';
 import { debugShellTab, podLogsTab } from './open-tabs';
+import { useDebugImage } from './use-debug-image';
 import type { ShellTarget } from './ShellTab';
 
 export function ShellExplanation({ target, explanation: x }: { target: ShellTarget; explanation: ContainerExplanation }) {
   const client = useClient();
   const openTab = useAppStore((s) => s.openLogTab);
-  const [image, setImage] = useState(DEFAULT_DEBUG_IMAGE);
+  // The image last used in this cluster, until the user types another.
+  const remembered = useDebugImage(target.clusterId);
+  const [typed, setImage] = useState<string | undefined>(undefined);
+  const image = typed ?? remembered;
   const where = { clusterId: target.clusterId, namespace: target.namespace, pod: target.pod };
   const known = x.state !== 'missing' && x.state !== 'pod-missing';
   const {

@@ -174,14 +174,24 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
           run: () => void openTab(shellTab(pod)),
         });
       }
-      // A port-forward starts from the object's drawer, where its ports are listed.
+      // A port-forward in one step: its first declared port to a free local port, shown in Forwards
+      // with where it listens (the drawer's panel chooses another port).
       if (h.kind === 'Pod' || h.kind === 'Service')
         actions.push({
           key: `a:forward:${key}`,
-          label: `Port-forward ${h.kind === 'Service' ? 'svc/' : ''}${h.name}…`,
+          label: `Port-forward ${h.kind === 'Service' ? 'svc/' : ''}${h.name}`,
           group: 'Action',
-          hint: where,
-          run: () => openObject(ref, h.kind),
+          hint: `${where} · first port, free local port`,
+          run: () => {
+            const { requestForward, setView } = useAppStore.getState();
+            requestForward({
+              clusterId: h.clusterId,
+              namespace: h.namespace,
+              kind: h.kind === 'Service' ? 'service' : 'pod',
+              name: h.name,
+            });
+            setView('forwards');
+          },
         });
       if (h.kind === 'Deployment') {
         actions.push({

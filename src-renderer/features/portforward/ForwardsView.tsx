@@ -1,5 +1,5 @@
 /**
- * Port-forwards: every forward the services hold (started from a pod's or a Service's drawer),
+ * Port-forwards: every forward the services hold (started from a pod's or a Service's drawer, or from the palette),
  * with its cluster, target, local → remote port, the pod it reaches now, connections, traffic
  * and state; each stoppable. Forwards belong to the services, so they outlive a reload.
  */
@@ -13,6 +13,7 @@ import { formatElapsed } from '../../../src-shared/base/duration';
 import { useNow } from '../../components/useNow';
 import { useAction } from '../../components/useAction';
 import { forwardTargetText, formatTraffic, stateText, useForwards } from './use-forwards';
+import { QuickForward } from './QuickForward';
 import './portforward.css';
 
 function ForwardRow({ f, now }: { f: ForwardInfo; now: number }) {
@@ -87,8 +88,10 @@ export function ForwardsView() {
     <div className="forwards-view" data-testid="forwards-view">
       <p className="muted">
         Local ports on 127.0.0.1 forwarded to a pod or a Service through the cluster's API server. Start one from a pod's or a Service's
-        panel in Resources. A Service forward moves to another ready pod when its pod goes away.
+        panel in Resources, or from the palette (Ctrl+K, the object's name, Port-forward: its first port, a free local port). A Service
+        forward moves to another ready pod when its pod goes away.
       </p>
+      <QuickForward />
       {error ? <ErrorBanner error={error} title="The list of forwards stopped updating." /> : null}
       {forwards === null ? <Spinner label="Loading forwards…" /> : null}
       {forwards?.length === 0 ? (

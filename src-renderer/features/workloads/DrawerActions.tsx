@@ -8,8 +8,8 @@ import type { ObjectRef } from '../../../src-shared/workloads/contract';
 import { STALE_REASON } from '../../components/stale';
 import { useAppStore } from '../../store';
 import type { DeploymentRow, PodRow } from './workload-index';
-import { DEFAULT_DEBUG_IMAGE } from '../../../src-shared/exec/contract';
 import { debugTab, deploymentLogsTab, podLogsTab, shellTab } from '../logs/open-tabs';
+import { useDebugImage } from '../logs/use-debug-image';
 import { hasPreviousInstance, metricsTarget } from './containers';
 import './workloads.css';
 
@@ -41,6 +41,8 @@ export function DrawerActions({
   const pod = target.kind === 'Pod' ? (row as PodRow | undefined) : undefined;
   const where = { clusterId: target.clusterId, namespace: target.namespace, pod: target.name };
   const chart = metricsTarget(target, container, pods);
+  // The image last used for a debug container in this cluster.
+  const debugImage = useDebugImage(target.clusterId, target.kind === 'Pod');
 
   // A row from the saved snapshot: its cluster has not synced, nothing on it can be acted on.
   const stale = !!row && 'staleAsOf' in row && row.staleAsOf !== undefined;
@@ -65,7 +67,7 @@ export function DrawerActions({
         ),
       );
     else if (a === 'shell') openLogTab(shellTab({ ...where, container }));
-    else if (a === 'debug') openLogTab(debugTab({ ...where, container }, DEFAULT_DEBUG_IMAGE));
+    else if (a === 'debug') openLogTab(debugTab({ ...where, container }, debugImage));
     else if (chart) {
       focusContainer(chart, 'chart');
       setView('metrics');
@@ -123,7 +125,7 @@ export function DrawerActions({
           title={
             stale
               ? STALE_REASON
-              : `Add an ephemeral debug container (${DEFAULT_DEBUG_IMAGE}) sharing ${container ?? 'the container'}'s processes and open its shell: for a crash-looping or distroless container`
+              : `Add an ephemeral debug container (${debugImage}) sharing ${container ?? 'the container'}'s processes and open its shell: for a crash-looping or distroless container`
           }
           data-testid="drawer-open-debug"
         >
