@@ -14,6 +14,15 @@ import {
   type GroupExecution,
 } from './execution-model';
 
+/** The pause note of a team release its driver handed back to the team unfinished. */
+export const handedBackNote = (actor: string) => `handed back to the team by ${actor}`;
+
+/** Why a group is paused, in a word: the reason's kind, or "handed back" for that manual pause. */
+export const pauseWord = (g: GroupExecution): string =>
+  g.pauseReason?.kind === 'manual' && (g.pauseReason.note ?? '').startsWith(handedBackNote(''))
+    ? 'handed back'
+    : (g.pauseReason?.kind ?? 'manual');
+
 /** "fort", "baking", "batch 2/4 updating", "paused (gate-failed) at batch 1/4"... */
 export function describeGroup(g: GroupExecution): string {
   const n = g.batches.length - (g.fort ? 1 : 0);
@@ -25,7 +34,7 @@ export function describeGroup(g: GroupExecution): string {
     case 'rolling':
       return where;
     case 'paused':
-      return `paused (${g.pauseReason?.kind ?? 'manual'}) at ${g.pausedFrom?.phase === 'pending' ? 'start' : where}`;
+      return `paused (${pauseWord(g)}) at ${g.pausedFrom?.phase === 'pending' ? 'start' : where}`;
     default:
       return g.phase;
   }

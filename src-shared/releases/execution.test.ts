@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEvent, recordRejection } from './execution';
+import { applyEvent, handedBackNote, recordRejection } from './execution';
 import { createExecution, executionStateSchema, type ExecutionEvent, type ExecutionState } from './execution-model';
 import { describeGroup } from './execution-schedule';
 import { fixturePlan, fixtureSnapshot } from './fixtures';
@@ -322,6 +322,15 @@ describe('drift, accepted progress and resumed history', () => {
     s = step(s, { type: 'resume' });
     expect(s.history.at(-1)!.changes).toContain(`${FAT}: resumed, paused (stop-the-line) at batch 1/2 updating → batch 1/2 updating`);
     expect(s.history.flatMap((h) => h.changes).some((c) => c.includes('paused (manual)'))).toBe(false);
+  });
+
+  it('names a pause for handing the release back to the team as such, not as a manual pause', () => {
+    let s = run(make(), { type: 'start' });
+    s = step(s, { type: 'pause', note: handedBackNote('alice@a (pid 1)') });
+    expect(phaseOf(s, FAT)).toBe('paused (handed back) at batch 1/2 updating');
+    s = step(s, { type: 'resume' });
+    s = step(s, { type: 'pause', note: 'coffee' });
+    expect(phaseOf(s, FAT)).toBe('paused (manual) at batch 1/2 updating');
   });
 
   it('keeps the original Deployment settings in the execution record, once', () => {

@@ -18,11 +18,14 @@ import {
   describeGroup,
   enterBatch,
   enterChecking,
+  handedBackNote,
   isActive,
   openDegraded,
   schedule,
   setPhase,
 } from './execution-schedule';
+
+export { handedBackNote };
 
 export function applyEvent(state: ExecutionState, event: ExecutionEvent): Result<ExecutionState> {
   const s = structuredClone(state);
@@ -68,7 +71,6 @@ export const handBackLabel = (outcome: NonNullable<GroupExecution['handedBack']>
   outcome === 'refused' ? 'not given back' : outcome === 'untouched' ? 'nothing to give back' : 'given back';
 
 /** The pause note of a team release its driver handed back to the team (nobody drives it until taken over). */
-export const handedBackNote = (actor: string) => `handed back to the team by ${actor}`;
 export const isHandedBackToTeam = (s: ExecutionState): boolean =>
   s.stopped?.kind === 'manual' && (s.stopped.note ?? '').startsWith(handedBackNote(''));
 

@@ -5,6 +5,7 @@
  * has waited on a person. Pure, so the board renders from the store without asking main.
  */
 import type { ExecutionState, GroupExecution } from '../../../src-shared/releases/execution-model';
+import { pauseWord } from '../../../src-shared/releases/execution-schedule';
 import { groupProgress, needsMe, type NeedsMe } from '../../../src-shared/releases/execution-views';
 import type { DeploymentSummary, PodSummary } from '../../../src-shared/workloads/contract';
 import { wasOomKilled } from '../../../src-shared/workloads/oom';
@@ -90,7 +91,7 @@ function stateOf(
       if (g.phase === 'paused')
         return {
           state: 'paused',
-          label: `paused${g.pauseReason?.kind && g.pauseReason.kind !== 'manual' ? ` (${g.pauseReason.kind})` : ''}`,
+          label: pauseWord(g) === 'manual' ? 'paused' : `paused (${pauseWord(g)})`,
         };
       return { state: 'waiting', label: 'waiting for approval' };
     }
