@@ -91,6 +91,8 @@ async function allServices(): Promise<BenchServices> {
     transport: 'browser',
     logger: quiet,
     env: {},
+    // Diagnostics: BENCH_NO_TEAM=1 leaves team releases off (what their polling costs when idle).
+    ...(process.env.BENCH_NO_TEAM ? { releases: { team: undefined } } : {}),
   }) as unknown as BenchServices;
 }
 
