@@ -44,6 +44,7 @@ import { LaunchGate, openingGate } from './launch-gate';
 import { SettingsStore } from './settings';
 import { VisibleEntries } from '../clusters/visible-entries';
 import { capYoungGeneration } from './young-generation';
+import { collectGarbage } from './start-up-collection';
 
 export interface CreateServicesOptions {
   /** An inline kubeconfig (the sandbox datacenter's). Default sources (KUBECONFIG, ~/.kube/config) are then skipped. */
@@ -164,6 +165,9 @@ export function createServices(opts: CreateServicesOptions): Services {
       set: (m) => void settings.update((s) => void (s.prefs.metrics = m)),
     },
     log: logLine,
+    // Start-up ends with the second round (the first the pacing judges): its garbage, the first
+    // lists' and the history's are collected then, not by V8 in the middle of the idle period.
+    onRound: (n) => n === 2 && process.env.CAPSTAN_START_UP_GC !== '0' && collectGarbage(),
     ...opts.metrics,
   });
   // The metrics history and rounds wait until the first screen (the last known board) is out.
