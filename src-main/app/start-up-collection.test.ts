@@ -1,6 +1,6 @@
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { collectGarbage, endOfStartUp } from './start-up-collection';
+import { collectGarbage } from './start-up-collection';
 
 describe('collectGarbage', () => {
   it('collects garbage the heap still holds, without --expose-gc', () => {
@@ -12,16 +12,5 @@ describe('collectGarbage', () => {
     garbage = undefined;
     expect(collectGarbage()).toBe(true);
     expect(v8.getHeapStatistics().used_heap_size).toBeLessThan(held - 30e6);
-  });
-});
-
-describe('endOfStartUp', () => {
-  it('collects once, when the last part of start-up has ended', () => {
-    let collected = 0;
-    const done = endOfStartUp(2, () => collected++);
-    done();
-    expect(collected).toBe(0);
-    done();
-    expect(collected).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * One full garbage collection at the end of start-up, while the app is busy anyway: once every
- * connected cluster has first synced and the metrics have done their second round (the first the
- * pacing judges), whichever comes last.
+ * A full garbage collection at the end of a start-up phase, while the app is busy anyway
+ * (`createServices`: once every connected cluster has first synced, and after the metrics' second
+ * round, the first the pacing judges).
  *
  * Why: the first lists, the metrics history and the first metrics rounds leave ~70 MB of garbage
  * in the old generation at 50,000 pods. Nothing allocates once the app is idle, so V8 collects it
@@ -35,15 +35,4 @@ export function collectGarbage(): boolean {
   if (!gc) return false;
   gc();
   return true;
-}
-
-/**
- * `parts` things must end before start-up has; returns what each calls once it has (further calls
- * by the same part are the caller's to avoid). The last one runs `collect`.
- */
-export function endOfStartUp(parts: number, collect: () => unknown = collectGarbage): () => void {
-  let left = parts;
-  return () => {
-    if (--left === 0) collect();
-  };
 }
