@@ -216,6 +216,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const t0 = performance.now();
     const d0 = deliveries;
     const i0 = items;
+    const gc0 = structuredClone(gcStats);
     setTimeout(() => {
       const cpu = process.cpuUsage(cpu0);
       const wallMs = performance.now() - t0;
@@ -237,6 +238,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
                 metricsHistoryProjectedMB: Math.round(services.metrics.historyProjectedBytes / 1e6),
               }
             : {}),
+          // V8's full collections in the window (a window's CPU may be V8's, not ours).
+          majorGcs: (gcStats.major?.n ?? 0) + (gcStats.incremental?.n ?? 0) - (gc0.major?.n ?? 0) - (gc0.incremental?.n ?? 0),
         }),
       );
     }, seconds * 1000);
