@@ -55,7 +55,8 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
     const measureServices = async (only?: 'foundation') => {
       const services = new Child(servicesBundle, [kubeconfig!, String(pods), ...(only ? [only] : [])], {
         bundled: true,
-        nodeArgs: MAIN_PROCESS_NODE_FLAGS,
+        // SERVICES_NODE_ARGS: diagnostics only (e.g. --trace-gc --trace-memory-reducer), not for figures.
+        nodeArgs: [...MAIN_PROCESS_NODE_FLAGS, ...(process.env.SERVICES_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
       });
       try {
         const syncMs = Number((await services.waitFor(/^synced /)).split(' ')[1]);
