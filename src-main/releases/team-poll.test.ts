@@ -28,29 +28,26 @@ it('reads the team records every retry period only while a Lease is held, every 
   const poll = vi
     .spyOn((s as unknown as { records: { poll(): Promise<PollResult> } }).records, 'poll')
     .mockImplementation(async () => ({ states: [], owners, problems: [], answered: [] }));
+  /** After `ms` more on the clock, the records have been read `times` in all. */
+  const readsAfter = async (ms: number, times: number) => {
+    await vi.advanceTimersByTimeAsync(ms);
+    expect(poll).toHaveBeenCalledTimes(times);
+  };
   try {
     await s.start();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(poll).toHaveBeenCalledTimes(1);
+    await readsAfter(0, 1);
     // Nothing in progress: the next read 20 s later, not every 2 s.
-    await vi.advanceTimersByTimeAsync(19_000);
-    expect(poll).toHaveBeenCalledTimes(1);
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(poll).toHaveBeenCalledTimes(2);
+    await readsAfter(19_000, 1);
+    await readsAfter(1000, 2);
     // A teammate's release appears with its Lease held: from then on every retry period.
     owners = new Map([['r1', { home: 'fat', holder: 'alice@host/1-0000' } as OwnerView]]);
-    await vi.advanceTimersByTimeAsync(20_000);
-    expect(poll).toHaveBeenCalledTimes(3);
-    await vi.advanceTimersByTimeAsync(2000);
-    expect(poll).toHaveBeenCalledTimes(4);
-    await vi.advanceTimersByTimeAsync(2000);
-    expect(poll).toHaveBeenCalledTimes(5);
+    await readsAfter(20_000, 3);
+    await readsAfter(2000, 4);
+    await readsAfter(2000, 5);
     // Handed back (empty holder) and nothing of ours unfinished: back to the idle period.
     owners = new Map([['r1', { home: 'fat', holder: '' } as OwnerView]]);
-    await vi.advanceTimersByTimeAsync(2000);
-    expect(poll).toHaveBeenCalledTimes(6);
-    await vi.advanceTimersByTimeAsync(18_000);
-    expect(poll).toHaveBeenCalledTimes(6);
+    await readsAfter(2000, 6);
+    await readsAfter(18_000, 6);
   } finally {
     await s.dispose();
     clusters.dispose();
