@@ -55,7 +55,8 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
     const measureServices = async (only?: 'foundation') => {
       const services = new Child(servicesBundle, [kubeconfig!, String(pods), ...(only ? [only] : [])], {
         bundled: true,
-        nodeArgs: MAIN_PROCESS_NODE_FLAGS,
+        // SERVICES_NODE_ARGS: diagnostics only (e.g. --trace-gc --trace-memory-reducer), not for figures.
+        nodeArgs: [...MAIN_PROCESS_NODE_FLAGS, ...(process.env.SERVICES_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
       });
       try {
         const syncMs = Number((await services.waitFor(/^synced /)).split(' ')[1]);
@@ -81,13 +82,14 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
         for (let i = 0; i < (only ? 1 : idleWindows); i++) windows.push(await measure());
         const idle: Record<string, number> = { ...windows[0]!, cpuPercentOfCore: Math.max(...windows.map((w) => w.cpuPercentOfCore!)) };
         const idleWindowsCpu = windows.map((w) => w.cpuPercentOfCore!);
+        const idleWindowsMajorGcs = windows.map((w) => w.majorGcs!);
         sandbox.send('thaw');
         const idleLive = only ? undefined : await measure();
         sandbox.send(`churn ${churn}`);
         await new Promise((r) => setTimeout(r, 2000));
         const busy = await measure();
         sandbox.send('calm');
-        return { syncMs, idle, idleWindowsCpu, idleLive, busy };
+        return { syncMs, idle, idleWindowsCpu, idleWindowsMajorGcs, idleLive, busy };
       } finally {
         await services.stop();
       }
@@ -115,6 +117,7 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
         sandbox: 'frozen (nothing changes)',
         cpuPercentOfCore: idle.cpuPercentOfCore,
         windowsCpuPercentOfCore: all.idleWindowsCpu,
+        windowsMajorGcs: all.idleWindowsMajorGcs,
         note: `the worst of ${idleWindows} consecutive ${seconds} s windows`,
         metricsIntervalMs: idle.metricsIntervalMs,
         metricsRounds: idle.metricsRounds,

@@ -4,7 +4,8 @@
  * The foundation bench measures one 20 s window; the budget is "≤ 1 % in every 20 s window",
  * which needs windows over at least one metrics interval.
  *   npx tsx bench/idle-windows.ts <scale> <windows> [windowSeconds] [settleSeconds]
- * Prints one JSON line per window and a summary (min / max / mean CPU, peak RSS).
+ * Prints one JSON line per window (with V8's collections in it) and a summary (min / max / mean
+ * CPU, peak RSS). IDLE_PROFILE=<dir> writes a CPU profile of each window there (window-<i>.cpuprofile).
  */
 import { Child, bundleScript } from './child';
 import { MAIN_PROCESS_NODE_FLAGS } from './foundation';
@@ -25,11 +26,24 @@ try {
     const cpu: number[] = [];
     let peak = 0;
     for (let i = 0; i < windows; i++) {
+      const profileDir = process.env.IDLE_PROFILE;
+      if (profileDir) {
+        s.send('profile start');
+        await s.waitFor(/^profile started/);
+      }
+      s.send('gcstats');
+      await s.waitFor(/^gcstats /);
       s.send(`measure ${seconds}`);
       const m = JSON.parse(await s.waitFor(/^\{"cpu/)) as { cpuPercentOfCore: number; peakRssMB: number; rssMB: number };
+      s.send('gcstats');
+      const gc = JSON.parse((await s.waitFor(/^gcstats /)).slice(8)) as object;
+      if (profileDir) {
+        s.send(`profile stop ${profileDir}/window-${i}.cpuprofile`);
+        await s.waitFor(/^profile \//);
+      }
       cpu.push(m.cpuPercentOfCore);
       peak = Math.max(peak, m.peakRssMB);
-      console.log(JSON.stringify({ window: i, ...m }));
+      console.log(JSON.stringify({ window: i, ...m, gc }));
     }
     console.log(
       JSON.stringify({

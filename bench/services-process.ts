@@ -13,12 +13,16 @@
  * other, with `memory gc` between, tells each part's share). `palette` then types five queries a character at a time
  * through the palette channel and prints the times main reports per keystroke (JSON).
  * Diagnostics: `memory [gc]` prints where the RSS goes (V8 spaces, off-heap buffers); `snapshot
- * FILE` writes a heap snapshot.
+ * FILE` writes a heap snapshot; `profile start` / `profile stop FILE` record a CPU profile (.cpuprofile)
+ * of what runs in between (answers `profile started` / `profile FILE`), and `gcstats` prints V8's
+ * collections since the last `gcstats` (count and ms per kind).
  */
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Session } from 'node:inspector/promises';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import v8 from 'node:v8';
 import type { Logger } from '../src-main/ipc/logger';
 import type { ClusterInfo } from '../src-shared/clusters/contract';
@@ -89,6 +93,8 @@ async function allServices(): Promise<BenchServices> {
     transport: 'browser',
     logger: quiet,
     env: {},
+    // Diagnostics: BENCH_NO_TEAM=1 leaves team releases off (what their polling costs when idle).
+    ...(process.env.BENCH_NO_TEAM ? { releases: { team: undefined } } : {}),
   }) as unknown as BenchServices;
 }
 
@@ -195,6 +201,36 @@ async function typePalette() {
   );
 }
 
+let session: Session | undefined;
+async function profile(what: string, file?: string) {
+  if (what === 'start') {
+    session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 500 });
+    await session.post('Profiler.start');
+    console.log('profile started');
+  } else if (session && file) {
+    const { profile: p } = await session.post('Profiler.stop');
+    session.disconnect();
+    session = undefined;
+    writeFileSync(file, JSON.stringify(p));
+    console.log(`profile ${file}`);
+  }
+}
+
+/** Collections by kind (count, ms), for the idle probe: is a window's CPU V8's or ours? */
+const gcStats: Record<string, { n: number; ms: number }> = {};
+const gcKinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb', 16: 'minor-ms' };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = gcKinds[(e as unknown as { detail: { kind: number } }).detail.kind] ?? 'other';
+    const s = (gcStats[kind] ??= { n: 0, ms: 0 });
+    s.n++;
+    s.ms = Math.round((s.ms + e.duration) * 10) / 10;
+  }
+}).observe({ entryTypes: ['gc'] });
+
 createInterface({ input: process.stdin }).on('line', (line) => {
   const [cmd, arg] = line.trim().split(/\s+/);
   if (cmd === 'measure') {
@@ -204,6 +240,7 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     const d0 = deliveries;
     const i0 = items;
     windowPeakRss = process.memoryUsage().rss;
+    const gc0 = structuredClone(gcStats);
     setTimeout(() => {
       const cpu = process.cpuUsage(cpu0);
       const wallMs = performance.now() - t0;
@@ -226,6 +263,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
                 metricsHistoryProjectedMB: Math.round(services.metrics.historyProjectedBytes / 1e6),
               }
             : {}),
+          // V8's full collections in the window (a window's CPU may be V8's, not ours).
+          majorGcs: (gcStats.major?.n ?? 0) + (gcStats.incremental?.n ?? 0) - (gc0.major?.n ?? 0) - (gc0.incremental?.n ?? 0),
         }),
       );
     }, seconds * 1000);
@@ -258,6 +297,11 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   } else if (cmd === 'rounds') {
     // Metrics rounds done so far (the foundation bench starts idle once start-up's are).
     console.log(`rounds ${services.metrics?.rounds ?? -1}`);
+  } else if (cmd === 'profile') {
+    void profile(arg!, line.trim().split(/\s+/)[2]);
+  } else if (cmd === 'gcstats') {
+    console.log(`gcstats ${JSON.stringify(gcStats)}`);
+    for (const k of Object.keys(gcStats)) delete gcStats[k];
   } else if (cmd === 'snapshot') {
     console.log(`snapshot ${v8.writeHeapSnapshot(arg)}`);
   } else if (cmd === 'quit') {

@@ -45,6 +45,7 @@ import { LaunchGate, openingGate } from './launch-gate';
 import { SettingsStore } from './settings';
 import { VisibleEntries } from '../clusters/visible-entries';
 import { capYoungGeneration } from './young-generation';
+import { collectGarbage } from './start-up-collection';
 
 export interface CreateServicesOptions {
   /** An inline kubeconfig (the sandbox datacenter's). Default sources (KUBECONFIG, ~/.kube/config) are then skipped. */
@@ -146,6 +147,19 @@ export function createServices(opts: CreateServicesOptions): Services {
     ...opts.clusters,
     connection: { diagnostics, ...opts.clusters?.connection },
   });
+  // Start-up's garbage is collected while the app is busy anyway, not by V8 in the middle of the
+  // idle period: the first lists' once every connected cluster has synced (before the metrics
+  // start-up adds its own on top), the metrics start-up's after their second round.
+  // The metrics history and rounds wait until the first screen (the last known board) is out and
+  // the first lists are in (they would add to the first lists' peak and slow them down).
+  const launchGate = new LaunchGate({ waitForSync: true, maxMs: 60_000 });
+  const startUpCollection = () => process.env.CAPSTAN_START_UP_GC !== '0' && collectGarbage();
+  const offFirstSync = clusters.onDidChangeClusters((list) => {
+    if (list.some((c) => c.state === 'connecting') || !list.some((c) => c.state === 'live')) return;
+    offFirstSync();
+    startUpCollection();
+    launchGate.firstSync();
+  });
   // The release snapshot (read at construction, below) feeds the launch: each cluster's last known
   // Deployments show, marked stale, until that cluster has synced.
   const workloads = new WorkloadService(clusters, {
@@ -169,10 +183,10 @@ export function createServices(opts: CreateServicesOptions): Services {
       set: (m) => void settings.update((s) => void (s.prefs.metrics = m)),
     },
     log: logLine,
+    // The second round is the first the pacing judges: the end of the metrics start-up.
+    onRound: (n) => n === 2 && startUpCollection(),
     ...opts.metrics,
   });
-  // The metrics history and rounds wait until the first screen (the last known board) is out.
-  const launchGate = new LaunchGate();
   launchGate.then(() => metrics.start());
   const exec = new ExecService((id) => clusters.connection(id));
   const forwards = new PortForwardService({ connection: (id) => clusters.connection(id) });

@@ -22,6 +22,35 @@ describe('LaunchGate', () => {
     expect(gate.isOpen).toBe(true);
   });
 
+  it('with waitForSync, waits for the first sync too, whichever comes last', () => {
+    vi.useFakeTimers();
+    const early = new LaunchGate({ settleMs: 100, maxMs: 10_000, waitForSync: true });
+    const work = vi.fn();
+    early.then(work);
+    early.firstScreenSent();
+    vi.advanceTimersByTime(5000);
+    expect(work).not.toHaveBeenCalled();
+    early.firstSync();
+    expect(work).toHaveBeenCalledTimes(1);
+    // Synced before the first screen settled: opens when it has.
+    const late = new LaunchGate({ settleMs: 100, maxMs: 10_000, waitForSync: true });
+    const other = vi.fn();
+    late.then(other);
+    late.firstSync();
+    late.firstScreenSent();
+    vi.advanceTimersByTime(99);
+    expect(other).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(other).toHaveBeenCalledTimes(1);
+    // A cluster that never syncs keeps it shut at most maxMs.
+    const never = new LaunchGate({ settleMs: 100, maxMs: 10_000, waitForSync: true });
+    const last = vi.fn();
+    never.then(last);
+    never.firstScreenSent();
+    vi.advanceTimersByTime(10_000);
+    expect(last).toHaveBeenCalledTimes(1);
+  });
+
   it('opens after maxMs when no window asks, and runs later work at once', () => {
     vi.useFakeTimers();
     const gate = new LaunchGate({ settleMs: 100, maxMs: 1000 });

@@ -158,3 +158,66 @@ describe('MetricsService under a memory budget', () => {
     }
   });
 });
+
+describe('a round the pacing stretched', () => {
+  /** Two clusters of one node and one pod each; records when each cluster is read. */
+  function twoClusters(read: Map<string, number>): MetricsClusterSource {
+    return {
+      ids: () => ['a', 'b'],
+      nodeNames: () => ['n0'],
+      acquire: () => () => {},
+      onPods: () => () => {},
+      transport: (id) => ({
+        async getJson<T>() {
+          read.set(id, performance.now());
+          const container = { name: 'app', cpu: { time: new Date().toISOString(), usageNanoCores: 1e8 }, memory: { workingSetBytes: 1e8 } };
+          return ok({ pods: [{ podRef: { name: 'p', namespace: 'shop' }, containers: [container] }] } as T);
+        },
+        async openStream() {
+          throw new Error('not used');
+        },
+      }),
+    };
+  }
+
+  it('reads its clusters one slot apart, then makes the top lists and only a slot later plans the budget and sends them', async () => {
+    const read = new Map<string, number>();
+    const m = new MetricsService(twoClusters(read), {
+      settings: { get: () => ({ intervalMs: 100 }), set: () => {} },
+    });
+    // The pacing stretched the interval to 1.2 s (what a round at scale costs): 2 clusters + 2 end
+    // slots = 4 slots of 300 ms. (The pacer's own arithmetic is tested in pacing.test.ts.)
+    Object.defineProperty(m, 'intervalMs', { get: () => 1200 });
+    const topAt: number[] = [];
+    const internals = m as unknown as { computeTop: (...a: unknown[]) => unknown };
+    const computeTop = internals.computeTop.bind(m);
+    internals.computeTop = (...a) => {
+      topAt.push(performance.now());
+      return computeTop(...a);
+    };
+    const sentAt: number[] = [];
+    let sent: MetricsTop | undefined;
+    const stop = m.subscribe(5, (t) => {
+      sentAt.push(performance.now());
+      sent = t;
+    });
+    topAt.length = 0;
+    sentAt.length = 0;
+    const t0 = performance.now();
+    await m.round();
+    // Timers never fire early (1 ms of rounding allowed); a busy machine only makes slots later.
+    const at = (t: number | undefined) => (t ?? Number.NaN) - t0;
+    expect(at(read.get('a'))).toBeLessThan(300);
+    expect(at(read.get('b'))).toBeGreaterThanOrEqual(299);
+    expect(topAt).toHaveLength(1);
+    expect(at(topAt[0])).toBeGreaterThanOrEqual(599);
+    expect(sentAt).toHaveLength(1);
+    expect(at(sentAt[0])).toBeGreaterThanOrEqual(899);
+    // What was sent is the round's: both clusters' containers, with the history's status as planned.
+    expect(sent!.lists.memory.map((r) => r.clusterId).sort()).toEqual(['a', 'b']);
+    expect(sent!.history).toMatchObject({ containers: 2 });
+    expect(m.rounds).toBe(1);
+    stop();
+    m.dispose();
+  });
+});

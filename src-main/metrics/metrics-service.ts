@@ -67,6 +67,8 @@ export interface MetricsServiceOptions {
   persistEveryMs?: number;
   /** Prometheus HTTP client (tests); default global fetch. */
   fetch?: PromFetch;
+  /** After each round, with the number of rounds so far (outside the round's CPU, which the pacing counts). */
+  onRound?: (rounds: number) => void;
 }
 
 export class MetricsService {
@@ -283,6 +285,7 @@ export class MetricsService {
     this.pacer.observe(micros / 1000);
     this.pacer.intervalMs(this.settings.intervalMs, this.settings.maxCpuPercent); // the next round's
     this.lastRoundWallMs = performance.now() - wall0;
+    this.opts.onRound?.(this.rounds);
   }
 
   /**

@@ -7,9 +7,9 @@ interface Sub extends ClusterSubscriber {
 
 function setup(refuse = new Set<string>()) {
   const subs = new ClusterSubscribers<Sub>({
-    attach: (sub, id) => {
+    attach: (sub, id, { primed }) => {
       if (refuse.has(id)) return undefined;
-      sub.log.push(`attach ${id}`);
+      sub.log.push(`attach ${id}${primed ? ' (primed)' : ''}`);
       return () => sub.log.push(`detach ${id}`);
     },
     gone: (sub, id) => sub.log.push(`gone ${id}`),
@@ -57,6 +57,14 @@ describe('ClusterSubscribers', () => {
     refuse.clear();
     subs.sync(new Set(['fat']));
     expect(all.log).toEqual(['attach fat']);
+  });
+
+  it('attaches without a reset only the clusters added primed, never those a later sync brings', () => {
+    const { subs, make } = setup();
+    const all = make();
+    subs.add(all, ['fat'], { primed: true });
+    subs.sync(new Set(['fat', 'uat']));
+    expect(all.log).toEqual(['attach fat (primed)', 'attach uat']);
   });
 
   it('dispose closes every subscriber', () => {

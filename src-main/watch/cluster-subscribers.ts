@@ -14,12 +14,24 @@ export interface ClusterSubscriber {
   closed: boolean;
 }
 
+/** How a subscriber is attached to a cluster. */
+export interface AttachOptions {
+  /**
+   * The subscriber was already given this cluster's current state before it was added (e.g. the
+   * last known board, sent before the clusters are connected): attach without queueing a reset.
+   * Clusters attached later (a kubeconfig change, a retry) are never primed.
+   */
+  primed: boolean;
+}
+
 export interface ClusterSubscriberHooks<S extends ClusterSubscriber> {
   /** Attach `sub` to a cluster it wants and does not follow yet; undefined = not now (retried at the next sync). */
-  attach(sub: S, clusterId: string): (() => void) | undefined;
+  attach(sub: S, clusterId: string, how: AttachOptions): (() => void) | undefined;
   /** After `sub` was detached from a cluster that went away (e.g. send it an empty reset). */
   gone(sub: S, clusterId: string): void;
 }
+
+const notPrimed: AttachOptions = { primed: false };
 
 export class ClusterSubscribers<S extends ClusterSubscriber> implements Iterable<S> {
   private readonly subs = new Set<S>();
@@ -30,10 +42,14 @@ export class ClusterSubscribers<S extends ClusterSubscriber> implements Iterable
     return this.subs[Symbol.iterator]();
   }
 
-  /** Adds `sub`, attaches it to each of `clusterIds` it wants; returns its unsubscribe (idempotent). */
-  add(sub: S, clusterIds: Iterable<string>): () => void {
+  /**
+   * Adds `sub`, attaches it to each of `clusterIds` it wants; returns its unsubscribe (idempotent).
+   * `primed`: the caller already queued these clusters' state for `sub` (see AttachOptions).
+   */
+  add(sub: S, clusterIds: Iterable<string>, opts: { primed?: boolean } = {}): () => void {
     this.subs.add(sub);
-    for (const id of clusterIds) this.attach(sub, id);
+    const how = { primed: opts.primed ?? false };
+    for (const id of clusterIds) this.attach(sub, id, how);
     return () => this.close(sub);
   }
 
@@ -45,7 +61,7 @@ export class ClusterSubscribers<S extends ClusterSubscriber> implements Iterable
   /** The cluster list changed: attach every subscriber to new clusters, detach it from gone ones. */
   sync(clusterIds: ReadonlySet<string>): void {
     for (const sub of this.subs) {
-      for (const id of clusterIds) this.attach(sub, id);
+      for (const id of clusterIds) this.attach(sub, id, notPrimed);
       for (const [id, detach] of sub.attached) {
         if (clusterIds.has(id)) continue;
         detach();
@@ -59,9 +75,9 @@ export class ClusterSubscribers<S extends ClusterSubscriber> implements Iterable
     for (const sub of [...this.subs]) this.close(sub);
   }
 
-  private attach(sub: S, clusterId: string): void {
+  private attach(sub: S, clusterId: string, how: AttachOptions): void {
     if (!this.wants(sub, clusterId) || sub.attached.has(clusterId)) return;
-    const detach = this.hooks.attach(sub, clusterId);
+    const detach = this.hooks.attach(sub, clusterId, how);
     if (detach) sub.attached.set(clusterId, detach);
   }
 

@@ -43,8 +43,6 @@ interface Subscriber extends ClusterSubscriber {
   batcher: DiffBatcher<Summary>;
   /** Clusters this subscriber was given the snapshot of, until their live lists replace it. */
   stale: Set<string>;
-  /** While subscribe() attaches: the clusters whose resets it already queued (and sent, if stale). */
-  primed?: Set<string>;
 }
 
 const kinds: WorkloadKind[] = ['Pod', 'Deployment'];
@@ -52,7 +50,7 @@ const keyOf = (clusterId: string, kind: WorkloadKind) => `${clusterId}\u0000${ki
 
 export class WorkloadService {
   private readonly subs = new ClusterSubscribers<Subscriber>({
-    attach: (sub, id) => this.attach(sub, id),
+    attach: (sub, id, { primed }) => this.attach(sub, id, primed),
     gone: (sub, id) => this.gone(sub, id),
   });
   private readonly clock: Clock;
@@ -92,10 +90,8 @@ export class WorkloadService {
     const ids = this.clusters.ids().filter((id) => this.subs.wants(sub, id));
     for (const id of ids) this.queueReset(sub, id);
     if (sub.stale.size > 0) batcher.flushNow();
-    sub.primed = new Set(ids);
-    const unsubscribe = this.subs.add(sub, ids);
-    sub.primed = undefined;
-    return unsubscribe;
+    // Their resets are queued (and sent, if stale): attaching only acquires the clusters.
+    return this.subs.add(sub, ids, { primed: true });
   }
 
   getYaml(ref: ObjectRef): Result<{ yaml: string }> {
@@ -118,9 +114,9 @@ export class WorkloadService {
   }
 
   /** Start following a cluster: acquire it and (unless subscribe() just did) queue resets with its current lists; gives the release. */
-  private attach(sub: Subscriber, clusterId: string): () => void {
+  private attach(sub: Subscriber, clusterId: string, primed: boolean): () => void {
     const release = this.clusters.acquire(clusterId);
-    if (!sub.primed?.has(clusterId)) this.queueReset(sub, clusterId);
+    if (!primed) this.queueReset(sub, clusterId);
     return release;
   }
 

@@ -1,0 +1,56 @@
+/**
+ * How often a team-release Capstan reads every cluster's team records: every retry period while a
+ * team release is in progress (a Lease held), every `idlePollMs` otherwise (idle work that changes
+ * nothing on screen costs CPU in every 20 s window). The records themselves are the sandbox
+ * tests' (team-releases.sandbox.test.ts); here the poll is counted on a fake clock.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it, vi } from 'vitest';
+import { ClusterService } from '../clusters/cluster-service';
+import { KubeconfigService } from '../clusters/kubeconfig-service';
+import type { OwnerView, PollResult } from './execution-records';
+import { ReleaseService } from './release-service';
+
+afterEach(() => vi.useRealTimers());
+
+it('reads the team records every retry period only while a Lease is held, every idle period otherwise', async () => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  const dir = mkdtempSync(join(tmpdir(), 'capstan-team-poll-'));
+  const clusters = new ClusterService(KubeconfigService.fromString('apiVersion: v1\nkind: Config\n', 'none'), {});
+  const s = new ReleaseService({
+    dir,
+    clusters,
+    team: { timing: { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2000 }, idlePollMs: 20_000 },
+  });
+  let owners = new Map<string, OwnerView>();
+  const poll = vi
+    .spyOn((s as unknown as { records: { poll(): Promise<PollResult> } }).records, 'poll')
+    .mockImplementation(async () => ({ states: [], owners, problems: [], answered: [] }));
+  /** After `ms` more on the clock, the records have been read `times` in all. */
+  const readsAfter = async (ms: number, times: number) => {
+    await vi.advanceTimersByTimeAsync(ms);
+    expect(poll).toHaveBeenCalledTimes(times);
+  };
+  try {
+    await s.start();
+    await readsAfter(0, 1);
+    // Nothing in progress: the next read 20 s later, not every 2 s.
+    await readsAfter(19_000, 1);
+    await readsAfter(1000, 2);
+    // A teammate's release appears with its Lease held: from then on every retry period.
+    owners = new Map([['r1', { home: 'fat', holder: 'alice@host/1-0000' } as OwnerView]]);
+    await readsAfter(20_000, 3);
+    await readsAfter(2000, 4);
+    await readsAfter(2000, 5);
+    // Handed back (empty holder) and nothing of ours unfinished: back to the idle period.
+    owners = new Map([['r1', { home: 'fat', holder: '' } as OwnerView]]);
+    await readsAfter(2000, 6);
+    await readsAfter(18_000, 6);
+  } finally {
+    await s.dispose();
+    clusters.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
