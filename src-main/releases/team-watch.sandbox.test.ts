@@ -1,0 +1,124 @@
+/**
+ * Team releases watched, not polled, against the sandbox: an idle Capstan (a long fallback period)
+ * keeps a watch on every cluster's team records and Leases, sends no list requests while nothing
+ * happens, and sees a release a teammate creates within seconds. `TEAM_WATCH=off` runs the same
+ * test with the watch disabled: it then fails (the release would show only at the next fallback).
+ */
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ClusterService } from '../clusters/cluster-service';
+import { until } from '../testing/fake-kube';
+import type { ReleaseService, ReleaseServiceOptions } from './release-service';
+import { createRelease, plan, startReleaseSandbox, startService, type ReleaseSandbox } from './testing/release-sandbox';
+
+let sb: ReleaseSandbox;
+const services: ReleaseService[] = [];
+const clusterServices: ClusterService[] = [];
+const offRequests: (() => void)[] = [];
+beforeAll(async () => {
+  sb = await startReleaseSandbox();
+}, 30_000);
+afterAll(async () => {
+  for (const off of offRequests) off();
+  for (const s of services) await s.dispose();
+  for (const c of clusterServices) c.dispose();
+  await sb?.close();
+});
+
+const timing = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 400 };
+const watch = process.env.TEAM_WATCH !== 'off';
+
+async function teamService(name: string, team: NonNullable<ReleaseServiceOptions['team']> = {}): Promise<ReleaseService> {
+  const dir = mkdtempSync(join(sb.dir, `${name}-`));
+  const clusters = sb.newClusters();
+  clusterServices.push(clusters);
+  const s = await startService({
+    dir,
+    clusters,
+    tickMs: 100,
+    timeScale: sb.speed,
+    actor: name,
+    team: { timing, identity: `${name}@test/${services.length + 1}-0000`, watch, ...team },
+  });
+  services.push(s);
+  return s;
+}
+
+type Kind = 'poll' | 'watch-list' | 'watch';
+/** Requests to the team namespace of every cluster, as the sandbox API servers receive them: the poll's lists, the watches' (paged) lists, the watches. */
+function teamRequests(): { kind: Kind; cluster: string; resource: string; at: number }[] {
+  const seen: { kind: Kind; cluster: string; resource: string; at: number }[] = [];
+  for (const { name } of sb.dc.clusters) {
+    offRequests.push(
+      sb.dc.cluster(name).onRequest((r) => {
+        const m = /\/namespaces\/capstan-system\/(configmaps|leases)$/.exec(r.path);
+        if (!m || r.method !== 'GET') return;
+        const kind = ['true', '1'].includes(r.query.get('watch') ?? '') ? 'watch' : r.query.has('limit') ? 'watch-list' : 'poll';
+        seen.push({ kind, cluster: name, resource: m[1]!, at: Date.now() });
+      }),
+    );
+  }
+  return seen;
+}
+
+/** Counts `s`'s reads of the team records (poll rounds): started, and in flight. */
+function rounds(s: ReleaseService): { started: number[]; inFlight: () => number } {
+  const records = (s as unknown as { records: { poll: (...a: unknown[]) => Promise<unknown> } }).records;
+  const poll = records.poll.bind(records);
+  const started: number[] = [];
+  let inFlight = 0;
+  records.poll = async (...a) => {
+    started.push(Date.now());
+    inFlight++;
+    try {
+      return await poll(...a);
+    } finally {
+      inFlight--;
+    }
+  };
+  return { started, inFlight: () => inFlight };
+}
+
+it("an idle Capstan sends no list requests while nothing happens, and sees a teammate's new release within seconds", async () => {
+  const requests = teamRequests();
+  // Bob: idle, with a fallback period far longer than the test.
+  const bob = await teamService('bob', { idlePollMs: 120_000, watchedIdlePollMs: 120_000 });
+  const bobRounds = rounds(bob);
+  const expected = sb.dc.clusters.length * 2;
+  const of = (kind: Kind) => requests.filter((r) => r.kind === kind);
+  if (watch) {
+    await until(
+      () => new Set(of('watch').map((r) => `${r.cluster}/${r.resource}`)).size === expected,
+      20_000,
+      "bob's watches on every cluster",
+    );
+    // The read each watch asks for once it is open (what changed before it opened) has been done.
+    const lastOpened = Math.max(...of('watch-list').map((r) => r.at));
+    await until(
+      () => bobRounds.started.some((t) => t > lastOpened) && bobRounds.inFlight() === 0,
+      20_000,
+      'the read after the watches opened',
+    );
+  }
+
+  // Nothing happens for 3 s (the retry period is 400 ms: polling every retry period would list
+  // records and Leases of every cluster about 7 times). Absence is counted over a window.
+  const from = requests.length;
+  await new Promise((r) => setTimeout(r, 3000));
+  const quiet = requests.slice(from);
+  expect(quiet.filter((r) => r.kind !== 'watch')).toEqual([]);
+  // The watches stay open (bookmarks every 500 ms keep them alive): no re-watch loop either.
+  expect(quiet.filter((r) => r.kind === 'watch').length).toBeLessThanOrEqual(expected);
+
+  // Alice creates a team release: Bob sees it, with Alice as holder, within ~3 s.
+  const alice = await teamService('alice');
+  const yaml = plan('orders', '1.5.1', '  - { name: fat, approval: false, groups: [{ group: fat }] }', 'rollback: manual');
+  const id = await createRelease(alice, yaml);
+  const created = Date.now();
+  await until(() => bob.event().owners?.[id]?.holderLabel === 'alice@test (pid 2)', 3000, "bob sees alice's release and its holder");
+  const seenAfterMs = Date.now() - created;
+  console.log(`[team-watch] bob saw alice's new release ${seenAfterMs} ms after it was created`);
+  expect(bob.executor.entries.get(id)!.state.home).toBe('fat');
+  await alice.act(id, { type: 'abort' });
+}, 60_000);
