@@ -19,17 +19,25 @@ const offRequests: (() => void)[] = [];
 beforeAll(async () => {
   sb = await startReleaseSandbox();
 }, 30_000);
+/** Every Capstan of the test closed: the next test counts requests of its own. */
+async function closeAll(): Promise<void> {
+  for (const off of offRequests.splice(0)) off();
+  for (const s of services.splice(0)) await s.dispose();
+  for (const c of clusterServices.splice(0)) c.dispose();
+}
 afterAll(async () => {
-  for (const off of offRequests) off();
-  for (const s of services) await s.dispose();
-  for (const c of clusterServices) c.dispose();
+  await closeAll();
   await sb?.close();
 });
 
 const timing = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 400 };
 const watch = process.env.TEAM_WATCH !== 'off';
 
-async function teamService(name: string, team: NonNullable<ReleaseServiceOptions['team']> = {}): Promise<ReleaseService> {
+async function teamService(
+  name: string,
+  team: NonNullable<ReleaseServiceOptions['team']> = {},
+  log?: (m: string) => void,
+): Promise<ReleaseService> {
   const dir = mkdtempSync(join(sb.dir, `${name}-`));
   const clusters = sb.newClusters();
   clusterServices.push(clusters);
@@ -39,6 +47,7 @@ async function teamService(name: string, team: NonNullable<ReleaseServiceOptions
     tickMs: 100,
     timeScale: sb.speed,
     actor: name,
+    log,
     team: { timing, identity: `${name}@test/${services.length + 1}-0000`, watch, ...team },
   });
   services.push(s);
@@ -121,4 +130,47 @@ it("an idle Capstan sends no list requests while nothing happens, and sees a tea
   console.log(`[team-watch] bob saw alice's new release ${seenAfterMs} ms after it was created`);
   expect(bob.executor.entries.get(id)!.state.home).toBe('fat');
   await alice.act(id, { type: 'abort' });
+  await closeAll();
 }, 60_000);
+
+it.skipIf(!watch)(
+  'a watch refused (403) backs off and leaves that cluster to the shorter fallback poll, silently; it opens once allowed',
+  async () => {
+    const deny = [{ verbs: ['list', 'watch'], resources: ['configmaps', 'leases'], namespaces: ['capstan-system'] }];
+    sb.dc.denyAccess('uat', deny);
+    try {
+      const requests = teamRequests();
+      const logged: string[] = [];
+      const carol = await teamService('carol', { idlePollMs: 1000, watchedIdlePollMs: 120_000 });
+      (carol as unknown as { opts: { log?: (m: string) => void } }).opts.log = (m) => logged.push(m);
+      const others = sb.dc.clusters.map((c) => c.name).filter((n) => n !== 'uat');
+      const open = (cluster: string) => requests.filter((r) => r.kind === 'watch' && r.cluster === cluster).length;
+      await until(() => others.every((n) => open(n) >= 2), 20_000, 'watches open in the other clusters');
+      await until(
+        () => carol.event().problems.some((p) => p.startsWith('Team releases in cluster uat cannot be read')),
+        10_000,
+        'the refusal named',
+      );
+      // 4 s of a refused watch: the reflectors retry with back-off (800 ms doubling), not in a loop,
+      // and as one cluster is not watched the fallback poll runs at the short idle period.
+      const from = requests.length;
+      await new Promise((r) => setTimeout(r, 4000));
+      const window = requests.slice(from);
+      const retries = (resource: string) =>
+        window.filter((r) => r.cluster === 'uat' && r.kind === 'watch-list' && r.resource === resource).length;
+      console.log(`[team-watch] refused watch: ${retries('configmaps')} + ${retries('leases')} list attempts in uat in 4 s`);
+      expect(retries('configmaps')).toBeLessThanOrEqual(4);
+      expect(retries('leases')).toBeLessThanOrEqual(4);
+      expect(open('uat')).toBe(0);
+      expect(window.filter((r) => r.cluster === 'fat' && r.kind === 'poll').length).toBeGreaterThanOrEqual(2);
+      // Allowed again: the watch opens at its next retry and the problem goes with the next read.
+      sb.dc.denyAccess('uat', []);
+      await until(() => open('uat') >= 2, 40_000, 'the uat watches open once allowed');
+      await until(() => !carol.event().problems.some((p) => p.includes('cluster uat')), 10_000, 'the refusal cleared');
+      expect(logged).toEqual([]);
+    } finally {
+      sb.dc.denyAccess('uat', []);
+    }
+  },
+  90_000,
+);
