@@ -17,6 +17,12 @@ import { TeamPollScheduler } from './team-poll';
 
 afterEach(() => vi.useRealTimers());
 
+/** After `ms` more on the fake clock, `count()` is `times`. */
+async function countAfter(ms: number, count: () => number, times: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+  expect(count()).toBe(times);
+}
+
 it('reads the team records every retry period only while a Lease is held, every idle period otherwise', async () => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   const dir = mkdtempSync(join(tmpdir(), 'capstan-team-poll-'));
@@ -31,10 +37,7 @@ it('reads the team records every retry period only while a Lease is held, every 
     .spyOn((s as unknown as { records: { poll(): Promise<PollResult> } }).records, 'poll')
     .mockImplementation(async () => ({ states: [], owners, problems: [], answered: [] }));
   /** After `ms` more on the clock, the records have been read `times` in all. */
-  const readsAfter = async (ms: number, times: number) => {
-    await vi.advanceTimersByTimeAsync(ms);
-    expect(poll).toHaveBeenCalledTimes(times);
-  };
+  const readsAfter = (ms: number, times: number) => countAfter(ms, () => poll.mock.calls.length, times);
   try {
     await s.start();
     await readsAfter(0, 1);
@@ -76,30 +79,25 @@ it('reads once per burst of watch events, one read in flight, and the fallback p
   try {
     s.start();
     expect(reads).toBe(1);
+    const readsAfter = (ms: number, times: number) => countAfter(ms, () => reads, times);
     // Events during the read: one more read once it ended (after the debounce), not one per event.
     s.kick();
     s.kick();
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(reads).toBe(1);
+    await readsAfter(1000, 1);
     await done();
-    await vi.advanceTimersByTimeAsync(199);
-    expect(reads).toBe(1);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(reads).toBe(2);
+    await readsAfter(199, 1);
+    await readsAfter(1, 2);
     await done();
     // A burst while idle: one read 200 ms after the first event; the fallback is not pushed back by it.
     await vi.advanceTimersByTimeAsync(30_000);
     s.kick();
-    await vi.advanceTimersByTimeAsync(100);
+    await readsAfter(100, 2);
     s.kick();
-    await vi.advanceTimersByTimeAsync(100);
-    expect(reads).toBe(3);
+    await readsAfter(100, 3);
     await done();
     // No event: the next read a fallback period after the last one ended.
-    await vi.advanceTimersByTimeAsync(59_999);
-    expect(reads).toBe(3);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(reads).toBe(4);
+    await readsAfter(59_999, 3);
+    await readsAfter(1, 4);
     await done();
   } finally {
     s.dispose();

@@ -4,13 +4,11 @@
  * happens, and sees a release a teammate creates within seconds. `TEAM_WATCH=off` runs the same
  * test with the watch disabled: it then fails (the release would show only at the next fallback).
  */
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ClusterService } from '../clusters/cluster-service';
 import { until } from '../testing/fake-kube';
 import type { ReleaseService, ReleaseServiceOptions } from './release-service';
-import { createRelease, plan, startReleaseSandbox, startService, type ReleaseSandbox } from './testing/release-sandbox';
+import { createRelease, plan, startReleaseSandbox, startTeamService, type ReleaseSandbox } from './testing/release-sandbox';
 
 let sb: ReleaseSandbox;
 const services: ReleaseService[] = [];
@@ -30,29 +28,9 @@ afterAll(async () => {
   await sb?.close();
 });
 
-const timing = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 400 };
 const watch = process.env.TEAM_WATCH !== 'off';
-
-async function teamService(
-  name: string,
-  team: NonNullable<ReleaseServiceOptions['team']> = {},
-  log?: (m: string) => void,
-): Promise<ReleaseService> {
-  const dir = mkdtempSync(join(sb.dir, `${name}-`));
-  const clusters = sb.newClusters();
-  clusterServices.push(clusters);
-  const s = await startService({
-    dir,
-    clusters,
-    tickMs: 100,
-    timeScale: sb.speed,
-    actor: name,
-    log,
-    team: { timing, identity: `${name}@test/${services.length + 1}-0000`, watch, ...team },
-  });
-  services.push(s);
-  return s;
-}
+const teamService = (name: string, team: NonNullable<ReleaseServiceOptions['team']> = {}, log?: (m: string) => void) =>
+  startTeamService(sb, { services, clusters: clusterServices }, name, { watch, ...team }, log);
 
 type Kind = 'poll' | 'watch-list' | 'watch';
 /** Requests to the team namespace of every cluster, as the sandbox API servers receive them: the poll's lists, the watches' (paged) lists, the watches. */
