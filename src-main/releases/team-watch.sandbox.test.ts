@@ -69,8 +69,13 @@ function rounds(s: ReleaseService): { started: number[]; inFlight: () => number 
 
 it("an idle Capstan sends no list requests while nothing happens, and sees a teammate's new release within seconds", async () => {
   const requests = teamRequests();
-  // Bob: idle, with a fallback period far longer than the test.
-  const bob = await teamService('bob', { idlePollMs: 120_000, watchedIdlePollMs: 120_000 });
+  // Bob: idle, with a fallback period far longer than the test, and a retry period (his reads while
+  // a release is in progress) longer than what a hand-back below may take to show.
+  const bob = await teamService('bob', {
+    idlePollMs: 120_000,
+    watchedIdlePollMs: 120_000,
+    timing: { leaseDurationMs: 30_000, renewDeadlineMs: 20_000, retryPeriodMs: 10_000 },
+  });
   const bobRounds = rounds(bob);
   const expected = sb.dc.clusters.length * 2;
   const of = (kind: Kind) => requests.filter((r) => r.kind === kind);
@@ -107,7 +112,14 @@ it("an idle Capstan sends no list requests while nothing happens, and sees a tea
   const seenAfterMs = Date.now() - created;
   console.log(`[team-watch] bob saw alice's new release ${seenAfterMs} ms after it was created`);
   expect(bob.executor.entries.get(id)!.state.home).toBe('fat');
-  await alice.act(id, { type: 'abort' });
+  // Alice closes her Capstan: her Lease is handed back, and Bob sees it at once (a Lease's holder
+  // changed), not at his next read 10 s later.
+  await alice.dispose();
+  services.splice(services.indexOf(alice), 1);
+  const handedBack = Date.now();
+  await until(() => bob.event().owners?.[id]?.holder === '', 3000, 'bob sees the Lease handed back');
+  console.log(`[team-watch] bob saw the Lease handed back ${Date.now() - handedBack} ms after alice closed`);
+  expect(bob.event().owners?.[id]?.holderLabel).toBe('nobody (handed back by alice@test (pid 2))');
   await closeAll();
 }, 60_000);
 
