@@ -258,7 +258,8 @@ export class ReleaseService {
    * Otherwise reading every cluster's records every 2 s changes nothing on screen and was the
    * largest idle cost of the main process (8 HTTPS requests a retry period at 4 clusters, ~0.25 %
    * of a core, and the garbage that later costs a full collection): a release a teammate starts
-   * then shows within the idle period, and from its Lease on is followed at the usual pace.
+   * then shows through the watch (or, without one, within the idle period), and from its Lease on
+   * is followed at the usual pace.
    */
   private teamActive(): boolean {
     for (const o of this.owners.values()) if (o.holder) return true;
@@ -591,6 +592,7 @@ export class ReleaseService {
     this.timer = undefined;
     this.pollScheduler?.dispose();
     this.teamWatch?.dispose();
+    this.teamWatch = undefined;
     this.offClusters?.();
     identityAlive(this.identity, false);
     clearTimeout(this.notifyTimer);
