@@ -21,20 +21,10 @@ import type { ResourceType } from '../../src-shared/resources/contract';
 import type { ClusterService } from '../clusters/cluster-service';
 import type { DiscoveredKind } from '../resources/discovery';
 import { collectionPath, typeKey } from '../resources/type-watch';
-import { Reflector, type ReflectorTransport } from '../watch/reflector';
+import { metadataTransport } from '../watch/metadata-transport';
+import { Reflector } from '../watch/reflector';
 import { NameIndex } from './name-index';
 
-/**
- * Metadata only where the server can (every real one), plain JSON elsewhere: lists as
- * PartialObjectMetadataList, watch events as PartialObjectMetadata (as client-go's metadata
- * informer asks; the server refuses the list form for single objects).
- */
-const METADATA_LIST = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json';
-const METADATA_ONE = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1, application/json';
-export const metadataTransport = (conn: ReflectorTransport): ReflectorTransport => ({
-  getJson: (path, o) => conn.getJson(path, { ...o, accept: o?.verb === 'watch' ? METADATA_ONE : METADATA_LIST }),
-  openStream: (path, o) => conn.openStream(path, { ...o, accept: o?.verb === 'watch' ? METADATA_ONE : METADATA_LIST }),
-});
 /** Kinds whose names nobody looks up, and which are the most numerous. */
 const SKIP = new Set(['events', 'endpoints', 'endpointslices', 'leases', 'replicasets', 'controllerrevisions']);
 /** Kinds the workloads layer already watches in every connected cluster. */

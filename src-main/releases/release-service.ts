@@ -47,6 +47,8 @@ import { checkPlan, draftPlan } from './plan-check';
 import { PlanImageCheck, within, type ImagePresenceSource, type PlanImageCheckOptions } from './plan-image-check';
 import { applyRowAction, previewRowAction, revisionsOf } from './row-actions';
 import { SnapshotStore } from './snapshot-store';
+import { TeamPollScheduler } from './team-poll';
+import { TeamWatch } from './team-watch';
 import { previewStart } from './start-preview';
 
 export interface ReleaseServiceOptions {
@@ -77,10 +79,20 @@ export interface ReleaseServiceOptions {
     stateBudgetBytes?: number;
     /**
      * How often the team records are read while no team release is in progress anywhere we see
-     * (no Lease held, none of ours unfinished); default 10 retry periods (20 s). While one is, every
-     * retry period.
+     * (no Lease held, none of ours unfinished) and some live cluster is not watched (its watch not
+     * open yet, refused or broken); default 10 retry periods (20 s). While one is in progress,
+     * every retry period.
      */
     idlePollMs?: number;
+    /**
+     * The idle period while every live cluster's team records and Leases are watched (a change
+     * there is read within `watchDebounceMs`): the poll is then only a fallback. Default 60 s.
+     */
+    watchedIdlePollMs?: number;
+    /** How long after a watch event the records are read (a burst, one read). Default 200 ms. */
+    watchDebounceMs?: number;
+    /** false: no watch, the poll alone (tests prove the watch this way). Default true. */
+    watch?: boolean;
   };
 }
 
@@ -104,7 +116,9 @@ export class ReleaseService {
   private readonly records: ExecutionRecords;
   private readonly timing: LeaseTiming;
   private owners = new Map<string, OwnerView>();
-  private pollTimer: NodeJS.Timeout | undefined;
+  private pollScheduler: TeamPollScheduler | undefined;
+  private teamWatch: TeamWatch | undefined;
+  private offClusters: (() => void) | undefined;
   /** This process's holder identity for team releases (user@host/pid-random). */
   readonly identity: string;
   private teamProblems: string[] = [];
@@ -192,14 +206,19 @@ export class ReleaseService {
   }
 
   /**
-   * Every retry period, the team records and Leases of every live cluster: releases started
-   * elsewhere appear, those driven elsewhere follow live, with their holder and last renewal.
+   * The team records and Leases of every live cluster: releases started elsewhere appear, those
+   * driven elsewhere follow live, with their holder and last renewal. Read when a watch sees a
+   * record or a Lease's holder change (team-watch.ts), every retry period while a team release is
+   * in progress (renewals and expiry), and otherwise every idle period as the fallback.
    */
   private poll(): void {
+    const team = this.opts.team!;
+    const live = () => this.opts.clusters.ids().filter((id) => this.opts.clusters.get(id)?.state === 'live');
     const round = async () => {
-      const live = this.opts.clusters.ids().filter((id) => this.opts.clusters.get(id)?.state === 'live');
+      const ids = live();
+      this.teamWatch?.sync(ids);
       const cached = (id: string) => this.executor.entries.get(id)?.state.version;
-      const r = await this.records.poll(live, cached);
+      const r = await this.records.poll(ids, cached);
       if (JSON.stringify(r.problems) !== JSON.stringify(this.teamProblems)) {
         this.teamProblems = r.problems;
         this.notify();
@@ -210,17 +229,27 @@ export class ReleaseService {
       const changed = this.executor.merge(r.states);
       if (!changed && before !== JSON.stringify([...this.owners])) this.notify();
     };
-    const next = () => {
-      this.pollTimer = setTimeout(
-        () =>
-          void round()
-            .catch((e: Error) => this.opts.log?.(`[releases] team records: ${e.message}`))
-            .finally(() => this.pollTimer !== undefined && next()),
-        this.teamActive() ? this.timing.retryPeriodMs : (this.opts.team?.idlePollMs ?? 10 * this.timing.retryPeriodMs),
-      );
-      this.pollTimer.unref();
-    };
-    void round().finally(next);
+    const scheduler = new TeamPollScheduler({
+      round,
+      period: () => {
+        if (this.teamActive()) return this.timing.retryPeriodMs;
+        const idle = team.idlePollMs ?? 10 * this.timing.retryPeriodMs;
+        return this.teamWatch?.up(live()) ? Math.max(idle, team.watchedIdlePollMs ?? 60_000) : idle;
+      },
+      debounceMs: team.watchDebounceMs ?? 200,
+      log: this.opts.log,
+    });
+    this.pollScheduler = scheduler;
+    if (team.watch !== false) {
+      this.teamWatch = new TeamWatch({
+        connection: (id) => this.opts.clusters.connection(id),
+        onChange: () => scheduler.kick(),
+        onStatus: () => scheduler.arm(),
+      });
+      // A cluster that becomes live (or goes away) is watched (or not) at once, not at the next read.
+      this.offClusters = this.opts.clusters.onDidChangeClusters(() => this.teamWatch?.sync(live()));
+    }
+    scheduler.start();
   }
 
   /**
@@ -229,7 +258,8 @@ export class ReleaseService {
    * Otherwise reading every cluster's records every 2 s changes nothing on screen and was the
    * largest idle cost of the main process (8 HTTPS requests a retry period at 4 clusters, ~0.25 %
    * of a core, and the garbage that later costs a full collection): a release a teammate starts
-   * then shows within the idle period, and from its Lease on is followed at the usual pace.
+   * then shows through the watch (or, without one, within the idle period), and from its Lease on
+   * is followed at the usual pace.
    */
   private teamActive(): boolean {
     for (const o of this.owners.values()) if (o.holder) return true;
@@ -560,8 +590,10 @@ export class ReleaseService {
   async dispose(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    clearTimeout(this.pollTimer);
-    this.pollTimer = undefined;
+    this.pollScheduler?.dispose();
+    this.teamWatch?.dispose();
+    this.teamWatch = undefined;
+    this.offClusters?.();
     identityAlive(this.identity, false);
     clearTimeout(this.notifyTimer);
     this.listeners.clear();

@@ -5,14 +5,12 @@
  * kubectl sees the Lease's holder. The multi-process proof (kill -9, take-over, a blocked cluster)
  * is test/contract/team-releases.test.ts.
  */
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ClusterService } from '../clusters/cluster-service';
 import { until } from '../testing/fake-kube';
 import { compactForCluster } from './cluster-records';
 import type { ReleaseService } from './release-service';
-import { createRelease, plan, recordsQuery, startReleaseSandbox, startService, type ReleaseSandbox } from './testing/release-sandbox';
+import { createRelease, plan, recordsQuery, startReleaseSandbox, startTeamService, type ReleaseSandbox } from './testing/release-sandbox';
 
 let sb: ReleaseSandbox;
 const services: ReleaseService[] = [];
@@ -26,23 +24,7 @@ afterAll(async () => {
   await sb?.close();
 });
 
-const timing = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 400 };
-
-async function teamService(name: string): Promise<ReleaseService> {
-  const dir = mkdtempSync(join(sb.dir, `${name}-`));
-  const clusters = sb.newClusters();
-  clusterServices.push(clusters);
-  const s = await startService({
-    dir,
-    clusters,
-    tickMs: 100,
-    timeScale: sb.speed,
-    actor: name,
-    team: { timing, identity: `${name}@test/${services.length + 1}-0000` },
-  });
-  services.push(s);
-  return s;
-}
+const teamService = (name: string) => startTeamService(sb, { services, clusters: clusterServices }, name);
 
 it('one Capstan drives a team release; the other sees it live and read-only with its holder', async () => {
   const alice = await teamService('alice');

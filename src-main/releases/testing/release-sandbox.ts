@@ -97,6 +97,36 @@ export async function startService(options: ReleaseServiceOptions): Promise<Rele
   return s;
 }
 
+/** Lease timing of the team-release sandbox tests: a Lease expires within seconds. */
+export const TEAM_TIMING = { leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 400 };
+
+/**
+ * Another Capstan with team releases on the sandbox: its own data folder and ClusterService,
+ * identity `<name>@test/<n>-0000` (n counts the services in `owned`); the test closes what `owned` holds.
+ */
+export async function startTeamService(
+  sb: ReleaseSandbox,
+  owned: { services: ReleaseService[]; clusters: ClusterService[] },
+  name: string,
+  team: NonNullable<ReleaseServiceOptions['team']> = {},
+  log?: (m: string) => void,
+): Promise<ReleaseService> {
+  const dir = mkdtempSync(join(sb.dir, `${name}-`));
+  const clusters = sb.newClusters();
+  owned.clusters.push(clusters);
+  const s = await startService({
+    dir,
+    clusters,
+    tickMs: 100,
+    timeScale: sb.speed,
+    actor: name,
+    log,
+    team: { timing: TEAM_TIMING, identity: `${name}@test/${owned.services.length + 1}-0000`, ...team },
+  });
+  owned.services.push(s);
+  return s;
+}
+
 export const plan = (app: string, tag: string, stages: string, extra = '') => `name: ${app}-${tag}
 app: ${app}
 image: { repository: shop/${app}, tag: "${tag}" }
