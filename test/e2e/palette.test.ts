@@ -23,6 +23,24 @@ describe('command palette', () => {
 
   const items = () =>
     page.getByTestId('palette-item').evaluateAll((li) => li.map((l) => `${l.getAttribute('data-group')}:${l.getAttribute('data-label')}`));
+  /** Moves the choice to `item` with the arrow keys, one press at a time, looking where it is after each (hits may still arrive). */
+  const choose = async (item: string) => {
+    await expect
+      .poll(
+        async () => {
+          const list = await items();
+          const chosen = await page
+            .getByTestId('palette-item')
+            .evaluateAll((li) => li.findIndex((l) => l.getAttribute('aria-selected') === 'true'));
+          const want = list.indexOf(item);
+          if (want < 0 || want === chosen) return list[chosen];
+          await page.keyboard.press(want > chosen ? 'ArrowDown' : 'ArrowUp');
+          return list[chosen];
+        },
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBe(item);
+  };
 
   it('finds a ConfigMap in every cluster that has it, by name, and opens it with the keyboard', async () => {
     await page.getByTestId('nav-overview').waitFor();
@@ -57,8 +75,7 @@ describe('command palette', () => {
     await page.keyboard.press('Control+k');
     await page.keyboard.type(pod);
     await expect.poll(async () => (await items()).includes(`Action:Logs of ${pod}`), { timeout: 30_000 }).toBe(true);
-    const at = (await items()).indexOf(`Action:Logs of ${pod}`);
-    for (let i = 0; i < at; i++) await page.keyboard.press('ArrowDown');
+    await choose(`Action:Logs of ${pod}`);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-view]').getAttribute('data-view')).toBe('logs');
     await expect.poll(() => page.locator('[data-testid=tab-logs]').last().innerText()).toContain(`pro-west · ${pod}`);

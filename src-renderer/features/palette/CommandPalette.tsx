@@ -71,7 +71,9 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
   const client = useClient();
   const { kinds } = useKinds();
   const [query, setQuery] = useState('');
-  const [active, setActive] = useState(0);
+  // The chosen entry by key, not by position: hits arriving while a person moves through the list
+  // must not move the choice under them (Enter would run something else).
+  const [activeKey, setActiveKey] = useState<string | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const objects = useObjectHits(query);
 
@@ -208,7 +210,10 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
     return out;
   }, [query, recent, objects.hits, commands, openObject, pushRecent]);
 
-  useEffect(() => setActive(0), [query]);
+  const found = activeKey === null ? -1 : entries.findIndex((e) => e.key === activeKey);
+  const active = found >= 0 ? found : 0;
+  const setActive = (i: number) => setActiveKey(entries[i]?.key ?? null);
+  useEffect(() => setActiveKey(null), [query]);
   useEffect(() => {
     listRef.current?.querySelector(`[data-index="${active}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [active]);
@@ -220,8 +225,8 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
     e.run();
   };
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key === 'ArrowDown') setActive((a) => Math.min(entries.length - 1, a + 1));
-    else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
+    if (e.key === 'ArrowDown') setActive(Math.min(entries.length - 1, active + 1));
+    else if (e.key === 'ArrowUp') setActive(Math.max(0, active - 1));
     else if (e.key === 'Enter') runAt(active);
     else if (e.key === 'Escape') close();
     else return;
