@@ -223,6 +223,12 @@ function MatrixTab() {
   );
 }
 
+const IMAGES_TABS = [
+  ['matrix', 'Sync matrix'],
+  ['registries', 'Registries'],
+  ['lineage', 'Base images'],
+] as const;
+
 export function ImagesView() {
   const tab = useAppStore((s) => s.imagesTab);
   const setTab = useAppStore((s) => s.setImagesTab);
@@ -233,36 +239,19 @@ export function ImagesView() {
     <section className="view view--images" aria-label="Image sync">
       <div className="img-toolbar">
         <div className="segmented" role="tablist" aria-label="Images view">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'matrix'}
-            className={tab === 'matrix' ? 'is-active' : ''}
-            onClick={() => setTab('matrix')}
-            data-testid="images-tab-matrix"
-          >
-            Sync matrix
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'registries'}
-            className={tab === 'registries' ? 'is-active' : ''}
-            onClick={() => setTab('registries')}
-            data-testid="images-tab-registries"
-          >
-            Registries
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'lineage'}
-            className={tab === 'lineage' ? 'is-active' : ''}
-            onClick={() => setTab('lineage')}
-            data-testid="images-tab-lineage"
-          >
-            Base images
-          </button>
+          {IMAGES_TABS.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              className={tab === id ? 'is-active' : ''}
+              onClick={() => setTab(id)}
+              data-testid={`images-tab-${id}`}
+            >
+              {label}
+            </button>
+          ))}
         </div>
         {tab === 'matrix' ? <Summary /> : <span className="img-summary" />}
         <button
