@@ -110,6 +110,9 @@ function initStatus(p: KubeObject): string | undefined {
 
 const names = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as { name: string }[]).map((c) => c.name).join(',');
 const images = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as { image: string }[]).map((c) => c.image).join(',');
+/** kubectl's -o wide columns of a workload that selects pods from a template. */
+const workloadWide = [col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)];
+const wide = (o: KubeObject) => [names(o), images(o), labelSelectorString(o.spec?.selector)];
 
 const PRINTERS: Record<ResourceName, Printer> = {
   pods: {
@@ -133,9 +136,7 @@ const PRINTERS: Record<ResourceName, Printer> = {
       col('Up-to-date', 'integer'),
       col('Available', 'integer'),
       col('Age'),
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...workloadWide,
     ],
     cells: (d) => [
       d.metadata.name,
@@ -143,9 +144,7 @@ const PRINTERS: Record<ResourceName, Printer> = {
       d.status?.updatedReplicas ?? 0,
       d.status?.availableReplicas ?? 0,
       age(d.metadata.creationTimestamp),
-      names(d),
-      images(d),
-      labelSelectorString(d.spec?.selector),
+      ...wide(d),
     ],
   },
   replicasets: {
@@ -155,9 +154,7 @@ const PRINTERS: Record<ResourceName, Printer> = {
       col('Current', 'integer'),
       col('Ready', 'integer'),
       col('Age'),
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...workloadWide,
     ],
     cells: (r) => [
       r.metadata.name,
@@ -165,9 +162,7 @@ const PRINTERS: Record<ResourceName, Printer> = {
       r.status?.replicas ?? 0,
       r.status?.readyReplicas ?? 0,
       age(r.metadata.creationTimestamp),
-      names(r),
-      images(r),
-      labelSelectorString(r.spec?.selector),
+      ...wide(r),
     ],
   },
   nodes: {
@@ -249,8 +244,6 @@ function clusterKindPrinters(): Record<
   Printer
 > {
   const nameCol = col('Name', 'string', 0, 'name');
-  const workloadWide = [col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)];
-  const wide = (o: KubeObject) => [names(o), images(o), labelSelectorString(o.spec?.selector)];
   const jobTemplate = (o: KubeObject) => ({ ...o, spec: o.spec?.jobTemplate?.spec ?? {} }) as KubeObject;
   const nameAge = { columns: [nameCol, col('Age')], cells: (o: KubeObject) => [o.metadata.name, age(o.metadata.creationTimestamp)] };
   return {
