@@ -23,6 +23,19 @@ export function pod(over: Partial<PodSummary> & { uid: string }): PodSummary {
   };
 }
 
+/** Pod `pod-crash`, in CrashLoopBackOff after 7 restarts (last exit: Error) since `since`. */
+export function crashLoopPod(since: number, over: Partial<PodSummary> = {}): PodSummary {
+  return pod({
+    uid: 'crash',
+    status: 'CrashLoopBackOff',
+    ready: false,
+    restarts: 7,
+    lastTerminationReason: 'Error',
+    conditionSince: since,
+    ...over,
+  });
+}
+
 export function deployment(over: Partial<DeploymentSummary> & { uid: string }): DeploymentSummary {
   return {
     clusterId: 'fat',
