@@ -11,6 +11,7 @@ import { formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
+import { ChoiceButton } from '../../components/ChoiceButton';
 import { watchImages } from './images-bridge';
 import type { ImagesFilter } from './images-slice';
 import { CellDetailPanel } from './CellDetailPanel';
@@ -240,17 +241,9 @@ export function ImagesView() {
       <div className="img-toolbar">
         <div className="segmented" role="tablist" aria-label="Images view">
           {IMAGES_TABS.map(([id, label]) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              aria-selected={tab === id}
-              className={tab === id ? 'is-active' : ''}
-              onClick={() => setTab(id)}
-              data-testid={`images-tab-${id}`}
-            >
+            <ChoiceButton key={id} role="tab" selected={tab === id} onSelect={() => setTab(id)} testId={`images-tab-${id}`}>
               {label}
-            </button>
+            </ChoiceButton>
           ))}
         </div>
         {tab === 'matrix' ? <Summary /> : <span className="img-summary" />}

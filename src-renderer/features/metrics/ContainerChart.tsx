@@ -5,6 +5,7 @@
 import { useMemo, useState } from 'react';
 import type { ContainerRef, Series } from '../../../src-shared/metrics/contract';
 import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
+import { ChoiceButton } from '../../components/ChoiceButton';
 import { useClient } from '../../components/ClientContext';
 import { useRequest } from '../../components/useRequest';
 import { useAppStore } from '../../store';
@@ -101,18 +102,16 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
       </header>
       <div className="segmented metrics-scope" role="radiogroup" aria-label="Aggregate">
         {(['container', 'pod', 'deployment'] as const).map((s) => (
-          <button
+          <ChoiceButton
             key={s}
-            type="button"
             role="radio"
-            aria-checked={scope === s}
-            className={scope === s ? 'is-active' : ''}
+            selected={scope === s}
             disabled={s === 'deployment' && !deployment}
-            onClick={() => setScope(s)}
-            data-testid={`metrics-scope-${s}`}
+            onSelect={() => setScope(s)}
+            testId={`metrics-scope-${s}`}
           >
             {s === 'container' ? 'Container' : s === 'pod' ? 'Pod (sum)' : `Deployment${deployment ? ` ${deployment}` : ''} (sum)`}
-          </button>
+          </ChoiceButton>
         ))}
       </div>
       {error ? (
