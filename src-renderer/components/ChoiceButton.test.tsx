@@ -9,14 +9,7 @@ function Choices({ role }: { role: 'tab' | 'radio' }) {
   return (
     <div>
       {['a', 'b'].map((id) => (
-        <ChoiceButton
-          key={id}
-          role={role}
-          selected={chosen === id}
-          onSelect={() => setChosen(id)}
-          testId={`choice-${id}`}
-          disabled={id === 'c'}
-        >
+        <ChoiceButton key={id} role={role} selected={chosen === id} onSelect={() => setChosen(id)} testId={`choice-${id}`}>
           {id.toUpperCase()}
         </ChoiceButton>
       ))}
