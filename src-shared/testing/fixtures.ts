@@ -70,3 +70,18 @@ export function cluster(over: Partial<ClusterInfo> & { id: string }): ClusterInf
     ...over,
   };
 }
+
+/** A Deployment manifest of `replicas` nginx pods labelled app.kubernetes.io/name=`name`, to create in a sandbox. */
+export function nginxDeployment(name: string, namespace: string, replicas: number) {
+  const labels = { 'app.kubernetes.io/name': name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
+    },
+  };
+}
