@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import YAML from 'yaml';
+import { kubectl as kubectlOut } from '../test/e2e/kubectl';
 import { Child } from './child';
 
 const exchange = (port: number, request: string | Buffer) =>
@@ -119,25 +120,8 @@ export async function run() {
   const [, kubeconfig] = (await sandbox.waitFor(/^ready /)).split(' ');
   let proxy: net.Server | undefined;
   try {
-    const podsJson = await new Promise<string>((resolve, reject) => {
-      const c = spawn('kubectl', [
-        '--kubeconfig',
-        kubeconfig!,
-        '--context',
-        'uat',
-        '-n',
-        'shop',
-        'get',
-        'pods',
-        '-l',
-        'app.kubernetes.io/instance=orders-uat',
-        '-o',
-        'json',
-      ]);
-      let out = '';
-      c.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      c.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`kubectl get pods exited ${code}`))));
-    });
+    const ordersUat = '--selector=app.kubernetes.io/instance=orders-uat';
+    const podsJson = await kubectlOut(kubeconfig!, 'uat', '-n', 'shop', 'get', 'pods', ordersUat, '-o', 'json');
     const pod = JSON.parse(podsJson).items[0];
     const name = pod.metadata.name as string;
     const port = pod.spec.containers[0].ports[0].containerPort as number;

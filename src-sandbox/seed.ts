@@ -13,6 +13,7 @@ import type { KubeObject } from './kube/types';
 import { KUBE_VERSION } from './server/discovery';
 import type { Scenario, ScenarioApp, ScenarioCluster, ScenarioGroup } from './scenario';
 import { imageId, newContainerId } from './controllers/container-states';
+import { replicaSetFor } from './controllers/deployment-controller';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -141,29 +142,9 @@ function template(app: ScenarioApp, group: ScenarioGroup, name: string, image: s
   return tpl;
 }
 
+/** Seeded Deployments surge by a quarter of their replicas, as their 25% strategy does. */
 function replicaSet(d: KubeObject, tpl: ReturnType<typeof template>, revision: number, replicas: number): KubeObject {
-  const hash = podTemplateHash(tpl as never);
-  const t = structuredClone(tpl) as ReturnType<typeof template> & { spec: Record<string, unknown> };
-  t.metadata.labels = { ...t.metadata.labels, 'pod-template-hash': hash };
-  const rs: KubeObject = {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: {
-      name: `${d.metadata.name}-${hash}`,
-      namespace: d.metadata.namespace,
-      labels: t.metadata.labels,
-      annotations: {
-        'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas),
-        'deployment.kubernetes.io/max-replicas': String(d.spec.replicas + Math.ceil(d.spec.replicas / 4)),
-        'deployment.kubernetes.io/revision': String(revision),
-      },
-      ownerReferences: [controllerRef(d, 'apps/v1', 'Deployment')],
-    },
-    spec: { replicas, selector: { matchLabels: { ...d.spec.selector.matchLabels, 'pod-template-hash': hash } }, template: t },
-    status: { replicas: 0 },
-  };
-  if (d.spec.minReadySeconds) rs.spec.minReadySeconds = d.spec.minReadySeconds;
-  return rs;
+  return replicaSetFor(d, tpl, podTemplateHash(tpl as never), revision, replicas, Math.ceil(d.spec.replicas / 4));
 }
 
 function runningPod(rs: KubeObject, node: string, ctx: SeedContext, startedAt: string): KubeObject {

@@ -15,6 +15,7 @@ import { KubeconfigService } from '../clusters/kubeconfig-service';
 import { ResourceService } from '../resources/resource-service';
 import { until } from '../testing/fake-kube';
 import { kubectl as kubectlAt, kubectlCreate as kubectlCreateAt } from '../../test/e2e/kubectl';
+import { nginxDeployment } from '../../src-shared/testing/fixtures';
 import { PaletteService } from './palette-service';
 
 let dc: Datacenter;
@@ -67,17 +68,7 @@ describe('palette names, live', () => {
     expect(found('palette-live-cm', 'ConfigMap')[0]).toMatchObject({ clusterId: cluster, namespace: 'default', name: 'palette-live-cm' });
 
     // A Deployment and its pods: the workloads layer's watches.
-    const labels = { 'app.kubernetes.io/name': 'palette-live-web' };
-    await kubectlCreate(context, {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'palette-live-web', namespace: 'default' },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
-      },
-    });
+    await kubectlCreate(context, nginxDeployment('palette-live-web', 'default', 2));
     await until(() => found('palette-live-web', 'Deployment').length === 1, 10_000, 'the new Deployment in the palette');
     await until(() => found('palette-live-web', 'Pod').length === 2, 20_000, "the new Deployment's pods in the palette");
     const pods = (

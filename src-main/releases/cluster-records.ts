@@ -19,18 +19,13 @@ import {
   objectNameFor,
   type KubeJson,
   type LeaseObject,
+  type RecordMeta,
 } from './execution-lease';
 
 interface ConfigMap {
   apiVersion: 'v1';
   kind: 'ConfigMap';
-  metadata: {
-    name: string;
-    namespace: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
+  metadata: RecordMeta;
   data?: Record<string, string>;
 }
 

@@ -56,16 +56,19 @@ export interface KubeJson {
   getJson<T>(path: string, o?: RequestOptions): Promise<Result<T>>;
 }
 
+/** The metadata a release reads and writes on its Lease and record ConfigMaps. */
+export interface RecordMeta {
+  name: string;
+  namespace: string;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
 export interface LeaseObject {
   apiVersion: 'coordination.k8s.io/v1';
   kind: 'Lease';
-  metadata: {
-    name: string;
-    namespace: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-  };
+  metadata: RecordMeta;
   spec: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
 }
 

@@ -37,7 +37,17 @@ const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString()
 /** The app container OOM-killed a minute ago, its sidecar SIGKILLed (Error, 137) 30 s later. */
 function createPod(): void {
   const now = Date.now();
-  const running = (at: number) => ({ running: { startedAt: iso(at) } });
+  /** Running again (since 5 s after it ended) after one kill with exit 137 and `reason`. */
+  const restartedOnce = (name: string, image: string, reason: string, killedAt: number) => ({
+    name,
+    image,
+    imageID: '',
+    ready: true,
+    started: true,
+    restartCount: 1,
+    state: { running: { startedAt: iso(killedAt + 5_000) } },
+    lastState: { terminated: { reason, exitCode: 137, startedAt: iso(now - 600_000), finishedAt: iso(killedAt) } },
+  });
   dc.cluster('fat').store.create(
     'pods',
     {
@@ -56,26 +66,8 @@ function createPod(): void {
         startTime: iso(now - 600_000),
         conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: iso(now - 20_000) }],
         containerStatuses: [
-          {
-            name: 'app',
-            image: IMAGE,
-            imageID: '',
-            ready: true,
-            started: true,
-            restartCount: 1,
-            state: running(now - 55_000),
-            lastState: { terminated: { reason: 'OOMKilled', exitCode: 137, startedAt: iso(now - 600_000), finishedAt: iso(now - 60_000) } },
-          },
-          {
-            name: 'proxy',
-            image: 'envoyproxy/envoy:v1.31',
-            imageID: '',
-            ready: true,
-            started: true,
-            restartCount: 1,
-            state: running(now - 25_000),
-            lastState: { terminated: { reason: 'Error', exitCode: 137, startedAt: iso(now - 600_000), finishedAt: iso(now - 30_000) } },
-          },
+          restartedOnce('app', IMAGE, 'OOMKilled', now - 60_000),
+          restartedOnce('proxy', 'envoyproxy/envoy:v1.31', 'Error', now - 30_000),
         ],
       },
     },

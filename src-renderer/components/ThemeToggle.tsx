@@ -1,5 +1,6 @@
 import { useAppStore } from '../store';
 import type { ThemePreference } from '../store/ui-slice';
+import { ChoiceButton } from './ChoiceButton';
 
 const options: { value: ThemePreference; label: string; icon: string }[] = [
   { value: 'light', label: 'Light', icon: '☀' },
@@ -13,18 +14,16 @@ export function ThemeToggle() {
   return (
     <div className="segmented" role="radiogroup" aria-label="Theme" data-testid="theme-toggle">
       {options.map((o) => (
-        <button
+        <ChoiceButton
           key={o.value}
-          type="button"
           role="radio"
-          aria-checked={theme === o.value}
-          className={theme === o.value ? 'is-active' : ''}
-          onClick={() => setTheme(o.value)}
+          selected={theme === o.value}
+          onSelect={() => setTheme(o.value)}
           title={`${o.label} theme`}
-          data-testid={`theme-${o.value}`}
+          testId={`theme-${o.value}`}
         >
           <span aria-hidden>{o.icon}</span> {o.label}
-        </button>
+        </ChoiceButton>
       ))}
     </div>
   );

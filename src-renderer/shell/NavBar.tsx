@@ -13,7 +13,7 @@ export function NavBar({ items }: { items: readonly NavItem[] }) {
         </span>
         Capstan
       </div>
-      <ul>
+      <ul className="plain-list">
         {items.map((item, i) => (
           <li key={item.id}>
             <button

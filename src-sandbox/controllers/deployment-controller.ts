@@ -33,6 +33,50 @@ const SOURCE = { component: 'deployment-controller' };
 
 export const revisionOf = (obj: KubeObject): number => Number(obj.metadata.annotations?.[REVISION] ?? 0);
 
+/**
+ * The ReplicaSet a Deployment owns for one pod template (labelled with its `hash`), as the
+ * deployment controller creates it; the seed builds a cluster's history with it too.
+ */
+export function replicaSetFor(
+  d: KubeObject,
+  podTemplate: KubeObject['spec'],
+  hash: string,
+  revision: number,
+  replicas: number,
+  maxSurge: number,
+): KubeObject {
+  const template = structuredClone(podTemplate);
+  template.metadata ??= {};
+  template.metadata.labels = { ...(template.metadata.labels ?? {}), 'pod-template-hash': hash };
+  const annotations: Record<string, string> = {
+    [DESIRED]: String(d.spec.replicas ?? 1),
+    [MAX]: String((d.spec.replicas ?? 1) + maxSurge),
+    [REVISION]: String(revision),
+  };
+  const cause = d.metadata.annotations?.[CHANGE_CAUSE];
+  if (cause) annotations[CHANGE_CAUSE] = cause;
+  const rs: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: `${d.metadata.name}-${hash}`,
+      namespace: d.metadata.namespace,
+      labels: template.metadata.labels,
+      annotations,
+      ownerReferences: [controllerRef(d, 'apps/v1', 'Deployment')],
+    },
+    spec: {
+      replicas,
+      minReadySeconds: d.spec.minReadySeconds ?? 0,
+      selector: { ...d.spec.selector, matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
+      template,
+    },
+    status: { replicas: 0 },
+  };
+  if (!rs.spec.minReadySeconds) delete rs.spec.minReadySeconds;
+  return rs;
+}
+
 export class DeploymentController {
   private readonly statusWriter: DeploymentStatusWriter;
 
@@ -187,35 +231,7 @@ export class DeploymentController {
     while (this.store.get('replicasets', d.metadata.namespace, `${d.metadata.name}-${hash}`)) {
       hash = podTemplateHash(d.spec.template, ++collisions);
     }
-    const template = structuredClone(d.spec.template);
-    template.metadata ??= {};
-    template.metadata.labels = { ...(template.metadata.labels ?? {}), 'pod-template-hash': hash };
-    const annotations: Record<string, string> = {
-      [DESIRED]: String(d.spec.replicas ?? 1),
-      [MAX]: String((d.spec.replicas ?? 1) + maxSurge),
-      [REVISION]: String(revision),
-    };
-    const cause = d.metadata.annotations?.[CHANGE_CAUSE];
-    if (cause) annotations[CHANGE_CAUSE] = cause;
-    const rs: KubeObject = {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name: `${d.metadata.name}-${hash}`,
-        namespace: d.metadata.namespace,
-        labels: template.metadata.labels,
-        annotations,
-        ownerReferences: [controllerRef(d, 'apps/v1', 'Deployment')],
-      },
-      spec: {
-        replicas,
-        minReadySeconds: d.spec.minReadySeconds ?? 0,
-        selector: { ...d.spec.selector, matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash } },
-        template,
-      },
-      status: { replicas: 0 },
-    };
-    if (!rs.spec.minReadySeconds) delete rs.spec.minReadySeconds;
+    const rs = replicaSetFor(d, d.spec.template, hash, revision, replicas, maxSurge);
     const created = this.store.create('replicasets', rs, this.clock.nowIso()).obj;
     if (replicas > 0) this.events.normal(d, 'ScalingReplicaSet', `Scaled up replica set ${rs.metadata.name} from 0 to ${replicas}`, SOURCE);
     return created;

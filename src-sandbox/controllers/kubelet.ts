@@ -211,13 +211,7 @@ export class Kubelet {
       const started = this.clock.nowIso();
       for (const c of p.status.ephemeralContainerStatuses as ContainerStatus[]) {
         if (!c.state.waiting) continue;
-        Object.assign(c, {
-          imageID: imageId(c.image as string),
-          containerID: newContainerId(),
-          state: { running: { startedAt: started } },
-        });
-        this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
-        this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
+        this.startContainer(p, c, started, {});
       }
       this.store.update('pods', p);
     });
@@ -228,14 +222,7 @@ export class Kubelet {
     const pod = this.mutate(key, (p, now) => {
       const c = (p.status.initContainerStatuses as ContainerStatus[])[i]!;
       this.kubeletEvent(p, 'normal', 'Pulled', `Container image "${c.image}" already present on machine`, c.name);
-      this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
-      this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
-      Object.assign(c, {
-        imageID: imageId(c.image as string),
-        containerID: newContainerId(),
-        started: true,
-        state: { running: { startedAt: now } },
-      });
+      this.startContainer(p, c, now, { started: true });
     });
     if (!pod) return;
     const outcome = commandOutcome({ ...pod, spec: { ...pod.spec, restartPolicy: 'Never' } }, pod.spec.initContainers[i]) ?? {
@@ -303,15 +290,7 @@ export class Kubelet {
             : `Container image "${c.image}" already present on machine`,
           c.name,
         );
-        this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
-        this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
-        Object.assign(c, {
-          imageID: imageId(c.image as string),
-          containerID: newContainerId(),
-          started: true,
-          ready: false,
-          state: { running: { startedAt: now } },
-        });
+        this.startContainer(p, c, now, { started: true, ready: false });
       }
       syncReadyConditions(p, now);
     });
@@ -407,6 +386,18 @@ export class Kubelet {
     this.at(key, Math.min(grace, STOP_MS), () => {
       const [ns, name] = split(key);
       if (this.store.get('pods', ns, name)) this.store.delete('pods', ns, name);
+    });
+  }
+
+  /** The kubelet's Created and Started events, and the container's status as running since `startedAt`. */
+  private startContainer(p: KubeObject, c: ContainerStatus, startedAt: string, flags: { started?: boolean; ready?: boolean }): void {
+    this.kubeletEvent(p, 'normal', 'Created', `Created container: ${c.name}`, c.name);
+    this.kubeletEvent(p, 'normal', 'Started', `Started container ${c.name}`, c.name);
+    Object.assign(c, {
+      imageID: imageId(c.image as string),
+      containerID: newContainerId(),
+      ...flags,
+      state: { running: { startedAt } },
     });
   }
 

@@ -110,11 +110,15 @@ export class OpenApiValidator {
   }
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function typeMatches(type: string, v: unknown): boolean {
+/**
+ * Whether `v` is a JSON value of the schema `type` (no type matches anything). `integerFits`
+ * narrows which whole numbers an integer field takes: the decoder holds them to Go's int sizes.
+ */
+export function typeMatches(type: string | undefined, v: unknown, integerFits: (n: number) => boolean = () => true): boolean {
   switch (type) {
     case 'object':
       return isPlainObject(v);
@@ -123,7 +127,7 @@ function typeMatches(type: string, v: unknown): boolean {
     case 'string':
       return typeof v === 'string';
     case 'integer':
-      return typeof v === 'number' && Number.isInteger(v);
+      return typeof v === 'number' && Number.isInteger(v) && integerFits(v);
     case 'number':
       return typeof v === 'number';
     case 'boolean':

@@ -6,7 +6,7 @@
  * (`x-kubernetes-group-version-kind`), so every kind the documents describe is covered.
  */
 import { OPENAPI_DOCUMENTS, readOpenApiDocument } from './documents';
-import type { Schema } from './openapi-validator';
+import { typeMatches, type Schema } from './openapi-validator';
 
 interface GvkSchema extends Schema {
   'x-kubernetes-group-version-kind'?: { group: string; version: string; kind: string }[];
@@ -70,11 +70,13 @@ export class SchemaDecoder {
     const { schema, typeName } = this.resolve(raw);
     if (value === null) return null; // a nil pointer or an omitted value, as Go's decoder accepts it
     if (schema.oneOf) {
-      if (!schema.oneOf.some((o) => matches(o.type, value))) throw typeError(value, struct, path, typeName ?? 'string');
+      if (!schema.oneOf.some((o) => typeMatches(o.type, value, fitsFormat(undefined))))
+        throw typeError(value, struct, path, typeName ?? 'string');
       return value;
     }
     const type = schema.type;
-    if (type && !matches(type, value, schema.format)) throw typeError(value, struct, path, goType(schema, typeName), type === 'integer');
+    if (type && !typeMatches(type, value, fitsFormat(schema.format)))
+      throw typeError(value, struct, path, goType(schema, typeName), type === 'integer');
     if (Array.isArray(value)) {
       const items = schema.items;
       return items ? value.map((v, i) => this.walk(items, v, `${path}[${i}]`, unknown, struct)) : value;
@@ -144,25 +146,9 @@ function itemType(items: Schema): string {
   return ref ? `v1.${goName(ref)}` : goType(items);
 }
 
-function matches(type: string | undefined, v: unknown, format?: string): boolean {
-  switch (type) {
-    case 'object':
-      return isObject(v);
-    case 'array':
-      return Array.isArray(v);
-    case 'string':
-      return typeof v === 'string';
-    case 'integer': {
-      if (typeof v !== 'number' || !Number.isInteger(v)) return false;
-      return format === 'int32' ? v >= -(2 ** 31) && v < 2 ** 31 : Number.isSafeInteger(v);
-    }
-    case 'number':
-      return typeof v === 'number';
-    case 'boolean':
-      return typeof v === 'boolean';
-    default:
-      return true;
-  }
+/** Go's int32 for `format: int32`, else int64 as far as a JS number holds it exactly. */
+function fitsFormat(format: string | undefined): (n: number) => boolean {
+  return format === 'int32' ? (n) => n >= -(2 ** 31) && n < 2 ** 31 : Number.isSafeInteger;
 }
 
 /** encoding/json names the JSON value; a number that does not fit an integer field is quoted with its value. */

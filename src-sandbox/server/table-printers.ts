@@ -110,78 +110,55 @@ function initStatus(p: KubeObject): string | undefined {
 
 const names = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as { name: string }[]).map((c) => c.name).join(',');
 const images = (o: KubeObject) => ((o.spec?.template?.spec?.containers ?? []) as { image: string }[]).map((c) => c.image).join(',');
+const nameCol = col('Name', 'string', 0, 'name');
+/** Columns kubectl shows only with -o wide. */
+const wideCols = (...names: string[]) => names.map((n) => col(n, 'string', 1));
+/** kubectl's -o wide columns of a workload that selects pods from a template. */
+const workloadWide = wideCols('Containers', 'Images', 'Selector');
+const wide = (o: KubeObject) => [names(o), images(o), labelSelectorString(o.spec?.selector)];
 
 const PRINTERS: Record<ResourceName, Printer> = {
   pods: {
     columns: [
-      col('Name', 'string', 0, 'name'),
+      nameCol,
       col('Ready'),
       col('Status'),
       col('Restarts'),
       col('Age'),
-      col('IP', 'string', 1),
-      col('Node', 'string', 1),
-      col('Nominated Node', 'string', 1),
-      col('Readiness Gates', 'string', 1),
+      ...wideCols('IP', 'Node', 'Nominated Node', 'Readiness Gates'),
     ],
     cells: podCells,
   },
   deployments: {
-    columns: [
-      col('Name', 'string', 0, 'name'),
-      col('Ready'),
-      col('Up-to-date', 'integer'),
-      col('Available', 'integer'),
-      col('Age'),
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
-    ],
+    columns: [nameCol, col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age'), ...workloadWide],
     cells: (d) => [
       d.metadata.name,
       `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 0}`,
       d.status?.updatedReplicas ?? 0,
       d.status?.availableReplicas ?? 0,
       age(d.metadata.creationTimestamp),
-      names(d),
-      images(d),
-      labelSelectorString(d.spec?.selector),
+      ...wide(d),
     ],
   },
   replicasets: {
-    columns: [
-      col('Name', 'string', 0, 'name'),
-      col('Desired', 'integer'),
-      col('Current', 'integer'),
-      col('Ready', 'integer'),
-      col('Age'),
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
-    ],
+    columns: [nameCol, col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age'), ...workloadWide],
     cells: (r) => [
       r.metadata.name,
       r.spec?.replicas ?? 0,
       r.status?.replicas ?? 0,
       r.status?.readyReplicas ?? 0,
       age(r.metadata.creationTimestamp),
-      names(r),
-      images(r),
-      labelSelectorString(r.spec?.selector),
+      ...wide(r),
     ],
   },
   nodes: {
     columns: [
-      col('Name', 'string', 0, 'name'),
+      nameCol,
       col('Status'),
       col('Roles'),
       col('Age'),
       col('Version'),
-      col('Internal-IP', 'string', 1),
-      col('External-IP', 'string', 1),
-      col('OS-Image', 'string', 1),
-      col('Kernel-Version', 'string', 1),
-      col('Container-Runtime', 'string', 1),
+      ...wideCols('Internal-IP', 'External-IP', 'OS-Image', 'Kernel-Version', 'Container-Runtime'),
     ],
     cells: (n) => {
       const ready =
@@ -208,7 +185,7 @@ const PRINTERS: Record<ResourceName, Printer> = {
     },
   },
   namespaces: {
-    columns: [col('Name', 'string', 0, 'name'), col('Status'), col('Age')],
+    columns: [nameCol, col('Status'), col('Age')],
     cells: (n) => [n.metadata.name, n.status?.phase ?? 'Active', age(n.metadata.creationTimestamp)],
   },
   events: {
@@ -248,9 +225,6 @@ function clusterKindPrinters(): Record<
   Exclude<ResourceName, 'pods' | 'deployments' | 'replicasets' | 'nodes' | 'namespaces' | 'events'>,
   Printer
 > {
-  const nameCol = col('Name', 'string', 0, 'name');
-  const workloadWide = [col('Containers', 'string', 1), col('Images', 'string', 1), col('Selector', 'string', 1)];
-  const wide = (o: KubeObject) => [names(o), images(o), labelSelectorString(o.spec?.selector)];
   const jobTemplate = (o: KubeObject) => ({ ...o, spec: o.spec?.jobTemplate?.spec ?? {} }) as KubeObject;
   const nameAge = { columns: [nameCol, col('Age')], cells: (o: KubeObject) => [o.metadata.name, age(o.metadata.creationTimestamp)] };
   return {
@@ -314,7 +288,7 @@ function clusterKindPrinters(): Record<
       cells: (l) => [l.metadata.name, l.spec?.holderIdentity ?? '', age(l.metadata.creationTimestamp)],
     },
     statefulsets: {
-      columns: [nameCol, col('Ready'), col('Age'), col('Containers', 'string', 1), col('Images', 'string', 1)],
+      columns: [nameCol, col('Ready'), col('Age'), ...wideCols('Containers', 'Images')],
       cells: (s) => [
         s.metadata.name,
         `${s.status?.readyReplicas ?? 0}/${s.spec?.replicas ?? 0}`,

@@ -96,223 +96,67 @@ describe('rolling_test.go: scaleDownOldReplicaSetsForRollingUpdate (maxSurge 0)'
 });
 
 describe('sync_test.go: TestScale (proportional scaling, paused Deployments and scaling events)', () => {
-  const newer = '2016-05-20T02:00:00Z';
-  const old = '2016-05-20T01:00:00Z';
-  const older = '2016-05-20T00:00:00Z';
-  type Case = {
-    name: string;
-    replicas: number;
-    oldReplicas: number;
-    maxSurge?: number;
-    oldMaxSurge?: number;
-    maxUnavailable?: number;
-    newRs?: [string, number, string, number?];
-    oldRss: [string, number, string][];
-    expectedNew?: number;
-    expectedOld: number[];
-    desiredAnnotations?: Record<string, number>;
-  };
-  const cases: Case[] = [
-    {
-      name: 'normal scaling event: 10 -> 12',
-      replicas: 12,
-      oldReplicas: 10,
-      newRs: ['foo-v1', 10, newer],
-      oldRss: [],
-      expectedNew: 12,
-      expectedOld: [],
-    },
-    {
-      name: 'normal scaling event: 10 -> 5',
-      replicas: 5,
-      oldReplicas: 10,
-      newRs: ['foo-v1', 10, newer],
-      oldRss: [],
-      expectedNew: 5,
-      expectedOld: [],
-    },
-    {
-      name: 'proportional scaling: 5 -> 10',
-      replicas: 10,
-      oldReplicas: 5,
-      newRs: ['foo-v2', 2, newer],
-      oldRss: [['foo-v1', 3, old]],
-      expectedNew: 4,
-      expectedOld: [6],
-    },
-    {
-      name: 'proportional scaling: 5 -> 3',
-      replicas: 3,
-      oldReplicas: 5,
-      newRs: ['foo-v2', 2, newer],
-      oldRss: [['foo-v1', 3, old]],
-      expectedNew: 1,
-      expectedOld: [2],
-    },
-    {
-      name: 'proportional scaling: 9 -> 4',
-      replicas: 4,
-      oldReplicas: 9,
-      newRs: ['foo-v2', 8, newer],
-      oldRss: [['foo-v1', 1, old]],
-      expectedNew: 4,
-      expectedOld: [0],
-    },
-    {
-      name: 'proportional scaling: 7 -> 10',
-      replicas: 10,
-      oldReplicas: 7,
-      newRs: ['foo-v3', 2, newer],
-      oldRss: [
-        ['foo-v2', 3, old],
-        ['foo-v1', 2, older],
-      ],
-      expectedNew: 3,
-      expectedOld: [4, 3],
-    },
-    {
-      name: 'proportional scaling: 13 -> 8',
-      replicas: 8,
-      oldReplicas: 13,
-      newRs: ['foo-v3', 2, newer],
-      oldRss: [
-        ['foo-v2', 8, old],
-        ['foo-v1', 3, older],
-      ],
-      expectedNew: 1,
-      expectedOld: [5, 2],
-    },
-    {
-      name: 'leftover distribution: 3 -> 4',
-      replicas: 4,
-      oldReplicas: 3,
-      newRs: ['foo-v3', 1, newer],
-      oldRss: [
-        ['foo-v2', 1, old],
-        ['foo-v1', 1, older],
-      ],
-      expectedNew: 2,
-      expectedOld: [1, 1],
-    },
-    {
-      name: 'leftover distribution: 3 -> 2',
-      replicas: 2,
-      oldReplicas: 3,
-      newRs: ['foo-v3', 1, newer],
-      oldRss: [
-        ['foo-v2', 1, old],
-        ['foo-v1', 1, older],
-      ],
-      expectedNew: 1,
-      expectedOld: [1, 0],
-    },
-    {
-      name: 'proportional scaling (no new rs): 4 -> 5',
-      replicas: 5,
-      oldReplicas: 4,
-      oldRss: [
-        ['foo-v2', 2, old],
-        ['foo-v1', 2, older],
-      ],
-      expectedOld: [3, 2],
-    },
-    {
-      name: 'proportional scaling: 6 -> 0',
-      replicas: 0,
-      oldReplicas: 6,
-      newRs: ['foo-v3', 3, newer],
-      oldRss: [
-        ['foo-v2', 2, old],
-        ['foo-v1', 1, older],
-      ],
-      expectedNew: 0,
-      expectedOld: [0, 0],
-    },
-    {
-      name: 'proportional scaling: 0 -> 6',
-      replicas: 6,
-      oldReplicas: 6,
-      newRs: ['foo-v3', 0, newer],
-      oldRss: [
-        ['foo-v2', 0, old],
-        ['foo-v1', 0, older],
-      ],
-      expectedNew: 6,
-      expectedOld: [0, 0],
-    },
-    // Upstream simulates foo-v2's write failing; the arithmetic is what we check: v2 takes the one added pod.
-    {
-      name: 'failed rs update',
-      replicas: 5,
-      oldReplicas: 5,
-      newRs: ['foo-v3', 2, newer],
-      oldRss: [
-        ['foo-v2', 1, old],
-        ['foo-v1', 1, older],
-      ],
-      expectedNew: 2,
-      expectedOld: [2, 1],
-      desiredAnnotations: { 'foo-v2': 3 },
-    },
-    {
-      name: 'deployment with surge pods',
-      replicas: 20,
-      oldReplicas: 10,
-      maxSurge: 2,
-      oldMaxSurge: 2,
-      newRs: ['foo-v2', 6, newer],
-      oldRss: [['foo-v1', 6, old]],
-      expectedNew: 11,
-      expectedOld: [11],
-    },
-    {
-      name: 'change both surge and size',
-      replicas: 50,
-      oldReplicas: 10,
-      maxSurge: 6,
-      oldMaxSurge: 3,
-      newRs: ['foo-v2', 5, newer],
-      oldRss: [['foo-v1', 8, old]],
-      expectedNew: 22,
-      expectedOld: [34],
-    },
-    // The template changed too: no new ReplicaSet yet, the two old ones share the growth.
-    {
-      name: 'change both size and template',
-      replicas: 14,
-      oldReplicas: 10,
-      oldRss: [
-        ['foo-v2', 7, newer],
-        ['foo-v1', 3, old],
-      ],
-      expectedOld: [10, 4],
-    },
-    {
-      name: 'saturated but broken new replica set does not affect old pods',
-      replicas: 2,
-      oldReplicas: 2,
-      maxSurge: 1,
-      oldMaxSurge: 1,
-      maxUnavailable: 1,
-      newRs: ['foo-v2', 2, newer, 0],
-      oldRss: [['foo-v1', 1, old]],
-      expectedNew: 2,
-      expectedOld: [1],
-    },
+  // Upstream's creation times; only their order matters (it breaks ties between equal sizes). The
+  // new ReplicaSet takes the first, the old ones (listed newest first) the next ones in turn.
+  const created = ['2016-05-20T02:00:00Z', '2016-05-20T01:00:00Z', '2016-05-20T00:00:00Z'];
+  type Options = { maxSurge?: number; oldMaxSurge?: number; maxUnavailable?: number; desiredAnnotations?: Record<string, number> };
+  /** ReplicaSets are written `name replicas`, or `name replicas/available` where fewer are available. */
+  type Row = [
+    name: string,
+    replicas: number,
+    oldReplicas: number,
+    newRs: string | undefined,
+    oldRss: string[],
+    expectedNew: number | undefined,
+    expectedOld: number[],
+    options?: Options,
   ];
-  it.each(cases)('$name', (c) => {
+  const cases: Row[] = [
+    ['normal scaling event: 10 -> 12', 12, 10, 'foo-v1 10', [], 12, []],
+    ['normal scaling event: 10 -> 5', 5, 10, 'foo-v1 10', [], 5, []],
+    ['proportional scaling: 5 -> 10', 10, 5, 'foo-v2 2', ['foo-v1 3'], 4, [6]],
+    ['proportional scaling: 5 -> 3', 3, 5, 'foo-v2 2', ['foo-v1 3'], 1, [2]],
+    ['proportional scaling: 9 -> 4', 4, 9, 'foo-v2 8', ['foo-v1 1'], 4, [0]],
+    ['proportional scaling: 7 -> 10', 10, 7, 'foo-v3 2', ['foo-v2 3', 'foo-v1 2'], 3, [4, 3]],
+    ['proportional scaling: 13 -> 8', 8, 13, 'foo-v3 2', ['foo-v2 8', 'foo-v1 3'], 1, [5, 2]],
+    ['leftover distribution: 3 -> 4', 4, 3, 'foo-v3 1', ['foo-v2 1', 'foo-v1 1'], 2, [1, 1]],
+    ['leftover distribution: 3 -> 2', 2, 3, 'foo-v3 1', ['foo-v2 1', 'foo-v1 1'], 1, [1, 0]],
+    ['proportional scaling (no new rs): 4 -> 5', 5, 4, undefined, ['foo-v2 2', 'foo-v1 2'], undefined, [3, 2]],
+    ['proportional scaling: 6 -> 0', 0, 6, 'foo-v3 3', ['foo-v2 2', 'foo-v1 1'], 0, [0, 0]],
+    ['proportional scaling: 0 -> 6', 6, 6, 'foo-v3 0', ['foo-v2 0', 'foo-v1 0'], 6, [0, 0]],
+    ['failed rs update', 5, 5, 'foo-v3 2', ['foo-v2 1', 'foo-v1 1'], 2, [2, 1], { desiredAnnotations: { 'foo-v2': 3 } }],
+    ['deployment with surge pods', 20, 10, 'foo-v2 6', ['foo-v1 6'], 11, [11], { maxSurge: 2, oldMaxSurge: 2 }],
+    ['change both surge and size', 50, 10, 'foo-v2 5', ['foo-v1 8'], 22, [34], { maxSurge: 6, oldMaxSurge: 3 }],
+    ['change both size and template', 14, 10, undefined, ['foo-v2 7', 'foo-v1 3'], undefined, [10, 4]],
+    [
+      'saturated but broken new replica set does not affect old pods',
+      2,
+      2,
+      'foo-v2 2/0',
+      ['foo-v1 1'],
+      2,
+      [1],
+      { maxSurge: 1, oldMaxSurge: 1, maxUnavailable: 1 },
+    ],
+  ];
+  it.each(cases)('%s', (_name, replicas, oldReplicas, newSpec, oldSpecs, expectedNew, expectedOld, o: Options = {}) => {
     const annotate = (name: string) => {
-      const desired = c.desiredAnnotations?.[name] ?? c.oldReplicas;
-      const { maxSurge } = surgeAndUnavailable(desired, { maxSurge: c.oldMaxSurge ?? 0, maxUnavailable: c.maxUnavailable ?? 0 });
+      const desired = o.desiredAnnotations?.[name] ?? oldReplicas;
+      const { maxSurge } = surgeAndUnavailable(desired, { maxSurge: o.oldMaxSurge ?? 0, maxUnavailable: o.maxUnavailable ?? 0 });
       return { desired, maxReplicas: desired + maxSurge };
     };
     // Availability only matters for saturation (the broken case has none); the others count all as available.
-    const newRs = c.newRs && rs(c.newRs[0], c.newRs[1], c.newRs[3] ?? c.newRs[1], c.newRs[2], annotate(c.newRs[0]));
-    const oldRss = c.oldRss.map(([n, r, t]) => rs(n, r, r, t, annotate(n)));
-    const { maxSurge } = surgeAndUnavailable(c.replicas, { maxSurge: c.maxSurge ?? 0, maxUnavailable: c.maxUnavailable ?? 0 });
-    const sizes = scaleSizes(c.replicas, maxSurge, true, newRs, oldRss, 0);
-    if (newRs) expect(sizes.get(newRs.name) ?? newRs.replicas).toBe(c.expectedNew);
-    expect(oldRss.map((r) => sizes.get(r.name) ?? r.replicas)).toEqual(c.expectedOld);
+    const [newRs, ...oldRss] = [newSpec, ...oldSpecs].map((spec, i) => {
+      if (spec === undefined) return undefined;
+      const [name, counts] = spec.split(' ') as [string, string];
+      const [replicas, available = replicas] = counts.split('/').map(Number) as [number, number?];
+      return rs(name, replicas, available, created[i], annotate(name));
+    });
+    const olds = oldRss as RsView[];
+    const { maxSurge } = surgeAndUnavailable(replicas, { maxSurge: o.maxSurge ?? 0, maxUnavailable: o.maxUnavailable ?? 0 });
+    const sizes = scaleSizes(replicas, maxSurge, true, newRs, olds, 0);
+    if (newRs) expect(sizes.get(newRs.name) ?? newRs.replicas).toBe(expectedNew);
+    expect(olds.map((r) => sizes.get(r.name) ?? r.replicas)).toEqual(expectedOld);
   });
 });
 

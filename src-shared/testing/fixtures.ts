@@ -23,6 +23,19 @@ export function pod(over: Partial<PodSummary> & { uid: string }): PodSummary {
   };
 }
 
+/** Pod `pod-crash`, in CrashLoopBackOff after 7 restarts (last exit: Error) since `since`. */
+export function crashLoopPod(since: number, over: Partial<PodSummary> = {}): PodSummary {
+  return pod({
+    uid: 'crash',
+    status: 'CrashLoopBackOff',
+    ready: false,
+    restarts: 7,
+    lastTerminationReason: 'Error',
+    conditionSince: since,
+    ...over,
+  });
+}
+
 export function deployment(over: Partial<DeploymentSummary> & { uid: string }): DeploymentSummary {
   return {
     clusterId: 'fat',
@@ -55,5 +68,20 @@ export function cluster(over: Partial<ClusterInfo> & { id: string }): ClusterInf
     since: 0,
     counts: { nodes: 3, pods: 10, deployments: 2, problems: 0 },
     ...over,
+  };
+}
+
+/** A Deployment manifest of `replicas` nginx pods labelled app.kubernetes.io/name=`name`, to create in a sandbox. */
+export function nginxDeployment(name: string, namespace: string, replicas: number) {
+  const labels = { 'app.kubernetes.io/name': name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
+    },
   };
 }

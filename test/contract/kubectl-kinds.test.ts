@@ -34,6 +34,12 @@ describe.skipIf(!hasKubectl)('kubectl: the kinds a real cluster always has', { t
   const store = () => sb.dc.cluster(CTX).store;
   const podsOf = (ns: string) => [...store().list('pods', ns)].map(([, s]) => s.obj);
   const namespace = (ns: string) => apply(`ns-${ns}`, `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n`);
+  /** The cluster's node names, as kubectl lists them. */
+  const nodeNames = async () =>
+    (await ok(['get', 'nodes', '-o', 'name']))
+      .trim()
+      .split('\n')
+      .map((n) => n.replace('node/', ''));
 
   beforeAll(async () => {
     sb = await startTestSandbox({ clockSpeed: 20 });
@@ -218,10 +224,7 @@ stringData: {password: hunter2}
 
   it('a DaemonSet runs one pod per schedulable node: cordoned nodes keep theirs, a tainted node gets none', async () => {
     await namespace('ds');
-    const nodes = (await ok(['get', 'nodes', '-o', 'name']))
-      .trim()
-      .split('\n')
-      .map((n) => n.replace('node/', ''));
+    const nodes = await nodeNames();
     await ok(['taint', 'nodes', nodes[0]!, 'dedicated=gpu:NoSchedule']);
     try {
       await apply('ds', daemonSetYaml({ ns: 'ds', name: 'agent', image: 'fluent-bit:3.0' }));
@@ -410,10 +413,7 @@ spec: {minAvailable: 3, selector: {matchLabels: {app: api}}}
 
   it("a pod that tolerates no node stays Pending with the scheduler's reasons, and is placed once a node admits it", async () => {
     await namespace('taints');
-    const nodes = (await ok(['get', 'nodes', '-o', 'name']))
-      .trim()
-      .split('\n')
-      .map((n) => n.replace('node/', ''));
+    const nodes = await nodeNames();
     await ok(['cordon', nodes[0]!]);
     await ok(['taint', 'nodes', ...nodes.slice(1), 'maintenance=true:NoSchedule']);
     try {

@@ -59,6 +59,9 @@ function service(extra: Partial<ImageSyncOptions> = {}) {
     ...extra,
   });
 }
+/** An OCI registry added with the token service's reader account (`secret` is its password). */
+const asReader = (name: string, url: string, region: string, secret = 'reader-pw') =>
+  ({ name, kind: 'oci', url, region, username: 'reader', secret }) as const;
 /** Rows sorted by name; cells in the matrix's region order (registries in the order added). */
 const cells = (m: SyncMatrix) =>
   m.rows.map((r) => `${r.repository}:${r.tag} ${r.cells.map((c) => `${c.region}=${c.state}`).join(' ')}`).sort();
@@ -101,15 +104,7 @@ describe('discovery against real registries', () => {
     await svc.init();
     await svc.addRegistry({ name: 'east', kind: 'oci', url: east.url, region: 'east', include: ['shop/*', 'tools/*'] });
     // west follows the shop only; credentials over plain http are warned about.
-    const added = await svc.addRegistry({
-      name: 'west',
-      kind: 'oci',
-      url: west.url,
-      region: 'west',
-      username: 'reader',
-      secret: 'reader-pw',
-      include: ['shop/*'],
-    });
+    const added = await svc.addRegistry({ ...asReader('west', west.url, 'west'), include: ['shop/*'] });
     expect(added.ok && added.value.warnings?.[0]).toContain('plain http');
     const m = await matrix(svc);
     expect(m.rows).toHaveLength(9);
@@ -153,15 +148,7 @@ describe('discovery against real registries', () => {
     const svc = service();
     await svc.init();
     await svc.addRegistry({ name: 'east', kind: 'oci', url: east.url, region: 'east', include: ['team/*'] });
-    await svc.addRegistry({
-      name: 'north',
-      kind: 'oci',
-      url: north.url,
-      region: 'north',
-      username: 'reader',
-      secret: 'reader-pw',
-      repositories: ['team/named'],
-    });
+    await svc.addRegistry({ ...asReader('north', north.url, 'north'), repositories: ['team/named'] });
     svc.setContextImages([`${north.host}/team/running:2`, 'elsewhere.example/team/foreign:1'], ['team/planned:3']);
     const m = await matrix(svc);
     expect(m.errors).toEqual([]);
@@ -194,15 +181,7 @@ describe('discovery against real registries', () => {
     const svc = service({ now: () => clock });
     await svc.init();
     await svc.addRegistry({ name: 'east', kind: 'oci', url: east.url, region: 'east', include: ['down/*'] });
-    await svc.addRegistry({
-      name: 'west',
-      kind: 'oci',
-      url: west.url,
-      region: 'west',
-      username: 'reader',
-      secret: 'wrong',
-      include: ['down/*'],
-    });
+    await svc.addRegistry({ ...asReader('west', west.url, 'west', 'wrong'), include: ['down/*'] });
     await svc.addRegistry({ name: 'south', kind: 'oci', url: spare.url, region: 'south', include: ['down/*'] });
     let m = await matrix(svc);
     expect(m.summary.find((s) => s.region === 'west')).toMatchObject({
@@ -233,15 +212,7 @@ describe('discovery against real registries', () => {
     const svc = service({ revalidateAfterMs: 0, revalidateFraction: 100 });
     await svc.init();
     await svc.addRegistry({ name: 'east', kind: 'oci', url: east.url, region: 'east', include: ['tie/*'], source: true });
-    await svc.addRegistry({
-      name: 'west',
-      kind: 'oci',
-      url: west.url,
-      region: 'west',
-      username: 'reader',
-      secret: 'reader-pw',
-      include: ['tie/*'],
-    });
+    await svc.addRegistry({ ...asReader('west', west.url, 'west'), include: ['tie/*'] });
     let m = await matrix(svc);
     expect(m.sourceRegion).toBe('east');
     expect(m.rows[0]).toMatchObject({
@@ -277,15 +248,7 @@ describe('auth states against a real token-auth registry', () => {
   it('reached directly, its realm is plain http on another host: credentials are withheld and the state says so', async () => {
     const svc = service();
     await svc.init();
-    await svc.addRegistry({
-      name: 'north-direct',
-      kind: 'oci',
-      url: northBackend.url,
-      region: 'north',
-      username: 'reader',
-      secret: 'reader-pw',
-      repositories: ['team/named'],
-    });
+    await svc.addRegistry({ ...asReader('north-direct', northBackend.url, 'north'), repositories: ['team/named'] });
     const seen = tokens.requests.length;
     const h = await svc.testRegistry('north-direct');
     expect(h.ok && h.value).toMatchObject({

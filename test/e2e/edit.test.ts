@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nginxDeployment } from '../../src-shared/testing/fixtures';
 import { screenshot } from './browser';
 import { kubectl, kubectlCreate } from './kubectl';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
@@ -154,17 +155,7 @@ describe('edit, apply, delete, create', () => {
   });
 
   it('deletes a Deployment after saying what the cascade removes', async () => {
-    const labels = { 'app.kubernetes.io/name': 'e2e-gone' };
-    await create('fat', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'e2e-gone', namespace: 'default' },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } },
-      },
-    });
+    await create('fat', nginxDeployment('e2e-gone', 'default', 2));
     await expect
       .poll(
         async () =>

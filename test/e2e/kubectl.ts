@@ -23,6 +23,20 @@ export async function kubectlJsonpath(
   return (await kubectl(kubeconfig, context, '-n', namespace, 'get', object, '-o', `jsonpath=${template}`)).trim();
 }
 
+/** The jsonpath of a workload's first container image, for `kubectlJsonpath`. */
+export const IMAGE = '{.spec.template.spec.containers[0].image}';
+
+/** `kubectl rollout status` of a Deployment as it prints it; rejects when it is not rolled out within `timeout`. */
+export function rolloutStatus(
+  kubeconfig: string,
+  context: string,
+  namespace: string,
+  deployment: string,
+  timeout = '10s',
+): Promise<string> {
+  return kubectl(kubeconfig, context, '-n', namespace, 'rollout', 'status', `deployment/${deployment}`, `--timeout=${timeout}`);
+}
+
 /** `kubectl set image` of one container of a Deployment (a new version rolls out). */
 export function setImage(
   kubeconfig: string,

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src-main/app/server';
 import type { Datacenter } from '../../src-sandbox/datacenter';
 import { screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { IMAGE, kubectlJsonpath } from './kubectl';
 import { openReleases } from './releases-page';
 import { openDatacenterPage, type DatacenterPage } from './sandbox-app';
 
@@ -63,17 +63,8 @@ describe('snapshot-first launch', () => {
     await first.services.releases.snapshots.refresh();
     stop();
     await first.close();
-    const image = await kubectl(
-      kubeconfig,
-      'pro-west',
-      '-n',
-      'shop',
-      'get',
-      'deployment/payments-pro',
-      '-o',
-      'jsonpath={.spec.template.spec.containers[0].image}',
-    );
-    const tag = image.trim().split(':').pop()!;
+    const image = await kubectlJsonpath(kubeconfig, 'pro-west', 'shop', 'deployment/payments-pro', IMAGE);
+    const tag = image.split(':').pop()!;
 
     // Every cluster down, then the app starts again on the same data folder.
     for (const c of dc.clusters) await dc.stopCluster(c.name);

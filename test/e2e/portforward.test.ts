@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
-import { kubectl, kubectlCreate } from './kubectl';
+import { kubectl, kubectlCreate, kubectlJsonpath } from './kubectl';
 import { openSandboxApp, type SandboxApp, terminalText } from './sandbox-app';
+
+/** kubectl's selector of the seed's orders-uat pods. */
+const ORDERS_UAT = '--selector=app.kubernetes.io/instance=orders-uat';
+/** The names of listed pods whose first container is ready, each followed by a space. */
+const READY_NAMES = '{range .items[?(@.status.containerStatuses[0].ready==true)]}{.metadata.name} {end}';
 
 /**
  * Port-forward and debug containers in Chromium against the sandbox, kubectl as referee: a
@@ -45,20 +50,7 @@ describe('port-forward and debug containers', () => {
       },
     });
     // Ready orders-uat pods as kubectl lists them: the forwards must answer from one of them.
-    const ready = (
-      await kubectl(
-        kubeconfig,
-        'uat',
-        '-n',
-        'shop',
-        'get',
-        'pods',
-        '-l',
-        'app.kubernetes.io/instance=orders-uat',
-        '-o',
-        'jsonpath={range .items[?(@.status.containerStatuses[0].ready==true)]}{.metadata.name} {end}',
-      )
-    )
+    const ready = (await kubectl(kubeconfig, 'uat', '-n', 'shop', 'get', 'pods', ORDERS_UAT, '-o', `jsonpath=${READY_NAMES}`))
       .trim()
       .split(' ');
     const answerFrom = async (local: number) => {
@@ -206,20 +198,7 @@ describe('port-forward and debug containers', () => {
     });
     await expect
       .poll(
-        async () =>
-          (
-            await kubectl(
-              kubeconfig,
-              'uat',
-              '-n',
-              'shop',
-              'get',
-              'pod',
-              'e2e-distroless',
-              '-o',
-              'jsonpath={.status.containerStatuses[0].state.running.startedAt}',
-            )
-          ).trim(),
+        () => kubectlJsonpath(kubeconfig, 'uat', 'shop', 'pod/e2e-distroless', '{.status.containerStatuses[0].state.running.startedAt}'),
         { timeout: 60_000 },
       )
       .not.toBe('');

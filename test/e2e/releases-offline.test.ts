@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src-main/app/server';
 import { startDatacenter, type Datacenter } from '../../src-sandbox/datacenter';
 import { launchChromium, screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { IMAGE, kubectl, kubectlJsonpath, rolloutStatus } from './kubectl';
 import { openReleases, planHead } from './releases-page';
 
 const PLAN = `${planHead('payments', '3.3.0', 2)}defaults: { batchPattern: 50%, minOnline: 0 }
@@ -130,21 +130,10 @@ describe('offline plan, drift sign-off, restart mid-release', () => {
     expect(await page.getByTestId('confirm-scope').innerText()).toContain('pro-west/shop/payments-pro');
     await page.getByTestId('confirm-ok').click();
     await expect.poll(() => page.getByTestId('exec-status').innerText(), { timeout: 180_000 }).toBe('succeeded');
-    expect(await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'rollout', 'status', 'deployment/payments-pro', '--timeout=10s')).toContain(
-      'successfully rolled out',
+    expect(await rolloutStatus(kubeconfig, 'pro-west', 'shop', 'payments-pro')).toContain('successfully rolled out');
+    expect(await kubectlJsonpath(kubeconfig, 'pro-west', 'shop', 'deployment/payments-pro', `{.spec.replicas} ${IMAGE}`)).toMatch(
+      /^5 .*payments:3\.3\.0$/,
     );
-    expect(
-      await kubectl(
-        kubeconfig,
-        'pro-west',
-        '-n',
-        'shop',
-        'get',
-        'deployment/payments-pro',
-        '-o',
-        'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}',
-      ),
-    ).toMatch(/^5 .*payments:3\.3\.0$/);
     await page.getByTestId('rel-tab-board').click();
     await page.getByTestId('theme-dark').click();
     await expect

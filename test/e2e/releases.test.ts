@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './browser';
-import { kubectl } from './kubectl';
+import { IMAGE, kubectl, kubectlJsonpath, rolloutStatus } from './kubectl';
 import { openReleases, planHead } from './releases-page';
 import { openSandboxApp, type SandboxApp } from './sandbox-app';
 
@@ -112,21 +112,8 @@ describe('releases board, planner and executor', () => {
       ['pro-west', 'orders-pro'],
       ['uat', 'orders-uat'],
     ] as const) {
-      expect(await kubectl(kubeconfig, ctx, '-n', 'shop', 'rollout', 'status', `deployment/${name}`, '--timeout=10s')).toContain(
-        'successfully rolled out',
-      );
-      expect(
-        await kubectl(
-          kubeconfig,
-          ctx,
-          '-n',
-          'shop',
-          'get',
-          `deployment/${name}`,
-          '-o',
-          'jsonpath={.spec.template.spec.containers[0].image}',
-        ),
-      ).toMatch(/orders:1\.5\.0$/);
+      expect(await rolloutStatus(kubeconfig, ctx, 'shop', name)).toContain('successfully rolled out');
+      expect(await kubectlJsonpath(kubeconfig, ctx, 'shop', `deployment/${name}`, IMAGE)).toMatch(/orders:1\.5\.0$/);
     }
     const history = await kubectl(kubeconfig, 'pro-west', '-n', 'shop', 'rollout', 'history', 'deployment/orders-pro');
     expect(
@@ -159,21 +146,8 @@ stages:
     await page.getByTestId('rel-tab-executions').click();
     await page.locator('[data-testid=exec-group][data-key="fat/shop/catalog-fat"]').getByTestId('exec-group-rollback').click();
     await driveTo('rolled-back', 90_000);
-    expect(await kubectl(kubeconfig, 'fat', '-n', 'shop', 'rollout', 'status', 'deployment/catalog-fat', '--timeout=30s')).toContain(
-      'successfully rolled out',
-    );
-    expect(
-      await kubectl(
-        kubeconfig,
-        'fat',
-        '-n',
-        'shop',
-        'get',
-        'deployment/catalog-fat',
-        '-o',
-        'jsonpath={.spec.template.spec.containers[0].image}',
-      ),
-    ).toMatch(/catalog:2\.1\.0$/);
+    expect(await rolloutStatus(kubeconfig, 'fat', 'shop', 'catalog-fat', '30s')).toContain('successfully rolled out');
+    expect(await kubectlJsonpath(kubeconfig, 'fat', 'shop', 'deployment/catalog-fat', IMAGE)).toMatch(/catalog:2\.1\.0$/);
     await screenshot(page, 'releases-execution-rolled-back');
   }, 200_000);
 

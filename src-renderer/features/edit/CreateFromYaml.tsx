@@ -1,3 +1,4 @@
+import { Modal } from '../../components/Modal';
 import { useState } from 'react';
 import type { KindInfo, ResourceRef } from '../../../src-shared/resources/contract';
 import { useAppStore } from '../../store';
@@ -17,28 +18,19 @@ export function CreateFromYaml({ kind, clusterIds, onClose }: { kind: KindInfo |
     open(ref);
   };
   return (
-    <div className="overlay" onClick={onClose}>
-      <div
-        className="overlay__panel create-panel"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Create from YAML"
-        data-testid="create-panel"
-        onClick={(e) => e.stopPropagation()}
-      >
-        <header className="overlay__header">
-          <h2>Create from YAML</h2>
-          <label className="field field--inline">
-            in cluster{' '}
-            <select value={clusterId} onChange={(e) => setClusterId(e.target.value)} data-testid="create-cluster">
-              {clusterIds.map((id) => (
-                <option key={id}>{id}</option>
-              ))}
-            </select>
-          </label>
-        </header>
-        <YamlEditor key={clusterId} clusterId={clusterId} initial={templateFor(kind)} onDone={created} onCancel={onClose} />
-      </div>
-    </div>
+    <Modal label="Create from YAML" testId="create-panel" className="overlay__panel create-panel" onClose={onClose}>
+      <header className="overlay__header">
+        <h2>Create from YAML</h2>
+        <label className="field field--inline">
+          in cluster{' '}
+          <select value={clusterId} onChange={(e) => setClusterId(e.target.value)} data-testid="create-cluster">
+            {clusterIds.map((id) => (
+              <option key={id}>{id}</option>
+            ))}
+          </select>
+        </label>
+      </header>
+      <YamlEditor key={clusterId} clusterId={clusterId} initial={templateFor(kind)} onDone={created} onCancel={onClose} />
+    </Modal>
   );
 }

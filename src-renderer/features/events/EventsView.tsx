@@ -139,46 +139,25 @@ export function EventsView() {
           value={filters.object}
           onChange={set('object')}
         />
-        <FacetSelect
-          label="Type"
-          value={filters.type}
-          values={['Warning', 'Normal']}
-          allLabel="Any type"
-          onChange={set('type')}
-          testId="events-filter-type"
-        />
-        <FacetSelect
-          label="Reason"
-          value={filters.reason}
-          values={facets.reasons}
-          allLabel="Any reason"
-          onChange={set('reason')}
-          testId="events-filter-reason"
-        />
-        <FacetSelect
-          label="Kind"
-          value={filters.kind}
-          values={facets.kinds}
-          allLabel="Any kind"
-          onChange={set('kind')}
-          testId="events-filter-kind"
-        />
-        <FacetSelect
-          label="Namespace"
-          value={filters.namespace}
-          values={facets.namespaces}
-          allLabel="All namespaces"
-          onChange={set('namespace')}
-          testId="events-filter-namespace"
-        />
-        <FacetSelect
-          label="Cluster"
-          value={filters.cluster}
-          values={clusterIds}
-          allLabel="All clusters"
-          onChange={set('cluster')}
-          testId="events-filter-cluster"
-        />
+        {(
+          [
+            ['type', 'Type', ['Warning', 'Normal'], 'Any type'],
+            ['reason', 'Reason', facets.reasons, 'Any reason'],
+            ['kind', 'Kind', facets.kinds, 'Any kind'],
+            ['namespace', 'Namespace', facets.namespaces, 'All namespaces'],
+            ['cluster', 'Cluster', clusterIds, 'All clusters'],
+          ] as const
+        ).map(([key, label, values, allLabel]) => (
+          <FacetSelect
+            key={key}
+            label={label}
+            value={filters[key]}
+            values={values}
+            allLabel={allLabel}
+            onChange={set(key)}
+            testId={`events-filter-${key}`}
+          />
+        ))}
         <label className="field field--inline">
           <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} data-testid="events-grouped" /> Group
           repeats

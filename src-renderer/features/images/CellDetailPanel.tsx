@@ -136,7 +136,7 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
                 No replication policy copies into {cell.region} (or its source registry is not configured here).
               </p>
             ) : null}
-            <ul className="img-list">
+            <ul className="plain-list">
               {detail.policies.map((p) => (
                 <li key={`${p.registryId}/${p.id}`} className="img-list__row" data-testid="images-policy" data-policy={p.name}>
                   <span className="img-policy">
@@ -161,7 +161,7 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
           <section aria-label="Executions">
             <h4 className="img-detail__h">Executions ({detail.executions.length})</h4>
             {detail.executions.length === 0 ? <p className="muted img-small">No recent execution replicates into {cell.region}.</p> : null}
-            <ul className="img-list">
+            <ul className="plain-list">
               {detail.executions.slice(0, 12).map((e) => (
                 <li
                   key={`${e.registryId}/${e.id}`}
@@ -218,7 +218,7 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
                 No replication task copied {cell.repository}:{cell.tag} recently.
               </p>
             ) : null}
-            <ul className="img-list">
+            <ul className="plain-list">
               {detail.tasks.slice(0, 20).map((t) => (
                 <li
                   key={`${t.registryId}/${t.executionId}/${t.id}`}

@@ -36,7 +36,7 @@ export function ConfirmDialog({
         }
       }}
     >
-      <div className="img-dialog" role="dialog" aria-modal="true" aria-label={title} data-testid="images-confirm">
+      <div className="dialog img-dialog" role="dialog" aria-modal="true" aria-label={title} data-testid="images-confirm">
         <h3 className="img-dialog__title">{title}</h3>
         <div className="img-dialog__body">{children}</div>
         <div className="img-dialog__actions">

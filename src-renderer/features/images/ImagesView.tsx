@@ -11,6 +11,7 @@ import { formatElapsed } from '../../../src-shared/base/duration';
 import { Spinner } from '../../components/Spinner';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
+import { ChoiceButton } from '../../components/ChoiceButton';
 import { watchImages } from './images-bridge';
 import type { ImagesFilter } from './images-slice';
 import { CellDetailPanel } from './CellDetailPanel';
@@ -223,6 +224,12 @@ function MatrixTab() {
   );
 }
 
+const IMAGES_TABS = [
+  ['matrix', 'Sync matrix'],
+  ['registries', 'Registries'],
+  ['lineage', 'Base images'],
+] as const;
+
 export function ImagesView() {
   const tab = useAppStore((s) => s.imagesTab);
   const setTab = useAppStore((s) => s.setImagesTab);
@@ -233,36 +240,11 @@ export function ImagesView() {
     <section className="view view--images" aria-label="Image sync">
       <div className="img-toolbar">
         <div className="segmented" role="tablist" aria-label="Images view">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'matrix'}
-            className={tab === 'matrix' ? 'is-active' : ''}
-            onClick={() => setTab('matrix')}
-            data-testid="images-tab-matrix"
-          >
-            Sync matrix
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'registries'}
-            className={tab === 'registries' ? 'is-active' : ''}
-            onClick={() => setTab('registries')}
-            data-testid="images-tab-registries"
-          >
-            Registries
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={tab === 'lineage'}
-            className={tab === 'lineage' ? 'is-active' : ''}
-            onClick={() => setTab('lineage')}
-            data-testid="images-tab-lineage"
-          >
-            Base images
-          </button>
+          {IMAGES_TABS.map(([id, label]) => (
+            <ChoiceButton key={id} role="tab" selected={tab === id} onSelect={() => setTab(id)} testId={`images-tab-${id}`}>
+              {label}
+            </ChoiceButton>
+          ))}
         </div>
         {tab === 'matrix' ? <Summary /> : <span className="img-summary" />}
         <button

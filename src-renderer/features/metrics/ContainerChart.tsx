@@ -5,6 +5,7 @@
 import { useMemo, useState } from 'react';
 import type { ContainerRef, Series } from '../../../src-shared/metrics/contract';
 import { formatBytes, formatCpu } from '../../../src-shared/metrics/quantity';
+import { ChoiceButton } from '../../components/ChoiceButton';
 import { useClient } from '../../components/ClientContext';
 import { useRequest } from '../../components/useRequest';
 import { useAppStore } from '../../store';
@@ -13,7 +14,7 @@ import { downloadCsv } from './download';
 import { useOpenLogs } from './useOpenLogs';
 
 type Scope = 'container' | 'pod' | 'deployment';
-import { cssVar, UPlotChart } from './UPlotChart';
+import { cssVar, UPlotChart, type SeriesSpec } from './UPlotChart';
 import { isOomKill } from '../../../src-shared/workloads/oom';
 
 /** The chart's colours, from the CSS variables of the theme it is drawn in (read again when it changes). */
@@ -54,6 +55,11 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
   const shown = scope === 'container' ? series : agg;
   const data = useMemo(() => (shown ? chartData(shown) : null), [shown]);
   const colors = useMemo(() => chartColors(theme), [theme]);
+  // Both charts draw the container's request and limit as dashed reference lines.
+  const bounds: SeriesSpec[] = [
+    { label: 'request', color: colors.req, dash: [6, 4] },
+    { label: 'limit', color: colors.lim, dash: [6, 4] },
+  ];
 
   return (
     <section className="metrics-detail card" aria-label="Container chart" data-testid="metrics-chart">
@@ -101,18 +107,16 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
       </header>
       <div className="segmented metrics-scope" role="radiogroup" aria-label="Aggregate">
         {(['container', 'pod', 'deployment'] as const).map((s) => (
-          <button
+          <ChoiceButton
             key={s}
-            type="button"
             role="radio"
-            aria-checked={scope === s}
-            className={scope === s ? 'is-active' : ''}
+            selected={scope === s}
             disabled={s === 'deployment' && !deployment}
-            onClick={() => setScope(s)}
-            data-testid={`metrics-scope-${s}`}
+            onSelect={() => setScope(s)}
+            testId={`metrics-scope-${s}`}
           >
             {s === 'container' ? 'Container' : s === 'pod' ? 'Pod (sum)' : `Deployment${deployment ? ` ${deployment}` : ''} (sum)`}
-          </button>
+          </ChoiceButton>
         ))}
       </div>
       {error ? (
@@ -129,12 +133,7 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
             data={data.memory}
             markers={data.markers}
             yFormat={(v) => formatBytes(v)}
-            series={[
-              { label: 'working set', color: colors.ws, width: 2 },
-              { label: 'RSS', color: colors.rss },
-              { label: 'request', color: colors.req, dash: [6, 4] },
-              { label: 'limit', color: colors.lim, dash: [6, 4] },
-            ]}
+            series={[{ label: 'working set', color: colors.ws, width: 2 }, { label: 'RSS', color: colors.rss }, ...bounds]}
           />
           <h4 className="metrics-detail__chart-title">CPU</h4>
           <UPlotChart
@@ -144,11 +143,7 @@ export function ContainerChart({ target }: { target: ContainerRef }) {
             markers={data.markers}
             yFormat={(v) => formatCpu(v)}
             height={160}
-            series={[
-              { label: 'CPU', color: colors.ws, width: 2 },
-              { label: 'request', color: colors.req, dash: [6, 4] },
-              { label: 'limit', color: colors.lim, dash: [6, 4] },
-            ]}
+            series={[{ label: 'CPU', color: colors.ws, width: 2 }, ...bounds]}
           />
           {data.markers.length ? (
             <ul className="metrics-detail__events" data-testid="metrics-events">

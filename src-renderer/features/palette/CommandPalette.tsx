@@ -1,3 +1,4 @@
+import { Modal } from '../../components/Modal';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { PaletteHit } from '../../../src-shared/palette/contract';
 import type { KindInfo, ResourceRef } from '../../../src-shared/resources/contract';
@@ -235,57 +236,48 @@ export function CommandPalette({ nav }: { nav: readonly NavItem[] }) {
   };
 
   return (
-    <div className="overlay palette-overlay" onClick={close}>
-      <div
-        className="palette"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Command palette"
-        data-testid="palette"
-        onClick={(e) => e.stopPropagation()}
-      >
-        <input
-          className="palette__input"
-          autoFocus
-          role="combobox"
-          aria-expanded="true"
-          aria-controls="palette-list"
-          aria-activedescendant={entries[active] ? `palette-item-${active}` : undefined}
-          placeholder="Find any object by name, a view, an action…"
-          value={query}
-          onChange={(e) => setQuery(e.target.value)}
-          onKeyDown={onKeyDown}
-          data-testid="palette-input"
-          spellCheck={false}
-          autoComplete="off"
-        />
-        <ul className="palette__list" id="palette-list" role="listbox" ref={listRef} data-testid="palette-list">
-          {entries.map((e, i) => (
-            <li
-              key={e.key}
-              id={`palette-item-${i}`}
-              role="option"
-              aria-selected={i === active}
-              className={`palette__item${i === active ? ' is-active' : ''}`}
-              data-index={i}
-              data-group={e.group}
-              data-label={e.label}
-              data-testid="palette-item"
-              onMouseMove={() => setActive(i)}
-              onClick={() => runAt(i)}
-            >
-              <span className="palette__label">{e.label}</span>
-              {e.hint ? <span className="palette__hint">{e.hint}</span> : null}
-              <span className="palette__group">{e.group}</span>
-            </li>
-          ))}
-          {entries.length === 0 ? <li className="palette__empty">Nothing matches “{query}”.</li> : null}
-        </ul>
-        <div className="palette__foot muted" data-testid="palette-status">
-          ↑↓ move · Enter open · Esc close · {objects.indexed.toLocaleString()} names indexed
-          {objects.pending ? ` · indexing ${objects.pending} cluster${objects.pending === 1 ? '' : 's'}…` : ''}
-        </div>
+    <Modal label="Command palette" testId="palette" className="palette" overlayClassName="overlay palette-overlay" onClose={close}>
+      <input
+        className="palette__input"
+        autoFocus
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="palette-list"
+        aria-activedescendant={entries[active] ? `palette-item-${active}` : undefined}
+        placeholder="Find any object by name, a view, an action…"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={onKeyDown}
+        data-testid="palette-input"
+        spellCheck={false}
+        autoComplete="off"
+      />
+      <ul className="palette__list" id="palette-list" role="listbox" ref={listRef} data-testid="palette-list">
+        {entries.map((e, i) => (
+          <li
+            key={e.key}
+            id={`palette-item-${i}`}
+            role="option"
+            aria-selected={i === active}
+            className={`palette__item${i === active ? ' is-active' : ''}`}
+            data-index={i}
+            data-group={e.group}
+            data-label={e.label}
+            data-testid="palette-item"
+            onMouseMove={() => setActive(i)}
+            onClick={() => runAt(i)}
+          >
+            <span className="palette__label">{e.label}</span>
+            {e.hint ? <span className="palette__hint">{e.hint}</span> : null}
+            <span className="palette__group">{e.group}</span>
+          </li>
+        ))}
+        {entries.length === 0 ? <li className="palette__empty">Nothing matches “{query}”.</li> : null}
+      </ul>
+      <div className="palette__foot muted" data-testid="palette-status">
+        ↑↓ move · Enter open · Esc close · {objects.indexed.toLocaleString()} names indexed
+        {objects.pending ? ` · indexing ${objects.pending} cluster${objects.pending === 1 ? '' : 's'}…` : ''}
       </div>
-    </div>
+    </Modal>
   );
 }

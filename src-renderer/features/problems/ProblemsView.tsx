@@ -1,3 +1,4 @@
+import { FacetSelect } from '../../components/FacetSelect';
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import { isOutdated } from '../../components/freshness';
@@ -167,22 +168,14 @@ export function ProblemsView() {
           value={text}
           onChange={setText}
         />
-        <label className="field">
-          <span className="field__label">Cluster</span>
-          <select
-            aria-label="Filter problems by cluster"
-            data-testid="problems-filter-cluster"
-            value={clusterId}
-            onChange={(e) => setClusterId(e.target.value)}
-          >
-            <option value="">All clusters</option>
-            {(clusters ?? []).map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.id}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FacetSelect
+          label="Cluster"
+          value={clusterId}
+          values={(clusters ?? []).map((c) => c.id)}
+          allLabel="All clusters"
+          onChange={setClusterId}
+          testId="problems-filter-cluster"
+        />
         <ClusterFreshnessStrip selected={clusterId} onSelect={setClusterId} />
       </div>
       <div className="view__meta">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logSelectionSchema } from '../../../src-shared/logs/contract';
-import { pod } from '../../../src-shared/testing/fixtures';
+import { crashLoopPod, pod } from '../../../src-shared/testing/fixtures';
 import { groupProblems, problemLogsTab } from './problems';
 
 const now = 50 * 60_000;
@@ -9,15 +9,7 @@ const killedAt = Date.parse('2026-11-26T20:15:42Z');
 describe('a problem links to the logs that explain it', () => {
   const groups = groupProblems(
     [
-      pod({
-        uid: 'crash',
-        status: 'CrashLoopBackOff',
-        ready: false,
-        restarts: 7,
-        lastTerminationReason: 'Error',
-        lastTerminationAt: killedAt,
-        conditionSince: now - 60_000,
-      }),
+      crashLoopPod(now - 60_000, { lastTerminationAt: killedAt }),
       pod({ uid: 'oom', status: 'Running', ready: true, restarts: 2, lastTerminationReason: 'OOMKilled' }),
       pod({ uid: 'pull', phase: 'Pending', status: 'ImagePullBackOff', ready: false, conditionSince: now - 1_000 }),
       pod({ uid: 'notready', status: 'Running', ready: false, conditionSince: now - 3 * 60_000 }),

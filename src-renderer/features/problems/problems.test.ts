@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pod } from '../../../src-shared/testing/fixtures';
+import { crashLoopPod, pod } from '../../../src-shared/testing/fixtures';
 import { filterProblems, groupProblems, totalProblems } from './problems';
 
 const now = 10 * 60_000 + 1_000_000;
@@ -8,14 +8,7 @@ describe('groupProblems', () => {
   it('groups crash loops, OOM kills, pull errors, long pending and not ready; healthy pods are left out', () => {
     const pods = [
       pod({ uid: 'ok' }),
-      pod({
-        uid: 'crash',
-        status: 'CrashLoopBackOff',
-        ready: false,
-        restarts: 7,
-        lastTerminationReason: 'Error',
-        conditionSince: now - 60_000,
-      }),
+      crashLoopPod(now - 60_000),
       pod({ uid: 'oom', status: 'Running', ready: true, restarts: 2, lastTerminationReason: 'OOMKilled' }),
       pod({ uid: 'pull', phase: 'Pending', status: 'ImagePullBackOff', ready: false, conditionSince: now - 1_000 }),
       pod({ uid: 'pending', phase: 'Pending', status: 'Pending', ready: false, conditionSince: now - 6 * 60_000 }),

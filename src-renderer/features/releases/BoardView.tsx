@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState';
+import { FacetSelect } from '../../components/FacetSelect';
 import { useNow } from '../../components/useNow';
 import { StaleNotice } from '../../components/StaleNotice';
 import { useAppStore } from '../../store';
@@ -110,33 +111,16 @@ export function BoardView({ onPlan }: { onPlan: (app: string) => void }) {
             data-testid="board-filter-app"
           />
         </label>
-        <label className="field">
-          <span className="field__label">Environment</span>
-          <select value={env} onChange={(e) => setEnv(e.target.value)} data-testid="board-filter-env">
-            <option value="">All</option>
-            {board.groups.map((g) => (
-              <option key={g}>{g}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">Datacenter</span>
-          <select value={dc} onChange={(e) => setDc(e.target.value)} data-testid="board-filter-dc">
-            <option value="">All</option>
-            {[...new Set(dcOf.values())].sort().map((d) => (
-              <option key={d}>{d}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">State</span>
-          <select value={state} onChange={(e) => setState(e.target.value)} data-testid="board-filter-state">
-            <option value="">All</option>
-            {states.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
+        <FacetSelect label="Environment" value={env} values={board.groups} allLabel="All" onChange={setEnv} testId="board-filter-env" />
+        <FacetSelect
+          label="Datacenter"
+          value={dc}
+          values={[...new Set(dcOf.values())].sort()}
+          allLabel="All"
+          onChange={setDc}
+          testId="board-filter-dc"
+        />
+        <FacetSelect label="State" value={state} values={states} allLabel="All" onChange={setState} testId="board-filter-state" />
         <span className="rel-board__count muted" data-testid="board-count">
           {rows.length === board.rows.length ? `${rows.length} apps` : `${rows.length} of ${board.rows.length} apps`}
         </span>

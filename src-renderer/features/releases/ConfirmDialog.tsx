@@ -51,7 +51,7 @@ export function ConfirmDialog(props: {
   return (
     <div className="rel-dialog__overlay" role="presentation" onMouseDown={(e) => e.target === e.currentTarget && props.onCancel()}>
       <div
-        className="rel-dialog rel-dialog--wide"
+        className="dialog rel-dialog rel-dialog--wide"
         role="alertdialog"
         aria-modal="true"
         aria-label={props.title}

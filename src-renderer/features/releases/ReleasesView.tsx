@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { formatElapsed } from '../../../src-shared/base/duration';
 import { useClient } from '../../components/ClientContext';
+import { ChoiceButton } from '../../components/ChoiceButton';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
 import { subscribeReleases } from './releases-slice';
@@ -41,17 +42,9 @@ export function ReleasesView() {
       <div className="rel__top">
         <div className="segmented" role="tablist" aria-label="Releases views">
           {(['board', 'planner', 'executions'] as Tab[]).map((t) => (
-            <button
-              key={t}
-              type="button"
-              role="tab"
-              aria-selected={tab === t}
-              className={tab === t ? 'is-active' : ''}
-              onClick={() => setTab(t)}
-              data-testid={`rel-tab-${t}`}
-            >
+            <ChoiceButton key={t} role="tab" selected={tab === t} onSelect={() => setTab(t)} testId={`rel-tab-${t}`}>
               {t[0]!.toUpperCase() + t.slice(1)}
-            </button>
+            </ChoiceButton>
           ))}
         </div>
         <ClusterFreshnessStrip selected={cluster} onSelect={setCluster} />

@@ -61,7 +61,7 @@ export function RowActionDialog({ line, onClose }: { line: CellLine; onClose: ()
 
   return (
     <div className="rel-dialog__overlay" onKeyDown={(e) => e.key === 'Escape' && onClose()} role="presentation">
-      <div className="rel-dialog" role="dialog" aria-modal="true" aria-label={`Act on ${line.key}`} data-testid="row-action-dialog">
+      <div className="dialog rel-dialog" role="dialog" aria-modal="true" aria-label={`Act on ${line.key}`} data-testid="row-action-dialog">
         <h3 className="rel-dialog__title">
           {line.name}{' '}
           <span className="muted">

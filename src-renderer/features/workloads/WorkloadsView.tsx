@@ -1,5 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { StaleNotice } from '../../components/StaleNotice';
+import { ChoiceButton } from '../../components/ChoiceButton';
 import { useShallow } from 'zustand/react/shallow';
 import type { WorkloadKind } from '../../../src-shared/workloads/contract';
 import { EmptyState } from '../../components/EmptyState';
@@ -56,17 +57,15 @@ export function WorkloadsView() {
     <section className="view view--workloads" aria-label="Workloads">
       <div className="tabs" role="tablist" aria-label="Workload kind">
         {kindTabs.map((t) => (
-          <button
+          <ChoiceButton
             key={t.kind}
-            type="button"
             role="tab"
-            aria-selected={kind === t.kind}
-            className={kind === t.kind ? 'is-active' : ''}
-            onClick={() => setKind(t.kind)}
-            data-testid={`tab-${t.kind.toLowerCase()}`}
+            selected={kind === t.kind}
+            onSelect={() => setKind(t.kind)}
+            testId={`tab-${t.kind.toLowerCase()}`}
           >
             {t.label} <span className="tabs__count">{(t.kind === 'Pod' ? podCount : deploymentCount).toLocaleString()}</span>
-          </button>
+          </ChoiceButton>
         ))}
       </div>
       {kind === 'Pod' ? <PodTable /> : <DeploymentTable />}
