@@ -7,6 +7,7 @@
  *
  *   const strings = new Interner();
  *   row.reason = strings.of(raw.reason);
+ *   new Interner(Infinity, Infinity)   // unbounded: only for strings of low cardinality (namespaces, node names, images)
  */
 export class Interner {
   private readonly table = new Map<string, string>();

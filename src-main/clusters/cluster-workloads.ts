@@ -19,6 +19,7 @@ import type { Clock } from '../watch/clock';
 import { systemClock } from '../watch/clock';
 import type { ReflectorEvent, ReflectorStatus, ReflectorTransport } from '../watch/reflector';
 import { Reflector } from '../watch/reflector';
+import { Interner } from '../base/interner';
 
 export type WorkloadChange =
   { kind: 'Pod'; upserts: PodSummary[]; deletes: string[] } | { kind: 'Deployment'; upserts: DeploymentSummary[]; deletes: string[] };
@@ -301,14 +302,8 @@ export class ClusterWorkloads {
   }
 
   /** Canonical copy of a low-cardinality string (namespaces, apps, nodes, images, statuses). */
-  private intern(v: string): string {
-    const known = this.strings.get(v);
-    if (known !== undefined) return known;
-    this.strings.set(v, v);
-    return v;
-  }
-  private readonly strings = new Map<string, string>();
-  private readonly internString = (v: string): string => this.intern(v);
+  private readonly strings = new Interner(Infinity, Infinity);
+  private readonly intern = (v: string): string => this.strings.of(v);
 
   private onPods(events: ReflectorEvent<Pod>[]): void {
     const upserts: PodSummary[] = [];
@@ -319,7 +314,7 @@ export class ClusterWorkloads {
       if (e.type === 'upsert') {
         const s = this.summarize(e.object);
         this.podSummaries.set(uid, s);
-        this.podContainers.set(uid, containersOf(e.object, this.internString, this.podContainers.get(uid)));
+        this.podContainers.set(uid, containersOf(e.object, this.intern, this.podContainers.get(uid)));
         this.evalProblem(uid, s, now);
         upserts.push(s);
       } else {

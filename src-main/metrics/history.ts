@@ -9,6 +9,7 @@ import type { ContainerRef, SourceStatus, TimelineEvent } from '../../src-shared
 import { SamplePool } from './sample-pool';
 import type { ContainerReading } from './sources';
 import { TieredRing } from './tiered-ring';
+import { Interner } from '../base/interner';
 
 export interface ContainerHistory {
   key: string;
@@ -42,13 +43,7 @@ export class MetricsHistory {
   private readonly series = new Map<string, ContainerHistory>();
   readonly pool = new SamplePool();
   /** One copy of each cluster id, namespace and container name (a copy per container otherwise). */
-  private readonly strings = new Map<string, string>();
-  private intern(v: string): string {
-    const known = this.strings.get(v);
-    if (known !== undefined) return known;
-    this.strings.set(v, v);
-    return v;
-  }
+  private readonly strings = new Interner(Infinity, Infinity);
 
   /** `capacity`: samples of a full-resolution container (history length / fastest interval). */
   constructor(
@@ -74,10 +69,10 @@ export class MetricsHistory {
     if (!h) {
       // New containers start at full resolution for a while: the budget decides once it knows them.
       const r = {
-        clusterId: this.intern(ref.clusterId),
-        namespace: this.intern(ref.namespace),
+        clusterId: this.strings.of(ref.clusterId),
+        namespace: this.strings.of(ref.namespace),
         pod: ref.pod,
-        container: this.intern(ref.container),
+        container: this.strings.of(ref.container),
       };
       h = {
         key,

@@ -10,6 +10,7 @@ import type { TimelineEvent } from '../../src-shared/metrics/contract';
 import type { ContainerInfo, PodContainers } from '../../src-shared/workloads/pod-containers';
 import { podContainersOf } from '../../src-shared/workloads/pod-containers';
 import { isOomKill } from '../../src-shared/workloads/oom';
+import { Interner } from '../base/interner';
 
 export type { ContainerInfo, Terminated } from '../../src-shared/workloads/pod-containers';
 export { deploymentOf } from '../../src-shared/workloads/pod-containers';
@@ -44,13 +45,8 @@ export class PodIndex {
    * or forensics of one must still say its restarts and limits (it said 0 and none).
    */
   private readonly deleted = new Map<string, readonly ContainerInfo[]>();
-  private readonly strings = new Map<string, string>();
-  private readonly intern = (v: string): string => {
-    const known = this.strings.get(v);
-    if (known !== undefined) return known;
-    this.strings.set(v, v);
-    return v;
-  };
+  private readonly strings = new Interner(Infinity, Infinity);
+  private readonly intern = (v: string): string => this.strings.of(v);
 
   /** Records the pod (tests: from a whole pod); see updateContainers. */
   update(pod: Pod, now: number): { container: string; event: TimelineEvent }[] {
