@@ -7,6 +7,7 @@
 
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { needsMe } from '../../src-shared/releases/execution-views';
+import { ORDERS_DEPLOYMENTS } from '../../src-shared/testing/fixtures';
 import { until } from '../testing/fake-kube';
 import { ReleaseService } from './release-service';
 import { drive, IMAGE, plan, startRelease, startReleaseSandbox, type ReleaseSandbox } from './testing/release-sandbox';
@@ -37,12 +38,7 @@ it('runs orders 1.5.0 through FAT → UAT → PRO (forts, batches), surviving a 
   expect((await s.act(id, { type: 'resume' })).ok).toBe(true);
   await drive(s, id, () => state().status === 'succeeded', 150_000, 'release succeeded');
   expect(state().groups.map((g) => g.phase)).toEqual(state().groups.map(() => 'succeeded'));
-  for (const [ctx, name] of [
-    ['pro-east', 'orders-pro'],
-    ['pro-east', 'orders-pro-b'],
-    ['pro-west', 'orders-pro'],
-    ['uat', 'orders-uat'],
-  ] as const) {
+  for (const [ctx, name] of ORDERS_DEPLOYMENTS) {
     expect(await sb.rolloutStatus(ctx, 'shop', name)).toContain('successfully rolled out');
     const img = await sb.deploymentJsonpath(ctx, 'shop', name, IMAGE);
     expect(img).toMatch(/\/shop\/orders:1\.5\.0$/);

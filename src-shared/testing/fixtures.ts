@@ -1,6 +1,17 @@
 import type { ClusterInfo } from '../clusters/contract';
 import type { DeploymentSummary, PodSummary } from '../workloads/contract';
 
+/** kubectl's jsonpath of a Deployment's first container image (the release proofs read it). */
+export const IMAGE = '{.spec.template.spec.containers[0].image}';
+
+/** Every Deployment the sandbox's `orders` release plan rolls, as [context, name] (namespace shop). */
+export const ORDERS_DEPLOYMENTS = [
+  ['pro-east', 'orders-pro'],
+  ['pro-east', 'orders-pro-b'],
+  ['pro-west', 'orders-pro'],
+  ['uat', 'orders-uat'],
+] as const;
+
 /** Test data builders (used by unit tests, and by benches that build large inputs). */
 export function pod(over: Partial<PodSummary> & { uid: string }): PodSummary {
   return {

@@ -24,7 +24,7 @@ export async function kubectlJsonpath(
 }
 
 /** The jsonpath of a workload's first container image, for `kubectlJsonpath`. */
-export const IMAGE = '{.spec.template.spec.containers[0].image}';
+export { IMAGE } from '../../src-shared/testing/fixtures';
 
 /** `kubectl rollout status` of a Deployment as it prints it; rejects when it is not rolled out within `timeout`. */
 export function rolloutStatus(

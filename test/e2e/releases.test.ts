@@ -7,6 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORDERS_DEPLOYMENTS } from '../../src-shared/testing/fixtures';
 import { screenshot } from './browser';
 import { IMAGE, kubectl, kubectlJsonpath, rolloutStatus } from './kubectl';
 import { openReleases, planHead } from './releases-page';
@@ -106,12 +107,7 @@ describe('releases board, planner and executor', () => {
     expect(await proEast.getAttribute('data-phase')).toBe('paused');
     await page.getByTestId('exec-resume').click();
     await driveTo('succeeded', 240_000);
-    for (const [ctx, name] of [
-      ['pro-east', 'orders-pro'],
-      ['pro-east', 'orders-pro-b'],
-      ['pro-west', 'orders-pro'],
-      ['uat', 'orders-uat'],
-    ] as const) {
+    for (const [ctx, name] of ORDERS_DEPLOYMENTS) {
       expect(await rolloutStatus(kubeconfig, ctx, 'shop', name)).toContain('successfully rolled out');
       expect(await kubectlJsonpath(kubeconfig, ctx, 'shop', `deployment/${name}`, IMAGE)).toMatch(/orders:1\.5\.0$/);
     }

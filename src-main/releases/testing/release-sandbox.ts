@@ -71,7 +71,7 @@ export async function startReleaseSandbox(speed = 20): Promise<ReleaseSandbox> {
 }
 
 /** The first container's image, for `deploymentJsonpath`. */
-export const IMAGE = '{.spec.template.spec.containers[0].image}';
+export { IMAGE } from '../../../src-shared/testing/fixtures';
 
 /** kubectl arguments that print the team records (labelled ConfigMaps in `ctx`'s capstan-system) by a jsonpath template. */
 export const recordsQuery = (ctx: string, template: string) => [
