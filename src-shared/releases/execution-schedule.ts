@@ -12,16 +12,19 @@ import {
   type ExecutionState,
   type ExecutionStatus,
   type GroupExecution,
+  type PauseReason,
 } from './execution-model';
 
 /** The pause note of a team release its driver handed back to the team unfinished. */
 export const handedBackNote = (actor: string) => `handed back to the team by ${actor}`;
 
+/** A pause (of the release or of one group) made by handing the release back to the team. */
+export const isHandedBackPause = (r: PauseReason | undefined): boolean =>
+  r?.kind === 'manual' && (r.note ?? '').startsWith(handedBackNote(''));
+
 /** Why a group is paused, in a word: the reason's kind, or "handed back" for that manual pause. */
 export const pauseWord = (g: GroupExecution): string =>
-  g.pauseReason?.kind === 'manual' && (g.pauseReason.note ?? '').startsWith(handedBackNote(''))
-    ? 'handed back'
-    : (g.pauseReason?.kind ?? 'manual');
+  isHandedBackPause(g.pauseReason) ? 'handed back' : (g.pauseReason?.kind ?? 'manual');
 
 /** "fort", "baking", "batch 2/4 updating", "paused (gate-failed) at batch 1/4"... */
 export function describeGroup(g: GroupExecution): string {

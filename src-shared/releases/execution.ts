@@ -20,6 +20,7 @@ import {
   enterChecking,
   handedBackNote,
   isActive,
+  isHandedBackPause,
   openDegraded,
   schedule,
   setPhase,
@@ -71,8 +72,7 @@ export const handBackLabel = (outcome: NonNullable<GroupExecution['handedBack']>
   outcome === 'refused' ? 'not given back' : outcome === 'untouched' ? 'nothing to give back' : 'given back';
 
 /** The pause note of a team release its driver handed back to the team (nobody drives it until taken over). */
-export const isHandedBackToTeam = (s: ExecutionState): boolean =>
-  s.stopped?.kind === 'manual' && (s.stopped.note ?? '').startsWith(handedBackNote(''));
+export const isHandedBackToTeam = (s: ExecutionState): boolean => isHandedBackPause(s.stopped);
 
 export function describeEvent(e: ExecutionEvent, state?: ExecutionState): string {
   const parts: string[] = [e.type];
