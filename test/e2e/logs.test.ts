@@ -61,8 +61,13 @@ describe('logs and shell in browser mode against the sandbox', () => {
     expect((await filterCount()).shown).toBe(0);
     await page.locator('[data-testid=log-filter]:visible').fill('');
     // Search: a literal with '.' and '?' finds what is on screen.
-    await page.locator('[data-testid=log-search]:visible').fill('c.s.orders.api');
-    await expect.poll(() => page.locator('[data-testid=log-matches]:visible').innerText(), { timeout: 20_000 }).toMatch(/^\d+\/\d+$/);
+    await page.locator('[data-testid=log-search]:visible').fill('search?q=12 200');
+    const matchCount = async () =>
+      Number(/^\d+\/(\d+)$/.exec(await page.locator('[data-testid=log-matches]:visible').innerText())?.[1] ?? 0);
+    await expect.poll(matchCount, { timeout: 20_000 }).toBeGreaterThan(0);
+    // The count follows the lines that keep arriving, though writes never pause for 200 ms.
+    const first = await matchCount();
+    await expect.poll(matchCount, { timeout: 20_000 }).not.toBe(first);
     await page.locator('[data-testid=log-search]:visible').fill('');
     // History since 15 minutes: the view starts again from that time.
     await page.locator('[data-testid=log-range]:visible').selectOption('15');
@@ -82,8 +87,11 @@ describe('logs and shell in browser mode against the sandbox', () => {
     const shown = async () => (await termText('log-term')).split('\n').filter((l) => l.trim() && !l.includes('──'));
     // Wrapped continuation lines and stack frames aside, every shown entry is an ERROR or WARN
     // (the terminal redraws asynchronously: wait for it, with nothing unfiltered left behind).
-    await expect.poll(async () => (await shown()).filter((l) => /(INFO |\[gc\])/.test(l)).length, { timeout: 20_000 }).toBe(0);
-    expect((await shown()).length).toBeGreaterThan(0);
+    const unfiltered = async () => {
+      const lines = await shown();
+      return lines.length === 0 ? 'nothing shown yet' : lines.filter((l) => /(INFO |\[gc\])/.test(l)).length;
+    };
+    await expect.poll(unfiltered, { timeout: 20_000 }).toBe(0);
     const counted = page.locator('[data-testid=log-filter-count]:visible');
     // The match count follows the terminal's redraw: wait for it too.
     await expect.poll(async () => Number(await counted.getAttribute('data-shown'))).toBeGreaterThan(0);

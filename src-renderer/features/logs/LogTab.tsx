@@ -70,9 +70,27 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
     if (active) handle?.fit.fit();
   }, [active, handle]);
 
+  // xterm re-counts a search only after 200 ms without writes, which a followed log never has, so a
+  // search typed during a redraw said "0 matches" for lines on screen: re-count at most once a second
+  // while lines arrive.
+  useEffect(() => {
+    if (!handle || !search) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const sub = handle.term.onWriteParsed(() => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        handle.refreshSearch(search, searchOptions(search, regex));
+      }, 1000);
+    });
+    return () => {
+      sub.dispose();
+      clearTimeout(timer);
+    };
+  }, [handle, search, regex]);
+
   const find = (dir: 'next' | 'prev', term = search) => {
     if (!handle || !term) return void handle?.search.clearDecorations();
-    const o = { regex: regex && isRegex(term), caseSensitive: false, decorations: SEARCH_DECORATIONS };
+    const o = searchOptions(term, regex);
     if (dir === 'next') handle.search.findNext(term, { ...o, incremental: true });
     else handle.search.findPrevious(term, o);
   };
@@ -285,6 +303,12 @@ function Toggle({
     </button>
   );
 }
+
+const searchOptions = (term: string, regex: boolean) => ({
+  regex: regex && isRegex(term),
+  caseSensitive: false,
+  decorations: SEARCH_DECORATIONS,
+});
 
 const isRegex = (s: string) => {
   if (!/[\\^$.*+?()[\]{}|]/.test(s)) return false;

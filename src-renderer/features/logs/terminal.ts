@@ -6,6 +6,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
+import type { ISearchOptions } from '@xterm/addon-search';
 import type { ITerminalOptions } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 
@@ -13,6 +14,8 @@ export interface TermHandle {
   term: Terminal;
   fit: FitAddon;
   search: SearchAddon;
+  /** Re-counts and re-highlights a search's matches without moving the view. */
+  refreshSearch(text: string, options: ISearchOptions): void;
   /** 'webgl' or 'dom', for the status line and tests. */
   renderer: () => 'webgl' | 'dom';
   dispose(): void;
@@ -91,6 +94,17 @@ export function createTerminal(el: HTMLElement, o: ITerminalOptions = {}): TermH
     fit,
     search,
     renderer: () => renderer,
+    refreshSearch(text, options) {
+      // What the addon's own refresh does (clear the cached term, search back incrementally with
+      // noScroll); the third argument is not in its typings but is in its implementation.
+      search.clearDecorations();
+      (search.findPrevious as (t: string, o: ISearchOptions, i: { noScroll: boolean }) => boolean).call(
+        search,
+        text,
+        { ...options, incremental: true },
+        { noScroll: true },
+      );
+    },
     dispose() {
       ro.disconnect();
       term.dispose();
