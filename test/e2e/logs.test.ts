@@ -68,6 +68,17 @@ describe('logs and shell in browser mode against the sandbox', () => {
     // The count follows the lines that keep arriving, though writes never pause for 200 ms.
     const first = await matchCount();
     await expect.poll(matchCount, { timeout: 20_000 }).not.toBe(first);
+    // Text the user selects (to copy) stays selected: the re-count does not replace it with a match.
+    const term = page.locator('[data-testid=log-term]:visible');
+    type Xterm = { select(c: number, r: number, n: number): void; getSelection(): string; buffer: { active: { viewportY: number } } };
+    const own = await term.evaluate((el) => {
+      const t = (el as unknown as { xterm: Xterm }).xterm;
+      t.select(0, t.buffer.active.viewportY, 12);
+      return t.getSelection();
+    });
+    expect(own.length).toBe(12);
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(await term.evaluate((el) => (el as unknown as { xterm: Xterm }).xterm.getSelection())).toBe(own);
     await page.locator('[data-testid=log-search]:visible').fill('');
     // History since 15 minutes: the view starts again from that time.
     await page.locator('[data-testid=log-range]:visible').selectOption('15');

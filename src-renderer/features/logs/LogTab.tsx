@@ -79,6 +79,9 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
     const sub = handle.term.onWriteParsed(() => {
       timer ??= setTimeout(() => {
         timer = undefined;
+        // A re-count selects the active match: text the user selected (to copy) stays selected.
+        const selected = handle.term.getSelection();
+        if (selected && !isMatch(selected, search, regex)) return;
         handle.refreshSearch(search, searchOptions(search, regex));
       }, 1000);
     });
@@ -309,6 +312,10 @@ const searchOptions = (term: string, regex: boolean) => ({
   caseSensitive: false,
   decorations: SEARCH_DECORATIONS,
 });
+
+/** Whether `text` is one whole match of the search (what the search selects). */
+const isMatch = (text: string, term: string, regex: boolean) =>
+  regex && isRegex(term) ? new RegExp(`^(?:${term})$`, 'i').test(text) : text.toLowerCase() === term.toLowerCase();
 
 const isRegex = (s: string) => {
   if (!/[\\^$.*+?()[\]{}|]/.test(s)) return false;
