@@ -13,13 +13,7 @@ import { downloadName, sinceTimeOf } from './open-tabs';
 import type { TermHandle } from './terminal';
 import { createTerminal } from './terminal';
 import { useLogStream } from './useLogStream';
-
-const SEARCH_DECORATIONS = {
-  matchBackground: '#5a4a00',
-  matchOverviewRuler: '#e5b453',
-  activeMatchBackground: '#a07800',
-  activeMatchColorOverviewRuler: '#ffd166',
-};
+import { useTerminalSearch } from './use-terminal-search';
 
 export function LogTab({ viewId, selection, title, active }: { viewId: string; selection: LogSelection; title: string; active: boolean }) {
   const client = useClient();
@@ -30,7 +24,6 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
   const [handle, setHandle] = useState<TermHandle>();
   const [filter, setFilter] = useState('');
   const [search, setSearch] = useState('');
-  const [matches, setMatches] = useState({ index: -1, count: 0 });
   const [timestamps, setTimestamps] = useState(false);
   const [wrap, setWrap] = useState(true);
   const [json, setJson] = useState(false);
@@ -59,44 +52,14 @@ export function LogTab({ viewId, selection, title, active }: { viewId: string; s
   useEffect(() => {
     if (!el.current) return;
     const h = createTerminal(el.current, { disableStdin: true, scrollback: 10_000, cursorStyle: 'bar', cursorInactiveStyle: 'none' });
-    const sub = h.search.onDidChangeResults((r) => setMatches({ index: r.resultIndex, count: r.resultCount }));
     setHandle(h);
-    return () => {
-      sub.dispose();
-      h.dispose();
-    };
+    return () => h.dispose();
   }, []);
   useEffect(() => {
     if (active) handle?.fit.fit();
   }, [active, handle]);
 
-  // xterm re-counts a search only after 200 ms without writes, which a followed log never has, so a
-  // search typed during a redraw said "0 matches" for lines on screen: re-count at most once a second
-  // while lines arrive.
-  useEffect(() => {
-    if (!handle || !search) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const sub = handle.term.onWriteParsed(() => {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        // A re-count selects the active match: text the user selected (to copy) stays selected.
-        const selected = handle.term.getSelection();
-        if (selected && !isMatch(selected, search, regex)) return;
-        handle.refreshSearch(search, searchOptions(search, regex));
-      }, 1000);
-    });
-    return () => {
-      sub.dispose();
-      clearTimeout(timer);
-    };
-  }, [handle, search, regex]);
-
-  const find = (dir: 'next' | 'prev', term = search) => {
-    if (!handle || !term) return void handle?.search.clearDecorations();
-    const o = searchOptions(term, regex);
-    if (dir === 'next') handle.search.findNext(term, { ...o, incremental: true });
-    else handle.search.findPrevious(term, o);
-  };
+  const { matches, find } = useTerminalSearch(handle, search, regex);
   const jump = () => {
     setPaused(false);
     handle?.term.scrollToBottom();
@@ -306,23 +269,3 @@ function Toggle({
     </button>
   );
 }
-
-const searchOptions = (term: string, regex: boolean) => ({
-  regex: regex && isRegex(term),
-  caseSensitive: false,
-  decorations: SEARCH_DECORATIONS,
-});
-
-/** Whether `text` is one whole match of the search (what the search selects). */
-const isMatch = (text: string, term: string, regex: boolean) =>
-  regex && isRegex(term) ? new RegExp(`^(?:${term})$`, 'i').test(text) : text.toLowerCase() === term.toLowerCase();
-
-const isRegex = (s: string) => {
-  if (!/[\\^$.*+?()[\]{}|]/.test(s)) return false;
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
-};
