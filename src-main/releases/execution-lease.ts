@@ -124,8 +124,6 @@ function holderGoneHere(holder: string, me: string): boolean {
   }
 }
 
-export { holderLabel };
-
 /** Kubernetes object names are DNS subdomains: lower case; a hash keeps distinct ids distinct. */
 export function objectNameFor(id: string): string {
   const slug = id

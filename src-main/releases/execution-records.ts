@@ -8,16 +8,9 @@
 import type { ExecutionState } from '../../src-shared/releases/execution-model';
 import { err, ok, type Result } from '../../src-shared/result';
 import { ClusterRecords } from './cluster-records';
-import {
-  acquireLease,
-  holderLabel,
-  LeaseObserver,
-  type ExecutionLease,
-  type KubeJson,
-  type LeaseTiming,
-  type LeaseView,
-} from './execution-lease';
+import { acquireLease, LeaseObserver, type ExecutionLease, type KubeJson, type LeaseTiming, type LeaseView } from './execution-lease';
 import type { ExecutionLock } from './execution-lock';
+import { holderLabel } from '../../src-shared/releases/holder-label';
 import type { ExecutionStore, LoadProblem } from './execution-store';
 
 export interface TeamOptions {

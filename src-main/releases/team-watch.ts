@@ -36,6 +36,19 @@ interface ClusterWatch {
 
 const selector = (v: string) => `labelSelector=${encodeURIComponent(`${RECORD_LABEL}=${v}`)}`;
 
+/** What the watches keep of a record or a Lease: its identity and version, and a Lease's holder. */
+const slim = (o: KubeObject & { spec?: { holderIdentity?: string } }): Slim => ({
+  apiVersion: o.apiVersion,
+  kind: o.kind,
+  metadata: {
+    name: o.metadata.name,
+    namespace: o.metadata.namespace,
+    uid: o.metadata.uid,
+    resourceVersion: o.metadata.resourceVersion,
+  },
+  holder: o.spec?.holderIdentity ?? '',
+});
+
 export class TeamWatch {
   private readonly clusters = new Map<string, ClusterWatch>();
 
@@ -62,17 +75,6 @@ export class TeamWatch {
   private start(clusterId: string): void {
     const conn = this.o.connection(clusterId);
     if (!conn) return;
-    const slim = (o: KubeObject & { spec?: { holderIdentity?: string } }): Slim => ({
-      apiVersion: o.apiVersion,
-      kind: o.kind,
-      metadata: {
-        name: o.metadata.name,
-        namespace: o.metadata.namespace,
-        uid: o.metadata.uid,
-        resourceVersion: o.metadata.resourceVersion,
-      },
-      holder: o.spec?.holderIdentity ?? '',
-    });
     const records = new Reflector<Slim>({
       transport: metadataTransport(conn),
       path: `/api/v1/namespaces/${TEAM_NAMESPACE}/configmaps?${selector('record')}`,
