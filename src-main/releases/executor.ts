@@ -12,7 +12,13 @@
  * moved meanwhile are refused by the reducer and dropped, which is the point of the reducer.
  */
 import { applyEvent, batchLabel, handedBackNote, isHandedBackToTeam, recordRejection } from '../../src-shared/releases/execution';
-import type { ExecutionEvent, ExecutionState, GroupExecution } from '../../src-shared/releases/execution-model';
+import {
+  TERMINAL_STATUSES,
+  type ExecutionEvent,
+  type ExecutionState,
+  type GroupExecution,
+} from '../../src-shared/releases/execution-model';
+import { isTerminal } from '../../src-shared/releases/execution-schedule';
 import { historyToCsv, historyToJson } from '../../src-shared/releases/history-export';
 import type { EffectiveGates } from '../../src-shared/releases/plan';
 import { err, ok, type Result } from '../../src-shared/result';
@@ -93,7 +99,7 @@ export class Executor {
     for (const state of executions) {
       // A finished release is only shown; its lock is taken if someone acts on it (e.g. rolls back).
       const finished =
-        !state.groups.some((g) => !['succeeded', 'rolled-back', 'aborted', 'failed', 'pending'].includes(g.phase)) &&
+        !state.groups.some((g) => g.phase !== 'pending' && !isTerminal(g)) &&
         !['running', 'awaiting-approval', 'baking', 'degraded'].includes(state.status);
       // A team release is driven by whoever holds its Lease: taken back at launch only when this
       // Capstan handed it back itself (a restart); otherwise read-only until a person acts on it.
@@ -153,8 +159,7 @@ export class Executor {
       if (!taken.ok) return taken;
       const r = ok(taken.value.state);
       if (!taken.value.taken) return r;
-      const g =
-        r.value.groups.find((x) => !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(x.phase)) ?? r.value.groups[0];
+      const g = r.value.groups.find((x) => x.phase !== 'pending' && !isTerminal(x)) ?? r.value.groups[0];
       if (!g) return r;
       const where = `${g.phase}${g.phase === 'rolling' || g.phase === 'fort' ? `, ${batchLabel(g, g.batch)} ${g.step}` : ''}`;
       const noted = await this.apply(id, {
@@ -179,7 +184,7 @@ export class Executor {
     if (!entry.state.home) return err('invalid-transition', `Release ${id} is local only: it has no Lease to hand back.`);
     if (!entry.lock) return err('locked', `This window does not drive release ${id}; there is nothing to hand back.`);
     const s = entry.state;
-    const moving = s.started && !s.aborted && !s.stopped && !['succeeded', 'rolled-back', 'failed', 'aborted'].includes(s.status);
+    const moving = s.started && !s.aborted && !s.stopped && !TERMINAL_STATUSES.includes(s.status);
     if (moving) {
       const paused = await this.apply(id, { type: 'pause', note: handedBackNote(actor), actor, at: this.now() });
       if (!paused.ok) return paused;
@@ -227,9 +232,9 @@ export class Executor {
     if (!mine) return undefined;
     const keys = new Set(mine.state.groups.map((g) => g.key));
     for (const [other, e] of this.entries) {
-      if (other === id || !e.state.started || ['succeeded', 'rolled-back', 'aborted', 'failed'].includes(e.state.status)) continue;
+      if (other === id || !e.state.started || TERMINAL_STATUSES.includes(e.state.status)) continue;
       const shared =
-        e.state.groups.find((g) => keys.has(g.key) && !['pending', 'succeeded', 'rolled-back', 'aborted', 'failed'].includes(g.phase)) ??
+        e.state.groups.find((g) => keys.has(g.key) && g.phase !== 'pending' && !isTerminal(g)) ??
         e.state.groups.find((g) => keys.has(g.key) && g.phase === 'pending');
       if (shared)
         return `Release ${other} (${e.state.status}) also releases ${shared.key}; finish, abort or roll it back before starting ${id}.`;

@@ -24,7 +24,8 @@ import type {
   UserEvent,
 } from '../../src-shared/releases/contract';
 import { diffSnapshots, driftFingerprint } from '../../src-shared/releases/drift';
-import { createExecution, type ExecutionState } from '../../src-shared/releases/execution-model';
+import { createExecution, TERMINAL_STATUSES, type ExecutionState } from '../../src-shared/releases/execution-model';
+import { isTerminal } from '../../src-shared/releases/execution-schedule';
 import { effectiveGates } from '../../src-shared/releases/plan';
 import { parsePlanYaml, planProblemsToError } from '../../src-shared/releases/plan-yaml';
 import { resolvePlan } from '../../src-shared/releases/resolve';
@@ -33,7 +34,8 @@ import { err, ok, type Result } from '../../src-shared/result';
 import type { Diagnostics } from '../base/diagnostics-log';
 import type { ClusterService } from '../clusters/cluster-service';
 import { DeploymentBatchDriver } from './deployment-batch-driver';
-import { DEFAULT_LEASE_TIMING, holderIdentity, holderLabel, identityAlive, type LeaseTiming } from './execution-lease';
+import { DEFAULT_LEASE_TIMING, holderIdentity, identityAlive, type LeaseTiming } from './execution-lease';
+import { holderLabel } from '../../src-shared/releases/holder-label';
 import type { LockOptions } from './execution-lock';
 import { ExecutionRecords, type OwnerView } from './execution-records';
 import { ExecutionStore } from './execution-store';
@@ -264,7 +266,7 @@ export class ReleaseService {
   private teamActive(): boolean {
     for (const o of this.owners.values()) if (o.holder) return true;
     for (const e of this.executor.entries.values())
-      if (e.state.home && e.state.started && !['succeeded', 'rolled-back', 'aborted', 'failed'].includes(e.state.status)) return true;
+      if (e.state.home && e.state.started && !TERMINAL_STATUSES.includes(e.state.status)) return true;
     return false;
   }
 
@@ -365,7 +367,7 @@ export class ReleaseService {
 
   /** Current answers (no cache) for the groups a start or resume will move; the refusal message, if any. */
   private async refusedFor(state: ExecutionState, what: string): Promise<string | undefined> {
-    const groups = state.groups.filter((g) => !['succeeded', 'rolled-back', 'aborted', 'failed'].includes(g.phase));
+    const groups = state.groups.filter((g) => !isTerminal(g));
     return refusal(await this.permissions.check(groups, true, state.home ?? null), what);
   }
 
@@ -547,7 +549,7 @@ export class ReleaseService {
     const stopped: string[] = [];
     for (const [id, e] of this.executor.entries) {
       if (!e.lock || !e.state.started || e.state.aborted || e.state.stopped?.kind === 'stop-the-line') continue;
-      if (['succeeded', 'rolled-back', 'failed', 'aborted'].includes(e.state.status)) continue;
+      if (TERMINAL_STATUSES.includes(e.state.status)) continue;
       const r = await this.executor.apply(id, { type: 'stopTheLine', note, actor: this.actor, at: this.now() });
       if (r.ok) stopped.push(id);
     }

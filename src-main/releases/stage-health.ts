@@ -10,7 +10,13 @@
  * succeeded (after a restart of the app: when it loads), and again after an override, so evidence
  * that was overridden is not reported twice.
  */
-import type { Degraded, ExecutionEvent, ExecutionState, GroupExecution } from '../../src-shared/releases/execution-model';
+import {
+  TERMINAL_STATUSES,
+  type Degraded,
+  type ExecutionEvent,
+  type ExecutionState,
+  type GroupExecution,
+} from '../../src-shared/releases/execution-model';
 import { atOfVersion } from '../../src-shared/releases/execution-views';
 import type { PodSummary } from '../../src-shared/workloads/contract';
 import { wasOomKilled } from '../../src-shared/workloads/oom';
@@ -33,15 +39,13 @@ export interface StageHealthInput {
   timeScale: number;
 }
 
-const ENDED = ['succeeded', 'rolled-back', 'failed', 'aborted'];
-
 export class StageHealthWatch {
   private readonly watched = new Map<string, Watched>();
 
   /** Events for one execution: `degraded` per group that went bad, `stageBaked` when a bake is over. */
   events(input: StageHealthInput): ExecutionEvent[] {
     const { state, now } = input;
-    if (!state.started || state.aborted || ENDED.includes(state.status)) {
+    if (!state.started || state.aborted || TERMINAL_STATUSES.includes(state.status)) {
       this.forget(state.id);
       return [];
     }

@@ -146,6 +146,8 @@ export const executionStatuses = [
   'failed',
 ] as const;
 export type ExecutionStatus = (typeof executionStatuses)[number];
+/** Statuses of a release that has ended (the same four words as TERMINAL_PHASES). */
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['succeeded', 'aborted', 'rolled-back', 'failed'];
 
 export const executionStateSchema = z.object({
   schema: z.literal(1),

@@ -6,7 +6,7 @@
  */
 import { batchLabel, RECOVERED_NOTE } from '../../../src-shared/releases/execution';
 import type { ExecutionState, GroupExecution } from '../../../src-shared/releases/execution-model';
-import { openDegraded } from '../../../src-shared/releases/execution-schedule';
+import { isTerminal, openDegraded } from '../../../src-shared/releases/execution-schedule';
 import { atOfVersion } from '../../../src-shared/releases/execution-views';
 import type { PodSummary } from '../../../src-shared/workloads/contract';
 import { tagOf } from './board-model';
@@ -121,7 +121,7 @@ export function confirmModel(e: ExecutionState, step: RiskyStep, pods: readonly 
       };
     }
     case 'abort': {
-      const left = e.groups.filter((g) => !['succeeded', 'rolled-back', 'aborted', 'failed'].includes(g.phase));
+      const left = e.groups.filter((g) => !isTerminal(g));
       return {
         title: `Abort ${e.planName}?`,
         confirmLabel: 'Abort the release',
