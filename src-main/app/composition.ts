@@ -45,7 +45,7 @@ import { LaunchGate, openingGate } from './launch-gate';
 import { SettingsStore } from './settings';
 import { VisibleEntries } from '../clusters/visible-entries';
 import { capYoungGeneration } from './young-generation';
-import { collectEndOfStartUp, collectGarbage } from './start-up-collection';
+import { collectGarbage } from './start-up-collection';
 
 export interface CreateServicesOptions {
   /** An inline kubeconfig (the sandbox datacenter's). Default sources (KUBECONFIG, ~/.kube/config) are then skipped. */
@@ -153,11 +153,11 @@ export function createServices(opts: CreateServicesOptions): Services {
   // The metrics history and rounds wait until the first screen (the last known board) is out and
   // the first lists are in (they would add to the first lists' peak and slow them down).
   const launchGate = new LaunchGate({ waitForSync: true, maxMs: 60_000 });
-  const startUpGc = process.env.CAPSTAN_START_UP_GC !== '0';
+  const startUpCollection = () => process.env.CAPSTAN_START_UP_GC !== '0' && collectGarbage();
   const offFirstSync = clusters.onDidChangeClusters((list) => {
     if (list.some((c) => c.state === 'connecting') || !list.some((c) => c.state === 'live')) return;
     offFirstSync();
-    if (startUpGc) collectGarbage();
+    startUpCollection();
     launchGate.firstSync();
   });
   // The release snapshot (read at construction, below) feeds the launch: each cluster's last known
@@ -184,7 +184,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     },
     log: logLine,
     // The second round is the first the pacing judges: the end of the metrics start-up.
-    onRound: (n) => n === 2 && startUpGc && collectEndOfStartUp(),
+    onRound: (n) => n === 2 && startUpCollection(),
     ...opts.metrics,
   });
   launchGate.then(() => metrics.start());
