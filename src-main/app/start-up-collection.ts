@@ -17,6 +17,10 @@
  * Node and Electron expose `gc()` only with `--expose-gc`, which a packaged app cannot be given, so
  * the flag is set at run time and `gc` taken from a new context (the way test runners measure heap
  * use). Node documents run-time flag changes as unsupported; if V8 refuses, this does nothing.
+ *
+ * Not to be tried again: holding the reducer back by lowering `--memory-reducer-gc-count` at run
+ * time. V8 checks `started_gcs <= MaxNumberOfGCs` at each reducer step, so lowering it while the
+ * reducer is between its two collections kills the process ("Check failed", seen in an e2e run).
  */
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
