@@ -50,6 +50,9 @@ export class Child {
     createInterface({ input: this.proc.stdout! }).on('line', (line) => {
       const i = this.waiting.findIndex((w) => w.match.test(line));
       if (i >= 0) this.waiting.splice(i, 1)[0]!.resolve(line);
+      // V8's own traces (--trace-gc and the like, asked for through SERVICES_NODE_ARGS) start
+      // with "[pid:isolate]": shown on stderr rather than kept as unread answers.
+      else if (line.startsWith('[')) process.stderr.write(`${line}\n`);
       else this.seen.push(line);
     });
     // A child that dies fails whoever waits for it, instead of leaving them to the timeout.

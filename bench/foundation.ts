@@ -70,16 +70,29 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
           if (Number((await services.waitFor(/^rounds /)).split(' ')[1]) >= 2) break;
           await new Promise((r) => setTimeout(r, 1000));
         }
-        const measure = async () => {
-          services.send(`measure ${seconds}`);
+        // `idle`: the harness's RSS sampler pauses for the window (services-process.ts).
+        const measure = async (idle = false) => {
+          services.send(`measure ${seconds}${idle ? ' idle' : ''}`);
           return JSON.parse(await services.waitFor(/^\{/)) as Record<string, number>;
         };
         sandbox.send('freeze');
         await new Promise((r) => setTimeout(r, 1000)); // changes already on the wire arrive
         // Idle is judged per 20 s window: consecutive windows over more than a paced metrics
         // interval (a minute or so at 50,000 pods), the worst one reported.
+        // IDLE_PROFILE=<dir>: a CPU profile of each idle window there (diagnostics, as in idle-windows.ts).
+        const profileDir = only ? undefined : process.env.IDLE_PROFILE;
         const windows: Record<string, number>[] = [];
-        for (let i = 0; i < (only ? 1 : idleWindows); i++) windows.push(await measure());
+        for (let i = 0; i < (only ? 1 : idleWindows); i++) {
+          if (profileDir) {
+            services.send('profile start');
+            await services.waitFor(/^profile started/);
+          }
+          windows.push(await measure(true));
+          if (profileDir) {
+            services.send(`profile stop ${profileDir}/window-${i}.cpuprofile`);
+            await services.waitFor(/^profile \//);
+          }
+        }
         const idle: Record<string, number> = { ...windows[0]!, cpuPercentOfCore: Math.max(...windows.map((w) => w.cpuPercentOfCore!)) };
         const idleWindowsCpu = windows.map((w) => w.cpuPercentOfCore!);
         const idleWindowsMajorGcs = windows.map((w) => w.majorGcs!);

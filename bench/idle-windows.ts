@@ -33,7 +33,7 @@ try {
       }
       s.send('gcstats');
       await s.waitFor(/^gcstats /);
-      s.send(`measure ${seconds}`);
+      s.send(`measure ${seconds} idle`);
       const m = JSON.parse(await s.waitFor(/^\{"cpu/)) as { cpuPercentOfCore: number; peakRssMB: number; rssMB: number };
       s.send('gcstats');
       const gc = JSON.parse((await s.waitFor(/^gcstats /)).slice(8)) as object;
