@@ -45,7 +45,7 @@ import { LaunchGate, openingGate } from './launch-gate';
 import { SettingsStore } from './settings';
 import { VisibleEntries } from '../clusters/visible-entries';
 import { capYoungGeneration } from './young-generation';
-import { collectGarbage } from './start-up-collection';
+import { collectEndOfStartUp, collectGarbage, holdMemoryReducer } from './start-up-collection';
 
 export interface CreateServicesOptions {
   /** An inline kubeconfig (the sandbox datacenter's). Default sources (KUBECONFIG, ~/.kube/config) are then skipped. */
@@ -111,6 +111,9 @@ const onAbort = (ctx: CallContext, cleanup: () => void) => {
 export function createServices(opts: CreateServicesOptions): Services {
   const youngMB = opts.youngGenerationMB ?? Number(process.env.CAPSTAN_YOUNG_GENERATION_MB ?? 16);
   if (youngMB > 0) capYoungGeneration(youngMB);
+  // Start-up's last collection does V8's memory reducer's job (start-up-collection.ts): held from here.
+  const startUpGc = process.env.CAPSTAN_START_UP_GC !== '0';
+  if (startUpGc) holdMemoryReducer();
   const log = opts.logger ?? consoleLogger;
   const settings = opts.settings ?? new SettingsStore(opts.userDataDir, log);
   const added = settings.kubeconfigPaths();
@@ -153,11 +156,10 @@ export function createServices(opts: CreateServicesOptions): Services {
   // The metrics history and rounds wait until the first screen (the last known board) is out and
   // the first lists are in (they would add to the first lists' peak and slow them down).
   const launchGate = new LaunchGate({ waitForSync: true, maxMs: 60_000 });
-  const startUpCollection = () => process.env.CAPSTAN_START_UP_GC !== '0' && collectGarbage();
   const offFirstSync = clusters.onDidChangeClusters((list) => {
     if (list.some((c) => c.state === 'connecting') || !list.some((c) => c.state === 'live')) return;
     offFirstSync();
-    startUpCollection();
+    if (startUpGc) collectGarbage();
     launchGate.firstSync();
   });
   // The release snapshot (read at construction, below) feeds the launch: each cluster's last known
@@ -184,7 +186,7 @@ export function createServices(opts: CreateServicesOptions): Services {
     },
     log: logLine,
     // The second round is the first the pacing judges: the end of the metrics start-up.
-    onRound: (n) => n === 2 && startUpCollection(),
+    onRound: (n) => n === 2 && startUpGc && collectEndOfStartUp(),
     ...opts.metrics,
   });
   launchGate.then(() => metrics.start());
