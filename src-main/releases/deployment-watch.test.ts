@@ -58,4 +58,24 @@ describe('DeploymentWatch', () => {
     );
     expect(lastManager(dep('1'))).toBeUndefined();
   });
+
+  it("says the release's claim annotations were removed in one phrase, after the image", () => {
+    const before = {
+      spec: { image: 'orders:1.5.0' },
+      annotations: {
+        'kubernetes.io/change-cause': 'capstan release r1: orders 1.4.2 → 1.5.0 by tester',
+        'capstan.io/original': '{"strategy":{"type":"RollingUpdate"}}',
+        'capstan.io/release': 'r1',
+        'capstan.io/replicas': '6',
+        team: 'shop',
+      },
+    };
+    const after = { spec: { image: 'orders:1.4.2' }, annotations: { team: 'shop' } };
+    expect(describeChanges(before, after)).toBe(
+      "spec.image: orders:1.5.0 → orders:1.4.2; this release's claim removed (annotations capstan.io/original, capstan.io/release, capstan.io/replicas, kubernetes.io/change-cause)",
+    );
+    expect(describeChanges({ annotations: { 'capstan.io/release': 'r1' } }, { annotations: { 'capstan.io/release': 'r2' } })).toBe(
+      "this release's claim changed (annotations capstan.io/release)",
+    );
+  });
 });

@@ -67,7 +67,7 @@ function stable(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** "spec.paused: false → true; spec.template…image: a → b; annotation capstan.io/release removed" (first few). */
+/** "spec.template…image: a → b; spec.paused: false → true; this release's claim removed (annotations capstan.io/release)" (first few). */
 export function describeChanges(before: Record<string, unknown>, after: Record<string, unknown>): string {
   const out: string[] = [];
   const walk = (a: unknown, b: unknown, path: string) => {
@@ -91,6 +91,19 @@ export function describeChanges(before: Record<string, unknown>, after: Record<s
     for (const k of [...keys].sort()) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
   };
   walk(before, after, '');
+  // Capstan's own claim annotations (the release, the original settings, the replicas, and its
+  // change cause) are one
+  // fact to a person: "the release's claim was removed" (`kubectl rollout undo` drops them), not
+  // three lines of JSON.
+  const claim = out.filter(
+    (line) => line.startsWith('annotations.capstan.io/') || line.startsWith('annotations.kubernetes.io/change-cause: capstan '),
+  );
+  if (claim.length > 0) {
+    const keys = claim.map((line) => line.slice('annotations.'.length, line.indexOf(': ')));
+    const removed = claim.every((line) => line.endsWith(' → (none)'));
+    out.splice(0, out.length, ...out.filter((line) => !claim.includes(line)));
+    out.push(`${removed ? "this release's claim removed" : "this release's claim changed"} (annotations ${keys.join(', ')})`);
+  }
   // What a person needs first: the image, then the rest of the spec, then annotations.
   const rank = (line: string) => (/\.image: /.test(line) ? 0 : line.startsWith('spec.') ? 1 : 2);
   out.sort((x, y) => rank(x) - rank(y));

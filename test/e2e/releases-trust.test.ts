@@ -205,6 +205,36 @@ stages:
     await screenshot(page, 'releases-trust-aborted');
   }, 120_000);
 
+  it('an out-of-band kubectl rollout undo mid-release pauses the execution with "diverged", and Capstan does not fight it', async () => {
+    await startFromPlanner(`${planHead('orders', '1.5.0', 1)}defaults: { batchPattern: 50%, minOnline: 0 }
+gates:
+  approval: { beforeStage: false, afterFort: false }
+  soak: { afterFort: 10m, afterBatch: 10m }
+  health: { readyWithin: 2m }
+  bake: 0s
+stages:
+  - { name: pro-east, approval: false, groups: [{ group: pro, datacenter: pro-east }] }
+`);
+    const group = page.locator('[data-testid=exec-group][data-key="pro-east/shop/orders-pro"]');
+    // Past the fort: its new pod is out and the group soaks before the next batch.
+    await expect.poll(() => page.locator('[data-testid=exec-group-soak]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(await image(kubeconfig, 'pro-east', 'orders-pro')).toMatch(/orders:1\.5\.0$/);
+    // Someone undoes it outside Capstan, mid-release.
+    await kubectl(kubeconfig, 'pro-east', '-n', 'shop', 'rollout', 'undo', 'deployment/orders-pro');
+    await expect.poll(() => group.getAttribute('data-phase'), { timeout: 20_000 }).toBe('paused');
+    const drift = group.getByTestId('exec-drift');
+    expect(await drift.innerText()).toMatch(/^diverged: .*orders:1\.5\.0 → \S*orders:1\.4\.2.*\(by kubectl/);
+    await screenshot(page, 'releases-trust-execution-diverged');
+    // Paused, it leaves the Deployment where kubectl put it.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await group.getAttribute('data-phase')).toBe('paused');
+    expect(await image(kubeconfig, 'pro-east', 'orders-pro')).toMatch(/orders:1\.4\.2$/);
+    // The board says the same.
+    await page.getByTestId('rel-tab-board').click();
+    await expect.poll(() => line('pro-east/shop/orders-pro').getAttribute('data-state'), { timeout: 20_000 }).toBe('diverged');
+    await page.getByTestId('rel-tab-executions').click();
+  }, 150_000);
+
   it('a plan with a YAML error shows the error at its line; the form stays and marks what the error is about', async () => {
     await page.getByTestId('rel-tab-planner').click();
     const good = `name: cart-1.1.0
