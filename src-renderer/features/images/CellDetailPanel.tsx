@@ -8,7 +8,8 @@ import { useNow } from '../../components/useNow';
 import { useRequest } from '../../components/useRequest';
 import { useAppStore } from '../../store';
 import type { CellRef } from './images-slice';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { IMAGES_CONFIRM } from './images-confirm';
 import { shortDigest, sourceLabel, stateLabel, stateTone } from './images-model';
 import { actionText, useCellActions } from './cell-actions';
 import { TaskLog } from './TaskLog';
@@ -251,6 +252,8 @@ export function CellDetailPanel({ cell }: { cell: CellRef }) {
       ) : null}
       {pending && confirm ? (
         <ConfirmDialog
+          testIds={IMAGES_CONFIRM}
+          focus="cancel"
           title={confirm.title}
           confirmLabel={confirm.label}
           danger={confirm.danger}

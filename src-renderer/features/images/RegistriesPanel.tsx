@@ -5,7 +5,8 @@ import { useClient } from '../../components/ClientContext';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { VaultBanner } from '../clusters/VaultBanner';
 import { AddRegistryForm } from './AddRegistryForm';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { IMAGES_CONFIRM } from './images-confirm';
 import { CredentialsForm } from './CredentialsForm';
 import { RegistryEditForm } from './RegistryEditForm';
 import { RegistryTable } from './RegistryTable';
@@ -155,6 +156,8 @@ export function RegistriesPanel() {
       />
       {confirm ? (
         <ConfirmDialog
+          testIds={IMAGES_CONFIRM}
+          focus="cancel"
           title={confirm.kind === 'trust' ? `Trust the certificate of ${confirm.registry.name}?` : `Remove ${confirm.registry.name}?`}
           confirmLabel={confirm.kind === 'trust' ? 'Trust this certificate' : 'Remove'}
           danger={confirm.kind === 'remove'}

@@ -9,7 +9,7 @@ import { useClient } from '../../components/ClientContext';
 import { formatElapsed } from '../../../src-shared/base/duration';
 import { useNow } from '../../components/useNow';
 import { useAppStore } from '../../store';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { confirmModel, isRecoveredGroup, needsConfirm, type RiskyStep } from './confirm-model';
 import { DegradedEvidence } from './DegradedEvidence';
 import { DRY_RUN_NOTE, refusedWhy, WritePreviewTable } from './StartConfirm';
@@ -385,6 +385,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
       </div>
       {takingOver && owner ? (
         <ConfirmDialog
+          wide
           title={`Take over ${e.planName}?`}
           confirmLabel="Take over"
           danger
@@ -399,6 +400,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
       ) : null}
       {handingBack && owner ? (
         <ConfirmDialog
+          wide
           title={`Hand ${e.planName} back to the team?`}
           confirmLabel="Hand back"
           onCancel={() => setHandingBack(false)}
@@ -412,6 +414,7 @@ export function ExecutionsView({ selected, onSelect }: { selected: string | null
       ) : null}
       {asking && model ? (
         <ConfirmDialog
+          wide
           title={model.title}
           confirmLabel={model.confirmLabel}
           danger={model.danger}

@@ -1,5 +1,5 @@
 import type { StartPreview } from '../../../src-shared/releases/contract';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const podsText = (b: number[]) => (b.length > 1 ? `${sum(b)}: ${b[0]} first, then ${b.slice(1).join(' + ')}` : `${sum(b)}`);
@@ -96,6 +96,7 @@ export function StartConfirm({
   const permissions = preview.refusedPermissions;
   return (
     <ConfirmDialog
+      wide
       title={`Start ${name}?`}
       confirmLabel="Start release"
       blocked={refused ?? (permissions ? 'A permission the release needs is missing; see above.' : refusedWhy(preview))}
