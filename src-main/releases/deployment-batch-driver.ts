@@ -13,6 +13,7 @@
  * so dying between it and the write leaves the state of before the step.
  */
 import type { AppError } from '../../src-shared/result';
+import { changeCauseAnnotation } from '../../src-shared/workloads/summarize';
 import { ok, type Result } from '../../src-shared/result';
 import { decideBatchStep, decideRollbackStep, type Decision, type RollbackGoal } from './batch-decide';
 import {
@@ -74,11 +75,12 @@ function withChangeCause(d: Decision, cause: string): Decision {
   if (d.kind !== 'patch' || !d.patch.spec?.template) return d;
   return {
     ...d,
-    patch: { ...d.patch, metadata: { ...d.patch.metadata, annotations: { ...d.patch.metadata?.annotations, [CHANGE_CAUSE]: cause } } },
+    patch: {
+      ...d.patch,
+      metadata: { ...d.patch.metadata, annotations: { ...d.patch.metadata?.annotations, [changeCauseAnnotation]: cause } },
+    },
   };
 }
-
-export const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 
 /** `capstan release orders-1.5.0-…: app 1.4.2 → 1.5.0 by alice` (tags only: the history column is narrow). */
 export function changeCause(what: string, releaseId: string, container: string, from: string, to: string, by: string | undefined): string {

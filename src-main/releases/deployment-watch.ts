@@ -7,6 +7,7 @@
  * How "ours" is known: every Deployment write of the executor hands its result to `wrote()`, which
  * becomes the baseline; anything else that moves the fingerprint is someone else's.
  */
+import { changeCauseAnnotation } from '../../src-shared/workloads/summarize';
 import type { DeploymentWithStrategy } from './batch-driver';
 
 /** Our writes carry this field manager (the API server records it in managedFields). */
@@ -91,18 +92,18 @@ export function describeChanges(before: Record<string, unknown>, after: Record<s
     for (const k of [...keys].sort()) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
   };
   walk(before, after, '');
-  // Capstan's own claim annotations (the release, the original settings, the replicas, and its
-  // change cause) are one
-  // fact to a person: "the release's claim was removed" (`kubectl rollout undo` drops them), not
-  // three lines of JSON.
-  const claim = out.filter(
-    (line) => line.startsWith('annotations.capstan.io/') || line.startsWith('annotations.kubernetes.io/change-cause: capstan '),
-  );
+  // Capstan's own claim annotations (the release, the original settings, the replicas) and its
+  // change cause are one fact to a person, "this release's claim was removed" (`kubectl rollout
+  // undo` drops them), not lines of Capstan's JSON.
+  const ours = (line: string) =>
+    line.startsWith('annotations.capstan.io/') || line.startsWith(`annotations.${changeCauseAnnotation}: capstan `);
+  const claim = out.filter(ours);
   if (claim.length > 0) {
     const keys = claim.map((line) => line.slice('annotations.'.length, line.indexOf(': ')));
     const removed = claim.every((line) => line.endsWith(' → (none)'));
-    out.splice(0, out.length, ...out.filter((line) => !claim.includes(line)));
-    out.push(`${removed ? "this release's claim removed" : "this release's claim changed"} (annotations ${keys.join(', ')})`);
+    const rest = out.filter((line) => !ours(line));
+    out.length = 0;
+    out.push(...rest, `this release's claim ${removed ? 'removed' : 'changed'} (annotations ${keys.join(', ')})`);
   }
   // What a person needs first: the image, then the rest of the spec, then annotations.
   const rank = (line: string) => (/\.image: /.test(line) ? 0 : line.startsWith('spec.') ? 1 : 2);
