@@ -70,6 +70,17 @@ export class Child {
     this.proc.stdin!.write(`${line}\n`);
   }
 
+  /** Runs `body` under the child's CPU profiler (services-process.ts) and saves the profile to `file`; without a file, just runs it. */
+  async profiled<T>(file: string | undefined, body: () => Promise<T>): Promise<T> {
+    if (!file) return body();
+    this.send('profile start');
+    await this.waitFor(/^profile started/);
+    const result = await body();
+    this.send(`profile stop ${file}`);
+    await this.waitFor(/^profile \//);
+    return result;
+  }
+
   /** The next stdout line matching `match` (or one already printed), within `timeoutMs`. */
   waitFor(match: RegExp, timeoutMs = 600_000): Promise<string> {
     const i = this.seen.findIndex((l) => match.test(l));

@@ -83,15 +83,7 @@ export async function run(opts: { scale?: number; churnPerSecond?: number; measu
         const profileDir = only ? undefined : process.env.IDLE_PROFILE;
         const windows: Record<string, number>[] = [];
         for (let i = 0; i < (only ? 1 : idleWindows); i++) {
-          if (profileDir) {
-            services.send('profile start');
-            await services.waitFor(/^profile started/);
-          }
-          windows.push(await measure(true));
-          if (profileDir) {
-            services.send(`profile stop ${profileDir}/window-${i}.cpuprofile`);
-            await services.waitFor(/^profile \//);
-          }
+          windows.push(await services.profiled(profileDir && `${profileDir}/window-${i}.cpuprofile`, () => measure(true)));
         }
         const idle: Record<string, number> = { ...windows[0]!, cpuPercentOfCore: Math.max(...windows.map((w) => w.cpuPercentOfCore!)) };
         const idleWindowsCpu = windows.map((w) => w.cpuPercentOfCore!);

@@ -26,21 +26,15 @@ try {
     const cpu: number[] = [];
     let peak = 0;
     for (let i = 0; i < windows; i++) {
-      const profileDir = process.env.IDLE_PROFILE;
-      if (profileDir) {
-        s.send('profile start');
-        await s.waitFor(/^profile started/);
-      }
-      s.send('gcstats');
-      await s.waitFor(/^gcstats /);
-      s.send(`measure ${seconds} idle`);
-      const m = JSON.parse(await s.waitFor(/^\{"cpu/)) as { cpuPercentOfCore: number; peakRssMB: number; rssMB: number };
-      s.send('gcstats');
-      const gc = JSON.parse((await s.waitFor(/^gcstats /)).slice(8)) as object;
-      if (profileDir) {
-        s.send(`profile stop ${profileDir}/window-${i}.cpuprofile`);
-        await s.waitFor(/^profile \//);
-      }
+      const profile = process.env.IDLE_PROFILE && `${process.env.IDLE_PROFILE}/window-${i}.cpuprofile`;
+      const { m, gc } = await s.profiled(profile, async () => {
+        s.send('gcstats');
+        await s.waitFor(/^gcstats /);
+        s.send(`measure ${seconds} idle`);
+        const m = JSON.parse(await s.waitFor(/^\{"cpu/)) as { cpuPercentOfCore: number; peakRssMB: number; rssMB: number };
+        s.send('gcstats');
+        return { m, gc: JSON.parse((await s.waitFor(/^gcstats /)).slice(8)) as object };
+      });
       cpu.push(m.cpuPercentOfCore);
       peak = Math.max(peak, m.peakRssMB);
       console.log(JSON.stringify({ window: i, ...m, gc }));
